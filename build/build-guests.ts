@@ -1,0 +1,92 @@
+// Build every guest in guests/<name>/main.ts to dist/guests/<name>.wasm:
+// compile with asc (per asconfig.json), verify with the loader's checks, and
+// skip guests whose inputs (their sources, the SDK, asconfig.json, the asc
+// version) did not change since the last build.
+//
+//   node build/build-guests.ts [name ...] [--force]
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultPolicy } from "../host/loader/policy.ts";
+import { formatReport, verifyModule } from "../host/loader/verify.ts";
+import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "./compile.ts";
+
+export const GUESTS_DIR = join(REPO_ROOT, "guests");
+export const GUESTS_OUT = join(REPO_ROOT, "dist", "guests");
+
+export interface GuestBuild {
+  name: string;
+  path: string;
+  status: "built" | "cached" | "failed";
+  message: string;
+}
+
+/** Guest names: folders of guests/ with a main.ts (the SDK is not a guest). */
+export function listGuests(): string[] {
+  return readdirSync(GUESTS_DIR)
+    .filter((d) => d !== "sdk" && existsSync(join(GUESTS_DIR, d, "main.ts")))
+    .sort();
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
+  }
+  return out;
+}
+
+/** The cache key: everything that can change a guest's output. */
+function inputKey(guestDir: string): string {
+  const h = createHash("sha256");
+  h.update(`asc ${ascVersion()}\n`);
+  h.update(readFileSync(ASCONFIG));
+  for (const f of [...filesUnder(SDK_DIR), ...filesUnder(guestDir)]) {
+    h.update(f.slice(REPO_ROOT.length));
+    h.update(readFileSync(f));
+  }
+  return h.digest("hex");
+}
+
+export async function buildGuest(name: string, force = false): Promise<GuestBuild> {
+  const dir = join(GUESTS_DIR, name);
+  const path = join(GUESTS_OUT, `${name}.wasm`);
+  const keyPath = join(GUESTS_OUT, `${name}.key`);
+  const key = inputKey(dir);
+  if (!force && existsSync(path) && existsSync(keyPath) && readFileSync(keyPath, "utf8") === key) {
+    return { name, path, status: "cached", message: "" };
+  }
+  const result = await compileGuest(join(dir, "main.ts"));
+  if (!result.ok || !result.binary) return { name, path, status: "failed", message: result.diagnostics };
+  const report = verifyModule(result.binary, defaultPolicy());
+  if (!report.ok) return { name, path, status: "failed", message: formatReport(report, `${name}.wasm`) };
+  mkdirSync(GUESTS_OUT, { recursive: true });
+  writeFileSync(path, result.binary);
+  writeFileSync(keyPath, key);
+  return { name, path, status: "built", message: result.diagnostics };
+}
+
+/** Build the named guests (default: all). */
+export async function buildGuests(names: readonly string[] = listGuests(), force = false): Promise<GuestBuild[]> {
+  const out: GuestBuild[] = [];
+  for (const n of names) out.push(await buildGuest(n, force));
+  return out;
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const force = args.includes("--force");
+  const names = args.filter((a) => !a.startsWith("--"));
+  const results = await buildGuests(names.length ? names : listGuests(), force);
+  let failed = 0;
+  for (const r of results) {
+    if (r.status === "failed") {
+      failed++;
+      process.stderr.write(`guest ${r.name}: FAILED\n${r.message}\n`);
+    } else process.stdout.write(`guest ${r.name}: ${r.status}\n`);
+  }
+  process.exit(failed ? 1 : 0);
+}

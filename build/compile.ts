@@ -1,0 +1,93 @@
+// Compile one AssemblyScript guest with asc's programmatic API, according to
+// the repository's asconfig.json. `import ... from "@wasmos/sdk"` resolves to
+// guests/sdk through a virtual package folder, so guests anywhere on disk
+// (including projects made by `wasmos new`) use this checkout's SDK.
+
+import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const SDK_DIR = join(REPO_ROOT, "guests", "sdk");
+export const ASCONFIG = join(REPO_ROOT, "asconfig.json");
+/** asc looks packages up under --path folders; this one exists only in our readFile hook. */
+const VIRTUAL_PACKAGES = join(REPO_ROOT, ".wasmos-packages");
+const SDK_PACKAGE = join(VIRTUAL_PACKAGES, "@wasmos", "sdk");
+
+export interface CompileOptions {
+  /** asconfig.json target (default "release"). */
+  target?: string;
+  /** Also produce the text format. */
+  emitText?: boolean;
+  /** An asconfig.json to use instead of the repository's. */
+  config?: string;
+}
+
+export interface CompileResult {
+  ok: boolean;
+  binary: Uint8Array | null;
+  text: string | null;
+  /** asc's diagnostics (errors and warnings), as printed. */
+  diagnostics: string;
+}
+
+/** Map a path asc asks for to a real file: the virtual SDK package to guests/sdk. */
+function realPath(path: string): string {
+  if (path === SDK_PACKAGE || path.startsWith(SDK_PACKAGE + sep)) return join(SDK_DIR, relative(SDK_PACKAGE, path));
+  return path;
+}
+
+/** Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`. */
+export async function compileGuest(entry: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const asc = (await import("assemblyscript/asc")).default;
+  const entryAbs = resolve(entry);
+  const baseDir = dirname(entryAbs);
+  const outputs = new Map<string, Uint8Array | string>();
+  const argv = [
+    relative(baseDir, entryAbs),
+    "--outFile", "guest.wasm",
+    "--config", options.config ?? ASCONFIG,
+    "--target", options.target ?? "release",
+    "--path", VIRTUAL_PACKAGES,
+    "--baseDir", baseDir,
+  ];
+  if (options.emitText) argv.push("--textFile", "guest.wat");
+  let diagnostics = "";
+  const sink = {
+    write(chunk: string | Uint8Array) {
+      diagnostics += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+      return true;
+    },
+  };
+  const result = await asc.main(argv, {
+    stdout: sink as never,
+    stderr: sink as never,
+    readFile: async (name: string, dir: string) => {
+      const path = realPath(resolve(dir, name));
+      try {
+        return await readFile(path, "utf8");
+      } catch {
+        return null;
+      }
+    },
+    writeFile: async (name: string, contents: Uint8Array | string) => {
+      outputs.set(name, contents);
+    },
+    listFiles: async () => [],
+  });
+  const binary = outputs.get("guest.wasm");
+  const ok = !result.error && binary instanceof Uint8Array;
+  return {
+    ok,
+    binary: ok ? (binary as Uint8Array) : null,
+    text: (outputs.get("guest.wat") as string | undefined) ?? null,
+    diagnostics: diagnostics || (result.error ? String(result.error.message) : ""),
+  };
+}
+
+/** The asc version, part of every build cache key. */
+export function ascVersion(): string {
+  const pkg = join(REPO_ROOT, "node_modules", "assemblyscript", "package.json");
+  return existsSync(pkg) ? (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version : "unknown";
+}

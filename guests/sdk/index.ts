@@ -1,0 +1,210 @@
+// @wasmos/sdk: typed wrappers over the generated ABI bindings (./bindings/abi,
+// generated from abi/wasmos.abi.json). Raw syscalls return -errno on failure;
+// these wrappers keep that convention (errors are values a guest can act on)
+// and add the types and string handling AssemblyScript code wants.
+
+import "./runtime";
+import {
+  sys_arg_count,
+  sys_arg_get,
+  sys_clock_now,
+  sys_console_write,
+  sys_exit,
+  sys_handle_close,
+  sys_handle_get,
+  sys_kill,
+  sys_process_info,
+  sys_random_get,
+  sys_sleep,
+  sys_spawn,
+  sys_wait,
+  sys_yield,
+  DEADLINE_INFINITE,
+  EXIT_INFO_SIZE,
+  HANDLE_SELF,
+  PROCESS_INFO_SIZE,
+  SPAWN_HANDLE_ENTRY_SIZE,
+} from "./bindings/abi";
+
+export * from "./bindings/abi";
+// (errnoName/exitReasonName: generated names, added with the generator)
+
+/** A capability: a positive i32. Syscalls return negative errno values instead. */
+export type Handle = i32;
+
+/** True when a raw syscall result is an error (-errno). */
+export function isError(result: i64): bool {
+  return result < 0;
+}
+
+// ---- console -------------------------------------------------------------
+
+/** Write a string (UTF-8) to standard output. Returns bytes written or -errno. */
+export function print(s: string): i32 {
+  const bytes = String.UTF8.encode(s);
+  return sys_console_write(changetype<i32>(bytes), bytes.byteLength);
+}
+
+/** print(s + "\n"). */
+export function println(s: string): i32 {
+  return print(s + "\n");
+}
+
+/** Write raw bytes to standard output. */
+export function writeBytes(bytes: Uint8Array): i32 {
+  return sys_console_write(<i32>bytes.dataStart, bytes.byteLength);
+}
+
+// ---- process -------------------------------------------------------------
+
+/** End this process with a status. */
+export function exit(status: i32): void {
+  sys_exit(status);
+}
+
+/** The arguments this process was started with (args()[0] is the program name by convention). */
+export function args(): string[] {
+  const n = sys_arg_count();
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const len = sys_arg_get(i, 0, 0);
+    const buf = new ArrayBuffer(len);
+    sys_arg_get(i, changetype<i32>(buf), len);
+    out[i] = String.UTF8.decode(buf);
+  }
+  return out;
+}
+
+/** A handle the spawner passed under `name`, or -ENOENT. */
+export function handle(name: string): Handle {
+  const bytes = String.UTF8.encode(name);
+  return sys_handle_get(changetype<i32>(bytes), bytes.byteLength);
+}
+
+/** Close a handle. 0 or -errno. */
+export function close(h: Handle): i32 {
+  return sys_handle_close(h);
+}
+
+/** A handle to pass to a child, with the name the child will find it by. */
+export class NamedHandle {
+  constructor(public name: string, public handle: Handle) {}
+}
+
+/** Start a child from an image handle. Returns the child's process handle or -errno. */
+export function spawn(image: Handle, argv: string[], handles: NamedHandle[] = []): Handle {
+  let size = 0;
+  const encoded = new Array<ArrayBuffer>(argv.length);
+  for (let i = 0; i < argv.length; i++) {
+    encoded[i] = String.UTF8.encode(argv[i]);
+    size += encoded[i].byteLength + 1;
+  }
+  const argBuf = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    const b = Uint8Array.wrap(encoded[i]);
+    argBuf.set(b, at);
+    at += b.length + 1; // the NUL terminator is already 0
+  }
+  const names = new Array<ArrayBuffer>(handles.length);
+  const table = new Uint8Array(handles.length * SPAWN_HANDLE_ENTRY_SIZE);
+  for (let i = 0; i < handles.length; i++) {
+    names[i] = String.UTF8.encode(handles[i].name);
+    const base = <usize>table.dataStart + <usize>(i * SPAWN_HANDLE_ENTRY_SIZE);
+    store<u32>(base, handles[i].handle);
+    store<u32>(base + 4, changetype<u32>(names[i]));
+    store<u32>(base + 8, names[i].byteLength);
+  }
+  return sys_spawn(image, <i32>argBuf.dataStart, size, <i32>table.dataStart, handles.length);
+}
+
+/** How a process ended. errno is 0 when the other fields are valid. */
+export class ExitStatus {
+  constructor(public errno: i32, public status: i32, public reason: u32) {}
+  get ok(): bool {
+    return this.errno == 0;
+  }
+}
+
+/** Wait for a process to exit (until an absolute deadline). */
+export function wait(process: Handle, deadline: i64 = DEADLINE_INFINITE): ExitStatus {
+  const info = new ArrayBuffer(EXIT_INFO_SIZE);
+  const r = sys_wait(process, changetype<i32>(info), deadline);
+  if (r < 0) return new ExitStatus(-r, 0, 0);
+  const p = changetype<usize>(info);
+  return new ExitStatus(0, load<i32>(p), load<u32>(p, 4));
+}
+
+/** End a process with a status. 0 or -errno. */
+export function kill(process: Handle, status: i32 = -1): i32 {
+  return sys_kill(process, status);
+}
+
+/** What process_info reports. errno is 0 when the other fields are valid. */
+export class ProcessInfo {
+  errno: i32 = 0;
+  pid: u32 = 0;
+  parentPid: u32 = 0;
+  state: u32 = 0;
+  priority: u32 = 0;
+  exitStatus: i32 = 0;
+  exitReason: u32 = 0;
+  cpuTimeNs: u64 = 0;
+  memoryPages: u32 = 0;
+  handleCount: u32 = 0;
+}
+
+/** Describe a process (HANDLE_SELF for the caller). */
+export function processInfo(process: Handle = HANDLE_SELF): ProcessInfo {
+  const buf = new ArrayBuffer(PROCESS_INFO_SIZE);
+  const out = new ProcessInfo();
+  const r = sys_process_info(process, changetype<i32>(buf), PROCESS_INFO_SIZE);
+  if (r < 0) {
+    out.errno = -r;
+    return out;
+  }
+  const p = changetype<usize>(buf);
+  out.pid = load<u32>(p);
+  out.parentPid = load<u32>(p, 4);
+  out.state = load<u32>(p, 8);
+  out.priority = load<u32>(p, 12);
+  out.exitStatus = load<i32>(p, 16);
+  out.exitReason = load<u32>(p, 20);
+  out.cpuTimeNs = load<u64>(p, 24);
+  out.memoryPages = load<u32>(p, 32);
+  out.handleCount = load<u32>(p, 36);
+  return out;
+}
+
+// ---- time and CPU -----------------------------------------------------------
+
+/** Monotonic nanoseconds since boot. */
+export function now(): i64 {
+  return sys_clock_now();
+}
+
+/** Block for ns nanoseconds. 0 or -errno. */
+export function sleep(ns: i64): i32 {
+  return sys_sleep(ns);
+}
+
+/** Give up the CPU to other ready processes. */
+export function yieldCpu(): void {
+  sys_yield();
+}
+
+// ---- random -------------------------------------------------------------------
+
+/** n bytes from the kernel's generator. */
+export function randomBytes(n: i32): Uint8Array {
+  const out = new Uint8Array(n);
+  sys_random_get(<i32>out.dataStart, n);
+  return out;
+}
+
+/** A random u32. */
+export function randomU32(): u32 {
+  const buf = new ArrayBuffer(4);
+  sys_random_get(changetype<i32>(buf), 4);
+  return load<u32>(changetype<usize>(buf));
+}

@@ -1,0 +1,83 @@
+// Run one guest to completion and collect what it did: the one-call form of
+// the embedding API, used by `wasmos run`, by tests and by projects made with
+// `wasmos new`.
+
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { compileGuest } from "../build/compile.ts";
+import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig } from "./kernel.ts";
+import type { ExitInfo } from "../kernel/objects/process.ts";
+
+export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
+  /** Arguments after the program name. */
+  args?: readonly string[];
+  /** Called with each console write as it happens (besides collecting it). */
+  onStdout?: (bytes: Uint8Array) => void;
+  /** Extra images the process gets as named handles (name -> module bytes). */
+  images?: Readonly<Record<string, Uint8Array>>;
+}
+
+export interface GuestRun {
+  exit: ExitInfo;
+  stdout: string;
+  /** The kernel event trace (when config.trace). */
+  trace: string;
+  kernel: Kernel;
+}
+
+/** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
+export async function compileGuestFile(path: string): Promise<Uint8Array> {
+  const local = join(dirname(path), "asconfig.json");
+  const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
+  if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
+  return r.binary;
+}
+
+export class GuestCompileError extends Error {
+  override readonly name = "GuestCompileError";
+  readonly diagnostics: string;
+  constructor(path: string, diagnostics: string) {
+    super(`could not compile ${path}:\n${diagnostics}`);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * Load `program` (module bytes, or a path to a .wasm or AssemblyScript .ts
+ * file), run it as the root process and wait until the system is quiescent.
+ * The root process gets its own image as handle "self" (so it can spawn
+ * copies of itself) and each of `images` under its name.
+ * Throws ModuleRefusedError / GuestCompileError before anything runs.
+ */
+export async function runGuest(program: Uint8Array | string, options: RunGuestOptions = {}): Promise<GuestRun> {
+  let bytes: Uint8Array;
+  let name: string;
+  if (typeof program === "string") {
+    name = basename(program);
+    bytes = program.endsWith(".ts") ? await compileGuestFile(program) : readFileSync(program);
+  } else {
+    name = "guest.wasm";
+    bytes = program;
+  }
+  const chunks: Uint8Array[] = [];
+  const kernel = new Kernel({
+    ...options,
+    stdout: (b) => {
+      chunks.push(b.slice());
+      options.onStdout?.(b);
+    },
+  });
+  const image = kernel.loadImage(bytes, name);
+  const handles = [{ name: "self", object: image, rights: IMAGE_GRANT_RIGHTS }];
+  for (const [n, b] of Object.entries(options.images ?? {})) {
+    handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
+  }
+  const proc = kernel.spawn(image, { args: [name, ...(options.args ?? [])], handles });
+  for (const h of handles) kernel.release(h.object as never);
+  const exit = await proc.exited;
+  await kernel.run();
+  proc.close();
+  const stdout = new TextDecoder().decode(Buffer.concat(chunks));
+  return { exit, stdout, trace: kernel.traceText(), kernel };
+}

@@ -1,0 +1,137 @@
+// The syscall bridge: binds every ABI syscall to a wasm import for one
+// process. Non-blocking syscalls are plain imports (a call costs a function
+// call); blocking ones are WebAssembly.Suspending imports, so the process's
+// stack is suspended and the kernel chooses what runs next. `sys(nr, ...)` is
+// the single numbered entry: Suspending (it may block), same semantics.
+
+import { Errno, IMPORT_MODULE, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, type SyscallDef } from "../../abi/gen/abi.ts";
+import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
+import { KernelBug } from "../../kernel/object.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { BLOCK, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
+
+type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
+
+/** Thrown into a guest's stack to unwind it after exit/panic/kill-self; never a guest-visible error. */
+export const UNWIND = Object.freeze({ wasmosUnwind: true });
+
+/** What the bridge needs from the process runtime to park a blocked call. */
+export interface Suspender {
+  /** A fresh promise for the next resume(); armed before the handler runs (it may wake us at once). */
+  arm(): Promise<number>;
+  /** Drop the armed promise (the call completed without blocking). */
+  disarm(): void;
+}
+
+/** A kernel bug inside a handler ends only the calling process (reason KERNEL_FAULT). */
+function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  k.terminate(p, -1, ExitReason.KERNEL_FAULT, `kernel fault in ${name}: ${detail}`);
+  throw UNWIND;
+}
+
+function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) => unknown {
+  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const name = def.name;
+  const done = (r: unknown): unknown => {
+    if (r === NORETURN) throw UNWIND;
+    if (typeof r === "symbol") fault(k, p, name, new KernelBug(`non-blocking ${name} tried to block`));
+    return r;
+  };
+  // Fixed arities keep the common calls monomorphic and allocation-free.
+  switch (def.params.length) {
+    case 0:
+      return () => {
+        try {
+          return done(h(k, p));
+        } catch (e) {
+          if (e === UNWIND) throw e;
+          return fault(k, p, name, e);
+        }
+      };
+    case 1:
+      return (a: unknown) => {
+        try {
+          return done(h(k, p, a));
+        } catch (e) {
+          if (e === UNWIND) throw e;
+          return fault(k, p, name, e);
+        }
+      };
+    case 2:
+      return (a: unknown, b: unknown) => {
+        try {
+          return done(h(k, p, a, b));
+        } catch (e) {
+          if (e === UNWIND) throw e;
+          return fault(k, p, name, e);
+        }
+      };
+    case 3:
+      return (a: unknown, b: unknown, c: unknown) => {
+        try {
+          return done(h(k, p, a, b, c));
+        } catch (e) {
+          if (e === UNWIND) throw e;
+          return fault(k, p, name, e);
+        }
+      };
+    default:
+      return (...args: unknown[]) => {
+        try {
+          return done(h(k, p, ...args));
+        } catch (e) {
+          if (e === UNWIND) throw e;
+          return fault(k, p, name, e);
+        }
+      };
+  }
+}
+
+/** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
+function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
+  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const pending = s.arm();
+  let r: unknown;
+  try {
+    r = h(k, p, ...args);
+  } catch (e) {
+    s.disarm();
+    if (e === UNWIND) throw e;
+    return fault(k, p, def.name, e);
+  }
+  if (r === BLOCK) return pending;
+  s.disarm();
+  if (r === NORETURN) throw UNWIND;
+  return r as number | bigint;
+}
+
+function blockingImport(k: KernelCore, p: Process, s: Suspender, def: SyscallDef): WebAssembly.Suspending {
+  return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, p, s, def, args));
+}
+
+/** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
+function sysEntry(k: KernelCore, p: Process, s: Suspender): WebAssembly.Suspending {
+  const sync = SYSCALLS.map((def) => (def.blocking ? null : syncImport(k, p, def)));
+  return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
+    const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
+    if (def === undefined) return BigInt(-Errno.ENOSYS);
+    const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
+    if (!def.blocking) {
+      const r = sync[SYSCALLS.indexOf(def)]!(...args);
+      return typeof r === "bigint" ? r : BigInt(r as number);
+    }
+    const r = callBlocking(k, p, s, def, args);
+    if (typeof r === "object") return r.then((v) => BigInt(v));
+    return typeof r === "bigint" ? r : BigInt(r);
+  });
+}
+
+/** The import object for one process: module "wasmos" with every syscall and `sys`. */
+export function syscallImports(k: KernelCore, p: Process, s: Suspender): Record<string, unknown> {
+  const ns: Record<string, unknown> = {};
+  for (const def of SYSCALLS) ns[def.name] = def.blocking ? blockingImport(k, p, s, def) : syncImport(k, p, def);
+  ns[SYS_ENTRY.name] = sysEntry(k, p, s);
+  return { [IMPORT_MODULE]: ns };
+}

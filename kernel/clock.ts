@@ -1,0 +1,44 @@
+// The kernel's monotonic clock, in nanoseconds since boot (a double: exact to
+// 2^53 ns, about 104 days). Deterministic mode uses the virtual clock, which
+// moves only when the kernel jumps it to the next deadline; real-time mode
+// reads a host clock through the Platform.
+
+export interface Clock {
+  /** Nanoseconds since boot; never decreases. */
+  now(): number;
+  /** True when the kernel may jump time forward instead of waiting for it. */
+  readonly virtual: boolean;
+  /** Virtual clocks only: move to t (never backwards). */
+  advanceTo(t: number): void;
+}
+
+export class VirtualClock implements Clock {
+  readonly virtual = true;
+  private t = 0;
+  now(): number {
+    return this.t;
+  }
+  advanceTo(t: number): void {
+    if (t > this.t) this.t = t;
+  }
+}
+
+/** Wall-clock time from a host source of milliseconds (performance.now in practice). */
+export class RealClock implements Clock {
+  readonly virtual = false;
+  private readonly source: () => number;
+  private readonly origin: number;
+  private last = 0;
+  constructor(source: () => number) {
+    this.source = source;
+    this.origin = source();
+  }
+  now(): number {
+    const t = Math.round((this.source() - this.origin) * 1e6);
+    if (t > this.last) this.last = t;
+    return this.last;
+  }
+  advanceTo(): void {
+    // Real time cannot be jumped; the kernel waits through the Platform instead.
+  }
+}

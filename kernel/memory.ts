@@ -1,0 +1,80 @@
+// GuestMemory: the one bounds-checked path from a guest pointer to bytes.
+// Every pointer and length a syscall receives passes through here; an
+// out-of-range access yields false/null (the caller returns EFAULT), never a
+// host exception.
+
+/** Anything with a growable `buffer` (a WebAssembly.Memory in practice). */
+export interface MemorySource {
+  readonly buffer: ArrayBuffer;
+}
+
+export class GuestMemory {
+  private readonly source: MemorySource;
+  private bytes: Uint8Array;
+  private view: DataView;
+
+  constructor(source: MemorySource) {
+    this.source = source;
+    this.bytes = new Uint8Array(source.buffer);
+    this.view = new DataView(source.buffer);
+  }
+
+  /** Current bytes. memory.grow detaches the old buffer (length 0), so refresh then. */
+  private refresh(): void {
+    if (this.bytes.byteLength === 0 || this.bytes.buffer !== this.source.buffer) {
+      this.bytes = new Uint8Array(this.source.buffer);
+      this.view = new DataView(this.source.buffer);
+    }
+  }
+
+  get size(): number {
+    this.refresh();
+    return this.bytes.byteLength;
+  }
+
+  /** True when [ptr, ptr+len) lies inside memory. ptr is read as unsigned, len must be >= 0. */
+  inBounds(ptr: number, len: number): boolean {
+    if (len < 0) return false;
+    this.refresh();
+    const p = ptr >>> 0;
+    return p + len <= this.bytes.byteLength;
+  }
+
+  /** A live view of [ptr, ptr+len) (no copy), or null when out of bounds. Valid until memory grows. */
+  slice(ptr: number, len: number): Uint8Array | null {
+    if (!this.inBounds(ptr, len)) return null;
+    const p = ptr >>> 0;
+    return this.bytes.subarray(p, p + len);
+  }
+
+  /** A copy of [ptr, ptr+len), or null when out of bounds. */
+  copyOut(ptr: number, len: number): Uint8Array | null {
+    const s = this.slice(ptr, len);
+    return s === null ? null : s.slice();
+  }
+
+  /** Write bytes at ptr; false (and nothing written) when any byte would fall outside. */
+  write(ptr: number, data: Uint8Array): boolean {
+    if (!this.inBounds(ptr, data.byteLength)) return false;
+    this.bytes.set(data, ptr >>> 0);
+    return true;
+  }
+
+  /** Little-endian accessors; callers check bounds first with inBounds. */
+  u32(ptr: number): number {
+    this.refresh();
+    return this.view.getUint32(ptr >>> 0, true);
+  }
+  setU32(ptr: number, v: number): void {
+    this.refresh();
+    this.view.setUint32(ptr >>> 0, v >>> 0, true);
+  }
+  setI32(ptr: number, v: number): void {
+    this.refresh();
+    this.view.setInt32(ptr >>> 0, v | 0, true);
+  }
+  setU64(ptr: number, v: bigint): void {
+    this.refresh();
+    this.view.setBigUint64(ptr >>> 0, v, true);
+  }
+}

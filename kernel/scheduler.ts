@@ -1,0 +1,92 @@
+// Run queues: 256 fixed priorities (255 highest, as in QNX), FIFO within a
+// priority, a bitmap of non-empty levels so picking the next process is O(1)
+// in the number of levels' words (8 words of 32 bits).
+
+export const PRIORITY_LEVELS = 256;
+export const DEFAULT_PRIORITY = 128;
+
+export interface Schedulable {
+  priority: number;
+  queued: boolean;
+}
+
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+  remove(x: T): boolean {
+    const i = this.items.indexOf(x, this.head);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+}
+
+export class RunQueues<P extends Schedulable> {
+  private readonly levels: Fifo<P>[] = Array.from({ length: PRIORITY_LEVELS }, () => new Fifo<P>());
+  private readonly bitmap = new Uint32Array(PRIORITY_LEVELS / 32);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Append p at the back of its priority level. p must not be queued already. */
+  enqueue(p: P): void {
+    if (p.queued) return;
+    p.queued = true;
+    this.levels[p.priority].push(p);
+    this.bitmap[p.priority >>> 5] |= 1 << (p.priority & 31);
+    this.count++;
+  }
+
+  /** Remove and return the first process of the highest non-empty level, or null. */
+  dequeue(): P | null {
+    for (let w = this.bitmap.length - 1; w >= 0; w--) {
+      const bits = this.bitmap[w];
+      if (bits === 0) continue;
+      const level = w * 32 + (31 - Math.clz32(bits));
+      const q = this.levels[level];
+      const p = q.shift()!;
+      if (q.length === 0) this.bitmap[w] &= ~(1 << (level & 31));
+      p.queued = false;
+      this.count--;
+      return p;
+    }
+    return null;
+  }
+
+  /** Take p out of its queue (it died or its priority changes). */
+  remove(p: P): void {
+    if (!p.queued) return;
+    const q = this.levels[p.priority];
+    q.remove(p);
+    if (q.length === 0) this.bitmap[p.priority >>> 5] &= ~(1 << (p.priority & 31));
+    p.queued = false;
+    this.count--;
+  }
+
+  /** Highest priority with a queued process, or -1. */
+  topPriority(): number {
+    for (let w = this.bitmap.length - 1; w >= 0; w--) {
+      const bits = this.bitmap[w];
+      if (bits !== 0) return w * 32 + (31 - Math.clz32(bits));
+    }
+    return -1;
+  }
+}

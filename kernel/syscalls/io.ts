@@ -1,0 +1,48 @@
+// console_write, random_get, arg_count, arg_get, panic.
+
+import { Errno, ExitReason, Limits } from "../../abi/gen/abi.ts";
+import type { Kernel } from "../kernel.ts";
+import type { Process } from "../objects/process.ts";
+import { NORETURN } from "./control.ts";
+
+export function sysConsoleWrite(k: Kernel, p: Process, ptr: number, len: number): number {
+  if (len < 0 || len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
+  const bytes = p.memory!.slice(ptr, len);
+  if (bytes === null) return -Errno.EFAULT;
+  k.trace.enabled && k.trace.record(k.clock.now(), p.pid, "console", String(len));
+  p.stdout(bytes);
+  return len;
+}
+
+export function sysRandomGet(k: Kernel, p: Process, ptr: number, len: number): number {
+  if (len < 0 || len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
+  const bytes = p.memory!.slice(ptr, len);
+  if (bytes === null) return -Errno.EFAULT;
+  k.rng.fill(bytes);
+  return 0;
+}
+
+export function sysArgCount(_k: Kernel, p: Process): number {
+  return p.args.length;
+}
+
+export function sysArgGet(_k: Kernel, p: Process, index: number, ptr: number, len: number): number {
+  if (index < 0 || index >= p.args.length || len < 0) return -Errno.EINVAL;
+  const arg = p.args[index];
+  const n = Math.min(len, arg.length);
+  if (n > 0 && !p.memory!.write(ptr, arg.subarray(0, n))) return -Errno.EFAULT;
+  return arg.length;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+export function sysPanic(k: Kernel, p: Process, ptr: number, len: number): typeof NORETURN {
+  let message: string;
+  if (len < 0 || len > Limits.MAX_IO_BYTES) message = `(panic message length ${len} out of range)`;
+  else {
+    const bytes = p.memory!.slice(ptr, len);
+    message = bytes === null ? `(panic message at ${ptr >>> 0}+${len} outside memory)` : utf8.decode(bytes);
+  }
+  k.terminate(p, -1, ExitReason.PANIC, `panic: ${message}`);
+  return NORETURN;
+}

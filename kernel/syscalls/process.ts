@@ -1,0 +1,153 @@
+// exit, spawn, wait, kill, process_info: process life cycle syscalls.
+// Each decodes and checks everything first and only then changes state, so a
+// failed call leaves nothing half done.
+
+import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import type { Kernel } from "../kernel.ts";
+import type { KernelObject } from "../object.ts";
+import type { ImageObject } from "../objects/image.ts";
+import { type ExitWaiter, Process } from "../objects/process.ts";
+import { BLOCK, NORETURN } from "./control.ts";
+import { deadlineToTime } from "./time.ts";
+
+/** Rights a spawner gets on its child's process handle. */
+export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function sysExit(k: Kernel, p: Process, status: number): typeof NORETURN {
+  k.terminate(p, status, ExitReason.NORMAL, "");
+  return NORETURN;
+}
+
+/** Split NUL-terminated arguments; null when malformed (non-empty and not NUL-terminated). */
+function splitArgs(bytes: Uint8Array): Uint8Array[] | null {
+  if (bytes.length === 0) return [];
+  if (bytes[bytes.length - 1] !== 0) return null;
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0) {
+      out.push(bytes.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+export function sysSpawn(
+  k: Kernel,
+  p: Process,
+  image: number,
+  argsPtr: number,
+  argsLen: number,
+  handlesPtr: number,
+  handlesCount: number,
+): number {
+  const mem = p.memory!;
+  // Decode.
+  const img = p.handles.get(image, ObjectType.IMAGE, Rights.SPAWN);
+  if (typeof img === "number") return img;
+  if (argsLen < 0 || handlesCount < 0) return -Errno.EINVAL;
+  if (argsLen > Limits.MAX_ARGS_BYTES || handlesCount > Limits.MAX_SPAWN_HANDLES) return -Errno.E2BIG;
+  const argBytes = mem.slice(argsPtr, argsLen);
+  if (argBytes === null) return -Errno.EFAULT;
+  const args = splitArgs(argBytes);
+  if (args === null) return -Errno.EINVAL;
+  if (args.length > Limits.MAX_ARGS) return -Errno.E2BIG;
+  const entrySize = Constants.SPAWN_HANDLE_ENTRY_SIZE;
+  if (!mem.inBounds(handlesPtr, handlesCount * entrySize)) return -Errno.EFAULT;
+  const passed: { name: string; object: KernelObject; rights: number }[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < handlesCount; i++) {
+    const at = (handlesPtr >>> 0) + i * entrySize;
+    const h = mem.u32(at) | 0;
+    const namePtr = mem.u32(at + 4);
+    const nameLen = mem.u32(at + 8) | 0;
+    const obj = p.handles.lookup(h);
+    if (typeof obj === "number") return obj;
+    if ((p.handles.rightsOf(h) & Rights.TRANSFER) === 0) return -Errno.EACCES;
+    if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
+    const nameBytes = mem.slice(namePtr, nameLen);
+    if (nameBytes === null) return -Errno.EFAULT;
+    let name: string;
+    try {
+      name = utf8.decode(nameBytes);
+    } catch {
+      return -Errno.EINVAL;
+    }
+    if (seen.has(name)) return -Errno.EINVAL;
+    seen.add(name);
+    passed.push({ name, object: obj, rights: p.handles.rightsOf(h) });
+  }
+  if (p.handles.count >= p.handles.capacity) return -Errno.EMFILE;
+  // Invoke.
+  const child = k.spawn({
+    image: img as ImageObject,
+    args,
+    parentPid: p.pid,
+    priority: p.priority,
+    stdout: p.stdout,
+    handles: passed,
+  });
+  if (typeof child === "number") return child;
+  return p.handles.insert(child, CHILD_RIGHTS);
+}
+
+export function sysWait(k: Kernel, p: Process, handle: number, infoPtr: number, deadline: bigint): number | typeof BLOCK {
+  const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.WAIT);
+  if (typeof obj === "number") return obj;
+  const child = obj as Process;
+  const mem = p.memory!;
+  if (!mem.inBounds(infoPtr, Constants.EXIT_INFO_SIZE)) return -Errno.EFAULT;
+  if (child.exit !== null) {
+    mem.setI32(infoPtr, child.exit.status);
+    mem.setU32(infoPtr + 4, child.exit.reason);
+    return 0;
+  }
+  const until = deadlineToTime(deadline);
+  if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  const waiter: ExitWaiter = { process: p, infoPtr };
+  child.waiters.add(waiter);
+  const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT));
+  k.blockCurrent(p, "wait", () => {
+    child.waiters.delete(waiter);
+    if (timer) k.cancelTimer(timer);
+  });
+  return BLOCK;
+}
+
+export function sysKill(k: Kernel, p: Process, handle: number, status: number): number | typeof NORETURN {
+  const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.KILL);
+  if (typeof obj === "number") return obj;
+  const target = obj as Process;
+  if (target.exit !== null) return -Errno.ESRCH;
+  k.terminate(target, status, ExitReason.KILLED, `killed by pid ${p.pid}`);
+  return target === p ? NORETURN : 0;
+}
+
+export function sysProcessInfo(k: Kernel, p: Process, handle: number, ptr: number, len: number): number {
+  let target: Process;
+  if (handle === Constants.HANDLE_SELF) target = p;
+  else {
+    const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.INSPECT);
+    if (typeof obj === "number") return obj;
+    target = obj as Process;
+  }
+  const size = Constants.PROCESS_INFO_SIZE;
+  if (len < size) return -Errno.EINVAL;
+  const mem = p.memory!;
+  if (!mem.inBounds(ptr, size)) return -Errno.EFAULT;
+  const at = ptr >>> 0;
+  const cpu = target === k.current ? target.cpuTimeNs + (k.clock.now() - target.sliceStart) : target.cpuTimeNs;
+  mem.setU32(at, target.pid);
+  mem.setU32(at + 4, target.parentPid);
+  mem.setU32(at + 8, target.state);
+  mem.setU32(at + 12, target.priority);
+  mem.setI32(at + 16, target.exit?.status ?? 0);
+  mem.setU32(at + 20, target.exit?.reason ?? 0);
+  mem.setU64(at + 24, BigInt(Math.floor(cpu)));
+  mem.setU32(at + 32, target.state === ProcessState.EXITED || !target.memory ? 0 : target.memory.size >>> 16);
+  mem.setU32(at + 36, target.handles.count);
+  return size;
+}
