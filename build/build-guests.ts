@@ -51,10 +51,18 @@ function inputKey(guestDir: string): string {
   return h.digest("hex");
 }
 
-export async function buildGuest(name: string, force = false): Promise<GuestBuild> {
+export interface BuildOptions {
+  /** Rebuild even when the inputs did not change. */
+  force?: boolean;
+  /** Where outputs go (default dist/guests). */
+  outDir?: string;
+}
+
+export async function buildGuest(name: string, options: BuildOptions = {}): Promise<GuestBuild> {
+  const { force = false, outDir = GUESTS_OUT } = options;
   const dir = join(GUESTS_DIR, name);
-  const path = join(GUESTS_OUT, `${name}.wasm`);
-  const keyPath = join(GUESTS_OUT, `${name}.key`);
+  const path = join(outDir, `${name}.wasm`);
+  const keyPath = join(outDir, `${name}.key`);
   const key = inputKey(dir);
   if (!force && existsSync(path) && existsSync(keyPath) && readFileSync(keyPath, "utf8") === key) {
     return { name, path, status: "cached", message: "" };
@@ -63,16 +71,16 @@ export async function buildGuest(name: string, force = false): Promise<GuestBuil
   if (!result.ok || !result.binary) return { name, path, status: "failed", message: result.diagnostics };
   const report = verifyModule(result.binary, defaultPolicy());
   if (!report.ok) return { name, path, status: "failed", message: formatReport(report, `${name}.wasm`) };
-  mkdirSync(GUESTS_OUT, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(path, result.binary);
   writeFileSync(keyPath, key);
   return { name, path, status: "built", message: result.diagnostics };
 }
 
 /** Build the named guests (default: all). */
-export async function buildGuests(names: readonly string[] = listGuests(), force = false): Promise<GuestBuild[]> {
+export async function buildGuests(names: readonly string[] = listGuests(), options: BuildOptions = {}): Promise<GuestBuild[]> {
   const out: GuestBuild[] = [];
-  for (const n of names) out.push(await buildGuest(n, force));
+  for (const n of names) out.push(await buildGuest(n, options));
   return out;
 }
 
@@ -80,7 +88,7 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   const force = args.includes("--force");
   const names = args.filter((a) => !a.startsWith("--"));
-  const results = await buildGuests(names.length ? names : listGuests(), force);
+  const results = await buildGuests(names.length ? names : listGuests(), { force });
   let failed = 0;
   for (const r of results) {
     if (r.status === "failed") {

@@ -109,7 +109,7 @@ export class Kernel {
   }
 
   /** Drop the host's reference to an image (processes running it keep it alive). */
-  release(image: ImageObject): void {
+  release(image: KernelObject): void {
     image.releaseHandle();
   }
 

@@ -21,6 +21,8 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
 export interface GuestRun {
   exit: ExitInfo;
   stdout: string;
+  /** stdout as bytes, exactly as written. */
+  stdoutBytes: Uint8Array;
   /** The kernel event trace (when config.trace). */
   trace: string;
   kernel: Kernel;
@@ -78,6 +80,6 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   const exit = await proc.exited;
   await kernel.run();
   proc.close();
-  const stdout = new TextDecoder().decode(Buffer.concat(chunks));
-  return { exit, stdout, trace: kernel.traceText(), kernel };
+  const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
+  return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };
 }

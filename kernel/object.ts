@@ -33,46 +33,47 @@ export class ObjectRegistry {
 export abstract class KernelObject {
   abstract readonly type: number;
   readonly koid: number;
-  private readonly registry: ObjectRegistry;
-  private handleRefs = 0;
-  private kernelRefs = 0;
-  private destroyed = false;
+  // #private (not TS `private`): a subclass field of the same name cannot clobber these.
+  readonly #registry: ObjectRegistry;
+  #handleRefs = 0;
+  #kernelRefs = 0;
+  #destroyed = false;
 
   constructor(registry: ObjectRegistry, type: number) {
-    this.registry = registry;
+    this.#registry = registry;
     this.koid = registry.allocate(type);
   }
 
   get isDestroyed(): boolean {
-    return this.destroyed;
+    return this.#destroyed;
   }
 
   get handleCount(): number {
-    return this.handleRefs;
+    return this.#handleRefs;
   }
 
   retainHandle(): void {
-    this.handleRefs++;
+    this.#handleRefs++;
   }
   releaseHandle(): void {
-    if (this.handleRefs <= 0) throw new KernelBug(`handle refcount underflow on object ${this.koid}`);
-    this.handleRefs--;
+    if (this.#handleRefs <= 0) throw new KernelBug(`handle refcount underflow on object ${this.koid}`);
+    this.#handleRefs--;
     this.maybeDestroy();
   }
   retainKernel(): void {
-    this.kernelRefs++;
+    this.#kernelRefs++;
   }
   releaseKernel(): void {
-    if (this.kernelRefs <= 0) throw new KernelBug(`kernel refcount underflow on object ${this.koid}`);
-    this.kernelRefs--;
+    if (this.#kernelRefs <= 0) throw new KernelBug(`kernel refcount underflow on object ${this.koid}`);
+    this.#kernelRefs--;
     this.maybeDestroy();
   }
 
   private maybeDestroy(): void {
-    if (this.handleRefs === 0 && this.kernelRefs === 0 && !this.destroyed) {
-      this.destroyed = true;
+    if (this.#handleRefs === 0 && this.#kernelRefs === 0 && !this.#destroyed) {
+      this.#destroyed = true;
       this.onDestroy();
-      this.registry.released(this.type);
+      this.#registry.released(this.type);
     }
   }
 

@@ -85,6 +85,16 @@ function constantGroups(def: AbiDefinition): { title: string; list: AsConstant[]
   ];
 }
 
+/** A switch from value to name, so guests print errors by name without copying the table. */
+function nameFunction(fn: string, what: string, entries: readonly { name: string; value: number }[], negate: boolean): string {
+  const arg = negate ? "(value < 0 ? -value : value)" : "value";
+  const cases = entries.map((e) => `    case ${e.value}: return "${e.name}";\n`).join("");
+  return (
+    jsDoc([`The name of ${what}, or "?" followed by the number.`]) +
+    `export function ${fn}(value: i32): string {\n  switch (${arg}) {\n${cases}    default: return "?" + value.toString();\n  }\n}\n`
+  );
+}
+
 export function generateAs(def: AbiDefinition): string {
   const groups = constantGroups(def);
   const seen = new Set<string>([def.sys.name, ...def.syscalls.map((s) => `sys_${s.name}`)]);
@@ -108,5 +118,7 @@ export function generateAs(def: AbiDefinition): string {
         g.list.map((c) => jsDoc([c.doc]) + `export const ${c.name}: ${c.type} = ${c.value};\n`).join(""),
     );
   }
+  sections.push("// ---- Names ----\n\n" + nameFunction("errnoName", "an errno value (positive or negated)", def.errno, true) +
+    "\n" + nameFunction("exitReasonName", "an exit reason", def.exit_reasons, false));
   return sections.join("\n");
 }

@@ -27,7 +27,6 @@ import {
 } from "./bindings/abi";
 
 export * from "./bindings/abi";
-// (errnoName/exitReasonName: generated names, added with the generator)
 
 /** A capability: a positive i32. Syscalls return negative errno values instead. */
 export type Handle = i32;

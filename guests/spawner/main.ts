@@ -7,7 +7,7 @@
 // kernel time, and exits with status 10 + i. The parent prints each exit in
 // the order it waits, then the time the children took.
 import {
-  args, exit, handle, isError, NamedHandle, now, println, sleep, spawn, wait,
+  args, errnoName, exit, exitReasonName, handle, isError, NamedHandle, now, println, sleep, spawn, wait,
   EXIT_NORMAL,
 } from "@wasmos/sdk";
 
@@ -21,7 +21,7 @@ if (argv.length >= 3 && argv[1] == "child") {
   const n = argv.length >= 2 ? I32.parseInt(argv[1]) : 3;
   const self = handle("self");
   if (isError(self)) {
-    println("no image handle \"self\" (errno " + (-self).toString() + ")");
+    println("no image handle \"self\": " + errnoName(self));
     exit(1);
   }
   const start = now();
@@ -30,7 +30,7 @@ if (argv.length >= 3 && argv[1] == "child") {
     // Spawn in reverse order of wake-up to show that sleeps, not spawn order, decide.
     const child = spawn(self, ["spawner", "child", (n - i).toString()], [new NamedHandle("self", self)]);
     if (isError(child)) {
-      println("spawn failed: errno " + (-child).toString());
+      println("spawn failed: " + errnoName(child));
       exit(2);
     }
     children[i] = child;
@@ -38,11 +38,11 @@ if (argv.length >= 3 && argv[1] == "child") {
   for (let i = 0; i < n; i++) {
     const st = wait(children[i]);
     if (!st.ok) {
-      println("wait failed: errno " + st.errno.toString());
+      println("wait failed: " + errnoName(st.errno));
       exit(3);
     }
     println("child " + (n - i).toString() + " exited with status " + st.status.toString() +
-      (st.reason == EXIT_NORMAL ? "" : " (abnormal, reason " + st.reason.toString() + ")"));
+      (st.reason == EXIT_NORMAL ? "" : " (" + exitReasonName(st.reason) + ")"));
   }
   println("all " + n.toString() + " children done after " + ((now() - start) / 1_000_000).toString() + " ms");
 }

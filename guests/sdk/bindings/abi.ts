@@ -395,3 +395,45 @@ export const PROCESS_INFO_SIZE: i32 = 40;
 export const EXIT_INFO_SIZE: i32 = 8;
 /** Bytes per entry of spawn's handle list: handle (u32), name_ptr (u32), name_len (u32). */
 export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
+
+// ---- Names ----
+
+/** The name of an errno value (positive or negated), or "?" followed by the number. */
+export function errnoName(value: i32): string {
+  switch ((value < 0 ? -value : value)) {
+    case 1: return "EFAULT";
+    case 2: return "EINVAL";
+    case 3: return "EBADH";
+    case 4: return "ESTALE";
+    case 5: return "EWRONGTYPE";
+    case 6: return "EACCES";
+    case 7: return "ENOMEM";
+    case 8: return "ENOENT";
+    case 9: return "ETIMEDOUT";
+    case 10: return "ESRCH";
+    case 11: return "E2BIG";
+    case 12: return "EMFILE";
+    case 13: return "ENOSYS";
+    case 14: return "EBADIMAGE";
+    default: return "?" + value.toString();
+  }
+}
+
+/** The name of an exit reason, or "?" followed by the number. */
+export function exitReasonName(value: i32): string {
+  switch (value) {
+    case 0: return "NORMAL";
+    case 1: return "KILLED";
+    case 2: return "TRAP_UNREACHABLE";
+    case 3: return "TRAP_MEMORY";
+    case 4: return "TRAP_STACK_OVERFLOW";
+    case 5: return "TRAP_DIVIDE_BY_ZERO";
+    case 6: return "TRAP_INTEGER_OVERFLOW";
+    case 7: return "TRAP_INDIRECT_CALL";
+    case 8: return "TRAP_OTHER";
+    case 9: return "PANIC";
+    case 10: return "START_FAILED";
+    case 11: return "KERNEL_FAULT";
+    default: return "?" + value.toString();
+  }
+}

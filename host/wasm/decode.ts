@@ -1,0 +1,408 @@
+// Instruction decoder: walks a function body (or a constant expression) one
+// instruction at a time, reporting offsets, opcodes, memory indices, index
+// immediates, proposal bits and block nesting.
+//
+// Speed: one Instruction object is reused for the whole walk and no memory is
+// allocated per instruction; a visitor must copy what it wants to keep.
+// Checks: every opcode and immediate is well formed, blocks nest properly
+// (else only in if, catch only in try, ...), the body ends with the `end`
+// that closes it and nothing follows. Typing is left to WebAssembly.validate.
+
+import { Cursor, WasmParseError } from "./cursor.ts";
+import {
+  Feature,
+  Imm,
+  OpFlag,
+  SINGLE_BYTE_OPS,
+  formatOpcode,
+  prefixTable,
+  type OpInfo,
+} from "./opcodes.ts";
+import type { FunctionBody, WasmModule } from "./reader.ts";
+import { skipHeapType, skipValType, startsValType } from "./types.ts";
+
+/** One decoded instruction. Owned by the decoder: valid only during the visit. */
+export interface Instruction {
+  /** Absolute offset of the opcode's first byte. */
+  offset: number;
+  /** Absolute offset just past the last immediate. */
+  end: number;
+  /** Byte, or prefix << 16 | sub-opcode (see opcodes.ts). */
+  opcode: number;
+  /** Static facts: name (WAT mnemonic), flags (OpFlag), feature. */
+  op: OpInfo;
+  /** op.feature plus bits implied by immediates (a memory index > 0 adds multi-memory, ...). */
+  features: number;
+  /**
+   * Open blocks around the instruction, the function body counting as one:
+   * 1 for top-level instructions. A block opener and its arms and end carry
+   * the depth of the enclosing code; the function's final end has depth 0.
+   */
+  depth: number;
+  /** For an arm or an end: offset of the instruction that opened the block (-1 for the function). */
+  opener: number;
+  /** Memory named by a memory instruction (memory.copy: the destination), else -1. */
+  memory: number;
+  /** memory.copy: the source memory, else -1. */
+  memory2: number;
+  /**
+   * First index immediate, else -1: function (call, return_call, ref.func),
+   * type (call_indirect, call_ref, GC ops), local, global, table, tag, label,
+   * data (memory.init, data.drop), element (table.init, elem.drop),
+   * destination table (table.copy).
+   */
+  index: number;
+  /** Second index immediate, else -1: table of call_indirect/table.init, source table of table.copy, GC field/data/elem/type/count. */
+  index2: number;
+  /** memarg: the alignment exponent and the static offset (exact up to 2^53), else 0. */
+  align: number;
+  memOffset: number;
+}
+
+export type InstructionVisitor = (ins: Instruction) => void;
+
+/** A block and where its parts are (absolute offsets). */
+export interface Block {
+  /** The opener's mnemonic: "block", "loop", "if", "try" or "try_table". */
+  kind: string;
+  /** Offset of the opening instruction. */
+  start: number;
+  /** First byte after the opener's immediates (where a loop header's code begins). */
+  bodyStart: number;
+  /** Offsets of the else/catch/catch_all arms, in order. */
+  arms: number[];
+  /** Offset of the closing end (or delegate). */
+  end: number;
+  /** Nesting depth of the opener (see Instruction.depth). */
+  depth: number;
+}
+
+const { BLOCK, ARM, END } = OpFlag;
+// Module-local copies of the immediate kinds, the opcode table and a feature
+// bit: the hot loop then compares against constants, not imported bindings
+// (which test runners may turn into property reads).
+const {
+  BLOCK: I_BLOCK, BR_ON_CAST: I_BR_ON_CAST, BR_TABLE: I_BR_TABLE, CALL_INDIRECT: I_CALL_INDIRECT,
+  DATA: I_DATA, DATA_MEMORY: I_DATA_MEMORY, ELEM: I_ELEM, ELEM_TABLE: I_ELEM_TABLE, F32: I_F32,
+  F64: I_F64, FENCE: I_FENCE, FUNC: I_FUNC, GLOBAL: I_GLOBAL, HEAP_TYPE: I_HEAP_TYPE, I32: I_I32,
+  I64: I_I64, LABEL: I_LABEL, LANE: I_LANE, LOCAL: I_LOCAL, MEMARG: I_MEMARG,
+  MEMARG_LANE: I_MEMARG_LANE, MEMORY: I_MEMORY, MEMORY_MEMORY: I_MEMORY_MEMORY, NONE: I_NONE,
+  SELECT_T: I_SELECT_T, SHUFFLE: I_SHUFFLE, TABLE: I_TABLE, TABLE_TABLE: I_TABLE_TABLE, TAG: I_TAG,
+  TRY_TABLE: I_TRY_TABLE, TYPE: I_TYPE, TYPE_COUNT: I_TYPE_COUNT, TYPE_DATA: I_TYPE_DATA,
+  TYPE_ELEM: I_TYPE_ELEM, TYPE_FIELD: I_TYPE_FIELD, TYPE_TYPE: I_TYPE_TYPE, V128: I_V128,
+} = Imm;
+const SINGLE = SINGLE_BYTE_OPS;
+const MULTI_MEMORY = Feature.MULTI_MEMORY;
+
+// Block kinds kept on the nesting stack.
+const K_FUNC = 0;
+const K_BLOCK = 1;
+const K_IF = 2;
+const K_IF_ELSE = 3;
+const K_TRY = 4;
+const K_TRY_CATCH = 5;
+const K_TRY_CATCH_ALL = 6;
+
+const OP_LOOP = 0x03;
+const OP_IF = 0x04;
+const OP_ELSE = 0x05;
+const OP_TRY = 0x06;
+const OP_CATCH = 0x07;
+const OP_DELEGATE = 0x18;
+const OP_CATCH_ALL = 0x19;
+
+/**
+ * Decodes one instruction sequence ending with the `end` that closes it.
+ * `start`..`limit` bounds the bytes it may read; with `exact`, the final end
+ * must be the last byte before `limit`. `context` prefixes error reasons
+ * ("function 4"). Returns the offset just past the final end. Throws
+ * WasmParseError (section `section`) on malformed input.
+ */
+export function decodeExpression(
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  section: string,
+  context: string,
+  exact: boolean,
+  visit: InstructionVisitor | null,
+): number {
+  const c: Cursor = new Cursor(bytes, start, limit, section);
+  c.context = context;
+  const ins: Instruction = {
+    offset: 0, end: 0, opcode: 0, op: SINGLE_BYTE_OPS[0]!, features: 0, depth: 0, opener: -1,
+    memory: -1, memory2: -1, index: -1, index2: -1, align: 0, memOffset: 0,
+  };
+  // Nesting stack: opener offset and block kind. Slot 0 is the function/expression.
+  let openers = new Int32Array(16);
+  let kinds = new Uint8Array(16);
+  let sp = 1;
+  openers[0] = -1;
+  kinds[0] = K_FUNC;
+
+  for (;;) {
+    const offset = c.pos;
+    if (offset >= limit) c.fail("unexpected end of code (missing end)", offset);
+    const b = bytes[c.pos++];
+    let op = SINGLE[b];
+    if (b >= 0xfb) {
+      const table = prefixTable(b);
+      if (table !== undefined) {
+        const sub = c.u32();
+        op = table[sub];
+        if (op === undefined) c.fail(`unknown opcode ${formatOpcode(b)} 0x${sub.toString(16).padStart(2, "0")}`, offset);
+      }
+    }
+    if (op === undefined) c.fail(`unknown opcode ${formatOpcode(b)}`, offset);
+
+    ins.offset = offset;
+    ins.opcode = op.code;
+    ins.op = op;
+    ins.memory = -1;
+    ins.memory2 = -1;
+    ins.index = -1;
+    ins.index2 = -1;
+    ins.align = 0;
+    ins.memOffset = 0;
+    let features = op.feature;
+
+    switch (op.imm) {
+      case I_NONE:
+        break;
+      case I_BLOCK:
+        features |= blockType(c);
+        break;
+      case I_TRY_TABLE: {
+        features |= blockType(c);
+        const n = c.count(2);
+        for (let i = 0; i < n; i++) {
+          const kind = c.u8();
+          if (kind > 3) c.fail(`malformed catch clause kind ${kind}`, c.pos - 1);
+          if (kind < 2) c.u32(); // tag
+          c.u32(); // label
+        }
+        break;
+      }
+      case I_LABEL:
+      case I_FUNC:
+      case I_TYPE:
+      case I_LOCAL:
+      case I_GLOBAL:
+      case I_TABLE:
+      case I_TAG:
+      case I_DATA:
+      case I_ELEM:
+        ins.index = c.u32();
+        break;
+      case I_BR_TABLE: {
+        const n = c.count(1);
+        for (let i = 0; i <= n; i++) c.u32();
+        break;
+      }
+      case I_CALL_INDIRECT:
+      case I_ELEM_TABLE:
+      case I_TABLE_TABLE:
+      case I_TYPE_FIELD:
+      case I_TYPE_COUNT:
+      case I_TYPE_DATA:
+      case I_TYPE_ELEM:
+      case I_TYPE_TYPE:
+        ins.index = c.u32();
+        ins.index2 = c.u32();
+        break;
+      case I_SELECT_T: {
+        const n = c.count(1);
+        for (let i = 0; i < n; i++) features |= skipValType(c);
+        break;
+      }
+      case I_MEMARG:
+      case I_MEMARG_LANE: {
+        const flagsAt = c.pos;
+        let align = c.u32();
+        let memory = 0;
+        if (align >= 0x80) c.fail("malformed memop flags", flagsAt);
+        if (align & 0x40) {
+          align &= 0x3f;
+          memory = c.u32();
+          if (memory !== 0) features |= MULTI_MEMORY;
+        }
+        ins.align = align;
+        ins.memory = memory;
+        ins.memOffset = c.u64();
+        if (op.imm === I_MEMARG_LANE) c.skip(1);
+        break;
+      }
+      case I_MEMORY:
+        ins.memory = c.u32();
+        if (ins.memory !== 0) features |= MULTI_MEMORY;
+        break;
+      case I_DATA_MEMORY:
+        ins.index = c.u32();
+        ins.memory = c.u32();
+        if (ins.memory !== 0) features |= MULTI_MEMORY;
+        break;
+      case I_MEMORY_MEMORY:
+        ins.memory = c.u32();
+        ins.memory2 = c.u32();
+        if ((ins.memory | ins.memory2) !== 0) features |= MULTI_MEMORY;
+        break;
+      case I_I32:
+        c.s32();
+        break;
+      case I_I64:
+        c.skipS64();
+        break;
+      case I_F32:
+        c.skip(4);
+        break;
+      case I_F64:
+        c.skip(8);
+        break;
+      case I_HEAP_TYPE:
+        features |= skipHeapType(c);
+        break;
+      case I_V128:
+      case I_SHUFFLE:
+        c.skip(16);
+        break;
+      case I_LANE:
+        c.skip(1);
+        break;
+      case I_FENCE:
+        if (c.u8() !== 0) c.fail("malformed atomic.fence flags", c.pos - 1);
+        break;
+      case I_BR_ON_CAST: {
+        if (c.u8() > 3) c.fail("malformed br_on_cast flags", c.pos - 1);
+        ins.index = c.u32();
+        features |= skipHeapType(c) | skipHeapType(c);
+        break;
+      }
+      default:
+        throw new Error(`opcode table: ${op.name} has unknown immediate kind ${op.imm}`);
+    }
+    ins.end = c.pos;
+    ins.features = features;
+
+    const flags = op.flags;
+    if ((flags & (BLOCK | ARM | END)) === 0) {
+      ins.depth = sp;
+      ins.opener = -1;
+      if (visit !== null) visit(ins);
+      continue;
+    }
+    if (flags & BLOCK) {
+      ins.depth = sp;
+      ins.opener = -1;
+      if (sp === openers.length) {
+        const o = new Int32Array(sp * 2);
+        o.set(openers);
+        openers = o;
+        const k = new Uint8Array(sp * 2);
+        k.set(kinds);
+        kinds = k;
+      }
+      openers[sp] = offset;
+      kinds[sp] = b === OP_IF ? K_IF : b === OP_TRY ? K_TRY : K_BLOCK;
+      sp++;
+      if (visit !== null) visit(ins);
+      continue;
+    }
+    const kind = kinds[sp - 1];
+    ins.depth = sp - 1;
+    ins.opener = openers[sp - 1];
+    if (flags & ARM) {
+      if (b === OP_ELSE) {
+        if (kind !== K_IF) c.fail("else without a matching if", offset);
+        kinds[sp - 1] = K_IF_ELSE;
+      } else {
+        if (kind !== K_TRY && kind !== K_TRY_CATCH) c.fail(`${op.name} without a matching try`, offset);
+        kinds[sp - 1] = b === OP_CATCH ? K_TRY_CATCH : K_TRY_CATCH_ALL;
+      }
+      if (visit !== null) visit(ins);
+      continue;
+    }
+    // END: end or delegate.
+    if (b === OP_DELEGATE && kind !== K_TRY) c.fail("delegate without a matching try", offset);
+    sp--;
+    if (visit !== null) visit(ins);
+    if (sp === 0) {
+      if (exact && c.pos !== limit) c.fail("operators remaining after the end of the function", c.pos);
+      return c.pos;
+    }
+  }
+}
+
+/** True if the instruction writes memory `memory` (a store, rmw, fill, copy destination, init or grow). */
+export function writesMemory(ins: Instruction, memory: number): boolean {
+  return (ins.op.flags & OpFlag.STORE) !== 0 && ins.memory === memory;
+}
+
+/** Reads a blocktype; returns the feature bits it needs. */
+function blockType(c: Cursor): number {
+  const b = c.peek();
+  if (b === 0x40) {
+    c.pos++;
+    return 0;
+  }
+  if (startsValType(b)) return skipValType(c);
+  const at = c.pos;
+  if (c.s33() < 0) c.fail(`malformed block type 0x${b.toString(16)}`, at);
+  return Feature.MULTI_VALUE;
+}
+
+/** The body of a function given by index (in the function index space) or directly. Throws RangeError. */
+export function functionBody(module: WasmModule, func: number | FunctionBody): FunctionBody {
+  if (typeof func !== "number") return func;
+  const body = module.code[func - module.importedFuncs];
+  if (body === undefined) throw new RangeError(`function ${func} has no body in this module`);
+  return body;
+}
+
+/**
+ * Calls `visit` for every instruction of a function's body, in order.
+ * Returns the number of instructions. Throws WasmParseError on a malformed
+ * body, RangeError if `func` is an imported or unknown function.
+ */
+export function forEachInstruction(
+  module: WasmModule,
+  func: number | FunctionBody,
+  visit: InstructionVisitor,
+): number {
+  const body = functionBody(module, func);
+  let count = 0;
+  decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, (ins) => {
+    count++;
+    visit(ins);
+  });
+  return count;
+}
+
+/** Every block of a function's body, in order of their openers. Throws like forEachInstruction. */
+export function blockStructure(module: WasmModule, func: number | FunctionBody): Block[] {
+  const blocks: Block[] = [];
+  const open: Block[] = [];
+  forEachInstruction(module, func, (ins) => {
+    const flags = ins.op.flags;
+    if (flags & BLOCK) {
+      const block: Block = { kind: ins.op.name, start: ins.offset, bodyStart: ins.end, arms: [], end: -1, depth: ins.depth };
+      blocks.push(block);
+      open.push(block);
+    } else if (flags & ARM) {
+      open[open.length - 1].arms.push(ins.offset);
+    } else if ((flags & END) && ins.depth > 0) {
+      open.pop()!.end = ins.offset;
+    }
+  });
+  return blocks;
+}
+
+/** Offsets where each loop's body begins (just after `loop` and its blocktype). */
+export function loopHeaders(module: WasmModule, func: number | FunctionBody): number[] {
+  const headers: number[] = [];
+  forEachInstruction(module, func, (ins) => {
+    if (ins.opcode === OP_LOOP) headers.push(ins.end);
+  });
+  return headers;
+}
+
+export { WasmParseError };

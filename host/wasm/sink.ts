@@ -1,0 +1,131 @@
+// ByteSink: a growable byte buffer with the LEB128 and name encoders a wasm
+// writer needs.
+
+const utf8 = new TextEncoder();
+
+export class ByteSink {
+  private buf: Uint8Array<ArrayBuffer>;
+  /** Bytes written so far. */
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
+
+  private reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
+  u8(b: number): this {
+    this.reserve(1);
+    this.buf[this.length++] = b;
+    return this;
+  }
+
+  bytes(data: Uint8Array): this {
+    this.reserve(data.length);
+    this.buf.set(data, this.length);
+    this.length += data.length;
+    return this;
+  }
+
+  /** Unsigned LEB128 of a u32 (throws RangeError outside 0..2^32-1). */
+  u32(value: number): this {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`not a u32: ${value}`);
+    this.reserve(5);
+    let v = value;
+    while (v >= 0x80) {
+      this.buf[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.length++] = v;
+    return this;
+  }
+
+  /** Signed LEB128 of an i32 (throws RangeError outside the i32 range). */
+  s32(value: number): this {
+    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new RangeError(`not an i32: ${value}`);
+    this.reserve(5);
+    let v = value;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.buf[this.length++] = b;
+        return this;
+      }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  /** Unsigned LEB128 of a u64. */
+  u64(value: bigint): this {
+    let v = BigInt.asUintN(64, value);
+    while (v >= 0x80n) {
+      this.u8(Number(v & 0x7fn) | 0x80);
+      v >>= 7n;
+    }
+    return this.u8(Number(v));
+  }
+
+  /** Signed LEB128 of an i64. */
+  s64(value: bigint): this {
+    let v = BigInt.asIntN(64, value);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) return this.u8(b);
+      this.u8(b | 0x80);
+    }
+  }
+
+  /** A length-prefixed UTF-8 name. */
+  name(text: string): this {
+    const encoded = utf8.encode(text);
+    return this.u32(encoded.length).bytes(encoded);
+  }
+
+  /** A section: id, size, then the contents of `content`. */
+  section(id: number, content: ByteSink): this {
+    return this.u8(id).u32(content.length).bytes(content.view());
+  }
+
+  /** The bytes written so far (a view, invalidated by later writes). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** A copy of the bytes written. */
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+/** Bytes an unsigned LEB128 encoding of `value` takes. */
+export function u32Size(value: number): number {
+  let n = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    n++;
+  }
+  return n;
+}
+
+/** Unsigned LEB128 encoding of a u32. */
+export function encodeU32(value: number): Uint8Array<ArrayBuffer> {
+  return new ByteSink(5).u32(value).finish();
+}
+
+/** Signed LEB128 encoding of an i32. */
+export function encodeS32(value: number): Uint8Array<ArrayBuffer> {
+  return new ByteSink(5).s32(value).finish();
+}
+
+/** Signed LEB128 encoding of an i64. */
+export function encodeS64(value: bigint): Uint8Array<ArrayBuffer> {
+  return new ByteSink(10).s64(value).finish();
+}

@@ -1,0 +1,420 @@
+// Writer: re-emits a parsed module with edits. Sections an edit does not touch
+// are copied byte for byte; touched ones are re-encoded from the original
+// bytes, changing only what the edit requires.
+//
+// Edits supported:
+//  - drop the start section (the kernel then calls the start function itself),
+//  - append exports,
+//  - cap the maximum of the module's own memories (so memory.grow past a
+//    limit returns -1),
+//  - insert a function import as function 0, shifting every other function
+//    index by one (call, return_call, ref.func in code and constant
+//    expressions, element segments, exports, start, the name section).
+
+import { decodeExpression } from "./decode.ts";
+import { OpFlag } from "./opcodes.ts";
+import {
+  EXTERN_KINDS,
+  SECTION_ORDER,
+  SectionId,
+  type ByteRange,
+  type ExternKind,
+  type Section,
+  type ValType,
+  type WasmModule,
+} from "./reader.ts";
+import { ByteSink } from "./sink.ts";
+import { encodeValType } from "./types.ts";
+import { Cursor, WasmParseError } from "./cursor.ts";
+
+export { ByteSink, encodeS32, encodeS64, encodeU32, u32Size } from "./sink.ts";
+
+/** An edit the module cannot take (duplicate export name, index out of range...). */
+export class WasmEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WasmEditError";
+  }
+}
+
+export interface NewExport {
+  name: string;
+  kind: ExternKind;
+  /** Index in the input module's index space (renumbered like everything else). */
+  index: number;
+}
+
+export interface NewFuncImport {
+  module: string;
+  name: string;
+  /** Plain value types only (i32, i64, f32, f64, v128, funcref, externref). */
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+export interface ModuleEdits {
+  /** Drop the start section. */
+  removeStart?: boolean;
+  /** Exports to append after the existing ones. */
+  addExports?: readonly NewExport[];
+  /** A function import that becomes function 0; all other function indices grow by one. */
+  prependFuncImport?: NewFuncImport;
+  /** Give every defined memory without a maximum, or with a larger one, this maximum (in pages). */
+  capMemoryMax?: number;
+}
+
+/**
+ * Encodes `m` with `edits` applied and returns the new module's bytes. Throws
+ * WasmEditError for an edit the module cannot take, and WasmParseError if a
+ * section it must rewrite is malformed (a module that passed verification is not).
+ */
+export function editModule(m: WasmModule, edits: ModuleEdits): Uint8Array<ArrayBuffer> {
+  return new Editor(m, edits).run();
+}
+
+/** Removes the start section and exports the start function as `exportName` (no-op without a start). */
+export function exportStartFunction(m: WasmModule, exportName: string): Uint8Array<ArrayBuffer> {
+  if (m.start === null) return new Uint8Array(m.bytes);
+  return editModule(m, { removeStart: true, addExports: [{ name: exportName, kind: "func", index: m.start }] });
+}
+
+const COPY = Symbol("copy");
+const DROP = Symbol("drop");
+
+class Editor {
+  private readonly m: WasmModule;
+  private readonly edits: ModuleEdits;
+  private readonly out: ByteSink;
+  /** Added to every function index (1 when a function import is prepended). */
+  private readonly shift: number;
+  /** Type index of the prepended import, and whether the type section must gain it. */
+  private importType = -1;
+  private appendType = false;
+  private nextOrder = 0;
+
+  constructor(m: WasmModule, edits: ModuleEdits) {
+    this.m = m;
+    this.edits = edits;
+    this.out = new ByteSink(m.bytes.length + 256);
+    this.shift = edits.prependFuncImport ? 1 : 0;
+    this.checkEdits();
+  }
+
+  private checkEdits(): void {
+    const { m, edits } = this;
+    const names = new Set(m.exports.map((e) => e.name));
+    const counts: Record<ExternKind, number> = {
+      func: m.importedFuncs + m.functions.length,
+      table: m.importedTables + m.tables.length,
+      memory: m.importedMemories + m.memories.length,
+      global: m.importedGlobals + m.globals.length,
+      tag: m.importedTags + m.tags.length,
+    };
+    for (const e of edits.addExports ?? []) {
+      if (names.has(e.name)) throw new WasmEditError(`export "${e.name}" already exists`);
+      names.add(e.name);
+      if (!EXTERN_KINDS.includes(e.kind)) throw new WasmEditError(`export "${e.name}": unknown kind ${e.kind}`);
+      if (!Number.isInteger(e.index) || e.index < 0 || e.index >= counts[e.kind]) {
+        throw new WasmEditError(`export "${e.name}": ${e.kind} ${e.index} does not exist`);
+      }
+    }
+    const cap = edits.capMemoryMax;
+    if (cap !== undefined) {
+      if (!Number.isInteger(cap) || cap < 0) throw new WasmEditError(`memory cap ${cap} is not a page count`);
+      m.memories.forEach((l, i) => {
+        if (l.min > cap) {
+          throw new WasmEditError(`memory ${m.importedMemories + i} needs ${l.min} pages, more than the cap of ${cap}`);
+        }
+      });
+    }
+    const imp = edits.prependFuncImport;
+    if (imp) {
+      for (const t of [...imp.params, ...imp.results]) {
+        try {
+          encodeValType(t);
+        } catch {
+          throw new WasmEditError(`import "${imp.module}" "${imp.name}": cannot encode value type ${t}`);
+        }
+      }
+      this.importType = m.types.findIndex((t) =>
+        t.kind === "func" && !t.gcEncoding && sameTypes(t.params, imp.params) && sameTypes(t.results, imp.results));
+      if (this.importType < 0) {
+        this.importType = m.types.length;
+        this.appendType = true;
+      }
+    }
+  }
+
+  run(): Uint8Array<ArrayBuffer> {
+    const { m, out } = this;
+    out.bytes(m.bytes.subarray(0, 8));
+    for (const s of m.sections) {
+      if (s.id !== SectionId.CUSTOM) this.emitMissing(SECTION_ORDER[s.id]);
+      this.section(s);
+      if (s.id !== SectionId.CUSTOM) this.nextOrder = SECTION_ORDER[s.id] + 1;
+    }
+    this.emitMissing(Infinity);
+    return out.finish();
+  }
+
+  /** Emits the sections an edit needs that the module lacks, if they go before `order`. */
+  private emitMissing(order: number): void {
+    const { m, edits } = this;
+    const has = (id: number) => m.sections.some((s) => s.id === id);
+    const wanted: [number, () => ByteSink][] = [];
+    if (this.appendType && !has(SectionId.TYPE)) wanted.push([SectionId.TYPE, () => this.typeSection(null)]);
+    if (edits.prependFuncImport && !has(SectionId.IMPORT)) wanted.push([SectionId.IMPORT, () => this.importSection(null)]);
+    if (edits.addExports?.length && !has(SectionId.EXPORT)) wanted.push([SectionId.EXPORT, () => this.exportSection()]);
+    for (const [id, build] of wanted) {
+      const o = SECTION_ORDER[id];
+      if (o >= this.nextOrder && o < order) {
+        this.out.section(id, build());
+        this.nextOrder = o + 1;
+      }
+    }
+  }
+
+  /** Copies bytes of the input module verbatim. */
+  private copy(range: ByteRange): void {
+    this.out.bytes(this.m.bytes.subarray(range.start, range.end));
+  }
+
+  /** Writes one input section: re-encoded if an edit touches it, else dropped or copied verbatim. */
+  private section(s: Section): void {
+    const content = this.rewrite(s);
+    if (content === DROP) return;
+    if (content === COPY) this.copy(s);
+    else this.out.section(s.id, content);
+  }
+
+  /** The new contents of a section, or whether to copy or drop it. */
+  private rewrite(s: Section): ByteSink | typeof COPY | typeof DROP {
+    const { m, edits, shift } = this;
+    switch (s.id) {
+      case SectionId.TYPE:
+        return this.appendType ? this.typeSection(s) : COPY;
+      case SectionId.IMPORT:
+        return edits.prependFuncImport ? this.importSection(s) : COPY;
+      case SectionId.TABLE:
+        return shift && m.tables.some((t) => t.init !== null) ? this.tableSection() : COPY;
+      case SectionId.MEMORY:
+        return this.capsMemory() ? this.memorySection() : COPY;
+      case SectionId.GLOBAL:
+        return shift ? this.globalSection() : COPY;
+      case SectionId.EXPORT:
+        return shift || edits.addExports?.length ? this.exportSection() : COPY;
+      case SectionId.START:
+        if (edits.removeStart) return DROP;
+        return shift ? new ByteSink(5).u32(m.start! + shift) : COPY;
+      case SectionId.ELEMENT:
+        return shift ? this.elementSection() : COPY;
+      case SectionId.CODE:
+        return shift ? this.codeSection() : COPY;
+      case SectionId.CUSTOM:
+        if (shift && m.customs.find((c) => c.start === s.start)?.name === "name") {
+          // A name section that cannot be renumbered is dropped, never left wrong.
+          return this.nameSection(s) ?? DROP;
+        }
+        return COPY;
+      default:
+        return COPY;
+    }
+  }
+
+  private typeSection(s: Section | null): ByteSink {
+    const { m } = this;
+    const imp = this.edits.prependFuncImport!;
+    const body = new ByteSink();
+    if (s === null) {
+      body.u32(1);
+    } else {
+      const c = new Cursor(m.bytes, s.contentStart, s.end, "type");
+      body.u32(c.u32() + 1);
+      body.bytes(m.bytes.subarray(c.pos, s.end));
+    }
+    body.u8(0x60).u32(imp.params.length);
+    for (const t of imp.params) body.u8(encodeValType(t));
+    body.u32(imp.results.length);
+    for (const t of imp.results) body.u8(encodeValType(t));
+    return body;
+  }
+
+  private importSection(s: Section | null): ByteSink {
+    const { m } = this;
+    const imp = this.edits.prependFuncImport!;
+    const body = new ByteSink((s ? s.end - s.contentStart : 0) + 32);
+    body.u32(m.imports.length + 1);
+    body.name(imp.module).name(imp.name).u8(0).u32(this.importType);
+    if (s !== null && m.imports.length > 0) body.bytes(m.bytes.subarray(m.imports[0].start, s.end));
+    return body;
+  }
+
+  private tableSection(): ByteSink {
+    const { m } = this;
+    const body = new ByteSink();
+    body.u32(m.tables.length);
+    for (const t of m.tables) {
+      if (t.init === null) {
+        body.bytes(m.bytes.subarray(t.start, t.end));
+      } else {
+        body.bytes(m.bytes.subarray(t.start, t.init.start));
+        this.expr(body, t.init, "table", false);
+      }
+    }
+    return body;
+  }
+
+  /** Whether capMemoryMax changes any defined memory. */
+  private capsMemory(): boolean {
+    const cap = this.edits.capMemoryMax;
+    return cap !== undefined && this.m.memories.some((l) => l.max === null || l.max > cap);
+  }
+
+  private memorySection(): ByteSink {
+    const cap = this.edits.capMemoryMax!;
+    const body = new ByteSink();
+    body.u32(this.m.memories.length);
+    for (const l of this.m.memories) {
+      const max = l.max === null ? cap : Math.min(l.max, cap);
+      const flags = 0x01 | (l.shared ? 0x02 : 0) | (l.index64 ? 0x04 : 0) | (l.pageSizeLog2 !== null ? 0x08 : 0);
+      body.u8(flags);
+      if (l.index64) body.u64(BigInt(l.min)).u64(BigInt(max));
+      else body.u32(l.min).u32(max);
+      if (l.pageSizeLog2 !== null) body.u32(l.pageSizeLog2);
+    }
+    return body;
+  }
+
+  private globalSection(): ByteSink {
+    const { m } = this;
+    const body = new ByteSink();
+    body.u32(m.globals.length);
+    for (const g of m.globals) {
+      body.bytes(m.bytes.subarray(g.start, g.init.start));
+      this.expr(body, g.init, "global", false);
+    }
+    return body;
+  }
+
+  private exportSection(): ByteSink {
+    const { m, shift } = this;
+    const added = this.edits.addExports ?? [];
+    const body = new ByteSink();
+    body.u32(m.exports.length + added.length);
+    for (const e of m.exports) {
+      if (e.kind === "func" && shift) {
+        body.name(e.name).u8(0).u32(e.index + shift);
+      } else {
+        body.bytes(m.bytes.subarray(e.start, e.end));
+      }
+    }
+    for (const e of added) {
+      body.name(e.name).u8(EXTERN_KINDS.indexOf(e.kind)).u32(e.kind === "func" ? e.index + shift : e.index);
+    }
+    return body;
+  }
+
+  private elementSection(): ByteSink {
+    const { m, shift } = this;
+    const body = new ByteSink();
+    body.u32(m.elements.length);
+    for (const seg of m.elements) {
+      if (seg.offset !== null) {
+        body.bytes(m.bytes.subarray(seg.start, seg.offset.start));
+        this.expr(body, seg.offset, "element", false);
+        body.bytes(m.bytes.subarray(seg.offset.end, seg.itemsStart));
+      } else {
+        body.bytes(m.bytes.subarray(seg.start, seg.itemsStart));
+      }
+      if (seg.funcs !== null) {
+        body.u32(seg.funcs.length);
+        for (const f of seg.funcs) body.u32(f + shift);
+      } else {
+        const exprs = seg.exprs!;
+        body.u32(exprs.length);
+        for (const e of exprs) this.expr(body, e, "element", false);
+      }
+    }
+    return body;
+  }
+
+  private codeSection(): ByteSink {
+    const { m } = this;
+    const body = new ByteSink(m.bytes.length);
+    const fn = new ByteSink(1024);
+    body.u32(m.code.length);
+    for (const f of m.code) {
+      fn.length = 0;
+      fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
+      this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`);
+      body.u32(fn.length).bytes(fn.view());
+    }
+    return body;
+  }
+
+  /** Copies an expression, renumbering function indices. */
+  private expr(out: ByteSink, range: ByteRange, section: string, exact: boolean, context = ""): void {
+    const { bytes } = this.m;
+    const shift = this.shift;
+    let copied = range.start;
+    const end = decodeExpression(bytes, range.start, range.end, section, context, exact, (ins) => {
+      if ((ins.op.flags & OpFlag.FUNC_INDEX) === 0) return;
+      // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
+      out.bytes(bytes.subarray(copied, ins.offset + 1));
+      out.u32(ins.index + shift);
+      copied = ins.end;
+    });
+    out.bytes(bytes.subarray(copied, end));
+  }
+
+  /**
+   * The "name" section with function indices renumbered (subsections 1
+   * function names, 2 local names, 3 label names); null if it is malformed.
+   */
+  private nameSection(s: Section): ByteSink | null {
+    const { m, shift } = this;
+    const c = new Cursor(m.bytes, s.contentStart, s.end, "custom:name");
+    const body = new ByteSink(s.end - s.contentStart + 16);
+    try {
+      body.name(c.name());
+      while (!c.atEnd()) {
+        const id = c.u8();
+        const size = c.u32();
+        const subStart = c.skip(size);
+        const subEnd = subStart + size;
+        if (id < 1 || id > 3) {
+          body.u8(id).u32(size).bytes(m.bytes.subarray(subStart, subEnd));
+          continue;
+        }
+        const sub = new ByteSink(size + 8);
+        const sc = new Cursor(m.bytes, subStart, subEnd, "custom:name");
+        const n = sc.count(2);
+        sub.u32(n);
+        for (let i = 0; i < n; i++) {
+          sub.u32(sc.u32() + shift);
+          const from = sc.pos;
+          if (id === 1) {
+            sc.skip(sc.u32());
+          } else {
+            const inner = sc.count(2);
+            for (let k = 0; k < inner; k++) {
+              sc.u32();
+              sc.skip(sc.u32());
+            }
+          }
+          sub.bytes(m.bytes.subarray(from, sc.pos));
+        }
+        if (!sc.atEnd()) return null;
+        body.u8(id).u32(sub.length).bytes(sub.view());
+      }
+    } catch (e) {
+      if (e instanceof WasmParseError) return null;
+      throw e;
+    }
+    return body;
+  }
+}
+
+function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}

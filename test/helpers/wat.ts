@@ -1,0 +1,58 @@
+// WAT guests for tests: assemble with wabt, with every ABI import declared
+// (generated from the ABI table, so they cannot drift from it).
+import wabtInit from "wabt";
+import { SYS_ENTRY, SYSCALLS } from "../../abi/gen/abi.ts";
+
+const wabt = await wabtInit();
+
+/** Assemble WAT to a binary (multi-memory, threads, exceptions, SIMD accepted so tests can build hostile modules). */
+export function wat(src: string): Uint8Array {
+  const features = { multi_memory: true, threads: true, exceptions: true, simd: true, bulk_memory: true, reference_types: true, tail_call: true, memory64: true };
+  const m = wabt.parseWat("test.wat", src, features as never);
+  try {
+    m.resolveNames();
+    return new Uint8Array(m.toBinary({}).buffer);
+  } finally {
+    m.destroy();
+  }
+}
+
+function sig(params: readonly string[], result: string): string {
+  const p = params.length ? ` (param ${params.join(" ")})` : "";
+  const r = result === "never" ? "" : ` (result ${result})`;
+  return p + r;
+}
+
+/** `(import "wasmos" "<name>" (func $<name> ...))` for every syscall and `sys`. */
+export const ABI_IMPORTS = [
+  ...SYSCALLS.map((d) => `(import "wasmos" "${d.name}" (func $${d.name}${sig(d.params.map((p) => p.type), d.result)}))`),
+  `(import "wasmos" "sys" (func $sys${sig(SYS_ENTRY.params.map((p) => p.type), SYS_ENTRY.result)}))`,
+].join("\n  ");
+
+/**
+ * A guest module: every ABI import, one exported page of memory (unless the
+ * body declares its own), a result recorder, and `body`. `$rec` appends an i32
+ * to a results area at 60000; `$flush` writes the area to stdout (decode with
+ * results()).
+ */
+export function guest(body: string, opts: { memory?: boolean } = {}): Uint8Array {
+  return wat(`(module
+  ${ABI_IMPORTS}
+  ${opts.memory === false ? "" : '(memory (export "memory") 1)'}
+  (global $rp (mut i32) (i32.const 60000))
+  (func $rec (param i32)
+    (i32.store (global.get $rp) (local.get 0))
+    (global.set $rp (i32.add (global.get $rp) (i32.const 4))))
+  (func $flush
+    (drop (call $console_write (i32.const 60000) (i32.sub (global.get $rp) (i32.const 60000)))))
+  ${body}
+)`);
+}
+
+/** The i32 values a guest recorded with $rec and wrote with $flush. */
+export function results(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i + 4 <= bytes.length; i += 4) out.push(view.getInt32(i, true));
+  return out;
+}

@@ -1,0 +1,115 @@
+// The wasmos command as a person runs it: a child process, real files.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../build/compile.ts";
+import { guest, wat } from "../helpers/wat.ts";
+
+const BIN = join(REPO_ROOT, "bin", "wasmos.js");
+const tmp = mkdtempSync(join(tmpdir(), "wasmos-cli-"));
+
+function wasmos(args: string[], node = process.execPath) {
+  const r = spawnSync(node, [BIN, ...args], { encoding: "utf8", cwd: tmp, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  writeFileSync(join(tmp, "exit3.wasm"), guest(`(data (i32.const 0) "bye\\n") (func (export "_start") (drop (call $console_write (i32.const 0) (i32.const 4))) (call $exit (i32.const 3)))`));
+  writeFileSync(join(tmp, "trap.wasm"), guest(`(func (export "_start") unreachable)`));
+  writeFileSync(join(tmp, "env.wasm"), wat(`(module (import "env" "abort" (func (param i32 i32 i32 i32))) (memory (export "memory") 1) (func (export "_start")))`));
+});
+
+describe("wasmos run", () => {
+  it("runs an AssemblyScript guest from source, passing its arguments", () => {
+    const r = wasmos(["run", join(REPO_ROOT, "guests", "hello", "main.ts"), "one", "--two"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("hello from wasmos, pid 1\narg 1: one\narg 2: --two\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("exits with the guest's exit status", () => {
+    const r = wasmos(["run", "exit3.wasm"]);
+    expect(r.stdout).toBe("bye\n");
+    expect(r.code).toBe(3);
+  });
+
+  it("reports a trap on stderr and exits with 128 + the exit reason", () => {
+    const r = wasmos(["run", "trap.wasm"]);
+    expect(r.stderr).toMatch(/trap\.wasm \(pid 1\) ended: TRAP_UNREACHABLE \(status -1\): trap: unreachable/);
+    expect(r.code).toBe(128 + 2);
+  });
+
+  it("refuses a module outside the ABI before running it, naming the import", () => {
+    const r = wasmos(["run", "env.wasm"]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/refused/);
+    expect(r.stderr).toMatch(/"env" "abort"/);
+  });
+
+  it("writes the kernel event trace, identical for two runs", () => {
+    const spawner = join(REPO_ROOT, "guests", "spawner", "main.ts");
+    expect(wasmos(["run", "--trace", "a.trace", spawner, "3"]).code).toBe(0);
+    expect(wasmos(["run", "--trace", "b.trace", spawner, "3"]).code).toBe(0);
+    const a = readFileSync(join(tmp, "a.trace"), "utf8");
+    expect(a.split("\n").length).toBeGreaterThan(20);
+    expect(readFileSync(join(tmp, "b.trace"), "utf8")).toBe(a);
+  });
+
+  it("explains its usage with --help and refuses unknown options", () => {
+    const h = wasmos(["run", "--help"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/usage: wasmos run/);
+    expect(h.stdout).toMatch(/--seed N/);
+    const bad = wasmos(["run", "--bogus", "x.wasm"]);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/unknown option --bogus/);
+    expect(wasmos(["--help"]).stdout).toMatch(/commands:/);
+    for (const c of ["check", "new"]) expect(wasmos([c, "--help"]).stdout).toMatch(new RegExp(`usage: wasmos ${c}`));
+  });
+});
+
+describe("wasmos check", () => {
+  it("prints imports, exports, memory and the verdict", () => {
+    const ok = wasmos(["check", "exit3.wasm"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/console_write/);
+    expect(ok.stdout).toMatch(/_start/);
+    expect(ok.stdout).toMatch(/memory/i);
+    expect(ok.stdout).toMatch(/valid|ok|accepted/i);
+  });
+});
+
+describe("wasmos new", () => {
+  it("scaffolds a project that runs at once and whose own test passes", () => {
+    const dir = join(tmp, "proj");
+    const made = wasmos(["new", dir]);
+    expect(made.code).toBe(0);
+    for (const f of ["main.ts", "asconfig.json", "main.test.mjs", "package.json", "README.md"]) expect(existsSync(join(dir, f))).toBe(true);
+    const run = wasmos(["run", join(dir, "main.ts"), "x"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/^hello from proj, pid 1\narg 1: x\ntime since boot: \d+ ns\na random number: \d+\n$/);
+    const t = spawnSync(process.execPath, ["--test", "main.test.mjs"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+    expect(t.stdout + t.stderr).toMatch(/pass 1/);
+    expect(t.status).toBe(0);
+    expect(wasmos(["new", dir]).stderr).toMatch(/not empty/);
+  });
+});
+
+describe("the runtime wasmos brings", () => {
+  it("re-runs itself under the project's Node when started by an older one", () => {
+    const old = ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p) && p !== process.execPath);
+    if (!old) return; // no second Node on this machine: nothing to show
+    const v = execFileSync(old, ["--version"], { encoding: "utf8" });
+    if (Number(v.slice(1).split(".")[0]) >= 24) return;
+    const r = wasmos(["run", "exit3.wasm"], old);
+    expect(r.stdout).toBe("bye\n");
+    expect(r.code).toBe(3);
+  });
+
+  it("vitest itself runs on Node >= 24 with JSPI", () => {
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(24);
+    expect(typeof (WebAssembly as unknown as { Suspending: unknown }).Suspending).toBe("function");
+  });
+});
