@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SDK_DIR = join(REPO_ROOT, "guests", "sdk");
@@ -38,6 +39,14 @@ function realPath(path: string): string {
   return path;
 }
 
+/** `@wasmos/sdk/grants/<name>` is generated (build/grants.ts): its source, or null for any other path. */
+function generatedSource(path: string): string | null {
+  const dir = join(SDK_PACKAGE, GRANT_SDK_DIR) + sep;
+  if (!path.startsWith(dir) || !path.endsWith(".ts")) return null;
+  const name = path.slice(dir.length, -3);
+  return GRANT_NAME.test(name) ? grantModuleSource(name) : null;
+}
+
 /** Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`. */
 export async function compileGuest(entry: string, options: CompileOptions = {}): Promise<CompileResult> {
   const asc = (await import("assemblyscript/asc")).default;
@@ -64,6 +73,8 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
     stdout: sink as never,
     stderr: sink as never,
     readFile: async (name: string, dir: string) => {
+      const generated = generatedSource(resolve(dir, name));
+      if (generated !== null) return generated;
       const path = realPath(resolve(dir, name));
       try {
         return await readFile(path, "utf8");
@@ -76,8 +87,18 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
     },
     listFiles: async () => [],
   });
-  const binary = outputs.get("guest.wasm");
-  const ok = !result.error && binary instanceof Uint8Array;
+  let binary = outputs.get("guest.wasm");
+  let ok = !result.error && binary instanceof Uint8Array;
+  if (ok) {
+    // Grant intrinsics become direct loads and stores on the grant memories (build/grants.ts).
+    try {
+      binary = await lowerGrants(binary as Uint8Array);
+    } catch (e) {
+      ok = false;
+      const why = e instanceof Error || (typeof e === "object" && e !== null && "message" in e) ? (e as Error).message : String(e);
+      diagnostics += `lowering grant intrinsics failed: ${why}\n`;
+    }
+  }
   return {
     ok,
     binary: ok ? (binary as Uint8Array) : null,

@@ -7,7 +7,7 @@
 //   const p = k.spawn(img, { args: ["hello"] });
 //   const exit = await p.exited;
 
-import { ERRNO_NAMES, Rights } from "../abi/gen/abi.ts";
+import { ERRNO_NAMES, Limits, Rights } from "../abi/gen/abi.ts";
 import { Kernel as KernelCore, type KernelLimits } from "../kernel/kernel.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
@@ -15,6 +15,18 @@ import type { KernelObject } from "../kernel/object.ts";
 import { ImageLoader, type LoadedImage } from "./loader/loader.ts";
 import type { VerifyPolicy } from "./loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
+import type { SchedOptions } from "../kernel/sched/cpu.ts";
+import type { Endpoint } from "../kernel/objects/endpoint.ts";
+import { Namespace } from "../kernel/objects/namespace.ts";
+import { newEndpoint } from "../kernel/syscalls/ipc.ts";
+import type { DeviceModel } from "../kernel/devices.ts";
+import type { Device } from "../kernel/objects/device.ts";
+import { DEVICE_RIGHTS, newDevice } from "../kernel/syscalls/devices.ts";
+import { FramebufferDevice, type FrameListener } from "../hal/framebuffer/framebuffer.ts";
+import type { MemoryOptions } from "../kernel/mm/manager.ts";
+import type { MemoryObject } from "../kernel/objects/memory.ts";
+import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/syscalls/memory.ts";
+import { createGrantMemory } from "./grants/runtime.ts";
 
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
@@ -30,10 +42,29 @@ export interface KernelConfig {
   policy?: VerifyPolicy;
   /** Share compiled images between kernels. */
   loader?: ImageLoader;
+  /**
+   * Fuel-meter guest modules (default true). false loads them as they are:
+   * such guests cannot be preempted and their CPU time is not measured; for
+   * benchmarks that compare the two. Ignored when `loader` is given (the
+   * loader's own option applies).
+   */
+  instrument?: boolean;
+  /** Scheduler parameters: quantum, virtual ns per fuel, partition window, deadline-class capacity. */
+  sched?: SchedOptions;
+  /** Default process memory budget and the system's page ceiling, in pages. */
+  memory?: MemoryOptions;
 }
 
 /** Rights the host grants on an image it passes to a process. */
 export const IMAGE_GRANT_RIGHTS = Rights.SPAWN | Rights.DUPLICATE | Rights.TRANSFER;
+/** Rights the host grants on a memory object it passes to a process: DUPLICATE|TRANSFER|READ|WRITE|MAP (a read-write grant). */
+export const MEMORY_GRANT_RIGHTS = MEMORY_RIGHTS;
+/** The same without WRITE: a read-only grant (the child's code must never write it) or read-only windows. */
+export const MEMORY_READ_ONLY_RIGHTS = MEMORY_RIGHTS & ~Rights.WRITE;
+/** Rights the host grants on a name registry it passes to a process. */
+export const NAMESPACE_GRANT_RIGHTS = Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE | Rights.TRANSFER;
+/** Rights the host grants on a device it passes to a driver: DUPLICATE|TRANSFER|READ|WRITE|ATTACH. */
+export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
 export interface HostSpawnOptions {
   args?: readonly string[];
@@ -41,6 +72,8 @@ export interface HostSpawnOptions {
   priority?: number;
   /** Named handles the process starts with (handle_get finds them). */
   handles?: readonly { name: string; object: KernelObject; rights: number }[];
+  /** Memory budget in pages (default: KernelConfig.memory.budgetPages, else MEMORY_BUDGET_PAGES). */
+  memoryBudgetPages?: number;
 }
 
 /** The host's reference to a process it spawned: keeps its exit status readable. */
@@ -73,14 +106,16 @@ export class Kernel {
   private readonly stdout: (bytes: Uint8Array) => void;
 
   constructor(config: KernelConfig = {}) {
-    this.loader = config.loader ?? new ImageLoader(config.policy);
+    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
     this.stdout = config.stdout ?? (() => {});
     this.core = new KernelCore({
       deterministic: config.deterministic ?? true,
       seed: config.seed ?? 0,
       trace: config.trace ?? false,
       limits: config.limits,
+      sched: config.sched,
       log: config.log,
+      memory: config.memory,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
@@ -93,6 +128,8 @@ export class Kernel {
           const loaded = image.hostData as LoadedImage;
           return new WasmProcessRuntime(this.core, process, loaded);
         },
+        createMemory: createGrantMemory,
+        imageMemory: (image) => (image.hostData as LoadedImage).memory,
       },
     });
   }
@@ -124,9 +161,99 @@ export class Kernel {
       priority: options.priority,
       stdout: options.stdout ?? this.stdout,
       handles: options.handles,
+      memoryBudgetPages: options.memoryBudgetPages,
     });
-    if (typeof p === "number") throw new Error(`spawn refused: ${ERRNO_NAMES[-p] ?? -p}`);
+    if (typeof p === "number") {
+      const why = this.core.mm.lastRefusal;
+      this.core.mm.lastRefusal = "";
+      throw new Error(`spawn refused: ${ERRNO_NAMES[-p] ?? -p}${why ? `: ${why}` : ""}`);
+    }
     return new HostProcess(p);
+  }
+
+  /**
+   * Create kernel objects for the host to hand to processes as startup
+   * handles (HostSpawnOptions.handles). The host holds each until release().
+   */
+  createEndpoint(): Endpoint {
+    const ep = newEndpoint(this.core);
+    ep.retainHandle();
+    return ep;
+  }
+
+  createNamespace(): Namespace {
+    const ns = new Namespace(this.core.objects);
+    ns.retainHandle();
+    return ns;
+  }
+
+  /**
+   * A memory object of sizeBytes bytes, charged to no process (the system's
+   * pages only). Pass it as a startup handle under a grant's name with
+   * MEMORY_GRANT_RIGHTS (read-write) or MEMORY_READ_ONLY_RIGHTS. Throws if
+   * the size is out of range or the system's pages cannot cover it.
+   */
+  createMemory(sizeBytes: number): MemoryObject {
+    if (!(Number.isInteger(sizeBytes) && sizeBytes > 0 && sizeBytes <= Limits.MAX_MEMORY_OBJECT_BYTES)) {
+      throw new RangeError(`memory object size ${sizeBytes} outside 1..${Limits.MAX_MEMORY_OBJECT_BYTES}`);
+    }
+    const obj = this.core.mm.createObject(null, sizeBytes);
+    if (typeof obj === "number") throw new Error(`memory object refused: ${ERRNO_NAMES[-obj] ?? -obj}`);
+    obj.retainHandle();
+    return obj;
+  }
+
+  /** The bytes of a memory object, for the host to read or fill (a live view; no copy, not counted). */
+  memoryBytes(obj: MemoryObject): Uint8Array {
+    return obj.bytes.slice(0, obj.size)!;
+  }
+
+  /**
+   * Revoke a memory object as a whole: every process it is bound to as a
+   * grant is ended (GRANT_REVOKED) before it runs again, windows onto it and
+   * handles to it answer EREVOKED, futex sleepers wake with EREVOKED.
+   */
+  revokeMemory(obj: MemoryObject): void {
+    this.core.mm.revokeObject(obj);
+  }
+
+  /** Memory accounting of a process (budget, use, bytes copied for it) and of the system. */
+  memoryStats(p: HostProcess | Process): MemoryStats {
+    return memoryStats(this.core, p instanceof HostProcess ? p.process : p);
+  }
+
+  /**
+   * Make a device model (hal/: TimerDevice, ConsoleDevice, AudioOutDevice,
+   * FramebufferDevice, RngDevice) a kernel object bound to this kernel's
+   * clock, timers and pulses, to hand to a driver with DEVICE_GRANT_RIGHTS.
+   * The host holds it until release(); the model is closed (its backends
+   * flushed) when the last reference goes.
+   */
+  createDevice<M extends DeviceModel>(model: M): Device<M> {
+    const dev = newDevice(this.core, model);
+    dev.retainHandle();
+    return dev;
+  }
+
+  /**
+   * A framebuffer device whose pixels are a memory object (fb_memory hands
+   * it to guests, to bind as a grant and draw into with plain stores):
+   * width x height RGBA, shown to `listeners` (hal/framebuffer: AnsiRenderer,
+   * PngSnapshot) at each fb_present. The host holds it until release().
+   */
+  createFramebuffer(options: { width: number; height: number; listeners?: FrameListener[]; name?: string }): Device<FramebufferDevice> {
+    const memory = this.createMemory(options.width * options.height * 4);
+    let model: FramebufferDevice;
+    try {
+      model = new FramebufferDevice({ ...options, memory: memory.backing });
+    } catch (e) {
+      memory.releaseHandle();
+      throw e;
+    }
+    const dev = newDevice(this.core, model, memory);
+    dev.retainHandle();
+    memory.releaseHandle(); // the device holds it from now on
+    return dev;
   }
 
   /** Resolves when nothing is runnable and no timer is pending. */

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { compileGuest } from "../build/compile.ts";
-import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig } from "./kernel.ts";
+import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "./kernel.ts";
+import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
@@ -49,7 +50,8 @@ export class GuestCompileError extends Error {
  * Load `program` (module bytes, or a path to a .wasm or AssemblyScript .ts
  * file), run it as the root process and wait until the system is quiescent.
  * The root process gets its own image as handle "self" (so it can spawn
- * copies of itself) and each of `images` under its name.
+ * copies of itself), a fresh name registry as "ns", and each of `images`
+ * under its name.
  * Throws ModuleRefusedError / GuestCompileError before anything runs.
  */
 export async function runGuest(program: Uint8Array | string, options: RunGuestOptions = {}): Promise<GuestRun> {
@@ -71,7 +73,11 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     },
   });
   const image = kernel.loadImage(bytes, name);
-  const handles = [{ name: "self", object: image, rights: IMAGE_GRANT_RIGHTS }];
+  const ns = kernel.createNamespace();
+  const handles: { name: string; object: KernelObject; rights: number }[] = [
+    { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
+    { name: "ns", object: ns, rights: NAMESPACE_GRANT_RIGHTS },
+  ];
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }

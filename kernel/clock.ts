@@ -10,12 +10,20 @@ export interface Clock {
   readonly virtual: boolean;
   /** Virtual clocks only: move to t (never backwards). */
   advanceTo(t: number): void;
+  /** now(), without first charging the running process's work (cheaper, possibly a little behind). */
+  peek(): number;
 }
 
 export class VirtualClock implements Clock {
   readonly virtual = true;
   private t = 0;
+  /** Called before every read: the kernel charges the running process's work (advancing the clock) first. */
+  beforeRead: (() => void) | null = null;
   now(): number {
+    this.beforeRead?.();
+    return this.t;
+  }
+  peek(): number {
     return this.t;
   }
   advanceTo(t: number): void {
@@ -40,5 +48,8 @@ export class RealClock implements Clock {
   }
   advanceTo(): void {
     // Real time cannot be jumped; the kernel waits through the Platform instead.
+  }
+  peek(): number {
+    return this.now();
   }
 }

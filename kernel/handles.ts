@@ -2,6 +2,10 @@
 // bits 0-15 the slot, bits 16-30 the slot's generation. Lookup is O(1).
 // Generations only grow, so a closed handle can never reach a newer object
 // that reuses its slot; a slot whose generation is exhausted is retired.
+//
+// Each slot holds a Cap: the object, the rights, and the cap's place in the
+// derivation tree (handle_dup, copies into messages and spawns make children).
+// Revoking a cap removes all its descendants from whichever tables hold them.
 
 import { Errno } from "../abi/gen/abi.ts";
 import type { KernelObject } from "./object.ts";
@@ -10,13 +14,60 @@ const SLOT_BITS = 16;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
 const MAX_GENERATION = 0x7fff;
 
+/** One capability: an object, rights, and where it sits in the derivation tree. */
+export class Cap {
+  readonly object: KernelObject;
+  readonly rights: number;
+  parent: Cap | null;
+  readonly children = new Set<Cap>();
+  /** Where the cap lives now (null once closed or revoked, or while in flight or held). */
+  table: HandleTable | null = null;
+  slot = -1;
+  /** Held by the kernel outside any table (holdCap). */
+  held = false;
+  /** An ancestor revoked it. */
+  revoked = false;
+  /** Called once if an ancestor's revoke ends this cap, after that revoke's walk (a bound grant faults its holder). */
+  onRevoked: (() => void) | null = null;
+
+  constructor(object: KernelObject, rights: number, parent: Cap | null) {
+    this.object = object;
+    this.rights = rights;
+    this.parent = parent;
+    parent?.children.add(this);
+  }
+
+  get depth(): number {
+    let d = 0;
+    for (let c = this.parent; c !== null; c = c.parent) d++;
+    return d;
+  }
+
+  /** Derive a child cap with a subset of the rights (not yet in any table). */
+  derive(rights: number): Cap {
+    return new Cap(this.object, rights & this.rights, this);
+  }
+
+  /** Leave the tree: children move up to this cap's parent, so an ancestor's revoke still reaches them. */
+  detachFromTree(): void {
+    for (const c of this.children) {
+      c.parent = this.parent;
+      this.parent?.children.add(c);
+    }
+    this.children.clear();
+    this.parent?.children.delete(this);
+    this.parent = null;
+  }
+}
+
 export class HandleTable {
   readonly capacity: number;
-  private readonly objects: (KernelObject | null)[] = [];
-  private readonly rights: number[] = [];
+  private readonly caps: (Cap | null)[] = [];
   private readonly gens: number[] = []; // last generation issued in each slot
   private readonly free: number[] = [];
   private used = 0;
+  /** Most handles it may hold at once (set_limit LIMIT_HANDLES); only ever lowered. */
+  limit = Infinity;
 
   constructor(capacity: number) {
     if (capacity < 1 || capacity > SLOT_MASK + 1) throw new RangeError(`handle table capacity ${capacity} out of range`);
@@ -27,39 +78,68 @@ export class HandleTable {
     return this.used;
   }
 
-  /** Insert obj with rights; returns the handle, or -EMFILE when full. Retains obj. */
+  get full(): boolean {
+    return this.room() === 0;
+  }
+
+  /** How many more handles fit. */
+  room(): number {
+    return Math.min(this.free.length + (this.capacity - this.caps.length), this.limit - this.used);
+  }
+
+  /** Insert a new root cap for obj; returns the handle or -EMFILE. */
   insert(obj: KernelObject, rights: number): number {
+    return this.insertCap(new Cap(obj, rights, null));
+  }
+
+  /**
+   * Put a cap (fresh, derived, or in flight after take()) into this table;
+   * returns the handle or -EMFILE. A fresh cap retains its object; an in-flight
+   * cap's reference passes to the table. On EMFILE a fresh derived cap leaves
+   * the tree; an in-flight cap stays the caller's to release.
+   */
+  insertCap(cap: Cap, inFlight = false): number {
     let slot: number;
+    if (this.used >= this.limit) {
+      if (!inFlight) cap.detachFromTree();
+      return -Errno.EMFILE;
+    }
     if (this.free.length > 0) slot = this.free.pop()!;
-    else if (this.objects.length < this.capacity) {
-      slot = this.objects.length;
-      this.objects.push(null);
-      this.rights.push(0);
+    else if (this.caps.length < this.capacity) {
+      slot = this.caps.length;
+      this.caps.push(null);
       this.gens.push(0);
-    } else return -Errno.EMFILE;
+    } else {
+      if (!inFlight) cap.detachFromTree();
+      return -Errno.EMFILE;
+    }
     const gen = this.gens[slot] + 1;
     this.gens[slot] = gen;
-    this.objects[slot] = obj;
-    this.rights[slot] = rights;
+    this.caps[slot] = cap;
+    cap.table = this;
+    cap.slot = slot;
     this.used++;
-    obj.retainHandle();
+    if (!inFlight) {
+      cap.object.retainHandle();
+      cap.object.capOpened(cap.rights);
+    }
     return (gen << SLOT_BITS) | slot;
   }
 
-  /** Why h does not resolve: -EBADH (never issued) or -ESTALE (issued, since closed). */
+  /** Why h does not resolve: -EBADH (never issued) or -ESTALE (issued, since closed or revoked). */
   private failure(h: number): number {
     if (h <= 0) return -Errno.EBADH;
     const slot = h & SLOT_MASK;
     const gen = h >>> SLOT_BITS;
-    if (slot >= this.objects.length || gen === 0 || gen > this.gens[slot]) return -Errno.EBADH;
+    if (slot >= this.caps.length || gen === 0 || gen > this.gens[slot]) return -Errno.EBADH;
     return -Errno.ESTALE;
   }
 
   private slotOf(h: number): number {
-    // A handle is valid only if its generation is the slot's current one and the slot is live.
+    // Valid only if its generation is the slot's current one and the slot is live.
     if (h <= 0) return -1;
     const slot = h & SLOT_MASK;
-    if (slot >= this.objects.length || this.objects[slot] === null || this.gens[slot] !== h >>> SLOT_BITS) return -1;
+    if (slot >= this.caps.length || this.caps[slot] === null || this.gens[slot] !== h >>> SLOT_BITS) return -1;
     return slot;
   }
 
@@ -70,49 +150,148 @@ export class HandleTable {
   get(h: number, type: number, need: number): KernelObject | number {
     const slot = this.slotOf(h);
     if (slot < 0) return this.failure(h);
-    const obj = this.objects[slot]!;
-    if (obj.type !== type) return -Errno.EWRONGTYPE;
-    if ((this.rights[slot] & need) !== need) return -Errno.EACCES;
-    return obj;
+    const cap = this.caps[slot]!;
+    if (cap.object.type !== type) return -Errno.EWRONGTYPE;
+    if ((cap.rights & need) !== need) return -Errno.EACCES;
+    return cap.object;
   }
 
   /** Resolve h of any type; returns the object or -EBADH/-ESTALE. */
   lookup(h: number): KernelObject | number {
     const slot = this.slotOf(h);
-    return slot < 0 ? this.failure(h) : this.objects[slot]!;
+    return slot < 0 ? this.failure(h) : this.caps[slot]!.object;
+  }
+
+  /** The cap behind a live handle, or a negative errno. */
+  cap(h: number): Cap | number {
+    const slot = this.slotOf(h);
+    return slot < 0 ? this.failure(h) : this.caps[slot]!;
   }
 
   /** Rights of a live handle, or a negative errno. */
   rightsOf(h: number): number {
     const slot = this.slotOf(h);
-    return slot < 0 ? this.failure(h) : this.rights[slot];
+    return slot < 0 ? this.failure(h) : this.caps[slot]!.rights;
   }
 
-  /** Close h; returns 0 or -EBADH/-ESTALE. Releases the object's reference. */
+  /** The handle value of a cap in this table. */
+  handleOf(cap: Cap): number {
+    if (cap.table !== this) return -Errno.EBADH;
+    return (this.gens[cap.slot] << SLOT_BITS) | cap.slot;
+  }
+
+  /**
+   * Take a cap out of its slot without touching the tree. Unless it is going
+   * into flight (take), the capability ends: capClosed, then its reference goes.
+   */
+  private vacate(cap: Cap, intoFlight = false): void {
+    const slot = cap.slot;
+    this.caps[slot] = null;
+    this.used--;
+    if (this.gens[slot] < MAX_GENERATION) this.free.push(slot); // else retired for good
+    cap.table = null;
+    cap.slot = -1;
+    if (!intoFlight) {
+      cap.object.capClosed(cap.rights);
+      cap.object.releaseHandle();
+    }
+  }
+
+  /** Close h; returns 0 or -EBADH/-ESTALE. Its derived handles stay valid (they move up the tree). */
   close(h: number): number {
     const slot = this.slotOf(h);
     if (slot < 0) return this.failure(h);
-    const obj = this.objects[slot]!;
-    this.objects[slot] = null;
-    this.rights[slot] = 0;
-    this.used--;
-    if (this.gens[slot] < MAX_GENERATION) this.free.push(slot); // else retired for good
-    obj.releaseHandle();
+    const cap = this.caps[slot]!;
+    cap.detachFromTree();
+    this.vacate(cap);
     return 0;
+  }
+
+  /**
+   * Remove the cap behind h from this table and return it, to be inserted
+   * elsewhere (a handle moved in a message). Its place in the tree is kept.
+   */
+  take(h: number): Cap | number {
+    const slot = this.slotOf(h);
+    if (slot < 0) return this.failure(h);
+    const cap = this.caps[slot]!;
+    this.vacate(cap, true); // its reference travels with it
+    return cap;
   }
 
   /** Close every handle (process exit). */
   closeAll(): void {
-    for (let slot = 0; slot < this.objects.length; slot++) {
-      if (this.objects[slot] !== null) this.close((this.gens[slot] << SLOT_BITS) | slot);
+    for (let slot = 0; slot < this.caps.length; slot++) {
+      const cap = this.caps[slot];
+      if (cap !== null) {
+        cap.detachFromTree();
+        this.vacate(cap);
+      }
     }
   }
 
   /** Live handles (for invariant checks in tests). */
-  *entries(): IterableIterator<{ handle: number; object: KernelObject; rights: number }> {
-    for (let slot = 0; slot < this.objects.length; slot++) {
-      const object = this.objects[slot];
-      if (object !== null) yield { handle: (this.gens[slot] << SLOT_BITS) | slot, object, rights: this.rights[slot] };
+  *entries(): IterableIterator<{ handle: number; object: KernelObject; rights: number; cap: Cap }> {
+    for (let slot = 0; slot < this.caps.length; slot++) {
+      const cap = this.caps[slot];
+      if (cap !== null) yield { handle: (this.gens[slot] << SLOT_BITS) | slot, object: cap.object, rights: cap.rights, cap };
     }
   }
+
+  /** Revoke every descendant of cap, wherever it lives. Returns how many live handles were removed. */
+  static revokeDescendants(cap: Cap): number {
+    let n = 0;
+    // onRevoked hooks run after the walk: one may end a process, whose exit
+    // closes its handles and would reshape a tree still being walked.
+    const hooks: (() => void)[] = [];
+    const stack = [...cap.children];
+    cap.children.clear();
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      for (const cc of c.children) stack.push(cc);
+      c.children.clear();
+      c.parent = null;
+      c.revoked = true;
+      const hook = c.onRevoked;
+      c.onRevoked = null;
+      if (hook !== null) hooks.push(hook);
+      if (c.table !== null) {
+        c.table.vacate(c);
+        n++;
+      } else if (c.held) {
+        c.held = false;
+        c.object.capClosed(c.rights);
+        c.object.releaseHandle();
+      }
+    }
+    for (const hook of hooks) hook();
+    return n;
+  }
+}
+
+/** Drop a cap that is in flight (taken from a table, never inserted): the capability ends. */
+export function releaseInFlight(cap: Cap): void {
+  cap.detachFromTree();
+  cap.object.capClosed(cap.rights);
+  cap.object.releaseHandle();
+}
+
+/**
+ * A derived cap the kernel keeps outside any table (a namespace entry):
+ * it holds a reference, and a revoke of an ancestor ends it (revoked = true).
+ */
+export function holdCap(cap: Cap): Cap {
+  cap.held = true;
+  cap.object.retainHandle();
+  cap.object.capOpened(cap.rights);
+  return cap;
+}
+
+/** Release a held cap (unregistered, or its holder destroyed). No effect if already revoked. */
+export function releaseHeld(cap: Cap): void {
+  if (!cap.held) return;
+  cap.held = false;
+  cap.detachFromTree();
+  cap.object.capClosed(cap.rights);
+  cap.object.releaseHandle();
 }

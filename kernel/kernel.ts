@@ -3,16 +3,22 @@
 // It decides alone which process runs; exactly one runs at a time. Guest code
 // is executed by host-provided ProcessRuntimes; this file never touches it.
 
-import { Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
-import { KernelBug, ObjectRegistry } from "./object.ts";
+import type { Cap } from "./handles.ts";
+import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
 import { ImageObject } from "./objects/image.ts";
 import { type ExitInfo, Process } from "./objects/process.ts";
 import type { Platform, ProcessHost } from "./platform.ts";
 import { SeededRng } from "./rng.ts";
-import { DEFAULT_PRIORITY, PRIORITY_LEVELS, RunQueues } from "./scheduler.ts";
+import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "./scheduler.ts";
+import { CpuScheduler, type FuelVerdict, type SchedOptions } from "./sched/cpu.ts";
+import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
+import { ipcProcessExited } from "./syscalls/ipc.ts";
+import { portsProcessExited } from "./syscalls/ports.ts";
+import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 
 export interface KernelLimits {
   maxProcesses: number;
@@ -31,13 +37,17 @@ export interface KernelOptions {
   trace?: boolean;
   limits?: Partial<KernelLimits>;
   /**
-   * Virtual nanoseconds charged per dispatch in deterministic mode, so time
-   * moves (and sleepers wake) even while processes only yield to each other.
-   * A stand-in for charging actual guest work, which fuel metering will do.
+   * Virtual nanoseconds a dispatch (a context switch) costs in deterministic
+   * mode, charged to the process dispatched, on top of the fuel its code
+   * burns (kernel/sched/cpu.ts). Default 1000.
    */
   dispatchCostNs?: number;
+  /** Quantum, virtual time per fuel, partition window, deadline-class capacity. */
+  sched?: SchedOptions;
   /** Where kernel messages go (a process died of a trap, ...). */
   log?: (line: string) => void;
+  /** Default process memory budget and the system's page ceiling (kernel/mm/manager.ts). */
+  memory?: MemoryOptions;
 }
 
 export interface SpawnRequest {
@@ -46,8 +56,23 @@ export interface SpawnRequest {
   parentPid: number;
   priority?: number;
   stdout: (bytes: Uint8Array) => void;
-  /** Handles the child starts with: object, rights, and the name handle_get finds it by. */
-  handles?: readonly { name: string; object: import("./object.ts").KernelObject; rights: number }[];
+  /** Pledge classes the child keeps (default: all); a spawned child inherits its spawner's. */
+  promises?: number;
+  /**
+   * Handles the child starts with, under the name handle_get finds each by:
+   * a new root capability (object, rights), or one derived from `parent`.
+   */
+  handles?: readonly StartupHandle[];
+  /** Memory budget in pages (default: the spawner's, or the kernel's default for the host; never above the spawner's). */
+  memoryBudgetPages?: number;
+}
+
+export interface StartupHandle {
+  name: string;
+  object: KernelObject;
+  rights: number;
+  /** Derive from this cap (so revoking it reaches the child's handle) instead of making a root. */
+  parent?: Cap;
 }
 
 export class Kernel {
@@ -60,8 +85,13 @@ export class Kernel {
   readonly log: (line: string) => void;
   private readonly host: ProcessHost;
   private readonly platform: Platform | null;
-  private readonly runq = new RunQueues<Process>();
-  private readonly dispatchCostNs: number;
+  private readonly runq: ReadyQueue;
+  /** Slices, fuel, time accounting and scheduling policy (kernel/sched/). */
+  readonly sched: CpuScheduler;
+  /** Bytes the kernel copied between processes, system-wide. */
+  readonly copied = { ipcBytes: 0, windowBytes: 0 };
+  /** Page accounting, memory objects, grants and budgets (kernel/mm/). */
+  readonly mm: MemoryManager;
   /** Processes not yet reaped (alive, or exited with handles still naming them). */
   readonly processes = new Map<number, Process>();
   private aliveCount = 0;
@@ -72,6 +102,14 @@ export class Kernel {
   private idleTimer: (() => void) | null = null;
   private idleTimerAt = Infinity;
   private quiescentWaiters: (() => void)[] = [];
+  private rcvidCounter = 0;
+  private seqCounter = 0;
+  /** Resident processes that already had an idle packet in this idle period. */
+  private readonly idleServed = new Set<Process>();
+  /** Ports bound with PORT_BIND_IDLE (the idle search is skipped while 0). */
+  idleSubscribers = 0;
+  /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
+  readonly exitHooks: ((p: Process) => void)[] = [];
 
   constructor(options: KernelOptions) {
     this.host = options.host;
@@ -85,8 +123,15 @@ export class Kernel {
       maxProcesses: options.limits?.maxProcesses ?? Limits.MAX_PROCESSES,
       maxHandles: options.limits?.maxHandles ?? Limits.MAX_HANDLES,
     };
-    this.dispatchCostNs = deterministic ? (options.dispatchCostNs ?? 1000) : 0;
+    this.sched = new CpuScheduler(this, { switchCostNs: options.dispatchCostNs, ...options.sched });
+    this.runq = this.sched.ready;
+    // Readers of the virtual clock see the work the running process has done so far.
+    if (this.clock instanceof VirtualClock) this.clock.beforeRead = () => this.sched.sync();
+    this.exitHooks.push((p) => this.sched.exited(p));
     this.log = options.log ?? (() => {});
+    this.exitHooks.push((p) => ipcProcessExited(this, p), (p) => portsProcessExited(this, p));
+    this.mm = new MemoryManager(this, options.host, options.memory);
+    this.exitHooks.push((p) => this.mm.processExited(p));
   }
 
   get alive(): number {
@@ -99,13 +144,16 @@ export class Kernel {
 
   /**
    * Create a READY process. Returns it, or a negative errno (-ENOMEM when
-   * maxProcesses are alive, -EMFILE when a startup handle does not fit).
+   * maxProcesses are alive, -EMFILE when a startup handle does not fit;
+   * -EQUOTA, -ENOMEM, -EBADIMAGE from the memory checks, kernel/mm/manager.ts).
    * Decodes everything before changing anything.
    */
   spawn(req: SpawnRequest): Process | number {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    const memory = this.mm.planSpawn(req); // budget, initial pages, grant imports: -EQUOTA, -ENOMEM, -EBADIMAGE
+    if (typeof memory === "number") return memory;
     const priority = req.priority ?? DEFAULT_PRIORITY;
     if (!(priority >= 0 && priority < PRIORITY_LEVELS)) throw new KernelBug(`priority ${priority} out of range`);
     const p = new Process(this.objects, {
@@ -119,10 +167,13 @@ export class Kernel {
       onReap: (q) => this.processes.delete(q.pid),
     });
     p.retainKernel(); // the running process holds itself until it exits
+    this.sched.admit(p, this.processes.get(req.parentPid) ?? null);
+    if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
-      const handle = p.handles.insert(h.object, h.rights);
+      const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);
       p.names.set(h.name, handle);
     }
+    this.mm.applySpawn(p, memory);
     this.processes.set(p.pid, p);
     this.aliveCount++;
     p.runtime = this.host.createRuntime(p, req.image);
@@ -133,12 +184,13 @@ export class Kernel {
   }
 
   /**
-   * The current process blocks in syscall `syscall`. Whoever wakes it calls
-   * wake(); `unblock` (if any) detaches it from what it waited on.
+   * The current process blocks in syscall `syscall` (in `state`: BLOCKED or an
+   * IPC state). Whoever wakes it calls wake(); `unblock` (if any) detaches it
+   * from what it waited on.
    */
-  blockCurrent(p: Process, syscall: string, unblock: (() => void) | null): void {
+  blockCurrent(p: Process, syscall: string, unblock: (() => void) | null, state: number = ProcessState.BLOCKED): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} blocked while not running`);
-    p.state = ProcessState.BLOCKED;
+    p.state = state;
     p.blockedIn = syscall;
     p.unblock = unblock;
     this.endSlice(p);
@@ -158,23 +210,119 @@ export class Kernel {
     this.schedule();
   }
 
-  /** Make a BLOCKED process runnable; it resumes with `result`. No effect otherwise. */
+  /** Make a process blocked in a syscall runnable; it resumes with `result`. No effect otherwise. */
   wake(p: Process, result: number): void {
-    if (p.state !== ProcessState.BLOCKED) return;
+    if (!isBlocked(p.state)) return;
     const unblock = p.unblock;
     p.unblock = null;
     p.blockedIn = "";
     if (unblock) unblock();
     p.state = ProcessState.READY;
     p.resumeValue = result;
+    p.nextRun = "resume";
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "wake", String(result));
     this.runq.enqueue(p);
     if (this.current === null) this.schedule();
   }
 
+  /** A blocked process moves between blocked states (SEND_BLOCKED -> REPLY_BLOCKED). */
+  setBlockedState(p: Process, state: number): void {
+    if (!isBlocked(p.state) || !isBlocked(state)) throw new KernelBug(`pid ${p.pid}: blocked-state change from ${p.state} to ${state}`);
+    p.state = state;
+  }
+
+  /** Change p's effective priority (priority inheritance), moving it in the run queue if queued. */
+  setEffectivePriority(p: Process, priority: number): void {
+    if (p.priority === priority) return;
+    const queued = p.queued;
+    if (queued) this.runq.remove(p);
+    p.priority = priority;
+    this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "priority", String(priority));
+    if (queued) this.runq.enqueue(p);
+    if (p === this.current) this.sched.recheck();
+  }
+
+  /** Allocate a receive id: positive, not 0, unique among live messages. */
+  nextRcvid(): number {
+    this.rcvidCounter = this.rcvidCounter >= 0x7fffffff ? 1 : this.rcvidCounter + 1;
+    return this.rcvidCounter;
+  }
+
+  /** A global sequence number (FIFO order among equals). */
+  nextSeq(): number {
+    return this.seqCounter++;
+  }
+
+  /**
+   * _start has returned. A process with bound ports stays, RESIDENT, and runs
+   * handler activations from now on; any other process exits with status 0.
+   */
+  mainReturned(p: Process): void {
+    if (p.boundPorts.length === 0) {
+      this.terminate(p, 0, ExitReason.NORMAL, "");
+      return;
+    }
+    p.mainDone = true;
+    this.activationDone(p);
+  }
+
+  /** A handler activation (or _start, for a resident process) has finished: next packet, or RESIDENT. */
+  activationDone(p: Process): void {
+    if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
+    this.endSlice(p);
+    p.idleActivation = false;
+    this.current = null;
+    if (!this.takePacket(p)) p.state = ProcessState.RESIDENT;
+    this.schedule();
+  }
+
+  /** A packet was queued on a port bound to p: a resident p becomes runnable. */
+  packetArrived(p: Process): void {
+    if (p.state === ProcessState.RESIDENT) {
+      this.takePacket(p);
+      if (this.current === null) this.schedule();
+    }
+  }
+
+  /** Make p READY for its next packet (round robin over its ports). False if none is queued. */
+  private takePacket(p: Process): boolean {
+    const ports = p.boundPorts;
+    for (let i = 0; i < ports.length; i++) {
+      const port = ports[i];
+      const packet = port.packets.shift();
+      if (packet === undefined) continue;
+      ports.push(...ports.splice(0, i + 1)); // the next search starts after this port
+      p.packet = packet;
+      p.nextRun = "handler";
+      p.state = ProcessState.READY;
+      this.runq.enqueue(p);
+      return true;
+    }
+    return false;
+  }
+
+  /** Give each resident idle subscriber one idle packet per idle period. True if any became runnable. */
+  private deliverIdlePackets(): boolean {
+    let any = false;
+    for (const p of this.processes.values()) {
+      if (p.state !== ProcessState.RESIDENT || this.idleServed.has(p)) continue;
+      const port = p.boundPorts.find((b) => b.idle);
+      if (!port) continue;
+      this.idleServed.add(p);
+      p.packet = { port, code: Constants.PORT_CODE_IDLE, value: 0n };
+      p.nextRun = "handler";
+      p.idleActivation = true;
+      p.state = ProcessState.READY;
+      this.runq.enqueue(p);
+      any = true;
+    }
+    return any;
+  }
+
   /** One-shot deadline event; returns the timer for cancelTimer. */
   addTimer(deadline: number, fire: () => void): Timer {
     const t = this.timers.add(deadline, fire);
+    this.sched.timerAdded(deadline);
     if (!this.clock.virtual && this.current === null && deadline < this.idleTimerAt) this.schedule();
     return t;
   }
@@ -210,6 +358,7 @@ export class Kernel {
     p.runtime = null;
     p.memory = null;
     p.names.clear();
+    for (const hook of this.exitHooks) hook(p);
     p.handles.closeAll();
     for (const w of [...p.waiters]) {
       // The waiter checked its buffer before blocking, and memory never shrinks.
@@ -237,11 +386,48 @@ export class Kernel {
 
   /** Processes alive but blocked with nothing that can wake them (after quiescence: a deadlock). */
   blockedProcesses(): Process[] {
-    return [...this.processes.values()].filter((p) => p.state === ProcessState.BLOCKED);
+    return [...this.processes.values()].filter((p) => isBlocked(p.state));
   }
 
   private endSlice(p: Process): void {
-    p.cpuTimeNs += this.clock.now() - p.sliceStart;
+    this.sched.endSlice(p);
+  }
+
+  /**
+   * Fuel metering: the current process p ran out of fuel (the host's fuel
+   * import calls this). "continue": the host lets it run on (its counter was
+   * refilled); "preempted": it is READY again and the host suspends it until
+   * it is dispatched; "killed": it was ended (CPU limit) and the host unwinds.
+   */
+  fuelExhausted(p: Process): FuelVerdict {
+    return this.sched.outOfFuel(p);
+  }
+
+  /**
+   * The current process p stops running but stays READY: back in the ready
+   * queue behind its peers ("back"), ahead of them ("front", preempted with
+   * quantum left), or not at all ("none": a throttled deadline process that
+   * its next release re-queues). Its result on resume is 0.
+   */
+  descheduleCurrent(p: Process, where: "front" | "back" | "none"): void {
+    if (this.current !== p) throw new KernelBug(`pid ${p.pid} descheduled while not running`);
+    p.state = ProcessState.READY;
+    p.resumeValue = 0;
+    this.endSlice(p);
+    this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "preempt", where);
+    if (where === "back") this.runq.enqueue(p);
+    else if (where === "front") this.runq.enqueueFront(p);
+    this.current = null;
+    this.schedule();
+  }
+
+  /**
+   * While server works for client, bill the server's CPU to the client's
+   * partition; billTo(server, null) bills the server's own again. For IPC:
+   * call it when a server takes a client's message and when it replies.
+   */
+  billTo(server: Process, client: Process | null): void {
+    this.sched.billTo(server, client);
   }
 
   /**
@@ -258,9 +444,11 @@ export class Kernel {
         if (this.timers.next() <= this.clock.now()) this.timers.fireDue(this.clock.now());
         const p = this.runq.dequeue();
         if (p !== null) {
+          if (p.mm.fault !== null && this.mm.endIfFaulted(p)) continue; // a grant revoked while it ran: it never runs again
           this.dispatch(p);
           return;
         }
+        if (this.idleSubscribers > 0 && this.deliverIdlePackets()) continue;
         const next = this.timers.next();
         if (next === Infinity) {
           for (const w of this.quiescentWaiters.splice(0)) w();
@@ -268,6 +456,7 @@ export class Kernel {
         }
         if (this.clock.virtual) {
           this.clock.advanceTo(next);
+          this.idleServed.clear();
           continue;
         }
         this.armIdleTimer(next);
@@ -294,13 +483,35 @@ export class Kernel {
     this.current = p;
     p.state = ProcessState.RUNNING;
     p.sliceStart = this.clock.now();
-    if (this.dispatchCostNs > 0) this.clock.advanceTo(p.sliceStart + this.dispatchCostNs);
+    this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");
-    if (!p.started) {
-      p.started = true;
-      p.runtime!.start();
-    } else {
-      p.runtime!.resume(p.resumeValue);
+    if (!p.idleActivation) this.idleServed.clear();
+    switch (p.nextRun) {
+      case "start":
+        p.started = true;
+        p.nextRun = "resume";
+        p.runtime!.start();
+        break;
+      case "resume":
+        p.runtime!.resume(p.resumeValue);
+        break;
+      case "handler": {
+        const packet = p.packet!;
+        p.packet = null;
+        p.nextRun = "resume";
+        p.runtime!.deliver(packet.port.handler, packet.port.key, packet.code, packet.value);
+        break;
+      }
     }
   }
+}
+
+/** States of a process suspended in a blocking syscall. */
+export function isBlocked(state: number): boolean {
+  return (
+    state === ProcessState.BLOCKED ||
+    state === ProcessState.SEND_BLOCKED ||
+    state === ProcessState.REPLY_BLOCKED ||
+    state === ProcessState.RECEIVE_BLOCKED
+  );
 }

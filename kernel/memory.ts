@@ -61,6 +61,26 @@ export class GuestMemory {
   }
 
   /** Little-endian accessors; callers check bounds first with inBounds. */
+  u8(ptr: number): number {
+    this.refresh();
+    return this.bytes[ptr >>> 0];
+  }
+  setU8(ptr: number, v: number): void {
+    this.refresh();
+    this.bytes[ptr >>> 0] = v;
+  }
+  setU16(ptr: number, v: number): void {
+    this.refresh();
+    this.view.setUint16(ptr >>> 0, v & 0xffff, true);
+  }
+  u16(ptr: number): number {
+    this.refresh();
+    return this.view.getUint16(ptr >>> 0, true);
+  }
+  i64(ptr: number): bigint {
+    this.refresh();
+    return this.view.getBigInt64(ptr >>> 0, true);
+  }
   u32(ptr: number): number {
     this.refresh();
     return this.view.getUint32(ptr >>> 0, true);

@@ -79,6 +79,11 @@ export abstract class KernelObject {
 
   /** Release what the object owns. Called once, when the last reference goes. */
   protected onDestroy(): void {}
+
+  /** A capability with these rights now names the object (a table insert, or a derivation in flight). */
+  capOpened(_rights: number): void {}
+  /** A capability with these rights stopped naming the object for good (closed, revoked, dropped in flight). */
+  capClosed(_rights: number): void {}
 }
 
 /**

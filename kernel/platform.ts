@@ -3,6 +3,8 @@
 
 import type { ImageObject } from "./objects/image.ts";
 import type { Process } from "./objects/process.ts";
+import type { MemorySource } from "./memory.ts";
+import type { ImageMemoryNeeds } from "./mm/grants.ts";
 
 /** Executes one process's guest code. Created by the host when the process is first dispatched. */
 export interface ProcessRuntime {
@@ -14,6 +16,21 @@ export interface ProcessRuntime {
   start(): void;
   /** Continue the process, suspended in a blocking syscall, with that call's result. */
   resume(result: number): void;
+  /**
+   * Run one handler activation: call the exported handler (key, code, value)
+   * (scheduled like start(), never synchronously). When it returns the
+   * runtime calls Kernel.activationDone; a trap ends the process.
+   */
+  deliver(handler: string, key: number, code: number, value: bigint): void;
+  /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */
+  handlerStatus(name: string): number;
+  /**
+   * Fuel metering (host/instrument/fuel.ts): set the guest's fuel counter
+   * (before the instance exists, the value it will start with).
+   */
+  setFuel(fuel: number): void;
+  /** The guest's fuel counter now (negative once it ran out), or null if its image is not metered. */
+  fuelLeft(): number | null;
   /** The process has ended: release the instance and its stack. It is never resumed again. */
   dispose(): void;
 }
@@ -21,6 +38,15 @@ export interface ProcessRuntime {
 export interface ProcessHost {
   /** Bind a runtime to a process that will run `image`. Instantiation happens at start(). */
   createRuntime(process: Process, image: ImageObject): ProcessRuntime;
+  /**
+   * Back a memory object: `pages` zeroed 64 KiB pages that never grow, which
+   * the runtime can bind to a guest's grant import (a wasm memory whose
+   * maximum is its minimum). Without it the kernel uses a plain buffer
+   * (windows and futexes work; nothing can be bound).
+   */
+  createMemory?(pages: number): MemorySource;
+  /** What an image needs from memory: its initial pages and its grant imports. Without it: nothing. */
+  imageMemory?(image: ImageObject): ImageMemoryNeeds;
 }
 
 /** Real-time services (unused in deterministic mode except for cancelling nothing). */

@@ -19,6 +19,18 @@ class Fifo<T> {
   push(x: T): void {
     this.items.push(x);
   }
+  unshift(x: T): void {
+    if (this.head > 0) this.items[--this.head] = x;
+    else this.items.unshift(x);
+  }
+  /** The first item satisfying pred, or undefined. */
+  find(pred: (x: T) => boolean): T | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const x = this.items[i]!;
+      if (pred(x)) return x;
+    }
+    return undefined;
+  }
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const x = this.items[this.head];
@@ -53,6 +65,29 @@ export class RunQueues<P extends Schedulable> {
     this.levels[p.priority].push(p);
     this.bitmap[p.priority >>> 5] |= 1 << (p.priority & 31);
     this.count++;
+  }
+
+  /** Put p at the front of its priority level (a preempted process resumes before its peers). */
+  enqueueFront(p: P): void {
+    if (p.queued) return;
+    p.queued = true;
+    this.levels[p.priority].unshift(p);
+    this.bitmap[p.priority >>> 5] |= 1 << (p.priority & 31);
+    this.count++;
+  }
+
+  /** The first process satisfying pred, searching levels from the highest, each in queue order; null if none. */
+  find(pred: (p: P) => boolean): P | null {
+    for (let w = this.bitmap.length - 1; w >= 0; w--) {
+      let bits = this.bitmap[w];
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        bits &= ~(1 << bit);
+        const found = this.levels[w * 32 + bit].find(pred);
+        if (found !== undefined) return found;
+      }
+    }
+    return null;
   }
 
   /** Remove and return the first process of the highest non-empty level, or null. */

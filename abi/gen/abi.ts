@@ -39,6 +39,50 @@ export const Errno = {
   ENOSYS: 13,
   /** The image cannot be started as a process with the handles given. */
   EBADIMAGE: 14,
+  /**
+   * The endpoint or port has no receiver any more (its receive side was closed or its server
+   * ended), or the server that took the message ended before replying.
+   */
+  ECLOSED: 15,
+  /**
+   * The client of that message is gone: it ended, was killed, or its deadline passed before the
+   * reply.
+   */
+  EGONE: 16,
+  /** A bounded queue is full (pending pulses of this sender, packets of a port); try again later. */
+  EAGAIN: 17,
+  /** The caller pledged away the class of this syscall, or asked to regain a class it dropped. */
+  EPLEDGE: 18,
+  /** The name is taken, or the port is bound already. */
+  EEXIST: 19,
+  /**
+   * Beyond what the caller may grant: a priority above its ceiling, a share above what its
+   * partition has left, a limit raised.
+   */
+  ECEILING: 30,
+  /**
+   * Admission control refused: the deadline class, or the partition, cannot take that much more
+   * utilisation.
+   */
+  EOVERLOAD: 31,
+  /**
+   * The memory object behind the handle was revoked, or the capability a window was mapped through
+   * was: the handle still exists (close it), but nothing can be done through it.
+   */
+  EREVOKED: 40,
+  /** The memory budget (in pages) of the process that would be charged cannot cover the request. */
+  EQUOTA: 41,
+  /** An offset, index or count falls outside the memory object or the window. */
+  ERANGE: 42,
+  /** futex_wait: the word did not hold the expected value, so the caller did not sleep. */
+  ECHANGED: 43,
+  /**
+   * The device failed (its backend reported an error) or the host shut it down; it takes no more
+   * work.
+   */
+  EIO: 50,
+  /** The device's interrupts are attached to another process's endpoint. */
+  EBUSY: 51,
 } as const;
 
 /** Errno value -> name. */
@@ -57,6 +101,19 @@ export const ERRNO_NAMES: Record<number, string> = {
   12: "EMFILE",
   13: "ENOSYS",
   14: "EBADIMAGE",
+  15: "ECLOSED",
+  16: "EGONE",
+  17: "EAGAIN",
+  18: "EPLEDGE",
+  19: "EEXIST",
+  30: "ECEILING",
+  31: "EOVERLOAD",
+  40: "EREVOKED",
+  41: "EQUOTA",
+  42: "ERANGE",
+  43: "ECHANGED",
+  50: "EIO",
+  51: "EBUSY",
 };
 
 export type ErrnoName = keyof typeof Errno;
@@ -81,8 +138,22 @@ export const Rights = {
   KILL: 0x40,
   /** Read a process's information. (bit 7) */
   INSPECT: 0x80,
+  /** Send messages and pulses to an endpoint; queue packets on a port. (bit 8) */
+  SEND: 0x100,
+  /** Receive from an endpoint (and reply); bind a port to a handler. (bit 9) */
+  RECEIVE: 0x200,
+  /** Register and unregister names in a namespace. (bit 10) */
+  REGISTER: 0x400,
+  /** Look names up in a namespace. (bit 11) */
+  LOOKUP: 0x800,
+  /** Change a process's scheduling: priority, tier, deadline class, partition, limits. (bit 12) */
+  SCHEDULE: 0x1000,
+  /** Map windows onto a memory object (memory_map). (bit 14) */
+  MAP: 0x4000,
+  /** Route a device's interrupts to an endpoint (device_attach). (bit 20) */
+  ATTACH: 0x100000,
   /** Every right. */
-  ALL: 0xff,
+  ALL: 0x105fff,
 } as const;
 
 /** Right mask (one bit) -> name. */
@@ -95,20 +166,98 @@ export const RIGHT_NAMES: Record<number, string> = {
   32: "WAIT",
   64: "KILL",
   128: "INSPECT",
+  256: "SEND",
+  512: "RECEIVE",
+  1024: "REGISTER",
+  2048: "LOOKUP",
+  4096: "SCHEDULE",
+  16384: "MAP",
+  1048576: "ATTACH",
 };
 
 /** Kernel object types. */
 export const ObjectType = {
-  /** A running or exited process. A spawner receives one with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT. */
+  /**
+   * A running or exited process. A spawner receives one with
+   * DUPLICATE|TRANSFER|WAIT|KILL|INSPECT|SCHEDULE.
+   */
   PROCESS: 1,
   /** A verified, compiled guest module that processes can be spawned from. */
   IMAGE: 2,
+  /**
+   * A synchronous IPC endpoint (QNX channel): clients send with SEND, servers receive and reply
+   * with RECEIVE. endpoint_create gives DUPLICATE|TRANSFER|SEND|RECEIVE.
+   */
+  ENDPOINT: 3,
+  /**
+   * An event port: packets (code, value) queued with SEND are delivered by calling the exported
+   * handler its binder (RECEIVE) named. port_create gives DUPLICATE|TRANSFER|SEND|RECEIVE.
+   */
+  PORT: 4,
+  /** A name registry mapping names to endpoints (REGISTER, LOOKUP). */
+  NAMESPACE: 5,
+  /**
+   * A memory object: a fixed-size, zero-filled byte buffer backed by its own wasm memory that
+   * never grows. Shared without copies by binding it to a child's `grant` memory import at spawn
+   * (READ, and WRITE unless the child's code never writes it), or through windows (MAP).
+   * memory_create gives DUPLICATE|TRANSFER|READ|WRITE|MAP.
+   */
+  MEMORY: 6,
+  /**
+   * A window onto a memory object (memory_map): count elements of elem_size bytes, element i at
+   * offset + i * stride, read and written through the kernel (READ, WRITE). Revoking the memory
+   * capability it was mapped through revokes it.
+   */
+  WINDOW: 7,
+  /**
+   * A CPU partition: a guaranteed share of the CPU over an averaging window for the processes in
+   * it (READ to inspect, WRITE to add processes).
+   */
+  PARTITION: 8,
+  /**
+   * A timer device: one deadline at a time on the kernel clock (timer_set, WRITE); each expiry
+   * raises IRQ_TIMER. The host hands devices out with DUPLICATE|TRANSFER|READ|WRITE|ATTACH.
+   */
+  DEV_TIMER: 9,
+  /**
+   * A console device: bytes out with console_tx (WRITE) and in with console_rx (READ); arriving
+   * input raises IRQ_CONSOLE_RX, the end of input IRQ_CONSOLE_EOF.
+   */
+  DEV_CONSOLE: 10,
+  /**
+   * An audio output device: AUDIO_RATE frames per second of signed 16-bit little-endian
+   * interleaved stereo, taking submitted buffers one at a time at its own pace (audio_submit,
+   * WRITE) and counting underruns.
+   */
+  DEV_AUDIO: 11,
+  /**
+   * A framebuffer device: width x height RGBA pixels, 4 bytes each, rows top to bottom without
+   * padding (DEVINFO_FB_*), written with fb_write or drawn in place through fb_memory, and shown
+   * with fb_present (WRITE).
+   */
+  DEV_FRAMEBUFFER: 12,
+  /**
+   * A random number device with its own generator (seeded and deterministic, or the host's
+   * entropy), read with rng_read (READ).
+   */
+  DEV_RNG: 13,
 } as const;
 
 /** ObjectType value -> name. */
 export const OBJECT_TYPE_NAMES: Record<number, string> = {
   1: "PROCESS",
   2: "IMAGE",
+  3: "ENDPOINT",
+  4: "PORT",
+  5: "NAMESPACE",
+  6: "MEMORY",
+  7: "WINDOW",
+  8: "PARTITION",
+  9: "DEV_TIMER",
+  10: "DEV_CONSOLE",
+  11: "DEV_AUDIO",
+  12: "DEV_FRAMEBUFFER",
+  13: "DEV_RNG",
 };
 
 /** Process states, as process_info reports them. */
@@ -121,6 +270,17 @@ export const ProcessState = {
   BLOCKED: 2,
   /** Ended; its exit status is kept for wait. */
   EXITED: 3,
+  /** In send, queued on an endpoint until a server receives the message. */
+  SEND_BLOCKED: 4,
+  /** In send, the message received, waiting for the reply. */
+  REPLY_BLOCKED: 5,
+  /** In receive, waiting for a message or pulse. */
+  RECEIVE_BLOCKED: 6,
+  /**
+   * _start has returned and the process has bound ports: it runs only when a packet calls one of
+   * its handlers.
+   */
+  RESIDENT: 7,
 } as const;
 
 /** ProcessState value -> name. */
@@ -129,6 +289,10 @@ export const PROCESS_STATE_NAMES: Record<number, string> = {
   1: "RUNNING",
   2: "BLOCKED",
   3: "EXITED",
+  4: "SEND_BLOCKED",
+  5: "REPLY_BLOCKED",
+  6: "RECEIVE_BLOCKED",
+  7: "RESIDENT",
 };
 
 /** Why a process ended, as wait reports it. */
@@ -160,6 +324,15 @@ export const ExitReason = {
    * on.
    */
   KERNEL_FAULT: 11,
+  /** The process used more CPU time than its LIMIT_CPU_NS (set_limit). */
+  CPU_LIMIT: 12,
+  /**
+   * A memory object bound to the process as a grant was revoked (the object itself, or a
+   * capability the binding derives from). A process not running is ended at once; the running one
+   * when its current syscall returns, or before it is next dispatched. The message names the
+   * grant.
+   */
+  GRANT_REVOKED: 20,
 } as const;
 
 /** ExitReason value -> name. */
@@ -176,6 +349,8 @@ export const EXIT_REASON_NAMES: Record<number, string> = {
   9: "PANIC",
   10: "START_FAILED",
   11: "KERNEL_FAULT",
+  12: "CPU_LIMIT",
+  20: "GRANT_REVOKED",
 };
 
 /** ExitReason value -> description. */
@@ -192,6 +367,8 @@ export const EXIT_REASON_DOCS: Record<number, string> = {
   9: "The guest called panic (AssemblyScript abort is routed here).",
   10: "The module could not be instantiated (for example a data segment out of bounds).",
   11: "A kernel invariant failed while serving this process; the process is ended, the kernel carries on.",
+  12: "The process used more CPU time than its LIMIT_CPU_NS (set_limit).",
+  20: "A memory object bound to the process as a grant was revoked (the object itself, or a capability the binding derives from). A process not running is ended at once; the running one when its current syscall returns, or before it is next dispatched. The message names the grant.",
 };
 
 /** Resource limits (defaults where the doc says so). */
@@ -215,10 +392,54 @@ export const Limits = {
    * maximum.
    */
   MAX_MEMORY_PAGES: 1024,
+  /** Largest memory object (64 MiB). */
+  MAX_MEMORY_OBJECT_BYTES: 67108864,
+  /**
+   * Default memory budget of a process the host spawns, in pages (256 MiB): its own memory plus
+   * the memory objects it created and that still live. A child spawned by a process starts with
+   * its spawner's budget.
+   */
+  MEMORY_BUDGET_PAGES: 4096,
+  /**
+   * Default ceiling on the pages of one kernel (4 GiB): process memories plus memory objects.
+   * memory_create and spawn past it fail with ENOMEM.
+   */
+  MEMORY_SYSTEM_PAGES: 65536,
   /** Default ceiling on a guest's table size, declared minimum and maximum. */
   MAX_TABLE_ELEMENTS: 65536,
   /** Largest module the loader accepts (64 MiB). */
   MAX_MODULE_BYTES: 67108864,
+  /** Largest message or reply body (1 MiB). */
+  MAX_MSG_BYTES: 1048576,
+  /** 64-bit words carried by a message (message registers). */
+  MAX_MSG_WORDS: 4,
+  /** Handles carried by one message or reply. */
+  MAX_MSG_HANDLES: 16,
+  /** Pulses one sender may have queued on one endpoint; more return EAGAIN. */
+  MAX_PENDING_PULSES: 16,
+  /** Packets queued on one port; more return EAGAIN. */
+  MAX_PORT_PACKETS: 256,
+  /**
+   * Default round-robin quantum, measured in fuel (1 fuel = 1 ns of virtual time): about a million
+   * wasm instructions.
+   */
+  SCHED_QUANTUM_NS: 1000000,
+  /** Default averaging window over which a partition's share is guaranteed. */
+  PARTITION_WINDOW_NS: 100000000,
+  /**
+   * Default share of the CPU the deadline class may reserve in all (admission control); the rest
+   * stays for fixed priorities.
+   */
+  EDF_CAPACITY_PERMILLE: 900,
+  /** Buffers submitted to one audio device and not yet taken; more return EAGAIN. */
+  MAX_AUDIO_QUEUED: 4,
+  /** Frames of one audio_submit (one second). */
+  MAX_AUDIO_FRAMES: 48000,
+  /**
+   * Input bytes a console device buffers; more are dropped and counted
+   * (DEVINFO_CONSOLE_RX_DROPPED).
+   */
+  MAX_CONSOLE_RX_BYTES: 65536,
 } as const;
 
 /** Constants of the ABI. i64 constants are bigints, as i64 values cross the JS boundary. */
@@ -235,6 +456,192 @@ export const Constants = {
   EXIT_INFO_SIZE: 8,
   /** Bytes per entry of spawn's handle list: handle (u32), name_ptr (u32), name_len (u32). */
   SPAWN_HANDLE_ENTRY_SIZE: 12,
+  /**
+   * Bytes written by handle_info: object type u32, rights u32, object id u32, derivation depth
+   * u32.
+   */
+  HANDLE_INFO_SIZE: 16,
+  /**
+   * Bytes of a message descriptor (sendmsg, replymsg): words 4 x i64 at 0; send_ptr u32 at 32;
+   * send_len u32 at 36; reply_ptr u32 at 40; reply_cap u32 at 44; handles_ptr u32 at 48 (array of
+   * u32 handles); handles_count u16 at 52; flags u16 at 54.
+   */
+  MSG_DESC_SIZE: 56,
+  /**
+   * Descriptor flag: move the handles (they leave the sender's table, even if the call then
+   * fails). Without it they are copied (each needs DUPLICATE too).
+   */
+  MSG_MOVE_HANDLES: 1,
+  /**
+   * Bytes written by msg_info: kind u32 (MSG_KIND_*), sender pid u32, body length u32 (full, even
+   * if the buffer was shorter), handles u32, status i32 (replies), rcvid i32 (messages).
+   */
+  MSG_INFO_SIZE: 24,
+  /** msg_info kind: nothing delivered yet. */
+  MSG_KIND_NONE: 0,
+  /** msg_info kind: a message taken by receive. */
+  MSG_KIND_MESSAGE: 1,
+  /** msg_info kind: a pulse taken by receive (word 0 = code, word 1 = value). */
+  MSG_KIND_PULSE: 2,
+  /** msg_info kind: the reply to the caller's send. */
+  MSG_KIND_REPLY: 3,
+  /**
+   * port_bind flag: also deliver an idle packet (code PORT_CODE_IDLE) when nothing else is
+   * runnable.
+   */
+  PORT_BIND_IDLE: 1,
+  /** The code of an idle packet. */
+  PORT_CODE_IDLE: -1,
+  /**
+   * Round robin within a priority: a process that used up its quantum goes to the back of its
+   * priority's queue.
+   */
+  SCHED_RR: 0,
+  /**
+   * First in, first out within a priority: the process keeps the CPU until it blocks, yields or a
+   * higher priority is ready.
+   */
+  SCHED_FIFO: 1,
+  /** sched_info: scheduled by fixed priority (0..PRIORITY_MAX). */
+  SCHED_CLASS_FIXED: 0,
+  /**
+   * sched_info: scheduled earliest-deadline-first, above every fixed priority
+   * (sched_set_deadline).
+   */
+  SCHED_CLASS_DEADLINE: 1,
+  /** Highest fixed priority (0 is the lowest). */
+  PRIORITY_MAX: 255,
+  /** Idle work: priorities 0-63, default 32, no deadline. */
+  TIER_VOID: 0,
+  /** Background work: priorities 64-127, default 96, deadline 100 ms. */
+  TIER_GRAVITY: 1,
+  /** Interactive work: priorities 128-191, default 128 (every process starts here), deadline 16 ms. */
+  TIER_MATTER: 2,
+  /** Audio and interrupt work: priorities 192-255, default 224, deadline 1 ms. */
+  TIER_PHOTON: 3,
+  /** Bytes written by sched_info. */
+  SCHED_INFO_SIZE: 80,
+  /** Bytes written by partition_info. */
+  PARTITION_INFO_SIZE: 40,
+  /** A partition share of the whole CPU, in permille. */
+  SHARE_WHOLE: 1000,
+  /** set_limit: total CPU time in ns; a process that uses more is ended with CPU_LIMIT. */
+  LIMIT_CPU_NS: 1,
+  /** set_limit: size of the handle table; handle-creating calls fail with EMFILE beyond it. */
+  LIMIT_HANDLES: 2,
+  /** Bytes in a page: memory objects are backed by whole pages, and budgets count pages. */
+  PAGE_SIZE: 65536,
+  /**
+   * Bytes written by window_info: offset u32 at 0, count u32 at 4, stride u32 at 8, elem_size u32
+   * at 12.
+   */
+  WINDOW_INFO_SIZE: 16,
+  /**
+   * Bytes written by memory_stats. The process's: budget pages u32 at 0, pages used u32 at 4 (own
+   * memory plus objects created), own memory pages u32 at 8, pages of live memory objects it
+   * created u32 at 12, those objects u32 at 16, grants bound to it u32 at 20, bytes the kernel
+   * copied for it u64 at 24 (message bodies it sent, window reads and writes). The system's: pages
+   * used u32 at 32 (process memories plus memory objects), memory object pages u32 at 36, live
+   * memory objects u32 at 40, page ceiling u32 at 44, IPC body bytes copied u64 at 48, window
+   * bytes copied u64 at 56.
+   */
+  MEMORY_STATS_SIZE: 64,
+  /**
+   * An interrupt arrives as a pulse whose value is (kind << IRQ_KIND_SHIFT) | datum: kind an IRQ_*
+   * constant, datum an unsigned 32-bit number.
+   */
+  IRQ_KIND_SHIFT: 32,
+  /** Interrupt kind: a timer device's deadline passed. Datum: its expiries so far. */
+  IRQ_TIMER: 1,
+  /** Interrupt kind: console input arrived. Datum: bytes now buffered. */
+  IRQ_CONSOLE_RX: 2,
+  /**
+   * Interrupt kind: console input ended (what is buffered can still be read). Datum: bytes still
+   * buffered.
+   */
+  IRQ_CONSOLE_EOF: 3,
+  /**
+   * Interrupt kind: the audio device took a buffer (its bytes are read; the caller may reuse them)
+   * and the next one is due when this one has played. Datum: the buffer's ticket.
+   */
+  IRQ_AUDIO_PERIOD: 4,
+  /** Interrupt kind: the audio device ran out of buffers and stopped. Datum: underruns so far. */
+  IRQ_AUDIO_UNDERRUN: 5,
+  /**
+   * Interrupt kind: the audio device played a buffer submitted with AUDIO_SUBMIT_END and stopped.
+   * Datum: that buffer's ticket.
+   */
+  IRQ_AUDIO_DRAINED: 6,
+  /** Frames per second an audio device plays. */
+  AUDIO_RATE: 48000,
+  /** Channels of an audio frame, interleaved (left first). */
+  AUDIO_CHANNELS: 2,
+  /** Bytes of one audio frame: two signed 16-bit little-endian samples. */
+  AUDIO_FRAME_BYTES: 4,
+  /** audio_submit flag: the stream ends with this buffer; running out after it is not an underrun. */
+  AUDIO_SUBMIT_END: 1,
+  /** device_info, any device: 1 while its interrupts are attached to an open endpoint, else 0. */
+  DEVINFO_ATTACHED: 1,
+  /** device_info, any device: interrupts delivered to the attached endpoint. */
+  DEVINFO_IRQ_RAISED: 2,
+  /**
+   * device_info, any device: interrupts dropped because the attached endpoint was closed or
+   * already had MAX_PENDING_PULSES interrupts pending.
+   */
+  DEVINFO_IRQ_LOST: 3,
+  /**
+   * device_info, any device: 1 once it failed or was shut down (its calls then return EIO), else
+   * 0.
+   */
+  DEVINFO_FAILED: 4,
+  /** device_info, timer: the armed deadline, or DEADLINE_INFINITE. */
+  DEVINFO_TIMER_DEADLINE: 16,
+  /** device_info, timer: deadlines that have passed. */
+  DEVINFO_TIMER_EXPIRIES: 17,
+  /** device_info, console: input bytes waiting for console_rx. */
+  DEVINFO_CONSOLE_RX_BUFFERED: 32,
+  /** device_info, console: input bytes dropped because MAX_CONSOLE_RX_BYTES were waiting. */
+  DEVINFO_CONSOLE_RX_DROPPED: 33,
+  /** device_info, console: 1 once input has ended, else 0. */
+  DEVINFO_CONSOLE_RX_EOF: 34,
+  /** device_info, console: bytes written with console_tx. */
+  DEVINFO_CONSOLE_TX_BYTES: 35,
+  /** device_info, audio: frames per second (AUDIO_RATE). */
+  DEVINFO_AUDIO_RATE: 48,
+  /** device_info, audio: channels (AUDIO_CHANNELS). */
+  DEVINFO_AUDIO_CHANNELS: 49,
+  /** device_info, audio: buffers submitted and not yet taken. */
+  DEVINFO_AUDIO_QUEUED: 50,
+  /** device_info, audio: 1 while playing, 0 when stopped. */
+  DEVINFO_AUDIO_RUNNING: 51,
+  /** device_info, audio: frames played, silence included. */
+  DEVINFO_AUDIO_FRAMES: 52,
+  /** device_info, audio: times the device ran out of buffers. */
+  DEVINFO_AUDIO_UNDERRUNS: 53,
+  /**
+   * device_info, audio: frames of silence played (gaps after underruns, buffers whose source was
+   * gone).
+   */
+  DEVINFO_AUDIO_SILENT_FRAMES: 54,
+  /** device_info, audio: buffers whose source was gone when their turn came. */
+  DEVINFO_AUDIO_DROPPED: 55,
+  /** device_info, audio: buffers submitted (the next ticket). */
+  DEVINFO_AUDIO_SUBMITTED: 56,
+  /**
+   * device_info, audio: the most its period timer has fired after the period's end, in ns (the
+   * wall clock's lateness in real-time mode; normally 0 on the virtual clock).
+   */
+  DEVINFO_AUDIO_JITTER_MAX_NS: 57,
+  /** device_info, framebuffer: width in pixels. */
+  DEVINFO_FB_WIDTH: 64,
+  /** device_info, framebuffer: height in pixels. */
+  DEVINFO_FB_HEIGHT: 65,
+  /** device_info, framebuffer: bytes per row (width * 4). */
+  DEVINFO_FB_STRIDE: 66,
+  /** device_info, framebuffer: frames presented. */
+  DEVINFO_FB_FRAMES: 67,
+  /** device_info, RNG: bytes read from it. */
+  DEVINFO_RNG_BYTES: 80,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -245,6 +652,21 @@ export const PledgeClass = {
   stdio: 1,
   /** Spawning, waiting for, killing and inspecting processes. */
   proc: 2,
+  /** Endpoints: creating them, send, receive, reply, pulses, message registers. */
+  ipc: 3,
+  /** Event ports: creating, binding, queueing packets. */
+  ports: 4,
+  /** Registering and looking up names. */
+  names: 5,
+  /** Changing scheduling parameters, partitions and limits, and reading them. */
+  sched: 6,
+  /**
+   * Driving devices: attaching their interrupts, timers, console, audio, framebuffer and RNG
+   * devices, device information.
+   */
+  devices: 7,
+  /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
+  memory: 8,
 } as const;
 
 /** PledgeClass bit index -> name. */
@@ -252,6 +674,12 @@ export const PLEDGE_CLASS_NAMES: Record<number, string> = {
   0: "core",
   1: "stdio",
   2: "proc",
+  3: "ipc",
+  4: "ports",
+  5: "names",
+  6: "sched",
+  7: "devices",
+  8: "memory",
 };
 
 export type WasmValType = "i32" | "i64" | "f32" | "f64";
@@ -290,7 +718,60 @@ export type SyscallName =
   | "wait"
   | "kill"
   | "process_info"
-  | "panic";
+  | "panic"
+  | "handle_dup"
+  | "handle_revoke"
+  | "handle_info"
+  | "pledge"
+  | "endpoint_create"
+  | "send"
+  | "sendmsg"
+  | "receive"
+  | "reply"
+  | "replymsg"
+  | "reply_error"
+  | "pulse"
+  | "msg_word"
+  | "msg_info"
+  | "msg_handle"
+  | "name_register"
+  | "name_lookup"
+  | "name_unregister"
+  | "port_create"
+  | "port_bind"
+  | "port_send"
+  | "memory_create"
+  | "memory_size"
+  | "memory_map"
+  | "window_read"
+  | "window_write"
+  | "window_get"
+  | "window_set"
+  | "window_info"
+  | "futex_wait"
+  | "futex_wake"
+  | "memory_stats"
+  | "memory_set_budget"
+  | "sched_set_priority"
+  | "sched_set_tier"
+  | "sched_set_deadline"
+  | "sched_wait_period"
+  | "sched_info"
+  | "cpu_time"
+  | "set_limit"
+  | "partition_create"
+  | "partition_join"
+  | "partition_info"
+  | "device_attach"
+  | "device_info"
+  | "timer_set"
+  | "console_rx"
+  | "console_tx"
+  | "audio_submit"
+  | "fb_write"
+  | "fb_present"
+  | "rng_read"
+  | "fb_memory";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -444,7 +925,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: false,
     pledge: PledgeClass.proc,
     rights: Rights.SPAWN,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.EMFILE, Errno.ENOMEM, Errno.EBADIMAGE],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.EMFILE, Errno.ENOMEM, Errno.EQUOTA, Errno.EBADIMAGE],
   },
   /**
    * 12: Block until a process has exited or the deadline passes, then write its exit information
@@ -504,6 +985,804 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.NONE,
     errors: [],
   },
+  /**
+   * 16: Derive a new handle to the same object with equal or fewer rights. The new handle is a
+   * child of the original in the derivation tree: handle_revoke on the original (or an ancestor)
+   * invalidates it.
+   */
+  {
+    nr: 16,
+    name: "handle_dup",
+    params: [{ name: "handle", type: "i32" }, { name: "rights", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.DUPLICATE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE],
+  },
+  /**
+   * 17: Invalidate every handle derived from this one (by handle_dup, or copied in a message or at
+   * spawn), in every process, transitively, in one call. The handle itself stays valid. Revoked
+   * handles answer ESTALE.
+   */
+  {
+    nr: 17,
+    name: "handle_revoke",
+    params: [{ name: "handle", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE],
+  },
+  /**
+   * 18: Describe a handle: HANDLE_INFO_SIZE bytes, object type u32, rights u32, object id u32 (the
+   * same object always has the same id), derivation depth u32 (0 for a handle that derives from
+   * none).
+   */
+  {
+    nr: 18,
+    name: "handle_info",
+    params: [{ name: "handle", type: "i32" }, { name: "info_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EFAULT],
+  },
+  /**
+   * 19: Irrevocably keep only the syscall classes whose bits are set (bit n = pledge class n; core
+   * is always kept). Afterwards a syscall of a dropped class returns EPLEDGE without doing
+   * anything; the process is not killed, so it can report what it was refused.
+   */
+  {
+    nr: 19,
+    name: "pledge",
+    params: [{ name: "promises", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EPLEDGE],
+  },
+  /**
+   * 20: Create an endpoint. The handle has DUPLICATE|TRANSFER|SEND|RECEIVE; derive send-only
+   * handles for clients with handle_dup.
+   */
+  {
+    nr: 20,
+    name: "endpoint_create",
+    params: [],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EMFILE],
+  },
+  /**
+   * 21: Send a short message (four 64-bit words, no memory touched) and block until the server
+   * replies: SEND_BLOCKED until a server receives it, then REPLY_BLOCKED. While the server works
+   * on it, the server runs at least at the caller's priority. The reply's words are then read with
+   * msg_word, its details with msg_info.
+   */
+  {
+    nr: 21,
+    name: "send",
+    params: [{ name: "endpoint", type: "i32" }, { name: "w0", type: "i64" }, { name: "w1", type: "i64" }, { name: "w2", type: "i64" }, { name: "w3", type: "i64" }, { name: "deadline_ns", type: "i64" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.ETIMEDOUT],
+  },
+  /**
+   * 22: Send a long message described by a MSG_DESC_SIZE-byte descriptor: four words, a body
+   * (copied by the kernel straight into the server's receive buffer), and handles (moved or copied
+   * into the server's table). Blocks like send. The reply body is copied into the reply buffer (at
+   * most reply_cap bytes; msg_info gives the full length), reply handles land in the caller's
+   * table (msg_handle).
+   */
+  {
+    nr: 22,
+    name: "sendmsg",
+    params: [{ name: "endpoint", type: "i32" }, { name: "desc_ptr", type: "i32" }, { name: "deadline_ns", type: "i64" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ECLOSED, Errno.ETIMEDOUT],
+  },
+  /**
+   * 23: Take the next message or pulse from an endpoint, blocking (RECEIVE_BLOCKED) until one
+   * arrives. Highest sender priority first, FIFO within a priority. A message's body is copied
+   * into the buffer (at most buf_len bytes; msg_info gives the full length); its words are read
+   * with msg_word, its handles with msg_handle. Returns a receive id to reply to, or 0 for a pulse
+   * (word 0 = code, word 1 = value).
+   */
+  {
+    nr: 23,
+    name: "receive",
+    params: [{ name: "endpoint", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }, { name: "deadline_ns", type: "i64" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.RECEIVE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.ETIMEDOUT],
+  },
+  /**
+   * 24: Answer a message: the client's send returns status, its message registers get w0 and w1
+   * (w2, w3 become 0), and the body (buf_ptr, buf_len) is copied into the client's reply buffer
+   * (sendmsg only; a short send gets no body). The server's priority drops back.
+   */
+  {
+    nr: 24,
+    name: "reply",
+    params: [{ name: "rcvid", type: "i32" }, { name: "status", type: "i32" }, { name: "w0", type: "i64" }, { name: "w1", type: "i64" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT, Errno.E2BIG, Errno.EGONE],
+  },
+  /**
+   * 25: Answer a message with a descriptor: four words, a body and handles (moved or copied into
+   * the client's table). reply_ptr and reply_cap in the descriptor are ignored.
+   */
+  {
+    nr: 25,
+    name: "replymsg",
+    params: [{ name: "rcvid", type: "i32" }, { name: "status", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT, Errno.E2BIG, Errno.EBADH, Errno.ESTALE, Errno.EACCES, Errno.EMFILE, Errno.EGONE],
+  },
+  /** 26: Answer a message with an error: the client's send returns -errno. */
+  {
+    nr: 26,
+    name: "reply_error",
+    params: [{ name: "rcvid", type: "i32" }, { name: "errno", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EGONE],
+  },
+  /**
+   * 27: Queue a fixed-size notification (code, value) on an endpoint without blocking; a server
+   * gets it from receive (which returns 0). Each sender may have at most MAX_PENDING_PULSES pulses
+   * pending on one endpoint: past that the pulse is refused (EAGAIN), so one client cannot flood
+   * out the others.
+   */
+  {
+    nr: 27,
+    name: "pulse",
+    params: [{ name: "endpoint", type: "i32" }, { name: "code", type: "i32" }, { name: "value", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.EAGAIN],
+  },
+  /**
+   * 28: Read a message register: word index of the last thing delivered to the caller (a received
+   * message or pulse, or the reply to its send).
+   */
+  {
+    nr: 28,
+    name: "msg_word",
+    params: [{ name: "index", type: "i32" }],
+    result: "i64",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL],
+  },
+  /** 29: Describe the last thing delivered to the caller: MSG_INFO_SIZE bytes, see the constant. */
+  {
+    nr: 29,
+    name: "msg_info",
+    params: [{ name: "info_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EFAULT],
+  },
+  /**
+   * 30: The index-th handle that arrived with the last message or reply delivered to the caller
+   * (now in the caller's table).
+   */
+  {
+    nr: 30,
+    name: "msg_handle",
+    params: [{ name: "index", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL],
+  },
+  /**
+   * 31: Register an endpoint under a name in a namespace; lookups then get send-only handles to
+   * it. O(1). The entry holds the endpoint until it is unregistered.
+   */
+  {
+    nr: 31,
+    name: "name_register",
+    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.names,
+    rights: Rights.REGISTER,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
+  },
+  /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
+  {
+    nr: 32,
+    name: "name_lookup",
+    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.names,
+    rights: Rights.LOOKUP,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EMFILE],
+  },
+  /** 33: Remove a name from a namespace. Handles already looked up stay valid. */
+  {
+    nr: 33,
+    name: "name_unregister",
+    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.names,
+    rights: Rights.REGISTER,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT],
+  },
+  /** 34: Create an event port. The handle has DUPLICATE|TRANSFER|SEND|RECEIVE. */
+  {
+    nr: 34,
+    name: "port_create",
+    params: [],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ports,
+    rights: Rights.NONE,
+    errors: [Errno.EMFILE],
+  },
+  /**
+   * 35: Bind a port to one of the caller's exported functions, of type (key i32, code i32, value
+   * i64) -> (). Each packet is then delivered by the kernel calling that handler when the
+   * scheduler picks the process, one activation at a time, after _start has returned (until then
+   * packets queue). A process whose _start returned with ports bound stays RESIDENT instead of
+   * exiting. With PORT_BIND_IDLE it also gets an idle packet (code PORT_CODE_IDLE) each time
+   * nothing else is runnable. A trap in a handler ends the process like any trap.
+   */
+  {
+    nr: 35,
+    name: "port_bind",
+    params: [{ name: "port", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "key", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ports,
+    rights: Rights.RECEIVE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST],
+  },
+  /**
+   * 36: Queue a packet (code, value) on a port without blocking. Packets queue until the port is
+   * bound and its binder runs.
+   */
+  {
+    nr: 36,
+    name: "port_send",
+    params: [{ name: "port", type: "i32" }, { name: "code", type: "i32" }, { name: "value", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ports,
+    rights: Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED, Errno.EAGAIN],
+  },
+  /**
+   * 40: Create a memory object of size_bytes zero-filled bytes, backed by ceil(size_bytes /
+   * PAGE_SIZE) pages of its own that never grow. The pages are charged to the caller's memory
+   * budget and to the system until the object is destroyed (when no handle, window or binding
+   * names it any more), even if the caller ends first. Pass the handle to a child at spawn under
+   * the name of one of its `grant` memory imports to bind it (zero-copy, direct loads and stores),
+   * or map windows onto it.
+   */
+  {
+    nr: 40,
+    name: "memory_create",
+    params: [{ name: "size_bytes", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EQUOTA, Errno.ENOMEM, Errno.EMFILE],
+  },
+  /** 41: The size a memory object was created with, in bytes. Any right will do. */
+  {
+    nr: 41,
+    name: "memory_size",
+    params: [{ name: "memory", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EREVOKED],
+  },
+  /**
+   * 42: Map a window onto a memory object: count elements of elem_size bytes, element i at byte
+   * offset + i * stride. A byte range is stride 1, elem_size 1; the left channel of interleaved
+   * 16-bit stereo is offset 0, stride 4, elem_size 2. The window gets the memory handle's READ and
+   * WRITE, and DUPLICATE|TRANSFER. It hangs off the memory handle in the derivation tree:
+   * handle_revoke on that handle or on any of its ancestors (or revoking the object) revokes the
+   * window, and every call through it then returns EREVOKED while its holder keeps running;
+   * closing the memory handle does not.
+   */
+  {
+    nr: 42,
+    name: "memory_map",
+    params: [{ name: "memory", type: "i32" }, { name: "offset", type: "i32" }, { name: "count", type: "i32" }, { name: "stride", type: "i32" }, { name: "elem_size", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.MAP,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EREVOKED, Errno.EMFILE],
+  },
+  /**
+   * 43: Copy count elements of a window, from element first on, into the caller's memory at
+   * buf_ptr, packed (count * elem_size bytes). The kernel counts the bytes as copied, for the
+   * caller and the system.
+   */
+  {
+    nr: 43,
+    name: "window_read",
+    params: [{ name: "window", type: "i32" }, { name: "first", type: "i32" }, { name: "count", type: "i32" }, { name: "buf_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EFAULT, Errno.EREVOKED],
+  },
+  /**
+   * 44: Copy count packed elements from the caller's memory at buf_ptr into a window, from element
+   * first on. The kernel counts the bytes as copied, for the caller and the system.
+   */
+  {
+    nr: 44,
+    name: "window_write",
+    params: [{ name: "window", type: "i32" }, { name: "first", type: "i32" }, { name: "count", type: "i32" }, { name: "buf_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EFAULT, Errno.EREVOKED],
+  },
+  /**
+   * 45: Read one element of a window of 1-, 2- or 4-byte elements, zero-extended (so it is never
+   * negative; the SDK's typed windows sign-extend). Elements of 8 bytes are read with window_read.
+   */
+  {
+    nr: 45,
+    name: "window_get",
+    params: [{ name: "window", type: "i32" }, { name: "index", type: "i32" }],
+    result: "i64",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EREVOKED],
+  },
+  /** 46: Write one element of a window: the low elem_size bytes of value, little-endian. */
+  {
+    nr: 46,
+    name: "window_set",
+    params: [{ name: "window", type: "i32" }, { name: "index", type: "i32" }, { name: "value", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ERANGE, Errno.EREVOKED],
+  },
+  /**
+   * 47: Write WINDOW_INFO_SIZE bytes describing a window: offset, count, stride and elem_size,
+   * each u32. Any right will do.
+   */
+  {
+    nr: 47,
+    name: "window_info",
+    params: [{ name: "window", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EINVAL, Errno.EFAULT, Errno.EREVOKED],
+  },
+  /**
+   * 48: If the 32-bit little-endian word at offset in a memory object holds expected, sleep until
+   * futex_wake on that word (the check and the sleep are one step, so a wake cannot slip between
+   * them). Waiters on one word wake in FIFO order. The kernel never writes the word; a waiter
+   * rechecks its condition after waking. A ring's consumer sleeps here while the ring is empty and
+   * its producer while it is full.
+   */
+  {
+    nr: 48,
+    name: "futex_wait",
+    params: [{ name: "memory", type: "i32" }, { name: "offset", type: "i32" }, { name: "expected", type: "i32" }, { name: "deadline_ns", type: "i64" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.memory,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.ECHANGED, Errno.ETIMEDOUT, Errno.EREVOKED],
+  },
+  /**
+   * 49: Wake up to count processes sleeping in futex_wait on the word at offset of a memory
+   * object, oldest first. Waking nobody is not an error.
+   */
+  {
+    nr: 49,
+    name: "futex_wake",
+    params: [{ name: "memory", type: "i32" }, { name: "offset", type: "i32" }, { name: "count", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EREVOKED],
+  },
+  /**
+   * 50: Write MEMORY_STATS_SIZE bytes of memory accounting: a process's budget and use, the bytes
+   * the kernel copied for it, and the system's pages, memory objects and copied bytes (layout at
+   * MEMORY_STATS_SIZE). Bound grants are never copied: their data does not appear here.
+   */
+  {
+    nr: 50,
+    name: "memory_stats",
+    params: [{ name: "process", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.INSPECT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 51: Lower a process's memory budget, in pages: its own memory plus the memory objects it
+   * created and that still live. Past it, the process's memory.grow returns -1 and its
+   * memory_create fails with EQUOTA. Budgets only go down. Children spawned later start with the
+   * new budget.
+   */
+  {
+    nr: 51,
+    name: "memory_set_budget",
+    params: [{ name: "process", type: "i32" }, { name: "pages", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.ESRCH],
+  },
+  /**
+   * 60: Put a process in the fixed-priority class at a priority (0..PRIORITY_MAX, higher runs
+   * first) with a policy (SCHED_RR or SCHED_FIFO). A process in the deadline class leaves it (its
+   * reservation is released). Priority inheritance may raise the effective priority above this
+   * base priority while the process serves a higher-priority client. The caller cannot give a
+   * priority above its own ceiling (the ceiling a process is spawned with is its parent's; the
+   * host's processes have PRIORITY_MAX). Setting another process's priority also lowers that
+   * process's ceiling to it, so it cannot raise itself back.
+   */
+  {
+    nr: 60,
+    name: "sched_set_priority",
+    params: [{ name: "process", type: "i32" }, { name: "priority", type: "i32" }, { name: "policy", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.ESRCH],
+  },
+  /**
+   * 61: Put a process in a named tier: the tier's default priority, round robin (see TIER_VOID,
+   * TIER_GRAVITY, TIER_MATTER, TIER_PHOTON). A tier's deadline is how long a process of that tier
+   * may wait to run once ready; a later dispatch is counted in sched_info (latency_misses). Same
+   * rules as sched_set_priority.
+   */
+  {
+    nr: 61,
+    name: "sched_set_tier",
+    params: [{ name: "process", type: "i32" }, { name: "tier", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.ESRCH],
+  },
+  /**
+   * 62: Put a process in the deadline class: a periodic job of at most runtime_ns of CPU every
+   * period_ns, each due deadline_ns after its release, scheduled earliest-deadline-first above
+   * every fixed priority. Admission control: the set is accepted only if the utilisation (sum of
+   * runtime / min(deadline, period)) of all deadline processes stays within EDF_CAPACITY_PERMILLE
+   * of the CPU and that of the process's partition within the partition's share. A job that uses
+   * up its runtime waits for its next release (throttled); one not done by its deadline is counted
+   * as a miss. The first job is released at once. Only a caller whose ceiling is PRIORITY_MAX may
+   * use it.
+   */
+  {
+    nr: 62,
+    name: "sched_set_deadline",
+    params: [{ name: "process", type: "i32" }, { name: "runtime_ns", type: "i64" }, { name: "period_ns", type: "i64" }, { name: "deadline_ns", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.EOVERLOAD, Errno.ESRCH],
+  },
+  /**
+   * 63: End the caller's current job (deadline class) and block until its next release. If the
+   * release time has already passed, the next job starts at once.
+   */
+  {
+    nr: 63,
+    name: "sched_wait_period",
+    params: [],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL],
+  },
+  /**
+   * 64: Write SCHED_INFO_SIZE bytes describing how a process is scheduled: class u32
+   * (SCHED_CLASS_*) at 0, policy u32 at 4, base priority u32 at 8, effective priority u32 at 12,
+   * tier u32 at 16, ceiling u32 at 20, cpu time ns u64 at 24, cpu limit ns u64 at 32 (0: none),
+   * runtime ns u64 at 40, period ns u64 at 48, deadline ns u64 at 56 (all 0 outside the deadline
+   * class), deadline misses u32 at 64, latency misses u32 at 68, preemptions u32 at 72, throttles
+   * u32 at 76.
+   */
+  {
+    nr: 64,
+    name: "sched_info",
+    params: [{ name: "process", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.INSPECT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 65: CPU time a process has used, in ns. In deterministic mode it is the fuel its code burned
+   * (1 fuel = 1 ns; see host/instrument), so it is the same on every run.
+   */
+  {
+    nr: 65,
+    name: "cpu_time",
+    params: [{ name: "process", type: "i32" }],
+    result: "i64",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.INSPECT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES],
+  },
+  /**
+   * 66: Lower a per-process limit. LIMIT_CPU_NS: total CPU time; a process that uses more is ended
+   * with reason CPU_LIMIT (at once if it already has). LIMIT_HANDLES: handle table size. Limits
+   * only go down: a limit cannot be raised, not even by the process's parent.
+   */
+  {
+    nr: 66,
+    name: "set_limit",
+    params: [{ name: "process", type: "i32" }, { name: "limit", type: "i32" }, { name: "value", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.ESRCH],
+  },
+  /**
+   * 67: Create a CPU partition with a guaranteed share of the CPU (adaptive partitioning): when
+   * the CPU is contended, the processes in it get at least that share over each
+   * PARTITION_WINDOW_NS window; CPU a partition leaves unused goes to the others. The share is
+   * carved out of the caller's partition (whose own guarantee shrinks by as much) and returns to
+   * it when the new partition is destroyed. A server serving a client is billed to the client's
+   * partition. The handle has READ|WRITE|DUPLICATE|TRANSFER.
+   */
+  {
+    nr: 67,
+    name: "partition_create",
+    params: [{ name: "share", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.ECEILING, Errno.EOVERLOAD, Errno.EMFILE],
+  },
+  /**
+   * 68: Move a process into a partition: its CPU time is billed to that partition from now on, and
+   * the partition's guarantee covers it. Children a process spawns start in its partition.
+   */
+  {
+    nr: 68,
+    name: "partition_join",
+    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.WRITE | Rights.SCHEDULE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EOVERLOAD, Errno.ESRCH],
+  },
+  /**
+   * 69: Write PARTITION_INFO_SIZE bytes describing a partition: share permille u32 at 0, own share
+   * permille u32 at 4 (the share minus what partitions carved from it took), processes u32 at 8,
+   * deadline reservations permille u32 at 12, window ns u64 at 16, CPU ns used in the current
+   * window u64 at 24, CPU ns used in all u64 at 32.
+   */
+  {
+    nr: 69,
+    name: "partition_info",
+    params: [{ name: "partition", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.sched,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 80: Route a device's interrupts to an endpoint: each interrupt arrives there as a pulse from
+   * sender pid 0 with word 0 = code and word 1 = (kind << IRQ_KIND_SHIFT) | datum (IRQ_* kinds).
+   * The device keeps its own capability derived from endpoint, so revoking that handle detaches
+   * it, as does the endpoint losing its receive side. endpoint HANDLE_INVALID detaches. One
+   * process's endpoint at a time: while the process that attached lives and its endpoint is open,
+   * another process gets EBUSY. Interrupts the endpoint cannot take (MAX_PENDING_PULSES from the
+   * kernel already pending) are dropped and counted (DEVINFO_IRQ_LOST).
+   */
+  {
+    nr: 80,
+    name: "device_attach",
+    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.ATTACH | Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.EBUSY],
+  },
+  /**
+   * 81: Read one fact about a device: key is a DEVINFO_* constant that applies to it
+   * (DEVINFO_ATTACHED..DEVINFO_FAILED to every device, the others to their kind). Any handle to
+   * the device will do.
+   */
+  {
+    nr: 81,
+    name: "device_info",
+    params: [{ name: "device", type: "i32" }, { name: "key", type: "i32" }],
+    result: "i64",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EINVAL],
+  },
+  /**
+   * 82: Arm a timer device's one deadline, replacing any armed one: when the kernel clock reaches
+   * it (virtual in deterministic mode, the wall clock in real-time mode) the device raises
+   * IRQ_TIMER once. A deadline at or before now fires at the next scheduling point;
+   * DEADLINE_INFINITE disarms. There is no periodic tick: re-arm from the interrupt.
+   */
+  {
+    nr: 82,
+    name: "timer_set",
+    params: [{ name: "timer", type: "i32" }, { name: "deadline", type: "i64" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EIO],
+  },
+  /**
+   * 83: Take buffered input bytes from a console device, without blocking: wait for IRQ_CONSOLE_RX
+   * when it answers EAGAIN.
+   */
+  {
+    nr: 83,
+    name: "console_rx",
+    params: [{ name: "console", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EAGAIN, Errno.EIO],
+  },
+  /** 84: Write bytes to a console device's output (the host's terminal, a log). */
+  {
+    nr: 84,
+    name: "console_tx",
+    params: [{ name: "console", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EIO],
+  },
+  /**
+   * 85: Queue a buffer of frames * AUDIO_FRAME_BYTES bytes (interleaved s16le stereo) at offset in
+   * source for an audio device, which plays buffers one at a time at its own pace: AUDIO_RATE
+   * frames per second of kernel time (virtual in deterministic mode, the wall clock in real-time
+   * mode). Nothing is copied now: the device reads the bytes straight from source when the
+   * buffer's turn comes, and raises IRQ_AUDIO_PERIOD (datum: the ticket) at that moment; until
+   * then the bytes must not change, and from then on they may be reused. The next buffer is due
+   * when this one has played. A device that finishes a buffer with none queued counts an underrun,
+   * raises IRQ_AUDIO_UNDERRUN and stops; the next submission starts it again after a gap of
+   * silence as long as the wait. After a buffer flagged AUDIO_SUBMIT_END, running out is no
+   * underrun: the device raises IRQ_AUDIO_DRAINED and stops. A buffer whose source is gone when
+   * its turn comes (its process ended, its capability was revoked) plays as silence.
+   */
+  {
+    nr: 85,
+    name: "audio_submit",
+    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.WRITE | Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ERANGE, Errno.EREVOKED, Errno.EAGAIN, Errno.EIO],
+  },
+  /**
+   * 86: Copy bytes from the caller's memory into a framebuffer's pixels at a byte offset (row y,
+   * column x is at (y * width + x) * 4: R, G, B, A). This is device I/O, not an inter-process
+   * copy.
+   */
+  {
+    nr: 86,
+    name: "fb_write",
+    params: [{ name: "fb", type: "i32" }, { name: "offset", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EIO],
+  },
+  /**
+   * 87: The framebuffer's pixels form a complete frame: the device shows it (its renderers and
+   * snapshots read the pixels now).
+   */
+  {
+    nr: 87,
+    name: "fb_present",
+    params: [{ name: "fb", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.WRITE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EIO],
+  },
+  /**
+   * 88: Fill a buffer from a random number device. A seeded device gives the same bytes for the
+   * same seed and the same sequence of reads.
+   */
+  {
+    nr: 88,
+    name: "rng_read",
+    params: [{ name: "rng", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EIO],
+  },
+  /**
+   * 89: A MEMORY handle for a framebuffer's pixels, when the host backs them with a memory object
+   * (it normally does): pass it to a child at spawn under the name of a `grant` memory import, or
+   * map windows, and draw with plain stores; fb_present shows what is there. The handle has
+   * DUPLICATE|TRANSFER|READ|MAP, and WRITE when fb has WRITE. The host can revoke the object as a
+   * whole.
+   */
+  {
+    nr: 89,
+    name: "fb_memory",
+    params: [{ name: "fb", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
+  },
 ];
 
 /** Syscalls by name. */
@@ -523,6 +1802,59 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   kill: SYSCALLS[12]!,
   process_info: SYSCALLS[13]!,
   panic: SYSCALLS[14]!,
+  handle_dup: SYSCALLS[15]!,
+  handle_revoke: SYSCALLS[16]!,
+  handle_info: SYSCALLS[17]!,
+  pledge: SYSCALLS[18]!,
+  endpoint_create: SYSCALLS[19]!,
+  send: SYSCALLS[20]!,
+  sendmsg: SYSCALLS[21]!,
+  receive: SYSCALLS[22]!,
+  reply: SYSCALLS[23]!,
+  replymsg: SYSCALLS[24]!,
+  reply_error: SYSCALLS[25]!,
+  pulse: SYSCALLS[26]!,
+  msg_word: SYSCALLS[27]!,
+  msg_info: SYSCALLS[28]!,
+  msg_handle: SYSCALLS[29]!,
+  name_register: SYSCALLS[30]!,
+  name_lookup: SYSCALLS[31]!,
+  name_unregister: SYSCALLS[32]!,
+  port_create: SYSCALLS[33]!,
+  port_bind: SYSCALLS[34]!,
+  port_send: SYSCALLS[35]!,
+  memory_create: SYSCALLS[36]!,
+  memory_size: SYSCALLS[37]!,
+  memory_map: SYSCALLS[38]!,
+  window_read: SYSCALLS[39]!,
+  window_write: SYSCALLS[40]!,
+  window_get: SYSCALLS[41]!,
+  window_set: SYSCALLS[42]!,
+  window_info: SYSCALLS[43]!,
+  futex_wait: SYSCALLS[44]!,
+  futex_wake: SYSCALLS[45]!,
+  memory_stats: SYSCALLS[46]!,
+  memory_set_budget: SYSCALLS[47]!,
+  sched_set_priority: SYSCALLS[48]!,
+  sched_set_tier: SYSCALLS[49]!,
+  sched_set_deadline: SYSCALLS[50]!,
+  sched_wait_period: SYSCALLS[51]!,
+  sched_info: SYSCALLS[52]!,
+  cpu_time: SYSCALLS[53]!,
+  set_limit: SYSCALLS[54]!,
+  partition_create: SYSCALLS[55]!,
+  partition_join: SYSCALLS[56]!,
+  partition_info: SYSCALLS[57]!,
+  device_attach: SYSCALLS[58]!,
+  device_info: SYSCALLS[59]!,
+  timer_set: SYSCALLS[60]!,
+  console_rx: SYSCALLS[61]!,
+  console_tx: SYSCALLS[62]!,
+  audio_submit: SYSCALLS[63]!,
+  fb_write: SYSCALLS[64]!,
+  fb_present: SYSCALLS[65]!,
+  rng_read: SYSCALLS[66]!,
+  fb_memory: SYSCALLS[67]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -543,6 +1875,80 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[12], // 13: kill
   SYSCALLS[13], // 14: process_info
   SYSCALLS[14], // 15: panic
+  SYSCALLS[15], // 16: handle_dup
+  SYSCALLS[16], // 17: handle_revoke
+  SYSCALLS[17], // 18: handle_info
+  SYSCALLS[18], // 19: pledge
+  SYSCALLS[19], // 20: endpoint_create
+  SYSCALLS[20], // 21: send
+  SYSCALLS[21], // 22: sendmsg
+  SYSCALLS[22], // 23: receive
+  SYSCALLS[23], // 24: reply
+  SYSCALLS[24], // 25: replymsg
+  SYSCALLS[25], // 26: reply_error
+  SYSCALLS[26], // 27: pulse
+  SYSCALLS[27], // 28: msg_word
+  SYSCALLS[28], // 29: msg_info
+  SYSCALLS[29], // 30: msg_handle
+  SYSCALLS[30], // 31: name_register
+  SYSCALLS[31], // 32: name_lookup
+  SYSCALLS[32], // 33: name_unregister
+  SYSCALLS[33], // 34: port_create
+  SYSCALLS[34], // 35: port_bind
+  SYSCALLS[35], // 36: port_send
+  undefined, // 37: unused
+  undefined, // 38: unused
+  undefined, // 39: unused
+  SYSCALLS[36], // 40: memory_create
+  SYSCALLS[37], // 41: memory_size
+  SYSCALLS[38], // 42: memory_map
+  SYSCALLS[39], // 43: window_read
+  SYSCALLS[40], // 44: window_write
+  SYSCALLS[41], // 45: window_get
+  SYSCALLS[42], // 46: window_set
+  SYSCALLS[43], // 47: window_info
+  SYSCALLS[44], // 48: futex_wait
+  SYSCALLS[45], // 49: futex_wake
+  SYSCALLS[46], // 50: memory_stats
+  SYSCALLS[47], // 51: memory_set_budget
+  undefined, // 52: unused
+  undefined, // 53: unused
+  undefined, // 54: unused
+  undefined, // 55: unused
+  undefined, // 56: unused
+  undefined, // 57: unused
+  undefined, // 58: unused
+  undefined, // 59: unused
+  SYSCALLS[48], // 60: sched_set_priority
+  SYSCALLS[49], // 61: sched_set_tier
+  SYSCALLS[50], // 62: sched_set_deadline
+  SYSCALLS[51], // 63: sched_wait_period
+  SYSCALLS[52], // 64: sched_info
+  SYSCALLS[53], // 65: cpu_time
+  SYSCALLS[54], // 66: set_limit
+  SYSCALLS[55], // 67: partition_create
+  SYSCALLS[56], // 68: partition_join
+  SYSCALLS[57], // 69: partition_info
+  undefined, // 70: unused
+  undefined, // 71: unused
+  undefined, // 72: unused
+  undefined, // 73: unused
+  undefined, // 74: unused
+  undefined, // 75: unused
+  undefined, // 76: unused
+  undefined, // 77: unused
+  undefined, // 78: unused
+  undefined, // 79: unused
+  SYSCALLS[58], // 80: device_attach
+  SYSCALLS[59], // 81: device_info
+  SYSCALLS[60], // 82: timer_set
+  SYSCALLS[61], // 83: console_rx
+  SYSCALLS[62], // 84: console_tx
+  SYSCALLS[63], // 85: audio_submit
+  SYSCALLS[64], // 86: fb_write
+  SYSCALLS[65], // 87: fb_present
+  SYSCALLS[66], // 88: rng_read
+  SYSCALLS[67], // 89: fb_memory
 ];
 
 /**
@@ -582,6 +1988,59 @@ export interface SyscallArgs {
   kill: [process: number, status: number];
   process_info: [process: number, buf_ptr: number, buf_len: number];
   panic: [msg_ptr: number, msg_len: number];
+  handle_dup: [handle: number, rights: number];
+  handle_revoke: [handle: number];
+  handle_info: [handle: number, info_ptr: number];
+  pledge: [promises: number];
+  endpoint_create: [];
+  send: [endpoint: number, w0: bigint, w1: bigint, w2: bigint, w3: bigint, deadline_ns: bigint];
+  sendmsg: [endpoint: number, desc_ptr: number, deadline_ns: bigint];
+  receive: [endpoint: number, buf_ptr: number, buf_len: number, deadline_ns: bigint];
+  reply: [rcvid: number, status: number, w0: bigint, w1: bigint, buf_ptr: number, buf_len: number];
+  replymsg: [rcvid: number, status: number, desc_ptr: number];
+  reply_error: [rcvid: number, errno: number];
+  pulse: [endpoint: number, code: number, value: bigint];
+  msg_word: [index: number];
+  msg_info: [info_ptr: number];
+  msg_handle: [index: number];
+  name_register: [namespace: number, name_ptr: number, name_len: number, endpoint: number];
+  name_lookup: [namespace: number, name_ptr: number, name_len: number];
+  name_unregister: [namespace: number, name_ptr: number, name_len: number];
+  port_create: [];
+  port_bind: [port: number, name_ptr: number, name_len: number, key: number, flags: number];
+  port_send: [port: number, code: number, value: bigint];
+  memory_create: [size_bytes: number];
+  memory_size: [memory: number];
+  memory_map: [memory: number, offset: number, count: number, stride: number, elem_size: number];
+  window_read: [window: number, first: number, count: number, buf_ptr: number];
+  window_write: [window: number, first: number, count: number, buf_ptr: number];
+  window_get: [window: number, index: number];
+  window_set: [window: number, index: number, value: bigint];
+  window_info: [window: number, buf_ptr: number, buf_len: number];
+  futex_wait: [memory: number, offset: number, expected: number, deadline_ns: bigint];
+  futex_wake: [memory: number, offset: number, count: number];
+  memory_stats: [process: number, buf_ptr: number, buf_len: number];
+  memory_set_budget: [process: number, pages: number];
+  sched_set_priority: [process: number, priority: number, policy: number];
+  sched_set_tier: [process: number, tier: number];
+  sched_set_deadline: [process: number, runtime_ns: bigint, period_ns: bigint, deadline_ns: bigint];
+  sched_wait_period: [];
+  sched_info: [process: number, buf_ptr: number, buf_len: number];
+  cpu_time: [process: number];
+  set_limit: [process: number, limit: number, value: bigint];
+  partition_create: [share: number];
+  partition_join: [partition: number, process: number];
+  partition_info: [partition: number, buf_ptr: number, buf_len: number];
+  device_attach: [device: number, endpoint: number, code: number];
+  device_info: [device: number, key: number];
+  timer_set: [timer: number, deadline: bigint];
+  console_rx: [console: number, buf_ptr: number, buf_len: number];
+  console_tx: [console: number, buf_ptr: number, buf_len: number];
+  audio_submit: [audio: number, source: number, offset: number, frames: number, flags: number];
+  fb_write: [fb: number, offset: number, buf_ptr: number, buf_len: number];
+  fb_present: [fb: number];
+  rng_read: [rng: number, buf_ptr: number, buf_len: number];
+  fb_memory: [fb: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -601,4 +2060,57 @@ export type SyscallResult<N extends SyscallName> = {
   kill: number;
   process_info: number;
   panic: never;
+  handle_dup: number;
+  handle_revoke: number;
+  handle_info: number;
+  pledge: number;
+  endpoint_create: number;
+  send: number;
+  sendmsg: number;
+  receive: number;
+  reply: number;
+  replymsg: number;
+  reply_error: number;
+  pulse: number;
+  msg_word: bigint;
+  msg_info: number;
+  msg_handle: number;
+  name_register: number;
+  name_lookup: number;
+  name_unregister: number;
+  port_create: number;
+  port_bind: number;
+  port_send: number;
+  memory_create: number;
+  memory_size: number;
+  memory_map: number;
+  window_read: number;
+  window_write: number;
+  window_get: bigint;
+  window_set: number;
+  window_info: number;
+  futex_wait: number;
+  futex_wake: number;
+  memory_stats: number;
+  memory_set_budget: number;
+  sched_set_priority: number;
+  sched_set_tier: number;
+  sched_set_deadline: number;
+  sched_wait_period: number;
+  sched_info: number;
+  cpu_time: bigint;
+  set_limit: number;
+  partition_create: number;
+  partition_join: number;
+  partition_info: number;
+  device_attach: number;
+  device_info: bigint;
+  timer_set: number;
+  console_rx: number;
+  console_tx: number;
+  audio_submit: number;
+  fb_write: number;
+  fb_present: number;
+  rng_read: number;
+  fb_memory: number;
 }[N];

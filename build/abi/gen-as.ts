@@ -77,6 +77,10 @@ function constantGroups(def: AbiDefinition): { title: string; list: AsConstant[]
         i32("RIGHT_ALL", allRightsMask(def), "Every right."),
       ],
     },
+    {
+      title: "Pledge classes (masks for pledge)",
+      list: def.pledge_classes.map((c, bit) => i32(`PLEDGE_${c.name.toUpperCase()}`, 1 << bit, c.doc)),
+    },
     { title: "Object types", list: def.object_types.map((o) => i32(`OBJECT_${o.name}`, o.value, o.doc)) },
     { title: "Process states", list: def.process_states.map((s) => i32(`STATE_${s.name}`, s.value, s.doc)) },
     { title: "Exit reasons", list: def.exit_reasons.map((e) => i32(`EXIT_${e.name}`, e.value, e.doc)) },

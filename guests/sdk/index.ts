@@ -27,6 +27,11 @@ import {
 } from "./bindings/abi";
 
 export * from "./bindings/abi";
+export * from "./devices";
+export * from "./ipc";
+export * from "./memory";
+export * from "./ring";
+export * from "./sched";
 
 /** A capability: a positive i32. Syscalls return negative errno values instead. */
 export type Handle = i32;

@@ -1,11 +1,16 @@
 // The image loader: verify, prepare, compile, cache. Nothing runs before the
 // verifier has accepted the module. Compiled images are cached by the SHA-256
-// of the original bytes, so spawning the same image twice compiles it once.
+// of the original bytes, so spawning the same image twice compiles (and
+// fuel-instruments) it once. Whether modules are instrumented is a property
+// of the loader (LoaderOptions.instrument), so one cache never mixes both.
 
 import { createHash } from "node:crypto";
+import { funcType, readModule } from "../wasm/reader.ts";
 import { defaultPolicy } from "./policy.ts";
-import { prepareModule } from "./prepare.ts";
+import { type PrepareOptions, prepareModule } from "./prepare.ts";
 import { formatReport, verifyModule, type VerifyPolicy, type VerifyReport } from "./verify.ts";
+import { imageMemoryNeeds } from "../grants/writes.ts";
+import type { ImageMemoryNeeds } from "../../kernel/mm/grants.ts";
 
 export interface LoadedImage {
   readonly name: string;
@@ -14,8 +19,17 @@ export interface LoadedImage {
   readonly module: WebAssembly.Module;
   /** Export the loader made of the module's start function, run before `_start`; null if none. */
   readonly startExport: string | null;
+  /** Exported functions by name: true when of the port handler type (i32, i32, i64) -> (). */
+  readonly handlerTypes: ReadonlyMap<string, boolean>;
   readonly report: VerifyReport;
+  /** Fuel-metered (host/instrument/fuel.ts): the runtime must bind the fuel import and may preempt it. */
+  readonly metered: boolean;
+  /** Initial pages, and each grant import with the first write to it (read-only grants are checked at spawn). */
+  readonly memory: ImageMemoryNeeds;
 }
+
+/** How a loader prepares modules. */
+export type LoaderOptions = PrepareOptions;
 
 /** The verifier refused a module. `report` lists every reason. */
 export class ModuleRefusedError extends Error {
@@ -34,6 +48,18 @@ export class ModuleRefusedError extends Error {
   }
 }
 
+/** Which exported functions have the port handler signature (i32 key, i32 code, i64 value) -> (). */
+function handlerTypes(bytes: Uint8Array): Map<string, boolean> {
+  const m = readModule(bytes);
+  const out = new Map<string, boolean>();
+  for (const e of m.exports) {
+    if (e.kind !== "func") continue;
+    const t = funcType(m, e.index);
+    out.set(e.name, t !== undefined && t.results.length === 0 && t.params.join(",") === "i32,i32,i64");
+  }
+  return out;
+}
+
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -44,8 +70,11 @@ export class ImageLoader {
   /** Modules compiled, and loads answered from the cache. */
   readonly stats = { compiled: 0, cacheHits: 0 };
 
-  constructor(policy: VerifyPolicy = defaultPolicy()) {
+  readonly options: Readonly<LoaderOptions>;
+
+  constructor(policy: VerifyPolicy = defaultPolicy(), options: LoaderOptions = {}) {
     this.policy = policy;
+    this.options = { ...options };
   }
 
   /**
@@ -61,10 +90,13 @@ export class ImageLoader {
     }
     const report = verifyModule(bytes, this.policy);
     if (!report.ok) throw new ModuleRefusedError(name, report);
-    const prepared = prepareModule(bytes, this.policy);
+    const prepared = prepareModule(bytes, this.policy, this.options);
     const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
     this.stats.compiled++;
-    const image: LoadedImage = { name, hash, module, startExport: prepared.startExport, report };
+    const image: LoadedImage = {
+      name, hash, module, startExport: prepared.startExport, report, metered: prepared.metered, handlerTypes: handlerTypes(bytes),
+      memory: imageMemoryNeeds(bytes, report),
+    };
     this.cache.set(hash, image);
     return image;
   }

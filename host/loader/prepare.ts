@@ -3,11 +3,17 @@
 // - a start section becomes an export run as the first part of the process
 //   (under JSPI, so it may block, and is contained like the rest);
 // - an own memory without a maximum, or with one above the policy's limit, is
-//   capped so memory.grow past the limit returns -1 instead of growing.
+//   capped so memory.grow past the limit returns -1 instead of growing, and
+//   likewise every table's maximum at the policy's element limit;
+// - unless told not to, every function entry and loop header is charged fuel
+//   (host/instrument/fuel.ts), so the kernel can preempt a guest that never
+//   blocks.
 
+import { planFuel } from "../instrument/fuel.ts";
 import { readModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
+import { addGrowLimit } from "./grow-limit.ts";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -16,18 +22,29 @@ export interface PreparedModule {
   bytes: Uint8Array;
   /** START_EXPORT when the module had a start section, else null. */
   startExport: string | null;
+  /** Whether the module was fuel-metered. */
+  metered: boolean;
 }
 
-export function prepareModule(bytes: Uint8Array, policy: VerifyPolicy): PreparedModule {
+export interface PrepareOptions {
+  /** Fuel-meter the module (default true). Only benchmarks turn this off: an unmetered guest cannot be preempted. */
+  instrument?: boolean;
+}
+
+export function prepareModule(bytes: Uint8Array, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
   const m = readModule(bytes);
   const edits: ModuleEdits = {};
+  const metered = options.instrument ?? true;
   let startExport: string | null = null;
+  if (metered) Object.assign(edits, planFuel(m).edits);
+  addGrowLimit(m, edits); // memory.grow past the process's memory budget returns -1 (host/loader/grow-limit.ts)
   if (m.start !== null) {
     startExport = START_EXPORT;
     edits.removeStart = true;
-    edits.addExports = [{ name: START_EXPORT, kind: "func", index: m.start }];
+    edits.addExports = [...(edits.addExports ?? []), { name: START_EXPORT, kind: "func", index: m.start }];
   }
   const own = m.memories[0];
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
-  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport };
+  if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
+  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport, metered };
 }

@@ -4,7 +4,7 @@
 // stack is suspended and the kernel chooses what runs next. `sys(nr, ...)` is
 // the single numbered entry: Suspending (it may block), same semantics.
 
-import { Errno, IMPORT_MODULE, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, type SyscallDef } from "../../abi/gen/abi.ts";
+import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, type SyscallDef } from "../../abi/gen/abi.ts";
 import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
@@ -24,6 +24,15 @@ export interface Suspender {
   disarm(): void;
 }
 
+/**
+ * A grant bound to p was revoked while p was running (kernel/mm/grants.ts):
+ * it ends now, as its syscall returns, instead of running on.
+ */
+function endFaulted(k: KernelCore, p: Process): never {
+  k.mm.endIfFaulted(p);
+  throw UNWIND;
+}
+
 /** A kernel bug inside a handler ends only the calling process (reason KERNEL_FAULT). */
 function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -31,12 +40,26 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
   throw UNWIND;
 }
 
-function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) => unknown {
+/**
+ * The handler for def, with the pledge check in front: a syscall of a class
+ * the process pledged away returns -EPLEDGE and does nothing. Core syscalls
+ * skip the check.
+ */
+function pledged(p: Process, def: SyscallDef): AnyHandler {
   const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  if (def.pledge === PledgeClass.core) return h;
+  const bit = 1 << def.pledge;
+  const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
+  return (k, q, ...args) => ((q.promises & bit) === 0 ? refused : h(k, q, ...args));
+}
+
+function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) => unknown {
+  const h = pledged(p, def);
   const name = def.name;
   const done = (r: unknown): unknown => {
     if (r === NORETURN) throw UNWIND;
     if (typeof r === "symbol") fault(k, p, name, new KernelBug(`non-blocking ${name} tried to block`));
+    if (p.mm.fault !== null) endFaulted(k, p);
     return r;
   };
   // Fixed arities keep the common calls monomorphic and allocation-free.
@@ -91,7 +114,7 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
 
 /** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
 function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
-  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const h = pledged(p, def);
   const pending = s.arm();
   let r: unknown;
   try {
@@ -100,6 +123,10 @@ function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, 
     s.disarm();
     if (e === UNWIND) throw e;
     return fault(k, p, def.name, e);
+  }
+  if (p.mm.fault !== null) {
+    s.disarm();
+    endFaulted(k, p);
   }
   if (r === BLOCK) return pending;
   s.disarm();

@@ -3,17 +3,45 @@
 // death, START_FAILED, not the spawner's), its start function (moved out of
 // the start section by the loader) and then `_start` run through
 // WebAssembly.promising; every blocking syscall suspends this stack until the
-// kernel resumes it.
+// kernel resumes it. A metered image (host/instrument/fuel.ts) also imports
+// the fuel function: when the guest's fuel runs out it asks the kernel, which
+// refills the counter (the call returns at once) or preempts the process
+// (the call suspends the stack like a blocking syscall).
+//
+// Guests run on the host's one thread, and a process preempted or resumed
+// continues in a microtask: a guest that never blocks would keep the host's
+// event loop from ever turning (no I/O, no timers, no other work in the
+// page or program). So at most every HOST_YIELD_MS of wall time, a resumption
+// or a refill goes through a macrotask instead. The kernel's decisions are
+// already made when this happens, so it changes no run's outcome.
 
-import { ExitReason } from "../../abi/gen/abi.ts";
+import { Errno, ExitReason } from "../../abi/gen/abi.ts";
 import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { GuestMemory } from "../../kernel/memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../instrument/fuel.ts";
 import type { LoadedImage } from "../loader/loader.ts";
 import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
+import { addGrantImports, attachGrowLimit } from "../grants/runtime.ts";
+
+/** Longest stretch of guest execution before the host's event loop gets a turn. */
+export const HOST_YIELD_MS = 10;
+const macrotask: (fn: () => void) => void = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
+let lastHostYield = performance.now();
+let untilClockCheck = 0;
+
+/** Whether guests have had the thread long enough that the event loop should turn now (reads the clock every 64th call). */
+function hostYieldDue(): boolean {
+  if (--untilClockCheck > 0) return false;
+  untilClockCheck = 64;
+  const now = performance.now();
+  if (now - lastHostYield < HOST_YIELD_MS) return false;
+  lastHostYield = now;
+  return true;
+}
 
 export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly kernel: KernelCore;
@@ -22,6 +50,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private pending: ((v: number) => void) | null = null;
   private disposed = false;
   private instance: WebAssembly.Instance | null = null;
+  /** The guest's fuel counter once instantiated; until then the value it starts with. */
+  private fuel: WebAssembly.Global | null = null;
+  private startFuel = 0;
 
   constructor(kernel: KernelCore, process: Process, image: LoadedImage) {
     this.kernel = kernel;
@@ -37,7 +68,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     const r = this.pending;
     if (r === null) throw new KernelBug(`pid ${this.process.pid} resumed while not suspended`);
     this.pending = null;
-    r(result);
+    if (hostYieldDue()) macrotask(() => this.disposed || r(result));
+    else r(result);
   }
 
   arm(): Promise<number> {
@@ -48,6 +80,43 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
 
   disarm(): void {
     this.pending = null;
+  }
+
+  setFuel(fuel: number): void {
+    if (this.fuel !== null) this.fuel.value = fuel;
+    else this.startFuel = fuel;
+  }
+
+  fuelLeft(): number | null {
+    if (!this.image.metered) return null;
+    return this.fuel !== null ? (this.fuel.value as number) : this.startFuel;
+  }
+
+  /** The fuel import: nothing (run on), a promise (preempted: suspend until resumed), or UNWIND (killed). */
+  private outOfFuel(): undefined | Promise<undefined> {
+    const k = this.kernel;
+    const p = this.process;
+    const pending = this.arm();
+    let verdict: ReturnType<KernelCore["fuelExhausted"]>;
+    try {
+      verdict = k.fuelExhausted(p);
+    } catch (e) {
+      this.disarm();
+      const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      k.terminate(p, -1, ExitReason.KERNEL_FAULT, `kernel fault at fuel exhaustion: ${detail}`);
+      throw UNWIND;
+    }
+    if (verdict === "continue") {
+      this.disarm();
+      if (!hostYieldDue()) return undefined;
+      // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
+      return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+    }
+    if (verdict === "killed") {
+      this.disarm();
+      throw UNWIND;
+    }
+    return pending.then(() => undefined);
   }
 
   dispose(): void {
@@ -62,8 +131,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     const p = this.process;
     if (this.disposed) return;
     let instance: WebAssembly.Instance;
+    const imports = syscallImports(k, p, this);
+    addGrantImports(imports, p); // bound grants: module "grant", one memory object each
+    if (this.image.metered) {
+      (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
+    }
     try {
-      instance = new WebAssembly.Instance(this.image.module, syscallImports(k, p, this) as WebAssembly.Imports);
+      instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       k.terminate(p, -1, ExitReason.START_FAILED, `could not instantiate ${this.image.name}: ${why}`);
@@ -71,17 +145,49 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     this.instance = instance;
     const exports = instance.exports;
+    if (this.image.metered) {
+      this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+      this.fuel.value = this.startFuel;
+    }
     p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+    attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
     try {
       if (this.image.startExport !== null) {
         await WebAssembly.promising(exports[this.image.startExport] as () => void)();
       }
       if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
-      if (!this.disposed) k.terminate(p, 0, ExitReason.NORMAL, "");
+      if (!this.disposed) k.mainReturned(p);
     } catch (e) {
-      if (e === UNWIND || this.disposed) return;
-      const ending = classifyTrap(e);
-      k.terminate(p, -1, ending.reason, ending.message);
+      this.ended(e);
+    }
+  }
+
+  /** Whatever escaped guest code ends the process (unless it was our own unwinding). */
+  private ended(e: unknown): void {
+    if (e === UNWIND || this.disposed) return;
+    const ending = classifyTrap(e);
+    this.kernel.terminate(this.process, -1, ending.reason, ending.message);
+  }
+
+  handlerStatus(name: string): number {
+    const f = this.instance?.exports[name];
+    if (typeof f !== "function") return -Errno.ENOENT;
+    const t = this.image.handlerTypes.get(name);
+    return t === true ? 0 : -Errno.EINVAL;
+  }
+
+  deliver(handler: string, key: number, code: number, value: bigint): void {
+    queueMicrotask(() => void this.activate(handler, key, code, value));
+  }
+
+  private async activate(handler: string, key: number, code: number, value: bigint): Promise<void> {
+    if (this.disposed || this.instance === null) return;
+    const f = this.instance.exports[handler] as (k: number, c: number, v: bigint) => void;
+    try {
+      await WebAssembly.promising(f)(key, code, value);
+      if (!this.disposed) this.kernel.activationDone(this.process);
+    } catch (e) {
+      this.ended(e);
     }
   }
 }

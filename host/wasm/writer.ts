@@ -9,7 +9,10 @@
 //    limit returns -1),
 //  - insert a function import as function 0, shifting every other function
 //    index by one (call, return_call, ref.func in code and constant
-//    expressions, element segments, exports, start, the name section).
+//    expressions, element segments, exports, start, the name section),
+//  - append defined globals (after every existing global: no index moves),
+//  - patch function bodies: insert bytes before an instruction, or replace
+//    one instruction (load-time instrumentation; see host/instrument/).
 
 import { decodeExpression } from "./decode.ts";
 import { OpFlag } from "./opcodes.ts";
@@ -24,7 +27,7 @@ import {
   type WasmModule,
 } from "./reader.ts";
 import { ByteSink } from "./sink.ts";
-import { encodeValType } from "./types.ts";
+import { encodeValType, VALTYPE_CODES } from "./types.ts";
 import { Cursor, WasmParseError } from "./cursor.ts";
 
 export { ByteSink, encodeS32, encodeS64, encodeU32, u32Size } from "./sink.ts";
@@ -52,6 +55,28 @@ export interface NewFuncImport {
   results: readonly ValType[];
 }
 
+/** A defined global appended to the module; its index is the next free global index. */
+export interface NewGlobal {
+  /** "i32" or "i64". */
+  type: ValType;
+  mutable: boolean;
+  /** The constant initial value. */
+  init: number | bigint;
+}
+
+/**
+ * Bytes to put into a function body. `at` must be the offset of an
+ * instruction of that body (the input module's offsets); with end === at the
+ * bytes are inserted before it, with end === that instruction's end they
+ * replace it. The bytes are emitted as given: they must already use the
+ * output module's indices (function 0 is a prepended import, ...).
+ */
+export interface CodePatch {
+  at: number;
+  end: number;
+  bytes: Uint8Array;
+}
+
 export interface ModuleEdits {
   /** Drop the start section. */
   removeStart?: boolean;
@@ -61,6 +86,25 @@ export interface ModuleEdits {
   prependFuncImport?: NewFuncImport;
   /** Give every defined memory without a maximum, or with a larger one, this maximum (in pages). */
   capMemoryMax?: number;
+  /**
+   * Give every defined table (of a plain reference type, without an
+   * initializer) with no maximum, or a larger one, this maximum (so
+   * table.grow past it returns -1).
+   */
+  capTableMax?: number;
+  /** Globals to append; addExports may name them by their new indices. */
+  addGlobals?: readonly NewGlobal[];
+  /**
+   * Patches per function (key: index in the input function index space),
+   * each list in body order (by `at`; at one offset, insertions before a
+   * replacement).
+   */
+  codePatches?: ReadonlyMap<number, readonly CodePatch[]>;
+  /**
+   * Locals to append per function (key: input function index); each gets the
+   * next local index after the function's parameters and existing locals.
+   */
+  addLocals?: ReadonlyMap<number, readonly ValType[]>;
 }
 
 /**
@@ -107,7 +151,7 @@ class Editor {
       func: m.importedFuncs + m.functions.length,
       table: m.importedTables + m.tables.length,
       memory: m.importedMemories + m.memories.length,
-      global: m.importedGlobals + m.globals.length,
+      global: m.importedGlobals + m.globals.length + (edits.addGlobals?.length ?? 0),
       tag: m.importedTags + m.tags.length,
     };
     for (const e of edits.addExports ?? []) {
@@ -118,6 +162,14 @@ class Editor {
         throw new WasmEditError(`export "${e.name}": ${e.kind} ${e.index} does not exist`);
       }
     }
+    const tableCap = edits.capTableMax;
+    if (tableCap !== undefined) {
+      if (!Number.isInteger(tableCap) || tableCap < 0) throw new WasmEditError(`table cap ${tableCap} is not an element count`);
+      m.tables.forEach((t, i) => {
+        if (t.limits.min > tableCap) throw new WasmEditError(`table ${m.importedTables + i} needs ${t.limits.min} elements, more than the cap of ${tableCap}`);
+        if (t.init === null && !VALTYPE_CODES.has(t.elemType)) throw new WasmEditError(`table ${m.importedTables + i}: cannot encode element type ${t.elemType}`);
+      });
+    }
     const cap = edits.capMemoryMax;
     if (cap !== undefined) {
       if (!Number.isInteger(cap) || cap < 0) throw new WasmEditError(`memory cap ${cap} is not a page count`);
@@ -126,6 +178,32 @@ class Editor {
           throw new WasmEditError(`memory ${m.importedMemories + i} needs ${l.min} pages, more than the cap of ${cap}`);
         }
       });
+    }
+    for (const g of edits.addGlobals ?? []) {
+      if (g.type !== "i32" && g.type !== "i64") throw new WasmEditError(`new global: type ${g.type} is not i32 or i64`);
+      if (g.type === "i32" ? typeof g.init !== "number" || !Number.isInteger(g.init) : typeof g.init !== "bigint") {
+        throw new WasmEditError(`new global: initial value ${String(g.init)} does not fit ${g.type}`);
+      }
+    }
+    for (const [index, types] of edits.addLocals ?? []) {
+      if (m.code[index - m.importedFuncs] === undefined) throw new WasmEditError(`new local: function ${index} has no body`);
+      for (const t of types) {
+        if (!VALTYPE_CODES.has(t)) throw new WasmEditError(`new local of function ${index}: cannot encode value type ${t}`);
+      }
+    }
+    for (const [index, patches] of edits.codePatches ?? []) {
+      const body = m.code[index - m.importedFuncs];
+      if (body === undefined) throw new WasmEditError(`code patch: function ${index} has no body`);
+      let last = -1;
+      let replaced = false;
+      for (const pt of patches) {
+        if (pt.at < body.bodyStart || pt.end < pt.at || pt.end > body.end) {
+          throw new WasmEditError(`code patch at ${pt.at} lies outside the body of function ${index}`);
+        }
+        if (pt.at < last || (pt.at === last && replaced)) throw new WasmEditError(`code patches of function ${index} are out of order`);
+        replaced = pt.at === last ? replaced || pt.end > pt.at : pt.end > pt.at;
+        last = pt.at;
+      }
     }
     const imp = edits.prependFuncImport;
     if (imp) {
@@ -164,6 +242,7 @@ class Editor {
     const wanted: [number, () => ByteSink][] = [];
     if (this.appendType && !has(SectionId.TYPE)) wanted.push([SectionId.TYPE, () => this.typeSection(null)]);
     if (edits.prependFuncImport && !has(SectionId.IMPORT)) wanted.push([SectionId.IMPORT, () => this.importSection(null)]);
+    if (edits.addGlobals?.length && !has(SectionId.GLOBAL)) wanted.push([SectionId.GLOBAL, () => this.globalSection()]);
     if (edits.addExports?.length && !has(SectionId.EXPORT)) wanted.push([SectionId.EXPORT, () => this.exportSection()]);
     for (const [id, build] of wanted) {
       const o = SECTION_ORDER[id];
@@ -196,11 +275,11 @@ class Editor {
       case SectionId.IMPORT:
         return edits.prependFuncImport ? this.importSection(s) : COPY;
       case SectionId.TABLE:
-        return shift && m.tables.some((t) => t.init !== null) ? this.tableSection() : COPY;
+        return (shift && m.tables.some((t) => t.init !== null)) || this.capsTable() ? this.tableSection() : COPY;
       case SectionId.MEMORY:
         return this.capsMemory() ? this.memorySection() : COPY;
       case SectionId.GLOBAL:
-        return shift ? this.globalSection() : COPY;
+        return shift || edits.addGlobals?.length ? this.globalSection() : COPY;
       case SectionId.EXPORT:
         return shift || edits.addExports?.length ? this.exportSection() : COPY;
       case SectionId.START:
@@ -209,7 +288,7 @@ class Editor {
       case SectionId.ELEMENT:
         return shift ? this.elementSection() : COPY;
       case SectionId.CODE:
-        return shift ? this.codeSection() : COPY;
+        return shift || edits.codePatches?.size || edits.addLocals?.size ? this.codeSection() : COPY;
       case SectionId.CUSTOM:
         if (shift && m.customs.find((c) => c.start === s.start)?.name === "name") {
           // A name section that cannot be renumbered is dropped, never left wrong.
@@ -253,8 +332,12 @@ class Editor {
     const { m } = this;
     const body = new ByteSink();
     body.u32(m.tables.length);
+    const cap = this.edits.capTableMax;
     for (const t of m.tables) {
-      if (t.init === null) {
+      if (t.init === null && cap !== undefined && (t.limits.max === null || t.limits.max > cap) && !t.limits.index64) {
+        const max = t.limits.max === null ? cap : Math.min(t.limits.max, cap);
+        body.u8(encodeValType(t.elemType)).u8(0x01).u32(t.limits.min).u32(max);
+      } else if (t.init === null) {
         body.bytes(m.bytes.subarray(t.start, t.end));
       } else {
         body.bytes(m.bytes.subarray(t.start, t.init.start));
@@ -262,6 +345,12 @@ class Editor {
       }
     }
     return body;
+  }
+
+  /** Whether capTableMax changes any defined table. */
+  private capsTable(): boolean {
+    const cap = this.edits.capTableMax;
+    return cap !== undefined && this.m.tables.some((t) => t.init === null && !t.limits.index64 && (t.limits.max === null || t.limits.max > cap));
   }
 
   /** Whether capMemoryMax changes any defined memory. */
@@ -287,11 +376,22 @@ class Editor {
 
   private globalSection(): ByteSink {
     const { m } = this;
+    const added = this.edits.addGlobals ?? [];
     const body = new ByteSink();
-    body.u32(m.globals.length);
+    body.u32(m.globals.length + added.length);
     for (const g of m.globals) {
+      if (!this.shift) {
+        body.bytes(m.bytes.subarray(g.start, g.end));
+        continue;
+      }
       body.bytes(m.bytes.subarray(g.start, g.init.start));
       this.expr(body, g.init, "global", false);
+    }
+    for (const g of added) {
+      body.u8(encodeValType(g.type)).u8(g.mutable ? 1 : 0);
+      if (g.type === "i32") body.u8(0x41).s32(g.init as number);
+      else body.u8(0x42).s64(g.init as bigint);
+      body.u8(0x0b);
     }
     return body;
   }
@@ -345,25 +445,52 @@ class Editor {
     body.u32(m.code.length);
     for (const f of m.code) {
       fn.length = 0;
-      fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
-      this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`);
+      const extra = this.edits.addLocals?.get(f.index);
+      if (extra?.length) {
+        const c = new Cursor(m.bytes, f.localsStart, f.bodyStart, "code");
+        fn.u32(c.u32() + extra.length).bytes(m.bytes.subarray(c.pos, f.bodyStart));
+        for (const t of extra) fn.u32(1).u8(encodeValType(t));
+      } else {
+        fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
+      }
+      this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, this.edits.codePatches?.get(f.index));
       body.u32(fn.length).bytes(fn.view());
     }
     return body;
   }
 
-  /** Copies an expression, renumbering function indices. */
-  private expr(out: ByteSink, range: ByteRange, section: string, exact: boolean, context = ""): void {
+  /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */
+  private expr(
+    out: ByteSink,
+    range: ByteRange,
+    section: string,
+    exact: boolean,
+    context = "",
+    patches: readonly CodePatch[] = [],
+  ): void {
     const { bytes } = this.m;
     const shift = this.shift;
     let copied = range.start;
+    let next = 0;
     const end = decodeExpression(bytes, range.start, range.end, section, context, exact, (ins) => {
+      while (next < patches.length && patches[next].at === ins.offset) {
+        const pt = patches[next++];
+        out.bytes(bytes.subarray(copied, ins.offset));
+        out.bytes(pt.bytes);
+        copied = ins.offset;
+        if (pt.end !== pt.at) {
+          if (pt.end !== ins.end) throw new WasmEditError(`code patch at ${pt.at} in ${context} does not span one instruction`);
+          copied = ins.end;
+          return;
+        }
+      }
       if ((ins.op.flags & OpFlag.FUNC_INDEX) === 0) return;
       // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
       out.bytes(bytes.subarray(copied, ins.offset + 1));
       out.u32(ins.index + shift);
       copied = ins.end;
     });
+    if (next < patches.length) throw new WasmEditError(`code patch at ${patches[next].at} in ${context} is not at an instruction`);
     out.bytes(bytes.subarray(copied, end));
   }
 

@@ -9,7 +9,12 @@ import type { GuestMemory } from "../memory.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
 import type { ProcessRuntime } from "../platform.ts";
 import type { Schedulable } from "../scheduler.ts";
+import type { SchedState } from "../sched/state.ts";
 import type { ImageObject } from "./image.ts";
+import type { Endpoint } from "./endpoint.ts";
+import type { Port, PortPacket } from "./port.ts";
+import { type Message, MessageRegisters } from "../ipc/message.ts";
+import { ProcessMemory } from "../mm/process-memory.ts";
 
 export interface ExitInfo {
   readonly status: number;
@@ -38,7 +43,11 @@ export class Process extends KernelObject implements Schedulable {
 
   // Scheduling state, owned by the Kernel.
   state: number = ProcessState.READY;
+  /** Effective priority: basePriority raised by priority inheritance. The run queue uses this. */
   priority: number;
+  basePriority: number;
+  /** Pledge classes still allowed (bit n = pledge class n). */
+  promises = 0xffffffff;
   queued = false;
   started = false;
   /** Result handed back when the process next resumes from a blocking call. */
@@ -49,6 +58,36 @@ export class Process extends KernelObject implements Schedulable {
   unblock: (() => void) | null = null;
   sliceStart = 0;
   cpuTimeNs = 0;
+  /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
+  sched!: SchedState;
+  /** Bytes the kernel copied between processes on this process's behalf (message and reply bodies, window reads and writes). */
+  bytesCopied = 0;
+  /** Memory budget, accounting and bound grants: owned by kernel/mm. */
+  readonly mm = new ProcessMemory();
+
+  // IPC, owned by kernel/ipc.
+  /** What was last delivered to this process (msg_word, msg_info, msg_handle). */
+  readonly mr = new MessageRegisters();
+  /** Messages received and not yet answered, by rcvid. */
+  readonly serving = new Map<number, Message>();
+  /** The message this process is send- or reply-blocked on. */
+  sending: Message | null = null;
+  /** The endpoint this process last received from: its queued senders raise it. */
+  lastEndpoint: Endpoint | null = null;
+  /** Where a receive-blocked process wants its message. */
+  receiving: { endpoint: Endpoint; bufPtr: number; bufLen: number } | null = null;
+
+  // Event ports.
+  /** Ports bound to this process's handlers, in binding order. */
+  readonly boundPorts: Port[] = [];
+  /** _start has returned; the process now runs only handler activations. */
+  mainDone = false;
+  /** What the next dispatch does: start _start, resume a blocked call, or run a handler. */
+  nextRun: "start" | "resume" | "handler" = "start";
+  /** The packet the next handler activation delivers. */
+  packet: PortPacket | null = null;
+  /** The current activation is an idle packet's. */
+  idleActivation = false;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;
@@ -79,6 +118,7 @@ export class Process extends KernelObject implements Schedulable {
     this.image = init.image;
     this.args = init.args;
     this.priority = init.priority;
+    this.basePriority = init.priority;
     this.handles = new HandleTable(init.handleCapacity);
     this.stdout = init.stdout;
     this.onReap = init.onReap;

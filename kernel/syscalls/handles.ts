@@ -1,6 +1,8 @@
-// handle_get, handle_close: the caller's own capability space.
+// The caller's own capability space: handle_get, handle_close, handle_dup,
+// handle_revoke, handle_info, and pledge.
 
-import { Errno, Limits } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
+import { HandleTable } from "../handles.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -17,4 +19,43 @@ export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: n
 
 export function sysHandleClose(_k: Kernel, p: Process, handle: number): number {
   return p.handles.close(handle);
+}
+
+export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: number): number {
+  const cap = p.handles.cap(handle);
+  if (typeof cap === "number") return cap;
+  if ((cap.rights & 1) === 0) return -Errno.EACCES; // DUPLICATE is bit 0
+  if ((rights & ~cap.rights) !== 0) return -Errno.EINVAL;
+  if (p.handles.full) return -Errno.EMFILE;
+  return p.handles.insertCap(cap.derive(rights));
+}
+
+export function sysHandleRevoke(_k: Kernel, p: Process, handle: number): number {
+  const cap = p.handles.cap(handle);
+  if (typeof cap === "number") return cap;
+  return HandleTable.revokeDescendants(cap);
+}
+
+export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: number): number {
+  const cap = p.handles.cap(handle);
+  if (typeof cap === "number") return cap;
+  const mem = p.memory!;
+  if (!mem.inBounds(ptr, Constants.HANDLE_INFO_SIZE)) return -Errno.EFAULT;
+  const at = ptr >>> 0;
+  mem.setU32(at, cap.object.type);
+  mem.setU32(at + 4, cap.rights);
+  mem.setU32(at + 8, cap.object.koid);
+  mem.setU32(at + 12, cap.depth);
+  return Constants.HANDLE_INFO_SIZE;
+}
+
+/** Every pledge class, as a mask. */
+export const ALL_PROMISES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
+const CORE = 1 << PledgeClass.core;
+
+export function sysPledge(_k: Kernel, p: Process, promises: number): number {
+  if ((promises & ~ALL_PROMISES) !== 0) return -Errno.EINVAL;
+  if ((promises & ~CORE & ~p.promises) !== 0) return -Errno.EPLEDGE;
+  p.promises = (promises | CORE) & p.promises;
+  return 0;
 }

@@ -6,10 +6,26 @@ import type { SyscallArgs, SyscallName, SyscallResult } from "../../abi/gen/abi.
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../objects/process.ts";
 import type { Control } from "./control.ts";
-import { sysHandleClose, sysHandleGet } from "./handles.ts";
+import { sysHandleClose, sysHandleDup, sysHandleGet, sysHandleInfo, sysHandleRevoke, sysPledge } from "./handles.ts";
+import {
+  sysEndpointCreate, sysMsgHandle, sysMsgInfo, sysMsgWord, sysPulse, sysReceive, sysReply, sysReplyError, sysReplymsg, sysSend, sysSendmsg,
+} from "./ipc.ts";
+import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
+import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
+import {
+  sysFutexWait, sysFutexWake, sysMemoryCreate, sysMemoryMap, sysMemorySetBudget, sysMemorySize, sysMemoryStats, sysWindowGet,
+  sysWindowInfo, sysWindowRead, sysWindowSet, sysWindowWrite,
+} from "./memory.ts";
+import {
+  sysAudioSubmit, sysConsoleRx, sysConsoleTx, sysDeviceAttach, sysDeviceInfo, sysFbMemory, sysFbPresent, sysFbWrite, sysRngRead, sysTimerSet,
+} from "./devices.ts";
+import {
+  sysCpuTime, sysPartitionCreate, sysPartitionInfo, sysPartitionJoin, sysSchedInfo, sysSchedSetDeadline, sysSchedSetPriority,
+  sysSchedSetTier, sysSchedWaitPeriod, sysSetLimit,
+} from "./sched.ts";
 
 export type SyscallHandler<N extends SyscallName> = (
   k: Kernel,
@@ -35,6 +51,59 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   kill: sysKill,
   process_info: sysProcessInfo,
   panic: sysPanic,
+  handle_dup: sysHandleDup,
+  handle_revoke: sysHandleRevoke,
+  handle_info: sysHandleInfo,
+  pledge: sysPledge,
+  endpoint_create: sysEndpointCreate,
+  send: sysSend,
+  sendmsg: sysSendmsg,
+  receive: sysReceive,
+  reply: sysReply,
+  replymsg: sysReplymsg,
+  reply_error: sysReplyError,
+  pulse: sysPulse,
+  msg_word: sysMsgWord,
+  msg_info: sysMsgInfo,
+  msg_handle: sysMsgHandle,
+  name_register: sysNameRegister,
+  name_lookup: sysNameLookup,
+  name_unregister: sysNameUnregister,
+  port_create: sysPortCreate,
+  port_bind: sysPortBind,
+  port_send: sysPortSend,
+  sched_set_priority: sysSchedSetPriority,
+  sched_set_tier: sysSchedSetTier,
+  sched_set_deadline: sysSchedSetDeadline,
+  sched_wait_period: sysSchedWaitPeriod,
+  sched_info: sysSchedInfo,
+  cpu_time: sysCpuTime,
+  set_limit: sysSetLimit,
+  partition_create: sysPartitionCreate,
+  partition_join: sysPartitionJoin,
+  partition_info: sysPartitionInfo,
+  memory_create: sysMemoryCreate,
+  memory_size: sysMemorySize,
+  memory_map: sysMemoryMap,
+  window_read: sysWindowRead,
+  window_write: sysWindowWrite,
+  window_get: sysWindowGet,
+  window_set: sysWindowSet,
+  window_info: sysWindowInfo,
+  futex_wait: sysFutexWait,
+  futex_wake: sysFutexWake,
+  memory_stats: sysMemoryStats,
+  memory_set_budget: sysMemorySetBudget,
+  device_attach: sysDeviceAttach,
+  device_info: sysDeviceInfo,
+  timer_set: sysTimerSet,
+  console_rx: sysConsoleRx,
+  console_tx: sysConsoleTx,
+  audio_submit: sysAudioSubmit,
+  fb_write: sysFbWrite,
+  fb_present: sysFbPresent,
+  rng_read: sysRngRead,
+  fb_memory: sysFbMemory,
 };
 
 export { BLOCK, NORETURN } from "./control.ts";

@@ -3,15 +3,14 @@
 // failed call leaves nothing half done.
 
 import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
-import type { KernelObject } from "../object.ts";
+import type { Kernel, StartupHandle } from "../kernel.ts";
 import type { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
 import { BLOCK, NORETURN } from "./control.ts";
 import { deadlineToTime } from "./time.ts";
 
 /** Rights a spawner gets on its child's process handle. */
-export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT;
+export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT | Rights.SCHEDULE;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -57,16 +56,16 @@ export function sysSpawn(
   if (args.length > Limits.MAX_ARGS) return -Errno.E2BIG;
   const entrySize = Constants.SPAWN_HANDLE_ENTRY_SIZE;
   if (!mem.inBounds(handlesPtr, handlesCount * entrySize)) return -Errno.EFAULT;
-  const passed: { name: string; object: KernelObject; rights: number }[] = [];
+  const passed: StartupHandle[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < handlesCount; i++) {
     const at = (handlesPtr >>> 0) + i * entrySize;
     const h = mem.u32(at) | 0;
     const namePtr = mem.u32(at + 4);
     const nameLen = mem.u32(at + 8) | 0;
-    const obj = p.handles.lookup(h);
-    if (typeof obj === "number") return obj;
-    if ((p.handles.rightsOf(h) & Rights.TRANSFER) === 0) return -Errno.EACCES;
+    const cap = p.handles.cap(h);
+    if (typeof cap === "number") return cap;
+    if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
     if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
     const nameBytes = mem.slice(namePtr, nameLen);
     if (nameBytes === null) return -Errno.EFAULT;
@@ -78,15 +77,16 @@ export function sysSpawn(
     }
     if (seen.has(name)) return -Errno.EINVAL;
     seen.add(name);
-    passed.push({ name, object: obj, rights: p.handles.rightsOf(h) });
+    passed.push({ name, object: cap.object, rights: cap.rights, parent: cap });
   }
-  if (p.handles.count >= p.handles.capacity) return -Errno.EMFILE;
+  if (p.handles.full) return -Errno.EMFILE;
   // Invoke.
   const child = k.spawn({
     image: img as ImageObject,
     args,
     parentPid: p.pid,
-    priority: p.priority,
+    priority: p.basePriority,
+    promises: p.promises,
     stdout: p.stdout,
     handles: passed,
   });
@@ -139,7 +139,7 @@ export function sysProcessInfo(k: Kernel, p: Process, handle: number, ptr: numbe
   const mem = p.memory!;
   if (!mem.inBounds(ptr, size)) return -Errno.EFAULT;
   const at = ptr >>> 0;
-  const cpu = target === k.current ? target.cpuTimeNs + (k.clock.now() - target.sliceStart) : target.cpuTimeNs;
+  const cpu = k.sched.cpuTime(target);
   mem.setU32(at, target.pid);
   mem.setU32(at + 4, target.parentPid);
   mem.setU32(at + 8, target.state);

@@ -133,7 +133,7 @@ export declare function sys_handle_close(handle: i32): i32;
  * duplicated into the child with the same rights; the caller keeps its own).
  *
  * Non-blocking. Pledge: proc. Rights: SPAWN. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
- * EINVAL, E2BIG, EMFILE, ENOMEM, EBADIMAGE.
+ * EINVAL, E2BIG, EMFILE, ENOMEM, EQUOTA, EBADIMAGE.
  *
  * @param image Handle to an IMAGE with the SPAWN right.
  * @param args_ptr Arguments, each UTF-8 and terminated by a NUL byte.
@@ -141,8 +141,8 @@ export declare function sys_handle_close(handle: i32): i32;
  * @param handles_ptr Array of SPAWN_HANDLE_ENTRY_SIZE-byte entries {handle u32, name_ptr u32,
  * name_len u32}.
  * @param handles_count Entries in the array; at most MAX_SPAWN_HANDLES.
- * @returns A PROCESS handle for the child, with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT. Negative:
- * -errno.
+ * @returns A PROCESS handle for the child, with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT|SCHEDULE.
+ * Negative: -errno.
  */
 @external("wasmos", "spawn")
 export declare function sys_spawn(image: i32, args_ptr: i32, args_len: i32, handles_ptr: i32, handles_count: i32): i32;
@@ -208,6 +208,841 @@ export declare function sys_process_info(process: i32, buf_ptr: i32, buf_len: i3
 export declare function sys_panic(msg_ptr: i32, msg_len: i32): void;
 
 /**
+ * Syscall 16. Derive a new handle to the same object with equal or fewer rights. The new handle is
+ * a child of the original in the derivation tree: handle_revoke on the original (or an ancestor)
+ * invalidates it.
+ *
+ * Non-blocking. Pledge: core. Rights: DUPLICATE. Errors: EBADH, ESTALE, EACCES, EINVAL, EMFILE.
+ *
+ * @param handle The handle to derive from; needs DUPLICATE.
+ * @param rights Rights of the new handle: a subset of the original's.
+ * @returns The new handle. Negative: -errno.
+ */
+@external("wasmos", "handle_dup")
+export declare function sys_handle_dup(handle: i32, rights: i32): i32;
+
+/**
+ * Syscall 17. Invalidate every handle derived from this one (by handle_dup, or copied in a message
+ * or at spawn), in every process, transitively, in one call. The handle itself stays valid.
+ * Revoked handles answer ESTALE.
+ *
+ * Non-blocking. Pledge: core. Errors: EBADH, ESTALE.
+ *
+ * @param handle The root of the handles to revoke.
+ * @returns How many handles were revoked. Negative: -errno.
+ */
+@external("wasmos", "handle_revoke")
+export declare function sys_handle_revoke(handle: i32): i32;
+
+/**
+ * Syscall 18. Describe a handle: HANDLE_INFO_SIZE bytes, object type u32, rights u32, object id
+ * u32 (the same object always has the same id), derivation depth u32 (0 for a handle that derives
+ * from none).
+ *
+ * Non-blocking. Pledge: core. Errors: EBADH, ESTALE, EFAULT.
+ *
+ * @param handle The handle.
+ * @param info_ptr Where to write HANDLE_INFO_SIZE bytes.
+ * @returns HANDLE_INFO_SIZE. Negative: -errno.
+ */
+@external("wasmos", "handle_info")
+export declare function sys_handle_info(handle: i32, info_ptr: i32): i32;
+
+/**
+ * Syscall 19. Irrevocably keep only the syscall classes whose bits are set (bit n = pledge class
+ * n; core is always kept). Afterwards a syscall of a dropped class returns EPLEDGE without doing
+ * anything; the process is not killed, so it can report what it was refused.
+ *
+ * Non-blocking. Pledge: core. Errors: EINVAL, EPLEDGE.
+ *
+ * @param promises Mask of pledge classes to keep.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "pledge")
+export declare function sys_pledge(promises: i32): i32;
+
+/**
+ * Syscall 20. Create an endpoint. The handle has DUPLICATE|TRANSFER|SEND|RECEIVE; derive send-only
+ * handles for clients with handle_dup.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EMFILE.
+ *
+ * @returns The endpoint handle. Negative: -errno.
+ */
+@external("wasmos", "endpoint_create")
+export declare function sys_endpoint_create(): i32;
+
+/**
+ * Syscall 21. Send a short message (four 64-bit words, no memory touched) and block until the
+ * server replies: SEND_BLOCKED until a server receives it, then REPLY_BLOCKED. While the server
+ * works on it, the server runs at least at the caller's priority. The reply's words are then read
+ * with msg_word, its details with msg_info.
+ *
+ * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ECLOSED,
+ * ETIMEDOUT.
+ *
+ * @param endpoint An ENDPOINT handle with SEND.
+ * @param w0 Message word 0.
+ * @param w1 Message word 1.
+ * @param w2 Message word 2.
+ * @param w3 Message word 3.
+ * @param deadline_ns (ns) Absolute deadline for the whole exchange; DEADLINE_INFINITE waits
+ * forever.
+ * @returns The status the server replied with (reply's status; reply_error gives -errno).
+ * Negative: -errno.
+ */
+@external("wasmos", "send")
+export declare function sys_send(endpoint: i32, w0: i64, w1: i64, w2: i64, w3: i64, deadline_ns: i64): i32;
+
+/**
+ * Syscall 22. Send a long message described by a MSG_DESC_SIZE-byte descriptor: four words, a body
+ * (copied by the kernel straight into the server's receive buffer), and handles (moved or copied
+ * into the server's table). Blocks like send. The reply body is copied into the reply buffer (at
+ * most reply_cap bytes; msg_info gives the full length), reply handles land in the caller's table
+ * (msg_handle).
+ *
+ * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
+ * E2BIG, ECLOSED, ETIMEDOUT.
+ *
+ * @param endpoint An ENDPOINT handle with SEND.
+ * @param desc_ptr The message descriptor (MSG_DESC_SIZE bytes).
+ * @param deadline_ns (ns) Absolute deadline for the whole exchange.
+ * @returns The status the server replied with. Negative: -errno.
+ */
+@external("wasmos", "sendmsg")
+export declare function sys_sendmsg(endpoint: i32, desc_ptr: i32, deadline_ns: i64): i32;
+
+/**
+ * Syscall 23. Take the next message or pulse from an endpoint, blocking (RECEIVE_BLOCKED) until
+ * one arrives. Highest sender priority first, FIFO within a priority. A message's body is copied
+ * into the buffer (at most buf_len bytes; msg_info gives the full length); its words are read with
+ * msg_word, its handles with msg_handle. Returns a receive id to reply to, or 0 for a pulse (word
+ * 0 = code, word 1 = value).
+ *
+ * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EMFILE, ETIMEDOUT.
+ *
+ * @param endpoint An ENDPOINT handle with RECEIVE.
+ * @param buf_ptr Where a message body goes.
+ * @param buf_len (bytes) Room in the buffer; may be 0.
+ * @param deadline_ns (ns) Absolute deadline.
+ * @returns The receive id (> 0) of a message, or 0 for a pulse. Negative: -errno.
+ */
+@external("wasmos", "receive")
+export declare function sys_receive(endpoint: i32, buf_ptr: i32, buf_len: i32, deadline_ns: i64): i32;
+
+/**
+ * Syscall 24. Answer a message: the client's send returns status, its message registers get w0 and
+ * w1 (w2, w3 become 0), and the body (buf_ptr, buf_len) is copied into the client's reply buffer
+ * (sendmsg only; a short send gets no body). The server's priority drops back.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL, EFAULT, E2BIG, EGONE.
+ *
+ * @param rcvid The receive id receive returned.
+ * @param status What the client's send returns (by convention >= 0).
+ * @param w0 Reply word 0.
+ * @param w1 Reply word 1.
+ * @param buf_ptr Reply body.
+ * @param buf_len (bytes) Its length; 0 for none.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "reply")
+export declare function sys_reply(rcvid: i32, status: i32, w0: i64, w1: i64, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 25. Answer a message with a descriptor: four words, a body and handles (moved or copied
+ * into the client's table). reply_ptr and reply_cap in the descriptor are ignored.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL, EFAULT, E2BIG, EBADH, ESTALE, EACCES, EMFILE, EGONE.
+ *
+ * @param rcvid The receive id.
+ * @param status What the client's send returns.
+ * @param desc_ptr The reply descriptor (MSG_DESC_SIZE bytes).
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "replymsg")
+export declare function sys_replymsg(rcvid: i32, status: i32, desc_ptr: i32): i32;
+
+/**
+ * Syscall 26. Answer a message with an error: the client's send returns -errno.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL, EGONE.
+ *
+ * @param rcvid The receive id.
+ * @param errno A positive errno value.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "reply_error")
+export declare function sys_reply_error(rcvid: i32, errno: i32): i32;
+
+/**
+ * Syscall 27. Queue a fixed-size notification (code, value) on an endpoint without blocking; a
+ * server gets it from receive (which returns 0). Each sender may have at most MAX_PENDING_PULSES
+ * pulses pending on one endpoint: past that the pulse is refused (EAGAIN), so one client cannot
+ * flood out the others.
+ *
+ * Non-blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ECLOSED,
+ * EAGAIN.
+ *
+ * @param endpoint An ENDPOINT handle with SEND.
+ * @param code Pulse code (word 0 at the receiver).
+ * @param value Pulse value (word 1 at the receiver).
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "pulse")
+export declare function sys_pulse(endpoint: i32, code: i32, value: i64): i32;
+
+/**
+ * Syscall 28. Read a message register: word index of the last thing delivered to the caller (a
+ * received message or pulse, or the reply to its send).
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL.
+ *
+ * @param index 0 <= index < MAX_MSG_WORDS.
+ * @returns The word. Negative: -errno.
+ */
+@external("wasmos", "msg_word")
+export declare function sys_msg_word(index: i32): i64;
+
+/**
+ * Syscall 29. Describe the last thing delivered to the caller: MSG_INFO_SIZE bytes, see the
+ * constant.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EFAULT.
+ *
+ * @param info_ptr Where to write MSG_INFO_SIZE bytes.
+ * @returns MSG_INFO_SIZE. Negative: -errno.
+ */
+@external("wasmos", "msg_info")
+export declare function sys_msg_info(info_ptr: i32): i32;
+
+/**
+ * Syscall 30. The index-th handle that arrived with the last message or reply delivered to the
+ * caller (now in the caller's table).
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL.
+ *
+ * @param index 0 <= index < the handles count in msg_info.
+ * @returns The handle. Negative: -errno.
+ */
+@external("wasmos", "msg_handle")
+export declare function sys_msg_handle(index: i32): i32;
+
+/**
+ * Syscall 31. Register an endpoint under a name in a namespace; lookups then get send-only handles
+ * to it. O(1). The entry holds the endpoint until it is unregistered.
+ *
+ * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, EFAULT, EEXIST.
+ *
+ * @param namespace A NAMESPACE handle with REGISTER.
+ * @param name_ptr UTF-8 name.
+ * @param name_len (bytes) 1..MAX_NAME_BYTES.
+ * @param endpoint An ENDPOINT handle with SEND and DUPLICATE.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "name_register")
+export declare function sys_name_register(namespace: i32, name_ptr: i32, name_len: i32, endpoint: i32): i32;
+
+/**
+ * Syscall 32. Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1).
+ *
+ * Non-blocking. Pledge: names. Rights: LOOKUP. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, ENOENT, EMFILE.
+ *
+ * @param namespace A NAMESPACE handle with LOOKUP.
+ * @param name_ptr UTF-8 name.
+ * @param name_len (bytes) 1..MAX_NAME_BYTES.
+ * @returns A send handle to the endpoint. Negative: -errno.
+ */
+@external("wasmos", "name_lookup")
+export declare function sys_name_lookup(namespace: i32, name_ptr: i32, name_len: i32): i32;
+
+/**
+ * Syscall 33. Remove a name from a namespace. Handles already looked up stay valid.
+ *
+ * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, EFAULT, ENOENT.
+ *
+ * @param namespace A NAMESPACE handle with REGISTER.
+ * @param name_ptr UTF-8 name.
+ * @param name_len (bytes) 1..MAX_NAME_BYTES.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "name_unregister")
+export declare function sys_name_unregister(namespace: i32, name_ptr: i32, name_len: i32): i32;
+
+/**
+ * Syscall 34. Create an event port. The handle has DUPLICATE|TRANSFER|SEND|RECEIVE.
+ *
+ * Non-blocking. Pledge: ports. Errors: EMFILE.
+ *
+ * @returns The port handle. Negative: -errno.
+ */
+@external("wasmos", "port_create")
+export declare function sys_port_create(): i32;
+
+/**
+ * Syscall 35. Bind a port to one of the caller's exported functions, of type (key i32, code i32,
+ * value i64) -> (). Each packet is then delivered by the kernel calling that handler when the
+ * scheduler picks the process, one activation at a time, after _start has returned (until then
+ * packets queue). A process whose _start returned with ports bound stays RESIDENT instead of
+ * exiting. With PORT_BIND_IDLE it also gets an idle packet (code PORT_CODE_IDLE) each time nothing
+ * else is runnable. A trap in a handler ends the process like any trap.
+ *
+ * Non-blocking. Pledge: ports. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, ENOENT, EEXIST.
+ *
+ * @param port A PORT handle with RECEIVE.
+ * @param name_ptr Name of the handler export (UTF-8).
+ * @param name_len (bytes) 1..MAX_NAME_BYTES.
+ * @param key Passed to the handler as its first argument (tells ports that share a handler apart).
+ * @param flags 0 or PORT_BIND_IDLE.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "port_bind")
+export declare function sys_port_bind(port: i32, name_ptr: i32, name_len: i32, key: i32, flags: i32): i32;
+
+/**
+ * Syscall 36. Queue a packet (code, value) on a port without blocking. Packets queue until the
+ * port is bound and its binder runs.
+ *
+ * Non-blocking. Pledge: ports. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ECLOSED, EAGAIN.
+ *
+ * @param port A PORT handle with SEND.
+ * @param code Packet code (not PORT_CODE_IDLE).
+ * @param value Packet value.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "port_send")
+export declare function sys_port_send(port: i32, code: i32, value: i64): i32;
+
+/**
+ * Syscall 40. Create a memory object of size_bytes zero-filled bytes, backed by ceil(size_bytes /
+ * PAGE_SIZE) pages of its own that never grow. The pages are charged to the caller's memory budget
+ * and to the system until the object is destroyed (when no handle, window or binding names it any
+ * more), even if the caller ends first. Pass the handle to a child at spawn under the name of one
+ * of its `grant` memory imports to bind it (zero-copy, direct loads and stores), or map windows
+ * onto it.
+ *
+ * Non-blocking. Pledge: memory. Errors: EINVAL, EQUOTA, ENOMEM, EMFILE.
+ *
+ * @param size_bytes (bytes) 1..MAX_MEMORY_OBJECT_BYTES.
+ * @returns A MEMORY handle with DUPLICATE|TRANSFER|READ|WRITE|MAP. Negative: -errno.
+ */
+@external("wasmos", "memory_create")
+export declare function sys_memory_create(size_bytes: i32): i32;
+
+/**
+ * Syscall 41. The size a memory object was created with, in bytes. Any right will do.
+ *
+ * Non-blocking. Pledge: memory. Errors: EBADH, ESTALE, EWRONGTYPE, EREVOKED.
+ *
+ * @param memory A MEMORY handle.
+ * @returns The object's size in bytes (its backing is that rounded up to whole pages). Negative:
+ * -errno.
+ */
+@external("wasmos", "memory_size")
+export declare function sys_memory_size(memory: i32): i32;
+
+/**
+ * Syscall 42. Map a window onto a memory object: count elements of elem_size bytes, element i at
+ * byte offset + i * stride. A byte range is stride 1, elem_size 1; the left channel of interleaved
+ * 16-bit stereo is offset 0, stride 4, elem_size 2. The window gets the memory handle's READ and
+ * WRITE, and DUPLICATE|TRANSFER. It hangs off the memory handle in the derivation tree:
+ * handle_revoke on that handle or on any of its ancestors (or revoking the object) revokes the
+ * window, and every call through it then returns EREVOKED while its holder keeps running; closing
+ * the memory handle does not.
+ *
+ * Non-blocking. Pledge: memory. Rights: MAP. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EREVOKED, EMFILE.
+ *
+ * @param memory A MEMORY handle with MAP.
+ * @param offset (bytes) Where element 0 starts; not negative.
+ * @param count Elements in the window; positive.
+ * @param stride (bytes) Distance between the starts of consecutive elements; at least elem_size.
+ * @param elem_size (bytes) 1, 2, 4 or 8.
+ * @returns A WINDOW handle. Negative: -errno.
+ */
+@external("wasmos", "memory_map")
+export declare function sys_memory_map(memory: i32, offset: i32, count: i32, stride: i32, elem_size: i32): i32;
+
+/**
+ * Syscall 43. Copy count elements of a window, from element first on, into the caller's memory at
+ * buf_ptr, packed (count * elem_size bytes). The kernel counts the bytes as copied, for the caller
+ * and the system.
+ *
+ * Non-blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EFAULT, EREVOKED.
+ *
+ * @param window A WINDOW handle with READ.
+ * @param first Index of the first element.
+ * @param count Elements to copy; 0 copies nothing.
+ * @param buf_ptr Where to put them.
+ * @returns count. Negative: -errno.
+ */
+@external("wasmos", "window_read")
+export declare function sys_window_read(window: i32, first: i32, count: i32, buf_ptr: i32): i32;
+
+/**
+ * Syscall 44. Copy count packed elements from the caller's memory at buf_ptr into a window, from
+ * element first on. The kernel counts the bytes as copied, for the caller and the system.
+ *
+ * Non-blocking. Pledge: memory. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EFAULT, EREVOKED.
+ *
+ * @param window A WINDOW handle with WRITE.
+ * @param first Index of the first element.
+ * @param count Elements to copy; 0 copies nothing.
+ * @param buf_ptr Where they are (count * elem_size bytes).
+ * @returns count. Negative: -errno.
+ */
+@external("wasmos", "window_write")
+export declare function sys_window_write(window: i32, first: i32, count: i32, buf_ptr: i32): i32;
+
+/**
+ * Syscall 45. Read one element of a window of 1-, 2- or 4-byte elements, zero-extended (so it is
+ * never negative; the SDK's typed windows sign-extend). Elements of 8 bytes are read with
+ * window_read.
+ *
+ * Non-blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EREVOKED.
+ *
+ * @param window A WINDOW handle with READ.
+ * @param index Element index.
+ * @returns The element, little-endian, zero-extended. Negative: -errno.
+ */
+@external("wasmos", "window_get")
+export declare function sys_window_get(window: i32, index: i32): i64;
+
+/**
+ * Syscall 46. Write one element of a window: the low elem_size bytes of value, little-endian.
+ *
+ * Non-blocking. Pledge: memory. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ERANGE,
+ * EREVOKED.
+ *
+ * @param window A WINDOW handle with WRITE.
+ * @param index Element index.
+ * @param value The value; bits above elem_size bytes are ignored.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "window_set")
+export declare function sys_window_set(window: i32, index: i32, value: i64): i32;
+
+/**
+ * Syscall 47. Write WINDOW_INFO_SIZE bytes describing a window: offset, count, stride and
+ * elem_size, each u32. Any right will do.
+ *
+ * Non-blocking. Pledge: memory. Errors: EBADH, ESTALE, EWRONGTYPE, EINVAL, EFAULT, EREVOKED.
+ *
+ * @param window A WINDOW handle.
+ * @param buf_ptr Where to write.
+ * @param buf_len (bytes) At least WINDOW_INFO_SIZE.
+ * @returns Bytes written (WINDOW_INFO_SIZE). Negative: -errno.
+ */
+@external("wasmos", "window_info")
+export declare function sys_window_info(window: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 48. If the 32-bit little-endian word at offset in a memory object holds expected, sleep
+ * until futex_wake on that word (the check and the sleep are one step, so a wake cannot slip
+ * between them). Waiters on one word wake in FIFO order. The kernel never writes the word; a
+ * waiter rechecks its condition after waking. A ring's consumer sleeps here while the ring is
+ * empty and its producer while it is full.
+ *
+ * Blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, ECHANGED, ETIMEDOUT, EREVOKED.
+ *
+ * @param memory A MEMORY handle with READ.
+ * @param offset (bytes) The word's offset; a multiple of 4.
+ * @param expected The value the word must hold for the caller to sleep.
+ * @param deadline_ns (ns) Absolute deadline; DEADLINE_INFINITE for none.
+ * @returns 0 when woken by futex_wake. Negative: -errno.
+ */
+@external("wasmos", "futex_wait")
+export declare function sys_futex_wait(memory: i32, offset: i32, expected: i32, deadline_ns: i64): i32;
+
+/**
+ * Syscall 49. Wake up to count processes sleeping in futex_wait on the word at offset of a memory
+ * object, oldest first. Waking nobody is not an error.
+ *
+ * Non-blocking. Pledge: memory. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EREVOKED.
+ *
+ * @param memory A MEMORY handle with WRITE.
+ * @param offset (bytes) The word's offset; a multiple of 4.
+ * @param count Most waiters to wake; positive.
+ * @returns How many were woken. Negative: -errno.
+ */
+@external("wasmos", "futex_wake")
+export declare function sys_futex_wake(memory: i32, offset: i32, count: i32): i32;
+
+/**
+ * Syscall 50. Write MEMORY_STATS_SIZE bytes of memory accounting: a process's budget and use, the
+ * bytes the kernel copied for it, and the system's pages, memory objects and copied bytes (layout
+ * at MEMORY_STATS_SIZE). Bound grants are never copied: their data does not appear here.
+ *
+ * Non-blocking. Pledge: memory. Rights: INSPECT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, EFAULT.
+ *
+ * @param process A PROCESS handle with INSPECT, or HANDLE_SELF.
+ * @param buf_ptr Where to write.
+ * @param buf_len (bytes) At least MEMORY_STATS_SIZE.
+ * @returns Bytes written (MEMORY_STATS_SIZE). Negative: -errno.
+ */
+@external("wasmos", "memory_stats")
+export declare function sys_memory_stats(process: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 51. Lower a process's memory budget, in pages: its own memory plus the memory objects it
+ * created and that still live. Past it, the process's memory.grow returns -1 and its memory_create
+ * fails with EQUOTA. Budgets only go down. Children spawned later start with the new budget.
+ *
+ * Non-blocking. Pledge: memory. Rights: SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, ECEILING, ESRCH.
+ *
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @param pages The new budget; at least the pages the process uses now.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "memory_set_budget")
+export declare function sys_memory_set_budget(process: i32, pages: i32): i32;
+
+/**
+ * Syscall 60. Put a process in the fixed-priority class at a priority (0..PRIORITY_MAX, higher
+ * runs first) with a policy (SCHED_RR or SCHED_FIFO). A process in the deadline class leaves it
+ * (its reservation is released). Priority inheritance may raise the effective priority above this
+ * base priority while the process serves a higher-priority client. The caller cannot give a
+ * priority above its own ceiling (the ceiling a process is spawned with is its parent's; the
+ * host's processes have PRIORITY_MAX). Setting another process's priority also lowers that
+ * process's ceiling to it, so it cannot raise itself back.
+ *
+ * Non-blocking. Pledge: sched. Rights: SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, ECEILING, ESRCH.
+ *
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @param priority 0..PRIORITY_MAX.
+ * @param policy SCHED_RR or SCHED_FIFO.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "sched_set_priority")
+export declare function sys_sched_set_priority(process: i32, priority: i32, policy: i32): i32;
+
+/**
+ * Syscall 61. Put a process in a named tier: the tier's default priority, round robin (see
+ * TIER_VOID, TIER_GRAVITY, TIER_MATTER, TIER_PHOTON). A tier's deadline is how long a process of
+ * that tier may wait to run once ready; a later dispatch is counted in sched_info
+ * (latency_misses). Same rules as sched_set_priority.
+ *
+ * Non-blocking. Pledge: sched. Rights: SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, ECEILING, ESRCH.
+ *
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @param tier TIER_VOID, TIER_GRAVITY, TIER_MATTER or TIER_PHOTON.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "sched_set_tier")
+export declare function sys_sched_set_tier(process: i32, tier: i32): i32;
+
+/**
+ * Syscall 62. Put a process in the deadline class: a periodic job of at most runtime_ns of CPU
+ * every period_ns, each due deadline_ns after its release, scheduled earliest-deadline-first above
+ * every fixed priority. Admission control: the set is accepted only if the utilisation (sum of
+ * runtime / min(deadline, period)) of all deadline processes stays within EDF_CAPACITY_PERMILLE of
+ * the CPU and that of the process's partition within the partition's share. A job that uses up its
+ * runtime waits for its next release (throttled); one not done by its deadline is counted as a
+ * miss. The first job is released at once. Only a caller whose ceiling is PRIORITY_MAX may use it.
+ *
+ * Non-blocking. Pledge: sched. Rights: SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, ECEILING, EOVERLOAD, ESRCH.
+ *
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @param runtime_ns (ns) CPU per job, > 0.
+ * @param period_ns (ns) Time between releases, >= runtime_ns, at most 2^53.
+ * @param deadline_ns (ns) Relative deadline, runtime_ns..period_ns; 0 means period_ns.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "sched_set_deadline")
+export declare function sys_sched_set_deadline(process: i32, runtime_ns: i64, period_ns: i64, deadline_ns: i64): i32;
+
+/**
+ * Syscall 63. End the caller's current job (deadline class) and block until its next release. If
+ * the release time has already passed, the next job starts at once.
+ *
+ * Blocking. Pledge: core. Errors: EINVAL.
+ *
+ * @returns How many of the caller's jobs missed their deadline since its previous
+ * sched_wait_period (0: every deadline met). Negative: -errno.
+ */
+@external("wasmos", "sched_wait_period")
+export declare function sys_sched_wait_period(): i32;
+
+/**
+ * Syscall 64. Write SCHED_INFO_SIZE bytes describing how a process is scheduled: class u32
+ * (SCHED_CLASS_*) at 0, policy u32 at 4, base priority u32 at 8, effective priority u32 at 12,
+ * tier u32 at 16, ceiling u32 at 20, cpu time ns u64 at 24, cpu limit ns u64 at 32 (0: none),
+ * runtime ns u64 at 40, period ns u64 at 48, deadline ns u64 at 56 (all 0 outside the deadline
+ * class), deadline misses u32 at 64, latency misses u32 at 68, preemptions u32 at 72, throttles
+ * u32 at 76.
+ *
+ * Non-blocking. Pledge: sched. Rights: INSPECT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT.
+ *
+ * @param process A PROCESS handle with INSPECT, or HANDLE_SELF.
+ * @param buf_ptr Where to write.
+ * @param buf_len (bytes) At least SCHED_INFO_SIZE.
+ * @returns Bytes written (SCHED_INFO_SIZE). Negative: -errno.
+ */
+@external("wasmos", "sched_info")
+export declare function sys_sched_info(process: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 65. CPU time a process has used, in ns. In deterministic mode it is the fuel its code
+ * burned (1 fuel = 1 ns; see host/instrument), so it is the same on every run.
+ *
+ * Non-blocking. Pledge: core. Rights: INSPECT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES.
+ *
+ * @param process A PROCESS handle with INSPECT, or HANDLE_SELF.
+ * @returns CPU time used, also after the process has exited. Negative: -errno.
+ */
+@external("wasmos", "cpu_time")
+export declare function sys_cpu_time(process: i32): i64;
+
+/**
+ * Syscall 66. Lower a per-process limit. LIMIT_CPU_NS: total CPU time; a process that uses more is
+ * ended with reason CPU_LIMIT (at once if it already has). LIMIT_HANDLES: handle table size.
+ * Limits only go down: a limit cannot be raised, not even by the process's parent.
+ *
+ * Non-blocking. Pledge: sched. Rights: SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, ECEILING, ESRCH.
+ *
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @param limit LIMIT_CPU_NS or LIMIT_HANDLES.
+ * @param value The new limit: ns for LIMIT_CPU_NS, handles for LIMIT_HANDLES.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "set_limit")
+export declare function sys_set_limit(process: i32, limit: i32, value: i64): i32;
+
+/**
+ * Syscall 67. Create a CPU partition with a guaranteed share of the CPU (adaptive partitioning):
+ * when the CPU is contended, the processes in it get at least that share over each
+ * PARTITION_WINDOW_NS window; CPU a partition leaves unused goes to the others. The share is
+ * carved out of the caller's partition (whose own guarantee shrinks by as much) and returns to it
+ * when the new partition is destroyed. A server serving a client is billed to the client's
+ * partition. The handle has READ|WRITE|DUPLICATE|TRANSFER.
+ *
+ * Non-blocking. Pledge: sched. Errors: EINVAL, ECEILING, EOVERLOAD, EMFILE.
+ *
+ * @param share (permille) 1..SHARE_WHOLE.
+ * @returns A PARTITION handle. Negative: -errno.
+ */
+@external("wasmos", "partition_create")
+export declare function sys_partition_create(share: i32): i32;
+
+/**
+ * Syscall 68. Move a process into a partition: its CPU time is billed to that partition from now
+ * on, and the partition's guarantee covers it. Children a process spawns start in its partition.
+ *
+ * Non-blocking. Pledge: sched. Rights: WRITE|SCHEDULE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EOVERLOAD, ESRCH.
+ *
+ * @param partition A PARTITION handle with WRITE.
+ * @param process A PROCESS handle with SCHEDULE, or HANDLE_SELF.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "partition_join")
+export declare function sys_partition_join(partition: i32, process: i32): i32;
+
+/**
+ * Syscall 69. Write PARTITION_INFO_SIZE bytes describing a partition: share permille u32 at 0, own
+ * share permille u32 at 4 (the share minus what partitions carved from it took), processes u32 at
+ * 8, deadline reservations permille u32 at 12, window ns u64 at 16, CPU ns used in the current
+ * window u64 at 24, CPU ns used in all u64 at 32.
+ *
+ * Non-blocking. Pledge: sched. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT.
+ *
+ * @param partition A PARTITION handle with READ.
+ * @param buf_ptr Where to write.
+ * @param buf_len (bytes) At least PARTITION_INFO_SIZE.
+ * @returns Bytes written (PARTITION_INFO_SIZE). Negative: -errno.
+ */
+@external("wasmos", "partition_info")
+export declare function sys_partition_info(partition: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 80. Route a device's interrupts to an endpoint: each interrupt arrives there as a pulse
+ * from sender pid 0 with word 0 = code and word 1 = (kind << IRQ_KIND_SHIFT) | datum (IRQ_*
+ * kinds). The device keeps its own capability derived from endpoint, so revoking that handle
+ * detaches it, as does the endpoint losing its receive side. endpoint HANDLE_INVALID detaches. One
+ * process's endpoint at a time: while the process that attached lives and its endpoint is open,
+ * another process gets EBUSY. Interrupts the endpoint cannot take (MAX_PENDING_PULSES from the
+ * kernel already pending) are dropped and counted (DEVINFO_IRQ_LOST).
+ *
+ * Non-blocking. Pledge: devices. Rights: ATTACH|SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * ECLOSED, EBUSY.
+ *
+ * @param device A device handle (DEV_*) with ATTACH.
+ * @param endpoint An ENDPOINT handle with SEND, or HANDLE_INVALID to detach.
+ * @param code Pulse code (word 0) of this device's interrupts, so one endpoint can serve several
+ * devices.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "device_attach")
+export declare function sys_device_attach(device: i32, endpoint: i32, code: i32): i32;
+
+/**
+ * Syscall 81. Read one fact about a device: key is a DEVINFO_* constant that applies to it
+ * (DEVINFO_ATTACHED..DEVINFO_FAILED to every device, the others to their kind). Any handle to the
+ * device will do.
+ *
+ * Non-blocking. Pledge: devices. Errors: EBADH, ESTALE, EWRONGTYPE, EINVAL.
+ *
+ * @param device A device handle (DEV_*).
+ * @param key A DEVINFO_* constant.
+ * @returns The value (never negative). Negative: -errno.
+ */
+@external("wasmos", "device_info")
+export declare function sys_device_info(device: i32, key: i32): i64;
+
+/**
+ * Syscall 82. Arm a timer device's one deadline, replacing any armed one: when the kernel clock
+ * reaches it (virtual in deterministic mode, the wall clock in real-time mode) the device raises
+ * IRQ_TIMER once. A deadline at or before now fires at the next scheduling point;
+ * DEADLINE_INFINITE disarms. There is no periodic tick: re-arm from the interrupt.
+ *
+ * Non-blocking. Pledge: devices. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EIO.
+ *
+ * @param timer A DEV_TIMER handle with WRITE.
+ * @param deadline (ns) Absolute time (see clock_now), or DEADLINE_INFINITE.
+ * @returns 1 if an armed deadline was replaced or disarmed, else 0. Negative: -errno.
+ */
+@external("wasmos", "timer_set")
+export declare function sys_timer_set(timer: i32, deadline: i64): i32;
+
+/**
+ * Syscall 83. Take buffered input bytes from a console device, without blocking: wait for
+ * IRQ_CONSOLE_RX when it answers EAGAIN.
+ *
+ * Non-blocking. Pledge: devices. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EAGAIN, EIO.
+ *
+ * @param console A DEV_CONSOLE handle with READ.
+ * @param buf_ptr Where to put the bytes.
+ * @param buf_len (bytes) 1..MAX_IO_BYTES.
+ * @returns Bytes read (at most buf_len); 0 once input has ended and everything was read. Negative:
+ * -errno.
+ */
+@external("wasmos", "console_rx")
+export declare function sys_console_rx(console: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 84. Write bytes to a console device's output (the host's terminal, a log).
+ *
+ * Non-blocking. Pledge: devices. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EIO.
+ *
+ * @param console A DEV_CONSOLE handle with WRITE.
+ * @param buf_ptr The bytes.
+ * @param buf_len (bytes) 0..MAX_IO_BYTES.
+ * @returns buf_len. Negative: -errno.
+ */
+@external("wasmos", "console_tx")
+export declare function sys_console_tx(console: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 85. Queue a buffer of frames * AUDIO_FRAME_BYTES bytes (interleaved s16le stereo) at
+ * offset in source for an audio device, which plays buffers one at a time at its own pace:
+ * AUDIO_RATE frames per second of kernel time (virtual in deterministic mode, the wall clock in
+ * real-time mode). Nothing is copied now: the device reads the bytes straight from source when the
+ * buffer's turn comes, and raises IRQ_AUDIO_PERIOD (datum: the ticket) at that moment; until then
+ * the bytes must not change, and from then on they may be reused. The next buffer is due when this
+ * one has played. A device that finishes a buffer with none queued counts an underrun, raises
+ * IRQ_AUDIO_UNDERRUN and stops; the next submission starts it again after a gap of silence as long
+ * as the wait. After a buffer flagged AUDIO_SUBMIT_END, running out is no underrun: the device
+ * raises IRQ_AUDIO_DRAINED and stops. A buffer whose source is gone when its turn comes (its
+ * process ended, its capability was revoked) plays as silence.
+ *
+ * Non-blocking. Pledge: devices. Rights: WRITE|READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, EFAULT, ERANGE, EREVOKED, EAGAIN, EIO.
+ *
+ * @param audio A DEV_AUDIO handle with WRITE.
+ * @param source HANDLE_SELF for the caller's own memory, or a MEMORY handle with READ (the device
+ * holds a capability derived from it until the buffer is taken: revoking it makes the buffer play
+ * as silence).
+ * @param offset (bytes) Where the buffer starts in source (a pointer, for HANDLE_SELF).
+ * @param frames 1..MAX_AUDIO_FRAMES.
+ * @param flags 0 or AUDIO_SUBMIT_END.
+ * @returns The buffer's ticket: submissions to the device numbered from 0 (modulo 2^31). Negative:
+ * -errno.
+ */
+@external("wasmos", "audio_submit")
+export declare function sys_audio_submit(audio: i32, source: i32, offset: i32, frames: i32, flags: i32): i32;
+
+/**
+ * Syscall 86. Copy bytes from the caller's memory into a framebuffer's pixels at a byte offset
+ * (row y, column x is at (y * width + x) * 4: R, G, B, A). This is device I/O, not an
+ * inter-process copy.
+ *
+ * Non-blocking. Pledge: devices. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EIO.
+ *
+ * @param fb A DEV_FRAMEBUFFER handle with WRITE.
+ * @param offset (bytes) Where in the pixels to write.
+ * @param buf_ptr The bytes.
+ * @param buf_len (bytes) How many.
+ * @returns buf_len. Negative: -errno.
+ */
+@external("wasmos", "fb_write")
+export declare function sys_fb_write(fb: i32, offset: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 87. The framebuffer's pixels form a complete frame: the device shows it (its renderers
+ * and snapshots read the pixels now).
+ *
+ * Non-blocking. Pledge: devices. Rights: WRITE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EIO.
+ *
+ * @param fb A DEV_FRAMEBUFFER handle with WRITE.
+ * @returns The frame's number, counting from 1. Negative: -errno.
+ */
+@external("wasmos", "fb_present")
+export declare function sys_fb_present(fb: i32): i32;
+
+/**
+ * Syscall 88. Fill a buffer from a random number device. A seeded device gives the same bytes for
+ * the same seed and the same sequence of reads.
+ *
+ * Non-blocking. Pledge: devices. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EIO.
+ *
+ * @param rng A DEV_RNG handle with READ.
+ * @param buf_ptr Where to put the bytes.
+ * @param buf_len (bytes) 0..MAX_IO_BYTES.
+ * @returns buf_len. Negative: -errno.
+ */
+@external("wasmos", "rng_read")
+export declare function sys_rng_read(rng: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 89. A MEMORY handle for a framebuffer's pixels, when the host backs them with a memory
+ * object (it normally does): pass it to a child at spawn under the name of a `grant` memory
+ * import, or map windows, and draw with plain stores; fb_present shows what is there. The handle
+ * has DUPLICATE|TRANSFER|READ|MAP, and WRITE when fb has WRITE. The host can revoke the object as
+ * a whole.
+ *
+ * Non-blocking. Pledge: devices. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ENOENT,
+ * EMFILE.
+ *
+ * @param fb A DEV_FRAMEBUFFER handle with READ.
+ * @returns A MEMORY handle. Negative: -errno.
+ */
+@external("wasmos", "fb_memory")
+export declare function sys_fb_memory(fb: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -255,6 +1090,112 @@ export const SYS_KILL: i32 = 13;
 export const SYS_PROCESS_INFO: i32 = 14;
 /** Number of panic. */
 export const SYS_PANIC: i32 = 15;
+/** Number of handle_dup. */
+export const SYS_HANDLE_DUP: i32 = 16;
+/** Number of handle_revoke. */
+export const SYS_HANDLE_REVOKE: i32 = 17;
+/** Number of handle_info. */
+export const SYS_HANDLE_INFO: i32 = 18;
+/** Number of pledge. */
+export const SYS_PLEDGE: i32 = 19;
+/** Number of endpoint_create. */
+export const SYS_ENDPOINT_CREATE: i32 = 20;
+/** Number of send. */
+export const SYS_SEND: i32 = 21;
+/** Number of sendmsg. */
+export const SYS_SENDMSG: i32 = 22;
+/** Number of receive. */
+export const SYS_RECEIVE: i32 = 23;
+/** Number of reply. */
+export const SYS_REPLY: i32 = 24;
+/** Number of replymsg. */
+export const SYS_REPLYMSG: i32 = 25;
+/** Number of reply_error. */
+export const SYS_REPLY_ERROR: i32 = 26;
+/** Number of pulse. */
+export const SYS_PULSE: i32 = 27;
+/** Number of msg_word. */
+export const SYS_MSG_WORD: i32 = 28;
+/** Number of msg_info. */
+export const SYS_MSG_INFO: i32 = 29;
+/** Number of msg_handle. */
+export const SYS_MSG_HANDLE: i32 = 30;
+/** Number of name_register. */
+export const SYS_NAME_REGISTER: i32 = 31;
+/** Number of name_lookup. */
+export const SYS_NAME_LOOKUP: i32 = 32;
+/** Number of name_unregister. */
+export const SYS_NAME_UNREGISTER: i32 = 33;
+/** Number of port_create. */
+export const SYS_PORT_CREATE: i32 = 34;
+/** Number of port_bind. */
+export const SYS_PORT_BIND: i32 = 35;
+/** Number of port_send. */
+export const SYS_PORT_SEND: i32 = 36;
+/** Number of memory_create. */
+export const SYS_MEMORY_CREATE: i32 = 40;
+/** Number of memory_size. */
+export const SYS_MEMORY_SIZE: i32 = 41;
+/** Number of memory_map. */
+export const SYS_MEMORY_MAP: i32 = 42;
+/** Number of window_read. */
+export const SYS_WINDOW_READ: i32 = 43;
+/** Number of window_write. */
+export const SYS_WINDOW_WRITE: i32 = 44;
+/** Number of window_get. */
+export const SYS_WINDOW_GET: i32 = 45;
+/** Number of window_set. */
+export const SYS_WINDOW_SET: i32 = 46;
+/** Number of window_info. */
+export const SYS_WINDOW_INFO: i32 = 47;
+/** Number of futex_wait. */
+export const SYS_FUTEX_WAIT: i32 = 48;
+/** Number of futex_wake. */
+export const SYS_FUTEX_WAKE: i32 = 49;
+/** Number of memory_stats. */
+export const SYS_MEMORY_STATS: i32 = 50;
+/** Number of memory_set_budget. */
+export const SYS_MEMORY_SET_BUDGET: i32 = 51;
+/** Number of sched_set_priority. */
+export const SYS_SCHED_SET_PRIORITY: i32 = 60;
+/** Number of sched_set_tier. */
+export const SYS_SCHED_SET_TIER: i32 = 61;
+/** Number of sched_set_deadline. */
+export const SYS_SCHED_SET_DEADLINE: i32 = 62;
+/** Number of sched_wait_period. */
+export const SYS_SCHED_WAIT_PERIOD: i32 = 63;
+/** Number of sched_info. */
+export const SYS_SCHED_INFO: i32 = 64;
+/** Number of cpu_time. */
+export const SYS_CPU_TIME: i32 = 65;
+/** Number of set_limit. */
+export const SYS_SET_LIMIT: i32 = 66;
+/** Number of partition_create. */
+export const SYS_PARTITION_CREATE: i32 = 67;
+/** Number of partition_join. */
+export const SYS_PARTITION_JOIN: i32 = 68;
+/** Number of partition_info. */
+export const SYS_PARTITION_INFO: i32 = 69;
+/** Number of device_attach. */
+export const SYS_DEVICE_ATTACH: i32 = 80;
+/** Number of device_info. */
+export const SYS_DEVICE_INFO: i32 = 81;
+/** Number of timer_set. */
+export const SYS_TIMER_SET: i32 = 82;
+/** Number of console_rx. */
+export const SYS_CONSOLE_RX: i32 = 83;
+/** Number of console_tx. */
+export const SYS_CONSOLE_TX: i32 = 84;
+/** Number of audio_submit. */
+export const SYS_AUDIO_SUBMIT: i32 = 85;
+/** Number of fb_write. */
+export const SYS_FB_WRITE: i32 = 86;
+/** Number of fb_present. */
+export const SYS_FB_PRESENT: i32 = 87;
+/** Number of rng_read. */
+export const SYS_RNG_READ: i32 = 88;
+/** Number of fb_memory. */
+export const SYS_FB_MEMORY: i32 = 89;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -286,6 +1227,50 @@ export const EMFILE: i32 = 12;
 export const ENOSYS: i32 = 13;
 /** The image cannot be started as a process with the handles given. */
 export const EBADIMAGE: i32 = 14;
+/**
+ * The endpoint or port has no receiver any more (its receive side was closed or its server ended),
+ * or the server that took the message ended before replying.
+ */
+export const ECLOSED: i32 = 15;
+/**
+ * The client of that message is gone: it ended, was killed, or its deadline passed before the
+ * reply.
+ */
+export const EGONE: i32 = 16;
+/** A bounded queue is full (pending pulses of this sender, packets of a port); try again later. */
+export const EAGAIN: i32 = 17;
+/** The caller pledged away the class of this syscall, or asked to regain a class it dropped. */
+export const EPLEDGE: i32 = 18;
+/** The name is taken, or the port is bound already. */
+export const EEXIST: i32 = 19;
+/**
+ * Beyond what the caller may grant: a priority above its ceiling, a share above what its partition
+ * has left, a limit raised.
+ */
+export const ECEILING: i32 = 30;
+/**
+ * Admission control refused: the deadline class, or the partition, cannot take that much more
+ * utilisation.
+ */
+export const EOVERLOAD: i32 = 31;
+/**
+ * The memory object behind the handle was revoked, or the capability a window was mapped through
+ * was: the handle still exists (close it), but nothing can be done through it.
+ */
+export const EREVOKED: i32 = 40;
+/** The memory budget (in pages) of the process that would be charged cannot cover the request. */
+export const EQUOTA: i32 = 41;
+/** An offset, index or count falls outside the memory object or the window. */
+export const ERANGE: i32 = 42;
+/** futex_wait: the word did not hold the expected value, so the caller did not sleep. */
+export const ECHANGED: i32 = 43;
+/**
+ * The device failed (its backend reported an error) or the host shut it down; it takes no more
+ * work.
+ */
+export const EIO: i32 = 50;
+/** The device's interrupts are attached to another process's endpoint. */
+export const EBUSY: i32 = 51;
 
 // ---- Rights (bit masks) ----
 
@@ -307,15 +1292,113 @@ export const RIGHT_WAIT: i32 = 32;
 export const RIGHT_KILL: i32 = 64;
 /** Read a process's information. */
 export const RIGHT_INSPECT: i32 = 128;
+/** Send messages and pulses to an endpoint; queue packets on a port. */
+export const RIGHT_SEND: i32 = 256;
+/** Receive from an endpoint (and reply); bind a port to a handler. */
+export const RIGHT_RECEIVE: i32 = 512;
+/** Register and unregister names in a namespace. */
+export const RIGHT_REGISTER: i32 = 1024;
+/** Look names up in a namespace. */
+export const RIGHT_LOOKUP: i32 = 2048;
+/** Change a process's scheduling: priority, tier, deadline class, partition, limits. */
+export const RIGHT_SCHEDULE: i32 = 4096;
+/** Map windows onto a memory object (memory_map). */
+export const RIGHT_MAP: i32 = 16384;
+/** Route a device's interrupts to an endpoint (device_attach). */
+export const RIGHT_ATTACH: i32 = 1048576;
 /** Every right. */
-export const RIGHT_ALL: i32 = 255;
+export const RIGHT_ALL: i32 = 1073151;
+
+// ---- Pledge classes (masks for pledge) ----
+
+/** exit, yield, clock, own arguments and handles. Can never be pledged away. */
+export const PLEDGE_CORE: i32 = 1;
+/** Console output and random bytes. */
+export const PLEDGE_STDIO: i32 = 2;
+/** Spawning, waiting for, killing and inspecting processes. */
+export const PLEDGE_PROC: i32 = 4;
+/** Endpoints: creating them, send, receive, reply, pulses, message registers. */
+export const PLEDGE_IPC: i32 = 8;
+/** Event ports: creating, binding, queueing packets. */
+export const PLEDGE_PORTS: i32 = 16;
+/** Registering and looking up names. */
+export const PLEDGE_NAMES: i32 = 32;
+/** Changing scheduling parameters, partitions and limits, and reading them. */
+export const PLEDGE_SCHED: i32 = 64;
+/**
+ * Driving devices: attaching their interrupts, timers, console, audio, framebuffer and RNG
+ * devices, device information.
+ */
+export const PLEDGE_DEVICES: i32 = 128;
+/** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
+export const PLEDGE_MEMORY: i32 = 256;
 
 // ---- Object types ----
 
-/** A running or exited process. A spawner receives one with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT. */
+/**
+ * A running or exited process. A spawner receives one with
+ * DUPLICATE|TRANSFER|WAIT|KILL|INSPECT|SCHEDULE.
+ */
 export const OBJECT_PROCESS: i32 = 1;
 /** A verified, compiled guest module that processes can be spawned from. */
 export const OBJECT_IMAGE: i32 = 2;
+/**
+ * A synchronous IPC endpoint (QNX channel): clients send with SEND, servers receive and reply with
+ * RECEIVE. endpoint_create gives DUPLICATE|TRANSFER|SEND|RECEIVE.
+ */
+export const OBJECT_ENDPOINT: i32 = 3;
+/**
+ * An event port: packets (code, value) queued with SEND are delivered by calling the exported
+ * handler its binder (RECEIVE) named. port_create gives DUPLICATE|TRANSFER|SEND|RECEIVE.
+ */
+export const OBJECT_PORT: i32 = 4;
+/** A name registry mapping names to endpoints (REGISTER, LOOKUP). */
+export const OBJECT_NAMESPACE: i32 = 5;
+/**
+ * A memory object: a fixed-size, zero-filled byte buffer backed by its own wasm memory that never
+ * grows. Shared without copies by binding it to a child's `grant` memory import at spawn (READ,
+ * and WRITE unless the child's code never writes it), or through windows (MAP). memory_create
+ * gives DUPLICATE|TRANSFER|READ|WRITE|MAP.
+ */
+export const OBJECT_MEMORY: i32 = 6;
+/**
+ * A window onto a memory object (memory_map): count elements of elem_size bytes, element i at
+ * offset + i * stride, read and written through the kernel (READ, WRITE). Revoking the memory
+ * capability it was mapped through revokes it.
+ */
+export const OBJECT_WINDOW: i32 = 7;
+/**
+ * A CPU partition: a guaranteed share of the CPU over an averaging window for the processes in it
+ * (READ to inspect, WRITE to add processes).
+ */
+export const OBJECT_PARTITION: i32 = 8;
+/**
+ * A timer device: one deadline at a time on the kernel clock (timer_set, WRITE); each expiry
+ * raises IRQ_TIMER. The host hands devices out with DUPLICATE|TRANSFER|READ|WRITE|ATTACH.
+ */
+export const OBJECT_DEV_TIMER: i32 = 9;
+/**
+ * A console device: bytes out with console_tx (WRITE) and in with console_rx (READ); arriving
+ * input raises IRQ_CONSOLE_RX, the end of input IRQ_CONSOLE_EOF.
+ */
+export const OBJECT_DEV_CONSOLE: i32 = 10;
+/**
+ * An audio output device: AUDIO_RATE frames per second of signed 16-bit little-endian interleaved
+ * stereo, taking submitted buffers one at a time at its own pace (audio_submit, WRITE) and
+ * counting underruns.
+ */
+export const OBJECT_DEV_AUDIO: i32 = 11;
+/**
+ * A framebuffer device: width x height RGBA pixels, 4 bytes each, rows top to bottom without
+ * padding (DEVINFO_FB_*), written with fb_write or drawn in place through fb_memory, and shown
+ * with fb_present (WRITE).
+ */
+export const OBJECT_DEV_FRAMEBUFFER: i32 = 12;
+/**
+ * A random number device with its own generator (seeded and deterministic, or the host's entropy),
+ * read with rng_read (READ).
+ */
+export const OBJECT_DEV_RNG: i32 = 13;
 
 // ---- Process states ----
 
@@ -327,6 +1410,17 @@ export const STATE_RUNNING: i32 = 1;
 export const STATE_BLOCKED: i32 = 2;
 /** Ended; its exit status is kept for wait. */
 export const STATE_EXITED: i32 = 3;
+/** In send, queued on an endpoint until a server receives the message. */
+export const STATE_SEND_BLOCKED: i32 = 4;
+/** In send, the message received, waiting for the reply. */
+export const STATE_REPLY_BLOCKED: i32 = 5;
+/** In receive, waiting for a message or pulse. */
+export const STATE_RECEIVE_BLOCKED: i32 = 6;
+/**
+ * _start has returned and the process has bound ports: it runs only when a packet calls one of its
+ * handlers.
+ */
+export const STATE_RESIDENT: i32 = 7;
 
 // ---- Exit reasons ----
 
@@ -357,6 +1451,14 @@ export const EXIT_START_FAILED: i32 = 10;
  * on.
  */
 export const EXIT_KERNEL_FAULT: i32 = 11;
+/** The process used more CPU time than its LIMIT_CPU_NS (set_limit). */
+export const EXIT_CPU_LIMIT: i32 = 12;
+/**
+ * A memory object bound to the process as a grant was revoked (the object itself, or a capability
+ * the binding derives from). A process not running is ended at once; the running one when its
+ * current syscall returns, or before it is next dispatched. The message names the grant.
+ */
+export const EXIT_GRANT_REVOKED: i32 = 20;
 
 // ---- Limits ----
 
@@ -376,10 +1478,51 @@ export const MAX_HANDLES: i32 = 4096;
 export const MAX_PROCESSES: i32 = 16384;
 /** Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and maximum. */
 export const MAX_MEMORY_PAGES: i32 = 1024;
+/** Largest memory object (64 MiB). */
+export const MAX_MEMORY_OBJECT_BYTES: i32 = 67108864;
+/**
+ * Default memory budget of a process the host spawns, in pages (256 MiB): its own memory plus the
+ * memory objects it created and that still live. A child spawned by a process starts with its
+ * spawner's budget.
+ */
+export const MEMORY_BUDGET_PAGES: i32 = 4096;
+/**
+ * Default ceiling on the pages of one kernel (4 GiB): process memories plus memory objects.
+ * memory_create and spawn past it fail with ENOMEM.
+ */
+export const MEMORY_SYSTEM_PAGES: i32 = 65536;
 /** Default ceiling on a guest's table size, declared minimum and maximum. */
 export const MAX_TABLE_ELEMENTS: i32 = 65536;
 /** Largest module the loader accepts (64 MiB). */
 export const MAX_MODULE_BYTES: i32 = 67108864;
+/** Largest message or reply body (1 MiB). */
+export const MAX_MSG_BYTES: i32 = 1048576;
+/** 64-bit words carried by a message (message registers). */
+export const MAX_MSG_WORDS: i32 = 4;
+/** Handles carried by one message or reply. */
+export const MAX_MSG_HANDLES: i32 = 16;
+/** Pulses one sender may have queued on one endpoint; more return EAGAIN. */
+export const MAX_PENDING_PULSES: i32 = 16;
+/** Packets queued on one port; more return EAGAIN. */
+export const MAX_PORT_PACKETS: i32 = 256;
+/**
+ * Default round-robin quantum, measured in fuel (1 fuel = 1 ns of virtual time): about a million
+ * wasm instructions.
+ */
+export const SCHED_QUANTUM_NS: i32 = 1000000;
+/** Default averaging window over which a partition's share is guaranteed. */
+export const PARTITION_WINDOW_NS: i32 = 100000000;
+/**
+ * Default share of the CPU the deadline class may reserve in all (admission control); the rest
+ * stays for fixed priorities.
+ */
+export const EDF_CAPACITY_PERMILLE: i32 = 900;
+/** Buffers submitted to one audio device and not yet taken; more return EAGAIN. */
+export const MAX_AUDIO_QUEUED: i32 = 4;
+/** Frames of one audio_submit (one second). */
+export const MAX_AUDIO_FRAMES: i32 = 48000;
+/** Input bytes a console device buffers; more are dropped and counted (DEVINFO_CONSOLE_RX_DROPPED). */
+export const MAX_CONSOLE_RX_BYTES: i32 = 65536;
 
 // ---- Constants ----
 
@@ -395,6 +1538,179 @@ export const PROCESS_INFO_SIZE: i32 = 40;
 export const EXIT_INFO_SIZE: i32 = 8;
 /** Bytes per entry of spawn's handle list: handle (u32), name_ptr (u32), name_len (u32). */
 export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
+/** Bytes written by handle_info: object type u32, rights u32, object id u32, derivation depth u32. */
+export const HANDLE_INFO_SIZE: i32 = 16;
+/**
+ * Bytes of a message descriptor (sendmsg, replymsg): words 4 x i64 at 0; send_ptr u32 at 32;
+ * send_len u32 at 36; reply_ptr u32 at 40; reply_cap u32 at 44; handles_ptr u32 at 48 (array of
+ * u32 handles); handles_count u16 at 52; flags u16 at 54.
+ */
+export const MSG_DESC_SIZE: i32 = 56;
+/**
+ * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
+ * Without it they are copied (each needs DUPLICATE too).
+ */
+export const MSG_MOVE_HANDLES: i32 = 1;
+/**
+ * Bytes written by msg_info: kind u32 (MSG_KIND_*), sender pid u32, body length u32 (full, even if
+ * the buffer was shorter), handles u32, status i32 (replies), rcvid i32 (messages).
+ */
+export const MSG_INFO_SIZE: i32 = 24;
+/** msg_info kind: nothing delivered yet. */
+export const MSG_KIND_NONE: i32 = 0;
+/** msg_info kind: a message taken by receive. */
+export const MSG_KIND_MESSAGE: i32 = 1;
+/** msg_info kind: a pulse taken by receive (word 0 = code, word 1 = value). */
+export const MSG_KIND_PULSE: i32 = 2;
+/** msg_info kind: the reply to the caller's send. */
+export const MSG_KIND_REPLY: i32 = 3;
+/** port_bind flag: also deliver an idle packet (code PORT_CODE_IDLE) when nothing else is runnable. */
+export const PORT_BIND_IDLE: i32 = 1;
+/** The code of an idle packet. */
+export const PORT_CODE_IDLE: i32 = -1;
+/**
+ * Round robin within a priority: a process that used up its quantum goes to the back of its
+ * priority's queue.
+ */
+export const SCHED_RR: i32 = 0;
+/**
+ * First in, first out within a priority: the process keeps the CPU until it blocks, yields or a
+ * higher priority is ready.
+ */
+export const SCHED_FIFO: i32 = 1;
+/** sched_info: scheduled by fixed priority (0..PRIORITY_MAX). */
+export const SCHED_CLASS_FIXED: i32 = 0;
+/** sched_info: scheduled earliest-deadline-first, above every fixed priority (sched_set_deadline). */
+export const SCHED_CLASS_DEADLINE: i32 = 1;
+/** Highest fixed priority (0 is the lowest). */
+export const PRIORITY_MAX: i32 = 255;
+/** Idle work: priorities 0-63, default 32, no deadline. */
+export const TIER_VOID: i32 = 0;
+/** Background work: priorities 64-127, default 96, deadline 100 ms. */
+export const TIER_GRAVITY: i32 = 1;
+/** Interactive work: priorities 128-191, default 128 (every process starts here), deadline 16 ms. */
+export const TIER_MATTER: i32 = 2;
+/** Audio and interrupt work: priorities 192-255, default 224, deadline 1 ms. */
+export const TIER_PHOTON: i32 = 3;
+/** Bytes written by sched_info. */
+export const SCHED_INFO_SIZE: i32 = 80;
+/** Bytes written by partition_info. */
+export const PARTITION_INFO_SIZE: i32 = 40;
+/** A partition share of the whole CPU, in permille. */
+export const SHARE_WHOLE: i32 = 1000;
+/** set_limit: total CPU time in ns; a process that uses more is ended with CPU_LIMIT. */
+export const LIMIT_CPU_NS: i32 = 1;
+/** set_limit: size of the handle table; handle-creating calls fail with EMFILE beyond it. */
+export const LIMIT_HANDLES: i32 = 2;
+/** Bytes in a page: memory objects are backed by whole pages, and budgets count pages. */
+export const PAGE_SIZE: i32 = 65536;
+/**
+ * Bytes written by window_info: offset u32 at 0, count u32 at 4, stride u32 at 8, elem_size u32 at
+ * 12.
+ */
+export const WINDOW_INFO_SIZE: i32 = 16;
+/**
+ * Bytes written by memory_stats. The process's: budget pages u32 at 0, pages used u32 at 4 (own
+ * memory plus objects created), own memory pages u32 at 8, pages of live memory objects it created
+ * u32 at 12, those objects u32 at 16, grants bound to it u32 at 20, bytes the kernel copied for it
+ * u64 at 24 (message bodies it sent, window reads and writes). The system's: pages used u32 at 32
+ * (process memories plus memory objects), memory object pages u32 at 36, live memory objects u32
+ * at 40, page ceiling u32 at 44, IPC body bytes copied u64 at 48, window bytes copied u64 at 56.
+ */
+export const MEMORY_STATS_SIZE: i32 = 64;
+/**
+ * An interrupt arrives as a pulse whose value is (kind << IRQ_KIND_SHIFT) | datum: kind an IRQ_*
+ * constant, datum an unsigned 32-bit number.
+ */
+export const IRQ_KIND_SHIFT: i32 = 32;
+/** Interrupt kind: a timer device's deadline passed. Datum: its expiries so far. */
+export const IRQ_TIMER: i32 = 1;
+/** Interrupt kind: console input arrived. Datum: bytes now buffered. */
+export const IRQ_CONSOLE_RX: i32 = 2;
+/**
+ * Interrupt kind: console input ended (what is buffered can still be read). Datum: bytes still
+ * buffered.
+ */
+export const IRQ_CONSOLE_EOF: i32 = 3;
+/**
+ * Interrupt kind: the audio device took a buffer (its bytes are read; the caller may reuse them)
+ * and the next one is due when this one has played. Datum: the buffer's ticket.
+ */
+export const IRQ_AUDIO_PERIOD: i32 = 4;
+/** Interrupt kind: the audio device ran out of buffers and stopped. Datum: underruns so far. */
+export const IRQ_AUDIO_UNDERRUN: i32 = 5;
+/**
+ * Interrupt kind: the audio device played a buffer submitted with AUDIO_SUBMIT_END and stopped.
+ * Datum: that buffer's ticket.
+ */
+export const IRQ_AUDIO_DRAINED: i32 = 6;
+/** Frames per second an audio device plays. */
+export const AUDIO_RATE: i32 = 48000;
+/** Channels of an audio frame, interleaved (left first). */
+export const AUDIO_CHANNELS: i32 = 2;
+/** Bytes of one audio frame: two signed 16-bit little-endian samples. */
+export const AUDIO_FRAME_BYTES: i32 = 4;
+/** audio_submit flag: the stream ends with this buffer; running out after it is not an underrun. */
+export const AUDIO_SUBMIT_END: i32 = 1;
+/** device_info, any device: 1 while its interrupts are attached to an open endpoint, else 0. */
+export const DEVINFO_ATTACHED: i32 = 1;
+/** device_info, any device: interrupts delivered to the attached endpoint. */
+export const DEVINFO_IRQ_RAISED: i32 = 2;
+/**
+ * device_info, any device: interrupts dropped because the attached endpoint was closed or already
+ * had MAX_PENDING_PULSES interrupts pending.
+ */
+export const DEVINFO_IRQ_LOST: i32 = 3;
+/** device_info, any device: 1 once it failed or was shut down (its calls then return EIO), else 0. */
+export const DEVINFO_FAILED: i32 = 4;
+/** device_info, timer: the armed deadline, or DEADLINE_INFINITE. */
+export const DEVINFO_TIMER_DEADLINE: i32 = 16;
+/** device_info, timer: deadlines that have passed. */
+export const DEVINFO_TIMER_EXPIRIES: i32 = 17;
+/** device_info, console: input bytes waiting for console_rx. */
+export const DEVINFO_CONSOLE_RX_BUFFERED: i32 = 32;
+/** device_info, console: input bytes dropped because MAX_CONSOLE_RX_BYTES were waiting. */
+export const DEVINFO_CONSOLE_RX_DROPPED: i32 = 33;
+/** device_info, console: 1 once input has ended, else 0. */
+export const DEVINFO_CONSOLE_RX_EOF: i32 = 34;
+/** device_info, console: bytes written with console_tx. */
+export const DEVINFO_CONSOLE_TX_BYTES: i32 = 35;
+/** device_info, audio: frames per second (AUDIO_RATE). */
+export const DEVINFO_AUDIO_RATE: i32 = 48;
+/** device_info, audio: channels (AUDIO_CHANNELS). */
+export const DEVINFO_AUDIO_CHANNELS: i32 = 49;
+/** device_info, audio: buffers submitted and not yet taken. */
+export const DEVINFO_AUDIO_QUEUED: i32 = 50;
+/** device_info, audio: 1 while playing, 0 when stopped. */
+export const DEVINFO_AUDIO_RUNNING: i32 = 51;
+/** device_info, audio: frames played, silence included. */
+export const DEVINFO_AUDIO_FRAMES: i32 = 52;
+/** device_info, audio: times the device ran out of buffers. */
+export const DEVINFO_AUDIO_UNDERRUNS: i32 = 53;
+/**
+ * device_info, audio: frames of silence played (gaps after underruns, buffers whose source was
+ * gone).
+ */
+export const DEVINFO_AUDIO_SILENT_FRAMES: i32 = 54;
+/** device_info, audio: buffers whose source was gone when their turn came. */
+export const DEVINFO_AUDIO_DROPPED: i32 = 55;
+/** device_info, audio: buffers submitted (the next ticket). */
+export const DEVINFO_AUDIO_SUBMITTED: i32 = 56;
+/**
+ * device_info, audio: the most its period timer has fired after the period's end, in ns (the wall
+ * clock's lateness in real-time mode; normally 0 on the virtual clock).
+ */
+export const DEVINFO_AUDIO_JITTER_MAX_NS: i32 = 57;
+/** device_info, framebuffer: width in pixels. */
+export const DEVINFO_FB_WIDTH: i32 = 64;
+/** device_info, framebuffer: height in pixels. */
+export const DEVINFO_FB_HEIGHT: i32 = 65;
+/** device_info, framebuffer: bytes per row (width * 4). */
+export const DEVINFO_FB_STRIDE: i32 = 66;
+/** device_info, framebuffer: frames presented. */
+export const DEVINFO_FB_FRAMES: i32 = 67;
+/** device_info, RNG: bytes read from it. */
+export const DEVINFO_RNG_BYTES: i32 = 80;
 
 // ---- Names ----
 
@@ -415,6 +1731,19 @@ export function errnoName(value: i32): string {
     case 12: return "EMFILE";
     case 13: return "ENOSYS";
     case 14: return "EBADIMAGE";
+    case 15: return "ECLOSED";
+    case 16: return "EGONE";
+    case 17: return "EAGAIN";
+    case 18: return "EPLEDGE";
+    case 19: return "EEXIST";
+    case 30: return "ECEILING";
+    case 31: return "EOVERLOAD";
+    case 40: return "EREVOKED";
+    case 41: return "EQUOTA";
+    case 42: return "ERANGE";
+    case 43: return "ECHANGED";
+    case 50: return "EIO";
+    case 51: return "EBUSY";
     default: return "?" + value.toString();
   }
 }
@@ -434,6 +1763,8 @@ export function exitReasonName(value: i32): string {
     case 9: return "PANIC";
     case 10: return "START_FAILED";
     case 11: return "KERNEL_FAULT";
+    case 12: return "CPU_LIMIT";
+    case 20: return "GRANT_REVOKED";
     default: return "?" + value.toString();
   }
 }

@@ -1,0 +1,77 @@
+// baseline_jspi_pingpong_ns: the floor under ipc_rtt_ns. Two bare instances,
+// no kernel: a client calls `call(m)` and a server loops on
+// `reply_recv(r)`, both WebAssembly.Suspending imports. A ten-line scheduler
+// in JS parks the caller's resolver and resumes the peer, exactly the shape
+// of a kernel round trip (two suspensions and two resumptions) with nothing
+// else in it: no handles, no rights, no copying, no run queue.
+
+import type { BenchContext, Family } from "../figure.ts";
+import { timed } from "../figure.ts";
+import { sampleHost } from "../stats.ts";
+
+const CLIENT = `(module
+  (import "bare" "call" (func $call (param i32) (result i32)))
+  (func (export "run") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (call $call (local.get $acc)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $acc)))`;
+
+const SERVER = `(module
+  (import "bare" "reply_recv" (func $reply_recv (param i32) (result i32)))
+  (func (export "serve") (local $m i32)
+    (local.set $m (call $reply_recv (i32.const 0)))
+    (loop $next
+      (local.set $m (call $reply_recv (i32.add (local.get $m) (i32.const 1))))
+      (br $next))))`;
+
+/** A started client/server pair; `run(n)` resolves after n round trips. */
+export async function bareJspiPair(ctx: BenchContext): Promise<{ run: (n: number) => Promise<number> }> {
+  let clientResume: ((v: number) => void) | null = null;
+  let serverResume: ((v: number) => void) | null = null;
+  const call = (m: number): Promise<number> => {
+    const wake = serverResume!;
+    serverResume = null;
+    const p = new Promise<number>((resolve) => {
+      clientResume = resolve;
+    });
+    wake(m);
+    return p;
+  };
+  const replyRecv = (r: number): Promise<number> => {
+    const wake = clientResume;
+    clientResume = null;
+    if (wake !== null) wake(r);
+    return new Promise<number>((resolve) => {
+      serverResume = resolve;
+    });
+  };
+  const instance = async (wat: string, imports: Record<string, unknown>) =>
+    new WebAssembly.Instance(new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>), { bare: imports } as WebAssembly.Imports);
+  const client = await instance(CLIENT, { call: new WebAssembly.Suspending(call) });
+  const server = await instance(SERVER, { reply_recv: new WebAssembly.Suspending(replyRecv) });
+  // The server parks in its first reply_recv; it is collected with the pair.
+  void WebAssembly.promising(server.exports.serve as () => void)();
+  await Promise.resolve();
+  if (serverResume === null) throw new Error("bare server did not park");
+  return { run: WebAssembly.promising(client.exports.run as (n: number) => number) };
+}
+
+export const jspiPingpong: Family = {
+  name: "baseline_jspi_pingpong",
+  keys: ["baseline_jspi_pingpong_ns"],
+  async run(ctx) {
+    const pair = await bareJspiPair(ctx);
+    const s = await sampleHost(ctx.plan, (n) => pair.run(n).then(() => {}));
+    return {
+      baseline_jspi_pingpong_ns: timed(s, {
+        unit: "ns",
+        measures:
+          "round trip between two bare wasm instances through WebAssembly.Suspending imports (client call, server reply_recv) driven by a minimal JS scheduler; no kernel",
+      }),
+    };
+  },
+};

@@ -1,0 +1,37 @@
+// Every family the harness knows, in table order: baselines first, so a
+// figure's baseline has been measured (in this process) before it is.
+
+import { directCall } from "./baselines/direct-call.ts";
+import { instantiate } from "./baselines/instantiate.ts";
+import { jspiPingpong } from "./baselines/jspi-pingpong.ts";
+import { nullSyscall } from "./baselines/null-syscall.ts";
+import { workerAtomics } from "./baselines/worker-atomics.ts";
+import type { Family } from "./figure.ts";
+import { capCheck } from "./figures/cap-check.ts";
+import { ctxSwitch } from "./figures/ctx-switch.ts";
+import { fuel } from "./figures/fuel.ts";
+import { ipc } from "./figures/ipc.ts";
+import { pcm } from "./figures/pcm.ts";
+import { port } from "./figures/port.ts";
+import { pulse } from "./figures/pulse.ts";
+import { ring } from "./figures/ring.ts";
+import { scale } from "./figures/scale.ts";
+import { spawn } from "./figures/spawn.ts";
+
+export const FAMILIES: readonly Family[] = [
+  jspiPingpong,
+  workerAtomics,
+  directCall,
+  nullSyscall,
+  instantiate,
+  ipc,
+  port,
+  pulse,
+  capCheck,
+  ctxSwitch,
+  spawn,
+  ring,
+  pcm,
+  fuel,
+  scale,
+];

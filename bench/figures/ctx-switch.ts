@@ -1,0 +1,52 @@
+// ctx_switch_ns: two processes yielding to each other through the real
+// kernel (bench/guests/yielder.ts). Each yield suspends the caller's JSPI
+// stack, puts it at the back of the run queue, dispatches the other process
+// and resumes its stack: one context switch.
+
+import { Kernel } from "../../host/kernel.ts";
+import type { Family } from "../figure.ts";
+import { timed } from "../figure.ts";
+import type { BenchImages } from "../images.ts";
+import { runMarked } from "../marks.ts";
+import { type Plan, sampleMarked, type Summary } from "../stats.ts";
+
+export const CTX_SWITCH_MEASURES =
+  "one context switch: process A yields, the kernel dispatches process B and resumes its suspended stack (two AssemblyScript guests calling yield in a loop; per switch = batch time / 2n)";
+
+/** Per-switch nanoseconds between two yielding processes in `kernel`. */
+export async function measureCtxSwitch(kernel: Kernel, images: BenchImages, plan: Plan): Promise<Summary> {
+  const image = kernel.loadImage(await images.guest("yielder"), "yielder");
+  try {
+    // Both yield the same number of times; A writes the marks.
+    return await sampleMarked(
+      plan,
+      (batch, batches) =>
+        runMarked(kernel, [
+          { image, args: [batch, batches, 1], marks: true },
+          { image, args: [batch, batches, 0] },
+        ]),
+      2,
+    );
+  } finally {
+    kernel.release(image);
+  }
+}
+
+export const ctxSwitch: Family = {
+  name: "ctx_switch",
+  keys: ["ctx_switch_ns"],
+  needs: ["baseline_jspi_pingpong_ns"],
+  async run(ctx) {
+    const kernel = new Kernel({ loader: ctx.loader });
+    const s = await measureCtxSwitch(kernel, ctx.images, ctx.plan);
+    return {
+      ctx_switch_ns: timed(s, {
+        unit: "ns",
+        measures: CTX_SWITCH_MEASURES,
+        baseline: { key: "baseline_jspi_pingpong_ns", factor: 0.5 },
+        goal: { op: "<=", value: 250 },
+        note: "baseline is half a bare JSPI round trip: one suspension and one resumption",
+      }),
+    };
+  },
+};

@@ -1,0 +1,49 @@
+// spawn_us: a process's life from a cached module, as a guest pays for it:
+// bench/guests/spawn-loop.ts calls spawn(child image), wait, handle_close in
+// a loop; each child (bench/guests/nop.ts) is instantiated, runs an empty
+// _start and exits. spawn_host_us is the same life driven by the embedding
+// API: Kernel.spawn, await exited, close.
+
+import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import type { Family } from "../figure.ts";
+import { timed } from "../figure.ts";
+import { runMarked } from "../marks.ts";
+import { sampleHost, sampleMarked, scaleSummary } from "../stats.ts";
+
+export const spawn: Family = {
+  name: "spawn",
+  keys: ["spawn_us", "spawn_host_us"],
+  needs: ["baseline_instantiate_us"],
+  async run(ctx) {
+    const kernel = new Kernel({ loader: ctx.loader });
+    const loop = kernel.loadImage(await ctx.images.guest("spawn-loop"), "spawn-loop");
+    const child = kernel.loadImage(await ctx.images.guest("nop"), "nop");
+    const handles = [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }];
+    const guest = await sampleMarked(ctx.plan, (batch, batches) =>
+      runMarked(kernel, [{ image: loop, args: [batch, batches], handles, marks: true }]),
+    );
+    const host = await sampleHost(ctx.plan, async (n) => {
+      for (let i = 0; i < n; i++) {
+        const p = kernel.spawn(child, { args: ["nop"] });
+        await p.exited;
+        p.close();
+      }
+    });
+    kernel.release(loop);
+    kernel.release(child);
+    return {
+      spawn_us: timed(scaleSummary(guest, 1e-3), {
+        unit: "us",
+        measures:
+          "a guest's spawn(image) + wait + handle_close of a child from a cached module whose _start returns at once: process object, instance, JSPI stack, run, exit, reap",
+        baseline: { key: "baseline_instantiate_us" },
+        goal: { op: "<=", value: 50 },
+      }),
+      spawn_host_us: timed(scaleSummary(host, 1e-3), {
+        unit: "us",
+        measures: "the same life through the embedding API: Kernel.spawn, await exited, close",
+        baseline: { key: "baseline_instantiate_us" },
+      }),
+    };
+  },
+};

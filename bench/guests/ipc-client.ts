@@ -1,0 +1,83 @@
+// ipc_rtt_ns, ipc_rtt_ns_by_size and pulse_ns: the client side of a
+// ping-pong with bench/guests/ipc-server.ts (image handle "server").
+//   ipc-client <batch> <batches> send          send(ep, w0, w1, 0, 0): a 16-byte message
+//   ipc-client <batch> <batches> msg <bytes>   sendmsg with a body of <bytes> bytes
+//   ipc-client <batch> <batches> pulse         pulse the server, receive its pulse back
+// The client creates the endpoint(s) and gives the server the receive side;
+// it keeps only a send-only handle (so every send is checked for SEND, and
+// if the server dies its endpoint closes and the client's send fails), runs
+// the loop (marks around batches) and kills the server at the end.
+
+import {
+  close, handle, kill, spawn, NamedHandle,
+  sys_endpoint_create, sys_handle_dup, sys_pulse, sys_receive, sys_send, sys_sendmsg,
+  DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_SEND, RIGHT_TRANSFER,
+} from "@wasmos/sdk";
+import { fail, intArg, mark, strArg } from "./lib/marks";
+
+const batch = intArg(1);
+const batches = intArg(2);
+const mode = strArg(3);
+const server = handle("server");
+if (server < 0) fail("handle_get server", server, 1);
+const inbox = sys_endpoint_create(); // the server's
+if (inbox < 0) fail("endpoint_create", inbox, 2);
+const ep = sys_handle_dup(inbox, RIGHT_SEND); // the client's: send only
+if (ep < 0) fail("handle_dup", ep, 2);
+
+if (mode == "pulse") {
+  const back = sys_endpoint_create(); // the client's inbox
+  if (back < 0) fail("endpoint_create", back, 2);
+  const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER);
+  if (backSend < 0) fail("handle_dup", backSend, 2);
+  const child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
+  if (child < 0) fail("spawn server", child, 3);
+  close(inbox);
+  close(backSend);
+  mark();
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < batch; i++) {
+      const s = sys_pulse(ep, 1, i);
+      if (s < 0) fail("pulse", s, 4);
+      const r = sys_receive(back, 0, 0, DEADLINE_INFINITE);
+      if (r != 0) fail("receive (expected a pulse)", r, 5);
+    }
+    mark();
+  }
+  kill(child);
+} else {
+  const child = spawn(server, ["ipc-server", "reply"], [new NamedHandle("in", inbox)]);
+  if (child < 0) fail("spawn server", child, 3);
+  close(inbox);
+  // The server replies with w0 + w1 as the status.
+  const first = sys_send(ep, 1, 2, 0, 0, DEADLINE_INFINITE);
+  if (first != 3) fail("send (expected status 3)", first, 4);
+  if (mode == "send") {
+    mark();
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < batch; i++) {
+        const r = sys_send(ep, i, 1, 0, 0, DEADLINE_INFINITE);
+        if (r < 0) fail("send", r, 4);
+      }
+      mark();
+    }
+  } else {
+    const size = intArg(4);
+    const body = new ArrayBuffer(size);
+    const desc = new ArrayBuffer(MSG_DESC_SIZE); // zeroed: no reply buffer, no handles, no flags
+    const d = changetype<usize>(desc);
+    store<i64>(d, 1);
+    store<i64>(d, 2, 8);
+    store<u32>(d, changetype<u32>(body), 32);
+    store<u32>(d, <u32>size, 36);
+    mark();
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < batch; i++) {
+        const r = sys_sendmsg(ep, changetype<i32>(desc), DEADLINE_INFINITE);
+        if (r != 3) fail("sendmsg (expected status 3)", r, 4);
+      }
+      mark();
+    }
+  }
+  kill(child);
+}

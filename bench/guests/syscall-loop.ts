@@ -1,0 +1,36 @@
+// cap_check_ns and baseline_null_syscall_ns: one cheap syscall in a loop.
+//   syscall-loop <batch> <batches> null    arg_count(): no handle, no check
+//   syscall-loop <batch> <batches> cap     kill(h, 0) on an exited child:
+//     the kernel resolves h, checks its type (PROCESS) and right (KILL), finds
+//     the child gone and returns -ESRCH, changing nothing.
+
+import { handle, sys_arg_count, sys_kill, sys_spawn, sys_wait, DEADLINE_INFINITE, ESRCH, EXIT_INFO_SIZE } from "@wasmos/sdk";
+import { fail, intArg, mark, strArg } from "./lib/marks";
+
+const batch = intArg(1);
+const batches = intArg(2);
+const mode = strArg(3);
+
+if (mode == "null") {
+  mark();
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < batch; i++) sys_arg_count();
+    mark();
+  }
+} else {
+  const child = handle("child");
+  if (child < 0) fail("handle_get child", child, 1);
+  const childArgs = String.UTF8.encode("nop", true);
+  const h = sys_spawn(child, changetype<i32>(childArgs), childArgs.byteLength, 0, 0);
+  if (h < 0) fail("spawn", h, 2);
+  const info = new ArrayBuffer(EXIT_INFO_SIZE);
+  const w = sys_wait(h, changetype<i32>(info), DEADLINE_INFINITE);
+  if (w < 0) fail("wait", w, 3);
+  const r = sys_kill(h, 0);
+  if (r != -ESRCH) fail("kill on an exited child (expected -ESRCH)", r, 4);
+  mark();
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < batch; i++) sys_kill(h, 0);
+    mark();
+  }
+}

@@ -1,0 +1,83 @@
+// The bench's guest modules. AssemblyScript guests (bench/guests/<name>.ts)
+// are compiled with the project's build (build/compile.ts) and cached in
+// dist/bench/ by the hash of everything that can change them; bare modules
+// for the baselines are assembled from WAT with wabt.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import wabtInit from "wabt";
+import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "../build/compile.ts";
+
+export const BENCH_GUESTS = join(REPO_ROOT, "bench", "guests");
+const CACHE_DIR = join(REPO_ROOT, "dist", "bench");
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
+  }
+  return out;
+}
+
+/** Hash of the compiler, the build config, the SDK and every bench guest source. */
+function inputKey(): string {
+  const h = createHash("sha256");
+  h.update(`asc ${ascVersion()}\n`);
+  h.update(readFileSync(ASCONFIG));
+  for (const f of [...filesUnder(SDK_DIR), ...filesUnder(BENCH_GUESTS)]) {
+    h.update(f.slice(REPO_ROOT.length));
+    h.update(readFileSync(f));
+  }
+  return h.digest("hex");
+}
+
+export class GuestBuildError extends Error {
+  override readonly name = "GuestBuildError";
+}
+
+export class BenchImages {
+  private readonly built = new Map<string, Promise<Uint8Array>>();
+  private key: string | null = null;
+  private wabt: Awaited<ReturnType<typeof wabtInit>> | null = null;
+
+  /** The compiled AssemblyScript guest bench/guests/<name>.ts. Throws GuestBuildError with asc's diagnostics. */
+  guest(name: string): Promise<Uint8Array> {
+    let p = this.built.get(name);
+    if (p === undefined) {
+      p = this.compile(name);
+      this.built.set(name, p);
+    }
+    return p;
+  }
+
+  private async compile(name: string): Promise<Uint8Array> {
+    this.key ??= inputKey();
+    const out = join(CACHE_DIR, `${name}.wasm`);
+    const keyPath = join(CACHE_DIR, `${name}.key`);
+    if (existsSync(out) && existsSync(keyPath) && readFileSync(keyPath, "utf8") === this.key) {
+      return new Uint8Array(readFileSync(out));
+    }
+    const r = await compileGuest(join(BENCH_GUESTS, `${name}.ts`));
+    if (!r.ok || r.binary === null) throw new GuestBuildError(`bench guest ${name} did not compile:\n${r.diagnostics}`);
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(out, r.binary);
+    writeFileSync(keyPath, this.key);
+    return r.binary;
+  }
+
+  /** Assemble a bare module (baselines: no kernel, imports of their own). */
+  async wat(source: string): Promise<Uint8Array> {
+    this.wabt ??= await wabtInit();
+    const m = this.wabt.parseWat("bench.wat", source);
+    try {
+      m.resolveNames();
+      m.validate();
+      return new Uint8Array(m.toBinary({}).buffer);
+    } finally {
+      m.destroy();
+    }
+  }
+}

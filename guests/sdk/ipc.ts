@@ -1,0 +1,178 @@
+// IPC for AssemblyScript guests: endpoints (send/receive/reply, pulses),
+// message descriptors for long messages and handle transfer, the name
+// registry, event ports, and capability management (dup, revoke, pledge).
+// Raw results keep the ABI convention: negative means -errno.
+
+import {
+  sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word, sys_name_lookup,
+  sys_name_register, sys_name_unregister, sys_pledge, sys_port_bind, sys_port_create, sys_port_send, sys_pulse, sys_receive,
+  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg,
+  DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES,
+} from "./bindings/abi";
+
+// ---- endpoints ------------------------------------------------------------------
+
+/** A new endpoint (DUPLICATE|TRANSFER|SEND|RECEIVE), or -errno. */
+export function endpointCreate(): i32 {
+  return sys_endpoint_create();
+}
+
+/** Send four words and wait for the reply. Returns the reply status or -errno; reply words via word(i). */
+export function send(ep: i32, w0: i64 = 0, w1: i64 = 0, w2: i64 = 0, w3: i64 = 0, deadline: i64 = DEADLINE_INFINITE): i32 {
+  return sys_send(ep, w0, w1, w2, w3, deadline);
+}
+
+/** A long message: words, a body, a reply buffer and handles to pass. */
+export class Message {
+  words: StaticArray<i64> = new StaticArray<i64>(4);
+  body: Uint8Array | null = null;
+  reply: Uint8Array | null = null;
+  handles: i32[] = [];
+  /** Move the handles (they leave this process) instead of copying them. */
+  move: bool = false;
+
+  /** Encode into a descriptor the kernel reads (valid until the next call). */
+  descriptor(): usize {
+    const d = new ArrayBuffer(MSG_DESC_SIZE);
+    const p = changetype<usize>(d);
+    for (let i = 0; i < 4; i++) store<i64>(p + (<usize>i << 3), this.words[i]);
+    const body = this.body;
+    if (body !== null) {
+      store<u32>(p, <u32>body.dataStart, 32);
+      store<u32>(p, <u32>body.byteLength, 36);
+    }
+    const reply = this.reply;
+    if (reply !== null) {
+      store<u32>(p, <u32>reply.dataStart, 40);
+      store<u32>(p, <u32>reply.byteLength, 44);
+    }
+    const hs = new StaticArray<i32>(this.handles.length);
+    for (let i = 0; i < this.handles.length; i++) hs[i] = this.handles[i];
+    store<u32>(p, changetype<u32>(hs), 48);
+    store<u16>(p, <u16>this.handles.length, 52);
+    store<u16>(p, this.move ? <u16>MSG_MOVE_HANDLES : 0, 54);
+    this.keep = d;
+    this.keepHandles = hs;
+    return p;
+  }
+  private keep: ArrayBuffer | null = null;
+  private keepHandles: StaticArray<i32> | null = null;
+}
+
+/** Send a long message and wait for the reply. Returns the reply status or -errno. */
+export function sendMessage(ep: i32, m: Message, deadline: i64 = DEADLINE_INFINITE): i32 {
+  return sys_sendmsg(ep, <i32>m.descriptor(), deadline);
+}
+
+/** Wait for a message (returns its receive id > 0) or a pulse (returns 0); the body goes into buf. */
+export function receive(ep: i32, buf: Uint8Array | null = null, deadline: i64 = DEADLINE_INFINITE): i32 {
+  return buf === null ? sys_receive(ep, 0, 0, deadline) : sys_receive(ep, <i32>buf.dataStart, buf.byteLength, deadline);
+}
+
+/** Answer a message: status, two words, and a body for the client's reply buffer. */
+export function reply(rcvid: i32, status: i32, w0: i64 = 0, w1: i64 = 0, body: Uint8Array | null = null): i32 {
+  return body === null ? sys_reply(rcvid, status, w0, w1, 0, 0) : sys_reply(rcvid, status, w0, w1, <i32>body.dataStart, body.byteLength);
+}
+
+/** Answer a message with a descriptor (four words, body, handles). */
+export function replyMessage(rcvid: i32, status: i32, m: Message): i32 {
+  return sys_replymsg(rcvid, status, <i32>m.descriptor());
+}
+
+/** Answer a message with an error: the client's send returns -errno. */
+export function replyError(rcvid: i32, errno: i32): i32 {
+  return sys_reply_error(rcvid, errno);
+}
+
+/** A non-blocking notification (code, value) to an endpoint. */
+export function pulse(ep: i32, code: i32, value: i64 = 0): i32 {
+  return sys_pulse(ep, code, value);
+}
+
+/** Message register i of the last message, pulse or reply delivered to this process. */
+export function word(i: i32): i64 {
+  return sys_msg_word(i);
+}
+
+/** The index-th handle that came with the last message or reply. */
+export function receivedHandle(i: i32): i32 {
+  return sys_msg_handle(i);
+}
+
+/** What msg_info reports about the last delivery. */
+export class MessageInfo {
+  kind: u32 = 0;
+  senderPid: u32 = 0;
+  bodyLength: u32 = 0;
+  handles: u32 = 0;
+  status: i32 = 0;
+  rcvid: i32 = 0;
+}
+
+export function messageInfo(): MessageInfo {
+  const buf = new ArrayBuffer(MSG_INFO_SIZE);
+  const p = changetype<usize>(buf);
+  sys_msg_info(<i32>p);
+  const info = new MessageInfo();
+  info.kind = load<u32>(p);
+  info.senderPid = load<u32>(p, 4);
+  info.bodyLength = load<u32>(p, 8);
+  info.handles = load<u32>(p, 12);
+  info.status = load<i32>(p, 16);
+  info.rcvid = load<i32>(p, 20);
+  return info;
+}
+
+// ---- names ------------------------------------------------------------------------
+
+export function nameRegister(ns: i32, name: string, ep: i32): i32 {
+  const b = String.UTF8.encode(name);
+  return sys_name_register(ns, changetype<i32>(b), b.byteLength, ep);
+}
+
+/** A send handle to the endpoint registered under name, or -errno (-ENOENT if none). */
+export function nameLookup(ns: i32, name: string): i32 {
+  const b = String.UTF8.encode(name);
+  return sys_name_lookup(ns, changetype<i32>(b), b.byteLength);
+}
+
+export function nameUnregister(ns: i32, name: string): i32 {
+  const b = String.UTF8.encode(name);
+  return sys_name_unregister(ns, changetype<i32>(b), b.byteLength);
+}
+
+// ---- event ports ---------------------------------------------------------------------
+
+export function portCreate(): i32 {
+  return sys_port_create();
+}
+
+/**
+ * Bind a port to an exported handler `(key: i32, code: i32, value: i64) => void`.
+ * After _start returns the kernel calls it once per packet.
+ */
+export function portBind(port: i32, handler: string, key: i32 = 0, flags: i32 = 0): i32 {
+  const b = String.UTF8.encode(handler);
+  return sys_port_bind(port, changetype<i32>(b), b.byteLength, key, flags);
+}
+
+export function portSend(port: i32, code: i32, value: i64 = 0): i32 {
+  return sys_port_send(port, code, value);
+}
+
+// ---- capabilities ---------------------------------------------------------------------
+
+/** A new handle to the same object with a subset of the rights. */
+export function dup(h: i32, rights: i32): i32 {
+  return sys_handle_dup(h, rights);
+}
+
+/** Invalidate every handle derived from h, everywhere. Returns how many. */
+export function revoke(h: i32): i32 {
+  return sys_handle_revoke(h);
+}
+
+/** Keep only these pledge classes (1 << PLEDGE_*), for good. */
+export function pledge(promises: i32): i32 {
+  return sys_pledge(promises);
+}

@@ -1,0 +1,92 @@
+// What travels through an endpoint, and what a process last received.
+
+import type { Cap } from "../handles.ts";
+import type { Timer } from "../timers.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+
+/** A message from a client blocked in send/sendmsg until the reply. */
+export class Message {
+  readonly kind = "message";
+  readonly rcvid: number;
+  readonly sender: Process;
+  readonly endpoint: Endpoint;
+  readonly words: readonly bigint[];
+  /** The body stays in the sender's memory (it is blocked) and is copied once, at delivery. */
+  readonly bodyPtr: number;
+  readonly bodyLen: number;
+  /** Capabilities in flight to the server (moved out of, or derived from, the sender's). */
+  caps: Cap[];
+  /** sendmsg's reply buffer; -1 for a short send (no reply body). */
+  readonly replyPtr: number;
+  readonly replyCap: number;
+  readonly seq: number;
+  server: Process | null = null;
+  /** The client ended or timed out: the reply will get EGONE. */
+  clientGone = false;
+  /** The exchange is over (answered, dropped, or its server ended). */
+  done = false;
+  timer: Timer | null = null;
+
+  constructor(init: {
+    rcvid: number;
+    sender: Process;
+    endpoint: Endpoint;
+    words: readonly bigint[];
+    bodyPtr: number;
+    bodyLen: number;
+    caps: Cap[];
+    replyPtr: number;
+    replyCap: number;
+    seq: number;
+  }) {
+    this.rcvid = init.rcvid;
+    this.sender = init.sender;
+    this.endpoint = init.endpoint;
+    this.words = init.words;
+    this.bodyPtr = init.bodyPtr;
+    this.bodyLen = init.bodyLen;
+    this.caps = init.caps;
+    this.replyPtr = init.replyPtr;
+    this.replyCap = init.replyCap;
+    this.seq = init.seq;
+  }
+
+  /** Queue order: the sender's current (effective) priority. */
+  get priority(): number {
+    return this.sender.priority;
+  }
+}
+
+/** A fixed-size notification; never blocks its sender. */
+export interface Pulse {
+  readonly kind: "pulse";
+  readonly senderPid: number;
+  readonly priority: number;
+  readonly code: number;
+  readonly value: bigint;
+  readonly seq: number;
+}
+
+export type Queued = Message | Pulse;
+
+/** The message registers: what was last delivered to a process (msg_word, msg_info, msg_handle). */
+export class MessageRegisters {
+  kind = 0;
+  senderPid = 0;
+  bodyLen = 0;
+  status = 0;
+  rcvid = 0;
+  readonly words = [0n, 0n, 0n, 0n];
+  handles: number[] = [];
+
+  set(kind: number, senderPid: number, words: readonly bigint[], bodyLen: number, handles: number[], status: number, rcvid: number): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    for (let i = 0; i < 4; i++) this.words[i] = words[i] ?? 0n;
+    this.bodyLen = bodyLen;
+    this.handles = handles;
+    this.status = status;
+    this.rcvid = rcvid;
+  }
+}

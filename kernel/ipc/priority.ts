@@ -1,0 +1,59 @@
+// Priority inheritance. A server runs at least at the priority of every
+// client whose message it holds unanswered, and of every client queued on an
+// endpoint it is serving from (so pending higher-priority senders raise it).
+// A change propagates along the chain of servers, bounded in depth.
+
+import type { Kernel } from "../kernel.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+
+const MAX_CHAIN = 64;
+
+/** What p's effective priority should be now. */
+export function inheritedPriority(p: Process): number {
+  let prio = p.basePriority;
+  for (const m of p.serving.values()) {
+    if (!m.clientGone && m.sender.priority > prio) prio = m.sender.priority;
+    const queued = m.endpoint.topQueuedPriority();
+    if (queued > prio) prio = queued;
+  }
+  if (p.lastEndpoint !== null) {
+    const queued = p.lastEndpoint.topQueuedPriority();
+    if (queued > prio) prio = queued;
+  }
+  return prio;
+}
+
+/** p receives from ep: it becomes one of ep's servers (and stops being another endpoint's). */
+export function associate(p: Process, ep: Endpoint): void {
+  if (p.lastEndpoint === ep) return;
+  p.lastEndpoint?.servers.delete(p);
+  p.lastEndpoint = ep;
+  ep.servers.add(p);
+}
+
+/** p has ended: it serves nothing any more. */
+export function dissociate(p: Process): void {
+  p.lastEndpoint?.servers.delete(p);
+  p.lastEndpoint = null;
+}
+
+/** Recompute p's effective priority and pass any change on to whoever p is waiting for. */
+export function updatePriority(k: Kernel, p: Process, depth = 0): void {
+  if (depth > MAX_CHAIN || p.exit !== null) return;
+  const prio = inheritedPriority(p);
+  if (prio === p.priority) return;
+  k.setEffectivePriority(p, prio);
+  const m = p.sending;
+  if (m === null) return;
+  if (m.server !== null) updatePriority(k, m.server, depth + 1);
+  else {
+    m.endpoint.reorder();
+    updateServers(k, m.endpoint, depth + 1);
+  }
+}
+
+/** The queue of ep changed: recompute its servers. */
+export function updateServers(k: Kernel, ep: Endpoint, depth = 0): void {
+  for (const s of ep.servers) updatePriority(k, s, depth);
+}

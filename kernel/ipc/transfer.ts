@@ -1,0 +1,90 @@
+// Moving things between processes for IPC: message descriptors, handles in
+// flight, and body copies (counted: the kernel reports every byte it copies).
+
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { type Cap, releaseInFlight } from "../handles.ts";
+import type { Kernel } from "../kernel.ts";
+import type { GuestMemory } from "../memory.ts";
+import type { Process } from "../objects/process.ts";
+
+export interface MessageDesc {
+  words: bigint[];
+  sendPtr: number;
+  sendLen: number;
+  replyPtr: number;
+  replyCap: number;
+  handlesPtr: number;
+  handlesCount: number;
+  move: boolean;
+}
+
+/** Read and check a MSG_DESC_SIZE descriptor: the body and handle array in bounds. Changes nothing. */
+export function readDesc(mem: GuestMemory, ptr: number, withReply: boolean): MessageDesc | number {
+  if (!mem.inBounds(ptr, Constants.MSG_DESC_SIZE)) return -Errno.EFAULT;
+  const at = ptr >>> 0;
+  const d: MessageDesc = {
+    words: [mem.i64(at), mem.i64(at + 8), mem.i64(at + 16), mem.i64(at + 24)],
+    sendPtr: mem.u32(at + 32),
+    sendLen: mem.u32(at + 36),
+    replyPtr: mem.u32(at + 40),
+    replyCap: mem.u32(at + 44),
+    handlesPtr: mem.u32(at + 48),
+    handlesCount: mem.u16(at + 52),
+    move: false,
+  };
+  const flags = mem.u16(at + 54);
+  if (flags & ~Constants.MSG_MOVE_HANDLES) return -Errno.EINVAL;
+  d.move = (flags & Constants.MSG_MOVE_HANDLES) !== 0;
+  if (d.sendLen > Limits.MAX_MSG_BYTES || d.handlesCount > Limits.MAX_MSG_HANDLES) return -Errno.E2BIG;
+  if (!mem.inBounds(d.sendPtr, d.sendLen)) return -Errno.EFAULT;
+  if (withReply && !mem.inBounds(d.replyPtr, d.replyCap)) return -Errno.EFAULT;
+  if (!mem.inBounds(d.handlesPtr, d.handlesCount * 4)) return -Errno.EFAULT;
+  return d;
+}
+
+/** Check the handles a descriptor passes (rights, duplicates). Returns their values, or an errno. Changes nothing. */
+export function checkHandles(p: Process, mem: GuestMemory, d: MessageDesc): number[] | number {
+  const out: number[] = [];
+  const need = d.move ? Rights.TRANSFER : Rights.TRANSFER | Rights.DUPLICATE;
+  for (let i = 0; i < d.handlesCount; i++) {
+    const h = mem.u32(d.handlesPtr + i * 4) | 0;
+    const cap = p.handles.cap(h);
+    if (typeof cap === "number") return cap;
+    if ((cap.rights & need) !== need) return -Errno.EACCES;
+    if (out.includes(h)) return -Errno.EINVAL;
+    out.push(h);
+  }
+  return out;
+}
+
+/** Put checked handles in flight: moved out of p's table, or derived copies. */
+export function takeHandles(p: Process, handles: readonly number[], move: boolean): Cap[] {
+  return handles.map((h) => {
+    if (move) return p.handles.take(h) as Cap;
+    const parent = p.handles.cap(h) as Cap;
+    const child = parent.derive(parent.rights);
+    child.object.retainHandle();
+    child.object.capOpened(child.rights);
+    return child;
+  });
+}
+
+/** Insert in-flight caps into p's table; all or nothing. Returns the handles, or -EMFILE (caps left in flight). */
+export function landHandles(p: Process, caps: readonly Cap[]): number[] | number {
+  if (caps.length === 0) return [];
+  if (p.handles.room() < caps.length) return -Errno.EMFILE;
+  return caps.map((c) => p.handles.insertCap(c, true));
+}
+
+export function dropHandles(caps: readonly Cap[]): void {
+  for (const c of caps) releaseInFlight(c);
+}
+
+/** Copy len bytes from one process's memory to another's (both checked by the callers), and count them. */
+export function copyBody(k: Kernel, from: Process, fromPtr: number, to: Process, toPtr: number, len: number): void {
+  if (len <= 0) return;
+  const src = from.memory!.slice(fromPtr, len);
+  if (src === null || !to.memory!.write(toPtr, src)) return;
+  k.copied.ipcBytes += len;
+  from.bytesCopied += len;
+}

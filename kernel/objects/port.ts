@@ -1,0 +1,32 @@
+// Port: an event port (the one-syscall kernel's idea). Packets queued on it
+// are delivered by the kernel calling its binder's exported handler, one
+// activation at a time, when the scheduler picks the binder.
+
+import { ObjectType } from "../../abi/gen/abi.ts";
+import { KernelObject, type ObjectRegistry } from "../object.ts";
+import type { Process } from "./process.ts";
+
+export interface PortPacket {
+  readonly port: Port;
+  readonly code: number;
+  readonly value: bigint;
+}
+
+export class Port extends KernelObject {
+  readonly type = ObjectType.PORT;
+  readonly packets: PortPacket[] = [];
+  binder: Process | null = null;
+  handler = "";
+  key = 0;
+  idle = false;
+  /** The binder ended: packets are refused (ECLOSED). */
+  closed = false;
+
+  constructor(registry: ObjectRegistry) {
+    super(registry, ObjectType.PORT);
+  }
+
+  protected override onDestroy(): void {
+    this.packets.length = 0;
+  }
+}

@@ -1,0 +1,454 @@
+// The CPU scheduler: slices, fuel, time, and the policies that decide when a
+// running process must give the CPU up. The Kernel (kernel/kernel.ts) keeps
+// the life cycle (dispatch, block, wake, terminate); this file decides.
+//
+// Slices. A process runs until it blocks or its slice's fuel runs out (the
+// host meters guest code, host/instrument/fuel.ts). Each slice gets
+//     min(quantum left, fuel to the next timer (virtual time),
+//         CPU limit left, deadline-job runtime left, partition budget left)
+// so every event that may change who should run (a quantum end, a timer
+// due, a limit, a budget) falls on a slice boundary: the scheduler is
+// tickless and needs no interrupt. When a process becomes ready and should
+// run before the current one (higher priority, earlier deadline, a
+// partition with budget), the current process's fuel is zeroed: it stops at
+// its next function entry or loop header.
+//
+// Time. In deterministic mode the virtual clock advances by the fuel the
+// running process burns (nsPerFuel ns per unit, default 1), read from the
+// guest's counter whenever anyone reads the clock, plus a fixed cost per
+// dispatch (switchCostNs, default 1000: a context switch is not free); so
+// clock_now and cpu_time reflect work done, and runs are repeatable. In real-time mode CPU
+// time is wall time between slice boundaries, and slices still end by fuel.
+//
+// Billing. CPU time is charged to the process (cpu_time, limits) and to the
+// partition of the process it works for: itself, or the client a server is
+// serving (billTo).
+
+import { Constants, Errno, ExitReason, ProcessState } from "../../abi/gen/abi.ts";
+import type { Kernel } from "../kernel.ts";
+import { KernelBug, ObjectRegistry } from "../object.ts";
+import type { Process } from "../objects/process.ts";
+import { admits, EdfReservation } from "./edf.ts";
+import { DEFAULT_EDF_CAPACITY, DEFAULT_NS_PER_FUEL, DEFAULT_QUANTUM_FUEL, DEFAULT_SWITCH_COST_NS, DEFAULT_WINDOW_NS, MAX_SLICE_FUEL } from "./params.ts";
+import { Partition } from "./partitions.ts";
+import { billedPartition, ReadyQueue } from "./ready.ts";
+import { SchedState } from "./state.ts";
+import { tierOf } from "./tiers.ts";
+
+export interface SchedOptions {
+  /** Virtual ns per unit of fuel (deterministic mode). */
+  nsPerFuel?: number;
+  /** Round-robin quantum, in fuel. */
+  quantumFuel?: number;
+  /** Partition averaging window, ns. */
+  windowNs?: number;
+  /** Share of the CPU the deadline class may reserve (0..1). */
+  edfCapacity?: number;
+  /** Virtual ns a dispatch (context switch) costs, charged to the process dispatched. */
+  switchCostNs?: number;
+}
+
+/** What the host does after a process ran out of fuel. */
+export type FuelVerdict = "continue" | "preempted" | "killed";
+
+export class CpuScheduler {
+  readonly ready: ReadyQueue;
+  /** The partition every process starts in unless its parent is in another. */
+  readonly system: Partition;
+  readonly nsPerFuel: number;
+  readonly quantumFuel: number;
+  readonly windowNs: number;
+  readonly edfCapacity: number;
+  private readonly switchCostNs: number;
+  private readonly k: Kernel;
+  /** Live partitions other than the system partition. */
+  private partitions = 0;
+  /** Utilisation reserved by the deadline class. */
+  edfLoad = 0;
+  /** The process whose slice is open, and the counter value at the last sync. */
+  private running: Process | null = null;
+  private fuelMark = 0;
+  /** Real-time mode: clock reading at the last sync. */
+  private lastSync = 0;
+  private syncing = false;
+
+  constructor(k: Kernel, options: SchedOptions = {}) {
+    this.k = k;
+    this.nsPerFuel = options.nsPerFuel ?? DEFAULT_NS_PER_FUEL;
+    this.quantumFuel = options.quantumFuel ?? DEFAULT_QUANTUM_FUEL;
+    this.windowNs = options.windowNs ?? DEFAULT_WINDOW_NS;
+    this.edfCapacity = options.edfCapacity ?? DEFAULT_EDF_CAPACITY;
+    this.switchCostNs = options.switchCostNs ?? DEFAULT_SWITCH_COST_NS;
+    if (!(this.nsPerFuel > 0) || !(this.quantumFuel >= 1) || !(this.windowNs > 0) || !(this.edfCapacity > 0 && this.edfCapacity <= 1)) {
+      throw new RangeError("scheduler options out of range");
+    }
+    // No handle ever names the system partition: it lives outside the kernel's object registry (and its leak counts).
+    this.system = new Partition(new ObjectRegistry(), null, Constants.SHARE_WHOLE, this.windowNs);
+    this.system.retainKernel();
+    this.ready = new ReadyQueue({
+      now: () => k.clock.now(),
+      partitioned: () => this.partitions > 0,
+      queued: (p, front) => this.queued(p, front),
+    });
+  }
+
+  // ---- process life cycle -------------------------------------------------
+
+  /** Scheduling state for a new process: its parent's partition and ceiling (the host's: system, PRIORITY_MAX). */
+  admit(p: Process, parent: Process | null): void {
+    const partition = parent?.sched.partition ?? this.system;
+    p.sched = new SchedState(partition, parent?.sched.ceiling ?? Constants.PRIORITY_MAX);
+    p.sched.quantumLeft = this.quantumFuel;
+    this.join(p, partition);
+  }
+
+  /** p has ended: drop its reservation and its partition membership. */
+  exited(p: Process): void {
+    if (p.sched.edf) this.leaveDeadlineClass(p);
+    const part = p.sched.partition;
+    part.members--;
+    part.releaseKernel();
+  }
+
+  // ---- slices and fuel ------------------------------------------------------
+
+  /** p was just dispatched: open its slice. */
+  beginSlice(p: Process): void {
+    const k = this.k;
+    const now = k.clock.now();
+    const tier = tierOf(p.sched.edf ? p.basePriority : p.priority);
+    if (now - p.sched.readySince > tier.deadlineNs) {
+      p.sched.latencyMisses++;
+      k.trace.enabled && k.trace.record(now, p.pid, "latency-miss", tier.name);
+    }
+    if (p.sched.quantumLeft <= 0) p.sched.quantumLeft = this.quantumFuel;
+    if (k.clock.virtual && this.switchCostNs > 0) {
+      k.clock.advanceTo(now + this.switchCostNs);
+      this.charge(p, 0, this.switchCostNs);
+    }
+    // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
+    // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
+    if (p.runtime!.fuelLeft() !== null) this.refill(p);
+    this.lastSync = k.clock.now();
+    this.running = p;
+  }
+
+  /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. */
+  endSlice(p: Process): void {
+    if (this.running !== p) return;
+    this.sync();
+    this.running = null;
+  }
+
+  /** Give the running process its next slice of fuel. */
+  private refill(p: Process): void {
+    const fuel = this.sliceFuel(p);
+    p.runtime!.setFuel(fuel);
+    this.fuelMark = fuel;
+  }
+
+  /** The fuel of p's next slice (see the file comment). At least 1. */
+  private sliceFuel(p: Process): number {
+    const k = this.k;
+    const s = p.sched;
+    let fuel = Math.min(s.quantumLeft, MAX_SLICE_FUEL);
+    const perNs = 1 / this.nsPerFuel;
+    if (k.clock.virtual) {
+      const now = k.clock.now();
+      const next = k.timers.next();
+      if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
+      if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
+      if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
+      if (this.partitions > 0) {
+        const left = billedPartition(p).budgetLeft(now);
+        if (left > 0) fuel = Math.min(fuel, Math.ceil(left * perNs));
+      }
+    }
+    return Math.max(1, fuel);
+  }
+
+  /**
+   * Charge the running process for the fuel it burned since the last sync
+   * and advance virtual time by as much. Called on every clock read while a
+   * slice is open, so readers see time that includes the work done so far.
+   */
+  sync(): void {
+    const p = this.running;
+    if (p === null || this.syncing) return;
+    const rt = p.runtime;
+    if (rt === null) return;
+    this.syncing = true;
+    try {
+      const left = rt.fuelLeft();
+      let fuel = 0;
+      if (left !== null) {
+        fuel = this.fuelMark - left;
+        this.fuelMark = left;
+      }
+      const clock = this.k.clock;
+      let ns: number;
+      if (clock.virtual) {
+        ns = fuel * this.nsPerFuel;
+        if (ns > 0) clock.advanceTo(clock.now() + ns);
+      } else {
+        const now = clock.now();
+        ns = now - this.lastSync;
+        this.lastSync = now;
+      }
+      if (fuel > 0 || ns > 0) this.charge(p, fuel, ns);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private charge(p: Process, fuel: number, ns: number): void {
+    const s = p.sched;
+    const now = this.k.clock.now();
+    p.cpuTimeNs += ns;
+    s.quantumLeft -= fuel;
+    billedPartition(p).charge(ns, now);
+    if (s.edf) {
+      s.edf.budgetNs -= ns;
+      s.edf.checkMiss(now);
+    }
+  }
+
+  /** CPU ns p has used, up to now. */
+  cpuTime(p: Process): number {
+    if (p === this.running) this.sync();
+    return p.cpuTimeNs;
+  }
+
+  /**
+   * The running process p ran out of fuel. Charges the slice, fires due
+   * timers, enforces its CPU limit and its job's runtime, then lets it
+   * continue with a new slice, or preempts it (it goes back to the ready
+   * queue: behind its peers if its round-robin quantum is used up, else in
+   * front), or reports that it was killed.
+   */
+  outOfFuel(p: Process): FuelVerdict {
+    const k = this.k;
+    if (k.current !== p || this.running !== p) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
+    this.sync();
+    if (p.cpuTimeNs >= p.sched.cpuLimitNs) {
+      this.killForCpu(p);
+      return "killed";
+    }
+    const now = k.clock.now();
+    if (k.timers.next() <= now) k.timers.fireDue(now);
+    if (p.state === ProcessState.EXITED) return "killed";
+    const s = p.sched;
+    const edf = s.edf;
+    if (edf !== null && !edf.done && edf.budgetNs <= 0) {
+      edf.throttled = true;
+      edf.throttles++;
+      k.trace.enabled && k.trace.record(now, p.pid, "throttle");
+      k.descheduleCurrent(p, "none");
+      return "preempted";
+    }
+    let expired = false;
+    if (s.quantumLeft <= 0) {
+      expired = s.policy === Constants.SCHED_RR;
+      s.quantumLeft = this.quantumFuel;
+    }
+    if (this.ready.shouldPreempt(p, expired)) {
+      if (!expired) s.preemptions++;
+      k.descheduleCurrent(p, expired ? "back" : "front");
+      return "preempted";
+    }
+    this.refill(p);
+    return "continue";
+  }
+
+  /** Ask the running process to stop at its next charge point (someone should run before it). */
+  private requestPreempt(): void {
+    const p = this.running;
+    if (p === null || p.runtime === null) return;
+    this.sync();
+    if (p.runtime.fuelLeft() === null) return;
+    p.runtime.setFuel(0);
+    this.fuelMark = 0;
+  }
+
+  /** The running process's priority or class changed: if someone queued should now run first, stop it. */
+  recheck(): void {
+    const p = this.running;
+    if (p !== null && this.ready.shouldPreempt(p, false)) this.requestPreempt();
+  }
+
+  /** A timer was armed: a running process's slice must end by it (virtual time). */
+  timerAdded(deadline: number): void {
+    const p = this.running;
+    if (p === null || !this.k.clock.virtual || p.runtime === null) return;
+    this.sync();
+    const left = p.runtime.fuelLeft();
+    if (left === null) return;
+    const until = Math.max(0, Math.ceil((deadline - this.k.clock.now()) / this.nsPerFuel));
+    if (until < left) {
+      p.runtime.setFuel(until);
+      this.fuelMark = until;
+    }
+  }
+
+  private queued(p: Process, front: boolean): void {
+    if (!front) p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
+    const running = this.running;
+    if (running !== null && running !== p && this.ready.shouldPreempt(running, false)) this.requestPreempt();
+  }
+
+  private killForCpu(p: Process): void {
+    this.k.terminate(p, -1, ExitReason.CPU_LIMIT, `CPU limit exceeded: used ${Math.round(p.cpuTimeNs)} ns of ${p.sched.cpuLimitNs} ns`);
+  }
+
+  // ---- policy changes (the syscalls in kernel/syscalls/sched.ts) ----------
+
+  /**
+   * Fixed-priority class at `priority` with `policy`, set by `by`. The base
+   * priority changes; an inherited boost stays. Set by another process, it
+   * also caps p's ceiling, so p cannot raise itself back.
+   */
+  setPriority(p: Process, priority: number, policy: number, by: Process): void {
+    if (p !== by) p.sched.ceiling = Math.min(p.sched.ceiling, priority);
+    if (p.sched.edf) this.leaveDeadlineClass(p);
+    p.sched.policy = policy;
+    const boosted = p.priority > p.basePriority;
+    p.basePriority = priority;
+    this.k.setEffectivePriority(p, boosted ? Math.max(p.priority, priority) : priority);
+    this.recheck();
+  }
+
+  /** Enter (or change) the deadline class. Returns 0, or -EOVERLOAD when admission control refuses. */
+  setDeadline(p: Process, runtimeNs: number, periodNs: number, deadlineNs: number): number {
+    const r = new EdfReservation(runtimeNs, periodNs, deadlineNs);
+    const old = p.sched.edf?.utilisation ?? 0;
+    const part = p.sched.partition;
+    if (!admits(this.edfLoad, old, r.utilisation, this.edfCapacity)) return -Errno.EOVERLOAD;
+    if (!admits(part.edfLoad, old, r.utilisation, part.ownShare / 1000)) return -Errno.EOVERLOAD;
+    if (p.sched.edf) this.leaveDeadlineClass(p);
+    const now = this.k.clock.now(); // charges work done so far, before the first job starts
+    r.startJob(now);
+    const queued = p.queued;
+    this.ready.remove(p);
+    p.sched.edf = r;
+    this.edfLoad += r.utilisation;
+    part.edfLoad += r.utilisation;
+    this.armRelease(p, r);
+    if (queued) this.ready.enqueue(p);
+    this.k.trace.enabled && this.k.trace.record(now, p.pid, "deadline-class", `${runtimeNs}/${periodNs}/${deadlineNs}`);
+    if (p === this.running) this.refill(p); // the open slice is now bounded by the job's runtime
+    this.recheck();
+    return 0;
+  }
+
+  private armRelease(p: Process, r: EdfReservation): void {
+    r.timer = this.k.addTimer(r.release + r.periodNs, () => this.released(p, r));
+  }
+
+  /** A job release: count a miss for the unfinished job, start the next, wake or unthrottle p. */
+  private released(p: Process, r: EdfReservation): void {
+    const k = this.k;
+    if (p.sched.edf !== r || p.state === ProcessState.EXITED) return;
+    const release = r.release + r.periodNs;
+    r.missIfUnfinished();
+    const wasThrottled = r.throttled;
+    if (p === this.running) this.sync(); // charge the old job before its budget is refilled
+    r.startJob(release);
+    this.armRelease(p, r);
+    k.trace.enabled && k.trace.record(k.clock.now(), p.pid, "release", String(r.absDeadline));
+    if (p.state === ProcessState.BLOCKED && p.blockedIn === "sched_wait_period") {
+      const missed = r.missesUnreported;
+      r.missesUnreported = 0;
+      k.wake(p, missed);
+    } else if (wasThrottled && p.state === ProcessState.READY && !p.queued) {
+      this.ready.enqueue(p);
+    } else if (p === this.running) {
+      this.refill(p); // the new job's runtime (and deadline) apply to the open slice at once
+    }
+  }
+
+  /** The caller ends its job and waits for the next release. Returns -EINVAL outside the deadline class, else 0 (it blocked). */
+  waitPeriod(p: Process): number {
+    const r = p.sched.edf;
+    if (r === null) return -Errno.EINVAL;
+    this.sync();
+    r.checkMiss(this.k.clock.now());
+    r.done = true;
+    this.k.blockCurrent(p, "sched_wait_period", null);
+    return 0;
+  }
+
+  /** Leave the deadline class: the reservation is released and p is queued by fixed priority. */
+  private leaveDeadlineClass(p: Process): void {
+    const r = p.sched.edf!;
+    if (r.timer) this.k.cancelTimer(r.timer);
+    this.edfLoad -= r.utilisation;
+    p.sched.partition.edfLoad -= r.utilisation;
+    const requeue = p.queued || (r.throttled && p.state === ProcessState.READY);
+    this.ready.remove(p);
+    p.sched.edf = null;
+    p.sched.deadlineMisses += r.misses;
+    p.sched.throttles += r.throttles;
+    if (p.state === ProcessState.BLOCKED && p.blockedIn === "sched_wait_period") this.k.wake(p, -Errno.EINVAL);
+    else if (requeue && p.state !== ProcessState.EXITED) this.ready.enqueue(p);
+  }
+
+  /** Lower p's CPU limit. Ends p at once (CPU_LIMIT) if it has used that much already; returns whether it did. */
+  setCpuLimit(p: Process, limitNs: number): boolean {
+    p.sched.cpuLimitNs = limitNs;
+    if (this.cpuTime(p) >= limitNs) {
+      this.killForCpu(p);
+      return true;
+    }
+    if (p === this.running) this.refill(p);
+    return false;
+  }
+
+  // ---- partitions ------------------------------------------------------------
+
+  /**
+   * A new partition with `share` permille carved from `parent`'s own
+   * guarantee. Returns it, or -ECEILING (not that much left) or -EOVERLOAD
+   * (the parent's deadline reservations would no longer fit).
+   */
+  createPartition(parent: Partition, share: number): Partition | number {
+    if (share > parent.ownShare) return -Errno.ECEILING;
+    if (parent.edfLoad * 1000 > parent.ownShare - share + 1e-6) return -Errno.EOVERLOAD;
+    this.partitions++;
+    return new Partition(this.k.objects, parent, share, this.windowNs, () => this.partitions--);
+  }
+
+  /** Move p into `part`. Returns 0, or -EOVERLOAD if part cannot cover p's deadline reservation. */
+  movePartition(p: Process, part: Partition): number {
+    const old = p.sched.partition;
+    if (old === part) return 0;
+    const u = p.sched.edf?.utilisation ?? 0;
+    if (u > 0 && !admits(part.edfLoad, 0, u, part.ownShare / 1000)) return -Errno.EOVERLOAD;
+    if (p === this.running) this.sync();
+    old.edfLoad -= u;
+    part.edfLoad += u;
+    this.join(p, part);
+    old.members--;
+    old.releaseKernel();
+    if (p === this.running) this.refill(p); // the slice is bounded by the new partition's budget
+    this.recheck();
+    return 0;
+  }
+
+  private join(p: Process, part: Partition): void {
+    part.retainKernel();
+    part.members++;
+    p.sched.partition = part;
+  }
+
+  /**
+   * Bill a server's CPU to its client's partition while it works for it
+   * (null: to its own again). The IPC layer calls this when a server takes
+   * a client's message and when it replies.
+   */
+  billTo(server: Process, client: Process | null): void {
+    if (server === this.running) this.sync();
+    server.sched.billedTo = client === server ? null : client;
+    if (server === this.running) this.refill(server);
+  }
+}

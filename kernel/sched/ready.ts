@@ -1,0 +1,149 @@
+// The ready queue: every READY process, and the rule that picks the next.
+//
+//  1. The deadline class first: the ready deadline process whose job is due
+//     earliest (ties: the one queued first). Throttled ones are not queued.
+//  2. Then fixed priorities, highest first; within a priority in queue order
+//     (round robin or FIFO is decided by where a process is put back).
+//     With CPU partitions: the highest-priority process whose partition is
+//     within its budget; if none is, the highest-priority process anyway
+//     (free time goes to whoever is ready).
+//
+// Kernel code uses enqueue / dequeue / remove as before; enqueue() puts a
+// process at the back (it gets a fresh quantum), enqueueFront() at the front
+// (a preempted process keeps its place and what is left of its quantum).
+
+import type { Process } from "../objects/process.ts";
+import { RunQueues } from "../scheduler.ts";
+import type { Partition } from "./partitions.ts";
+
+export interface ReadyHooks {
+  /** Now, for partition budgets. */
+  now(): number;
+  /** Whether partitions other than the system partition exist (else budgets are not consulted). */
+  partitioned(): boolean;
+  /** A process was queued (front: after a preemption). */
+  queued(p: Process, front: boolean): void;
+}
+
+/** The partition billed for p's CPU: its client's while it serves one (and the client lives). */
+export function billedPartition(p: Process): Partition {
+  const client = p.sched.billedTo;
+  return (client !== null && !client.exited ? client : p).sched.partition;
+}
+
+export class ReadyQueue {
+  private readonly fixed = new RunQueues<Process>();
+  private readonly edf: Process[] = [];
+  private readonly hooks: ReadyHooks;
+  private seq = 0;
+
+  constructor(hooks: ReadyHooks) {
+    this.hooks = hooks;
+  }
+
+  get size(): number {
+    return this.fixed.size + this.edf.length;
+  }
+
+  /** Queue p at the back of its class (no effect if queued). */
+  enqueue(p: Process): void {
+    this.put(p, false);
+  }
+
+  /** Queue p at the front of its priority (a preempted process). */
+  enqueueFront(p: Process): void {
+    this.put(p, true);
+  }
+
+  private put(p: Process, front: boolean): void {
+    if (p.queued) return;
+    const edf = p.sched.edf;
+    if (edf !== null && !edf.throttled) {
+      edf.seq = front ? -1 - this.seq++ : this.seq++;
+      p.queued = true;
+      p.sched.inEdfQueue = true;
+      this.edf.push(p);
+    } else if (front) {
+      this.fixed.enqueueFront(p);
+    } else {
+      this.fixed.enqueue(p);
+    }
+    this.hooks.queued(p, front);
+  }
+
+  /** Take p out of the queue (it died, blocks, or its priority or class changes). */
+  remove(p: Process): void {
+    if (!p.queued) return;
+    if (p.sched.inEdfQueue) {
+      this.edf.splice(this.edf.indexOf(p), 1);
+      p.sched.inEdfQueue = false;
+      p.queued = false;
+      return;
+    }
+    this.fixed.remove(p);
+  }
+
+  /** Highest fixed priority with a queued process, or -1. */
+  topPriority(): number {
+    return this.fixed.topPriority();
+  }
+
+  /** The ready deadline process due first, or null. */
+  private earliest(): Process | null {
+    let best: Process | null = null;
+    for (const p of this.edf) {
+      const a = p.sched.edf!;
+      if (best === null) best = p;
+      else {
+        const b = best.sched.edf!;
+        if (a.absDeadline < b.absDeadline || (a.absDeadline === b.absDeadline && a.seq < b.seq)) best = p;
+      }
+    }
+    return best;
+  }
+
+  /** The process that should run next (not removed), or null. */
+  peek(): Process | null {
+    const e = this.earliest();
+    if (e !== null) return e;
+    if (!this.hooks.partitioned()) return this.fixed.find(() => true);
+    const now = this.hooks.now();
+    return this.fixed.find((p) => billedPartition(p).budgetLeft(now) > 0) ?? this.fixed.find(() => true);
+  }
+
+  /** Remove and return the process that should run next, or null. */
+  dequeue(): Process | null {
+    if (this.edf.length === 0 && !this.hooks.partitioned()) return this.fixed.dequeue();
+    const p = this.peek();
+    if (p !== null) this.remove(p);
+    return p;
+  }
+
+  /**
+   * Whether a queued process should take the CPU from `current` now. With
+   * `quantumExpired` (a round-robin process used up its quantum), an equal
+   * priority peer also wins.
+   */
+  shouldPreempt(current: Process, quantumExpired: boolean): boolean {
+    const e = this.earliest();
+    const cur = current.sched.edf;
+    const curInEdf = cur !== null && !cur.throttled;
+    if (e !== null) {
+      if (!curInEdf) return true;
+      const d = e.sched.edf!;
+      return d.absDeadline < cur.absDeadline || (quantumExpired && d.absDeadline === cur.absDeadline);
+    }
+    if (curInEdf) return false;
+    const beats = (p: Process | null): boolean =>
+      p !== null && (p.priority > current.priority || (quantumExpired && p.priority === current.priority));
+    if (!this.hooks.partitioned()) {
+      const top = this.fixed.topPriority();
+      return top > current.priority || (quantumExpired && top === current.priority);
+    }
+    const now = this.hooks.now();
+    const withBudget = this.fixed.find((p) => billedPartition(p).budgetLeft(now) > 0);
+    if (billedPartition(current).budgetLeft(now) > 0) return beats(withBudget);
+    // current runs on free time: anyone within budget wins, else plain priority.
+    return withBudget !== null || beats(this.fixed.find(() => true));
+  }
+}

@@ -1,0 +1,262 @@
+// Memory objects, windows, futexes, memory statistics and budgets. Each
+// handler decodes and checks everything first and only then acts; object
+// logic lives in kernel/objects/{memory,window}.ts and kernel/mm/.
+
+import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { type Cap, holdCap } from "../handles.ts";
+import type { Kernel } from "../kernel.ts";
+import type { GuestMemory } from "../memory.ts";
+import { futexWait, futexWake } from "../mm/futex.ts";
+import type { MemoryObject } from "../objects/memory.ts";
+import type { Process } from "../objects/process.ts";
+import { WindowObject } from "../objects/window-object.ts";
+import { BLOCK } from "./control.ts";
+import { deadlineToTime } from "./time.ts";
+
+/** Rights on a new memory object's handle. */
+export const MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.MAP;
+const RW = Rights.READ | Rights.WRITE;
+
+export function sysMemoryCreate(k: Kernel, p: Process, size: number): number {
+  if (size <= 0 || size > Limits.MAX_MEMORY_OBJECT_BYTES) return -Errno.EINVAL;
+  if (p.handles.full) return -Errno.EMFILE;
+  const obj = k.mm.createObject(p, size);
+  if (typeof obj === "number") return obj;
+  return p.handles.insert(obj, MEMORY_RIGHTS);
+}
+
+export function sysMemorySize(_k: Kernel, p: Process, handle: number): number {
+  const obj = p.handles.get(handle, ObjectType.MEMORY, 0);
+  if (typeof obj === "number") return obj;
+  const mem = obj as MemoryObject;
+  return mem.revoked ? -Errno.EREVOKED : mem.size;
+}
+
+export function sysMemoryMap(k: Kernel, p: Process, handle: number, offset: number, count: number, stride: number, elemSize: number): number {
+  const obj = p.handles.get(handle, ObjectType.MEMORY, Rights.MAP);
+  if (typeof obj === "number") return obj;
+  const mem = obj as MemoryObject;
+  if (offset < 0 || count <= 0 || stride < elemSize) return -Errno.EINVAL;
+  if (elemSize !== 1 && elemSize !== 2 && elemSize !== 4 && elemSize !== 8) return -Errno.EINVAL;
+  if (mem.revoked) return -Errno.EREVOKED;
+  if (offset + (count - 1) * stride + elemSize > mem.size) return -Errno.ERANGE;
+  if (p.handles.full) return -Errno.EMFILE;
+  const cap = p.handles.cap(handle) as Cap;
+  const w = new WindowObject(k.objects, holdCap(cap.derive(cap.rights & RW)), offset, count, stride, elemSize);
+  return p.handles.insert(w, Rights.DUPLICATE | Rights.TRANSFER | (cap.rights & RW));
+}
+
+/** The window behind handle with `need`, live; or a negative errno. */
+function windowOf(p: Process, handle: number, need: number): WindowObject | number {
+  const obj = p.handles.get(handle, ObjectType.WINDOW, need);
+  if (typeof obj === "number") return obj;
+  return obj as WindowObject;
+}
+
+/** Check a bulk range and the caller's buffer; the byte count, or a negative errno. */
+function bulkCheck(w: WindowObject, first: number, count: number, mem: GuestMemory, ptr: number): number {
+  if (first < 0 || count < 0) return -Errno.EINVAL;
+  if (w.revoked) return -Errno.EREVOKED;
+  if (first + count > w.count) return -Errno.ERANGE;
+  const bytes = count * w.elemSize;
+  if (!mem.inBounds(ptr, bytes)) return -Errno.EFAULT;
+  return bytes;
+}
+
+/** Copy elements first..first+count of w to or from `packed` (count * elemSize bytes). */
+function transfer(w: WindowObject, first: number, count: number, packed: Uint8Array, toWindow: boolean): void {
+  const obj = w.memory.bytes.slice(0, w.memory.size)!;
+  const es = w.elemSize;
+  const stride = w.stride;
+  let at = w.at(first);
+  if (stride === es) {
+    if (toWindow) obj.set(packed, at);
+    else packed.set(obj.subarray(at, at + count * es));
+    return;
+  }
+  let d = 0;
+  for (let i = 0; i < count; i++, at += stride) {
+    for (let b = 0; b < es; b++, d++) {
+      if (toWindow) obj[at + b] = packed[d];
+      else packed[d] = obj[at + b];
+    }
+  }
+}
+
+function countCopy(k: Kernel, p: Process, bytes: number): void {
+  k.copied.windowBytes += bytes;
+  p.bytesCopied += bytes;
+}
+
+export function sysWindowRead(k: Kernel, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
+  const w = windowOf(p, handle, Rights.READ);
+  if (typeof w === "number") return w;
+  const mem = p.memory!;
+  const bytes = bulkCheck(w, first, count, mem, bufPtr);
+  if (bytes < 0) return bytes;
+  if (bytes > 0) {
+    transfer(w, first, count, mem.slice(bufPtr, bytes)!, false);
+    countCopy(k, p, bytes);
+  }
+  return count;
+}
+
+export function sysWindowWrite(k: Kernel, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
+  const w = windowOf(p, handle, Rights.WRITE);
+  if (typeof w === "number") return w;
+  const mem = p.memory!;
+  const bytes = bulkCheck(w, first, count, mem, bufPtr);
+  if (bytes < 0) return bytes;
+  if (bytes > 0) {
+    transfer(w, first, count, mem.slice(bufPtr, bytes)!, true);
+    countCopy(k, p, bytes);
+  }
+  return count;
+}
+
+const E_INVAL = BigInt(-Errno.EINVAL);
+const E_REVOKED = BigInt(-Errno.EREVOKED);
+const E_RANGE = BigInt(-Errno.ERANGE);
+
+export function sysWindowGet(_k: Kernel, p: Process, handle: number, index: number): bigint {
+  const w = windowOf(p, handle, Rights.READ);
+  if (typeof w === "number") return BigInt(w);
+  if (w.elemSize === 8) return E_INVAL;
+  if (w.revoked) return E_REVOKED;
+  if (index < 0 || index >= w.count) return E_RANGE;
+  const at = w.at(index);
+  const b = w.memory.bytes;
+  return BigInt(w.elemSize === 2 ? b.u16(at) : w.elemSize === 1 ? b.u8(at) : b.u32(at));
+}
+
+export function sysWindowSet(_k: Kernel, p: Process, handle: number, index: number, value: bigint): number {
+  const w = windowOf(p, handle, Rights.WRITE);
+  if (typeof w === "number") return w;
+  if (w.revoked) return -Errno.EREVOKED;
+  if (index < 0 || index >= w.count) return -Errno.ERANGE;
+  const at = w.at(index);
+  const b = w.memory.bytes;
+  switch (w.elemSize) {
+    case 1: b.setU8(at, Number(value & 0xffn)); break;
+    case 2: b.setU16(at, Number(value & 0xffffn)); break;
+    case 4: b.setU32(at, Number(value & 0xffffffffn)); break;
+    default: b.setU64(at, BigInt.asUintN(64, value)); break;
+  }
+  return 0;
+}
+
+export function sysWindowInfo(_k: Kernel, p: Process, handle: number, bufPtr: number, bufLen: number): number {
+  const w = windowOf(p, handle, 0);
+  if (typeof w === "number") return w;
+  const size = Constants.WINDOW_INFO_SIZE;
+  if (bufLen < size) return -Errno.EINVAL;
+  const mem = p.memory!;
+  if (!mem.inBounds(bufPtr, size)) return -Errno.EFAULT;
+  if (w.revoked) return -Errno.EREVOKED;
+  const at = bufPtr >>> 0;
+  mem.setU32(at, w.offset);
+  mem.setU32(at + 4, w.count);
+  mem.setU32(at + 8, w.stride);
+  mem.setU32(at + 12, w.elemSize);
+  return size;
+}
+
+/** The memory object and cap behind a futex call, with the word checked; or a negative errno. */
+function futexWord(p: Process, handle: number, need: number, offset: number): MemoryObject | number {
+  const obj = p.handles.get(handle, ObjectType.MEMORY, need);
+  if (typeof obj === "number") return obj;
+  const mem = obj as MemoryObject;
+  if (offset < 0 || (offset & 3) !== 0) return -Errno.EINVAL;
+  if (mem.revoked) return -Errno.EREVOKED;
+  if (offset + 4 > mem.size) return -Errno.ERANGE;
+  return mem;
+}
+
+export function sysFutexWait(k: Kernel, p: Process, handle: number, offset: number, expected: number, deadline: bigint): number | typeof BLOCK {
+  const mem = futexWord(p, handle, Rights.READ, offset);
+  if (typeof mem === "number") return mem;
+  return futexWait(k, p, mem, p.handles.cap(handle) as Cap, offset, expected, deadlineToTime(deadline));
+}
+
+export function sysFutexWake(k: Kernel, p: Process, handle: number, offset: number, count: number): number {
+  const mem = futexWord(p, handle, Rights.WRITE, offset);
+  if (typeof mem === "number") return mem;
+  if (count <= 0) return -Errno.EINVAL;
+  return futexWake(k, mem, offset, count);
+}
+
+/** The process a handle names (HANDLE_SELF: the caller), with `need`; or a negative errno. */
+function target(p: Process, handle: number, need: number): Process | number {
+  if (handle === Constants.HANDLE_SELF) return p;
+  return p.handles.get(handle, ObjectType.PROCESS, need) as Process | number;
+}
+
+export function sysMemoryStats(k: Kernel, p: Process, handle: number, bufPtr: number, bufLen: number): number {
+  const t = target(p, handle, Rights.INSPECT);
+  if (typeof t === "number") return t;
+  const size = Constants.MEMORY_STATS_SIZE;
+  if (bufLen < size) return -Errno.EINVAL;
+  const mem = p.memory!;
+  if (!mem.inBounds(bufPtr, size)) return -Errno.EFAULT;
+  const s = memoryStats(k, t);
+  const at = bufPtr >>> 0;
+  mem.setU32(at, Math.min(s.budgetPages, 0xffffffff));
+  mem.setU32(at + 4, s.usedPages);
+  mem.setU32(at + 8, s.ownPages);
+  mem.setU32(at + 12, s.objectPages);
+  mem.setU32(at + 16, s.objects);
+  mem.setU32(at + 20, s.grants);
+  mem.setU64(at + 24, BigInt(s.bytesCopied));
+  mem.setU32(at + 32, s.system.pages);
+  mem.setU32(at + 36, s.system.objectPages);
+  mem.setU32(at + 40, s.system.objects);
+  mem.setU32(at + 44, Math.min(s.system.pageLimit, 0xffffffff));
+  mem.setU64(at + 48, BigInt(s.system.ipcBytes));
+  mem.setU64(at + 56, BigInt(s.system.windowBytes));
+  return size;
+}
+
+/** What memory_stats reports, for the host too. */
+export interface MemoryStats {
+  budgetPages: number;
+  usedPages: number;
+  ownPages: number;
+  objectPages: number;
+  objects: number;
+  grants: number;
+  bytesCopied: number;
+  system: { pages: number; objectPages: number; objects: number; pageLimit: number; ipcBytes: number; windowBytes: number };
+}
+
+export function memoryStats(k: Kernel, t: Process): MemoryStats {
+  k.mm.recount();
+  const own = k.mm.ownPages(t);
+  return {
+    budgetPages: t.mm.budgetPages,
+    usedPages: own + t.mm.objectPages,
+    ownPages: own,
+    objectPages: t.mm.objectPages,
+    objects: t.mm.objects,
+    grants: t.mm.grants.length,
+    bytesCopied: t.bytesCopied,
+    system: {
+      pages: k.mm.totalPages(),
+      objectPages: k.mm.objectPages,
+      objects: k.mm.objects,
+      pageLimit: k.mm.systemPages,
+      ipcBytes: k.copied.ipcBytes,
+      windowBytes: k.copied.windowBytes,
+    },
+  };
+}
+
+export function sysMemorySetBudget(k: Kernel, p: Process, handle: number, pages: number): number {
+  if (pages <= 0) return -Errno.EINVAL;
+  const t = target(p, handle, Rights.SCHEDULE);
+  if (typeof t === "number") return t;
+  if (t.exited) return -Errno.ESRCH;
+  if (pages > t.mm.budgetPages) return -Errno.ECEILING;
+  if (pages < k.mm.usedPages(t)) return -Errno.EINVAL;
+  k.mm.setBudget(t, pages);
+  return 0;
+}

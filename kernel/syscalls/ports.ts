@@ -1,0 +1,66 @@
+// Event ports: port_create, port_bind, port_send. Delivery (a handler
+// activation per packet, idle packets) is the scheduler's: kernel.ts.
+
+import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import type { Kernel } from "../kernel.ts";
+import { Port } from "../objects/port.ts";
+import type { Process } from "../objects/process.ts";
+
+export const PORT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function sysPortCreate(k: Kernel, p: Process): number {
+  if (p.handles.full) return -Errno.EMFILE;
+  return p.handles.insert(new Port(k.objects), PORT_RIGHTS);
+}
+
+export function sysPortBind(k: Kernel, p: Process, port: number, namePtr: number, nameLen: number, key: number, flags: number): number {
+  const obj = p.handles.get(port, ObjectType.PORT, Rights.RECEIVE);
+  if (typeof obj === "number") return obj;
+  const pt = obj as Port;
+  if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES || (flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
+  const bytes = p.memory!.slice(namePtr, nameLen);
+  if (bytes === null) return -Errno.EFAULT;
+  let name: string;
+  try {
+    name = utf8.decode(bytes);
+  } catch {
+    return -Errno.EINVAL;
+  }
+  if (pt.binder !== null) return -Errno.EEXIST;
+  const status = p.runtime!.handlerStatus(name);
+  if (status < 0) return status;
+  pt.binder = p;
+  pt.handler = name;
+  pt.key = key;
+  pt.idle = (flags & Constants.PORT_BIND_IDLE) !== 0;
+  pt.closed = false;
+  pt.retainKernel(); // the binding keeps the port alive while its binder lives
+  p.boundPorts.push(pt);
+  if (pt.idle) k.idleSubscribers++;
+  return 0;
+}
+
+export function sysPortSend(k: Kernel, p: Process, port: number, code: number, value: bigint): number {
+  const obj = p.handles.get(port, ObjectType.PORT, Rights.SEND);
+  if (typeof obj === "number") return obj;
+  const pt = obj as Port;
+  if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
+  if (pt.closed) return -Errno.ECLOSED;
+  if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;
+  pt.packets.push({ port: pt, code, value });
+  if (pt.binder !== null) k.packetArrived(pt.binder);
+  return 0;
+}
+
+/** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
+export function portsProcessExited(k: Kernel, p: Process): void {
+  for (const pt of p.boundPorts.splice(0)) {
+    pt.binder = null;
+    pt.closed = true;
+    pt.packets.length = 0;
+    if (pt.idle) k.idleSubscribers--;
+    pt.releaseKernel();
+  }
+  p.packet = null;
+}

@@ -1,0 +1,113 @@
+// The bench harness runs end to end (`node bench/run.ts --quick`): every
+// figure the issue names is reported, either measured or unavailable with a
+// reason, and the JSON is written. Structure only: no timing assertions.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FigureResult, TimedResult } from "../../bench/figure.ts";
+import type { BenchReport } from "../../bench/harness.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+/** The JSON keys issue 8 names, exactly. */
+const REQUIRED = [
+  "ipc_rtt_ns", "baseline_jspi_pingpong_ns", "baseline_worker_atomics_rtt_ns", "ipc_rtt_ns_by_size",
+  "port_rtt_ns", "baseline_direct_call_ns", "pulse_ns", "cap_check_ns", "ctx_switch_ns", "spawn_us",
+  "ring_msgs_per_s", "pcm_realtime_factor", "fuel_overhead_ratio", "scale_processes", "bytes_per_process",
+  "ipc_rtt_ns_at_scale",
+];
+/** Measured in this run whatever else exists: the baselines and what the 0.1 kernel can do. */
+const MEASURED_TODAY = [
+  "baseline_jspi_pingpong_ns", "baseline_worker_atomics_rtt_ns", "baseline_direct_call_ns", "cap_check_ns",
+  "ctx_switch_ns", "spawn_us", "scale_processes", "bytes_per_process",
+];
+
+const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+
+function checkTimed(key: string, r: TimedResult): void {
+  for (const f of ["median", "p99", "min", "max", "mean", "samples", "iterations"] as const) {
+    expect(positive(r[f]), `${key}.${f} = ${r[f]}`).toBe(true);
+  }
+  expect(r.p99).toBeGreaterThanOrEqual(r.median);
+  expect(typeof r.unit).toBe("string");
+  expect(r.measures.length).toBeGreaterThan(10);
+  if (r.baseline !== null) expect(positive(r.ratio), `${key}.ratio vs ${r.baseline} = ${r.ratio}`).toBe(true);
+}
+
+function checkResult(key: string, r: FigureResult): void {
+  expect(["ok", "unavailable"], `${key}: ${JSON.stringify(r).slice(0, 400)}`).toContain(r.status);
+  if (r.status === "unavailable") {
+    expect(Object.keys(r).sort()).toEqual(["reason", "status"]);
+    expect(r.reason.length).toBeGreaterThan(10);
+    return;
+  }
+  if (r.status !== "ok") return;
+  if (r.kind === "timed") checkTimed(key, r);
+  else if (r.kind === "value") {
+    expect(Number.isFinite(r.value), `${key}.value = ${r.value}`).toBe(true);
+    expect(r.value, key).toBeGreaterThan(0);
+    if (r.baseline !== null) expect(positive(r.ratio), `${key}.ratio`).toBe(true);
+  } else {
+    expect(Object.keys(r.sizes)).toEqual(["0", "64", "1024", "8192", "65536"]);
+    for (const [size, s] of Object.entries(r.sizes)) checkTimed(`${key}[${size}]`, s);
+  }
+}
+
+describe("npm run bench -- --quick", () => {
+  let dir: string;
+  let out: string;
+  let report: BenchReport;
+  let stdout: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "wasmos-bench-"));
+    out = join(dir, "results.json");
+    const r = spawnSync(process.execPath, [join(ROOT, "bench", "run.ts"), "--quick", "--out", out], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 280_000,
+    });
+    stdout = r.stdout;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`bench exited ${r.status} ${r.signal ?? ""}\n${r.stderr}`);
+    report = JSON.parse(readFileSync(out, "utf8")) as BenchReport;
+  }, 300_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes JSON with the environment: Node and V8 versions, CPU model", () => {
+    expect(report.schema).toBe("wasmos-bench/1");
+    expect(report.quick).toBe(true);
+    expect(report.environment.node).toBe(process.versions.node);
+    expect(report.environment.v8).toBe(process.versions.v8);
+    expect(report.environment.cpu_model.length).toBeGreaterThan(0);
+    expect(report.environment.cpu_count).toBeGreaterThan(0);
+  });
+
+  it("reports every figure the issue names, under its exact key", () => {
+    for (const key of REQUIRED) expect(report.figures, key).toHaveProperty(key);
+  });
+
+  it("reports each figure as measured (finite, positive numbers) or unavailable with a reason; none failed", () => {
+    for (const [key, r] of Object.entries(report.figures)) checkResult(key, r);
+  });
+
+  it("measures the baselines and the figures today's kernel supports", () => {
+    for (const key of MEASURED_TODAY) expect(report.figures[key].status, key).toBe("ok");
+  });
+
+  it("compares each figure with a baseline measured in the same run", () => {
+    for (const r of Object.values(report.figures)) {
+      if (r.status === "ok" && r.kind !== "by_size" && r.baseline !== null) expect(report.figures).toHaveProperty(r.baseline);
+    }
+  });
+
+  it("prints a table with a row for every figure", () => {
+    expect(stdout).toMatch(/^figure\s+median\s+p99\s+iterations\s+baseline\s+ratio/m);
+    for (const key of REQUIRED) expect(stdout).toContain(key);
+    expect(stdout).toContain(`wrote ${out}`);
+  });
+});

@@ -1,0 +1,85 @@
+// WAV encoding: the header byte for byte, the in-memory recorder and the file
+// sink writing exactly the samples given, valid after every period.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { AudioSink } from "../../hal/audio/sink.ts";
+import { parseWav, WavRecorder, wavHeader } from "../../hal/audio/wav.ts";
+import { WavFileSink } from "../../hal/node/wav-file.ts";
+import { concat, testSignal } from "./helpers.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "wasmos-wav-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// A 3-frame signal: (0, 0), (3, -5), (6, -10) as s16le stereo.
+const SIGNAL_BYTES = [0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0xfb, 0xff, 0x06, 0x00, 0xf6, 0xff];
+// The canonical header for 12 data bytes at 48 kHz, 2 channels, 16 bits.
+const HEADER_12 = [
+  0x52, 0x49, 0x46, 0x46, 0x30, 0x00, 0x00, 0x00, // "RIFF", 36 + 12
+  0x57, 0x41, 0x56, 0x45, // "WAVE"
+  0x66, 0x6d, 0x74, 0x20, 0x10, 0x00, 0x00, 0x00, // "fmt ", 16
+  0x01, 0x00, 0x02, 0x00, // PCM, 2 channels
+  0x80, 0xbb, 0x00, 0x00, // 48000 Hz
+  0x00, 0xee, 0x02, 0x00, // 192000 bytes/s
+  0x04, 0x00, 0x10, 0x00, // block align 4, 16 bits
+  0x64, 0x61, 0x74, 0x61, 0x0c, 0x00, 0x00, 0x00, // "data", 12
+];
+
+describe("WAV encoding", () => {
+  it("the known test signal is the bytes it should be", () => {
+    expect([...testSignal(3)]).toEqual(SIGNAL_BYTES);
+  });
+
+  it("writes the canonical 44-byte header: RIFF size, fmt fields and data size byte for byte", () => {
+    expect([...wavHeader(12)]).toEqual(HEADER_12);
+  });
+
+  it("records a known signal into a file that is exactly header then samples", () => {
+    const rec = new WavRecorder();
+    rec.write(testSignal(3).subarray(0, 8));
+    rec.write(testSignal(3).subarray(8));
+    expect([...rec.bytes()]).toEqual([...HEADER_12, ...SIGNAL_BYTES]);
+  });
+
+  it("records silence as zero frames", () => {
+    const rec = new WavRecorder();
+    rec.silence(2);
+    const wav = parseWav(rec.bytes());
+    expect([...wav.data]).toEqual(Array(8).fill(0));
+  });
+
+  it("refuses sizes a RIFF header cannot describe", () => {
+    expect(() => wavHeader(-1)).toThrow(RangeError);
+    expect(() => wavHeader(2 ** 32)).toThrow(RangeError);
+  });
+
+  it("parseWav reads back format and data, and names what is wrong with a broken file", () => {
+    const file = new Uint8Array([...HEADER_12, ...SIGNAL_BYTES]);
+    expect(parseWav(file)).toMatchObject({ rate: 48000, channels: 2, bitsPerSample: 16 });
+    expect([...parseWav(file).data]).toEqual(SIGNAL_BYTES);
+    expect(() => parseWav(file.subarray(0, 50))).toThrow(/RIFF size/);
+    const bad = file.slice();
+    bad[0] = 0x58;
+    expect(() => parseWav(bad)).toThrow(/not a RIFF/);
+  });
+});
+
+describe("the WAV file sink", () => {
+  it("writes a file whose data chunk equals the samples bit for bit, valid after every period", () => {
+    const path = join(tmp, "sub", "a.wav");
+    const sink: AudioSink & { close(): void } = new WavFileSink(path);
+    const a = testSignal(960, 1);
+    const b = testSignal(960, 2000);
+    sink.write(a, 0);
+    expect(parseWav(new Uint8Array(readFileSync(path))).data).toEqual(a);
+    sink.silence(3, 20e6);
+    sink.write(b, 20e6 + 62500);
+    sink.close();
+    const file = new Uint8Array(readFileSync(path));
+    expect([...file.subarray(0, 44)]).toEqual([...wavHeader(2 * 3840 + 12)]);
+    expect(parseWav(file).data).toEqual(concat(a, new Uint8Array(12), b));
+    sink.close(); // idempotent
+    expect(() => sink.write(a, 0)).toThrow(/closed/);
+  });
+});

@@ -1,0 +1,107 @@
+// The fuel pass itself: what it adds, where it charges and how much, and how
+// the loader applies it (once per module, cached by content hash).
+import { describe, expect, it } from "vitest";
+import { ModuleRefusedError } from "../../host/kernel.ts";
+import { chargePoints, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, MAX_BOUNDED_WEIGHT, planFuel } from "../../host/instrument/fuel.ts";
+import { ImageLoader } from "../../host/loader/loader.ts";
+import { readModule } from "../../host/wasm/reader.ts";
+import { editModule } from "../../host/wasm/writer.ts";
+import { guest, wat } from "../helpers/wat.ts";
+
+const LOOPS = wat(`(module
+  (memory (export "memory") 1)
+  (global $g (mut i32) (i32.const 0))
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $nested (export "nested") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $s (call $leaf (local.get $s)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 3))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (call $rec (i32.sub (local.get 0) (i32.const 1)))))))`);
+
+describe("the fuel pass", () => {
+  it("charges function entries and loop headers, weighted by the instructions of the region each guards", () => {
+    const m = readModule(LOOPS);
+    // $leaf: no loop, no call: bounded, left alone.
+    expect(chargePoints(m, 0)).toEqual([]);
+    // $nested: entry region = 6 instructions (loop, end, local.get, end + ... ), inner body includes the leaf's weight.
+    const points = chargePoints(m, 1);
+    expect(points.map((p) => p.kind)).toEqual(["entry", "loop", "loop"]);
+    const [entry, outer, inner] = points.map((p) => p.weight);
+    // entry: loop, local.get $s, end (function) = 3
+    expect(entry).toBe(3);
+    // outer body: local.set(i32.const) 2, loop 1, local.set(add(get,const)) 4, br_if(lt_u(get, get)) 4, end 1 = 12
+    expect(outer).toBe(12);
+    // inner body: local.get, call, local.set = 3, plus $leaf's 4; j += 1: 4; br_if: 4; end: 1 = 16
+    expect(inner).toBe(16);
+    // $rec: recursive, so metered, entry only.
+    expect(chargePoints(m, 2).map((p) => p.kind)).toEqual(["entry"]);
+  });
+
+  it("adds an i32 counter global exported as __wasmos_fuel and imports the fuel function as function 0", () => {
+    const m = readModule(LOOPS);
+    const plan = planFuel(m);
+    expect(plan.globalIndex).toBe(1);
+    expect(plan.metered).toBe(2);
+    expect(plan.bounded).toBe(1);
+    const out = new WebAssembly.Module(editModule(m, plan.edits) as Uint8Array<ArrayBuffer>);
+    expect(WebAssembly.Module.imports(out)).toEqual([{ module: FUEL_IMPORT.module, name: FUEL_IMPORT.name, kind: "function" }]);
+    expect(WebAssembly.Module.exports(out)).toContainEqual({ name: FUEL_GLOBAL_EXPORT, kind: "global" });
+    // Function indices moved up by one, and the exports still reach the right code.
+    let refills = 0;
+    const imports = { [FUEL_IMPORT.module]: { [FUEL_IMPORT.name]: () => { refills++; (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 5; } } };
+    const inst: WebAssembly.Instance = new WebAssembly.Instance(out, imports);
+    expect((inst.exports.nested as (n: number) => number)(4)).toBe(12);
+    expect((inst.exports.rec as (n: number) => number)(50)).toBe(0);
+    expect(refills).toBeGreaterThan(10);
+  });
+
+  it("leaves heavy bounded functions metered (so no single charge is huge)", () => {
+    const body = Array.from({ length: MAX_BOUNDED_WEIGHT }, () => "(drop (i32.const 1))").join(" ");
+    const m = readModule(wat(`(module (func $big ${body}) (func (export "f") (call $big)))`));
+    expect(chargePoints(m, 0).map((p) => p.kind)).toEqual(["entry"]);
+    expect(planFuel(m).maxWeight).toBeLessThanOrEqual(3 * MAX_BOUNDED_WEIGHT);
+  });
+});
+
+describe("the loader", () => {
+  const HELLO = guest(`(func (export "_start"))`);
+
+  it("instruments by default and not with { instrument: false }", () => {
+    const metered = new ImageLoader().load(HELLO, "m");
+    const plain = new ImageLoader(undefined, { instrument: false }).load(HELLO, "p");
+    expect(metered.metered).toBe(true);
+    expect(plain.metered).toBe(false);
+    expect(WebAssembly.Module.imports(metered.module).some((i) => i.name === FUEL_IMPORT.name)).toBe(true);
+    expect(WebAssembly.Module.imports(plain.module).some((i) => i.name === FUEL_IMPORT.name)).toBe(false);
+  });
+
+  it("instruments and compiles a module once: the same bytes again come from the cache", () => {
+    const loader = new ImageLoader();
+    const a = loader.load(HELLO, "a");
+    const b = loader.load(HELLO, "b");
+    expect(loader.stats).toEqual({ compiled: 1, cacheHits: 1 });
+    expect(b.module).toBe(a.module);
+    expect(b.name).toBe("b");
+  });
+
+  it("refuses a guest that imports the fuel function or exports the counter's name", () => {
+    const importsFuel = wat(`(module (import "wasmos" "${FUEL_IMPORT.name}" (func)) (memory (export "memory") 1) (func (export "_start")))`);
+    const exportsCounter = wat(`(module (memory (export "memory") 1) (global (export "${FUEL_GLOBAL_EXPORT}") (mut i32) (i32.const 0)) (func (export "_start")))`);
+    expect(() => new ImageLoader().load(importsFuel, "x")).toThrow(ModuleRefusedError);
+    expect(() => new ImageLoader().load(exportsCounter, "y")).toThrow(/reserved/);
+  });
+
+  it("gives the guest no way to reach the counter: its index did not exist when the module was validated", () => {
+    // A module naming global 0 with no globals is invalid before instrumentation, so it is refused, not metered.
+    const bytes = wat(`(module (memory (export "memory") 1) (func (export "_start") (global.set 0 (i32.const 1))))`.replace("(global.set 0", "(global.set 0"));
+    expect(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(false);
+    expect(() => new ImageLoader().load(bytes, "z")).toThrow(ModuleRefusedError);
+  });
+});
