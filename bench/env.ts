@@ -1,7 +1,7 @@
 // The machine and runtime a run was measured on, recorded with every result.
 
 import { execFileSync } from "node:child_process";
-import { cpus, freemem, totalmem, arch, platform, release } from "node:os";
+import { arch, cpus, freemem, loadavg, platform, release, totalmem } from "node:os";
 import { REPO_ROOT } from "../build/compile.ts";
 
 export interface Environment {
@@ -14,6 +14,9 @@ export interface Environment {
   readonly kernel_release: string;
   readonly total_memory_bytes: number;
   readonly free_memory_bytes: number;
+  /** 1, 5 and 15 minute load averages when the run started and ended: other work on the machine makes every figure noisier. */
+  readonly load_average_start: readonly number[];
+  readonly load_average_end: readonly number[];
   /** Node flags the bench ran with (they change what is measured). */
   readonly exec_argv: readonly string[];
   /** The checkout's commit, with "+dirty" when it has uncommitted changes; null outside git. */
@@ -31,7 +34,8 @@ function commit(): string | null {
   }
 }
 
-export function captureEnvironment(): Environment {
+/** The environment now; `loadAtStart` is loadavg() as the run began. */
+export function captureEnvironment(loadAtStart: readonly number[]): Environment {
   const cpu = cpus();
   return {
     node: process.versions.node,
@@ -43,6 +47,8 @@ export function captureEnvironment(): Environment {
     kernel_release: release(),
     total_memory_bytes: totalmem(),
     free_memory_bytes: freemem(),
+    load_average_start: loadAtStart.map((l) => Number(l.toFixed(2))),
+    load_average_end: loadavg().map((l) => Number(l.toFixed(2))),
     exec_argv: process.execArgv,
     commit: commit(),
     date: new Date().toISOString(),

@@ -3,6 +3,7 @@
 // each figure with its baseline and goal. A family that throws is reported
 // as failed; the others still run.
 
+import { loadavg } from "node:os";
 import { ImageLoader } from "../host/loader/loader.ts";
 import { captureEnvironment, type Environment } from "./env.ts";
 import { FAMILIES } from "./families.ts";
@@ -91,6 +92,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const quick = options.quick ?? false;
   const log = options.log ?? (() => {});
   const t0 = performance.now();
+  const loadAtStart = loadavg();
   const ctx: BenchContext = {
     plan: quick ? QUICK_PLAN : FULL_PLAN,
     quick,
@@ -119,7 +121,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     quick,
     filter: options.filter && options.filter.length > 0 ? options.filter : null,
     plan: ctx.plan,
-    environment: captureEnvironment(),
+    environment: captureEnvironment(loadAtStart),
     duration_s: (performance.now() - t0) / 1000,
     figures,
   };

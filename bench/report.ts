@@ -52,7 +52,7 @@ export function formatTable(report: BenchReport): string {
     line(header),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...body.map(line),
-    `(${report.duration_s.toFixed(1)} s)`,
+    `(${report.duration_s.toFixed(1)} s; load average ${env.load_average_start[0]} at the start, ${env.load_average_end[0]} at the end on ${env.cpu_count} CPUs)`,
   ];
   return lines.join("\n") + "\n";
 }

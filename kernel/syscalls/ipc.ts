@@ -55,6 +55,7 @@ function deliverMessage(k: Kernel, server: Process, m: Message, bufPtr: number, 
   m.server = server;
   server.serving.set(m.rcvid, m);
   associate(server, m.endpoint);
+  rebill(k, server);
   if (m.sender.state === ProcessState.SEND_BLOCKED) {
     checkTransition(ProcessState.SEND_BLOCKED, "deliver", ProcessState.REPLY_BLOCKED);
     k.setBlockedState(m.sender, ProcessState.REPLY_BLOCKED);
@@ -72,9 +73,22 @@ function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
 }
 
 /** The exchange of m is over (answered, or its server ended): the server stops holding it. */
-function finish(m: Message): void {
-  m.server!.serving.delete(m.rcvid);
+function finish(k: Kernel, m: Message): void {
+  const server = m.server!;
+  server.serving.delete(m.rcvid);
   m.done = true;
+  if (server.exit === null) rebill(k, server);
+}
+
+/**
+ * Bill a server's CPU to the client whose message it took last and still
+ * holds (adaptive partitioning: work done for a client counts against the
+ * client's partition), or to its own partition when it holds none.
+ */
+function rebill(k: Kernel, server: Process): void {
+  let client: Process | null = null;
+  for (const m of server.serving.values()) if (!m.clientGone) client = m.sender;
+  k.billTo(server, client);
 }
 
 // ---- send -------------------------------------------------------------------------
@@ -132,6 +146,7 @@ function sendEnded(k: Kernel, p: Process, m: Message): void {
   } else {
     m.clientGone = true;
     updatePriority(k, m.server);
+    if (m.server.exit === null) rebill(k, m.server);
   }
 }
 
@@ -213,7 +228,7 @@ function served(p: Process, rcvid: number): Message | number {
 
 /** Answer m: registers and wake-up of the client, priority back down. Returns 0 or -EGONE. */
 function answer(k: Kernel, p: Process, m: Message, status: number, words: readonly bigint[], bodyLen: number, handles: number[]): number {
-  finish(m);
+  finish(k, m);
   updatePriority(k, p);
   if (m.clientGone) return -Errno.EGONE;
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
@@ -241,7 +256,7 @@ export function sysReplymsg(k: Kernel, p: Process, rcvid: number, status: number
   const handles = checkHandles(p, mem, d);
   if (typeof handles === "number") return handles;
   if (m.clientGone) {
-    finish(m);
+    finish(k, m);
     updatePriority(k, p);
     return -Errno.EGONE;
   }
@@ -323,7 +338,7 @@ export function sysMsgHandle(_k: Kernel, p: Process, index: number): number {
 export function ipcProcessExited(k: Kernel, p: Process): void {
   dissociate(p);
   for (const m of [...p.serving.values()]) {
-    finish(m);
+    finish(k, m);
     if (!m.clientGone) {
       checkTransition(ProcessState.REPLY_BLOCKED, "peer-gone", ProcessState.READY);
       k.wake(m.sender, -Errno.ECLOSED);

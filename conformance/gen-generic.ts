@@ -1,0 +1,184 @@
+// Generates conformance/generic/: for every syscall that takes a handle, one
+// case passing a forged handle (EBADH), a closed one (ESTALE), one naming
+// another type of object (EWRONGTYPE) and one without rights (EACCES) as its
+// first handle, each where abi/ documents it; and, for every syscall of a
+// class that can be pledged away, the call after pledging that class away
+// (EPLEDGE). Generated from the ABI table, so a new syscall gets its cases by
+// adding its handle parameters' object types below (an unknown handle
+// parameter name fails generation). Run: node conformance/gen-generic.ts
+// (a test fails when the checked-in files drift from this output).
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Errno, PledgeClass, SYSCALLS, type SyscallDef } from "../abi/gen/abi.ts";
+
+/** Parameter names that carry a handle -> the local holding a good one and a local holding one of the wrong type. */
+const HANDLE_PARAMS: Record<string, { good: string; wrong: string } | null> = {
+  handle: null, // any type
+  image: { good: "$image", wrong: "$ep" },
+  process: { good: "$proc", wrong: "$ep" },
+  endpoint: { good: "$ep", wrong: "$port" },
+  namespace: { good: "$ns", wrong: "$ep" },
+  port: { good: "$port", wrong: "$ep" },
+  memory: { good: "$mem", wrong: "$ep" },
+  window: { good: "$win", wrong: "$mem" },
+  partition: { good: "$part", wrong: "$ep" },
+  device: { good: "$timer", wrong: "$ep" },
+  timer: { good: "$timer", wrong: "$rng" },
+  console: { good: "$console", wrong: "$timer" },
+  audio: { good: "$audio", wrong: "$timer" },
+  fb: { good: "$fb", wrong: "$timer" },
+  rng: { good: "$rng", wrong: "$timer" },
+  source: { good: "$mem", wrong: "$ep" },
+};
+
+/** Parameters that are handles, by name, only for syscalls whose first parameter is one. */
+const FIRST_IS_HANDLE = (d: SyscallDef) => d.params.length > 0 && d.params[0].name in HANDLE_PARAMS && d.params[0].type === "i32";
+
+const FORGED = "(i32.const 0x00350007)";
+
+/**
+ * Arguments after the handle, where zeros would be refused on their own
+ * (EINVAL) and an implementation may check them before the handle: the
+ * suite does not fix the order of checks, so the other arguments are valid.
+ */
+const OTHER_ARGS: Record<string, string[]> = {
+  memory_set_budget: ["(i32.const 4096)"],
+  sched_set_deadline: ["(i64.const 1000000)", "(i64.const 10000000)", "(i64.const 0)"],
+  set_limit: ["(i32.const 2)", "(i64.const 100)"],
+  sched_set_priority: ["(i32.const 100)", "(i32.const 0)"],
+  sched_set_tier: ["(i32.const 1)"],
+};
+const zero = (t: string) => (t === "i64" ? "(i64.const 0)" : "(i32.const 0)");
+
+function call(d: SyscallDef, first: string): string {
+  const args = [first, ...(OTHER_ARGS[d.name] ?? d.params.slice(1).map((p) => zero(p.type)))].join(" ");
+  const c = `(call $${d.name} ${args})`;
+  return `(call $rec ${d.result === "i64" ? `(i32.wrap_i64 ${c})` : c})`;
+}
+
+const PRELUDE_LOCALS = "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)";
+
+const SETUP_CODE = `
+    (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
+    (local.set $image (call $h (i32.const 0) (i32.const 4)))
+    (local.set $ns (call $h (i32.const 8) (i32.const 2)))
+    (local.set $timer (call $h (i32.const 16) (i32.const 5)))
+    (local.set $console (call $h (i32.const 24) (i32.const 7)))
+    (local.set $audio (call $h (i32.const 32) (i32.const 5)))
+    (local.set $fb (call $h (i32.const 40) (i32.const 2)))
+    (local.set $rng (call $h (i32.const 48) (i32.const 3)))
+    (local.set $proc (call $spawn (local.get $image) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (local.set $ep (call $endpoint_create))
+    (local.set $port (call $port_create))
+    (local.set $mem (call $memory_create (i32.const 65536)))
+    (local.set $win (call $memory_map (local.get $mem) (i32.const 0) (i32.const 4) (i32.const 4) (i32.const 4)))
+    (local.set $part (call $partition_create (i32.const 100)))
+    (local.set $stale (call $endpoint_create))
+    (drop (call $handle_close (local.get $stale)))
+    ;; every setup handle must be valid, or the probes below prove nothing
+    (if (i32.le_s (local.get $proc) (i32.const 0)) (then unreachable))
+    (if (i32.le_s (local.get $ep) (i32.const 0)) (then unreachable))
+    (if (i32.le_s (local.get $port) (i32.const 0)) (then unreachable))
+    (if (i32.le_s (local.get $mem) (i32.const 0)) (then unreachable))
+    (if (i32.le_s (local.get $win) (i32.const 0)) (then unreachable))
+    (if (i32.le_s (local.get $part) (i32.const 0)) (then unreachable))`;
+
+const DATA = `(data (i32.const 0) "self")
+(data (i32.const 8) "ns")
+(data (i32.const 16) "timer")
+(data (i32.const 24) "console")
+(data (i32.const 32) "audio")
+(data (i32.const 40) "fb")
+(data (i32.const 48) "rng")`;
+
+const SETUP = {
+  handles: [
+    { name: "ns", object: "namespace" },
+    { name: "timer", object: "timer" },
+    { name: "console", object: "console" },
+    { name: "audio", object: "audio" },
+    { name: "fb", object: "framebuffer" },
+    { name: "rng", object: "rng" },
+  ],
+};
+
+interface Gen { wat: string; json: object }
+
+function generate(d: SyscallDef): Gen | null {
+  const lines: string[] = [];
+  const results: [string, string][] = [];
+  const has = (e: number) => d.errors.includes(e);
+  if (FIRST_IS_HANDLE(d)) {
+    const kind = HANDLE_PARAMS[d.params[0].name];
+    if (has(Errno.EBADH)) { lines.push(`;; a forged handle\n    ${call(d, FORGED)}`); results.push([d.name, "EBADH"]); }
+    if (has(Errno.ESTALE)) { lines.push(`;; a closed handle\n    ${call(d, "(local.get $stale)")}`); results.push([d.name, "ESTALE"]); }
+    if (kind && has(Errno.EWRONGTYPE)) { lines.push(`;; a handle to another type of object\n    ${call(d, `(local.get ${kind.wrong})`)}`); results.push([d.name, "EWRONGTYPE"]); }
+    if (has(Errno.EACCES) && d.rights !== 0) {
+      const good = kind ? kind.good : "$ep";
+      lines.push(`;; the right object, no rights\n    ${call(d, `(call $handle_dup (local.get ${good}) (i32.const 0))`)}`);
+      results.push([d.name, "EACCES"]);
+    }
+  } else if (d.params.length > 0 && d.params[0].name in HANDLE_PARAMS === false && d.params.some((p) => p.name in HANDLE_PARAMS && p.type === "i32")) {
+    // a syscall whose handle is not first: covered by hand-written cases
+  }
+  let exitStatus = 0;
+  const covers: [string, string][] = [];
+  if (d.pledge !== PledgeClass.core) {
+    const keep = 0x1ff & ~(1 << d.pledge);
+    const args = d.params.map((p) => zero(p.type)).join(" ");
+    const c = `(call $${d.name}${args ? " " + args : ""})`;
+    const v = d.result === "i64" ? `(i32.wrap_i64 ${c})` : c;
+    if (d.pledge === PledgeClass.stdio) {
+      // The console is in the class pledged away: the result comes back as the exit status, negated.
+      lines.push(`;; after pledging its class away (console output included): exit with -result\n    (call $flush)\n    (drop (call $pledge (i32.const ${keep})))\n    (call $exit (i32.sub (i32.const 0) ${v}))`);
+      exitStatus = Errno.EPLEDGE;
+      covers.push([d.name, "EPLEDGE"]);
+    } else {
+      lines.push(`;; after pledging its class away\n    (call $rec (call $pledge (i32.const ${keep})))\n    (call $rec ${v})`);
+      results.push(["pledge", "0"], [d.name, "EPLEDGE"]);
+    }
+  }
+  if (lines.length === 0) return null;
+  const wat = `;; Generated by conformance/gen-generic.ts. Do not edit.
+;; ${d.name} (${d.nr}): handle errors of its first handle and the pledged-away call.
+${DATA}
+(func (export "_start") ${PRELUDE_LOCALS}
+    ${SETUP_CODE.trim()}
+    ${lines.join("\n    ")}
+    (call $flush))
+`;
+  const json = {
+    description: `${d.name}: ${[...results, ...covers].map((r) => r[1]).filter((e) => e !== "0").join(", ")} (generated)`,
+    setup: SETUP,
+    ...(covers.length ? { covers } : {}),
+    expect: { exit: { status: exitStatus, reason: "NORMAL" }, results: results.map(([n, e]) => [n, e === "0" ? 0 : e]) },
+  };
+  return { wat, json };
+}
+
+export function generateAll(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const d of SYSCALLS) {
+    for (const p of d.params) {
+      if (p.type === "i32" && p === d.params[0] && /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source)$/.test(p.name) === false && d.rights !== 0 && FIRST_IS_HANDLE(d) === false && d.errors.includes(Errno.EBADH)) {
+        throw new Error(`gen-generic: ${d.name}'s first parameter "${p.name}" takes a handle of a kind this generator does not know; add it to HANDLE_PARAMS`);
+      }
+    }
+    const g = generate(d);
+    if (!g) continue;
+    const base = `${String(d.nr).padStart(2, "0")}-${d.name}`;
+    files[`${base}.wat`] = g.wat;
+    files[`${base}.json`] = JSON.stringify(g.json, null, 2) + "\n";
+  }
+  return files;
+}
+
+export const GENERIC_DIR = join(new URL(".", import.meta.url).pathname, "generic");
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const files = generateAll();
+  if (existsSync(GENERIC_DIR)) for (const f of readdirSync(GENERIC_DIR)) rmSync(join(GENERIC_DIR, f));
+  mkdirSync(GENERIC_DIR, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(GENERIC_DIR, f), text);
+  process.stdout.write(`wrote ${Object.keys(files).length} files to ${GENERIC_DIR}\n`);
+}

@@ -1,0 +1,2 @@
+(func (export "_start")
+  (call $exit (i32.const 42)))

@@ -1,0 +1,67 @@
+// pcm producer: writes each 20 ms period of the tone (440 Hz left with a
+// moving level, 660 Hz right) into the shared PCM buffer through its
+// read-write bound grant, then tells each consumer (audio driver, VU meter,
+// visualizer) with a short message carrying only the buffer's id, and does
+// not touch the buffer again until all three have replied.
+//
+//   pcm-producer <periods> <ping batches> <pings per batch>
+//
+// Handles: "pcm" (the buffer, READ|WRITE: bound as a grant), "driver", "vu",
+// "vis" (send-only endpoints of the consumers).
+// Afterwards it sends batches of empty messages (PING) to the VU meter and
+// prints a marker line after each batch, so the host can time the kernel's
+// round trip against the wall clock; then it reports the median send->reply
+// time per consumer on the kernel's clock.
+import { args, errnoName, exit, handle, now, println, send } from "@wasmos/sdk";
+import * as pcm from "@wasmos/sdk/grants/pcm";
+import { FRAMES, PING, envelope, leftSample, median, rightSample } from "./signal";
+
+const argv = args();
+const periods = I32.parseInt(argv[1]);
+const batches = argv.length > 2 ? I32.parseInt(argv[2]) : 0;
+const perBatch = argv.length > 3 ? I32.parseInt(argv[3]) : 0;
+const id: i64 = <i64>handle(pcm.NAME); // the buffer's id, all a message carries
+const consumers: i32[] = [handle("driver"), handle("vu"), handle("vis")];
+const names: string[] = ["driver", "vu", "vis"];
+const rtt: i64[][] = [[], [], []];
+
+/** Period p into the grant: interleaved s16le, left then right. */
+function fill(p: i32): void {
+  const amp = envelope(p);
+  const base = p * FRAMES;
+  for (let i = 0; i < FRAMES; i++) {
+    const f = base + i;
+    pcm.store_i16(<u32>i << 2, leftSample(f, amp));
+    pcm.store_i16((<u32>i << 2) + 2, rightSample(f));
+  }
+}
+
+for (let p = 0; p < periods; p++) {
+  fill(p);
+  for (let c = 0; c < 3; c++) {
+    const t0 = now();
+    const r = send(consumers[c], id);
+    rtt[c].push(now() - t0);
+    if (r < 0) {
+      println("producer: period " + p.toString() + ": " + names[c] + " answered " + errnoName(-r));
+      exit(1);
+    }
+  }
+}
+
+// The round-trip probe: empty exchanges with the VU meter, which answers at once.
+const ping: i64[] = [];
+for (let b = 0; b < batches; b++) {
+  for (let k = 0; k < perBatch; k++) {
+    const t0 = now();
+    send(consumers[1], PING);
+    ping.push(now() - t0);
+  }
+  println("~mark " + b.toString());
+}
+
+println(
+  "producer: periods=" + periods.toString() + " messages=" + (periods * 3).toString() +
+  " rtt_ns driver=" + median(rtt[0]).toString() + " vu=" + median(rtt[1]).toString() +
+  " vis=" + median(rtt[2]).toString() + " ping=" + median(ping).toString(),
+);

@@ -1,0 +1,87 @@
+// pcm waveform visualizer: reads the PCM buffer through a READ-ONLY bound
+// grant ("pcm": plain loads, no kernel call, no copy) and draws the period's
+// waveform with plain stores into the framebuffer's pixels, bound as a
+// read-write grant ("fb", from fb_memory), then fb_present. Left channel in
+// the upper half (green), right in the lower half (amber): each column is a
+// vertical stroke from the smallest to the largest sample it covers.
+//
+//   pcm-visualizer
+//
+// Handles: "pcm" (READ|MAP, bound read-only), "fb" (the framebuffer memory,
+// bound read-write), "fbdev" (the framebuffer device, WRITE for fb_present),
+// "ep" (its endpoint). Once init revokes the buffer the kernel ends this
+// process (GRANT_REVOKED) before it runs again: it never sees it.
+import {
+  deviceInfo, errnoName, exit, fbPresent, handle, println, receive, reply, replyError, word,
+  DEVINFO_FB_HEIGHT, DEVINFO_FB_WIDTH,
+} from "@wasmos/sdk";
+import * as pcm from "@wasmos/sdk/grants/pcm";
+import * as fb from "@wasmos/sdk/grants/fb";
+import { FRAMES, PING } from "./signal";
+
+const BACKGROUND: u32 = 0xff201812; // RGBA bytes 12 18 20 ff (little-endian u32)
+const AXIS: u32 = 0xff403830;
+const LEFT: u32 = 0xff60e070;
+const RIGHT: u32 = 0xff30b0f0;
+
+const dev = handle("fbdev");
+const ep = handle("ep");
+const W = <i32>deviceInfo(dev, DEVINFO_FB_WIDTH);
+const H = <i32>deviceInfo(dev, DEVINFO_FB_HEIGHT);
+if (W <= 0 || H <= 0) {
+  println("visualizer: no framebuffer geometry");
+  exit(1);
+}
+
+@inline function px(x: i32, y: i32, c: u32): void {
+  fb.store_u32(<u32>(y * W + x) << 2, c);
+}
+
+/** Channel ch (0 left, 1 right) into the band of rows [top, top + h). */
+function trace(ch: i32, top: i32, h: i32, colour: u32): void {
+  const mid = top + (h >> 1);
+  for (let x = 0; x < W; x++) px(x, mid, AXIS);
+  for (let x = 0; x < W; x++) {
+    const f0 = x * FRAMES / W;
+    let f1 = (x + 1) * FRAMES / W;
+    if (f1 <= f0) f1 = f0 + 1;
+    let lo: i32 = 32767;
+    let hi: i32 = -32768;
+    // Include the next column's first frame so consecutive strokes join up.
+    const end = f1 < FRAMES ? f1 + 1 : FRAMES;
+    for (let f = f0; f < end; f++) {
+      const s = <i32>pcm.load_i16((<u32>f << 2) + (<u32>ch << 1));
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+    // Sample s maps to row mid - s * (h/2 - 1) / 32768 (up is positive).
+    const half = (h >> 1) - 1;
+    const y0 = mid - ((hi * half) >> 15);
+    const y1 = mid - ((lo * half) >> 15);
+    for (let y = y0; y <= y1; y++) px(x, y, colour);
+  }
+}
+
+function draw(): void {
+  for (let i = 0; i < W * H; i++) fb.store_u32(<u32>i << 2, BACKGROUND);
+  const band = H >> 1;
+  trace(0, 0, band, LEFT);
+  trace(1, band, H - band, RIGHT);
+}
+
+for (;;) {
+  const r = receive(ep);
+  if (r <= 0) continue;
+  if (word(0) == PING) {
+    reply(r, 0);
+    continue;
+  }
+  draw();
+  const n = fbPresent(dev);
+  if (n < 0) {
+    println("visualizer: fb_present failed: " + errnoName(-n));
+    replyError(r, -n);
+    continue;
+  }
+  reply(r, 0);
+}

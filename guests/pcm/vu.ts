@@ -1,0 +1,71 @@
+// pcm VU meter: sees only the LEFT channel of the PCM buffer, through a
+// read-only strided window (memory_map(pcm, 0, 960, stride 4, elem 2)) read
+// one element at a time with window_get (the values come back in a register:
+// the kernel copies no sample data). Each period it computes peak and RMS in
+// dBFS and prints one line:
+//
+//   vu <period> peak <dBFS> rms <dBFS> |<bar>|
+//
+// Once init has revoked the buffer, window_get answers EREVOKED: it says so
+// and ends.
+//
+//   pcm-vu <periods>
+//
+// Handles: "pcm" (READ|MAP, no WRITE), "ep" (its endpoint).
+import { errnoName, exit, handle, println, receive, reply, replyError, word } from "@wasmos/sdk";
+import { Window } from "@wasmos/sdk/memory";
+import { FRAMES, PING, fixed2 } from "./signal";
+
+const BAR = 40; // characters for 48 dB
+const w = Window.map<i16>(handle("pcm"), 0, FRAMES, 4);
+if (!w.ok) {
+  println("vu: cannot map the left channel: " + errnoName(-w.handle));
+  exit(1);
+}
+const ep = handle("ep");
+
+function db(x: f64): f64 {
+  return 20 * Math.log10(x / 32768);
+}
+
+function bar(rms: f64, peak: f64): string {
+  const n = <i32>Math.max(0, Math.min(BAR, Math.round((rms + 48) * BAR / 48)));
+  const pk = <i32>Math.max(0, Math.min(BAR - 1, Math.round((peak + 48) * BAR / 48) - 1));
+  let s = "";
+  for (let i = 0; i < BAR; i++) s += i < n ? "#" : i == pk ? "|" : ".";
+  return s;
+}
+
+let period = 0;
+for (;;) {
+  const r = receive(ep);
+  if (r <= 0) continue;
+  const id = word(0);
+  if (id == PING) {
+    reply(r, 0);
+    continue;
+  }
+  let peak: i32 = 0;
+  let sum: i64 = 0;
+  let err: i32 = 0;
+  for (let i = 0; i < FRAMES; i++) {
+    const s = <i32>w.get(i);
+    if (w.error != 0) {
+      err = w.error;
+      break;
+    }
+    const a = s < 0 ? -s : s;
+    if (a > peak) peak = a;
+    sum += <i64>(s * s);
+  }
+  if (err != 0) {
+    println("vu: buffer " + id.toString() + " after " + period.toString() + " periods: window_get -> " + errnoName(-err));
+    replyError(r, -err);
+    exit(0);
+  }
+  const pk = db(<f64>peak);
+  const rms = db(Math.sqrt(<f64>sum / FRAMES));
+  println("vu " + period.toString() + " peak " + fixed2(pk) + " rms " + fixed2(rms) + " |" + bar(rms, pk) + "|");
+  period++;
+  reply(r, 0);
+}

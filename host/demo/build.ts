@@ -1,0 +1,70 @@
+// Build the PCM pipeline's guests (guests/pcm/<role>.ts) to
+// dist/guests/pcm-<role>.wasm, skipping those whose inputs (guests/pcm/, the
+// SDK, the grant lowering, asconfig.json, the asc version) did not change.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "../../build/compile.ts";
+import { defaultPolicy } from "../loader/policy.ts";
+import { formatReport, verifyModule } from "../loader/verify.ts";
+
+export const PCM_GUESTS_DIR = join(REPO_ROOT, "guests", "pcm");
+export const PCM_ROLES = ["init", "producer", "driver", "vu", "visualizer"] as const;
+export type PcmRole = (typeof PCM_ROLES)[number];
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
+  }
+  return out;
+}
+
+function inputKey(): string {
+  const h = createHash("sha256");
+  h.update(`asc ${ascVersion()}\n`);
+  h.update(readFileSync(ASCONFIG));
+  for (const f of [...filesUnder(SDK_DIR), join(REPO_ROOT, "build", "grants.ts"), join(REPO_ROOT, "build", "compile.ts"), ...filesUnder(PCM_GUESTS_DIR)]) {
+    h.update(f.slice(REPO_ROOT.length));
+    h.update(readFileSync(f));
+  }
+  return h.digest("hex");
+}
+
+export interface PcmBuild {
+  images: Record<PcmRole, Uint8Array>;
+  /** Roles compiled now (the others came from the cache). */
+  built: PcmRole[];
+}
+
+/** The five images, compiled if needed. Throws with asc's or the verifier's message on failure. */
+export async function buildPcmGuests(outDir = join(REPO_ROOT, "dist", "guests")): Promise<PcmBuild> {
+  const key = inputKey();
+  const images = {} as Record<PcmRole, Uint8Array>;
+  const built: PcmRole[] = [];
+  for (const role of PCM_ROLES) {
+    const path = join(outDir, `pcm-${role}.wasm`);
+    const keyPath = join(outDir, `pcm-${role}.key`);
+    if (existsSync(path) && existsSync(keyPath) && readFileSync(keyPath, "utf8") === key) {
+      images[role] = new Uint8Array(readFileSync(path));
+      continue;
+    }
+    const r = await compileGuest(join(PCM_GUESTS_DIR, `${role}.ts`));
+    if (!r.ok || !r.binary) throw new Error(`guests/pcm/${role}.ts does not compile:\n${r.diagnostics}`);
+    const report = verifyModule(r.binary, defaultPolicy());
+    if (!report.ok) throw new Error(formatReport(report, `pcm-${role}.wasm`));
+    mkdirSync(outDir, { recursive: true });
+    // Write-then-rename: concurrent builds (parallel test files) never see half a file.
+    const tmp = `.${process.pid}.tmp`;
+    writeFileSync(path + tmp, r.binary);
+    renameSync(path + tmp, path);
+    writeFileSync(keyPath + tmp, key);
+    renameSync(keyPath + tmp, keyPath);
+    images[role] = r.binary;
+    built.push(role);
+  }
+  return { images, built };
+}
