@@ -90,6 +90,8 @@ export class Kernel {
   readonly sched: CpuScheduler;
   /** Bytes the kernel copied between processes, system-wide. */
   readonly copied = { ipcBytes: 0, windowBytes: 0 };
+  /** IPC traffic the kernel carried, system-wide: messages accepted by send/sendmsg, answers, pulses queued or delivered. */
+  readonly ipc = { messages: 0, replies: 0, pulses: 0 };
   /** Page accounting, memory objects, grants and budgets (kernel/mm/). */
   readonly mm: MemoryManager;
   /** Processes not yet reaped (alive, or exited with handles still naming them). */

@@ -8,6 +8,7 @@ import { ImageLoader, ModuleRefusedError } from "../loader/loader.ts";
 import { formatReport } from "../loader/verify.ts";
 import { GuestCompileError, runGuest } from "../run-guest.ts";
 import { scaffold } from "./scaffold.ts";
+import { PCM_DEMO_DETAILS, PCM_DEMO_FLAGS, PCM_DEMO_SYNOPSIS, pcmDemoCommand } from "../demo/cli.ts";
 import { parseArgs, type Flag, UsageError, usage } from "./args.ts";
 
 /** Exit codes besides a guest's own status. */
@@ -113,6 +114,17 @@ const COMMANDS: Record<string, Command> = {
       const files = scaffold(dir, typeof flags.name === "string" ? flags.name : undefined);
       out(`created ${dir}:\n${files.map((f) => `  ${f}\n`).join("")}next: wasmos run ${dir}/main.ts\n`);
       return 0;
+    },
+  },
+  demo: {
+    summary: "run a demo: pcm, the four-process audio pipeline (npm start)",
+    synopsis: PCM_DEMO_SYNOPSIS,
+    details: PCM_DEMO_DETAILS,
+    flags: PCM_DEMO_FLAGS,
+    async run(positional) {
+      const [which, ...rest] = positional;
+      if (which !== "pcm") throw new UsageError(which ? `unknown demo "${which}" (there is: pcm)` : "demo: which? (pcm)");
+      return pcmDemoCommand(rest);
     },
   },
 };

@@ -104,6 +104,7 @@ function startSend(k: Kernel, p: Process, ep: Endpoint, m: Message, deadline: bi
     return -Errno.ETIMEDOUT;
   }
   p.sending = m;
+  k.ipc.messages++;
   let state: number = ProcessState.SEND_BLOCKED;
   const server = ep.receivers.shift();
   if (server !== undefined) {
@@ -232,6 +233,7 @@ function answer(k: Kernel, p: Process, m: Message, status: number, words: readon
   updatePriority(k, p);
   if (m.clientGone) return -Errno.EGONE;
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
+  k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
   k.wake(m.sender, status);
   return 0;
@@ -298,6 +300,7 @@ export function sysPulse(k: Kernel, p: Process, endpoint: number, code: number, 
  */
 export function postPulse(k: Kernel, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
   ep.pendingPulses.set(senderPid, (ep.pendingPulses.get(senderPid) ?? 0) + 1);
+  k.ipc.pulses++;
   const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
   const server = ep.receivers.shift();
   if (server !== undefined) {

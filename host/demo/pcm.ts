@@ -1,0 +1,189 @@
+// The PCM audio pipeline demo (`npm start`, `wasmos demo pcm`): boots the
+// kernel with an audio device (a WAV file plus statistics), a framebuffer
+// (PNG snapshot) and a console, runs guests/pcm/init.ts as the root process,
+// and reports what happened. See README "The demo" and docs/hal.md.
+
+import { join } from "node:path";
+import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
+import { NullSink, TeeSink } from "../../hal/audio/sink.ts";
+import { ConsoleDevice } from "../../hal/console.ts";
+import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
+import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../kernel.ts";
+import type { ExitInfo } from "../../kernel/objects/process.ts";
+import type { KernelObject } from "../../kernel/object.ts";
+import { buildPcmGuests, type PcmRole } from "./build.ts";
+import { FRAMES } from "./signal.ts";
+
+export const PERIOD_MS = 20;
+export const FB_WIDTH = 480;
+export const FB_HEIGHT = 200;
+
+export interface PcmDemoOptions {
+  /** Seconds of audio (rounded to whole 20 ms periods; default 3). */
+  duration?: number;
+  /** Wall-clock time instead of the deterministic virtual clock. */
+  realtime?: boolean;
+  /** Where pcm.wav and waveform.png go (default "out"). */
+  outDir?: string;
+  /** Each line the system prints (console device and process output), as it is printed. */
+  onLine?: (line: string) => void;
+  /** The round-trip probe after the audio: batches of empty exchanges (default 21 x 200; 0 disables). */
+  pingBatches?: number;
+  pingsPerBatch?: number;
+  /** Kernel log lines (why a process died, ...). */
+  log?: (line: string) => void;
+}
+
+export interface VuReading {
+  period: number;
+  peak: number;
+  rms: number;
+}
+
+export interface PcmDemoResult {
+  periods: number;
+  /** Everything printed, in order (deterministic mode: identical run to run). */
+  stdout: string;
+  wavPath: string;
+  pngPath: string;
+  init: ExitInfo;
+  audio: AudioOutDevice["stats"];
+  /** Statistics of what the audio device played. */
+  levels: NullSink;
+  /** Bytes the kernel copied between processes: IPC bodies and window bulk reads/writes. */
+  copied: { ipcBytes: number; windowBytes: number };
+  /** What the kernel itself counted: messages accepted, replies, pulses (interrupts included). */
+  ipc: { messages: number; replies: number; pulses: number };
+  /** Buffer-ready messages the producer sent (3 a period), and init's after the revoke. */
+  messages: { bufferReady: number; afterRevoke: number; pings: number; interrupts: number };
+  /** Median send->reply per consumer on the kernel's clock (ns; virtual time in deterministic mode). */
+  rttNs: { driver: number; vu: number; vis: number; ping: number };
+  /** Wall-clock ns per empty round trip (median over the probe's batches), or null without a probe. */
+  pingWallNs: number | null;
+  vu: VuReading[];
+  /** The lines each side printed about the revoke. */
+  revoke: { driver: string; vu: string; visualizer: string; init: string[] };
+  /** Wall time of the run (not the build), ms. */
+  wallMs: number;
+  /** Guests compiled for this run (the rest came from the build cache). */
+  built: PcmRole[];
+  jitterMaxNs: number;
+}
+
+/** Splits a byte stream into lines. */
+class Lines {
+  private pending = "";
+  private readonly decoder = new TextDecoder();
+  private readonly each: (line: string) => void;
+  constructor(each: (line: string) => void) {
+    this.each = each;
+  }
+  push(bytes: Uint8Array): void {
+    this.pending += this.decoder.decode(bytes, { stream: true });
+    let nl: number;
+    while ((nl = this.pending.indexOf("\n")) >= 0) {
+      const line = this.pending.slice(0, nl);
+      this.pending = this.pending.slice(nl + 1);
+      this.each(line);
+    }
+  }
+  flush(): void {
+    if (this.pending) this.each(this.pending);
+    this.pending = "";
+  }
+}
+
+export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoResult> {
+  const duration = options.duration ?? 3;
+  const periods = Math.max(1, Math.round((duration * 1000) / PERIOD_MS));
+  const outDir = options.outDir ?? "out";
+  const wavPath = join(outDir, "pcm.wav");
+  const pngPath = join(outDir, "waveform.png");
+  const batches = options.pingBatches ?? 21;
+  const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
+  const { images, built } = await buildPcmGuests();
+
+  const all: string[] = [];
+  const marks: number[] = [];
+  const lines = new Lines((line) => {
+    if (line.startsWith("~mark ")) marks.push(performance.now());
+    all.push(line);
+    options.onLine?.(line);
+  });
+  const kernel = new Kernel({
+    deterministic: !options.realtime,
+    stdout: (b) => lines.push(b),
+    log: options.log,
+  });
+  const levels = new NullSink();
+  const audioModel = new AudioOutDevice({ sink: new TeeSink(new WavFileSink(wavPath), levels) });
+  const audio = kernel.createDevice(audioModel);
+  const png = new PngFileSnapshot(pngPath);
+  const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
+  const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
+  const handles: { name: string; object: KernelObject; rights: number }[] = [
+    { name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS },
+    { name: "fb", object: fb, rights: DEVICE_GRANT_RIGHTS },
+    { name: "console", object: con, rights: DEVICE_GRANT_RIGHTS },
+  ];
+  for (const role of ["producer", "driver", "vu", "visualizer"] as const) {
+    const img = kernel.loadImage(images[role], `pcm-${role}`);
+    handles.push({ name: role, object: img, rights: IMAGE_GRANT_RIGHTS });
+  }
+  const initImage = kernel.loadImage(images.init, "pcm-init");
+
+  const t0 = performance.now();
+  const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
+  kernel.release(initImage);
+  for (const h of handles) kernel.release(h.object);
+  const exit = await init.exited;
+  await kernel.run();
+  const wallMs = performance.now() - t0;
+  init.close();
+  lines.flush();
+  const copied = { ...kernel.core.copied };
+  const ipc = { ...kernel.core.ipc };
+  const stats = structuredClone(audioModel.stats);
+  png.write(); // the last frame, now (the device also writes it when it closes)
+
+  const stdout = all.map((l) => l + "\n").join("");
+  const vu: VuReading[] = [];
+  for (const l of all) {
+    const m = /^vu (\d+) peak (\S+) rms (\S+) /.exec(l);
+    if (m) vu.push({ period: Number(m[1]), peak: Number(m[2].replace("inf", "Infinity")), rms: Number(m[3].replace("inf", "Infinity")) });
+  }
+  const prod = all.find((l) => l.startsWith("producer: periods="));
+  const num = (re: RegExp) => Number(prod?.match(re)?.[1] ?? NaN);
+  const intervals = marks.slice(1).map((t, i) => t - marks[i]).sort((a, b) => a - b);
+  const pingWallNs = perBatch > 0 && intervals.length > 0 ? (intervals[intervals.length >> 1] * 1e6) / perBatch : null;
+  const find = (prefix: string) => all.find((l) => l.startsWith(prefix) && /revoke|EREVOKED|ESTALE/.test(l)) ?? "";
+  return {
+    periods,
+    stdout,
+    wavPath,
+    pngPath,
+    init: exit,
+    audio: stats,
+    levels,
+    copied,
+    ipc,
+    messages: {
+      bufferReady: num(/messages=(\d+)/),
+      afterRevoke: 3,
+      pings: batches * perBatch,
+      interrupts: stats.taken + stats.drains + stats.underruns,
+    },
+    rttNs: { driver: num(/driver=(\d+)/), vu: num(/ vu=(\d+)/), vis: num(/vis=(\d+)/), ping: num(/ping=(\d+)/) },
+    pingWallNs,
+    vu,
+    revoke: {
+      driver: find("driver:"),
+      vu: find("vu:"),
+      visualizer: all.find((l) => l.startsWith("init:   visualizer")) ?? "",
+      init: all.filter((l) => l.startsWith("init:") && /revoke/.test(l) || l.startsWith("init:   ")),
+    },
+    wallMs,
+    built,
+    jitterMaxNs: stats.jitter.maxNs,
+  };
+}

@@ -1,0 +1,147 @@
+// The four-process PCM pipeline (guests/pcm/, host/demo/): what `npm start`
+// shows, checked against the producer's signal computed on the host.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../build/compile.ts";
+import { WAV_HEADER_BYTES, parseWav } from "../../hal/audio/wav.ts";
+import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../host/demo/pcm.ts";
+import { FRAMES, envelope, expectedPcm, expectedVu, leftSample, rightSample } from "../../host/demo/signal.ts";
+import { decodePng } from "../hal/helpers.ts";
+
+const DURATION = 0.5; // 25 periods
+const PERIODS = 25;
+const probe = { pingBatches: 3, pingsPerBatch: 10 };
+
+let a: PcmDemoResult;
+let b: PcmDemoResult;
+
+beforeAll(async () => {
+  a = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-a-")), ...probe });
+  b = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-b-")), ...probe });
+}, 180_000);
+
+describe("the PCM pipeline", () => {
+  it("plays every period through the audio device without underruns and ends normally", () => {
+    expect(a.init).toEqual({ status: 0, reason: 0, message: "" });
+    expect(a.periods).toBe(PERIODS);
+    expect(a.audio).toMatchObject({ taken: PERIODS, frames: PERIODS * FRAMES, underruns: 0, dropped: 0, drains: 1, silentFrames: 0 });
+    expect(a.messages.bufferReady).toBe(3 * PERIODS);
+    // The kernel's own count agrees: every buffer-ready message and probe, and two of the three after the revoke:
+    // the visualizer had been ended by then, so its endpoint was closed and that send was refused (ECLOSED), never accepted.
+    expect(a.ipc.messages).toBe(a.messages.bufferReady + a.messages.pings + a.messages.afterRevoke - 1);
+    expect(a.ipc.replies).toBe(a.ipc.messages);
+  });
+
+  it("writes a WAV whose sample data equals the producer's signal bit for bit", () => {
+    const wav = new Uint8Array(readFileSync(a.wavPath));
+    const parsed = parseWav(wav);
+    expect(parsed).toMatchObject({ rate: 48000, channels: 2, bitsPerSample: 16 });
+    const data = wav.subarray(WAV_HEADER_BYTES);
+    const expected = expectedPcm(PERIODS);
+    expect(data.length).toBe(expected.length);
+    expect(Buffer.compare(Buffer.from(data), Buffer.from(expected))).toBe(0);
+  });
+
+  it("the host's copy of the signal is the tone it claims to be (440 Hz left with a moving level, 660 Hz right at -6 dBFS)", () => {
+    // Zero crossings over one second give the frequency; the level stays within the sine approximation's error.
+    const crossings = (sample: (f: number) => number) => {
+      let n = 0;
+      for (let f = 1; f < 48000; f++) if ((sample(f - 1) < 0) !== (sample(f) < 0)) n++;
+      return n / 2;
+    };
+    expect(crossings((f) => leftSample(f, 16384))).toBeCloseTo(440, -1);
+    expect(crossings(rightSample)).toBeCloseTo(660, -1);
+    let peak = 0;
+    for (let f = 0; f < 4800; f++) peak = Math.max(peak, Math.abs(rightSample(f)));
+    expect(Math.abs(peak - 16384)).toBeLessThan(40);
+    expect(envelope(0)).toBe(2048);
+    expect(envelope(50)).toBe(32048);
+  });
+
+  it("the VU meter's readings match the expected dBFS of the left channel's tone, period by period", () => {
+    expect(a.vu.map((r) => r.period)).toEqual([...Array(PERIODS).keys()]);
+    for (const r of a.vu) {
+      const e = expectedVu(r.period);
+      expect(Math.abs(r.peak - e.peak)).toBeLessThanOrEqual(0.0051);
+      expect(Math.abs(r.rms - e.rms)).toBeLessThanOrEqual(0.0051);
+      // A sine: RMS is 3.01 dB below its peak.
+      expect(r.peak - r.rms).toBeGreaterThan(2.9);
+      expect(r.peak - r.rms).toBeLessThan(3.1);
+      // Peak tracks the envelope: 20 log10(amp / 32768).
+      expect(Math.abs(r.peak - 20 * Math.log10(envelope(r.period) / 32768))).toBeLessThan(0.05);
+    }
+  });
+
+  it("draws the last period's waveform into the framebuffer: the PNG decodes and has the wave's pixels where the wave is", () => {
+    const png = decodePng(new Uint8Array(readFileSync(a.pngPath)));
+    expect([png.width, png.height]).toEqual([FB_WIDTH, FB_HEIGHT]);
+    const at = (x: number, y: number) => [...png.pixels.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4)].join(",");
+    const GREEN = "112,224,96,255";
+    const AMBER = "240,176,48,255";
+    const BACKGROUND = "18,24,32,255";
+    const last = PERIODS - 1;
+    const band = FB_HEIGHT >> 1;
+    const half = (band >> 1) - 1;
+    let checked = 0;
+    for (let x = 0; x < FB_WIDTH; x++) {
+      const f = last * FRAMES + Math.floor((x * FRAMES) / FB_WIDTH);
+      const yl = (band >> 1) - ((leftSample(f, envelope(last)) * half) >> 15);
+      const yr = band + (band >> 1) - ((rightSample(f) * half) >> 15);
+      expect(at(x, yl)).toBe(GREEN);
+      expect(at(x, yr)).toBe(AMBER);
+      checked += 2;
+    }
+    expect(checked).toBe(2 * FB_WIDTH);
+    // The strokes are thin: most of the frame stays background.
+    let lit = 0;
+    for (let i = 0; i < png.pixels.length; i += 4) if (png.pixels[i + 1] === 224 || png.pixels[i + 1] === 176) lit++;
+    expect(lit).toBeGreaterThan(2 * FB_WIDTH);
+    expect(lit).toBeLessThan(png.width * png.height / 4);
+    expect(at(FB_WIDTH >> 1, band - 1)).toBe(BACKGROUND); // the bottom row of the left band: the wave stops short of it
+  });
+
+  it("the kernel copies no sample data: no IPC bodies, no window bulk reads", () => {
+    expect(a.copied).toEqual({ ipcBytes: 0, windowBytes: 0 });
+  });
+
+  it("all three consumers observe the revoke: the driver's handle is gone, the VU meter's window answers EREVOKED, the visualizer is ended with GRANT_REVOKED", () => {
+    expect(a.revoke.driver).toMatch(/^driver: buffer \d+ after the revoke: audio_submit -> ESTALE$/);
+    expect(a.revoke.vu).toMatch(new RegExp(`^vu: buffer \\d+ after ${PERIODS} periods: window_get -> EREVOKED$`));
+    expect(a.revoke.visualizer).toMatch(/visualizer: its answer ECLOSED; ended by the kernel: GRANT_REVOKED$/);
+    expect(a.stdout).toMatch(/init: {3}driver: its answer ESTALE; exited 0/);
+    expect(a.stdout).toMatch(/init: {3}vu: its answer EREVOKED; exited 0/);
+  });
+
+  it("measures the round trip: the producer's send->reply medians and the empty-exchange probe", () => {
+    expect(a.rttNs.ping).toBeGreaterThan(0);
+    expect(a.rttNs.driver).toBeGreaterThan(a.rttNs.vu); // the driver answers when the device takes the buffer
+    expect(a.pingWallNs).toBeGreaterThan(0);
+  });
+
+  it("two deterministic runs give identical WAV bytes, PNG bytes and output", () => {
+    expect(Buffer.compare(readFileSync(a.wavPath), readFileSync(b.wavPath))).toBe(0);
+    expect(Buffer.compare(readFileSync(a.pngPath), readFileSync(b.pngPath))).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+});
+
+describe("wasmos demo pcm", () => {
+  it("documents its flags with --help", () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--help"], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status).toBe(0);
+    for (const flag of ["--duration SECONDS", "--realtime", "--out DIR"]) expect(r.stdout).toContain(flag);
+  });
+
+  it("runs from the command line and prints the summary", () => {
+    const out = mkdtempSync(join(tmpdir(), "wasmos-pcm-cli-"));
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--duration", "0.2", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/10 periods x 960 frames = 9600 frames/);
+    expect(r.stdout).toMatch(/kernel copies {3}0 bytes of sample data/);
+    expect(r.stdout).toContain(join(out, "pcm.wav"));
+    expect(r.stdout).toContain(join(out, "waveform.png"));
+  });
+});
