@@ -2,10 +2,10 @@
 // numbered `sys` entry), against this repository's kernel in process or
 // against any implementation through an adapter command. See README.md.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Case, type CaseOutcome, caseModule, compare, loadCases, type Variant, variants } from "./lib/case.ts";
+import { buildCase, bystanderModule, type Case, caseImages, type CaseOutcome, compare, loadCases, type Variant, variants } from "./lib/case.ts";
 import { executeCase } from "./lib/execute.ts";
 
 export interface RunOptions {
@@ -79,37 +79,48 @@ export async function runConformance(opts: RunOptions = {}): Promise<Summary> {
 
 async function runOne(c: Case, v: Variant, adapter?: string): Promise<CaseResult> {
   let bytes: Uint8Array;
+  let images: Record<string, Uint8Array>;
   try {
-    bytes = caseModule(c, v);
+    bytes = await buildCase(c, v);
+    images = caseImages(c, v);
   } catch (e) {
     return { id: c.id, variant: v, status: "failed", diffs: [`case does not assemble: ${(e as Error).message}`] };
   }
   let outcome: CaseOutcome & { skip?: string };
   try {
-    outcome = adapter ? await viaAdapter(adapter, c, v, bytes) : await executeCase(c.id.split("/").pop()!, bytes, c.spec.setup);
+    outcome = adapter ? await viaAdapter(adapter, c, v, bytes, images) : await executeCase(c.id.split("/").pop()!, bytes, c.spec.setup, { bystander: c.spec.bystander ? bystanderModule() : undefined }, images);
   } catch (e) {
     return { id: c.id, variant: v, status: "failed", diffs: [`host error: ${(e as Error).stack ?? e}`] };
   }
   const record = { refused: outcome.refused, exit: outcome.exit, stdout_base64: Buffer.from(outcome.stdout).toString("base64") };
   if (outcome.skip !== undefined) return { id: c.id, variant: v, status: "skipped", diffs: [outcome.skip], outcome: record };
-  const diffs = compare(c.spec.expect, outcome);
+  const diffs = compare(c.spec.expect, outcome, c.spec.bystander);
   return { id: c.id, variant: v, status: diffs.length ? "failed" : "passed", diffs, outcome: record };
 }
 
 /** Adapter protocol (README.md): write the case to a fresh folder, run `CMD <folder>`, read one JSON result from its stdout. */
-async function viaAdapter(cmd: string, c: Case, v: Variant, bytes: Uint8Array): Promise<CaseOutcome & { skip?: string }> {
+async function viaAdapter(cmd: string, c: Case, v: Variant, bytes: Uint8Array, images: Record<string, Uint8Array>): Promise<CaseOutcome & { skip?: string }> {
   const dir = mkdtempSync(join(tmpdir(), "wasmos-conf-"));
   try {
     writeFileSync(join(dir, "module.wasm"), bytes);
-    writeFileSync(join(dir, "case.json"), JSON.stringify({ id: c.id, variant: v, name: c.id.split("/").pop(), setup: c.spec.setup ?? {} }, null, 2));
+    if (c.spec.bystander) writeFileSync(join(dir, "bystander.wasm"), bystanderModule());
+    if (Object.keys(images).length) {
+      mkdirSync(join(dir, "images"));
+      for (const [n, b] of Object.entries(images)) writeFileSync(join(dir, "images", `${n}.wasm`), b);
+    }
+    writeFileSync(join(dir, "case.json"), JSON.stringify({ id: c.id, variant: v, name: c.id.split("/").pop(), setup: c.spec.setup ?? {}, bystander: c.spec.bystander ?? false }, null, 2));
     const { code, stdout, stderr } = await run(`${cmd} ${JSON.stringify(dir)}`);
-    let r: { refused?: string; exit?: CaseOutcome["exit"]; stdout_base64?: string; skip?: string; problems?: string[] };
+    let r: {
+      refused?: string; exit?: CaseOutcome["exit"]; stdout_base64?: string; skip?: string; problems?: string[];
+      bystander?: { exit?: CaseOutcome["exit"]; stdout_base64?: string };
+    };
     try {
       r = JSON.parse(stdout.trim().split("\n").pop() ?? "");
     } catch {
       throw new Error(`adapter exited ${code} without a JSON result; stderr: ${stderr.slice(-500)}`);
     }
-    return { refused: r.refused, exit: r.exit, stdout: Buffer.from(r.stdout_base64 ?? "", "base64"), skip: r.skip, problems: r.problems };
+    const bystander = r.bystander ? { exit: r.bystander.exit, stdout: Buffer.from(r.bystander.stdout_base64 ?? "", "base64") } : undefined;
+    return { refused: r.refused, exit: r.exit, stdout: Buffer.from(r.stdout_base64 ?? "", "base64"), skip: r.skip, problems: r.problems, bystander };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

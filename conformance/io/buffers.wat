@@ -6,6 +6,8 @@
   ;; the largest random_get fills the whole page (before anything is recorded there)
   (local.set $r (call $random_get (i32.const 0) (i32.const 65536)))
   (call $rec (local.get $r))
+  (i32.store (i32.const 16) (i32.const 0x656e6f6e)) ;; "none" and "self" again
+  (i32.store (i32.const 32) (i32.const 0x666c6573))
   (call $rec (call $random_get (i32.const 0) (i32.const 0)))        ;; zero length
   (call $rec (call $random_get (i32.const 65535) (i32.const 1)))    ;; last valid byte
   (call $rec (call $random_get (i32.const 65535) (i32.const 2)))    ;; one past the end

@@ -2,4 +2,4 @@
 (data (i32.const 0) "hello, \00world\n")
 (func (export "_start")
   (drop (call $console_write (i32.const 0) (i32.const 7)))
-  (drop (call $console_write (i32.const 7) (i32.const 8))))
+  (drop (call $console_write (i32.const 7) (i32.const 7))))

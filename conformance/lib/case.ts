@@ -1,7 +1,7 @@
 // A conformance case on disk: `<area>/<name>.wat` (the program) beside
 // `<area>/<name>.json` (its setup and expectation). See conformance/README.md.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import wabtInit from "wabt";
 import { Errno, ExitReason, SYS_ENTRY, SYSCALLS } from "../../abi/gen/abi.ts";
 import { sysVariant } from "./sys-variant.ts";
@@ -26,7 +26,21 @@ export interface HandleSetup {
   pixelMemory?: boolean;
 }
 
+/** Another module the runner assembles and passes as an IMAGE handle (rights SPAWN|DUPLICATE|TRANSFER). */
+export interface ImageSetup {
+  name: string;
+  /** A .wat beside the case (wrapped in the prelude like a case, unless raw). */
+  source: string;
+  raw?: boolean;
+  /** Extra imports placed after the ABI's (e.g. a grant memory). */
+  imports?: string[];
+  /** Pages of the module's own memory (default 1). */
+  memoryPages?: number;
+}
+
 export interface CaseSetup {
+  /** Extra images, passed as startup handles under their names. */
+  images?: ImageSetup[];
   /** Arguments after the program name (argv[0] is the case name). */
   args?: string[];
   handles?: HandleSetup[];
@@ -54,6 +68,16 @@ export interface CaseSpec {
   description: string;
   /** The .wat is a whole module (no prelude added); default false. */
   raw?: boolean;
+  /** Extra imports placed after the ABI's (e.g. a grant memory). */
+  imports?: string[];
+  /** Pages of the module's own memory (default 1). */
+  memoryPages?: number;
+  /**
+   * Run the bystander (lib/bystander.wat) in the same kernel, spawned first:
+   * it must end NORMAL with status 0 and print exactly BYSTANDER_OUTPUT,
+   * whatever this case does (the hostile corpus sets it).
+   */
+  bystander?: boolean;
   /** No sys variant (the case is about the import table itself); default false. */
   noSys?: boolean;
   setup?: CaseSetup;
@@ -67,8 +91,10 @@ export interface Case {
   id: string;
   area: string;
   spec: CaseSpec;
+  /** The program: a .wat, or an AssemblyScript .ts (compiled with the SDK; no sys variant). */
   watPath: string;
   source: string;
+  lang: "wat" | "as";
 }
 
 export const CONFORMANCE_DIR = new URL("..", import.meta.url).pathname;
@@ -84,11 +110,16 @@ export function loadCases(root = CONFORMANCE_DIR): Case[] {
       if (e.isDirectory()) {
         if (!NOT_CASES.has(e.name)) walk(p);
       } else if (e.name.endsWith(".json")) {
-        const watPath = p.replace(/\.json$/, ".wat");
-        if (!existsSync(watPath)) continue;
-        const id = relative(root, watPath).replace(/\.wat$/, "").split("\\").join("/");
+        let watPath = p.replace(/\.json$/, ".wat");
+        let lang: Case["lang"] = "wat";
+        if (!existsSync(watPath)) {
+          watPath = p.replace(/\.json$/, ".ts");
+          lang = "as";
+          if (!existsSync(watPath)) continue;
+        }
+        const id = relative(root, watPath).replace(/\.(wat|ts)$/, "").split("\\").join("/");
         const spec = JSON.parse(readFileSync(p, "utf8")) as CaseSpec;
-        cases.push({ id, area: id.split("/").slice(0, -1).join("/"), spec, watPath, source: readFileSync(watPath, "utf8") });
+        cases.push({ id, area: id.split("/").slice(0, -1).join("/"), spec, watPath, source: readFileSync(watPath, "utf8"), lang });
       }
     }
   };
@@ -131,10 +162,11 @@ export const RESULTS_AT = 60000;
  * them to the console, and `$h (ptr len) -> handle` (handle_get, trapping if
  * the name is missing so a broken setup cannot pass silently).
  */
-export function withPrelude(body: string): string {
+export function withPrelude(body: string, opts: { imports?: string[]; memoryPages?: number } = {}): string {
   return `(module
   ${ABI_IMPORTS}
-  (memory (export "memory") 1)
+  ${(opts.imports ?? []).join("\n  ")}
+  (memory (export "memory") ${opts.memoryPages ?? 1})
   (global $rp (mut i32) (i32.const ${RESULTS_AT}))
   (func $rec (param i32)
     (i32.store (global.get $rp) (local.get 0))
@@ -155,11 +187,36 @@ export type Variant = "direct" | "sys";
 /** The module of a case in one variant. */
 export function caseModule(c: Case, variant: Variant): Uint8Array {
   const body = variant === "sys" ? sysVariant(c.source) : c.source;
-  return assemble(c.spec.raw ? body : withPrelude(body), `${c.id}.wat`);
+  return assemble(c.spec.raw ? body : withPrelude(body, c.spec), `${c.id}.wat`);
+}
+
+/** The extra images of a case (name -> module), in one variant. */
+export function caseImages(c: Case, variant: Variant): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const im of c.spec.setup?.images ?? []) {
+    const src = readFileSync(join(dirname(c.watPath), im.source), "utf8");
+    const body = variant === "sys" ? sysVariant(src) : src;
+    out[im.name] = assemble(im.raw ? body : withPrelude(body, im), im.source);
+  }
+  return out;
 }
 
 export function variants(c: Case): Variant[] {
-  return c.spec.noSys ? ["direct"] : ["direct", "sys"];
+  return c.spec.noSys || c.lang === "as" ? ["direct"] : ["direct", "sys"];
+}
+
+const compiled = new Map<string, Uint8Array>();
+
+/** The module of a case in one variant, AssemblyScript cases compiled (once per process) with the SDK. */
+export async function buildCase(c: Case, variant: Variant): Promise<Uint8Array> {
+  if (c.lang === "wat") return caseModule(c, variant);
+  const hit = compiled.get(c.watPath);
+  if (hit) return hit;
+  const { compileGuest } = await import("../../build/compile.ts");
+  const r = await compileGuest(c.watPath);
+  if (!r.ok || !r.binary) throw new Error(`AssemblyScript case does not compile:\n${r.diagnostics}`);
+  compiled.set(c.watPath, r.binary);
+  return r.binary;
 }
 
 /** What running a case produced (the adapter protocol's result). */
@@ -167,6 +224,8 @@ export interface CaseOutcome {
   refused?: string;
   exit?: { status: number; reason: string; message?: string };
   stdout: Uint8Array;
+  /** The bystander's ending and output, when the case asked for one. */
+  bystander?: { exit?: { status: number; reason: string; message?: string }; stdout: Uint8Array };
   /** Problems the runner found beyond the expectation (leaks, processes left blocked). */
   problems?: string[];
 }
@@ -195,8 +254,15 @@ export function decodeResults(bytes: Uint8Array): number[] {
 }
 
 /** Differences between an expectation and an outcome; empty when the case passed. */
-export function compare(expect: CaseExpect, got: CaseOutcome): string[] {
+export function compare(expect: CaseExpect, got: CaseOutcome, bystander = false): string[] {
   const diffs: string[] = [...(got.problems ?? [])];
+  if (bystander) {
+    const b = got.bystander;
+    const text = b ? new TextDecoder().decode(b.stdout) : "";
+    if (!b?.exit || b.exit.reason !== "NORMAL" || b.exit.status !== 0 || text !== BYSTANDER_OUTPUT) {
+      diffs.push(`bystander: expected NORMAL status 0 and ${JSON.stringify(BYSTANDER_OUTPUT)}, got ${b?.exit ? `${b.exit.reason} status ${b.exit.status}` : "no exit"} and ${JSON.stringify(text)}`);
+    }
+  }
   if (expect.refused) {
     if (got.refused === undefined) diffs.push(`expected the module to be refused, but it ran (${describeExit(got)})`);
     else if (typeof expect.refused === "object" && !got.refused.includes(expect.refused.message)) {
@@ -234,6 +300,14 @@ export function compare(expect: CaseExpect, got: CaseOutcome): string[] {
 
 function describeExit(o: CaseOutcome): string {
   return o.exit ? `exit ${o.exit.reason} status ${o.exit.status}` : "no exit";
+}
+
+/** What the bystander prints. */
+export const BYSTANDER_OUTPUT = "bystander ok 5000050000\n";
+
+/** The bystander module: sums 1..100000 across yields and a sleep, prints BYSTANDER_OUTPUT. */
+export function bystanderModule(): Uint8Array {
+  return assemble(withPrelude(readFileSync(join(CONFORMANCE_DIR, "lib", "bystander.wat"), "utf8")), "bystander.wat");
 }
 
 export const EXIT_REASON_BY_NAME = ExitReason as Record<string, number>;

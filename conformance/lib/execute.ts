@@ -80,10 +80,12 @@ function make(k: Kernel, h: HandleSetup, log: string[]): Made {
 export interface ExecuteOptions {
   /** Check that no kernel object outlives the run (default true). */
   leakCheck?: boolean;
+  /** A module to run alongside, spawned first (the hostile corpus's bystander). */
+  bystander?: Uint8Array;
 }
 
 /** Run a case module with its setup; never throws for anything the guest does. */
-export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSetup = {}, opts: ExecuteOptions = {}): Promise<CaseOutcome> {
+export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSetup = {}, opts: ExecuteOptions = {}, images: Record<string, Uint8Array> = {}): Promise<CaseOutcome> {
   const log: string[] = [];
   const k = new Kernel({
     limits: setup.limits,
@@ -97,14 +99,43 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
     for (const c of chunks) { all.set(c, at); at += c.length; }
     return all;
   };
+  const bchunks: Uint8Array[] = [];
+  let by: ReturnType<Kernel["spawn"]> | undefined;
+  if (opts.bystander) {
+    const bimg = k.loadImage(opts.bystander, "bystander");
+    by = k.spawn(bimg, { args: ["bystander"], stdout: (b) => bchunks.push(b.slice()) });
+    k.release(bimg);
+  }
+  const joined = (cs: Uint8Array[]) => {
+    const all = new Uint8Array(cs.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of cs) { all.set(c, at); at += c.length; }
+    return all;
+  };
+  const bystanderOutcome = async () => {
+    if (!by) return undefined;
+    await k.run();
+    const e = by.process.exit;
+    by.close();
+    return { exit: e ? { status: e.status, reason: EXIT_REASON_NAMES[e.reason] ?? String(e.reason), message: e.message } : undefined, stdout: joined(bchunks) };
+  };
   let img;
   try {
     img = k.loadImage(bytes, name);
   } catch (e) {
-    if (e instanceof ModuleRefusedError) return { refused: e.message, stdout: new Uint8Array() };
+    if (e instanceof ModuleRefusedError) return { refused: e.message, stdout: new Uint8Array(), bystander: await bystanderOutcome() };
     throw e;
   }
-  const made = (setup.handles ?? []).map((h) => ({ h, m: make(k, h, log) }));
+  const made: { h: { name: string }; m: Made }[] = [];
+  for (const [iname, ibytes] of Object.entries(images)) {
+    try {
+      made.push({ h: { name: iname }, m: { object: k.loadImage(ibytes, iname), rights: IMAGE_GRANT_RIGHTS } });
+    } catch (e) {
+      if (e instanceof ModuleRefusedError) return { refused: `image ${iname}: ${e.message}`, stdout: new Uint8Array() };
+      throw e;
+    }
+  }
+  made.push(...(setup.handles ?? []).map((h) => ({ h, m: make(k, h, log) })));
   const problems: string[] = [];
   let proc;
   try {
@@ -116,7 +147,7 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   } catch (e) {
     k.release(img);
     for (const { m } of made) k.release(m.object);
-    return { refused: `spawn refused: ${(e as Error).message}`, stdout: new Uint8Array() };
+    return { refused: (e as Error).message, stdout: new Uint8Array(), bystander: await bystanderOutcome() };
   }
   k.release(img);
   for (const { m } of made) m.after?.();
@@ -130,6 +161,7 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   }
   const exit = proc.process.exit;
   proc.close();
+  const bystander = await bystanderOutcome();
   for (const { m } of made) k.release(m.object);
   await k.run();
   if (opts.leakCheck !== false) {
@@ -139,6 +171,7 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   return {
     exit: exit ? { status: exit.status, reason: EXIT_REASON_NAMES[exit.reason] ?? String(exit.reason), message: exit.message } : undefined,
     stdout: stdout(),
+    bystander,
     problems,
   };
 }

@@ -1,0 +1,17 @@
+;; Devices the host shut down answer EIO.
+(data (i32.const 0) "timer")
+(data (i32.const 8) "console")
+(data (i32.const 16) "rng")
+(data (i32.const 24) "fb")
+(data (i32.const 32) "audio")
+(func (export "_start") (local $fb i32)
+  (call $rec (call $timer_set (call $h (i32.const 0) (i32.const 5)) (i64.const 1000)))
+  (call $rec (call $console_rx (call $h (i32.const 8) (i32.const 7)) (i32.const 100) (i32.const 4)))
+  (call $rec (call $console_tx (call $h (i32.const 8) (i32.const 7)) (i32.const 100) (i32.const 4)))
+  (call $rec (call $rng_read (call $h (i32.const 16) (i32.const 3)) (i32.const 100) (i32.const 4)))
+  (local.set $fb (call $h (i32.const 24) (i32.const 2)))
+  (call $rec (call $fb_write (local.get $fb) (i32.const 0) (i32.const 100) (i32.const 4)))
+  (call $rec (call $fb_present (local.get $fb)))
+  (call $rec (call $audio_submit (call $h (i32.const 32) (i32.const 5)) (i32.const -1) (i32.const 100) (i32.const 1) (i32.const 0)))
+  (call $rec (i32.wrap_i64 (call $device_info (local.get $fb) (i32.const 4))))   ;; DEVINFO_FAILED
+  (call $flush))

@@ -1,0 +1,2 @@
+;; a module that exports no memory is refused
+(module (func (export "_start")))

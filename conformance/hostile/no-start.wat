@@ -1,0 +1,2 @@
+;; a module without _start is refused
+(module (memory (export "memory") 1))

@@ -1,0 +1,41 @@
+;; Handles in messages when the receiving table is full (every process here has 8 slots).
+;; The client ("c") sends a message carrying a copy of a port handle, then receives the server's reply carrying one back.
+(data (i32.const 0) "self")
+(data (i32.const 8) "ep")
+(data (i32.const 16) "c\00")
+(func $desc (param $at i32) (param $hptr i32) (param $hcount i32)
+  (memory.fill (local.get $at) (i32.const 0) (i32.const 56))
+  (i32.store offset=48 (local.get $at) (local.get $hptr))
+  (i32.store16 offset=52 (local.get $at) (local.get $hcount)))
+(func $client (local $ep i32) (local $n i32)
+  (local.set $ep (call $h (i32.const 8) (i32.const 2)))
+  (i32.store (i32.const 800) (call $port_create))
+  (call $desc (i32.const 600) (i32.const 800) (i32.const 1))
+  ;; fill the rest of the table so the reply's handle cannot fit
+  (block $full (loop $fill (br_if $full (i32.lt_s (call $port_create) (i32.const 0))) (br $fill)))
+  (call $exit (call $sendmsg (local.get $ep) (i32.const 600) (i64.const 9223372036854775807))))
+(func (export "_start") (local $ep i32) (local $c i32) (local $id i32) (local $a i32) (local $b i32) (local $port i32)
+  (if (i32.le_s (call $arg_count) (i32.const 1)) (then (call $client) (return)))
+  (local.set $ep (call $endpoint_create))
+  (local.set $port (call $port_create))
+  (i32.store (i32.const 700) (local.get $ep))
+  (i32.store (i32.const 704) (i32.const 8))
+  (i32.store (i32.const 708) (i32.const 2))
+  (local.set $c (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 16) (i32.const 2) (i32.const 700) (i32.const 1)))
+  ;; fill our own table: self, ep, port, child, image handle from $h... then two spare
+  (local.set $a (call $port_create))
+  (local.set $b (call $port_create))
+  (block $full (loop $fill (br_if $full (i32.lt_s (call $port_create) (i32.const 0))) (br $fill)))
+  (call $rec (call $receive (local.get $ep) (i32.const 1000) (i32.const 0) (i64.const 9223372036854775807)))  ;; the handle does not fit
+  (call $rec (call $receive (local.get $ep) (i32.const 1000) (i32.const 0) (i64.const 0)))                     ;; still queued
+  (drop (call $handle_close (local.get $a)))
+  (local.set $id (call $receive (local.get $ep) (i32.const 1000) (i32.const 0) (i64.const 0)))
+  (call $rec (i32.gt_s (local.get $id) (i32.const 0)))
+  (call $rec (i32.gt_s (call $msg_handle (i32.const 0)) (i32.const 0)))
+  ;; the client's table is full: a reply carrying a handle is EMFILE, and the client's sendmsg says EMFILE too
+  (i32.store (i32.const 800) (local.get $port))
+  (call $desc (i32.const 600) (i32.const 800) (i32.const 1))
+  (call $rec (call $replymsg (local.get $id) (i32.const 0) (i32.const 600)))
+  (drop (call $wait (local.get $c) (i32.const 300) (i64.const 9223372036854775807)))
+  (call $rec (i32.load (i32.const 300)))
+  (call $flush))

@@ -1,0 +1,10 @@
+;; A memory object the host revoked: the handle stays, every call through it or through windows is EREVOKED.
+(data (i32.const 0) "buf")
+(func (export "_start") (local $m i32)
+  (local.set $m (call $h (i32.const 0) (i32.const 3)))
+  (call $rec (call $memory_size (local.get $m)))
+  (call $rec (call $memory_map (local.get $m) (i32.const 0) (i32.const 1) (i32.const 1) (i32.const 1)))
+  (call $rec (call $futex_wait (local.get $m) (i32.const 0) (i32.const 0) (i64.const 0)))
+  (call $rec (call $futex_wake (local.get $m) (i32.const 0) (i32.const 1)))
+  (call $rec (call $handle_info (local.get $m) (i32.const 100)))
+  (call $flush))

@@ -1,0 +1,66 @@
+;; Scheduling syscalls: ranges, ceilings, admission control, partitions, exited targets.
+;; The child ("c") runs at priority 50 with its ceiling lowered to 50 by its parent and records what it may not do.
+(data (i32.const 0) "self")
+(data (i32.const 16) "c\00")
+(func $child
+  (call $rec (call $sched_set_priority (i32.const -1) (i32.const 51) (i32.const 0)))
+  (call $rec (call $sched_set_priority (i32.const -1) (i32.const 50) (i32.const 1)))
+  (call $rec (call $sched_set_tier (i32.const -1) (i32.const 3)))
+  (call $rec (call $sched_set_deadline (i32.const -1) (i64.const 1000) (i64.const 10000) (i64.const 0)))
+  (call $flush))
+(func (export "_start") (local $c i32) (local $p i32) (local $small i32)
+  (if (i32.le_s (call $arg_count) (i32.const 1)) (then (call $child) (return)))
+  (local.set $c (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 16) (i32.const 2) (i32.const 0) (i32.const 0)))
+  (call $rec (call $sched_set_priority (local.get $c) (i32.const 50) (i32.const 0)))
+  (call $rec (call $sched_set_priority (local.get $c) (i32.const 256) (i32.const 0)))
+  (call $rec (call $sched_set_priority (local.get $c) (i32.const -1) (i32.const 0)))
+  (call $rec (call $sched_set_priority (local.get $c) (i32.const 50) (i32.const 2)))
+  (call $rec (call $sched_set_tier (local.get $c) (i32.const 4)))
+  (call $rec (call $sched_set_tier (local.get $c) (i32.const -1)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 0) (i64.const 10000) (i64.const 0)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 10000) (i64.const 5000) (i64.const 0)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 1000) (i64.const 2000) (i64.const 500)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 1000) (i64.const 9007199254740993) (i64.const 0)))  ;; period above 2^53
+  (call $rec (call $set_limit (local.get $c) (i32.const 9) (i64.const 100)))
+  (call $rec (call $set_limit (local.get $c) (i32.const 1) (i64.const 0)))
+  (call $rec (call $set_limit (local.get $c) (i32.const 2) (i64.const 100)))
+  (call $rec (call $set_limit (local.get $c) (i32.const 2) (i64.const 200)))
+  (call $rec (call $set_limit (i32.const -1) (i32.const 2) (i64.const 1)))     ;; below the handles we hold
+  (call $rec (call $sched_info (local.get $c) (i32.const 1000) (i32.const 80)))
+  (call $rec (i32.load (i32.const 1008)))                                        ;; base priority 50
+  (call $rec (i32.load (i32.const 1020)))                                        ;; ceiling 50
+  (call $rec (call $sched_info (local.get $c) (i32.const 1000) (i32.const 79)))
+  (call $rec (call $sched_info (local.get $c) (i32.const 65457) (i32.const 80)))
+  (call $rec (call $sched_info (i32.const -1) (i32.const 65456) (i32.const 80)))
+  ;; the deadline class: 10% for us; 90% more does not fit EDF_CAPACITY_PERMILLE
+  (call $rec (call $sched_set_deadline (i32.const -1) (i64.const 1000000) (i64.const 10000000) (i64.const 0)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 9000000) (i64.const 10000000) (i64.const 0)))
+  (call $rec (call $sched_wait_period))
+  ;; partitions: carve 60%, then 60% more is ECEILING; leaving less than our 10% reservation is EOVERLOAD
+  (call $rec (call $partition_create (i32.const 0)))
+  (call $rec (call $partition_create (i32.const 1001)))
+  (local.set $p (call $partition_create (i32.const 600)))
+  (call $rec (i32.gt_s (local.get $p) (i32.const 0)))
+  (call $rec (call $partition_create (i32.const 600)))
+  (call $rec (call $partition_create (i32.const 350)))
+  (local.set $small (call $partition_create (i32.const 10)))
+  (call $rec (i32.gt_s (local.get $small) (i32.const 0)))
+  (call $rec (call $partition_join (local.get $small) (i32.const -1)))  ;; 1% cannot hold our 10%
+  (call $rec (call $partition_info (local.get $p) (i32.const 1000) (i32.const 40)))
+  (call $rec (i32.load (i32.const 1000)))
+  (call $rec (call $partition_info (local.get $p) (i32.const 1000) (i32.const 39)))
+  (call $rec (call $partition_info (local.get $p) (i32.const 65497) (i32.const 40)))
+  ;; back to fixed priorities: sched_wait_period is for the deadline class only
+  (call $rec (call $sched_set_priority (i32.const -1) (i32.const 128) (i32.const 0)))
+  (call $rec (call $sched_wait_period))
+  ;; the child runs and ends; then every call on it is ESRCH
+  (drop (call $wait (local.get $c) (i32.const 300) (i64.const 9223372036854775807)))
+  (call $rec (call $sched_set_priority (local.get $c) (i32.const 10) (i32.const 0)))
+  (call $rec (call $sched_set_tier (local.get $c) (i32.const 0)))
+  (call $rec (call $sched_set_deadline (local.get $c) (i64.const 1000) (i64.const 10000000) (i64.const 0)))
+  (call $rec (call $set_limit (local.get $c) (i32.const 2) (i64.const 50)))
+  (call $rec (call $memory_set_budget (local.get $c) (i32.const 10)))
+  (call $rec (call $partition_join (local.get $p) (local.get $c)))
+  (call $rec (i64.ge_s (call $cpu_time (local.get $c)) (i64.const 0)))
+  (call $rec (i64.gt_s (call $cpu_time (i32.const -1)) (i64.const 0)))
+  (call $flush))
