@@ -135,8 +135,16 @@ function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, 
 }
 
 function blockingImport(k: KernelCore, p: Process, s: Suspender, def: SyscallDef): WebAssembly.Suspending {
-  return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, p, s, def, args));
+  // Fixed arities: the IPC calls (send 6, receive 4) avoid a rest array per call.
+  switch (def.params.length) {
+    case 0: return new WebAssembly.Suspending(() => callBlocking(k, p, s, def, NO_ARGS));
+    case 1: return new WebAssembly.Suspending((a: unknown) => callBlocking(k, p, s, def, [a]));
+    case 3: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, p, s, def, [a, b, c]));
+    case 4: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, p, s, def, [a, b, c, d]));
+    default: return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, p, s, def, args));
+  }
 }
+const NO_ARGS: unknown[] = [];
 
 /** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
 function sysEntry(k: KernelCore, p: Process, s: Suspender): WebAssembly.Suspending {

@@ -40,16 +40,22 @@ export const IPC_TRANSITIONS: readonly IpcTransition[] = [
   { from: RECEIVE_BLOCKED, event: "timeout", to: READY, returns: "ETIMEDOUT", when: "the deadline passes first" },
 ];
 
-const key = (from: number, event: IpcEvent, to: number) => `${from}:${event}:${to}`;
-const allowed = new Set(IPC_TRANSITIONS.map((t) => key(t.from, t.event, t.to)));
+const EVENTS: readonly IpcEvent[] = ["send", "receive", "deliver", "reply", "pulse", "timeout", "peer-gone"];
+const STATES = 16; // process states fit in 4 bits
+const index = (from: number, event: IpcEvent, to: number) => (EVENTS.indexOf(event) * STATES + from) * STATES + to;
+const allowed = new Uint8Array(EVENTS.length * STATES * STATES);
+for (const t of IPC_TRANSITIONS) allowed[index(t.from, t.event, t.to)] = 1;
 
-/** How often each transition was taken, by key (tests check every row of the table is exercised). */
-export const transitionCounts = new Map<string, number>();
-export const transitionKey = (t: IpcTransition): string => key(t.from, t.event, t.to);
+/** How often each transition was taken (tests check every row of the table is exercised). */
+const counts = new Float64Array(allowed.length);
+export const transitionCounts = {
+  get: (key: number): number => counts[key],
+};
+export const transitionKey = (t: IpcTransition): number => index(t.from, t.event, t.to);
 
 /** Check that (from --event--> to) is in the table, and count it. The caller then makes the move. */
 export function checkTransition(from: number, event: IpcEvent, to: number): void {
-  const k = key(from, event, to);
-  if (!allowed.has(k)) throw new KernelBug(`IPC transition ${from} --${event}--> ${to} is not in the state table`);
-  transitionCounts.set(k, (transitionCounts.get(k) ?? 0) + 1);
+  const i = index(from, event, to);
+  if (allowed[i] !== 1) throw new KernelBug(`IPC transition ${from} --${event}--> ${to} is not in the state table`);
+  counts[i]++;
 }

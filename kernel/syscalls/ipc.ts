@@ -88,7 +88,8 @@ function finish(k: Kernel, m: Message): void {
 function rebill(k: Kernel, server: Process): void {
   let client: Process | null = null;
   for (const m of server.serving.values()) if (!m.clientGone) client = m.sender;
-  k.billTo(server, client);
+  if (client !== null && client.sched.partition === server.sched.partition) client = null; // same account either way
+  if (client !== server.sched.billedTo) k.billTo(server, client);
 }
 
 // ---- send -------------------------------------------------------------------------
