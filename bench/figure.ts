@@ -161,5 +161,5 @@ export function central(r: FigureResult | undefined): number | null {
 
 /** "<= 1.25 x baseline_jspi_pingpong_ns" */
 export function goalText(g: Goal): string {
-  return `${g.op} ${g.value}${g.times ? ` x ${g.times}` : ""}`;
+  return `${g.op} ${g.value.toLocaleString("en-US")}${g.times ? ` x ${g.times}` : ""}`;
 }

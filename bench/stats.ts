@@ -9,8 +9,10 @@
 
 /** How much to measure. */
 export interface Plan {
-  /** Samples run and discarded before measuring (JIT tier-up, caches). */
+  /** Samples run and discarded before measuring (JIT tier-up, caches): at least this many... */
   readonly warmup: number;
+  /** ...and at least this long (V8 moves bigger wasm functions to optimized code later). */
+  readonly warmupMs: number;
   /** Samples measured. */
   readonly samples: number;
   /** Calibration aims for batches that take about this long. */
@@ -21,11 +23,16 @@ export interface Plan {
   readonly fixedBatch: number | null;
 }
 
-/** A real run: 200 samples of ~5 ms each (about a second per figure) after 20 discarded. */
-export const FULL_PLAN: Plan = { warmup: 20, samples: 200, targetSampleMs: 5, maxBatch: 1 << 24, fixedBatch: null };
+/** A real run: 200 samples of ~5 ms each (about a second per figure) after at least 500 ms discarded. */
+export const FULL_PLAN: Plan = { warmup: 20, warmupMs: 500, samples: 200, targetSampleMs: 5, maxBatch: 1 << 24, fixedBatch: null };
 
 /** --quick (and the smoke test): a handful of tiny batches; numbers are structure, not measurements. */
-export const QUICK_PLAN: Plan = { warmup: 1, samples: 3, targetSampleMs: 0, maxBatch: 8, fixedBatch: 4 };
+export const QUICK_PLAN: Plan = { warmup: 1, warmupMs: 0, samples: 3, targetSampleMs: 0, maxBatch: 8, fixedBatch: 4 };
+
+/** Warm-up batches for a plan when each batch lasts about plan.targetSampleMs. */
+export function warmupBatches(plan: Plan): number {
+  return plan.targetSampleMs > 0 ? Math.max(plan.warmup, Math.ceil(plan.warmupMs / plan.targetSampleMs)) : plan.warmup;
+}
 
 /** What a figure reports about a set of samples (times in the figure's unit). */
 export interface Summary {
@@ -76,6 +83,23 @@ export function scaleSummary(s: Summary, factor: number): Summary {
   return { ...s, median: s.median * factor, p99: s.p99 * factor, min: s.min * factor, max: s.max * factor, mean: s.mean * factor };
 }
 
+/**
+ * Per-operation nanoseconds as operations per second. The tail flips: p99
+ * becomes the rate of the slowest 1% of batches (so p99 <= median), and the
+ * mean is the overall rate (operations over total time).
+ */
+export function rateSummary(ns: Summary): Summary {
+  const rate = (v: number) => 1e9 / v;
+  return {
+    ...ns,
+    median: rate(ns.median),
+    p99: rate(ns.p99),
+    min: rate(ns.max),
+    max: rate(ns.min),
+    mean: rate(ns.mean),
+  };
+}
+
 /** Milliseconds, sub-microsecond resolution. */
 export const now = (): number => performance.now();
 
@@ -124,7 +148,8 @@ export async function calibrate(plan: Plan, measure: BatchTimer): Promise<number
  */
 export async function sampleTimed(plan: Plan, measure: BatchTimer, opsPerCall = 1): Promise<Summary> {
   const batch = await calibrate(plan, measure);
-  for (let i = 0; i < plan.warmup; i++) await measure(batch);
+  const warm = warmupBatches(plan);
+  for (let i = 0; i < warm; i++) await measure(batch);
   const perOp: number[] = [];
   for (let i = 0; i < plan.samples; i++) perOp.push(((await measure(batch)) * 1e6) / (batch * opsPerCall));
   return summarize(perOp, plan.samples * batch * opsPerCall);
@@ -151,8 +176,8 @@ export type MarkedRunner = (batch: number, batches: number) => Promise<number[]>
 
 /**
  * Time operations a guest drives (bench/marks.ts): calibrate on one-batch
- * runs, then one run of plan.warmup + plan.samples batches whose first
- * plan.warmup batches are dropped. `opsPerIteration` counts the measured
+ * runs, then one run of warm-up + plan.samples batches whose warm-up
+ * batches are dropped. `opsPerIteration` counts the measured
  * operations one loop iteration performs (two switches per yield pair, ...).
  * Returns nanoseconds per operation. Throws Error when the guest wrote the
  * wrong number of marks.
@@ -167,6 +192,7 @@ export async function sampleMarked(plan: Plan, run: MarkedRunner, opsPerIteratio
     const m = await marked(b, 1);
     return m[1] - m[0];
   });
-  const marks = await marked(batch, plan.warmup + plan.samples);
-  return summarizeMarks(marks, plan.warmup, batch * opsPerIteration);
+  const warm = warmupBatches(plan);
+  const marks = await marked(batch, warm + plan.samples);
+  return summarizeMarks(marks, warm, batch * opsPerIteration);
 }

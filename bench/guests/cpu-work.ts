@@ -4,7 +4,7 @@
 // entries and loop headers fuel metering charges, in a realistic mix.
 //   cpu-work <batch> <batches>
 
-import { intArg, mark } from "./lib/marks";
+import { intArg, runBatches } from "./lib/marks";
 
 const N = 4096;
 const sieve = new Uint8Array(N);
@@ -37,10 +37,8 @@ function fnv(): u32 {
 /** The results, exported so the optimizer cannot drop the work. */
 export let sink: u32 = 0;
 
-const batch = intArg(1);
-const batches = intArg(2);
-mark();
-for (let b = 0; b < batches; b++) {
-  for (let i = 0; i < batch; i++) sink += <u32>primes() + <u32>fib(15) + fnv();
-  mark();
+function units(n: i32): void {
+  for (let i = 0; i < n; i++) sink += <u32>primes() + <u32>fib(15) + fnv();
 }
+
+runBatches(intArg(2), intArg(1), units);

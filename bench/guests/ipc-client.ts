@@ -6,14 +6,41 @@
 // The client creates the endpoint(s) and gives the server the receive side;
 // it keeps only a send-only handle (so every send is checked for SEND, and
 // if the server dies its endpoint closes and the client's send fails), runs
-// the loop (marks around batches) and kills the server at the end.
+// the batches and kills the server at the end.
 
 import {
   close, handle, kill, spawn, NamedHandle,
   sys_endpoint_create, sys_handle_dup, sys_pulse, sys_receive, sys_send, sys_sendmsg,
   DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_SEND, RIGHT_TRANSFER,
 } from "@wasmos/sdk";
-import { fail, intArg, mark, strArg } from "./lib/marks";
+import { fail, intArg, runBatches, strArg } from "./lib/marks";
+
+let ep: i32 = 0; // send-only, to the server
+let back: i32 = 0; // the client's own endpoint (pulse mode)
+let desc: usize = 0; // sendmsg's descriptor (msg mode)
+
+function sends(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = sys_send(ep, i, 1, 0, 0, DEADLINE_INFINITE);
+    if (r < 0) fail("send", r, 4);
+  }
+}
+
+function sendmsgs(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = sys_sendmsg(ep, <i32>desc, DEADLINE_INFINITE);
+    if (r != 3) fail("sendmsg (expected status 3)", r, 4);
+  }
+}
+
+function pulses(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const s = sys_pulse(ep, 1, i);
+    if (s < 0) fail("pulse", s, 4);
+    const r = sys_receive(back, 0, 0, DEADLINE_INFINITE);
+    if (r != 0) fail("receive (expected a pulse)", r, 5);
+  }
+}
 
 const batch = intArg(1);
 const batches = intArg(2);
@@ -22,62 +49,38 @@ const server = handle("server");
 if (server < 0) fail("handle_get server", server, 1);
 const inbox = sys_endpoint_create(); // the server's
 if (inbox < 0) fail("endpoint_create", inbox, 2);
-const ep = sys_handle_dup(inbox, RIGHT_SEND); // the client's: send only
+ep = sys_handle_dup(inbox, RIGHT_SEND);
 if (ep < 0) fail("handle_dup", ep, 2);
 
+let child: i32;
 if (mode == "pulse") {
-  const back = sys_endpoint_create(); // the client's inbox
+  back = sys_endpoint_create();
   if (back < 0) fail("endpoint_create", back, 2);
   const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER);
   if (backSend < 0) fail("handle_dup", backSend, 2);
-  const child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
+  child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
   if (child < 0) fail("spawn server", child, 3);
-  close(inbox);
   close(backSend);
-  mark();
-  for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < batch; i++) {
-      const s = sys_pulse(ep, 1, i);
-      if (s < 0) fail("pulse", s, 4);
-      const r = sys_receive(back, 0, 0, DEADLINE_INFINITE);
-      if (r != 0) fail("receive (expected a pulse)", r, 5);
-    }
-    mark();
-  }
-  kill(child);
 } else {
-  const child = spawn(server, ["ipc-server", "reply"], [new NamedHandle("in", inbox)]);
+  child = spawn(server, ["ipc-server", "reply"], [new NamedHandle("in", inbox)]);
   if (child < 0) fail("spawn server", child, 3);
-  close(inbox);
   // The server replies with w0 + w1 as the status.
   const first = sys_send(ep, 1, 2, 0, 0, DEADLINE_INFINITE);
   if (first != 3) fail("send (expected status 3)", first, 4);
-  if (mode == "send") {
-    mark();
-    for (let b = 0; b < batches; b++) {
-      for (let i = 0; i < batch; i++) {
-        const r = sys_send(ep, i, 1, 0, 0, DEADLINE_INFINITE);
-        if (r < 0) fail("send", r, 4);
-      }
-      mark();
-    }
-  } else {
-    const size = intArg(4);
-    const body = new ArrayBuffer(size);
-    const desc = new ArrayBuffer(MSG_DESC_SIZE); // zeroed: no reply buffer, no handles, no flags
-    const d = changetype<usize>(desc);
-    store<i64>(d, 1);
-    store<i64>(d, 2, 8);
-    store<u32>(d, changetype<u32>(body), 32);
-    store<u32>(d, <u32>size, 36);
-    mark();
-    for (let b = 0; b < batches; b++) {
-      for (let i = 0; i < batch; i++) {
-        const r = sys_sendmsg(ep, changetype<i32>(desc), DEADLINE_INFINITE);
-        if (r != 3) fail("sendmsg (expected status 3)", r, 4);
-      }
-      mark();
-    }
-  }
-  kill(child);
 }
+close(inbox);
+
+if (mode == "pulse") runBatches(batches, batch, pulses);
+else if (mode == "send") runBatches(batches, batch, sends);
+else {
+  const size = intArg(4);
+  const body = new ArrayBuffer(size);
+  const d = new ArrayBuffer(MSG_DESC_SIZE); // zeroed: no reply buffer, no handles, no flags
+  desc = changetype<usize>(d);
+  store<i64>(desc, 1);
+  store<i64>(desc, 2, 8);
+  store<u32>(desc, changetype<u32>(body), 32);
+  store<u32>(desc, <u32>size, 36);
+  runBatches(batches, batch, sendmsgs);
+}
+kill(child);

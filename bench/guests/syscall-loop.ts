@@ -5,32 +5,31 @@
 //     the child gone and returns -ESRCH, changing nothing.
 
 import { handle, sys_arg_count, sys_kill, sys_spawn, sys_wait, DEADLINE_INFINITE, ESRCH, EXIT_INFO_SIZE } from "@wasmos/sdk";
-import { fail, intArg, mark, strArg } from "./lib/marks";
+import { fail, intArg, runBatches, strArg } from "./lib/marks";
+
+let exited: i32 = 0; // a handle to a child that has exited
+
+function nulls(n: i32): void {
+  for (let i = 0; i < n; i++) sys_arg_count();
+}
+
+function caps(n: i32): void {
+  for (let i = 0; i < n; i++) sys_kill(exited, 0);
+}
 
 const batch = intArg(1);
 const batches = intArg(2);
-const mode = strArg(3);
-
-if (mode == "null") {
-  mark();
-  for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < batch; i++) sys_arg_count();
-    mark();
-  }
-} else {
+if (strArg(3) == "null") runBatches(batches, batch, nulls);
+else {
   const child = handle("child");
   if (child < 0) fail("handle_get child", child, 1);
   const childArgs = String.UTF8.encode("nop", true);
-  const h = sys_spawn(child, changetype<i32>(childArgs), childArgs.byteLength, 0, 0);
-  if (h < 0) fail("spawn", h, 2);
+  exited = sys_spawn(child, changetype<i32>(childArgs), childArgs.byteLength, 0, 0);
+  if (exited < 0) fail("spawn", exited, 2);
   const info = new ArrayBuffer(EXIT_INFO_SIZE);
-  const w = sys_wait(h, changetype<i32>(info), DEADLINE_INFINITE);
+  const w = sys_wait(exited, changetype<i32>(info), DEADLINE_INFINITE);
   if (w < 0) fail("wait", w, 3);
-  const r = sys_kill(h, 0);
+  const r = sys_kill(exited, 0);
   if (r != -ESRCH) fail("kill on an exited child (expected -ESRCH)", r, 4);
-  mark();
-  for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < batch; i++) sys_kill(h, 0);
-    mark();
-  }
+  runBatches(batches, batch, caps);
 }

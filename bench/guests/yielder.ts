@@ -4,14 +4,13 @@
 // so a batch of n yields by each is 2n context switches.
 
 import { sys_yield } from "@wasmos/sdk";
-import { intArg, mark } from "./lib/marks";
+import { intArg, mark, runBatches } from "./lib/marks";
+
+function yields(n: i32): void {
+  for (let i = 0; i < n; i++) sys_yield();
+}
 
 const batch = intArg(1);
 const batches = intArg(2);
-const marks = intArg(3) != 0;
-
-if (marks) mark();
-for (let b = 0; b < batches; b++) {
-  for (let i = 0; i < batch; i++) sys_yield();
-  if (marks) mark();
-}
+if (intArg(3) != 0) runBatches(batches, batch, yields);
+else for (let b = 0; b < batches; b++) yields(batch);

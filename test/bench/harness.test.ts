@@ -9,7 +9,7 @@ import { runMarked } from "../../bench/marks.ts";
 import { parseArgs } from "../../bench/run.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { guest } from "../helpers/wat.ts";
-import { calibrate, median, percentile, type Plan, summarize, summarizeMarks } from "../../bench/stats.ts";
+import { calibrate, FULL_PLAN, median, percentile, type Plan, QUICK_PLAN, summarize, summarizeMarks, warmupBatches } from "../../bench/stats.ts";
 
 const summary = (median: number) => summarize([median], 10);
 
@@ -38,8 +38,14 @@ describe("statistics", () => {
     expect(s.max).toBeCloseTo(2000);
   });
 
+  it("warms up for at least plan.warmup batches and plan.warmupMs", () => {
+    expect(warmupBatches({ ...FULL_PLAN, warmup: 20, warmupMs: 500, targetSampleMs: 5 })).toBe(100);
+    expect(warmupBatches({ ...FULL_PLAN, warmup: 20, warmupMs: 50, targetSampleMs: 5 })).toBe(20);
+    expect(warmupBatches(QUICK_PLAN)).toBe(QUICK_PLAN.warmup);
+  });
+
   it("calibrate grows the batch until it is measurable, then scales it to the target", async () => {
-    const plan: Plan = { warmup: 0, samples: 1, targetSampleMs: 2, maxBatch: 1 << 20, fixedBatch: null };
+    const plan: Plan = { warmup: 0, warmupMs: 0, samples: 1, targetSampleMs: 2, maxBatch: 1 << 20, fixedBatch: null };
     const tried: number[] = [];
     const batch = await calibrate(plan, async (n) => {
       tried.push(n);

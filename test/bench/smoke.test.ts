@@ -18,11 +18,8 @@ const REQUIRED = [
   "ring_msgs_per_s", "pcm_realtime_factor", "fuel_overhead_ratio", "scale_processes", "bytes_per_process",
   "ipc_rtt_ns_at_scale",
 ];
-/** Measured in this run whatever else exists: the baselines and what the 0.1 kernel can do. */
-const MEASURED_TODAY = [
-  "baseline_jspi_pingpong_ns", "baseline_worker_atomics_rtt_ns", "baseline_direct_call_ns", "cap_check_ns",
-  "ctx_switch_ns", "spawn_us", "scale_processes", "bytes_per_process",
-];
+/** Every part these need exists now (IPC, ports, fuel, rings, the PCM pipeline): they must be measured, not unavailable. */
+const MEASURED = REQUIRED;
 
 const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
 
@@ -30,7 +27,9 @@ function checkTimed(key: string, r: TimedResult): void {
   for (const f of ["median", "p99", "min", "max", "mean", "samples", "iterations"] as const) {
     expect(positive(r[f]), `${key}.${f} = ${r[f]}`).toBe(true);
   }
-  expect(r.p99).toBeGreaterThanOrEqual(r.median);
+  // For a rate, p99 is the slowest 1% of batches: at or below the median.
+  if (r.unit === "msgs/s") expect(r.p99).toBeLessThanOrEqual(r.median);
+  else expect(r.p99).toBeGreaterThanOrEqual(r.median);
   expect(typeof r.unit).toBe("string");
   expect(r.measures.length).toBeGreaterThan(10);
   if (r.baseline !== null) expect(positive(r.ratio), `${key}.ratio vs ${r.baseline} = ${r.ratio}`).toBe(true);
@@ -95,8 +94,8 @@ describe("npm run bench -- --quick", () => {
     for (const [key, r] of Object.entries(report.figures)) checkResult(key, r);
   });
 
-  it("measures the baselines and the figures today's kernel supports", () => {
-    for (const key of MEASURED_TODAY) expect(report.figures[key].status, key).toBe("ok");
+  it("measures every figure whose parts exist", () => {
+    for (const key of MEASURED) expect(report.figures[key].status, key).toBe("ok");
   });
 
   it("compares each figure with a baseline measured in the same run", () => {
