@@ -487,7 +487,7 @@ export class Kernel {
     p.sliceStart = this.clock.now();
     this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");
-    if (!p.idleActivation) this.idleServed.clear();
+    if (!p.idleActivation && this.idleServed.size > 0) this.idleServed.clear(); // clear() reallocates: skip when empty
     switch (p.nextRun) {
       case "start":
         p.started = true;
