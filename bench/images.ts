@@ -3,36 +3,17 @@
 // dist/bench/ by the hash of everything that can change them; bare modules
 // for the baselines are assembled from WAT with wabt.
 
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import wabtInit from "wabt";
-import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "../build/compile.ts";
+import { guestInputKey } from "../build/cache-key.ts";
+import { compileGuest, REPO_ROOT } from "../build/compile.ts";
 
 export const BENCH_GUESTS = join(REPO_ROOT, "bench", "guests");
 const CACHE_DIR = join(REPO_ROOT, "dist", "bench");
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
-  }
-  return out;
-}
-
 /** Hash of the compiler, the build config, the SDK and every bench guest source. */
-function inputKey(): string {
-  const h = createHash("sha256");
-  h.update(`asc ${ascVersion()}\n`);
-  h.update(readFileSync(ASCONFIG));
-  for (const f of [...filesUnder(SDK_DIR), ...filesUnder(BENCH_GUESTS)]) {
-    h.update(f.slice(REPO_ROOT.length));
-    h.update(readFileSync(f));
-  }
-  return h.digest("hex");
-}
+const inputKey = (): string => guestInputKey(BENCH_GUESTS);
 
 export class GuestBuildError extends Error {
   override readonly name = "GuestBuildError";

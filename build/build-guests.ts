@@ -5,12 +5,12 @@
 //
 //   node build/build-guests.ts [name ...] [--force]
 
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultPolicy } from "../host/loader/policy.ts";
 import { formatReport, verifyModule } from "../host/loader/verify.ts";
-import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "./compile.ts";
+import { guestInputKey } from "./cache-key.ts";
+import { compileGuest, REPO_ROOT } from "./compile.ts";
 
 export const GUESTS_DIR = join(REPO_ROOT, "guests");
 export const GUESTS_OUT = join(REPO_ROOT, "dist", "guests");
@@ -29,29 +29,6 @@ export function listGuests(): string[] {
     .sort();
 }
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
-  }
-  return out;
-}
-
-/** The cache key: everything that can change a guest's output. */
-function inputKey(guestDir: string): string {
-  const h = createHash("sha256");
-  h.update(`asc ${ascVersion()}\n`);
-  h.update(readFileSync(ASCONFIG));
-  // build/grants.ts generates the grant intrinsics and lowers them: a change there changes outputs.
-  for (const f of [...filesUnder(SDK_DIR), join(REPO_ROOT, "build", "grants.ts"), ...filesUnder(guestDir)]) {
-    h.update(f.slice(REPO_ROOT.length));
-    h.update(readFileSync(f));
-  }
-  return h.digest("hex");
-}
-
 export interface BuildOptions {
   /** Rebuild even when the inputs did not change. */
   force?: boolean;
@@ -64,7 +41,7 @@ export async function buildGuest(name: string, options: BuildOptions = {}): Prom
   const dir = join(GUESTS_DIR, name);
   const path = join(outDir, `${name}.wasm`);
   const keyPath = join(outDir, `${name}.key`);
-  const key = inputKey(dir);
+  const key = guestInputKey(dir);
   if (!force && existsSync(path) && existsSync(keyPath) && readFileSync(keyPath, "utf8") === key) {
     return { name, path, status: "cached", message: "" };
   }

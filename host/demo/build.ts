@@ -2,10 +2,10 @@
 // dist/guests/pcm-<role>.wasm, skipping those whose inputs (guests/pcm/, the
 // SDK, the grant lowering, asconfig.json, the asc version) did not change.
 
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ASCONFIG, ascVersion, compileGuest, REPO_ROOT, SDK_DIR } from "../../build/compile.ts";
+import { guestInputKey } from "../../build/cache-key.ts";
+import { compileGuest, REPO_ROOT } from "../../build/compile.ts";
 import { defaultPolicy } from "../loader/policy.ts";
 import { formatReport, verifyModule } from "../loader/verify.ts";
 
@@ -13,26 +13,7 @@ export const PCM_GUESTS_DIR = join(REPO_ROOT, "guests", "pcm");
 export const PCM_ROLES = ["init", "producer", "driver", "vu", "visualizer"] as const;
 export type PcmRole = (typeof PCM_ROLES)[number];
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (p.endsWith(".ts") || p.endsWith(".json")) out.push(p);
-  }
-  return out;
-}
-
-function inputKey(): string {
-  const h = createHash("sha256");
-  h.update(`asc ${ascVersion()}\n`);
-  h.update(readFileSync(ASCONFIG));
-  for (const f of [...filesUnder(SDK_DIR), join(REPO_ROOT, "build", "grants.ts"), join(REPO_ROOT, "build", "compile.ts"), ...filesUnder(PCM_GUESTS_DIR)]) {
-    h.update(f.slice(REPO_ROOT.length));
-    h.update(readFileSync(f));
-  }
-  return h.digest("hex");
-}
+const inputKey = (): string => guestInputKey(PCM_GUESTS_DIR);
 
 export interface PcmBuild {
   images: Record<PcmRole, Uint8Array>;
