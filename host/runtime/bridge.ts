@@ -1,8 +1,14 @@
-// The syscall bridge: binds every ABI syscall to a wasm import for one
-// process. Non-blocking syscalls are plain imports (a call costs a function
-// call); blocking ones are WebAssembly.Suspending imports, so the process's
-// stack is suspended and the kernel chooses what runs next. `sys(nr, ...)` is
-// the single numbered entry: Suspending (it may block), same semantics.
+// The syscall bridge: binds every ABI syscall to a wasm import. Non-blocking
+// syscalls are plain imports (a call costs a function call); blocking ones are
+// WebAssembly.Suspending imports, so the caller's stack is suspended and the
+// kernel chooses what runs next. `sys(nr, ...)` is the single numbered entry:
+// Suspending (it may block), same semantics.
+//
+// One set of import functions serves every process of a kernel: guest code
+// runs only while its process is kernel.current (dispatch sets it before any
+// start, resume or handler delivery; it changes only when that process blocks,
+// yields, is preempted or ends), so the caller is kernel.current. Building a
+// closure per syscall per process cost ~44 KB of heap per process.
 
 import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, type SyscallDef } from "../../abi/gen/abi.ts";
 import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
@@ -45,7 +51,7 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
  * the process pledged away returns -EPLEDGE and does nothing. Core syscalls
  * skip the check.
  */
-function pledged(p: Process, def: SyscallDef): AnyHandler {
+function pledged(def: SyscallDef): AnyHandler {
   const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
@@ -61,10 +67,10 @@ function pledged(p: Process, def: SyscallDef): AnyHandler {
   }
 }
 
-function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) => unknown {
-  const h = pledged(p, def);
+function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
+  const h = pledged(def);
   const name = def.name;
-  const done = (r: unknown): unknown => {
+  const done = (p: Process, r: unknown): unknown => {
     if (r === NORETURN) throw UNWIND;
     if (typeof r === "symbol") fault(k, p, name, new KernelBug(`non-blocking ${name} tried to block`));
     if (p.mm.fault !== null) endFaulted(k, p);
@@ -74,8 +80,9 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
   switch (def.params.length) {
     case 0:
       return () => {
+        const p = caller(k);
         try {
-          return done(h(k, p));
+          return done(p, h(k, p));
         } catch (e) {
           if (e === UNWIND) throw e;
           return fault(k, p, name, e);
@@ -83,8 +90,9 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
       };
     case 1:
       return (a: unknown) => {
+        const p = caller(k);
         try {
-          return done(h(k, p, a));
+          return done(p, h(k, p, a));
         } catch (e) {
           if (e === UNWIND) throw e;
           return fault(k, p, name, e);
@@ -92,8 +100,9 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
       };
     case 2:
       return (a: unknown, b: unknown) => {
+        const p = caller(k);
         try {
-          return done(h(k, p, a, b));
+          return done(p, h(k, p, a, b));
         } catch (e) {
           if (e === UNWIND) throw e;
           return fault(k, p, name, e);
@@ -101,8 +110,9 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
       };
     case 3:
       return (a: unknown, b: unknown, c: unknown) => {
+        const p = caller(k);
         try {
-          return done(h(k, p, a, b, c));
+          return done(p, h(k, p, a, b, c));
         } catch (e) {
           if (e === UNWIND) throw e;
           return fault(k, p, name, e);
@@ -110,8 +120,9 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
       };
     default:
       return (...args: unknown[]) => {
+        const p = caller(k);
         try {
-          return done(h(k, p, ...args));
+          return done(p, h(k, p, ...args));
         } catch (e) {
           if (e === UNWIND) throw e;
           return fault(k, p, name, e);
@@ -121,8 +132,10 @@ function syncImport(k: KernelCore, p: Process, def: SyscallDef): (...a: any[]) =
 }
 
 /** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
-function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
-  const h = pledged(p, def);
+function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
+  const h = pledged(def);
+  const p = caller(k);
+  const s = p.runtime as unknown as Suspender;
   const pending = s.arm();
   let r: unknown;
   try {
@@ -142,21 +155,21 @@ function callBlocking(k: KernelCore, p: Process, s: Suspender, def: SyscallDef, 
   return r as number | bigint;
 }
 
-function blockingImport(k: KernelCore, p: Process, s: Suspender, def: SyscallDef): WebAssembly.Suspending {
+function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   // Fixed arities: the IPC calls (send 6, receive 4) avoid a rest array per call.
   switch (def.params.length) {
-    case 0: return new WebAssembly.Suspending(() => callBlocking(k, p, s, def, NO_ARGS));
-    case 1: return new WebAssembly.Suspending((a: unknown) => callBlocking(k, p, s, def, [a]));
-    case 3: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, p, s, def, [a, b, c]));
-    case 4: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, p, s, def, [a, b, c, d]));
-    default: return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, p, s, def, args));
+    case 0: return new WebAssembly.Suspending(() => callBlocking(k, def, NO_ARGS));
+    case 1: return new WebAssembly.Suspending((a: unknown) => callBlocking(k, def, [a]));
+    case 3: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, def, [a, b, c]));
+    case 4: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, def, [a, b, c, d]));
+    default: return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, def, args));
   }
 }
 const NO_ARGS: unknown[] = [];
 
 /** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
-function sysEntry(k: KernelCore, p: Process, s: Suspender): WebAssembly.Suspending {
-  const sync = SYSCALLS.map((def) => (def.blocking ? null : syncImport(k, p, def)));
+function sysEntry(k: KernelCore): WebAssembly.Suspending {
+  const sync = SYSCALLS.map((def) => (def.blocking ? null : syncImport(k, def)));
   return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
     const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
     if (def === undefined) return BigInt(-Errno.ENOSYS);
@@ -165,16 +178,49 @@ function sysEntry(k: KernelCore, p: Process, s: Suspender): WebAssembly.Suspendi
       const r = sync[SYSCALLS.indexOf(def)]!(...args);
       return typeof r === "bigint" ? r : BigInt(r as number);
     }
-    const r = callBlocking(k, p, s, def, args);
+    const r = callBlocking(k, def, args);
     if (typeof r === "object") return r.then((v) => BigInt(v));
     return typeof r === "bigint" ? r : BigInt(r);
   });
 }
 
-/** The import object for one process: module "wasmos" with every syscall and `sys`. */
-export function syscallImports(k: KernelCore, p: Process, s: Suspender): Record<string, unknown> {
+/** The process making a syscall: the kernel's current one (see the top of this file). */
+function caller(k: KernelCore): Process {
+  const p = k.current;
+  if (p === null) throw new KernelBug("a syscall arrived while no process was running");
+  return p;
+}
+
+const shared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
+
+/** Every syscall and `sys`, for all processes of kernel k (built once per kernel). */
+function kernelSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
+  let ns = shared.get(k);
+  if (ns === undefined) {
+    const built: Record<string, unknown> = {};
+    for (const def of SYSCALLS) built[def.name] = def.blocking ? blockingImport(k, def) : syncImport(k, def);
+    built[SYS_ENTRY.name] = sysEntry(k);
+    ns = Object.freeze(built);
+    shared.set(k, ns);
+  }
+  return ns;
+}
+
+const importNames = new WeakMap<WebAssembly.Module, readonly string[]>();
+
+/**
+ * The import object for one instance of `module`: module "wasmos" with the
+ * syscalls it imports (shared functions; a fresh object, so the runtime may
+ * add its own per-process imports such as the fuel import).
+ */
+export function syscallImports(k: KernelCore, module: WebAssembly.Module): Record<string, unknown> {
+  let names = importNames.get(module);
+  if (names === undefined) {
+    names = WebAssembly.Module.imports(module).filter((i) => i.module === IMPORT_MODULE && i.kind === "function").map((i) => i.name);
+    importNames.set(module, names);
+  }
+  const all = kernelSyscalls(k);
   const ns: Record<string, unknown> = {};
-  for (const def of SYSCALLS) ns[def.name] = def.blocking ? blockingImport(k, p, s, def) : syncImport(k, p, def);
-  ns[SYS_ENTRY.name] = sysEntry(k, p, s);
+  for (const n of names) if (n in all) ns[n] = all[n];
   return { [IMPORT_MODULE]: ns };
 }

@@ -132,7 +132,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     const p = this.process;
     if (this.disposed) return;
     let instance: WebAssembly.Instance;
-    const imports = syscallImports(k, p, this);
+    const imports = syscallImports(k, this.image.module);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
     if (this.image.metered) {
       (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
