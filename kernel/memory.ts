@@ -19,9 +19,13 @@ export class GuestMemory {
     this.view = new DataView(source.buffer);
   }
 
-  /** Current bytes. memory.grow detaches the old buffer (length 0), so refresh then. */
+  /**
+   * Current bytes. Growing a (never shared) memory detaches its old buffer,
+   * which then reads as length 0: only then is the native `buffer` getter
+   * worth calling. This runs on every pointer check.
+   */
   private refresh(): void {
-    if (this.bytes.byteLength === 0 || this.bytes.buffer !== this.source.buffer) {
+    if (this.bytes.byteLength === 0) {
       this.bytes = new Uint8Array(this.source.buffer);
       this.view = new DataView(this.source.buffer);
     }

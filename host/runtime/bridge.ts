@@ -169,13 +169,14 @@ const NO_ARGS: unknown[] = [];
 
 /** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
 function sysEntry(k: KernelCore): WebAssembly.Suspending {
-  const sync = SYSCALLS.map((def) => (def.blocking ? null : syncImport(k, def)));
+  const sync: ((...a: any[]) => unknown)[] = [];
+  for (const def of SYSCALLS) if (!def.blocking) sync[def.nr] = syncImport(k, def);
   return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
     const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
     if (def === undefined) return BigInt(-Errno.ENOSYS);
     const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
     if (!def.blocking) {
-      const r = sync[SYSCALLS.indexOf(def)]!(...args);
+      const r = sync[def.nr](...args);
       return typeof r === "bigint" ? r : BigInt(r as number);
     }
     const r = callBlocking(k, def, args);
