@@ -7,7 +7,16 @@ import { loadavg } from "node:os";
 import { ImageLoader } from "../host/loader/loader.ts";
 import { captureEnvironment, type Environment } from "./env.ts";
 import { FAMILIES } from "./families.ts";
-import { type BenchContext, central, describeError, type Family, type FigureResult, failed, type TimedResult, type ValueResult } from "./figure.ts";
+import {
+  type BenchContext,
+  central,
+  describeError,
+  type Family,
+  type FigureResult,
+  failed,
+  type TimedResult,
+  type ValueResult,
+} from "./figure.ts";
 import { BenchImages } from "./images.ts";
 import { FULL_PLAN, type Plan, QUICK_PLAN } from "./stats.ts";
 
@@ -93,13 +102,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const log = options.log ?? (() => {});
   const t0 = performance.now();
   const loadAtStart = loadavg();
-  const ctx: BenchContext = {
-    plan: quick ? QUICK_PLAN : FULL_PLAN,
-    quick,
-    images: new BenchImages(),
-    loader: new ImageLoader(),
-    log,
-  };
+  const ctx: BenchContext = { plan: quick ? QUICK_PLAN : FULL_PLAN, quick, images: new BenchImages(), loader: new ImageLoader(), log };
   const figures: Record<string, FigureResult> = {};
   for (const family of selectFamilies(options.families ?? FAMILIES, options.filter)) {
     log(`bench: ${family.name} ...`);

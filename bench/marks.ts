@@ -36,11 +36,7 @@ export async function runMarked(kernel: Kernel, spawns: readonly MarkedSpawn[], 
     marks.push(now());
   };
   const procs = spawns.map((s) =>
-    kernel.spawn(s.image, {
-      args: [s.image.name, ...s.args.map(String)],
-      handles: s.handles,
-      stdout: s.marks ? record : undefined,
-    }),
+    kernel.spawn(s.image, { args: [s.image.name, ...s.args.map(String)], handles: s.handles, stdout: s.marks ? record : undefined }),
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stuck = new Promise<null>((resolve) => {

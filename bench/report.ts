@@ -45,7 +45,10 @@ export function formatTable(report: BenchReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.filter((r) => i === 0 || !spanning(r)).map((r) => r[i].length)));
   const line = (r: Row) => {
     if (spanning(r)) return `${r[0].padEnd(widths[0])}  ${r[1]}: ${r[6]}`;
-    return r.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+    return r
+      .map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   };
   const lines = [
     `wasmos bench${report.quick ? " (--quick: structure only, not measurements)" : ""}: node ${env.node}, V8 ${env.v8}, ${env.cpu_model} x${env.cpu_count}, ${env.platform}/${env.arch}, commit ${env.commit ?? "?"}`,

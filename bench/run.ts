@@ -41,7 +41,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     };
     if (a === "--help" || a === "-h") return "help";
     else if (a === "--quick") opts.quick = true;
-    else if (a === "--filter" || a.startsWith("--filter=")) opts.filter = valueOf("--filter").split(",").map((s) => s.trim()).filter(Boolean);
+    else if (a === "--filter" || a.startsWith("--filter="))
+      opts.filter = valueOf("--filter")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === "--out" || a.startsWith("--out=")) opts.out = resolve(valueOf("--out"));
     else throw new Error(`unknown argument ${a}`);
   }

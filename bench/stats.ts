@@ -90,14 +90,7 @@ export function scaleSummary(s: Summary, factor: number): Summary {
  */
 export function rateSummary(ns: Summary): Summary {
   const rate = (v: number) => 1e9 / v;
-  return {
-    ...ns,
-    median: rate(ns.median),
-    p99: rate(ns.p99),
-    min: rate(ns.max),
-    max: rate(ns.min),
-    mean: rate(ns.mean),
-  };
+  return { ...ns, median: rate(ns.median), p99: rate(ns.p99), min: rate(ns.max), max: rate(ns.min), mean: rate(ns.mean) };
 }
 
 /** Milliseconds, sub-microsecond resolution. */

@@ -15,10 +15,7 @@ if (major < 24 || typeof WebAssembly.Suspending !== "function") {
     process.stderr.write(`wasmos: needs Node >= 24 with JSPI (this is ${process.version}); run \`npm install\` in the wasmos checkout\n`);
     process.exit(70);
   }
-  const r = spawnSync(bundled, [self, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, WASMOS_REEXEC: "1" },
-  });
+  const r = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, WASMOS_REEXEC: "1" } });
   process.exit(r.status ?? 70);
 }
 const { main } = await import("../host/cli/main.ts");

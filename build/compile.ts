@@ -55,11 +55,16 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
   const outputs = new Map<string, Uint8Array | string>();
   const argv = [
     relative(baseDir, entryAbs),
-    "--outFile", "guest.wasm",
-    "--config", options.config ?? ASCONFIG,
-    "--target", options.target ?? "release",
-    "--path", VIRTUAL_PACKAGES,
-    "--baseDir", baseDir,
+    "--outFile",
+    "guest.wasm",
+    "--config",
+    options.config ?? ASCONFIG,
+    "--target",
+    options.target ?? "release",
+    "--path",
+    VIRTUAL_PACKAGES,
+    "--baseDir",
+    baseDir,
   ];
   if (options.emitText) argv.push("--textFile", "guest.wat");
   let diagnostics = "";

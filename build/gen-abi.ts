@@ -80,7 +80,9 @@ function main(args: readonly string[]): number {
   }
   if (mode === "--check") {
     if (stale.length === 0) return 0;
-    console.error(`generated ABI files differ from ${DEFINITION_PATH}; run node build/gen-abi.ts:\n${stale.map((p) => `  ${p}`).join("\n")}`);
+    console.error(
+      `generated ABI files differ from ${DEFINITION_PATH}; run node build/gen-abi.ts:\n${stale.map((p) => `  ${p}`).join("\n")}`,
+    );
     return 1;
   }
   console.log(stale.length === 0 ? "ABI outputs up to date" : `wrote ${stale.join(", ")}`);

@@ -54,14 +54,35 @@ const SCALARS: readonly [string, string, string, string][] = [
 
 const INTRINSICS: readonly Intrinsic[] = [
   ...SCALARS.map(([t, w, load]) => ({
-    name: `load_${t}`, as: `(offset: u32): ${t}`, wasm: `(param i32) (result ${w})`, body: `(${load} $g (local.get 0))`,
+    name: `load_${t}`,
+    as: `(offset: u32): ${t}`,
+    wasm: `(param i32) (result ${w})`,
+    body: `(${load} $g (local.get 0))`,
   })),
   ...SCALARS.map(([t, w, , store]) => ({
-    name: `store_${t}`, as: `(offset: u32, value: ${t}): void`, wasm: `(param i32 ${w})`, body: `(${store} $g (local.get 0) (local.get 1))`,
+    name: `store_${t}`,
+    as: `(offset: u32, value: ${t}): void`,
+    wasm: `(param i32 ${w})`,
+    body: `(${store} $g (local.get 0) (local.get 1))`,
   })),
-  { name: "copy_in", as: "(offset: u32, src: usize, len: u32): void", wasm: "(param i32 i32 i32)", body: "(memory.copy $g $own (local.get 0) (local.get 1) (local.get 2))" },
-  { name: "copy_out", as: "(dst: usize, offset: u32, len: u32): void", wasm: "(param i32 i32 i32)", body: "(memory.copy $own $g (local.get 0) (local.get 1) (local.get 2))" },
-  { name: "fill", as: "(offset: u32, value: u8, len: u32): void", wasm: "(param i32 i32 i32)", body: "(memory.fill $g (local.get 0) (local.get 1) (local.get 2))" },
+  {
+    name: "copy_in",
+    as: "(offset: u32, src: usize, len: u32): void",
+    wasm: "(param i32 i32 i32)",
+    body: "(memory.copy $g $own (local.get 0) (local.get 1) (local.get 2))",
+  },
+  {
+    name: "copy_out",
+    as: "(dst: usize, offset: u32, len: u32): void",
+    wasm: "(param i32 i32 i32)",
+    body: "(memory.copy $own $g (local.get 0) (local.get 1) (local.get 2))",
+  },
+  {
+    name: "fill",
+    as: "(offset: u32, value: u8, len: u32): void",
+    wasm: "(param i32 i32 i32)",
+    body: "(memory.fill $g (local.get 0) (local.get 1) (local.get 2))",
+  },
   { name: "byte_length", as: "(): u32", wasm: "(result i32)", body: "(i32.shl (memory.size $g) (i32.const 16))" },
 ];
 
@@ -88,7 +109,13 @@ export function grantModuleSource(name: string): string {
   );
   for (const i of INTRINSICS) {
     const params = i.as.slice(1, i.as.indexOf(")"));
-    const args = params === "" ? "" : params.split(", ").map((p) => p.split(":")[0]).join(", ");
+    const args =
+      params === ""
+        ? ""
+        : params
+            .split(", ")
+            .map((p) => p.split(":")[0])
+            .join(", ");
     const result = i.as.slice(i.as.lastIndexOf(":") + 2);
     lines.push(`  @inline ${i.name}(${params}): ${result} { ${result === "void" ? "" : "return "}${i.name}(${args}); }`);
   }
@@ -98,8 +125,7 @@ export function grantModuleSource(name: string): string {
 
 /** The shim implementing the intrinsics `used` for grant `name` (WAT). */
 export function shimWat(name: string, used: readonly string[]): string {
-  const funcs = INTRINSICS.filter((i) => used.includes(i.name))
-    .map((i) => `  (func (export "${i.name}") ${i.wasm} ${i.body})`);
+  const funcs = INTRINSICS.filter((i) => used.includes(i.name)).map((i) => `  (func (export "${i.name}") ${i.wasm} ${i.body})`);
   return `(module
   (import "grant" ${JSON.stringify(name)} (memory $g 0))
   (import "main" "memory" (memory $own 0))
@@ -129,14 +155,36 @@ export function grantIntrinsics(binary: Uint8Array): Map<string, string[]> {
  * includes encodings V8 and our reader do not take, like compact imports).
  */
 const MERGE_FLAGS = [
-  "--mvp-features", "--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-simd",
-  "--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-call-indirect-overlong", "--enable-reference-types",
-  "--enable-multivalue", "--enable-tail-call", "--enable-extended-const", "--enable-multimemory",
+  "--mvp-features",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int",
+  "--enable-simd",
+  "--enable-bulk-memory",
+  "--enable-bulk-memory-opt",
+  "--enable-call-indirect-overlong",
+  "--enable-reference-types",
+  "--enable-multivalue",
+  "--enable-tail-call",
+  "--enable-extended-const",
+  "--enable-multimemory",
 ];
 
 function featureMask(f: typeof import("binaryen").default.Features): number {
-  return f.MutableGlobals | f.NontrappingFPToInt | f.SIMD128 | f.BulkMemory | f.SignExt | f.TailCall | f.ReferenceTypes |
-    f.Multivalue | f.ExtendedConst | f.MultiMemory | f.BulkMemoryOpt | f.CallIndirectOverlong;
+  return (
+    f.MutableGlobals |
+    f.NontrappingFPToInt |
+    f.SIMD128 |
+    f.BulkMemory |
+    f.SignExt |
+    f.TailCall |
+    f.ReferenceTypes |
+    f.Multivalue |
+    f.ExtendedConst |
+    f.MultiMemory |
+    f.BulkMemoryOpt |
+    f.CallIndirectOverlong
+  );
 }
 
 const BINARYEN_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", "binaryen", "bin");

@@ -70,7 +70,11 @@ export function renderCoverage(cov: Coverage): string {
   lines.push("## Table", "", "| nr | syscall | result | cases |", "|---|---|---|---|");
   for (const d of SYSCALLS) {
     const row = cov.table.get(d.name) ?? new Map();
-    const order = ["ok", ...d.errors.map((e) => ERRNO_NAMES[e]), ...[...row.keys()].filter((k) => k !== "ok" && !d.errors.map((e) => ERRNO_NAMES[e]).includes(k)).sort()];
+    const order = [
+      "ok",
+      ...d.errors.map((e) => ERRNO_NAMES[e]),
+      ...[...row.keys()].filter((k) => k !== "ok" && !d.errors.map((e) => ERRNO_NAMES[e]).includes(k)).sort(),
+    ];
     for (const what of order) {
       const ids = [...(row.get(what) ?? [])].sort();
       if (what === "ok" && ids.length === 0 && d.result === "never") continue;

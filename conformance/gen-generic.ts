@@ -56,7 +56,8 @@ function call(d: SyscallDef, first: string): string {
   return `(call $rec ${d.result === "i64" ? `(i32.wrap_i64 ${c})` : c})`;
 }
 
-const PRELUDE_LOCALS = "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)";
+const PRELUDE_LOCALS =
+  "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)";
 
 const SETUP_CODE = `
     (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
@@ -102,7 +103,10 @@ const SETUP = {
   ],
 };
 
-interface Gen { wat: string; json: object }
+interface Gen {
+  wat: string;
+  json: object;
+}
 
 function generate(d: SyscallDef): Gen | null {
   const lines: string[] = [];
@@ -110,15 +114,28 @@ function generate(d: SyscallDef): Gen | null {
   const has = (e: number) => d.errors.includes(e);
   if (FIRST_IS_HANDLE(d)) {
     const kind = HANDLE_PARAMS[d.params[0].name];
-    if (has(Errno.EBADH)) { lines.push(`;; a forged handle\n    ${call(d, FORGED)}`); results.push([d.name, "EBADH"]); }
-    if (has(Errno.ESTALE)) { lines.push(`;; a closed handle\n    ${call(d, "(local.get $stale)")}`); results.push([d.name, "ESTALE"]); }
-    if (kind && has(Errno.EWRONGTYPE)) { lines.push(`;; a handle to another type of object\n    ${call(d, `(local.get ${kind.wrong})`)}`); results.push([d.name, "EWRONGTYPE"]); }
+    if (has(Errno.EBADH)) {
+      lines.push(`;; a forged handle\n    ${call(d, FORGED)}`);
+      results.push([d.name, "EBADH"]);
+    }
+    if (has(Errno.ESTALE)) {
+      lines.push(`;; a closed handle\n    ${call(d, "(local.get $stale)")}`);
+      results.push([d.name, "ESTALE"]);
+    }
+    if (kind && has(Errno.EWRONGTYPE)) {
+      lines.push(`;; a handle to another type of object\n    ${call(d, `(local.get ${kind.wrong})`)}`);
+      results.push([d.name, "EWRONGTYPE"]);
+    }
     if (has(Errno.EACCES) && d.rights !== 0) {
       const good = kind ? kind.good : "$ep";
       lines.push(`;; the right object, no rights\n    ${call(d, `(call $handle_dup (local.get ${good}) (i32.const 0))`)}`);
       results.push([d.name, "EACCES"]);
     }
-  } else if (d.params.length > 0 && d.params[0].name in HANDLE_PARAMS === false && d.params.some((p) => p.name in HANDLE_PARAMS && p.type === "i32")) {
+  } else if (
+    d.params.length > 0 &&
+    d.params[0].name in HANDLE_PARAMS === false &&
+    d.params.some((p) => p.name in HANDLE_PARAMS && p.type === "i32")
+  ) {
     // a syscall whose handle is not first: covered by hand-written cases
   }
   let exitStatus = 0;
@@ -130,7 +147,9 @@ function generate(d: SyscallDef): Gen | null {
     const v = d.result === "i64" ? `(i32.wrap_i64 ${c})` : c;
     if (d.pledge === PledgeClass.stdio) {
       // The console is in the class pledged away: the result comes back as the exit status, negated.
-      lines.push(`;; after pledging its class away (console output included): exit with -result\n    (call $flush)\n    (drop (call $pledge (i32.const ${keep})))\n    (call $exit (i32.sub (i32.const 0) ${v}))`);
+      lines.push(
+        `;; after pledging its class away (console output included): exit with -result\n    (call $flush)\n    (drop (call $pledge (i32.const ${keep})))\n    (call $exit (i32.sub (i32.const 0) ${v}))`,
+      );
       exitStatus = Errno.EPLEDGE;
       covers.push([d.name, "EPLEDGE"]);
     } else {
@@ -148,7 +167,10 @@ ${DATA}
     (call $flush))
 `;
   const json = {
-    description: `${d.name}: ${[...results, ...covers].map((r) => r[1]).filter((e) => e !== "0").join(", ")} (generated)`,
+    description: `${d.name}: ${[...results, ...covers]
+      .map((r) => r[1])
+      .filter((e) => e !== "0")
+      .join(", ")} (generated)`,
     setup: SETUP,
     ...(covers.length ? { covers } : {}),
     expect: { exit: { status: exitStatus, reason: "NORMAL" }, results: results.map(([n, e]) => [n, e === "0" ? 0 : e]) },
@@ -160,8 +182,18 @@ export function generateAll(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const d of SYSCALLS) {
     for (const p of d.params) {
-      if (p.type === "i32" && p === d.params[0] && /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source)$/.test(p.name) === false && d.rights !== 0 && FIRST_IS_HANDLE(d) === false && d.errors.includes(Errno.EBADH)) {
-        throw new Error(`gen-generic: ${d.name}'s first parameter "${p.name}" takes a handle of a kind this generator does not know; add it to HANDLE_PARAMS`);
+      if (
+        p.type === "i32" &&
+        p === d.params[0] &&
+        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source)$/.test(p.name) ===
+          false &&
+        d.rights !== 0 &&
+        FIRST_IS_HANDLE(d) === false &&
+        d.errors.includes(Errno.EBADH)
+      ) {
+        throw new Error(
+          `gen-generic: ${d.name}'s first parameter "${p.name}" takes a handle of a kind this generator does not know; add it to HANDLE_PARAMS`,
+        );
       }
     }
     const g = generate(d);
@@ -183,7 +215,9 @@ export function generateHostile(): Record<string, string> {
     if (skip.has(d.name)) continue;
     for (let v = 0; v < 4; v++) {
       // a deadline never at infinity: nothing here may block for ever
-      const args = d.params.map((p) => (p.type === "i64" ? `(i64.const ${/deadline/.test(p.name) && v === 3 ? "0" : I64[v]})` : `(i32.const ${I32[v]})`)).join(" ");
+      const args = d.params
+        .map((p) => (p.type === "i64" ? `(i64.const ${/deadline/.test(p.name) && v === 3 ? "0" : I64[v]})` : `(i32.const ${I32[v]})`))
+        .join(" ");
       const c = `(call $${d.name}${args ? " " + args : ""})`;
       ext.push(d.result === "i64" ? `(drop ${c})` : d.result === "i32" ? `(drop ${c})` : c);
     }

@@ -5,7 +5,17 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCase, bystanderModule, type Case, caseImages, type CaseOutcome, compare, loadCases, type Variant, variants } from "./lib/case.ts";
+import {
+  buildCase,
+  bystanderModule,
+  type Case,
+  caseImages,
+  type CaseOutcome,
+  compare,
+  loadCases,
+  type Variant,
+  variants,
+} from "./lib/case.ts";
 import { executeCase } from "./lib/execute.ts";
 
 export interface RunOptions {
@@ -62,7 +72,9 @@ export async function runConformance(opts: RunOptions = {}): Promise<Summary> {
   };
   if (opts.adapter) {
     let next = 0;
-    const worker = async () => { while (next < jobs.length) await one(next++); };
+    const worker = async () => {
+      while (next < jobs.length) await one(next++);
+    };
     await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 2) }, worker));
   } else {
     for (let i = 0; i < jobs.length; i++) await one(i);
@@ -88,7 +100,15 @@ async function runOne(c: Case, v: Variant, adapter?: string): Promise<CaseResult
   }
   let outcome: CaseOutcome & { skip?: string };
   try {
-    outcome = adapter ? await viaAdapter(adapter, c, v, bytes, images) : await executeCase(c.id.split("/").pop()!, bytes, c.spec.setup, { bystander: c.spec.bystander ? bystanderModule() : undefined }, images);
+    outcome = adapter
+      ? await viaAdapter(adapter, c, v, bytes, images)
+      : await executeCase(
+          c.id.split("/").pop()!,
+          bytes,
+          c.spec.setup,
+          { bystander: c.spec.bystander ? bystanderModule() : undefined },
+          images,
+        );
   } catch (e) {
     return { id: c.id, variant: v, status: "failed", diffs: [`host error: ${(e as Error).stack ?? e}`] };
   }
@@ -99,7 +119,13 @@ async function runOne(c: Case, v: Variant, adapter?: string): Promise<CaseResult
 }
 
 /** Adapter protocol (README.md): write the case to a fresh folder, run `CMD <folder>`, read one JSON result from its stdout. */
-async function viaAdapter(cmd: string, c: Case, v: Variant, bytes: Uint8Array, images: Record<string, Uint8Array>): Promise<CaseOutcome & { skip?: string }> {
+async function viaAdapter(
+  cmd: string,
+  c: Case,
+  v: Variant,
+  bytes: Uint8Array,
+  images: Record<string, Uint8Array>,
+): Promise<CaseOutcome & { skip?: string }> {
   const dir = mkdtempSync(join(tmpdir(), "wasmos-conf-"));
   try {
     writeFileSync(join(dir, "module.wasm"), bytes);
@@ -108,10 +134,21 @@ async function viaAdapter(cmd: string, c: Case, v: Variant, bytes: Uint8Array, i
       mkdirSync(join(dir, "images"));
       for (const [n, b] of Object.entries(images)) writeFileSync(join(dir, "images", `${n}.wasm`), b);
     }
-    writeFileSync(join(dir, "case.json"), JSON.stringify({ id: c.id, variant: v, name: c.id.split("/").pop(), setup: c.spec.setup ?? {}, bystander: c.spec.bystander ?? false }, null, 2));
+    writeFileSync(
+      join(dir, "case.json"),
+      JSON.stringify(
+        { id: c.id, variant: v, name: c.id.split("/").pop(), setup: c.spec.setup ?? {}, bystander: c.spec.bystander ?? false },
+        null,
+        2,
+      ),
+    );
     const { code, stdout, stderr } = await run(`${cmd} ${JSON.stringify(dir)}`);
     let r: {
-      refused?: string; exit?: CaseOutcome["exit"]; stdout_base64?: string; skip?: string; problems?: string[];
+      refused?: string;
+      exit?: CaseOutcome["exit"];
+      stdout_base64?: string;
+      skip?: string;
+      problems?: string[];
       bystander?: { exit?: CaseOutcome["exit"]; stdout_base64?: string };
     };
     try {
@@ -120,7 +157,14 @@ async function viaAdapter(cmd: string, c: Case, v: Variant, bytes: Uint8Array, i
       throw new Error(`adapter exited ${code} without a JSON result; stderr: ${stderr.slice(-500)}`);
     }
     const bystander = r.bystander ? { exit: r.bystander.exit, stdout: Buffer.from(r.bystander.stdout_base64 ?? "", "base64") } : undefined;
-    return { refused: r.refused, exit: r.exit, stdout: Buffer.from(r.stdout_base64 ?? "", "base64"), skip: r.skip, problems: r.problems, bystander };
+    return {
+      refused: r.refused,
+      exit: r.exit,
+      stdout: Buffer.from(r.stdout_base64 ?? "", "base64"),
+      skip: r.skip,
+      problems: r.problems,
+      bystander,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

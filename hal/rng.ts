@@ -66,7 +66,8 @@ function rotl(x: number, k: number): number {
 /** The host's entropy (Web Crypto, in Node and browsers). */
 export class CryptoRandom implements RandomSource {
   fill(out: Uint8Array): void {
-    for (let i = 0; i < out.length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>);
+    for (let i = 0; i < out.length; i += 65536)
+      globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>);
   }
 }
 

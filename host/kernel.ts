@@ -85,9 +85,7 @@ export class HostProcess {
   constructor(process: Process) {
     this.process = process;
     process.retainHandle();
-    this.exited = process.exit
-      ? Promise.resolve(process.exit)
-      : new Promise((resolve) => process.exitListeners.push(resolve));
+    this.exited = process.exit ? Promise.resolve(process.exit) : new Promise((resolve) => process.exitListeners.push(resolve));
   }
   get pid(): number {
     return this.process.pid;

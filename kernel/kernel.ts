@@ -131,7 +131,10 @@ export class Kernel {
     if (this.clock instanceof VirtualClock) this.clock.beforeRead = () => this.sched.sync();
     this.exitHooks.push((p) => this.sched.exited(p));
     this.log = options.log ?? (() => {});
-    this.exitHooks.push((p) => ipcProcessExited(this, p), (p) => portsProcessExited(this, p));
+    this.exitHooks.push(
+      (p) => ipcProcessExited(this, p),
+      (p) => portsProcessExited(this, p),
+    );
     this.mm = new MemoryManager(this, options.host, options.memory);
     this.exitHooks.push((p) => this.mm.processExited(p));
   }

@@ -43,7 +43,8 @@ export const instantiate: Family = {
     return {
       baseline_instantiate_us: timed(scaleSummary(s, 1e-3), {
         unit: "us",
-        measures: "new WebAssembly.Instance of the cached nop module with stub imports, then its _start run to the end under WebAssembly.promising; no kernel",
+        measures:
+          "new WebAssembly.Instance of the cached nop module with stub imports, then its _start run to the end under WebAssembly.promising; no kernel",
       }),
     };
   },

@@ -50,7 +50,9 @@ export async function bareJspiPair(ctx: BenchContext): Promise<{ run: (n: number
     });
   };
   const instance = async (wat: string, imports: Record<string, unknown>) =>
-    new WebAssembly.Instance(new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>), { bare: imports } as WebAssembly.Imports);
+    new WebAssembly.Instance(new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>), {
+      bare: imports,
+    } as WebAssembly.Imports);
   const client = await instance(CLIENT, { call: new WebAssembly.Suspending(call) });
   const server = await instance(SERVER, { reply_recv: new WebAssembly.Suspending(replyRecv) });
   // The server parks in its first reply_recv; it is collected with the pair.

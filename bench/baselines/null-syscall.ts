@@ -14,9 +14,7 @@ export const nullSyscall: Family = {
   async run(ctx) {
     const kernel = new Kernel({ loader: ctx.loader });
     const image = kernel.loadImage(await ctx.images.guest("syscall-loop"), "syscall-loop");
-    const s = await sampleMarked(ctx.plan, (batch, batches) =>
-      runMarked(kernel, [{ image, args: [batch, batches, "null"], marks: true }]),
-    );
+    const s = await sampleMarked(ctx.plan, (batch, batches) => runMarked(kernel, [{ image, args: [batch, batches, "null"], marks: true }]));
     kernel.release(image);
     return {
       baseline_null_syscall_ns: timed(s, {

@@ -51,10 +51,7 @@ export const capCheck: Family = {
       table.close(h);
       await p.exited;
       p.close();
-      return timed(s, {
-        unit: "ns",
-        measures: "HandleTable.get(h, PROCESS, KILL) alone, in a tight JS loop (no guest, no bridge)",
-      });
+      return timed(s, { unit: "ns", measures: "HandleTable.get(h, PROCESS, KILL) alone, in a tight JS loop (no guest, no bridge)" });
     });
     kernel.release(child);
     return { cap_check_ns: guest, cap_check_kernel_ns: alone };

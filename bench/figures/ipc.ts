@@ -22,13 +22,21 @@ export function ipcAvailability(): string | null {
 }
 
 /** Round-trip ns of the client/server pair in `mode` ("send", "msg" with a body size, "pulse"). */
-export async function measureIpc(kernel: Kernel, images: BenchImages, plan: Plan, mode: "send" | "msg" | "pulse", size = 0): Promise<Summary> {
+export async function measureIpc(
+  kernel: Kernel,
+  images: BenchImages,
+  plan: Plan,
+  mode: "send" | "msg" | "pulse",
+  size = 0,
+): Promise<Summary> {
   const client = kernel.loadImage(await images.guest("ipc-client"), "ipc-client");
   const server = kernel.loadImage(await images.guest("ipc-server"), "ipc-server");
   const handles = [{ name: "server", object: server, rights: IMAGE_GRANT_RIGHTS }];
   try {
     return await sampleMarked(plan, (batch, batches) =>
-      runMarked(kernel, [{ image: client, args: mode === "msg" ? [batch, batches, mode, size] : [batch, batches, mode], handles, marks: true }]),
+      runMarked(kernel, [
+        { image: client, args: mode === "msg" ? [batch, batches, mode, size] : [batch, batches, mode], handles, marks: true },
+      ]),
     );
   } finally {
     kernel.release(client);
@@ -65,7 +73,8 @@ export const ipc: Family = {
       status: "ok",
       kind: "by_size",
       unit: "ns",
-      measures: "sendmsg round trip by request body size in bytes (words 0 and 1 set, body copied by the kernel, reply carries a status only)",
+      measures:
+        "sendmsg round trip by request body size in bytes (words 0 and 1 set, body copied by the kernel, reply carries a status only)",
       sizes,
     };
     return { ipc_rtt_ns: rtt, ipc_rtt_ns_by_size: bySize };

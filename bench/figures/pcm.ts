@@ -33,7 +33,8 @@ export const pcm: Family = {
       const outDir = mkdtempSync(join(tmpdir(), "wasmos-bench-pcm-"));
       try {
         const r = await runPcmDemo({ duration: seconds, outDir, pingBatches: 0 });
-        if (r.init.status !== 0 || r.init.reason !== 0) throw new Error(`pcm init ended with status ${r.init.status}, reason ${r.init.reason}: ${r.init.message}`);
+        if (r.init.status !== 0 || r.init.reason !== 0)
+          throw new Error(`pcm init ended with status ${r.init.status}, reason ${r.init.reason}: ${r.init.message}`);
         factors.push((r.periods * PERIOD_MS) / r.wallMs);
         walls.push(Math.round(r.wallMs));
         copied = r.copied;
@@ -43,11 +44,22 @@ export const pcm: Family = {
       }
     }
     return {
-      pcm_realtime_factor: value(median(factors), {
-        unit: "x",
-        measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, boot to exit, deterministic kernel; median of ${runs} run(s)`,
-        goal: { op: ">=", value: 1000 },
-      }, { audio_seconds: seconds, runs, factors: factors.map((f) => Number(f.toFixed(1))), wall_ms: walls, underruns, kernel_copied_bytes: copied }),
+      pcm_realtime_factor: value(
+        median(factors),
+        {
+          unit: "x",
+          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, boot to exit, deterministic kernel; median of ${runs} run(s)`,
+          goal: { op: ">=", value: 1000 },
+        },
+        {
+          audio_seconds: seconds,
+          runs,
+          factors: factors.map((f) => Number(f.toFixed(1))),
+          wall_ms: walls,
+          underruns,
+          kernel_copied_bytes: copied,
+        },
+      ),
     };
   },
 };

@@ -190,7 +190,8 @@ async function runBare(target: number, chunk: number): Promise<ChildDone> {
 
 const [mode, target, chunk, size] = process.argv.slice(2);
 try {
-  const done = mode === "bare" ? await runBare(Number(target), Number(chunk)) : await runKernel(Number(target), Number(chunk), size === "quick");
+  const done =
+    mode === "bare" ? await runBare(Number(target), Number(chunk)) : await runKernel(Number(target), Number(chunk), size === "quick");
   process.send!(done, () => process.exit(0));
 } catch (e) {
   process.send!({ type: "error", message: describe(e) }, () => process.exit(1));

@@ -110,10 +110,15 @@ export const scale: Family = {
     const bare = await runChild("bare", target, chunk, ctx.quick, timeout);
     if (bare.checkpoints.length >= 2) {
       const d = detail(bare.checkpoints, bare.done?.stopped ?? failedRun(bare));
-      out.baseline_bytes_per_instance = value(d.rss_bytes_per, {
-        unit: "bytes",
-        measures: "RSS growth per bare instance of the blocker module parked in a never-settling Suspending import (own memory + suspended JSPI stack), no kernel; fresh Node process",
-      }, d);
+      out.baseline_bytes_per_instance = value(
+        d.rss_bytes_per,
+        {
+          unit: "bytes",
+          measures:
+            "RSS growth per bare instance of the blocker module parked in a never-settling Suspending import (own memory + suspended JSPI stack), no kernel; fresh Node process",
+        },
+        d,
+      );
     } else out.baseline_bytes_per_instance = { status: "failed", reason: failedRun(bare) };
 
     ctx.log(`bench: scale: ${target} blocked processes in a child process ...`);
@@ -121,23 +126,38 @@ export const scale: Family = {
     const stopped = k.done?.stopped ?? failedRun(k);
     if (k.checkpoints.length >= 2) {
       const d = detail(k.checkpoints, stopped);
-      out.scale_processes = value(d.alive, {
-        unit: "processes",
-        measures: `processes alive at once, each blocked in sleep (real-time kernel), spawned in chunks of ${chunk} up to ${target} or until one fails to start`,
-        goal: { op: ">=", value: SCALE_TARGET },
-        note: stopped,
-      }, { stopped, target });
-      out.bytes_per_process = value(d.rss_bytes_per, {
-        unit: "bytes",
-        measures: "RSS growth per blocked process (process object, handle table, instance, memory, suspended JSPI stack, timer) between the empty kernel and the last checkpoint",
-        baseline: { key: "baseline_bytes_per_instance" },
-      }, d);
+      out.scale_processes = value(
+        d.alive,
+        {
+          unit: "processes",
+          measures: `processes alive at once, each blocked in sleep (real-time kernel), spawned in chunks of ${chunk} up to ${target} or until one fails to start`,
+          goal: { op: ">=", value: SCALE_TARGET },
+          note: stopped,
+        },
+        { stopped, target },
+      );
+      out.bytes_per_process = value(
+        d.rss_bytes_per,
+        {
+          unit: "bytes",
+          measures:
+            "RSS growth per blocked process (process object, handle table, instance, memory, suspended JSPI stack, timer) between the empty kernel and the last checkpoint",
+          baseline: { key: "baseline_bytes_per_instance" },
+        },
+        d,
+      );
     } else {
       out.scale_processes = { status: "failed", reason: stopped };
       out.bytes_per_process = { status: "failed", reason: stopped };
     }
 
-    const atScale = (name: string, before: Summary | undefined, after: Summary | undefined, base: string, measures: string): FigureResult => {
+    const atScale = (
+      name: string,
+      before: Summary | undefined,
+      after: Summary | undefined,
+      base: string,
+      measures: string,
+    ): FigureResult => {
       if (before && after) {
         const r = timed(after, {
           unit: "ns",
@@ -153,13 +173,24 @@ export const scale: Family = {
       return { status: "failed", reason: why };
     };
     const alive = k.done?.count ?? 0;
-    out.ctx_switch_ns_at_scale = atScale("ctx switch", k.done?.ctxSwitchBefore, k.done?.ctxSwitchAtScale, "ctx_switch_ns",
-      `ctx_switch_ns with ${alive} blocked processes alive, in the scale child process (real-time kernel)`);
+    out.ctx_switch_ns_at_scale = atScale(
+      "ctx switch",
+      k.done?.ctxSwitchBefore,
+      k.done?.ctxSwitchAtScale,
+      "ctx_switch_ns",
+      `ctx_switch_ns with ${alive} blocked processes alive, in the scale child process (real-time kernel)`,
+    );
     const missing = ipcAvailability();
-    out.ipc_rtt_ns_at_scale = missing !== null
-      ? unavailable(missing)
-      : atScale("ipc", k.done?.ipcBefore, k.done?.ipcAtScale, "ipc_rtt_ns",
-        `ipc_rtt_ns with ${alive} blocked processes alive, in the scale child process (real-time kernel)`);
+    out.ipc_rtt_ns_at_scale =
+      missing !== null
+        ? unavailable(missing)
+        : atScale(
+            "ipc",
+            k.done?.ipcBefore,
+            k.done?.ipcAtScale,
+            "ipc_rtt_ns",
+            `ipc_rtt_ns with ${alive} blocked processes alive, in the scale child process (real-time kernel)`,
+          );
     return out;
   },
 };

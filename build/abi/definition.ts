@@ -92,8 +92,7 @@ export const LOCK_PATH = "abi/versions.lock.json";
 
 /** The first line of every generated file, minus its comment syntax. */
 export const GENERATED_NOTICE =
-  `Generated from ${DEFINITION_PATH} by ${GENERATOR_PATH}. ` +
-  `Do not edit: change the definition and run \`node ${GENERATOR_PATH}\`.`;
+  `Generated from ${DEFINITION_PATH} by ${GENERATOR_PATH}. ` + `Do not edit: change the definition and run \`node ${GENERATOR_PATH}\`.`;
 
 /** Parses the definition text. Throws SyntaxError on malformed JSON; the shape is unchecked. */
 export function parseDefinition(text: string): AbiDefinition {

@@ -87,7 +87,8 @@ export function checkLockOrder(lock: LockFile): string[] {
       problems.push(`${(e as Error).message} in the lock file`);
       continue;
     }
-    if (previous !== null && compareVersions(v, previous) <= 0) problems.push(`version ${v} is recorded after ${previous}: versions must only increase`);
+    if (previous !== null && compareVersions(v, previous) <= 0)
+      problems.push(`version ${v} is recorded after ${previous}: versions must only increase`);
     previous = v;
   }
   return problems;
@@ -128,7 +129,8 @@ export function checkFreeze(def: AbiDefinition, lock: LockFile): string[] {
   return problems;
 }
 
-export type LockOutcome = { readonly kind: "added" | "unchanged"; readonly lock: LockFile } | { readonly kind: "refused"; readonly reason: string };
+export type LockOutcome =
+  { readonly kind: "added" | "unchanged"; readonly lock: LockFile } | { readonly kind: "refused"; readonly reason: string };
 
 /** Records the definition's version in the lock; refuses to change a released version. */
 export function lockDefinition(def: AbiDefinition, lock: LockFile): LockOutcome {
@@ -137,10 +139,7 @@ export function lockDefinition(def: AbiDefinition, lock: LockFile): LockOutcome 
   const existing = lock.versions[version];
   if (existing !== undefined) {
     if (existing.sha256 === hash) return { kind: "unchanged", lock };
-    return {
-      kind: "refused",
-      reason: `version ${version} is already locked with a different hash: bump version in abi/wasmos.abi.json`,
-    };
+    return { kind: "refused", reason: `version ${version} is already locked with a different hash: bump version in abi/wasmos.abi.json` };
   }
   const problems = checkFreeze(def, lock);
   if (problems.length > 0) return { kind: "refused", reason: problems.join("\n") };

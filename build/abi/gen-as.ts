@@ -118,11 +118,14 @@ export function generateAs(def: AbiDefinition): string {
   sections.push(sysDecl(def));
   for (const g of groups) {
     sections.push(
-      `// ---- ${g.title} ----\n\n` +
-        g.list.map((c) => jsDoc([c.doc]) + `export const ${c.name}: ${c.type} = ${c.value};\n`).join(""),
+      `// ---- ${g.title} ----\n\n` + g.list.map((c) => jsDoc([c.doc]) + `export const ${c.name}: ${c.type} = ${c.value};\n`).join(""),
     );
   }
-  sections.push("// ---- Names ----\n\n" + nameFunction("errnoName", "an errno value (positive or negated)", def.errno, true) +
-    "\n" + nameFunction("exitReasonName", "an exit reason", def.exit_reasons, false));
+  sections.push(
+    "// ---- Names ----\n\n" +
+      nameFunction("errnoName", "an errno value (positive or negated)", def.errno, true) +
+      "\n" +
+      nameFunction("exitReasonName", "an exit reason", def.exit_reasons, false),
+  );
   return sections.join("\n");
 }

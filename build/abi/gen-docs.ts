@@ -21,9 +21,7 @@ function hex(n: number): string {
 
 function tableOf(head: readonly string[], rows: readonly (readonly string[])[]): string {
   return (
-    `| ${head.join(" | ")} |\n` +
-    `|${head.map(() => "---").join("|")}|\n` +
-    rows.map((r) => `| ${r.map(cell).join(" | ")} |\n`).join("")
+    `| ${head.join(" | ")} |\n` + `|${head.map(() => "---").join("|")}|\n` + rows.map((r) => `| ${r.map(cell).join(" | ")} |\n`).join("")
   );
 }
 
@@ -55,7 +53,8 @@ function syscallSection(def: AbiDefinition, sc: SyscallEntry): string {
     out += "\n";
   } else out += "**Parameters:** none.\n\n";
   if (sc.result.type === "never") out += `**Result:** none (the import has no result). ${sc.result.doc}\n\n`;
-  else out += `**Result** (${sc.result.type}${sc.result.unit !== undefined ? `, ${sc.result.unit}` : ""}): ${sc.result.doc}${sc.errors.length > 0 ? " A negative value is -errno (see Errors)." : ""}\n\n`;
+  else
+    out += `**Result** (${sc.result.type}${sc.result.unit !== undefined ? `, ${sc.result.unit}` : ""}): ${sc.result.doc}${sc.errors.length > 0 ? " A negative value is -errno (see Errors)." : ""}\n\n`;
   if (sc.errors.length > 0) {
     out += "**Errors**\n\n";
     out += tableOf(

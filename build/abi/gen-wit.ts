@@ -22,11 +22,50 @@ const WIT_TYPE: Record<WasmValType, string> = { i32: "s32", i64: "s64", f32: "f3
 
 /** Words the WIT lexer reserves; an identifier equal to one needs a leading `%`. */
 const WIT_KEYWORDS = new Set([
-  "as", "async", "bool", "borrow", "char", "constructor", "enum", "error-context", "export",
-  "f32", "f64", "flags", "float32", "float64", "from", "func", "future", "import", "include",
-  "interface", "list", "option", "own", "package", "record", "resource", "result", "s16", "s32",
-  "s64", "s8", "static", "stream", "string", "tuple", "type", "u16", "u32", "u64", "u8", "use",
-  "variant", "with", "world",
+  "as",
+  "async",
+  "bool",
+  "borrow",
+  "char",
+  "constructor",
+  "enum",
+  "error-context",
+  "export",
+  "f32",
+  "f64",
+  "flags",
+  "float32",
+  "float64",
+  "from",
+  "func",
+  "future",
+  "import",
+  "include",
+  "interface",
+  "list",
+  "option",
+  "own",
+  "package",
+  "record",
+  "resource",
+  "result",
+  "s16",
+  "s32",
+  "s64",
+  "s8",
+  "static",
+  "stream",
+  "string",
+  "tuple",
+  "type",
+  "u16",
+  "u32",
+  "u64",
+  "u8",
+  "use",
+  "variant",
+  "with",
+  "world",
 ]);
 
 function ident(name: string): string {
@@ -131,7 +170,16 @@ export function generateWit(def: AbiDefinition): string {
   }
 
   body.push(enumOrNote(notes, "object-type", "object type", "Object types", "Kernel object types.", def.object_types));
-  body.push(enumOrNote(notes, "process-state", "process state", "Process states", "Process states, as process-info reports them.", def.process_states));
+  body.push(
+    enumOrNote(
+      notes,
+      "process-state",
+      "process state",
+      "Process states",
+      "Process states, as process-info reports them.",
+      def.process_states,
+    ),
+  );
   body.push(enumOrNote(notes, "exit-reason", "exit reason", "Exit reasons", "Why a process ended, as wait reports it.", def.exit_reasons));
   body.push(
     lineComments("///", "Pledge classes; flag i is bit i of a pledge mask.", IND) +
@@ -160,7 +208,12 @@ export function generateWit(def: AbiDefinition): string {
     ),
   );
   const items = [...body.filter((b) => b !== ""), ...notes];
-  parts.push(lineComments("///", `Every syscall of the \`${def.import_module}\` import module.`) + "interface syscalls {\n" + items.join("\n") + "}\n");
+  parts.push(
+    lineComments("///", `Every syscall of the \`${def.import_module}\` import module.`) +
+      "interface syscalls {\n" +
+      items.join("\n") +
+      "}\n",
+  );
 
   parts.push(
     lineComments("///", "A wasmos guest: it imports the syscalls and exports its entry point.") +

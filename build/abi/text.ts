@@ -23,9 +23,7 @@ export function wrap(text: string, width: number): string[] {
  * cannot end the comment early.
  */
 export function jsDoc(paragraphs: readonly string[], indent = ""): string {
-  const body = paragraphs
-    .map((p) => wrap(p.replaceAll("*/", "*\\/"), 96 - indent.length))
-    .filter((lines) => lines.length > 0);
+  const body = paragraphs.map((p) => wrap(p.replaceAll("*/", "*\\/"), 96 - indent.length)).filter((lines) => lines.length > 0);
   if (body.length === 1 && body[0]!.length === 1) return `${indent}/** ${body[0]![0]} */\n`;
   const out = [`${indent}/**`];
   body.forEach((lines, i) => {

@@ -41,8 +41,7 @@ export function validateDefinition(value: unknown): string[] {
   const v = def.version;
   if (!isObj(v) || !isInt(v.major) || !isInt(v.minor) || v.major < 0 || v.minor < 0)
     fail("version must be { major, minor } with non-negative integers");
-  if (!Array.isArray(def.conventions) || !def.conventions.every(isText))
-    fail("conventions must be a list of non-empty strings");
+  if (!Array.isArray(def.conventions) || !def.conventions.every(isText)) fail("conventions must be a list of non-empty strings");
 
   // Lists of named entries: each an object with a unique name matching `pattern`, and a doc.
   const table = (key: string, pattern: RegExp): Obj[] => {
@@ -142,18 +141,21 @@ export function validateDefinition(value: unknown): string[] {
     const r = sc.result;
     if (!isObj(r)) fail(`${where}: result must be an object`);
     else {
-      if (typeof r.type !== "string" || !RESULT_TYPES.includes(r.type)) fail(`${where}: result type must be one of ${RESULT_TYPES.join(", ")}`);
+      if (typeof r.type !== "string" || !RESULT_TYPES.includes(r.type))
+        fail(`${where}: result type must be one of ${RESULT_TYPES.join(", ")}`);
       if (!isText(r.doc)) fail(`${where}: result doc is missing`);
       if (r.unit !== undefined && !isText(r.unit)) fail(`${where}: result unit must be a non-empty string`);
       // A call that never returns has nothing to suspend for and no error to report.
       if (r.type === "never" && sc.blocking === true) fail(`${where}: a never-returning syscall cannot be blocking`);
-      if (r.type === "never" && Array.isArray(sc.errors) && sc.errors.length > 0) fail(`${where}: a never-returning syscall cannot list errors`);
+      if (r.type === "never" && Array.isArray(sc.errors) && sc.errors.length > 0)
+        fail(`${where}: a never-returning syscall cannot list errors`);
     }
 
     if (sc.rights !== undefined) {
       if (!Array.isArray(sc.rights)) fail(`${where}: rights must be a list of right names`);
       else {
-        for (const right of sc.rights) if (typeof right !== "string" || !rightNames.has(right)) fail(`${where}: right ${String(right)} is not defined`);
+        for (const right of sc.rights)
+          if (typeof right !== "string" || !rightNames.has(right)) fail(`${where}: right ${String(right)} is not defined`);
         if (new Set(sc.rights).size !== sc.rights.length) fail(`${where}: a right is listed twice`);
       }
     }

@@ -20,10 +20,12 @@ for (const im of spec.setup?.images ?? []) {
 }
 const bystander = spec.bystander ? new Uint8Array(readFileSync(join(dir, "bystander.wasm"))) : undefined;
 const r = await executeCase(spec.name, bytes, spec.setup, { bystander }, images);
-process.stdout.write(JSON.stringify({
-  refused: r.refused,
-  exit: r.exit,
-  stdout_base64: Buffer.from(r.stdout).toString("base64"),
-  problems: r.problems?.length ? r.problems : undefined,
-  bystander: r.bystander ? { exit: r.bystander.exit, stdout_base64: Buffer.from(r.bystander.stdout).toString("base64") } : undefined,
-}) + "\n");
+process.stdout.write(
+  JSON.stringify({
+    refused: r.refused,
+    exit: r.exit,
+    stdout_base64: Buffer.from(r.stdout).toString("base64"),
+    problems: r.problems?.length ? r.problems : undefined,
+    bystander: r.bystander ? { exit: r.bystander.exit, stdout_base64: Buffer.from(r.bystander.stdout).toString("base64") } : undefined,
+  }) + "\n",
+);

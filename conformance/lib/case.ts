@@ -117,7 +117,10 @@ export function loadCases(root = CONFORMANCE_DIR): Case[] {
           lang = "as";
           if (!existsSync(watPath)) continue;
         }
-        const id = relative(root, watPath).replace(/\.(wat|ts)$/, "").split("\\").join("/");
+        const id = relative(root, watPath)
+          .replace(/\.(wat|ts)$/, "")
+          .split("\\")
+          .join("/");
         const spec = JSON.parse(readFileSync(p, "utf8")) as CaseSpec;
         cases.push({ id, area: id.split("/").slice(0, -1).join("/"), spec, watPath, source: readFileSync(watPath, "utf8"), lang });
       }
@@ -131,7 +134,16 @@ const wabt = await wabtInit();
 
 /** Assemble WAT text to a binary (the proposals a hostile case may need are enabled). */
 export function assemble(src: string, name = "case.wat"): Uint8Array {
-  const features = { multi_memory: true, threads: true, exceptions: true, simd: true, bulk_memory: true, reference_types: true, tail_call: true, memory64: true };
+  const features = {
+    multi_memory: true,
+    threads: true,
+    exceptions: true,
+    simd: true,
+    bulk_memory: true,
+    reference_types: true,
+    tail_call: true,
+    memory64: true,
+  };
   const m = wabt.parseWat(name, src, features as never);
   try {
     m.resolveNames();
@@ -149,8 +161,17 @@ function sig(params: readonly string[], result: string): string {
 
 /** Every ABI import, generated from the ABI table. */
 export const ABI_IMPORTS = [
-  ...SYSCALLS.map((d) => `(import "wasmos" "${d.name}" (func $${d.name}${sig(d.params.map((p) => p.type), d.result)}))`),
-  `(import "wasmos" "sys" (func $sys${sig(SYS_ENTRY.params.map((p) => p.type), SYS_ENTRY.result)}))`,
+  ...SYSCALLS.map(
+    (d) =>
+      `(import "wasmos" "${d.name}" (func $${d.name}${sig(
+        d.params.map((p) => p.type),
+        d.result,
+      )}))`,
+  ),
+  `(import "wasmos" "sys" (func $sys${sig(
+    SYS_ENTRY.params.map((p) => p.type),
+    SYS_ENTRY.result,
+  )}))`,
 ].join("\n  ");
 
 /** Where $rec keeps results (up to the end of the first page). */
@@ -260,7 +281,9 @@ export function compare(expect: CaseExpect, got: CaseOutcome, bystander = false)
     const b = got.bystander;
     const text = b ? new TextDecoder().decode(b.stdout) : "";
     if (!b?.exit || b.exit.reason !== "NORMAL" || b.exit.status !== 0 || text !== BYSTANDER_OUTPUT) {
-      diffs.push(`bystander: expected NORMAL status 0 and ${JSON.stringify(BYSTANDER_OUTPUT)}, got ${b?.exit ? `${b.exit.reason} status ${b.exit.status}` : "no exit"} and ${JSON.stringify(text)}`);
+      diffs.push(
+        `bystander: expected NORMAL status 0 and ${JSON.stringify(BYSTANDER_OUTPUT)}, got ${b?.exit ? `${b.exit.reason} status ${b.exit.status}` : "no exit"} and ${JSON.stringify(text)}`,
+      );
     }
   }
   if (expect.refused) {
@@ -272,10 +295,13 @@ export function compare(expect: CaseExpect, got: CaseOutcome, bystander = false)
   }
   if (got.refused !== undefined) return [...diffs, `module refused: ${got.refused}`];
   const want = expect.exit ?? { status: 0, reason: "NORMAL" };
-  if (!got.exit) diffs.push(`expected exit ${want.reason}${want.status !== undefined ? ` status ${want.status}` : ""}, but the process never ended`);
+  if (!got.exit)
+    diffs.push(`expected exit ${want.reason}${want.status !== undefined ? ` status ${want.status}` : ""}, but the process never ended`);
   else {
-    if (got.exit.reason !== want.reason) diffs.push(`exit reason: expected ${want.reason}, got ${got.exit.reason} (${got.exit.message ?? ""})`);
-    else if (want.status !== undefined && got.exit.status !== want.status) diffs.push(`exit status: expected ${want.status}, got ${got.exit.status}`);
+    if (got.exit.reason !== want.reason)
+      diffs.push(`exit reason: expected ${want.reason}, got ${got.exit.reason} (${got.exit.message ?? ""})`);
+    else if (want.status !== undefined && got.exit.status !== want.status)
+      diffs.push(`exit status: expected ${want.status}, got ${got.exit.status}`);
     if (expect.message !== undefined && !(got.exit.message ?? "").includes(expect.message)) {
       diffs.push(`exit message should contain "${expect.message}", got "${got.exit.message ?? ""}"`);
     }
@@ -290,8 +316,14 @@ export function compare(expect: CaseExpect, got: CaseOutcome, bystander = false)
     for (let i = 0; i < n; i++) {
       const w = expect.results[i];
       const v = vals[i];
-      if (w === undefined) { diffs.push(`result #${i}: unexpected extra value ${show(v)}`); continue; }
-      if (v === undefined) { diffs.push(`result #${i} (${w[0]}): expected ${w[1]}, got nothing`); continue; }
+      if (w === undefined) {
+        diffs.push(`result #${i}: unexpected extra value ${show(v)}`);
+        continue;
+      }
+      if (v === undefined) {
+        diffs.push(`result #${i} (${w[0]}): expected ${w[1]}, got nothing`);
+        continue;
+      }
       if (!matches(w[1], v)) diffs.push(`result #${i} (${w[0]}): expected ${w[1]}, got ${show(v)}`);
     }
   }

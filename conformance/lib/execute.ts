@@ -5,7 +5,12 @@
 // blocked and kernel objects left alive once everything is closed.
 import { ExitReason, EXIT_REASON_NAMES, Rights } from "../../abi/gen/abi.ts";
 import {
-  DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS, ModuleRefusedError, NAMESPACE_GRANT_RIGHTS,
+  DEVICE_GRANT_RIGHTS,
+  IMAGE_GRANT_RIGHTS,
+  Kernel,
+  MEMORY_GRANT_RIGHTS,
+  ModuleRefusedError,
+  NAMESPACE_GRANT_RIGHTS,
 } from "../../host/kernel.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { ConsoleDevice, MemoryConsole } from "../../hal/console.ts";
@@ -85,18 +90,23 @@ export interface ExecuteOptions {
 }
 
 /** Run a case module with its setup; never throws for anything the guest does. */
-export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSetup = {}, opts: ExecuteOptions = {}, images: Record<string, Uint8Array> = {}): Promise<CaseOutcome> {
+export async function executeCase(
+  name: string,
+  bytes: Uint8Array,
+  setup: CaseSetup = {},
+  opts: ExecuteOptions = {},
+  images: Record<string, Uint8Array> = {},
+): Promise<CaseOutcome> {
   const log: string[] = [];
-  const k = new Kernel({
-    limits: setup.limits,
-    memory: setup.memory,
-    log: (l) => log.push(l),
-  });
+  const k = new Kernel({ limits: setup.limits, memory: setup.memory, log: (l) => log.push(l) });
   const chunks: Uint8Array[] = [];
   const stdout = () => {
     const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
-    for (const c of chunks) { all.set(c, at); at += c.length; }
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
     return all;
   };
   const bchunks: Uint8Array[] = [];
@@ -109,7 +119,10 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   const joined = (cs: Uint8Array[]) => {
     const all = new Uint8Array(cs.reduce((n, c) => n + c.length, 0));
     let at = 0;
-    for (const c of cs) { all.set(c, at); at += c.length; }
+    for (const c of cs) {
+      all.set(c, at);
+      at += c.length;
+    }
     return all;
   };
   const bystanderOutcome = async () => {
@@ -117,7 +130,10 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
     await k.run();
     const e = by.process.exit;
     by.close();
-    return { exit: e ? { status: e.status, reason: EXIT_REASON_NAMES[e.reason] ?? String(e.reason), message: e.message } : undefined, stdout: joined(bchunks) };
+    return {
+      exit: e ? { status: e.status, reason: EXIT_REASON_NAMES[e.reason] ?? String(e.reason), message: e.message } : undefined,
+      stdout: joined(bchunks),
+    };
   };
   let img;
   try {
@@ -141,7 +157,10 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   try {
     proc = k.spawn(img, {
       args: [name, ...(setup.args ?? [])],
-      handles: [{ name: "self", object: img, rights: IMAGE_GRANT_RIGHTS }, ...made.map(({ h, m }) => ({ name: h.name, object: m.object, rights: m.rights }))],
+      handles: [
+        { name: "self", object: img, rights: IMAGE_GRANT_RIGHTS },
+        ...made.map(({ h, m }) => ({ name: h.name, object: m.object, rights: m.rights })),
+      ],
       stdout: (b) => chunks.push(b.slice()),
     });
   } catch (e) {
@@ -155,7 +174,10 @@ export async function executeCase(name: string, bytes: Uint8Array, setup: CaseSe
   // Processes left blocked forever: report, end them, let the kernel settle.
   const stuck = k.core.blockedProcesses();
   if (stuck.length > 0) {
-    problems.push(`${stuck.length} process(es) still blocked when the system went quiet: ` + stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", "));
+    problems.push(
+      `${stuck.length} process(es) still blocked when the system went quiet: ` +
+        stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", "),
+    );
     for (const p of stuck) k.core.terminate(p, 0, ExitReason.KILLED, "conformance runner: still blocked at the end");
     await k.run();
   }

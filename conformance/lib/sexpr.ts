@@ -16,9 +16,13 @@ export function parse(src: string): SExpr[] {
     } else if (c === "(" && src[i + 1] === ";") {
       let depth = 0;
       do {
-        if (src[i] === "(" && src[i + 1] === ";") { depth++; i += 2; }
-        else if (src[i] === ";" && src[i + 1] === ")") { depth--; i += 2; }
-        else i++;
+        if (src[i] === "(" && src[i + 1] === ";") {
+          depth++;
+          i += 2;
+        } else if (src[i] === ";" && src[i + 1] === ")") {
+          depth--;
+          i += 2;
+        } else i++;
       } while (depth > 0 && i < n);
     } else if (c === "(") {
       stack.push([]);

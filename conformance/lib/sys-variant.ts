@@ -36,7 +36,9 @@ function checkFlat(e: SExpr): void {
   for (let i = 0; i < e.length; i++) {
     const x = e[i];
     if (x === "call" && i > 0 && typeof e[i + 1] === "string" && BY_NAME[(e[i + 1] as string).slice(1)]) {
-      throw new SyntaxError(`flat \`call ${e[i + 1]}\`: write syscalls folded, (call ${e[i + 1]} ...), so the sys variant can rewrite them`);
+      throw new SyntaxError(
+        `flat \`call ${e[i + 1]}\`: write syscalls folded, (call ${e[i + 1]} ...), so the sys variant can rewrite them`,
+      );
     }
     checkFlat(x);
   }

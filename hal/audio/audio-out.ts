@@ -57,7 +57,14 @@ export class AudioOutDevice extends BaseDevice {
   readonly objectType = ObjectType.DEV_AUDIO;
   readonly sink: AudioSink;
   readonly stats: AudioStats = {
-    submitted: 0, taken: 0, frames: 0, silentFrames: 0, underruns: 0, dropped: 0, drains: 0, jitter: { count: 0, maxNs: 0, totalNs: 0 },
+    submitted: 0,
+    taken: 0,
+    frames: 0,
+    silentFrames: 0,
+    underruns: 0,
+    dropped: 0,
+    drains: 0,
+    jitter: { count: 0, maxNs: 0, totalNs: 0 },
   };
   private readonly queue: QueuedBuffer[] = [];
   private running = false;
@@ -124,9 +131,10 @@ export class AudioOutDevice extends BaseDevice {
     const at = this.slotEnd();
     const bytes = b.source.read();
     b.source.release();
-    const ok = bytes !== null && bytes.length === b.frames * FRAME_BYTES
-      ? this.guard("write", () => this.sink.write(bytes, at))
-      : this.guard("silence", () => this.sink.silence(b.frames, at));
+    const ok =
+      bytes !== null && bytes.length === b.frames * FRAME_BYTES
+        ? this.guard("write", () => this.sink.write(bytes, at))
+        : this.guard("silence", () => this.sink.silence(b.frames, at));
     if (!ok) return; // failed: onFail stopped the device
     if (bytes === null) this.stats.dropped++;
     this.stats.taken++;

@@ -20,7 +20,8 @@ export const DEVICE_FORMAT: PcmFormat = { rate: Constants.AUDIO_RATE, channels: 
 
 /** The canonical 44-byte header of a PCM WAV file whose data chunk holds dataBytes bytes. */
 export function wavHeader(dataBytes: number, fmt: PcmFormat = DEVICE_FORMAT): Uint8Array {
-  if (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > WAV_MAX_DATA_BYTES) throw new RangeError(`WAV data size ${dataBytes} out of range`);
+  if (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > WAV_MAX_DATA_BYTES)
+    throw new RangeError(`WAV data size ${dataBytes} out of range`);
   const blockAlign = (fmt.channels * fmt.bitsPerSample) / 8;
   const h = new Uint8Array(WAV_HEADER_BYTES);
   const v = new DataView(h.buffer);
@@ -53,9 +54,10 @@ export function parseWav(bytes: Uint8Array): ParsedWav {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (bytes.length < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") throw new Error("not a RIFF/WAVE file");
-  if (v.getUint32(4, true) !== bytes.length - 8) throw new Error(`RIFF size ${v.getUint32(4, true)} does not match the file (${bytes.length - 8})`);
+  if (v.getUint32(4, true) !== bytes.length - 8)
+    throw new Error(`RIFF size ${v.getUint32(4, true)} does not match the file (${bytes.length - 8})`);
   let fmt: PcmFormat | null = null;
-  for (let at = 12; at + 8 <= bytes.length; ) {
+  for (let at = 12; at + 8 <= bytes.length;) {
     const id = tag(at);
     const size = v.getUint32(at + 4, true);
     const body = at + 8;

@@ -48,7 +48,8 @@ export class FramebufferDevice extends BaseDevice {
     this.width = width;
     this.height = height;
     this.memory = options.memory ?? { buffer: new ArrayBuffer(width * height * 4) };
-    if (this.memory.buffer.byteLength < width * height * 4) throw new RangeError(`framebuffer memory holds ${this.memory.buffer.byteLength} bytes, needs ${width * height * 4}`);
+    if (this.memory.buffer.byteLength < width * height * 4)
+      throw new RangeError(`framebuffer memory holds ${this.memory.buffer.byteLength} bytes, needs ${width * height * 4}`);
     for (const l of options.listeners ?? []) this.listeners.push(l);
   }
 

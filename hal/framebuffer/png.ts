@@ -34,7 +34,7 @@ export function crc32(bytes: Uint8Array): number {
 export function adler32(bytes: Uint8Array): number {
   let a = 1;
   let b = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const end = Math.min(bytes.length, i + 5552); // the largest run before the sums can overflow 2^32
     for (; i < end; i++) {
       a += bytes[i];

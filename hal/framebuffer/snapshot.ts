@@ -15,7 +15,8 @@ export class PngSnapshot implements FrameListener {
 
   present(frame: Frame, n: number): void {
     const size = frame.width * frame.height * 4;
-    if (this.last === null || this.last.pixels.length !== size) this.last = { width: frame.width, height: frame.height, pixels: new Uint8Array(size), n };
+    if (this.last === null || this.last.pixels.length !== size)
+      this.last = { width: frame.width, height: frame.height, pixels: new Uint8Array(size), n };
     this.last.pixels.set(frame.pixels.subarray(0, size));
     this.last.n = n;
   }

@@ -18,7 +18,8 @@ export class StdioConsole implements ConsoleBackend {
   }
 
   listen(to: ConsoleInput): () => void {
-    const onData = (chunk: Buffer | string): void => to.input(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+    const onData = (chunk: Buffer | string): void =>
+      to.input(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
     const onEnd = (): void => to.end();
     this.input.on("data", onData);
     this.input.on("end", onEnd);

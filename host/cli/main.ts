@@ -35,7 +35,7 @@ const COMMANDS: Record<string, Command> = {
     details: [
       "Loads the module (an AssemblyScript .ts file is compiled first), verifies it, and runs it as",
       "the root process until the system is quiescent. The guest's console output goes to stdout.",
-      "The process receives its own image as handle \"self\" and each --image under its NAME.",
+      'The process receives its own image as handle "self" and each --image under its NAME.',
       "",
       "Exit status: the guest's exit status (0-255) when it ends normally; 128 + exit reason when it",
       "traps, panics or is killed (the reason is printed on stderr); 65 when the module is refused",
@@ -71,8 +71,11 @@ const COMMANDS: Record<string, Command> = {
         if (typeof flags.trace === "string") (await import("node:fs")).writeFileSync(flags.trace, r.trace);
         const stuck = r.kernel.core.blockedProcesses();
         if (stuck.length > 0) {
-          err(`wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
-            stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") + "\n");
+          err(
+            `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
+              stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
+              "\n",
+          );
         }
         if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
         err(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
@@ -93,7 +96,8 @@ const COMMANDS: Record<string, Command> = {
   check: {
     summary: "verify a module and print its imports, exports, memory and verdict",
     synopsis: "wasmos check <file.wasm>",
-    details: "Runs the loader's checks without running anything. Exit status 0 when the module is a valid wasmos guest, 1 when it is refused.",
+    details:
+      "Runs the loader's checks without running anything. Exit status 0 when the module is a valid wasmos guest, 1 when it is refused.",
     flags: [],
     async run(positional) {
       const [file] = positional;
@@ -113,7 +117,7 @@ const COMMANDS: Record<string, Command> = {
       "Exit status 0 only when nothing failed.",
     ].join("\n"),
     flags: [
-      { name: "filter", value: "PATTERN", doc: "only cases whose \"id [variant]\" contains PATTERN (or matches /REGEX/)" },
+      { name: "filter", value: "PATTERN", doc: 'only cases whose "id [variant]" contains PATTERN (or matches /REGEX/)' },
       { name: "json", value: "FILE", doc: "write every result (outcome, differences) to FILE as JSON" },
       { name: "adapter", value: "CMD", doc: "run cases through this command (conformance/adapters/wasmos-node.ts is the reference)" },
     ],
@@ -124,7 +128,10 @@ const COMMANDS: Record<string, Command> = {
         adapter: typeof flags.adapter === "string" ? flags.adapter : undefined,
       });
       if (typeof flags.json === "string") {
-        (await import("node:fs")).writeFileSync(flags.json, JSON.stringify({ passed: s.passed, failed: s.failed, skipped: s.skipped, results: s.results }, null, 2) + "\n");
+        (await import("node:fs")).writeFileSync(
+          flags.json,
+          JSON.stringify({ passed: s.passed, failed: s.failed, skipped: s.skipped, results: s.results }, null, 2) + "\n",
+        );
       }
       return s.failed === 0 ? 0 : 1;
     },
@@ -132,7 +139,8 @@ const COMMANDS: Record<string, Command> = {
   new: {
     summary: "create a guest project you can build and run at once",
     synopsis: "wasmos new <dir> [--name NAME]",
-    details: "Writes main.ts (a guest using the SDK), asconfig.json, a test and a README into <dir>, which must not exist or be empty. Then: wasmos run <dir>/main.ts",
+    details:
+      "Writes main.ts (a guest using the SDK), asconfig.json, a test and a README into <dir>, which must not exist or be empty. Then: wasmos run <dir>/main.ts",
     flags: [{ name: "name", value: "NAME", doc: "the program's name (default: the folder's name)" }],
     async run(positional, flags) {
       const [dir] = positional;

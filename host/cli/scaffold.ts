@@ -50,16 +50,12 @@ export function scaffold(dir: string, name = basename(resolve(dir))): string[] {
     "main.ts": mainTs(name),
     "asconfig.json": readFileSync(ASCONFIG, "utf8"),
     "main.test.mjs": testMjs(name),
-    "package.json": JSON.stringify(
-      {
-        name,
-        private: true,
-        type: "module",
-        scripts: { start: `${node} ${wasmos} run main.ts`, test: `${node} --test main.test.mjs` },
-      },
-      null,
-      2,
-    ) + "\n",
+    "package.json":
+      JSON.stringify(
+        { name, private: true, type: "module", scripts: { start: `${node} ${wasmos} run main.ts`, test: `${node} --test main.test.mjs` } },
+        null,
+        2,
+      ) + "\n",
     "README.md": `# ${name}\n\nA wasmos guest in AssemblyScript. Its only imports are wasmos syscalls, through \`@wasmos/sdk\`.\n\n- \`npm start\` (or \`${wasmos} run main.ts\`): compile and run it.\n- \`npm test\`: run it under the kernel and check its output.\n\nThe SDK and the ABI reference live in the wasmos checkout at ${REPO_ROOT} (guests/sdk, docs/abi.md).\n`,
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);

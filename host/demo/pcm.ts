@@ -110,11 +110,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     all.push(line);
     options.onLine?.(line);
   });
-  const kernel = new Kernel({
-    deterministic: !options.realtime,
-    stdout: (b) => lines.push(b),
-    log: options.log,
-  });
+  const kernel = new Kernel({ deterministic: !options.realtime, stdout: (b) => lines.push(b), log: options.log });
   const levels = new NullSink();
   const audioModel = new AudioOutDevice({ sink: new TeeSink(new WavFileSink(wavPath), levels) });
   const audio = kernel.createDevice(audioModel);
@@ -154,7 +150,10 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   }
   const prod = all.find((l) => l.startsWith("producer: periods="));
   const num = (re: RegExp) => Number(prod?.match(re)?.[1] ?? NaN);
-  const intervals = marks.slice(1).map((t, i) => t - marks[i]).sort((a, b) => a - b);
+  const intervals = marks
+    .slice(1)
+    .map((t, i) => t - marks[i])
+    .sort((a, b) => a - b);
   const pingWallNs = perBatch > 0 && intervals.length > 0 ? (intervals[intervals.length >> 1] * 1e6) / perBatch : null;
   const find = (prefix: string) => all.find((l) => l.startsWith(prefix) && /revoke|EREVOKED|ESTALE/.test(l)) ?? "";
   return {
@@ -180,7 +179,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
       driver: find("driver:"),
       vu: find("vu:"),
       visualizer: all.find((l) => l.startsWith("init:   visualizer")) ?? "",
-      init: all.filter((l) => l.startsWith("init:") && /revoke/.test(l) || l.startsWith("init:   ")),
+      init: all.filter((l) => (l.startsWith("init:") && /revoke/.test(l)) || l.startsWith("init:   ")),
     },
     wallMs,
     built,

@@ -56,7 +56,10 @@ export function imageMemoryNeeds(bytes: Uint8Array, report: VerifyReport): Image
   const ownPages = report.info.memory?.min ?? 0;
   if (report.info.grants.length === 0) return { ownPages, grants: [] };
   const m = readModule(bytes);
-  const sites = writeSites(m, report.info.grants.map((g) => g.memory));
+  const sites = writeSites(
+    m,
+    report.info.grants.map((g) => g.memory),
+  );
   const grants: GrantImport[] = report.info.grants.map((g) => ({
     name: g.name,
     minPages: g.min,

@@ -171,7 +171,14 @@ class Analysis {
           const t = m.types[ins.index];
           signature = t?.kind === "func" ? formatSignature(t.params, t.results) : "?";
         }
-        last = { offset: ins.offset, end: ins.end, target: direct ? ins.index : -1, signature, tail: (ins.op.flags & RETURN) !== 0, dying: false };
+        last = {
+          offset: ins.offset,
+          end: ins.end,
+          target: direct ? ins.index : -1,
+          signature,
+          tail: (ins.op.flags & RETURN) !== 0,
+          dying: false,
+        };
         facts.calls.push(last);
       }
     });
@@ -254,7 +261,7 @@ function regions(a: Analysis, func: number): ChargePoint[] {
         points.push({ at: ins.end, weight: 0, kind: "loop" });
         open.push(points.length - 1);
       }
-    } else if ((flags & END) && ins.depth > 0) {
+    } else if (flags & END && ins.depth > 0) {
       if (isLoop.pop()) open.pop();
     }
   });
@@ -286,7 +293,8 @@ class Emit {
   }
   /** local -= weight, leaving the new count on the stack; at function entry the count comes from the global. */
   private subtract(b: ByteSink, weight: number, entry: boolean): ByteSink {
-    if (entry) b.u8(0x23).u32(this.global); // global.get
+    if (entry)
+      b.u8(0x23).u32(this.global); // global.get
     else b.u8(0x20).u32(this.local); // local.get
     return b.u8(0x41).s32(weight).u8(0x6b).u8(0x22).u32(this.local); // i32.const W; i32.sub; local.tee
   }
@@ -415,7 +423,8 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
     }
     if (flags & CALL) {
       const site = sites.get(ins.offset)!;
-      if (site.tail) insert(ins.offset, store); // leaves the function: even a bounded callee returns past us
+      if (site.tail)
+        insert(ins.offset, store); // leaves the function: even a bounded callee returns past us
       else if (a.syncs(site)) {
         insert(ins.offset, store);
         if (!site.dying) pending = reload;

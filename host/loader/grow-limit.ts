@@ -48,17 +48,25 @@ export function addGrowLimit(m: WasmModule, edits: ModuleEdits): boolean {
   const tmp = m.importedGlobals + m.globals.length + (edits.addGlobals?.length ?? 0);
   const limit = tmp + 1;
   const replacement = new ByteSink(32)
-    .u8(0x24).u32(tmp) // global.set $tmp
-    .u8(0x23).u32(tmp) // global.get $tmp
-    .u8(0x23).u32(limit) // global.get $limit
-    .u8(0x3f).u32(own) // memory.size $own
+    .u8(0x24)
+    .u32(tmp) // global.set $tmp
+    .u8(0x23)
+    .u32(tmp) // global.get $tmp
+    .u8(0x23)
+    .u32(limit) // global.get $limit
+    .u8(0x3f)
+    .u32(own) // memory.size $own
     .u8(0x6b) // i32.sub
     .u8(0x4a) // i32.gt_s
-    .u8(0x04).u8(0x7f) // if (result i32)
-    .u8(0x41).s32(-1) // i32.const -1
+    .u8(0x04)
+    .u8(0x7f) // if (result i32)
+    .u8(0x41)
+    .s32(-1) // i32.const -1
     .u8(0x05) // else
-    .u8(0x23).u32(tmp) // global.get $tmp
-    .u8(0x40).u32(own) // memory.grow $own
+    .u8(0x23)
+    .u32(tmp) // global.get $tmp
+    .u8(0x40)
+    .u32(own) // memory.grow $own
     .u8(0x0b) // end
     .finish();
   const patches = new Map<number, readonly CodePatch[]>(edits.codePatches ?? []);
@@ -69,7 +77,11 @@ export function addGrowLimit(m: WasmModule, edits: ModuleEdits): boolean {
     patches.set(func, merged);
   }
   edits.codePatches = patches;
-  edits.addGlobals = [...(edits.addGlobals ?? []), { type: "i32", mutable: true, init: 0 }, { type: "i32", mutable: true, init: UNSET_LIMIT }];
+  edits.addGlobals = [
+    ...(edits.addGlobals ?? []),
+    { type: "i32", mutable: true, init: 0 },
+    { type: "i32", mutable: true, init: UNSET_LIMIT },
+  ];
   edits.addExports = [...(edits.addExports ?? []), { name: GROW_LIMIT_EXPORT, kind: "global", index: limit }];
   return true;
 }

@@ -94,7 +94,13 @@ export class ImageLoader {
     const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
     this.stats.compiled++;
     const image: LoadedImage = {
-      name, hash, module, startExport: prepared.startExport, report, metered: prepared.metered, handlerTypes: handlerTypes(bytes),
+      name,
+      hash,
+      module,
+      startExport: prepared.startExport,
+      report,
+      metered: prepared.metered,
+      handlerTypes: handlerTypes(bytes),
       memory: imageMemoryNeeds(bytes, report),
     };
     this.cache.set(hash, image);

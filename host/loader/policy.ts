@@ -51,8 +51,15 @@ export interface AbiForPolicy {
  * typed function references and memory64 (not supported by the loader).
  */
 export const DEFAULT_FEATURES: readonly FeatureName[] = [
-  "sign-ext", "sat-conv", "bulk-memory", "reference-types", "multi-value",
-  "simd", "tail-call", "extended-const", "multi-memory",
+  "sign-ext",
+  "sat-conv",
+  "bulk-memory",
+  "reference-types",
+  "multi-value",
+  "simd",
+  "tail-call",
+  "extended-const",
+  "multi-memory",
 ];
 
 /** Builds a policy from an ABI definition; `overrides` replace single fields. Throws Error on a definition without a needed limit. */
@@ -64,10 +71,7 @@ export function policyFromAbi(abi: AbiForPolicy, overrides: Partial<VerifyPolicy
   };
   const syscalls = new Map<string, Signature>();
   for (const s of abi.syscalls) {
-    syscalls.set(s.name, {
-      params: s.params.map((p) => p.type),
-      results: s.result.type === "never" ? [] : [s.result.type],
-    });
+    syscalls.set(s.name, { params: s.params.map((p) => p.type), results: s.result.type === "never" ? [] : [s.result.type] });
   }
   syscalls.set(abi.sys.name, { params: [...abi.sys.params], results: abi.sys.result === "never" ? [] : [abi.sys.result] });
   return {

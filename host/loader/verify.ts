@@ -8,15 +8,7 @@
 
 import { forEachInstruction } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
-import {
-  WasmParseError,
-  formatSignature,
-  funcType,
-  functionName,
-  readModule,
-  type Limits,
-  type WasmModule,
-} from "../wasm/reader.ts";
+import { WasmParseError, formatSignature, funcType, functionName, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
 import type { VerifyPolicy } from "./policy.ts";
 
 export type { VerifyPolicy };
@@ -114,8 +106,15 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
     ok: false,
     errors: [],
     info: {
-      size: bytes.length, imports: [], exports: [], memory: null, tables: [],
-      hasStart: false, grants: [], features: [], functions: 0,
+      size: bytes.length,
+      imports: [],
+      exports: [],
+      memory: null,
+      tables: [],
+      hasStart: false,
+      grants: [],
+      features: [],
+      functions: 0,
     },
   };
   try {
@@ -185,10 +184,18 @@ class Verifier {
           type = t?.kind === "func" ? formatSignature(t.params, t.results) : `type ${imp.type}`;
           break;
         }
-        case "memory": type = formatLimits(imp.memory, "pages"); break;
-        case "table": type = `${imp.table.elemType} ${formatLimits(imp.table.limits, "elements")}`; break;
-        case "global": type = `${imp.global.mutable ? "mut " : ""}${imp.global.type}`; break;
-        case "tag": type = `type ${imp.type}`; break;
+        case "memory":
+          type = formatLimits(imp.memory, "pages");
+          break;
+        case "table":
+          type = `${imp.table.elemType} ${formatLimits(imp.table.limits, "elements")}`;
+          break;
+        case "global":
+          type = `${imp.global.mutable ? "mut " : ""}${imp.global.type}`;
+          break;
+        case "tag":
+          type = `type ${imp.type}`;
+          break;
       }
       info.imports.push({ module: imp.module, name: imp.name, kind: imp.kind, type });
     }
@@ -264,13 +271,19 @@ class Verifier {
         this.error("feature-memory64", `${label} uses 64-bit addresses (memory64); ${FEATURE_REASONS.memory64}`);
       }
       if (limits.pageSizeLog2 !== null && limits.pageSizeLog2 !== 16) {
-        this.error("feature-custom-page-sizes", `${label} declares a page size of ${2 ** limits.pageSizeLog2} bytes; only 64 KiB pages are supported`);
+        this.error(
+          "feature-custom-page-sizes",
+          `${label} declares a page size of ${2 ** limits.pageSizeLog2} bytes; only 64 KiB pages are supported`,
+        );
       }
       if (limits.min > policy.maxMemoryPages) {
         this.error("memory-limit", `${label} declares minimum ${limits.min} pages, limit ${policy.maxMemoryPages}`);
       }
       if (limits.max !== null && limits.max > policy.maxMemoryPages) {
-        this.error("memory-limit", `${label} declares maximum ${limits.max} pages, limit ${policy.maxMemoryPages} (omit the maximum and the kernel caps growth)`);
+        this.error(
+          "memory-limit",
+          `${label} declares maximum ${limits.max} pages, limit ${policy.maxMemoryPages} (omit the maximum and the kernel caps growth)`,
+        );
       }
     }
     if (m.memories.length > 1) {
@@ -292,7 +305,11 @@ class Verifier {
       }
       if (l.min > max) this.error("table-limit", `${label} declares minimum ${l.min} elements, limit ${max}`, t.start);
       if (l.max !== null && l.max > max) {
-        this.error("table-limit", `${label} declares maximum ${l.max} elements, limit ${max} (omit the maximum and the kernel caps growth)`, t.start);
+        this.error(
+          "table-limit",
+          `${label} declares maximum ${l.max} elements, limit ${max} (omit the maximum and the kernel caps growth)`,
+          t.start,
+        );
       }
     });
   }
@@ -348,7 +365,13 @@ class Verifier {
 
   /** Decodes every function body; reports the first use of each refused proposal. */
   private checkCode(m: WasmModule): void {
-    interface Use { func: number; offset: number; instr: string; uses: number; funcs: Set<number> }
+    interface Use {
+      func: number;
+      offset: number;
+      instr: string;
+      uses: number;
+      funcs: Set<number>;
+    }
     const uses = new Map<number, Use>();
     const refused = this.refused;
     let features = 0;
@@ -380,9 +403,10 @@ class Verifier {
       const name = featureNames(bit)[0];
       const fname = functionName(m, use.func);
       const who = `function ${use.func}${fname === null ? "" : ` "${fname}"`}`;
-      const more = use.uses > 1
-        ? ` (${use.uses - 1} more use${use.uses > 2 ? "s" : ""}${use.funcs.size > 1 ? ` in ${use.funcs.size} functions` : ""})`
-        : "";
+      const more =
+        use.uses > 1
+          ? ` (${use.uses - 1} more use${use.uses > 2 ? "s" : ""}${use.funcs.size > 1 ? ` in ${use.funcs.size} functions` : ""})`
+          : "";
       this.error(
         `feature-${name}`,
         `${who} uses ${use.instr} at offset 0x${use.offset.toString(16)}${more}: ${reasonFor(name)}`,
@@ -436,7 +460,9 @@ export function formatReport(report: VerifyReport, name = "module"): string {
   );
   for (const t of info.tables) lines.push(`table: ${t.elemType}, ${t.min} min, ${t.max === null ? "no maximum" : `${t.max} max`}`);
   for (const g of info.grants) {
-    lines.push(`grant "${g.name}": memory ${g.memory}, ${g.min} pages min${g.max === null ? "" : `, ${g.max} max`}${g.shared ? ", shared" : ""}`);
+    lines.push(
+      `grant "${g.name}": memory ${g.memory}, ${g.min} pages min${g.max === null ? "" : `, ${g.max} max`}${g.shared ? ", shared" : ""}`,
+    );
   }
   if (info.hasStart) lines.push("start function: yes (run by the kernel as part of the process)");
   lines.push(`features: ${info.features.length === 0 ? "mvp only" : info.features.join(", ")}`);

@@ -58,12 +58,18 @@ function pledged(def: SyscallDef): AnyHandler {
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
   // Fixed arities: a rest-and-spread wrapper cost ~20 ns on every call.
   switch (def.params.length) {
-    case 0: return (k, q) => ((q.promises & bit) === 0 ? refused : h(k, q));
-    case 1: return (k, q, a) => ((q.promises & bit) === 0 ? refused : h(k, q, a));
-    case 2: return (k, q, a, b) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b));
-    case 3: return (k, q, a, b, c) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c));
-    case 4: return (k, q, a, b, c, d) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d));
-    default: return (k, q, ...args) => ((q.promises & bit) === 0 ? refused : h(k, q, ...args));
+    case 0:
+      return (k, q) => ((q.promises & bit) === 0 ? refused : h(k, q));
+    case 1:
+      return (k, q, a) => ((q.promises & bit) === 0 ? refused : h(k, q, a));
+    case 2:
+      return (k, q, a, b) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b));
+    case 3:
+      return (k, q, a, b, c) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c));
+    case 4:
+      return (k, q, a, b, c, d) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d));
+    default:
+      return (k, q, ...args) => ((q.promises & bit) === 0 ? refused : h(k, q, ...args));
   }
 }
 
@@ -158,11 +164,16 @@ function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number |
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   // Fixed arities: the IPC calls (send 6, receive 4) avoid a rest array per call.
   switch (def.params.length) {
-    case 0: return new WebAssembly.Suspending(() => callBlocking(k, def, NO_ARGS));
-    case 1: return new WebAssembly.Suspending((a: unknown) => callBlocking(k, def, [a]));
-    case 3: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, def, [a, b, c]));
-    case 4: return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, def, [a, b, c, d]));
-    default: return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, def, args));
+    case 0:
+      return new WebAssembly.Suspending(() => callBlocking(k, def, NO_ARGS));
+    case 1:
+      return new WebAssembly.Suspending((a: unknown) => callBlocking(k, def, [a]));
+    case 3:
+      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, def, [a, b, c]));
+    case 4:
+      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, def, [a, b, c, d]));
+    default:
+      return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, def, args));
   }
 }
 const NO_ARGS: unknown[] = [];
@@ -217,7 +228,9 @@ const importNames = new WeakMap<WebAssembly.Module, readonly string[]>();
 export function syscallImports(k: KernelCore, module: WebAssembly.Module): Record<string, unknown> {
   let names = importNames.get(module);
   if (names === undefined) {
-    names = WebAssembly.Module.imports(module).filter((i) => i.module === IMPORT_MODULE && i.kind === "function").map((i) => i.name);
+    names = WebAssembly.Module.imports(module)
+      .filter((i) => i.module === IMPORT_MODULE && i.kind === "function")
+      .map((i) => i.name);
     importNames.set(module, names);
   }
   const all = kernelSyscalls(k);

@@ -29,7 +29,8 @@ import { addGrantImports, attachGrowLimit } from "../grants/runtime.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
-const macrotask: (fn: () => void) => void = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
+const macrotask: (fn: () => void) => void =
+  (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
 let lastHostYield = performance.now();
 let untilClockCheck = 0;
 

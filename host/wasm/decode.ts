@@ -9,15 +9,7 @@
 // that closes it and nothing follows. Typing is left to WebAssembly.validate.
 
 import { Cursor, WasmParseError } from "./cursor.ts";
-import {
-  Feature,
-  Imm,
-  OpFlag,
-  SINGLE_BYTE_OPS,
-  formatOpcode,
-  prefixTable,
-  type OpInfo,
-} from "./opcodes.ts";
+import { Feature, Imm, OpFlag, SINGLE_BYTE_OPS, formatOpcode, prefixTable, type OpInfo } from "./opcodes.ts";
 import type { FunctionBody, WasmModule } from "./reader.ts";
 import { skipHeapType, skipValType, startsValType } from "./types.ts";
 
@@ -82,14 +74,43 @@ const { BLOCK, ARM, END } = OpFlag;
 // bit: the hot loop then compares against constants, not imported bindings
 // (which test runners may turn into property reads).
 const {
-  BLOCK: I_BLOCK, BR_ON_CAST: I_BR_ON_CAST, BR_TABLE: I_BR_TABLE, CALL_INDIRECT: I_CALL_INDIRECT,
-  DATA: I_DATA, DATA_MEMORY: I_DATA_MEMORY, ELEM: I_ELEM, ELEM_TABLE: I_ELEM_TABLE, F32: I_F32,
-  F64: I_F64, FENCE: I_FENCE, FUNC: I_FUNC, GLOBAL: I_GLOBAL, HEAP_TYPE: I_HEAP_TYPE, I32: I_I32,
-  I64: I_I64, LABEL: I_LABEL, LANE: I_LANE, LOCAL: I_LOCAL, MEMARG: I_MEMARG,
-  MEMARG_LANE: I_MEMARG_LANE, MEMORY: I_MEMORY, MEMORY_MEMORY: I_MEMORY_MEMORY, NONE: I_NONE,
-  SELECT_T: I_SELECT_T, SHUFFLE: I_SHUFFLE, TABLE: I_TABLE, TABLE_TABLE: I_TABLE_TABLE, TAG: I_TAG,
-  TRY_TABLE: I_TRY_TABLE, TYPE: I_TYPE, TYPE_COUNT: I_TYPE_COUNT, TYPE_DATA: I_TYPE_DATA,
-  TYPE_ELEM: I_TYPE_ELEM, TYPE_FIELD: I_TYPE_FIELD, TYPE_TYPE: I_TYPE_TYPE, V128: I_V128,
+  BLOCK: I_BLOCK,
+  BR_ON_CAST: I_BR_ON_CAST,
+  BR_TABLE: I_BR_TABLE,
+  CALL_INDIRECT: I_CALL_INDIRECT,
+  DATA: I_DATA,
+  DATA_MEMORY: I_DATA_MEMORY,
+  ELEM: I_ELEM,
+  ELEM_TABLE: I_ELEM_TABLE,
+  F32: I_F32,
+  F64: I_F64,
+  FENCE: I_FENCE,
+  FUNC: I_FUNC,
+  GLOBAL: I_GLOBAL,
+  HEAP_TYPE: I_HEAP_TYPE,
+  I32: I_I32,
+  I64: I_I64,
+  LABEL: I_LABEL,
+  LANE: I_LANE,
+  LOCAL: I_LOCAL,
+  MEMARG: I_MEMARG,
+  MEMARG_LANE: I_MEMARG_LANE,
+  MEMORY: I_MEMORY,
+  MEMORY_MEMORY: I_MEMORY_MEMORY,
+  NONE: I_NONE,
+  SELECT_T: I_SELECT_T,
+  SHUFFLE: I_SHUFFLE,
+  TABLE: I_TABLE,
+  TABLE_TABLE: I_TABLE_TABLE,
+  TAG: I_TAG,
+  TRY_TABLE: I_TRY_TABLE,
+  TYPE: I_TYPE,
+  TYPE_COUNT: I_TYPE_COUNT,
+  TYPE_DATA: I_TYPE_DATA,
+  TYPE_ELEM: I_TYPE_ELEM,
+  TYPE_FIELD: I_TYPE_FIELD,
+  TYPE_TYPE: I_TYPE_TYPE,
+  V128: I_V128,
 } = Imm;
 const SINGLE = SINGLE_BYTE_OPS;
 const MULTI_MEMORY = Feature.MULTI_MEMORY;
@@ -130,8 +151,19 @@ export function decodeExpression(
   const c: Cursor = new Cursor(bytes, start, limit, section);
   c.context = context;
   const ins: Instruction = {
-    offset: 0, end: 0, opcode: 0, op: SINGLE_BYTE_OPS[0]!, features: 0, depth: 0, opener: -1,
-    memory: -1, memory2: -1, index: -1, index2: -1, align: 0, memOffset: 0,
+    offset: 0,
+    end: 0,
+    opcode: 0,
+    op: SINGLE_BYTE_OPS[0]!,
+    features: 0,
+    depth: 0,
+    opener: -1,
+    memory: -1,
+    memory2: -1,
+    index: -1,
+    index2: -1,
+    align: 0,
+    memOffset: 0,
   };
   // Nesting stack: opener offset and block kind. Slot 0 is the function/expression.
   let openers = new Int32Array(16);
@@ -363,11 +395,7 @@ export function functionBody(module: WasmModule, func: number | FunctionBody): F
  * Returns the number of instructions. Throws WasmParseError on a malformed
  * body, RangeError if `func` is an imported or unknown function.
  */
-export function forEachInstruction(
-  module: WasmModule,
-  func: number | FunctionBody,
-  visit: InstructionVisitor,
-): number {
+export function forEachInstruction(module: WasmModule, func: number | FunctionBody, visit: InstructionVisitor): number {
   const body = functionBody(module, func);
   let count = 0;
   decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, (ins) => {
@@ -389,7 +417,7 @@ export function blockStructure(module: WasmModule, func: number | FunctionBody):
       open.push(block);
     } else if (flags & ARM) {
       open[open.length - 1].arms.push(ins.offset);
-    } else if ((flags & END) && ins.depth > 0) {
+    } else if (flags & END && ins.depth > 0) {
       open.pop()!.end = ins.offset;
     }
   });

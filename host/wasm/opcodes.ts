@@ -176,11 +176,16 @@ export const PREFIX_ATOMIC = 0xfe;
 /** The sub-opcode table for a prefix byte, or undefined if it is no prefix. */
 export function prefixTable(prefix: number): (OpInfo | undefined)[] | undefined {
   switch (prefix) {
-    case PREFIX_GC: return GC_OPS;
-    case PREFIX_MISC: return MISC_OPS;
-    case PREFIX_SIMD: return SIMD_OPS;
-    case PREFIX_ATOMIC: return ATOMIC_OPS;
-    default: return undefined;
+    case PREFIX_GC:
+      return GC_OPS;
+    case PREFIX_MISC:
+      return MISC_OPS;
+    case PREFIX_SIMD:
+      return SIMD_OPS;
+    case PREFIX_ATOMIC:
+      return ATOMIC_OPS;
+    default:
+      return undefined;
   }
 }
 
@@ -255,7 +260,8 @@ def(0, 0x26, "table.set", Imm.TABLE, 0, F.REFERENCE_TYPES);
 
 // ---- Memory ----
 {
-  const loads = "i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u i64.load8_s i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u";
+  const loads =
+    "i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u i64.load8_s i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u";
   let sub = 0x28;
   for (const name of loads.split(" ")) def(0, sub++, name, Imm.MEMARG, LOAD | MEMORY, 0);
   const stores = "i32.store i64.store f32.store f64.store i32.store8 i32.store16 i64.store8 i64.store16 i64.store32";
@@ -269,7 +275,10 @@ def(0, 0x41, "i32.const", Imm.I32, 0, 0);
 def(0, 0x42, "i64.const", Imm.I64, 0, 0);
 def(0, 0x43, "f32.const", Imm.F32, 0, 0);
 def(0, 0x44, "f64.const", Imm.F64, 0, 0);
-run(0, 0x45, `
+run(
+  0,
+  0x45,
+  `
   i32.eqz i32.eq i32.ne i32.lt_s i32.lt_u i32.gt_s i32.gt_u i32.le_s i32.le_u i32.ge_s i32.ge_u
   i64.eqz i64.eq i64.ne i64.lt_s i64.lt_u i64.gt_s i64.gt_u i64.le_s i64.le_u i64.ge_s i64.ge_u
   f32.eq f32.ne f32.lt f32.gt f32.le f32.ge
@@ -286,7 +295,9 @@ run(0, 0x45, `
   i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u
   f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64
   f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32
-  i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64`, 0);
+  i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64`,
+  0,
+);
 run(0, 0xc0, "i32.extend8_s i32.extend16_s i64.extend8_s i64.extend16_s i64.extend32_s", F.SIGN_EXT);
 
 // ---- References ----
@@ -328,9 +339,14 @@ def(PREFIX_GC, 25, "br_on_cast_fail", Imm.BR_ON_CAST, BRANCH, F.GC);
 run(PREFIX_GC, 26, "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u", F.GC);
 
 // ---- 0xfc: saturating conversions, bulk memory, table operations ----
-run(PREFIX_MISC, 0, `
+run(
+  PREFIX_MISC,
+  0,
+  `
   i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
-  i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u`, F.SAT_CONV);
+  i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u`,
+  F.SAT_CONV,
+);
 def(PREFIX_MISC, 8, "memory.init", Imm.DATA_MEMORY, STORE | MEMORY, F.BULK_MEMORY);
 def(PREFIX_MISC, 9, "data.drop", Imm.DATA, 0, F.BULK_MEMORY);
 def(PREFIX_MISC, 10, "memory.copy", Imm.MEMORY_MEMORY, LOAD | STORE | MEMORY, F.BULK_MEMORY);
@@ -345,7 +361,8 @@ def(PREFIX_MISC, 17, "table.fill", Imm.TABLE, 0, F.REFERENCE_TYPES);
 // ---- 0xfd: SIMD ----
 {
   const S = PREFIX_SIMD;
-  const loads = "v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u v128.load32x2_s v128.load32x2_u v128.load8_splat v128.load16_splat v128.load32_splat v128.load64_splat";
+  const loads =
+    "v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u v128.load32x2_s v128.load32x2_u v128.load8_splat v128.load16_splat v128.load32_splat v128.load64_splat";
   let sub = 0;
   for (const name of loads.split(" ")) def(S, sub++, name, Imm.MEMARG, LOAD | MEMORY, F.SIMD);
   def(S, 11, "v128.store", Imm.MEMARG, STORE | MEMORY, F.SIMD);
@@ -357,13 +374,18 @@ def(PREFIX_MISC, 17, "table.fill", Imm.TABLE, 0, F.REFERENCE_TYPES);
     f32x4.extract_lane f32x4.replace_lane f64x2.extract_lane f64x2.replace_lane`;
   sub = 21;
   for (const name of lanes.trim().split(/\s+/)) def(S, sub++, name, Imm.LANE, 0, F.SIMD);
-  run(S, 35, `
+  run(
+    S,
+    35,
+    `
     i8x16.eq i8x16.ne i8x16.lt_s i8x16.lt_u i8x16.gt_s i8x16.gt_u i8x16.le_s i8x16.le_u i8x16.ge_s i8x16.ge_u
     i16x8.eq i16x8.ne i16x8.lt_s i16x8.lt_u i16x8.gt_s i16x8.gt_u i16x8.le_s i16x8.le_u i16x8.ge_s i16x8.ge_u
     i32x4.eq i32x4.ne i32x4.lt_s i32x4.lt_u i32x4.gt_s i32x4.gt_u i32x4.le_s i32x4.le_u i32x4.ge_s i32x4.ge_u
     f32x4.eq f32x4.ne f32x4.lt f32x4.gt f32x4.le f32x4.ge
     f64x2.eq f64x2.ne f64x2.lt f64x2.gt f64x2.le f64x2.ge
-    v128.not v128.and v128.andnot v128.or v128.xor v128.bitselect v128.any_true`, F.SIMD);
+    v128.not v128.and v128.andnot v128.or v128.xor v128.bitselect v128.any_true`,
+    F.SIMD,
+  );
   sub = 84;
   for (const name of "v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane".split(" ")) {
     def(S, sub++, name, Imm.MEMARG_LANE, LOAD | MEMORY, F.SIMD);
@@ -374,7 +396,10 @@ def(PREFIX_MISC, 17, "table.fill", Imm.TABLE, 0, F.REFERENCE_TYPES);
   def(S, 92, "v128.load32_zero", Imm.MEMARG, LOAD | MEMORY, F.SIMD);
   def(S, 93, "v128.load64_zero", Imm.MEMARG, LOAD | MEMORY, F.SIMD);
   // From 94 on, no immediates; "-" marks unassigned sub-opcodes.
-  run(S, 94, `
+  run(
+    S,
+    94,
+    `
     f32x4.demote_f64x2_zero f64x2.promote_low_f32x4
     i8x16.abs i8x16.neg i8x16.popcnt i8x16.all_true i8x16.bitmask i8x16.narrow_i16x8_s i8x16.narrow_i16x8_u
     f32x4.ceil f32x4.floor f32x4.trunc f32x4.nearest
@@ -411,15 +436,22 @@ def(PREFIX_MISC, 17, "table.fill", Imm.TABLE, 0, F.REFERENCE_TYPES);
     f64x2.min f64x2.max f64x2.pmin f64x2.pmax
     i32x4.trunc_sat_f32x4_s i32x4.trunc_sat_f32x4_u f32x4.convert_i32x4_s f32x4.convert_i32x4_u
     i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero
-    f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u`, F.SIMD);
-  run(S, 0x100, `
+    f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u`,
+    F.SIMD,
+  );
+  run(
+    S,
+    0x100,
+    `
     i8x16.relaxed_swizzle
     i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u
     i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero
     f32x4.relaxed_madd f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd
     i8x16.relaxed_laneselect i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect
     f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max
-    i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s i32x4.relaxed_dot_i8x16_i7x16_add_s`, F.RELAXED_SIMD);
+    i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s i32x4.relaxed_dot_i8x16_i7x16_add_s`,
+    F.RELAXED_SIMD,
+  );
 }
 
 // ---- 0xfe: threads ----
@@ -431,14 +463,26 @@ def(PREFIX_MISC, 17, "table.fill", Imm.TABLE, 0, F.REFERENCE_TYPES);
   def(A, 0x02, "memory.atomic.wait64", Imm.MEMARG, LOAD | MEMORY | ATOMIC, T);
   def(A, 0x03, "atomic.fence", Imm.FENCE, ATOMIC, T);
   let sub = 0x10;
-  for (const name of "i32.atomic.load i64.atomic.load i32.atomic.load8_u i32.atomic.load16_u i64.atomic.load8_u i64.atomic.load16_u i64.atomic.load32_u".split(" ")) {
+  for (const name of "i32.atomic.load i64.atomic.load i32.atomic.load8_u i32.atomic.load16_u i64.atomic.load8_u i64.atomic.load16_u i64.atomic.load32_u".split(
+    " ",
+  )) {
     def(A, sub++, name, Imm.MEMARG, LOAD | MEMORY | ATOMIC, T);
   }
-  for (const name of "i32.atomic.store i64.atomic.store i32.atomic.store8 i32.atomic.store16 i64.atomic.store8 i64.atomic.store16 i64.atomic.store32".split(" ")) {
+  for (const name of "i32.atomic.store i64.atomic.store i32.atomic.store8 i32.atomic.store16 i64.atomic.store8 i64.atomic.store16 i64.atomic.store32".split(
+    " ",
+  )) {
     def(A, sub++, name, Imm.MEMARG, STORE | MEMORY | ATOMIC, T);
   }
   for (const op of ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"]) {
-    for (const shape of ["i32.atomic.rmw.", "i64.atomic.rmw.", "i32.atomic.rmw8.", "i32.atomic.rmw16.", "i64.atomic.rmw8.", "i64.atomic.rmw16.", "i64.atomic.rmw32."]) {
+    for (const shape of [
+      "i32.atomic.rmw.",
+      "i64.atomic.rmw.",
+      "i32.atomic.rmw8.",
+      "i32.atomic.rmw16.",
+      "i64.atomic.rmw8.",
+      "i64.atomic.rmw16.",
+      "i64.atomic.rmw32.",
+    ]) {
       const name = shape + op + (shape.endsWith("rmw.") ? "" : "_u");
       def(A, sub++, name, Imm.MEMARG, LOAD | STORE | MEMORY | ATOMIC, T);
     }

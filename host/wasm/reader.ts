@@ -22,13 +22,37 @@ export interface ByteRange {
 }
 
 export const SECTION_NAMES = [
-  "custom", "type", "import", "function", "table", "memory", "global",
-  "export", "start", "element", "code", "data", "datacount", "tag",
+  "custom",
+  "type",
+  "import",
+  "function",
+  "table",
+  "memory",
+  "global",
+  "export",
+  "start",
+  "element",
+  "code",
+  "data",
+  "datacount",
+  "tag",
 ] as const;
 
 export const SectionId = {
-  CUSTOM: 0, TYPE: 1, IMPORT: 2, FUNCTION: 3, TABLE: 4, MEMORY: 5, GLOBAL: 6,
-  EXPORT: 7, START: 8, ELEMENT: 9, CODE: 10, DATA: 11, DATACOUNT: 12, TAG: 13,
+  CUSTOM: 0,
+  TYPE: 1,
+  IMPORT: 2,
+  FUNCTION: 3,
+  TABLE: 4,
+  MEMORY: 5,
+  GLOBAL: 6,
+  EXPORT: 7,
+  START: 8,
+  ELEMENT: 9,
+  CODE: 10,
+  DATA: 11,
+  DATACOUNT: 12,
+  TAG: 13,
 } as const;
 
 /** Position of each section id in the required section order (custom: anywhere). */
@@ -92,13 +116,14 @@ interface ImportCommon extends ByteRange {
   module: string;
   name: string;
 }
-export type Import = ImportCommon & (
-  | { kind: "func"; type: number }
-  | { kind: "table"; table: TableType }
-  | { kind: "memory"; memory: Limits }
-  | { kind: "global"; global: GlobalType }
-  | { kind: "tag"; type: number }
-);
+export type Import = ImportCommon &
+  (
+    | { kind: "func"; type: number }
+    | { kind: "table"; table: TableType }
+    | { kind: "memory"; memory: Limits }
+    | { kind: "global"; global: GlobalType }
+    | { kind: "tag"; type: number }
+  );
 
 export interface Global extends ByteRange {
   global: GlobalType;
@@ -212,11 +237,30 @@ class Reader {
   constructor(bytes: Uint8Array) {
     this.c = new Cursor(bytes, 0, bytes.length, "header");
     this.m = {
-      bytes, sections: [], customs: [], types: [], imports: [], functions: [], tables: [],
-      memories: [], tags: [], globals: [], exports: [], start: null, elements: [],
-      dataCount: null, code: [], data: [], importedFuncs: 0, importedTables: 0,
-      importedMemories: 0, importedGlobals: 0, importedTags: 0, features: 0,
-      featureSites: [], functionNames: new Map(),
+      bytes,
+      sections: [],
+      customs: [],
+      types: [],
+      imports: [],
+      functions: [],
+      tables: [],
+      memories: [],
+      tags: [],
+      globals: [],
+      exports: [],
+      start: null,
+      elements: [],
+      dataCount: null,
+      code: [],
+      data: [],
+      importedFuncs: 0,
+      importedTables: 0,
+      importedMemories: 0,
+      importedGlobals: 0,
+      importedTags: 0,
+      features: 0,
+      featureSites: [],
+      functionNames: new Map(),
     };
   }
 
@@ -252,20 +296,48 @@ class Reader {
       m.sections.push({ id, name, start, contentStart, end });
       c.limit = end;
       switch (id) {
-        case SectionId.CUSTOM: this.custom(start, end); break;
-        case SectionId.TYPE: this.typeSection(); break;
-        case SectionId.IMPORT: this.importSection(); break;
-        case SectionId.FUNCTION: this.functionSection(); break;
-        case SectionId.TABLE: this.tableSection(); break;
-        case SectionId.MEMORY: this.memorySection(); break;
-        case SectionId.GLOBAL: this.globalSection(); break;
-        case SectionId.EXPORT: this.exportSection(); break;
-        case SectionId.START: m.start = c.u32(); break;
-        case SectionId.ELEMENT: this.elementSection(); break;
-        case SectionId.CODE: this.codeSection(); break;
-        case SectionId.DATA: this.dataSection(); break;
-        case SectionId.DATACOUNT: m.dataCount = c.u32(); break;
-        case SectionId.TAG: this.tagSection(); break;
+        case SectionId.CUSTOM:
+          this.custom(start, end);
+          break;
+        case SectionId.TYPE:
+          this.typeSection();
+          break;
+        case SectionId.IMPORT:
+          this.importSection();
+          break;
+        case SectionId.FUNCTION:
+          this.functionSection();
+          break;
+        case SectionId.TABLE:
+          this.tableSection();
+          break;
+        case SectionId.MEMORY:
+          this.memorySection();
+          break;
+        case SectionId.GLOBAL:
+          this.globalSection();
+          break;
+        case SectionId.EXPORT:
+          this.exportSection();
+          break;
+        case SectionId.START:
+          m.start = c.u32();
+          break;
+        case SectionId.ELEMENT:
+          this.elementSection();
+          break;
+        case SectionId.CODE:
+          this.codeSection();
+          break;
+        case SectionId.DATA:
+          this.dataSection();
+          break;
+        case SectionId.DATACOUNT:
+          m.dataCount = c.u32();
+          break;
+        case SectionId.TAG:
+          this.tagSection();
+          break;
       }
       if (c.pos !== end) c.fail(`section size mismatch: ${end - c.pos} bytes left unread`);
       c.pos = end;
@@ -346,7 +418,11 @@ class Reader {
       features |= ins.features;
       const imm = ins.op.imm;
       // Arithmetic in a constant expression is the extended-const proposal.
-      if (ins.op.feature === 0 && ins.depth > 0 && !(imm === Imm.I32 || imm === Imm.I64 || imm === Imm.F32 || imm === Imm.F64 || imm === Imm.GLOBAL)) {
+      if (
+        ins.op.feature === 0 &&
+        ins.depth > 0 &&
+        !(imm === Imm.I32 || imm === Imm.I64 || imm === Imm.F32 || imm === Imm.F64 || imm === Imm.GLOBAL)
+      ) {
         features |= Feature.EXTENDED_CONST;
       }
     });
@@ -609,7 +685,11 @@ class Reader {
       const len = c.u32();
       const initStart = c.skip(len);
       m.data.push({
-        start, end: c.pos, mode: flags === 1 ? "passive" : "active", memory, offset,
+        start,
+        end: c.pos,
+        mode: flags === 1 ? "passive" : "active",
+        memory,
+        offset,
         init: { start: initStart, end: initStart + len },
       });
     }

@@ -53,9 +53,7 @@ const REF_NULL = 0x63;
 const SHARED = 0x65;
 
 /** Single-byte encodings of the plain value types, for encoders. */
-export const VALTYPE_CODES: ReadonlyMap<ValType, number> = new Map(
-  [...SIMPLE_VALTYPES].map(([code, [name]]) => [name, code]),
-);
+export const VALTYPE_CODES: ReadonlyMap<ValType, number> = new Map([...SIMPLE_VALTYPES].map(([code, [name]]) => [name, code]));
 
 /** Reads a heap type; returns its name, or its type index as a string. Throws WasmParseError. */
 export function readHeapType(c: Cursor): string {

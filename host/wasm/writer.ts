@@ -166,8 +166,10 @@ class Editor {
     if (tableCap !== undefined) {
       if (!Number.isInteger(tableCap) || tableCap < 0) throw new WasmEditError(`table cap ${tableCap} is not an element count`);
       m.tables.forEach((t, i) => {
-        if (t.limits.min > tableCap) throw new WasmEditError(`table ${m.importedTables + i} needs ${t.limits.min} elements, more than the cap of ${tableCap}`);
-        if (t.init === null && !VALTYPE_CODES.has(t.elemType)) throw new WasmEditError(`table ${m.importedTables + i}: cannot encode element type ${t.elemType}`);
+        if (t.limits.min > tableCap)
+          throw new WasmEditError(`table ${m.importedTables + i} needs ${t.limits.min} elements, more than the cap of ${tableCap}`);
+        if (t.init === null && !VALTYPE_CODES.has(t.elemType))
+          throw new WasmEditError(`table ${m.importedTables + i}: cannot encode element type ${t.elemType}`);
       });
     }
     const cap = edits.capMemoryMax;
@@ -214,8 +216,9 @@ class Editor {
           throw new WasmEditError(`import "${imp.module}" "${imp.name}": cannot encode value type ${t}`);
         }
       }
-      this.importType = m.types.findIndex((t) =>
-        t.kind === "func" && !t.gcEncoding && sameTypes(t.params, imp.params) && sameTypes(t.results, imp.results));
+      this.importType = m.types.findIndex(
+        (t) => t.kind === "func" && !t.gcEncoding && sameTypes(t.params, imp.params) && sameTypes(t.results, imp.results),
+      );
       if (this.importType < 0) {
         this.importType = m.types.length;
         this.appendType = true;
@@ -350,7 +353,9 @@ class Editor {
   /** Whether capTableMax changes any defined table. */
   private capsTable(): boolean {
     const cap = this.edits.capTableMax;
-    return cap !== undefined && this.m.tables.some((t) => t.init === null && !t.limits.index64 && (t.limits.max === null || t.limits.max > cap));
+    return (
+      cap !== undefined && this.m.tables.some((t) => t.init === null && !t.limits.index64 && (t.limits.max === null || t.limits.max > cap))
+    );
   }
 
   /** Whether capMemoryMax changes any defined memory. */
@@ -403,13 +408,19 @@ class Editor {
     body.u32(m.exports.length + added.length);
     for (const e of m.exports) {
       if (e.kind === "func" && shift) {
-        body.name(e.name).u8(0).u32(e.index + shift);
+        body
+          .name(e.name)
+          .u8(0)
+          .u32(e.index + shift);
       } else {
         body.bytes(m.bytes.subarray(e.start, e.end));
       }
     }
     for (const e of added) {
-      body.name(e.name).u8(EXTERN_KINDS.indexOf(e.kind)).u32(e.kind === "func" ? e.index + shift : e.index);
+      body
+        .name(e.name)
+        .u8(EXTERN_KINDS.indexOf(e.kind))
+        .u32(e.kind === "func" ? e.index + shift : e.index);
     }
     return body;
   }
@@ -460,14 +471,7 @@ class Editor {
   }
 
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */
-  private expr(
-    out: ByteSink,
-    range: ByteRange,
-    section: string,
-    exact: boolean,
-    context = "",
-    patches: readonly CodePatch[] = [],
-  ): void {
+  private expr(out: ByteSink, range: ByteRange, section: string, exact: boolean, context = "", patches: readonly CodePatch[] = []): void {
     const { bytes } = this.m;
     const shift = this.shift;
     let copied = range.start;

@@ -31,7 +31,13 @@ export const IPC_TRANSITIONS: readonly IpcTransition[] = [
   { from: SEND_BLOCKED, event: "deliver", to: REPLY_BLOCKED, when: "a server receives the queued message" },
   { from: REPLY_BLOCKED, event: "reply", to: READY, returns: "the reply status", when: "the server answers" },
   { from: SEND_BLOCKED, event: "timeout", to: READY, returns: "ETIMEDOUT", when: "the deadline passes while queued" },
-  { from: REPLY_BLOCKED, event: "timeout", to: READY, returns: "ETIMEDOUT", when: "the deadline passes while the server holds the message (its reply then gets EGONE)" },
+  {
+    from: REPLY_BLOCKED,
+    event: "timeout",
+    to: READY,
+    returns: "ETIMEDOUT",
+    when: "the deadline passes while the server holds the message (its reply then gets EGONE)",
+  },
   { from: SEND_BLOCKED, event: "peer-gone", to: READY, returns: "ECLOSED", when: "the endpoint's receive side closes" },
   { from: REPLY_BLOCKED, event: "peer-gone", to: READY, returns: "ECLOSED", when: "the server ends before replying" },
   { from: RUNNING, event: "receive", to: RECEIVE_BLOCKED, when: "nothing is queued on the endpoint" },
@@ -48,9 +54,7 @@ for (const t of IPC_TRANSITIONS) allowed[index(t.from, t.event, t.to)] = 1;
 
 /** How often each transition was taken (tests check every row of the table is exercised). */
 const counts = new Float64Array(allowed.length);
-export const transitionCounts = {
-  get: (key: number): number => counts[key],
-};
+export const transitionCounts = { get: (key: number): number => counts[key] };
 export const transitionKey = (t: IpcTransition): number => index(t.from, t.event, t.to);
 
 /** Check that (from --event--> to) is in the table, and count it. The caller then makes the move. */

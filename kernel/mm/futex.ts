@@ -17,7 +17,15 @@ import { BLOCK } from "../syscalls/control.ts";
  * expected. Returns -ECHANGED, -ETIMEDOUT (deadline `until` not in the
  * future), or BLOCK (the result arrives on wake: 0, -ETIMEDOUT, -EREVOKED).
  */
-export function futexWait(k: Kernel, p: Process, mem: MemoryObject, cap: Cap, offset: number, expected: number, until: number): number | typeof BLOCK {
+export function futexWait(
+  k: Kernel,
+  p: Process,
+  mem: MemoryObject,
+  cap: Cap,
+  offset: number,
+  expected: number,
+  until: number,
+): number | typeof BLOCK {
   if (mem.bytes.u32(offset) !== expected >>> 0) return -Errno.ECHANGED;
   if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
   const held = holdCap(cap.derive(Rights.READ));

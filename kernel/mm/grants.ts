@@ -69,12 +69,14 @@ export function planGrants(needs: readonly GrantImport[], handles: readonly Star
     const where = `grant "${g.name}"`;
     const h = handles.find((x) => x.name === g.name);
     if (h === undefined) return `${where}: no handle of that name was passed (the image imports it as a memory)`;
-    if (h.object.type !== ObjectType.MEMORY) return `${where}: the handle names a ${TYPE_NAMES[h.object.type] ?? h.object.type}, not a MEMORY`;
+    if (h.object.type !== ObjectType.MEMORY)
+      return `${where}: the handle names a ${TYPE_NAMES[h.object.type] ?? h.object.type}, not a MEMORY`;
     const memory = h.object as MemoryObject;
     if ((h.rights & Rights.READ) === 0) return `${where}: the handle lacks READ`;
     if (memory.revoked) return `${where}: the memory object was revoked`;
     if (memory.pages < g.minPages) return `${where}: the memory object has ${memory.pages} pages, the import needs at least ${g.minPages}`;
-    if (g.maxPages !== null && memory.pages > g.maxPages) return `${where}: the memory object has ${memory.pages} pages, the import allows at most ${g.maxPages}`;
+    if (g.maxPages !== null && memory.pages > g.maxPages)
+      return `${where}: the memory object has ${memory.pages} pages, the import allows at most ${g.maxPages}`;
     const readOnly = (h.rights & Rights.WRITE) === 0;
     if (readOnly && g.writes !== null) return `${where} is read-only (the handle lacks WRITE), and the module writes it: ${g.writes}`;
     out.push({ name: g.name, memory, handle: h, readOnly });

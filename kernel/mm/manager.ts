@@ -147,15 +147,22 @@ export class MemoryManager {
   planSpawn(req: SpawnRequest): SpawnMemoryPlan | number {
     const parent = this.k.processes.get(req.parentPid);
     const inherited = parent !== undefined ? parent.mm.budgetPages : this.defaultBudget;
-    const budget = req.memoryBudgetPages !== undefined
-      ? (parent !== undefined ? Math.min(req.memoryBudgetPages, inherited) : req.memoryBudgetPages)
-      : inherited;
+    const budget =
+      req.memoryBudgetPages !== undefined
+        ? parent !== undefined
+          ? Math.min(req.memoryBudgetPages, inherited)
+          : req.memoryBudgetPages
+        : inherited;
     const needs = this.host.imageMemory?.(req.image) ?? { ownPages: 0, grants: [] };
     if (needs.ownPages > budget) {
       return this.refuse(req, -Errno.EQUOTA, `its memory needs ${needs.ownPages} pages, more than its budget of ${budget}`);
     }
     if (this.totalPages() + needs.ownPages > this.systemPages) {
-      return this.refuse(req, -Errno.ENOMEM, `its memory needs ${needs.ownPages} pages, and the system has ${this.systemPages - this.totalPages()} left`);
+      return this.refuse(
+        req,
+        -Errno.ENOMEM,
+        `its memory needs ${needs.ownPages} pages, and the system has ${this.systemPages - this.totalPages()} left`,
+      );
     }
     const grants = planGrants(needs.grants, req.handles ?? []);
     if (typeof grants === "string") return this.refuse(req, -Errno.EBADIMAGE, grants);

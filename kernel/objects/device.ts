@@ -14,7 +14,11 @@ import type { Process } from "./process.ts";
 
 /** Object types that are devices. */
 export const DEVICE_TYPES: ReadonlySet<number> = new Set([
-  ObjectType.DEV_TIMER, ObjectType.DEV_CONSOLE, ObjectType.DEV_AUDIO, ObjectType.DEV_FRAMEBUFFER, ObjectType.DEV_RNG,
+  ObjectType.DEV_TIMER,
+  ObjectType.DEV_CONSOLE,
+  ObjectType.DEV_AUDIO,
+  ObjectType.DEV_FRAMEBUFFER,
+  ObjectType.DEV_RNG,
 ]);
 
 export interface Attachment {
@@ -41,7 +45,8 @@ export class Device<M extends DeviceModel = DeviceModel> extends KernelObject {
   readonly memory: MemoryObject | null;
 
   constructor(registry: ObjectRegistry, model: M, memory: MemoryObject | null = null) {
-    if (!DEVICE_TYPES.has(model.objectType)) throw new KernelBug(`device ${model.name}: object type ${model.objectType} is not a device type`);
+    if (!DEVICE_TYPES.has(model.objectType))
+      throw new KernelBug(`device ${model.name}: object type ${model.objectType} is not a device type`);
     super(registry, model.objectType);
     this.type = model.objectType;
     this.model = model;

@@ -29,7 +29,14 @@ import type { Kernel } from "../kernel.ts";
 import { KernelBug, ObjectRegistry } from "../object.ts";
 import type { Process } from "../objects/process.ts";
 import { admits, EdfReservation } from "./edf.ts";
-import { DEFAULT_EDF_CAPACITY, DEFAULT_NS_PER_FUEL, DEFAULT_QUANTUM_FUEL, DEFAULT_SWITCH_COST_NS, DEFAULT_WINDOW_NS, MAX_SLICE_FUEL } from "./params.ts";
+import {
+  DEFAULT_EDF_CAPACITY,
+  DEFAULT_NS_PER_FUEL,
+  DEFAULT_QUANTUM_FUEL,
+  DEFAULT_SWITCH_COST_NS,
+  DEFAULT_WINDOW_NS,
+  MAX_SLICE_FUEL,
+} from "./params.ts";
 import { Partition } from "./partitions.ts";
 import { billedPartition, ReadyQueue } from "./ready.ts";
 import { SchedState } from "./state.ts";

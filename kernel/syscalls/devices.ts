@@ -199,7 +199,15 @@ function checkSource(p: Process, source: number, offset: number, bytes: number):
   };
 }
 
-export function sysAudioSubmit(_k: Kernel, p: Process, audio: number, source: number, offset: number, frames: number, flags: number): number {
+export function sysAudioSubmit(
+  _k: Kernel,
+  p: Process,
+  audio: number,
+  source: number,
+  offset: number,
+  frames: number,
+  flags: number,
+): number {
   const m = model<AudioModel>(p, audio, ObjectType.DEV_AUDIO, Rights.WRITE);
   if (typeof m === "number") return m;
   if (source !== Constants.HANDLE_SELF) {

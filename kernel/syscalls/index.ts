@@ -8,7 +8,17 @@ import type { Process } from "../objects/process.ts";
 import type { Control } from "./control.ts";
 import { sysHandleClose, sysHandleDup, sysHandleGet, sysHandleInfo, sysHandleRevoke, sysPledge } from "./handles.ts";
 import {
-  sysEndpointCreate, sysMsgHandle, sysMsgInfo, sysMsgWord, sysPulse, sysReceive, sysReply, sysReplyError, sysReplymsg, sysSend, sysSendmsg,
+  sysEndpointCreate,
+  sysMsgHandle,
+  sysMsgInfo,
+  sysMsgWord,
+  sysPulse,
+  sysReceive,
+  sysReply,
+  sysReplyError,
+  sysReplymsg,
+  sysSend,
+  sysSendmsg,
 } from "./ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
@@ -16,22 +26,45 @@ import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from 
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
-  sysFutexWait, sysFutexWake, sysMemoryCreate, sysMemoryMap, sysMemorySetBudget, sysMemorySize, sysMemoryStats, sysWindowGet,
-  sysWindowInfo, sysWindowRead, sysWindowSet, sysWindowWrite,
+  sysFutexWait,
+  sysFutexWake,
+  sysMemoryCreate,
+  sysMemoryMap,
+  sysMemorySetBudget,
+  sysMemorySize,
+  sysMemoryStats,
+  sysWindowGet,
+  sysWindowInfo,
+  sysWindowRead,
+  sysWindowSet,
+  sysWindowWrite,
 } from "./memory.ts";
 import {
-  sysAudioSubmit, sysConsoleRx, sysConsoleTx, sysDeviceAttach, sysDeviceInfo, sysFbMemory, sysFbPresent, sysFbWrite, sysRngRead, sysTimerSet,
+  sysAudioSubmit,
+  sysConsoleRx,
+  sysConsoleTx,
+  sysDeviceAttach,
+  sysDeviceInfo,
+  sysFbMemory,
+  sysFbPresent,
+  sysFbWrite,
+  sysRngRead,
+  sysTimerSet,
 } from "./devices.ts";
 import {
-  sysCpuTime, sysPartitionCreate, sysPartitionInfo, sysPartitionJoin, sysSchedInfo, sysSchedSetDeadline, sysSchedSetPriority,
-  sysSchedSetTier, sysSchedWaitPeriod, sysSetLimit,
+  sysCpuTime,
+  sysPartitionCreate,
+  sysPartitionInfo,
+  sysPartitionJoin,
+  sysSchedInfo,
+  sysSchedSetDeadline,
+  sysSchedSetPriority,
+  sysSchedSetTier,
+  sysSchedWaitPeriod,
+  sysSetLimit,
 } from "./sched.ts";
 
-export type SyscallHandler<N extends SyscallName> = (
-  k: Kernel,
-  p: Process,
-  ...args: SyscallArgs[N]
-) => SyscallResult<N> | Control;
+export type SyscallHandler<N extends SyscallName> = (k: Kernel, p: Process, ...args: SyscallArgs[N]) => SyscallResult<N> | Control;
 
 export type SyscallTable = { readonly [N in SyscallName]: SyscallHandler<N> };
 

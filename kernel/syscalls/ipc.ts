@@ -153,13 +153,28 @@ function sendEnded(k: Kernel, p: Process, m: Message): void {
 }
 
 export function sysSend(
-  k: Kernel, p: Process, endpoint: number, w0: bigint, w1: bigint, w2: bigint, w3: bigint, deadline: bigint,
+  k: Kernel,
+  p: Process,
+  endpoint: number,
+  w0: bigint,
+  w1: bigint,
+  w2: bigint,
+  w3: bigint,
+  deadline: bigint,
 ): number | typeof BLOCK {
   const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
   if (typeof ep === "number") return ep;
   const m = new Message({
-    rcvid: k.nextRcvid(), sender: p, endpoint: ep as Endpoint, words: [w0, w1, w2, w3],
-    bodyPtr: 0, bodyLen: 0, caps: [], replyPtr: -1, replyCap: 0, seq: k.nextSeq(),
+    rcvid: k.nextRcvid(),
+    sender: p,
+    endpoint: ep as Endpoint,
+    words: [w0, w1, w2, w3],
+    bodyPtr: 0,
+    bodyLen: 0,
+    caps: [],
+    replyPtr: -1,
+    replyCap: 0,
+    seq: k.nextSeq(),
   });
   return startSend(k, p, ep as Endpoint, m, deadline);
 }
@@ -174,16 +189,30 @@ export function sysSendmsg(k: Kernel, p: Process, endpoint: number, descPtr: num
   if (typeof handles === "number") return handles;
   if ((ep as Endpoint).closed) return -Errno.ECLOSED; // before taking handles: nothing is consumed
   const m = new Message({
-    rcvid: k.nextRcvid(), sender: p, endpoint: ep as Endpoint, words: d.words,
-    bodyPtr: d.sendPtr, bodyLen: d.sendLen, caps: takeHandles(p, handles, d.move),
-    replyPtr: d.replyPtr, replyCap: d.replyCap, seq: k.nextSeq(),
+    rcvid: k.nextRcvid(),
+    sender: p,
+    endpoint: ep as Endpoint,
+    words: d.words,
+    bodyPtr: d.sendPtr,
+    bodyLen: d.sendLen,
+    caps: takeHandles(p, handles, d.move),
+    replyPtr: d.replyPtr,
+    replyCap: d.replyCap,
+    seq: k.nextSeq(),
   });
   return startSend(k, p, ep as Endpoint, m, deadline);
 }
 
 // ---- receive -------------------------------------------------------------------------
 
-export function sysReceive(k: Kernel, p: Process, endpoint: number, bufPtr: number, bufLen: number, deadline: bigint): number | typeof BLOCK {
+export function sysReceive(
+  k: Kernel,
+  p: Process,
+  endpoint: number,
+  bufPtr: number,
+  bufLen: number,
+  deadline: bigint,
+): number | typeof BLOCK {
   const obj = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const ep = obj as Endpoint;
@@ -208,16 +237,24 @@ export function sysReceive(k: Kernel, p: Process, endpoint: number, bufPtr: numb
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
   p.receiving = { endpoint: ep, bufPtr, bufLen };
   ep.receivers.push(p);
-  const timer = until === Infinity ? null : k.addTimer(until, () => {
-    checkTransition(ProcessState.RECEIVE_BLOCKED, "timeout", ProcessState.READY);
-    k.wake(p, -Errno.ETIMEDOUT);
-  });
-  k.blockCurrent(p, "receive", () => {
-    if (timer) k.cancelTimer(timer);
-    const i = ep.receivers.indexOf(p);
-    if (i >= 0) ep.receivers.splice(i, 1);
-    p.receiving = null;
-  }, ProcessState.RECEIVE_BLOCKED);
+  const timer =
+    until === Infinity
+      ? null
+      : k.addTimer(until, () => {
+          checkTransition(ProcessState.RECEIVE_BLOCKED, "timeout", ProcessState.READY);
+          k.wake(p, -Errno.ETIMEDOUT);
+        });
+  k.blockCurrent(
+    p,
+    "receive",
+    () => {
+      if (timer) k.cancelTimer(timer);
+      const i = ep.receivers.indexOf(p);
+      if (i >= 0) ep.receivers.splice(i, 1);
+      p.receiving = null;
+    },
+    ProcessState.RECEIVE_BLOCKED,
+  );
   return BLOCK;
 }
 
@@ -240,7 +277,16 @@ function answer(k: Kernel, p: Process, m: Message, status: number, words: readon
   return 0;
 }
 
-export function sysReply(k: Kernel, p: Process, rcvid: number, status: number, w0: bigint, w1: bigint, bufPtr: number, bufLen: number): number {
+export function sysReply(
+  k: Kernel,
+  p: Process,
+  rcvid: number,
+  status: number,
+  w0: bigint,
+  w1: bigint,
+  bufPtr: number,
+  bufLen: number,
+): number {
   const m = served(p, rcvid);
   if (typeof m === "number") return m;
   if (bufLen < 0) return -Errno.EINVAL;

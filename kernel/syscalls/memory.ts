@@ -32,7 +32,15 @@ export function sysMemorySize(_k: Kernel, p: Process, handle: number): number {
   return mem.revoked ? -Errno.EREVOKED : mem.size;
 }
 
-export function sysMemoryMap(k: Kernel, p: Process, handle: number, offset: number, count: number, stride: number, elemSize: number): number {
+export function sysMemoryMap(
+  k: Kernel,
+  p: Process,
+  handle: number,
+  offset: number,
+  count: number,
+  stride: number,
+  elemSize: number,
+): number {
   const obj = p.handles.get(handle, ObjectType.MEMORY, Rights.MAP);
   if (typeof obj === "number") return obj;
   const mem = obj as MemoryObject;
@@ -137,10 +145,18 @@ export function sysWindowSet(_k: Kernel, p: Process, handle: number, index: numb
   const at = w.at(index);
   const b = w.memory.bytes;
   switch (w.elemSize) {
-    case 1: b.setU8(at, Number(value & 0xffn)); break;
-    case 2: b.setU16(at, Number(value & 0xffffn)); break;
-    case 4: b.setU32(at, Number(value & 0xffffffffn)); break;
-    default: b.setU64(at, BigInt.asUintN(64, value)); break;
+    case 1:
+      b.setU8(at, Number(value & 0xffn));
+      break;
+    case 2:
+      b.setU16(at, Number(value & 0xffffn));
+      break;
+    case 4:
+      b.setU32(at, Number(value & 0xffffffffn));
+      break;
+    default:
+      b.setU64(at, BigInt.asUintN(64, value));
+      break;
   }
   return 0;
 }
@@ -172,7 +188,14 @@ function futexWord(p: Process, handle: number, need: number, offset: number): Me
   return mem;
 }
 
-export function sysFutexWait(k: Kernel, p: Process, handle: number, offset: number, expected: number, deadline: bigint): number | typeof BLOCK {
+export function sysFutexWait(
+  k: Kernel,
+  p: Process,
+  handle: number,
+  offset: number,
+  expected: number,
+  deadline: bigint,
+): number | typeof BLOCK {
   const mem = futexWord(p, handle, Rights.READ, offset);
   if (typeof mem === "number") return mem;
   return futexWait(k, p, mem, p.handles.cap(handle) as Cap, offset, expected, deadlineToTime(deadline));

@@ -48,7 +48,14 @@ export function sysSchedSetTier(k: Kernel, p: Process, handle: number, tier: num
   return 0;
 }
 
-export function sysSchedSetDeadline(k: Kernel, p: Process, handle: number, runtimeNs: bigint, periodNs: bigint, deadlineNs: bigint): number {
+export function sysSchedSetDeadline(
+  k: Kernel,
+  p: Process,
+  handle: number,
+  runtimeNs: bigint,
+  periodNs: bigint,
+  deadlineNs: bigint,
+): number {
   const deadline = deadlineNs === 0n ? periodNs : deadlineNs;
   if (runtimeNs <= 0n || periodNs < runtimeNs || periodNs > MAX_PERIOD_NS) return -Errno.EINVAL;
   if (deadline < runtimeNs || deadline > periodNs) return -Errno.EINVAL;

@@ -24,7 +24,20 @@ async function compileGuest(source: string): Promise<Compiled> {
   ]);
   const written = new Map<string, string | Uint8Array>();
   const { error, stderr } = await asc.main(
-    ["main.ts", "--outFile", "main.wasm", "--textFile", "main.wat", "--runtime", "stub", "--use", "abort=main/guestAbort", "--exportStart", "_start", "--noColors"],
+    [
+      "main.ts",
+      "--outFile",
+      "main.wasm",
+      "--textFile",
+      "main.wat",
+      "--runtime",
+      "stub",
+      "--use",
+      "abort=main/guestAbort",
+      "--exportStart",
+      "_start",
+      "--noColors",
+    ],
     {
       readFile: (name: string) => files.get(name) ?? null,
       writeFile: (name: string, contents: string | Uint8Array) => void written.set(name, contents),
@@ -44,7 +57,9 @@ function expectedSignature(def: AbiDefinition, name: string): string {
   const sc = def.syscalls.find((s) => s.name === name);
   const params = sc !== undefined ? sc.params.map((p) => p.type) : def.sys.params;
   const result = sc !== undefined ? sc.result.type : def.sys.result;
-  return [params.length > 0 ? `(param ${params.join(" ")})` : "", result !== "never" ? `(result ${result})` : ""].filter((s) => s !== "").join(" ");
+  return [params.length > 0 ? `(param ${params.join(" ")})` : "", result !== "never" ? `(result ${result})` : ""]
+    .filter((s) => s !== "")
+    .join(" ");
 }
 
 // AssemblyScript's abort is routed to panic, as the SDK will do.
@@ -84,7 +99,9 @@ sys_exit(0);
     // One call per syscall with zero arguments: enough to force every import in.
     const names = def.syscalls.map((s) => `sys_${s.name}`);
     const calls = def.syscalls.map((s) => `sys_${s.name}(${s.params.map(() => "0").join(", ")});`).join("\n");
-    const guest = await compileGuest(`${ABORT_TO_PANIC}\nimport { ${names.join(", ")}, sys } from "./guests/sdk/bindings/abi";\n${calls}\nsys(0, 0, 0, 0, 0, 0, 0);\n`);
+    const guest = await compileGuest(
+      `${ABORT_TO_PANIC}\nimport { ${names.join(", ")}, sys } from "./guests/sdk/bindings/abi";\n${calls}\nsys(0, 0, 0, 0, 0, 0, 0);\n`,
+    );
     expect([...guest.signatures.keys()].sort()).toEqual([...def.syscalls.map((s) => s.name), def.sys.name].sort());
     for (const [name, sig] of guest.signatures) expect(sig, name).toBe(expectedSignature(def, name));
     expect(guest.imports.every((i) => i.module === def.import_module)).toBe(true);

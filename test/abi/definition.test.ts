@@ -106,7 +106,9 @@ describe("validateDefinition", () => {
   });
 
   it("rejects a blocking or error-returning never-returning syscall", () => {
-    expect(problemsAfter((d) => (syscall(d, "exit").blocking = true))).toEqual(["syscall exit: a never-returning syscall cannot be blocking"]);
+    expect(problemsAfter((d) => (syscall(d, "exit").blocking = true))).toEqual([
+      "syscall exit: a never-returning syscall cannot be blocking",
+    ]);
     expect(problemsAfter((d) => syscall(d, "exit").errors.push({ errno: "EINVAL", when: "x" }))).toEqual([
       "syscall exit: a never-returning syscall cannot list errors",
     ]);

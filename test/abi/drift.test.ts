@@ -9,7 +9,12 @@ describe("generated ABI files", () => {
   const def = loadDefinition();
 
   it("cover the four outputs", () => {
-    expect(ABI_OUTPUTS.map((o) => o.path).sort()).toEqual(["abi/gen/abi.ts", "abi/wit/wasmos.wit", "docs/abi.md", "guests/sdk/bindings/abi.ts"]);
+    expect(ABI_OUTPUTS.map((o) => o.path).sort()).toEqual([
+      "abi/gen/abi.ts",
+      "abi/wit/wasmos.wit",
+      "docs/abi.md",
+      "guests/sdk/bindings/abi.ts",
+    ]);
   });
 
   for (const out of ABI_OUTPUTS) {

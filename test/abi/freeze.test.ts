@@ -68,7 +68,9 @@ describe("the released ABI", () => {
 
 describe("canonicalJson", () => {
   it("sorts keys, drops whitespace and $comment fields at any depth, keeps array order", () => {
-    expect(canonicalJson({ b: 1, $comment: "x", a: [3, { z: "s", $comment: "y", y: null }, 1] })).toBe('{"a":[3,{"y":null,"z":"s"},1],"b":1}');
+    expect(canonicalJson({ b: 1, $comment: "x", a: [3, { z: "s", $comment: "y", y: null }, 1] })).toBe(
+      '{"a":[3,{"y":null,"z":"s"},1],"b":1}',
+    );
   });
 
   it("ignores formatting and comments of the definition but nothing else", () => {
@@ -108,14 +110,18 @@ describe("checkFreeze", () => {
     const def = mutableDefinition();
     def.version.minor += 1;
     def.syscalls.find((s: any) => s.name === "kill").name = "terminate";
-    expect(checkFreeze(def, released())).toEqual([`syscalls 13 was kill in released version ${current} but is now terminate: numbers are never reused`]);
+    expect(checkFreeze(def, released())).toEqual([
+      `syscalls 13 was kill in released version ${current} but is now terminate: numbers are never reused`,
+    ]);
   });
 
   it("refuses an errno value reused for another name in a later version", () => {
     const def = mutableDefinition();
     def.version.minor += 1;
     def.errno.find((e: any) => e.name === "ESRCH").name = "EGONE";
-    expect(checkFreeze(def, released())).toEqual([`errno 10 was ESRCH in released version ${current} but is now EGONE: numbers are never reused`]);
+    expect(checkFreeze(def, released())).toEqual([
+      `errno 10 was ESRCH in released version ${current} but is now EGONE: numbers are never reused`,
+    ]);
   });
 
   it("allows a removed syscall's number to stay unused", () => {
@@ -134,7 +140,10 @@ describe("checkFreeze", () => {
   it("refuses a lock file whose versions do not increase", () => {
     const entry = Object.values(released().versions)[0]!;
     const bad: LockFile = { versions: { "0.2": entry, "0.1": entry, "1.x": entry } };
-    expect(checkLockOrder(bad)).toEqual(['version 0.1 is recorded after 0.2: versions must only increase', '"1.x" is not a major.minor version in the lock file']);
+    expect(checkLockOrder(bad)).toEqual([
+      "version 0.1 is recorded after 0.2: versions must only increase",
+      '"1.x" is not a major.minor version in the lock file',
+    ]);
   });
 });
 

@@ -9,7 +9,17 @@ import { runMarked } from "../../bench/marks.ts";
 import { parseArgs } from "../../bench/run.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { guest } from "../helpers/wat.ts";
-import { calibrate, FULL_PLAN, median, percentile, type Plan, QUICK_PLAN, summarize, summarizeMarks, warmupBatches } from "../../bench/stats.ts";
+import {
+  calibrate,
+  FULL_PLAN,
+  median,
+  percentile,
+  type Plan,
+  QUICK_PLAN,
+  summarize,
+  summarizeMarks,
+  warmupBatches,
+} from "../../bench/stats.ts";
 
 const summary = (median: number) => summarize([median], 10);
 
@@ -66,7 +76,11 @@ const fake = (name: string, keys: string[], needs: string[] = [], results: Recor
 });
 
 describe("choosing families", () => {
-  const all = [fake("base_a", ["baseline_a_ns"]), fake("base_b", ["baseline_b_ns"]), fake("fig", ["fig_ns", "fig_extra_ns"], ["baseline_b_ns"])];
+  const all = [
+    fake("base_a", ["baseline_a_ns"]),
+    fake("base_b", ["baseline_b_ns"]),
+    fake("fig", ["fig_ns", "fig_extra_ns"], ["baseline_b_ns"]),
+  ];
 
   it("runs everything without a filter", () => {
     expect(selectFamilies(all, null).map((f) => f.name)).toEqual(["base_a", "base_b", "fig"]);
@@ -83,8 +97,18 @@ describe("ratios and goals", () => {
   it("divides by the baseline's median times its factor and judges the goal", () => {
     const figures: Record<string, FigureResult> = {
       baseline_ns: timed(summary(200), { unit: "ns", measures: "a baseline" }),
-      fig_ns: timed(summary(250), { unit: "ns", measures: "a figure", baseline: { key: "baseline_ns" }, goal: { op: "<=", value: 1.25, times: "baseline_ns" } }),
-      half_ns: timed(summary(150), { unit: "ns", measures: "a switch", baseline: { key: "baseline_ns", factor: 0.5 }, goal: { op: "<=", value: 100 } }),
+      fig_ns: timed(summary(250), {
+        unit: "ns",
+        measures: "a figure",
+        baseline: { key: "baseline_ns" },
+        goal: { op: "<=", value: 1.25, times: "baseline_ns" },
+      }),
+      half_ns: timed(summary(150), {
+        unit: "ns",
+        measures: "a switch",
+        baseline: { key: "baseline_ns", factor: 0.5 },
+        goal: { op: "<=", value: 100 },
+      }),
       count: value(9000, { unit: "processes", measures: "held", goal: { op: ">=", value: 10000 } }),
       gone_ns: timed(summary(1), { unit: "ns", measures: "against nothing", baseline: { key: "missing_ns" } }),
       later: unavailable("not written yet"),
@@ -98,7 +122,12 @@ describe("ratios and goals", () => {
   });
 
   it("keeps a ratio measured against a baseline of its own (the scale child's)", () => {
-    const r = timed(summary(130), { unit: "ns", measures: "at scale", baseline: { key: "base_ns" }, goal: { op: "<=", value: 1.2, times: "base_ns" } });
+    const r = timed(summary(130), {
+      unit: "ns",
+      measures: "at scale",
+      baseline: { key: "base_ns" },
+      goal: { op: "<=", value: 1.2, times: "base_ns" },
+    });
     r.ratio = 1.3;
     const figures: Record<string, FigureResult> = { base_ns: timed(summary(10), { unit: "ns", measures: "x" }), at_scale_ns: r };
     compare(figures);
@@ -108,7 +137,13 @@ describe("ratios and goals", () => {
 
 describe("the harness", () => {
   it("reports a family that throws as failed, and one that omits a key as failed for that key", async () => {
-    const boom: Family = { name: "boom", keys: ["boom_ns"], run: async () => { throw new Error("kaput"); } };
+    const boom: Family = {
+      name: "boom",
+      keys: ["boom_ns"],
+      run: async () => {
+        throw new Error("kaput");
+      },
+    };
     const partial = fake("partial", ["a_ns", "b_ns"], [], { a_ns: unavailable("not yet, for a reason") });
     const report = await runBench({ quick: true, families: [boom, partial] });
     expect(report.figures.boom_ns).toEqual({ status: "failed", reason: "Error: kaput" });
@@ -136,12 +171,15 @@ describe("marked runs", () => {
 
   it("return one timestamp per empty console write, in order", async () => {
     const kernel = new Kernel();
-    const image = kernel.loadImage(marker(`
+    const image = kernel.loadImage(
+      marker(`
       (loop $l
         (drop (call $yield))
         (drop (call $console_write (i32.const 0) (i32.const 0)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))`), "marker");
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))`),
+      "marker",
+    );
     const marks = await runMarked(kernel, [{ image, args: [], marks: true }]);
     expect(marks).toHaveLength(4);
     expect([...marks].sort((a, b) => a - b)).toEqual(marks);
@@ -156,9 +194,14 @@ describe("marked runs", () => {
   it("give up on guests blocked for good, killing them", async () => {
     const kernel = new Kernel();
     // Receives on its own endpoint: nothing will ever send.
-    const image = kernel.loadImage(marker(`
-      (drop (call $receive (call $endpoint_create) (i32.const 0) (i32.const 0) (i64.const 0x7fffffffffffffff)))`), "stuck");
-    await expect(runMarked(kernel, [{ image, args: [], marks: true }], 200)).rejects.toThrow(/did not finish within 0.2 s .* after 1 marks/);
+    const image = kernel.loadImage(
+      marker(`
+      (drop (call $receive (call $endpoint_create) (i32.const 0) (i32.const 0) (i64.const 0x7fffffffffffffff)))`),
+      "stuck",
+    );
+    await expect(runMarked(kernel, [{ image, args: [], marks: true }], 200)).rejects.toThrow(
+      /did not finish within 0.2 s .* after 1 marks/,
+    );
     expect(kernel.core.alive).toBe(0);
   });
 });

@@ -13,9 +13,21 @@ const ROOT = join(import.meta.dirname, "..", "..");
 
 /** The JSON keys issue 8 names, exactly. */
 const REQUIRED = [
-  "ipc_rtt_ns", "baseline_jspi_pingpong_ns", "baseline_worker_atomics_rtt_ns", "ipc_rtt_ns_by_size",
-  "port_rtt_ns", "baseline_direct_call_ns", "pulse_ns", "cap_check_ns", "ctx_switch_ns", "spawn_us",
-  "ring_msgs_per_s", "pcm_realtime_factor", "fuel_overhead_ratio", "scale_processes", "bytes_per_process",
+  "ipc_rtt_ns",
+  "baseline_jspi_pingpong_ns",
+  "baseline_worker_atomics_rtt_ns",
+  "ipc_rtt_ns_by_size",
+  "port_rtt_ns",
+  "baseline_direct_call_ns",
+  "pulse_ns",
+  "cap_check_ns",
+  "ctx_switch_ns",
+  "spawn_us",
+  "ring_msgs_per_s",
+  "pcm_realtime_factor",
+  "fuel_overhead_ratio",
+  "scale_processes",
+  "bytes_per_process",
   "ipc_rtt_ns_at_scale",
 ];
 /** Every part these need exists now (IPC, ports, fuel, rings, the PCM pipeline): they must be measured, not unavailable. */

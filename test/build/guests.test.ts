@@ -36,7 +36,10 @@ describe("guest build", () => {
   it("routes AssemblyScript's abort through panic: an assertion failure ends the process with its message", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wasmos-abort-"));
     const file = join(dir, "main.ts");
-    (await import("node:fs")).writeFileSync(file, 'import { args } from "@wasmos/sdk";\nassert(args().length > 5, "need more arguments");\n');
+    (await import("node:fs")).writeFileSync(
+      file,
+      'import { args } from "@wasmos/sdk";\nassert(args().length > 5, "need more arguments");\n',
+    );
     const r = await runGuest(file);
     expect(r.exit.reason).toBe(9 /* PANIC */);
     expect(r.exit.message).toMatch(/panic: need more arguments at .*main\.ts:2:/);

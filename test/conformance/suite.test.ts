@@ -18,7 +18,10 @@ describe("the conformance suite", () => {
   it("passes every case in both variants against this kernel", async () => {
     const lines: string[] = [];
     const s = await runConformance({ cases, print: (l) => lines.push(l) });
-    expect(lines.filter((l) => l.startsWith("FAIL")), lines.join("\n")).toEqual([]);
+    expect(
+      lines.filter((l) => l.startsWith("FAIL")),
+      lines.join("\n"),
+    ).toEqual([]);
     expect(s.failed).toBe(0);
     expect(s.passed).toBe(cases.reduce((n, c) => n + variants(c).length, 0));
     expect(lines.at(-1)).toBe(summaryLine(s));
@@ -40,7 +43,8 @@ describe("the conformance suite", () => {
     expect(readdirSync(GENERIC_DIR).sort()).toEqual(Object.keys(files).sort());
     for (const [f, text] of Object.entries(files)) expect(readFileSync(join(GENERIC_DIR, f), "utf8"), f).toBe(text);
     const hostile = generateHostile();
-    for (const f of ["syscall-extremes.wat", "forged-handles-everywhere.wat"]) expect(readFileSync(join(HOSTILE_DIR, f), "utf8"), f).toBe(hostile[f]);
+    for (const f of ["syscall-extremes.wat", "forged-handles-everywhere.wat"])
+      expect(readFileSync(join(HOSTILE_DIR, f), "utf8"), f).toBe(hostile[f]);
     const spec = JSON.parse(readFileSync(join(HOSTILE_DIR, "forged-handles-everywhere.json"), "utf8"));
     expect(spec.expect.results).toEqual(JSON.parse(hostile["forged-handles-everywhere.results.json"]));
   });
@@ -54,8 +58,15 @@ describe("the conformance suite", () => {
 
 describe("the sys variant", () => {
   it("routes every folded syscall through sys with widened arguments and a wrapped result", () => {
-    const out = sysVariant("(func (drop (call $console_write (i32.const 1) (call $clock_now_not_a_syscall))) (call $exit (i32.const 3)) (drop (call $clock_now)))").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")");
-    expect(out).toContain("(i32.wrap_i64 (call $sys (i32.const 6) (i64.extend_i32_u (i32.const 1)) (i64.extend_i32_u (call $clock_now_not_a_syscall)) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))");
+    const out = sysVariant(
+      "(func (drop (call $console_write (i32.const 1) (call $clock_now_not_a_syscall))) (call $exit (i32.const 3)) (drop (call $clock_now)))",
+    )
+      .replace(/\s+/g, " ")
+      .replace(/\( /g, "(")
+      .replace(/ \)/g, ")");
+    expect(out).toContain(
+      "(i32.wrap_i64 (call $sys (i32.const 6) (i64.extend_i32_u (i32.const 1)) (i64.extend_i32_u (call $clock_now_not_a_syscall)) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))",
+    );
     expect(out).toContain("(drop (call $sys (i32.const 1) (i64.extend_i32_u (i32.const 3))");
     expect(out).toContain("(drop (call $sys (i32.const 4) (i64.const 0)");
   });
@@ -69,7 +80,12 @@ describe("the adapter protocol", () => {
   it("gives the same outcomes through the reference adapter as in process", async () => {
     const filter = "/^(io|handles|process\\/spawn-limits|hostile\\/(no-start|loop-in-main|spawn-bomb))/";
     const local = await runConformance({ cases, filter, print: () => {} });
-    const remote = await runConformance({ cases, filter, print: () => {}, adapter: `${process.execPath} conformance/adapters/wasmos-node.ts` });
+    const remote = await runConformance({
+      cases,
+      filter,
+      print: () => {},
+      adapter: `${process.execPath} conformance/adapters/wasmos-node.ts`,
+    });
     expect(remote.failed).toBe(0);
     expect(remote.passed).toBe(local.passed);
     const strip = (r: typeof local) => r.results.map((x) => ({ id: x.id, variant: x.variant, status: x.status, outcome: x.outcome }));

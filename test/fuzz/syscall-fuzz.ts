@@ -25,8 +25,21 @@ const MAX_REG = 24;
 const I32 = fc.oneof(fc.constantFrom(0, -1, 1, 0x7fffffff, -0x80000000, 0xffff, 0x10000), fc.integer());
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("create" as const), kind: fc.constantFrom("endpoint" as const, "port" as const, "memory" as const) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("dup" as const), of: fc.nat(MAX_REG), rights: fc.oneof(fc.constantFrom(0, 1, 0x101, 0x103, 0x4003, 0x400f, 0x105fff, -1), fc.integer()) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("create" as const),
+      kind: fc.constantFrom("endpoint" as const, "port" as const, "memory" as const),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant("dup" as const),
+      of: fc.nat(MAX_REG),
+      rights: fc.oneof(fc.constantFrom(0, 1, 0x101, 0x103, 0x4003, 0x400f, 0x105fff, -1), fc.integer()),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("close" as const), of: fc.nat(MAX_REG) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("revoke" as const), of: fc.nat(MAX_REG) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("map" as const), of: fc.nat(MAX_REG), offset: I32, count: I32 }) },
@@ -50,20 +63,47 @@ export function fuzzModule(ops: readonly Op[]): Uint8Array {
     let code: string;
     switch (o.op) {
       case "create":
-        code = store(o.kind === "endpoint" ? "(call $endpoint_create)" : o.kind === "port" ? "(call $port_create)" : "(call $memory_create (i32.const 4096))");
+        code = store(
+          o.kind === "endpoint"
+            ? "(call $endpoint_create)"
+            : o.kind === "port"
+              ? "(call $port_create)"
+              : "(call $memory_create (i32.const 4096))",
+        );
         break;
-      case "dup": code = store(`(call $handle_dup ${pick(o.of, k)} (i32.const ${o.rights | 0}))`); break;
-      case "close": code = store(`(i32.const 0)`) + `(call $rec (call $handle_close ${pick(o.of, k)}))`; break;
-      case "revoke": code = store(`(i32.const 0)`) + `(call $rec (call $handle_revoke ${pick(o.of, k)}))`; break;
-      case "map": code = store(`(call $memory_map ${pick(o.of, k)} (i32.const ${o.offset | 0}) (i32.const ${o.count | 0}) (i32.const 1) (i32.const 1))`); break;
-      case "pulse": code = store(`(i32.const 0)`) + `(call $rec (call $pulse ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`; break;
-      case "port_send": code = store(`(i32.const 0)`) + `(call $rec (call $port_send ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`; break;
-      case "receive": code = store(`(i32.const 0)`) + `(call $rec (call $receive ${pick(o.of, k)} (i32.const 2000) (i32.const 64) (i64.const 0)))`; break;
-      case "window_set": code = store(`(i32.const 0)`) + `(call $rec (call $window_set ${pick(o.of, k)} (i32.const ${o.index | 0}) (i64.const 7)))`; break;
-      case "forged": code = store(`(i32.const 0)`) + `(call $rec (call $handle_info (i32.const ${o.value | 0}) (i32.const 3000)))`; break;
+      case "dup":
+        code = store(`(call $handle_dup ${pick(o.of, k)} (i32.const ${o.rights | 0}))`);
+        break;
+      case "close":
+        code = store(`(i32.const 0)`) + `(call $rec (call $handle_close ${pick(o.of, k)}))`;
+        break;
+      case "revoke":
+        code = store(`(i32.const 0)`) + `(call $rec (call $handle_revoke ${pick(o.of, k)}))`;
+        break;
+      case "map":
+        code = store(
+          `(call $memory_map ${pick(o.of, k)} (i32.const ${o.offset | 0}) (i32.const ${o.count | 0}) (i32.const 1) (i32.const 1))`,
+        );
+        break;
+      case "pulse":
+        code = store(`(i32.const 0)`) + `(call $rec (call $pulse ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`;
+        break;
+      case "port_send":
+        code = store(`(i32.const 0)`) + `(call $rec (call $port_send ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`;
+        break;
+      case "receive":
+        code = store(`(i32.const 0)`) + `(call $rec (call $receive ${pick(o.of, k)} (i32.const 2000) (i32.const 64) (i64.const 0)))`;
+        break;
+      case "window_set":
+        code = store(`(i32.const 0)`) + `(call $rec (call $window_set ${pick(o.of, k)} (i32.const ${o.index | 0}) (i64.const 7)))`;
+        break;
+      case "forged":
+        code = store(`(i32.const 0)`) + `(call $rec (call $handle_info (i32.const ${o.value | 0}) (i32.const 3000)))`;
+        break;
       case "spawn_pass":
         // pass the handle to a child (it exits at once): the copy dies with the child
-        code = store(`(i32.const 0)`) +
+        code =
+          store(`(i32.const 0)`) +
           `(i32.store (i32.const 3100) ${pick(o.of, k)}) (i32.store (i32.const 3104) (i32.const 3200)) (i32.store (i32.const 3108) (i32.const 1))` +
           `(call $rec (i32.lt_s (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 0) (i32.const 0) (i32.const 3100) (i32.const 1)) (i32.const 0)))`;
         break;
@@ -74,7 +114,8 @@ export function fuzzModule(ops: readonly Op[]): Uint8Array {
       lines.push(`(call $info ${reg(j)})`);
     }
   });
-  return assemble(withPrelude(`
+  return assemble(
+    withPrelude(`
 (data (i32.const 0) "self")
 (data (i32.const 3200) "h")
 (func $info (param $h i32) (local $r i32)
@@ -88,11 +129,15 @@ export function fuzzModule(ops: readonly Op[]): Uint8Array {
 (func (export "_start")
   (if (i32.eqz (call $arg_count)) (then (return)))
   ${lines.join("\n  ")}
-  (call $flush))`));
+  (call $flush))`),
+  );
 }
 
 /** What one run recorded, split per op: the op's own result (if any) and the registry snapshot after it. */
-interface Step { own?: number; snap: { r: number; type: number; rights: number; oid: number }[] }
+interface Step {
+  own?: number;
+  snap: { r: number; type: number; rights: number; oid: number }[];
+}
 
 function split(ops: readonly Op[], vals: number[]): Step[] {
   const steps: Step[] = [];
@@ -135,7 +180,7 @@ export async function checkSequence(ops: readonly Op[]): Promise<string[]> {
   for (let k = 0; k < ops.length; k++) {
     const o = ops[k];
     const s = steps[k];
-    const target = k === 0 ? -1 : ("of" in o ? o.of % k : -1);
+    const target = k === 0 ? -1 : "of" in o ? o.of % k : -1;
     // effects of this op on the model, known before checking the snapshot
     if (o.op === "close" && s.own === 0 && target >= 0) dead.add(target);
     if (o.op === "revoke" && s.own !== undefined && s.own >= 0 && target >= 0) {
@@ -143,7 +188,10 @@ export async function checkSequence(ops: readonly Op[]): Promise<string[]> {
       for (let j = 0; j < k; j++) {
         let p = parent.get(j);
         while (p !== undefined) {
-          if (p === target) { dead.add(j); break; }
+          if (p === target) {
+            dead.add(j);
+            break;
+          }
           p = parent.get(p);
         }
       }
@@ -158,9 +206,11 @@ export async function checkSequence(ops: readonly Op[]): Promise<string[]> {
       }
       if (e.r < 0) return;
       if (!firstRights.has(j)) firstRights.set(j, e.rights);
-      else if ((e.rights & ~firstRights.get(j)!) !== 0) bad.push(`step ${k}: slot ${j} rights grew from ${firstRights.get(j)} to ${e.rights}`);
+      else if ((e.rights & ~firstRights.get(j)!) !== 0)
+        bad.push(`step ${k}: slot ${j} rights grew from ${firstRights.get(j)} to ${e.rights}`);
       const p = parent.get(j);
-      if (p !== undefined && firstRights.has(p) && (e.rights & ~firstRights.get(p)!) !== 0) bad.push(`step ${k}: slot ${j} has rights ${e.rights} beyond its parent's ${firstRights.get(p)}`);
+      if (p !== undefined && firstRights.has(p) && (e.rights & ~firstRights.get(p)!) !== 0)
+        bad.push(`step ${k}: slot ${j} has rights ${e.rights} beyond its parent's ${firstRights.get(p)}`);
       if (p !== undefined && oidOfSlot.has(p) && oidOfSlot.get(p) !== e.oid && o.op !== "close") {
         bad.push(`step ${k}: slot ${j} names object ${e.oid}, its parent ${oidOfSlot.get(p)}`);
       }
@@ -171,7 +221,11 @@ export async function checkSequence(ops: readonly Op[]): Promise<string[]> {
     });
     // two slots naming one object must be related by derivation (or hold the same value)
     for (const [oid, slots] of liveOids) {
-      const root = (j: number) => { let r = j; while (parent.has(r)) r = parent.get(r)!; return r; };
+      const root = (j: number) => {
+        let r = j;
+        while (parent.has(r)) r = parent.get(r)!;
+        return r;
+      };
       const roots = new Set(slots.map(root));
       const fresh = slots.filter((j) => ops[j].op === "create");
       if (fresh.length > 1) bad.push(`step ${k}: object ${oid} came out of two creations (slots ${fresh.join(", ")})`);

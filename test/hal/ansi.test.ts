@@ -13,18 +13,21 @@ function frame(width: number, height: number, paint: (x: number, y: number) => [
 
 /** The cells of each line: [fg, bg] colours as "r;g;b". */
 function cells(text: string): string[][][] {
-  return text.split("\n").filter((l) => l !== "").map((line) => {
-    const out: string[][] = [];
-    let fg = "";
-    let bg = "";
-    const re = /\x1b\[38;2;(\d+;\d+;\d+)m|\x1b\[48;2;(\d+;\d+;\d+)m|\u2580|\x1b\[0m/g;
-    for (const m of line.matchAll(re)) {
-      if (m[1]) fg = m[1];
-      else if (m[2]) bg = m[2];
-      else if (m[0] === UPPER_HALF) out.push([fg, bg]);
-    }
-    return out;
-  });
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((line) => {
+      const out: string[][] = [];
+      let fg = "";
+      let bg = "";
+      const re = /\x1b\[38;2;(\d+;\d+;\d+)m|\x1b\[48;2;(\d+;\d+;\d+)m|\u2580|\x1b\[0m/g;
+      for (const m of line.matchAll(re)) {
+        if (m[1]) fg = m[1];
+        else if (m[2]) bg = m[2];
+        else if (m[0] === UPPER_HALF) out.push([fg, bg]);
+      }
+      return out;
+    });
 }
 
 describe("the ANSI renderer", () => {
@@ -38,14 +41,25 @@ describe("the ANSI renderer", () => {
       expect(l.endsWith("\x1b[0m")).toBe(true);
     }
     expect(text.startsWith("\x1b[H")).toBe(false);
-    expect(renderAnsi(frame(1, 1, () => [0, 0, 0, 0]), { home: true }).startsWith("\x1b[H")).toBe(true);
+    expect(
+      renderAnsi(
+        frame(1, 1, () => [0, 0, 0, 0]),
+        { home: true },
+      ).startsWith("\x1b[H"),
+    ).toBe(true);
   });
 
   it("gives each cell the upper pixel as foreground and the lower as background; odd last rows get black below", () => {
     const c = cells(renderAnsi(frame(2, 3, (x, y) => [x * 100, y * 50, 7, 255])));
     expect(c).toEqual([
-      [["0;0;7", "0;50;7"], ["100;0;7", "100;50;7"]],
-      [["0;100;7", "0;0;0"], ["100;100;7", "0;0;0"]],
+      [
+        ["0;0;7", "0;50;7"],
+        ["100;0;7", "100;50;7"],
+      ],
+      [
+        ["0;100;7", "0;0;0"],
+        ["100;100;7", "0;0;0"],
+      ],
     ]);
   });
 

@@ -52,7 +52,10 @@ describe("the audio output device", () => {
     expect(dev.submit(960, source(b), true)).toBe(1);
     expect(dev.queued).toBe(1); // the first was taken at once
     ctx.advance(100 * MS);
-    expect(sink.log.map((e) => [e.at, e.what])).toEqual([[0, "write"], [20 * MS, "write"]]);
+    expect(sink.log.map((e) => [e.at, e.what])).toEqual([
+      [0, "write"],
+      [20 * MS, "write"],
+    ]);
     expect(sink.log[0].bytes).toEqual(a);
     expect(sink.log[1].bytes).toEqual(b);
     expect(ctx.irqs).toEqual([
@@ -116,7 +119,10 @@ describe("the audio output device", () => {
     expect(dev.stats).toMatchObject({ underruns: 0, drains: 2, silentFrames: 0 });
     expect(parseWav(rec.bytes()).data).toEqual(concat(testSignal(960), testSignal(960, 9)));
     expect(ctx.irqs.map((i) => [i.at, i.kind])).toEqual([
-      [0, IRQ_AUDIO_PERIOD], [20 * MS, IRQ_AUDIO_DRAINED], [50 * MS, IRQ_AUDIO_PERIOD], [70 * MS, IRQ_AUDIO_DRAINED],
+      [0, IRQ_AUDIO_PERIOD],
+      [20 * MS, IRQ_AUDIO_DRAINED],
+      [50 * MS, IRQ_AUDIO_PERIOD],
+      [70 * MS, IRQ_AUDIO_DRAINED],
     ]);
   });
 

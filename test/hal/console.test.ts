@@ -25,7 +25,10 @@ describe("the console device", () => {
     dev.bind(ctx);
     dev.input(enc.encode("abc"));
     dev.input(enc.encode("defg"));
-    expect(ctx.irqs.map((i) => [i.kind, i.datum])).toEqual([[Constants.IRQ_CONSOLE_RX, 3], [Constants.IRQ_CONSOLE_RX, 7]]);
+    expect(ctx.irqs.map((i) => [i.kind, i.datum])).toEqual([
+      [Constants.IRQ_CONSOLE_RX, 3],
+      [Constants.IRQ_CONSOLE_RX, 7],
+    ]);
     const buf = new Uint8Array(5);
     expect(dev.read(buf)).toBe(5);
     expect(dec.decode(buf)).toBe("abcde");
@@ -71,7 +74,11 @@ describe("the console device", () => {
 
   it("fails instead of throwing when its backend's write throws", () => {
     const ctx = new FakeContext();
-    const dev = new ConsoleDevice({ write: () => { throw new Error("EPIPE"); } });
+    const dev = new ConsoleDevice({
+      write: () => {
+        throw new Error("EPIPE");
+      },
+    });
     dev.bind(ctx);
     dev.write(enc.encode("x"));
     expect(dev.failure).toBe("write: EPIPE");

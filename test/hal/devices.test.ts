@@ -29,20 +29,26 @@ const REC_IRQ = `
 
 /** Lines of the kernel trace for device interrupts: [time, detail]. */
 function irqTrace(k: Kernel): [number, string][] {
-  return k.traceText().split("\n").filter((l) => / irq /.test(l)).map((l) => {
-    const [t, , , ...rest] = l.split(" ");
-    return [Number(t), rest.join(" ")];
-  });
+  return k
+    .traceText()
+    .split("\n")
+    .filter((l) => / irq /.test(l))
+    .map((l) => {
+      const [t, , , ...rest] = l.split(" ");
+      return [Number(t), rest.join(" ")];
+    });
 }
 
 describe("the timer device", () => {
   it("raises its interrupt as a pulse at the attached endpoint exactly at the deadline, in virtual time", async () => {
     const k = new Kernel({ trace: true });
     const timer = k.createDevice(new TimerDevice());
-    const r = await runSystem([{
-      name: "driver",
-      handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }],
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "driver",
+          handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }],
+          bytes: guest(`
         (data (i32.const 0) "timer")
         (func (export "_start") (local $t i32) (local $ep i32) (local $now i64)
           (local.set $t (call $handle_get (i32.const 0) (i32.const 5)))
@@ -69,16 +75,35 @@ describe("the timer device", () => {
           (call $rec (call $timer_set (local.get $t) ${INF}))
           (call $rec (call $timer_set (local.get $t) ${INF}))
           (call $flush))`),
-    }], {}, k, [timer]);
+        },
+      ],
+      {},
+      k,
+      [timer],
+    );
     expect(r.exit.driver.reason).toBe(ExitReason.NORMAL);
     const now = r.rec.driver[2];
     expect(r.rec.driver).toEqual([
-      0, 1, now, 0, 1, // attached; the time; armed; re-armed (replaced)
-      0, 77, IRQ_TIMER, 1, // the pulse: code 77, kind IRQ_TIMER, first expiry
-      Constants.MSG_KIND_PULSE, 0, // a pulse from sender pid 0: the kernel
-      1, 1, // one expiry, disarmed since
-      0, 0, IRQ_TIMER, 2,
-      0, 1, 0, // armed, disarmed (1: it was armed), nothing left to disarm
+      0,
+      1,
+      now,
+      0,
+      1, // attached; the time; armed; re-armed (replaced)
+      0,
+      77,
+      IRQ_TIMER,
+      1, // the pulse: code 77, kind IRQ_TIMER, first expiry
+      Constants.MSG_KIND_PULSE,
+      0, // a pulse from sender pid 0: the kernel
+      1,
+      1, // one expiry, disarmed since
+      0,
+      0,
+      IRQ_TIMER,
+      2,
+      0,
+      1,
+      0, // armed, disarmed (1: it was armed), nothing left to disarm
     ]);
     const irqs = irqTrace(k);
     expect(irqs.length).toBe(2);
@@ -151,7 +176,12 @@ describe("the audio device", () => {
     const stats = new NullSink();
     const model = new AudioOutDevice({ sink: new TeeSink(rec, stats) });
     const audio = k.createDevice(model);
-    const r = await runSystem([{ name: "driver", bytes: audioDriver(10), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [audio]);
+    const r = await runSystem(
+      [{ name: "driver", bytes: audioDriver(10), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }],
+      {},
+      k,
+      [audio],
+    );
     expect(r.exit.driver.reason).toBe(ExitReason.NORMAL);
     const expected: number[] = [];
     for (let t = 0; t < 10; t++) expected.push(IRQ_AUDIO_PERIOD, t, t === 0 ? 0 : 20 * t);
@@ -174,7 +204,12 @@ describe("the audio device", () => {
       const k = new Kernel({ trace: true });
       const rec = new WavRecorder();
       const audio = k.createDevice(new AudioOutDevice({ sink: rec }));
-      const r = await runSystem([{ name: "driver", bytes: audioDriver(5), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [audio]);
+      const r = await runSystem(
+        [{ name: "driver", bytes: audioDriver(5), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }],
+        {},
+        k,
+        [audio],
+      );
       closeAll(r);
       return { wav: rec.bytes(), trace: k.traceText() };
     };
@@ -189,10 +224,12 @@ describe("the audio device", () => {
     const k = new Kernel();
     const rec = new WavRecorder();
     const audio = k.createDevice(new AudioOutDevice({ sink: rec }));
-    const r = await runSystem([{
-      name: "late",
-      handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }],
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "late",
+          handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }],
+          bytes: guest(`
         (data (i32.const 0) "audio")
         ${FILL}
         (func (export "_start") (local $a i32) (local $ep i32) (local $kind i32)
@@ -212,11 +249,18 @@ describe("the audio device", () => {
           (call $rec (i32.wrap_i64 (call $device_info (local.get $a) (i32.const ${Constants.DEVINFO_AUDIO_UNDERRUNS}))))
           (call $rec (i32.wrap_i64 (call $device_info (local.get $a) (i32.const ${Constants.DEVINFO_AUDIO_SILENT_FRAMES}))))
           (call $flush))`),
-    }], {}, k, [audio]);
+        },
+      ],
+      {},
+      k,
+      [audio],
+    );
     expect(r.rec.late).toEqual([0, 1, IRQ_AUDIO_PERIOD, 0, IRQ_AUDIO_UNDERRUN, 1, IRQ_AUDIO_PERIOD, 1, IRQ_AUDIO_DRAINED, 1, 1, 480]);
     closeAll(r);
     // 10 ms late: 480 frames of silence between the two buffers
-    expect(parseWav(rec.bytes()).data).toEqual(concat(testSignal(960), new Uint8Array(480 * 4), testSignal(960 * 2).subarray(3840, 3840 + 1920)));
+    expect(parseWav(rec.bytes()).data).toEqual(
+      concat(testSignal(960), new Uint8Array(480 * 4), testSignal(960 * 2).subarray(3840, 3840 + 1920)),
+    );
   });
 });
 
@@ -227,7 +271,8 @@ describe("the audio device reading a memory object", () => {
    * it, submits both, and (when `revoke`) revokes the derived handle right
    * after: the second buffer, not yet taken, then reads as gone.
    */
-  const driver = (revoke: boolean) => guest(`
+  const driver = (revoke: boolean) =>
+    guest(`
     (data (i32.const 0) "audio")
     ${FILL}
     (func (export "_start") (local $a i32) (local $ep i32) (local $mem i32) (local $w i32) (local $ro i32) (local $kind i32)
@@ -255,7 +300,12 @@ describe("the audio device reading a memory object", () => {
     const k = new Kernel();
     const rec = new WavRecorder();
     const audio = k.createDevice(new AudioOutDevice({ sink: rec }));
-    const r = await runSystem([{ name: "d", bytes: driver(false), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [audio]);
+    const r = await runSystem(
+      [{ name: "d", bytes: driver(false), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }],
+      {},
+      k,
+      [audio],
+    );
     expect(r.rec.d).toEqual([3840, 3840, 0, 1, 0]);
     expect(k.core.copied.windowBytes).toBe(7680); // what window_write copied in; the device's reads add nothing
     expect(k.core.copied.ipcBytes).toBe(0);
@@ -268,7 +318,12 @@ describe("the audio device reading a memory object", () => {
     const k = new Kernel();
     const rec = new WavRecorder();
     const audio = k.createDevice(new AudioOutDevice({ sink: rec }));
-    const r = await runSystem([{ name: "d", bytes: driver(true), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [audio]);
+    const r = await runSystem(
+      [{ name: "d", bytes: driver(true), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }],
+      {},
+      k,
+      [audio],
+    );
     expect(r.rec.d).toEqual([3840, 3840, 0, 1, 1]);
     closeAll(r);
     expect(parseWav(rec.bytes()).data).toEqual(concat(testSignal(960), new Uint8Array(3840)));
@@ -287,10 +342,12 @@ describe("the framebuffer device", () => {
     const snap = new PngSnapshot();
     const text: string[] = [];
     const fb = k.createFramebuffer({ width: W, height: H, listeners: [snap, new AnsiRenderer((t) => text.push(t))] });
-    const r = await runSystem([{
-      name: "painter",
-      handles: [{ name: "fb", object: fb, rights: DEVICE_GRANT_RIGHTS }],
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "painter",
+          handles: [{ name: "fb", object: fb, rights: DEVICE_GRANT_RIGHTS }],
+          bytes: guest(`
         (data (i32.const 0) "fb")
         (func (export "_start") (local $fb i32) (local $i i32)
           (local.set $fb (call $handle_get (i32.const 0) (i32.const 2)))
@@ -308,7 +365,12 @@ describe("the framebuffer device", () => {
           (call $rec (call $fb_present (local.get $fb)))
           (call $rec (i32.wrap_i64 (call $device_info (local.get $fb) (i32.const ${Constants.DEVINFO_FB_FRAMES}))))
           (call $flush))`),
-    }], {}, k, [fb]);
+        },
+      ],
+      {},
+      k,
+      [fb],
+    );
     expect(r.rec.painter).toEqual([W, H, W * 4, W * H * 4, 1, 1]);
     const png = decodePng(snap.encode()!);
     expect([png.width, png.height]).toEqual([W, H]);
@@ -324,10 +386,17 @@ describe("the framebuffer device", () => {
     const snap = new PngSnapshot();
     const fb = k.createFramebuffer({ width: W, height: H, listeners: [snap] });
     const pixels = fb.memory!;
-    const r = await runSystem([{
-      name: "visualizer",
-      handles: [{ name: "fb", object: fb, rights: DEVICE_GRANT_RIGHTS }, { name: "pixels", object: pixels, rights: MEMORY_GRANT_RIGHTS }],
-      bytes: grantGuest(["pixels 1"], `
+    const r = await runSystem(
+      [
+        {
+          name: "visualizer",
+          handles: [
+            { name: "fb", object: fb, rights: DEVICE_GRANT_RIGHTS },
+            { name: "pixels", object: pixels, rights: MEMORY_GRANT_RIGHTS },
+          ],
+          bytes: grantGuest(
+            ["pixels 1"],
+            `
         (func (export "_start") (local $fb i32) (local $i i32) (local $m i32)
           (i32.store16 $own (i32.const 0) (i32.const 0x6266)) ;; "fb" (a data segment cannot name the memory in wabt.js)
           (local.set $fb (call $handle_get (i32.const 0) (i32.const 2)))
@@ -342,11 +411,22 @@ describe("the framebuffer device", () => {
           (call $rec (call $handle_info (local.get $m) (i32.const 100)))
           (call $rec (i32.load $own (i32.const 100)))
           (call $rec (i32.load $own (i32.const 104)))
-          (call $flush))`),
-    }], {}, k, [fb]);
+          (call $flush))`,
+          ),
+        },
+      ],
+      {},
+      k,
+      [fb],
+    );
     expect(r.exit.visualizer.reason).toBe(ExitReason.NORMAL);
-    expect(r.rec.visualizer).toEqual([1, 1, Constants.HANDLE_INFO_SIZE, ObjectType.MEMORY,
-      Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.MAP | Rights.WRITE]);
+    expect(r.rec.visualizer).toEqual([
+      1,
+      1,
+      Constants.HANDLE_INFO_SIZE,
+      ObjectType.MEMORY,
+      Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.MAP | Rights.WRITE,
+    ]);
     expect(decodePng(snap.encode()!).pixels).toEqual(pattern());
     expect(k.core.copied.windowBytes + k.core.copied.ipcBytes).toBe(0);
     closeAll(r);
@@ -360,7 +440,8 @@ describe("the console device", () => {
     const backend = new MemoryConsole();
     const model = new ConsoleDevice(backend);
     const con = k.createDevice(model);
-    const img = k.loadImage(guest(`
+    const img = k.loadImage(
+      guest(`
       (data (i32.const 0) "con")
       (data (i32.const 16) "ready\\n")
       (func (export "_start") (local $c i32) (local $ep i32) (local $n i32)
@@ -377,9 +458,14 @@ describe("the console device", () => {
           ;; echo what came in
           (if (i32.gt_s (local.get $n) (i32.const 0)) (then (drop (call $console_tx (local.get $c) (i32.const 1024) (local.get $n)))))
           (br_if $l (i32.ne (local.get $n) (i32.const 0))))
-        (call $flush))`), "echo");
+        (call $flush))`),
+      "echo",
+    );
     const out: number[] = [];
-    const p = k.spawn(img, { handles: [{ name: "con", object: con, rights: DEVICE_GRANT_RIGHTS }], stdout: (b) => out.push(...results(b)) });
+    const p = k.spawn(img, {
+      handles: [{ name: "con", object: con, rights: DEVICE_GRANT_RIGHTS }],
+      stdout: (b) => out.push(...results(b)),
+    });
     k.release(img);
     await k.run(); // the driver waits for input
     model.input(new TextEncoder().encode("hello"));
@@ -411,7 +497,9 @@ describe("the RNG device", () => {
   const run = async (seed: number) => {
     const k = new Kernel();
     const rng = k.createDevice(new RngDevice({ seed }));
-    const r = await runSystem([{ name: "r", bytes: reader, handles: [{ name: "rng", object: rng, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [rng]);
+    const r = await runSystem([{ name: "r", bytes: reader, handles: [{ name: "rng", object: rng, rights: DEVICE_GRANT_RIGHTS }] }], {}, k, [
+      rng,
+    ]);
     return r.rec.r;
   };
 
@@ -432,7 +520,8 @@ describe("device capabilities", () => {
     const k = new Kernel();
     const audio = k.createDevice(new AudioOutDevice({ sink: new NullSink() }));
     const ALL_PLEDGES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
-    const body = (pledge: boolean) => guest(`
+    const body = (pledge: boolean) =>
+      guest(`
       (data (i32.const 0) "audio")
       (func (export "_start") (local $a i32) (local $ep i32)
         (local.set $ep (call $endpoint_create))
@@ -443,12 +532,17 @@ describe("device capabilities", () => {
         (call $rec (call $device_attach (local.get $a) (local.get $ep) (i32.const 0)))
         (call $rec (i32.wrap_i64 (call $device_info (local.get $a) (i32.const ${Constants.DEVINFO_AUDIO_SUBMITTED}))))
         (call $flush))`);
-    const r = await runSystem([
-      { name: "none", bytes: body(false) },
-      { name: "readonly", bytes: body(false), handles: [{ name: "audio", object: audio, rights: Rights.READ }] },
-      { name: "pledged", bytes: body(true), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] },
-      { name: "driver", bytes: body(false), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] },
-    ], {}, k, [audio]);
+    const r = await runSystem(
+      [
+        { name: "none", bytes: body(false) },
+        { name: "readonly", bytes: body(false), handles: [{ name: "audio", object: audio, rights: Rights.READ }] },
+        { name: "pledged", bytes: body(true), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] },
+        { name: "driver", bytes: body(false), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] },
+      ],
+      {},
+      k,
+      [audio],
+    );
     expect(r.rec.none).toEqual([1, E("EBADH"), E("EBADH"), E("EBADH")]); // no handle at all (handle_get said ENOENT)
     expect(r.rec.readonly).toEqual([0, E("EACCES"), E("EACCES"), 0]);
     expect(r.rec.pledged).toEqual([0, 0, E("EPLEDGE"), E("EPLEDGE"), E("EPLEDGE")]);
@@ -460,7 +554,8 @@ describe("device capabilities", () => {
   it("one process's endpoint at a time: another gets EBUSY until the first ends", async () => {
     const k = new Kernel();
     const timer = k.createDevice(new TimerDevice());
-    const attach = (first: boolean) => guest(`
+    const attach = (first: boolean) =>
+      guest(`
       (data (i32.const 0) "timer")
       (func (export "_start") (local $t i32) (local $ep i32)
         (local.set $t (call $handle_get (i32.const 0) (i32.const 5)))
@@ -468,13 +563,21 @@ describe("device capabilities", () => {
         ${first ? "" : `(drop (call $sleep (i64.const ${MS})))`}
         (call $rec (call $device_attach (local.get $t) (local.get $ep) (i32.const 0)))
         (call $rec (call $device_attach (local.get $t) (i32.const 0) (i32.const 0)))
-        ${first ? `(call $rec (call $device_attach (local.get $t) (local.get $ep) (i32.const 0))) (drop (call $sleep (i64.const ${2 * MS})))`
-          : `(drop (call $sleep (i64.const ${3 * MS}))) (call $rec (call $device_attach (local.get $t) (local.get $ep) (i32.const 0)))`}
+        ${
+          first
+            ? `(call $rec (call $device_attach (local.get $t) (local.get $ep) (i32.const 0))) (drop (call $sleep (i64.const ${2 * MS})))`
+            : `(drop (call $sleep (i64.const ${3 * MS}))) (call $rec (call $device_attach (local.get $t) (local.get $ep) (i32.const 0)))`
+        }
         (call $flush))`);
-    const r = await runSystem([
-      { name: "first", bytes: attach(true), handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }] },
-      { name: "second", bytes: attach(false), handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }] },
-    ], {}, k, [timer]);
+    const r = await runSystem(
+      [
+        { name: "first", bytes: attach(true), handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }] },
+        { name: "second", bytes: attach(false), handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }] },
+      ],
+      {},
+      k,
+      [timer],
+    );
     expect(r.rec.first).toEqual([0, 0, 0]); // attach, detach, attach again
     expect(r.rec.second).toEqual([E("EBUSY"), E("EBUSY"), 0]); // neither attach nor detach while the first lives
     closeAll(r);
@@ -485,10 +588,12 @@ describe("device capabilities", () => {
     const k = new Kernel();
     const model = new TimerDevice();
     const timer = k.createDevice(model);
-    const r = await runSystem([{
-      name: "driver",
-      handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }],
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "driver",
+          handles: [{ name: "timer", object: timer, rights: DEVICE_GRANT_RIGHTS }],
+          bytes: guest(`
         (data (i32.const 0) "timer")
         (func (export "_start") (local $t i32) (local $ep i32) (local $send i32)
           (local.set $t (call $handle_get (i32.const 0) (i32.const 5)))
@@ -509,7 +614,12 @@ describe("device capabilities", () => {
           (call $rec (i32.wrap_i64 (call $device_info (local.get $t) (i32.const ${Constants.DEVINFO_IRQ_LOST}))))
           (call $rec (i32.wrap_i64 (call $device_info (local.get $t) (i32.const ${Constants.DEVINFO_ATTACHED}))))
           (call $flush))`),
-    }], {}, k, [timer]);
+        },
+      ],
+      {},
+      k,
+      [timer],
+    );
     expect(r.rec.driver).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
     expect(model.expiries).toBe(2);
     closeAll(r);
@@ -524,7 +634,12 @@ describe("real-time mode", () => {
     const model = new AudioOutDevice({ sink: rec });
     const audio = k.createDevice(model);
     const started = performance.now();
-    const r = await runSystem([{ name: "driver", bytes: audioDriver(5), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }], { deterministic: false }, k, [audio]);
+    const r = await runSystem(
+      [{ name: "driver", bytes: audioDriver(5), handles: [{ name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS }] }],
+      { deterministic: false },
+      k,
+      [audio],
+    );
     const elapsedMs = performance.now() - started;
     expect(r.exit.driver.reason).toBe(ExitReason.NORMAL);
     expect(elapsedMs).toBeGreaterThanOrEqual(99); // five 20 ms periods of wall-clock time

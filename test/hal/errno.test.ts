@@ -18,7 +18,22 @@ const E = (name: keyof typeof Errno) => -Errno[name];
 const ERRNO_BY_VALUE = Object.fromEntries(Object.entries(Errno).map(([n, v]) => [v, n]));
 
 /** Startup handles every guest here gets, by name. */
-const NAMES = ["timer", "con", "audio", "fb", "fbplain", "rng", "dead_timer", "dead_con", "dead_audio", "dead_fb", "dead_rng", "closed_ep", "mem", "revoked_mem"] as const;
+const NAMES = [
+  "timer",
+  "con",
+  "audio",
+  "fb",
+  "fbplain",
+  "rng",
+  "dead_timer",
+  "dead_con",
+  "dead_audio",
+  "dead_fb",
+  "dead_rng",
+  "closed_ep",
+  "mem",
+  "revoked_mem",
+] as const;
 type HandleName = (typeof NAMES)[number];
 const DATA = NAMES.map((n, i) => `(data (i32.const ${i * 16}) "${n}")`).join("\n");
 /** WAT: the startup handle `name`. */
@@ -53,16 +68,27 @@ async function run(body: string): Promise<number[]> {
   };
   k.revokeMemory(objects.revoked_mem as never);
   const rights = (n: HandleName): number =>
-    n === "closed_ep" ? Rights.SEND | Rights.DUPLICATE : n === "mem" || n === "revoked_mem" ? Rights.READ | Rights.DUPLICATE : DEVICE_GRANT_RIGHTS;
-  const r = await runSystem([{
-    name: "g",
-    handles: NAMES.map((n) => ({ name: n, object: objects[n], rights: rights(n) })),
-    bytes: guest(`
+    n === "closed_ep"
+      ? Rights.SEND | Rights.DUPLICATE
+      : n === "mem" || n === "revoked_mem"
+        ? Rights.READ | Rights.DUPLICATE
+        : DEVICE_GRANT_RIGHTS;
+  const r = await runSystem(
+    [
+      {
+        name: "g",
+        handles: NAMES.map((n) => ({ name: n, object: objects[n], rights: rights(n) })),
+        bytes: guest(`
       ${DATA}
       (func (export "_start") (local $s i32) (local $ep i32) (local $i i32) (local $h i32)
         ${body}
         (call $flush))`),
-  }], {}, k, Object.values(objects));
+      },
+    ],
+    {},
+    k,
+    Object.values(objects),
+  );
   expect(r.exit.g.reason, r.exit.g.message).toBe(ExitReason.NORMAL);
   closeAll(r);
   expect(k.core.objects.liveTotal()).toBe(0);
@@ -95,7 +121,12 @@ describe("every documented errno of the device syscalls", () => {
       (call $rec (call $device_attach ${H("timer")} (local.get $ep) (i32.const 10)))
       (call $rec (call $device_attach ${H("timer")} (i32.const 0) (i32.const 0)))
       (call $rec (i32.wrap_i64 (call $device_info ${H("timer")} (i32.const ${Constants.DEVINFO_ATTACHED}))))`);
-    check("device_attach", rec, [E("EBADH"), E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EWRONGTYPE"), E("EACCES"), E("EACCES"), E("ECLOSED"), 0, 0, 0, 0], ["EBUSY"]);
+    check(
+      "device_attach",
+      rec,
+      [E("EBADH"), E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EWRONGTYPE"), E("EACCES"), E("EACCES"), E("ECLOSED"), 0, 0, 0, 0],
+      ["EBUSY"],
+    );
   });
 
   it("device_info: EBADH, ESTALE, EWRONGTYPE, EINVAL (a key of another kind, or none)", async () => {
@@ -137,7 +168,17 @@ describe("every documented errno of the device syscalls", () => {
       (call $rec (call $console_rx ${H("con")} (i32.const 65530) (i32.const 8)))
       (call $rec (call $console_rx ${H("con")} (i32.const 1024) (i32.const 8)))
       (call $rec (call $console_rx ${H("dead_con")} (i32.const 1024) (i32.const 8)))`);
-    check("console_rx", rec, [E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("EAGAIN"), E("EIO")]);
+    check("console_rx", rec, [
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EAGAIN"),
+      E("EIO"),
+    ]);
   });
 
   it("console_tx: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL (length), EFAULT, EIO", async () => {
@@ -153,7 +194,18 @@ describe("every documented errno of the device syscalls", () => {
       (call $rec (call $console_tx ${H("dead_con")} (i32.const 0) (i32.const 3)))
       (call $rec (call $console_tx ${H("con")} (i32.const 0) (i32.const 3)))
       (call $rec (call $console_tx ${H("con")} (i32.const 0) (i32.const 0)))`);
-    check("console_tx", rec, [E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("EIO"), 3, 0]);
+    check("console_tx", rec, [
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EIO"),
+      3,
+      0,
+    ]);
   });
 
   it("audio_submit: EBADH, ESTALE, EWRONGTYPE, EACCES (device or memory), EINVAL, EFAULT, ERANGE, EREVOKED, EIO, and EAGAIN past MAX_AUDIO_QUEUED", async () => {
@@ -185,9 +237,28 @@ describe("every documented errno of the device syscalls", () => {
       ${sub(H("audio"), SELF, 4096, 960)}
       (call $rec (i32.wrap_i64 (call $device_info ${H("audio")} (i32.const ${Constants.DEVINFO_AUDIO_QUEUED}))))`);
     check("audio_submit", rec, [
-      E("EBADH"), E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EWRONGTYPE"), E("EACCES"), E("EACCES"),
-      E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("ERANGE"), E("EREVOKED"), E("EIO"),
-      0, 1, 2, 3, 4, E("EAGAIN"), Limits.MAX_AUDIO_QUEUED,
+      E("EBADH"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("ERANGE"),
+      E("EREVOKED"),
+      E("EIO"),
+      0,
+      1,
+      2,
+      3,
+      4,
+      E("EAGAIN"),
+      Limits.MAX_AUDIO_QUEUED,
     ]);
   });
 
@@ -204,7 +275,18 @@ describe("every documented errno of the device syscalls", () => {
       (call $rec (call $fb_write ${H("fb")} (i32.const 0) (i32.const 65530) (i32.const 8)))
       (call $rec (call $fb_write ${H("dead_fb")} (i32.const 0) (i32.const 0) (i32.const 4)))
       (call $rec (call $fb_write ${H("fb")} (i32.const ${W * H_PX * 4 - 4}) (i32.const 0) (i32.const 4)))`);
-    check("fb_write", rec, [E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("EIO"), 4]);
+    check("fb_write", rec, [
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EIO"),
+      4,
+    ]);
   });
 
   it("fb_present: EBADH, ESTALE, EWRONGTYPE, EACCES, EIO", async () => {

@@ -139,4 +139,3 @@ export function decodePng(png: Uint8Array): Decoded {
   }
   return { width, height, pixels: out, filters };
 }
-

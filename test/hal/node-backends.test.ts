@@ -42,7 +42,9 @@ describe("the Node backends", () => {
     fb.bind(new FakeContext());
     fb.present();
     fb.present();
-    const frames = text().split("\x1b[H").filter((f) => f !== "");
+    const frames = text()
+      .split("\x1b[H")
+      .filter((f) => f !== "");
     expect(frames.length).toBe(2);
     expect(frames[0].split("\n").length - 1).toBe(1); // 4x4 scaled to 2 columns: 2 rows, one line
   });

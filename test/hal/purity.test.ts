@@ -23,7 +23,9 @@ const IMPORTS = /from\s+["'](\.[^"']*)["']/g;
 describe("hal purity", () => {
   for (const f of files(HAL)) {
     const rel = f.slice(HAL.length + 1);
-    const src = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+    const src = readFileSync(f, "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
     it(`${rel} imports only abi/ and hal/${rel.startsWith("node/") ? "" : ", and uses no Node, DOM or host clock"}`, () => {
       for (const m of src.matchAll(IMPORTS)) {
         const target = join(f, "..", m[1]);

@@ -23,7 +23,12 @@ export interface SystemRun {
 }
 
 /** Spawn every spec (in order; each gets its own image as "self") and wait until the system is quiet. Host objects in `release` are released after spawning. */
-export async function runSystem(specs: ProcSpec[], config: KernelConfig = {}, kernel = new Kernel(config), release: KernelObject[] = []): Promise<SystemRun> {
+export async function runSystem(
+  specs: ProcSpec[],
+  config: KernelConfig = {},
+  kernel = new Kernel(config),
+  release: KernelObject[] = [],
+): Promise<SystemRun> {
   const out: Record<string, Uint8Array> = {};
   const procs: Record<string, HostProcess> = {};
   for (const s of specs) {

@@ -7,7 +7,16 @@ const wabt = await wabtInit();
 
 /** Assemble WAT to a binary (multi-memory, threads, exceptions, SIMD accepted so tests can build hostile modules). */
 export function wat(src: string): Uint8Array {
-  const features = { multi_memory: true, threads: true, exceptions: true, simd: true, bulk_memory: true, reference_types: true, tail_call: true, memory64: true };
+  const features = {
+    multi_memory: true,
+    threads: true,
+    exceptions: true,
+    simd: true,
+    bulk_memory: true,
+    reference_types: true,
+    tail_call: true,
+    memory64: true,
+  };
   const m = wabt.parseWat("test.wat", src, features as never);
   try {
     m.resolveNames();
@@ -25,8 +34,17 @@ function sig(params: readonly string[], result: string): string {
 
 /** `(import "wasmos" "<name>" (func $<name> ...))` for every syscall and `sys`. */
 export const ABI_IMPORTS = [
-  ...SYSCALLS.map((d) => `(import "wasmos" "${d.name}" (func $${d.name}${sig(d.params.map((p) => p.type), d.result)}))`),
-  `(import "wasmos" "sys" (func $sys${sig(SYS_ENTRY.params.map((p) => p.type), SYS_ENTRY.result)}))`,
+  ...SYSCALLS.map(
+    (d) =>
+      `(import "wasmos" "${d.name}" (func $${d.name}${sig(
+        d.params.map((p) => p.type),
+        d.result,
+      )}))`,
+  ),
+  `(import "wasmos" "sys" (func $sys${sig(
+    SYS_ENTRY.params.map((p) => p.type),
+    SYS_ENTRY.result,
+  )}))`,
 ].join("\n  ");
 
 /**

@@ -16,9 +16,17 @@ function wasmos(args: string[], node = process.execPath) {
 }
 
 beforeAll(() => {
-  writeFileSync(join(tmp, "exit3.wasm"), guest(`(data (i32.const 0) "bye\\n") (func (export "_start") (drop (call $console_write (i32.const 0) (i32.const 4))) (call $exit (i32.const 3)))`));
+  writeFileSync(
+    join(tmp, "exit3.wasm"),
+    guest(
+      `(data (i32.const 0) "bye\\n") (func (export "_start") (drop (call $console_write (i32.const 0) (i32.const 4))) (call $exit (i32.const 3)))`,
+    ),
+  );
   writeFileSync(join(tmp, "trap.wasm"), guest(`(func (export "_start") unreachable)`));
-  writeFileSync(join(tmp, "env.wasm"), wat(`(module (import "env" "abort" (func (param i32 i32 i32 i32))) (memory (export "memory") 1) (func (export "_start")))`));
+  writeFileSync(
+    join(tmp, "env.wasm"),
+    wat(`(module (import "env" "abort" (func (param i32 i32 i32 i32))) (memory (export "memory") 1) (func (export "_start")))`),
+  );
 });
 
 describe("wasmos run", () => {

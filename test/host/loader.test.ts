@@ -38,13 +38,16 @@ describe("image loader", () => {
   });
 
   it("caps a memory without a maximum at the policy's limit: memory.grow past it returns -1", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (func (export "_start")
         (call $rec (memory.grow (i32.const 1022)))
         (call $rec (memory.grow (i32.const 2)))
         (call $rec (memory.grow (i32.const 1)))
         (call $rec (memory.size))
-        (call $flush))`), { limits: {} });
+        (call $flush))`),
+      { limits: {} },
+    );
     expect(r.exit.reason).toBe(ExitReason.NORMAL);
     expect(results(r.stdoutBytes)).toEqual([1, -1, 1023, 1024]);
   });

@@ -48,18 +48,21 @@ describe("pointer checks", () => {
   });
 
   it("sees memory grown by the guest itself", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (func (export "_start")
         (drop (memory.grow (i32.const 1)))
         (i32.store8 (i32.const 70000) (i32.const 0x21))
-        (drop (call $console_write (i32.const 70000) (i32.const 1))))`));
+        (drop (call $console_write (i32.const 70000) (i32.const 1))))`),
+    );
     expect(r.stdout).toBe("!");
   });
 });
 
 describe("processes", () => {
   // A guest that is its own child: with argument "child" it sleeps a second and exits 7.
-  const family = (parentBody: string) => guest(`
+  const family = (parentBody: string) =>
+    guest(`
     (data (i32.const 0) "self")
     (data (i32.const 16) "child\\00")
     (func $is_child (result i32)
@@ -77,7 +80,8 @@ describe("processes", () => {
       (call $flush))`);
 
   it("spawn, wait with a deadline, kill, wait again, and the errors of each", async () => {
-    const r = await runGuest(family(`
+    const r = await runGuest(
+      family(`
       (local.set $a (call $spawn_child))
       (call $rec (i32.gt_s (local.get $a) (i32.const 0)))
       (call $rec (call $wait (local.get $a) (i32.const 100) (i64.add (call $clock_now) (i64.const 1000000))))
@@ -105,16 +109,24 @@ describe("processes", () => {
       (call $rec (call $process_info (local.get $a) (i32.const 200) (i32.const 39)))
       (call $rec (call $process_info (local.get $a) (i32.const 200) (i32.const 40)))
       (call $rec (i32.load (i32.const 208)))
-      (call $rec (i32.load (i32.const 212)))`), { args: [] });
+      (call $rec (i32.load (i32.const 212)))`),
+      { args: [] },
+    );
     expect(r.exit.reason).toBe(ExitReason.NORMAL);
     expect(results(r.stdoutBytes)).toEqual([
       1,
       E("ETIMEDOUT"),
       0, // kill
-      0, 42, ExitReason.KILLED,
+      0,
+      42,
+      ExitReason.KILLED,
       E("ESRCH"),
-      0, 7, ExitReason.NORMAL,
-      0, E("ESTALE"), E("ESTALE"),
+      0,
+      7,
+      ExitReason.NORMAL,
+      0,
+      E("ESTALE"),
+      E("ESTALE"),
       E("EWRONGTYPE"),
       E("EBADH"),
       E("EFAULT"),
@@ -124,7 +136,10 @@ describe("processes", () => {
       E("E2BIG"),
       E("E2BIG"),
       E("EINVAL"),
-      E("EINVAL"), 40, 3 /* EXITED */, 128,
+      E("EINVAL"),
+      40,
+      3 /* EXITED */,
+      128,
     ]);
     expect(r.kernel.core.objects.liveTotal()).toBe(0);
   });
@@ -133,7 +148,9 @@ describe("processes", () => {
     const k = new Kernel();
     const sleeper = k.spawn(k.loadImage(guest(`(func (export "_start") (drop (call $sleep (i64.const 5000000))))`), "sleeper"));
     let bytes = new Uint8Array();
-    const prober = k.spawn(k.loadImage(guest(`
+    const prober = k.spawn(
+      k.loadImage(
+        guest(`
       (data (i32.const 0) "target")
       (func (export "_start") (local $t i32)
         (local.set $t (call $handle_get (i32.const 0) (i32.const 6)))
@@ -143,10 +160,11 @@ describe("processes", () => {
         (call $rec (i32.load (i32.const 100)))
         (call $rec (i32.load (i32.const 108)))
         (call $rec (call $spawn (local.get $t) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
-        (call $flush))`), "prober"), {
-      stdout: (b) => (bytes = b.slice()),
-      handles: [{ name: "target", object: sleeper.process, rights: Rights.INSPECT }],
-    });
+        (call $flush))`),
+        "prober",
+      ),
+      { stdout: (b) => (bytes = b.slice()), handles: [{ name: "target", object: sleeper.process, rights: Rights.INSPECT }] },
+    );
     await prober.exited;
     expect(results(bytes)).toEqual([E("EACCES"), E("EACCES"), 40, sleeper.pid, 2 /* BLOCKED */, E("EWRONGTYPE")]);
     expect((await sleeper.exited).reason).toBe(ExitReason.NORMAL);
@@ -190,13 +208,15 @@ describe("processes", () => {
   });
 
   it("a start section runs first, inside the process, and may block", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (data (i32.const 0) "init main ")
       (func $init
         (drop (call $sleep (i64.const 1000)))
         (drop (call $console_write (i32.const 0) (i32.const 5))))
       (start $init)
-      (func (export "_start") (drop (call $console_write (i32.const 5) (i32.const 5))))`));
+      (func (export "_start") (drop (call $console_write (i32.const 5) (i32.const 5))))`),
+    );
     expect(r.exit.reason).toBe(ExitReason.NORMAL);
     expect(r.stdout).toBe("init main ");
   });
@@ -207,11 +227,14 @@ describe("time", () => {
     let out = "";
     const k = new Kernel({ stdout: (b) => (out += new TextDecoder().decode(b)) });
     const sleeper = (ms: number, tag: string) =>
-      k.loadImage(guest(`
+      k.loadImage(
+        guest(`
         (data (i32.const 0) "${tag}")
         (func (export "_start")
           (call $rec (call $sleep (i64.const ${ms * 1_000_000})))
-          (drop (call $console_write (i32.const 0) (i32.const 1))))`), tag);
+          (drop (call $console_write (i32.const 0) (i32.const 1))))`),
+        tag,
+      );
     const ps = [k.spawn(sleeper(30, "c")), k.spawn(sleeper(10, "a")), k.spawn(sleeper(20, "b"))];
     await Promise.all(ps.map((p) => p.exited));
     expect(out).toBe("abc");
@@ -237,7 +260,8 @@ describe("time", () => {
 
 describe("the numbered entry sys(nr, ...)", () => {
   it("gives the same results as the named imports, blocking calls and exit included", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (data (i32.const 0) "via sys\\n")
       (func $sys1 (param i32 i64) (result i32)
         (i32.wrap_i64 (call $sys (local.get 0) (local.get 1) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))
@@ -253,15 +277,20 @@ describe("the numbered entry sys(nr, ...)", () => {
         (call $rec (call $sys1 (i32.const 0) (i64.const 0)))
         (call $rec (i64.gt_s (call $sys (i32.const 4) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)) (i64.const 0)))
         (call $flush)
-        (drop (call $sys1 (i32.const 1) (i64.const 9))))`));
+        (drop (call $sys1 (i32.const 1) (i64.const 9))))`),
+    );
     expect(r.exit).toMatchObject({ reason: ExitReason.NORMAL, status: 9 });
     expect(r.stdout.slice(0, 16)).toBe("via sys\nvia sys\n");
     expect(results(r.stdoutBytes.slice(16))).toEqual([
-      8, 8, // console_write through sys and by name
-      E("EFAULT"), E("EINVAL"),
-      0, E("EINVAL"), // sleep blocks through sys, and refuses a negative duration
+      8,
+      8, // console_write through sys and by name
+      E("EFAULT"),
+      E("EINVAL"),
+      0,
+      E("EINVAL"), // sleep blocks through sys, and refuses a negative duration
       E("EBADH"), // handle_close of a forged handle
-      E("ENOSYS"), E("ENOSYS"), // unknown numbers, 0 included
+      E("ENOSYS"),
+      E("ENOSYS"), // unknown numbers, 0 included
       1, // clock_now as i64
     ]);
   });
@@ -302,4 +331,3 @@ describe("determinism", () => {
     expect(a.trace).not.toBe(c.trace);
   });
 });
-

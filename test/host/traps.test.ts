@@ -6,15 +6,45 @@ import { Kernel } from "../../host/kernel.ts";
 import { guest } from "../helpers/wat.ts";
 
 const TRAPS: [string, string, number, RegExp][] = [
-  ["unreachable", "(func (export \"_start\") unreachable)", ExitReason.TRAP_UNREACHABLE, /unreachable/],
-  ["an out-of-bounds load", "(func (export \"_start\") (drop (i32.load (i32.const -4))))", ExitReason.TRAP_MEMORY, /out of bounds/],
-  ["unbounded recursion", "(func $f (call $f)) (func (export \"_start\") (call $f))", ExitReason.TRAP_STACK_OVERFLOW, /stack/],
-  ["division by zero", "(func (export \"_start\") (drop (i32.div_u (i32.const 1) (i32.const 0))))", ExitReason.TRAP_DIVIDE_BY_ZERO, /by zero/],
-  ["INT_MIN / -1", "(func (export \"_start\") (drop (i32.div_s (i32.const 0x80000000) (i32.const -1))))", ExitReason.TRAP_INTEGER_OVERFLOW, /unrepresentable/],
-  ["a float-to-int overflow", "(func (export \"_start\") (drop (i32.trunc_f64_s (f64.const 1e100))))", ExitReason.TRAP_INTEGER_OVERFLOW, /unrepresentable/],
-  ["a call through a null table entry", "(type $t (func)) (table 1 funcref) (func (export \"_start\") (call_indirect (type $t) (i32.const 0)))", ExitReason.TRAP_INDIRECT_CALL, /function/],
-  ["a panic", "(data (i32.const 0) \"it broke\") (func (export \"_start\") (call $panic (i32.const 0) (i32.const 8)))", ExitReason.PANIC, /panic: it broke/],
-  ["an out-of-bounds data segment", "(data (i32.const 65535) \"ab\") (func (export \"_start\"))", ExitReason.START_FAILED, /could not instantiate/],
+  ["unreachable", '(func (export "_start") unreachable)', ExitReason.TRAP_UNREACHABLE, /unreachable/],
+  ["an out-of-bounds load", '(func (export "_start") (drop (i32.load (i32.const -4))))', ExitReason.TRAP_MEMORY, /out of bounds/],
+  ["unbounded recursion", '(func $f (call $f)) (func (export "_start") (call $f))', ExitReason.TRAP_STACK_OVERFLOW, /stack/],
+  [
+    "division by zero",
+    '(func (export "_start") (drop (i32.div_u (i32.const 1) (i32.const 0))))',
+    ExitReason.TRAP_DIVIDE_BY_ZERO,
+    /by zero/,
+  ],
+  [
+    "INT_MIN / -1",
+    '(func (export "_start") (drop (i32.div_s (i32.const 0x80000000) (i32.const -1))))',
+    ExitReason.TRAP_INTEGER_OVERFLOW,
+    /unrepresentable/,
+  ],
+  [
+    "a float-to-int overflow",
+    '(func (export "_start") (drop (i32.trunc_f64_s (f64.const 1e100))))',
+    ExitReason.TRAP_INTEGER_OVERFLOW,
+    /unrepresentable/,
+  ],
+  [
+    "a call through a null table entry",
+    '(type $t (func)) (table 1 funcref) (func (export "_start") (call_indirect (type $t) (i32.const 0)))',
+    ExitReason.TRAP_INDIRECT_CALL,
+    /function/,
+  ],
+  [
+    "a panic",
+    '(data (i32.const 0) "it broke") (func (export "_start") (call $panic (i32.const 0) (i32.const 8)))',
+    ExitReason.PANIC,
+    /panic: it broke/,
+  ],
+  [
+    "an out-of-bounds data segment",
+    '(data (i32.const 65535) "ab") (func (export "_start"))',
+    ExitReason.START_FAILED,
+    /could not instantiate/,
+  ],
 ];
 
 // Sleeps 1 ms so the trap happens while it is blocked, then prints "survivor ok".

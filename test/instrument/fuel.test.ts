@@ -55,7 +55,14 @@ describe("the fuel pass", () => {
     expect(WebAssembly.Module.exports(out)).toContainEqual({ name: FUEL_GLOBAL_EXPORT, kind: "global" });
     // Function indices moved up by one, and the exports still reach the right code.
     let refills = 0;
-    const imports = { [FUEL_IMPORT.module]: { [FUEL_IMPORT.name]: () => { refills++; (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 5; } } };
+    const imports = {
+      [FUEL_IMPORT.module]: {
+        [FUEL_IMPORT.name]: () => {
+          refills++;
+          (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 5;
+        },
+      },
+    };
     const inst: WebAssembly.Instance = new WebAssembly.Instance(out, imports);
     expect((inst.exports.nested as (n: number) => number)(4)).toBe(12);
     expect((inst.exports.rec as (n: number) => number)(50)).toBe(0);
@@ -92,31 +99,50 @@ describe("the loader", () => {
   });
 
   it("refuses a guest that imports the fuel function or exports the counter's name", () => {
-    const importsFuel = wat(`(module (import "wasmos" "${FUEL_IMPORT.name}" (func)) (memory (export "memory") 1) (func (export "_start")))`);
-    const exportsCounter = wat(`(module (memory (export "memory") 1) (global (export "${FUEL_GLOBAL_EXPORT}") (mut i32) (i32.const 0)) (func (export "_start")))`);
+    const importsFuel = wat(
+      `(module (import "wasmos" "${FUEL_IMPORT.name}" (func)) (memory (export "memory") 1) (func (export "_start")))`,
+    );
+    const exportsCounter = wat(
+      `(module (memory (export "memory") 1) (global (export "${FUEL_GLOBAL_EXPORT}") (mut i32) (i32.const 0)) (func (export "_start")))`,
+    );
     expect(() => new ImageLoader().load(importsFuel, "x")).toThrow(ModuleRefusedError);
     expect(() => new ImageLoader().load(exportsCounter, "y")).toThrow(/reserved/);
   });
 
   it("gives the guest no way to reach the counter: its index did not exist when the module was validated", () => {
     // A module naming global 0 with no globals is invalid before instrumentation, so it is refused, not metered.
-    const bytes = wat(`(module (memory (export "memory") 1) (func (export "_start") (global.set 0 (i32.const 1))))`.replace("(global.set 0", "(global.set 0"));
+    const bytes = wat(
+      `(module (memory (export "memory") 1) (func (export "_start") (global.set 0 (i32.const 1))))`.replace(
+        "(global.set 0",
+        "(global.set 0",
+      ),
+    );
     expect(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(false);
     expect(() => new ImageLoader().load(bytes, "z")).toThrow(ModuleRefusedError);
   });
 });
 
 describe("the writer's edits for instrumentation", () => {
-  const m = readModule(wat(`(module (global $a i32 (i32.const 7)) (func (export "f") (param i32) (result i32) (local i64) (i32.add (local.get 0) (global.get $a))))`));
+  const m = readModule(
+    wat(
+      `(module (global $a i32 (i32.const 7)) (func (export "f") (param i32) (result i32) (local i64) (i32.add (local.get 0) (global.get $a))))`,
+    ),
+  );
   const body = m.code[0];
   // The body's instructions: local.get 0 @bodyStart (2 bytes), global.get 0 (2), i32.add (1), end (1).
   const at = body.bodyStart;
 
   it("appends globals and locals without moving existing indices", () => {
     const out = editModule(m, {
-      addGlobals: [{ type: "i32", mutable: true, init: 41 }, { type: "i64", mutable: false, init: -2n }],
+      addGlobals: [
+        { type: "i32", mutable: true, init: 41 },
+        { type: "i64", mutable: false, init: -2n },
+      ],
       addLocals: new Map([[0, ["i32", "f64"]]]),
-      addExports: [{ name: "g1", kind: "global", index: 1 }, { name: "g2", kind: "global", index: 2 }],
+      addExports: [
+        { name: "g1", kind: "global", index: 1 },
+        { name: "g2", kind: "global", index: 2 },
+      ],
       // Insert `local.get 0; local.set 2` (the first new local) before the first instruction.
       codePatches: new Map([[0, [{ at, end: at, bytes: new Uint8Array([0x20, 0x00, 0x21, 0x02]) }]]]),
     });
@@ -132,15 +158,35 @@ describe("the writer's edits for instrumentation", () => {
     const inst = new WebAssembly.Instance(new WebAssembly.Module(out as Uint8Array<ArrayBuffer>));
     expect((inst.exports.f as (x: number) => number)(5)).toBe(105);
     const nop = new Uint8Array([0x01]);
-    expect(() => editModule(m, { codePatches: new Map([[0, [{ at: at + 1, end: at + 1, bytes: nop }]]]) })).toThrow(/not at an instruction/);
-    expect(() => editModule(m, { codePatches: new Map([[0, [{ at: at + 2, end: at + 2, bytes: nop }, { at, end: at, bytes: nop }]]]) })).toThrow(/out of order/);
-    expect(() => editModule(m, { codePatches: new Map([[0, [{ at, end: at + 4, bytes: nop }]]]) })).toThrow(/does not span one instruction/);
+    expect(() => editModule(m, { codePatches: new Map([[0, [{ at: at + 1, end: at + 1, bytes: nop }]]]) })).toThrow(
+      /not at an instruction/,
+    );
+    expect(() =>
+      editModule(m, {
+        codePatches: new Map([
+          [
+            0,
+            [
+              { at: at + 2, end: at + 2, bytes: nop },
+              { at, end: at, bytes: nop },
+            ],
+          ],
+        ]),
+      }),
+    ).toThrow(/out of order/);
+    expect(() => editModule(m, { codePatches: new Map([[0, [{ at, end: at + 4, bytes: nop }]]]) })).toThrow(
+      /does not span one instruction/,
+    );
     expect(() => editModule(m, { codePatches: new Map([[9, []]]) })).toThrow(/has no body/);
     expect(() => editModule(m, { addGlobals: [{ type: "f32", mutable: true, init: 0 }] })).toThrow(/not i32 or i64/);
   });
 
   it("caps the maximum of tables without one", () => {
-    const t = readModule(wat(`(module (table 2 funcref) (table 1 10 externref) (func (export "grow") (result i32) (table.grow 0 (ref.null func) (i32.const 5))))`));
+    const t = readModule(
+      wat(
+        `(module (table 2 funcref) (table 1 10 externref) (func (export "grow") (result i32) (table.grow 0 (ref.null func) (i32.const 5))))`,
+      ),
+    );
     const out = new WebAssembly.Module(editModule(t, { capTableMax: 4 }) as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(out);
     expect((inst.exports.grow as () => number)()).toBe(-1);

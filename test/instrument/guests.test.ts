@@ -21,7 +21,12 @@ async function both(name: string, args: string[], sched = {}) {
 }
 
 describe("instrumented and uninstrumented guests", () => {
-  for (const [name, args] of [["compute", ["1"]], ["compute", ["2"]], ["hello", ["a", "b c"]], ["echo", ["one", "two"]]] as const) {
+  for (const [name, args] of [
+    ["compute", ["1"]],
+    ["compute", ["2"]],
+    ["hello", ["a", "b c"]],
+    ["echo", ["one", "two"]],
+  ] as const) {
     it(`${name} ${args.join(" ")} prints the same bytes and ends the same way`, async () => {
       const { metered, plain } = await both(name, [...args]);
       expect(plain.kernel.loader.options.instrument).toBe(false);

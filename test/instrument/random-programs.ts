@@ -76,7 +76,10 @@ class Gen {
       case 1:
         return l.arity === 1 ? `(drop (br_if ${depthOf(i)} ${carry} ${cond}))` : `(br_if ${depthOf(i)} ${cond})`;
       default: {
-        const same = labels.map((x, j) => [x, j] as const).filter(([x]) => x.arity === l.arity).map(([, j]) => depthOf(j) + 1);
+        const same = labels
+          .map((x, j) => [x, j] as const)
+          .filter(([x]) => x.arity === l.arity)
+          .map(([, j]) => depthOf(j) + 1);
         const targets = Array.from({ length: 1 + this.pick(3) }, () => same[this.pick(same.length)]);
         return `(if ${cond} (then (br_table ${targets.join(" ")} ${depthOf(i) + 1} ${carry} (i32.and ${this.value()} (i32.const 3)))))`;
       }
@@ -108,13 +111,17 @@ class Gen {
           if (labels.length > 0) out.push(this.branch(labels));
           break;
         case 6:
-          out.push(`(if ${this.value()} (then ${this.stmts([...labels, { arity: 0 }], nest - 1, loops)}) (else ${this.stmts([...labels, { arity: 0 }], nest - 1, loops)}))`);
+          out.push(
+            `(if ${this.value()} (then ${this.stmts([...labels, { arity: 0 }], nest - 1, loops)}) (else ${this.stmts([...labels, { arity: 0 }], nest - 1, loops)}))`,
+          );
           break;
         case 7:
           out.push(`(block ${this.stmts([...labels, { arity: 0 }], nest - 1, loops)})`);
           break;
         case 8:
-          out.push(`(local.set $acc (i32.add (local.get $acc) (block (result i32) ${this.stmts([...labels, { arity: 1 }], nest - 1, loops)} (local.get $acc))))`);
+          out.push(
+            `(local.set $acc (i32.add (local.get $acc) (block (result i32) ${this.stmts([...labels, { arity: 1 }], nest - 1, loops)} (local.get $acc))))`,
+          );
           break;
         case 9:
         case 10: {
@@ -151,9 +158,10 @@ class Gen {
   function(index: number): string {
     this.fn = index;
     this.budget = 40;
-    const tail = index + 1 < this.funcs && this.pick(4) === 0
-      ? `(if (i32.and (local.get $acc) (i32.const 2)) (then (return_call $f${index + 1} (local.get $acc) (local.get $depth))))`
-      : "";
+    const tail =
+      index + 1 < this.funcs && this.pick(4) === 0
+        ? `(if (i32.and (local.get $acc) (i32.const 2)) (then (return_call $f${index + 1} (local.get $acc) (local.get $depth))))`
+        : "";
     return `(func $f${index} (type $sig) (param $x i32) (param $depth i32) (result i32)
       (local $acc i32) (local $c0 i32) (local $c1 i32) (local $c2 i32)
       (local.set $acc (i32.add (local.get $x) (i32.const ${index})))

@@ -12,9 +12,10 @@ const { SEND, RECEIVE, DUPLICATE, TRANSFER, REGISTER, LOOKUP } = Rights;
 
 describe("handle derivation", () => {
   it("handle_dup derives equal or fewer rights, never more; handle_info describes it", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (func (export "_start") (local $ep i32) (local $d i32)
           (local.set $ep (call $endpoint_create))
           (local.set $d (call $handle_dup (local.get $ep) (i32.const ${SEND | DUPLICATE})))
@@ -31,8 +32,22 @@ describe("handle derivation", () => {
           (call $rec (call $handle_info (local.get $d) (i32.const 100)))
           (call $rec (call $handle_revoke (local.get $d)))
           (call $flush))`),
-    }]);
-    expect(r.rec.p).toEqual([16, ObjectType.ENDPOINT, SEND | DUPLICATE, 1, 1, E("EINVAL"), E("EACCES"), E("EBADH"), E("EFAULT"), 0, E("ESTALE"), E("ESTALE")]);
+      },
+    ]);
+    expect(r.rec.p).toEqual([
+      16,
+      ObjectType.ENDPOINT,
+      SEND | DUPLICATE,
+      1,
+      1,
+      E("EINVAL"),
+      E("EACCES"),
+      E("EBADH"),
+      E("EFAULT"),
+      0,
+      E("ESTALE"),
+      E("ESTALE"),
+    ]);
   });
 
   it("revoke invalidates every derived handle in three processes and two levels, and nothing else", async () => {
@@ -90,7 +105,10 @@ describe("handle derivation", () => {
     const flushes = new Map<number, number[]>();
     const imgA = k.loadImage(a, "a");
     const pa = k.spawn(imgA, {
-      handles: [{ name: "b", object: imgB, rights: spawnRights }, { name: "c", object: imgC, rights: spawnRights }],
+      handles: [
+        { name: "b", object: imgB, rights: spawnRights },
+        { name: "c", object: imgC, rights: spawnRights },
+      ],
       stdout: (bytes) => {
         const rec = results(bytes);
         flushes.set(rec[0], rec.slice(1));
@@ -108,9 +126,10 @@ describe("handle derivation", () => {
 
 describe("pledge", () => {
   it("drops whole classes irrevocably: a pledged-away call returns EPLEDGE and does nothing", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "self")
         (func (export "_start")
           (call $rec (call $pledge (i32.const ${(1 << PledgeClass.core) | (1 << PledgeClass.stdio)})))
@@ -124,14 +143,16 @@ describe("pledge", () => {
           (call $rec (call $random_get (i32.const 200) (i32.const 4)))
           (call $rec (i32.gt_s (call $handle_get (i32.const 0) (i32.const 4)) (i32.const 0)))
           (call $flush))`),
-    }]);
+      },
+    ]);
     expect(r.rec.p).toEqual([0, E("EPLEDGE"), E("EPLEDGE"), E("EPLEDGE"), E("EPLEDGE"), E("EPLEDGE"), E("EINVAL"), 0, 0, 1]);
   });
 
   it("a spawned child inherits its spawner's pledges", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "self")
         (data (i32.const 8) "kid\\00")
         (func (export "_start") (local $c i32)
@@ -144,7 +165,8 @@ describe("pledge", () => {
           (drop (call $wait (local.get $c) (i32.const 100) ${INF}))
           (call $rec (i32.load (i32.const 100)))
           (call $flush))`),
-    }]);
+      },
+    ]);
     expect(r.rec.p).toEqual([0, E("EPLEDGE")]);
   });
 });
@@ -153,9 +175,11 @@ describe("the name registry", () => {
   it("registers, looks up (send-only handles), refuses duplicates, unregisters, and checks its rights", async () => {
     const k = new Kernel();
     const ns = k.createNamespace();
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "p",
+          bytes: guest(`
         (data (i32.const 0) "ns")
         (data (i32.const 4) "echo")
         (data (i32.const 12) "\\ff\\fe")
@@ -189,13 +213,35 @@ describe("the name registry", () => {
           (call $rec (call $name_lookup (call $handle_dup (local.get $ns) (i32.const ${REGISTER})) (i32.const 4) (i32.const 4)))
           (call $rec (call $name_unregister (call $handle_dup (local.get $ns) (i32.const ${LOOKUP})) (i32.const 4) (i32.const 4)))
           (call $flush))`),
-      handles: [{ name: "ns", object: ns, rights: REGISTER | LOOKUP | DUPLICATE }],
-    }], {}, k, [ns]);
+          handles: [{ name: "ns", object: ns, rights: REGISTER | LOOKUP | DUPLICATE }],
+        },
+      ],
+      {},
+      k,
+      [ns],
+    );
     expect(r.rec.p).toEqual([
-      0, E("EEXIST"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("EWRONGTYPE"), E("EACCES"), E("EWRONGTYPE"),
-      SEND | DUPLICATE | TRANSFER, E("EACCES"), E("ENOENT"), E("EINVAL"), E("EFAULT"),
-      0, E("ENOENT"), E("ENOENT"), 1,
-      E("ENOENT"), E("ESTALE"), E("EACCES"), E("EACCES"),
+      0,
+      E("EEXIST"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EWRONGTYPE"),
+      SEND | DUPLICATE | TRANSFER,
+      E("EACCES"),
+      E("ENOENT"),
+      E("EINVAL"),
+      E("EFAULT"),
+      0,
+      E("ENOENT"),
+      E("ENOENT"),
+      1,
+      E("ENOENT"),
+      E("ESTALE"),
+      E("EACCES"),
+      E("EACCES"),
     ]);
     closeAll(r);
     expect(r.kernel.core.objects.liveTotal()).toBe(0);

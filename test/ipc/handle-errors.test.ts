@@ -11,17 +11,32 @@ import { guest } from "../helpers/wat.ts";
 
 /** What the first handle parameter of each covered syscall must name (null: any type). */
 const FIRST_HANDLE: Partial<Record<SyscallName, number | null>> = {
-  handle_close: null, handle_dup: null, handle_revoke: null, handle_info: null,
-  spawn: ObjectType.IMAGE, wait: ObjectType.PROCESS, kill: ObjectType.PROCESS, process_info: ObjectType.PROCESS,
-  send: ObjectType.ENDPOINT, sendmsg: ObjectType.ENDPOINT, receive: ObjectType.ENDPOINT, pulse: ObjectType.ENDPOINT,
-  name_register: ObjectType.NAMESPACE, name_lookup: ObjectType.NAMESPACE, name_unregister: ObjectType.NAMESPACE,
-  port_bind: ObjectType.PORT, port_send: ObjectType.PORT,
+  handle_close: null,
+  handle_dup: null,
+  handle_revoke: null,
+  handle_info: null,
+  spawn: ObjectType.IMAGE,
+  wait: ObjectType.PROCESS,
+  kill: ObjectType.PROCESS,
+  process_info: ObjectType.PROCESS,
+  send: ObjectType.ENDPOINT,
+  sendmsg: ObjectType.ENDPOINT,
+  receive: ObjectType.ENDPOINT,
+  pulse: ObjectType.ENDPOINT,
+  name_register: ObjectType.NAMESPACE,
+  name_lookup: ObjectType.NAMESPACE,
+  name_unregister: ObjectType.NAMESPACE,
+  port_bind: ObjectType.PORT,
+  port_send: ObjectType.PORT,
 };
 
 /** A local holding a handle to each object type (set up at the start of the guest). */
 const LOCAL: Record<number, string> = {
-  [ObjectType.IMAGE]: "$image", [ObjectType.PROCESS]: "$proc", [ObjectType.ENDPOINT]: "$ep",
-  [ObjectType.PORT]: "$port", [ObjectType.NAMESPACE]: "$ns",
+  [ObjectType.IMAGE]: "$image",
+  [ObjectType.PROCESS]: "$proc",
+  [ObjectType.ENDPOINT]: "$ep",
+  [ObjectType.PORT]: "$port",
+  [ObjectType.NAMESPACE]: "$ns",
 };
 
 const zero = (t: string) => (t === "i64" ? "(i64.const 0)" : "(i32.const 0)");
@@ -41,9 +56,11 @@ async function probe(pick: (name: SyscallName) => string): Promise<Record<string
   const k = new Kernel();
   const ns = k.createNamespace();
   const body = covered.map((n) => call(n, pick(n))).join("\n          ");
-  const r = await runSystem([{
-    name: "p",
-    bytes: guest(`
+  const r = await runSystem(
+    [
+      {
+        name: "p",
+        bytes: guest(`
       (data (i32.const 0) "self")
       (data (i32.const 8) "ns")
       (func (export "_start") (local $image i32) (local $proc i32) (local $ep i32) (local $port i32) (local $ns i32) (local $stale i32)
@@ -57,8 +74,13 @@ async function probe(pick: (name: SyscallName) => string): Promise<Record<string
         (drop (call $handle_close (local.get $stale)))
         ${body}
         (call $flush))`),
-    handles: [{ name: "ns", object: ns, rights: Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE }],
-  }], {}, k, [ns]);
+        handles: [{ name: "ns", object: ns, rights: Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE }],
+      },
+    ],
+    {},
+    k,
+    [ns],
+  );
   expect(r.exit.p.reason, r.exit.p.message).toBe(0);
   return Object.fromEntries(covered.map((n, i) => [n, r.rec.p[i]]));
 }
@@ -99,9 +121,11 @@ describe("a full handle table", () => {
   it("is EMFILE for every call that would add a handle, and nothing is lost", async () => {
     const k = new Kernel({ limits: { maxHandles: 12 } });
     const ns = k.createNamespace();
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem(
+      [
+        {
+          name: "p",
+          bytes: guest(`
         (data (i32.const 0) "self")
         (data (i32.const 8) "ns")
         (data (i32.const 16) "name")
@@ -124,8 +148,13 @@ describe("a full handle table", () => {
           (call $rec (call $spawn (local.get $image) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
           (call $rec (i32.gt_s (call $handle_info (local.get $ep) (i32.const 100)) (i32.const 0)))
           (call $flush))`),
-      handles: [{ name: "ns", object: ns, rights: Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE }],
-    }], {}, k, [ns]);
+          handles: [{ name: "ns", object: ns, rights: Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE }],
+        },
+      ],
+      {},
+      k,
+      [ns],
+    );
     const E = -Errno.EMFILE;
     expect(r.rec.p).toEqual([12 - 3, E, E, E, E, E, 1]);
     for (const p of Object.values(r.procs)) p.close();

@@ -11,7 +11,8 @@ const INF = "(i64.const 0x7fffffffffffffff)";
 const { SEND, RECEIVE } = Rights;
 
 // Serves `count` messages; each takes `work` iterations of CPU work.
-const server = (count: number, work = 1000) => guest(`
+const server = (count: number, work = 1000) =>
+  guest(`
   (data (i32.const 0) "ep")
   (func (export "_start") (local $ep i32) (local $r i32) (local $n i32) (local $i i32)
     (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
@@ -24,7 +25,8 @@ const server = (count: number, work = 1000) => guest(`
       (br_if $serve (i32.lt_u (local.get $n) (i32.const ${count})))))`);
 
 // Sleeps `delayNs`, then sends once and records how long the exchange took (virtual ns).
-const client = (delayNs: number) => guest(`
+const client = (delayNs: number) =>
+  guest(`
   (data (i32.const 0) "ep")
   (func (export "_start") (local $ep i32) (local $t i64)
     (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
@@ -36,7 +38,8 @@ const client = (delayNs: number) => guest(`
 
 // A CPU hog: `iterations` of a busy loop that never blocks (only fuel preemption
 // takes the CPU from it); records the virtual time it finished.
-const hog = (iterations: number) => guest(`
+const hog = (iterations: number) =>
+  guest(`
   (func (export "_start") (local $i i32)
     (drop (call $sleep (i64.const 500000)))
     (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
@@ -46,11 +49,16 @@ const hog = (iterations: number) => guest(`
 async function inversion(hogUnits: number) {
   const k = new Kernel();
   const ep = k.createEndpoint();
-  return runSystem([
-    { name: "server", bytes: server(1), priority: 10, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-    { name: "hog", bytes: hog(hogUnits), priority: 100 },
-    { name: "client", bytes: client(1_000_000), priority: 200, handles: [{ name: "ep", object: ep, rights: SEND }] },
-  ], {}, k, [ep]);
+  return runSystem(
+    [
+      { name: "server", bytes: server(1), priority: 10, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+      { name: "hog", bytes: hog(hogUnits), priority: 100 },
+      { name: "client", bytes: client(1_000_000), priority: 200, handles: [{ name: "ep", object: ep, rights: SEND }] },
+    ],
+    {},
+    k,
+    [ep],
+  );
 }
 
 describe("priority inheritance", () => {
@@ -71,16 +79,24 @@ describe("priority inheritance", () => {
     // hog when the high client's message queues: the server is raised to 200.
     const k = new Kernel({ trace: true });
     const ep = k.createEndpoint();
-    const run = await runSystem([
-      { name: "server", bytes: server(2, 1_000_000), priority: 10, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "low", bytes: client(400_000), priority: 5, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "hog", bytes: hog(50_000_000), priority: 100 },
-      { name: "high", bytes: client(600_000), priority: 200, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], { trace: true }, k, [ep]);
+    const run = await runSystem(
+      [
+        { name: "server", bytes: server(2, 1_000_000), priority: 10, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "low", bytes: client(400_000), priority: 5, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "hog", bytes: hog(50_000_000), priority: 100 },
+        { name: "high", bytes: client(600_000), priority: 200, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      { trace: true },
+      k,
+      [ep],
+    );
     // Both exchanges are answered long before the hog finishes: between the two
     // messages the server stays raised, because the high message is queued where
     // it serves. (The low client itself, below the hog, only runs after it.)
-    const trace = run.kernel.traceText().split("\n").map((l) => l.split(" "));
+    const trace = run.kernel
+      .traceText()
+      .split("\n")
+      .map((l) => l.split(" "));
     const at = (pid: number, event: string, detail?: string) =>
       trace.filter((f) => f[1] === String(pid) && f[2] === event && (detail === undefined || f[3] === detail)).map((f) => Number(f[0]));
     const hogDone = at(run.procs.hog.pid, "exit")[0];

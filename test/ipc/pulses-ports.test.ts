@@ -42,11 +42,16 @@ describe("pulses", () => {
         (call $rec (call $msg_info (i32.const 100)))
         (call $rec (i32.load (i32.const 100)))
         (call $flush))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "flooder", bytes: flooder, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "polite", bytes: polite, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "flooder", bytes: flooder, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "polite", bytes: polite, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     const n = Limits.MAX_PENDING_PULSES;
     expect(r.rec.flooder).toEqual([...Array(n).fill(0), ...Array(4).fill(E("EAGAIN"))]);
     expect(r.rec.polite).toEqual([0]);
@@ -59,7 +64,8 @@ describe("pulses", () => {
   it("a higher-priority sender's pulse is received first", async () => {
     const k = new Kernel();
     const ep = k.createEndpoint();
-    const sender = (code: number) => guest(`
+    const sender = (code: number) =>
+      guest(`
       (data (i32.const 0) "ep")
       (func (export "_start") (drop (call $pulse (call $handle_get (i32.const 0) (i32.const 2)) (i32.const ${code}) (i64.const 0))))`);
     const server = guest(`
@@ -72,11 +78,16 @@ describe("pulses", () => {
         (drop (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
         (call $rec (i32.wrap_i64 (call $msg_word (i32.const 0))))
         (call $flush))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, priority: 128, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "low", bytes: sender(1), priority: 20, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "high", bytes: sender(2), priority: 220, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, priority: 128, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "low", bytes: sender(1), priority: 20, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "high", bytes: sender(2), priority: 220, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.server).toEqual([2, 1]);
   });
 });
@@ -93,9 +104,10 @@ const HANDLER = `
 
 describe("event ports", () => {
   it("deliver each packet by calling the bound handler after _start returns; the process stays RESIDENT between packets", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "on_packet")
         ${HANDLER}
         (func (export "_start") (local $port i32)
@@ -104,15 +116,17 @@ describe("event ports", () => {
           (call $rec (call $port_send (local.get $port) (i32.const 1) (i64.const 10)))
           (call $rec (call $port_send (local.get $port) (i32.const 2) (i64.const 20)))
           (call $rec (call $port_send (local.get $port) (i32.const 3) (i64.const 30))))`),
-    }]);
+      },
+    ]);
     expect(r.exit.p.reason).toBe(ExitReason.NORMAL);
     expect(r.rec.p).toEqual([0, 0, 0, 0, 7, 1, 10, 7, 2, 20, 7, 3, 30]);
   });
 
   it("a process with bound ports waits RESIDENT for packets from another process, and its death closes the port", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "on_packet")
         (data (i32.const 16) "self")
         (data (i32.const 24) "port")
@@ -136,7 +150,8 @@ describe("event ports", () => {
           (i32.store (i32.const 68) (i32.const 24))
           (i32.store (i32.const 72) (i32.const 4))
           (drop (call $spawn (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 32) (i32.const 4) (i32.const 64) (i32.const 1))))`),
-    }]);
+      },
+    ]);
     expect(r.rec.p).toEqual([5, 1, 11, 5, 3, 33]);
     const child = [...r.kernel.core.processes.values()].find((p) => p.pid !== r.procs.p.pid);
     void child;
@@ -144,9 +159,10 @@ describe("event ports", () => {
   });
 
   it("idle packets reach a resident subscriber when nothing else is runnable, once per idle period", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "on_idle")
         (global $n (mut i32) (i32.const 0))
         (func (export "on_idle") (param $key i32) (param $code i32) (param $value i64)
@@ -157,7 +173,8 @@ describe("event ports", () => {
             (else (call $flush) (call $exit (i32.const 0)))))
         (func (export "_start")
           (call $rec (call $port_bind (call $port_create) (i32.const 0) (i32.const 7) (i32.const 0) (i32.const ${Constants.PORT_BIND_IDLE}))))`),
-    }]);
+      },
+    ]);
     expect(r.rec.p).toEqual([0, Constants.PORT_CODE_IDLE, Constants.PORT_CODE_IDLE, Constants.PORT_CODE_IDLE]);
   });
 
@@ -173,16 +190,20 @@ describe("event ports", () => {
             (drop (call $port_bind (local.get $port) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 0)))
             (drop (call $port_send (local.get $port) (i32.const 99) (i64.const 0))))`),
       },
-      { name: "other", bytes: guest(`(func (export "_start") (drop (call $sleep (i64.const 1000000))) (call $rec (i32.const 1)) (call $flush))`) },
+      {
+        name: "other",
+        bytes: guest(`(func (export "_start") (drop (call $sleep (i64.const 1000000))) (call $rec (i32.const 1)) (call $flush))`),
+      },
     ]);
     expect(r.exit.p.reason).toBe(ExitReason.TRAP_UNREACHABLE);
     expect(r.rec.other).toEqual([1]);
   });
 
   it("port_bind and port_send refuse what they document", async () => {
-    const r = await runSystem([{
-      name: "p",
-      bytes: guest(`
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
         (data (i32.const 0) "on_packet")
         (data (i32.const 16) "_start")
         (data (i32.const 24) "missing")
@@ -208,19 +229,35 @@ describe("event ports", () => {
           (call $rec (call $port_send (local.get $port) (i32.const 3) (i64.const 0)))
           (call $rec (call $port_send (local.get $port) (i32.const 3) (i64.const 0)))
           (call $flush))`),
-    }]);
+      },
+    ]);
     expect(r.rec.p.slice(0, 14)).toEqual([
-      E("ENOENT"), E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EFAULT"), E("EACCES"), E("EWRONGTYPE"), 0, E("EEXIST"),
-      E("EINVAL"), E("EACCES"), E("EBADH"), 0, E("EAGAIN"),
+      E("ENOENT"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EACCES"),
+      E("EWRONGTYPE"),
+      0,
+      E("EEXIST"),
+      E("EINVAL"),
+      E("EACCES"),
+      E("EBADH"),
+      0,
+      E("EAGAIN"),
     ]);
   });
 
   it("a resident process is reported RESIDENT and can be killed there", async () => {
     const k = new Kernel();
-    const img = k.loadImage(guest(`
+    const img = k.loadImage(
+      guest(`
       (data (i32.const 0) "on_packet")
       ${HANDLER}
-      (func (export "_start") (drop (call $port_bind (call $port_create) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 0))))`), "r");
+      (func (export "_start") (drop (call $port_bind (call $port_create) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 0))))`),
+      "r",
+    );
     const p = k.spawn(img);
     k.release(img);
     await k.run();

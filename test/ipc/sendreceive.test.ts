@@ -63,7 +63,8 @@ describe("send, receive, reply", () => {
   it("a long message's body is copied into the server's buffer; a short buffer reports the full length; the reply body is truncated to reply_cap", async () => {
     const k = new Kernel();
     const ep = k.createEndpoint();
-    const server = withEp(`
+    const server = withEp(
+      `
       (local.set $r (call $receive (local.get $ep) (i32.const 200) (i32.const 5) ${INF}))
       (call $rec (call $msg_info (i32.const 100)))
       (call $rec (i32.load (i32.const 100)))
@@ -73,8 +74,10 @@ describe("send, receive, reply", () => {
       (call $rec (i32.load8_u (i32.const 205)))
       (call $rec (i32.eq (i32.load (i32.const 120)) (local.get $r)))
       (call $rec (call $reply (local.get $r) (i32.const 3) (i64.const 0) (i64.const 0) (i32.const 300) (i32.const 6)))`,
-      `(data (i32.const 300) "REPLY!")`);
-    const client = withEp(`
+      `(data (i32.const 300) "REPLY!")`,
+    );
+    const client = withEp(
+      `
       ;; descriptor at 400: words, send "abcdefgh" at 500 (8), reply buffer 600 cap 4, no handles
       (i64.store (i32.const 400) (i64.const 11))
       (i32.store (i32.const 432) (i32.const 500))
@@ -86,11 +89,17 @@ describe("send, receive, reply", () => {
       (call $rec (i32.load (i32.const 108)))
       (call $rec (i32.load (i32.const 600)))
       (call $rec (i32.load8_u (i32.const 604)))`,
-      `(data (i32.const 500) "abcdefgh")`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+      `(data (i32.const 500) "abcdefgh")`,
+    );
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.server).toEqual([24, Constants.MSG_KIND_MESSAGE, 8, 0x61, 0x65, 0, 1, 0]);
     expect(r.rec.client).toEqual([3, 24, 6, 0x4c504552 /* "REPL" */, 0]);
     expect(r.kernel.core.copied.ipcBytes).toBe(5 + 4);
@@ -129,10 +138,15 @@ describe("send, receive, reply", () => {
       (call $rec (call $handle_info (call $msg_handle (i32.const 0)) (i32.const 140)))
       (call $rec (i32.load (i32.const 140)))
       (call $rec (i32.load (i32.const 152)))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     const portRights = DUPLICATE | TRANSFER | SEND | RECEIVE;
     expect(r.rec.server).toEqual([24, 1, 16, ObjectType.PORT, portRights, E("EINVAL"), 0, 1]);
     // The moved handle is gone from the client; the copy it got back derives from the server's (depth 1).
@@ -146,9 +160,11 @@ describe("errors of the IPC calls", () => {
   it("send, sendmsg, receive, pulse refuse bad handles, wrong types, missing rights and bad buffers", async () => {
     const k = new Kernel();
     const ep = k.createEndpoint();
-    const r = await runSystem([{
-      name: "p",
-      bytes: withEp(`
+    const r = await runSystem(
+      [
+        {
+          name: "p",
+          bytes: withEp(`
         (call $rec (call $send (i32.const 0x00070001) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))
         (local.set $h (call $port_create))
         (call $rec (call $send (local.get $h) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))
@@ -186,21 +202,41 @@ describe("errors of the IPC calls", () => {
         (call $rec (i32.gt_s (call $handle_info (local.get $h) (i32.const 140)) (i32.const 0)))
         (call $rec (call $send (local.get $ep) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))
         (call $rec (call $pulse (local.get $ep) (i32.const 1) (i64.const 1)))`),
-      handles: [{ name: "ep", object: ep, rights: SEND }],
-    }], {}, k, [ep]);
+          handles: [{ name: "ep", object: ep, rights: SEND }],
+        },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.p).toEqual([
-      E("EBADH"), E("EWRONGTYPE"), E("EACCES"), E("EWRONGTYPE"),
-      E("EFAULT"), E("EINVAL"), E("E2BIG"), E("EFAULT"), E("E2BIG"), E("EINVAL"), E("EACCES"), E("EACCES"),
-      E("ECLOSED"), 1, E("ECLOSED"), E("ECLOSED"),
+      E("EBADH"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EWRONGTYPE"),
+      E("EFAULT"),
+      E("EINVAL"),
+      E("E2BIG"),
+      E("EFAULT"),
+      E("E2BIG"),
+      E("EINVAL"),
+      E("EACCES"),
+      E("EACCES"),
+      E("ECLOSED"),
+      1,
+      E("ECLOSED"),
+      E("ECLOSED"),
     ]);
   });
 
   it("receive refuses a negative length, a buffer outside memory, and times out; reply refuses unknown receive ids", async () => {
     const k = new Kernel();
     const ep = k.createEndpoint();
-    const r = await runSystem([{
-      name: "p",
-      bytes: withEp(`
+    const r = await runSystem(
+      [
+        {
+          name: "p",
+          bytes: withEp(`
         (call $rec (call $receive (local.get $ep) (i32.const 0) (i32.const -1) ${INF}))
         (call $rec (call $receive (local.get $ep) (i32.const 65535) (i32.const 2) ${INF}))
         (call $rec (call $receive (local.get $ep) (i32.const 0) (i32.const 0) (i64.const 0)))
@@ -214,11 +250,27 @@ describe("errors of the IPC calls", () => {
         (call $rec (call $msg_info (i32.const 65530)))
         (call $rec (call $msg_info (i32.const 100)))
         (call $rec (i32.load (i32.const 100)))`),
-      handles: [{ name: "ep", object: ep, rights: RECEIVE }],
-    }], {}, k, [ep]);
+          handles: [{ name: "ep", object: ep, rights: RECEIVE }],
+        },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.p).toEqual([
-      E("EINVAL"), E("EFAULT"), E("ETIMEDOUT"), E("ETIMEDOUT"), E("EINVAL"), E("EINVAL"), E("EINVAL"),
-      E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EFAULT"), 24, Constants.MSG_KIND_NONE,
+      E("EINVAL"),
+      E("EFAULT"),
+      E("ETIMEDOUT"),
+      E("ETIMEDOUT"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EFAULT"),
+      24,
+      Constants.MSG_KIND_NONE,
     ]);
   });
 
@@ -235,10 +287,15 @@ describe("errors of the IPC calls", () => {
       (call $rec (call $reply_error (local.get $r) (i32.const 8)))
       (call $rec (call $reply_error (local.get $r) (i32.const 8)))`);
     const client = withEp(`(call $rec (call $send (local.get $ep) (i64.const 1) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.server).toEqual([E("EINVAL"), E("E2BIG"), E("EFAULT"), E("EFAULT"), E("EINVAL"), 0, E("EINVAL")]);
     expect(r.rec.client).toEqual([E("ENOENT")]);
   });
@@ -257,10 +314,15 @@ describe("deadlines and peer failure never hang anyone", () => {
     const client = withEp(`
       (call $rec (call $send (local.get $ep) (i64.const 1) (i64.const 0) (i64.const 0) (i64.const 0) (i64.add (call $clock_now) (i64.const 1000000))))
       (call $rec (call $send (local.get $ep) (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.add (call $clock_now) (i64.const 15000000))))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.rec.client).toEqual([E("ETIMEDOUT"), E("ETIMEDOUT")]);
     expect(r.rec.server[0]).toBeGreaterThan(0);
     expect(r.rec.server[1]).toBe(E("EGONE"));
@@ -274,11 +336,16 @@ describe("deadlines and peer failure never hang anyone", () => {
       (drop (call $sleep (i64.const 1000000)))
       unreachable`);
     const client = withEp(`(call $rec (call $send (local.get $ep) (i64.const 1) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))`);
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "holding", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "queued", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-    ], {}, k, [ep]);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "holding", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "queued", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
     expect(r.exit.server.reason).toBe(ExitReason.TRAP_UNREACHABLE);
     expect(r.rec.holding).toEqual([E("ECLOSED")]);
     expect(r.rec.queued).toEqual([E("ECLOSED")]);
@@ -308,18 +375,27 @@ describe("deadlines and peer failure never hang anyone", () => {
         }
       }
     });
-    const r = await runSystem([
-      { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
-      { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "queued", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
-      { name: "receiver", bytes: receiver, handles: [{ name: "ep", object: other, rights: RECEIVE }] },
-    ], {}, k, [ep, other]);
-    expect(states).toEqual({ client: ProcessState.REPLY_BLOCKED, queued: ProcessState.SEND_BLOCKED, receiver: ProcessState.RECEIVE_BLOCKED });
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "client", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "queued", bytes: client, handles: [{ name: "ep", object: ep, rights: SEND }] },
+        { name: "receiver", bytes: receiver, handles: [{ name: "ep", object: other, rights: RECEIVE }] },
+      ],
+      {},
+      k,
+      [ep, other],
+    );
+    expect(states).toEqual({
+      client: ProcessState.REPLY_BLOCKED,
+      queued: ProcessState.SEND_BLOCKED,
+      receiver: ProcessState.RECEIVE_BLOCKED,
+    });
     expect(r.rec.server).toEqual([E("EGONE"), E("ETIMEDOUT")]);
     for (const n of ["client", "queued", "receiver"]) expect(r.exit[n].reason).toBe(ExitReason.KILLED);
     closeAll(r);
     expect(r.kernel.core.objects.liveTotal()).toBe(0);
-});
+  });
 });
 
 describe("the IPC state table", () => {

@@ -24,7 +24,9 @@ const FORBIDDEN: [RegExp, string][] = [
 describe("kernel purity", () => {
   for (const f of files(KERNEL)) {
     it(`${f.slice(KERNEL.length + 1)} uses no host globals and imports only kernel/ and abi/`, () => {
-      const src = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      const src = readFileSync(f, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "");
       for (const [re, what] of FORBIDDEN) expect(re.test(src), `${what} in ${f}`).toBe(false);
     });
   }

@@ -28,7 +28,10 @@ async function run(mode: string, periods: number, instrument = true): Promise<{ 
   }
   const img = k.loadImage(pcm, "pcm");
   const t0 = performance.now();
-  const p = k.spawn(img, { args: ["pcm", mode, String(periods)], handles: [{ name: "pcm", object: mem, rights: MEMORY_READ_ONLY_RIGHTS }] });
+  const p = k.spawn(img, {
+    args: ["pcm", mode, String(periods)],
+    handles: [{ name: "pcm", object: mem, rights: MEMORY_READ_ONLY_RIGHTS }],
+  });
   const exit = await p.exited;
   const ms = performance.now() - t0;
   expect(exit.reason).toBe(ExitReason.NORMAL);

@@ -16,14 +16,19 @@ describe("futex", () => {
     const k = new Kernel();
     const m = k.createMemory(64);
     // A sleeper waits on word 0 while it is 0, then takes a ticket from word 4.
-    const sleeper = grantGuest(["m"], `(func (export "_start") (local $h i32)
+    const sleeper = grantGuest(
+      ["m"],
+      `(func (export "_start") (local $h i32)
       (i32.store8 $own (i32.const 0) (i32.const 0x6d))
       (local.set $h (call $handle_get (i32.const 0) (i32.const 1)))
       (call $rec (call $futex_wait (local.get $h) (i32.const 0) (i32.const 0) ${INF}))
       (i32.store $m (i32.const 4) (i32.add (i32.load $m (i32.const 4)) (i32.const 1)))
       (call $rec (i32.load $m (i32.const 4)))
-      (call $flush))`);
-    const waker = grantGuest(["m"], `(func (export "_start") (local $h i32)
+      (call $flush))`,
+    );
+    const waker = grantGuest(
+      ["m"],
+      `(func (export "_start") (local $h i32)
       (i32.store8 $own (i32.const 0) (i32.const 0x6d))
       (local.set $h (call $handle_get (i32.const 0) (i32.const 1)))
       (call $rec (call $futex_wake (local.get $h) (i32.const 4) (i32.const 10)))
@@ -38,7 +43,8 @@ describe("futex", () => {
       (call $rec (call $futex_wait (local.get $h) (i32.const 0) (i32.const 1) (i64.add (call $clock_now) (i64.const ${MS}))))
       ;; a deadline already past polls once
       (call $rec (call $futex_wait (local.get $h) (i32.const 0) (i32.const 1) (i64.const 0)))
-      (call $flush))`);
+      (call $flush))`,
+    );
     const spec = (name: string, bytes: Uint8Array) => ({ name, bytes, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] });
     const r = await runSystem([spec("s1", sleeper), spec("s2", sleeper), spec("s3", sleeper), spec("w", waker)], {}, k, [m]);
     expect(r.rec.s1).toEqual([0, 1]);
@@ -86,10 +92,29 @@ describe("futex", () => {
         (call $rec (call $futex_wake (local.get $wo) (i32.const 60) (i32.const 1)))
         (call $rec (call $futex_wake (local.get $g) (i32.const 0) (i32.const 1)))
         (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "gone", object: gone, rights: MEMORY_GRANT_RIGHTS }] }], {}, k, [gone]);
+    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "gone", object: gone, rights: MEMORY_GRANT_RIGHTS }] }], {}, k, [
+      gone,
+    ]);
     expect(r.rec.p).toEqual([
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("ETIMEDOUT"), E("ERANGE"), E("ECHANGED"), E("EREVOKED"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("ERANGE"), 0, E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("ETIMEDOUT"),
+      E("ERANGE"),
+      E("ECHANGED"),
+      E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("ERANGE"),
+      0,
+      E("EREVOKED"),
     ]);
     demonstrates("futex_wait", r.rec.p.slice(0, 10));
     demonstrates("futex_wake", r.rec.p.slice(10));
@@ -99,11 +124,14 @@ describe("futex", () => {
 
   it("a sleeper whose handle is revoked by an ancestor's holder wakes with EREVOKED; a killed sleeper leaves the queue", async () => {
     const k = new Kernel();
-    const child = k.loadImage(guest(`
+    const child = k.loadImage(
+      guest(`
       (data (i32.const 0) "m")
       (func (export "_start")
         (call $rec (call $futex_wait (call $handle_get (i32.const 0) (i32.const 1)) (i32.const 0) (i32.const 0) ${INF}))
-        (call $flush))`), "child");
+        (call $flush))`),
+      "child",
+    );
     const parent = guest(`
       (data (i32.const 0) "m")
       (data (i32.const 4) "child")
@@ -123,7 +151,12 @@ describe("futex", () => {
         (call $rec (call $kill (local.get $c2) (i32.const 9)))
         (call $rec (call $futex_wake (local.get $m) (i32.const 0) (i32.const 10)))
         (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes: parent, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [child]);
+    const r = await runSystem(
+      [{ name: "p", bytes: parent, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }],
+      {},
+      k,
+      [child],
+    );
     // The children share the parent's stdout: c1 records EREVOKED when it wakes, before the parent's flush.
     expect(r.rec.p).toEqual([E("EREVOKED"), 1, 0, 0, 0]);
     closeAll(r);

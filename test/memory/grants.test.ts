@@ -18,7 +18,9 @@ describe("bound grants", () => {
     const k = new Kernel();
     const pcm = k.createMemory(FLAG + 4);
     // The producer writes 960 frames (left = i, right = -i), raises the flag and wakes the readers.
-    const producer = grantGuest(["pcm 1"], `
+    const producer = grantGuest(
+      ["pcm 1"],
+      `
       (data $name "pcm")
       (func (export "_start") (local $i i32) (local $h i32)
         (local.set $h (call $handle_get (i32.const 100) (i32.const 3)))
@@ -33,9 +35,13 @@ describe("bound grants", () => {
         (call $rec (i32.load $own (i32.const 220)))
         (call $rec (i32.wrap_i64 (i64.load $own (i32.const 224))))
         (call $flush))
-      (func $init (memory.init $own $name (i32.const 100) (i32.const 0) (i32.const 3))) (start $init)`);
+      (func $init (memory.init $own $name (i32.const 100) (i32.const 0) (i32.const 3))) (start $init)`,
+    );
     // A reader sleeps until the flag is up, then scans one channel with direct loads.
-    const reader = (body: string) => grantGuest(["pcm"], `
+    const reader = (body: string) =>
+      grantGuest(
+        ["pcm"],
+        `
       (func (export "_start") (local $i i32) (local $acc i32) (local $s i32)
         (i32.store $own (i32.const 100) (i32.const 0x006d6370))
         (block $ready (loop $wait
@@ -50,18 +56,25 @@ describe("bound grants", () => {
         (call $rec (call $memory_stats (i32.const -1) (i32.const 200) (i32.const 64)))
         (call $rec (i32.load $own (i32.const 220)))
         (call $rec (i32.wrap_i64 (i64.load $own (i32.const 224))))
-        (call $flush))`);
+        (call $flush))`,
+      );
     // VU meter: peak of the left channel. Visualizer: sum of the right channel.
     const vu = reader(`
       (local.set $s (i32.load16_s $pcm (i32.shl (local.get $i) (i32.const 2))))
       (if (i32.lt_s (local.get $s) (i32.const 0)) (then (local.set $s (i32.sub (i32.const 0) (local.get $s)))))
       (if (i32.gt_s (local.get $s) (local.get $acc)) (then (local.set $acc (local.get $s))))`);
-    const viz = reader(`(local.set $acc (i32.add (local.get $acc) (i32.load16_s $pcm (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 2)))))`);
-    const r = await runSystem([
-      { name: "vu", bytes: vu, handles: [{ name: "pcm", object: pcm, rights: MEMORY_READ_ONLY_RIGHTS }] },
-      { name: "viz", bytes: viz, handles: [{ name: "pcm", object: pcm, rights: MEMORY_READ_ONLY_RIGHTS }] },
-      { name: "producer", bytes: producer, handles: [{ name: "pcm", object: pcm, rights: MEMORY_GRANT_RIGHTS }] },
-    ], {}, k);
+    const viz = reader(
+      `(local.set $acc (i32.add (local.get $acc) (i32.load16_s $pcm (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 2)))))`,
+    );
+    const r = await runSystem(
+      [
+        { name: "vu", bytes: vu, handles: [{ name: "pcm", object: pcm, rights: MEMORY_READ_ONLY_RIGHTS }] },
+        { name: "viz", bytes: viz, handles: [{ name: "pcm", object: pcm, rights: MEMORY_READ_ONLY_RIGHTS }] },
+        { name: "producer", bytes: producer, handles: [{ name: "pcm", object: pcm, rights: MEMORY_GRANT_RIGHTS }] },
+      ],
+      {},
+      k,
+    );
     // [woken or the peak/sum, memory_stats size, grants bound, bytes copied]
     expect(r.rec.producer).toEqual([2, 64, 1, 0]);
     expect(r.rec.vu).toEqual([959, 64, 1, 0]);
@@ -83,16 +96,27 @@ describe("bound grants", () => {
   it("a grant is the same memory for every holder: stores by one are loads by another, at any offset of its pages", async () => {
     const k = new Kernel();
     const m = k.createMemory(70000); // two pages
-    const writer = grantGuest(["m 2"], `(func (export "_start")
+    const writer = grantGuest(
+      ["m 2"],
+      `(func (export "_start")
       (i64.store $m (i32.const 69992) (i64.const 0x0102030405060708))
       (i32.store8 $m (i32.const 131071) (i32.const 0x5a))
-      (call $rec (i32.mul (memory.size $m) (i32.const 65536))) (call $rec (memory.grow $m (i32.const 1))) (call $flush))`);
-    const reader = grantGuest(["m"], `(func (export "_start")
-      (call $rec (i32.wrap_i64 (i64.load $m (i32.const 69992)))) (call $rec (i32.load8_u $m (i32.const 131071))) (call $flush))`);
-    const r = await runSystem([
-      { name: "w", bytes: writer, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
-      { name: "r", bytes: reader, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
-    ], {}, k, [m]);
+      (call $rec (i32.mul (memory.size $m) (i32.const 65536))) (call $rec (memory.grow $m (i32.const 1))) (call $flush))`,
+    );
+    const reader = grantGuest(
+      ["m"],
+      `(func (export "_start")
+      (call $rec (i32.wrap_i64 (i64.load $m (i32.const 69992)))) (call $rec (i32.load8_u $m (i32.const 131071))) (call $flush))`,
+    );
+    const r = await runSystem(
+      [
+        { name: "w", bytes: writer, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
+        { name: "r", bytes: reader, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
+      ],
+      {},
+      k,
+      [m],
+    );
     // The object never grows: memory.grow on a grant returns -1.
     expect(r.rec.w).toEqual([131072, -1]);
     expect(r.rec.r).toEqual([0x05060708, 0x5a]);
@@ -135,16 +159,21 @@ describe("read-only grants", () => {
     it(`spawn refuses a read-only grant of a module that writes it with ${kind}, naming the function and the offset`, async () => {
       const log: string[] = [];
       const k = new Kernel({ policy, log: (l) => log.push(l) });
-      const bytes = grantGuest(["g 1"], `
+      const bytes = grantGuest(
+        ["g 1"],
+        `
         (data $seg "x")
         (func (export "_start") (call $w))
-        (func $w (export "w") ${instr})`);
+        (func $w (export "w") ${instr})`,
+      );
       const img = k.loadImage(bytes, "writer"); // loading is fine: the module may be spawned read-write
       const g = k.createMemory(100);
       const { index, at } = siteOf(bytes, "w", op);
       expect(at).toBeGreaterThan(0);
       const why = `grant "g" is read-only (the handle lacks WRITE), and the module writes it: function ${index} "w" writes it with ${op} at offset 0x${at.toString(16)}`;
-      expect(() => k.spawn(img, { handles: [{ name: "g", object: g, rights: MEMORY_READ_ONLY_RIGHTS }] })).toThrow(`spawn refused: EBADIMAGE: ${why}`);
+      expect(() => k.spawn(img, { handles: [{ name: "g", object: g, rights: MEMORY_READ_ONLY_RIGHTS }] })).toThrow(
+        `spawn refused: EBADIMAGE: ${why}`,
+      );
       expect(log).toEqual([`wasmos: spawn of writer refused: ${why}`]);
       // The same image with a read-write grant runs, and the write lands.
       const p = k.spawn(img, { handles: [{ name: "g", object: g, rights: MEMORY_GRANT_RIGHTS }] });
@@ -162,8 +191,9 @@ describe("read-only grants", () => {
     const img = k.loadImage(bytes, "seg");
     const g = k.createMemory(100);
     const seg = readModule(bytes).data[0].start;
-    expect(() => k.spawn(img, { handles: [{ name: "g", object: g, rights: MEMORY_READ_ONLY_RIGHTS }] }))
-      .toThrow(`its active data segment 0 at offset 0x${seg.toString(16)} initialises it`);
+    expect(() => k.spawn(img, { handles: [{ name: "g", object: g, rights: MEMORY_READ_ONLY_RIGHTS }] })).toThrow(
+      `its active data segment 0 at offset 0x${seg.toString(16)} initialises it`,
+    );
     k.release(img);
     k.release(g);
   });
@@ -172,19 +202,27 @@ describe("read-only grants", () => {
     const k = new Kernel();
     const g = k.createMemory(100);
     k.memoryBytes(g).set([1, 2, 3, 4]);
-    const bytes = grantGuest(["g 1"], `(func (export "_start")
+    const bytes = grantGuest(
+      ["g 1"],
+      `(func (export "_start")
       (memory.copy $own $g (i32.const 500) (i32.const 0) (i32.const 4))
       (call $rec (i32.load $own (i32.const 500)))
       (call $rec (i32.load8_u $g (i32.const 3)))
       (call $rec (memory.size $g))
       (call $rec (i32.reinterpret_f32 (f32.load $g (i32.const 0))))
-      (call $flush))`);
+      (call $flush))`,
+    );
     const r = await runSystem([{ name: "r", bytes, handles: [{ name: "g", object: g, rights: MEMORY_READ_ONLY_RIGHTS }] }], {}, k, [g]);
     expect(r.rec.r).toEqual([0x04030201, 4, 1, 0x04030201]);
-    const two = grantGuest(["g 1"], `(func (export "_start") (i32.store $g (i32.const 0) (i32.const 1)) (i32.store $g (i32.const 4) (i32.const 1)) (i32.store8 $g (i32.const 4) (i32.const 1)))`);
+    const two = grantGuest(
+      ["g 1"],
+      `(func (export "_start") (i32.store $g (i32.const 0) (i32.const 1)) (i32.store $g (i32.const 4) (i32.const 1)) (i32.store8 $g (i32.const 4) (i32.const 1)))`,
+    );
     const img = k.loadImage(two, "two");
     const g2 = k.createMemory(10);
-    expect(() => k.spawn(img, { handles: [{ name: "g", object: g2, rights: Rights.READ | Rights.TRANSFER }] })).toThrow(/at offset 0x[0-9a-f]+ \(and 2 more writes\)$/);
+    expect(() => k.spawn(img, { handles: [{ name: "g", object: g2, rights: Rights.READ | Rights.TRANSFER }] })).toThrow(
+      /at offset 0x[0-9a-f]+ \(and 2 more writes\)$/,
+    );
     k.release(img);
     k.release(g2);
     closeAll(r);
@@ -194,7 +232,9 @@ describe("read-only grants", () => {
   it("a guest spawning with a read-only handle gets EBADIMAGE; with the read-write one the child runs", async () => {
     const k = new Kernel();
     const child = k.loadImage(grantGuest(["g 1"], `(func (export "_start") (i32.store $g (i32.const 0) (i32.const 42)))`), "child");
-    const parent = grantGuest([], `
+    const parent = grantGuest(
+      [],
+      `
       (data (i32.const 100) "g")
       (data (i32.const 104) "child")
       (func $spawnWith (param $h i32) (result i32)
@@ -211,8 +251,14 @@ describe("read-only grants", () => {
         (call $rec (call $wait (local.get $c) (i32.const 300) ${INF}))
         (local.set $w (call $memory_map (local.get $m) (i32.const 0) (i32.const 1) (i32.const 4) (i32.const 4)))
         (call $rec (i32.wrap_i64 (call $window_get (local.get $w) (i32.const 0))))
-        (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes: parent, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [child]);
+        (call $flush))`,
+    );
+    const r = await runSystem(
+      [{ name: "p", bytes: parent, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }],
+      {},
+      k,
+      [child],
+    );
     expect(r.rec.p).toEqual([E("EBADIMAGE"), 1, 0, 42]);
     closeAll(r);
     expect(k.core.objects.liveTotal()).toBe(0);
@@ -220,17 +266,47 @@ describe("read-only grants", () => {
 });
 
 describe("binding refusals", () => {
-  const cases: [string, string[], (k: Kernel) => { name: string; object: import("../../kernel/object.ts").KernelObject; rights: number }[], string][] = [
+  const cases: [
+    string,
+    string[],
+    (k: Kernel) => { name: string; object: import("../../kernel/object.ts").KernelObject; rights: number }[],
+    string,
+  ][] = [
     ["no handle of its name", ["pcm 1"], () => [], 'grant "pcm": no handle of that name was passed (the image imports it as a memory)'],
-    ["a handle of another type", ["pcm"], (k) => [{ name: "pcm", object: k.createEndpoint(), rights: Rights.READ }], 'grant "pcm": the handle names a ENDPOINT, not a MEMORY'],
-    ["a handle without READ", ["pcm"], (k) => [{ name: "pcm", object: k.createMemory(10), rights: Rights.WRITE | Rights.MAP }], 'grant "pcm": the handle lacks READ'],
-    ["a revoked object", ["pcm"], (k) => {
-      const m = k.createMemory(10);
-      k.revokeMemory(m);
-      return [{ name: "pcm", object: m, rights: MEMORY_GRANT_RIGHTS }];
-    }, 'grant "pcm": the memory object was revoked'],
-    ["an object smaller than the import's minimum", ["pcm 2"], (k) => [{ name: "pcm", object: k.createMemory(65537 - 1), rights: MEMORY_GRANT_RIGHTS }], 'grant "pcm": the memory object has 1 pages, the import needs at least 2'],
-    ["an object larger than the import's maximum", ["pcm 1 1"], (k) => [{ name: "pcm", object: k.createMemory(65537), rights: MEMORY_GRANT_RIGHTS }], 'grant "pcm": the memory object has 2 pages, the import allows at most 1'],
+    [
+      "a handle of another type",
+      ["pcm"],
+      (k) => [{ name: "pcm", object: k.createEndpoint(), rights: Rights.READ }],
+      'grant "pcm": the handle names a ENDPOINT, not a MEMORY',
+    ],
+    [
+      "a handle without READ",
+      ["pcm"],
+      (k) => [{ name: "pcm", object: k.createMemory(10), rights: Rights.WRITE | Rights.MAP }],
+      'grant "pcm": the handle lacks READ',
+    ],
+    [
+      "a revoked object",
+      ["pcm"],
+      (k) => {
+        const m = k.createMemory(10);
+        k.revokeMemory(m);
+        return [{ name: "pcm", object: m, rights: MEMORY_GRANT_RIGHTS }];
+      },
+      'grant "pcm": the memory object was revoked',
+    ],
+    [
+      "an object smaller than the import's minimum",
+      ["pcm 2"],
+      (k) => [{ name: "pcm", object: k.createMemory(65537 - 1), rights: MEMORY_GRANT_RIGHTS }],
+      'grant "pcm": the memory object has 1 pages, the import needs at least 2',
+    ],
+    [
+      "an object larger than the import's maximum",
+      ["pcm 1 1"],
+      (k) => [{ name: "pcm", object: k.createMemory(65537), rights: MEMORY_GRANT_RIGHTS }],
+      'grant "pcm": the memory object has 2 pages, the import allows at most 1',
+    ],
   ];
   for (const [what, grants, handles, why] of cases) {
     it(`spawn refuses ${what} with EBADIMAGE and the grant's name in the log`, () => {
@@ -253,17 +329,31 @@ describe("binding refusals", () => {
     const b = k.createMemory(8);
     k.memoryBytes(a)[0] = 11;
     k.memoryBytes(b)[0] = 22;
-    const bytes = grantGuest(["a", "b"], `(func (export "_start")
+    const bytes = grantGuest(
+      ["a", "b"],
+      `(func (export "_start")
       (i32.store8 $own (i32.const 400) (i32.const 0x61)) ;; "a" (wabt drops the memory index of a data segment for memory 2)
       (call $rec (i32.load8_u $a (i32.const 0))) (call $rec (i32.load8_u $b (i32.const 0)))
       (i32.store8 $b (i32.const 1) (i32.const 33))
       (call $rec (call $handle_info (call $handle_get (i32.const 400) (i32.const 1)) (i32.const 404)))
       (call $rec (i32.load $own (i32.const 404)))
-      (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes, handles: [
-      { name: "a", object: a, rights: MEMORY_READ_ONLY_RIGHTS },
-      { name: "b", object: b, rights: MEMORY_GRANT_RIGHTS },
-    ] }], {}, k, [a, b]);
+      (call $flush))`,
+    );
+    const r = await runSystem(
+      [
+        {
+          name: "p",
+          bytes,
+          handles: [
+            { name: "a", object: a, rights: MEMORY_READ_ONLY_RIGHTS },
+            { name: "b", object: b, rights: MEMORY_GRANT_RIGHTS },
+          ],
+        },
+      ],
+      {},
+      k,
+      [a, b],
+    );
     expect(r.rec.p).toEqual([11, 22, 16, ObjectType.MEMORY]);
     expect(k.memoryBytes(b)[1]).toBe(33);
     closeAll(r);

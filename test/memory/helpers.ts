@@ -56,7 +56,9 @@ export async function compileFixture(name: string): Promise<Uint8Array> {
   const { ASCONFIG, REPO_ROOT, SDK_DIR, ascVersion, compileGuest } = await import("../../build/compile.ts");
   const entry = join(import.meta.dirname, "fixtures", `${name}.ts`);
   const h = createHash("sha256");
-  h.update(`asc ${ascVersion()} binaryen ${JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "binaryen", "package.json"), "utf8")).version}\n`);
+  h.update(
+    `asc ${ascVersion()} binaryen ${JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "binaryen", "package.json"), "utf8")).version}\n`,
+  );
   const files = [entry, ASCONFIG, join(REPO_ROOT, "build", "compile.ts"), join(REPO_ROOT, "build", "grants.ts"), ...filesUnder(SDK_DIR)];
   for (const f of files) h.update(f).update(readFileSync(f));
   const dir = join(REPO_ROOT, "node_modules", ".cache", "wasmos-memory-fixtures");
@@ -70,6 +72,7 @@ export async function compileFixture(name: string): Promise<Uint8Array> {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]);
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }

@@ -47,7 +47,13 @@ describe("revoke hooks", () => {
 describe("memory objects on a host without wasm memories", () => {
   it("are backed by a plain buffer, charged to the system, and freed with their last handle", () => {
     const idle: ProcessRuntime = {
-      start() {}, resume() {}, deliver() {}, handlerStatus: () => 0, setFuel() {}, fuelLeft: () => null, dispose() {},
+      start() {},
+      resume() {},
+      deliver() {},
+      handlerStatus: () => 0,
+      setFuel() {},
+      fuelLeft: () => null,
+      dispose() {},
     };
     const k = new Kernel({ host: { createRuntime: () => idle } });
     const m = k.mm.createObject(null, 100_000);

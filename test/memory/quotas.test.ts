@@ -34,14 +34,7 @@ describe("memory budgets", () => {
       ${STATS}
       (call $flush))`);
     const r = await runSystem([{ name: "p", bytes }], {}, k);
-    expect(r.rec.p).toEqual([
-      8, 1, 1, 0, 0,
-      1,
-      8, 8, 1, 7, 1,
-      E("EQUOTA"), 0,
-      1, E("EQUOTA"), 1,
-      8, 8, 1, 7, 2,
-    ]);
+    expect(r.rec.p).toEqual([8, 1, 1, 0, 0, 1, 8, 8, 1, 7, 1, E("EQUOTA"), 0, 1, E("EQUOTA"), 1, 8, 8, 1, 7, 2]);
     closeAll(r);
     expect(k.core.objects.liveTotal()).toBe(0);
     expect(k.core.mm.objectPages).toBe(0);
@@ -65,7 +58,14 @@ describe("memory budgets", () => {
       (call $rec (memory.grow (i32.const 2)))
       (call $rec (memory.grow (i32.const 1)))
       (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes }, { name: "q", bytes: shrinkable }], {}, k);
+    const r = await runSystem(
+      [
+        { name: "p", bytes },
+        { name: "q", bytes: shrinkable },
+      ],
+      {},
+      k,
+    );
     expect(r.rec.p).toEqual([-1, 1, -1, 4, 4, E("EQUOTA")]);
     expect(r.rec.q).toEqual([-1, 1, 0, 2, -1]);
     closeAll(r);
@@ -74,10 +74,13 @@ describe("memory budgets", () => {
 
   it("memory_set_budget lowers a budget (its own or a child's) and refuses what it documents; children start with their spawner's budget", async () => {
     const k = new Kernel({ memory: { budgetPages: 100 } });
-    const child = k.loadImage(guest(`(func (export "_start")
+    const child = k.loadImage(
+      guest(`(func (export "_start")
       ${STATS}
       (call $rec (memory.grow (i32.const 20)))
-      (call $flush))`), "child");
+      (call $flush))`),
+      "child",
+    );
     const bytes = guest(`
       (data (i32.const 0) "child")
       (func $child (result i32) (call $spawn (call $handle_get (i32.const 0) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
@@ -103,15 +106,29 @@ describe("memory budgets", () => {
         (drop (call $memory_stats (i32.const -1) (i32.const 300) (i32.const 64)))
         (call $rec (i32.load (i32.const 300)))
         (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [child]);
+    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [
+      child,
+    ]);
     expect(r.rec.p).toEqual([
       // the child's record comes first on the shared stdout (it flushes while the parent waits):
       // budget 10, used 1, own 1, no objects; grow(20) refused
-      10, 1, 1, 0, 0, -1,
-      E("EINVAL"), E("ECEILING"), E("EINVAL"), 0,
+      10,
+      1,
+      1,
       0,
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"),
-      0, E("ESRCH"),
+      0,
+      -1,
+      E("EINVAL"),
+      E("ECEILING"),
+      E("EINVAL"),
+      0,
+      0,
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      0,
+      E("ESRCH"),
       50,
     ]);
     demonstrates("memory_set_budget", r.rec.p.slice(6));
@@ -168,7 +185,14 @@ describe("system pages and statistics", () => {
       (call $rec (call $memory_create (i32.const -1)))
       (call $rec (call $memory_create (i32.const ${Limits.MAX_MEMORY_OBJECT_BYTES + 1})))
       (call $flush))`);
-    const r = await runSystem([{ name: "a", bytes }, { name: "b", bytes: guest(`(func (export "_start") (drop (call $sleep (i64.const 1000000))))`) }], {}, k);
+    const r = await runSystem(
+      [
+        { name: "a", bytes },
+        { name: "b", bytes: guest(`(func (export "_start") (drop (call $sleep (i64.const 1000000))))`) },
+      ],
+      {},
+      k,
+    );
     // a: 3 pages ok (a 1 + b 1 + 3 = 5), 1 more ok (6), then ENOMEM; system: 6 pages, 4 object pages, 2 objects, ceiling 6.
     expect(r.rec.a).toEqual([1, 1, E("ENOMEM"), 6, 4, 2, 6, E("EINVAL"), E("EINVAL"), E("EINVAL")]);
     demonstrates("memory_create", r.rec.a, ["EQUOTA", "EMFILE"]); // the tests above and below
@@ -193,9 +217,12 @@ describe("system pages and statistics", () => {
 
   it("memory_stats describes another process through an INSPECT handle and refuses what it documents", async () => {
     const k = new Kernel({ memory: { budgetPages: 64 } });
-    const child = k.loadImage(guest(`(func (export "_start")
+    const child = k.loadImage(
+      guest(`(func (export "_start")
       (drop (call $memory_create (i32.const ${2 * PAGE})))
-      (drop (call $sleep (i64.const 2000000))))`), "child");
+      (drop (call $sleep (i64.const 2000000))))`),
+      "child",
+    );
     const bytes = guest(`
       (data (i32.const 0) "child")
       (func (export "_start") (local $c i32) (local $noinspect i32) (local $x i32) (local $ep i32)
@@ -214,7 +241,9 @@ describe("system pages and statistics", () => {
         (call $rec (call $memory_stats (i32.const -1) (i32.const 200) (i32.const 63)))
         (call $rec (call $memory_stats (i32.const -1) (i32.const 65500) (i32.const 64)))
         (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [child]);
+    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }], {}, k, [
+      child,
+    ]);
     expect(r.rec.p).toEqual([64, 64, 3, 2, 1, E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EFAULT")]);
     demonstrates("memory_stats", r.rec.p);
     closeAll(r);

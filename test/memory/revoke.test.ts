@@ -27,7 +27,9 @@ function byTag(values: number[], tags: number[]): Record<number, number[]> {
 // of its handle to C (bound read-only) and D (a window only); then sleeps.
 // `revokeOwn`: after spawning, B revokes what derives from its own handle.
 function programB(revokeOwn: boolean): Uint8Array {
-  return grantGuest(["m"], `
+  return grantGuest(
+    ["m"],
+    `
     (func $h (param $ptr i32) (result i32) (call $handle_get (local.get $ptr) (i32.const 1)))
     (func $spawnWith (param $img i32) (param $hm i32) (result i32)
       (i32.store $own (i32.const 100) (local.get $hm))
@@ -44,19 +46,27 @@ function programB(revokeOwn: boolean): Uint8Array {
       (local.set $m2 (call $handle_dup (local.get $m) (i32.const ${READ | MAP | TRANSFER | DUPLICATE})))
       (drop (call $spawnWith (call $h (i32.const 1)) (local.get $m2)))
       (drop (call $spawnWith (call $h (i32.const 2)) (local.get $m2)))
-      ${revokeOwn ? `
+      ${
+        revokeOwn
+          ? `
       (drop (call $sleep (i64.const ${5 * MS})))
       (call $rec (i32.const 0xB))
       (call $rec (call $handle_revoke (local.get $m)))
       (call $rec (i32.wrap_i64 (call $window_get (local.get $wb) (i32.const 0))))
       (call $rec (i32.load $m (i32.const 4)))
-      (call $flush)` : ""}
-      (loop $forever (drop (call $sleep (i64.const ${MS}))) (br $forever)))`);
+      (call $flush)`
+          : ""
+      }
+      (loop $forever (drop (call $sleep (i64.const ${MS}))) (br $forever)))`,
+  );
 }
 
 // C: bound to "m" read-only; reads it forever.
-const programC = grantGuest(["m"], `
-  (func (export "_start") (loop $l (drop (call $sleep (i64.const ${MS}))) (drop (i32.load $m (i32.const 4))) (br $l)))`);
+const programC = grantGuest(
+  ["m"],
+  `
+  (func (export "_start") (loop $l (drop (call $sleep (i64.const ${MS}))) (drop (i32.load $m (i32.const 4))) (br $l)))`,
+);
 
 // D: no grant; a window onto "m" through its handle; looks again after 20 ms.
 const programD = guest(`
@@ -95,16 +105,20 @@ function programA(revoke: boolean): Uint8Array {
       (local.set $b (call $spawn (call $h (i32.const 4)) (i32.const 0) (i32.const 0) (i32.const 100) (i32.const 3)))
       (drop (call $sleep (i64.const ${10 * MS})))
       (call $rec (i32.const 0xA))
-      ${revoke ? `
+      ${
+        revoke
+          ? `
       (call $rec (call $handle_revoke (local.get $m)))
       (call $rec (i32.wrap_i64 (call $window_get (local.get $wa) (i32.const 0))))
       (call $rec (call $memory_size (local.get $m)))
       (local.set $w2 (call $memory_map (local.get $m) (i32.const 0) (i32.const 2) (i32.const 4) (i32.const 4)))
       (call $rec (i32.wrap_i64 (call $window_get (local.get $w2) (i32.const 1))))
       (call $rec (call $wait (local.get $b) (i32.const 200) ${INF}))
-      (call $rec (i32.load (i32.const 204)))` : `
+      (call $rec (i32.load (i32.const 204)))`
+          : `
       (drop (call $sleep (i64.const ${30 * MS})))
-      (call $rec (call $kill (local.get $b) (i32.const 0)))`}
+      (call $rec (call $kill (local.get $b) (i32.const 0)))`
+      }
       (call $flush))`);
 }
 
@@ -113,10 +127,22 @@ describe("revocation cascade", () => {
     const log: string[] = [];
     const k = new Kernel({ log: (l) => log.push(l) });
     const [b, c, d] = [k.loadImage(programB(false), "b"), k.loadImage(programC, "c"), k.loadImage(programD, "d")];
-    const r = await runSystem([{
-      name: "a", bytes: programA(true),
-      handles: [{ name: "b", object: b, rights: IMAGE_GRANT_RIGHTS }, { name: "c", object: c, rights: IMAGE_GRANT_RIGHTS }, { name: "d", object: d, rights: IMAGE_GRANT_RIGHTS }],
-    }], {}, k, [b, c, d]);
+    const r = await runSystem(
+      [
+        {
+          name: "a",
+          bytes: programA(true),
+          handles: [
+            { name: "b", object: b, rights: IMAGE_GRANT_RIGHTS },
+            { name: "c", object: c, rights: IMAGE_GRANT_RIGHTS },
+            { name: "d", object: d, rights: IMAGE_GRANT_RIGHTS },
+          ],
+        },
+      ],
+      {},
+      k,
+      [b, c, d],
+    );
     const rec = byTag(r.rec.a, [0xa, 0xd]);
     // D saw B's store through its window, then EREVOKED after A's revoke; its handle is gone (ESTALE); it ended normally.
     expect(rec[0xd]).toEqual([99, E("EREVOKED"), E("ESTALE"), 0]);
@@ -137,10 +163,22 @@ describe("revocation cascade", () => {
     const log: string[] = [];
     const k = new Kernel({ log: (l) => log.push(l) });
     const [b, c, d] = [k.loadImage(programB(true), "b"), k.loadImage(programC, "c"), k.loadImage(programD, "d")];
-    const r = await runSystem([{
-      name: "a", bytes: programA(false),
-      handles: [{ name: "b", object: b, rights: IMAGE_GRANT_RIGHTS }, { name: "c", object: c, rights: IMAGE_GRANT_RIGHTS }, { name: "d", object: d, rights: IMAGE_GRANT_RIGHTS }],
-    }], {}, k, [b, c, d]);
+    const r = await runSystem(
+      [
+        {
+          name: "a",
+          bytes: programA(false),
+          handles: [
+            { name: "b", object: b, rights: IMAGE_GRANT_RIGHTS },
+            { name: "c", object: c, rights: IMAGE_GRANT_RIGHTS },
+            { name: "d", object: d, rights: IMAGE_GRANT_RIGHTS },
+          ],
+        },
+      ],
+      {},
+      k,
+      [b, c, d],
+    );
     const rec = byTag(r.rec.a, [0xa, 0xb, 0xd]);
     // B revoked 3 handles below its own (its copy, C's, D's) and its window (mapped through that handle);
     // its binding derives from A's capability, not from its handle, and still works.
@@ -159,7 +197,10 @@ describe("revocation cascade", () => {
     const log: string[] = [];
     const k = new Kernel({ log: (l) => log.push(l) });
     const m = k.createMemory(64);
-    const bound = grantGuest(["m"], `(func (export "_start") (loop $l (drop (call $sleep (i64.const ${MS}))) (i32.store $m (i32.const 0) (i32.const 1)) (br $l)))`);
+    const bound = grantGuest(
+      ["m"],
+      `(func (export "_start") (loop $l (drop (call $sleep (i64.const ${MS}))) (i32.store $m (i32.const 0) (i32.const 1)) (br $l)))`,
+    );
     const mapped = guest(`
       (data (i32.const 0) "m")
       (func (export "_start") (local $w i32)
@@ -176,11 +217,16 @@ describe("revocation cascade", () => {
         (call $rec (call $futex_wait (call $handle_get (i32.const 0) (i32.const 1)) (i32.const 8) (i32.const 0) ${INF}))
         (call $flush))`);
     k.core.addTimer(5 * MS, () => k.revokeMemory(m));
-    const r = await runSystem([
-      { name: "bound", bytes: bound, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
-      { name: "mapped", bytes: mapped, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
-      { name: "sleeper", bytes: sleeper, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
-    ], {}, k, [m]);
+    const r = await runSystem(
+      [
+        { name: "bound", bytes: bound, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
+        { name: "mapped", bytes: mapped, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
+        { name: "sleeper", bytes: sleeper, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
+      ],
+      {},
+      k,
+      [m],
+    );
     expect(r.exit.bound.reason).toBe(ExitReason.GRANT_REVOKED);
     expect(r.exit.bound.message).toMatch(/^grant "m" was revoked \(memory object \d+\)$/);
     expect(r.rec.mapped).toEqual([0, E("EREVOKED"), E("EREVOKED")]);
@@ -195,7 +241,9 @@ describe("revocation cascade", () => {
     const k = new Kernel();
     const m = k.createMemory(64);
     // The host's handle is a root in the child's table; the binding derives from it.
-    const self = grantGuest(["m"], `(func (export "_start") (local $h i32) (local $d i32)
+    const self = grantGuest(
+      ["m"],
+      `(func (export "_start") (local $h i32) (local $d i32)
       (i32.store8 $own (i32.const 0) (i32.const 0x6d))
       (local.set $h (call $handle_get (i32.const 0) (i32.const 1)))
       (local.set $d (call $handle_dup (local.get $h) (i32.const ${READ})))
@@ -203,7 +251,8 @@ describe("revocation cascade", () => {
       (call $flush)
       (drop (call $handle_revoke (local.get $h)))
       (call $rec (i32.const 2))
-      (call $flush))`);
+      (call $flush))`,
+    );
     const r = await runSystem([{ name: "p", bytes: self, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] }], {}, k, [m]);
     expect(r.rec.p).toEqual([1]);
     expect(r.exit.p).toMatchObject({ status: -1, reason: ExitReason.GRANT_REVOKED });
@@ -217,9 +266,15 @@ describe("revocation cascade", () => {
     const m = k.createMemory(64);
     let out: Uint8Array = new Uint8Array();
     // P spins well past a quantum without a syscall; Q is ready beside it, so P is preempted.
-    const spin = k.loadImage(grantGuest(["m"], `(func (export "_start") (local $i i32)
+    const spin = k.loadImage(
+      grantGuest(
+        ["m"],
+        `(func (export "_start") (local $i i32)
       (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 50000000))))
-      (call $rec (i32.const 1)) (call $flush))`), "spin");
+      (call $rec (i32.const 1)) (call $flush))`,
+      ),
+      "spin",
+    );
     const p = k.spawn(spin, { handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }], stdout: (b) => (out = b) });
     // spawn dispatched P at once (nothing else ran): it is the current process, its code not started yet.
     expect(k.core.current).toBe(p.process);
@@ -248,10 +303,15 @@ describe("revocation cascade", () => {
       k.revokeMemory(m);
       k.revokeMemory(m);
     });
-    const r = await runSystem([
-      { name: "p1", bytes: p1, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
-      { name: "p2", bytes: p1, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
-    ], {}, k, [m]);
+    const r = await runSystem(
+      [
+        { name: "p1", bytes: p1, handles: [{ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS }] },
+        { name: "p2", bytes: p1, handles: [{ name: "m", object: m, rights: MEMORY_READ_ONLY_RIGHTS }] },
+      ],
+      {},
+      k,
+      [m],
+    );
     expect(r.exit.p1.reason).toBe(ExitReason.GRANT_REVOKED);
     expect(r.exit.p2.reason).toBe(ExitReason.GRANT_REVOKED);
     expect(k.core.mm.objects).toBe(0);

@@ -19,10 +19,25 @@ describe("ring", () => {
     const k = new Kernel();
     const mem = k.createMemory(64 + capacity * 16);
     const t0 = performance.now();
-    const r = await runSystem([
-      { name: "consumer", bytes: ring, args: ["ring", "consumer", String(N)], handles: [{ name: "ring", object: mem, rights: MEMORY_GRANT_RIGHTS }] },
-      { name: "producer", bytes: ring, args: ["ring", "producer", String(N), String(capacity)], handles: [{ name: "ring", object: mem, rights: MEMORY_GRANT_RIGHTS }] },
-    ], {}, k, [mem]);
+    const r = await runSystem(
+      [
+        {
+          name: "consumer",
+          bytes: ring,
+          args: ["ring", "consumer", String(N)],
+          handles: [{ name: "ring", object: mem, rights: MEMORY_GRANT_RIGHTS }],
+        },
+        {
+          name: "producer",
+          bytes: ring,
+          args: ["ring", "producer", String(N), String(capacity)],
+          handles: [{ name: "ring", object: mem, rights: MEMORY_GRANT_RIGHTS }],
+        },
+      ],
+      {},
+      k,
+      [mem],
+    );
     const ms = performance.now() - t0;
     const text = (n: string) => new TextDecoder().decode(r.out[n]);
     expect(text("consumer") + text("producer")).toBe("");

@@ -54,12 +54,31 @@ describe("windows", () => {
         (call $flush))`);
     const r = await runSystem([{ name: "p", bytes, handles: [{ name: "pcm", object: pcm, rights: MEMORY_GRANT_RIGHTS }] }], {}, k);
     expect(r.rec.p).toEqual([
-      3840, 15, 0x10000 - 5, 2877, 960, 3, 2877,
-      3, 0, 16, 0, 960, 4, 2,
-      16, ObjectType.WINDOW, DUPLICATE | TRANSFER | READ | WRITE,
+      3840,
+      15,
+      0x10000 - 5,
+      2877,
+      960,
+      3,
+      2877,
+      3,
+      0,
+      16,
+      0,
+      960,
+      4,
+      2,
+      16,
+      ObjectType.WINDOW,
+      DUPLICATE | TRANSFER | READ | WRITE,
       0,
     ]);
-    expect([v.getInt16(4 * 10 + 2, true), v.getInt16(4 * 11 + 2, true), v.getInt16(4 * 12 + 2, true), v.getInt16(4 * 13 + 2, true)]).toEqual([7, 8, 9, -13]);
+    expect([
+      v.getInt16(4 * 10 + 2, true),
+      v.getInt16(4 * 11 + 2, true),
+      v.getInt16(4 * 12 + 2, true),
+      v.getInt16(4 * 13 + 2, true),
+    ]).toEqual([7, 8, 9, -13]);
     expect([v.getUint16(4, true), v.getInt16(6, true)]).toEqual([0x2345, -1]); // left[1] set, right[1] untouched
     // Bulk copies are counted (1920 read + 6 written); accessors move values in registers and are not.
     expect(k.memoryStats(r.procs.p).bytesCopied).toBe(1926);
@@ -135,11 +154,27 @@ describe("windows", () => {
           (br $fill)))
         (call $rec (call $memory_map (local.get $m) (i32.const 0) (i32.const 1) (i32.const 1) (i32.const 1)))
         (call $flush))`);
-    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "gone", object: revoked, rights: MEMORY_GRANT_RIGHTS }] }], {}, k, [revoked]);
+    const r = await runSystem([{ name: "p", bytes, handles: [{ name: "gone", object: revoked, rights: MEMORY_GRANT_RIGHTS }] }], {}, k, [
+      revoked,
+    ]);
     expect(r.rec.p).toEqual([
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EREVOKED"), 100,
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EINVAL"),
-      1, E("ERANGE"), E("ERANGE"), E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EREVOKED"),
+      100,
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      1,
+      E("ERANGE"),
+      E("ERANGE"),
+      E("EREVOKED"),
       E("EMFILE"),
     ]);
     demonstrates("memory_size", r.rec.p.slice(0, 5));
@@ -216,13 +251,50 @@ describe("windows", () => {
         (call $flush))`);
     const r = await runSystem([{ name: "p", bytes }], {}, k);
     expect(r.rec.p).toEqual([
-      0, 64,
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), 1, E("ERANGE"), E("EFAULT"), E("EREVOKED"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EINVAL"), E("ERANGE"), E("EFAULT"), E("EREVOKED"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("ERANGE"), E("ERANGE"), E("EREVOKED"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("ERANGE"), E("EREVOKED"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EINVAL"), E("EFAULT"), E("EREVOKED"),
-      0, 0, 7,
+      0,
+      64,
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      1,
+      E("ERANGE"),
+      E("EFAULT"),
+      E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("ERANGE"),
+      E("EFAULT"),
+      E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("ERANGE"),
+      E("ERANGE"),
+      E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("ERANGE"),
+      E("EREVOKED"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EINVAL"),
+      E("EFAULT"),
+      E("EREVOKED"),
+      0,
+      0,
+      7,
     ]);
     const rec = r.rec.p;
     demonstrates("window_read", rec.slice(2, 12));

@@ -49,7 +49,7 @@ describe("the PCM pipeline", () => {
     // Zero crossings over one second give the frequency; the level stays within the sine approximation's error.
     const crossings = (sample: (f: number) => number) => {
       let n = 0;
-      for (let f = 1; f < 48000; f++) if ((sample(f - 1) < 0) !== (sample(f) < 0)) n++;
+      for (let f = 1; f < 48000; f++) if (sample(f - 1) < 0 !== sample(f) < 0) n++;
       return n / 2;
     };
     expect(crossings((f) => leftSample(f, 16384))).toBeCloseTo(440, -1);
@@ -99,7 +99,7 @@ describe("the PCM pipeline", () => {
     let lit = 0;
     for (let i = 0; i < png.pixels.length; i += 4) if (png.pixels[i + 1] === 224 || png.pixels[i + 1] === 176) lit++;
     expect(lit).toBeGreaterThan(2 * FB_WIDTH);
-    expect(lit).toBeLessThan(png.width * png.height / 4);
+    expect(lit).toBeLessThan((png.width * png.height) / 4);
     expect(at(FB_WIDTH >> 1, band - 1)).toBe(BACKGROUND); // the bottom row of the left band: the wave stops short of it
   });
 
@@ -130,14 +130,20 @@ describe("the PCM pipeline", () => {
 
 describe("wasmos demo pcm", () => {
   it("documents its flags with --help", () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--help"], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--help"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
     for (const flag of ["--duration SECONDS", "--realtime", "--out DIR"]) expect(r.stdout).toContain(flag);
   });
 
   it("runs from the command line and prints the summary", () => {
     const out = mkdtempSync(join(tmpdir(), "wasmos-pcm-cli-"));
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--duration", "0.2", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--duration", "0.2", "--out", out], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/10 periods x 960 frames = 9600 frames/);
     expect(r.stdout).toMatch(/kernel copies {3}0 bytes of sample data/);

@@ -14,7 +14,8 @@ const US = 1000;
  * recording what each wait returned (deadlines missed) and, at the end, its
  * deadline misses, throttles and class. `delay` ns of sleep come first.
  */
-const periodic = (runtime: number, period: number, work: number, jobs: number, delay = 0) => guest(`
+const periodic = (runtime: number, period: number, work: number, jobs: number, delay = 0) =>
+  guest(`
   ${BURN}
   ${SCHED_INFO}
   (func (export "_start") (local $i i32)
@@ -69,7 +70,11 @@ describe("earliest deadline first", () => {
       b: periodic(300 * US, 1500 * US, 240 * US, 20),
       c: periodic(500 * US, 3000 * US, 400 * US, 10),
     });
-    for (const [name, jobs] of [["a", 30], ["b", 20], ["c", 10]] as const) {
+    for (const [name, jobs] of [
+      ["a", 30],
+      ["b", 20],
+      ["c", 10],
+    ] as const) {
       const r = rec[name];
       expect(r[0], `${name} admitted`).toBe(0);
       expect(r.slice(1, 1 + jobs), `${name}: missed per job`).toEqual(Array(jobs).fill(0));

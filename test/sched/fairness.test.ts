@@ -12,7 +12,8 @@ const HOG = guest(`(func (export "_start") (loop $l (br $l)))`);
  * at priority 100 with `policy`, sleeps `windowNs`, then records each hog's
  * CPU time and kills both.
  */
-const observer = (policy: number, windowNs: number) => guest(`
+const observer = (policy: number, windowNs: number) =>
+  guest(`
   (data (i32.const 0) "hog")
   (func (export "_start") (local $img i32) (local $a i32) (local $b i32)
     (local.set $img (call $handle_get (i32.const 0) (i32.const 3)))

@@ -17,7 +17,18 @@ export const SCHED_INFO = `
     (i32.load (i32.add (i32.const 1000) (local.get $offset))))`;
 
 /** Field offsets in sched_info. */
-export const INFO = { class: 0, policy: 4, base: 8, priority: 12, tier: 16, ceiling: 20, misses: 64, latencyMisses: 68, preemptions: 72, throttles: 76 } as const;
+export const INFO = {
+  class: 0,
+  policy: 4,
+  base: 8,
+  priority: 12,
+  tier: 16,
+  ceiling: 20,
+  misses: 64,
+  latencyMisses: 68,
+  preemptions: 72,
+  throttles: 76,
+} as const;
 
 /** A process that spins forever. */
 export const SPIN = `(func (export "_start") (loop $l (br $l)))`;

@@ -40,7 +40,11 @@ async function roundTrip(clientPriority: number) {
   const images = [k.loadImage(SERVER, "server"), k.loadImage(SPINNER, "spinner"), k.loadImage(CLIENT, "client")];
   const server = k.spawn(images[0], { priority: 10, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] });
   const spinner = k.spawn(images[1], { priority: 100 });
-  const client = k.spawn(images[2], { priority: clientPriority, handles: [{ name: "ep", object: ep, rights: Rights.SEND }], stdout: (b) => (out = b.slice()) });
+  const client = k.spawn(images[2], {
+    priority: clientPriority,
+    handles: [{ name: "ep", object: ep, rights: Rights.SEND }],
+    stdout: (b) => (out = b.slice()),
+  });
   for (const o of [...images, ep]) k.release(o);
   try {
     await client.exited;

@@ -49,7 +49,8 @@ describe("per-process limits", () => {
   });
 
   it("a parent limits its child's CPU; wait reports CPU_LIMIT; the child cannot raise its limit", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (data (i32.const 0) "hog")
       (func (export "_start") (local $c i32)
         (local.set $c (call $spawn (call $handle_get (i32.const 0) (i32.const 3)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
@@ -57,22 +58,26 @@ describe("per-process limits", () => {
         (call $rec (call $wait (local.get $c) (i32.const 100) (i64.const 0x7fffffffffffffff)))
         (call $rec (i32.load (i32.const 100)))
         (call $rec (i32.load (i32.const 104)))
-        (call $flush))`), {
-      images: {
-        hog: guest(`(func (export "_start")
+        (call $flush))`),
+      {
+        images: {
+          hog: guest(`(func (export "_start")
           (if (i32.ne (call $set_limit (i32.const -1) (i32.const ${Constants.LIMIT_CPU_NS}) (i64.const 4000000)) (i32.const -30)) (then unreachable))
           (loop $l (br $l)))`),
+        },
       },
-    });
+    );
     expect(results(r.stdoutBytes)).toEqual([0, 0, -1, ExitReason.CPU_LIMIT]);
   });
 
   it("a limit set below the CPU already used ends the process at once", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (func (export "_start") (local $i i32)
         (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))
         (drop (call $set_limit (i32.const -1) (i32.const ${Constants.LIMIT_CPU_NS}) (i64.const 1000)))
-        unreachable)`));
+        unreachable)`),
+    );
     expect(r.exit.reason).toBe(ExitReason.CPU_LIMIT);
   });
 
@@ -88,28 +93,35 @@ describe("per-process limits", () => {
   });
 
   it("a table past the element limit: table.grow returns -1 and the process carries on", async () => {
-    const r = await runGuest(guest(`(table $t 1 funcref)
+    const r = await runGuest(
+      guest(`(table $t 1 funcref)
       (func (export "_start")
         (call $rec (table.grow $t (ref.null func) (i32.const 100)))
         (call $rec (table.grow $t (ref.null func) (i32.const 1000)))
         (call $rec (table.size $t))
-        (call $flush))`), { policy: defaultPolicy({ maxTableElements: 500 }) });
+        (call $flush))`),
+      { policy: defaultPolicy({ maxTableElements: 500 }) },
+    );
     expect(results(r.stdoutBytes)).toEqual([1, -1, 101]);
   });
 
   it("unbounded recursion ends only that process, with TRAP_STACK_OVERFLOW (the stack depth limit is the engine's)", async () => {
-    const { exit } = await nextToSurvivor(guest(`(func $f (param i32) (call $f (i32.add (local.get 0) (i32.const 1)))) (func (export "_start") (call $f (i32.const 0)))`));
+    const { exit } = await nextToSurvivor(
+      guest(`(func $f (param i32) (call $f (i32.add (local.get 0) (i32.const 1)))) (func (export "_start") (call $f (i32.const 0)))`),
+    );
     expect(exit.reason).toBe(ExitReason.TRAP_STACK_OVERFLOW);
   });
 
   it("the handle limit makes handle-creating calls fail with EMFILE, and only for that process", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (func (export "_start")
         (call $rec (call $set_limit (i32.const -1) (i32.const ${Constants.LIMIT_HANDLES}) (i64.const 3)))
         (call $rec (i32.gt_s (call $port_create) (i32.const 0)))
         (call $rec (call $port_create))
         (call $rec (call $endpoint_create))
-        (call $flush))`));
+        (call $flush))`),
+    );
     expect(results(r.stdoutBytes)).toEqual([0, 1, -12, -12]);
   });
 });
@@ -128,7 +140,11 @@ describe("exit reasons", () => {
   it("the CLI reports CPU_LIMIT on stderr and exits with 128 + 12", () => {
     const dir = mkdtempSync(join(tmpdir(), "wasmos-limit-"));
     writeFileSync(join(dir, "hog.wasm"), CPU_HOG_LIMITED);
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "run", "hog.wasm"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "run", "hog.wasm"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.stderr).toMatch(/hog\.wasm \(pid 1\) ended: CPU_LIMIT \(status -1\): CPU limit exceeded/);
     expect(r.status).toBe(128 + ExitReason.CPU_LIMIT);
   });

@@ -19,7 +19,8 @@ const HOG = guest(SPIN);
  * a hog into each (A's at priority 100, B's at `priorityB`), sleeps
  * `windowNs`, then records both hogs' CPU time and B's partition_info.
  */
-const twoPartitions = (shareA: number, shareB: number, priorityB: number, windowNs: number, bSleeps = false) => guest(`
+const twoPartitions = (shareA: number, shareB: number, priorityB: number, windowNs: number, bSleeps = false) =>
+  guest(`
   (data (i32.const 0) "hog")
   (data (i32.const 8) "sleeper")
   (func (export "_start") (local $img i32) (local $pa i32) (local $pb i32) (local $a i32) (local $b i32)
@@ -82,7 +83,8 @@ describe("CPU partitions", () => {
   });
 
   it("a share is carved from the creator's: no more than it has, and it comes back when the partition goes", async () => {
-    const r = await runGuest(guest(`
+    const r = await runGuest(
+      guest(`
       (func (export "_start") (local $p i32) (local $q i32)
         (local.set $p (call $partition_create (i32.const 600)))
         (call $rec (i32.gt_s (local.get $p) (i32.const 0)))
@@ -100,7 +102,8 @@ describe("CPU partitions", () => {
         (call $rec (i32.load (i32.const 2000)))
         (call $rec (i32.load (i32.const 2004)))
         (call $rec (i32.load (i32.const 2008)))
-        (call $flush))`));
+        (call $flush))`),
+    );
     expect(results(r.stdoutBytes)).toEqual([1, -Errno.ECEILING, 1, -Errno.ECEILING, 1, 0, -Errno.ECEILING, 1, 40, 600, 350, 1]);
     expect(r.kernel.core.objects.liveTotal()).toBe(0);
   });

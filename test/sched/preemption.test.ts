@@ -45,19 +45,23 @@ describe("preemption of guests that never block", () => {
   });
 
   it("an infinite loop in a start function does not stop other processes", async () => {
-    const r = await loopsWhileOthersRun(guest(`
+    const r = await loopsWhileOthersRun(
+      guest(`
       (func $init (loop $l (br $l)))
       (start $init)
-      (func (export "_start"))`));
+      (func (export "_start"))`),
+    );
     expect(r.exit.reason).toBe(ExitReason.NORMAL);
     expect(r.out).toBe("survivor ok\n");
     expect(r.cpu).toBeGreaterThan(3_000_000);
   });
 
   it("endless recursion through tail calls (no loop at all) does not stop other processes", async () => {
-    const r = await loopsWhileOthersRun(guest(`
+    const r = await loopsWhileOthersRun(
+      guest(`
       (func $spin (param i32) (return_call $spin (i32.add (local.get 0) (i32.const 1))))
-      (func (export "_start") (call $spin (i32.const 0)))`));
+      (func (export "_start") (call $spin (i32.const 0)))`),
+    );
     expect(r.out).toBe("survivor ok\n");
     expect(r.cpu).toBeGreaterThan(3_000_000);
   });
@@ -113,7 +117,8 @@ describe("preemption of guests that never block", () => {
 
   it("a preempted process resumes exactly where it was: two counting loops both finish with the right totals", async () => {
     // Each sums 1..n in a loop (about 20 M instructions: many quanta) and prints the sum.
-    const counter = (n: number) => guest(`
+    const counter = (n: number) =>
+      guest(`
       (func (export "_start") (local $i i32) (local $s i64)
         (loop $l
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -130,7 +135,10 @@ describe("preemption of guests that never block", () => {
     expect(sum(outs.a)).toBe(500_000_500_000n);
     expect(sum(outs.b)).toBe(1_125_000_750_000n);
     // They took turns: each was preempted at the end of a quantum several times.
-    const preempts = k.traceText().split("\n").filter((l) => l.endsWith("preempt back"));
+    const preempts = k
+      .traceText()
+      .split("\n")
+      .filter((l) => l.endsWith("preempt back"));
     expect(preempts.length).toBeGreaterThan(10);
     a.close();
     b.close();

@@ -49,12 +49,15 @@ async function recorded(bytes: Uint8Array) {
 }
 
 /** The four handle errors of a call whose handle argument is `arg(h)`. */
-const handleErrors = (call: (h: string) => string) => [BOGUS, "(local.get $closed)", "(local.get $img)", "(local.get $nosee)"].map((h) => `(call $rec ${call(h)})`).join("\n");
+const handleErrors = (call: (h: string) => string) =>
+  [BOGUS, "(local.get $closed)", "(local.get $img)", "(local.get $nosee)"].map((h) => `(call $rec ${call(h)})`).join("\n");
 const HANDLE_ERRORS = [E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES")];
 
 describe("sched_set_priority", () => {
   it("sets a priority and policy, and returns each of its errors", async () => {
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(
+        `
       (call $rec (call $sched_set_priority ${SELF} (i32.const 200) (i32.const ${Constants.SCHED_FIFO})))
       (call $rec (call $sched_info ${SELF} (i32.const 1000) (i32.const 80)))
       (call $rec (i32.load (i32.const 1004)))
@@ -67,15 +70,23 @@ describe("sched_set_priority", () => {
       (call $rec (call $sched_set_priority (local.get $child) (i32.const 100) (i32.const 0)))
       (call $wait_child (local.get $child))
       (call $rec (call $sched_set_priority (local.get $child) (i32.const 10) (i32.const 0)))`,
-    `(drop (call $sleep (i64.const 1000)))
+        `(drop (call $sleep (i64.const 1000)))
      (call $exit (i32.add
        (i32.mul (call $sched_set_priority ${SELF} (i32.const 101) (i32.const 0)) (i32.const 1000))
-       (i32.mul (call $sched_set_priority ${SELF} (i32.const 50) (i32.const 0)) (i32.const -1))))`));
+       (i32.mul (call $sched_set_priority ${SELF} (i32.const 50) (i32.const 0)) (i32.const -1))))`,
+      ),
+    );
     expect(r).toEqual([
-      0, 80, Constants.SCHED_FIFO, 200,
+      0,
+      80,
+      Constants.SCHED_FIFO,
+      200,
       ...HANDLE_ERRORS,
-      E("EINVAL"), E("EINVAL"), E("EINVAL"),
-      0, E("ECEILING") * 1000, // the child: 101 refused, 50 (below its ceiling) accepted
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      0,
+      E("ECEILING") * 1000, // the child: 101 refused, 50 (below its ceiling) accepted
       E("ESRCH"),
     ]);
   });
@@ -83,7 +94,9 @@ describe("sched_set_priority", () => {
 
 describe("sched_set_tier", () => {
   it("gives the tier's default priority, and returns each of its errors", async () => {
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(
+        `
       (call $rec (call $sched_set_tier ${SELF} (i32.const ${Constants.TIER_GRAVITY})))
       (call $rec (call $sched_info ${SELF} (i32.const 1000) (i32.const 80)))
       (call $rec (i32.load (i32.const 1008)))
@@ -94,24 +107,22 @@ describe("sched_set_tier", () => {
       (call $rec (call $sched_set_priority (local.get $child) (i32.const 100) (i32.const 0)))
       (call $wait_child (local.get $child))
       (call $rec (call $sched_set_tier (local.get $child) (i32.const 1)))`,
-    `(drop (call $sleep (i64.const 1000)))
+        `(drop (call $sleep (i64.const 1000)))
      (call $exit (i32.add
        (i32.mul (call $sched_set_tier ${SELF} (i32.const ${Constants.TIER_PHOTON})) (i32.const 1000))
-       (call $sched_set_tier ${SELF} (i32.const ${Constants.TIER_VOID}))))`));
-    expect(r).toEqual([
-      0, 80, 96, Constants.TIER_GRAVITY,
-      ...HANDLE_ERRORS,
-      E("EINVAL"), E("EINVAL"),
-      0, E("ECEILING") * 1000,
-      E("ESRCH"),
-    ]);
+       (call $sched_set_tier ${SELF} (i32.const ${Constants.TIER_VOID}))))`,
+      ),
+    );
+    expect(r).toEqual([0, 80, 96, Constants.TIER_GRAVITY, ...HANDLE_ERRORS, E("EINVAL"), E("EINVAL"), 0, E("ECEILING") * 1000, E("ESRCH")]);
   });
 });
 
 describe("sched_set_deadline and sched_wait_period", () => {
   it("admit a periodic process, and return each of their errors", async () => {
     const ok = "(i64.const 100000) (i64.const 1000000) (i64.const 0)";
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(
+        `
       (call $rec (call $sched_wait_period))
       ${handleErrors((h) => `(call $sched_set_deadline ${h} ${ok})`)}
       (call $rec (call $sched_set_deadline ${SELF} (i64.const 0) (i64.const 1000000) (i64.const 0)))
@@ -133,25 +144,39 @@ describe("sched_set_deadline and sched_wait_period", () => {
       ;; Back to fixed priorities: wait_period is refused again.
       (call $rec (call $sched_set_priority ${SELF} (i32.const 128) (i32.const 0)))
       (call $rec (call $sched_wait_period))`,
-    `(drop (call $sleep (i64.const 5000000)))
-     (call $exit (call $sched_set_deadline ${SELF} ${ok}))`));
+        `(drop (call $sleep (i64.const 5000000)))
+     (call $exit (call $sched_set_deadline ${SELF} ${ok}))`,
+      ),
+    );
     expect(r).toEqual([
       E("EINVAL"),
       ...HANDLE_ERRORS,
-      E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
       E("EOVERLOAD"), // 0.95 > EDF_CAPACITY_PERMILLE
-      0, 80, Constants.SCHED_CLASS_DEADLINE, 100000, 1000000, 1000000,
+      0,
+      80,
+      Constants.SCHED_CLASS_DEADLINE,
+      100000,
+      1000000,
+      1000000,
       0, // its job met its deadline
-      0, E("ECEILING"), // the child's ceiling is 100 < PRIORITY_MAX
+      0,
+      E("ECEILING"), // the child's ceiling is 100 < PRIORITY_MAX
       E("ESRCH"),
-      0, E("EINVAL"),
+      0,
+      E("EINVAL"),
     ]);
   });
 });
 
 describe("sched_info and cpu_time", () => {
   it("describe a process, and return each of their errors", async () => {
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(`
       (call $rec (call $sched_info (local.get $weak) (i32.const 1000) (i32.const 80)))
       (call $rec (i32.load (i32.const 1012)))
       (call $rec (i32.load (i32.const 1020)))
@@ -163,14 +188,16 @@ describe("sched_info and cpu_time", () => {
       ${handleErrors((h) => `(i32.wrap_i64 (call $cpu_time ${h}))`)}
       (call $wait_child (local.get $child))
       ;; An exited process's CPU time stays readable.
-      (call $rec (i64.gt_s (call $cpu_time (local.get $child)) (i64.const 0)))`));
+      (call $rec (i64.gt_s (call $cpu_time (local.get $child)) (i64.const 0)))`),
+    );
     expect(r).toEqual([80, 128, 255, 1, 1, ...HANDLE_ERRORS, E("EINVAL"), E("EFAULT"), ...HANDLE_ERRORS, 0, 1]);
   });
 });
 
 describe("set_limit", () => {
   it("lowers limits only, and returns each of its errors", async () => {
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(`
       ${handleErrors((h) => `(call $set_limit ${h} (i32.const ${Constants.LIMIT_CPU_NS}) (i64.const 1000000000))`)}
       (call $rec (call $set_limit ${SELF} (i32.const 3) (i64.const 1)))
       (call $rec (call $set_limit ${SELF} (i32.const ${Constants.LIMIT_CPU_NS}) (i64.const 0)))
@@ -188,21 +215,34 @@ describe("set_limit", () => {
       (call $rec (call $sched_info ${SELF} (i32.const 1000) (i32.const 80)))
       (call $rec (i32.wrap_i64 (i64.load (i32.const 1032))))
       (call $wait_child (local.get $child))
-      (call $rec (call $set_limit (local.get $child) (i32.const 1) (i64.const 5)))`));
+      (call $rec (call $set_limit (local.get $child) (i32.const 1) (i64.const 5)))`),
+    );
     expect(r).toEqual([
       ...HANDLE_ERRORS,
-      E("EINVAL"), E("EINVAL"), E("EINVAL"), E("EINVAL"),
-      0, E("ECEILING"), E("ECEILING"), 0, E("ECEILING"),
-      1, 1, E("EMFILE"),
-      80, 1000000000000 | 0,
-      0, E("ESRCH"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      E("EINVAL"),
+      0,
+      E("ECEILING"),
+      E("ECEILING"),
+      0,
+      E("ECEILING"),
+      1,
+      1,
+      E("EMFILE"),
+      80,
+      1000000000000 | 0,
+      0,
+      E("ESRCH"),
     ]);
   });
 });
 
 describe("partition_create, partition_join and partition_info", () => {
   it("create, move into and describe partitions, and return each of their errors", async () => {
-    const r = await recorded(family(`
+    const r = await recorded(
+      family(`
       (local.set $p (call $partition_create (i32.const 300)))
       (call $rec (i32.gt_s (local.get $p) (i32.const 0)))
       (call $rec (call $partition_create (i32.const 0)))
@@ -232,17 +272,40 @@ describe("partition_create, partition_join and partition_info", () => {
       (call $rec (call $partition_join (local.get $p) (local.get $child)))
       ;; EMFILE: no room for the new handle (8 held: self, ns, child, weak, nosee, p and its two copies).
       (call $rec (call $set_limit ${SELF} (i32.const ${Constants.LIMIT_HANDLES}) (i64.const 8)))
-      (call $rec (call $partition_create (i32.const 1)))`));
+      (call $rec (call $partition_create (i32.const 1)))`),
+    );
     expect(r).toEqual([
-      1, E("EINVAL"), E("EINVAL"), E("ECEILING"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"),
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"),
+      1,
+      E("EINVAL"),
+      E("EINVAL"),
+      E("ECEILING"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
       0,
-      40, 300, 300, 1,
-      E("EBADH"), E("ESTALE"), E("EWRONGTYPE"), E("EACCES"), E("EINVAL"), E("EFAULT"),
-      0, E("EOVERLOAD"), E("EOVERLOAD"), 0,
-      0, E("ESRCH"),
-      0, E("EMFILE"),
+      40,
+      300,
+      300,
+      1,
+      E("EBADH"),
+      E("ESTALE"),
+      E("EWRONGTYPE"),
+      E("EACCES"),
+      E("EINVAL"),
+      E("EFAULT"),
+      0,
+      E("EOVERLOAD"),
+      E("EOVERLOAD"),
+      0,
+      0,
+      E("ESRCH"),
+      0,
+      E("EMFILE"),
     ]);
   });
 });
@@ -251,8 +314,16 @@ describe("the scheduling syscalls' ABI entries", () => {
   it("are numbered in 60-79 and list exactly the errors the tests above produce", () => {
     const ours = SYSCALLS.filter((s) => s.nr >= 60 && s.nr <= 79);
     expect(ours.map((s) => s.name)).toEqual([
-      "sched_set_priority", "sched_set_tier", "sched_set_deadline", "sched_wait_period", "sched_info",
-      "cpu_time", "set_limit", "partition_create", "partition_join", "partition_info",
+      "sched_set_priority",
+      "sched_set_tier",
+      "sched_set_deadline",
+      "sched_wait_period",
+      "sched_info",
+      "cpu_time",
+      "set_limit",
+      "partition_create",
+      "partition_join",
+      "partition_info",
     ]);
     const byNumber = (a: number, b: number) => a - b;
     const listed = Object.fromEntries(ours.map((s) => [s.name, [...s.errors].sort(byNumber)]));

@@ -39,7 +39,10 @@ const GRAVITY = guest(`
 describe("priority tiers", () => {
   it("map the 256 priorities onto Void < Gravity < Matter < Photon, each with a default deadline", () => {
     expect(TIERS.map((t) => [t.name, t.lowest, t.highest])).toEqual([
-      ["Void", 0, 63], ["Gravity", 64, 127], ["Matter", 128, 191], ["Photon", 192, 255],
+      ["Void", 0, 63],
+      ["Gravity", 64, 127],
+      ["Matter", 128, 191],
+      ["Photon", 192, 255],
     ]);
     for (const t of TIERS) expect(tierOf(t.defaultPriority)).toBe(t);
     expect(tierOf(128).name).toBe("Matter"); // where every process starts

@@ -4,17 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockStructure, forEachInstruction, loopHeaders, writesMemory, type Instruction } from "../../host/wasm/decode.ts";
-import {
-  ATOMIC_OPS,
-  Feature,
-  GC_OPS,
-  Imm,
-  MISC_OPS,
-  OpFlag,
-  SIMD_OPS,
-  SINGLE_BYTE_OPS,
-  type OpInfo,
-} from "../../host/wasm/opcodes.ts";
+import { ATOMIC_OPS, Feature, GC_OPS, Imm, MISC_OPS, OpFlag, SIMD_OPS, SINGLE_BYTE_OPS, type OpInfo } from "../../host/wasm/opcodes.ts";
 import { WasmParseError, readModule, type WasmModule } from "../../host/wasm/reader.ts";
 import { ByteSink } from "../../host/wasm/sink.ts";
 import { assemble, body, compileAsGuest, prng, vec, wat } from "./helpers.ts";
@@ -64,8 +54,18 @@ interface Seen {
 
 function snapshot(ins: Instruction): Seen {
   return {
-    offset: ins.offset, end: ins.end, name: ins.op.name, opcode: ins.opcode, depth: ins.depth, opener: ins.opener,
-    memory: ins.memory, memory2: ins.memory2, index: ins.index, index2: ins.index2, features: ins.features, flags: ins.op.flags,
+    offset: ins.offset,
+    end: ins.end,
+    name: ins.op.name,
+    opcode: ins.opcode,
+    depth: ins.depth,
+    opener: ins.opener,
+    memory: ins.memory,
+    memory2: ins.memory2,
+    index: ins.index,
+    index2: ins.index2,
+    features: ins.features,
+    flags: ins.op.flags,
   };
 }
 
@@ -80,29 +80,58 @@ function decodeLast(m: WasmModule): Seen[] {
 /** WAT immediates that make `op` assemble in the test module below. */
 function watImmediates(op: OpInfo): string | null {
   switch (op.imm) {
-    case Imm.NONE: case Imm.MEMARG: case Imm.MEMORY: case Imm.MEMORY_MEMORY: case Imm.TABLE_TABLE: case Imm.FENCE:
+    case Imm.NONE:
+    case Imm.MEMARG:
+    case Imm.MEMORY:
+    case Imm.MEMORY_MEMORY:
+    case Imm.TABLE_TABLE:
+    case Imm.FENCE:
       return "";
-    case Imm.LABEL: case Imm.FUNC: case Imm.LOCAL: case Imm.GLOBAL: case Imm.TABLE: case Imm.TAG:
-    case Imm.DATA: case Imm.ELEM: case Imm.DATA_MEMORY: case Imm.ELEM_TABLE: case Imm.LANE: case Imm.MEMARG_LANE:
+    case Imm.LABEL:
+    case Imm.FUNC:
+    case Imm.LOCAL:
+    case Imm.GLOBAL:
+    case Imm.TABLE:
+    case Imm.TAG:
+    case Imm.DATA:
+    case Imm.ELEM:
+    case Imm.DATA_MEMORY:
+    case Imm.ELEM_TABLE:
+    case Imm.LANE:
+    case Imm.MEMARG_LANE:
       return "0";
-    case Imm.I32: case Imm.I64: case Imm.F32: case Imm.F64:
+    case Imm.I32:
+    case Imm.I64:
+    case Imm.F32:
+    case Imm.F64:
       return "1";
-    case Imm.BR_TABLE: return "0 0";
-    case Imm.CALL_INDIRECT: return "(type 0)";
-    case Imm.SELECT_T: return "(result i32)";
-    case Imm.HEAP_TYPE: return "func";
-    case Imm.V128: return "i32x4 1 2 3 4";
-    case Imm.SHUFFLE: return "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15";
-    default: return null; // blocks, try_table, GC immediates: tested by hand
+    case Imm.BR_TABLE:
+      return "0 0";
+    case Imm.CALL_INDIRECT:
+      return "(type 0)";
+    case Imm.SELECT_T:
+      return "(result i32)";
+    case Imm.HEAP_TYPE:
+      return "func";
+    case Imm.V128:
+      return "i32x4 1 2 3 4";
+    case Imm.SHUFFLE:
+      return "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15";
+    default:
+      return null; // blocks, try_table, GC immediates: tested by hand
   }
 }
 
 /** Instructions of a table that wabt can assemble flat (no blocks, no GC, no typed references). */
 function flatOps(table: (OpInfo | undefined)[]): OpInfo[] {
-  return table.filter((op): op is OpInfo =>
-    op !== undefined && (op.flags & (OpFlag.BLOCK | OpFlag.ARM | OpFlag.END)) === 0 &&
-    (op.feature & (Feature.GC | Feature.FUNCTION_REFERENCES)) === 0 &&
-    op.code !== 0x15 && watImmediates(op) !== null);
+  return table.filter(
+    (op): op is OpInfo =>
+      op !== undefined &&
+      (op.flags & (OpFlag.BLOCK | OpFlag.ARM | OpFlag.END)) === 0 &&
+      (op.feature & (Feature.GC | Feature.FUNCTION_REFERENCES)) === 0 &&
+      op.code !== 0x15 &&
+      watImmediates(op) !== null,
+  );
 }
 
 function listModule(ops: OpInfo[]): Uint8Array {
@@ -161,7 +190,8 @@ describe("the instruction decoder", () => {
   });
 
   it("reports the memory index of memory instructions, with the multi-memory flag bit", () => {
-    const m = readModule(wat(`(module
+    const m = readModule(
+      wat(`(module
       (memory $a 1) (memory $b 1) (memory $c 1)
       (data $d "hi")
       (func
@@ -173,7 +203,8 @@ describe("the instruction decoder", () => {
         (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 1))
         (drop (memory.grow $b (i32.const 1)))
         (drop (memory.size $c))
-        (v128.store $c (i32.const 0) (v128.const i32x4 0 0 0 0))))`));
+        (v128.store $c (i32.const 0) (v128.const i32x4 0 0 0 0))))`),
+    );
     const mem = decodeLast(m).filter((s) => s.flags & OpFlag.MEMORY);
     expect(mem.map((s) => [s.name, s.memory, s.memory2])).toEqual([
       ["i32.store", 1, -1],
@@ -191,8 +222,16 @@ describe("the instruction decoder", () => {
       if (writesMemory(ins, 2)) writesTo2.push(ins.op.name);
     });
     expect(writesTo2).toEqual(["memory.fill", "v128.store"]);
-    expect(mem.filter((s) => s.features & Feature.MULTI_MEMORY).map((s) => s.name))
-      .toEqual(["i32.store", "i64.load16_s", "memory.fill", "memory.copy", "memory.init", "memory.grow", "memory.size", "v128.store"]);
+    expect(mem.filter((s) => s.features & Feature.MULTI_MEMORY).map((s) => s.name)).toEqual([
+      "i32.store",
+      "i64.load16_s",
+      "memory.fill",
+      "memory.copy",
+      "memory.init",
+      "memory.grow",
+      "memory.size",
+      "v128.store",
+    ]);
   });
 
   it("flags as writes exactly the stores, rmw, cmpxchg, fill, copy, init and grow", () => {
@@ -211,7 +250,8 @@ describe("the instruction decoder", () => {
   });
 
   it("tags instructions with the proposal they belong to", () => {
-    const m = readModule(wat(`(module (memory 1 1 shared) (tag $e) (table 1 funcref)
+    const m = readModule(
+      wat(`(module (memory 1 1 shared) (tag $e) (table 1 funcref)
       (func $f (param i32) (result i32)
         (drop (i32.extend8_s (i32.const 1)))
         (drop (i32.trunc_sat_f32_s (f32.const 1)))
@@ -221,7 +261,8 @@ describe("the instruction decoder", () => {
         (drop (i32.atomic.load (i32.const 0)))
         (throw $e)
         (return_call $f (i32.const 0)))
-      (elem declare func $f))`));
+      (elem declare func $f))`),
+    );
     const byName = new Map(decodeLast(m).map((s) => [s.name, s.features]));
     expect(byName.get("i32.extend8_s")).toBe(Feature.SIGN_EXT);
     expect(byName.get("i32.trunc_sat_f32_s")).toBe(Feature.SAT_CONV);
@@ -235,26 +276,52 @@ describe("the instruction decoder", () => {
   });
 
   it("records block nesting: depth, the opener of every arm and end, and loop headers", () => {
-    const m = readModule(wat(`(module (tag $e)
+    const m = readModule(
+      wat(`(module (tag $e)
       (func (param i32)
         (block $out
           (loop $top
             (br_if $out (local.get 0))
             (if (local.get 0) (then nop) (else (br $top)))))
-        (try (do (throw $e)) (catch $e) (catch_all))))`));
+        (try (do (throw $e)) (catch $e) (catch_all))))`),
+    );
     const seen = decodeLast(m);
     const text = seen.map((s) => `${"  ".repeat(s.depth)}${s.name}`);
     expect(text).toEqual([
-      "  block", "    loop", "      local.get", "      br_if", "      local.get", "      if", "        nop", "      else",
-      "        br", "      end", "    end", "  end", "  try", "    throw", "  catch", "  catch_all", "  end", "end",
+      "  block",
+      "    loop",
+      "      local.get",
+      "      br_if",
+      "      local.get",
+      "      if",
+      "        nop",
+      "      else",
+      "        br",
+      "      end",
+      "    end",
+      "  end",
+      "  try",
+      "    throw",
+      "  catch",
+      "  catch_all",
+      "  end",
+      "end",
     ]);
     const offsetOf = (name: string, nth = 0) => seen.filter((s) => s.name === name)[nth].offset;
     expect(seen.find((s) => s.name === "else")!.opener).toBe(offsetOf("if"));
-    expect(seen.filter((s) => s.name === "end").map((s) => s.opener))
-      .toEqual([offsetOf("if"), offsetOf("loop"), offsetOf("block"), offsetOf("try"), -1]);
+    expect(seen.filter((s) => s.name === "end").map((s) => s.opener)).toEqual([
+      offsetOf("if"),
+      offsetOf("loop"),
+      offsetOf("block"),
+      offsetOf("try"),
+      -1,
+    ]);
     const blocks = blockStructure(m, m.code.length - 1);
     expect(blocks.map((b) => [b.kind, b.depth, b.arms.length])).toEqual([
-      ["block", 1, 0], ["loop", 2, 0], ["if", 3, 1], ["try", 1, 2],
+      ["block", 1, 0],
+      ["loop", 2, 0],
+      ["if", 3, 1],
+      ["try", 1, 2],
     ]);
     const loop = seen.find((s) => s.name === "loop")!;
     expect(loopHeaders(m, 0)).toEqual([loop.end]);
@@ -262,13 +329,15 @@ describe("the instruction decoder", () => {
   });
 
   it("decodes try_table catch clauses, delegate and throw_ref", () => {
-    const m = readModule(wat(`(module (tag $e (param i32))
+    const m = readModule(
+      wat(`(module (tag $e (param i32))
       (func
         (block $l (result exnref)
           (try_table (catch_all_ref $l) (throw $e (i32.const 1))))
         throw_ref)
       (func
-        (try $t (do (try (do (throw $e (i32.const 2))) (delegate $t))) (catch_all))))`));
+        (try $t (do (try (do (throw $e (i32.const 2))) (delegate $t))) (catch_all))))`),
+    );
     const first: string[] = [];
     forEachInstruction(m, 0, (ins) => first.push(ins.op.name));
     expect(first).toEqual(["block", "try_table", "i32.const", "throw", "end", "end", "throw_ref", "end"]);
@@ -280,17 +349,48 @@ describe("the instruction decoder", () => {
   it("decodes GC and typed-reference instructions wabt cannot write, with their immediates", () => {
     const gc = (sub: number) => [0xfb, ...new ByteSink().u32(sub).finish()];
     const code = [
-      0x41, 0x01, ...gc(0), 0x00, // i32.const 1; struct.new 0
-      ...gc(2), 0x00, 0x00, // struct.get 0 0
+      0x41,
+      0x01,
+      ...gc(0),
+      0x00, // i32.const 1; struct.new 0
+      ...gc(2),
+      0x00,
+      0x00, // struct.get 0 0
       0x1a, // drop
-      0x41, 0x00, ...gc(28), ...gc(29), 0x1a, // ref.i31; i31.get_s; drop
-      0x02, 0x40, 0xd0, 0x6e, ...gc(24), 0x01, 0x00, 0x6e, 0x6c, 0x1a, 0x0b, // block; ref.null any; br_on_cast 0 any i31
-      0xd2, 0x00, 0x14, 0x01, // ref.func 0; call_ref 1
-      0xd2, 0x00, 0xd4, 0x1a, // ref.func 0; ref.as_non_null; drop
+      0x41,
+      0x00,
+      ...gc(28),
+      ...gc(29),
+      0x1a, // ref.i31; i31.get_s; drop
+      0x02,
+      0x40,
+      0xd0,
+      0x6e,
+      ...gc(24),
+      0x01,
+      0x00,
+      0x6e,
+      0x6c,
+      0x1a,
+      0x0b, // block; ref.null any; br_on_cast 0 any i31
+      0xd2,
+      0x00,
+      0x14,
+      0x01, // ref.func 0; call_ref 1
+      0xd2,
+      0x00,
+      0xd4,
+      0x1a, // ref.func 0; ref.as_non_null; drop
       0x0b,
     ];
     const bytes = assemble([
-      [1, vec([[0x5f, 0x01, 0x7f, 0x00], [0x60, 0x00, 0x00]])], // struct {i32}; func [] -> []
+      [
+        1,
+        vec([
+          [0x5f, 0x01, 0x7f, 0x00],
+          [0x60, 0x00, 0x00],
+        ]),
+      ], // struct {i32}; func [] -> []
       [3, vec([[0x01]])],
       [7, vec([[...new ByteSink().name("f").finish(), 0x00, 0x00]])],
       [10, vec([body(code)])],
@@ -300,8 +400,25 @@ describe("the instruction decoder", () => {
     expect(m.features & Feature.GC).toBe(Feature.GC);
     const seen = decodeLast(m);
     expect(seen.map((s) => s.name)).toEqual([
-      "i32.const", "struct.new", "struct.get", "drop", "i32.const", "ref.i31", "i31.get_s", "drop",
-      "block", "ref.null", "br_on_cast", "drop", "end", "ref.func", "call_ref", "ref.func", "ref.as_non_null", "drop", "end",
+      "i32.const",
+      "struct.new",
+      "struct.get",
+      "drop",
+      "i32.const",
+      "ref.i31",
+      "i31.get_s",
+      "drop",
+      "block",
+      "ref.null",
+      "br_on_cast",
+      "drop",
+      "end",
+      "ref.func",
+      "call_ref",
+      "ref.func",
+      "ref.as_non_null",
+      "drop",
+      "end",
     ]);
     expect(seen[2]).toMatchObject({ index: 0, index2: 0, features: Feature.GC });
     expect(seen.find((s) => s.name === "call_ref")).toMatchObject({ index: 1, features: Feature.FUNCTION_REFERENCES });
@@ -312,25 +429,143 @@ describe("the instruction decoder", () => {
   it("names GC instructions that V8 validates, checking the opcode numbers against the engine", () => {
     const gc = (sub: number, ...rest: number[]) => [0xfb, sub, ...rest];
     const cases: [number[][], number[], string[]][] = [
-      [[], [0x41, 5, ...gc(0x1c), ...gc(0x1d), 0x1a, 0x41, 5, ...gc(0x1c), ...gc(0x1e), 0x1a, 0x0b],
-        ["i32.const", "ref.i31", "i31.get_s", "drop", "i32.const", "ref.i31", "i31.get_u", "drop", "end"]],
-      [[[0x5f, 1, 0x7f, 1]], [0x41, 1, ...gc(0x00, 1), ...gc(0x02, 1, 0), 0x1a, ...gc(0x01, 1), 0x41, 2, ...gc(0x05, 1, 0), 0x0b],
-        ["i32.const", "struct.new", "struct.get", "drop", "struct.new_default", "i32.const", "struct.set", "end"]],
-      [[[0x5e, 0x7f, 1]], [0x41, 1, 0x41, 2, ...gc(0x08, 1, 2), 0x41, 0, ...gc(0x0b, 1), 0x1a, 0x41, 1, 0x41, 3, ...gc(0x06, 1), ...gc(0x0f), 0x1a,
-        0x41, 3, ...gc(0x07, 1), 0x41, 0, 0x41, 9, 0x41, 1, ...gc(0x10, 1), 0x0b],
-        ["i32.const", "i32.const", "array.new_fixed", "i32.const", "array.get", "drop", "i32.const", "i32.const", "array.new", "array.len", "drop",
-          "i32.const", "array.new_default", "i32.const", "i32.const", "i32.const", "array.fill", "end"]],
-      [[[0x5e, 0x78, 1]], [0x41, 3, ...gc(0x07, 1), 0x41, 0, ...gc(0x0c, 1), 0x1a, 0x41, 3, ...gc(0x07, 1), 0x41, 0, ...gc(0x0d, 1), 0x1a, 0x0b],
-        ["i32.const", "array.new_default", "i32.const", "array.get_s", "drop", "i32.const", "array.new_default", "i32.const", "array.get_u", "drop", "end"]],
-      [[], [0xd0, 0x6e, ...gc(0x14, 0x6c), 0x1a, 0xd0, 0x6e, ...gc(0x15, 0x6c), 0x1a, 0xd0, 0x6e, ...gc(0x16, 0x6e), 0x1a, 0xd0, 0x6e, ...gc(0x17, 0x6c), 0x1a,
-        0xd0, 0x6f, ...gc(0x1a), ...gc(0x1b), 0x1a, 0x0b],
-        ["ref.null", "ref.test", "drop", "ref.null", "ref.test", "drop", "ref.null", "ref.cast", "drop", "ref.null", "ref.cast", "drop",
-          "ref.null", "any.convert_extern", "extern.convert_any", "drop", "end"]],
-      [[], [0x02, 0x6e, 0xd0, 0x6e, ...gc(0x18, 0x03, 0x00, 0x6e, 0x6c), ...gc(0x19, 0x03, 0x00, 0x6e, 0x6c), 0x0b, 0x1a, 0x0b],
-        ["block", "ref.null", "br_on_cast", "br_on_cast_fail", "end", "drop", "end"]],
+      [
+        [],
+        [0x41, 5, ...gc(0x1c), ...gc(0x1d), 0x1a, 0x41, 5, ...gc(0x1c), ...gc(0x1e), 0x1a, 0x0b],
+        ["i32.const", "ref.i31", "i31.get_s", "drop", "i32.const", "ref.i31", "i31.get_u", "drop", "end"],
+      ],
+      [
+        [[0x5f, 1, 0x7f, 1]],
+        [0x41, 1, ...gc(0x00, 1), ...gc(0x02, 1, 0), 0x1a, ...gc(0x01, 1), 0x41, 2, ...gc(0x05, 1, 0), 0x0b],
+        ["i32.const", "struct.new", "struct.get", "drop", "struct.new_default", "i32.const", "struct.set", "end"],
+      ],
+      [
+        [[0x5e, 0x7f, 1]],
+        [
+          0x41,
+          1,
+          0x41,
+          2,
+          ...gc(0x08, 1, 2),
+          0x41,
+          0,
+          ...gc(0x0b, 1),
+          0x1a,
+          0x41,
+          1,
+          0x41,
+          3,
+          ...gc(0x06, 1),
+          ...gc(0x0f),
+          0x1a,
+          0x41,
+          3,
+          ...gc(0x07, 1),
+          0x41,
+          0,
+          0x41,
+          9,
+          0x41,
+          1,
+          ...gc(0x10, 1),
+          0x0b,
+        ],
+        [
+          "i32.const",
+          "i32.const",
+          "array.new_fixed",
+          "i32.const",
+          "array.get",
+          "drop",
+          "i32.const",
+          "i32.const",
+          "array.new",
+          "array.len",
+          "drop",
+          "i32.const",
+          "array.new_default",
+          "i32.const",
+          "i32.const",
+          "i32.const",
+          "array.fill",
+          "end",
+        ],
+      ],
+      [
+        [[0x5e, 0x78, 1]],
+        [0x41, 3, ...gc(0x07, 1), 0x41, 0, ...gc(0x0c, 1), 0x1a, 0x41, 3, ...gc(0x07, 1), 0x41, 0, ...gc(0x0d, 1), 0x1a, 0x0b],
+        [
+          "i32.const",
+          "array.new_default",
+          "i32.const",
+          "array.get_s",
+          "drop",
+          "i32.const",
+          "array.new_default",
+          "i32.const",
+          "array.get_u",
+          "drop",
+          "end",
+        ],
+      ],
+      [
+        [],
+        [
+          0xd0,
+          0x6e,
+          ...gc(0x14, 0x6c),
+          0x1a,
+          0xd0,
+          0x6e,
+          ...gc(0x15, 0x6c),
+          0x1a,
+          0xd0,
+          0x6e,
+          ...gc(0x16, 0x6e),
+          0x1a,
+          0xd0,
+          0x6e,
+          ...gc(0x17, 0x6c),
+          0x1a,
+          0xd0,
+          0x6f,
+          ...gc(0x1a),
+          ...gc(0x1b),
+          0x1a,
+          0x0b,
+        ],
+        [
+          "ref.null",
+          "ref.test",
+          "drop",
+          "ref.null",
+          "ref.test",
+          "drop",
+          "ref.null",
+          "ref.cast",
+          "drop",
+          "ref.null",
+          "ref.cast",
+          "drop",
+          "ref.null",
+          "any.convert_extern",
+          "extern.convert_any",
+          "drop",
+          "end",
+        ],
+      ],
+      [
+        [],
+        [0x02, 0x6e, 0xd0, 0x6e, ...gc(0x18, 0x03, 0x00, 0x6e, 0x6c), ...gc(0x19, 0x03, 0x00, 0x6e, 0x6c), 0x0b, 0x1a, 0x0b],
+        ["block", "ref.null", "br_on_cast", "br_on_cast_fail", "end", "drop", "end"],
+      ],
     ];
     for (const [types, code, names] of cases) {
-      const bytes = assemble([[1, vec([[0x60, 0, 0], ...types])], [3, vec([[0]])], [10, vec([body(code)])]]);
+      const bytes = assemble([
+        [1, vec([[0x60, 0, 0], ...types])],
+        [3, vec([[0]])],
+        [10, vec([body(code)])],
+      ]);
       expect(WebAssembly.validate(bytes)).toBe(true);
       const m = readModule(bytes);
       const seen: string[] = [];
@@ -367,7 +602,11 @@ describe("the instruction decoder", () => {
       [[0x28, 0x80, 0x01, 0x00, 0x0b], /malformed memop flags/],
     ];
     for (const [code, pattern] of cases) {
-      const bytes = assemble([[1, vec([[0x60, 0, 0]])], [3, vec([[0]])], [10, vec([body(code)])]]);
+      const bytes = assemble([
+        [1, vec([[0x60, 0, 0]])],
+        [3, vec([[0]])],
+        [10, vec([body(code)])],
+      ]);
       const m = readModule(bytes);
       let error: unknown;
       try {
@@ -385,9 +624,17 @@ describe("the instruction decoder", () => {
   it("handles 100000 nested blocks without recursion", () => {
     const depth = 100_000;
     const code = [...Array(depth).fill([0x02, 0x40]).flat(), ...Array(depth).fill(0x0b), 0x0b];
-    const m = readModule(assemble([[1, vec([[0x60, 0, 0]])], [3, vec([[0]])], [10, vec([body(code)])]]));
+    const m = readModule(
+      assemble([
+        [1, vec([[0x60, 0, 0]])],
+        [3, vec([[0]])],
+        [10, vec([body(code)])],
+      ]),
+    );
     let maxDepth = 0;
-    const count = forEachInstruction(m, 0, (ins) => { maxDepth = Math.max(maxDepth, ins.depth); });
+    const count = forEachInstruction(m, 0, (ins) => {
+      maxDepth = Math.max(maxDepth, ins.depth);
+    });
     expect(count).toBe(2 * depth + 1);
     expect(maxDepth).toBe(depth);
   });
@@ -443,7 +690,13 @@ describe("the instruction decoder", () => {
         expected.push(op.name);
       }
       code.push(0x0b);
-      const m = readModule(assemble([[1, vec([[0x60, 0, 0]])], [3, vec([[0]])], [10, vec([body(code)])]]));
+      const m = readModule(
+        assemble([
+          [1, vec([[0x60, 0, 0]])],
+          [3, vec([[0]])],
+          [10, vec([body(code)])],
+        ]),
+      );
       const names: string[] = [];
       forEachInstruction(m, 0, (ins) => names.push(ins.op.name));
       expect(names).toEqual([...expected, "end"]);

@@ -10,10 +10,21 @@ import { ByteSink } from "../../host/wasm/sink.ts";
 const wabt = await wabtInit();
 
 const ALL_FEATURES = {
-  multi_memory: true, threads: true, exceptions: true, simd: true, relaxed_simd: true,
-  bulk_memory: true, reference_types: true, tail_call: true, memory64: true,
-  sat_float_to_int: true, sign_extension: true, multi_value: true, mutable_globals: true,
-  function_references: true, extended_const: true,
+  multi_memory: true,
+  threads: true,
+  exceptions: true,
+  simd: true,
+  relaxed_simd: true,
+  bulk_memory: true,
+  reference_types: true,
+  tail_call: true,
+  memory64: true,
+  sat_float_to_int: true,
+  sign_extension: true,
+  multi_value: true,
+  mutable_globals: true,
+  function_references: true,
+  extended_const: true,
 };
 
 /**
@@ -116,14 +127,33 @@ export function compileAsGuest(): Promise<Uint8Array<ArrayBuffer>> {
     const out: Record<string, Uint8Array> = {};
     const stderr: string[] = [];
     const result = await asc.main(
-      ["main.ts", "sdk.ts", "--outFile", "main.wasm", "--runtime", "stub", "--exportStart", "_start", "--use", "abort=sdk/abort", "--debug", "--optimizeLevel", "1"],
+      [
+        "main.ts",
+        "sdk.ts",
+        "--outFile",
+        "main.wasm",
+        "--runtime",
+        "stub",
+        "--exportStart",
+        "_start",
+        "--use",
+        "abort=sdk/abort",
+        "--debug",
+        "--optimizeLevel",
+        "1",
+      ],
       {
         readFile: (n: string) => files[n] ?? null,
         writeFile: (n: string, contents: Uint8Array | string) => {
           out[n] = typeof contents === "string" ? new TextEncoder().encode(contents) : contents;
         },
         listFiles: () => [],
-        stderr: { write: (s: string | Uint8Array) => { stderr.push(String(s)); return true; } } as never,
+        stderr: {
+          write: (s: string | Uint8Array) => {
+            stderr.push(String(s));
+            return true;
+          },
+        } as never,
       },
     );
     if (result.error) throw new Error(`asc failed: ${result.error.message}\n${stderr.join("")}`);

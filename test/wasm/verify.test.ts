@@ -22,7 +22,13 @@ function handGuest(types: number[][], code: number[]): Uint8Array {
     [1, vec([[0x60, 0, 0], ...types])],
     [3, vec([[0x00]])],
     [5, vec([[0x00, 0x01]])],
-    [7, vec([[...name("memory"), 0x02, 0x00], [...name("_start"), 0x00, 0x00]])],
+    [
+      7,
+      vec([
+        [...name("memory"), 0x02, 0x00],
+        [...name("_start"), 0x00, 0x00],
+      ]),
+    ],
     [10, vec([body(code)])],
   ]);
 }
@@ -65,7 +71,8 @@ describe("the module verifier accepts", () => {
   });
 
   it("SIMD, tail calls, bulk memory, reference types, a start function and a memory grant", () => {
-    const report = verify(guest(`
+    const report = verify(
+      guest(`
       (import "grant" "pcm" (memory $pcm 1 4))
       (table 4 funcref)
       (global $r (mut externref) (ref.null extern))
@@ -74,7 +81,8 @@ describe("the module verifier accepts", () => {
       (func $peak (param i32) (result i32)
         (i16x8.extract_lane_s 0 (v128.load $pcm (local.get 0))))
       (func $fill (memory.fill (i32.const 0) (i32.const 0) (i32.const 16)))
-      (func $loop (param i32) (result i32) (return_call $peak (local.get 0)))`));
+      (func $loop (param i32) (result i32) (return_call $peak (local.get 0)))`),
+    );
     expect(report.errors).toEqual([]);
     expect(report.info.grants).toEqual([{ name: "pcm", memory: 0, min: 1, max: 4, shared: false }]);
     expect(report.info.memory).toMatchObject({ index: 1, min: 1, max: null, exported: true });
@@ -130,16 +138,27 @@ describe("the module verifier refuses", () => {
       `import "wasi_snapshot_preview1" "fd_write" is not part of the wasmos ABI (a guest imports only syscalls from "wasmos" and memory grants from "grant")`,
     );
     const unknown = onlyError(verify(guest(`(import "wasmos" "fork" (func (result i32)))`)));
-    expect(unknown).toMatchObject({ code: "import-not-in-abi", message: `import "wasmos" "fork" is not part of the wasmos ABI (no syscall "fork")` });
+    expect(unknown).toMatchObject({
+      code: "import-not-in-abi",
+      message: `import "wasmos" "fork" is not part of the wasmos ABI (no syscall "fork")`,
+    });
   });
 
   it("a syscall imported with the wrong signature, showing both", () => {
-    const e = onlyError(verify(wat(`(module (import "wasmos" "console_write" (func (param i32) (result i32)))
-      (memory (export "memory") 1) (func (export "_start")))`)));
+    const e = onlyError(
+      verify(
+        wat(`(module (import "wasmos" "console_write" (func (param i32) (result i32)))
+      (memory (export "memory") 1) (func (export "_start")))`),
+      ),
+    );
     expect(e.code).toBe("import-signature");
     expect(e.message).toBe(`import "wasmos" "console_write": expected (i32, i32) -> i32, found (i32) -> i32`);
-    const exit = onlyError(verify(wat(`(module (import "wasmos" "exit" (func (param i64)))
-      (memory (export "memory") 1) (func (export "_start")))`)));
+    const exit = onlyError(
+      verify(
+        wat(`(module (import "wasmos" "exit" (func (param i64)))
+      (memory (export "memory") 1) (func (export "_start")))`),
+      ),
+    );
     expect(exit.message).toBe(`import "wasmos" "exit": expected (i32) -> (), found (i64) -> ()`);
   });
 
@@ -154,7 +173,10 @@ describe("the module verifier refuses", () => {
     const bytes = guest(`(import "grant" "pcm" (memory 1))`);
     expect(verify(bytes).ok).toBe(true);
     const e = onlyError(verifyModule(bytes, defaultPolicy({ grantsEnabled: false })));
-    expect(e).toMatchObject({ code: "grants-disabled", message: `import "grant" "pcm" asks for a memory grant, and grants are disabled by the policy` });
+    expect(e).toMatchObject({
+      code: "grants-disabled",
+      message: `import "grant" "pcm" asks for a memory grant, and grants are disabled by the policy`,
+    });
   });
 
   it("memories above the page limit, declared or imported, minimum or maximum", () => {
@@ -166,7 +188,9 @@ describe("the module verifier refuses", () => {
       message: "memory 0 declares maximum 2048 pages, limit 1024 (omit the maximum and the kernel caps growth)",
     });
     const grant = onlyError(verify(guest(`(import "grant" "big" (memory 1 5000))`)));
-    expect(grant.message).toBe(`memory 0 (import "grant" "big") declares maximum 5000 pages, limit 1024 (omit the maximum and the kernel caps growth)`);
+    expect(grant.message).toBe(
+      `memory 0 (import "grant" "big") declares maximum 5000 pages, limit 1024 (omit the maximum and the kernel caps growth)`,
+    );
   });
 
   it("a table above the element limit", () => {
@@ -198,7 +222,8 @@ describe("the module verifier refuses", () => {
 
   it("a module that does not export its memory, or exports something else under that name", () => {
     expect(onlyError(verify(guest(``, { memory: false })))).toMatchObject({
-      code: "missing-memory-export", message: `module does not export its memory as "memory"`,
+      code: "missing-memory-export",
+      message: `module does not export its memory as "memory"`,
     });
     const fn = onlyError(verify(guest(`(memory 1) (func (export "memory"))`, { memory: false })));
     expect(fn).toMatchObject({ code: "missing-memory-export", message: `export "memory" is a func, not a memory` });
@@ -211,7 +236,8 @@ describe("the module verifier refuses", () => {
 
   it("a module without a _start of type () -> ()", () => {
     expect(onlyError(verify(guest(``, { entry: false })))).toMatchObject({
-      code: "missing-entry", message: `module does not export "_start" (the entry point, of type () -> ())`,
+      code: "missing-entry",
+      message: `module does not export "_start" (the entry point, of type () -> ())`,
     });
     const sig = onlyError(verify(guest(`(func (export "_start") (param i32))`, { entry: false })));
     expect(sig).toMatchObject({ code: "entry-signature", message: `export "_start" must have type () -> (), found (i32) -> ()` });
@@ -232,20 +258,26 @@ describe("the module verifier refuses", () => {
     expect(e.func).toBe(worker);
     expect(e.message).toBe(
       `function ${worker} "worker" uses i32.atomic.rmw.add at offset 0x${e.offset!.toString(16)} (2 more uses in 2 functions): ` +
-      "threads and atomics are not supported: one kernel thread runs every process",
+        "threads and atomics are not supported: one kernel thread runs every process",
     );
     expect(bytes[e.offset!]).toBe(0xfe);
   });
 
   it("exception handling: the tag section and every try, throw or try_table in code", () => {
-    const report = verify(guest(`
+    const report = verify(
+      guest(`
       (tag $e)
       (func $thrower (throw $e))
-      (func $catcher (try (do (call $thrower)) (catch_all)))`));
+      (func $catcher (try (do (call $thrower)) (catch_all)))`),
+    );
     expect(report.ok).toBe(false);
     expect(report.errors.map((e) => e.code)).toEqual(["feature-exceptions", "feature-exceptions"]);
-    expect(report.errors[0].message).toMatch(/^tag section \(section tag, offset 0x[0-9a-f]+\): exception handling is refused: a guest could catch the kernel's unwinding$/);
-    expect(report.errors[1].message).toMatch(/^function \d+ uses throw at offset 0x[0-9a-f]+ \(2 more uses in 2 functions\): exception handling is refused/);
+    expect(report.errors[0].message).toMatch(
+      /^tag section \(section tag, offset 0x[0-9a-f]+\): exception handling is refused: a guest could catch the kernel's unwinding$/,
+    );
+    expect(report.errors[1].message).toMatch(
+      /^function \d+ uses throw at offset 0x[0-9a-f]+ \(2 more uses in 2 functions\): exception handling is refused/,
+    );
     const table = verify(guest(`(func (block $l (try_table (catch_all $l) (nop))))`));
     expect(onlyError(table).message).toMatch(/uses try_table at offset/);
   });
@@ -253,7 +285,9 @@ describe("the module verifier refuses", () => {
   it("GC types", () => {
     const e = onlyError(verify(handGuest([[0x5f, 0x01, 0x7f, 0x01]], [0x0b])));
     expect(e.code).toBe("feature-gc");
-    expect(e.message).toMatch(/^type 1 is a struct type \(section type, offset 0x[0-9a-f]+\): GC types and instructions are not supported$/);
+    expect(e.message).toMatch(
+      /^type 1 is a struct type \(section type, offset 0x[0-9a-f]+\): GC types and instructions are not supported$/,
+    );
   });
 
   it("GC instructions even without GC types", () => {
@@ -269,22 +303,35 @@ describe("the module verifier refuses", () => {
   });
 
   it("relaxed SIMD, whose results differ between hosts", () => {
-    const e = onlyError(verify(guest(`(func (result v128)
-      (i8x16.relaxed_swizzle (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)))`)));
+    const e = onlyError(
+      verify(
+        guest(`(func (result v128)
+      (i8x16.relaxed_swizzle (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)))`),
+      ),
+    );
     expect(e.code).toBe("feature-relaxed-simd");
     expect(e.message).toMatch(/uses i8x16\.relaxed_swizzle .*results differ between hosts/);
   });
 
   it("everything wrong at once, listing every error", () => {
-    const report = verify(wat(`(module
+    const report = verify(
+      wat(`(module
       (import "env" "abort" (func (param i32 i32 i32 i32)))
       (import "wasmos" "exit" (func (param i64)))
       (memory 2000 4000 shared)
       (memory 1)
-      (table 100000 funcref))`));
+      (table 100000 funcref))`),
+    );
     expect(report.errors.map((e) => e.code)).toEqual([
-      "import-not-in-abi", "import-signature", "shared-memory", "memory-limit", "memory-limit", "multi-memory",
-      "table-limit", "missing-memory-export", "missing-entry",
+      "import-not-in-abi",
+      "import-signature",
+      "shared-memory",
+      "memory-limit",
+      "memory-limit",
+      "multi-memory",
+      "table-limit",
+      "missing-memory-export",
+      "missing-entry",
     ]);
   });
 });
@@ -361,4 +408,3 @@ describe("formatReport", () => {
     expect(text).toContain("[malformed] malformed module: section 'header' at offset 0x0");
   });
 });
-

@@ -145,8 +145,9 @@ describe("the module writer", () => {
     });
 
     it("refuses a cap below a memory's minimum", () => {
-      expect(() => editModule(readModule(wat(`(module (memory 5))`)), { capMemoryMax: 4 }))
-        .toThrow("memory 0 needs 5 pages, more than the cap of 4");
+      expect(() => editModule(readModule(wat(`(module (memory 5))`)), { capMemoryMax: 4 })).toThrow(
+        "memory 0 needs 5 pages, more than the cap of 4",
+      );
     });
   });
 
@@ -171,8 +172,9 @@ describe("the module writer", () => {
       const before = readModule(bytes);
       const after = readModule(out);
       expect(after.start).toBe(before.start! + 1);
-      expect(after.exports.map((e) => [e.name, e.kind === "func" ? e.index - 1 : e.index]))
-        .toEqual(before.exports.map((e) => [e.name, e.index]));
+      expect(after.exports.map((e) => [e.name, e.kind === "func" ? e.index - 1 : e.index])).toEqual(
+        before.exports.map((e) => [e.name, e.index]),
+      );
       expect(after.elements.map((e) => e.funcs!.map((f) => f - 1))).toEqual(before.elements.map((e) => e.funcs));
       const refs = (m: ReturnType<typeof readModule>) => {
         const found: number[] = [];
@@ -234,7 +236,10 @@ describe("the module writer", () => {
     it("renumbers the name section, so debuggers keep their names", () => {
       const bytes = wat(`(module (func $alpha (local $x i32)) (func $beta))`, { names: true });
       const named = readModule(bytes);
-      expect([...named.functionNames]).toEqual([[0, "alpha"], [1, "beta"]]);
+      expect([...named.functionNames]).toEqual([
+        [0, "alpha"],
+        [1, "beta"],
+      ]);
       const out = editModule(named, { prependFuncImport: TICK });
       expect(WebAssembly.validate(out)).toBe(true);
       const edited = readModule(out);
@@ -246,8 +251,10 @@ describe("the module writer", () => {
       const out = editModule(readModule(guest), { prependFuncImport: TICK });
       expect(WebAssembly.validate(out)).toBe(true);
       const writes: number[] = [];
-      const e = instantiateWithStubs(out, { wasmos: { console_write: (_p: number, n: number) => (writes.push(n), n) } })
-        .exports as Record<string, (...a: number[]) => number>;
+      const e = instantiateWithStubs(out, { wasmos: { console_write: (_p: number, n: number) => (writes.push(n), n) } }).exports as Record<
+        string,
+        (...a: number[]) => number
+      >;
       e._start();
       expect(writes).toEqual([3]);
       expect(e.add(2, 3)).toBe(5);
