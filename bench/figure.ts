@@ -4,7 +4,7 @@
 // ratio once every figure has run, so a figure never divides by a number it
 // measured at another time or in another process.
 
-import type { ImageLoader } from "../host/loader/loader.ts";
+import type { ImageLoader } from "../loader/loader.ts";
 import type { BenchImages } from "./images.ts";
 import type { Plan, Summary } from "./stats.ts";
 

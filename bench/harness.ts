@@ -4,7 +4,7 @@
 // as failed; the others still run.
 
 import { loadavg } from "node:os";
-import { ImageLoader } from "../host/loader/loader.ts";
+import { ImageLoader } from "../loader/loader.ts";
 import { captureEnvironment, type Environment } from "./env.ts";
 import { FAMILIES } from "./families.ts";
 import {

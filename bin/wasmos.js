@@ -18,5 +18,5 @@ if (major < 24 || typeof WebAssembly.Suspending !== "function") {
   const r = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, WASMOS_REEXEC: "1" } });
   process.exit(r.status ?? 70);
 }
-const { main } = await import("../host/cli/main.ts");
+const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

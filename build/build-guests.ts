@@ -7,8 +7,8 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultPolicy } from "../host/loader/policy.ts";
-import { formatReport, verifyModule } from "../host/loader/verify.ts";
+import { defaultPolicy } from "../loader/policy.ts";
+import { formatReport, verifyModule } from "../loader/verify.ts";
 import { guestInputKey } from "./cache-key.ts";
 import { compileGuest, REPO_ROOT } from "./compile.ts";
 

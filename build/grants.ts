@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readModule } from "../host/wasm/reader.ts";
+import { readModule } from "../wasm/reader.ts";
 
 /** Where a guest imports a grant's intrinsics from: `@wasmos/sdk/grants/<name>`. */
 export const GRANT_SDK_DIR = "grants";
@@ -151,7 +151,7 @@ export function grantIntrinsics(binary: Uint8Array): Map<string, string[]> {
 
 /**
  * The proposals binaryen may use: those the loader's policy allows
- * (host/loader/policy.ts DEFAULT_FEATURES), never "all" (binaryen's all
+ * (loader/policy.ts DEFAULT_FEATURES), never "all" (binaryen's all
  * includes encodings V8 and our reader do not take, like compact imports).
  */
 const MERGE_FLAGS = [

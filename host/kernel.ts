@@ -12,8 +12,8 @@ import { Kernel as KernelCore, type KernelLimits } from "../kernel/kernel.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
-import { ImageLoader, type LoadedImage } from "./loader/loader.ts";
-import type { VerifyPolicy } from "./loader/verify.ts";
+import { ImageLoader, type LoadedImage } from "../loader/loader.ts";
+import type { VerifyPolicy } from "../loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
@@ -26,7 +26,7 @@ import { FramebufferDevice, type FrameListener } from "../hal/framebuffer/frameb
 import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/syscalls/memory.ts";
-import { createGrantMemory } from "./grants/runtime.ts";
+import { createGrantMemory } from "./runtime/grant-memory.ts";
 
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
@@ -265,5 +265,5 @@ export class Kernel {
   }
 }
 
-export { ModuleRefusedError } from "./loader/loader.ts";
+export { ModuleRefusedError } from "../loader/loader.ts";
 export type { ExitInfo } from "../kernel/objects/process.ts";

@@ -25,7 +25,7 @@ export interface ProcessRuntime {
   /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */
   handlerStatus(name: string): number;
   /**
-   * Fuel metering (host/instrument/fuel.ts): set the guest's fuel counter
+   * Fuel metering (loader/instrument/fuel.ts): set the guest's fuel counter
    * (before the instance exists, the value it will start with).
    */
   setFuel(fuel: number): void;

@@ -1,10 +1,10 @@
 // Generated from abi/wasmos.abi.json by build/gen-abi.ts. Do not edit: change the definition and run `node build/gen-abi.ts`.
 //
-// The wasmos syscall ABI 0.2 as TypeScript values and types, for the host and
+// The wasmos syscall ABI 0.3 as TypeScript values and types, for the host and
 // the kernel. Reference: docs/abi.md.
 
 /** The ABI version this file was generated from. */
-export const ABI_VERSION = { major: 0, minor: 2 } as const;
+export const ABI_VERSION = { major: 0, minor: 3 } as const;
 
 /** The module every syscall is imported from. */
 export const IMPORT_MODULE = "wasmos";

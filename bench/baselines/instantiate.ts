@@ -4,7 +4,7 @@
 // WebAssembly.promising, as the process runtime runs it; no kernel objects,
 // no handles, no scheduler.
 
-import { FUEL_GLOBAL_EXPORT, MAX_SLICE_FUEL } from "../../host/instrument/fuel.ts";
+import { FUEL_GLOBAL_EXPORT, MAX_SLICE_FUEL } from "../../loader/instrument/fuel.ts";
 import type { Family } from "../figure.ts";
 import { timed } from "../figure.ts";
 import { sampleHost, scaleSummary } from "../stats.ts";

@@ -1,10 +1,10 @@
-// fuel_overhead_ratio: what load-time fuel metering (host/instrument/fuel.ts)
+// fuel_overhead_ratio: what load-time fuel metering (loader/instrument/fuel.ts)
 // costs a CPU-bound guest (bench/guests/cpu-work.ts): the same guest, same
 // kernel code, loaded once by the default loader (metered) and once by a
 // loader with { instrument: false }, run one after the other.
 
 import { Kernel } from "../../host/kernel.ts";
-import { ImageLoader } from "../../host/loader/loader.ts";
+import { ImageLoader } from "../../loader/loader.ts";
 import type { Family, FigureResult } from "../figure.ts";
 import { timed, unavailable, value } from "../figure.ts";
 import { runMarked } from "../marks.ts";

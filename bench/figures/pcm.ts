@@ -1,6 +1,6 @@
 // pcm_realtime_factor: seconds of 48 kHz stereo PCM the four-process
 // pipeline (producer, audio driver, VU meter, waveform visualizer; the
-// `npm start` demo, host/demo/pcm.ts) moves per second of wall time, in the
+// `npm start` demo, cli/demo/pcm.ts) moves per second of wall time, in the
 // deterministic kernel (it runs as fast as it can). Each run plays `seconds`
 // of audio from boot to the end of init, start-up included; the figure is
 // the median over runs. The kernel's count of bytes copied between
@@ -14,7 +14,7 @@ import type { Family } from "../figure.ts";
 import { unavailable, value } from "../figure.ts";
 import { median } from "../stats.ts";
 
-const DEMO = "host/demo/pcm.ts";
+const DEMO = "cli/demo/pcm.ts";
 
 export const pcm: Family = {
   name: "pcm",
@@ -22,7 +22,7 @@ export const pcm: Family = {
   async run(ctx) {
     const missing = missingPaths([DEMO]);
     if (missing !== null) return { pcm_realtime_factor: unavailable(`the PCM pipeline is not runnable yet: ${missing}`) };
-    const { runPcmDemo, PERIOD_MS } = await import("../../host/demo/pcm.ts");
+    const { runPcmDemo, PERIOD_MS } = await import("../../cli/demo/pcm.ts");
     const seconds = ctx.quick ? 0.2 : 30;
     const runs = ctx.quick ? 1 : 5;
     const factors: number[] = [];

@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { ExitReason, ProcessState } from "../../abi/gen/abi.ts";
 import { type HostProcess, Kernel } from "../../host/kernel.ts";
-import { ImageLoader } from "../../host/loader/loader.ts";
+import { ImageLoader } from "../../loader/loader.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { BareInstances } from "../baselines/bare-instances.ts";
 import { BenchImages } from "../images.ts";

@@ -1,5 +1,5 @@
 // The pipeline's shared facts and the producer's signal. Everything here is
-// integer math, so host code (host/demo/signal.ts) computes the same samples
+// integer math, so host code (cli/demo/signal.ts) computes the same samples
 // bit for bit.
 
 /** One period: 960 frames = 20 ms at 48 kHz; 4 bytes a frame (s16le stereo). */

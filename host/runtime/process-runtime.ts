@@ -3,7 +3,7 @@
 // death, START_FAILED, not the spawner's), its start function (moved out of
 // the start section by the loader) and then `_start` run through
 // WebAssembly.promising; every blocking syscall suspends this stack until the
-// kernel resumes it. A metered image (host/instrument/fuel.ts) also imports
+// kernel resumes it. A metered image (loader/instrument/fuel.ts) also imports
 // the fuel function: when the guest's fuel runs out it asks the kernel, which
 // refills the counter (the call returns at once) or preempts the process
 // (the call suspends the stack like a blocking syscall).
@@ -21,11 +21,11 @@ import { KernelBug } from "../../kernel/object.ts";
 import { GuestMemory } from "../../kernel/memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
-import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../instrument/fuel.ts";
-import type { LoadedImage } from "../loader/loader.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import type { LoadedImage } from "../../loader/loader.ts";
 import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
-import { addGrantImports, attachGrowLimit } from "../grants/runtime.ts";
+import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;

@@ -5,7 +5,7 @@
 //
 // Rights: a grant needs READ; without WRITE it is read-only, and the module
 // must never write that memory (the host found every write site at load,
-// host/grants/writes.ts; the kernel only reads the verdict).
+// loader/grant-writes.ts; the kernel only reads the verdict).
 //
 // Revocation: each binding is a kernel-held capability derived from the one
 // the spawner passed (or, for a host-made root, from the child's own handle).

@@ -4,7 +4,7 @@
 // Budget: pages of its own memory plus pages of the memory objects it created
 // and that still live (the creator pays, whoever holds them now). Own memory
 // grows inside the guest without a kernel call, so the host rewrites
-// memory.grow at load (host/loader/grow-limit.ts) to compare against a limit
+// memory.grow at load (loader/grow-limit.ts) to compare against a limit
 // the kernel sets through growLimit: growing past the budget returns -1.
 
 import type { GrantBinding } from "./grants.ts";

@@ -3,7 +3,7 @@
 // the life cycle (dispatch, block, wake, terminate); this file decides.
 //
 // Slices. A process runs until it blocks or its slice's fuel runs out (the
-// host meters guest code, host/instrument/fuel.ts). Each slice gets
+// host meters guest code, loader/instrument/fuel.ts). Each slice gets
 //     min(quantum left, fuel to the next timer (virtual time),
 //         CPU limit left, deadline-job runtime left, partition budget left)
 // so every event that may change who should run (a quantum end, a timer

@@ -1,5 +1,5 @@
 // Scheduling parameters shared by the kernel's scheduler and the host's fuel
-// metering (host/instrument/fuel.ts), and the defaults a Kernel starts with.
+// metering (loader/instrument/fuel.ts), and the defaults a Kernel starts with.
 
 import { Limits } from "../../abi/gen/abi.ts";
 
@@ -7,7 +7,7 @@ import { Limits } from "../../abi/gen/abi.ts";
  * Virtual nanoseconds per unit of fuel in deterministic mode: the virtual
  * clock advances by the fuel the running process burns, so clock_now and
  * cpu_time reflect work done and every run is the same. One fuel unit is
- * about one wasm instruction (see host/instrument/fuel.ts), so 1 ns per unit
+ * about one wasm instruction (see loader/instrument/fuel.ts), so 1 ns per unit
  * is about an instruction per nanosecond.
  */
 export const DEFAULT_NS_PER_FUEL = 1;

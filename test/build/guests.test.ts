@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildGuests, listGuests } from "../../build/build-guests.ts";
 import { compileGuest } from "../../build/compile.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "wasmos-guests-"));
 

@@ -108,7 +108,7 @@ describe("wasmos conformance", () => {
   });
 
   it("is a CLI command that exits 0 when every selected case passes", async () => {
-    const { main } = await import("../../host/cli/main.ts");
+    const { main } = await import("../../cli/main.ts");
     const write = process.stdout.write;
     let text = "";
     process.stdout.write = ((chunk: string) => ((text += chunk), true)) as typeof process.stdout.write;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { Kernel, ModuleRefusedError } from "../../host/kernel.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results, wat } from "../helpers/wat.ts";
 
 describe("image loader", () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";

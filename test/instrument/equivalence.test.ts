@@ -2,9 +2,9 @@
 // run metered (with slices so small that fuel runs out constantly) and
 // unmetered, give the same results, memory and output.
 import { describe, expect, it } from "vitest";
-import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../host/instrument/fuel.ts";
-import { readModule } from "../../host/wasm/reader.ts";
-import { editModule } from "../../host/wasm/writer.ts";
+import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { readModule } from "../../wasm/reader.ts";
+import { editModule } from "../../wasm/writer.ts";
 import { wat } from "../helpers/wat.ts";
 import { prng } from "../wasm/helpers.ts";
 import { randomProgram } from "./random-programs.ts";

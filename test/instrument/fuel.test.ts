@@ -2,10 +2,10 @@
 // the loader applies it (once per module, cached by content hash).
 import { describe, expect, it } from "vitest";
 import { ModuleRefusedError } from "../../host/kernel.ts";
-import { chargePoints, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, MAX_BOUNDED_WEIGHT, planFuel } from "../../host/instrument/fuel.ts";
-import { ImageLoader } from "../../host/loader/loader.ts";
-import { readModule } from "../../host/wasm/reader.ts";
-import { editModule } from "../../host/wasm/writer.ts";
+import { chargePoints, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, MAX_BOUNDED_WEIGHT, planFuel } from "../../loader/instrument/fuel.ts";
+import { ImageLoader } from "../../loader/loader.ts";
+import { readModule } from "../../wasm/reader.ts";
+import { editModule } from "../../wasm/writer.ts";
 import { guest, wat } from "../helpers/wat.ts";
 
 const LOOPS = wat(`(module

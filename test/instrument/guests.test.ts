@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
-import { compileGuestFile, runGuest } from "../../host/run-guest.ts";
+import { compileGuestFile, runGuest } from "../../cli/run-guest.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const images: Record<string, Uint8Array> = {};

@@ -2,7 +2,7 @@
 // message, its CPU is billed to the client's partition, not its own.
 import { expect, it } from "vitest";
 import { Constants, ExitReason } from "../../abi/gen/abi.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";

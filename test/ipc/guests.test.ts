@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 
 const guestPath = (name: string) => join(REPO_ROOT, "guests", name, "main.ts");
 

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { grantModuleSource, shimWat } from "../../build/grants.ts";
 import { Kernel, MEMORY_READ_ONLY_RIGHTS } from "../../host/kernel.ts";
-import { forEachInstruction } from "../../host/wasm/decode.ts";
-import { readModule } from "../../host/wasm/reader.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
+import { readModule } from "../../wasm/reader.ts";
 import { compileFixture } from "./helpers.ts";
 
 let pcm: Uint8Array;

@@ -5,9 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS, MEMORY_READ_ONLY_RIGHTS } from "../../host/kernel.ts";
-import { DEFAULT_FEATURES, defaultPolicy } from "../../host/loader/policy.ts";
-import { forEachInstruction } from "../../host/wasm/decode.ts";
-import { readModule } from "../../host/wasm/reader.ts";
+import { DEFAULT_FEATURES, defaultPolicy } from "../../loader/policy.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
+import { readModule } from "../../wasm/reader.ts";
 import { closeAll, runSystem } from "../helpers/system.ts";
 import { E, grantGuest, INF } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-// The four-process PCM pipeline (guests/pcm/, host/demo/): what `npm start`
+// The four-process PCM pipeline (guests/pcm/, cli/demo/): what `npm start`
 // shows, checked against the producer's signal computed on the host.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
 import { WAV_HEADER_BYTES, parseWav } from "../../hal/audio/wav.ts";
-import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../host/demo/pcm.ts";
-import { FRAMES, envelope, expectedPcm, expectedVu, leftSample, rightSample } from "../../host/demo/signal.ts";
+import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../cli/demo/pcm.ts";
+import { FRAMES, envelope, expectedPcm, expectedVu, leftSample, rightSample } from "../../cli/demo/signal.ts";
 import { decodePng } from "../hal/helpers.ts";
 
 const DURATION = 0.5; // 25 periods

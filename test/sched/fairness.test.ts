@@ -2,7 +2,7 @@
 // virtual clock (1 fuel = 1 ns): CPU shares are exact counts, not wall time.
 import { describe, expect, it } from "vitest";
 import { Constants, ExitReason } from "../../abi/gen/abi.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const HOG = guest(`(func (export "_start") (loop $l (br $l)))`);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Limits, ObjectType } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { Partition } from "../../kernel/sched/partitions.ts";
 import { ObjectRegistry } from "../../kernel/object.ts";
 import { guest, results } from "../helpers/wat.ts";

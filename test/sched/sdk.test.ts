@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 
 describe("the scheduling SDK", () => {
   it("wraps every scheduling syscall", async () => {

@@ -5,7 +5,7 @@
 // weaker copies.
 import { describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights, SYSCALLS } from "../../abi/gen/abi.ts";
-import { runGuest } from "../../host/run-guest.ts";
+import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const E = (name: keyof typeof Errno) => -Errno[name];

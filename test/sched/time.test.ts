@@ -3,10 +3,10 @@
 // context switch. So clock_now reflects computation and runs repeat exactly.
 import { describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
-import { chargePoints } from "../../host/instrument/fuel.ts";
+import { chargePoints } from "../../loader/instrument/fuel.ts";
 import { Kernel } from "../../host/kernel.ts";
-import { runGuest } from "../../host/run-guest.ts";
-import { readModule } from "../../host/wasm/reader.ts";
+import { runGuest } from "../../cli/run-guest.ts";
+import { readModule } from "../../wasm/reader.ts";
 import { guest, results } from "../helpers/wat.ts";
 import { SPIN } from "./guests.ts";
 

@@ -1,11 +1,11 @@
-// Test helpers for host/wasm and the verifier: WAT assembly with every
+// Test helpers for wasm/ and the verifier: WAT assembly with every
 // proposal switched on, hand assembly of binaries wabt cannot write (GC,
 // typed references), a real AssemblyScript guest, and a seeded PRNG.
 
 import asc from "assemblyscript/asc";
 import wabtInit from "wabt";
-import { defaultPolicy } from "../../host/loader/policy.ts";
-import { ByteSink } from "../../host/wasm/sink.ts";
+import { defaultPolicy } from "../../loader/policy.ts";
+import { ByteSink } from "../../wasm/sink.ts";
 
 const wabt = await wabtInit();
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Cursor } from "../../host/wasm/cursor.ts";
-import { Feature, featureNames } from "../../host/wasm/opcodes.ts";
+import { Cursor } from "../../wasm/cursor.ts";
+import { Feature, featureNames } from "../../wasm/opcodes.ts";
 import {
   WasmParseError,
   formatSignature,
@@ -9,8 +9,8 @@ import {
   memoryLimits,
   readModule,
   type WasmModule,
-} from "../../host/wasm/reader.ts";
-import { ByteSink } from "../../host/wasm/sink.ts";
+} from "../../wasm/reader.ts";
+import { ByteSink } from "../../wasm/sink.ts";
 import { assemble, body, compileAsGuest, name, prng, vec, wat } from "./helpers.ts";
 
 /** The WasmParseError `f` throws (fails the test if it throws anything else or nothing). */

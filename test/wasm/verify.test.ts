@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import abi from "../../abi/wasmos.abi.json" with { type: "json" };
-import { defaultPolicy, policyFromAbi } from "../../host/loader/policy.ts";
-import { formatReport, verifyModule, type VerifyReport } from "../../host/loader/verify.ts";
-import { readModule } from "../../host/wasm/reader.ts";
-import { exportStartFunction } from "../../host/wasm/writer.ts";
+import { defaultPolicy, policyFromAbi } from "../../loader/policy.ts";
+import { formatReport, verifyModule, type VerifyReport } from "../../loader/verify.ts";
+import { readModule } from "../../wasm/reader.ts";
+import { exportStartFunction } from "../../wasm/writer.ts";
 import { assemble, body, compileAsGuest, guest, name, prng, vec, wat } from "./helpers.ts";
 
 const policy = defaultPolicy();

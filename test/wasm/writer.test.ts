@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { forEachInstruction } from "../../host/wasm/decode.ts";
-import { readModule } from "../../host/wasm/reader.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
+import { readModule } from "../../wasm/reader.ts";
 import {
   ByteSink,
   WasmEditError,
@@ -12,7 +12,7 @@ import {
   encodeU32,
   exportStartFunction,
   u32Size,
-} from "../../host/wasm/writer.ts";
+} from "../../wasm/writer.ts";
 import { compileAsGuest, instantiateWithStubs, wat } from "./helpers.ts";
 
 const TICK = { module: "fuel", name: "tick", params: [], results: [] } as const;

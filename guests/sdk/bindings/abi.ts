@@ -1,6 +1,6 @@
 // Generated from abi/wasmos.abi.json by build/gen-abi.ts. Do not edit: change the definition and run `node build/gen-abi.ts`.
 //
-// wasmos ABI 0.2: the raw syscall imports and constants for AssemblyScript
+// wasmos ABI 0.3: the raw syscall imports and constants for AssemblyScript
 // guests. Results >= 0 are success; a negative result is -errno. Reference: docs/abi.md.
 
 // ---- Syscalls ----
@@ -1056,7 +1056,7 @@ export declare function sys(nr: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64
 /** Major version of the ABI these bindings were generated from. */
 export const ABI_VERSION_MAJOR: i32 = 0;
 /** Minor version of the ABI these bindings were generated from. */
-export const ABI_VERSION_MINOR: i32 = 2;
+export const ABI_VERSION_MINOR: i32 = 3;
 
 // ---- Syscall numbers (for sys) ----
 

@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { ASCONFIG, REPO_ROOT } from "../../build/compile.ts";
+import { ASCONFIG, REPO_ROOT } from "../build/compile.ts";
 import { UsageError } from "./args.ts";
 
 function mainTs(name: string): string {
@@ -21,7 +21,7 @@ println("a random number: " + randomU32().toString());
 }
 
 function testMjs(name: string): string {
-  const runGuest = new URL(`file://${join(REPO_ROOT, "host", "run-guest.ts")}`).href;
+  const runGuest = new URL(`file://${join(REPO_ROOT, "cli", "run-guest.ts")}`).href;
   return `// Runs main.ts under the wasmos kernel and checks what it printed.
 // Run with: npm test   (uses the Node that wasmos brings, which has JSPI)
 import { test } from "node:test";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { compileGuest } from "../build/compile.ts";
-import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "./kernel.ts";
+import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
 

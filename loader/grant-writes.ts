@@ -10,8 +10,8 @@
 
 import { forEachInstruction, writesMemory } from "../wasm/decode.ts";
 import { functionName, readModule, type WasmModule } from "../wasm/reader.ts";
-import type { GrantImport, ImageMemoryNeeds } from "../../kernel/mm/grants.ts";
-import type { VerifyReport } from "../loader/verify.ts";
+import type { GrantImport, ImageMemoryNeeds } from "../kernel/mm/grants.ts";
+import type { VerifyReport } from "./verify.ts";
 
 /** One place that writes a memory. */
 export interface WriteSite {

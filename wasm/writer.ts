@@ -12,7 +12,7 @@
 //    expressions, element segments, exports, start, the name section),
 //  - append defined globals (after every existing global: no index moves),
 //  - patch function bodies: insert bytes before an instruction, or replace
-//    one instruction (load-time instrumentation; see host/instrument/).
+//    one instruction (load-time instrumentation; see loader/instrument/).
 
 import { decodeExpression } from "./decode.ts";
 import { OpFlag } from "./opcodes.ts";

@@ -2,13 +2,13 @@
 // returns the process exit code; main() dispatches.
 
 import { readFileSync } from "node:fs";
-import { describeExit } from "../../kernel/objects/process.ts";
-import { ExitReason } from "../../abi/gen/abi.ts";
+import { describeExit } from "../kernel/objects/process.ts";
+import { ExitReason } from "../abi/gen/abi.ts";
 import { ImageLoader, ModuleRefusedError } from "../loader/loader.ts";
 import { formatReport } from "../loader/verify.ts";
-import { GuestCompileError, runGuest } from "../run-guest.ts";
+import { GuestCompileError, runGuest } from "./run-guest.ts";
 import { scaffold } from "./scaffold.ts";
-import { PCM_DEMO_DETAILS, PCM_DEMO_FLAGS, PCM_DEMO_SYNOPSIS, pcmDemoCommand } from "../demo/cli.ts";
+import { PCM_DEMO_DETAILS, PCM_DEMO_FLAGS, PCM_DEMO_SYNOPSIS, pcmDemoCommand } from "./demo/cli.ts";
 import { parseArgs, type Flag, UsageError, usage } from "./args.ts";
 
 /** Exit codes besides a guest's own status. */
@@ -122,7 +122,7 @@ const COMMANDS: Record<string, Command> = {
       { name: "adapter", value: "CMD", doc: "run cases through this command (conformance/adapters/wasmos-node.ts is the reference)" },
     ],
     async run(_positional, flags) {
-      const { runConformance } = await import("../../conformance/runner.ts");
+      const { runConformance } = await import("../conformance/runner.ts");
       const s = await runConformance({
         filter: typeof flags.filter === "string" ? flags.filter : undefined,
         adapter: typeof flags.adapter === "string" ? flags.adapter : undefined,

@@ -2,7 +2,7 @@
 // bars, then a summary.
 
 import { statSync } from "node:fs";
-import { parseArgs, type Flag, UsageError, usage } from "../cli/args.ts";
+import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
 
 export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR]";

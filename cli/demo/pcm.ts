@@ -8,7 +8,7 @@ import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
 import { NullSink, TeeSink } from "../../hal/audio/sink.ts";
 import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
-import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../kernel.ts";
+import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";

@@ -1,6 +1,6 @@
 // Fuel metering: the load-time rewrite that lets a single-threaded kernel
 // take the CPU back from a guest that never blocks (DESIGN.md item 4). The
-// measurements behind the choices here are in host/instrument/README.md.
+// measurements behind the choices here are in loader/instrument/README.md.
 //
 // What the pass adds to a module:
 //  - a mutable i32 global, the fuel counter, appended after the guest's
@@ -60,12 +60,12 @@
 // subtracts at most MAX_CHARGE (a heavier region is charged MAX_CHARGE), so
 // the counter stays above -2^31 and never wraps.
 
-import { Cursor } from "../wasm/cursor.ts";
-import { functionBody, forEachInstruction } from "../wasm/decode.ts";
-import { Imm, OpFlag } from "../wasm/opcodes.ts";
-import { funcType, formatSignature, type WasmModule } from "../wasm/reader.ts";
-import { startsValType } from "../wasm/types.ts";
-import { ByteSink, type CodePatch, type ModuleEdits } from "../wasm/writer.ts";
+import { Cursor } from "../../wasm/cursor.ts";
+import { functionBody, forEachInstruction } from "../../wasm/decode.ts";
+import { Imm, OpFlag } from "../../wasm/opcodes.ts";
+import { funcType, formatSignature, type WasmModule } from "../../wasm/reader.ts";
+import { startsValType } from "../../wasm/types.ts";
+import { ByteSink, type CodePatch, type ModuleEdits } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 
 /** The function import the guest calls when its fuel is gone. Reserved: the verifier refuses it in guest modules. */

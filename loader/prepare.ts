@@ -6,10 +6,10 @@
 //   capped so memory.grow past the limit returns -1 instead of growing, and
 //   likewise every table's maximum at the policy's element limit;
 // - unless told not to, every function entry and loop header is charged fuel
-//   (host/instrument/fuel.ts), so the kernel can preempt a guest that never
+//   (loader/instrument/fuel.ts), so the kernel can preempt a guest that never
 //   blocks.
 
-import { planFuel } from "../instrument/fuel.ts";
+import { planFuel } from "./instrument/fuel.ts";
 import { readModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
@@ -37,7 +37,7 @@ export function prepareModule(bytes: Uint8Array, policy: VerifyPolicy, options: 
   const metered = options.instrument ?? true;
   let startExport: string | null = null;
   if (metered) Object.assign(edits, planFuel(m).edits);
-  addGrowLimit(m, edits); // memory.grow past the process's memory budget returns -1 (host/loader/grow-limit.ts)
+  addGrowLimit(m, edits); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
   if (m.start !== null) {
     startExport = START_EXPORT;
     edits.removeStart = true;

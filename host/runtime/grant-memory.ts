@@ -5,7 +5,7 @@
 import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
 import type { MemorySource } from "../../kernel/memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { GROW_LIMIT_EXPORT } from "../loader/grow-limit.ts";
+import { GROW_LIMIT_EXPORT } from "../../loader/grow-limit.ts";
 
 /** The module grants are imported from. */
 export const GRANT_MODULE = "grant";

@@ -1,5 +1,5 @@
 // Cursor: a bounds-checked reader over wasm binary bytes, with LEB128
-// decoding, and WasmParseError, the one error every parser in host/wasm throws.
+// decoding, and WasmParseError, the one error every parser in wasm/ throws.
 //
 // Invariant: a Cursor never reads at or past `limit`, and every failure is a
 // WasmParseError naming the section being read and the absolute byte offset.

@@ -9,8 +9,8 @@ import { funcType, readModule } from "../wasm/reader.ts";
 import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
 import { formatReport, verifyModule, type VerifyPolicy, type VerifyReport } from "./verify.ts";
-import { imageMemoryNeeds } from "../grants/writes.ts";
-import type { ImageMemoryNeeds } from "../../kernel/mm/grants.ts";
+import { imageMemoryNeeds } from "./grant-writes.ts";
+import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
   readonly name: string;
@@ -22,7 +22,7 @@ export interface LoadedImage {
   /** Exported functions by name: true when of the port handler type (i32, i32, i64) -> (). */
   readonly handlerTypes: ReadonlyMap<string, boolean>;
   readonly report: VerifyReport;
-  /** Fuel-metered (host/instrument/fuel.ts): the runtime must bind the fuel import and may preempt it. */
+  /** Fuel-metered (loader/instrument/fuel.ts): the runtime must bind the fuel import and may preempt it. */
   readonly metered: boolean;
   /** Initial pages, and each grant import with the first write to it (read-only grants are checked at spawn). */
   readonly memory: ImageMemoryNeeds;

@@ -2,7 +2,7 @@
 // definition (abi/wasmos.abi.json): the syscall imports and their core wasm
 // signatures, the resource ceilings, and the wasm proposals a guest may use.
 
-import abiDefinition from "../../abi/wasmos.abi.json" with { type: "json" };
+import abiDefinition from "../abi/wasmos.abi.json" with { type: "json" };
 import type { FeatureName } from "../wasm/opcodes.ts";
 import type { ValType } from "../wasm/types.ts";
 

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { guestInputKey } from "../../build/cache-key.ts";
 import { compileGuest, REPO_ROOT } from "../../build/compile.ts";
-import { defaultPolicy } from "../loader/policy.ts";
-import { formatReport, verifyModule } from "../loader/verify.ts";
+import { defaultPolicy } from "../../loader/policy.ts";
+import { formatReport, verifyModule } from "../../loader/verify.ts";
 
 export const PCM_GUESTS_DIR = join(REPO_ROOT, "guests", "pcm");
 export const PCM_ROLES = ["init", "producer", "driver", "vu", "visualizer"] as const;
