@@ -4,12 +4,13 @@
 // (including projects made by `wasmos new`) use this checkout's SDK.
 
 import { readFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
+import { dependencyVersion, PACKAGE_ROOT } from "./paths.ts";
+
+/** The checkout or the installed package (build/paths.ts). */
+export const REPO_ROOT = PACKAGE_ROOT;
 export const SDK_DIR = join(REPO_ROOT, "guests", "sdk");
 export const ASCONFIG = join(REPO_ROOT, "asconfig.json");
 /** asc looks packages up under --path folders; this one exists only in our readFile hook. */
@@ -31,6 +32,11 @@ export interface CompileResult {
   text: string | null;
   /** asc's diagnostics (errors and warnings), as printed. */
   diagnostics: string;
+  /**
+   * Every file the compiler looked for, absolute path -> its text or null if
+   * absent: what the output depends on besides the toolchain (build/guest-cache.ts).
+   */
+  inputs: Map<string, string | null>;
 }
 
 /** Map a path asc asks for to a real file: the virtual SDK package to guests/sdk. */
@@ -53,6 +59,7 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
   const entryAbs = resolve(entry);
   const baseDir = dirname(entryAbs);
   const outputs = new Map<string, Uint8Array | string>();
+  const inputs = new Map<string, string | null>();
   const argv = [
     relative(baseDir, entryAbs),
     "--outFile",
@@ -81,11 +88,14 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
       const generated = generatedSource(resolve(dir, name));
       if (generated !== null) return generated;
       const path = realPath(resolve(dir, name));
+      let text: string | null = null;
       try {
-        return await readFile(path, "utf8");
+        text = await readFile(path, "utf8");
       } catch {
-        return null;
+        // absent: asc tries the next candidate
       }
+      inputs.set(path, text);
+      return text;
     },
     writeFile: async (name: string, contents: Uint8Array | string) => {
       outputs.set(name, contents);
@@ -109,11 +119,11 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
     binary: ok ? (binary as Uint8Array) : null,
     text: (outputs.get("guest.wat") as string | undefined) ?? null,
     diagnostics: diagnostics || (result.error ? String(result.error.message) : ""),
+    inputs,
   };
 }
 
 /** The asc version, part of every build cache key. */
 export function ascVersion(): string {
-  const pkg = join(REPO_ROOT, "node_modules", "assemblyscript", "package.json");
-  return existsSync(pkg) ? (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version : "unknown";
+  return dependencyVersion("assemblyscript");
 }

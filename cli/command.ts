@@ -22,6 +22,8 @@ export interface Command {
    * documents them.
    */
   rawArgs?: boolean;
+  /** Options may come after positional arguments (default: everything after the first positional is an argument). */
+  interspersed?: boolean;
   run(positional: string[], flags: Flags): Promise<number>;
 }
 

@@ -20,7 +20,13 @@ export const conformanceCommand: Command = {
     { name: "adapter", value: "CMD", doc: "run cases through this command (conformance/adapters/wasmos-node.ts is the reference)" },
   ],
   async run(_positional, flags) {
-    const { runConformance } = await import("../../conformance/runner.ts");
+    let runConformance: typeof import("../../conformance/runner.ts").runConformance;
+    try {
+      ({ runConformance } = await import("../../conformance/runner.ts"));
+    } catch {
+      // The npm package leaves the suite out (its cases need the checkout's tools).
+      throw new CliError("the conformance suite runs from a checkout of the wasmos repository (npm test there)", EXIT.NO_INPUT);
+    }
     const s = await runConformance({
       filter: typeof flags.filter === "string" ? flags.filter : undefined,
       adapter: typeof flags.adapter === "string" ? flags.adapter : undefined,

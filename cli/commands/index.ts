@@ -3,12 +3,13 @@
 
 import type { Command } from "../command.ts";
 import { runCommand } from "./run.ts";
+import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
 
-export const COMMANDS: readonly Command[] = [runCommand, checkCommand, newCommand, demoCommand, conformanceCommand];
+export const COMMANDS: readonly Command[] = [runCommand, buildCommand, checkCommand, newCommand, demoCommand, conformanceCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
