@@ -40,6 +40,11 @@ describe("the architecture check", () => {
     "| `host/` | the embedding | `abi/`, `kernel/` |",
     "| `test/` | tests | everything |",
     "<!-- layers:end -->",
+    "<!-- private:begin -->",
+    "| path | may be imported only from |",
+    "|---|---|",
+    "| `kernel/syscalls/` | `kernel/syscalls/`, `host/runtime/bridge.ts` |",
+    "<!-- private:end -->",
   ].join("\n");
 
   it("fails when the kernel imports the host, and names the file and the import", () => {
@@ -53,6 +58,22 @@ describe("the architecture check", () => {
     try {
       expect(checkArchitecture(root).map((v) => v.message)).toEqual([
         "kernel/ipc.ts imports ../host/kernel.ts: kernel/ may not import host/ (ARCHITECTURE.md)",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("fails when kernel logic imports a syscall adapter, and lets the bridge do it", () => {
+    const root = tree({
+      "ARCHITECTURE.md": TABLE,
+      "kernel/syscalls/ipc.ts": "export const sysSend = 1;\n",
+      "kernel/core.ts": 'import { sysSend } from "./syscalls/ipc.ts";\nexport const K = sysSend;\n',
+      "host/runtime/bridge.ts": 'import { sysSend } from "../../kernel/syscalls/ipc.ts";\nexport const B = sysSend;\n',
+    });
+    try {
+      expect(checkArchitecture(root).map((v) => v.message)).toEqual([
+        "kernel/core.ts imports ./syscalls/ipc.ts: kernel/syscalls/ is private to kernel/syscalls/, host/runtime/bridge.ts (ARCHITECTURE.md)",
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });

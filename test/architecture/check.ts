@@ -41,6 +41,29 @@ export function readLayers(root: string): Layer[] {
   return layers;
 }
 
+export interface PrivatePath {
+  /** Repo-relative path (a folder ends with "/"). */
+  path: string;
+  /** Paths (folders end with "/") whose files may import it. */
+  importers: string[];
+}
+
+/** The private-path table of ARCHITECTURE.md (between <!-- private:begin --> and <!-- private:end -->); empty if absent. */
+export function readPrivatePaths(root: string): PrivatePath[] {
+  const doc = readFileSync(join(root, "ARCHITECTURE.md"), "utf8");
+  const m = /<!-- private:begin -->([\s\S]*?)<!-- private:end -->/.exec(doc);
+  if (!m) return [];
+  const out: PrivatePath[] = [];
+  for (const line of m[1].split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (cells.length < 4 || !cells[1].startsWith("`")) continue;
+    out.push({ path: cells[1].replace(/`/g, ""), importers: [...cells[2].matchAll(/`([^`]+)`/g)].map((x) => x[1]) });
+  }
+  return out;
+}
+
+const within = (file: string, path: string): boolean => (path.endsWith("/") ? file.startsWith(path) : file === path);
+
 function sourcesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
@@ -52,16 +75,47 @@ function sourcesUnder(dir: string): string[] {
   return out;
 }
 
-/** Source text without comments (string contents are kept: imports live there). */
-function stripComments(src: string): string {
-  return src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+/**
+ * Split source into code and string literals, comments dropped: a small lexer,
+ * so an import written inside a string (a test's fixture) or a comment is not
+ * taken for one. Template literals count as strings; regex literals are rare
+ * enough in this tree not to need handling.
+ */
+function lex(src: string): { code: string; strings: { text: string; before: string }[] } {
+  let code = "";
+  const strings: { text: string; before: string }[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === "/" && src[i + 1] === "/") {
+      while (i < src.length && src[i] !== "\n") i++;
+    } else if (c === "/" && src[i + 1] === "*") {
+      const end = src.indexOf("*/", i + 2);
+      i = end < 0 ? src.length : end + 2;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === "\\" ? 2 : 1;
+      strings.push({ text: src.slice(i + 1, j), before: code.slice(-24) });
+      code += c + c; // keep the shape: an empty literal
+      i = j + 1;
+    } else {
+      code += c;
+      i++;
+    }
+  }
+  return { code, strings };
 }
 
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm;
+/** Source text without comments or string contents. */
+function stripComments(src: string): string {
+  return lex(src).code;
+}
 
 /** Module specifiers a source file imports (static, re-exported, dynamic with a literal). */
 export function importsOf(src: string): string[] {
-  return [...stripComments(src).matchAll(IMPORT)].map((m) => m[1]);
+  return lex(src)
+    .strings.filter((s) => /(\bfrom\s*|\bimport\s*\(\s*|(^|[;\s])import\s*)$/.test(s.before))
+    .map((s) => s.text);
 }
 
 interface Portability {
@@ -71,7 +125,7 @@ interface Portability {
   rules: [RegExp, string][];
 }
 
-const NODE_MODULE: [RegExp, string] = [/\bfrom\s*["']node:|\bimport\s*\(\s*["']node:/, "a Node built-in module"];
+const NODE_MODULE: [RegExp, string] = [/^node:/, "a Node built-in module"];
 const PORTABILITY: Portability[] = [
   {
     under: "kernel/",
@@ -100,6 +154,7 @@ const PORTABILITY: Portability[] = [
 export function checkArchitecture(root: string): Violation[] {
   const layers = readLayers(root);
   const byFolder = new Map(layers.map((l) => [l.folder, l]));
+  const privates = readPrivatePaths(root);
   const violations: Violation[] = [];
   for (const name of readdirSync(root).sort()) {
     const dir = join(root, name);
@@ -121,15 +176,28 @@ export function checkArchitecture(root: string): Violation[] {
           violations.push({ file: rel, message: `${rel} imports ${spec}, outside the repository` });
           continue;
         }
+        for (const priv of privates) {
+          if (within(target, priv.path) && !priv.importers.some((i) => within(rel, i))) {
+            violations.push({
+              file: rel,
+              message: `${rel} imports ${spec}: ${priv.path} is private to ${priv.importers.join(", ")} (ARCHITECTURE.md)`,
+            });
+          }
+        }
         const top = target.split("/")[0];
         if (top === name || layer.mayImport === "everything" || layer.mayImport.has(top)) continue;
         if (!existsSync(join(root, top)) && !byFolder.has(top)) continue; // a top-level file (package.json, ...)
         violations.push({ file: rel, message: `${rel} imports ${spec}: ${name}/ may not import ${top}/ (ARCHITECTURE.md)` });
       }
       const code = stripComments(src);
+      const specs = importsOf(src);
       for (const p of PORTABILITY) {
         if (!rel.startsWith(p.under) || p.except?.some((e) => rel.startsWith(e))) continue;
-        for (const [re, what] of p.rules) if (re.test(code)) violations.push({ file: rel, message: `${rel} uses ${what}` });
+        for (const [re, what] of p.rules) {
+          // A rule about module specifiers (^node:) reads the imports; the others read the code.
+          const hit = re.source.startsWith("^") ? specs.some((x) => re.test(x)) : re.test(code);
+          if (hit) violations.push({ file: rel, message: `${rel} uses ${what}` });
+        }
       }
     }
   }
