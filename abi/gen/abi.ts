@@ -388,10 +388,11 @@ export const Limits = {
   /** Default number of processes alive at once in one kernel. */
   MAX_PROCESSES: 16384,
   /**
-   * Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and
-   * maximum.
+   * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+   * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+   * memory to the budget memory_stats reports (less the pages of memory objects it created).
    */
-  MAX_MEMORY_PAGES: 1024,
+  MAX_MEMORY_PAGES: 4096,
   /** Largest memory object (64 MiB). */
   MAX_MEMORY_OBJECT_BYTES: 67108864,
   /**

@@ -1494,8 +1494,12 @@ export const MAX_SPAWN_HANDLES: i32 = 64;
 export const MAX_HANDLES: i32 = 4096;
 /** Default number of processes alive at once in one kernel. */
 export const MAX_PROCESSES: i32 = 16384;
-/** Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and maximum. */
-export const MAX_MEMORY_PAGES: i32 = 1024;
+/**
+ * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+ * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+ * memory to the budget memory_stats reports (less the pages of memory objects it created).
+ */
+export const MAX_MEMORY_PAGES: i32 = 4096;
 /** Largest memory object (64 MiB). */
 export const MAX_MEMORY_OBJECT_BYTES: i32 = 67108864;
 /**
