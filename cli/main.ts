@@ -10,6 +10,7 @@ import { GuestCompileError, runGuest } from "./run-guest.ts";
 import { scaffold } from "./scaffold.ts";
 import { PCM_DEMO_DETAILS, PCM_DEMO_FLAGS, PCM_DEMO_SYNOPSIS, pcmDemoCommand } from "./demo/cli.ts";
 import { parseArgs, type Flag, UsageError, usage } from "./args.ts";
+import { BOOT_DETAILS, BOOT_FLAGS, BOOT_SYNOPSIS, bootCommand } from "./commands/boot.ts";
 
 /** Exit codes besides a guest's own status. */
 export const EXIT_USAGE = 64;
@@ -92,6 +93,13 @@ const COMMANDS: Record<string, Command> = {
         throw e;
       }
     },
+  },
+  boot: {
+    summary: "start a whole system from a boot manifest (system.json)",
+    synopsis: BOOT_SYNOPSIS,
+    details: BOOT_DETAILS,
+    flags: BOOT_FLAGS,
+    run: bootCommand,
   },
   check: {
     summary: "verify a module and print its imports, exports, memory and verdict",
