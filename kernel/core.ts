@@ -19,7 +19,7 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
-import type { Partition } from "./sched/partitions.ts";
+import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
   maxProcesses: number;

@@ -15,7 +15,7 @@ import { RngDevice } from "../../hal/rng.ts";
 import { TimerDevice } from "../../hal/timer.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
-import type { Partition } from "../../kernel/sched/partitions.ts";
+import type { Partition } from "../../kernel/objects/partition.ts";
 import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
 import type { Manifest, ProcessSpec } from "./schema.ts";
 
