@@ -4,12 +4,14 @@
 // (including projects made by `wasmos new`) use this checkout's SDK.
 
 import { readFile } from "node:fs/promises";
-
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileKey, guestCacheEnabled, lookupCompile, storeCompile } from "./compile-cache.ts";
 import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
-import { dependencyVersion, PACKAGE_ROOT } from "./paths.ts";
+import { dependencyVersion, PACKAGE_ROOT, sourceFile } from "./paths.ts";
 
-/** The checkout or the installed package (build/paths.ts). */
+/** The checkout, or the installed package's folder (build/paths.ts). */
 export const REPO_ROOT = PACKAGE_ROOT;
 export const SDK_DIR = join(REPO_ROOT, "guests", "sdk");
 export const ASCONFIG = join(REPO_ROOT, "asconfig.json");
@@ -24,6 +26,8 @@ export interface CompileOptions {
   emitText?: boolean;
   /** An asconfig.json to use instead of the repository's. */
   config?: string;
+  /** Use the on-disk compile cache (build/compile-cache.ts; default true unless WASMOS_NO_CACHE is set). */
+  cache?: boolean;
 }
 
 export interface CompileResult {
@@ -32,11 +36,6 @@ export interface CompileResult {
   text: string | null;
   /** asc's diagnostics (errors and warnings), as printed. */
   diagnostics: string;
-  /**
-   * Every file the compiler looked for, absolute path -> its text or null if
-   * absent: what the output depends on besides the toolchain (build/guest-cache.ts).
-   */
-  inputs: Map<string, string | null>;
 }
 
 /** Map a path asc asks for to a real file: the virtual SDK package to guests/sdk. */
@@ -53,19 +52,57 @@ function generatedSource(path: string): string | null {
   return GRANT_NAME.test(name) ? grantModuleSource(name) : null;
 }
 
-/** Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`. */
+/** The toolchain's own sources: a change to either recompiles every guest. */
+const TOOLCHAIN = [fileURLToPath(import.meta.url), sourceFile(import.meta.url, "grants")];
+
+/**
+ * Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`.
+ * Successful compiles are cached on disk (build/compile-cache.ts), keyed by the sources asc actually read.
+ */
 export async function compileGuest(entry: string, options: CompileOptions = {}): Promise<CompileResult> {
-  const asc = (await import("assemblyscript/asc")).default;
   const entryAbs = resolve(entry);
+  const useCache = (options.cache ?? true) && guestCacheEnabled();
+  const config = options.config ?? ASCONFIG;
+  const key = useCache
+    ? compileKey([
+        `asc ${ascVersion()}`,
+        ...TOOLCHAIN.map((f) => readFileSync(f)),
+        readFileSync(config),
+        entryAbs,
+        options.target ?? "release",
+        options.emitText ? "text" : "",
+      ])
+    : "";
+  if (useCache) {
+    const hit = lookupCompile(key);
+    if (hit !== null) return { ok: true, binary: hit.binary, text: hit.text, diagnostics: hit.diagnostics };
+  }
+  const read = new Set<string>();
+  const probed = new Set<string>();
+  const result = await compileUncached(entryAbs, config, options, read, probed);
+  if (useCache && result.ok && result.binary) {
+    storeCompile(key, read, probed, { binary: result.binary, text: result.text, diagnostics: result.diagnostics });
+  }
+  return result;
+}
+
+/** One asc run; records in `read` every real file asc read and in `probed` every path it looked for in vain. */
+async function compileUncached(
+  entryAbs: string,
+  config: string,
+  options: CompileOptions,
+  read: Set<string>,
+  probed: Set<string>,
+): Promise<CompileResult> {
+  const asc = (await import("assemblyscript/asc")).default;
   const baseDir = dirname(entryAbs);
   const outputs = new Map<string, Uint8Array | string>();
-  const inputs = new Map<string, string | null>();
   const argv = [
     relative(baseDir, entryAbs),
     "--outFile",
     "guest.wasm",
     "--config",
-    options.config ?? ASCONFIG,
+    config,
     "--target",
     options.target ?? "release",
     "--path",
@@ -88,14 +125,14 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
       const generated = generatedSource(resolve(dir, name));
       if (generated !== null) return generated;
       const path = realPath(resolve(dir, name));
-      let text: string | null = null;
       try {
-        text = await readFile(path, "utf8");
+        const text = await readFile(path, "utf8");
+        read.add(path);
+        return text;
       } catch {
-        // absent: asc tries the next candidate
+        probed.add(path);
+        return null;
       }
-      inputs.set(path, text);
-      return text;
     },
     writeFile: async (name: string, contents: Uint8Array | string) => {
       outputs.set(name, contents);
@@ -119,7 +156,6 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
     binary: ok ? (binary as Uint8Array) : null,
     text: (outputs.get("guest.wat") as string | undefined) ?? null,
     diagnostics: diagnostics || (result.error ? String(result.error.message) : ""),
-    inputs,
   };
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { existsSync } from "node:fs";
-import { compileGuestCached } from "../build/guest-cache.ts";
+import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
@@ -53,12 +53,12 @@ export interface GuestRun {
 
 /**
  * Compile a .ts guest (with an asconfig.json beside it, if any), through the
- * guest cache (build/guest-cache.ts); throws with asc's diagnostics on failure.
+ * on-disk compile cache (build/compile-cache.ts); throws with asc's diagnostics on failure.
  */
 export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
   const timer = progress ? setTimeout(() => progress(`compiling ${path} (first time; cached after)`), 300) : null;
-  const r = await compileGuestCached(path, existsSync(local) ? { config: local } : {}).finally(() => timer && clearTimeout(timer));
+  const r = await compileGuest(path, existsSync(local) ? { config: local } : {}).finally(() => timer && clearTimeout(timer));
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
 }

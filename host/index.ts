@@ -21,7 +21,7 @@ export { AudioOutDevice } from "../hal/audio/audio-out.ts";
 export type { AudioSink } from "../hal/audio/sink.ts";
 export { ConsoleDevice, MemoryConsole, type ConsoleBackend } from "../hal/console.ts";
 export { FramebufferDevice, type Frame, type FrameListener } from "../hal/framebuffer/framebuffer.ts";
-export { CryptoRandom, RngDevice, SeededRandom } from "../hal/rng.ts";
+export { CryptoRandom, RngDevice, type RandomSource } from "../hal/rng.ts";
 export { TimerDevice } from "../hal/timer.ts";
 
 // Fail at import, in one sentence, where there is no JSPI (Node < 24): every

@@ -7,7 +7,7 @@ import { formatReport } from "../../loader/verify.ts";
 import { CliError, type Command, EXIT, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
-import { cacheDir } from "../../build/guest-cache.ts";
+import { guestCacheDir } from "../../build/compile-cache.ts";
 
 export const buildCommand: Command = {
   name: "build",
@@ -16,7 +16,7 @@ export const buildCommand: Command = {
   details: [
     "Compiles the guest with the wasmos SDK (@wasmos/sdk) and the asconfig.json beside it (else the",
     "package's), lowers its grant intrinsics, verifies the result as the loader does, and writes it.",
-    `Compiled guests are cached by content (${cacheDir()}; set WASMOS_CACHE_DIR to move it), so a`,
+    `Compiled guests are cached by content (${guestCacheDir()}; set WASMOS_CACHE_DIR to move it), so a`,
     "second build or `wasmos run` of an unchanged guest takes milliseconds.",
     "Exit status 0 when the module is written, 65 when it does not compile or is refused, 66 when",
     "the source cannot be read, 73 when the output cannot be written.",
