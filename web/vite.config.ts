@@ -12,7 +12,13 @@ export default defineConfig({
   base: "./",
   publicDir: here("../dist/web-public"),
   resolve: { alias: { "node:crypto": here("./shims/node-crypto.ts") } },
-  build: { outDir: here("../dist/web"), emptyOutDir: true, target: "esnext", chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: here("../dist/web"),
+    emptyOutDir: true,
+    target: "esnext",
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { index: here("index.html"), trace: here("trace.html") } },
+  },
   server: { port: 5173, strictPort: false },
   logLevel: "warn",
 });

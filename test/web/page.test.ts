@@ -23,6 +23,19 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "--version"], { stdio: "ignore" });
   execFileSync("npm", ["run", "build:web", "--silent"], { cwd: REPO_ROOT, stdio: "pipe", env: { ...process.env } });
+  // A trace for the viewer page (trace.html), written by the CLI.
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, "bin", "wasmos.js"),
+      "run",
+      "--trace",
+      join(REPO_ROOT, "dist", "web", "echo-trace.json"),
+      join(REPO_ROOT, "guests", "echo", "main.ts"),
+      "hi",
+    ],
+    { stdio: "pipe" },
+  );
   server = await serveStatic(join(REPO_ROOT, "dist", "web"));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"] });
   page = await browser.newPage();
@@ -84,6 +97,19 @@ describe("the web page in Chromium", () => {
     await page.waitForFunction(() => (window as any).wasmos.guest.state === "failed", null, { timeout: 60_000 });
     expect(await page.textContent("#guest-status")).toMatch(/trap\.wasm \(pid 1\) ended: TRAP_UNREACHABLE/);
   }, 120_000);
+
+  it("draws a Chrome trace in its trace viewer: tracks, slices, IPC flow arrows", async () => {
+    const viewer = await browser.newPage();
+    viewer.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    viewer.on("pageerror", (e) => errors.push(String(e)));
+    await viewer.goto(`${server.url}trace.html?src=echo-trace.json`);
+    await viewer.waitForFunction(() => (window as any).traceView?.drawn > 0, null, { timeout: 30_000 });
+    const v = await viewer.evaluate(() => (window as any).traceView);
+    expect(v.tracks).toBeGreaterThanOrEqual(4); // CPU and three processes
+    expect(v.slices).toBeGreaterThan(10);
+    expect(v.flows).toBeGreaterThanOrEqual(3);
+    await viewer.close();
+  });
 
   it("logged no console errors", () => {
     expect(errors).toEqual([]);
