@@ -11,7 +11,14 @@ export default defineConfig({
   root: here("."),
   base: "./",
   publicDir: here("../dist/web-public"),
-  resolve: { alias: { "node:crypto": here("./shims/node-crypto.ts") } },
+  resolve: {
+    alias: {
+      "node:crypto": here("./shims/node-crypto.ts"),
+      "node:fs": here("./shims/node-fs.ts"),
+      "node:os": here("./shims/node-fs.ts"),
+      "node:path": here("./shims/node-fs.ts"),
+    },
+  },
   build: {
     outDir: here("../dist/web"),
     emptyOutDir: true,

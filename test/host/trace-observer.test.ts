@@ -13,7 +13,7 @@ const BYE = guest(
 
 describe("syscall observation", () => {
   it("leaves the imports plain when nobody observes, and wraps them only for an observed kernel", () => {
-    const module = new WebAssembly.Module(BYE);
+    const module = new WebAssembly.Module(BYE as Uint8Array<ArrayBuffer>);
     const plain = syscallImports(new Kernel().core, module).wasmos as Record<string, unknown>;
     expect(typeof plain.console_write).toBe("function");
     const k = new Kernel();
