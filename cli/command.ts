@@ -78,3 +78,13 @@ export class CliError extends Error {
     this.status = status;
   }
 }
+
+/** Whether to announce long steps on stderr: on a terminal, or when WASMOS_PROGRESS=1. */
+export function showProgress(): boolean {
+  return process.stderr.isTTY === true || process.env.WASMOS_PROGRESS === "1";
+}
+
+/** The progress callback the commands pass down: `wasmos: <line>` on stderr, or nothing. */
+export function progressLine(): ((line: string) => void) | undefined {
+  return showProgress() ? (line) => process.stderr.write(`wasmos: ${line}\n`) : undefined;
+}

@@ -100,6 +100,8 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     },
   });
   options.onKernel?.(kernel);
+  // Verifying and instrumenting a large module takes a moment: say so first.
+  if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [

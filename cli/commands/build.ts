@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { ImageLoader } from "../../loader/loader.ts";
 import { formatReport } from "../../loader/verify.ts";
-import { CliError, type Command, EXIT, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, progressLine, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 import { guestCacheDir } from "../../build/compile-cache.ts";
@@ -32,7 +32,7 @@ export const buildCommand: Command = {
     const out = typeof flags.o === "string" ? flags.o : file.replace(/\.ts$/, ".wasm");
     let bytes: Uint8Array;
     try {
-      bytes = await compileGuestFile(file, (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`));
+      bytes = await compileGuestFile(file, progressLine());
     } catch (e) {
       if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
       throw e;

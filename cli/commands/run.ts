@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, progressLine, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
@@ -82,7 +82,7 @@ export const runCommand: Command = {
         collectStdout: false,
         onStdout: (b) => process.stdout.write(b),
         onKernel: observe,
-        progress: (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`),
+        progress: progressLine(),
         log: (line) => {
           if (!rootEnd.test(line)) process.stderr.write(line + "\n");
         },

@@ -3,7 +3,7 @@
 
 import { statSync } from "node:fs";
 import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
-import { CliError, EXIT } from "../command.ts";
+import { CliError, EXIT, progressLine } from "../command.ts";
 import { fsReason } from "../input.ts";
 import { writeFileSync } from "node:fs";
 import { ChromeTrace, observeSyscalls } from "../../host/trace/index.ts";
@@ -78,6 +78,7 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   let chrome: ChromeTrace | null = null;
   const r = await runPcmDemo({
     trace: tracePath !== null,
+    progress: progressLine(),
     onKernel: (k) => {
       if (tracePath !== null) observeSyscalls(k.core, (chrome = new ChromeTrace(k.core)));
     },

@@ -34,6 +34,8 @@ export interface PcmDemoOptions {
   log?: (line: string) => void;
   /** Record the kernel event trace (PcmDemoResult.trace). */
   trace?: boolean;
+  /** Long steps (compiling the guests on a first run) announce themselves here. */
+  progress?: (line: string) => void;
   /** Called with the kernel before anything runs (to observe its syscalls). */
   onKernel?: (kernel: Kernel) => void;
 }
@@ -107,7 +109,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests();
+  const { images, built } = await buildPcmGuests(undefined, options.progress);
 
   const all: string[] = [];
   const marks: number[] = [];

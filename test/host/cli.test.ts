@@ -190,6 +190,22 @@ describe("the wasmos command", () => {
   });
 });
 
+describe("progress on long work", () => {
+  it("announces a first compile of a .ts guest and the conformance run's count (on a terminal, or WASMOS_PROGRESS=1)", () => {
+    const env = { ...process.env, WASMOS_PROGRESS: "1", WASMOS_CACHE_DIR: mkdtempSync(join(tmpdir(), "wasmos-cold-")) };
+    const run = spawnSync(process.execPath, [BIN, "run", join(REPO_ROOT, "guests", "hello", "main.ts")], {
+      cwd: tmp,
+      env,
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^wasmos: compiling .*hello\/main\.ts \(first time; cached after\)\n$/);
+    const conf = spawnSync(process.execPath, [BIN, "conformance", "--filter", "console_write"], { cwd: tmp, env, encoding: "utf8" });
+    expect(conf.stderr).toMatch(/conformance: (\d+)\/\1 cases/);
+    expect(conf.stdout).toMatch(/^\d+ passed, 0 failed/m);
+  });
+});
+
 describe("wasmos check", () => {
   it("accepts an AssemblyScript source as run does", () => {
     const r = wasmos(["check", join(REPO_ROOT, "guests", "hello", "main.ts")]);
