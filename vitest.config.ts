@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
+    // Every kernel a test boots checks syscall results against the ABI.
+    setupFiles: ["test/helpers/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { WASMOS_CACHE_DIR: process.env.WASMOS_CACHE_DIR ?? join(import.meta.dirname, ".cache", "wasmos") },

@@ -685,7 +685,8 @@ export type WasmValType = "i32" | "i64" | "f32" | "f64";
 export interface SyscallDef {
   readonly nr: number;
   readonly name: string;
-  readonly params: readonly { readonly name: string; readonly type: WasmValType }[];
+  /** rights: the rights mask a handle parameter must carry, when the syscall takes several handles. */
+  readonly params: readonly { readonly name: string; readonly type: WasmValType; readonly rights?: number }[];
   readonly result: WasmValType | "never";
   /** Bound as a WebAssembly.Suspending import. */
   readonly blocking: boolean;
@@ -1208,11 +1209,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 31,
     name: "name_register",
-    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
+    params: [{ name: "namespace", type: "i32", rights: Rights.REGISTER }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32", rights: Rights.SEND | Rights.DUPLICATE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.names,
-    rights: Rights.REGISTER,
+    rights: Rights.REGISTER | Rights.SEND | Rights.DUPLICATE,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
   },
   /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
@@ -1599,7 +1600,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 68,
     name: "partition_join",
-    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
+    params: [{ name: "partition", type: "i32", rights: Rights.WRITE }, { name: "process", type: "i32", rights: Rights.SCHEDULE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.sched,
@@ -1634,7 +1635,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 80,
     name: "device_attach",
-    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
+    params: [{ name: "device", type: "i32", rights: Rights.ATTACH }, { name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -1713,7 +1714,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 85,
     name: "audio_submit",
-    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    params: [{ name: "audio", type: "i32", rights: Rights.WRITE }, { name: "source", type: "i32", rights: Rights.READ }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,

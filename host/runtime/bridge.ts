@@ -14,7 +14,7 @@ import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, 
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { BLOCK, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
@@ -49,10 +49,12 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
 /**
  * The handler for def, with the pledge check in front: a syscall of a class
  * the process pledged away returns -EPLEDGE and does nothing. Core syscalls
- * skip the check.
+ * skip the check. With k.checkContracts, the handler's errors are checked
+ * against its ABI entry (kernel/syscalls/contract.ts).
  */
-function pledged(def: SyscallDef): AnyHandler {
-  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
+  const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const h = k.checkContracts ? checkedHandler(def, raw) : raw;
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
@@ -74,7 +76,7 @@ function pledged(def: SyscallDef): AnyHandler {
 }
 
 function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
-  const h = pledged(def);
+  const h = pledged(k, def);
   const name = def.name;
   const done = (p: Process, r: unknown): unknown => {
     if (r === NORETURN) throw UNWIND;
@@ -139,7 +141,7 @@ function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
 
 /** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
 function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
-  const h = pledged(def);
+  const h = pledged(k, def);
   const p = caller(k);
   const s = p.runtime as unknown as Suspender;
   const pending = s.arm();
