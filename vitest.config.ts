@@ -8,9 +8,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // After every test that booted a kernel: shut it down and check nothing is left (test/setup/leak-check.ts).
+    // Every kernel a test boots checks syscall results against the ABI (test/setup/contract-check.ts).
+    setupFiles: ["test/setup/leak-check.ts", "test/setup/contract-check.ts"],
     pool: "forks",
-    // Every kernel a test boots checks syscall results against the ABI.
-    setupFiles: ["test/helpers/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { WASMOS_CACHE_DIR: process.env.WASMOS_CACHE_DIR ?? join(import.meta.dirname, ".cache", "wasmos") },

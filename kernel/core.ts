@@ -20,6 +20,7 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
   maxProcesses: number;
@@ -75,6 +76,8 @@ export interface SpawnRequest {
   handles?: readonly StartupHandle[];
   /** Memory budget in pages (default: the spawner's, or the kernel's default for the host; never above the spawner's). */
   memoryBudgetPages?: number;
+  /** CPU partition to start in (default: the spawner's; the host's is the system partition). Boot manifests use it. */
+  partition?: Partition;
 }
 
 export interface StartupHandle {
@@ -186,6 +189,7 @@ export class KernelCore {
     });
     p.retainKernel(); // the running process holds itself until it exits
     this.sched.admit(p, this.processes.get(req.parentPid) ?? null);
+    if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
       const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);

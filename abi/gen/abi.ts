@@ -83,6 +83,8 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
+  ELOOP: 69,
 } as const;
 
 /** Errno value -> name. */
@@ -114,6 +116,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  69: "ELOOP",
 };
 
 export type ErrnoName = keyof typeof Errno;
@@ -241,6 +244,11 @@ export const ObjectType = {
    * entropy), read with rng_read (READ).
    */
   DEV_RNG: 13,
+  /**
+   * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
+   * monitor is given instead of ambient authority over every process. Only the host creates one.
+   */
+  KINFO: 18,
 } as const;
 
 /** ObjectType value -> name. */
@@ -258,6 +266,7 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   11: "DEV_AUDIO",
   12: "DEV_FRAMEBUFFER",
   13: "DEV_RNG",
+  18: "KINFO",
 };
 
 /** Process states, as process_info reports them. */
@@ -388,10 +397,11 @@ export const Limits = {
   /** Default number of processes alive at once in one kernel. */
   MAX_PROCESSES: 16384,
   /**
-   * Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and
-   * maximum.
+   * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+   * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+   * memory to the budget memory_stats reports (less the pages of memory objects it created).
    */
-  MAX_MEMORY_PAGES: 1024,
+  MAX_MEMORY_PAGES: 4096,
   /** Largest memory object (64 MiB). */
   MAX_MEMORY_OBJECT_BYTES: 67108864,
   /**
@@ -450,6 +460,15 @@ export const Constants = {
   HANDLE_SELF: -1,
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
+  /**
+   * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
+   * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle
+   * count u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32
+   * (48), partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes,
+   * UTF-8, NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded;
+   * empty when not blocked).
+   */
+  PROC_RECORD_SIZE: 112,
   /**
    * Descriptor flag: move the handles (they leave the sender's table, even if the call then
    * fails). Without it they are copied (each needs DUPLICATE too).
@@ -767,6 +786,7 @@ export type SyscallName =
   | "fb_present"
   | "rng_read"
   | "fb_memory"
+  | "proc_next"
   | "msg_word_get";
 
 /** Every syscall, in definition order. */
@@ -1782,6 +1802,22 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
   },
   /**
+   * 110: Describe the process with the lowest pid above after_pid (alive, or exited and not yet
+   * reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
+   * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of
+   * one process per call: pids never repeat, so a walk sees each process at most once.
+   */
+  {
+    nr: 110,
+    name: "proc_next",
+    params: [{ name: "kinfo", type: "i32" }, { name: "after_pid", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.proc,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller
    * (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
    * Unlike msg_word, an error cannot be mistaken for a word.
@@ -1868,7 +1904,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   fb_present: SYSCALLS[65]!,
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
-  msg_word_get: SYSCALLS[68]!,
+  proc_next: SYSCALLS[68]!,
+  msg_word_get: SYSCALLS[69]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -1983,7 +2020,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 107: unused
   undefined, // 108: unused
   undefined, // 109: unused
-  undefined, // 110: unused
+  SYSCALLS[68], // 110: proc_next
   undefined, // 111: unused
   undefined, // 112: unused
   undefined, // 113: unused
@@ -2013,7 +2050,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[68], // 140: msg_word_get
+  SYSCALLS[69], // 140: msg_word_get
 ];
 
 /**
@@ -2106,6 +2143,7 @@ export interface SyscallArgs {
   fb_present: [fb: number];
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
+  proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
   msg_word_get: [index: number, word_ptr: number];
 }
 
@@ -2179,6 +2217,7 @@ export type SyscallResult<N extends SyscallName> = {
   fb_present: number;
   rng_read: number;
   fb_memory: number;
+  proc_next: number;
   msg_word_get: number;
 }[N];
 

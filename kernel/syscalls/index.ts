@@ -25,6 +25,7 @@ import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
+import { sysProcNext } from "./proc.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -139,6 +140,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  proc_next: sysProcNext,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";

@@ -1,5 +1,5 @@
 // The ABI contract check on the dispatcher (kernel/syscalls/contract.ts): on
-// in every test worker (test/helpers/setup.ts), in the conformance runner and
+// in every test worker (test/setup/contract-check.ts), in the conformance runner and
 // in the fuzzer; a handler returning an errno its ABI entry does not list is
 // a kernel bug that ends the caller with KERNEL_FAULT.
 

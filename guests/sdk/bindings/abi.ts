@@ -1045,6 +1045,24 @@ export declare function sys_rng_read(rng: i32, buf_ptr: i32, buf_len: i32): i32;
 export declare function sys_fb_memory(fb: i32): i32;
 
 /**
+ * Syscall 110. Describe the process with the lowest pid above after_pid (alive, or exited and not
+ * yet reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
+ * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of one
+ * process per call: pids never repeat, so a walk sees each process at most once.
+ *
+ * Non-blocking. Pledge: proc. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT.
+ *
+ * @param kinfo A KINFO handle with READ.
+ * @param after_pid 0 for the first process, else a pid (>= 0).
+ * @param buf_ptr Where to write the record.
+ * @param buf_len (bytes) At least PROC_RECORD_SIZE.
+ * @returns The pid described, or 0 when no process has a pid above after_pid. Negative: -errno.
+ */
+@external("wasmos", "proc_next")
+export declare function sys_proc_next(kinfo: i32, after_pid: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
  * Syscall 140. Read a message register into memory: word index of the last thing delivered to the
  * caller (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
  * Unlike msg_word, an error cannot be mistaken for a word.
@@ -1212,6 +1230,8 @@ export const SYS_FB_PRESENT: i32 = 87;
 export const SYS_RNG_READ: i32 = 88;
 /** Number of fb_memory. */
 export const SYS_FB_MEMORY: i32 = 89;
+/** Number of proc_next. */
+export const SYS_PROC_NEXT: i32 = 110;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
 
@@ -1289,6 +1309,8 @@ export const ECHANGED: i32 = 43;
 export const EIO: i32 = 50;
 /** The device's interrupts are attached to another process's endpoint. */
 export const EBUSY: i32 = 51;
+/** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
+export const ELOOP: i32 = 69;
 
 // ---- Rights (bit masks) ----
 
@@ -1417,6 +1439,11 @@ export const OBJECT_DEV_FRAMEBUFFER: i32 = 12;
  * read with rng_read (READ).
  */
 export const OBJECT_DEV_RNG: i32 = 13;
+/**
+ * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
+ * monitor is given instead of ambient authority over every process. Only the host creates one.
+ */
+export const OBJECT_KINFO: i32 = 18;
 
 // ---- Process states ----
 
@@ -1494,8 +1521,12 @@ export const MAX_SPAWN_HANDLES: i32 = 64;
 export const MAX_HANDLES: i32 = 4096;
 /** Default number of processes alive at once in one kernel. */
 export const MAX_PROCESSES: i32 = 16384;
-/** Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and maximum. */
-export const MAX_MEMORY_PAGES: i32 = 1024;
+/**
+ * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+ * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+ * memory to the budget memory_stats reports (less the pages of memory objects it created).
+ */
+export const MAX_MEMORY_PAGES: i32 = 4096;
 /** Largest memory object (64 MiB). */
 export const MAX_MEMORY_OBJECT_BYTES: i32 = 67108864;
 /**
@@ -1550,6 +1581,15 @@ export const HANDLE_INVALID: i32 = 0;
 export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
+/**
+ * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
+ * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle count
+ * u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32 (48),
+ * partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes, UTF-8,
+ * NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded; empty when
+ * not blocked).
+ */
+export const PROC_RECORD_SIZE: i32 = 112;
 /**
  * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
  * Without it they are copied (each needs DUPLICATE too).
@@ -2326,6 +2366,7 @@ export function errnoName(value: i32): string {
     case 43: return "ECHANGED";
     case 50: return "EIO";
     case 51: return "EBUSY";
+    case 69: return "ELOOP";
     default: return "?" + value.toString();
   }
 }
