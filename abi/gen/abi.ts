@@ -647,8 +647,8 @@ export const Constants = {
    */
   MEMORY_STATS_SIZE: 64,
   /**
-   * Bytes of a proc_record struct (see structs): A process as a /proc server sees it: written by
-   * proc_next.
+   * Bytes of a proc_record struct (see structs): A process as proc_next describes it:
+   * process_info's fields, then what QNX's pidin shows besides.
    */
   PROC_RECORD_SIZE: 112,
 } as const;
@@ -1225,11 +1225,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 31,
     name: "name_register",
-    params: [{ name: "namespace", type: "i32", rights: Rights.REGISTER }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32", rights: Rights.SEND | Rights.DUPLICATE }],
+    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.names,
-    rights: Rights.REGISTER | Rights.SEND | Rights.DUPLICATE,
+    rights: Rights.REGISTER,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
   },
   /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
@@ -1616,7 +1616,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 68,
     name: "partition_join",
-    params: [{ name: "partition", type: "i32", rights: Rights.WRITE }, { name: "process", type: "i32", rights: Rights.SCHEDULE }],
+    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.sched,
@@ -1651,7 +1651,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 80,
     name: "device_attach",
-    params: [{ name: "device", type: "i32", rights: Rights.ATTACH }, { name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }],
+    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -1730,7 +1730,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 85,
     name: "audio_submit",
-    params: [{ name: "audio", type: "i32", rights: Rights.WRITE }, { name: "source", type: "i32", rights: Rights.READ }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -2808,7 +2808,10 @@ export function readMemoryStats(mem: StructMemory, at: number): MemoryStats {
   };
 }
 
-/** proc_record: A process as a /proc server sees it: written by proc_next. 112 bytes, aligned to 8. */
+/**
+ * proc_record: A process as proc_next describes it: process_info's fields, then what QNX's pidin
+ * shows besides. 112 bytes, aligned to 8.
+ */
 export interface ProcRecord {
   /** Its process id. (u32 at 0) */
   pid: number;
@@ -2828,19 +2831,19 @@ export interface ProcRecord {
   memoryPages: number;
   /** Handles in its table. (u32 at 36) */
   handleCount: number;
-  /** The priority it set. (u32 at 40) */
+  /** Its own priority, before inheritance. (u32 at 40) */
   basePriority: number;
-  /** Its memory budget in pages (0xffffffff: none). (u32 at 44) */
+  /** Its memory budget in pages (0xFFFFFFFF: unlimited). (u32 at 44) */
   budgetPages: number;
-  /** The object id of its CPU partition. (u32 at 48) */
+  /** Object id of its scheduling partition. (u32 at 48) */
   partition: number;
-  /** That partition's share, permille. (u32 at 52) */
+  /** That partition's guaranteed share, in permille. (u32 at 52) */
   partitionShare: number;
   /** Bytes the kernel copied for it. (u64 at 56) */
   bytesCopied: bigint;
-  /** argv[0]: UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
   name: readonly number[];
-  /** The blocking syscall it waits in: ASCII, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
+  /** The syscall it is blocked in, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
   blockedIn: readonly number[];
 }
 

@@ -6,10 +6,10 @@ import type { KernelCore } from "../core.ts";
 import { nextProcess, procRecord } from "../objects/kinfo.ts";
 import type { Process } from "../objects/process.ts";
 
-/** Lengths of proc_record's name and blocked_in arrays. */
+/** Lengths of proc_record's two text fields (abi/wasmos.abi.json, structs). */
 const NAME_BYTES = 32;
 const BLOCKED_BYTES = 16;
-const ascii = new TextEncoder();
+const utf8 = new TextEncoder();
 
 export function sysProcNext(k: KernelCore, p: Process, kinfo: number, after: number, ptr: number, len: number): number {
   const obj = p.handles.get(kinfo, ObjectType.KINFO, Rights.READ);
@@ -21,10 +21,6 @@ export function sysProcNext(k: KernelCore, p: Process, kinfo: number, after: num
   const t = nextProcess(k, after);
   if (t === null) return 0;
   const r = procRecord(k, t);
-  const name = new Uint8Array(NAME_BYTES);
-  name.set(r.name.subarray(0, NAME_BYTES));
-  const blocked = new Uint8Array(BLOCKED_BYTES);
-  blocked.set(ascii.encode(r.blockedIn).subarray(0, BLOCKED_BYTES));
   writeProcRecord(mem, ptr >>> 0, {
     pid: r.pid,
     parentPid: r.parentPid,
@@ -40,8 +36,8 @@ export function sysProcNext(k: KernelCore, p: Process, kinfo: number, after: num
     partition: r.partition,
     partitionShare: r.partitionShare,
     bytesCopied: BigInt(r.bytesCopied),
-    name: [...name],
-    blockedIn: [...blocked],
+    name: Array.from(r.name.subarray(0, NAME_BYTES)),
+    blockedIn: Array.from(utf8.encode(r.blockedIn).subarray(0, BLOCKED_BYTES)),
   });
   return t.pid;
 }

@@ -434,8 +434,8 @@ export declare function sys_msg_handle(index: i32): i32;
  * Syscall 31. Register an endpoint under a name in a namespace; lookups then get send-only handles
  * to it. O(1). The entry holds the endpoint until it is unregistered.
  *
- * Non-blocking. Pledge: names. Rights: REGISTER|SEND|DUPLICATE. Errors: EBADH, ESTALE, EWRONGTYPE,
- * EACCES, EINVAL, EFAULT, EEXIST.
+ * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
+ * EINVAL, EFAULT, EEXIST.
  *
  * @param namespace A NAMESPACE handle with REGISTER.
  * @param name_ptr UTF-8 name.
@@ -1759,8 +1759,8 @@ export const WINDOW_INFO_SIZE: i32 = 16;
  */
 export const MEMORY_STATS_SIZE: i32 = 64;
 /**
- * Bytes of a proc_record struct (see structs): A process as a /proc server sees it: written by
- * proc_next.
+ * Bytes of a proc_record struct (see structs): A process as proc_next describes it: process_info's
+ * fields, then what QNX's pidin shows besides.
  */
 export const PROC_RECORD_SIZE: i32 = 112;
 
@@ -2331,8 +2331,8 @@ export class MemoryStatsLayout {
 }
 
 /**
- * proc_record: A process as a /proc server sees it: written by proc_next. 112 bytes. Accessors
- * take the struct's address.
+ * proc_record: A process as proc_next describes it: process_info's fields, then what QNX's pidin
+ * shows besides. 112 bytes. Accessors take the struct's address.
  */
 export class ProcRecordLayout {
   /** Its process id. (u32 at 0) */
@@ -2398,28 +2398,28 @@ export class ProcRecordLayout {
   @inline static setHandleCount(p: usize, v: u32): void {
     store<u32>(p, v, 36);
   }
-  /** The priority it set. (u32 at 40) */
+  /** Its own priority, before inheritance. (u32 at 40) */
   @inline static basePriority(p: usize): u32 {
     return load<u32>(p, 40);
   }
   @inline static setBasePriority(p: usize, v: u32): void {
     store<u32>(p, v, 40);
   }
-  /** Its memory budget in pages (0xffffffff: none). (u32 at 44) */
+  /** Its memory budget in pages (0xFFFFFFFF: unlimited). (u32 at 44) */
   @inline static budgetPages(p: usize): u32 {
     return load<u32>(p, 44);
   }
   @inline static setBudgetPages(p: usize, v: u32): void {
     store<u32>(p, v, 44);
   }
-  /** The object id of its CPU partition. (u32 at 48) */
+  /** Object id of its scheduling partition. (u32 at 48) */
   @inline static partition(p: usize): u32 {
     return load<u32>(p, 48);
   }
   @inline static setPartition(p: usize, v: u32): void {
     store<u32>(p, v, 48);
   }
-  /** That partition's share, permille. (u32 at 52) */
+  /** That partition's guaranteed share, in permille. (u32 at 52) */
   @inline static partitionShare(p: usize): u32 {
     return load<u32>(p, 52);
   }
@@ -2433,14 +2433,14 @@ export class ProcRecordLayout {
   @inline static setBytesCopied(p: usize, v: u64): void {
     store<u64>(p, v, 56);
   }
-  /** argv[0]: UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
   @inline static name(p: usize, i: i32): u8 {
     return load<u8>(p + <usize>i, 64);
   }
   @inline static setName(p: usize, i: i32, v: u8): void {
     store<u8>(p + <usize>i, v, 64);
   }
-  /** The blocking syscall it waits in: ASCII, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
+  /** The syscall it is blocked in, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
   @inline static blockedIn(p: usize, i: i32): u8 {
     return load<u8>(p + <usize>i, 96);
   }
