@@ -23,8 +23,14 @@
 //    code or imports), one charge at entry, on the global itself: no local,
 //    so nothing to store and reload around its calls.
 //
+// Instructions whose work grows with an operand (memory.fill/copy/init,
+// table.fill/copy/init/grow, memory.grow, the GC array bulk forms) are also
+// charged by that operand, just before they run (LENGTH_COSTS, Emit.sizedCharge;
+// two scratch globals, i32 and i64, hold the operand meanwhile). The cost
+// model and its measurements are in README.md.
+//
 // Bounded functions are left alone. A function is bounded when it has no
-// loop and calls only bounded functions (directly, not in a cycle), except
+// loop and no sized instruction, and calls only bounded functions (directly, not in a cycle), except
 // for calls that cannot return to it (a call followed by `unreachable`, as
 // AssemblyScript's abort is): it runs a bounded number of instructions, its
 // weight (its instructions plus its callees' weights at each call site, at
