@@ -4,6 +4,7 @@
 // is executed by host-provided ProcessRuntimes; this file never touches it.
 
 import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
+import { writeExitInfo } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
 import type { Cap } from "./handles.ts";
 import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
@@ -372,9 +373,8 @@ export class KernelCore {
     for (const w of [...p.waiters]) {
       // The waiter checked its buffer before blocking, and memory never shrinks.
       const m = w.process.memory;
-      if (m && m.inBounds(w.infoPtr, 8)) {
-        m.setI32(w.infoPtr, info.status);
-        m.setU32(w.infoPtr + 4, info.reason);
+      if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
+        writeExitInfo(m, w.infoPtr >>> 0, { status: info.status, reason: info.reason });
       }
       this.wake(w.process, 0);
     }
