@@ -400,6 +400,8 @@ export interface CodeOf<B extends BodyRef = BodyRef> {
   bytes: Uint8Array;
   importedFuncs: number;
   code: readonly B[];
+  /** The data count section's value, or null when the module has none (memory.init and data.drop then refuse). */
+  dataCount: number | null;
 }
 
 /** The body of a function given by index (in the function index space) or directly. Throws RangeError. */

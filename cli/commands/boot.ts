@@ -1,6 +1,7 @@
 // `wasmos boot system.json`: start a whole system from a boot manifest
 // (host/manifest/, format in docs/system.md) and run it until it is quiet.
 
+import type { Command } from "../command.ts";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ExitReason } from "../../abi/gen/abi.ts";
@@ -131,3 +132,13 @@ export function finish(sys: BootedSystem): number {
   sys.shutdown();
   return failed ? BOOT_EXIT.FAILED : BOOT_EXIT.OK;
 }
+
+/** `wasmos boot`, as the command table lists it (cli/commands/index.ts). */
+export const bootCommandEntry: Command = {
+  name: "boot",
+  summary: "start a whole system from a boot manifest (system.json)",
+  synopsis: BOOT_SYNOPSIS,
+  details: BOOT_DETAILS,
+  flags: BOOT_FLAGS,
+  run: bootCommand,
+};

@@ -7,8 +7,9 @@ import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
+import { bootCommandEntry } from "./boot.ts";
 
-export const COMMANDS: readonly Command[] = [runCommand, checkCommand, newCommand, demoCommand, conformanceCommand];
+export const COMMANDS: readonly Command[] = [runCommand, bootCommandEntry, checkCommand, newCommand, demoCommand, conformanceCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
