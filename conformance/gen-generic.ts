@@ -31,6 +31,7 @@ const HANDLE_PARAMS: Record<string, { good: string; wrong: string; extra?: { nam
   rng: { good: "$rng", wrong: "$timer" },
   source: { good: "$mem", wrong: "$ep" },
   kinfo: { good: "$kinfo", wrong: "$ep", extra: { name: "kinfo", object: "kinfo" } },
+  hostdir: { good: "$hostdir", wrong: "$timer", extra: { name: "hostdir", object: "hostdir" } },
 };
 
 /** Parameters that are handles, by name, only for syscalls whose first parameter is one. */
@@ -189,7 +190,7 @@ export function generateAll(): Record<string, string> {
       if (
         p.type === "i32" &&
         p === d.params[0] &&
-        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo)$/.test(
+        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo|hostdir)$/.test(
           p.name,
         ) === false &&
         d.rights !== 0 &&

@@ -83,6 +83,18 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
+  ENOTDIR: 60,
+  /** The operation needs a file and the path names a directory. */
+  EISDIR: 61,
+  /** The directory is not empty. */
+  ENOTEMPTY: 62,
+  /** The two paths of a rename or link are served by different mounts. */
+  EXDEV: 63,
+  /** The server has no room left. */
+  ENOSPC: 65,
+  /** A path is longer than MAX_PATH_BYTES. */
+  ENAMETOOLONG: 67,
   /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
   ELOOP: 69,
 } as const;
@@ -116,6 +128,12 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  60: "ENOTDIR",
+  61: "EISDIR",
+  62: "ENOTEMPTY",
+  63: "EXDEV",
+  65: "ENOSPC",
+  67: "ENAMETOOLONG",
   69: "ELOOP",
 };
 
@@ -245,6 +263,12 @@ export const ObjectType = {
    */
   DEV_RNG: 13,
   /**
+   * A host directory: one directory of the host's file system, exposed by the host (`--dir`) to
+   * the process that serves it (guests/hostfs). hostdir_call reads (READ) and changes (WRITE) what
+   * is inside it; nothing outside is reachable.
+   */
+  DEV_HOSTDIR: 14,
+  /**
    * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
    * monitor is given instead of ambient authority over every process. Only the host creates one.
    */
@@ -266,6 +290,7 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   11: "DEV_AUDIO",
   12: "DEV_FRAMEBUFFER",
   13: "DEV_RNG",
+  14: "DEV_HOSTDIR",
   18: "KINFO",
 };
 
@@ -611,6 +636,60 @@ export const Constants = {
   DEVINFO_FB_FRAMES: 67,
   /** device_info, RNG: bytes read from it. */
   DEVINFO_RNG_BYTES: 80,
+  /** hostdir_call: a hostdir_stat of path into buf, following symbolic links that stay inside. */
+  HOSTDIR_STAT: 1,
+  /** hostdir_call: a hostdir_stat of path itself (a symbolic link is described, not followed). */
+  HOSTDIR_LSTAT: 2,
+  /** hostdir_call: read up to len bytes at offset into buf; the result is the count (0 at the end). */
+  HOSTDIR_READ: 3,
+  /**
+   * hostdir_call: write len bytes from buf at offset (flags HOSTDIR_CREATE creates the file); the
+   * result is the count.
+   */
+  HOSTDIR_WRITE: 4,
+  /** hostdir_call: create path as an empty file, or open it (flags HOSTDIR_EXCL, HOSTDIR_TRUNC). */
+  HOSTDIR_CREATE_FILE: 5,
+  /** hostdir_call: set the size of the file at path to offset. */
+  HOSTDIR_SETSIZE: 6,
+  /** hostdir_call: set the modification time of path to offset (ns since 1970). */
+  HOSTDIR_SETTIMES: 7,
+  /**
+   * hostdir_call: entries of the directory at path from index offset, as hostdir_dirent records
+   * into buf (sorted by name); the result is the bytes written, 0 at the end.
+   */
+  HOSTDIR_LIST: 8,
+  /** hostdir_call: create the directory path. */
+  HOSTDIR_MKDIR: 9,
+  /**
+   * hostdir_call: remove the file, symbolic link or empty directory at path (links are never
+   * followed).
+   */
+  HOSTDIR_REMOVE: 10,
+  /** hostdir_call: rename path to path2. */
+  HOSTDIR_RENAME: 11,
+  /**
+   * hostdir_call: a symbolic link at path whose target is path2 (stored as given; refused if it
+   * leads out of the root).
+   */
+  HOSTDIR_SYMLINK: 12,
+  /**
+   * hostdir_call: the target of the symbolic link at path into buf; the result is its length (cut
+   * at len).
+   */
+  HOSTDIR_READLINK: 13,
+  /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
+  HOSTDIR_CREATE: 1,
+  /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
+  HOSTDIR_EXCL: 2,
+  /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
+  HOSTDIR_TRUNC: 4,
+  /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
+  DEVINFO_HOSTDIR_READONLY: 96,
+  /**
+   * device_info, host directory: calls refused by its confinement checks (EACCES: a path or a
+   * symbolic link leading out of the root, a device file, a file with several hard links).
+   */
+  DEVINFO_HOSTDIR_REFUSALS: 97,
   /** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
   EXIT_INFO_SIZE: 8,
   /** Bytes of a process_info struct (see structs): A process described: written by process_info. */
@@ -627,6 +706,21 @@ export const Constants = {
   SPAWN_HANDLE_ENTRY_SIZE: 12,
   /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
   HANDLE_INFO_SIZE: 16,
+  /**
+   * Bytes of a hostdir_req struct (see structs): A request to a host-directory device: read by
+   * hostdir_call. Paths are UTF-8, relative to the exposed root whether or not they start with /.
+   */
+  HOSTDIR_REQ_SIZE: 40,
+  /**
+   * Bytes of a hostdir_stat struct (see structs): A file described: written by hostdir_call STAT
+   * and LSTAT (the layout of the namespace's stat).
+   */
+  HOSTDIR_STAT_SIZE: 32,
+  /**
+   * Bytes of a hostdir_dirent struct (see structs): The head of one directory entry written by
+   * hostdir_call LIST: the name follows it, and the next record starts at the next multiple of 8.
+   */
+  HOSTDIR_DIRENT_SIZE: 16,
   /**
    * Bytes of a msg_desc struct (see structs): A message descriptor: read by sendmsg and replymsg
    * (replymsg ignores reply_ptr and reply_cap).
@@ -782,6 +876,7 @@ export type SyscallName =
   | "rng_read"
   | "fb_memory"
   | "proc_next"
+  | "hostdir_call"
   | "msg_word_get";
 
 /** Every syscall, in definition order. */
@@ -1813,6 +1908,25 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
   },
   /**
+   * 111: One operation on a host directory, described by a hostdir_req (HOSTDIR_* operations).
+   * Every path is resolved inside the exposed root (a leading / names the root; `..` never climbs
+   * above it), component by component, without following any symbolic link that leads out of it:
+   * `..` above the root, absolute link targets and links that climb out are refused with EACCES,
+   * device files and FIFOs too, and so are files with several hard links (they may be links to
+   * files outside). A read-only directory refuses every change with EACCES. Nothing stays open
+   * between calls.
+   */
+  {
+    nr: 111,
+    name: "hostdir_call",
+    params: [{ name: "hostdir", type: "i32" }, { name: "req_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST, Errno.ENOTDIR, Errno.EISDIR, Errno.ENOTEMPTY, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EIO],
+  },
+  /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller
    * (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
    * Unlike msg_word, an error cannot be mistaken for a word.
@@ -1900,7 +2014,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
   proc_next: SYSCALLS[68]!,
-  msg_word_get: SYSCALLS[69]!,
+  hostdir_call: SYSCALLS[69]!,
+  msg_word_get: SYSCALLS[70]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2016,7 +2131,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 108: unused
   undefined, // 109: unused
   SYSCALLS[68], // 110: proc_next
-  undefined, // 111: unused
+  SYSCALLS[69], // 111: hostdir_call
   undefined, // 112: unused
   undefined, // 113: unused
   undefined, // 114: unused
@@ -2045,7 +2160,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[69], // 140: msg_word_get
+  SYSCALLS[70], // 140: msg_word_get
 ];
 
 /**
@@ -2139,6 +2254,7 @@ export interface SyscallArgs {
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
   proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
+  hostdir_call: [hostdir: number, req_ptr: number];
   msg_word_get: [index: number, word_ptr: number];
 }
 
@@ -2213,6 +2329,7 @@ export type SyscallResult<N extends SyscallName> = {
   rng_read: number;
   fb_memory: number;
   proc_next: number;
+  hostdir_call: number;
   msg_word_get: number;
 }[N];
 
@@ -2556,6 +2673,169 @@ export function readHandleInfo(mem: StructMemory, at: number): HandleInfo {
     rights: mem.u32(at + 4),
     objectId: mem.u32(at + 8),
     depth: mem.u32(at + 12),
+  };
+}
+
+/**
+ * hostdir_req: A request to a host-directory device: read by hostdir_call. Paths are UTF-8,
+ * relative to the exposed root whether or not they start with /. 40 bytes, aligned to 8.
+ */
+export interface HostdirReq {
+  /** A HOSTDIR_* operation. (u32 at 0) */
+  op: number;
+  /**
+   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC where the operation takes them; 0 otherwise. (u32
+   * at 4)
+   */
+  flags: number;
+  /**
+   * READ/WRITE: the file offset; SETSIZE: the size; SETTIMES: the time in ns; LIST: the index of
+   * the first entry. (i64 at 8)
+   */
+  offset: bigint;
+  /** Pointer to the path. (u32 at 16) */
+  path: number;
+  /** Its length in bytes (1..1024). (u32 at 20) */
+  pathLen: number;
+  /** RENAME: the new path; SYMLINK: the link's target. (u32 at 24) */
+  path2: number;
+  /** Its length (0 for other operations). (u32 at 28) */
+  path2Len: number;
+  /** The data (WRITE) or where answers go (READ, STAT, LSTAT, LIST, READLINK). (u32 at 32) */
+  buf: number;
+  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  len: number;
+}
+
+/** Byte offsets of hostdir_req's fields, its SIZE and ALIGN. */
+export const HostdirReqLayout = {
+  SIZE: 40,
+  ALIGN: 8,
+  op: 0,
+  flags: 4,
+  offset: 8,
+  path: 16,
+  pathLen: 20,
+  path2: 24,
+  path2Len: 28,
+  buf: 32,
+  len: 36,
+} as const;
+
+/** Write a hostdir_req at `at` (bounds checked by the caller). */
+export function writeHostdirReq(mem: StructMemory, at: number, v: HostdirReq): void {
+  mem.setU32(at + 0, v.op);
+  mem.setU32(at + 4, v.flags);
+  mem.setI64(at + 8, v.offset);
+  mem.setU32(at + 16, v.path);
+  mem.setU32(at + 20, v.pathLen);
+  mem.setU32(at + 24, v.path2);
+  mem.setU32(at + 28, v.path2Len);
+  mem.setU32(at + 32, v.buf);
+  mem.setU32(at + 36, v.len);
+}
+
+/** Read a hostdir_req at `at` (bounds checked by the caller). */
+export function readHostdirReq(mem: StructMemory, at: number): HostdirReq {
+  return {
+    op: mem.u32(at + 0),
+    flags: mem.u32(at + 4),
+    offset: mem.i64(at + 8),
+    path: mem.u32(at + 16),
+    pathLen: mem.u32(at + 20),
+    path2: mem.u32(at + 24),
+    path2Len: mem.u32(at + 28),
+    buf: mem.u32(at + 32),
+    len: mem.u32(at + 36),
+  };
+}
+
+/**
+ * hostdir_stat: A file described: written by hostdir_call STAT and LSTAT (the layout of the
+ * namespace's stat). 32 bytes, aligned to 8.
+ */
+export interface HostdirStat {
+  /**
+   * 1 a regular file, 2 a directory, 3 a symbolic link, 4 anything else (a device, a FIFO, a
+   * socket). (u32 at 0)
+   */
+  type: number;
+  /** Its hard links. (u32 at 4) */
+  nlink: number;
+  /** Bytes. (u64 at 8) */
+  size: bigint;
+  /** The host's inode number. (u64 at 16) */
+  ino: bigint;
+  /** Modification time, ns since 1970. (i64 at 24) */
+  mtimeNs: bigint;
+}
+
+/** Byte offsets of hostdir_stat's fields, its SIZE and ALIGN. */
+export const HostdirStatLayout = {
+  SIZE: 32,
+  ALIGN: 8,
+  type: 0,
+  nlink: 4,
+  size: 8,
+  ino: 16,
+  mtimeNs: 24,
+} as const;
+
+/** Write a hostdir_stat at `at` (bounds checked by the caller). */
+export function writeHostdirStat(mem: StructMemory, at: number, v: HostdirStat): void {
+  mem.setU32(at + 0, v.type);
+  mem.setU32(at + 4, v.nlink);
+  mem.setU64(at + 8, v.size);
+  mem.setU64(at + 16, v.ino);
+  mem.setI64(at + 24, v.mtimeNs);
+}
+
+/** Read a hostdir_stat at `at` (bounds checked by the caller). */
+export function readHostdirStat(mem: StructMemory, at: number): HostdirStat {
+  return {
+    type: mem.u32(at + 0),
+    nlink: mem.u32(at + 4),
+    size: mem.u64(at + 8),
+    ino: mem.u64(at + 16),
+    mtimeNs: mem.i64(at + 24),
+  };
+}
+
+/**
+ * hostdir_dirent: The head of one directory entry written by hostdir_call LIST: the name follows
+ * it, and the next record starts at the next multiple of 8. 16 bytes, aligned to 8.
+ */
+export interface HostdirDirent {
+  /** The host's inode number. (u64 at 0) */
+  ino: bigint;
+  /** As hostdir_stat's type. (u32 at 8) */
+  type: number;
+  /** Bytes of the name that follows. (u32 at 12) */
+  nameLen: number;
+}
+
+/** Byte offsets of hostdir_dirent's fields, its SIZE and ALIGN. */
+export const HostdirDirentLayout = {
+  SIZE: 16,
+  ALIGN: 8,
+  ino: 0,
+  type: 8,
+  nameLen: 12,
+} as const;
+
+/** Write a hostdir_dirent at `at` (bounds checked by the caller). */
+export function writeHostdirDirent(mem: StructMemory, at: number, v: HostdirDirent): void {
+  mem.setU64(at + 0, v.ino);
+  mem.setU32(at + 8, v.type);
+  mem.setU32(at + 12, v.nameLen);
+}
+
+/** Read a hostdir_dirent at `at` (bounds checked by the caller). */
+export function readHostdirDirent(mem: StructMemory, at: number): HostdirDirent {
+  return {
+    ino: mem.u64(at + 0),
+    type: mem.u32(at + 8),
+    nameLen: mem.u32(at + 12),
   };
 }
 

@@ -26,6 +26,7 @@ import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysProcNext } from "./proc.ts";
+import { sysHostdirCall } from "./hostdir.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -141,6 +142,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
   proc_next: sysProcNext,
+  hostdir_call: sysHostdirCall,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
