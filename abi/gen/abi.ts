@@ -83,6 +83,27 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
+  ENOTDIR: 60,
+  /** The operation needs a file and the path names a directory. */
+  EISDIR: 61,
+  /** The directory is not empty. */
+  ENOTEMPTY: 62,
+  /** The two paths of a rename or link are served by different mounts. */
+  EXDEV: 63,
+  /**
+   * The path is outside the caller's unveiled view, or the view lacks the permission the operation
+   * needs. Counted.
+   */
+  EUNVEIL: 64,
+  /** The server has no room left. */
+  ENOSPC: 65,
+  /** The server does not implement this operation. */
+  ENOTSUP: 66,
+  /** A path is longer than MAX_PATH_BYTES. */
+  ENAMETOOLONG: 67,
+  /** Grant form: the memory object is not bound as a grant by both the caller and the server. */
+  ENOTBOUND: 68,
 } as const;
 
 /** Errno value -> name. */
@@ -114,6 +135,15 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  60: "ENOTDIR",
+  61: "EISDIR",
+  62: "ENOTEMPTY",
+  63: "EXDEV",
+  64: "EUNVEIL",
+  65: "ENOSPC",
+  66: "ENOTSUP",
+  67: "ENAMETOOLONG",
+  68: "ENOTBOUND",
 };
 
 export type ErrnoName = keyof typeof Errno;
@@ -152,8 +182,17 @@ export const Rights = {
   MAP: 0x4000,
   /** Route a device's interrupts to an endpoint (device_attach). (bit 20) */
   ATTACH: 0x100000,
+  /** DIR: mount and unmount endpoints under its scope. (bit 24) */
+  MOUNT: 0x1000000,
+  /**
+   * DIR: create files, directories, links and symbolic links, unlink and rename under its scope.
+   * (bit 25)
+   */
+  CREATE: 0x2000000,
+  /** DIR: open files for execution. (bit 26) */
+  EXEC: 0x4000000,
   /** Every right. */
-  ALL: 0x105fff,
+  ALL: 0x7105fff,
 } as const;
 
 /** Right mask (one bit) -> name. */
@@ -173,6 +212,9 @@ export const RIGHT_NAMES: Record<number, string> = {
   4096: "SCHEDULE",
   16384: "MAP",
   1048576: "ATTACH",
+  16777216: "MOUNT",
+  33554432: "CREATE",
+  67108864: "EXEC",
 };
 
 /** Kernel object types. */
@@ -241,6 +283,16 @@ export const ObjectType = {
    * entropy), read with rng_read (READ).
    */
   DEV_RNG: 13,
+  /**
+   * A view of a path namespace: the mount table and a scope prefix (a chroot). Paths are resolved
+   * relative to the scope; ns_scope narrows it. The host or a spawner passes one as `root`.
+   */
+  DIR: 16,
+  /**
+   * An open object: the server's endpoint and the per-open id (OCB) it chose at open. I/O on it
+   * goes to that server stamped with that id; its end posts IO_CLOSE_PULSE to the server.
+   */
+  FILE: 17,
 } as const;
 
 /** ObjectType value -> name. */
@@ -258,6 +310,8 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   11: "DEV_AUDIO",
   12: "DEV_FRAMEBUFFER",
   13: "DEV_RNG",
+  16: "DIR",
+  17: "FILE",
 };
 
 /** Process states, as process_info reports them. */
@@ -440,6 +494,12 @@ export const Limits = {
    * (DEVINFO_CONSOLE_RX_DROPPED).
    */
   MAX_CONSOLE_RX_BYTES: 65536,
+  /** Longest path a namespace call takes, in UTF-8 bytes. */
+  MAX_PATH_BYTES: 1024,
+  /** Most rules one unveil call takes. */
+  MAX_UNVEIL_RULES: 64,
+  /** Most unveil calls in a process's view, its ancestors' included. */
+  MAX_UNVEIL_CALLS: 16,
 } as const;
 
 /** Constants of the ABI. i64 constants are bigints, as i64 values cross the JS boundary. */
@@ -642,6 +702,116 @@ export const Constants = {
   DEVINFO_FB_FRAMES: 67,
   /** device_info, RNG: bytes read from it. */
   DEVINFO_RNG_BYTES: 80,
+  /**
+   * Bytes of an IO descriptor (ns_call, io_call): op u32 at 0; form u32 at 4; offset i64 at 8; buf
+   * u32 at 16 (grant form: offset into the grant); len u32 at 20; grant i32 at 24; path u32 at 28;
+   * path_len u32 at 32; path2 u32 at 36; path2_len u32 at 40; reserved u32 at 44 (must be 0). See
+   * docs/namespace.md.
+   */
+  IO_DESC_SIZE: 48,
+  /**
+   * Bytes of a stat record: type u32 at 0 (FILE_TYPE_*); nlink u32 at 4; size u64 at 8; ino u64 at
+   * 16; mtime i64 (ns) at 24.
+   */
+  STAT_SIZE: 32,
+  /**
+   * Bytes of a readdir record's header: ino u64 at 0; next cookie u64 at 8; type u32 at 16; name
+   * length u32 at 20; the name follows; each record is padded to a multiple of 8 bytes.
+   */
+  DIRENT_HEADER_SIZE: 24,
+  /** Bytes per unveil rule: path_ptr u32 at 0; path_len u32 at 4; permissions u32 at 8 (UNVEIL_*). */
+  UNVEIL_RULE_SIZE: 12,
+  /** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
+  O_READ: 1,
+  /** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
+  O_WRITE: 2,
+  /** ns_open: create the file if missing (needs CREATE on the DIR and UNVEIL_CREATE). */
+  O_CREATE: 4,
+  /** ns_open: truncate to 0 bytes (needs WRITE as well). */
+  O_TRUNC: 8,
+  /** ns_open: with O_CREATE, fail with EEXIST if the file exists. */
+  O_EXCL: 16,
+  /** ns_open: the path must name a directory (ENOTDIR otherwise). */
+  O_DIRECTORY: 32,
+  /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
+  O_EXEC: 64,
+  /**
+   * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
+   * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
+   */
+  MOUNT_ENDPOINT: 1,
+  /**
+   * Transfer form: the data is copied once by the kernel between the client's buffer and the
+   * server's message body.
+   */
+  IO_FORM_BUFFER: 0,
+  /**
+   * Transfer form: a write of at most IO_REGS_WRITE_MAX bytes in message word 3; a read of at most
+   * IO_REGS_READ_MAX bytes in the reply words.
+   */
+  IO_FORM_REGS: 1,
+  /**
+   * Transfer form: the data lives in a memory object bound as a grant by both client and server;
+   * the kernel copies nothing.
+   */
+  IO_FORM_GRANT: 2,
+  /** Most bytes a registers-form write carries. */
+  IO_REGS_WRITE_MAX: 8,
+  /** Most bytes a registers-form read carries. */
+  IO_REGS_READ_MAX: 16,
+  /** Connect message: open a path (sent by ns_open). */
+  IO_OPEN: 1,
+  /** io_call: read len bytes at offset. */
+  IO_READ: 2,
+  /** io_call: write len bytes at offset. */
+  IO_WRITE: 3,
+  /** io_call: a STAT_SIZE record of the open file into buf. */
+  IO_STAT: 4,
+  /** io_call: set the file's size to offset. */
+  IO_SETSIZE: 5,
+  /** io_call: set the file's modification time to offset (ns). */
+  IO_SETTIMES: 6,
+  /** io_call: directory records from cookie offset into buf (0 bytes: the end). */
+  IO_READDIR: 7,
+  /** io_call: make what was written durable. */
+  IO_SYNC: 8,
+  /** ns_call: create a directory at path. */
+  IO_MKDIR: 16,
+  /** ns_call: remove the name path (an empty directory too). */
+  IO_UNLINK: 17,
+  /** ns_call: rename path to path2 (same mount). */
+  IO_RENAME: 18,
+  /** ns_call: a new name path2 for the file at path (same mount). */
+  IO_LINK: 19,
+  /** ns_call: a symbolic link at path whose target is path2 (stored as given). */
+  IO_SYMLINK: 20,
+  /** ns_call: the target of the symbolic link at path into buf. */
+  IO_READLINK: 21,
+  /** ns_call: a STAT_SIZE record of path into buf. */
+  IO_PSTAT: 22,
+  /**
+   * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
+   * value is the open's OCB id.
+   */
+  IO_CLOSE_PULSE: -16,
+  /** stat type: a regular file. */
+  FILE_TYPE_REG: 1,
+  /** stat type: a directory. */
+  FILE_TYPE_DIR: 2,
+  /** stat type: a symbolic link. */
+  FILE_TYPE_SYMLINK: 3,
+  /** stat type: a device. */
+  FILE_TYPE_DEV: 4,
+  /** stat type: an endpoint mounted with MOUNT_ENDPOINT. */
+  FILE_TYPE_ENDPOINT: 5,
+  /** unveil permission: open for reading, stat, readdir, readlink. */
+  UNVEIL_READ: 1,
+  /** unveil permission: open for writing. */
+  UNVEIL_WRITE: 2,
+  /** unveil permission: create, mkdir, unlink, rename, link, symlink, mount, unmount. */
+  UNVEIL_CREATE: 4,
+  /** unveil permission: open for execution. */
+  UNVEIL_EXEC: 8,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -667,6 +837,8 @@ export const PledgeClass = {
   devices: 7,
   /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
   memory: 8,
+  /** The path namespace: opening, mounting, scoping, path operations, I/O on open files. */
+  files: 9,
 } as const;
 
 /** PledgeClass bit index -> name. */
@@ -680,6 +852,7 @@ export const PLEDGE_CLASS_NAMES: Record<number, string> = {
   6: "sched",
   7: "devices",
   8: "memory",
+  9: "files",
 };
 
 export type WasmValType = "i32" | "i64" | "f32" | "f64";
@@ -771,7 +944,14 @@ export type SyscallName =
   | "fb_write"
   | "fb_present"
   | "rng_read"
-  | "fb_memory";
+  | "fb_memory"
+  | "ns_open"
+  | "ns_mount"
+  | "ns_unmount"
+  | "ns_scope"
+  | "ns_call"
+  | "io_call"
+  | "unveil";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -1783,6 +1963,116 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.READ,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
   },
+  /**
+   * 100: Open a path: resolve it to the longest mounted prefix, check the DIR's rights and the
+   * caller's unveil view, and send the server an IO_OPEN connect message (docs/namespace.md).
+   * Returns a FILE handle (READ and WRITE as the flags ask, DUPLICATE|TRANSFER) whose I/O the
+   * kernel stamps with the id the server chose; for a MOUNT_ENDPOINT mount, a
+   * SEND|DUPLICATE|TRANSFER handle to the endpoint without any message.
+   */
+  {
+    nr: 100,
+    name: "ns_open",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 101: Mount an endpoint at a path under the DIR's scope: opens of that path and below go to it
+   * (longest prefix wins). The namespace holds a capability derived from the caller's endpoint
+   * capability (revoking it unmounts); the mount ends when the caller unmounts it or ends. A path
+   * whose server is gone may be mounted again (a restart).
+   */
+  {
+    nr: 101,
+    name: "ns_mount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EEXIST, Errno.EUNVEIL],
+  },
+  /**
+   * 102: Remove the mount at exactly this path under the DIR's scope. Open files stay open (they
+   * name the server, not the path).
+   */
+  {
+    nr: 102,
+    name: "ns_unmount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EUNVEIL],
+  },
+  /**
+   * 103: A new DIR handle for the subtree at path (its scope becomes the DIR's scope + path: `..`
+   * cannot leave it), with the given rights masked by the DIR's. No server is asked; the path need
+   * not exist.
+   */
+  {
+    nr: 103,
+    name: "ns_scope",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "rights", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EMFILE],
+  },
+  /**
+   * 104: A path operation described by an IO descriptor: IO_MKDIR, IO_UNLINK, IO_RENAME, IO_LINK,
+   * IO_SYMLINK, IO_READLINK, IO_PSTAT. The kernel resolves the path(s), checks the DIR's rights
+   * and the unveil view, and sends the server a connect message (docs/namespace.md); the server's
+   * answer is the result.
+   */
+  {
+    nr: 104,
+    name: "ns_call",
+    params: [{ name: "dir", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 105: An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE at an
+   * offset in any of the three transfer forms (IO_FORM_BUFFER, IO_FORM_REGS, IO_FORM_GRANT),
+   * IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC. The kernel sends the request to the
+   * file's server stamped with its OCB id and moves the data (docs/namespace.md).
+   */
+  {
+    nr: 105,
+    name: "io_call",
+    params: [{ name: "file", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 106: Narrow the caller's view of every namespace: under this call a path's permissions are
+   * those of its longest matching rule (none: nothing); the view becomes the intersection of this
+   * call and every earlier one (its ancestors' included), so it can only narrow. Children inherit
+   * the view. Violations answer EUNVEIL and are counted.
+   */
+  {
+    nr: 106,
+    name: "unveil",
+    params: [{ name: "rules_ptr", type: "i32" }, { name: "count", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENAMETOOLONG],
+  },
 ];
 
 /** Syscalls by name. */
@@ -1855,6 +2145,13 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   fb_present: SYSCALLS[65]!,
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
+  ns_open: SYSCALLS[68]!,
+  ns_mount: SYSCALLS[69]!,
+  ns_unmount: SYSCALLS[70]!,
+  ns_scope: SYSCALLS[71]!,
+  ns_call: SYSCALLS[72]!,
+  io_call: SYSCALLS[73]!,
+  unveil: SYSCALLS[74]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -1949,6 +2246,23 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[65], // 87: fb_present
   SYSCALLS[66], // 88: rng_read
   SYSCALLS[67], // 89: fb_memory
+  undefined, // 90: unused
+  undefined, // 91: unused
+  undefined, // 92: unused
+  undefined, // 93: unused
+  undefined, // 94: unused
+  undefined, // 95: unused
+  undefined, // 96: unused
+  undefined, // 97: unused
+  undefined, // 98: unused
+  undefined, // 99: unused
+  SYSCALLS[68], // 100: ns_open
+  SYSCALLS[69], // 101: ns_mount
+  SYSCALLS[70], // 102: ns_unmount
+  SYSCALLS[71], // 103: ns_scope
+  SYSCALLS[72], // 104: ns_call
+  SYSCALLS[73], // 105: io_call
+  SYSCALLS[74], // 106: unveil
 ];
 
 /**
@@ -2041,6 +2355,13 @@ export interface SyscallArgs {
   fb_present: [fb: number];
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
+  ns_open: [dir: number, path_ptr: number, path_len: number, flags: number];
+  ns_mount: [dir: number, path_ptr: number, path_len: number, endpoint: number, flags: number];
+  ns_unmount: [dir: number, path_ptr: number, path_len: number];
+  ns_scope: [dir: number, path_ptr: number, path_len: number, rights: number];
+  ns_call: [dir: number, desc_ptr: number];
+  io_call: [file: number, desc_ptr: number];
+  unveil: [rules_ptr: number, count: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -2113,4 +2434,11 @@ export type SyscallResult<N extends SyscallName> = {
   fb_present: number;
   rng_read: number;
   fb_memory: number;
+  ns_open: number;
+  ns_mount: number;
+  ns_unmount: number;
+  ns_scope: number;
+  ns_call: number;
+  io_call: number;
+  unveil: number;
 }[N];

@@ -6,6 +6,7 @@
 import { ExitReason, EXIT_REASON_NAMES, Rights } from "../../abi/gen/abi.ts";
 import {
   DEVICE_GRANT_RIGHTS,
+  DIR_GRANT_RIGHTS,
   IMAGE_GRANT_RIGHTS,
   Kernel,
   MEMORY_GRANT_RIGHTS,
@@ -48,6 +49,8 @@ function make(k: Kernel, h: HandleSetup, log: string[]): Made {
   switch (h.object) {
     case "namespace":
       return { object: k.createNamespace(), rights: rights(NAMESPACE_GRANT_RIGHTS) };
+    case "dir":
+      return { object: k.createRootDir(), rights: rights(DIR_GRANT_RIGHTS) };
     case "endpoint":
       return { object: k.createEndpoint(), rights: rights(Rights.SEND | Rights.RECEIVE | Rights.DUPLICATE | Rights.TRANSFER) };
     case "memory": {

@@ -8,7 +8,7 @@ import type { Cap } from "../handles.ts";
 import { Message, type Pulse } from "../ipc/message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "../ipc/priority.ts";
 import { checkTransition } from "../ipc/states.ts";
-import { checkHandles, copyBody, dropHandles, landHandles, readDesc, takeHandles } from "../ipc/transfer.ts";
+import { checkHandles, copyBody, dropHandles, landHandles, readDesc, takeHandles, writeKernelBody } from "../ipc/transfer.ts";
 import type { Kernel } from "../kernel.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
@@ -50,7 +50,8 @@ function deliverMessage(k: Kernel, server: Process, m: Message, bufPtr: number, 
   const handles = landHandles(server, m.caps);
   if (typeof handles === "number") return handles;
   m.caps = [];
-  copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+  if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+  else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
   server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
   m.server = server;
   server.serving.set(m.rcvid, m);
@@ -94,7 +95,7 @@ function rebill(k: Kernel, server: Process): void {
 
 // ---- send -------------------------------------------------------------------------
 
-function startSend(k: Kernel, p: Process, ep: Endpoint, m: Message, deadline: bigint): number | typeof BLOCK {
+export function startSend(k: Kernel, p: Process, ep: Endpoint, m: Message, deadline: bigint): number | typeof BLOCK {
   if (ep.closed) {
     dropHandles(m.caps);
     return -Errno.ECLOSED;
@@ -269,11 +270,14 @@ function served(p: Process, rcvid: number): Message | number {
 function answer(k: Kernel, p: Process, m: Message, status: number, words: readonly bigint[], bodyLen: number, handles: number[]): number {
   finish(k, m);
   updatePriority(k, p);
-  if (m.clientGone) return -Errno.EGONE;
+  if (m.clientGone) {
+    m.onAnswer?.(status, words, bodyLen, true);
+    return -Errno.EGONE;
+  }
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
-  k.wake(m.sender, status);
+  k.wake(m.sender, m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false));
   return 0;
 }
 
@@ -307,6 +311,7 @@ export function sysReplymsg(k: Kernel, p: Process, rcvid: number, status: number
   if (m.clientGone) {
     finish(k, m);
     updatePriority(k, p);
+    m.onAnswer?.(status, d.words, d.sendLen, true);
     return -Errno.EGONE;
   }
   const caps: Cap[] = takeHandles(p, handles, d.move);

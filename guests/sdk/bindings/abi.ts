@@ -1043,6 +1043,123 @@ export declare function sys_rng_read(rng: i32, buf_ptr: i32, buf_len: i32): i32;
 export declare function sys_fb_memory(fb: i32): i32;
 
 /**
+ * Syscall 100. Open a path: resolve it to the longest mounted prefix, check the DIR's rights and
+ * the caller's unveil view, and send the server an IO_OPEN connect message (docs/namespace.md).
+ * Returns a FILE handle (READ and WRITE as the flags ask, DUPLICATE|TRANSFER) whose I/O the kernel
+ * stamps with the id the server chose; for a MOUNT_ENDPOINT mount, a SEND|DUPLICATE|TRANSFER
+ * handle to the endpoint without any message.
+ *
+ * Blocking. Pledge: files. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP.
+ *
+ * @param dir A DIR handle with READ, WRITE, CREATE, EXEC as the flags need.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param flags O_* bits.
+ * @returns A FILE (or ENDPOINT) handle. Negative: -errno.
+ */
+@external("wasmos", "ns_open")
+export declare function sys_ns_open(dir: i32, path_ptr: i32, path_len: i32, flags: i32): i32;
+
+/**
+ * Syscall 101. Mount an endpoint at a path under the DIR's scope: opens of that path and below go
+ * to it (longest prefix wins). The namespace holds a capability derived from the caller's endpoint
+ * capability (revoking it unmounts); the mount ends when the caller unmounts it or ends. A path
+ * whose server is gone may be mounted again (a restart).
+ *
+ * Non-blocking. Pledge: files. Rights: MOUNT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, EEXIST, EUNVEIL.
+ *
+ * @param dir A DIR handle with MOUNT.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param endpoint An ENDPOINT handle with SEND and DUPLICATE.
+ * @param flags 0 or MOUNT_ENDPOINT.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "ns_mount")
+export declare function sys_ns_mount(dir: i32, path_ptr: i32, path_len: i32, endpoint: i32, flags: i32): i32;
+
+/**
+ * Syscall 102. Remove the mount at exactly this path under the DIR's scope. Open files stay open
+ * (they name the server, not the path).
+ *
+ * Non-blocking. Pledge: files. Rights: MOUNT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, ENOENT, EUNVEIL.
+ *
+ * @param dir A DIR handle with MOUNT.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "ns_unmount")
+export declare function sys_ns_unmount(dir: i32, path_ptr: i32, path_len: i32): i32;
+
+/**
+ * Syscall 103. A new DIR handle for the subtree at path (its scope becomes the DIR's scope + path:
+ * `..` cannot leave it), with the given rights masked by the DIR's. No server is asked; the path
+ * need not exist.
+ *
+ * Non-blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EFAULT, EINVAL, ENAMETOOLONG,
+ * EMFILE.
+ *
+ * @param dir A DIR handle.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param rights Rights for the new handle (masked by dir's).
+ * @returns A DIR handle. Negative: -errno.
+ */
+@external("wasmos", "ns_scope")
+export declare function sys_ns_scope(dir: i32, path_ptr: i32, path_len: i32, rights: i32): i32;
+
+/**
+ * Syscall 104. A path operation described by an IO descriptor: IO_MKDIR, IO_UNLINK, IO_RENAME,
+ * IO_LINK, IO_SYMLINK, IO_READLINK, IO_PSTAT. The kernel resolves the path(s), checks the DIR's
+ * rights and the unveil view, and sends the server a connect message (docs/namespace.md); the
+ * server's answer is the result.
+ *
+ * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
+ * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP.
+ *
+ * @param dir A DIR handle with READ (readlink, pstat) or CREATE (the others).
+ * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
+ * @returns Bytes written into buf (readlink, pstat), else 0. Negative: -errno.
+ */
+@external("wasmos", "ns_call")
+export declare function sys_ns_call(dir: i32, desc_ptr: i32): i32;
+
+/**
+ * Syscall 105. An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE
+ * at an offset in any of the three transfer forms (IO_FORM_BUFFER, IO_FORM_REGS, IO_FORM_GRANT),
+ * IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC. The kernel sends the request to the
+ * file's server stamped with its OCB id and moves the data (docs/namespace.md).
+ *
+ * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL, E2BIG,
+ * ENOTBOUND, ECLOSED, ENOTSUP.
+ *
+ * @param file A FILE handle with READ (read, readdir) or WRITE (write, setsize, settimes).
+ * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
+ * @returns Bytes read or written (read, write, readdir, stat), else 0. Negative: -errno.
+ */
+@external("wasmos", "io_call")
+export declare function sys_io_call(file: i32, desc_ptr: i32): i32;
+
+/**
+ * Syscall 106. Narrow the caller's view of every namespace: under this call a path's permissions
+ * are those of its longest matching rule (none: nothing); the view becomes the intersection of
+ * this call and every earlier one (its ancestors' included), so it can only narrow. Children
+ * inherit the view. Violations answer EUNVEIL and are counted.
+ *
+ * Non-blocking. Pledge: core. Errors: EFAULT, EINVAL, E2BIG, ENAMETOOLONG.
+ *
+ * @param rules_ptr count UNVEIL_RULE_SIZE-byte rules.
+ * @param count 0..MAX_UNVEIL_RULES (0: nothing stays visible).
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "unveil")
+export declare function sys_unveil(rules_ptr: i32, count: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -1196,6 +1313,20 @@ export const SYS_FB_PRESENT: i32 = 87;
 export const SYS_RNG_READ: i32 = 88;
 /** Number of fb_memory. */
 export const SYS_FB_MEMORY: i32 = 89;
+/** Number of ns_open. */
+export const SYS_NS_OPEN: i32 = 100;
+/** Number of ns_mount. */
+export const SYS_NS_MOUNT: i32 = 101;
+/** Number of ns_unmount. */
+export const SYS_NS_UNMOUNT: i32 = 102;
+/** Number of ns_scope. */
+export const SYS_NS_SCOPE: i32 = 103;
+/** Number of ns_call. */
+export const SYS_NS_CALL: i32 = 104;
+/** Number of io_call. */
+export const SYS_IO_CALL: i32 = 105;
+/** Number of unveil. */
+export const SYS_UNVEIL: i32 = 106;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -1271,6 +1402,27 @@ export const ECHANGED: i32 = 43;
 export const EIO: i32 = 50;
 /** The device's interrupts are attached to another process's endpoint. */
 export const EBUSY: i32 = 51;
+/** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
+export const ENOTDIR: i32 = 60;
+/** The operation needs a file and the path names a directory. */
+export const EISDIR: i32 = 61;
+/** The directory is not empty. */
+export const ENOTEMPTY: i32 = 62;
+/** The two paths of a rename or link are served by different mounts. */
+export const EXDEV: i32 = 63;
+/**
+ * The path is outside the caller's unveiled view, or the view lacks the permission the operation
+ * needs. Counted.
+ */
+export const EUNVEIL: i32 = 64;
+/** The server has no room left. */
+export const ENOSPC: i32 = 65;
+/** The server does not implement this operation. */
+export const ENOTSUP: i32 = 66;
+/** A path is longer than MAX_PATH_BYTES. */
+export const ENAMETOOLONG: i32 = 67;
+/** Grant form: the memory object is not bound as a grant by both the caller and the server. */
+export const ENOTBOUND: i32 = 68;
 
 // ---- Rights (bit masks) ----
 
@@ -1306,8 +1458,14 @@ export const RIGHT_SCHEDULE: i32 = 4096;
 export const RIGHT_MAP: i32 = 16384;
 /** Route a device's interrupts to an endpoint (device_attach). */
 export const RIGHT_ATTACH: i32 = 1048576;
+/** DIR: mount and unmount endpoints under its scope. */
+export const RIGHT_MOUNT: i32 = 16777216;
+/** DIR: create files, directories, links and symbolic links, unlink and rename under its scope. */
+export const RIGHT_CREATE: i32 = 33554432;
+/** DIR: open files for execution. */
+export const RIGHT_EXEC: i32 = 67108864;
 /** Every right. */
-export const RIGHT_ALL: i32 = 1073151;
+export const RIGHT_ALL: i32 = 118513663;
 
 // ---- Pledge classes (masks for pledge) ----
 
@@ -1332,6 +1490,8 @@ export const PLEDGE_SCHED: i32 = 64;
 export const PLEDGE_DEVICES: i32 = 128;
 /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
 export const PLEDGE_MEMORY: i32 = 256;
+/** The path namespace: opening, mounting, scoping, path operations, I/O on open files. */
+export const PLEDGE_FILES: i32 = 512;
 
 // ---- Object types ----
 
@@ -1399,6 +1559,16 @@ export const OBJECT_DEV_FRAMEBUFFER: i32 = 12;
  * read with rng_read (READ).
  */
 export const OBJECT_DEV_RNG: i32 = 13;
+/**
+ * A view of a path namespace: the mount table and a scope prefix (a chroot). Paths are resolved
+ * relative to the scope; ns_scope narrows it. The host or a spawner passes one as `root`.
+ */
+export const OBJECT_DIR: i32 = 16;
+/**
+ * An open object: the server's endpoint and the per-open id (OCB) it chose at open. I/O on it goes
+ * to that server stamped with that id; its end posts IO_CLOSE_PULSE to the server.
+ */
+export const OBJECT_FILE: i32 = 17;
 
 // ---- Process states ----
 
@@ -1523,6 +1693,12 @@ export const MAX_AUDIO_QUEUED: i32 = 4;
 export const MAX_AUDIO_FRAMES: i32 = 48000;
 /** Input bytes a console device buffers; more are dropped and counted (DEVINFO_CONSOLE_RX_DROPPED). */
 export const MAX_CONSOLE_RX_BYTES: i32 = 65536;
+/** Longest path a namespace call takes, in UTF-8 bytes. */
+export const MAX_PATH_BYTES: i32 = 1024;
+/** Most rules one unveil call takes. */
+export const MAX_UNVEIL_RULES: i32 = 64;
+/** Most unveil calls in a process's view, its ancestors' included. */
+export const MAX_UNVEIL_CALLS: i32 = 16;
 
 // ---- Constants ----
 
@@ -1711,6 +1887,116 @@ export const DEVINFO_FB_STRIDE: i32 = 66;
 export const DEVINFO_FB_FRAMES: i32 = 67;
 /** device_info, RNG: bytes read from it. */
 export const DEVINFO_RNG_BYTES: i32 = 80;
+/**
+ * Bytes of an IO descriptor (ns_call, io_call): op u32 at 0; form u32 at 4; offset i64 at 8; buf
+ * u32 at 16 (grant form: offset into the grant); len u32 at 20; grant i32 at 24; path u32 at 28;
+ * path_len u32 at 32; path2 u32 at 36; path2_len u32 at 40; reserved u32 at 44 (must be 0). See
+ * docs/namespace.md.
+ */
+export const IO_DESC_SIZE: i32 = 48;
+/**
+ * Bytes of a stat record: type u32 at 0 (FILE_TYPE_*); nlink u32 at 4; size u64 at 8; ino u64 at
+ * 16; mtime i64 (ns) at 24.
+ */
+export const STAT_SIZE: i32 = 32;
+/**
+ * Bytes of a readdir record's header: ino u64 at 0; next cookie u64 at 8; type u32 at 16; name
+ * length u32 at 20; the name follows; each record is padded to a multiple of 8 bytes.
+ */
+export const DIRENT_HEADER_SIZE: i32 = 24;
+/** Bytes per unveil rule: path_ptr u32 at 0; path_len u32 at 4; permissions u32 at 8 (UNVEIL_*). */
+export const UNVEIL_RULE_SIZE: i32 = 12;
+/** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
+export const O_READ: i32 = 1;
+/** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
+export const O_WRITE: i32 = 2;
+/** ns_open: create the file if missing (needs CREATE on the DIR and UNVEIL_CREATE). */
+export const O_CREATE: i32 = 4;
+/** ns_open: truncate to 0 bytes (needs WRITE as well). */
+export const O_TRUNC: i32 = 8;
+/** ns_open: with O_CREATE, fail with EEXIST if the file exists. */
+export const O_EXCL: i32 = 16;
+/** ns_open: the path must name a directory (ENOTDIR otherwise). */
+export const O_DIRECTORY: i32 = 32;
+/** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
+export const O_EXEC: i32 = 64;
+/**
+ * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
+ * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
+ */
+export const MOUNT_ENDPOINT: i32 = 1;
+/**
+ * Transfer form: the data is copied once by the kernel between the client's buffer and the
+ * server's message body.
+ */
+export const IO_FORM_BUFFER: i32 = 0;
+/**
+ * Transfer form: a write of at most IO_REGS_WRITE_MAX bytes in message word 3; a read of at most
+ * IO_REGS_READ_MAX bytes in the reply words.
+ */
+export const IO_FORM_REGS: i32 = 1;
+/**
+ * Transfer form: the data lives in a memory object bound as a grant by both client and server; the
+ * kernel copies nothing.
+ */
+export const IO_FORM_GRANT: i32 = 2;
+/** Most bytes a registers-form write carries. */
+export const IO_REGS_WRITE_MAX: i32 = 8;
+/** Most bytes a registers-form read carries. */
+export const IO_REGS_READ_MAX: i32 = 16;
+/** Connect message: open a path (sent by ns_open). */
+export const IO_OPEN: i32 = 1;
+/** io_call: read len bytes at offset. */
+export const IO_READ: i32 = 2;
+/** io_call: write len bytes at offset. */
+export const IO_WRITE: i32 = 3;
+/** io_call: a STAT_SIZE record of the open file into buf. */
+export const IO_STAT: i32 = 4;
+/** io_call: set the file's size to offset. */
+export const IO_SETSIZE: i32 = 5;
+/** io_call: set the file's modification time to offset (ns). */
+export const IO_SETTIMES: i32 = 6;
+/** io_call: directory records from cookie offset into buf (0 bytes: the end). */
+export const IO_READDIR: i32 = 7;
+/** io_call: make what was written durable. */
+export const IO_SYNC: i32 = 8;
+/** ns_call: create a directory at path. */
+export const IO_MKDIR: i32 = 16;
+/** ns_call: remove the name path (an empty directory too). */
+export const IO_UNLINK: i32 = 17;
+/** ns_call: rename path to path2 (same mount). */
+export const IO_RENAME: i32 = 18;
+/** ns_call: a new name path2 for the file at path (same mount). */
+export const IO_LINK: i32 = 19;
+/** ns_call: a symbolic link at path whose target is path2 (stored as given). */
+export const IO_SYMLINK: i32 = 20;
+/** ns_call: the target of the symbolic link at path into buf. */
+export const IO_READLINK: i32 = 21;
+/** ns_call: a STAT_SIZE record of path into buf. */
+export const IO_PSTAT: i32 = 22;
+/**
+ * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the value
+ * is the open's OCB id.
+ */
+export const IO_CLOSE_PULSE: i32 = -16;
+/** stat type: a regular file. */
+export const FILE_TYPE_REG: i32 = 1;
+/** stat type: a directory. */
+export const FILE_TYPE_DIR: i32 = 2;
+/** stat type: a symbolic link. */
+export const FILE_TYPE_SYMLINK: i32 = 3;
+/** stat type: a device. */
+export const FILE_TYPE_DEV: i32 = 4;
+/** stat type: an endpoint mounted with MOUNT_ENDPOINT. */
+export const FILE_TYPE_ENDPOINT: i32 = 5;
+/** unveil permission: open for reading, stat, readdir, readlink. */
+export const UNVEIL_READ: i32 = 1;
+/** unveil permission: open for writing. */
+export const UNVEIL_WRITE: i32 = 2;
+/** unveil permission: create, mkdir, unlink, rename, link, symlink, mount, unmount. */
+export const UNVEIL_CREATE: i32 = 4;
+/** unveil permission: open for execution. */
+export const UNVEIL_EXEC: i32 = 8;
 
 // ---- Names ----
 
@@ -1744,6 +2030,15 @@ export function errnoName(value: i32): string {
     case 43: return "ECHANGED";
     case 50: return "EIO";
     case 51: return "EBUSY";
+    case 60: return "ENOTDIR";
+    case 61: return "EISDIR";
+    case 62: return "ENOTEMPTY";
+    case 63: return "EXDEV";
+    case 64: return "EUNVEIL";
+    case 65: return "ENOSPC";
+    case 66: return "ENOTSUP";
+    case 67: return "ENAMETOOLONG";
+    case 68: return "ENOTBOUND";
     default: return "?" + value.toString();
   }
 }
