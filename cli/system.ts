@@ -25,14 +25,14 @@ import {
 import type { KernelObject } from "../kernel/object.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
-import { DIR_RIGHTS, type DirObject, newRootDir, scopeDir } from "../kernel/ns/host.ts";
-import { DEFAULT_PRIORITY } from "../kernel/scheduler.ts";
+import { DIR_RIGHTS, type DirObject, hostMount, newRootDir } from "../kernel/ns/host.ts";
+import { DEFAULT_PRIORITY } from "../kernel/sched/run-queues.ts";
 import { readFileSync } from "node:fs";
 
 /** Rights the program gets on the namespace: everything but mounting. */
 export const PROGRAM_ROOT_RIGHTS = DIR_RIGHTS & ~Rights.MOUNT;
-/** Rights a server gets on the subtree it serves. */
-export const SERVER_DIR_RIGHTS = Rights.MOUNT | Rights.READ | Rights.DUPLICATE;
+/** Rights a server gets on the endpoint the host mounted for it. */
+export const SERVER_ENDPOINT_RIGHTS = Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE | Rights.TRANSFER;
 /** Bytes of the program's I/O grant (one 64 KiB page: one read or write of the grant form). */
 export const IO_GRANT_BYTES = 65536;
 /** Servers run above programs, so they are serving before a program's first open. */
@@ -60,17 +60,22 @@ export interface DefaultSystem {
   /** The I/O grant shared by the program and tmpfs. */
   io: MemoryObject;
   env: Readonly<Record<string, string>>;
-  servers: { devfs: HostProcess; tmpfs: HostProcess };
+  /** The servers, once started (by the first spawn, or start()). */
+  readonly servers: { devfs: HostProcess; tmpfs: HostProcess } | null;
+  /** Start the servers now (spawn does it after the first program). */
+  start(): { devfs: HostProcess; tmpfs: HostProcess };
   /** The startup handles a program of this system gets (root, io), to add to its own. */
   programHandles(): { name: string; object: KernelObject; rights: number }[];
   /** Spawn a program in the system (with programHandles() added). */
   spawn(image: ImageObject, options?: HostSpawnOptions): HostProcess;
+  /** Resolves once standard input has ended (at once for fixed input): after that, a blocked system stays blocked. */
+  inputEnded: Promise<void>;
   /** End the servers and drop every host reference (console devices stop listening). Idempotent. */
   shutdown(): void;
 }
 
-/** A console backend whose output goes to a function and whose input comes from `source`. */
-function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource | undefined): ConsoleBackend {
+/** A console backend whose output goes to a function and whose input comes from `source` (`ended` is called once it has ended). */
+function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource | undefined, ended: () => void = () => {}): ConsoleBackend {
   return {
     write: (bytes) => write(bytes.slice()),
     listen:
@@ -82,17 +87,23 @@ function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource 
               const t = setImmediate(() => {
                 if (bytes !== null && bytes.length > 0) to.input(bytes);
                 to.end();
+                ended();
               });
               return () => clearImmediate(t);
             }
             const onData = (chunk: Buffer | string): void =>
               to.input(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
-            const onEnd = (): void => to.end();
+            const onEnd = (): void => {
+              to.end();
+              ended();
+            };
             source.on("data", onData);
             source.on("end", onEnd);
+            source.on("error", onEnd); // an input that fails has ended
             return () => {
               source.off("data", onData);
               source.off("end", onEnd);
+              source.off("error", onEnd);
               source.pause();
             };
           },
@@ -127,47 +138,57 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
   const root = hold(newRootDir(kernel.core));
   root.retainHandle();
   const io = hold(kernel.createMemory(IO_GRANT_BYTES));
+  let endedResolve: () => void = () => {};
+  const ended = { promise: new Promise<void>((resolve) => (endedResolve = resolve)), resolve: () => endedResolve() };
   const input = hold(
     kernel.createDevice(
       new ConsoleDevice(
-        consoleBackend(() => {}, options.stdin ?? null),
+        consoleBackend(() => {}, options.stdin ?? null, ended.resolve),
         "stdin",
       ),
     ),
   );
   const output = hold(kernel.createDevice(new ConsoleDevice(consoleBackend(options.stdout, undefined), "stdout")));
   const errors = hold(kernel.createDevice(new ConsoleDevice(consoleBackend(options.stderr, undefined), "stderr")));
-  const dev = hold(scopeDir(kernel.core, root, "/dev"));
-  dev.retainHandle();
-  const tmp = hold(scopeDir(kernel.core, root, "/tmp"));
-  tmp.retainHandle();
-  const devfsImage = kernel.loadImage(bins.devfs, "devfs");
-  const tmpfsImage = kernel.loadImage(bins.tmpfs, "tmpfs");
-  const quiet = () => {};
-  const devfs = kernel.spawn(devfsImage, {
-    args: ["devfs", "/"],
-    priority: SERVER_PRIORITY,
-    stdout: options.stderr,
-    handles: [
-      { name: "self", object: devfsImage, rights: IMAGE_GRANT_RIGHTS },
-      { name: "root", object: dev, rights: SERVER_DIR_RIGHTS },
-      { name: "console", object: input, rights: DEVICE_GRANT_RIGHTS },
-      { name: "stdout", object: output, rights: DEVICE_GRANT_RIGHTS },
-      { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
-    ],
-  });
-  const tmpfs = kernel.spawn(tmpfsImage, {
-    args: ["tmpfs", "/"],
-    priority: SERVER_PRIORITY,
-    stdout: options.stderr ?? quiet,
-    handles: [
-      { name: "self", object: tmpfsImage, rights: IMAGE_GRANT_RIGHTS },
-      { name: "root", object: tmp, rights: SERVER_DIR_RIGHTS },
-      { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
-    ],
-  });
-  kernel.release(devfsImage);
-  kernel.release(tmpfsImage);
+  // The host makes the servers' endpoints and mounts them itself: the mounts
+  // exist before any process runs, and a program's first open simply waits
+  // in the endpoint's queue until its server receives.
+  const devEndpoint = hold(kernel.createEndpoint());
+  const tmpEndpoint = hold(kernel.createEndpoint());
+  hostMount(root, "/dev", devEndpoint);
+  hostMount(root, "/tmp", tmpEndpoint);
+  let servers: { devfs: HostProcess; tmpfs: HostProcess } | null = null;
+  const start = () => {
+    if (servers !== null) return servers;
+    const devfsImage = kernel.loadImage(bins.devfs, "devfs");
+    const tmpfsImage = kernel.loadImage(bins.tmpfs, "tmpfs");
+    const devfs = kernel.spawn(devfsImage, {
+      args: ["devfs"],
+      priority: SERVER_PRIORITY,
+      stdout: options.stderr,
+      handles: [
+        { name: "self", object: devfsImage, rights: IMAGE_GRANT_RIGHTS },
+        { name: "endpoint", object: devEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
+        { name: "console", object: input, rights: DEVICE_GRANT_RIGHTS },
+        { name: "stdout", object: output, rights: DEVICE_GRANT_RIGHTS },
+        { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
+      ],
+    });
+    const tmpfs = kernel.spawn(tmpfsImage, {
+      args: ["tmpfs"],
+      priority: SERVER_PRIORITY,
+      stdout: options.stderr,
+      handles: [
+        { name: "self", object: tmpfsImage, rights: IMAGE_GRANT_RIGHTS },
+        { name: "endpoint", object: tmpEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
+        { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
+      ],
+    });
+    kernel.release(devfsImage);
+    kernel.release(tmpfsImage);
+    servers = { devfs, tmpfs };
+    return servers;
+  };
   let down = false;
   const programHandles = () => [
     { name: "root", object: root as KernelObject, rights: PROGRAM_ROOT_RIGHTS },
@@ -178,14 +199,22 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
     root,
     io,
     env: options.env ?? {},
-    servers: { devfs, tmpfs },
+    get servers() {
+      return servers;
+    },
+    start,
+    inputEnded: ended.promise,
     programHandles,
-    spawn: (image, spawnOptions = {}) =>
-      kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] }),
+    spawn: (image, spawnOptions = {}) => {
+      // The program first (the root is pid 1), then the servers, which run before it (higher priority).
+      const p = kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] });
+      start();
+      return p;
+    },
     shutdown: () => {
       if (down) return;
       down = true;
-      for (const s of [devfs, tmpfs]) {
+      for (const s of servers === null ? [] : [servers.devfs, servers.tmpfs]) {
         kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
         s.close();
       }

@@ -146,7 +146,10 @@ class Devfs extends Handler {
 const a = args();
 const devfs = new Devfs();
 const srv = new Server(devfs);
-const r = srv.mount(handle("root"), a.length > 1 ? a[1] : "/");
+// Serve the endpoint the spawner mounted for us, or mount one of our own.
+const given = handle("endpoint");
+if (given > 0) srv.endpoint = given;
+const r = given > 0 ? 0 : srv.mount(handle("root"), a.length > 1 ? a[1] : "/");
 if (r < 0) {
   println("devfs: cannot mount: " + r.toString());
   exit(1);

@@ -13,9 +13,10 @@
 
 import {
   sys_handle_close, sys_handle_get, sys_io_call, sys_ns_call, sys_ns_open, sys_ns_scope, sys_unveil,
-  DIRENT_HEADER_SIZE, EINVAL, IO_DESC_SIZE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK, IO_MKDIR, IO_PSTAT, IO_READ,
+  DIRENT_SIZE, EINVAL, IO_DESC_SIZE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK, IO_MKDIR, IO_PSTAT, IO_READ,
   IO_READDIR, IO_READLINK, IO_REGS_READ_MAX, IO_REGS_WRITE_MAX, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
   IO_UNLINK, IO_WRITE, MAX_MSG_BYTES, O_CREATE, O_READ, O_TRUNC, O_WRITE, STAT_SIZE, UNVEIL_RULE_SIZE,
+  DirentLayout, IoDescLayout, StatLayout, UnveilRuleLayout,
 } from "./bindings/abi";
 
 export {
@@ -56,25 +57,27 @@ const desc = new ArrayBuffer(IO_DESC_SIZE);
 const D = changetype<usize>(desc);
 
 function setDesc(op: i32, form: i32, offset: i64, buf: usize, len: i32, grant: i32): void {
-  store<u32>(D, op);
-  store<u32>(D, form, 4);
-  store<i64>(D, offset, 8);
-  store<u32>(D, <u32>buf, 16);
-  store<u32>(D, len, 20);
-  store<i32>(D, grant, 24);
-  store<u64>(D, 0, 28);
-  store<u64>(D, 0, 36);
-  store<u32>(D, 0, 44);
+  IoDescLayout.setOp(D, op);
+  IoDescLayout.setForm(D, form);
+  IoDescLayout.setOffset(D, offset);
+  IoDescLayout.setBuf(D, <u32>buf);
+  IoDescLayout.setLen(D, len);
+  IoDescLayout.setGrant(D, grant);
+  IoDescLayout.setPath(D, 0);
+  IoDescLayout.setPathLen(D, 0);
+  IoDescLayout.setPath2(D, 0);
+  IoDescLayout.setPath2Len(D, 0);
+  IoDescLayout.setReserved(D, 0);
 }
 
 function setPaths(a: ArrayBuffer | null, b: ArrayBuffer | null): void {
   if (a !== null) {
-    store<u32>(D, changetype<u32>(a), 28);
-    store<u32>(D, a.byteLength, 32);
+    IoDescLayout.setPath(D, changetype<u32>(a));
+    IoDescLayout.setPathLen(D, a.byteLength);
   }
   if (b !== null) {
-    store<u32>(D, changetype<u32>(b), 36);
-    store<u32>(D, b.byteLength, 40);
+    IoDescLayout.setPath2(D, changetype<u32>(b));
+    IoDescLayout.setPath2Len(D, b.byteLength);
   }
 }
 
@@ -130,11 +133,11 @@ function decodeStat(buf: ArrayBuffer, r: i32): Stat {
     return s;
   }
   const p = changetype<usize>(buf);
-  s.type = load<u32>(p);
-  s.nlink = load<u32>(p, 4);
-  s.size = load<u64>(p, 8);
-  s.ino = load<u64>(p, 16);
-  s.mtime = load<i64>(p, 24);
+  s.type = StatLayout.type(p);
+  s.nlink = StatLayout.nlink(p);
+  s.size = StatLayout.size(p);
+  s.ino = StatLayout.ino(p);
+  s.mtime = StatLayout.mtime(p);
   return s;
 }
 
@@ -295,16 +298,17 @@ export class File {
       const n = sys_io_call(this.handle, <i32>D);
       if (n <= 0) return out;
       let at = 0;
-      while (at + DIRENT_HEADER_SIZE <= n) {
+      while (at + DIRENT_SIZE <= n) {
         const p = scratch.dataStart + <usize>at;
-        const ino = load<u64>(p);
-        cookie = load<i64>(p, 8);
-        const type = load<u32>(p, 16);
-        const len = <i32>load<u32>(p, 20);
-        out.push(new DirEntry(String.UTF8.decodeUnsafe(p + DIRENT_HEADER_SIZE, len), type, ino));
-        at += (DIRENT_HEADER_SIZE + len + 7) & ~7;
+        const ino = DirentLayout.ino(p);
+        cookie = <i64>DirentLayout.next(p);
+        const type = DirentLayout.type(p);
+        const len = <i32>DirentLayout.nameLen(p);
+        out.push(new DirEntry(String.UTF8.decodeUnsafe(p + DIRENT_SIZE, len), type, ino));
+        at += (DIRENT_SIZE + len + 7) & ~7;
       }
     }
+    return out;
   }
 
   close(): i32 {
@@ -332,7 +336,8 @@ export function openHandle(path: string, flags: i32 = O_READ, dir: i32 = root())
 
 function pathOp(op: i32, path: string, path2: string | null, offset: i64, dir: i32): i32 {
   const a = String.UTF8.encode(path);
-  const b = path2 === null ? null : String.UTF8.encode(path2);
+  let b: ArrayBuffer | null = null;
+  if (path2 !== null) b = String.UTF8.encode(path2);
   setDesc(op, IO_FORM_BUFFER, offset, 0, 0, 0);
   setPaths(a, b);
   return sys_ns_call(dir, <i32>D);
@@ -468,9 +473,9 @@ export function unveil(rules: UnveilRule[]): i32 {
   for (let i = 0; i < rules.length; i++) {
     keep[i] = String.UTF8.encode(rules[i].path);
     const at = table.dataStart + <usize>(i * UNVEIL_RULE_SIZE);
-    store<u32>(at, changetype<u32>(keep[i]));
-    store<u32>(at, keep[i].byteLength, 4);
-    store<u32>(at, rules[i].perms, 8);
+    UnveilRuleLayout.setPath(at, changetype<u32>(keep[i]));
+    UnveilRuleLayout.setPathLen(at, keep[i].byteLength);
+    UnveilRuleLayout.setPerms(at, rules[i].perms);
   }
   return sys_unveil(<i32>table.dataStart, rules.length);
 }

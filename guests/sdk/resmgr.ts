@@ -17,9 +17,9 @@
 
 import {
   sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
-  DEADLINE_INFINITE, DIRENT_HEADER_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
+  DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
   IO_MKDIR, IO_OPEN, IO_PSTAT, IO_READ, IO_READDIR, IO_READLINK, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
-  IO_UNLINK, IO_WRITE, MAX_PATH_BYTES, MSG_INFO_SIZE, STAT_SIZE,
+  IO_UNLINK, IO_WRITE, MAX_PATH_BYTES, MSG_INFO_SIZE, STAT_SIZE, DirentLayout, MsgInfoLayout, StatLayout,
 } from "./bindings/abi";
 
 /** A handler's answer meaning "not now": it keeps server.defer() and answers later (a read waiting for input). */
@@ -109,15 +109,15 @@ export class DirOut {
   /** Add an entry; false when it does not fit (stop there: `next` of the last one added is where the client resumes). */
   add(ino: u64, next: i64, type: u32, name: string): bool {
     const b = String.UTF8.encode(name);
-    const size = (DIRENT_HEADER_SIZE + b.byteLength + 7) & ~7;
+    const size = (DIRENT_SIZE + b.byteLength + 7) & ~7;
     if (this.used + size > this.buf.length) return false;
     const p = this.buf.dataStart + <usize>this.used;
     memory.fill(p, 0, size);
-    store<u64>(p, ino);
-    store<i64>(p, next, 8);
-    store<u32>(p, type, 16);
-    store<u32>(p, b.byteLength, 20);
-    memory.copy(p + DIRENT_HEADER_SIZE, changetype<usize>(b), b.byteLength);
+    DirentLayout.setIno(p, ino);
+    DirentLayout.setNext(p, <u64>next);
+    DirentLayout.setType(p, type);
+    DirentLayout.setNameLen(p, b.byteLength);
+    memory.copy(p + DIRENT_SIZE, changetype<usize>(b), b.byteLength);
     this.used += size;
     return true;
   }
@@ -380,17 +380,17 @@ export class Server {
 
   private bodyLength(): u32 {
     sys_msg_info(<i32>changetype<usize>(this.info));
-    return load<u32>(changetype<usize>(this.info), 8);
+    return MsgInfoLayout.bodyLen(changetype<usize>(this.info));
   }
 
   private replyStat(rcvid: i32, st: Stat, len: i32): void {
     const b = new ArrayBuffer(STAT_SIZE);
     const p = changetype<usize>(b);
-    store<u32>(p, st.type);
-    store<u32>(p, st.nlink, 4);
-    store<u64>(p, st.size, 8);
-    store<u64>(p, st.ino, 16);
-    store<i64>(p, st.mtime, 24);
+    StatLayout.setType(p, st.type);
+    StatLayout.setNlink(p, st.nlink);
+    StatLayout.setSize(p, st.size);
+    StatLayout.setIno(p, st.ino);
+    StatLayout.setMtime(p, st.mtime);
     const n = min(len, STAT_SIZE);
     sys_reply(rcvid, n, 0, 0, <i32>p, n);
   }
@@ -414,7 +414,7 @@ export class Server {
         ocb.id = this.nextId++;
         ocb.flags = flags;
         sys_msg_info(<i32>changetype<usize>(this.info));
-        ocb.client = load<u32>(changetype<usize>(this.info), 4);
+        ocb.client = MsgInfoLayout.senderPid(changetype<usize>(this.info));
         this.ocbs.set(ocb.id, ocb);
         sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;

@@ -301,7 +301,10 @@ srv.useGrants(
   (index: i32, goff: u32, ptr: usize, len: u32): void => io.copy_in(goff, ptr, len),
   (index: i32, goff: u32, ptr: usize, len: u32): void => io.copy_out(ptr, goff, len),
 );
-const r = srv.mount(handle("root"), a.length > 1 ? a[1] : "/");
+// Serve the endpoint the spawner mounted for us, or mount one of our own.
+const given = handle("endpoint");
+if (given > 0) srv.endpoint = given;
+const r = given > 0 ? 0 : srv.mount(handle("root"), a.length > 1 ? a[1] : "/");
 if (r < 0) {
   println("tmpfs: cannot mount: " + r.toString());
   exit(1);

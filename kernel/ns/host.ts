@@ -4,7 +4,7 @@
 
 import { Rights } from "../../abi/gen/abi.ts";
 import { Cap, holdCap } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore as Kernel } from "../core.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import { DirObject, MountTable } from "./objects.ts";
 import { resolveIn } from "./path.ts";

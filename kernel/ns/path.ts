@@ -4,7 +4,7 @@
 // (".." at the scope's root stays there: a DIR handle is a chroot).
 
 import { Errno, Limits } from "../../abi/gen/abi.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -41,7 +41,7 @@ export function resolveIn(scope: string, path: string): string {
 /** Whether `path` is `prefix` or lies below it (component-wise). */
 export function isUnder(path: string, prefix: string): boolean {
   if (prefix === "/") return true;
-  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47) /* / */;
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47); /* / */
 }
 
 /** `path` relative to `prefix` (which covers it): "" for the prefix itself, no leading "/". */

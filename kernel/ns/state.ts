@@ -3,7 +3,7 @@
 // installed on first use with one exit hook and one spawn hook.
 
 import { Constants } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore as Kernel } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 import { isUnder } from "./path.ts";
 import type { Mount } from "./objects.ts";

@@ -6,19 +6,20 @@
 // decodes and checks everything first and changes nothing on an error.
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { type IoDesc, readIoDesc, readUnveilRule, writeStat } from "../../abi/gen/abi.ts";
 import { Cap, holdCap } from "../handles.ts";
 import { ENDPOINT_CLIENT_RIGHTS } from "../ns/host.ts";
 import { Message } from "../ipc/message.ts";
-import type { Kernel } from "../kernel.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { KernelCore as Kernel } from "../core.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
-import { DEFAULT_PRIORITY } from "../scheduler.ts";
+import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
 import { DirObject, FileObject, type Mount, mountDead } from "../ns/objects.ts";
 import { readPath, resolveIn } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
-import type { BLOCK } from "./control.ts";
-import { postPulse, startSend } from "./ipc.ts";
+import type { BLOCK } from "../control.ts";
+import { postPulse, startSend } from "../ipc/exchange.ts";
 
 const {
   O_READ,
@@ -120,36 +121,10 @@ function request(
   });
 }
 
-interface IoDesc {
-  op: number;
-  form: number;
-  offset: bigint;
-  buf: number;
-  len: number;
-  grant: number;
-  path: number;
-  pathLen: number;
-  path2: number;
-  path2Len: number;
-  reserved: number;
-}
-
+/** Read and check the bounds of an IO descriptor: the fields, or -EFAULT. */
 function readDesc(mem: GuestMemory, ptr: number): IoDesc | number {
   if (!mem.inBounds(ptr, IO_DESC_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  return {
-    op: mem.u32(at),
-    form: mem.u32(at + 4),
-    offset: mem.i64(at + 8),
-    buf: mem.u32(at + 16),
-    len: mem.u32(at + 20),
-    grant: mem.u32(at + 24) | 0,
-    path: mem.u32(at + 28),
-    pathLen: mem.u32(at + 32) | 0,
-    path2: mem.u32(at + 36),
-    path2Len: mem.u32(at + 40) | 0,
-    reserved: mem.u32(at + 44),
-  };
+  return readIoDesc(mem, ptr >>> 0);
 }
 
 // ---- ns_open ------------------------------------------------------------------------------
@@ -280,11 +255,11 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
   if (!PATH_OPS.has(desc.op) || desc.reserved !== 0) return -Errno.EINVAL;
   const reads = desc.op === IO_READLINK || desc.op === IO_PSTAT;
   if ((d.rights & (reads ? Rights.READ : Rights.CREATE)) === 0) return -Errno.EACCES;
-  const path = readPath(mem, desc.path, desc.pathLen);
+  const path = readPath(mem, desc.path, desc.pathLen | 0);
   if (typeof path === "number") return path;
   let path2 = "";
   if (TWO_PATHS.has(desc.op)) {
-    const p2 = readPath(mem, desc.path2, desc.path2Len);
+    const p2 = readPath(mem, desc.path2, desc.path2Len | 0);
     if (typeof p2 === "number") return p2;
     path2 = p2;
   }
@@ -333,11 +308,9 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
     if (r.rest !== "") return -Errno.ENOTDIR;
     if (desc.op !== IO_PSTAT) return -Errno.ENOTSUP;
     // The kernel answers for a plain endpoint: its type, nothing else.
-    const stat = new Uint8Array(STAT_SIZE);
-    new DataView(stat.buffer).setUint32(0, FILE_TYPE_ENDPOINT, true);
-    const n = Math.min(outLen, STAT_SIZE);
-    mem.write(desc.buf, stat.subarray(0, n));
-    return n;
+    if (outLen < STAT_SIZE) return -Errno.EINVAL;
+    writeStat(mem, desc.buf, { type: FILE_TYPE_ENDPOINT, nlink: 1, size: 0n, ino: 0n, mtime: 0n });
+    return STAT_SIZE;
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
   const b1 = utf8.encode(r.rest);
@@ -442,10 +415,10 @@ export function sysUnveil(k: Kernel, p: Process, rulesPtr: number, count: number
   if (view.length >= Limits.MAX_UNVEIL_CALLS) return -Errno.E2BIG;
   const rules: { path: string; perms: number }[] = [];
   for (let i = 0; i < count; i++) {
-    const at = (rulesPtr >>> 0) + i * UNVEIL_RULE_SIZE;
-    const path = readPath(mem, mem.u32(at), mem.u32(at + 4) | 0);
+    const rule = readUnveilRule(mem, (rulesPtr >>> 0) + i * UNVEIL_RULE_SIZE);
+    const path = readPath(mem, rule.path, rule.pathLen | 0);
     if (typeof path === "number") return path;
-    const perms = mem.u32(at + 8);
+    const perms = rule.perms;
     if (perms & ~UNVEIL_ALL) return -Errno.EINVAL;
     rules.push({ path: resolveIn("/", path), perms });
   }
