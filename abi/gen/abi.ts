@@ -95,6 +95,15 @@ export const Errno = {
   ENOSPC: 65,
   /** A path is longer than MAX_PATH_BYTES. */
   ENAMETOOLONG: 67,
+  /**
+   * The path is outside the caller's unveiled view, or the view lacks the permission the operation
+   * needs. Counted.
+   */
+  EUNVEIL: 64,
+  /** The server does not implement this operation. */
+  ENOTSUP: 66,
+  /** Grant form: the memory object is not bound as a grant by both the caller and the server. */
+  ENOTBOUND: 68,
   /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
   ELOOP: 69,
 } as const;
@@ -134,6 +143,9 @@ export const ERRNO_NAMES: Record<number, string> = {
   63: "EXDEV",
   65: "ENOSPC",
   67: "ENAMETOOLONG",
+  64: "EUNVEIL",
+  66: "ENOTSUP",
+  68: "ENOTBOUND",
   69: "ELOOP",
 };
 
@@ -173,8 +185,17 @@ export const Rights = {
   MAP: 0x4000,
   /** Route a device's interrupts to an endpoint (device_attach). (bit 20) */
   ATTACH: 0x100000,
+  /** DIR: mount and unmount endpoints under its scope. (bit 24) */
+  MOUNT: 0x1000000,
+  /**
+   * DIR: create files, directories, links and symbolic links, unlink and rename under its scope.
+   * (bit 25)
+   */
+  CREATE: 0x2000000,
+  /** DIR: open files for execution. (bit 26) */
+  EXEC: 0x4000000,
   /** Every right. */
-  ALL: 0x105fff,
+  ALL: 0x7105fff,
 } as const;
 
 /** Right mask (one bit) -> name. */
@@ -194,6 +215,9 @@ export const RIGHT_NAMES: Record<number, string> = {
   4096: "SCHEDULE",
   16384: "MAP",
   1048576: "ATTACH",
+  16777216: "MOUNT",
+  33554432: "CREATE",
+  67108864: "EXEC",
 };
 
 /** Kernel object types. */
@@ -273,6 +297,16 @@ export const ObjectType = {
    * monitor is given instead of ambient authority over every process. Only the host creates one.
    */
   KINFO: 18,
+  /**
+   * A view of a path namespace: the mount table and a scope prefix (a chroot). Paths are resolved
+   * relative to the scope; ns_scope narrows it. The host or a spawner passes one as `root`.
+   */
+  DIR: 16,
+  /**
+   * An open object: the server's endpoint and the per-open id (OCB) it chose at open. I/O on it
+   * goes to that server stamped with that id; its end posts IO_CLOSE_PULSE to the server.
+   */
+  FILE: 17,
 } as const;
 
 /** ObjectType value -> name. */
@@ -292,6 +326,8 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   13: "DEV_RNG",
   14: "DEV_HOSTDIR",
   18: "KINFO",
+  16: "DIR",
+  17: "FILE",
 };
 
 /** Process states, as process_info reports them. */
@@ -475,6 +511,12 @@ export const Limits = {
    * (DEVINFO_CONSOLE_RX_DROPPED).
    */
   MAX_CONSOLE_RX_BYTES: 65536,
+  /** Longest path a namespace call takes, in UTF-8 bytes. */
+  MAX_PATH_BYTES: 1024,
+  /** Most rules one unveil call takes. */
+  MAX_UNVEIL_RULES: 64,
+  /** Most unveil calls in a process's view, its ancestors' included. */
+  MAX_UNVEIL_CALLS: 16,
 } as const;
 
 /** Constants of the ABI. i64 constants are bigints, as i64 values cross the JS boundary. */
@@ -690,6 +732,97 @@ export const Constants = {
    * symbolic link leading out of the root, a device file, a file with several hard links).
    */
   DEVINFO_HOSTDIR_REFUSALS: 97,
+  /** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
+  O_READ: 1,
+  /** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
+  O_WRITE: 2,
+  /** ns_open: create the file if missing (needs CREATE on the DIR and UNVEIL_CREATE). */
+  O_CREATE: 4,
+  /** ns_open: truncate to 0 bytes (needs WRITE as well). */
+  O_TRUNC: 8,
+  /** ns_open: with O_CREATE, fail with EEXIST if the file exists. */
+  O_EXCL: 16,
+  /** ns_open: the path must name a directory (ENOTDIR otherwise). */
+  O_DIRECTORY: 32,
+  /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
+  O_EXEC: 64,
+  /**
+   * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
+   * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
+   */
+  MOUNT_ENDPOINT: 1,
+  /**
+   * Transfer form: the data is copied once by the kernel between the client's buffer and the
+   * server's message body.
+   */
+  IO_FORM_BUFFER: 0,
+  /**
+   * Transfer form: a write of at most IO_REGS_WRITE_MAX bytes in message word 3; a read of at most
+   * IO_REGS_READ_MAX bytes in the reply words.
+   */
+  IO_FORM_REGS: 1,
+  /**
+   * Transfer form: the data lives in a memory object bound as a grant by both client and server;
+   * the kernel copies nothing.
+   */
+  IO_FORM_GRANT: 2,
+  /** Most bytes a registers-form write carries. */
+  IO_REGS_WRITE_MAX: 8,
+  /** Most bytes a registers-form read carries. */
+  IO_REGS_READ_MAX: 16,
+  /** Connect message: open a path (sent by ns_open). */
+  IO_OPEN: 1,
+  /** io_call: read len bytes at offset. */
+  IO_READ: 2,
+  /** io_call: write len bytes at offset. */
+  IO_WRITE: 3,
+  /** io_call: a STAT_SIZE record of the open file into buf. */
+  IO_STAT: 4,
+  /** io_call: set the file's size to offset. */
+  IO_SETSIZE: 5,
+  /** io_call: set the file's modification time to offset (ns). */
+  IO_SETTIMES: 6,
+  /** io_call: directory records from cookie offset into buf (0 bytes: the end). */
+  IO_READDIR: 7,
+  /** io_call: make what was written durable. */
+  IO_SYNC: 8,
+  /** ns_call: create a directory at path. */
+  IO_MKDIR: 16,
+  /** ns_call: remove the name path (an empty directory too). */
+  IO_UNLINK: 17,
+  /** ns_call: rename path to path2 (same mount). */
+  IO_RENAME: 18,
+  /** ns_call: a new name path2 for the file at path (same mount). */
+  IO_LINK: 19,
+  /** ns_call: a symbolic link at path whose target is path2 (stored as given). */
+  IO_SYMLINK: 20,
+  /** ns_call: the target of the symbolic link at path into buf. */
+  IO_READLINK: 21,
+  /** ns_call: a STAT_SIZE record of path into buf. */
+  IO_PSTAT: 22,
+  /**
+   * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
+   * value is the open's OCB id.
+   */
+  IO_CLOSE_PULSE: -16,
+  /** stat type: a regular file. */
+  FILE_TYPE_REG: 1,
+  /** stat type: a directory. */
+  FILE_TYPE_DIR: 2,
+  /** stat type: a symbolic link. */
+  FILE_TYPE_SYMLINK: 3,
+  /** stat type: a device. */
+  FILE_TYPE_DEV: 4,
+  /** stat type: an endpoint mounted with MOUNT_ENDPOINT. */
+  FILE_TYPE_ENDPOINT: 5,
+  /** unveil permission: open for reading, stat, readdir, readlink. */
+  UNVEIL_READ: 1,
+  /** unveil permission: open for writing. */
+  UNVEIL_WRITE: 2,
+  /** unveil permission: create, mkdir, unlink, rename, link, symlink, mount, unmount. */
+  UNVEIL_CREATE: 4,
+  /** unveil permission: open for execution. */
+  UNVEIL_EXEC: 8,
   /** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
   EXIT_INFO_SIZE: 8,
   /** Bytes of a process_info struct (see structs): A process described: written by process_info. */
@@ -745,6 +878,23 @@ export const Constants = {
    * system: written by memory_stats.
    */
   MEMORY_STATS_SIZE: 64,
+  /**
+   * Bytes of a io_desc struct (see structs): An IO descriptor: what ns_call and io_call do
+   * (docs/namespace.md).
+   */
+  IO_DESC_SIZE: 48,
+  /**
+   * Bytes of a stat struct (see structs): A file described: written by io_call IO_STAT and ns_call
+   * IO_PSTAT.
+   */
+  STAT_SIZE: 32,
+  /**
+   * Bytes of a dirent struct (see structs): The header of one readdir record; the name follows,
+   * the record is padded to 8 bytes.
+   */
+  DIRENT_SIZE: 24,
+  /** Bytes of a unveil_rule struct (see structs): One unveil rule. */
+  UNVEIL_RULE_SIZE: 12,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -770,6 +920,8 @@ export const PledgeClass = {
   devices: 7,
   /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
   memory: 8,
+  /** The path namespace: opening, mounting, scoping, path operations, I/O on open files. */
+  files: 9,
 } as const;
 
 /** PledgeClass bit index -> name. */
@@ -783,6 +935,7 @@ export const PLEDGE_CLASS_NAMES: Record<number, string> = {
   6: "sched",
   7: "devices",
   8: "memory",
+  9: "files",
 };
 
 export type WasmValType = "i32" | "i64" | "f32" | "f64";
@@ -875,6 +1028,13 @@ export type SyscallName =
   | "fb_present"
   | "rng_read"
   | "fb_memory"
+  | "ns_open"
+  | "ns_mount"
+  | "ns_unmount"
+  | "ns_scope"
+  | "ns_call"
+  | "io_call"
+  | "unveil"
   | "proc_next"
   | "hostdir_call"
   | "msg_word_get";
@@ -1892,6 +2052,116 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
   },
   /**
+   * 100: Open a path: resolve it to the longest mounted prefix, check the DIR's rights and the
+   * caller's unveil view, and send the server an IO_OPEN connect message (docs/namespace.md).
+   * Returns a FILE handle (READ and WRITE as the flags ask, DUPLICATE|TRANSFER) whose I/O the
+   * kernel stamps with the id the server chose; for a MOUNT_ENDPOINT mount, a
+   * SEND|DUPLICATE|TRANSFER handle to the endpoint without any message.
+   */
+  {
+    nr: 100,
+    name: "ns_open",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 101: Mount an endpoint at a path under the DIR's scope: opens of that path and below go to it
+   * (longest prefix wins). The namespace holds a capability derived from the caller's endpoint
+   * capability (revoking it unmounts); the mount ends when the caller unmounts it or ends. A path
+   * whose server is gone may be mounted again (a restart).
+   */
+  {
+    nr: 101,
+    name: "ns_mount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EEXIST, Errno.EUNVEIL],
+  },
+  /**
+   * 102: Remove the mount at exactly this path under the DIR's scope. Open files stay open (they
+   * name the server, not the path).
+   */
+  {
+    nr: 102,
+    name: "ns_unmount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EUNVEIL],
+  },
+  /**
+   * 103: A new DIR handle for the subtree at path (its scope becomes the DIR's scope + path: `..`
+   * cannot leave it), with the given rights masked by the DIR's. No server is asked; the path need
+   * not exist.
+   */
+  {
+    nr: 103,
+    name: "ns_scope",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "rights", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EMFILE],
+  },
+  /**
+   * 104: A path operation described by an IO descriptor: IO_MKDIR, IO_UNLINK, IO_RENAME, IO_LINK,
+   * IO_SYMLINK, IO_READLINK, IO_PSTAT. The kernel resolves the path(s), checks the DIR's rights
+   * and the unveil view, and sends the server a connect message (docs/namespace.md); the server's
+   * answer is the result.
+   */
+  {
+    nr: 104,
+    name: "ns_call",
+    params: [{ name: "dir", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 105: An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE at an
+   * offset in any of the three transfer forms (IO_FORM_BUFFER, IO_FORM_REGS, IO_FORM_GRANT),
+   * IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC. The kernel sends the request to the
+   * file's server stamped with its OCB id and moves the data (docs/namespace.md).
+   */
+  {
+    nr: 105,
+    name: "io_call",
+    params: [{ name: "file", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 106: Narrow the caller's view of every namespace: under this call a path's permissions are
+   * those of its longest matching rule (none: nothing); the view becomes the intersection of this
+   * call and every earlier one (its ancestors' included), so it can only narrow. Children inherit
+   * the view. Violations answer EUNVEIL and are counted.
+   */
+  {
+    nr: 106,
+    name: "unveil",
+    params: [{ name: "rules_ptr", type: "i32" }, { name: "count", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENAMETOOLONG],
+  },
+  /**
    * 110: Describe the process with the lowest pid above after_pid (alive, or exited and not yet
    * reaped): write its proc_record (PROC_RECORD_SIZE bytes) and return its pid, or 0 when there is
    * none. Walking the process table: start at after_pid 0 and pass each answer back in. One
@@ -2013,9 +2283,16 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   fb_present: SYSCALLS[65]!,
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
-  proc_next: SYSCALLS[68]!,
-  hostdir_call: SYSCALLS[69]!,
-  msg_word_get: SYSCALLS[70]!,
+  ns_open: SYSCALLS[68]!,
+  ns_mount: SYSCALLS[69]!,
+  ns_unmount: SYSCALLS[70]!,
+  ns_scope: SYSCALLS[71]!,
+  ns_call: SYSCALLS[72]!,
+  io_call: SYSCALLS[73]!,
+  unveil: SYSCALLS[74]!,
+  proc_next: SYSCALLS[75]!,
+  hostdir_call: SYSCALLS[76]!,
+  msg_word_get: SYSCALLS[77]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2120,18 +2397,18 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 97: unused
   undefined, // 98: unused
   undefined, // 99: unused
-  undefined, // 100: unused
-  undefined, // 101: unused
-  undefined, // 102: unused
-  undefined, // 103: unused
-  undefined, // 104: unused
-  undefined, // 105: unused
-  undefined, // 106: unused
+  SYSCALLS[68], // 100: ns_open
+  SYSCALLS[69], // 101: ns_mount
+  SYSCALLS[70], // 102: ns_unmount
+  SYSCALLS[71], // 103: ns_scope
+  SYSCALLS[72], // 104: ns_call
+  SYSCALLS[73], // 105: io_call
+  SYSCALLS[74], // 106: unveil
   undefined, // 107: unused
   undefined, // 108: unused
   undefined, // 109: unused
-  SYSCALLS[68], // 110: proc_next
-  SYSCALLS[69], // 111: hostdir_call
+  SYSCALLS[75], // 110: proc_next
+  SYSCALLS[76], // 111: hostdir_call
   undefined, // 112: unused
   undefined, // 113: unused
   undefined, // 114: unused
@@ -2160,7 +2437,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[70], // 140: msg_word_get
+  SYSCALLS[77], // 140: msg_word_get
 ];
 
 /**
@@ -2253,6 +2530,13 @@ export interface SyscallArgs {
   fb_present: [fb: number];
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
+  ns_open: [dir: number, path_ptr: number, path_len: number, flags: number];
+  ns_mount: [dir: number, path_ptr: number, path_len: number, endpoint: number, flags: number];
+  ns_unmount: [dir: number, path_ptr: number, path_len: number];
+  ns_scope: [dir: number, path_ptr: number, path_len: number, rights: number];
+  ns_call: [dir: number, desc_ptr: number];
+  io_call: [file: number, desc_ptr: number];
+  unveil: [rules_ptr: number, count: number];
   proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
   hostdir_call: [hostdir: number, req_ptr: number];
   msg_word_get: [index: number, word_ptr: number];
@@ -2328,6 +2612,13 @@ export type SyscallResult<N extends SyscallName> = {
   fb_present: number;
   rng_read: number;
   fb_memory: number;
+  ns_open: number;
+  ns_mount: number;
+  ns_unmount: number;
+  ns_scope: number;
+  ns_call: number;
+  io_call: number;
+  unveil: number;
   proc_next: number;
   hostdir_call: number;
   msg_word_get: number;
@@ -3233,5 +3524,215 @@ export function readMemoryStats(mem: StructMemory, at: number): MemoryStats {
     systemPageLimit: mem.u32(at + 44),
     systemIpcBytes: mem.u64(at + 48),
     systemWindowBytes: mem.u64(at + 56),
+  };
+}
+
+/**
+ * io_desc: An IO descriptor: what ns_call and io_call do (docs/namespace.md). 48 bytes, aligned to
+ * 8.
+ */
+export interface IoDesc {
+  /** IO_* operation. (u32 at 0) */
+  op: number;
+  /** IO_FORM_BUFFER, IO_FORM_REGS or IO_FORM_GRANT (read and write only). (u32 at 4) */
+  form: number;
+  /**
+   * read/write: the file offset; setsize: the size; settimes: mtime ns; readdir: the cookie;
+   * mkdir: flags. (i64 at 8)
+   */
+  offset: bigint;
+  /**
+   * Buffer and registers forms: a pointer into the caller's memory; grant form: a byte offset into
+   * the grant. (u32 at 16)
+   */
+  buf: number;
+  /**
+   * Bytes to read or write, or the size of the output buffer (stat, readdir, readlink). (u32 at
+   * 20)
+   */
+  len: number;
+  /** Grant form: a MEMORY handle the caller has bound as a grant. (i32 at 24) */
+  grant: number;
+  /** ns_call: the path (relative to the DIR). (u32 at 28) */
+  path: number;
+  /** Its length in bytes. (u32 at 32) */
+  pathLen: number;
+  /** ns_call rename/link: the new path; symlink: the target. (u32 at 36) */
+  path2: number;
+  /** Its length in bytes. (u32 at 40) */
+  path2Len: number;
+  /** Must be 0. (u32 at 44) */
+  reserved: number;
+}
+
+/** Byte offsets of io_desc's fields, its SIZE and ALIGN. */
+export const IoDescLayout = {
+  SIZE: 48,
+  ALIGN: 8,
+  op: 0,
+  form: 4,
+  offset: 8,
+  buf: 16,
+  len: 20,
+  grant: 24,
+  path: 28,
+  pathLen: 32,
+  path2: 36,
+  path2Len: 40,
+  reserved: 44,
+} as const;
+
+/** Write a io_desc at `at` (bounds checked by the caller). */
+export function writeIoDesc(mem: StructMemory, at: number, v: IoDesc): void {
+  mem.setU32(at + 0, v.op);
+  mem.setU32(at + 4, v.form);
+  mem.setI64(at + 8, v.offset);
+  mem.setU32(at + 16, v.buf);
+  mem.setU32(at + 20, v.len);
+  mem.setI32(at + 24, v.grant);
+  mem.setU32(at + 28, v.path);
+  mem.setU32(at + 32, v.pathLen);
+  mem.setU32(at + 36, v.path2);
+  mem.setU32(at + 40, v.path2Len);
+  mem.setU32(at + 44, v.reserved);
+}
+
+/** Read a io_desc at `at` (bounds checked by the caller). */
+export function readIoDesc(mem: StructMemory, at: number): IoDesc {
+  return {
+    op: mem.u32(at + 0),
+    form: mem.u32(at + 4),
+    offset: mem.i64(at + 8),
+    buf: mem.u32(at + 16),
+    len: mem.u32(at + 20),
+    grant: mem.i32(at + 24),
+    path: mem.u32(at + 28),
+    pathLen: mem.u32(at + 32),
+    path2: mem.u32(at + 36),
+    path2Len: mem.u32(at + 40),
+    reserved: mem.u32(at + 44),
+  };
+}
+
+/** stat: A file described: written by io_call IO_STAT and ns_call IO_PSTAT. 32 bytes, aligned to 8. */
+export interface Stat {
+  /** FILE_TYPE_*. (u32 at 0) */
+  type: number;
+  /** Names it has. (u32 at 4) */
+  nlink: number;
+  /** Bytes (a directory: its entries). (u64 at 8) */
+  size: bigint;
+  /** Its number within its server. (u64 at 16) */
+  ino: bigint;
+  /** Last modification, ns. (i64 at 24) */
+  mtime: bigint;
+}
+
+/** Byte offsets of stat's fields, its SIZE and ALIGN. */
+export const StatLayout = {
+  SIZE: 32,
+  ALIGN: 8,
+  type: 0,
+  nlink: 4,
+  size: 8,
+  ino: 16,
+  mtime: 24,
+} as const;
+
+/** Write a stat at `at` (bounds checked by the caller). */
+export function writeStat(mem: StructMemory, at: number, v: Stat): void {
+  mem.setU32(at + 0, v.type);
+  mem.setU32(at + 4, v.nlink);
+  mem.setU64(at + 8, v.size);
+  mem.setU64(at + 16, v.ino);
+  mem.setI64(at + 24, v.mtime);
+}
+
+/** Read a stat at `at` (bounds checked by the caller). */
+export function readStat(mem: StructMemory, at: number): Stat {
+  return {
+    type: mem.u32(at + 0),
+    nlink: mem.u32(at + 4),
+    size: mem.u64(at + 8),
+    ino: mem.u64(at + 16),
+    mtime: mem.i64(at + 24),
+  };
+}
+
+/**
+ * dirent: The header of one readdir record; the name follows, the record is padded to 8 bytes. 24
+ * bytes, aligned to 8.
+ */
+export interface Dirent {
+  /** The entry's number within its server. (u64 at 0) */
+  ino: bigint;
+  /** The cookie that continues after this entry. (u64 at 8) */
+  next: bigint;
+  /** FILE_TYPE_*. (u32 at 16) */
+  type: number;
+  /** Bytes of the name that follows. (u32 at 20) */
+  nameLen: number;
+}
+
+/** Byte offsets of dirent's fields, its SIZE and ALIGN. */
+export const DirentLayout = {
+  SIZE: 24,
+  ALIGN: 8,
+  ino: 0,
+  next: 8,
+  type: 16,
+  nameLen: 20,
+} as const;
+
+/** Write a dirent at `at` (bounds checked by the caller). */
+export function writeDirent(mem: StructMemory, at: number, v: Dirent): void {
+  mem.setU64(at + 0, v.ino);
+  mem.setU64(at + 8, v.next);
+  mem.setU32(at + 16, v.type);
+  mem.setU32(at + 20, v.nameLen);
+}
+
+/** Read a dirent at `at` (bounds checked by the caller). */
+export function readDirent(mem: StructMemory, at: number): Dirent {
+  return {
+    ino: mem.u64(at + 0),
+    next: mem.u64(at + 8),
+    type: mem.u32(at + 16),
+    nameLen: mem.u32(at + 20),
+  };
+}
+
+/** unveil_rule: One unveil rule. 12 bytes, aligned to 4. */
+export interface UnveilRule {
+  /** The path prefix (UTF-8). (u32 at 0) */
+  path: number;
+  /** Its length in bytes. (u32 at 4) */
+  pathLen: number;
+  /** UNVEIL_* permissions. (u32 at 8) */
+  perms: number;
+}
+
+/** Byte offsets of unveil_rule's fields, its SIZE and ALIGN. */
+export const UnveilRuleLayout = {
+  SIZE: 12,
+  ALIGN: 4,
+  path: 0,
+  pathLen: 4,
+  perms: 8,
+} as const;
+
+/** Write a unveil_rule at `at` (bounds checked by the caller). */
+export function writeUnveilRule(mem: StructMemory, at: number, v: UnveilRule): void {
+  mem.setU32(at + 0, v.path);
+  mem.setU32(at + 4, v.pathLen);
+  mem.setU32(at + 8, v.perms);
+}
+
+/** Read a unveil_rule at `at` (bounds checked by the caller). */
+export function readUnveilRule(mem: StructMemory, at: number): UnveilRule {
+  return {
+    path: mem.u32(at + 0),
+    pathLen: mem.u32(at + 4),
+    perms: mem.u32(at + 8),
   };
 }

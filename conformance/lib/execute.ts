@@ -6,6 +6,7 @@
 import { ExitReason, EXIT_REASON_NAMES, Rights } from "../../abi/gen/abi.ts";
 import {
   DEVICE_GRANT_RIGHTS,
+  DIR_GRANT_RIGHTS,
   IMAGE_GRANT_RIGHTS,
   Kernel,
   MEMORY_GRANT_RIGHTS,
@@ -68,6 +69,8 @@ function make(k: Kernel, h: HandleSetup, log: string[]): Made {
       };
       return device(new HostDirDevice(backend, { readOnly: h.readOnly, name: h.name }));
     }
+    case "dir":
+      return { object: k.createRootDir(), rights: rights(DIR_GRANT_RIGHTS) };
     case "kinfo":
       return { object: k.createKernelInfo(), rights: rights(Rights.READ | Rights.DUPLICATE | Rights.TRANSFER) };
     case "endpoint":

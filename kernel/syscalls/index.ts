@@ -22,6 +22,7 @@ import {
   sysSendmsg,
 } from "./ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
+import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
@@ -141,6 +142,13 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  ns_open: sysNsOpen,
+  ns_mount: sysNsMount,
+  ns_unmount: sysNsUnmount,
+  ns_scope: sysNsScope,
+  ns_call: sysNsCall,
+  io_call: sysIoCall,
+  unveil: sysUnveil,
   proc_next: sysProcNext,
   hostdir_call: sysHostdirCall,
 };
