@@ -12,6 +12,7 @@ import { Device } from "../objects/device.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
+import { pulseAdmittedN } from "../rules/pulses.ts";
 import { PRIORITY_LEVELS } from "../scheduler.ts";
 import { postPulse } from "./ipc.ts";
 import { deadlineToTime } from "./time.ts";
@@ -61,7 +62,7 @@ function raiseInterrupt(k: Kernel, dev: Device, kind: number, datum: number): vo
     return;
   }
   const ep = a.cap.object as Endpoint;
-  if ((ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0) >= Limits.MAX_PENDING_PULSES) {
+  if (!pulseAdmittedN(ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0)) {
     dev.irqLost++;
     return;
   }

@@ -12,6 +12,8 @@ import { checkHandles, copyBody, dropHandles, landHandles, readDesc, takeHandles
 import type { Kernel } from "../kernel.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import { NUMBERS } from "../rules/algebra.ts";
+import { pulseAdmittedN, pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { BLOCK } from "./control.ts";
 import { deadlineToTime } from "./time.ts";
 
@@ -66,9 +68,9 @@ function deliverMessage(k: Kernel, server: Process, m: Message, bufPtr: number, 
 
 function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
   server.mr.set(MSG_KIND_PULSE, pulse.senderPid, [BigInt(pulse.code), pulse.value], 0, [], 0, 0);
-  const n = ep.pendingPulses.get(pulse.senderPid) ?? 0;
-  if (n <= 1) ep.pendingPulses.delete(pulse.senderPid);
-  else ep.pendingPulses.set(pulse.senderPid, n - 1);
+  const n = pulseTaken(NUMBERS, ep.pendingPulses.get(pulse.senderPid) ?? 0);
+  if (n === 0) ep.pendingPulses.delete(pulse.senderPid);
+  else ep.pendingPulses.set(pulse.senderPid, n);
   return 0;
 }
 
@@ -334,7 +336,7 @@ export function sysPulse(k: Kernel, p: Process, endpoint: number, code: number, 
   if (typeof obj === "number") return obj;
   const ep = obj as Endpoint;
   if (ep.closed) return -Errno.ECLOSED;
-  if ((ep.pendingPulses.get(p.pid) ?? 0) >= Limits.MAX_PENDING_PULSES) return -Errno.EAGAIN;
+  if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
   postPulse(k, ep, p.pid, p.priority, code, value);
   return 0;
 }
@@ -346,7 +348,7 @@ export function sysPulse(k: Kernel, p: Process, endpoint: number, code: number, 
  * MAX_PENDING_PULSES there.
  */
 export function postPulse(k: Kernel, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
-  ep.pendingPulses.set(senderPid, (ep.pendingPulses.get(senderPid) ?? 0) + 1);
+  ep.pendingPulses.set(senderPid, pulseQueued(NUMBERS, ep.pendingPulses.get(senderPid) ?? 0));
   k.ipc.pulses++;
   const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
   const server = ep.receivers.shift();
