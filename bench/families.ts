@@ -4,6 +4,7 @@
 import { directCall } from "./baselines/direct-call.ts";
 import { instantiate } from "./baselines/instantiate.ts";
 import { jspiPingpong } from "./baselines/jspi-pingpong.ts";
+import { jspiSwitch } from "./baselines/jspi-switch.ts";
 import { nullSyscall } from "./baselines/null-syscall.ts";
 import { workerAtomics } from "./baselines/worker-atomics.ts";
 import type { Family } from "./figure.ts";
@@ -11,6 +12,7 @@ import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
+import { loaderSpeed } from "./figures/loader.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
 import { pulse } from "./figures/pulse.ts";
@@ -20,6 +22,7 @@ import { spawn } from "./figures/spawn.ts";
 
 export const FAMILIES: readonly Family[] = [
   jspiPingpong,
+  jspiSwitch,
   workerAtomics,
   directCall,
   nullSyscall,
@@ -33,5 +36,6 @@ export const FAMILIES: readonly Family[] = [
   ring,
   pcm,
   fuel,
+  loaderSpeed,
   scale,
 ];

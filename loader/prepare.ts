@@ -10,10 +10,18 @@
 //   blocks.
 
 import { planFuel } from "./instrument/fuel.ts";
-import { readModule } from "../wasm/reader.ts";
+import { readModule, type WasmModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
+
+/**
+ * Version of what preparation produces (this file, loader/instrument/fuel.ts,
+ * loader/grow-limit.ts, the writer). Part of the disk cache's key
+ * (loader/disk-cache.ts): change it with any change to their output, or
+ * cached modules prepared the old way are reused.
+ */
+export const PREPARE_VERSION = "wasmos-prepare-3 (sized charges, engine limits)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -31,8 +39,15 @@ export interface PrepareOptions {
   instrument?: boolean;
 }
 
-export function prepareModule(bytes: Uint8Array, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
-  const m = readModule(bytes);
+/**
+ * Rewrites a verified module (its bytes, or the module verifyAndParse parsed
+ * from them). Throws WasmEditError (EngineLimitError when the result would
+ * cross an engine limit) or WasmParseError; the loader turns either into a
+ * refusal.
+ */
+export function prepareModule(input: Uint8Array | WasmModule, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
+  const m = input instanceof Uint8Array ? readModule(input) : input;
+  const bytes = m.bytes;
   const edits: ModuleEdits = {};
   const metered = options.instrument ?? true;
   let startExport: string | null = null;

@@ -1,8 +1,8 @@
 // Pulses are bounded per sender: an endpoint keeps at most MAX_PENDING_PULSES
 // undelivered pulses from one sender (a process, or the kernel for device
 // interrupts); past that pulse returns EAGAIN (an interrupt is dropped and
-// counted). Executed by kernel/syscalls/ipc.ts (pulse, delivery) and
-// kernel/syscalls/devices.ts (interrupts); proved in test/proofs/pulses.test.ts.
+// counted). Executed by kernel/syscalls/ipc.ts (pulse), kernel/ipc/exchange.ts
+// (queueing, delivery) and kernel/devices/bind.ts (interrupts); proved in test/proofs/pulses.test.ts.
 
 import { Limits } from "../../abi/gen/abi.ts";
 import { NUMBERS, type NumberAlgebra } from "./algebra.ts";

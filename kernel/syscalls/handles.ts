@@ -2,16 +2,17 @@
 // handle_revoke, handle_info, and pledge.
 
 import { Constants, Errno, Limits } from "../../abi/gen/abi.ts";
+import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
+import type { KernelCore } from "../core.ts";
 import { WORDS } from "../rules/algebra.ts";
 import { ALL_PROMISES, pledgeCheck, pledgeKept } from "../rules/pledge.ts";
 import { dupCheck } from "../rules/rights.ts";
-import type { Kernel } from "../kernel.ts";
 import type { Process } from "../objects/process.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
-export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: number): number {
+export function sysHandleGet(_k: KernelCore, p: Process, namePtr: number, nameLen: number): number {
   if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
   const bytes = p.memory!.slice(namePtr, nameLen);
   if (bytes === null) return -Errno.EFAULT;
@@ -20,11 +21,11 @@ export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: n
   return h;
 }
 
-export function sysHandleClose(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleClose(_k: KernelCore, p: Process, handle: number): number {
   return p.handles.close(handle);
 }
 
-export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: number): number {
+export function sysHandleDup(_k: KernelCore, p: Process, handle: number, rights: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   const refused = dupCheck(WORDS, cap.rights, rights); // EACCES without DUPLICATE, EINVAL for a right not held
@@ -33,28 +34,24 @@ export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: num
   return p.handles.insertCap(cap.derive(rights));
 }
 
-export function sysHandleRevoke(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleRevoke(_k: KernelCore, p: Process, handle: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   return HandleTable.revokeDescendants(cap);
 }
 
-export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: number): number {
+export function sysHandleInfo(_k: KernelCore, p: Process, handle: number, ptr: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, Constants.HANDLE_INFO_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  mem.setU32(at, cap.object.type);
-  mem.setU32(at + 4, cap.rights);
-  mem.setU32(at + 8, cap.object.koid);
-  mem.setU32(at + 12, cap.depth);
+  writeHandleInfo(mem, ptr >>> 0, { objectType: cap.object.type, rights: cap.rights, objectId: cap.object.koid, depth: cap.depth });
   return Constants.HANDLE_INFO_SIZE;
 }
 
 export { ALL_PROMISES };
 
-export function sysPledge(_k: Kernel, p: Process, promises: number): number {
+export function sysPledge(_k: KernelCore, p: Process, promises: number): number {
   const refused = pledgeCheck(WORDS, p.promises, promises);
   if (refused !== 0) return -refused;
   p.promises = pledgeKept(WORDS, p.promises, promises);
