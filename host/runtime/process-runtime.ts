@@ -26,6 +26,7 @@ import type { LoadedImage } from "../../loader/loader.ts";
 import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
+import { addFastWindowGet } from "./fast-windows.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -56,10 +57,14 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
 
-  constructor(kernel: KernelCore, process: Process, image: LoadedImage) {
+  private readonly fastPath: boolean;
+
+  /** fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge. */
+  constructor(kernel: KernelCore, process: Process, image: LoadedImage, fastPath = true) {
     this.kernel = kernel;
     this.process = process;
     this.image = image;
+    this.fastPath = fastPath;
   }
 
   start(): void {
@@ -135,6 +140,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     let instance: WebAssembly.Instance;
     const imports = syscallImports(k, this.image.module);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
+    if (this.fastPath) addFastWindowGet(k, imports); // window_get served in wasm when the kernel's answer is cached
     if (this.image.metered) {
       (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
     }

@@ -1,6 +1,7 @@
 // The caller's own capability space: handle_get, handle_close, handle_dup,
 // handle_revoke, handle_info, and pledge.
 
+import { bumpEpoch } from "../fast/epoch.ts";
 import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { Kernel } from "../kernel.ts";
@@ -57,5 +58,6 @@ export function sysPledge(_k: Kernel, p: Process, promises: number): number {
   if ((promises & ~ALL_PROMISES) !== 0) return -Errno.EINVAL;
   if ((promises & ~CORE & ~p.promises) !== 0) return -Errno.EPLEDGE;
   p.promises = (promises | CORE) & p.promises;
+  bumpEpoch(); // a fast path must not answer a syscall class pledged away
   return 0;
 }
