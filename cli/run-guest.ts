@@ -17,6 +17,28 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** Keep stdout in GuestRun.stdout (default true); false when onStdout streams it somewhere. */
+  collectStdout?: boolean;
+  /** The root's image name when `program` is bytes (default "guest.wasm"). */
+  name?: string;
+  /** Called with the kernel as soon as it exists (to read its trace even if the run fails). */
+  onKernel?: (kernel: Kernel) => void;
+  /** Long steps (compiling a .ts guest) announce themselves here. */
+  progress?: (line: string) => void;
+}
+
+/** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
+export class RootBlockedError extends Error {
+  override readonly name = "RootBlockedError";
+  readonly pid: number;
+  readonly blockedIn: string;
+  readonly kernel: Kernel;
+  constructor(pid: number, blockedIn: string, kernel: Kernel) {
+    super(`pid ${pid} blocked in ${blockedIn || "a syscall"} forever: nothing left that could wake it`);
+    this.pid = pid;
+    this.blockedIn = blockedIn;
+    this.kernel = kernel;
+  }
 }
 
 export interface GuestRun {
@@ -30,8 +52,9 @@ export interface GuestRun {
 }
 
 /** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
-export async function compileGuestFile(path: string): Promise<Uint8Array> {
+export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
+  progress?.(`compiling ${path}`);
   const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
@@ -59,19 +82,21 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   let name: string;
   if (typeof program === "string") {
     name = basename(program);
-    bytes = program.endsWith(".ts") ? await compileGuestFile(program) : readFileSync(program);
+    bytes = program.endsWith(".ts") ? await compileGuestFile(program, options.progress) : readFileSync(program);
   } else {
-    name = "guest.wasm";
+    name = options.name ?? "guest.wasm";
     bytes = program;
   }
   const chunks: Uint8Array[] = [];
+  const collect = options.collectStdout ?? true;
   const kernel = new Kernel({
     ...options,
     stdout: (b) => {
-      chunks.push(b.slice());
+      if (collect) chunks.push(b.slice());
       options.onStdout?.(b);
     },
   });
+  options.onKernel?.(kernel);
   const image = kernel.loadImage(bytes, name);
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -83,8 +108,11 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   }
   const proc = kernel.spawn(image, { args: [name, ...(options.args ?? [])], handles });
   for (const h of handles) kernel.release(h.object as never);
-  const exit = await proc.exited;
+  // Quiescent: nothing runnable and no timer pending. If the root has not
+  // ended by then, nothing can ever wake it.
   await kernel.run();
+  const exit = proc.process.exit;
+  if (exit === null) throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
   proc.close();
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
   return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };

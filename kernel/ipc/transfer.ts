@@ -2,9 +2,10 @@
 // flight, and body copies (counted: the kernel reports every byte it copies).
 
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { readMsgDesc } from "../../abi/gen/abi.ts";
 import { type Cap, releaseInFlight } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { KernelCore } from "../core.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Process } from "../objects/process.ts";
 
 export interface MessageDesc {
@@ -21,18 +22,18 @@ export interface MessageDesc {
 /** Read and check a MSG_DESC_SIZE descriptor: the body and handle array in bounds. Changes nothing. */
 export function readDesc(mem: GuestMemory, ptr: number, withReply: boolean): MessageDesc | number {
   if (!mem.inBounds(ptr, Constants.MSG_DESC_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
+  const raw = readMsgDesc(mem, ptr >>> 0);
   const d: MessageDesc = {
-    words: [mem.i64(at), mem.i64(at + 8), mem.i64(at + 16), mem.i64(at + 24)],
-    sendPtr: mem.u32(at + 32),
-    sendLen: mem.u32(at + 36),
-    replyPtr: mem.u32(at + 40),
-    replyCap: mem.u32(at + 44),
-    handlesPtr: mem.u32(at + 48),
-    handlesCount: mem.u16(at + 52),
+    words: [...raw.words],
+    sendPtr: raw.sendPtr,
+    sendLen: raw.sendLen,
+    replyPtr: raw.replyPtr,
+    replyCap: raw.replyCap,
+    handlesPtr: raw.handlesPtr,
+    handlesCount: raw.handlesCount,
     move: false,
   };
-  const flags = mem.u16(at + 54);
+  const flags = raw.flags;
   if (flags & ~Constants.MSG_MOVE_HANDLES) return -Errno.EINVAL;
   d.move = (flags & Constants.MSG_MOVE_HANDLES) !== 0;
   if (d.sendLen > Limits.MAX_MSG_BYTES || d.handlesCount > Limits.MAX_MSG_HANDLES) return -Errno.E2BIG;
@@ -81,7 +82,7 @@ export function dropHandles(caps: readonly Cap[]): void {
 }
 
 /** Copy len bytes from one process's memory to another's (both checked by the callers), and count them. */
-export function copyBody(k: Kernel, from: Process, fromPtr: number, to: Process, toPtr: number, len: number): void {
+export function copyBody(k: KernelCore, from: Process, fromPtr: number, to: Process, toPtr: number, len: number): void {
   if (len <= 0) return;
   const src = from.memory!.slice(fromPtr, len);
   if (src === null || !to.memory!.write(toPtr, src)) return;

@@ -3,13 +3,14 @@
 
 import { bumpEpoch } from "../fast/epoch.ts";
 import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
+import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
-export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: number): number {
+export function sysHandleGet(_k: KernelCore, p: Process, namePtr: number, nameLen: number): number {
   if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
   const bytes = p.memory!.slice(namePtr, nameLen);
   if (bytes === null) return -Errno.EFAULT;
@@ -18,11 +19,11 @@ export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: n
   return h;
 }
 
-export function sysHandleClose(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleClose(_k: KernelCore, p: Process, handle: number): number {
   return p.handles.close(handle);
 }
 
-export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: number): number {
+export function sysHandleDup(_k: KernelCore, p: Process, handle: number, rights: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   if ((cap.rights & 1) === 0) return -Errno.EACCES; // DUPLICATE is bit 0
@@ -31,22 +32,18 @@ export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: num
   return p.handles.insertCap(cap.derive(rights));
 }
 
-export function sysHandleRevoke(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleRevoke(_k: KernelCore, p: Process, handle: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   return HandleTable.revokeDescendants(cap);
 }
 
-export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: number): number {
+export function sysHandleInfo(_k: KernelCore, p: Process, handle: number, ptr: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, Constants.HANDLE_INFO_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  mem.setU32(at, cap.object.type);
-  mem.setU32(at + 4, cap.rights);
-  mem.setU32(at + 8, cap.object.koid);
-  mem.setU32(at + 12, cap.depth);
+  writeHandleInfo(mem, ptr >>> 0, { objectType: cap.object.type, rights: cap.rights, objectId: cap.object.koid, depth: cap.depth });
   return Constants.HANDLE_INFO_SIZE;
 }
 
@@ -54,7 +51,7 @@ export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: numbe
 export const ALL_PROMISES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
 const CORE = 1 << PledgeClass.core;
 
-export function sysPledge(_k: Kernel, p: Process, promises: number): number {
+export function sysPledge(_k: KernelCore, p: Process, promises: number): number {
   if ((promises & ~ALL_PROMISES) !== 0) return -Errno.EINVAL;
   if ((promises & ~CORE & ~p.promises) !== 0) return -Errno.EPLEDGE;
   p.promises = (promises | CORE) & p.promises;

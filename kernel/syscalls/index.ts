@@ -3,15 +3,16 @@
 // with other parameter types) does not compile.
 
 import type { SyscallArgs, SyscallName, SyscallResult } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
-import type { Control } from "./control.ts";
+import type { Control } from "../control.ts";
 import { sysHandleClose, sysHandleDup, sysHandleGet, sysHandleInfo, sysHandleRevoke, sysPledge } from "./handles.ts";
 import {
   sysEndpointCreate,
   sysMsgHandle,
   sysMsgInfo,
   sysMsgWord,
+  sysMsgWordGet,
   sysPulse,
   sysReceive,
   sysReply,
@@ -24,6 +25,7 @@ import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
+import { sysProcNext } from "./proc.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -64,7 +66,7 @@ import {
   sysSetLimit,
 } from "./sched.ts";
 
-export type SyscallHandler<N extends SyscallName> = (k: Kernel, p: Process, ...args: SyscallArgs[N]) => SyscallResult<N> | Control;
+export type SyscallHandler<N extends SyscallName> = (k: KernelCore, p: Process, ...args: SyscallArgs[N]) => SyscallResult<N> | Control;
 
 export type SyscallTable = { readonly [N in SyscallName]: SyscallHandler<N> };
 
@@ -97,6 +99,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   reply_error: sysReplyError,
   pulse: sysPulse,
   msg_word: sysMsgWord,
+  msg_word_get: sysMsgWordGet,
   msg_info: sysMsgInfo,
   msg_handle: sysMsgHandle,
   name_register: sysNameRegister,
@@ -137,6 +140,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  proc_next: sysProcNext,
 };
 
-export { BLOCK, NORETURN } from "./control.ts";
+export { BLOCK, NORETURN } from "../control.ts";

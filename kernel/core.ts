@@ -4,6 +4,7 @@
 // is executed by host-provided ProcessRuntimes; this file never touches it.
 
 import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
+import { writeExitInfo } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
 import type { Cap } from "./handles.ts";
 import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
@@ -11,14 +12,15 @@ import { ImageObject } from "./objects/image.ts";
 import { type ExitInfo, Process } from "./objects/process.ts";
 import type { Platform, ProcessHost } from "./platform.ts";
 import { SeededRng } from "./rng.ts";
-import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "./scheduler.ts";
+import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "./sched/run-queues.ts";
 import { CpuScheduler, type FuelVerdict, type SchedOptions } from "./sched/cpu.ts";
 import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
-import { ipcProcessExited } from "./syscalls/ipc.ts";
-import { portsProcessExited } from "./syscalls/ports.ts";
+import { ipcProcessExited } from "./ipc/exchange.ts";
+import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
   maxProcesses: number;
@@ -65,6 +67,8 @@ export interface SpawnRequest {
   handles?: readonly StartupHandle[];
   /** Memory budget in pages (default: the spawner's, or the kernel's default for the host; never above the spawner's). */
   memoryBudgetPages?: number;
+  /** CPU partition to start in (default: the spawner's; the host's is the system partition). Boot manifests use it. */
+  partition?: Partition;
 }
 
 export interface StartupHandle {
@@ -75,7 +79,7 @@ export interface StartupHandle {
   parent?: Cap;
 }
 
-export class Kernel {
+export class KernelCore {
   readonly clock: Clock;
   readonly rng: SeededRng;
   readonly trace: EventTrace;
@@ -173,6 +177,7 @@ export class Kernel {
     });
     p.retainKernel(); // the running process holds itself until it exits
     this.sched.admit(p, this.processes.get(req.parentPid) ?? null);
+    if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
       const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);
@@ -368,9 +373,8 @@ export class Kernel {
     for (const w of [...p.waiters]) {
       // The waiter checked its buffer before blocking, and memory never shrinks.
       const m = w.process.memory;
-      if (m && m.inBounds(w.infoPtr, 8)) {
-        m.setI32(w.infoPtr, info.status);
-        m.setU32(w.infoPtr + 4, info.reason);
+      if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
+        writeExitInfo(m, w.infoPtr >>> 0, { status: info.status, reason: info.reason });
       }
       this.wake(w.process, 0);
     }
