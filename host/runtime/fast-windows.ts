@@ -31,9 +31,9 @@
 
 import { IMPORT_MODULE, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { currentEpoch, useEpochCell } from "../../kernel/fast/epoch.ts";
-import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
+import type { KernelCore } from "../../kernel/core.ts";
 import type { WindowObject } from "../../kernel/objects/window-object.ts";
-import { ByteSink } from "../../wasm/sink.ts";
+import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
 const MISS = -(1n << 63n);
@@ -49,28 +49,11 @@ function epoch(): WebAssembly.Memory {
   return epochMemory;
 }
 
-// ---- the two modules, assembled here (no text-format tool at run time) -------------
-
-const I32 = 0x7f;
-const I64 = 0x7e;
-const FUNCREF = 0x70;
-
-function module(sections: [number, ByteSink][]): WebAssembly.Module {
-  const out = new ByteSink(512).bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
-  for (const [id, s] of sections) out.section(id, s);
-  return new WebAssembly.Module(out.finish());
-}
+// ---- the two modules --------------------------------------------------------------
 
 /** Type section with the one signature both modules use: (i32 handle, i32 index) -> i64. */
 function accessorType(): ByteSink {
-  return new ByteSink().u32(1).u8(0x60).u32(2).u8(I32).u8(I32).u32(1).u8(I64);
-}
-
-function code(locals: [number, number][], body: ByteSink): ByteSink {
-  const fn = new ByteSink().u32(locals.length);
-  for (const [n, t] of locals) fn.u32(n).u8(t);
-  fn.bytes(body.view()).u8(0x0b);
-  return new ByteSink().u32(1).u32(fn.length).bytes(fn.view());
+  return funcType(new ByteSink().u32(1), [I32, I32], [I64]);
 }
 
 let dispatcherModule: WebAssembly.Module | null = null;
@@ -145,7 +128,7 @@ function dispatcher(): WebAssembly.Module {
     .u32(1)
     .u8(0x10)
     .u32(0); // call slow
-  dispatcherModule = module([
+  dispatcherModule = assemble([
     [1, accessorType()],
     [2, imports],
     [3, funcs],
@@ -153,7 +136,7 @@ function dispatcher(): WebAssembly.Module {
     [7, exports],
     [
       10,
-      code(
+      oneFunctionCode(
         [
           [1, I32],
           [1, I64],
@@ -232,13 +215,13 @@ function accessor(size: number): WebAssembly.Module {
     .u32(1)
     .u32(0) // load from memory 1 (multi-memory memarg)
     .u8(0xad); // i64.extend_i32_u
-  m = module([
+  m = assemble([
     [1, accessorType()],
     [2, imports],
     [3, funcs],
     [6, globals],
     [7, exports],
-    [10, code([], b)],
+    [10, oneFunctionCode([], b)],
   ]);
   accessorModules.set(size, m);
   return m;

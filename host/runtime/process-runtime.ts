@@ -27,6 +27,7 @@ import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
+import { PortLoop } from "./port-loop.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -52,7 +53,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private pending: ((v: number) => void) | null = null;
   private disposed = false;
   private instance: WebAssembly.Instance | null = null;
-  private readonly handlers = new Map<string, (k: number, c: number, v: bigint) => Promise<void>>();
+  /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
+  private loop: PortLoop | null = null;
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
@@ -131,6 +133,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.disposed = true;
     this.pending = null;
     this.instance = null;
+    this.loop?.stop();
+    this.loop = null;
   }
 
   private async run(): Promise<void> {
@@ -185,22 +189,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   deliver(handler: string, key: number, code: number, value: bigint): void {
-    queueMicrotask(() => void this.activate(handler, key, code, value));
-  }
-
-  private async activate(handler: string, key: number, code: number, value: bigint): Promise<void> {
     if (this.disposed || this.instance === null) return;
-    let run = this.handlers.get(handler);
-    if (run === undefined) {
-      // One promising wrapper per handler, made once: creating it per packet was ~30% of a delivery.
-      run = WebAssembly.promising(this.instance.exports[handler] as (k: number, c: number, v: bigint) => void);
-      this.handlers.set(handler, run);
+    if (this.loop === null) {
+      this.loop = new PortLoop(this.instance.exports, {
+        activationDone: () => {
+          if (!this.disposed) this.kernel.activationDone(this.process);
+        },
+        yieldDue: hostYieldDue,
+        later: macrotask,
+        ended: (e) => this.ended(e),
+      });
     }
-    try {
-      await run(key, code, value);
-      if (!this.disposed) this.kernel.activationDone(this.process);
-    } catch (e) {
-      this.ended(e);
-    }
+    this.loop.deliver(handler, key, code, value);
   }
 }
