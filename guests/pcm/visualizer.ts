@@ -94,9 +94,18 @@ function trace(ch: i32, top: i32, h: i32, colour: u32): void {
     const y1 = mid - ((lo * half) >> 15);
     const old0 = unchecked(tops[x]);
     const old1 = unchecked(bottoms[x]);
-    // Erase the rows of the old stroke the new one does not cover.
-    for (let y = old0; y <= old1; y++) if (y < y0 || y > y1) px(x, y, y == mid ? AXIS : BACKGROUND);
-    for (let y = y0; y <= y1; y++) px(x, y, colour);
+    // Only the rows that change: the old stroke's rows outside the new one are erased (background, or the
+    // axis on its row), the new stroke's rows outside the old one drawn; rows in both already hold the colour.
+    // (No old stroke: old1 < old0, so the draw loops cover [y0, y1] and the erase loops nothing.)
+    const below = y0 - 1 < old1 ? y0 - 1 : old1; // old rows above the new stroke: [old0, below]
+    for (let y = old0; y <= below; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
+    for (let y = (y1 + 1 > old0 ? y1 + 1 : old0); y <= old1; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
+    if (old1 < old0 || y1 < old0 || y0 > old1) {
+      for (let y = y0; y <= y1; y++) px(x, y, colour); // no overlap: the whole new stroke
+    } else {
+      for (let y = y0; y < old0; y++) px(x, y, colour);
+      for (let y = old1 + 1; y <= y1; y++) px(x, y, colour);
+    }
     unchecked((tops[x] = y0));
     unchecked((bottoms[x] = y1));
   }
