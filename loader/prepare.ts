@@ -15,6 +15,14 @@ import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
 
+/**
+ * Version of what preparation produces (this file, loader/instrument/fuel.ts,
+ * loader/grow-limit.ts, the writer). Part of the disk cache's key
+ * (loader/disk-cache.ts): change it with any change to their output, or
+ * cached modules prepared the old way are reused.
+ */
+export const PREPARE_VERSION = "wasmos-prepare-3 (sized charges, engine limits)";
+
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
 

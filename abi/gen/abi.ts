@@ -461,15 +461,6 @@ export const Constants = {
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
   /**
-   * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
-   * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle
-   * count u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32
-   * (48), partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes,
-   * UTF-8, NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded;
-   * empty when not blocked).
-   */
-  PROC_RECORD_SIZE: 112,
-  /**
    * Descriptor flag: move the handles (they leave the sender's table, even if the call then
    * fails). Without it they are copied (each needs DUPLICATE too).
    */
@@ -655,6 +646,11 @@ export const Constants = {
    * system: written by memory_stats.
    */
   MEMORY_STATS_SIZE: 64,
+  /**
+   * Bytes of a proc_record struct (see structs): A process as proc_next describes it:
+   * process_info's fields, then what QNX's pidin shows besides.
+   */
+  PROC_RECORD_SIZE: 112,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -2237,6 +2233,8 @@ export interface StructMemory {
   setU32(at: number, v: number): void;
   u64(at: number): bigint;
   setU64(at: number, v: bigint): void;
+  u8(at: number): number;
+  setU8(at: number, v: number): void;
 }
 
 /** exit_info: How a process ended: written by wait. 8 bytes, aligned to 4. */
@@ -2806,5 +2804,154 @@ export function readMemoryStats(mem: StructMemory, at: number): MemoryStats {
     systemPageLimit: mem.u32(at + 44),
     systemIpcBytes: mem.u64(at + 48),
     systemWindowBytes: mem.u64(at + 56),
+  };
+}
+
+/**
+ * proc_record: A process as proc_next describes it: process_info's fields, then what QNX's pidin
+ * shows besides. 112 bytes, aligned to 8.
+ */
+export interface ProcRecord {
+  /** Its process id. (u32 at 0) */
+  pid: number;
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  parentPid: number;
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  state: number;
+  /** Its effective priority. (u32 at 12) */
+  priority: number;
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  exitStatus: number;
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  exitReason: number;
+  /** CPU time it has used, in ns. (u64 at 24) */
+  cpuTimeNs: bigint;
+  /** Pages of its own memory (0 once EXITED). (u32 at 32) */
+  memoryPages: number;
+  /** Handles in its table. (u32 at 36) */
+  handleCount: number;
+  /** Its own priority, before inheritance. (u32 at 40) */
+  basePriority: number;
+  /** Its memory budget in pages (0xFFFFFFFF: unlimited). (u32 at 44) */
+  budgetPages: number;
+  /** Object id of its scheduling partition. (u32 at 48) */
+  partition: number;
+  /** That partition's guaranteed share, in permille. (u32 at 52) */
+  partitionShare: number;
+  /** Bytes the kernel copied for it. (u64 at 56) */
+  bytesCopied: bigint;
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  name: readonly number[];
+  /** The syscall it is blocked in, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
+  blockedIn: readonly number[];
+}
+
+/** Byte offsets of proc_record's fields, its SIZE and ALIGN. */
+export const ProcRecordLayout = {
+  SIZE: 112,
+  ALIGN: 8,
+  pid: 0,
+  parentPid: 4,
+  state: 8,
+  priority: 12,
+  exitStatus: 16,
+  exitReason: 20,
+  cpuTimeNs: 24,
+  memoryPages: 32,
+  handleCount: 36,
+  basePriority: 40,
+  budgetPages: 44,
+  partition: 48,
+  partitionShare: 52,
+  bytesCopied: 56,
+  name: 64,
+  blockedIn: 96,
+} as const;
+
+/** Write a proc_record at `at` (bounds checked by the caller). */
+export function writeProcRecord(mem: StructMemory, at: number, v: ProcRecord): void {
+  mem.setU32(at + 0, v.pid);
+  mem.setU32(at + 4, v.parentPid);
+  mem.setU32(at + 8, v.state);
+  mem.setU32(at + 12, v.priority);
+  mem.setI32(at + 16, v.exitStatus);
+  mem.setU32(at + 20, v.exitReason);
+  mem.setU64(at + 24, v.cpuTimeNs);
+  mem.setU32(at + 32, v.memoryPages);
+  mem.setU32(at + 36, v.handleCount);
+  mem.setU32(at + 40, v.basePriority);
+  mem.setU32(at + 44, v.budgetPages);
+  mem.setU32(at + 48, v.partition);
+  mem.setU32(at + 52, v.partitionShare);
+  mem.setU64(at + 56, v.bytesCopied);
+  mem.setU8(at + 64, v.name[0] ?? 0);
+  mem.setU8(at + 65, v.name[1] ?? 0);
+  mem.setU8(at + 66, v.name[2] ?? 0);
+  mem.setU8(at + 67, v.name[3] ?? 0);
+  mem.setU8(at + 68, v.name[4] ?? 0);
+  mem.setU8(at + 69, v.name[5] ?? 0);
+  mem.setU8(at + 70, v.name[6] ?? 0);
+  mem.setU8(at + 71, v.name[7] ?? 0);
+  mem.setU8(at + 72, v.name[8] ?? 0);
+  mem.setU8(at + 73, v.name[9] ?? 0);
+  mem.setU8(at + 74, v.name[10] ?? 0);
+  mem.setU8(at + 75, v.name[11] ?? 0);
+  mem.setU8(at + 76, v.name[12] ?? 0);
+  mem.setU8(at + 77, v.name[13] ?? 0);
+  mem.setU8(at + 78, v.name[14] ?? 0);
+  mem.setU8(at + 79, v.name[15] ?? 0);
+  mem.setU8(at + 80, v.name[16] ?? 0);
+  mem.setU8(at + 81, v.name[17] ?? 0);
+  mem.setU8(at + 82, v.name[18] ?? 0);
+  mem.setU8(at + 83, v.name[19] ?? 0);
+  mem.setU8(at + 84, v.name[20] ?? 0);
+  mem.setU8(at + 85, v.name[21] ?? 0);
+  mem.setU8(at + 86, v.name[22] ?? 0);
+  mem.setU8(at + 87, v.name[23] ?? 0);
+  mem.setU8(at + 88, v.name[24] ?? 0);
+  mem.setU8(at + 89, v.name[25] ?? 0);
+  mem.setU8(at + 90, v.name[26] ?? 0);
+  mem.setU8(at + 91, v.name[27] ?? 0);
+  mem.setU8(at + 92, v.name[28] ?? 0);
+  mem.setU8(at + 93, v.name[29] ?? 0);
+  mem.setU8(at + 94, v.name[30] ?? 0);
+  mem.setU8(at + 95, v.name[31] ?? 0);
+  mem.setU8(at + 96, v.blockedIn[0] ?? 0);
+  mem.setU8(at + 97, v.blockedIn[1] ?? 0);
+  mem.setU8(at + 98, v.blockedIn[2] ?? 0);
+  mem.setU8(at + 99, v.blockedIn[3] ?? 0);
+  mem.setU8(at + 100, v.blockedIn[4] ?? 0);
+  mem.setU8(at + 101, v.blockedIn[5] ?? 0);
+  mem.setU8(at + 102, v.blockedIn[6] ?? 0);
+  mem.setU8(at + 103, v.blockedIn[7] ?? 0);
+  mem.setU8(at + 104, v.blockedIn[8] ?? 0);
+  mem.setU8(at + 105, v.blockedIn[9] ?? 0);
+  mem.setU8(at + 106, v.blockedIn[10] ?? 0);
+  mem.setU8(at + 107, v.blockedIn[11] ?? 0);
+  mem.setU8(at + 108, v.blockedIn[12] ?? 0);
+  mem.setU8(at + 109, v.blockedIn[13] ?? 0);
+  mem.setU8(at + 110, v.blockedIn[14] ?? 0);
+  mem.setU8(at + 111, v.blockedIn[15] ?? 0);
+}
+
+/** Read a proc_record at `at` (bounds checked by the caller). */
+export function readProcRecord(mem: StructMemory, at: number): ProcRecord {
+  return {
+    pid: mem.u32(at + 0),
+    parentPid: mem.u32(at + 4),
+    state: mem.u32(at + 8),
+    priority: mem.u32(at + 12),
+    exitStatus: mem.i32(at + 16),
+    exitReason: mem.u32(at + 20),
+    cpuTimeNs: mem.u64(at + 24),
+    memoryPages: mem.u32(at + 32),
+    handleCount: mem.u32(at + 36),
+    basePriority: mem.u32(at + 40),
+    budgetPages: mem.u32(at + 44),
+    partition: mem.u32(at + 48),
+    partitionShare: mem.u32(at + 52),
+    bytesCopied: mem.u64(at + 56),
+    name: [mem.u8(at + 64), mem.u8(at + 65), mem.u8(at + 66), mem.u8(at + 67), mem.u8(at + 68), mem.u8(at + 69), mem.u8(at + 70), mem.u8(at + 71), mem.u8(at + 72), mem.u8(at + 73), mem.u8(at + 74), mem.u8(at + 75), mem.u8(at + 76), mem.u8(at + 77), mem.u8(at + 78), mem.u8(at + 79), mem.u8(at + 80), mem.u8(at + 81), mem.u8(at + 82), mem.u8(at + 83), mem.u8(at + 84), mem.u8(at + 85), mem.u8(at + 86), mem.u8(at + 87), mem.u8(at + 88), mem.u8(at + 89), mem.u8(at + 90), mem.u8(at + 91), mem.u8(at + 92), mem.u8(at + 93), mem.u8(at + 94), mem.u8(at + 95)],
+    blockedIn: [mem.u8(at + 96), mem.u8(at + 97), mem.u8(at + 98), mem.u8(at + 99), mem.u8(at + 100), mem.u8(at + 101), mem.u8(at + 102), mem.u8(at + 103), mem.u8(at + 104), mem.u8(at + 105), mem.u8(at + 106), mem.u8(at + 107), mem.u8(at + 108), mem.u8(at + 109), mem.u8(at + 110), mem.u8(at + 111)],
   };
 }

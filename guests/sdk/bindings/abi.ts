@@ -1582,15 +1582,6 @@ export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
 /**
- * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
- * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle count
- * u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32 (48),
- * partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes, UTF-8,
- * NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded; empty when
- * not blocked).
- */
-export const PROC_RECORD_SIZE: i32 = 112;
-/**
  * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
  * Without it they are copied (each needs DUPLICATE too).
  */
@@ -1767,6 +1758,11 @@ export const WINDOW_INFO_SIZE: i32 = 16;
  * written by memory_stats.
  */
 export const MEMORY_STATS_SIZE: i32 = 64;
+/**
+ * Bytes of a proc_record struct (see structs): A process as proc_next describes it: process_info's
+ * fields, then what QNX's pidin shows besides.
+ */
+export const PROC_RECORD_SIZE: i32 = 112;
 
 // ---- Structs (layouts in guest memory; NAME_SIZE is among the constants) ----
 
@@ -2331,6 +2327,125 @@ export class MemoryStatsLayout {
   }
   @inline static setSystemWindowBytes(p: usize, v: u64): void {
     store<u64>(p, v, 56);
+  }
+}
+
+/**
+ * proc_record: A process as proc_next describes it: process_info's fields, then what QNX's pidin
+ * shows besides. 112 bytes. Accessors take the struct's address.
+ */
+export class ProcRecordLayout {
+  /** Its process id. (u32 at 0) */
+  @inline static pid(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setPid(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  @inline static parentPid(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setParentPid(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  @inline static state(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setState(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Its effective priority. (u32 at 12) */
+  @inline static priority(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setPriority(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  @inline static exitStatus(p: usize): i32 {
+    return load<i32>(p, 16);
+  }
+  @inline static setExitStatus(p: usize, v: i32): void {
+    store<i32>(p, v, 16);
+  }
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  @inline static exitReason(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setExitReason(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** CPU time it has used, in ns. (u64 at 24) */
+  @inline static cpuTimeNs(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setCpuTimeNs(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /** Pages of its own memory (0 once EXITED). (u32 at 32) */
+  @inline static memoryPages(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setMemoryPages(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** Handles in its table. (u32 at 36) */
+  @inline static handleCount(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setHandleCount(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+  /** Its own priority, before inheritance. (u32 at 40) */
+  @inline static basePriority(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setBasePriority(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** Its memory budget in pages (0xFFFFFFFF: unlimited). (u32 at 44) */
+  @inline static budgetPages(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setBudgetPages(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
+  }
+  /** Object id of its scheduling partition. (u32 at 48) */
+  @inline static partition(p: usize): u32 {
+    return load<u32>(p, 48);
+  }
+  @inline static setPartition(p: usize, v: u32): void {
+    store<u32>(p, v, 48);
+  }
+  /** That partition's guaranteed share, in permille. (u32 at 52) */
+  @inline static partitionShare(p: usize): u32 {
+    return load<u32>(p, 52);
+  }
+  @inline static setPartitionShare(p: usize, v: u32): void {
+    store<u32>(p, v, 52);
+  }
+  /** Bytes the kernel copied for it. (u64 at 56) */
+  @inline static bytesCopied(p: usize): u64 {
+    return load<u64>(p, 56);
+  }
+  @inline static setBytesCopied(p: usize, v: u64): void {
+    store<u64>(p, v, 56);
+  }
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  @inline static name(p: usize, i: i32): u8 {
+    return load<u8>(p + <usize>i, 64);
+  }
+  @inline static setName(p: usize, i: i32, v: u8): void {
+    store<u8>(p + <usize>i, v, 64);
+  }
+  /** The syscall it is blocked in, NUL-padded; empty when not blocked. (u8 x 16 at 96) */
+  @inline static blockedIn(p: usize, i: i32): u8 {
+    return load<u8>(p + <usize>i, 96);
+  }
+  @inline static setBlockedIn(p: usize, i: i32, v: u8): void {
+    store<u8>(p + <usize>i, v, 96);
   }
 }
 
