@@ -96,6 +96,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     else this.startFuel = fuel;
   }
 
+  get metered(): boolean {
+    return this.image.metered;
+  }
+
   fuelLeft(): number | null {
     if (!this.image.metered) return null;
     return this.fuel !== null ? (this.fuel.value as number) : this.startFuel;
