@@ -9,11 +9,14 @@ import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
 import { bootCommandEntry } from "./boot.ts";
+import { psCommand, topCommand } from "./ps.ts";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
   buildCommand,
   bootCommandEntry,
+  psCommand,
+  topCommand,
   checkCommand,
   newCommand,
   demoCommand,

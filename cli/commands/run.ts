@@ -18,7 +18,10 @@ export const runCommand: Command = {
     "Loads the module (an AssemblyScript .ts file is compiled first, through the same cache as",
     "`wasmos build`), verifies it, and runs it as the root process until the system is quiescent.",
     "The guest's console output is streamed to stdout. The process receives its own image as",
-    'handle "self", a name registry as "ns", and each --image under its NAME.',
+    'handle "self", a name registry as "ns", each --image under its NAME, and the default system',
+    '(docs/namespace.md): "root", a namespace with devfs at /dev (/dev/stdin, /dev/stdout,',
+    '/dev/stderr on the host\'s, /dev/null, /dev/zero, /dev/random) and tmpfs at /tmp, and "io",',
+    "an I/O grant it shares with tmpfs.",
     "",
     EXIT_STATUS_HELP,
   ].join("\n"),
@@ -71,6 +74,13 @@ export const runCommand: Command = {
       if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
       if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
     };
+    // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
+    // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      writeTrace();
+      process.exit(0);
+    });
     try {
       const r = await runGuest(program, {
         name: file.replace(/^.*[\\/]/, ""),
@@ -82,6 +92,8 @@ export const runCommand: Command = {
         collectStdout: false,
         onStdout: (b) => process.stdout.write(b),
         onKernel: observe,
+        // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
+        system: { stdin: process.stdin, stderr: (b) => process.stderr.write(b) },
         progress: progressLine(),
         log: (line) => {
           if (!rootEnd.test(line)) process.stderr.write(line + "\n");
