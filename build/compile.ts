@@ -111,6 +111,8 @@ async function compileUncached(
     baseDir,
   ];
   if (options.emitText) argv.push("--textFile", "guest.wat");
+  // Keep the name section: a trap's backtrace then names the guest's functions (~10% bigger, same code).
+  argv.push("--debug");
   let diagnostics = "";
   const sink = {
     write(chunk: string | Uint8Array) {

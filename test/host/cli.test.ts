@@ -75,6 +75,10 @@ describe("wasmos run", () => {
     );
     expect(r.code).toBe(100 + 2);
     expect(wasmos(["run", "trap.wasm"]).code).toBe(102);
+    // AssemblyScript guests are compiled with their name section: frames by name, not by index.
+    writeFileSync(join(tmp, "trap-as.ts"), 'import { args } from "@wasmos/sdk";\nif (args().length < 5) unreachable();\n');
+    const as = wasmos(["run", "trap-as.ts"]);
+    expect(as.stderr).toMatch(/^wasmos: trap-as\.ts \(pid 1\) ended: TRAP_UNREACHABLE \(status -1\): trap: unreachable\n  at ~start\n$/);
   });
 
   it("a missing or unreadable file is one line and status 66, never a stack", () => {
