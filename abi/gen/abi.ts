@@ -1225,11 +1225,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 31,
     name: "name_register",
-    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
+    params: [{ name: "namespace", type: "i32", rights: Rights.REGISTER }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32", rights: Rights.SEND | Rights.DUPLICATE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.names,
-    rights: Rights.REGISTER,
+    rights: Rights.REGISTER | Rights.SEND | Rights.DUPLICATE,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
   },
   /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
@@ -1616,7 +1616,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 68,
     name: "partition_join",
-    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
+    params: [{ name: "partition", type: "i32", rights: Rights.WRITE }, { name: "process", type: "i32", rights: Rights.SCHEDULE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.sched,
@@ -1651,7 +1651,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 80,
     name: "device_attach",
-    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
+    params: [{ name: "device", type: "i32", rights: Rights.ATTACH }, { name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -1730,7 +1730,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 85,
     name: "audio_submit",
-    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    params: [{ name: "audio", type: "i32", rights: Rights.WRITE }, { name: "source", type: "i32", rights: Rights.READ }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,

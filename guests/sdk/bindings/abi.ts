@@ -434,8 +434,8 @@ export declare function sys_msg_handle(index: i32): i32;
  * Syscall 31. Register an endpoint under a name in a namespace; lookups then get send-only handles
  * to it. O(1). The entry holds the endpoint until it is unregistered.
  *
- * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
- * EINVAL, EFAULT, EEXIST.
+ * Non-blocking. Pledge: names. Rights: REGISTER|SEND|DUPLICATE. Errors: EBADH, ESTALE, EWRONGTYPE,
+ * EACCES, EINVAL, EFAULT, EEXIST.
  *
  * @param namespace A NAMESPACE handle with REGISTER.
  * @param name_ptr UTF-8 name.
