@@ -56,6 +56,8 @@ export interface KernelConfig {
   memory?: MemoryOptions;
   /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
   checkContracts?: boolean;
+  /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
+  checkFailedCalls?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -118,6 +120,7 @@ export class Kernel {
       log: config.log,
       memory: config.memory,
       checkContracts: config.checkContracts,
+      checkFailedCalls: config.checkFailedCalls,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {

@@ -56,6 +56,12 @@ export interface KernelOptions {
    * KERNEL_DEFAULTS.checkContracts (the test setup turns it on).
    */
   checkContracts?: boolean;
+  /**
+   * Check that every syscall returning an error left the caller's handle
+   * table and the kernel's objects as they were (kernel/syscalls/contract.ts;
+   * a digest per call: for the conformance runner and the fuzzer). Default false.
+   */
+  checkFailedCalls?: boolean;
 }
 
 /** Defaults a whole program may change before it boots kernels (the test setup does). */
@@ -98,6 +104,8 @@ export class KernelCore {
   readonly log: (line: string) => void;
   /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
   readonly checkContracts: boolean;
+  /** Failed syscalls are checked to change nothing (KernelOptions.checkFailedCalls). */
+  readonly checkFailedCalls: boolean;
   private readonly host: ProcessHost;
   private readonly platform: Platform | null;
   private readonly runq: ReadyQueue;
@@ -131,6 +139,7 @@ export class KernelCore {
   constructor(options: KernelOptions) {
     this.host = options.host;
     this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
+    this.checkFailedCalls = options.checkFailedCalls ?? false;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");

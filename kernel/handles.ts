@@ -87,6 +87,18 @@ export class HandleTable {
     return Math.min(this.free.length + (this.capacity - this.caps.length), this.limit - this.used);
   }
 
+  /** Every slot as "slot:generation:object:rights" (empty slots too): a digest for the contract checks. */
+  describe(): string {
+    return this.caps.map((c, i) => `${i}:${this.gens[i]}:${c === null ? "-" : `${c.object.koid}:${c.rights}`}`).join(" ");
+  }
+
+  /** The objects its handles name (once per handle). */
+  objects(): KernelObject[] {
+    const out: KernelObject[] = [];
+    for (const c of this.caps) if (c !== null) out.push(c.object);
+    return out;
+  }
+
   /** Insert a new root cap for obj; returns the handle or -EMFILE. */
   insert(obj: KernelObject, rights: number): number {
     return this.insertCap(new Cap(obj, rights, null));

@@ -5,6 +5,7 @@
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { writeMsgInfo } from "../../abi/gen/abi.ts";
+import { deadlineToTime } from "../clock.ts";
 import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import {
@@ -64,7 +65,9 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
   if (typeof d === "number") return d;
   const handles = checkHandles(p, mem, d);
   if (typeof handles === "number") return handles;
-  if ((ep as Endpoint).closed) return -Errno.ECLOSED; // before taking handles: nothing is consumed
+  // Every refusal before taking the handles: a failed call consumes nothing.
+  if ((ep as Endpoint).closed) return -Errno.ECLOSED;
+  if (deadlineToTime(deadline) <= k.clock.now()) return -Errno.ETIMEDOUT;
   const m = new Message({
     rcvid: k.nextRcvid(),
     sender: p,

@@ -1582,8 +1582,11 @@ export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
 /**
- * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
- * Without it they are copied (each needs DUPLICATE too).
+ * Descriptor flag: move the handles. They leave the sender's table when the message is accepted; a
+ * call refused at once (any error sendmsg or replymsg returns without blocking, but replymsg's
+ * EMFILE, which ends the exchange) leaves them where they were, and a message that fails later
+ * (timeout while queued, the receive side closed) drops them. Without the flag they are copied
+ * (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
 /** msg_info kind: nothing delivered yet. */
