@@ -127,6 +127,11 @@ export class Kernel {
           const t = setTimeout(fn, ms);
           return () => clearTimeout(t);
         },
+        // Web Crypto (Node and browsers alike) caps one call at 65536 bytes.
+        fillRandom: (out) => {
+          for (let i = 0; i < out.length; i += 65536)
+            globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>);
+        },
       },
       host: {
         createRuntime: (process, image) => {

@@ -33,7 +33,7 @@ export interface KernelOptions {
   platform?: Platform;
   /** Virtual clock and seeded RNG (default true). */
   deterministic?: boolean;
-  /** RNG seed (default 0). */
+  /** random_get's seed in deterministic mode (default 0); real-time mode uses the Platform's entropy. */
   seed?: number;
   /** Record the event trace (default false). */
   trace?: boolean;
@@ -96,7 +96,8 @@ export interface StartupHandle {
 
 export class KernelCore {
   readonly clock: Clock;
-  readonly rng: SeededRng;
+  /** random_get's generator: seeded (deterministic mode, reproducible) or the host's entropy (real-time mode). */
+  readonly rng: { fill(out: Uint8Array): void };
   readonly trace: EventTrace;
   readonly objects = new ObjectRegistry();
   readonly timers = new TimerHeap();
@@ -144,7 +145,7 @@ export class KernelCore {
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
     this.clock = deterministic ? new VirtualClock() : new RealClock(() => this.platform!.now());
-    this.rng = new SeededRng(options.seed ?? 0);
+    this.rng = deterministic ? new SeededRng(options.seed ?? 0) : { fill: (out) => this.platform!.fillRandom(out) };
     this.trace = new EventTrace(options.trace ?? false);
     this.limits = {
       maxProcesses: options.limits?.maxProcesses ?? Limits.MAX_PROCESSES,

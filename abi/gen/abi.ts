@@ -845,7 +845,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 5: Fill a buffer with random bytes from the kernel's generator (seeded and reproducible in
-   * deterministic mode).
+   * deterministic mode; the host's entropy in real-time mode).
    */
   {
     nr: 5,

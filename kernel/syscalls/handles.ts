@@ -1,7 +1,7 @@
 // The caller's own capability space: handle_get, handle_close, handle_dup,
 // handle_revoke, handle_info, and pledge.
 
-import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
@@ -25,7 +25,7 @@ export function sysHandleClose(_k: KernelCore, p: Process, handle: number): numb
 export function sysHandleDup(_k: KernelCore, p: Process, handle: number, rights: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
-  if ((cap.rights & 1) === 0) return -Errno.EACCES; // DUPLICATE is bit 0
+  if ((cap.rights & Rights.DUPLICATE) === 0) return -Errno.EACCES;
   if ((rights & ~cap.rights) !== 0) return -Errno.EINVAL;
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insertCap(cap.derive(rights));

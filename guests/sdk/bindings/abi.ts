@@ -53,7 +53,7 @@ export declare function sys_clock_now(): i64;
 
 /**
  * Syscall 5. Fill a buffer with random bytes from the kernel's generator (seeded and reproducible
- * in deterministic mode).
+ * in deterministic mode; the host's entropy in real-time mode).
  *
  * Non-blocking. Pledge: stdio. Errors: EINVAL, EFAULT.
  *
