@@ -1,19 +1,16 @@
 // The caller's own capability space: handle_get, handle_close, handle_dup,
 // handle_revoke, handle_info, and pledge.
 
-import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, PLEDGE_CLASS_NAMES, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
-
 export function sysHandleGet(_k: KernelCore, p: Process, namePtr: number, nameLen: number): number {
-  if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(namePtr, nameLen);
-  if (bytes === null) return -Errno.EFAULT;
-  const h = p.names.get(utf8.decode(bytes));
+  const name = p.memory!.readName(namePtr, nameLen);
+  if (typeof name === "number") return name;
+  const h = p.names.get(name);
   if (h === undefined || typeof p.handles.lookup(h) === "number") return -Errno.ENOENT;
   return h;
 }

@@ -1,26 +1,13 @@
 // The name registry: name_register, name_lookup, name_unregister.
 
-import { Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { holdCap, releaseHeld } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { Namespace } from "../objects/namespace.ts";
 import type { Process } from "../objects/process.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** What a lookup hands out (at most): a client's rights. */
 export const LOOKUP_RIGHTS = Rights.SEND | Rights.DUPLICATE | Rights.TRANSFER;
-
-/** Decode a name argument: the string, or -EINVAL/-EFAULT. */
-function readName(p: Process, ptr: number, len: number): string | number {
-  if (len <= 0 || len > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(ptr, len);
-  if (bytes === null) return -Errno.EFAULT;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return -Errno.EINVAL;
-  }
-}
 
 export function sysNameRegister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number, endpoint: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
@@ -29,7 +16,7 @@ export function sysNameRegister(_k: KernelCore, p: Process, namespace: number, n
   if (typeof ep === "number") return ep;
   if (ep.object.type !== ObjectType.ENDPOINT) return -Errno.EWRONGTYPE;
   if ((ep.rights & (Rights.SEND | Rights.DUPLICATE)) !== (Rights.SEND | Rights.DUPLICATE)) return -Errno.EACCES;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
   const registry = ns as Namespace;
   if (registry.find(name) !== null) return -Errno.EEXIST;
@@ -40,7 +27,7 @@ export function sysNameRegister(_k: KernelCore, p: Process, namespace: number, n
 export function sysNameLookup(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.LOOKUP);
   if (typeof ns === "number") return ns;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
   const entry = (ns as Namespace).find(name);
   if (entry === null) return -Errno.ENOENT;
@@ -51,7 +38,7 @@ export function sysNameLookup(_k: KernelCore, p: Process, namespace: number, nam
 export function sysNameUnregister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
   if (typeof ns === "number") return ns;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
   const registry = ns as Namespace;
   const entry = registry.find(name);

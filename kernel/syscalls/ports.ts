@@ -7,8 +7,6 @@ import { PORT_RIGHTS } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 export function sysPortCreate(k: KernelCore, p: Process): number {
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insert(new Port(k.objects), PORT_RIGHTS);
@@ -18,15 +16,9 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   const obj = p.handles.get(port, ObjectType.PORT, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const pt = obj as Port;
-  if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES || (flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(namePtr, nameLen);
-  if (bytes === null) return -Errno.EFAULT;
-  let name: string;
-  try {
-    name = utf8.decode(bytes);
-  } catch {
-    return -Errno.EINVAL;
-  }
+  if ((flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
+  const name = p.memory!.readName(namePtr, nameLen);
+  if (typeof name === "number") return name;
   if (pt.binder !== null) return -Errno.EEXIST;
   const status = p.runtime!.handlerStatus(name);
   if (status < 0) return status;

@@ -13,8 +13,6 @@ import { deadlineToTime } from "../clock.ts";
 /** Rights a spawner gets on its child's process handle. */
 export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT | Rights.SCHEDULE;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 export function sysExit(k: KernelCore, p: Process, status: number): typeof NORETURN {
   k.terminate(p, status, ExitReason.NORMAL, "");
   return NORETURN;
@@ -67,15 +65,8 @@ export function sysSpawn(
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
     if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
-    if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-    const nameBytes = mem.slice(namePtr, nameLen);
-    if (nameBytes === null) return -Errno.EFAULT;
-    let name: string;
-    try {
-      name = utf8.decode(nameBytes);
-    } catch {
-      return -Errno.EINVAL;
-    }
+    const name = mem.readName(namePtr, nameLen);
+    if (typeof name === "number") return name;
     if (seen.has(name)) return -Errno.EINVAL;
     seen.add(name);
     passed.push({ name, object: cap.object, rights: cap.rights, parent: cap });
