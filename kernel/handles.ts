@@ -10,6 +10,9 @@
 import { Errno } from "../abi/gen/abi.ts";
 import type { KernelObject } from "./object.ts";
 
+/** A kernel object class, for typed lookups: HandleTable.get(h, Endpoint, Rights.SEND) is an Endpoint or an errno. */
+export type ObjectClass<T extends KernelObject> = abstract new (...args: never[]) => T;
+
 const SLOT_BITS = 16;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
 const MAX_GENERATION = 0x7fff;
@@ -156,16 +159,19 @@ export class HandleTable {
   }
 
   /**
-   * Resolve h to an object of `type` holding every bit of `need`.
-   * Returns the object, or a negative errno: EBADH, ESTALE, EWRONGTYPE, EACCES (checked in that order).
+   * Resolve h to an object of class `cls` (and of object type `type`, when
+   * given: a class such as Device covers several) holding every bit of
+   * `need`. Returns the typed object, or a negative errno: EBADH, ESTALE,
+   * EWRONGTYPE, EACCES (checked in that order).
    */
-  get(h: number, type: number, need: number): KernelObject | number {
+  get<T extends KernelObject>(h: number, cls: ObjectClass<T>, need: number, type?: number): T | number {
     const slot = this.slotOf(h);
     if (slot < 0) return this.failure(h);
     const cap = this.caps[slot]!;
-    if (cap.object.type !== type) return -Errno.EWRONGTYPE;
+    const o = cap.object;
+    if (!(o instanceof cls) || (type !== undefined && o.type !== type)) return -Errno.EWRONGTYPE;
     if ((cap.rights & need) !== need) return -Errno.EACCES;
-    return cap.object;
+    return o;
   }
 
   /** Resolve h of any type; returns the object or -EBADH/-ESTALE. */

@@ -1,7 +1,7 @@
 // Event ports: port_create, port_bind, port_send. Delivery (a handler
 // activation per packet, idle packets) is the scheduler's: kernel.ts.
 
-import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { PORT_RIGHTS } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
@@ -13,9 +13,9 @@ export function sysPortCreate(k: KernelCore, p: Process): number {
 }
 
 export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: number, nameLen: number, key: number, flags: number): number {
-  const obj = p.handles.get(port, ObjectType.PORT, Rights.RECEIVE);
+  const obj = p.handles.get(port, Port, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
-  const pt = obj as Port;
+  const pt = obj;
   if ((flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
   const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
@@ -34,9 +34,9 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
 }
 
 export function sysPortSend(k: KernelCore, p: Process, port: number, code: number, value: bigint): number {
-  const obj = p.handles.get(port, ObjectType.PORT, Rights.SEND);
+  const obj = p.handles.get(port, Port, Rights.SEND);
   if (typeof obj === "number") return obj;
-  const pt = obj as Port;
+  const pt = obj;
   if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
   if (pt.closed) return -Errno.ECLOSED;
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;

@@ -8,12 +8,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Errno, Rights } from "../../abi/gen/abi.ts";
 import { deadlineToTime } from "../../kernel/clock.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import { associate } from "../../kernel/ipc/priority.ts";
 import { checkHandles, dropHandles, readDesc, takeHandles } from "../../kernel/ipc/transfer.ts";
-import type { Endpoint } from "../../kernel/objects/endpoint.ts";
+import { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { checkSequence, type Op, opArb } from "./syscall-fuzz.ts";
@@ -40,19 +40,19 @@ const realReceive = SYSCALL_HANDLERS.receive;
 const PRE_FIX = {
   // took the moved handles, then found the deadline past: ETIMEDOUT with the handles gone
   sendmsg: (k: KernelCore, p: Process, endpoint: number, descPtr: number, deadline: bigint) => {
-    const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
+    const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
     const d = readDesc(p.memory!, descPtr, true);
     if (typeof ep === "number" || typeof d === "number" || deadlineToTime(deadline) > k.clock.now())
       return realSendmsg(k, p, endpoint, descPtr, deadline);
     const handles = checkHandles(p, p.memory!, d);
-    if (typeof handles === "number" || (ep as Endpoint).closed) return realSendmsg(k, p, endpoint, descPtr, deadline);
+    if (typeof handles === "number" || ep.closed) return realSendmsg(k, p, endpoint, descPtr, deadline);
     dropHandles(takeHandles(p, handles, d.move));
     return -Errno.ETIMEDOUT;
   },
   // made the caller the endpoint's server before finding the deadline past
   receive: (k: KernelCore, p: Process, endpoint: number, bufPtr: number, bufLen: number, deadline: bigint) => {
-    const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.RECEIVE);
-    if (typeof ep !== "number") associate(p, ep as Endpoint);
+    const ep = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
+    if (typeof ep !== "number") associate(p, ep);
     return realReceive(k, p, endpoint, bufPtr, bufLen, deadline);
   },
 };
