@@ -9,7 +9,12 @@ import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrume
 import { prepareModule } from "../../loader/prepare.ts";
 import { readModule, WasmParseError } from "../../wasm/reader.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
-import { adversarialModules, callChain, deepBrTable, elementsTimesFunctions } from "./adversarial.ts";
+import { adversarialModules, callChain, deepBrTable, elementsTimesFunctions, localsAndLoop } from "./adversarial.ts";
+import { ENGINE_LIMITS } from "../../wasm/limits.ts";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { wat } from "../helpers/wat.ts";
 
 /** Plan work per module byte the tests allow: a constant, whatever the shape. */
@@ -72,6 +77,26 @@ describe("adversarial modules", () => {
     const image = new ImageLoader().load(bytes, "reexports.wasm");
     expect(image.handlerTypes.size).toBe(20001);
   });
+});
+
+describe("the command line on a module the rewrite would push past an engine limit", () => {
+  it("wasmos run refuses it with exit 65 and the limit named, and wasmos check says the same (no stack trace)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmos-hardening-"));
+    try {
+      const file = join(dir, "locals.wasm");
+      writeFileSync(file, localsAndLoop(ENGINE_LIMITS.locals));
+      const bin = join(import.meta.dirname, "..", "..", "bin", "wasmos.js");
+      const run = spawnSync(process.execPath, [bin, "run", file], { encoding: "utf8", timeout: 120_000 });
+      expect(run.status).toBe(65);
+      expect(run.stderr).toMatch(/\[engine-limit\].*50001 parameters and locals in one function, past the engine's limit of 50000/);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no JavaScript stack trace
+      const check = spawnSync(process.execPath, [bin, "check", file], { encoding: "utf8", timeout: 120_000 });
+      expect(check.status).not.toBe(0); // refused (the command's refusal status)
+      expect(check.stdout).toMatch(/verdict: REFUSED[\s\S]*\[engine-limit\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("the toolkit is as strict as the spec", () => {
