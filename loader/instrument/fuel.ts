@@ -69,7 +69,7 @@
 import { Cursor } from "../../wasm/cursor.ts";
 import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
-import { funcType, formatSignature, type ByteRange, type WasmModule } from "../../wasm/reader.ts";
+import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
 import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
@@ -152,6 +152,8 @@ interface FunctionFacts {
   funcSites: number[];
   /** memory.grow of the module's own memory, for loader/grow-limit.ts. */
   grows: { at: number; end: number }[];
+  /** The scan saw the body's final end. */
+  complete: boolean;
 }
 
 /** A region found by the scan; its weight is known once bounded callees are. */
@@ -208,9 +210,26 @@ class Analysis {
   /** Items visited (FuelPlan.work). */
   work = 0;
 
-  constructor(m: WasmModule) {
+  private finished = false;
+
+  /** With `deferScan`, bodies are scanned by visitors from visitorFor (riding on another walk) until finish(). */
+  constructor(m: WasmModule, deferScan = false) {
     this.m = m;
-    for (const body of m.code) this.facts.push(this.scan(body.index));
+    if (!deferScan) this.finish();
+  }
+
+  /** Scans what no other walk scanned, then decides bounded functions and indirect weights. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const m = this.m;
+    for (let i = 0; i < m.code.length; i++) {
+      const f = this.facts[i];
+      if (f === undefined || !f.complete) {
+        const body = m.code[i];
+        this.work += forEachInstruction(m, body, this.visitorFor(body));
+      } else this.work += f.instructions;
+    }
     this.classifyAll();
     this.findEscapes();
     for (const f of this.escapes) {
@@ -276,9 +295,9 @@ class Analysis {
     return type === undefined ? "?" : this.typeKey(type);
   }
 
-  private scan(func: number): FunctionFacts {
+  /** The visitor that scans one body (its facts are recorded as it goes; complete once the body's final end is seen). */
+  visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
-    const body = functionBody(m, func);
     const ownMemory = m.importedMemories;
     const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [] }];
     const facts: FunctionFacts = {
@@ -290,13 +309,15 @@ class Analysis {
       regions,
       funcSites: [],
       grows: [],
+      complete: false,
     };
+    this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
     const isLoop: boolean[] = [];
     let region = regions[0];
     let last: CallSite | null = null;
-    this.work += forEachInstruction(m, body, (ins) => {
+    return (ins) => {
       facts.instructions++;
       region.instructions++;
       const opcode = ins.opcode;
@@ -322,7 +343,9 @@ class Analysis {
             regions.push(region);
             open.push(region);
           }
-        } else if (ins.depth > 0 && isLoop.pop()) {
+        } else if (ins.depth === 0) {
+          facts.complete = true;
+        } else if (isLoop.pop()) {
           open.pop();
           region = open[open.length - 1];
         }
@@ -350,8 +373,7 @@ class Analysis {
         if (LENGTH_COSTS.has(opcode)) facts.hasSized = true;
         if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
-    });
-    return facts;
+    };
   }
 
   /**
@@ -700,11 +722,33 @@ function meterDirect(a: Analysis, func: number, emit: Emit, entry: ChargePoint):
 }
 
 /**
- * Plans the fuel rewrite of a verified module. Throws WasmParseError if a
- * body is malformed (a verified module's are not).
+ * A fuel scan that rides on another walk of the bodies (the verifier's, so a
+ * load decodes each body once less): `begin(body)` gives the visitor to call
+ * on each of its instructions; pass the scan to planFuel, which scans any
+ * body the walk did not finish.
  */
-export function planFuel(m: WasmModule): FuelPlan {
-  const a = new Analysis(m);
+export class FuelScan {
+  /** @internal */
+  readonly analysis: Analysis;
+  constructor(m: WasmModule) {
+    this.analysis = new Analysis(m, true);
+  }
+  begin(body: FunctionBody): (ins: Instruction) => void {
+    return this.analysis.visitorFor(body);
+  }
+}
+
+/**
+ * Plans the fuel rewrite of a verified module (`scan`: a FuelScan of it that
+ * rode on another walk). Throws WasmParseError if a body is malformed (a
+ * verified module's are not).
+ */
+export function planFuel(m: WasmModule, scan?: FuelScan): FuelPlan {
+  let a: Analysis;
+  if (scan !== undefined && scan.analysis.m === m) {
+    a = scan.analysis;
+    a.finish();
+  } else a = new Analysis(m);
   const globalIndex = m.importedGlobals + m.globals.length;
   const sizedAny = a.facts.some((f) => f.hasSized);
   const codePatches = new Map<number, CodePatch[]>();

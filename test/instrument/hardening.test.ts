@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { ImageLoader, ModuleRefusedError } from "../../loader/loader.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
-import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { planFuel, FuelScan, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { editModule } from "../../wasm/writer.ts";
 import { prepareModule } from "../../loader/prepare.ts";
 import { readModule, WasmParseError } from "../../wasm/reader.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
@@ -76,6 +77,29 @@ describe("adversarial modules", () => {
     const bytes = wat(`(module ${imports} (memory (export "memory") 1) (func (export "_start")) ${exports})`);
     const image = new ImageLoader().load(bytes, "reexports.wasm");
     expect(image.handlerTypes.size).toBe(20001);
+  });
+});
+
+describe("the fuel scan riding on the verifier's walk", () => {
+  it("plans exactly what a scan of its own plans", () => {
+    const modules = [
+      deepBrTable(50, 500),
+      callChain(300),
+      wat(`(module (memory 1) (table 4 funcref) (elem (i32.const 0) $a $b)
+        (func $a (param i32) (result i32) (loop $l (br_if $l (i32.eqz (local.get 0)))) (call $b (local.get 0)))
+        (func $b (param i32) (result i32) (memory.fill (i32.const 0) (i32.const 0) (local.get 0)) (drop (memory.grow (i32.const 1)))
+          (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))
+        (func (export "_start") (drop (call $a (i32.const 3)))))`),
+    ];
+    for (const bytes of modules) {
+      const m = readModule(bytes);
+      const scan = new FuelScan(m);
+      for (const body of m.code) forEachInstruction(m, body, scan.begin(body));
+      const riding = planFuel(m, scan);
+      const own = planFuel(m);
+      expect(editModule(m, riding.edits)).toEqual(editModule(m, own.edits));
+      expect(riding.work).toBe(own.work);
+    }
   });
 });
 
