@@ -154,7 +154,22 @@ interface FunctionFacts {
   grows: { at: number; end: number }[];
   /** The scan saw the body's final end. */
   complete: boolean;
+  /**
+   * The instructions the metering pass acts on, in body order, five numbers
+   * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
+   * depth), calls, returns, branches (a: label or -1 for br_table, b:
+   * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
+   * replays them instead of decoding the body again.
+   */
+  events: number[];
 }
+
+const EV_BLOCK = 1;
+const EV_END = 2;
+const EV_CALL = 3;
+const EV_RETURN = 4;
+const EV_BRANCH = 5;
+const EV_SIZED = 6;
 
 /** A region found by the scan; its weight is known once bounded callees are. */
 interface Region {
@@ -310,7 +325,9 @@ class Analysis {
       funcSites: [],
       grows: [],
       complete: false,
+      events: [],
     };
+    const ev = facts.events;
     this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
@@ -336,6 +353,7 @@ class Analysis {
       if (flags & (BLOCK | END)) {
         if (flags & BLOCK) {
           const loop = opcode === OP_LOOP;
+          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0, 0);
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
@@ -343,7 +361,7 @@ class Analysis {
             regions.push(region);
             open.push(region);
           }
-        } else if (ins.depth === 0) {
+        } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
@@ -364,13 +382,20 @@ class Analysis {
         };
         region.calls.push(facts.calls.length);
         facts.calls.push(last);
+        ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
         return;
       }
+      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0, 0);
+      else if (flags & BRANCH) ev.push(EV_BRANCH, ins.offset, ins.end, opcode === OP_BR_TABLE ? -1 : ins.index, ins.depth);
       if (opcode === OP_REF_FUNC) {
         this.escapes.add(ins.index);
         facts.funcSites.push(ins.offset);
       } else if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
-        if (LENGTH_COSTS.has(opcode)) facts.hasSized = true;
+        const sized = LENGTH_COSTS.get(opcode);
+        if (sized !== undefined) {
+          facts.hasSized = true;
+          ev.push(EV_SIZED, ins.offset, ins.end, this.countIsI64(ins) ? 1 : 0, sized.shift);
+        }
         if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
     };
@@ -626,85 +651,98 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
   const open: number[] = [];
   /** wrappedBelow[i]: wrapped loops among open[0..i-1] (so a label's crossing count is a difference: no walk per label). */
   const wrappedBelow: number[] = [0];
-  /** Bytes owed before the next instruction: a loop suffix or a reload. */
+  /** Bytes owed just after the last event's instruction (at pendingAt): a loop suffix or a reload. */
   let pending: Uint8Array | null = null;
-  a.work += forEachInstruction(m, func, (ins) => {
+  let pendingAt = 0;
+  const ev = facts.events;
+  a.work += ev.length / 5;
+  // Replay the scan's events. Before each, in body order: what the previous
+  // instruction owes (at its end), then the charge points up to this
+  // instruction (a loop header is the offset of the instruction after `loop`).
+  for (let i = 0; i < ev.length; i += 5) {
+    const kind = ev[i];
+    const offset = ev[i + 1];
+    const end = ev[i + 2];
     if (pending !== null) {
-      insert(ins.offset, pending);
+      insert(pendingAt, pending);
       pending = null;
     }
-    if (nextPoint < points.length && points[nextPoint].at === ins.offset) {
+    while (nextPoint < points.length && points[nextPoint].at <= offset) {
       const charge = points[nextPoint++];
       const wrapped = charge.kind === "loop" && open[open.length - 1] >= 0;
-      insert(ins.offset, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
+      insert(charge.at, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
     }
-    const flags = ins.op.flags;
-    const opcode = ins.opcode;
-    if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
-      const sized = LENGTH_COSTS.get(opcode);
-      if (sized !== undefined) {
-        insert(ins.offset, emit.sizedCharge(a.countIsI64(ins), sized.shift, true));
-        return;
-      }
-    }
-    if (flags & BLOCK) {
-      let wrapped = -1;
-      if (ins.opcode === OP_LOOP && wrapAllowed) {
-        const bt = m.bytes.subarray(ins.offset + 1, ins.end);
-        if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
-          wrapped = points[nextPoint].weight; // this loop's header: the next charge point
-          insert(ins.offset, emit.loopPrefix(bt));
+    switch (kind) {
+      case EV_SIZED:
+        insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], true));
+        break;
+      case EV_BLOCK: {
+        let wrapped = -1;
+        if (ev[i + 3] === 1 && wrapAllowed) {
+          const bt = m.bytes.subarray(offset + 1, end);
+          if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
+            wrapped = points[nextPoint].weight; // this loop's header: the next charge point
+            insert(offset, emit.loopPrefix(bt));
+          }
         }
+        open.push(wrapped);
+        wrappedBelow.push(wrappedBelow[wrappedBelow.length - 1] + (wrapped >= 0 ? 1 : 0));
+        break;
       }
-      open.push(wrapped);
-      wrappedBelow.push(wrappedBelow[wrappedBelow.length - 1] + (wrapped >= 0 ? 1 : 0));
-      return;
-    }
-    if (flags & END) {
-      if (ins.depth === 0) {
-        insert(ins.offset, store);
-        return;
+      case EV_END: {
+        if (ev[i + 3] === 0) {
+          insert(offset, store);
+          break;
+        }
+        const weight = open.pop()!;
+        wrappedBelow.pop();
+        if (weight >= 0) {
+          pending = emit.loopSuffix(weight);
+          pendingAt = end;
+        }
+        break;
       }
-      const weight = open.pop()!;
-      wrappedBelow.pop();
-      if (weight >= 0) pending = emit.loopSuffix(weight);
-      return;
-    }
-    if (flags & CALL) {
-      const site = calls[nextCall++];
-      if (site.tail)
-        insert(ins.offset, store); // leaves the function: even a bounded callee returns past us
-      else if (a.syncs(site)) {
-        insert(ins.offset, store);
-        if (!site.dying) pending = reload;
+      case EV_CALL: {
+        const site = calls[nextCall++];
+        if (site.tail)
+          insert(offset, store); // leaves the function: even a bounded callee returns past us
+        else if (a.syncs(site)) {
+          insert(offset, store);
+          if (!site.dying) {
+            pending = reload;
+            pendingAt = end;
+          }
+        }
+        break;
       }
-      return;
-    }
-    if (flags & RETURN) {
-      insert(ins.offset, store);
-      return;
-    }
-    if (flags & BRANCH) {
-      // Leaving the function: store first. Crossing wrapped loops: renumber.
-      const depth = ins.depth;
-      const labels = ins.opcode === OP_BR_TABLE ? brTableLabels(m, ins.offset, ins.end) : [ins.index];
-      a.work += labels.length;
-      if (labels.includes(depth - 1)) insert(ins.offset, store);
-      const top = open.length;
-      let changed = false;
-      const renumbered = labels.map((l) => {
-        const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
-        if (extra !== 0) changed = true;
-        return l + extra;
-      });
-      if (changed) {
-        const b = new ByteSink(8 + 5 * labels.length).u8(ins.opcode);
-        if (ins.opcode === OP_BR_TABLE) b.u32(labels.length - 1);
-        for (const l of renumbered) b.u32(l);
-        patches.push({ at: ins.offset, end: ins.end, bytes: b.finish() });
+      case EV_RETURN:
+        insert(offset, store);
+        break;
+      case EV_BRANCH: {
+        // Leaving the function: store first. Crossing wrapped loops: renumber.
+        const depth = ev[i + 4];
+        const opcode = m.bytes[offset];
+        const labels = ev[i + 3] < 0 ? brTableLabels(m, offset, end) : [ev[i + 3]];
+        a.work += labels.length;
+        if (labels.includes(depth - 1)) insert(offset, store);
+        const top = open.length;
+        let changed = false;
+        const renumbered = labels.map((l) => {
+          const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+          if (extra !== 0) changed = true;
+          return l + extra;
+        });
+        if (changed) {
+          // Only br, br_if and br_table are renumbered: a function with any other labelled instruction wraps no loop.
+          const b = new ByteSink(8 + 5 * labels.length).u8(opcode);
+          if (opcode === OP_BR_TABLE) b.u32(labels.length - 1);
+          for (const l of renumbered) b.u32(l);
+          patches.push({ at: offset, end, bytes: b.finish() });
+        }
+        break;
       }
     }
-  });
+  }
   return patches;
 }
 
