@@ -13,6 +13,7 @@ import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
+import { loaderSpeed } from "./figures/loader.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
 import { pulse } from "./figures/pulse.ts";
@@ -37,5 +38,6 @@ export const FAMILIES: readonly Family[] = [
   pcm,
   files,
   fuel,
+  loaderSpeed,
   scale,
 ];

@@ -55,6 +55,8 @@ export interface KernelConfig {
   sched?: SchedOptions;
   /** Default process memory budget and the system's page ceiling, in pages. */
   memory?: MemoryOptions;
+  /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
+  checkContracts?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -118,6 +120,7 @@ export class Kernel {
       sched: config.sched,
       log: config.log,
       memory: config.memory,
+      checkContracts: config.checkContracts,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {

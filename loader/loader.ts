@@ -11,6 +11,8 @@ import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
 import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, type VerifyReport } from "./verify.ts";
 import { imageMemoryNeeds } from "./grant-writes.ts";
+import { DiskImageCache } from "./disk-cache.ts";
+import { PREPARE_VERSION } from "./prepare.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
@@ -29,8 +31,16 @@ export interface LoadedImage {
   readonly memory: ImageMemoryNeeds;
 }
 
-/** How a loader prepares modules. */
-export type LoaderOptions = PrepareOptions;
+/** How a loader prepares modules, and where it keeps them. */
+export interface LoaderOptions extends PrepareOptions {
+  /**
+   * An on-disk cache of prepared modules (loader/disk-cache.ts): a second
+   * load of the same bytes under the same policy skips verification and
+   * instrumentation. Default: none, unless $WASMOS_CACHE_DIR names a
+   * directory.
+   */
+  diskCache?: DiskImageCache | null;
+}
 
 /** The verifier refused a module. `report` lists every reason. */
 export class ModuleRefusedError extends Error {
@@ -71,10 +81,24 @@ export class ImageLoader {
   readonly stats = { compiled: 0, cacheHits: 0 };
 
   readonly options: Readonly<LoaderOptions>;
+  /** The disk cache in use, or null. */
+  readonly diskCache: DiskImageCache | null;
+  /** What the disk cache key adds to a module's hash: the policy, the options, the preparation's version. */
+  private readonly keySalt: string;
 
   constructor(policy: VerifyPolicy = defaultPolicy(), options: LoaderOptions = {}) {
     this.policy = policy;
     this.options = { ...options };
+    // (No `process` in a page: no disk cache there.)
+    const env = typeof process !== "undefined" ? process.env.WASMOS_CACHE_DIR : undefined;
+    this.diskCache = options.diskCache !== undefined ? options.diskCache : env ? new DiskImageCache(env) : null;
+    this.keySalt = JSON.stringify([
+      PREPARE_VERSION,
+      options.instrument ?? true,
+      Object.entries(policy)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, v instanceof Map ? [...v].sort() : v instanceof Set ? [...v].sort() : v]),
+    ]);
   }
 
   /**
@@ -90,7 +114,7 @@ export class ImageLoader {
       this.stats.cacheHits++;
       return cached.name === name ? cached : { ...cached, name };
     }
-    const built = this.build(bytes);
+    const built = this.build(bytes, hash);
     if ("refused" in built) throw new ModuleRefusedError(name, built.refused);
     this.stats.compiled++;
     const image: LoadedImage = { ...built.image, name, hash };
@@ -104,12 +128,49 @@ export class ImageLoader {
    * added if either refuses, so check and run agree on every module.
    */
   check(bytes: Uint8Array): VerifyReport {
-    const built = this.build(bytes);
+    const built = this.prepareAndCompile(bytes);
     return "refused" in built ? built.refused : built.image.report;
   }
 
-  /** Verify, prepare, compile; parses the bytes once. Returns the image or the refusing report. */
-  private build(bytes: Uint8Array): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+  /** Verify, prepare, compile (or take the prepared module from the disk cache); parses the bytes once. Returns the image or the refusing report. */
+  private build(bytes: Uint8Array, hash = sha256(bytes)): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+    const disk = this.diskCache;
+    const key = disk === null ? "" : sha256(new TextEncoder().encode(hash + this.keySalt));
+    const hit = disk?.get(key) ?? null;
+    if (hit !== null) {
+      try {
+        return {
+          image: {
+            module: new WebAssembly.Module(hit.prepared as Uint8Array<ArrayBuffer>),
+            startExport: hit.startExport,
+            report: hit.report,
+            metered: hit.metered,
+            handlerTypes: new Map(hit.handlerTypes),
+            memory: hit.memory,
+          },
+        };
+      } catch {
+        // An entry the engine refuses is as good as corrupt: prepare again (and overwrite it).
+      }
+    }
+    const built = this.prepareAndCompile(bytes);
+    if (disk !== null && "image" in built) {
+      const { image } = built;
+      disk.put(key, {
+        prepared: built.prepared,
+        startExport: image.startExport,
+        metered: image.metered,
+        report: image.report,
+        handlerTypes: [...image.handlerTypes],
+        memory: image.memory,
+      });
+    }
+    return built;
+  }
+
+  private prepareAndCompile(
+    bytes: Uint8Array,
+  ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
     const { report, module: m } = verifyAndParse(bytes, this.policy);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
@@ -119,6 +180,7 @@ export class ImageLoader {
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";
       return {
+        prepared: prepared.bytes,
         image: {
           module,
           startExport: prepared.startExport,

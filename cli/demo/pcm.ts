@@ -32,6 +32,12 @@ export interface PcmDemoOptions {
   pingsPerBatch?: number;
   /** Kernel log lines (why a process died, ...). */
   log?: (line: string) => void;
+  /** Record the kernel event trace (PcmDemoResult.trace). */
+  trace?: boolean;
+  /** Long steps (compiling the guests on a first run) announce themselves here. */
+  progress?: (line: string) => void;
+  /** Called with the kernel before anything runs (to observe its syscalls). */
+  onKernel?: (kernel: Kernel) => void;
 }
 
 export interface VuReading {
@@ -68,6 +74,8 @@ export interface PcmDemoResult {
   /** Guests compiled for this run (the rest came from the build cache). */
   built: PcmRole[];
   jitterMaxNs: number;
+  /** The kernel's text event trace (when options.trace). */
+  trace: string;
 }
 
 /** Splits a byte stream into lines. */
@@ -101,7 +109,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests();
+  const { images, built } = await buildPcmGuests(undefined, options.progress);
 
   const all: string[] = [];
   const marks: number[] = [];
@@ -110,7 +118,13 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     all.push(line);
     options.onLine?.(line);
   });
-  const kernel = new Kernel({ deterministic: !options.realtime, stdout: (b) => lines.push(b), log: options.log });
+  const kernel = new Kernel({
+    deterministic: !options.realtime,
+    stdout: (b) => lines.push(b),
+    log: options.log,
+    trace: options.trace ?? false,
+  });
+  options.onKernel?.(kernel);
   const levels = new NullSink();
   const audioModel = new AudioOutDevice({ sink: new TeeSink(new WavFileSink(wavPath), levels) });
   const audio = kernel.createDevice(audioModel);
@@ -184,5 +198,6 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     wallMs,
     built,
     jitterMaxNs: stats.jitter.maxNs,
+    trace: kernel.traceText(),
   };
 }

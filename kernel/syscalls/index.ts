@@ -27,6 +27,7 @@ import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysProcNext } from "./proc.ts";
+import { sysHostdirCall } from "./hostdir.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -149,6 +150,8 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   io_call: sysIoCall,
   unveil: sysUnveil,
   proc_next: sysProcNext,
+  hostdir_call: sysHostdirCall,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
+export { checkedHandler } from "./contract.ts";
