@@ -15,7 +15,7 @@ import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
-import { DirObject, FileObject, type Mount, mountDead } from "../ns/objects.ts";
+import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
 import { readPath, resolveIn } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import type { BLOCK } from "../control.ts";
@@ -209,7 +209,7 @@ export function sysNsMount(k: Kernel, p: Process, dir: number, pathPtr: number, 
   if (!unveiled(k, p, abs, UNVEIL_CREATE, "mount")) return -Errno.EUNVEIL;
   const table = d.dir.table;
   const old = table.at(abs);
-  if (old !== null && !mountDead(old)) return -Errno.EEXIST;
+  if (old !== null && mountLive(old)) return -Errno.EEXIST;
   const mount: Mount = { table, path: abs, cap: holdCap(ep.derive(ENDPOINT_CLIENT_RIGHTS)), flags, owner: p };
   table.add(mount); // replaces a dead mount (a restarted server)
   nsOf(k).addMount(mount);
