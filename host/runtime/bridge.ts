@@ -70,6 +70,10 @@ function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
       return (k, q, a, b, c) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c));
     case 4:
       return (k, q, a, b, c, d) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d));
+    case 5:
+      return (k, q, a, b, c, d, e) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d, e));
+    case 6:
+      return (k, q, a, b, c, d, e, f) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d, e, f));
     default:
       return (k, q, ...args) => ((q.promises & bit) === 0 ? refused : h(k, q, ...args));
   }
@@ -139,19 +143,63 @@ function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
   }
 }
 
-/** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
-function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
-  const h = pledged(k, def);
+/** Call h with exactly n of the arguments (a handler's arity is its syscall's: no rest array, no spread). */
+function invoke(
+  h: AnyHandler,
+  k: KernelCore,
+  p: Process,
+  n: number,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  d: unknown,
+  e: unknown,
+  f: unknown,
+): unknown {
+  switch (n) {
+    case 0:
+      return h(k, p);
+    case 1:
+      return h(k, p, a);
+    case 2:
+      return h(k, p, a, b);
+    case 3:
+      return h(k, p, a, b, c);
+    case 4:
+      return h(k, p, a, b, c, d);
+    case 5:
+      return h(k, p, a, b, c, d, e);
+    default:
+      return h(k, p, a, b, c, d, e, f);
+  }
+}
+
+/**
+ * Run a possibly-blocking handler (h: the syscall's handler behind its pledge
+ * check, made once per kernel): a value now, or a promise the kernel resolves
+ * by resume().
+ */
+function callBlocking(
+  k: KernelCore,
+  def: SyscallDef,
+  h: AnyHandler,
+  a?: unknown,
+  b?: unknown,
+  c?: unknown,
+  d?: unknown,
+  e?: unknown,
+  f?: unknown,
+): number | bigint | Promise<number> {
   const p = caller(k);
   const s = p.runtime as unknown as Suspender;
   const pending = s.arm();
   let r: unknown;
   try {
-    r = h(k, p, ...args);
-  } catch (e) {
+    r = invoke(h, k, p, def.params.length, a, b, c, d, e, f);
+  } catch (err) {
     s.disarm();
-    if (e === UNWIND) throw e;
-    return fault(k, p, def.name, e);
+    if (err === UNWIND) throw err;
+    return fault(k, p, def.name, err);
   }
   if (p.mm.fault !== null) {
     s.disarm();
@@ -164,26 +212,38 @@ function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number |
 }
 
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
-  // Fixed arities: the IPC calls (send 6, receive 4) avoid a rest array per call.
+  // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
+  // (send has 6): no rest array, no spread, no closure per call.
+  const h = pledged(k, def);
+  type A = unknown;
   switch (def.params.length) {
     case 0:
-      return new WebAssembly.Suspending(() => callBlocking(k, def, NO_ARGS));
+      return new WebAssembly.Suspending(() => callBlocking(k, def, h));
     case 1:
-      return new WebAssembly.Suspending((a: unknown) => callBlocking(k, def, [a]));
+      return new WebAssembly.Suspending((a: A) => callBlocking(k, def, h, a));
+    case 2:
+      return new WebAssembly.Suspending((a: A, b: A) => callBlocking(k, def, h, a, b));
     case 3:
-      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, def, [a, b, c]));
+      return new WebAssembly.Suspending((a: A, b: A, c: A) => callBlocking(k, def, h, a, b, c));
     case 4:
-      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, def, [a, b, c, d]));
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A) => callBlocking(k, def, h, a, b, c, d));
+    case 5:
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A, e: A) => callBlocking(k, def, h, a, b, c, d, e));
+    case 6:
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A, e: A, f: A) => callBlocking(k, def, h, a, b, c, d, e, f));
     default:
-      return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, def, args));
+      throw new KernelBug(`blocking syscall ${def.name} has ${def.params.length} parameters (the bridge handles up to 6)`);
   }
 }
-const NO_ARGS: unknown[] = [];
 
 /** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
 function sysEntry(k: KernelCore): WebAssembly.Suspending {
   const sync: ((...a: any[]) => unknown)[] = [];
-  for (const def of SYSCALLS) if (!def.blocking) sync[def.nr] = syncImport(k, def);
+  const blocking: AnyHandler[] = [];
+  for (const def of SYSCALLS) {
+    if (!def.blocking) sync[def.nr] = syncImport(k, def);
+    else blocking[def.nr] = pledged(k, def);
+  }
   return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
     const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
     if (def === undefined) return BigInt(-Errno.ENOSYS);
@@ -192,7 +252,7 @@ function sysEntry(k: KernelCore): WebAssembly.Suspending {
       const r = sync[def.nr](...args);
       return typeof r === "bigint" ? r : BigInt(r as number);
     }
-    const r = callBlocking(k, def, args);
+    const r = callBlocking(k, def, blocking[def.nr], ...args);
     if (typeof r === "object") return r.then((v) => BigInt(v));
     return typeof r === "bigint" ? r : BigInt(r);
   });
@@ -242,7 +302,7 @@ function observedCall(
   obs.enter(p, def, args);
   let r: unknown;
   try {
-    r = sync !== null ? sync(...args) : callBlocking(k, def, args);
+    r = sync !== null ? sync(...args) : callBlocking(k, def, pledged(k, def), ...args);
   } catch (e) {
     obs.leave(p, def, args, null);
     throw e;
