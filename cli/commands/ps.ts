@@ -6,7 +6,7 @@
 // monitor is a process of the system like any other, and shows in the table.
 // In deterministic mode the same manifest gives the same table, byte for byte.
 
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { REPO_ROOT } from "../../build/compile.ts";
 import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/boot.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
@@ -48,6 +48,7 @@ async function bootForMonitor(file: string, realtime: boolean) {
   };
   try {
     sys = bootSystem(loaded.manifest, loaded.images, {
+      baseDir: dirname(resolve(file)),
       stdout: tagged,
       log: (line) => {
         if (!line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) process.stderr.write(line + "\n");
