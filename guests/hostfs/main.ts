@@ -3,10 +3,12 @@
 // top, "/"), through the resource-manager library. The device keeps every
 // path inside the directory (docs/system.md "Host directories"); this server
 // only translates requests: it holds no host state, so a restart loses
-// nothing but the opens in flight.
+// nothing but the opens in flight. It binds the memory object "io" as a grant
+// (the zero-copy transfer form, shared with its clients).
 //
 //   hostfs [mount-path]      (default "/": the top of the "root" DIR's scope)
 import { args, errnoName, exit, handle, println } from "@wasmos/sdk";
+import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
 import { HostDir, hostErrno } from "@wasmos/sdk/hostdir";
 import {
@@ -39,6 +41,12 @@ class HostFs extends Handler {
     const dir = st.type == <u32>FILE_TYPE_DIR;
     if (dir && (flags & O_WRITE)) return this.fail(EISDIR);
     if (!dir && (flags & O_DIRECTORY)) return this.fail(ENOTDIR);
+    if (!dir) {
+      // Open it now as the device would for a transfer (zero bytes): a device file, a FIFO or a
+      // file with several hard links is refused at open, not at the first read.
+      const r = flags & O_WRITE ? this.d.write(p, 0, this.buf.dataStart, 0) : this.d.read(p, 0, this.buf.dataStart, 0);
+      if (r < 0) return this.fail(-r);
+    }
     if (!dir && (flags & O_TRUNC)) {
       const r = this.d.setSize(p, 0);
       if (r < 0) return this.fail(-r);
@@ -135,6 +143,11 @@ if (dev < 0 || (root < 0 && handle("endpoint") < 0)) {
 const argv = args();
 const at = argv.length > 1 ? argv[1] : "/";
 const srv = new Server(new HostFs(new HostDir(dev)));
+// The grant form: the "io" memory object the spawner binds to us and to the client.
+srv.useGrants(
+  (index: i32, goff: u32, ptr: usize, len: u32): void => io.copy_in(goff, ptr, len),
+  (index: i32, goff: u32, ptr: usize, len: u32): void => io.copy_out(ptr, goff, len),
+);
 // Serve the endpoint the host mounted for us (a boot manifest's "mounts"), or mount one of our own.
 const given = handle("endpoint");
 if (given > 0) srv.endpoint = given;
