@@ -260,24 +260,30 @@ export class BootedSystem {
 
   private kinfo: KernelObject | null = null;
 
+  /** The system's KINFO (the process table), made on first use and held until shutdown. */
+  kernelInfo(): KernelObject {
+    if (this.kinfo === null) this.kinfo = this.kernel.createKernelInfo();
+    return this.kinfo;
+  }
+
   /**
-   * Run a monitor (a guest that reads the process table, guests/ps) with a
-   * KINFO handle "kinfo" (READ) at virtual time atNs (now, if that has
-   * passed). Resolves with what it printed and how it ended. The monitor is a
+   * Run a monitor (a guest that reads the process table, guests/ps) at
+   * virtual time atNs (now, if that has passed), with `handles` (default: a
+   * KINFO handle "kinfo" with READ). Resolves with what it printed and how it ended. The monitor is a
    * process like the others: it shows in the table it prints.
    */
-  monitor(image: ImageObject, args: readonly string[], atNs = 0): Promise<{ output: string; exit: ExitInfo }> {
-    if (this.kinfo === null) this.kinfo = this.kernel.createKernelInfo();
-    const kinfo = this.kinfo;
+  monitor(
+    image: ImageObject,
+    args: readonly string[],
+    atNs = 0,
+    handles?: readonly { name: string; object: KernelObject; rights: number }[],
+  ): Promise<{ output: string; exit: ExitInfo }> {
+    const given = handles ?? [{ name: "kinfo", object: this.kernelInfo(), rights: Rights.READ }];
     return new Promise((resolve, reject) => {
       const start = () => {
         const chunks: Uint8Array[] = [];
         try {
-          const hp = this.kernel.spawn(image, {
-            args: [image.name, ...args],
-            handles: [{ name: "kinfo", object: kinfo, rights: Rights.READ }],
-            stdout: (b) => chunks.push(b.slice()),
-          });
+          const hp = this.kernel.spawn(image, { args: [image.name, ...args], handles: given, stdout: (b) => chunks.push(b.slice()) });
           hp.exited.then((exit) => {
             hp.close();
             const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
