@@ -58,11 +58,14 @@ export interface GuestRun {
   kernel: Kernel;
 }
 
-/** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
+/**
+ * Compile a .ts guest (with an asconfig.json beside it, if any), through the
+ * on-disk compile cache (build/compile-cache.ts); throws with asc's diagnostics on failure.
+ */
 export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
-  progress?.(`compiling ${path}`);
-  const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
+  const timer = progress ? setTimeout(() => progress(`compiling ${path} (first time; cached after)`), 300) : null;
+  const r = await compileGuest(path, existsSync(local) ? { config: local } : {}).finally(() => timer && clearTimeout(timer));
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
 }
@@ -105,6 +108,8 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   const sys: DefaultSystem | null = options.system
     ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
     : null;
+  // Verifying and instrumenting a large module takes a moment: say so first.
+  if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [

@@ -55,6 +55,15 @@ export interface KernelConfig {
   sched?: SchedOptions;
   /** Default process memory budget and the system's page ceiling, in pages. */
   memory?: MemoryOptions;
+  /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
+  checkContracts?: boolean;
+  /**
+   * The kernel's fast path in wasm (default true): calls it can answer without
+   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, with the
+   * same results. false sends every call through the bridge; for benchmarks
+   * and tests that compare the two.
+   */
+  fastPath?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -110,6 +119,7 @@ export class Kernel {
   constructor(config: KernelConfig = {}) {
     this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
     this.stdout = config.stdout ?? (() => {});
+    const fastPath = config.fastPath ?? true;
     this.core = new KernelCore({
       deterministic: config.deterministic ?? true,
       seed: config.seed ?? 0,
@@ -118,6 +128,7 @@ export class Kernel {
       sched: config.sched,
       log: config.log,
       memory: config.memory,
+      checkContracts: config.checkContracts,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
@@ -128,7 +139,7 @@ export class Kernel {
       host: {
         createRuntime: (process, image) => {
           const loaded = image.hostData as LoadedImage;
-          return new WasmProcessRuntime(this.core, process, loaded);
+          return new WasmProcessRuntime(this.core, process, loaded, fastPath);
         },
         createMemory: createGrantMemory,
         imageMemory: (image) => (image.hostData as LoadedImage).memory,

@@ -50,7 +50,16 @@ export interface KernelOptions {
   log?: (line: string) => void;
   /** Default process memory budget and the system's page ceiling (kernel/mm/manager.ts). */
   memory?: MemoryOptions;
+  /**
+   * Check every syscall result against its ABI entry: an errno the entry does
+   * not list is a kernel bug (kernel/syscalls/contract.ts). Default:
+   * KERNEL_DEFAULTS.checkContracts (the test setup turns it on).
+   */
+  checkContracts?: boolean;
 }
+
+/** Defaults a whole program may change before it boots kernels (the test setup does). */
+export const KERNEL_DEFAULTS = { checkContracts: false };
 
 export interface SpawnRequest {
   image: ImageObject;
@@ -87,6 +96,8 @@ export class KernelCore {
   readonly timers = new TimerHeap();
   readonly limits: KernelLimits;
   readonly log: (line: string) => void;
+  /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
+  readonly checkContracts: boolean;
   private readonly host: ProcessHost;
   private readonly platform: Platform | null;
   private readonly runq: ReadyQueue;
@@ -121,6 +132,7 @@ export class KernelCore {
 
   constructor(options: KernelOptions) {
     this.host = options.host;
+    this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");

@@ -947,7 +947,8 @@ export type WasmValType = "i32" | "i64" | "f32" | "f64";
 export interface SyscallDef {
   readonly nr: number;
   readonly name: string;
-  readonly params: readonly { readonly name: string; readonly type: WasmValType }[];
+  /** rights: the rights mask a handle parameter must carry, when the syscall takes several handles. */
+  readonly params: readonly { readonly name: string; readonly type: WasmValType; readonly rights?: number }[];
   readonly result: WasmValType | "never";
   /** Bound as a WebAssembly.Suspending import. */
   readonly blocking: boolean;

@@ -3,6 +3,7 @@
 
 import type { Command } from "../command.ts";
 import { runCommand } from "./run.ts";
+import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
@@ -12,6 +13,7 @@ import { psCommand, topCommand } from "./ps.ts";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
+  buildCommand,
   bootCommandEntry,
   psCommand,
   topCommand,

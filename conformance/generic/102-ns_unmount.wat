@@ -8,6 +8,10 @@
 (data (i32.const 40) "fb")
 (data (i32.const 48) "rng")
 (data (i32.const 72) "root")
+(func $dup (param $h i32) (param $rights i32) (result i32) (local $d i32)
+  (local.set $d (call $handle_dup (local.get $h) (local.get $rights)))
+  (if (i32.le_s (local.get $d) (i32.const 0)) (then unreachable))
+  (local.get $d))
 (func (export "_start") (local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $dir i32) (local $stale i32)
     (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
     (local.set $image (call $h (i32.const 0) (i32.const 4)))
@@ -41,6 +45,10 @@
     (call $rec (call $ns_unmount (local.get $ns) (i32.const 0) (i32.const 0)))
     ;; the right object, no rights
     (call $rec (call $ns_unmount (call $handle_dup (local.get $dir) (i32.const 0)) (i32.const 0) (i32.const 0)))
+    ;; every right it needs but MOUNT
+    (call $rec (call $ns_unmount (call $dup (local.get $dir) (i32.const 0)) (i32.const 0) (i32.const 0)))
+    ;; exactly the rights it needs: refused for something else, if at all
+    (call $rec (call $ns_unmount (call $dup (local.get $dir) (i32.const 16777216)) (i32.const 0) (i32.const 0)))
     ;; after pledging its class away
     (call $rec (call $pledge (i32.const 511)))
     (call $rec (call $ns_unmount (i32.const 0) (i32.const 0) (i32.const 0)))

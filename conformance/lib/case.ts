@@ -53,7 +53,7 @@ export interface CaseSetup {
   memory?: { budgetPages?: number; systemPages?: number };
 }
 
-/** One recorded result: [syscall label, expected]. Expected: an errno name, an exact integer, or ">=0", ">0", "<0", "any". */
+/** One recorded result: [syscall label, expected]. Expected: an errno name, "!" and an errno name (anything but it), an exact integer, or ">=0", ">0", "<0", "any". */
 export type ResultExpect = [string, string | number];
 
 export interface CaseExpect {
@@ -262,6 +262,11 @@ function matches(want: string | number, got: number): boolean {
   if (want === ">=0") return got >= 0;
   if (want === ">0") return got > 0;
   if (want === "<0") return got < 0;
+  if (want.startsWith("!")) {
+    const not = ERRNO[want.slice(1)];
+    if (not === undefined) throw new Error(`unknown expectation "${want}"`);
+    return got !== -not;
+  }
   const e = ERRNO[want];
   if (e === undefined) throw new Error(`unknown expectation "${want}"`);
   return got === -e;

@@ -11,6 +11,8 @@ import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import { NUMBERS } from "../rules/algebra.ts";
+import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
@@ -63,9 +65,9 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
 
 function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
   server.mr.set(MSG_KIND_PULSE, pulse.senderPid, [BigInt(pulse.code), pulse.value], 0, [], 0, 0);
-  const n = ep.pendingPulses.get(pulse.senderPid) ?? 0;
-  if (n <= 1) ep.pendingPulses.delete(pulse.senderPid);
-  else ep.pendingPulses.set(pulse.senderPid, n - 1);
+  const n = pulseTaken(NUMBERS, ep.pendingPulses.get(pulse.senderPid) ?? 0);
+  if (n === 0) ep.pendingPulses.delete(pulse.senderPid);
+  else ep.pendingPulses.set(pulse.senderPid, n);
   return 0;
 }
 
@@ -287,7 +289,7 @@ export function answerGone(k: KernelCore, p: Process, m: Message, status = 0, wo
  * there.
  */
 export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
-  ep.pendingPulses.set(senderPid, (ep.pendingPulses.get(senderPid) ?? 0) + 1);
+  ep.pendingPulses.set(senderPid, pulseQueued(NUMBERS, ep.pendingPulses.get(senderPid) ?? 0));
   k.ipc.pulses++;
   const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
   const server = ep.receivers.shift();

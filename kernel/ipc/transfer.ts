@@ -7,6 +7,8 @@ import { type Cap, releaseInFlight } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Process } from "../objects/process.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { hasRightsN, transferNeed, transferredRights } from "../rules/rights.ts";
 
 export interface MessageDesc {
   words: bigint[];
@@ -46,12 +48,12 @@ export function readDesc(mem: GuestMemory, ptr: number, withReply: boolean): Mes
 /** Check the handles a descriptor passes (rights, duplicates). Returns their values, or an errno. Changes nothing. */
 export function checkHandles(p: Process, mem: GuestMemory, d: MessageDesc): number[] | number {
   const out: number[] = [];
-  const need = d.move ? Rights.TRANSFER : Rights.TRANSFER | Rights.DUPLICATE;
+  const need = transferNeed(WORDS, d.move);
   for (let i = 0; i < d.handlesCount; i++) {
     const h = mem.u32(d.handlesPtr + i * 4) | 0;
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
-    if ((cap.rights & need) !== need) return -Errno.EACCES;
+    if (!hasRightsN(cap.rights, need)) return -Errno.EACCES;
     if (out.includes(h)) return -Errno.EINVAL;
     out.push(h);
   }
@@ -63,7 +65,7 @@ export function takeHandles(p: Process, handles: readonly number[], move: boolea
   return handles.map((h) => {
     if (move) return p.handles.take(h) as Cap;
     const parent = p.handles.cap(h) as Cap;
-    const child = parent.derive(parent.rights);
+    const child = parent.derive(transferredRights(WORDS, parent.rights, false));
     child.object.retainHandle();
     child.object.capOpened(child.rights);
     return child;
