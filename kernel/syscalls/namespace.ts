@@ -345,6 +345,7 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     op === IO_READ || op === IO_READDIR ? Rights.READ : op === IO_WRITE || op === IO_SETSIZE || op === IO_SETTIMES ? Rights.WRITE : 0;
   if ((p.handles.rightsOf(file) & need) !== need) return -Errno.EACCES;
   if (len > Limits.MAX_MSG_BYTES) return -Errno.E2BIG;
+  if (f.dead) return -Errno.ECLOSED; // before the grant checks: a dead server binds nothing any more
   const writes = op === IO_WRITE;
   const output = op === IO_READ || op === IO_STAT || op === IO_READDIR;
   let w3 = 0n;
@@ -359,7 +360,6 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     if (buf + len > size) return -Errno.EFAULT;
     w3 = BigInt(buf) | (BigInt(index) << 32n);
   } else if (!mem.inBounds(buf, len)) return -Errno.EFAULT;
-  if (f.dead) return -Errno.ECLOSED;
   const words = [word0(op, form, 0, len), f.ocb, desc.offset, w3];
   const buffered = form === IO_FORM_BUFFER;
   const m = request(
