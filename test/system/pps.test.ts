@@ -166,3 +166,45 @@ describe("PPS", () => {
     expect(sys.kernel.core.objects.liveTotal()).toBe(0);
   }, 60_000);
 });
+
+describe("nothing outlives the process that held it", () => {
+  it("opens, subscriptions and mounts of processes that die are released: every open closed, no mount left", async () => {
+    const { nsCounters } = await import("../../kernel/ns/host.ts");
+    const { sys } = await boot([client("publisher", ["publish", "/pps/status", "3"])]);
+    const k = sys.kernel;
+    // Three subscribers killed while each waits in a delta read.
+    for (let i = 0; i < 3; i++) {
+      const s = k.spawn(sys.object("ppsclient") as ImageObject, {
+        args: [`sub${i}`, "subscribe", "/pps/status", "5"],
+        handles: [{ name: "root", object: sys.object("fs")!, rights: Rights.READ }],
+      });
+      await sys.settle();
+      k.core.terminate(s.process, 9, ExitReason.KILLED, "test");
+      s.close();
+    }
+    // pps mounted nothing itself (the host did), tmpfs neither: no process owns a mount.
+    expect(nsCounters(k.core).mountOwners).toBe(0);
+    // A second PPS that mounts itself at /pps2 (MOUNT on the namespace, no endpoint given), then dies.
+    const own = k.spawn(sys.object("pps") as ImageObject, {
+      args: ["pps2", "/pps2"],
+      handles: [{ name: "root", object: sys.object("fs")!, rights: Rights.READ | Rights.MOUNT }],
+    });
+    await sys.settle();
+    expect(nsCounters(k.core).mountOwners).toBe(1);
+    expect(await extra(sys, ["read", "/pps2"])).toBe("reader: read: EISDIR\n"); // served: its top is a directory
+    k.core.terminate(own.process, 9, ExitReason.KILLED, "test");
+    own.close();
+    expect(nsCounters(k.core).mountOwners).toBe(0);
+    expect(await extra(sys, ["read", "/pps2"])).toBe("reader: open /pps2: ENOENT\n"); // the mount went with its owner
+    await sys.settle();
+    const c = nsCounters(k.core);
+    expect(c.opens).toBeGreaterThan(0);
+    expect(c.closes).toBe(c.opens); // every open's server got its close pulse
+    // Publishing after the subscribers died: PPS answers nobody's dead read and carries on.
+    expect(await extra(sys, ["publish", "/pps/status", "1"], Rights.READ | Rights.WRITE | Rights.CREATE)).toBe(
+      "reader: published 1 updates\n",
+    );
+    sys.shutdown();
+    expect(k.core.objects.liveTotal()).toBe(0);
+  }, 60_000);
+});
