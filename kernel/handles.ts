@@ -8,6 +8,7 @@
 // Revoking a cap removes all its descendants from whichever tables hold them.
 
 import { Errno } from "../abi/gen/abi.ts";
+import { bumpEpoch } from "./fast/epoch.ts";
 import type { KernelObject } from "./object.ts";
 import { WORDS } from "./rules/algebra.ts";
 import {
@@ -194,6 +195,7 @@ export class HandleTable {
    * into flight (take), the capability ends: capClosed, then its reference goes.
    */
   private vacate(cap: Cap, intoFlight = false): void {
+    bumpEpoch(); // a fast path may have cached this handle (kernel/fast/epoch.ts)
     const slot = cap.slot;
     this.caps[slot] = null;
     this.used--;
@@ -249,6 +251,7 @@ export class HandleTable {
 
   /** Revoke every descendant of cap, wherever it lives. Returns how many live handles were removed. */
   static revokeDescendants(cap: Cap): number {
+    bumpEpoch(); // held caps (a window's source) end too, not only table slots
     let n = 0;
     // onRevoked hooks run after the walk: one may end a process, whose exit
     // closes its handles and would reshape a tree still being walked.

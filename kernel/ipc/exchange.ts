@@ -16,7 +16,7 @@ import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
-import { copyBody, dropHandles, landHandles } from "./transfer.ts";
+import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
 
 /** Rights endpoint_create gives. */
 export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
@@ -48,7 +48,8 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
   const handles = landHandles(server, m.caps);
   if (typeof handles === "number") return handles;
   m.caps = [];
-  copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+  if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+  else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
   server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
   m.server = server;
   server.serving.set(m.rcvid, m);
@@ -221,11 +222,14 @@ export function answer(
 ): number {
   finish(k, m);
   updatePriority(k, p);
-  if (m.clientGone) return -Errno.EGONE;
+  if (m.clientGone) {
+    m.onAnswer?.(status, words, bodyLen, true);
+    return -Errno.EGONE;
+  }
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
-  k.wake(m.sender, status);
+  k.wake(m.sender, m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false));
   return 0;
 }
 
@@ -268,10 +272,11 @@ export function answerWithHandles(
   return answer(k, p, m, status, words, bodyLen, landed);
 }
 
-/** m's client is gone: the server's answer has no one to go to. Finishes m; returns -EGONE. */
-export function answerGone(k: KernelCore, p: Process, m: Message): number {
+/** m's client is gone: the server's answer (status, words) has no one to go to. Finishes m; returns -EGONE. */
+export function answerGone(k: KernelCore, p: Process, m: Message, status = 0, words: readonly bigint[] = []): number {
   finish(k, m);
   updatePriority(k, p);
+  m.onAnswer?.(status, words, 0, true);
   return -Errno.EGONE;
 }
 

@@ -1,6 +1,7 @@
 // The caller's own capability space: handle_get, handle_close, handle_dup,
 // handle_revoke, handle_info, and pledge.
 
+import { bumpEpoch } from "../fast/epoch.ts";
 import { Constants, Errno, Limits } from "../../abi/gen/abi.ts";
 import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
@@ -55,5 +56,6 @@ export function sysPledge(_k: KernelCore, p: Process, promises: number): number 
   const refused = pledgeCheck(WORDS, p.promises, promises);
   if (refused !== 0) return -refused;
   p.promises = pledgeKept(WORDS, p.promises, promises);
+  bumpEpoch(); // a fast path must not answer a syscall class pledged away
   return 0;
 }

@@ -122,7 +122,7 @@ export function sysReplymsg(k: KernelCore, p: Process, rcvid: number, status: nu
   if (typeof d === "number") return d;
   const handles = checkHandles(p, mem, d);
   if (typeof handles === "number") return handles;
-  if (m.clientGone) return answerGone(k, p, m);
+  if (m.clientGone) return answerGone(k, p, m, status, d.words);
   return answerWithHandles(k, p, m, status, d.words, d.sendPtr, d.sendLen, takeHandles(p, handles, d.move));
 }
 
