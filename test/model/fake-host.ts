@@ -16,6 +16,7 @@ export class FakeRuntime implements ProcessRuntime {
   /** Results of blocking calls, in the order the kernel resumed the process with them. */
   readonly resumed: number[] = [];
   started = false;
+  readonly metered = false;
   disposed = false;
   start(): void {
     this.started = true;
