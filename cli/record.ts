@@ -57,7 +57,11 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 export function describeRun(run: RecordedRun): string {
-  return run.command === "run" ? `wasmos run ${run.file} ${run.args.join(" ")}`.trim() : `wasmos demo pcm`;
+  return run.command === "run"
+    ? `wasmos run ${run.file} ${run.args.join(" ")}`.trim()
+    : run.command === "boot"
+      ? `wasmos boot ${run.file}`
+      : `wasmos demo pcm`;
 }
 
 export function writeRecording(path: string, rec: Recording): void {

@@ -81,6 +81,12 @@ export class Recorder {
   /** Record the kernel's trace lines as they are made (the kernel must have been made with trace on). */
   observe(core: KernelCore): void {
     const trace = core.trace;
+    this.trace.push(
+      ...trace
+        .text()
+        .split("\n")
+        .filter((l) => l !== ""),
+    ); // what it traced before we looked (spawns)
     const record = trace.record.bind(trace);
     trace.record = (t, pid, event, detail = "") => {
       this.trace.push(detail ? `${t} ${pid} ${event} ${detail}` : `${t} ${pid} ${event}`);

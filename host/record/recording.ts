@@ -44,7 +44,7 @@ export interface Recording {
 }
 
 export interface RecordedRun {
-  readonly command: "run" | "demo-pcm";
+  readonly command: "run" | "boot" | "demo-pcm";
   readonly file?: string;
   readonly sha256?: string;
   readonly args: readonly string[];

@@ -134,18 +134,22 @@ export class Replayer {
   observe(core: KernelCore): void {
     this.core = core;
     const trace = core.trace;
+    for (const line of trace.text().split("\n")) if (line !== "") this.check(line); // what it traced before we looked (spawns)
     const record = trace.record.bind(trace);
     trace.record = (t, pid, event, detail = "") => {
       record(t, pid, event, detail);
-      if (this.divergence !== null) return;
-      const line = detail ? `${t} ${pid} ${event} ${detail}` : `${t} ${pid} ${event}`;
-      const want = this.rec.trace[this.traceAt];
-      if (line !== want) {
-        this.diverge("trace", want ?? "(end of trace)", line, `trace event ${this.traceAt} differs`);
-        return;
-      }
-      this.traceAt++;
+      this.check(detail ? `${t} ${pid} ${event} ${detail}` : `${t} ${pid} ${event}`);
     };
+  }
+
+  private check(line: string): void {
+    if (this.divergence !== null) return;
+    const want = this.rec.trace[this.traceAt];
+    if (line !== want) {
+      this.diverge("trace", want ?? "(end of trace)", line, `trace event ${this.traceAt} differs`);
+      return;
+    }
+    this.traceAt++;
   }
 
   /** After the run: everything recorded was reproduced (else the divergence says what was missing). */

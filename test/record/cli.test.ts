@@ -1,7 +1,7 @@
 // `wasmos run --record FILE` and `wasmos replay FILE` from the command line.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,6 +34,27 @@ describe("wasmos run --record and wasmos replay", () => {
     expect(r.stderr).toMatch(
       /replay diverged at trace event \d+: standard output differs at byte 0, after trace event \d+\n {2}recorded: "RECORD ME/,
     );
+  });
+
+  it("records a booted system (wasmos boot --record) and replays it; a changed manifest diverges where its behaviour does", () => {
+    const bootRec = join(tmp, "counter.rec");
+    const manifest = join(REPO_ROOT, "systems", "counter.json");
+    const a = wasmos(["boot", "--record", bootRec, manifest]);
+    expect(a.status).toBe(0);
+    const b = wasmos(["replay", bootRec]);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.stderr).toMatch(/replay matched the recording: \d+ trace events/);
+    const changed = join(tmp, "counter-changed.json");
+    writeFileSync(
+      changed,
+      readFileSync(manifest, "utf8")
+        .replace('"../guests/', `"${join(REPO_ROOT, "guests")}/`)
+        .replace('"20", "10"', '"21", "10"'),
+    );
+    const c = wasmos(["replay", "--program", changed, bootRec]);
+    expect(c.status).toBe(EXIT_DIVERGED);
+    expect(c.stderr).toMatch(/replay diverged at trace event \d+: trace event \d+ differs\n {2}recorded: .*\n {2}replayed: /);
   });
 
   it("refuses a file that is not a recording, naming it", () => {
