@@ -21,6 +21,7 @@ import {
   sysSend,
   sysSendmsg,
 } from "./ipc.ts";
+import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
@@ -141,6 +142,9 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
   proc_next: sysProcNext,
+  ipc_buffer: sysIpcBuffer,
+  call: sysCall,
+  reply_wait: sysReplyWait,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
