@@ -89,7 +89,8 @@ export class ImageLoader {
   constructor(policy: VerifyPolicy = defaultPolicy(), options: LoaderOptions = {}) {
     this.policy = policy;
     this.options = { ...options };
-    const env = process.env.WASMOS_CACHE_DIR;
+    // (No `process` in a page: no disk cache there.)
+    const env = typeof process !== "undefined" ? process.env.WASMOS_CACHE_DIR : undefined;
     this.diskCache = options.diskCache !== undefined ? options.diskCache : env ? new DiskImageCache(env) : null;
     this.keySalt = JSON.stringify([
       PREPARE_VERSION,

@@ -32,6 +32,12 @@ export interface PcmDemoOptions {
   pingsPerBatch?: number;
   /** Kernel log lines (why a process died, ...). */
   log?: (line: string) => void;
+  /** Record the kernel event trace (PcmDemoResult.trace). */
+  trace?: boolean;
+  /** Long steps (compiling the guests on a first run) announce themselves here. */
+  progress?: (line: string) => void;
+  /** Called with the kernel before anything runs (to observe its syscalls). */
+  onKernel?: (kernel: Kernel) => void;
 }
 
 export interface VuReading {
@@ -74,6 +80,8 @@ export interface PcmDemoResult {
   /** Guests compiled for this run (the rest came from the build cache). */
   built: PcmRole[];
   jitterMaxNs: number;
+  /** The kernel's text event trace (when options.trace). */
+  trace: string;
 }
 
 /** Splits a byte stream into lines. */
@@ -107,7 +115,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests();
+  const { images, built } = await buildPcmGuests(undefined, options.progress);
 
   const all: string[] = [];
   const marks: number[] = [];
@@ -122,7 +130,13 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     all.push(line);
     options.onLine?.(line);
   });
-  const kernel = new Kernel({ deterministic: !options.realtime, stdout: (b) => lines.push(b), log: options.log });
+  const kernel = new Kernel({
+    deterministic: !options.realtime,
+    stdout: (b) => lines.push(b),
+    log: options.log,
+    trace: options.trace ?? false,
+  });
+  options.onKernel?.(kernel);
   const levels = new NullSink();
   // The WAV is written a second of audio at a time (two write calls a second, not two a period).
   const wav = new WavFileSink(wavPath, { bufferBytes: (1000 / PERIOD_MS) * FRAMES * 4 });
@@ -202,5 +216,6 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
       audioMarks.length === 2 ? { wallMs: audioMarks[1].wall - audioMarks[0].wall, cpuMs: audioMarks[1].cpu - audioMarks[0].cpu } : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
+    trace: kernel.traceText(),
   };
 }

@@ -14,7 +14,7 @@ import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, 
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { BLOCK, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
@@ -49,10 +49,12 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
 /**
  * The handler for def, with the pledge check in front: a syscall of a class
  * the process pledged away returns -EPLEDGE and does nothing. Core syscalls
- * skip the check.
+ * skip the check. With k.checkContracts, the handler's errors are checked
+ * against its ABI entry (kernel/syscalls/contract.ts).
  */
-function pledged(def: SyscallDef): AnyHandler {
-  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
+  const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const h = k.checkContracts ? checkedHandler(def, raw) : raw;
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
@@ -78,7 +80,7 @@ function pledged(def: SyscallDef): AnyHandler {
 }
 
 function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
-  const h = pledged(def);
+  const h = pledged(k, def);
   const name = def.name;
   const done = (p: Process, r: unknown): unknown => {
     if (r === NORETURN) throw UNWIND;
@@ -212,7 +214,7 @@ function callBlocking(
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
   // (send has 6): no rest array, no spread, no closure per call.
-  const h = pledged(def);
+  const h = pledged(k, def);
   type A = unknown;
   switch (def.params.length) {
     case 0:
@@ -240,7 +242,7 @@ function sysEntry(k: KernelCore): WebAssembly.Suspending {
   const blocking: AnyHandler[] = [];
   for (const def of SYSCALLS) {
     if (!def.blocking) sync[def.nr] = syncImport(k, def);
-    else blocking[def.nr] = pledged(def);
+    else blocking[def.nr] = pledged(k, def);
   }
   return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
     const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
@@ -265,10 +267,91 @@ function caller(k: KernelCore): Process {
 
 const shared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
 
+/**
+ * Sees every syscall of every process of a kernel (strace, the Chrome trace).
+ * `enter` before the handler runs; `leave` when the call returns to the
+ * guest (for a blocking call, when it is resumed), with the result, or null
+ * when the call never returns (exit, panic, the process ended meanwhile).
+ */
+export interface SyscallObserver {
+  enter(p: Process, def: SyscallDef, args: readonly (number | bigint)[]): void;
+  leave(p: Process, def: SyscallDef, args: readonly (number | bigint)[], result: number | bigint | null): void;
+}
+
+const observers = new WeakMap<KernelCore, SyscallObserver>();
+
+/**
+ * Observe kernel k's syscalls. Must be called before k's first process
+ * starts: the imports are built once per kernel, and only an observed kernel
+ * gets the wrapped ones, so observation costs nothing when off.
+ */
+export function observeSyscalls(k: KernelCore, observer: SyscallObserver): void {
+  if (shared.has(k)) throw new Error("observeSyscalls: the kernel's syscall imports are already built (call it before the first spawn)");
+  observers.set(k, observer);
+}
+
+/** An observed syscall: the plain path in between enter and leave; always Suspending (it may block). */
+function observedCall(
+  k: KernelCore,
+  def: SyscallDef,
+  obs: SyscallObserver,
+  args: (number | bigint)[],
+  sync: ((...a: any[]) => unknown) | null,
+): unknown {
+  const p = caller(k);
+  obs.enter(p, def, args);
+  let r: unknown;
+  try {
+    r = sync !== null ? sync(...args) : callBlocking(k, def, pledged(k, def), ...args);
+  } catch (e) {
+    obs.leave(p, def, args, null);
+    throw e;
+  }
+  if (r instanceof Promise) {
+    return r.then(
+      (v: number) => {
+        obs.leave(p, def, args, v);
+        return v;
+      },
+      (e: unknown) => {
+        obs.leave(p, def, args, null);
+        throw e;
+      },
+    );
+  }
+  obs.leave(p, def, args, r as number | bigint);
+  return r;
+}
+
+function observedSyscalls(k: KernelCore, obs: SyscallObserver): Record<string, unknown> {
+  const sync: ((...a: any[]) => unknown)[] = [];
+  const built: Record<string, unknown> = {};
+  for (const def of SYSCALLS) {
+    const plain = def.blocking ? null : syncImport(k, def);
+    if (plain !== null) sync[def.nr] = plain;
+    built[def.name] = new WebAssembly.Suspending((...args: (number | bigint)[]) => observedCall(k, def, obs, args, plain));
+  }
+  built[SYS_ENTRY.name] = new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
+    const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
+    if (def === undefined) return BigInt(-Errno.ENOSYS);
+    const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
+    const r = observedCall(k, def, obs, args, def.blocking ? null : sync[def.nr]);
+    if (r instanceof Promise) return r.then((v) => BigInt(v as number));
+    return typeof r === "bigint" ? r : BigInt(r as number);
+  });
+  return built;
+}
+
 /** Every syscall and `sys`, for all processes of kernel k (built once per kernel). */
 function kernelSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
   let ns = shared.get(k);
   if (ns === undefined) {
+    const obs = observers.get(k);
+    if (obs !== undefined) {
+      ns = Object.freeze(observedSyscalls(k, obs));
+      shared.set(k, ns);
+      return ns;
+    }
     const built: Record<string, unknown> = {};
     for (const def of SYSCALLS) built[def.name] = def.blocking ? blockingImport(k, def) : syncImport(k, def);
     built[SYS_ENTRY.name] = sysEntry(k);

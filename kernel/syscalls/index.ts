@@ -23,10 +23,12 @@ import {
 } from "./ipc.ts";
 import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
+import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysProcNext } from "./proc.ts";
+import { sysHostdirCall } from "./hostdir.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -141,10 +143,19 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  ns_open: sysNsOpen,
+  ns_mount: sysNsMount,
+  ns_unmount: sysNsUnmount,
+  ns_scope: sysNsScope,
+  ns_call: sysNsCall,
+  io_call: sysIoCall,
+  unveil: sysUnveil,
   proc_next: sysProcNext,
+  hostdir_call: sysHostdirCall,
   ipc_buffer: sysIpcBuffer,
   call: sysCall,
   reply_wait: sysReplyWait,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
+export { checkedHandler } from "./contract.ts";
