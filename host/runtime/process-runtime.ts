@@ -63,7 +63,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   start(): void {
-    queueMicrotask(() => void this.run());
+    // An entry from the host's event loop: whatever the kernel throws ends this process, never the host.
+    queueMicrotask(() => void this.run().catch((e) => this.kernel.fault(this.process, "process start", e)));
   }
 
   resume(result: number): void {
@@ -167,8 +168,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   /** Whatever escaped guest code ends the process (unless it was our own unwinding). */
   private ended(e: unknown): void {
     if (e === UNWIND || this.disposed) return;
+    if (e instanceof KernelBug) return this.kernel.fault(this.process, "the runtime", e); // the kernel's, not the guest's
     const ending = classifyTrap(e);
-    this.kernel.terminate(this.process, -1, ending.reason, ending.message);
+    try {
+      this.kernel.terminate(this.process, -1, ending.reason, ending.message);
+    } catch (e2) {
+      this.kernel.fault(this.process, "ending a process", e2);
+    }
   }
 
   handlerStatus(name: string): number {
@@ -179,7 +185,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   deliver(handler: string, key: number, code: number, value: bigint): void {
-    queueMicrotask(() => void this.activate(handler, key, code, value));
+    queueMicrotask(
+      () => void this.activate(handler, key, code, value).catch((e) => this.kernel.fault(this.process, "a handler activation", e)),
+    );
   }
 
   private async activate(handler: string, key: number, code: number, value: bigint): Promise<void> {
