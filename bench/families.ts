@@ -10,6 +10,7 @@ import { workerAtomics } from "./baselines/worker-atomics.ts";
 import type { Family } from "./figure.ts";
 import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
+import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
 import { loaderSpeed } from "./figures/loader.ts";
@@ -35,6 +36,7 @@ export const FAMILIES: readonly Family[] = [
   spawn,
   ring,
   pcm,
+  files,
   fuel,
   loaderSpeed,
   scale,

@@ -8,6 +8,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ASCONFIG, ascVersion, REPO_ROOT, SDK_DIR } from "./compile.ts";
 
+/**
+ * The compile and grant-lowering steps, part of every key: their TypeScript
+ * sources, in the checkout and in the npm package alike (which ships them for
+ * this), so guests prebuilt for the package keep their keys once installed.
+ */
+export const TOOLCHAIN_FILES = [join(REPO_ROOT, "build", "compile.ts"), join(REPO_ROOT, "build", "grants.ts")];
+
 /** .ts and .json files under dir, in a stable order. */
 export function sourceFilesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -24,8 +31,7 @@ export function guestInputKey(...guestDirs: string[]): string {
   const h = createHash("sha256");
   h.update(`asc ${ascVersion()}\n`);
   h.update(readFileSync(ASCONFIG));
-  const toolchain = [join(REPO_ROOT, "build", "compile.ts"), join(REPO_ROOT, "build", "grants.ts")];
-  for (const f of [...sourceFilesUnder(SDK_DIR), ...toolchain, ...guestDirs.flatMap(sourceFilesUnder)]) {
+  for (const f of [...sourceFilesUnder(SDK_DIR), ...TOOLCHAIN_FILES, ...guestDirs.flatMap(sourceFilesUnder)]) {
     h.update(f.slice(REPO_ROOT.length));
     h.update(readFileSync(f));
   }

@@ -22,6 +22,8 @@ export interface Command {
    * documents them.
    */
   rawArgs?: boolean;
+  /** Options may come after positional arguments (default: everything after the first positional is an argument). */
+  interspersed?: boolean;
   run(positional: string[], flags: Flags): Promise<number>;
 }
 
@@ -59,7 +61,7 @@ export const EXIT_STATUS_HELP = [
   "  69         the root process is blocked forever (deadlock: nothing left that could wake it)",
   "  70         internal error in wasmos",
   "  73         an output file could not be written",
-  "  78         Node.js older than 24 (wasmos needs JSPI)",
+  "  78         configuration: Node.js older than 24 (wasmos needs JSPI), or an invalid boot manifest",
   "  100+R      the root process ended abnormally with exit reason R: 101 killed, 102 unreachable,",
   "             103 memory out of bounds, 104 stack overflow, 105 divide by zero, 106 integer overflow,",
   "             107 bad indirect call, 108 other trap, 109 panic, 110 start failed, 111 kernel fault,",
@@ -75,4 +77,14 @@ export class CliError extends Error {
     super(message);
     this.status = status;
   }
+}
+
+/** Whether to announce long steps on stderr: on a terminal, or when WASMOS_PROGRESS=1. */
+export function showProgress(): boolean {
+  return process.stderr.isTTY === true || process.env.WASMOS_PROGRESS === "1";
+}
+
+/** The progress callback the commands pass down: `wasmos: <line>` on stderr, or nothing. */
+export function progressLine(): ((line: string) => void) | undefined {
+  return showProgress() ? (line) => process.stderr.write(`wasmos: ${line}\n`) : undefined;
 }

@@ -9,6 +9,7 @@ import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
+import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -25,6 +26,12 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onKernel?: (kernel: Kernel) => void;
   /** Long steps (compiling a .ts guest) announce themselves here. */
   progress?: (line: string) => void;
+  /**
+   * Boot the default system around the program (cli/system.ts: devfs at /dev
+   * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
+   * and "io". Its end shuts the system down.
+   */
+  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -51,11 +58,14 @@ export interface GuestRun {
   kernel: Kernel;
 }
 
-/** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
+/**
+ * Compile a .ts guest (with an asconfig.json beside it, if any), through the
+ * on-disk compile cache (build/compile-cache.ts); throws with asc's diagnostics on failure.
+ */
 export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
-  progress?.(`compiling ${path}`);
-  const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
+  const timer = progress ? setTimeout(() => progress(`compiling ${path} (first time; cached after)`), 300) : null;
+  const r = await compileGuest(path, existsSync(local) ? { config: local } : {}).finally(() => timer && clearTimeout(timer));
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
 }
@@ -89,14 +99,17 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   }
   const chunks: Uint8Array[] = [];
   const collect = options.collectStdout ?? true;
-  const kernel = new Kernel({
-    ...options,
-    stdout: (b) => {
-      if (collect) chunks.push(b.slice());
-      options.onStdout?.(b);
-    },
-  });
+  const stdout = (b: Uint8Array): void => {
+    if (collect) chunks.push(b.slice());
+    options.onStdout?.(b);
+  };
+  const kernel = new Kernel({ ...options, stdout });
   options.onKernel?.(kernel);
+  const sys: DefaultSystem | null = options.system
+    ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
+    : null;
+  // Verifying and instrumenting a large module takes a moment: say so first.
+  if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -106,14 +119,24 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
-  const proc = kernel.spawn(image, { args: [name, ...(options.args ?? [])], handles });
+  const spawn = { args: [name, ...(options.args ?? [])], handles };
+  const proc = sys ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
   for (const h of handles) kernel.release(h.object as never);
   // Quiescent: nothing runnable and no timer pending. If the root has not
-  // ended by then, nothing can ever wake it.
+  // ended by then, nothing can ever wake it (with a system: once its
+  // standard input has ended too; until then input may still wake it).
+  if (sys) await Promise.race([proc.exited, sys.inputEnded]);
   await kernel.run();
   const exit = proc.process.exit;
-  if (exit === null) throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
+  if (exit === null) {
+    sys?.shutdown();
+    throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
+  }
   proc.close();
+  if (sys) {
+    sys.shutdown();
+    await kernel.run();
+  }
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
   return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };
 }

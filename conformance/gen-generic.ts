@@ -21,6 +21,8 @@ const HANDLE_PARAMS: Record<string, { good: string; wrong: string; extra?: { nam
   process: { good: "$proc", wrong: "$ep" },
   endpoint: { good: "$ep", wrong: "$port" },
   namespace: { good: "$ns", wrong: "$ep" },
+  dir: { good: "$dir", wrong: "$ns" },
+  file: { good: "$ep", wrong: "$ep" }, // no FILE without a server: EACCES on io_call is hand-written (conformance/ns/)
   port: { good: "$port", wrong: "$ep" },
   memory: { good: "$mem", wrong: "$ep" },
   window: { good: "$win", wrong: "$mem" },
@@ -33,6 +35,7 @@ const HANDLE_PARAMS: Record<string, { good: string; wrong: string; extra?: { nam
   rng: { good: "$rng", wrong: "$timer" },
   source: { good: "$mem", wrong: "$ep" },
   kinfo: { good: "$kinfo", wrong: "$ep", extra: { name: "kinfo", object: "kinfo" } },
+  hostdir: { good: "$hostdir", wrong: "$timer", extra: { name: "hostdir", object: "hostdir" } },
 };
 
 /** Parameters that are handles, by name, only for syscalls whose first parameter is one. */
@@ -51,6 +54,7 @@ const OTHER_ARGS: Record<string, string[]> = {
   set_limit: ["(i32.const 2)", "(i64.const 100)"],
   sched_set_priority: ["(i32.const 100)", "(i32.const 0)"],
   sched_set_tier: ["(i32.const 1)"],
+  ns_open: ["(i32.const 0)", "(i32.const 4)", "(i32.const 1)"], // "self", O_READ: READ is what the handle lacks
 };
 const zero = (t: string) => (t === "i64" ? "(i64.const 0)" : "(i32.const 0)");
 
@@ -61,7 +65,7 @@ function call(d: SyscallDef, first: string): string {
 }
 
 const PRELUDE_LOCALS =
-  "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)";
+  "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $dir i32) (local $stale i32)";
 
 const SETUP_CODE = `
     (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
@@ -72,6 +76,7 @@ const SETUP_CODE = `
     (local.set $audio (call $h (i32.const 32) (i32.const 5)))
     (local.set $fb (call $h (i32.const 40) (i32.const 2)))
     (local.set $rng (call $h (i32.const 48) (i32.const 3)))
+    (local.set $dir (call $h (i32.const 72) (i32.const 4)))
     (local.set $proc (call $spawn (local.get $image) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     (local.set $ep (call $endpoint_create))
     (local.set $port (call $port_create))
@@ -94,7 +99,8 @@ const DATA = `(data (i32.const 0) "self")
 (data (i32.const 24) "console")
 (data (i32.const 32) "audio")
 (data (i32.const 40) "fb")
-(data (i32.const 48) "rng")`;
+(data (i32.const 48) "rng")
+(data (i32.const 72) "root")`;
 
 const SETUP = {
   handles: [
@@ -104,6 +110,7 @@ const SETUP = {
     { name: "audio", object: "audio" },
     { name: "fb", object: "framebuffer" },
     { name: "rng", object: "rng" },
+    { name: "root", object: "dir" },
   ],
 };
 
@@ -214,7 +221,7 @@ export function generateAll(): Record<string, string> {
       if (
         p.type === "i32" &&
         p === d.params[0] &&
-        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo)$/.test(
+        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo|hostdir|dir|file)$/.test(
           p.name,
         ) === false &&
         d.rights !== 0 &&

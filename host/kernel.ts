@@ -19,6 +19,7 @@ import type { SchedOptions } from "../kernel/sched/cpu.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import { KInfo } from "../kernel/objects/kinfo.ts";
 import { Namespace } from "../kernel/objects/namespace.ts";
+import { DIR_RIGHTS, type DirObject, newRootDir } from "../kernel/ns/host.ts";
 import { newEndpoint } from "../kernel/ipc/exchange.ts";
 import type { DeviceModel } from "../kernel/devices/contract.ts";
 import type { Device } from "../kernel/devices/device.ts";
@@ -56,6 +57,13 @@ export interface KernelConfig {
   memory?: MemoryOptions;
   /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
   checkContracts?: boolean;
+  /**
+   * The kernel's fast path in wasm (default true): calls it can answer without
+   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, with the
+   * same results. false sends every call through the bridge; for benchmarks
+   * and tests that compare the two.
+   */
+  fastPath?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
   checkFailedCalls?: boolean;
 }
@@ -68,6 +76,8 @@ export const MEMORY_GRANT_RIGHTS = MEMORY_RIGHTS;
 export const MEMORY_READ_ONLY_RIGHTS = MEMORY_RIGHTS & ~Rights.WRITE;
 /** Rights the host grants on a name registry it passes to a process. */
 export const NAMESPACE_GRANT_RIGHTS = Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE | Rights.TRANSFER;
+/** Rights the host grants on a path namespace (a DIR) it passes to a process: all of them, MOUNT included (docs/namespace.md). */
+export const DIR_GRANT_RIGHTS = DIR_RIGHTS;
 /** Rights the host grants on a device it passes to a driver: DUPLICATE|TRANSFER|READ|WRITE|ATTACH. */
 export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
@@ -111,6 +121,7 @@ export class Kernel {
   constructor(config: KernelConfig = {}) {
     this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
     this.stdout = config.stdout ?? (() => {});
+    const fastPath = config.fastPath ?? true;
     this.core = new KernelCore({
       deterministic: config.deterministic ?? true,
       seed: config.seed ?? 0,
@@ -136,7 +147,7 @@ export class Kernel {
       host: {
         createRuntime: (process, image) => {
           const loaded = image.hostData as LoadedImage;
-          return new WasmProcessRuntime(this.core, process, loaded);
+          return new WasmProcessRuntime(this.core, process, loaded, fastPath);
         },
         createMemory: createGrantMemory,
         imageMemory: (image) => (image.hostData as LoadedImage).memory,
@@ -202,6 +213,13 @@ export class Kernel {
     const ns = new Namespace(this.core.objects);
     ns.retainHandle();
     return ns;
+  }
+
+  /** A new, empty path namespace: a DIR viewing its root (docs/namespace.md). The host holds it until release(). */
+  createRootDir(): DirObject {
+    const dir = newRootDir(this.core);
+    dir.retainHandle();
+    return dir;
   }
 
   /**

@@ -136,6 +136,8 @@ export class KernelCore {
   idleSubscribers = 0;
   /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
   readonly exitHooks: ((p: Process) => void)[] = [];
+  /** Run at spawn, once the child exists and before it runs (what a child inherits: the unveil view, kernel/ns). */
+  readonly spawnHooks: ((child: Process, parent: Process | null) => void)[] = [];
 
   constructor(options: KernelOptions) {
     this.host = options.host;
@@ -206,6 +208,7 @@ export class KernelCore {
       p.names.set(h.name, handle);
     }
     this.mm.applySpawn(p, memory);
+    for (const hook of this.spawnHooks) hook(p, this.processes.get(req.parentPid) ?? null);
     this.processes.set(p.pid, p);
     this.aliveCount++;
     p.runtime = this.host.createRuntime(p, req.image);

@@ -50,7 +50,7 @@ export const loaderSpeed: Family = {
       const u = unavailable("no large module in node_modules (componentize-js's StarlingMonkey or splicer)");
       return Object.fromEntries(KEYS.map((k) => [k, u]));
     }
-    const { bytes, source } = bigGuest();
+    const { bytes, source } = bigGuest(ctx.quick); // --quick: the ~5 MB candidate
     const samples = ctx.quick ? 1 : 5;
     const warmup = ctx.quick ? 0 : 1;
     const policy = ctx.loader.policy;

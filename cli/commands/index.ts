@@ -3,13 +3,25 @@
 
 import type { Command } from "../command.ts";
 import { runCommand } from "./run.ts";
+import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
 import { bootCommandEntry } from "./boot.ts";
+import { psCommand, topCommand } from "./ps.ts";
 
-export const COMMANDS: readonly Command[] = [runCommand, bootCommandEntry, checkCommand, newCommand, demoCommand, conformanceCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  buildCommand,
+  bootCommandEntry,
+  psCommand,
+  topCommand,
+  checkCommand,
+  newCommand,
+  demoCommand,
+  conformanceCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

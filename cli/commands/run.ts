@@ -1,12 +1,29 @@
 // `wasmos run FILE [args...]`: one guest as the root process.
 
-import { writeFileSync } from "node:fs";
+import { fstatSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, progressLine, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
+import type { Kernel } from "../../host/kernel.ts";
+import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
+
+/**
+ * The program's standard input. A file (or /dev/null) is read whole first, so
+ * the run does not depend on when its bytes arrive (a deterministic run stays
+ * deterministic: same trace); a terminal or a pipe is streamed as it comes.
+ */
+function stdinSource(): Uint8Array | typeof process.stdin {
+  try {
+    const st = fstatSync(0);
+    if (st.isFile() || (st.isCharacterDevice() && !process.stdin.isTTY)) return new Uint8Array(readFileSync(0));
+  } catch {
+    // no stdin at all: streamed (it ends at once)
+  }
+  return process.stdin;
+}
 
 export const runCommand: Command = {
   name: "run",
@@ -16,14 +33,19 @@ export const runCommand: Command = {
     "Loads the module (an AssemblyScript .ts file is compiled first, through the same cache as",
     "`wasmos build`), verifies it, and runs it as the root process until the system is quiescent.",
     "The guest's console output is streamed to stdout. The process receives its own image as",
-    'handle "self", a name registry as "ns", and each --image under its NAME.',
+    'handle "self", a name registry as "ns", each --image under its NAME, and the default system',
+    '(docs/namespace.md): "root", a namespace with devfs at /dev (/dev/stdin, /dev/stdout,',
+    '/dev/stderr on the host\'s, /dev/null, /dev/zero, /dev/random) and tmpfs at /tmp, and "io",',
+    "an I/O grant it shares with tmpfs.",
     "",
     EXIT_STATUS_HELP,
   ].join("\n"),
   flags: [
     { name: "seed", value: "N", doc: "seed of the kernel's random generator (default 0)" },
     { name: "realtime", doc: "wall-clock time instead of the deterministic virtual clock" },
-    { name: "trace", value: "FILE", doc: "write the kernel event trace to FILE" },
+    { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) to FILE" },
+    { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
+    { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
     { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
   ],
   async run(positional, flags) {
@@ -40,17 +62,40 @@ export const runCommand: Command = {
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const program = file.endsWith(".ts") ? file : bytes;
     const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+    const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
+    let chrome: ChromeTrace | null = null;
     // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
     const rootEnd = / pid 1 \([^)]*\) ended: /;
-    let kernel: import("../../host/kernel.ts").Kernel | null = null;
-    const writeTrace = () => {
-      if (tracePath === null || kernel === null) return;
+    let kernel: Kernel | null = null;
+    const write = (path: string | null, text: () => string) => {
+      if (path === null) return;
       try {
-        writeFileSync(tracePath, kernel.traceText());
+        writeFileSync(path, text());
       } catch (e) {
-        throw new CliError(`cannot write trace ${tracePath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+        throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
       }
     };
+    const writeTrace = () => {
+      const k = kernel;
+      if (k === null) return;
+      write(textPath, () => k.traceText());
+      write(tracePath, () => chrome!.json(k.traceText()));
+    };
+    // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
+    const observe = (k: Kernel) => {
+      kernel = k;
+      const observers: SyscallObserver[] = [];
+      if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
+      if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
+      if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
+    };
+    // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
+    // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      writeTrace();
+      process.exit(0);
+    });
     try {
       const r = await runGuest(program, {
         name: file.replace(/^.*[\\/]/, ""),
@@ -58,11 +103,13 @@ export const runCommand: Command = {
         images,
         seed,
         deterministic: !flags.realtime,
-        trace: tracePath !== null,
+        trace: tracePath !== null || textPath !== null,
         collectStdout: false,
         onStdout: (b) => process.stdout.write(b),
-        onKernel: (k) => (kernel = k),
-        progress: (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`),
+        onKernel: observe,
+        // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
+        system: { stdin: stdinSource(), stderr: (b) => process.stderr.write(b) },
+        progress: progressLine(),
         log: (line) => {
           if (!rootEnd.test(line)) process.stderr.write(line + "\n");
         },

@@ -9,7 +9,7 @@ import { sysVariant } from "./sys-variant.ts";
 /** A host object the runner creates and passes as a startup handle. */
 export interface HandleSetup {
   name: string;
-  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng" | "kinfo";
+  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng" | "kinfo" | "hostdir" | "dir";
   /** Right names (Rights.*); default: what the host grants for that object type. */
   rights?: string[];
   /** memory: size in bytes (default 65536). */
@@ -24,6 +24,9 @@ export interface HandleSetup {
   width?: number;
   height?: number;
   pixelMemory?: boolean;
+  /** hostdir: files in a fresh temporary directory (path -> UTF-8 content; folders made as needed), and read-only mode. */
+  files?: Record<string, string>;
+  readOnly?: boolean;
 }
 
 /** Another module the runner assembles and passes as an IMAGE handle (rights SPAWN|DUPLICATE|TRANSFER). */

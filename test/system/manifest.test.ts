@@ -170,6 +170,30 @@ describe("manifest errors are reported with their location", () => {
     ["processes not an array", `{"version": 1, "processes": {}}`, "/processes", "expected an array"],
     ["a non-string env value", minimal(`[{"name": "s", "image": "counter", "env": {"K": 1}}]`), "/processes/0/env/K", "expected a string"],
     ["a non-object document", `[1]`, "/", "expected an object"],
+    [
+      "a mount of something that is not an endpoint",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"fs": {"type": "dir", "mounts": {"/tmp": "fs"}}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/fs/mounts/~1tmp",
+      '"fs" is not an endpoint object',
+    ],
+    [
+      "a relative mount path",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"e": {"type": "endpoint"}, "fs": {"type": "dir", "mounts": {"tmp": "e"}}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/fs/mounts/tmp",
+      "is not absolute",
+    ],
+    [
+      "a hostdir without a path",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"h": {"type": "hostdir"}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/h",
+      'needs "path"',
+    ],
+    [
+      "a scope on a handle that is not a dir",
+      minimal(`[{"name": "s", "image": "counter", "handles": [{"object": "ep", "path": "/tmp"}]}]`),
+      "/processes/0/handles/0/path",
+      "applies to handles of dir objects only",
+    ],
   ])("%s", (_what, text, pointer, message) => {
     const lines = errors(text);
     const line = lines.find((l) => l.includes(` ${pointer}: `));
@@ -371,10 +395,10 @@ describe("wasmos boot", () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it("exits 78 with every error located, never a stack, for an invalid manifest", () => {
+  it("exits 65 with every error located, never a stack, for an invalid manifest", () => {
     writeFileSync(join(tmp, "bad.json"), '{\n  "version": 1,\n  "processes": [{"name": "x", "image": "nope", "colour": 1}]\n}\n');
     const r = wasmos("bad.json");
-    expect(r.code).toBe(78);
+    expect(r.code).toBe(65);
     expect(r.stderr).toContain('bad.json:3:40: /processes/0/image: no image "nope" in "images"');
     expect(r.stderr).toContain('bad.json:3:58: /processes/0/colour: unknown field "colour"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -387,6 +411,21 @@ describe("wasmos boot", () => {
     expect(r.code).toBe(66);
     expect(r.stderr).toContain('image "c": cannot read');
   }, 30_000);
+
+  it("exits 69 when a process that is not a daemon is left blocked for ever", () => {
+    writeFileSync(
+      join(tmp, "stuck.json"),
+      JSON.stringify({
+        version: 1,
+        images: { c: join(REPO_ROOT, "guests", "counter", "main.ts") },
+        objects: { ep: { type: "endpoint" } },
+        processes: [{ name: "lonely", image: "c", args: ["server"], handles: ["ep"] }],
+      }),
+    );
+    const r = wasmos("stuck.json");
+    expect(r.code).toBe(69);
+    expect(r.stderr).toContain("lonely (pid 1) still blocked in receive");
+  }, 60_000);
 
   it("exits 1 when a process fails", () => {
     writeFileSync(
