@@ -33,7 +33,7 @@
 import { IMPORT_MODULE, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { currentEpoch, useEpochCell } from "../../kernel/fast/epoch.ts";
 import type { KernelCore } from "../../kernel/core.ts";
-import type { WindowObject } from "../../kernel/objects/window-object.ts";
+import { WindowObject } from "../../kernel/objects/window-object.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
@@ -271,8 +271,8 @@ export function addFastWindowGet(k: KernelCore, imports: Record<string, unknown>
   /** The window h names for the caller with READ, or null. */
   const windowOf = (h: number): WindowObject | null => {
     const p = k.current;
-    const w = p === null ? -1 : p.handles.get(h, ObjectType.WINDOW, Rights.READ);
-    return typeof w === "number" ? null : (w as WindowObject);
+    const w = p === null ? -1 : p.handles.get(h, WindowObject, Rights.READ);
+    return typeof w === "number" ? null : w;
   };
   // The kernel said no. If h no longer names the window its slot cached, drop it (it would only miss, and
   // the window can go); an index out of range or a revoked window keeps it (the epoch already stops it).

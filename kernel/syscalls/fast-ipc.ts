@@ -12,7 +12,7 @@ import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import { answer, served, startReceive, startSend } from "../ipc/exchange.ts";
 import { Message } from "../ipc/message.ts";
-import type { Endpoint } from "../objects/endpoint.ts";
+import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
 const NO_CAPS: never[] = [];
@@ -35,7 +35,7 @@ function bufferWords(p: Process, n: number): bigint[] {
 }
 
 export function sysCall(k: KernelCore, p: Process, endpoint: number, words: number): number | typeof BLOCK {
-  const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
+  const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
   const m = new Message({
@@ -61,9 +61,9 @@ export function sysReplyWait(
   status: number,
   words: number,
 ): number | typeof BLOCK {
-  const obj = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.RECEIVE);
+  const obj = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
-  const ep = obj as Endpoint;
+  const ep = obj;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
   const m = rcvid === 0 ? null : served(p, rcvid);
   if (typeof m === "number") return m;

@@ -37,6 +37,13 @@ const REQUIRED = [
   "loader_cached_load_us",
   "loader_mb_per_s",
   "loader_vs_compile_ratio",
+  // issue 13: the namespace's I/O transport through tmpfs
+  "file_read_memcpy_mb_per_s",
+  "file_read_mb_per_s_grant",
+  "file_read_mb_per_s_buffer",
+  "file_read_mb_per_s_regs",
+  "open_close_us",
+  "stat_us",
 ];
 /** Every part these need exists now (IPC, ports, fuel, rings, the PCM pipeline): they must be measured, not unavailable. */
 const MEASURED = REQUIRED;
