@@ -64,6 +64,8 @@ export interface KernelConfig {
    * and tests that compare the two.
    */
   fastPath?: boolean;
+  /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
+  checkFailedCalls?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -129,11 +131,17 @@ export class Kernel {
       log: config.log,
       memory: config.memory,
       checkContracts: config.checkContracts,
+      checkFailedCalls: config.checkFailedCalls,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
           const t = setTimeout(fn, ms);
           return () => clearTimeout(t);
+        },
+        // Web Crypto (Node and browsers alike) caps one call at 65536 bytes.
+        fillRandom: (out) => {
+          for (let i = 0; i < out.length; i += 65536)
+            globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>);
         },
       },
       host: {

@@ -528,8 +528,11 @@ export const Constants = {
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
   /**
-   * Descriptor flag: move the handles (they leave the sender's table, even if the call then
-   * fails). Without it they are copied (each needs DUPLICATE too).
+   * Descriptor flag: move the handles. They leave the sender's table when the message is accepted;
+   * a call refused at once (any error sendmsg or replymsg returns without blocking, but replymsg's
+   * EMFILE, which ends the exchange) leaves them where they were, and a message that fails later
+   * (timeout while queued, the receive side closed) drops them. Without the flag they are copied
+   * (each needs DUPLICATE too).
    */
   MSG_MOVE_HANDLES: 1,
   /** msg_info kind: nothing delivered yet. */
@@ -1097,7 +1100,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 5: Fill a buffer with random bytes from the kernel's generator (seeded and reproducible in
-   * deterministic mode).
+   * deterministic mode; the host's entropy in real-time mode).
    */
   {
     nr: 5,
@@ -1480,11 +1483,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 31,
     name: "name_register",
-    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
+    params: [{ name: "namespace", type: "i32", rights: Rights.REGISTER }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32", rights: Rights.SEND | Rights.DUPLICATE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.names,
-    rights: Rights.REGISTER,
+    rights: Rights.REGISTER | Rights.SEND | Rights.DUPLICATE,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
   },
   /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
@@ -1871,7 +1874,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 68,
     name: "partition_join",
-    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
+    params: [{ name: "partition", type: "i32", rights: Rights.WRITE }, { name: "process", type: "i32", rights: Rights.SCHEDULE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.sched,
@@ -1906,7 +1909,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 80,
     name: "device_attach",
-    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
+    params: [{ name: "device", type: "i32", rights: Rights.ATTACH }, { name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -1985,7 +1988,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 85,
     name: "audio_submit",
-    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    params: [{ name: "audio", type: "i32", rights: Rights.WRITE }, { name: "source", type: "i32", rights: Rights.READ }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,

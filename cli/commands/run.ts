@@ -1,6 +1,6 @@
 // `wasmos run FILE [args...]`: one guest as the root process.
 
-import { writeFileSync } from "node:fs";
+import { fstatSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
@@ -9,6 +9,21 @@ import { fsReason, readInput } from "../input.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
+
+/**
+ * The program's standard input. A file (or /dev/null) is read whole first, so
+ * the run does not depend on when its bytes arrive (a deterministic run stays
+ * deterministic: same trace); a terminal or a pipe is streamed as it comes.
+ */
+function stdinSource(): Uint8Array | typeof process.stdin {
+  try {
+    const st = fstatSync(0);
+    if (st.isFile() || (st.isCharacterDevice() && !process.stdin.isTTY)) return new Uint8Array(readFileSync(0));
+  } catch {
+    // no stdin at all: streamed (it ends at once)
+  }
+  return process.stdin;
+}
 
 export const runCommand: Command = {
   name: "run",
@@ -93,7 +108,7 @@ export const runCommand: Command = {
         onStdout: (b) => process.stdout.write(b),
         onKernel: observe,
         // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
-        system: { stdin: process.stdin, stderr: (b) => process.stderr.write(b) },
+        system: { stdin: stdinSource(), stderr: (b) => process.stderr.write(b) },
         progress: progressLine(),
         log: (line) => {
           if (!rootEnd.test(line)) process.stderr.write(line + "\n");

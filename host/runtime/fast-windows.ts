@@ -32,7 +32,7 @@
 import { IMPORT_MODULE, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { currentEpoch, useEpochCell } from "../../kernel/fast/epoch.ts";
 import type { KernelCore } from "../../kernel/core.ts";
-import type { WindowObject } from "../../kernel/objects/window-object.ts";
+import { WindowObject } from "../../kernel/objects/window-object.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
@@ -269,9 +269,9 @@ export function addFastWindowGet(k: KernelCore, imports: Record<string, unknown>
   const remember = (h: number): void => {
     const p = k.current;
     if (p === null) return;
-    const w = p.handles.get(h, ObjectType.WINDOW, Rights.READ);
+    const w = p.handles.get(h, WindowObject, Rights.READ);
     if (typeof w === "number") return;
-    const win = w as WindowObject;
+    const win = w;
     const backing = win.memory.backing;
     if (!(backing instanceof WebAssembly.Memory) || (win.elemSize !== 1 && win.elemSize !== 2 && win.elemSize !== 4)) return;
     const slot = h & 0xffff;

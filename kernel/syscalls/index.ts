@@ -154,4 +154,4 @@ export const SYSCALL_HANDLERS: SyscallTable = {
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
-export { checkedHandler } from "./contract.ts";
+export { checkedHandler, stateDigest, unchangedOnError } from "./contract.ts";

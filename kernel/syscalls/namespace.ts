@@ -70,9 +70,9 @@ const NO_DEADLINE = BigInt(Constants.DEADLINE_INFINITE);
 
 /** The rights of a live DIR handle (already resolved), and the object. */
 function dirOf(p: Process, h: number, need: number): { dir: DirObject; rights: number } | number {
-  const obj = p.handles.get(h, ObjectType.DIR, need);
+  const obj = p.handles.get(h, DirObject, need);
   if (typeof obj === "number") return obj;
-  return { dir: obj as DirObject, rights: p.handles.rightsOf(h) };
+  return { dir: obj, rights: p.handles.rightsOf(h) };
 }
 
 /** Whether p's unveil view gives `need` on abs; a refusal is counted and logged. */
@@ -339,9 +339,9 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
 const FILE_OPS = new Set<number>([IO_READ, IO_WRITE, IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC]);
 
 export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number): number | typeof BLOCK {
-  const obj = p.handles.get(file, ObjectType.FILE, 0);
+  const obj = p.handles.get(file, FileObject, 0);
   if (typeof obj === "number") return obj;
-  const f = obj as FileObject;
+  const f = obj;
   const mem = p.memory!;
   const desc = readDesc(mem, descPtr);
   if (typeof desc === "number") return desc;

@@ -53,7 +53,7 @@ export declare function sys_clock_now(): i64;
 
 /**
  * Syscall 5. Fill a buffer with random bytes from the kernel's generator (seeded and reproducible
- * in deterministic mode).
+ * in deterministic mode; the host's entropy in real-time mode).
  *
  * Non-blocking. Pledge: stdio. Errors: EINVAL, EFAULT.
  *
@@ -434,8 +434,8 @@ export declare function sys_msg_handle(index: i32): i32;
  * Syscall 31. Register an endpoint under a name in a namespace; lookups then get send-only handles
  * to it. O(1). The entry holds the endpoint until it is unregistered.
  *
- * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
- * EINVAL, EFAULT, EEXIST.
+ * Non-blocking. Pledge: names. Rights: REGISTER|SEND|DUPLICATE. Errors: EBADH, ESTALE, EWRONGTYPE,
+ * EACCES, EINVAL, EFAULT, EEXIST.
  *
  * @param namespace A NAMESPACE handle with REGISTER.
  * @param name_ptr UTF-8 name.
@@ -1787,8 +1787,11 @@ export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
 /**
- * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
- * Without it they are copied (each needs DUPLICATE too).
+ * Descriptor flag: move the handles. They leave the sender's table when the message is accepted; a
+ * call refused at once (any error sendmsg or replymsg returns without blocking, but replymsg's
+ * EMFILE, which ends the exchange) leaves them where they were, and a message that fails later
+ * (timeout while queued, the receive side closed) drops them. Without the flag they are copied
+ * (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
 /** msg_info kind: nothing delivered yet. */
