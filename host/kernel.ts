@@ -9,6 +9,7 @@
 
 import { ERRNO_NAMES, Limits, Rights } from "../abi/gen/abi.ts";
 import { KernelCore, type KernelLimits } from "../kernel/core.ts";
+import type { Platform } from "../kernel/platform.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
@@ -33,6 +34,8 @@ import { createGrantMemory } from "./runtime/grant-memory.ts";
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
   deterministic?: boolean;
+  /** Real-time services (default: performance.now and setTimeout); host/record/ puts a recorder or a replayer here. */
+  platform?: Platform;
   seed?: number;
   /** Record the kernel event trace (default false). */
   trace?: boolean;
@@ -132,7 +135,7 @@ export class Kernel {
       memory: config.memory,
       checkContracts: config.checkContracts,
       checkFailedCalls: config.checkFailedCalls,
-      platform: {
+      platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
           const t = setTimeout(fn, ms);

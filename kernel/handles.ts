@@ -288,7 +288,9 @@ export class HandleTable {
       if (c.table !== null) {
         c.table.vacate(c);
         n++;
-      } else if (c.held) {
+      } else {
+        // Held by the kernel, or in flight in a message: the capability ends now
+        // (a revoked cap in flight never lands: landHandles gives 0 in its place).
         c.held = false;
         c.object.capClosed(c.rights);
         c.object.releaseHandle();
@@ -301,6 +303,7 @@ export class HandleTable {
 
 /** Drop a cap that is in flight (taken from a table, never inserted): the capability ends. */
 export function releaseInFlight(cap: Cap): void {
+  if (cap.revoked) return; // its revoke already ended it
   cap.detachFromTree();
   cap.object.capClosed(cap.rights);
   cap.object.releaseHandle();

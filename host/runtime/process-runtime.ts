@@ -23,7 +23,7 @@ import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import type { LoadedImage } from "../../loader/loader.ts";
-import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
+import { syscallImports, syscallsObserved, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
@@ -33,14 +33,26 @@ import { PortLoop } from "./port-loop.ts";
 export const HOST_YIELD_MS = 10;
 const macrotask: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
-let lastHostYield = performance.now();
+let hostNow: () => number = () => performance.now();
+let lastHostYield = hostNow();
 let untilClockCheck = 0;
+
+/**
+ * The clock that decides when guests give the event loop a turn (default
+ * performance.now). host/record/ records or replays it, so a replay yields to
+ * the event loop, and so takes outside events, exactly where the run did.
+ */
+export function setHostClock(now: () => number): void {
+  hostNow = now;
+  lastHostYield = now();
+  untilClockCheck = 0;
+}
 
 /** Whether guests have had the thread long enough that the event loop should turn now (reads the clock every 64th call). */
 function hostYieldDue(): boolean {
   if (--untilClockCheck > 0) return false;
   untilClockCheck = 64;
-  const now = performance.now();
+  const now = hostNow();
   if (now - lastHostYield < HOST_YIELD_MS) return false;
   lastHostYield = now;
   return true;
@@ -148,7 +160,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     let instance: WebAssembly.Instance;
     const imports = syscallImports(k, this.image.module);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
-    if (this.fastPath) addFastWindowGet(k, imports); // window_get served in wasm when the kernel's answer is cached
+    // window_get served in wasm when the kernel's answer is cached; not while syscalls are observed (strace sees every call)
+    if (this.fastPath && !syscallsObserved(k)) addFastWindowGet(k, imports);
     if (this.image.metered) {
       (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
     }
