@@ -14,6 +14,7 @@ import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
 import { loaderSpeed } from "./figures/loader.ts";
+import { model } from "./figures/model.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
 import { pulse } from "./figures/pulse.ts";
@@ -40,4 +41,5 @@ export const FAMILIES: readonly Family[] = [
   fuel,
   loaderSpeed,
   scale,
+  model,
 ];

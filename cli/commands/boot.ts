@@ -1,6 +1,7 @@
 // `wasmos boot system.json`: start a whole system from a boot manifest
 // (host/manifest/, format in docs/system.md) and run it until it is quiet.
 
+import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ExitReason } from "../../abi/gen/abi.ts";
@@ -48,6 +49,7 @@ export const BOOT_DETAILS = [
 export const BOOT_FLAGS: readonly Flag[] = [
   { name: "dir", value: "NAME=PATH[:ro]", repeat: true, doc: "the host directory of the manifest's hostdir object NAME (:ro: read-only)" },
   { name: "verbose", doc: "print every start, exit and restart on stderr (restarts and give-ups always are)" },
+  { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
 ];
 
 const err = (s: string) => process.stderr.write(s);
@@ -124,6 +126,26 @@ async function boot(positional: string[], flags: Record<string, string | boolean
   if (extra.length) throw new UsageError(`boot: one manifest at a time (got also ${extra.join(" ")})`);
   const loaded = await loadSystemFiles(file);
   if (typeof loaded === "number") return loaded;
+  const recordPath = typeof flags.record === "string" ? flags.record : null;
+  if (recordPath === null) return bootLoaded(file, loaded, flags, null);
+  const recorder = new Recorder({ command: "boot", file, sha256: sha256(readFileSync(file)), args: [], seed: 0, realtime: false });
+  const hooks = recordingHooks(recorder);
+  try {
+    const code = await bootLoaded(file, loaded, flags, hooks);
+    writeRecording(recordPath, recorder.finish({ status: 0, reason: 0, code }));
+    return code;
+  } finally {
+    hooks.done();
+  }
+}
+
+/** Boot loaded files (and, for `--record` and `wasmos replay`, with hooks in place); the exit status. */
+export async function bootLoaded(
+  file: string,
+  loaded: { manifest: Manifest; images: Map<string, Uint8Array> },
+  flags: Record<string, string | boolean | string[]>,
+  hooks: RunHooks | null,
+): Promise<number> {
   const verbose = flags.verbose === true;
   const dirs = parseDirs(flags.dir, loaded.manifest);
   let sys: BootedSystem;
@@ -131,7 +153,11 @@ async function boot(positional: string[], flags: Record<string, string | boolean
     sys = bootSystem(loaded.manifest, loaded.images, {
       baseDir: dirname(resolve(file)),
       dirs,
-      stdout: (_name, b) => process.stdout.write(b.slice()),
+      ...(hooks === null ? {} : { kernel: { platform: hooks.platform, trace: true } }),
+      stdout: (_name, b) => {
+        hooks?.stdout(b);
+        process.stdout.write(b.slice());
+      },
       log: (line) => {
         if (verbose || !line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) err(line + "\n");
       },
@@ -147,6 +173,7 @@ async function boot(positional: string[], flags: Record<string, string | boolean
     }
     throw e;
   }
+  if (hooks !== null) hooks.onKernel(sys.kernel);
   await sys.settle();
   return finish(sys);
 }

@@ -1,14 +1,30 @@
 // `wasmos run FILE [args...]`: one guest as the root process.
 
-import { writeFileSync } from "node:fs";
+import { fstatSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP, progressLine, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine, UsageError } from "../command.ts";
+import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
+
+/**
+ * The program's standard input. A file (or /dev/null) is read whole first, so
+ * the run does not depend on when its bytes arrive (a deterministic run stays
+ * deterministic: same trace); a terminal or a pipe is streamed as it comes.
+ */
+function stdinSource(): Uint8Array | typeof process.stdin {
+  try {
+    const st = fstatSync(0);
+    if (st.isFile() || (st.isCharacterDevice() && !process.stdin.isTTY)) return new Uint8Array(readFileSync(0));
+  } catch {
+    // no stdin at all: streamed (it ends at once)
+  }
+  return process.stdin;
+}
 
 export const runCommand: Command = {
   name: "run",
@@ -32,6 +48,7 @@ export const runCommand: Command = {
     { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
     { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
     { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
+    { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
   ],
   async run(positional, flags) {
     const [file, ...args] = positional;
@@ -45,80 +62,119 @@ export const runCommand: Command = {
     const seed = flags.seed === undefined ? 0 : Number(flags.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed wants an integer, got "${flags.seed}"`);
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
-    const program = file.endsWith(".ts") ? file : bytes;
-    const tracePath = typeof flags.trace === "string" ? flags.trace : null;
-    const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
-    let chrome: ChromeTrace | null = null;
-    // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
-    const rootEnd = / pid 1 \([^)]*\) ended: /;
-    let kernel: Kernel | null = null;
-    const write = (path: string | null, text: () => string) => {
-      if (path === null) return;
-      try {
-        writeFileSync(path, text());
-      } catch (e) {
-        throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
-      }
-    };
-    const writeTrace = () => {
-      const k = kernel;
-      if (k === null) return;
-      write(textPath, () => k.traceText());
-      write(tracePath, () => chrome!.json(k.traceText()));
-    };
-    // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
-    const observe = (k: Kernel) => {
-      kernel = k;
-      const observers: SyscallObserver[] = [];
-      if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
-      if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
-      if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
-    };
-    // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
-    // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE") throw e;
-      writeTrace();
-      process.exit(0);
-    });
+    const recordPath = typeof flags.record === "string" ? flags.record : null;
+    const recorder =
+      recordPath === null
+        ? null
+        : new Recorder({ command: "run", file, sha256: sha256(bytes), args, seed, realtime: flags.realtime === true });
+    const hooks = recorder === null ? null : recordingHooks(recorder);
+    const ended: { exit: { status: number; reason: number } | null } = { exit: null };
     try {
-      const r = await runGuest(program, {
-        name: file.replace(/^.*[\\/]/, ""),
-        args,
-        images,
-        seed,
-        deterministic: !flags.realtime,
-        trace: tracePath !== null || textPath !== null,
-        collectStdout: false,
-        onStdout: (b) => process.stdout.write(b),
-        onKernel: observe,
-        // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
-        system: { stdin: process.stdin, stderr: (b) => process.stderr.write(b) },
-        progress: progressLine(),
-        log: (line) => {
-          if (!rootEnd.test(line)) process.stderr.write(line + "\n");
-        },
-      });
-      writeTrace();
-      const stuck = r.kernel.core.blockedProcesses();
-      if (stuck.length > 0) {
-        process.stderr.write(
-          `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
-            stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
-            "\n",
-        );
-      }
-      if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
-      process.stderr.write(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
-      return EXIT.ABNORMAL_BASE + r.exit.reason;
-    } catch (e) {
-      if (e instanceof RootBlockedError) {
-        writeTrace();
-        throw new CliError(e.message, EXIT.DEADLOCK);
-      }
-      if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
-      if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
-      throw e;
+      const code = await runProgram({ file, bytes, args, images, seed, flags, hooks, onExit: (e) => (ended.exit = e) });
+      if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
+      return code;
+    } finally {
+      hooks?.done();
     }
   },
 };
+
+/** Run one program as `wasmos run` does (and as `wasmos replay` does again, with its hooks); returns the exit code. */
+export async function runProgram(o: {
+  file: string;
+  bytes: Uint8Array;
+  args: string[];
+  images: Record<string, Uint8Array>;
+  seed: number;
+  flags: Flags;
+  hooks: RunHooks | null;
+  onExit?: (exit: { status: number; reason: number }) => void;
+  /** The root's image name (default: the file's base name). */
+  name?: string;
+}): Promise<number> {
+  const { file, bytes, args, images, seed, flags, hooks } = o;
+  const program = file.endsWith(".ts") ? file : bytes;
+  const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+  const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
+  let chrome: ChromeTrace | null = null;
+  // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
+  const rootEnd = / pid 1 \([^)]*\) ended: /;
+  let kernel: Kernel | null = null;
+  const write = (path: string | null, text: () => string) => {
+    if (path === null) return;
+    try {
+      writeFileSync(path, text());
+    } catch (e) {
+      throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+    }
+  };
+  const writeTrace = () => {
+    const k = kernel;
+    if (k === null) return;
+    write(textPath, () => k.traceText());
+    write(tracePath, () => chrome!.json(k.traceText()));
+  };
+  // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
+  const observe = (k: Kernel) => {
+    kernel = k;
+    const observers: SyscallObserver[] = [];
+    if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
+    if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
+    if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
+  };
+  // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
+  // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    writeTrace();
+    process.exit(0);
+  });
+  try {
+    const r = await runGuest(program, {
+      name: o.name ?? file.replace(/^.*[\\/]/, ""),
+      args,
+      images,
+      seed,
+      deterministic: !flags.realtime,
+      trace: tracePath !== null || textPath !== null || hooks !== null,
+      collectStdout: false,
+      platform: hooks?.platform,
+      onStdout: (b) => {
+        hooks?.stdout(b);
+        process.stdout.write(b);
+      },
+      onKernel: (k) => {
+        hooks?.onKernel(k);
+        observe(k);
+      },
+      // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
+      // Not a terminal: stdin is read whole first, so a deterministic run does not depend on when its bytes arrive.
+      system: { stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(), stderr: (b) => process.stderr.write(b) },
+      progress: progressLine(),
+      log: (line) => {
+        if (!rootEnd.test(line)) process.stderr.write(line + "\n");
+      },
+    });
+    writeTrace();
+    o.onExit?.({ status: r.exit.status, reason: r.exit.reason });
+    const stuck = r.kernel.core.blockedProcesses();
+    if (stuck.length > 0) {
+      process.stderr.write(
+        `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
+          stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
+          "\n",
+      );
+    }
+    if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
+    process.stderr.write(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
+    return EXIT.ABNORMAL_BASE + r.exit.reason;
+  } catch (e) {
+    if (e instanceof RootBlockedError) {
+      writeTrace();
+      throw new CliError(e.message, EXIT.DEADLOCK);
+    }
+    if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
+    if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
+    throw e;
+  }
+}

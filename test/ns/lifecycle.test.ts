@@ -32,7 +32,7 @@ it("answers a client blocked in a server that ends with ECLOSED, and every later
   k.release(img);
   await k.run(); // quiet: the client waits in devfs for input
   expect(p.process.blockedIn).toBe("send");
-  k.core.terminate(sys.servers!.devfs.process, 0, ExitReason.KILLED, "test");
+  k.core.terminate(sys.servers.devfs!.process, 0, ExitReason.KILLED, "test");
   const exit = await p.exited;
   expect(exit.reason).toBe(ExitReason.NORMAL);
   expect(Buffer.concat(out).toString()).toBe("read ECLOSED\nagain ECLOSED\nreopen ECLOSED\ntmp 0\n");
