@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
 import { mountHostDirs, parseDirSpec } from "../../cli/hostdirs.ts";
@@ -52,5 +53,24 @@ describe("--dir", () => {
   it("read-only: reads work, every write is refused", async () => {
     expect(await run(`${data}::/mnt:ro`, ["read", "/mnt/a.txt"])).toBe("client: alpha\n");
     expect(await run(`${data}::/mnt:ro`, ["publish", "/mnt/other", "1"])).toBe("client: open /mnt/other: EACCES\n");
+  }, 60_000);
+});
+
+describe("wasmos run --dir", () => {
+  const wasmos = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "run", ...args], { encoding: "utf8", timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const client = join(REPO_ROOT, "guests", "ppsclient", "main.ts");
+
+  it("gives the program the host directory at the guest path, read-only with :ro, and exits 66 for a missing one", () => {
+    expect(wasmos("--dir", `${data}::/data`, client, "read", "/data/a.txt")).toMatchObject({ code: 0, stdout: "main.ts: alpha\n" });
+    expect(wasmos("--dir", `${data}:ro`, client, "publish", "/data/b", "1")).toMatchObject({
+      code: 1,
+      stdout: "main.ts: open /data/b: EACCES\n",
+    });
+    const missing = wasmos("--dir", join(base, "missing"), client, "ls", "/");
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toBe(`wasmos: --dir ${join(base, "missing")}: cannot use ${join(base, "missing")}: no such file\n`);
   }, 60_000);
 });
