@@ -100,7 +100,7 @@ export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: numb
   if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
   const waiter: ExitWaiter = { process: p, infoPtr };
   child.waiters.add(waiter);
-  const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT));
+  const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT), p);
   k.blockCurrent(p, "wait", () => {
     child.waiters.delete(waiter);
     if (timer) k.cancelTimer(timer);
