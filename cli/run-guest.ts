@@ -10,6 +10,7 @@ import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS }
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
+import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -31,7 +32,7 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
    * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
    * and "io". Its end shuts the system down.
    */
-  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void };
+  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void; dirs?: readonly DirSpec[] };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -108,6 +109,10 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   const sys: DefaultSystem | null = options.system
     ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
     : null;
+  // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
+  const stopDirs = sys
+    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], { stderr: options.system?.stderr })
+    : () => {};
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
@@ -129,11 +134,13 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   await kernel.run();
   const exit = proc.process.exit;
   if (exit === null) {
+    stopDirs();
     sys?.shutdown();
     throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
   }
   proc.close();
   if (sys) {
+    stopDirs();
     sys.shutdown();
     await kernel.run();
   }

@@ -7,6 +7,7 @@ import { ModuleRefusedError } from "../../loader/loader.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine, UsageError } from "../command.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
+import { parseDirSpec } from "../hostdirs.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
@@ -48,6 +49,12 @@ export const runCommand: Command = {
     { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
     { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
     { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
+    {
+      name: "dir",
+      value: "HOST[::GUEST][:ro]",
+      repeat: true,
+      doc: "serve host directory HOST at GUEST (default /<its name>) through hostfs; :ro read-only",
+    },
     { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
   ],
   async run(positional, flags) {
@@ -149,7 +156,11 @@ export async function runProgram(o: {
       },
       // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
       // Not a terminal: stdin is read whole first, so a deterministic run does not depend on when its bytes arrive.
-      system: { stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(), stderr: (b) => process.stderr.write(b) },
+      system: {
+        stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(),
+        stderr: (b) => process.stderr.write(b),
+        dirs: ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec),
+      },
       progress: progressLine(),
       log: (line) => {
         if (!rootEnd.test(line)) process.stderr.write(line + "\n");
