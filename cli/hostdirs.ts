@@ -6,13 +6,11 @@
 
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { ExitReason, Rights } from "../abi/gen/abi.ts";
 import { REPO_ROOT } from "../build/compile.ts";
-import { HostDirDevice } from "../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../hal/node/hostdir.ts";
-import { DEVICE_GRANT_RIGHTS, type HostProcess, IMAGE_GRANT_RIGHTS, type Kernel, MEMORY_GRANT_RIGHTS } from "../host/kernel.ts";
-import { type DirObject, hostMount } from "../kernel/ns/host.ts";
-import type { KernelObject } from "../kernel/object.ts";
+import { serveHostDirs } from "../host/hostdirs.ts";
+import type { Kernel } from "../host/kernel.ts";
+import type { DirObject } from "../kernel/ns/host.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { CliError, EXIT, UsageError } from "./command.ts";
 import { fsReason } from "./input.ts";
@@ -78,39 +76,16 @@ export async function mountHostDirs(
 ): Promise<() => void> {
   if (dirs.length === 0) return () => {};
   const image = kernel.loadImage(await compileGuestFile(HOSTFS), "hostfs");
-  const held: KernelObject[] = [];
-  const servers: HostProcess[] = [];
   try {
-    for (const d of dirs) {
-      const dev = kernel.createDevice(new HostDirDevice(new NodeHostDir(d.host), { readOnly: d.readOnly, name: d.guest }));
-      const ep = kernel.createEndpoint();
-      held.push(dev, ep);
-      hostMount(root, d.guest, ep);
-      servers.push(
-        kernel.spawn(image, {
-          args: ["hostfs"],
-          priority: options.priority,
-          stdout: options.stderr,
-          handles: [
-            { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
-            { name: "endpoint", object: ep, rights: Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE },
-            { name: "hostdir", object: dev, rights: (DEVICE_GRANT_RIGHTS & ~Rights.ATTACH) | 0 },
-            { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
-          ],
-        }),
-      );
-    }
+    return serveHostDirs(
+      kernel,
+      root,
+      io,
+      image,
+      dirs.map((d) => ({ guest: d.guest, backend: new NodeHostDir(d.host), readOnly: d.readOnly })),
+      options,
+    );
   } finally {
     kernel.release(image);
   }
-  let down = false;
-  return () => {
-    if (down) return;
-    down = true;
-    for (const s of servers) {
-      if (!s.process.exited) kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
-      s.close();
-    }
-    for (const o of held) o.releaseHandle();
-  };
 }

@@ -1,12 +1,17 @@
 // The wasmos page: the kernel from host/ with the browser backends from
 // hal/browser/. Two views: the PCM pipeline live (WebAudio, canvas, VU meter,
-// the revoke) and a guest the user picks. State for tests and the curious is
+// the revoke) and a guest the user picks, run in the default system of
+// `wasmos run` (host/system.ts: devfs at /dev, tmpfs at /tmp) plus /data, the
+// files the user dropped, in memory (hal/browser/memdir.ts) served by hostfs
+// (host/hostdirs.ts). State for tests and the curious is
 // on window.wasmos.
 
 import { AudioOutDevice } from "../hal/audio/audio-out.ts";
 import { ConsoleDevice } from "../hal/console.ts";
-import { CanvasRenderer, TerminalConsole, WebAudioSink } from "../hal/browser/index.ts";
+import { CanvasRenderer, MemoryHostDir, TerminalConsole, WebAudioSink } from "../hal/browser/index.ts";
+import { serveHostDirs } from "../host/hostdirs.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel, ModuleRefusedError, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
+import { bootSystem, SERVER_PRIORITY } from "../host/system.ts";
 import { describeExit } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
 
@@ -24,6 +29,8 @@ interface PageState {
     exit: string;
   };
   guest: { state: "idle" | "running" | "done" | "failed"; output: string; exit: string };
+  /** The files under /data: name and size. */
+  data: { name: string; size: number }[];
 }
 
 const page: PageState = {
@@ -32,6 +39,7 @@ const page: PageState = {
     typeof (WebAssembly as { promising?: unknown }).promising === "function",
   pipeline: { state: "idle", periods: 0, frames: 0, presented: 0, vu: 0, revoke: [], exit: "" },
   guest: { state: "idle", output: "", exit: "" },
+  data: [],
 };
 (window as unknown as { wasmos: PageState }).wasmos = page;
 
@@ -133,9 +141,43 @@ $("start").addEventListener("click", () => {
   void runPipeline(Number($<HTMLInputElement>("duration").value) || 4).finally(() => (btn.disabled = false));
 });
 
-// ---- a guest the user picks ----
+// ---- a guest the user picks, in the default system ----
 
-async function runGuest(bytes: Uint8Array, name: string): Promise<void> {
+let serverImages: Promise<{ devfs: Uint8Array; tmpfs: Uint8Array; hostfs: Uint8Array }> | null = null;
+/** The system's servers, prebuilt by web/prepare.ts into the page's assets; fetched once. */
+function serverBinaries(): Promise<{ devfs: Uint8Array; tmpfs: Uint8Array; hostfs: Uint8Array }> {
+  serverImages ??= Promise.all(["devfs", "tmpfs", "hostfs"].map((n) => fetchWasm(`${n}.wasm`))).then(([devfs, tmpfs, hostfs]) => ({
+    devfs,
+    tmpfs,
+    hostfs,
+  }));
+  return serverImages;
+}
+
+/** The files the user gave for /data (the latest pick or drop replaces the earlier ones). */
+let dataFiles: File[] = [];
+
+/** A fresh in-memory tree of the dropped files for each run: a guest's changes last for its run only. */
+async function dataTree(): Promise<MemoryHostDir> {
+  const tree = new MemoryHostDir();
+  for (const f of dataFiles) tree.addFile(f.name, new Uint8Array(await f.arrayBuffer()));
+  return tree;
+}
+
+function setDataFiles(files: File[]): void {
+  dataFiles = files;
+  page.data = files.map((f) => ({ name: f.name, size: f.size }));
+  const list = $("data-list");
+  list.textContent = "";
+  for (const f of files) {
+    const li = document.createElement("li");
+    li.textContent = `/data/${f.name} (${f.size} bytes)`;
+    list.append(li);
+  }
+}
+
+/** Run a guest as the system's program, with `argv` after its name (default: the arguments field). */
+async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promise<void> {
   const out = $("guest-terminal");
   const status = $("guest-status");
   out.textContent = "";
@@ -143,8 +185,10 @@ async function runGuest(bytes: Uint8Array, name: string): Promise<void> {
   Object.assign(page.guest, { state: "running", output: "", exit: "" });
   status.textContent = `running ${name}...`;
   const terminal = new TerminalConsole(out);
-  const args = $<HTMLInputElement>("guest-args").value.split(/\s+/).filter(Boolean);
+  const args = argv ?? $<HTMLInputElement>("guest-args").value.split(/\s+/).filter(Boolean);
   try {
+    const servers = await serverBinaries();
+    const tree = await dataTree();
     const kernel = new Kernel({ stdout: (b) => terminal.write(b), log: (l) => terminal.append(l + "\n") });
     let image;
     try {
@@ -159,21 +203,37 @@ async function runGuest(bytes: Uint8Array, name: string): Promise<void> {
       }
       throw e;
     }
+    // The default system, as `wasmos run` boots it, plus /data. Standard
+    // input is at its end at once: the on-page terminal has no keyboard yet.
+    const sys = bootSystem({ kernel, stdout: (b) => terminal.write(b), stderr: (b) => terminal.write(b), stdin: null }, servers);
     const ns = kernel.createNamespace();
-    const proc = kernel.spawn(image, {
+    const proc = sys.spawn(image, {
       args: [name, ...args],
       handles: [
         { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
         { name: "ns", object: ns, rights: NAMESPACE_GRANT_RIGHTS },
       ],
     });
+    // /data's server after the program, which stays pid 1: both are only
+    // queued here, and the mount is in place before either runs.
+    const hostfsImage = kernel.loadImage(servers.hostfs, "hostfs");
+    const stopDirs = serveHostDirs(kernel, sys.root, sys.io, hostfsImage, [{ guest: "/data", backend: tree, readOnly: false }], {
+      priority: SERVER_PRIORITY,
+      stderr: (b) => terminal.write(b),
+    });
+    kernel.release(hostfsImage);
     kernel.release(image);
     kernel.release(ns);
+    // Quiescent with the program still there: nothing can wake it (its input has ended).
+    await Promise.race([proc.exited, sys.inputEnded]);
+    await kernel.run();
+    stopDirs();
+    sys.shutdown();
     await kernel.run();
     const exit = proc.process.exit;
-    page.guest.exit = exit ? describeExit(exit) : `pid 1 blocked in ${proc.process.blockedIn} forever`;
+    page.guest.exit = exit ? describeExit(exit) : `pid ${proc.pid} blocked in ${proc.process.blockedIn} forever`;
     page.guest.state = exit?.reason === 0 ? "done" : "failed";
-    status.textContent = `${name} (pid 1) ended: ${page.guest.exit}`;
+    status.textContent = `${name} (pid ${proc.pid}) ended: ${page.guest.exit}`;
   } catch (e) {
     page.guest.state = "failed";
     status.textContent = `failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -200,3 +260,17 @@ drop.addEventListener("drop", async (e) => {
   const f = e.dataTransfer?.files[0];
   if (f) await runGuest(new Uint8Array(await f.arrayBuffer()), f.name);
 });
+
+$("data-files").addEventListener("change", () => setDataFiles([...($<HTMLInputElement>("data-files").files ?? [])]));
+const dataDrop = $("data-drop");
+dataDrop.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  dataDrop.classList.add("over");
+});
+dataDrop.addEventListener("dragleave", () => dataDrop.classList.remove("over"));
+dataDrop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dataDrop.classList.remove("over");
+  setDataFiles([...(e.dataTransfer?.files ?? [])]);
+});
+$("run-files").addEventListener("click", async () => runGuest(await fetchWasm("files.wasm"), "files.wasm", ["/data"]));

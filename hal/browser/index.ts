@@ -4,3 +4,4 @@
 export { WebAudioSink } from "./webaudio.ts";
 export { CanvasRenderer } from "./canvas.ts";
 export { TerminalConsole } from "./terminal.ts";
+export { MemoryHostDir } from "./memdir.ts";

@@ -98,6 +98,31 @@ describe("the web page in Chromium", () => {
     expect(await page.textContent("#guest-status")).toMatch(/trap\.wasm \(pid 1\) ended: TRAP_UNREACHABLE/);
   }, 120_000);
 
+  it("boots the default system around the guest: dropped files are its /data, it copies them into /tmp and prints on /dev/stdout", async () => {
+    await page.setInputFiles("#data-files", [
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("first line of notes\nsecond\n") },
+      { name: "b.csv", mimeType: "text/csv", buffer: Buffer.from("x,y\n1,2\n") },
+    ]);
+    expect(await page.evaluate(() => (window as any).wasmos.data)).toEqual([
+      { name: "notes.txt", size: 27 },
+      { name: "b.csv", size: 8 },
+    ]);
+    await page.click("#run-files");
+    await page.waitForFunction(() => ["done", "failed"].includes((window as any).wasmos.guest.state), null, { timeout: 60_000 });
+    expect(await page.textContent("#guest-status")).toMatch(/files\.wasm \(pid 1\) ended: NORMAL \(status 0\)/);
+    expect(await page.evaluate(() => (window as any).wasmos.guest.output)).toBe(
+      [
+        "/data: 2 entries",
+        "  b.csv (8 bytes): x,y",
+        "  notes.txt (27 bytes): first line of notes",
+        "/tmp: 2 entries",
+        "  b.csv (8 bytes)",
+        "  notes.txt (27 bytes)",
+        "",
+      ].join("\n"),
+    );
+  }, 120_000);
+
   it("draws a Chrome trace in its trace viewer: tracks, slices, IPC flow arrows", async () => {
     const viewer = await browser.newPage();
     viewer.on("console", (m) => m.type() === "error" && errors.push(m.text()));
