@@ -61,10 +61,17 @@ export class MemoryHostDir implements HostDirBackend {
   }
 
   write(path: readonly string[], offset: number, data: Uint8Array, create: boolean): number {
+    const { dir, name } = this.parent(path);
+    const made = create && !dir.entries.has(name);
     if (create) this.create(path, false, false);
     const f = this.file(path);
     const end = offset + data.length;
-    if (end > f.size) this.resize(f, end);
+    try {
+      if (end > f.size) this.resize(f, end);
+    } catch (e) {
+      if (made) dir.entries.delete(name); // a failed write leaves no new empty file behind
+      throw e;
+    }
     f.data.set(data, offset);
     f.mtimeNs = now();
     return data.length;
