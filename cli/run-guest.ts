@@ -9,6 +9,8 @@ import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
+import type { WasiOptions } from "../host/personality/wasi/personality.ts";
+import { ExitReason } from "../abi/gen/abi.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -17,6 +19,16 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** argv[0] (default: the program's file name). */
+  argv0?: string;
+  /** For a WASI program: environment, preopens, stdin, stderr. Ignored by native guests. */
+  wasi?: WasiOptions;
+  /** CPU limit of the process, in fuel units (ends it with CPU_LIMIT once spent). */
+  fuel?: number;
+  /** Memory budget of the process, in 64 KiB pages (its memory cannot grow past it). */
+  memoryBudgetPages?: number;
+  /** Wall-clock limit in milliseconds: the process is killed (TIMEOUT message) when it runs longer. */
+  timeoutMs?: number;
 }
 
 export interface GuestRun {
@@ -81,9 +93,21 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
-  const proc = kernel.spawn(image, { args: [name, ...(options.args ?? [])], handles });
+  const proc = kernel.spawn(image, {
+    args: [options.argv0 ?? name, ...(options.args ?? [])],
+    handles,
+    wasi: options.wasi,
+    memoryBudgetPages: options.memoryBudgetPages,
+  });
   for (const h of handles) kernel.release(h.object as never);
+  if (options.fuel !== undefined) kernel.core.sched.setCpuLimit(proc.process, options.fuel * kernel.core.sched.nsPerFuel);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined) {
+    const ms = options.timeoutMs;
+    timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
+  }
   const exit = await proc.exited;
+  if (timer !== undefined) clearTimeout(timer);
   await kernel.run();
   proc.close();
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));

@@ -27,6 +27,7 @@ import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/syscalls/memory.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
+import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
@@ -74,6 +75,8 @@ export interface HostSpawnOptions {
   handles?: readonly { name: string; object: KernelObject; rights: number }[];
   /** Memory budget in pages (default: KernelConfig.memory.budgetPages, else MEMORY_BUDGET_PAGES). */
   memoryBudgetPages?: number;
+  /** For a WASI program: environment, preopened directories, stdin, stderr (host/personality/wasi/). */
+  wasi?: WasiOptions;
 }
 
 /** The host's reference to a process it spawned: keeps its exit status readable. */
@@ -102,6 +105,8 @@ export class Kernel {
   readonly core: KernelCore;
   readonly loader: ImageLoader;
   private readonly stdout: (bytes: Uint8Array) => void;
+  /** What the spawner gave each WASI process (read when the process starts). */
+  private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
   constructor(config: KernelConfig = {}) {
     this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
@@ -124,6 +129,18 @@ export class Kernel {
       host: {
         createRuntime: (process, image) => {
           const loaded = image.hostData as LoadedImage;
+          if (loaded.personality === WASI_MODULE) {
+            const wasi = (p: Process) => {
+              const w = new WasiPersonality(this.core, p, this.wasiOptions.get(p));
+              return {
+                module: WASI_MODULE,
+                imports: () => w.imports(),
+                bind: (m: WebAssembly.Memory) => w.bind(m),
+                dispose: () => w.dispose(),
+              };
+            };
+            return new WasmProcessRuntime(this.core, process, loaded, wasi);
+          }
           return new WasmProcessRuntime(this.core, process, loaded);
         },
         createMemory: createGrantMemory,
@@ -166,6 +183,7 @@ export class Kernel {
       this.core.mm.lastRefusal = "";
       throw new Error(`spawn refused: ${ERRNO_NAMES[-p] ?? -p}${why ? `: ${why}` : ""}`);
     }
+    if (options.wasi !== undefined) this.wasiOptions.set(p, options.wasi);
     return new HostProcess(p);
   }
 

@@ -26,6 +26,8 @@ export interface LoadedImage {
   readonly metered: boolean;
   /** Initial pages, and each grant import with the first write to it (read-only grants are checked at spawn). */
   readonly memory: ImageMemoryNeeds;
+  /** The personality import module the program uses ("wasi_snapshot_preview1"), or null for a native wasmos guest. */
+  readonly personality: string | null;
 }
 
 /** How a loader prepares modules. */
@@ -102,6 +104,7 @@ export class ImageLoader {
       metered: prepared.metered,
       handlerTypes: handlerTypes(bytes),
       memory: imageMemoryNeeds(bytes, report),
+      personality: report.info.personality,
     };
     this.cache.set(hash, image);
     return image;

@@ -9,7 +9,7 @@
 import { forEachInstruction } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
 import { WasmParseError, formatSignature, funcType, functionName, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
-import type { VerifyPolicy } from "./policy.ts";
+import type { Signature, VerifyPolicy } from "./policy.ts";
 
 export type { VerifyPolicy };
 
@@ -76,6 +76,8 @@ export interface VerifyInfo {
   features: FeatureName[];
   /** Functions defined by the module. */
   functions: number;
+  /** The personality import module the module uses (e.g. "wasi_snapshot_preview1"), or null for a native wasmos guest. */
+  personality: string | null;
 }
 
 export interface VerifyReport {
@@ -115,6 +117,7 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
       grants: [],
       features: [],
       functions: 0,
+      personality: null,
     },
   };
   try {
@@ -241,6 +244,8 @@ class Verifier {
           const l = imp.memory;
           this.report.info.grants.push({ name: imp.name, memory: memoryIndex, min: l.min, max: l.max, shared: l.shared });
         }
+      } else if (policy.personalities.has(imp.module)) {
+        this.checkPersonalityImport(m, imp, where, policy.personalities.get(imp.module)!);
       } else if (imp.module === "env" && AS_RUNTIME_IMPORTS.has(imp.name)) {
         this.error(
           "import-not-in-abi",
@@ -255,6 +260,38 @@ class Verifier {
         );
       }
       if (imp.kind === "memory") memoryIndex++;
+    }
+  }
+
+  /** An import from a personality's module: a function it offers, with its signature; one personality per module. */
+  private checkPersonalityImport(
+    m: WasmModule,
+    imp: WasmModule["imports"][number],
+    where: string,
+    table: ReadonlyMap<string, Signature>,
+  ): void {
+    const info = this.report.info;
+    if (info.personality !== null && info.personality !== imp.module) {
+      this.error(
+        "import-not-in-abi",
+        `${where}: a module may use one personality, and this one already imports from "${info.personality}"`,
+        imp.start,
+      );
+      return;
+    }
+    info.personality = imp.module;
+    const expected = table.get(imp.name);
+    if (expected === undefined) {
+      this.error("import-not-in-abi", `${where} is not a function of ${imp.module}`, imp.start);
+    } else if (imp.kind !== "func") {
+      this.error("import-kind", `${where} must be a function, found a ${imp.kind}`, imp.start);
+    } else {
+      const t = m.types[imp.type];
+      const want = formatSignature(expected.params, expected.results);
+      if (t?.kind !== "func" || !sameTypes(t.params, expected.params) || !sameTypes(t.results, expected.results)) {
+        const found = t?.kind === "func" ? formatSignature(t.params, t.results) : `type ${imp.type}`;
+        this.error("import-signature", `${where}: expected ${want}, found ${found}`, imp.start);
+      }
     }
   }
 
@@ -467,7 +504,11 @@ export function formatReport(report: VerifyReport, name = "module"): string {
   if (info.hasStart) lines.push("start function: yes (run by the kernel as part of the process)");
   lines.push(`features: ${info.features.length === 0 ? "mvp only" : info.features.join(", ")}`);
   if (report.ok) {
-    lines.push("verdict: OK, a valid wasmos guest");
+    lines.push(
+      info.personality === null
+        ? "verdict: OK, a valid wasmos guest"
+        : `verdict: OK, a ${info.personality} program (not a native wasmos guest): it runs under the ${info.personality} personality`,
+    );
   } else {
     lines.push(`verdict: REFUSED (${report.errors.length} error${report.errors.length === 1 ? "" : "s"})`);
     for (const e of report.errors) lines.push(`  [${e.code}] ${e.message}`);
