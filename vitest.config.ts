@@ -1,5 +1,16 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Tests run on the Node the project brings (npm scripts put node_modules/.bin
-// first on PATH); the host tests need its JSPI.
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], pool: "forks", testTimeout: 60_000, hookTimeout: 120_000 } });
+// first on PATH); the host tests need its JSPI. Compiled guests are cached in
+// the checkout's .cache/ (build/compile-cache.ts), shared by the test workers,
+// so each fixture is compiled once per change, not once per test file.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { WASMOS_CACHE_DIR: process.env.WASMOS_CACHE_DIR ?? join(import.meta.dirname, ".cache", "wasmos") },
+  },
+});

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileKey, guestCacheEnabled, lookupCompile, storeCompile } from "./compile-cache.ts";
 import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,6 +24,8 @@ export interface CompileOptions {
   emitText?: boolean;
   /** An asconfig.json to use instead of the repository's. */
   config?: string;
+  /** Use the on-disk compile cache (build/compile-cache.ts; default true unless WASMOS_NO_CACHE is set). */
+  cache?: boolean;
 }
 
 export interface CompileResult {
@@ -47,10 +50,49 @@ function generatedSource(path: string): string | null {
   return GRANT_NAME.test(name) ? grantModuleSource(name) : null;
 }
 
-/** Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`. */
+/** The toolchain's own sources: a change to either recompiles every guest. */
+const TOOLCHAIN = [fileURLToPath(import.meta.url), join(REPO_ROOT, "build", "grants.ts")];
+
+/**
+ * Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`.
+ * Successful compiles are cached on disk (build/compile-cache.ts), keyed by the sources asc actually read.
+ */
 export async function compileGuest(entry: string, options: CompileOptions = {}): Promise<CompileResult> {
-  const asc = (await import("assemblyscript/asc")).default;
   const entryAbs = resolve(entry);
+  const useCache = (options.cache ?? true) && guestCacheEnabled();
+  const config = options.config ?? ASCONFIG;
+  const key = useCache
+    ? compileKey([
+        `asc ${ascVersion()}`,
+        ...TOOLCHAIN.map((f) => readFileSync(f)),
+        readFileSync(config),
+        entryAbs,
+        options.target ?? "release",
+        options.emitText ? "text" : "",
+      ])
+    : "";
+  if (useCache) {
+    const hit = lookupCompile(key);
+    if (hit !== null) return { ok: true, binary: hit.binary, text: hit.text, diagnostics: hit.diagnostics };
+  }
+  const read = new Set<string>();
+  const probed = new Set<string>();
+  const result = await compileUncached(entryAbs, config, options, read, probed);
+  if (useCache && result.ok && result.binary) {
+    storeCompile(key, read, probed, { binary: result.binary, text: result.text, diagnostics: result.diagnostics });
+  }
+  return result;
+}
+
+/** One asc run; records in `read` every real file asc read and in `probed` every path it looked for in vain. */
+async function compileUncached(
+  entryAbs: string,
+  config: string,
+  options: CompileOptions,
+  read: Set<string>,
+  probed: Set<string>,
+): Promise<CompileResult> {
+  const asc = (await import("assemblyscript/asc")).default;
   const baseDir = dirname(entryAbs);
   const outputs = new Map<string, Uint8Array | string>();
   const argv = [
@@ -58,7 +100,7 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
     "--outFile",
     "guest.wasm",
     "--config",
-    options.config ?? ASCONFIG,
+    config,
     "--target",
     options.target ?? "release",
     "--path",
@@ -82,8 +124,11 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
       if (generated !== null) return generated;
       const path = realPath(resolve(dir, name));
       try {
-        return await readFile(path, "utf8");
+        const text = await readFile(path, "utf8");
+        read.add(path);
+        return text;
       } catch {
+        probed.add(path);
         return null;
       }
     },

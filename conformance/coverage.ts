@@ -4,7 +4,7 @@
 // (abi/gen/abi.ts), so a syscall added to abi/ shows up as uncovered.
 // Run: node conformance/coverage.ts (writes docs/conformance-coverage.md;
 // a test fails when the checked-in file drifts, or a documented error has no case).
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ABI_VERSION, Errno, ERRNO_NAMES, SYSCALLS } from "../abi/gen/abi.ts";
 import { type Case, loadCases } from "./lib/case.ts";
@@ -86,9 +86,16 @@ export function renderCoverage(cov: Coverage): string {
   return lines.join("\n") + "\n";
 }
 
+// node conformance/coverage.ts [--check] [--missing]: write docs/conformance-coverage.md, or exit 1 if it differs.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cov = coverage();
-  writeFileSync(COVERAGE_DOC, renderCoverage(cov));
+  const text = renderCoverage(cov);
+  if (process.argv.includes("--check")) {
+    const same = existsSync(COVERAGE_DOC) && readFileSync(COVERAGE_DOC, "utf8") === text;
+    if (!same) process.stdout.write(`out of date: ${COVERAGE_DOC}\n`);
+    process.exit(same ? 0 : 1);
+  }
+  writeFileSync(COVERAGE_DOC, text);
   process.stdout.write(`${cov.covered}/${cov.documented} documented errors covered; ${cov.missing.length} missing\n`);
   if (process.argv.includes("--missing")) for (const [s, e] of cov.missing) process.stdout.write(`  ${s} ${e}\n`);
 }

@@ -255,19 +255,37 @@ export const HOSTILE_DIR = join(new URL(".", import.meta.url).pathname, "hostile
 
 export const GENERIC_DIR = join(new URL(".", import.meta.url).pathname, "generic");
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const files = generateAll();
-  if (existsSync(GENERIC_DIR)) for (const f of readdirSync(GENERIC_DIR)) rmSync(join(GENERIC_DIR, f));
-  mkdirSync(GENERIC_DIR, { recursive: true });
-  for (const [f, text] of Object.entries(files)) writeFileSync(join(GENERIC_DIR, f), text);
-  process.stdout.write(`wrote ${Object.keys(files).length} files to ${GENERIC_DIR}\n`);
+/** Every file this generator owns (path -> text): generic/ whole, and its parts of hostile/. */
+export function generatedFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [f, text] of Object.entries(generateAll())) out[join(GENERIC_DIR, f)] = text;
   const hostile = generateHostile();
   const results = JSON.parse(hostile["forged-handles-everywhere.results.json"]);
   delete hostile["forged-handles-everywhere.results.json"];
-  for (const [f, text] of Object.entries(hostile)) writeFileSync(join(HOSTILE_DIR, f), text);
+  for (const [f, text] of Object.entries(hostile)) out[join(HOSTILE_DIR, f)] = text;
   // the expectation's results list is generated too
   const jp = join(HOSTILE_DIR, "forged-handles-everywhere.json");
   const spec = JSON.parse(readFileSync(jp, "utf8"));
   spec.expect = { exit: { status: 0, reason: "NORMAL" }, results };
-  writeFileSync(jp, JSON.stringify(spec, null, 2) + "\n");
+  out[jp] = JSON.stringify(spec, null, 2) + "\n";
+  return out;
+}
+
+// node conformance/gen-generic.ts [--check]: write the files (generic/ is replaced whole), or exit 1 naming those that differ.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const files = generatedFiles();
+  const stale = Object.keys(files).filter((f) => !existsSync(f) || readFileSync(f, "utf8") !== files[f]);
+  const extra = existsSync(GENERIC_DIR)
+    ? readdirSync(GENERIC_DIR)
+        .map((f) => join(GENERIC_DIR, f))
+        .filter((f) => !(f in files))
+    : [];
+  if (process.argv.includes("--check")) {
+    for (const f of [...stale, ...extra]) process.stdout.write(`out of date: ${f}\n`);
+    process.exit(stale.length + extra.length > 0 ? 1 : 0);
+  }
+  for (const f of extra) rmSync(f);
+  mkdirSync(GENERIC_DIR, { recursive: true });
+  for (const f of stale) writeFileSync(f, files[f]);
+  process.stdout.write(`conformance: ${stale.length} of ${Object.keys(files).length} generated cases rewritten, ${extra.length} removed\n`);
 }

@@ -1,22 +1,11 @@
 // The device side of the HAL. A device model is pure logic (no Node, no DOM):
 // it keeps time with the kernel's clock and one-shot timers, raises
 // interrupts, and hands data to a backend (a sink, a renderer) chosen per
-// environment. The kernel drives models through the interfaces in
-// kernel/devices.ts; hal/ may not import kernel/, so the context is declared
-// here again with the same shape and the two meet structurally in
-// host/kernel.ts (createDevice), where the compiler checks they agree.
+// environment. The kernel drives models through the interfaces of the device
+// contract, kernel/devices/contract.ts, the one place they are declared; hal/
+// imports only types from it.
 
-/** What the kernel gives a device (kernel/devices.ts DeviceContext). */
-export interface DeviceContext {
-  /** Kernel time in ns since boot: virtual in deterministic mode, the wall clock in real-time mode. */
-  now(): number;
-  /** A one-shot deadline on the kernel clock; returns a canceller. There is no periodic tick. */
-  setTimer(deadline: number, fire: () => void): () => void;
-  /** Raise an interrupt (IRQ_* kind, unsigned 32-bit datum) at the endpoint the driver attached. */
-  interrupt(kind: number, datum: number): void;
-  /** A line for the kernel log. */
-  log(line: string): void;
-}
+import type { DeviceContext } from "../kernel/devices/contract.ts";
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

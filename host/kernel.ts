@@ -8,7 +8,7 @@
 //   const exit = await p.exited;
 
 import { ERRNO_NAMES, Limits, Rights } from "../abi/gen/abi.ts";
-import { Kernel as KernelCore, type KernelLimits } from "../kernel/kernel.ts";
+import { KernelCore, type KernelLimits } from "../kernel/core.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
@@ -18,14 +18,14 @@ import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import { Namespace } from "../kernel/objects/namespace.ts";
-import { newEndpoint } from "../kernel/syscalls/ipc.ts";
-import type { DeviceModel } from "../kernel/devices.ts";
-import type { Device } from "../kernel/objects/device.ts";
-import { DEVICE_RIGHTS, newDevice } from "../kernel/syscalls/devices.ts";
+import { newEndpoint } from "../kernel/ipc/exchange.ts";
+import type { DeviceModel } from "../kernel/devices/contract.ts";
+import type { Device } from "../kernel/devices/device.ts";
+import { DEVICE_RIGHTS, newDevice } from "../kernel/devices/bind.ts";
 import { FramebufferDevice, type FrameListener } from "../hal/framebuffer/framebuffer.ts";
 import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
-import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/syscalls/memory.ts";
+import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
 import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 

@@ -53,3 +53,8 @@ export class RealClock implements Clock {
     return this.now();
   }
 }
+
+/** An absolute i64 deadline as kernel time (Infinity for DEADLINE_INFINITE and beyond 2^53). */
+export function deadlineToTime(deadline: bigint): number {
+  return deadline >= 9007199254740992n ? Infinity : Number(deadline);
+}

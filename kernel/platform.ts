@@ -3,7 +3,7 @@
 
 import type { ImageObject } from "./objects/image.ts";
 import type { Process } from "./objects/process.ts";
-import type { MemorySource } from "./memory.ts";
+import type { MemorySource } from "./mm/guest-memory.ts";
 import type { ImageMemoryNeeds } from "./mm/grants.ts";
 
 /** Executes one process's guest code. Created by the host when the process is first dispatched. */

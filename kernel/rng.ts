@@ -1,6 +1,8 @@
 // Seeded random generator (xoshiro128**, seeded through splitmix32): the same
-// seed gives the same bytes, so deterministic boots reproduce exactly.
-// Not cryptographic; real-time mode seeds it from the host's entropy.
+// seed gives the same bytes, so deterministic boots reproduce exactly. Not
+// cryptographic. The one copy: the kernel's random_get in deterministic mode
+// and hal/'s seeded RNG device both use it (pure arithmetic, no kernel state:
+// the one value hal/ imports from kernel/).
 
 export class SeededRng {
   private s0: number;

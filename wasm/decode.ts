@@ -10,7 +10,6 @@
 
 import { Cursor, WasmParseError } from "./cursor.ts";
 import { Feature, Imm, OpFlag, SINGLE_BYTE_OPS, formatOpcode, prefixTable, type OpInfo } from "./opcodes.ts";
-import type { FunctionBody, WasmModule } from "./reader.ts";
 import { skipHeapType, skipValType, startsValType } from "./types.ts";
 
 /** One decoded instruction. Owned by the decoder: valid only during the visit. */
@@ -382,8 +381,27 @@ function blockType(c: Cursor): number {
   return Feature.MULTI_VALUE;
 }
 
+/**
+ * What the walkers below need of a function body and of a module: a
+ * structural view of reader.ts's FunctionBody and WasmModule, declared here
+ * so that decode.ts does not import the reader that imports it.
+ */
+export interface BodyRef {
+  /** Index in the function index space (imports first). */
+  index: number;
+  /** Offset of the first instruction. */
+  bodyStart: number;
+  /** One past the body's final `end` opcode. */
+  end: number;
+}
+export interface CodeOf<B extends BodyRef = BodyRef> {
+  bytes: Uint8Array;
+  importedFuncs: number;
+  code: readonly B[];
+}
+
 /** The body of a function given by index (in the function index space) or directly. Throws RangeError. */
-export function functionBody(module: WasmModule, func: number | FunctionBody): FunctionBody {
+export function functionBody<B extends BodyRef>(module: CodeOf<B>, func: number | B): B {
   if (typeof func !== "number") return func;
   const body = module.code[func - module.importedFuncs];
   if (body === undefined) throw new RangeError(`function ${func} has no body in this module`);
@@ -395,7 +413,7 @@ export function functionBody(module: WasmModule, func: number | FunctionBody): F
  * Returns the number of instructions. Throws WasmParseError on a malformed
  * body, RangeError if `func` is an imported or unknown function.
  */
-export function forEachInstruction(module: WasmModule, func: number | FunctionBody, visit: InstructionVisitor): number {
+export function forEachInstruction(module: CodeOf, func: number | BodyRef, visit: InstructionVisitor): number {
   const body = functionBody(module, func);
   let count = 0;
   decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, (ins) => {
@@ -406,7 +424,7 @@ export function forEachInstruction(module: WasmModule, func: number | FunctionBo
 }
 
 /** Every block of a function's body, in order of their openers. Throws like forEachInstruction. */
-export function blockStructure(module: WasmModule, func: number | FunctionBody): Block[] {
+export function blockStructure(module: CodeOf, func: number | BodyRef): Block[] {
   const blocks: Block[] = [];
   const open: Block[] = [];
   forEachInstruction(module, func, (ins) => {
@@ -425,7 +443,7 @@ export function blockStructure(module: WasmModule, func: number | FunctionBody):
 }
 
 /** Offsets where each loop's body begins (just after `loop` and its blocktype). */
-export function loopHeaders(module: WasmModule, func: number | FunctionBody): number[] {
+export function loopHeaders(module: CodeOf, func: number | BodyRef): number[] {
   const headers: number[] = [];
   forEachInstruction(module, func, (ins) => {
     if (ins.opcode === OP_LOOP) headers.push(ins.end);

@@ -19,7 +19,7 @@ import { Constants, Limits, ObjectType } from "../../abi/gen/abi.ts";
 import { BaseDevice } from "../device.ts";
 import type { AudioSink } from "./sink.ts";
 
-/** Where a buffer's bytes are (kernel/devices.ts SampleSource): read once at its turn, then released. */
+/** Where a buffer's bytes are (kernel/devices/contract.ts SampleSource): read once at its turn, then released. */
 export interface SampleSource {
   /** The bytes now (a view, valid during the call), or null if the source is gone. */
   read(): Uint8Array | null;

@@ -11,7 +11,7 @@
 // closure per syscall per process cost ~44 KB of heap per process.
 
 import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, type SyscallDef } from "../../abi/gen/abi.ts";
-import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
+import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { BLOCK, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";

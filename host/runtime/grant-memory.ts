@@ -2,8 +2,8 @@
 // memory object's backing (a WebAssembly.Memory made by createGrantMemory),
 // and connect the kernel's grow limit to the instance's limit global.
 
-import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
-import type { MemorySource } from "../../kernel/memory.ts";
+import type { KernelCore } from "../../kernel/core.ts";
+import type { MemorySource } from "../../kernel/mm/guest-memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { GROW_LIMIT_EXPORT } from "../../loader/grow-limit.ts";
 

@@ -16,9 +16,9 @@
 // already made when this happens, so it changes no run's outcome.
 
 import { Errno, ExitReason } from "../../abi/gen/abi.ts";
-import type { Kernel as KernelCore } from "../../kernel/kernel.ts";
+import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
-import { GuestMemory } from "../../kernel/memory.ts";
+import { GuestMemory } from "../../kernel/mm/guest-memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";

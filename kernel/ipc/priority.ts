@@ -3,7 +3,7 @@
 // endpoint it is serving from (so pending higher-priority senders raise it).
 // A change propagates along the chain of servers, bounded in depth.
 
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -39,7 +39,7 @@ export function dissociate(p: Process): void {
 }
 
 /** Recompute p's effective priority and pass any change on to whoever p is waiting for. */
-export function updatePriority(k: Kernel, p: Process, depth = 0): void {
+export function updatePriority(k: KernelCore, p: Process, depth = 0): void {
   if (depth > MAX_CHAIN || p.exit !== null) return;
   const prio = inheritedPriority(p);
   if (prio === p.priority) return;
@@ -54,6 +54,6 @@ export function updatePriority(k: Kernel, p: Process, depth = 0): void {
 }
 
 /** The queue of ep changed: recompute its servers. */
-export function updateServers(k: Kernel, ep: Endpoint, depth = 0): void {
+export function updateServers(k: KernelCore, ep: Endpoint, depth = 0): void {
   for (const s of ep.servers) updatePriority(k, s, depth);
 }

@@ -3,8 +3,8 @@
 
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { type Cap, releaseInFlight } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { KernelCore } from "../core.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Process } from "../objects/process.ts";
 
 export interface MessageDesc {
@@ -81,7 +81,7 @@ export function dropHandles(caps: readonly Cap[]): void {
 }
 
 /** Copy len bytes from one process's memory to another's (both checked by the callers), and count them. */
-export function copyBody(k: Kernel, from: Process, fromPtr: number, to: Process, toPtr: number, len: number): void {
+export function copyBody(k: KernelCore, from: Process, fromPtr: number, to: Process, toPtr: number, len: number): void {
   if (len <= 0) return;
   const src = from.memory!.slice(fromPtr, len);
   if (src === null || !to.memory!.write(toPtr, src)) return;

@@ -7,10 +7,10 @@
 
 import { Errno, Rights } from "../../abi/gen/abi.ts";
 import { type Cap, holdCap, releaseHeld } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { FutexWaiter, MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
-import { BLOCK } from "../syscalls/control.ts";
+import { BLOCK } from "../control.ts";
 
 /**
  * Sleep p on the word at offset (checked: aligned, in range) if it holds
@@ -18,7 +18,7 @@ import { BLOCK } from "../syscalls/control.ts";
  * future), or BLOCK (the result arrives on wake: 0, -ETIMEDOUT, -EREVOKED).
  */
 export function futexWait(
-  k: Kernel,
+  k: KernelCore,
   p: Process,
   mem: MemoryObject,
   cap: Cap,
@@ -53,7 +53,7 @@ export function futexWait(
 }
 
 /** Wake up to count sleepers on the word at offset with result 0. Returns how many. */
-export function futexWake(k: Kernel, mem: MemoryObject, offset: number, count: number): number {
+export function futexWake(k: KernelCore, mem: MemoryObject, offset: number, count: number): number {
   const q = mem.futex.get(offset);
   if (q === undefined) return 0;
   let n = 0;
@@ -67,7 +67,7 @@ export function futexWake(k: Kernel, mem: MemoryObject, offset: number, count: n
 }
 
 /** The object was revoked: every sleeper wakes with EREVOKED. */
-export function futexRevokeAll(k: Kernel, mem: MemoryObject): void {
+export function futexRevokeAll(k: KernelCore, mem: MemoryObject): void {
   for (const q of [...mem.futex.values()]) {
     for (const w of [...q]) k.wake(w.process, -Errno.EREVOKED);
   }

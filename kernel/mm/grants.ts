@@ -17,7 +17,7 @@
 
 import { ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { Cap, holdCap, releaseHeld } from "../handles.ts";
-import type { Kernel, StartupHandle } from "../kernel.ts";
+import type { KernelCore, StartupHandle } from "../core.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -85,7 +85,7 @@ export function planGrants(needs: readonly GrantImport[], handles: readonly Star
 }
 
 /** Bind planned grants to p (its startup handles are in its table already). */
-export function bindGrants(k: Kernel, p: Process, grants: readonly PlannedGrant[]): void {
+export function bindGrants(k: KernelCore, p: Process, grants: readonly PlannedGrant[]): void {
   for (const g of grants) {
     const rights = g.readOnly ? Rights.READ : Rights.READ | Rights.WRITE;
     let from = g.handle.parent ?? null;
@@ -102,7 +102,7 @@ export function bindGrants(k: Kernel, p: Process, grants: readonly PlannedGrant[
 }
 
 /** The binding's capability or object was revoked: end its process before it runs again. */
-export function grantRevoked(k: Kernel, b: GrantBinding): void {
+export function grantRevoked(k: KernelCore, b: GrantBinding): void {
   if (b.ended) return;
   b.ended = true;
   b.memory.bindings.delete(b);
@@ -117,7 +117,7 @@ export function grantRevoked(k: Kernel, b: GrantBinding): void {
 }
 
 /** End p, whose grant was revoked while it ran (from the bridge or the dispatcher). */
-export function endFaulted(k: Kernel, p: Process): void {
+export function endFaulted(k: KernelCore, p: Process): void {
   const why = p.mm.fault ?? "grant revoked";
   k.terminate(p, -1, ExitReason.GRANT_REVOKED, why);
 }

@@ -15,8 +15,8 @@
 //    stay O(1) with thousands of processes.
 
 import { Errno, Limits } from "../../abi/gen/abi.ts";
-import type { Kernel, SpawnRequest } from "../kernel.ts";
-import type { MemorySource } from "../memory.ts";
+import type { KernelCore, SpawnRequest } from "../core.ts";
+import type { MemorySource } from "./guest-memory.ts";
 import { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
 import type { ProcessHost } from "../platform.ts";
@@ -39,7 +39,7 @@ export interface SpawnMemoryPlan {
 }
 
 export class MemoryManager {
-  private readonly k: Kernel;
+  private readonly k: KernelCore;
   private readonly host: ProcessHost;
   readonly defaultBudget: number;
   readonly systemPages: number;
@@ -52,7 +52,7 @@ export class MemoryManager {
   /** Why the last spawn was refused for memory reasons (for the host's error). */
   lastRefusal = "";
 
-  constructor(k: Kernel, host: ProcessHost, options: MemoryOptions = {}) {
+  constructor(k: KernelCore, host: ProcessHost, options: MemoryOptions = {}) {
     this.k = k;
     this.host = host;
     this.defaultBudget = options.budgetPages ?? Limits.MEMORY_BUDGET_PAGES;

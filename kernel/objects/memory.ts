@@ -11,7 +11,7 @@
 
 import { ObjectType } from "../../abi/gen/abi.ts";
 import type { GrantBinding } from "../mm/grants.ts";
-import { GuestMemory, type MemorySource } from "../memory.ts";
+import { GuestMemory, type MemorySource } from "../mm/guest-memory.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
 import type { Process } from "./process.ts";
 

@@ -5,10 +5,10 @@
 
 import { ExitReason, ObjectType, ProcessState } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
 import type { ProcessRuntime } from "../platform.ts";
-import type { Schedulable } from "../scheduler.ts";
+import type { Schedulable } from "../sched/run-queues.ts";
 import type { SchedState } from "../sched/state.ts";
 import type { ImageObject } from "./image.ts";
 import type { Endpoint } from "./endpoint.ts";

@@ -1,5 +1,5 @@
 // The CPU scheduler: slices, fuel, time, and the policies that decide when a
-// running process must give the CPU up. The Kernel (kernel/kernel.ts) keeps
+// running process must give the CPU up. The KernelCore (kernel/core.ts) keeps
 // the life cycle (dispatch, block, wake, terminate); this file decides.
 //
 // Slices. A process runs until it blocks or its slice's fuel runs out (the
@@ -25,7 +25,7 @@
 // serving (billTo).
 
 import { Constants, Errno, ExitReason, ProcessState } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import { KernelBug, ObjectRegistry } from "../object.ts";
 import type { Process } from "../objects/process.ts";
 import { admits, EdfReservation } from "./edf.ts";
@@ -37,7 +37,7 @@ import {
   DEFAULT_WINDOW_NS,
   MAX_SLICE_FUEL,
 } from "./params.ts";
-import { Partition } from "./partitions.ts";
+import { Partition } from "../objects/partition.ts";
 import { billedPartition, ReadyQueue } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
@@ -67,7 +67,7 @@ export class CpuScheduler {
   readonly windowNs: number;
   readonly edfCapacity: number;
   private readonly switchCostNs: number;
-  private readonly k: Kernel;
+  private readonly k: KernelCore;
   /** Live partitions other than the system partition. */
   private partitions = 0;
   /** Utilisation reserved by the deadline class. */
@@ -79,7 +79,7 @@ export class CpuScheduler {
   private lastSync = 0;
   private syncing = false;
 
-  constructor(k: Kernel, options: SchedOptions = {}) {
+  constructor(k: KernelCore, options: SchedOptions = {}) {
     this.k = k;
     this.nsPerFuel = options.nsPerFuel ?? DEFAULT_NS_PER_FUEL;
     this.quantumFuel = options.quantumFuel ?? DEFAULT_QUANTUM_FUEL;

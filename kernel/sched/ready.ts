@@ -13,8 +13,8 @@
 // (a preempted process keeps its place and what is left of its quantum).
 
 import type { Process } from "../objects/process.ts";
-import { RunQueues } from "../scheduler.ts";
-import type { Partition } from "./partitions.ts";
+import { RunQueues } from "./run-queues.ts";
+import type { Partition } from "../objects/partition.ts";
 
 export interface ReadyHooks {
   /** Now, for partition budgets. */

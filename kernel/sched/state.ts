@@ -5,7 +5,7 @@
 import { Constants } from "../../abi/gen/abi.ts";
 import type { Process } from "../objects/process.ts";
 import type { EdfReservation } from "./edf.ts";
-import type { Partition } from "./partitions.ts";
+import type { Partition } from "../objects/partition.ts";
 
 export class SchedState {
   /** SCHED_RR or SCHED_FIFO (within its fixed priority). */

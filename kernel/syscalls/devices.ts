@@ -1,74 +1,17 @@
-// Devices: newDevice (a hal/ model made a kernel object, wired to the
-// kernel's clock, timers and pulses) and the driver syscalls: device_attach,
+// Devices: the driver syscalls: device_attach,
 // device_info, timer_set, console_rx, console_tx, audio_submit, fb_write,
 // fb_present, rng_read. Each call decodes and checks everything first, then
 // acts; a model is only called once the call can no longer fail.
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
-import type { AudioModel, ConsoleModel, DeviceModel, FramebufferModel, RngModel, SampleSource, TimerModel } from "../devices.ts";
+import type { AudioModel, ConsoleModel, DeviceModel, FramebufferModel, RngModel, SampleSource, TimerModel } from "../devices/contract.ts";
 import { type Cap, holdCap, releaseHeld } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
-import { Device } from "../objects/device.ts";
+import type { KernelCore } from "../core.ts";
+import { Device } from "../devices/device.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
-import { PRIORITY_LEVELS } from "../scheduler.ts";
-import { postPulse } from "./ipc.ts";
-import { deadlineToTime } from "./time.ts";
-
-/** Rights the host grants on a device it hands to a process. */
-export const DEVICE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.ATTACH;
-/** Interrupt pulses come from sender pid 0 (the kernel)... */
-export const IRQ_SENDER_PID = 0;
-/** ...and are queued ahead of every process's messages and pulses. */
-const IRQ_PRIORITY = PRIORITY_LEVELS - 1;
-const IRQ_SHIFT = BigInt(Constants.IRQ_KIND_SHIFT);
-
-/**
- * Make a device model a kernel object: bind it to the kernel's clock and
- * timers, and route its interrupts through the device's attachment.
- * `memory`: the memory object the model's data lives in (a framebuffer whose
- * pixels are that object's backing), handed out by fb_memory. The caller owns
- * the first reference (retainHandle, as the host does).
- */
-export function newDevice<M extends DeviceModel>(k: Kernel, model: M, memory: MemoryObject | null = null): Device<M> {
-  const dev = new Device(k.objects, model, memory);
-  dev.log = k.log;
-  model.bind({
-    now: () => k.clock.now(),
-    setTimer: (deadline, fire) => {
-      const t = k.addTimer(deadline, () => {
-        try {
-          fire();
-        } catch (e) {
-          k.log(`wasmos: device ${model.name}: timer callback threw: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      });
-      return () => k.cancelTimer(t);
-    },
-    interrupt: (kind, datum) => raiseInterrupt(k, dev, kind, datum),
-    log: (line) => k.log(line),
-  });
-  return dev;
-}
-
-/** Deliver an interrupt as a pulse to the attached endpoint; drop it (counted) when the endpoint cannot take it. */
-function raiseInterrupt(k: Kernel, dev: Device, kind: number, datum: number): void {
-  const wasAttached = dev.attachment !== null;
-  const a = dev.liveAttachment();
-  if (a === null) {
-    if (wasAttached) dev.irqLost++; // the endpoint closed or its capability was revoked
-    return;
-  }
-  const ep = a.cap.object as Endpoint;
-  if ((ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0) >= Limits.MAX_PENDING_PULSES) {
-    dev.irqLost++;
-    return;
-  }
-  k.trace.enabled && k.trace.record(k.clock.now(), IRQ_SENDER_PID, "irq", `${dev.model.name} kind=${kind} datum=${datum >>> 0}`);
-  postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0));
-  dev.irqRaised++;
-}
+import { deadlineToTime } from "../clock.ts";
 
 /** The device behind a handle of any device type, with `need`; or a negative errno. */
 function anyDevice(p: Process, handle: number, need: number): Device | number {
@@ -91,7 +34,7 @@ function attachedByOther(dev: Device, p: Process): boolean {
   return a !== null && a.owner !== p && !a.owner.exited;
 }
 
-export function sysDeviceAttach(_k: Kernel, p: Process, device: number, endpoint: number, code: number): number {
+export function sysDeviceAttach(_k: KernelCore, p: Process, device: number, endpoint: number, code: number): number {
   const dev = anyDevice(p, device, Rights.ATTACH);
   if (typeof dev === "number") return dev;
   if (endpoint === Constants.HANDLE_INVALID) {
@@ -110,7 +53,7 @@ export function sysDeviceAttach(_k: Kernel, p: Process, device: number, endpoint
   return 0;
 }
 
-export function sysDeviceInfo(_k: Kernel, p: Process, device: number, key: number): bigint {
+export function sysDeviceInfo(_k: KernelCore, p: Process, device: number, key: number): bigint {
   const dev = anyDevice(p, device, 0);
   if (typeof dev === "number") return BigInt(dev);
   let v: number | null;
@@ -134,7 +77,7 @@ export function sysDeviceInfo(_k: Kernel, p: Process, device: number, key: numbe
   return v === Infinity ? Constants.DEADLINE_INFINITE : BigInt(Math.max(0, Math.floor(v)));
 }
 
-export function sysTimerSet(_k: Kernel, p: Process, timer: number, deadline: bigint): number {
+export function sysTimerSet(_k: KernelCore, p: Process, timer: number, deadline: bigint): number {
   const m = model<TimerModel>(p, timer, ObjectType.DEV_TIMER, Rights.WRITE);
   if (typeof m === "number") return m;
   if (deadline < 0n) return -Errno.EINVAL;
@@ -142,7 +85,7 @@ export function sysTimerSet(_k: Kernel, p: Process, timer: number, deadline: big
   return m.arm(deadlineToTime(deadline)) ? 1 : 0;
 }
 
-export function sysConsoleRx(_k: Kernel, p: Process, console: number, bufPtr: number, bufLen: number): number {
+export function sysConsoleRx(_k: KernelCore, p: Process, console: number, bufPtr: number, bufLen: number): number {
   const m = model<ConsoleModel>(p, console, ObjectType.DEV_CONSOLE, Rights.READ);
   if (typeof m === "number") return m;
   if (bufLen < 1 || bufLen > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
@@ -153,7 +96,7 @@ export function sysConsoleRx(_k: Kernel, p: Process, console: number, bufPtr: nu
   return m.read(buf);
 }
 
-export function sysConsoleTx(k: Kernel, p: Process, console: number, bufPtr: number, bufLen: number): number {
+export function sysConsoleTx(k: KernelCore, p: Process, console: number, bufPtr: number, bufLen: number): number {
   const m = model<ConsoleModel>(p, console, ObjectType.DEV_CONSOLE, Rights.WRITE);
   if (typeof m === "number") return m;
   if (bufLen < 0 || bufLen > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
@@ -200,7 +143,7 @@ function checkSource(p: Process, source: number, offset: number, bytes: number):
 }
 
 export function sysAudioSubmit(
-  _k: Kernel,
+  _k: KernelCore,
   p: Process,
   audio: number,
   source: number,
@@ -222,7 +165,7 @@ export function sysAudioSubmit(
   return m.submit(frames, makeSource(), (flags & Constants.AUDIO_SUBMIT_END) !== 0) & 0x7fffffff;
 }
 
-export function sysFbWrite(_k: Kernel, p: Process, fb: number, offset: number, bufPtr: number, bufLen: number): number {
+export function sysFbWrite(_k: KernelCore, p: Process, fb: number, offset: number, bufPtr: number, bufLen: number): number {
   const m = model<FramebufferModel>(p, fb, ObjectType.DEV_FRAMEBUFFER, Rights.WRITE);
   if (typeof m === "number") return m;
   if (offset < 0 || bufLen < 0 || offset + bufLen > m.width * m.height * 4) return -Errno.EINVAL;
@@ -233,14 +176,14 @@ export function sysFbWrite(_k: Kernel, p: Process, fb: number, offset: number, b
   return bufLen;
 }
 
-export function sysFbPresent(_k: Kernel, p: Process, fb: number): number {
+export function sysFbPresent(_k: KernelCore, p: Process, fb: number): number {
   const m = model<FramebufferModel>(p, fb, ObjectType.DEV_FRAMEBUFFER, Rights.WRITE);
   if (typeof m === "number") return m;
   if (m.failure !== null) return -Errno.EIO;
   return m.present();
 }
 
-export function sysRngRead(_k: Kernel, p: Process, rng: number, bufPtr: number, bufLen: number): number {
+export function sysRngRead(_k: KernelCore, p: Process, rng: number, bufPtr: number, bufLen: number): number {
   const m = model<RngModel>(p, rng, ObjectType.DEV_RNG, Rights.READ);
   if (typeof m === "number") return m;
   if (bufLen < 0 || bufLen > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
@@ -254,7 +197,7 @@ export function sysRngRead(_k: Kernel, p: Process, rng: number, bufPtr: number, 
 /** Rights of fb_memory's handle: these, and WRITE when the framebuffer handle has it. */
 const FB_MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.MAP;
 
-export function sysFbMemory(_k: Kernel, p: Process, fb: number): number {
+export function sysFbMemory(_k: KernelCore, p: Process, fb: number): number {
   const obj = p.handles.get(fb, ObjectType.DEV_FRAMEBUFFER, Rights.READ);
   if (typeof obj === "number") return obj;
   const mem = (obj as Device).memory;

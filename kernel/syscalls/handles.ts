@@ -3,12 +3,12 @@
 
 import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
-export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: number): number {
+export function sysHandleGet(_k: KernelCore, p: Process, namePtr: number, nameLen: number): number {
   if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
   const bytes = p.memory!.slice(namePtr, nameLen);
   if (bytes === null) return -Errno.EFAULT;
@@ -17,11 +17,11 @@ export function sysHandleGet(_k: Kernel, p: Process, namePtr: number, nameLen: n
   return h;
 }
 
-export function sysHandleClose(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleClose(_k: KernelCore, p: Process, handle: number): number {
   return p.handles.close(handle);
 }
 
-export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: number): number {
+export function sysHandleDup(_k: KernelCore, p: Process, handle: number, rights: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   if ((cap.rights & 1) === 0) return -Errno.EACCES; // DUPLICATE is bit 0
@@ -30,13 +30,13 @@ export function sysHandleDup(_k: Kernel, p: Process, handle: number, rights: num
   return p.handles.insertCap(cap.derive(rights));
 }
 
-export function sysHandleRevoke(_k: Kernel, p: Process, handle: number): number {
+export function sysHandleRevoke(_k: KernelCore, p: Process, handle: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   return HandleTable.revokeDescendants(cap);
 }
 
-export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: number): number {
+export function sysHandleInfo(_k: KernelCore, p: Process, handle: number, ptr: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
   const mem = p.memory!;
@@ -53,7 +53,7 @@ export function sysHandleInfo(_k: Kernel, p: Process, handle: number, ptr: numbe
 export const ALL_PROMISES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
 const CORE = 1 << PledgeClass.core;
 
-export function sysPledge(_k: Kernel, p: Process, promises: number): number {
+export function sysPledge(_k: KernelCore, p: Process, promises: number): number {
   if ((promises & ~ALL_PROMISES) !== 0) return -Errno.EINVAL;
   if ((promises & ~CORE & ~p.promises) !== 0) return -Errno.EPLEDGE;
   p.promises = (promises | CORE) & p.promises;

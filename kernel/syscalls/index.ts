@@ -3,9 +3,9 @@
 // with other parameter types) does not compile.
 
 import type { SyscallArgs, SyscallName, SyscallResult } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
-import type { Control } from "./control.ts";
+import type { Control } from "../control.ts";
 import { sysHandleClose, sysHandleDup, sysHandleGet, sysHandleInfo, sysHandleRevoke, sysPledge } from "./handles.ts";
 import {
   sysEndpointCreate,
@@ -64,7 +64,7 @@ import {
   sysSetLimit,
 } from "./sched.ts";
 
-export type SyscallHandler<N extends SyscallName> = (k: Kernel, p: Process, ...args: SyscallArgs[N]) => SyscallResult<N> | Control;
+export type SyscallHandler<N extends SyscallName> = (k: KernelCore, p: Process, ...args: SyscallArgs[N]) => SyscallResult<N> | Control;
 
 export type SyscallTable = { readonly [N in SyscallName]: SyscallHandler<N> };
 
@@ -139,4 +139,4 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_memory: sysFbMemory,
 };
 
-export { BLOCK, NORETURN } from "./control.ts";
+export { BLOCK, NORETURN } from "../control.ts";

@@ -1,11 +1,11 @@
 // console_write, random_get, arg_count, arg_get, panic.
 
 import { Errno, ExitReason, Limits } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
-import { NORETURN } from "./control.ts";
+import { NORETURN } from "../control.ts";
 
-export function sysConsoleWrite(k: Kernel, p: Process, ptr: number, len: number): number {
+export function sysConsoleWrite(k: KernelCore, p: Process, ptr: number, len: number): number {
   if (len < 0 || len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
   const bytes = p.memory!.slice(ptr, len);
   if (bytes === null) return -Errno.EFAULT;
@@ -14,7 +14,7 @@ export function sysConsoleWrite(k: Kernel, p: Process, ptr: number, len: number)
   return len;
 }
 
-export function sysRandomGet(k: Kernel, p: Process, ptr: number, len: number): number {
+export function sysRandomGet(k: KernelCore, p: Process, ptr: number, len: number): number {
   if (len < 0 || len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
   const bytes = p.memory!.slice(ptr, len);
   if (bytes === null) return -Errno.EFAULT;
@@ -22,11 +22,11 @@ export function sysRandomGet(k: Kernel, p: Process, ptr: number, len: number): n
   return 0;
 }
 
-export function sysArgCount(_k: Kernel, p: Process): number {
+export function sysArgCount(_k: KernelCore, p: Process): number {
   return p.args.length;
 }
 
-export function sysArgGet(_k: Kernel, p: Process, index: number, ptr: number, len: number): number {
+export function sysArgGet(_k: KernelCore, p: Process, index: number, ptr: number, len: number): number {
   if (index < 0 || index >= p.args.length || len < 0) return -Errno.EINVAL;
   const arg = p.args[index];
   const n = Math.min(len, arg.length);
@@ -36,7 +36,7 @@ export function sysArgGet(_k: Kernel, p: Process, index: number, ptr: number, le
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
-export function sysPanic(k: Kernel, p: Process, ptr: number, len: number): typeof NORETURN {
+export function sysPanic(k: KernelCore, p: Process, ptr: number, len: number): typeof NORETURN {
   let message: string;
   if (len < 0 || len > Limits.MAX_IO_BYTES) message = `(panic message length ${len} out of range)`;
   else {

@@ -4,20 +4,20 @@
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { type Cap, holdCap } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
-import type { GuestMemory } from "../memory.ts";
+import type { KernelCore } from "../core.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import { futexWait, futexWake } from "../mm/futex.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
 import { WindowObject } from "../objects/window-object.ts";
-import { BLOCK } from "./control.ts";
-import { deadlineToTime } from "./time.ts";
+import { BLOCK } from "../control.ts";
+import { deadlineToTime } from "../clock.ts";
+import { MEMORY_RIGHTS, memoryStats } from "../mm/stats.ts";
 
 /** Rights on a new memory object's handle. */
-export const MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.MAP;
 const RW = Rights.READ | Rights.WRITE;
 
-export function sysMemoryCreate(k: Kernel, p: Process, size: number): number {
+export function sysMemoryCreate(k: KernelCore, p: Process, size: number): number {
   if (size <= 0 || size > Limits.MAX_MEMORY_OBJECT_BYTES) return -Errno.EINVAL;
   if (p.handles.full) return -Errno.EMFILE;
   const obj = k.mm.createObject(p, size);
@@ -25,7 +25,7 @@ export function sysMemoryCreate(k: Kernel, p: Process, size: number): number {
   return p.handles.insert(obj, MEMORY_RIGHTS);
 }
 
-export function sysMemorySize(_k: Kernel, p: Process, handle: number): number {
+export function sysMemorySize(_k: KernelCore, p: Process, handle: number): number {
   const obj = p.handles.get(handle, ObjectType.MEMORY, 0);
   if (typeof obj === "number") return obj;
   const mem = obj as MemoryObject;
@@ -33,7 +33,7 @@ export function sysMemorySize(_k: Kernel, p: Process, handle: number): number {
 }
 
 export function sysMemoryMap(
-  k: Kernel,
+  k: KernelCore,
   p: Process,
   handle: number,
   offset: number,
@@ -91,12 +91,12 @@ function transfer(w: WindowObject, first: number, count: number, packed: Uint8Ar
   }
 }
 
-function countCopy(k: Kernel, p: Process, bytes: number): void {
+function countCopy(k: KernelCore, p: Process, bytes: number): void {
   k.copied.windowBytes += bytes;
   p.bytesCopied += bytes;
 }
 
-export function sysWindowRead(k: Kernel, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
+export function sysWindowRead(k: KernelCore, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
   const w = windowOf(p, handle, Rights.READ);
   if (typeof w === "number") return w;
   const mem = p.memory!;
@@ -109,7 +109,7 @@ export function sysWindowRead(k: Kernel, p: Process, handle: number, first: numb
   return count;
 }
 
-export function sysWindowWrite(k: Kernel, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
+export function sysWindowWrite(k: KernelCore, p: Process, handle: number, first: number, count: number, bufPtr: number): number {
   const w = windowOf(p, handle, Rights.WRITE);
   if (typeof w === "number") return w;
   const mem = p.memory!;
@@ -126,7 +126,7 @@ const E_INVAL = BigInt(-Errno.EINVAL);
 const E_REVOKED = BigInt(-Errno.EREVOKED);
 const E_RANGE = BigInt(-Errno.ERANGE);
 
-export function sysWindowGet(_k: Kernel, p: Process, handle: number, index: number): bigint {
+export function sysWindowGet(_k: KernelCore, p: Process, handle: number, index: number): bigint {
   const w = windowOf(p, handle, Rights.READ);
   if (typeof w === "number") return BigInt(w);
   if (w.elemSize === 8) return E_INVAL;
@@ -137,7 +137,7 @@ export function sysWindowGet(_k: Kernel, p: Process, handle: number, index: numb
   return BigInt(w.elemSize === 2 ? b.u16(at) : w.elemSize === 1 ? b.u8(at) : b.u32(at));
 }
 
-export function sysWindowSet(_k: Kernel, p: Process, handle: number, index: number, value: bigint): number {
+export function sysWindowSet(_k: KernelCore, p: Process, handle: number, index: number, value: bigint): number {
   const w = windowOf(p, handle, Rights.WRITE);
   if (typeof w === "number") return w;
   if (w.revoked) return -Errno.EREVOKED;
@@ -161,7 +161,7 @@ export function sysWindowSet(_k: Kernel, p: Process, handle: number, index: numb
   return 0;
 }
 
-export function sysWindowInfo(_k: Kernel, p: Process, handle: number, bufPtr: number, bufLen: number): number {
+export function sysWindowInfo(_k: KernelCore, p: Process, handle: number, bufPtr: number, bufLen: number): number {
   const w = windowOf(p, handle, 0);
   if (typeof w === "number") return w;
   const size = Constants.WINDOW_INFO_SIZE;
@@ -189,7 +189,7 @@ function futexWord(p: Process, handle: number, need: number, offset: number): Me
 }
 
 export function sysFutexWait(
-  k: Kernel,
+  k: KernelCore,
   p: Process,
   handle: number,
   offset: number,
@@ -201,7 +201,7 @@ export function sysFutexWait(
   return futexWait(k, p, mem, p.handles.cap(handle) as Cap, offset, expected, deadlineToTime(deadline));
 }
 
-export function sysFutexWake(k: Kernel, p: Process, handle: number, offset: number, count: number): number {
+export function sysFutexWake(k: KernelCore, p: Process, handle: number, offset: number, count: number): number {
   const mem = futexWord(p, handle, Rights.WRITE, offset);
   if (typeof mem === "number") return mem;
   if (count <= 0) return -Errno.EINVAL;
@@ -214,7 +214,7 @@ function target(p: Process, handle: number, need: number): Process | number {
   return p.handles.get(handle, ObjectType.PROCESS, need) as Process | number;
 }
 
-export function sysMemoryStats(k: Kernel, p: Process, handle: number, bufPtr: number, bufLen: number): number {
+export function sysMemoryStats(k: KernelCore, p: Process, handle: number, bufPtr: number, bufLen: number): number {
   const t = target(p, handle, Rights.INSPECT);
   if (typeof t === "number") return t;
   const size = Constants.MEMORY_STATS_SIZE;
@@ -239,41 +239,7 @@ export function sysMemoryStats(k: Kernel, p: Process, handle: number, bufPtr: nu
   return size;
 }
 
-/** What memory_stats reports, for the host too. */
-export interface MemoryStats {
-  budgetPages: number;
-  usedPages: number;
-  ownPages: number;
-  objectPages: number;
-  objects: number;
-  grants: number;
-  bytesCopied: number;
-  system: { pages: number; objectPages: number; objects: number; pageLimit: number; ipcBytes: number; windowBytes: number };
-}
-
-export function memoryStats(k: Kernel, t: Process): MemoryStats {
-  k.mm.recount();
-  const own = k.mm.ownPages(t);
-  return {
-    budgetPages: t.mm.budgetPages,
-    usedPages: own + t.mm.objectPages,
-    ownPages: own,
-    objectPages: t.mm.objectPages,
-    objects: t.mm.objects,
-    grants: t.mm.grants.length,
-    bytesCopied: t.bytesCopied,
-    system: {
-      pages: k.mm.totalPages(),
-      objectPages: k.mm.objectPages,
-      objects: k.mm.objects,
-      pageLimit: k.mm.systemPages,
-      ipcBytes: k.copied.ipcBytes,
-      windowBytes: k.copied.windowBytes,
-    },
-  };
-}
-
-export function sysMemorySetBudget(k: Kernel, p: Process, handle: number, pages: number): number {
+export function sysMemorySetBudget(k: KernelCore, p: Process, handle: number, pages: number): number {
   if (pages <= 0) return -Errno.EINVAL;
   const t = target(p, handle, Rights.SCHEDULE);
   if (typeof t === "number") return t;

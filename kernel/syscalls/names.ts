@@ -2,7 +2,7 @@
 
 import { Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { holdCap, releaseHeld } from "../handles.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Namespace } from "../objects/namespace.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -22,7 +22,7 @@ function readName(p: Process, ptr: number, len: number): string | number {
   }
 }
 
-export function sysNameRegister(_k: Kernel, p: Process, namespace: number, namePtr: number, nameLen: number, endpoint: number): number {
+export function sysNameRegister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number, endpoint: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
   if (typeof ns === "number") return ns;
   const ep = p.handles.cap(endpoint);
@@ -37,7 +37,7 @@ export function sysNameRegister(_k: Kernel, p: Process, namespace: number, nameP
   return 0;
 }
 
-export function sysNameLookup(_k: Kernel, p: Process, namespace: number, namePtr: number, nameLen: number): number {
+export function sysNameLookup(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.LOOKUP);
   if (typeof ns === "number") return ns;
   const name = readName(p, namePtr, nameLen);
@@ -48,7 +48,7 @@ export function sysNameLookup(_k: Kernel, p: Process, namespace: number, namePtr
   return p.handles.insertCap(entry.derive(entry.rights));
 }
 
-export function sysNameUnregister(_k: Kernel, p: Process, namespace: number, namePtr: number, nameLen: number): number {
+export function sysNameUnregister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
   const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
   if (typeof ns === "number") return ns;
   const name = readName(p, namePtr, nameLen);

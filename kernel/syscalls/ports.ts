@@ -2,19 +2,19 @@
 // activation per packet, idle packets) is the scheduler's: kernel.ts.
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
+import { PORT_RIGHTS } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
-export const PORT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function sysPortCreate(k: Kernel, p: Process): number {
+export function sysPortCreate(k: KernelCore, p: Process): number {
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insert(new Port(k.objects), PORT_RIGHTS);
 }
 
-export function sysPortBind(k: Kernel, p: Process, port: number, namePtr: number, nameLen: number, key: number, flags: number): number {
+export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: number, nameLen: number, key: number, flags: number): number {
   const obj = p.handles.get(port, ObjectType.PORT, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const pt = obj as Port;
@@ -41,7 +41,7 @@ export function sysPortBind(k: Kernel, p: Process, port: number, namePtr: number
   return 0;
 }
 
-export function sysPortSend(k: Kernel, p: Process, port: number, code: number, value: bigint): number {
+export function sysPortSend(k: KernelCore, p: Process, port: number, code: number, value: bigint): number {
   const obj = p.handles.get(port, ObjectType.PORT, Rights.SEND);
   if (typeof obj === "number") return obj;
   const pt = obj as Port;
@@ -51,16 +51,4 @@ export function sysPortSend(k: Kernel, p: Process, port: number, code: number, v
   pt.packets.push({ port: pt, code, value });
   if (pt.binder !== null) k.packetArrived(pt.binder);
   return 0;
-}
-
-/** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
-export function portsProcessExited(k: Kernel, p: Process): void {
-  for (const pt of p.boundPorts.splice(0)) {
-    pt.binder = null;
-    pt.closed = true;
-    pt.packets.length = 0;
-    if (pt.idle) k.idleSubscribers--;
-    pt.releaseKernel();
-  }
-  p.packet = null;
 }

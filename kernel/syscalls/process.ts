@@ -3,18 +3,18 @@
 // failed call leaves nothing half done.
 
 import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
-import type { Kernel, StartupHandle } from "../kernel.ts";
+import type { KernelCore, StartupHandle } from "../core.ts";
 import type { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
-import { BLOCK, NORETURN } from "./control.ts";
-import { deadlineToTime } from "./time.ts";
+import { BLOCK, NORETURN } from "../control.ts";
+import { deadlineToTime } from "../clock.ts";
 
 /** Rights a spawner gets on its child's process handle. */
 export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT | Rights.SCHEDULE;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function sysExit(k: Kernel, p: Process, status: number): typeof NORETURN {
+export function sysExit(k: KernelCore, p: Process, status: number): typeof NORETURN {
   k.terminate(p, status, ExitReason.NORMAL, "");
   return NORETURN;
 }
@@ -35,7 +35,7 @@ function splitArgs(bytes: Uint8Array): Uint8Array[] | null {
 }
 
 export function sysSpawn(
-  k: Kernel,
+  k: KernelCore,
   p: Process,
   image: number,
   argsPtr: number,
@@ -94,7 +94,7 @@ export function sysSpawn(
   return p.handles.insert(child, CHILD_RIGHTS);
 }
 
-export function sysWait(k: Kernel, p: Process, handle: number, infoPtr: number, deadline: bigint): number | typeof BLOCK {
+export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: number, deadline: bigint): number | typeof BLOCK {
   const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.WAIT);
   if (typeof obj === "number") return obj;
   const child = obj as Process;
@@ -117,7 +117,7 @@ export function sysWait(k: Kernel, p: Process, handle: number, infoPtr: number, 
   return BLOCK;
 }
 
-export function sysKill(k: Kernel, p: Process, handle: number, status: number): number | typeof NORETURN {
+export function sysKill(k: KernelCore, p: Process, handle: number, status: number): number | typeof NORETURN {
   const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.KILL);
   if (typeof obj === "number") return obj;
   const target = obj as Process;
@@ -126,7 +126,7 @@ export function sysKill(k: Kernel, p: Process, handle: number, status: number): 
   return target === p ? NORETURN : 0;
 }
 
-export function sysProcessInfo(k: Kernel, p: Process, handle: number, ptr: number, len: number): number {
+export function sysProcessInfo(k: KernelCore, p: Process, handle: number, ptr: number, len: number): number {
   let target: Process;
   if (handle === Constants.HANDLE_SELF) target = p;
   else {

@@ -3,11 +3,11 @@
 // then changes state (kernel/sched/cpu.ts does the changing).
 
 import { Constants, Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
-import { Partition } from "../sched/partitions.ts";
+import { Partition } from "../objects/partition.ts";
 import { TIERS } from "../sched/tiers.ts";
-import { BLOCK, NORETURN } from "./control.ts";
+import { BLOCK, NORETURN } from "../control.ts";
 
 /** Rights on a new partition's handle. */
 export const PARTITION_RIGHTS = Rights.READ | Rights.WRITE | Rights.DUPLICATE | Rights.TRANSFER;
@@ -28,7 +28,7 @@ function liveTarget(p: Process, handle: number, need: number): Process | number 
 /** 2^53: the largest period the kernel's clock arithmetic keeps exact. */
 const MAX_PERIOD_NS = 9007199254740992n;
 
-export function sysSchedSetPriority(k: Kernel, p: Process, handle: number, priority: number, policy: number): number {
+export function sysSchedSetPriority(k: KernelCore, p: Process, handle: number, priority: number, policy: number): number {
   if (priority < 0 || priority > Constants.PRIORITY_MAX) return -Errno.EINVAL;
   if (policy !== Constants.SCHED_RR && policy !== Constants.SCHED_FIFO) return -Errno.EINVAL;
   const t = liveTarget(p, handle, Rights.SCHEDULE);
@@ -38,7 +38,7 @@ export function sysSchedSetPriority(k: Kernel, p: Process, handle: number, prior
   return 0;
 }
 
-export function sysSchedSetTier(k: Kernel, p: Process, handle: number, tier: number): number {
+export function sysSchedSetTier(k: KernelCore, p: Process, handle: number, tier: number): number {
   const info = TIERS.find((x) => x.id === tier);
   if (info === undefined) return -Errno.EINVAL;
   const t = liveTarget(p, handle, Rights.SCHEDULE);
@@ -49,7 +49,7 @@ export function sysSchedSetTier(k: Kernel, p: Process, handle: number, tier: num
 }
 
 export function sysSchedSetDeadline(
-  k: Kernel,
+  k: KernelCore,
   p: Process,
   handle: number,
   runtimeNs: bigint,
@@ -65,12 +65,12 @@ export function sysSchedSetDeadline(
   return k.sched.setDeadline(t, Number(runtimeNs), Number(periodNs), Number(deadline));
 }
 
-export function sysSchedWaitPeriod(k: Kernel, p: Process): number | typeof BLOCK {
+export function sysSchedWaitPeriod(k: KernelCore, p: Process): number | typeof BLOCK {
   const r = k.sched.waitPeriod(p);
   return r < 0 ? r : BLOCK;
 }
 
-export function sysSchedInfo(k: Kernel, p: Process, handle: number, ptr: number, len: number): number {
+export function sysSchedInfo(k: KernelCore, p: Process, handle: number, ptr: number, len: number): number {
   const t = target(p, handle, Rights.INSPECT);
   if (typeof t === "number") return t;
   const size = Constants.SCHED_INFO_SIZE;
@@ -99,13 +99,13 @@ export function sysSchedInfo(k: Kernel, p: Process, handle: number, ptr: number,
   return size;
 }
 
-export function sysCpuTime(k: Kernel, p: Process, handle: number): bigint {
+export function sysCpuTime(k: KernelCore, p: Process, handle: number): bigint {
   const t = target(p, handle, Rights.INSPECT);
   if (typeof t === "number") return BigInt(t);
   return BigInt(Math.floor(k.sched.cpuTime(t)));
 }
 
-export function sysSetLimit(k: Kernel, p: Process, handle: number, limit: number, value: bigint): number | typeof NORETURN {
+export function sysSetLimit(k: KernelCore, p: Process, handle: number, limit: number, value: bigint): number | typeof NORETURN {
   if (limit !== Constants.LIMIT_CPU_NS && limit !== Constants.LIMIT_HANDLES) return -Errno.EINVAL;
   if (value <= 0n) return -Errno.EINVAL;
   const t = liveTarget(p, handle, Rights.SCHEDULE);
@@ -123,7 +123,7 @@ export function sysSetLimit(k: Kernel, p: Process, handle: number, limit: number
   return 0;
 }
 
-export function sysPartitionCreate(k: Kernel, p: Process, share: number): number {
+export function sysPartitionCreate(k: KernelCore, p: Process, share: number): number {
   if (share < 1 || share > Constants.SHARE_WHOLE) return -Errno.EINVAL;
   if (p.handles.full) return -Errno.EMFILE;
   const part = k.sched.createPartition(p.sched.partition, share);
@@ -131,7 +131,7 @@ export function sysPartitionCreate(k: Kernel, p: Process, share: number): number
   return p.handles.insert(part, PARTITION_RIGHTS);
 }
 
-export function sysPartitionJoin(k: Kernel, p: Process, partition: number, handle: number): number {
+export function sysPartitionJoin(k: KernelCore, p: Process, partition: number, handle: number): number {
   const part = p.handles.get(partition, ObjectType.PARTITION, Rights.WRITE);
   if (typeof part === "number") return part;
   const t = liveTarget(p, handle, Rights.SCHEDULE);
@@ -139,7 +139,7 @@ export function sysPartitionJoin(k: Kernel, p: Process, partition: number, handl
   return k.sched.movePartition(t, part as Partition);
 }
 
-export function sysPartitionInfo(k: Kernel, p: Process, partition: number, ptr: number, len: number): number {
+export function sysPartitionInfo(k: KernelCore, p: Process, partition: number, ptr: number, len: number): number {
   const obj = p.handles.get(partition, ObjectType.PARTITION, Rights.READ);
   if (typeof obj === "number") return obj;
   const part = obj as Partition;

@@ -1,16 +1,16 @@
 // yield, sleep, clock_now: the CPU and the monotonic clock.
 
 import { Errno } from "../../abi/gen/abi.ts";
-import type { Kernel } from "../kernel.ts";
+import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
-import { BLOCK } from "./control.ts";
+import { BLOCK } from "../control.ts";
 
-export function sysYield(k: Kernel, p: Process): number | typeof BLOCK {
+export function sysYield(k: KernelCore, p: Process): number | typeof BLOCK {
   k.yieldCurrent(p);
   return BLOCK;
 }
 
-export function sysSleep(k: Kernel, p: Process, durationNs: bigint): number | typeof BLOCK {
+export function sysSleep(k: KernelCore, p: Process, durationNs: bigint): number | typeof BLOCK {
   if (durationNs < 0n) return -Errno.EINVAL;
   if (durationNs === 0n) return sysYield(k, p);
   const deadline = k.clock.now() + Number(durationNs);
@@ -19,11 +19,6 @@ export function sysSleep(k: Kernel, p: Process, durationNs: bigint): number | ty
   return BLOCK;
 }
 
-export function sysClockNow(k: Kernel): bigint {
+export function sysClockNow(k: KernelCore): bigint {
   return BigInt(Math.floor(k.clock.now()));
-}
-
-/** An absolute i64 deadline as kernel time (Infinity for DEADLINE_INFINITE and beyond 2^53). */
-export function deadlineToTime(deadline: bigint): number {
-  return deadline >= 9007199254740992n ? Infinity : Number(deadline);
 }

@@ -1,7 +1,7 @@
 // A stand-in for the kernel when unit-testing device models: a manual clock,
 // one-shot timers fired by advancing it, and the interrupts raised.
 import { inflateSync } from "node:zlib";
-import type { DeviceContext } from "../../hal/device.ts";
+import type { DeviceContext } from "../../kernel/devices/contract.ts";
 import { crc32 } from "../../hal/framebuffer/png.ts";
 
 export interface RaisedIrq {

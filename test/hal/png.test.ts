@@ -10,7 +10,7 @@ import { FramebufferDevice } from "../../hal/framebuffer/framebuffer.ts";
 import { adler32, crc32, encodePng, zlibStored } from "../../hal/framebuffer/png.ts";
 import { PngSnapshot } from "../../hal/framebuffer/snapshot.ts";
 import { PngFileSnapshot, zlibDeflate } from "../../hal/node/png-file.ts";
-import { SeededRandom } from "../../hal/rng.ts";
+import { SeededRng } from "../../kernel/rng.ts";
 import { decodePng, FakeContext } from "./helpers.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasmos-png-"));
@@ -20,7 +20,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function picture(w: number, h: number): Uint8Array {
   const px = new Uint8Array(w * h * 4);
   const noise = new Uint8Array(w * h);
-  new SeededRandom(3).fill(noise);
+  new SeededRng(3).fill(noise);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 4;
@@ -42,7 +42,7 @@ describe("PNG encoding", () => {
 
   it("a stored (uncompressed) zlib stream inflates back, across several 64 KiB blocks", () => {
     const raw = new Uint8Array(200000);
-    new SeededRandom(1).fill(raw);
+    new SeededRng(1).fill(raw);
     expect(Buffer.compare(inflateSync(zlibStored(raw)), raw)).toBe(0);
     expect(new Uint8Array(inflateSync(zlibStored(new Uint8Array(0))))).toEqual(new Uint8Array(0));
   });

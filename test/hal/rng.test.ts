@@ -2,7 +2,8 @@
 // another seed other bytes; the host's entropy fills too.
 import { describe, expect, it } from "vitest";
 import { Constants } from "../../abi/gen/abi.ts";
-import { CryptoRandom, RngDevice, SeededRandom } from "../../hal/rng.ts";
+import { CryptoRandom, RngDevice } from "../../hal/rng.ts";
+import { SeededRng } from "../../kernel/rng.ts";
 import { FakeContext } from "./helpers.ts";
 
 function read(dev: RngDevice, sizes: number[]): Uint8Array {
@@ -32,7 +33,7 @@ describe("the RNG device", () => {
   it("gives other bytes for another seed, and the first words are pinned (a generator change is a visible change)", () => {
     const a = read(new RngDevice({ seed: 1 }), [16]);
     expect(a).not.toEqual(read(new RngDevice({ seed: 2 }), [16]));
-    const g = new SeededRandom(0);
+    const g = new SeededRng(0);
     expect([g.nextU32(), g.nextU32()]).toEqual(FIRST_WORDS_SEED_0);
   });
 

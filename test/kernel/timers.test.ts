@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TimerHeap } from "../../kernel/timers.ts";
-import { RunQueues } from "../../kernel/scheduler.ts";
+import { RunQueues } from "../../kernel/sched/run-queues.ts";
 import { SeededRng } from "../../kernel/rng.ts";
 
 describe("TimerHeap", () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { Cap, HandleTable, holdCap } from "../../kernel/handles.ts";
 import { KernelObject, ObjectRegistry } from "../../kernel/object.ts";
-import { Kernel } from "../../kernel/kernel.ts";
+import { KernelCore } from "../../kernel/core.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 
 class Thing extends KernelObject {
@@ -55,7 +55,7 @@ describe("memory objects on a host without wasm memories", () => {
       fuelLeft: () => null,
       dispose() {},
     };
-    const k = new Kernel({ host: { createRuntime: () => idle } });
+    const k = new KernelCore({ host: { createRuntime: () => idle } });
     const m = k.mm.createObject(null, 100_000);
     if (typeof m === "number") throw new Error("refused");
     m.retainHandle();

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Limits, ObjectType } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { runGuest } from "../../cli/run-guest.ts";
-import { Partition } from "../../kernel/sched/partitions.ts";
+import { Partition } from "../../kernel/objects/partition.ts";
 import { ObjectRegistry } from "../../kernel/object.ts";
 import { guest, results } from "../helpers/wat.ts";
 import { SPIN } from "./guests.ts";

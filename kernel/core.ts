@@ -11,13 +11,13 @@ import { ImageObject } from "./objects/image.ts";
 import { type ExitInfo, Process } from "./objects/process.ts";
 import type { Platform, ProcessHost } from "./platform.ts";
 import { SeededRng } from "./rng.ts";
-import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "./scheduler.ts";
+import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "./sched/run-queues.ts";
 import { CpuScheduler, type FuelVerdict, type SchedOptions } from "./sched/cpu.ts";
 import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
-import { ipcProcessExited } from "./syscalls/ipc.ts";
-import { portsProcessExited } from "./syscalls/ports.ts";
+import { ipcProcessExited } from "./ipc/exchange.ts";
+import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 
 export interface KernelLimits {
@@ -75,7 +75,7 @@ export interface StartupHandle {
   parent?: Cap;
 }
 
-export class Kernel {
+export class KernelCore {
   readonly clock: Clock;
   readonly rng: SeededRng;
   readonly trace: EventTrace;

@@ -15,7 +15,7 @@
 
 import { ObjectType } from "../../abi/gen/abi.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
-import { WINDOW_BUCKETS } from "./params.ts";
+import { WINDOW_BUCKETS } from "../sched/params.ts";
 
 export class Partition extends KernelObject {
   readonly type = ObjectType.PARTITION;

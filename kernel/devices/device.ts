@@ -1,16 +1,16 @@
-// Device: a simulated device (a hal/ model behind kernel/devices.ts) as a
+// Device: a simulated device (a hal/ model behind kernel/devices/contract.ts) as a
 // kernel object. Only a process holding a capability to it can drive it; its
 // interrupts go as pulses to the endpoint its driver attached. The device
 // holds its own SEND capability for that endpoint, derived from the driver's,
 // so revoking the driver's handle detaches it.
 
 import { ObjectType } from "../../abi/gen/abi.ts";
-import type { DeviceModel } from "../devices.ts";
+import type { DeviceModel } from "./contract.ts";
 import { type Cap, releaseHeld } from "../handles.ts";
 import { KernelBug, KernelObject, type ObjectRegistry } from "../object.ts";
-import type { Endpoint } from "./endpoint.ts";
-import type { MemoryObject } from "./memory.ts";
-import type { Process } from "./process.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { MemoryObject } from "../objects/memory.ts";
+import type { Process } from "../objects/process.ts";
 
 /** Object types that are devices. */
 export const DEVICE_TYPES: ReadonlySet<number> = new Set([

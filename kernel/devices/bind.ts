@@ -1,0 +1,66 @@
+// A device model (hal/) becomes a kernel object: newDevice binds it to the
+// kernel's clock and timers and routes its interrupts, as pulses, to the
+// endpoint its driver attached (kernel/syscalls/devices.ts device_attach).
+
+import { Constants, Limits, Rights } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../core.ts";
+import { postPulse } from "../ipc/exchange.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { MemoryObject } from "../objects/memory.ts";
+import { PRIORITY_LEVELS } from "../sched/run-queues.ts";
+import type { DeviceModel } from "./contract.ts";
+import { Device } from "./device.ts";
+
+/** Rights the host grants on a device it hands to a process. */
+export const DEVICE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.ATTACH;
+/** Interrupt pulses come from sender pid 0 (the kernel)... */
+export const IRQ_SENDER_PID = 0;
+/** ...and are queued ahead of every process's messages and pulses. */
+const IRQ_PRIORITY = PRIORITY_LEVELS - 1;
+const IRQ_SHIFT = BigInt(Constants.IRQ_KIND_SHIFT);
+
+/**
+ * Make a device model a kernel object: bind it to the kernel's clock and
+ * timers, and route its interrupts through the device's attachment.
+ * `memory`: the memory object the model's data lives in (a framebuffer whose
+ * pixels are that object's backing), handed out by fb_memory. The caller owns
+ * the first reference (retainHandle, as the host does).
+ */
+export function newDevice<M extends DeviceModel>(k: KernelCore, model: M, memory: MemoryObject | null = null): Device<M> {
+  const dev = new Device(k.objects, model, memory);
+  dev.log = k.log;
+  model.bind({
+    now: () => k.clock.now(),
+    setTimer: (deadline, fire) => {
+      const t = k.addTimer(deadline, () => {
+        try {
+          fire();
+        } catch (e) {
+          k.log(`wasmos: device ${model.name}: timer callback threw: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+      return () => k.cancelTimer(t);
+    },
+    interrupt: (kind, datum) => raiseInterrupt(k, dev, kind, datum),
+    log: (line) => k.log(line),
+  });
+  return dev;
+}
+
+/** Deliver an interrupt as a pulse to the attached endpoint; drop it (counted) when the endpoint cannot take it. */
+function raiseInterrupt(k: KernelCore, dev: Device, kind: number, datum: number): void {
+  const wasAttached = dev.attachment !== null;
+  const a = dev.liveAttachment();
+  if (a === null) {
+    if (wasAttached) dev.irqLost++; // the endpoint closed or its capability was revoked
+    return;
+  }
+  const ep = a.cap.object as Endpoint;
+  if ((ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0) >= Limits.MAX_PENDING_PULSES) {
+    dev.irqLost++;
+    return;
+  }
+  k.trace.enabled && k.trace.record(k.clock.now(), IRQ_SENDER_PID, "irq", `${dev.model.name} kind=${kind} datum=${datum >>> 0}`);
+  postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0));
+  dev.irqRaised++;
+}

@@ -1,0 +1,308 @@
+// The IPC exchange: how a message goes from a client to a server and back,
+// and how pulses are queued. The syscall adapters (kernel/syscalls/ipc.ts)
+// decode and check the guest's arguments, then call in here; the kernel
+// calls ipcProcessExited when a process ends. State moves follow
+// kernel/ipc/states.ts.
+
+import { Constants, Errno, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { deadlineToTime } from "../clock.ts";
+import { BLOCK } from "../control.ts";
+import type { KernelCore } from "../core.ts";
+import type { Cap } from "../handles.ts";
+import { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+import { type Message, type Pulse } from "./message.ts";
+import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
+import { checkTransition } from "./states.ts";
+import { copyBody, dropHandles, landHandles } from "./transfer.ts";
+
+/** Rights endpoint_create gives. */
+export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
+const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
+
+/** A new endpoint, wired to wake its senders when its receive side closes. */
+export function newEndpoint(k: KernelCore): Endpoint {
+  const ep = new Endpoint(k.objects);
+  ep.onClosed = (e) => endpointClosed(k, e);
+  return ep;
+}
+
+/** The last receive capability went: every queued sender gets ECLOSED, pulses are dropped. */
+function endpointClosed(k: KernelCore, ep: Endpoint): void {
+  const queued = ep.queue.splice(0);
+  ep.pendingPulses.clear();
+  for (const q of queued) {
+    if (q.kind === "message") {
+      checkTransition(ProcessState.SEND_BLOCKED, "peer-gone", ProcessState.READY);
+      k.wake(q.sender, -Errno.ECLOSED);
+    }
+  }
+}
+
+// ---- delivery -----------------------------------------------------------------
+
+/** Hand message m to server (into its buffer and registers). Returns the rcvid, or -EMFILE (nothing changed). */
+function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: number, bufLen: number): number {
+  const handles = landHandles(server, m.caps);
+  if (typeof handles === "number") return handles;
+  m.caps = [];
+  copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+  server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
+  m.server = server;
+  server.serving.set(m.rcvid, m);
+  associate(server, m.endpoint);
+  rebill(k, server);
+  if (m.sender.state === ProcessState.SEND_BLOCKED) {
+    checkTransition(ProcessState.SEND_BLOCKED, "deliver", ProcessState.REPLY_BLOCKED);
+    k.setBlockedState(m.sender, ProcessState.REPLY_BLOCKED);
+  }
+  updatePriority(k, server);
+  return m.rcvid;
+}
+
+function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
+  server.mr.set(MSG_KIND_PULSE, pulse.senderPid, [BigInt(pulse.code), pulse.value], 0, [], 0, 0);
+  const n = ep.pendingPulses.get(pulse.senderPid) ?? 0;
+  if (n <= 1) ep.pendingPulses.delete(pulse.senderPid);
+  else ep.pendingPulses.set(pulse.senderPid, n - 1);
+  return 0;
+}
+
+/** The exchange of m is over (answered, or its server ended): the server stops holding it. */
+function finish(k: KernelCore, m: Message): void {
+  const server = m.server!;
+  server.serving.delete(m.rcvid);
+  m.done = true;
+  if (server.exit === null) rebill(k, server);
+}
+
+/**
+ * Bill a server's CPU to the client whose message it took last and still
+ * holds (adaptive partitioning: work done for a client counts against the
+ * client's partition), or to its own partition when it holds none.
+ */
+function rebill(k: KernelCore, server: Process): void {
+  let client: Process | null = null;
+  for (const m of server.serving.values()) if (!m.clientGone) client = m.sender;
+  if (client !== null && client.sched.partition === server.sched.partition) client = null; // same account either way
+  if (client !== server.sched.billedTo) k.billTo(server, client);
+}
+
+// ---- send -------------------------------------------------------------------------
+
+/** p sends m on ep (its handles, if any, already taken into m) and blocks until answered, timed out or the peer goes. */
+export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, deadline: bigint): number | typeof BLOCK {
+  if (ep.closed) {
+    dropHandles(m.caps);
+    return -Errno.ECLOSED;
+  }
+  const until = deadlineToTime(deadline);
+  if (until <= k.clock.now()) {
+    dropHandles(m.caps);
+    return -Errno.ETIMEDOUT;
+  }
+  p.sending = m;
+  k.ipc.messages++;
+  let state: number = ProcessState.SEND_BLOCKED;
+  const server = ep.receivers.shift();
+  if (server !== undefined) {
+    // The receiver wakes either with the message or, if its handles do not fit, with EMFILE (the message then queues).
+    const r = deliverMessage(k, server, m, server.receiving!.bufPtr, server.receiving!.bufLen);
+    checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
+    k.wake(server, r);
+    if (r > 0) {
+      checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
+      state = ProcessState.REPLY_BLOCKED;
+    }
+  }
+  if (state === ProcessState.SEND_BLOCKED) {
+    checkTransition(ProcessState.RUNNING, "send", ProcessState.SEND_BLOCKED);
+    ep.enqueue(m);
+    updateServers(k, ep);
+  }
+  if (until !== Infinity) {
+    m.timer = k.addTimer(until, () => {
+      checkTransition(p.state, "timeout", ProcessState.READY);
+      k.wake(p, -Errno.ETIMEDOUT);
+    });
+  }
+  k.blockCurrent(p, "send", () => sendEnded(k, p, m), state);
+  return BLOCK;
+}
+
+/** The client's send is over, however (reply, timeout, peer gone, killed): undo what is left. */
+function sendEnded(k: KernelCore, p: Process, m: Message): void {
+  if (m.timer) k.cancelTimer(m.timer);
+  p.sending = null;
+  if (m.done) return;
+  if (m.server === null) {
+    const i = m.endpoint.queue.indexOf(m);
+    if (i >= 0) m.endpoint.queue.splice(i, 1);
+    dropHandles(m.caps);
+    m.caps = [];
+    m.done = true;
+    updateServers(k, m.endpoint);
+  } else {
+    m.clientGone = true;
+    updatePriority(k, m.server);
+    if (m.server.exit === null) rebill(k, m.server);
+  }
+}
+
+// ---- receive -------------------------------------------------------------------------
+
+/** p receives on ep into its buffer (checked): the head of the queue now, or it blocks until a sender, a pulse or the deadline. */
+export function startReceive(
+  k: KernelCore,
+  p: Process,
+  ep: Endpoint,
+  bufPtr: number,
+  bufLen: number,
+  deadline: bigint,
+): number | typeof BLOCK {
+  associate(p, ep);
+  const head = ep.queue[0];
+  if (head !== undefined) {
+    checkTransition(ProcessState.RUNNING, "receive", ProcessState.RUNNING);
+    if (head.kind === "pulse") {
+      ep.queue.shift();
+      return deliverPulse(p, ep, head);
+    }
+    const r = deliverMessage(k, p, head, bufPtr, bufLen);
+    if (r < 0) return r;
+    ep.queue.shift();
+    updateServers(k, ep);
+    return r;
+  }
+  const until = deadlineToTime(deadline);
+  if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
+  p.receiving = { endpoint: ep, bufPtr, bufLen };
+  ep.receivers.push(p);
+  const timer =
+    until === Infinity
+      ? null
+      : k.addTimer(until, () => {
+          checkTransition(ProcessState.RECEIVE_BLOCKED, "timeout", ProcessState.READY);
+          k.wake(p, -Errno.ETIMEDOUT);
+        });
+  k.blockCurrent(
+    p,
+    "receive",
+    () => {
+      if (timer) k.cancelTimer(timer);
+      const i = ep.receivers.indexOf(p);
+      if (i >= 0) ep.receivers.splice(i, 1);
+      p.receiving = null;
+    },
+    ProcessState.RECEIVE_BLOCKED,
+  );
+  return BLOCK;
+}
+
+// ---- reply -------------------------------------------------------------------------
+
+/** The unanswered message rcvid of p, or -EINVAL. */
+export function served(p: Process, rcvid: number): Message | number {
+  return p.serving.get(rcvid) ?? -Errno.EINVAL;
+}
+
+/** Answer m: registers and wake-up of the client, priority back down. Returns 0 or -EGONE. */
+export function answer(
+  k: KernelCore,
+  p: Process,
+  m: Message,
+  status: number,
+  words: readonly bigint[],
+  bodyLen: number,
+  handles: number[],
+): number {
+  finish(k, m);
+  updatePriority(k, p);
+  if (m.clientGone) return -Errno.EGONE;
+  m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
+  k.ipc.replies++;
+  checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
+  k.wake(m.sender, status);
+  return 0;
+}
+
+/** Answer m with a body of bufLen bytes at bufPtr in p (checked), copied into the client's reply buffer. */
+export function answerWithBody(
+  k: KernelCore,
+  p: Process,
+  m: Message,
+  status: number,
+  words: readonly bigint[],
+  bufPtr: number,
+  bufLen: number,
+): number {
+  if (!m.clientGone && m.replyPtr >= 0) copyBody(k, p, bufPtr, m.sender, m.replyPtr, Math.min(bufLen, m.replyCap));
+  return answer(k, p, m, status, words, bufLen, []);
+}
+
+/**
+ * Answer m with a body and the handles `caps` (already taken from p). The
+ * client whose table cannot take them gets EMFILE instead (the handles are
+ * dropped) and so does p. A client gone: -EGONE, the message is finished.
+ */
+export function answerWithHandles(
+  k: KernelCore,
+  p: Process,
+  m: Message,
+  status: number,
+  words: readonly bigint[],
+  bodyPtr: number,
+  bodyLen: number,
+  caps: Cap[],
+): number {
+  const landed = landHandles(m.sender, caps);
+  if (typeof landed === "number") {
+    dropHandles(caps);
+    answer(k, p, m, -Errno.EMFILE, [], 0, []);
+    return -Errno.EMFILE;
+  }
+  if (m.replyPtr >= 0) copyBody(k, p, bodyPtr, m.sender, m.replyPtr, Math.min(bodyLen, m.replyCap));
+  return answer(k, p, m, status, words, bodyLen, landed);
+}
+
+/** m's client is gone: the server's answer has no one to go to. Finishes m; returns -EGONE. */
+export function answerGone(k: KernelCore, p: Process, m: Message): number {
+  finish(k, m);
+  updatePriority(k, p);
+  return -Errno.EGONE;
+}
+
+// ---- pulses ---------------------------------------------------------------------------
+
+/**
+ * Queue a pulse from senderPid (a process, or 0 for the kernel: device
+ * interrupts, kernel/devices/) on ep, or hand it to a waiting receiver. The
+ * caller checked that ep is open and the sender is under MAX_PENDING_PULSES
+ * there.
+ */
+export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
+  ep.pendingPulses.set(senderPid, (ep.pendingPulses.get(senderPid) ?? 0) + 1);
+  k.ipc.pulses++;
+  const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
+  const server = ep.receivers.shift();
+  if (server !== undefined) {
+    deliverPulse(server, ep, pulse);
+    checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
+    k.wake(server, 0);
+  } else ep.enqueue(pulse);
+}
+
+// ---- process exit -------------------------------------------------------------------
+
+/** p has ended: clients whose messages it held get ECLOSED. (Its own send/receive was undone by unblock.) */
+export function ipcProcessExited(k: KernelCore, p: Process): void {
+  dissociate(p);
+  for (const m of [...p.serving.values()]) {
+    finish(k, m);
+    if (!m.clientGone) {
+      checkTransition(ProcessState.REPLY_BLOCKED, "peer-gone", ProcessState.READY);
+      k.wake(m.sender, -Errno.ECLOSED);
+    }
+  }
+}
