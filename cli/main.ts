@@ -2,20 +2,18 @@
 // returns the process exit code; main() dispatches.
 
 import { readFileSync } from "node:fs";
-import { describeExit } from "../kernel/objects/process.ts";
-import { ExitReason } from "../abi/gen/abi.ts";
-import { ImageLoader, ModuleRefusedError } from "../loader/loader.ts";
+import { ImageLoader } from "../loader/loader.ts";
 import { formatReport } from "../loader/verify.ts";
-import { GuestCompileError, runGuest } from "./run-guest.ts";
 import { scaffold } from "./scaffold.ts";
 import { PCM_DEMO_DETAILS, PCM_DEMO_FLAGS, PCM_DEMO_SYNOPSIS, pcmDemoCommand } from "./demo/cli.ts";
 import { parseArgs, type Flag, UsageError, usage } from "./args.ts";
+import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "./run-options.ts";
+import { runCommand } from "./run-command.ts";
 
 /** Exit codes besides a guest's own status. */
 export const EXIT_USAGE = 64;
-export const EXIT_REFUSED = 65;
-/** A guest that ended abnormally exits the CLI with 128 + its exit reason. */
-export const EXIT_ABNORMAL_BASE = 128;
+/** 65: refused or not compiled; 128 + exit reason: a guest that ended abnormally (cli/run-command.ts). */
+export { EXIT_ABNORMAL_BASE, EXIT_REFUSED } from "./run-command.ts";
 
 interface Command {
   summary: string;
@@ -23,6 +21,8 @@ interface Command {
   details: string;
   flags: readonly Flag[];
   run(positional: string[], flags: Record<string, string | boolean | string[]>): Promise<number>;
+  /** A command that parses its own arguments (throws UsageError); `run` is then unused. */
+  raw?: (argv: readonly string[]) => Promise<number>;
 }
 
 const out = (s: string) => process.stdout.write(s);
@@ -30,67 +30,24 @@ const err = (s: string) => process.stderr.write(s);
 
 const COMMANDS: Record<string, Command> = {
   run: {
-    summary: "run a guest as a process under the kernel",
-    synopsis: "wasmos run <file.wasm | file.ts> [--seed N] [--realtime] [--trace FILE] [--image NAME=FILE]... [-- args...]",
+    summary: "run a guest or a WASI program as a process under the kernel",
+    synopsis: RUN_SYNOPSIS,
     details: [
       "Loads the module (an AssemblyScript .ts file is compiled first), verifies it, and runs it as",
-      "the root process until the system is quiescent. The guest's console output goes to stdout.",
+      "the root process until the system is quiescent. A native guest's console output goes to stdout;",
+      "a WASI program (wasi_snapshot_preview1 imports) gets stdin, stdout and stderr, --env and --dir.",
       'The process receives its own image as handle "self" and each --image under its NAME.',
+      "Options go before the program; everything after it belongs to the program.",
       "",
       "Exit status: the guest's exit status (0-255) when it ends normally; 128 + exit reason when it",
-      "traps, panics or is killed (the reason is printed on stderr); 65 when the module is refused",
-      "or does not compile; 64 for a usage error.",
+      "traps, panics, is killed or exceeds a limit (the reason is printed on stderr); 65 when the module",
+      "is refused or does not compile; 64 for a usage error.",
     ].join("\n"),
-    flags: [
-      { name: "seed", value: "N", doc: "seed of the kernel's random generator (default 0)" },
-      { name: "realtime", doc: "wall-clock time instead of the deterministic virtual clock" },
-      { name: "trace", value: "FILE", doc: "write the kernel event trace to FILE" },
-      { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
-    ],
-    async run(positional, flags) {
-      const [file, ...args] = positional;
-      if (!file) throw new UsageError("run: which file?");
-      const images: Record<string, Uint8Array> = {};
-      for (const spec of (flags.image as string[] | undefined) ?? []) {
-        const eq = spec.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--image wants NAME=FILE, got "${spec}"`);
-        images[spec.slice(0, eq)] = readFileSync(spec.slice(eq + 1));
-      }
-      const seed = flags.seed === undefined ? 0 : Number(flags.seed);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed wants an integer, got "${flags.seed}"`);
-      try {
-        const r = await runGuest(file, {
-          args,
-          images,
-          seed,
-          deterministic: !flags.realtime,
-          trace: typeof flags.trace === "string",
-          onStdout: (b) => process.stdout.write(b),
-          log: (line) => err(line + "\n"),
-        });
-        if (typeof flags.trace === "string") (await import("node:fs")).writeFileSync(flags.trace, r.trace);
-        const stuck = r.kernel.core.blockedProcesses();
-        if (stuck.length > 0) {
-          err(
-            `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
-              stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
-              "\n",
-          );
-        }
-        if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
-        err(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
-        return EXIT_ABNORMAL_BASE + r.exit.reason;
-      } catch (e) {
-        if (e instanceof ModuleRefusedError) {
-          err(`wasmos: refused to run ${file}\n${e.describe()}\n`);
-          return EXIT_REFUSED;
-        }
-        if (e instanceof GuestCompileError) {
-          err(`wasmos: ${e.message}\n`);
-          return EXIT_REFUSED;
-        }
-        throw e;
-      }
+    flags: RUN_FLAGS,
+    // Its own parser (cli/run-options.ts): what follows the program is the program's.
+    raw: (argv) => runCommand(parseRunOptions(argv, process.env), err),
+    async run() {
+      return EXIT_USAGE;
     },
   },
   check: {
@@ -104,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
       if (!file) throw new UsageError("check: which file?");
       const report = new ImageLoader().check(readFileSync(file));
       out(formatReport(report, file) + "\n");
+      if (report.ok && report.info.personality !== null) out(personalityNote(report.info.personality, report.info.imports) + "\n");
       return report.ok ? 0 : 1;
     },
   },
@@ -150,6 +108,23 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  "wasi-testsuite": {
+    summary: "run the official WASI test suite (prebuilt) under the WASI personality",
+    synopsis: "wasmos wasi-testsuite DIR [--filter TEXT]",
+    details: [
+      "Runs every *.wasm under DIR with its NAME.json (args, env, dirs to preopen, expected exit code",
+      "and stdout; WebAssembly/wasi-testsuite doc/specification.md), prints each failure with its",
+      "reason, then `N passed, M failed` per language group and in total. Exit status 0 when all pass.",
+    ].join("\n"),
+    flags: [{ name: "filter", value: "TEXT", doc: "only tests whose path contains TEXT" }],
+    async run(positional, flags) {
+      const [dir] = positional;
+      if (!dir) throw new UsageError("wasi-testsuite: which directory?");
+      const { runWasiTestsuite } = await import("./wasi-testsuite.ts");
+      const s = await runWasiTestsuite(dir, (line) => out(line + "\n"), typeof flags.filter === "string" ? flags.filter : undefined);
+      return s.failed === 0 ? 0 : 1;
+    },
+  },
   demo: {
     summary: "run a demo: pcm, the four-process audio pipeline (npm start)",
     synopsis: PCM_DEMO_SYNOPSIS,
@@ -162,6 +137,17 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/** What `wasmos check` adds for a program written against a personality instead of the wasmos ABI. */
+function personalityNote(personality: string, imports: readonly { module: string; name: string }[]): string {
+  const used = imports.filter((i) => i.module === personality).map((i) => i.name);
+  return [
+    `personality: ${personality} (a WASI preview 1 program, not a native wasmos guest), ${used.length} of its 46 functions imported`,
+    "it would get: its arguments, the environment given with --env (nothing else), stdin/stdout/stderr,",
+    "the directories given with --dir (nothing outside them), the kernel's clocks and seeded random,",
+    "and the limits of any process (fuel preemption, --fuel, --max-memory, --timeout).",
+  ].join("\n");
+}
 
 function topHelp(): string {
   const lines = ["wasmos: a microkernel whose processes are WebAssembly modules", "", "usage: wasmos <command> [options]", "", "commands:"];
@@ -182,6 +168,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
+    if (cmd.raw !== undefined && !(rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h"))) return await cmd.raw(rest);
     const { positional, flags, help } = parseArgs(rest, cmd.flags);
     if (help) {
       out(usage(cmd.synopsis, cmd.details, cmd.flags));

@@ -4,7 +4,7 @@
 // traps, is killed or runs out of its limits (the reason on stderr); 65 when
 // the module is refused; 64 for a usage error.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../abi/gen/abi.ts";
 import { describeExit } from "../kernel/objects/process.ts";
 import { HostDir } from "../host/personality/wasi/host-dir.ts";
@@ -16,6 +16,8 @@ import { UsageError } from "./args.ts";
 
 export const EXIT_REFUSED = 65;
 export const EXIT_ABNORMAL_BASE = 128;
+/** The program (or an --image file) cannot be read (sysexits' EX_NOINPUT). */
+export const EXIT_NO_INPUT = 66;
 
 /** The host's standard input as a WASI stdin: read on demand, so an unused stdin never holds the process open. */
 export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin & { close(): void } {
@@ -67,6 +69,12 @@ export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin 
 }
 
 export async function runCommand(o: RunOptions, err: (s: string) => void): Promise<number> {
+  for (const f of [o.program, ...o.images.map((im) => im.file)]) {
+    if (!existsSync(f)) {
+      err(`wasmos: cannot read ${f}: no such file\n`);
+      return EXIT_NO_INPUT;
+    }
+  }
   const images: Record<string, Uint8Array> = {};
   for (const im of o.images) images[im.name] = readFileSync(im.file);
   const preopens = o.dirs.map((d) => {

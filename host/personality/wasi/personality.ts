@@ -14,7 +14,7 @@
 
 import * as fs from "node:fs";
 import { ExitReason } from "../../../abi/gen/abi.ts";
-import type { Kernel as KernelCore } from "../../../kernel/kernel.ts";
+import type { KernelCore } from "../../../kernel/core.ts";
 import type { Process } from "../../../kernel/objects/process.ts";
 import { invokeSyscall, UNWIND } from "../../runtime/bridge.ts";
 import {
