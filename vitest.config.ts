@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // After every test that booted a kernel: shut it down and check nothing is left (test/setup/leak-check.ts).
+    setupFiles: ["test/setup/leak-check.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,

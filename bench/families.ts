@@ -4,6 +4,7 @@
 import { directCall } from "./baselines/direct-call.ts";
 import { instantiate } from "./baselines/instantiate.ts";
 import { jspiPingpong } from "./baselines/jspi-pingpong.ts";
+import { jspiSwitch } from "./baselines/jspi-switch.ts";
 import { nullSyscall } from "./baselines/null-syscall.ts";
 import { workerAtomics } from "./baselines/worker-atomics.ts";
 import type { Family } from "./figure.ts";
@@ -20,6 +21,7 @@ import { spawn } from "./figures/spawn.ts";
 
 export const FAMILIES: readonly Family[] = [
   jspiPingpong,
+  jspiSwitch,
   workerAtomics,
   directCall,
   nullSyscall,

@@ -107,6 +107,8 @@ export interface Describe {
   baseline?: BaselineRef;
   goal?: Goal;
   note?: string;
+  /** Other figures (baselines) to show a ratio against as well, e.g. the bare switch beside the round trip. */
+  also?: readonly string[];
 }
 
 function described(d: Describe): Described {
@@ -118,6 +120,7 @@ function described(d: Describe): Described {
     ratio: null,
     goal: d.goal ?? null,
     ...(d.note !== undefined ? { note: d.note } : {}),
+    ...(d.also !== undefined && d.also.length > 0 ? { ratios: Object.fromEntries(d.also.map((k) => [k, Number.NaN])) } : {}),
   };
 }
 

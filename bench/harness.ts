@@ -88,6 +88,14 @@ function goalMet(r: TimedResult | ValueResult, figures: Record<string, FigureRes
 export function compare(figures: Record<string, FigureResult>, quick = false): void {
   const each = (r: TimedResult | ValueResult) => {
     r.ratio = ratioOf(r, figures);
+    if (r.ratios !== undefined) {
+      const v = r.kind === "timed" ? r.median : r.value;
+      for (const key of Object.keys(r.ratios)) {
+        const base = central(figures[key]);
+        if (base === null || base <= 0) delete r.ratios[key];
+        else r.ratios[key] = v / base;
+      }
+    }
     r.goal_met = quick ? null : goalMet(r, figures);
   };
   for (const r of Object.values(figures)) {

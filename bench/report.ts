@@ -25,7 +25,10 @@ function row(key: string, r: TimedResult | ValueResult): Row {
   const baseline = r.baseline === null ? "" : factor + r.baseline;
   const ratio = r.ratio === null ? "" : `${r.ratio.toFixed(2)}x`;
   const met = r.goal_met === true ? " (met)" : r.goal_met === false ? " (missed)" : "";
-  const goal = r.goal === null ? "" : goalText(r.goal) + met;
+  const also = Object.entries(r.ratios ?? {})
+    .map(([k, x]) => `${x.toFixed(2)}x ${k}`)
+    .join(", ");
+  const goal = [r.goal === null ? "" : goalText(r.goal) + met, also].filter((t) => t !== "").join("; ");
   return [key, `${formatNumber(median)} ${r.unit}`, p99, iterations, baseline, ratio, goal];
 }
 

@@ -1,22 +1,28 @@
 #!/usr/bin/env node
-// The `wasmos` command. wasmos needs Node >= 24 (JSPI, multi-memory); the
-// project brings one (the `node` devDependency). Started by an older Node,
-// this re-runs itself under the project's own.
+// The `wasmos` command. wasmos needs Node >= 24 (JSPI, multi-memory). This
+// file stays plain JavaScript any Node can parse, so an older Node gets one
+// clear line instead of a syntax error or a stack. In the checkout, where the
+// `node` devDependency brings Node 24, an older Node re-runs this under it.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), "..");
+// The checkout runs the TypeScript sources; the installed package its compiled dist/.
+const checkout = existsSync(join(root, "cli", "main.ts"));
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 24 || typeof WebAssembly.Suspending !== "function") {
-  const bundled = join(dirname(self), "..", "node_modules", "node", "bin", "node");
-  if (!existsSync(bundled) || process.env.WASMOS_REEXEC) {
-    process.stderr.write(`wasmos: needs Node >= 24 with JSPI (this is ${process.version}); run \`npm install\` in the wasmos checkout\n`);
-    process.exit(70);
+  const bundled = join(root, "node_modules", "node", "bin", "node");
+  if (!checkout || !existsSync(bundled) || process.env.WASMOS_REEXEC) {
+    process.stderr.write(
+      `wasmos: needs Node.js 24 or newer (for WebAssembly JSPI); this is Node ${process.version}. Install Node 24+ and run again.\n`,
+    );
+    process.exit(78);
   }
   const r = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, WASMOS_REEXEC: "1" } });
   process.exit(r.status ?? 70);
 }
-const { main } = await import("../cli/main.ts");
+const { main } = await import(checkout ? "../cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));

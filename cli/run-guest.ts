@@ -9,7 +9,7 @@ import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
-import type { WasiOptions } from "../host/personality/wasi/personality.ts";
+import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/personality.ts";
 import { ExitReason } from "../abi/gen/abi.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
@@ -29,6 +29,28 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   memoryBudgetPages?: number;
   /** Wall-clock limit in milliseconds: the process is killed (TIMEOUT message) when it runs longer. */
   timeoutMs?: number;
+  /** Keep stdout in GuestRun.stdout (default true); false when onStdout streams it somewhere. */
+  collectStdout?: boolean;
+  /** The root's image name when `program` is bytes (default "guest.wasm"). */
+  name?: string;
+  /** Called with the kernel as soon as it exists (to read its trace even if the run fails). */
+  onKernel?: (kernel: Kernel) => void;
+  /** Long steps (compiling a .ts guest) announce themselves here. */
+  progress?: (line: string) => void;
+}
+
+/** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
+export class RootBlockedError extends Error {
+  override readonly name = "RootBlockedError";
+  readonly pid: number;
+  readonly blockedIn: string;
+  readonly kernel: Kernel;
+  constructor(pid: number, blockedIn: string, kernel: Kernel) {
+    super(`pid ${pid} blocked in ${blockedIn || "a syscall"} forever: nothing left that could wake it`);
+    this.pid = pid;
+    this.blockedIn = blockedIn;
+    this.kernel = kernel;
+  }
 }
 
 export interface GuestRun {
@@ -42,8 +64,9 @@ export interface GuestRun {
 }
 
 /** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
-export async function compileGuestFile(path: string): Promise<Uint8Array> {
+export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
+  progress?.(`compiling ${path}`);
   const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
@@ -71,19 +94,21 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   let name: string;
   if (typeof program === "string") {
     name = basename(program);
-    bytes = program.endsWith(".ts") ? await compileGuestFile(program) : readFileSync(program);
+    bytes = program.endsWith(".ts") ? await compileGuestFile(program, options.progress) : readFileSync(program);
   } else {
-    name = "guest.wasm";
+    name = options.name ?? "guest.wasm";
     bytes = program;
   }
   const chunks: Uint8Array[] = [];
+  const collect = options.collectStdout ?? true;
   const kernel = new Kernel({
     ...options,
     stdout: (b) => {
-      chunks.push(b.slice());
+      if (collect) chunks.push(b.slice());
       options.onStdout?.(b);
     },
   });
+  options.onKernel?.(kernel);
   const image = kernel.loadImage(bytes, name);
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -106,9 +131,17 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     const ms = options.timeoutMs;
     timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
   }
-  const exit = await proc.exited;
-  if (timer !== undefined) clearTimeout(timer);
+  // Quiescent: nothing runnable and no timer pending. If the root has not
+  // ended by then, nothing can ever wake it.
   await kernel.run();
+  // A WASI process waiting for host input (stdin) is blocked with no timer: quiescent, but not stuck.
+  for (let wait = pendingHostWait(proc.process); proc.process.exit === null && wait !== null; wait = pendingHostWait(proc.process)) {
+    await wait;
+    await kernel.run();
+  }
+  if (timer !== undefined) clearTimeout(timer);
+  const exit = proc.process.exit;
+  if (exit === null) throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
   proc.close();
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
   return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };

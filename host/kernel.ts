@@ -17,6 +17,7 @@ import type { VerifyPolicy } from "../loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
+import { KInfo } from "../kernel/objects/kinfo.ts";
 import { Namespace } from "../kernel/objects/namespace.ts";
 import { newEndpoint } from "../kernel/ipc/exchange.ts";
 import type { DeviceModel } from "../kernel/devices/contract.ts";
@@ -195,6 +196,13 @@ export class Kernel {
     const ep = newEndpoint(this.core);
     ep.retainHandle();
     return ep;
+  }
+
+  /** The process table as a capability (KINFO), for a /proc server: hand it out with Rights.READ. */
+  createKernelInfo(): KInfo {
+    const info = new KInfo(this.core.objects);
+    info.retainHandle();
+    return info;
   }
 
   createNamespace(): Namespace {

@@ -4,6 +4,7 @@
 // is executed by host-provided ProcessRuntimes; this file never touches it.
 
 import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
+import { writeExitInfo } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
 import type { Cap } from "./handles.ts";
 import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
@@ -19,6 +20,7 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
   maxProcesses: number;
@@ -65,6 +67,8 @@ export interface SpawnRequest {
   handles?: readonly StartupHandle[];
   /** Memory budget in pages (default: the spawner's, or the kernel's default for the host; never above the spawner's). */
   memoryBudgetPages?: number;
+  /** CPU partition to start in (default: the spawner's; the host's is the system partition). Boot manifests use it. */
+  partition?: Partition;
 }
 
 export interface StartupHandle {
@@ -173,6 +177,7 @@ export class KernelCore {
     });
     p.retainKernel(); // the running process holds itself until it exits
     this.sched.admit(p, this.processes.get(req.parentPid) ?? null);
+    if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
       const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);
@@ -368,9 +373,8 @@ export class KernelCore {
     for (const w of [...p.waiters]) {
       // The waiter checked its buffer before blocking, and memory never shrinks.
       const m = w.process.memory;
-      if (m && m.inBounds(w.infoPtr, 8)) {
-        m.setI32(w.infoPtr, info.status);
-        m.setU32(w.infoPtr + 4, info.reason);
+      if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
+        writeExitInfo(m, w.infoPtr >>> 0, { status: info.status, reason: info.reason });
       }
       this.wake(w.process, 0);
     }

@@ -52,10 +52,10 @@ export function describeWrites(m: WasmModule, sites: readonly WriteSite[]): stri
 }
 
 /** What an image needs from memory (kernel ProcessHost.imageMemory), from its bytes and verifier report. */
-export function imageMemoryNeeds(bytes: Uint8Array, report: VerifyReport): ImageMemoryNeeds {
+export function imageMemoryNeeds(input: Uint8Array | WasmModule, report: VerifyReport): ImageMemoryNeeds {
   const ownPages = report.info.memory?.min ?? 0;
   if (report.info.grants.length === 0) return { ownPages, grants: [] };
-  const m = readModule(bytes);
+  const m = input instanceof Uint8Array ? readModule(input) : input;
   const sites = writeSites(
     m,
     report.info.grants.map((g) => g.memory),

@@ -47,28 +47,26 @@ export function addGrowLimit(m: WasmModule, edits: ModuleEdits): boolean {
   if (sites.size === 0) return false;
   const tmp = m.importedGlobals + m.globals.length + (edits.addGlobals?.length ?? 0);
   const limit = tmp + 1;
-  const replacement = new ByteSink(32)
-    .u8(0x24)
-    .u32(tmp) // global.set $tmp
-    .u8(0x23)
-    .u32(tmp) // global.get $tmp
-    .u8(0x23)
-    .u32(limit) // global.get $limit
-    .u8(0x3f)
-    .u32(own) // memory.size $own
-    .u8(0x6b) // i32.sub
-    .u8(0x4a) // i32.gt_s
-    .u8(0x04)
-    .u8(0x7f) // if (result i32)
-    .u8(0x41)
-    .s32(-1) // i32.const -1
-    .u8(0x05) // else
-    .u8(0x23)
-    .u32(tmp) // global.get $tmp
-    .u8(0x40)
-    .u32(own) // memory.grow $own
-    .u8(0x0b) // end
-    .finish();
+  // A 64-bit memory (memory64) takes and returns i64 page counts: the same
+  // test in i64, with the i32 limit widened. The scratch global has the
+  // memory's address type.
+  const wide = m.memories[0].index64;
+  const r = new ByteSink(40);
+  r.u8(0x24).u32(tmp); // global.set $tmp
+  r.u8(0x23).u32(tmp); // global.get $tmp
+  r.u8(0x23).u32(limit); // global.get $limit
+  if (wide) r.u8(0xad); // i64.extend_i32_u
+  r.u8(0x3f).u32(own); // memory.size $own
+  r.u8(wide ? 0x7d : 0x6b); // i32.sub / i64.sub
+  r.u8(wide ? 0x55 : 0x4a); // i32.gt_s / i64.gt_s
+  r.u8(0x04).u8(wide ? 0x7e : 0x7f); // if (result i32/i64)
+  if (wide) r.u8(0x42).s64(-1n);
+  else r.u8(0x41).s32(-1); // const -1
+  r.u8(0x05); // else
+  r.u8(0x23).u32(tmp); // global.get $tmp
+  r.u8(0x40).u32(own); // memory.grow $own
+  r.u8(0x0b); // end
+  const replacement = r.finish();
   const patches = new Map<number, readonly CodePatch[]>(edits.codePatches ?? []);
   for (const [func, list] of sites) {
     const merged = [...(patches.get(func) ?? []), ...list.map((s) => ({ at: s.at, end: s.end, bytes: replacement }))];
@@ -79,7 +77,7 @@ export function addGrowLimit(m: WasmModule, edits: ModuleEdits): boolean {
   edits.codePatches = patches;
   edits.addGlobals = [
     ...(edits.addGlobals ?? []),
-    { type: "i32", mutable: true, init: 0 },
+    wide ? { type: "i64", mutable: true, init: 0n } : { type: "i32", mutable: true, init: 0 },
     { type: "i32", mutable: true, init: UNSET_LIMIT },
   ];
   edits.addExports = [...(edits.addExports ?? []), { name: GROW_LIMIT_EXPORT, kind: "global", index: limit }];

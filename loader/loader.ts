@@ -5,10 +5,11 @@
 // of the loader (LoaderOptions.instrument), so one cache never mixes both.
 
 import { createHash } from "node:crypto";
-import { funcType, readModule } from "../wasm/reader.ts";
+import { funcType, type WasmModule } from "../wasm/reader.ts";
+import { EngineLimitError } from "../wasm/writer.ts";
 import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
-import { formatReport, verifyModule, type VerifyPolicy, type VerifyReport } from "./verify.ts";
+import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, type VerifyReport } from "./verify.ts";
 import { imageMemoryNeeds } from "./grant-writes.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
@@ -51,8 +52,7 @@ export class ModuleRefusedError extends Error {
 }
 
 /** Which exported functions have the port handler signature (i32 key, i32 code, i64 value) -> (). */
-function handlerTypes(bytes: Uint8Array): Map<string, boolean> {
-  const m = readModule(bytes);
+function handlerTypes(m: WasmModule): Map<string, boolean> {
   const out = new Map<string, boolean>();
   for (const e of m.exports) {
     if (e.kind !== "func") continue;
@@ -81,7 +81,9 @@ export class ImageLoader {
 
   /**
    * Verify and compile `bytes` (synchronously). Throws ModuleRefusedError when
-   * the verifier refuses it. The same bytes are compiled once per loader.
+   * the module is refused, and nothing else: a failure of any step (verify,
+   * prepare, compile) is a refusal naming the culprit. The same bytes are
+   * compiled once per loader.
    */
   load(bytes: Uint8Array, name: string): LoadedImage {
     const hash = sha256(bytes);
@@ -90,28 +92,57 @@ export class ImageLoader {
       this.stats.cacheHits++;
       return cached.name === name ? cached : { ...cached, name };
     }
-    const report = verifyModule(bytes, this.policy);
-    if (!report.ok) throw new ModuleRefusedError(name, report);
-    const prepared = prepareModule(bytes, this.policy, this.options);
-    const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
+    const built = this.build(bytes);
+    if ("refused" in built) throw new ModuleRefusedError(name, built.refused);
     this.stats.compiled++;
-    const image: LoadedImage = {
-      name,
-      hash,
-      module,
-      startExport: prepared.startExport,
-      report,
-      metered: prepared.metered,
-      handlerTypes: handlerTypes(bytes),
-      memory: imageMemoryNeeds(bytes, report),
-      personality: report.info.personality,
-    };
+    const image: LoadedImage = { ...built.image, name, hash };
     this.cache.set(hash, image);
     return image;
   }
 
-  /** Verify a module without compiling it (`wasmos check`). */
+  /**
+   * Everything `load` checks, without keeping the result (`wasmos check`):
+   * the verifier's report, with the preparation's and the engine's refusal
+   * added if either refuses, so check and run agree on every module.
+   */
   check(bytes: Uint8Array): VerifyReport {
-    return verifyModule(bytes, this.policy);
+    const built = this.build(bytes);
+    return "refused" in built ? built.refused : built.image.report;
+  }
+
+  /** Verify, prepare, compile; parses the bytes once. Returns the image or the refusing report. */
+  private build(bytes: Uint8Array): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+    const { report, module: m } = verifyAndParse(bytes, this.policy);
+    if (!report.ok || m === null) return { refused: report };
+    let step = "preparation";
+    try {
+      const prepared = prepareModule(m, this.policy, this.options);
+      step = "compilation";
+      const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
+      step = "description";
+      return {
+        image: {
+          module,
+          startExport: prepared.startExport,
+          report,
+          metered: prepared.metered,
+          handlerTypes: handlerTypes(m),
+          memory: imageMemoryNeeds(m, report),
+          personality: report.info.personality,
+        },
+      };
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      let code: VerifyErrorCode = "internal";
+      let message = `the loader's ${step} failed (module refused): ${detail}`;
+      if (e instanceof EngineLimitError) {
+        code = "engine-limit";
+        message = `after load-time instrumentation, ${detail} (limit: ${e.limit})`;
+      } else if (step === "compilation") {
+        code = "compile";
+        message = `the engine refused the prepared module: ${detail}`;
+      }
+      return { refused: { ...report, ok: false, errors: [...report.errors, { code, message }] } };
+    }
   }
 }

@@ -10,7 +10,7 @@
 //   blocks.
 
 import { planFuel } from "./instrument/fuel.ts";
-import { readModule } from "../wasm/reader.ts";
+import { readModule, type WasmModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
@@ -31,8 +31,15 @@ export interface PrepareOptions {
   instrument?: boolean;
 }
 
-export function prepareModule(bytes: Uint8Array, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
-  const m = readModule(bytes);
+/**
+ * Rewrites a verified module (its bytes, or the module verifyAndParse parsed
+ * from them). Throws WasmEditError (EngineLimitError when the result would
+ * cross an engine limit) or WasmParseError; the loader turns either into a
+ * refusal.
+ */
+export function prepareModule(input: Uint8Array | WasmModule, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
+  const m = input instanceof Uint8Array ? readModule(input) : input;
+  const bytes = m.bytes;
   const edits: ModuleEdits = {};
   const metered = options.instrument ?? true;
   let startExport: string | null = null;

@@ -33,6 +33,8 @@ export type VerifyErrorCode =
   | "missing-entry"
   | "entry-signature"
   | "reserved-export"
+  | "engine-limit" // the prepared module would cross one of the engine's limits (wasm/limits.ts)
+  | "compile" // the engine refused the prepared module (a loader bug or an engine limit not modelled)
   | `feature-${FeatureName | "custom-page-sizes"}`
   | "internal"; // a verifier bug; the module is refused (fail closed)
 
@@ -104,6 +106,14 @@ const FEATURE_REASONS: Partial<Record<FeatureName, string>> = {
  * failure of the verifier itself an "internal" one (the module is refused).
  */
 export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyReport {
+  return verifyAndParse(bytes, policy).report;
+}
+
+/**
+ * verifyModule, also handing back the parsed module (null when the bytes are
+ * malformed) so a load parses its bytes once.
+ */
+export function verifyAndParse(bytes: Uint8Array, policy: VerifyPolicy): { report: VerifyReport; module: WasmModule | null } {
   const report: VerifyReport = {
     ok: false,
     errors: [],
@@ -120,14 +130,15 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
       personality: null,
     },
   };
+  const verifier = new Verifier(bytes, policy, report);
   try {
-    new Verifier(bytes, policy, report).run();
+    verifier.run();
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     report.errors.push({ code: "internal", message: `verifier failure (module refused): ${detail}` });
   }
   report.ok = report.errors.length === 0;
-  return report;
+  return { report, module: verifier.module };
 }
 
 class Verifier {
@@ -135,6 +146,8 @@ class Verifier {
   private readonly policy: VerifyPolicy;
   private readonly report: VerifyReport;
   private readonly refused: number;
+  /** The parsed module, once the bytes parse. */
+  module: WasmModule | null = null;
 
   constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport) {
     this.bytes = bytes;
@@ -161,6 +174,7 @@ class Verifier {
     let m: WasmModule;
     try {
       m = readModule(bytes);
+      this.module = m;
     } catch (e) {
       if (!(e instanceof WasmParseError)) throw e;
       this.error("malformed", e.message, e.offset);

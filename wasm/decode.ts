@@ -130,6 +130,8 @@ const OP_TRY = 0x06;
 const OP_CATCH = 0x07;
 const OP_DELEGATE = 0x18;
 const OP_CATCH_ALL = 0x19;
+const OP_MEMORY_INIT = 0xfc0008;
+const OP_DATA_DROP = 0xfc0009;
 
 /**
  * Decodes one instruction sequence ending with the `end` that closes it.
@@ -398,6 +400,8 @@ export interface CodeOf<B extends BodyRef = BodyRef> {
   bytes: Uint8Array;
   importedFuncs: number;
   code: readonly B[];
+  /** The data count section's value, or null when the module has none (memory.init and data.drop then refuse). */
+  dataCount: number | null;
 }
 
 /** The body of a function given by index (in the function index space) or directly. Throws RangeError. */
@@ -416,8 +420,13 @@ export function functionBody<B extends BodyRef>(module: CodeOf<B>, func: number 
 export function forEachInstruction(module: CodeOf, func: number | BodyRef, visit: InstructionVisitor): number {
   const body = functionBody(module, func);
   let count = 0;
+  const noDataCount = module.dataCount === null;
   decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, (ins) => {
     count++;
+    // memory.init and data.drop name a data segment before the data section is read: the spec requires a data count section.
+    if (noDataCount && (ins.opcode === OP_MEMORY_INIT || ins.opcode === OP_DATA_DROP)) {
+      throw new WasmParseError("code", ins.offset, `function ${body.index}: ${ins.op.name} needs a data count section (none present)`);
+    }
     visit(ins);
   });
   return count;

@@ -100,6 +100,8 @@ export interface Limits {
 export interface TableType {
   elemType: ValType;
   limits: Limits;
+  /** Byte range of the encoded limits (flags, min, max), for encoders that rewrite them. */
+  limitsAt: ByteRange;
   /** Initializer expression (function-references tables), null when absent. */
   init: ByteRange | null;
 }
@@ -207,6 +209,8 @@ export interface WasmModule {
   dataCount: number | null;
   code: FunctionBody[];
   data: DataSegment[];
+  /** Type index of each imported function, in function index order (funcType in O(1)). */
+  importedFuncTypes: number[];
   /** Imported entities of each kind: they come first in their index space. */
   importedFuncs: number;
   importedTables: number;
@@ -253,6 +257,7 @@ class Reader {
       dataCount: null,
       code: [],
       data: [],
+      importedFuncTypes: [],
       importedFuncs: 0,
       importedTables: 0,
       importedMemories: 0,
@@ -397,8 +402,18 @@ class Reader {
   }
 
   private tableType(what: string): TableType {
-    const elemType = this.valType(what);
-    return { elemType, limits: this.limits(what, true), init: null };
+    const elemType = this.refType(what);
+    const start = this.c.pos;
+    const limits = this.limits(what, true);
+    return { elemType, limits, limitsAt: { start, end: this.c.pos }, init: null };
+  }
+
+  /** A value type that must be a reference type (table and element segment types). */
+  private refType(what: string): ValType {
+    const at = this.c.pos;
+    const type = this.valType(what);
+    if (!isRefType(type)) this.c.fail(`malformed reference type: ${what} has type ${type}`, at);
+    return type;
   }
 
   private globalType(what: string): GlobalType {
@@ -502,10 +517,13 @@ class Reader {
       const kind = c.u8();
       const what = `import "${module}" "${name}"`;
       switch (kind) {
-        case 0:
-          m.imports.push({ start, end: 0, module, name, kind: "func", type: c.u32() });
+        case 0: {
+          const type = c.u32();
+          m.imports.push({ start, end: 0, module, name, kind: "func", type });
+          m.importedFuncTypes.push(type);
           m.importedFuncs++;
           break;
+        }
         case 1:
           m.imports.push({ start, end: 0, module, name, kind: "table", table: this.tableType(what) });
           m.importedTables++;
@@ -630,7 +648,7 @@ class Reader {
         funcs = new Array(count);
         for (let k = 0; k < count; k++) funcs[k] = c.u32();
       } else {
-        if (flags & 3) elemType = this.valType(what);
+        if (flags & 3) elemType = this.refType(what);
         itemsStart = c.pos;
         const count = c.count();
         exprs = [];
@@ -727,17 +745,14 @@ function readFunctionNames(bytes: Uint8Array, start: number, end: number, out: M
 
 /** The type of a function (index in the function index space), if it exists and is a function type. */
 export function funcType(m: WasmModule, func: number): TypeEntry | undefined {
-  let typeIndex: number | undefined;
-  if (func < m.importedFuncs) {
-    let seen = 0;
-    for (const imp of m.imports) {
-      if (imp.kind === "func" && seen++ === func) typeIndex = imp.type;
-    }
-  } else {
-    typeIndex = m.functions[func - m.importedFuncs];
-  }
+  const typeIndex = func < m.importedFuncs ? m.importedFuncTypes[func] : m.functions[func - m.importedFuncs];
   const type = typeIndex === undefined ? undefined : m.types[typeIndex];
   return type?.kind === "func" ? type : undefined;
+}
+
+/** Whether a value type (as readValType names it) is a reference type. */
+export function isRefType(type: ValType): boolean {
+  return type.endsWith("ref") || type.endsWith(")");
 }
 
 /** The limits of a memory (index in the memory index space, imports first). */

@@ -23,12 +23,14 @@ import {
   type ByteRange,
   type ExternKind,
   type Section,
+  type Table,
   type ValType,
   type WasmModule,
 } from "./reader.ts";
 import { ByteSink } from "./sink.ts";
 import { encodeValType, VALTYPE_CODES } from "./types.ts";
 import { Cursor, WasmParseError } from "./cursor.ts";
+import { ENGINE_LIMIT_WORDS, ENGINE_LIMITS, type EngineLimit } from "./limits.ts";
 
 export { ByteSink, encodeS32, encodeS64, encodeU32, u32Size } from "./sink.ts";
 
@@ -37,6 +39,16 @@ export class WasmEditError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "WasmEditError";
+  }
+}
+
+/** The edited module would cross one of the engine's limits (wasm/limits.ts): `limit` names it. */
+export class EngineLimitError extends WasmEditError {
+  readonly limit: EngineLimit;
+  constructor(limit: EngineLimit, count: number, what: string) {
+    super(`${what} would have ${count} ${ENGINE_LIMIT_WORDS[limit]}, past the engine's limit of ${ENGINE_LIMITS[limit]}`);
+    this.name = "EngineLimitError";
+    this.limit = limit;
   }
 }
 
@@ -87,9 +99,8 @@ export interface ModuleEdits {
   /** Give every defined memory without a maximum, or with a larger one, this maximum (in pages). */
   capMemoryMax?: number;
   /**
-   * Give every defined table (of a plain reference type, without an
-   * initializer) with no maximum, or a larger one, this maximum (so
-   * table.grow past it returns -1).
+   * Give every defined table with no maximum, or a larger one, this maximum
+   * (so table.grow past it returns -1).
    */
   capTableMax?: number;
   /** Globals to append; addExports may name them by their new indices. */
@@ -168,8 +179,6 @@ class Editor {
       m.tables.forEach((t, i) => {
         if (t.limits.min > tableCap)
           throw new WasmEditError(`table ${m.importedTables + i} needs ${t.limits.min} elements, more than the cap of ${tableCap}`);
-        if (t.init === null && !VALTYPE_CODES.has(t.elemType))
-          throw new WasmEditError(`table ${m.importedTables + i}: cannot encode element type ${t.elemType}`);
       });
     }
     const cap = edits.capMemoryMax;
@@ -224,6 +233,14 @@ class Editor {
         this.appendType = true;
       }
     }
+    const over = (limit: EngineLimit, count: number) => {
+      if (count > ENGINE_LIMITS[limit]) throw new EngineLimitError(limit, count, "the module");
+    };
+    over("types", m.types.length + (this.appendType ? 1 : 0));
+    over("imports", m.imports.length + this.shift);
+    over("functions", m.importedFuncs + m.functions.length + this.shift);
+    over("globals", counts.global);
+    over("exports", m.exports.length + (edits.addExports?.length ?? 0));
   }
 
   run(): Uint8Array<ArrayBuffer> {
@@ -335,11 +352,17 @@ class Editor {
     const { m } = this;
     const body = new ByteSink();
     body.u32(m.tables.length);
-    const cap = this.edits.capTableMax;
     for (const t of m.tables) {
-      if (t.init === null && cap !== undefined && (t.limits.max === null || t.limits.max > cap) && !t.limits.index64) {
-        const max = t.limits.max === null ? cap : Math.min(t.limits.max, cap);
-        body.u8(encodeValType(t.elemType)).u8(0x01).u32(t.limits.min).u32(max);
+      if (this.capsThisTable(t)) {
+        // The element type (any reference type, typed ones included) is copied as encoded; only the limits change.
+        const cap = this.edits.capTableMax!;
+        const l = t.limits;
+        const max = l.max === null ? cap : Math.min(l.max, cap);
+        body.bytes(m.bytes.subarray(t.start, t.limitsAt.start));
+        body.u8(0x01 | (l.index64 ? 0x04 : 0));
+        if (l.index64) body.u64(BigInt(l.min)).u64(BigInt(max));
+        else body.u32(l.min).u32(max);
+        if (t.init !== null) this.expr(body, t.init, "table", false);
       } else if (t.init === null) {
         body.bytes(m.bytes.subarray(t.start, t.end));
       } else {
@@ -350,12 +373,14 @@ class Editor {
     return body;
   }
 
+  private capsThisTable(t: Table): boolean {
+    const cap = this.edits.capTableMax;
+    return cap !== undefined && (t.limits.max === null || t.limits.max > cap);
+  }
+
   /** Whether capTableMax changes any defined table. */
   private capsTable(): boolean {
-    const cap = this.edits.capTableMax;
-    return (
-      cap !== undefined && this.m.tables.some((t) => t.init === null && !t.limits.index64 && (t.limits.max === null || t.limits.max > cap))
-    );
+    return this.m.tables.some((t) => this.capsThisTable(t));
   }
 
   /** Whether capMemoryMax changes any defined memory. */
@@ -458,6 +483,10 @@ class Editor {
       fn.length = 0;
       const extra = this.edits.addLocals?.get(f.index);
       if (extra?.length) {
+        const params = this.paramCount(f.index);
+        const locals = f.locals.reduce((n, run) => n + run.count, params);
+        if (locals + extra.length > ENGINE_LIMITS.locals)
+          throw new EngineLimitError("locals", locals + extra.length, `function ${f.index}`);
         const c = new Cursor(m.bytes, f.localsStart, f.bodyStart, "code");
         fn.u32(c.u32() + extra.length).bytes(m.bytes.subarray(c.pos, f.bodyStart));
         for (const t of extra) fn.u32(1).u8(encodeValType(t));
@@ -465,9 +494,18 @@ class Editor {
         fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
       }
       this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, this.edits.codePatches?.get(f.index));
+      if (fn.length > ENGINE_LIMITS.functionBytes && fn.length > f.end - f.localsStart) {
+        throw new EngineLimitError("functionBytes", fn.length, `function ${f.index}`);
+      }
       body.u32(fn.length).bytes(fn.view());
     }
     return body;
+  }
+
+  private paramCount(func: number): number {
+    const m = this.m;
+    const type = m.types[m.functions[func - m.importedFuncs]];
+    return type?.kind === "func" ? type.params.length : 0;
   }
 
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */

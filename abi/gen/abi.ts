@@ -83,6 +83,8 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
+  ELOOP: 69,
 } as const;
 
 /** Errno value -> name. */
@@ -114,6 +116,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  69: "ELOOP",
 };
 
 export type ErrnoName = keyof typeof Errno;
@@ -241,6 +244,11 @@ export const ObjectType = {
    * entropy), read with rng_read (READ).
    */
   DEV_RNG: 13,
+  /**
+   * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
+   * monitor is given instead of ambient authority over every process. Only the host creates one.
+   */
+  KINFO: 18,
 } as const;
 
 /** ObjectType value -> name. */
@@ -258,6 +266,7 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   11: "DEV_AUDIO",
   12: "DEV_FRAMEBUFFER",
   13: "DEV_RNG",
+  18: "KINFO",
 };
 
 /** Process states, as process_info reports them. */
@@ -388,10 +397,11 @@ export const Limits = {
   /** Default number of processes alive at once in one kernel. */
   MAX_PROCESSES: 16384,
   /**
-   * Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and
-   * maximum.
+   * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+   * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+   * memory to the budget memory_stats reports (less the pages of memory objects it created).
    */
-  MAX_MEMORY_PAGES: 1024,
+  MAX_MEMORY_PAGES: 4096,
   /** Largest memory object (64 MiB). */
   MAX_MEMORY_OBJECT_BYTES: 67108864,
   /**
@@ -450,33 +460,20 @@ export const Constants = {
   HANDLE_SELF: -1,
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
-  /** Bytes written by process_info. */
-  PROCESS_INFO_SIZE: 40,
-  /** Bytes written by wait: status (i32) then reason (u32). */
-  EXIT_INFO_SIZE: 8,
-  /** Bytes per entry of spawn's handle list: handle (u32), name_ptr (u32), name_len (u32). */
-  SPAWN_HANDLE_ENTRY_SIZE: 12,
   /**
-   * Bytes written by handle_info: object type u32, rights u32, object id u32, derivation depth
-   * u32.
+   * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
+   * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle
+   * count u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32
+   * (48), partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes,
+   * UTF-8, NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded;
+   * empty when not blocked).
    */
-  HANDLE_INFO_SIZE: 16,
-  /**
-   * Bytes of a message descriptor (sendmsg, replymsg): words 4 x i64 at 0; send_ptr u32 at 32;
-   * send_len u32 at 36; reply_ptr u32 at 40; reply_cap u32 at 44; handles_ptr u32 at 48 (array of
-   * u32 handles); handles_count u16 at 52; flags u16 at 54.
-   */
-  MSG_DESC_SIZE: 56,
+  PROC_RECORD_SIZE: 112,
   /**
    * Descriptor flag: move the handles (they leave the sender's table, even if the call then
    * fails). Without it they are copied (each needs DUPLICATE too).
    */
   MSG_MOVE_HANDLES: 1,
-  /**
-   * Bytes written by msg_info: kind u32 (MSG_KIND_*), sender pid u32, body length u32 (full, even
-   * if the buffer was shorter), handles u32, status i32 (replies), rcvid i32 (messages).
-   */
-  MSG_INFO_SIZE: 24,
   /** msg_info kind: nothing delivered yet. */
   MSG_KIND_NONE: 0,
   /** msg_info kind: a message taken by receive. */
@@ -519,10 +516,6 @@ export const Constants = {
   TIER_MATTER: 2,
   /** Audio and interrupt work: priorities 192-255, default 224, deadline 1 ms. */
   TIER_PHOTON: 3,
-  /** Bytes written by sched_info. */
-  SCHED_INFO_SIZE: 80,
-  /** Bytes written by partition_info. */
-  PARTITION_INFO_SIZE: 40,
   /** A partition share of the whole CPU, in permille. */
   SHARE_WHOLE: 1000,
   /** set_limit: total CPU time in ns; a process that uses more is ended with CPU_LIMIT. */
@@ -531,21 +524,6 @@ export const Constants = {
   LIMIT_HANDLES: 2,
   /** Bytes in a page: memory objects are backed by whole pages, and budgets count pages. */
   PAGE_SIZE: 65536,
-  /**
-   * Bytes written by window_info: offset u32 at 0, count u32 at 4, stride u32 at 8, elem_size u32
-   * at 12.
-   */
-  WINDOW_INFO_SIZE: 16,
-  /**
-   * Bytes written by memory_stats. The process's: budget pages u32 at 0, pages used u32 at 4 (own
-   * memory plus objects created), own memory pages u32 at 8, pages of live memory objects it
-   * created u32 at 12, those objects u32 at 16, grants bound to it u32 at 20, bytes the kernel
-   * copied for it u64 at 24 (message bodies it sent, window reads and writes). The system's: pages
-   * used u32 at 32 (process memories plus memory objects), memory object pages u32 at 36, live
-   * memory objects u32 at 40, page ceiling u32 at 44, IPC body bytes copied u64 at 48, window
-   * bytes copied u64 at 56.
-   */
-  MEMORY_STATS_SIZE: 64,
   /**
    * An interrupt arrives as a pulse whose value is (kind << IRQ_KIND_SHIFT) | datum: kind an IRQ_*
    * constant, datum an unsigned 32-bit number.
@@ -642,6 +620,41 @@ export const Constants = {
   DEVINFO_FB_FRAMES: 67,
   /** device_info, RNG: bytes read from it. */
   DEVINFO_RNG_BYTES: 80,
+  /** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
+  EXIT_INFO_SIZE: 8,
+  /** Bytes of a process_info struct (see structs): A process described: written by process_info. */
+  PROCESS_INFO_SIZE: 40,
+  /**
+   * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
+   * passed to the child under a name. Read by spawn.
+   */
+  SPAWN_HANDLE_ENTRY_SIZE: 12,
+  /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
+  HANDLE_INFO_SIZE: 16,
+  /**
+   * Bytes of a msg_desc struct (see structs): A message descriptor: read by sendmsg and replymsg
+   * (replymsg ignores reply_ptr and reply_cap).
+   */
+  MSG_DESC_SIZE: 56,
+  /**
+   * Bytes of a msg_info struct (see structs): The last thing delivered to a process described:
+   * written by msg_info.
+   */
+  MSG_INFO_SIZE: 24,
+  /** Bytes of a sched_info struct (see structs): How a process is scheduled: written by sched_info. */
+  SCHED_INFO_SIZE: 80,
+  /**
+   * Bytes of a partition_info struct (see structs): A CPU partition described: written by
+   * partition_info.
+   */
+  PARTITION_INFO_SIZE: 40,
+  /** Bytes of a window_info struct (see structs): A window described: written by window_info. */
+  WINDOW_INFO_SIZE: 16,
+  /**
+   * Bytes of a memory_stats struct (see structs): Memory accounting of a process and of the
+   * system: written by memory_stats.
+   */
+  MEMORY_STATS_SIZE: 64,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -771,7 +784,9 @@ export type SyscallName =
   | "fb_write"
   | "fb_present"
   | "rng_read"
-  | "fb_memory";
+  | "fb_memory"
+  | "proc_next"
+  | "msg_word_get";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -1167,7 +1182,9 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 28: Read a message register: word index of the last thing delivered to the caller (a received
-   * message or pulse, or the reply to its send).
+   * message or pulse, or the reply to its send). Superseded by msg_word_get: the error result
+   * (-EINVAL) is also a legal word, so a caller cannot tell them apart; kept for existing guests,
+   * the SDK no longer uses it.
    */
   {
     nr: 28,
@@ -1783,6 +1800,37 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.READ,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
   },
+  /**
+   * 110: Describe the process with the lowest pid above after_pid (alive, or exited and not yet
+   * reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
+   * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of
+   * one process per call: pids never repeat, so a walk sees each process at most once.
+   */
+  {
+    nr: 110,
+    name: "proc_next",
+    params: [{ name: "kinfo", type: "i32" }, { name: "after_pid", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.proc,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 140: Read a message register into memory: word index of the last thing delivered to the caller
+   * (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
+   * Unlike msg_word, an error cannot be mistaken for a word.
+   */
+  {
+    nr: 140,
+    name: "msg_word_get",
+    params: [{ name: "index", type: "i32" }, { name: "word_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT],
+  },
 ];
 
 /** Syscalls by name. */
@@ -1855,6 +1903,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   fb_present: SYSCALLS[65]!,
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
+  proc_next: SYSCALLS[68]!,
+  msg_word_get: SYSCALLS[69]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -1949,6 +1999,57 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[65], // 87: fb_present
   SYSCALLS[66], // 88: rng_read
   SYSCALLS[67], // 89: fb_memory
+  undefined, // 90: unused
+  undefined, // 91: unused
+  undefined, // 92: unused
+  undefined, // 93: unused
+  undefined, // 94: unused
+  undefined, // 95: unused
+  undefined, // 96: unused
+  undefined, // 97: unused
+  undefined, // 98: unused
+  undefined, // 99: unused
+  undefined, // 100: unused
+  undefined, // 101: unused
+  undefined, // 102: unused
+  undefined, // 103: unused
+  undefined, // 104: unused
+  undefined, // 105: unused
+  undefined, // 106: unused
+  undefined, // 107: unused
+  undefined, // 108: unused
+  undefined, // 109: unused
+  SYSCALLS[68], // 110: proc_next
+  undefined, // 111: unused
+  undefined, // 112: unused
+  undefined, // 113: unused
+  undefined, // 114: unused
+  undefined, // 115: unused
+  undefined, // 116: unused
+  undefined, // 117: unused
+  undefined, // 118: unused
+  undefined, // 119: unused
+  undefined, // 120: unused
+  undefined, // 121: unused
+  undefined, // 122: unused
+  undefined, // 123: unused
+  undefined, // 124: unused
+  undefined, // 125: unused
+  undefined, // 126: unused
+  undefined, // 127: unused
+  undefined, // 128: unused
+  undefined, // 129: unused
+  undefined, // 130: unused
+  undefined, // 131: unused
+  undefined, // 132: unused
+  undefined, // 133: unused
+  undefined, // 134: unused
+  undefined, // 135: unused
+  undefined, // 136: unused
+  undefined, // 137: unused
+  undefined, // 138: unused
+  undefined, // 139: unused
+  SYSCALLS[69], // 140: msg_word_get
 ];
 
 /**
@@ -2041,6 +2142,8 @@ export interface SyscallArgs {
   fb_present: [fb: number];
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
+  proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
+  msg_word_get: [index: number, word_ptr: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -2113,4 +2216,595 @@ export type SyscallResult<N extends SyscallName> = {
   fb_present: number;
   rng_read: number;
   fb_memory: number;
+  proc_next: number;
+  msg_word_get: number;
 }[N];
+
+// ---- Structs: layouts in guest memory (docs/abi.md, Structs) ----
+
+/**
+ * The little-endian accessors the readers and writers use (GuestMemory has them). Offsets are
+ * unsigned.
+ */
+export interface StructMemory {
+  i32(at: number): number;
+  setI32(at: number, v: number): void;
+  i64(at: number): bigint;
+  setI64(at: number, v: bigint): void;
+  u16(at: number): number;
+  setU16(at: number, v: number): void;
+  u32(at: number): number;
+  setU32(at: number, v: number): void;
+  u64(at: number): bigint;
+  setU64(at: number, v: bigint): void;
+}
+
+/** exit_info: How a process ended: written by wait. 8 bytes, aligned to 4. */
+export interface ExitInfo {
+  /** Exit status (exit's argument, kill's status, or the trap's). (i32 at 0) */
+  status: number;
+  /** Why it ended: an exit reason (NORMAL, KILLED, ...). (u32 at 4) */
+  reason: number;
+}
+
+/** Byte offsets of exit_info's fields, its SIZE and ALIGN. */
+export const ExitInfoLayout = {
+  SIZE: 8,
+  ALIGN: 4,
+  status: 0,
+  reason: 4,
+} as const;
+
+/** Write a exit_info at `at` (bounds checked by the caller). */
+export function writeExitInfo(mem: StructMemory, at: number, v: ExitInfo): void {
+  mem.setI32(at + 0, v.status);
+  mem.setU32(at + 4, v.reason);
+}
+
+/** Read a exit_info at `at` (bounds checked by the caller). */
+export function readExitInfo(mem: StructMemory, at: number): ExitInfo {
+  return {
+    status: mem.i32(at + 0),
+    reason: mem.u32(at + 4),
+  };
+}
+
+/** process_info: A process described: written by process_info. 40 bytes, aligned to 8. */
+export interface ProcessInfo {
+  /** Its process id. (u32 at 0) */
+  pid: number;
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  parentPid: number;
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  state: number;
+  /** Its effective priority. (u32 at 12) */
+  priority: number;
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  exitStatus: number;
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  exitReason: number;
+  /** CPU time it has used, in ns. (u64 at 24) */
+  cpuTimeNs: bigint;
+  /** Pages of its own memory (0 once EXITED). (u32 at 32) */
+  memoryPages: number;
+  /** Handles in its table. (u32 at 36) */
+  handleCount: number;
+}
+
+/** Byte offsets of process_info's fields, its SIZE and ALIGN. */
+export const ProcessInfoLayout = {
+  SIZE: 40,
+  ALIGN: 8,
+  pid: 0,
+  parentPid: 4,
+  state: 8,
+  priority: 12,
+  exitStatus: 16,
+  exitReason: 20,
+  cpuTimeNs: 24,
+  memoryPages: 32,
+  handleCount: 36,
+} as const;
+
+/** Write a process_info at `at` (bounds checked by the caller). */
+export function writeProcessInfo(mem: StructMemory, at: number, v: ProcessInfo): void {
+  mem.setU32(at + 0, v.pid);
+  mem.setU32(at + 4, v.parentPid);
+  mem.setU32(at + 8, v.state);
+  mem.setU32(at + 12, v.priority);
+  mem.setI32(at + 16, v.exitStatus);
+  mem.setU32(at + 20, v.exitReason);
+  mem.setU64(at + 24, v.cpuTimeNs);
+  mem.setU32(at + 32, v.memoryPages);
+  mem.setU32(at + 36, v.handleCount);
+}
+
+/** Read a process_info at `at` (bounds checked by the caller). */
+export function readProcessInfo(mem: StructMemory, at: number): ProcessInfo {
+  return {
+    pid: mem.u32(at + 0),
+    parentPid: mem.u32(at + 4),
+    state: mem.u32(at + 8),
+    priority: mem.u32(at + 12),
+    exitStatus: mem.i32(at + 16),
+    exitReason: mem.u32(at + 20),
+    cpuTimeNs: mem.u64(at + 24),
+    memoryPages: mem.u32(at + 32),
+    handleCount: mem.u32(at + 36),
+  };
+}
+
+/**
+ * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
+ * Read by spawn. 12 bytes, aligned to 4.
+ */
+export interface SpawnHandleEntry {
+  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  handle: number;
+  /** The name the child finds it by (handle_get): UTF-8. (u32 at 4) */
+  namePtr: number;
+  /** Bytes of the name: 1..MAX_NAME_BYTES. (u32 at 8) */
+  nameLen: number;
+}
+
+/** Byte offsets of spawn_handle_entry's fields, its SIZE and ALIGN. */
+export const SpawnHandleEntryLayout = {
+  SIZE: 12,
+  ALIGN: 4,
+  handle: 0,
+  namePtr: 4,
+  nameLen: 8,
+} as const;
+
+/** Write a spawn_handle_entry at `at` (bounds checked by the caller). */
+export function writeSpawnHandleEntry(mem: StructMemory, at: number, v: SpawnHandleEntry): void {
+  mem.setU32(at + 0, v.handle);
+  mem.setU32(at + 4, v.namePtr);
+  mem.setU32(at + 8, v.nameLen);
+}
+
+/** Read a spawn_handle_entry at `at` (bounds checked by the caller). */
+export function readSpawnHandleEntry(mem: StructMemory, at: number): SpawnHandleEntry {
+  return {
+    handle: mem.u32(at + 0),
+    namePtr: mem.u32(at + 4),
+    nameLen: mem.u32(at + 8),
+  };
+}
+
+/** handle_info: A handle described: written by handle_info. 16 bytes, aligned to 4. */
+export interface HandleInfo {
+  /** The object's type (an object type value). (u32 at 0) */
+  objectType: number;
+  /** The handle's rights mask. (u32 at 4) */
+  rights: number;
+  /** The object's id: the same object always has the same id. (u32 at 8) */
+  objectId: number;
+  /** Derivation depth: 0 for a handle that derives from none. (u32 at 12) */
+  depth: number;
+}
+
+/** Byte offsets of handle_info's fields, its SIZE and ALIGN. */
+export const HandleInfoLayout = {
+  SIZE: 16,
+  ALIGN: 4,
+  objectType: 0,
+  rights: 4,
+  objectId: 8,
+  depth: 12,
+} as const;
+
+/** Write a handle_info at `at` (bounds checked by the caller). */
+export function writeHandleInfo(mem: StructMemory, at: number, v: HandleInfo): void {
+  mem.setU32(at + 0, v.objectType);
+  mem.setU32(at + 4, v.rights);
+  mem.setU32(at + 8, v.objectId);
+  mem.setU32(at + 12, v.depth);
+}
+
+/** Read a handle_info at `at` (bounds checked by the caller). */
+export function readHandleInfo(mem: StructMemory, at: number): HandleInfo {
+  return {
+    objectType: mem.u32(at + 0),
+    rights: mem.u32(at + 4),
+    objectId: mem.u32(at + 8),
+    depth: mem.u32(at + 12),
+  };
+}
+
+/**
+ * msg_desc: A message descriptor: read by sendmsg and replymsg (replymsg ignores reply_ptr and
+ * reply_cap). 56 bytes, aligned to 8.
+ */
+export interface MsgDesc {
+  /** The four message words. (i64 x 4 at 0) */
+  words: readonly bigint[];
+  /** The body to send. (u32 at 32) */
+  sendPtr: number;
+  /** Bytes of the body: at most MAX_MSG_BYTES. (u32 at 36) */
+  sendLen: number;
+  /** Where the reply body goes (sendmsg). (u32 at 40) */
+  replyPtr: number;
+  /** Bytes available there (sendmsg). (u32 at 44) */
+  replyCap: number;
+  /** Array of u32 handles to pass. (u32 at 48) */
+  handlesPtr: number;
+  /** Handles in the array: at most MAX_MSG_HANDLES. (u16 at 52) */
+  handlesCount: number;
+  /** MSG_MOVE_HANDLES or 0; other bits are refused (EINVAL). (u16 at 54) */
+  flags: number;
+}
+
+/** Byte offsets of msg_desc's fields, its SIZE and ALIGN. */
+export const MsgDescLayout = {
+  SIZE: 56,
+  ALIGN: 8,
+  words: 0,
+  sendPtr: 32,
+  sendLen: 36,
+  replyPtr: 40,
+  replyCap: 44,
+  handlesPtr: 48,
+  handlesCount: 52,
+  flags: 54,
+} as const;
+
+/** Write a msg_desc at `at` (bounds checked by the caller). */
+export function writeMsgDesc(mem: StructMemory, at: number, v: MsgDesc): void {
+  mem.setI64(at + 0, v.words[0] ?? 0n);
+  mem.setI64(at + 8, v.words[1] ?? 0n);
+  mem.setI64(at + 16, v.words[2] ?? 0n);
+  mem.setI64(at + 24, v.words[3] ?? 0n);
+  mem.setU32(at + 32, v.sendPtr);
+  mem.setU32(at + 36, v.sendLen);
+  mem.setU32(at + 40, v.replyPtr);
+  mem.setU32(at + 44, v.replyCap);
+  mem.setU32(at + 48, v.handlesPtr);
+  mem.setU16(at + 52, v.handlesCount);
+  mem.setU16(at + 54, v.flags);
+}
+
+/** Read a msg_desc at `at` (bounds checked by the caller). */
+export function readMsgDesc(mem: StructMemory, at: number): MsgDesc {
+  return {
+    words: [mem.i64(at + 0), mem.i64(at + 8), mem.i64(at + 16), mem.i64(at + 24)],
+    sendPtr: mem.u32(at + 32),
+    sendLen: mem.u32(at + 36),
+    replyPtr: mem.u32(at + 40),
+    replyCap: mem.u32(at + 44),
+    handlesPtr: mem.u32(at + 48),
+    handlesCount: mem.u16(at + 52),
+    flags: mem.u16(at + 54),
+  };
+}
+
+/**
+ * msg_info: The last thing delivered to a process described: written by msg_info. 24 bytes,
+ * aligned to 4.
+ */
+export interface MsgInfo {
+  /** MSG_KIND_* (message, pulse, reply). (u32 at 0) */
+  kind: number;
+  /** Who sent it (0: the kernel, for interrupts). (u32 at 4) */
+  senderPid: number;
+  /** The body's full length, even if the buffer was shorter. (u32 at 8) */
+  bodyLen: number;
+  /** Handles that came with it (msg_handle). (u32 at 12) */
+  handles: number;
+  /** The status of a reply. (i32 at 16) */
+  status: number;
+  /** The receive id of a message. (i32 at 20) */
+  rcvid: number;
+}
+
+/** Byte offsets of msg_info's fields, its SIZE and ALIGN. */
+export const MsgInfoLayout = {
+  SIZE: 24,
+  ALIGN: 4,
+  kind: 0,
+  senderPid: 4,
+  bodyLen: 8,
+  handles: 12,
+  status: 16,
+  rcvid: 20,
+} as const;
+
+/** Write a msg_info at `at` (bounds checked by the caller). */
+export function writeMsgInfo(mem: StructMemory, at: number, v: MsgInfo): void {
+  mem.setU32(at + 0, v.kind);
+  mem.setU32(at + 4, v.senderPid);
+  mem.setU32(at + 8, v.bodyLen);
+  mem.setU32(at + 12, v.handles);
+  mem.setI32(at + 16, v.status);
+  mem.setI32(at + 20, v.rcvid);
+}
+
+/** Read a msg_info at `at` (bounds checked by the caller). */
+export function readMsgInfo(mem: StructMemory, at: number): MsgInfo {
+  return {
+    kind: mem.u32(at + 0),
+    senderPid: mem.u32(at + 4),
+    bodyLen: mem.u32(at + 8),
+    handles: mem.u32(at + 12),
+    status: mem.i32(at + 16),
+    rcvid: mem.i32(at + 20),
+  };
+}
+
+/** sched_info: How a process is scheduled: written by sched_info. 80 bytes, aligned to 8. */
+export interface SchedInfo {
+  /** SCHED_CLASS_*. (u32 at 0) */
+  schedClass: number;
+  /** SCHED_RR or SCHED_FIFO. (u32 at 4) */
+  policy: number;
+  /** The priority it set. (u32 at 8) */
+  basePriority: number;
+  /** Its effective priority (inheritance included). (u32 at 12) */
+  priority: number;
+  /** Its tier (base priority / 64). (u32 at 16) */
+  tier: number;
+  /** The highest priority it may set. (u32 at 20) */
+  ceiling: number;
+  /** CPU time used, in ns. (u64 at 24) */
+  cpuTimeNs: bigint;
+  /** Its CPU limit in ns (0: none). (u64 at 32) */
+  cpuLimitNs: bigint;
+  /** Deadline class: runtime per period (else 0). (u64 at 40) */
+  runtimeNs: bigint;
+  /** Deadline class: the period (else 0). (u64 at 48) */
+  periodNs: bigint;
+  /** Deadline class: the relative deadline (else 0). (u64 at 56) */
+  deadlineNs: bigint;
+  /** Deadlines missed. (u32 at 64) */
+  deadlineMisses: number;
+  /** Latency bounds missed. (u32 at 68) */
+  latencyMisses: number;
+  /** Times it was preempted. (u32 at 72) */
+  preemptions: number;
+  /** Times it was throttled (budget or reservation spent). (u32 at 76) */
+  throttles: number;
+}
+
+/** Byte offsets of sched_info's fields, its SIZE and ALIGN. */
+export const SchedInfoLayout = {
+  SIZE: 80,
+  ALIGN: 8,
+  schedClass: 0,
+  policy: 4,
+  basePriority: 8,
+  priority: 12,
+  tier: 16,
+  ceiling: 20,
+  cpuTimeNs: 24,
+  cpuLimitNs: 32,
+  runtimeNs: 40,
+  periodNs: 48,
+  deadlineNs: 56,
+  deadlineMisses: 64,
+  latencyMisses: 68,
+  preemptions: 72,
+  throttles: 76,
+} as const;
+
+/** Write a sched_info at `at` (bounds checked by the caller). */
+export function writeSchedInfo(mem: StructMemory, at: number, v: SchedInfo): void {
+  mem.setU32(at + 0, v.schedClass);
+  mem.setU32(at + 4, v.policy);
+  mem.setU32(at + 8, v.basePriority);
+  mem.setU32(at + 12, v.priority);
+  mem.setU32(at + 16, v.tier);
+  mem.setU32(at + 20, v.ceiling);
+  mem.setU64(at + 24, v.cpuTimeNs);
+  mem.setU64(at + 32, v.cpuLimitNs);
+  mem.setU64(at + 40, v.runtimeNs);
+  mem.setU64(at + 48, v.periodNs);
+  mem.setU64(at + 56, v.deadlineNs);
+  mem.setU32(at + 64, v.deadlineMisses);
+  mem.setU32(at + 68, v.latencyMisses);
+  mem.setU32(at + 72, v.preemptions);
+  mem.setU32(at + 76, v.throttles);
+}
+
+/** Read a sched_info at `at` (bounds checked by the caller). */
+export function readSchedInfo(mem: StructMemory, at: number): SchedInfo {
+  return {
+    schedClass: mem.u32(at + 0),
+    policy: mem.u32(at + 4),
+    basePriority: mem.u32(at + 8),
+    priority: mem.u32(at + 12),
+    tier: mem.u32(at + 16),
+    ceiling: mem.u32(at + 20),
+    cpuTimeNs: mem.u64(at + 24),
+    cpuLimitNs: mem.u64(at + 32),
+    runtimeNs: mem.u64(at + 40),
+    periodNs: mem.u64(at + 48),
+    deadlineNs: mem.u64(at + 56),
+    deadlineMisses: mem.u32(at + 64),
+    latencyMisses: mem.u32(at + 68),
+    preemptions: mem.u32(at + 72),
+    throttles: mem.u32(at + 76),
+  };
+}
+
+/** partition_info: A CPU partition described: written by partition_info. 40 bytes, aligned to 8. */
+export interface PartitionInfo {
+  /** Its share of the CPU, permille. (u32 at 0) */
+  share: number;
+  /** The share minus what partitions carved from it took, permille. (u32 at 4) */
+  ownShare: number;
+  /** Processes in it. (u32 at 8) */
+  members: number;
+  /** Deadline reservations of its members, permille. (u32 at 12) */
+  edfLoad: number;
+  /** The averaging window, in ns. (u64 at 16) */
+  windowNs: bigint;
+  /** CPU ns used in the current window. (u64 at 24) */
+  windowUsedNs: bigint;
+  /** CPU ns used since it was created. (u64 at 32) */
+  totalNs: bigint;
+}
+
+/** Byte offsets of partition_info's fields, its SIZE and ALIGN. */
+export const PartitionInfoLayout = {
+  SIZE: 40,
+  ALIGN: 8,
+  share: 0,
+  ownShare: 4,
+  members: 8,
+  edfLoad: 12,
+  windowNs: 16,
+  windowUsedNs: 24,
+  totalNs: 32,
+} as const;
+
+/** Write a partition_info at `at` (bounds checked by the caller). */
+export function writePartitionInfo(mem: StructMemory, at: number, v: PartitionInfo): void {
+  mem.setU32(at + 0, v.share);
+  mem.setU32(at + 4, v.ownShare);
+  mem.setU32(at + 8, v.members);
+  mem.setU32(at + 12, v.edfLoad);
+  mem.setU64(at + 16, v.windowNs);
+  mem.setU64(at + 24, v.windowUsedNs);
+  mem.setU64(at + 32, v.totalNs);
+}
+
+/** Read a partition_info at `at` (bounds checked by the caller). */
+export function readPartitionInfo(mem: StructMemory, at: number): PartitionInfo {
+  return {
+    share: mem.u32(at + 0),
+    ownShare: mem.u32(at + 4),
+    members: mem.u32(at + 8),
+    edfLoad: mem.u32(at + 12),
+    windowNs: mem.u64(at + 16),
+    windowUsedNs: mem.u64(at + 24),
+    totalNs: mem.u64(at + 32),
+  };
+}
+
+/** window_info: A window described: written by window_info. 16 bytes, aligned to 4. */
+export interface WindowInfo {
+  /** Byte offset of its first element in the memory object. (u32 at 0) */
+  offset: number;
+  /** Elements in it. (u32 at 4) */
+  count: number;
+  /** Bytes from one element to the next. (u32 at 8) */
+  stride: number;
+  /** Bytes of an element. (u32 at 12) */
+  elemSize: number;
+}
+
+/** Byte offsets of window_info's fields, its SIZE and ALIGN. */
+export const WindowInfoLayout = {
+  SIZE: 16,
+  ALIGN: 4,
+  offset: 0,
+  count: 4,
+  stride: 8,
+  elemSize: 12,
+} as const;
+
+/** Write a window_info at `at` (bounds checked by the caller). */
+export function writeWindowInfo(mem: StructMemory, at: number, v: WindowInfo): void {
+  mem.setU32(at + 0, v.offset);
+  mem.setU32(at + 4, v.count);
+  mem.setU32(at + 8, v.stride);
+  mem.setU32(at + 12, v.elemSize);
+}
+
+/** Read a window_info at `at` (bounds checked by the caller). */
+export function readWindowInfo(mem: StructMemory, at: number): WindowInfo {
+  return {
+    offset: mem.u32(at + 0),
+    count: mem.u32(at + 4),
+    stride: mem.u32(at + 8),
+    elemSize: mem.u32(at + 12),
+  };
+}
+
+/**
+ * memory_stats: Memory accounting of a process and of the system: written by memory_stats. 64
+ * bytes, aligned to 8.
+ */
+export interface MemoryStats {
+  /** The process's budget in pages. (u32 at 0) */
+  budgetPages: number;
+  /** Pages it uses: own memory plus the objects it created. (u32 at 4) */
+  usedPages: number;
+  /** Pages of its own memory. (u32 at 8) */
+  ownPages: number;
+  /** Pages of live memory objects it created. (u32 at 12) */
+  objectPages: number;
+  /** Those objects. (u32 at 16) */
+  objects: number;
+  /** Grants bound to it. (u32 at 20) */
+  grants: number;
+  /** Bytes the kernel copied for it (message bodies it sent, window reads and writes). (u64 at 24) */
+  bytesCopied: bigint;
+  /** The system's pages in use: process memories plus memory objects. (u32 at 32) */
+  systemPages: number;
+  /** The system's memory object pages. (u32 at 36) */
+  systemObjectPages: number;
+  /** The system's live memory objects. (u32 at 40) */
+  systemObjects: number;
+  /** The system's page ceiling. (u32 at 44) */
+  systemPageLimit: number;
+  /** IPC body bytes the kernel copied, system-wide. (u64 at 48) */
+  systemIpcBytes: bigint;
+  /** Window bytes the kernel copied, system-wide. (u64 at 56) */
+  systemWindowBytes: bigint;
+}
+
+/** Byte offsets of memory_stats's fields, its SIZE and ALIGN. */
+export const MemoryStatsLayout = {
+  SIZE: 64,
+  ALIGN: 8,
+  budgetPages: 0,
+  usedPages: 4,
+  ownPages: 8,
+  objectPages: 12,
+  objects: 16,
+  grants: 20,
+  bytesCopied: 24,
+  systemPages: 32,
+  systemObjectPages: 36,
+  systemObjects: 40,
+  systemPageLimit: 44,
+  systemIpcBytes: 48,
+  systemWindowBytes: 56,
+} as const;
+
+/** Write a memory_stats at `at` (bounds checked by the caller). */
+export function writeMemoryStats(mem: StructMemory, at: number, v: MemoryStats): void {
+  mem.setU32(at + 0, v.budgetPages);
+  mem.setU32(at + 4, v.usedPages);
+  mem.setU32(at + 8, v.ownPages);
+  mem.setU32(at + 12, v.objectPages);
+  mem.setU32(at + 16, v.objects);
+  mem.setU32(at + 20, v.grants);
+  mem.setU64(at + 24, v.bytesCopied);
+  mem.setU32(at + 32, v.systemPages);
+  mem.setU32(at + 36, v.systemObjectPages);
+  mem.setU32(at + 40, v.systemObjects);
+  mem.setU32(at + 44, v.systemPageLimit);
+  mem.setU64(at + 48, v.systemIpcBytes);
+  mem.setU64(at + 56, v.systemWindowBytes);
+}
+
+/** Read a memory_stats at `at` (bounds checked by the caller). */
+export function readMemoryStats(mem: StructMemory, at: number): MemoryStats {
+  return {
+    budgetPages: mem.u32(at + 0),
+    usedPages: mem.u32(at + 4),
+    ownPages: mem.u32(at + 8),
+    objectPages: mem.u32(at + 12),
+    objects: mem.u32(at + 16),
+    grants: mem.u32(at + 20),
+    bytesCopied: mem.u64(at + 24),
+    systemPages: mem.u32(at + 32),
+    systemObjectPages: mem.u32(at + 36),
+    systemObjects: mem.u32(at + 40),
+    systemPageLimit: mem.u32(at + 44),
+    systemIpcBytes: mem.u64(at + 48),
+    systemWindowBytes: mem.u64(at + 56),
+  };
+}

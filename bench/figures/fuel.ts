@@ -49,8 +49,9 @@ export const fuel: Family = {
       }),
       fuel_overhead_ratio: value(on.median / off.median, {
         unit: "x",
-        measures: "median work-unit time metered / unmetered (cpu_work_metered_ns / baseline_cpu_work_unmetered_ns)",
-        goal: { op: "<=", value: 1.15 },
+        measures:
+          "median work-unit time metered / unmetered (cpu_work_metered_ns / baseline_cpu_work_unmetered_ns), fuel counting (the deterministic mode's preemption)",
+        goal: { op: "<=", value: 1.25 },
       }),
     };
     return out;

@@ -67,6 +67,33 @@ export interface SysEntry {
   readonly result: WasmValType;
 }
 
+/** Scalar types a struct field may have (little-endian in guest memory). */
+export type FieldType = "u8" | "u16" | "i32" | "u32" | "i64" | "u64";
+
+export const FIELD_TYPE_SIZE: Readonly<Record<FieldType, number>> = { u8: 1, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8 };
+
+export interface FieldDef {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Byte offset in the struct: a multiple of the type's size. */
+  readonly offset: number;
+  /** Elements, for an array field (default 1). */
+  readonly count?: number;
+  readonly doc: string;
+}
+
+/**
+ * A fixed layout in guest memory that the kernel writes (process_info, ...)
+ * or reads (msg_desc, ...). Its fields cover it exactly, in offset order; its
+ * size is the end of its last field and a multiple of its alignment (its
+ * widest field's size). The constant NAME_SIZE is derived from it.
+ */
+export interface StructDef {
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: readonly FieldDef[];
+}
+
 export interface AbiDefinition {
   readonly $comment?: string;
   readonly name: string;
@@ -81,6 +108,7 @@ export interface AbiDefinition {
   readonly process_states: readonly ValueEntry[];
   readonly exit_reasons: readonly ValueEntry[];
   readonly pledge_classes: readonly PledgeClassEntry[];
+  readonly structs: readonly StructDef[];
   readonly syscalls: readonly SyscallEntry[];
   readonly sys: SysEntry;
 }
@@ -150,4 +178,43 @@ export function sysParamNames(def: AbiDefinition): string[] {
 export function signatureText(sc: SyscallEntry): string {
   const params = sc.params.map((p) => `${p.name}: ${p.type}`).join(", ");
   return `${sc.name}(${params}) -> ${sc.result.type}`;
+}
+
+/** Bytes a field occupies. */
+export function fieldBytes(f: FieldDef): number {
+  return FIELD_TYPE_SIZE[f.type] * (f.count ?? 1);
+}
+
+/** A struct's size: the end of its last field. */
+export function structSize(s: StructDef): number {
+  return Math.max(0, ...s.fields.map((f) => f.offset + fieldBytes(f)));
+}
+
+/** A struct's alignment: its widest field's size. */
+export function structAlign(s: StructDef): number {
+  return Math.max(1, ...s.fields.map((f) => FIELD_TYPE_SIZE[f.type]));
+}
+
+/** "PROCESS_INFO_SIZE" for process_info. */
+export function sizeConstantName(s: StructDef): string {
+  return `${s.name.toUpperCase()}_SIZE`;
+}
+
+/** "processInfo" for process_info; "ProcessInfo" with upper. */
+export function camelName(snake: string, upper = false): string {
+  const c = snake.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return upper ? c[0]!.toUpperCase() + c.slice(1) : c;
+}
+
+/** The definition's constants plus each struct's NAME_SIZE, in definition order then struct order. */
+export function allConstants(def: AbiDefinition): ConstantEntry[] {
+  return [
+    ...def.constants,
+    ...def.structs.map((s) => ({
+      name: sizeConstantName(s),
+      type: "i32" as const,
+      value: structSize(s),
+      doc: `Bytes of a ${s.name} struct (see structs): ${s.doc}`,
+    })),
+  ];
 }

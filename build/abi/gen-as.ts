@@ -10,11 +10,13 @@ import {
   type ParamDef,
   type SyscallEntry,
   GENERATED_NOTICE,
+  allConstants,
   allRightsMask,
   rightMask,
   sysParamNames,
   versionString,
 } from "./definition.ts";
+import { structsAs } from "./gen-structs.ts";
 import { jsDoc } from "./text.ts";
 
 interface AsConstant {
@@ -85,7 +87,7 @@ function constantGroups(def: AbiDefinition): { title: string; list: AsConstant[]
     { title: "Process states", list: def.process_states.map((s) => i32(`STATE_${s.name}`, s.value, s.doc)) },
     { title: "Exit reasons", list: def.exit_reasons.map((e) => i32(`EXIT_${e.name}`, e.value, e.doc)) },
     { title: "Limits", list: def.limits.map((l) => i32(l.name, l.value, l.doc)) },
-    { title: "Constants", list: def.constants.map((c) => ({ name: c.name, type: c.type, value: String(c.value), doc: c.doc })) },
+    { title: "Constants", list: allConstants(def).map((c) => ({ name: c.name, type: c.type, value: String(c.value), doc: c.doc })) },
   ];
 }
 
@@ -121,6 +123,7 @@ export function generateAs(def: AbiDefinition): string {
       `// ---- ${g.title} ----\n\n` + g.list.map((c) => jsDoc([c.doc]) + `export const ${c.name}: ${c.type} = ${c.value};\n`).join(""),
     );
   }
+  sections.push(structsAs(def));
   sections.push(
     "// ---- Names ----\n\n" +
       nameFunction("errnoName", "an errno value (positive or negated)", def.errno, true) +

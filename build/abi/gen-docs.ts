@@ -7,12 +7,14 @@ import {
   type SyscallEntry,
   GENERATED_NOTICE,
   DEFINITION_PATH,
+  allConstants,
   errnoValue,
   rightMask,
   rightsMask,
   sysParamNames,
   versionString,
 } from "./definition.ts";
+import { structsDocs } from "./gen-structs.ts";
 import { cell } from "./text.ts";
 
 function hex(n: number): string {
@@ -158,9 +160,11 @@ export function generateDocs(def: AbiDefinition): string {
     "## Constants\n\n" +
       tableOf(
         ["name", "type", "value", "meaning"],
-        def.constants.map((c) => [`\`${c.name}\``, c.type, String(c.value), c.doc]),
+        allConstants(def).map((c) => [`\`${c.name}\``, c.type, String(c.value), c.doc]),
       ),
   );
+
+  parts.push(structsDocs(def, tableOf));
 
   return parts.join("\n");
 }

@@ -10,11 +10,13 @@ import {
   type ValueEntry,
   type WasmValType,
   GENERATED_NOTICE,
+  allConstants,
   allRightsMask,
   rightMask,
   sysParamNames,
   versionString,
 } from "./definition.ts";
+import { structsTs } from "./gen-structs.ts";
 import { jsDoc } from "./text.ts";
 
 /** The JS type a wasm value crosses the boundary as (JS API: i64 <-> BigInt). */
@@ -141,7 +143,7 @@ export function generateTs(def: AbiDefinition): string {
     valueObject(
       ["Constants of the ABI. i64 constants are bigints, as i64 values cross the JS boundary."],
       "Constants",
-      def.constants.map((c) => ({ name: c.name, value: c.type === "i64" ? `${c.value}n` : String(c.value), doc: c.doc })),
+      allConstants(def).map((c) => ({ name: c.name, value: c.type === "i64" ? `${c.value}n` : String(c.value), doc: c.doc })),
     ),
   );
 
@@ -227,6 +229,8 @@ export function generateTs(def: AbiDefinition): string {
       syscalls.map((s) => `  ${s.name}: ${jsResultType(s.result.type)};\n`).join("") +
       "}[N];\n",
   );
+
+  sections.push("// ---- Structs: layouts in guest memory (docs/abi.md, Structs) ----\n\n" + structsTs(def));
 
   return sections.join("\n");
 }

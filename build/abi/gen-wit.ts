@@ -13,6 +13,7 @@ import {
   type ValueEntry,
   type WasmValType,
   GENERATED_NOTICE,
+  allConstants,
   sysParamNames,
   versionString,
 } from "./definition.ts";
@@ -187,6 +188,23 @@ export function generateWit(def: AbiDefinition): string {
       def.pledge_classes.map((p) => lineComments("///", p.doc, IND + IND) + `${IND}${IND}${ident(p.name)},\n`).join("") +
       `${IND}}\n`,
   );
+  // Structs as records named <struct>-struct (a syscall may share the struct's name); the layout
+  // (offsets, sizes) is in docs/abi.md: WIT records carry fields only.
+  const FIELD_WIT: Record<string, string> = { u8: "u8", u16: "u16", u32: "u32", i32: "s32", u64: "u64", i64: "s64" };
+  for (const st of def.structs) {
+    body.push(
+      lineComments("///", `${st.doc} (struct ${st.name}; layout in docs/abi.md)`, IND) +
+        `${IND}record ${ident(kebab(st.name))}-struct {\n` +
+        st.fields
+          .map((f) => {
+            const t = FIELD_WIT[f.type]!;
+            const ty = f.count !== undefined ? `tuple<${Array(f.count).fill(t).join(", ")}>` : t;
+            return lineComments("///", `${f.doc} (${f.type} at ${f.offset})`, IND + IND) + `${IND}${IND}${ident(kebab(f.name))}: ${ty},\n`;
+          })
+          .join("") +
+        `${IND}}\n`,
+    );
+  }
   for (const sc of def.syscalls) body.push(funcDecl(sc));
 
   const names = sysParamNames(def);
@@ -204,7 +222,7 @@ export function generateWit(def: AbiDefinition): string {
   notes.push(
     commentTable(
       "Constants",
-      def.constants.map((c) => ({ name: `${c.name}: ${WIT_TYPE[c.type]}`, value: String(c.value), doc: c.doc })),
+      allConstants(def).map((c) => ({ name: `${c.name}: ${WIT_TYPE[c.type]}`, value: String(c.value), doc: c.doc })),
     ),
   );
   const items = [...body.filter((b) => b !== ""), ...notes];

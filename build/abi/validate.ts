@@ -13,6 +13,8 @@ const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 /** Rights occupy bits 0..30 so every mask is a non-negative i32. */
 const MAX_RIGHT_BIT = 30;
+/** Struct field types and their sizes (build/abi/definition.ts FIELD_TYPE_SIZE). */
+const FIELD_SIZES: Record<string, number> = { u8: 1, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8 };
 /** sys(nr, a0..a5): six argument slots. */
 const SYS_ARG_SLOTS = 6;
 
@@ -94,6 +96,42 @@ export function validateDefinition(value: unknown): string[] {
       if (typeof c.value !== "string" || !/^-?(0|[1-9][0-9]*)$/.test(c.value)) fail(`${where}: i64 value must be a decimal string`);
       else if (BigInt(c.value) < I64_MIN || BigInt(c.value) > I64_MAX) fail(`${where}: value is outside i64`);
     } else fail(`${where}: type must be i32 or i64`);
+  }
+
+  // Structs: fields aligned to their type's size, in offset order, covering the struct
+  // exactly (no overlap, no gap: padding is a named reserved field), and no derived
+  // NAME_SIZE constant clashing with a constant.
+  const constantNames = new Set(Array.isArray(def.constants) ? def.constants.map((c: unknown) => (isObj(c) ? c.name : undefined)) : []);
+  for (const st of table("structs", NAME_SNAKE)) {
+    const where = `struct ${String(st.name)}`;
+    if (constantNames.has(`${String(st.name).toUpperCase()}_SIZE`))
+      fail(`${where}: constant ${String(st.name).toUpperCase()}_SIZE clashes with the size derived from the struct`);
+    if (!Array.isArray(st.fields) || st.fields.length === 0) {
+      fail(`${where}: fields must be a non-empty list`);
+      continue;
+    }
+    let end = 0;
+    let align = 1;
+    const seen = new Set<string>();
+    st.fields.forEach((f: unknown, j) => {
+      if (!isObj(f)) return fail(`${where}: fields[${j}] must be an object`);
+      const fw = `${where} field ${String(f.name ?? j)}`;
+      if (typeof f.name !== "string" || !NAME_SNAKE.test(f.name)) fail(`${fw}: name must be snake_case`);
+      else if (seen.has(f.name)) fail(`${fw}: name used twice`);
+      else seen.add(f.name);
+      if (!isText(f.doc)) fail(`${fw}: doc is missing`);
+      const size = typeof f.type === "string" ? FIELD_SIZES[f.type] : undefined;
+      if (size === undefined) return fail(`${fw}: type must be one of ${Object.keys(FIELD_SIZES).join(", ")}`);
+      const count = f.count ?? 1;
+      if (!isInt(count) || count < 1) return fail(`${fw}: count must be a positive integer`);
+      if (!isInt(f.offset) || f.offset < 0) return fail(`${fw}: offset must be a non-negative integer`);
+      if (f.offset % size !== 0) fail(`${fw}: offset ${f.offset} is not aligned to ${size} bytes`);
+      if (f.offset < end) fail(`${fw}: offset ${f.offset} overlaps the field before (which ends at ${end})`);
+      else if (f.offset > end) fail(`${fw}: gap of ${f.offset - end} bytes before it (name the padding as a field)`);
+      end = Math.max(end, f.offset + size * count);
+      align = Math.max(align, size);
+    });
+    if (end % align !== 0) fail(`${where}: size ${end} is not a multiple of its alignment ${align}`);
   }
 
   const pledges = table("pledge_classes", NAME_SNAKE);

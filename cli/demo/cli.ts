@@ -3,6 +3,7 @@
 
 import { statSync } from "node:fs";
 import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
+import { EXIT } from "../command.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
 
 export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR]";
@@ -93,5 +94,5 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   });
   if (live) out.write("\n");
   out.write("\n" + summary(r, realtime));
-  return r.init.reason === 0 ? r.init.status & 0xff : 128 + r.init.reason;
+  return r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
 }

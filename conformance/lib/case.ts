@@ -9,7 +9,7 @@ import { sysVariant } from "./sys-variant.ts";
 /** A host object the runner creates and passes as a startup handle. */
 export interface HandleSetup {
   name: string;
-  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng";
+  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng" | "kinfo";
   /** Right names (Rights.*); default: what the host grants for that object type. */
   rights?: string[];
   /** memory: size in bytes (default 65536). */

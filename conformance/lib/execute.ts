@@ -48,6 +48,8 @@ function make(k: Kernel, h: HandleSetup, log: string[]): Made {
   switch (h.object) {
     case "namespace":
       return { object: k.createNamespace(), rights: rights(NAMESPACE_GRANT_RIGHTS) };
+    case "kinfo":
+      return { object: k.createKernelInfo(), rights: rights(Rights.READ | Rights.DUPLICATE | Rights.TRANSFER) };
     case "endpoint":
       return { object: k.createEndpoint(), rights: rights(Rights.SEND | Rights.RECEIVE | Rights.DUPLICATE | Rights.TRANSFER) };
     case "memory": {

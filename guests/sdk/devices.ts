@@ -6,9 +6,10 @@
 
 import {
   sys_audio_submit, sys_console_rx, sys_console_tx, sys_device_attach, sys_device_info, sys_fb_memory, sys_fb_present,
-  sys_fb_write, sys_msg_word, sys_rng_read, sys_timer_set,
+  sys_fb_write, sys_rng_read, sys_timer_set,
   AUDIO_FRAME_BYTES, AUDIO_SUBMIT_END, HANDLE_INVALID, HANDLE_SELF, IRQ_KIND_SHIFT,
 } from "./bindings/abi";
+import { word } from "./ipc";
 
 // ---- interrupts -------------------------------------------------------------------
 
@@ -29,17 +30,17 @@ export function deviceInfo(device: i32, key: i32): i64 {
 
 /** The IRQ_* kind of the interrupt pulse just received. */
 export function irqKind(): i32 {
-  return <i32>(<u64>sys_msg_word(1) >> IRQ_KIND_SHIFT);
+  return <i32>(<u64>word(1) >> IRQ_KIND_SHIFT);
 }
 
 /** The datum of the interrupt pulse just received (a ticket, a count). */
 export function irqDatum(): u32 {
-  return <u32>sys_msg_word(1);
+  return <u32>word(1);
 }
 
 /** The code the device was attached with (word 0 of the pulse just received). */
 export function irqCode(): i32 {
-  return <i32>sys_msg_word(0);
+  return <i32>word(0);
 }
 
 // ---- timer ------------------------------------------------------------------------

@@ -21,9 +21,12 @@ import {
   sys_yield,
   DEADLINE_INFINITE,
   EXIT_INFO_SIZE,
+  ExitInfoLayout,
   HANDLE_SELF,
   PROCESS_INFO_SIZE,
+  ProcessInfoLayout,
   SPAWN_HANDLE_ENTRY_SIZE,
+  SpawnHandleEntryLayout,
 } from "./bindings/abi";
 
 export * from "./bindings/abi";
@@ -115,9 +118,9 @@ export function spawn(image: Handle, argv: string[], handles: NamedHandle[] = []
   for (let i = 0; i < handles.length; i++) {
     names[i] = String.UTF8.encode(handles[i].name);
     const base = <usize>table.dataStart + <usize>(i * SPAWN_HANDLE_ENTRY_SIZE);
-    store<u32>(base, handles[i].handle);
-    store<u32>(base + 4, changetype<u32>(names[i]));
-    store<u32>(base + 8, names[i].byteLength);
+    SpawnHandleEntryLayout.setHandle(base, handles[i].handle);
+    SpawnHandleEntryLayout.setNamePtr(base, changetype<u32>(names[i]));
+    SpawnHandleEntryLayout.setNameLen(base, names[i].byteLength);
   }
   return sys_spawn(image, <i32>argBuf.dataStart, size, <i32>table.dataStart, handles.length);
 }
@@ -136,7 +139,7 @@ export function wait(process: Handle, deadline: i64 = DEADLINE_INFINITE): ExitSt
   const r = sys_wait(process, changetype<i32>(info), deadline);
   if (r < 0) return new ExitStatus(-r, 0, 0);
   const p = changetype<usize>(info);
-  return new ExitStatus(0, load<i32>(p), load<u32>(p, 4));
+  return new ExitStatus(0, ExitInfoLayout.status(p), ExitInfoLayout.reason(p));
 }
 
 /** End a process with a status. 0 or -errno. */
@@ -168,15 +171,15 @@ export function processInfo(process: Handle = HANDLE_SELF): ProcessInfo {
     return out;
   }
   const p = changetype<usize>(buf);
-  out.pid = load<u32>(p);
-  out.parentPid = load<u32>(p, 4);
-  out.state = load<u32>(p, 8);
-  out.priority = load<u32>(p, 12);
-  out.exitStatus = load<i32>(p, 16);
-  out.exitReason = load<u32>(p, 20);
-  out.cpuTimeNs = load<u64>(p, 24);
-  out.memoryPages = load<u32>(p, 32);
-  out.handleCount = load<u32>(p, 36);
+  out.pid = ProcessInfoLayout.pid(p);
+  out.parentPid = ProcessInfoLayout.parentPid(p);
+  out.state = ProcessInfoLayout.state(p);
+  out.priority = ProcessInfoLayout.priority(p);
+  out.exitStatus = ProcessInfoLayout.exitStatus(p);
+  out.exitReason = ProcessInfoLayout.exitReason(p);
+  out.cpuTimeNs = ProcessInfoLayout.cpuTimeNs(p);
+  out.memoryPages = ProcessInfoLayout.memoryPages(p);
+  out.handleCount = ProcessInfoLayout.handleCount(p);
   return out;
 }
 

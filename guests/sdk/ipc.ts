@@ -4,10 +4,10 @@
 // Raw results keep the ABI convention: negative means -errno.
 
 import {
-  sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word, sys_name_lookup,
+  sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word_get, sys_name_lookup,
   sys_name_register, sys_name_unregister, sys_pledge, sys_port_bind, sys_port_create, sys_port_send, sys_pulse, sys_receive,
   sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg,
-  DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES,
+  DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES, MsgDescLayout, MsgInfoLayout,
 } from "./bindings/abi";
 
 // ---- endpoints ------------------------------------------------------------------
@@ -35,22 +35,22 @@ export class Message {
   descriptor(): usize {
     const d = new ArrayBuffer(MSG_DESC_SIZE);
     const p = changetype<usize>(d);
-    for (let i = 0; i < 4; i++) store<i64>(p + (<usize>i << 3), this.words[i]);
+    for (let i = 0; i < 4; i++) MsgDescLayout.setWords(p, i, this.words[i]);
     const body = this.body;
     if (body !== null) {
-      store<u32>(p, <u32>body.dataStart, 32);
-      store<u32>(p, <u32>body.byteLength, 36);
+      MsgDescLayout.setSendPtr(p, <u32>body.dataStart);
+      MsgDescLayout.setSendLen(p, <u32>body.byteLength);
     }
     const reply = this.reply;
     if (reply !== null) {
-      store<u32>(p, <u32>reply.dataStart, 40);
-      store<u32>(p, <u32>reply.byteLength, 44);
+      MsgDescLayout.setReplyPtr(p, <u32>reply.dataStart);
+      MsgDescLayout.setReplyCap(p, <u32>reply.byteLength);
     }
     const hs = new StaticArray<i32>(this.handles.length);
     for (let i = 0; i < this.handles.length; i++) hs[i] = this.handles[i];
-    store<u32>(p, changetype<u32>(hs), 48);
-    store<u16>(p, <u16>this.handles.length, 52);
-    store<u16>(p, this.move ? <u16>MSG_MOVE_HANDLES : 0, 54);
+    MsgDescLayout.setHandlesPtr(p, changetype<u32>(hs));
+    MsgDescLayout.setHandlesCount(p, <u16>this.handles.length);
+    MsgDescLayout.setFlags(p, this.move ? <u16>MSG_MOVE_HANDLES : 0);
     this.keep = d;
     this.keepHandles = hs;
     return p;
@@ -89,9 +89,17 @@ export function pulse(ep: i32, code: i32, value: i64 = 0): i32 {
   return sys_pulse(ep, code, value);
 }
 
-/** Message register i of the last message, pulse or reply delivered to this process. */
+const wordBuf = new StaticArray<i64>(1);
+
+/**
+ * Message register i of the last message, pulse or reply delivered to this
+ * process; 0 when i is out of range (0 <= i < MAX_MSG_WORDS). Through
+ * msg_word_get, whose status cannot be mistaken for a word.
+ */
 export function word(i: i32): i64 {
-  return sys_msg_word(i);
+  wordBuf[0] = 0;
+  sys_msg_word_get(i, changetype<i32>(wordBuf));
+  return wordBuf[0];
 }
 
 /** The index-th handle that came with the last message or reply. */
@@ -114,12 +122,12 @@ export function messageInfo(): MessageInfo {
   const p = changetype<usize>(buf);
   sys_msg_info(<i32>p);
   const info = new MessageInfo();
-  info.kind = load<u32>(p);
-  info.senderPid = load<u32>(p, 4);
-  info.bodyLength = load<u32>(p, 8);
-  info.handles = load<u32>(p, 12);
-  info.status = load<i32>(p, 16);
-  info.rcvid = load<i32>(p, 20);
+  info.kind = MsgInfoLayout.kind(p);
+  info.senderPid = MsgInfoLayout.senderPid(p);
+  info.bodyLength = MsgInfoLayout.bodyLen(p);
+  info.handles = MsgInfoLayout.handles(p);
+  info.status = MsgInfoLayout.status(p);
+  info.rcvid = MsgInfoLayout.rcvid(p);
   return info;
 }
 

@@ -25,7 +25,9 @@ import {
   DEADLINE_INFINITE,
   HANDLE_SELF,
   MEMORY_STATS_SIZE,
+  MemoryStatsLayout,
   WINDOW_INFO_SIZE,
+  WindowInfoLayout,
 } from "./bindings/abi";
 
 /** Create a zero-filled memory object of sizeBytes bytes (charged to this process's budget). Its handle, or -errno. */
@@ -138,10 +140,10 @@ export class Window<T> {
       return out;
     }
     const p = changetype<usize>(buf);
-    out.offset = load<u32>(p);
-    out.count = load<u32>(p, 4);
-    out.stride = load<u32>(p, 8);
-    out.elemSize = load<u32>(p, 12);
+    out.offset = WindowInfoLayout.offset(p);
+    out.count = WindowInfoLayout.count(p);
+    out.stride = WindowInfoLayout.stride(p);
+    out.elemSize = WindowInfoLayout.elemSize(p);
     return out;
   }
 }
@@ -174,19 +176,19 @@ export function memoryStats(process: i32 = HANDLE_SELF): MemoryStats {
     return out;
   }
   const p = changetype<usize>(buf);
-  out.budgetPages = load<u32>(p);
-  out.usedPages = load<u32>(p, 4);
-  out.ownPages = load<u32>(p, 8);
-  out.objectPages = load<u32>(p, 12);
-  out.objects = load<u32>(p, 16);
-  out.grants = load<u32>(p, 20);
-  out.bytesCopied = load<u64>(p, 24);
-  out.systemPages = load<u32>(p, 32);
-  out.systemObjectPages = load<u32>(p, 36);
-  out.systemObjects = load<u32>(p, 40);
-  out.systemPageLimit = load<u32>(p, 44);
-  out.systemIpcBytes = load<u64>(p, 48);
-  out.systemWindowBytes = load<u64>(p, 56);
+  out.budgetPages = MemoryStatsLayout.budgetPages(p);
+  out.usedPages = MemoryStatsLayout.usedPages(p);
+  out.ownPages = MemoryStatsLayout.ownPages(p);
+  out.objectPages = MemoryStatsLayout.objectPages(p);
+  out.objects = MemoryStatsLayout.objects(p);
+  out.grants = MemoryStatsLayout.grants(p);
+  out.bytesCopied = MemoryStatsLayout.bytesCopied(p);
+  out.systemPages = MemoryStatsLayout.systemPages(p);
+  out.systemObjectPages = MemoryStatsLayout.systemObjectPages(p);
+  out.systemObjects = MemoryStatsLayout.systemObjects(p);
+  out.systemPageLimit = MemoryStatsLayout.systemPageLimit(p);
+  out.systemIpcBytes = MemoryStatsLayout.systemIpcBytes(p);
+  out.systemWindowBytes = MemoryStatsLayout.systemWindowBytes(p);
   return out;
 }
 

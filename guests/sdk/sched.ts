@@ -7,7 +7,7 @@
 import {
   sys_cpu_time, sys_partition_create, sys_partition_info, sys_partition_join, sys_sched_info, sys_sched_set_deadline,
   sys_sched_set_priority, sys_sched_set_tier, sys_sched_wait_period, sys_set_limit,
-  HANDLE_SELF, LIMIT_CPU_NS, LIMIT_HANDLES, PARTITION_INFO_SIZE, SCHED_INFO_SIZE, SCHED_RR,
+  HANDLE_SELF, LIMIT_CPU_NS, LIMIT_HANDLES, PARTITION_INFO_SIZE, PartitionInfoLayout, SCHED_INFO_SIZE, SCHED_RR, SchedInfoLayout,
 } from "./bindings/abi";
 
 // ---- priorities ----------------------------------------------------------------
@@ -84,21 +84,21 @@ export function schedInfo(process: i32 = HANDLE_SELF): SchedInfo {
     return out;
   }
   const p = changetype<usize>(buf);
-  out.schedClass = load<u32>(p);
-  out.policy = load<u32>(p, 4);
-  out.basePriority = load<u32>(p, 8);
-  out.priority = load<u32>(p, 12);
-  out.tier = load<u32>(p, 16);
-  out.ceiling = load<u32>(p, 20);
-  out.cpuTimeNs = load<u64>(p, 24);
-  out.cpuLimitNs = load<u64>(p, 32);
-  out.runtimeNs = load<u64>(p, 40);
-  out.periodNs = load<u64>(p, 48);
-  out.deadlineNs = load<u64>(p, 56);
-  out.deadlineMisses = load<u32>(p, 64);
-  out.latencyMisses = load<u32>(p, 68);
-  out.preemptions = load<u32>(p, 72);
-  out.throttles = load<u32>(p, 76);
+  out.schedClass = SchedInfoLayout.schedClass(p);
+  out.policy = SchedInfoLayout.policy(p);
+  out.basePriority = SchedInfoLayout.basePriority(p);
+  out.priority = SchedInfoLayout.priority(p);
+  out.tier = SchedInfoLayout.tier(p);
+  out.ceiling = SchedInfoLayout.ceiling(p);
+  out.cpuTimeNs = SchedInfoLayout.cpuTimeNs(p);
+  out.cpuLimitNs = SchedInfoLayout.cpuLimitNs(p);
+  out.runtimeNs = SchedInfoLayout.runtimeNs(p);
+  out.periodNs = SchedInfoLayout.periodNs(p);
+  out.deadlineNs = SchedInfoLayout.deadlineNs(p);
+  out.deadlineMisses = SchedInfoLayout.deadlineMisses(p);
+  out.latencyMisses = SchedInfoLayout.latencyMisses(p);
+  out.preemptions = SchedInfoLayout.preemptions(p);
+  out.throttles = SchedInfoLayout.throttles(p);
   return out;
 }
 
@@ -135,12 +135,12 @@ export function partitionInfo(partition: i32): PartitionInfo {
     return out;
   }
   const p = changetype<usize>(buf);
-  out.share = load<u32>(p);
-  out.ownShare = load<u32>(p, 4);
-  out.processes = load<u32>(p, 8);
-  out.deadlineReserved = load<u32>(p, 12);
-  out.windowNs = load<u64>(p, 16);
-  out.usedInWindowNs = load<u64>(p, 24);
-  out.usedNs = load<u64>(p, 32);
+  out.share = PartitionInfoLayout.share(p);
+  out.ownShare = PartitionInfoLayout.ownShare(p);
+  out.processes = PartitionInfoLayout.members(p);
+  out.deadlineReserved = PartitionInfoLayout.edfLoad(p);
+  out.windowNs = PartitionInfoLayout.windowNs(p);
+  out.usedInWindowNs = PartitionInfoLayout.windowUsedNs(p);
+  out.usedNs = PartitionInfoLayout.totalNs(p);
   return out;
 }

@@ -2,6 +2,7 @@
 // flight, and body copies (counted: the kernel reports every byte it copies).
 
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { readMsgDesc } from "../../abi/gen/abi.ts";
 import { type Cap, releaseInFlight } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
@@ -21,18 +22,18 @@ export interface MessageDesc {
 /** Read and check a MSG_DESC_SIZE descriptor: the body and handle array in bounds. Changes nothing. */
 export function readDesc(mem: GuestMemory, ptr: number, withReply: boolean): MessageDesc | number {
   if (!mem.inBounds(ptr, Constants.MSG_DESC_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
+  const raw = readMsgDesc(mem, ptr >>> 0);
   const d: MessageDesc = {
-    words: [mem.i64(at), mem.i64(at + 8), mem.i64(at + 16), mem.i64(at + 24)],
-    sendPtr: mem.u32(at + 32),
-    sendLen: mem.u32(at + 36),
-    replyPtr: mem.u32(at + 40),
-    replyCap: mem.u32(at + 44),
-    handlesPtr: mem.u32(at + 48),
-    handlesCount: mem.u16(at + 52),
+    words: [...raw.words],
+    sendPtr: raw.sendPtr,
+    sendLen: raw.sendLen,
+    replyPtr: raw.replyPtr,
+    replyCap: raw.replyCap,
+    handlesPtr: raw.handlesPtr,
+    handlesCount: raw.handlesCount,
     move: false,
   };
-  const flags = mem.u16(at + 54);
+  const flags = raw.flags;
   if (flags & ~Constants.MSG_MOVE_HANDLES) return -Errno.EINVAL;
   d.move = (flags & Constants.MSG_MOVE_HANDLES) !== 0;
   if (d.sendLen > Limits.MAX_MSG_BYTES || d.handlesCount > Limits.MAX_MSG_HANDLES) return -Errno.E2BIG;

@@ -3,12 +3,14 @@
 // out-of-range access yields false/null (the caller returns EFAULT), never a
 // host exception.
 
+import type { StructMemory } from "../../abi/gen/abi.ts";
+
 /** Anything with a growable `buffer` (a WebAssembly.Memory in practice). */
 export interface MemorySource {
   readonly buffer: ArrayBuffer;
 }
 
-export class GuestMemory {
+export class GuestMemory implements StructMemory {
   private readonly source: MemorySource;
   private bytes: Uint8Array;
   private view: DataView;
@@ -100,5 +102,17 @@ export class GuestMemory {
   setU64(ptr: number, v: bigint): void {
     this.refresh();
     this.view.setBigUint64(ptr >>> 0, v, true);
+  }
+  i32(ptr: number): number {
+    this.refresh();
+    return this.view.getInt32(ptr >>> 0, true);
+  }
+  u64(ptr: number): bigint {
+    this.refresh();
+    return this.view.getBigUint64(ptr >>> 0, true);
+  }
+  setI64(ptr: number, v: bigint): void {
+    this.refresh();
+    this.view.setBigInt64(ptr >>> 0, v, true);
   }
 }

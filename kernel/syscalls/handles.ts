@@ -2,6 +2,7 @@
 // handle_revoke, handle_info, and pledge.
 
 import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
+import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
@@ -41,11 +42,7 @@ export function sysHandleInfo(_k: KernelCore, p: Process, handle: number, ptr: n
   if (typeof cap === "number") return cap;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, Constants.HANDLE_INFO_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  mem.setU32(at, cap.object.type);
-  mem.setU32(at + 4, cap.rights);
-  mem.setU32(at + 8, cap.object.koid);
-  mem.setU32(at + 12, cap.depth);
+  writeHandleInfo(mem, ptr >>> 0, { objectType: cap.object.type, rights: cap.rights, objectId: cap.object.koid, depth: cap.depth });
   return Constants.HANDLE_INFO_SIZE;
 }
 

@@ -12,6 +12,7 @@ import {
   sysMsgHandle,
   sysMsgInfo,
   sysMsgWord,
+  sysMsgWordGet,
   sysPulse,
   sysReceive,
   sysReply,
@@ -24,6 +25,7 @@ import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
+import { sysProcNext } from "./proc.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -97,6 +99,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   reply_error: sysReplyError,
   pulse: sysPulse,
   msg_word: sysMsgWord,
+  msg_word_get: sysMsgWordGet,
   msg_info: sysMsgInfo,
   msg_handle: sysMsgHandle,
   name_register: sysNameRegister,
@@ -137,6 +140,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  proc_next: sysProcNext,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";

@@ -4,6 +4,7 @@
 // the exchange (kernel/ipc/exchange.ts).
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { writeMsgInfo } from "../../abi/gen/abi.ts";
 import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import {
@@ -148,16 +149,26 @@ export function sysMsgWord(_k: KernelCore, p: Process, index: number): bigint {
   return p.mr.words[index];
 }
 
+export function sysMsgWordGet(_k: KernelCore, p: Process, index: number, wordPtr: number): number {
+  if (index < 0 || index >= Limits.MAX_MSG_WORDS) return -Errno.EINVAL;
+  const mem = p.memory!;
+  if (!mem.inBounds(wordPtr, 8)) return -Errno.EFAULT;
+  mem.setI64(wordPtr >>> 0, p.mr.words[index]);
+  return 0;
+}
+
 export function sysMsgInfo(_k: KernelCore, p: Process, ptr: number): number {
   const mem = p.memory!;
   if (!mem.inBounds(ptr, Constants.MSG_INFO_SIZE)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  mem.setU32(at, p.mr.kind);
-  mem.setU32(at + 4, p.mr.senderPid);
-  mem.setU32(at + 8, p.mr.bodyLen);
-  mem.setU32(at + 12, p.mr.handles.length);
-  mem.setI32(at + 16, p.mr.status);
-  mem.setI32(at + 20, p.mr.rcvid);
+  const mr = p.mr;
+  writeMsgInfo(mem, ptr >>> 0, {
+    kind: mr.kind,
+    senderPid: mr.senderPid,
+    bodyLen: mr.bodyLen,
+    handles: mr.handles.length,
+    status: mr.status,
+    rcvid: mr.rcvid,
+  });
   return Constants.MSG_INFO_SIZE;
 }
 

@@ -3,6 +3,7 @@
 // logic lives in kernel/objects/{memory,window}.ts and kernel/mm/.
 
 import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { writeMemoryStats, writeWindowInfo } from "../../abi/gen/abi.ts";
 import { type Cap, holdCap } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
@@ -169,11 +170,7 @@ export function sysWindowInfo(_k: KernelCore, p: Process, handle: number, bufPtr
   const mem = p.memory!;
   if (!mem.inBounds(bufPtr, size)) return -Errno.EFAULT;
   if (w.revoked) return -Errno.EREVOKED;
-  const at = bufPtr >>> 0;
-  mem.setU32(at, w.offset);
-  mem.setU32(at + 4, w.count);
-  mem.setU32(at + 8, w.stride);
-  mem.setU32(at + 12, w.elemSize);
+  writeWindowInfo(mem, bufPtr >>> 0, { offset: w.offset, count: w.count, stride: w.stride, elemSize: w.elemSize });
   return size;
 }
 
@@ -222,20 +219,21 @@ export function sysMemoryStats(k: KernelCore, p: Process, handle: number, bufPtr
   const mem = p.memory!;
   if (!mem.inBounds(bufPtr, size)) return -Errno.EFAULT;
   const s = memoryStats(k, t);
-  const at = bufPtr >>> 0;
-  mem.setU32(at, Math.min(s.budgetPages, 0xffffffff));
-  mem.setU32(at + 4, s.usedPages);
-  mem.setU32(at + 8, s.ownPages);
-  mem.setU32(at + 12, s.objectPages);
-  mem.setU32(at + 16, s.objects);
-  mem.setU32(at + 20, s.grants);
-  mem.setU64(at + 24, BigInt(s.bytesCopied));
-  mem.setU32(at + 32, s.system.pages);
-  mem.setU32(at + 36, s.system.objectPages);
-  mem.setU32(at + 40, s.system.objects);
-  mem.setU32(at + 44, Math.min(s.system.pageLimit, 0xffffffff));
-  mem.setU64(at + 48, BigInt(s.system.ipcBytes));
-  mem.setU64(at + 56, BigInt(s.system.windowBytes));
+  writeMemoryStats(mem, bufPtr >>> 0, {
+    budgetPages: Math.min(s.budgetPages, 0xffffffff),
+    usedPages: s.usedPages,
+    ownPages: s.ownPages,
+    objectPages: s.objectPages,
+    objects: s.objects,
+    grants: s.grants,
+    bytesCopied: BigInt(s.bytesCopied),
+    systemPages: s.system.pages,
+    systemObjectPages: s.system.objectPages,
+    systemObjects: s.system.objects,
+    systemPageLimit: Math.min(s.system.pageLimit, 0xffffffff),
+    systemIpcBytes: BigInt(s.system.ipcBytes),
+    systemWindowBytes: BigInt(s.system.windowBytes),
+  });
   return size;
 }
 

@@ -3,6 +3,7 @@
 // failed call leaves nothing half done.
 
 import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { readSpawnHandleEntry, writeExitInfo, writeProcessInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore, StartupHandle } from "../core.ts";
 import type { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
@@ -59,10 +60,10 @@ export function sysSpawn(
   const passed: StartupHandle[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < handlesCount; i++) {
-    const at = (handlesPtr >>> 0) + i * entrySize;
-    const h = mem.u32(at) | 0;
-    const namePtr = mem.u32(at + 4);
-    const nameLen = mem.u32(at + 8) | 0;
+    const entry = readSpawnHandleEntry(mem, (handlesPtr >>> 0) + i * entrySize);
+    const h = entry.handle | 0;
+    const namePtr = entry.namePtr;
+    const nameLen = entry.nameLen | 0;
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
     if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
@@ -101,8 +102,7 @@ export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: numb
   const mem = p.memory!;
   if (!mem.inBounds(infoPtr, Constants.EXIT_INFO_SIZE)) return -Errno.EFAULT;
   if (child.exit !== null) {
-    mem.setI32(infoPtr, child.exit.status);
-    mem.setU32(infoPtr + 4, child.exit.reason);
+    writeExitInfo(mem, infoPtr >>> 0, { status: child.exit.status, reason: child.exit.reason });
     return 0;
   }
   const until = deadlineToTime(deadline);
@@ -138,16 +138,16 @@ export function sysProcessInfo(k: KernelCore, p: Process, handle: number, ptr: n
   if (len < size) return -Errno.EINVAL;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, size)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
-  const cpu = k.sched.cpuTime(target);
-  mem.setU32(at, target.pid);
-  mem.setU32(at + 4, target.parentPid);
-  mem.setU32(at + 8, target.state);
-  mem.setU32(at + 12, target.priority);
-  mem.setI32(at + 16, target.exit?.status ?? 0);
-  mem.setU32(at + 20, target.exit?.reason ?? 0);
-  mem.setU64(at + 24, BigInt(Math.floor(cpu)));
-  mem.setU32(at + 32, target.state === ProcessState.EXITED || !target.memory ? 0 : target.memory.size >>> 16);
-  mem.setU32(at + 36, target.handles.count);
+  writeProcessInfo(mem, ptr >>> 0, {
+    pid: target.pid,
+    parentPid: target.parentPid,
+    state: target.state,
+    priority: target.priority,
+    exitStatus: target.exit?.status ?? 0,
+    exitReason: target.exit?.reason ?? 0,
+    cpuTimeNs: BigInt(Math.floor(k.sched.cpuTime(target))),
+    memoryPages: target.state === ProcessState.EXITED || !target.memory ? 0 : target.memory.size >>> 16,
+    handleCount: target.handles.count,
+  });
   return size;
 }

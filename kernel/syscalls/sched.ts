@@ -3,6 +3,7 @@
 // then changes state (kernel/sched/cpu.ts does the changing).
 
 import { Constants, Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { writePartitionInfo, writeSchedInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 import { Partition } from "../objects/partition.ts";
@@ -77,25 +78,26 @@ export function sysSchedInfo(k: KernelCore, p: Process, handle: number, ptr: num
   if (len < size) return -Errno.EINVAL;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, size)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
   const s = t.sched;
   const edf = s.edf;
   const ns = (v: number) => BigInt(Math.floor(v));
-  mem.setU32(at, edf ? Constants.SCHED_CLASS_DEADLINE : Constants.SCHED_CLASS_FIXED);
-  mem.setU32(at + 4, s.policy);
-  mem.setU32(at + 8, t.basePriority);
-  mem.setU32(at + 12, t.priority);
-  mem.setU32(at + 16, t.basePriority >>> 6);
-  mem.setU32(at + 20, s.ceiling);
-  mem.setU64(at + 24, ns(k.sched.cpuTime(t)));
-  mem.setU64(at + 32, s.cpuLimitNs === Infinity ? 0n : ns(s.cpuLimitNs));
-  mem.setU64(at + 40, edf ? ns(edf.runtimeNs) : 0n);
-  mem.setU64(at + 48, edf ? ns(edf.periodNs) : 0n);
-  mem.setU64(at + 56, edf ? ns(edf.deadlineNs) : 0n);
-  mem.setU32(at + 64, s.deadlineMisses + (edf?.misses ?? 0));
-  mem.setU32(at + 68, s.latencyMisses);
-  mem.setU32(at + 72, s.preemptions);
-  mem.setU32(at + 76, s.throttles + (edf?.throttles ?? 0));
+  writeSchedInfo(mem, ptr >>> 0, {
+    schedClass: edf ? Constants.SCHED_CLASS_DEADLINE : Constants.SCHED_CLASS_FIXED,
+    policy: s.policy,
+    basePriority: t.basePriority,
+    priority: t.priority,
+    tier: t.basePriority >>> 6,
+    ceiling: s.ceiling,
+    cpuTimeNs: ns(k.sched.cpuTime(t)),
+    cpuLimitNs: s.cpuLimitNs === Infinity ? 0n : ns(s.cpuLimitNs),
+    runtimeNs: edf ? ns(edf.runtimeNs) : 0n,
+    periodNs: edf ? ns(edf.periodNs) : 0n,
+    deadlineNs: edf ? ns(edf.deadlineNs) : 0n,
+    deadlineMisses: s.deadlineMisses + (edf?.misses ?? 0),
+    latencyMisses: s.latencyMisses,
+    preemptions: s.preemptions,
+    throttles: s.throttles + (edf?.throttles ?? 0),
+  });
   return size;
 }
 
@@ -147,15 +149,16 @@ export function sysPartitionInfo(k: KernelCore, p: Process, partition: number, p
   if (len < size) return -Errno.EINVAL;
   const mem = p.memory!;
   if (!mem.inBounds(ptr, size)) return -Errno.EFAULT;
-  const at = ptr >>> 0;
   k.sched.sync();
   const now = k.clock.now();
-  mem.setU32(at, part.share);
-  mem.setU32(at + 4, part.ownShare);
-  mem.setU32(at + 8, part.members);
-  mem.setU32(at + 12, Math.round(part.edfLoad * 1000));
-  mem.setU64(at + 16, BigInt(Math.floor(part.windowNs)));
-  mem.setU64(at + 24, BigInt(Math.floor(part.usage(now))));
-  mem.setU64(at + 32, BigInt(Math.floor(part.totalNs)));
+  writePartitionInfo(mem, ptr >>> 0, {
+    share: part.share,
+    ownShare: part.ownShare,
+    members: part.members,
+    edfLoad: Math.round(part.edfLoad * 1000),
+    windowNs: BigInt(Math.floor(part.windowNs)),
+    windowUsedNs: BigInt(Math.floor(part.usage(now))),
+    totalNs: BigInt(Math.floor(part.totalNs)),
+  });
   return size;
 }

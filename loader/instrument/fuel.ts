@@ -61,11 +61,11 @@
 // the counter stays above -2^31 and never wraps.
 
 import { Cursor } from "../../wasm/cursor.ts";
-import { functionBody, forEachInstruction } from "../../wasm/decode.ts";
+import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
-import { funcType, formatSignature, type WasmModule } from "../../wasm/reader.ts";
+import { funcType, formatSignature, type ByteRange, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
-import { ByteSink, type CodePatch, type ModuleEdits } from "../../wasm/writer.ts";
+import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 
 /** The function import the guest calls when its fuel is gone. Reserved: the verifier refuses it in guest modules. */
@@ -98,6 +98,12 @@ export interface FuelPlan {
   chargePoints: number;
   /** Largest single charge. */
   maxWeight: number;
+  /**
+   * Items the plan visited (instructions decoded, call sites followed, branch
+   * labels renumbered, element items): tests hold it to a multiple of the
+   * module's size, so no pass can turn quadratic unnoticed.
+   */
+  work: number;
 }
 
 const OP_UNREACHABLE = 0x00;
@@ -107,6 +113,7 @@ const OP_BR_IF = 0x0d;
 const OP_BR_TABLE = 0x0e;
 const OP_CALL = 0x10;
 const OP_RETURN_CALL = 0x12;
+const OP_REF_FUNC = 0xd2;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
 
 /** What one call instruction calls. */
@@ -115,7 +122,7 @@ interface CallSite {
   end: number;
   /** Direct target (function index), or -1 for call_indirect / call_ref. */
   target: number;
-  /** Signature of an indirect call ("(i32) -> i32"), else "". */
+  /** Signature of an indirect call (canonical key of its type), else "". */
   signature: string;
   tail: boolean;
   /** Followed by `unreachable`: control never comes back after it. */
@@ -125,24 +132,64 @@ interface CallSite {
 interface FunctionFacts {
   instructions: number;
   hasLoop: boolean;
+  /** Holds an instruction whose work grows with an operand (charged by it: see LENGTH_COSTS). */
+  hasSized: boolean;
+  /** Branches with a labelled instruction other than br, br_if and br_table (its loops are then not wrapped). */
+  otherLabels: boolean;
   calls: CallSite[];
 }
+
+/**
+ * Instructions whose work grows with an operand, and what they are charged:
+ * the count on top of the stack when they run (bytes, elements or pages),
+ * times 2^shift units (a negative shift divides). Measured costs are in
+ * README.md ("Instructions that cost by their operand").
+ */
+export const LENGTH_COSTS: ReadonlyMap<number, { what: string; shift: number }> = new Map([
+  [0xfc0008, { what: "byte", shift: -2 }], // memory.init
+  [0xfc000a, { what: "byte", shift: -2 }], // memory.copy
+  [0xfc000b, { what: "byte", shift: -2 }], // memory.fill
+  [0x40, { what: "page", shift: 10 }], // memory.grow
+  [0xfc000c, { what: "element", shift: 6 }], // table.init
+  [0xfc000e, { what: "element", shift: 6 }], // table.copy
+  [0xfc0011, { what: "element", shift: 6 }], // table.fill
+  [0xfc000f, { what: "element", shift: 8 }], // table.grow
+  [0xfb0006, { what: "element", shift: 2 }], // array.new
+  [0xfb0007, { what: "element", shift: 2 }], // array.new_default
+  [0xfb0009, { what: "element", shift: 2 }], // array.new_data
+  [0xfb000a, { what: "element", shift: 2 }], // array.new_elem
+  [0xfb0010, { what: "element", shift: 2 }], // array.fill
+  [0xfb0011, { what: "element", shift: 2 }], // array.copy
+  [0xfb0012, { what: "element", shift: 2 }], // array.init_data
+  [0xfb0013, { what: "element", shift: 2 }], // array.init_elem
+]);
+
+const UNSEEN = 0;
+const VISITING = 1;
+const DONE = 2;
 
 /** Everything the plan needs to know about the module's functions. */
 class Analysis {
   readonly m: WasmModule;
-  readonly facts = new Map<number, FunctionFacts>();
+  /** Facts of each defined function, by index - importedFuncs. */
+  readonly facts: FunctionFacts[] = [];
   /** Weight of each bounded function; metered ones are absent. */
   readonly bounded = new Map<number, number>();
   /** Per signature: the largest weight of a bounded function a table or ref.func may reach. */
   readonly indirectWeight = new Map<string, number>();
+  /** Canonical signature key of each type index (computed once per type). */
+  private readonly sigKeys: string[] = [];
+  /** Functions a table or a funcref may hold. */
+  private readonly escapes = new Set<number>();
+  /** Items visited (FuelPlan.work). */
+  work = 0;
 
   constructor(m: WasmModule) {
     this.m = m;
-    for (const body of m.code) this.facts.set(body.index, this.scan(body.index));
-    const state = new Map<number, "visiting" | "done">();
-    for (const body of m.code) this.classify(body.index, state);
-    for (const f of this.escaped()) {
+    for (const body of m.code) this.facts.push(this.scan(body.index));
+    this.classifyAll();
+    this.findEscapes();
+    for (const f of this.escapes) {
       const w = this.bounded.get(f);
       if (w === undefined) continue;
       const sig = this.signatureOf(f);
@@ -150,82 +197,173 @@ class Analysis {
     }
   }
 
+  /** Whether each memory and table (index space order) has 64-bit addresses. */
+  private memory64: boolean[] | null = null;
+  private table64: boolean[] | null = null;
+
+  /** Whether a sized instruction's count operand is an i64 (64-bit memories and tables; copies only when both sides are). */
+  countIsI64(ins: Instruction): boolean {
+    const m = this.m;
+    if (this.memory64 === null) {
+      this.memory64 = [];
+      this.table64 = [];
+      for (const imp of m.imports) {
+        if (imp.kind === "memory") this.memory64.push(imp.memory.index64);
+        else if (imp.kind === "table") this.table64.push(imp.table.limits.index64);
+      }
+      for (const l of m.memories) this.memory64.push(l.index64);
+      for (const t of m.tables) this.table64!.push(t.limits.index64);
+    }
+    const mem = this.memory64;
+    const tab = this.table64!;
+    switch (ins.opcode) {
+      case 0x40: // memory.grow
+      case 0xfc000b: // memory.fill
+        return mem[ins.memory] === true;
+      case 0xfc000a: // memory.copy
+        return mem[ins.memory] === true && mem[ins.memory2] === true;
+      case 0xfc000f: // table.grow
+      case 0xfc0011: // table.fill
+        return tab[ins.index] === true;
+      case 0xfc000e: // table.copy
+        return tab[ins.index] === true && tab[ins.index2] === true;
+      default:
+        return false; // memory.init, table.init and the array instructions count in i32
+    }
+  }
+
+  factsOf(func: number): FunctionFacts {
+    return this.facts[func - this.m.importedFuncs];
+  }
+
+  private typeKey(typeIndex: number): string {
+    let key = this.sigKeys[typeIndex];
+    if (key === undefined) {
+      const t = this.m.types[typeIndex];
+      key = t?.kind === "func" ? formatSignature(t.params, t.results) : "?";
+      this.sigKeys[typeIndex] = key;
+    }
+    return key;
+  }
+
   private signatureOf(func: number): string {
-    const t = funcType(this.m, func);
-    return t ? formatSignature(t.params, t.results) : "?";
+    const m = this.m;
+    const type = func < m.importedFuncs ? m.importedFuncTypes[func] : m.functions[func - m.importedFuncs];
+    return type === undefined ? "?" : this.typeKey(type);
   }
 
   private scan(func: number): FunctionFacts {
     const m = this.m;
-    const facts: FunctionFacts = { instructions: 0, hasLoop: false, calls: [] };
+    const facts: FunctionFacts = { instructions: 0, hasLoop: false, hasSized: false, otherLabels: false, calls: [] };
     let last: CallSite | null = null;
-    forEachInstruction(m, func, (ins) => {
+    this.work += forEachInstruction(m, func, (ins) => {
       facts.instructions++;
-      if (ins.opcode === OP_UNREACHABLE && last !== null && last.end === ins.offset) last.dying = true;
+      const opcode = ins.opcode;
+      if (opcode === OP_UNREACHABLE && last !== null && last.end === ins.offset) last.dying = true;
       last = null;
-      if (ins.opcode === OP_LOOP) facts.hasLoop = true;
-      if (ins.op.flags & CALL) {
-        const direct = ins.opcode === OP_CALL || ins.opcode === OP_RETURN_CALL;
-        let signature = "";
-        if (!direct) {
-          const t = m.types[ins.index];
-          signature = t?.kind === "func" ? formatSignature(t.params, t.results) : "?";
-        }
+      if (opcode === OP_LOOP) facts.hasLoop = true;
+      else if (opcode === OP_REF_FUNC) this.escapes.add(ins.index);
+      const flags = ins.op.flags;
+      if (flags & CALL) {
+        const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
         last = {
           offset: ins.offset,
           end: ins.end,
           target: direct ? ins.index : -1,
-          signature,
-          tail: (ins.op.flags & RETURN) !== 0,
+          signature: direct ? "" : this.typeKey(ins.index),
+          tail: (flags & RETURN) !== 0,
           dying: false,
         };
         facts.calls.push(last);
+      } else if (LENGTH_COSTS.has(opcode)) {
+        facts.hasSized = true;
+      }
+      const imm = ins.op.imm;
+      if (
+        (imm === Imm.LABEL || imm === Imm.BR_TABLE || imm === Imm.TRY_TABLE || imm === Imm.BR_ON_CAST) &&
+        opcode !== OP_BR &&
+        opcode !== OP_BR_IF &&
+        opcode !== OP_BR_TABLE
+      ) {
+        facts.otherLabels = true;
       }
     });
     return facts;
   }
 
-  /** Decide whether `func` is bounded (memoized; a cycle makes every function on it metered). */
-  private classify(func: number, state: Map<number, "visiting" | "done">): void {
-    if (state.get(func) !== undefined) return;
-    state.set(func, "visiting");
-    const facts = this.facts.get(func)!;
-    let weight = facts.instructions;
-    let ok = !facts.hasLoop;
-    for (const c of facts.calls) {
-      if (!ok) break;
-      const w = c.target >= this.m.importedFuncs ? this.calleeWeight(c.target, state) : undefined;
-      if (w !== undefined) weight += w;
-      else if (!c.dying || c.tail) ok = false;
-    }
-    if (ok && weight <= MAX_BOUNDED_WEIGHT) this.bounded.set(func, weight);
-    state.set(func, "done");
-  }
-
-  private calleeWeight(func: number, state: Map<number, "visiting" | "done">): number | undefined {
-    if (state.get(func) === "visiting") return undefined; // recursion
-    this.classify(func, state);
-    return this.bounded.get(func);
-  }
-
-  /** Functions a table or a funcref may hold: element segments and ref.func anywhere. */
-  private escaped(): Set<number> {
+  /**
+   * Decides which functions are bounded: no loop, no sized instruction, and
+   * every call to a bounded function not on a cycle (or one that cannot
+   * return). A depth-first walk over the direct calls with an explicit stack:
+   * the module controls the call chain's length, so no recursion here.
+   */
+  private classifyAll(): void {
     const m = this.m;
-    const out = new Set<number>();
+    const base = m.importedFuncs;
+    const n = m.code.length;
+    const state = new Uint8Array(n);
+    const next = new Uint32Array(n); // next call site to look at
+    const weight = new Float64Array(n);
+    const ok = new Uint8Array(n);
+    const stack = new Int32Array(n);
+    for (let root = 0; root < n; root++) {
+      if (state[root] !== UNSEEN) continue;
+      let sp = 0;
+      const open = (f: number) => {
+        const facts = this.facts[f];
+        state[f] = VISITING;
+        weight[f] = facts.instructions;
+        ok[f] = facts.hasLoop || facts.hasSized || facts.instructions > MAX_BOUNDED_WEIGHT ? 0 : 1;
+        stack[sp++] = f;
+      };
+      open(root);
+      while (sp > 0) {
+        this.work++;
+        const f = stack[sp - 1];
+        const calls = this.facts[f].calls;
+        if (ok[f] && next[f] < calls.length) {
+          const c = calls[next[f]];
+          const callee = c.target - base;
+          let w: number | undefined;
+          if (c.target >= base && callee < n) {
+            if (state[callee] === UNSEEN) {
+              open(callee); // come back to this call site when the callee is decided
+              continue;
+            }
+            w = state[callee] === DONE ? this.bounded.get(c.target) : undefined; // VISITING: recursion
+          }
+          if (w !== undefined) {
+            weight[f] += w;
+            if (weight[f] > MAX_BOUNDED_WEIGHT) ok[f] = 0;
+          } else if (!c.dying || c.tail) {
+            ok[f] = 0;
+          }
+          next[f]++;
+          continue;
+        }
+        if (ok[f]) this.bounded.set(f + base, weight[f]);
+        state[f] = DONE;
+        sp--;
+      }
+    }
+  }
+
+  /** Functions a table or a funcref may hold: element segments, and ref.func in code (found by scan) and constant expressions. */
+  private findEscapes(): void {
+    const m = this.m;
+    const out = this.escapes;
+    const visit = (ins: Instruction) => {
+      this.work++;
+      if (ins.opcode === OP_REF_FUNC) out.add(ins.index);
+    };
+    const scanExpr = (e: ByteRange, section: string) => decodeExpression(m.bytes, e.start, e.end, section, "", false, visit);
     for (const seg of m.elements) {
+      this.work += 1 + (seg.funcs?.length ?? 0);
       for (const f of seg.funcs ?? []) out.add(f);
-      if (seg.exprs !== null) for (const f of m.code.map((b) => b.index)) out.add(f); // expressions: assume any
+      for (const e of seg.exprs ?? []) scanExpr(e, "element");
     }
-    for (const body of m.code) {
-      forEachInstruction(m, body, (ins) => {
-        if (ins.opcode === 0xd2) out.add(ins.index); // ref.func
-      });
-    }
-    for (const g of m.globals) {
-      const c = new Cursor(m.bytes, g.init.start, g.init.end, "global");
-      if (c.u8() === 0xd2) out.add(c.u32());
-    }
-    return out;
+    for (const g of m.globals) scanExpr(g.init, "global");
+    for (const t of m.tables) if (t.init !== null) scanExpr(t.init, "table");
   }
 
   /** Fuel a call site adds to the caller's region (bounded callees and indirect calls that may reach one). */
@@ -244,12 +382,12 @@ class Analysis {
 function regions(a: Analysis, func: number): ChargePoint[] {
   const m = a.m;
   const body = functionBody(m, func);
-  const sites = new Map(a.facts.get(func)!.calls.map((c) => [c.offset, c]));
+  const sites = new Map(a.factsOf(func).calls.map((c) => [c.offset, c]));
   const points: ChargePoint[] = [{ at: body.bodyStart, weight: 0, kind: "entry" }];
   // The point each open loop (and the function) charges, innermost last; whether each open block is a loop.
   const open: number[] = [0];
   const isLoop: boolean[] = [];
-  forEachInstruction(m, body, (ins) => {
+  a.work += forEachInstruction(m, body, (ins) => {
     const flags = ins.op.flags;
     const region = points[open[open.length - 1]];
     region.weight++;
@@ -298,6 +436,48 @@ class Emit {
     else b.u8(0x20).u32(this.local); // local.get
     return b.u8(0x41).s32(weight).u8(0x6b).u8(0x22).u32(this.local); // i32.const W; i32.sub; local.tee
   }
+  /**
+   * The charge of a sized instruction, inserted just before it: its count
+   * (on top of the stack, i32 or i64) is parked in a scratch global, charged
+   * as min(count, cap) << shift units (>> -shift for a negative shift; cap
+   * keeps the charge at most MAX_CHARGE), and put back. With `local`, on the
+   * function's working copy (store, call, reload when the fuel is gone);
+   * else on the global.
+   */
+  sizedCharge(i64: boolean, shift: number, local: boolean): Uint8Array {
+    const scratch = i64 ? this.global + 2 : this.global + 1;
+    const cap = shift >= 0 ? Math.floor(MAX_CHARGE / 2 ** shift) : Math.min(MAX_CHARGE * 2 ** -shift, 0xffffffff);
+    const b = new ByteSink(48).u8(0x24).u32(scratch); // global.set $scratch
+    if (local) b.u8(0x20).u32(this.local);
+    else b.u8(0x23).u32(this.global);
+    // min(count, cap): count cap (count <u cap) select
+    b.u8(0x23).u32(scratch);
+    if (i64)
+      b.u8(0x42).s64(BigInt(cap)).u8(0x23).u32(scratch).u8(0x42).s64(BigInt(cap)).u8(0x54).u8(0x1b).u8(0xa7); // ... i64.lt_u select i32.wrap_i64
+    else
+      b.u8(0x41)
+        .s32(cap | 0)
+        .u8(0x23)
+        .u32(scratch)
+        .u8(0x41)
+        .s32(cap | 0)
+        .u8(0x49)
+        .u8(0x1b); // ... i32.lt_u select
+    if (shift > 0)
+      b.u8(0x41).s32(shift).u8(0x74); // i32.shl
+    else if (shift < 0) b.u8(0x41).s32(-shift).u8(0x76); // i32.shr_u
+    b.u8(0x6b); // i32.sub
+    if (local) {
+      b.u8(0x22).u32(this.local).u8(0x41).s32(0).u8(0x48).u8(0x04).u8(0x40); // local.tee; i32.const 0; i32.lt_s; if
+      this.store(b).u8(0x10).u32(0);
+      this.reload(b).u8(0x0b);
+    } else {
+      b.u8(0x24).u32(this.global).u8(0x23).u32(this.global).u8(0x41).s32(0).u8(0x48); // global.set; global.get; < 0
+      b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
+    }
+    return b.u8(0x23).u32(scratch).finish(); // global.get $scratch: the count, back on the stack
+  }
+
   /** The charge with the call in line: if (fuel < 0) { store; call; reload }. */
   charge(weight: number, entry: boolean): Uint8Array {
     const b = this.subtract(new ByteSink(32), weight, entry);
@@ -350,17 +530,6 @@ function localCount(m: WasmModule, func: number): number {
   return functionBody(m, func).locals.reduce((n, run) => n + run.count, params);
 }
 
-/** Whether the function branches with anything but br, br_if and br_table (then its loops are not wrapped). */
-function hasOtherLabelUses(m: WasmModule, func: number): boolean {
-  let found = false;
-  forEachInstruction(m, func, (ins) => {
-    const imm = ins.op.imm;
-    const labelled = imm === Imm.LABEL || imm === Imm.BR_TABLE || imm === Imm.TRY_TABLE || imm === Imm.BR_ON_CAST;
-    if (labelled && ins.opcode !== OP_BR && ins.opcode !== OP_BR_IF && ins.opcode !== OP_BR_TABLE) found = true;
-  });
-  return found;
-}
-
 /**
  * The patches that meter one function. A loop without parameters is
  * wrapped so that its out-of-fuel path leaves the loop:
@@ -378,8 +547,9 @@ function hasOtherLabelUses(m: WasmModule, func: number): boolean {
  */
 function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoint[]): CodePatch[] {
   const m = a.m;
-  const sites = new Map(a.facts.get(func)!.calls.map((c) => [c.offset, c]));
-  const wrapAllowed = !hasOtherLabelUses(m, func);
+  const facts = a.factsOf(func);
+  const sites = new Map(facts.calls.map((c) => [c.offset, c]));
+  const wrapAllowed = !facts.otherLabels;
   const charges = new Map(points.map((p) => [p.at, p]));
   const patches: CodePatch[] = [];
   const insert = (at: number, bytes: Uint8Array) => patches.push({ at, end: at, bytes });
@@ -387,9 +557,11 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
   const reload = emit.reload().finish();
   /** Open blocks, innermost last: for a wrapped loop its header weight, else -1. */
   const open: number[] = [];
+  /** wrappedBelow[i]: wrapped loops among open[0..i-1] (so a label's crossing count is a difference: no walk per label). */
+  const wrappedBelow: number[] = [0];
   /** Bytes owed before the next instruction: a loop suffix or a reload. */
   let pending: Uint8Array | null = null;
-  forEachInstruction(m, func, (ins) => {
+  a.work += forEachInstruction(m, func, (ins) => {
     if (pending !== null) {
       insert(ins.offset, pending);
       pending = null;
@@ -400,6 +572,11 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
       insert(ins.offset, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
     }
     const flags = ins.op.flags;
+    const sized = LENGTH_COSTS.get(ins.opcode);
+    if (sized !== undefined) {
+      insert(ins.offset, emit.sizedCharge(a.countIsI64(ins), sized.shift, true));
+      return;
+    }
     if (flags & BLOCK) {
       let wrapped = -1;
       if (ins.opcode === OP_LOOP && wrapAllowed) {
@@ -410,6 +587,7 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
         }
       }
       open.push(wrapped);
+      wrappedBelow.push(wrappedBelow[wrappedBelow.length - 1] + (wrapped >= 0 ? 1 : 0));
       return;
     }
     if (flags & END) {
@@ -418,6 +596,7 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
         return;
       }
       const weight = open.pop()!;
+      wrappedBelow.pop();
       if (weight >= 0) pending = emit.loopSuffix(weight);
       return;
     }
@@ -439,19 +618,34 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
       // Leaving the function: store first. Crossing wrapped loops: renumber.
       const depth = ins.depth;
       const labels = ins.opcode === OP_BR_TABLE ? brTableLabels(m, ins.offset, ins.end) : [ins.index];
+      a.work += labels.length;
       if (labels.includes(depth - 1)) insert(ins.offset, store);
+      const top = open.length;
+      let changed = false;
       const renumbered = labels.map((l) => {
-        let extra = 0;
-        for (let i = 0; i < l && i < open.length; i++) if (open[open.length - 1 - i] >= 0) extra += 3;
+        const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+        if (extra !== 0) changed = true;
         return l + extra;
       });
-      if (renumbered.some((l, i) => l !== labels[i])) {
+      if (changed) {
         const b = new ByteSink(8 + 5 * labels.length).u8(ins.opcode);
         if (ins.opcode === OP_BR_TABLE) b.u32(labels.length - 1);
         for (const l of renumbered) b.u32(l);
         patches.push({ at: ins.offset, end: ins.end, bytes: b.finish() });
       }
     }
+  });
+  return patches;
+}
+
+/** The patches of a metered function without loops: one charge at entry, on the global, and one before each sized instruction. */
+function meterDirect(a: Analysis, func: number, emit: Emit, entry: ChargePoint): CodePatch[] {
+  const patches: CodePatch[] = [{ at: entry.at, end: entry.at, bytes: emit.directCharge(entry.weight) }];
+  if (!a.factsOf(func).hasSized) return patches;
+  a.work += forEachInstruction(a.m, func, (ins) => {
+    const sized = LENGTH_COSTS.get(ins.opcode);
+    if (sized !== undefined)
+      patches.push({ at: ins.offset, end: ins.offset, bytes: emit.sizedCharge(a.countIsI64(ins), sized.shift, false) });
   });
   return patches;
 }
@@ -463,6 +657,7 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
 export function planFuel(m: WasmModule): FuelPlan {
   const a = new Analysis(m);
   const globalIndex = m.importedGlobals + m.globals.length;
+  const sizedAny = a.facts.some((f) => f.hasSized);
   const codePatches = new Map<number, CodePatch[]>();
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
@@ -475,16 +670,19 @@ export function planFuel(m: WasmModule): FuelPlan {
     const emit = new Emit(globalIndex, localCount(m, body.index));
     if (points.length === 1) {
       // No loop: one charge, on the global (a local would cost a store and a reload around every call).
-      codePatches.set(body.index, [{ at: points[0].at, end: points[0].at, bytes: emit.directCharge(points[0].weight) }]);
+      codePatches.set(body.index, meterDirect(a, body.index, emit, points[0]));
       continue;
     }
     codePatches.set(body.index, meterFunction(a, body.index, emit, points));
     addLocals.set(body.index, ["i32"]);
   }
+  const addGlobals: NewGlobal[] = [{ type: "i32", mutable: true, init: 0 }];
+  // Scratch globals holding a sized instruction's count while it is charged (i32, and i64 for 64-bit memories and tables).
+  if (sizedAny) addGlobals.push({ type: "i32", mutable: true, init: 0 }, { type: "i64", mutable: true, init: 0n });
   return {
     edits: {
       prependFuncImport: { module: FUEL_IMPORT.module, name: FUEL_IMPORT.name, params: [], results: [] },
-      addGlobals: [{ type: "i32", mutable: true, init: 0 }],
+      addGlobals,
       addExports: [{ name: FUEL_GLOBAL_EXPORT, kind: "global", index: globalIndex }],
       addLocals,
       codePatches,
@@ -494,5 +692,6 @@ export function planFuel(m: WasmModule): FuelPlan {
     bounded: a.bounded.size,
     chargePoints: count,
     maxWeight,
+    work: a.work,
   };
 }

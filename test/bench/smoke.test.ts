@@ -15,6 +15,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const REQUIRED = [
   "ipc_rtt_ns",
   "baseline_jspi_pingpong_ns",
+  "baseline_jspi_switch_ns",
   "baseline_worker_atomics_rtt_ns",
   "ipc_rtt_ns_by_size",
   "port_rtt_ns",

@@ -6,7 +6,7 @@ import { SYS_ENTRY, SYSCALLS } from "../../abi/gen/abi.ts";
 const wabt = await wabtInit();
 
 /** Assemble WAT to a binary (multi-memory, threads, exceptions, SIMD accepted so tests can build hostile modules). */
-export function wat(src: string): Uint8Array {
+export function wat(src: string, opts: { names?: boolean } = {}): Uint8Array {
   const features = {
     multi_memory: true,
     threads: true,
@@ -20,7 +20,7 @@ export function wat(src: string): Uint8Array {
   const m = wabt.parseWat("test.wat", src, features as never);
   try {
     m.resolveNames();
-    return new Uint8Array(m.toBinary({}).buffer);
+    return new Uint8Array(m.toBinary({ write_debug_names: opts.names ?? false }).buffer);
   } finally {
     m.destroy();
   }

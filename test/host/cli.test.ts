@@ -24,6 +24,29 @@ beforeAll(() => {
   );
   writeFileSync(join(tmp, "trap.wasm"), guest(`(func (export "_start") unreachable)`));
   writeFileSync(
+    join(tmp, "named-trap.wasm"),
+    wat(
+      `(module (memory (export "memory") 1) (func $inner unreachable) (func $outer (call $inner)) (func (export "_start") (call $outer)))`,
+      { names: true },
+    ),
+  );
+  writeFileSync(
+    join(tmp, "block.wasm"),
+    guest(
+      `(func (export "_start") (drop (call $receive (call $endpoint_create) (i32.const 0) (i32.const 0) (i64.const 9223372036854775807))))`,
+    ),
+  );
+  writeFileSync(
+    join(tmp, "chatty.wasm"),
+    guest(
+      `(func (export "_start") (local $i i32)
+        (memory.fill (i32.const 0) (i32.const 120) (i32.const 1024))
+        (loop $l (drop (call $console_write (i32.const 0) (i32.const 1024)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 4096)))))`,
+    ),
+  );
+  writeFileSync(
     join(tmp, "env.wasm"),
     wat(`(module (import "env" "abort" (func (param i32 i32 i32 i32))) (memory (export "memory") 1) (func (export "_start")))`),
   );
@@ -43,10 +66,43 @@ describe("wasmos run", () => {
     expect(r.code).toBe(3);
   });
 
-  it("reports a trap on stderr and exits with 128 + the exit reason", () => {
-    const r = wasmos(["run", "trap.wasm"]);
-    expect(r.stderr).toMatch(/trap\.wasm \(pid 1\) ended: TRAP_UNREACHABLE \(status -1\): trap: unreachable/);
-    expect(r.code).toBe(128 + 2);
+  it("reports a trap once on stderr, with the wasm backtrace by name, and exits with 100 + the exit reason", () => {
+    const r = wasmos(["run", "named-trap.wasm"]);
+    // _start has no name in the name section: its index stands in.
+    expect(r.stderr).toMatch(
+      /^wasmos: named-trap\.wasm \(pid 1\) ended: TRAP_UNREACHABLE \(status -1\): trap: unreachable\n  at inner\n  at outer\n  at wasm-function\[\d+\]\n$/,
+    );
+    expect(r.code).toBe(100 + 2);
+    expect(wasmos(["run", "trap.wasm"]).code).toBe(102);
+  });
+
+  it("a missing or unreadable file is one line and status 66, never a stack", () => {
+    for (const args of [
+      ["run", "nope.wasm"],
+      ["run", "nope.ts"],
+      ["check", "nope.wasm"],
+      ["check", "nope.ts"],
+      ["run", "--image", "x=nope.wasm", "exit3.wasm"],
+    ]) {
+      const r = wasmos(args);
+      expect(r.code).toBe(66);
+      expect(r.stderr).toMatch(/^wasmos: cannot read (module|guest source|image) nope\.(wasm|ts): no such file\n$/);
+      expect(r.stdout).toBe("");
+    }
+    expect(wasmos(["run", "."]).stderr).toBe("wasmos: cannot read module .: is a directory\n");
+  });
+
+  it("a root process blocked forever is named with the syscall it waits in, status 69", () => {
+    const r = wasmos(["run", "block.wasm"]);
+    expect(r.stderr).toBe("wasmos: pid 1 blocked in receive forever: nothing left that could wake it\n");
+    expect(r.code).toBe(69);
+  });
+
+  it("streams a guest's output as it is written, without keeping it", () => {
+    // 4 MiB through the console: the CLI passes it on chunk by chunk.
+    const r = spawnSync(process.execPath, [BIN, "run", "chatty.wasm"], { cwd: tmp, maxBuffer: 64 << 20, timeout: 120_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(4096 * 1024);
   });
 
   it("refuses a module outside the ABI before running it, naming the import", () => {
@@ -78,7 +134,30 @@ describe("wasmos run", () => {
   });
 });
 
+describe("the wasmos command", () => {
+  it("prints its version, aligned help with the exit statuses, and lists the demos", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+    expect(wasmos(["--version"])).toMatchObject({ code: 0, stdout: `wasmos ${pkg.version}\n` });
+    const h = wasmos(["--help"]);
+    const rows = h.stdout.split("\n").filter((l) => /^  [a-z]+ +\S/.test(l) && h.stdout.indexOf(l) < h.stdout.indexOf("options:"));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(rows.map((l) => l.search(/(?<=^  \S+ +)\S/))).size).toBe(1); // one summary column
+    expect(h.stdout).toMatch(/^  69 +the root process is blocked forever/m);
+    const d = wasmos(["demo"]);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/^  pcm +the four-process PCM audio pipeline/m);
+    expect(wasmos(["demo", "nope"])).toMatchObject({ code: 64 });
+    expect(wasmos(["frobnicate"]).stderr).toBe('wasmos: unknown command "frobnicate" (wasmos --help lists them)\n');
+  });
+});
+
 describe("wasmos check", () => {
+  it("accepts an AssemblyScript source as run does", () => {
+    const r = wasmos(["check", join(REPO_ROOT, "guests", "hello", "main.ts")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/console_write/);
+  });
+
   it("prints imports, exports, memory and the verdict", () => {
     const ok = wasmos(["check", "exit3.wasm"]);
     expect(ok.code).toBe(0);

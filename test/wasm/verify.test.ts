@@ -41,7 +41,7 @@ describe("the default policy", () => {
     expect(policy.syscalls.get("sleep")).toEqual({ params: ["i64"], results: ["i32"] });
     expect(policy.syscalls.get("clock_now")).toEqual({ params: [], results: ["i64"] });
     expect(policy.syscalls.get("sys")).toEqual({ params: ["i32", "i64", "i64", "i64", "i64", "i64", "i64"], results: ["i64"] });
-    expect([policy.maxMemoryPages, policy.maxTableElements, policy.maxModuleBytes]).toEqual([1024, 65536, 67108864]);
+    expect([policy.maxMemoryPages, policy.maxTableElements, policy.maxModuleBytes]).toEqual([4096, 65536, 67108864]);
     expect(policy.grantsEnabled).toBe(true);
     expect([...policy.allowedFeatures]).toEqual(expect.arrayContaining(["simd", "tail-call", "bulk-memory", "reference-types"]));
     expect([...policy.allowedFeatures]).not.toEqual(expect.arrayContaining(["threads"]));
@@ -181,16 +181,16 @@ describe("the module verifier refuses", () => {
   });
 
   it("memories above the page limit, declared or imported, minimum or maximum", () => {
-    const min = onlyError(verify(guest(`(memory (export "memory") 2000)`, { memory: false })));
-    expect(min).toMatchObject({ code: "memory-limit", message: "memory 0 declares minimum 2000 pages, limit 1024" });
-    const max = onlyError(verify(guest(`(memory (export "memory") 1 2048)`, { memory: false })));
+    const min = onlyError(verify(guest(`(memory (export "memory") 5000)`, { memory: false })));
+    expect(min).toMatchObject({ code: "memory-limit", message: "memory 0 declares minimum 5000 pages, limit 4096" });
+    const max = onlyError(verify(guest(`(memory (export "memory") 1 8192)`, { memory: false })));
     expect(max).toMatchObject({
       code: "memory-limit",
-      message: "memory 0 declares maximum 2048 pages, limit 1024 (omit the maximum and the kernel caps growth)",
+      message: "memory 0 declares maximum 8192 pages, limit 4096 (omit the maximum and the kernel caps growth)",
     });
     const grant = onlyError(verify(guest(`(import "grant" "big" (memory 1 5000))`)));
     expect(grant.message).toBe(
-      `memory 0 (import "grant" "big") declares maximum 5000 pages, limit 1024 (omit the maximum and the kernel caps growth)`,
+      `memory 0 (import "grant" "big") declares maximum 5000 pages, limit 4096 (omit the maximum and the kernel caps growth)`,
     );
   });
 
@@ -319,7 +319,7 @@ describe("the module verifier refuses", () => {
       wat(`(module
       (import "env" "abort" (func (param i32 i32 i32 i32)))
       (import "wasmos" "exit" (func (param i64)))
-      (memory 2000 4000 shared)
+      (memory 5000 8000 shared)
       (memory 1)
       (table 100000 funcref))`),
     );

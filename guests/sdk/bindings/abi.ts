@@ -394,7 +394,9 @@ export declare function sys_pulse(endpoint: i32, code: i32, value: i64): i32;
 
 /**
  * Syscall 28. Read a message register: word index of the last thing delivered to the caller (a
- * received message or pulse, or the reply to its send).
+ * received message or pulse, or the reply to its send). Superseded by msg_word_get: the error
+ * result (-EINVAL) is also a legal word, so a caller cannot tell them apart; kept for existing
+ * guests, the SDK no longer uses it.
  *
  * Non-blocking. Pledge: ipc. Errors: EINVAL.
  *
@@ -1043,6 +1045,38 @@ export declare function sys_rng_read(rng: i32, buf_ptr: i32, buf_len: i32): i32;
 export declare function sys_fb_memory(fb: i32): i32;
 
 /**
+ * Syscall 110. Describe the process with the lowest pid above after_pid (alive, or exited and not
+ * yet reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
+ * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of one
+ * process per call: pids never repeat, so a walk sees each process at most once.
+ *
+ * Non-blocking. Pledge: proc. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT.
+ *
+ * @param kinfo A KINFO handle with READ.
+ * @param after_pid 0 for the first process, else a pid (>= 0).
+ * @param buf_ptr Where to write the record.
+ * @param buf_len (bytes) At least PROC_RECORD_SIZE.
+ * @returns The pid described, or 0 when no process has a pid above after_pid. Negative: -errno.
+ */
+@external("wasmos", "proc_next")
+export declare function sys_proc_next(kinfo: i32, after_pid: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 140. Read a message register into memory: word index of the last thing delivered to the
+ * caller (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
+ * Unlike msg_word, an error cannot be mistaken for a word.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL, EFAULT.
+ *
+ * @param index 0 <= index < MAX_MSG_WORDS.
+ * @param word_ptr Where to write the word (8 bytes).
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "msg_word_get")
+export declare function sys_msg_word_get(index: i32, word_ptr: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -1196,6 +1230,10 @@ export const SYS_FB_PRESENT: i32 = 87;
 export const SYS_RNG_READ: i32 = 88;
 /** Number of fb_memory. */
 export const SYS_FB_MEMORY: i32 = 89;
+/** Number of proc_next. */
+export const SYS_PROC_NEXT: i32 = 110;
+/** Number of msg_word_get. */
+export const SYS_MSG_WORD_GET: i32 = 140;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -1271,6 +1309,8 @@ export const ECHANGED: i32 = 43;
 export const EIO: i32 = 50;
 /** The device's interrupts are attached to another process's endpoint. */
 export const EBUSY: i32 = 51;
+/** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
+export const ELOOP: i32 = 69;
 
 // ---- Rights (bit masks) ----
 
@@ -1399,6 +1439,11 @@ export const OBJECT_DEV_FRAMEBUFFER: i32 = 12;
  * read with rng_read (READ).
  */
 export const OBJECT_DEV_RNG: i32 = 13;
+/**
+ * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
+ * monitor is given instead of ambient authority over every process. Only the host creates one.
+ */
+export const OBJECT_KINFO: i32 = 18;
 
 // ---- Process states ----
 
@@ -1476,8 +1521,12 @@ export const MAX_SPAWN_HANDLES: i32 = 64;
 export const MAX_HANDLES: i32 = 4096;
 /** Default number of processes alive at once in one kernel. */
 export const MAX_PROCESSES: i32 = 16384;
-/** Default ceiling on a guest's own memory, in 64 KiB pages (64 MiB), declared minimum and maximum. */
-export const MAX_MEMORY_PAGES: i32 = 1024;
+/**
+ * Default ceiling on a guest's own memory, in 64 KiB pages (256 MiB), declared minimum and
+ * maximum; equal to MEMORY_BUDGET_PAGES, so a process with the default budget can grow its own
+ * memory to the budget memory_stats reports (less the pages of memory objects it created).
+ */
+export const MAX_MEMORY_PAGES: i32 = 4096;
 /** Largest memory object (64 MiB). */
 export const MAX_MEMORY_OBJECT_BYTES: i32 = 67108864;
 /**
@@ -1532,30 +1581,20 @@ export const HANDLE_INVALID: i32 = 0;
 export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
-/** Bytes written by process_info. */
-export const PROCESS_INFO_SIZE: i32 = 40;
-/** Bytes written by wait: status (i32) then reason (u32). */
-export const EXIT_INFO_SIZE: i32 = 8;
-/** Bytes per entry of spawn's handle list: handle (u32), name_ptr (u32), name_len (u32). */
-export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
-/** Bytes written by handle_info: object type u32, rights u32, object id u32, derivation depth u32. */
-export const HANDLE_INFO_SIZE: i32 = 16;
 /**
- * Bytes of a message descriptor (sendmsg, replymsg): words 4 x i64 at 0; send_ptr u32 at 32;
- * send_len u32 at 36; reply_ptr u32 at 40; reply_cap u32 at 44; handles_ptr u32 at 48 (array of
- * u32 handles); handles_count u16 at 52; flags u16 at 54.
+ * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
+ * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle count
+ * u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32 (48),
+ * partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes, UTF-8,
+ * NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded; empty when
+ * not blocked).
  */
-export const MSG_DESC_SIZE: i32 = 56;
+export const PROC_RECORD_SIZE: i32 = 112;
 /**
  * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
  * Without it they are copied (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
-/**
- * Bytes written by msg_info: kind u32 (MSG_KIND_*), sender pid u32, body length u32 (full, even if
- * the buffer was shorter), handles u32, status i32 (replies), rcvid i32 (messages).
- */
-export const MSG_INFO_SIZE: i32 = 24;
 /** msg_info kind: nothing delivered yet. */
 export const MSG_KIND_NONE: i32 = 0;
 /** msg_info kind: a message taken by receive. */
@@ -1592,10 +1631,6 @@ export const TIER_GRAVITY: i32 = 1;
 export const TIER_MATTER: i32 = 2;
 /** Audio and interrupt work: priorities 192-255, default 224, deadline 1 ms. */
 export const TIER_PHOTON: i32 = 3;
-/** Bytes written by sched_info. */
-export const SCHED_INFO_SIZE: i32 = 80;
-/** Bytes written by partition_info. */
-export const PARTITION_INFO_SIZE: i32 = 40;
 /** A partition share of the whole CPU, in permille. */
 export const SHARE_WHOLE: i32 = 1000;
 /** set_limit: total CPU time in ns; a process that uses more is ended with CPU_LIMIT. */
@@ -1604,20 +1639,6 @@ export const LIMIT_CPU_NS: i32 = 1;
 export const LIMIT_HANDLES: i32 = 2;
 /** Bytes in a page: memory objects are backed by whole pages, and budgets count pages. */
 export const PAGE_SIZE: i32 = 65536;
-/**
- * Bytes written by window_info: offset u32 at 0, count u32 at 4, stride u32 at 8, elem_size u32 at
- * 12.
- */
-export const WINDOW_INFO_SIZE: i32 = 16;
-/**
- * Bytes written by memory_stats. The process's: budget pages u32 at 0, pages used u32 at 4 (own
- * memory plus objects created), own memory pages u32 at 8, pages of live memory objects it created
- * u32 at 12, those objects u32 at 16, grants bound to it u32 at 20, bytes the kernel copied for it
- * u64 at 24 (message bodies it sent, window reads and writes). The system's: pages used u32 at 32
- * (process memories plus memory objects), memory object pages u32 at 36, live memory objects u32
- * at 40, page ceiling u32 at 44, IPC body bytes copied u64 at 48, window bytes copied u64 at 56.
- */
-export const MEMORY_STATS_SIZE: i32 = 64;
 /**
  * An interrupt arrives as a pulse whose value is (kind << IRQ_KIND_SHIFT) | datum: kind an IRQ_*
  * constant, datum an unsigned 32-bit number.
@@ -1711,6 +1732,607 @@ export const DEVINFO_FB_STRIDE: i32 = 66;
 export const DEVINFO_FB_FRAMES: i32 = 67;
 /** device_info, RNG: bytes read from it. */
 export const DEVINFO_RNG_BYTES: i32 = 80;
+/** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
+export const EXIT_INFO_SIZE: i32 = 8;
+/** Bytes of a process_info struct (see structs): A process described: written by process_info. */
+export const PROCESS_INFO_SIZE: i32 = 40;
+/**
+ * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
+ * passed to the child under a name. Read by spawn.
+ */
+export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
+/** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
+export const HANDLE_INFO_SIZE: i32 = 16;
+/**
+ * Bytes of a msg_desc struct (see structs): A message descriptor: read by sendmsg and replymsg
+ * (replymsg ignores reply_ptr and reply_cap).
+ */
+export const MSG_DESC_SIZE: i32 = 56;
+/**
+ * Bytes of a msg_info struct (see structs): The last thing delivered to a process described:
+ * written by msg_info.
+ */
+export const MSG_INFO_SIZE: i32 = 24;
+/** Bytes of a sched_info struct (see structs): How a process is scheduled: written by sched_info. */
+export const SCHED_INFO_SIZE: i32 = 80;
+/**
+ * Bytes of a partition_info struct (see structs): A CPU partition described: written by
+ * partition_info.
+ */
+export const PARTITION_INFO_SIZE: i32 = 40;
+/** Bytes of a window_info struct (see structs): A window described: written by window_info. */
+export const WINDOW_INFO_SIZE: i32 = 16;
+/**
+ * Bytes of a memory_stats struct (see structs): Memory accounting of a process and of the system:
+ * written by memory_stats.
+ */
+export const MEMORY_STATS_SIZE: i32 = 64;
+
+// ---- Structs (layouts in guest memory; NAME_SIZE is among the constants) ----
+
+/** exit_info: How a process ended: written by wait. 8 bytes. Accessors take the struct's address. */
+export class ExitInfoLayout {
+  /** Exit status (exit's argument, kill's status, or the trap's). (i32 at 0) */
+  @inline static status(p: usize): i32 {
+    return load<i32>(p, 0);
+  }
+  @inline static setStatus(p: usize, v: i32): void {
+    store<i32>(p, v, 0);
+  }
+  /** Why it ended: an exit reason (NORMAL, KILLED, ...). (u32 at 4) */
+  @inline static reason(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setReason(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+}
+
+/**
+ * process_info: A process described: written by process_info. 40 bytes. Accessors take the
+ * struct's address.
+ */
+export class ProcessInfoLayout {
+  /** Its process id. (u32 at 0) */
+  @inline static pid(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setPid(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  @inline static parentPid(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setParentPid(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  @inline static state(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setState(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Its effective priority. (u32 at 12) */
+  @inline static priority(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setPriority(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  @inline static exitStatus(p: usize): i32 {
+    return load<i32>(p, 16);
+  }
+  @inline static setExitStatus(p: usize, v: i32): void {
+    store<i32>(p, v, 16);
+  }
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  @inline static exitReason(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setExitReason(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** CPU time it has used, in ns. (u64 at 24) */
+  @inline static cpuTimeNs(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setCpuTimeNs(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /** Pages of its own memory (0 once EXITED). (u32 at 32) */
+  @inline static memoryPages(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setMemoryPages(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** Handles in its table. (u32 at 36) */
+  @inline static handleCount(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setHandleCount(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+}
+
+/**
+ * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
+ * Read by spawn. 12 bytes. Accessors take the struct's address.
+ */
+export class SpawnHandleEntryLayout {
+  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  @inline static handle(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setHandle(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** The name the child finds it by (handle_get): UTF-8. (u32 at 4) */
+  @inline static namePtr(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setNamePtr(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Bytes of the name: 1..MAX_NAME_BYTES. (u32 at 8) */
+  @inline static nameLen(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setNameLen(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+}
+
+/**
+ * handle_info: A handle described: written by handle_info. 16 bytes. Accessors take the struct's
+ * address.
+ */
+export class HandleInfoLayout {
+  /** The object's type (an object type value). (u32 at 0) */
+  @inline static objectType(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setObjectType(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** The handle's rights mask. (u32 at 4) */
+  @inline static rights(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setRights(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** The object's id: the same object always has the same id. (u32 at 8) */
+  @inline static objectId(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setObjectId(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Derivation depth: 0 for a handle that derives from none. (u32 at 12) */
+  @inline static depth(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setDepth(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+}
+
+/**
+ * msg_desc: A message descriptor: read by sendmsg and replymsg (replymsg ignores reply_ptr and
+ * reply_cap). 56 bytes. Accessors take the struct's address.
+ */
+export class MsgDescLayout {
+  /** The four message words. (i64 x 4 at 0) */
+  @inline static words(p: usize, i: i32): i64 {
+    return load<i64>(p + (<usize>i << 3), 0);
+  }
+  @inline static setWords(p: usize, i: i32, v: i64): void {
+    store<i64>(p + (<usize>i << 3), v, 0);
+  }
+  /** The body to send. (u32 at 32) */
+  @inline static sendPtr(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setSendPtr(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** Bytes of the body: at most MAX_MSG_BYTES. (u32 at 36) */
+  @inline static sendLen(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setSendLen(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+  /** Where the reply body goes (sendmsg). (u32 at 40) */
+  @inline static replyPtr(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setReplyPtr(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** Bytes available there (sendmsg). (u32 at 44) */
+  @inline static replyCap(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setReplyCap(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
+  }
+  /** Array of u32 handles to pass. (u32 at 48) */
+  @inline static handlesPtr(p: usize): u32 {
+    return load<u32>(p, 48);
+  }
+  @inline static setHandlesPtr(p: usize, v: u32): void {
+    store<u32>(p, v, 48);
+  }
+  /** Handles in the array: at most MAX_MSG_HANDLES. (u16 at 52) */
+  @inline static handlesCount(p: usize): u16 {
+    return load<u16>(p, 52);
+  }
+  @inline static setHandlesCount(p: usize, v: u16): void {
+    store<u16>(p, v, 52);
+  }
+  /** MSG_MOVE_HANDLES or 0; other bits are refused (EINVAL). (u16 at 54) */
+  @inline static flags(p: usize): u16 {
+    return load<u16>(p, 54);
+  }
+  @inline static setFlags(p: usize, v: u16): void {
+    store<u16>(p, v, 54);
+  }
+}
+
+/**
+ * msg_info: The last thing delivered to a process described: written by msg_info. 24 bytes.
+ * Accessors take the struct's address.
+ */
+export class MsgInfoLayout {
+  /** MSG_KIND_* (message, pulse, reply). (u32 at 0) */
+  @inline static kind(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setKind(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Who sent it (0: the kernel, for interrupts). (u32 at 4) */
+  @inline static senderPid(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setSenderPid(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** The body's full length, even if the buffer was shorter. (u32 at 8) */
+  @inline static bodyLen(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setBodyLen(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Handles that came with it (msg_handle). (u32 at 12) */
+  @inline static handles(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setHandles(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** The status of a reply. (i32 at 16) */
+  @inline static status(p: usize): i32 {
+    return load<i32>(p, 16);
+  }
+  @inline static setStatus(p: usize, v: i32): void {
+    store<i32>(p, v, 16);
+  }
+  /** The receive id of a message. (i32 at 20) */
+  @inline static rcvid(p: usize): i32 {
+    return load<i32>(p, 20);
+  }
+  @inline static setRcvid(p: usize, v: i32): void {
+    store<i32>(p, v, 20);
+  }
+}
+
+/**
+ * sched_info: How a process is scheduled: written by sched_info. 80 bytes. Accessors take the
+ * struct's address.
+ */
+export class SchedInfoLayout {
+  /** SCHED_CLASS_*. (u32 at 0) */
+  @inline static schedClass(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setSchedClass(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** SCHED_RR or SCHED_FIFO. (u32 at 4) */
+  @inline static policy(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setPolicy(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** The priority it set. (u32 at 8) */
+  @inline static basePriority(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setBasePriority(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Its effective priority (inheritance included). (u32 at 12) */
+  @inline static priority(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setPriority(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** Its tier (base priority / 64). (u32 at 16) */
+  @inline static tier(p: usize): u32 {
+    return load<u32>(p, 16);
+  }
+  @inline static setTier(p: usize, v: u32): void {
+    store<u32>(p, v, 16);
+  }
+  /** The highest priority it may set. (u32 at 20) */
+  @inline static ceiling(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setCeiling(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** CPU time used, in ns. (u64 at 24) */
+  @inline static cpuTimeNs(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setCpuTimeNs(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /** Its CPU limit in ns (0: none). (u64 at 32) */
+  @inline static cpuLimitNs(p: usize): u64 {
+    return load<u64>(p, 32);
+  }
+  @inline static setCpuLimitNs(p: usize, v: u64): void {
+    store<u64>(p, v, 32);
+  }
+  /** Deadline class: runtime per period (else 0). (u64 at 40) */
+  @inline static runtimeNs(p: usize): u64 {
+    return load<u64>(p, 40);
+  }
+  @inline static setRuntimeNs(p: usize, v: u64): void {
+    store<u64>(p, v, 40);
+  }
+  /** Deadline class: the period (else 0). (u64 at 48) */
+  @inline static periodNs(p: usize): u64 {
+    return load<u64>(p, 48);
+  }
+  @inline static setPeriodNs(p: usize, v: u64): void {
+    store<u64>(p, v, 48);
+  }
+  /** Deadline class: the relative deadline (else 0). (u64 at 56) */
+  @inline static deadlineNs(p: usize): u64 {
+    return load<u64>(p, 56);
+  }
+  @inline static setDeadlineNs(p: usize, v: u64): void {
+    store<u64>(p, v, 56);
+  }
+  /** Deadlines missed. (u32 at 64) */
+  @inline static deadlineMisses(p: usize): u32 {
+    return load<u32>(p, 64);
+  }
+  @inline static setDeadlineMisses(p: usize, v: u32): void {
+    store<u32>(p, v, 64);
+  }
+  /** Latency bounds missed. (u32 at 68) */
+  @inline static latencyMisses(p: usize): u32 {
+    return load<u32>(p, 68);
+  }
+  @inline static setLatencyMisses(p: usize, v: u32): void {
+    store<u32>(p, v, 68);
+  }
+  /** Times it was preempted. (u32 at 72) */
+  @inline static preemptions(p: usize): u32 {
+    return load<u32>(p, 72);
+  }
+  @inline static setPreemptions(p: usize, v: u32): void {
+    store<u32>(p, v, 72);
+  }
+  /** Times it was throttled (budget or reservation spent). (u32 at 76) */
+  @inline static throttles(p: usize): u32 {
+    return load<u32>(p, 76);
+  }
+  @inline static setThrottles(p: usize, v: u32): void {
+    store<u32>(p, v, 76);
+  }
+}
+
+/**
+ * partition_info: A CPU partition described: written by partition_info. 40 bytes. Accessors take
+ * the struct's address.
+ */
+export class PartitionInfoLayout {
+  /** Its share of the CPU, permille. (u32 at 0) */
+  @inline static share(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setShare(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** The share minus what partitions carved from it took, permille. (u32 at 4) */
+  @inline static ownShare(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setOwnShare(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Processes in it. (u32 at 8) */
+  @inline static members(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setMembers(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Deadline reservations of its members, permille. (u32 at 12) */
+  @inline static edfLoad(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setEdfLoad(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** The averaging window, in ns. (u64 at 16) */
+  @inline static windowNs(p: usize): u64 {
+    return load<u64>(p, 16);
+  }
+  @inline static setWindowNs(p: usize, v: u64): void {
+    store<u64>(p, v, 16);
+  }
+  /** CPU ns used in the current window. (u64 at 24) */
+  @inline static windowUsedNs(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setWindowUsedNs(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /** CPU ns used since it was created. (u64 at 32) */
+  @inline static totalNs(p: usize): u64 {
+    return load<u64>(p, 32);
+  }
+  @inline static setTotalNs(p: usize, v: u64): void {
+    store<u64>(p, v, 32);
+  }
+}
+
+/**
+ * window_info: A window described: written by window_info. 16 bytes. Accessors take the struct's
+ * address.
+ */
+export class WindowInfoLayout {
+  /** Byte offset of its first element in the memory object. (u32 at 0) */
+  @inline static offset(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setOffset(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Elements in it. (u32 at 4) */
+  @inline static count(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setCount(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Bytes from one element to the next. (u32 at 8) */
+  @inline static stride(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setStride(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Bytes of an element. (u32 at 12) */
+  @inline static elemSize(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setElemSize(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+}
+
+/**
+ * memory_stats: Memory accounting of a process and of the system: written by memory_stats. 64
+ * bytes. Accessors take the struct's address.
+ */
+export class MemoryStatsLayout {
+  /** The process's budget in pages. (u32 at 0) */
+  @inline static budgetPages(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setBudgetPages(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Pages it uses: own memory plus the objects it created. (u32 at 4) */
+  @inline static usedPages(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setUsedPages(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Pages of its own memory. (u32 at 8) */
+  @inline static ownPages(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setOwnPages(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Pages of live memory objects it created. (u32 at 12) */
+  @inline static objectPages(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setObjectPages(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** Those objects. (u32 at 16) */
+  @inline static objects(p: usize): u32 {
+    return load<u32>(p, 16);
+  }
+  @inline static setObjects(p: usize, v: u32): void {
+    store<u32>(p, v, 16);
+  }
+  /** Grants bound to it. (u32 at 20) */
+  @inline static grants(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setGrants(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** Bytes the kernel copied for it (message bodies it sent, window reads and writes). (u64 at 24) */
+  @inline static bytesCopied(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setBytesCopied(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /** The system's pages in use: process memories plus memory objects. (u32 at 32) */
+  @inline static systemPages(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setSystemPages(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** The system's memory object pages. (u32 at 36) */
+  @inline static systemObjectPages(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setSystemObjectPages(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+  /** The system's live memory objects. (u32 at 40) */
+  @inline static systemObjects(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setSystemObjects(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** The system's page ceiling. (u32 at 44) */
+  @inline static systemPageLimit(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setSystemPageLimit(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
+  }
+  /** IPC body bytes the kernel copied, system-wide. (u64 at 48) */
+  @inline static systemIpcBytes(p: usize): u64 {
+    return load<u64>(p, 48);
+  }
+  @inline static setSystemIpcBytes(p: usize, v: u64): void {
+    store<u64>(p, v, 48);
+  }
+  /** Window bytes the kernel copied, system-wide. (u64 at 56) */
+  @inline static systemWindowBytes(p: usize): u64 {
+    return load<u64>(p, 56);
+  }
+  @inline static setSystemWindowBytes(p: usize, v: u64): void {
+    store<u64>(p, v, 56);
+  }
+}
 
 // ---- Names ----
 
@@ -1744,6 +2366,7 @@ export function errnoName(value: i32): string {
     case 43: return "ECHANGED";
     case 50: return "EIO";
     case 51: return "EBUSY";
+    case 69: return "ELOOP";
     default: return "?" + value.toString();
   }
 }

@@ -88,6 +88,18 @@ interface Fd {
   preopen?: string;
 }
 
+/** Host I/O a WASI process is blocked on (stdin), by process: the kernel sees it BLOCKED with no timer, i.e. quiescent. */
+const hostWaits = new WeakMap<Process, Promise<unknown>>();
+
+/**
+ * The host I/O process p is blocked on, if any: a runner that finds the
+ * kernel quiescent while this is pending must wait for it, not declare a
+ * deadlock (the process is woken when the input arrives).
+ */
+export function pendingHostWait(p: Process): Promise<unknown> | null {
+  return hostWaits.get(p) ?? null;
+}
+
 class Fault extends Error {}
 const FAULT = new Fault("fault");
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -1024,7 +1036,7 @@ export class WasiPersonality {
     let failure: unknown = null;
     const pending = s.arm();
     let done = false;
-    work.then(
+    const settled = work.then(
       (v) => {
         value = v;
         done = true;
@@ -1036,6 +1048,8 @@ export class WasiPersonality {
         k.wake(p, 0);
       },
     );
+    hostWaits.set(p, settled);
+    void settled.finally(() => hostWaits.get(p) === settled && hostWaits.delete(p));
     k.blockCurrent(p, "wasi fd_read", null);
     return pending.then(() => {
       if (!done) throw new Errno(E.INTR);

@@ -1,0 +1,144 @@
+// `wasmos boot system.json`: start a whole system from a boot manifest
+// (host/manifest/, format in docs/system.md) and run it until it is quiet.
+
+import type { Command } from "../command.ts";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ExitReason } from "../../abi/gen/abi.ts";
+import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/boot.ts";
+import { ManifestError, parseManifest } from "../../host/manifest/load.ts";
+import type { Manifest } from "../../host/manifest/schema.ts";
+import { ModuleRefusedError } from "../../loader/loader.ts";
+import { type Flag, UsageError } from "../args.ts";
+import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
+
+/** Exit statuses of `wasmos boot` (besides 64, a usage error). */
+export const BOOT_EXIT = {
+  /** Every process that is not a daemon ended with status 0, and no restart bound was reached. */
+  OK: 0,
+  /** A process failed: ended abnormally or with a non-zero status, stayed blocked, or exhausted its restarts. */
+  FAILED: 1,
+  /** An image does not compile or the loader refuses it. */
+  REFUSED: 65,
+  /** The manifest (or an image it names) cannot be read. */
+  NO_INPUT: 66,
+  /** The manifest is not valid: every problem is printed as file:line:column: /pointer: message. */
+  CONFIG: 78,
+} as const;
+
+export const BOOT_SYNOPSIS = "wasmos boot [--verbose] <system.json>";
+export const BOOT_DETAILS = [
+  "Starts the system a boot manifest describes: its images, kernel objects (endpoints, name",
+  "registries, memory objects, devices), CPU partitions and processes, each with exactly the handles,",
+  "rights, arguments, priority, partition, pledges and memory budget the manifest gives it; restarts",
+  "the processes whose restart policy says so, within its bound and after its backoff (virtual time).",
+  "Runs until nothing is runnable and no timer is pending, then ends the daemons. Image paths are",
+  "relative to the manifest; .ts images are compiled. Format: docs/system.md.",
+  "",
+  "Exit status: 0 when every process that is not a daemon ended with status 0 and no restart bound",
+  "was reached; 1 otherwise; 78 for an invalid manifest (every error with file:line:column and its",
+  "JSON pointer); 66 when a file cannot be read; 65 when an image is refused; 64 for a usage error.",
+].join("\n");
+export const BOOT_FLAGS: readonly Flag[] = [
+  { name: "verbose", doc: "print every start, exit and restart on stderr (restarts and give-ups always are)" },
+];
+
+const err = (s: string) => process.stderr.write(s);
+
+/** Read, check and load everything a manifest names; an exit status on failure (printed). */
+export async function loadSystemFiles(file: string): Promise<{ manifest: Manifest; images: Map<string, Uint8Array> } | number> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    err(`wasmos boot: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return BOOT_EXIT.NO_INPUT;
+  }
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(text, file);
+  } catch (e) {
+    if (!(e instanceof ManifestError)) throw e;
+    err(`wasmos boot: ${file} is not a valid manifest (${e.issues.length} problem${e.issues.length === 1 ? "" : "s"}):\n${e.message}\n`);
+    return BOOT_EXIT.CONFIG;
+  }
+  const images = new Map<string, Uint8Array>();
+  for (const [name, { path }] of manifest.images) {
+    const full = resolve(dirname(file), path);
+    try {
+      images.set(name, path.endsWith(".ts") ? await compileGuestFile(full) : readFileSync(full));
+    } catch (e) {
+      if (e instanceof GuestCompileError) {
+        err(`wasmos boot: image "${name}": ${e.message}\n`);
+        return BOOT_EXIT.REFUSED;
+      }
+      err(`wasmos boot: image "${name}": cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return BOOT_EXIT.NO_INPUT;
+    }
+  }
+  return { manifest, images };
+}
+
+export async function bootCommand(positional: string[], flags: Record<string, string | boolean | string[]>): Promise<number> {
+  const [file, ...extra] = positional;
+  if (!file) throw new UsageError("boot: which manifest?");
+  if (extra.length) throw new UsageError(`boot: one manifest at a time (got also ${extra.join(" ")})`);
+  const loaded = await loadSystemFiles(file);
+  if (typeof loaded === "number") return loaded;
+  const verbose = flags.verbose === true;
+  let sys: BootedSystem;
+  try {
+    sys = bootSystem(loaded.manifest, loaded.images, {
+      stdout: (_name, b) => process.stdout.write(b.slice()),
+      log: (line) => {
+        if (verbose || !line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) err(line + "\n");
+      },
+    });
+  } catch (e) {
+    if (e instanceof BootError) {
+      err(`wasmos boot: ${file}: ${e.pointer}: ${e.message}\n`);
+      return e.message.includes("refused") && e.pointer.startsWith("/images/") ? BOOT_EXIT.REFUSED : BOOT_EXIT.FAILED;
+    }
+    if (e instanceof ModuleRefusedError) {
+      err(`wasmos boot: ${e.describe()}\n`);
+      return BOOT_EXIT.REFUSED;
+    }
+    throw e;
+  }
+  await sys.settle();
+  return finish(sys);
+}
+
+/** Report how the system ended, end its daemons, and choose the exit status. */
+export function finish(sys: BootedSystem): number {
+  let failed = false;
+  for (const sp of sys.processes.values()) {
+    const name = sp.spec.name;
+    if (sp.gaveUp) {
+      failed = true;
+      continue; // already reported
+    }
+    const live = sp.current?.process;
+    if (live && !live.exited) {
+      if (!sp.spec.daemon) {
+        failed = true;
+        err(`wasmos boot: ${name} (pid ${live.pid}) still blocked in ${live.blockedIn || "?"} when the system went quiet\n`);
+      }
+      continue;
+    }
+    const e = sp.lastExit;
+    if (e && !sp.spec.daemon && (e.reason !== ExitReason.NORMAL || e.status !== 0)) failed = true;
+  }
+  sys.shutdown();
+  return failed ? BOOT_EXIT.FAILED : BOOT_EXIT.OK;
+}
+
+/** `wasmos boot`, as the command table lists it (cli/commands/index.ts). */
+export const bootCommandEntry: Command = {
+  name: "boot",
+  summary: "start a whole system from a boot manifest (system.json)",
+  synopsis: BOOT_SYNOPSIS,
+  details: BOOT_DETAILS,
+  flags: BOOT_FLAGS,
+  run: bootCommand,
+};

@@ -1,0 +1,246 @@
+// Booting a system from a manifest (host/manifest/schema.ts): create its
+// kernel objects and partitions, load its images, spawn its processes in
+// manifest order with exactly the handles, rights, priority, partition,
+// pledges and budget each is given, and restart the ones whose policy says
+// so when they die, within their bound, after a backoff in virtual time.
+//
+// The booted system holds one reference to every object it created for as
+// long as it runs, so a restarted server gets the same endpoint its clients
+// hold handles to (a client caught mid-call by the crash sees ECLOSED and
+// may retry). shutdown() ends what is left and releases everything.
+
+import { ExitReason } from "../../abi/gen/abi.ts";
+import { ConsoleDevice } from "../../hal/console.ts";
+import { RngDevice } from "../../hal/rng.ts";
+import { TimerDevice } from "../../hal/timer.ts";
+import type { KernelObject } from "../../kernel/object.ts";
+import type { ExitInfo } from "../../kernel/objects/process.ts";
+import type { Partition } from "../../kernel/objects/partition.ts";
+import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
+import type { Manifest, ProcessSpec } from "./schema.ts";
+
+export interface BootOptions {
+  /** Each process's console output (console_write), with its manifest name. */
+  stdout?: (process: string, bytes: Uint8Array) => void;
+  /** Kernel messages and the system's own (starts, exits, restarts, give-ups). */
+  log?: (line: string) => void;
+  /** Extra kernel configuration (the manifest's seed and realtime win). */
+  kernel?: Omit<KernelConfig, "seed" | "deterministic" | "stdout" | "log">;
+}
+
+/** One process of the manifest across its incarnations. */
+export interface SystemProcess {
+  readonly spec: ProcessSpec;
+  /** The running incarnation, or null (ended, or waiting for a restart). */
+  current: HostProcess | null;
+  /** Every incarnation's pid, in order. */
+  readonly pids: number[];
+  /** Virtual times (ns) of the restarts made, for the policy's window. */
+  readonly restartTimes: number[];
+  /** How the last incarnation ended. */
+  lastExit: ExitInfo | null;
+  /** The restart bound was reached: it stays dead. */
+  gaveUp: boolean;
+  /** A restart is scheduled. */
+  pending: boolean;
+}
+
+/** Raised when the manifest is valid but the kernel refuses it (an image, an object, a spawn). Names the culprit. */
+export class BootError extends Error {
+  override readonly name = "BootError";
+  /** JSON pointer of the manifest entry at fault. */
+  readonly pointer: string;
+  constructor(pointer: string, message: string) {
+    super(message);
+    this.pointer = pointer;
+  }
+}
+
+export class BootedSystem {
+  readonly kernel: Kernel;
+  readonly manifest: Manifest;
+  readonly processes = new Map<string, SystemProcess>();
+  /** What the system did, in order: "<ms> <event>" lines on the kernel's clock. */
+  readonly events: string[] = [];
+  private readonly objects = new Map<string, KernelObject>();
+  private readonly partitions = new Map<string, Partition>();
+  private readonly options: BootOptions;
+  private down = false;
+
+  /** Use bootSystem(). */
+  constructor(manifest: Manifest, images: ReadonlyMap<string, Uint8Array>, options: BootOptions) {
+    this.manifest = manifest;
+    this.options = options;
+    const log = options.log ?? (() => {});
+    this.kernel = new Kernel({ ...options.kernel, seed: manifest.seed, deterministic: !manifest.realtime, log });
+    try {
+      for (const [name, { pointer }] of manifest.images) {
+        const bytes = images.get(name);
+        if (!bytes) throw new BootError(pointer, `image "${name}" was not provided`);
+        try {
+          this.objects.set(name, this.kernel.loadImage(bytes, name));
+        } catch (e) {
+          throw new BootError(pointer, `image "${name}" refused: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      for (const [name, o] of manifest.objects) this.objects.set(name, this.createObject(o.kind, o.size ?? 0, name));
+      const sched = this.kernel.core.sched;
+      for (const [name, part] of manifest.partitions) {
+        const made = sched.createPartition(sched.system, part.share);
+        if (typeof made === "number") throw new BootError(`/partitions/${name}`, `partition "${name}" refused (${part.share}‰)`);
+        made.retainHandle();
+        this.partitions.set(name, made);
+      }
+    } catch (e) {
+      this.releaseAll();
+      throw e;
+    }
+  }
+
+  private createObject(kind: string, size: number, name: string): KernelObject {
+    const k = this.kernel;
+    switch (kind) {
+      case "endpoint":
+        return k.createEndpoint();
+      case "namespace":
+        return k.createNamespace();
+      case "memory":
+        return k.createMemory(size);
+      case "console":
+        return k.createDevice(new ConsoleDevice({ write: (b) => this.options.stdout?.(name, b) }, name));
+      case "rng":
+        return k.createDevice(new RngDevice({ seed: this.manifest.seed, name }));
+      case "timer":
+        return k.createDevice(new TimerDevice(name));
+    }
+    throw new Error(`unknown object kind ${kind}`); // validateManifest admits none other
+  }
+
+  /** Spawn every process, in manifest order. Throws BootError (and shuts down) if the kernel refuses one. */
+  start(): void {
+    for (const spec of this.manifest.processes) {
+      const sp: SystemProcess = { spec, current: null, pids: [], restartTimes: [], lastExit: null, gaveUp: false, pending: false };
+      this.processes.set(spec.name, sp);
+    }
+    try {
+      for (const sp of this.processes.values()) this.spawn(sp);
+    } catch (e) {
+      this.shutdown();
+      throw e;
+    }
+  }
+
+  private nowMs(): number {
+    return this.kernel.core.clock.now() / 1e6;
+  }
+
+  private note(line: string): void {
+    const l = `${this.nowMs().toFixed(3)}ms ${line}`;
+    this.events.push(l);
+    this.options.log?.(`wasmos boot: ${l}`);
+  }
+
+  private spawn(sp: SystemProcess): void {
+    const { spec } = sp;
+    const core = this.kernel.core;
+    const enc = new TextEncoder();
+    const image = this.objects.get(spec.image) as Parameters<typeof core.spawn>[0]["image"];
+    const p = core.spawn({
+      image,
+      args: [spec.name, ...spec.args].map((a) => enc.encode(a)),
+      parentPid: 0,
+      priority: spec.priority,
+      stdout: (b) => this.options.stdout?.(spec.name, b),
+      promises: spec.promises,
+      handles: spec.handles.map((h) => ({ name: h.name, object: this.objects.get(h.object)!, rights: h.rights })),
+      memoryBudgetPages: spec.memoryPages,
+      partition: spec.partition ? this.partitions.get(spec.partition) : undefined,
+    });
+    if (typeof p === "number") {
+      const why = core.mm.lastRefusal;
+      core.mm.lastRefusal = "";
+      throw new BootError(spec.pointer, `cannot start "${spec.name}": errno ${-p}${why ? `: ${why}` : ""}`);
+    }
+    const hp = new HostProcess(p);
+    sp.current = hp;
+    sp.pids.push(p.pid);
+    this.note(`start ${spec.name} pid ${p.pid}`);
+    // Synchronously from the kernel's terminate path (a restart is only ever scheduled from here, as a timer).
+    if (p.exit)
+      this.exited(sp, hp, p.exit); // it ended within its first slice
+    else p.exitListeners.push((info) => this.exited(sp, hp, info));
+  }
+
+  private exited(sp: SystemProcess, hp: HostProcess, info: ExitInfo): void {
+    if (sp.current === hp) sp.current = null;
+    hp.close();
+    sp.lastExit = info;
+    const { spec } = sp;
+    const how =
+      info.reason === ExitReason.NORMAL ? `status ${info.status}` : `${reasonName(info.reason)}${info.message ? `: ${info.message}` : ""}`;
+    this.note(`exit ${spec.name} pid ${hp.pid} (${how})`);
+    if (this.down) return;
+    const failed = info.reason !== ExitReason.NORMAL || info.status !== 0;
+    const r = spec.restart;
+    if (r.when === "never" || (r.when === "on-failure" && !failed)) return;
+    const now = this.kernel.core.clock.now();
+    const recent = sp.restartTimes.filter((t) => now - t < r.windowMs * 1e6);
+    if (recent.length >= r.max) {
+      sp.gaveUp = true;
+      this.note(`give up on ${spec.name}: ${recent.length} restarts within ${r.windowMs} ms (max ${r.max})`);
+      return;
+    }
+    const delayMs = Math.min(r.backoffMs * 2 ** recent.length, r.backoffMaxMs);
+    sp.pending = true;
+    this.note(`restart ${spec.name} in ${delayMs} ms (restart ${recent.length + 1} of at most ${r.max} per ${r.windowMs} ms)`);
+    // A timer, even at 0 ms: never spawn from inside the kernel's terminate path.
+    this.kernel.core.addTimer(now + delayMs * 1e6, () => {
+      sp.pending = false;
+      if (this.down) return;
+      sp.restartTimes.push(this.kernel.core.clock.now());
+      try {
+        this.spawn(sp);
+      } catch (e) {
+        sp.gaveUp = true;
+        this.note(`give up on ${spec.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+
+  /** Resolves when nothing is runnable and no timer (restart backoffs included) is pending. */
+  settle(): Promise<void> {
+    return this.kernel.run();
+  }
+
+  /**
+   * End every process still alive (KILLED, "system shutdown"), stop
+   * restarting, release the objects and partitions. Idempotent.
+   */
+  shutdown(): void {
+    if (this.down) return;
+    this.down = true;
+    for (const sp of this.processes.values()) {
+      const p = sp.current?.process;
+      if (p && !p.exited) this.kernel.core.terminate(p, 0, ExitReason.KILLED, "system shutdown");
+    }
+    this.releaseAll();
+  }
+
+  private releaseAll(): void {
+    for (const o of this.objects.values()) o.releaseHandle();
+    this.objects.clear();
+    for (const p of this.partitions.values()) p.releaseHandle();
+    this.partitions.clear();
+  }
+}
+
+/** Boot a validated manifest with its images (name -> module bytes): objects, partitions, then processes. */
+export function bootSystem(manifest: Manifest, images: ReadonlyMap<string, Uint8Array>, options: BootOptions = {}): BootedSystem {
+  const sys = new BootedSystem(manifest, images, options);
+  sys.start();
+  return sys;
+}
+
+function reasonName(reason: number): string {
+  return Object.entries(ExitReason).find(([, v]) => v === reason)?.[0] ?? `reason ${reason}`;
+}
