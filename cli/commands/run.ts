@@ -52,6 +52,12 @@ export const runCommand: Command = {
     const seed = o.seed;
     const flags = { realtime: o.realtime, trace: o.trace };
     const stdin = hostStdin();
+    // A reader that went away (`wasmos run prog | head -1`): drop the rest of the output, as a shell pipeline expects.
+    let stdoutGone = false;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      stdoutGone = true;
+    });
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const program = file.endsWith(".ts") ? file : bytes;
     const tracePath = typeof flags.trace === "string" ? flags.trace : null;
@@ -75,7 +81,8 @@ export const runCommand: Command = {
         deterministic: !flags.realtime,
         trace: tracePath !== null,
         collectStdout: false,
-        onStdout: (b) => process.stdout.write(b),
+        // A copy: a pipe writes later, and the guest may reuse its buffer before then.
+        onStdout: (b) => stdoutGone || process.stdout.write(b.slice()),
         onKernel: (k) => (kernel = k),
         progress: (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`),
         argv0: o.argv0,

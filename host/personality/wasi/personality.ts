@@ -438,7 +438,8 @@ export class WasiPersonality {
         const data = this.gather(this.iovecs(iovs, count));
         m.check(nwritten, 4);
         if (f.write !== undefined) {
-          if (data.length > 0) f.write(data);
+          // A copy: the stream may keep the bytes (a pipe writes later) while the program reuses its buffer.
+          if (data.length > 0) f.write(data.buffer === m.u8.buffer ? data.slice() : data);
           m.setU32(nwritten, data.length);
           return E.SUCCESS;
         }
