@@ -12,7 +12,7 @@ import { KernelCore, type KernelLimits } from "../kernel/core.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
-import { ImageLoader, type LoadedImage } from "../loader/loader.ts";
+import { ImageLoader, type ImageStore, type LoadedImage } from "../loader/loader.ts";
 import type { VerifyPolicy } from "../loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
@@ -44,6 +44,8 @@ export interface KernelConfig {
   policy?: VerifyPolicy;
   /** Share compiled images between kernels. */
   loader?: ImageLoader;
+  /** Keep prepared images between runs (host/image-store.ts: DiskImageStore). Ignored when `loader` is given. */
+  imageStore?: ImageStore;
   /**
    * Fuel-meter guest modules (default true). false loads them as they are:
    * such guests cannot be preempted and their CPU time is not measured; for
@@ -110,7 +112,7 @@ export class Kernel {
   private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
   constructor(config: KernelConfig = {}) {
-    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
+    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true, store: config.imageStore });
     this.stdout = config.stdout ?? (() => {});
     this.core = new KernelCore({
       deterministic: config.deterministic ?? true,

@@ -31,8 +31,33 @@ export interface LoadedImage {
   readonly personality: string | null;
 }
 
-/** How a loader prepares modules. */
-export type LoaderOptions = PrepareOptions;
+/** What a store keeps of a prepared image: the rewritten bytes and what the loader learnt (all plain data). */
+export interface StoredImage {
+  readonly prepared: Uint8Array;
+  readonly startExport: string | null;
+  readonly report: VerifyReport;
+  readonly metered: boolean;
+  readonly handlerTypes: readonly (readonly [string, boolean])[];
+  readonly memory: ImageMemoryNeeds;
+  readonly personality: string | null;
+}
+
+/**
+ * A persistent store of prepared images (host/image-store.ts keeps them on
+ * disk), keyed by the hash of the original bytes and the loader's options.
+ * An image found there skips verification and preparation: the store must
+ * only hold what this loader itself produced (its key covers the loader's
+ * code), and the engine still validates the bytes when it compiles them.
+ */
+export interface ImageStore {
+  get(key: string): StoredImage | null;
+  put(key: string, image: StoredImage): void;
+}
+
+/** How a loader prepares modules, and where it keeps them between runs. */
+export interface LoaderOptions extends PrepareOptions {
+  store?: ImageStore;
+}
 
 /** The verifier refused a module. `report` lists every reason. */
 export class ModuleRefusedError extends Error {
@@ -70,7 +95,7 @@ export class ImageLoader {
   readonly policy: VerifyPolicy;
   private readonly cache = new Map<string, LoadedImage>();
   /** Modules compiled, and loads answered from the cache. */
-  readonly stats = { compiled: 0, cacheHits: 0 };
+  readonly stats = { compiled: 0, cacheHits: 0, stored: 0 };
 
   readonly options: Readonly<LoaderOptions>;
 
@@ -92,7 +117,22 @@ export class ImageLoader {
       this.stats.cacheHits++;
       return cached.name === name ? cached : { ...cached, name };
     }
-    const built = this.build(bytes);
+    const store = this.options.store;
+    const key = `${hash}-${this.options.instrument === false ? "plain" : "metered"}`;
+    const stored = store?.get(key) ?? null;
+    if (stored !== null) {
+      try {
+        const module = new WebAssembly.Module(stored.prepared as Uint8Array<ArrayBuffer>);
+        this.stats.stored++;
+        const { prepared: _, handlerTypes: types, ...rest } = stored;
+        const image: LoadedImage = { ...rest, module, handlerTypes: new Map(types), name, hash };
+        this.cache.set(hash, image);
+        return image;
+      } catch {
+        // A damaged entry: build it again below (and overwrite it).
+      }
+    }
+    const built = this.build(bytes, store === undefined ? null : (prepared, image) => store.put(key, { ...image, prepared, handlerTypes: [...image.handlerTypes] }));
     if ("refused" in built) throw new ModuleRefusedError(name, built.refused);
     this.stats.compiled++;
     const image: LoadedImage = { ...built.image, name, hash };
@@ -111,7 +151,10 @@ export class ImageLoader {
   }
 
   /** Verify, prepare, compile; parses the bytes once. Returns the image or the refusing report. */
-  private build(bytes: Uint8Array): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+  private build(
+    bytes: Uint8Array,
+    keep: ((prepared: Uint8Array, image: Omit<LoadedImage, "name" | "hash" | "module">) => void) | null = null,
+  ): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
     const { report, module: m } = verifyAndParse(bytes, this.policy);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
@@ -120,17 +163,24 @@ export class ImageLoader {
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";
-      return {
-        image: {
-          module,
-          startExport: prepared.startExport,
-          report,
-          metered: prepared.metered,
-          handlerTypes: handlerTypes(m),
-          memory: imageMemoryNeeds(m, report),
-          personality: report.info.personality,
-        },
+      const image = {
+        module,
+        startExport: prepared.startExport,
+        report,
+        metered: prepared.metered,
+        handlerTypes: handlerTypes(m),
+        memory: imageMemoryNeeds(m, report),
+        personality: report.info.personality,
       };
+      if (keep !== null) {
+        const { module: _, ...plain } = image;
+        try {
+          keep(prepared.bytes, plain);
+        } catch {
+          // A store that cannot keep it (disk full, read-only): the image loads all the same.
+        }
+      }
+      return { image };
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       let code: VerifyErrorCode = "internal";

@@ -14,6 +14,8 @@ import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
 import { HostDir } from "../../host/personality/wasi/host-dir.ts";
 import { hostStdin } from "../host-stdin.ts";
+import { DiskImageStore } from "../../host/image-store.ts";
+import { defaultPolicy } from "../../loader/policy.ts";
 
 export const runCommand: Command = {
   name: "run",
@@ -27,6 +29,8 @@ export const runCommand: Command = {
     "A WASI program (wasi_snapshot_preview1 imports) gets stdin, stdout and stderr, the environment",
     "given with --env (nothing else) and the directories given with --dir (nothing outside them).",
     "Options go before the program; everything after the program belongs to it.",
+    "Prepared modules are cached on disk by content hash ($WASMOS_CACHE_DIR, else ~/.cache/wasmos;",
+    "WASMOS_NO_CACHE=1 turns the cache off), so a second run of a big program starts fast.",
     "",
     EXIT_STATUS_HELP,
   ].join("\n"),
@@ -86,6 +90,8 @@ export const runCommand: Command = {
         onKernel: (k) => (kernel = k),
         progress: (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`),
         argv0: o.argv0,
+        // Prepared images are kept on disk (a second run skips verification and instrumentation); WASMOS_NO_CACHE=1 turns it off.
+        imageStore: process.env.WASMOS_NO_CACHE ? undefined : new DiskImageStore(defaultPolicy()),
         wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
         fuel: o.fuel,
         memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
