@@ -311,12 +311,13 @@ class Verifier {
 
   private checkMemories(m: WasmModule): void {
     const { policy } = this;
-    const all: { limits: Limits; label: string }[] = [];
+    const all: { limits: Limits; label: string; own: boolean }[] = [];
     for (const imp of m.imports) {
-      if (imp.kind === "memory") all.push({ limits: imp.memory, label: `memory ${all.length} (import "${imp.module}" "${imp.name}")` });
+      if (imp.kind === "memory")
+        all.push({ limits: imp.memory, label: `memory ${all.length} (import "${imp.module}" "${imp.name}")`, own: false });
     }
-    for (const limits of m.memories) all.push({ limits, label: `memory ${all.length}` });
-    for (const { limits, label } of all) {
+    for (const limits of m.memories) all.push({ limits, label: `memory ${all.length}`, own: true });
+    for (const { limits, label, own } of all) {
       if (limits.shared) this.error("shared-memory", `${label} is shared; shared memories (threads) are not supported`);
       if (limits.index64 && !policy.allowedFeatures.has("memory64")) {
         this.error("feature-memory64", `${label} uses 64-bit addresses (memory64); ${FEATURE_REASONS.memory64}`);
@@ -330,7 +331,9 @@ class Verifier {
       if (limits.min > policy.maxMemoryPages) {
         this.error("memory-limit", `${label} declares minimum ${limits.min} pages, limit ${policy.maxMemoryPages}`);
       }
-      if (limits.max !== null && limits.max > policy.maxMemoryPages) {
+      // The module's own memory may declare a larger maximum (real programs declare 4 GiB): preparation lowers it to
+      // the limit (loader/prepare.ts capMemoryMax), and growth stops at the process's budget anyway. A grant cannot be.
+      if (!own && limits.max !== null && limits.max > policy.maxMemoryPages) {
         this.error(
           "memory-limit",
           `${label} declares maximum ${limits.max} pages, limit ${policy.maxMemoryPages} (omit the maximum and the kernel caps growth)`,
