@@ -18,6 +18,7 @@ import { pulse } from "./figures/pulse.ts";
 import { ring } from "./figures/ring.ts";
 import { scale } from "./figures/scale.ts";
 import { spawn } from "./figures/spawn.ts";
+import { wasi } from "./figures/wasi.ts";
 
 export const FAMILIES: readonly Family[] = [
   jspiPingpong,
@@ -36,4 +37,5 @@ export const FAMILIES: readonly Family[] = [
   pcm,
   fuel,
   scale,
+  wasi,
 ];

@@ -114,8 +114,9 @@ class Mem {
     this.memory = m;
     this.refresh();
   }
+  /** Growth detaches the old buffer (a non-shared memory), which then reads as length 0: only then re-read `buffer`. */
   refresh(): void {
-    if (this.memory !== null && this.u8.byteLength !== this.memory.buffer.byteLength) {
+    if (this.u8.byteLength === 0 && this.memory !== null) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.dv = new DataView(this.memory.buffer);
     }
@@ -249,14 +250,47 @@ export class WasiPersonality {
 
   /** A synchronous import: errno results, FAULT for bad pointers, a kernel fault for anything unexpected. */
   private sync<A extends unknown[]>(name: string, fn: (...a: A) => number): (...a: A) => number {
-    return (...a: A) => {
-      this.mem.refresh();
-      try {
-        return fn(...a);
-      } catch (e) {
-        return this.failed(name, e);
-      }
-    };
+    const mem = this.mem;
+    const f = fn as (...a: unknown[]) => number;
+    // Fixed arities for the common calls: a rest-and-spread wrapper allocates on every call.
+    switch (fn.length) {
+      case 1:
+        return ((a: unknown) => {
+          mem.refresh();
+          try {
+            return f(a);
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        }) as unknown as (...a: A) => number;
+      case 2:
+        return ((a: unknown, b: unknown) => {
+          mem.refresh();
+          try {
+            return f(a, b);
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        }) as unknown as (...a: A) => number;
+      case 4:
+        return ((a: unknown, b: unknown, c: unknown, d: unknown) => {
+          mem.refresh();
+          try {
+            return f(a, b, c, d);
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        }) as unknown as (...a: A) => number;
+      default:
+        return (...a: A) => {
+          mem.refresh();
+          try {
+            return fn(...a);
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        };
+    }
   }
 
   /** An import that may block: a Suspending function whose result may be a promise. */
@@ -316,6 +350,7 @@ export class WasiPersonality {
   /** The iovecs at (ptr, count) as views into guest memory. */
   private iovecs(ptr: number, count: number): Uint8Array[] {
     if (count < 0 || count > 1024) throw new Errno(E.INVAL);
+    if (count === 1) return [this.mem.view(this.mem.u32(ptr), this.mem.u32(ptr + 4))];
     const out: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {
       const at = ptr + i * 8;
@@ -433,7 +468,7 @@ export class WasiPersonality {
         this.pollOneoff(inPtr, outPtr, n, neventsPtr),
       ),
 
-      fd_write: this.blocking("fd_write", (fd: number, iovs: number, count: number, nwritten: number) => {
+      fd_write: s("fd_write", (fd: number, iovs: number, count: number, nwritten: number) => {
         const f = this.fd(fd, R.FD_WRITE);
         const data = this.gather(this.iovecs(iovs, count));
         m.check(nwritten, 4);
