@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // After every test that booted a kernel: shut it down and check nothing is left (test/setup/leak-check.ts).
-    setupFiles: ["test/setup/leak-check.ts"],
+    // Every kernel a test boots checks syscall results against the ABI (test/setup/contract-check.ts).
+    setupFiles: ["test/setup/leak-check.ts", "test/setup/contract-check.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,

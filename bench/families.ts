@@ -12,6 +12,7 @@ import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
+import { loaderSpeed } from "./figures/loader.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
 import { pulse } from "./figures/pulse.ts";
@@ -36,6 +37,7 @@ export const FAMILIES: readonly Family[] = [
   ring,
   pcm,
   fuel,
+  loaderSpeed,
   scale,
   wasi,
 ];

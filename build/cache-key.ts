@@ -7,6 +7,10 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ASCONFIG, ascVersion, REPO_ROOT, SDK_DIR } from "./compile.ts";
+import { sourceFile } from "./paths.ts";
+
+/** The compile and grant-lowering steps (.ts in the checkout, .js in the package): part of every key. */
+export const TOOLCHAIN_FILES = [sourceFile(import.meta.url, "compile"), sourceFile(import.meta.url, "grants")];
 
 /** .ts and .json files under dir, in a stable order. */
 export function sourceFilesUnder(dir: string): string[] {
@@ -24,8 +28,7 @@ export function guestInputKey(...guestDirs: string[]): string {
   const h = createHash("sha256");
   h.update(`asc ${ascVersion()}\n`);
   h.update(readFileSync(ASCONFIG));
-  const toolchain = [join(REPO_ROOT, "build", "compile.ts"), join(REPO_ROOT, "build", "grants.ts")];
-  for (const f of [...sourceFilesUnder(SDK_DIR), ...toolchain, ...guestDirs.flatMap(sourceFilesUnder)]) {
+  for (const f of [...sourceFilesUnder(SDK_DIR), ...TOOLCHAIN_FILES, ...guestDirs.flatMap(sourceFilesUnder)]) {
     h.update(f.slice(REPO_ROOT.length));
     h.update(readFileSync(f));
   }

@@ -4,13 +4,15 @@
 // (including projects made by `wasmos new`) use this checkout's SDK.
 
 import { readFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileKey, guestCacheEnabled, lookupCompile, storeCompile } from "./compile-cache.ts";
 import { GRANT_NAME, GRANT_SDK_DIR, grantModuleSource, lowerGrants } from "./grants.ts";
+import { dependencyVersion, PACKAGE_ROOT, sourceFile } from "./paths.ts";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** The checkout, or the installed package's folder (build/paths.ts). */
+export const REPO_ROOT = PACKAGE_ROOT;
 export const SDK_DIR = join(REPO_ROOT, "guests", "sdk");
 export const ASCONFIG = join(REPO_ROOT, "asconfig.json");
 /** asc looks packages up under --path folders; this one exists only in our readFile hook. */
@@ -51,7 +53,7 @@ function generatedSource(path: string): string | null {
 }
 
 /** The toolchain's own sources: a change to either recompiles every guest. */
-const TOOLCHAIN = [fileURLToPath(import.meta.url), join(REPO_ROOT, "build", "grants.ts")];
+const TOOLCHAIN = [fileURLToPath(import.meta.url), sourceFile(import.meta.url, "grants")];
 
 /**
  * Compile the guest whose entry file is `entry`. Never throws for guest errors: see `ok` and `diagnostics`.
@@ -159,6 +161,5 @@ async function compileUncached(
 
 /** The asc version, part of every build cache key. */
 export function ascVersion(): string {
-  const pkg = join(REPO_ROOT, "node_modules", "assemblyscript", "package.json");
-  return existsSync(pkg) ? (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version : "unknown";
+  return dependencyVersion("assemblyscript");
 }

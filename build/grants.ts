@@ -17,9 +17,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { readModule } from "../wasm/reader.ts";
+import { dependencyDir } from "./paths.ts";
 
 /** Where a guest imports a grant's intrinsics from: `@wasmos/sdk/grants/<name>`. */
 export const GRANT_SDK_DIR = "grants";
@@ -187,7 +187,7 @@ function featureMask(f: typeof import("binaryen").default.Features): number {
   );
 }
 
-const BINARYEN_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", "binaryen", "bin");
+const BINARYEN_BIN = join(dependencyDir("binaryen"), "bin");
 
 /** Run one of binaryen's command-line tools (JS builds) on this Node. */
 function binaryenTool(tool: string, args: readonly string[]): void {

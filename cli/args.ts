@@ -19,8 +19,8 @@ export interface Parsed {
   help: boolean;
 }
 
-/** Parse argv against flags. Positional arguments after the first stay positional (guest args). */
-export function parseArgs(argv: readonly string[], flags: readonly Flag[]): Parsed {
+/** Parse argv against flags. Arguments after the first positional one stay positional (guest args), unless interspersed. */
+export function parseArgs(argv: readonly string[], flags: readonly Flag[], options: { interspersed?: boolean } = {}): Parsed {
   const positional: string[] = [];
   const out: Record<string, string | boolean | string[]> = {};
   let help = false;
@@ -31,7 +31,8 @@ export function parseArgs(argv: readonly string[], flags: readonly Flag[]): Pars
       break;
     }
     // Once the program is named, everything else belongs to it.
-    if (positional.length > 0 || !a.startsWith("-") || a === "-") {
+    // (Unless interspersed: then options may follow positional arguments, as in `build a.ts -o a.wasm`.)
+    if ((positional.length > 0 && !options.interspersed) || !a.startsWith("-") || a === "-") {
       positional.push(a);
       continue;
     }
@@ -39,27 +40,31 @@ export function parseArgs(argv: readonly string[], flags: readonly Flag[]): Pars
       help = true;
       continue;
     }
-    const eq = a.indexOf("=");
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    const flag = flags.find((f) => f.name === name);
-    if (!a.startsWith("--") || !flag) throw new UsageError(`unknown option ${a}`);
+    // --name[=value] for long flags, -x for one-letter ones.
+    const long = a.startsWith("--");
+    const eq = long ? a.indexOf("=") : -1;
+    const name = long ? a.slice(2, eq < 0 ? undefined : eq) : a.slice(1);
+    const flag = flags.find((f) => f.name === name && (f.name.length === 1) !== long);
+    if (!flag) throw new UsageError(`unknown option ${a}`);
     let value: string | boolean = true;
     if (flag.value) {
       if (eq >= 0) value = a.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
-      else throw new UsageError(`--${name} needs ${flag.value}`);
-    } else if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      else throw new UsageError(`${dash(name)} needs ${flag.value}`);
+    } else if (eq >= 0) throw new UsageError(`${dash(name)} takes no value`);
     if (flag.repeat) ((out[name] ??= []) as string[]).push(value as string);
     else out[name] = value;
   }
   return { positional, flags: out, help };
 }
 
+const dash = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
+
 export function usage(synopsis: string, details: string, flags: readonly Flag[]): string {
   const lines = [`usage: ${synopsis}`, "", details];
   if (flags.length > 0) {
     lines.push("", "options:");
-    for (const f of flags) lines.push(`  --${(f.name + (f.value ? ` ${f.value}` : "")).padEnd(20)} ${f.doc}`);
+    for (const f of flags) lines.push(`  ${(dash(f.name) + (f.value ? ` ${f.value}` : "")).padEnd(22)} ${f.doc}`);
   }
   lines.push(`  ${"--help".padEnd(22)} show this help`);
   return lines.join("\n") + "\n";

@@ -22,6 +22,8 @@ export interface Command {
    * documents them.
    */
   rawArgs?: boolean;
+  /** Options may come after positional arguments (default: everything after the first positional is an argument). */
+  interspersed?: boolean;
   run(positional: string[], flags: Flags): Promise<number>;
 }
 
@@ -75,4 +77,14 @@ export class CliError extends Error {
     super(message);
     this.status = status;
   }
+}
+
+/** Whether to announce long steps on stderr: on a terminal, or when WASMOS_PROGRESS=1. */
+export function showProgress(): boolean {
+  return process.stderr.isTTY === true || process.env.WASMOS_PROGRESS === "1";
+}
+
+/** The progress callback the commands pass down: `wasmos: <line>` on stderr, or nothing. */
+export function progressLine(): ((line: string) => void) | undefined {
+  return showProgress() ? (line) => process.stderr.write(`wasmos: ${line}\n`) : undefined;
 }

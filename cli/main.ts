@@ -3,28 +3,15 @@
 // an exit status from EXIT (cli/command.ts); a Node stack only with
 // WASMOS_DEBUG=1.
 
-import { readFileSync } from "node:fs";
 import { parseArgs, UsageError, usage } from "./args.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP } from "./command.ts";
 import { COMMANDS, findCommand } from "./commands/index.ts";
+import { version } from "./version.ts";
 
 export { EXIT } from "./command.ts";
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
-
-/** The package's version (package.json beside cli/ in the checkout, beside dist/ when installed). */
-export function version(): string {
-  for (const rel of ["../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "wasmos" && pkg.version) return pkg.version;
-    } catch {
-      // not this one
-    }
-  }
-  return "unknown";
-}
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -67,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     if (cmd.rawArgs) return await cmd.run([...rest], {});
-    const { positional, flags, help } = parseArgs(rest, cmd.flags);
+    const { positional, flags, help } = parseArgs(rest, cmd.flags, { interspersed: cmd.interspersed });
     if (help) {
       out(commandHelp(cmd));
       return 0;

@@ -9,8 +9,10 @@ import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
+import type { LoadedImage } from "../loader/loader.ts";
 import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/personality.ts";
 import { ExitReason } from "../abi/gen/abi.ts";
+import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -37,6 +39,12 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onKernel?: (kernel: Kernel) => void;
   /** Long steps (compiling a .ts guest) announce themselves here. */
   progress?: (line: string) => void;
+  /**
+   * Boot the default system around the program (cli/system.ts: devfs at /dev
+   * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
+   * and "io". Its end shuts the system down.
+   */
+  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -63,11 +71,14 @@ export interface GuestRun {
   kernel: Kernel;
 }
 
-/** Compile a .ts guest (with an asconfig.json beside it, if any); throws with asc's diagnostics on failure. */
+/**
+ * Compile a .ts guest (with an asconfig.json beside it, if any), through the
+ * on-disk compile cache (build/compile-cache.ts); throws with asc's diagnostics on failure.
+ */
 export async function compileGuestFile(path: string, progress?: (line: string) => void): Promise<Uint8Array> {
   const local = join(dirname(path), "asconfig.json");
-  progress?.(`compiling ${path}`);
-  const r = await compileGuest(path, existsSync(local) ? { config: local } : {});
+  const timer = progress ? setTimeout(() => progress(`compiling ${path} (first time; cached after)`), 300) : null;
+  const r = await compileGuest(path, existsSync(local) ? { config: local } : {}).finally(() => timer && clearTimeout(timer));
   if (!r.ok || !r.binary) throw new GuestCompileError(path, r.diagnostics);
   return r.binary;
 }
@@ -101,15 +112,21 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   }
   const chunks: Uint8Array[] = [];
   const collect = options.collectStdout ?? true;
-  const kernel = new Kernel({
-    ...options,
-    stdout: (b) => {
-      if (collect) chunks.push(b.slice());
-      options.onStdout?.(b);
-    },
-  });
+  const stdout = (b: Uint8Array): void => {
+    if (collect) chunks.push(b.slice());
+    options.onStdout?.(b);
+  };
+  const kernel = new Kernel({ ...options, stdout });
   options.onKernel?.(kernel);
+  // Verifying and instrumenting a large module takes a moment: say so first.
+  if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
+  // A WASI program's stdio and files are its personality's (options.wasi), not the default system's.
+  const wasiProgram = (image.hostData as LoadedImage).personality !== null;
+  const sys: DefaultSystem | null =
+    options.system && !wasiProgram
+      ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
+      : null;
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
@@ -118,12 +135,13 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
-  const proc = kernel.spawn(image, {
+  const spawn = {
     args: [options.argv0 ?? name, ...(options.args ?? [])],
     handles,
     wasi: options.wasi,
     memoryBudgetPages: options.memoryBudgetPages,
-  });
+  };
+  const proc = sys ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
   for (const h of handles) kernel.release(h.object as never);
   if (options.fuel !== undefined) kernel.core.sched.setCpuLimit(proc.process, options.fuel * kernel.core.sched.nsPerFuel);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -132,7 +150,9 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
   }
   // Quiescent: nothing runnable and no timer pending. If the root has not
-  // ended by then, nothing can ever wake it.
+  // ended by then, nothing can ever wake it (with a system: once its
+  // standard input has ended too; until then input may still wake it).
+  if (sys) await Promise.race([proc.exited, sys.inputEnded]);
   await kernel.run();
   // A WASI process waiting for host input (stdin) is blocked with no timer: quiescent, but not stuck.
   for (let wait = pendingHostWait(proc.process); proc.process.exit === null && wait !== null; wait = pendingHostWait(proc.process)) {
@@ -141,8 +161,15 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   }
   if (timer !== undefined) clearTimeout(timer);
   const exit = proc.process.exit;
-  if (exit === null) throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
+  if (exit === null) {
+    sys?.shutdown();
+    throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
+  }
   proc.close();
+  if (sys) {
+    sys.shutdown();
+    await kernel.run();
+  }
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
   return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };
 }

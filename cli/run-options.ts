@@ -2,7 +2,7 @@
 //
 //   wasmos run [--dir HOST[::GUEST]]... [--env K[=V]]... [--argv0 NAME]
 //              [--fuel N] [--max-memory SIZE] [--timeout DUR] [--realtime]
-//              [--seed N] [--trace FILE] [--image NAME=FILE]...
+//              [--seed N] [--trace FILE] [--trace-text FILE] [--strace] [--image NAME=FILE]...
 //              prog.wasm [--] [args...]
 //
 // Options come before the program; the first argument that is not an option
@@ -34,7 +34,11 @@ export interface RunOptions {
   timeoutMs?: number;
   realtime: boolean;
   seed: number;
+  /** Chrome trace-event JSON (Perfetto). */
   trace?: string;
+  /** The kernel's text event trace. */
+  traceText?: string;
+  strace: boolean;
   images: { name: string; file: string }[];
   help: boolean;
 }
@@ -61,7 +65,9 @@ export const RUN_FLAGS = [
   { name: "timeout", value: "DUR", doc: "wall-clock limit: 500ms, 10s, 2m (a bare number is seconds); the process is killed after it" },
   { name: "realtime", doc: "wall-clock time instead of the deterministic virtual clock" },
   { name: "seed", value: "N", doc: "seed of the kernel's random generator (default 0)" },
-  { name: "trace", value: "FILE", doc: "write the kernel event trace to FILE" },
+  { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) to FILE" },
+  { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
+  { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
   { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
 ] as const;
 
@@ -105,7 +111,7 @@ function parseEnv(spec: string, hostEnv: Readonly<Record<string, string | undefi
 
 /** Parse the arguments after `run`. Throws UsageError with the culprit named. */
 export function parseRunOptions(argv: readonly string[], hostEnv: Readonly<Record<string, string | undefined>> = {}): RunOptions {
-  const o: RunOptions = { program: "", args: [], dirs: [], env: [], realtime: false, seed: 0, images: [], help: false };
+  const o: RunOptions = { program: "", args: [], dirs: [], env: [], realtime: false, seed: 0, images: [], help: false, strace: false };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -163,6 +169,12 @@ export function parseRunOptions(argv: readonly string[], hostEnv: Readonly<Recor
       }
       case "trace":
         o.trace = value;
+        break;
+      case "trace-text":
+        o.traceText = value;
+        break;
+      case "strace":
+        o.strace = true;
         break;
       case "image": {
         const e = value.indexOf("=");

@@ -1,7 +1,9 @@
 // Generates conformance/generic/: for every syscall that takes a handle, one
 // case passing a forged handle (EBADH), a closed one (ESTALE), one naming
 // another type of object (EWRONGTYPE) and one without rights (EACCES) as its
-// first handle, each where abi/ documents it; and, for every syscall of a
+// first handle, each where abi/ documents it, and for each right the ABI entry
+// lists, a handle with all the others (EACCES) and one with exactly those (not
+// EACCES): the handler checks the rights its entry lists, no more, no fewer; and, for every syscall of a
 // class that can be pledged away, the call after pledging that class away
 // (EPLEDGE). Generated from the ABI table, so a new syscall gets its cases by
 // adding its handle parameters' object types below (an unknown handle
@@ -9,7 +11,7 @@
 // (a test fails when the checked-in files drift from this output).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Errno, PledgeClass, SYSCALLS, type SyscallDef } from "../abi/gen/abi.ts";
+import { Errno, PledgeClass, RIGHT_NAMES, SYSCALLS, type SyscallDef } from "../abi/gen/abi.ts";
 
 /** Parameter names that carry a handle -> the local holding a good one and a local holding one of the wrong type. */
 /** `extra`: a setup handle only the cases of this kind get (read into the local named by `good`). */
@@ -19,6 +21,8 @@ const HANDLE_PARAMS: Record<string, { good: string; wrong: string; extra?: { nam
   process: { good: "$proc", wrong: "$ep" },
   endpoint: { good: "$ep", wrong: "$port" },
   namespace: { good: "$ns", wrong: "$ep" },
+  dir: { good: "$dir", wrong: "$ns" },
+  file: { good: "$ep", wrong: "$ep" }, // no FILE without a server: EACCES on io_call is hand-written (conformance/ns/)
   port: { good: "$port", wrong: "$ep" },
   memory: { good: "$mem", wrong: "$ep" },
   window: { good: "$win", wrong: "$mem" },
@@ -31,6 +35,7 @@ const HANDLE_PARAMS: Record<string, { good: string; wrong: string; extra?: { nam
   rng: { good: "$rng", wrong: "$timer" },
   source: { good: "$mem", wrong: "$ep" },
   kinfo: { good: "$kinfo", wrong: "$ep", extra: { name: "kinfo", object: "kinfo" } },
+  hostdir: { good: "$hostdir", wrong: "$timer", extra: { name: "hostdir", object: "hostdir" } },
 };
 
 /** Parameters that are handles, by name, only for syscalls whose first parameter is one. */
@@ -49,6 +54,7 @@ const OTHER_ARGS: Record<string, string[]> = {
   set_limit: ["(i32.const 2)", "(i64.const 100)"],
   sched_set_priority: ["(i32.const 100)", "(i32.const 0)"],
   sched_set_tier: ["(i32.const 1)"],
+  ns_open: ["(i32.const 0)", "(i32.const 4)", "(i32.const 1)"], // "self", O_READ: READ is what the handle lacks
 };
 const zero = (t: string) => (t === "i64" ? "(i64.const 0)" : "(i32.const 0)");
 
@@ -59,7 +65,7 @@ function call(d: SyscallDef, first: string): string {
 }
 
 const PRELUDE_LOCALS =
-  "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)";
+  "(local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $dir i32) (local $stale i32)";
 
 const SETUP_CODE = `
     (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
@@ -70,6 +76,7 @@ const SETUP_CODE = `
     (local.set $audio (call $h (i32.const 32) (i32.const 5)))
     (local.set $fb (call $h (i32.const 40) (i32.const 2)))
     (local.set $rng (call $h (i32.const 48) (i32.const 3)))
+    (local.set $dir (call $h (i32.const 72) (i32.const 4)))
     (local.set $proc (call $spawn (local.get $image) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     (local.set $ep (call $endpoint_create))
     (local.set $port (call $port_create))
@@ -92,7 +99,8 @@ const DATA = `(data (i32.const 0) "self")
 (data (i32.const 24) "console")
 (data (i32.const 32) "audio")
 (data (i32.const 40) "fb")
-(data (i32.const 48) "rng")`;
+(data (i32.const 48) "rng")
+(data (i32.const 72) "root")`;
 
 const SETUP = {
   handles: [
@@ -102,8 +110,15 @@ const SETUP = {
     { name: "audio", object: "audio" },
     { name: "fb", object: "framebuffer" },
     { name: "rng", object: "rng" },
+    { name: "root", object: "dir" },
   ],
 };
+
+/** handle_dup that traps when it fails: a probe with a bad handle would prove nothing. */
+const DUP = `(func $dup (param $h i32) (param $rights i32) (result i32) (local $d i32)
+  (local.set $d (call $handle_dup (local.get $h) (local.get $rights)))
+  (if (i32.le_s (local.get $d) (i32.const 0)) (then unreachable))
+  (local.get $d))`;
 
 interface Gen {
   wat: string;
@@ -128,10 +143,26 @@ function generate(d: SyscallDef): Gen | null {
       lines.push(`;; a handle to another type of object\n    ${call(d, `(local.get ${kind.wrong})`)}`);
       results.push([d.name, "EWRONGTYPE"]);
     }
-    if (has(Errno.EACCES) && d.rights !== 0) {
+    // The rights of the first handle: its own when the syscall takes several handles.
+    const need = d.params[0].rights ?? d.rights;
+    if (has(Errno.EACCES) && need !== 0) {
       const good = kind ? kind.good : "$ep";
       lines.push(`;; the right object, no rights\n    ${call(d, `(call $handle_dup (local.get ${good}) (i32.const 0))`)}`);
       results.push([d.name, "EACCES"]);
+      // The handler checks exactly the rights its ABI entry lists: each one
+      // missing is refused, and a handle with just those is not refused for rights.
+      for (let bit = 0; bit < 31; bit++) {
+        const right = 1 << bit;
+        if ((need & right) === 0) continue;
+        lines.push(
+          `;; every right it needs but ${RIGHT_NAMES[right]}\n    ${call(d, `(call $dup (local.get ${good}) (i32.const ${need & ~right}))`)}`,
+        );
+        results.push([d.name, "EACCES"]);
+      }
+      lines.push(
+        `;; exactly the rights it needs: refused for something else, if at all\n    ${call(d, `(call $dup (local.get ${good}) (i32.const ${need}))`)}`,
+      );
+      results.push([d.name, "!EACCES"]);
     }
   } else if (
     d.params.length > 0 &&
@@ -165,6 +196,7 @@ function generate(d: SyscallDef): Gen | null {
   const wat = `;; Generated by conformance/gen-generic.ts. Do not edit.
 ;; ${d.name} (${d.nr}): handle errors of its first handle and the pledged-away call.
 ${DATA}${extra ? `\n(data (i32.const 56) "${extra.name}")` : ""}
+${DUP}
 (func (export "_start") ${PRELUDE_LOCALS}${extra ? ` (local ${local} i32)` : ""}
     ${SETUP_CODE.trim()}${extra ? `\n    (local.set ${local} (call $h (i32.const 56) (i32.const ${extra.name.length})))` : ""}
     ${lines.join("\n    ")}
@@ -189,7 +221,7 @@ export function generateAll(): Record<string, string> {
       if (
         p.type === "i32" &&
         p === d.params[0] &&
-        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo)$/.test(
+        /^(handle|process|endpoint|namespace|port|memory|window|partition|device|timer|console|audio|fb|rng|image|source|kinfo|hostdir|dir|file)$/.test(
           p.name,
         ) === false &&
         d.rights !== 0 &&

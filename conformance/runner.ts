@@ -29,6 +29,8 @@ export interface RunOptions {
   cases?: Case[];
   /** Adapter runs at once (default 2). */
   jobs?: number;
+  /** Called after each case (the CLI shows a counter on a terminal). */
+  progress?: ConformanceProgress;
 }
 
 export interface CaseResult {
@@ -38,6 +40,9 @@ export interface CaseResult {
   diffs: string[];
   outcome?: { refused?: string; exit?: CaseOutcome["exit"]; stdout_base64: string };
 }
+
+/** RunOptions.progress: called after each case with how many are done of how many. */
+export type ConformanceProgress = (done: number, total: number) => void;
 
 export interface Summary {
   passed: number;
@@ -65,9 +70,11 @@ export async function runConformance(opts: RunOptions = {}): Promise<Summary> {
   const jobs: { c: Case; v: Variant }[] = [];
   for (const c of cases) for (const v of variants(c)) if (selected(c, v, opts.filter)) jobs.push({ c, v });
   const results: CaseResult[] = new Array(jobs.length);
+  let done = 0;
   const one = async (i: number) => {
     const { c, v } = jobs[i];
     results[i] = await runOne(c, v, opts.adapter);
+    opts.progress?.(++done, jobs.length);
     if (results[i].status === "failed") print(`FAIL ${c.id} [${v}]: ${results[i].diffs.join("; ")}`);
   };
   if (opts.adapter) {

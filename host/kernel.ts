@@ -12,13 +12,15 @@ import { KernelCore, type KernelLimits } from "../kernel/core.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
-import { ImageLoader, type ImageStore, type LoadedImage } from "../loader/loader.ts";
+import { ImageLoader, type LoadedImage } from "../loader/loader.ts";
+import type { DiskImageCache } from "../loader/disk-cache.ts";
 import type { VerifyPolicy } from "../loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import { KInfo } from "../kernel/objects/kinfo.ts";
 import { Namespace } from "../kernel/objects/namespace.ts";
+import { DIR_RIGHTS, type DirObject, newRootDir } from "../kernel/ns/host.ts";
 import { newEndpoint } from "../kernel/ipc/exchange.ts";
 import type { DeviceModel } from "../kernel/devices/contract.ts";
 import type { Device } from "../kernel/devices/device.ts";
@@ -44,8 +46,8 @@ export interface KernelConfig {
   policy?: VerifyPolicy;
   /** Share compiled images between kernels. */
   loader?: ImageLoader;
-  /** Keep prepared images between runs (host/image-store.ts: DiskImageStore). Ignored when `loader` is given. */
-  imageStore?: ImageStore;
+  /** Keep prepared images between runs (loader/disk-cache.ts); default: $WASMOS_CACHE_DIR if set. Ignored when `loader` is given. */
+  diskCache?: DiskImageCache | null;
   /**
    * Fuel-meter guest modules (default true). false loads them as they are:
    * such guests cannot be preempted and their CPU time is not measured; for
@@ -57,6 +59,15 @@ export interface KernelConfig {
   sched?: SchedOptions;
   /** Default process memory budget and the system's page ceiling, in pages. */
   memory?: MemoryOptions;
+  /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
+  checkContracts?: boolean;
+  /**
+   * The kernel's fast path in wasm (default true): calls it can answer without
+   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, with the
+   * same results. false sends every call through the bridge; for benchmarks
+   * and tests that compare the two.
+   */
+  fastPath?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -67,6 +78,8 @@ export const MEMORY_GRANT_RIGHTS = MEMORY_RIGHTS;
 export const MEMORY_READ_ONLY_RIGHTS = MEMORY_RIGHTS & ~Rights.WRITE;
 /** Rights the host grants on a name registry it passes to a process. */
 export const NAMESPACE_GRANT_RIGHTS = Rights.REGISTER | Rights.LOOKUP | Rights.DUPLICATE | Rights.TRANSFER;
+/** Rights the host grants on a path namespace (a DIR) it passes to a process: all of them, MOUNT included (docs/namespace.md). */
+export const DIR_GRANT_RIGHTS = DIR_RIGHTS;
 /** Rights the host grants on a device it passes to a driver: DUPLICATE|TRANSFER|READ|WRITE|ATTACH. */
 export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
@@ -112,8 +125,9 @@ export class Kernel {
   private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
   constructor(config: KernelConfig = {}) {
-    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true, store: config.imageStore });
+    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true, diskCache: config.diskCache });
     this.stdout = config.stdout ?? (() => {});
+    const fastPath = config.fastPath ?? true;
     this.core = new KernelCore({
       deterministic: config.deterministic ?? true,
       seed: config.seed ?? 0,
@@ -122,6 +136,7 @@ export class Kernel {
       sched: config.sched,
       log: config.log,
       memory: config.memory,
+      checkContracts: config.checkContracts,
       platform: {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
@@ -142,9 +157,9 @@ export class Kernel {
                 dispose: () => w.dispose(),
               };
             };
-            return new WasmProcessRuntime(this.core, process, loaded, wasi);
+            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi);
           }
-          return new WasmProcessRuntime(this.core, process, loaded);
+          return new WasmProcessRuntime(this.core, process, loaded, fastPath);
         },
         createMemory: createGrantMemory,
         imageMemory: (image) => (image.hostData as LoadedImage).memory,
@@ -211,6 +226,13 @@ export class Kernel {
     const ns = new Namespace(this.core.objects);
     ns.retainHandle();
     return ns;
+  }
+
+  /** A new, empty path namespace: a DIR viewing its root (docs/namespace.md). The host holds it until release(). */
+  createRootDir(): DirObject {
+    const dir = newRootDir(this.core);
+    dir.retainHandle();
+    return dir;
   }
 
   /**

@@ -50,7 +50,16 @@ export interface KernelOptions {
   log?: (line: string) => void;
   /** Default process memory budget and the system's page ceiling (kernel/mm/manager.ts). */
   memory?: MemoryOptions;
+  /**
+   * Check every syscall result against its ABI entry: an errno the entry does
+   * not list is a kernel bug (kernel/syscalls/contract.ts). Default:
+   * KERNEL_DEFAULTS.checkContracts (the test setup turns it on).
+   */
+  checkContracts?: boolean;
 }
+
+/** Defaults a whole program may change before it boots kernels (the test setup does). */
+export const KERNEL_DEFAULTS = { checkContracts: false };
 
 export interface SpawnRequest {
   image: ImageObject;
@@ -87,6 +96,8 @@ export class KernelCore {
   readonly timers = new TimerHeap();
   readonly limits: KernelLimits;
   readonly log: (line: string) => void;
+  /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
+  readonly checkContracts: boolean;
   private readonly host: ProcessHost;
   private readonly platform: Platform | null;
   private readonly runq: ReadyQueue;
@@ -116,9 +127,12 @@ export class KernelCore {
   idleSubscribers = 0;
   /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
   readonly exitHooks: ((p: Process) => void)[] = [];
+  /** Run at spawn, once the child exists and before it runs (what a child inherits: the unveil view, kernel/ns). */
+  readonly spawnHooks: ((child: Process, parent: Process | null) => void)[] = [];
 
   constructor(options: KernelOptions) {
     this.host = options.host;
+    this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
@@ -184,6 +198,7 @@ export class KernelCore {
       p.names.set(h.name, handle);
     }
     this.mm.applySpawn(p, memory);
+    for (const hook of this.spawnHooks) hook(p, this.processes.get(req.parentPid) ?? null);
     this.processes.set(p.pid, p);
     this.aliveCount++;
     p.runtime = this.host.createRuntime(p, req.image);

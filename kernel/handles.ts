@@ -8,11 +8,20 @@
 // Revoking a cap removes all its descendants from whichever tables hold them.
 
 import { Errno } from "../abi/gen/abi.ts";
+import { bumpEpoch } from "./fast/epoch.ts";
 import type { KernelObject } from "./object.ts";
-
-const SLOT_BITS = 16;
-const SLOT_MASK = (1 << SLOT_BITS) - 1;
-const MAX_GENERATION = 0x7fff;
+import { WORDS } from "./rules/algebra.ts";
+import {
+  encodeHandleN,
+  handleGeneration,
+  handleMatches,
+  handleSlot,
+  nextGeneration,
+  SLOT_MASK,
+  slotReusable,
+} from "./rules/handle-codec.ts";
+import { derivedRightsN, hasRightsN } from "./rules/rights.ts";
+import { adoptiveParent } from "./rules/tree.ts";
 
 /** One capability: an object, rights, and where it sits in the derivation tree. */
 export class Cap {
@@ -45,14 +54,15 @@ export class Cap {
 
   /** Derive a child cap with a subset of the rights (not yet in any table). */
   derive(rights: number): Cap {
-    return new Cap(this.object, rights & this.rights, this);
+    return new Cap(this.object, derivedRightsN(this.rights, rights), this);
   }
 
   /** Leave the tree: children move up to this cap's parent, so an ancestor's revoke still reaches them. */
   detachFromTree(): void {
+    const adopter = adoptiveParent(this.parent, null);
     for (const c of this.children) {
-      c.parent = this.parent;
-      this.parent?.children.add(c);
+      c.parent = adopter;
+      adopter?.children.add(c);
     }
     this.children.clear();
     this.parent?.children.delete(this);
@@ -113,7 +123,7 @@ export class HandleTable {
       if (!inFlight) cap.detachFromTree();
       return -Errno.EMFILE;
     }
-    const gen = this.gens[slot] + 1;
+    const gen = nextGeneration(WORDS, this.gens[slot]);
     this.gens[slot] = gen;
     this.caps[slot] = cap;
     cap.table = this;
@@ -123,14 +133,14 @@ export class HandleTable {
       cap.object.retainHandle();
       cap.object.capOpened(cap.rights);
     }
-    return (gen << SLOT_BITS) | slot;
+    return encodeHandleN(gen, slot);
   }
 
   /** Why h does not resolve: -EBADH (never issued) or -ESTALE (issued, since closed or revoked). */
   private failure(h: number): number {
     if (h <= 0) return -Errno.EBADH;
-    const slot = h & SLOT_MASK;
-    const gen = h >>> SLOT_BITS;
+    const slot = handleSlot(WORDS, h);
+    const gen = handleGeneration(WORDS, h);
     if (slot >= this.caps.length || gen === 0 || gen > this.gens[slot]) return -Errno.EBADH;
     return -Errno.ESTALE;
   }
@@ -138,8 +148,8 @@ export class HandleTable {
   private slotOf(h: number): number {
     // Valid only if its generation is the slot's current one and the slot is live.
     if (h <= 0) return -1;
-    const slot = h & SLOT_MASK;
-    if (slot >= this.caps.length || this.caps[slot] === null || this.gens[slot] !== h >>> SLOT_BITS) return -1;
+    const slot = handleSlot(WORDS, h);
+    if (slot >= this.caps.length || this.caps[slot] === null || !handleMatches(WORDS, h, this.gens[slot])) return -1;
     return slot;
   }
 
@@ -152,7 +162,7 @@ export class HandleTable {
     if (slot < 0) return this.failure(h);
     const cap = this.caps[slot]!;
     if (cap.object.type !== type) return -Errno.EWRONGTYPE;
-    if ((cap.rights & need) !== need) return -Errno.EACCES;
+    if (!hasRightsN(cap.rights, need)) return -Errno.EACCES;
     return cap.object;
   }
 
@@ -177,7 +187,7 @@ export class HandleTable {
   /** The handle value of a cap in this table. */
   handleOf(cap: Cap): number {
     if (cap.table !== this) return -Errno.EBADH;
-    return (this.gens[cap.slot] << SLOT_BITS) | cap.slot;
+    return encodeHandleN(this.gens[cap.slot], cap.slot);
   }
 
   /**
@@ -185,10 +195,11 @@ export class HandleTable {
    * into flight (take), the capability ends: capClosed, then its reference goes.
    */
   private vacate(cap: Cap, intoFlight = false): void {
+    bumpEpoch(); // a fast path may have cached this handle (kernel/fast/epoch.ts)
     const slot = cap.slot;
     this.caps[slot] = null;
     this.used--;
-    if (this.gens[slot] < MAX_GENERATION) this.free.push(slot); // else retired for good
+    if (slotReusable(WORDS, this.gens[slot])) this.free.push(slot); // else retired for good
     cap.table = null;
     cap.slot = -1;
     if (!intoFlight) {
@@ -234,12 +245,13 @@ export class HandleTable {
   *entries(): IterableIterator<{ handle: number; object: KernelObject; rights: number; cap: Cap }> {
     for (let slot = 0; slot < this.caps.length; slot++) {
       const cap = this.caps[slot];
-      if (cap !== null) yield { handle: (this.gens[slot] << SLOT_BITS) | slot, object: cap.object, rights: cap.rights, cap };
+      if (cap !== null) yield { handle: encodeHandleN(this.gens[slot], slot), object: cap.object, rights: cap.rights, cap };
     }
   }
 
   /** Revoke every descendant of cap, wherever it lives. Returns how many live handles were removed. */
   static revokeDescendants(cap: Cap): number {
+    bumpEpoch(); // held caps (a window's source) end too, not only table slots
     let n = 0;
     // onRevoked hooks run after the walk: one may end a process, whose exit
     // closes its handles and would reshape a tree still being walked.

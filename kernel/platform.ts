@@ -31,6 +31,8 @@ export interface ProcessRuntime {
   setFuel(fuel: number): void;
   /** The guest's fuel counter now (negative once it ran out), or null if its image is not metered. */
   fuelLeft(): number | null;
+  /** Whether its image is metered (fuelLeft() !== null), known without reading the counter. */
+  readonly metered: boolean;
   /** The process has ended: release the instance and its stack. It is never resumed again. */
   dispose(): void;
 }

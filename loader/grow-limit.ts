@@ -30,20 +30,27 @@ const OP_MEMORY_GROW = 0x40;
 /**
  * Add the grow-limit rewrite to `edits` (which may hold the fuel pass's; the
  * new globals go after any it appends). No change when the module has no own
- * memory or never grows it. Returns whether it rewrote anything.
+ * memory or never grows it. `known`: the memory.grow sites of the own memory
+ * per function, when the caller has them (the fuel plan's growSites), else
+ * every body is decoded. Returns whether it rewrote anything.
  */
-export function addGrowLimit(m: WasmModule, edits: ModuleEdits): boolean {
+export function addGrowLimit(
+  m: WasmModule,
+  edits: ModuleEdits,
+  known?: ReadonlyMap<number, readonly { at: number; end: number }[]>,
+): boolean {
   if (m.memories.length === 0) return false;
   const own = m.importedMemories;
-  const sites = new Map<number, { at: number; end: number }[]>();
-  for (const body of m.code) {
-    forEachInstruction(m, body, (ins) => {
-      if (ins.opcode !== OP_MEMORY_GROW || ins.memory !== own) return;
-      let list = sites.get(body.index);
-      if (list === undefined) sites.set(body.index, (list = []));
-      list.push({ at: ins.offset, end: ins.end });
-    });
-  }
+  const sites = new Map<number, readonly { at: number; end: number }[]>(known ?? []);
+  if (known === undefined)
+    for (const body of m.code) {
+      forEachInstruction(m, body, (ins) => {
+        if (ins.opcode !== OP_MEMORY_GROW || ins.memory !== own) return;
+        let list = sites.get(body.index) as { at: number; end: number }[] | undefined;
+        if (list === undefined) sites.set(body.index, (list = []));
+        list.push({ at: ins.offset, end: ins.end });
+      });
+    }
   if (sites.size === 0) return false;
   const tmp = m.importedGlobals + m.globals.length + (edits.addGlobals?.length ?? 0);
   const limit = tmp + 1;

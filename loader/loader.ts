@@ -11,6 +11,8 @@ import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
 import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, type VerifyReport } from "./verify.ts";
 import { imageMemoryNeeds } from "./grant-writes.ts";
+import { DiskImageCache } from "./disk-cache.ts";
+import { PREPARE_VERSION } from "./prepare.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
@@ -31,32 +33,15 @@ export interface LoadedImage {
   readonly personality: string | null;
 }
 
-/** What a store keeps of a prepared image: the rewritten bytes and what the loader learnt (all plain data). */
-export interface StoredImage {
-  readonly prepared: Uint8Array;
-  readonly startExport: string | null;
-  readonly report: VerifyReport;
-  readonly metered: boolean;
-  readonly handlerTypes: readonly (readonly [string, boolean])[];
-  readonly memory: ImageMemoryNeeds;
-  readonly personality: string | null;
-}
-
-/**
- * A persistent store of prepared images (host/image-store.ts keeps them on
- * disk), keyed by the hash of the original bytes and the loader's options.
- * An image found there skips verification and preparation: the store must
- * only hold what this loader itself produced (its key covers the loader's
- * code), and the engine still validates the bytes when it compiles them.
- */
-export interface ImageStore {
-  get(key: string): StoredImage | null;
-  put(key: string, image: StoredImage): void;
-}
-
-/** How a loader prepares modules, and where it keeps them between runs. */
+/** How a loader prepares modules, and where it keeps them. */
 export interface LoaderOptions extends PrepareOptions {
-  store?: ImageStore;
+  /**
+   * An on-disk cache of prepared modules (loader/disk-cache.ts): a second
+   * load of the same bytes under the same policy skips verification and
+   * instrumentation. Default: none, unless $WASMOS_CACHE_DIR names a
+   * directory.
+   */
+  diskCache?: DiskImageCache | null;
 }
 
 /** The verifier refused a module. `report` lists every reason. */
@@ -95,13 +80,27 @@ export class ImageLoader {
   readonly policy: VerifyPolicy;
   private readonly cache = new Map<string, LoadedImage>();
   /** Modules compiled, and loads answered from the cache. */
-  readonly stats = { compiled: 0, cacheHits: 0, stored: 0 };
+  readonly stats = { compiled: 0, cacheHits: 0 };
 
   readonly options: Readonly<LoaderOptions>;
+  /** The disk cache in use, or null. */
+  readonly diskCache: DiskImageCache | null;
+  /** What the disk cache key adds to a module's hash: the policy, the options, the preparation's version. */
+  private readonly keySalt: string;
 
   constructor(policy: VerifyPolicy = defaultPolicy(), options: LoaderOptions = {}) {
     this.policy = policy;
     this.options = { ...options };
+    // (No `process` in a page: no disk cache there.)
+    const env = typeof process !== "undefined" ? process.env.WASMOS_CACHE_DIR : undefined;
+    this.diskCache = options.diskCache !== undefined ? options.diskCache : env ? new DiskImageCache(env) : null;
+    this.keySalt = JSON.stringify([
+      PREPARE_VERSION,
+      options.instrument ?? true,
+      Object.entries(policy)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, v instanceof Map ? [...v].sort() : v instanceof Set ? [...v].sort() : v]),
+    ]);
   }
 
   /**
@@ -117,22 +116,7 @@ export class ImageLoader {
       this.stats.cacheHits++;
       return cached.name === name ? cached : { ...cached, name };
     }
-    const store = this.options.store;
-    const key = `${hash}-${this.options.instrument === false ? "plain" : "metered"}`;
-    const stored = store?.get(key) ?? null;
-    if (stored !== null) {
-      try {
-        const module = new WebAssembly.Module(stored.prepared as Uint8Array<ArrayBuffer>);
-        this.stats.stored++;
-        const { prepared: _, handlerTypes: types, ...rest } = stored;
-        const image: LoadedImage = { ...rest, module, handlerTypes: new Map(types), name, hash };
-        this.cache.set(hash, image);
-        return image;
-      } catch {
-        // A damaged entry: build it again below (and overwrite it).
-      }
-    }
-    const built = this.build(bytes, store === undefined ? null : (prepared, image) => store.put(key, { ...image, prepared, handlerTypes: [...image.handlerTypes] }));
+    const built = this.build(bytes, hash);
     if ("refused" in built) throw new ModuleRefusedError(name, built.refused);
     this.stats.compiled++;
     const image: LoadedImage = { ...built.image, name, hash };
@@ -146,15 +130,50 @@ export class ImageLoader {
    * added if either refuses, so check and run agree on every module.
    */
   check(bytes: Uint8Array): VerifyReport {
-    const built = this.build(bytes);
+    const built = this.prepareAndCompile(bytes);
     return "refused" in built ? built.refused : built.image.report;
   }
 
-  /** Verify, prepare, compile; parses the bytes once. Returns the image or the refusing report. */
-  private build(
+  /** Verify, prepare, compile (or take the prepared module from the disk cache); parses the bytes once. Returns the image or the refusing report. */
+  private build(bytes: Uint8Array, hash = sha256(bytes)): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+    const disk = this.diskCache;
+    const key = disk === null ? "" : sha256(new TextEncoder().encode(hash + this.keySalt));
+    const hit = disk?.get(key) ?? null;
+    if (hit !== null) {
+      try {
+        return {
+          image: {
+            module: new WebAssembly.Module(hit.prepared as Uint8Array<ArrayBuffer>),
+            startExport: hit.startExport,
+            report: hit.report,
+            metered: hit.metered,
+            handlerTypes: new Map(hit.handlerTypes),
+            memory: hit.memory,
+            personality: hit.report.info.personality ?? null,
+          },
+        };
+      } catch {
+        // An entry the engine refuses is as good as corrupt: prepare again (and overwrite it).
+      }
+    }
+    const built = this.prepareAndCompile(bytes);
+    if (disk !== null && "image" in built) {
+      const { image } = built;
+      disk.put(key, {
+        prepared: built.prepared,
+        startExport: image.startExport,
+        metered: image.metered,
+        report: image.report,
+        handlerTypes: [...image.handlerTypes],
+        memory: image.memory,
+      });
+    }
+    return built;
+  }
+
+  private prepareAndCompile(
     bytes: Uint8Array,
-    keep: ((prepared: Uint8Array, image: Omit<LoadedImage, "name" | "hash" | "module">) => void) | null = null,
-  ): { image: Omit<LoadedImage, "name" | "hash"> } | { refused: VerifyReport } {
+  ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
     const { report, module: m } = verifyAndParse(bytes, this.policy);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
@@ -163,24 +182,18 @@ export class ImageLoader {
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";
-      const image = {
-        module,
-        startExport: prepared.startExport,
-        report,
-        metered: prepared.metered,
-        handlerTypes: handlerTypes(m),
-        memory: imageMemoryNeeds(m, report),
-        personality: report.info.personality,
+      return {
+        prepared: prepared.bytes,
+        image: {
+          module,
+          startExport: prepared.startExport,
+          report,
+          metered: prepared.metered,
+          handlerTypes: handlerTypes(m),
+          memory: imageMemoryNeeds(m, report),
+          personality: report.info.personality,
+        },
       };
-      if (keep !== null) {
-        const { module: _, ...plain } = image;
-        try {
-          keep(prepared.bytes, plain);
-        } catch {
-          // A store that cannot keep it (disk full, read-only): the image loads all the same.
-        }
-      }
-      return { image };
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       let code: VerifyErrorCode = "internal";

@@ -9,11 +9,19 @@
 //   (loader/instrument/fuel.ts), so the kernel can preempt a guest that never
 //   blocks.
 
-import { planFuel } from "./instrument/fuel.ts";
+import { planFuel, type FuelPlan } from "./instrument/fuel.ts";
 import { readModule, type WasmModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
+
+/**
+ * Version of what preparation produces (this file, loader/instrument/fuel.ts,
+ * loader/grow-limit.ts, the writer). Part of the disk cache's key
+ * (loader/disk-cache.ts): change it with any change to their output, or
+ * cached modules prepared the old way are reused.
+ */
+export const PREPARE_VERSION = "wasmos-prepare-3 (sized charges, engine limits)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -43,8 +51,13 @@ export function prepareModule(input: Uint8Array | WasmModule, policy: VerifyPoli
   const edits: ModuleEdits = {};
   const metered = options.instrument ?? true;
   let startExport: string | null = null;
-  if (metered) Object.assign(edits, planFuel(m).edits);
-  addGrowLimit(m, edits); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
+  let growSites: FuelPlan["growSites"] | undefined;
+  if (metered) {
+    const plan = planFuel(m);
+    Object.assign(edits, plan.edits);
+    growSites = plan.growSites;
+  }
+  addGrowLimit(m, edits, growSites); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
   if (m.start !== null) {
     startExport = START_EXPORT;
     edits.removeStart = true;

@@ -19,7 +19,8 @@ export class WasmParseError extends Error {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a name starting U+FEFF keeps it (the default would strip it, and two exports could read the same).
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class Cursor {
   readonly bytes: Uint8Array;

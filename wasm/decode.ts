@@ -140,6 +140,9 @@ const OP_DATA_DROP = 0xfc0009;
  * ("function 4"). Returns the offset just past the final end. Throws
  * WasmParseError (section `section`) on malformed input.
  */
+/** Instructions decoded by the last decodeExpression that finished. */
+let lastCount = 0;
+
 export function decodeExpression(
   bytes: Uint8Array,
   start: number,
@@ -148,8 +151,10 @@ export function decodeExpression(
   context: string,
   exact: boolean,
   visit: InstructionVisitor | null,
+  dataCountMissing = false,
 ): number {
   const c: Cursor = new Cursor(bytes, start, limit, section);
+  let count = 0;
   c.context = context;
   const ins: Instruction = {
     offset: 0,
@@ -224,9 +229,16 @@ export function decodeExpression(
       case I_TABLE:
       case I_TAG:
       case I_DATA:
-      case I_ELEM:
-        ins.index = c.u32();
+      case I_ELEM: {
+        // One-byte indices (most of them) without the general LEB reader.
+        const p = c.pos;
+        const v = p < limit ? bytes[p] : 0x80;
+        if (v < 0x80) {
+          c.pos = p + 1;
+          ins.index = v;
+        } else ins.index = c.u32();
         break;
+      }
       case I_BR_TABLE: {
         const n = c.count(1);
         for (let i = 0; i <= n; i++) c.u32();
@@ -261,7 +273,12 @@ export function decodeExpression(
         }
         ins.align = align;
         ins.memory = memory;
-        ins.memOffset = c.u64();
+        const p = c.pos;
+        const o = p < limit ? bytes[p] : 0x80;
+        if (o < 0x80) {
+          c.pos = p + 1;
+          ins.memOffset = o;
+        } else ins.memOffset = c.u64();
         if (op.imm === I_MEMARG_LANE) c.skip(1);
         break;
       }
@@ -279,9 +296,12 @@ export function decodeExpression(
         ins.memory2 = c.u32();
         if ((ins.memory | ins.memory2) !== 0) features |= MULTI_MEMORY;
         break;
-      case I_I32:
-        c.s32();
+      case I_I32: {
+        const p = c.pos;
+        if (p < limit && bytes[p] < 0x80) c.pos = p + 1;
+        else c.s32();
         break;
+      }
       case I_I64:
         c.skipS64();
         break;
@@ -315,6 +335,11 @@ export function decodeExpression(
     }
     ins.end = c.pos;
     ins.features = features;
+    count++;
+    // memory.init and data.drop name a data segment before the data section is read: the spec requires a data count section.
+    if (dataCountMissing && (op.code === OP_MEMORY_INIT || op.code === OP_DATA_DROP)) {
+      c.fail(`${op.name} needs a data count section (none present)`, offset);
+    }
 
     const flags = op.flags;
     if ((flags & (BLOCK | ARM | END)) === 0) {
@@ -360,6 +385,7 @@ export function decodeExpression(
     if (visit !== null) visit(ins);
     if (sp === 0) {
       if (exact && c.pos !== limit) c.fail("operators remaining after the end of the function", c.pos);
+      lastCount = count;
       return c.pos;
     }
   }
@@ -419,17 +445,8 @@ export function functionBody<B extends BodyRef>(module: CodeOf<B>, func: number 
  */
 export function forEachInstruction(module: CodeOf, func: number | BodyRef, visit: InstructionVisitor): number {
   const body = functionBody(module, func);
-  let count = 0;
-  const noDataCount = module.dataCount === null;
-  decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, (ins) => {
-    count++;
-    // memory.init and data.drop name a data segment before the data section is read: the spec requires a data count section.
-    if (noDataCount && (ins.opcode === OP_MEMORY_INIT || ins.opcode === OP_DATA_DROP)) {
-      throw new WasmParseError("code", ins.offset, `function ${body.index}: ${ins.op.name} needs a data count section (none present)`);
-    }
-    visit(ins);
-  });
-  return count;
+  decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, visit, module.dataCount === null);
+  return lastCount;
 }
 
 /** Every block of a function's body, in order of their openers. Throws like forEachInstruction. */

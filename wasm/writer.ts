@@ -112,6 +112,15 @@ export interface ModuleEdits {
    */
   codePatches?: ReadonlyMap<number, readonly CodePatch[]>;
   /**
+   * Offsets of every instruction with a function index immediate (call,
+   * return_call, ref.func) in a function's body, in order, when the caller
+   * has them from its own decoding (loader/instrument/fuel.ts does): the
+   * writer then copies that body between those sites and the patches
+   * without decoding it. The list must be complete; a function absent from
+   * the map is decoded.
+   */
+  funcIndexSites?: ReadonlyMap<number, readonly number[]>;
+  /**
    * Locals to append per function (key: input function index); each gets the
    * next local index after the function's parameters and existing locals.
    */
@@ -134,6 +143,7 @@ export function exportStartFunction(m: WasmModule, exportName: string): Uint8Arr
 }
 
 const COPY = Symbol("copy");
+const NO_PATCHES: readonly CodePatch[] = [];
 const DROP = Symbol("drop");
 
 class Editor {
@@ -493,7 +503,10 @@ class Editor {
       } else {
         fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
       }
-      this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, this.edits.codePatches?.get(f.index));
+      const patches = this.edits.codePatches?.get(f.index);
+      const sites = this.edits.funcIndexSites?.get(f.index);
+      if (sites !== undefined) this.copyBody(fn, f.bodyStart, f.end, patches ?? NO_PATCHES, sites);
+      else this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, patches);
       if (fn.length > ENGINE_LIMITS.functionBytes && fn.length > f.end - f.localsStart) {
         throw new EngineLimitError("functionBytes", fn.length, `function ${f.index}`);
       }
@@ -506,6 +519,37 @@ class Editor {
     const m = this.m;
     const type = m.types[m.functions[func - m.importedFuncs]];
     return type?.kind === "func" ? type.params.length : 0;
+  }
+
+  /**
+   * Copies a body whose function-index sites are known: the bytes between
+   * sites and patches verbatim, each site's index renumbered, each patch
+   * applied (an insertion before an instruction, or a replacement of it).
+   */
+  private copyBody(out: ByteSink, start: number, end: number, patches: readonly CodePatch[], sites: readonly number[]): void {
+    const bytes = this.m.bytes;
+    const c = new Cursor(bytes, start, end, "code");
+    let copied = start;
+    let p = 0;
+    let s = 0;
+    while (p < patches.length || s < sites.length) {
+      const pAt = p < patches.length ? patches[p].at : Infinity;
+      const sAt = s < sites.length ? sites[s] : Infinity;
+      if (pAt <= sAt) {
+        const pt = patches[p++];
+        out.bytes(bytes.subarray(copied, pt.at)).bytes(pt.bytes);
+        copied = pt.end; // past a replaced instruction, or at the one inserted before
+        if (pt.end > pt.at && sAt === pt.at) s++; // a replaced instruction is no site any more
+        continue;
+      }
+      s++;
+      // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
+      c.pos = sAt + 1;
+      const index = c.u32();
+      out.bytes(bytes.subarray(copied, sAt + 1)).u32(index + this.shift);
+      copied = c.pos;
+    }
+    out.bytes(bytes.subarray(copied, end));
   }
 
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */

@@ -83,6 +83,27 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
+  ENOTDIR: 60,
+  /** The operation needs a file and the path names a directory. */
+  EISDIR: 61,
+  /** The directory is not empty. */
+  ENOTEMPTY: 62,
+  /** The two paths of a rename or link are served by different mounts. */
+  EXDEV: 63,
+  /** The server has no room left. */
+  ENOSPC: 65,
+  /** A path is longer than MAX_PATH_BYTES. */
+  ENAMETOOLONG: 67,
+  /**
+   * The path is outside the caller's unveiled view, or the view lacks the permission the operation
+   * needs. Counted.
+   */
+  EUNVEIL: 64,
+  /** The server does not implement this operation. */
+  ENOTSUP: 66,
+  /** Grant form: the memory object is not bound as a grant by both the caller and the server. */
+  ENOTBOUND: 68,
   /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
   ELOOP: 69,
 } as const;
@@ -116,6 +137,15 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  60: "ENOTDIR",
+  61: "EISDIR",
+  62: "ENOTEMPTY",
+  63: "EXDEV",
+  65: "ENOSPC",
+  67: "ENAMETOOLONG",
+  64: "EUNVEIL",
+  66: "ENOTSUP",
+  68: "ENOTBOUND",
   69: "ELOOP",
 };
 
@@ -155,8 +185,17 @@ export const Rights = {
   MAP: 0x4000,
   /** Route a device's interrupts to an endpoint (device_attach). (bit 20) */
   ATTACH: 0x100000,
+  /** DIR: mount and unmount endpoints under its scope. (bit 24) */
+  MOUNT: 0x1000000,
+  /**
+   * DIR: create files, directories, links and symbolic links, unlink and rename under its scope.
+   * (bit 25)
+   */
+  CREATE: 0x2000000,
+  /** DIR: open files for execution. (bit 26) */
+  EXEC: 0x4000000,
   /** Every right. */
-  ALL: 0x105fff,
+  ALL: 0x7105fff,
 } as const;
 
 /** Right mask (one bit) -> name. */
@@ -176,6 +215,9 @@ export const RIGHT_NAMES: Record<number, string> = {
   4096: "SCHEDULE",
   16384: "MAP",
   1048576: "ATTACH",
+  16777216: "MOUNT",
+  33554432: "CREATE",
+  67108864: "EXEC",
 };
 
 /** Kernel object types. */
@@ -245,10 +287,26 @@ export const ObjectType = {
    */
   DEV_RNG: 13,
   /**
+   * A host directory: one directory of the host's file system, exposed by the host (`--dir`) to
+   * the process that serves it (guests/hostfs). hostdir_call reads (READ) and changes (WRITE) what
+   * is inside it; nothing outside is reachable.
+   */
+  DEV_HOSTDIR: 14,
+  /**
    * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
    * monitor is given instead of ambient authority over every process. Only the host creates one.
    */
   KINFO: 18,
+  /**
+   * A view of a path namespace: the mount table and a scope prefix (a chroot). Paths are resolved
+   * relative to the scope; ns_scope narrows it. The host or a spawner passes one as `root`.
+   */
+  DIR: 16,
+  /**
+   * An open object: the server's endpoint and the per-open id (OCB) it chose at open. I/O on it
+   * goes to that server stamped with that id; its end posts IO_CLOSE_PULSE to the server.
+   */
+  FILE: 17,
 } as const;
 
 /** ObjectType value -> name. */
@@ -266,7 +324,10 @@ export const OBJECT_TYPE_NAMES: Record<number, string> = {
   11: "DEV_AUDIO",
   12: "DEV_FRAMEBUFFER",
   13: "DEV_RNG",
+  14: "DEV_HOSTDIR",
   18: "KINFO",
+  16: "DIR",
+  17: "FILE",
 };
 
 /** Process states, as process_info reports them. */
@@ -450,6 +511,12 @@ export const Limits = {
    * (DEVINFO_CONSOLE_RX_DROPPED).
    */
   MAX_CONSOLE_RX_BYTES: 65536,
+  /** Longest path a namespace call takes, in UTF-8 bytes. */
+  MAX_PATH_BYTES: 1024,
+  /** Most rules one unveil call takes. */
+  MAX_UNVEIL_RULES: 64,
+  /** Most unveil calls in a process's view, its ancestors' included. */
+  MAX_UNVEIL_CALLS: 16,
 } as const;
 
 /** Constants of the ABI. i64 constants are bigints, as i64 values cross the JS boundary. */
@@ -460,15 +527,6 @@ export const Constants = {
   HANDLE_SELF: -1,
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
-  /**
-   * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
-   * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle
-   * count u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32
-   * (48), partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes,
-   * UTF-8, NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded;
-   * empty when not blocked).
-   */
-  PROC_RECORD_SIZE: 112,
   /**
    * Descriptor flag: move the handles (they leave the sender's table, even if the call then
    * fails). Without it they are copied (each needs DUPLICATE too).
@@ -620,10 +678,160 @@ export const Constants = {
   DEVINFO_FB_FRAMES: 67,
   /** device_info, RNG: bytes read from it. */
   DEVINFO_RNG_BYTES: 80,
+  /** hostdir_call: a hostdir_stat of path into buf, following symbolic links that stay inside. */
+  HOSTDIR_STAT: 1,
+  /** hostdir_call: a hostdir_stat of path itself (a symbolic link is described, not followed). */
+  HOSTDIR_LSTAT: 2,
+  /** hostdir_call: read up to len bytes at offset into buf; the result is the count (0 at the end). */
+  HOSTDIR_READ: 3,
+  /**
+   * hostdir_call: write len bytes from buf at offset (flags HOSTDIR_CREATE creates the file); the
+   * result is the count.
+   */
+  HOSTDIR_WRITE: 4,
+  /** hostdir_call: create path as an empty file, or open it (flags HOSTDIR_EXCL, HOSTDIR_TRUNC). */
+  HOSTDIR_CREATE_FILE: 5,
+  /** hostdir_call: set the size of the file at path to offset. */
+  HOSTDIR_SETSIZE: 6,
+  /** hostdir_call: set the modification time of path to offset (ns since 1970). */
+  HOSTDIR_SETTIMES: 7,
+  /**
+   * hostdir_call: entries of the directory at path from index offset, as hostdir_dirent records
+   * into buf (sorted by name); the result is the bytes written, 0 at the end.
+   */
+  HOSTDIR_LIST: 8,
+  /** hostdir_call: create the directory path. */
+  HOSTDIR_MKDIR: 9,
+  /**
+   * hostdir_call: remove the file, symbolic link or empty directory at path (links are never
+   * followed).
+   */
+  HOSTDIR_REMOVE: 10,
+  /** hostdir_call: rename path to path2. */
+  HOSTDIR_RENAME: 11,
+  /**
+   * hostdir_call: a symbolic link at path whose target is path2 (stored as given; refused if it
+   * leads out of the root).
+   */
+  HOSTDIR_SYMLINK: 12,
+  /**
+   * hostdir_call: the target of the symbolic link at path into buf; the result is its length (cut
+   * at len).
+   */
+  HOSTDIR_READLINK: 13,
+  /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
+  HOSTDIR_CREATE: 1,
+  /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
+  HOSTDIR_EXCL: 2,
+  /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
+  HOSTDIR_TRUNC: 4,
+  /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
+  DEVINFO_HOSTDIR_READONLY: 96,
+  /**
+   * device_info, host directory: calls refused by its confinement checks (EACCES: a path or a
+   * symbolic link leading out of the root, a device file, a file with several hard links).
+   */
+  DEVINFO_HOSTDIR_REFUSALS: 97,
+  /** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
+  O_READ: 1,
+  /** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
+  O_WRITE: 2,
+  /** ns_open: create the file if missing (needs CREATE on the DIR and UNVEIL_CREATE). */
+  O_CREATE: 4,
+  /** ns_open: truncate to 0 bytes (needs WRITE as well). */
+  O_TRUNC: 8,
+  /** ns_open: with O_CREATE, fail with EEXIST if the file exists. */
+  O_EXCL: 16,
+  /** ns_open: the path must name a directory (ENOTDIR otherwise). */
+  O_DIRECTORY: 32,
+  /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
+  O_EXEC: 64,
+  /**
+   * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
+   * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
+   */
+  MOUNT_ENDPOINT: 1,
+  /**
+   * Transfer form: the data is copied once by the kernel between the client's buffer and the
+   * server's message body.
+   */
+  IO_FORM_BUFFER: 0,
+  /**
+   * Transfer form: a write of at most IO_REGS_WRITE_MAX bytes in message word 3; a read of at most
+   * IO_REGS_READ_MAX bytes in the reply words.
+   */
+  IO_FORM_REGS: 1,
+  /**
+   * Transfer form: the data lives in a memory object bound as a grant by both client and server;
+   * the kernel copies nothing.
+   */
+  IO_FORM_GRANT: 2,
+  /** Most bytes a registers-form write carries. */
+  IO_REGS_WRITE_MAX: 8,
+  /** Most bytes a registers-form read carries. */
+  IO_REGS_READ_MAX: 16,
+  /** Connect message: open a path (sent by ns_open). */
+  IO_OPEN: 1,
+  /** io_call: read len bytes at offset. */
+  IO_READ: 2,
+  /** io_call: write len bytes at offset. */
+  IO_WRITE: 3,
+  /** io_call: a STAT_SIZE record of the open file into buf. */
+  IO_STAT: 4,
+  /** io_call: set the file's size to offset. */
+  IO_SETSIZE: 5,
+  /** io_call: set the file's modification time to offset (ns). */
+  IO_SETTIMES: 6,
+  /** io_call: directory records from cookie offset into buf (0 bytes: the end). */
+  IO_READDIR: 7,
+  /** io_call: make what was written durable. */
+  IO_SYNC: 8,
+  /** ns_call: create a directory at path. */
+  IO_MKDIR: 16,
+  /** ns_call: remove the name path (an empty directory too). */
+  IO_UNLINK: 17,
+  /** ns_call: rename path to path2 (same mount). */
+  IO_RENAME: 18,
+  /** ns_call: a new name path2 for the file at path (same mount). */
+  IO_LINK: 19,
+  /** ns_call: a symbolic link at path whose target is path2 (stored as given). */
+  IO_SYMLINK: 20,
+  /** ns_call: the target of the symbolic link at path into buf. */
+  IO_READLINK: 21,
+  /** ns_call: a STAT_SIZE record of path into buf. */
+  IO_PSTAT: 22,
+  /**
+   * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
+   * value is the open's OCB id.
+   */
+  IO_CLOSE_PULSE: -16,
+  /** stat type: a regular file. */
+  FILE_TYPE_REG: 1,
+  /** stat type: a directory. */
+  FILE_TYPE_DIR: 2,
+  /** stat type: a symbolic link. */
+  FILE_TYPE_SYMLINK: 3,
+  /** stat type: a device. */
+  FILE_TYPE_DEV: 4,
+  /** stat type: an endpoint mounted with MOUNT_ENDPOINT. */
+  FILE_TYPE_ENDPOINT: 5,
+  /** unveil permission: open for reading, stat, readdir, readlink. */
+  UNVEIL_READ: 1,
+  /** unveil permission: open for writing. */
+  UNVEIL_WRITE: 2,
+  /** unveil permission: create, mkdir, unlink, rename, link, symlink, mount, unmount. */
+  UNVEIL_CREATE: 4,
+  /** unveil permission: open for execution. */
+  UNVEIL_EXEC: 8,
   /** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
   EXIT_INFO_SIZE: 8,
   /** Bytes of a process_info struct (see structs): A process described: written by process_info. */
   PROCESS_INFO_SIZE: 40,
+  /**
+   * Bytes of a proc_record struct (see structs): A process as /proc shows it: written by
+   * proc_next.
+   */
+  PROC_RECORD_SIZE: 112,
   /**
    * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
    * passed to the child under a name. Read by spawn.
@@ -631,6 +839,21 @@ export const Constants = {
   SPAWN_HANDLE_ENTRY_SIZE: 12,
   /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
   HANDLE_INFO_SIZE: 16,
+  /**
+   * Bytes of a hostdir_req struct (see structs): A request to a host-directory device: read by
+   * hostdir_call. Paths are UTF-8, relative to the exposed root whether or not they start with /.
+   */
+  HOSTDIR_REQ_SIZE: 40,
+  /**
+   * Bytes of a hostdir_stat struct (see structs): A file described: written by hostdir_call STAT
+   * and LSTAT (the layout of the namespace's stat).
+   */
+  HOSTDIR_STAT_SIZE: 32,
+  /**
+   * Bytes of a hostdir_dirent struct (see structs): The head of one directory entry written by
+   * hostdir_call LIST: the name follows it, and the next record starts at the next multiple of 8.
+   */
+  HOSTDIR_DIRENT_SIZE: 16,
   /**
    * Bytes of a msg_desc struct (see structs): A message descriptor: read by sendmsg and replymsg
    * (replymsg ignores reply_ptr and reply_cap).
@@ -655,6 +878,23 @@ export const Constants = {
    * system: written by memory_stats.
    */
   MEMORY_STATS_SIZE: 64,
+  /**
+   * Bytes of a io_desc struct (see structs): An IO descriptor: what ns_call and io_call do
+   * (docs/namespace.md).
+   */
+  IO_DESC_SIZE: 48,
+  /**
+   * Bytes of a stat struct (see structs): A file described: written by io_call IO_STAT and ns_call
+   * IO_PSTAT.
+   */
+  STAT_SIZE: 32,
+  /**
+   * Bytes of a dirent struct (see structs): The header of one readdir record; the name follows,
+   * the record is padded to 8 bytes.
+   */
+  DIRENT_SIZE: 24,
+  /** Bytes of a unveil_rule struct (see structs): One unveil rule. */
+  UNVEIL_RULE_SIZE: 12,
 } as const;
 
 /** Pledge classes: name -> bit index in a pledge mask (definition order). */
@@ -680,6 +920,8 @@ export const PledgeClass = {
   devices: 7,
   /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
   memory: 8,
+  /** The path namespace: opening, mounting, scoping, path operations, I/O on open files. */
+  files: 9,
 } as const;
 
 /** PledgeClass bit index -> name. */
@@ -693,6 +935,7 @@ export const PLEDGE_CLASS_NAMES: Record<number, string> = {
   6: "sched",
   7: "devices",
   8: "memory",
+  9: "files",
 };
 
 export type WasmValType = "i32" | "i64" | "f32" | "f64";
@@ -704,7 +947,8 @@ export type WasmValType = "i32" | "i64" | "f32" | "f64";
 export interface SyscallDef {
   readonly nr: number;
   readonly name: string;
-  readonly params: readonly { readonly name: string; readonly type: WasmValType }[];
+  /** rights: the rights mask a handle parameter must carry, when the syscall takes several handles. */
+  readonly params: readonly { readonly name: string; readonly type: WasmValType; readonly rights?: number }[];
   readonly result: WasmValType | "never";
   /** Bound as a WebAssembly.Suspending import. */
   readonly blocking: boolean;
@@ -785,7 +1029,15 @@ export type SyscallName =
   | "fb_present"
   | "rng_read"
   | "fb_memory"
+  | "ns_open"
+  | "ns_mount"
+  | "ns_unmount"
+  | "ns_scope"
+  | "ns_call"
+  | "io_call"
+  | "unveil"
   | "proc_next"
+  | "hostdir_call"
   | "msg_word_get";
 
 /** Every syscall, in definition order. */
@@ -1801,10 +2053,120 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ENOENT, Errno.EMFILE],
   },
   /**
+   * 100: Open a path: resolve it to the longest mounted prefix, check the DIR's rights and the
+   * caller's unveil view, and send the server an IO_OPEN connect message (docs/namespace.md).
+   * Returns a FILE handle (READ and WRITE as the flags ask, DUPLICATE|TRANSFER) whose I/O the
+   * kernel stamps with the id the server chose; for a MOUNT_ENDPOINT mount, a
+   * SEND|DUPLICATE|TRANSFER handle to the endpoint without any message.
+   */
+  {
+    nr: 100,
+    name: "ns_open",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 101: Mount an endpoint at a path under the DIR's scope: opens of that path and below go to it
+   * (longest prefix wins). The namespace holds a capability derived from the caller's endpoint
+   * capability (revoking it unmounts); the mount ends when the caller unmounts it or ends. A path
+   * whose server is gone may be mounted again (a restart).
+   */
+  {
+    nr: 101,
+    name: "ns_mount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "flags", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EEXIST, Errno.EUNVEIL],
+  },
+  /**
+   * 102: Remove the mount at exactly this path under the DIR's scope. Open files stay open (they
+   * name the server, not the path).
+   */
+  {
+    nr: 102,
+    name: "ns_unmount",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.MOUNT,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EUNVEIL],
+  },
+  /**
+   * 103: A new DIR handle for the subtree at path (its scope becomes the DIR's scope + path: `..`
+   * cannot leave it), with the given rights masked by the DIR's. No server is asked; the path need
+   * not exist.
+   */
+  {
+    nr: 103,
+    name: "ns_scope",
+    params: [{ name: "dir", type: "i32" }, { name: "path_ptr", type: "i32" }, { name: "path_len", type: "i32" }, { name: "rights", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.EMFILE],
+  },
+  /**
+   * 104: A path operation described by an IO descriptor: IO_MKDIR, IO_UNLINK, IO_RENAME, IO_LINK,
+   * IO_SYMLINK, IO_READLINK, IO_PSTAT. The kernel resolves the path(s), checks the DIR's rights
+   * and the unveil view, and sends the server a connect message (docs/namespace.md); the server's
+   * answer is the result.
+   */
+  {
+    nr: 104,
+    name: "ns_call",
+    params: [{ name: "dir", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 105: An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE at an
+   * offset in any of the three transfer forms (IO_FORM_BUFFER, IO_FORM_REGS, IO_FORM_GRANT),
+   * IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC. The kernel sends the request to the
+   * file's server stamped with its OCB id and moves the data (docs/namespace.md).
+   */
+  {
+    nr: 105,
+    name: "io_call",
+    params: [{ name: "file", type: "i32" }, { name: "desc_ptr", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.files,
+    rights: Rights.NONE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP],
+  },
+  /**
+   * 106: Narrow the caller's view of every namespace: under this call a path's permissions are
+   * those of its longest matching rule (none: nothing); the view becomes the intersection of this
+   * call and every earlier one (its ancestors' included), so it can only narrow. Children inherit
+   * the view. Violations answer EUNVEIL and are counted.
+   */
+  {
+    nr: 106,
+    name: "unveil",
+    params: [{ name: "rules_ptr", type: "i32" }, { name: "count", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENAMETOOLONG],
+  },
+  /**
    * 110: Describe the process with the lowest pid above after_pid (alive, or exited and not yet
-   * reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
-   * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of
-   * one process per call: pids never repeat, so a walk sees each process at most once.
+   * reaped): write its proc_record (PROC_RECORD_SIZE bytes) and return its pid, or 0 when there is
+   * none. Walking the process table: start at after_pid 0 and pass each answer back in. One
+   * process per call: pids never repeat, so a walk sees each process at most once.
    */
   {
     nr: 110,
@@ -1815,6 +2177,25 @@ export const SYSCALLS: readonly SyscallDef[] = [
     pledge: PledgeClass.proc,
     rights: Rights.READ,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 111: One operation on a host directory, described by a hostdir_req (HOSTDIR_* operations).
+   * Every path is resolved inside the exposed root (a leading / names the root; `..` never climbs
+   * above it), component by component, without following any symbolic link that leads out of it:
+   * `..` above the root, absolute link targets and links that climb out are refused with EACCES,
+   * device files and FIFOs too, and so are files with several hard links (they may be links to
+   * files outside). A read-only directory refuses every change with EACCES. Nothing stays open
+   * between calls.
+   */
+  {
+    nr: 111,
+    name: "hostdir_call",
+    params: [{ name: "hostdir", type: "i32" }, { name: "req_ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.devices,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST, Errno.ENOTDIR, Errno.EISDIR, Errno.ENOTEMPTY, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EIO],
   },
   /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller
@@ -1903,8 +2284,16 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   fb_present: SYSCALLS[65]!,
   rng_read: SYSCALLS[66]!,
   fb_memory: SYSCALLS[67]!,
-  proc_next: SYSCALLS[68]!,
-  msg_word_get: SYSCALLS[69]!,
+  ns_open: SYSCALLS[68]!,
+  ns_mount: SYSCALLS[69]!,
+  ns_unmount: SYSCALLS[70]!,
+  ns_scope: SYSCALLS[71]!,
+  ns_call: SYSCALLS[72]!,
+  io_call: SYSCALLS[73]!,
+  unveil: SYSCALLS[74]!,
+  proc_next: SYSCALLS[75]!,
+  hostdir_call: SYSCALLS[76]!,
+  msg_word_get: SYSCALLS[77]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2009,18 +2398,18 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 97: unused
   undefined, // 98: unused
   undefined, // 99: unused
-  undefined, // 100: unused
-  undefined, // 101: unused
-  undefined, // 102: unused
-  undefined, // 103: unused
-  undefined, // 104: unused
-  undefined, // 105: unused
-  undefined, // 106: unused
+  SYSCALLS[68], // 100: ns_open
+  SYSCALLS[69], // 101: ns_mount
+  SYSCALLS[70], // 102: ns_unmount
+  SYSCALLS[71], // 103: ns_scope
+  SYSCALLS[72], // 104: ns_call
+  SYSCALLS[73], // 105: io_call
+  SYSCALLS[74], // 106: unveil
   undefined, // 107: unused
   undefined, // 108: unused
   undefined, // 109: unused
-  SYSCALLS[68], // 110: proc_next
-  undefined, // 111: unused
+  SYSCALLS[75], // 110: proc_next
+  SYSCALLS[76], // 111: hostdir_call
   undefined, // 112: unused
   undefined, // 113: unused
   undefined, // 114: unused
@@ -2049,7 +2438,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[69], // 140: msg_word_get
+  SYSCALLS[77], // 140: msg_word_get
 ];
 
 /**
@@ -2142,7 +2531,15 @@ export interface SyscallArgs {
   fb_present: [fb: number];
   rng_read: [rng: number, buf_ptr: number, buf_len: number];
   fb_memory: [fb: number];
+  ns_open: [dir: number, path_ptr: number, path_len: number, flags: number];
+  ns_mount: [dir: number, path_ptr: number, path_len: number, endpoint: number, flags: number];
+  ns_unmount: [dir: number, path_ptr: number, path_len: number];
+  ns_scope: [dir: number, path_ptr: number, path_len: number, rights: number];
+  ns_call: [dir: number, desc_ptr: number];
+  io_call: [file: number, desc_ptr: number];
+  unveil: [rules_ptr: number, count: number];
   proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
+  hostdir_call: [hostdir: number, req_ptr: number];
   msg_word_get: [index: number, word_ptr: number];
 }
 
@@ -2216,7 +2613,15 @@ export type SyscallResult<N extends SyscallName> = {
   fb_present: number;
   rng_read: number;
   fb_memory: number;
+  ns_open: number;
+  ns_mount: number;
+  ns_unmount: number;
+  ns_scope: number;
+  ns_call: number;
+  io_call: number;
+  unveil: number;
   proc_next: number;
+  hostdir_call: number;
   msg_word_get: number;
 }[N];
 
@@ -2237,6 +2642,8 @@ export interface StructMemory {
   setU32(at: number, v: number): void;
   u64(at: number): bigint;
   setU64(at: number, v: bigint): void;
+  u8(at: number): number;
+  setU8(at: number, v: number): void;
 }
 
 /** exit_info: How a process ended: written by wait. 8 bytes, aligned to 4. */
@@ -2334,6 +2741,155 @@ export function readProcessInfo(mem: StructMemory, at: number): ProcessInfo {
   };
 }
 
+/** proc_record: A process as /proc shows it: written by proc_next. 112 bytes, aligned to 8. */
+export interface ProcRecord {
+  /** Its process id. (u32 at 0) */
+  pid: number;
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  parentPid: number;
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  state: number;
+  /** Its effective priority (raised by priority inheritance). (u32 at 12) */
+  priority: number;
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  exitStatus: number;
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  exitReason: number;
+  /** CPU time it has used, in ns. (u64 at 24) */
+  cpuTimeNs: bigint;
+  /**
+   * Pages it is charged for: its own memory and the live memory objects it created (0 once
+   * EXITED). (u32 at 32)
+   */
+  memoryPages: number;
+  /** Handles in its table. (u32 at 36) */
+  handleCount: number;
+  /** Its own priority, before inheritance. (u32 at 40) */
+  basePriority: number;
+  /** Its memory budget in pages (0xFFFFFFFF: none of its own). (u32 at 44) */
+  budgetPages: number;
+  /** The object id of its CPU partition. (u32 at 48) */
+  partition: number;
+  /** That partition's share of the CPU, permille. (u32 at 52) */
+  partitionShare: number;
+  /** Bytes the kernel copied between processes on its behalf. (u64 at 56) */
+  bytesCopied: bigint;
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  name: readonly number[];
+  /** The blocking syscall it waits in, NUL-padded; empty when it is not blocked. (u8 x 16 at 96) */
+  blockedIn: readonly number[];
+}
+
+/** Byte offsets of proc_record's fields, its SIZE and ALIGN. */
+export const ProcRecordLayout = {
+  SIZE: 112,
+  ALIGN: 8,
+  pid: 0,
+  parentPid: 4,
+  state: 8,
+  priority: 12,
+  exitStatus: 16,
+  exitReason: 20,
+  cpuTimeNs: 24,
+  memoryPages: 32,
+  handleCount: 36,
+  basePriority: 40,
+  budgetPages: 44,
+  partition: 48,
+  partitionShare: 52,
+  bytesCopied: 56,
+  name: 64,
+  blockedIn: 96,
+} as const;
+
+/** Write a proc_record at `at` (bounds checked by the caller). */
+export function writeProcRecord(mem: StructMemory, at: number, v: ProcRecord): void {
+  mem.setU32(at + 0, v.pid);
+  mem.setU32(at + 4, v.parentPid);
+  mem.setU32(at + 8, v.state);
+  mem.setU32(at + 12, v.priority);
+  mem.setI32(at + 16, v.exitStatus);
+  mem.setU32(at + 20, v.exitReason);
+  mem.setU64(at + 24, v.cpuTimeNs);
+  mem.setU32(at + 32, v.memoryPages);
+  mem.setU32(at + 36, v.handleCount);
+  mem.setU32(at + 40, v.basePriority);
+  mem.setU32(at + 44, v.budgetPages);
+  mem.setU32(at + 48, v.partition);
+  mem.setU32(at + 52, v.partitionShare);
+  mem.setU64(at + 56, v.bytesCopied);
+  mem.setU8(at + 64, v.name[0] ?? 0);
+  mem.setU8(at + 65, v.name[1] ?? 0);
+  mem.setU8(at + 66, v.name[2] ?? 0);
+  mem.setU8(at + 67, v.name[3] ?? 0);
+  mem.setU8(at + 68, v.name[4] ?? 0);
+  mem.setU8(at + 69, v.name[5] ?? 0);
+  mem.setU8(at + 70, v.name[6] ?? 0);
+  mem.setU8(at + 71, v.name[7] ?? 0);
+  mem.setU8(at + 72, v.name[8] ?? 0);
+  mem.setU8(at + 73, v.name[9] ?? 0);
+  mem.setU8(at + 74, v.name[10] ?? 0);
+  mem.setU8(at + 75, v.name[11] ?? 0);
+  mem.setU8(at + 76, v.name[12] ?? 0);
+  mem.setU8(at + 77, v.name[13] ?? 0);
+  mem.setU8(at + 78, v.name[14] ?? 0);
+  mem.setU8(at + 79, v.name[15] ?? 0);
+  mem.setU8(at + 80, v.name[16] ?? 0);
+  mem.setU8(at + 81, v.name[17] ?? 0);
+  mem.setU8(at + 82, v.name[18] ?? 0);
+  mem.setU8(at + 83, v.name[19] ?? 0);
+  mem.setU8(at + 84, v.name[20] ?? 0);
+  mem.setU8(at + 85, v.name[21] ?? 0);
+  mem.setU8(at + 86, v.name[22] ?? 0);
+  mem.setU8(at + 87, v.name[23] ?? 0);
+  mem.setU8(at + 88, v.name[24] ?? 0);
+  mem.setU8(at + 89, v.name[25] ?? 0);
+  mem.setU8(at + 90, v.name[26] ?? 0);
+  mem.setU8(at + 91, v.name[27] ?? 0);
+  mem.setU8(at + 92, v.name[28] ?? 0);
+  mem.setU8(at + 93, v.name[29] ?? 0);
+  mem.setU8(at + 94, v.name[30] ?? 0);
+  mem.setU8(at + 95, v.name[31] ?? 0);
+  mem.setU8(at + 96, v.blockedIn[0] ?? 0);
+  mem.setU8(at + 97, v.blockedIn[1] ?? 0);
+  mem.setU8(at + 98, v.blockedIn[2] ?? 0);
+  mem.setU8(at + 99, v.blockedIn[3] ?? 0);
+  mem.setU8(at + 100, v.blockedIn[4] ?? 0);
+  mem.setU8(at + 101, v.blockedIn[5] ?? 0);
+  mem.setU8(at + 102, v.blockedIn[6] ?? 0);
+  mem.setU8(at + 103, v.blockedIn[7] ?? 0);
+  mem.setU8(at + 104, v.blockedIn[8] ?? 0);
+  mem.setU8(at + 105, v.blockedIn[9] ?? 0);
+  mem.setU8(at + 106, v.blockedIn[10] ?? 0);
+  mem.setU8(at + 107, v.blockedIn[11] ?? 0);
+  mem.setU8(at + 108, v.blockedIn[12] ?? 0);
+  mem.setU8(at + 109, v.blockedIn[13] ?? 0);
+  mem.setU8(at + 110, v.blockedIn[14] ?? 0);
+  mem.setU8(at + 111, v.blockedIn[15] ?? 0);
+}
+
+/** Read a proc_record at `at` (bounds checked by the caller). */
+export function readProcRecord(mem: StructMemory, at: number): ProcRecord {
+  return {
+    pid: mem.u32(at + 0),
+    parentPid: mem.u32(at + 4),
+    state: mem.u32(at + 8),
+    priority: mem.u32(at + 12),
+    exitStatus: mem.i32(at + 16),
+    exitReason: mem.u32(at + 20),
+    cpuTimeNs: mem.u64(at + 24),
+    memoryPages: mem.u32(at + 32),
+    handleCount: mem.u32(at + 36),
+    basePriority: mem.u32(at + 40),
+    budgetPages: mem.u32(at + 44),
+    partition: mem.u32(at + 48),
+    partitionShare: mem.u32(at + 52),
+    bytesCopied: mem.u64(at + 56),
+    name: [mem.u8(at + 64), mem.u8(at + 65), mem.u8(at + 66), mem.u8(at + 67), mem.u8(at + 68), mem.u8(at + 69), mem.u8(at + 70), mem.u8(at + 71), mem.u8(at + 72), mem.u8(at + 73), mem.u8(at + 74), mem.u8(at + 75), mem.u8(at + 76), mem.u8(at + 77), mem.u8(at + 78), mem.u8(at + 79), mem.u8(at + 80), mem.u8(at + 81), mem.u8(at + 82), mem.u8(at + 83), mem.u8(at + 84), mem.u8(at + 85), mem.u8(at + 86), mem.u8(at + 87), mem.u8(at + 88), mem.u8(at + 89), mem.u8(at + 90), mem.u8(at + 91), mem.u8(at + 92), mem.u8(at + 93), mem.u8(at + 94), mem.u8(at + 95)],
+    blockedIn: [mem.u8(at + 96), mem.u8(at + 97), mem.u8(at + 98), mem.u8(at + 99), mem.u8(at + 100), mem.u8(at + 101), mem.u8(at + 102), mem.u8(at + 103), mem.u8(at + 104), mem.u8(at + 105), mem.u8(at + 106), mem.u8(at + 107), mem.u8(at + 108), mem.u8(at + 109), mem.u8(at + 110), mem.u8(at + 111)],
+  };
+}
+
 /**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
  * Read by spawn. 12 bytes, aligned to 4.
@@ -2409,6 +2965,169 @@ export function readHandleInfo(mem: StructMemory, at: number): HandleInfo {
     rights: mem.u32(at + 4),
     objectId: mem.u32(at + 8),
     depth: mem.u32(at + 12),
+  };
+}
+
+/**
+ * hostdir_req: A request to a host-directory device: read by hostdir_call. Paths are UTF-8,
+ * relative to the exposed root whether or not they start with /. 40 bytes, aligned to 8.
+ */
+export interface HostdirReq {
+  /** A HOSTDIR_* operation. (u32 at 0) */
+  op: number;
+  /**
+   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC where the operation takes them; 0 otherwise. (u32
+   * at 4)
+   */
+  flags: number;
+  /**
+   * READ/WRITE: the file offset; SETSIZE: the size; SETTIMES: the time in ns; LIST: the index of
+   * the first entry. (i64 at 8)
+   */
+  offset: bigint;
+  /** Pointer to the path. (u32 at 16) */
+  path: number;
+  /** Its length in bytes (1..1024). (u32 at 20) */
+  pathLen: number;
+  /** RENAME: the new path; SYMLINK: the link's target. (u32 at 24) */
+  path2: number;
+  /** Its length (0 for other operations). (u32 at 28) */
+  path2Len: number;
+  /** The data (WRITE) or where answers go (READ, STAT, LSTAT, LIST, READLINK). (u32 at 32) */
+  buf: number;
+  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  len: number;
+}
+
+/** Byte offsets of hostdir_req's fields, its SIZE and ALIGN. */
+export const HostdirReqLayout = {
+  SIZE: 40,
+  ALIGN: 8,
+  op: 0,
+  flags: 4,
+  offset: 8,
+  path: 16,
+  pathLen: 20,
+  path2: 24,
+  path2Len: 28,
+  buf: 32,
+  len: 36,
+} as const;
+
+/** Write a hostdir_req at `at` (bounds checked by the caller). */
+export function writeHostdirReq(mem: StructMemory, at: number, v: HostdirReq): void {
+  mem.setU32(at + 0, v.op);
+  mem.setU32(at + 4, v.flags);
+  mem.setI64(at + 8, v.offset);
+  mem.setU32(at + 16, v.path);
+  mem.setU32(at + 20, v.pathLen);
+  mem.setU32(at + 24, v.path2);
+  mem.setU32(at + 28, v.path2Len);
+  mem.setU32(at + 32, v.buf);
+  mem.setU32(at + 36, v.len);
+}
+
+/** Read a hostdir_req at `at` (bounds checked by the caller). */
+export function readHostdirReq(mem: StructMemory, at: number): HostdirReq {
+  return {
+    op: mem.u32(at + 0),
+    flags: mem.u32(at + 4),
+    offset: mem.i64(at + 8),
+    path: mem.u32(at + 16),
+    pathLen: mem.u32(at + 20),
+    path2: mem.u32(at + 24),
+    path2Len: mem.u32(at + 28),
+    buf: mem.u32(at + 32),
+    len: mem.u32(at + 36),
+  };
+}
+
+/**
+ * hostdir_stat: A file described: written by hostdir_call STAT and LSTAT (the layout of the
+ * namespace's stat). 32 bytes, aligned to 8.
+ */
+export interface HostdirStat {
+  /**
+   * 1 a regular file, 2 a directory, 3 a symbolic link, 4 anything else (a device, a FIFO, a
+   * socket). (u32 at 0)
+   */
+  type: number;
+  /** Its hard links. (u32 at 4) */
+  nlink: number;
+  /** Bytes. (u64 at 8) */
+  size: bigint;
+  /** The host's inode number. (u64 at 16) */
+  ino: bigint;
+  /** Modification time, ns since 1970. (i64 at 24) */
+  mtimeNs: bigint;
+}
+
+/** Byte offsets of hostdir_stat's fields, its SIZE and ALIGN. */
+export const HostdirStatLayout = {
+  SIZE: 32,
+  ALIGN: 8,
+  type: 0,
+  nlink: 4,
+  size: 8,
+  ino: 16,
+  mtimeNs: 24,
+} as const;
+
+/** Write a hostdir_stat at `at` (bounds checked by the caller). */
+export function writeHostdirStat(mem: StructMemory, at: number, v: HostdirStat): void {
+  mem.setU32(at + 0, v.type);
+  mem.setU32(at + 4, v.nlink);
+  mem.setU64(at + 8, v.size);
+  mem.setU64(at + 16, v.ino);
+  mem.setI64(at + 24, v.mtimeNs);
+}
+
+/** Read a hostdir_stat at `at` (bounds checked by the caller). */
+export function readHostdirStat(mem: StructMemory, at: number): HostdirStat {
+  return {
+    type: mem.u32(at + 0),
+    nlink: mem.u32(at + 4),
+    size: mem.u64(at + 8),
+    ino: mem.u64(at + 16),
+    mtimeNs: mem.i64(at + 24),
+  };
+}
+
+/**
+ * hostdir_dirent: The head of one directory entry written by hostdir_call LIST: the name follows
+ * it, and the next record starts at the next multiple of 8. 16 bytes, aligned to 8.
+ */
+export interface HostdirDirent {
+  /** The host's inode number. (u64 at 0) */
+  ino: bigint;
+  /** As hostdir_stat's type. (u32 at 8) */
+  type: number;
+  /** Bytes of the name that follows. (u32 at 12) */
+  nameLen: number;
+}
+
+/** Byte offsets of hostdir_dirent's fields, its SIZE and ALIGN. */
+export const HostdirDirentLayout = {
+  SIZE: 16,
+  ALIGN: 8,
+  ino: 0,
+  type: 8,
+  nameLen: 12,
+} as const;
+
+/** Write a hostdir_dirent at `at` (bounds checked by the caller). */
+export function writeHostdirDirent(mem: StructMemory, at: number, v: HostdirDirent): void {
+  mem.setU64(at + 0, v.ino);
+  mem.setU32(at + 8, v.type);
+  mem.setU32(at + 12, v.nameLen);
+}
+
+/** Read a hostdir_dirent at `at` (bounds checked by the caller). */
+export function readHostdirDirent(mem: StructMemory, at: number): HostdirDirent {
+  return {
+    ino: mem.u64(at + 0),
+    type: mem.u32(at + 8),
+    nameLen: mem.u32(at + 12),
   };
 }
 
@@ -2806,5 +3525,215 @@ export function readMemoryStats(mem: StructMemory, at: number): MemoryStats {
     systemPageLimit: mem.u32(at + 44),
     systemIpcBytes: mem.u64(at + 48),
     systemWindowBytes: mem.u64(at + 56),
+  };
+}
+
+/**
+ * io_desc: An IO descriptor: what ns_call and io_call do (docs/namespace.md). 48 bytes, aligned to
+ * 8.
+ */
+export interface IoDesc {
+  /** IO_* operation. (u32 at 0) */
+  op: number;
+  /** IO_FORM_BUFFER, IO_FORM_REGS or IO_FORM_GRANT (read and write only). (u32 at 4) */
+  form: number;
+  /**
+   * read/write: the file offset; setsize: the size; settimes: mtime ns; readdir: the cookie;
+   * mkdir: flags. (i64 at 8)
+   */
+  offset: bigint;
+  /**
+   * Buffer and registers forms: a pointer into the caller's memory; grant form: a byte offset into
+   * the grant. (u32 at 16)
+   */
+  buf: number;
+  /**
+   * Bytes to read or write, or the size of the output buffer (stat, readdir, readlink). (u32 at
+   * 20)
+   */
+  len: number;
+  /** Grant form: a MEMORY handle the caller has bound as a grant. (i32 at 24) */
+  grant: number;
+  /** ns_call: the path (relative to the DIR). (u32 at 28) */
+  path: number;
+  /** Its length in bytes. (u32 at 32) */
+  pathLen: number;
+  /** ns_call rename/link: the new path; symlink: the target. (u32 at 36) */
+  path2: number;
+  /** Its length in bytes. (u32 at 40) */
+  path2Len: number;
+  /** Must be 0. (u32 at 44) */
+  reserved: number;
+}
+
+/** Byte offsets of io_desc's fields, its SIZE and ALIGN. */
+export const IoDescLayout = {
+  SIZE: 48,
+  ALIGN: 8,
+  op: 0,
+  form: 4,
+  offset: 8,
+  buf: 16,
+  len: 20,
+  grant: 24,
+  path: 28,
+  pathLen: 32,
+  path2: 36,
+  path2Len: 40,
+  reserved: 44,
+} as const;
+
+/** Write a io_desc at `at` (bounds checked by the caller). */
+export function writeIoDesc(mem: StructMemory, at: number, v: IoDesc): void {
+  mem.setU32(at + 0, v.op);
+  mem.setU32(at + 4, v.form);
+  mem.setI64(at + 8, v.offset);
+  mem.setU32(at + 16, v.buf);
+  mem.setU32(at + 20, v.len);
+  mem.setI32(at + 24, v.grant);
+  mem.setU32(at + 28, v.path);
+  mem.setU32(at + 32, v.pathLen);
+  mem.setU32(at + 36, v.path2);
+  mem.setU32(at + 40, v.path2Len);
+  mem.setU32(at + 44, v.reserved);
+}
+
+/** Read a io_desc at `at` (bounds checked by the caller). */
+export function readIoDesc(mem: StructMemory, at: number): IoDesc {
+  return {
+    op: mem.u32(at + 0),
+    form: mem.u32(at + 4),
+    offset: mem.i64(at + 8),
+    buf: mem.u32(at + 16),
+    len: mem.u32(at + 20),
+    grant: mem.i32(at + 24),
+    path: mem.u32(at + 28),
+    pathLen: mem.u32(at + 32),
+    path2: mem.u32(at + 36),
+    path2Len: mem.u32(at + 40),
+    reserved: mem.u32(at + 44),
+  };
+}
+
+/** stat: A file described: written by io_call IO_STAT and ns_call IO_PSTAT. 32 bytes, aligned to 8. */
+export interface Stat {
+  /** FILE_TYPE_*. (u32 at 0) */
+  type: number;
+  /** Names it has. (u32 at 4) */
+  nlink: number;
+  /** Bytes (a directory: its entries). (u64 at 8) */
+  size: bigint;
+  /** Its number within its server. (u64 at 16) */
+  ino: bigint;
+  /** Last modification, ns. (i64 at 24) */
+  mtime: bigint;
+}
+
+/** Byte offsets of stat's fields, its SIZE and ALIGN. */
+export const StatLayout = {
+  SIZE: 32,
+  ALIGN: 8,
+  type: 0,
+  nlink: 4,
+  size: 8,
+  ino: 16,
+  mtime: 24,
+} as const;
+
+/** Write a stat at `at` (bounds checked by the caller). */
+export function writeStat(mem: StructMemory, at: number, v: Stat): void {
+  mem.setU32(at + 0, v.type);
+  mem.setU32(at + 4, v.nlink);
+  mem.setU64(at + 8, v.size);
+  mem.setU64(at + 16, v.ino);
+  mem.setI64(at + 24, v.mtime);
+}
+
+/** Read a stat at `at` (bounds checked by the caller). */
+export function readStat(mem: StructMemory, at: number): Stat {
+  return {
+    type: mem.u32(at + 0),
+    nlink: mem.u32(at + 4),
+    size: mem.u64(at + 8),
+    ino: mem.u64(at + 16),
+    mtime: mem.i64(at + 24),
+  };
+}
+
+/**
+ * dirent: The header of one readdir record; the name follows, the record is padded to 8 bytes. 24
+ * bytes, aligned to 8.
+ */
+export interface Dirent {
+  /** The entry's number within its server. (u64 at 0) */
+  ino: bigint;
+  /** The cookie that continues after this entry. (u64 at 8) */
+  next: bigint;
+  /** FILE_TYPE_*. (u32 at 16) */
+  type: number;
+  /** Bytes of the name that follows. (u32 at 20) */
+  nameLen: number;
+}
+
+/** Byte offsets of dirent's fields, its SIZE and ALIGN. */
+export const DirentLayout = {
+  SIZE: 24,
+  ALIGN: 8,
+  ino: 0,
+  next: 8,
+  type: 16,
+  nameLen: 20,
+} as const;
+
+/** Write a dirent at `at` (bounds checked by the caller). */
+export function writeDirent(mem: StructMemory, at: number, v: Dirent): void {
+  mem.setU64(at + 0, v.ino);
+  mem.setU64(at + 8, v.next);
+  mem.setU32(at + 16, v.type);
+  mem.setU32(at + 20, v.nameLen);
+}
+
+/** Read a dirent at `at` (bounds checked by the caller). */
+export function readDirent(mem: StructMemory, at: number): Dirent {
+  return {
+    ino: mem.u64(at + 0),
+    next: mem.u64(at + 8),
+    type: mem.u32(at + 16),
+    nameLen: mem.u32(at + 20),
+  };
+}
+
+/** unveil_rule: One unveil rule. 12 bytes, aligned to 4. */
+export interface UnveilRule {
+  /** The path prefix (UTF-8). (u32 at 0) */
+  path: number;
+  /** Its length in bytes. (u32 at 4) */
+  pathLen: number;
+  /** UNVEIL_* permissions. (u32 at 8) */
+  perms: number;
+}
+
+/** Byte offsets of unveil_rule's fields, its SIZE and ALIGN. */
+export const UnveilRuleLayout = {
+  SIZE: 12,
+  ALIGN: 4,
+  path: 0,
+  pathLen: 4,
+  perms: 8,
+} as const;
+
+/** Write a unveil_rule at `at` (bounds checked by the caller). */
+export function writeUnveilRule(mem: StructMemory, at: number, v: UnveilRule): void {
+  mem.setU32(at + 0, v.path);
+  mem.setU32(at + 4, v.pathLen);
+  mem.setU32(at + 8, v.perms);
+}
+
+/** Read a unveil_rule at `at` (bounds checked by the caller). */
+export function readUnveilRule(mem: StructMemory, at: number): UnveilRule {
+  return {
+    path: mem.u32(at + 0),
+    pathLen: mem.u32(at + 4),
+    perms: mem.u32(at + 8),
   };
 }

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { WASI } from "node:wasi";
 import wabtInit from "wabt";
 import table from "../../abi/personalities/wasi_snapshot_preview1.json" with { type: "json" };
-import { DiskImageStore } from "../../host/image-store.ts";
+import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { HostDir } from "../../host/personality/wasi/host-dir.ts";
 import { ImageLoader } from "../../loader/loader.ts";
@@ -274,8 +274,7 @@ export const wasi: Family = {
         for (let i = 0; i < samples; i++) t.push(await time(() => nodeWasi(new WebAssembly.Module(big as Uint8Array<ArrayBuffer>))));
         return timed(summarize(t, samples), { unit: "ms", measures: `node:wasi: compile + instantiate + run a ${mbBig} MB command ` });
       });
-      const fresh = (root: string) =>
-        new Kernel({ loader: new ImageLoader(defaultPolicy(), { store: new DiskImageStore(defaultPolicy(), root) }) });
+      const fresh = (root: string) => new Kernel({ loader: new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(root) }) });
       out.wasi_startup_ms_cold = await attempt(async () => {
         const t: number[] = [];
         for (let i = 0; i < Math.min(samples, 3); i++) t.push(await time(() => wasmosRun(fresh(join(store, `cold${i}`)), big)));

@@ -10,6 +10,8 @@ export interface ParamDef {
   readonly type: WasmValType;
   /** Unit of the value ("ns", "bytes"), when it has one. */
   readonly unit?: string;
+  /** A handle parameter: the right names it must carry (given per parameter when a syscall takes several handles). */
+  readonly rights?: readonly string[];
   readonly doc: string;
 }
 
@@ -27,7 +29,11 @@ export interface SyscallEntry {
   readonly pledge: string;
   readonly blocking: boolean;
   readonly doc: string;
-  /** Right names the handle argument must carry; absent means none. */
+  /**
+   * Right names the handle argument must carry; absent means none. With
+   * several handle parameters, each lists its own (ParamDef.rights) and this
+   * is their union.
+   */
   readonly rights?: readonly string[];
   readonly params: readonly ParamDef[];
   readonly result: { readonly type: ResultType; readonly unit?: string; readonly doc: string };

@@ -64,7 +64,10 @@ function enumLike(docs: string[], name: string, namesName: string, list: readonl
 }
 
 function syscallDefLiteral(sc: SyscallEntry): string {
-  const params = sc.params.map((p) => `{ name: ${JSON.stringify(p.name)}, type: ${JSON.stringify(p.type)} }`);
+  const params = sc.params.map(
+    (p) =>
+      `{ name: ${JSON.stringify(p.name)}, type: ${JSON.stringify(p.type)}${p.rights !== undefined ? `, rights: ${p.rights.map((r) => `Rights.${r}`).join(" | ")}` : ""} }`,
+  );
   const rights = (sc.rights ?? []).map((r) => `Rights.${r}`).join(" | ") || "Rights.NONE";
   const errors = sc.errors.map((e) => `Errno.${e.errno}`).join(", ");
   return (
@@ -167,7 +170,8 @@ export function generateTs(def: AbiDefinition): string {
       "export interface SyscallDef {\n" +
       "  readonly nr: number;\n" +
       "  readonly name: string;\n" +
-      "  readonly params: readonly { readonly name: string; readonly type: WasmValType }[];\n" +
+      "  /** rights: the rights mask a handle parameter must carry, when the syscall takes several handles. */\n" +
+      "  readonly params: readonly { readonly name: string; readonly type: WasmValType; readonly rights?: number }[];\n" +
       '  readonly result: WasmValType | "never";\n' +
       "  /** Bound as a WebAssembly.Suspending import. */\n" +
       "  readonly blocking: boolean;\n" +

@@ -160,6 +160,7 @@ export function validateDefinition(value: unknown): string[] {
     if (typeof sc.blocking !== "boolean") fail(`${where}: blocking must be true or false`);
     if (typeof sc.pledge !== "string" || !pledgeNames.has(sc.pledge)) fail(`${where}: pledge ${String(sc.pledge)} is not a pledge class`);
 
+    const paramRights = new Set<string>();
     if (!Array.isArray(sc.params)) fail(`${where}: params must be a list`);
     else {
       maxParams = Math.max(maxParams, sc.params.length);
@@ -173,6 +174,14 @@ export function validateDefinition(value: unknown): string[] {
         if (typeof p.type !== "string" || !PARAM_TYPES.includes(p.type)) fail(`${pw}: type must be one of ${PARAM_TYPES.join(", ")}`);
         if (!isText(p.doc)) fail(`${pw}: doc is missing`);
         if (p.unit !== undefined && !isText(p.unit)) fail(`${pw}: unit must be a non-empty string`);
+        if (p.rights !== undefined) {
+          if (!Array.isArray(p.rights) || p.rights.length === 0) fail(`${pw}: rights must be a non-empty list of right names`);
+          else
+            for (const right of p.rights) {
+              if (typeof right !== "string" || !rightNames.has(right)) fail(`${pw}: right ${String(right)} is not defined`);
+              else paramRights.add(right);
+            }
+        }
       });
     }
 
@@ -189,6 +198,12 @@ export function validateDefinition(value: unknown): string[] {
         fail(`${where}: a never-returning syscall cannot list errors`);
     }
 
+    // Per-parameter rights (several handles) add up to the syscall's list.
+    if (paramRights.size > 0) {
+      const listed = new Set(Array.isArray(sc.rights) ? sc.rights : []);
+      if (listed.size !== paramRights.size || [...paramRights].some((r) => !listed.has(r)))
+        fail(`${where}: rights must be the union of its parameters' rights (${[...paramRights].join(", ")})`);
+    }
     if (sc.rights !== undefined) {
       if (!Array.isArray(sc.rights)) fail(`${where}: rights must be a list of right names`);
       else {

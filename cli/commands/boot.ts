@@ -1,7 +1,6 @@
 // `wasmos boot system.json`: start a whole system from a boot manifest
 // (host/manifest/, format in docs/system.md) and run it until it is quiet.
 
-import type { Command } from "../command.ts";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ExitReason } from "../../abi/gen/abi.ts";
@@ -9,21 +8,23 @@ import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/bo
 import { ManifestError, parseManifest } from "../../host/manifest/load.ts";
 import type { Manifest } from "../../host/manifest/schema.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { type Flag, UsageError } from "../args.ts";
+import type { Flag } from "../args.ts";
+import { type Command, EXIT, UsageError } from "../command.ts";
+import { fsReason } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 
 /** Exit statuses of `wasmos boot` (besides 64, a usage error). */
 export const BOOT_EXIT = {
   /** Every process that is not a daemon ended with status 0, and no restart bound was reached. */
   OK: 0,
-  /** A process failed: ended abnormally or with a non-zero status, stayed blocked, or exhausted its restarts. */
+  /** A process failed: ended abnormally or with a non-zero status, or exhausted its restarts. */
   FAILED: 1,
-  /** An image does not compile or the loader refuses it. */
-  REFUSED: 65,
+  /** The manifest is not valid (every problem printed as file:line:column: /pointer: message), or an image does not compile or is refused (EX_DATAERR). */
+  REFUSED: EXIT.REFUSED,
   /** The manifest (or an image it names) cannot be read. */
-  NO_INPUT: 66,
-  /** The manifest is not valid: every problem is printed as file:line:column: /pointer: message. */
-  CONFIG: 78,
+  NO_INPUT: EXIT.NO_INPUT,
+  /** A process that is not a daemon is blocked for ever: nothing is left that could wake it. */
+  DEADLOCK: EXIT.DEADLOCK,
 } as const;
 
 export const BOOT_SYNOPSIS = "wasmos boot [--verbose] <system.json>";
@@ -35,9 +36,14 @@ export const BOOT_DETAILS = [
   "Runs until nothing is runnable and no timer is pending, then ends the daemons. Image paths are",
   "relative to the manifest; .ts images are compiled. Format: docs/system.md.",
   "",
-  "Exit status: 0 when every process that is not a daemon ended with status 0 and no restart bound",
-  "was reached; 1 otherwise; 78 for an invalid manifest (every error with file:line:column and its",
-  "JSON pointer); 66 when a file cannot be read; 65 when an image is refused; 64 for a usage error.",
+  "exit status:",
+  "  0   every process that is not a daemon ended with status 0, and no restart bound was reached",
+  "  1   a process ended abnormally or with another status, or its restarts ran out",
+  "  64  usage error",
+  "  65  the manifest is invalid (each error as file:line:column: /json/pointer: message), or an",
+  "      image does not compile or is refused by the loader",
+  "  66  the manifest or an image cannot be read",
+  "  69  a process that is not a daemon is blocked for ever (nothing left could wake it)",
 ].join("\n");
 export const BOOT_FLAGS: readonly Flag[] = [
   { name: "verbose", doc: "print every start, exit and restart on stderr (restarts and give-ups always are)" },
@@ -51,7 +57,7 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    err(`wasmos boot: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    err(`wasmos boot: cannot read ${file}: ${fsReason(e)}\n`);
     return BOOT_EXIT.NO_INPUT;
   }
   let manifest: Manifest;
@@ -60,7 +66,7 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     err(`wasmos boot: ${file} is not a valid manifest (${e.issues.length} problem${e.issues.length === 1 ? "" : "s"}):\n${e.message}\n`);
-    return BOOT_EXIT.CONFIG;
+    return BOOT_EXIT.REFUSED;
   }
   const images = new Map<string, Uint8Array>();
   for (const [name, { path }] of manifest.images) {
@@ -72,14 +78,23 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
         err(`wasmos boot: image "${name}": ${e.message}\n`);
         return BOOT_EXIT.REFUSED;
       }
-      err(`wasmos boot: image "${name}": cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      err(`wasmos boot: image "${name}": cannot read ${full}: ${fsReason(e)}\n`);
       return BOOT_EXIT.NO_INPUT;
     }
   }
   return { manifest, images };
 }
 
-export async function bootCommand(positional: string[], flags: Record<string, string | boolean | string[]>): Promise<number> {
+export const bootCommandEntry: Command = {
+  name: "boot",
+  summary: "start a whole system from a boot manifest (system.json)",
+  synopsis: BOOT_SYNOPSIS,
+  details: BOOT_DETAILS,
+  flags: BOOT_FLAGS,
+  run: boot,
+};
+
+async function boot(positional: string[], flags: Record<string, string | boolean | string[]>): Promise<number> {
   const [file, ...extra] = positional;
   if (!file) throw new UsageError("boot: which manifest?");
   if (extra.length) throw new UsageError(`boot: one manifest at a time (got also ${extra.join(" ")})`);
@@ -112,6 +127,7 @@ export async function bootCommand(positional: string[], flags: Record<string, st
 /** Report how the system ended, end its daemons, and choose the exit status. */
 export function finish(sys: BootedSystem): number {
   let failed = false;
+  let stuck = false;
   for (const sp of sys.processes.values()) {
     const name = sp.spec.name;
     if (sp.gaveUp) {
@@ -121,7 +137,7 @@ export function finish(sys: BootedSystem): number {
     const live = sp.current?.process;
     if (live && !live.exited) {
       if (!sp.spec.daemon) {
-        failed = true;
+        stuck = true;
         err(`wasmos boot: ${name} (pid ${live.pid}) still blocked in ${live.blockedIn || "?"} when the system went quiet\n`);
       }
       continue;
@@ -130,15 +146,7 @@ export function finish(sys: BootedSystem): number {
     if (e && !sp.spec.daemon && (e.reason !== ExitReason.NORMAL || e.status !== 0)) failed = true;
   }
   sys.shutdown();
-  return failed ? BOOT_EXIT.FAILED : BOOT_EXIT.OK;
+  return stuck ? BOOT_EXIT.DEADLOCK : failed ? BOOT_EXIT.FAILED : BOOT_EXIT.OK;
 }
 
 /** `wasmos boot`, as the command table lists it (cli/commands/index.ts). */
-export const bootCommandEntry: Command = {
-  name: "boot",
-  summary: "start a whole system from a boot manifest (system.json)",
-  synopsis: BOOT_SYNOPSIS,
-  details: BOOT_DETAILS,
-  flags: BOOT_FLAGS,
-  run: bootCommand,
-};

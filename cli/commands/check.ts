@@ -2,7 +2,7 @@
 
 import { ImageLoader } from "../../loader/loader.ts";
 import { formatReport } from "../../loader/verify.ts";
-import { CliError, type Command, EXIT, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, progressLine, UsageError } from "../command.ts";
 import { readInput } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 
@@ -25,7 +25,7 @@ export const checkCommand: Command = {
     let bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     if (file.endsWith(".ts")) {
       try {
-        bytes = await compileGuestFile(file, (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`));
+        bytes = await compileGuestFile(file, progressLine());
       } catch (e) {
         if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
         throw e;

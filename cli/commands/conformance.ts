@@ -1,7 +1,7 @@
 // `wasmos conformance`: the ABI conformance suite.
 
 import { writeFileSync } from "node:fs";
-import { CliError, type Command, EXIT } from "../command.ts";
+import { CliError, type Command, EXIT, showProgress } from "../command.ts";
 import { fsReason } from "../input.ts";
 
 export const conformanceCommand: Command = {
@@ -20,11 +20,33 @@ export const conformanceCommand: Command = {
     { name: "adapter", value: "CMD", doc: "run cases through this command (conformance/adapters/wasmos-node.ts is the reference)" },
   ],
   async run(_positional, flags) {
-    const { runConformance } = await import("../../conformance/runner.ts");
+    let runConformance: typeof import("../../conformance/runner.ts").runConformance;
+    try {
+      ({ runConformance } = await import("../../conformance/runner.ts"));
+    } catch {
+      // The npm package leaves the suite out (its cases need the checkout's tools).
+      throw new CliError("the conformance suite runs from a checkout of the wasmos repository (npm test there)", EXIT.NO_INPUT);
+    }
+    // A live counter on a terminal (stderr), erased before each printed line; nothing when piped.
+    const tty = showProgress();
+    let shown = false;
+    const erase = () => shown && (process.stderr.write("\r\x1b[K"), (shown = false));
     const s = await runConformance({
+      print: (line) => {
+        erase();
+        process.stdout.write(line + "\n");
+      },
+      progress: tty
+        ? (done, total) => {
+            if (done % 16 !== 0 && done !== total) return;
+            process.stderr.write(`\r\x1b[Kconformance: ${done}/${total} cases`);
+            shown = true;
+          }
+        : undefined,
       filter: typeof flags.filter === "string" ? flags.filter : undefined,
       adapter: typeof flags.adapter === "string" ? flags.adapter : undefined,
     });
+    erase();
     if (typeof flags.json === "string") {
       try {
         writeFileSync(

@@ -3,16 +3,21 @@
 
 import type { Command } from "../command.ts";
 import { runCommand } from "./run.ts";
+import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
 import { bootCommandEntry } from "./boot.ts";
 import { wasiTestsuiteCommand } from "./wasi-testsuite.ts";
+import { psCommand, topCommand } from "./ps.ts";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
+  buildCommand,
   bootCommandEntry,
+  psCommand,
+  topCommand,
   checkCommand,
   newCommand,
   demoCommand,

@@ -1,20 +1,30 @@
 // `wasmos new DIR`: a guest project.
 
 import { type Command, UsageError } from "../command.ts";
+import { version } from "../version.ts";
 import { scaffold } from "../scaffold.ts";
 
 export const newCommand: Command = {
   name: "new",
-  summary: "create a guest project you can build, run and test at once",
-  synopsis: "wasmos new <dir> [--name NAME]",
-  details:
-    "Writes main.ts (a guest using the SDK), asconfig.json, a test and a README into <dir>, which must not exist or be empty. Then: wasmos run <dir>/main.ts",
-  flags: [{ name: "name", value: "NAME", doc: "the program's name (default: the folder's name)" }],
+  summary: "create a guest project (npm start, npm test, npm run build) that depends on wasmos",
+  synopsis: "wasmos new <dir> [--name NAME] [--wasmos SPEC] [--sdk SPEC]",
+  interspersed: true,
+  details: [
+    "Writes main.ts (a guest using @wasmos/sdk), main.test.mjs, package.json (depending on wasmos and",
+    "@wasmos/sdk by version), asconfig.json, tsconfig.json (for editors), .gitignore and a README into",
+    "<dir>, which must not exist or be empty. Then: cd <dir> && npm install && npm start",
+  ].join("\n"),
+  flags: [
+    { name: "name", value: "NAME", doc: "the program's name (default: the folder's name)" },
+    { name: "wasmos", value: "SPEC", doc: "npm spec of the wasmos dependency (default ^VERSION; a tarball: file:...)" },
+    { name: "sdk", value: "SPEC", doc: "npm spec of the @wasmos/sdk dependency (default ^VERSION)" },
+  ],
   async run(positional, flags) {
     const [dir] = positional;
     if (!dir) throw new UsageError("new: which folder?");
-    const files = scaffold(dir, typeof flags.name === "string" ? flags.name : undefined);
-    process.stdout.write(`created ${dir}:\n${files.map((f) => `  ${f}\n`).join("")}next: wasmos run ${dir}/main.ts\n`);
+    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const files = scaffold(dir, version(), { name: str(flags.name), wasmosSpec: str(flags.wasmos), sdkSpec: str(flags.sdk) });
+    process.stdout.write(`created ${dir}:\n${files.map((f) => `  ${f}\n`).join("")}next: cd ${dir} && npm install && npm start\n`);
     return 0;
   },
 };

@@ -1,40 +1,42 @@
-// `wasmos run [options] FILE [args...]`: one guest as the root process, a
-// native wasmos guest or a WASI program alike. Options in wasmtime's
-// conventions (cli/run-options.ts): before the program; what follows the
-// program is the program's.
+// `wasmos run FILE [args...]`: one guest as the root process.
 
 import { writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, progressLine } from "../command.ts";
 import { usage } from "../args.ts";
-import { fsReason, readInput } from "../input.ts";
-import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
 import { HostDir } from "../../host/personality/wasi/host-dir.ts";
 import { hostStdin } from "../host-stdin.ts";
-import { DiskImageStore } from "../../host/image-store.ts";
-import { defaultPolicy } from "../../loader/policy.ts";
+import { DiskImageCache } from "../../loader/disk-cache.ts";
+import { fsReason, readInput } from "../input.ts";
+import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
+import type { Kernel } from "../../host/kernel.ts";
+import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run a guest (.wasm or AssemblyScript .ts) or a WASI program as a process under the kernel",
+  summary: "run a guest (.wasm or AssemblyScript .ts) as a process under the kernel",
   synopsis: RUN_SYNOPSIS,
   details: [
     "Loads the module (an AssemblyScript .ts file is compiled first, through the same cache as",
     "`wasmos build`), verifies it, and runs it as the root process until the system is quiescent.",
     "The guest's console output is streamed to stdout. The process receives its own image as",
-    'handle "self", a name registry as "ns", and each --image under its NAME.',
-    "A WASI program (wasi_snapshot_preview1 imports) gets stdin, stdout and stderr, the environment",
-    "given with --env (nothing else) and the directories given with --dir (nothing outside them).",
-    "Options go before the program; everything after the program belongs to it.",
+    'handle "self", a name registry as "ns", each --image under its NAME, and the default system',
+    '(docs/namespace.md): "root", a namespace with devfs at /dev (/dev/stdin, /dev/stdout,',
+    '/dev/stderr on the host\'s, /dev/null, /dev/zero, /dev/random) and tmpfs at /tmp, and "io",',
+    "an I/O grant it shares with tmpfs.",
+    "A WASI program (wasi_snapshot_preview1 imports) gets instead stdin, stdout and stderr, the",
+    "environment given with --env (nothing else) and the directories given with --dir (nothing",
+    "outside them). Options go before the program; everything after the program belongs to it.",
     "Prepared modules are cached on disk by content hash ($WASMOS_CACHE_DIR, else ~/.cache/wasmos;",
-    "WASMOS_NO_CACHE=1 turns the cache off), so a second run of a big program starts fast.",
+    "WASMOS_NO_CACHE=1 turns it off), so a second run of a big program starts fast.",
     "",
     EXIT_STATUS_HELP,
   ].join("\n"),
   flags: RUN_FLAGS,
+  // Its own parser (cli/run-options.ts, wasmtime's conventions): what follows the program is the program's.
   rawArgs: true,
   async run(argv) {
     const o = parseRunOptions(argv, process.env);
@@ -54,28 +56,51 @@ export const runCommand: Command = {
       }
     });
     const seed = o.seed;
-    const flags = { realtime: o.realtime, trace: o.trace };
+    const flags: Record<string, string | boolean | undefined> = {
+      realtime: o.realtime,
+      trace: o.trace,
+      "trace-text": o.traceText,
+      strace: o.strace,
+    };
+    // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
     const stdin = hostStdin();
-    // A reader that went away (`wasmos run prog | head -1`): drop the rest of the output, as a shell pipeline expects.
-    let stdoutGone = false;
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE") throw e;
-      stdoutGone = true;
-    });
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const program = file.endsWith(".ts") ? file : bytes;
     const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+    const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
+    let chrome: ChromeTrace | null = null;
     // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
     const rootEnd = / pid 1 \([^)]*\) ended: /;
-    let kernel: import("../../host/kernel.ts").Kernel | null = null;
-    const writeTrace = () => {
-      if (tracePath === null || kernel === null) return;
+    let kernel: Kernel | null = null;
+    const write = (path: string | null, text: () => string) => {
+      if (path === null) return;
       try {
-        writeFileSync(tracePath, kernel.traceText());
+        writeFileSync(path, text());
       } catch (e) {
-        throw new CliError(`cannot write trace ${tracePath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+        throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
       }
     };
+    const writeTrace = () => {
+      const k = kernel;
+      if (k === null) return;
+      write(textPath, () => k.traceText());
+      write(tracePath, () => chrome!.json(k.traceText()));
+    };
+    // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
+    const observe = (k: Kernel) => {
+      kernel = k;
+      const observers: SyscallObserver[] = [];
+      if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
+      if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
+      if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
+    };
+    // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
+    // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      writeTrace();
+      process.exit(0);
+    });
     try {
       const r = await runGuest(program, {
         name: file.replace(/^.*[\\/]/, ""),
@@ -83,15 +108,17 @@ export const runCommand: Command = {
         images,
         seed,
         deterministic: !flags.realtime,
-        trace: tracePath !== null,
+        trace: tracePath !== null || textPath !== null,
         collectStdout: false,
         // A copy: a pipe writes later, and the guest may reuse its buffer before then.
-        onStdout: (b) => stdoutGone || process.stdout.write(b.slice()),
-        onKernel: (k) => (kernel = k),
-        progress: (line) => process.stderr.isTTY && process.stderr.write(`wasmos: ${line}\n`),
+        onStdout: (b) => process.stdout.write(b.slice()),
+        onKernel: observe,
+        // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
+        system: { stdin: process.stdin, stderr: (b) => process.stderr.write(b) },
+        progress: progressLine(),
         argv0: o.argv0,
-        // Prepared images are kept on disk (a second run skips verification and instrumentation); WASMOS_NO_CACHE=1 turns it off.
-        imageStore: process.env.WASMOS_NO_CACHE ? undefined : new DiskImageStore(defaultPolicy()),
+        // Prepared images kept on disk by content hash (a second run skips verification and instrumentation).
+        diskCache: process.env.WASMOS_NO_CACHE ? null : new DiskImageCache(),
         wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
         fuel: o.fuel,
         memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),

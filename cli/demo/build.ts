@@ -22,7 +22,7 @@ export interface PcmBuild {
 }
 
 /** The five images, compiled if needed. Throws with asc's or the verifier's message on failure. */
-export async function buildPcmGuests(outDir = join(REPO_ROOT, "dist", "guests")): Promise<PcmBuild> {
+export async function buildPcmGuests(outDir = join(REPO_ROOT, "dist", "guests"), progress?: (line: string) => void): Promise<PcmBuild> {
   const key = inputKey();
   const images = {} as Record<PcmRole, Uint8Array>;
   const built: PcmRole[] = [];
@@ -33,6 +33,7 @@ export async function buildPcmGuests(outDir = join(REPO_ROOT, "dist", "guests"))
       images[role] = new Uint8Array(readFileSync(path));
       continue;
     }
+    progress?.(`compiling guests/pcm/${role}.ts (${built.length + 1} of ${PCM_ROLES.length} to build; cached after)`);
     const r = await compileGuest(join(PCM_GUESTS_DIR, `${role}.ts`));
     if (!r.ok || !r.binary) throw new Error(`guests/pcm/${role}.ts does not compile:\n${r.diagnostics}`);
     const report = verifyModule(r.binary, defaultPolicy());

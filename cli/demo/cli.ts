@@ -3,10 +3,13 @@
 
 import { statSync } from "node:fs";
 import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
-import { EXIT } from "../command.ts";
+import { CliError, EXIT, progressLine } from "../command.ts";
+import { fsReason } from "../input.ts";
+import { writeFileSync } from "node:fs";
+import { ChromeTrace, observeSyscalls } from "../../host/trace/index.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
 
-export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR]";
+export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE]";
 export const PCM_DEMO_DETAILS = [
   "The four-process PCM audio pipeline (guests/pcm/): init creates one 3840-byte buffer (960 frames",
   "of 48 kHz s16le stereo = 20 ms) and spawns a producer (writes 440 Hz left, 660 Hz right, through a",
@@ -21,6 +24,7 @@ export const PCM_DEMO_FLAGS: readonly Flag[] = [
   { name: "duration", value: "SECONDS", doc: "seconds of audio, in 20 ms periods (default 3)" },
   { name: "realtime", doc: "pace the audio device to the wall clock (default: deterministic virtual clock)" },
   { name: "out", value: "DIR", doc: "where pcm.wav and waveform.png go (default out)" },
+  { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) of the run to FILE" },
 ];
 
 const us = (ns: number) => `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} µs`;
@@ -70,7 +74,14 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   const out = process.stdout;
   const tty = out.isTTY === true;
   let live = false; // a VU bar is on the current terminal line
+  const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+  let chrome: ChromeTrace | null = null;
   const r = await runPcmDemo({
+    trace: tracePath !== null,
+    progress: progressLine(),
+    onKernel: (k) => {
+      if (tracePath !== null) observeSyscalls(k.core, (chrome = new ChromeTrace(k.core)));
+    },
     duration,
     realtime,
     outDir: typeof flags.out === "string" ? flags.out : "out",
@@ -93,6 +104,13 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
     },
   });
   if (live) out.write("\n");
+  if (tracePath !== null) {
+    try {
+      writeFileSync(tracePath, chrome!.json(r.trace));
+    } catch (e) {
+      throw new CliError(`cannot write trace ${tracePath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+    }
+  }
   out.write("\n" + summary(r, realtime));
   return r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
 }

@@ -32,6 +32,12 @@ export interface PcmDemoOptions {
   pingsPerBatch?: number;
   /** Kernel log lines (why a process died, ...). */
   log?: (line: string) => void;
+  /** Record the kernel event trace (PcmDemoResult.trace). */
+  trace?: boolean;
+  /** Long steps (compiling the guests on a first run) announce themselves here. */
+  progress?: (line: string) => void;
+  /** Called with the kernel before anything runs (to observe its syscalls). */
+  onKernel?: (kernel: Kernel) => void;
 }
 
 export interface VuReading {
@@ -63,11 +69,19 @@ export interface PcmDemoResult {
   vu: VuReading[];
   /** The lines each side printed about the revoke. */
   revoke: { driver: string; vu: string; visualizer: string; init: string[] };
-  /** Wall time of the run (not the build), ms. */
+  /** Wall time of the run (not the build), ms: boot of init to the end of every process. */
   wallMs: number;
+  /**
+   * The steady state alone: wall and CPU (this Node process, every thread) ms from
+   * the producer's first period to its last reply, without start-up (spawning the
+   * pipeline) or the end (drain, revoke) or the PNG encode (after the run).
+   */
+  steady: { wallMs: number; cpuMs: number } | null;
   /** Guests compiled for this run (the rest came from the build cache). */
   built: PcmRole[];
   jitterMaxNs: number;
+  /** The kernel's text event trace (when options.trace). */
+  trace: string;
 }
 
 /** Splits a byte stream into lines. */
@@ -101,20 +115,36 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests();
+  const { images, built } = await buildPcmGuests(undefined, options.progress);
 
   const all: string[] = [];
   const marks: number[] = [];
+  // The producer's "~mark-audio start|end" lines bound the steady state (PcmDemoResult.steady).
+  const audioMarks: { wall: number; cpu: number }[] = [];
   const lines = new Lines((line) => {
     if (line.startsWith("~mark ")) marks.push(performance.now());
+    else if (line.startsWith("~mark-audio ")) {
+      const c = process.cpuUsage();
+      audioMarks.push({ wall: performance.now(), cpu: (c.user + c.system) / 1000 });
+    }
     all.push(line);
     options.onLine?.(line);
   });
-  const kernel = new Kernel({ deterministic: !options.realtime, stdout: (b) => lines.push(b), log: options.log });
+  const kernel = new Kernel({
+    deterministic: !options.realtime,
+    stdout: (b) => lines.push(b),
+    log: options.log,
+    trace: options.trace ?? false,
+  });
+  options.onKernel?.(kernel);
   const levels = new NullSink();
-  const audioModel = new AudioOutDevice({ sink: new TeeSink(new WavFileSink(wavPath), levels) });
+  // The WAV is written a second of audio at a time (two write calls a second, not two a period).
+  const wav = new WavFileSink(wavPath, { bufferBytes: (1000 / PERIOD_MS) * FRAMES * 4 });
+  const audioModel = new AudioOutDevice({ sink: new TeeSink(wav, levels) });
   const audio = kernel.createDevice(audioModel);
-  const png = new PngFileSnapshot(pngPath);
+  // A live view, not a 384 KB copy per frame: the PNG is written after every process has ended, when the
+  // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again).
+  const png = new PngFileSnapshot(pngPath, { live: true });
   const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
   const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -182,7 +212,10 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
       init: all.filter((l) => (l.startsWith("init:") && /revoke/.test(l)) || l.startsWith("init:   ")),
     },
     wallMs,
+    steady:
+      audioMarks.length === 2 ? { wallMs: audioMarks[1].wall - audioMarks[0].wall, cpuMs: audioMarks[1].cpu - audioMarks[0].cpu } : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
+    trace: kernel.traceText(),
   };
 }

@@ -7,7 +7,12 @@
 (data (i32.const 32) "audio")
 (data (i32.const 40) "fb")
 (data (i32.const 48) "rng")
-(func (export "_start") (local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $stale i32)
+(data (i32.const 72) "root")
+(func $dup (param $h i32) (param $rights i32) (result i32) (local $d i32)
+  (local.set $d (call $handle_dup (local.get $h) (local.get $rights)))
+  (if (i32.le_s (local.get $d) (i32.const 0)) (then unreachable))
+  (local.get $d))
+(func (export "_start") (local $image i32) (local $ns i32) (local $proc i32) (local $ep i32) (local $port i32) (local $mem i32) (local $win i32) (local $part i32) (local $timer i32) (local $console i32) (local $audio i32) (local $fb i32) (local $rng i32) (local $dir i32) (local $stale i32)
     (if (i32.eqz (call $arg_count)) (then (return))) ;; the child spawned below does nothing
     (local.set $image (call $h (i32.const 0) (i32.const 4)))
     (local.set $ns (call $h (i32.const 8) (i32.const 2)))
@@ -16,6 +21,7 @@
     (local.set $audio (call $h (i32.const 32) (i32.const 5)))
     (local.set $fb (call $h (i32.const 40) (i32.const 2)))
     (local.set $rng (call $h (i32.const 48) (i32.const 3)))
+    (local.set $dir (call $h (i32.const 72) (i32.const 4)))
     (local.set $proc (call $spawn (local.get $image) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     (local.set $ep (call $endpoint_create))
     (local.set $port (call $port_create))
@@ -39,6 +45,12 @@
     (call $rec (call $audio_submit (local.get $timer) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; the right object, no rights
     (call $rec (call $audio_submit (call $handle_dup (local.get $audio) (i32.const 0)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    ;; every right it needs but READ
+    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 8)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    ;; every right it needs but WRITE
+    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 4)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    ;; exactly the rights it needs: refused for something else, if at all
+    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 12)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; after pledging its class away
     (call $rec (call $pledge (i32.const 383)))
     (call $rec (call $audio_submit (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))

@@ -1,6 +1,6 @@
 ;; pledge: bits outside the classes are EINVAL; dropping is for good; core always stays.
 (func (export "_start")
-  (call $rec (call $pledge (i32.const 0x200)))       ;; no class 9
+  (call $rec (call $pledge (i32.const 0x400)))       ;; no class 10
   (call $rec (call $pledge (i32.const -1)))
   (call $rec (call $pledge (i32.const 0x1ff)))       ;; keeping everything is fine
   (call $rec (call $pledge (i32.const 0x00a)))       ;; keep stdio and ipc (core implied)

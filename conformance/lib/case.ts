@@ -9,7 +9,7 @@ import { sysVariant } from "./sys-variant.ts";
 /** A host object the runner creates and passes as a startup handle. */
 export interface HandleSetup {
   name: string;
-  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng" | "kinfo";
+  object: "namespace" | "endpoint" | "memory" | "timer" | "console" | "audio" | "framebuffer" | "rng" | "kinfo" | "hostdir" | "dir";
   /** Right names (Rights.*); default: what the host grants for that object type. */
   rights?: string[];
   /** memory: size in bytes (default 65536). */
@@ -24,6 +24,9 @@ export interface HandleSetup {
   width?: number;
   height?: number;
   pixelMemory?: boolean;
+  /** hostdir: files in a fresh temporary directory (path -> UTF-8 content; folders made as needed), and read-only mode. */
+  files?: Record<string, string>;
+  readOnly?: boolean;
 }
 
 /** Another module the runner assembles and passes as an IMAGE handle (rights SPAWN|DUPLICATE|TRANSFER). */
@@ -50,7 +53,7 @@ export interface CaseSetup {
   memory?: { budgetPages?: number; systemPages?: number };
 }
 
-/** One recorded result: [syscall label, expected]. Expected: an errno name, an exact integer, or ">=0", ">0", "<0", "any". */
+/** One recorded result: [syscall label, expected]. Expected: an errno name, "!" and an errno name (anything but it), an exact integer, or ">=0", ">0", "<0", "any". */
 export type ResultExpect = [string, string | number];
 
 export interface CaseExpect {
@@ -259,6 +262,11 @@ function matches(want: string | number, got: number): boolean {
   if (want === ">=0") return got >= 0;
   if (want === ">0") return got > 0;
   if (want === "<0") return got < 0;
+  if (want.startsWith("!")) {
+    const not = ERRNO[want.slice(1)];
+    if (not === undefined) throw new Error(`unknown expectation "${want}"`);
+    return got !== -not;
+  }
   const e = ERRNO[want];
   if (e === undefined) throw new Error(`unknown expectation "${want}"`);
   return got === -e;

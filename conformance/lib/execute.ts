@@ -6,6 +6,7 @@
 import { ExitReason, EXIT_REASON_NAMES, Rights } from "../../abi/gen/abi.ts";
 import {
   DEVICE_GRANT_RIGHTS,
+  DIR_GRANT_RIGHTS,
   IMAGE_GRANT_RIGHTS,
   Kernel,
   MEMORY_GRANT_RIGHTS,
@@ -20,6 +21,11 @@ import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
 import { NullSink } from "../../hal/audio/sink.ts";
 import { FramebufferDevice } from "../../hal/framebuffer/framebuffer.ts";
 import type { CaseOutcome, CaseSetup, HandleSetup } from "./case.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { HostDirDevice } from "../../hal/hostdir/hostdir.ts";
+import { NodeHostDir } from "../../hal/node/hostdir.ts";
 
 const RIGHTS = Rights as Record<string, number>;
 
@@ -48,6 +54,23 @@ function make(k: Kernel, h: HandleSetup, log: string[]): Made {
   switch (h.object) {
     case "namespace":
       return { object: k.createNamespace(), rights: rights(NAMESPACE_GRANT_RIGHTS) };
+    case "hostdir": {
+      const dir = mkdtempSync(join(tmpdir(), "wasmos-case-"));
+      for (const [path, content] of Object.entries(h.files ?? {})) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), content);
+      }
+      const backend = new NodeHostDir(dir);
+      // The directory goes with the device (when the last handle to it closes).
+      const close = backend.close.bind(backend);
+      backend.close = () => {
+        close();
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return device(new HostDirDevice(backend, { readOnly: h.readOnly, name: h.name }));
+    }
+    case "dir":
+      return { object: k.createRootDir(), rights: rights(DIR_GRANT_RIGHTS) };
     case "kinfo":
       return { object: k.createKernelInfo(), rights: rights(Rights.READ | Rights.DUPLICATE | Rights.TRANSFER) };
     case "endpoint":
@@ -100,7 +123,7 @@ export async function executeCase(
   images: Record<string, Uint8Array> = {},
 ): Promise<CaseOutcome> {
   const log: string[] = [];
-  const k = new Kernel({ limits: setup.limits, memory: setup.memory, log: (l) => log.push(l) });
+  const k = new Kernel({ limits: setup.limits, memory: setup.memory, log: (l) => log.push(l), checkContracts: true });
   const chunks: Uint8Array[] = [];
   const stdout = () => {
     const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

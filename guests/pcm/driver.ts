@@ -12,7 +12,7 @@
 // revoked the buffer) shows what the driver sees then.
 import {
   args, audioSubmitMemory, deviceAttach, deviceInfo, errnoName, exit, handle, irqCode, irqDatum, irqKind, println,
-  receive, reply, replyError, word, DEVINFO_AUDIO_UNDERRUNS, IRQ_AUDIO_DRAINED, IRQ_AUDIO_PERIOD,
+  forever, receive, reply, replyError, word, DEVINFO_AUDIO_UNDERRUNS, IRQ_AUDIO_DRAINED, IRQ_AUDIO_PERIOD,
 } from "@wasmos/sdk";
 import { FRAMES, PING } from "./signal";
 
@@ -34,14 +34,16 @@ let ticket = -1;
 let drained = false;
 let sawRevoke = false;
 
-while (!(drained && sawRevoke)) {
+/** One message (an interrupt or a buffer-ready request); false once drained and past the revoke. Called through forever. */
+function serveOne(): bool {
+  if (drained && sawRevoke) return false;
   const r = receive(ep);
   if (r < 0) {
     println("driver: receive failed: " + errnoName(-r));
     exit(1);
   }
   if (r == 0) {
-    if (irqCode() != AUDIO_IRQ) continue;
+    if (irqCode() != AUDIO_IRQ) return true;
     const kind = irqKind();
     if (kind == IRQ_AUDIO_PERIOD && waiting > 0 && <i32>irqDatum() == ticket) {
       reply(waiting, 0); // the device has read the buffer: the producer may refill it
@@ -51,12 +53,12 @@ while (!(drained && sawRevoke)) {
       println("driver: drained after " + submitted.toString() + " periods, underruns " +
         deviceInfo(audio, DEVINFO_AUDIO_UNDERRUNS).toString());
     }
-    continue;
+    return true;
   }
   const id = word(0);
   if (id == PING) {
     reply(r, 0);
-    continue;
+    return true;
   }
   if (submitted == periods) {
     // Past the end: init has revoked the buffer and asks us to look once more.
@@ -69,15 +71,17 @@ while (!(drained && sawRevoke)) {
       println("driver: buffer " + id.toString() + " after the revoke: audio_submit still accepted (ticket " + t.toString() + ")");
       reply(r, 0);
     }
-    continue;
+    return true;
   }
   const t = audioSubmitMemory(audio, pcm, 0, FRAMES, submitted == periods - 1);
   if (t < 0) {
     println("driver: audio_submit failed: " + errnoName(-t));
     replyError(r, -t);
-    continue;
+    return true;
   }
   submitted++;
   waiting = r;
   ticket = t;
+  return true;
 }
+forever(serveOne);

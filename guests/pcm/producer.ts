@@ -8,13 +8,15 @@
 //
 // Handles: "pcm" (the buffer, READ|WRITE: bound as a grant), "driver", "vu",
 // "vis" (send-only endpoints of the consumers).
+// It prints "~mark-audio start" before the first period and "~mark-audio end"
+// after the last reply (hidden by the CLI): the host's steady-state timing.
 // Afterwards it sends batches of empty messages (PING) to the VU meter and
 // prints a marker line after each batch, so the host can time the kernel's
 // round trip against the wall clock; then it reports the median send->reply
 // time per consumer on the kernel's clock.
-import { args, errnoName, exit, handle, now, println, send } from "@wasmos/sdk";
+import { args, errnoName, exit, forever, handle, now, println, send } from "@wasmos/sdk";
 import * as pcm from "@wasmos/sdk/grants/pcm";
-import { FRAMES, PING, envelope, leftSample, median, rightSample } from "./signal";
+import { FRAMES, LEFT_INC, PING, RIGHT_AMP, RIGHT_INC, envelope, isin, median } from "./signal";
 
 const argv = args();
 const periods = I32.parseInt(argv[1]);
@@ -25,18 +27,31 @@ const consumers: i32[] = [handle("driver"), handle("vu"), handle("vis")];
 const names: string[] = ["driver", "vu", "vis"];
 const rtt: i64[][] = [[], [], []];
 
-/** Period p into the grant: interleaved s16le, left then right. */
+/**
+ * isin(phase) for every value of phase >>> 16, the only bits it reads: a
+ * lookup gives the same samples as signal.ts's leftSample/rightSample bit for
+ * bit, at a fraction of the arithmetic (the table is built once, at start-up).
+ */
+const SINE = new StaticArray<i32>(65536);
+for (let i = 0; i < 65536; i++) SINE[i] = isin(<u32>i << 16);
+
+/** Period p into the grant: interleaved s16le, left then right (leftSample, rightSample of signal.ts). */
 function fill(p: i32): void {
   const amp = envelope(p);
   const base = p * FRAMES;
   for (let i = 0; i < FRAMES; i++) {
-    const f = base + i;
-    pcm.store_i16(<u32>i << 2, leftSample(f, amp));
-    pcm.store_i16((<u32>i << 2) + 2, rightSample(f));
+    const f = <u32>(base + i);
+    const l = <i16>((unchecked(SINE[(f * LEFT_INC) >>> 16]) * amp) >> 15);
+    const r = <i16>((unchecked(SINE[(f * RIGHT_INC) >>> 16]) * RIGHT_AMP) >> 15);
+    pcm.store_i16(<u32>i << 2, l);
+    pcm.store_i16((<u32>i << 2) + 2, r);
   }
 }
 
-for (let p = 0; p < periods; p++) {
+let p = 0;
+/** One period: fill the buffer, tell each consumer, wait for all three (called through forever: see the SDK's loop.ts). */
+function period(): bool {
+  if (p >= periods) return false;
   fill(p);
   for (let c = 0; c < 3; c++) {
     const t0 = now();
@@ -47,7 +62,12 @@ for (let p = 0; p < periods; p++) {
       exit(1);
     }
   }
+  p++;
+  return true;
 }
+println("~mark-audio start"); // the host times the steady state between these two lines
+forever(period);
+println("~mark-audio end");
 
 // The round-trip probe: empty exchanges with the VU meter, which answers at once.
 const ping: i64[] = [];

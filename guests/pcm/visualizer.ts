@@ -5,6 +5,13 @@
 // the upper half (green), right in the lower half (amber): each column is a
 // vertical stroke from the smallest to the largest sample it covers.
 //
+// Only what changes is drawn: the first frame paints the background and the
+// axes; after that each column's previous stroke is erased (background, or
+// the axis on its row) and the new one drawn, which leaves exactly the pixels
+// a full redraw would. Each message is handled by serveOne(), called through
+// forever() (SDK loop.ts) so that V8 optimizes it: a loop in _start stays in
+// baseline code.
+//
 //   pcm-visualizer
 //
 // Handles: "pcm" (READ|MAP, bound read-only), "fb" (the framebuffer memory,
@@ -12,7 +19,7 @@
 // "ep" (its endpoint). Once init revokes the buffer the kernel ends this
 // process (GRANT_REVOKED) before it runs again: it never sees it.
 import {
-  deviceInfo, errnoName, exit, fbPresent, handle, println, receive, reply, replyError, word,
+  deviceInfo, errnoName, exit, fbPresent, forever, handle, println, receive, reply, replyError, word,
   DEVINFO_FB_HEIGHT, DEVINFO_FB_WIDTH,
 } from "@wasmos/sdk";
 import * as pcm from "@wasmos/sdk/grants/pcm";
@@ -37,51 +44,100 @@ if (W <= 0 || H <= 0) {
   fb.store_u32(<u32>(y * W + x) << 2, c);
 }
 
-/** Channel ch (0 left, 1 right) into the band of rows [top, top + h). */
+/** Rows [y0, y1] of each column's stroke on screen, per channel (y1 < y0: none yet). */
+const strokeTop: StaticArray<i32>[] = [new StaticArray<i32>(W), new StaticArray<i32>(W)];
+const strokeBottom: StaticArray<i32>[] = [new StaticArray<i32>(W), new StaticArray<i32>(W)];
+let painted = false;
+/** Frames [colFirst[x], colEnd[x]) each column scans: fixed, so computed once (two divisions a column otherwise). */
+const colFirst = new StaticArray<i32>(W);
+const colEnd = new StaticArray<i32>(W);
+for (let x = 0; x < W; x++) {
+  const f0 = x * FRAMES / W;
+  let f1 = (x + 1) * FRAMES / W;
+  if (f1 <= f0) f1 = f0 + 1;
+  colFirst[x] = f0;
+  // Include the next column's first frame so consecutive strokes join up.
+  colEnd[x] = f1 < FRAMES ? f1 + 1 : FRAMES;
+}
+
+/** Background and both axes: the frame before any stroke. */
+function paintBackground(): void {
+  for (let i = 0; i < W * H; i++) fb.store_u32(<u32>i << 2, BACKGROUND);
+  const band = H >> 1;
+  const mids: i32[] = [band >> 1, band + ((H - band) >> 1)];
+  for (let c = 0; c < 2; c++) {
+    for (let x = 0; x < W; x++) px(x, mids[c], AXIS);
+    for (let x = 0; x < W; x++) {
+      strokeTop[c][x] = 0;
+      strokeBottom[c][x] = -1;
+    }
+  }
+}
+
+/** Channel ch (0 left, 1 right) into the band of rows [top, top + h): each column's old stroke erased, its new one drawn. */
 function trace(ch: i32, top: i32, h: i32, colour: u32): void {
   const mid = top + (h >> 1);
-  for (let x = 0; x < W; x++) px(x, mid, AXIS);
+  const half = (h >> 1) - 1;
+  const tops = strokeTop[ch];
+  const bottoms = strokeBottom[ch];
   for (let x = 0; x < W; x++) {
-    const f0 = x * FRAMES / W;
-    let f1 = (x + 1) * FRAMES / W;
-    if (f1 <= f0) f1 = f0 + 1;
     let lo: i32 = 32767;
     let hi: i32 = -32768;
-    // Include the next column's first frame so consecutive strokes join up.
-    const end = f1 < FRAMES ? f1 + 1 : FRAMES;
-    for (let f = f0; f < end; f++) {
+    const end = unchecked(colEnd[x]);
+    for (let f = unchecked(colFirst[x]); f < end; f++) {
       const s = <i32>pcm.load_i16((<u32>f << 2) + (<u32>ch << 1));
       if (s < lo) lo = s;
       if (s > hi) hi = s;
     }
     // Sample s maps to row mid - s * (h/2 - 1) / 32768 (up is positive).
-    const half = (h >> 1) - 1;
     const y0 = mid - ((hi * half) >> 15);
     const y1 = mid - ((lo * half) >> 15);
-    for (let y = y0; y <= y1; y++) px(x, y, colour);
+    const old0 = unchecked(tops[x]);
+    const old1 = unchecked(bottoms[x]);
+    // Only the rows that change: the old stroke's rows outside the new one are erased (background, or the
+    // axis on its row), the new stroke's rows outside the old one drawn; rows in both already hold the colour.
+    // (No old stroke: old1 < old0, so the draw loops cover [y0, y1] and the erase loops nothing.)
+    const below = y0 - 1 < old1 ? y0 - 1 : old1; // old rows above the new stroke: [old0, below]
+    for (let y = old0; y <= below; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
+    for (let y = (y1 + 1 > old0 ? y1 + 1 : old0); y <= old1; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
+    if (old1 < old0 || y1 < old0 || y0 > old1) {
+      for (let y = y0; y <= y1; y++) px(x, y, colour); // no overlap: the whole new stroke
+    } else {
+      for (let y = y0; y < old0; y++) px(x, y, colour);
+      for (let y = old1 + 1; y <= y1; y++) px(x, y, colour);
+    }
+    unchecked((tops[x] = y0));
+    unchecked((bottoms[x] = y1));
   }
 }
 
 function draw(): void {
-  for (let i = 0; i < W * H; i++) fb.store_u32(<u32>i << 2, BACKGROUND);
+  if (!painted) {
+    paintBackground();
+    painted = true;
+  }
   const band = H >> 1;
   trace(0, 0, band, LEFT);
   trace(1, band, H - band, RIGHT);
 }
 
-for (;;) {
+/** One message: a PING is answered at once; a buffer-ready one is drawn and presented, then answered. */
+function serveOne(): bool {
   const r = receive(ep);
-  if (r <= 0) continue;
+  if (r <= 0) return true;
   if (word(0) == PING) {
     reply(r, 0);
-    continue;
+    return true;
   }
   draw();
   const n = fbPresent(dev);
   if (n < 0) {
     println("visualizer: fb_present failed: " + errnoName(-n));
     replyError(r, -n);
-    continue;
+    return true;
   }
   reply(r, 0);
+  return true;
 }
+
+forever(serveOne);

@@ -12,7 +12,7 @@
 //   pcm-vu <periods>
 //
 // Handles: "pcm" (READ|MAP, no WRITE), "ep" (its endpoint).
-import { errnoName, exit, handle, println, receive, reply, replyError, word } from "@wasmos/sdk";
+import { errnoName, exit, forever, handle, println, receive, reply, replyError, word } from "@wasmos/sdk";
 import { Window } from "@wasmos/sdk/memory";
 import { FRAMES, PING, fixed2 } from "./signal";
 
@@ -37,13 +37,14 @@ function bar(rms: f64, peak: f64): string {
 }
 
 let period = 0;
-for (;;) {
+/** One message: a PING is answered at once; a buffer-ready one is scanned, printed and answered (called through forever). */
+function serveOne(): bool {
   const r = receive(ep);
-  if (r <= 0) continue;
+  if (r <= 0) return true;
   const id = word(0);
   if (id == PING) {
     reply(r, 0);
-    continue;
+    return true;
   }
   let peak: i32 = 0;
   let sum: i64 = 0;
@@ -68,4 +69,6 @@ for (;;) {
   println("vu " + period.toString() + " peak " + fixed2(pk) + " rms " + fixed2(rms) + " |" + bar(rms, pk) + "|");
   period++;
   reply(r, 0);
+  return true;
 }
+forever(serveOne);

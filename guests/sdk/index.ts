@@ -32,6 +32,7 @@ import {
 export * from "./bindings/abi";
 export * from "./devices";
 export * from "./ipc";
+export * from "./loop";
 export * from "./memory";
 export * from "./ring";
 export * from "./sched";

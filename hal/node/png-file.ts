@@ -16,8 +16,9 @@ export class PngFileSnapshot extends PngSnapshot {
   /** Frame number last written (0: none). */
   written = 0;
 
-  constructor(path: string) {
-    super({ deflate: zlibDeflate });
+  /** `live`: keep a view of the pixels, not a copy per frame (hal/framebuffer/snapshot.ts). */
+  constructor(path: string, options: { live?: boolean } = {}) {
+    super({ deflate: zlibDeflate, live: options.live });
     this.path = path;
   }
 

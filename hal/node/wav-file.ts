@@ -1,6 +1,9 @@
-// A WAV file on disk as an audio sink (Node). The header is rewritten after
-// every period, so the file is a valid WAV of everything played so far at any
-// moment, not only after close.
+// A WAV file on disk as an audio sink (Node). By default the data and the
+// header are written after every period, so the file is a valid WAV of
+// everything played so far at any moment, not only after close. With
+// `{ bufferBytes: n }` periods are gathered in memory and written (data, then
+// the header) once n bytes are waiting and at close: two write calls per n
+// bytes instead of two per period, and the file is valid up to the last write.
 
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -10,15 +13,29 @@ import { WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, wavHeader } from "../audio/wav.ts
 
 const ZEROS = new Uint8Array(65536);
 
+export interface WavFileOptions {
+  /** Gather this many bytes before writing (0, the default: write every period). */
+  bufferBytes?: number;
+}
+
 export class WavFileSink implements AudioSink {
   readonly path: string;
   private fd: number | null;
-  /** Bytes in the data chunk so far. */
+  /** Bytes in the data chunk so far (written or waiting). */
   dataBytes = 0;
+  /** Bytes of the data chunk on disk. */
+  private written = 0;
+  private readonly pending: Uint8Array | null;
+  private waiting = 0;
+  /** The data size the header on disk states. */
+  private headerFor = 0;
 
   /** Create (or truncate) the file, making its directory if needed. */
-  constructor(path: string) {
+  constructor(path: string, options: WavFileOptions = {}) {
     this.path = path;
+    const n = options.bufferBytes ?? 0;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`WAV bufferBytes ${n}`);
+    this.pending = n > 0 ? new Uint8Array(n) : null;
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, "w");
     writeSync(this.fd, wavHeader(0));
@@ -26,7 +43,6 @@ export class WavFileSink implements AudioSink {
 
   write(samples: Uint8Array): void {
     this.append(samples);
-    this.patchHeader();
   }
 
   silence(frames: number): void {
@@ -36,23 +52,46 @@ export class WavFileSink implements AudioSink {
       this.append(ZEROS.subarray(0, n));
       left -= n;
     }
-    this.patchHeader();
   }
 
+  /** Add bytes to the data chunk: into the buffer if they fit, else the buffer and then they go to the file. The header follows every write. */
   private append(bytes: Uint8Array): void {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
     if (this.dataBytes + bytes.length > WAV_MAX_DATA_BYTES) throw new RangeError(`${this.path}: WAV data would exceed 4 GiB`);
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, WAV_HEADER_BYTES + this.dataBytes + done);
+    const buf = this.pending;
+    if (buf !== null && bytes.length > buf.length - this.waiting) this.writeWaiting();
+    if (buf !== null && bytes.length <= buf.length - this.waiting) {
+      buf.set(bytes, this.waiting);
+      this.waiting += bytes.length;
+    } else {
+      this.writeAt(bytes);
+    }
     this.dataBytes += bytes.length;
+    if (this.written !== this.headerFor) this.patchHeader();
+  }
+
+  private writeAt(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd!, bytes, done, bytes.length - done, WAV_HEADER_BYTES + this.written + done);
+    this.written += bytes.length;
+  }
+
+  private writeWaiting(): void {
+    if (this.waiting === 0) return;
+    const n = this.waiting;
+    this.waiting = 0;
+    this.writeAt(this.pending!.subarray(0, n));
   }
 
   private patchHeader(): void {
-    writeSync(this.fd!, wavHeader(this.dataBytes), 0, WAV_HEADER_BYTES, 0);
+    writeSync(this.fd!, wavHeader(this.written), 0, WAV_HEADER_BYTES, 0);
+    this.headerFor = this.written;
   }
 
   close(): void {
     if (this.fd === null) return;
+    this.writeWaiting();
+    if (this.written !== this.headerFor) this.patchHeader();
     const fd = this.fd;
     this.fd = null;
     closeSync(fd);

@@ -9,11 +9,12 @@
 // hold handles to (a client caught mid-call by the crash sees ECLOSED and
 // may retry). shutdown() ends what is left and releases everything.
 
-import { ExitReason } from "../../abi/gen/abi.ts";
+import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { ConsoleDevice } from "../../hal/console.ts";
 import { RngDevice } from "../../hal/rng.ts";
 import { TimerDevice } from "../../hal/timer.ts";
 import type { KernelObject } from "../../kernel/object.ts";
+import type { ImageObject } from "../../kernel/objects/image.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { Partition } from "../../kernel/objects/partition.ts";
 import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
@@ -112,6 +113,8 @@ export class BootedSystem {
         return k.createDevice(new RngDevice({ seed: this.manifest.seed, name }));
       case "timer":
         return k.createDevice(new TimerDevice(name));
+      case "kinfo":
+        return k.createKernelInfo();
     }
     throw new Error(`unknown object kind ${kind}`); // validateManifest admits none other
   }
@@ -207,6 +210,45 @@ export class BootedSystem {
     });
   }
 
+  private kinfo: KernelObject | null = null;
+
+  /**
+   * Run a monitor (a guest that reads the process table, guests/ps) with a
+   * KINFO handle "kinfo" (READ) at virtual time atNs (now, if that has
+   * passed). Resolves with what it printed and how it ended. The monitor is a
+   * process like the others: it shows in the table it prints.
+   */
+  monitor(image: ImageObject, args: readonly string[], atNs = 0): Promise<{ output: string; exit: ExitInfo }> {
+    if (this.kinfo === null) this.kinfo = this.kernel.createKernelInfo();
+    const kinfo = this.kinfo;
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        const chunks: Uint8Array[] = [];
+        try {
+          const hp = this.kernel.spawn(image, {
+            args: [image.name, ...args],
+            handles: [{ name: "kinfo", object: kinfo, rights: Rights.READ }],
+            stdout: (b) => chunks.push(b.slice()),
+          });
+          hp.exited.then((exit) => {
+            hp.close();
+            const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+            let at = 0;
+            for (const c of chunks) {
+              all.set(c, at);
+              at += c.length;
+            }
+            resolve({ output: new TextDecoder().decode(all), exit });
+          });
+        } catch (e) {
+          reject(e);
+        }
+      };
+      if (atNs <= this.kernel.core.clock.now()) start();
+      else this.kernel.core.addTimer(atNs, start);
+    });
+  }
+
   /** Resolves when nothing is runnable and no timer (restart backoffs included) is pending. */
   settle(): Promise<void> {
     return this.kernel.run();
@@ -227,6 +269,8 @@ export class BootedSystem {
   }
 
   private releaseAll(): void {
+    this.kinfo?.releaseHandle();
+    this.kinfo = null;
     for (const o of this.objects.values()) o.releaseHandle();
     this.objects.clear();
     for (const p of this.partitions.values()) p.releaseHandle();

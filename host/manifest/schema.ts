@@ -19,6 +19,8 @@ export const OBJECT_KINDS = {
   rng: Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.ATTACH,
   timer: Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.ATTACH,
   image: Rights.SPAWN | Rights.DUPLICATE | Rights.TRANSFER,
+  /** The process table (proc_next), for a /proc server or a monitor. */
+  kinfo: Rights.READ | Rights.DUPLICATE | Rights.TRANSFER,
 } as const;
 export type ObjectKind = keyof typeof OBJECT_KINDS;
 

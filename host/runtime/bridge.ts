@@ -14,7 +14,7 @@ import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, 
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { BLOCK, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
@@ -49,10 +49,12 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
 /**
  * The handler for def, with the pledge check in front: a syscall of a class
  * the process pledged away returns -EPLEDGE and does nothing. Core syscalls
- * skip the check.
+ * skip the check. With k.checkContracts, the handler's errors are checked
+ * against its ABI entry (kernel/syscalls/contract.ts).
  */
-function pledged(def: SyscallDef): AnyHandler {
-  const h = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
+  const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const h = k.checkContracts ? checkedHandler(def, raw) : raw;
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
@@ -68,13 +70,17 @@ function pledged(def: SyscallDef): AnyHandler {
       return (k, q, a, b, c) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c));
     case 4:
       return (k, q, a, b, c, d) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d));
+    case 5:
+      return (k, q, a, b, c, d, e) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d, e));
+    case 6:
+      return (k, q, a, b, c, d, e, f) => ((q.promises & bit) === 0 ? refused : h(k, q, a, b, c, d, e, f));
     default:
       return (k, q, ...args) => ((q.promises & bit) === 0 ? refused : h(k, q, ...args));
   }
 }
 
 function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
-  const h = pledged(def);
+  const h = pledged(k, def);
   const name = def.name;
   const done = (p: Process, r: unknown): unknown => {
     if (r === NORETURN) throw UNWIND;
@@ -137,19 +143,63 @@ function syncImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
   }
 }
 
-/** Run a possibly-blocking handler: a value now, or a promise the kernel resolves by resume(). */
-function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number | bigint | Promise<number> {
-  const h = pledged(def);
+/** Call h with exactly n of the arguments (a handler's arity is its syscall's: no rest array, no spread). */
+function invoke(
+  h: AnyHandler,
+  k: KernelCore,
+  p: Process,
+  n: number,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  d: unknown,
+  e: unknown,
+  f: unknown,
+): unknown {
+  switch (n) {
+    case 0:
+      return h(k, p);
+    case 1:
+      return h(k, p, a);
+    case 2:
+      return h(k, p, a, b);
+    case 3:
+      return h(k, p, a, b, c);
+    case 4:
+      return h(k, p, a, b, c, d);
+    case 5:
+      return h(k, p, a, b, c, d, e);
+    default:
+      return h(k, p, a, b, c, d, e, f);
+  }
+}
+
+/**
+ * Run a possibly-blocking handler (h: the syscall's handler behind its pledge
+ * check, made once per kernel): a value now, or a promise the kernel resolves
+ * by resume().
+ */
+function callBlocking(
+  k: KernelCore,
+  def: SyscallDef,
+  h: AnyHandler,
+  a?: unknown,
+  b?: unknown,
+  c?: unknown,
+  d?: unknown,
+  e?: unknown,
+  f?: unknown,
+): number | bigint | Promise<number> {
   const p = caller(k);
   const s = p.runtime as unknown as Suspender;
   const pending = s.arm();
   let r: unknown;
   try {
-    r = h(k, p, ...args);
-  } catch (e) {
+    r = invoke(h, k, p, def.params.length, a, b, c, d, e, f);
+  } catch (err) {
     s.disarm();
-    if (e === UNWIND) throw e;
-    return fault(k, p, def.name, e);
+    if (err === UNWIND) throw err;
+    return fault(k, p, def.name, err);
   }
   if (p.mm.fault !== null) {
     s.disarm();
@@ -162,26 +212,38 @@ function callBlocking(k: KernelCore, def: SyscallDef, args: unknown[]): number |
 }
 
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
-  // Fixed arities: the IPC calls (send 6, receive 4) avoid a rest array per call.
+  // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
+  // (send has 6): no rest array, no spread, no closure per call.
+  const h = pledged(k, def);
+  type A = unknown;
   switch (def.params.length) {
     case 0:
-      return new WebAssembly.Suspending(() => callBlocking(k, def, NO_ARGS));
+      return new WebAssembly.Suspending(() => callBlocking(k, def, h));
     case 1:
-      return new WebAssembly.Suspending((a: unknown) => callBlocking(k, def, [a]));
+      return new WebAssembly.Suspending((a: A) => callBlocking(k, def, h, a));
+    case 2:
+      return new WebAssembly.Suspending((a: A, b: A) => callBlocking(k, def, h, a, b));
     case 3:
-      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown) => callBlocking(k, def, [a, b, c]));
+      return new WebAssembly.Suspending((a: A, b: A, c: A) => callBlocking(k, def, h, a, b, c));
     case 4:
-      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => callBlocking(k, def, [a, b, c, d]));
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A) => callBlocking(k, def, h, a, b, c, d));
+    case 5:
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A, e: A) => callBlocking(k, def, h, a, b, c, d, e));
+    case 6:
+      return new WebAssembly.Suspending((a: A, b: A, c: A, d: A, e: A, f: A) => callBlocking(k, def, h, a, b, c, d, e, f));
     default:
-      return new WebAssembly.Suspending((...args: unknown[]) => callBlocking(k, def, args));
+      throw new KernelBug(`blocking syscall ${def.name} has ${def.params.length} parameters (the bridge handles up to 6)`);
   }
 }
-const NO_ARGS: unknown[] = [];
 
 /** sys(nr, a0..a5): decode the arguments as syscall nr's parameters, widen the result to i64. */
 function sysEntry(k: KernelCore): WebAssembly.Suspending {
   const sync: ((...a: any[]) => unknown)[] = [];
-  for (const def of SYSCALLS) if (!def.blocking) sync[def.nr] = syncImport(k, def);
+  const blocking: AnyHandler[] = [];
+  for (const def of SYSCALLS) {
+    if (!def.blocking) sync[def.nr] = syncImport(k, def);
+    else blocking[def.nr] = pledged(k, def);
+  }
   return new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
     const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
     if (def === undefined) return BigInt(-Errno.ENOSYS);
@@ -190,7 +252,7 @@ function sysEntry(k: KernelCore): WebAssembly.Suspending {
       const r = sync[def.nr](...args);
       return typeof r === "bigint" ? r : BigInt(r as number);
     }
-    const r = callBlocking(k, def, args);
+    const r = callBlocking(k, def, blocking[def.nr], ...args);
     if (typeof r === "object") return r.then((v) => BigInt(v));
     return typeof r === "bigint" ? r : BigInt(r);
   });
@@ -205,10 +267,91 @@ function caller(k: KernelCore): Process {
 
 const shared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
 
+/**
+ * Sees every syscall of every process of a kernel (strace, the Chrome trace).
+ * `enter` before the handler runs; `leave` when the call returns to the
+ * guest (for a blocking call, when it is resumed), with the result, or null
+ * when the call never returns (exit, panic, the process ended meanwhile).
+ */
+export interface SyscallObserver {
+  enter(p: Process, def: SyscallDef, args: readonly (number | bigint)[]): void;
+  leave(p: Process, def: SyscallDef, args: readonly (number | bigint)[], result: number | bigint | null): void;
+}
+
+const observers = new WeakMap<KernelCore, SyscallObserver>();
+
+/**
+ * Observe kernel k's syscalls. Must be called before k's first process
+ * starts: the imports are built once per kernel, and only an observed kernel
+ * gets the wrapped ones, so observation costs nothing when off.
+ */
+export function observeSyscalls(k: KernelCore, observer: SyscallObserver): void {
+  if (shared.has(k)) throw new Error("observeSyscalls: the kernel's syscall imports are already built (call it before the first spawn)");
+  observers.set(k, observer);
+}
+
+/** An observed syscall: the plain path in between enter and leave; always Suspending (it may block). */
+function observedCall(
+  k: KernelCore,
+  def: SyscallDef,
+  obs: SyscallObserver,
+  args: (number | bigint)[],
+  sync: ((...a: any[]) => unknown) | null,
+): unknown {
+  const p = caller(k);
+  obs.enter(p, def, args);
+  let r: unknown;
+  try {
+    r = sync !== null ? sync(...args) : callBlocking(k, def, pledged(k, def), ...args);
+  } catch (e) {
+    obs.leave(p, def, args, null);
+    throw e;
+  }
+  if (r instanceof Promise) {
+    return r.then(
+      (v: number) => {
+        obs.leave(p, def, args, v);
+        return v;
+      },
+      (e: unknown) => {
+        obs.leave(p, def, args, null);
+        throw e;
+      },
+    );
+  }
+  obs.leave(p, def, args, r as number | bigint);
+  return r;
+}
+
+function observedSyscalls(k: KernelCore, obs: SyscallObserver): Record<string, unknown> {
+  const sync: ((...a: any[]) => unknown)[] = [];
+  const built: Record<string, unknown> = {};
+  for (const def of SYSCALLS) {
+    const plain = def.blocking ? null : syncImport(k, def);
+    if (plain !== null) sync[def.nr] = plain;
+    built[def.name] = new WebAssembly.Suspending((...args: (number | bigint)[]) => observedCall(k, def, obs, args, plain));
+  }
+  built[SYS_ENTRY.name] = new WebAssembly.Suspending((nr: number, ...raw: bigint[]) => {
+    const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
+    if (def === undefined) return BigInt(-Errno.ENOSYS);
+    const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
+    const r = observedCall(k, def, obs, args, def.blocking ? null : sync[def.nr]);
+    if (r instanceof Promise) return r.then((v) => BigInt(v as number));
+    return typeof r === "bigint" ? r : BigInt(r as number);
+  });
+  return built;
+}
+
 /** Every syscall and `sys`, for all processes of kernel k (built once per kernel). */
 function kernelSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
   let ns = shared.get(k);
   if (ns === undefined) {
+    const obs = observers.get(k);
+    if (obs !== undefined) {
+      ns = Object.freeze(observedSyscalls(k, obs));
+      shared.set(k, ns);
+      return ns;
+    }
     const built: Record<string, unknown> = {};
     for (const def of SYSCALLS) built[def.name] = def.blocking ? blockingImport(k, def) : syncImport(k, def);
     built[SYS_ENTRY.name] = sysEntry(k);
@@ -252,5 +395,11 @@ const SYSCALL_BY_NAME = new Map(SYSCALLS.map((d) => [d.name, d]));
 export function invokeSyscall(k: KernelCore, name: string, args: unknown[]): number | bigint | Promise<number> {
   const def = SYSCALL_BY_NAME.get(name);
   if (def === undefined) throw new KernelBug(`no syscall ${name}`);
-  return callBlocking(k, def, args);
+  let handlers = personalityHandlers.get(k);
+  if (handlers === undefined) personalityHandlers.set(k, (handlers = new Map()));
+  let h = handlers.get(name);
+  if (h === undefined) handlers.set(name, (h = pledged(k, def)));
+  return callBlocking(k, def, h, args[0], args[1], args[2], args[3], args[4], args[5]);
 }
+/** The pledge-checked handlers personalities call, made once per kernel. */
+const personalityHandlers = new WeakMap<KernelCore, Map<string, AnyHandler>>();

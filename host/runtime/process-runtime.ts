@@ -26,6 +26,8 @@ import type { LoadedImage } from "../../loader/loader.ts";
 import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
+import { addFastWindowGet } from "./fast-windows.ts";
+import { PortLoop } from "./port-loop.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -64,17 +66,31 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private pending: ((v: number) => void) | null = null;
   private disposed = false;
   private instance: WebAssembly.Instance | null = null;
-  private readonly handlers = new Map<string, (k: number, c: number, v: bigint) => Promise<void>>();
+  /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
+  private loop: PortLoop | null = null;
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
   private readonly makePersonality: ((p: Process) => Personality) | null;
   private personality: Personality | null = null;
 
-  constructor(kernel: KernelCore, process: Process, image: LoadedImage, personality: ((p: Process) => Personality) | null = null) {
+  private readonly fastPath: boolean;
+
+  /**
+   * fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge.
+   * personality: serves the image's personality imports (host/personality/), when it has one.
+   */
+  constructor(
+    kernel: KernelCore,
+    process: Process,
+    image: LoadedImage,
+    fastPath = true,
+    personality: ((p: Process) => Personality) | null = null,
+  ) {
     this.kernel = kernel;
     this.process = process;
     this.image = image;
+    this.fastPath = fastPath;
     this.makePersonality = personality;
   }
 
@@ -103,6 +119,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   setFuel(fuel: number): void {
     if (this.fuel !== null) this.fuel.value = fuel;
     else this.startFuel = fuel;
+  }
+
+  get metered(): boolean {
+    return this.image.metered;
   }
 
   fuelLeft(): number | null {
@@ -144,6 +164,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.instance = null;
     this.personality?.dispose();
     this.personality = null;
+    this.loop?.stop();
+    this.loop = null;
   }
 
   private async run(): Promise<void> {
@@ -166,6 +188,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.personality = this.makePersonality(p);
       imports[this.personality.module] = this.personality.imports();
     }
+    if (this.fastPath) addFastWindowGet(k, imports); // window_get served in wasm when the kernel's answer is cached
     if (this.image.metered) {
       (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
     }
@@ -211,22 +234,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   deliver(handler: string, key: number, code: number, value: bigint): void {
-    queueMicrotask(() => void this.activate(handler, key, code, value));
-  }
-
-  private async activate(handler: string, key: number, code: number, value: bigint): Promise<void> {
     if (this.disposed || this.instance === null) return;
-    let run = this.handlers.get(handler);
-    if (run === undefined) {
-      // One promising wrapper per handler, made once: creating it per packet was ~30% of a delivery.
-      run = WebAssembly.promising(this.instance.exports[handler] as (k: number, c: number, v: bigint) => void);
-      this.handlers.set(handler, run);
+    if (this.loop === null) {
+      this.loop = new PortLoop(this.instance.exports, {
+        activationDone: () => {
+          if (!this.disposed) this.kernel.activationDone(this.process);
+        },
+        yieldDue: hostYieldDue,
+        later: macrotask,
+        ended: (e) => this.ended(e),
+      });
     }
-    try {
-      await run(key, code, value);
-      if (!this.disposed) this.kernel.activationDone(this.process);
-    } catch (e) {
-      this.ended(e);
-    }
+    this.loop.deliver(handler, key, code, value);
   }
 }

@@ -7,6 +7,7 @@ import type { KernelCore } from "../core.ts";
 import { postPulse } from "../ipc/exchange.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { MemoryObject } from "../objects/memory.ts";
+import { pulseAdmittedN } from "../rules/pulses.ts";
 import { PRIORITY_LEVELS } from "../sched/run-queues.ts";
 import type { DeviceModel } from "./contract.ts";
 import { Device } from "./device.ts";
@@ -56,7 +57,7 @@ function raiseInterrupt(k: KernelCore, dev: Device, kind: number, datum: number)
     return;
   }
   const ep = a.cap.object as Endpoint;
-  if ((ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0) >= Limits.MAX_PENDING_PULSES) {
+  if (!pulseAdmittedN(ep.pendingPulses.get(IRQ_SENDER_PID) ?? 0)) {
     dev.irqLost++;
     return;
   }

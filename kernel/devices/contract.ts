@@ -95,3 +95,41 @@ export interface FramebufferModel extends DeviceModel {
 export interface RngModel extends DeviceModel {
   fill(out: Uint8Array): void;
 }
+
+/** A host file as DEV_HOSTDIR describes it (hostdir_stat). */
+export interface HostFileStat {
+  type: number;
+  size: number;
+  ino: number;
+  nlink: number;
+  mtimeNs: number;
+}
+
+/** One directory entry (hostdir_dirent plus its name). */
+export interface HostDirEntry {
+  name: string;
+  type: number;
+  ino: number;
+}
+
+/**
+ * DEV_HOSTDIR: one directory of the host. Paths are the guest's, unchecked
+ * (the model checks them and keeps every call inside its root). Every call
+ * answers a result or a negative errno, never throws; a string/object/array
+ * result is success.
+ */
+export interface HostDirModel extends DeviceModel {
+  readonly readOnly: boolean;
+  stat(path: string, follow: boolean): HostFileStat | number;
+  read(path: string, offset: number, into: Uint8Array): number;
+  write(path: string, offset: number, data: Uint8Array, create: boolean): number;
+  create(path: string, exclusive: boolean, truncate: boolean): number;
+  setSize(path: string, size: number): number;
+  setTimes(path: string, mtimeNs: number): number;
+  list(path: string): HostDirEntry[] | number;
+  mkdir(path: string): number;
+  remove(path: string): number;
+  rename(from: string, to: string): number;
+  symlink(target: string, path: string): number;
+  readlink(path: string): string | number;
+}

@@ -19,6 +19,7 @@ export const DEVICE_TYPES: ReadonlySet<number> = new Set([
   ObjectType.DEV_AUDIO,
   ObjectType.DEV_FRAMEBUFFER,
   ObjectType.DEV_RNG,
+  ObjectType.DEV_HOSTDIR,
 ]);
 
 export interface Attachment {

@@ -11,10 +11,12 @@ import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import { NUMBERS } from "../rules/algebra.ts";
+import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
-import { copyBody, dropHandles, landHandles } from "./transfer.ts";
+import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
 
 /** Rights endpoint_create gives. */
 export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
@@ -46,7 +48,8 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
   const handles = landHandles(server, m.caps);
   if (typeof handles === "number") return handles;
   m.caps = [];
-  copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+  if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+  else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
   server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
   m.server = server;
   server.serving.set(m.rcvid, m);
@@ -62,9 +65,9 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
 
 function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
   server.mr.set(MSG_KIND_PULSE, pulse.senderPid, [BigInt(pulse.code), pulse.value], 0, [], 0, 0);
-  const n = ep.pendingPulses.get(pulse.senderPid) ?? 0;
-  if (n <= 1) ep.pendingPulses.delete(pulse.senderPid);
-  else ep.pendingPulses.set(pulse.senderPid, n - 1);
+  const n = pulseTaken(NUMBERS, ep.pendingPulses.get(pulse.senderPid) ?? 0);
+  if (n === 0) ep.pendingPulses.delete(pulse.senderPid);
+  else ep.pendingPulses.set(pulse.senderPid, n);
   return 0;
 }
 
@@ -219,11 +222,14 @@ export function answer(
 ): number {
   finish(k, m);
   updatePriority(k, p);
-  if (m.clientGone) return -Errno.EGONE;
+  if (m.clientGone) {
+    m.onAnswer?.(status, words, bodyLen, true);
+    return -Errno.EGONE;
+  }
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
-  k.wake(m.sender, status);
+  k.wake(m.sender, m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false));
   return 0;
 }
 
@@ -266,10 +272,11 @@ export function answerWithHandles(
   return answer(k, p, m, status, words, bodyLen, landed);
 }
 
-/** m's client is gone: the server's answer has no one to go to. Finishes m; returns -EGONE. */
-export function answerGone(k: KernelCore, p: Process, m: Message): number {
+/** m's client is gone: the server's answer (status, words) has no one to go to. Finishes m; returns -EGONE. */
+export function answerGone(k: KernelCore, p: Process, m: Message, status = 0, words: readonly bigint[] = []): number {
   finish(k, m);
   updatePriority(k, p);
+  m.onAnswer?.(status, words, 0, true);
   return -Errno.EGONE;
 }
 
@@ -282,7 +289,7 @@ export function answerGone(k: KernelCore, p: Process, m: Message): number {
  * there.
  */
 export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
-  ep.pendingPulses.set(senderPid, (ep.pendingPulses.get(senderPid) ?? 0) + 1);
+  ep.pendingPulses.set(senderPid, pulseQueued(NUMBERS, ep.pendingPulses.get(senderPid) ?? 0));
   k.ipc.pulses++;
   const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
   const server = ep.receivers.shift();

@@ -27,6 +27,15 @@ export class Message {
   /** The exchange is over (answered, dropped, or its server ended). */
   done = false;
   timer: Timer | null = null;
+  /** A body made by the kernel (a namespace connect message's path), delivered instead of the sender's bytes at bodyPtr. */
+  kernelBody: Uint8Array | null = null;
+  /**
+   * Turns the server's answer into the sender's result (namespace requests:
+   * an open's reply becomes a FILE handle, registers-form data lands in the
+   * sender's buffer). `gone`: the sender is no longer waiting (its result is
+   * dropped; the hook undoes what the answer created, e.g. a server's open).
+   */
+  onAnswer: ((status: number, words: readonly bigint[], bodyLen: number, gone: boolean) => number) | null = null;
 
   constructor(init: {
     rcvid: number;

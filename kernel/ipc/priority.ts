@@ -7,20 +7,17 @@ import type { KernelCore } from "../core.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
-const MAX_CHAIN = 64;
+import { NUMBERS } from "../rules/algebra.ts";
+import { MAX_CHAIN, raisedPriority } from "../rules/priority.ts";
 
 /** What p's effective priority should be now. */
 export function inheritedPriority(p: Process): number {
   let prio = p.basePriority;
   for (const m of p.serving.values()) {
-    if (!m.clientGone && m.sender.priority > prio) prio = m.sender.priority;
-    const queued = m.endpoint.topQueuedPriority();
-    if (queued > prio) prio = queued;
+    prio = raisedPriority(NUMBERS, prio, m.sender.priority, !m.clientGone);
+    prio = raisedPriority(NUMBERS, prio, m.endpoint.topQueuedPriority(), true);
   }
-  if (p.lastEndpoint !== null) {
-    const queued = p.lastEndpoint.topQueuedPriority();
-    if (queued > prio) prio = queued;
-  }
+  if (p.lastEndpoint !== null) prio = raisedPriority(NUMBERS, prio, p.lastEndpoint.topQueuedPriority(), true);
   return prio;
 }
 

@@ -7,6 +7,8 @@ import { type Cap, releaseInFlight } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Process } from "../objects/process.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { hasRightsN, transferNeed, transferredRights } from "../rules/rights.ts";
 
 export interface MessageDesc {
   words: bigint[];
@@ -46,12 +48,12 @@ export function readDesc(mem: GuestMemory, ptr: number, withReply: boolean): Mes
 /** Check the handles a descriptor passes (rights, duplicates). Returns their values, or an errno. Changes nothing. */
 export function checkHandles(p: Process, mem: GuestMemory, d: MessageDesc): number[] | number {
   const out: number[] = [];
-  const need = d.move ? Rights.TRANSFER : Rights.TRANSFER | Rights.DUPLICATE;
+  const need = transferNeed(WORDS, d.move);
   for (let i = 0; i < d.handlesCount; i++) {
     const h = mem.u32(d.handlesPtr + i * 4) | 0;
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
-    if ((cap.rights & need) !== need) return -Errno.EACCES;
+    if (!hasRightsN(cap.rights, need)) return -Errno.EACCES;
     if (out.includes(h)) return -Errno.EINVAL;
     out.push(h);
   }
@@ -63,7 +65,7 @@ export function takeHandles(p: Process, handles: readonly number[], move: boolea
   return handles.map((h) => {
     if (move) return p.handles.take(h) as Cap;
     const parent = p.handles.cap(h) as Cap;
-    const child = parent.derive(parent.rights);
+    const child = parent.derive(transferredRights(WORDS, parent.rights, false));
     child.object.retainHandle();
     child.object.capOpened(child.rights);
     return child;
@@ -88,4 +90,11 @@ export function copyBody(k: KernelCore, from: Process, fromPtr: number, to: Proc
   if (src === null || !to.memory!.write(toPtr, src)) return;
   k.copied.ipcBytes += len;
   from.bytesCopied += len;
+}
+
+/** Deliver a body the kernel made (a namespace path) into a server's buffer (checked by the caller), truncated to bufLen, and count it. */
+export function writeKernelBody(k: KernelCore, body: Uint8Array, to: Process, toPtr: number, bufLen: number): void {
+  const len = Math.min(body.length, bufLen);
+  if (len <= 0 || !to.memory!.write(toPtr, body.subarray(0, len))) return;
+  k.copied.ipcBytes += len;
 }

@@ -20,6 +20,8 @@ import { Cap, holdCap, releaseHeld } from "../handles.ts";
 import type { KernelCore, StartupHandle } from "../core.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { grantBindRights, grantReadOnly } from "../rules/grants.ts";
 
 /** One `grant` memory import of an image, as the host found it. */
 export interface GrantImport {
@@ -77,7 +79,7 @@ export function planGrants(needs: readonly GrantImport[], handles: readonly Star
     if (memory.pages < g.minPages) return `${where}: the memory object has ${memory.pages} pages, the import needs at least ${g.minPages}`;
     if (g.maxPages !== null && memory.pages > g.maxPages)
       return `${where}: the memory object has ${memory.pages} pages, the import allows at most ${g.maxPages}`;
-    const readOnly = (h.rights & Rights.WRITE) === 0;
+    const readOnly = grantReadOnly(WORDS, h.rights);
     if (readOnly && g.writes !== null) return `${where} is read-only (the handle lacks WRITE), and the module writes it: ${g.writes}`;
     out.push({ name: g.name, memory, handle: h, readOnly });
   }
@@ -87,7 +89,7 @@ export function planGrants(needs: readonly GrantImport[], handles: readonly Star
 /** Bind planned grants to p (its startup handles are in its table already). */
 export function bindGrants(k: KernelCore, p: Process, grants: readonly PlannedGrant[]): void {
   for (const g of grants) {
-    const rights = g.readOnly ? Rights.READ : Rights.READ | Rights.WRITE;
+    const rights = grantBindRights(WORDS, g.readOnly);
     let from = g.handle.parent ?? null;
     if (from === null) {
       const own = p.handles.cap(p.names.get(g.name) ?? 0);

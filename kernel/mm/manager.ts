@@ -14,6 +14,7 @@
 //    its exit): the total is kept incrementally so spawn and memory_create
 //    stay O(1) with thousands of processes.
 
+import { bumpEpoch } from "../fast/epoch.ts";
 import { Errno, Limits } from "../../abi/gen/abi.ts";
 import type { KernelCore, SpawnRequest } from "../core.ts";
 import type { MemorySource } from "./guest-memory.ts";
@@ -192,6 +193,7 @@ export class MemoryManager {
   revokeObject(obj: MemoryObject): void {
     if (obj.revoked) return;
     obj.revoked = true;
+    bumpEpoch(); // windows onto it answer EREVOKED from now on, fast path included
     for (const b of [...obj.bindings]) grantRevoked(this.k, b);
     futexRevokeAll(this.k, obj);
   }

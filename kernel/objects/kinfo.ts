@@ -3,7 +3,7 @@
 // server or a monitor gets one from the host, nothing else reaches the table.
 // procRecord is the one description of a process, for proc_next and the host.
 
-import { ObjectType, ProcessState } from "../../abi/gen/abi.ts";
+import { ObjectType, type ProcRecord, ProcessState } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { memoryStats } from "../mm/stats.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
@@ -16,29 +16,18 @@ export class KInfo extends KernelObject {
   }
 }
 
-/** What proc_next reports of a process (PROC_RECORD_SIZE bytes in guest memory). */
-export interface ProcRecord {
-  pid: number;
-  parentPid: number;
-  state: number;
-  priority: number;
-  basePriority: number;
-  exitStatus: number;
-  exitReason: number;
-  cpuNs: number;
-  memoryPages: number;
-  /** Infinity: no budget of its own. */
-  budgetPages: number;
-  handles: number;
-  partition: number;
-  partitionShare: number;
-  bytesCopied: number;
-  /** argv[0] (UTF-8). */
-  name: Uint8Array;
-  /** The blocking syscall it waits in, or "". */
-  blockedIn: string;
+const NAME_BYTES = 32;
+const BLOCKED_BYTES = 16;
+const ascii = new TextEncoder();
+
+/** bytes cut or NUL-padded to n. */
+function padded(bytes: Uint8Array, n: number): number[] {
+  const out = new Array<number>(n).fill(0);
+  for (let i = 0; i < Math.min(n, bytes.length); i++) out[i] = bytes[i];
+  return out;
 }
 
+/** What proc_next reports of a process (the ABI's proc_record), for the host too. */
 export function procRecord(k: KernelCore, p: Process): ProcRecord {
   const exited = p.state === ProcessState.EXITED;
   const mem = exited ? null : memoryStats(k, p);
@@ -47,18 +36,18 @@ export function procRecord(k: KernelCore, p: Process): ProcRecord {
     parentPid: p.parentPid,
     state: p.state,
     priority: p.priority,
-    basePriority: p.basePriority,
     exitStatus: p.exit?.status ?? 0,
     exitReason: p.exit?.reason ?? 0,
-    cpuNs: Math.floor(k.sched.cpuTime(p)),
+    cpuTimeNs: BigInt(Math.floor(k.sched.cpuTime(p))),
     memoryPages: mem ? mem.usedPages : 0,
-    budgetPages: p.mm.budgetPages,
-    handles: p.handles.count,
+    handleCount: p.handles.count,
+    basePriority: p.basePriority,
+    budgetPages: Number.isFinite(p.mm.budgetPages) ? p.mm.budgetPages : 0xffffffff,
     partition: p.sched.partition.koid,
     partitionShare: p.sched.partition.share,
-    bytesCopied: p.bytesCopied,
-    name: p.args[0] ?? new Uint8Array(),
-    blockedIn: p.blockedIn,
+    bytesCopied: BigInt(p.bytesCopied),
+    name: padded(p.args[0] ?? new Uint8Array(), NAME_BYTES),
+    blockedIn: padded(ascii.encode(p.blockedIn), BLOCKED_BYTES),
   };
 }
 

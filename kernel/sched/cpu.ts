@@ -135,7 +135,7 @@ export class CpuScheduler {
     }
     // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
     // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
-    if (p.runtime!.fuelLeft() !== null) this.refill(p);
+    if (p.runtime!.metered) this.refill(p); // reading the counter to learn this cost a WebAssembly.Global access per dispatch
     this.lastSync = k.clock.now();
     this.running = p;
   }
@@ -272,7 +272,7 @@ export class CpuScheduler {
     const p = this.running;
     if (p === null || p.runtime === null) return;
     this.sync();
-    if (p.runtime.fuelLeft() === null) return;
+    if (!p.runtime.metered) return;
     p.runtime.setFuel(0);
     this.fuelMark = 0;
   }

@@ -11,6 +11,8 @@
 // cannot take CPU the admission test promised to others. A job not finished
 // (sched_wait_period) by its deadline counts as a miss.
 
+import { NUMBERS } from "../rules/algebra.ts";
+import { admitsLoad, reservationLoad } from "../rules/edf.ts";
 import type { Timer } from "../timers.ts";
 
 export class EdfReservation {
@@ -42,7 +44,7 @@ export class EdfReservation {
     this.runtimeNs = runtimeNs;
     this.periodNs = periodNs;
     this.deadlineNs = deadlineNs;
-    this.utilisation = runtimeNs / Math.min(deadlineNs, periodNs);
+    this.utilisation = reservationLoad(NUMBERS, runtimeNs, periodNs, deadlineNs);
   }
 
   /** Start a job released at `release`. */
@@ -70,10 +72,7 @@ export class EdfReservation {
   }
 }
 
-/** Tolerance for comparing sums of utilisations. */
-const EPSILON = 1e-9;
-
 /** Whether adding `utilisation` (after removing `replacing`) keeps `load` within `capacity`. */
 export function admits(load: number, replacing: number, utilisation: number, capacity: number): boolean {
-  return load - replacing + utilisation <= capacity + EPSILON;
+  return admitsLoad(NUMBERS, load, replacing, utilisation, capacity);
 }

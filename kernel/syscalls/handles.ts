@@ -1,10 +1,14 @@
 // The caller's own capability space: handle_get, handle_close, handle_dup,
 // handle_revoke, handle_info, and pledge.
 
-import { Constants, Errno, Limits, PLEDGE_CLASS_NAMES, PledgeClass } from "../../abi/gen/abi.ts";
+import { bumpEpoch } from "../fast/epoch.ts";
+import { Constants, Errno, Limits } from "../../abi/gen/abi.ts";
 import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { ALL_PROMISES, pledgeCheck, pledgeKept } from "../rules/pledge.ts";
+import { dupCheck } from "../rules/rights.ts";
 import type { Process } from "../objects/process.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
@@ -25,8 +29,8 @@ export function sysHandleClose(_k: KernelCore, p: Process, handle: number): numb
 export function sysHandleDup(_k: KernelCore, p: Process, handle: number, rights: number): number {
   const cap = p.handles.cap(handle);
   if (typeof cap === "number") return cap;
-  if ((cap.rights & 1) === 0) return -Errno.EACCES; // DUPLICATE is bit 0
-  if ((rights & ~cap.rights) !== 0) return -Errno.EINVAL;
+  const refused = dupCheck(WORDS, cap.rights, rights); // EACCES without DUPLICATE, EINVAL for a right not held
+  if (refused !== 0) return -refused;
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insertCap(cap.derive(rights));
 }
@@ -46,13 +50,12 @@ export function sysHandleInfo(_k: KernelCore, p: Process, handle: number, ptr: n
   return Constants.HANDLE_INFO_SIZE;
 }
 
-/** Every pledge class, as a mask. */
-export const ALL_PROMISES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
-const CORE = 1 << PledgeClass.core;
+export { ALL_PROMISES };
 
 export function sysPledge(_k: KernelCore, p: Process, promises: number): number {
-  if ((promises & ~ALL_PROMISES) !== 0) return -Errno.EINVAL;
-  if ((promises & ~CORE & ~p.promises) !== 0) return -Errno.EPLEDGE;
-  p.promises = (promises | CORE) & p.promises;
+  const refused = pledgeCheck(WORDS, p.promises, promises);
+  if (refused !== 0) return -refused;
+  p.promises = pledgeKept(WORDS, p.promises, promises);
+  bumpEpoch(); // a fast path must not answer a syscall class pledged away
   return 0;
 }

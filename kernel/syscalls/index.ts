@@ -22,10 +22,12 @@ import {
   sysSendmsg,
 } from "./ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
+import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysProcNext } from "./proc.ts";
+import { sysHostdirCall } from "./hostdir.ts";
 import { sysClockNow, sysSleep, sysYield } from "./time.ts";
 import {
   sysFutexWait,
@@ -140,7 +142,16 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   fb_present: sysFbPresent,
   rng_read: sysRngRead,
   fb_memory: sysFbMemory,
+  ns_open: sysNsOpen,
+  ns_mount: sysNsMount,
+  ns_unmount: sysNsUnmount,
+  ns_scope: sysNsScope,
+  ns_call: sysNsCall,
+  io_call: sysIoCall,
+  unveil: sysUnveil,
   proc_next: sysProcNext,
+  hostdir_call: sysHostdirCall,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
+export { checkedHandler } from "./contract.ts";

@@ -23,6 +23,7 @@ import { Message } from "../ipc/message.ts";
 import { checkHandles, readDesc, takeHandles } from "../ipc/transfer.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import { pulseAdmittedN } from "../rules/pulses.ts";
 
 export function sysEndpointCreate(k: KernelCore, p: Process): number {
   if (p.handles.full) return -Errno.EMFILE;
@@ -121,7 +122,7 @@ export function sysReplymsg(k: KernelCore, p: Process, rcvid: number, status: nu
   if (typeof d === "number") return d;
   const handles = checkHandles(p, mem, d);
   if (typeof handles === "number") return handles;
-  if (m.clientGone) return answerGone(k, p, m);
+  if (m.clientGone) return answerGone(k, p, m, status, d.words);
   return answerWithHandles(k, p, m, status, d.words, d.sendPtr, d.sendLen, takeHandles(p, handles, d.move));
 }
 
@@ -137,7 +138,7 @@ export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: numb
   if (typeof obj === "number") return obj;
   const ep = obj as Endpoint;
   if (ep.closed) return -Errno.ECLOSED;
-  if ((ep.pendingPulses.get(p.pid) ?? 0) >= Limits.MAX_PENDING_PULSES) return -Errno.EAGAIN;
+  if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
   postPulse(k, ep, p.pid, p.priority, code, value);
   return 0;
 }

@@ -23,8 +23,14 @@
 //    code or imports), one charge at entry, on the global itself: no local,
 //    so nothing to store and reload around its calls.
 //
+// Instructions whose work grows with an operand (memory.fill/copy/init,
+// table.fill/copy/init/grow, memory.grow, the GC array bulk forms) are also
+// charged by that operand, just before they run (LENGTH_COSTS, Emit.sizedCharge;
+// two scratch globals, i32 and i64, hold the operand meanwhile). The cost
+// model and its measurements are in README.md.
+//
 // Bounded functions are left alone. A function is bounded when it has no
-// loop and calls only bounded functions (directly, not in a cycle), except
+// loop and no sized instruction, and calls only bounded functions (directly, not in a cycle), except
 // for calls that cannot return to it (a call followed by `unreachable`, as
 // AssemblyScript's abort is): it runs a bounded number of instructions, its
 // weight (its instructions plus its callees' weights at each call site, at
@@ -89,7 +95,9 @@ export interface ChargePoint {
 
 export interface FuelPlan {
   /** Edits for editModule (merge with other load-time edits). */
-  edits: Pick<ModuleEdits, "prependFuncImport" | "addGlobals" | "addLocals" | "codePatches" | "addExports">;
+  edits: Pick<ModuleEdits, "prependFuncImport" | "addGlobals" | "addLocals" | "codePatches" | "addExports" | "funcIndexSites">;
+  /** memory.grow of the module's own memory in each function (for addGrowLimit, which then need not decode). */
+  growSites: Map<number, { at: number; end: number }[]>;
   /** Index of the counter global in the output module. */
   globalIndex: number;
   /** Defined functions metered, and left alone as bounded. */
@@ -114,6 +122,7 @@ const OP_BR_TABLE = 0x0e;
 const OP_CALL = 0x10;
 const OP_RETURN_CALL = 0x12;
 const OP_REF_FUNC = 0xd2;
+const OP_MEMORY_GROW = 0x40;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
 
 /** What one call instruction calls. */
@@ -137,6 +146,21 @@ interface FunctionFacts {
   /** Branches with a labelled instruction other than br, br_if and br_table (its loops are then not wrapped). */
   otherLabels: boolean;
   calls: CallSite[];
+  /** Its regions, in body order (entry, then each loop header): instructions counted, and the call sites in each. */
+  regions: Region[];
+  /** Offsets of the instructions with a function index (call, return_call, ref.func): the writer renumbers them without decoding. */
+  funcSites: number[];
+  /** memory.grow of the module's own memory, for loader/grow-limit.ts. */
+  grows: { at: number; end: number }[];
+}
+
+/** A region found by the scan; its weight is known once bounded callees are. */
+interface Region {
+  at: number;
+  kind: "entry" | "loop";
+  instructions: number;
+  /** Indices into FunctionFacts.calls. */
+  calls: number[];
 }
 
 /**
@@ -254,30 +278,31 @@ class Analysis {
 
   private scan(func: number): FunctionFacts {
     const m = this.m;
-    const facts: FunctionFacts = { instructions: 0, hasLoop: false, hasSized: false, otherLabels: false, calls: [] };
+    const body = functionBody(m, func);
+    const ownMemory = m.importedMemories;
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [] }];
+    const facts: FunctionFacts = {
+      instructions: 0,
+      hasLoop: false,
+      hasSized: false,
+      otherLabels: false,
+      calls: [],
+      regions,
+      funcSites: [],
+      grows: [],
+    };
+    // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
+    const open: Region[] = [regions[0]];
+    const isLoop: boolean[] = [];
+    let region = regions[0];
     let last: CallSite | null = null;
-    this.work += forEachInstruction(m, func, (ins) => {
+    this.work += forEachInstruction(m, body, (ins) => {
       facts.instructions++;
+      region.instructions++;
       const opcode = ins.opcode;
       if (opcode === OP_UNREACHABLE && last !== null && last.end === ins.offset) last.dying = true;
       last = null;
-      if (opcode === OP_LOOP) facts.hasLoop = true;
-      else if (opcode === OP_REF_FUNC) this.escapes.add(ins.index);
       const flags = ins.op.flags;
-      if (flags & CALL) {
-        const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
-        last = {
-          offset: ins.offset,
-          end: ins.end,
-          target: direct ? ins.index : -1,
-          signature: direct ? "" : this.typeKey(ins.index),
-          tail: (flags & RETURN) !== 0,
-          dying: false,
-        };
-        facts.calls.push(last);
-      } else if (LENGTH_COSTS.has(opcode)) {
-        facts.hasSized = true;
-      }
       const imm = ins.op.imm;
       if (
         (imm === Imm.LABEL || imm === Imm.BR_TABLE || imm === Imm.TRY_TABLE || imm === Imm.BR_ON_CAST) &&
@@ -286,6 +311,44 @@ class Analysis {
         opcode !== OP_BR_TABLE
       ) {
         facts.otherLabels = true;
+      }
+      if (flags & (BLOCK | END)) {
+        if (flags & BLOCK) {
+          const loop = opcode === OP_LOOP;
+          isLoop.push(loop);
+          if (loop) {
+            facts.hasLoop = true;
+            region = { at: ins.end, kind: "loop", instructions: 0, calls: [] };
+            regions.push(region);
+            open.push(region);
+          }
+        } else if (ins.depth > 0 && isLoop.pop()) {
+          open.pop();
+          region = open[open.length - 1];
+        }
+        return;
+      }
+      if (flags & CALL) {
+        const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
+        if (direct) facts.funcSites.push(ins.offset);
+        last = {
+          offset: ins.offset,
+          end: ins.end,
+          target: direct ? ins.index : -1,
+          signature: direct ? "" : this.typeKey(ins.index),
+          tail: (flags & RETURN) !== 0,
+          dying: false,
+        };
+        region.calls.push(facts.calls.length);
+        facts.calls.push(last);
+        return;
+      }
+      if (opcode === OP_REF_FUNC) {
+        this.escapes.add(ins.index);
+        facts.funcSites.push(ins.offset);
+      } else if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
+        if (LENGTH_COSTS.has(opcode)) facts.hasSized = true;
+        if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
     });
     return facts;
@@ -378,33 +441,14 @@ class Analysis {
   }
 }
 
-/** The charge points of one metered function, in body order: its entry, then each loop header. */
+/** The charge points of one metered function, in body order: its entry, then each loop header (from the scan: no decoding). */
 function regions(a: Analysis, func: number): ChargePoint[] {
-  const m = a.m;
-  const body = functionBody(m, func);
-  const sites = new Map(a.factsOf(func).calls.map((c) => [c.offset, c]));
-  const points: ChargePoint[] = [{ at: body.bodyStart, weight: 0, kind: "entry" }];
-  // The point each open loop (and the function) charges, innermost last; whether each open block is a loop.
-  const open: number[] = [0];
-  const isLoop: boolean[] = [];
-  a.work += forEachInstruction(m, body, (ins) => {
-    const flags = ins.op.flags;
-    const region = points[open[open.length - 1]];
-    region.weight++;
-    if (flags & CALL) region.weight += a.siteWeight(sites.get(ins.offset)!);
-    if (flags & BLOCK) {
-      const loop = ins.opcode === OP_LOOP;
-      isLoop.push(loop);
-      if (loop) {
-        points.push({ at: ins.end, weight: 0, kind: "loop" });
-        open.push(points.length - 1);
-      }
-    } else if (flags & END && ins.depth > 0) {
-      if (isLoop.pop()) open.pop();
-    }
+  const facts = a.factsOf(func);
+  return facts.regions.map((r) => {
+    let weight = r.instructions;
+    for (const k of r.calls) weight += a.siteWeight(facts.calls[k]);
+    return { at: r.at, weight: Math.min(weight, MAX_CHARGE), kind: r.kind };
   });
-  for (const p of points) p.weight = Math.min(p.weight, MAX_CHARGE);
-  return points;
 }
 
 /** The charge points the pass would put in a function (none if it is bounded). */
@@ -548,9 +592,10 @@ function localCount(m: WasmModule, func: number): number {
 function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoint[]): CodePatch[] {
   const m = a.m;
   const facts = a.factsOf(func);
-  const sites = new Map(facts.calls.map((c) => [c.offset, c]));
+  const calls = facts.calls;
+  let nextCall = 0;
   const wrapAllowed = !facts.otherLabels;
-  const charges = new Map(points.map((p) => [p.at, p]));
+  let nextPoint = 0; // points are in body order: the next one not yet reached
   const patches: CodePatch[] = [];
   const insert = (at: number, bytes: Uint8Array) => patches.push({ at, end: at, bytes });
   const store = emit.store().finish();
@@ -566,23 +611,26 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
       insert(ins.offset, pending);
       pending = null;
     }
-    const charge = charges.get(ins.offset);
-    if (charge !== undefined) {
+    if (nextPoint < points.length && points[nextPoint].at === ins.offset) {
+      const charge = points[nextPoint++];
       const wrapped = charge.kind === "loop" && open[open.length - 1] >= 0;
       insert(ins.offset, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
     }
     const flags = ins.op.flags;
-    const sized = LENGTH_COSTS.get(ins.opcode);
-    if (sized !== undefined) {
-      insert(ins.offset, emit.sizedCharge(a.countIsI64(ins), sized.shift, true));
-      return;
+    const opcode = ins.opcode;
+    if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
+      const sized = LENGTH_COSTS.get(opcode);
+      if (sized !== undefined) {
+        insert(ins.offset, emit.sizedCharge(a.countIsI64(ins), sized.shift, true));
+        return;
+      }
     }
     if (flags & BLOCK) {
       let wrapped = -1;
       if (ins.opcode === OP_LOOP && wrapAllowed) {
         const bt = m.bytes.subarray(ins.offset + 1, ins.end);
         if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
-          wrapped = charges.get(ins.end)!.weight;
+          wrapped = points[nextPoint].weight; // this loop's header: the next charge point
           insert(ins.offset, emit.loopPrefix(bt));
         }
       }
@@ -601,7 +649,7 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
       return;
     }
     if (flags & CALL) {
-      const site = sites.get(ins.offset)!;
+      const site = calls[nextCall++];
       if (site.tail)
         insert(ins.offset, store); // leaves the function: even a bounded callee returns past us
       else if (a.syncs(site)) {
@@ -643,6 +691,7 @@ function meterDirect(a: Analysis, func: number, emit: Emit, entry: ChargePoint):
   const patches: CodePatch[] = [{ at: entry.at, end: entry.at, bytes: emit.directCharge(entry.weight) }];
   if (!a.factsOf(func).hasSized) return patches;
   a.work += forEachInstruction(a.m, func, (ins) => {
+    if (ins.opcode !== OP_MEMORY_GROW && ins.opcode <= 0xffff) return;
     const sized = LENGTH_COSTS.get(ins.opcode);
     if (sized !== undefined)
       patches.push({ at: ins.offset, end: ins.offset, bytes: emit.sizedCharge(a.countIsI64(ins), sized.shift, false) });
@@ -676,6 +725,13 @@ export function planFuel(m: WasmModule): FuelPlan {
     codePatches.set(body.index, meterFunction(a, body.index, emit, points));
     addLocals.set(body.index, ["i32"]);
   }
+  const funcIndexSites = new Map<number, readonly number[]>();
+  const growSites = new Map<number, { at: number; end: number }[]>();
+  for (const body of m.code) {
+    const facts = a.factsOf(body.index);
+    funcIndexSites.set(body.index, facts.funcSites);
+    if (facts.grows.length > 0) growSites.set(body.index, facts.grows);
+  }
   const addGlobals: NewGlobal[] = [{ type: "i32", mutable: true, init: 0 }];
   // Scratch globals holding a sized instruction's count while it is charged (i32, and i64 for 64-bit memories and tables).
   if (sizedAny) addGlobals.push({ type: "i32", mutable: true, init: 0 }, { type: "i64", mutable: true, init: 0n });
@@ -686,7 +742,9 @@ export function planFuel(m: WasmModule): FuelPlan {
       addExports: [{ name: FUEL_GLOBAL_EXPORT, kind: "global", index: globalIndex }],
       addLocals,
       codePatches,
+      funcIndexSites,
     },
+    growSites,
     globalIndex,
     metered: codePatches.size,
     bounded: a.bounded.size,

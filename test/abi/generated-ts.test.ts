@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as abi from "../../abi/gen/abi.ts";
 import { loadDefinition } from "./load.ts";
+import { rightsMask } from "../../build/abi/definition.ts";
 
 describe("abi/gen/abi.ts", () => {
   const def = loadDefinition();
@@ -59,7 +60,11 @@ describe("abi/gen/abi.ts", () => {
       expect(d).toEqual({
         nr: sc.nr,
         name: sc.name,
-        params: sc.params.map((p) => ({ name: p.name, type: p.type })),
+        params: sc.params.map((p) => ({
+          name: p.name,
+          type: p.type,
+          ...(p.rights !== undefined ? { rights: rightsMask(def, p.rights) } : {}),
+        })),
         result: sc.result.type,
         blocking: sc.blocking,
         pledge: def.pledge_classes.findIndex((p) => p.name === sc.pledge),

@@ -147,6 +147,7 @@ const PORTABILITY: Portability[] = [
       [/\b(setTimeout|setInterval|performance\.now|Date\.now)\b/, "a host clock or timer (use the device context)"],
     ],
   },
+  { under: "hal/browser/", rules: [NODE_MODULE, [/\b(process|Buffer|require|__dirname)\b/, "a Node global"]] },
   { under: "wasm/", rules: [NODE_MODULE] },
 ];
 

@@ -30,6 +30,12 @@ const REQUIRED = [
   "scale_processes",
   "bytes_per_process",
   "ipc_rtt_ns_at_scale",
+  // issue 12: the loader against WebAssembly.compile of the same bytes
+  "baseline_wasm_compile_us",
+  "loader_cold_load_us",
+  "loader_cached_load_us",
+  "loader_mb_per_s",
+  "loader_vs_compile_ratio",
 ];
 /** The keys issue 14 names (the WASI personality beside node:wasi). */
 const WASI = ["wasi_fd_write_ns", "wasi_file_read_mb_per_s", "wasi_startup_ms_cold", "wasi_startup_ms_cached"];

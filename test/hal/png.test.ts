@@ -84,6 +84,20 @@ describe("PNG snapshots of a framebuffer", () => {
     expect(snap.frame).toBe(1);
   });
 
+  it("in live mode keep a view, not a copy: encode shows the pixels as they are when encoded, numbered as the last presented frame", () => {
+    const snap = new PngSnapshot({ live: true });
+    const fb = new FramebufferDevice({ width: 16, height: 8, listeners: [snap] });
+    fb.bind(new FakeContext());
+    expect(snap.encode()).toBeNull();
+    const px = picture(16, 8);
+    fb.pixels().set(px);
+    fb.present();
+    expect(decodePng(snap.encode()!).pixels).toEqual(px);
+    fb.pixels().fill(9); // drawn over after the present: a live snapshot sees it
+    expect(decodePng(snap.encode()!).pixels).toEqual(new Uint8Array(16 * 8 * 4).fill(9));
+    expect(snap.frame).toBe(1);
+  });
+
   it("the file snapshot writes the last frame when the device closes", () => {
     const path = join(tmp, "out", "fb.png");
     const snap = new PngFileSnapshot(path);

@@ -4,6 +4,12 @@ import { ExitReason } from "../../abi/gen/abi.ts";
 import { Kernel, ModuleRefusedError } from "../../host/kernel.ts";
 import { runGuest } from "../../cli/run-guest.ts";
 import { guest, results, wat } from "../helpers/wat.ts";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ImageLoader } from "../../loader/loader.ts";
+import { DiskImageCache } from "../../loader/disk-cache.ts";
+import { defaultPolicy } from "../../loader/policy.ts";
 
 describe("image loader", () => {
   it("compiles the same image once, however often it is loaded and spawned", async () => {
@@ -38,10 +44,11 @@ describe("image loader", () => {
   });
 
   it("caps a memory without a maximum at the policy's limit: memory.grow past it returns -1", async () => {
+    const max = defaultPolicy().maxMemoryPages;
     const r = await runGuest(
       guest(`
       (func (export "_start")
-        (call $rec (memory.grow (i32.const 1022)))
+        (call $rec (memory.grow (i32.const ${max - 2})))
         (call $rec (memory.grow (i32.const 2)))
         (call $rec (memory.grow (i32.const 1)))
         (call $rec (memory.size))
@@ -49,6 +56,58 @@ describe("image loader", () => {
       { limits: {} },
     );
     expect(r.exit.reason).toBe(ExitReason.NORMAL);
-    expect(results(r.stdoutBytes)).toEqual([1, -1, 1023, 1024]);
+    expect(results(r.stdoutBytes)).toEqual([1, -1, max - 1, max]);
+  });
+
+  describe("the disk cache of prepared modules", () => {
+    const program = guest(`(func (export "_start") (local i32) (loop (br_if 0 (local.get 0))) (call $rec (i32.const 42)) (call $flush))`);
+
+    function withDir<T>(f: (dir: string) => T): T {
+      const dir = mkdtempSync(join(tmpdir(), "wasmos-cache-"));
+      try {
+        return f(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it("serves a second loader from the disk: the same image, without preparing it again", async () => {
+      await withDir(async (dir) => {
+        const first = new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(dir) });
+        const a = first.load(program, "p");
+        expect(first.diskCache!.stats).toMatchObject({ misses: 1, stores: 1, hits: 0 });
+        const second = new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(dir) });
+        const b = second.load(program, "p");
+        expect(second.diskCache!.stats).toMatchObject({ hits: 1, misses: 0, corrupt: 0 });
+        expect(b.metered).toBe(true);
+        expect(b.report.ok).toBe(true);
+        expect([...b.handlerTypes]).toEqual([...a.handlerTypes]);
+        expect(WebAssembly.Module.exports(b.module)).toEqual(WebAssembly.Module.exports(a.module));
+        const k = new Kernel({ loader: second });
+        const exit = await k.spawn(k.loadImage(program, "p")).exited;
+        expect(exit.reason).toBe(ExitReason.NORMAL);
+      });
+    });
+
+    it("ignores a corrupted entry (and replaces it), and keys entries by policy", () => {
+      withDir((dir) => {
+        new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(dir) }).load(program, "p");
+        const [file] = readdirSync(dir);
+        const bytes = readFileSync(join(dir, file));
+        bytes[bytes.length - 10] ^= 0xff; // one flipped bit in the prepared bytes
+        writeFileSync(join(dir, file), bytes);
+        const again = new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(dir) });
+        expect(again.load(program, "p").report.ok).toBe(true);
+        expect(again.diskCache!.stats).toMatchObject({ corrupt: 1, hits: 0, stores: 1 });
+        writeFileSync(join(dir, file), bytes.subarray(0, 20)); // truncated
+        const truncated = new ImageLoader(defaultPolicy(), { diskCache: new DiskImageCache(dir) });
+        truncated.load(program, "p");
+        expect(truncated.diskCache!.stats).toMatchObject({ corrupt: 1, stores: 1 });
+        const other = new ImageLoader(defaultPolicy({ maxMemoryPages: 16 }), { diskCache: new DiskImageCache(dir) });
+        other.load(program, "p");
+        expect(other.diskCache!.stats).toMatchObject({ misses: 1, hits: 0 });
+        expect(readdirSync(dir).filter((f) => f.endsWith(".wasmos-image"))).toHaveLength(2);
+      });
+    });
   });
 });

@@ -178,6 +178,39 @@ describe("event ports", () => {
     expect(r.rec.p).toEqual([0, Constants.PORT_CODE_IDLE, Constants.PORT_CODE_IDLE, Constants.PORT_CODE_IDLE]);
   });
 
+  it("run one activation at a time on the process's resident loop: a packet sent during an activation that then blocks runs after it, and an exit in a handler ends the process", async () => {
+    const r = await runSystem([
+      {
+        name: "p",
+        bytes: guest(`
+        (data (i32.const 0) "on_packet")
+        (global $port (mut i32) (i32.const 0))
+        (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+          (call $rec (i32.add (i32.const 100) (local.get $code)))
+          (if (i32.eq (local.get $code) (i32.const 1))
+            (then
+              (call $rec (call $port_send (global.get $port) (i32.const 2) (i64.const 0)))
+              (call $rec (call $sleep (i64.const 1000000)))))
+          (if (i32.eq (local.get $code) (i32.const 2))
+            (then (call $rec (call $port_send (global.get $port) (i32.const 3) (i64.const 0)))))
+          (call $rec (i32.add (i32.const 200) (local.get $code)))
+          (if (i32.eq (local.get $code) (i32.const 3)) (then (call $flush) (call $exit (i32.const 0)))))
+        (func (export "_start")
+          (global.set $port (call $port_create))
+          (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 7) (i32.const 0)))
+          (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`),
+      },
+      {
+        name: "other",
+        bytes: guest(`(func (export "_start") (drop (call $sleep (i64.const 500000))) (call $rec (i32.const 1)) (call $flush))`),
+      },
+    ]);
+    expect(r.exit.p.reason).toBe(ExitReason.NORMAL);
+    // Packet 1's activation blocks in sleep (another process runs meanwhile); packet 2 waits for it to end.
+    expect(r.rec.p).toEqual([0, 0, 101, 0, 0, 201, 102, 0, 202, 103, 203]);
+    expect(r.rec.other).toEqual([1]);
+  });
+
   it("a trap in a handler ends only that process", async () => {
     const r = await runSystem([
       {

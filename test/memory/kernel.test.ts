@@ -53,6 +53,7 @@ describe("memory objects on a host without wasm memories", () => {
       handlerStatus: () => 0,
       setFuel() {},
       fuelLeft: () => null,
+      metered: false,
       dispose() {},
     };
     const k = new KernelCore({ host: { createRuntime: () => idle } });

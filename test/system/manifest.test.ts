@@ -371,10 +371,10 @@ describe("wasmos boot", () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it("exits 78 with every error located, never a stack, for an invalid manifest", () => {
+  it("exits 65 with every error located, never a stack, for an invalid manifest", () => {
     writeFileSync(join(tmp, "bad.json"), '{\n  "version": 1,\n  "processes": [{"name": "x", "image": "nope", "colour": 1}]\n}\n');
     const r = wasmos("bad.json");
-    expect(r.code).toBe(78);
+    expect(r.code).toBe(65);
     expect(r.stderr).toContain('bad.json:3:40: /processes/0/image: no image "nope" in "images"');
     expect(r.stderr).toContain('bad.json:3:58: /processes/0/colour: unknown field "colour"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -387,6 +387,21 @@ describe("wasmos boot", () => {
     expect(r.code).toBe(66);
     expect(r.stderr).toContain('image "c": cannot read');
   }, 30_000);
+
+  it("exits 69 when a process that is not a daemon is left blocked for ever", () => {
+    writeFileSync(
+      join(tmp, "stuck.json"),
+      JSON.stringify({
+        version: 1,
+        images: { c: join(REPO_ROOT, "guests", "counter", "main.ts") },
+        objects: { ep: { type: "endpoint" } },
+        processes: [{ name: "lonely", image: "c", args: ["server"], handles: ["ep"] }],
+      }),
+    );
+    const r = wasmos("stuck.json");
+    expect(r.code).toBe(69);
+    expect(r.stderr).toContain("lonely (pid 1) still blocked in receive");
+  }, 60_000);
 
   it("exits 1 when a process fails", () => {
     writeFileSync(

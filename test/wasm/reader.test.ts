@@ -465,12 +465,11 @@ describe("the module reader", () => {
       }
     });
 
-    it("rejects huge declared counts quickly instead of allocating", () => {
-      const t0 = performance.now();
+    it("rejects huge declared counts before allocating for them", () => {
+      // A count is checked against the bytes left (each entry takes at least one) before any array is made.
       for (const id of [1, 2, 3, 5, 6, 7, 9, 10, 11]) {
         expect(() => readModule(assemble([[id, [0xff, 0xff, 0xff, 0xff, 0x0f, 0x00]]]))).toThrow(/exceeds the bytes left/);
       }
-      expect(performance.now() - t0).toBeLessThan(100);
     });
   });
 });

@@ -1045,9 +1045,126 @@ export declare function sys_rng_read(rng: i32, buf_ptr: i32, buf_len: i32): i32;
 export declare function sys_fb_memory(fb: i32): i32;
 
 /**
+ * Syscall 100. Open a path: resolve it to the longest mounted prefix, check the DIR's rights and
+ * the caller's unveil view, and send the server an IO_OPEN connect message (docs/namespace.md).
+ * Returns a FILE handle (READ and WRITE as the flags ask, DUPLICATE|TRANSFER) whose I/O the kernel
+ * stamps with the id the server chose; for a MOUNT_ENDPOINT mount, a SEND|DUPLICATE|TRANSFER
+ * handle to the endpoint without any message.
+ *
+ * Blocking. Pledge: files. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP.
+ *
+ * @param dir A DIR handle with READ, WRITE, CREATE, EXEC as the flags need.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param flags O_* bits.
+ * @returns A FILE (or ENDPOINT) handle. Negative: -errno.
+ */
+@external("wasmos", "ns_open")
+export declare function sys_ns_open(dir: i32, path_ptr: i32, path_len: i32, flags: i32): i32;
+
+/**
+ * Syscall 101. Mount an endpoint at a path under the DIR's scope: opens of that path and below go
+ * to it (longest prefix wins). The namespace holds a capability derived from the caller's endpoint
+ * capability (revoking it unmounts); the mount ends when the caller unmounts it or ends. A path
+ * whose server is gone may be mounted again (a restart).
+ *
+ * Non-blocking. Pledge: files. Rights: MOUNT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, EEXIST, EUNVEIL.
+ *
+ * @param dir A DIR handle with MOUNT.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param endpoint An ENDPOINT handle with SEND and DUPLICATE.
+ * @param flags 0 or MOUNT_ENDPOINT.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "ns_mount")
+export declare function sys_ns_mount(dir: i32, path_ptr: i32, path_len: i32, endpoint: i32, flags: i32): i32;
+
+/**
+ * Syscall 102. Remove the mount at exactly this path under the DIR's scope. Open files stay open
+ * (they name the server, not the path).
+ *
+ * Non-blocking. Pledge: files. Rights: MOUNT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
+ * EINVAL, ENAMETOOLONG, ENOENT, EUNVEIL.
+ *
+ * @param dir A DIR handle with MOUNT.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "ns_unmount")
+export declare function sys_ns_unmount(dir: i32, path_ptr: i32, path_len: i32): i32;
+
+/**
+ * Syscall 103. A new DIR handle for the subtree at path (its scope becomes the DIR's scope + path:
+ * `..` cannot leave it), with the given rights masked by the DIR's. No server is asked; the path
+ * need not exist.
+ *
+ * Non-blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EFAULT, EINVAL, ENAMETOOLONG,
+ * EMFILE.
+ *
+ * @param dir A DIR handle.
+ * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
+ * @param path_len (bytes) 1..MAX_PATH_BYTES.
+ * @param rights Rights for the new handle (masked by dir's).
+ * @returns A DIR handle. Negative: -errno.
+ */
+@external("wasmos", "ns_scope")
+export declare function sys_ns_scope(dir: i32, path_ptr: i32, path_len: i32, rights: i32): i32;
+
+/**
+ * Syscall 104. A path operation described by an IO descriptor: IO_MKDIR, IO_UNLINK, IO_RENAME,
+ * IO_LINK, IO_SYMLINK, IO_READLINK, IO_PSTAT. The kernel resolves the path(s), checks the DIR's
+ * rights and the unveil view, and sends the server a connect message (docs/namespace.md); the
+ * server's answer is the result.
+ *
+ * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
+ * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP.
+ *
+ * @param dir A DIR handle with READ (readlink, pstat) or CREATE (the others).
+ * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
+ * @returns Bytes written into buf (readlink, pstat), else 0. Negative: -errno.
+ */
+@external("wasmos", "ns_call")
+export declare function sys_ns_call(dir: i32, desc_ptr: i32): i32;
+
+/**
+ * Syscall 105. An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE
+ * at an offset in any of the three transfer forms (IO_FORM_BUFFER, IO_FORM_REGS, IO_FORM_GRANT),
+ * IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC. The kernel sends the request to the
+ * file's server stamped with its OCB id and moves the data (docs/namespace.md).
+ *
+ * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL, E2BIG,
+ * ENOTBOUND, ECLOSED, ENOTSUP.
+ *
+ * @param file A FILE handle with READ (read, readdir) or WRITE (write, setsize, settimes).
+ * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
+ * @returns Bytes read or written (read, write, readdir, stat), else 0. Negative: -errno.
+ */
+@external("wasmos", "io_call")
+export declare function sys_io_call(file: i32, desc_ptr: i32): i32;
+
+/**
+ * Syscall 106. Narrow the caller's view of every namespace: under this call a path's permissions
+ * are those of its longest matching rule (none: nothing); the view becomes the intersection of
+ * this call and every earlier one (its ancestors' included), so it can only narrow. Children
+ * inherit the view. Violations answer EUNVEIL and are counted.
+ *
+ * Non-blocking. Pledge: core. Errors: EFAULT, EINVAL, E2BIG, ENAMETOOLONG.
+ *
+ * @param rules_ptr count UNVEIL_RULE_SIZE-byte rules.
+ * @param count 0..MAX_UNVEIL_RULES (0: nothing stays visible).
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "unveil")
+export declare function sys_unveil(rules_ptr: i32, count: i32): i32;
+
+/**
  * Syscall 110. Describe the process with the lowest pid above after_pid (alive, or exited and not
- * yet reaped): write its PROC_RECORD_SIZE-byte record and return its pid, or 0 when there is none.
- * Walking the process table: start at after_pid 0 and pass each answer back in. A snapshot of one
+ * yet reaped): write its proc_record (PROC_RECORD_SIZE bytes) and return its pid, or 0 when there
+ * is none. Walking the process table: start at after_pid 0 and pass each answer back in. One
  * process per call: pids never repeat, so a walk sees each process at most once.
  *
  * Non-blocking. Pledge: proc. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
@@ -1061,6 +1178,27 @@ export declare function sys_fb_memory(fb: i32): i32;
  */
 @external("wasmos", "proc_next")
 export declare function sys_proc_next(kinfo: i32, after_pid: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
+ * Syscall 111. One operation on a host directory, described by a hostdir_req (HOSTDIR_*
+ * operations). Every path is resolved inside the exposed root (a leading / names the root; `..`
+ * never climbs above it), component by component, without following any symbolic link that leads
+ * out of it: `..` above the root, absolute link targets and links that climb out are refused with
+ * EACCES, device files and FIFOs too, and so are files with several hard links (they may be links
+ * to files outside). A read-only directory refuses every change with EACCES. Nothing stays open
+ * between calls.
+ *
+ * Non-blocking. Pledge: devices. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, ENAMETOOLONG, ELOOP, EIO.
+ *
+ * @param hostdir A DEV_HOSTDIR handle: READ for STAT, LSTAT, READ, LIST, READLINK; WRITE as well
+ * for the others.
+ * @param req_ptr A hostdir_req (HOSTDIR_REQ_SIZE bytes).
+ * @returns Bytes (READ, WRITE, LIST, READLINK, STAT and LSTAT: HOSTDIR_STAT_SIZE), else 0.
+ * Negative: -errno.
+ */
+@external("wasmos", "hostdir_call")
+export declare function sys_hostdir_call(hostdir: i32, req_ptr: i32): i32;
 
 /**
  * Syscall 140. Read a message register into memory: word index of the last thing delivered to the
@@ -1230,8 +1368,24 @@ export const SYS_FB_PRESENT: i32 = 87;
 export const SYS_RNG_READ: i32 = 88;
 /** Number of fb_memory. */
 export const SYS_FB_MEMORY: i32 = 89;
+/** Number of ns_open. */
+export const SYS_NS_OPEN: i32 = 100;
+/** Number of ns_mount. */
+export const SYS_NS_MOUNT: i32 = 101;
+/** Number of ns_unmount. */
+export const SYS_NS_UNMOUNT: i32 = 102;
+/** Number of ns_scope. */
+export const SYS_NS_SCOPE: i32 = 103;
+/** Number of ns_call. */
+export const SYS_NS_CALL: i32 = 104;
+/** Number of io_call. */
+export const SYS_IO_CALL: i32 = 105;
+/** Number of unveil. */
+export const SYS_UNVEIL: i32 = 106;
 /** Number of proc_next. */
 export const SYS_PROC_NEXT: i32 = 110;
+/** Number of hostdir_call. */
+export const SYS_HOSTDIR_CALL: i32 = 111;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
 
@@ -1309,6 +1463,27 @@ export const ECHANGED: i32 = 43;
 export const EIO: i32 = 50;
 /** The device's interrupts are attached to another process's endpoint. */
 export const EBUSY: i32 = 51;
+/** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
+export const ENOTDIR: i32 = 60;
+/** The operation needs a file and the path names a directory. */
+export const EISDIR: i32 = 61;
+/** The directory is not empty. */
+export const ENOTEMPTY: i32 = 62;
+/** The two paths of a rename or link are served by different mounts. */
+export const EXDEV: i32 = 63;
+/** The server has no room left. */
+export const ENOSPC: i32 = 65;
+/** A path is longer than MAX_PATH_BYTES. */
+export const ENAMETOOLONG: i32 = 67;
+/**
+ * The path is outside the caller's unveiled view, or the view lacks the permission the operation
+ * needs. Counted.
+ */
+export const EUNVEIL: i32 = 64;
+/** The server does not implement this operation. */
+export const ENOTSUP: i32 = 66;
+/** Grant form: the memory object is not bound as a grant by both the caller and the server. */
+export const ENOTBOUND: i32 = 68;
 /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
 export const ELOOP: i32 = 69;
 
@@ -1346,8 +1521,14 @@ export const RIGHT_SCHEDULE: i32 = 4096;
 export const RIGHT_MAP: i32 = 16384;
 /** Route a device's interrupts to an endpoint (device_attach). */
 export const RIGHT_ATTACH: i32 = 1048576;
+/** DIR: mount and unmount endpoints under its scope. */
+export const RIGHT_MOUNT: i32 = 16777216;
+/** DIR: create files, directories, links and symbolic links, unlink and rename under its scope. */
+export const RIGHT_CREATE: i32 = 33554432;
+/** DIR: open files for execution. */
+export const RIGHT_EXEC: i32 = 67108864;
 /** Every right. */
-export const RIGHT_ALL: i32 = 1073151;
+export const RIGHT_ALL: i32 = 118513663;
 
 // ---- Pledge classes (masks for pledge) ----
 
@@ -1372,6 +1553,8 @@ export const PLEDGE_SCHED: i32 = 64;
 export const PLEDGE_DEVICES: i32 = 128;
 /** Memory objects: creating them, windows, futex wait and wake, memory statistics and budgets. */
 export const PLEDGE_MEMORY: i32 = 256;
+/** The path namespace: opening, mounting, scoping, path operations, I/O on open files. */
+export const PLEDGE_FILES: i32 = 512;
 
 // ---- Object types ----
 
@@ -1440,10 +1623,26 @@ export const OBJECT_DEV_FRAMEBUFFER: i32 = 12;
  */
 export const OBJECT_DEV_RNG: i32 = 13;
 /**
+ * A host directory: one directory of the host's file system, exposed by the host (`--dir`) to the
+ * process that serves it (guests/hostfs). hostdir_call reads (READ) and changes (WRITE) what is
+ * inside it; nothing outside is reachable.
+ */
+export const OBJECT_DEV_HOSTDIR: i32 = 14;
+/**
  * The kernel's process table, readable (READ) with proc_next: what a /proc server or a process
  * monitor is given instead of ambient authority over every process. Only the host creates one.
  */
 export const OBJECT_KINFO: i32 = 18;
+/**
+ * A view of a path namespace: the mount table and a scope prefix (a chroot). Paths are resolved
+ * relative to the scope; ns_scope narrows it. The host or a spawner passes one as `root`.
+ */
+export const OBJECT_DIR: i32 = 16;
+/**
+ * An open object: the server's endpoint and the per-open id (OCB) it chose at open. I/O on it goes
+ * to that server stamped with that id; its end posts IO_CLOSE_PULSE to the server.
+ */
+export const OBJECT_FILE: i32 = 17;
 
 // ---- Process states ----
 
@@ -1572,6 +1771,12 @@ export const MAX_AUDIO_QUEUED: i32 = 4;
 export const MAX_AUDIO_FRAMES: i32 = 48000;
 /** Input bytes a console device buffers; more are dropped and counted (DEVINFO_CONSOLE_RX_DROPPED). */
 export const MAX_CONSOLE_RX_BYTES: i32 = 65536;
+/** Longest path a namespace call takes, in UTF-8 bytes. */
+export const MAX_PATH_BYTES: i32 = 1024;
+/** Most rules one unveil call takes. */
+export const MAX_UNVEIL_RULES: i32 = 64;
+/** Most unveil calls in a process's view, its ancestors' included. */
+export const MAX_UNVEIL_CALLS: i32 = 16;
 
 // ---- Constants ----
 
@@ -1581,15 +1786,6 @@ export const HANDLE_INVALID: i32 = 0;
 export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
-/**
- * Bytes written by proc_next: the process_info fields (pid u32, parent pid u32, state u32,
- * priority u32, exit status i32, exit reason u32, cpu time ns u64, memory pages u32, handle count
- * u32), then base priority u32 (40), memory budget pages u32 (44), partition object id u32 (48),
- * partition share permille u32 (52), bytes copied for it u64 (56), argv[0] (64, 32 bytes, UTF-8,
- * NUL-padded, cut at 32), the blocking syscall it waits in (96, 16 bytes, NUL-padded; empty when
- * not blocked).
- */
-export const PROC_RECORD_SIZE: i32 = 112;
 /**
  * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
  * Without it they are copied (each needs DUPLICATE too).
@@ -1732,10 +1928,157 @@ export const DEVINFO_FB_STRIDE: i32 = 66;
 export const DEVINFO_FB_FRAMES: i32 = 67;
 /** device_info, RNG: bytes read from it. */
 export const DEVINFO_RNG_BYTES: i32 = 80;
+/** hostdir_call: a hostdir_stat of path into buf, following symbolic links that stay inside. */
+export const HOSTDIR_STAT: i32 = 1;
+/** hostdir_call: a hostdir_stat of path itself (a symbolic link is described, not followed). */
+export const HOSTDIR_LSTAT: i32 = 2;
+/** hostdir_call: read up to len bytes at offset into buf; the result is the count (0 at the end). */
+export const HOSTDIR_READ: i32 = 3;
+/**
+ * hostdir_call: write len bytes from buf at offset (flags HOSTDIR_CREATE creates the file); the
+ * result is the count.
+ */
+export const HOSTDIR_WRITE: i32 = 4;
+/** hostdir_call: create path as an empty file, or open it (flags HOSTDIR_EXCL, HOSTDIR_TRUNC). */
+export const HOSTDIR_CREATE_FILE: i32 = 5;
+/** hostdir_call: set the size of the file at path to offset. */
+export const HOSTDIR_SETSIZE: i32 = 6;
+/** hostdir_call: set the modification time of path to offset (ns since 1970). */
+export const HOSTDIR_SETTIMES: i32 = 7;
+/**
+ * hostdir_call: entries of the directory at path from index offset, as hostdir_dirent records into
+ * buf (sorted by name); the result is the bytes written, 0 at the end.
+ */
+export const HOSTDIR_LIST: i32 = 8;
+/** hostdir_call: create the directory path. */
+export const HOSTDIR_MKDIR: i32 = 9;
+/**
+ * hostdir_call: remove the file, symbolic link or empty directory at path (links are never
+ * followed).
+ */
+export const HOSTDIR_REMOVE: i32 = 10;
+/** hostdir_call: rename path to path2. */
+export const HOSTDIR_RENAME: i32 = 11;
+/**
+ * hostdir_call: a symbolic link at path whose target is path2 (stored as given; refused if it
+ * leads out of the root).
+ */
+export const HOSTDIR_SYMLINK: i32 = 12;
+/**
+ * hostdir_call: the target of the symbolic link at path into buf; the result is its length (cut at
+ * len).
+ */
+export const HOSTDIR_READLINK: i32 = 13;
+/** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
+export const HOSTDIR_CREATE: i32 = 1;
+/** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
+export const HOSTDIR_EXCL: i32 = 2;
+/** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
+export const HOSTDIR_TRUNC: i32 = 4;
+/** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
+export const DEVINFO_HOSTDIR_READONLY: i32 = 96;
+/**
+ * device_info, host directory: calls refused by its confinement checks (EACCES: a path or a
+ * symbolic link leading out of the root, a device file, a file with several hard links).
+ */
+export const DEVINFO_HOSTDIR_REFUSALS: i32 = 97;
+/** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
+export const O_READ: i32 = 1;
+/** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
+export const O_WRITE: i32 = 2;
+/** ns_open: create the file if missing (needs CREATE on the DIR and UNVEIL_CREATE). */
+export const O_CREATE: i32 = 4;
+/** ns_open: truncate to 0 bytes (needs WRITE as well). */
+export const O_TRUNC: i32 = 8;
+/** ns_open: with O_CREATE, fail with EEXIST if the file exists. */
+export const O_EXCL: i32 = 16;
+/** ns_open: the path must name a directory (ENOTDIR otherwise). */
+export const O_DIRECTORY: i32 = 32;
+/** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
+export const O_EXEC: i32 = 64;
+/**
+ * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
+ * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
+ */
+export const MOUNT_ENDPOINT: i32 = 1;
+/**
+ * Transfer form: the data is copied once by the kernel between the client's buffer and the
+ * server's message body.
+ */
+export const IO_FORM_BUFFER: i32 = 0;
+/**
+ * Transfer form: a write of at most IO_REGS_WRITE_MAX bytes in message word 3; a read of at most
+ * IO_REGS_READ_MAX bytes in the reply words.
+ */
+export const IO_FORM_REGS: i32 = 1;
+/**
+ * Transfer form: the data lives in a memory object bound as a grant by both client and server; the
+ * kernel copies nothing.
+ */
+export const IO_FORM_GRANT: i32 = 2;
+/** Most bytes a registers-form write carries. */
+export const IO_REGS_WRITE_MAX: i32 = 8;
+/** Most bytes a registers-form read carries. */
+export const IO_REGS_READ_MAX: i32 = 16;
+/** Connect message: open a path (sent by ns_open). */
+export const IO_OPEN: i32 = 1;
+/** io_call: read len bytes at offset. */
+export const IO_READ: i32 = 2;
+/** io_call: write len bytes at offset. */
+export const IO_WRITE: i32 = 3;
+/** io_call: a STAT_SIZE record of the open file into buf. */
+export const IO_STAT: i32 = 4;
+/** io_call: set the file's size to offset. */
+export const IO_SETSIZE: i32 = 5;
+/** io_call: set the file's modification time to offset (ns). */
+export const IO_SETTIMES: i32 = 6;
+/** io_call: directory records from cookie offset into buf (0 bytes: the end). */
+export const IO_READDIR: i32 = 7;
+/** io_call: make what was written durable. */
+export const IO_SYNC: i32 = 8;
+/** ns_call: create a directory at path. */
+export const IO_MKDIR: i32 = 16;
+/** ns_call: remove the name path (an empty directory too). */
+export const IO_UNLINK: i32 = 17;
+/** ns_call: rename path to path2 (same mount). */
+export const IO_RENAME: i32 = 18;
+/** ns_call: a new name path2 for the file at path (same mount). */
+export const IO_LINK: i32 = 19;
+/** ns_call: a symbolic link at path whose target is path2 (stored as given). */
+export const IO_SYMLINK: i32 = 20;
+/** ns_call: the target of the symbolic link at path into buf. */
+export const IO_READLINK: i32 = 21;
+/** ns_call: a STAT_SIZE record of path into buf. */
+export const IO_PSTAT: i32 = 22;
+/**
+ * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the value
+ * is the open's OCB id.
+ */
+export const IO_CLOSE_PULSE: i32 = -16;
+/** stat type: a regular file. */
+export const FILE_TYPE_REG: i32 = 1;
+/** stat type: a directory. */
+export const FILE_TYPE_DIR: i32 = 2;
+/** stat type: a symbolic link. */
+export const FILE_TYPE_SYMLINK: i32 = 3;
+/** stat type: a device. */
+export const FILE_TYPE_DEV: i32 = 4;
+/** stat type: an endpoint mounted with MOUNT_ENDPOINT. */
+export const FILE_TYPE_ENDPOINT: i32 = 5;
+/** unveil permission: open for reading, stat, readdir, readlink. */
+export const UNVEIL_READ: i32 = 1;
+/** unveil permission: open for writing. */
+export const UNVEIL_WRITE: i32 = 2;
+/** unveil permission: create, mkdir, unlink, rename, link, symlink, mount, unmount. */
+export const UNVEIL_CREATE: i32 = 4;
+/** unveil permission: open for execution. */
+export const UNVEIL_EXEC: i32 = 8;
 /** Bytes of a exit_info struct (see structs): How a process ended: written by wait. */
 export const EXIT_INFO_SIZE: i32 = 8;
 /** Bytes of a process_info struct (see structs): A process described: written by process_info. */
 export const PROCESS_INFO_SIZE: i32 = 40;
+/** Bytes of a proc_record struct (see structs): A process as /proc shows it: written by proc_next. */
+export const PROC_RECORD_SIZE: i32 = 112;
 /**
  * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
  * passed to the child under a name. Read by spawn.
@@ -1743,6 +2086,21 @@ export const PROCESS_INFO_SIZE: i32 = 40;
 export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
 /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
 export const HANDLE_INFO_SIZE: i32 = 16;
+/**
+ * Bytes of a hostdir_req struct (see structs): A request to a host-directory device: read by
+ * hostdir_call. Paths are UTF-8, relative to the exposed root whether or not they start with /.
+ */
+export const HOSTDIR_REQ_SIZE: i32 = 40;
+/**
+ * Bytes of a hostdir_stat struct (see structs): A file described: written by hostdir_call STAT and
+ * LSTAT (the layout of the namespace's stat).
+ */
+export const HOSTDIR_STAT_SIZE: i32 = 32;
+/**
+ * Bytes of a hostdir_dirent struct (see structs): The head of one directory entry written by
+ * hostdir_call LIST: the name follows it, and the next record starts at the next multiple of 8.
+ */
+export const HOSTDIR_DIRENT_SIZE: i32 = 16;
 /**
  * Bytes of a msg_desc struct (see structs): A message descriptor: read by sendmsg and replymsg
  * (replymsg ignores reply_ptr and reply_cap).
@@ -1767,6 +2125,23 @@ export const WINDOW_INFO_SIZE: i32 = 16;
  * written by memory_stats.
  */
 export const MEMORY_STATS_SIZE: i32 = 64;
+/**
+ * Bytes of a io_desc struct (see structs): An IO descriptor: what ns_call and io_call do
+ * (docs/namespace.md).
+ */
+export const IO_DESC_SIZE: i32 = 48;
+/**
+ * Bytes of a stat struct (see structs): A file described: written by io_call IO_STAT and ns_call
+ * IO_PSTAT.
+ */
+export const STAT_SIZE: i32 = 32;
+/**
+ * Bytes of a dirent struct (see structs): The header of one readdir record; the name follows, the
+ * record is padded to 8 bytes.
+ */
+export const DIRENT_SIZE: i32 = 24;
+/** Bytes of a unveil_rule struct (see structs): One unveil rule. */
+export const UNVEIL_RULE_SIZE: i32 = 12;
 
 // ---- Structs (layouts in guest memory; NAME_SIZE is among the constants) ----
 
@@ -1859,6 +2234,128 @@ export class ProcessInfoLayout {
 }
 
 /**
+ * proc_record: A process as /proc shows it: written by proc_next. 112 bytes. Accessors take the
+ * struct's address.
+ */
+export class ProcRecordLayout {
+  /** Its process id. (u32 at 0) */
+  @inline static pid(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setPid(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Its spawner's pid (0: the host). (u32 at 4) */
+  @inline static parentPid(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setParentPid(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** A process state (READY, RUNNING, ...). (u32 at 8) */
+  @inline static state(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setState(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Its effective priority (raised by priority inheritance). (u32 at 12) */
+  @inline static priority(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setPriority(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+  /** Exit status once EXITED, else 0. (i32 at 16) */
+  @inline static exitStatus(p: usize): i32 {
+    return load<i32>(p, 16);
+  }
+  @inline static setExitStatus(p: usize, v: i32): void {
+    store<i32>(p, v, 16);
+  }
+  /** Exit reason once EXITED, else 0. (u32 at 20) */
+  @inline static exitReason(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setExitReason(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** CPU time it has used, in ns. (u64 at 24) */
+  @inline static cpuTimeNs(p: usize): u64 {
+    return load<u64>(p, 24);
+  }
+  @inline static setCpuTimeNs(p: usize, v: u64): void {
+    store<u64>(p, v, 24);
+  }
+  /**
+   * Pages it is charged for: its own memory and the live memory objects it created (0 once
+   * EXITED). (u32 at 32)
+   */
+  @inline static memoryPages(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setMemoryPages(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** Handles in its table. (u32 at 36) */
+  @inline static handleCount(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setHandleCount(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+  /** Its own priority, before inheritance. (u32 at 40) */
+  @inline static basePriority(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setBasePriority(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** Its memory budget in pages (0xFFFFFFFF: none of its own). (u32 at 44) */
+  @inline static budgetPages(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setBudgetPages(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
+  }
+  /** The object id of its CPU partition. (u32 at 48) */
+  @inline static partition(p: usize): u32 {
+    return load<u32>(p, 48);
+  }
+  @inline static setPartition(p: usize, v: u32): void {
+    store<u32>(p, v, 48);
+  }
+  /** That partition's share of the CPU, permille. (u32 at 52) */
+  @inline static partitionShare(p: usize): u32 {
+    return load<u32>(p, 52);
+  }
+  @inline static setPartitionShare(p: usize, v: u32): void {
+    store<u32>(p, v, 52);
+  }
+  /** Bytes the kernel copied between processes on its behalf. (u64 at 56) */
+  @inline static bytesCopied(p: usize): u64 {
+    return load<u64>(p, 56);
+  }
+  @inline static setBytesCopied(p: usize, v: u64): void {
+    store<u64>(p, v, 56);
+  }
+  /** argv[0], UTF-8, NUL-padded, cut at 32 bytes. (u8 x 32 at 64) */
+  @inline static name(p: usize, i: i32): u8 {
+    return load<u8>(p + <usize>i, 64);
+  }
+  @inline static setName(p: usize, i: i32, v: u8): void {
+    store<u8>(p + <usize>i, v, 64);
+  }
+  /** The blocking syscall it waits in, NUL-padded; empty when it is not blocked. (u8 x 16 at 96) */
+  @inline static blockedIn(p: usize, i: i32): u8 {
+    return load<u8>(p + <usize>i, 96);
+  }
+  @inline static setBlockedIn(p: usize, i: i32, v: u8): void {
+    store<u8>(p + <usize>i, v, 96);
+  }
+}
+
+/**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
  * Read by spawn. 12 bytes. Accessors take the struct's address.
  */
@@ -1917,6 +2414,157 @@ export class HandleInfoLayout {
     return load<u32>(p, 12);
   }
   @inline static setDepth(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
+  }
+}
+
+/**
+ * hostdir_req: A request to a host-directory device: read by hostdir_call. Paths are UTF-8,
+ * relative to the exposed root whether or not they start with /. 40 bytes. Accessors take the
+ * struct's address.
+ */
+export class HostdirReqLayout {
+  /** A HOSTDIR_* operation. (u32 at 0) */
+  @inline static op(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setOp(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /**
+   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC where the operation takes them; 0 otherwise. (u32
+   * at 4)
+   */
+  @inline static flags(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setFlags(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /**
+   * READ/WRITE: the file offset; SETSIZE: the size; SETTIMES: the time in ns; LIST: the index of
+   * the first entry. (i64 at 8)
+   */
+  @inline static offset(p: usize): i64 {
+    return load<i64>(p, 8);
+  }
+  @inline static setOffset(p: usize, v: i64): void {
+    store<i64>(p, v, 8);
+  }
+  /** Pointer to the path. (u32 at 16) */
+  @inline static path(p: usize): u32 {
+    return load<u32>(p, 16);
+  }
+  @inline static setPath(p: usize, v: u32): void {
+    store<u32>(p, v, 16);
+  }
+  /** Its length in bytes (1..1024). (u32 at 20) */
+  @inline static pathLen(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setPathLen(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** RENAME: the new path; SYMLINK: the link's target. (u32 at 24) */
+  @inline static path2(p: usize): u32 {
+    return load<u32>(p, 24);
+  }
+  @inline static setPath2(p: usize, v: u32): void {
+    store<u32>(p, v, 24);
+  }
+  /** Its length (0 for other operations). (u32 at 28) */
+  @inline static path2Len(p: usize): u32 {
+    return load<u32>(p, 28);
+  }
+  @inline static setPath2Len(p: usize, v: u32): void {
+    store<u32>(p, v, 28);
+  }
+  /** The data (WRITE) or where answers go (READ, STAT, LSTAT, LIST, READLINK). (u32 at 32) */
+  @inline static buf(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setBuf(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  @inline static len(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setLen(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+}
+
+/**
+ * hostdir_stat: A file described: written by hostdir_call STAT and LSTAT (the layout of the
+ * namespace's stat). 32 bytes. Accessors take the struct's address.
+ */
+export class HostdirStatLayout {
+  /**
+   * 1 a regular file, 2 a directory, 3 a symbolic link, 4 anything else (a device, a FIFO, a
+   * socket). (u32 at 0)
+   */
+  @inline static type(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setType(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Its hard links. (u32 at 4) */
+  @inline static nlink(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setNlink(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Bytes. (u64 at 8) */
+  @inline static size(p: usize): u64 {
+    return load<u64>(p, 8);
+  }
+  @inline static setSize(p: usize, v: u64): void {
+    store<u64>(p, v, 8);
+  }
+  /** The host's inode number. (u64 at 16) */
+  @inline static ino(p: usize): u64 {
+    return load<u64>(p, 16);
+  }
+  @inline static setIno(p: usize, v: u64): void {
+    store<u64>(p, v, 16);
+  }
+  /** Modification time, ns since 1970. (i64 at 24) */
+  @inline static mtimeNs(p: usize): i64 {
+    return load<i64>(p, 24);
+  }
+  @inline static setMtimeNs(p: usize, v: i64): void {
+    store<i64>(p, v, 24);
+  }
+}
+
+/**
+ * hostdir_dirent: The head of one directory entry written by hostdir_call LIST: the name follows
+ * it, and the next record starts at the next multiple of 8. 16 bytes. Accessors take the struct's
+ * address.
+ */
+export class HostdirDirentLayout {
+  /** The host's inode number. (u64 at 0) */
+  @inline static ino(p: usize): u64 {
+    return load<u64>(p, 0);
+  }
+  @inline static setIno(p: usize, v: u64): void {
+    store<u64>(p, v, 0);
+  }
+  /** As hostdir_stat's type. (u32 at 8) */
+  @inline static type(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setType(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+  /** Bytes of the name that follows. (u32 at 12) */
+  @inline static nameLen(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setNameLen(p: usize, v: u32): void {
     store<u32>(p, v, 12);
   }
 }
@@ -2334,6 +2982,201 @@ export class MemoryStatsLayout {
   }
 }
 
+/**
+ * io_desc: An IO descriptor: what ns_call and io_call do (docs/namespace.md). 48 bytes. Accessors
+ * take the struct's address.
+ */
+export class IoDescLayout {
+  /** IO_* operation. (u32 at 0) */
+  @inline static op(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setOp(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** IO_FORM_BUFFER, IO_FORM_REGS or IO_FORM_GRANT (read and write only). (u32 at 4) */
+  @inline static form(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setForm(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /**
+   * read/write: the file offset; setsize: the size; settimes: mtime ns; readdir: the cookie;
+   * mkdir: flags. (i64 at 8)
+   */
+  @inline static offset(p: usize): i64 {
+    return load<i64>(p, 8);
+  }
+  @inline static setOffset(p: usize, v: i64): void {
+    store<i64>(p, v, 8);
+  }
+  /**
+   * Buffer and registers forms: a pointer into the caller's memory; grant form: a byte offset into
+   * the grant. (u32 at 16)
+   */
+  @inline static buf(p: usize): u32 {
+    return load<u32>(p, 16);
+  }
+  @inline static setBuf(p: usize, v: u32): void {
+    store<u32>(p, v, 16);
+  }
+  /**
+   * Bytes to read or write, or the size of the output buffer (stat, readdir, readlink). (u32 at
+   * 20)
+   */
+  @inline static len(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setLen(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+  /** Grant form: a MEMORY handle the caller has bound as a grant. (i32 at 24) */
+  @inline static grant(p: usize): i32 {
+    return load<i32>(p, 24);
+  }
+  @inline static setGrant(p: usize, v: i32): void {
+    store<i32>(p, v, 24);
+  }
+  /** ns_call: the path (relative to the DIR). (u32 at 28) */
+  @inline static path(p: usize): u32 {
+    return load<u32>(p, 28);
+  }
+  @inline static setPath(p: usize, v: u32): void {
+    store<u32>(p, v, 28);
+  }
+  /** Its length in bytes. (u32 at 32) */
+  @inline static pathLen(p: usize): u32 {
+    return load<u32>(p, 32);
+  }
+  @inline static setPathLen(p: usize, v: u32): void {
+    store<u32>(p, v, 32);
+  }
+  /** ns_call rename/link: the new path; symlink: the target. (u32 at 36) */
+  @inline static path2(p: usize): u32 {
+    return load<u32>(p, 36);
+  }
+  @inline static setPath2(p: usize, v: u32): void {
+    store<u32>(p, v, 36);
+  }
+  /** Its length in bytes. (u32 at 40) */
+  @inline static path2Len(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setPath2Len(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** Must be 0. (u32 at 44) */
+  @inline static reserved(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setReserved(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
+  }
+}
+
+/**
+ * stat: A file described: written by io_call IO_STAT and ns_call IO_PSTAT. 32 bytes. Accessors
+ * take the struct's address.
+ */
+export class StatLayout {
+  /** FILE_TYPE_*. (u32 at 0) */
+  @inline static type(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setType(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Names it has. (u32 at 4) */
+  @inline static nlink(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setNlink(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** Bytes (a directory: its entries). (u64 at 8) */
+  @inline static size(p: usize): u64 {
+    return load<u64>(p, 8);
+  }
+  @inline static setSize(p: usize, v: u64): void {
+    store<u64>(p, v, 8);
+  }
+  /** Its number within its server. (u64 at 16) */
+  @inline static ino(p: usize): u64 {
+    return load<u64>(p, 16);
+  }
+  @inline static setIno(p: usize, v: u64): void {
+    store<u64>(p, v, 16);
+  }
+  /** Last modification, ns. (i64 at 24) */
+  @inline static mtime(p: usize): i64 {
+    return load<i64>(p, 24);
+  }
+  @inline static setMtime(p: usize, v: i64): void {
+    store<i64>(p, v, 24);
+  }
+}
+
+/**
+ * dirent: The header of one readdir record; the name follows, the record is padded to 8 bytes. 24
+ * bytes. Accessors take the struct's address.
+ */
+export class DirentLayout {
+  /** The entry's number within its server. (u64 at 0) */
+  @inline static ino(p: usize): u64 {
+    return load<u64>(p, 0);
+  }
+  @inline static setIno(p: usize, v: u64): void {
+    store<u64>(p, v, 0);
+  }
+  /** The cookie that continues after this entry. (u64 at 8) */
+  @inline static next(p: usize): u64 {
+    return load<u64>(p, 8);
+  }
+  @inline static setNext(p: usize, v: u64): void {
+    store<u64>(p, v, 8);
+  }
+  /** FILE_TYPE_*. (u32 at 16) */
+  @inline static type(p: usize): u32 {
+    return load<u32>(p, 16);
+  }
+  @inline static setType(p: usize, v: u32): void {
+    store<u32>(p, v, 16);
+  }
+  /** Bytes of the name that follows. (u32 at 20) */
+  @inline static nameLen(p: usize): u32 {
+    return load<u32>(p, 20);
+  }
+  @inline static setNameLen(p: usize, v: u32): void {
+    store<u32>(p, v, 20);
+  }
+}
+
+/** unveil_rule: One unveil rule. 12 bytes. Accessors take the struct's address. */
+export class UnveilRuleLayout {
+  /** The path prefix (UTF-8). (u32 at 0) */
+  @inline static path(p: usize): u32 {
+    return load<u32>(p, 0);
+  }
+  @inline static setPath(p: usize, v: u32): void {
+    store<u32>(p, v, 0);
+  }
+  /** Its length in bytes. (u32 at 4) */
+  @inline static pathLen(p: usize): u32 {
+    return load<u32>(p, 4);
+  }
+  @inline static setPathLen(p: usize, v: u32): void {
+    store<u32>(p, v, 4);
+  }
+  /** UNVEIL_* permissions. (u32 at 8) */
+  @inline static perms(p: usize): u32 {
+    return load<u32>(p, 8);
+  }
+  @inline static setPerms(p: usize, v: u32): void {
+    store<u32>(p, v, 8);
+  }
+}
+
 // ---- Names ----
 
 /** The name of an errno value (positive or negated), or "?" followed by the number. */
@@ -2366,6 +3209,15 @@ export function errnoName(value: i32): string {
     case 43: return "ECHANGED";
     case 50: return "EIO";
     case 51: return "EBUSY";
+    case 60: return "ENOTDIR";
+    case 61: return "EISDIR";
+    case 62: return "ENOTEMPTY";
+    case 63: return "EXDEV";
+    case 65: return "ENOSPC";
+    case 67: return "ENAMETOOLONG";
+    case 64: return "EUNVEIL";
+    case 66: return "ENOTSUP";
+    case 68: return "ENOTBOUND";
     case 69: return "ELOOP";
     default: return "?" + value.toString();
   }

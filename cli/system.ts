@@ -1,0 +1,224 @@
+// The default small system `wasmos run` boots around a program: a namespace
+// with devfs at /dev (the console on the host's stdin, stdout and stderr) and
+// tmpfs at /tmp, both ordinary guests (guests/devfs, guests/tmpfs), and the
+// program spawned with "root" (the namespace: READ|WRITE|CREATE|EXEC, no
+// MOUNT) and "io" (a grant it shares with tmpfs for the zero-copy transfer
+// form). docs/namespace.md describes the model.
+//
+//   const sys = await bootDefaultSystem({ stdin: process.stdin, stdout, stderr });
+//   const p = sys.spawn(sys.kernel.loadImage(bytes, "prog"), { args: ["prog"] });
+//   await p.exited; sys.shutdown();
+
+import type { Readable } from "node:stream";
+import { ExitReason, Rights } from "../abi/gen/abi.ts";
+import { buildGuest } from "../build/build-guests.ts";
+import { ConsoleDevice, type ConsoleBackend, type ConsoleInput } from "../hal/console.ts";
+import {
+  DEVICE_GRANT_RIGHTS,
+  type HostProcess,
+  type HostSpawnOptions,
+  IMAGE_GRANT_RIGHTS,
+  Kernel,
+  type KernelConfig,
+  MEMORY_GRANT_RIGHTS,
+} from "../host/kernel.ts";
+import type { KernelObject } from "../kernel/object.ts";
+import type { ImageObject } from "../kernel/objects/image.ts";
+import type { MemoryObject } from "../kernel/objects/memory.ts";
+import { DIR_RIGHTS, type DirObject, hostMount, newRootDir } from "../kernel/ns/host.ts";
+import { DEFAULT_PRIORITY } from "../kernel/sched/run-queues.ts";
+import { readFileSync } from "node:fs";
+
+/** Rights the program gets on the namespace: everything but mounting. */
+export const PROGRAM_ROOT_RIGHTS = DIR_RIGHTS & ~Rights.MOUNT;
+/** Rights a server gets on the endpoint the host mounted for it. */
+export const SERVER_ENDPOINT_RIGHTS = Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE | Rights.TRANSFER;
+/** Bytes of the program's I/O grant (one 64 KiB page: one read or write of the grant form). */
+export const IO_GRANT_BYTES = 65536;
+/** Servers run above programs, so they are serving before a program's first open. */
+export const SERVER_PRIORITY = DEFAULT_PRIORITY + 16;
+
+export type InputSource = Readable | Uint8Array | string | null;
+
+export interface DefaultSystemOptions extends Omit<KernelConfig, "stdout"> {
+  /** Standard input: a stream (read as it arrives), fixed bytes, or null (at its end at once). */
+  stdin?: InputSource;
+  /** Where the program's console output and /dev/stdout go. */
+  stdout: (bytes: Uint8Array) => void;
+  /** Where /dev/stderr goes. */
+  stderr: (bytes: Uint8Array) => void;
+  /** Environment for the program (kept for personalities that pass one, e.g. WASI). */
+  env?: Readonly<Record<string, string>>;
+  /** An existing kernel to build the system in (default: a new one with these options). */
+  kernel?: Kernel;
+}
+
+export interface DefaultSystem {
+  kernel: Kernel;
+  /** The namespace's root, held by the host until shutdown. */
+  root: DirObject;
+  /** The I/O grant shared by the program and tmpfs. */
+  io: MemoryObject;
+  env: Readonly<Record<string, string>>;
+  /** The servers, once started (by the first spawn, or start()). */
+  readonly servers: { devfs: HostProcess; tmpfs: HostProcess } | null;
+  /** Start the servers now (spawn does it after the first program). */
+  start(): { devfs: HostProcess; tmpfs: HostProcess };
+  /** The startup handles a program of this system gets (root, io), to add to its own. */
+  programHandles(): { name: string; object: KernelObject; rights: number }[];
+  /** Spawn a program in the system (with programHandles() added). */
+  spawn(image: ImageObject, options?: HostSpawnOptions): HostProcess;
+  /** Resolves once standard input has ended (at once for fixed input): after that, a blocked system stays blocked. */
+  inputEnded: Promise<void>;
+  /** End the servers and drop every host reference (console devices stop listening). Idempotent. */
+  shutdown(): void;
+}
+
+/** A console backend whose output goes to a function and whose input comes from `source` (`ended` is called once it has ended). */
+function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource | undefined, ended: () => void = () => {}): ConsoleBackend {
+  return {
+    write: (bytes) => write(bytes.slice()),
+    listen:
+      source === undefined
+        ? undefined
+        : (to: ConsoleInput) => {
+            if (source === null || typeof source === "string" || source instanceof Uint8Array) {
+              const bytes = typeof source === "string" ? new TextEncoder().encode(source) : source;
+              const t = setImmediate(() => {
+                if (bytes !== null && bytes.length > 0) to.input(bytes);
+                to.end();
+                ended();
+              });
+              return () => clearImmediate(t);
+            }
+            const onData = (chunk: Buffer | string): void =>
+              to.input(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+            const onEnd = (): void => {
+              to.end();
+              ended();
+            };
+            source.on("data", onData);
+            source.on("end", onEnd);
+            source.on("error", onEnd); // an input that fails has ended
+            return () => {
+              source.off("data", onData);
+              source.off("end", onEnd);
+              source.off("error", onEnd);
+              source.pause();
+            };
+          },
+  };
+}
+
+let serverImages: Promise<{ devfs: Uint8Array; tmpfs: Uint8Array }> | null = null;
+
+/** The server guests, built (or taken from the build cache, dist/guests) once per host process. */
+export function serverBinaries(): Promise<{ devfs: Uint8Array; tmpfs: Uint8Array }> {
+  serverImages ??= (async () => {
+    const out: Record<string, Uint8Array> = {};
+    for (const name of ["devfs", "tmpfs"]) {
+      const b = await buildGuest(name);
+      if (b.status === "failed") throw new Error(`cannot build the ${name} server: ${b.message}`);
+      out[name] = new Uint8Array(readFileSync(b.path));
+    }
+    return out as { devfs: Uint8Array; tmpfs: Uint8Array };
+  })();
+  return serverImages;
+}
+
+/** Boot devfs and tmpfs in a namespace; spawn programs with sys.spawn. */
+export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<DefaultSystem> {
+  const bins = await serverBinaries();
+  const kernel = options.kernel ?? new Kernel({ ...options, stdout: options.stdout });
+  const held: KernelObject[] = [];
+  const hold = <T extends KernelObject>(o: T): T => {
+    held.push(o);
+    return o;
+  };
+  const root = hold(newRootDir(kernel.core));
+  root.retainHandle();
+  const io = hold(kernel.createMemory(IO_GRANT_BYTES));
+  let endedResolve: () => void = () => {};
+  const ended = { promise: new Promise<void>((resolve) => (endedResolve = resolve)), resolve: () => endedResolve() };
+  const input = hold(
+    kernel.createDevice(
+      new ConsoleDevice(
+        consoleBackend(() => {}, options.stdin ?? null, ended.resolve),
+        "stdin",
+      ),
+    ),
+  );
+  const output = hold(kernel.createDevice(new ConsoleDevice(consoleBackend(options.stdout, undefined), "stdout")));
+  const errors = hold(kernel.createDevice(new ConsoleDevice(consoleBackend(options.stderr, undefined), "stderr")));
+  // The host makes the servers' endpoints and mounts them itself: the mounts
+  // exist before any process runs, and a program's first open simply waits
+  // in the endpoint's queue until its server receives.
+  const devEndpoint = hold(kernel.createEndpoint());
+  const tmpEndpoint = hold(kernel.createEndpoint());
+  hostMount(root, "/dev", devEndpoint);
+  hostMount(root, "/tmp", tmpEndpoint);
+  let servers: { devfs: HostProcess; tmpfs: HostProcess } | null = null;
+  const start = () => {
+    if (servers !== null) return servers;
+    const devfsImage = kernel.loadImage(bins.devfs, "devfs");
+    const tmpfsImage = kernel.loadImage(bins.tmpfs, "tmpfs");
+    const devfs = kernel.spawn(devfsImage, {
+      args: ["devfs"],
+      priority: SERVER_PRIORITY,
+      stdout: options.stderr,
+      handles: [
+        { name: "self", object: devfsImage, rights: IMAGE_GRANT_RIGHTS },
+        { name: "endpoint", object: devEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
+        { name: "console", object: input, rights: DEVICE_GRANT_RIGHTS },
+        { name: "stdout", object: output, rights: DEVICE_GRANT_RIGHTS },
+        { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
+      ],
+    });
+    const tmpfs = kernel.spawn(tmpfsImage, {
+      args: ["tmpfs"],
+      priority: SERVER_PRIORITY,
+      stdout: options.stderr,
+      handles: [
+        { name: "self", object: tmpfsImage, rights: IMAGE_GRANT_RIGHTS },
+        { name: "endpoint", object: tmpEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
+        { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
+      ],
+    });
+    kernel.release(devfsImage);
+    kernel.release(tmpfsImage);
+    servers = { devfs, tmpfs };
+    return servers;
+  };
+  let down = false;
+  const programHandles = () => [
+    { name: "root", object: root as KernelObject, rights: PROGRAM_ROOT_RIGHTS },
+    { name: "io", object: io as KernelObject, rights: MEMORY_GRANT_RIGHTS },
+  ];
+  return {
+    kernel,
+    root,
+    io,
+    env: options.env ?? {},
+    get servers() {
+      return servers;
+    },
+    start,
+    inputEnded: ended.promise,
+    programHandles,
+    spawn: (image, spawnOptions = {}) => {
+      // The program first (the root is pid 1), then the servers, which run before it (higher priority).
+      const p = kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] });
+      start();
+      return p;
+    },
+    shutdown: () => {
+      if (down) return;
+      down = true;
+      for (const s of servers === null ? [] : [servers.devfs, servers.tmpfs]) {
+        kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
+        s.close();
+      }
+      for (const o of held.reverse()) o.releaseHandle();
+    },
+  };
+}

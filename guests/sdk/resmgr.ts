@@ -1,0 +1,459 @@
+// Writing a resource manager (a server of part of the path namespace):
+// subclass Handler, override what you serve, and run a Server. The library
+// receives every request, keeps the per-open state (an Ocb per open, found by
+// the id the kernel stamps on each request), answers ENOTSUP for what the
+// handler does not implement, and moves the data of reads and writes in
+// whichever form the client chose (registers, kernel-copied buffer, bound
+// grant): the handler sees the same read/write either way. docs/namespace.md
+// describes the wire protocol underneath.
+//
+//   class Hello extends Handler {
+//     open(path: string, flags: i32): Ocb | null { return path == "" ? new Ocb() : this.fail(ENOENT); }
+//     read(ocb: Ocb, offset: i64, len: i32, out: ReadOut): i32 { return out.bytes(GREETING, offset, len); }
+//   }
+//   const srv = new Server(new Hello());
+//   srv.mount(handle("root"), "/hello");
+//   srv.run();
+
+import {
+  sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
+  DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
+  IO_MKDIR, IO_OPEN, IO_PSTAT, IO_READ, IO_READDIR, IO_READLINK, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
+  IO_UNLINK, IO_WRITE, MAX_PATH_BYTES, MSG_INFO_SIZE, STAT_SIZE, DirentLayout, MsgInfoLayout, StatLayout,
+} from "./bindings/abi";
+
+/** A handler's answer meaning "not now": it keeps server.defer() and answers later (a read waiting for input). */
+export const DEFER: i32 = -0x7fff0000;
+
+/** A request answered later: what the library needs to answer it in the client's form. */
+export class Pending {
+  rcvid: i32 = 0;
+  form: i32 = 0;
+  len: i32 = 0;
+  w3: i64 = 0;
+}
+
+/** Per-open state: subclass it to keep what an open needs (the node, the mode). */
+export class Ocb {
+  /** The id the client's FILE carries (set by the Server). */
+  id: i64 = 0;
+  /** The open flags (O_*). */
+  flags: i32 = 0;
+  /** The pid of the process that opened it. */
+  client: u32 = 0;
+}
+
+export class Stat {
+  type: u32 = 0;
+  nlink: u32 = 1;
+  size: u64 = 0;
+  ino: u64 = 0;
+  mtime: i64 = 0;
+}
+
+/** Where a read's bytes come from: the handler points at them (no copy until the library moves them once). */
+export class ReadOut {
+  ptr: usize = 0;
+  n: i32 = 0;
+  private keep: ArrayBuffer | null = null;
+
+  /** Answer with n bytes of this process's memory at ptr (valid until the handler returns). */
+  put(ptr: usize, n: i32): i32 {
+    this.ptr = ptr;
+    this.n = n;
+    return n;
+  }
+
+  /** Answer with the bytes of `data` from offset, at most len. */
+  bytes(data: Uint8Array, offset: i64, len: i32): i32 {
+    if (offset >= <i64>data.length) return this.put(0, 0);
+    const n = <i32>min(<i64>len, <i64>data.length - offset);
+    this.keep = data.buffer;
+    return this.put(data.dataStart + <usize>offset, n);
+  }
+
+  /** Answer with a string's UTF-8 bytes from offset. */
+  text(s: string, offset: i64, len: i32): i32 {
+    return this.bytes(Uint8Array.wrap(String.UTF8.encode(s)), offset, len);
+  }
+}
+
+/** A write's bytes, wherever the client put them: copyTo moves them once into the handler's memory. */
+export class WriteIn {
+  len: i32 = 0;
+  form: i32 = 0;
+  ptr: usize = 0;
+  regs: i64 = 0;
+  grantIndex: i32 = 0;
+  grantOffset: u32 = 0;
+  server: Server | null = null;
+
+  /** Copy n bytes from byte `from` of the data to dst in this process's memory. */
+  copyTo(dst: usize, from: i32, n: i32): void {
+    if (n <= 0) return;
+    if (this.form == IO_FORM_REGS) {
+      for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>(this.regs >>> (<i64>(from + i) * 8)));
+    } else if (this.form == IO_FORM_GRANT) {
+      this.server!.grantOut(this.grantIndex, this.grantOffset + <u32>from, dst, <u32>n);
+    } else memory.copy(dst, this.ptr + <usize>from, <usize>n);
+  }
+}
+
+/** Readdir records into the client's buffer. */
+export class DirOut {
+  buf: Uint8Array;
+  used: i32 = 0;
+  constructor(cap: i32) {
+    this.buf = new Uint8Array(cap);
+  }
+  /** Add an entry; false when it does not fit (stop there: `next` of the last one added is where the client resumes). */
+  add(ino: u64, next: i64, type: u32, name: string): bool {
+    const b = String.UTF8.encode(name);
+    const size = (DIRENT_SIZE + b.byteLength + 7) & ~7;
+    if (this.used + size > this.buf.length) return false;
+    const p = this.buf.dataStart + <usize>this.used;
+    memory.fill(p, 0, size);
+    DirentLayout.setIno(p, ino);
+    DirentLayout.setNext(p, <u64>next);
+    DirentLayout.setType(p, type);
+    DirentLayout.setNameLen(p, b.byteLength);
+    memory.copy(p + DIRENT_SIZE, changetype<usize>(b), b.byteLength);
+    this.used += size;
+    return true;
+  }
+}
+
+/** What a server serves. Every method answers ENOTSUP until overridden (sync: 0). */
+export class Handler {
+  /** The errno of a failed open (return this.fail(errno)). */
+  errno: i32 = 0;
+  /** The server running this handler (set by new Server). */
+  server: Server | null = null;
+
+  fail(errno: i32): Ocb | null {
+    this.errno = errno;
+    return null;
+  }
+
+  /** path is relative to the mount point ("" is the mount point itself). */
+  open(path: string, flags: i32): Ocb | null {
+    return this.fail(ENOTSUP);
+  }
+  read(ocb: Ocb, offset: i64, len: i32, out: ReadOut): i32 {
+    return -ENOTSUP;
+  }
+  write(ocb: Ocb, offset: i64, data: WriteIn): i32 {
+    return -ENOTSUP;
+  }
+  stat(ocb: Ocb, st: Stat): i32 {
+    return -ENOTSUP;
+  }
+  setSize(ocb: Ocb, size: i64): i32 {
+    return -ENOTSUP;
+  }
+  setTimes(ocb: Ocb, mtime: i64): i32 {
+    return -ENOTSUP;
+  }
+  readdir(ocb: Ocb, cookie: i64, out: DirOut): i32 {
+    return -ENOTSUP;
+  }
+  sync(ocb: Ocb): i32 {
+    return 0;
+  }
+  /** The open's last handle is gone. */
+  closed(ocb: Ocb): void {}
+  mkdir(path: string, flags: i64): i32 {
+    return -ENOTSUP;
+  }
+  unlink(path: string): i32 {
+    return -ENOTSUP;
+  }
+  rename(from: string, to: string): i32 {
+    return -ENOTSUP;
+  }
+  link(existing: string, path: string): i32 {
+    return -ENOTSUP;
+  }
+  symlink(path: string, target: string): i32 {
+    return -ENOTSUP;
+  }
+  readlink(path: string, len: i32, out: ReadOut): i32 {
+    return -ENOTSUP;
+  }
+  pstat(path: string, st: Stat): i32 {
+    return -ENOTSUP;
+  }
+  /** A pulse that is not a close (a device interrupt, a timer...). */
+  pulse(code: i32, value: i64): void {}
+}
+
+/** Moves bytes between this server's memory and its bound grant number `index` (import order). */
+export type GrantMove = (index: i32, grantOffset: u32, ptr: usize, len: u32) => void;
+
+export class Server {
+  handler: Handler;
+  /** The endpoint requests arrive on. */
+  endpoint: i32 = 0;
+  readonly ocbs: Map<i64, Ocb> = new Map();
+  private nextId: i64 = 1;
+  private buf: Uint8Array;
+  private info: ArrayBuffer = new ArrayBuffer(MSG_INFO_SIZE);
+  private readOut: ReadOut = new ReadOut();
+  private writeIn: WriteIn = new WriteIn();
+  private grantCopyIn: GrantMove | null = null;
+  private grantCopyOut: GrantMove | null = null;
+  /** Requests answered (for tests and /proc). */
+  served: i64 = 0;
+
+  /** bufSize: the largest buffer-form write taken in one request (longer ones are short writes). */
+  constructor(handler: Handler, bufSize: i32 = 65536) {
+    this.handler = handler;
+    this.buf = new Uint8Array(bufSize + 2 * MAX_PATH_BYTES);
+    handler.server = this;
+    this.writeIn.server = this;
+  }
+
+  /** Serve the grant form: copyIn(index, goff, ptr, len) own memory -> grant, copyOut grant -> own memory. */
+  useGrants(copyIn: GrantMove, copyOut: GrantMove): void {
+    this.grantCopyIn = copyIn;
+    this.grantCopyOut = copyOut;
+  }
+
+  grantOut(index: i32, goff: u32, dst: usize, n: u32): void {
+    this.grantCopyOut!(index, goff, dst, n);
+  }
+
+  /** Create the endpoint (if not yet) and mount it at path under dir. 0 or -errno. */
+  mount(dir: i32, path: string, flags: i32 = 0): i32 {
+    if (this.endpoint == 0) this.endpoint = sys_endpoint_create();
+    const p = String.UTF8.encode(path);
+    return sys_ns_mount(dir, changetype<i32>(p), p.byteLength, this.endpoint, flags);
+  }
+
+  /** Serve for ever. */
+  run(): void {
+    for (;;) this.serveOne();
+  }
+
+  /** Take and answer one request or pulse. Returns the receive result (rcvid, 0 for a pulse, -errno). */
+  serveOne(deadline: i64 = DEADLINE_INFINITE): i32 {
+    const rcvid = sys_receive(this.endpoint, <i32>this.buf.dataStart, this.buf.byteLength, deadline);
+    if (rcvid < 0) return rcvid;
+    if (rcvid == 0) {
+      const code = <i32>sys_msg_word(0);
+      const value = sys_msg_word(1);
+      if (code == IO_CLOSE_PULSE) {
+        if (this.ocbs.has(value)) {
+          const ocb = this.ocbs.get(value);
+          this.ocbs.delete(value);
+          this.handler.closed(ocb);
+        }
+      } else this.handler.pulse(code, value);
+      return 0;
+    }
+    this.served++;
+    const w0 = sys_msg_word(0);
+    const op = <i32>(w0 & 0xff);
+    const form = <i32>((w0 >> 8) & 0xff);
+    const flags = <i32>((w0 >> 16) & 0xffff);
+    const len = <i32>(w0 >>> 32);
+    const id = sys_msg_word(1);
+    const offset = sys_msg_word(2);
+    const w3 = sys_msg_word(3);
+    if (op == IO_OPEN || op >= IO_MKDIR) {
+      this.connect(rcvid, op, flags, len, offset, w3);
+      return rcvid;
+    }
+    if (!this.ocbs.has(id)) {
+      sys_reply_error(rcvid, EINVAL);
+      return rcvid;
+    }
+    const ocb = this.ocbs.get(id);
+    const h = this.handler;
+    let r: i32;
+    switch (op) {
+      case IO_READ: {
+        const out = this.readOut;
+        out.put(0, 0);
+        const cur = this.current;
+        cur.rcvid = rcvid;
+        cur.form = form;
+        cur.len = len;
+        cur.w3 = w3;
+        r = h.read(ocb, offset, len, out);
+        if (r == DEFER) return rcvid;
+        if (r < 0) break;
+        this.replyRead(cur, out.ptr, min(r, out.n));
+        return rcvid;
+      }
+      case IO_WRITE: {
+        const data = this.writeIn;
+        data.form = form;
+        data.len = len;
+        if (form == IO_FORM_REGS) data.regs = w3;
+        else if (form == IO_FORM_GRANT) {
+          if (this.grantCopyOut === null) {
+            r = -ENOTSUP;
+            break;
+          }
+          data.grantIndex = <i32>(w3 >>> 32);
+          data.grantOffset = <u32>w3;
+        } else {
+          data.ptr = this.buf.dataStart;
+          data.len = min(len, min(<i32>this.bodyLength(), this.buf.byteLength)); // longer: a short write
+        }
+        this.current.rcvid = rcvid;
+        r = h.write(ocb, offset, data);
+        if (r == DEFER) return rcvid;
+        break;
+      }
+      case IO_STAT: {
+        const st = new Stat();
+        r = h.stat(ocb, st);
+        if (r < 0) break;
+        this.replyStat(rcvid, st, len);
+        return rcvid;
+      }
+      case IO_SETSIZE:
+        r = h.setSize(ocb, offset);
+        break;
+      case IO_SETTIMES:
+        r = h.setTimes(ocb, offset);
+        break;
+      case IO_READDIR: {
+        const out = new DirOut(min(len, 65536));
+        r = h.readdir(ocb, offset, out);
+        if (r < 0) break;
+        sys_reply(rcvid, out.used, 0, 0, <i32>out.buf.dataStart, out.used);
+        return rcvid;
+      }
+      case IO_SYNC:
+        r = h.sync(ocb);
+        break;
+      default:
+        r = -ENOTSUP;
+    }
+    if (r < 0) sys_reply_error(rcvid, -r);
+    else sys_reply(rcvid, r, 0, 0, 0, 0);
+    return rcvid;
+  }
+
+  private current: Pending = new Pending();
+
+  /** The request being handled, to answer later (the handler then returns DEFER). */
+  defer(): Pending {
+    const p = new Pending();
+    p.rcvid = this.current.rcvid;
+    p.form = this.current.form;
+    p.len = this.current.len;
+    p.w3 = this.current.w3;
+    return p;
+  }
+
+  /** Answer a read with n bytes of this process's memory at ptr, in the form the client chose. */
+  replyRead(p: Pending, ptr: usize, n: i32): void {
+    n = max(0, min(n, p.len));
+    if (p.form == IO_FORM_REGS) {
+      let a: i64 = 0;
+      let b: i64 = 0;
+      for (let i = n - 1; i >= 0; i--) {
+        const byte = <i64>load<u8>(ptr + <usize>i);
+        if (i >= 8) b = (b << 8) | byte;
+        else a = (a << 8) | byte;
+      }
+      sys_reply(p.rcvid, n, a, b, 0, 0);
+    } else if (p.form == IO_FORM_GRANT) {
+      if (this.grantCopyIn === null) {
+        sys_reply_error(p.rcvid, ENOTSUP);
+        return;
+      }
+      this.grantCopyIn!(<i32>(p.w3 >>> 32), <u32>p.w3, ptr, <u32>n);
+      sys_reply(p.rcvid, n, 0, 0, 0, 0);
+    } else sys_reply(p.rcvid, n, 0, 0, <i32>ptr, n);
+  }
+
+  /** Answer a deferred request with a status (>= 0) or an error (< 0: -errno). */
+  replyStatus(p: Pending, status: i32): void {
+    if (status < 0) sys_reply_error(p.rcvid, -status);
+    else sys_reply(p.rcvid, status, 0, 0, 0, 0);
+  }
+
+  private bodyLength(): u32 {
+    sys_msg_info(<i32>changetype<usize>(this.info));
+    return MsgInfoLayout.bodyLen(changetype<usize>(this.info));
+  }
+
+  private replyStat(rcvid: i32, st: Stat, len: i32): void {
+    const b = new ArrayBuffer(STAT_SIZE);
+    const p = changetype<usize>(b);
+    StatLayout.setType(p, st.type);
+    StatLayout.setNlink(p, st.nlink);
+    StatLayout.setSize(p, st.size);
+    StatLayout.setIno(p, st.ino);
+    StatLayout.setMtime(p, st.mtime);
+    const n = min(len, STAT_SIZE);
+    sys_reply(rcvid, n, 0, 0, <i32>p, n);
+  }
+
+  private connect(rcvid: i32, op: i32, flags: i32, len: i32, offset: i64, w3: i64): void {
+    const len1 = <i32>(w3 & 0xffffffff);
+    const len2 = <i32>(w3 >>> 32);
+    const base = this.buf.dataStart;
+    const path = String.UTF8.decodeUnsafe(base, len1);
+    const path2 = String.UTF8.decodeUnsafe(base + <usize>len1, len2);
+    const h = this.handler;
+    let r: i32 = 0;
+    switch (op) {
+      case IO_OPEN: {
+        h.errno = ENOTSUP;
+        const ocb = h.open(path, flags);
+        if (ocb === null) {
+          sys_reply_error(rcvid, h.errno);
+          return;
+        }
+        ocb.id = this.nextId++;
+        ocb.flags = flags;
+        sys_msg_info(<i32>changetype<usize>(this.info));
+        ocb.client = MsgInfoLayout.senderPid(changetype<usize>(this.info));
+        this.ocbs.set(ocb.id, ocb);
+        sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
+        return;
+      }
+      case IO_MKDIR:
+        r = h.mkdir(path, offset);
+        break;
+      case IO_UNLINK:
+        r = h.unlink(path);
+        break;
+      case IO_RENAME:
+        r = h.rename(path, path2);
+        break;
+      case IO_LINK:
+        r = h.link(path, path2);
+        break;
+      case IO_SYMLINK:
+        r = h.symlink(path, path2);
+        break;
+      case IO_READLINK: {
+        const out = this.readOut;
+        out.put(0, 0);
+        r = h.readlink(path, len, out);
+        if (r < 0) break;
+        const n = min(r, min(out.n, len));
+        sys_reply(rcvid, n, 0, 0, <i32>out.ptr, n);
+        return;
+      }
+      case IO_PSTAT: {
+        const st = new Stat();
+        r = h.pstat(path, st);
+        if (r < 0) break;
+        this.replyStat(rcvid, st, len);
+        return;
+      }
+      default:
+        r = -ENOTSUP;
+    }
+    if (r < 0) sys_reply_error(rcvid, -r);
+    else sys_reply(rcvid, 0, 0, 0, 0, 0);
+  }
+}

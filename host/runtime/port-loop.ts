@@ -1,0 +1,193 @@
+// The resident port loop: one WebAssembly.promising entry per process for all
+// its handler activations, instead of one per packet.
+//
+// A promising call creates a new stack (650-700 ns, DESIGN.md decision 11).
+// Activating a handler export through its own promising wrapper paid that on
+// every packet. Instead, at the first packet a process runs this kernel-owned
+// module's `run` once, through promising; it loops for the life of the
+// process:
+//
+//   (module
+//     (import "k" "next" (func $next (result i32)))    ;; Suspending: the next packet's handler index
+//     (table (export "handlers") 0 funcref)            ;; the guest's handler exports, by index
+//     (memory (export "packet") 1 1)                   ;; key at 0, code at 4, value at 8
+//     (func (export "run") (local $ix i32)
+//       (loop $l
+//         (local.set $ix (call $next))
+//         (call_indirect (type $handler) (i32.load (i32.const 0)) (i32.load (i32.const 4))
+//                                        (i64.load (i32.const 8)) (local.get $ix))
+//         (br $l))))
+//
+// `next` first tells the kernel the previous activation is done (the kernel
+// then runs whatever it chooses), then returns at once if the kernel has
+// already handed this process its next packet, or suspends the loop's stack
+// until it does: one suspension and one resumption per packet, on a stack
+// made once. A handler that blocks in a syscall suspends the same stack (as it
+// did its own before); a trap or an exit unwinds it and ends the loop with the
+// process. The guest's handler is reached wasm-to-wasm through the table.
+
+import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+
+let loopModule: WebAssembly.Module | null = null;
+
+function portLoopModule(): WebAssembly.Module {
+  if (loopModule !== null) return loopModule;
+  const types = new ByteSink().u32(3);
+  funcType(types, [], [I32]); // 0: next
+  funcType(types, [], []); // 1: run
+  funcType(types, [I32, I32, I64], []); // 2: a handler
+  const imports = new ByteSink().u32(1).name("k").name("next").u8(0x00).u32(0);
+  const funcs = new ByteSink().u32(1).u32(1);
+  const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
+  const memories = new ByteSink().u32(1).u8(0x01).u32(1).u32(1);
+  const exports = new ByteSink().u32(3).name("run").u8(0x00).u32(1).name("handlers").u8(0x01).u32(0).name("packet").u8(0x02).u32(0);
+  const b = new ByteSink()
+    .u8(0x03)
+    .u8(0x40) // loop
+    .u8(0x10)
+    .u32(0)
+    .u8(0x21)
+    .u32(0) // ix = next()
+    .u8(0x41)
+    .s32(0)
+    .u8(0x28)
+    .u32(2)
+    .u32(0) // i32.load key
+    .u8(0x41)
+    .s32(0)
+    .u8(0x28)
+    .u32(2)
+    .u32(4) // i32.load offset=4 code
+    .u8(0x41)
+    .s32(0)
+    .u8(0x29)
+    .u32(3)
+    .u32(8) // i64.load offset=8 value
+    .u8(0x20)
+    .u32(0)
+    .u8(0x11)
+    .u32(2)
+    .u32(0) // call_indirect type 2 table 0
+    .u8(0x0c)
+    .u32(0) // br 0
+    .u8(0x0b); // end loop
+  loopModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [4, tables],
+    [5, memories],
+    [7, exports],
+    [10, oneFunctionCode([[1, I32]], b)],
+  ]);
+  return loopModule;
+}
+
+/** What the loop needs from its process's runtime. */
+export interface PortLoopHost {
+  /** The previous activation is done (Kernel.activationDone). May hand this loop its next packet at once (deliver). */
+  activationDone(): void;
+  /** Whether the host's event loop should get a turn before this continues (process-runtime's hostYieldDue). */
+  yieldDue(): boolean;
+  /** Run `fn` after the event loop has turned. */
+  later(fn: () => void): void;
+  /** The loop's stack ended with a throw (a trap, an exit's unwinding): the process ends as before. */
+  ended(e: unknown): void;
+}
+
+export class PortLoop {
+  private readonly host: PortLoopHost;
+  private readonly table: WebAssembly.Table;
+  private readonly i32: Int32Array;
+  private readonly i64: BigInt64Array;
+  private readonly run: () => Promise<void>;
+  private readonly index = new Map<string, number>();
+  private readonly guest: WebAssembly.Exports;
+  private started = false;
+  /** A handler is running (between next returning and the next call of next). */
+  private activating = false;
+  /** Inside next, telling the kernel: a packet delivered now is returned, not waited for. */
+  private inNext = false;
+  private ready = -1;
+  private waiter: ((ix: number) => void) | null = null;
+  private stopped = false;
+
+  constructor(guest: WebAssembly.Exports, host: PortLoopHost) {
+    this.guest = guest;
+    this.host = host;
+    const inst = new WebAssembly.Instance(portLoopModule(), {
+      k: { next: new WebAssembly.Suspending(() => this.next()) },
+    } as unknown as WebAssembly.Imports);
+    this.table = inst.exports.handlers as WebAssembly.Table;
+    const mem = (inst.exports.packet as WebAssembly.Memory).buffer;
+    this.i32 = new Int32Array(mem, 0, 2);
+    this.i64 = new BigInt64Array(mem, 8, 1);
+    this.run = WebAssembly.promising(inst.exports.run as () => void) as () => Promise<void>;
+  }
+
+  /** The kernel dispatched this process for a packet: run `handler` (a checked export of the guest) with it. */
+  deliver(handler: string, key: number, code: number, value: bigint): void {
+    if (this.stopped) return;
+    const ix = this.handlerIndex(handler);
+    this.i32[0] = key;
+    this.i32[1] = code;
+    this.i64[0] = value;
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      if (this.host.yieldDue()) this.host.later(() => this.stopped || w(ix));
+      else w(ix);
+    } else if (this.inNext) {
+      this.ready = ix; // next() is on the stack and returns it
+    } else if (!this.started) {
+      this.started = true;
+      this.ready = ix;
+      queueMicrotask(() => void this.run().catch((e) => this.stopped || this.host.ended(e)));
+    } else {
+      throw new Error(`port loop: a packet for ${handler} arrived while an activation was running`);
+    }
+  }
+
+  /** The process is gone: drop the parked stack (collected with the instance). */
+  stop(): void {
+    this.stopped = true;
+    this.waiter = null;
+  }
+
+  private handlerIndex(name: string): number {
+    let ix = this.index.get(name);
+    if (ix === undefined) {
+      ix = this.table.length;
+      this.table.grow(1);
+      this.table.set(ix, this.guest[name] as () => void);
+      this.index.set(name, ix);
+    }
+    return ix;
+  }
+
+  /** The Suspending import: finish the previous activation, then the next packet (now, or when the kernel delivers it). */
+  private next(): number | Promise<number> {
+    if (this.activating) {
+      this.activating = false;
+      this.inNext = true;
+      try {
+        this.host.activationDone();
+      } finally {
+        this.inNext = false;
+      }
+    }
+    const ix = this.ready;
+    if (ix >= 0) {
+      this.ready = -1;
+      this.activating = true;
+      if (!this.host.yieldDue()) return ix;
+      return new Promise<number>((resolve) => this.host.later(() => this.stopped || resolve(ix)));
+    }
+    return new Promise<number>((resolve) => {
+      this.waiter = (i) => {
+        this.activating = true;
+        resolve(i);
+      };
+    });
+  }
+}

@@ -1,0 +1,134 @@
+// The namespace's kernel objects: a mount table (plain kernel state shared by
+// the DIR objects that view it), DIR (a view: the table plus a scope prefix)
+// and FILE (an open: a held capability to the server's endpoint plus the
+// per-open id the server chose). No file system lives here: the kernel only
+// maps paths to endpoints and stamps I/O with the open's id.
+
+import { Constants, ObjectType } from "../../abi/gen/abi.ts";
+import { type Cap, releaseHeld } from "../handles.ts";
+import { KernelObject, type ObjectRegistry } from "../object.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+import { prefixesOf, relativeTo } from "./path.ts";
+
+/** One mount: a normalized absolute path served by an endpoint (a capability the table holds). */
+export interface Mount {
+  readonly table: MountTable;
+  readonly path: string;
+  /** Held cap derived from the mounter's endpoint capability (revoking that unmounts). */
+  readonly cap: Cap;
+  readonly flags: number;
+  /** The process that mounted it: the mount ends with it. Null for mounts the host made. */
+  readonly owner: Process | null;
+}
+
+/** A mount table: path -> mount. Lives while DIR objects view it. */
+export class MountTable {
+  readonly mounts = new Map<string, Mount>();
+  /** DIR objects viewing this table; at 0 every mount is released. */
+  views = 0;
+  /** Called when a mount leaves the table (owner bookkeeping). */
+  onRemoved: ((m: Mount) => void) | null = null;
+
+  /** The live mount at exactly path (a revoked one is dropped on the way). */
+  at(path: string): Mount | null {
+    const m = this.mounts.get(path);
+    if (m === undefined) return null;
+    if (m.cap.revoked) {
+      this.remove(m);
+      return null;
+    }
+    return m;
+  }
+
+  /** The longest mounted prefix of path and the rest relative to it, or null. */
+  resolve(path: string): { mount: Mount; rest: string } | null {
+    for (const prefix of prefixesOf(path)) {
+      const m = this.at(prefix);
+      if (m !== null) return { mount: m, rest: relativeTo(path, prefix) };
+    }
+    return null;
+  }
+
+  add(m: Mount): void {
+    const old = this.mounts.get(m.path);
+    if (old !== undefined) this.remove(old);
+    this.mounts.set(m.path, m);
+  }
+
+  remove(m: Mount): void {
+    if (this.mounts.get(m.path) !== m) return;
+    this.mounts.delete(m.path);
+    releaseHeld(m.cap);
+    this.onRemoved?.(m);
+  }
+
+  clear(): void {
+    for (const m of [...this.mounts.values()]) this.remove(m);
+  }
+}
+
+/** Whether a mount's server is gone (its endpoint has no receiver any more). */
+export function mountDead(m: Mount): boolean {
+  return (m.cap.object as Endpoint).closed;
+}
+
+export class DirObject extends KernelObject {
+  readonly type = ObjectType.DIR;
+  readonly table: MountTable;
+  /** Normalized absolute prefix every path given with this DIR is resolved under. */
+  readonly scope: string;
+
+  constructor(registry: ObjectRegistry, table: MountTable, scope: string) {
+    super(registry, ObjectType.DIR);
+    this.table = table;
+    this.scope = scope;
+    table.views++;
+  }
+
+  protected override onDestroy(): void {
+    if (--this.table.views === 0) this.table.clear();
+  }
+}
+
+export class FileObject extends KernelObject {
+  readonly type = ObjectType.FILE;
+  /** Held cap to the server's endpoint (derived from the mount's). */
+  readonly cap: Cap;
+  /** The per-open id the server answered IO_OPEN with; stamped on every request. */
+  readonly ocb: bigint;
+  /** The process that answered the open (grant-form checks look at its bindings). */
+  readonly server: Process;
+  /** The mount path it was opened under (for /proc and diagnostics). */
+  readonly path: string;
+  private readonly closePulse: (ep: Endpoint, ocb: bigint) => void;
+
+  constructor(
+    registry: ObjectRegistry,
+    init: { cap: Cap; ocb: bigint; server: Process; path: string; closePulse: (ep: Endpoint, ocb: bigint) => void },
+  ) {
+    super(registry, ObjectType.FILE);
+    this.cap = init.cap;
+    this.ocb = init.ocb;
+    this.server = init.server;
+    this.path = init.path;
+    this.closePulse = init.closePulse;
+  }
+
+  get endpoint(): Endpoint {
+    return this.cap.object as Endpoint;
+  }
+
+  /** The server is gone or the capability was revoked: I/O answers ECLOSED. */
+  get dead(): boolean {
+    return this.cap.revoked || this.endpoint.closed;
+  }
+
+  /** The last handle went: tell the server (IO_CLOSE_PULSE with the OCB id), then let go of the endpoint. */
+  protected override onDestroy(): void {
+    if (!this.dead) this.closePulse(this.endpoint, this.ocb);
+    releaseHeld(this.cap);
+  }
+}
+
+export const IO_CLOSE_PULSE = Constants.IO_CLOSE_PULSE;

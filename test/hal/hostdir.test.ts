@@ -1,0 +1,266 @@
+// The host-directory device (hal/hostdir) and its Node backend: one host
+// directory exposed, nothing outside it reachable. A table of hostile paths,
+// symbolic links that lead out (made by the host or by the guest), swaps
+// raced against the checks, device files, hard links, read-only mode; after
+// everything, the directory beside the root is byte for byte as it was.
+import { execFileSync } from "node:child_process";
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ERRNO_NAMES } from "../../abi/gen/abi.ts";
+import { HOST_FILE_TYPE, HostDirDevice } from "../../hal/hostdir/hostdir.ts";
+import { NodeHostDir } from "../../hal/node/hostdir.ts";
+
+const base = mkdtempSync(join(tmpdir(), "wasmos-hostdir-"));
+const root = join(base, "root");
+const outside = join(base, "outside");
+
+/** Every file and directory under dir with its content and mtime: what "nothing touched" compares. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      out[p] = st.isDirectory()
+        ? `dir ${st.mtimeMs}`
+        : st.isSymbolicLink()
+          ? "link"
+          : `${readFileSync(p, "utf8")} ${st.mtimeMs} ${st.size}`;
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let before: Record<string, string>;
+let dev: HostDirDevice;
+let backend: NodeHostDir;
+
+beforeAll(() => {
+  mkdirSync(join(outside, "dir"), { recursive: true });
+  writeFileSync(join(outside, "secret.txt"), "SECRET");
+  mkdirSync(join(root, "a", "b"), { recursive: true });
+  writeFileSync(join(root, "hello.txt"), "hello");
+  writeFileSync(join(root, "a", "b", "file.txt"), "deep");
+  symlinkSync("/", join(root, "link-to-root"));
+  symlinkSync("../outside", join(root, "link-out"));
+  symlinkSync("../outside/secret.txt", join(root, "link-out-file"));
+  symlinkSync("../outside/created.txt", join(root, "dangling-out"));
+  symlinkSync("chain2", join(root, "chain1"));
+  symlinkSync("chain3", join(root, "chain2"));
+  symlinkSync("a/../../outside/secret.txt", join(root, "chain3"));
+  symlinkSync("loop2", join(root, "loop1"));
+  symlinkSync("loop1", join(root, "loop2"));
+  symlinkSync("a/b/file.txt", join(root, "good-link"));
+  symlinkSync("a", join(root, "dir-link"));
+  symlinkSync("a/b", join(root, "deep-link"));
+  symlinkSync(join(root, "hello.txt"), join(root, "abs-inside"));
+  symlinkSync("b/../../../outside", join(root, "a", "sneaky"));
+  execFileSync("mkfifo", [join(root, "fifo")]);
+  linkSync(join(outside, "secret.txt"), join(root, "hard"));
+  before = snapshot(outside);
+  backend = new NodeHostDir(root);
+  dev = new HostDirDevice(backend);
+});
+
+afterAll(() => {
+  dev.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+const name = (r: unknown) => (typeof r === "number" && r < 0 ? (ERRNO_NAMES[-r] ?? `errno ${-r}`) : "ok");
+const text = (path: string, d = dev) => {
+  const buf = new Uint8Array(64);
+  const n = d.read(path, 0, buf);
+  return n < 0 ? name(n) : new TextDecoder().decode(buf.subarray(0, n));
+};
+
+describe("the host-directory device refuses every path that leads out", () => {
+  it.each([
+    ["..", "EACCES"],
+    ["../", "EACCES"],
+    ["../outside/secret.txt", "EACCES"],
+    ["a/../../outside/secret.txt", "EACCES"],
+    ["a/b/../../../outside/secret.txt", "EACCES"],
+    ["/../outside/secret.txt", "EACCES"],
+    ["./../outside/secret.txt", "EACCES"],
+    ["a/./../..", "EACCES"],
+    ["dir-link/../../outside/secret.txt", "EACCES"],
+    ["/etc/passwd", "ENOENT"],
+    ["//etc//passwd", "ENOENT"],
+    ["/proc/self/root/etc/passwd", "ENOENT"],
+    ["%2e%2e/outside/secret.txt", "ENOENT"],
+    ["..%2f..%2fetc%2fpasswd", "ENOENT"],
+    ["..\\outside\\secret.txt", "ENOENT"],
+    ["..\u2215outside\u2215secret.txt", "ENOENT"],
+    ["hello.txt\0.png", "EINVAL"],
+    ["\0", "EINVAL"],
+    ["../\0", "EINVAL"],
+    ["x".repeat(256), "ENAMETOOLONG"],
+    ["a/".repeat(600) + "x", "ENAMETOOLONG"],
+    ["link-to-root", "EACCES"],
+    ["link-to-root/etc/passwd", "EACCES"],
+    ["link-out/secret.txt", "EACCES"],
+    ["link-out-file", "EACCES"],
+    ["chain1", "EACCES"],
+    ["loop1", "ELOOP"],
+    ["abs-inside", "EACCES"],
+    ["a/sneaky/secret.txt", "EACCES"],
+    ["dangling-out", "EACCES"],
+    ["fifo", "EACCES"],
+    ["hard", "EACCES"],
+    ["hello.txt/x", "ENOTDIR"],
+  ])("read %j: %s", (path, errno) => {
+    expect(text(path)).toBe(errno);
+  });
+
+  it("reads what is inside, through links that stay inside", () => {
+    expect(text("hello.txt")).toBe("hello");
+    expect(text("/hello.txt")).toBe("hello");
+    expect(text("a/b/../../hello.txt")).toBe("hello");
+    expect(text("good-link")).toBe("deep");
+    expect(text("dir-link/b/file.txt")).toBe("deep");
+    expect(text("%2e%2e")).toBe("ENOENT");
+    expect(name(dev.read("a", 0, new Uint8Array(4)))).toBe("EISDIR");
+  });
+
+  it.each([
+    ["create through a link that leads out", () => dev.create("link-out/new.txt", false, false)],
+    ["write through a link to a file outside", () => dev.write("link-out-file", 0, new Uint8Array([88]), false)],
+    ["create through a dangling link to outside", () => dev.write("dangling-out", 0, new Uint8Array([88]), true)],
+    ["truncate through a link", () => dev.setSize("link-out-file", 0)],
+    ["set times through a link", () => dev.setTimes("link-out-file", 0)],
+    ["mkdir under a link that leads out", () => dev.mkdir("link-out/newdir")],
+    ["remove under a link that leads out", () => dev.remove("link-out/secret.txt")],
+    ["remove with ..", () => dev.remove("../outside/secret.txt")],
+    ["rename into a link that leads out", () => dev.rename("hello.txt", "link-out/stolen.txt")],
+    ["rename from outside", () => dev.rename("link-out/secret.txt", "mine.txt")],
+    ["rename the root away", () => dev.rename("/", "x")],
+    ["a symbolic link to ..", () => dev.symlink("../outside", "newlink")],
+    ["a symbolic link to an absolute path", () => dev.symlink("/etc", "newlink")],
+    ["a symbolic link that climbs from below", () => dev.symlink("../../x", "a/l")],
+    ["a symbolic link made through a link to a deeper directory", () => dev.symlink("../x", "deep-link/l")],
+    ["write the hard link to a file outside", () => dev.write("hard", 0, new Uint8Array([88]), false)],
+    ["list a link that leads out", () => dev.list("link-out")],
+    ["stat a file outside through a link", () => dev.stat("link-out/secret.txt")],
+  ])("refuses to %s", (_what, op) => {
+    const r = op();
+    expect(["EACCES", "ELOOP"]).toContain(name(r));
+  });
+
+  it("lets a guest make links that stay inside, and follows them", () => {
+    expect(dev.symlink("../hello.txt", "a/ok")).toBe(0);
+    expect(text("a/ok")).toBe("hello");
+    expect(dev.symlink("../hello.txt", "dir-link/ok2")).toBe(0);
+    expect(text("a/ok2")).toBe("hello");
+    expect(dev.readlink("link-out")).toBe("../outside"); // reading a link's text is harmless
+    expect((dev.stat("link-out", false) as { type: number }).type).toBe(HOST_FILE_TYPE.SYMLINK);
+  });
+
+  it("a directory swapped for a link after the walk opened it is not followed", () => {
+    mkdirSync(join(root, "swap"));
+    writeFileSync(join(root, "swap", "secret.txt"), "inner");
+    let swapped = false;
+    const racy = new HostDirDevice(
+      new NodeHostDir(root, {
+        beforeFinal: (p) => {
+          if (p[0] !== "swap" || swapped) return;
+          swapped = true;
+          renameSync(join(root, "swap"), join(root, "swap.old"));
+          symlinkSync("../outside", join(root, "swap"));
+        },
+      }),
+    );
+    expect(text("swap/secret.txt", racy)).toBe("inner");
+    expect(swapped).toBe(true);
+    expect(text("swap/secret.txt", racy)).toBe("EACCES"); // the next walk sees the link
+    racy.close();
+  });
+
+  it("a file swapped for a link between its check and its open is refused", () => {
+    writeFileSync(join(root, "victim.txt"), "mine");
+    const racy = new HostDirDevice(
+      new NodeHostDir(root, {
+        beforeOpen: (p) => {
+          if (p[0] !== "victim.txt") return;
+          rmSync(join(root, "victim.txt"));
+          symlinkSync("../outside/secret.txt", join(root, "victim.txt"));
+        },
+      }),
+    );
+    expect(text("victim.txt", racy)).toBe("EACCES");
+    expect(name(racy.write("victim.txt", 0, new Uint8Array([88]), false))).toBe("EACCES");
+    racy.close();
+  });
+
+  it("touched nothing outside the root", () => {
+    expect(snapshot(outside)).toEqual(before);
+    expect(readdirSync(base).sort()).toEqual(["outside", "root"]);
+    expect(readFileSync(join(outside, "secret.txt"), "utf8")).toBe("SECRET");
+  });
+});
+
+describe("the host-directory device as a file system", () => {
+  it("creates, writes at offsets, reads, truncates, lists, renames and removes", () => {
+    const enc = new TextEncoder();
+    expect(dev.mkdir("work")).toBe(0);
+    expect(name(dev.mkdir("work"))).toBe("EEXIST");
+    expect(dev.create("work/f.txt", true, false)).toBe(0);
+    expect(name(dev.create("work/f.txt", true, false))).toBe("EEXIST");
+    expect(dev.write("work/f.txt", 0, enc.encode("hello world"))).toBe(11);
+    expect(dev.write("work/f.txt", 6, enc.encode("WORLD"))).toBe(5);
+    expect(text("work/f.txt")).toBe("hello WORLD");
+    expect(dev.setSize("work/f.txt", 5)).toBe(0);
+    expect(text("work/f.txt")).toBe("hello");
+    expect((dev.stat("work/f.txt") as { size: number }).size).toBe(5);
+    expect(dev.rename("work/f.txt", "work/g.txt")).toBe(0);
+    expect((dev.list("work") as { name: string }[]).map((e) => e.name)).toEqual(["g.txt"]);
+    expect(name(dev.remove("work"))).toBe("ENOTEMPTY");
+    expect(dev.remove("work/g.txt")).toBe(0);
+    expect(dev.remove("work")).toBe(0);
+    expect(name(dev.stat("work"))).toBe("ENOENT");
+    expect(readFileSync(join(root, "hello.txt"), "utf8")).toBe("hello");
+  });
+
+  it("in read-only mode refuses every change and still reads", () => {
+    const ro = new HostDirDevice(new NodeHostDir(root), { readOnly: true });
+    expect(text("hello.txt", ro)).toBe("hello");
+    for (const r of [
+      ro.write("hello.txt", 0, new Uint8Array([1])),
+      ro.create("new.txt", false, false),
+      ro.setSize("hello.txt", 0),
+      ro.setTimes("hello.txt", 0),
+      ro.mkdir("d"),
+      ro.remove("hello.txt"),
+      ro.rename("hello.txt", "h2.txt"),
+      ro.symlink("hello.txt", "l"),
+    ]) {
+      expect(name(r)).toBe("EACCES");
+    }
+    expect(readFileSync(join(root, "hello.txt"), "utf8")).toBe("hello");
+    ro.close();
+  });
+
+  it("counts refusals, and answers EIO once closed", () => {
+    const d = new HostDirDevice(new NodeHostDir(root));
+    d.read("../x", 0, new Uint8Array(1));
+    d.read("link-out/secret.txt", 0, new Uint8Array(1));
+    expect(d.refusals).toBe(2);
+    d.close();
+    expect(name(d.read("hello.txt", 0, new Uint8Array(1)))).toBe("EIO");
+  });
+});
