@@ -10,9 +10,11 @@ import { workerAtomics } from "./baselines/worker-atomics.ts";
 import type { Family } from "./figure.ts";
 import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
+import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
 import { loaderSpeed } from "./figures/loader.ts";
+import { model } from "./figures/model.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
 import { pulse } from "./figures/pulse.ts";
@@ -36,8 +38,10 @@ export const FAMILIES: readonly Family[] = [
   spawn,
   ring,
   pcm,
+  files,
   fuel,
   loaderSpeed,
   scale,
   wasi,
+  model,
 ];

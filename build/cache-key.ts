@@ -7,10 +7,13 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ASCONFIG, ascVersion, REPO_ROOT, SDK_DIR } from "./compile.ts";
-import { sourceFile } from "./paths.ts";
 
-/** The compile and grant-lowering steps (.ts in the checkout, .js in the package): part of every key. */
-export const TOOLCHAIN_FILES = [sourceFile(import.meta.url, "compile"), sourceFile(import.meta.url, "grants")];
+/**
+ * The compile and grant-lowering steps, part of every key: their TypeScript
+ * sources, in the checkout and in the npm package alike (which ships them for
+ * this), so guests prebuilt for the package keep their keys once installed.
+ */
+export const TOOLCHAIN_FILES = [join(REPO_ROOT, "build", "compile.ts"), join(REPO_ROOT, "build", "grants.ts")];
 
 /** .ts and .json files under dir, in a stable order. */
 export function sourceFilesUnder(dir: string): string[] {

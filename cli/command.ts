@@ -61,7 +61,7 @@ export const EXIT_STATUS_HELP = [
   "  69         the root process is blocked forever (deadlock: nothing left that could wake it)",
   "  70         internal error in wasmos",
   "  73         an output file could not be written",
-  "  78         Node.js older than 24 (wasmos needs JSPI)",
+  "  78         configuration: Node.js older than 24 (wasmos needs JSPI), or an invalid boot manifest",
   "  100+R      the root process ended abnormally with exit reason R: 101 killed, 102 unreachable,",
   "             103 memory out of bounds, 104 stack overflow, 105 divide by zero, 106 integer overflow,",
   "             107 bad indirect call, 108 other trap, 109 panic, 110 start failed, 111 kernel fault,",

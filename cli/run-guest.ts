@@ -104,7 +104,7 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   let bytes: Uint8Array;
   let name: string;
   if (typeof program === "string") {
-    name = basename(program);
+    name = options.name ?? basename(program);
     bytes = program.endsWith(".ts") ? await compileGuestFile(program, options.progress) : readFileSync(program);
   } else {
     name = options.name ?? "guest.wasm";

@@ -2,7 +2,8 @@
 //
 //   wasmos run [--dir HOST[::GUEST]]... [--env K[=V]]... [--argv0 NAME]
 //              [--fuel N] [--max-memory SIZE] [--timeout DUR] [--realtime]
-//              [--seed N] [--trace FILE] [--trace-text FILE] [--strace] [--image NAME=FILE]...
+//              [--seed N] [--trace FILE] [--trace-text FILE] [--strace] [--record FILE]
+//              [--image NAME=FILE]...
 //              prog.wasm [--] [args...]
 //
 // Options come before the program; the first argument that is not an option
@@ -39,6 +40,8 @@ export interface RunOptions {
   /** The kernel's text event trace. */
   traceText?: string;
   strace: boolean;
+  /** Record every input from outside the kernel (wasmos replay). */
+  record?: string;
   images: { name: string; file: string }[];
   help: boolean;
 }
@@ -69,6 +72,7 @@ export const RUN_FLAGS = [
   { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
   { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
   { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
+  { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
 ] as const;
 
 /** "256M" -> bytes. Throws UsageError naming the culprit. */
@@ -175,6 +179,9 @@ export function parseRunOptions(argv: readonly string[], hostEnv: Readonly<Recor
         break;
       case "strace":
         o.strace = true;
+        break;
+      case "record":
+        o.record = value;
         break;
       case "image": {
         const e = value.indexOf("=");

@@ -9,9 +9,8 @@
 //   const p = sys.spawn(sys.kernel.loadImage(bytes, "prog"), { args: ["prog"] });
 //   await p.exited; sys.shutdown();
 
-import type { Readable } from "node:stream";
 import { ExitReason, Rights } from "../abi/gen/abi.ts";
-import { buildGuest } from "../build/build-guests.ts";
+import { buildGuest, GUESTS_OUT } from "../build/build-guests.ts";
 import { ConsoleDevice, type ConsoleBackend, type ConsoleInput } from "../hal/console.ts";
 import {
   DEVICE_GRANT_RIGHTS,
@@ -27,7 +26,8 @@ import type { ImageObject } from "../kernel/objects/image.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { DIR_RIGHTS, type DirObject, hostMount, newRootDir } from "../kernel/ns/host.ts";
 import { DEFAULT_PRIORITY } from "../kernel/sched/run-queues.ts";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** Rights the program gets on the namespace: everything but mounting. */
 export const PROGRAM_ROOT_RIGHTS = DIR_RIGHTS & ~Rights.MOUNT;
@@ -38,7 +38,14 @@ export const IO_GRANT_BYTES = 65536;
 /** Servers run above programs, so they are serving before a program's first open. */
 export const SERVER_PRIORITY = DEFAULT_PRIORITY + 16;
 
-export type InputSource = Readable | Uint8Array | string | null;
+/** A readable stream, structurally (process.stdin, a PassThrough): no dependency on Node's types. */
+export interface InputStream {
+  on(event: string, fn: (chunk: Uint8Array | string) => void): unknown;
+  off(event: string, fn: (chunk: Uint8Array | string) => void): unknown;
+  pause(): unknown;
+}
+
+export type InputSource = InputStream | Uint8Array | string | null;
 
 export interface DefaultSystemOptions extends Omit<KernelConfig, "stdout"> {
   /** Standard input: a stream (read as it arrives), fixed bytes, or null (at its end at once). */
@@ -60,10 +67,10 @@ export interface DefaultSystem {
   /** The I/O grant shared by the program and tmpfs. */
   io: MemoryObject;
   env: Readonly<Record<string, string>>;
-  /** The servers, once started (by the first spawn, or start()). */
-  readonly servers: { devfs: HostProcess; tmpfs: HostProcess } | null;
-  /** Start the servers now (spawn does it after the first program). */
-  start(): { devfs: HostProcess; tmpfs: HostProcess };
+  /** The servers, each once started (on its mount's first use, or by start()). */
+  readonly servers: { devfs: HostProcess | null; tmpfs: HostProcess | null };
+  /** Start both servers now (otherwise each starts on its mount's first use). */
+  start(): { devfs: HostProcess | null; tmpfs: HostProcess | null };
   /** The startup handles a program of this system gets (root, io), to add to its own. */
   programHandles(): { name: string; object: KernelObject; rights: number }[];
   /** Spawn a program in the system (with programHandles() added). */
@@ -91,7 +98,7 @@ function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource 
               });
               return () => clearImmediate(t);
             }
-            const onData = (chunk: Buffer | string): void =>
+            const onData = (chunk: Uint8Array | string): void =>
               to.input(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
             const onEnd = (): void => {
               to.end();
@@ -112,11 +119,21 @@ function consoleBackend(write: (bytes: Uint8Array) => void, source: InputSource 
 
 let serverImages: Promise<{ devfs: Uint8Array; tmpfs: Uint8Array }> | null = null;
 
-/** The server guests, built (or taken from the build cache, dist/guests) once per host process. */
+/**
+ * The server guests: in the installed package, the binaries it ships
+ * (dist/guests, built from its own sources at pack time); in a checkout, built
+ * (or taken from the build cache, dist/guests) once per host process.
+ */
 export function serverBinaries(): Promise<{ devfs: Uint8Array; tmpfs: Uint8Array }> {
   serverImages ??= (async () => {
     const out: Record<string, Uint8Array> = {};
+    const installed = import.meta.url.endsWith(".js");
     for (const name of ["devfs", "tmpfs"]) {
+      const shipped = join(GUESTS_OUT, `${name}.wasm`);
+      if (installed && existsSync(shipped)) {
+        out[name] = new Uint8Array(readFileSync(shipped));
+        continue;
+      }
       const b = await buildGuest(name);
       if (b.status === "failed") throw new Error(`cannot build the ${name} server: ${b.message}`);
       out[name] = new Uint8Array(readFileSync(b.path));
@@ -128,7 +145,15 @@ export function serverBinaries(): Promise<{ devfs: Uint8Array; tmpfs: Uint8Array
 
 /** Boot devfs and tmpfs in a namespace; spawn programs with sys.spawn. */
 export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<DefaultSystem> {
-  const bins = await serverBinaries();
+  // Without the server guests (they could not be built here) the system still
+  // boots: /dev and /tmp are mounted but answer ECLOSED, and the kernel log says why once.
+  let bins: { devfs: Uint8Array; tmpfs: Uint8Array } | null = null;
+  let why = "";
+  try {
+    bins = await serverBinaries();
+  } catch (e) {
+    why = e instanceof Error ? e.message : String(e);
+  }
   const kernel = options.kernel ?? new Kernel({ ...options, stdout: options.stdout });
   const held: KernelObject[] = [];
   const hold = <T extends KernelObject>(o: T): T => {
@@ -155,14 +180,16 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
   // in the endpoint's queue until its server receives.
   const devEndpoint = hold(kernel.createEndpoint());
   const tmpEndpoint = hold(kernel.createEndpoint());
-  hostMount(root, "/dev", devEndpoint);
-  hostMount(root, "/tmp", tmpEndpoint);
-  let servers: { devfs: HostProcess; tmpfs: HostProcess } | null = null;
-  const start = () => {
-    if (servers !== null) return servers;
-    const devfsImage = kernel.loadImage(bins.devfs, "devfs");
-    const tmpfsImage = kernel.loadImage(bins.tmpfs, "tmpfs");
-    const devfs = kernel.spawn(devfsImage, {
+  // Each server is spawned when its mount is first used (an open or a path
+  // operation under it), so a program that never touches a file runs alone.
+  const devfsImage = bins === null ? null : hold(kernel.loadImage(bins.devfs, "devfs"));
+  const tmpfsImage = bins === null ? null : hold(kernel.loadImage(bins.tmpfs, "tmpfs"));
+  if (bins === null) kernel.core.log(`wasmos: /dev and /tmp have no servers: ${why}`);
+  const servers: { devfs: HostProcess | null; tmpfs: HostProcess | null } = { devfs: null, tmpfs: null };
+  let down = false;
+  const startDevfs = () => {
+    if (servers.devfs !== null || down || devfsImage === null) return;
+    servers.devfs = kernel.spawn(devfsImage, {
       args: ["devfs"],
       priority: SERVER_PRIORITY,
       stdout: options.stderr,
@@ -174,7 +201,10 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
         { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
       ],
     });
-    const tmpfs = kernel.spawn(tmpfsImage, {
+  };
+  const startTmpfs = () => {
+    if (servers.tmpfs !== null || down || tmpfsImage === null) return;
+    servers.tmpfs = kernel.spawn(tmpfsImage, {
       args: ["tmpfs"],
       priority: SERVER_PRIORITY,
       stdout: options.stderr,
@@ -184,12 +214,14 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
         { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
       ],
     });
-    kernel.release(devfsImage);
-    kernel.release(tmpfsImage);
-    servers = { devfs, tmpfs };
+  };
+  hostMount(root, "/dev", devEndpoint, 0, startDevfs);
+  hostMount(root, "/tmp", tmpEndpoint, 0, startTmpfs);
+  const start = () => {
+    startDevfs();
+    startTmpfs();
     return servers;
   };
-  let down = false;
   const programHandles = () => [
     { name: "root", object: root as KernelObject, rights: PROGRAM_ROOT_RIGHTS },
     { name: "io", object: io as KernelObject, rights: MEMORY_GRANT_RIGHTS },
@@ -205,16 +237,13 @@ export async function bootDefaultSystem(options: DefaultSystemOptions): Promise<
     start,
     inputEnded: ended.promise,
     programHandles,
-    spawn: (image, spawnOptions = {}) => {
-      // The program first (the root is pid 1), then the servers, which run before it (higher priority).
-      const p = kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] });
-      start();
-      return p;
-    },
+    spawn: (image, spawnOptions = {}) =>
+      kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] }),
     shutdown: () => {
       if (down) return;
       down = true;
-      for (const s of servers === null ? [] : [servers.devfs, servers.tmpfs]) {
+      for (const s of [servers.devfs, servers.tmpfs]) {
+        if (s === null) continue;
         kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
         s.close();
       }

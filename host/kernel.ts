@@ -9,6 +9,7 @@
 
 import { ERRNO_NAMES, Limits, Rights } from "../abi/gen/abi.ts";
 import { KernelCore, type KernelLimits } from "../kernel/core.ts";
+import type { Platform } from "../kernel/platform.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
@@ -35,6 +36,8 @@ import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wa
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
   deterministic?: boolean;
+  /** Real-time services (default: performance.now and setTimeout); host/record/ puts a recorder or a replayer here. */
+  platform?: Platform;
   seed?: number;
   /** Record the kernel event trace (default false). */
   trace?: boolean;
@@ -68,6 +71,8 @@ export interface KernelConfig {
    * and tests that compare the two.
    */
   fastPath?: boolean;
+  /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
+  checkFailedCalls?: boolean;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -137,11 +142,17 @@ export class Kernel {
       log: config.log,
       memory: config.memory,
       checkContracts: config.checkContracts,
-      platform: {
+      checkFailedCalls: config.checkFailedCalls,
+      platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
           const t = setTimeout(fn, ms);
           return () => clearTimeout(t);
+        },
+        // Web Crypto (Node and browsers alike) caps one call at 65536 bytes.
+        fillRandom: (out) => {
+          for (let i = 0; i < out.length; i += 65536)
+            globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>);
         },
       },
       host: {

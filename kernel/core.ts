@@ -33,7 +33,7 @@ export interface KernelOptions {
   platform?: Platform;
   /** Virtual clock and seeded RNG (default true). */
   deterministic?: boolean;
-  /** RNG seed (default 0). */
+  /** random_get's seed in deterministic mode (default 0); real-time mode uses the Platform's entropy. */
   seed?: number;
   /** Record the event trace (default false). */
   trace?: boolean;
@@ -56,6 +56,12 @@ export interface KernelOptions {
    * KERNEL_DEFAULTS.checkContracts (the test setup turns it on).
    */
   checkContracts?: boolean;
+  /**
+   * Check that every syscall returning an error left the caller's handle
+   * table and the kernel's objects as they were (kernel/syscalls/contract.ts;
+   * a digest per call: for the conformance runner and the fuzzer). Default false.
+   */
+  checkFailedCalls?: boolean;
 }
 
 /** Defaults a whole program may change before it boots kernels (the test setup does). */
@@ -90,7 +96,8 @@ export interface StartupHandle {
 
 export class KernelCore {
   readonly clock: Clock;
-  readonly rng: SeededRng;
+  /** random_get's generator: seeded (deterministic mode, reproducible) or the host's entropy (real-time mode). */
+  readonly rng: { fill(out: Uint8Array): void };
   readonly trace: EventTrace;
   readonly objects = new ObjectRegistry();
   readonly timers = new TimerHeap();
@@ -98,6 +105,8 @@ export class KernelCore {
   readonly log: (line: string) => void;
   /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
   readonly checkContracts: boolean;
+  /** Failed syscalls are checked to change nothing (KernelOptions.checkFailedCalls). */
+  readonly checkFailedCalls: boolean;
   private readonly host: ProcessHost;
   private readonly platform: Platform | null;
   private readonly runq: ReadyQueue;
@@ -133,11 +142,12 @@ export class KernelCore {
   constructor(options: KernelOptions) {
     this.host = options.host;
     this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
+    this.checkFailedCalls = options.checkFailedCalls ?? false;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
     this.clock = deterministic ? new VirtualClock() : new RealClock(() => this.platform!.now());
-    this.rng = new SeededRng(options.seed ?? 0);
+    this.rng = deterministic ? new SeededRng(options.seed ?? 0) : { fill: (out) => this.platform!.fillRandom(out) };
     this.trace = new EventTrace(options.trace ?? false);
     this.limits = {
       maxProcesses: options.limits?.maxProcesses ?? Limits.MAX_PROCESSES,

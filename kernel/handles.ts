@@ -23,6 +23,9 @@ import {
 import { derivedRightsN, hasRightsN } from "./rules/rights.ts";
 import { adoptiveParent } from "./rules/tree.ts";
 
+/** A kernel object class, for typed lookups: HandleTable.get(h, Endpoint, Rights.SEND) is an Endpoint or an errno. */
+export type ObjectClass<T extends KernelObject> = abstract new (...args: never[]) => T;
+
 /** One capability: an object, rights, and where it sits in the derivation tree. */
 export class Cap {
   readonly object: KernelObject;
@@ -97,6 +100,18 @@ export class HandleTable {
     return Math.min(this.free.length + (this.capacity - this.caps.length), this.limit - this.used);
   }
 
+  /** Every slot as "slot:generation:object:rights" (empty slots too): a digest for the contract checks. */
+  describe(): string {
+    return this.caps.map((c, i) => `${i}:${this.gens[i]}:${c === null ? "-" : `${c.object.koid}:${c.rights}`}`).join(" ");
+  }
+
+  /** The objects its handles name (once per handle). */
+  objects(): KernelObject[] {
+    const out: KernelObject[] = [];
+    for (const c of this.caps) if (c !== null) out.push(c.object);
+    return out;
+  }
+
   /** Insert a new root cap for obj; returns the handle or -EMFILE. */
   insert(obj: KernelObject, rights: number): number {
     return this.insertCap(new Cap(obj, rights, null));
@@ -154,16 +169,19 @@ export class HandleTable {
   }
 
   /**
-   * Resolve h to an object of `type` holding every bit of `need`.
-   * Returns the object, or a negative errno: EBADH, ESTALE, EWRONGTYPE, EACCES (checked in that order).
+   * Resolve h to an object of class `cls` (and of object type `type`, when
+   * given: a class such as Device covers several) holding every bit of
+   * `need`. Returns the typed object, or a negative errno: EBADH, ESTALE,
+   * EWRONGTYPE, EACCES (checked in that order).
    */
-  get(h: number, type: number, need: number): KernelObject | number {
+  get<T extends KernelObject>(h: number, cls: ObjectClass<T>, need: number, type?: number): T | number {
     const slot = this.slotOf(h);
     if (slot < 0) return this.failure(h);
     const cap = this.caps[slot]!;
-    if (cap.object.type !== type) return -Errno.EWRONGTYPE;
+    const o = cap.object;
+    if (!(o instanceof cls) || (type !== undefined && o.type !== type)) return -Errno.EWRONGTYPE;
     if (!hasRightsN(cap.rights, need)) return -Errno.EACCES;
-    return cap.object;
+    return o;
   }
 
   /** Resolve h of any type; returns the object or -EBADH/-ESTALE. */
@@ -270,7 +288,9 @@ export class HandleTable {
       if (c.table !== null) {
         c.table.vacate(c);
         n++;
-      } else if (c.held) {
+      } else {
+        // Held by the kernel, or in flight in a message: the capability ends now
+        // (a revoked cap in flight never lands: landHandles gives 0 in its place).
         c.held = false;
         c.object.capClosed(c.rights);
         c.object.releaseHandle();
@@ -283,6 +303,7 @@ export class HandleTable {
 
 /** Drop a cap that is in flight (taken from a table, never inserted): the capability ends. */
 export function releaseInFlight(cap: Cap): void {
+  if (cap.revoked) return; // its revoke already ended it
   cap.detachFromTree();
   cap.object.capClosed(cap.rights);
   cap.object.releaseHandle();

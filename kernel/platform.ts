@@ -57,4 +57,6 @@ export interface Platform {
   now(): number;
   /** Run fn after about ms milliseconds; returns a canceller. */
   setTimer(ms: number, fn: () => void): () => void;
+  /** Fill `out` with the host's entropy (random_get in real-time mode). */
+  fillRandom(out: Uint8Array): void;
 }

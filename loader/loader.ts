@@ -13,6 +13,7 @@ import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, 
 import { imageMemoryNeeds } from "./grant-writes.ts";
 import { DiskImageCache } from "./disk-cache.ts";
 import { PREPARE_VERSION } from "./prepare.ts";
+import { FuelScan } from "./instrument/fuel.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
@@ -174,11 +175,14 @@ export class ImageLoader {
   private prepareAndCompile(
     bytes: Uint8Array,
   ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
-    const { report, module: m } = verifyAndParse(bytes, this.policy);
+    // The fuel scan rides on the verifier's walk of the bodies: each is decoded once for both.
+    let fuelScan: FuelScan | undefined;
+    const ride = (this.options.instrument ?? true) ? (mod: WasmModule) => (fuelScan = new FuelScan(mod)).begin.bind(fuelScan) : undefined;
+    const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
     try {
-      const prepared = prepareModule(m, this.policy, this.options);
+      const prepared = prepareModule(m, this.policy, this.options, { fuelScan });
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";

@@ -9,7 +9,7 @@
 //   (loader/instrument/fuel.ts), so the kernel can preempt a guest that never
 //   blocks.
 
-import { planFuel, type FuelPlan } from "./instrument/fuel.ts";
+import { planFuel, type FuelPlan, FuelScan } from "./instrument/fuel.ts";
 import { readModule, type WasmModule } from "../wasm/reader.ts";
 import { editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
@@ -39,13 +39,23 @@ export interface PrepareOptions {
   instrument?: boolean;
 }
 
+/** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
+export interface Prescanned {
+  fuelScan?: FuelScan;
+}
+
 /**
  * Rewrites a verified module (its bytes, or the module verifyAndParse parsed
  * from them). Throws WasmEditError (EngineLimitError when the result would
  * cross an engine limit) or WasmParseError; the loader turns either into a
  * refusal.
  */
-export function prepareModule(input: Uint8Array | WasmModule, policy: VerifyPolicy, options: PrepareOptions = {}): PreparedModule {
+export function prepareModule(
+  input: Uint8Array | WasmModule,
+  policy: VerifyPolicy,
+  options: PrepareOptions = {},
+  prescanned: Prescanned = {},
+): PreparedModule {
   const m = input instanceof Uint8Array ? readModule(input) : input;
   const bytes = m.bytes;
   const edits: ModuleEdits = {};
@@ -53,7 +63,7 @@ export function prepareModule(input: Uint8Array | WasmModule, policy: VerifyPoli
   let startExport: string | null = null;
   let growSites: FuelPlan["growSites"] | undefined;
   if (metered) {
-    const plan = planFuel(m);
+    const plan = planFuel(m, prescanned.fuelScan);
     Object.assign(edits, plan.edits);
     growSites = plan.growSites;
   }

@@ -6,9 +6,18 @@
 // proposals used (module-level, then every instruction), and last, only if
 // nothing else was found, WebAssembly.validate as the final gate for typing.
 
-import { forEachInstruction } from "../wasm/decode.ts";
+import { forEachInstruction, type InstructionVisitor } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
-import { WasmParseError, formatSignature, funcType, functionName, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
+import {
+  WasmParseError,
+  formatSignature,
+  funcType,
+  functionName,
+  readModule,
+  type FunctionBody,
+  type Limits,
+  type WasmModule,
+} from "../wasm/reader.ts";
 import type { Signature, VerifyPolicy } from "./policy.ts";
 
 export type { VerifyPolicy };
@@ -110,10 +119,21 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
 }
 
 /**
+ * Another pass that rides on the verifier's walk of every body (the loader's
+ * fuel scan): given the parsed module, it gives a visitor per body, called
+ * on each instruction before the verifier looks at it.
+ */
+export type BodyWalker = (m: WasmModule) => (body: FunctionBody) => InstructionVisitor;
+
+/**
  * verifyModule, also handing back the parsed module (null when the bytes are
  * malformed) so a load parses its bytes once.
  */
-export function verifyAndParse(bytes: Uint8Array, policy: VerifyPolicy): { report: VerifyReport; module: WasmModule | null } {
+export function verifyAndParse(
+  bytes: Uint8Array,
+  policy: VerifyPolicy,
+  alsoVisit?: BodyWalker,
+): { report: VerifyReport; module: WasmModule | null } {
   const report: VerifyReport = {
     ok: false,
     errors: [],
@@ -130,7 +150,7 @@ export function verifyAndParse(bytes: Uint8Array, policy: VerifyPolicy): { repor
       personality: null,
     },
   };
-  const verifier = new Verifier(bytes, policy, report);
+  const verifier = new Verifier(bytes, policy, report, alsoVisit);
   try {
     verifier.run();
   } catch (e) {
@@ -148,8 +168,10 @@ class Verifier {
   private readonly refused: number;
   /** The parsed module, once the bytes parse. */
   module: WasmModule | null = null;
+  private readonly alsoVisit: BodyWalker | undefined;
 
-  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport) {
+  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit?: BodyWalker) {
+    this.alsoVisit = alsoVisit;
     this.bytes = bytes;
     this.policy = policy;
     this.report = report;
@@ -429,9 +451,12 @@ class Verifier {
     const uses = new Map<number, Use>();
     const refused = this.refused;
     let features = 0;
+    const alsoVisit = this.alsoVisit?.(m) ?? null;
     for (const body of m.code) {
+      const also = alsoVisit === null ? null : alsoVisit(body);
       try {
         forEachInstruction(m, body, (ins) => {
+          if (also !== null) also(ins);
           const bits = ins.features;
           features |= bits;
           if ((bits & refused) === 0) return;

@@ -528,8 +528,11 @@ export const Constants = {
   /** A deadline that never expires. */
   DEADLINE_INFINITE: 9223372036854775807n,
   /**
-   * Descriptor flag: move the handles (they leave the sender's table, even if the call then
-   * fails). Without it they are copied (each needs DUPLICATE too).
+   * Descriptor flag: move the handles. They leave the sender's table when the message is accepted;
+   * a call refused at once (any error sendmsg or replymsg returns without blocking, but replymsg's
+   * EMFILE, which ends the exchange) leaves them where they were, and a message that fails later
+   * (timeout while queued, the receive side closed) drops them. Without the flag they are copied
+   * (each needs DUPLICATE too).
    */
   MSG_MOVE_HANDLES: 1,
   /** msg_info kind: nothing delivered yet. */
@@ -1038,6 +1041,9 @@ export type SyscallName =
   | "unveil"
   | "proc_next"
   | "hostdir_call"
+  | "ipc_buffer"
+  | "call"
+  | "reply_wait"
   | "msg_word_get";
 
 /** Every syscall, in definition order. */
@@ -1097,7 +1103,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 5: Fill a buffer with random bytes from the kernel's generator (seeded and reproducible in
-   * deterministic mode).
+   * deterministic mode; the host's entropy in real-time mode).
    */
   {
     nr: 5,
@@ -1480,11 +1486,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 31,
     name: "name_register",
-    params: [{ name: "namespace", type: "i32" }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32" }],
+    params: [{ name: "namespace", type: "i32", rights: Rights.REGISTER }, { name: "name_ptr", type: "i32" }, { name: "name_len", type: "i32" }, { name: "endpoint", type: "i32", rights: Rights.SEND | Rights.DUPLICATE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.names,
-    rights: Rights.REGISTER,
+    rights: Rights.REGISTER | Rights.SEND | Rights.DUPLICATE,
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EEXIST],
   },
   /** 32: Look a name up: a new handle to the endpoint with SEND|DUPLICATE|TRANSFER. O(1). */
@@ -1871,7 +1877,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 68,
     name: "partition_join",
-    params: [{ name: "partition", type: "i32" }, { name: "process", type: "i32" }],
+    params: [{ name: "partition", type: "i32", rights: Rights.WRITE }, { name: "process", type: "i32", rights: Rights.SCHEDULE }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.sched,
@@ -1906,7 +1912,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 80,
     name: "device_attach",
-    params: [{ name: "device", type: "i32" }, { name: "endpoint", type: "i32" }, { name: "code", type: "i32" }],
+    params: [{ name: "device", type: "i32", rights: Rights.ATTACH }, { name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -1985,7 +1991,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   {
     nr: 85,
     name: "audio_submit",
-    params: [{ name: "audio", type: "i32" }, { name: "source", type: "i32" }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
+    params: [{ name: "audio", type: "i32", rights: Rights.WRITE }, { name: "source", type: "i32", rights: Rights.READ }, { name: "offset", type: "i32" }, { name: "frames", type: "i32" }, { name: "flags", type: "i32" }],
     result: "i32",
     blocking: false,
     pledge: PledgeClass.devices,
@@ -2198,6 +2204,56 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST, Errno.ENOTDIR, Errno.EISDIR, Errno.ENOTEMPTY, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EIO],
   },
   /**
+   * 120: Declare the caller's IPC buffer: MAX_MSG_WORDS i32 words (16 bytes) at ptr in its own
+   * memory, where call and reply_wait take the words they send and put the words they receive.
+   * From then on every delivery to the caller (a message, a pulse, the answer to its send or call)
+   * also writes each word's low 32 bits there (a pulse: its code, then its value's low 32 bits),
+   * as msg_word would return them. Declared once; a second call moves it.
+   */
+  {
+    nr: 120,
+    name: "ipc_buffer",
+    params: [{ name: "ptr", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.ipc,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT],
+  },
+  /**
+   * 121: send with the words in the IPC buffer: send words 0..words-1 of the caller's IPC buffer
+   * (the rest are 0) on endpoint and block until the server answers; the answer's words are then
+   * in the IPC buffer (and the message registers). One crossing into the kernel, no 64-bit
+   * arguments. No deadline: it waits for the answer or for the server to go.
+   */
+  {
+    nr: 121,
+    name: "call",
+    params: [{ name: "endpoint", type: "i32" }, { name: "words", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.SEND,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED],
+  },
+  /**
+   * 122: A server's loop in one call (seL4's ReplyRecv): answer rcvid (unless it is 0) with status
+   * and words 0..words-1 of the caller's IPC buffer, as reply does (a client that has gone is not
+   * an error here: the answer is dropped), then receive the next message or pulse on endpoint as
+   * receive does with no body buffer, its words landing in the IPC buffer. Everything is checked
+   * before the answer is given.
+   */
+  {
+    nr: 122,
+    name: "reply_wait",
+    params: [{ name: "endpoint", type: "i32" }, { name: "rcvid", type: "i32" }, { name: "status", type: "i32" }, { name: "words", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.RECEIVE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE],
+  },
+  /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller
    * (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
    * Unlike msg_word, an error cannot be mistaken for a word.
@@ -2293,7 +2349,10 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   unveil: SYSCALLS[74]!,
   proc_next: SYSCALLS[75]!,
   hostdir_call: SYSCALLS[76]!,
-  msg_word_get: SYSCALLS[77]!,
+  ipc_buffer: SYSCALLS[77]!,
+  call: SYSCALLS[78]!,
+  reply_wait: SYSCALLS[79]!,
+  msg_word_get: SYSCALLS[80]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2418,9 +2477,9 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 117: unused
   undefined, // 118: unused
   undefined, // 119: unused
-  undefined, // 120: unused
-  undefined, // 121: unused
-  undefined, // 122: unused
+  SYSCALLS[77], // 120: ipc_buffer
+  SYSCALLS[78], // 121: call
+  SYSCALLS[79], // 122: reply_wait
   undefined, // 123: unused
   undefined, // 124: unused
   undefined, // 125: unused
@@ -2438,7 +2497,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[77], // 140: msg_word_get
+  SYSCALLS[80], // 140: msg_word_get
 ];
 
 /**
@@ -2540,6 +2599,9 @@ export interface SyscallArgs {
   unveil: [rules_ptr: number, count: number];
   proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
   hostdir_call: [hostdir: number, req_ptr: number];
+  ipc_buffer: [ptr: number];
+  call: [endpoint: number, words: number];
+  reply_wait: [endpoint: number, rcvid: number, status: number, words: number];
   msg_word_get: [index: number, word_ptr: number];
 }
 
@@ -2622,6 +2684,9 @@ export type SyscallResult<N extends SyscallName> = {
   unveil: number;
   proc_next: number;
   hostdir_call: number;
+  ipc_buffer: number;
+  call: number;
+  reply_wait: number;
   msg_word_get: number;
 }[N];
 

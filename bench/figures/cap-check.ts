@@ -6,9 +6,10 @@
 // same path with no handle. cap_check_kernel_ns is the lookup alone:
 // HandleTable.get in a tight JS loop, no guest.
 
-import { ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Rights } from "../../abi/gen/abi.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { HandleTable } from "../../kernel/handles.ts";
+import { Process } from "../../kernel/objects/process.ts";
 import type { Family } from "../figure.ts";
 import { attempt, timed } from "../figure.ts";
 import { runMarked } from "../marks.ts";
@@ -46,7 +47,7 @@ export const capCheck: Family = {
       const h = table.insert(p.process, Rights.KILL | Rights.WAIT);
       let resolved = 0;
       const s = await sampleHost(ctx.plan, (n) => {
-        for (let i = 0; i < n; i++) if (typeof table.get(h, ObjectType.PROCESS, Rights.KILL) !== "number") resolved++;
+        for (let i = 0; i < n; i++) if (typeof table.get(h, Process, Rights.KILL) !== "number") resolved++;
       });
       if (resolved === 0) throw new Error("HandleTable.get never resolved the handle");
       table.close(h);

@@ -26,7 +26,7 @@ export async function measureIpc(
   kernel: Kernel,
   images: BenchImages,
   plan: Plan,
-  mode: "send" | "msg" | "pulse",
+  mode: "send" | "msg" | "pulse" | "call",
   size = 0,
 ): Promise<Summary> {
   const client = kernel.loadImage(await images.guest("ipc-client"), "ipc-client");
@@ -49,11 +49,12 @@ export const IPC_MEASURES =
 
 export const ipc: Family = {
   name: "ipc",
-  keys: ["ipc_rtt_ns", "ipc_rtt_ns_by_size"],
+  keys: ["ipc_rtt_ns", "ipc_call_rtt_ns", "ipc_rtt_ns_by_size"],
   needs: ["baseline_jspi_pingpong_ns", "baseline_worker_atomics_rtt_ns"],
   async run(ctx) {
     const missing = ipcAvailability();
-    if (missing !== null) return { ipc_rtt_ns: unavailable(missing), ipc_rtt_ns_by_size: unavailable(missing) };
+    if (missing !== null)
+      return { ipc_rtt_ns: unavailable(missing), ipc_call_rtt_ns: unavailable(missing), ipc_rtt_ns_by_size: unavailable(missing) };
     const kernel = new Kernel({ loader: ctx.loader });
     const rtt = timed(await measureIpc(kernel, ctx.images, ctx.plan, "send"), {
       unit: "ns",
@@ -61,6 +62,17 @@ export const ipc: Family = {
       baseline: { key: "baseline_jspi_pingpong_ns" },
       goal: { op: "<=", value: 1.25, times: "baseline_jspi_pingpong_ns" },
     });
+    const call = missingSyscalls(["ipc_buffer", "call", "reply_wait"]);
+    const callRtt =
+      call !== null
+        ? unavailable(call)
+        : timed(await measureIpc(kernel, ctx.images, ctx.plan, "call"), {
+            unit: "ns",
+            measures:
+              "round trip of two i32 words through the IPC buffers (call / reply_wait, docs/fastpath.md): client call -> server's reply_wait returns the message; its next reply_wait answers it and waits again -> client call returns",
+            baseline: { key: "baseline_jspi_pingpong_ns" },
+            goal: { op: "<=", value: 1.25, times: "baseline_jspi_pingpong_ns" },
+          });
     const sizes: Record<string, TimedResult> = {};
     for (const size of IPC_SIZES) {
       sizes[String(size)] = timed(await measureIpc(kernel, ctx.images, ctx.plan, "msg", size), {
@@ -77,6 +89,6 @@ export const ipc: Family = {
         "sendmsg round trip by request body size in bytes (words 0 and 1 set, body copied by the kernel, reply carries a status only)",
       sizes,
     };
-    return { ipc_rtt_ns: rtt, ipc_rtt_ns_by_size: bySize };
+    return { ipc_rtt_ns: rtt, ipc_call_rtt_ns: callRtt, ipc_rtt_ns_by_size: bySize };
   },
 };

@@ -3,13 +3,14 @@
 //   ipc-client <batch> <batches> send          send(ep, w0, w1, 0, 0): a 16-byte message
 //   ipc-client <batch> <batches> msg <bytes>   sendmsg with a body of <bytes> bytes
 //   ipc-client <batch> <batches> pulse         pulse the server, receive its pulse back
+//   ipc-client <batch> <batches> call          call(ep, 2) with words i, 1 in the IPC buffer (server: reply_wait)
 // The client creates the endpoint(s) and gives the server the receive side;
 // it keeps only a send-only handle (so every send is checked for SEND, and
 // if the server dies its endpoint closes and the client's send fails), runs
 // the batches and kills the server at the end.
 
 import {
-  close, handle, kill, spawn, NamedHandle,
+  call, close, handle, kill, setIpcWord, spawn, NamedHandle,
   sys_endpoint_create, sys_handle_dup, sys_pulse, sys_receive, sys_send, sys_sendmsg,
   DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_SEND, RIGHT_TRANSFER,
 } from "@wasmos/sdk";
@@ -23,6 +24,15 @@ function sends(n: i32): void {
   for (let i = 0; i < n; i++) {
     const r = sys_send(ep, i, 1, 0, 0, DEADLINE_INFINITE);
     if (r < 0) fail("send", r, 4);
+  }
+}
+
+function calls(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    setIpcWord(0, i);
+    setIpcWord(1, 1);
+    const r = call(ep, 2);
+    if (r < 0) fail("call", r, 4);
   }
 }
 
@@ -61,6 +71,13 @@ if (mode == "pulse") {
   child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
   if (child < 0) fail("spawn server", child, 3);
   close(backSend);
+} else if (mode == "call") {
+  child = spawn(server, ["ipc-server", "call"], [new NamedHandle("in", inbox)]);
+  if (child < 0) fail("spawn server", child, 3);
+  setIpcWord(0, 1);
+  setIpcWord(1, 2);
+  const first = call(ep, 2);
+  if (first != 3) fail("call (expected status 3)", first, 4);
 } else {
   child = spawn(server, ["ipc-server", "reply"], [new NamedHandle("in", inbox)]);
   if (child < 0) fail("spawn server", child, 3);
@@ -72,6 +89,7 @@ close(inbox);
 
 if (mode == "pulse") runBatches(batches, batch, pulses);
 else if (mode == "send") runBatches(batches, batch, sends);
+else if (mode == "call") runBatches(batches, batch, calls);
 else {
   const size = intArg(4);
   const body = new ArrayBuffer(size);

@@ -1,9 +1,10 @@
 // The server side of bench/guests/ipc-client.ts; runs until the client kills it.
 //   ipc-server reply   receive on "in", read words 0 and 1, reply with their sum as the status
 //   ipc-server pulse   receive a pulse on "in", pulse "out" back
+//   ipc-server call    reply_wait on "in": answer with words 0 + 1 as the status, wait for the next
 
 import {
-  handle, sys_msg_word, sys_pulse, sys_receive, sys_reply,
+  handle, ipcWord, replyWait, sys_msg_word, sys_pulse, sys_receive, sys_reply,
   DEADLINE_INFINITE,
 } from "@wasmos/sdk";
 import { fail, strArg } from "./lib/marks";
@@ -19,6 +20,12 @@ if (strArg(1) == "pulse") {
     if (r != 0) fail("receive (expected a pulse)", r, 2);
     const s = sys_pulse(out, 1, 0);
     if (s < 0) fail("pulse", s, 3);
+  }
+} else if (strArg(1) == "call") {
+  let rcvid = replyWait(inbox, 0, 0);
+  for (;;) {
+    if (rcvid <= 0) fail("reply_wait (expected a message)", rcvid, 2);
+    rcvid = replyWait(inbox, rcvid, ipcWord(0) + ipcWord(1));
   }
 } else {
   const room = 65536;

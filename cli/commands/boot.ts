@@ -1,7 +1,8 @@
 // `wasmos boot system.json`: start a whole system from a boot manifest
 // (host/manifest/, format in docs/system.md) and run it until it is quiet.
 
-import { readFileSync } from "node:fs";
+import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/boot.ts";
@@ -9,7 +10,7 @@ import { ManifestError, parseManifest } from "../../host/manifest/load.ts";
 import type { Manifest } from "../../host/manifest/schema.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import type { Flag } from "../args.ts";
-import { type Command, EXIT, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, UsageError } from "../command.ts";
 import { fsReason } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 
@@ -27,7 +28,7 @@ export const BOOT_EXIT = {
   DEADLOCK: EXIT.DEADLOCK,
 } as const;
 
-export const BOOT_SYNOPSIS = "wasmos boot [--verbose] <system.json>";
+export const BOOT_SYNOPSIS = "wasmos boot [--verbose] [--dir NAME=PATH[:ro]]... <system.json>";
 export const BOOT_DETAILS = [
   "Starts the system a boot manifest describes: its images, kernel objects (endpoints, name",
   "registries, memory objects, devices), CPU partitions and processes, each with exactly the handles,",
@@ -46,10 +47,35 @@ export const BOOT_DETAILS = [
   "  69  a process that is not a daemon is blocked for ever (nothing left could wake it)",
 ].join("\n");
 export const BOOT_FLAGS: readonly Flag[] = [
+  { name: "dir", value: "NAME=PATH[:ro]", repeat: true, doc: "the host directory of the manifest's hostdir object NAME (:ro: read-only)" },
   { name: "verbose", doc: "print every start, exit and restart on stderr (restarts and give-ups always are)" },
+  { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
 ];
 
 const err = (s: string) => process.stderr.write(s);
+
+/** --dir NAME=PATH[:ro] flags: each NAME must be a hostdir object of the manifest, each PATH an existing directory. */
+export function parseDirs(values: unknown, manifest: Manifest): Map<string, { path: string; readOnly: boolean }> {
+  const out = new Map<string, { path: string; readOnly: boolean }>();
+  for (const spec of (values as string[] | undefined) ?? []) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--dir wants NAME=PATH[:ro], got "${spec}"`);
+    const name = spec.slice(0, eq);
+    let path = spec.slice(eq + 1);
+    const readOnly = path.endsWith(":ro");
+    if (readOnly) path = path.slice(0, -3);
+    if (manifest.objects.get(name)?.kind !== "hostdir") throw new UsageError(`--dir ${name}: the manifest has no hostdir object "${name}"`);
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch (e) {
+      throw new CliError(`--dir ${name}: cannot use ${path}: ${fsReason(e)}`, EXIT.NO_INPUT);
+    }
+    if (!isDir) throw new CliError(`--dir ${name}: ${path} is not a directory`, EXIT.NO_INPUT);
+    out.set(name, { path: resolve(path), readOnly });
+  }
+  return out;
+}
 
 /** Read, check and load everything a manifest names; an exit status on failure (printed). */
 export async function loadSystemFiles(file: string): Promise<{ manifest: Manifest; images: Map<string, Uint8Array> } | number> {
@@ -100,11 +126,38 @@ async function boot(positional: string[], flags: Record<string, string | boolean
   if (extra.length) throw new UsageError(`boot: one manifest at a time (got also ${extra.join(" ")})`);
   const loaded = await loadSystemFiles(file);
   if (typeof loaded === "number") return loaded;
+  const recordPath = typeof flags.record === "string" ? flags.record : null;
+  if (recordPath === null) return bootLoaded(file, loaded, flags, null);
+  const recorder = new Recorder({ command: "boot", file, sha256: sha256(readFileSync(file)), args: [], seed: 0, realtime: false });
+  const hooks = recordingHooks(recorder);
+  try {
+    const code = await bootLoaded(file, loaded, flags, hooks);
+    writeRecording(recordPath, recorder.finish({ status: 0, reason: 0, code }));
+    return code;
+  } finally {
+    hooks.done();
+  }
+}
+
+/** Boot loaded files (and, for `--record` and `wasmos replay`, with hooks in place); the exit status. */
+export async function bootLoaded(
+  file: string,
+  loaded: { manifest: Manifest; images: Map<string, Uint8Array> },
+  flags: Record<string, string | boolean | string[]>,
+  hooks: RunHooks | null,
+): Promise<number> {
   const verbose = flags.verbose === true;
+  const dirs = parseDirs(flags.dir, loaded.manifest);
   let sys: BootedSystem;
   try {
     sys = bootSystem(loaded.manifest, loaded.images, {
-      stdout: (_name, b) => process.stdout.write(b.slice()),
+      baseDir: dirname(resolve(file)),
+      dirs,
+      ...(hooks === null ? {} : { kernel: { platform: hooks.platform, trace: true } }),
+      stdout: (_name, b) => {
+        hooks?.stdout(b);
+        process.stdout.write(b.slice());
+      },
       log: (line) => {
         if (verbose || !line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) err(line + "\n");
       },
@@ -120,6 +173,7 @@ async function boot(positional: string[], flags: Record<string, string | boolean
     }
     throw e;
   }
+  if (hooks !== null) hooks.onKernel(sys.kernel);
   await sys.settle();
   return finish(sys);
 }

@@ -3,6 +3,7 @@
 
 import type { Command } from "../command.ts";
 import { runCommand } from "./run.ts";
+import { replayCommand } from "./replay.ts";
 import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { newCommand } from "./new.ts";
@@ -14,6 +15,7 @@ import { psCommand, topCommand } from "./ps.ts";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
+  replayCommand,
   buildCommand,
   bootCommandEntry,
   psCommand,

@@ -2,12 +2,17 @@
 // pidin shows it. A wasmos kernel lives inside one Node process, so there is
 // no running system to attach to from another: both commands boot the
 // manifest themselves (exactly as `wasmos boot` does) and look at it from
-// inside, with the ps guest (guests/ps) holding a KINFO capability; the
-// monitor is a process of the system like any other, and shows in the table.
+// inside: procfs (guests/procfs, holding a KINFO capability) serves /proc in
+// a namespace of the monitor's own, and the ps guest (guests/ps) reads the
+// table from /proc/ps there. Both are processes of the system like any
+// other, and show in the table.
 // In deterministic mode the same manifest gives the same table, byte for byte.
 
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { REPO_ROOT } from "../../build/compile.ts";
+import { hostMount } from "../../kernel/ns/host.ts";
+import type { KernelObject } from "../../kernel/object.ts";
 import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/boot.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import { CliError, type Command, EXIT, UsageError } from "../command.ts";
@@ -15,6 +20,7 @@ import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 import { loadSystemFiles } from "./boot.ts";
 
 const PS_GUEST = join(REPO_ROOT, "guests", "ps", "main.ts");
+const PROCFS_GUEST = join(REPO_ROOT, "guests", "procfs", "main.ts");
 
 function number(flags: Record<string, unknown>, name: string, dflt: number, min: number): number {
   const v = flags[name];
@@ -29,8 +35,10 @@ async function bootForMonitor(file: string, realtime: boolean) {
   const loaded = await loadSystemFiles(file);
   if (typeof loaded === "number") return loaded;
   let psBytes: Uint8Array;
+  let procfsBytes: Uint8Array;
   try {
     psBytes = await compileGuestFile(PS_GUEST);
+    procfsBytes = await compileGuestFile(PROCFS_GUEST);
   } catch (e) {
     if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.INTERNAL);
     throw e;
@@ -48,6 +56,7 @@ async function bootForMonitor(file: string, realtime: boolean) {
   };
   try {
     sys = bootSystem(loaded.manifest, loaded.images, {
+      baseDir: dirname(resolve(file)),
       stdout: tagged,
       log: (line) => {
         if (!line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) process.stderr.write(line + "\n");
@@ -58,7 +67,40 @@ async function bootForMonitor(file: string, realtime: boolean) {
     if (e instanceof ModuleRefusedError) throw new CliError(e.describe(), EXIT.REFUSED);
     throw e;
   }
-  return { sys, ps: sys.kernel.loadImage(psBytes, "ps") };
+  return { sys, ps: sys.kernel.loadImage(psBytes, "ps"), proc: startProcfs(sys, procfsBytes) };
+}
+
+/**
+ * /proc for the monitor: a namespace of its own with procfs (holding the
+ * system's KINFO) mounted at /proc. ps reads /proc/ps or /proc/<pid> there,
+ * so the table it prints comes from /proc. procfs is a process of the system
+ * too, and shows in the table. Returns the handles ps gets and a cleanup.
+ */
+function startProcfs(sys: BootedSystem, bytes: Uint8Array) {
+  const k = sys.kernel;
+  const root = k.createRootDir();
+  const ep = k.createEndpoint();
+  hostMount(root, "/proc", ep);
+  const image = k.loadImage(bytes, "procfs");
+  const procfs = k.spawn(image, {
+    args: ["procfs"],
+    priority: 160,
+    handles: [
+      { name: "endpoint", object: ep, rights: Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE },
+      { name: "kinfo", object: sys.kernelInfo(), rights: Rights.READ },
+    ],
+    stdout: (b) => process.stderr.write(b),
+  });
+  k.release(image);
+  return {
+    handles: [{ name: "root", object: root as KernelObject, rights: Rights.READ }],
+    stop: () => {
+      if (!procfs.process.exited) k.core.terminate(procfs.process, 0, ExitReason.KILLED, "system shutdown");
+      procfs.close();
+      k.release(ep);
+      k.release(root as KernelObject);
+    },
+  };
 }
 
 export const psCommand: Command = {
@@ -86,12 +128,13 @@ export const psCommand: Command = {
     const pid = flags.pid === undefined ? null : number(flags, "pid", 1, 1);
     const booted = await bootForMonitor(file, false);
     if (typeof booted === "number") return booted;
-    const { sys, ps } = booted;
+    const { sys, ps, proc } = booted;
     if (at === null) await sys.settle();
-    const snap = sys.monitor(ps, pid === null ? [] : [String(pid)], at === null ? 0 : at * 1e6);
+    const snap = sys.monitor(ps, pid === null ? [] : [String(pid)], at === null ? 0 : at * 1e6, proc.handles);
     await sys.settle();
     const { output, exit } = await snap;
     sys.shutdown();
+    proc.stop();
     process.stdout.write(output);
     return exit.status === 0 ? 0 : 1;
   },
@@ -121,16 +164,17 @@ export const topCommand: Command = {
     const realtime = flags.realtime === true;
     const booted = await bootForMonitor(file, realtime);
     if (typeof booted === "number") return booted;
-    const { sys, ps } = booted;
+    const { sys, ps, proc } = booted;
     const clear = realtime && process.stdout.isTTY;
     const t0 = sys.kernel.core.clock.now();
-    const frames = Array.from({ length: count }, (_, i) => sys.monitor(ps, [], t0 + i * interval * 1e6));
+    const frames = Array.from({ length: count }, (_, i) => sys.monitor(ps, [], t0 + i * interval * 1e6, proc.handles));
     for (let i = 0; i < count; i++) {
       const { output } = await (i === count - 1 ? Promise.all([frames[i], sys.settle()]).then(([f]) => f) : frames[i]);
       const head = `wasmos top: ${file} at ${((t0 + i * interval * 1e6) / 1e6).toFixed(3)} ms (frame ${i + 1} of ${count})\n`;
       process.stdout.write((clear ? "\x1b[H\x1b[2J" : i > 0 ? "\n" : "") + head + output);
     }
     sys.shutdown();
+    proc.stop();
     return 0;
   },
 };

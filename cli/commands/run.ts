@@ -1,19 +1,36 @@
 // `wasmos run FILE [args...]`: one guest as the root process.
 
-import { writeFileSync } from "node:fs";
+import { fstatSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP, progressLine } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine } from "../command.ts";
 import { usage } from "../args.ts";
 import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
 import { HostDir } from "../../host/personality/wasi/host-dir.ts";
+import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
 import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
+import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
+
+/**
+ * The program's standard input. A file (or /dev/null) is read whole first, so
+ * the run does not depend on when its bytes arrive (a deterministic run stays
+ * deterministic: same trace); a terminal or a pipe is streamed as it comes.
+ */
+function stdinSource(): Uint8Array | typeof process.stdin {
+  try {
+    const st = fstatSync(0);
+    if (st.isFile() || (st.isCharacterDevice() && !process.stdin.isTTY)) return new Uint8Array(readFileSync(0));
+  } catch {
+    // no stdin at all: streamed (it ends at once)
+  }
+  return process.stdin;
+}
 
 export const runCommand: Command = {
   name: "run",
@@ -56,99 +73,155 @@ export const runCommand: Command = {
       }
     });
     const seed = o.seed;
-    const flags: Record<string, string | boolean | undefined> = {
-      realtime: o.realtime,
-      trace: o.trace,
-      "trace-text": o.traceText,
-      strace: o.strace,
-    };
+    const flags: Flags = {};
+    if (o.realtime) flags.realtime = true;
+    if (o.strace) flags.strace = true;
+    if (o.trace !== undefined) flags.trace = o.trace;
+    if (o.traceText !== undefined) flags["trace-text"] = o.traceText;
+    if (o.record !== undefined) flags.record = o.record;
     // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
     const stdin = hostStdin();
+    const limits: RunLimits = {
+      argv0: o.argv0,
+      wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
+      fuel: o.fuel,
+      memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
+      timeoutMs: o.timeoutMs,
+    };
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
-    const program = file.endsWith(".ts") ? file : bytes;
-    const tracePath = typeof flags.trace === "string" ? flags.trace : null;
-    const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
-    let chrome: ChromeTrace | null = null;
-    // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
-    const rootEnd = / pid 1 \([^)]*\) ended: /;
-    let kernel: Kernel | null = null;
-    const write = (path: string | null, text: () => string) => {
-      if (path === null) return;
-      try {
-        writeFileSync(path, text());
-      } catch (e) {
-        throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
-      }
-    };
-    const writeTrace = () => {
-      const k = kernel;
-      if (k === null) return;
-      write(textPath, () => k.traceText());
-      write(tracePath, () => chrome!.json(k.traceText()));
-    };
-    // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
-    const observe = (k: Kernel) => {
-      kernel = k;
-      const observers: SyscallObserver[] = [];
-      if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
-      if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
-      if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
-    };
-    // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
-    // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE") throw e;
-      writeTrace();
-      process.exit(0);
-    });
+    const recordPath = typeof flags.record === "string" ? flags.record : null;
+    const recorder =
+      recordPath === null
+        ? null
+        : new Recorder({ command: "run", file, sha256: sha256(bytes), args, seed, realtime: flags.realtime === true });
+    const hooks = recorder === null ? null : recordingHooks(recorder);
+    const ended: { exit: { status: number; reason: number } | null } = { exit: null };
     try {
-      const r = await runGuest(program, {
-        name: file.replace(/^.*[\\/]/, ""),
-        args,
-        images,
-        seed,
-        deterministic: !flags.realtime,
-        trace: tracePath !== null || textPath !== null,
-        collectStdout: false,
-        // A copy: a pipe writes later, and the guest may reuse its buffer before then.
-        onStdout: (b) => process.stdout.write(b.slice()),
-        onKernel: observe,
-        // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
-        system: { stdin: process.stdin, stderr: (b) => process.stderr.write(b) },
-        progress: progressLine(),
-        argv0: o.argv0,
-        // Prepared images kept on disk by content hash (a second run skips verification and instrumentation).
-        diskCache: process.env.WASMOS_NO_CACHE ? null : new DiskImageCache(),
-        wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
-        fuel: o.fuel,
-        memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
-        timeoutMs: o.timeoutMs,
-        log: (line) => {
-          if (!rootEnd.test(line)) process.stderr.write(line + "\n");
-        },
-      });
-      writeTrace();
-      const stuck = r.kernel.core.blockedProcesses();
-      if (stuck.length > 0) {
-        process.stderr.write(
-          `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
-            stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
-            "\n",
-        );
-      }
-      if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
-      process.stderr.write(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
-      return EXIT.ABNORMAL_BASE + r.exit.reason;
-    } catch (e) {
-      if (e instanceof RootBlockedError) {
-        writeTrace();
-        throw new CliError(e.message, EXIT.DEADLOCK);
-      }
-      if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
-      if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
-      throw e;
+      const code = await runProgram({ file, bytes, args, images, seed, flags, hooks, onExit: (e) => (ended.exit = e), ...limits });
+      if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
+      return code;
     } finally {
+      hooks?.done();
       stdin.close();
     }
   },
 };
+
+/** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
+export interface RunLimits {
+  argv0?: string;
+  wasi?: WasiOptions;
+  fuel?: number;
+  memoryBudgetPages?: number;
+  timeoutMs?: number;
+}
+
+/** Run one program as `wasmos run` does (and as `wasmos replay` does again, with its hooks); returns the exit code. */
+export async function runProgram(
+  o: {
+    file: string;
+    bytes: Uint8Array;
+    args: string[];
+    images: Record<string, Uint8Array>;
+    seed: number;
+    flags: Flags;
+    hooks: RunHooks | null;
+    onExit?: (exit: { status: number; reason: number }) => void;
+    /** The root's image name (default: the file's base name). */
+    name?: string;
+  } & RunLimits,
+): Promise<number> {
+  const { file, bytes, args, images, seed, flags, hooks } = o;
+  const program = file.endsWith(".ts") ? file : bytes;
+  const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+  const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
+  let chrome: ChromeTrace | null = null;
+  // The kernel logs every abnormal end; the root's is reported once, below, with its exit reason.
+  const rootEnd = / pid 1 \([^)]*\) ended: /;
+  let kernel: Kernel | null = null;
+  const write = (path: string | null, text: () => string) => {
+    if (path === null) return;
+    try {
+      writeFileSync(path, text());
+    } catch (e) {
+      throw new CliError(`cannot write trace ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+    }
+  };
+  const writeTrace = () => {
+    const k = kernel;
+    if (k === null) return;
+    write(textPath, () => k.traceText());
+    write(tracePath, () => chrome!.json(k.traceText()));
+  };
+  // Observing syscalls wraps the imports; without --strace/--trace nothing is wrapped.
+  const observe = (k: Kernel) => {
+    kernel = k;
+    const observers: SyscallObserver[] = [];
+    if (flags.strace === true) observers.push(new Strace((line) => process.stderr.write(line + "\n")));
+    if (tracePath !== null) observers.push((chrome = new ChromeTrace(k.core)));
+    if (observers.length > 0) observeSyscalls(k.core, allObservers(observers));
+  };
+  // The reader of our stdout went away (`wasmos run prog | head -1`): like a Unix
+  // program killed by SIGPIPE, stop at once, quietly (no EPIPE stack).
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    writeTrace();
+    process.exit(0);
+  });
+  try {
+    const r = await runGuest(program, {
+      name: o.name ?? file.replace(/^.*[\\/]/, ""),
+      args,
+      images,
+      seed,
+      deterministic: !flags.realtime,
+      trace: tracePath !== null || textPath !== null || hooks !== null,
+      collectStdout: false,
+      platform: hooks?.platform,
+      onStdout: (b) => {
+        hooks?.stdout(b);
+        // A copy: a pipe writes later, and the guest may reuse its buffer before then.
+        process.stdout.write(b.slice());
+      },
+      onKernel: (k) => {
+        hooks?.onKernel(k);
+        observe(k);
+      },
+      // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
+      // Not a terminal: stdin is read whole first, so a deterministic run does not depend on when its bytes arrive.
+      system: { stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(), stderr: (b) => process.stderr.write(b) },
+      progress: progressLine(),
+      argv0: o.argv0,
+      wasi: o.wasi,
+      fuel: o.fuel,
+      memoryBudgetPages: o.memoryBudgetPages,
+      timeoutMs: o.timeoutMs,
+      // Prepared images kept on disk by content hash (a second run skips verification and instrumentation).
+      diskCache: process.env.WASMOS_NO_CACHE ? null : new DiskImageCache(),
+      log: (line) => {
+        if (!rootEnd.test(line)) process.stderr.write(line + "\n");
+      },
+    });
+    writeTrace();
+    o.onExit?.({ status: r.exit.status, reason: r.exit.reason });
+    const stuck = r.kernel.core.blockedProcesses();
+    if (stuck.length > 0) {
+      process.stderr.write(
+        `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
+          stuck.map((p) => `pid ${p.pid} in ${p.blockedIn}`).join(", ") +
+          "\n",
+      );
+    }
+    if (r.exit.reason === ExitReason.NORMAL) return r.exit.status & 0xff;
+    process.stderr.write(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
+    return EXIT.ABNORMAL_BASE + r.exit.reason;
+  } catch (e) {
+    if (e instanceof RootBlockedError) {
+      writeTrace();
+      throw new CliError(e.message, EXIT.DEADLOCK);
+    }
+    if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
+    if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
+    throw e;
+  }
+}

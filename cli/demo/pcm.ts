@@ -3,6 +3,7 @@
 // (PNG snapshot) and a console, runs guests/pcm/init.ts as the root process,
 // and reports what happened. See README "The demo" and docs/hal.md.
 
+import type { Platform } from "../../kernel/platform.ts";
 import { join } from "node:path";
 import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
 import { NullSink, TeeSink } from "../../hal/audio/sink.ts";
@@ -38,6 +39,8 @@ export interface PcmDemoOptions {
   progress?: (line: string) => void;
   /** Called with the kernel before anything runs (to observe its syscalls). */
   onKernel?: (kernel: Kernel) => void;
+  /** Real-time services (host/record/ passes a recorder or a replayer). */
+  platform?: Platform;
 }
 
 export interface VuReading {
@@ -132,6 +135,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   });
   const kernel = new Kernel({
     deterministic: !options.realtime,
+    platform: options.platform,
     stdout: (b) => lines.push(b),
     log: options.log,
     trace: options.trace ?? false,

@@ -46,11 +46,9 @@
     ;; the right object, no rights
     (call $rec (call $partition_join (call $handle_dup (local.get $part) (i32.const 0)) (i32.const 0)))
     ;; every right it needs but WRITE
-    (call $rec (call $partition_join (call $dup (local.get $part) (i32.const 4096)) (i32.const 0)))
-    ;; every right it needs but SCHEDULE
-    (call $rec (call $partition_join (call $dup (local.get $part) (i32.const 8)) (i32.const 0)))
+    (call $rec (call $partition_join (call $dup (local.get $part) (i32.const 0)) (i32.const 0)))
     ;; exactly the rights it needs: refused for something else, if at all
-    (call $rec (call $partition_join (call $dup (local.get $part) (i32.const 4104)) (i32.const 0)))
+    (call $rec (call $partition_join (call $dup (local.get $part) (i32.const 8)) (i32.const 0)))
     ;; after pledging its class away
     (call $rec (call $pledge (i32.const 447)))
     (call $rec (call $partition_join (i32.const 0) (i32.const 0)))

@@ -45,12 +45,10 @@
     (call $rec (call $device_attach (local.get $ep) (i32.const 0) (i32.const 0)))
     ;; the right object, no rights
     (call $rec (call $device_attach (call $handle_dup (local.get $timer) (i32.const 0)) (i32.const 0) (i32.const 0)))
-    ;; every right it needs but SEND
-    (call $rec (call $device_attach (call $dup (local.get $timer) (i32.const 1048576)) (i32.const 0) (i32.const 0)))
     ;; every right it needs but ATTACH
-    (call $rec (call $device_attach (call $dup (local.get $timer) (i32.const 256)) (i32.const 0) (i32.const 0)))
+    (call $rec (call $device_attach (call $dup (local.get $timer) (i32.const 0)) (i32.const 0) (i32.const 0)))
     ;; exactly the rights it needs: refused for something else, if at all
-    (call $rec (call $device_attach (call $dup (local.get $timer) (i32.const 1048832)) (i32.const 0) (i32.const 0)))
+    (call $rec (call $device_attach (call $dup (local.get $timer) (i32.const 1048576)) (i32.const 0) (i32.const 0)))
     ;; after pledging its class away
     (call $rec (call $pledge (i32.const 383)))
     (call $rec (call $device_attach (i32.const 0) (i32.const 0) (i32.const 0)))

@@ -45,12 +45,10 @@
     (call $rec (call $audio_submit (local.get $timer) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; the right object, no rights
     (call $rec (call $audio_submit (call $handle_dup (local.get $audio) (i32.const 0)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
-    ;; every right it needs but READ
-    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 8)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; every right it needs but WRITE
-    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 4)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 0)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; exactly the rights it needs: refused for something else, if at all
-    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 12)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (call $rec (call $audio_submit (call $dup (local.get $audio) (i32.const 8)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
     ;; after pledging its class away
     (call $rec (call $pledge (i32.const 383)))
     (call $rec (call $audio_submit (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))

@@ -123,7 +123,13 @@ export async function executeCase(
   images: Record<string, Uint8Array> = {},
 ): Promise<CaseOutcome> {
   const log: string[] = [];
-  const k = new Kernel({ limits: setup.limits, memory: setup.memory, log: (l) => log.push(l), checkContracts: true });
+  const k = new Kernel({
+    limits: setup.limits,
+    memory: setup.memory,
+    log: (l) => log.push(l),
+    checkContracts: true,
+    checkFailedCalls: true,
+  });
   const chunks: Uint8Array[] = [];
   const stdout = () => {
     const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

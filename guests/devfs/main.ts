@@ -1,9 +1,10 @@
 // devfs: devices as files, served as a resource manager.
 //
-//   spawned with "root" (a DIR handle with MOUNT, usually scoped to /dev),
-//   and optionally "console" (a console device with READ: standard input and
-//   /dev/console), "stdout" and "stderr" (console devices with WRITE).
-//   Argument 1: where to mount (default "/", relative to root's scope).
+//   spawned with "endpoint" (an endpoint the spawner mounted, usually at
+//   /dev) or "root" (a DIR handle with MOUNT: devfs mounts itself at argument
+//   1, default "/", relative to root's scope), and optionally "console" (a
+//   console device with READ: standard input and /dev/console), "stdout" and
+//   "stderr" (console devices with WRITE).
 //
 //   /dev/stdin, /dev/console  reads block until input arrives; 0 once it has ended
 //   /dev/stdout, /dev/console writes go to the "stdout" console; /dev/stderr to "stderr"

@@ -11,6 +11,7 @@
 //   if (f.errno != 0) ...;
 //   const n = f.read(buf);
 
+import "./runtime";
 import {
   sys_handle_close, sys_handle_get, sys_io_call, sys_ns_call, sys_ns_open, sys_ns_scope, sys_unveil,
   DIRENT_SIZE, EINVAL, IO_DESC_SIZE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK, IO_MKDIR, IO_PSTAT, IO_READ,

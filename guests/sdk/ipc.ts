@@ -6,9 +6,60 @@
 import {
   sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word_get, sys_name_lookup,
   sys_name_register, sys_name_unregister, sys_pledge, sys_port_bind, sys_port_create, sys_port_send, sys_pulse, sys_receive,
-  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg,
+  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg, sys_call, sys_ipc_buffer, sys_reply_wait,
   DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES, MsgDescLayout, MsgInfoLayout,
 } from "./bindings/abi";
+
+// ---- the fast path: call and replyWait with words in the IPC buffer ---------------
+//
+//   setIpcWord(0, x); const status = call(ep, 1); const answer = ipcWord(0);   // client
+//   let r = replyWait(ep, 0, 0);                                                 // server: wait
+//   for (;;) { ...ipcWord(0)...; setIpcWord(0, y); r = replyWait(ep, r, 0, 1); } // answer, wait
+//
+// One crossing into the kernel per side of a round trip, i32 words, nothing
+// allocated: the cheapest exchange (docs/fastpath.md). Messages and answers
+// interoperate with send/receive/reply (their words, low 32 bits).
+
+/** This process's IPC buffer: MAX_MSG_WORDS i32 words, declared to the kernel at first use. */
+const ipcWords = new StaticArray<i32>(4);
+let ipcDeclared = false;
+
+function declareIpcBuffer(): void {
+  if (ipcDeclared) return;
+  const r = sys_ipc_buffer(changetype<i32>(ipcWords));
+  if (r < 0) abort("ipc_buffer failed");
+  ipcDeclared = true;
+}
+
+/** Word i (0..3) of the IPC buffer: what the last delivery (a message, a pulse, an answer) carried. */
+// @ts-ignore: decorator
+@inline
+export function ipcWord(i: i32): i32 {
+  return unchecked(ipcWords[i]);
+}
+
+/** Set word i (0..3) of the IPC buffer: what the next call or replyWait sends. */
+// @ts-ignore: decorator
+@inline
+export function setIpcWord(i: i32, v: i32): void {
+  unchecked((ipcWords[i] = v));
+}
+
+/** Send words 0..words-1 of the IPC buffer on ep and wait for the answer (its words then in the buffer). The status, or -errno. */
+export function call(ep: i32, words: i32 = 0): i32 {
+  declareIpcBuffer();
+  return sys_call(ep, words);
+}
+
+/**
+ * Answer rcvid (0: nothing to answer) with status and words 0..words-1 of the
+ * IPC buffer, then wait on ep for the next message (its rcvid) or pulse (0),
+ * its words in the buffer. -errno on failure.
+ */
+export function replyWait(ep: i32, rcvid: i32, status: i32, words: i32 = 0): i32 {
+  declareIpcBuffer();
+  return sys_reply_wait(ep, rcvid, status, words);
+}
 
 // ---- endpoints ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@
 //   srv.mount(handle("root"), "/hello");
 //   srv.run();
 
+import "./runtime";
 import {
   sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
   DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,

@@ -1,9 +1,10 @@
 // tmpfs: an in-memory file system served as a resource manager.
 //
-//   spawned with "root" (a DIR handle with MOUNT, usually scoped to where it
-//   serves) and "io" (a memory object it binds as a grant, shared with a
-//   client for the zero-copy grant form); argument 1: the path to mount at
-//   (default "/", relative to root's scope).
+//   spawned with "io" (a memory object it binds as a grant, shared with a
+//   client for the zero-copy grant form) and either "endpoint" (an endpoint
+//   the spawner already mounted: tmpfs receives on it) or "root" (a DIR
+//   handle with MOUNT: tmpfs mounts its own endpoint at argument 1, default
+//   "/", relative to root's scope).
 //
 // Files, directories, symbolic links (followed by open within this file
 // system: a target never leaves the mount), hard links, rename, truncate,

@@ -18,13 +18,22 @@ import type { ImageObject } from "../../kernel/objects/image.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { Partition } from "../../kernel/objects/partition.ts";
 import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
-import type { Manifest, ProcessSpec } from "./schema.ts";
+import type { HandleSpec, Manifest, ObjectSpec, ProcessSpec } from "./schema.ts";
+import { resolve as resolvePath } from "node:path";
+import { HostDirDevice } from "../../hal/hostdir/hostdir.ts";
+import { NodeHostDir } from "../../hal/node/hostdir.ts";
+import { type DirObject, hostMount, scopeDir } from "../../kernel/ns/host.ts";
+import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 
 export interface BootOptions {
   /** Each process's console output (console_write), with its manifest name. */
   stdout?: (process: string, bytes: Uint8Array) => void;
   /** Kernel messages and the system's own (starts, exits, restarts, give-ups). */
   log?: (line: string) => void;
+  /** Where hostdir paths are relative to (the manifest's folder; default: the working directory). */
+  baseDir?: string;
+  /** Host directories chosen on the command line: hostdir object name -> { path, readOnly } (replaces the manifest's). */
+  dirs?: ReadonlyMap<string, { path: string; readOnly: boolean }>;
   /** Extra kernel configuration (the manifest's seed and realtime win). */
   kernel?: Omit<KernelConfig, "seed" | "deterministic" | "stdout" | "log">;
 }
@@ -84,7 +93,17 @@ export class BootedSystem {
           throw new BootError(pointer, `image "${name}" refused: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
-      for (const [name, o] of manifest.objects) this.objects.set(name, this.createObject(o.kind, o.size ?? 0, name));
+      for (const [name, o] of manifest.objects) {
+        try {
+          this.objects.set(name, this.createObject(o, name));
+        } catch (e) {
+          throw new BootError(`/objects/${name}`, `object "${name}" cannot be made: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      // Mounts after every object exists: the servers' endpoints are in place before any process runs.
+      for (const [name, o] of manifest.objects) {
+        for (const [path, ep] of o.mounts ?? []) hostMount(this.objects.get(name) as DirObject, path, this.objects.get(ep) as Endpoint);
+      }
       const sched = this.kernel.core.sched;
       for (const [name, part] of manifest.partitions) {
         const made = sched.createPartition(sched.system, part.share);
@@ -98,15 +117,23 @@ export class BootedSystem {
     }
   }
 
-  private createObject(kind: string, size: number, name: string): KernelObject {
+  private createObject(o: ObjectSpec, name: string): KernelObject {
     const k = this.kernel;
-    switch (kind) {
+    switch (o.kind) {
+      case "dir":
+        return k.createRootDir();
+      case "hostdir": {
+        const chosen = this.options.dirs?.get(name);
+        const path = chosen ? chosen.path : resolvePath(this.options.baseDir ?? ".", o.path ?? ".");
+        const readOnly = chosen ? chosen.readOnly : (o.readOnly ?? false);
+        return k.createDevice(new HostDirDevice(new NodeHostDir(path), { readOnly, name }));
+      }
       case "endpoint":
         return k.createEndpoint();
       case "namespace":
         return k.createNamespace();
       case "memory":
-        return k.createMemory(size);
+        return k.createMemory(o.size ?? 0);
       case "console":
         return k.createDevice(new ConsoleDevice({ write: (b) => this.options.stdout?.(name, b) }, name));
       case "rng":
@@ -116,7 +143,7 @@ export class BootedSystem {
       case "kinfo":
         return k.createKernelInfo();
     }
-    throw new Error(`unknown object kind ${kind}`); // validateManifest admits none other
+    throw new Error(`unknown object kind ${o.kind}`); // validateManifest admits none other
   }
 
   /** Spawn every process, in manifest order. Throws BootError (and shuts down) if the kernel refuses one. */
@@ -131,6 +158,27 @@ export class BootedSystem {
       this.shutdown();
       throw e;
     }
+  }
+
+  /** An object or image the system holds, by its manifest name (the embedding and tests hand them to extra processes). */
+  object(name: string): KernelObject | undefined {
+    return this.objects.get(name);
+  }
+
+  /** Scoped views of dirs, made once per (dir, path) and held like the other objects. */
+  private readonly scopes = new Map<string, KernelObject>();
+
+  private handleObject(h: HandleSpec): KernelObject {
+    const obj = this.objects.get(h.object)!;
+    if (h.path === undefined || h.path === "/") return obj;
+    const key = `${h.object}\0${h.path}`;
+    let view = this.scopes.get(key);
+    if (!view) {
+      view = scopeDir(this.kernel.core, obj as DirObject, h.path);
+      view.retainHandle();
+      this.scopes.set(key, view);
+    }
+    return view;
   }
 
   private nowMs(): number {
@@ -155,7 +203,7 @@ export class BootedSystem {
       priority: spec.priority,
       stdout: (b) => this.options.stdout?.(spec.name, b),
       promises: spec.promises,
-      handles: spec.handles.map((h) => ({ name: h.name, object: this.objects.get(h.object)!, rights: h.rights })),
+      handles: spec.handles.map((h) => ({ name: h.name, object: this.handleObject(h), rights: h.rights })),
       memoryBudgetPages: spec.memoryPages,
       partition: spec.partition ? this.partitions.get(spec.partition) : undefined,
     });
@@ -212,24 +260,30 @@ export class BootedSystem {
 
   private kinfo: KernelObject | null = null;
 
+  /** The system's KINFO (the process table), made on first use and held until shutdown. */
+  kernelInfo(): KernelObject {
+    if (this.kinfo === null) this.kinfo = this.kernel.createKernelInfo();
+    return this.kinfo;
+  }
+
   /**
-   * Run a monitor (a guest that reads the process table, guests/ps) with a
-   * KINFO handle "kinfo" (READ) at virtual time atNs (now, if that has
-   * passed). Resolves with what it printed and how it ended. The monitor is a
+   * Run a monitor (a guest that reads the process table, guests/ps) at
+   * virtual time atNs (now, if that has passed), with `handles` (default: a
+   * KINFO handle "kinfo" with READ). Resolves with what it printed and how it ended. The monitor is a
    * process like the others: it shows in the table it prints.
    */
-  monitor(image: ImageObject, args: readonly string[], atNs = 0): Promise<{ output: string; exit: ExitInfo }> {
-    if (this.kinfo === null) this.kinfo = this.kernel.createKernelInfo();
-    const kinfo = this.kinfo;
+  monitor(
+    image: ImageObject,
+    args: readonly string[],
+    atNs = 0,
+    handles?: readonly { name: string; object: KernelObject; rights: number }[],
+  ): Promise<{ output: string; exit: ExitInfo }> {
+    const given = handles ?? [{ name: "kinfo", object: this.kernelInfo(), rights: Rights.READ }];
     return new Promise((resolve, reject) => {
       const start = () => {
         const chunks: Uint8Array[] = [];
         try {
-          const hp = this.kernel.spawn(image, {
-            args: [image.name, ...args],
-            handles: [{ name: "kinfo", object: kinfo, rights: Rights.READ }],
-            stdout: (b) => chunks.push(b.slice()),
-          });
+          const hp = this.kernel.spawn(image, { args: [image.name, ...args], handles: given, stdout: (b) => chunks.push(b.slice()) });
           hp.exited.then((exit) => {
             hp.close();
             const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -269,6 +323,8 @@ export class BootedSystem {
   }
 
   private releaseAll(): void {
+    for (const v of this.scopes.values()) v.releaseHandle();
+    this.scopes.clear();
     this.kinfo?.releaseHandle();
     this.kinfo = null;
     for (const o of this.objects.values()) o.releaseHandle();

@@ -21,6 +21,10 @@ export const OBJECT_KINDS = {
   image: Rights.SPAWN | Rights.DUPLICATE | Rights.TRANSFER,
   /** The process table (proc_next), for a /proc server or a monitor. */
   kinfo: Rights.READ | Rights.DUPLICATE | Rights.TRANSFER,
+  /** A path namespace (docs/namespace.md): its root, or with a handle's "path" a subtree of it. */
+  dir: Rights.READ | Rights.WRITE | Rights.CREATE | Rights.EXEC | Rights.MOUNT | Rights.DUPLICATE | Rights.TRANSFER,
+  /** One host directory (docs/system.md "Host directories"), for a server such as guests/hostfs. */
+  hostdir: Rights.READ | Rights.WRITE | Rights.DUPLICATE | Rights.TRANSFER,
 } as const;
 export type ObjectKind = keyof typeof OBJECT_KINDS;
 
@@ -31,6 +35,12 @@ export interface ObjectSpec {
   size?: number;
   /** image: which entry of "images". */
   image?: string;
+  /** dir: endpoint objects the host mounts before anything runs (absolute path -> endpoint name). */
+  mounts?: Map<string, string>;
+  /** hostdir: the host directory (relative to the manifest's folder; `wasmos boot --dir NAME=PATH` replaces it). */
+  path?: string;
+  /** hostdir: refuse every change. */
+  readOnly?: boolean;
 }
 
 export interface HandleSpec {
@@ -39,6 +49,8 @@ export interface HandleSpec {
   /** An entry of "objects" or "images". */
   object: string;
   rights: number;
+  /** dir: a view of this subtree (the handle's scope) instead of the root. */
+  path?: string;
 }
 
 export type RestartWhen = "never" | "on-failure" | "always";
@@ -150,6 +162,12 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
     }
   };
 
+  /** An object whose keys are free text (paths). */
+  const map2 = (v: Json, ptr: string, each: (key: string, value: Json, ptr: string) => void) => {
+    if (!isObj(v)) return issue(ptr, `expected an object, got ${kindOf(v)}`);
+    for (const [k, val] of Object.entries(v)) each(k, val, at(ptr, k));
+  };
+
   const root = fields(
     doc,
     "",
@@ -189,7 +207,7 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
   }
   if ("objects" in root) {
     map(root.objects, "/objects", (k, v, p) => {
-      const o = fields(v, p, ["type", "size"], ["type"]);
+      const o = fields(v, p, ["type", "size", "mounts", "path", "readOnly"], ["type"]);
       if (!o || !("type" in o)) return;
       const kind = str(o.type, at(p, "type"));
       if (kind === undefined) return;
@@ -202,9 +220,36 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
         if (!("size" in o)) issue(p, 'a memory object needs "size" (bytes)');
         else spec.size = int(o.size, at(p, "size"), 1, 1 << 30);
       } else if ("size" in o) issue(at(p, "size"), `"size" applies to memory objects only`);
+      if (kind === "dir" && "mounts" in o) {
+        spec.mounts = new Map();
+        map2(o.mounts, at(p, "mounts"), (path, ep, mp) => {
+          if (!path.startsWith("/")) issue(mp, `mount path "${path}" is not absolute`);
+          const e = str(ep, mp);
+          if (e !== undefined) spec.mounts!.set(path, e);
+        });
+      } else if ("mounts" in o) issue(at(p, "mounts"), `"mounts" applies to dir objects only`);
+      if (kind === "hostdir") {
+        if (!("path" in o)) issue(p, 'a hostdir needs "path" (the host directory, relative to the manifest)');
+        else spec.path = str(o.path, at(p, "path"));
+        if ("readOnly" in o) spec.readOnly = bool(o.readOnly, at(p, "readOnly"));
+      } else {
+        if ("path" in o) issue(at(p, "path"), `"path" applies to hostdir objects only`);
+        if ("readOnly" in o) issue(at(p, "readOnly"), `"readOnly" applies to hostdir objects only`);
+      }
       if (m.images.has(k)) issue(p, `"${k}" names both an image and an object`);
       m.objects.set(k, spec);
     });
+  }
+  for (const [name, o] of m.objects) {
+    for (const [path, ep] of o.mounts ?? []) {
+      const target = m.objects.get(ep);
+      if (target?.kind !== "endpoint") {
+        issue(
+          `/objects/${pointerToken(name)}/mounts/${pointerToken(path)}`,
+          `"${ep}" is not an endpoint object${suggest(ep, m.objects.keys())}`,
+        );
+      }
+    }
   }
   if ("partitions" in root) {
     let total = 0;
@@ -320,7 +365,7 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
 
   function handleSpec(h: Json, ptr: string): HandleSpec | null {
     if (typeof h === "string") h = { name: h, object: h }; // "ns" is short for {"name": "ns", "object": "ns"}
-    const o = fields(h, ptr, ["name", "object", "rights"], ["object"]);
+    const o = fields(h, ptr, ["name", "object", "rights", "path"], ["object"]);
     if (!o || !("object" in o)) return null;
     const object = str(o.object, at(ptr, "object"));
     if (object === undefined) return null;
@@ -351,7 +396,15 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
         });
       }
     }
-    return nm === undefined ? null : { name: nm, object, rights };
+    let path: string | undefined;
+    if ("path" in o) {
+      if (kind !== "dir") issue(at(ptr, "path"), `"path" applies to handles of dir objects only`);
+      else {
+        path = str(o.path, at(ptr, "path"));
+        if (path !== undefined && !path.startsWith("/")) issue(at(ptr, "path"), `"${path}" is not an absolute path`);
+      }
+    }
+    return nm === undefined ? null : { name: nm, object, rights, ...(path !== undefined ? { path } : {}) };
   }
 
   function restartPolicy(v: Json, ptr: string): RestartPolicy {

@@ -14,7 +14,7 @@ import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, 
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS, unchangedOnError } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
@@ -54,7 +54,8 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
  */
 function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
   const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
-  const h = k.checkContracts ? checkedHandler(def, raw) : raw;
+  const checked = k.checkFailedCalls ? unchangedOnError(def, raw) : raw;
+  const h = k.checkContracts ? checkedHandler(def, checked) : checked;
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;

@@ -19,11 +19,12 @@
 // kernel checked still holds: the same handle (generation included), the
 // capability epoch unchanged since it was cached (kernel/fast/epoch.ts: any
 // close, move, revoke or pledge changes it), and the index in range. Anything
-// else is a MISS, and the kernel decides, with its errno. The kernel caches an
-// accessor (or refreshes its epoch) only after its own window_get succeeded for
-// that handle, so the fast path never answers a call the slow path would have
-// refused. Results are identical (zero-extended elements) and nothing is
-// copied.
+// else is a MISS, and the kernel decides, with its errno. An accessor is made
+// (after ACCESSOR_AFTER kernel answers for the handle, so a window read once or
+// twice never costs an instantiation) and re-armed with the current epoch only
+// right after the kernel's own window_get succeeded for that handle, so the
+// fast path never answers a call the slow path would have refused. Results are
+// identical (zero-extended elements) and nothing is copied.
 //
 // Revocation is immediate: the revoke changes the epoch word the accessor
 // reads on every call, so the next call after it goes to the kernel and gets
@@ -32,7 +33,7 @@
 import { IMPORT_MODULE, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { currentEpoch, useEpochCell } from "../../kernel/fast/epoch.ts";
 import type { KernelCore } from "../../kernel/core.ts";
-import type { WindowObject } from "../../kernel/objects/window-object.ts";
+import { WindowObject } from "../../kernel/objects/window-object.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
@@ -235,8 +236,18 @@ export const fastWindowStats = { slow: 0, accessors: 0 };
 interface Cached {
   readonly handle: number;
   readonly window: WindowObject;
-  readonly epoch: WebAssembly.Global;
+  /** Successful kernel answers for this handle so far (an accessor is made at ACCESSOR_AFTER). */
+  hits: number;
+  /** The accessor's cached epoch, once it exists. */
+  epoch: WebAssembly.Global | null;
 }
+
+/**
+ * Kernel answers for a handle before it gets an accessor: a window read once
+ * or twice never costs an instantiation, and a guest cannot make the host
+ * instantiate more often than every few of its own calls.
+ */
+export const ACCESSOR_AFTER = 4;
 
 /**
  * If `imports` (one process's, from syscallImports) has window_get, put the
@@ -257,40 +268,49 @@ export function addFastWindowGet(k: KernelCore, imports: Record<string, unknown>
     else forget(h);
     return r;
   };
-  // The kernel said no: drop what the slot cached (it would only miss), so its window can go.
+  /** The window h names for the caller with READ, or null. */
+  const windowOf = (h: number): WindowObject | null => {
+    const p = k.current;
+    const w = p === null ? -1 : p.handles.get(h, WindowObject, Rights.READ);
+    return typeof w === "number" ? null : w;
+  };
+  // The kernel said no. If h no longer names the window its slot cached, drop it (it would only miss, and
+  // the window can go); an index out of range or a revoked window keeps it (the epoch already stops it).
   const forget = (h: number): void => {
     const slot = h & 0xffff;
     const c = cached.get(slot);
-    if (c === undefined || c.handle !== h) return;
+    if (c === undefined || (c.handle === h && windowOf(h) === c.window)) return;
     cached.delete(slot);
-    table.set(slot, null);
+    if (slot < table.length) table.set(slot, null);
   };
-  // The kernel said yes to (h, some index) just now: cache h's window at the current epoch.
+  // The kernel said yes to (h, some index) just now: count it, and make or re-arm h's accessor at the current epoch.
   const remember = (h: number): void => {
-    const p = k.current;
-    if (p === null) return;
-    const w = p.handles.get(h, ObjectType.WINDOW, Rights.READ);
-    if (typeof w === "number") return;
-    const win = w as WindowObject;
+    const win = windowOf(h);
+    if (win === null) return;
     const backing = win.memory.backing;
     if (!(backing instanceof WebAssembly.Memory) || (win.elemSize !== 1 && win.elemSize !== 2 && win.elemSize !== 4)) return;
     const slot = h & 0xffff;
     const now = currentEpoch();
-    const c = cached.get(slot);
-    if (c !== undefined && c.handle === h && c.window === win) {
+    let c = cached.get(slot);
+    if (c === undefined || c.handle !== h || c.window !== win) {
+      if (c?.epoch) table.set(slot, null);
+      c = { handle: h, window: win, hits: 0, epoch: null };
+      cached.set(slot, c);
+    }
+    if (c.epoch !== null) {
       c.epoch.value = now; // still the same capability: trust it again
       return;
     }
+    if (++c.hits < ACCESSOR_AFTER) return;
     const inst = new WebAssembly.Instance(accessor(win.elemSize), {
       k: { epoch: kmem },
       w: { memory: backing, handle: h, offset: win.offset, count: win.count, stride: win.stride },
     });
     fastWindowStats.accessors++;
-    const g = inst.exports.epoch as WebAssembly.Global;
-    g.value = now;
+    c.epoch = inst.exports.epoch as WebAssembly.Global;
+    c.epoch.value = now;
     if (slot >= table.length) table.grow(slot + 1 - table.length);
     table.set(slot, inst.exports.get as () => void);
-    cached.set(slot, { handle: h, window: win, epoch: g });
   };
   const d = new WebAssembly.Instance(dispatcher(), { k: { slow } });
   table = d.exports.windows as WebAssembly.Table;

@@ -33,14 +33,26 @@ import { PortLoop } from "./port-loop.ts";
 export const HOST_YIELD_MS = 10;
 const macrotask: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
-let lastHostYield = performance.now();
+let hostNow: () => number = () => performance.now();
+let lastHostYield = hostNow();
 let untilClockCheck = 0;
+
+/**
+ * The clock that decides when guests give the event loop a turn (default
+ * performance.now). host/record/ records or replays it, so a replay yields to
+ * the event loop, and so takes outside events, exactly where the run did.
+ */
+export function setHostClock(now: () => number): void {
+  hostNow = now;
+  lastHostYield = now();
+  untilClockCheck = 0;
+}
 
 /** Whether guests have had the thread long enough that the event loop should turn now (reads the clock every 64th call). */
 function hostYieldDue(): boolean {
   if (--untilClockCheck > 0) return false;
   untilClockCheck = 64;
-  const now = performance.now();
+  const now = hostNow();
   if (now - lastHostYield < HOST_YIELD_MS) return false;
   lastHostYield = now;
   return true;

@@ -163,15 +163,17 @@ export function startReceive(
   bufLen: number,
   deadline: bigint,
 ): number | typeof BLOCK {
-  associate(p, ep);
+  // p serves ep from now on (priority inheritance) only once the call succeeds
+  // or blocks: a receive that fails (EMFILE, ETIMEDOUT) changes nothing.
   const head = ep.queue[0];
   if (head !== undefined) {
     checkTransition(ProcessState.RUNNING, "receive", ProcessState.RUNNING);
     if (head.kind === "pulse") {
+      associate(p, ep);
       ep.queue.shift();
       return deliverPulse(p, ep, head);
     }
-    const r = deliverMessage(k, p, head, bufPtr, bufLen);
+    const r = deliverMessage(k, p, head, bufPtr, bufLen); // associates p on success
     if (r < 0) return r;
     ep.queue.shift();
     updateServers(k, ep);
@@ -179,6 +181,7 @@ export function startReceive(
   }
   const until = deadlineToTime(deadline);
   if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  associate(p, ep);
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
   p.receiving = { endpoint: ep, bufPtr, bufLen };
   ep.receivers.push(p);

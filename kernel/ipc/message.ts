@@ -79,7 +79,17 @@ export interface Pulse {
 
 export type Queued = Message | Pulse;
 
-/** The message registers: what was last delivered to a process (msg_word, msg_info, msg_handle). */
+/** Where a process's IPC buffer is (ipc_buffer): MAX_MSG_WORDS i32 words in its own memory. */
+export interface IpcBuffer {
+  readonly memory: { setI32(ptr: number, v: number): void; i32(ptr: number): number };
+  readonly ptr: number;
+}
+
+/**
+ * The message registers: what was last delivered to a process (msg_word,
+ * msg_info, msg_handle). Once the process has declared an IPC buffer, every
+ * delivery also writes each word's low 32 bits there (call, reply_wait).
+ */
 export class MessageRegisters {
   kind = 0;
   senderPid = 0;
@@ -88,11 +98,14 @@ export class MessageRegisters {
   rcvid = 0;
   readonly words = [0n, 0n, 0n, 0n];
   handles: number[] = [];
+  buffer: IpcBuffer | null = null;
 
   set(kind: number, senderPid: number, words: readonly bigint[], bodyLen: number, handles: number[], status: number, rcvid: number): void {
     this.kind = kind;
     this.senderPid = senderPid;
     for (let i = 0; i < 4; i++) this.words[i] = words[i] ?? 0n;
+    const b = this.buffer;
+    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, this.words[i])));
     this.bodyLen = bodyLen;
     this.handles = handles;
     this.status = status;

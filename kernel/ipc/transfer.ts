@@ -75,8 +75,9 @@ export function takeHandles(p: Process, handles: readonly number[], move: boolea
 /** Insert in-flight caps into p's table; all or nothing. Returns the handles, or -EMFILE (caps left in flight). */
 export function landHandles(p: Process, caps: readonly Cap[]): number[] | number {
   if (caps.length === 0) return [];
-  if (p.handles.room() < caps.length) return -Errno.EMFILE;
-  return caps.map((c) => p.handles.insertCap(c, true));
+  if (p.handles.room() < caps.filter((c) => !c.revoked).length) return -Errno.EMFILE;
+  // A cap revoked while in flight has ended (HandleTable.revokeDescendants): the receiver gets 0 (HANDLE_INVALID) in its place.
+  return caps.map((c) => (c.revoked ? 0 : p.handles.insertCap(c, true)));
 }
 
 export function dropHandles(caps: readonly Cap[]): void {

@@ -3,7 +3,12 @@
 // out-of-range access yields false/null (the caller returns EFAULT), never a
 // host exception.
 
-import type { StructMemory } from "../../abi/gen/abi.ts";
+import { Errno, Limits, type StructMemory } from "../../abi/gen/abi.ts";
+
+/** The one rule for names (handles, the registry, ports, spawn): strict UTF-8, a malformed name is refused. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** For messages people read (panic): malformed bytes become U+FFFD. */
+const lossy = new TextDecoder("utf-8", { fatal: false });
 
 /** Anything with a growable `buffer` (a WebAssembly.Memory in practice). */
 export interface MemorySource {
@@ -64,6 +69,28 @@ export class GuestMemory implements StructMemory {
     if (!this.inBounds(ptr, data.byteLength)) return false;
     this.bytes.set(data, ptr >>> 0);
     return true;
+  }
+
+  /**
+   * A name argument (ptr, len): 1..MAX_NAME_BYTES bytes of well-formed UTF-8.
+   * Returns the string, -EINVAL (length out of range, or not UTF-8) or -EFAULT
+   * (outside memory).
+   */
+  readName(ptr: number, len: number): string | number {
+    if (len <= 0 || len > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
+    const bytes = this.slice(ptr, len);
+    if (bytes === null) return -Errno.EFAULT;
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      return -Errno.EINVAL;
+    }
+  }
+
+  /** Text for people (a panic message): lossy UTF-8, or null when outside memory. */
+  readText(ptr: number, len: number): string | null {
+    const bytes = this.slice(ptr, len);
+    return bytes === null ? null : lossy.decode(bytes);
   }
 
   /** Little-endian accessors; callers check bounds first with inBounds. */

@@ -27,10 +27,17 @@ export function scopeDir(k: Kernel, dir: DirObject, path: string): DirObject {
   return new DirObject(k.objects, dir.table, resolveIn(dir.scope, path));
 }
 
-/** Mount an endpoint from the host: no owner, so it lasts as long as the namespace, or until unmounted. */
-export function hostMount(dir: DirObject, path: string, endpoint: Endpoint, flags = 0): void {
+/**
+ * Mount an endpoint from the host: no owner, so it lasts as long as the
+ * namespace, or until unmounted. `start`, if given, is called once, when the
+ * first request for this mount is about to be sent (inside the requester's
+ * syscall): it spawns the server that receives on `endpoint` (an on-demand
+ * server, as inetd starts one).
+ */
+export function hostMount(dir: DirObject, path: string, endpoint: Endpoint, flags = 0, start?: () => void): void {
   const abs = resolveIn(dir.scope, path);
-  dir.table.add({ table: dir.table, path: abs, cap: holdCap(new Cap(endpoint, ENDPOINT_CLIENT_RIGHTS, null)), flags, owner: null });
+  const cap = holdCap(new Cap(endpoint, ENDPOINT_CLIENT_RIGHTS, null));
+  dir.table.add({ table: dir.table, path: abs, cap, flags, owner: null, start: start ?? null });
 }
 
 /** The namespace's counters: unveil violations, opens answered, close pulses posted, live mounts per process. */

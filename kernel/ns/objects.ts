@@ -20,6 +20,8 @@ export interface Mount {
   readonly flags: number;
   /** The process that mounted it: the mount ends with it. Null for mounts the host made. */
   readonly owner: Process | null;
+  /** A host mount's server is started on first use: called once, before the first request is sent. */
+  start?: (() => void) | null;
 }
 
 /** A mount table: path -> mount. Lives while DIR objects view it. */
@@ -68,8 +70,13 @@ export class MountTable {
   }
 }
 
-/** Whether a mount's server is gone (its endpoint has no receiver any more). */
+/** Whether a mount's server is gone (its endpoint has no receiver any more). Starts an on-demand server first. */
 export function mountDead(m: Mount): boolean {
+  const start = m.start;
+  if (start) {
+    m.start = null;
+    start();
+  }
   return (m.cap.object as Endpoint).closed;
 }
 
@@ -132,3 +139,8 @@ export class FileObject extends KernelObject {
 }
 
 export const IO_CLOSE_PULSE = Constants.IO_CLOSE_PULSE;
+
+/** Whether a mount still has a server (or one that starts on first use), without starting it. */
+export function mountLive(m: Mount): boolean {
+  return (m.start !== undefined && m.start !== null) || !(m.cap.object as Endpoint).closed;
+}

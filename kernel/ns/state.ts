@@ -2,13 +2,14 @@
 // counts. Kept beside the kernel (a WeakMap) rather than in Process, and
 // installed on first use with one exit hook and one spawn hook.
 
-import { Constants } from "../../abi/gen/abi.ts";
 import type { KernelCore as Kernel } from "../core.ts";
 import type { Process } from "../objects/process.ts";
 import { isUnder } from "./path.ts";
 import type { Mount } from "./objects.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { UNVEIL_ALL, unveilPerms } from "../rules/unveil.ts";
 
-export const UNVEIL_ALL = Constants.UNVEIL_READ | Constants.UNVEIL_WRITE | Constants.UNVEIL_CREATE | Constants.UNVEIL_EXEC;
+export { UNVEIL_ALL };
 
 /** One unveil call: rules, longest path first. */
 export type UnveilCall = readonly { readonly path: string; readonly perms: number }[];
@@ -17,19 +18,11 @@ export type UnveilView = readonly UnveilCall[];
 
 /** Permissions a view gives on a normalized path: the intersection over its calls of each call's longest matching rule. */
 export function permsAt(view: UnveilView, path: string): number {
-  let perms = UNVEIL_ALL;
-  for (const call of view) {
-    let here = 0;
-    for (const r of call) {
-      if (isUnder(path, r.path)) {
-        here = r.perms;
-        break; // sorted longest first
-      }
-    }
-    perms &= here;
-    if (perms === 0) return 0;
-  }
-  return perms;
+  if (view.length === 0) return UNVEIL_ALL;
+  return unveilPerms(
+    WORDS,
+    view.map((call) => call.map((r) => ({ under: isUnder(path, r.path), perms: r.perms }))),
+  );
 }
 
 export class NsState {

@@ -3,7 +3,7 @@
 // parent can still read the exit status); it is destroyed when it has exited
 // and no handle names it.
 
-import { ExitReason, ObjectType, ProcessState } from "../../abi/gen/abi.ts";
+import { Constants, ExitReason, ObjectType, ProcessState } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
@@ -123,6 +123,15 @@ export class Process extends KernelObject implements Schedulable {
     this.stdout = init.stdout;
     this.onReap = init.onReap;
     init.image.retainKernel();
+  }
+
+  /**
+   * The process `handle` names in this process's table, with `need`; the
+   * caller itself for HANDLE_SELF (a process holds every right on itself).
+   * Or a negative errno (EBADH, ESTALE, EWRONGTYPE, EACCES).
+   */
+  processOrSelf(handle: number, need: number): Process | number {
+    return handle === Constants.HANDLE_SELF ? this : this.handles.get(handle, Process, need);
   }
 
   get exited(): boolean {

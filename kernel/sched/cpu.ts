@@ -363,7 +363,7 @@ export class CpuScheduler {
     r.startJob(release);
     this.armRelease(p, r);
     k.trace.enabled && k.trace.record(k.clock.now(), p.pid, "release", String(r.absDeadline));
-    if (p.state === ProcessState.BLOCKED && p.blockedIn === "sched_wait_period") {
+    if (p.sched.waitingForRelease) {
       const missed = r.missesUnreported;
       r.missesUnreported = 0;
       k.wake(p, missed);
@@ -381,7 +381,10 @@ export class CpuScheduler {
     this.sync();
     r.checkMiss(this.k.clock.now());
     r.done = true;
-    this.k.blockCurrent(p, "sched_wait_period", null);
+    p.sched.waitingForRelease = true;
+    this.k.blockCurrent(p, "sched_wait_period", () => {
+      p.sched.waitingForRelease = false;
+    });
     return 0;
   }
 
@@ -396,7 +399,7 @@ export class CpuScheduler {
     p.sched.edf = null;
     p.sched.deadlineMisses += r.misses;
     p.sched.throttles += r.throttles;
-    if (p.state === ProcessState.BLOCKED && p.blockedIn === "sched_wait_period") this.k.wake(p, -Errno.EINVAL);
+    if (p.sched.waitingForRelease) this.k.wake(p, -Errno.EINVAL);
     else if (requeue && p.state !== ProcessState.EXITED) this.ready.enqueue(p);
   }
 

@@ -10,6 +10,8 @@ import type { Partition } from "../objects/partition.ts";
 export class SchedState {
   /** SCHED_RR or SCHED_FIFO (within its fixed priority). */
   policy: number = Constants.SCHED_RR;
+  /** Blocked in sched_wait_period: its next job release wakes it (kernel/sched/cpu.ts). */
+  waitingForRelease = false;
   /** Highest priority this process may give itself or others; its children inherit it. */
   ceiling: number;
   /** The partition its CPU time is billed to (it holds a kernel reference on it). */

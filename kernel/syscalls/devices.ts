@@ -8,24 +8,20 @@ import type { AudioModel, ConsoleModel, DeviceModel, FramebufferModel, RngModel,
 import { type Cap, holdCap, releaseHeld } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import { Device } from "../devices/device.ts";
-import type { Endpoint } from "../objects/endpoint.ts";
-import type { MemoryObject } from "../objects/memory.ts";
+import { Endpoint } from "../objects/endpoint.ts";
+import { MemoryObject } from "../objects/memory.ts";
 import type { Process } from "../objects/process.ts";
 import { deadlineToTime } from "../clock.ts";
 
 /** The device behind a handle of any device type, with `need`; or a negative errno. */
 function anyDevice(p: Process, handle: number, need: number): Device | number {
-  const cap = p.handles.cap(handle);
-  if (typeof cap === "number") return cap;
-  if (!(cap.object instanceof Device)) return -Errno.EWRONGTYPE;
-  if ((cap.rights & need) !== need) return -Errno.EACCES;
-  return cap.object;
+  return p.handles.get(handle, Device, need);
 }
 
 /** The model of a device of `type` behind a handle with `need`; or a negative errno. */
 function model<M extends DeviceModel>(p: Process, handle: number, type: number, need: number): M | number {
-  const obj = p.handles.get(handle, type, need);
-  return typeof obj === "number" ? obj : (obj as Device<M>).model;
+  const dev = p.handles.get(handle, Device, need, type);
+  return typeof dev === "number" ? dev : (dev.model as M); // the object type fixes the model's kind
 }
 
 /** Another live process holds the attachment of dev and its endpoint is open. */
@@ -44,9 +40,10 @@ export function sysDeviceAttach(_k: KernelCore, p: Process, device: number, endp
   }
   const epCap = p.handles.cap(endpoint);
   if (typeof epCap === "number") return epCap;
-  if (epCap.object.type !== ObjectType.ENDPOINT) return -Errno.EWRONGTYPE;
+  const ep = epCap.object;
+  if (!(ep instanceof Endpoint)) return -Errno.EWRONGTYPE;
   if ((epCap.rights & Rights.SEND) === 0) return -Errno.EACCES;
-  if ((epCap.object as Endpoint).closed) return -Errno.ECLOSED;
+  if (ep.closed) return -Errno.ECLOSED;
   if (attachedByOther(dev, p)) return -Errno.EBUSY;
   dev.detach();
   dev.attachment = { cap: holdCap(epCap.derive(Rights.SEND)), code, owner: p };
@@ -123,9 +120,9 @@ function checkSource(p: Process, source: number, offset: number, bytes: number):
     if (!p.memory!.inBounds(offset, bytes)) return -Errno.EFAULT;
     return () => ({ read: () => p.memory?.slice(offset, bytes) ?? null, release: () => {} });
   }
-  const obj = p.handles.get(source, ObjectType.MEMORY, Rights.READ);
+  const obj = p.handles.get(source, MemoryObject, Rights.READ);
   if (typeof obj === "number") return obj;
-  const mem = obj as MemoryObject;
+  const mem = obj;
   if (offset < 0) return -Errno.EINVAL;
   if (mem.revoked) return -Errno.EREVOKED;
   if (offset + bytes > mem.size) return -Errno.ERANGE;
@@ -154,7 +151,7 @@ export function sysAudioSubmit(
   const m = model<AudioModel>(p, audio, ObjectType.DEV_AUDIO, Rights.WRITE);
   if (typeof m === "number") return m;
   if (source !== Constants.HANDLE_SELF) {
-    const obj = p.handles.get(source, ObjectType.MEMORY, Rights.READ);
+    const obj = p.handles.get(source, MemoryObject, Rights.READ);
     if (typeof obj === "number") return obj;
   }
   if (frames < 1 || frames > Limits.MAX_AUDIO_FRAMES || (flags & ~Constants.AUDIO_SUBMIT_END) !== 0) return -Errno.EINVAL;
@@ -198,9 +195,9 @@ export function sysRngRead(_k: KernelCore, p: Process, rng: number, bufPtr: numb
 const FB_MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.MAP;
 
 export function sysFbMemory(_k: KernelCore, p: Process, fb: number): number {
-  const obj = p.handles.get(fb, ObjectType.DEV_FRAMEBUFFER, Rights.READ);
-  if (typeof obj === "number") return obj;
-  const mem = (obj as Device).memory;
+  const dev = p.handles.get(fb, Device, Rights.READ, ObjectType.DEV_FRAMEBUFFER);
+  if (typeof dev === "number") return dev;
+  const mem = dev.memory;
   if (mem === null) return -Errno.ENOENT;
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insert(mem, FB_MEMORY_RIGHTS | (p.handles.rightsOf(fb) & Rights.WRITE));

@@ -2,7 +2,7 @@
 // handle_revoke, handle_info, and pledge.
 
 import { bumpEpoch } from "../fast/epoch.ts";
-import { Constants, Errno, Limits } from "../../abi/gen/abi.ts";
+import { Constants, Errno } from "../../abi/gen/abi.ts";
 import { writeHandleInfo } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
@@ -11,13 +11,10 @@ import { ALL_PROMISES, pledgeCheck, pledgeKept } from "../rules/pledge.ts";
 import { dupCheck } from "../rules/rights.ts";
 import type { Process } from "../objects/process.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
-
 export function sysHandleGet(_k: KernelCore, p: Process, namePtr: number, nameLen: number): number {
-  if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(namePtr, nameLen);
-  if (bytes === null) return -Errno.EFAULT;
-  const h = p.names.get(utf8.decode(bytes));
+  const name = p.memory!.readName(namePtr, nameLen);
+  if (typeof name === "number") return name;
+  const h = p.names.get(name);
   if (h === undefined || typeof p.handles.lookup(h) === "number") return -Errno.ENOENT;
   return h;
 }

@@ -17,7 +17,7 @@ import {
 } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { HostDirModel, HostFileStat } from "../devices/contract.ts";
-import type { Device } from "../devices/device.ts";
+import { Device } from "../devices/device.ts";
 import type { Process } from "../objects/process.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -64,7 +64,7 @@ function putStat(p: Process, at: number, st: HostFileStat): number {
 }
 
 export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqPtr: number): number {
-  const obj = p.handles.get(hostdir, ObjectType.DEV_HOSTDIR, Rights.READ);
+  const obj = p.handles.get(hostdir, Device, Rights.READ, ObjectType.DEV_HOSTDIR);
   if (typeof obj === "number") return obj;
   const mem = p.memory!;
   if (!mem.inBounds(reqPtr, HostdirReqLayout.SIZE)) return -Errno.EFAULT;

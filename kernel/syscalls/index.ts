@@ -21,6 +21,7 @@ import {
   sysSend,
   sysSendmsg,
 } from "./ipc.ts";
+import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
@@ -151,7 +152,10 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   unveil: sysUnveil,
   proc_next: sysProcNext,
   hostdir_call: sysHostdirCall,
+  ipc_buffer: sysIpcBuffer,
+  call: sysCall,
+  reply_wait: sysReplyWait,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";
-export { checkedHandler } from "./contract.ts";
+export { checkedHandler, stateDigest, unchangedOnError } from "./contract.ts";

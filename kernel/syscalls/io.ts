@@ -34,14 +34,11 @@ export function sysArgGet(_k: KernelCore, p: Process, index: number, ptr: number
   return arg.length;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
-
 export function sysPanic(k: KernelCore, p: Process, ptr: number, len: number): typeof NORETURN {
   let message: string;
   if (len < 0 || len > Limits.MAX_IO_BYTES) message = `(panic message length ${len} out of range)`;
   else {
-    const bytes = p.memory!.slice(ptr, len);
-    message = bytes === null ? `(panic message at ${ptr >>> 0}+${len} outside memory)` : utf8.decode(bytes);
+    message = p.memory!.readText(ptr, len) ?? `(panic message at ${ptr >>> 0}+${len} outside memory)`;
   }
   k.terminate(p, -1, ExitReason.PANIC, `panic: ${message}`);
   return NORETURN;

@@ -3,8 +3,9 @@
 // msg_handle). Each adapter decodes and checks everything first, then calls
 // the exchange (kernel/ipc/exchange.ts).
 
-import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { writeMsgInfo } from "../../abi/gen/abi.ts";
+import { deadlineToTime } from "../clock.ts";
 import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import {
@@ -21,7 +22,7 @@ import {
 } from "../ipc/exchange.ts";
 import { Message } from "../ipc/message.ts";
 import { checkHandles, readDesc, takeHandles } from "../ipc/transfer.ts";
-import type { Endpoint } from "../objects/endpoint.ts";
+import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { pulseAdmittedN } from "../rules/pulses.ts";
 
@@ -40,12 +41,12 @@ export function sysSend(
   w3: bigint,
   deadline: bigint,
 ): number | typeof BLOCK {
-  const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
+  const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const m = new Message({
     rcvid: k.nextRcvid(),
     sender: p,
-    endpoint: ep as Endpoint,
+    endpoint: ep,
     words: [w0, w1, w2, w3],
     bodyPtr: 0,
     bodyLen: 0,
@@ -54,22 +55,24 @@ export function sysSend(
     replyCap: 0,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep as Endpoint, m, deadline);
+  return startSend(k, p, ep, m, deadline);
 }
 
 export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr: number, deadline: bigint): number | typeof BLOCK {
-  const ep = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
+  const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const mem = p.memory!;
   const d = readDesc(mem, descPtr, true);
   if (typeof d === "number") return d;
   const handles = checkHandles(p, mem, d);
   if (typeof handles === "number") return handles;
-  if ((ep as Endpoint).closed) return -Errno.ECLOSED; // before taking handles: nothing is consumed
+  // Every refusal before taking the handles: a failed call consumes nothing.
+  if (ep.closed) return -Errno.ECLOSED;
+  if (deadlineToTime(deadline) <= k.clock.now()) return -Errno.ETIMEDOUT;
   const m = new Message({
     rcvid: k.nextRcvid(),
     sender: p,
-    endpoint: ep as Endpoint,
+    endpoint: ep,
     words: d.words,
     bodyPtr: d.sendPtr,
     bodyLen: d.sendLen,
@@ -78,7 +81,7 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
     replyCap: d.replyCap,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep as Endpoint, m, deadline);
+  return startSend(k, p, ep, m, deadline);
 }
 
 export function sysReceive(
@@ -89,11 +92,11 @@ export function sysReceive(
   bufLen: number,
   deadline: bigint,
 ): number | typeof BLOCK {
-  const obj = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.RECEIVE);
+  const obj = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   if (bufLen < 0) return -Errno.EINVAL;
   if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
-  return startReceive(k, p, obj as Endpoint, bufPtr, bufLen, deadline);
+  return startReceive(k, p, obj, bufPtr, bufLen, deadline);
 }
 
 export function sysReply(
@@ -134,9 +137,9 @@ export function sysReplyError(k: KernelCore, p: Process, rcvid: number, errno: n
 }
 
 export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: number, value: bigint): number {
-  const obj = p.handles.get(endpoint, ObjectType.ENDPOINT, Rights.SEND);
+  const obj = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof obj === "number") return obj;
-  const ep = obj as Endpoint;
+  const ep = obj;
   if (ep.closed) return -Errno.ECLOSED;
   if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
   postPulse(k, ep, p.pid, p.priority, code, value);

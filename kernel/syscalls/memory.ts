@@ -2,14 +2,14 @@
 // handler decodes and checks everything first and only then acts; object
 // logic lives in kernel/objects/{memory,window}.ts and kernel/mm/.
 
-import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { writeMemoryStats, writeWindowInfo } from "../../abi/gen/abi.ts";
 import { type Cap, holdCap } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import { futexWait, futexWake } from "../mm/futex.ts";
-import type { MemoryObject } from "../objects/memory.ts";
-import type { Process } from "../objects/process.ts";
+import { MemoryObject } from "../objects/memory.ts";
+import { Process } from "../objects/process.ts";
 import { WindowObject } from "../objects/window-object.ts";
 import { BLOCK } from "../control.ts";
 import { deadlineToTime } from "../clock.ts";
@@ -27,9 +27,9 @@ export function sysMemoryCreate(k: KernelCore, p: Process, size: number): number
 }
 
 export function sysMemorySize(_k: KernelCore, p: Process, handle: number): number {
-  const obj = p.handles.get(handle, ObjectType.MEMORY, 0);
+  const obj = p.handles.get(handle, MemoryObject, 0);
   if (typeof obj === "number") return obj;
-  const mem = obj as MemoryObject;
+  const mem = obj;
   return mem.revoked ? -Errno.EREVOKED : mem.size;
 }
 
@@ -42,9 +42,9 @@ export function sysMemoryMap(
   stride: number,
   elemSize: number,
 ): number {
-  const obj = p.handles.get(handle, ObjectType.MEMORY, Rights.MAP);
+  const obj = p.handles.get(handle, MemoryObject, Rights.MAP);
   if (typeof obj === "number") return obj;
-  const mem = obj as MemoryObject;
+  const mem = obj;
   if (offset < 0 || count <= 0 || stride < elemSize) return -Errno.EINVAL;
   if (elemSize !== 1 && elemSize !== 2 && elemSize !== 4 && elemSize !== 8) return -Errno.EINVAL;
   if (mem.revoked) return -Errno.EREVOKED;
@@ -57,9 +57,9 @@ export function sysMemoryMap(
 
 /** The window behind handle with `need`, live; or a negative errno. */
 function windowOf(p: Process, handle: number, need: number): WindowObject | number {
-  const obj = p.handles.get(handle, ObjectType.WINDOW, need);
+  const obj = p.handles.get(handle, WindowObject, need);
   if (typeof obj === "number") return obj;
-  return obj as WindowObject;
+  return obj;
 }
 
 /** Check a bulk range and the caller's buffer; the byte count, or a negative errno. */
@@ -176,9 +176,9 @@ export function sysWindowInfo(_k: KernelCore, p: Process, handle: number, bufPtr
 
 /** The memory object and cap behind a futex call, with the word checked; or a negative errno. */
 function futexWord(p: Process, handle: number, need: number, offset: number): MemoryObject | number {
-  const obj = p.handles.get(handle, ObjectType.MEMORY, need);
+  const obj = p.handles.get(handle, MemoryObject, need);
   if (typeof obj === "number") return obj;
-  const mem = obj as MemoryObject;
+  const mem = obj;
   if (offset < 0 || (offset & 3) !== 0) return -Errno.EINVAL;
   if (mem.revoked) return -Errno.EREVOKED;
   if (offset + 4 > mem.size) return -Errno.ERANGE;
@@ -205,14 +205,8 @@ export function sysFutexWake(k: KernelCore, p: Process, handle: number, offset: 
   return futexWake(k, mem, offset, count);
 }
 
-/** The process a handle names (HANDLE_SELF: the caller), with `need`; or a negative errno. */
-function target(p: Process, handle: number, need: number): Process | number {
-  if (handle === Constants.HANDLE_SELF) return p;
-  return p.handles.get(handle, ObjectType.PROCESS, need) as Process | number;
-}
-
 export function sysMemoryStats(k: KernelCore, p: Process, handle: number, bufPtr: number, bufLen: number): number {
-  const t = target(p, handle, Rights.INSPECT);
+  const t = p.processOrSelf(handle, Rights.INSPECT);
   if (typeof t === "number") return t;
   const size = Constants.MEMORY_STATS_SIZE;
   if (bufLen < size) return -Errno.EINVAL;
@@ -239,7 +233,7 @@ export function sysMemoryStats(k: KernelCore, p: Process, handle: number, bufPtr
 
 export function sysMemorySetBudget(k: KernelCore, p: Process, handle: number, pages: number): number {
   if (pages <= 0) return -Errno.EINVAL;
-  const t = target(p, handle, Rights.SCHEDULE);
+  const t = p.processOrSelf(handle, Rights.SCHEDULE);
   if (typeof t === "number") return t;
   if (t.exited) return -Errno.ESRCH;
   if (pages > t.mm.budgetPages) return -Errno.ECEILING;

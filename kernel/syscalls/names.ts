@@ -1,59 +1,46 @@
 // The name registry: name_register, name_lookup, name_unregister.
 
-import { Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { holdCap, releaseHeld } from "../handles.ts";
 import type { KernelCore } from "../core.ts";
-import type { Namespace } from "../objects/namespace.ts";
+import { Namespace } from "../objects/namespace.ts";
 import type { Process } from "../objects/process.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** What a lookup hands out (at most): a client's rights. */
 export const LOOKUP_RIGHTS = Rights.SEND | Rights.DUPLICATE | Rights.TRANSFER;
 
-/** Decode a name argument: the string, or -EINVAL/-EFAULT. */
-function readName(p: Process, ptr: number, len: number): string | number {
-  if (len <= 0 || len > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(ptr, len);
-  if (bytes === null) return -Errno.EFAULT;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return -Errno.EINVAL;
-  }
-}
-
 export function sysNameRegister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number, endpoint: number): number {
-  const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
+  const ns = p.handles.get(namespace, Namespace, Rights.REGISTER);
   if (typeof ns === "number") return ns;
   const ep = p.handles.cap(endpoint);
   if (typeof ep === "number") return ep;
   if (ep.object.type !== ObjectType.ENDPOINT) return -Errno.EWRONGTYPE;
   if ((ep.rights & (Rights.SEND | Rights.DUPLICATE)) !== (Rights.SEND | Rights.DUPLICATE)) return -Errno.EACCES;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
-  const registry = ns as Namespace;
+  const registry = ns;
   if (registry.find(name) !== null) return -Errno.EEXIST;
   registry.entries.set(name, holdCap(ep.derive(LOOKUP_RIGHTS)));
   return 0;
 }
 
 export function sysNameLookup(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
-  const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.LOOKUP);
+  const ns = p.handles.get(namespace, Namespace, Rights.LOOKUP);
   if (typeof ns === "number") return ns;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
-  const entry = (ns as Namespace).find(name);
+  const entry = ns.find(name);
   if (entry === null) return -Errno.ENOENT;
   if (p.handles.full) return -Errno.EMFILE;
   return p.handles.insertCap(entry.derive(entry.rights));
 }
 
 export function sysNameUnregister(_k: KernelCore, p: Process, namespace: number, namePtr: number, nameLen: number): number {
-  const ns = p.handles.get(namespace, ObjectType.NAMESPACE, Rights.REGISTER);
+  const ns = p.handles.get(namespace, Namespace, Rights.REGISTER);
   if (typeof ns === "number") return ns;
-  const name = readName(p, namePtr, nameLen);
+  const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
-  const registry = ns as Namespace;
+  const registry = ns;
   const entry = registry.find(name);
   if (entry === null) return -Errno.ENOENT;
   registry.entries.delete(name);

@@ -15,7 +15,7 @@ import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
-import { DirObject, FileObject, type Mount, mountDead } from "../ns/objects.ts";
+import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
 import { readPath, resolveIn } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import type { BLOCK } from "../control.ts";
@@ -71,9 +71,9 @@ const utf8 = new TextEncoder();
 
 /** The rights of a live DIR handle (already resolved), and the object. */
 function dirOf(p: Process, h: number, need: number): { dir: DirObject; rights: number } | number {
-  const obj = p.handles.get(h, ObjectType.DIR, need);
+  const obj = p.handles.get(h, DirObject, need);
   if (typeof obj === "number") return obj;
-  return { dir: obj as DirObject, rights: p.handles.rightsOf(h) };
+  return { dir: obj, rights: p.handles.rightsOf(h) };
 }
 
 /** Whether p's unveil view gives `need` on abs; a refusal is counted and logged. */
@@ -209,7 +209,7 @@ export function sysNsMount(k: Kernel, p: Process, dir: number, pathPtr: number, 
   if (!unveiled(k, p, abs, UNVEIL_CREATE, "mount")) return -Errno.EUNVEIL;
   const table = d.dir.table;
   const old = table.at(abs);
-  if (old !== null && !mountDead(old)) return -Errno.EEXIST;
+  if (old !== null && mountLive(old)) return -Errno.EEXIST;
   const mount: Mount = { table, path: abs, cap: holdCap(ep.derive(ENDPOINT_CLIENT_RIGHTS)), flags, owner: p };
   table.add(mount); // replaces a dead mount (a restarted server)
   nsOf(k).addMount(mount);
@@ -331,9 +331,9 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
 const FILE_OPS = new Set<number>([IO_READ, IO_WRITE, IO_STAT, IO_SETSIZE, IO_SETTIMES, IO_READDIR, IO_SYNC]);
 
 export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number): number | typeof BLOCK {
-  const obj = p.handles.get(file, ObjectType.FILE, 0);
+  const obj = p.handles.get(file, FileObject, 0);
   if (typeof obj === "number") return obj;
-  const f = obj as FileObject;
+  const f = obj;
   const mem = p.memory!;
   const desc = readDesc(mem, descPtr);
   if (typeof desc === "number") return desc;
@@ -345,6 +345,7 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     op === IO_READ || op === IO_READDIR ? Rights.READ : op === IO_WRITE || op === IO_SETSIZE || op === IO_SETTIMES ? Rights.WRITE : 0;
   if ((p.handles.rightsOf(file) & need) !== need) return -Errno.EACCES;
   if (len > Limits.MAX_MSG_BYTES) return -Errno.E2BIG;
+  if (f.dead) return -Errno.ECLOSED; // before the grant checks: a dead server binds nothing any more
   const writes = op === IO_WRITE;
   const output = op === IO_READ || op === IO_STAT || op === IO_READDIR;
   let w3 = 0n;
@@ -359,7 +360,6 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     if (buf + len > size) return -Errno.EFAULT;
     w3 = BigInt(buf) | (BigInt(index) << 32n);
   } else if (!mem.inBounds(buf, len)) return -Errno.EFAULT;
-  if (f.dead) return -Errno.ECLOSED;
   const words = [word0(op, form, 0, len), f.ocb, desc.offset, w3];
   const buffered = form === IO_FORM_BUFFER;
   const m = request(

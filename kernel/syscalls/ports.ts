@@ -1,13 +1,11 @@
 // Event ports: port_create, port_bind, port_send. Delivery (a handler
 // activation per packet, idle packets) is the scheduler's: kernel.ts.
 
-import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { PORT_RIGHTS } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function sysPortCreate(k: KernelCore, p: Process): number {
   if (p.handles.full) return -Errno.EMFILE;
@@ -15,18 +13,12 @@ export function sysPortCreate(k: KernelCore, p: Process): number {
 }
 
 export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: number, nameLen: number, key: number, flags: number): number {
-  const obj = p.handles.get(port, ObjectType.PORT, Rights.RECEIVE);
+  const obj = p.handles.get(port, Port, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
-  const pt = obj as Port;
-  if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES || (flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
-  const bytes = p.memory!.slice(namePtr, nameLen);
-  if (bytes === null) return -Errno.EFAULT;
-  let name: string;
-  try {
-    name = utf8.decode(bytes);
-  } catch {
-    return -Errno.EINVAL;
-  }
+  const pt = obj;
+  if ((flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
+  const name = p.memory!.readName(namePtr, nameLen);
+  if (typeof name === "number") return name;
   if (pt.binder !== null) return -Errno.EEXIST;
   const status = p.runtime!.handlerStatus(name);
   if (status < 0) return status;
@@ -42,9 +34,9 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
 }
 
 export function sysPortSend(k: KernelCore, p: Process, port: number, code: number, value: bigint): number {
-  const obj = p.handles.get(port, ObjectType.PORT, Rights.SEND);
+  const obj = p.handles.get(port, Port, Rights.SEND);
   if (typeof obj === "number") return obj;
-  const pt = obj as Port;
+  const pt = obj;
   if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
   if (pt.closed) return -Errno.ECLOSED;
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;

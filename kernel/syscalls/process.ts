@@ -2,18 +2,16 @@
 // Each decodes and checks everything first and only then changes state, so a
 // failed call leaves nothing half done.
 
-import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, Limits, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import { readSpawnHandleEntry, writeExitInfo, writeProcessInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore, StartupHandle } from "../core.ts";
-import type { ImageObject } from "../objects/image.ts";
+import { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
 import { BLOCK, NORETURN } from "../control.ts";
 import { deadlineToTime } from "../clock.ts";
 
 /** Rights a spawner gets on its child's process handle. */
 export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT | Rights.SCHEDULE;
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function sysExit(k: KernelCore, p: Process, status: number): typeof NORETURN {
   k.terminate(p, status, ExitReason.NORMAL, "");
@@ -46,7 +44,7 @@ export function sysSpawn(
 ): number {
   const mem = p.memory!;
   // Decode.
-  const img = p.handles.get(image, ObjectType.IMAGE, Rights.SPAWN);
+  const img = p.handles.get(image, ImageObject, Rights.SPAWN);
   if (typeof img === "number") return img;
   if (argsLen < 0 || handlesCount < 0) return -Errno.EINVAL;
   if (argsLen > Limits.MAX_ARGS_BYTES || handlesCount > Limits.MAX_SPAWN_HANDLES) return -Errno.E2BIG;
@@ -67,15 +65,8 @@ export function sysSpawn(
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
     if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
-    if (nameLen <= 0 || nameLen > Limits.MAX_NAME_BYTES) return -Errno.EINVAL;
-    const nameBytes = mem.slice(namePtr, nameLen);
-    if (nameBytes === null) return -Errno.EFAULT;
-    let name: string;
-    try {
-      name = utf8.decode(nameBytes);
-    } catch {
-      return -Errno.EINVAL;
-    }
+    const name = mem.readName(namePtr, nameLen);
+    if (typeof name === "number") return name;
     if (seen.has(name)) return -Errno.EINVAL;
     seen.add(name);
     passed.push({ name, object: cap.object, rights: cap.rights, parent: cap });
@@ -83,7 +74,7 @@ export function sysSpawn(
   if (p.handles.full) return -Errno.EMFILE;
   // Invoke.
   const child = k.spawn({
-    image: img as ImageObject,
+    image: img,
     args,
     parentPid: p.pid,
     priority: p.basePriority,
@@ -96,9 +87,9 @@ export function sysSpawn(
 }
 
 export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: number, deadline: bigint): number | typeof BLOCK {
-  const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.WAIT);
+  const obj = p.handles.get(handle, Process, Rights.WAIT);
   if (typeof obj === "number") return obj;
-  const child = obj as Process;
+  const child = obj;
   const mem = p.memory!;
   if (!mem.inBounds(infoPtr, Constants.EXIT_INFO_SIZE)) return -Errno.EFAULT;
   if (child.exit !== null) {
@@ -118,22 +109,17 @@ export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: numb
 }
 
 export function sysKill(k: KernelCore, p: Process, handle: number, status: number): number | typeof NORETURN {
-  const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.KILL);
+  const obj = p.handles.get(handle, Process, Rights.KILL);
   if (typeof obj === "number") return obj;
-  const target = obj as Process;
+  const target = obj;
   if (target.exit !== null) return -Errno.ESRCH;
   k.terminate(target, status, ExitReason.KILLED, `killed by pid ${p.pid}`);
   return target === p ? NORETURN : 0;
 }
 
 export function sysProcessInfo(k: KernelCore, p: Process, handle: number, ptr: number, len: number): number {
-  let target: Process;
-  if (handle === Constants.HANDLE_SELF) target = p;
-  else {
-    const obj = p.handles.get(handle, ObjectType.PROCESS, Rights.INSPECT);
-    if (typeof obj === "number") return obj;
-    target = obj as Process;
-  }
+  const target = p.processOrSelf(handle, Rights.INSPECT);
+  if (typeof target === "number") return target;
   const size = Constants.PROCESS_INFO_SIZE;
   if (len < size) return -Errno.EINVAL;
   const mem = p.memory!;

@@ -2,10 +2,10 @@
 // limits, partitions. Each decodes and checks everything first and only
 // then changes state (kernel/sched/cpu.ts does the changing).
 
-import { Constants, Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Rights } from "../../abi/gen/abi.ts";
 import { writePartitionInfo, writeSchedInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
-import type { Process } from "../objects/process.ts";
+import { Process } from "../objects/process.ts";
 import { Partition } from "../objects/partition.ts";
 import { TIERS } from "../sched/tiers.ts";
 import { BLOCK, NORETURN } from "../control.ts";
@@ -13,15 +13,9 @@ import { BLOCK, NORETURN } from "../control.ts";
 /** Rights on a new partition's handle. */
 export const PARTITION_RIGHTS = Rights.READ | Rights.WRITE | Rights.DUPLICATE | Rights.TRANSFER;
 
-/** The process a handle names (HANDLE_SELF: the caller), with `need`; or a negative errno. */
-function target(p: Process, handle: number, need: number): Process | number {
-  if (handle === Constants.HANDLE_SELF) return p;
-  return p.handles.get(handle, ObjectType.PROCESS, need) as Process | number;
-}
-
-/** Like target(), and the process must still be alive (-ESRCH). */
+/** Like Process.processOrSelf, and the process must still be alive (-ESRCH). */
 function liveTarget(p: Process, handle: number, need: number): Process | number {
-  const t = target(p, handle, need);
+  const t = p.processOrSelf(handle, need);
   if (typeof t === "number") return t;
   return t.exited ? -Errno.ESRCH : t;
 }
@@ -72,7 +66,7 @@ export function sysSchedWaitPeriod(k: KernelCore, p: Process): number | typeof B
 }
 
 export function sysSchedInfo(k: KernelCore, p: Process, handle: number, ptr: number, len: number): number {
-  const t = target(p, handle, Rights.INSPECT);
+  const t = p.processOrSelf(handle, Rights.INSPECT);
   if (typeof t === "number") return t;
   const size = Constants.SCHED_INFO_SIZE;
   if (len < size) return -Errno.EINVAL;
@@ -102,7 +96,7 @@ export function sysSchedInfo(k: KernelCore, p: Process, handle: number, ptr: num
 }
 
 export function sysCpuTime(k: KernelCore, p: Process, handle: number): bigint {
-  const t = target(p, handle, Rights.INSPECT);
+  const t = p.processOrSelf(handle, Rights.INSPECT);
   if (typeof t === "number") return BigInt(t);
   return BigInt(Math.floor(k.sched.cpuTime(t)));
 }
@@ -134,17 +128,17 @@ export function sysPartitionCreate(k: KernelCore, p: Process, share: number): nu
 }
 
 export function sysPartitionJoin(k: KernelCore, p: Process, partition: number, handle: number): number {
-  const part = p.handles.get(partition, ObjectType.PARTITION, Rights.WRITE);
+  const part = p.handles.get(partition, Partition, Rights.WRITE);
   if (typeof part === "number") return part;
   const t = liveTarget(p, handle, Rights.SCHEDULE);
   if (typeof t === "number") return t;
-  return k.sched.movePartition(t, part as Partition);
+  return k.sched.movePartition(t, part);
 }
 
 export function sysPartitionInfo(k: KernelCore, p: Process, partition: number, ptr: number, len: number): number {
-  const obj = p.handles.get(partition, ObjectType.PARTITION, Rights.READ);
+  const obj = p.handles.get(partition, Partition, Rights.READ);
   if (typeof obj === "number") return obj;
-  const part = obj as Partition;
+  const part = obj;
   const size = Constants.PARTITION_INFO_SIZE;
   if (len < size) return -Errno.EINVAL;
   const mem = p.memory!;

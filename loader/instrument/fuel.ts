@@ -69,7 +69,7 @@
 import { Cursor } from "../../wasm/cursor.ts";
 import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
-import { funcType, formatSignature, type ByteRange, type WasmModule } from "../../wasm/reader.ts";
+import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
 import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
@@ -152,7 +152,24 @@ interface FunctionFacts {
   funcSites: number[];
   /** memory.grow of the module's own memory, for loader/grow-limit.ts. */
   grows: { at: number; end: number }[];
+  /** The scan saw the body's final end. */
+  complete: boolean;
+  /**
+   * The instructions the metering pass acts on, in body order, five numbers
+   * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
+   * depth), calls, returns, branches (a: label or -1 for br_table, b:
+   * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
+   * replays them instead of decoding the body again.
+   */
+  events: number[];
 }
+
+const EV_BLOCK = 1;
+const EV_END = 2;
+const EV_CALL = 3;
+const EV_RETURN = 4;
+const EV_BRANCH = 5;
+const EV_SIZED = 6;
 
 /** A region found by the scan; its weight is known once bounded callees are. */
 interface Region {
@@ -208,9 +225,26 @@ class Analysis {
   /** Items visited (FuelPlan.work). */
   work = 0;
 
-  constructor(m: WasmModule) {
+  private finished = false;
+
+  /** With `deferScan`, bodies are scanned by visitors from visitorFor (riding on another walk) until finish(). */
+  constructor(m: WasmModule, deferScan = false) {
     this.m = m;
-    for (const body of m.code) this.facts.push(this.scan(body.index));
+    if (!deferScan) this.finish();
+  }
+
+  /** Scans what no other walk scanned, then decides bounded functions and indirect weights. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const m = this.m;
+    for (let i = 0; i < m.code.length; i++) {
+      const f = this.facts[i];
+      if (f === undefined || !f.complete) {
+        const body = m.code[i];
+        this.work += forEachInstruction(m, body, this.visitorFor(body));
+      } else this.work += f.instructions;
+    }
     this.classifyAll();
     this.findEscapes();
     for (const f of this.escapes) {
@@ -276,9 +310,9 @@ class Analysis {
     return type === undefined ? "?" : this.typeKey(type);
   }
 
-  private scan(func: number): FunctionFacts {
+  /** The visitor that scans one body (its facts are recorded as it goes; complete once the body's final end is seen). */
+  visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
-    const body = functionBody(m, func);
     const ownMemory = m.importedMemories;
     const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [] }];
     const facts: FunctionFacts = {
@@ -290,13 +324,17 @@ class Analysis {
       regions,
       funcSites: [],
       grows: [],
+      complete: false,
+      events: [],
     };
+    const ev = facts.events;
+    this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
     const isLoop: boolean[] = [];
     let region = regions[0];
     let last: CallSite | null = null;
-    this.work += forEachInstruction(m, body, (ins) => {
+    return (ins) => {
       facts.instructions++;
       region.instructions++;
       const opcode = ins.opcode;
@@ -315,6 +353,7 @@ class Analysis {
       if (flags & (BLOCK | END)) {
         if (flags & BLOCK) {
           const loop = opcode === OP_LOOP;
+          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0, 0);
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
@@ -322,7 +361,9 @@ class Analysis {
             regions.push(region);
             open.push(region);
           }
-        } else if (ins.depth > 0 && isLoop.pop()) {
+        } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
+          facts.complete = true;
+        } else if (isLoop.pop()) {
           open.pop();
           region = open[open.length - 1];
         }
@@ -341,17 +382,23 @@ class Analysis {
         };
         region.calls.push(facts.calls.length);
         facts.calls.push(last);
+        ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
         return;
       }
+      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0, 0);
+      else if (flags & BRANCH) ev.push(EV_BRANCH, ins.offset, ins.end, opcode === OP_BR_TABLE ? -1 : ins.index, ins.depth);
       if (opcode === OP_REF_FUNC) {
         this.escapes.add(ins.index);
         facts.funcSites.push(ins.offset);
       } else if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
-        if (LENGTH_COSTS.has(opcode)) facts.hasSized = true;
+        const sized = LENGTH_COSTS.get(opcode);
+        if (sized !== undefined) {
+          facts.hasSized = true;
+          ev.push(EV_SIZED, ins.offset, ins.end, this.countIsI64(ins) ? 1 : 0, sized.shift);
+        }
         if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
-    });
-    return facts;
+    };
   }
 
   /**
@@ -604,85 +651,98 @@ function meterFunction(a: Analysis, func: number, emit: Emit, points: ChargePoin
   const open: number[] = [];
   /** wrappedBelow[i]: wrapped loops among open[0..i-1] (so a label's crossing count is a difference: no walk per label). */
   const wrappedBelow: number[] = [0];
-  /** Bytes owed before the next instruction: a loop suffix or a reload. */
+  /** Bytes owed just after the last event's instruction (at pendingAt): a loop suffix or a reload. */
   let pending: Uint8Array | null = null;
-  a.work += forEachInstruction(m, func, (ins) => {
+  let pendingAt = 0;
+  const ev = facts.events;
+  a.work += ev.length / 5;
+  // Replay the scan's events. Before each, in body order: what the previous
+  // instruction owes (at its end), then the charge points up to this
+  // instruction (a loop header is the offset of the instruction after `loop`).
+  for (let i = 0; i < ev.length; i += 5) {
+    const kind = ev[i];
+    const offset = ev[i + 1];
+    const end = ev[i + 2];
     if (pending !== null) {
-      insert(ins.offset, pending);
+      insert(pendingAt, pending);
       pending = null;
     }
-    if (nextPoint < points.length && points[nextPoint].at === ins.offset) {
+    while (nextPoint < points.length && points[nextPoint].at <= offset) {
       const charge = points[nextPoint++];
       const wrapped = charge.kind === "loop" && open[open.length - 1] >= 0;
-      insert(ins.offset, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
+      insert(charge.at, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
     }
-    const flags = ins.op.flags;
-    const opcode = ins.opcode;
-    if (opcode === OP_MEMORY_GROW || opcode > 0xffff) {
-      const sized = LENGTH_COSTS.get(opcode);
-      if (sized !== undefined) {
-        insert(ins.offset, emit.sizedCharge(a.countIsI64(ins), sized.shift, true));
-        return;
-      }
-    }
-    if (flags & BLOCK) {
-      let wrapped = -1;
-      if (ins.opcode === OP_LOOP && wrapAllowed) {
-        const bt = m.bytes.subarray(ins.offset + 1, ins.end);
-        if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
-          wrapped = points[nextPoint].weight; // this loop's header: the next charge point
-          insert(ins.offset, emit.loopPrefix(bt));
+    switch (kind) {
+      case EV_SIZED:
+        insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], true));
+        break;
+      case EV_BLOCK: {
+        let wrapped = -1;
+        if (ev[i + 3] === 1 && wrapAllowed) {
+          const bt = m.bytes.subarray(offset + 1, end);
+          if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
+            wrapped = points[nextPoint].weight; // this loop's header: the next charge point
+            insert(offset, emit.loopPrefix(bt));
+          }
         }
+        open.push(wrapped);
+        wrappedBelow.push(wrappedBelow[wrappedBelow.length - 1] + (wrapped >= 0 ? 1 : 0));
+        break;
       }
-      open.push(wrapped);
-      wrappedBelow.push(wrappedBelow[wrappedBelow.length - 1] + (wrapped >= 0 ? 1 : 0));
-      return;
-    }
-    if (flags & END) {
-      if (ins.depth === 0) {
-        insert(ins.offset, store);
-        return;
+      case EV_END: {
+        if (ev[i + 3] === 0) {
+          insert(offset, store);
+          break;
+        }
+        const weight = open.pop()!;
+        wrappedBelow.pop();
+        if (weight >= 0) {
+          pending = emit.loopSuffix(weight);
+          pendingAt = end;
+        }
+        break;
       }
-      const weight = open.pop()!;
-      wrappedBelow.pop();
-      if (weight >= 0) pending = emit.loopSuffix(weight);
-      return;
-    }
-    if (flags & CALL) {
-      const site = calls[nextCall++];
-      if (site.tail)
-        insert(ins.offset, store); // leaves the function: even a bounded callee returns past us
-      else if (a.syncs(site)) {
-        insert(ins.offset, store);
-        if (!site.dying) pending = reload;
+      case EV_CALL: {
+        const site = calls[nextCall++];
+        if (site.tail)
+          insert(offset, store); // leaves the function: even a bounded callee returns past us
+        else if (a.syncs(site)) {
+          insert(offset, store);
+          if (!site.dying) {
+            pending = reload;
+            pendingAt = end;
+          }
+        }
+        break;
       }
-      return;
-    }
-    if (flags & RETURN) {
-      insert(ins.offset, store);
-      return;
-    }
-    if (flags & BRANCH) {
-      // Leaving the function: store first. Crossing wrapped loops: renumber.
-      const depth = ins.depth;
-      const labels = ins.opcode === OP_BR_TABLE ? brTableLabels(m, ins.offset, ins.end) : [ins.index];
-      a.work += labels.length;
-      if (labels.includes(depth - 1)) insert(ins.offset, store);
-      const top = open.length;
-      let changed = false;
-      const renumbered = labels.map((l) => {
-        const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
-        if (extra !== 0) changed = true;
-        return l + extra;
-      });
-      if (changed) {
-        const b = new ByteSink(8 + 5 * labels.length).u8(ins.opcode);
-        if (ins.opcode === OP_BR_TABLE) b.u32(labels.length - 1);
-        for (const l of renumbered) b.u32(l);
-        patches.push({ at: ins.offset, end: ins.end, bytes: b.finish() });
+      case EV_RETURN:
+        insert(offset, store);
+        break;
+      case EV_BRANCH: {
+        // Leaving the function: store first. Crossing wrapped loops: renumber.
+        const depth = ev[i + 4];
+        const opcode = m.bytes[offset];
+        const labels = ev[i + 3] < 0 ? brTableLabels(m, offset, end) : [ev[i + 3]];
+        a.work += labels.length;
+        if (labels.includes(depth - 1)) insert(offset, store);
+        const top = open.length;
+        let changed = false;
+        const renumbered = labels.map((l) => {
+          const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+          if (extra !== 0) changed = true;
+          return l + extra;
+        });
+        if (changed) {
+          // Only br, br_if and br_table are renumbered: a function with any other labelled instruction wraps no loop.
+          const b = new ByteSink(8 + 5 * labels.length).u8(opcode);
+          if (opcode === OP_BR_TABLE) b.u32(labels.length - 1);
+          for (const l of renumbered) b.u32(l);
+          patches.push({ at: offset, end, bytes: b.finish() });
+        }
+        break;
       }
     }
-  });
+  }
   return patches;
 }
 
@@ -700,11 +760,33 @@ function meterDirect(a: Analysis, func: number, emit: Emit, entry: ChargePoint):
 }
 
 /**
- * Plans the fuel rewrite of a verified module. Throws WasmParseError if a
- * body is malformed (a verified module's are not).
+ * A fuel scan that rides on another walk of the bodies (the verifier's, so a
+ * load decodes each body once less): `begin(body)` gives the visitor to call
+ * on each of its instructions; pass the scan to planFuel, which scans any
+ * body the walk did not finish.
  */
-export function planFuel(m: WasmModule): FuelPlan {
-  const a = new Analysis(m);
+export class FuelScan {
+  /** @internal */
+  readonly analysis: Analysis;
+  constructor(m: WasmModule) {
+    this.analysis = new Analysis(m, true);
+  }
+  begin(body: FunctionBody): (ins: Instruction) => void {
+    return this.analysis.visitorFor(body);
+  }
+}
+
+/**
+ * Plans the fuel rewrite of a verified module (`scan`: a FuelScan of it that
+ * rode on another walk). Throws WasmParseError if a body is malformed (a
+ * verified module's are not).
+ */
+export function planFuel(m: WasmModule, scan?: FuelScan): FuelPlan {
+  let a: Analysis;
+  if (scan !== undefined && scan.analysis.m === m) {
+    a = scan.analysis;
+    a.finish();
+  } else a = new Analysis(m);
   const globalIndex = m.importedGlobals + m.globals.length;
   const sizedAny = a.facts.some((f) => f.hasSized);
   const codePatches = new Map<number, CodePatch[]>();

@@ -14,6 +14,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 /** The JSON keys issue 8 names, exactly. */
 const REQUIRED = [
   "ipc_rtt_ns",
+  "ipc_call_rtt_ns",
   "baseline_jspi_pingpong_ns",
   "baseline_jspi_switch_ns",
   "baseline_worker_atomics_rtt_ns",
@@ -36,6 +37,13 @@ const REQUIRED = [
   "loader_cached_load_us",
   "loader_mb_per_s",
   "loader_vs_compile_ratio",
+  // issue 13: the namespace's I/O transport through tmpfs
+  "file_read_memcpy_mb_per_s",
+  "file_read_mb_per_s_grant",
+  "file_read_mb_per_s_buffer",
+  "file_read_mb_per_s_regs",
+  "open_close_us",
+  "stat_us",
 ];
 /** The keys issue 14 names (the WASI personality beside node:wasi). */
 const WASI = ["wasi_fd_write_ns", "wasi_file_read_mb_per_s", "wasi_startup_ms_cold", "wasi_startup_ms_cached"];

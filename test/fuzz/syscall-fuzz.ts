@@ -1,5 +1,6 @@
 // Random syscall sequences from a hostile guest, and the invariants checked
-// after every step. A sequence becomes one WAT module: straight-line code
+// after every step (among them: a syscall that returns an error leaves the
+// caller's handle table and the kernel's objects as they were). A sequence becomes one WAT module: straight-line code
 // that performs each op on a registry of handles it obtained, then, after
 // every op, records handle_info (result, type, rights, object id) of every
 // handle in the registry. The checker reads those records back.
@@ -19,7 +20,8 @@ export type Op =
   | { op: "receive"; of: number }
   | { op: "window_set"; of: number; index: number }
   | { op: "forged"; value: number }
-  | { op: "spawn_pass"; of: number };
+  | { op: "spawn_pass"; of: number }
+  | { op: "sendmsg_move"; of: number; handle: number };
 
 const MAX_REG = 24;
 const I32 = fc.oneof(fc.constantFrom(0, -1, 1, 0x7fffffff, -0x80000000, 0xffff, 0x10000), fc.integer());
@@ -49,6 +51,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant("window_set" as const), of: fc.nat(MAX_REG), index: I32 }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("forged" as const), value: I32 }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("spawn_pass" as const), of: fc.nat(MAX_REG) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("sendmsg_move" as const), of: fc.nat(MAX_REG), handle: fc.nat(MAX_REG) }) },
 );
 
 const REG = 1000; // registry of handle values, 4 bytes each
@@ -106,6 +109,14 @@ export function fuzzModule(ops: readonly Op[]): Uint8Array {
           store(`(i32.const 0)`) +
           `(i32.store (i32.const 3100) ${pick(o.of, k)}) (i32.store (i32.const 3104) (i32.const 3200)) (i32.store (i32.const 3108) (i32.const 1))` +
           `(call $rec (i32.lt_s (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 0) (i32.const 0) (i32.const 3100) (i32.const 1)) (i32.const 0)))`;
+        break;
+      case "sendmsg_move":
+        // a message moving one handle, with a deadline already past: it never blocks
+        code =
+          store(`(i32.const 0)`) +
+          `(memory.fill (i32.const 3300) (i32.const 0) (i32.const 56)) (i32.store (i32.const 3400) ${pick(o.handle, k)})` +
+          `(i32.store offset=48 (i32.const 3300) (i32.const 3400)) (i32.store16 offset=52 (i32.const 3300) (i32.const 1)) (i32.store16 offset=54 (i32.const 3300) (i32.const 1))` +
+          `(call $rec (call $sendmsg ${pick(o.of, k)} (i32.const 3300) (i64.const 0)))`;
         break;
     }
     lines.push(`;; op ${k}: ${JSON.stringify(o)}\n  ${code}`);
@@ -197,6 +208,17 @@ export async function checkSequence(ops: readonly Op[]): Promise<string[]> {
       }
     }
     if (o.op === "dup" && target >= 0 && s.snap[k].r >= 0) parent.set(k, target);
+    // a syscall that returns an error leaves the caller's handle table as it was
+    // (the kernel's objects are checked inside the kernel: checkFailedCalls)
+    if (s.own !== undefined && s.own < 0 && k > 0 && o.op !== "spawn_pass") {
+      for (let j = 0; j < k; j++) {
+        const was = steps[k - 1].snap[j];
+        const now = s.snap[j];
+        // a failed handle_info leaves its buffer as it was: compare the details of working handles only
+        const same = was.r < 0 ? now.r === was.r : JSON.stringify(was) === JSON.stringify(now);
+        if (!same) bad.push(`step ${k}: ${o.op} failed (${s.own}) but slot ${j} changed: ${JSON.stringify(was)} -> ${JSON.stringify(now)}`);
+      }
+    }
     // the snapshot after this op
     const liveOids = new Map<number, number[]>();
     s.snap.forEach((e, j) => {

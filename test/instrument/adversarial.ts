@@ -155,6 +155,12 @@ export function manyExports(n: number): Uint8Array {
   return guestModule({ globals: 1, globalExports: n - 2 });
 }
 
+/** `n` functions in all (`_start` included): the fuel pass prepends its import. */
+export function manyFunctions(n: number): Uint8Array {
+  const funcs = Array.from({ length: n - 1 }, () => ({ type: 0, body: { code: new Uint8Array([0x0b]) } }));
+  return guestModule({ funcs });
+}
+
 /** Deeply nested blocks with a loop innermost (nesting depth the module controls). */
 export function deepNesting(depth: number): Uint8Array {
   const b = new ByteSink(depth * 3 + 8);
@@ -179,6 +185,15 @@ export function adversarialModules(full = false): { name: string; build: () => U
     { name: "globals at the limit", build: () => manyGlobals(L.globals), refuse: "engine-limit" },
     { name: "exports at the limit", build: () => manyExports(L.exports), refuse: "engine-limit" },
   ];
-  if (full) list.push({ name: "a chain of 1000000 calls", build: () => callChain(999_999), refuse: null });
+  if (full) {
+    list.push(
+      {
+        name: "a chain of 999998 calls (999999 functions: the fuel import makes a million)",
+        build: () => callChain(999_998),
+        refuse: null,
+      },
+      { name: "functions at the limit", build: () => manyFunctions(L.functions), refuse: "engine-limit" },
+    );
+  }
   return list;
 }

@@ -5,11 +5,17 @@
 import { describe, expect, it } from "vitest";
 import { ImageLoader, ModuleRefusedError } from "../../loader/loader.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
-import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { planFuel, FuelScan, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { editModule } from "../../wasm/writer.ts";
 import { prepareModule } from "../../loader/prepare.ts";
 import { readModule, WasmParseError } from "../../wasm/reader.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
-import { adversarialModules, callChain, deepBrTable, elementsTimesFunctions } from "./adversarial.ts";
+import { adversarialModules, callChain, deepBrTable, elementsTimesFunctions, localsAndLoop } from "./adversarial.ts";
+import { ENGINE_LIMITS } from "../../wasm/limits.ts";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { wat } from "../helpers/wat.ts";
 
 /** Plan work per module byte the tests allow: a constant, whatever the shape. */
@@ -38,7 +44,7 @@ describe("adversarial modules", () => {
       }
       const plan = planFuel(readModule(bytes));
       expect(plan.work).toBeLessThanOrEqual(WORK_PER_BYTE * bytes.length);
-    }, 60_000);
+    }, 600_000); // the full set (ADVERSARIAL_FULL=1) holds million-entry modules
   }
 
   it("names the limit crossed by the rewrite: a function at the engine's local limit with a loop", () => {
@@ -72,6 +78,49 @@ describe("adversarial modules", () => {
     const image = new ImageLoader().load(bytes, "reexports.wasm");
     expect(image.handlerTypes.size).toBe(20001);
   });
+});
+
+describe("the fuel scan riding on the verifier's walk", () => {
+  it("plans exactly what a scan of its own plans", () => {
+    const modules = [
+      deepBrTable(50, 500),
+      callChain(300),
+      wat(`(module (memory 1) (table 4 funcref) (elem (i32.const 0) $a $b)
+        (func $a (param i32) (result i32) (loop $l (br_if $l (i32.eqz (local.get 0)))) (call $b (local.get 0)))
+        (func $b (param i32) (result i32) (memory.fill (i32.const 0) (i32.const 0) (local.get 0)) (drop (memory.grow (i32.const 1)))
+          (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))
+        (func (export "_start") (drop (call $a (i32.const 3)))))`),
+    ];
+    for (const bytes of modules) {
+      const m = readModule(bytes);
+      const scan = new FuelScan(m);
+      for (const body of m.code) forEachInstruction(m, body, scan.begin(body));
+      const riding = planFuel(m, scan);
+      const own = planFuel(m);
+      expect(editModule(m, riding.edits)).toEqual(editModule(m, own.edits));
+      expect(riding.work).toBe(own.work);
+    }
+  });
+});
+
+describe("the command line on a module the rewrite would push past an engine limit", () => {
+  it("wasmos run refuses it with exit 65 and the limit named, and wasmos check says the same (no stack trace)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmos-hardening-"));
+    try {
+      const file = join(dir, "locals.wasm");
+      writeFileSync(file, localsAndLoop(ENGINE_LIMITS.locals));
+      const bin = join(import.meta.dirname, "..", "..", "bin", "wasmos.js");
+      const run = spawnSync(process.execPath, [bin, "run", file], { encoding: "utf8", timeout: 120_000 });
+      expect(run.status).toBe(65);
+      expect(run.stderr).toMatch(/\[engine-limit\].*50001 parameters and locals in one function, past the engine's limit of 50000/);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no JavaScript stack trace
+      const check = spawnSync(process.execPath, [bin, "check", file], { encoding: "utf8", timeout: 120_000 });
+      expect(check.status).not.toBe(0); // refused (the command's refusal status)
+      expect(check.stdout).toMatch(/verdict: REFUSED[\s\S]*\[engine-limit\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("the toolkit is as strict as the spec", () => {

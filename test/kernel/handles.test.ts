@@ -3,6 +3,10 @@ import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { HandleTable } from "../../kernel/handles.ts";
 import { KernelObject, ObjectRegistry } from "../../kernel/object.ts";
 
+class Other extends KernelObject {
+  readonly type = ObjectType.PROCESS;
+}
+
 class Thing extends KernelObject {
   readonly type: number;
   destroyed = 0;
@@ -22,15 +26,16 @@ describe("HandleTable", () => {
     const obj = new Thing(reg);
     const h = t.insert(obj, Rights.SPAWN | Rights.DUPLICATE);
     expect(h).toBeGreaterThan(0);
-    expect(t.get(h, ObjectType.IMAGE, Rights.SPAWN)).toBe(obj);
+    expect(t.get(h, Thing, Rights.SPAWN, ObjectType.IMAGE)).toBe(obj);
   });
 
   it("refuses a handle with the wrong object type or missing rights, in that order", () => {
     const reg = new ObjectRegistry();
     const t = new HandleTable(8);
     const h = t.insert(new Thing(reg), Rights.DUPLICATE);
-    expect(t.get(h, ObjectType.PROCESS, Rights.SPAWN)).toBe(-Errno.EWRONGTYPE);
-    expect(t.get(h, ObjectType.IMAGE, Rights.SPAWN)).toBe(-Errno.EACCES);
+    expect(t.get(h, Thing, Rights.SPAWN, ObjectType.PROCESS)).toBe(-Errno.EWRONGTYPE);
+    expect(t.get(h, Other, Rights.SPAWN)).toBe(-Errno.EWRONGTYPE);
+    expect(t.get(h, Thing, Rights.SPAWN, ObjectType.IMAGE)).toBe(-Errno.EACCES);
   });
 
   it("tells a closed handle (ESTALE) from one never issued (EBADH)", () => {

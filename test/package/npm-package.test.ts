@@ -44,7 +44,8 @@ beforeAll(() => {
   execFileSync("npm", ["pack", "--pack-destination", tmp], { cwd: join(REPO_ROOT, "guests", "sdk"), env, stdio: "pipe" });
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--prefer-offline", tarball, sdkTarball], { cwd: project, env, stdio: "pipe" });
+  // @types/node: a TypeScript user of a Node library has it (wasmos/run's types name Node streams).
+  execFileSync("npm", ["install", "--prefer-offline", tarball, sdkTarball, "@types/node@24"], { cwd: project, env, stdio: "pipe" });
   writeFileSync(
     join(project, "exit3.wasm"),
     guest(
@@ -71,6 +72,8 @@ describe("the npm package", () => {
     const pkg = JSON.parse(readFileSync(join(project, "node_modules", "wasmos", "package.json"), "utf8"));
     expect(pkg.private).toBeUndefined();
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["assemblyscript", "binaryen"]);
+    // Prebuilt: the default system's servers and the PCM demo's guests, with their build keys.
+    for (const g of ["devfs", "tmpfs", "pcm-init", "pcm-producer"]) expect(list).toContain(`package/dist/guests/${g}.wasm`);
   });
 
   it("runs a .wasm and a .ts guest through npx wasmos", () => {
@@ -129,7 +132,7 @@ export { ok };
     writeFileSync(
       join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "es2023", module: "nodenext", strict: true, noEmit: true, types: [] },
+        compilerOptions: { target: "es2023", module: "nodenext", strict: true, noEmit: true, types: ["node"] },
         files: ["embed.ts"],
       }),
     );

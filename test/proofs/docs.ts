@@ -36,9 +36,11 @@ export function invariantsDoc(): string {
     }
     lines.push("");
   }
-  lines.push("## Pending", "");
-  for (const p of PENDING) lines.push(`- **${p.id}**: ${p.means} (${p.why})`);
-  lines.push("");
+  if (PENDING.length > 0) {
+    lines.push("## Pending", "");
+    for (const p of PENDING) lines.push(`- **${p.id}**: ${p.means} (${p.why})`);
+    lines.push("");
+  }
   return lines.join("\n");
 }
 

@@ -8,6 +8,7 @@ import { PLEDGE_INVARIANTS } from "./pledge.ts";
 import { REVOCATION_INVARIANTS } from "./revocation.ts";
 import { RIGHTS_INVARIANTS } from "./rights.ts";
 import { SCHED_INVARIANTS } from "./sched.ts";
+import { UNVEIL_INVARIANTS } from "./unveil.ts";
 
 export const INVARIANTS: readonly AnyInvariant[] = [
   ...IPC_INVARIANTS,
@@ -16,5 +17,6 @@ export const INVARIANTS: readonly AnyInvariant[] = [
   ...REVOCATION_INVARIANTS,
   ...GRANT_INVARIANTS,
   ...PLEDGE_INVARIANTS,
+  ...UNVEIL_INVARIANTS,
   ...SCHED_INVARIANTS,
 ];

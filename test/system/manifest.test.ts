@@ -170,6 +170,30 @@ describe("manifest errors are reported with their location", () => {
     ["processes not an array", `{"version": 1, "processes": {}}`, "/processes", "expected an array"],
     ["a non-string env value", minimal(`[{"name": "s", "image": "counter", "env": {"K": 1}}]`), "/processes/0/env/K", "expected a string"],
     ["a non-object document", `[1]`, "/", "expected an object"],
+    [
+      "a mount of something that is not an endpoint",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"fs": {"type": "dir", "mounts": {"/tmp": "fs"}}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/fs/mounts/~1tmp",
+      '"fs" is not an endpoint object',
+    ],
+    [
+      "a relative mount path",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"e": {"type": "endpoint"}, "fs": {"type": "dir", "mounts": {"tmp": "e"}}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/fs/mounts/tmp",
+      "is not absolute",
+    ],
+    [
+      "a hostdir without a path",
+      `{"version": 1, "images": {"c": "c.wasm"}, "objects": {"h": {"type": "hostdir"}}, "processes": [{"name": "s", "image": "c"}]}`,
+      "/objects/h",
+      'needs "path"',
+    ],
+    [
+      "a scope on a handle that is not a dir",
+      minimal(`[{"name": "s", "image": "counter", "handles": [{"object": "ep", "path": "/tmp"}]}]`),
+      "/processes/0/handles/0/path",
+      "applies to handles of dir objects only",
+    ],
   ])("%s", (_what, text, pointer, message) => {
     const lines = errors(text);
     const line = lines.find((l) => l.includes(` ${pointer}: `));

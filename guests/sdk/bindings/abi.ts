@@ -53,7 +53,7 @@ export declare function sys_clock_now(): i64;
 
 /**
  * Syscall 5. Fill a buffer with random bytes from the kernel's generator (seeded and reproducible
- * in deterministic mode).
+ * in deterministic mode; the host's entropy in real-time mode).
  *
  * Non-blocking. Pledge: stdio. Errors: EINVAL, EFAULT.
  *
@@ -434,8 +434,8 @@ export declare function sys_msg_handle(index: i32): i32;
  * Syscall 31. Register an endpoint under a name in a namespace; lookups then get send-only handles
  * to it. O(1). The entry holds the endpoint until it is unregistered.
  *
- * Non-blocking. Pledge: names. Rights: REGISTER. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES,
- * EINVAL, EFAULT, EEXIST.
+ * Non-blocking. Pledge: names. Rights: REGISTER|SEND|DUPLICATE. Errors: EBADH, ESTALE, EWRONGTYPE,
+ * EACCES, EINVAL, EFAULT, EEXIST.
  *
  * @param namespace A NAMESPACE handle with REGISTER.
  * @param name_ptr UTF-8 name.
@@ -1201,6 +1201,56 @@ export declare function sys_proc_next(kinfo: i32, after_pid: i32, buf_ptr: i32, 
 export declare function sys_hostdir_call(hostdir: i32, req_ptr: i32): i32;
 
 /**
+ * Syscall 120. Declare the caller's IPC buffer: MAX_MSG_WORDS i32 words (16 bytes) at ptr in its
+ * own memory, where call and reply_wait take the words they send and put the words they receive.
+ * From then on every delivery to the caller (a message, a pulse, the answer to its send or call)
+ * also writes each word's low 32 bits there (a pulse: its code, then its value's low 32 bits), as
+ * msg_word would return them. Declared once; a second call moves it.
+ *
+ * Non-blocking. Pledge: ipc. Errors: EINVAL, EFAULT.
+ *
+ * @param ptr Where the 16 bytes are; 4-aligned.
+ * @returns 0. Negative: -errno.
+ */
+@external("wasmos", "ipc_buffer")
+export declare function sys_ipc_buffer(ptr: i32): i32;
+
+/**
+ * Syscall 121. send with the words in the IPC buffer: send words 0..words-1 of the caller's IPC
+ * buffer (the rest are 0) on endpoint and block until the server answers; the answer's words are
+ * then in the IPC buffer (and the message registers). One crossing into the kernel, no 64-bit
+ * arguments. No deadline: it waits for the answer or for the server to go.
+ *
+ * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL, ECLOSED.
+ *
+ * @param endpoint An ENDPOINT handle with SEND.
+ * @param words How many words of the IPC buffer to send: 0..MAX_MSG_WORDS.
+ * @returns The status the server answered with (reply's status; reply_error gives -errno).
+ * Negative: -errno.
+ */
+@external("wasmos", "call")
+export declare function sys_call(endpoint: i32, words: i32): i32;
+
+/**
+ * Syscall 122. A server's loop in one call (seL4's ReplyRecv): answer rcvid (unless it is 0) with
+ * status and words 0..words-1 of the caller's IPC buffer, as reply does (a client that has gone is
+ * not an error here: the answer is dropped), then receive the next message or pulse on endpoint as
+ * receive does with no body buffer, its words landing in the IPC buffer. Everything is checked
+ * before the answer is given.
+ *
+ * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EMFILE.
+ *
+ * @param endpoint An ENDPOINT handle with RECEIVE.
+ * @param rcvid The receive id to answer, or 0 to only wait.
+ * @param status What the client's send or call returns (by convention >= 0).
+ * @param words How many words of the IPC buffer the answer carries: 0..MAX_MSG_WORDS.
+ * @returns The receive id (> 0) of the next message, or 0 for a pulse. Negative: -errno.
+ */
+@external("wasmos", "reply_wait")
+export declare function sys_reply_wait(endpoint: i32, rcvid: i32, status: i32, words: i32): i32;
+
+/**
  * Syscall 140. Read a message register into memory: word index of the last thing delivered to the
  * caller (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
  * Unlike msg_word, an error cannot be mistaken for a word.
@@ -1386,6 +1436,12 @@ export const SYS_UNVEIL: i32 = 106;
 export const SYS_PROC_NEXT: i32 = 110;
 /** Number of hostdir_call. */
 export const SYS_HOSTDIR_CALL: i32 = 111;
+/** Number of ipc_buffer. */
+export const SYS_IPC_BUFFER: i32 = 120;
+/** Number of call. */
+export const SYS_CALL: i32 = 121;
+/** Number of reply_wait. */
+export const SYS_REPLY_WAIT: i32 = 122;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
 
@@ -1787,8 +1843,11 @@ export const HANDLE_SELF: i32 = -1;
 /** A deadline that never expires. */
 export const DEADLINE_INFINITE: i64 = 9223372036854775807;
 /**
- * Descriptor flag: move the handles (they leave the sender's table, even if the call then fails).
- * Without it they are copied (each needs DUPLICATE too).
+ * Descriptor flag: move the handles. They leave the sender's table when the message is accepted; a
+ * call refused at once (any error sendmsg or replymsg returns without blocking, but replymsg's
+ * EMFILE, which ends the exchange) leaves them where they were, and a message that fails later
+ * (timeout while queued, the receive side closed) drops them. Without the flag they are copied
+ * (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
 /** msg_info kind: nothing delivered yet. */

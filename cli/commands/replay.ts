@@ -1,0 +1,115 @@
+// `wasmos replay FILE`: run a recorded run again (wasmos run --record FILE)
+// with every input from outside the kernel taken from the recording, and
+// check as it goes that the kernel's trace and standard output are the
+// recorded ones. A replay that diverges (the guest or the kernel changed)
+// stops at the first divergence and says where.
+
+import { readFileSync } from "node:fs";
+import { parseRecording, type Recording } from "../../host/record/recording.ts";
+import { Replayer } from "../../host/record/replayer.ts";
+import { CliError, type Command, EXIT, type Flags, UsageError } from "../command.ts";
+import { fsReason, readInput } from "../input.ts";
+import { describeDivergence, describeRun, readRecordingText, recordedStdin, replayHooks, sha256 } from "../record.ts";
+import { bootLoaded, loadSystemFiles } from "./boot.ts";
+import { runProgram } from "./run.ts";
+
+/** The exit status of a replay that diverged from its recording. */
+export const EXIT_DIVERGED = 79;
+
+export const replayCommand: Command = {
+  name: "replay",
+  summary: "replay a run recorded with --record, exactly, and report the first divergence",
+  synopsis: "wasmos replay [--program FILE] <recording>",
+  details: [
+    "Runs the recorded command (`wasmos run` or `wasmos boot` with --record) again with every input from outside the kernel (clock readings,",
+    "timer firings, console input) taken from the recording, at the same points of the run.",
+    "Standard output and the kernel's event trace are compared with the recorded ones as they are",
+    "produced; the replay stops at the first difference and prints where it is (the trace event,",
+    "the byte of output) and both versions. --program replays with another build of the program",
+    "(to find where a change first shows). Exit status: the recorded run's on a faithful replay,",
+    `${EXIT_DIVERGED} on a divergence.`,
+  ].join("\n"),
+  flags: [{ name: "program", value: "FILE", doc: "run this file instead of the recorded one (the recording's inputs are kept)" }],
+  async run(positional, flags) {
+    const [path] = positional;
+    if (!path) throw new UsageError("replay: which recording?");
+    let text: string;
+    try {
+      text = readRecordingText(path);
+    } catch (e) {
+      throw new CliError(`cannot read ${path}: ${fsReason(e)}`, EXIT.NO_INPUT);
+    }
+    let rec;
+    try {
+      rec = parseRecording(text);
+    } catch (e) {
+      throw new CliError(`${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.NO_INPUT);
+    }
+    if (rec.run.command === "boot") return replayBoot(rec, flags);
+    if (rec.run.command !== "run")
+      throw new CliError(`${path}: replaying "${describeRun(rec.run)}" is not supported by the CLI yet`, EXIT.USAGE);
+    const file = typeof flags.program === "string" ? flags.program : rec.run.file!;
+    const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
+    if (rec.run.sha256 !== undefined && sha256(bytes) !== rec.run.sha256) {
+      process.stderr.write(`wasmos: ${file} is not the recorded program (SHA-256 differs): replaying to find where it diverges\n`);
+    }
+    const rep = new Replayer(rec);
+    const hooks = replayHooks(rep, recordedStdin(rec));
+    let code: number;
+    try {
+      code = await runProgram({
+        file,
+        bytes,
+        args: [...rec.run.args],
+        images: {},
+        seed: rec.run.seed,
+        flags: rec.run.realtime ? { realtime: true } : {},
+        hooks,
+        name: rec.run.file!.replace(/^.*[\\/]/, ""),
+      });
+    } catch (e) {
+      if (rep.divergence === null) throw e;
+      code = EXIT_DIVERGED;
+    } finally {
+      hooks.done();
+    }
+    return verdict(rep, rec, code);
+  },
+};
+
+/** Whether the replay matched: print the verdict, return the exit status. */
+function verdict(rep: Replayer, rec: Recording, code: number): number {
+  const d = rep.finish();
+  if (d !== null) {
+    process.stderr.write(`wasmos: ${describeDivergence(d)}\n`);
+    return EXIT_DIVERGED;
+  }
+  const p = rep.progress;
+  process.stderr.write(
+    `wasmos: replay matched the recording: ${p.trace} trace events, ${p.events} outside events, ${p.clock} clock readings\n`,
+  );
+  if (rec.exit !== null && code !== rec.exit.code) {
+    process.stderr.write(`wasmos: the replay exited ${code}, the recorded run ${rec.exit.code}\n`);
+    return EXIT_DIVERGED;
+  }
+  return code;
+}
+
+/** Replay `wasmos boot FILE --record`: the same manifest (or --program: another manifest), booted with the replayer's hooks. */
+async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
+  const file = typeof flags.program === "string" ? flags.program : rec.run.file!;
+  const loaded = await loadSystemFiles(file);
+  if (typeof loaded === "number") return loaded;
+  if (rec.run.sha256 !== undefined && sha256(readFileSync(file)) !== rec.run.sha256) {
+    process.stderr.write(`wasmos: ${file} is not the recorded manifest (SHA-256 differs): replaying to find where it diverges\n`);
+  }
+  const rep = new Replayer(rec);
+  const hooks = replayHooks(rep, false);
+  let code: number;
+  try {
+    code = await bootLoaded(file, loaded, {}, hooks);
+  } finally {
+    hooks.done();
+  }
+  return verdict(rep, rec, code);
+}

@@ -1,0 +1,80 @@
+// `--record FILE` and `wasmos replay FILE`: the CLI side of host/record/.
+// A recorded run is run again with the replayer in place of the platform, the
+// host clock and standard input; the trace and output are checked as they
+// are produced.
+
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Readable } from "node:stream";
+import type { Kernel } from "../host/kernel.ts";
+import { Recorder } from "../host/record/recorder.ts";
+import type { RecordedRun, Recording } from "../host/record/recording.ts";
+import { type Divergence, Replayer } from "../host/record/replayer.ts";
+import { setHostClock } from "../host/runtime/process-runtime.ts";
+import type { Platform } from "../kernel/platform.ts";
+import type { InputSource } from "./system.ts";
+
+/** What a run needs from a recorder or a replayer. */
+export interface RunHooks {
+  platform: Platform;
+  /** Standard input as the run should see it. */
+  stdin(real: InputSource | undefined): InputSource | undefined;
+  stdout(bytes: Uint8Array): void;
+  onKernel(kernel: Kernel): void;
+  /** Put the host clock back (after the run). */
+  done(): void;
+}
+
+export function recordingHooks(rec: Recorder): RunHooks {
+  setHostClock(rec.hostClock());
+  return {
+    platform: rec.platform(),
+    stdin: (real) => (real !== undefined && real !== null && typeof real === "object" && "on" in real ? rec.input(real as Readable) : real),
+    stdout: (b) => rec.stdout(b),
+    onKernel: (k) => rec.observe(k.core),
+    done: () => setHostClock(() => performance.now()),
+  };
+}
+
+export function replayHooks(rep: Replayer, recordedStdin: boolean): RunHooks {
+  setHostClock(rep.hostClock());
+  return {
+    platform: rep.platform(),
+    stdin: (real) => (recordedStdin ? rep.input() : real),
+    stdout: (b) => rep.stdout(b),
+    onKernel: (k) => rep.observe(k.core),
+    done: () => setHostClock(() => performance.now()),
+  };
+}
+
+/** Whether a recording took standard input from a stream (its bytes and end are then in the events). */
+export function recordedStdin(rec: Recording): boolean {
+  return rec.events.some((e) => e.kind === "input" || e.kind === "input-end");
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export function describeRun(run: RecordedRun): string {
+  return run.command === "run"
+    ? `wasmos run ${run.file} ${run.args.join(" ")}`.trim()
+    : run.command === "boot"
+      ? `wasmos boot ${run.file}`
+      : `wasmos demo pcm`;
+}
+
+export function writeRecording(path: string, rec: Recording): void {
+  writeFileSync(path, JSON.stringify(rec) + "\n");
+}
+
+export function readRecordingText(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+/** "replay diverged at trace event 12 (standard output differs at byte 40, after trace event 12): recorded "...", replayed "..."" */
+export function describeDivergence(d: Divergence): string {
+  return `replay diverged at trace event ${d.event}: ${d.message}\n  recorded: ${d.recorded}\n  replayed: ${d.replayed}`;
+}
+
+export { Recorder, Replayer };

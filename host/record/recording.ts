@@ -1,0 +1,77 @@
+// Record and replay a whole system: every input from outside the kernel is
+// written down in the order the kernel took it, so that a run, real-time
+// ones included, can be reproduced exactly.
+//
+// What comes from outside (the recording seam):
+//   - clock readings: the kernel's Platform.now (kernel/platform.ts) and the
+//     host's yield clock (host/runtime/process-runtime.ts setHostClock), which
+//     decides where guests give the event loop a turn;
+//   - timer firings: Platform.setTimer callbacks (the kernel's idle timer:
+//     device timers and deadlines ride on it);
+//   - console input: the bytes and the end of standard input, as the console
+//     device's backend receives them;
+//   - entropy: none today (the kernel's random_get and the RNG device are
+//     seeded; a CryptoRandom source would be recorded here).
+// Each event is stamped with the number of clock readings before it: the
+// kernel is deterministic between outside events, so that count says exactly
+// where in the run it happened.
+//
+// What the run produced (checked by a replay as it goes): the kernel event
+// trace, line by line, and standard output, byte for byte.
+
+export const RECORDING_FORMAT = "wasmos-recording";
+export const RECORDING_VERSION = 1;
+
+export type RecordedEvent =
+  | { readonly at: number; readonly kind: "timer"; readonly id: number }
+  | { readonly at: number; readonly kind: "input"; readonly data: string /* base64 */ }
+  | { readonly at: number; readonly kind: "input-end" };
+
+export interface Recording {
+  readonly format: typeof RECORDING_FORMAT;
+  readonly version: typeof RECORDING_VERSION;
+  /** What was run, enough to run it again: the command and its inputs (files by path, with their SHA-256). */
+  readonly run: RecordedRun;
+  /** Every clock reading, in order (milliseconds). */
+  readonly clock: number[];
+  readonly events: RecordedEvent[];
+  /** The host entropy each random_get of a real-time run took, in order, base64 (absent in older recordings). */
+  readonly entropy?: string[];
+  /** The kernel event trace, one line per event. */
+  readonly trace: string[];
+  /** Standard output, base64. */
+  readonly stdout: string;
+  /** How the run ended (the root's exit status and reason; the CLI's exit code). */
+  readonly exit: { readonly status: number; readonly reason: number; readonly code: number } | null;
+}
+
+export interface RecordedRun {
+  readonly command: "run" | "boot" | "demo-pcm";
+  readonly file?: string;
+  readonly sha256?: string;
+  readonly args: readonly string[];
+  readonly seed: number;
+  readonly realtime: boolean;
+  /** Other options of the command (the demo's duration, ...). */
+  readonly options?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+export const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
+
+/** Parse and check a recording file's text. Throws Error naming what is wrong. */
+export function parseRecording(text: string): Recording {
+  let r: Recording;
+  try {
+    r = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not a recording (not JSON: ${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (r?.format !== RECORDING_FORMAT)
+    throw new Error(`not a recording (format is ${JSON.stringify(r?.format)}, not "${RECORDING_FORMAT}")`);
+  if (r.version !== RECORDING_VERSION) throw new Error(`recording version ${r.version} (this wasmos reads version ${RECORDING_VERSION})`);
+  if (!Array.isArray(r.clock) || !Array.isArray(r.events) || !Array.isArray(r.trace) || typeof r.stdout !== "string") {
+    throw new Error("recording is missing its clock, events, trace or stdout");
+  }
+  return r;
+}

@@ -1,0 +1,66 @@
+// The kernel core driven without WebAssembly: each process is a fake whose
+// "guest code" is the test itself. The kernel dispatches exactly as with real
+// guests (it calls start/resume on the runtime); the test then makes syscalls
+// for whichever process the kernel has running, through the same handler table
+// the JSPI bridge uses (kernel/syscalls/index.ts SYSCALL_HANDLERS).
+
+import { KernelCore } from "../../kernel/core.ts";
+import { GuestMemory } from "../../kernel/mm/guest-memory.ts";
+import type { ImageObject } from "../../kernel/objects/image.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import type { ProcessHost, ProcessRuntime } from "../../kernel/platform.ts";
+import type { StartupHandle } from "../../kernel/core.ts";
+
+/** What the kernel last handed each fake process: the result its blocked call returned. */
+export class FakeRuntime implements ProcessRuntime {
+  /** Results of blocking calls, in the order the kernel resumed the process with them. */
+  readonly resumed: number[] = [];
+  started = false;
+  readonly metered = false;
+  disposed = false;
+  start(): void {
+    this.started = true;
+  }
+  resume(result: number): void {
+    this.resumed.push(result);
+  }
+  deliver(): void {}
+  handlerStatus(): number {
+    return -2;
+  }
+  setFuel(): void {}
+  fuelLeft(): number | null {
+    return null;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+export class FakeHost implements ProcessHost {
+  readonly runtimes = new Map<number, FakeRuntime>();
+  createRuntime(p: Process, _image: ImageObject): ProcessRuntime {
+    const r = new FakeRuntime();
+    this.runtimes.set(p.pid, r);
+    return r;
+  }
+}
+
+/** A deterministic kernel with `n` fake processes, each given `handles(i)` and a 64 KiB memory for syscall buffers. */
+export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => StartupHandle[]) {
+  const host = new FakeHost();
+  const k = new KernelCore({ host, deterministic: true });
+  const image = k.createImage("fake", "fake", null);
+  image.retainHandle();
+  const procs: Process[] = [];
+  const views = new Map<number, DataView>();
+  for (let i = 0; i < n; i++) {
+    const p = k.spawn({ image, args: [], parentPid: 0, stdout: () => {}, handles: handles(k, i) });
+    if (typeof p === "number") throw new Error(`spawn failed: ${p}`);
+    const buffer = new ArrayBuffer(65536);
+    p.memory = new GuestMemory({ buffer });
+    views.set(p.pid, new DataView(buffer));
+    procs.push(p);
+  }
+  return { k, host, procs, image, views };
+}

@@ -1,0 +1,66 @@
+// The kernel's own invariants, checked on the real kernel after every step of
+// the model-based tests: each blocked process is where its state says, objects'
+// reference counts match the capabilities that name them, an endpoint is
+// closed exactly when no capability can receive from it, and no table names a
+// destroyed object.
+
+import { ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../../kernel/core.ts";
+import type { Cap } from "../../kernel/handles.ts";
+import type { KernelObject } from "../../kernel/object.ts";
+import type { Endpoint } from "../../kernel/objects/endpoint.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+
+/** The first broken invariant, in words, or null. */
+export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]): string | null {
+  const caps = new Map<KernelObject, Set<Cap>>();
+  const add = (c: Cap) => {
+    if (!caps.has(c.object)) caps.set(c.object, new Set());
+    caps.get(c.object)!.add(c);
+    if (c.object.type === ObjectType.WINDOW) {
+      const held = (c.object as unknown as { source: Cap }).source; // the window's own capability on its memory
+      if (!held.revoked) add(held);
+    }
+  };
+  const endpoints = new Set<Endpoint>();
+  for (const p of procs) {
+    if (p.state === ProcessState.EXITED) {
+      if (p.handles.count !== 0) return `pid ${p.pid} exited with ${p.handles.count} handles open`;
+      continue;
+    }
+    for (const e of p.handles.entries()) {
+      if (e.object.isDestroyed) return `pid ${p.pid} handle ${e.handle} names destroyed object ${e.object.koid}`;
+      if (e.cap.revoked) return `pid ${p.pid} handle ${e.handle} is a revoked capability (object ${e.object.koid})`;
+      add(e.cap);
+      if (e.object.type === ObjectType.ENDPOINT) endpoints.add(e.object as Endpoint);
+    }
+    if (p.queued && p.state !== ProcessState.READY) return `pid ${p.pid} is in the ready queue in state ${p.state}`;
+    if (p.state === ProcessState.SEND_BLOCKED) {
+      const m = p.sending;
+      if (m === null || m.server !== null || !m.endpoint.queue.includes(m))
+        return `pid ${p.pid} is SEND_BLOCKED but its message is not queued`;
+    }
+    if (p.state === ProcessState.REPLY_BLOCKED) {
+      const m = p.sending;
+      if (m === null || m.server === null || m.server.serving.get(m.rcvid) !== m)
+        return `pid ${p.pid} is REPLY_BLOCKED but no server holds its message`;
+    }
+    if (p.state === ProcessState.RECEIVE_BLOCKED && (p.receiving === null || !p.receiving.endpoint.receivers.includes(p))) {
+      return `pid ${p.pid} is RECEIVE_BLOCKED but not among its endpoint's receivers`;
+    }
+    if (p.sending !== null && !p.sending.done) for (const c of p.sending.caps) if (!c.revoked) add(c); // a cap revoked in flight has ended
+  }
+  for (const ep of endpoints) {
+    for (const q of ep.queue)
+      if (q.kind === "message" && q.sender.state !== ProcessState.SEND_BLOCKED)
+        return `endpoint ${ep.koid} queues a message from pid ${q.sender.pid} in state ${q.sender.state}`;
+    const receive = [...(caps.get(ep) ?? [])].filter((c) => c.rights & Rights.RECEIVE).length;
+    if (ep.closed !== (receive === 0))
+      return `endpoint ${ep.koid} is ${ep.closed ? "closed" : "open"} with ${receive} capabilities that can receive`;
+  }
+  for (const [obj, list] of caps) {
+    if (obj.handleCount !== list.size)
+      return `object ${obj.koid} counts ${obj.handleCount} handle references, ${list.size} capabilities name it`;
+  }
+  return null;
+}

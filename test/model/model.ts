@@ -1,0 +1,750 @@
+// A small reference model of the kernel's IPC and capability semantics, and
+// fast-check commands that drive the real kernel (fake processes, fake-host.ts)
+// and the model side by side. After every step the two must agree (each
+// process's state and pending result, each table's handles with their objects
+// and rights, each endpoint's queue) and the kernel's own invariants hold
+// (invariants.ts).
+//
+// The model follows the kernel's scheduling choice (who runs next is not what
+// it checks) and learns of timeouts from the kernel, checking each was due;
+// everything else it predicts: every syscall's result, every wake-up's result,
+// what each handle names after dup, close, revoke, a move or a copy in a
+// message, and a process dying in any state.
+
+import fc from "fast-check";
+import { Constants, Errno, ExitReason, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../../kernel/core.ts";
+import type { Endpoint } from "../../kernel/objects/endpoint.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { BLOCK, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { checkKernelInvariants } from "./invariants.ts";
+import type { FakeHost } from "./fake-host.ts";
+
+const INF = BigInt(Constants.DEADLINE_INFINITE);
+/** Steps applied to a kernel, across runs (read by the bench figure). */
+export const stepCount = { steps: 0 };
+const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
+const MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.MAP;
+
+// ---- the model ------------------------------------------------------------------
+
+/** A capability: in a table (pid, handle), in flight in a message, or held by a window. */
+export interface MCap {
+  readonly id: number;
+  readonly obj: number; // koid
+  readonly type: number;
+  readonly rights: number;
+  parent: MCap | null;
+  readonly children: Set<MCap>;
+  live: boolean;
+  pid: number | null;
+  handle: number;
+}
+
+interface MMsg {
+  readonly rcvid: number;
+  readonly sender: number;
+  readonly ep: number;
+  caps: MCap[];
+  server: number | null;
+  clientGone: boolean;
+  readonly deadline: number;
+}
+
+type MState = "run" | "send" | "reply" | "recv" | "exited";
+
+interface MProc {
+  state: MState;
+  /** The result the kernel must resume it with, once known. */
+  expect: number | null;
+  /** Absolute deadline of its blocking call (Infinity for none). */
+  deadline: number;
+  sending: MMsg | null;
+  recvEp: number | null;
+  readonly serving: Map<number, MMsg>;
+  /** Every handle value it ever held (stale ones are tried too). */
+  readonly known: number[];
+  /** Results the kernel resumed it with that the model has accounted for. */
+  resumed: number;
+  /** Handles received in the last message (the server's message registers). */
+}
+
+interface MEndpoint {
+  readonly queue: MMsg[];
+  readonly receivers: number[];
+}
+
+interface MWindow {
+  readonly cap: MCap; // the held cap the window keeps (derived from the mapping handle's)
+}
+
+export class Model {
+  readonly procs = new Map<number, MProc>();
+  readonly endpoints = new Map<number, MEndpoint>();
+  readonly windows = new Map<number, MWindow>(); // koid -> window
+  private nextCap = 1;
+  rcvid = 0;
+  steps = 0;
+
+  addProc(pid: number): void {
+    this.procs.set(pid, {
+      state: "run",
+      expect: null,
+      deadline: Infinity,
+      sending: null,
+      recvEp: null,
+      serving: new Map(),
+      known: [],
+      resumed: 0,
+    });
+  }
+
+  newCap(obj: number, type: number, rights: number, parent: MCap | null): MCap {
+    const c: MCap = { id: this.nextCap++, obj, type, rights, parent, children: new Set(), live: true, pid: null, handle: 0 };
+    parent?.children.add(c);
+    return c;
+  }
+
+  place(c: MCap, pid: number, handle: number): void {
+    c.pid = pid;
+    c.handle = handle;
+    const known = this.procs.get(pid)!.known;
+    if (!known.includes(handle)) known.push(handle);
+  }
+
+  /** Every live cap in some table. */
+  *tableCaps(): IterableIterator<MCap> {
+    for (const c of this.allCaps) if (c.live && c.pid !== null) yield c;
+  }
+
+  readonly allCaps: MCap[] = [];
+  track(c: MCap): MCap {
+    this.allCaps.push(c);
+    return c;
+  }
+
+  capOf(pid: number, handle: number): MCap | undefined {
+    return this.allCaps.find((c) => c.live && c.pid === pid && c.handle === handle);
+  }
+
+  /** A cap leaves the tree (closed, dropped in flight, its process ended): children move up to its parent. */
+  detach(c: MCap): void {
+    for (const ch of c.children) {
+      ch.parent = c.parent;
+      c.parent?.children.add(ch);
+    }
+    c.children.clear();
+    c.parent?.children.delete(c);
+    c.parent = null;
+  }
+
+  /** The cap's capability ends. */
+  end(c: MCap): void {
+    this.detach(c);
+    c.live = false;
+    c.pid = null;
+    this.capEnded(c);
+  }
+
+  /** Revoke: every descendant ends, wherever it is. */
+  revoke(c: MCap): number {
+    let n = 0;
+    const stack = [...c.children];
+    c.children.clear();
+    const ended: MCap[] = [];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      stack.push(...d.children);
+      d.children.clear();
+      d.parent = null;
+      if (d.live && d.pid !== null) n++;
+      d.live = false;
+      d.pid = null;
+      ended.push(d);
+    }
+    for (const d of ended) this.capEnded(d);
+    return n;
+  }
+
+  /** Effects of a capability ending: an endpoint whose last RECEIVE cap went is closed. */
+  private capEnded(c: MCap): void {
+    if (c.type === ObjectType.ENDPOINT && c.rights & Rights.RECEIVE && this.receiveCaps(c.obj) === 0) this.endpointClosed(c.obj);
+  }
+
+  receiveCaps(ep: number): number {
+    return this.allCaps.filter((c) => c.live && c.obj === ep && c.rights & Rights.RECEIVE).length;
+  }
+
+  private endpointClosed(ep: number): void {
+    const e = this.endpoints.get(ep)!;
+    for (const m of e.queue.splice(0)) this.wakeWith(m.sender, -Errno.ECLOSED); // sendEnded drops its caps
+  }
+
+  /** p is woken with r; its blocking call is undone (queue, receivers, message). */
+  wakeWith(pid: number, r: number): void {
+    const p = this.procs.get(pid)!;
+    if (p.state === "run" || p.state === "exited") return;
+    this.unblock(pid);
+    p.state = "run";
+    p.expect = r;
+    p.deadline = Infinity;
+  }
+
+  /** Undo p's blocking call (wake, timeout or death). */
+  private unblock(pid: number): void {
+    const p = this.procs.get(pid)!;
+    if (p.state === "recv") {
+      const e = this.endpoints.get(p.recvEp!)!;
+      const i = e.receivers.indexOf(pid);
+      if (i >= 0) e.receivers.splice(i, 1);
+      p.recvEp = null;
+    }
+    const m = p.sending;
+    if (m !== null) {
+      p.sending = null;
+      if (m.server === null) {
+        const e = this.endpoints.get(m.ep)!;
+        const i = e.queue.indexOf(m);
+        if (i >= 0) e.queue.splice(i, 1);
+        for (const c of m.caps) this.end(c);
+        m.caps = [];
+      } else m.clientGone = true;
+    }
+  }
+
+  /** The kernel timed p out: it must have been blocked with a deadline that has passed. */
+  timedOut(pid: number, now: number): string | null {
+    const p = this.procs.get(pid)!;
+    if (p.state === "run" || p.state === "exited") return `pid ${pid} woke with ETIMEDOUT but the model has it ${p.state}`;
+    if (!(p.deadline <= now)) return `pid ${pid} woke with ETIMEDOUT at ${now} before its deadline ${p.deadline}`;
+    this.wakeWith(pid, -Errno.ETIMEDOUT);
+    return null;
+  }
+
+  /** Deliver m to server (its receive returns the rcvid): caps land in its table (handles learned from the kernel). */
+  deliver(m: MMsg, server: number): void {
+    m.server = server;
+    this.procs.get(server)!.serving.set(m.rcvid, m);
+    const client = this.procs.get(m.sender)!;
+    if (client.state === "send") client.state = "reply";
+  }
+
+  /** p ended (killed): its handles close, its messages' clients get ECLOSED, its own call is undone. */
+  exited(pid: number): void {
+    const p = this.procs.get(pid)!;
+    if (p.state === "exited") return;
+    this.unblock(pid);
+    p.state = "exited";
+    p.expect = null;
+    for (const m of [...p.serving.values()]) {
+      p.serving.delete(m.rcvid);
+      if (!m.clientGone) this.wakeWith(m.sender, -Errno.ECLOSED);
+    }
+    for (const c of [...this.tableCaps()]) if (c.pid === pid) this.end(c);
+  }
+}
+
+// ---- the system under test -------------------------------------------------------
+
+export interface Real {
+  k: KernelCore;
+  host: FakeHost;
+  procs: Process[];
+  /** Each fake process's memory, for descriptors. */
+  views: Map<number, DataView>;
+  /** The shared endpoint (looked up by koid while no table names it any more). */
+  endpoints: Map<number, Endpoint>;
+}
+
+/** A failed agreement: the message says which step and what differed. */
+export class Divergence extends Error {
+  override readonly name = "Divergence";
+}
+
+function fail(m: Model, what: string): never {
+  throw new Divergence(`step ${m.steps}: ${what}`);
+}
+
+const STATE_OF: Record<number, MState> = {
+  [ProcessState.READY]: "run",
+  [ProcessState.RUNNING]: "run",
+  [ProcessState.SEND_BLOCKED]: "send",
+  [ProcessState.REPLY_BLOCKED]: "reply",
+  [ProcessState.RECEIVE_BLOCKED]: "recv",
+  [ProcessState.EXITED]: "exited",
+};
+
+/**
+ * Bring in what happened in the kernel that the model learns rather than
+ * predicts (timeouts), then compare everything.
+ */
+export function reconcile(m: Model, r: Real): void {
+  const now = r.k.clock.now();
+  for (const p of r.procs) {
+    const mp = m.procs.get(p.pid)!;
+    const rt = r.host.runtimes.get(p.pid)!;
+    const ks = STATE_OF[p.state];
+    // A process the model has blocked that the kernel woke: a timeout, or a wake the model missed.
+    if ((mp.state === "send" || mp.state === "reply" || mp.state === "recv") && ks === "run") {
+      const got = rt.resumed.length > mp.resumed ? rt.resumed[rt.resumed.length - 1] : p.resumeValue;
+      if (got === -Errno.ETIMEDOUT) {
+        const why = m.timedOut(p.pid, now);
+        if (why) fail(m, why);
+      } else fail(m, `pid ${p.pid} woke with ${got}; the model has it ${mp.state} (deadline ${mp.deadline}, now ${now})`);
+    }
+  }
+  compare(m, r);
+}
+
+function compare(m: Model, r: Real): void {
+  const now = r.k.clock.now();
+  for (const p of r.procs) {
+    const mp = m.procs.get(p.pid)!;
+    const ks = STATE_OF[p.state];
+    if (ks !== mp.state) fail(m, `pid ${p.pid}: kernel state ${p.state} (${ks}), model ${mp.state}`);
+    if (mp.state !== "run" && mp.state !== "exited" && mp.deadline < now && r.k.current === null) {
+      fail(m, `pid ${p.pid} is still ${mp.state} at ${now}, past its deadline ${mp.deadline}, with nothing running`);
+    }
+    // A woken process: the value the kernel resumed it with (or will, once dispatched).
+    const rt = r.host.runtimes.get(p.pid)!;
+    if (rt.resumed.length > mp.resumed) {
+      const got = rt.resumed[rt.resumed.length - 1];
+      if (mp.expect !== null && got !== mp.expect) fail(m, `pid ${p.pid} resumed with ${got}, the model expects ${mp.expect}`);
+      mp.expect = null;
+      mp.resumed = rt.resumed.length;
+    } else if (p.state === ProcessState.READY && mp.expect !== null && p.resumeValue !== mp.expect) {
+      fail(m, `pid ${p.pid} resumes with ${p.resumeValue}, the model expects ${mp.expect}`);
+    }
+    // Its table.
+    const kt = [...p.handles.entries()].map((e) => `${e.handle}:${e.object.koid}:${e.rights}`).sort();
+    const mt = [...m.tableCaps()]
+      .filter((c) => c.pid === p.pid)
+      .map((c) => `${c.handle}:${c.obj}:${c.rights}`)
+      .sort();
+    if (p.state !== ProcessState.EXITED && kt.join(" ") !== mt.join(" "))
+      fail(m, `pid ${p.pid} table: kernel [${kt.join(" ")}], model [${mt.join(" ")}]`);
+    // Messages it serves.
+    const ks2 = [...p.serving.keys()].sort((a, b) => a - b).join(",");
+    const ms2 = [...mp.serving.keys()].sort((a, b) => a - b).join(",");
+    if (ks2 !== ms2) fail(m, `pid ${p.pid} serves rcvids [${ks2}] in the kernel, [${ms2}] in the model`);
+  }
+  for (const [koid, e] of m.endpoints) {
+    const ep = endpointOf(r, koid);
+    if (ep === null) continue;
+    const kq = ep.queue
+      .filter((q) => q.kind === "message")
+      .map((q) => (q as { rcvid: number }).rcvid)
+      .join(",");
+    const mq = e.queue.map((q) => q.rcvid).join(",");
+    if (kq !== mq) fail(m, `endpoint ${koid} queue: kernel [${kq}], model [${mq}]`);
+    const kr = ep.receivers.map((p) => p.pid).join(",");
+    if (kr !== e.receivers.join(",")) fail(m, `endpoint ${koid} receivers: kernel [${kr}], model [${e.receivers.join(",")}]`);
+  }
+  const bug = checkKernelInvariants(r.k, r.procs);
+  if (bug !== null) fail(m, `kernel invariant: ${bug}`);
+}
+
+function endpointOf(r: Real, koid: number): Endpoint | null {
+  return r.endpoints.get(koid) ?? null;
+}
+
+// ---- commands -------------------------------------------------------------------------
+
+/** The process the kernel is running (the one a command acts as), if any. */
+function running(r: Real): Process | null {
+  return r.k.current;
+}
+
+/** A handle value the running process may try: one of those it ever held (live or stale), or 0. */
+function pick(m: Model, pid: number, i: number): number {
+  const known = m.procs.get(pid)!.known;
+  if (known.length === 0) return 0;
+  return i >= OLDEST ? known[(i - OLDEST) % known.length] : known[known.length - 1 - (i % known.length)]; // 0: the newest
+}
+
+/** The errno a handle lookup must fail with, or null if it resolves with type and rights. */
+function lookupError(m: Model, pid: number, h: number, type: number, need: number): number | null {
+  const c = m.capOf(pid, h);
+  if (c === undefined) return m.procs.get(pid)!.known.includes(h) ? -Errno.ESTALE : -Errno.EBADH;
+  if (c.type !== type) return -Errno.EWRONGTYPE;
+  if ((c.rights & need) !== need) return -Errno.EACCES;
+  return null;
+}
+
+function expectResult(m: Model, what: string, got: number | bigint | symbol, want: number | bigint | symbol): void {
+  if (got !== want) fail(m, `${what} returned ${String(got)}, the model expects ${String(want)}`);
+}
+
+type Cmd = fc.Command<Model, Real>;
+
+abstract class Step implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  run(m: Model, r: Real): void {
+    m.steps++;
+    stepCount.steps++;
+    reconcile(m, r);
+    this.act(m, r);
+    reconcile(m, r);
+  }
+  abstract act(m: Model, r: Real): void;
+  abstract toString(): string;
+}
+
+/** The running process sends on handle #h (sendmsg when it passes handle #pass, moved or copied). */
+class Send extends Step {
+  readonly h: number;
+  readonly timeout: number | null;
+  readonly pass: { h: number; move: boolean } | null;
+  constructor(h: number, timeout: number | null, pass: { h: number; move: boolean } | null) {
+    super();
+    this.h = h;
+    this.timeout = timeout;
+    this.pass = pass;
+  }
+  toString() {
+    return `send(#${this.h}${this.timeout === null ? "" : `, +${this.timeout}us`}${this.pass ? `, ${this.pass.move ? "move" : "copy"} #${this.pass.h}` : ""})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const h = pick(m, pid, this.h);
+    const now = r.k.clock.now();
+    const deadline = this.timeout === null ? Infinity : now + this.timeout * 1000;
+    const dl = this.timeout === null ? INF : BigInt(deadline);
+    let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.SEND);
+    let pass: MCap | undefined;
+    let got: number | symbol;
+    if (this.pass === null) {
+      got = SYSCALL_HANDLERS.send(r.k, p, h, 0n, 0n, 0n, 0n, dl);
+    } else {
+      const h2 = pick(m, pid, this.pass.h);
+      // Descriptor at 0 (transfer.ts readDesc): no body, no reply buffer, one handle, at 64.
+      const dv = r.views.get(pid)!;
+      for (let i = 0; i < 56; i += 4) dv.setUint32(i, 0, true);
+      dv.setUint32(48, 64, true);
+      dv.setUint16(52, 1, true);
+      dv.setUint16(54, this.pass.move ? Constants.MSG_MOVE_HANDLES : 0, true);
+      dv.setUint32(64, h2, true);
+      if (want === null) {
+        pass = m.capOf(pid, h2);
+        const need = this.pass.move ? Rights.TRANSFER : Rights.TRANSFER | Rights.DUPLICATE;
+        if (pass === undefined) want = m.procs.get(pid)!.known.includes(h2) ? -Errno.ESTALE : -Errno.EBADH;
+        else if ((pass.rights & need) !== need) want = -Errno.EACCES;
+      }
+      got = SYSCALL_HANDLERS.sendmsg(r.k, p, h, 0, dl);
+    }
+    const ep = want === null ? m.capOf(pid, h)!.obj : -1;
+    if (want === null && m.receiveCaps(ep) === 0) want = -Errno.ECLOSED;
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    // It goes: the handle travels (moved out of the table, or a derived copy), then the message queues or is delivered.
+    let caps: MCap[] = [];
+    if (pass !== undefined) {
+      if (this.pass!.move) {
+        pass.pid = null;
+        caps = [pass];
+      } else caps = [m.track(m.newCap(pass.obj, pass.type, pass.rights, pass))];
+    }
+    const msg: MMsg = { rcvid: ++m.rcvid, sender: pid, ep, caps, server: null, clientGone: false, deadline };
+    const mp = m.procs.get(pid)!;
+    mp.sending = msg;
+    mp.deadline = deadline;
+    mp.expect = null;
+    const e = m.endpoints.get(ep)!;
+    const server = e.receivers.shift();
+    if (server !== undefined) {
+      mp.state = "reply";
+      landAndDeliver(m, r, msg, server);
+      m.wakeWith(server, msg.rcvid);
+    } else {
+      mp.state = "send";
+      e.queue.push(msg);
+    }
+    expectResult(m, this.toString(), got, BLOCK);
+  }
+}
+
+/** Caps in flight land in the server's table: their handle values are the kernel's (its message registers). */
+function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): void {
+  const sp = r.procs.find((p) => p.pid === server)!;
+  const handles = sp.mr.handles;
+  if (handles.length !== msg.caps.length) fail(m, `pid ${server} received ${handles.length} handles, the model sent ${msg.caps.length}`);
+  msg.caps.forEach((c, i) => {
+    if (c.live) m.place(c, server, handles[i]);
+    else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
+  });
+  msg.caps = [];
+  m.deliver(msg, server);
+}
+
+class Receive extends Step {
+  readonly h: number;
+  readonly timeout: number | null;
+  constructor(h: number, timeout: number | null) {
+    super();
+    this.h = h;
+    this.timeout = timeout;
+  }
+  toString() {
+    return `receive(#${this.h}${this.timeout === null ? "" : `, +${this.timeout}us`})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const h = pick(m, pid, this.h);
+    const now = r.k.clock.now();
+    const deadline = this.timeout === null ? Infinity : now + this.timeout * 1000;
+    const got = SYSCALL_HANDLERS.receive(r.k, p, h, 1024, 256, this.timeout === null ? INF : BigInt(deadline));
+    const want = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.RECEIVE);
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    const ep = m.capOf(pid, h)!.obj;
+    const e = m.endpoints.get(ep)!;
+    const head = e.queue.shift();
+    if (head !== undefined) {
+      landAndDeliver(m, r, head, pid);
+      return expectResult(m, this.toString(), got, head.rcvid);
+    }
+    const mp = m.procs.get(pid)!;
+    mp.state = "recv";
+    mp.recvEp = ep;
+    mp.deadline = deadline;
+    mp.expect = null;
+    e.receivers.push(pid);
+    expectResult(m, this.toString(), got, BLOCK);
+  }
+}
+
+/** The running process replies to the i-th message it holds (or a made-up rcvid). */
+class Reply extends Step {
+  readonly i: number;
+  readonly status: number;
+  constructor(i: number, status: number) {
+    super();
+    this.i = i;
+    this.status = status;
+  }
+  toString() {
+    return `reply(#${this.i}, ${this.status})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const mp = m.procs.get(p.pid)!;
+    const held = [...mp.serving.keys()].sort((a, b) => a - b);
+    const rcvid = held.length === 0 ? m.rcvid + 100 : held[this.i % held.length];
+    const got = SYSCALL_HANDLERS.reply(r.k, p, rcvid, this.status, 0n, 0n, 0, 0);
+    const msg = mp.serving.get(rcvid);
+    if (msg === undefined) return expectResult(m, this.toString(), got, -Errno.EINVAL);
+    mp.serving.delete(rcvid);
+    if (msg.clientGone) return expectResult(m, this.toString(), got, -Errno.EGONE);
+    const client = m.procs.get(msg.sender)!;
+    client.sending = null;
+    m.wakeWith(msg.sender, this.status);
+    expectResult(m, this.toString(), got, 0);
+  }
+}
+
+class Yield extends Step {
+  toString() {
+    return "yield";
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    m.procs.get(p.pid)!.expect = 0;
+    r.k.yieldCurrent(p);
+  }
+}
+
+/** The host kills process #i, whatever state it is in. */
+class Kill extends Step {
+  readonly i: number;
+  constructor(i: number) {
+    super();
+    this.i = i;
+  }
+  toString() {
+    return `kill(p${this.i})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = r.procs[this.i % r.procs.length];
+    r.k.terminate(p, -1, ExitReason.KILLED, "killed by the model test");
+    m.exited(p.pid);
+  }
+}
+
+class Dup extends Step {
+  readonly h: number;
+  readonly rights: number;
+  constructor(h: number, rights: number) {
+    super();
+    this.h = h;
+    this.rights = rights;
+  }
+  toString() {
+    return `dup(#${this.h}, ${this.rights < 0 ? ["all", "all-TRANSFER", "all-DUPLICATE"][-this.rights - 1] : `0x${this.rights.toString(16)}`})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const h = pick(m, p.pid, this.h);
+    const c = m.capOf(p.pid, h);
+    // rights < 0: relative to what the handle holds (-1 all of it, -2 all but TRANSFER, -3 all but DUPLICATE).
+    const held = c?.rights ?? 0;
+    const asked =
+      this.rights === -1
+        ? held
+        : this.rights === -2
+          ? held & ~Rights.TRANSFER
+          : this.rights === -3
+            ? held & ~Rights.DUPLICATE
+            : this.rights;
+    const got = SYSCALL_HANDLERS.handle_dup(r.k, p, h, asked);
+    if (c === undefined) return expectResult(m, this.toString(), got, m.procs.get(p.pid)!.known.includes(h) ? -Errno.ESTALE : -Errno.EBADH);
+    if ((c.rights & Rights.DUPLICATE) === 0) return expectResult(m, this.toString(), got, -Errno.EACCES);
+    if ((asked & ~c.rights) !== 0) return expectResult(m, this.toString(), got, -Errno.EINVAL);
+    if (typeof got !== "number" || got <= 0) fail(m, `${this} returned ${String(got)}, the model expects a new handle`);
+    m.place(m.track(m.newCap(c.obj, c.type, asked & c.rights, c)), p.pid, got);
+  }
+}
+
+class Close extends Step {
+  readonly h: number;
+  constructor(h: number) {
+    super();
+    this.h = h;
+  }
+  toString() {
+    return `close(#${this.h})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const h = pick(m, p.pid, this.h);
+    const c = m.capOf(p.pid, h);
+    const want = c === undefined ? (m.procs.get(p.pid)!.known.includes(h) ? -Errno.ESTALE : -Errno.EBADH) : 0;
+    const got = SYSCALL_HANDLERS.handle_close(r.k, p, h);
+    if (c !== undefined) m.end(c);
+    expectResult(m, this.toString(), got, want);
+  }
+}
+
+class Revoke extends Step {
+  readonly h: number;
+  constructor(h: number) {
+    super();
+    this.h = h;
+  }
+  toString() {
+    return `revoke(#${this.h})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const h = pick(m, p.pid, this.h);
+    const c = m.capOf(p.pid, h);
+    const got = SYSCALL_HANDLERS.handle_revoke(r.k, p, h);
+    if (c === undefined) return expectResult(m, this.toString(), got, m.procs.get(p.pid)!.known.includes(h) ? -Errno.ESTALE : -Errno.EBADH);
+    expectResult(m, this.toString(), got, m.revoke(c));
+  }
+}
+
+/** memory_map of handle #h (4 words at offset 0): a window, whose held cap derives from the handle's. */
+class MapWindow extends Step {
+  readonly h: number;
+  constructor(h: number) {
+    super();
+    this.h = h;
+  }
+  toString() {
+    return `map(#${this.h})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const h = pick(m, p.pid, this.h);
+    const got = SYSCALL_HANDLERS.memory_map(r.k, p, h, 0, 4, 4, 4);
+    const want = lookupError(m, p.pid, h, ObjectType.MEMORY, Rights.MAP);
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    if (typeof got !== "number" || got <= 0) fail(m, `${this} returned ${String(got)}, the model expects a window handle`);
+    const c = m.capOf(p.pid, h)!;
+    const held = m.track(m.newCap(c.obj, c.type, c.rights & (Rights.READ | Rights.WRITE), c));
+    const w = [...p.handles.entries()].find((e) => e.handle === got)!.object;
+    void w;
+    m.windows.set(w.koid, { cap: held });
+    m.place(
+      m.track(m.newCap(w.koid, ObjectType.WINDOW, Rights.DUPLICATE | Rights.TRANSFER | (c.rights & (Rights.READ | Rights.WRITE)), null)),
+      p.pid,
+      got,
+    );
+  }
+}
+
+/** window_get through handle #h: a value, or EREVOKED once the mapping's capability was revoked. */
+class WindowGet extends Step {
+  readonly h: number;
+  constructor(h: number) {
+    super();
+    this.h = h;
+  }
+  toString() {
+    return `window_get(#${this.h})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const h = pick(m, p.pid, this.h);
+    const got = SYSCALL_HANDLERS.window_get(r.k, p, h, 0);
+    const want = lookupError(m, p.pid, h, ObjectType.WINDOW, Rights.READ);
+    if (want !== null) return expectResult(m, this.toString(), got, BigInt(want));
+    const w = m.windows.get(m.capOf(p.pid, h)!.obj)!;
+    expectResult(m, this.toString(), got, w.cap.live ? 0n : BigInt(-Errno.EREVOKED));
+  }
+}
+
+/** Which handle: one of the newest (so sequences build on what they made) or one of the oldest (the startup handles). */
+const OLDEST = 100;
+const slot = fc.oneof(
+  { weight: 3, arbitrary: fc.nat(2) },
+  { weight: 2, arbitrary: fc.nat(3).map((i) => OLDEST + i) },
+  { weight: 1, arbitrary: fc.nat(15) },
+);
+const timeout = fc.option(fc.integer({ min: 1, max: 8 }), { freq: 2 });
+
+const send = fc
+  .tuple(slot, timeout, fc.option(fc.record({ h: slot, move: fc.boolean() }), { freq: 2 }))
+  .map(([h, t, pass]) => new Send(h, t, pass));
+const receive = fc.tuple(slot, timeout).map(([h, t]) => new Receive(h, t));
+const reply = fc.tuple(fc.nat(7), fc.integer({ min: 0, max: 99 })).map(([i, s]) => new Reply(i, s));
+const dup = fc
+  .tuple(
+    slot,
+    fc.constantFrom(-1, -1, -1, -2, -3, 0, Rights.SEND | Rights.DUPLICATE, Rights.MAP | Rights.READ | Rights.DUPLICATE, 0x7fffffff),
+  )
+  .map(([h, rr]) => new Dup(h, rr));
+
+/** The commands, listed more than once where they should come more often (fc.commands picks uniformly). */
+export const COMMANDS: fc.Arbitrary<Cmd>[] = [
+  send,
+  send,
+  receive,
+  receive,
+  reply,
+  reply,
+  fc.constant(new Yield()),
+  fc.nat(3).map((i) => new Kill(i)),
+  dup,
+  dup,
+  dup,
+  slot.map((h) => new Close(h)),
+  slot.map((h) => new Close(h)),
+  slot.map((h) => new Revoke(h)),
+  slot.map((h) => new Revoke(h)),
+  slot.map((h) => new MapWindow(h)),
+  slot.map((h) => new WindowGet(h)),
+];
+
+export { ENDPOINT_RIGHTS, MEMORY_RIGHTS };

@@ -1,0 +1,81 @@
+// Bugs planted in the real kernel for the model-based tests to catch: each
+// replaces one kernel function (a method or static on a kernel class) with a
+// plausible wrong version, and returns the function that puts it back.
+
+import { Errno } from "../../abi/gen/abi.ts";
+import { KernelCore } from "../../kernel/core.ts";
+import { Cap, HandleTable } from "../../kernel/handles.ts";
+import { Endpoint } from "../../kernel/objects/endpoint.ts";
+
+export interface PlantedBug {
+  readonly name: string;
+  plant(): () => void;
+  /** What the failure must say. */
+  readonly caughtAs: RegExp;
+}
+
+function swap<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): () => void {
+  const old = target[key];
+  target[key] = value;
+  return () => {
+    target[key] = old;
+  };
+}
+
+export const PLANTED: readonly PlantedBug[] = [
+  {
+    name: "revoke ends only direct children, not grandchildren",
+    plant: () =>
+      swap(HandleTable, "revokeDescendants", function (cap: Cap): number {
+        let n = 0;
+        for (const c of [...cap.children]) {
+          cap.children.delete(c);
+          c.parent = null;
+          c.revoked = true;
+          if (c.table !== null) {
+            (c.table as any).vacate(c);
+            n++;
+          }
+        }
+        return n;
+      }),
+    caughtAs: /revoke|table|kernel invariant/,
+  },
+  {
+    name: "closing a handle orphans its children (a later revoke of an ancestor misses them)",
+    plant: () =>
+      swap(Cap.prototype, "detachFromTree", function (this: Cap): void {
+        for (const c of this.children) c.parent = null;
+        this.children.clear();
+        this.parent?.children.delete(this);
+        this.parent = null;
+      }),
+    caughtAs: /revoke|table|kernel invariant/,
+  },
+  {
+    name: "the endpoint queue is LIFO instead of FIFO",
+    plant: () =>
+      swap(Endpoint.prototype, "enqueue", function (this: Endpoint, item) {
+        this.queue.unshift(item);
+      }),
+    caughtAs: /queue|receive/,
+  },
+  {
+    name: "a server's death is reported to its clients as success",
+    plant: () => {
+      const wake = KernelCore.prototype.wake;
+      return swap(KernelCore.prototype, "wake", function (this: KernelCore, p, result) {
+        wake.call(this, p, result === -Errno.ECLOSED ? 0 : result);
+      });
+    },
+    caughtAs: /resumes with 0, the model expects -\d+/,
+  },
+  {
+    name: "an endpoint whose last receive capability closed does not wake its queued senders",
+    plant: () =>
+      swap(Endpoint.prototype, "capClosed", function (this: Endpoint, rights: number) {
+        if (rights & 0x200) (this as any).receiveCaps--;
+      }),
+    caughtAs: /pid \d+|endpoint/,
+  },
+];
