@@ -13,6 +13,7 @@ import type { LoadedImage } from "../loader/loader.ts";
 import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/personality.ts";
 import { ExitReason } from "../abi/gen/abi.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
+import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -44,7 +45,7 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
    * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
    * and "io". Its end shuts the system down.
    */
-  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void };
+  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void; dirs?: readonly DirSpec[] };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -127,6 +128,10 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     options.system && !wasiProgram
       ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
       : null;
+  // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
+  const stopDirs = sys
+    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], { stderr: options.system?.stderr })
+    : () => {};
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
@@ -162,11 +167,13 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   if (timer !== undefined) clearTimeout(timer);
   const exit = proc.process.exit;
   if (exit === null) {
+    stopDirs();
     sys?.shutdown();
     throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
   }
   proc.close();
   if (sys) {
+    stopDirs();
     sys.shutdown();
     await kernel.run();
   }

@@ -17,8 +17,12 @@ import { UsageError } from "./args.ts";
 export interface DirSpec {
   /** The directory on the host. */
   host: string;
-  /** The name the guest sees it under (fd_prestat_dir_name): GUEST, or HOST as given. */
+  /** The name a WASI program sees it under (fd_prestat_dir_name): GUEST, or HOST as given (wasmtime's convention). */
   guest: string;
+  /** `:ro` at the end: no writes, creations or removals. */
+  readOnly: boolean;
+  /** The option's value as given (a native guest's hostfs mount reads it: cli/hostdirs.ts). */
+  spec: string;
 }
 
 export interface RunOptions {
@@ -97,11 +101,13 @@ export function parseDuration(s: string): number {
 }
 
 function parseDir(spec: string): DirSpec {
-  const sep = spec.indexOf("::");
-  const host = sep < 0 ? spec : spec.slice(0, sep);
-  const guest = sep < 0 ? spec : spec.slice(sep + 2);
-  if (host.length === 0 || guest.length === 0) throw new UsageError(`--dir wants HOST or HOST::GUEST, got "${spec}"`);
-  return { host, guest };
+  const readOnly = spec.endsWith(":ro");
+  const s = readOnly ? spec.slice(0, -3) : spec;
+  const sep = s.indexOf("::");
+  const host = sep < 0 ? s : s.slice(0, sep);
+  const guest = sep < 0 ? s : s.slice(sep + 2);
+  if (host.length === 0 || guest.length === 0) throw new UsageError(`--dir wants HOST or HOST::GUEST (and :ro), got "${spec}"`);
+  return { host, guest, readOnly, spec };
 }
 
 function parseEnv(spec: string, hostEnv: Readonly<Record<string, string | undefined>>): string {

@@ -354,12 +354,42 @@ export class KernelCore {
     return any;
   }
 
-  /** One-shot deadline event; returns the timer for cancelTimer. */
-  addTimer(deadline: number, fire: () => void): Timer {
-    const t = this.timers.add(deadline, fire);
+  /**
+   * One-shot deadline event; returns the timer for cancelTimer. `owner`: the
+   * process it is for, ended with KERNEL_FAULT if `fire` throws (a kernel
+   * bug); without one the fault is logged. A throw never reaches the host.
+   */
+  addTimer(deadline: number, fire: () => void, owner: Process | null = null): Timer {
+    const guarded = () => {
+      try {
+        fire();
+      } catch (e) {
+        this.fault(owner, "a timer", e);
+      }
+    };
+    const t = this.timers.add(deadline, guarded);
     this.sched.timerAdded(deadline);
     if (!this.clock.virtual && this.current === null && deadline < this.idleTimerAt) this.schedule();
     return t;
+  }
+
+  /**
+   * A kernel bug (or a host failure) reached a host entry: a timer, a
+   * dispatch, the real-time idle timer. The process it concerned ends with
+   * KERNEL_FAULT (without one, the kernel log says what happened); the host
+   * and the other processes carry on.
+   */
+  fault(victim: Process | null, where: string, e: unknown): void {
+    const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    try {
+      if (victim !== null && victim.exit === null)
+        this.terminate(victim, -1, ExitReason.KERNEL_FAULT, `kernel fault in ${where}: ${detail}`);
+      else this.log(`wasmos: kernel fault in ${where}: ${detail}`);
+    } catch (e2) {
+      this.log(
+        `wasmos: kernel fault in ${where}: ${detail}; then, ending pid ${victim?.pid}: ${e2 instanceof Error ? e2.message : String(e2)}`,
+      );
+    }
   }
 
   cancelTimer(t: Timer): void {
@@ -479,7 +509,12 @@ export class KernelCore {
         const p = this.runq.dequeue();
         if (p !== null) {
           if (p.mm.fault !== null && this.mm.endIfFaulted(p)) continue; // a grant revoked while it ran: it never runs again
-          this.dispatch(p);
+          try {
+            this.dispatch(p);
+          } catch (e) {
+            this.fault(p, "dispatch", e);
+            continue;
+          }
           return;
         }
         if (this.idleSubscribers > 0 && this.deliverIdlePackets()) continue;
@@ -506,10 +541,15 @@ export class KernelCore {
     this.idleTimer?.();
     this.idleTimerAt = deadline;
     const ms = Math.max(0, (deadline - this.clock.now()) / 1e6);
+    // An entry from the host's event loop: nothing the kernel throws may escape into it.
     this.idleTimer = this.platform!.setTimer(ms, () => {
       this.idleTimer = null;
       this.idleTimerAt = Infinity;
-      this.schedule();
+      try {
+        this.schedule();
+      } catch (e) {
+        this.fault(this.current, "the idle timer", e);
+      }
     });
   }
 

@@ -129,7 +129,6 @@ const OP_ELSE = 0x05;
 const OP_TRY = 0x06;
 const OP_CATCH = 0x07;
 const OP_DELEGATE = 0x18;
-const OP_CATCH_ALL = 0x19;
 const OP_MEMORY_INIT = 0xfc0008;
 const OP_DATA_DROP = 0xfc0009;
 

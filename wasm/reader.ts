@@ -10,7 +10,7 @@
 import { Cursor, WasmParseError } from "./cursor.ts";
 import { decodeExpression } from "./decode.ts";
 import { Feature, Imm } from "./opcodes.ts";
-import { readHeapType, readStorageType, readValType, valTypeFeatures, type ValType } from "./types.ts";
+import { readStorageType, readValType, valTypeFeatures, type ValType } from "./types.ts";
 
 export { WasmParseError };
 export type { ValType };

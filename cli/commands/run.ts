@@ -13,6 +13,7 @@ import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
+import { parseDirSpec } from "../hostdirs.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
@@ -65,9 +66,10 @@ export const runCommand: Command = {
     const args = o.args;
     const images: Record<string, Uint8Array> = {};
     for (const im of o.images) images[im.name] = readInput(im.file, "image");
+    for (const d of o.dirs) parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
     const preopens = o.dirs.map((d) => {
       try {
-        return { guest: d.guest, dir: new HostDir(d.host) };
+        return { guest: d.guest, dir: new HostDir(d.host, d.readOnly) };
       } catch (e) {
         throw new CliError(`--dir ${d.host}: ${fsReason(e)}`, EXIT.NO_INPUT);
       }
@@ -79,6 +81,8 @@ export const runCommand: Command = {
     if (o.trace !== undefined) flags.trace = o.trace;
     if (o.traceText !== undefined) flags["trace-text"] = o.traceText;
     if (o.record !== undefined) flags.record = o.record;
+    // A native guest gets each --dir through hostfs in its namespace (cli/hostdirs.ts); a WASI program as a preopen.
+    if (o.dirs.length > 0) flags.dir = o.dirs.map((d) => d.spec);
     // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
     const stdin = hostStdin();
     const limits: RunLimits = {
@@ -189,7 +193,11 @@ export async function runProgram(
       },
       // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
       // Not a terminal: stdin is read whole first, so a deterministic run does not depend on when its bytes arrive.
-      system: { stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(), stderr: (b) => process.stderr.write(b) },
+      system: {
+        stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(),
+        stderr: (b) => process.stderr.write(b),
+        dirs: ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec),
+      },
       progress: progressLine(),
       argv0: o.argv0,
       wasi: o.wasi,

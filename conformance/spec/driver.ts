@@ -32,7 +32,7 @@ import { prepareModule } from "../../loader/prepare.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import { verifyModule, type VerifyPolicy } from "../../loader/verify.ts";
 import { featureNames } from "../../wasm/opcodes.ts";
-import { atom, head, parseWast, stringText, type SExpr, type SList, type SString } from "./wast.ts";
+import { atom, head, parseWast, stringText, type SList, type SString } from "./wast.ts";
 import {
   ThunkUnavailable,
   callExact,

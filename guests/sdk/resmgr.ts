@@ -40,8 +40,6 @@ export class Ocb {
   id: i64 = 0;
   /** The open flags (O_*). */
   flags: i32 = 0;
-  /** The pid of the process that opened it. */
-  client: u32 = 0;
 }
 
 export class Stat {
@@ -379,6 +377,12 @@ export class Server {
     else sys_reply(p.rcvid, status, 0, 0, 0, 0);
   }
 
+  /** The pid of the process whose request is being handled (msg_info: a syscall, so only when wanted). */
+  senderPid(): u32 {
+    sys_msg_info(<i32>changetype<usize>(this.info));
+    return MsgInfoLayout.senderPid(changetype<usize>(this.info));
+  }
+
   private bodyLength(): u32 {
     sys_msg_info(<i32>changetype<usize>(this.info));
     return MsgInfoLayout.bodyLen(changetype<usize>(this.info));
@@ -414,8 +418,6 @@ export class Server {
         }
         ocb.id = this.nextId++;
         ocb.flags = flags;
-        sys_msg_info(<i32>changetype<usize>(this.info));
-        ocb.client = MsgInfoLayout.senderPid(changetype<usize>(this.info));
         this.ocbs.set(ocb.id, ocb);
         sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;

@@ -23,6 +23,8 @@ import { resolve as resolvePath } from "node:path";
 import { HostDirDevice } from "../../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../../hal/node/hostdir.ts";
 import { type DirObject, hostMount, scopeDir } from "../../kernel/ns/host.ts";
+import { resolveIn } from "../../kernel/ns/path.ts";
+import { nsOf } from "../../kernel/ns/state.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 
 export interface BootOptions {
@@ -83,6 +85,12 @@ export class BootedSystem {
     this.options = options;
     const log = options.log ?? (() => {});
     this.kernel = new Kernel({ ...options.kernel, seed: manifest.seed, deterministic: !manifest.realtime, log });
+    // A manifest's unveil rules are the process's first unveil call, made before it runs (its children inherit it).
+    this.kernel.core.spawnHooks.push((child) => {
+      if (this.pendingUnveil === null) return;
+      nsOf(this.kernel.core).views.set(child, [this.pendingUnveil]);
+      this.pendingUnveil = null;
+    });
     try {
       for (const [name, { pointer }] of manifest.images) {
         const bytes = images.get(name);
@@ -191,9 +199,18 @@ export class BootedSystem {
     this.options.log?.(`wasmos boot: ${l}`);
   }
 
+  /** The unveil call the process being spawned starts with (the spawn hook takes it). */
+  private pendingUnveil: { path: string; perms: number }[] | null = null;
+
   private spawn(sp: SystemProcess): void {
     const { spec } = sp;
     const core = this.kernel.core;
+    if (spec.unveil !== undefined) {
+      // Normalized and longest first, as the unveil syscall stores a call.
+      this.pendingUnveil = spec.unveil
+        .map((r) => ({ path: resolveIn("/", r.path), perms: r.perms }))
+        .sort((a, b) => b.path.length - a.path.length);
+    }
     const enc = new TextEncoder();
     const image = this.objects.get(spec.image) as Parameters<typeof core.spawn>[0]["image"];
     const p = core.spawn({
@@ -207,6 +224,7 @@ export class BootedSystem {
       memoryBudgetPages: spec.memoryPages,
       partition: spec.partition ? this.partitions.get(spec.partition) : undefined,
     });
+    this.pendingUnveil = null;
     if (typeof p === "number") {
       const why = core.mm.lastRefusal;
       core.mm.lastRefusal = "";

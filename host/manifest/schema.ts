@@ -3,7 +3,15 @@
 // each with its JSON pointer (the line:column is added by loadManifest).
 // The format is documented in docs/system.md ("The boot manifest").
 
-import { Constants, PLEDGE_CLASS_NAMES, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Limits, PLEDGE_CLASS_NAMES, Rights } from "../../abi/gen/abi.ts";
+
+/** unveil permissions by letter, as OpenBSD's unveil(2) spells them. */
+const UNVEIL_LETTERS: Readonly<Record<string, number>> = {
+  r: Constants.UNVEIL_READ,
+  w: Constants.UNVEIL_WRITE,
+  c: Constants.UNVEIL_CREATE,
+  x: Constants.UNVEIL_EXEC,
+};
 import { pointerToken } from "./json.ts";
 
 export const MANIFEST_VERSION = 1;
@@ -76,6 +84,8 @@ export interface ProcessSpec {
   handles: HandleSpec[];
   /** Pledge classes kept (bitmask), or undefined: all. */
   promises: number | undefined;
+  /** unveil rules it starts with (one unveil call made for it before it runs), or undefined: the whole namespace. */
+  unveil: { path: string; perms: number }[] | undefined;
   memoryPages: number | undefined;
   restart: RestartPolicy;
   /** A server: expected to stay blocked (in receive) when the rest of the system is done. */
@@ -275,7 +285,7 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
       const o = fields(
         v,
         p,
-        ["name", "image", "args", "env", "priority", "partition", "handles", "pledge", "memoryPages", "restart", "daemon"],
+        ["name", "image", "args", "env", "priority", "partition", "handles", "pledge", "unveil", "memoryPages", "restart", "daemon"],
         ["name", "image"],
       );
       if (!o) return;
@@ -288,6 +298,7 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
         partition: undefined,
         handles: [],
         promises: undefined,
+        unveil: undefined,
         memoryPages: undefined,
         restart: { when: "never", max: 0, windowMs: 0, backoffMs: 0, backoffMaxMs: 0 },
         daemon: false,
@@ -337,6 +348,31 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
             else bits |= 1 << PLEDGE_BITS[s];
           });
           spec.promises = bits >>> 0;
+        }
+      }
+      if ("unveil" in o) {
+        const up = at(p, "unveil");
+        if (!Array.isArray(o.unveil)) issue(up, `expected an array of {"path", "permissions"}, got ${kindOf(o.unveil)}`);
+        else {
+          spec.unveil = [];
+          o.unveil.forEach((r, j) => {
+            const rp = at(up, j);
+            const rule = fields(r, rp, ["path", "permissions"], ["path", "permissions"]);
+            if (!rule || !("path" in rule) || !("permissions" in rule)) return;
+            const path = str(rule.path, at(rp, "path"));
+            const perms = str(rule.permissions, at(rp, "permissions"));
+            if (path === undefined || perms === undefined) return;
+            if (!path.startsWith("/")) issue(at(rp, "path"), `"${path}" is not an absolute path`);
+            let bits = 0;
+            for (const c of perms) {
+              const bit = UNVEIL_LETTERS[c];
+              if (bit === undefined)
+                issue(at(rp, "permissions"), `unknown permission "${c}" (r read, w write, c create, x execute; "" for none)`);
+              else bits |= bit;
+            }
+            spec.unveil!.push({ path, perms: bits });
+          });
+          if (spec.unveil.length > Limits.MAX_UNVEIL_RULES) issue(up, `at most ${Limits.MAX_UNVEIL_RULES} rules`);
         }
       }
       if ("handles" in o) {

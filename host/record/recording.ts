@@ -10,8 +10,8 @@
 //     device timers and deadlines ride on it);
 //   - console input: the bytes and the end of standard input, as the console
 //     device's backend receives them;
-//   - entropy: none today (the kernel's random_get and the RNG device are
-//     seeded; a CryptoRandom source would be recorded here).
+//   - entropy: Platform.fillRandom, the host entropy a real-time run's
+//     random_get takes, call by call (deterministic runs are seeded).
 // Each event is stamped with the number of clock readings before it: the
 // kernel is deterministic between outside events, so that count says exactly
 // where in the run it happened.

@@ -281,6 +281,11 @@ export interface SyscallObserver {
 
 const observers = new WeakMap<KernelCore, SyscallObserver>();
 
+/** Whether kernel k's syscalls are observed (then every call must reach the bridge: no fast path answers in wasm). */
+export function syscallsObserved(k: KernelCore): boolean {
+  return observers.has(k);
+}
+
 /**
  * Observe kernel k's syscalls. Must be called before k's first process
  * starts: the imports are built once per kernel, and only an observed kernel

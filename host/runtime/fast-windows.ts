@@ -30,7 +30,7 @@
 // reads on every call, so the next call after it goes to the kernel and gets
 // EREVOKED.
 
-import { IMPORT_MODULE, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { IMPORT_MODULE, Rights } from "../../abi/gen/abi.ts";
 import { currentEpoch, useEpochCell } from "../../kernel/fast/epoch.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import { WindowObject } from "../../kernel/objects/window-object.ts";

@@ -23,7 +23,7 @@ import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import type { LoadedImage } from "../../loader/loader.ts";
-import { syscallImports, type Suspender, UNWIND } from "./bridge.ts";
+import { syscallImports, syscallsObserved, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
@@ -107,7 +107,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   start(): void {
-    queueMicrotask(() => void this.run());
+    // An entry from the host's event loop: whatever the kernel throws ends this process, never the host.
+    queueMicrotask(() => void this.run().catch((e) => this.kernel.fault(this.process, "process start", e)));
   }
 
   resume(result: number): void {
@@ -200,7 +201,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.personality = this.makePersonality(p);
       imports[this.personality.module] = this.personality.imports();
     }
-    if (this.fastPath) addFastWindowGet(k, imports); // window_get served in wasm when the kernel's answer is cached
+    // window_get served in wasm when the kernel's answer is cached; not while syscalls are observed (strace sees every call)
+    if (this.fastPath && !syscallsObserved(k)) addFastWindowGet(k, imports);
     if (this.image.metered) {
       (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
     }
@@ -234,8 +236,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   /** Whatever escaped guest code ends the process (unless it was our own unwinding). */
   private ended(e: unknown): void {
     if (e === UNWIND || this.disposed) return;
+    if (e instanceof KernelBug) return this.kernel.fault(this.process, "the runtime", e); // the kernel's, not the guest's
     const ending = classifyTrap(e);
-    this.kernel.terminate(this.process, -1, ending.reason, ending.message);
+    try {
+      this.kernel.terminate(this.process, -1, ending.reason, ending.message);
+    } catch (e2) {
+      this.kernel.fault(this.process, "ending a process", e2);
+    }
   }
 
   handlerStatus(name: string): number {

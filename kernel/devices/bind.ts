@@ -2,7 +2,7 @@
 // kernel's clock and timers and routes its interrupts, as pulses, to the
 // endpoint its driver attached (kernel/syscalls/devices.ts device_attach).
 
-import { Constants, Limits, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { postPulse } from "../ipc/exchange.ts";
 import type { Endpoint } from "../objects/endpoint.ts";

@@ -124,10 +124,14 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
     updateServers(k, ep);
   }
   if (until !== Infinity) {
-    m.timer = k.addTimer(until, () => {
-      checkTransition(p.state, "timeout", ProcessState.READY);
-      k.wake(p, -Errno.ETIMEDOUT);
-    });
+    m.timer = k.addTimer(
+      until,
+      () => {
+        checkTransition(p.state, "timeout", ProcessState.READY);
+        k.wake(p, -Errno.ETIMEDOUT);
+      },
+      p,
+    );
   }
   k.blockCurrent(p, "send", () => sendEnded(k, p, m), state);
   return BLOCK;
@@ -188,10 +192,14 @@ export function startReceive(
   const timer =
     until === Infinity
       ? null
-      : k.addTimer(until, () => {
-          checkTransition(ProcessState.RECEIVE_BLOCKED, "timeout", ProcessState.READY);
-          k.wake(p, -Errno.ETIMEDOUT);
-        });
+      : k.addTimer(
+          until,
+          () => {
+            checkTransition(ProcessState.RECEIVE_BLOCKED, "timeout", ProcessState.READY);
+            k.wake(p, -Errno.ETIMEDOUT);
+          },
+          p,
+        );
   k.blockCurrent(
     p,
     "receive",

@@ -1,7 +1,7 @@
 // Moving things between processes for IPC: message descriptors, handles in
 // flight, and body copies (counted: the kernel reports every byte it copies).
 
-import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits } from "../../abi/gen/abi.ts";
 import { readMsgDesc } from "../../abi/gen/abi.ts";
 import { type Cap, releaseInFlight } from "../handles.ts";
 import type { KernelCore } from "../core.ts";

@@ -37,7 +37,7 @@ export function futexWait(
     mem.futex.set(offset, queue);
   }
   queue.push(waiter);
-  const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT));
+  const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT), p);
   k.blockCurrent(p, "futex_wait", () => {
     const q = mem.futex.get(offset);
     if (q !== undefined) {

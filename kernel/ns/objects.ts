@@ -9,7 +9,7 @@ import { type Cap, releaseHeld } from "../handles.ts";
 import { KernelObject, type ObjectRegistry } from "../object.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
-import { prefixesOf, relativeTo } from "./path.ts";
+import { parentOf, relativeTo } from "./path.ts";
 
 /** One mount: a normalized absolute path served by an endpoint (a capability the table holds). */
 export interface Mount {
@@ -45,11 +45,11 @@ export class MountTable {
 
   /** The longest mounted prefix of path and the rest relative to it, or null. */
   resolve(path: string): { mount: Mount; rest: string } | null {
-    for (const prefix of prefixesOf(path)) {
+    for (let prefix = path; ; prefix = parentOf(prefix)) {
       const m = this.at(prefix);
       if (m !== null) return { mount: m, rest: relativeTo(path, prefix) };
+      if (prefix === "/") return null;
     }
-    return null;
   }
 
   add(m: Mount): void {

@@ -14,7 +14,14 @@ export function readPath(mem: GuestMemory, ptr: number, len: number): string | n
   if (len > Limits.MAX_PATH_BYTES) return -Errno.ENAMETOOLONG;
   const bytes = mem.slice(ptr, len);
   if (bytes === null) return -Errno.EFAULT;
-  if (bytes.includes(0)) return -Errno.EINVAL;
+  // Paths are short and nearly always ASCII: build those without the decoder (a per-request cost).
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0) return -Errno.EINVAL;
+    if (b >= 0x80) ascii = false;
+  }
+  if (ascii && bytes.length <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -22,8 +29,30 @@ export function readPath(mem: GuestMemory, ptr: number, len: number): string | n
   }
 }
 
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a path (ASCII without the encoder). */
+export function encodePath(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Whether path is already normalized: absolute, no empty, "." or ".." component, no trailing "/". */
+function normalized(path: string): boolean {
+  if (path.charCodeAt(0) !== 47) return false;
+  if (path.length === 1) return true;
+  if (path.charCodeAt(path.length - 1) === 47) return false;
+  return !(path.includes("//") || path.includes("/./") || path.includes("/../") || path.endsWith("/.") || path.endsWith("/.."));
+}
+
 /** The components of `path` taken relative to `scope` (itself normalized), normalized: "/"-joined, absolute. */
 export function resolveIn(scope: string, path: string): string {
+  if (normalized(path)) return scope === "/" ? path : path === "/" ? scope : scope + path;
   const base = scope === "/" ? [] : scope.slice(1).split("/");
   const out: string[] = [];
   for (const c of path.split("/")) {
@@ -56,7 +85,12 @@ export function* prefixesOf(path: string): IterableIterator<string> {
   for (;;) {
     yield p;
     if (p === "/") return;
-    const i = p.lastIndexOf("/");
-    p = i === 0 ? "/" : p.slice(0, i);
+    p = parentOf(p);
   }
+}
+
+/** The parent of a normalized path other than "/": "/a/b" -> "/a", "/a" -> "/". */
+export function parentOf(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i === 0 ? "/" : p.slice(0, i);
 }

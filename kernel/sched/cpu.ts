@@ -349,7 +349,7 @@ export class CpuScheduler {
   }
 
   private armRelease(p: Process, r: EdfReservation): void {
-    r.timer = this.k.addTimer(r.release + r.periodNs, () => this.released(p, r));
+    r.timer = this.k.addTimer(r.release + r.periodNs, () => this.released(p, r), p);
   }
 
   /** A job release: count a miss for the unfinished job, start the next, wake or unthrottle p. */

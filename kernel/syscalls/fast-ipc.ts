@@ -7,7 +7,7 @@
 // answer given by reply reaches a caller of call like any other (the message
 // registers mirror it into the IPC buffer).
 
-import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import { answer, served, startReceive, startSend } from "../ipc/exchange.ts";

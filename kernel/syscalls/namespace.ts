@@ -16,7 +16,7 @@ import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
 import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
-import { readPath, resolveIn } from "../ns/path.ts";
+import { encodePath, readPath, resolveIn } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import type { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
@@ -65,7 +65,6 @@ const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_E
 /** Rights an open's FILE handle always has (READ and WRITE come from the open flags). */
 const FILE_BASE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER;
 const NO_DEADLINE = BigInt(Constants.DEADLINE_INFINITE);
-const utf8 = new TextEncoder();
 
 // ---- helpers --------------------------------------------------------------------------
 
@@ -85,11 +84,20 @@ function unveiled(k: Kernel, p: Process, abs: string, need: number, what: string
   return false;
 }
 
+const closers = new WeakMap<Kernel, (ep: Endpoint, ocb: bigint) => void>();
+
+/** Post IO_CLOSE_PULSE for an open (one function per kernel, shared by its FILE objects). */
 function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint) => void {
-  return (ep, ocb) => {
-    nsOf(k).closes++;
-    postPulse(k, ep, 0, DEFAULT_PRIORITY, IO_CLOSE_PULSE, ocb);
-  };
+  let close = closers.get(k);
+  if (close === undefined) {
+    const ns = nsOf(k);
+    close = (ep, ocb) => {
+      ns.closes++;
+      postPulse(k, ep, 0, DEFAULT_PRIORITY, IO_CLOSE_PULSE, ocb);
+    };
+    closers.set(k, close);
+  }
+  return close;
 }
 
 /** Message word 0: op, form, flags, length. */
@@ -154,7 +162,7 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
   if (p.handles.full) return -Errno.EMFILE;
-  const body = utf8.encode(r.rest);
+  const body = encodePath(r.rest);
   const ep = mount.cap.object as Endpoint;
   const m = request(k, p, ep, [word0(IO_OPEN, IO_FORM_BUFFER, flags, 0), 0n, 0n, BigInt(body.length)], 0, body.length, -1, 0);
   m.kernelBody = body;
@@ -313,8 +321,8 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
     return STAT_SIZE;
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
-  const b1 = utf8.encode(r.rest);
-  const b2 = utf8.encode(rest2);
+  const b1 = encodePath(r.rest);
+  const b2 = encodePath(rest2);
   const body = new Uint8Array(b1.length + b2.length);
   body.set(b1);
   body.set(b2, b1.length);

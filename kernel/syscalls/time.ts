@@ -14,7 +14,7 @@ export function sysSleep(k: KernelCore, p: Process, durationNs: bigint): number 
   if (durationNs < 0n) return -Errno.EINVAL;
   if (durationNs === 0n) return sysYield(k, p);
   const deadline = k.clock.now() + Number(durationNs);
-  const timer = k.addTimer(deadline, () => k.wake(p, 0));
+  const timer = k.addTimer(deadline, () => k.wake(p, 0), p);
   k.blockCurrent(p, "sleep", () => k.cancelTimer(timer));
   return BLOCK;
 }

@@ -10,7 +10,7 @@ import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
 import { E } from "../memory/helpers.ts";
 
-const { READ, MAP, DUPLICATE, TRANSFER } = Rights;
+const { DUPLICATE, TRANSFER } = Rights;
 
 /** 64 bytes of the memory object: byte i = 0xf0 + i (so 16- and 32-bit reads are recognisable and zero-extended). */
 function patterned(k: Kernel) {

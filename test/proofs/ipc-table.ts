@@ -143,7 +143,7 @@ export const IPC_INVARIANTS: AnyInvariant[] = [
     bounds: "none",
     subject: IPC_TRANSITIONS,
     async check(k, table) {
-      const { Z, T, f, e, t, row } = relation(k, table);
+      const { T, f, e, t, row } = relation(k, table);
       return prove(k, [T(f, e, t), f.neq(RUNNING)], t.neq(RUNNING), (m) => `the row ${row(m)} resumes a blocked process directly`);
     },
     mutation: {

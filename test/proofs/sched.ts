@@ -90,7 +90,7 @@ export const SCHED_INVARIANTS: AnyInvariant[] = [
     bounds: "none: proved by induction (it holds of the empty endpoint and every step keeps it), so for every sequence",
     subject: P,
     async check(k, r) {
-      const { pending, queued, pending2, queued2, what } = pulseStep(k, r);
+      const { pending, queued, pending2, what } = pulseStep(k, r);
       const inRange = (x: Real) => k.Z.And(x.ge(0), x.le(Limits.MAX_PENDING_PULSES)) as Bool;
       return prove(
         k,

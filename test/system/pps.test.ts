@@ -208,3 +208,24 @@ describe("nothing outlives the process that held it", () => {
     expect(k.core.objects.liveTotal()).toBe(0);
   }, 60_000);
 });
+
+describe("unveil in a manifest", () => {
+  it("a process starts with the view its manifest unveils: reads under /pps, nothing else, no writes", async () => {
+    const { sys, out } = await boot([
+      client("publisher", ["publish", "/pps/status", "1"]),
+      { ...client("reader", ["read", "/pps/status"]), unveil: [{ path: "/pps", permissions: "r" }] },
+      { ...client("writer", ["publish", "/pps/status", "1"]), unveil: [{ path: "/pps", permissions: "r" }] },
+      { ...client("snoop", ["read", "/tmp/status"]), unveil: [{ path: "/pps", permissions: "rwc" }] },
+    ]);
+    expect(out.reader).toBe("reader: @status|mode::run|count::1|\n"); // read while the publisher sleeps
+    expect(out.writer).toBe("writer: open /pps/status: EUNVEIL\n");
+    expect(out.snoop).toBe("snoop: open /tmp/status: EUNVEIL\n");
+    sys.shutdown();
+  }, 60_000);
+
+  it("refuses unveil rules it cannot read, with their place", () => {
+    expect(() => system([{ ...client("x", ["read", "/a"]), unveil: [{ path: "pps", permissions: "rz" }] }])).toThrow(
+      /\/processes\/2\/unveil\/0\/path: "pps" is not an absolute path\n.*\/processes\/2\/unveil\/0\/permissions: unknown permission "z"/,
+    );
+  });
+});

@@ -25,8 +25,11 @@ describe("wasmos run's options", () => {
   it("names a directory after itself unless ::GUEST is given, and takes --env K from the host", () => {
     const o = parseRunOptions(["--dir", ".", "--dir", "/tmp::tmp", "--env", "HOME", "p.wasm"], { HOME: "/home/u" });
     expect(o.dirs).toEqual([
-      { host: ".", guest: "." },
-      { host: "/tmp", guest: "tmp" },
+      { host: ".", guest: ".", readOnly: false, spec: "." },
+      { host: "/tmp", guest: "tmp", readOnly: false, spec: "/tmp::tmp" },
+    ]);
+    expect(parseRunOptions(["--dir", "/data::/d:ro", "p.wasm"]).dirs).toEqual([
+      { host: "/data", guest: "/d", readOnly: true, spec: "/data::/d:ro" },
     ]);
     expect(o.env).toEqual(["HOME=/home/u"]);
   });

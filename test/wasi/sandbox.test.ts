@@ -84,6 +84,24 @@ describe("a WASI program given --dir a", () => {
     expect(fs.existsSync(join(root, "a", "inside.txt"))).toBe(true);
   });
 
+  it("changes nothing in a read-only directory (--dir a:ro): creating, writing and removing answer ROFS", async () => {
+    const p = paths(["new", "inside.txt"]);
+    const run = await runWasi(
+      wasiProgram(
+        `(call $rec (call $path_create_directory (i32.const 3) ${p.ref(0)}))
+         (call $rec (call $path_open (i32.const 3) (i32.const 0) ${p.ref(0)} (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 0x10)))
+         (call $rec (call $path_unlink_file (i32.const 3) ${p.ref(1)}))
+         (call $rec (call $path_open (i32.const 3) (i32.const 0) ${p.ref(1)} (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0x10)))
+         (call $flush)`,
+        { data: p.data },
+      ),
+      { wasi: { preopens: [{ guest: "a", dir: new HostDir(join(root, "a"), true) }] } },
+    );
+    expect(results(run)).toEqual([69, 69, 69, WASI_E.SUCCESS]);
+    expect(fs.existsSync(join(root, "a", "new"))).toBe(false);
+    expect(fs.existsSync(join(root, "a", "inside.txt"))).toBe(true);
+  });
+
   it("holds no directory at all without --dir: fd 3 is not open", async () => {
     const p = paths(["inside.txt"]);
     const run = await runWasi(

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockStructure, forEachInstruction, loopHeaders, writesMemory, type Instruction } from "../../wasm/decode.ts";
-import { ATOMIC_OPS, Feature, GC_OPS, Imm, MISC_OPS, OpFlag, SIMD_OPS, SINGLE_BYTE_OPS, type OpInfo } from "../../wasm/opcodes.ts";
+import { ATOMIC_OPS, Feature, Imm, MISC_OPS, OpFlag, SIMD_OPS, SINGLE_BYTE_OPS, type OpInfo } from "../../wasm/opcodes.ts";
 import { WasmParseError, readModule, type WasmModule } from "../../wasm/reader.ts";
 import { ByteSink } from "../../wasm/sink.ts";
 import { assemble, body, compileAsGuest, prng, vec, wat } from "./helpers.ts";

@@ -1,15 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Cursor } from "../../wasm/cursor.ts";
 import { Feature, featureNames } from "../../wasm/opcodes.ts";
-import {
-  WasmParseError,
-  formatSignature,
-  funcType,
-  functionName,
-  memoryLimits,
-  readModule,
-  type WasmModule,
-} from "../../wasm/reader.ts";
+import { WasmParseError, formatSignature, funcType, functionName, memoryLimits, readModule, type WasmModule } from "../../wasm/reader.ts";
 import { ByteSink } from "../../wasm/sink.ts";
 import { assemble, body, compileAsGuest, name, prng, vec, wat } from "./helpers.ts";
 

@@ -3,16 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { forEachInstruction } from "../../wasm/decode.ts";
 import { readModule } from "../../wasm/reader.ts";
-import {
-  ByteSink,
-  WasmEditError,
-  editModule,
-  encodeS32,
-  encodeS64,
-  encodeU32,
-  exportStartFunction,
-  u32Size,
-} from "../../wasm/writer.ts";
+import { ByteSink, WasmEditError, editModule, encodeS32, encodeS64, encodeU32, exportStartFunction, u32Size } from "../../wasm/writer.ts";
 import { compileAsGuest, instantiateWithStubs, wat } from "./helpers.ts";
 
 const TICK = { module: "fuel", name: "tick", params: [], results: [] } as const;

@@ -1,0 +1,116 @@
+// Host directories in a running system: `--dir HOST[::GUEST][:ro]` for the
+// CLI's systems. Each directory becomes a host-directory device (the only
+// code that touches the host's files, hal/node/hostdir.ts), served by a
+// hostfs process (guests/hostfs) on an endpoint the host mounts at GUEST
+// before any program runs. docs/system.md "Host directories".
+
+import { statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { ExitReason, Rights } from "../abi/gen/abi.ts";
+import { REPO_ROOT } from "../build/compile.ts";
+import { HostDirDevice } from "../hal/hostdir/hostdir.ts";
+import { NodeHostDir } from "../hal/node/hostdir.ts";
+import { DEVICE_GRANT_RIGHTS, type HostProcess, IMAGE_GRANT_RIGHTS, type Kernel, MEMORY_GRANT_RIGHTS } from "../host/kernel.ts";
+import { type DirObject, hostMount } from "../kernel/ns/host.ts";
+import type { KernelObject } from "../kernel/object.ts";
+import type { MemoryObject } from "../kernel/objects/memory.ts";
+import { CliError, EXIT, UsageError } from "./command.ts";
+import { fsReason } from "./input.ts";
+import { compileGuestFile } from "./run-guest.ts";
+
+export interface DirSpec {
+  /** The host directory (absolute). */
+  host: string;
+  /** Where it appears in the namespace (absolute, normalized). */
+  guest: string;
+  readOnly: boolean;
+}
+
+/**
+ * Parse `HOST[::GUEST][:ro]`: GUEST defaults to /<basename of HOST>; a
+ * `:ro` suffix makes it read-only. Throws UsageError for a malformed spec
+ * and CliError(NO_INPUT) when HOST is not a directory.
+ */
+export function parseDirSpec(spec: string): DirSpec {
+  let s = spec;
+  let readOnly = false;
+  if (s.endsWith(":ro")) {
+    readOnly = true;
+    s = s.slice(0, -3);
+  }
+  const sep = s.indexOf("::");
+  const host = sep < 0 ? s : s.slice(0, sep);
+  let guest = sep < 0 ? "/" + basename(resolve(host)) : s.slice(sep + 2);
+  if (host === "") throw new UsageError(`--dir wants HOST[::GUEST][:ro], got "${spec}"`);
+  if (!guest.startsWith("/")) guest = "/" + guest;
+  guest =
+    "/" +
+    guest
+      .split("/")
+      .filter((c) => c !== "" && c !== ".")
+      .join("/");
+  if (guest === "/" || guest.split("/").includes(".."))
+    throw new UsageError(`--dir ${spec}: the guest path must be below / and without ..`);
+  let isDir = false;
+  try {
+    isDir = statSync(host).isDirectory();
+  } catch (e) {
+    throw new CliError(`--dir ${spec}: cannot use ${host}: ${fsReason(e)}`, EXIT.NO_INPUT);
+  }
+  if (!isDir) throw new CliError(`--dir ${spec}: ${host} is not a directory`, EXIT.NO_INPUT);
+  return { host: resolve(host), guest, readOnly };
+}
+
+const HOSTFS = join(REPO_ROOT, "guests", "hostfs", "main.ts");
+
+/**
+ * Serve each directory into the namespace under `root`: a device, an
+ * endpoint mounted at its guest path, and a hostfs process (priority
+ * `priority`) that binds `io` as its grant. Returns a function that ends the
+ * servers and drops the host's references.
+ */
+export async function mountHostDirs(
+  kernel: Kernel,
+  root: DirObject,
+  io: MemoryObject,
+  dirs: readonly DirSpec[],
+  options: { priority?: number; stderr?: (bytes: Uint8Array) => void } = {},
+): Promise<() => void> {
+  if (dirs.length === 0) return () => {};
+  const image = kernel.loadImage(await compileGuestFile(HOSTFS), "hostfs");
+  const held: KernelObject[] = [];
+  const servers: HostProcess[] = [];
+  try {
+    for (const d of dirs) {
+      const dev = kernel.createDevice(new HostDirDevice(new NodeHostDir(d.host), { readOnly: d.readOnly, name: d.guest }));
+      const ep = kernel.createEndpoint();
+      held.push(dev, ep);
+      hostMount(root, d.guest, ep);
+      servers.push(
+        kernel.spawn(image, {
+          args: ["hostfs"],
+          priority: options.priority,
+          stdout: options.stderr,
+          handles: [
+            { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
+            { name: "endpoint", object: ep, rights: Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE },
+            { name: "hostdir", object: dev, rights: (DEVICE_GRANT_RIGHTS & ~Rights.ATTACH) | 0 },
+            { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
+          ],
+        }),
+      );
+    }
+  } finally {
+    kernel.release(image);
+  }
+  let down = false;
+  return () => {
+    if (down) return;
+    down = true;
+    for (const s of servers) {
+      if (!s.process.exited) kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
+      s.close();
+    }
+    for (const o of held) o.releaseHandle();
+  };
+}
