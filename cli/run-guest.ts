@@ -123,7 +123,7 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
   // A WASI program's stdio and files are its personality's (options.wasi), not the default system's.
-  const wasiProgram = (image.hostData as LoadedImage).personality !== null;
+  const wasiProgram = Boolean((image.hostData as LoadedImage).personality);
   const sys: DefaultSystem | null =
     options.system && !wasiProgram
       ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })

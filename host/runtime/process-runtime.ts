@@ -188,7 +188,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     let instance: WebAssembly.Instance;
     const imports = syscallImports(k, this.image.module);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
-    if (this.image.personality !== null) {
+    if (this.image.personality) {
       if (this.makePersonality === null) {
         k.terminate(
           p,
