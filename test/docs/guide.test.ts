@@ -1,4 +1,5 @@
-// docs/guide.md is tested as written: every ```ts file=NAME block is written
+// docs/guide.md is tested as written: every ```ts file=NAME block (and
+// ```json file=NAME, a boot manifest) is written
 // to a fresh folder, and every ```console block is run there, command by
 // command, through the wasmos CLI, its stdout compared with the lines shown
 // (… stands for any text in a line). The ```sh block (a project with
@@ -51,12 +52,13 @@ const pattern = (line: string) =>
 
 describe("docs/guide.md", () => {
   const all = blocks(GUIDE);
-  const files = all.filter((b) => b.lang === "ts" && b.info.startsWith("file="));
+  const files = all.filter((b) => (b.lang === "ts" || b.lang === "json") && b.info.startsWith("file="));
   const consoles = all.filter((b) => b.lang === "console");
 
   it("has its snippets as files and console sessions, and no other kind of block but the project setup", () => {
-    expect(files.length).toBeGreaterThanOrEqual(5);
-    expect(consoles.length).toBeGreaterThanOrEqual(4);
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    expect(files.some((f) => f.lang === "json")).toBe(true);
+    expect(consoles.length).toBeGreaterThanOrEqual(6);
     expect(all.filter((b) => !files.includes(b) && !consoles.includes(b)).map((b) => b.lang)).toEqual(["sh"]);
   });
 
