@@ -11,6 +11,7 @@ import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
+import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -32,7 +33,13 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
    * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
    * and "io". Its end shuts the system down.
    */
-  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void; dirs?: readonly DirSpec[] };
+  system?: {
+    stdin?: InputSource;
+    stderr?: (bytes: Uint8Array) => void;
+    dirs?: readonly DirSpec[];
+    /** The backend of host directory i (default: the host's); --record and replay wrap or replace it. */
+    hostDir?: (dir: DirSpec, i: number) => HostDirBackend;
+  };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -111,7 +118,10 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     : null;
   // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
   const stopDirs = sys
-    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], { stderr: options.system?.stderr })
+    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], {
+        stderr: options.system?.stderr,
+        backend: options.system?.hostDir,
+      })
     : () => {};
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
