@@ -36,7 +36,10 @@ export function recordingHooks(rec: Recorder): RunHooks {
     platform: rec.platform(),
     stdin: (real) => (real !== undefined && real !== null && typeof real === "object" && "on" in real ? rec.input(real as Readable) : real),
     stdout: (b) => rec.stdout(b),
-    hostDir: (d, i) => rec.hostDir(i, new NodeHostDir(d.host)),
+    hostDir: (d, i) => {
+      rec.noteDir(i, d);
+      return rec.hostDir(i, new NodeHostDir(d.host));
+    },
     onKernel: (k) => rec.observe(k.core),
     done: () => setHostClock(() => performance.now()),
   };

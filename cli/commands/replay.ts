@@ -109,7 +109,8 @@ async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
   const hooks = replayHooks(rep, false);
   let code: number;
   try {
-    code = await bootLoaded(file, loaded, {}, hooks);
+    const dirs = new Map((rec.run.dirs ?? []).map((d) => [d.guest, { path: d.host, readOnly: d.readOnly }]));
+    code = await bootLoaded(file, loaded, {}, hooks, dirs);
   } finally {
     hooks.done();
   }

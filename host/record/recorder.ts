@@ -89,6 +89,12 @@ export class Recorder {
     return relay as unknown as InputStream;
   }
 
+  /** Directory `dev` of a run whose directories are only known as it goes (a booted system's hostdir objects): written into the run. */
+  noteDir(dev: number, d: { host: string; guest: string; readOnly: boolean }): void {
+    const dirs = this.run.dirs as { host: string; guest: string; readOnly: boolean }[] | undefined;
+    if (dirs !== undefined && dirs.length === dev) dirs.push({ host: d.host, guest: d.guest, readOnly: d.readOnly });
+  }
+
   /** Host directory `dev` (index into the run's dirs) through `real`, recorded call by call. */
   hostDir(dev: number, real: HostDirBackend): HostDirBackend {
     return recordingHostDir(dev, real, this.hostCalls);

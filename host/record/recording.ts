@@ -56,7 +56,10 @@ export interface RecordedRun {
   readonly args: readonly string[];
   readonly seed: number;
   readonly realtime: boolean;
-  /** The host directories the run served (--dir), in order: a replay serves them from the recording, not the host. */
+  /**
+   * The host directories the run served, in order: for `run`, its --dir (guest: the path it is served at);
+   * for `boot`, its hostdir objects as made (guest: the object's name). A replay serves them from the recording, not the host.
+   */
   readonly dirs?: readonly { readonly host: string; readonly guest: string; readonly readOnly: boolean }[];
   /** Other options of the command (the demo's duration, ...). */
   readonly options?: Readonly<Record<string, string | number | boolean>>;

@@ -83,6 +83,56 @@ describe("recording and replaying host-directory reads (wasmos run --dir --recor
   }, 120_000);
 });
 
+describe("recording and replaying a booted system's host directories (wasmos boot --record)", () => {
+  it("replays a system whose hostfs served a host directory, after the directory was deleted", () => {
+    const data = join(tmp, "booted");
+    mkdirSync(data);
+    writeFileSync(join(data, "note.txt"), "from the host");
+    const manifest = join(tmp, "sys.json");
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        version: 1,
+        images: { hostfs: join(REPO_ROOT, "guests", "hostfs", "main.ts"), client: CLIENT },
+        objects: {
+          fs: { type: "dir", mounts: { "/host": "host-ep" } },
+          "host-ep": { type: "endpoint" },
+          io: { type: "memory", size: 65536 },
+          data: { type: "hostdir", path: "unused" },
+        },
+        processes: [
+          {
+            name: "hostfs",
+            image: "hostfs",
+            daemon: true,
+            handles: [
+              { name: "endpoint", object: "host-ep", rights: ["receive", "send", "duplicate"] },
+              "io",
+              { name: "hostdir", object: "data" },
+            ],
+          },
+          {
+            name: "reader",
+            image: "client",
+            args: ["read", "/host/note.txt"],
+            handles: [{ name: "root", object: "fs", rights: ["read"] }],
+          },
+        ],
+      }),
+    );
+    const rec = join(tmp, "boot.rec");
+    const a = wasmos(["boot", "--record", rec, "--dir", `data=${data}:ro`, manifest]);
+    expect(a.stdout).toBe("reader: from the host\n");
+    expect(a.status).toBe(0);
+    expect(JSON.parse(readFileSync(rec, "utf8")).run.dirs).toEqual([{ host: data, guest: "data", readOnly: true }]);
+    rmSync(data, { recursive: true });
+    const b = wasmos(["replay", rec]);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.stderr).toMatch(/replay matched the recording/);
+    expect(b.status).toBe(0);
+  }, 120_000);
+});
+
 describe("the host-directory backend's recording seam", () => {
   it("records answers and errors, and a replay gives them back without touching the host (writes are not made again)", () => {
     const root = join(tmp, "seam");
