@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { ExitReason, Rights } from "../abi/gen/abi.ts";
 import { REPO_ROOT } from "../build/compile.ts";
-import { HostDirDevice } from "../hal/hostdir/hostdir.ts";
+import { type HostDirBackend, HostDirDevice } from "../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../hal/node/hostdir.ts";
 import { DEVICE_GRANT_RIGHTS, type HostProcess, IMAGE_GRANT_RIGHTS, type Kernel, MEMORY_GRANT_RIGHTS } from "../host/kernel.ts";
 import { type DirObject, hostMount } from "../kernel/ns/host.ts";
@@ -74,15 +74,21 @@ export async function mountHostDirs(
   root: DirObject,
   io: MemoryObject,
   dirs: readonly DirSpec[],
-  options: { priority?: number; stderr?: (bytes: Uint8Array) => void } = {},
+  options: {
+    priority?: number;
+    stderr?: (bytes: Uint8Array) => void;
+    /** The backend of directory i (default: the host's, hal/node/hostdir.ts); record and replay wrap or replace it. */
+    backend?: (dir: DirSpec, i: number) => HostDirBackend;
+  } = {},
 ): Promise<() => void> {
   if (dirs.length === 0) return () => {};
   const image = kernel.loadImage(await compileGuestFile(HOSTFS), "hostfs");
   const held: KernelObject[] = [];
   const servers: HostProcess[] = [];
   try {
-    for (const d of dirs) {
-      const dev = kernel.createDevice(new HostDirDevice(new NodeHostDir(d.host), { readOnly: d.readOnly, name: d.guest }));
+    for (const [i, d] of dirs.entries()) {
+      const backend = options.backend?.(d, i) ?? new NodeHostDir(d.host);
+      const dev = kernel.createDevice(new HostDirDevice(backend, { readOnly: d.readOnly, name: d.guest }));
       const ep = kernel.createEndpoint();
       held.push(dev, ep);
       hostMount(root, d.guest, ep);

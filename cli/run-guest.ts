@@ -14,6 +14,7 @@ import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/pers
 import { ExitReason } from "../abi/gen/abi.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
+import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -45,7 +46,13 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
    * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
    * and "io". Its end shuts the system down.
    */
-  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void; dirs?: readonly DirSpec[] };
+  system?: {
+    stdin?: InputSource;
+    stderr?: (bytes: Uint8Array) => void;
+    dirs?: readonly DirSpec[];
+    /** The backend of host directory i (default: the host's); --record and replay wrap or replace it. */
+    hostDir?: (dir: DirSpec, i: number) => HostDirBackend;
+  };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -130,7 +137,10 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
       : null;
   // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
   const stopDirs = sys
-    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], { stderr: options.system?.stderr })
+    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], {
+        stderr: options.system?.stderr,
+        backend: options.system?.hostDir,
+      })
     : () => {};
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [

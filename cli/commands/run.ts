@@ -13,7 +13,7 @@ import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
-import { parseDirSpec } from "../hostdirs.ts";
+import { type DirSpec, parseDirSpec } from "../hostdirs.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
@@ -94,14 +94,23 @@ export const runCommand: Command = {
     };
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const recordPath = typeof flags.record === "string" ? flags.record : null;
+    const dirs = ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
     const recorder =
       recordPath === null
         ? null
-        : new Recorder({ command: "run", file, sha256: sha256(bytes), args, seed, realtime: flags.realtime === true });
+        : new Recorder({
+            command: "run",
+            file,
+            sha256: sha256(bytes),
+            args,
+            seed,
+            realtime: flags.realtime === true,
+            ...(dirs.length > 0 ? { dirs } : {}),
+          });
     const hooks = recorder === null ? null : recordingHooks(recorder);
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
     try {
-      const code = await runProgram({ file, bytes, args, images, seed, flags, hooks, onExit: (e) => (ended.exit = e), ...limits });
+      const code = await runProgram({ file, bytes, args, images, seed, flags, dirs, hooks, onExit: (e) => (ended.exit = e), ...limits });
       if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
       return code;
     } finally {
@@ -129,6 +138,8 @@ export async function runProgram(
     images: Record<string, Uint8Array>;
     seed: number;
     flags: Flags;
+    /** Host directories to serve (--dir, parsed; a replay's come from its recording and are never looked at). */
+    dirs: readonly DirSpec[];
     hooks: RunHooks | null;
     onExit?: (exit: { status: number; reason: number }) => void;
     /** The root's image name (default: the file's base name). */
@@ -196,7 +207,8 @@ export async function runProgram(
       system: {
         stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(),
         stderr: (b) => process.stderr.write(b),
-        dirs: ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec),
+        dirs: o.dirs,
+        hostDir: hooks?.hostDir,
       },
       progress: progressLine(),
       argv0: o.argv0,
