@@ -21,6 +21,7 @@ import { pulse } from "./figures/pulse.ts";
 import { ring } from "./figures/ring.ts";
 import { scale } from "./figures/scale.ts";
 import { spawn } from "./figures/spawn.ts";
+import { wasi } from "./figures/wasi.ts";
 
 export const FAMILIES: readonly Family[] = [
   jspiPingpong,
@@ -41,5 +42,6 @@ export const FAMILIES: readonly Family[] = [
   fuel,
   loaderSpeed,
   scale,
+  wasi,
   model,
 ];

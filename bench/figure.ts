@@ -8,7 +8,7 @@ import type { ImageLoader } from "../loader/loader.ts";
 import type { BenchImages } from "./images.ts";
 import type { Plan, Summary } from "./stats.ts";
 
-export type Unit = "ns" | "us" | "bytes" | "processes" | "msgs/s" | "MB/s" | "x" | "steps/s" | "steps";
+export type Unit = "ns" | "us" | "ms" | "bytes" | "processes" | "msgs/s" | "MB/s" | "x" | "steps/s" | "steps";
 
 /** A goal from the issue: the figure `op` value, times another figure's central value when `times` is set. */
 export interface Goal {

@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { REPO_ROOT } from "../build/compile.ts";
+import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../hal/node/hostdir.ts";
 import { serveHostDirs } from "../host/hostdirs.ts";
 import type { Kernel } from "../host/kernel.ts";
@@ -72,7 +73,12 @@ export async function mountHostDirs(
   root: DirObject,
   io: MemoryObject,
   dirs: readonly DirSpec[],
-  options: { priority?: number; stderr?: (bytes: Uint8Array) => void } = {},
+  options: {
+    priority?: number;
+    stderr?: (bytes: Uint8Array) => void;
+    /** The backend of directory i (default: the host's, hal/node/hostdir.ts); record and replay wrap or replace it. */
+    backend?: (dir: DirSpec, i: number) => HostDirBackend;
+  } = {},
 ): Promise<() => void> {
   if (dirs.length === 0) return () => {};
   const image = kernel.loadImage(await compileGuestFile(HOSTFS), "hostfs");
@@ -82,7 +88,7 @@ export async function mountHostDirs(
       root,
       io,
       image,
-      dirs.map((d) => ({ guest: d.guest, backend: new NodeHostDir(d.host), readOnly: d.readOnly })),
+      dirs.map((d, i) => ({ guest: d.guest, backend: options.backend?.(d, i) ?? new NodeHostDir(d.host), readOnly: d.readOnly })),
       options,
     );
   } finally {

@@ -13,6 +13,9 @@ import { type Divergence, Replayer } from "../host/record/replayer.ts";
 import { setHostClock } from "../host/runtime/process-runtime.ts";
 import type { Platform } from "../kernel/platform.ts";
 import type { InputSource } from "./system.ts";
+import type { DirSpec } from "./hostdirs.ts";
+import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
+import { NodeHostDir } from "../hal/node/hostdir.ts";
 
 /** What a run needs from a recorder or a replayer. */
 export interface RunHooks {
@@ -20,6 +23,8 @@ export interface RunHooks {
   /** Standard input as the run should see it. */
   stdin(real: InputSource | undefined): InputSource | undefined;
   stdout(bytes: Uint8Array): void;
+  /** The backend of host directory i (--dir): the host's, recorded; or the recording's answers. */
+  hostDir(dir: DirSpec, i: number): HostDirBackend;
   onKernel(kernel: Kernel): void;
   /** Put the host clock back (after the run). */
   done(): void;
@@ -31,6 +36,10 @@ export function recordingHooks(rec: Recorder): RunHooks {
     platform: rec.platform(),
     stdin: (real) => (real !== undefined && real !== null && typeof real === "object" && "on" in real ? rec.input(real as Readable) : real),
     stdout: (b) => rec.stdout(b),
+    hostDir: (d, i) => {
+      rec.noteDir(i, d);
+      return rec.hostDir(i, new NodeHostDir(d.host));
+    },
     onKernel: (k) => rec.observe(k.core),
     done: () => setHostClock(() => performance.now()),
   };
@@ -42,6 +51,7 @@ export function replayHooks(rep: Replayer, recordedStdin: boolean): RunHooks {
     platform: rep.platform(),
     stdin: (real) => (recordedStdin ? rep.input() : real),
     stdout: (b) => rep.stdout(b),
+    hostDir: (_d, i) => rep.hostDir(i),
     onKernel: (k) => rep.observe(k.core),
     done: () => setHostClock(() => performance.now()),
   };

@@ -9,8 +9,12 @@ import { compileGuest } from "../build/compile.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
+import type { LoadedImage } from "../loader/loader.ts";
+import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/personality.ts";
+import { ExitReason } from "../abi/gen/abi.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
+import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 
 export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   /** Arguments after the program name. */
@@ -19,6 +23,16 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** argv[0] (default: the program's file name). */
+  argv0?: string;
+  /** For a WASI program: environment, preopens, stdin, stderr. Ignored by native guests. */
+  wasi?: WasiOptions;
+  /** CPU limit of the process, in fuel units (ends it with CPU_LIMIT once spent). */
+  fuel?: number;
+  /** Memory budget of the process, in 64 KiB pages (its memory cannot grow past it). */
+  memoryBudgetPages?: number;
+  /** Wall-clock limit in milliseconds: the process is killed (TIMEOUT message) when it runs longer. */
+  timeoutMs?: number;
   /** Keep stdout in GuestRun.stdout (default true); false when onStdout streams it somewhere. */
   collectStdout?: boolean;
   /** The root's image name when `program` is bytes (default "guest.wasm"). */
@@ -32,7 +46,13 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
    * with the console on stdin/stdout/stderr, tmpfs at /tmp) and give it "root"
    * and "io". Its end shuts the system down.
    */
-  system?: { stdin?: InputSource; stderr?: (bytes: Uint8Array) => void; dirs?: readonly DirSpec[] };
+  system?: {
+    stdin?: InputSource;
+    stderr?: (bytes: Uint8Array) => void;
+    dirs?: readonly DirSpec[];
+    /** The backend of host directory i (default: the host's); --record and replay wrap or replace it. */
+    hostDir?: (dir: DirSpec, i: number) => HostDirBackend;
+  };
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -106,16 +126,22 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   };
   const kernel = new Kernel({ ...options, stdout });
   options.onKernel?.(kernel);
-  const sys: DefaultSystem | null = options.system
-    ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
-    : null;
-  // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
-  const stopDirs = sys
-    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], { stderr: options.system?.stderr })
-    : () => {};
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
+  // A WASI program's stdio and files are its personality's (options.wasi), not the default system's.
+  const wasiProgram = Boolean((image.hostData as LoadedImage).personality);
+  const sys: DefaultSystem | null =
+    options.system && !wasiProgram
+      ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
+      : null;
+  // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
+  const stopDirs = sys
+    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], {
+        stderr: options.system?.stderr,
+        backend: options.system?.hostDir,
+      })
+    : () => {};
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
@@ -124,14 +150,31 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
-  const spawn = { args: [name, ...(options.args ?? [])], handles };
+  const spawn = {
+    args: [options.argv0 ?? name, ...(options.args ?? [])],
+    handles,
+    wasi: options.wasi,
+    memoryBudgetPages: options.memoryBudgetPages,
+  };
   const proc = sys ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
   for (const h of handles) kernel.release(h.object as never);
+  if (options.fuel !== undefined) kernel.core.sched.setCpuLimit(proc.process, options.fuel * kernel.core.sched.nsPerFuel);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined) {
+    const ms = options.timeoutMs;
+    timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
+  }
   // Quiescent: nothing runnable and no timer pending. If the root has not
   // ended by then, nothing can ever wake it (with a system: once its
   // standard input has ended too; until then input may still wake it).
   if (sys) await Promise.race([proc.exited, sys.inputEnded]);
   await kernel.run();
+  // A WASI process waiting for host input (stdin) is blocked with no timer: quiescent, but not stuck.
+  for (let wait = pendingHostWait(proc.process); proc.process.exit === null && wait !== null; wait = pendingHostWait(proc.process)) {
+    await wait;
+    await kernel.run();
+  }
+  if (timer !== undefined) clearTimeout(timer);
   const exit = proc.process.exit;
   if (exit === null) {
     stopDirs();

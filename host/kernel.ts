@@ -14,6 +14,7 @@ import type { ImageObject } from "../kernel/objects/image.ts";
 import type { ExitInfo, Process } from "../kernel/objects/process.ts";
 import type { KernelObject } from "../kernel/object.ts";
 import { ImageLoader, type LoadedImage } from "../loader/loader.ts";
+import type { DiskImageCache } from "../loader/disk-cache.ts";
 import type { VerifyPolicy } from "../loader/verify.ts";
 import { WasmProcessRuntime } from "./runtime/process-runtime.ts";
 import type { SchedOptions } from "../kernel/sched/cpu.ts";
@@ -30,6 +31,7 @@ import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
+import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
@@ -47,6 +49,8 @@ export interface KernelConfig {
   policy?: VerifyPolicy;
   /** Share compiled images between kernels. */
   loader?: ImageLoader;
+  /** Keep prepared images between runs (loader/disk-cache.ts); default: $WASMOS_CACHE_DIR if set. Ignored when `loader` is given. */
+  diskCache?: DiskImageCache | null;
   /**
    * Fuel-meter guest modules (default true). false loads them as they are:
    * such guests cannot be preempted and their CPU time is not measured; for
@@ -92,6 +96,8 @@ export interface HostSpawnOptions {
   handles?: readonly { name: string; object: KernelObject; rights: number }[];
   /** Memory budget in pages (default: KernelConfig.memory.budgetPages, else MEMORY_BUDGET_PAGES). */
   memoryBudgetPages?: number;
+  /** For a WASI program: environment, preopened directories, stdin, stderr (host/personality/wasi/). */
+  wasi?: WasiOptions;
 }
 
 /** The host's reference to a process it spawned: keeps its exit status readable. */
@@ -120,9 +126,11 @@ export class Kernel {
   readonly core: KernelCore;
   readonly loader: ImageLoader;
   private readonly stdout: (bytes: Uint8Array) => void;
+  /** What the spawner gave each WASI process (read when the process starts). */
+  private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
   constructor(config: KernelConfig = {}) {
-    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true });
+    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true, diskCache: config.diskCache });
     this.stdout = config.stdout ?? (() => {});
     const fastPath = config.fastPath ?? true;
     this.core = new KernelCore({
@@ -150,6 +158,18 @@ export class Kernel {
       host: {
         createRuntime: (process, image) => {
           const loaded = image.hostData as LoadedImage;
+          if (loaded.personality === WASI_MODULE) {
+            const wasi = (p: Process) => {
+              const w = new WasiPersonality(this.core, p, this.wasiOptions.get(p));
+              return {
+                module: WASI_MODULE,
+                imports: () => w.imports(),
+                bind: (m: WebAssembly.Memory) => w.bind(m),
+                dispose: () => w.dispose(),
+              };
+            };
+            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi);
+          }
           return new WasmProcessRuntime(this.core, process, loaded, fastPath);
         },
         createMemory: createGrantMemory,
@@ -192,6 +212,7 @@ export class Kernel {
       this.core.mm.lastRefusal = "";
       throw new Error(`spawn refused: ${ERRNO_NAMES[-p] ?? -p}${why ? `: ${why}` : ""}`);
     }
+    if (options.wasi !== undefined) this.wasiOptions.set(p, options.wasi);
     return new HostProcess(p);
   }
 

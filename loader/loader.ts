@@ -30,6 +30,8 @@ export interface LoadedImage {
   readonly metered: boolean;
   /** Initial pages, and each grant import with the first write to it (read-only grants are checked at spawn). */
   readonly memory: ImageMemoryNeeds;
+  /** The personality import module the program uses ("wasi_snapshot_preview1"), or null for a native wasmos guest. */
+  readonly personality: string | null;
 }
 
 /** How a loader prepares modules, and where it keeps them. */
@@ -148,6 +150,7 @@ export class ImageLoader {
             metered: hit.metered,
             handlerTypes: new Map(hit.handlerTypes),
             memory: hit.memory,
+            personality: hit.report.info.personality ?? null,
           },
         };
       } catch {
@@ -192,6 +195,7 @@ export class ImageLoader {
           metered: prepared.metered,
           handlerTypes: handlerTypes(m),
           memory: imageMemoryNeeds(m, report),
+          personality: report.info.personality,
         },
       };
     } catch (e) {

@@ -3,6 +3,7 @@
 // signatures, the resource ceilings, and the wasm proposals a guest may use.
 
 import abiDefinition from "../abi/wasmos.abi.json" with { type: "json" };
+import wasiPreview1 from "../abi/personalities/wasi_snapshot_preview1.json" with { type: "json" };
 import type { FeatureName } from "../wasm/opcodes.ts";
 import type { ValType } from "../wasm/types.ts";
 
@@ -30,7 +31,30 @@ export interface VerifyPolicy {
   /** Export names the kernel needs: the memory syscall pointers refer to, and the entry point. */
   readonly memoryExport: string;
   readonly entryExport: string;
+  /**
+   * Import modules of personalities (foreign ABIs the host serves through a
+   * personality layer, e.g. WASI preview 1), each with the functions it
+   * offers and their signatures. A module importing from one of these is
+   * accepted and tagged with the personality's module name (info.personality).
+   */
+  readonly personalities: ReadonlyMap<string, ReadonlyMap<string, Signature>>;
 }
+
+/** A personality's import table as the abi/personalities/*.json files give it. */
+export interface PersonalityTable {
+  readonly module: string;
+  readonly functions: readonly { readonly name: string; readonly params: readonly string[]; readonly results: readonly string[] }[];
+}
+
+/** The signatures of a personality table, by function name. */
+export function personalitySignatures(table: PersonalityTable): ReadonlyMap<string, Signature> {
+  return new Map(table.functions.map((f) => [f.name, { params: f.params as ValType[], results: f.results as ValType[] }]));
+}
+
+/** Personalities the default policy accepts: WASI preview 1 (abi/personalities/wasi_snapshot_preview1.json). */
+export const DEFAULT_PERSONALITIES: ReadonlyMap<string, ReadonlyMap<string, Signature>> = new Map([
+  [wasiPreview1.module, personalitySignatures(wasiPreview1)],
+]);
 
 /** The parts of the ABI definition the policy reads. */
 export interface AbiForPolicy {
@@ -85,6 +109,7 @@ export function policyFromAbi(abi: AbiForPolicy, overrides: Partial<VerifyPolicy
     allowedFeatures: new Set(DEFAULT_FEATURES),
     memoryExport: "memory",
     entryExport: "_start",
+    personalities: DEFAULT_PERSONALITIES,
     ...overrides,
   };
 }

@@ -18,7 +18,7 @@ import {
   type Limits,
   type WasmModule,
 } from "../wasm/reader.ts";
-import type { VerifyPolicy } from "./policy.ts";
+import type { Signature, VerifyPolicy } from "./policy.ts";
 
 export type { VerifyPolicy };
 
@@ -87,6 +87,8 @@ export interface VerifyInfo {
   features: FeatureName[];
   /** Functions defined by the module. */
   functions: number;
+  /** The personality import module the module uses (e.g. "wasi_snapshot_preview1"), or null for a native wasmos guest. */
+  personality: string | null;
 }
 
 export interface VerifyReport {
@@ -145,6 +147,7 @@ export function verifyAndParse(
       grants: [],
       features: [],
       functions: 0,
+      personality: null,
     },
   };
   const verifier = new Verifier(bytes, policy, report, alsoVisit);
@@ -277,6 +280,8 @@ class Verifier {
           const l = imp.memory;
           this.report.info.grants.push({ name: imp.name, memory: memoryIndex, min: l.min, max: l.max, shared: l.shared });
         }
+      } else if (policy.personalities.has(imp.module)) {
+        this.checkPersonalityImport(m, imp, where, policy.personalities.get(imp.module)!);
       } else if (imp.module === "env" && AS_RUNTIME_IMPORTS.has(imp.name)) {
         this.error(
           "import-not-in-abi",
@@ -294,14 +299,47 @@ class Verifier {
     }
   }
 
+  /** An import from a personality's module: a function it offers, with its signature; one personality per module. */
+  private checkPersonalityImport(
+    m: WasmModule,
+    imp: WasmModule["imports"][number],
+    where: string,
+    table: ReadonlyMap<string, Signature>,
+  ): void {
+    const info = this.report.info;
+    if (info.personality !== null && info.personality !== imp.module) {
+      this.error(
+        "import-not-in-abi",
+        `${where}: a module may use one personality, and this one already imports from "${info.personality}"`,
+        imp.start,
+      );
+      return;
+    }
+    info.personality = imp.module;
+    const expected = table.get(imp.name);
+    if (expected === undefined) {
+      this.error("import-not-in-abi", `${where} is not a function of ${imp.module}`, imp.start);
+    } else if (imp.kind !== "func") {
+      this.error("import-kind", `${where} must be a function, found a ${imp.kind}`, imp.start);
+    } else {
+      const t = m.types[imp.type];
+      const want = formatSignature(expected.params, expected.results);
+      if (t?.kind !== "func" || !sameTypes(t.params, expected.params) || !sameTypes(t.results, expected.results)) {
+        const found = t?.kind === "func" ? formatSignature(t.params, t.results) : `type ${imp.type}`;
+        this.error("import-signature", `${where}: expected ${want}, found ${found}`, imp.start);
+      }
+    }
+  }
+
   private checkMemories(m: WasmModule): void {
     const { policy } = this;
-    const all: { limits: Limits; label: string }[] = [];
+    const all: { limits: Limits; label: string; own: boolean }[] = [];
     for (const imp of m.imports) {
-      if (imp.kind === "memory") all.push({ limits: imp.memory, label: `memory ${all.length} (import "${imp.module}" "${imp.name}")` });
+      if (imp.kind === "memory")
+        all.push({ limits: imp.memory, label: `memory ${all.length} (import "${imp.module}" "${imp.name}")`, own: false });
     }
-    for (const limits of m.memories) all.push({ limits, label: `memory ${all.length}` });
-    for (const { limits, label } of all) {
+    for (const limits of m.memories) all.push({ limits, label: `memory ${all.length}`, own: true });
+    for (const { limits, label, own } of all) {
       if (limits.shared) this.error("shared-memory", `${label} is shared; shared memories (threads) are not supported`);
       if (limits.index64 && !policy.allowedFeatures.has("memory64")) {
         this.error("feature-memory64", `${label} uses 64-bit addresses (memory64); ${FEATURE_REASONS.memory64}`);
@@ -315,7 +353,9 @@ class Verifier {
       if (limits.min > policy.maxMemoryPages) {
         this.error("memory-limit", `${label} declares minimum ${limits.min} pages, limit ${policy.maxMemoryPages}`);
       }
-      if (limits.max !== null && limits.max > policy.maxMemoryPages) {
+      // The module's own memory may declare a larger maximum (real programs declare 4 GiB): preparation lowers it to
+      // the limit (loader/prepare.ts capMemoryMax), and growth stops at the process's budget anyway. A grant cannot be.
+      if (!own && limits.max !== null && limits.max > policy.maxMemoryPages) {
         this.error(
           "memory-limit",
           `${label} declares maximum ${limits.max} pages, limit ${policy.maxMemoryPages} (omit the maximum and the kernel caps growth)`,
@@ -506,7 +546,11 @@ export function formatReport(report: VerifyReport, name = "module"): string {
   if (info.hasStart) lines.push("start function: yes (run by the kernel as part of the process)");
   lines.push(`features: ${info.features.length === 0 ? "mvp only" : info.features.join(", ")}`);
   if (report.ok) {
-    lines.push("verdict: OK, a valid wasmos guest");
+    lines.push(
+      info.personality === null
+        ? "verdict: OK, a valid wasmos guest"
+        : `verdict: OK, a ${info.personality} program (not a native wasmos guest): it runs under the ${info.personality} personality`,
+    );
   } else {
     lines.push(`verdict: REFUSED (${report.errors.length} error${report.errors.length === 1 ? "" : "s"})`);
     for (const e of report.errors) lines.push(`  [${e.code}] ${e.message}`);

@@ -478,8 +478,8 @@ export const Limits = {
   MEMORY_SYSTEM_PAGES: 65536,
   /** Default ceiling on a guest's table size, declared minimum and maximum. */
   MAX_TABLE_ELEMENTS: 65536,
-  /** Largest module the loader accepts (64 MiB). */
-  MAX_MODULE_BYTES: 67108864,
+  /** Largest module the loader accepts (128 MiB): real WASI programs are 10-80 MB. */
+  MAX_MODULE_BYTES: 134217728,
   /** Largest message or reply body (1 MiB). */
   MAX_MSG_BYTES: 1048576,
   /** 64-bit words carried by a message (message registers). */

@@ -128,7 +128,9 @@ async function boot(positional: string[], flags: Record<string, string | boolean
   if (typeof loaded === "number") return loaded;
   const recordPath = typeof flags.record === "string" ? flags.record : null;
   if (recordPath === null) return bootLoaded(file, loaded, flags, null);
-  const recorder = new Recorder({ command: "boot", file, sha256: sha256(readFileSync(file)), args: [], seed: 0, realtime: false });
+  // The hostdir objects the system makes, in order (filled as it boots): a replay serves them from the recording.
+  const dirs: { host: string; guest: string; readOnly: boolean }[] = [];
+  const recorder = new Recorder({ command: "boot", file, sha256: sha256(readFileSync(file)), args: [], seed: 0, realtime: false, dirs });
   const hooks = recordingHooks(recorder);
   try {
     const code = await bootLoaded(file, loaded, flags, hooks);
@@ -145,15 +147,23 @@ export async function bootLoaded(
   loaded: { manifest: Manifest; images: Map<string, Uint8Array> },
   flags: Record<string, string | boolean | string[]>,
   hooks: RunHooks | null,
+  /** A replay's host directories (by hostdir object name), from its recording: never looked at on the host. */
+  replayDirs?: ReadonlyMap<string, { path: string; readOnly: boolean }>,
 ): Promise<number> {
   const verbose = flags.verbose === true;
-  const dirs = parseDirs(flags.dir, loaded.manifest);
+  const dirs = replayDirs ?? parseDirs(flags.dir, loaded.manifest);
+  let dirCount = 0;
   let sys: BootedSystem;
   try {
     sys = bootSystem(loaded.manifest, loaded.images, {
       baseDir: dirname(resolve(file)),
       dirs,
-      ...(hooks === null ? {} : { kernel: { platform: hooks.platform, trace: true } }),
+      ...(hooks === null
+        ? {}
+        : {
+            kernel: { platform: hooks.platform, trace: true },
+            hostDir: (name: string, path: string, readOnly: boolean) => hooks.hostDir({ host: path, guest: name, readOnly }, dirCount++),
+          }),
       stdout: (_name, b) => {
         hooks?.stdout(b);
         process.stdout.write(b.slice());

@@ -10,6 +10,7 @@ import { newCommand } from "./new.ts";
 import { demoCommand } from "./demo.ts";
 import { conformanceCommand } from "./conformance.ts";
 import { bootCommandEntry } from "./boot.ts";
+import { wasiTestsuiteCommand } from "./wasi-testsuite.ts";
 import { psCommand, topCommand } from "./ps.ts";
 
 export const COMMANDS: readonly Command[] = [
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   newCommand,
   demoCommand,
   conformanceCommand,
+  wasiTestsuiteCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -22,7 +22,8 @@ export const replayCommand: Command = {
   synopsis: "wasmos replay [--program FILE] <recording>",
   details: [
     "Runs the recorded command (`wasmos run` or `wasmos boot` with --record) again with every input from outside the kernel (clock readings,",
-    "timer firings, console input) taken from the recording, at the same points of the run.",
+    "timer firings, console input, entropy, the answers of --dir host directories) taken from the recording, at the",
+    "same points of the run: a --dir directory is not read again (it may have changed or gone).",
     "Standard output and the kernel's event trace are compared with the recorded ones as they are",
     "produced; the replay stops at the first difference and prints where it is (the trace event,",
     "the byte of output) and both versions. --program replays with another build of the program",
@@ -64,6 +65,7 @@ export const replayCommand: Command = {
         images: {},
         seed: rec.run.seed,
         flags: rec.run.realtime ? { realtime: true } : {},
+        dirs: rec.run.dirs ?? [],
         hooks,
         name: rec.run.file!.replace(/^.*[\\/]/, ""),
       });
@@ -107,7 +109,8 @@ async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
   const hooks = replayHooks(rep, false);
   let code: number;
   try {
-    code = await bootLoaded(file, loaded, {}, hooks);
+    const dirs = new Map((rec.run.dirs ?? []).map((d) => [d.guest, { path: d.host, readOnly: d.readOnly }]));
+    code = await bootLoaded(file, loaded, {}, hooks, dirs);
   } finally {
     hooks.done();
   }

@@ -4,10 +4,16 @@ import { fstatSync, readFileSync, writeFileSync } from "node:fs";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
-import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine, UsageError } from "../command.ts";
+import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine } from "../command.ts";
+import { usage } from "../args.ts";
+import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
+import { HostDir } from "../../host/personality/wasi/host-dir.ts";
+import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
+import { hostStdin } from "../host-stdin.ts";
+import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
-import { parseDirSpec } from "../hostdirs.ts";
+import { type DirSpec, parseDirSpec } from "../hostdirs.ts";
 import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
@@ -30,7 +36,7 @@ function stdinSource(): Uint8Array | typeof process.stdin {
 export const runCommand: Command = {
   name: "run",
   summary: "run a guest (.wasm or AssemblyScript .ts) as a process under the kernel",
-  synopsis: "wasmos run [options] <file.wasm | file.ts> [args...]",
+  synopsis: RUN_SYNOPSIS,
   details: [
     "Loads the module (an AssemblyScript .ts file is compiled first, through the same cache as",
     "`wasmos build`), verifies it, and runs it as the root process until the system is quiescent.",
@@ -39,66 +45,107 @@ export const runCommand: Command = {
     '(docs/namespace.md): "root", a namespace with devfs at /dev (/dev/stdin, /dev/stdout,',
     '/dev/stderr on the host\'s, /dev/null, /dev/zero, /dev/random) and tmpfs at /tmp, and "io",',
     "an I/O grant it shares with tmpfs.",
+    "A WASI program (wasi_snapshot_preview1 imports) gets instead stdin, stdout and stderr, the",
+    "environment given with --env (nothing else) and the directories given with --dir (nothing",
+    "outside them). Options go before the program; everything after the program belongs to it.",
+    "Prepared modules are cached on disk by content hash ($WASMOS_CACHE_DIR, else ~/.cache/wasmos;",
+    "WASMOS_NO_CACHE=1 turns it off), so a second run of a big program starts fast.",
     "",
     EXIT_STATUS_HELP,
   ].join("\n"),
-  flags: [
-    { name: "seed", value: "N", doc: "seed of the kernel's random generator (default 0)" },
-    { name: "realtime", doc: "wall-clock time instead of the deterministic virtual clock" },
-    { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) to FILE" },
-    { name: "trace-text", value: "FILE", doc: "write the kernel's text event trace to FILE (for determinism checks)" },
-    { name: "strace", doc: "print each syscall of each process on stderr, decoded, with its result" },
-    { name: "image", value: "NAME=FILE", repeat: true, doc: "pass another module as an image handle named NAME" },
-    {
-      name: "dir",
-      value: "HOST[::GUEST][:ro]",
-      repeat: true,
-      doc: "serve host directory HOST at GUEST (default /<its name>) through hostfs; :ro read-only",
-    },
-    { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
-  ],
-  async run(positional, flags) {
-    const [file, ...args] = positional;
-    if (!file) throw new UsageError("run: which file?");
-    const images: Record<string, Uint8Array> = {};
-    for (const spec of (flags.image as string[] | undefined) ?? []) {
-      const eq = spec.indexOf("=");
-      if (eq <= 0) throw new UsageError(`--image wants NAME=FILE, got "${spec}"`);
-      images[spec.slice(0, eq)] = readInput(spec.slice(eq + 1), "image");
+  flags: RUN_FLAGS,
+  // Its own parser (cli/run-options.ts, wasmtime's conventions): what follows the program is the program's.
+  rawArgs: true,
+  async run(argv) {
+    const o = parseRunOptions(argv, process.env);
+    if (o.help) {
+      process.stdout.write(usage(runCommand.synopsis, runCommand.details, runCommand.flags));
+      return 0;
     }
-    const seed = flags.seed === undefined ? 0 : Number(flags.seed);
-    if (!Number.isInteger(seed)) throw new UsageError(`--seed wants an integer, got "${flags.seed}"`);
+    const file = o.program;
+    const args = o.args;
+    const images: Record<string, Uint8Array> = {};
+    for (const im of o.images) images[im.name] = readInput(im.file, "image");
+    for (const d of o.dirs) parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
+    const preopens = o.dirs.map((d) => {
+      try {
+        return { guest: d.guest, dir: new HostDir(d.host, d.readOnly) };
+      } catch (e) {
+        throw new CliError(`--dir ${d.host}: ${fsReason(e)}`, EXIT.NO_INPUT);
+      }
+    });
+    const seed = o.seed;
+    const flags: Flags = {};
+    if (o.realtime) flags.realtime = true;
+    if (o.strace) flags.strace = true;
+    if (o.trace !== undefined) flags.trace = o.trace;
+    if (o.traceText !== undefined) flags["trace-text"] = o.traceText;
+    if (o.record !== undefined) flags.record = o.record;
+    // A native guest gets each --dir through hostfs in its namespace (cli/hostdirs.ts); a WASI program as a preopen.
+    if (o.dirs.length > 0) flags.dir = o.dirs.map((d) => d.spec);
+    // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
+    const stdin = hostStdin();
+    const limits: RunLimits = {
+      argv0: o.argv0,
+      wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
+      fuel: o.fuel,
+      memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
+      timeoutMs: o.timeoutMs,
+    };
     const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const recordPath = typeof flags.record === "string" ? flags.record : null;
+    const dirs = ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
     const recorder =
       recordPath === null
         ? null
-        : new Recorder({ command: "run", file, sha256: sha256(bytes), args, seed, realtime: flags.realtime === true });
+        : new Recorder({
+            command: "run",
+            file,
+            sha256: sha256(bytes),
+            args,
+            seed,
+            realtime: flags.realtime === true,
+            ...(dirs.length > 0 ? { dirs } : {}),
+          });
     const hooks = recorder === null ? null : recordingHooks(recorder);
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
     try {
-      const code = await runProgram({ file, bytes, args, images, seed, flags, hooks, onExit: (e) => (ended.exit = e) });
+      const code = await runProgram({ file, bytes, args, images, seed, flags, dirs, hooks, onExit: (e) => (ended.exit = e), ...limits });
       if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
       return code;
     } finally {
       hooks?.done();
+      stdin.close();
     }
   },
 };
 
+/** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
+export interface RunLimits {
+  argv0?: string;
+  wasi?: WasiOptions;
+  fuel?: number;
+  memoryBudgetPages?: number;
+  timeoutMs?: number;
+}
+
 /** Run one program as `wasmos run` does (and as `wasmos replay` does again, with its hooks); returns the exit code. */
-export async function runProgram(o: {
-  file: string;
-  bytes: Uint8Array;
-  args: string[];
-  images: Record<string, Uint8Array>;
-  seed: number;
-  flags: Flags;
-  hooks: RunHooks | null;
-  onExit?: (exit: { status: number; reason: number }) => void;
-  /** The root's image name (default: the file's base name). */
-  name?: string;
-}): Promise<number> {
+export async function runProgram(
+  o: {
+    file: string;
+    bytes: Uint8Array;
+    args: string[];
+    images: Record<string, Uint8Array>;
+    seed: number;
+    flags: Flags;
+    /** Host directories to serve (--dir, parsed; a replay's come from its recording and are never looked at). */
+    dirs: readonly DirSpec[];
+    hooks: RunHooks | null;
+    onExit?: (exit: { status: number; reason: number }) => void;
+    /** The root's image name (default: the file's base name). */
+    name?: string;
+  } & RunLimits,
+): Promise<number> {
   const { file, bytes, args, images, seed, flags, hooks } = o;
   const program = file.endsWith(".ts") ? file : bytes;
   const tracePath = typeof flags.trace === "string" ? flags.trace : null;
@@ -148,7 +195,8 @@ export async function runProgram(o: {
       platform: hooks?.platform,
       onStdout: (b) => {
         hooks?.stdout(b);
-        process.stdout.write(b);
+        // A copy: a pipe writes later, and the guest may reuse its buffer before then.
+        process.stdout.write(b.slice());
       },
       onKernel: (k) => {
         hooks?.onKernel(k);
@@ -159,9 +207,17 @@ export async function runProgram(o: {
       system: {
         stdin: hooks ? hooks.stdin(process.stdin) : stdinSource(),
         stderr: (b) => process.stderr.write(b),
-        dirs: ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec),
+        dirs: o.dirs,
+        hostDir: hooks?.hostDir,
       },
       progress: progressLine(),
+      argv0: o.argv0,
+      wasi: o.wasi,
+      fuel: o.fuel,
+      memoryBudgetPages: o.memoryBudgetPages,
+      timeoutMs: o.timeoutMs,
+      // Prepared images kept on disk by content hash (a second run skips verification and instrumentation).
+      diskCache: process.env.WASMOS_NO_CACHE ? null : new DiskImageCache(),
       log: (line) => {
         if (!rootEnd.test(line)) process.stderr.write(line + "\n");
       },

@@ -12,14 +12,13 @@
   (i32.store (local.get $at) (local.get $h))
   (i32.store (i32.add (local.get $at) (i32.const 4)) (local.get $name))
   (i32.store (i32.add (local.get $at) (i32.const 8)) (local.get $len)))
-(func (export "_start") (local $img i32) (local $ep i32) (local $c i32) (local $stale i32) (local $bare i32) (local $nodup i32)
+(func (export "_start") (local $img i32) (local $ep i32) (local $c i32) (local $stale i32) (local $bare i32)
   (if (i32.ne (call $arg_count) (i32.const 1)) (then (call $child) (return)))
   (local.set $img (call $h (i32.const 0) (i32.const 4)))
   (local.set $ep (call $endpoint_create))
   (local.set $stale (call $endpoint_create))
   (drop (call $handle_close (local.get $stale)))
   (local.set $bare (call $handle_dup (local.get $ep) (i32.const 0x100)))  ;; SEND only: no TRANSFER
-  (local.set $nodup (call $handle_dup (local.get $ep) (i32.const 0x102)))  ;; SEND|TRANSFER: no DUPLICATE
   ;; a good spawn: 2 arguments and one handle
   (call $entry (i32.const 1000) (local.get $ep) (i32.const 32) (i32.const 2))
   (local.set $c (call $spawn (local.get $img) (i32.const 16) (i32.const 6) (i32.const 1000) (i32.const 1)))
@@ -42,8 +41,6 @@
   (call $entry (i32.const 1000) (local.get $stale) (i32.const 32) (i32.const 2))
   (call $rec (call $spawn (local.get $img) (i32.const 0) (i32.const 0) (i32.const 1000) (i32.const 1)))
   (call $entry (i32.const 1000) (local.get $bare) (i32.const 32) (i32.const 2))
-  (call $rec (call $spawn (local.get $img) (i32.const 0) (i32.const 0) (i32.const 1000) (i32.const 1)))
-  (call $entry (i32.const 1000) (local.get $nodup) (i32.const 32) (i32.const 2))  ;; the child would get a copy
   (call $rec (call $spawn (local.get $img) (i32.const 0) (i32.const 0) (i32.const 1000) (i32.const 1)))
   (call $entry (i32.const 1000) (local.get $ep) (i32.const 32) (i32.const 0))      ;; empty name
   (call $rec (call $spawn (local.get $img) (i32.const 0) (i32.const 0) (i32.const 1000) (i32.const 1)))

@@ -20,7 +20,7 @@ import type { Partition } from "../../kernel/objects/partition.ts";
 import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
 import type { HandleSpec, Manifest, ObjectSpec, ProcessSpec } from "./schema.ts";
 import { resolve as resolvePath } from "node:path";
-import { HostDirDevice } from "../../hal/hostdir/hostdir.ts";
+import { type HostDirBackend, HostDirDevice } from "../../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../../hal/node/hostdir.ts";
 import { type DirObject, hostMount, scopeDir } from "../../kernel/ns/host.ts";
 import { resolveIn } from "../../kernel/ns/path.ts";
@@ -36,6 +36,8 @@ export interface BootOptions {
   baseDir?: string;
   /** Host directories chosen on the command line: hostdir object name -> { path, readOnly } (replaces the manifest's). */
   dirs?: ReadonlyMap<string, { path: string; readOnly: boolean }>;
+  /** The backend of each hostdir object (default: the host's, hal/node/hostdir.ts); --record wraps it, a replay replaces it. */
+  hostDir?: (name: string, path: string, readOnly: boolean) => HostDirBackend;
   /** Extra kernel configuration (the manifest's seed and realtime win). */
   kernel?: Omit<KernelConfig, "seed" | "deterministic" | "stdout" | "log">;
 }
@@ -134,7 +136,8 @@ export class BootedSystem {
         const chosen = this.options.dirs?.get(name);
         const path = chosen ? chosen.path : resolvePath(this.options.baseDir ?? ".", o.path ?? ".");
         const readOnly = chosen ? chosen.readOnly : (o.readOnly ?? false);
-        return k.createDevice(new HostDirDevice(new NodeHostDir(path), { readOnly, name }));
+        const backend = this.options.hostDir?.(name, path, readOnly) ?? new NodeHostDir(path);
+        return k.createDevice(new HostDirDevice(backend, { readOnly, name }));
       }
       case "endpoint":
         return k.createEndpoint();

@@ -6,7 +6,17 @@ import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Platform } from "../../kernel/platform.ts";
-import { b64, RECORDING_FORMAT, RECORDING_VERSION, type RecordedEvent, type RecordedRun, type Recording } from "./recording.ts";
+import type { HostDirBackend } from "../../hal/hostdir/hostdir.ts";
+import { recordingHostDir } from "./hostdir.ts";
+import {
+  b64,
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  type RecordedEvent,
+  type RecordedHostCall,
+  type RecordedRun,
+  type Recording,
+} from "./recording.ts";
 
 /** What the console backend reads standard input from (cli/system.ts InputSource, stream form). */
 export type InputStream = Readable;
@@ -16,6 +26,7 @@ export class Recorder {
   readonly events: RecordedEvent[] = [];
   readonly trace: string[] = [];
   readonly entropy: string[] = [];
+  readonly hostCalls: RecordedHostCall[] = [];
   private readonly out: Uint8Array[] = [];
   private timers = 0;
   private readonly run: RecordedRun;
@@ -78,6 +89,17 @@ export class Recorder {
     return relay as unknown as InputStream;
   }
 
+  /** Directory `dev` of a run whose directories are only known as it goes (a booted system's hostdir objects): written into the run. */
+  noteDir(dev: number, d: { host: string; guest: string; readOnly: boolean }): void {
+    const dirs = this.run.dirs as { host: string; guest: string; readOnly: boolean }[] | undefined;
+    if (dirs !== undefined && dirs.length === dev) dirs.push({ host: d.host, guest: d.guest, readOnly: d.readOnly });
+  }
+
+  /** Host directory `dev` (index into the run's dirs) through `real`, recorded call by call. */
+  hostDir(dev: number, real: HostDirBackend): HostDirBackend {
+    return recordingHostDir(dev, real, this.hostCalls);
+  }
+
   /** Standard output, as it is written. */
   stdout(bytes: Uint8Array): void {
     this.out.push(bytes.slice());
@@ -114,6 +136,7 @@ export class Recorder {
       clock: this.clock,
       events: this.events,
       entropy: this.entropy,
+      ...(this.hostCalls.length > 0 ? { hostdir: this.hostCalls } : {}),
       trace: this.trace,
       stdout: b64(all),
       exit,

@@ -11,7 +11,9 @@
 //   - console input: the bytes and the end of standard input, as the console
 //     device's backend receives them;
 //   - entropy: Platform.fillRandom, the host entropy a real-time run's
-//     random_get takes, call by call (deterministic runs are seeded).
+//     random_get takes, call by call (deterministic runs are seeded);
+//   - host files: every answer the host-directory device's backend gives
+//     the kernel (host/record/hostdir.ts), call by call.
 // Each event is stamped with the number of clock readings before it: the
 // kernel is deterministic between outside events, so that count says exactly
 // where in the run it happened.
@@ -37,6 +39,8 @@ export interface Recording {
   readonly events: RecordedEvent[];
   /** The host entropy each random_get of a real-time run took, in order, base64 (absent in older recordings). */
   readonly entropy?: string[];
+  /** Every call the host-directory devices made to their backends, in order, with its answer (absent in older recordings). */
+  readonly hostdir?: RecordedHostCall[];
   /** The kernel event trace, one line per event. */
   readonly trace: string[];
   /** Standard output, base64. */
@@ -52,8 +56,31 @@ export interface RecordedRun {
   readonly args: readonly string[];
   readonly seed: number;
   readonly realtime: boolean;
+  /**
+   * The host directories the run served, in order: for `run`, its --dir (guest: the path it is served at);
+   * for `boot`, its hostdir objects as made (guest: the object's name). A replay serves them from the recording, not the host.
+   */
+  readonly dirs?: readonly { readonly host: string; readonly guest: string; readonly readOnly: boolean }[];
   /** Other options of the command (the demo's duration, ...). */
   readonly options?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** One call of a host-directory backend and its answer (host/record/hostdir.ts). */
+export interface RecordedHostCall {
+  /** Which directory (index into RecordedRun.dirs). */
+  readonly dev: number;
+  readonly op: string;
+  /** The arguments, as JSON (a read's buffer by its length, a write's data by its SHA-256). */
+  readonly args: string;
+  /** The value it returned (a stat, a listing, a count, a link's target). */
+  readonly ok?: number | string | object;
+  /** The bytes a read put into the buffer, base64. */
+  readonly data?: string;
+  /** It failed with this errno (HostError), and this message. */
+  readonly errno?: string;
+  readonly message?: string;
+  /** It failed otherwise (the device then fails): the message. */
+  readonly fail?: string;
 }
 
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");

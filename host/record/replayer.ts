@@ -8,21 +8,23 @@ import { EventEmitter } from "node:events";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Platform } from "../../kernel/platform.ts";
+import type { HostDirBackend } from "../../hal/hostdir/hostdir.ts";
+import { describeHostCall, type HostCallSource, replayHostDir } from "./hostdir.ts";
 import type { InputStream } from "./recorder.ts";
-import { type Recording, unb64 } from "./recording.ts";
+import { type RecordedHostCall, type Recording, unb64 } from "./recording.ts";
 
 /** Where a replay first differed from its recording. */
 export interface Divergence {
   /** Index of the trace event (0-based) at which it differed, or the number of events that matched before an output differed. */
   readonly event: number;
-  readonly what: "trace" | "stdout" | "timer" | "clock" | "entropy" | "end";
+  readonly what: "trace" | "stdout" | "timer" | "clock" | "entropy" | "hostdir" | "end";
   readonly recorded: string;
   readonly replayed: string;
   /** A sentence for people. */
   readonly message: string;
 }
 
-export class Replayer {
+export class Replayer implements HostCallSource {
   private readonly rec: Recording;
   private reads = 0;
   private next = 0; // next event to deliver
@@ -33,6 +35,7 @@ export class Replayer {
   private readonly expectedOut: Uint8Array;
   private outAt = 0;
   private traceAt = 0;
+  private hostAt = 0;
   private core: KernelCore | null = null;
   divergence: Divergence | null = null;
 
@@ -119,6 +122,28 @@ export class Replayer {
     };
   }
 
+  /** Host directory `dev` as the run saw it: answered from the recording, the host never touched. */
+  hostDir(dev: number): HostDirBackend {
+    return replayHostDir(dev, this);
+  }
+
+  nextHostCall(dev: number, op: string, args: string): RecordedHostCall | null {
+    if (this.divergence !== null) return null;
+    const c = this.rec.hostdir?.[this.hostAt];
+    const asked = describeHostCall({ dev, op, args });
+    if (c === undefined || c.dev !== dev || c.op !== op || c.args !== args) {
+      this.diverge(
+        "hostdir",
+        c === undefined ? "no more host-directory calls" : describeHostCall(c),
+        asked,
+        `host-directory call #${this.hostAt + 1} is not the one the run made here`,
+      );
+      return null;
+    }
+    this.hostAt++;
+    return c;
+  }
+
   hostClock(): () => number {
     return () => this.read();
   }
@@ -177,6 +202,13 @@ export class Replayer {
         this.rec.trace[this.traceAt],
         "(end of trace)",
         `the replay ended after ${this.traceAt} of ${this.rec.trace.length} trace events`,
+      );
+    } else if (this.hostAt < (this.rec.hostdir?.length ?? 0)) {
+      this.diverge(
+        "end",
+        describeHostCall(this.rec.hostdir![this.hostAt]),
+        "(no more host-directory calls)",
+        `the replay made ${this.hostAt} of the run's ${this.rec.hostdir!.length} host-directory calls`,
       );
     } else if (this.outAt < this.expectedOut.length) {
       this.diverge(

@@ -387,3 +387,25 @@ export function syscallImports(k: KernelCore, module: WebAssembly.Module): Recor
   for (const n of names) if (n in all) ns[n] = all[n];
   return { [IMPORT_MODULE]: ns };
 }
+
+const SYSCALL_BY_NAME = new Map(SYSCALLS.map((d) => [d.name, d]));
+
+/**
+ * For personality layers (host/personality/): make syscall `name` on behalf of
+ * the current process, exactly as its import would (pledge check, fault and
+ * kernel-bug handling, blocking). Returns the result, or a promise of it when
+ * the call blocked (the caller must be a Suspending import and await it);
+ * throws UNWIND when the process ended. A personality thus holds no authority
+ * of its own: whatever it does, the process could have done through the ABI.
+ */
+export function invokeSyscall(k: KernelCore, name: string, args: unknown[]): number | bigint | Promise<number> {
+  const def = SYSCALL_BY_NAME.get(name);
+  if (def === undefined) throw new KernelBug(`no syscall ${name}`);
+  let handlers = personalityHandlers.get(k);
+  if (handlers === undefined) personalityHandlers.set(k, (handlers = new Map()));
+  let h = handlers.get(name);
+  if (h === undefined) handlers.set(name, (h = pledged(k, def)));
+  return callBlocking(k, def, h, args[0], args[1], args[2], args[3], args[4], args[5]);
+}
+/** The pledge-checked handlers personalities call, made once per kernel. */
+const personalityHandlers = new WeakMap<KernelCore, Map<string, AnyHandler>>();

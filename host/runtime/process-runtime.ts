@@ -58,6 +58,19 @@ function hostYieldDue(): boolean {
   return true;
 }
 
+/**
+ * A personality layer serving one process's foreign imports (host/personality/):
+ * its import functions by name, bound to the instance's memory before the
+ * entry point runs, disposed when the process ends.
+ */
+export interface Personality {
+  /** The import module it serves, e.g. "wasi_snapshot_preview1". */
+  readonly module: string;
+  imports(): Record<string, unknown>;
+  bind(memory: WebAssembly.Memory): void;
+  dispose(): void;
+}
+
 export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly kernel: KernelCore;
   private readonly process: Process;
@@ -70,15 +83,27 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
+  private readonly makePersonality: ((p: Process) => Personality) | null;
+  private personality: Personality | null = null;
 
   private readonly fastPath: boolean;
 
-  /** fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge. */
-  constructor(kernel: KernelCore, process: Process, image: LoadedImage, fastPath = true) {
+  /**
+   * fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge.
+   * personality: serves the image's personality imports (host/personality/), when it has one.
+   */
+  constructor(
+    kernel: KernelCore,
+    process: Process,
+    image: LoadedImage,
+    fastPath = true,
+    personality: ((p: Process) => Personality) | null = null,
+  ) {
     this.kernel = kernel;
     this.process = process;
     this.image = image;
     this.fastPath = fastPath;
+    this.makePersonality = personality;
   }
 
   start(): void {
@@ -150,6 +175,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.disposed = true;
     this.pending = null;
     this.instance = null;
+    this.personality?.dispose();
+    this.personality = null;
     this.loop?.stop();
     this.loop = null;
   }
@@ -161,6 +188,19 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     let instance: WebAssembly.Instance;
     const imports = syscallImports(k, this.image.module);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
+    if (this.image.personality) {
+      if (this.makePersonality === null) {
+        k.terminate(
+          p,
+          -1,
+          ExitReason.START_FAILED,
+          `${this.image.name} is a ${this.image.personality} program and this host serves no such personality`,
+        );
+        return;
+      }
+      this.personality = this.makePersonality(p);
+      imports[this.personality.module] = this.personality.imports();
+    }
     // window_get served in wasm when the kernel's answer is cached; not while syscalls are observed (strace sees every call)
     if (this.fastPath && !syscallsObserved(k)) addFastWindowGet(k, imports);
     if (this.image.metered) {
@@ -180,6 +220,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.fuel.value = this.startFuel;
     }
     p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+    this.personality?.bind(exports.memory as WebAssembly.Memory);
     attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
     try {
       if (this.image.startExport !== null) {

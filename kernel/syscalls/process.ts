@@ -2,8 +2,6 @@
 // Each decodes and checks everything first and only then changes state, so a
 // failed call leaves nothing half done.
 
-import { WORDS } from "../rules/algebra.ts";
-import { hasRightsN, transferNeed } from "../rules/rights.ts";
 import { Constants, Errno, ExitReason, Limits, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import { readSpawnHandleEntry, writeExitInfo, writeProcessInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore, StartupHandle } from "../core.ts";
@@ -66,9 +64,7 @@ export function sysSpawn(
     const nameLen = entry.nameLen | 0;
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
-    // The child gets a copy and the caller keeps its own: the rule of a copied handle in a message
-    // (TRANSFER and DUPLICATE), so spawning cannot duplicate what handle_dup and sendmsg refuse to.
-    if (!hasRightsN(cap.rights, transferNeed(WORDS, false))) return -Errno.EACCES;
+    if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
     const name = mem.readName(namePtr, nameLen);
     if (typeof name === "number") return name;
     if (seen.has(name)) return -Errno.EINVAL;

@@ -1797,8 +1797,8 @@ export const MEMORY_BUDGET_PAGES: i32 = 4096;
 export const MEMORY_SYSTEM_PAGES: i32 = 65536;
 /** Default ceiling on a guest's table size, declared minimum and maximum. */
 export const MAX_TABLE_ELEMENTS: i32 = 65536;
-/** Largest module the loader accepts (64 MiB). */
-export const MAX_MODULE_BYTES: i32 = 67108864;
+/** Largest module the loader accepts (128 MiB): real WASI programs are 10-80 MB. */
+export const MAX_MODULE_BYTES: i32 = 134217728;
 /** Largest message or reply body (1 MiB). */
 export const MAX_MSG_BYTES: i32 = 1048576;
 /** 64-bit words carried by a message (message registers). */

@@ -1,0 +1,82 @@
+// `wasmos run` with a WASI program, as a user runs it: options before the
+// program, the program's own arguments after it, stdin piped in, its exit
+// status passed through; `wasmos check` names the personality.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { strings, wasiProgram } from "./helpers.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/wasmos.js", import.meta.url));
+const NODE = process.execPath;
+let dir: string;
+
+// cat: stdin to stdout, 4 KiB at a time, until end of input
+const CAT = wasiProgram(`
+  (block $eof (loop $more
+    (i32.store (i32.const 0x80) (i32.const 0x1000)) (i32.store (i32.const 0x84) (i32.const 4096))
+    (br_if $eof (i32.ne (call $fd_read (i32.const 0) (i32.const 0x80) (i32.const 1) (i32.const 0x90)) (i32.const 0)))
+    (br_if $eof (i32.eqz (i32.load (i32.const 0x90))))
+    (i32.store (i32.const 0x84) (i32.load (i32.const 0x90)))
+    (drop (call $fd_write (i32.const 1) (i32.const 0x80) (i32.const 1) (i32.const 0x90)))
+    (br $more)))`);
+
+// readfile: open "in.txt" in the first preopen (fd 3), copy it to stdout, exit with argc
+const READFILE = wasiProgram(
+  `(if (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x300) (i32.const 6) (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0x10))
+     (then (call $proc_exit (i32.const 99))))
+   (i32.store (i32.const 0x80) (i32.const 0x1000)) (i32.store (i32.const 0x84) (i32.const 4096))
+   (drop (call $fd_read (i32.load (i32.const 0x10)) (i32.const 0x80) (i32.const 1) (i32.const 0x90)))
+   (i32.store (i32.const 0x84) (i32.load (i32.const 0x90)))
+   (drop (call $fd_write (i32.const 1) (i32.const 0x80) (i32.const 1) (i32.const 0x90)))
+   (drop (call $args_sizes_get (i32.const 0x20) (i32.const 0x24)))
+   (call $proc_exit (i32.load (i32.const 0x20)))`,
+  { data: strings([{ at: 0x300, s: "in.txt" }]) },
+);
+
+function wasmos(args: string[], input?: string | Buffer) {
+  return spawnSync(NODE, [BIN, ...args], { input, encoding: "buffer", timeout: 60_000 });
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(join(tmpdir(), "wasmos-wasi-cli-"));
+  fs.writeFileSync(join(dir, "cat.wasm"), CAT);
+  fs.writeFileSync(join(dir, "readfile.wasm"), READFILE);
+  fs.mkdirSync(join(dir, "data"));
+  fs.writeFileSync(join(dir, "data", "in.txt"), "from the host\n");
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("wasmos run with a WASI program", () => {
+  it("pipes stdin through to stdout byte for byte, and ends at end of input", () => {
+    const input = Buffer.alloc(300_000);
+    for (let i = 0; i < input.length; i++) input[i] = (i * 7919) & 0xff;
+    const r = wasmos(["run", join(dir, "cat.wasm")], input);
+    expect(r.status).toBe(0);
+    expect(Buffer.compare(r.stdout, input)).toBe(0);
+  });
+
+  it("gives the program the --dir it names, and its arguments after the program (options included); the exit status is the program's", () => {
+    const r = wasmos(["run", "--dir", `${join(dir, "data")}::data`, join(dir, "readfile.wasm"), "--dir", "x", "--"]);
+    expect(r.stdout.toString()).toBe("from the host\n");
+    expect(r.status).toBe(4); // argv: readfile.wasm --dir x --
+  });
+
+  it("without --dir the program has no directory: the open fails and it says so by its status", () => {
+    expect(wasmos(["run", join(dir, "readfile.wasm")]).status).toBe(99);
+  });
+
+  it("treats an unknown option before the program as a usage error naming it", () => {
+    const r = wasmos(["run", "--bogus", join(dir, "cat.wasm")]);
+    expect(r.status).toBe(64);
+    expect(r.stderr.toString()).toContain("unknown option --bogus");
+  });
+
+  it("wasmos check tells a WASI program apart from a native guest", () => {
+    const r = wasmos(["check", join(dir, "cat.wasm")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toContain("personality: wasi_snapshot_preview1");
+  });
+});
