@@ -12,7 +12,7 @@
 import {
   call, close, handle, kill, setIpcWord, spawn, NamedHandle,
   sys_endpoint_create, sys_handle_dup, sys_pulse, sys_receive, sys_send, sys_sendmsg,
-  DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_DUPLICATE, RIGHT_SEND, RIGHT_TRANSFER,
+  DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_SEND, RIGHT_TRANSFER,
 } from "@wasmos/sdk";
 import { fail, intArg, runBatches, strArg } from "./lib/marks";
 
@@ -66,7 +66,7 @@ let child: i32;
 if (mode == "pulse") {
   back = sys_endpoint_create();
   if (back < 0) fail("endpoint_create", back, 2);
-  const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER | RIGHT_DUPLICATE) // spawn copies it: DUPLICATE too;
+  const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER);
   if (backSend < 0) fail("handle_dup", backSend, 2);
   child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
   if (child < 0) fail("spawn server", child, 3);

@@ -244,7 +244,7 @@ describe("read-only grants", () => {
         (call $spawn (call $handle_get (i32.const 104) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 200) (i32.const 1)))
       (func (export "_start") (local $m i32) (local $ro i32) (local $c i32) (local $w i32)
         (local.set $m (call $memory_create (i32.const 16)))
-        (local.set $ro (call $handle_dup (local.get $m) (i32.const ${Rights.READ | Rights.TRANSFER | Rights.DUPLICATE})))
+        (local.set $ro (call $handle_dup (local.get $m) (i32.const ${Rights.READ | Rights.TRANSFER})))
         (call $rec (call $spawnWith (local.get $ro)))
         (local.set $c (call $spawnWith (local.get $m)))
         (call $rec (i32.gt_s (local.get $c) (i32.const 0)))
