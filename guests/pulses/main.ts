@@ -9,7 +9,7 @@
 // an event port bound to its own handler, which runs after _start returns.
 import {
   args, handle, NamedHandle, now, portBind, portCreate, portSend, println, pulse, receive, sleep, spawn, word, endpointCreate,
-  dup, RIGHT_DUPLICATE, RIGHT_SEND, RIGHT_TRANSFER, exit,
+  dup, RIGHT_SEND, RIGHT_TRANSFER, exit,
 } from "@wasmos/sdk";
 
 /** The event-port handler: the kernel calls it once per packet, after _start has returned. */
@@ -30,8 +30,7 @@ if (argv.length >= 3 && argv[1] == "ticker") {
 } else {
   const ticks = argv.length >= 2 ? I32.parseInt(argv[1]) : 5;
   const ep = endpointCreate();
-  // Passed to both children: spawn copies it, so it needs DUPLICATE as well as TRANSFER.
-  const send = dup(ep, RIGHT_SEND | RIGHT_TRANSFER | RIGHT_DUPLICATE);
+  const send = dup(ep, RIGHT_SEND | RIGHT_TRANSFER);
   const self = handle("self");
   spawn(self, ["pulses", "ticker", "1", ticks.toString()], [new NamedHandle("ep", send)]);
   spawn(self, ["pulses", "ticker", "2", ticks.toString()], [new NamedHandle("ep", send)]);

@@ -146,7 +146,7 @@ describe("event ports", () => {
               (call $exit (call $port_send (local.get $port) (i32.const 1) (i64.const 0)))))))
           (local.set $port (call $port_create))
           (drop (call $port_bind (local.get $port) (i32.const 0) (i32.const 9) (i32.const 5) (i32.const 0)))
-          (i32.store (i32.const 64) (call $handle_dup (local.get $port) (i32.const ${SEND | Rights.TRANSFER | Rights.DUPLICATE})))
+          (i32.store (i32.const 64) (call $handle_dup (local.get $port) (i32.const ${SEND | Rights.TRANSFER})))
           (i32.store (i32.const 68) (i32.const 24))
           (i32.store (i32.const 72) (i32.const 4))
           (drop (call $spawn (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 32) (i32.const 4) (i32.const 64) (i32.const 1))))`),
