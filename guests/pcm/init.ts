@@ -18,7 +18,7 @@
 import {
   args, consolePrint, dup, endpointCreate, errnoName, exit, fbMemory, handle, memoryCreate, NamedHandle, println,
   revoke, send, close, spawn, wait, ExitStatus, exitReasonName,
-  RIGHT_ATTACH, RIGHT_DUPLICATE, RIGHT_MAP, RIGHT_READ, RIGHT_SEND, RIGHT_TRANSFER, RIGHT_WRITE,
+  RIGHT_ATTACH, RIGHT_MAP, RIGHT_READ, RIGHT_SEND, RIGHT_TRANSFER, RIGHT_WRITE,
 } from "@wasmos/sdk";
 import { PERIOD_BYTES } from "./signal";
 
@@ -45,17 +45,14 @@ const fbdev = check("framebuffer", handle("fb"));
 const con = check("console", handle("console"));
 
 const pcm = check("memory_create", memoryCreate(PERIOD_BYTES));
-// What init passes to a child carries TRANSFER and DUPLICATE: spawn gives the
-// child a copy and init keeps its own, the rule of a copied handle.
-const PASS = RIGHT_TRANSFER | RIGHT_DUPLICATE;
-const pcmRead = check("dup", dup(pcm, RIGHT_READ | PASS));
-const pcmView = check("dup", dup(pcm, RIGHT_READ | RIGHT_MAP | PASS));
+const pcmRead = check("dup", dup(pcm, RIGHT_READ | RIGHT_TRANSFER));
+const pcmView = check("dup", dup(pcm, RIGHT_READ | RIGHT_MAP | RIGHT_TRANSFER));
 const fbPixels = check("fb_memory", fbMemory(fbdev));
 
 const epDriver = check("endpoint", endpointCreate());
 const epVu = check("endpoint", endpointCreate());
 const epVis = check("endpoint", endpointCreate());
-const SEND = RIGHT_SEND | PASS;
+const SEND = RIGHT_SEND | RIGHT_TRANSFER;
 // init keeps only send rights: once a consumer is gone, its endpoint has no receiver (ECLOSED).
 const asks: i32[] = [check("dup", dup(epDriver, SEND)), check("dup", dup(epVu, SEND)), check("dup", dup(epVis, SEND))];
 
@@ -64,7 +61,7 @@ say("init: pcm buffer " + PERIOD_BYTES.toString() + " bytes; spawning driver, vu
 
 const driver = check("spawn driver", spawn(handle("driver"), ["pcm-driver", periods], [
   new NamedHandle("pcm", pcmRead),
-  new NamedHandle("audio", check("dup", dup(audio, RIGHT_WRITE | RIGHT_ATTACH | RIGHT_READ | PASS))),
+  new NamedHandle("audio", check("dup", dup(audio, RIGHT_WRITE | RIGHT_ATTACH | RIGHT_READ | RIGHT_TRANSFER))),
   new NamedHandle("ep", epDriver),
 ]));
 const vu = check("spawn vu", spawn(handle("vu"), ["pcm-vu", periods], [
@@ -74,7 +71,7 @@ const vu = check("spawn vu", spawn(handle("vu"), ["pcm-vu", periods], [
 const vis = check("spawn visualizer", spawn(handle("visualizer"), ["pcm-visualizer"], [
   new NamedHandle("pcm", pcmView),
   new NamedHandle("fb", fbPixels),
-  new NamedHandle("fbdev", check("dup", dup(fbdev, RIGHT_WRITE | RIGHT_READ | PASS))),
+  new NamedHandle("fbdev", check("dup", dup(fbdev, RIGHT_WRITE | RIGHT_READ | RIGHT_TRANSFER))),
   new NamedHandle("ep", epVis),
 ]));
 const producer = check("spawn producer", spawn(handle("producer"), ["pcm-producer", periods, batches, perBatch], [
