@@ -185,11 +185,11 @@ export class MemoryHostDir implements HostDirBackend {
 
   /** The node at path; links inside followed, the last one only when `follow`. */
   private lookup(path: readonly string[], follow: boolean): Node {
-    const todo = [...path];
+    const pending = [...path];
     const at: Node[] = [this.root];
     let links = 0;
-    while (todo.length > 0) {
-      const c = todo.shift()!;
+    while (pending.length > 0) {
+      const c = pending.shift()!;
       if (c === "" || c === ".") continue;
       if (c === "..") {
         if (at.length === 1) throw new HostError("EACCES", "a link leads out of the tree");
@@ -200,10 +200,10 @@ export class MemoryHostDir implements HostDirBackend {
       if (dir.kind !== "dir") throw new HostError("ENOTDIR");
       const n = dir.entries.get(c);
       if (n === undefined) throw new HostError("ENOENT");
-      if (n.kind === "link" && (todo.length > 0 || follow)) {
+      if (n.kind === "link" && (pending.length > 0 || follow)) {
         if (++links > MAX_LINKS) throw new HostError("ELOOP");
         if (n.target.startsWith("/")) throw new HostError("EACCES", "a link leads out of the tree");
-        todo.unshift(...n.target.split("/"));
+        pending.unshift(...n.target.split("/"));
         continue;
       }
       at.push(n);

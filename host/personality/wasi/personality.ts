@@ -503,17 +503,8 @@ export class WasiPersonality {
         if (f.stdin !== undefined) return this.readStdin(f.stdin, iovs, count, nread);
         if (f.type === Filetype.DIRECTORY) throw new Errno(E.ISDIR);
         if (f.hostFd === undefined) throw new Errno(E.BADF);
-        let total = 0;
-        try {
-          for (const v of views) {
-            const n = fs.readSync(f.hostFd, v, 0, v.length, Number(f.pos));
-            f.pos += BigInt(n);
-            total += n;
-            if (n < v.length) break;
-          }
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
+        const total = scatterRead(f.hostFd, views, Number(f.pos));
+        f.pos += BigInt(total);
         m.setU32(nread, total);
         return E.SUCCESS;
       }),
@@ -524,19 +515,7 @@ export class WasiPersonality {
         const views = this.iovecs(iovs, count);
         m.check(nread, 4);
         if (offset < 0n) throw new Errno(E.INVAL);
-        let total = 0;
-        let at = Number(offset);
-        try {
-          for (const v of views) {
-            const n = fs.readSync(f.hostFd, v, 0, v.length, at);
-            at += n;
-            total += n;
-            if (n < v.length) break;
-          }
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        m.setU32(nread, total);
+        m.setU32(nread, scatterRead(f.hostFd, views, Number(offset)));
         return E.SUCCESS;
       }),
       fd_pwrite: s("fd_pwrite", (fd: number, iovs: number, count: number, offset: bigint, nwritten: number) => {
@@ -1189,4 +1168,22 @@ function closeQuietly(fd: number): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * Read from a host file at `at` into each view in turn, stopping at a short read (end of file).
+ * Returns the bytes read; a host error becomes its WASI errno.
+ */
+function scatterRead(hostFd: number, views: readonly Uint8Array[], at: number): number {
+  let total = 0;
+  try {
+    for (const v of views) {
+      const n = fs.readSync(hostFd, v, 0, v.length, at + total);
+      total += n;
+      if (n < v.length) break;
+    }
+  } catch (e) {
+    throw new Errno(errnoOf(e));
+  }
+  return total;
 }
