@@ -7,14 +7,13 @@ import { ModuleRefusedError } from "../../loader/loader.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine } from "../command.ts";
 import { usage } from "../args.ts";
 import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
-import { HostDir } from "../../host/personality/wasi/host-dir.ts";
 import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
 import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
 import { type DirSpec, parseDirSpec } from "../hostdirs.ts";
-import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
+import { GuestCompileError, RootBlockedError, runGuest, type WasiDir } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
 
@@ -67,13 +66,11 @@ export const runCommand: Command = {
     const images: Record<string, Uint8Array> = {};
     for (const im of o.images) images[im.name] = readInput(im.file, "image");
     for (const d of o.dirs) parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
-    const preopens = o.dirs.map((d) => {
-      try {
-        return { guest: d.guest, dir: new HostDir(d.host, d.readOnly) };
-      } catch (e) {
-        throw new CliError(`--dir ${d.host}: ${fsReason(e)}`, EXIT.NO_INPUT);
-      }
-    });
+    // A WASI program's preopens: each --dir a host directory served by hostfs in its namespace, each --preopen a namespace path.
+    const wasiDirs: WasiDir[] = [
+      ...o.dirs.map((d) => ({ guest: d.guest, host: d.host, readOnly: d.readOnly })),
+      ...o.preopens.map((d) => ({ guest: d.guest, path: d.path, readOnly: d.readOnly })),
+    ];
     const seed = o.seed;
     const flags: Flags = {};
     if (o.realtime) flags.realtime = true;
@@ -87,7 +84,7 @@ export const runCommand: Command = {
     const stdin = hostStdin();
     const limits: RunLimits = {
       argv0: o.argv0,
-      wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
+      wasi: { env: o.env, dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
       fuel: o.fuel,
       memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
       timeoutMs: o.timeoutMs,
@@ -123,7 +120,7 @@ export const runCommand: Command = {
 /** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
 export interface RunLimits {
   argv0?: string;
-  wasi?: WasiOptions;
+  wasi?: Omit<WasiOptions, "preopens"> & { dirs?: readonly WasiDir[] };
   fuel?: number;
   memoryBudgetPages?: number;
   timeoutMs?: number;

@@ -101,6 +101,12 @@ export class NodeHostDir implements HostDirBackend {
   /** The root, as the host's realpath. */
   readonly root: string;
   private rootFd: number;
+  /**
+   * Files this device linked (dev:ino): a file with several links may be one
+   * outside the root and is refused, unless every other link is one made here
+   * (it was a single-link file inside the root when first linked).
+   */
+  private readonly linked = new Set<string>();
   private readonly beforeFinal: ((path: readonly string[]) => void) | undefined;
   private readonly beforeOpen: ((path: readonly string[]) => void) | undefined;
 
@@ -213,7 +219,8 @@ export class NodeHostDir implements HostDirBackend {
       try {
         const st = fs.fstatSync(fd);
         if (!st.isFile() && !st.isDirectory()) throw new HostError("EACCES", "not a regular file or a directory");
-        if (st.isFile() && st.nlink > 1) throw new HostError("EACCES", "a file with several hard links");
+        if (st.isFile() && st.nlink > 1 && !this.linked.has(`${st.dev}:${st.ino}`))
+          throw new HostError("EACCES", "a file with several hard links");
         return fn(fd, st);
       } finally {
         fs.closeSync(fd);
@@ -257,7 +264,17 @@ export class NodeHostDir implements HostDirBackend {
     });
   }
 
-  setTimes(path: readonly string[], mtimeNs: number): void {
+  setTimes(path: readonly string[], mtimeNs: number, follow = true): void {
+    if (!follow) {
+      const link = this.at(path, (dir, name) => {
+        if (name === null) return false;
+        const st = fs.lstatSync(fdPath(dir, name));
+        if (!st.isSymbolicLink()) return false;
+        fs.lutimesSync(fdPath(dir, name), st.atime, mtimeNs / 1e9);
+        return true;
+      });
+      if (link) return;
+    }
     this.withFile(path, O_RDONLY, true, (fd, st) => fs.futimesSync(fd, st.atime, mtimeNs / 1e9));
   }
 
@@ -317,6 +334,20 @@ export class NodeHostDir implements HostDirBackend {
       }
       fs.symlinkSync(target, fdPath(dir, name));
     });
+  }
+
+  link(existing: readonly string[], path: readonly string[]): void {
+    this.at(existing, (d1, n1) =>
+      this.at(path, (d2, n2) => {
+        if (n1 === null || n2 === null) throw new HostError("EACCES");
+        const st = fs.lstatSync(fdPath(d1, n1));
+        // A regular file or a symbolic link (linked itself, as linkat without AT_SYMLINK_FOLLOW; its target stays confined by the walk).
+        if (!st.isFile() && !st.isSymbolicLink()) throw new HostError("EACCES", "only a regular file or a symbolic link can be linked");
+        if (st.nlink > 1 && !this.linked.has(`${st.dev}:${st.ino}`)) throw new HostError("EACCES", "a file with several hard links");
+        fs.linkSync(fdPath(d1, n1), fdPath(d2, n2));
+        this.linked.add(`${st.dev}:${st.ino}`);
+      }),
+    );
   }
 
   readlink(path: readonly string[]): string {
