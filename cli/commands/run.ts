@@ -65,7 +65,15 @@ export const runCommand: Command = {
     const args = o.args;
     const images: Record<string, Uint8Array> = {};
     for (const im of o.images) images[im.name] = readInput(im.file, "image");
-    for (const d of o.dirs) parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
+    const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
+    // A WASI program names its preopens as it likes ("/", "."): they are mounted where they fit
+    // (cli/run-guest.ts). A native guest's --dir is a mount path, checked here.
+    const wasi = !file.endsWith(".ts") && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes("wasi_snapshot_preview1");
+    for (const d of o.dirs) {
+      if (wasi)
+        parseDirSpec(`${d.host}::/wasi-dir${d.readOnly ? ":ro" : ""}`); // the host directory must exist
+      else parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
+    }
     // A WASI program's preopens: each --dir a host directory served by hostfs in its namespace, each --preopen a namespace path.
     const wasiDirs: WasiDir[] = [
       ...o.dirs.map((d) => ({ guest: d.guest, host: d.host, readOnly: d.readOnly })),
@@ -89,9 +97,8 @@ export const runCommand: Command = {
       memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
       timeoutMs: o.timeoutMs,
     };
-    const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const recordPath = typeof flags.record === "string" ? flags.record : null;
-    const dirs = ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
+    const dirs = wasi ? [] : ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
     const recorder =
       recordPath === null
         ? null

@@ -24,6 +24,7 @@ import {
   Clockid,
   DIRENT_SIZE,
   E,
+  EVENT_FD_READWRITE_HANGUP,
   EVENT_SIZE,
   EventType,
   FDSTAT_SIZE,
@@ -49,6 +50,10 @@ const C = Constants;
 /** Where a process's standard input comes from: bytes now, null at end of input. */
 export interface WasiStdin {
   read(max: number): Uint8Array | null | Promise<Uint8Array | null>;
+  /** For poll_oneoff: bytes buffered now (0: none yet), or null at the end of input. Without it, stdin always polls ready. */
+  buffered?(): number | null;
+  /** For poll_oneoff: resolves once buffered() is no longer 0 (input, or its end). */
+  wait?(): Promise<void>;
 }
 
 export interface WasiPreopen {
@@ -1304,10 +1309,12 @@ export class WasiPersonality {
 
   /**
    * poll_oneoff: fd subscriptions on files and stdout/stderr are ready at
-   * once; a stdin read subscription is ready when input is buffered or at
-   * its end (host stdin is read through fd_read, so it reports ready); clock
-   * subscriptions block the process in the kernel's sleep until the earliest
-   * deadline when nothing else is ready: no busy-wait.
+   * once (a read subscription on a file reports the bytes left); a stdin
+   * read subscription is ready when input is buffered (nbytes: how much) or
+   * at its end (HANGUP). When nothing is ready, the process blocks in the
+   * kernel (BLOCKED, others run; no busy-wait) until stdin has input or the
+   * earliest clock deadline passes (a kernel timer, so virtual time in
+   * deterministic mode), then reports everything ready at that moment.
    */
   private async pollOneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): Promise<number> {
     const m = this.mem;
@@ -1326,6 +1333,8 @@ export class WasiPersonality {
     }
     const ready: Ev[] = [];
     const clocks: { userdata: bigint; deadline: bigint }[] = [];
+    /** stdin read subscriptions with nothing buffered yet. */
+    const inputs: { userdata: bigint; stdin: WasiStdin }[] = [];
     for (let i = 0; i < n; i++) {
       const at = inPtr + i * SUBSCRIPTION_SIZE;
       const userdata = m.u64(at);
@@ -1350,6 +1359,11 @@ export class WasiPersonality {
           ready.push({ userdata, error: E.BADF, type: tag, nbytes: 0n, flags: 0 });
         } else if ((f.base & R.POLL_FD_READWRITE) === 0n && (f.base & (tag === EventType.FD_READ ? R.FD_READ : R.FD_WRITE)) === 0n) {
           ready.push({ userdata, error: E.NOTCAPABLE, type: tag, nbytes: 0n, flags: 0 });
+        } else if (tag === EventType.FD_READ && f.stdin?.buffered !== undefined) {
+          const b = f.stdin.buffered();
+          if (b === null) ready.push({ userdata, error: E.SUCCESS, type: tag, nbytes: 0n, flags: EVENT_FD_READWRITE_HANGUP });
+          else if (b > 0) ready.push({ userdata, error: E.SUCCESS, type: tag, nbytes: BigInt(b), flags: 0 });
+          else inputs.push({ userdata, stdin: f.stdin });
         } else {
           let nbytes = 0n;
           if (tag === EventType.FD_READ && f.file !== undefined && f.type === Filetype.REGULAR_FILE) {
@@ -1366,6 +1380,12 @@ export class WasiPersonality {
       this.mem.refresh();
       for (const c of clocks)
         if (c.deadline <= at) ready.push({ userdata: c.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
+      for (const i of inputs) {
+        const b = i.stdin.buffered!();
+        if (b === null)
+          ready.push({ userdata: i.userdata, error: 0, type: EventType.FD_READ, nbytes: 0n, flags: EVENT_FD_READWRITE_HANGUP });
+        else if (b > 0) ready.push({ userdata: i.userdata, error: 0, type: EventType.FD_READ, nbytes: BigInt(b), flags: 0 });
+      }
       ready.forEach((e, i) => {
         const o = outPtr + i * EVENT_SIZE;
         m.view(o, EVENT_SIZE).fill(0);
@@ -1378,13 +1398,32 @@ export class WasiPersonality {
       m.setU32(neventsPtr, ready.length);
       return E.SUCCESS;
     };
-    if (ready.length > 0 || clocks.length === 0) return finish(now);
-    let earliest = clocks[0].deadline;
-    for (const c of clocks) if (c.deadline < earliest) earliest = c.deadline;
-    if (earliest <= now) return finish(now);
-    const r = invokeSyscall(this.k, "sleep", [earliest - now]);
-    const after = () => finish(BigInt(Math.floor(this.k.clock.now())) > earliest ? BigInt(Math.floor(this.k.clock.now())) : earliest);
-    if (typeof r === "object") await r;
-    return after();
+    const clockNow = () => BigInt(Math.floor(this.k.clock.now()));
+    if (ready.length > 0 || (clocks.length === 0 && inputs.length === 0)) return finish(now);
+    let earliest: bigint | null = null;
+    for (const c of clocks) if (earliest === null || c.deadline < earliest) earliest = c.deadline;
+    if (earliest !== null && earliest <= now) return finish(now);
+    if (inputs.length === 0) {
+      // Clocks only: the kernel's sleep.
+      const r = invokeSyscall(this.k, "sleep", [earliest! - now]);
+      if (typeof r === "object") await r;
+      return finish(clockNow() > earliest! ? clockNow() : earliest!);
+    }
+    // stdin (and maybe a clock): blocked in the kernel until input arrives or the deadline's timer fires.
+    const k = this.k;
+    const p = this.p;
+    const s = p.runtime as unknown as { arm(): Promise<number> };
+    const pending = s.arm();
+    const timer = earliest === null ? null : k.addTimer(Number(earliest), () => k.wake(p, 0), p);
+    let woken = false;
+    // Only this wait may wake it: input arriving after the timer won must not wake a later block.
+    const input = Promise.race(inputs.map((i) => i.stdin.wait!())).then(() => woken || k.wake(p, 0));
+    hostWaits.set(p, input);
+    void input.finally(() => hostWaits.get(p) === input && hostWaits.delete(p));
+    k.blockCurrent(p, "wasi poll_oneoff", () => timer !== null && k.cancelTimer(timer));
+    await pending;
+    woken = true;
+    if (hostWaits.get(p) === input) hostWaits.delete(p);
+    return finish(clockNow());
   }
 }
