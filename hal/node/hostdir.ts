@@ -318,12 +318,7 @@ export class NodeHostDir implements HostDirBackend {
 
   symlink(target: string, path: readonly string[]): void {
     // The link lives at depth path.length - 1 below the root (the walk below refuses a path that is not that deep).
-    let depth = path.length - 1;
-    for (const c of targetParts(target)) {
-      if (c === "..") depth--;
-      else if (c !== "" && c !== ".") depth++;
-      if (depth < 0) throw new HostError("EACCES", `symbolic link target ${target} leaves the root`);
-    }
+    staysInside(target, path);
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EEXIST");
       // Intermediate links may have moved the link elsewhere: check its real depth below the root.
@@ -344,6 +339,8 @@ export class NodeHostDir implements HostDirBackend {
         // A regular file or a symbolic link (linked itself, as linkat without AT_SYMLINK_FOLLOW; its target stays confined by the walk).
         if (!st.isFile() && !st.isSymbolicLink()) throw new HostError("EACCES", "only a regular file or a symbolic link can be linked");
         if (st.nlink > 1 && !this.linked.has(`${st.dev}:${st.ino}`)) throw new HostError("EACCES", "a file with several hard links");
+        // A symbolic link elsewhere in the tree means something else: it must not lead out from there either (as symlink()).
+        if (st.isSymbolicLink()) staysInside(fs.readlinkSync(fdPath(d1, n1)), path);
         fs.linkSync(fdPath(d1, n1), fdPath(d2, n2));
         this.linked.add(`${st.dev}:${st.ino}`);
       }),
@@ -355,6 +352,16 @@ export class NodeHostDir implements HostDirBackend {
       if (name === null) throw new HostError("EINVAL");
       return fs.readlinkSync(fdPath(dir, name));
     });
+  }
+}
+
+/** Refuse a symbolic link at `path` whose target would climb above the root (its depth counted from path's directory). */
+function staysInside(target: string, path: readonly string[]): void {
+  let depth = path.length - 1;
+  for (const c of targetParts(target)) {
+    if (c === "..") depth--;
+    else if (c !== "" && c !== ".") depth++;
+    if (depth < 0) throw new HostError("EACCES", `symbolic link target ${target} leaves the root`);
   }
 }
 

@@ -184,3 +184,44 @@ describe("a WASI program's preopens are namespace paths", () => {
     ).toThrow(/writer" is not a WASI program/);
   });
 });
+
+describe("symbolic links through the transport (O_NOFOLLOW, IO_STAT_FOLLOW/NOFOLLOW, IO_PSETTIMES), served by tmpfs and by hostfs", () => {
+  // fd 3: a symlink "l" -> "missing"; open it without following; lstat and stat it; set its own mtime and read it back.
+  const prog = wasiProgram(
+    `
+    (call $rec (call $path_symlink (i32.const 0x210) (i32.const 7) (i32.const 3) (i32.const 0x200) (i32.const 1)))
+    (call $rec (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1) (i32.const 0)
+      (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0x10)))
+    (call $rec (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1) (i32.const 0x100)))
+    (call $rec (i32.load8_u (i32.const 0x110)))
+    (call $rec (call $path_filestat_get (i32.const 3) (i32.const 1) (i32.const 0x200) (i32.const 1) (i32.const 0x100)))
+    (call $rec (call $path_filestat_set_times (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1)
+      (i64.const 0) (i64.const 1600000000000000000) (i32.const 4)))
+    (call $rec (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1) (i32.const 0x100)))
+    (call $rec (i64.eq (i64.load (i32.const 0x130)) (i64.const 1600000000000000000)))
+    (call $rec (call $path_unlink_file (i32.const 3) (i32.const 0x200) (i32.const 1)))
+    (call $flush)`,
+    {
+      data: strings([
+        { at: 0x200, s: "l" },
+        { at: 0x210, s: "missing" },
+      ]),
+    },
+  );
+  const expected = [0, WASI_E.LOOP, 0, 7 /* SYMBOLIC_LINK */, WASI_E.NOENT, 0, 0, 1, 0];
+
+  it("tmpfs (--preopen /tmp)", async () => {
+    expect(results(await runWasi(prog, { wasi: { dirs: [{ guest: "/tmp", path: "/tmp" }] } }))).toEqual(expected);
+  });
+
+  it("hostfs (--dir)", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const d = mkdtempSync(join(tmpdir(), "wasmos-wasi-links-"));
+    try {
+      expect(results(await runWasi(prog, { wasi: { dirs: [{ guest: "d", host: d }] } }))).toEqual(expected);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
