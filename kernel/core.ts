@@ -70,6 +70,8 @@ export const KERNEL_DEFAULTS = { checkContracts: false };
 export interface SpawnRequest {
   image: ImageObject;
   args: readonly Uint8Array[];
+  /** `KEY=VALUE` each (default none); the spawn syscall passes the spawner's. Checked by the host against MAX_ENV(_BYTES). */
+  env?: readonly Uint8Array[];
   parentPid: number;
   priority?: number;
   stdout: (bytes: Uint8Array) => void;
@@ -190,6 +192,11 @@ export class KernelCore {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    const env = req.env ?? [];
+    if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
+      this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;
+      return -Errno.E2BIG;
+    }
     const memory = this.mm.planSpawn(req); // budget, initial pages, grant imports: -EQUOTA, -ENOMEM, -EBADIMAGE
     if (typeof memory === "number") return memory;
     const priority = req.priority ?? DEFAULT_PRIORITY;
@@ -199,6 +206,7 @@ export class KernelCore {
       parentPid: req.parentPid,
       image: req.image,
       args: req.args,
+      env,
       priority,
       handleCapacity: this.limits.maxHandles,
       stdout: req.stdout,

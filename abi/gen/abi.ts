@@ -447,6 +447,10 @@ export const Limits = {
   MAX_ARGS_BYTES: 65536,
   /** Number of arguments a process may receive. */
   MAX_ARGS: 1024,
+  /** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+  MAX_ENV_BYTES: 65536,
+  /** Number of environment variables a process may have. */
+  MAX_ENV: 1024,
   /** Largest single console_write or random_get. */
   MAX_IO_BYTES: 65536,
   /** Longest startup handle name, in UTF-8 bytes. */
@@ -1051,7 +1055,9 @@ export type SyscallName =
   | "ipc_buffer"
   | "call"
   | "reply_wait"
-  | "msg_word_get";
+  | "msg_word_get"
+  | "env_count"
+  | "env_get";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -2277,6 +2283,36 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.NONE,
     errors: [Errno.EINVAL, Errno.EFAULT],
   },
+  /**
+   * 141: Number of environment variables the process was started with. A process spawned by
+   * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+   * (`wasmos run --env K=V`, a manifest entry's `env`).
+   */
+  {
+    nr: 141,
+    name: "env_count",
+    params: [],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [],
+  },
+  /**
+   * 142: Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a buffer.
+   * Copies at most buf_len bytes and returns the full length, so a short buffer can be retried (as
+   * arg_get).
+   */
+  {
+    nr: 142,
+    name: "env_get",
+    params: [{ name: "index", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT],
+  },
 ];
 
 /** Syscalls by name. */
@@ -2362,6 +2398,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   call: SYSCALLS[78]!,
   reply_wait: SYSCALLS[79]!,
   msg_word_get: SYSCALLS[80]!,
+  env_count: SYSCALLS[81]!,
+  env_get: SYSCALLS[82]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2507,6 +2545,8 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 138: unused
   undefined, // 139: unused
   SYSCALLS[80], // 140: msg_word_get
+  SYSCALLS[81], // 141: env_count
+  SYSCALLS[82], // 142: env_get
 ];
 
 /**
@@ -2612,6 +2652,8 @@ export interface SyscallArgs {
   call: [endpoint: number, words: number];
   reply_wait: [endpoint: number, rcvid: number, status: number, words: number];
   msg_word_get: [index: number, word_ptr: number];
+  env_count: [];
+  env_get: [index: number, buf_ptr: number, buf_len: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -2697,6 +2739,8 @@ export type SyscallResult<N extends SyscallName> = {
   call: number;
   reply_wait: number;
   msg_word_get: number;
+  env_count: number;
+  env_get: number;
 }[N];
 
 // ---- Structs: layouts in guest memory (docs/abi.md, Structs) ----

@@ -1267,6 +1267,33 @@ export declare function sys_reply_wait(endpoint: i32, rcvid: i32, status: i32, w
 export declare function sys_msg_word_get(index: i32, word_ptr: i32): i32;
 
 /**
+ * Syscall 141. Number of environment variables the process was started with. A process spawned by
+ * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+ * (`wasmos run --env K=V`, a manifest entry's `env`).
+ *
+ * Non-blocking. Pledge: core.
+ *
+ * @returns The count.
+ */
+@external("wasmos", "env_count")
+export declare function sys_env_count(): i32;
+
+/**
+ * Syscall 142. Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a
+ * buffer. Copies at most buf_len bytes and returns the full length, so a short buffer can be
+ * retried (as arg_get).
+ *
+ * Non-blocking. Pledge: core. Errors: EINVAL, EFAULT.
+ *
+ * @param index 0 <= index < env_count().
+ * @param buf_ptr Where to copy.
+ * @param buf_len (bytes) Room in the buffer; 0 asks only for the length.
+ * @returns The variable's full length in bytes. Negative: -errno.
+ */
+@external("wasmos", "env_get")
+export declare function sys_env_get(index: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -1446,6 +1473,10 @@ export const SYS_CALL: i32 = 121;
 export const SYS_REPLY_WAIT: i32 = 122;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
+/** Number of env_count. */
+export const SYS_ENV_COUNT: i32 = 141;
+/** Number of env_get. */
+export const SYS_ENV_GET: i32 = 142;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -1768,6 +1799,10 @@ export const EXIT_GRANT_REVOKED: i32 = 20;
 export const MAX_ARGS_BYTES: i32 = 65536;
 /** Number of arguments a process may receive. */
 export const MAX_ARGS: i32 = 1024;
+/** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+export const MAX_ENV_BYTES: i32 = 65536;
+/** Number of environment variables a process may have. */
+export const MAX_ENV: i32 = 1024;
 /** Largest single console_write or random_get. */
 export const MAX_IO_BYTES: i32 = 65536;
 /** Longest startup handle name, in UTF-8 bytes. */
