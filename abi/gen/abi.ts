@@ -1482,7 +1482,9 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 30: The index-th handle that arrived with the last message or reply delivered to the caller
-   * (now in the caller's table).
+   * (now in the caller's table). A handle whose capability was revoked while the message was in
+   * flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in its
+   * place, so the indices of the others do not move.
    */
   {
     nr: 30,

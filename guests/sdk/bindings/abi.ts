@@ -422,12 +422,14 @@ export declare function sys_msg_info(info_ptr: i32): i32;
 
 /**
  * Syscall 30. The index-th handle that arrived with the last message or reply delivered to the
- * caller (now in the caller's table).
+ * caller (now in the caller's table). A handle whose capability was revoked while the message was
+ * in flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in
+ * its place, so the indices of the others do not move.
  *
  * Non-blocking. Pledge: ipc. Errors: EINVAL.
  *
  * @param index 0 <= index < the handles count in msg_info.
- * @returns The handle. Negative: -errno.
+ * @returns The handle, or HANDLE_INVALID (0) for one revoked in flight. Negative: -errno.
  */
 @external("wasmos", "msg_handle")
 export declare function sys_msg_handle(index: i32): i32;
