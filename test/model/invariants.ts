@@ -10,6 +10,7 @@ import type { Cap } from "../../kernel/handles.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { DirObject, FileObject } from "../../kernel/ns/objects.ts";
 
 /** The first broken invariant, in words, or null. */
 export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]): string | null {
@@ -21,6 +22,11 @@ export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]):
       const held = (c.object as unknown as { source: Cap }).source; // the window's own capability on its memory
       if (!held.revoked) add(held);
     }
+    if (c.object.type === ObjectType.FILE) {
+      const held = (c.object as FileObject).cap; // the open's capability on its server's endpoint
+      if (!held.revoked) add(held);
+    }
+    if (c.object.type === ObjectType.DIR) for (const m of (c.object as DirObject).table.mounts.values()) if (!m.cap.revoked) add(m.cap);
   };
   const endpoints = new Set<Endpoint>();
   for (const p of procs) {
