@@ -71,7 +71,7 @@ export function describeRun(run: RecordedRun): string {
     ? `wasmos run ${run.file} ${run.args.join(" ")}`.trim()
     : run.command === "boot"
       ? `wasmos boot ${run.file}`
-      : `wasmos demo pcm`;
+      : `wasmos demo pcm --duration ${run.options?.duration ?? 3}${run.realtime ? " --realtime" : ""}`;
 }
 
 export function writeRecording(path: string, rec: Recording): void {
