@@ -10,7 +10,7 @@ import { type Divergence, Replayer } from "../../host/record/replayer.ts";
 import { replayPcmDemo } from "../demo/cli.ts";
 import { CliError, type Command, EXIT, type Flags, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
-import { describeDivergence, describeRun, readRecordingText, recordedStdin, replayHooks, sha256 } from "../record.ts";
+import { describeDivergence, describeRun, readRecordingText, replayHooks, sha256 } from "../record.ts";
 import { bootLoaded, loadSystemFiles } from "./boot.ts";
 import { runProgram } from "./run.ts";
 
@@ -62,7 +62,9 @@ export const replayCommand: Command = {
       process.stderr.write(`wasmos: ${file} is not the recorded program (SHA-256 differs): replaying to find where it diverges\n`);
     }
     const rep = new Replayer(rec);
-    const hooks = replayHooks(rep, recordedStdin(rec));
+    // Standard input is the recording's, always: a run that took none before it ended (no input events) gets
+    // none, rather than the replay's own stdin, whose end would reach the kernel where the run's never did.
+    const hooks = replayHooks(rep, true);
     let code: number;
     try {
       code = await runProgram({

@@ -107,6 +107,26 @@ describe("wasmos run --record and wasmos replay", () => {
     );
   });
 
+  it("records the host entropy a real-time run takes (random_get): the replay prints the recorded bytes; a program that asks for other amounts diverges there", () => {
+    const dice = join(REPO_ROOT, "test", "record", "fixtures", "dice.ts");
+    const diceRec = join(tmp, "dice.rec");
+    const a = wasmos(["run", "--realtime", "--record", diceRec, dice]);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/^roll 0: [0-9a-f]{16}\nroll 1: [0-9a-f]{16}\n$/);
+    expect(wasmos(["run", "--realtime", dice]).stdout).not.toBe(a.stdout); // host entropy: another run rolls other numbers
+    expect(JSON.parse(readFileSync(diceRec, "utf8")).entropy).toHaveLength(2);
+    const b = wasmos(["replay", diceRec]);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.stderr).toMatch(/replay matched the recording/);
+    expect(b.status).toBe(0);
+    const c = wasmos(["replay", "--program", join(REPO_ROOT, "test", "record", "fixtures", "dice-changed.ts"), diceRec]);
+    expect(c.status).toBe(EXIT_DIVERGED);
+    expect(c.stdout).toBe(a.stdout.split("\n")[0] + "\nroll 1: " + "00".repeat(16) + "\n"); // the first roll as recorded; the second gets no host bytes
+    expect(c.stderr).toMatch(
+      /replay diverged at trace event \d+: random_get #2 asked the host for entropy the run did not take here\n {2}recorded: 8 bytes\n {2}replayed: 16 bytes/,
+    );
+  });
+
   it("refuses a file that is not a recording, naming it", () => {
     const r = wasmos(["replay", join(REPO_ROOT, "package.json")]);
     expect(r.status).toBe(66);
