@@ -4,7 +4,7 @@
 // memory mapped and revoked, files opened, read, written, stat'd, listed and
 // closed through a fake resource manager (whose death is in the mix too),
 // against a reference model; the kernel's invariants are checked after every
-// step. FUZZ_RUNS sets the number of runs (default 1000). Planted bugs
+// step. FUZZ_RUNS sets the number of runs (default 1000), FUZZ_SEED the seed. Planted bugs
 // (planted.ts) show the test catches violations. A failure prints the shrunk
 // counterexample replayed step by step (MODEL_TRACE=1 traces every run).
 
@@ -12,17 +12,20 @@ import { describe, expect, it } from "vitest";
 import { PLANTED } from "./planted.ts";
 import { checkModel } from "./system.ts";
 import { fileStats } from "./files.ts";
+import { modelStats } from "./model.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 
 describe("the kernel against its reference model", () => {
   it(`agrees with the model and keeps its invariants over ${RUNS} random command sequences`, () => {
-    const before = { ...fileStats };
-    const r = checkModel(RUNS);
+    const stats = () => ({ ...modelStats, ...fileStats });
+    const before = stats();
+    const r = checkModel(RUNS, SEED);
     if (r.failed) throw new Error(`${r.error}\ncounterexample: ${r.counterexample}\n${r.trace}`);
-    // The file commands are not vacuous: every kind of file traffic happened.
-    const reached = Object.fromEntries(Object.entries(fileStats).map(([k, v]) => [k, v - before[k as keyof typeof fileStats]]));
-    for (const [k, v] of Object.entries(reached)) expect(v, `file traffic reached: ${k}`).toBeGreaterThan(0);
+    // Not vacuous: kills in every state, timeouts, handles in flight, revoked windows, every kind of file traffic happened.
+    const after = stats();
+    for (const [k, v] of Object.entries(after)) expect(v - before[k as keyof typeof before], `reached: ${k}`).toBeGreaterThan(0);
   });
 
   describe.each(PLANTED.map((b) => [b.name, b] as const))("a planted bug: %s", (_name, bug) => {

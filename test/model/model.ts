@@ -24,6 +24,17 @@ import type { TinyFs } from "./files.ts";
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 /** Steps applied to a kernel, across runs (read by the bench figure). */
 export const stepCount = { steps: 0 };
+/** What the generic commands reached, across runs (the model test checks each kind happened). */
+export const modelStats = {
+  killedRunning: 0,
+  killedSendBlocked: 0,
+  killedReplyBlocked: 0,
+  killedReceiveBlocked: 0,
+  timeouts: 0,
+  handlesLanded: 0,
+  windowRevoked: 0,
+};
+
 /** With modelTrace.on (MODEL_TRACE=1), traceLog has each step of the current run and what the model made of it. */
 export const modelTrace = { on: Boolean(process.env.MODEL_TRACE) };
 export const traceLog: string[] = [];
@@ -284,6 +295,7 @@ export class Model {
   /** The kernel timed p out: it must have been blocked with a deadline that has passed. */
   timedOut(pid: number, now: number): string | null {
     if (modelTrace.on) traceLog.push(`  pid ${pid} timed out at ${now}`);
+    modelStats.timeouts++;
     const p = this.procs.get(pid)!;
     if (p.state === "run" || p.state === "exited") return `pid ${pid} woke with ETIMEDOUT but the model has it ${p.state}`;
     if (!(p.deadline <= now)) return `pid ${pid} woke with ETIMEDOUT at ${now} before its deadline ${p.deadline}`;
@@ -573,8 +585,10 @@ export function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): vo
   const handles = sp.mr.handles;
   if (handles.length !== msg.caps.length) fail(m, `pid ${server} received ${handles.length} handles, the model sent ${msg.caps.length}`);
   msg.caps.forEach((c, i) => {
-    if (c.live) m.place(c, server, handles[i]);
-    else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
+    if (c.live) {
+      m.place(c, server, handles[i]);
+      modelStats.handlesLanded++;
+    } else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
   });
   msg.caps = [];
   m.deliver(msg, server);
@@ -672,6 +686,11 @@ class Kill extends Step {
   }
   act(m: Model, r: Real): void {
     const p = r.procs[this.i % r.procs.length];
+    const st = m.procs.get(p.pid)!.state;
+    if (st === "run") modelStats.killedRunning++;
+    else if (st === "send") modelStats.killedSendBlocked++;
+    else if (st === "reply") modelStats.killedReplyBlocked++;
+    else if (st === "recv") modelStats.killedReceiveBlocked++;
     r.k.terminate(p, -1, ExitReason.KILLED, "killed by the model test");
     m.exited(p.pid);
   }
@@ -802,6 +821,7 @@ class WindowGet extends Step {
     const want = lookupError(m, p.pid, h, ObjectType.WINDOW, Rights.READ);
     if (want !== null) return expectResult(m, this.toString(), got, BigInt(want));
     const w = m.windows.get(m.capOf(p.pid, h)!.obj)!;
+    if (!w.cap.live) modelStats.windowRevoked++;
     expectResult(m, this.toString(), got, w.cap.live ? 0n : BigInt(-Errno.EREVOKED));
   }
 }
@@ -845,6 +865,10 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   slot.map((h) => new Revoke(h)),
   slot.map((h) => new Revoke(h)),
   slot.map((h) => new MapWindow(h)),
+  slot.map((h) => new WindowGet(h)),
+  // The startup memory handle (the second the process held) mapped and revoked: windows whose capability ends.
+  fc.constant(new MapWindow(OLDEST + 1)),
+  fc.constant(new Revoke(OLDEST + 1)),
   slot.map((h) => new WindowGet(h)),
 ];
 

@@ -37,7 +37,7 @@ export function setup(): { model: Model; real: Real } {
     if (i === PROCESSES) return [{ name: "fs", object: o.fsEp, rights: Rights.RECEIVE }];
     return [
       { name: "ep", object: o.ep, rights: i < 2 ? ENDPOINT_RIGHTS : ENDPOINT_RIGHTS & ~Rights.RECEIVE },
-      { name: "mem", object: o.mem, rights: i === 0 ? MEMORY_RIGHTS : Rights.READ | Rights.DUPLICATE | Rights.TRANSFER },
+      { name: "mem", object: o.mem, rights: i === 0 ? MEMORY_RIGHTS : Rights.READ | Rights.MAP | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "root", object: o.dir, rights: i < 2 ? DIR_RW : DIR_RO },
     ];
   });
