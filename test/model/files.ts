@@ -20,6 +20,7 @@ import fc from "fast-check";
 import { Constants, Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { writeIoDesc } from "../../abi/gen/abi.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import { BLOCK, SYSCALL_HANDLERS as S } from "../../kernel/syscalls/index.ts";
 import {
   expectResult,
@@ -143,20 +144,27 @@ export const fileStats = {
   answeredGone: 0,
   idleChecks: 0,
   deadServer: 0,
+  restartsMounted: 0,
+  mountGoneWithOwner: 0,
 };
 
 // ---- the server (a fake process the kernel schedules like any other) ---------------------
 
 export interface FileServer {
   proc: Process;
-  /** Its RECEIVE handle on the endpoint mounted at /f. */
+  /** Its handle (RECEIVE) on the endpoint mounted at /f. */
   ep: number;
+  /** A restarted server's DIR handle with MOUNT (it mounts itself at /f first thing), and whether it has. */
+  dir: number;
+  mounted: boolean;
   fs: TinyFs;
   /** Its opens: OCB id -> name. */
-  readonly opens: Map<bigint, string>;
+  opens: Map<bigint, string>;
   nextOcb: number;
   /** Results the kernel resumed it with that it has acted on. */
   seen: number;
+  /** Start a new server process (after the last one died): its process, endpoint and the handles it was given. */
+  spawn(): { proc: Process; ep: Endpoint };
 }
 
 /** The server takes every turn the kernel gives it, until it blocks in receive (or is gone). */
@@ -168,6 +176,18 @@ export function serve(m: Model, r: Real, s: FileServer): void {
     const rt = r.host.runtimes.get(srv.pid)!;
     let got: number | symbol;
     const mp = m.procs.get(srv.pid)!;
+    if (!s.mounted) {
+      // A restarted server mounts its endpoint at /f, replacing the dead server's mount (EEXIST were it alive).
+      const path = new TextEncoder().encode(MOUNT);
+      srv.memory!.write(PATH, path);
+      const mounted = S.ns_mount(r.k, srv, s.dir, PATH, path.length, s.ep, 0);
+      const want = m.mount !== null && m.served(m.mount.ep) ? -Errno.EEXIST : 0;
+      expectResult(m, "the restarted file server's ns_mount", mounted, want);
+      m.mount = { ep: m.fsEp, owned: true };
+      s.mounted = true;
+      fileStats.restartsMounted++;
+      continue;
+    }
     if (rt.resumed.length > s.seen) {
       got = rt.resumed[rt.resumed.length - 1]; // woken with a message or a pulse the model delivered
       s.seen = rt.resumed.length;
@@ -218,7 +238,7 @@ function closePulse(m: Model, s: FileServer): void {
 /** Idle, the server's opens are exactly the model's live FILE objects. */
 function checkOpens(m: Model, s: FileServer): void {
   const want = [...m.files.values()]
-    .filter((f) => !f.closed)
+    .filter((f) => !f.closed && f.ep === m.fsEp) // opens of a dead server are no one's now
     .map((f) => String(f.ocb))
     .sort();
   const have = [...s.opens.keys()].map(String).sort();
@@ -304,7 +324,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
       fail(m, `ns_open(${io.rest}) resumed pid ${client.pid} with ${h}, not a FILE handle`);
     if (e.rights !== io.rights)
       fail(m, `ns_open(${io.rest}) gave rights 0x${e.rights.toString(16)}, the model expects 0x${io.rights.toString(16)}`);
-    const f: MFile = { koid: e.object.koid, ocb: ocbGiven, name: io.rest, closed: false };
+    const f: MFile = { koid: e.object.koid, ocb: ocbGiven, name: io.rest, ep: m.fsEp, closed: false };
     m.files.set(f.koid, f);
     m.place(m.track(m.newCap(f.koid, ObjectType.FILE, io.rights, null)), client.pid, h);
     m.wakeWith(msg.sender, h);
@@ -366,6 +386,42 @@ function request(m: Model, r: Real, p: Process, io: MIo, got: number | symbol, w
   expectResult(m, what, got, BLOCK);
 }
 
+/**
+ * A new file server once the last one died (at most MAX_RESTARTS a run), as a
+ * supervisor restarts a resource manager: a fresh process with a fresh
+ * endpoint and empty state, which mounts itself at /f when it first runs.
+ * FILE handles opened on the dead server stay dead (ECLOSED) whatever serves /f now.
+ */
+const MAX_RESTARTS = 2;
+class Restart extends Step {
+  toString() {
+    return "restart(the file server)";
+  }
+  act(m: Model, r: Real): void {
+    const s = r.fileServer;
+    if (s === undefined || m.fsAlive() || m.restarts >= MAX_RESTARTS) return;
+    m.restarts++;
+    const { proc, ep } = s.spawn();
+    r.endpoints.set(ep.koid, ep);
+    m.endpoints.set(ep.koid, { queue: [], receivers: [] });
+    m.addProc(proc.pid);
+    for (const e of proc.handles.entries()) m.place(m.track(m.newCap(e.object.koid, e.object.type, e.rights, null)), proc.pid, e.handle);
+    m.fsEp = ep.koid;
+    m.fsPid = proc.pid;
+    m.pendingCloses = [];
+    m.fs = new TinyFs();
+    Object.assign(s, {
+      proc,
+      ep: proc.names.get("fs")!,
+      dir: proc.names.get("root")!,
+      mounted: false,
+      fs: new TinyFs(),
+      opens: new Map(),
+      seen: 0,
+    });
+  }
+}
+
 /** Paths tried, each with what it resolves to under /f (null: no mount covers it). */
 const PATHS: readonly { path: string; rest: string | null }[] = [
   { path: "/f/a", rest: "a" },
@@ -425,8 +481,9 @@ class Open extends Step {
       if (flags & (O_CREATE | O_EXCL)) need |= Rights.CREATE;
       if ((m.capOf(pid, h)!.rights & need) !== need) want = -Errno.EACCES;
     }
-    if (want === null && rest === null) want = -Errno.ENOENT;
-    if (want === null && !m.fsAlive()) want = -Errno.ECLOSED;
+    if (want === null && rest !== null && m.mount === null) fileStats.mountGoneWithOwner++;
+    if (want === null && (rest === null || m.mount === null)) want = -Errno.ENOENT; // no mount covers it (a mount ends with its mounter)
+    if (want === null && !m.served(m.mount!.ep)) want = -Errno.ECLOSED; // the mount's server is gone
     if (want === -Errno.ECLOSED) fileStats.deadServer++;
     if (want !== null) {
       fileStats.refused++;
@@ -491,7 +548,7 @@ class Io extends Step {
     let want = lookupError(m, pid, h, ObjectType.FILE, need);
     const data2 = this.op === IO_READ || this.op === IO_WRITE;
     if (want === null && !data2 && this.form !== IO_FORM_BUFFER) want = -Errno.EINVAL;
-    if (want === null && !m.fsAlive()) want = -Errno.ECLOSED;
+    if (want === null && !m.served(m.files.get(m.capOf(pid, h)!.obj)!.ep)) want = -Errno.ECLOSED; // the open's server is gone
     if (want === null && this.form === IO_FORM_REGS && this.len > (this.op === IO_WRITE ? 8 : 16)) want = -Errno.EINVAL;
     if (want !== null) return expectResult(m, this.toString(), got, want);
     const koid = m.capOf(pid, h)!.obj;
@@ -534,4 +591,19 @@ const other = fc
   );
 
 /** File commands (weighted by repetition, like COMMANDS). */
-export const FILE_COMMANDS: fc.Arbitrary<Step>[] = [open, open, open, open, read, read, read, write, write, write, other, other];
+export const FILE_COMMANDS: fc.Arbitrary<Step>[] = [
+  fc.constant(new Restart()),
+  fc.constant(new Restart()),
+  open,
+  open,
+  open,
+  open,
+  read,
+  read,
+  read,
+  write,
+  write,
+  write,
+  other,
+  other,
+];

@@ -16,10 +16,11 @@ import { Constants, Errno, ExitReason, ObjectType, ProcessState, Rights } from "
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { KernelObject } from "../../kernel/object.ts";
 import { BLOCK, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { checkKernelInvariants } from "./invariants.ts";
 import type { FakeHost } from "./fake-host.ts";
-import type { TinyFs } from "./files.ts";
+import type { FileServer, TinyFs } from "./files.ts";
 
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 /** Steps applied to a kernel, across runs (read by the bench figure). */
@@ -88,6 +89,8 @@ export interface MFile {
   readonly koid: number;
   readonly ocb: bigint;
   readonly name: string;
+  /** The endpoint of the server that answered the open. */
+  readonly ep: number;
   closed: boolean;
 }
 
@@ -170,8 +173,19 @@ export class Model {
   /** Close pulses posted to the file server and not yet received (their OCB ids). */
   pendingCloses: bigint[] = [];
 
+  /** What is mounted at /f: the endpoint (koid), and whether a process mounted it (the mount then ends with it). */
+  mount: { ep: number; owned: boolean } | null = null;
+  /** Servers started after the first died (files.ts Restart). */
+  restarts = 0;
+
+  /** Whether the current server lives. */
   fsAlive(): boolean {
     return this.fsEp >= 0 && this.receiveCaps(this.fsEp) > 0;
+  }
+
+  /** Whether an open of the server behind endpoint ep still has its server. */
+  served(ep: number): boolean {
+    return this.receiveCaps(ep) > 0;
   }
 
   /** A FILE object's last capability ended: its server, if alive, gets a close pulse with the OCB. */
@@ -179,7 +193,7 @@ export class Model {
     const f = this.files.get(koid);
     if (f === undefined || f.closed) return;
     f.closed = true;
-    if (this.fsAlive()) this.postClose(f.ocb);
+    if (this.served(f.ep)) this.postClose(f.ocb); // (f.ep is then the current server's: the others are dead)
   }
 
   /** A close pulse for ocb: taken at once by a server blocked in receive, else queued. */
@@ -323,6 +337,7 @@ export class Model {
       if (!m.clientGone) this.wakeWith(m.sender, -Errno.ECLOSED);
     }
     for (const c of [...this.tableCaps()]) if (c.pid === pid) this.end(c);
+    if (pid === this.fsPid && this.mount?.owned) this.mount = null; // a mount ends with the process that made it
   }
 }
 
@@ -338,6 +353,9 @@ export interface Real {
   endpoints: Map<number, Endpoint>;
   /** Run after each command: the file server takes its turns (files.ts). */
   serve?: (m: Model, r: Real) => void;
+  fileServer?: FileServer;
+  /** Objects the host keeps a reference to (outside any table). */
+  hostRefs?: readonly KernelObject[];
 }
 
 /** A failed agreement: the message says which step and what differed. */
@@ -434,7 +452,7 @@ function compare(m: Model, r: Real): void {
     const kr = ep.receivers.map((p) => p.pid).join(",");
     if (kr !== e.receivers.join(",")) fail(m, `endpoint ${koid} receivers: kernel [${kr}], model [${e.receivers.join(",")}]`);
   }
-  const bug = checkKernelInvariants(r.k, r.procs);
+  const bug = checkKernelInvariants(r.k, r.procs, r.hostRefs);
   if (bug !== null) fail(m, `kernel invariant: ${bug}`);
 }
 
@@ -682,10 +700,10 @@ class Kill extends Step {
     this.i = i;
   }
   toString() {
-    return `kill(p${this.i})`;
+    return this.i === 4 ? "kill(the file server)" : `kill(p${this.i})`;
   }
   act(m: Model, r: Real): void {
-    const p = r.procs[this.i % r.procs.length];
+    const p = this.i === 4 && m.fsPid >= 0 ? r.procs.find((q) => q.pid === m.fsPid)! : r.procs[this.i % r.procs.length];
     const st = m.procs.get(p.pid)!.state;
     if (st === "run") modelStats.killedRunning++;
     else if (st === "send") modelStats.killedSendBlocked++;
@@ -856,7 +874,7 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   reply,
   reply,
   fc.constant(new Yield()),
-  fc.nat(11).map((i) => new Kill(i < 11 ? i % 4 : 4)), // p4, the file server (when there is one), now and then
+  fc.nat(11).map((i) => new Kill(i < 10 ? i % 4 : 4)), // p4, the file server (when there is one), now and then
   dup,
   dup,
   dup,

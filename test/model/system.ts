@@ -26,6 +26,7 @@ export function setup(): { model: Model; real: Real } {
   const made = (k: KernelCore) => {
     if (objs === null) {
       const dir = newRootDir(k);
+      dir.retainHandle(); // the host keeps the namespace (as Kernel.createRootDir does): a restarted server is given it
       const fsEp = newEndpoint(k);
       hostMount(dir, MOUNT, fsEp);
       objs = { ep: newEndpoint(k), fsEp, mem: k.mm.createObject(null, 4096) as MemoryObject, dir };
@@ -44,7 +45,24 @@ export function setup(): { model: Model; real: Real } {
   const o = objs!;
   const model = new Model();
   const srv = sys.procs[PROCESSES];
-  const server: FileServer = { proc: srv, ep: srv.names.get("fs")!, fs: new TinyFs(), opens: new Map(), nextOcb: 0, seen: 0 };
+  const server: FileServer = {
+    proc: srv,
+    ep: srv.names.get("fs")!,
+    dir: 0,
+    mounted: true, // the host mounted the first server's endpoint
+    fs: new TinyFs(),
+    opens: new Map(),
+    nextOcb: 0,
+    seen: 0,
+    spawn: () => {
+      const ep = newEndpoint(sys.k);
+      const proc = sys.spawn([
+        { name: "fs", object: ep, rights: Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE },
+        { name: "root", object: o.dir, rights: Rights.READ | Rights.MOUNT },
+      ]);
+      return { proc, ep };
+    },
+  };
   const real: Real = {
     k: sys.k,
     host: sys.host,
@@ -55,11 +73,14 @@ export function setup(): { model: Model; real: Real } {
       [o.fsEp.koid, o.fsEp],
     ]),
     serve: (m, r) => serve(m, r, server),
+    fileServer: server,
+    hostRefs: [o.dir],
   };
   model.endpoints.set(o.ep.koid, { queue: [], receivers: [] });
   model.endpoints.set(o.fsEp.koid, { queue: [], receivers: [] });
   model.fsEp = o.fsEp.koid;
   model.fsPid = srv.pid;
+  model.mount = { ep: o.fsEp.koid, owned: false };
   model.fs = new TinyFs();
   for (const p of sys.procs) {
     model.addProc(p.pid);
