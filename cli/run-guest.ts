@@ -23,6 +23,8 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** Environment, `KEY=VALUE` each: a native guest reads it with env_get (and passes it to what it spawns). */
+  env?: readonly string[];
   /** argv[0] (default: the program's file name). */
   argv0?: string;
   /** For a WASI program: environment, preopens, stdin, stderr. Ignored by native guests. */
@@ -152,6 +154,7 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   }
   const spawn = {
     args: [options.argv0 ?? name, ...(options.args ?? [])],
+    env: options.env,
     handles,
     wasi: options.wasi,
     memoryBudgetPages: options.memoryBudgetPages,

@@ -77,6 +77,8 @@ export const replayCommand: Command = {
         dirs: rec.run.dirs ?? [],
         hooks,
         name: rec.run.file!.replace(/^.*[\\/]/, ""),
+        argv0: rec.run.argv0,
+        env: rec.run.env,
       });
     } catch (e) {
       if (rep.divergence === null) throw e;

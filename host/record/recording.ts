@@ -56,6 +56,10 @@ export interface RecordedRun {
   readonly file?: string;
   readonly sha256?: string;
   readonly args: readonly string[];
+  /** argv[0] when it is not the file's name (`run --argv0`). */
+  readonly argv0?: string;
+  /** The root's environment, KEY=VALUE each (`run --env`). */
+  readonly env?: readonly string[];
   readonly seed: number;
   readonly realtime: boolean;
   /**
