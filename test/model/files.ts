@@ -4,7 +4,11 @@
 // the directory, read and write at offsets through io_call in the registers
 // and buffer forms, stat, readdir, and close, dup, pass in messages and
 // revoke their FILE handles with the generic commands of model.ts. Clients
-// die with files open and in the middle of requests; the server dies too.
+// die with files open and in the middle of requests; the server dies too, and
+// is restarted (a new process that mounts itself at /f in the dead one's
+// place; its mount ends with it). The server is a fake process like the
+// clients (fake-host.ts): the kernel schedules it, and it takes every turn the
+// kernel gives it (serve) until it blocks in receive.
 //
 // The kernel is what is under test: the server and the model each keep their
 // own copy of the file system (the same small semantics, TinyFs), the server

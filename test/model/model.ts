@@ -7,9 +7,12 @@
 //
 // The model follows the kernel's scheduling choice (who runs next is not what
 // it checks) and learns of timeouts from the kernel, checking each was due;
-// everything else it predicts: every syscall's result, every wake-up's result,
-// what each handle names after dup, close, revoke, a move or a copy in a
-// message, and a process dying in any state.
+// it also learns the numbers the kernel picks (rcvids, new handle values, the
+// OCB ids the file server picks), checking they are new; everything else it
+// predicts: every syscall's result, every wake-up's result, what each handle
+// names after dup, close, revoke, a move or a copy in a message, a process
+// dying in any state, and (files.ts) every file request's answer, the bytes
+// it leaves in the client's buffer, and each close pulse.
 
 import fc from "fast-check";
 import { Constants, Errno, ExitReason, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
