@@ -18,18 +18,22 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 
 describe("the kernel against its reference model", () => {
-  it(`agrees with the model and keeps its invariants over ${RUNS} random command sequences`, () => {
-    const stats = () => ({ ...modelStats, ...fileStats });
-    const before = stats();
-    const r = checkModel(RUNS, SEED);
-    if (r.failed) throw new Error(`${r.error}\ncounterexample: ${r.counterexample}\n${r.trace}`);
-    // Not vacuous: kills in every state, timeouts, handles in flight, revoked windows, every kind of file traffic happened.
-    const after = stats();
-    // (Rare by construction, counted but not required: an open after a restarted server died with its mount.)
-    const rare = new Set(["mountGoneWithOwner"]);
-    for (const [k, v] of Object.entries(after))
-      if (!rare.has(k)) expect(v - before[k as keyof typeof before], `reached: ${k}`).toBeGreaterThan(0);
-  });
+  it(
+    `agrees with the model and keeps its invariants over ${RUNS} random command sequences`,
+    () => {
+      const stats = () => ({ ...modelStats, ...fileStats });
+      const before = stats();
+      const r = checkModel(RUNS, SEED);
+      if (r.failed) throw new Error(`${r.error}\ncounterexample: ${r.counterexample}\n${r.trace}`);
+      // Not vacuous: kills in every state, timeouts, handles in flight, revoked windows, every kind of file traffic happened.
+      const after = stats();
+      // (Rare by construction, counted but not required: an open after a restarted server died with its mount.)
+      const rare = new Set(["mountGoneWithOwner"]);
+      for (const [k, v] of Object.entries(after))
+        if (!rare.has(k)) expect(v - before[k as keyof typeof before], `reached: ${k}`).toBeGreaterThan(0);
+    },
+    60_000 + RUNS * 40,
+  ); // FUZZ_RUNS=20000 takes minutes on a loaded machine
 
   describe.each(PLANTED.map((b) => [b.name, b] as const))("a planted bug: %s", (_name, bug) => {
     it("is caught, with the step and the disagreement named", () => {
