@@ -112,6 +112,9 @@ interface MProc {
   readonly known: number[];
   /** Results the kernel resumed it with that the model has accounted for. */
   resumed: number;
+  readonly pid: number;
+  /** When its blocking call set its timer, among all (timers with one deadline fire in the order they were set). */
+  timerSeq: number;
   /** Handle values that ever named a FILE, and a DIR, here (file commands try these, stale ones too). */
   readonly files: number[];
   readonly dirs: number[];
@@ -131,6 +134,8 @@ export class Model {
   readonly endpoints = new Map<number, MEndpoint>();
   readonly windows = new Map<number, MWindow>(); // koid -> window
   private nextCap = 1;
+  /** Timers set so far (MProc.timerSeq). */
+  timerSeq = 0;
   /** The highest rcvid seen (a made-up one above it is unknown to the kernel). */
   rcvid = 0;
   steps = 0;
@@ -145,6 +150,8 @@ export class Model {
       serving: new Map(),
       known: [],
       resumed: 0,
+      pid,
+      timerSeq: 0,
       files: [],
       dirs: [],
     });
@@ -396,18 +403,31 @@ export function reconcile(m: Model, r: Real): void {
  */
 export function learn(m: Model, r: Real): void {
   const now = r.k.clock.now();
-  for (const p of r.procs) {
+  const woken = (p: Process) => {
     const mp = m.procs.get(p.pid)!;
     const rt = r.host.runtimes.get(p.pid)!;
-    const ks = STATE_OF[p.state];
-    // A process the model has blocked that the kernel woke: a timeout, or a wake the model missed.
-    if ((mp.state === "send" || mp.state === "reply" || mp.state === "recv") && ks === "run") {
-      const got = rt.resumed.length > mp.resumed ? rt.resumed[rt.resumed.length - 1] : p.resumeValue;
-      if (got === -Errno.ETIMEDOUT) {
-        const why = m.timedOut(p.pid, now);
-        if (why) fail(m, why);
-      } else fail(m, `pid ${p.pid} woke with ${got}; the model has it ${mp.state} (deadline ${mp.deadline}, now ${now})`);
-    }
+    const blocked = mp.state === "send" || mp.state === "reply" || mp.state === "recv";
+    if (!blocked || STATE_OF[p.state] !== "run") return null;
+    return rt.resumed.length > mp.resumed ? rt.resumed[rt.resumed.length - 1] : p.resumeValue;
+  };
+  // Timeouts first, in the order the kernel fires timers (deadline, then the order they were set): one
+  // timeout's effects (a timed-out send drops a handle it carried, an endpoint closes) may wake others.
+  const timedOut = r.procs
+    .filter((p) => woken(p) === -Errno.ETIMEDOUT)
+    .map((p) => m.procs.get(p.pid)!)
+    .sort((a, b) => a.deadline - b.deadline || a.timerSeq - b.timerSeq);
+  for (const mp of timedOut) {
+    const why = m.timedOut(mp.pid, now);
+    if (why) fail(m, why);
+  }
+  // Then anything else the kernel woke and the model did not.
+  for (const p of r.procs) {
+    const got = woken(p);
+    if (got !== null)
+      fail(
+        m,
+        `pid ${p.pid} woke with ${got}; the model has it ${m.procs.get(p.pid)!.state} (deadline ${m.procs.get(p.pid)!.deadline}, now ${now})`,
+      );
   }
 }
 
@@ -573,6 +593,7 @@ class Send extends Step {
     const mp = m.procs.get(pid)!;
     mp.sending = msg;
     mp.deadline = deadline;
+    mp.timerSeq = m.timerSeq++;
     mp.expect = null;
     const e = m.endpoints.get(ep)!;
     const server = e.receivers.shift();
@@ -647,6 +668,7 @@ class Receive extends Step {
     mp.state = "recv";
     mp.recvEp = ep;
     mp.deadline = deadline;
+    mp.timerSeq = m.timerSeq++;
     mp.expect = null;
     e.receivers.push(pid);
     expectResult(m, this.toString(), got, BLOCK);
