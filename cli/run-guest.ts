@@ -25,6 +25,8 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** Environment, `KEY=VALUE` each: a native guest reads it with env_get (and passes it to what it spawns). */
+  env?: readonly string[];
   /** argv[0] (default: the program's file name). */
   argv0?: string;
   /** For a WASI program: environment, stdin, stderr, and its directories (`dirs`). Ignored by native guests. */
@@ -237,7 +239,13 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
-  const spawn = { args: [options.argv0 ?? name, ...(options.args ?? [])], handles, wasi, memoryBudgetPages: options.memoryBudgetPages };
+  const spawn = {
+    args: [options.argv0 ?? name, ...(options.args ?? [])],
+    env: options.env,
+    handles,
+    wasi,
+    memoryBudgetPages: options.memoryBudgetPages,
+  };
   // A WASI program gets its preopens, not the system's "root" and "io".
   const proc = sys && !wasiProgram ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
   for (const h of handles) kernel.release(h.object as never);

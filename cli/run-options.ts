@@ -80,7 +80,7 @@ export const RUN_FLAGS = [
     name: "env",
     value: "K=V",
     repeat: true,
-    doc: "set an environment variable of a WASI program (--env K copies the host's K); nothing else is inherited",
+    doc: "set an environment variable of the program, native or WASI (--env K copies the host's K); nothing else is inherited",
   },
   { name: "argv0", value: "NAME", doc: "the program's argv[0] (default: the file's name); multi-call binaries need it" },
   { name: "fuel", value: "N", doc: "CPU limit in fuel units; the process is ended (CPU limit) once it has burnt them" },

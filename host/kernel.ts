@@ -90,6 +90,8 @@ export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
 export interface HostSpawnOptions {
   args?: readonly string[];
+  /** Environment variables, `KEY=VALUE` each (env_get; inherited by the processes it spawns). At most MAX_ENV, MAX_ENV_BYTES. */
+  env?: readonly string[];
   stdout?: (bytes: Uint8Array) => void;
   priority?: number;
   /** Named handles the process starts with (handle_get finds them). */
@@ -198,9 +200,11 @@ export class Kernel {
   spawn(image: ImageObject, options: HostSpawnOptions = {}): HostProcess {
     const enc = new TextEncoder();
     const args = (options.args ?? [image.name]).map((a) => enc.encode(a));
+    const env = (options.env ?? []).map((v) => enc.encode(checkEnvVar(v)));
     const p = this.core.spawn({
       image,
       args,
+      env,
       parentPid: 0,
       priority: options.priority,
       stdout: options.stdout ?? this.stdout,
@@ -337,3 +341,10 @@ export class Kernel {
 
 export { ModuleRefusedError } from "../loader/loader.ts";
 export type { ExitInfo } from "../kernel/objects/process.ts";
+
+/** A process environment variable is `KEY=VALUE` with a non-empty key and no NUL; anything else is refused, naming it. */
+function checkEnvVar(v: string): string {
+  const eq = v.indexOf("=");
+  if (eq <= 0 || v.includes("\0")) throw new Error(`spawn refused: EINVAL: environment variable ${JSON.stringify(v)} is not KEY=VALUE`);
+  return v;
+}

@@ -6,7 +6,7 @@
 import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
 import { writeExitInfo } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
-import type { Cap } from "./handles.ts";
+import type { Cap, HandleTable } from "./handles.ts";
 import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
 import { ImageObject } from "./objects/image.ts";
 import { type ExitInfo, Process } from "./objects/process.ts";
@@ -70,6 +70,8 @@ export const KERNEL_DEFAULTS = { checkContracts: false };
 export interface SpawnRequest {
   image: ImageObject;
   args: readonly Uint8Array[];
+  /** `KEY=VALUE` each (default none); the spawn syscall passes the spawner's. Checked by the host against MAX_ENV(_BYTES). */
+  env?: readonly Uint8Array[];
   parentPid: number;
   priority?: number;
   stdout: (bytes: Uint8Array) => void;
@@ -92,6 +94,11 @@ export interface StartupHandle {
   rights: number;
   /** Derive from this cap (so revoking it reaches the child's handle) instead of making a root. */
   parent?: Cap;
+  /**
+   * Move the spawner's handle itself instead (SPAWN_MOVE_HANDLE): taken out of
+   * `table` only once spawn can no longer fail, so a refused spawn changes nothing.
+   */
+  moveFrom?: { table: HandleTable; handle: number };
 }
 
 export class KernelCore {
@@ -185,6 +192,11 @@ export class KernelCore {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    const env = req.env ?? [];
+    if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
+      this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;
+      return -Errno.E2BIG;
+    }
     const memory = this.mm.planSpawn(req); // budget, initial pages, grant imports: -EQUOTA, -ENOMEM, -EBADIMAGE
     if (typeof memory === "number") return memory;
     const priority = req.priority ?? DEFAULT_PRIORITY;
@@ -194,6 +206,7 @@ export class KernelCore {
       parentPid: req.parentPid,
       image: req.image,
       args: req.args,
+      env,
       priority,
       handleCapacity: this.limits.maxHandles,
       stdout: req.stdout,
@@ -204,7 +217,11 @@ export class KernelCore {
     if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
-      const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);
+      const handle = h.moveFrom
+        ? p.handles.insertCap(h.moveFrom.table.take(h.moveFrom.handle) as Cap, true)
+        : h.parent
+          ? p.handles.insertCap(h.parent.derive(h.rights))
+          : p.handles.insert(h.object, h.rights);
       p.names.set(h.name, handle);
     }
     this.mm.applySpawn(p, memory);

@@ -447,6 +447,10 @@ export const Limits = {
   MAX_ARGS_BYTES: 65536,
   /** Number of arguments a process may receive. */
   MAX_ARGS: 1024,
+  /** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+  MAX_ENV_BYTES: 65536,
+  /** Number of environment variables a process may have. */
+  MAX_ENV: 1024,
   /** Largest single console_write or random_get. */
   MAX_IO_BYTES: 65536,
   /** Longest startup handle name, in UTF-8 bytes. */
@@ -535,6 +539,13 @@ export const Constants = {
    * (each needs DUPLICATE too).
    */
   MSG_MOVE_HANDLES: 1,
+  /**
+   * spawn_handle_entry flag: move the handle into the child. It leaves the caller's table only
+   * when spawn succeeds, and needs TRANSFER alone; without the flag the child gets a copy derived
+   * from the caller's (TRANSFER and DUPLICATE needed), which the caller's revoke reaches, and the
+   * caller keeps its own. The same rule as a message's handles (MSG_MOVE_HANDLES).
+   */
+  SPAWN_MOVE_HANDLE: 1,
   /** msg_info kind: nothing delivered yet. */
   MSG_KIND_NONE: 0,
   /** msg_info kind: a message taken by receive. */
@@ -870,7 +881,7 @@ export const Constants = {
    * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
    * passed to the child under a name. Read by spawn.
    */
-  SPAWN_HANDLE_ENTRY_SIZE: 12,
+  SPAWN_HANDLE_ENTRY_SIZE: 16,
   /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
   HANDLE_INFO_SIZE: 16,
   /**
@@ -1075,7 +1086,9 @@ export type SyscallName =
   | "ipc_buffer"
   | "call"
   | "reply_wait"
-  | "msg_word_get";
+  | "msg_word_get"
+  | "env_count"
+  | "env_get";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -1218,8 +1231,10 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 11: Start a child process from an image. The child is READY when spawn returns and runs when
-   * the scheduler picks it. It receives the arguments and the named handles given (each is
-   * duplicated into the child with the same rights; the caller keeps its own).
+   * the scheduler picks it. It receives the arguments and the named handles given: each is a copy
+   * derived from the caller's handle with the same rights (the caller keeps its own, and revoking
+   * it reaches the child's), or, with SPAWN_MOVE_HANDLE, the caller's handle itself, moved out of
+   * the caller's table when spawn succeeds. A failed spawn changes neither table.
    */
   {
     nr: 11,
@@ -1498,7 +1513,9 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 30: The index-th handle that arrived with the last message or reply delivered to the caller
-   * (now in the caller's table).
+   * (now in the caller's table). A handle whose capability was revoked while the message was in
+   * flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in its
+   * place, so the indices of the others do not move.
    */
   {
     nr: 30,
@@ -2299,6 +2316,36 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.NONE,
     errors: [Errno.EINVAL, Errno.EFAULT],
   },
+  /**
+   * 141: Number of environment variables the process was started with. A process spawned by
+   * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+   * (`wasmos run --env K=V`, a manifest entry's `env`).
+   */
+  {
+    nr: 141,
+    name: "env_count",
+    params: [],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [],
+  },
+  /**
+   * 142: Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a buffer.
+   * Copies at most buf_len bytes and returns the full length, so a short buffer can be retried (as
+   * arg_get).
+   */
+  {
+    nr: 142,
+    name: "env_get",
+    params: [{ name: "index", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT],
+  },
 ];
 
 /** Syscalls by name. */
@@ -2384,6 +2431,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   call: SYSCALLS[78]!,
   reply_wait: SYSCALLS[79]!,
   msg_word_get: SYSCALLS[80]!,
+  env_count: SYSCALLS[81]!,
+  env_get: SYSCALLS[82]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2529,6 +2578,8 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 138: unused
   undefined, // 139: unused
   SYSCALLS[80], // 140: msg_word_get
+  SYSCALLS[81], // 141: env_count
+  SYSCALLS[82], // 142: env_get
 ];
 
 /**
@@ -2634,6 +2685,8 @@ export interface SyscallArgs {
   call: [endpoint: number, words: number];
   reply_wait: [endpoint: number, rcvid: number, status: number, words: number];
   msg_word_get: [index: number, word_ptr: number];
+  env_count: [];
+  env_get: [index: number, buf_ptr: number, buf_len: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -2719,6 +2772,8 @@ export type SyscallResult<N extends SyscallName> = {
   call: number;
   reply_wait: number;
   msg_word_get: number;
+  env_count: number;
+  env_get: number;
 }[N];
 
 // ---- Structs: layouts in guest memory (docs/abi.md, Structs) ----
@@ -2988,24 +3043,30 @@ export function readProcRecord(mem: StructMemory, at: number): ProcRecord {
 
 /**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
- * Read by spawn. 12 bytes, aligned to 4.
+ * Read by spawn. 16 bytes, aligned to 4.
  */
 export interface SpawnHandleEntry {
-  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  /**
+   * A handle of the caller's: with TRANSFER and DUPLICATE to pass a copy, TRANSFER alone to move
+   * it (SPAWN_MOVE_HANDLE). (u32 at 0)
+   */
   handle: number;
   /** The name the child finds it by (handle_get): UTF-8. (u32 at 4) */
   namePtr: number;
   /** Bytes of the name: 1..MAX_NAME_BYTES. (u32 at 8) */
   nameLen: number;
+  /** SPAWN_MOVE_HANDLE or 0; other bits are refused (EINVAL). (u32 at 12) */
+  flags: number;
 }
 
 /** Byte offsets of spawn_handle_entry's fields, its SIZE and ALIGN. */
 export const SpawnHandleEntryLayout = {
-  SIZE: 12,
+  SIZE: 16,
   ALIGN: 4,
   handle: 0,
   namePtr: 4,
   nameLen: 8,
+  flags: 12,
 } as const;
 
 /** Write a spawn_handle_entry at `at` (bounds checked by the caller). */
@@ -3013,6 +3074,7 @@ export function writeSpawnHandleEntry(mem: StructMemory, at: number, v: SpawnHan
   mem.setU32(at + 0, v.handle);
   mem.setU32(at + 4, v.namePtr);
   mem.setU32(at + 8, v.nameLen);
+  mem.setU32(at + 12, v.flags);
 }
 
 /** Read a spawn_handle_entry at `at` (bounds checked by the caller). */
@@ -3021,6 +3083,7 @@ export function readSpawnHandleEntry(mem: StructMemory, at: number): SpawnHandle
     handle: mem.u32(at + 0),
     namePtr: mem.u32(at + 4),
     nameLen: mem.u32(at + 8),
+    flags: mem.u32(at + 12),
   };
 }
 

@@ -92,7 +92,8 @@ export const runCommand: Command = {
     const stdin = hostStdin();
     const limits: RunLimits = {
       argv0: o.argv0,
-      wasi: { env: o.env, dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
+      env: o.env,
+      wasi: { dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
       fuel: o.fuel,
       memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
       timeoutMs: o.timeoutMs,
@@ -107,6 +108,8 @@ export const runCommand: Command = {
             file,
             sha256: sha256(bytes),
             args,
+            ...(o.argv0 !== undefined ? { argv0: o.argv0 } : {}),
+            ...(o.env.length > 0 ? { env: o.env } : {}),
             seed,
             realtime: flags.realtime === true,
             ...(dirs.length > 0 ? { dirs } : {}),
@@ -127,6 +130,8 @@ export const runCommand: Command = {
 /** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
 export interface RunLimits {
   argv0?: string;
+  /** KEY=VALUE each (--env). */
+  env?: readonly string[];
   wasi?: Omit<WasiOptions, "preopens"> & { dirs?: readonly WasiDir[] };
   fuel?: number;
   memoryBudgetPages?: number;
@@ -216,6 +221,7 @@ export async function runProgram(
       },
       progress: progressLine(),
       argv0: o.argv0,
+      env: o.env,
       wasi: o.wasi,
       fuel: o.fuel,
       memoryBudgetPages: o.memoryBudgetPages,

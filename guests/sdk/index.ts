@@ -7,6 +7,8 @@ import "./runtime";
 import {
   sys_arg_count,
   sys_arg_get,
+  sys_env_count,
+  sys_env_get,
   sys_clock_now,
   sys_console_write,
   sys_exit,
@@ -26,6 +28,7 @@ import {
   PROCESS_INFO_SIZE,
   ProcessInfoLayout,
   SPAWN_HANDLE_ENTRY_SIZE,
+  SPAWN_MOVE_HANDLE,
   SpawnHandleEntryLayout,
 } from "./bindings/abi";
 
@@ -72,15 +75,34 @@ export function exit(status: i32): void {
 
 /** The arguments this process was started with (args()[0] is the program name by convention). */
 export function args(): string[] {
-  const n = sys_arg_count();
+  return stringList(sys_arg_count(), (i: i32, ptr: i32, len: i32): i32 => sys_arg_get(i, ptr, len));
+}
+
+/** Read `n` strings through a get call shaped as arg_get (full length back, copy at most len). */
+function stringList(n: i32, get: (i: i32, ptr: i32, len: i32) => i32): string[] {
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const len = sys_arg_get(i, 0, 0);
+    const len = get(i, 0, 0);
     const buf = new ArrayBuffer(len);
-    sys_arg_get(i, changetype<i32>(buf), len);
+    get(i, changetype<i32>(buf), len);
     out[i] = String.UTF8.decode(buf);
   }
   return out;
+}
+
+/** The environment the process started with, `KEY=VALUE` each (its spawner's, or what the host set: `wasmos run --env`). */
+export function environ(): string[] {
+  return stringList(sys_env_count(), (i: i32, ptr: i32, len: i32): i32 => sys_env_get(i, ptr, len));
+}
+
+/** The value of environment variable `name`, or null when it is not set. */
+export function getenv(name: string): string | null {
+  const vars = environ();
+  const prefix = name + "=";
+  for (let i = 0; i < vars.length; i++) {
+    if (vars[i].startsWith(prefix)) return vars[i].substring(prefix.length);
+  }
+  return null;
 }
 
 /** A handle the spawner passed under `name`, or -ENOENT. */
@@ -94,9 +116,18 @@ export function close(h: Handle): i32 {
   return sys_handle_close(h);
 }
 
-/** A handle to pass to a child, with the name the child will find it by. */
+/**
+ * A handle to pass to a child, with the name the child will find it by. The
+ * child gets a copy (the handle needs TRANSFER and DUPLICATE; the caller keeps
+ * its own), or with `move` the handle itself (TRANSFER alone; it leaves the
+ * caller's table when spawn succeeds).
+ */
 export class NamedHandle {
-  constructor(public name: string, public handle: Handle) {}
+  constructor(
+    public name: string,
+    public handle: Handle,
+    public move: bool = false,
+  ) {}
 }
 
 /** Start a child from an image handle. Returns the child's process handle or -errno. */
@@ -122,6 +153,7 @@ export function spawn(image: Handle, argv: string[], handles: NamedHandle[] = []
     SpawnHandleEntryLayout.setHandle(base, handles[i].handle);
     SpawnHandleEntryLayout.setNamePtr(base, changetype<u32>(names[i]));
     SpawnHandleEntryLayout.setNameLen(base, names[i].byteLength);
+    SpawnHandleEntryLayout.setFlags(base, handles[i].move ? SPAWN_MOVE_HANDLE : 0);
   }
   return sys_spawn(image, <i32>argBuf.dataStart, size, <i32>table.dataStart, handles.length);
 }

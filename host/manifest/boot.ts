@@ -224,6 +224,7 @@ export class BootedSystem {
     const p = core.spawn({
       image,
       args: [spec.name, ...spec.args].map((a) => enc.encode(a)),
+      env: Object.entries(spec.env).map(([k, v]) => enc.encode(`${k}=${v}`)),
       parentPid: 0,
       priority: spec.priority,
       stdout: (b) => this.options.stdout?.(spec.name, b),

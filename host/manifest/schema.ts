@@ -343,7 +343,9 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
       if ("env" in o) {
         map(o.env, at(p, "env"), (k, val, ep) => {
           const s = str(val, ep);
-          if (s !== undefined) spec.env[k] = s;
+          // Each becomes KEY=VALUE in the process's environment (env_get); map() has checked the key is a name.
+          if (s !== undefined && s.includes("\0")) issue(ep, "an environment variable's value cannot contain NUL");
+          else if (s !== undefined) spec.env[k] = s;
         });
       }
       if ("priority" in o) spec.priority = int(o.priority, at(p, "priority"), 0, MANIFEST_PRIORITY_MAX);

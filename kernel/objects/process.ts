@@ -35,6 +35,8 @@ export class Process extends KernelObject implements Schedulable {
   readonly parentPid: number;
   readonly image: ImageObject;
   readonly args: readonly Uint8Array[];
+  /** Environment variables, `KEY=VALUE` each (env_get); inherited by the processes it spawns. */
+  readonly env: readonly Uint8Array[];
   readonly handles: HandleTable;
   /** Startup handles by name (handle_get). */
   readonly names = new Map<string, number>();
@@ -106,6 +108,7 @@ export class Process extends KernelObject implements Schedulable {
       parentPid: number;
       image: ImageObject;
       args: readonly Uint8Array[];
+      env: readonly Uint8Array[];
       priority: number;
       handleCapacity: number;
       stdout: (bytes: Uint8Array) => void;
@@ -117,6 +120,7 @@ export class Process extends KernelObject implements Schedulable {
     this.parentPid = init.parentPid;
     this.image = init.image;
     this.args = init.args;
+    this.env = init.env;
     this.priority = init.priority;
     this.basePriority = init.priority;
     this.handles = new HandleTable(init.handleCapacity);

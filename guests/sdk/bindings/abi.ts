@@ -129,8 +129,10 @@ export declare function sys_handle_close(handle: i32): i32;
 
 /**
  * Syscall 11. Start a child process from an image. The child is READY when spawn returns and runs
- * when the scheduler picks it. It receives the arguments and the named handles given (each is
- * duplicated into the child with the same rights; the caller keeps its own).
+ * when the scheduler picks it. It receives the arguments and the named handles given: each is a
+ * copy derived from the caller's handle with the same rights (the caller keeps its own, and
+ * revoking it reaches the child's), or, with SPAWN_MOVE_HANDLE, the caller's handle itself, moved
+ * out of the caller's table when spawn succeeds. A failed spawn changes neither table.
  *
  * Non-blocking. Pledge: proc. Rights: SPAWN. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
  * EINVAL, E2BIG, EMFILE, ENOMEM, EQUOTA, EBADIMAGE.
@@ -139,7 +141,7 @@ export declare function sys_handle_close(handle: i32): i32;
  * @param args_ptr Arguments, each UTF-8 and terminated by a NUL byte.
  * @param args_len (bytes) Total bytes; 0 for no arguments; at most MAX_ARGS_BYTES.
  * @param handles_ptr Array of SPAWN_HANDLE_ENTRY_SIZE-byte entries {handle u32, name_ptr u32,
- * name_len u32}.
+ * name_len u32, flags u32}.
  * @param handles_count Entries in the array; at most MAX_SPAWN_HANDLES.
  * @returns A PROCESS handle for the child, with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT|SCHEDULE.
  * Negative: -errno.
@@ -420,12 +422,14 @@ export declare function sys_msg_info(info_ptr: i32): i32;
 
 /**
  * Syscall 30. The index-th handle that arrived with the last message or reply delivered to the
- * caller (now in the caller's table).
+ * caller (now in the caller's table). A handle whose capability was revoked while the message was
+ * in flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in
+ * its place, so the indices of the others do not move.
  *
  * Non-blocking. Pledge: ipc. Errors: EINVAL.
  *
  * @param index 0 <= index < the handles count in msg_info.
- * @returns The handle. Negative: -errno.
+ * @returns The handle, or HANDLE_INVALID (0) for one revoked in flight. Negative: -errno.
  */
 @external("wasmos", "msg_handle")
 export declare function sys_msg_handle(index: i32): i32;
@@ -1265,6 +1269,33 @@ export declare function sys_reply_wait(endpoint: i32, rcvid: i32, status: i32, w
 export declare function sys_msg_word_get(index: i32, word_ptr: i32): i32;
 
 /**
+ * Syscall 141. Number of environment variables the process was started with. A process spawned by
+ * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+ * (`wasmos run --env K=V`, a manifest entry's `env`).
+ *
+ * Non-blocking. Pledge: core.
+ *
+ * @returns The count.
+ */
+@external("wasmos", "env_count")
+export declare function sys_env_count(): i32;
+
+/**
+ * Syscall 142. Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a
+ * buffer. Copies at most buf_len bytes and returns the full length, so a short buffer can be
+ * retried (as arg_get).
+ *
+ * Non-blocking. Pledge: core. Errors: EINVAL, EFAULT.
+ *
+ * @param index 0 <= index < env_count().
+ * @param buf_ptr Where to copy.
+ * @param buf_len (bytes) Room in the buffer; 0 asks only for the length.
+ * @returns The variable's full length in bytes. Negative: -errno.
+ */
+@external("wasmos", "env_get")
+export declare function sys_env_get(index: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -1444,6 +1475,10 @@ export const SYS_CALL: i32 = 121;
 export const SYS_REPLY_WAIT: i32 = 122;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
+/** Number of env_count. */
+export const SYS_ENV_COUNT: i32 = 141;
+/** Number of env_get. */
+export const SYS_ENV_GET: i32 = 142;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -1766,6 +1801,10 @@ export const EXIT_GRANT_REVOKED: i32 = 20;
 export const MAX_ARGS_BYTES: i32 = 65536;
 /** Number of arguments a process may receive. */
 export const MAX_ARGS: i32 = 1024;
+/** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+export const MAX_ENV_BYTES: i32 = 65536;
+/** Number of environment variables a process may have. */
+export const MAX_ENV: i32 = 1024;
 /** Largest single console_write or random_get. */
 export const MAX_IO_BYTES: i32 = 65536;
 /** Longest startup handle name, in UTF-8 bytes. */
@@ -1850,6 +1889,13 @@ export const DEADLINE_INFINITE: i64 = 9223372036854775807;
  * (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
+/**
+ * spawn_handle_entry flag: move the handle into the child. It leaves the caller's table only when
+ * spawn succeeds, and needs TRANSFER alone; without the flag the child gets a copy derived from
+ * the caller's (TRANSFER and DUPLICATE needed), which the caller's revoke reaches, and the caller
+ * keeps its own. The same rule as a message's handles (MSG_MOVE_HANDLES).
+ */
+export const SPAWN_MOVE_HANDLE: i32 = 1;
 /** msg_info kind: nothing delivered yet. */
 export const MSG_KIND_NONE: i32 = 0;
 /** msg_info kind: a message taken by receive. */
@@ -2173,7 +2219,7 @@ export const PROC_RECORD_SIZE: i32 = 112;
  * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
  * passed to the child under a name. Read by spawn.
  */
-export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
+export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 16;
 /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
 export const HANDLE_INFO_SIZE: i32 = 16;
 /**
@@ -2447,10 +2493,13 @@ export class ProcRecordLayout {
 
 /**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
- * Read by spawn. 12 bytes. Accessors take the struct's address.
+ * Read by spawn. 16 bytes. Accessors take the struct's address.
  */
 export class SpawnHandleEntryLayout {
-  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  /**
+   * A handle of the caller's: with TRANSFER and DUPLICATE to pass a copy, TRANSFER alone to move
+   * it (SPAWN_MOVE_HANDLE). (u32 at 0)
+   */
   @inline static handle(p: usize): u32 {
     return load<u32>(p, 0);
   }
@@ -2470,6 +2519,13 @@ export class SpawnHandleEntryLayout {
   }
   @inline static setNameLen(p: usize, v: u32): void {
     store<u32>(p, v, 8);
+  }
+  /** SPAWN_MOVE_HANDLE or 0; other bits are refused (EINVAL). (u32 at 12) */
+  @inline static flags(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setFlags(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
   }
 }
 

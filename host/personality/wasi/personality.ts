@@ -65,7 +65,7 @@ export interface WasiPreopen {
 
 /** What the spawner gives a WASI process beyond its arguments. */
 export interface WasiOptions {
-  /** Environment, "KEY=VALUE" each (empty by default: nothing of the host's leaks in). */
+  /** Environment, "KEY=VALUE" each (default: the process's own, env_get's; empty unless its spawner set one). */
   env?: readonly string[];
   /** Preopened directories: fds 3, 4, ... in this order. */
   preopens?: readonly WasiPreopen[];
@@ -317,7 +317,8 @@ export class WasiPersonality {
   constructor(k: KernelCore, p: Process, options: WasiOptions = {}) {
     this.k = k;
     this.p = p;
-    this.env = (options.env ?? []).map((s) => enc.encode(s));
+    // The process's own environment (env_get's, set by its spawner) unless the spawner gave the personality one.
+    this.env = options.env !== undefined ? options.env.map((s) => enc.encode(s)) : [...p.env];
     const stderr = options.stderr ?? (() => {});
     const empty: WasiStdin = { read: () => null };
     this.fds[0] = {
