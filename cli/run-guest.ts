@@ -162,7 +162,7 @@ export class GuestCompileError extends Error {
  * Throws ModuleRefusedError / GuestCompileError before anything runs.
  */
 export async function runGuest(program: Uint8Array | string, options: RunGuestOptions = {}): Promise<GuestRun> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   let name: string;
   if (typeof program === "string") {
     name = options.name ?? basename(program);
@@ -182,6 +182,9 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
+  // The module's bytes are not needed once it is compiled: drop them for the run (a big program's are 10-80 MB).
+  bytes = null;
+  program = "";
   // A WASI program's stdio is its personality's (options.wasi); its directories are the namespace's,
   // so the system is booted for it when it is given any (its servers start on demand).
   const wasiProgram = Boolean((image.hostData as LoadedImage).personality);

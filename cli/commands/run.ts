@@ -65,7 +65,7 @@ export const runCommand: Command = {
     const args = o.args;
     const images: Record<string, Uint8Array> = {};
     for (const im of o.images) images[im.name] = readInput(im.file, "image");
-    const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
+    let bytes: Uint8Array | null = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     // A WASI program names its preopens as it likes ("/", "."): they are mounted where they fit
     // (cli/run-guest.ts). A native guest's --dir is a mount path, checked here.
     const wasi = !file.endsWith(".ts") && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes("wasi_snapshot_preview1");
@@ -106,7 +106,7 @@ export const runCommand: Command = {
         : new Recorder({
             command: "run",
             file,
-            sha256: sha256(bytes),
+            sha256: sha256(bytes!),
             args,
             ...(o.argv0 !== undefined ? { argv0: o.argv0 } : {}),
             ...(o.env.length > 0 ? { env: o.env } : {}),
@@ -116,6 +116,8 @@ export const runCommand: Command = {
           });
     const hooks = recorder === null ? null : recordingHooks(recorder);
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
+    // The run reads the module from the file again and drops it once compiled: this copy must not live on for the whole run.
+    bytes = null;
     try {
       const code = await runProgram({ file, bytes, args, images, seed, flags, dirs, hooks, onExit: (e) => (ended.exit = e), ...limits });
       if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
@@ -142,11 +144,12 @@ export interface RunLimits {
 export async function runProgram(
   o: {
     file: string;
-    bytes: Uint8Array;
     args: string[];
     images: Record<string, Uint8Array>;
     seed: number;
     flags: Flags;
+    /** The module (null: read from `file`, and released once it is compiled). */
+    bytes: Uint8Array | null;
     /** Host directories to serve (--dir, parsed; a replay's come from its recording and are never looked at). */
     dirs: readonly DirSpec[];
     hooks: RunHooks | null;
@@ -156,7 +159,7 @@ export async function runProgram(
   } & RunLimits,
 ): Promise<number> {
   const { file, bytes, args, images, seed, flags, hooks } = o;
-  const program = file.endsWith(".ts") ? file : bytes;
+  const program = file.endsWith(".ts") || bytes === null ? file : bytes;
   const tracePath = typeof flags.trace === "string" ? flags.trace : null;
   const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
   let chrome: ChromeTrace | null = null;
