@@ -277,6 +277,24 @@ describe("the host-directory device as a file system", () => {
     expect(dev.remove("tl.txt")).toBe(0);
   });
 
+  it("a file read again after the host moved it out, replaced it or hard-linked it outside is read as a fresh walk would (the descriptor kept for reads is checked)", () => {
+    writeFileSync(join(root, "kept.txt"), "first");
+    expect(text("kept.txt")).toBe("first");
+    expect(text("kept.txt")).toBe("first"); // the kept descriptor
+    writeFileSync(join(root, "kept.new"), "second");
+    renameSync(join(root, "kept.new"), join(root, "kept.txt")); // replaced by the host
+    expect(text("kept.txt")).toBe("second");
+    renameSync(join(root, "kept.txt"), join(outside, "moved-out.txt")); // moved out by the host
+    expect(text("kept.txt")).toBe("ENOENT");
+    renameSync(join(outside, "moved-out.txt"), join(root, "kept.txt"));
+    expect(text("kept.txt")).toBe("second");
+    linkSync(join(root, "kept.txt"), join(outside, "kept-link.txt")); // now also reachable from outside: refused
+    expect(text("kept.txt")).toBe("EACCES");
+    rmSync(join(outside, "kept-link.txt"));
+    rmSync(join(root, "kept.txt"));
+    expect(text("kept.txt")).toBe("ENOENT");
+  });
+
   it("in read-only mode refuses every change and still reads", () => {
     const ro = new HostDirDevice(new NodeHostDir(root), { readOnly: true });
     expect(text("hello.txt", ro)).toBe("hello");
