@@ -112,6 +112,12 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
     // The receiver wakes either with the message or, if its handles do not fit, with EMFILE (the message then queues).
     const r = deliverMessage(k, server, m, server.receiving!.bufPtr, server.receiving!.bufLen);
     checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
+    if (r > 0 && until === Infinity) {
+      // The common case: the server runs next, straight from here when nothing else should (direct handoff).
+      checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
+      k.handoff(p, "send", () => sendEnded(k, p, m), ProcessState.REPLY_BLOCKED, server, r);
+      return BLOCK;
+    }
     k.wake(server, r);
     if (r > 0) {
       checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
@@ -158,7 +164,12 @@ function sendEnded(k: KernelCore, p: Process, m: Message): void {
 
 // ---- receive -------------------------------------------------------------------------
 
-/** p receives on ep into its buffer (checked): the head of the queue now, or it blocks until a sender, a pulse or the deadline. */
+/**
+ * p receives on ep into its buffer (checked): the head of the queue now, or it
+ * blocks until a sender, a pulse or the deadline. `waking` (reply_wait: the
+ * client p just answered, with its result) is woken first; when p blocks, the
+ * CPU goes straight to it if nothing else should run (direct handoff).
+ */
 export function startReceive(
   k: KernelCore,
   p: Process,
@@ -166,7 +177,13 @@ export function startReceive(
   bufPtr: number,
   bufLen: number,
   deadline: bigint,
+  waking: Process | null = null,
+  wakeResult = 0,
 ): number | typeof BLOCK {
+  if (waking !== null && (ep.queue.length > 0 || deadline !== Constants.DEADLINE_INFINITE)) {
+    k.wake(waking, wakeResult);
+    waking = null;
+  }
   // p serves ep from now on (priority inheritance) only once the call succeeds
   // or blocks: a receive that fails (EMFILE, ETIMEDOUT) changes nothing.
   const head = ep.queue[0];
@@ -200,17 +217,14 @@ export function startReceive(
           },
           p,
         );
-  k.blockCurrent(
-    p,
-    "receive",
-    () => {
-      if (timer) k.cancelTimer(timer);
-      const i = ep.receivers.indexOf(p);
-      if (i >= 0) ep.receivers.splice(i, 1);
-      p.receiving = null;
-    },
-    ProcessState.RECEIVE_BLOCKED,
-  );
+  const unblock = () => {
+    if (timer) k.cancelTimer(timer);
+    const i = ep.receivers.indexOf(p);
+    if (i >= 0) ep.receivers.splice(i, 1);
+    p.receiving = null;
+  };
+  if (waking !== null) k.handoff(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED, waking, wakeResult);
+  else k.blockCurrent(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED);
   return BLOCK;
 }
 
@@ -231,17 +245,36 @@ export function answer(
   bodyLen: number,
   handles: number[],
 ): number {
+  const r = answered(k, p, m, status, words, bodyLen, handles);
+  if (r === null) return -Errno.EGONE;
+  k.wake(m.sender, r);
+  return 0;
+}
+
+/**
+ * answer() but for the wake-up: the client's registers are set and it is
+ * due to wake with the returned result (the caller wakes it); null when the
+ * client is gone (the answer is dropped: EGONE).
+ */
+export function answered(
+  k: KernelCore,
+  p: Process,
+  m: Message,
+  status: number,
+  words: readonly bigint[],
+  bodyLen: number,
+  handles: number[],
+): number | null {
   finish(k, m);
   updatePriority(k, p);
   if (m.clientGone) {
     m.onAnswer?.(status, words, bodyLen, true);
-    return -Errno.EGONE;
+    return null;
   }
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
-  k.wake(m.sender, m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false));
-  return 0;
+  return m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false);
 }
 
 /** Answer m with a body of bufLen bytes at bufPtr in p (checked), copied into the client's reply buffer. */

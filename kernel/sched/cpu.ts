@@ -297,6 +297,12 @@ export class CpuScheduler {
     }
   }
 
+  /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
+  readied(p: Process): void {
+    p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
+  }
+
   private queued(p: Process, front: boolean): void {
     if (!front) p.sched.quantumLeft = this.quantumFuel;
     p.sched.readySince = this.k.clock.peek();

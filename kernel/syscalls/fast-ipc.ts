@@ -10,7 +10,7 @@
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
-import { answer, served, startReceive, startSend } from "../ipc/exchange.ts";
+import { answered, served, startReceive, startSend } from "../ipc/exchange.ts";
 import { Message } from "../ipc/message.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
@@ -70,6 +70,7 @@ export function sysReplyWait(
   // A queued message whose handles cannot land would fail the receive after the answer: refuse first.
   const head = ep.queue[0];
   if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
-  if (m !== null) answer(k, p, m, status, bufferWords(p, words), 0, []); // EGONE (client gone) is not an error here
-  return startReceive(k, p, ep, 0, 0, Constants.DEADLINE_INFINITE);
+  // The client (unless gone: not an error here) wakes as p starts waiting, so p can hand it the CPU directly.
+  const result = m !== null ? answered(k, p, m, status, bufferWords(p, words), 0, []) : null;
+  return startReceive(k, p, ep, 0, 0, Constants.DEADLINE_INFINITE, result === null ? null : m!.sender, result ?? 0);
 }
