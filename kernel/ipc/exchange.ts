@@ -13,7 +13,7 @@ import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { NUMBERS } from "../rules/algebra.ts";
 import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
-import { type Message, type Pulse } from "./message.ts";
+import { type Message, NO_HANDLES, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
 import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
@@ -21,6 +21,7 @@ import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.
 /** Rights endpoint_create gives. */
 export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
 const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
+const NO_CAPS: Cap[] = [];
 
 /** A new endpoint, wired to wake its senders when its receive side closes. */
 export function newEndpoint(k: KernelCore): Endpoint {
@@ -45,12 +46,16 @@ function endpointClosed(k: KernelCore, ep: Endpoint): void {
 
 /** Hand message m to server (into its buffer and registers). Returns the rcvid, or -EMFILE (nothing changed). */
 function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: number, bufLen: number): number {
-  const handles = landHandles(server, m.caps);
-  if (typeof handles === "number") return handles;
-  m.caps = [];
-  if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
-  else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
-  server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
+  if (m.narrow !== null)
+    server.mr.setNarrow(MSG_KIND_MESSAGE, m.sender.pid, m.narrow, 0, m.rcvid); // a call: words only
+  else {
+    const handles = landHandles(server, m.caps);
+    if (typeof handles === "number") return handles;
+    m.caps = NO_CAPS;
+    if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+    else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+    server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
+  }
   m.server = server;
   server.serving.set(m.rcvid, m);
   associate(server, m.endpoint);
@@ -115,7 +120,7 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
     if (r > 0 && until === Infinity) {
       // The common case: the server runs next, straight from here when nothing else should (direct handoff).
       checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
-      k.handoff(p, "send", () => sendEnded(k, p, m), ProcessState.REPLY_BLOCKED, server, r);
+      k.handoff(p, "send", sendUnblock(k, p), ProcessState.REPLY_BLOCKED, server, r);
       return BLOCK;
     }
     k.wake(server, r);
@@ -139,8 +144,28 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
       p,
     );
   }
-  k.blockCurrent(p, "send", () => sendEnded(k, p, m), state);
+  k.blockCurrent(p, "send", sendUnblock(k, p), state);
   return BLOCK;
+}
+
+/** p's unblock for a send: ends p.sending (made once per process: no closure per message). */
+function sendUnblock(k: KernelCore, p: Process): () => void {
+  return (p.ipcUnblock.send ??= () => sendEnded(k, p, p.sending!));
+}
+
+/** p's unblock for a receive: leaves the receivers of p.receiving's endpoint, cancels its deadline (made once per process). */
+function receiveUnblock(k: KernelCore, p: Process): () => void {
+  return (p.ipcUnblock.receive ??= () => {
+    const t = p.ipcUnblock.receiveTimer;
+    if (t !== null) {
+      k.cancelTimer(t);
+      p.ipcUnblock.receiveTimer = null;
+    }
+    const receivers = p.receiving!.endpoint.receivers;
+    const i = receivers.indexOf(p);
+    if (i >= 0) receivers.splice(i, 1);
+    p.receiving = null;
+  });
 }
 
 /** The client's send is over, however (reply, timeout, peer gone, killed): undo what is left. */
@@ -206,7 +231,7 @@ export function startReceive(
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
   p.receiving = { endpoint: ep, bufPtr, bufLen };
   ep.receivers.push(p);
-  const timer =
+  p.ipcUnblock.receiveTimer =
     until === Infinity
       ? null
       : k.addTimer(
@@ -217,12 +242,7 @@ export function startReceive(
           },
           p,
         );
-  const unblock = () => {
-    if (timer) k.cancelTimer(timer);
-    const i = ep.receivers.indexOf(p);
-    if (i >= 0) ep.receivers.splice(i, 1);
-    p.receiving = null;
-  };
+  const unblock = receiveUnblock(k, p);
   if (waking !== null) k.handoff(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED, waking, wakeResult);
   else k.blockCurrent(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED);
   return BLOCK;
@@ -275,6 +295,18 @@ export function answered(
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
   return m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false);
+}
+
+/** answered() with i32 words (reply_wait's, all four: unused ones 0), no body, no handles: no BigInt unless a kernel hook reads them. */
+export function answeredNarrow(k: KernelCore, p: Process, m: Message, status: number, words: Int32Array): number | null {
+  if (m.onAnswer !== null) return answered(k, p, m, status, Array.from(words, BigInt), 0, NO_HANDLES);
+  finish(k, m);
+  updatePriority(k, p);
+  if (m.clientGone) return null;
+  m.sender.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
+  k.ipc.replies++;
+  checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
+  return status;
 }
 
 /** Answer m with a body of bufLen bytes at bufPtr in p (checked), copied into the client's reply buffer. */

@@ -15,6 +15,7 @@ import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
 import { type Message, MessageRegisters } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
+import type { Timer } from "../timers.ts";
 
 export interface ExitInfo {
   readonly status: number;
@@ -70,6 +71,14 @@ export class Process extends KernelObject implements Schedulable {
   readonly mr = new MessageRegisters();
   /** Messages received and not yet answered, by rcvid. */
   readonly serving = new Map<number, Message>();
+  /** Its IPC unblock hooks, made at first use (kernel/ipc/exchange.ts), and its receive's deadline timer. */
+  readonly ipcUnblock: { send: (() => void) | null; receive: (() => void) | null; receiveTimer: Timer | null } = {
+    send: null,
+    receive: null,
+    receiveTimer: null,
+  };
+  /** Its call message (call), reused from call to call once done (Message.forCall). */
+  callMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */
   sending: Message | null = null;
   /** The endpoint this process last received from: its queued senders raise it. */

@@ -150,14 +150,14 @@ export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: numb
 
 export function sysMsgWord(_k: KernelCore, p: Process, index: number): bigint {
   if (index < 0 || index >= Limits.MAX_MSG_WORDS) return BigInt(-Errno.EINVAL);
-  return p.mr.words[index];
+  return p.mr.word(index);
 }
 
 export function sysMsgWordGet(_k: KernelCore, p: Process, index: number, wordPtr: number): number {
   if (index < 0 || index >= Limits.MAX_MSG_WORDS) return -Errno.EINVAL;
   const mem = p.memory!;
   if (!mem.inBounds(wordPtr, 8)) return -Errno.EFAULT;
-  mem.setI64(wordPtr >>> 0, p.mr.words[index]);
+  mem.setI64(wordPtr >>> 0, p.mr.word(index));
   return 0;
 }
 
