@@ -57,7 +57,7 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
     server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
   }
   m.server = server;
-  server.serving.set(m.rcvid, m);
+  server.serving.add(m);
   associate(server, m.endpoint);
   rebill(k, server);
   if (m.sender.state === ProcessState.SEND_BLOCKED) {
@@ -79,10 +79,12 @@ function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
 /** The exchange of m is over (answered, or its server ended): the server stops holding it. */
 function finish(k: KernelCore, m: Message): void {
   const server = m.server!;
-  server.serving.delete(m.rcvid);
+  server.serving.delete(m);
   m.done = true;
   if (server.exit === null) rebill(k, server);
 }
+
+const waiting = (m: Message): boolean => !m.clientGone;
 
 /**
  * Bill a server's CPU to the client whose message it took last and still
@@ -90,8 +92,7 @@ function finish(k: KernelCore, m: Message): void {
  * client's partition), or to its own partition when it holds none.
  */
 function rebill(k: KernelCore, server: Process): void {
-  let client: Process | null = null;
-  for (const m of server.serving.values()) if (!m.clientGone) client = m.sender;
+  let client: Process | null = server.serving.last(waiting)?.sender ?? null;
   if (client !== null && client.sched.partition === server.sched.partition) client = null; // same account either way
   if (client !== server.sched.billedTo) k.billTo(server, client);
 }
@@ -381,7 +382,7 @@ export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priori
 /** p has ended: clients whose messages it held get ECLOSED. (Its own send/receive was undone by unblock.) */
 export function ipcProcessExited(k: KernelCore, p: Process): void {
   dissociate(p);
-  for (const m of [...p.serving.values()]) {
+  for (const m of p.serving.values()) {
     finish(k, m);
     if (!m.clientGone) {
       checkTransition(ProcessState.REPLY_BLOCKED, "peer-gone", ProcessState.READY);

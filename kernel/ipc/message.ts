@@ -31,6 +31,8 @@ export class Message {
   clientGone = false;
   /** The exchange is over (answered, dropped, or its server ended). */
   done = false;
+  /** When its server took it (Serving's order: the order servers took their messages). */
+  taken = 0;
   timer: Timer | null = null;
   /** A body made by the kernel (a namespace connect message's path), delivered instead of the sender's bytes at bodyPtr. */
   kernelBody: Uint8Array | null = null;
@@ -102,6 +104,67 @@ export class Message {
   /** Queue order: the sender's current (effective) priority. */
   get priority(): number {
     return this.sender.priority;
+  }
+}
+
+/**
+ * The messages a server has taken and not yet answered, by rcvid: what
+ * priority inheritance, billing and answers read on every exchange. The
+ * common case, one message at a time, is a field: no Map set and delete per
+ * exchange; further ones go to a Map. Iteration is in the order taken.
+ */
+export class Serving {
+  private one: Message | null = null;
+  private more: Map<number, Message> | null = null;
+  private takenCount = 0;
+
+  get size(): number {
+    return (this.one !== null ? 1 : 0) + (this.more === null ? 0 : this.more.size);
+  }
+
+  get(rcvid: number): Message | undefined {
+    const one = this.one;
+    if (one !== null && one.rcvid === rcvid) return one;
+    return this.more === null ? undefined : this.more.get(rcvid);
+  }
+
+  add(m: Message): void {
+    m.taken = ++this.takenCount;
+    if (this.one === null) this.one = m;
+    else (this.more ??= new Map()).set(m.rcvid, m);
+  }
+
+  delete(m: Message): void {
+    if (this.one === m) this.one = null;
+    else this.more?.delete(m.rcvid);
+  }
+
+  /** The message taken last, or null; `pred` filters (no allocation: no iterator when there is one message). */
+  last(pred: (m: Message) => boolean): Message | null {
+    let best: Message | null = null;
+    const one = this.one;
+    if (one !== null && pred(one)) best = one;
+    if (this.more !== null) for (const m of this.more.values()) if (pred(m) && (best === null || m.taken > best.taken)) best = m;
+    return best;
+  }
+
+  /** Fold f over the messages (any order), from `init`. */
+  fold(init: number, f: (acc: number, m: Message) => number): number {
+    let acc = init;
+    if (this.one !== null) acc = f(acc, this.one);
+    if (this.more !== null) for (const m of this.more.values()) acc = f(acc, m);
+    return acc;
+  }
+
+  /** The messages, in the order taken (a new array). */
+  values(): Message[] {
+    const all: Message[] = this.more === null ? [] : [...this.more.values()];
+    if (this.one !== null) all.push(this.one);
+    return all.sort((a, b) => a.taken - b.taken);
+  }
+
+  keys(): number[] {
+    return this.values().map((m) => m.rcvid);
   }
 }
 

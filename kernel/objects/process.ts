@@ -13,7 +13,7 @@ import type { SchedState } from "../sched/state.ts";
 import type { ImageObject } from "./image.ts";
 import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
-import { type Message, MessageRegisters } from "../ipc/message.ts";
+import { type Message, MessageRegisters, Serving } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
 import type { Timer } from "../timers.ts";
 
@@ -70,7 +70,7 @@ export class Process extends KernelObject implements Schedulable {
   /** What was last delivered to this process (msg_word, msg_info, msg_handle). */
   readonly mr = new MessageRegisters();
   /** Messages received and not yet answered, by rcvid. */
-  readonly serving = new Map<number, Message>();
+  readonly serving = new Serving();
   /** Its IPC unblock hooks, made at first use (kernel/ipc/exchange.ts), and its receive's deadline timer. */
   readonly ipcUnblock: { send: (() => void) | null; receive: (() => void) | null; receiveTimer: Timer | null } = {
     send: null,
