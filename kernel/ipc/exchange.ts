@@ -106,7 +106,7 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
     return -Errno.ECLOSED;
   }
   const until = deadlineToTime(deadline);
-  if (until <= k.clock.now()) {
+  if (until !== Infinity && until <= k.clock.now()) {
     dropHandles(m.caps);
     return -Errno.ETIMEDOUT;
   }
@@ -227,7 +227,7 @@ export function startReceive(
     return r;
   }
   const until = deadlineToTime(deadline);
-  if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  if (until !== Infinity && until <= k.clock.now()) return -Errno.ETIMEDOUT;
   associate(p, ep);
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
   p.receiving = { endpoint: ep, bufPtr, bufLen };
