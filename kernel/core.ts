@@ -627,7 +627,6 @@ export class KernelCore {
   private dispatch(p: Process): void {
     this.current = p;
     p.state = ProcessState.RUNNING;
-    p.sliceStart = this.clock.now();
     this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");
     if (!p.idleActivation && this.idleServed.size > 0) this.idleServed.clear(); // clear() reallocates: skip when empty

@@ -57,7 +57,6 @@ export class Process extends KernelObject implements Schedulable {
   blockedIn = "";
   /** Detaches a blocked process from whatever it waits on (timers, waiter lists). */
   unblock: (() => void) | null = null;
-  sliceStart = 0;
   cpuTimeNs = 0;
   /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
   sched!: SchedState;
