@@ -92,6 +92,8 @@ const waiting = (m: Message): boolean => !m.clientGone;
  * client's partition), or to its own partition when it holds none.
  */
 function rebill(k: KernelCore, server: Process): void {
+  // Without partitions every process bills the system partition: nothing to move unless a stale client is set.
+  if (server.sched.billedTo === null && !k.sched.partitioned) return;
   let client: Process | null = server.serving.last(waiting)?.sender ?? null;
   if (client !== null && client.sched.partition === server.sched.partition) client = null; // same account either way
   if (client !== server.sched.billedTo) k.billTo(server, client);

@@ -70,6 +70,10 @@ export class CpuScheduler {
   private readonly k: KernelCore;
   /** Live partitions other than the system partition. */
   private partitions = 0;
+  /** Whether partitions other than the system partition exist (else all billing goes to one account). */
+  get partitioned(): boolean {
+    return this.partitions > 0;
+  }
   /** Utilisation reserved by the deadline class. */
   edfLoad = 0;
   /** The process whose slice is open, and the counter value at the last sync. */
