@@ -5,7 +5,6 @@
 // kernel/ipc/states.ts.
 
 import { Constants, Errno, ProcessState, Rights } from "../../abi/gen/abi.ts";
-import { deadlineToTime } from "../clock.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
@@ -101,13 +100,12 @@ function rebill(k: KernelCore, server: Process): void {
 
 // ---- send -------------------------------------------------------------------------
 
-/** p sends m on ep (its handles, if any, already taken into m) and blocks until answered, timed out or the peer goes. */
-export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, deadline: bigint): number | typeof BLOCK {
+/** p sends m on ep (its handles, if any, already taken into m) and blocks until answered, timed out or the peer goes (until: kernel time, deadlineToTime). */
+export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, until: number): number | typeof BLOCK {
   if (ep.closed) {
     dropHandles(m.caps);
     return -Errno.ECLOSED;
   }
-  const until = deadlineToTime(deadline);
   if (until !== Infinity && until <= k.clock.now()) {
     dropHandles(m.caps);
     return -Errno.ETIMEDOUT;
@@ -115,7 +113,8 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
   p.sending = m;
   k.ipc.messages++;
   let state: number = ProcessState.SEND_BLOCKED;
-  const server = ep.receivers.shift();
+  // The first receiver (pop when it is the only one: shift() left-trims the array, garbage per message).
+  const server = ep.receivers.length === 1 ? ep.receivers.pop() : ep.receivers.shift();
   if (server !== undefined) {
     // The receiver wakes either with the message or, if its handles do not fit, with EMFILE (the message then queues).
     const r = deliverMessage(k, server, m, server.receiving!.bufPtr, server.receiving!.bufLen);
@@ -204,17 +203,17 @@ export function startReceive(
   ep: Endpoint,
   bufPtr: number,
   bufLen: number,
-  deadline: bigint,
+  until: number,
   waking: Process | null = null,
   wakeResult = 0,
 ): number | typeof BLOCK {
-  if (waking !== null && (ep.queue.length > 0 || deadline !== Constants.DEADLINE_INFINITE)) {
+  if (waking !== null && (ep.queue.length > 0 || until !== Infinity)) {
     k.wake(waking, wakeResult);
     waking = null;
   }
   // p serves ep from now on (priority inheritance) only once the call succeeds
   // or blocks: a receive that fails (EMFILE, ETIMEDOUT) changes nothing.
-  const head = ep.queue[0];
+  const head = ep.queue.length > 0 ? ep.queue[0] : undefined;
   if (head !== undefined) {
     checkTransition(ProcessState.RUNNING, "receive", ProcessState.RUNNING);
     if (head.kind === "pulse") {
@@ -228,11 +227,15 @@ export function startReceive(
     updateServers(k, ep);
     return r;
   }
-  const until = deadlineToTime(deadline);
   if (until !== Infinity && until <= k.clock.now()) return -Errno.ETIMEDOUT;
   associate(p, ep);
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
-  p.receiving = { endpoint: ep, bufPtr, bufLen };
+  // One object per process, reused (a process waits in one receive at a time).
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr, bufLen });
+  spec.endpoint = ep;
+  spec.bufPtr = bufPtr;
+  spec.bufLen = bufLen;
+  p.receiving = spec;
   ep.receivers.push(p);
   p.ipcUnblock.receiveTimer =
     until === Infinity

@@ -30,6 +30,13 @@ export interface ExitWaiter {
   readonly infoPtr: number;
 }
 
+/** Where a receive-blocked process wants its message. */
+export interface ReceiveSpec {
+  endpoint: Endpoint;
+  bufPtr: number;
+  bufLen: number;
+}
+
 export class Process extends KernelObject implements Schedulable {
   readonly type = ObjectType.PROCESS;
   readonly pid: number;
@@ -70,12 +77,13 @@ export class Process extends KernelObject implements Schedulable {
   readonly mr = new MessageRegisters();
   /** Messages received and not yet answered, by rcvid. */
   readonly serving = new Serving();
-  /** Its IPC unblock hooks, made at first use (kernel/ipc/exchange.ts), and its receive's deadline timer. */
-  readonly ipcUnblock: { send: (() => void) | null; receive: (() => void) | null; receiveTimer: Timer | null } = {
-    send: null,
-    receive: null,
-    receiveTimer: null,
-  };
+  /** Its IPC unblock hooks, made at first use (kernel/ipc/exchange.ts), its receive's deadline timer, and the object `receiving` reuses. */
+  readonly ipcUnblock: {
+    send: (() => void) | null;
+    receive: (() => void) | null;
+    receiveTimer: Timer | null;
+    receiveSpec: ReceiveSpec | null;
+  } = { send: null, receive: null, receiveTimer: null, receiveSpec: null };
   /** Its call message (call), reused from call to call once done (Message.forCall). */
   callMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */
@@ -83,7 +91,7 @@ export class Process extends KernelObject implements Schedulable {
   /** The endpoint this process last received from: its queued senders raise it. */
   lastEndpoint: Endpoint | null = null;
   /** Where a receive-blocked process wants its message. */
-  receiving: { endpoint: Endpoint; bufPtr: number; bufLen: number } | null = null;
+  receiving: ReceiveSpec | null = null;
 
   // Event ports.
   /** Ports bound to this process's handlers, in binding order. */

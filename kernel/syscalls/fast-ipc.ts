@@ -7,7 +7,7 @@
 // answer given by reply reaches a caller of call like any other (the message
 // registers mirror it into the IPC buffer).
 
-import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import { answeredNarrow, served, startReceive, startSend } from "../ipc/exchange.ts";
@@ -39,7 +39,7 @@ export function sysCall(k: KernelCore, p: Process, endpoint: number, words: numb
   if (m !== null && m.done) m.rearm(ep as Endpoint, k.nextRcvid(), k.nextSeq());
   else p.callMessage = m = Message.forCall(p, ep as Endpoint, k.nextRcvid(), k.nextSeq());
   b.memory.readI32x4(b.ptr, words, m.narrow!);
-  const r = startSend(k, p, ep as Endpoint, m, Constants.DEADLINE_INFINITE);
+  const r = startSend(k, p, ep as Endpoint, m, Infinity);
   if (r !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next call
   return r;
 }
@@ -59,7 +59,7 @@ export function sysReplyWait(
   const m = rcvid === 0 ? null : served(p, rcvid);
   if (typeof m === "number") return m;
   // A queued message whose handles cannot land would fail the receive after the answer: refuse first.
-  const head = ep.queue[0];
+  const head = ep.queue.length > 0 ? ep.queue[0] : undefined;
   if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
   // The client (unless gone: not an error here) wakes as p starts waiting, so p can hand it the CPU directly.
   let result: number | null = null;
@@ -68,5 +68,5 @@ export function sysReplyWait(
     b.memory.readI32x4(b.ptr, words, answerWords);
     result = answeredNarrow(k, p, m, status, answerWords);
   }
-  return startReceive(k, p, ep, 0, 0, Constants.DEADLINE_INFINITE, result === null ? null : m!.sender, result ?? 0);
+  return startReceive(k, p, ep, 0, 0, Infinity, result === null ? null : m!.sender, result ?? 0);
 }

@@ -55,7 +55,7 @@ export function sysSend(
     replyCap: 0,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep, m, deadline);
+  return startSend(k, p, ep, m, deadlineToTime(deadline));
 }
 
 export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr: number, deadline: bigint): number | typeof BLOCK {
@@ -81,7 +81,7 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
     replyCap: d.replyCap,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep, m, deadline);
+  return startSend(k, p, ep, m, deadlineToTime(deadline));
 }
 
 export function sysReceive(
@@ -96,7 +96,7 @@ export function sysReceive(
   if (typeof obj === "number") return obj;
   if (bufLen < 0) return -Errno.EINVAL;
   if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
-  return startReceive(k, p, obj, bufPtr, bufLen, deadline);
+  return startReceive(k, p, obj, bufPtr, bufLen, deadlineToTime(deadline));
 }
 
 export function sysReply(
