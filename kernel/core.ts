@@ -313,7 +313,8 @@ export class KernelCore {
     this.endSlice(from);
     this.trace.enabled && this.trace.record(this.clock.now(), from.pid, "block", syscall);
     this.current = null;
-    if (this.scheduling || to.mm.fault !== null || !this.runq.wouldChooseFirst(to) || this.timers.next() <= this.clock.now()) {
+    // peek(): the slice just ended, so nothing is left to charge before reading the clock.
+    if (this.scheduling || to.mm.fault !== null || !this.runq.wouldChooseFirst(to) || this.timers.next() <= this.clock.peek()) {
       this.runq.enqueueReadied(to);
       this.schedule();
       return;

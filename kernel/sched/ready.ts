@@ -78,7 +78,8 @@ export class ReadyQueue {
    * queue: the IPC handoff, kernel/core.ts). False when unsure.
    */
   wouldChooseFirst(p: Process): boolean {
-    return this.edf.length === 0 && p.sched.edf === null && !this.hooks.partitioned() && this.fixed.topPriority() < p.priority;
+    if (this.edf.length !== 0 || p.sched.edf !== null || this.hooks.partitioned()) return false;
+    return this.fixed.size === 0 || this.fixed.topPriority() < p.priority;
   }
 
   /** Queue p, which was already readied (CpuScheduler.readied): enqueue() without the queued hook. */
