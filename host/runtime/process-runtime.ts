@@ -58,9 +58,14 @@ export function setHostClock(now: () => number): void {
   untilClockCheck = 0;
 }
 
-/** Whether guests have had the thread long enough that the event loop should turn now (reads the clock every 64th call). */
-function hostYieldDue(): boolean {
-  if (--untilClockCheck > 0) return false;
+/**
+ * Whether guests have had the thread long enough that the event loop should
+ * turn now. Reads the clock every 64th call, or at every call with `always`
+ * (the epoch variant's handler runs about once per millisecond, not per
+ * tenth: skipping 63 of its calls would let the event loop wait 64 ms).
+ */
+function hostYieldDue(always = false): boolean {
+  if (!always && --untilClockCheck > 0) return false;
   untilClockCheck = 64;
   const now = hostNow();
   if (now - lastHostYield < HOST_YIELD_MS) return false;
@@ -184,7 +189,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       if (now < this.deadline) {
         // Time left in the slice: a host-yield tick or a stale raise. Re-arm and run on (after a turn of the event loop if one is due).
         t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
-        if (!hostYieldDue()) return undefined;
+        if (!hostYieldDue(true)) return undefined;
         return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
       }
     }
@@ -200,7 +205,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     if (verdict === "continue") {
       this.disarm();
-      if (!hostYieldDue()) return undefined;
+      if (!hostYieldDue(t !== null)) return undefined;
       // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
       return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
     }
