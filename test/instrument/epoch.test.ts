@@ -3,6 +3,11 @@
 // check a flag in a shared page instead of counting fuel. The variant keeps
 // the module's meaning, keeps the guest away from its flag, and still lets
 // the kernel preempt and end a guest that never blocks.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
@@ -148,5 +153,28 @@ describe("the epoch variant of an image", () => {
     }
     const loader = new ImageLoader(defaultPolicy(), { preemption: "epoch" });
     expect(() => loader.load(bytes, "poke")).toThrow();
+  });
+
+  it("is what `wasmos run --realtime` runs, and its --timeout ends a spinning program there (the cache entry names the variant)", () => {
+    const dir = fs.mkdtempSync(join(tmpdir(), "wasmos-epoch-cli-"));
+    try {
+      fs.writeFileSync(join(dir, "spin.wasm"), spinner);
+      const bin = fileURLToPath(new URL("../../bin/wasmos.js", import.meta.url));
+      const env = { ...process.env, WASMOS_CACHE_DIR: join(dir, "cache") };
+      delete env.WASMOS_NO_CACHE;
+      delete env.WASMOS_PREEMPTION;
+      const r = spawnSync(process.execPath, [bin, "run", "--realtime", "--timeout", "300ms", join(dir, "spin.wasm")], {
+        encoding: "utf8",
+        env,
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(100 + ExitReason.KILLED);
+      expect(r.stderr).toMatch(/timeout/);
+      const entries = fs.readdirSync(join(dir, "cache"));
+      expect(entries).toHaveLength(1);
+      expect(fs.readFileSync(join(dir, "cache", entries[0])).toString("latin1")).toContain('"preemption":"epoch"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
