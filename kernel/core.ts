@@ -6,7 +6,7 @@
 import { Constants, Errno, ExitReason, Limits, ProcessState } from "../abi/gen/abi.ts";
 import { writeExitInfo } from "../abi/gen/abi.ts";
 import { type Clock, RealClock, VirtualClock } from "./clock.ts";
-import type { Cap } from "./handles.ts";
+import type { Cap, HandleTable } from "./handles.ts";
 import { KernelBug, type KernelObject, ObjectRegistry } from "./object.ts";
 import { ImageObject } from "./objects/image.ts";
 import { type ExitInfo, Process } from "./objects/process.ts";
@@ -92,6 +92,11 @@ export interface StartupHandle {
   rights: number;
   /** Derive from this cap (so revoking it reaches the child's handle) instead of making a root. */
   parent?: Cap;
+  /**
+   * Move the spawner's handle itself instead (SPAWN_MOVE_HANDLE): taken out of
+   * `table` only once spawn can no longer fail, so a refused spawn changes nothing.
+   */
+  moveFrom?: { table: HandleTable; handle: number };
 }
 
 export class KernelCore {
@@ -204,7 +209,11 @@ export class KernelCore {
     if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
-      const handle = h.parent ? p.handles.insertCap(h.parent.derive(h.rights)) : p.handles.insert(h.object, h.rights);
+      const handle = h.moveFrom
+        ? p.handles.insertCap(h.moveFrom.table.take(h.moveFrom.handle) as Cap, true)
+        : h.parent
+          ? p.handles.insertCap(h.parent.derive(h.rights))
+          : p.handles.insert(h.object, h.rights);
       p.names.set(h.name, handle);
     }
     this.mm.applySpawn(p, memory);

@@ -535,6 +535,13 @@ export const Constants = {
    * (each needs DUPLICATE too).
    */
   MSG_MOVE_HANDLES: 1,
+  /**
+   * spawn_handle_entry flag: move the handle into the child. It leaves the caller's table only
+   * when spawn succeeds, and needs TRANSFER alone; without the flag the child gets a copy derived
+   * from the caller's (TRANSFER and DUPLICATE needed), which the caller's revoke reaches, and the
+   * caller keeps its own. The same rule as a message's handles (MSG_MOVE_HANDLES).
+   */
+  SPAWN_MOVE_HANDLE: 1,
   /** msg_info kind: nothing delivered yet. */
   MSG_KIND_NONE: 0,
   /** msg_info kind: a message taken by receive. */
@@ -839,7 +846,7 @@ export const Constants = {
    * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
    * passed to the child under a name. Read by spawn.
    */
-  SPAWN_HANDLE_ENTRY_SIZE: 12,
+  SPAWN_HANDLE_ENTRY_SIZE: 16,
   /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
   HANDLE_INFO_SIZE: 16,
   /**
@@ -1187,8 +1194,10 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 11: Start a child process from an image. The child is READY when spawn returns and runs when
-   * the scheduler picks it. It receives the arguments and the named handles given (each is
-   * duplicated into the child with the same rights; the caller keeps its own).
+   * the scheduler picks it. It receives the arguments and the named handles given: each is a copy
+   * derived from the caller's handle with the same rights (the caller keeps its own, and revoking
+   * it reaches the child's), or, with SPAWN_MOVE_HANDLE, the caller's handle itself, moved out of
+   * the caller's table when spawn succeeds. A failed spawn changes neither table.
    */
   {
     nr: 11,
@@ -2957,24 +2966,30 @@ export function readProcRecord(mem: StructMemory, at: number): ProcRecord {
 
 /**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
- * Read by spawn. 12 bytes, aligned to 4.
+ * Read by spawn. 16 bytes, aligned to 4.
  */
 export interface SpawnHandleEntry {
-  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  /**
+   * A handle of the caller's: with TRANSFER and DUPLICATE to pass a copy, TRANSFER alone to move
+   * it (SPAWN_MOVE_HANDLE). (u32 at 0)
+   */
   handle: number;
   /** The name the child finds it by (handle_get): UTF-8. (u32 at 4) */
   namePtr: number;
   /** Bytes of the name: 1..MAX_NAME_BYTES. (u32 at 8) */
   nameLen: number;
+  /** SPAWN_MOVE_HANDLE or 0; other bits are refused (EINVAL). (u32 at 12) */
+  flags: number;
 }
 
 /** Byte offsets of spawn_handle_entry's fields, its SIZE and ALIGN. */
 export const SpawnHandleEntryLayout = {
-  SIZE: 12,
+  SIZE: 16,
   ALIGN: 4,
   handle: 0,
   namePtr: 4,
   nameLen: 8,
+  flags: 12,
 } as const;
 
 /** Write a spawn_handle_entry at `at` (bounds checked by the caller). */
@@ -2982,6 +2997,7 @@ export function writeSpawnHandleEntry(mem: StructMemory, at: number, v: SpawnHan
   mem.setU32(at + 0, v.handle);
   mem.setU32(at + 4, v.namePtr);
   mem.setU32(at + 8, v.nameLen);
+  mem.setU32(at + 12, v.flags);
 }
 
 /** Read a spawn_handle_entry at `at` (bounds checked by the caller). */
@@ -2990,6 +3006,7 @@ export function readSpawnHandleEntry(mem: StructMemory, at: number): SpawnHandle
     handle: mem.u32(at + 0),
     namePtr: mem.u32(at + 4),
     nameLen: mem.u32(at + 8),
+    flags: mem.u32(at + 12),
   };
 }
 

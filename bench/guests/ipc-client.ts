@@ -68,7 +68,7 @@ if (mode == "pulse") {
   if (back < 0) fail("endpoint_create", back, 2);
   const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER);
   if (backSend < 0) fail("handle_dup", backSend, 2);
-  child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend)]);
+  child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend, true)]);
   if (child < 0) fail("spawn server", child, 3);
   close(backSend);
 } else if (mode == "call") {

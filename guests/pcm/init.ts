@@ -45,8 +45,10 @@ const fbdev = check("framebuffer", handle("fb"));
 const con = check("console", handle("console"));
 
 const pcm = check("memory_create", memoryCreate(PERIOD_BYTES));
+// Narrowed handles made for one child each are moved into it (TRANSFER alone:
+// the child cannot pass on copies); revoking `pcm` still reaches every one.
 const pcmRead = check("dup", dup(pcm, RIGHT_READ | RIGHT_TRANSFER));
-const pcmView = check("dup", dup(pcm, RIGHT_READ | RIGHT_MAP | RIGHT_TRANSFER));
+const VIEW = RIGHT_READ | RIGHT_MAP | RIGHT_TRANSFER;
 const fbPixels = check("fb_memory", fbMemory(fbdev));
 
 const epDriver = check("endpoint", endpointCreate());
@@ -60,25 +62,25 @@ say("init: pcm buffer " + PERIOD_BYTES.toString() + " bytes; spawning driver, vu
   periods + " periods");
 
 const driver = check("spawn driver", spawn(handle("driver"), ["pcm-driver", periods], [
-  new NamedHandle("pcm", pcmRead),
-  new NamedHandle("audio", check("dup", dup(audio, RIGHT_WRITE | RIGHT_ATTACH | RIGHT_READ | RIGHT_TRANSFER))),
+  new NamedHandle("pcm", pcmRead, true),
+  new NamedHandle("audio", check("dup", dup(audio, RIGHT_WRITE | RIGHT_ATTACH | RIGHT_READ | RIGHT_TRANSFER)), true),
   new NamedHandle("ep", epDriver),
 ]));
 const vu = check("spawn vu", spawn(handle("vu"), ["pcm-vu", periods], [
-  new NamedHandle("pcm", pcmView),
+  new NamedHandle("pcm", check("dup", dup(pcm, VIEW)), true),
   new NamedHandle("ep", epVu),
 ]));
 const vis = check("spawn visualizer", spawn(handle("visualizer"), ["pcm-visualizer"], [
-  new NamedHandle("pcm", pcmView),
-  new NamedHandle("fb", fbPixels),
-  new NamedHandle("fbdev", check("dup", dup(fbdev, RIGHT_WRITE | RIGHT_READ | RIGHT_TRANSFER))),
+  new NamedHandle("pcm", check("dup", dup(pcm, VIEW)), true),
+  new NamedHandle("fb", fbPixels, true),
+  new NamedHandle("fbdev", check("dup", dup(fbdev, RIGHT_WRITE | RIGHT_READ | RIGHT_TRANSFER)), true),
   new NamedHandle("ep", epVis),
 ]));
 const producer = check("spawn producer", spawn(handle("producer"), ["pcm-producer", periods, batches, perBatch], [
   new NamedHandle("pcm", pcm),
-  new NamedHandle("driver", check("dup", dup(epDriver, SEND))),
-  new NamedHandle("vu", check("dup", dup(epVu, SEND))),
-  new NamedHandle("vis", check("dup", dup(epVis, SEND))),
+  new NamedHandle("driver", check("dup", dup(epDriver, SEND)), true),
+  new NamedHandle("vu", check("dup", dup(epVu, SEND)), true),
+  new NamedHandle("vis", check("dup", dup(epVis, SEND)), true),
 ]));
 close(epDriver);
 close(epVu);

@@ -30,10 +30,10 @@ if (argv.length >= 3 && argv[1] == "ticker") {
 } else {
   const ticks = argv.length >= 2 ? I32.parseInt(argv[1]) : 5;
   const ep = endpointCreate();
-  const send = dup(ep, RIGHT_SEND | RIGHT_TRANSFER);
   const self = handle("self");
-  spawn(self, ["pulses", "ticker", "1", ticks.toString()], [new NamedHandle("ep", send)]);
-  spawn(self, ["pulses", "ticker", "2", ticks.toString()], [new NamedHandle("ep", send)]);
+  // Each ticker gets a send-only handle of its own, moved into it.
+  spawn(self, ["pulses", "ticker", "1", ticks.toString()], [new NamedHandle("ep", dup(ep, RIGHT_SEND | RIGHT_TRANSFER), true)]);
+  spawn(self, ["pulses", "ticker", "2", ticks.toString()], [new NamedHandle("ep", dup(ep, RIGHT_SEND | RIGHT_TRANSFER), true)]);
   const counts = new StaticArray<i32>(3);
   for (let n = 0; n < 2 * ticks; n++) {
     if (receive(ep) != 0) continue;

@@ -26,6 +26,7 @@ import {
   PROCESS_INFO_SIZE,
   ProcessInfoLayout,
   SPAWN_HANDLE_ENTRY_SIZE,
+  SPAWN_MOVE_HANDLE,
   SpawnHandleEntryLayout,
 } from "./bindings/abi";
 
@@ -94,9 +95,18 @@ export function close(h: Handle): i32 {
   return sys_handle_close(h);
 }
 
-/** A handle to pass to a child, with the name the child will find it by. */
+/**
+ * A handle to pass to a child, with the name the child will find it by. The
+ * child gets a copy (the handle needs TRANSFER and DUPLICATE; the caller keeps
+ * its own), or with `move` the handle itself (TRANSFER alone; it leaves the
+ * caller's table when spawn succeeds).
+ */
 export class NamedHandle {
-  constructor(public name: string, public handle: Handle) {}
+  constructor(
+    public name: string,
+    public handle: Handle,
+    public move: bool = false,
+  ) {}
 }
 
 /** Start a child from an image handle. Returns the child's process handle or -errno. */
@@ -122,6 +132,7 @@ export function spawn(image: Handle, argv: string[], handles: NamedHandle[] = []
     SpawnHandleEntryLayout.setHandle(base, handles[i].handle);
     SpawnHandleEntryLayout.setNamePtr(base, changetype<u32>(names[i]));
     SpawnHandleEntryLayout.setNameLen(base, names[i].byteLength);
+    SpawnHandleEntryLayout.setFlags(base, handles[i].move ? SPAWN_MOVE_HANDLE : 0);
   }
   return sys_spawn(image, <i32>argBuf.dataStart, size, <i32>table.dataStart, handles.length);
 }

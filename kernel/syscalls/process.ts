@@ -9,6 +9,8 @@ import { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
 import { BLOCK, NORETURN } from "../control.ts";
 import { deadlineToTime } from "../clock.ts";
+import { WORDS } from "../rules/algebra.ts";
+import { hasRightsN, transferNeed } from "../rules/rights.ts";
 
 /** Rights a spawner gets on its child's process handle. */
 export const CHILD_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.KILL | Rights.INSPECT | Rights.SCHEDULE;
@@ -57,19 +59,32 @@ export function sysSpawn(
   if (!mem.inBounds(handlesPtr, handlesCount * entrySize)) return -Errno.EFAULT;
   const passed: StartupHandle[] = [];
   const seen = new Set<string>();
+  const moved = new Set<number>();
+  const copied = new Set<number>();
   for (let i = 0; i < handlesCount; i++) {
     const entry = readSpawnHandleEntry(mem, (handlesPtr >>> 0) + i * entrySize);
     const h = entry.handle | 0;
-    const namePtr = entry.namePtr;
     const nameLen = entry.nameLen | 0;
+    if (entry.flags & ~Constants.SPAWN_MOVE_HANDLE) return -Errno.EINVAL;
+    const move = (entry.flags & Constants.SPAWN_MOVE_HANDLE) !== 0;
     const cap = p.handles.cap(h);
     if (typeof cap === "number") return cap;
-    if ((cap.rights & Rights.TRANSFER) === 0) return -Errno.EACCES;
-    const name = mem.readName(namePtr, nameLen);
+    // The same rule as a message's handles: a copy needs DUPLICATE, a move TRANSFER alone.
+    if (!hasRightsN(cap.rights, transferNeed(WORDS, move))) return -Errno.EACCES;
+    const name = mem.readName(entry.namePtr, nameLen);
     if (typeof name === "number") return name;
     if (seen.has(name)) return -Errno.EINVAL;
     seen.add(name);
-    passed.push({ name, object: cap.object, rights: cap.rights, parent: cap });
+    // A moved handle leaves the table: it cannot also be copied or moved a second time.
+    if (moved.has(h) || (move && copied.has(h))) return -Errno.EINVAL;
+    (move ? moved : copied).add(h);
+    passed.push({
+      name,
+      object: cap.object,
+      rights: cap.rights,
+      parent: cap,
+      moveFrom: move ? { table: p.handles, handle: h } : undefined,
+    });
   }
   if (p.handles.full) return -Errno.EMFILE;
   // Invoke.

@@ -149,6 +149,7 @@ describe("event ports", () => {
           (i32.store (i32.const 64) (call $handle_dup (local.get $port) (i32.const ${SEND | Rights.TRANSFER})))
           (i32.store (i32.const 68) (i32.const 24))
           (i32.store (i32.const 72) (i32.const 4))
+          (i32.store (i32.const 76) (i32.const ${Constants.SPAWN_MOVE_HANDLE})) ;; a send-only handle made for the child: moved
           (drop (call $spawn (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 32) (i32.const 4) (i32.const 64) (i32.const 1))))`),
       },
     ]);

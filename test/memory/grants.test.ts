@@ -3,7 +3,7 @@
 // enforced by the verifier before the module runs; every way to get a
 // binding wrong refused at spawn with the grant named.
 import { describe, expect, it } from "vitest";
-import { ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { Constants, ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS, MEMORY_READ_ONLY_RIGHTS } from "../../host/kernel.ts";
 import { DEFAULT_FEATURES, defaultPolicy } from "../../loader/policy.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
@@ -237,16 +237,19 @@ describe("read-only grants", () => {
       `
       (data (i32.const 100) "g")
       (data (i32.const 104) "child")
-      (func $spawnWith (param $h i32) (result i32)
+      (func $spawnWith (param $h i32) (param $flags i32) (result i32)
         (i32.store $own (i32.const 200) (local.get $h))
         (i32.store $own (i32.const 204) (i32.const 100))
         (i32.store $own (i32.const 208) (i32.const 1))
+        (i32.store $own (i32.const 212) (local.get $flags))
         (call $spawn (call $handle_get (i32.const 104) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 200) (i32.const 1)))
       (func (export "_start") (local $m i32) (local $ro i32) (local $c i32) (local $w i32)
         (local.set $m (call $memory_create (i32.const 16)))
         (local.set $ro (call $handle_dup (local.get $m) (i32.const ${Rights.READ | Rights.TRANSFER})))
-        (call $rec (call $spawnWith (local.get $ro)))
-        (local.set $c (call $spawnWith (local.get $m)))
+        ;; The read-only handle (TRANSFER alone) can only be moved; the refused spawn leaves it with the parent.
+        (call $rec (call $spawnWith (local.get $ro) (i32.const ${Constants.SPAWN_MOVE_HANDLE})))
+        (call $rec (i32.gt_s (call $handle_info (local.get $ro) (i32.const 300)) (i32.const 0)))
+        (local.set $c (call $spawnWith (local.get $m) (i32.const 0)))
         (call $rec (i32.gt_s (local.get $c) (i32.const 0)))
         (call $rec (call $wait (local.get $c) (i32.const 300) ${INF}))
         (local.set $w (call $memory_map (local.get $m) (i32.const 0) (i32.const 1) (i32.const 4) (i32.const 4)))
@@ -259,7 +262,7 @@ describe("read-only grants", () => {
       k,
       [child],
     );
-    expect(r.rec.p).toEqual([E("EBADIMAGE"), 1, 0, 42]);
+    expect(r.rec.p).toEqual([E("EBADIMAGE"), 1, 1, 0, 42]);
     closeAll(r);
     expect(k.core.objects.liveTotal()).toBe(0);
   });

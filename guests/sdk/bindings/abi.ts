@@ -129,8 +129,10 @@ export declare function sys_handle_close(handle: i32): i32;
 
 /**
  * Syscall 11. Start a child process from an image. The child is READY when spawn returns and runs
- * when the scheduler picks it. It receives the arguments and the named handles given (each is
- * duplicated into the child with the same rights; the caller keeps its own).
+ * when the scheduler picks it. It receives the arguments and the named handles given: each is a
+ * copy derived from the caller's handle with the same rights (the caller keeps its own, and
+ * revoking it reaches the child's), or, with SPAWN_MOVE_HANDLE, the caller's handle itself, moved
+ * out of the caller's table when spawn succeeds. A failed spawn changes neither table.
  *
  * Non-blocking. Pledge: proc. Rights: SPAWN. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
  * EINVAL, E2BIG, EMFILE, ENOMEM, EQUOTA, EBADIMAGE.
@@ -139,7 +141,7 @@ export declare function sys_handle_close(handle: i32): i32;
  * @param args_ptr Arguments, each UTF-8 and terminated by a NUL byte.
  * @param args_len (bytes) Total bytes; 0 for no arguments; at most MAX_ARGS_BYTES.
  * @param handles_ptr Array of SPAWN_HANDLE_ENTRY_SIZE-byte entries {handle u32, name_ptr u32,
- * name_len u32}.
+ * name_len u32, flags u32}.
  * @param handles_count Entries in the array; at most MAX_SPAWN_HANDLES.
  * @returns A PROCESS handle for the child, with DUPLICATE|TRANSFER|WAIT|KILL|INSPECT|SCHEDULE.
  * Negative: -errno.
@@ -1850,6 +1852,13 @@ export const DEADLINE_INFINITE: i64 = 9223372036854775807;
  * (each needs DUPLICATE too).
  */
 export const MSG_MOVE_HANDLES: i32 = 1;
+/**
+ * spawn_handle_entry flag: move the handle into the child. It leaves the caller's table only when
+ * spawn succeeds, and needs TRANSFER alone; without the flag the child gets a copy derived from
+ * the caller's (TRANSFER and DUPLICATE needed), which the caller's revoke reaches, and the caller
+ * keeps its own. The same rule as a message's handles (MSG_MOVE_HANDLES).
+ */
+export const SPAWN_MOVE_HANDLE: i32 = 1;
 /** msg_info kind: nothing delivered yet. */
 export const MSG_KIND_NONE: i32 = 0;
 /** msg_info kind: a message taken by receive. */
@@ -2142,7 +2151,7 @@ export const PROC_RECORD_SIZE: i32 = 112;
  * Bytes of a spawn_handle_entry struct (see structs): One entry of spawn's handle list: a handle
  * passed to the child under a name. Read by spawn.
  */
-export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 12;
+export const SPAWN_HANDLE_ENTRY_SIZE: i32 = 16;
 /** Bytes of a handle_info struct (see structs): A handle described: written by handle_info. */
 export const HANDLE_INFO_SIZE: i32 = 16;
 /**
@@ -2416,10 +2425,13 @@ export class ProcRecordLayout {
 
 /**
  * spawn_handle_entry: One entry of spawn's handle list: a handle passed to the child under a name.
- * Read by spawn. 12 bytes. Accessors take the struct's address.
+ * Read by spawn. 16 bytes. Accessors take the struct's address.
  */
 export class SpawnHandleEntryLayout {
-  /** A handle of the caller's with TRANSFER. (u32 at 0) */
+  /**
+   * A handle of the caller's: with TRANSFER and DUPLICATE to pass a copy, TRANSFER alone to move
+   * it (SPAWN_MOVE_HANDLE). (u32 at 0)
+   */
   @inline static handle(p: usize): u32 {
     return load<u32>(p, 0);
   }
@@ -2439,6 +2451,13 @@ export class SpawnHandleEntryLayout {
   }
   @inline static setNameLen(p: usize, v: u32): void {
     store<u32>(p, v, 8);
+  }
+  /** SPAWN_MOVE_HANDLE or 0; other bits are refused (EINVAL). (u32 at 12) */
+  @inline static flags(p: usize): u32 {
+    return load<u32>(p, 12);
+  }
+  @inline static setFlags(p: usize, v: u32): void {
+    store<u32>(p, v, 12);
   }
 }
 
