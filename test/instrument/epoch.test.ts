@@ -160,7 +160,7 @@ describe("the epoch variant of an image", () => {
     try {
       fs.writeFileSync(join(dir, "spin.wasm"), spinner);
       const bin = fileURLToPath(new URL("../../bin/wasmos.js", import.meta.url));
-      const env = { ...process.env, WASMOS_CACHE_DIR: join(dir, "cache") };
+      const env: NodeJS.ProcessEnv = { ...process.env, WASMOS_CACHE_DIR: join(dir, "cache") };
       delete env.WASMOS_NO_CACHE;
       delete env.WASMOS_PREEMPTION;
       const r = spawnSync(process.execPath, [bin, "run", "--realtime", "--timeout", "300ms", join(dir, "spin.wasm")], {
