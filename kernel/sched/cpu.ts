@@ -18,7 +18,8 @@
 // guest's counter whenever anyone reads the clock, plus a fixed cost per
 // dispatch (switchCostNs, default 1000: a context switch is not free); so
 // clock_now and cpu_time reflect work done, and runs are repeatable. In real-time mode CPU
-// time is wall time between slice boundaries, and slices still end by fuel.
+// time is wall time between slice boundaries, and slices end by fuel, or, for the epoch
+// variant (loader/instrument/README.md), by the wall time their fuel stands for.
 //
 // Billing. CPU time is charged to the process (cpu_time, limits) and to the
 // partition of the process it works for: itself, or the client a server is
@@ -70,6 +71,10 @@ export class CpuScheduler {
   private readonly k: KernelCore;
   /** Live partitions other than the system partition. */
   private partitions = 0;
+  /** Whether partitions other than the system partition exist (else all billing goes to one account). */
+  get partitioned(): boolean {
+    return this.partitions > 0;
+  }
   /** Utilisation reserved by the deadline class. */
   edfLoad = 0;
   /** The process whose slice is open, and the counter value at the last sync. */
@@ -131,7 +136,7 @@ export class CpuScheduler {
     if (p.sched.quantumLeft <= 0) p.sched.quantumLeft = this.quantumFuel;
     if (k.clock.virtual && this.switchCostNs > 0) {
       k.clock.advanceTo(now + this.switchCostNs);
-      this.charge(p, 0, this.switchCostNs);
+      this.charge(p, 0, this.switchCostNs, k.clock.peek());
     }
     // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
     // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
@@ -160,16 +165,17 @@ export class CpuScheduler {
     const s = p.sched;
     let fuel = Math.min(s.quantumLeft, MAX_SLICE_FUEL);
     const perNs = 1 / this.nsPerFuel;
-    if (k.clock.virtual) {
-      const now = k.clock.now();
-      const next = k.timers.next();
-      if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
-      if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
-      if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
-      if (this.partitions > 0) {
-        const left = billedPartition(p).budgetLeft(now);
-        if (left > 0) fuel = Math.min(fuel, Math.ceil(left * perNs));
-      }
+    // Every bound applies in real time too: a slice of the epoch variant lasts its fuel's worth of wall time
+    // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
+    // ends sooner than its bound (guests burn about ten units per ns), never later.
+    const now = k.clock.now();
+    const next = k.timers.next();
+    if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
+    if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
+    if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
+    if (this.partitions > 0) {
+      const left = billedPartition(p).budgetLeft(now);
+      if (left > 0) fuel = Math.min(fuel, Math.ceil(left * perNs));
     }
     return Math.max(1, fuel);
   }
@@ -194,23 +200,26 @@ export class CpuScheduler {
       }
       const clock = this.k.clock;
       let ns: number;
+      let now: number;
       if (clock.virtual) {
+        // peek(): now() would only call back into this sync (syncing) first.
         ns = fuel * this.nsPerFuel;
-        if (ns > 0) clock.advanceTo(clock.now() + ns);
+        if (ns > 0) clock.advanceTo(clock.peek() + ns);
+        now = clock.peek();
       } else {
-        const now = clock.now();
+        now = clock.now();
         ns = now - this.lastSync;
         this.lastSync = now;
       }
-      if (fuel > 0 || ns > 0) this.charge(p, fuel, ns);
+      if (fuel > 0 || ns > 0) this.charge(p, fuel, ns, now);
     } finally {
       this.syncing = false;
     }
   }
 
-  private charge(p: Process, fuel: number, ns: number): void {
+  /** Charge p for fuel and ns of CPU that ended at `now` (the clock as the caller just read it). */
+  private charge(p: Process, fuel: number, ns: number, now: number): void {
     const s = p.sched;
-    const now = this.k.clock.now();
     p.cpuTimeNs += ns;
     s.quantumLeft -= fuel;
     billedPartition(p).charge(ns, now);
@@ -283,10 +292,10 @@ export class CpuScheduler {
     if (p !== null && this.ready.shouldPreempt(p, false)) this.requestPreempt();
   }
 
-  /** A timer was armed: a running process's slice must end by it (virtual time). */
+  /** A timer was armed: a running process's slice must end by it (virtual time, and wall time for the epoch variant). */
   timerAdded(deadline: number): void {
     const p = this.running;
-    if (p === null || !this.k.clock.virtual || p.runtime === null) return;
+    if (p === null || p.runtime === null) return;
     this.sync();
     const left = p.runtime.fuelLeft();
     if (left === null) return;
@@ -295,6 +304,12 @@ export class CpuScheduler {
       p.runtime.setFuel(until);
       this.fuelMark = until;
     }
+  }
+
+  /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
+  readied(p: Process): void {
+    p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
   }
 
   private queued(p: Process, front: boolean): void {
