@@ -65,10 +65,11 @@ export interface KernelConfig {
   /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
   checkContracts?: boolean;
   /**
-   * The kernel's fast path in wasm (default true): calls it can answer without
-   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, with the
-   * same results. false sends every call through the bridge; for benchmarks
-   * and tests that compare the two.
+   * The kernel's fast paths (default true): calls it can answer without
+   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, and an IPC
+   * call that wakes its peer hands it the CPU directly (KernelOptions.fastIpc),
+   * with the same results. false sends every call through the bridge and
+   * every switch through the run queue; for benchmarks and tests that compare.
    */
   fastPath?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
@@ -145,6 +146,7 @@ export class Kernel {
       memory: config.memory,
       checkContracts: config.checkContracts,
       checkFailedCalls: config.checkFailedCalls,
+      fastIpc: fastPath,
       platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {

@@ -64,7 +64,6 @@ const {
 const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_EXEC;
 /** Rights an open's FILE handle always has (READ and WRITE come from the open flags). */
 const FILE_BASE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER;
-const NO_DEADLINE = BigInt(Constants.DEADLINE_INFINITE);
 
 // ---- helpers --------------------------------------------------------------------------
 
@@ -168,7 +167,7 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
   m.kernelBody = body;
   const rights = FILE_BASE_RIGHTS | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
   m.onAnswer = (status, words, _bodyLen, gone) => answerOpen(k, p, m, mount, abs, rights, status, words[0], gone);
-  return startSend(k, p, ep, m, NO_DEADLINE);
+  return startSend(k, p, ep, m, Infinity);
 }
 
 /** The server answered an open: make the FILE (or undo the server's open if the client cannot take it). */
@@ -331,7 +330,7 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
   const m = request(k, p, ep, words, 0, body.length, reads ? desc.buf : -1, outLen);
   m.kernelBody = body;
   m.onAnswer = (status, _w, bodyLen) => (status < 0 ? status : reads ? Math.min(status, bodyLen, outLen) : 0);
-  return startSend(k, p, ep, m, NO_DEADLINE);
+  return startSend(k, p, ep, m, Infinity);
 }
 
 // ---- io_call: operations on an open file ----------------------------------------------------
@@ -393,7 +392,7 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     if (data) return Math.min(status, len);
     return 0;
   };
-  return startSend(k, p, f.endpoint, m, NO_DEADLINE);
+  return startSend(k, p, f.endpoint, m, Infinity);
 }
 
 /**

@@ -284,6 +284,17 @@ describe("the runtime wasmos brings", () => {
     expect(r.code).toBe(3);
   });
 
+  it("keeps V8's compile cache of its own modules beside the image cache, and none with WASMOS_NO_CACHE", () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [BIN, "--version"], { cwd: tmp, env: { ...process.env, ...env }, encoding: "utf8" });
+    const dir = mkdtempSync(join(tmpdir(), "wasmos-cc-"));
+    expect(run({ WASMOS_CACHE_DIR: dir }).status).toBe(0);
+    expect(existsSync(join(dir, "node-compile-cache"))).toBe(true);
+    const off = mkdtempSync(join(tmpdir(), "wasmos-cc-off-"));
+    expect(run({ WASMOS_CACHE_DIR: off, WASMOS_NO_CACHE: "1" }).status).toBe(0);
+    expect(existsSync(join(off, "node-compile-cache"))).toBe(false);
+  });
+
   it("vitest itself runs on Node >= 24 with JSPI", () => {
     expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(24);
     expect(typeof (WebAssembly as unknown as { Suspending: unknown }).Suspending).toBe("function");
