@@ -230,7 +230,8 @@ export function serve(m: Model, r: Real, s: FileServer): void {
 
 /** The server took a pulse: a close pulse for an open it holds, that the model expects. */
 function closePulse(m: Model, s: FileServer): void {
-  const [code, value] = s.proc.mr.words;
+  const mr = s.proc.mr;
+  const [code, value] = [mr.word(0), mr.word(1)];
   if (code !== BigInt(IO_CLOSE_PULSE)) fail(m, `the file server got pulse code ${code}, not IO_CLOSE_PULSE`);
   const i = m.pendingCloses.indexOf(value);
   if (i < 0) fail(m, `the file server got a close pulse for OCB ${value}, the model posted [${m.pendingCloses.join(" ")}]`);
@@ -258,7 +259,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   if (msg === undefined || msg.io === undefined) fail(m, `the file server got rcvid ${rcvid}, which is no file request the model knows`);
   const io = msg.io;
   // The server's side: only what the kernel handed it.
-  const [w0, ocb, w2, w3] = srv.mr.words;
+  const [w0, ocb, w2, w3] = [0, 1, 2, 3].map((i) => srv.mr.word(i)); // as msg_word reports them
   const op = Number(w0 & 0xffn);
   const form = Number((w0 >> 8n) & 0xffn);
   const flags = Number((w0 >> 16n) & 0xffffn);
