@@ -23,7 +23,7 @@ import type { KernelObject } from "../../kernel/object.ts";
 import { BLOCK, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { checkKernelInvariants } from "./invariants.ts";
 import type { FakeHost } from "./fake-host.ts";
-import type { FileServer, TinyFs } from "./files.ts";
+import type { FileServer, Node, TinyFs } from "./files.ts";
 
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 /** Steps applied to a kernel, across runs (read by the bench figure). */
@@ -92,6 +92,8 @@ export interface MFile {
   readonly koid: number;
   readonly ocb: bigint;
   readonly name: string;
+  /** What it names in the model's file system (a file lives on after an unlink while opens hold it). */
+  readonly node: Node;
   /** The endpoint of the server that answered the open. */
   readonly ep: number;
   closed: boolean;
