@@ -1,5 +1,5 @@
 // Model-based tests of the real kernel (test/model/model.ts, files.ts): fast-check
-// command sequences of sends, receives, replies, deadlines, kills in every
+// command sequences of sends, receives, replies, calls and reply_waits, deadlines, kills in every
 // blocking state, dup, close, revoke, handles moved and copied in messages,
 // memory mapped and revoked, files opened, read, written, stat'd, listed and
 // closed through a fake resource manager (whose death is in the mix too),
