@@ -7,6 +7,11 @@ import { parseArgs, UsageError, usage } from "./args.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP } from "./command.ts";
 import { COMMANDS, findCommand } from "./commands/index.ts";
 import { version } from "./version.ts";
+import { useEpochTicker } from "../host/kernel.ts";
+import { nodeEpochTicker } from "../hal/node/epoch-ticker.ts";
+
+// Real-time kernels on Node preempt by epoch (a worker thread raises a flag), not by counting fuel (loader/instrument/README.md).
+useEpochTicker(process.env.WASMOS_PREEMPTION === "fuel" ? null : nodeEpochTicker);
 
 export { EXIT } from "./command.ts";
 

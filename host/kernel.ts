@@ -32,6 +32,22 @@ import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
 import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
+import type { EpochTicker } from "../hal/epoch.ts";
+
+/** Where real-time kernels get their epoch ticker by default (none: they count fuel). */
+let defaultEpochTicker: (() => EpochTicker) | null = null;
+
+/**
+ * Give real-time kernels made from now on an epoch ticker (hal/epoch.ts), so
+ * they load the epoch variant of each image (loader/instrument/README.md
+ * "Two variants"); null takes it back. The Node CLI passes hal/node's; a
+ * page keeps fuel counting (no SharedArrayBuffer without cross-origin
+ * isolation). Made lazily: the ticker's thread starts with the first
+ * real-time kernel.
+ */
+export function useEpochTicker(make: (() => EpochTicker) | null): void {
+  defaultEpochTicker = make;
+}
 
 export interface KernelConfig {
   /** Virtual clock and seeded RNG (default true). */
@@ -74,6 +90,14 @@ export interface KernelConfig {
   fastPath?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
   checkFailedCalls?: boolean;
+  /**
+   * Real-time mode only: the ticker that makes preemption an epoch check
+   * instead of fuel counting (default: the one given to useEpochTicker, if
+   * any, unless `platform` is given; null counts fuel). Deterministic kernels always count fuel: runs
+   * must replay bit for bit. With `loader`, the loader's variant applies,
+   * and an epoch loader needs a ticker.
+   */
+  epochTicker?: EpochTicker | null;
 }
 
 /** Rights the host grants on an image it passes to a process. */
@@ -133,11 +157,30 @@ export class Kernel {
   private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
   constructor(config: KernelConfig = {}) {
-    this.loader = config.loader ?? new ImageLoader(config.policy, { instrument: config.instrument ?? true, diskCache: config.diskCache });
+    const deterministic = config.deterministic ?? true;
+    // The ticker and the runtime's slice deadlines run on the host's own clock: a kernel given its own Platform (a
+    // recorder or a replayer, host/record/) counts fuel, so its preemptions follow the clock readings it records.
+    let ticker =
+      deterministic || (config.platform !== undefined && config.epochTicker === undefined)
+        ? null
+        : config.epochTicker !== undefined
+          ? config.epochTicker
+          : (defaultEpochTicker?.() ?? null);
+    this.loader =
+      config.loader ??
+      new ImageLoader(config.policy, {
+        instrument: config.instrument ?? true,
+        preemption: ticker !== null ? "epoch" : "fuel",
+        diskCache: config.diskCache,
+      });
+    if (this.loader.options.preemption === "epoch") {
+      if (deterministic) throw new RangeError('a deterministic kernel cannot run the epoch variant (its loader\'s preemption is "epoch")');
+      if (ticker === null) throw new RangeError('a loader with preemption "epoch" needs an epoch ticker (KernelConfig.epochTicker)');
+    } else ticker = null;
     this.stdout = config.stdout ?? (() => {});
     const fastPath = config.fastPath ?? true;
     this.core = new KernelCore({
-      deterministic: config.deterministic ?? true,
+      deterministic,
       seed: config.seed ?? 0,
       trace: config.trace ?? false,
       limits: config.limits,
@@ -172,9 +215,9 @@ export class Kernel {
                 dispose: () => w.dispose(),
               };
             };
-            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi);
+            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi, ticker);
           }
-          return new WasmProcessRuntime(this.core, process, loaded, fastPath);
+          return new WasmProcessRuntime(this.core, process, loaded, fastPath, null, ticker);
         },
         createMemory: createGrantMemory,
         imageMemory: (image) => (image.hostData as LoadedImage).memory,

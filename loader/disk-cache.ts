@@ -26,6 +26,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { VerifyReport } from "./verify.ts";
+import type { Preemption } from "./instrument/fuel.ts";
+import type { Limits } from "../wasm/reader.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 const MAGIC = "wasmos-image 2\n";
@@ -36,6 +38,10 @@ export interface CachedImage {
   prepared: Uint8Array;
   startExport: string | null;
   metered: boolean;
+  /** The instrumented variant (part of the key too: the loader's salt names it). */
+  preemption: Preemption;
+  /** The epoch variant's own memories' limits (the runtime makes them). */
+  ownMemories: Limits[];
   report: VerifyReport;
   handlerTypes: [string, boolean][];
   memory: ImageMemoryNeeds;
@@ -96,6 +102,8 @@ export class DiskImageCache {
         prepared,
         startExport: header.startExport,
         metered: header.metered,
+        preemption: header.preemption,
+        ownMemories: header.ownMemories,
         report: header.report,
         handlerTypes: header.handlerTypes,
         memory: header.memory,

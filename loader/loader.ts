@@ -5,7 +5,7 @@
 // of the loader (LoaderOptions.instrument), so one cache never mixes both.
 
 import { createHash } from "node:crypto";
-import { funcType, type WasmModule } from "../wasm/reader.ts";
+import { funcType, type Limits, type WasmModule } from "../wasm/reader.ts";
 import { EngineLimitError } from "../wasm/writer.ts";
 import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
@@ -13,7 +13,7 @@ import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, 
 import { imageMemoryNeeds } from "./grant-writes.ts";
 import { DiskImageCache } from "./disk-cache.ts";
 import { PREPARE_VERSION } from "./prepare.ts";
-import { FuelScan } from "./instrument/fuel.ts";
+import { FuelScan, type Preemption } from "./instrument/fuel.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
@@ -28,6 +28,10 @@ export interface LoadedImage {
   readonly report: VerifyReport;
   /** Fuel-metered (loader/instrument/fuel.ts): the runtime must bind the fuel import and may preempt it. */
   readonly metered: boolean;
+  /** Which variant: the fuel counter (exported global), the epoch flag (imported shared memory), or none. */
+  readonly preemption: Preemption;
+  /** The epoch variant: the limits of the module's own memories, which the runtime makes and passes in (else empty). */
+  readonly ownMemories: readonly Limits[];
   /** Initial pages, and each grant import with the first write to it (read-only grants are checked at spawn). */
   readonly memory: ImageMemoryNeeds;
   /** The personality import module the program uses ("wasi_snapshot_preview1"), or null for a native wasmos guest. */
@@ -98,6 +102,7 @@ export class ImageLoader {
     this.keySalt = JSON.stringify([
       PREPARE_VERSION,
       options.instrument ?? true,
+      options.preemption ?? "fuel",
       Object.entries(policy)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => [k, v instanceof Map ? [...v].sort() : v instanceof Set ? [...v].sort() : v]),
@@ -148,6 +153,8 @@ export class ImageLoader {
             startExport: hit.startExport,
             report: hit.report,
             metered: hit.metered,
+            preemption: hit.preemption,
+            ownMemories: hit.ownMemories,
             handlerTypes: new Map(hit.handlerTypes),
             memory: hit.memory,
             personality: hit.report.info.personality ?? null,
@@ -164,6 +171,8 @@ export class ImageLoader {
         prepared: built.prepared,
         startExport: image.startExport,
         metered: image.metered,
+        preemption: image.preemption,
+        ownMemories: [...image.ownMemories],
         report: image.report,
         handlerTypes: [...image.handlerTypes],
         memory: image.memory,
@@ -193,6 +202,8 @@ export class ImageLoader {
           startExport: prepared.startExport,
           report,
           metered: prepared.metered,
+          preemption: prepared.preemption,
+          ownMemories: prepared.ownMemories,
           handlerTypes: handlerTypes(m),
           memory: imageMemoryNeeds(m, report),
           personality: report.info.personality,

@@ -9,9 +9,9 @@
 //   (loader/instrument/fuel.ts), so the kernel can preempt a guest that never
 //   blocks.
 
-import { planFuel, type FuelPlan, FuelScan } from "./instrument/fuel.ts";
-import { readModule, type WasmModule } from "../wasm/reader.ts";
-import { editModule, type ModuleEdits } from "../wasm/writer.ts";
+import { planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
+import { readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
+import { cappedMemoryLimits, editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
 
@@ -21,7 +21,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * (loader/disk-cache.ts): change it with any change to their output, or
  * cached modules prepared the old way are reused.
  */
-export const PREPARE_VERSION = "wasmos-prepare-3 (sized charges, engine limits)";
+export const PREPARE_VERSION = "wasmos-prepare-4 (epoch variant)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -30,13 +30,27 @@ export interface PreparedModule {
   bytes: Uint8Array;
   /** START_EXPORT when the module had a start section, else null. */
   startExport: string | null;
-  /** Whether the module was fuel-metered. */
+  /** Whether the module was fuel-metered (either variant). */
   metered: boolean;
+  /** How it is preempted: the fuel counter, the epoch flag, or not at all (instrument: false). */
+  preemption: Preemption;
+  /**
+   * The epoch variant imports the module's own memories (the host makes
+   * them, with these limits, in order: OWN_MEMORY_IMPORT_PREFIX + index);
+   * empty otherwise.
+   */
+  ownMemories: Limits[];
 }
 
 export interface PrepareOptions {
   /** Fuel-meter the module (default true). Only benchmarks turn this off: an unmetered guest cannot be preempted. */
   instrument?: boolean;
+  /**
+   * Which instrumented variant (default "fuel"): the fuel counter
+   * (deterministic mode) or the epoch flag (real-time mode on a host with a
+   * ticker: loader/instrument/README.md "Two variants").
+   */
+  preemption?: "fuel" | "epoch";
 }
 
 /** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
@@ -62,8 +76,11 @@ export function prepareModule(
   const metered = options.instrument ?? true;
   let startExport: string | null = null;
   let growSites: FuelPlan["growSites"] | undefined;
+  let preemption: Preemption = metered ? (options.preemption ?? "fuel") : "none";
+  // The host makes the epoch variant's memories through the JS API, which has no 64-bit or custom-page-size memories here: such a module keeps the counter.
+  if (preemption === "epoch" && m.memories.some((l) => l.index64 || l.pageSizeLog2 !== null)) preemption = "fuel";
   if (metered) {
-    const plan = planFuel(m, prescanned.fuelScan);
+    const plan = planFuel(m, prescanned.fuelScan, { preemption: preemption === "epoch" ? "epoch" : "fuel" });
     Object.assign(edits, plan.edits);
     growSites = plan.growSites;
   }
@@ -76,5 +93,6 @@ export function prepareModule(
   const own = m.memories[0];
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
-  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport, metered };
+  const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
+  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport, metered, preemption, ownMemories };
 }

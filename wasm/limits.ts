@@ -11,6 +11,8 @@ export const ENGINE_LIMITS = {
   /** Functions, imported and defined. */
   functions: 1_000_000,
   imports: 1_000_000,
+  /** Memories, imported and defined (V8 says "at most 100000" and refuses 100,000). */
+  memories: 99_999,
   exports: 1_000_000,
   /** Globals, imported and defined. */
   globals: 1_000_000,
@@ -29,6 +31,7 @@ export const ENGINE_LIMIT_WORDS: Readonly<Record<EngineLimit, string>> = {
   types: "types",
   functions: "functions",
   imports: "imports",
+  memories: "memories",
   exports: "exports",
   globals: "globals",
   locals: "parameters and locals in one function",

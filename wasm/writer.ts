@@ -10,6 +10,9 @@
 //  - insert a function import as function 0, shifting every other function
 //    index by one (call, return_call, ref.func in code and constant
 //    expressions, element segments, exports, start, the name section),
+//  - turn every defined memory into an import and append memory imports
+//    after them (no memory index moves: the instrumenter's epoch memory,
+//    loader/instrument/README.md),
 //  - append defined globals (after every existing global: no index moves),
 //  - patch function bodies: insert bytes before an instruction, or replace
 //    one instruction (load-time instrumentation; see loader/instrument/).
@@ -23,6 +26,7 @@ import {
   type ByteRange,
   type ExternKind,
   type Section,
+  type Limits,
   type Table,
   type ValType,
   type WasmModule,
@@ -67,6 +71,15 @@ export interface NewFuncImport {
   results: readonly ValType[];
 }
 
+/** A memory import appended after every other import (its index: the module's memory count, after importDefinedMemories). */
+export interface NewMemoryImport {
+  module: string;
+  name: string;
+  min: number;
+  max: number;
+  shared: boolean;
+}
+
 /** A defined global appended to the module; its index is the next free global index. */
 export interface NewGlobal {
   /** "i32" or "i64". */
@@ -98,6 +111,15 @@ export interface ModuleEdits {
   prependFuncImport?: NewFuncImport;
   /** Give every defined memory without a maximum, or with a larger one, this maximum (in pages). */
   capMemoryMax?: number;
+  /**
+   * Turn every defined memory into an import named (module, names[i]), with
+   * the same limits (capMemoryMax applied), appended after the existing
+   * imports: the memory index space keeps its order, so no instruction,
+   * data segment or export changes. The host then makes each memory.
+   */
+  importDefinedMemories?: { module: string; names: readonly string[] };
+  /** Memory imports appended after everything else (after importDefinedMemories' ones). */
+  appendMemoryImports?: readonly NewMemoryImport[];
   /**
    * Give every defined table with no maximum, or a larger one, this maximum
    * (so table.grow past it returns -1).
@@ -140,6 +162,12 @@ export function editModule(m: WasmModule, edits: ModuleEdits): Uint8Array<ArrayB
 export function exportStartFunction(m: WasmModule, exportName: string): Uint8Array<ArrayBuffer> {
   if (m.start === null) return new Uint8Array(m.bytes);
   return editModule(m, { removeStart: true, addExports: [{ name: exportName, kind: "func", index: m.start }] });
+}
+
+/** A memory's limits with capMemoryMax applied (what the edited module declares). */
+export function cappedMemoryLimits(l: Limits, cap: number | undefined): Limits {
+  if (cap === undefined || (l.max !== null && l.max <= cap)) return l;
+  return { ...l, max: l.max === null ? cap : Math.min(l.max, cap) };
 }
 
 const COPY = Symbol("copy");
@@ -200,6 +228,13 @@ class Editor {
         }
       });
     }
+    const conv = edits.importDefinedMemories;
+    if (conv !== undefined && conv.names.length !== m.memories.length)
+      throw new WasmEditError(`importDefinedMemories: ${conv.names.length} names for ${m.memories.length} defined memories`);
+    for (const mem of edits.appendMemoryImports ?? []) {
+      if (!(Number.isInteger(mem.min) && Number.isInteger(mem.max) && 0 <= mem.min && mem.min <= mem.max && mem.max <= 65536))
+        throw new WasmEditError(`memory import "${mem.module}" "${mem.name}": limits ${mem.min}..${mem.max} are not page counts`);
+    }
     for (const g of edits.addGlobals ?? []) {
       if (g.type !== "i32" && g.type !== "i64") throw new WasmEditError(`new global: type ${g.type} is not i32 or i64`);
       if (g.type === "i32" ? typeof g.init !== "number" || !Number.isInteger(g.init) : typeof g.init !== "bigint") {
@@ -247,10 +282,17 @@ class Editor {
       if (count > ENGINE_LIMITS[limit]) throw new EngineLimitError(limit, count, "the module");
     };
     over("types", m.types.length + (this.appendType ? 1 : 0));
-    over("imports", m.imports.length + this.shift);
+    over("imports", m.imports.length + this.addedImports());
+    over("memories", m.importedMemories + m.memories.length + (edits.appendMemoryImports?.length ?? 0));
     over("functions", m.importedFuncs + m.functions.length + this.shift);
     over("globals", counts.global);
     over("exports", m.exports.length + (edits.addExports?.length ?? 0));
+  }
+
+  /** Imports this edit adds (the prepended function, converted and appended memories). */
+  private addedImports(): number {
+    const e = this.edits;
+    return this.shift + (e.importDefinedMemories ? this.m.memories.length : 0) + (e.appendMemoryImports?.length ?? 0);
   }
 
   run(): Uint8Array<ArrayBuffer> {
@@ -271,7 +313,7 @@ class Editor {
     const has = (id: number) => m.sections.some((s) => s.id === id);
     const wanted: [number, () => ByteSink][] = [];
     if (this.appendType && !has(SectionId.TYPE)) wanted.push([SectionId.TYPE, () => this.typeSection(null)]);
-    if (edits.prependFuncImport && !has(SectionId.IMPORT)) wanted.push([SectionId.IMPORT, () => this.importSection(null)]);
+    if (this.addedImports() > 0 && !has(SectionId.IMPORT)) wanted.push([SectionId.IMPORT, () => this.importSection(null)]);
     if (edits.addGlobals?.length && !has(SectionId.GLOBAL)) wanted.push([SectionId.GLOBAL, () => this.globalSection()]);
     if (edits.addExports?.length && !has(SectionId.EXPORT)) wanted.push([SectionId.EXPORT, () => this.exportSection()]);
     for (const [id, build] of wanted) {
@@ -303,10 +345,11 @@ class Editor {
       case SectionId.TYPE:
         return this.appendType ? this.typeSection(s) : COPY;
       case SectionId.IMPORT:
-        return edits.prependFuncImport ? this.importSection(s) : COPY;
+        return this.addedImports() > 0 ? this.importSection(s) : COPY;
       case SectionId.TABLE:
         return (shift && m.tables.some((t) => t.init !== null)) || this.capsTable() ? this.tableSection() : COPY;
       case SectionId.MEMORY:
+        if (edits.importDefinedMemories) return DROP; // they are imports now (importSection)
         return this.capsMemory() ? this.memorySection() : COPY;
       case SectionId.GLOBAL:
         return shift || edits.addGlobals?.length ? this.globalSection() : COPY;
@@ -349,13 +392,43 @@ class Editor {
   }
 
   private importSection(s: Section | null): ByteSink {
-    const { m } = this;
-    const imp = this.edits.prependFuncImport!;
-    const body = new ByteSink((s ? s.end - s.contentStart : 0) + 32);
-    body.u32(m.imports.length + 1);
-    body.name(imp.module).name(imp.name).u8(0).u32(this.importType);
+    const { m, edits } = this;
+    const imp = edits.prependFuncImport;
+    const body = new ByteSink((s ? s.end - s.contentStart : 0) + 64);
+    body.u32(m.imports.length + this.addedImports());
+    if (imp) body.name(imp.module).name(imp.name).u8(0).u32(this.importType);
     if (s !== null && m.imports.length > 0) body.bytes(m.bytes.subarray(m.imports[0].start, s.end));
+    const conv = edits.importDefinedMemories;
+    if (conv) {
+      m.memories.forEach((l, i) => {
+        body.name(conv.module).name(conv.names[i]).u8(2);
+        this.memoryType(body, l);
+      });
+    }
+    for (const mem of edits.appendMemoryImports ?? []) {
+      body.name(mem.module).name(mem.name).u8(2);
+      this.memoryType(body, { min: mem.min, max: mem.max, shared: mem.shared, index64: false, pageSizeLog2: null });
+    }
     return body;
+  }
+
+  /** A defined memory's limits after capMemoryMax, as the memory section or a memory import encodes them. */
+  memoryLimits(l: Limits): Limits {
+    return cappedMemoryLimits(l, this.edits.capMemoryMax);
+  }
+
+  /** Encodes a memory type (flags, limits, page size); a defined memory's with capMemoryMax applied. */
+  private memoryType(body: ByteSink, input: Limits): void {
+    const l = this.memoryLimits(input);
+    const flags = (l.max !== null ? 0x01 : 0) | (l.shared ? 0x02 : 0) | (l.index64 ? 0x04 : 0) | (l.pageSizeLog2 !== null ? 0x08 : 0);
+    body.u8(flags);
+    if (l.index64) body.u64(BigInt(l.min));
+    else body.u32(l.min);
+    if (l.max !== null) {
+      if (l.index64) body.u64(BigInt(l.max));
+      else body.u32(l.max);
+    }
+    if (l.pageSizeLog2 !== null) body.u32(l.pageSizeLog2);
   }
 
   private tableSection(): ByteSink {
@@ -400,17 +473,9 @@ class Editor {
   }
 
   private memorySection(): ByteSink {
-    const cap = this.edits.capMemoryMax!;
     const body = new ByteSink();
     body.u32(this.m.memories.length);
-    for (const l of this.m.memories) {
-      const max = l.max === null ? cap : Math.min(l.max, cap);
-      const flags = 0x01 | (l.shared ? 0x02 : 0) | (l.index64 ? 0x04 : 0) | (l.pageSizeLog2 !== null ? 0x08 : 0);
-      body.u8(flags);
-      if (l.index64) body.u64(BigInt(l.min)).u64(BigInt(max));
-      else body.u32(l.min).u32(max);
-      if (l.pageSizeLog2 !== null) body.u32(l.pageSizeLog2);
-    }
+    for (const l of this.m.memories) this.memoryType(body, l);
     return body;
   }
 

@@ -2,8 +2,13 @@
 // costs a CPU-bound guest (bench/guests/cpu-work.ts): the same guest, same
 // kernel code, loaded once by the default loader (metered) and once by a
 // loader with { instrument: false }, run one after the other.
+// fuel_overhead_ratio_realtime: the same in a real-time kernel, where the
+// guest is the epoch variant (a flag check per charge point, raised by
+// hal/node's ticker thread), against the unmetered guest in a real-time
+// kernel too.
 
 import { Kernel } from "../../host/kernel.ts";
+import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { ImageLoader } from "../../loader/loader.ts";
 import type { Family, FigureResult } from "../figure.ts";
 import { timed, unavailable, value } from "../figure.ts";
@@ -13,8 +18,8 @@ import { type Plan, sampleMarked, type Summary } from "../stats.ts";
 const UNAVAILABLE =
   "the loader cannot load without fuel instrumentation yet (issue 6: ImageLoader option { instrument: false } and LoadedImage.metered)";
 
-async function workUnit(loader: ImageLoader, bytes: Uint8Array, plan: Plan): Promise<Summary> {
-  const kernel = new Kernel({ loader });
+async function workUnit(loader: ImageLoader, bytes: Uint8Array, plan: Plan, realtime = false): Promise<Summary> {
+  const kernel = new Kernel(realtime ? { loader, deterministic: false, epochTicker: nodeEpochTicker() } : { loader });
   const image = kernel.loadImage(bytes, "cpu-work");
   try {
     return await sampleMarked(plan, (batch, batches) => runMarked(kernel, [{ image, args: [batch, batches], marks: true }]));
@@ -25,7 +30,14 @@ async function workUnit(loader: ImageLoader, bytes: Uint8Array, plan: Plan): Pro
 
 export const fuel: Family = {
   name: "fuel",
-  keys: ["baseline_cpu_work_unmetered_ns", "cpu_work_metered_ns", "fuel_overhead_ratio"],
+  keys: [
+    "baseline_cpu_work_unmetered_ns",
+    "cpu_work_metered_ns",
+    "fuel_overhead_ratio",
+    "baseline_cpu_work_unmetered_realtime_ns",
+    "cpu_work_epoch_ns",
+    "fuel_overhead_ratio_realtime",
+  ],
   async run(ctx) {
     const bytes = await ctx.images.guest("cpu-work");
     const plain = new ImageLoader(ctx.loader.policy, { instrument: false });
@@ -33,10 +45,20 @@ export const fuel: Family = {
     // Loaders from before issue 6 ignore the option and have no `metered`: nothing to compare then.
     if (plain.load(bytes, "cpu-work").metered !== false || metered.load(bytes, "cpu-work").metered !== true) {
       const u = unavailable(UNAVAILABLE);
-      return { baseline_cpu_work_unmetered_ns: u, cpu_work_metered_ns: u, fuel_overhead_ratio: u };
+      return {
+        baseline_cpu_work_unmetered_ns: u,
+        cpu_work_metered_ns: u,
+        fuel_overhead_ratio: u,
+        baseline_cpu_work_unmetered_realtime_ns: u,
+        cpu_work_epoch_ns: u,
+        fuel_overhead_ratio_realtime: u,
+      };
     }
+    const epoch = new ImageLoader(ctx.loader.policy, { preemption: "epoch" });
     const off = await workUnit(plain, bytes, ctx.plan);
     const on = await workUnit(metered, bytes, ctx.plan);
+    const offRt = await workUnit(plain, bytes, ctx.plan, true);
+    const onRt = await workUnit(epoch, bytes, ctx.plan, true);
     const out: Record<string, FigureResult> = {
       baseline_cpu_work_unmetered_ns: timed(off, {
         unit: "ns",
@@ -52,6 +74,21 @@ export const fuel: Family = {
         measures:
           "median work-unit time metered / unmetered (cpu_work_metered_ns / baseline_cpu_work_unmetered_ns), fuel counting (the deterministic mode's preemption)",
         goal: { op: "<=", value: 1.25 },
+      }),
+      baseline_cpu_work_unmetered_realtime_ns: timed(offRt, {
+        unit: "ns",
+        measures: "one unit of cpu-work in a guest loaded without fuel instrumentation, in a real-time kernel",
+      }),
+      cpu_work_epoch_ns: timed(onRt, {
+        unit: "ns",
+        measures: "the same unit in the epoch variant (a flag check per charge point) in a real-time kernel with hal/node's ticker",
+        baseline: { key: "baseline_cpu_work_unmetered_realtime_ns" },
+      }),
+      fuel_overhead_ratio_realtime: value(onRt.median / offRt.median, {
+        unit: "x",
+        measures:
+          "median work-unit time epoch variant / unmetered, both in real-time kernels (cpu_work_epoch_ns / baseline_cpu_work_unmetered_realtime_ns): the real-time mode's preemption",
+        goal: { op: "<=", value: 1.15 },
       }),
     };
     return out;

@@ -8,6 +8,15 @@
 // refills the counter (the call returns at once) or preempts the process
 // (the call suspends the stack like a blocking syscall).
 //
+// The epoch variant (real-time mode on a host with a ticker, hal/epoch.ts)
+// has no counter: the guest checks a flag the ticker raises when the slice's
+// time is up. The runtime keeps the kernel's view unchanged by emulating the
+// counter with the wall clock: setFuel(n) sets the slice's deadline n fuel
+// units of time (nsPerFuel each) from now and arms the ticker for it, and
+// fuelLeft() is the time left in the same units. A flag raised before the
+// deadline (a host-yield tick, or one armed for another slice) costs one
+// call that finds time left and returns at once.
+//
 // Guests run on the host's one thread, and a process preempted or resumed
 // continues in a microtask: a guest that never blocks would keep the host's
 // event loop from ever turning (no I/O, no timers, no other work in the
@@ -21,7 +30,8 @@ import { KernelBug } from "../../kernel/object.ts";
 import { GuestMemory } from "../../kernel/mm/guest-memory.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
-import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { EPOCH_MEMORY_IMPORT, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, OWN_MEMORY_IMPORT_PREFIX } from "../../loader/instrument/fuel.ts";
+import type { EpochTicker } from "../../hal/epoch.ts";
 import type { LoadedImage } from "../../loader/loader.ts";
 import { syscallImports, syscallsObserved, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
@@ -48,9 +58,14 @@ export function setHostClock(now: () => number): void {
   untilClockCheck = 0;
 }
 
-/** Whether guests have had the thread long enough that the event loop should turn now (reads the clock every 64th call). */
-function hostYieldDue(): boolean {
-  if (--untilClockCheck > 0) return false;
+/**
+ * Whether guests have had the thread long enough that the event loop should
+ * turn now. Reads the clock every 64th call, or at every call with `always`
+ * (the epoch variant's handler runs about once per millisecond, not per
+ * tenth: skipping 63 of its calls would let the event loop wait 64 ms).
+ */
+function hostYieldDue(always = false): boolean {
+  if (!always && --untilClockCheck > 0) return false;
   untilClockCheck = 64;
   const now = hostNow();
   if (now - lastHostYield < HOST_YIELD_MS) return false;
@@ -87,10 +102,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private personality: Personality | null = null;
 
   private readonly fastPath: boolean;
+  /** The epoch variant's ticker (null for the fuel variant and unmetered images). */
+  private readonly ticker: EpochTicker | null;
+  /** The epoch variant: the slice's deadline (host ms, performance.now scale), and ns of time per fuel unit. */
+  private deadline = 0;
+  private readonly msPerFuel: number;
 
   /**
    * fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge.
    * personality: serves the image's personality imports (host/personality/), when it has one.
+   * ticker: raises the epoch variant's flag (required for an image with preemption "epoch").
    */
   constructor(
     kernel: KernelCore,
@@ -98,12 +119,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     image: LoadedImage,
     fastPath = true,
     personality: ((p: Process) => Personality) | null = null,
+    ticker: EpochTicker | null = null,
   ) {
     this.kernel = kernel;
     this.process = process;
     this.image = image;
     this.fastPath = fastPath;
     this.makePersonality = personality;
+    if (image.preemption === "epoch" && ticker === null) throw new KernelBug(`${image.name}: an epoch image needs the host's epoch ticker`);
+    this.ticker = image.preemption === "epoch" ? ticker : null;
+    this.msPerFuel = kernel.sched.nsPerFuel / 1e6;
   }
 
   start(): void {
@@ -133,6 +158,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   setFuel(fuel: number): void {
+    const t = this.ticker;
+    if (t !== null) {
+      const now = performance.now();
+      this.deadline = now + fuel * this.msPerFuel;
+      if (fuel <= 0) return t.raise(); // stop at the next check
+      t.lower(); // a flag raised for an earlier slice means nothing now
+      t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
+      return;
+    }
     if (this.fuel !== null) this.fuel.value = fuel;
     else this.startFuel = fuel;
   }
@@ -143,6 +177,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
 
   fuelLeft(): number | null {
     if (!this.image.metered) return null;
+    if (this.ticker !== null) return Math.floor((this.deadline - performance.now()) / this.msPerFuel);
     return this.fuel !== null ? (this.fuel.value as number) : this.startFuel;
   }
 
@@ -150,6 +185,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private outOfFuel(): undefined | Promise<undefined> {
     const k = this.kernel;
     const p = this.process;
+    const t = this.ticker;
+    if (t !== null) {
+      t.lower();
+      const now = performance.now();
+      if (now < this.deadline) {
+        // Time left in the slice: a host-yield tick or a stale raise. Re-arm and run on (after a turn of the event loop if one is due).
+        t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
+        if (!hostYieldDue(true)) return undefined;
+        return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+      }
+    }
     const pending = this.arm();
     let verdict: ReturnType<KernelCore["fuelExhausted"]>;
     try {
@@ -162,7 +208,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     if (verdict === "continue") {
       this.disarm();
-      if (!hostYieldDue()) return undefined;
+      if (!hostYieldDue(t !== null)) return undefined;
       // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
       return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
     }
@@ -207,7 +253,25 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     // window_get served in wasm when the kernel's answer is cached; not while syscalls are observed (strace sees every call)
     if (this.fastPath && !syscallsObserved(k)) addFastWindowGet(k, imports);
     if (this.image.metered) {
-      (imports[FUEL_IMPORT.module] as Record<string, unknown>)[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
+      const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
+      wasmos[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
+      if (this.ticker !== null) {
+        // The epoch variant imports the flag's memory and its own memories (the instrumenter turned them into imports).
+        wasmos[EPOCH_MEMORY_IMPORT.name] = this.ticker.memory;
+        try {
+          this.image.ownMemories.forEach((l, i) => {
+            wasmos[`${OWN_MEMORY_IMPORT_PREFIX}${i}`] = new WebAssembly.Memory({
+              initial: l.min,
+              maximum: l.max ?? undefined,
+              shared: l.shared,
+            });
+          });
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          k.terminate(p, -1, ExitReason.START_FAILED, `could not make the memory of ${this.image.name}: ${why}`);
+          return;
+        }
+      }
     }
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
@@ -218,7 +282,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     this.instance = instance;
     const exports = instance.exports;
-    if (this.image.metered) {
+    if (this.image.preemption === "fuel") {
       this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
       this.fuel.value = this.startFuel;
     }

@@ -18,7 +18,8 @@
 // guest's counter whenever anyone reads the clock, plus a fixed cost per
 // dispatch (switchCostNs, default 1000: a context switch is not free); so
 // clock_now and cpu_time reflect work done, and runs are repeatable. In real-time mode CPU
-// time is wall time between slice boundaries, and slices still end by fuel.
+// time is wall time between slice boundaries, and slices end by fuel, or, for the epoch
+// variant (loader/instrument/README.md), by the wall time their fuel stands for.
 //
 // Billing. CPU time is charged to the process (cpu_time, limits) and to the
 // partition of the process it works for: itself, or the client a server is
@@ -164,16 +165,17 @@ export class CpuScheduler {
     const s = p.sched;
     let fuel = Math.min(s.quantumLeft, MAX_SLICE_FUEL);
     const perNs = 1 / this.nsPerFuel;
-    if (k.clock.virtual) {
-      const now = k.clock.now();
-      const next = k.timers.next();
-      if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
-      if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
-      if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
-      if (this.partitions > 0) {
-        const left = billedPartition(p).budgetLeft(now);
-        if (left > 0) fuel = Math.min(fuel, Math.ceil(left * perNs));
-      }
+    // Every bound applies in real time too: a slice of the epoch variant lasts its fuel's worth of wall time
+    // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
+    // ends sooner than its bound (guests burn about ten units per ns), never later.
+    const now = k.clock.now();
+    const next = k.timers.next();
+    if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
+    if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
+    if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
+    if (this.partitions > 0) {
+      const left = billedPartition(p).budgetLeft(now);
+      if (left > 0) fuel = Math.min(fuel, Math.ceil(left * perNs));
     }
     return Math.max(1, fuel);
   }
@@ -290,10 +292,10 @@ export class CpuScheduler {
     if (p !== null && this.ready.shouldPreempt(p, false)) this.requestPreempt();
   }
 
-  /** A timer was armed: a running process's slice must end by it (virtual time). */
+  /** A timer was armed: a running process's slice must end by it (virtual time, and wall time for the epoch variant). */
   timerAdded(deadline: number): void {
     const p = this.running;
-    if (p === null || !this.k.clock.virtual || p.runtime === null) return;
+    if (p === null || p.runtime === null) return;
     this.sync();
     const left = p.runtime.fuelLeft();
     if (left === null) return;
