@@ -266,6 +266,15 @@ export class Kernel {
   }
 
   /**
+   * What a WASI process spawned through the core (a boot manifest) gets:
+   * its environment, preopens (startup handle names), stdin, stderr. Call it
+   * right after the spawn, before the process first runs.
+   */
+  setWasiOptions(p: Process, options: WasiOptions): void {
+    this.wasiOptions.set(p, options);
+  }
+
+  /**
    * Create kernel objects for the host to hand to processes as startup
    * handles (HostSpawnOptions.handles). The host holds each until release().
    */

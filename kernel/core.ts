@@ -474,6 +474,13 @@ export class KernelCore {
 
   cancelTimer(t: Timer): void {
     this.timers.cancel(t);
+    // Real time: a host timer armed for a deadline nothing waits for any more would hold the host's event loop open.
+    if (this.idleTimer !== null && this.timers.next() > this.idleTimerAt) {
+      this.idleTimer();
+      this.idleTimer = null;
+      this.idleTimerAt = Infinity;
+      if (this.current === null && this.timers.next() !== Infinity) this.armIdleTimer(this.timers.next());
+    }
   }
 
   /**

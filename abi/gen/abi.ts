@@ -733,12 +733,23 @@ export const Constants = {
    * at len).
    */
   HOSTDIR_READLINK: 13,
+  /**
+   * hostdir_call: a hard link at path2 to the regular file or symbolic link at path (never
+   * followed; both inside the root). The device remembers the files it linked: a file with several
+   * links is opened only if this device made them.
+   */
+  HOSTDIR_LINK: 14,
   /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
   HOSTDIR_CREATE: 1,
   /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
   HOSTDIR_EXCL: 2,
   /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
   HOSTDIR_TRUNC: 4,
+  /**
+   * hostdir_req flags, HOSTDIR_SETTIMES: a symbolic link as the last component gets the time
+   * itself (lutimes).
+   */
+  HOSTDIR_NOFOLLOW: 8,
   /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
   DEVINFO_HOSTDIR_READONLY: 96,
   /**
@@ -760,6 +771,11 @@ export const Constants = {
   O_DIRECTORY: 32,
   /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
   O_EXEC: 64,
+  /**
+   * ns_open: a symbolic link as the path's last component is not followed: the server answers
+   * ELOOP (WASI's lookupflags without SYMLINK_FOLLOW, POSIX's O_NOFOLLOW).
+   */
+  O_NOFOLLOW: 128,
   /**
    * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
    * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
@@ -814,6 +830,21 @@ export const Constants = {
   IO_READLINK: 21,
   /** ns_call: a STAT_SIZE record of path into buf. */
   IO_PSTAT: 22,
+  /**
+   * ns_call: set the modification time of path to the descriptor's offset (ns since 1970), a
+   * symbolic link as the last component itself (lutimes). Needs WRITE on the DIR and UNVEIL_WRITE.
+   */
+  IO_PSETTIMES: 23,
+  /**
+   * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is described
+   * itself (lstat). Neither flag: the server's default (hostfs follows, tmpfs does not).
+   */
+  IO_STAT_NOFOLLOW: 1,
+  /**
+   * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is followed
+   * (stat).
+   */
+  IO_STAT_FOLLOW: 2,
   /**
    * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
    * value is the open's OCB id.

@@ -15,7 +15,7 @@ import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, NO_HANDLES, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
-import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
+import { copyBody, copyBodyOut, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
 
 /** Rights endpoint_create gives. */
 export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
@@ -325,7 +325,8 @@ export function answerWithBody(
   bufPtr: number,
   bufLen: number,
 ): number {
-  if (!m.clientGone && m.replyPtr >= 0) copyBody(k, p, bufPtr, m.sender, m.replyPtr, Math.min(bufLen, m.replyCap));
+  if (!m.clientGone && m.kernelReply !== null) copyBodyOut(k, p, bufPtr, m.kernelReply, bufLen);
+  else if (!m.clientGone && m.replyPtr >= 0) copyBody(k, p, bufPtr, m.sender, m.replyPtr, Math.min(bufLen, m.replyCap));
   return answer(k, p, m, status, words, bufLen, []);
 }
 

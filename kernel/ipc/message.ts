@@ -37,6 +37,11 @@ export class Message {
   /** A body made by the kernel (a namespace connect message's path), delivered instead of the sender's bytes at bodyPtr. */
   kernelBody: Uint8Array | null = null;
   /**
+   * A reply buffer the kernel holds (a personality's host-side request,
+   * host/personality/): the reply body lands here instead of at replyPtr in the sender's memory.
+   */
+  kernelReply: Uint8Array | null = null;
+  /**
    * Turns the server's answer into the sender's result (namespace requests:
    * an open's reply becomes a FILE handle, registers-form data lands in the
    * sender's buffer). `gone`: the sender is no longer waiting (its result is

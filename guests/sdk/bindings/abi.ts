@@ -2074,12 +2074,23 @@ export const HOSTDIR_SYMLINK: i32 = 12;
  * len).
  */
 export const HOSTDIR_READLINK: i32 = 13;
+/**
+ * hostdir_call: a hard link at path2 to the regular file or symbolic link at path (never followed;
+ * both inside the root). The device remembers the files it linked: a file with several links is
+ * opened only if this device made them.
+ */
+export const HOSTDIR_LINK: i32 = 14;
 /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
 export const HOSTDIR_CREATE: i32 = 1;
 /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
 export const HOSTDIR_EXCL: i32 = 2;
 /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
 export const HOSTDIR_TRUNC: i32 = 4;
+/**
+ * hostdir_req flags, HOSTDIR_SETTIMES: a symbolic link as the last component gets the time itself
+ * (lutimes).
+ */
+export const HOSTDIR_NOFOLLOW: i32 = 8;
 /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
 export const DEVINFO_HOSTDIR_READONLY: i32 = 96;
 /**
@@ -2101,6 +2112,11 @@ export const O_EXCL: i32 = 16;
 export const O_DIRECTORY: i32 = 32;
 /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
 export const O_EXEC: i32 = 64;
+/**
+ * ns_open: a symbolic link as the path's last component is not followed: the server answers ELOOP
+ * (WASI's lookupflags without SYMLINK_FOLLOW, POSIX's O_NOFOLLOW).
+ */
+export const O_NOFOLLOW: i32 = 128;
 /**
  * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
  * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
@@ -2155,6 +2171,21 @@ export const IO_SYMLINK: i32 = 20;
 export const IO_READLINK: i32 = 21;
 /** ns_call: a STAT_SIZE record of path into buf. */
 export const IO_PSTAT: i32 = 22;
+/**
+ * ns_call: set the modification time of path to the descriptor's offset (ns since 1970), a
+ * symbolic link as the last component itself (lutimes). Needs WRITE on the DIR and UNVEIL_WRITE.
+ */
+export const IO_PSETTIMES: i32 = 23;
+/**
+ * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is described
+ * itself (lstat). Neither flag: the server's default (hostfs follows, tmpfs does not).
+ */
+export const IO_STAT_NOFOLLOW: i32 = 1;
+/**
+ * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is followed
+ * (stat).
+ */
+export const IO_STAT_FOLLOW: i32 = 2;
 /**
  * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the value
  * is the open's OCB id.
