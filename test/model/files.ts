@@ -55,6 +55,9 @@ const {
   IO_READDIR,
   IO_UNLINK,
   IO_PSTAT,
+  IO_PSETTIMES,
+  IO_SETTIMES,
+  IO_SETSIZE,
   IO_FORM_BUFFER,
   IO_FORM_REGS,
   IO_CLOSE_PULSE,
@@ -73,7 +76,9 @@ export const DIR_RO = Rights.READ | Rights.DUPLICATE | Rights.TRANSFER;
 const DESC = 2048;
 const PATH = 2200;
 const BUF = 4096;
-const FILL = 0xee; // the client's buffer before each request: a byte the kernel did not write stays FILL
+const FILL = 0xee;
+/** A time (ns since 1970) past 2^53: it must travel as an i64, not a double. */
+const TIME = 1_765_000_000_123_456_789n; // the client's buffer before each request: a byte the kernel did not write stays FILL
 // Server memory: receive buffer and reply body.
 const RBUF = 8192;
 const RLEN = 4096;
@@ -85,6 +90,8 @@ const SBUF = 16384;
 export interface Inode {
   readonly ino: number;
   readonly data: number[];
+  /** Modification time, ns (set by settimes; the model checks it travels as a whole i64). */
+  mtime: bigint;
 }
 /** What an open names: a file, or the directory. */
 export type Node = Inode | "dir";
@@ -99,10 +106,11 @@ export type Node = Inode | "dir";
 export class TinyFs {
   /** Two files to begin with: "a" with 13 bytes, "b" with 3. */
   readonly files = new Map<string, Inode>([
-    ["a", { ino: 1, data: [...new TextEncoder().encode("hello, files\n")] }],
-    ["b", { ino: 2, data: [1, 2, 3] }],
+    ["a", { ino: 1, data: [...new TextEncoder().encode("hello, files\n")], mtime: 0n }],
+    ["b", { ino: 2, data: [1, 2, 3], mtime: 0n }],
   ]);
   private nextIno = 3;
+  private dirMtime = 0n;
 
   /** Open name: what it names, or -errno. */
   open(name: string, flags: number): Node | number {
@@ -112,7 +120,7 @@ export class TinyFs {
     if (f !== undefined && flags & O_EXCL && flags & O_CREATE) return -Errno.EEXIST;
     if (f === undefined && !(flags & O_CREATE)) return -Errno.ENOENT;
     if (flags & O_DIRECTORY) return -Errno.ENOTDIR;
-    if (f === undefined) this.files.set(name, (f = { ino: this.nextIno++, data: [] }));
+    if (f === undefined) this.files.set(name, (f = { ino: this.nextIno++, data: [], mtime: 0n }));
     if (flags & O_TRUNC) f.data.length = 0;
     return f;
   }
@@ -124,23 +132,34 @@ export class TinyFs {
     put(out, 4, linked ? 1 : 0, 4);
     put(out, 8, node === "dir" ? this.files.size : node.data.length, 8);
     put(out, 16, node === "dir" ? 0 : node.ino, 8);
+    const mtime = BigInt.asUintN(64, node === "dir" ? this.dirMtime : node.mtime);
+    for (let i = 0; i < 8; i++) out[24 + i] = Number((mtime >> BigInt(8 * i)) & 0xffn);
     return { status: STAT_SIZE, out };
   }
 
-  /** A path operation (ns_call): unlink, or stat by path. */
-  path(op: number, name: string): { status: number; out: number[] } {
+  private setTime(node: Node, t: bigint): { status: number; out: number[] } {
+    if (node === "dir") this.dirMtime = t;
+    else node.mtime = t;
+    return { status: 0, out: [] };
+  }
+
+  /** A path operation (ns_call): unlink, stat by path, or set its time to `arg`. */
+  path(op: number, name: string, arg: bigint): { status: number; out: number[] } {
     const node: Node | undefined = name === "" ? "dir" : this.files.get(name);
     if (node === undefined) return { status: -Errno.ENOENT, out: [] };
     if (op === IO_PSTAT) return this.stat(node);
+    if (op === IO_PSETTIMES) return this.setTime(node, arg);
     if (node === "dir") return { status: -Errno.EISDIR, out: [] }; // IO_UNLINK
     this.files.delete(name);
     return { status: 0, out: [] };
   }
 
   /** The answer to an operation on an open node: the status and, for reads, the bytes. */
-  io(node: Node, op: number, offset: number, len: number, data: readonly number[]): { status: number; out: number[] } {
+  io(node: Node, op: number, arg: bigint, len: number, data: readonly number[]): { status: number; out: number[] } {
     const none = { status: 0, out: [] as number[] };
     if (op === IO_STAT) return this.stat(node);
+    if (op === IO_SETTIMES) return this.setTime(node, arg);
+    const offset = Number(arg);
     if (op === IO_READDIR) {
       if (node !== "dir") return { ...none, status: -Errno.ENOTDIR };
       const names = [...this.files.keys()].sort();
@@ -158,6 +177,12 @@ export class TinyFs {
     }
     if (node === "dir") return { ...none, status: -Errno.EISDIR };
     const f = node.data;
+    if (op === IO_SETSIZE) {
+      if (offset < 0) return { ...none, status: -Errno.EINVAL };
+      while (f.length < offset) f.push(0);
+      f.length = offset;
+      return none;
+    }
     if (op === IO_READ) {
       const out = f.slice(offset, offset + len);
       return { status: out.length, out };
@@ -188,6 +213,8 @@ export const fileStats = {
   deadServer: 0,
   restartsMounted: 0,
   unlinked: 0,
+  timesSet: 0,
+  timesSeen: 0,
   mountGoneWithOwner: 0,
 };
 
@@ -315,9 +342,9 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
       s.opens.set(ocbGiven, node);
       got = S.reply(r.k, srv, rcvid, 0, ocbGiven, 0n, 0, 0) as number;
     }
-  } else if (op === IO_UNLINK || op === IO_PSTAT) {
+  } else if (op === IO_UNLINK || op === IO_PSTAT || op === IO_PSETTIMES) {
     const path = new TextDecoder().decode(mem.slice(RBUF, Number(w3 & 0xffffffffn))!);
-    const res = s.fs.path(op, path);
+    const res = s.fs.path(op, path, w2);
     if (res.status < 0) got = S.reply_error(r.k, srv, rcvid, -res.status) as number;
     else {
       res.out.forEach((b, i) => mem.setU8(SBUF + i, b));
@@ -334,7 +361,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
           form === IO_FORM_REGS
             ? Array.from({ length: len }, (_, i) => Number((w3 >> BigInt(8 * i)) & 0xffn))
             : [...mem.slice(RBUF, Math.min(len, srv.mr.bodyLen))!];
-      res = s.fs.io(name, op, Number(w2), len, data);
+      res = s.fs.io(name, op, BigInt.asIntN(64, w2), len, data);
     }
     if (res.status < 0) got = S.reply_error(r.k, srv, rcvid, -res.status) as number;
     else if (form === IO_FORM_REGS && op === IO_READ) {
@@ -357,8 +384,8 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
     const n = m.fs.open(io.rest, io.flags);
     status = typeof n === "number" ? n : 0;
     node = typeof n === "number" ? null : n;
-  } else if (io.op === IO_UNLINK || io.op === IO_PSTAT) {
-    ({ status, out } = m.fs.path(io.op, io.rest));
+  } else if (io.op === IO_UNLINK || io.op === IO_PSTAT || io.op === IO_PSETTIMES) {
+    ({ status, out } = m.fs.path(io.op, io.rest, io.offset));
     if (io.op === IO_PSTAT) status = Math.min(status, io.len); // the kernel passes at most the buffer's size
   } else {
     const f = m.files.get(io.koid)!;
@@ -392,6 +419,8 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   m.wakeWith(msg.sender, status);
   // The bytes the kernel put into the client's buffer.
   if (io.op === IO_UNLINK && status === 0) fileStats.unlinked++;
+  if ((io.op === IO_SETTIMES || io.op === IO_PSETTIMES) && status === 0) fileStats.timesSet++;
+  if ((io.op === IO_STAT || io.op === IO_PSTAT) && status >= 32 && out.slice(24, 32).some((b) => b !== 0)) fileStats.timesSeen++; // a time set earlier, read back
   if (io.op === IO_READ || io.op === IO_STAT || io.op === IO_READDIR || io.op === IO_PSTAT) {
     const n = status > 0 ? Math.min(status, io.len) : 0;
     const dv = r.views.get(client.pid)!;
@@ -561,7 +590,7 @@ class Open extends Step {
     }
     const rights =
       Rights.DUPLICATE | Rights.TRANSFER | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
-    request(m, r, p, { op: IO_OPEN, koid: 0, rest: rest!, flags, rights, form: 0, offset: 0, len: 0, data: [] }, got, this.toString());
+    request(m, r, p, { op: IO_OPEN, koid: 0, rest: rest!, flags, rights, form: 0, offset: 0n, len: 0, data: [] }, got, this.toString());
   }
 }
 
@@ -595,7 +624,7 @@ class PathOp extends Step {
     writeIoDesc(mem, DESC, {
       op: this.op,
       form: 0,
-      offset: 0n,
+      offset: TIME,
       buf: BUF,
       len,
       grant: 0,
@@ -607,14 +636,22 @@ class PathOp extends Step {
     });
     const got = S.ns_call(r.k, p, h, DESC);
     let want = lookupError(m, pid, h, ObjectType.DIR, 0);
-    if (want === null && (m.capOf(pid, h)!.rights & (this.op === IO_PSTAT ? Rights.READ : Rights.CREATE)) === 0) want = -Errno.EACCES;
+    const need = this.op === IO_PSTAT ? Rights.READ : this.op === IO_PSETTIMES ? Rights.WRITE : Rights.CREATE;
+    if (want === null && (m.capOf(pid, h)!.rights & need) === 0) want = -Errno.EACCES;
     if (want === null && (rest === null || m.mount === null)) want = -Errno.ENOENT;
     if (want === null && !m.served(m.mount!.ep)) want = -Errno.ECLOSED;
     if (want !== null) {
       fileStats.refused++;
       return expectResult(m, this.toString(), got, want);
     }
-    request(m, r, p, { op: this.op, koid: 0, rest: rest!, flags: 0, rights: 0, form: 0, offset: 0, len, data: [] }, got, this.toString());
+    request(
+      m,
+      r,
+      p,
+      { op: this.op, koid: 0, rest: rest!, flags: 0, rights: 0, form: 0, offset: TIME, len, data: [] },
+      got,
+      this.toString(),
+    );
   }
 }
 
@@ -634,6 +671,10 @@ class Io extends Step {
     this.offset = offset;
     this.len = len;
     this.seed = seed;
+  }
+  /** The descriptor's offset: settimes sends a time that needs all 64 bits. */
+  arg(): bigint {
+    return this.op === IO_SETTIMES ? TIME + BigInt(this.seed) : BigInt(this.offset);
   }
   toString() {
     const f = this.form === IO_FORM_REGS ? "regs" : "buffer";
@@ -656,7 +697,7 @@ class Io extends Step {
     writeIoDesc(mem, DESC, {
       op: this.op,
       form: this.form,
-      offset: BigInt(this.offset),
+      offset: this.arg(),
       buf: BUF,
       len: this.len,
       grant: 0,
@@ -667,7 +708,12 @@ class Io extends Step {
       reserved: 0,
     });
     const got = S.io_call(r.k, p, h, DESC);
-    const need = this.op === IO_READ || this.op === IO_READDIR ? Rights.READ : this.op === IO_WRITE ? Rights.WRITE : 0;
+    const need =
+      this.op === IO_READ || this.op === IO_READDIR
+        ? Rights.READ
+        : this.op === IO_WRITE || this.op === IO_SETSIZE || this.op === IO_SETTIMES
+          ? Rights.WRITE
+          : 0;
     let want = lookupError(m, pid, h, ObjectType.FILE, need);
     const data2 = this.op === IO_READ || this.op === IO_WRITE;
     if (want === null && !data2 && this.form !== IO_FORM_BUFFER) want = -Errno.EINVAL;
@@ -679,7 +725,7 @@ class Io extends Step {
       m,
       r,
       p,
-      { op: this.op, koid, rest: "", flags: 0, rights: 0, form: this.form, offset: this.offset, len: this.len, data },
+      { op: this.op, koid, rest: "", flags: 0, rights: 0, form: this.form, offset: this.arg(), len: this.len, data },
       got,
       this.toString(),
     );
@@ -700,25 +746,31 @@ const write = fc
   .tuple(fileSlot, fc.boolean(), offset, fc.constantFrom(1, 3, 8, 9, 20, 64), fc.nat(255))
   .map(([h, regs, o, n, seed]) => new Io(h, IO_WRITE, regs ? IO_FORM_REGS : IO_FORM_BUFFER, o, n, seed));
 const other = fc
-  .tuple(fileSlot, fc.constantFrom(IO_STAT, IO_READDIR, IO_READDIR), fc.nat(3), fc.boolean(), fc.nat(255))
+  .tuple(fileSlot, fc.constantFrom(IO_STAT, IO_STAT, IO_READDIR, IO_READDIR, IO_SETTIMES, IO_SETSIZE), fc.nat(3), fc.boolean(), fc.nat(255))
   .map(
     ([h, op, cookie, regs, seed]) =>
       new Io(
         h,
         op,
         regs && op === IO_STAT ? IO_FORM_REGS : IO_FORM_BUFFER,
-        op === IO_READDIR ? cookie : 0,
+        op === IO_READDIR ? cookie : op === IO_SETSIZE ? cookie * 5 : 0, // a cookie, a size
         op === IO_STAT ? STAT_SIZE : 64,
         seed,
       ),
   );
 
 const pathOp = fc
-  .tuple(fileSlot, fc.nat(PATHS.length - 1), fc.constantFrom(IO_PSTAT, IO_PSTAT, IO_UNLINK), fc.constantFrom(STAT_SIZE, STAT_SIZE, 8))
+  .tuple(
+    fileSlot,
+    fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(PATHS.length - 1) }), // /f/a often: times set, then read back
+    fc.constantFrom(IO_PSTAT, IO_PSTAT, IO_UNLINK, IO_PSETTIMES),
+    fc.constantFrom(STAT_SIZE, STAT_SIZE, 8),
+  )
   .map(([d, p, op, len]) => new PathOp(d, p, op, len));
 
 /** File commands (weighted by repetition, like COMMANDS). */
 export const FILE_COMMANDS: fc.Arbitrary<Step>[] = [
+  pathOp,
   pathOp,
   fc.constant(new Restart()),
   fc.constant(new Restart()),

@@ -87,7 +87,8 @@ export interface MIo {
   readonly flags: number;
   readonly rights: number;
   readonly form: number;
-  readonly offset: number;
+  /** The descriptor's offset: a file offset, a readdir cookie, a size (setsize), a time (settimes). */
+  readonly offset: bigint;
   readonly len: number;
   readonly data: readonly number[];
 }
