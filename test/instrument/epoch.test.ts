@@ -138,6 +138,31 @@ describe("the epoch variant of an image", () => {
     expect(run.exit.message).toMatch(/timeout/);
   });
 
+  it("is ended by a timeout in loop-free recursion and in a loop-free call tree exponential in its size", async () => {
+    // No loop header anywhere: only entry checks can stop these (on the cycle, and where a call tree grows past the weight bound).
+    const fib = wasiProgram(`(call $rec (call $fib (i32.const 60))) (call $flush)`, {
+      funcs: `(func $fib (param $n i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get $n) (i32.const 2)) (then (local.get $n))
+          (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1))) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))`,
+    });
+    const levels = 48;
+    const tree = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1
+        ? `(func $t${i} (global.set $rp (i32.add (global.get $rp) (i32.const 0))))`
+        : `(func $t${i} (call $t${i + 1}) (call $t${i + 1}))`,
+    ).join("\n");
+    const doubling = wasiProgram(`(call $t0) (call $flush)`, { funcs: tree });
+    for (const program of [fib, doubling]) {
+      const run = await runGuest(program, { deterministic: false, epochTicker: nodeEpochTicker(), timeoutMs: 200 });
+      expect(run.exit.reason).toBe(ExitReason.KILLED);
+      expect(run.exit.message).toMatch(/timeout/);
+    }
+    const m = readModule(doubling);
+    const checked = planFuel(m, undefined, { preemption: "epoch" }).chargePoints;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThan(levels); // the light levels near the leaves go unchecked
+  });
+
   it("is preempted and ended by its CPU limit while it spins", async () => {
     const run = await runGuest(spinner, { deterministic: false, epochTicker: nodeEpochTicker(), fuel: 20_000_000 });
     expect(run.exit.reason).toBe(ExitReason.CPU_LIMIT);
