@@ -65,6 +65,15 @@
 // The kernel sets the counter to at most MAX_SLICE_FUEL (2^30 - 1); a charge
 // subtracts at most MAX_CHARGE (a heavier region is charged MAX_CHARGE), so
 // the counter stays above -2^31 and never wraps.
+//
+// The epoch variant (planFuel's `preemption: "epoch"`, real-time mode) keeps
+// the charge points but counts nothing: each is a load of a flag (the i32 at
+// address 0 of a shared page the host's ticker raises) and the same call
+// when it is set, with no local, no sync around calls, no sized charges and
+// no loop wrapping, and entry checks only where epochEntryChecks says a
+// cycle or a heavy call tree needs one. The module's own memories become
+// imports so the flag's page is appended without moving any memory index.
+// README.md "Two variants" has the measurements and the latency bound.
 
 import { Cursor } from "../../wasm/cursor.ts";
 import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
