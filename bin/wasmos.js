@@ -5,6 +5,8 @@
 // `node` devDependency brings Node 24, an older Node re-runs this under it.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import module from "node:module";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,6 +25,18 @@ if (major < 24 || typeof WebAssembly.Suspending !== "function") {
   }
   const r = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, WASMOS_REEXEC: "1" } });
   process.exit(r.status ?? 70);
+}
+// V8's compile cache for wasmos's own modules, beside the prepared-image cache
+// (loader/disk-cache.ts defaultCacheDir): a checkout's TypeScript is then
+// stripped once, not on every run (a run starts in ~0.1 s of CPU instead of
+// ~0.4 s, ~30 MB smaller). WASMOS_NO_CACHE=1 turns it off with the rest.
+if (!process.env.WASMOS_NO_CACHE && typeof module.enableCompileCache === "function") {
+  const base = process.env.WASMOS_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "wasmos");
+  try {
+    module.enableCompileCache(join(base, "node-compile-cache"));
+  } catch {
+    // A cache that cannot be made only costs time.
+  }
 }
 const { main } = await import(checkout ? "../cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -45,6 +45,21 @@ export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin 
         stream.resume();
       });
     },
+    buffered() {
+      if (chunks.length > 0) return chunks.reduce((n, c) => n + c.length, 0);
+      return ended ? null : 0;
+    },
+    wait() {
+      if (chunks.length > 0 || ended) return Promise.resolve();
+      start();
+      return new Promise<void>((resolve) => {
+        waiting = () => {
+          waiting = null;
+          resolve();
+        };
+        stream.resume();
+      });
+    },
     close() {
       if (started) stream.destroy();
     },

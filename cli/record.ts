@@ -57,11 +57,6 @@ export function replayHooks(rep: Replayer, recordedStdin: boolean): RunHooks {
   };
 }
 
-/** Whether a recording took standard input from a stream (its bytes and end are then in the events). */
-export function recordedStdin(rec: Recording): boolean {
-  return rec.events.some((e) => e.kind === "input" || e.kind === "input-end");
-}
-
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -71,7 +66,7 @@ export function describeRun(run: RecordedRun): string {
     ? `wasmos run ${run.file} ${run.args.join(" ")}`.trim()
     : run.command === "boot"
       ? `wasmos boot ${run.file}`
-      : `wasmos demo pcm`;
+      : `wasmos demo pcm --duration ${run.options?.duration ?? 3}${run.realtime ? " --realtime" : ""}`;
 }
 
 export function writeRecording(path: string, rec: Recording): void {

@@ -11,7 +11,9 @@ import type { KernelObject } from "../kernel/object.ts";
 import type { ExitInfo } from "../kernel/objects/process.ts";
 import type { LoadedImage } from "../loader/loader.ts";
 import { pendingHostWait, type WasiOptions } from "../host/personality/wasi/personality.ts";
-import { ExitReason } from "../abi/gen/abi.ts";
+import { ExitReason, Rights } from "../abi/gen/abi.ts";
+import { scopeDir } from "../kernel/ns/host.ts";
+import { NodeHostDir } from "../hal/node/hostdir.ts";
 import { bootDefaultSystem, type DefaultSystem, type InputSource } from "./system.ts";
 import { type DirSpec, mountHostDirs } from "./hostdirs.ts";
 import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
@@ -23,10 +25,12 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   onStdout?: (bytes: Uint8Array) => void;
   /** Extra images the process gets as named handles (name -> module bytes). */
   images?: Readonly<Record<string, Uint8Array>>;
+  /** Environment, `KEY=VALUE` each: a native guest reads it with env_get (and passes it to what it spawns). */
+  env?: readonly string[];
   /** argv[0] (default: the program's file name). */
   argv0?: string;
-  /** For a WASI program: environment, preopens, stdin, stderr. Ignored by native guests. */
-  wasi?: WasiOptions;
+  /** For a WASI program: environment, stdin, stderr, and its directories (`dirs`). Ignored by native guests. */
+  wasi?: Omit<WasiOptions, "preopens"> & { dirs?: readonly WasiDir[] };
   /** CPU limit of the process, in fuel units (ends it with CPU_LIMIT once spent). */
   fuel?: number;
   /** Memory budget of the process, in 64 KiB pages (its memory cannot grow past it). */
@@ -53,6 +57,55 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
     /** The backend of host directory i (default: the host's); --record and replay wrap or replace it. */
     hostDir?: (dir: DirSpec, i: number) => HostDirBackend;
   };
+}
+
+/**
+ * A directory a WASI program is given (a preopen): a host directory (served
+ * into the namespace by a hostfs process, as `--dir` does for a native
+ * guest) or a path of the namespace itself (`/tmp`, served by tmpfs; `/dev`,
+ * by devfs). The program gets a DIR handle scoped to it, nothing more.
+ */
+export interface WasiDir {
+  /** The name the program sees (fd_prestat_dir_name): ".", "/", "data", "/data", ... */
+  guest: string;
+  /** A host directory, or the backend of one (tests, record/replay). */
+  host?: string | HostDirBackend;
+  /** A namespace path (absolute), when not a host directory. */
+  path?: string;
+  /** No writes, creations, removals or renames (the DIR handle lacks WRITE and CREATE). */
+  readOnly?: boolean;
+}
+
+/** DIR rights of a WASI preopen: everything but MOUNT, or only reading. */
+const PREOPEN_RIGHTS = Rights.READ | Rights.WRITE | Rights.CREATE | Rights.EXEC | Rights.DUPLICATE | Rights.TRANSFER;
+const PREOPEN_READ_ONLY_RIGHTS = Rights.READ | Rights.EXEC | Rights.DUPLICATE | Rights.TRANSFER;
+
+/**
+ * Where each of a WASI program's host directories is mounted: at its guest
+ * name when that is an absolute path no other mount takes ("/data"), else
+ * below /.wasi (".", "/", relative names), so a program's "/" preopen does
+ * not hide /dev and /tmp from other processes.
+ */
+function wasiMountPaths(dirs: readonly WasiDir[]): string[] {
+  const taken = new Set<string>(["/", "/dev", "/tmp"]);
+  for (const d of dirs) if (d.host === undefined && d.path !== undefined) taken.add(d.path);
+  return dirs.map((d, i) => {
+    if (d.host === undefined) return d.path ?? "/";
+    const norm =
+      "/" +
+      d.guest
+        .split("/")
+        .filter((c) => c !== "" && c !== ".")
+        .join("/");
+    const ok =
+      d.guest.startsWith("/") &&
+      norm !== "/" &&
+      !d.guest.split("/").includes("..") &&
+      ![...taken].some((t) => t !== "/" && (norm === t || norm.startsWith(t + "/") || t.startsWith(norm + "/")));
+    const at = ok ? norm : `/.wasi/${i}`;
+    taken.add(at);
+    return at;
+  });
 }
 
 /** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
@@ -109,7 +162,7 @@ export class GuestCompileError extends Error {
  * Throws ModuleRefusedError / GuestCompileError before anything runs.
  */
 export async function runGuest(program: Uint8Array | string, options: RunGuestOptions = {}): Promise<GuestRun> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   let name: string;
   if (typeof program === "string") {
     name = options.name ?? basename(program);
@@ -129,34 +182,75 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
-  // A WASI program's stdio and files are its personality's (options.wasi), not the default system's.
+  // The module's bytes are not needed once it is compiled: drop them for the run (a big program's are 10-80 MB).
+  bytes = null;
+  program = "";
+  // A WASI program's stdio is its personality's (options.wasi); its directories are the namespace's,
+  // so the system is booted for it when it is given any (its servers start on demand).
   const wasiProgram = Boolean((image.hostData as LoadedImage).personality);
+  const wasiDirs = wasiProgram ? (options.wasi?.dirs ?? []) : [];
   const sys: DefaultSystem | null =
     options.system && !wasiProgram
       ? await bootDefaultSystem({ kernel, stdout, stderr: options.system.stderr ?? stdout, stdin: options.system.stdin ?? null })
-      : null;
+      : wasiDirs.length > 0
+        ? await bootDefaultSystem({ kernel, stdout, stderr: options.wasi?.stderr ?? options.system?.stderr ?? stdout, stdin: null })
+        : null;
   // Host directories (--dir), each served by hostfs at its guest path (cli/hostdirs.ts).
-  const stopDirs = sys
-    ? await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], {
-        stderr: options.system?.stderr,
-        backend: options.system?.hostDir,
-      })
-    : () => {};
+  let stopDirs = (): void => {};
+  const preopenHandles: { name: string; object: KernelObject; rights: number }[] = [];
+  let wasi: WasiOptions | undefined = options.wasi;
+  if (sys !== null && wasiProgram) {
+    const at = wasiMountPaths(wasiDirs);
+    const hostDirs = wasiDirs.flatMap((d, i) =>
+      d.host === undefined
+        ? []
+        : [{ dir: { host: typeof d.host === "string" ? d.host : "(backend)", guest: at[i], readOnly: d.readOnly === true }, i }],
+    );
+    stopDirs = await mountHostDirs(
+      kernel,
+      sys.root,
+      sys.io,
+      hostDirs.map((h) => h.dir),
+      {
+        stderr: options.wasi?.stderr,
+        backend: (dir, j) => {
+          const d = wasiDirs[hostDirs[j].i];
+          if (typeof d.host !== "string") return d.host!;
+          return options.system?.hostDir?.(dir, j) ?? new NodeHostDir(d.host);
+        },
+      },
+    );
+    const preopens = wasiDirs.map((d, i) => {
+      const dir = scopeDir(kernel.core, sys.root, at[i]);
+      dir.retainHandle();
+      preopenHandles.push({ name: `preopen.${i}`, object: dir, rights: d.readOnly ? PREOPEN_READ_ONLY_RIGHTS : PREOPEN_RIGHTS });
+      return { guest: d.guest, handle: `preopen.${i}` };
+    });
+    wasi = { ...options.wasi, preopens };
+  } else if (sys !== null) {
+    stopDirs = await mountHostDirs(kernel, sys.root, sys.io, options.system?.dirs ?? [], {
+      stderr: options.system?.stderr,
+      backend: options.system?.hostDir,
+    });
+  }
   const ns = kernel.createNamespace();
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
     { name: "ns", object: ns, rights: NAMESPACE_GRANT_RIGHTS },
+    ...preopenHandles,
   ];
   for (const [n, b] of Object.entries(options.images ?? {})) {
     handles.push({ name: n, object: kernel.loadImage(b, n), rights: IMAGE_GRANT_RIGHTS });
   }
   const spawn = {
     args: [options.argv0 ?? name, ...(options.args ?? [])],
+    env: options.env,
     handles,
-    wasi: options.wasi,
+    wasi,
     memoryBudgetPages: options.memoryBudgetPages,
   };
-  const proc = sys ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
+  // A WASI program gets its preopens, not the system's "root" and "io".
+  const proc = sys && !wasiProgram ? sys.spawn(image, spawn) : kernel.spawn(image, spawn);
   for (const h of handles) kernel.release(h.object as never);
   if (options.fuel !== undefined) kernel.core.sched.setCpuLimit(proc.process, options.fuel * kernel.core.sched.nsPerFuel);
   let timer: ReturnType<typeof setTimeout> | undefined;

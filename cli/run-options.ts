@@ -25,10 +25,20 @@ export interface DirSpec {
   spec: string;
 }
 
+/** `--preopen NSPATH[::GUEST][:ro]`: a path of the system's namespace (/tmp, /dev) a WASI program gets as a preopen. */
+export interface PreopenSpec {
+  /** The namespace path (absolute). */
+  path: string;
+  /** The name the program sees (default: the path as written). */
+  guest: string;
+  readOnly: boolean;
+}
+
 export interface RunOptions {
   program: string;
   args: string[];
   dirs: DirSpec[];
+  preopens: PreopenSpec[];
   /** KEY=VALUE each, in order; `--env K` takes K's value from the host's environment. */
   env: string[];
   argv0?: string;
@@ -51,7 +61,7 @@ export interface RunOptions {
 }
 
 export const RUN_SYNOPSIS =
-  "wasmos run [--dir HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] [--fuel N] [--max-memory SIZE] [--timeout DUR] [--realtime] prog.wasm [--] [args...]";
+  "wasmos run [--dir HOST[::GUEST]]... [--preopen NSPATH[::GUEST]]... [--env K=V]... [--argv0 NAME] [--fuel N] [--max-memory SIZE] [--timeout DUR] [--realtime] prog.wasm [--] [args...]";
 
 export const RUN_FLAGS = [
   {
@@ -61,10 +71,16 @@ export const RUN_FLAGS = [
     doc: "give a WASI program the host directory HOST, seen as GUEST (default: HOST as written)",
   },
   {
+    name: "preopen",
+    value: "NSPATH[::GUEST]",
+    repeat: true,
+    doc: "give a WASI program the namespace path NSPATH (/tmp: tmpfs, /dev: devfs), seen as GUEST (default: NSPATH); :ro for read-only",
+  },
+  {
     name: "env",
     value: "K=V",
     repeat: true,
-    doc: "set an environment variable of a WASI program (--env K copies the host's K); nothing else is inherited",
+    doc: "set an environment variable of the program, native or WASI (--env K copies the host's K); nothing else is inherited",
   },
   { name: "argv0", value: "NAME", doc: "the program's argv[0] (default: the file's name); multi-call binaries need it" },
   { name: "fuel", value: "N", doc: "CPU limit in fuel units; the process is ended (CPU limit) once it has burnt them" },
@@ -110,6 +126,17 @@ function parseDir(spec: string): DirSpec {
   return { host, guest, readOnly, spec };
 }
 
+function parsePreopen(spec: string): PreopenSpec {
+  const readOnly = spec.endsWith(":ro");
+  const s = readOnly ? spec.slice(0, -3) : spec;
+  const sep = s.indexOf("::");
+  const path = sep < 0 ? s : s.slice(0, sep);
+  const guest = sep < 0 ? s : s.slice(sep + 2);
+  if (!path.startsWith("/") || guest.length === 0 || path.split("/").includes(".."))
+    throw new UsageError(`--preopen wants an absolute namespace path NSPATH or NSPATH::GUEST (and :ro), got "${spec}"`);
+  return { path, guest, readOnly };
+}
+
 function parseEnv(spec: string, hostEnv: Readonly<Record<string, string | undefined>>): string {
   const eq = spec.indexOf("=");
   if (eq === 0) throw new UsageError(`--env wants K=V or K, got "${spec}"`);
@@ -121,7 +148,18 @@ function parseEnv(spec: string, hostEnv: Readonly<Record<string, string | undefi
 
 /** Parse the arguments after `run`. Throws UsageError with the culprit named. */
 export function parseRunOptions(argv: readonly string[], hostEnv: Readonly<Record<string, string | undefined>> = {}): RunOptions {
-  const o: RunOptions = { program: "", args: [], dirs: [], env: [], realtime: false, seed: 0, images: [], help: false, strace: false };
+  const o: RunOptions = {
+    program: "",
+    args: [],
+    dirs: [],
+    preopens: [],
+    env: [],
+    realtime: false,
+    seed: 0,
+    images: [],
+    help: false,
+    strace: false,
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -148,6 +186,9 @@ export function parseRunOptions(argv: readonly string[], hostEnv: Readonly<Recor
     switch (name) {
       case "dir":
         o.dirs.push(parseDir(value));
+        break;
+      case "preopen":
+        o.preopens.push(parsePreopen(value));
         break;
       case "env":
         o.env.push(parseEnv(value, hostEnv));

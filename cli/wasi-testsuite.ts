@@ -20,7 +20,6 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { ExitReason } from "../abi/gen/abi.ts";
 import { describeExit } from "../kernel/objects/process.ts";
-import { HostDir } from "../host/personality/wasi/host-dir.ts";
 import { ModuleRefusedError } from "../loader/loader.ts";
 import { runGuest } from "./run-guest.ts";
 
@@ -123,13 +122,13 @@ export async function runWasiTest(file: string, group = ""): Promise<WasiTestRes
       const copy = join(scratch, d);
       fs.mkdirSync(dirname(copy), { recursive: true });
       fs.cpSync(join(dirname(file), d), copy, { recursive: true, verbatimSymlinks: true });
-      return { guest: d, dir: new HostDir(copy) };
+      return { guest: d, host: copy };
     });
     const stderr: Uint8Array[] = [];
     const run = await runGuest(file, {
       args: spec.args,
       argv0: basename(file),
-      wasi: { env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), preopens, stderr: (b) => stderr.push(b.slice()) },
+      wasi: { env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), dirs: preopens, stderr: (b) => stderr.push(b.slice()) },
       timeoutMs: 60_000,
     });
     const status = run.exit.reason === ExitReason.NORMAL ? run.exit.status : null;

@@ -81,10 +81,11 @@ export interface KernelConfig {
   /** Check syscall results against the ABI: an undocumented errno ends the caller as a kernel fault (default: KERNEL_DEFAULTS). */
   checkContracts?: boolean;
   /**
-   * The kernel's fast path in wasm (default true): calls it can answer without
-   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, with the
-   * same results. false sends every call through the bridge; for benchmarks
-   * and tests that compare the two.
+   * The kernel's fast paths (default true): calls it can answer without
+   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, and an IPC
+   * call that wakes its peer hands it the CPU directly (KernelOptions.fastIpc),
+   * with the same results. false sends every call through the bridge and
+   * every switch through the run queue; for benchmarks and tests that compare.
    */
   fastPath?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
@@ -114,6 +115,8 @@ export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
 export interface HostSpawnOptions {
   args?: readonly string[];
+  /** Environment variables, `KEY=VALUE` each (env_get; inherited by the processes it spawns). At most MAX_ENV, MAX_ENV_BYTES. */
+  env?: readonly string[];
   stdout?: (bytes: Uint8Array) => void;
   priority?: number;
   /** Named handles the process starts with (handle_get finds them). */
@@ -186,6 +189,7 @@ export class Kernel {
       memory: config.memory,
       checkContracts: config.checkContracts,
       checkFailedCalls: config.checkFailedCalls,
+      fastIpc: fastPath,
       platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {
@@ -241,9 +245,11 @@ export class Kernel {
   spawn(image: ImageObject, options: HostSpawnOptions = {}): HostProcess {
     const enc = new TextEncoder();
     const args = (options.args ?? [image.name]).map((a) => enc.encode(a));
+    const env = (options.env ?? []).map((v) => enc.encode(checkEnvVar(v)));
     const p = this.core.spawn({
       image,
       args,
+      env,
       parentPid: 0,
       priority: options.priority,
       stdout: options.stdout ?? this.stdout,
@@ -257,6 +263,15 @@ export class Kernel {
     }
     if (options.wasi !== undefined) this.wasiOptions.set(p, options.wasi);
     return new HostProcess(p);
+  }
+
+  /**
+   * What a WASI process spawned through the core (a boot manifest) gets:
+   * its environment, preopens (startup handle names), stdin, stderr. Call it
+   * right after the spawn, before the process first runs.
+   */
+  setWasiOptions(p: Process, options: WasiOptions): void {
+    this.wasiOptions.set(p, options);
   }
 
   /**
@@ -371,3 +386,10 @@ export class Kernel {
 
 export { ModuleRefusedError } from "../loader/loader.ts";
 export type { ExitInfo } from "../kernel/objects/process.ts";
+
+/** A process environment variable is `KEY=VALUE` with a non-empty key and no NUL; anything else is refused, naming it. */
+function checkEnvVar(v: string): string {
+  const eq = v.indexOf("=");
+  if (eq <= 0 || v.includes("\0")) throw new Error(`spawn refused: EINVAL: environment variable ${JSON.stringify(v)} is not KEY=VALUE`);
+  return v;
+}

@@ -44,6 +44,12 @@ export interface KernelOptions {
    * burns (kernel/sched/cpu.ts). Default 1000.
    */
   dispatchCostNs?: number;
+  /**
+   * Direct handoff on IPC blocks (default true): a call or reply_wait that wakes
+   * its peer runs it at once when the run queue would have chosen it anyway.
+   * Off: every switch goes through the run queue. Same results either way.
+   */
+  fastIpc?: boolean;
   /** Quantum, virtual time per fuel, partition window, deadline-class capacity. */
   sched?: SchedOptions;
   /** Where kernel messages go (a process died of a trap, ...). */
@@ -70,6 +76,8 @@ export const KERNEL_DEFAULTS = { checkContracts: false };
 export interface SpawnRequest {
   image: ImageObject;
   args: readonly Uint8Array[];
+  /** `KEY=VALUE` each (default none); the spawn syscall passes the spawner's. Checked by the host against MAX_ENV(_BYTES). */
+  env?: readonly Uint8Array[];
   parentPid: number;
   priority?: number;
   stdout: (bytes: Uint8Array) => void;
@@ -120,13 +128,16 @@ export class KernelCore {
   /** Bytes the kernel copied between processes, system-wide. */
   readonly copied = { ipcBytes: 0, windowBytes: 0 };
   /** IPC traffic the kernel carried, system-wide: messages accepted by send/sendmsg, answers, pulses queued or delivered. */
-  readonly ipc = { messages: 0, replies: 0, pulses: 0 };
+  /** IPC counts; `handoffs`: switches that went straight to the woken peer (handoff), not through the run queue. */
+  readonly ipc = { messages: 0, replies: 0, pulses: 0, handoffs: 0 };
   /** Page accounting, memory objects, grants and budgets (kernel/mm/). */
   readonly mm: MemoryManager;
   /** Processes not yet reaped (alive, or exited with handles still naming them). */
   readonly processes = new Map<number, Process>();
   private aliveCount = 0;
   private nextPid = 1;
+  /** IPC blocks hand the CPU straight to the woken peer when the run queue would choose it anyway (handoff). */
+  readonly fastIpc: boolean;
   /** The one process on the CPU, or null. */
   current: Process | null = null;
   private scheduling = false;
@@ -148,6 +159,7 @@ export class KernelCore {
     this.host = options.host;
     this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
     this.checkFailedCalls = options.checkFailedCalls ?? false;
+    this.fastIpc = options.fastIpc ?? true;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
@@ -190,6 +202,11 @@ export class KernelCore {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    const env = req.env ?? [];
+    if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
+      this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;
+      return -Errno.E2BIG;
+    }
     const memory = this.mm.planSpawn(req); // budget, initial pages, grant imports: -EQUOTA, -ENOMEM, -EBADIMAGE
     if (typeof memory === "number") return memory;
     const priority = req.priority ?? DEFAULT_PRIORITY;
@@ -199,6 +216,7 @@ export class KernelCore {
       parentPid: req.parentPid,
       image: req.image,
       args: req.args,
+      env,
       priority,
       handleCapacity: this.limits.maxHandles,
       stdout: req.stdout,
@@ -267,6 +285,59 @@ export class KernelCore {
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "wake", String(result));
     this.runq.enqueue(p);
     if (this.current === null) this.schedule();
+  }
+
+  /**
+   * The IPC fast path's switch (docs/fastpath.md, "Direct handoff"): `to`, blocked,
+   * is woken with `result`, and the current process `from` blocks in `syscall`
+   * (in `state`); then `to` runs at once, without passing through the run
+   * queue, when the queue would have chosen it anyway: no due timer, nothing
+   * ready at its priority or above, no deadline class, no partitions. Otherwise
+   * it is queued and the scheduler chooses, as wake() then blockCurrent() would.
+   * Either way the effects, the trace and virtual time are those of wake(to)
+   * followed by blockCurrent(from) (test/kernel/handoff.test.ts runs both).
+   */
+  handoff(from: Process, syscall: string, unblock: (() => void) | null, state: number, to: Process, result: number): void {
+    if (this.current !== from) throw new KernelBug(`pid ${from.pid} blocked while not running`);
+    if (!isBlocked(to.state) || !this.fastIpc) {
+      this.wake(to, result);
+      this.blockCurrent(from, syscall, unblock, state);
+      return;
+    }
+    // wake(to), but for the run queue: what queueing it would do to it (a fresh quantum, readySince), no more.
+    const unblockTo = to.unblock;
+    to.unblock = null;
+    to.blockedIn = "";
+    if (unblockTo) unblockTo();
+    to.state = ProcessState.READY;
+    to.resumeValue = result;
+    to.nextRun = "resume";
+    this.trace.enabled && this.trace.record(this.clock.now(), to.pid, "wake", String(result));
+    this.sched.readied(to);
+    // blockCurrent(from), but for the scheduler's choice.
+    from.state = state;
+    from.blockedIn = syscall;
+    from.unblock = unblock;
+    this.endSlice(from);
+    this.trace.enabled && this.trace.record(this.clock.now(), from.pid, "block", syscall);
+    this.current = null;
+    // peek(): the slice just ended, so nothing is left to charge before reading the clock.
+    if (this.scheduling || to.mm.fault !== null || !this.runq.wouldChooseFirst(to) || this.timers.next() <= this.clock.peek()) {
+      this.runq.enqueueReadied(to);
+      this.schedule();
+      return;
+    }
+    this.ipc.handoffs++;
+    this.scheduling = true;
+    try {
+      this.dispatch(to);
+    } catch (e) {
+      this.scheduling = false;
+      this.fault(to, "dispatch", e);
+      this.schedule();
+      return;
+    }
+    this.scheduling = false;
   }
 
   /** A blocked process moves between blocked states (SEND_BLOCKED -> REPLY_BLOCKED). */
@@ -403,6 +474,13 @@ export class KernelCore {
 
   cancelTimer(t: Timer): void {
     this.timers.cancel(t);
+    // Real time: a host timer armed for a deadline nothing waits for any more would hold the host's event loop open.
+    if (this.idleTimer !== null && this.timers.next() > this.idleTimerAt) {
+      this.idleTimer();
+      this.idleTimer = null;
+      this.idleTimerAt = Infinity;
+      if (this.current === null && this.timers.next() !== Infinity) this.armIdleTimer(this.timers.next());
+    }
   }
 
   /**
@@ -565,7 +643,6 @@ export class KernelCore {
   private dispatch(p: Process): void {
     this.current = p;
     p.state = ProcessState.RUNNING;
-    p.sliceStart = this.clock.now();
     this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");
     if (!p.idleActivation && this.idleServed.size > 0) this.idleServed.clear(); // clear() reallocates: skip when empty

@@ -8,7 +8,7 @@
 
 import { AudioOutDevice } from "../hal/audio/audio-out.ts";
 import { ConsoleDevice } from "../hal/console.ts";
-import { CanvasRenderer, MemoryHostDir, TerminalConsole, WebAudioSink } from "../hal/browser/index.ts";
+import { CanvasRenderer, LineInput, MemoryHostDir, TerminalConsole, WebAudioSink } from "../hal/browser/index.ts";
 import { serveHostDirs } from "../host/hostdirs.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel, ModuleRefusedError, NAMESPACE_GRANT_RIGHTS } from "../host/kernel.ts";
 import { bootSystem, SERVER_PRIORITY } from "../host/system.ts";
@@ -28,7 +28,7 @@ interface PageState {
     revoke: string[];
     exit: string;
   };
-  guest: { state: "idle" | "running" | "done" | "failed"; output: string; exit: string };
+  guest: { state: "idle" | "running" | "done" | "failed"; output: string; exit: string; stdin: "none" | "open" | "ended" };
   /** The files under /data: name and size. */
   data: { name: string; size: number }[];
 }
@@ -38,7 +38,7 @@ const page: PageState = {
     typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
     typeof (WebAssembly as { promising?: unknown }).promising === "function",
   pipeline: { state: "idle", periods: 0, frames: 0, presented: 0, vu: 0, revoke: [], exit: "" },
-  guest: { state: "idle", output: "", exit: "" },
+  guest: { state: "idle", output: "", exit: "", stdin: "none" },
   data: [],
 };
 (window as unknown as { wasmos: PageState }).wasmos = page;
@@ -176,6 +176,51 @@ function setDataFiles(files: File[]): void {
   }
 }
 
+// ---- standard input from the keyboard: one line at a time, like a terminal in cooked mode ----
+
+/** The running guest's standard input, while it runs. */
+let keyboard: LineInput | null = null;
+const stdinLine = $<HTMLInputElement>("stdin-line");
+const stdinEnd = $<HTMLButtonElement>("stdin-end");
+
+function attachKeyboard(input: LineInput | null): void {
+  keyboard = input;
+  stdinLine.disabled = stdinEnd.disabled = input === null;
+  page.guest.stdin = input === null ? (page.guest.stdin === "none" ? "none" : "ended") : "open";
+  if (input !== null) stdinLine.focus();
+}
+
+function endKeyboard(): void {
+  if (keyboard === null) return;
+  keyboard.end();
+  attachKeyboard(null);
+  page.guest.stdin = "ended";
+}
+
+$("stdin-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (keyboard === null) return;
+  const line = stdinLine.value + "\n";
+  stdinLine.value = "";
+  // Echo it, as a terminal does, then hand it to the program.
+  guestTerminal?.append(line);
+  keyboard.send(line);
+});
+stdinLine.addEventListener("keydown", (e) => {
+  if (e.key === "d" && e.ctrlKey) {
+    e.preventDefault();
+    // Ctrl-D on a non-empty line sends it without a newline (as a tty does); on an empty one it ends the input.
+    if (stdinLine.value !== "" && keyboard !== null) {
+      guestTerminal?.append(stdinLine.value);
+      keyboard.send(stdinLine.value);
+      stdinLine.value = "";
+    } else endKeyboard();
+  }
+});
+stdinEnd.addEventListener("click", endKeyboard);
+
+let guestTerminal: TerminalConsole | null = null;
+
 /** Run a guest as the system's program, with `argv` after its name (default: the arguments field). */
 async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promise<void> {
   const out = $("guest-terminal");
@@ -185,6 +230,7 @@ async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promi
   Object.assign(page.guest, { state: "running", output: "", exit: "" });
   status.textContent = `running ${name}...`;
   const terminal = new TerminalConsole(out);
+  guestTerminal = terminal;
   const args = argv ?? $<HTMLInputElement>("guest-args").value.split(/\s+/).filter(Boolean);
   try {
     const servers = await serverBinaries();
@@ -204,8 +250,10 @@ async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promi
       throw e;
     }
     // The default system, as `wasmos run` boots it, plus /data. Standard
-    // input is at its end at once: the on-page terminal has no keyboard yet.
-    const sys = bootSystem({ kernel, stdout: (b) => terminal.write(b), stderr: (b) => terminal.write(b), stdin: null }, servers);
+    // input is what the user types under the terminal, until they end it.
+    const input = new LineInput();
+    attachKeyboard(input);
+    const sys = bootSystem({ kernel, stdout: (b) => terminal.write(b), stderr: (b) => terminal.write(b), stdin: input }, servers);
     const ns = kernel.createNamespace();
     const proc = sys.spawn(image, {
       args: [name, ...args],
@@ -239,6 +287,11 @@ async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promi
     status.textContent = `failed: ${e instanceof Error ? e.message : String(e)}`;
     status.classList.add("bad");
   } finally {
+    // The program is gone: what is typed now has nowhere to go.
+    if (keyboard !== null) {
+      keyboard.end();
+      attachKeyboard(null);
+    }
     page.guest.output = out.textContent ?? "";
   }
 }
@@ -248,6 +301,7 @@ $("guest-file").addEventListener("change", async () => {
   if (f) await runGuest(new Uint8Array(await f.arrayBuffer()), f.name);
 });
 $("run-hello").addEventListener("click", async () => runGuest(await fetchWasm("hello.wasm"), "hello.wasm"));
+$("run-upper").addEventListener("click", async () => runGuest(await fetchWasm("upper.wasm"), "upper.wasm", []));
 const drop = $("drop");
 drop.addEventListener("dragover", (e) => {
   e.preventDefault();

@@ -1,6 +1,6 @@
 // Before vite: compile the guests the page fetches (the PCM pipeline's five;
 // the default system's servers devfs and tmpfs, and hostfs for the dropped
-// files; hello and examples/files as samples) into dist/web-public/guests/, vite's public folder,
+// files; hello, examples/files and examples/upper as samples) into dist/web-public/guests/, vite's public folder,
 // through the same build cache as the CLI.
 
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
@@ -24,6 +24,7 @@ export async function prepareWebGuests(): Promise<void> {
   for (const [name, src] of [
     ["hello", join("guests", "hello", "main.ts")],
     ["files", join("guests", "examples", "files.ts")],
+    ["upper", join("guests", "examples", "upper.ts")],
   ]) {
     const r = await compileGuest(join(REPO_ROOT, src));
     if (!r.ok || !r.binary) throw new Error(`${src} does not compile:\n${r.diagnostics}`);

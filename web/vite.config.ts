@@ -17,6 +17,7 @@ export default defineConfig({
       "node:fs": here("./shims/node-fs.ts"),
       "node:os": here("./shims/node-fs.ts"),
       "node:path": here("./shims/node-fs.ts"),
+      "node:zlib": here("./shims/node-fs.ts"),
     },
   },
   build: {

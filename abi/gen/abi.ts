@@ -447,6 +447,10 @@ export const Limits = {
   MAX_ARGS_BYTES: 65536,
   /** Number of arguments a process may receive. */
   MAX_ARGS: 1024,
+  /** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+  MAX_ENV_BYTES: 65536,
+  /** Number of environment variables a process may have. */
+  MAX_ENV: 1024,
   /** Largest single console_write or random_get. */
   MAX_IO_BYTES: 65536,
   /** Longest startup handle name, in UTF-8 bytes. */
@@ -729,12 +733,23 @@ export const Constants = {
    * at len).
    */
   HOSTDIR_READLINK: 13,
+  /**
+   * hostdir_call: a hard link at path2 to the regular file or symbolic link at path (never
+   * followed; both inside the root). The device remembers the files it linked: a file with several
+   * links is opened only if this device made them.
+   */
+  HOSTDIR_LINK: 14,
   /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
   HOSTDIR_CREATE: 1,
   /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
   HOSTDIR_EXCL: 2,
   /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
   HOSTDIR_TRUNC: 4,
+  /**
+   * hostdir_req flags, HOSTDIR_SETTIMES: a symbolic link as the last component gets the time
+   * itself (lutimes).
+   */
+  HOSTDIR_NOFOLLOW: 8,
   /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
   DEVINFO_HOSTDIR_READONLY: 96,
   /**
@@ -756,6 +771,11 @@ export const Constants = {
   O_DIRECTORY: 32,
   /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
   O_EXEC: 64,
+  /**
+   * ns_open: a symbolic link as the path's last component is not followed: the server answers
+   * ELOOP (WASI's lookupflags without SYMLINK_FOLLOW, POSIX's O_NOFOLLOW).
+   */
+  O_NOFOLLOW: 128,
   /**
    * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
    * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
@@ -810,6 +830,21 @@ export const Constants = {
   IO_READLINK: 21,
   /** ns_call: a STAT_SIZE record of path into buf. */
   IO_PSTAT: 22,
+  /**
+   * ns_call: set the modification time of path to the descriptor's offset (ns since 1970), a
+   * symbolic link as the last component itself (lutimes). Needs WRITE on the DIR and UNVEIL_WRITE.
+   */
+  IO_PSETTIMES: 23,
+  /**
+   * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is described
+   * itself (lstat). Neither flag: the server's default (hostfs follows, tmpfs does not).
+   */
+  IO_STAT_NOFOLLOW: 1,
+  /**
+   * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is followed
+   * (stat).
+   */
+  IO_STAT_FOLLOW: 2,
   /**
    * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
    * value is the open's OCB id.
@@ -1051,7 +1086,9 @@ export type SyscallName =
   | "ipc_buffer"
   | "call"
   | "reply_wait"
-  | "msg_word_get";
+  | "msg_word_get"
+  | "env_count"
+  | "env_get";
 
 /** Every syscall, in definition order. */
 export const SYSCALLS: readonly SyscallDef[] = [
@@ -1476,7 +1513,9 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 30: The index-th handle that arrived with the last message or reply delivered to the caller
-   * (now in the caller's table).
+   * (now in the caller's table). A handle whose capability was revoked while the message was in
+   * flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in its
+   * place, so the indices of the others do not move.
    */
   {
     nr: 30,
@@ -2277,6 +2316,36 @@ export const SYSCALLS: readonly SyscallDef[] = [
     rights: Rights.NONE,
     errors: [Errno.EINVAL, Errno.EFAULT],
   },
+  /**
+   * 141: Number of environment variables the process was started with. A process spawned by
+   * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+   * (`wasmos run --env K=V`, a manifest entry's `env`).
+   */
+  {
+    nr: 141,
+    name: "env_count",
+    params: [],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [],
+  },
+  /**
+   * 142: Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a buffer.
+   * Copies at most buf_len bytes and returns the full length, so a short buffer can be retried (as
+   * arg_get).
+   */
+  {
+    nr: 142,
+    name: "env_get",
+    params: [{ name: "index", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: false,
+    pledge: PledgeClass.core,
+    rights: Rights.NONE,
+    errors: [Errno.EINVAL, Errno.EFAULT],
+  },
 ];
 
 /** Syscalls by name. */
@@ -2362,6 +2431,8 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   call: SYSCALLS[78]!,
   reply_wait: SYSCALLS[79]!,
   msg_word_get: SYSCALLS[80]!,
+  env_count: SYSCALLS[81]!,
+  env_get: SYSCALLS[82]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2507,6 +2578,8 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 138: unused
   undefined, // 139: unused
   SYSCALLS[80], // 140: msg_word_get
+  SYSCALLS[81], // 141: env_count
+  SYSCALLS[82], // 142: env_get
 ];
 
 /**
@@ -2612,6 +2685,8 @@ export interface SyscallArgs {
   call: [endpoint: number, words: number];
   reply_wait: [endpoint: number, rcvid: number, status: number, words: number];
   msg_word_get: [index: number, word_ptr: number];
+  env_count: [];
+  env_get: [index: number, buf_ptr: number, buf_len: number];
 }
 
 /** Each syscall's result as a JS value (i32 -> number, i64 -> bigint, never -> never). */
@@ -2697,6 +2772,8 @@ export type SyscallResult<N extends SyscallName> = {
   call: number;
   reply_wait: number;
   msg_word_get: number;
+  env_count: number;
+  env_get: number;
 }[N];
 
 // ---- Structs: layouts in guest memory (docs/abi.md, Structs) ----

@@ -12,7 +12,7 @@ import type { Family, FigureResult } from "../figure.ts";
 import { attempt, timed, unavailable, value } from "../figure.ts";
 import { runMarked } from "../marks.ts";
 import { sampleMarked, type Summary } from "../stats.ts";
-import { IPC_MEASURES, measureIpc } from "./ipc.ts";
+import { IPC_MEASURES, IPC_MODE, measureIpc } from "./ipc.ts";
 
 const MIB = 1 << 20;
 /** Bytes one operation of each read mode moves. */
@@ -83,7 +83,7 @@ export const files: Family = {
         });
       }
       // The null IPC round trip, measured again here so the ratio is taken side by side.
-      const ipc = await measureIpc(kernel, ctx.images, ctx.plan, "send");
+      const ipc = await measureIpc(kernel, ctx.images, ctx.plan, IPC_MODE);
       for (const [key, mode, measures] of [
         [
           "open_close_us",

@@ -2,7 +2,8 @@
 // per second it drives through the real kernel with the reference model and
 // the kernel's invariants checked after each, and how many steps it ran
 // without a violation. Each step is one syscall or event (send, receive,
-// reply, kill, dup, close, revoke, map, ...) by one of four fake processes.
+// reply, kill, dup, close, revoke, map, ns_open, io_call, ...) by one of four
+// fake client processes, followed by the turns the fake file server takes.
 
 import { runModel } from "../../test/model/system.ts";
 import type { Family } from "../figure.ts";

@@ -22,7 +22,7 @@ import { BareInstances } from "../baselines/bare-instances.ts";
 import { BenchImages } from "../images.ts";
 import { FULL_PLAN, QUICK_PLAN, type Summary } from "../stats.ts";
 import { measureCtxSwitch } from "./ctx-switch.ts";
-import { ipcAvailability, measureIpc } from "./ipc.ts";
+import { IPC_MODE, ipcAvailability, measureIpc } from "./ipc.ts";
 
 export interface Snapshot {
   /** Processes (or instances) alive. */
@@ -115,7 +115,7 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
     }
   };
   const ctxSwitchBefore = await measure("ctx switch before", () => measureCtxSwitch(kernel, images, plan));
-  const ipcBefore = hasIpc ? await measure("ipc before", () => measureIpc(kernel, images, plan, "send")) : undefined;
+  const ipcBefore = hasIpc ? await measure("ipc before", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
   send({ type: "checkpoint", ...snapshot(0) });
 
   const alive: HostProcess[] = [];
@@ -155,7 +155,7 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
     }
   }
   const ctxSwitchAtScale = await measure("ctx switch at scale", () => measureCtxSwitch(kernel, images, plan));
-  const ipcAtScale = hasIpc ? await measure("ipc at scale", () => measureIpc(kernel, images, plan, "send")) : undefined;
+  const ipcAtScale = hasIpc ? await measure("ipc at scale", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
   return { type: "done", mode: "kernel", count: alive.length, stopped, ctxSwitchBefore, ctxSwitchAtScale, ipcBefore, ipcAtScale, errors };
 }
 

@@ -19,7 +19,10 @@ import wabtInit from "wabt";
 import table from "../../abi/personalities/wasi_snapshot_preview1.json" with { type: "json" };
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Kernel } from "../../host/kernel.ts";
-import { HostDir } from "../../host/personality/wasi/host-dir.ts";
+import { Rights } from "../../abi/gen/abi.ts";
+import { scopeDir } from "../../kernel/ns/host.ts";
+import { bootDefaultSystem } from "../../cli/system.ts";
+import { mountHostDirs } from "../../cli/hostdirs.ts";
 import { ImageLoader } from "../../loader/loader.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import type { BenchContext, Family, FigureResult } from "../figure.ts";
@@ -122,10 +125,37 @@ function nodeWasi(module: WebAssembly.Module, preopen?: string): number {
   }
 }
 
-/** Run a WASI command under wasmos (stdout discarded); resolves with its exit status. */
+/** The namespace of a kernel the read bench runs in: the default system, dir served by hostfs at /bench (once per kernel). */
+const served = new WeakMap<Kernel, Promise<Awaited<ReturnType<typeof bootDefaultSystem>>>>();
+function benchSystem(kernel: Kernel, dir: string) {
+  let sys = served.get(kernel);
+  if (sys === undefined) {
+    sys = (async () => {
+      const s = await bootDefaultSystem({ kernel, stdout: () => {}, stderr: () => {}, stdin: null });
+      await mountHostDirs(kernel, s.root, s.io, [{ host: dir, guest: "/bench", readOnly: false }]);
+      return s;
+    })();
+    served.set(kernel, sys);
+  }
+  return sys;
+}
+
+/** Run a WASI command under wasmos (stdout discarded); resolves with its exit status. dir: preopened as "/" (hostfs, as --dir). */
 async function wasmosRun(kernel: Kernel, bytes: Uint8Array, dir?: string): Promise<number> {
   const img = kernel.loadImage(bytes, "bench.wasm");
-  const p = kernel.spawn(img, { args: ["bench"], wasi: dir ? { preopens: [{ guest: "/", dir: new HostDir(dir) }] } : {} });
+  let p;
+  if (dir !== undefined) {
+    const sys = await benchSystem(kernel, dir);
+    const d = scopeDir(kernel.core, sys.root, "/bench");
+    d.retainHandle();
+    const rights = Rights.READ | Rights.WRITE | Rights.CREATE | Rights.DUPLICATE | Rights.TRANSFER;
+    p = kernel.spawn(img, {
+      args: ["bench"],
+      handles: [{ name: "preopen.0", object: d, rights }],
+      wasi: { preopens: [{ guest: "/", handle: "preopen.0" }] },
+    });
+    kernel.release(d);
+  } else p = kernel.spawn(img, { args: ["bench"], wasi: {} });
   kernel.release(img);
   const exit = await p.exited;
   p.close();

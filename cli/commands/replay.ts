@@ -6,10 +6,11 @@
 
 import { readFileSync } from "node:fs";
 import { parseRecording, type Recording } from "../../host/record/recording.ts";
-import { Replayer } from "../../host/record/replayer.ts";
+import { type Divergence, Replayer } from "../../host/record/replayer.ts";
+import { replayPcmDemo } from "../demo/cli.ts";
 import { CliError, type Command, EXIT, type Flags, UsageError } from "../command.ts";
 import { fsReason, readInput } from "../input.ts";
-import { describeDivergence, describeRun, readRecordingText, recordedStdin, replayHooks, sha256 } from "../record.ts";
+import { describeDivergence, describeRun, readRecordingText, replayHooks, sha256 } from "../record.ts";
 import { bootLoaded, loadSystemFiles } from "./boot.ts";
 import { runProgram } from "./run.ts";
 
@@ -21,7 +22,7 @@ export const replayCommand: Command = {
   summary: "replay a run recorded with --record, exactly, and report the first divergence",
   synopsis: "wasmos replay [--program FILE] <recording>",
   details: [
-    "Runs the recorded command (`wasmos run` or `wasmos boot` with --record) again with every input from outside the kernel (clock readings,",
+    "Runs the recorded command (`wasmos run`, `wasmos boot` or `wasmos demo pcm` with --record) again with every input from outside the kernel (clock readings,",
     "timer firings, console input, entropy, the answers of --dir host directories) taken from the recording, at the",
     "same points of the run: a --dir directory is not read again (it may have changed or gone).",
     "Standard output and the kernel's event trace are compared with the recorded ones as they are",
@@ -47,6 +48,12 @@ export const replayCommand: Command = {
       throw new CliError(`${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.NO_INPUT);
     }
     if (rec.run.command === "boot") return replayBoot(rec, flags);
+    if (rec.run.command === "demo-pcm") {
+      if (typeof flags.program === "string")
+        throw new UsageError("replay: --program does not apply to a demo recording (the demo's guests are built in)");
+      const { divergence, code, rep } = await replayPcmDemo(rec);
+      return verdict(rep, rec, code, divergence);
+    }
     if (rec.run.command !== "run")
       throw new CliError(`${path}: replaying "${describeRun(rec.run)}" is not supported by the CLI yet`, EXIT.USAGE);
     const file = typeof flags.program === "string" ? flags.program : rec.run.file!;
@@ -55,7 +62,9 @@ export const replayCommand: Command = {
       process.stderr.write(`wasmos: ${file} is not the recorded program (SHA-256 differs): replaying to find where it diverges\n`);
     }
     const rep = new Replayer(rec);
-    const hooks = replayHooks(rep, recordedStdin(rec));
+    // Standard input is the recording's, always: a run that took none before it ended (no input events) gets
+    // none, rather than the replay's own stdin, whose end would reach the kernel where the run's never did.
+    const hooks = replayHooks(rep, true);
     let code: number;
     try {
       code = await runProgram({
@@ -68,6 +77,8 @@ export const replayCommand: Command = {
         dirs: rec.run.dirs ?? [],
         hooks,
         name: rec.run.file!.replace(/^.*[\\/]/, ""),
+        argv0: rec.run.argv0,
+        env: rec.run.env,
       });
     } catch (e) {
       if (rep.divergence === null) throw e;
@@ -80,15 +91,18 @@ export const replayCommand: Command = {
 };
 
 /** Whether the replay matched: print the verdict, return the exit status. */
-function verdict(rep: Replayer, rec: Recording, code: number): number {
-  const d = rep.finish();
+function verdict(rep: Replayer, rec: Recording, code: number, divergence?: Divergence | null): number {
+  const d = divergence === undefined ? rep.finish() : divergence;
   if (d !== null) {
     process.stderr.write(`wasmos: ${describeDivergence(d)}\n`);
     return EXIT_DIVERGED;
   }
   const p = rep.progress;
+  const files = (rec.files ?? []).map((f) => f.name);
   process.stderr.write(
-    `wasmos: replay matched the recording: ${p.trace} trace events, ${p.events} outside events, ${p.clock} clock readings\n`,
+    `wasmos: replay matched the recording: ${p.trace} trace events, ${p.events} outside events, ${p.clock} clock readings` +
+      (files.length > 0 ? `; ${files.join(" and ")} written again byte for byte` : "") +
+      "\n",
   );
   if (rec.exit !== null && code !== rec.exit.code) {
     process.stderr.write(`wasmos: the replay exited ${code}, the recorded run ${rec.exit.code}\n`);

@@ -7,14 +7,13 @@ import { ModuleRefusedError } from "../../loader/loader.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine } from "../command.ts";
 import { usage } from "../args.ts";
 import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
-import { HostDir } from "../../host/personality/wasi/host-dir.ts";
 import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
 import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
 import { type DirSpec, parseDirSpec } from "../hostdirs.ts";
-import { GuestCompileError, RootBlockedError, runGuest } from "../run-guest.ts";
+import { GuestCompileError, RootBlockedError, runGuest, type WasiDir } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import { allObservers, ChromeTrace, observeSyscalls, Strace, type SyscallObserver } from "../../host/trace/index.ts";
 
@@ -66,14 +65,20 @@ export const runCommand: Command = {
     const args = o.args;
     const images: Record<string, Uint8Array> = {};
     for (const im of o.images) images[im.name] = readInput(im.file, "image");
-    for (const d of o.dirs) parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
-    const preopens = o.dirs.map((d) => {
-      try {
-        return { guest: d.guest, dir: new HostDir(d.host, d.readOnly) };
-      } catch (e) {
-        throw new CliError(`--dir ${d.host}: ${fsReason(e)}`, EXIT.NO_INPUT);
-      }
-    });
+    let bytes: Uint8Array | null = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
+    // A WASI program names its preopens as it likes ("/", "."): they are mounted where they fit
+    // (cli/run-guest.ts). A native guest's --dir is a mount path, checked here.
+    const wasi = !file.endsWith(".ts") && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes("wasi_snapshot_preview1");
+    for (const d of o.dirs) {
+      if (wasi)
+        parseDirSpec(`${d.host}::/wasi-dir${d.readOnly ? ":ro" : ""}`); // the host directory must exist
+      else parseDirSpec(d.spec); // a missing or malformed directory, said the same way for every program
+    }
+    // A WASI program's preopens: each --dir a host directory served by hostfs in its namespace, each --preopen a namespace path.
+    const wasiDirs: WasiDir[] = [
+      ...o.dirs.map((d) => ({ guest: d.guest, host: d.host, readOnly: d.readOnly })),
+      ...o.preopens.map((d) => ({ guest: d.guest, path: d.path, readOnly: d.readOnly })),
+    ];
     const seed = o.seed;
     const flags: Flags = {};
     if (o.realtime) flags.realtime = true;
@@ -87,28 +92,32 @@ export const runCommand: Command = {
     const stdin = hostStdin();
     const limits: RunLimits = {
       argv0: o.argv0,
-      wasi: { env: o.env, preopens, stdin, stderr: (b) => process.stderr.write(b) },
+      env: o.env,
+      wasi: { dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
       fuel: o.fuel,
       memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
       timeoutMs: o.timeoutMs,
     };
-    const bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     const recordPath = typeof flags.record === "string" ? flags.record : null;
-    const dirs = ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
+    const dirs = wasi ? [] : ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
     const recorder =
       recordPath === null
         ? null
         : new Recorder({
             command: "run",
             file,
-            sha256: sha256(bytes),
+            sha256: sha256(bytes!),
             args,
+            ...(o.argv0 !== undefined ? { argv0: o.argv0 } : {}),
+            ...(o.env.length > 0 ? { env: o.env } : {}),
             seed,
             realtime: flags.realtime === true,
             ...(dirs.length > 0 ? { dirs } : {}),
           });
     const hooks = recorder === null ? null : recordingHooks(recorder);
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
+    // The run reads the module from the file again and drops it once compiled: this copy must not live on for the whole run.
+    bytes = null;
     try {
       const code = await runProgram({ file, bytes, args, images, seed, flags, dirs, hooks, onExit: (e) => (ended.exit = e), ...limits });
       if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
@@ -123,7 +132,9 @@ export const runCommand: Command = {
 /** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
 export interface RunLimits {
   argv0?: string;
-  wasi?: WasiOptions;
+  /** KEY=VALUE each (--env). */
+  env?: readonly string[];
+  wasi?: Omit<WasiOptions, "preopens"> & { dirs?: readonly WasiDir[] };
   fuel?: number;
   memoryBudgetPages?: number;
   timeoutMs?: number;
@@ -133,11 +144,12 @@ export interface RunLimits {
 export async function runProgram(
   o: {
     file: string;
-    bytes: Uint8Array;
     args: string[];
     images: Record<string, Uint8Array>;
     seed: number;
     flags: Flags;
+    /** The module (null: read from `file`, and released once it is compiled). */
+    bytes: Uint8Array | null;
     /** Host directories to serve (--dir, parsed; a replay's come from its recording and are never looked at). */
     dirs: readonly DirSpec[];
     hooks: RunHooks | null;
@@ -147,7 +159,7 @@ export async function runProgram(
   } & RunLimits,
 ): Promise<number> {
   const { file, bytes, args, images, seed, flags, hooks } = o;
-  const program = file.endsWith(".ts") ? file : bytes;
+  const program = file.endsWith(".ts") || bytes === null ? file : bytes;
   const tracePath = typeof flags.trace === "string" ? flags.trace : null;
   const textPath = typeof flags["trace-text"] === "string" ? flags["trace-text"] : null;
   let chrome: ChromeTrace | null = null;
@@ -212,6 +224,7 @@ export async function runProgram(
       },
       progress: progressLine(),
       argv0: o.argv0,
+      env: o.env,
       wasi: o.wasi,
       fuel: o.fuel,
       memoryBudgetPages: o.memoryBudgetPages,

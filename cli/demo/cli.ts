@@ -1,7 +1,12 @@
 // `wasmos demo pcm` (and `npm start`): run the PCM pipeline, show live VU
 // bars, then a summary.
 
-import { statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { Recording } from "../../host/record/recording.ts";
+import type { Divergence } from "../../host/record/replayer.ts";
+import { Recorder, Replayer, recordingHooks, replayHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
 import { CliError, EXIT, progressLine } from "../command.ts";
 import { fsReason } from "../input.ts";
@@ -9,7 +14,7 @@ import { writeFileSync } from "node:fs";
 import { ChromeTrace, observeSyscalls } from "../../host/trace/index.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
 
-export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE]";
+export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE] [--record FILE]";
 export const PCM_DEMO_DETAILS = [
   "The four-process PCM audio pipeline (guests/pcm/): init creates one 3840-byte buffer (960 frames",
   "of 48 kHz s16le stereo = 20 ms) and spawns a producer (writes 440 Hz left, 660 Hz right, through a",
@@ -18,13 +23,16 @@ export const PCM_DEMO_DETAILS = [
   "the framebuffer). Each period the producer sends each consumer the buffer's id and waits for all three",
   "replies; the device's interrupts pace it. At the end init revokes the buffer and each consumer reports",
   "what it saw. Writes DIR/pcm.wav and DIR/waveform.png; prints periods, frames, IPC messages, bytes the",
-  "kernel copied, the IPC round trip and the wall time.",
+  "kernel copied, the IPC round trip and the wall time. --record FILE writes down every input from outside",
+  "the kernel (clock readings, timer firings, entropy) and what the run produced (trace, output, the WAV and",
+  "PNG by SHA-256); `wasmos replay FILE` runs it again from the recording and checks it byte for byte.",
 ].join("\n");
 export const PCM_DEMO_FLAGS: readonly Flag[] = [
   { name: "duration", value: "SECONDS", doc: "seconds of audio, in 20 ms periods (default 3)" },
   { name: "realtime", doc: "pace the audio device to the wall clock (default: deterministic virtual clock)" },
   { name: "out", value: "DIR", doc: "where pcm.wav and waveform.png go (default out)" },
   { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) of the run to FILE" },
+  { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
 ];
 
 const us = (ns: number) => `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} µs`;
@@ -71,22 +79,63 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   const duration = flags.duration === undefined ? 3 : Number(flags.duration);
   if (!(duration > 0 && duration <= 600)) throw new UsageError(`--duration wants seconds in (0, 600], got "${flags.duration}"`);
   const realtime = flags.realtime === true;
+  const outDir = typeof flags.out === "string" ? flags.out : "out";
+  const recordPath = typeof flags.record === "string" ? flags.record : null;
+  const recorder = recordPath === null ? null : new Recorder({ command: "demo-pcm", args: [], seed: 0, realtime, options: { duration } });
+  const hooks = recorder === null ? null : recordingHooks(recorder);
+  let r: PcmDemoResult;
+  try {
+    r = await showPcmDemo({ duration, realtime, outDir, tracePath: typeof flags.trace === "string" ? flags.trace : null, hooks });
+  } finally {
+    hooks?.done();
+  }
+  const code = r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
+  if (recorder !== null) {
+    for (const path of [r.wavPath, r.pngPath]) {
+      const bytes = readFileSync(path);
+      recorder.wrote(basename(path), sha256(bytes), bytes.length);
+    }
+    try {
+      writeRecording(recordPath!, recorder.finish({ status: r.init.status, reason: r.init.reason, code }));
+    } catch (e) {
+      throw new CliError(`cannot write recording ${recordPath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+    }
+  }
+  process.stdout.write("\n" + summary(r, realtime));
+  return code;
+}
+
+/**
+ * Run the demo, showing what the system prints as it prints it (VU bars on
+ * one terminal line), with a recorder's or a replayer's hooks in place if
+ * given: every line the system prints goes to the hooks as standard output.
+ */
+export async function showPcmDemo(o: {
+  duration: number;
+  realtime: boolean;
+  outDir: string;
+  tracePath: string | null;
+  hooks: RunHooks | null;
+}): Promise<PcmDemoResult> {
   const out = process.stdout;
   const tty = out.isTTY === true;
   let live = false; // a VU bar is on the current terminal line
-  const tracePath = typeof flags.trace === "string" ? flags.trace : null;
+  const { tracePath, hooks } = o;
   let chrome: ChromeTrace | null = null;
   const r = await runPcmDemo({
-    trace: tracePath !== null,
+    trace: tracePath !== null || hooks !== null,
     progress: progressLine(),
+    platform: hooks?.platform,
     onKernel: (k) => {
+      hooks?.onKernel(k);
       if (tracePath !== null) observeSyscalls(k.core, (chrome = new ChromeTrace(k.core)));
     },
-    duration,
-    realtime,
-    outDir: typeof flags.out === "string" ? flags.out : "out",
+    duration: o.duration,
+    realtime: o.realtime,
+    outDir: o.outDir,
     log: (line) => process.stderr.write(line + "\n"),
     onLine: (line) => {
+      hooks?.stdout(new TextEncoder().encode(line + "\n"));
       if (line.startsWith("~mark")) return;
       const vu = /^vu (\d+) peak (\S+) rms (\S+) \|(.*)\|$/.exec(line);
       if (vu) {
@@ -111,6 +160,57 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
       throw new CliError(`cannot write trace ${tracePath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
     }
   }
-  out.write("\n" + summary(r, realtime));
-  return r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
+  return r;
+}
+
+/**
+ * `wasmos replay` of a `wasmos demo pcm --record` recording: the demo again,
+ * with the recording's options and every outside input from it, its WAV and
+ * PNG written to a scratch directory and compared with the recorded ones.
+ * Returns the replayer's divergence (trace, output, or a file that differs),
+ * or null, and the run's exit code.
+ */
+export async function replayPcmDemo(rec: Recording): Promise<{ divergence: Divergence | null; code: number; rep: Replayer }> {
+  const rep = new Replayer(rec);
+  const hooks = replayHooks(rep, false);
+  const outDir = mkdtempSync(join(tmpdir(), "wasmos-replay-demo-"));
+  try {
+    let r: PcmDemoResult;
+    try {
+      r = await showPcmDemo({
+        duration: Number(rec.run.options?.duration ?? 3),
+        realtime: rec.run.realtime,
+        outDir,
+        tracePath: null,
+        hooks,
+      });
+    } finally {
+      hooks.done();
+    }
+    const code = r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
+    let divergence = rep.finish();
+    for (const f of divergence === null ? (rec.files ?? []) : []) {
+      let bytes: Uint8Array | null = null;
+      try {
+        bytes = readFileSync(join(outDir, f.name));
+      } catch {
+        bytes = null;
+      }
+      const got = bytes === null ? "(not written)" : `${bytes.length} bytes, SHA-256 ${sha256(bytes)}`;
+      const want = `${f.bytes} bytes, SHA-256 ${f.sha256}`;
+      if (got !== want) {
+        divergence = {
+          event: rep.progress.trace,
+          what: "end",
+          recorded: want,
+          replayed: got,
+          message: `the replay wrote ${f.name} differently`,
+        };
+        break;
+      }
+    }
+    return { divergence, code, rep };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }

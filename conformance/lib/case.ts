@@ -46,6 +46,8 @@ export interface CaseSetup {
   images?: ImageSetup[];
   /** Arguments after the program name (argv[0] is the case name). */
   args?: string[];
+  /** The root's environment, KEY=VALUE each (env_count, env_get). */
+  env?: string[];
   handles?: HandleSetup[];
   /** Kernel limits: handle table size, process count. */
   limits?: { maxHandles?: number; maxProcesses?: number };

@@ -188,6 +188,7 @@ export async function executeCase(
   try {
     proc = k.spawn(img, {
       args: [name, ...(setup.args ?? [])],
+      env: setup.env,
       handles: [
         { name: "self", object: img, rights: IMAGE_GRANT_RIGHTS },
         ...made.map(({ h, m }) => ({ name: h.name, object: m.object, rights: m.rights })),

@@ -90,7 +90,8 @@
   (call $rec (i32.load (i32.const 304)))                                                      ;; READ|WRITE|DUPLICATE|TRANSFER
   (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 6) (i32.const 64)))     ;; the server refuses O_EXEC
   (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 6) (i32.const 0)))      ;; neither read nor write
-  (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 6) (i32.const 128)))    ;; unknown flag
+  (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 6) (i32.const 256)))    ;; unknown flag
+  (call $rec (i32.gt_s (call $ns_open (local.get $dir) (i32.const 16) (i32.const 6) (i32.const 129)) (i32.const 0))) ;; O_NOFOLLOW: passed to the server
   (call $rec (call $ns_open (local.get $dir) (i32.const 65534) (i32.const 6) (i32.const 1)))
   (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 0) (i32.const 1)))
   (call $rec (call $ns_open (local.get $dir) (i32.const 16) (i32.const 1025) (i32.const 1)))
@@ -130,6 +131,8 @@
   (call $desc (i32.const 16) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 48) (i32.const 6) (i32.const 0) (i32.const 0))
   (call $rec (call $ns_call (local.get $dir) (i32.const 200)))                                ;; mkdir
   (call $rec (call $ns_call (call $handle_dup (local.get $dir) (i32.const 4)) (i32.const 200))) ;; READ only: EACCES
+  (call $desc (i32.const 23) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 48) (i32.const 6) (i32.const 0) (i32.const 0))
+  (call $rec (call $ns_call (call $handle_dup (local.get $dir) (i32.const 4)) (i32.const 200))) ;; IO_PSETTIMES needs WRITE: EACCES
   (call $desc (i32.const 17) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 48) (i32.const 6) (i32.const 0) (i32.const 0))
   (call $rec (call $ns_call (local.get $dir) (i32.const 200)))                                ;; the server does not unlink
   (call $desc (i32.const 18) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 80) (i32.const 6) (i32.const 40) (i32.const 8))

@@ -3,15 +3,16 @@
 //   counter server          serves the endpoint handle "ep": word 0 = 1 adds word 1 to
 //                           the total and answers it; word 0 = 2 makes it crash (a trap),
 //                           so a manifest's restart policy can be seen at work.
+//                           (call / replyWait: the words travel in the IPC buffers.)
 //   counter client N [K]    sends N increments of 1 to the endpoint handle "counter";
 //                           before the K-th it asks the server to crash. A call caught by
 //                           the crash (ECLOSED: the server is gone) is retried after 1 ms,
 //                           at most 1000 times. Exits 0 when all N were counted.
 //   counter crash           traps at once (a server that never comes up).
-import { args, errnoName, exit, handle, println, receive, reply, replyError, send, sleep, word, ECLOSED, EINVAL } from "@wasmos/sdk";
+import { args, call, errnoName, exit, handle, ipcWord, println, replyWait, setIpcWord, sleep, ECLOSED, EINVAL } from "@wasmos/sdk";
 
-const OP_ADD: i64 = 1;
-const OP_CRASH: i64 = 2;
+const OP_ADD: i32 = 1;
+const OP_CRASH: i32 = 2;
 
 function serve(): void {
   const ep = handle("ep");
@@ -20,19 +21,32 @@ function serve(): void {
     exit(2);
   }
   println("counter server: up");
-  let total: i64 = 0;
+  let total: i32 = 0;
+  let rcvid = 0; // the request served last: answered by the next replyWait with status (and the total in word 0)
+  let status = 0;
   for (;;) {
-    const rcvid = receive(ep);
-    if (rcvid <= 0) continue; // a pulse: nothing to answer
-    const op = word(0);
+    rcvid = replyWait(ep, rcvid, status, 1);
+    if (rcvid <= 0) {
+      rcvid = 0; // a pulse: nothing to answer
+      continue;
+    }
+    const op = ipcWord(0);
     if (op == OP_ADD) {
-      total += word(1);
-      reply(rcvid, 0, total);
+      total += ipcWord(1);
+      setIpcWord(0, total);
+      status = 0;
     } else if (op == OP_CRASH) {
       println("counter server: crashing as asked");
       unreachable();
-    } else replyError(rcvid, EINVAL);
+    } else status = -EINVAL;
   }
+}
+
+/** Ask to add 1: the status (0), or -errno. */
+function add(ep: i32): i32 {
+  setIpcWord(0, OP_ADD);
+  setIpcWord(1, 1);
+  return call(ep, 2);
 }
 
 function client(name: string, n: i32, crashAt: i32): void {
@@ -43,12 +57,15 @@ function client(name: string, n: i32, crashAt: i32): void {
   }
   let retries = 0;
   for (let i = 0; i < n; i++) {
-    if (i == crashAt) send(ep, OP_CRASH); // answered by the server's death
-    let r = send(ep, OP_ADD, 1);
+    if (i == crashAt) {
+      setIpcWord(0, OP_CRASH);
+      call(ep, 1); // answered by the server's death
+    }
+    let r = add(ep);
     while (r == -ECLOSED && retries < 1000) {
       retries++;
       sleep(1_000_000);
-      r = send(ep, OP_ADD, 1);
+      r = add(ep);
     }
     if (r < 0) {
       println(name + ": add failed: " + errnoName(r));

@@ -12,7 +12,8 @@ import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
 import { HostDir, hostErrno } from "@wasmos/sdk/hostdir";
 import {
-  EISDIR, ENOTDIR, ENOTSUP, FILE_TYPE_DIR, O_CREATE, O_DIRECTORY, O_EXCL, O_TRUNC, O_WRITE,
+  EISDIR, ELOOP, ENOTDIR, ENOTSUP, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
+  O_NOFOLLOW, O_TRUNC, O_WRITE,
 } from "@wasmos/sdk";
 
 class HostOcb extends Ocb {
@@ -31,6 +32,10 @@ class HostFs extends Handler {
 
   open(path: string, flags: i32): Ocb | null {
     const p = path == "" ? "/" : path;
+    if (flags & O_NOFOLLOW) {
+      const l = this.d.stat(p, false);
+      if (l.errno == 0 && l.type == <u32>FILE_TYPE_SYMLINK) return this.fail(ELOOP);
+    }
     if (flags & O_CREATE) {
       const r = this.d.create(p, (flags & O_EXCL) != 0, (flags & O_TRUNC) != 0);
       if (r < 0) return this.fail(-r);
@@ -73,7 +78,11 @@ class HostFs extends Handler {
   }
 
   pstat(path: string, st: Stat): i32 {
-    const s = this.d.stat(path == "" ? "/" : path);
+    return this.pstatAt(path, st, 0);
+  }
+
+  pstatAt(path: string, st: Stat, flags: i64): i32 {
+    const s = this.d.stat(path == "" ? "/" : path, (flags & IO_STAT_NOFOLLOW) == 0);
     if (s.errno != 0) return -s.errno;
     st.type = s.type;
     st.nlink = s.nlink;
@@ -89,6 +98,10 @@ class HostFs extends Handler {
 
   setTimes(ocb: Ocb, mtime: i64): i32 {
     return this.d.setTimes((<HostOcb>ocb).path, mtime);
+  }
+
+  psettimes(path: string, mtime: i64): i32 {
+    return this.d.setTimes(path == "" ? "/" : path, mtime, false);
   }
 
   readdir(ocb: Ocb, cookie: i64, out: DirOut): i32 {
@@ -120,7 +133,8 @@ class HostFs extends Handler {
   }
 
   link(existing: string, path: string): i32 {
-    return -ENOTSUP; // hard links could reach files outside the directory: never made
+    // The device makes the link only inside its root and remembers it (files with several links are otherwise refused).
+    return this.d.link(existing, path);
   }
 
   symlink(path: string, target: string): i32 {

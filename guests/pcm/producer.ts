@@ -1,8 +1,9 @@
 // pcm producer: writes each 20 ms period of the tone (440 Hz left with a
 // moving level, 660 Hz right) into the shared PCM buffer through its
 // read-write bound grant, then tells each consumer (audio driver, VU meter,
-// visualizer) with a short message carrying only the buffer's id, and does
-// not touch the buffer again until all three have replied.
+// visualizer) with a short message carrying only the buffer's id (a call: one
+// word in its IPC buffer), and does not touch the buffer again until all three
+// have answered.
 //
 //   pcm-producer <periods> <ping batches> <pings per batch>
 //
@@ -14,7 +15,7 @@
 // prints a marker line after each batch, so the host can time the kernel's
 // round trip against the wall clock; then it reports the median send->reply
 // time per consumer on the kernel's clock.
-import { args, errnoName, exit, forever, handle, now, println, send } from "@wasmos/sdk";
+import { args, call, errnoName, exit, forever, handle, now, println, setIpcWord } from "@wasmos/sdk";
 import * as pcm from "@wasmos/sdk/grants/pcm";
 import { FRAMES, LEFT_INC, PING, RIGHT_AMP, RIGHT_INC, envelope, isin, median } from "./signal";
 
@@ -55,7 +56,8 @@ function period(): bool {
   fill(p);
   for (let c = 0; c < 3; c++) {
     const t0 = now();
-    const r = send(consumers[c], id);
+    setIpcWord(0, <i32>id);
+    const r = call(consumers[c], 1);
     rtt[c].push(now() - t0);
     if (r < 0) {
       println("producer: period " + p.toString() + ": " + names[c] + " answered " + errnoName(-r));
@@ -74,7 +76,8 @@ const ping: i64[] = [];
 for (let b = 0; b < batches; b++) {
   for (let k = 0; k < perBatch; k++) {
     const t0 = now();
-    send(consumers[1], PING);
+    setIpcWord(0, <i32>PING);
+    call(consumers[1], 1);
     ping.push(now() - t0);
   }
   println("~mark " + b.toString());

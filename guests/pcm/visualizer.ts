@@ -19,7 +19,7 @@
 // "ep" (its endpoint). Once init revokes the buffer the kernel ends this
 // process (GRANT_REVOKED) before it runs again: it never sees it.
 import {
-  deviceInfo, errnoName, exit, fbPresent, forever, handle, println, receive, reply, replyError, word,
+  deviceInfo, errnoName, exit, fbPresent, forever, handle, ipcWord, println, replyError, replyWait,
   DEVINFO_FB_HEIGHT, DEVINFO_FB_WIDTH,
 } from "@wasmos/sdk";
 import * as pcm from "@wasmos/sdk/grants/pcm";
@@ -121,22 +121,20 @@ function draw(): void {
   trace(1, band, H - band, RIGHT);
 }
 
-/** One message: a PING is answered at once; a buffer-ready one is drawn and presented, then answered. */
+let answer = 0; // the message served last, answered (status 0) by the next replyWait
+/** One message: answer the last one and wait (replyWait); a PING is then answered at once, a buffer-ready one once drawn and presented. */
 function serveOne(): bool {
-  const r = receive(ep);
+  const r = replyWait(ep, answer, 0);
+  answer = r > 0 ? r : 0;
   if (r <= 0) return true;
-  if (word(0) == PING) {
-    reply(r, 0);
-    return true;
-  }
+  if (<i64>ipcWord(0) == PING) return true;
   draw();
   const n = fbPresent(dev);
   if (n < 0) {
     println("visualizer: fb_present failed: " + errnoName(-n));
     replyError(r, -n);
-    return true;
+    answer = 0;
   }
-  reply(r, 0);
   return true;
 }
 

@@ -12,7 +12,7 @@
 //   pcm-vu <periods>
 //
 // Handles: "pcm" (READ|MAP, no WRITE), "ep" (its endpoint).
-import { errnoName, exit, forever, handle, println, receive, reply, replyError, word } from "@wasmos/sdk";
+import { errnoName, exit, forever, handle, ipcWord, println, replyError, replyWait } from "@wasmos/sdk";
 import { Window } from "@wasmos/sdk/memory";
 import { FRAMES, PING, fixed2 } from "./signal";
 
@@ -37,15 +37,18 @@ function bar(rms: f64, peak: f64): string {
 }
 
 let period = 0;
-/** One message: a PING is answered at once; a buffer-ready one is scanned, printed and answered (called through forever). */
+let answer = 0; // the message served last, answered (status 0) by the next replyWait
+/**
+ * One message: answer the last one and wait (replyWait); a PING is then
+ * answered at once, a buffer-ready one once scanned and printed (called
+ * through forever).
+ */
 function serveOne(): bool {
-  const r = receive(ep);
+  const r = replyWait(ep, answer, 0);
+  answer = r > 0 ? r : 0;
   if (r <= 0) return true;
-  const id = word(0);
-  if (id == PING) {
-    reply(r, 0);
-    return true;
-  }
+  const id = <i64>ipcWord(0);
+  if (id == PING) return true;
   let peak: i32 = 0;
   let sum: i64 = 0;
   let err: i32 = 0;
@@ -68,7 +71,6 @@ function serveOne(): bool {
   const rms = db(Math.sqrt(<f64>sum / FRAMES));
   println("vu " + period.toString() + " peak " + fixed2(pk) + " rms " + fixed2(rms) + " |" + bar(rms, pk) + "|");
   period++;
-  reply(r, 0);
   return true;
 }
 forever(serveOne);

@@ -8,7 +8,7 @@
 
 import {
   sys_hostdir_call, HostdirReqLayout, HostdirStatLayout, HostdirDirentLayout, HOSTDIR_REQ_SIZE, HOSTDIR_STAT_SIZE,
-  HOSTDIR_STAT, HOSTDIR_LSTAT, HOSTDIR_READ, HOSTDIR_WRITE, HOSTDIR_CREATE_FILE, HOSTDIR_SETSIZE, HOSTDIR_SETTIMES,
+  HOSTDIR_STAT, HOSTDIR_LSTAT, HOSTDIR_READ, HOSTDIR_WRITE, HOSTDIR_CREATE_FILE, HOSTDIR_SETSIZE, HOSTDIR_SETTIMES, HOSTDIR_LINK, HOSTDIR_NOFOLLOW,
   HOSTDIR_LIST, HOSTDIR_MKDIR, HOSTDIR_REMOVE, HOSTDIR_RENAME, HOSTDIR_SYMLINK, HOSTDIR_READLINK, HOSTDIR_CREATE,
   HOSTDIR_EXCL, HOSTDIR_TRUNC,
 } from "./bindings/abi";
@@ -91,8 +91,9 @@ export class HostDir {
     return this.call(HOSTDIR_SETSIZE, 0, size, path, null, 0, 0);
   }
 
-  setTimes(path: string, mtimeNs: i64): i32 {
-    return this.call(HOSTDIR_SETTIMES, 0, mtimeNs, path, null, 0, 0);
+  /** follow = false: a final symbolic link gets the time itself. */
+  setTimes(path: string, mtimeNs: i64, follow: bool = true): i32 {
+    return this.call(HOSTDIR_SETTIMES, follow ? 0 : HOSTDIR_NOFOLLOW, mtimeNs, path, null, 0, 0);
   }
 
   mkdir(path: string): i32 {
@@ -105,6 +106,11 @@ export class HostDir {
 
   rename(from: string, to: string): i32 {
     return this.call(HOSTDIR_RENAME, 0, 0, from, to, 0, 0);
+  }
+
+  /** A hard link at path to the regular file existing (HOSTDIR_LINK). */
+  link(existing: string, path: string): i32 {
+    return this.call(HOSTDIR_LINK, 0, 0, existing, path, 0, 0);
   }
 
   symlink(path: string, target: string): i32 {

@@ -7,6 +7,8 @@ import "./runtime";
 import {
   sys_arg_count,
   sys_arg_get,
+  sys_env_count,
+  sys_env_get,
   sys_clock_now,
   sys_console_write,
   sys_exit,
@@ -73,15 +75,34 @@ export function exit(status: i32): void {
 
 /** The arguments this process was started with (args()[0] is the program name by convention). */
 export function args(): string[] {
-  const n = sys_arg_count();
+  return stringList(sys_arg_count(), (i: i32, ptr: i32, len: i32): i32 => sys_arg_get(i, ptr, len));
+}
+
+/** Read `n` strings through a get call shaped as arg_get (full length back, copy at most len). */
+function stringList(n: i32, get: (i: i32, ptr: i32, len: i32) => i32): string[] {
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const len = sys_arg_get(i, 0, 0);
+    const len = get(i, 0, 0);
     const buf = new ArrayBuffer(len);
-    sys_arg_get(i, changetype<i32>(buf), len);
+    get(i, changetype<i32>(buf), len);
     out[i] = String.UTF8.decode(buf);
   }
   return out;
+}
+
+/** The environment the process started with, `KEY=VALUE` each (its spawner's, or what the host set: `wasmos run --env`). */
+export function environ(): string[] {
+  return stringList(sys_env_count(), (i: i32, ptr: i32, len: i32): i32 => sys_env_get(i, ptr, len));
+}
+
+/** The value of environment variable `name`, or null when it is not set. */
+export function getenv(name: string): string | null {
+  const vars = environ();
+  const prefix = name + "=";
+  for (let i = 0; i < vars.length; i++) {
+    if (vars[i].startsWith(prefix)) return vars[i].substring(prefix.length);
+  }
+  return null;
 }
 
 /** A handle the spawner passed under `name`, or -ENOENT. */

@@ -17,18 +17,23 @@ import {
 //   for (;;) { ...ipcWord(0)...; setIpcWord(0, y); r = replyWait(ep, r, 0, 1); } // answer, wait
 //
 // One crossing into the kernel per side of a round trip, i32 words, nothing
-// allocated: the cheapest exchange (docs/fastpath.md). Messages and answers
-// interoperate with send/receive/reply (their words, low 32 bits).
+// allocated: the cheapest exchange, and the standard shape of a client and a
+// server whose requests and answers fit in four words (docs/fastpath.md: the
+// kernel hands the CPU straight to the peer). Messages and answers
+// interoperate with send/receive/reply (their words, low 32 bits): use those
+// for bodies, handles and deadlines.
 
 /** This process's IPC buffer: MAX_MSG_WORDS i32 words, declared to the kernel at first use. */
 const ipcWords = new StaticArray<i32>(4);
 let ipcDeclared = false;
 
-function declareIpcBuffer(): void {
-  if (ipcDeclared) return;
+/** 0, or -errno when the kernel refused the buffer (EPLEDGE after a pledge without the IPC class): then the call reports it. */
+function declareIpcBuffer(): i32 {
+  if (ipcDeclared) return 0;
   const r = sys_ipc_buffer(changetype<i32>(ipcWords));
-  if (r < 0) abort("ipc_buffer failed");
+  if (r < 0) return r;
   ipcDeclared = true;
+  return 0;
 }
 
 /** Word i (0..3) of the IPC buffer: what the last delivery (a message, a pulse, an answer) carried. */
@@ -47,8 +52,8 @@ export function setIpcWord(i: i32, v: i32): void {
 
 /** Send words 0..words-1 of the IPC buffer on ep and wait for the answer (its words then in the buffer). The status, or -errno. */
 export function call(ep: i32, words: i32 = 0): i32 {
-  declareIpcBuffer();
-  return sys_call(ep, words);
+  const d = declareIpcBuffer();
+  return d < 0 ? d : sys_call(ep, words);
 }
 
 /**
@@ -57,8 +62,8 @@ export function call(ep: i32, words: i32 = 0): i32 {
  * its words in the buffer. -errno on failure.
  */
 export function replyWait(ep: i32, rcvid: i32, status: i32, words: i32 = 0): i32 {
-  declareIpcBuffer();
-  return sys_reply_wait(ep, rcvid, status, words);
+  const d = declareIpcBuffer();
+  return d < 0 ? d : sys_reply_wait(ep, rcvid, status, words);
 }
 
 // ---- endpoints ------------------------------------------------------------------

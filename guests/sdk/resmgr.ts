@@ -19,7 +19,7 @@ import "./runtime";
 import {
   sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
   DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
-  IO_MKDIR, IO_OPEN, IO_PSTAT, IO_READ, IO_READDIR, IO_READLINK, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
+  IO_MKDIR, IO_OPEN, IO_PSETTIMES, IO_PSTAT, IO_READ, IO_READDIR, IO_READLINK, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
   IO_UNLINK, IO_WRITE, MAX_PATH_BYTES, MSG_INFO_SIZE, STAT_SIZE, DirentLayout, MsgInfoLayout, StatLayout,
 } from "./bindings/abi";
 
@@ -181,6 +181,14 @@ export class Handler {
   }
   pstat(path: string, st: Stat): i32 {
     return -ENOTSUP;
+  }
+  /** IO_PSETTIMES: the modification time of path (ns), a final symbolic link itself. */
+  psettimes(path: string, mtime: i64): i32 {
+    return -ENOTSUP;
+  }
+  /** IO_PSTAT with the client's flags (IO_STAT_NOFOLLOW, IO_STAT_FOLLOW; neither: the server's default). Default: pstat. */
+  pstatAt(path: string, st: Stat, flags: i64): i32 {
+    return this.pstat(path, st);
   }
   /** A pulse that is not a close (a device interrupt, a timer...). */
   pulse(code: i32, value: i64): void {}
@@ -425,6 +433,9 @@ export class Server {
       case IO_MKDIR:
         r = h.mkdir(path, offset);
         break;
+      case IO_PSETTIMES:
+        r = h.psettimes(path, offset);
+        break;
       case IO_UNLINK:
         r = h.unlink(path);
         break;
@@ -448,7 +459,7 @@ export class Server {
       }
       case IO_PSTAT: {
         const st = new Stat();
-        r = h.pstat(path, st);
+        r = h.pstatAt(path, st, offset);
         if (r < 0) break;
         this.replyStat(rcvid, st, len);
         return;

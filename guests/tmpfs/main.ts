@@ -15,8 +15,8 @@ import { args, handle, now, exit, println } from "@wasmos/sdk";
 import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
 import {
-  EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, FILE_TYPE_DIR, FILE_TYPE_REG, FILE_TYPE_SYMLINK, O_CREATE,
-  O_DIRECTORY, O_EXCL, O_TRUNC, O_WRITE,
+  EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, FILE_TYPE_DIR, FILE_TYPE_REG, FILE_TYPE_SYMLINK,
+  IO_STAT_FOLLOW, O_CREATE, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_TRUNC, O_WRITE,
 } from "@wasmos/sdk";
 
 /** Largest file, in bytes (ENOSPC beyond). */
@@ -82,7 +82,7 @@ class Tmpfs extends Handler {
       const next = kids.get(cs[i]);
       if (next.type == FILE_TYPE_SYMLINK && (follow || i < cs.length - 1)) {
         if (depth >= MAX_LINKS) {
-          this.why = EINVAL;
+          this.why = ELOOP;
           return null;
         }
         // Relative targets from the link's directory, absolute ones from this mount's root: never outside it.
@@ -118,7 +118,8 @@ class Tmpfs extends Handler {
   }
 
   open(path: string, flags: i32): Ocb | null {
-    let n = this.walk(path);
+    let n = this.walk(path, (flags & O_NOFOLLOW) == 0);
+    if (n !== null && n.type == FILE_TYPE_SYMLINK) return this.fail(ELOOP);
     if (n === null) {
       if (this.why != ENOENT || (flags & O_CREATE) == 0) return this.fail(this.why);
       const dir = this.parentOf(path);
@@ -290,7 +291,18 @@ class Tmpfs extends Handler {
   }
 
   pstat(path: string, st: Stat): i32 {
+    return this.pstatAt(path, st, 0);
+  }
+
+  psettimes(path: string, mtime: i64): i32 {
     const n = this.walk(path, false);
+    if (n === null) return -this.why;
+    n.mtime = mtime;
+    return 0;
+  }
+
+  pstatAt(path: string, st: Stat, flags: i64): i32 {
+    const n = this.walk(path, (flags & IO_STAT_FOLLOW) != 0);
     if (n === null) return -this.why;
     return this.fill(n, st);
   }

@@ -5,3 +5,4 @@ export { WebAudioSink } from "./webaudio.ts";
 export { CanvasRenderer } from "./canvas.ts";
 export { TerminalConsole } from "./terminal.ts";
 export { MemoryHostDir } from "./memdir.ts";
+export { LineInput } from "./keyboard.ts";

@@ -59,7 +59,8 @@ export interface HostDirBackend {
   /** Create an empty file (EEXIST if `exclusive` and it exists), or truncate it when `truncate`. */
   create(path: readonly string[], exclusive: boolean, truncate: boolean): void;
   setSize(path: readonly string[], size: number): void;
-  setTimes(path: readonly string[], mtimeNs: number): void;
+  /** follow = false (given only then): a final symbolic link gets the time itself. */
+  setTimes(path: readonly string[], mtimeNs: number, follow?: boolean): void;
   /** Entries sorted by name, without "." and "..". */
   list(path: readonly string[]): HostDirEntry[];
   mkdir(path: readonly string[]): void;
@@ -68,6 +69,8 @@ export interface HostDirBackend {
   rename(from: readonly string[], to: readonly string[]): void;
   /** A symbolic link at path whose target is `target` (stored as given; the backend refuses one that leaves the root). */
   symlink(target: string, path: readonly string[]): void;
+  /** A hard link at path to the regular file `existing` (not followed); a backend without links leaves it out (EACCES). */
+  link?(existing: readonly string[], path: readonly string[]): void;
   readlink(path: readonly string[]): string;
   close?(): void;
 }
@@ -153,9 +156,10 @@ export class HostDirDevice extends BaseDevice {
     return this.run([path], true, ([p]) => (this.backend.setSize(p, size), 0));
   }
 
-  setTimes(path: string, mtimeNs: number): number {
-    if (!Number.isSafeInteger(mtimeNs)) return -Errno.EINVAL;
-    return this.run([path], true, ([p]) => (this.backend.setTimes(p, mtimeNs), 0));
+  setTimes(path: string, mtimeNs: number, follow = true): number {
+    // Any i64 of ns (times since 1970 pass 2^53 ns in 1970 + 104 days): a double carries it to ~256 ns.
+    if (!Number.isInteger(mtimeNs) || Math.abs(mtimeNs) > 2 ** 63) return -Errno.EINVAL;
+    return this.run([path], true, ([p]) => (follow ? this.backend.setTimes(p, mtimeNs) : this.backend.setTimes(p, mtimeNs, false), 0));
   }
 
   list(path: string): HostDirEntry[] | number {
@@ -183,6 +187,15 @@ export class HostDirDevice extends BaseDevice {
       if (a.length === 0 || b.length === 0) throw new HostError("EACCES");
       if (b.length > a.length && a.every((c, i) => b[i] === c)) throw new HostError("EINVAL"); // into itself
       this.backend.rename(a, b);
+      return 0;
+    });
+  }
+
+  link(existing: string, path: string): number {
+    return this.run([existing, path], true, ([a, b]) => {
+      if (a.length === 0 || b.length === 0) throw new HostError("EACCES");
+      if (this.backend.link === undefined) throw new HostError("EACCES", "this directory makes no hard links");
+      this.backend.link(a, b);
       return 0;
     });
   }

@@ -30,6 +30,8 @@ import { HOST_FILE_TYPE, HostError, type HostDirBackend, type HostDirEntry, type
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK } = fs.constants;
 /** Symbolic links one call may follow. */
 export const MAX_LINKS = 40;
+/** Files kept open for reading (see NodeHostDir.reading). */
+const READ_CACHE_FILES = 8;
 
 const fdPath = (fd: number, name?: string | null) => (name ? `/proc/self/fd/${fd}/${name}` : `/proc/self/fd/${fd}`);
 
@@ -101,6 +103,22 @@ export class NodeHostDir implements HostDirBackend {
   /** The root, as the host's realpath. */
   readonly root: string;
   private rootFd: number;
+  /**
+   * Files this device linked (dev:ino:birth time -> links made): a file with
+   * several links may be one outside the root and is refused, unless every
+   * other link is one made here (it was a single-link file inside the root
+   * when first linked).
+   */
+  private readonly linked = new Map<string, number>();
+
+  /**
+   * Whether a regular file may be opened: one link, or no more links than
+   * this device made to it plus its first (the key has the birth time, so a
+   * reused inode number is another file).
+   */
+  private linksOk(st: fs.Stats): boolean {
+    return st.nlink === 1 || st.nlink <= 1 + (this.linked.get(linkKey(st)) ?? 0);
+  }
   private readonly beforeFinal: ((path: readonly string[]) => void) | undefined;
   private readonly beforeOpen: ((path: readonly string[]) => void) | undefined;
 
@@ -117,8 +135,41 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   close(): void {
+    this.forget();
     if (this.rootFd >= 0) fs.closeSync(this.rootFd);
     this.rootFd = -1;
+  }
+
+  /**
+   * Files recently opened for reading, by path below the root. A read of
+   * the same path uses the descriptor again only after the kernel confirms
+   * it is still exactly that path under the root (readlink of
+   * /proc/self/fd/N: a file moved, renamed, replaced or deleted since shows
+   * another path) and still a regular file with one link (or links this
+   * device made): the same answer a fresh walk would give, for two cheap
+   * calls instead of a walk, an open and a close. Any change made through
+   * this device drops them all.
+   */
+  private readonly reading = new Map<string, number>();
+
+  private forget(): void {
+    for (const fd of this.reading.values()) fs.closeSync(fd);
+    this.reading.clear();
+  }
+
+  /** The cached descriptor for path if it still stands for exactly that file, else null (and it is dropped). */
+  private cachedReader(key: string): number | null {
+    const fd = this.reading.get(key);
+    if (fd === undefined) return null;
+    try {
+      const st = fs.fstatSync(fd);
+      if (fs.readlinkSync(fdPath(fd)) === `${this.root}/${key}` && st.isFile() && this.linksOk(st)) return fd;
+    } catch {
+      // gone: walk again
+    }
+    this.reading.delete(key);
+    fs.closeSync(fd);
+    return null;
   }
 
   /**
@@ -213,7 +264,7 @@ export class NodeHostDir implements HostDirBackend {
       try {
         const st = fs.fstatSync(fd);
         if (!st.isFile() && !st.isDirectory()) throw new HostError("EACCES", "not a regular file or a directory");
-        if (st.isFile() && st.nlink > 1) throw new HostError("EACCES", "a file with several hard links");
+        if (st.isFile() && !this.linksOk(st)) throw new HostError("EACCES", "a file with several hard links");
         return fn(fd, st);
       } finally {
         fs.closeSync(fd);
@@ -231,13 +282,27 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   read(path: readonly string[], offset: number, into: Uint8Array): number {
+    const key = path.filter((c) => c !== "" && c !== ".").join("/");
+    const cached = into.length > 0 && this.rootFd >= 0 ? this.cachedReader(key) : null;
+    if (cached !== null) return host(() => fs.readSync(cached, into, 0, into.length, offset));
     return this.withFile(path, O_RDONLY, true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
-      return fs.readSync(fd, into, 0, into.length, offset);
+      const n = fs.readSync(fd, into, 0, into.length, offset);
+      if (into.length > 0 && !key.split("/").includes("..")) {
+        if (this.reading.size >= READ_CACHE_FILES) {
+          const [oldest, old] = this.reading.entries().next().value!;
+          this.reading.delete(oldest);
+          fs.closeSync(old);
+        }
+        // Another descriptor for the file the walk opened (/proc/self/fd/N names the open file, not a path).
+        this.reading.set(key, fs.openSync(fdPath(fd), O_RDONLY | O_NONBLOCK));
+      }
+      return n;
     });
   }
 
   write(path: readonly string[], offset: number, data: Uint8Array, create: boolean): number {
+    this.forget();
     return this.withFile(path, O_WRONLY | (create ? O_CREAT : 0), true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
       return fs.writeSync(fd, data, 0, data.length, offset);
@@ -245,19 +310,31 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   create(path: readonly string[], exclusive: boolean, truncate: boolean): void {
+    this.forget();
     this.withFile(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : 0) | (truncate ? O_TRUNC : 0), true, (_fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
     });
   }
 
   setSize(path: readonly string[], size: number): void {
+    this.forget();
     this.withFile(path, O_WRONLY, true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
       fs.ftruncateSync(fd, size);
     });
   }
 
-  setTimes(path: readonly string[], mtimeNs: number): void {
+  setTimes(path: readonly string[], mtimeNs: number, follow = true): void {
+    if (!follow) {
+      const link = this.at(path, (dir, name) => {
+        if (name === null) return false;
+        const st = fs.lstatSync(fdPath(dir, name));
+        if (!st.isSymbolicLink()) return false;
+        fs.lutimesSync(fdPath(dir, name), st.atime, mtimeNs / 1e9);
+        return true;
+      });
+      if (link) return;
+    }
     this.withFile(path, O_RDONLY, true, (fd, st) => fs.futimesSync(fd, st.atime, mtimeNs / 1e9));
   }
 
@@ -275,6 +352,7 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   mkdir(path: readonly string[]): void {
+    this.forget();
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EEXIST");
       fs.mkdirSync(fdPath(dir, name), 0o755);
@@ -282,6 +360,7 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   remove(path: readonly string[]): void {
+    this.forget();
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EACCES", "the root or a directory through '..'");
       const st = fs.lstatSync(fdPath(dir, name));
@@ -291,6 +370,7 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   rename(from: readonly string[], to: readonly string[]): void {
+    this.forget();
     this.at(from, (d1, n1) =>
       this.at(to, (d2, n2) => {
         if (n1 === null || n2 === null) throw new HostError("EACCES");
@@ -300,13 +380,9 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   symlink(target: string, path: readonly string[]): void {
+    this.forget();
     // The link lives at depth path.length - 1 below the root (the walk below refuses a path that is not that deep).
-    let depth = path.length - 1;
-    for (const c of targetParts(target)) {
-      if (c === "..") depth--;
-      else if (c !== "" && c !== ".") depth++;
-      if (depth < 0) throw new HostError("EACCES", `symbolic link target ${target} leaves the root`);
-    }
+    staysInside(target, path);
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EEXIST");
       // Intermediate links may have moved the link elsewhere: check its real depth below the root.
@@ -319,11 +395,43 @@ export class NodeHostDir implements HostDirBackend {
     });
   }
 
+  link(existing: readonly string[], path: readonly string[]): void {
+    this.forget();
+    this.at(existing, (d1, n1) =>
+      this.at(path, (d2, n2) => {
+        if (n1 === null || n2 === null) throw new HostError("EACCES");
+        const st = fs.lstatSync(fdPath(d1, n1));
+        // A regular file or a symbolic link (linked itself, as linkat without AT_SYMLINK_FOLLOW; its target stays confined by the walk).
+        if (!st.isFile() && !st.isSymbolicLink()) throw new HostError("EACCES", "only a regular file or a symbolic link can be linked");
+        if (!this.linksOk(st)) throw new HostError("EACCES", "a file with several hard links");
+        // A symbolic link elsewhere in the tree means something else: it must not lead out from there either (as symlink()).
+        if (st.isSymbolicLink()) staysInside(fs.readlinkSync(fdPath(d1, n1)), path);
+        fs.linkSync(fdPath(d1, n1), fdPath(d2, n2));
+        this.linked.set(linkKey(st), (this.linked.get(linkKey(st)) ?? 0) + 1);
+      }),
+    );
+  }
+
   readlink(path: readonly string[]): string {
     return this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EINVAL");
       return fs.readlinkSync(fdPath(dir, name));
     });
+  }
+}
+
+/** A file's identity for the links a device made: device, inode and birth time (inode numbers are reused). */
+function linkKey(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}:${st.birthtimeMs}`;
+}
+
+/** Refuse a symbolic link at `path` whose target would climb above the root (its depth counted from path's directory). */
+function staysInside(target: string, path: readonly string[]): void {
+  let depth = path.length - 1;
+  for (const c of targetParts(target)) {
+    if (c === "..") depth--;
+    else if (c !== "" && c !== ".") depth++;
+    if (depth < 0) throw new HostError("EACCES", `symbolic link target ${target} leaves the root`);
   }
 }
 

@@ -18,6 +18,7 @@ import type { ImageObject } from "../../kernel/objects/image.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { Partition } from "../../kernel/objects/partition.ts";
 import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
+import type { LoadedImage } from "../../loader/loader.ts";
 import type { HandleSpec, Manifest, ObjectSpec, ProcessSpec } from "./schema.ts";
 import { resolve as resolvePath } from "node:path";
 import { type HostDirBackend, HostDirDevice } from "../../hal/hostdir/hostdir.ts";
@@ -216,9 +217,14 @@ export class BootedSystem {
     }
     const enc = new TextEncoder();
     const image = this.objects.get(spec.image) as Parameters<typeof core.spawn>[0]["image"];
+    if (spec.preopens.length > 0 && !(image.hostData as LoadedImage).personality) {
+      this.pendingUnveil = null;
+      throw new BootError(`${spec.pointer}/preopens`, `"${spec.name}" is not a WASI program: preopens are for WASI programs`);
+    }
     const p = core.spawn({
       image,
       args: [spec.name, ...spec.args].map((a) => enc.encode(a)),
+      env: Object.entries(spec.env).map(([k, v]) => enc.encode(`${k}=${v}`)),
       parentPid: 0,
       priority: spec.priority,
       stdout: (b) => this.options.stdout?.(spec.name, b),
@@ -232,6 +238,14 @@ export class BootedSystem {
       const why = core.mm.lastRefusal;
       core.mm.lastRefusal = "";
       throw new BootError(spec.pointer, `cannot start "${spec.name}": errno ${-p}${why ? `: ${why}` : ""}`);
+    }
+    if ((image.hostData as LoadedImage).personality) {
+      // A WASI program: its environment, its preopens (DIR handles it was just given), stderr beside its stdout.
+      this.kernel.setWasiOptions(p, {
+        env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        preopens: spec.preopens,
+        stderr: (b) => this.options.stdout?.(spec.name, b),
+      });
     }
     const hp = new HostProcess(p);
     sp.current = hp;

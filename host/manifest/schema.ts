@@ -90,6 +90,11 @@ export interface ProcessSpec {
   restart: RestartPolicy;
   /** A server: expected to stay blocked (in receive) when the rest of the system is done. */
   daemon: boolean;
+  /**
+   * A WASI program's preopened directories, fds 3, 4, ... in order: the name
+   * it sees and the name of one of its handles (a dir, usually with a "path").
+   */
+  preopens: { guest: string; handle: string }[];
   /** Where in the document it was declared (for messages at boot time). */
   pointer: string;
 }
@@ -285,7 +290,21 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
       const o = fields(
         v,
         p,
-        ["name", "image", "args", "env", "priority", "partition", "handles", "pledge", "unveil", "memoryPages", "restart", "daemon"],
+        [
+          "name",
+          "image",
+          "args",
+          "env",
+          "priority",
+          "partition",
+          "handles",
+          "pledge",
+          "unveil",
+          "memoryPages",
+          "restart",
+          "daemon",
+          "preopens",
+        ],
         ["name", "image"],
       );
       if (!o) return;
@@ -302,6 +321,7 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
         memoryPages: undefined,
         restart: { when: "never", max: 0, windowMs: 0, backoffMs: 0, backoffMaxMs: 0 },
         daemon: false,
+        preopens: [],
         pointer: p,
       };
       if ("name" in o) {
@@ -323,7 +343,9 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
       if ("env" in o) {
         map(o.env, at(p, "env"), (k, val, ep) => {
           const s = str(val, ep);
-          if (s !== undefined) spec.env[k] = s;
+          // Each becomes KEY=VALUE in the process's environment (env_get); map() has checked the key is a name.
+          if (s !== undefined && s.includes("\0")) issue(ep, "an environment variable's value cannot contain NUL");
+          else if (s !== undefined) spec.env[k] = s;
         });
       }
       if ("priority" in o) spec.priority = int(o.priority, at(p, "priority"), 0, MANIFEST_PRIORITY_MAX);
@@ -387,6 +409,25 @@ export function validateManifest(doc: Json): { manifest: Manifest; issues: [] } 
             if (seen.has(hs.name)) issue(at(ptr, "name"), `two handles are named "${hs.name}"`);
             seen.add(hs.name);
             spec.handles.push(hs);
+          });
+        }
+      }
+      if ("preopens" in o) {
+        const pp = at(p, "preopens");
+        if (!Array.isArray(o.preopens)) issue(pp, `expected an array of {"guest", "handle"}, got ${kindOf(o.preopens)}`);
+        else {
+          o.preopens.forEach((r, j) => {
+            const rp = at(pp, j);
+            const pre = fields(r, rp, ["guest", "handle"], ["guest", "handle"]);
+            if (!pre || !("guest" in pre) || !("handle" in pre)) return;
+            const guest = str(pre.guest, at(rp, "guest"));
+            const handle = str(pre.handle, at(rp, "handle"));
+            if (guest === undefined || handle === undefined) return;
+            if (guest === "") issue(at(rp, "guest"), "empty preopen name");
+            const h = spec.handles.find((x) => x.name === handle);
+            if (h === undefined) issue(at(rp, "handle"), `no handle "${handle}" in this process's "handles"`);
+            else if (m.objects.get(h.object)?.kind !== "dir") issue(at(rp, "handle"), `handle "${handle}" is not a dir`);
+            spec.preopens.push({ guest, handle });
           });
         }
       }

@@ -58,13 +58,16 @@ export function recordingHostDir(dev: number, real: HostDirBackend, log: Recorde
     write: call("write", (p: readonly string[], offset: number, data: Uint8Array, create: boolean) => real.write(p, offset, data, create)),
     create: call("create", (p: readonly string[], exclusive: boolean, truncate: boolean) => real.create(p, exclusive, truncate)),
     setSize: call("setSize", (p: readonly string[], size: number) => real.setSize(p, size)),
-    setTimes: call("setTimes", (p: readonly string[], mtimeNs: number) => real.setTimes(p, mtimeNs)),
+    setTimes: call("setTimes", (p: readonly string[], mtimeNs: number, follow?: boolean) =>
+      follow === false ? real.setTimes(p, mtimeNs, false) : real.setTimes(p, mtimeNs),
+    ),
     list: call("list", (p: readonly string[]) => real.list(p)),
     mkdir: call("mkdir", (p: readonly string[]) => real.mkdir(p)),
     remove: call("remove", (p: readonly string[]) => real.remove(p)),
     rename: call("rename", (a: readonly string[], b: readonly string[]) => real.rename(a, b)),
     symlink: call("symlink", (t: string, p: readonly string[]) => real.symlink(t, p)),
     readlink: call("readlink", (p: readonly string[]) => real.readlink(p)),
+    ...(real.link ? { link: call("link", (a: readonly string[], b: readonly string[]) => real.link!(a, b)) } : {}),
     close: () => real.close?.(),
   };
 }

@@ -121,6 +121,12 @@ export class Recorder {
     };
   }
 
+  /** Files the run wrote, to be written again by a replay and compared (Recording.files). */
+  private readonly files: { name: string; sha256: string; bytes: number }[] = [];
+  wrote(name: string, sha256: string, bytes: number): void {
+    this.files.push({ name, sha256, bytes });
+  }
+
   finish(exit: Recording["exit"]): Recording {
     const total = this.out.reduce((n, b) => n + b.length, 0);
     const all = new Uint8Array(total);
@@ -139,6 +145,7 @@ export class Recorder {
       ...(this.hostCalls.length > 0 ? { hostdir: this.hostCalls } : {}),
       trace: this.trace,
       stdout: b64(all),
+      ...(this.files.length > 0 ? { files: this.files } : {}),
       exit,
     };
   }

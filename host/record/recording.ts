@@ -45,6 +45,8 @@ export interface Recording {
   readonly trace: string[];
   /** Standard output, base64. */
   readonly stdout: string;
+  /** Files the run wrote (the PCM demo's WAV and PNG), by name in its output directory: a replay writes them again and compares (absent in older recordings). */
+  readonly files?: readonly { readonly name: string; readonly sha256: string; readonly bytes: number }[];
   /** How the run ended (the root's exit status and reason; the CLI's exit code). */
   readonly exit: { readonly status: number; readonly reason: number; readonly code: number } | null;
 }
@@ -54,6 +56,10 @@ export interface RecordedRun {
   readonly file?: string;
   readonly sha256?: string;
   readonly args: readonly string[];
+  /** argv[0] when it is not the file's name (`run --argv0`). */
+  readonly argv0?: string;
+  /** The root's environment, KEY=VALUE each (`run --env`). */
+  readonly env?: readonly string[];
   readonly seed: number;
   readonly realtime: boolean;
   /**

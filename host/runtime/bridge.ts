@@ -14,7 +14,18 @@ import { Errno, IMPORT_MODULE, PledgeClass, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS, 
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { BLOCK, checkedHandler, NORETURN, SYSCALL_HANDLERS, unchangedOnError } from "../../kernel/syscalls/index.ts";
+import {
+  BLOCK,
+  checkedHandler,
+  type HostRequest,
+  ioCallHost,
+  NORETURN,
+  nsCallHost,
+  nsOpenPath,
+  nsScopePath,
+  SYSCALL_HANDLERS,
+  unchangedOnError,
+} from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
@@ -407,5 +418,41 @@ export function invokeSyscall(k: KernelCore, name: string, args: unknown[]): num
   if (h === undefined) handlers.set(name, (h = pledged(k, def)));
   return callBlocking(k, def, h, args[0], args[1], args[2], args[3], args[4], args[5]);
 }
+
+/** Namespace calls a personality makes with the descriptor on the host side (kernel/syscalls/namespace.ts). */
+const HOST_NS: Record<string, (k: KernelCore, p: Process, h: number, x: unknown, y: unknown) => unknown> = {
+  ns_open: (k, p, h, path, flags) => nsOpenPath(k, p, h, path as string, flags as number),
+  ns_scope: (k, p, h, path, rights) => nsScopePath(k, p, h, path as string, rights as number),
+  ns_call: (k, p, h, req) => nsCallHost(k, p, h, req as HostRequest),
+  io_call: (k, p, h, req) => ioCallHost(k, p, h, req as HostRequest),
+};
+const hostNsHandlers = new Map<string, AnyHandler>();
+
+/**
+ * For personalities: the namespace syscall `name` (ns_open, ns_scope: a path
+ * string and flags/rights; ns_call, io_call: a HostRequest) made as the
+ * current process with the descriptor, paths and output buffer held by the
+ * host instead of the program's memory. The same checks (the pledge class of
+ * `name`, the handle's type and rights, unveil, paths) and the same message
+ * as the syscall; blocking and faults as invokeSyscall.
+ */
+export function invokeNamespace(
+  k: KernelCore,
+  name: "ns_open" | "ns_scope" | "ns_call" | "io_call",
+  handle: number,
+  x: unknown,
+  y?: unknown,
+): number | bigint | Promise<number> {
+  const def = SYSCALL_BY_NAME.get(name)!;
+  let h = hostNsHandlers.get(name);
+  if (h === undefined) {
+    const fn = HOST_NS[name];
+    const bit = 1 << def.pledge;
+    h = (k, q, a, b, c) => ((q.promises & bit) === 0 ? -Errno.EPLEDGE : fn(k, q, a as number, b, c));
+    hostNsHandlers.set(name, h);
+  }
+  return callBlocking(k, def, h, handle, x, y);
+}
+
 /** The pledge-checked handlers personalities call, made once per kernel. */
 const personalityHandlers = new WeakMap<KernelCore, Map<string, AnyHandler>>();

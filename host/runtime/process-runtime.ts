@@ -145,10 +145,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   arm(): Promise<number> {
-    return new Promise<number>((resolve) => {
-      this.pending = resolve;
-    });
+    return new Promise<number>(this.park);
   }
+
+  /** The executor of every armed promise, made once (not a closure per block). */
+  private readonly park = (resolve: (v: number) => void): void => {
+    this.pending = resolve;
+  };
 
   disarm(): void {
     this.pending = null;

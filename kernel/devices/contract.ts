@@ -125,11 +125,14 @@ export interface HostDirModel extends DeviceModel {
   write(path: string, offset: number, data: Uint8Array, create: boolean): number;
   create(path: string, exclusive: boolean, truncate: boolean): number;
   setSize(path: string, size: number): number;
-  setTimes(path: string, mtimeNs: number): number;
+  /** follow = false: a final symbolic link gets the time itself. */
+  setTimes(path: string, mtimeNs: number, follow?: boolean): number;
   list(path: string): HostDirEntry[] | number;
   mkdir(path: string): number;
   remove(path: string): number;
   rename(from: string, to: string): number;
   symlink(target: string, path: string): number;
+  /** A hard link at `path` to the regular file `existing` (HOSTDIR_LINK). */
+  link(existing: string, path: string): number;
   readlink(path: string): string | number;
 }

@@ -5,7 +5,6 @@
 // kernel/ipc/states.ts.
 
 import { Constants, Errno, ProcessState, Rights } from "../../abi/gen/abi.ts";
-import { deadlineToTime } from "../clock.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
@@ -13,14 +12,15 @@ import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { NUMBERS } from "../rules/algebra.ts";
 import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
-import { type Message, type Pulse } from "./message.ts";
+import { type Message, NO_HANDLES, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
 import { checkTransition } from "./states.ts";
-import { copyBody, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
+import { copyBody, copyBodyOut, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
 
 /** Rights endpoint_create gives. */
 export const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
 const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
+const NO_CAPS: Cap[] = [];
 
 /** A new endpoint, wired to wake its senders when its receive side closes. */
 export function newEndpoint(k: KernelCore): Endpoint {
@@ -45,14 +45,18 @@ function endpointClosed(k: KernelCore, ep: Endpoint): void {
 
 /** Hand message m to server (into its buffer and registers). Returns the rcvid, or -EMFILE (nothing changed). */
 function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: number, bufLen: number): number {
-  const handles = landHandles(server, m.caps);
-  if (typeof handles === "number") return handles;
-  m.caps = [];
-  if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
-  else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
-  server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
+  if (m.narrow !== null)
+    server.mr.setNarrow(MSG_KIND_MESSAGE, m.sender.pid, m.narrow, 0, m.rcvid); // a call: words only
+  else {
+    const handles = landHandles(server, m.caps);
+    if (typeof handles === "number") return handles;
+    m.caps = NO_CAPS;
+    if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+    else copyBody(k, m.sender, m.bodyPtr, server, bufPtr, Math.min(bufLen, m.bodyLen));
+    server.mr.set(MSG_KIND_MESSAGE, m.sender.pid, m.words, m.bodyLen, handles, 0, m.rcvid);
+  }
   m.server = server;
-  server.serving.set(m.rcvid, m);
+  server.serving.add(m);
   associate(server, m.endpoint);
   rebill(k, server);
   if (m.sender.state === ProcessState.SEND_BLOCKED) {
@@ -74,10 +78,12 @@ function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
 /** The exchange of m is over (answered, or its server ended): the server stops holding it. */
 function finish(k: KernelCore, m: Message): void {
   const server = m.server!;
-  server.serving.delete(m.rcvid);
+  server.serving.delete(m);
   m.done = true;
   if (server.exit === null) rebill(k, server);
 }
+
+const waiting = (m: Message): boolean => !m.clientGone;
 
 /**
  * Bill a server's CPU to the client whose message it took last and still
@@ -85,33 +91,40 @@ function finish(k: KernelCore, m: Message): void {
  * client's partition), or to its own partition when it holds none.
  */
 function rebill(k: KernelCore, server: Process): void {
-  let client: Process | null = null;
-  for (const m of server.serving.values()) if (!m.clientGone) client = m.sender;
+  // Without partitions every process bills the system partition: nothing to move unless a stale client is set.
+  if (server.sched.billedTo === null && !k.sched.partitioned) return;
+  let client: Process | null = server.serving.last(waiting)?.sender ?? null;
   if (client !== null && client.sched.partition === server.sched.partition) client = null; // same account either way
   if (client !== server.sched.billedTo) k.billTo(server, client);
 }
 
 // ---- send -------------------------------------------------------------------------
 
-/** p sends m on ep (its handles, if any, already taken into m) and blocks until answered, timed out or the peer goes. */
-export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, deadline: bigint): number | typeof BLOCK {
+/** p sends m on ep (its handles, if any, already taken into m) and blocks until answered, timed out or the peer goes (until: kernel time, deadlineToTime). */
+export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, until: number): number | typeof BLOCK {
   if (ep.closed) {
     dropHandles(m.caps);
     return -Errno.ECLOSED;
   }
-  const until = deadlineToTime(deadline);
-  if (until <= k.clock.now()) {
+  if (until !== Infinity && until <= k.clock.now()) {
     dropHandles(m.caps);
     return -Errno.ETIMEDOUT;
   }
   p.sending = m;
   k.ipc.messages++;
   let state: number = ProcessState.SEND_BLOCKED;
-  const server = ep.receivers.shift();
+  // The first receiver (pop when it is the only one: shift() left-trims the array, garbage per message).
+  const server = ep.receivers.length === 1 ? ep.receivers.pop() : ep.receivers.shift();
   if (server !== undefined) {
     // The receiver wakes either with the message or, if its handles do not fit, with EMFILE (the message then queues).
     const r = deliverMessage(k, server, m, server.receiving!.bufPtr, server.receiving!.bufLen);
     checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
+    if (r > 0 && until === Infinity) {
+      // The common case: the server runs next, straight from here when nothing else should (direct handoff).
+      checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
+      k.handoff(p, "send", sendUnblock(k, p), ProcessState.REPLY_BLOCKED, server, r);
+      return BLOCK;
+    }
     k.wake(server, r);
     if (r > 0) {
       checkTransition(ProcessState.RUNNING, "send", ProcessState.REPLY_BLOCKED);
@@ -133,8 +146,28 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, d
       p,
     );
   }
-  k.blockCurrent(p, "send", () => sendEnded(k, p, m), state);
+  k.blockCurrent(p, "send", sendUnblock(k, p), state);
   return BLOCK;
+}
+
+/** p's unblock for a send: ends p.sending (made once per process: no closure per message). */
+function sendUnblock(k: KernelCore, p: Process): () => void {
+  return (p.ipcUnblock.send ??= () => sendEnded(k, p, p.sending!));
+}
+
+/** p's unblock for a receive: leaves the receivers of p.receiving's endpoint, cancels its deadline (made once per process). */
+function receiveUnblock(k: KernelCore, p: Process): () => void {
+  return (p.ipcUnblock.receive ??= () => {
+    const t = p.ipcUnblock.receiveTimer;
+    if (t !== null) {
+      k.cancelTimer(t);
+      p.ipcUnblock.receiveTimer = null;
+    }
+    const receivers = p.receiving!.endpoint.receivers;
+    const i = receivers.indexOf(p);
+    if (i >= 0) receivers.splice(i, 1);
+    p.receiving = null;
+  });
 }
 
 /** The client's send is over, however (reply, timeout, peer gone, killed): undo what is left. */
@@ -158,18 +191,29 @@ function sendEnded(k: KernelCore, p: Process, m: Message): void {
 
 // ---- receive -------------------------------------------------------------------------
 
-/** p receives on ep into its buffer (checked): the head of the queue now, or it blocks until a sender, a pulse or the deadline. */
+/**
+ * p receives on ep into its buffer (checked): the head of the queue now, or it
+ * blocks until a sender, a pulse or the deadline. `waking` (reply_wait: the
+ * client p just answered, with its result) is woken first; when p blocks, the
+ * CPU goes straight to it if nothing else should run (direct handoff).
+ */
 export function startReceive(
   k: KernelCore,
   p: Process,
   ep: Endpoint,
   bufPtr: number,
   bufLen: number,
-  deadline: bigint,
+  until: number,
+  waking: Process | null = null,
+  wakeResult = 0,
 ): number | typeof BLOCK {
+  if (waking !== null && (ep.queue.length > 0 || until !== Infinity)) {
+    k.wake(waking, wakeResult);
+    waking = null;
+  }
   // p serves ep from now on (priority inheritance) only once the call succeeds
   // or blocks: a receive that fails (EMFILE, ETIMEDOUT) changes nothing.
-  const head = ep.queue[0];
+  const head = ep.queue.length > 0 ? ep.queue[0] : undefined;
   if (head !== undefined) {
     checkTransition(ProcessState.RUNNING, "receive", ProcessState.RUNNING);
     if (head.kind === "pulse") {
@@ -183,13 +227,17 @@ export function startReceive(
     updateServers(k, ep);
     return r;
   }
-  const until = deadlineToTime(deadline);
-  if (until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  if (until !== Infinity && until <= k.clock.now()) return -Errno.ETIMEDOUT;
   associate(p, ep);
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
-  p.receiving = { endpoint: ep, bufPtr, bufLen };
+  // One object per process, reused (a process waits in one receive at a time).
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr, bufLen });
+  spec.endpoint = ep;
+  spec.bufPtr = bufPtr;
+  spec.bufLen = bufLen;
+  p.receiving = spec;
   ep.receivers.push(p);
-  const timer =
+  p.ipcUnblock.receiveTimer =
     until === Infinity
       ? null
       : k.addTimer(
@@ -200,17 +248,9 @@ export function startReceive(
           },
           p,
         );
-  k.blockCurrent(
-    p,
-    "receive",
-    () => {
-      if (timer) k.cancelTimer(timer);
-      const i = ep.receivers.indexOf(p);
-      if (i >= 0) ep.receivers.splice(i, 1);
-      p.receiving = null;
-    },
-    ProcessState.RECEIVE_BLOCKED,
-  );
+  const unblock = receiveUnblock(k, p);
+  if (waking !== null) k.handoff(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED, waking, wakeResult);
+  else k.blockCurrent(p, "receive", unblock, ProcessState.RECEIVE_BLOCKED);
   return BLOCK;
 }
 
@@ -231,17 +271,48 @@ export function answer(
   bodyLen: number,
   handles: number[],
 ): number {
+  const r = answered(k, p, m, status, words, bodyLen, handles);
+  if (r === null) return -Errno.EGONE;
+  k.wake(m.sender, r);
+  return 0;
+}
+
+/**
+ * answer() but for the wake-up: the client's registers are set and it is
+ * due to wake with the returned result (the caller wakes it); null when the
+ * client is gone (the answer is dropped: EGONE).
+ */
+export function answered(
+  k: KernelCore,
+  p: Process,
+  m: Message,
+  status: number,
+  words: readonly bigint[],
+  bodyLen: number,
+  handles: number[],
+): number | null {
   finish(k, m);
   updatePriority(k, p);
   if (m.clientGone) {
     m.onAnswer?.(status, words, bodyLen, true);
-    return -Errno.EGONE;
+    return null;
   }
   m.sender.mr.set(MSG_KIND_REPLY, p.pid, words, bodyLen, handles, status, 0);
   k.ipc.replies++;
   checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
-  k.wake(m.sender, m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false));
-  return 0;
+  return m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false);
+}
+
+/** answered() with i32 words (reply_wait's, all four: unused ones 0), no body, no handles: no BigInt unless a kernel hook reads them. */
+export function answeredNarrow(k: KernelCore, p: Process, m: Message, status: number, words: Int32Array): number | null {
+  if (m.onAnswer !== null) return answered(k, p, m, status, Array.from(words, BigInt), 0, NO_HANDLES);
+  finish(k, m);
+  updatePriority(k, p);
+  if (m.clientGone) return null;
+  m.sender.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
+  k.ipc.replies++;
+  checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
+  return status;
 }
 
 /** Answer m with a body of bufLen bytes at bufPtr in p (checked), copied into the client's reply buffer. */
@@ -254,7 +325,8 @@ export function answerWithBody(
   bufPtr: number,
   bufLen: number,
 ): number {
-  if (!m.clientGone && m.replyPtr >= 0) copyBody(k, p, bufPtr, m.sender, m.replyPtr, Math.min(bufLen, m.replyCap));
+  if (!m.clientGone && m.kernelReply !== null) copyBodyOut(k, p, bufPtr, m.kernelReply, bufLen);
+  else if (!m.clientGone && m.replyPtr >= 0) copyBody(k, p, bufPtr, m.sender, m.replyPtr, Math.min(bufLen, m.replyCap));
   return answer(k, p, m, status, words, bufLen, []);
 }
 
@@ -316,7 +388,7 @@ export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priori
 /** p has ended: clients whose messages it held get ECLOSED. (Its own send/receive was undone by unblock.) */
 export function ipcProcessExited(k: KernelCore, p: Process): void {
   dissociate(p);
-  for (const m of [...p.serving.values()]) {
+  for (const m of p.serving.values()) {
     finish(k, m);
     if (!m.clientGone) {
       checkTransition(ProcessState.REPLY_BLOCKED, "peer-gone", ProcessState.READY);

@@ -5,13 +5,18 @@ import type { Timer } from "../timers.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
+const NO_WORDS: readonly bigint[] = [];
+const NO_CAPS: Cap[] = [];
+
 /** A message from a client blocked in send/sendmsg until the reply. */
 export class Message {
   readonly kind = "message";
-  readonly rcvid: number;
+  rcvid: number;
   readonly sender: Process;
-  readonly endpoint: Endpoint;
+  endpoint: Endpoint;
   readonly words: readonly bigint[];
+  /** A call's words (i32, from the sender's IPC buffer), delivered instead of `words`; null for other sends. */
+  narrow: Int32Array | null = null;
   /** The body stays in the sender's memory (it is blocked) and is copied once, at delivery. */
   readonly bodyPtr: number;
   readonly bodyLen: number;
@@ -20,15 +25,22 @@ export class Message {
   /** sendmsg's reply buffer; -1 for a short send (no reply body). */
   readonly replyPtr: number;
   readonly replyCap: number;
-  readonly seq: number;
+  seq: number;
   server: Process | null = null;
   /** The client ended or timed out: the reply will get EGONE. */
   clientGone = false;
   /** The exchange is over (answered, dropped, or its server ended). */
   done = false;
+  /** When its server took it (Serving's order: the order servers took their messages). */
+  taken = 0;
   timer: Timer | null = null;
   /** A body made by the kernel (a namespace connect message's path), delivered instead of the sender's bytes at bodyPtr. */
   kernelBody: Uint8Array | null = null;
+  /**
+   * A reply buffer the kernel holds (a personality's host-side request,
+   * host/personality/): the reply body lands here instead of at replyPtr in the sender's memory.
+   */
+  kernelReply: Uint8Array | null = null;
   /**
    * Turns the server's answer into the sender's result (namespace requests:
    * an open's reply becomes a FILE handle, registers-form data lands in the
@@ -61,9 +73,103 @@ export class Message {
     this.seq = init.seq;
   }
 
+  /**
+   * A call's message, made once per process and reused for each call once
+   * the last exchange is over (done): a process has at most one outstanding
+   * call, and nothing holds a message after it is done.
+   */
+  static forCall(sender: Process, endpoint: Endpoint, rcvid: number, seq: number): Message {
+    const m = new Message({
+      rcvid,
+      sender,
+      endpoint,
+      words: NO_WORDS,
+      bodyPtr: 0,
+      bodyLen: 0,
+      caps: NO_CAPS,
+      replyPtr: -1,
+      replyCap: 0,
+      seq,
+    });
+    m.narrow = new Int32Array(4);
+    return m;
+  }
+
+  /** Make a done call message new again for the next call (see forCall). */
+  rearm(endpoint: Endpoint, rcvid: number, seq: number): void {
+    this.rcvid = rcvid;
+    this.endpoint = endpoint;
+    this.seq = seq;
+    this.server = null;
+    this.clientGone = false;
+    this.done = false;
+    this.timer = null;
+  }
+
   /** Queue order: the sender's current (effective) priority. */
   get priority(): number {
     return this.sender.priority;
+  }
+}
+
+/**
+ * The messages a server has taken and not yet answered, by rcvid: what
+ * priority inheritance, billing and answers read on every exchange. The
+ * common case, one message at a time, is a field: no Map set and delete per
+ * exchange; further ones go to a Map. Iteration is in the order taken.
+ */
+export class Serving {
+  private one: Message | null = null;
+  private more: Map<number, Message> | null = null;
+  private takenCount = 0;
+
+  get size(): number {
+    return (this.one !== null ? 1 : 0) + (this.more === null ? 0 : this.more.size);
+  }
+
+  get(rcvid: number): Message | undefined {
+    const one = this.one;
+    if (one !== null && one.rcvid === rcvid) return one;
+    return this.more === null ? undefined : this.more.get(rcvid);
+  }
+
+  add(m: Message): void {
+    m.taken = ++this.takenCount;
+    if (this.one === null) this.one = m;
+    else (this.more ??= new Map()).set(m.rcvid, m);
+  }
+
+  delete(m: Message): void {
+    if (this.one === m) this.one = null;
+    else this.more?.delete(m.rcvid);
+  }
+
+  /** The message taken last, or null; `pred` filters (no allocation: no iterator when there is one message). */
+  last(pred: (m: Message) => boolean): Message | null {
+    let best: Message | null = null;
+    const one = this.one;
+    if (one !== null && pred(one)) best = one;
+    if (this.more !== null) for (const m of this.more.values()) if (pred(m) && (best === null || m.taken > best.taken)) best = m;
+    return best;
+  }
+
+  /** Fold f over the messages (any order), from `init`. */
+  fold(init: number, f: (acc: number, m: Message) => number): number {
+    let acc = init;
+    if (this.one !== null) acc = f(acc, this.one);
+    if (this.more !== null) for (const m of this.more.values()) acc = f(acc, m);
+    return acc;
+  }
+
+  /** The messages, in the order taken (a new array). */
+  values(): Message[] {
+    const all: Message[] = this.more === null ? [] : [...this.more.values()];
+    if (this.one !== null) all.push(this.one);
+    return all.sort((a, b) => a.taken - b.taken);
+  }
+
+  keys(): number[] {
+    return this.values().map((m) => m.rcvid);
   }
 }
 
@@ -81,14 +187,26 @@ export type Queued = Message | Pulse;
 
 /** Where a process's IPC buffer is (ipc_buffer): MAX_MSG_WORDS i32 words in its own memory. */
 export interface IpcBuffer {
-  readonly memory: { setI32(ptr: number, v: number): void; i32(ptr: number): number };
+  readonly memory: {
+    setI32(ptr: number, v: number): void;
+    i32(ptr: number): number;
+    /** Four i32 at ptr (checked when the buffer was declared; memory never shrinks). */
+    setI32x4(ptr: number, words: Int32Array): void;
+    /** Words 0..n-1 of the four at ptr into out, the rest 0. */
+    readI32x4(ptr: number, n: number, out: Int32Array): void;
+  };
   readonly ptr: number;
 }
+
+/** No handles (a shared empty list: registers and messages never add to a list they were given). */
+export const NO_HANDLES: number[] = [];
 
 /**
  * The message registers: what was last delivered to a process (msg_word,
  * msg_info, msg_handle). Once the process has declared an IPC buffer, every
  * delivery also writes each word's low 32 bits there (call, reply_wait).
+ * Words that came as i32 (call, reply_wait) are kept as i32 and widened
+ * (sign-extended) only when msg_word asks: no BigInt on the fast path.
  */
 export class MessageRegisters {
   kind = 0;
@@ -96,18 +214,45 @@ export class MessageRegisters {
   bodyLen = 0;
   status = 0;
   rcvid = 0;
-  readonly words = [0n, 0n, 0n, 0n];
-  handles: number[] = [];
+  private readonly wide = [0n, 0n, 0n, 0n];
+  private readonly narrow = new Int32Array(4);
+  /** The words are in `narrow` (sign-extend), not `wide`. */
+  private isNarrow = false;
+  handles: number[] = NO_HANDLES;
   buffer: IpcBuffer | null = null;
+
+  /** Word i (0..3) as msg_word reports it. */
+  word(i: number): bigint {
+    return this.isNarrow ? BigInt(this.narrow[i]) : this.wide[i];
+  }
 
   set(kind: number, senderPid: number, words: readonly bigint[], bodyLen: number, handles: number[], status: number, rcvid: number): void {
     this.kind = kind;
     this.senderPid = senderPid;
-    for (let i = 0; i < 4; i++) this.words[i] = words[i] ?? 0n;
+    this.isNarrow = false;
+    for (let i = 0; i < 4; i++) this.wide[i] = words[i] ?? 0n;
     const b = this.buffer;
-    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, this.words[i])));
+    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, this.wide[i])));
     this.bodyLen = bodyLen;
     this.handles = handles;
+    this.status = status;
+    this.rcvid = rcvid;
+  }
+
+  /** set() for i32 words (all four: the sender's unused ones are 0), no body, no handles. */
+  setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = true;
+    const w = this.narrow;
+    w[0] = words[0];
+    w[1] = words[1];
+    w[2] = words[2];
+    w[3] = words[3];
+    const b = this.buffer;
+    if (b !== null) b.memory.setI32x4(b.ptr, w);
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
     this.status = status;
     this.rcvid = rcvid;
   }

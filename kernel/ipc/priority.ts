@@ -6,19 +6,22 @@
 import type { KernelCore } from "../core.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import type { Message } from "./message.ts";
 
 import { NUMBERS } from "../rules/algebra.ts";
 import { MAX_CHAIN, raisedPriority } from "../rules/priority.ts";
 
 /** What p's effective priority should be now. */
 export function inheritedPriority(p: Process): number {
-  let prio = p.basePriority;
-  for (const m of p.serving.values()) {
-    prio = raisedPriority(NUMBERS, prio, m.sender.priority, !m.clientGone);
-    prio = raisedPriority(NUMBERS, prio, m.endpoint.topQueuedPriority(), true);
-  }
+  let prio = p.serving.size === 0 ? p.basePriority : p.serving.fold(p.basePriority, raisedByMessage);
   if (p.lastEndpoint !== null) prio = raisedPriority(NUMBERS, prio, p.lastEndpoint.topQueuedPriority(), true);
   return prio;
+}
+
+/** The step for one message a server holds: its client (while it waits) and the senders queued where it came from. */
+function raisedByMessage(prio: number, m: Message): number {
+  prio = raisedPriority(NUMBERS, prio, m.sender.priority, !m.clientGone);
+  return raisedPriority(NUMBERS, prio, m.endpoint.topQueuedPriority(), true);
 }
 
 /** p receives from ep: it becomes one of ep's servers (and stops being another endpoint's). */

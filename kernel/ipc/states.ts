@@ -48,7 +48,8 @@ export const IPC_TRANSITIONS: readonly IpcTransition[] = [
 
 const EVENTS: readonly IpcEvent[] = ["send", "receive", "deliver", "reply", "pulse", "timeout", "peer-gone"];
 const STATES = 16; // process states fit in 4 bits
-const index = (from: number, event: IpcEvent, to: number) => (EVENTS.indexOf(event) * STATES + from) * STATES + to;
+const EVENT_INDEX = Object.fromEntries(EVENTS.map((e, i) => [e, i])) as Record<IpcEvent, number>;
+const index = (from: number, event: IpcEvent, to: number) => (EVENT_INDEX[event] * STATES + from) * STATES + to;
 const allowed = new Uint8Array(EVENTS.length * STATES * STATES);
 for (const t of IPC_TRANSITIONS) allowed[index(t.from, t.event, t.to)] = 1;
 

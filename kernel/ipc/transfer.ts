@@ -93,6 +93,17 @@ export function copyBody(k: KernelCore, from: Process, fromPtr: number, to: Proc
   from.bytesCopied += len;
 }
 
+/** Copy a reply body from a server's memory into a buffer the kernel holds (Message.kernelReply), truncated to it, and count it. */
+export function copyBodyOut(k: KernelCore, from: Process, fromPtr: number, into: Uint8Array, len: number): void {
+  const n = Math.min(len, into.length);
+  if (n <= 0) return;
+  const src = from.memory!.slice(fromPtr, n);
+  if (src === null) return;
+  into.set(src);
+  k.copied.ipcBytes += n;
+  from.bytesCopied += n;
+}
+
 /** Deliver a body the kernel made (a namespace path) into a server's buffer (checked by the caller), truncated to bufLen, and count it. */
 export function writeKernelBody(k: KernelCore, body: Uint8Array, to: Process, toPtr: number, bufLen: number): void {
   const len = Math.min(body.length, bufLen);

@@ -134,6 +134,23 @@ export class GuestMemory implements StructMemory {
     this.refresh();
     return this.view.getInt32(ptr >>> 0, true);
   }
+  /** Four i32 at ptr (the IPC buffer: in bounds, checked once at ipc_buffer). */
+  setI32x4(ptr: number, words: Int32Array): void {
+    this.refresh();
+    const v = this.view;
+    ptr >>>= 0;
+    v.setInt32(ptr, words[0], true);
+    v.setInt32(ptr + 4, words[1], true);
+    v.setInt32(ptr + 8, words[2], true);
+    v.setInt32(ptr + 12, words[3], true);
+  }
+  /** Words 0..n-1 (n <= 4) of the four at ptr into out, the rest 0. */
+  readI32x4(ptr: number, n: number, out: Int32Array): void {
+    this.refresh();
+    const v = this.view;
+    ptr >>>= 0;
+    for (let i = 0; i < 4; i++) out[i] = i < n ? v.getInt32(ptr + 4 * i, true) : 0;
+  }
   u64(ptr: number): bigint {
     this.refresh();
     return this.view.getBigUint64(ptr >>> 0, true);

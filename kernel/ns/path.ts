@@ -3,7 +3,7 @@
 // empty, "." or ".." component, and never leaves the scope it was resolved in
 // (".." at the scope's root stays there: a DIR handle is a chroot).
 
-import { Errno, Limits } from "../../abi/gen/abi.ts";
+import { Errno, Limits, type StructMemory } from "../../abi/gen/abi.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -27,6 +27,14 @@ export function readPath(mem: GuestMemory, ptr: number, len: number): string | n
   } catch {
     return -Errno.EINVAL;
   }
+}
+
+/** Check a path the host gives for a process (a personality): the path, or -EINVAL (empty, NUL inside), -ENAMETOOLONG, as readPath. */
+export function checkPath(path: string): string | number {
+  if (path.length === 0) return -Errno.EINVAL;
+  if (path.includes("\0")) return -Errno.EINVAL;
+  if (path.length > Limits.MAX_PATH_BYTES || encodePath(path).length > Limits.MAX_PATH_BYTES) return -Errno.ENAMETOOLONG;
+  return path;
 }
 
 const encoder = new TextEncoder();
@@ -93,4 +101,48 @@ export function* prefixesOf(path: string): IterableIterator<string> {
 export function parentOf(p: string): string {
   const i = p.lastIndexOf("/");
   return i === 0 ? "/" : p.slice(0, i);
+}
+
+/** Little-endian struct accessors over bytes the kernel holds (a host-side request's output, Message.kernelReply). */
+export class StructView implements StructMemory {
+  private readonly dv: DataView;
+  constructor(bytes: Uint8Array) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  i32(at: number): number {
+    return this.dv.getInt32(at, true);
+  }
+  setI32(at: number, v: number): void {
+    this.dv.setInt32(at, v, true);
+  }
+  i64(at: number): bigint {
+    return this.dv.getBigInt64(at, true);
+  }
+  setI64(at: number, v: bigint): void {
+    this.dv.setBigInt64(at, v, true);
+  }
+  u16(at: number): number {
+    return this.dv.getUint16(at, true);
+  }
+  setU16(at: number, v: number): void {
+    this.dv.setUint16(at, v, true);
+  }
+  u32(at: number): number {
+    return this.dv.getUint32(at, true);
+  }
+  setU32(at: number, v: number): void {
+    this.dv.setUint32(at, v >>> 0, true);
+  }
+  u64(at: number): bigint {
+    return this.dv.getBigUint64(at, true);
+  }
+  setU64(at: number, v: bigint): void {
+    this.dv.setBigUint64(at, BigInt.asUintN(64, v), true);
+  }
+  u8(at: number): number {
+    return this.dv.getUint8(at);
+  }
+  setU8(at: number, v: number): void {
+    this.dv.setUint8(at, v);
+  }
 }

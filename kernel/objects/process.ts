@@ -13,8 +13,9 @@ import type { SchedState } from "../sched/state.ts";
 import type { ImageObject } from "./image.ts";
 import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
-import { type Message, MessageRegisters } from "../ipc/message.ts";
+import { type Message, MessageRegisters, Serving } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
+import type { Timer } from "../timers.ts";
 
 export interface ExitInfo {
   readonly status: number;
@@ -29,12 +30,21 @@ export interface ExitWaiter {
   readonly infoPtr: number;
 }
 
+/** Where a receive-blocked process wants its message. */
+export interface ReceiveSpec {
+  endpoint: Endpoint;
+  bufPtr: number;
+  bufLen: number;
+}
+
 export class Process extends KernelObject implements Schedulable {
   readonly type = ObjectType.PROCESS;
   readonly pid: number;
   readonly parentPid: number;
   readonly image: ImageObject;
   readonly args: readonly Uint8Array[];
+  /** Environment variables, `KEY=VALUE` each (env_get); inherited by the processes it spawns. */
+  readonly env: readonly Uint8Array[];
   readonly handles: HandleTable;
   /** Startup handles by name (handle_get). */
   readonly names = new Map<string, number>();
@@ -56,7 +66,6 @@ export class Process extends KernelObject implements Schedulable {
   blockedIn = "";
   /** Detaches a blocked process from whatever it waits on (timers, waiter lists). */
   unblock: (() => void) | null = null;
-  sliceStart = 0;
   cpuTimeNs = 0;
   /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
   sched!: SchedState;
@@ -69,13 +78,22 @@ export class Process extends KernelObject implements Schedulable {
   /** What was last delivered to this process (msg_word, msg_info, msg_handle). */
   readonly mr = new MessageRegisters();
   /** Messages received and not yet answered, by rcvid. */
-  readonly serving = new Map<number, Message>();
+  readonly serving = new Serving();
+  /** Its IPC unblock hooks, made at first use (kernel/ipc/exchange.ts), its receive's deadline timer, and the object `receiving` reuses. */
+  readonly ipcUnblock: {
+    send: (() => void) | null;
+    receive: (() => void) | null;
+    receiveTimer: Timer | null;
+    receiveSpec: ReceiveSpec | null;
+  } = { send: null, receive: null, receiveTimer: null, receiveSpec: null };
+  /** Its call message (call), reused from call to call once done (Message.forCall). */
+  callMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */
   sending: Message | null = null;
   /** The endpoint this process last received from: its queued senders raise it. */
   lastEndpoint: Endpoint | null = null;
   /** Where a receive-blocked process wants its message. */
-  receiving: { endpoint: Endpoint; bufPtr: number; bufLen: number } | null = null;
+  receiving: ReceiveSpec | null = null;
 
   // Event ports.
   /** Ports bound to this process's handlers, in binding order. */
@@ -106,6 +124,7 @@ export class Process extends KernelObject implements Schedulable {
       parentPid: number;
       image: ImageObject;
       args: readonly Uint8Array[];
+      env: readonly Uint8Array[];
       priority: number;
       handleCapacity: number;
       stdout: (bytes: Uint8Array) => void;
@@ -117,6 +136,7 @@ export class Process extends KernelObject implements Schedulable {
     this.parentPid = init.parentPid;
     this.image = init.image;
     this.args = init.args;
+    this.env = init.env;
     this.priority = init.priority;
     this.basePriority = init.priority;
     this.handles = new HandleTable(init.handleCapacity);

@@ -71,6 +71,10 @@ export class CpuScheduler {
   private readonly k: KernelCore;
   /** Live partitions other than the system partition. */
   private partitions = 0;
+  /** Whether partitions other than the system partition exist (else all billing goes to one account). */
+  get partitioned(): boolean {
+    return this.partitions > 0;
+  }
   /** Utilisation reserved by the deadline class. */
   edfLoad = 0;
   /** The process whose slice is open, and the counter value at the last sync. */
@@ -132,7 +136,7 @@ export class CpuScheduler {
     if (p.sched.quantumLeft <= 0) p.sched.quantumLeft = this.quantumFuel;
     if (k.clock.virtual && this.switchCostNs > 0) {
       k.clock.advanceTo(now + this.switchCostNs);
-      this.charge(p, 0, this.switchCostNs);
+      this.charge(p, 0, this.switchCostNs, k.clock.peek());
     }
     // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
     // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
@@ -196,23 +200,26 @@ export class CpuScheduler {
       }
       const clock = this.k.clock;
       let ns: number;
+      let now: number;
       if (clock.virtual) {
+        // peek(): now() would only call back into this sync (syncing) first.
         ns = fuel * this.nsPerFuel;
-        if (ns > 0) clock.advanceTo(clock.now() + ns);
+        if (ns > 0) clock.advanceTo(clock.peek() + ns);
+        now = clock.peek();
       } else {
-        const now = clock.now();
+        now = clock.now();
         ns = now - this.lastSync;
         this.lastSync = now;
       }
-      if (fuel > 0 || ns > 0) this.charge(p, fuel, ns);
+      if (fuel > 0 || ns > 0) this.charge(p, fuel, ns, now);
     } finally {
       this.syncing = false;
     }
   }
 
-  private charge(p: Process, fuel: number, ns: number): void {
+  /** Charge p for fuel and ns of CPU that ended at `now` (the clock as the caller just read it). */
+  private charge(p: Process, fuel: number, ns: number, now: number): void {
     const s = p.sched;
-    const now = this.k.clock.now();
     p.cpuTimeNs += ns;
     s.quantumLeft -= fuel;
     billedPartition(p).charge(ns, now);
@@ -297,6 +304,12 @@ export class CpuScheduler {
       p.runtime.setFuel(until);
       this.fuelMark = until;
     }
+  }
+
+  /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
+  readied(p: Process): void {
+    p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
   }
 
   private queued(p: Process, front: boolean): void {

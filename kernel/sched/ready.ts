@@ -71,6 +71,29 @@ export class ReadyQueue {
     this.hooks.queued(p, front);
   }
 
+  /**
+   * Whether dequeue() would choose p first if p were queued now at the back of
+   * its priority: nothing queued at its priority or above, no deadline class
+   * on either side, no partition budgets to weigh (then the caller may skip the
+   * queue: the IPC handoff, kernel/core.ts). False when unsure.
+   */
+  wouldChooseFirst(p: Process): boolean {
+    if (this.edf.length !== 0 || p.sched.edf !== null || this.hooks.partitioned()) return false;
+    return this.fixed.size === 0 || this.fixed.topPriority() < p.priority;
+  }
+
+  /** Queue p, which was already readied (CpuScheduler.readied): enqueue() without the queued hook. */
+  enqueueReadied(p: Process): void {
+    if (p.queued) return;
+    const edf = p.sched.edf;
+    if (edf !== null && !edf.throttled) {
+      edf.seq = this.seq++;
+      p.queued = true;
+      p.sched.inEdfQueue = true;
+      this.edf.push(p);
+    } else this.fixed.enqueue(p);
+  }
+
   /** Take p out of the queue (it died, blocks, or its priority or class changes). */
   remove(p: Process): void {
     if (!p.queued) return;

@@ -7,15 +7,14 @@
 // answer given by reply reaches a caller of call like any other (the message
 // registers mirror it into the IPC buffer).
 
-import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
-import type { BLOCK } from "../control.ts";
+import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
-import { answer, served, startReceive, startSend } from "../ipc/exchange.ts";
+import { answeredNarrow, served, startReceive, startSend } from "../ipc/exchange.ts";
 import { Message } from "../ipc/message.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
-const NO_CAPS: never[] = [];
 const WORDS = Limits.MAX_MSG_WORDS;
 
 export function sysIpcBuffer(_k: KernelCore, p: Process, ptr: number): number {
@@ -26,31 +25,23 @@ export function sysIpcBuffer(_k: KernelCore, p: Process, ptr: number): number {
   return 0;
 }
 
-/** Words 0..n-1 of p's IPC buffer as message words (the rest 0). */
-function bufferWords(p: Process, n: number): bigint[] {
-  const b = p.mr.buffer!;
-  const out = [0n, 0n, 0n, 0n];
-  for (let i = 0; i < n; i++) out[i] = BigInt(b.memory.i32(b.ptr + 4 * i));
-  return out;
-}
+/** reply_wait's answer words, read from the server's buffer (used at once: one per kernel would do, one per module is as good). */
+const answerWords = new Int32Array(WORDS);
 
 export function sysCall(k: KernelCore, p: Process, endpoint: number, words: number): number | typeof BLOCK {
   const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
-  if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
-  const m = new Message({
-    rcvid: k.nextRcvid(),
-    sender: p,
-    endpoint: ep as Endpoint,
-    words: bufferWords(p, words),
-    bodyPtr: 0,
-    bodyLen: 0,
-    caps: NO_CAPS,
-    replyPtr: -1,
-    replyCap: 0,
-    seq: k.nextSeq(),
-  });
-  return startSend(k, p, ep as Endpoint, m, Constants.DEADLINE_INFINITE);
+  const b = p.mr.buffer;
+  if (words < 0 || words > WORDS || b === null) return -Errno.EINVAL;
+  // The process's call message, reused once its last exchange is over (a client gone while its server still
+  // holds the message leaves it in use: then a new one).
+  let m = p.callMessage;
+  if (m !== null && m.done) m.rearm(ep as Endpoint, k.nextRcvid(), k.nextSeq());
+  else p.callMessage = m = Message.forCall(p, ep as Endpoint, k.nextRcvid(), k.nextSeq());
+  b.memory.readI32x4(b.ptr, words, m.narrow!);
+  const r = startSend(k, p, ep as Endpoint, m, Infinity);
+  if (r !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next call
+  return r;
 }
 
 export function sysReplyWait(
@@ -68,8 +59,14 @@ export function sysReplyWait(
   const m = rcvid === 0 ? null : served(p, rcvid);
   if (typeof m === "number") return m;
   // A queued message whose handles cannot land would fail the receive after the answer: refuse first.
-  const head = ep.queue[0];
+  const head = ep.queue.length > 0 ? ep.queue[0] : undefined;
   if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
-  if (m !== null) answer(k, p, m, status, bufferWords(p, words), 0, []); // EGONE (client gone) is not an error here
-  return startReceive(k, p, ep, 0, 0, Constants.DEADLINE_INFINITE);
+  // The client (unless gone: not an error here) wakes as p starts waiting, so p can hand it the CPU directly.
+  let result: number | null = null;
+  if (m !== null) {
+    const b = p.mr.buffer!;
+    b.memory.readI32x4(b.ptr, words, answerWords);
+    result = answeredNarrow(k, p, m, status, answerWords);
+  }
+  return startReceive(k, p, ep, 0, 0, Infinity, result === null ? null : m!.sender, result ?? 0);
 }

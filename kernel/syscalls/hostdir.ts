@@ -35,9 +35,14 @@ const CHANGES = new Set<number>([
   C.HOSTDIR_REMOVE,
   C.HOSTDIR_RENAME,
   C.HOSTDIR_SYMLINK,
+  C.HOSTDIR_LINK,
 ]);
 /** Flags each operation takes. */
-const FLAGS: Record<number, number> = { [C.HOSTDIR_WRITE]: C.HOSTDIR_CREATE, [C.HOSTDIR_CREATE_FILE]: C.HOSTDIR_EXCL | C.HOSTDIR_TRUNC };
+const FLAGS: Record<number, number> = {
+  [C.HOSTDIR_WRITE]: C.HOSTDIR_CREATE,
+  [C.HOSTDIR_CREATE_FILE]: C.HOSTDIR_EXCL | C.HOSTDIR_TRUNC,
+  [C.HOSTDIR_SETTIMES]: C.HOSTDIR_NOFOLLOW,
+};
 
 /** A path argument: the string, or -EINVAL / -EFAULT / -ENAMETOOLONG. */
 function readPath(p: Process, ptr: number, len: number): string | number {
@@ -69,7 +74,7 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
   const mem = p.memory!;
   if (!mem.inBounds(reqPtr, HostdirReqLayout.SIZE)) return -Errno.EFAULT;
   const r = readHostdirReq(mem, reqPtr >>> 0);
-  if (r.op < C.HOSTDIR_STAT || r.op > C.HOSTDIR_READLINK) return -Errno.EINVAL;
+  if (r.op < C.HOSTDIR_STAT || r.op > C.HOSTDIR_LINK) return -Errno.EINVAL;
   if (CHANGES.has(r.op) && (p.handles.rightsOf(hostdir) & Rights.WRITE) === 0) return -Errno.EACCES;
   if ((r.flags & ~(FLAGS[r.op] ?? 0)) !== 0) return -Errno.EINVAL;
   if (r.offset < 0n || r.offset > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -79,7 +84,7 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
   const path = readPath(p, r.path, r.pathLen);
   if (typeof path === "number") return path;
   let path2 = "";
-  if (r.op === C.HOSTDIR_RENAME || r.op === C.HOSTDIR_SYMLINK) {
+  if (r.op === C.HOSTDIR_RENAME || r.op === C.HOSTDIR_SYMLINK || r.op === C.HOSTDIR_LINK) {
     const q = readPath(p, r.path2, r.path2Len);
     if (typeof q === "number") return q;
     path2 = q;
@@ -105,7 +110,7 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
     case C.HOSTDIR_SETSIZE:
       return m.setSize(path, offset);
     case C.HOSTDIR_SETTIMES:
-      return m.setTimes(path, offset);
+      return m.setTimes(path, offset, (r.flags & C.HOSTDIR_NOFOLLOW) === 0);
     case C.HOSTDIR_LIST: {
       const entries = m.list(path);
       if (typeof entries === "number") return entries;
@@ -130,6 +135,8 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
       return m.rename(path, path2);
     case C.HOSTDIR_SYMLINK:
       return m.symlink(path2, path);
+    case C.HOSTDIR_LINK:
+      return m.link(path, path2);
     case C.HOSTDIR_READLINK: {
       const target = m.readlink(path);
       if (typeof target === "number") return target;

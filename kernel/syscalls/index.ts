@@ -24,8 +24,9 @@ import {
 import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
+export { type HostRequest, ioCallHost, nsCallHost, nsOpenPath, nsScopePath } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
-import { sysArgCount, sysArgGet, sysConsoleWrite, sysPanic, sysRandomGet } from "./io.ts";
+import { sysArgCount, sysArgGet, sysConsoleWrite, sysEnvCount, sysEnvGet, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";
 import { sysProcNext } from "./proc.ts";
 import { sysHostdirCall } from "./hostdir.ts";
@@ -82,6 +83,8 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   console_write: sysConsoleWrite,
   arg_count: sysArgCount,
   arg_get: sysArgGet,
+  env_count: sysEnvCount,
+  env_get: sysEnvGet,
   handle_get: sysHandleGet,
   handle_close: sysHandleClose,
   spawn: sysSpawn,

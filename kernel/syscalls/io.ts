@@ -27,11 +27,24 @@ export function sysArgCount(_k: KernelCore, p: Process): number {
 }
 
 export function sysArgGet(_k: KernelCore, p: Process, index: number, ptr: number, len: number): number {
-  if (index < 0 || index >= p.args.length || len < 0) return -Errno.EINVAL;
-  const arg = p.args[index];
-  const n = Math.min(len, arg.length);
-  if (n > 0 && !p.memory!.write(ptr, arg.subarray(0, n))) return -Errno.EFAULT;
-  return arg.length;
+  return copyOut(p, p.args, index, ptr, len);
+}
+
+export function sysEnvCount(_k: KernelCore, p: Process): number {
+  return p.env.length;
+}
+
+export function sysEnvGet(_k: KernelCore, p: Process, index: number, ptr: number, len: number): number {
+  return copyOut(p, p.env, index, ptr, len);
+}
+
+/** arg_get and env_get: copy at most `len` bytes of list[index] to ptr; the full length, or -EINVAL / -EFAULT. */
+function copyOut(p: Process, list: readonly Uint8Array[], index: number, ptr: number, len: number): number {
+  if (index < 0 || index >= list.length || len < 0) return -Errno.EINVAL;
+  const item = list[index];
+  const n = Math.min(len, item.length);
+  if (n > 0 && !p.memory!.write(ptr, item.subarray(0, n))) return -Errno.EFAULT;
+  return item.length;
 }
 
 export function sysPanic(k: KernelCore, p: Process, ptr: number, len: number): typeof NORETURN {

@@ -55,7 +55,7 @@ export function sysSend(
     replyCap: 0,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep, m, deadline);
+  return startSend(k, p, ep, m, deadlineToTime(deadline));
 }
 
 export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr: number, deadline: bigint): number | typeof BLOCK {
@@ -81,7 +81,7 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
     replyCap: d.replyCap,
     seq: k.nextSeq(),
   });
-  return startSend(k, p, ep, m, deadline);
+  return startSend(k, p, ep, m, deadlineToTime(deadline));
 }
 
 export function sysReceive(
@@ -96,7 +96,7 @@ export function sysReceive(
   if (typeof obj === "number") return obj;
   if (bufLen < 0) return -Errno.EINVAL;
   if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
-  return startReceive(k, p, obj, bufPtr, bufLen, deadline);
+  return startReceive(k, p, obj, bufPtr, bufLen, deadlineToTime(deadline));
 }
 
 export function sysReply(
@@ -150,14 +150,14 @@ export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: numb
 
 export function sysMsgWord(_k: KernelCore, p: Process, index: number): bigint {
   if (index < 0 || index >= Limits.MAX_MSG_WORDS) return BigInt(-Errno.EINVAL);
-  return p.mr.words[index];
+  return p.mr.word(index);
 }
 
 export function sysMsgWordGet(_k: KernelCore, p: Process, index: number, wordPtr: number): number {
   if (index < 0 || index >= Limits.MAX_MSG_WORDS) return -Errno.EINVAL;
   const mem = p.memory!;
   if (!mem.inBounds(wordPtr, 8)) return -Errno.EFAULT;
-  mem.setI64(wordPtr >>> 0, p.mr.words[index]);
+  mem.setI64(wordPtr >>> 0, p.mr.word(index));
   return 0;
 }
 

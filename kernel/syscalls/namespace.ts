@@ -16,7 +16,7 @@ import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
 import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
-import { encodePath, readPath, resolveIn } from "../ns/path.ts";
+import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import type { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
@@ -29,6 +29,7 @@ const {
   O_EXCL,
   O_DIRECTORY,
   O_EXEC,
+  O_NOFOLLOW,
   MOUNT_ENDPOINT,
   IO_FORM_BUFFER,
   IO_FORM_REGS,
@@ -50,6 +51,7 @@ const {
   IO_SYMLINK,
   IO_READLINK,
   IO_PSTAT,
+  IO_PSETTIMES,
   IO_CLOSE_PULSE,
   IO_DESC_SIZE,
   STAT_SIZE,
@@ -61,10 +63,9 @@ const {
   UNVEIL_RULE_SIZE,
 } = Constants;
 
-const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_EXEC;
+const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_EXEC | O_NOFOLLOW;
 /** Rights an open's FILE handle always has (READ and WRITE come from the open flags). */
 const FILE_BASE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER;
-const NO_DEADLINE = BigInt(Constants.DEADLINE_INFINITE);
 
 // ---- helpers --------------------------------------------------------------------------
 
@@ -150,6 +151,37 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
   if ((d.rights & need) !== need) return -Errno.EACCES;
   const path = readPath(p.memory!, pathPtr, pathLen);
   if (typeof path === "number") return path;
+  return openChecked(k, p, d, path, flags, perms);
+}
+
+/**
+ * ns_open with the path given by the host (a personality acting as process p,
+ * host/personality/): the same checks and the same request as the syscall.
+ */
+export function nsOpenPath(k: Kernel, p: Process, dir: number, path: string, flags: number): number | typeof BLOCK {
+  const d = dirOf(p, dir, 0);
+  if (typeof d === "number") return d;
+  if (flags & ~O_ALL || (flags & (O_READ | O_WRITE | O_EXEC)) === 0) return -Errno.EINVAL;
+  let need = 0;
+  let perms = 0;
+  if (flags & O_READ) ((need |= Rights.READ), (perms |= UNVEIL_READ));
+  if (flags & (O_WRITE | O_TRUNC)) ((need |= Rights.WRITE), (perms |= UNVEIL_WRITE));
+  if (flags & (O_CREATE | O_EXCL)) ((need |= Rights.CREATE), (perms |= UNVEIL_CREATE));
+  if (flags & O_EXEC) ((need |= Rights.EXEC), (perms |= UNVEIL_EXEC));
+  if ((d.rights & need) !== need) return -Errno.EACCES;
+  const checked = checkPath(path);
+  if (typeof checked === "number") return checked;
+  return openChecked(k, p, d, path, flags, perms);
+}
+
+function openChecked(
+  k: Kernel,
+  p: Process,
+  d: { dir: DirObject; rights: number },
+  path: string,
+  flags: number,
+  perms: number,
+): number | typeof BLOCK {
   const abs = resolveIn(d.dir.scope, path);
   if (!unveiled(k, p, abs, perms, "open")) return -Errno.EUNVEIL;
   const r = d.dir.table.resolve(abs);
@@ -168,7 +200,7 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
   m.kernelBody = body;
   const rights = FILE_BASE_RIGHTS | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
   m.onAnswer = (status, words, _bodyLen, gone) => answerOpen(k, p, m, mount, abs, rights, status, words[0], gone);
-  return startSend(k, p, ep, m, NO_DEADLINE);
+  return startSend(k, p, ep, m, Infinity);
 }
 
 /** The server answered an open: make the FILE (or undo the server's open if the client cannot take it). */
@@ -242,6 +274,19 @@ export function sysNsScope(k: Kernel, p: Process, dir: number, pathPtr: number, 
   if (typeof d === "number") return d;
   const path = readPath(p.memory!, pathPtr, pathLen);
   if (typeof path === "number") return path;
+  return scopeChecked(k, p, dir, d, path, rights);
+}
+
+/** ns_scope with the path given by the host (a personality acting as process p). */
+export function nsScopePath(k: Kernel, p: Process, dir: number, path: string, rights: number): number {
+  const d = dirOf(p, dir, 0);
+  if (typeof d === "number") return d;
+  const checked = checkPath(path);
+  if (typeof checked === "number") return checked;
+  return scopeChecked(k, p, dir, d, path, rights);
+}
+
+function scopeChecked(k: Kernel, p: Process, dir: number, d: { dir: DirObject; rights: number }, path: string, rights: number): number {
   if (p.handles.full) return -Errno.EMFILE;
   const parent = p.handles.cap(dir) as Cap;
   const scoped = new DirObject(k.objects, d.dir.table, resolveIn(d.dir.scope, path));
@@ -251,7 +296,9 @@ export function sysNsScope(k: Kernel, p: Process, dir: number, pathPtr: number, 
 
 // ---- ns_call: path operations ------------------------------------------------------------
 
-const PATH_OPS = new Set<number>([IO_MKDIR, IO_UNLINK, IO_RENAME, IO_LINK, IO_SYMLINK, IO_READLINK, IO_PSTAT]);
+const PATH_OPS = new Set<number>([IO_MKDIR, IO_UNLINK, IO_RENAME, IO_LINK, IO_SYMLINK, IO_READLINK, IO_PSTAT, IO_PSETTIMES]);
+/** The DIR right a path operation needs: READ to look, WRITE to set times, CREATE to change names. */
+const pathRight = (op: number, reads: boolean) => (reads ? Rights.READ : op === IO_PSETTIMES ? Rights.WRITE : Rights.CREATE);
 const TWO_PATHS = new Set<number>([IO_RENAME, IO_LINK, IO_SYMLINK]);
 
 export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): number | typeof BLOCK {
@@ -262,7 +309,7 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
   if (typeof desc === "number") return desc;
   if (!PATH_OPS.has(desc.op) || desc.reserved !== 0) return -Errno.EINVAL;
   const reads = desc.op === IO_READLINK || desc.op === IO_PSTAT;
-  if ((d.rights & (reads ? Rights.READ : Rights.CREATE)) === 0) return -Errno.EACCES;
+  if ((d.rights & pathRight(desc.op, reads)) === 0) return -Errno.EACCES;
   const path = readPath(mem, desc.path, desc.pathLen | 0);
   if (typeof path === "number") return path;
   let path2 = "";
@@ -273,6 +320,65 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
   }
   const outLen = reads ? Math.min(desc.len, Limits.MAX_MSG_BYTES) : 0;
   if (reads && !mem.inBounds(desc.buf, outLen)) return -Errno.EFAULT;
+  return pathOp(k, p, d, desc.op, desc.offset, path, path2, outLen, desc.buf, null);
+}
+
+/**
+ * A request the host makes as process p (a personality, host/personality/):
+ * the descriptor's fields given directly, paths as strings and the output (stat,
+ * readlink, readdir) into a buffer the host holds, so the personality needs no
+ * scratch memory in the program's. Everything else is the syscall's: the same
+ * handle, rights, unveil and path checks, the same message to the same server.
+ */
+export interface HostRequest {
+  op: number;
+  /** The descriptor's offset field (file offset, size, time, cookie, mkdir flags). */
+  offset: bigint;
+  /** ns_call: the paths (relative to the DIR). */
+  path?: string;
+  path2?: string;
+  /** io_call read/write: the data, in the process's own memory (buffer form). */
+  buf?: number;
+  len?: number;
+  /** stat, readdir, readlink: where the reply body goes (at most its length). */
+  out?: Uint8Array;
+}
+
+/** ns_call with a host-side descriptor (HostRequest). */
+export function nsCallHost(k: Kernel, p: Process, dir: number, req: HostRequest): number | typeof BLOCK {
+  const d = dirOf(p, dir, 0);
+  if (typeof d === "number") return d;
+  if (!PATH_OPS.has(req.op)) return -Errno.EINVAL;
+  const reads = req.op === IO_READLINK || req.op === IO_PSTAT;
+  if ((d.rights & pathRight(req.op, reads)) === 0) return -Errno.EACCES;
+  const path = checkPath(req.path ?? "");
+  if (typeof path === "number") return path;
+  let path2 = "";
+  if (TWO_PATHS.has(req.op)) {
+    const p2 = checkPath(req.path2 ?? "");
+    if (typeof p2 === "number") return p2;
+    path2 = p2;
+  }
+  const out = reads ? (req.out ?? new Uint8Array(0)) : null;
+  const outLen = out === null ? 0 : Math.min(out.length, Limits.MAX_MSG_BYTES);
+  return pathOp(k, p, d, req.op, req.offset, path, path2, outLen, -1, out);
+}
+
+function pathOp(
+  k: Kernel,
+  p: Process,
+  d: { dir: DirObject; rights: number },
+  op: number,
+  offset: bigint,
+  path: string,
+  path2: string,
+  outLen: number,
+  outPtr: number,
+  out: Uint8Array | null,
+): number | typeof BLOCK {
+  const mem = p.memory!;
+  const reads = op === IO_READLINK || op === IO_PSTAT;
+  const desc = { op, offset, buf: outPtr };
   const abs = resolveIn(d.dir.scope, path);
   const what = [
     "",
@@ -298,8 +404,9 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
     "symlink",
     "readlink",
     "stat",
+    "settimes",
   ][desc.op];
-  if (!unveiled(k, p, abs, reads ? UNVEIL_READ : UNVEIL_CREATE, what)) return -Errno.EUNVEIL;
+  if (!unveiled(k, p, abs, reads ? UNVEIL_READ : op === IO_PSETTIMES ? UNVEIL_WRITE : UNVEIL_CREATE, what)) return -Errno.EUNVEIL;
   const r = d.dir.table.resolve(abs);
   if (r === null) return -Errno.ENOENT;
   let rest2 = path2; // a symlink's target is stored as given
@@ -317,7 +424,9 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
     if (desc.op !== IO_PSTAT) return -Errno.ENOTSUP;
     // The kernel answers for a plain endpoint: its type, nothing else.
     if (outLen < STAT_SIZE) return -Errno.EINVAL;
-    writeStat(mem, desc.buf, { type: FILE_TYPE_ENDPOINT, nlink: 1, size: 0n, ino: 0n, mtime: 0n });
+    const st = { type: FILE_TYPE_ENDPOINT, nlink: 1, size: 0n, ino: 0n, mtime: 0n };
+    if (out !== null) writeStat(new StructView(out), 0, st);
+    else writeStat(mem, desc.buf, st);
     return STAT_SIZE;
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
@@ -328,10 +437,11 @@ export function sysNsCall(k: Kernel, p: Process, dir: number, descPtr: number): 
   body.set(b2, b1.length);
   const ep = mount.cap.object as Endpoint;
   const words = [word0(desc.op, IO_FORM_BUFFER, 0, outLen), 0n, desc.offset, BigInt(b1.length) | (BigInt(b2.length) << 32n)];
-  const m = request(k, p, ep, words, 0, body.length, reads ? desc.buf : -1, outLen);
+  const m = request(k, p, ep, words, 0, body.length, reads && out === null ? desc.buf : -1, outLen);
   m.kernelBody = body;
+  m.kernelReply = out;
   m.onAnswer = (status, _w, bodyLen) => (status < 0 ? status : reads ? Math.min(status, bodyLen, outLen) : 0);
-  return startSend(k, p, ep, m, NO_DEADLINE);
+  return startSend(k, p, ep, m, Infinity);
 }
 
 // ---- io_call: operations on an open file ----------------------------------------------------
@@ -341,10 +451,35 @@ const FILE_OPS = new Set<number>([IO_READ, IO_WRITE, IO_STAT, IO_SETSIZE, IO_SET
 export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number): number | typeof BLOCK {
   const obj = p.handles.get(file, FileObject, 0);
   if (typeof obj === "number") return obj;
-  const f = obj;
-  const mem = p.memory!;
-  const desc = readDesc(mem, descPtr);
+  const desc = readDesc(p.memory!, descPtr);
   if (typeof desc === "number") return desc;
+  return fileOp(k, p, file, obj, desc, null);
+}
+
+/** io_call with a host-side descriptor (HostRequest): data in the buffer form, output into req.out. */
+export function ioCallHost(k: Kernel, p: Process, file: number, req: HostRequest): number | typeof BLOCK {
+  const obj = p.handles.get(file, FileObject, 0);
+  if (typeof obj === "number") return obj;
+  const output = req.op === IO_STAT || req.op === IO_READDIR;
+  const out = output ? (req.out ?? new Uint8Array(0)) : null;
+  const desc: IoDesc = {
+    op: req.op,
+    form: IO_FORM_BUFFER,
+    offset: req.offset,
+    buf: output ? 0 : (req.buf ?? 0),
+    len: output ? Math.min(out!.length, Limits.MAX_MSG_BYTES) : (req.len ?? 0),
+    grant: 0,
+    path: 0,
+    pathLen: 0,
+    path2: 0,
+    path2Len: 0,
+    reserved: 0,
+  };
+  return fileOp(k, p, file, obj, desc, out);
+}
+
+function fileOp(k: Kernel, p: Process, file: number, f: FileObject, desc: IoDesc, out: Uint8Array | null): number | typeof BLOCK {
+  const mem = p.memory!;
   const { op, form, len, buf } = desc;
   if (!FILE_OPS.has(op) || desc.reserved !== 0 || form > IO_FORM_GRANT) return -Errno.EINVAL;
   const data = op === IO_READ || op === IO_WRITE;
@@ -367,7 +502,7 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     const size = f.server.mm.grants[index].memory.size;
     if (buf + len > size) return -Errno.EFAULT;
     w3 = BigInt(buf) | (BigInt(index) << 32n);
-  } else if (!mem.inBounds(buf, len)) return -Errno.EFAULT;
+  } else if (out === null && !mem.inBounds(buf, len)) return -Errno.EFAULT;
   const words = [word0(op, form, 0, len), f.ocb, desc.offset, w3];
   const buffered = form === IO_FORM_BUFFER;
   const m = request(
@@ -377,9 +512,10 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     words,
     buffered && writes ? buf : 0,
     buffered && writes ? len : 0,
-    buffered && output ? buf : -1,
+    buffered && output && out === null ? buf : -1,
     len,
   );
+  m.kernelReply = out;
   m.onAnswer = (status, w, bodyLen, gone) => {
     if (status < 0 || gone) return status;
     if (form === IO_FORM_REGS && !writes) {
@@ -393,7 +529,7 @@ export function sysIoCall(k: Kernel, p: Process, file: number, descPtr: number):
     if (data) return Math.min(status, len);
     return 0;
   };
-  return startSend(k, p, f.endpoint, m, NO_DEADLINE);
+  return startSend(k, p, f.endpoint, m, Infinity);
 }
 
 /**

@@ -91,6 +91,7 @@ export function sysSpawn(
   const child = k.spawn({
     image: img,
     args,
+    env: p.env,
     parentPid: p.pid,
     priority: p.basePriority,
     promises: p.promises,

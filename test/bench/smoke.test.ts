@@ -14,7 +14,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 /** The JSON keys issue 8 names, exactly. */
 const REQUIRED = [
   "ipc_rtt_ns",
-  "ipc_call_rtt_ns",
+  "ipc_send_rtt_ns",
   "baseline_jspi_pingpong_ns",
   "baseline_jspi_switch_ns",
   "baseline_worker_atomics_rtt_ns",

@@ -236,6 +236,65 @@ describe("the host-directory device as a file system", () => {
     expect(readFileSync(join(root, "hello.txt"), "utf8")).toBe("hello");
   });
 
+  it("links a file it holds (HOSTDIR_LINK) and opens both names; a file linked from outside stays refused", () => {
+    const enc = new TextEncoder();
+    expect(dev.mkdir("ln")).toBe(0);
+    expect(dev.write("ln/one.txt", 0, enc.encode("shared"), true)).toBe(6);
+    expect(dev.link("ln/one.txt", "ln/two.txt")).toBe(0);
+    expect(text("ln/two.txt")).toBe("shared");
+    expect(text("ln/one.txt")).toBe("shared");
+    expect((dev.stat("ln/one.txt") as { nlink: number }).nlink).toBe(2);
+    expect(lstatSync(join(root, "ln", "two.txt")).ino).toBe(lstatSync(join(root, "ln", "one.txt")).ino);
+    // A link of a link: the link itself, never followed (a dangling one too).
+    expect(dev.symlink("nowhere", "ln/dangling")).toBe(0);
+    expect(dev.link("ln/dangling", "ln/dangling2")).toBe(0);
+    expect(lstatSync(join(root, "ln", "dangling2")).isSymbolicLink()).toBe(true);
+    // "hard" was linked to a file outside by the host: neither read nor linked again.
+    expect(name(dev.link("hard", "ln/hard2"))).toBe("EACCES");
+    expect(name(dev.link("ln/one.txt", "ln/two.txt"))).toBe("EEXIST");
+    expect(name(dev.link("ln", "ln/dir2"))).toBe("EACCES");
+    expect(name(dev.link("ln/one.txt", "../outside/x"))).toBe("EACCES");
+    // A link to ../hello.txt is fine in ln/, but linked into the root it would lead out: refused, as symlink refuses it.
+    expect(dev.symlink("../hello.txt", "ln/up")).toBe(0);
+    expect(text("ln/up")).toBe("hello");
+    expect(name(dev.link("ln/up", "up2"))).toBe("EACCES");
+    for (const f of ["one.txt", "two.txt", "dangling", "dangling2", "up"]) expect(dev.remove(`ln/${f}`)).toBe(0);
+    expect(dev.remove("ln")).toBe(0);
+  });
+
+  it("sets the time of a symbolic link itself when asked not to follow it (lutimes), and of its target otherwise", () => {
+    const t1 = 1_700_000_000_123_456_000; // beyond 2^53 ns: times since 1970 are
+    const t2 = 1_600_000_000_000_000_000;
+    expect(dev.write("tl.txt", 0, new TextEncoder().encode("x"), true)).toBe(1);
+    expect(dev.symlink("tl.txt", "tl-link")).toBe(0);
+    const before = lstatSync(join(root, "tl.txt")).mtimeMs;
+    expect(dev.setTimes("tl-link", t1, false)).toBe(0);
+    expect(lstatSync(join(root, "tl-link")).mtimeMs).toBeCloseTo(t1 / 1e6, 0);
+    expect(lstatSync(join(root, "tl.txt")).mtimeMs).toBe(before);
+    expect(dev.setTimes("tl-link", t2)).toBe(0);
+    expect(lstatSync(join(root, "tl.txt")).mtimeMs).toBeCloseTo(t2 / 1e6, 0);
+    expect(dev.remove("tl-link")).toBe(0);
+    expect(dev.remove("tl.txt")).toBe(0);
+  });
+
+  it("a file read again after the host moved it out, replaced it or hard-linked it outside is read as a fresh walk would (the descriptor kept for reads is checked)", () => {
+    writeFileSync(join(root, "kept.txt"), "first");
+    expect(text("kept.txt")).toBe("first");
+    expect(text("kept.txt")).toBe("first"); // the kept descriptor
+    writeFileSync(join(root, "kept.new"), "second");
+    renameSync(join(root, "kept.new"), join(root, "kept.txt")); // replaced by the host
+    expect(text("kept.txt")).toBe("second");
+    renameSync(join(root, "kept.txt"), join(outside, "moved-out.txt")); // moved out by the host
+    expect(text("kept.txt")).toBe("ENOENT");
+    renameSync(join(outside, "moved-out.txt"), join(root, "kept.txt"));
+    expect(text("kept.txt")).toBe("second");
+    linkSync(join(root, "kept.txt"), join(outside, "kept-link.txt")); // now also reachable from outside: refused
+    expect(text("kept.txt")).toBe("EACCES");
+    rmSync(join(outside, "kept-link.txt"));
+    rmSync(join(root, "kept.txt"));
+    expect(text("kept.txt")).toBe("ENOENT");
+  });
+
   it("in read-only mode refuses every change and still reads", () => {
     const ro = new HostDirDevice(new NodeHostDir(root), { readOnly: true });
     expect(text("hello.txt", ro)).toBe("hello");

@@ -61,6 +61,34 @@ describe("wasmos run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("gives a native guest the environment of --env and nothing of the host's; its children inherit it; a replay has it too", () => {
+    writeFileSync(
+      join(tmp, "env.ts"),
+      `import { args, environ, getenv, handle, println, spawn, wait } from "@wasmos/sdk";
+function show(name: string): string {
+  const v = getenv(name);
+  return v === null ? "unset" : v;
+}
+const argv = args();
+if (argv.length > 1 && argv[1] == "child") {
+  println("child: " + environ().join(";") + " B is " + show("B") + ", HOME is " + show("HOME"));
+} else {
+  println("parent: " + environ().join(";"));
+  wait(spawn(handle("self"), ["env", "child"]));
+}
+`,
+    );
+    const rec = join(tmp, "env.rec.json");
+    const r = wasmos(["run", "--record", rec, "--env", "A=1", "--env", "B=two words", "env.ts"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("parent: A=1;B=two words\nchild: A=1;B=two words B is two words, HOME is unset\n");
+    expect(r.code).toBe(0);
+    const again = wasmos(["replay", rec]);
+    expect(again.stdout).toBe(r.stdout);
+    expect(again.code).toBe(0);
+    expect(wasmos(["run", "env.ts"]).stdout).toBe("parent: \nchild:  B is unset, HOME is unset\n");
+  });
+
   it("exits with the guest's exit status", () => {
     const r = wasmos(["run", "exit3.wasm"]);
     expect(r.stdout).toBe("bye\n");
@@ -254,6 +282,17 @@ describe("the runtime wasmos brings", () => {
     const r = wasmos(["run", "exit3.wasm"], old);
     expect(r.stdout).toBe("bye\n");
     expect(r.code).toBe(3);
+  });
+
+  it("keeps V8's compile cache of its own modules beside the image cache, and none with WASMOS_NO_CACHE", () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [BIN, "--version"], { cwd: tmp, env: { ...process.env, ...env }, encoding: "utf8" });
+    const dir = mkdtempSync(join(tmpdir(), "wasmos-cc-"));
+    expect(run({ WASMOS_CACHE_DIR: dir }).status).toBe(0);
+    expect(existsSync(join(dir, "node-compile-cache"))).toBe(true);
+    const off = mkdtempSync(join(tmpdir(), "wasmos-cc-off-"));
+    expect(run({ WASMOS_CACHE_DIR: off, WASMOS_NO_CACHE: "1" }).status).toBe(0);
+    expect(existsSync(join(off, "node-compile-cache"))).toBe(false);
   });
 
   it("vitest itself runs on Node >= 24 with JSPI", () => {

@@ -195,7 +195,7 @@ describe("the epoch variant of an image", () => {
       });
       expect(r.status).toBe(100 + ExitReason.KILLED);
       expect(r.stderr).toMatch(/timeout/);
-      const entries = fs.readdirSync(join(dir, "cache"));
+      const entries = fs.readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".wasmos-image"));
       expect(entries).toHaveLength(1);
       expect(fs.readFileSync(join(dir, "cache", entries[0])).toString("latin1")).toContain('"preemption":"epoch"');
     } finally {

@@ -156,6 +156,63 @@ describe("send, receive, reply", () => {
   });
 });
 
+describe("handles revoked in flight", () => {
+  it("a handle revoked while its message waits in the queue arrives as HANDLE_INVALID, in its place", async () => {
+    // P spawns C with a copy of its memory handle; C sends S a message carrying
+    // a copy of that handle and a port, and waits; while it is queued (S is
+    // asleep) P revokes its handle, which reaches C's and the one in flight.
+    const k = new Kernel();
+    const ep = k.createEndpoint();
+    const p = guest(`
+      (data (i32.const 0) "self") (data (i32.const 8) "ep") (data (i32.const 16) "m") (data (i32.const 24) "c\\00x\\00")
+      (func $child (local $ep i32)
+        (local.set $ep (call $handle_get (i32.const 8) (i32.const 2)))
+        (i32.store (i32.const 480) (call $handle_get (i32.const 16) (i32.const 1)))
+        (i32.store (i32.const 484) (call $port_create))
+        (i32.store (i32.const 448) (i32.const 480))
+        (i32.store16 (i32.const 452) (i32.const 2))   ;; two handles, copied
+        (call $exit (call $sendmsg (local.get $ep) (i32.const 400) ${INF})))
+      (func (export "_start") (local $m i32) (local $c i32)
+        (if (i32.ne (call $arg_count) (i32.const 1)) (then (call $child) (return)))
+        (local.set $m (call $memory_create (i32.const 4096)))
+        (i32.store (i32.const 100) (call $handle_get (i32.const 8) (i32.const 2)))
+        (i32.store (i32.const 104) (i32.const 8))
+        (i32.store (i32.const 108) (i32.const 2))
+        (i32.store (i32.const 116) (local.get $m))
+        (i32.store (i32.const 120) (i32.const 16))
+        (i32.store (i32.const 124) (i32.const 1))
+        (local.set $c (call $spawn (call $handle_get (i32.const 0) (i32.const 4)) (i32.const 24) (i32.const 4) (i32.const 100) (i32.const 2)))
+        (drop (call $sleep (i64.const 1000000)))
+        (call $rec (call $handle_revoke (local.get $m)))   ;; counts handles in tables (C's); the one in flight ends too
+        (drop (call $wait (local.get $c) (i32.const 200) ${INF}))
+        (call $rec (i32.load (i32.const 200)))              ;; C's status: S's answer
+        (call $flush))`);
+    const server = withEp(`
+      (drop (call $sleep (i64.const 3000000)))
+      (local.set $r (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
+      (drop (call $msg_info (i32.const 100)))
+      (call $rec (i32.load (i32.const 112)))                ;; both slots are there
+      (call $rec (call $msg_handle (i32.const 0)))          ;; the revoked one: HANDLE_INVALID
+      (local.set $h (call $msg_handle (i32.const 1)))
+      (drop (call $handle_info (local.get $h) (i32.const 140)))
+      (call $rec (i32.load (i32.const 140)))                ;; the port, intact
+      (drop (call $reply (local.get $r) (i32.const 7) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))`);
+    const r = await runSystem(
+      [
+        { name: "server", bytes: server, handles: [{ name: "ep", object: ep, rights: RECEIVE }] },
+        { name: "p", bytes: p, handles: [{ name: "ep", object: ep, rights: SEND | DUPLICATE | TRANSFER }] },
+      ],
+      {},
+      k,
+      [ep],
+    );
+    expect(r.rec.server).toEqual([2, Constants.HANDLE_INVALID, ObjectType.PORT]);
+    expect(r.rec.p).toEqual([1, 7]);
+    closeAll(r);
+    expect(r.kernel.core.objects.liveTotal()).toBe(0);
+  });
+});
+
 describe("errors of the IPC calls", () => {
   it("send, sendmsg, receive, pulse refuse bad handles, wrong types, missing rights and bad buffers", async () => {
     const k = new Kernel();

@@ -54,13 +54,16 @@ export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => Sta
   image.retainHandle();
   const procs: Process[] = [];
   const views = new Map<number, DataView>();
-  for (let i = 0; i < n; i++) {
-    const p = k.spawn({ image, args: [], parentPid: 0, stdout: () => {}, handles: handles(k, i) });
+  /** One more fake process (it joins procs). */
+  const spawn = (given: StartupHandle[]): Process => {
+    const p = k.spawn({ image, args: [], parentPid: 0, stdout: () => {}, handles: given });
     if (typeof p === "number") throw new Error(`spawn failed: ${p}`);
     const buffer = new ArrayBuffer(65536);
     p.memory = new GuestMemory({ buffer });
     views.set(p.pid, new DataView(buffer));
     procs.push(p);
-  }
-  return { k, host, procs, image, views };
+    return p;
+  };
+  for (let i = 0; i < n; i++) spawn(handles(k, i));
+  return { k, host, procs, image, views, spawn };
 }

@@ -10,9 +10,10 @@ import type { Cap } from "../../kernel/handles.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { DirObject, FileObject } from "../../kernel/ns/objects.ts";
 
 /** The first broken invariant, in words, or null. */
-export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]): string | null {
+export function checkKernelInvariants(k: KernelCore, procs: readonly Process[], hostRefs: readonly KernelObject[] = []): string | null {
   const caps = new Map<KernelObject, Set<Cap>>();
   const add = (c: Cap) => {
     if (!caps.has(c.object)) caps.set(c.object, new Set());
@@ -21,8 +22,15 @@ export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]):
       const held = (c.object as unknown as { source: Cap }).source; // the window's own capability on its memory
       if (!held.revoked) add(held);
     }
+    if (c.object.type === ObjectType.FILE) {
+      const held = (c.object as FileObject).cap; // the open's capability on its server's endpoint
+      if (!held.revoked) add(held);
+    }
+    if (c.object.type === ObjectType.DIR) for (const m of (c.object as DirObject).table.mounts.values()) if (!m.cap.revoked) add(m.cap);
   };
   const endpoints = new Set<Endpoint>();
+  for (const o of hostRefs)
+    if (o.type === ObjectType.DIR) for (const m of (o as DirObject).table.mounts.values()) if (!m.cap.revoked) add(m.cap);
   for (const p of procs) {
     if (p.state === ProcessState.EXITED) {
       if (p.handles.count !== 0) return `pid ${p.pid} exited with ${p.handles.count} handles open`;
@@ -59,8 +67,9 @@ export function checkKernelInvariants(k: KernelCore, procs: readonly Process[]):
       return `endpoint ${ep.koid} is ${ep.closed ? "closed" : "open"} with ${receive} capabilities that can receive`;
   }
   for (const [obj, list] of caps) {
-    if (obj.handleCount !== list.size)
-      return `object ${obj.koid} counts ${obj.handleCount} handle references, ${list.size} capabilities name it`;
+    const host = hostRefs.filter((o) => o === obj).length; // references the host itself keeps (a namespace's root)
+    if (obj.handleCount !== list.size + host)
+      return `object ${obj.koid} counts ${obj.handleCount} handle references, ${list.size} capabilities name it${host ? ` and the host keeps ${host}` : ""}`;
   }
   return null;
 }

@@ -7,22 +7,41 @@
 //
 // The model follows the kernel's scheduling choice (who runs next is not what
 // it checks) and learns of timeouts from the kernel, checking each was due;
-// everything else it predicts: every syscall's result, every wake-up's result,
-// what each handle names after dup, close, revoke, a move or a copy in a
-// message, and a process dying in any state.
+// it also learns the numbers the kernel picks (rcvids, new handle values, the
+// OCB ids the file server picks), checking they are new; everything else it
+// predicts: every syscall's result, every wake-up's result, what each handle
+// names after dup, close, revoke, a move or a copy in a message, a process
+// dying in any state, and (files.ts) every file request's answer, the bytes
+// it leaves in the client's buffer, and each close pulse.
 
 import fc from "fast-check";
 import { Constants, Errno, ExitReason, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { KernelObject } from "../../kernel/object.ts";
 import { BLOCK, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { checkKernelInvariants } from "./invariants.ts";
 import type { FakeHost } from "./fake-host.ts";
+import type { FileServer, TinyFs } from "./files.ts";
 
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 /** Steps applied to a kernel, across runs (read by the bench figure). */
 export const stepCount = { steps: 0 };
+/** What the generic commands reached, across runs (the model test checks each kind happened). */
+export const modelStats = {
+  killedRunning: 0,
+  killedSendBlocked: 0,
+  killedReplyBlocked: 0,
+  killedReceiveBlocked: 0,
+  timeouts: 0,
+  handlesLanded: 0,
+  windowRevoked: 0,
+};
+
+/** With modelTrace.on (MODEL_TRACE=1), traceLog has each step of the current run and what the model made of it. */
+export const modelTrace = { on: Boolean(process.env.MODEL_TRACE) };
+export const traceLog: string[] = [];
 const ENDPOINT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
 const MEMORY_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.WRITE | Rights.MAP;
 
@@ -49,6 +68,33 @@ interface MMsg {
   server: number | null;
   clientGone: boolean;
   readonly deadline: number;
+  /** A request to the file server (ns_open, io_call): what the client asked, in the client's terms. */
+  readonly io?: MIo;
+}
+
+/** A file request as the client made it (files.ts answers it from the model's own file system). */
+export interface MIo {
+  readonly op: number;
+  /** io_call: the FILE object the handle named. */
+  readonly koid: number;
+  /** ns_open: the path relative to the mount, the flags, and the rights the FILE handle must get. */
+  readonly rest: string;
+  readonly flags: number;
+  readonly rights: number;
+  readonly form: number;
+  readonly offset: number;
+  readonly len: number;
+  readonly data: readonly number[];
+}
+
+/** An open file (a FILE object): the open's id its server chose, the name it opened, whether it ended. */
+export interface MFile {
+  readonly koid: number;
+  readonly ocb: bigint;
+  readonly name: string;
+  /** The endpoint of the server that answered the open. */
+  readonly ep: number;
+  closed: boolean;
 }
 
 type MState = "run" | "send" | "reply" | "recv" | "exited";
@@ -66,7 +112,12 @@ interface MProc {
   readonly known: number[];
   /** Results the kernel resumed it with that the model has accounted for. */
   resumed: number;
-  /** Handles received in the last message (the server's message registers). */
+  readonly pid: number;
+  /** When its blocking call set its timer, among all (timers with one deadline fire in the order they were set). */
+  timerSeq: number;
+  /** Handle values that ever named a FILE, and a DIR, here (file commands try these, stale ones too). */
+  readonly files: number[];
+  readonly dirs: number[];
 }
 
 interface MEndpoint {
@@ -83,6 +134,9 @@ export class Model {
   readonly endpoints = new Map<number, MEndpoint>();
   readonly windows = new Map<number, MWindow>(); // koid -> window
   private nextCap = 1;
+  /** Timers set so far (MProc.timerSeq). */
+  timerSeq = 0;
+  /** The highest rcvid seen (a made-up one above it is unknown to the kernel). */
   rcvid = 0;
   steps = 0;
 
@@ -96,6 +150,10 @@ export class Model {
       serving: new Map(),
       known: [],
       resumed: 0,
+      pid,
+      timerSeq: 0,
+      files: [],
+      dirs: [],
     });
   }
 
@@ -108,8 +166,52 @@ export class Model {
   place(c: MCap, pid: number, handle: number): void {
     c.pid = pid;
     c.handle = handle;
-    const known = this.procs.get(pid)!.known;
-    if (!known.includes(handle)) known.push(handle);
+    const mp = this.procs.get(pid)!;
+    if (!mp.known.includes(handle)) mp.known.push(handle);
+    const kind = c.type === ObjectType.FILE ? mp.files : c.type === ObjectType.DIR ? mp.dirs : null;
+    if (kind !== null && !kind.includes(handle)) kind.push(handle);
+  }
+
+  // ---- the file server's side (files.ts) ----
+  /** The file server's endpoint (koid) and pid; -1 when the run has none. */
+  fsEp = -1;
+  fsPid = -1;
+  /** The model's copy of the file server's file system. */
+  fs!: TinyFs;
+  /** FILE objects by koid. */
+  readonly files = new Map<number, MFile>();
+  /** Close pulses posted to the file server and not yet received (their OCB ids). */
+  pendingCloses: bigint[] = [];
+
+  /** What is mounted at /f: the endpoint (koid), and whether a process mounted it (the mount then ends with it). */
+  mount: { ep: number; owned: boolean } | null = null;
+  /** Servers started after the first died (files.ts Restart). */
+  restarts = 0;
+
+  /** Whether the current server lives. */
+  fsAlive(): boolean {
+    return this.fsEp >= 0 && this.receiveCaps(this.fsEp) > 0;
+  }
+
+  /** Whether an open of the server behind endpoint ep still has its server. */
+  served(ep: number): boolean {
+    return this.receiveCaps(ep) > 0;
+  }
+
+  /** A FILE object's last capability ended: its server, if alive, gets a close pulse with the OCB. */
+  private fileEnded(koid: number): void {
+    const f = this.files.get(koid);
+    if (f === undefined || f.closed) return;
+    f.closed = true;
+    if (this.served(f.ep)) this.postClose(f.ocb); // (f.ep is then the current server's: the others are dead)
+  }
+
+  /** A close pulse for ocb: taken at once by a server blocked in receive, else queued. */
+  postClose(ocb: bigint): void {
+    if (modelTrace.on) traceLog.push(`  close pulse for OCB ${ocb} (the server ${this.procs.get(this.fsPid)!.state})`);
+    this.pendingCloses.push(ocb);
+    const s = this.procs.get(this.fsPid)!;
+    if (s.state === "recv" && s.recvEp === this.fsEp) this.wakeWith(this.fsPid, 0);
   }
 
   /** Every live cap in some table. */
@@ -169,6 +271,7 @@ export class Model {
   /** Effects of a capability ending: an endpoint whose last RECEIVE cap went is closed. */
   private capEnded(c: MCap): void {
     if (c.type === ObjectType.ENDPOINT && c.rights & Rights.RECEIVE && this.receiveCaps(c.obj) === 0) this.endpointClosed(c.obj);
+    if (c.type === ObjectType.FILE && !this.allCaps.some((x) => x.live && x.obj === c.obj)) this.fileEnded(c.obj);
   }
 
   receiveCaps(ep: number): number {
@@ -178,6 +281,7 @@ export class Model {
   private endpointClosed(ep: number): void {
     const e = this.endpoints.get(ep)!;
     for (const m of e.queue.splice(0)) this.wakeWith(m.sender, -Errno.ECLOSED); // sendEnded drops its caps
+    if (ep === this.fsEp) this.pendingCloses = []; // queued pulses are dropped with the endpoint
   }
 
   /** p is woken with r; its blocking call is undone (queue, receivers, message). */
@@ -214,6 +318,8 @@ export class Model {
 
   /** The kernel timed p out: it must have been blocked with a deadline that has passed. */
   timedOut(pid: number, now: number): string | null {
+    if (modelTrace.on) traceLog.push(`  pid ${pid} timed out at ${now}`);
+    modelStats.timeouts++;
     const p = this.procs.get(pid)!;
     if (p.state === "run" || p.state === "exited") return `pid ${pid} woke with ETIMEDOUT but the model has it ${p.state}`;
     if (!(p.deadline <= now)) return `pid ${pid} woke with ETIMEDOUT at ${now} before its deadline ${p.deadline}`;
@@ -241,6 +347,7 @@ export class Model {
       if (!m.clientGone) this.wakeWith(m.sender, -Errno.ECLOSED);
     }
     for (const c of [...this.tableCaps()]) if (c.pid === pid) this.end(c);
+    if (pid === this.fsPid && this.mount?.owned) this.mount = null; // a mount ends with the process that made it
   }
 }
 
@@ -254,6 +361,11 @@ export interface Real {
   views: Map<number, DataView>;
   /** The shared endpoint (looked up by koid while no table names it any more). */
   endpoints: Map<number, Endpoint>;
+  /** Run after each command: the file server takes its turns (files.ts). */
+  serve?: (m: Model, r: Real) => void;
+  fileServer?: FileServer;
+  /** Objects the host keeps a reference to (outside any table). */
+  hostRefs?: readonly KernelObject[];
 }
 
 /** A failed agreement: the message says which step and what differed. */
@@ -261,7 +373,7 @@ export class Divergence extends Error {
   override readonly name = "Divergence";
 }
 
-function fail(m: Model, what: string): never {
+export function fail(m: Model, what: string): never {
   throw new Divergence(`step ${m.steps}: ${what}`);
 }
 
@@ -279,21 +391,44 @@ const STATE_OF: Record<number, MState> = {
  * predicts (timeouts), then compare everything.
  */
 export function reconcile(m: Model, r: Real): void {
+  learn(m, r);
+  compare(m, r);
+}
+
+/**
+ * Learn the timeouts the kernel fired since the last look (before the file
+ * server takes its turn: a timed-out send drops the FILE handles it carried,
+ * and the close pulses that follow must be the model's). Processes are looked
+ * at in pid order, the file server last.
+ */
+export function learn(m: Model, r: Real): void {
   const now = r.k.clock.now();
-  for (const p of r.procs) {
+  const woken = (p: Process) => {
     const mp = m.procs.get(p.pid)!;
     const rt = r.host.runtimes.get(p.pid)!;
-    const ks = STATE_OF[p.state];
-    // A process the model has blocked that the kernel woke: a timeout, or a wake the model missed.
-    if ((mp.state === "send" || mp.state === "reply" || mp.state === "recv") && ks === "run") {
-      const got = rt.resumed.length > mp.resumed ? rt.resumed[rt.resumed.length - 1] : p.resumeValue;
-      if (got === -Errno.ETIMEDOUT) {
-        const why = m.timedOut(p.pid, now);
-        if (why) fail(m, why);
-      } else fail(m, `pid ${p.pid} woke with ${got}; the model has it ${mp.state} (deadline ${mp.deadline}, now ${now})`);
-    }
+    const blocked = mp.state === "send" || mp.state === "reply" || mp.state === "recv";
+    if (!blocked || STATE_OF[p.state] !== "run") return null;
+    return rt.resumed.length > mp.resumed ? rt.resumed[rt.resumed.length - 1] : p.resumeValue;
+  };
+  // Timeouts first, in the order the kernel fires timers (deadline, then the order they were set): one
+  // timeout's effects (a timed-out send drops a handle it carried, an endpoint closes) may wake others.
+  const timedOut = r.procs
+    .filter((p) => woken(p) === -Errno.ETIMEDOUT)
+    .map((p) => m.procs.get(p.pid)!)
+    .sort((a, b) => a.deadline - b.deadline || a.timerSeq - b.timerSeq);
+  for (const mp of timedOut) {
+    const why = m.timedOut(mp.pid, now);
+    if (why) fail(m, why);
   }
-  compare(m, r);
+  // Then anything else the kernel woke and the model did not.
+  for (const p of r.procs) {
+    const got = woken(p);
+    if (got !== null)
+      fail(
+        m,
+        `pid ${p.pid} woke with ${got}; the model has it ${m.procs.get(p.pid)!.state} (deadline ${m.procs.get(p.pid)!.deadline}, now ${now})`,
+      );
+  }
 }
 
 function compare(m: Model, r: Real): void {
@@ -340,7 +475,7 @@ function compare(m: Model, r: Real): void {
     const kr = ep.receivers.map((p) => p.pid).join(",");
     if (kr !== e.receivers.join(",")) fail(m, `endpoint ${koid} receivers: kernel [${kr}], model [${e.receivers.join(",")}]`);
   }
-  const bug = checkKernelInvariants(r.k, r.procs);
+  const bug = checkKernelInvariants(r.k, r.procs, r.hostRefs);
   if (bug !== null) fail(m, `kernel invariant: ${bug}`);
 }
 
@@ -351,19 +486,19 @@ function endpointOf(r: Real, koid: number): Endpoint | null {
 // ---- commands -------------------------------------------------------------------------
 
 /** The process the kernel is running (the one a command acts as), if any. */
-function running(r: Real): Process | null {
+export function running(r: Real): Process | null {
   return r.k.current;
 }
 
 /** A handle value the running process may try: one of those it ever held (live or stale), or 0. */
-function pick(m: Model, pid: number, i: number): number {
+export function pick(m: Model, pid: number, i: number): number {
   const known = m.procs.get(pid)!.known;
   if (known.length === 0) return 0;
   return i >= OLDEST ? known[(i - OLDEST) % known.length] : known[known.length - 1 - (i % known.length)]; // 0: the newest
 }
 
 /** The errno a handle lookup must fail with, or null if it resolves with type and rights. */
-function lookupError(m: Model, pid: number, h: number, type: number, need: number): number | null {
+export function lookupError(m: Model, pid: number, h: number, type: number, need: number): number | null {
   const c = m.capOf(pid, h);
   if (c === undefined) return m.procs.get(pid)!.known.includes(h) ? -Errno.ESTALE : -Errno.EBADH;
   if (c.type !== type) return -Errno.EWRONGTYPE;
@@ -371,13 +506,13 @@ function lookupError(m: Model, pid: number, h: number, type: number, need: numbe
   return null;
 }
 
-function expectResult(m: Model, what: string, got: number | bigint | symbol, want: number | bigint | symbol): void {
+export function expectResult(m: Model, what: string, got: number | bigint | symbol, want: number | bigint | symbol): void {
   if (got !== want) fail(m, `${what} returned ${String(got)}, the model expects ${String(want)}`);
 }
 
 type Cmd = fc.Command<Model, Real>;
 
-abstract class Step implements Cmd {
+export abstract class Step implements Cmd {
   check(): boolean {
     return true;
   }
@@ -385,7 +520,13 @@ abstract class Step implements Cmd {
     m.steps++;
     stepCount.steps++;
     reconcile(m, r);
+    if (modelTrace.on)
+      traceLog.push(
+        `step ${m.steps}: pid ${r.k.current?.pid} ${this} files ${JSON.stringify([...m.files.values()].map((f) => [f.koid, String(f.ocb), f.name, f.closed]))} closes ${m.pendingCloses}`,
+      );
     this.act(m, r);
+    learn(m, r);
+    r.serve?.(m, r);
     reconcile(m, r);
   }
   abstract act(m: Model, r: Real): void;
@@ -439,6 +580,7 @@ class Send extends Step {
     const ep = want === null ? m.capOf(pid, h)!.obj : -1;
     if (want === null && m.receiveCaps(ep) === 0) want = -Errno.ECLOSED;
     if (want !== null) return expectResult(m, this.toString(), got, want);
+    if (got !== BLOCK) return expectResult(m, this.toString(), got, BLOCK);
     // It goes: the handle travels (moved out of the table, or a derived copy), then the message queues or is delivered.
     let caps: MCap[] = [];
     if (pass !== undefined) {
@@ -447,10 +589,11 @@ class Send extends Step {
         caps = [pass];
       } else caps = [m.track(m.newCap(pass.obj, pass.type, pass.rights, pass))];
     }
-    const msg: MMsg = { rcvid: ++m.rcvid, sender: pid, ep, caps, server: null, clientGone: false, deadline };
+    const msg: MMsg = { rcvid: sentRcvid(m, r, this.toString()), sender: pid, ep, caps, server: null, clientGone: false, deadline };
     const mp = m.procs.get(pid)!;
     mp.sending = msg;
     mp.deadline = deadline;
+    mp.timerSeq = m.timerSeq++;
     mp.expect = null;
     const e = m.endpoints.get(ep)!;
     const server = e.receivers.shift();
@@ -466,14 +609,28 @@ class Send extends Step {
   }
 }
 
+/**
+ * The rcvid the kernel gave p's message (learned, not predicted: which refused
+ * sends still use up a number is the kernel's business; that rcvids are unique
+ * and name the right message is what the queue and serving comparisons check).
+ */
+export function sentRcvid(m: Model, r: Real, what: string): number {
+  const rcvid = r.k["rcvidCounter"]; // the number the kernel allocated last: this message's (it may already have timed out)
+  if (rcvid <= m.rcvid) fail(m, `${what}: rcvid ${rcvid} is not new (the last was ${m.rcvid})`);
+  m.rcvid = rcvid;
+  return rcvid;
+}
+
 /** Caps in flight land in the server's table: their handle values are the kernel's (its message registers). */
-function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): void {
+export function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): void {
   const sp = r.procs.find((p) => p.pid === server)!;
   const handles = sp.mr.handles;
   if (handles.length !== msg.caps.length) fail(m, `pid ${server} received ${handles.length} handles, the model sent ${msg.caps.length}`);
   msg.caps.forEach((c, i) => {
-    if (c.live) m.place(c, server, handles[i]);
-    else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
+    if (c.live) {
+      m.place(c, server, handles[i]);
+      modelStats.handlesLanded++;
+    } else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
   });
   msg.caps = [];
   m.deliver(msg, server);
@@ -511,6 +668,7 @@ class Receive extends Step {
     mp.state = "recv";
     mp.recvEp = ep;
     mp.deadline = deadline;
+    mp.timerSeq = m.timerSeq++;
     mp.expect = null;
     e.receivers.push(pid);
     expectResult(m, this.toString(), got, BLOCK);
@@ -567,10 +725,15 @@ class Kill extends Step {
     this.i = i;
   }
   toString() {
-    return `kill(p${this.i})`;
+    return this.i === 4 ? "kill(the file server)" : `kill(p${this.i})`;
   }
   act(m: Model, r: Real): void {
-    const p = r.procs[this.i % r.procs.length];
+    const p = this.i === 4 && m.fsPid >= 0 ? r.procs.find((q) => q.pid === m.fsPid)! : r.procs[this.i % r.procs.length];
+    const st = m.procs.get(p.pid)!.state;
+    if (st === "run") modelStats.killedRunning++;
+    else if (st === "send") modelStats.killedSendBlocked++;
+    else if (st === "reply") modelStats.killedReplyBlocked++;
+    else if (st === "recv") modelStats.killedReceiveBlocked++;
     r.k.terminate(p, -1, ExitReason.KILLED, "killed by the model test");
     m.exited(p.pid);
   }
@@ -701,13 +864,14 @@ class WindowGet extends Step {
     const want = lookupError(m, p.pid, h, ObjectType.WINDOW, Rights.READ);
     if (want !== null) return expectResult(m, this.toString(), got, BigInt(want));
     const w = m.windows.get(m.capOf(p.pid, h)!.obj)!;
+    if (!w.cap.live) modelStats.windowRevoked++;
     expectResult(m, this.toString(), got, w.cap.live ? 0n : BigInt(-Errno.EREVOKED));
   }
 }
 
 /** Which handle: one of the newest (so sequences build on what they made) or one of the oldest (the startup handles). */
-const OLDEST = 100;
-const slot = fc.oneof(
+export const OLDEST = 100;
+export const slot = fc.oneof(
   { weight: 3, arbitrary: fc.nat(2) },
   { weight: 2, arbitrary: fc.nat(3).map((i) => OLDEST + i) },
   { weight: 1, arbitrary: fc.nat(15) },
@@ -735,7 +899,7 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   reply,
   reply,
   fc.constant(new Yield()),
-  fc.nat(3).map((i) => new Kill(i)),
+  fc.nat(11).map((i) => new Kill(i < 10 ? i % 4 : 4)), // p4, the file server (when there is one), now and then
   dup,
   dup,
   dup,
@@ -744,6 +908,10 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   slot.map((h) => new Revoke(h)),
   slot.map((h) => new Revoke(h)),
   slot.map((h) => new MapWindow(h)),
+  slot.map((h) => new WindowGet(h)),
+  // The startup memory handle (the second the process held) mapped and revoked: windows whose capability ends.
+  fc.constant(new MapWindow(OLDEST + 1)),
+  fc.constant(new Revoke(OLDEST + 1)),
   slot.map((h) => new WindowGet(h)),
 ];
 

@@ -6,6 +6,9 @@ import { Errno } from "../../abi/gen/abi.ts";
 import { KernelCore } from "../../kernel/core.ts";
 import { Cap, HandleTable } from "../../kernel/handles.ts";
 import { Endpoint } from "../../kernel/objects/endpoint.ts";
+import { releaseHeld } from "../../kernel/handles.ts";
+import { FileObject, MountTable } from "../../kernel/ns/objects.ts";
+import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 
 export interface PlantedBug {
   readonly name: string;
@@ -77,5 +80,43 @@ export const PLANTED: readonly PlantedBug[] = [
         if (rights & 0x200) (this as any).receiveCaps--;
       }),
     caughtAs: /pid \d+|endpoint/,
+  },
+  // The namespace and I/O path.
+  {
+    name: "a FILE whose last handle goes posts no close pulse (the server's open leaks)",
+    plant: () =>
+      swap(FileObject.prototype as any, "onDestroy", function (this: FileObject): void {
+        releaseHeld(this.cap);
+      }),
+    caughtAs: /pid 5: kernel state \d+ \(recv\), model run|the file server holds opens \[.+\], the model's live files are/, // pid 5: the server, never woken by the pulse
+  },
+  {
+    name: "path resolution matches a mount on a string prefix, not on a component boundary (/fa goes to /f)",
+    plant: () =>
+      swap(MountTable.prototype, "resolve", function (this: MountTable, path: string) {
+        for (const [prefix, m] of this.mounts)
+          if (path.startsWith(prefix) && !m.cap.revoked) return { mount: m, rest: path.slice(prefix.length).replace(/^\//, "") };
+        return null;
+      }),
+    caughtAs: /ns_open\(#\d+, \/fa, .*the model expects -8/,
+  },
+  {
+    name: "io_call stamps the open's id cut to 32 bits (the server cannot tell the open)",
+    plant: () => {
+      const ioCall = SYSCALL_HANDLERS.io_call;
+      return swap(SYSCALL_HANDLERS, "io_call", (k, p, file, desc) => {
+        const f = p.handles.get(file, FileObject, 0);
+        if (typeof f === "number") return ioCall(k, p, file, desc);
+        const id = f.ocb;
+        (f as { ocb: bigint }).ocb = BigInt.asUintN(32, id);
+        try {
+          return ioCall(k, p, file, desc);
+        } finally {
+          (f as { ocb: bigint }).ocb = id;
+        }
+      });
+    },
+    caughtAs:
+      /(read|write|stat|readdir) left byte \d+ of pid \d+'s buffer|resumes with -2, the model expects|returned -2, the model expects/, // the server answers EINVAL
   },
 ];

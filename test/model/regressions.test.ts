@@ -47,6 +47,6 @@ describe("regressions found by the model-based test", () => {
     expect(p0.mr.handles).toEqual([0]);
     expect([...p0.handles.entries()].filter((e) => e.object === memory)).toHaveLength(1); // only its own
     expect(memory.handleCount).toBe(refs);
-    expect(checkKernelInvariants(k, real.procs)).toBeNull();
+    expect(checkKernelInvariants(k, real.procs, real.hostRefs)).toBeNull();
   });
 });

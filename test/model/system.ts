@@ -1,61 +1,127 @@
-// One model-based run: four fake processes sharing an endpoint (two may
-// receive from it, all may send) and a memory object (one may map it), and a
-// command sequence applied to the real kernel and the model side by side.
+// One model-based run: four fake client processes sharing an endpoint (two
+// may receive from it, all may send) and a memory object (one may map it),
+// each with a DIR handle on a namespace where a fifth fake process, a file
+// server (files.ts), is mounted at /f; and a command sequence applied to the
+// real kernel and the model side by side.
 
 import fc from "fast-check";
 import type { KernelCore } from "../../kernel/core.ts";
 import { newEndpoint } from "../../kernel/ipc/exchange.ts";
+import { hostMount, newRootDir } from "../../kernel/ns/host.ts";
 import { ENDPOINT_RIGHTS, MEMORY_RIGHTS } from "./model.ts";
-import { COMMANDS, Model, type Real, reconcile, stepCount } from "./model.ts";
+import { COMMANDS, Model, type Real, modelTrace, reconcile, stepCount, traceLog } from "./model.ts";
 import { fakeSystem } from "./fake-host.ts";
-import { ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { DIR_RO, DIR_RW, FILE_COMMANDS, type FileServer, MOUNT, serve, TinyFs } from "./files.ts";
+import { Rights } from "../../abi/gen/abi.ts";
 import type { MemoryObject } from "../../kernel/objects/memory.ts";
+import type { DirObject } from "../../kernel/ns/objects.ts";
 
+/** Client processes (the file server is one more, the last). */
 export const PROCESSES = 4;
 
 /** A fresh kernel and model in the same starting state. */
 export function setup(): { model: Model; real: Real } {
-  let ep: ReturnType<typeof newEndpoint> | null = null;
-  let mem: MemoryObject | null = null;
+  traceLog.length = 0;
+  let objs: { ep: ReturnType<typeof newEndpoint>; fsEp: ReturnType<typeof newEndpoint>; mem: MemoryObject; dir: DirObject } | null = null;
   const made = (k: KernelCore) => {
-    ep ??= newEndpoint(k);
-    mem ??= k.mm.createObject(null, 4096) as MemoryObject;
-    return { ep, mem };
+    if (objs === null) {
+      const dir = newRootDir(k);
+      dir.retainHandle(); // the host keeps the namespace (as Kernel.createRootDir does): a restarted server is given it
+      const fsEp = newEndpoint(k);
+      hostMount(dir, MOUNT, fsEp);
+      objs = { ep: newEndpoint(k), fsEp, mem: k.mm.createObject(null, 4096) as MemoryObject, dir };
+    }
+    return objs;
   };
-  const rightsOf = (i: number) => ({
-    ep: i < 2 ? ENDPOINT_RIGHTS : ENDPOINT_RIGHTS & ~Rights.RECEIVE,
-    mem: i === 0 ? MEMORY_RIGHTS : Rights.READ | Rights.DUPLICATE | Rights.TRANSFER,
-  });
-  const sys = fakeSystem(PROCESSES, (k, i) => {
+  const sys = fakeSystem(PROCESSES + 1, (k, i) => {
     const o = made(k);
+    if (i === PROCESSES) return [{ name: "fs", object: o.fsEp, rights: Rights.RECEIVE }];
     return [
-      { name: "ep", object: o.ep, rights: rightsOf(i).ep },
-      { name: "mem", object: o.mem, rights: rightsOf(i).mem },
+      { name: "ep", object: o.ep, rights: i < 2 ? ENDPOINT_RIGHTS : ENDPOINT_RIGHTS & ~Rights.RECEIVE },
+      { name: "mem", object: o.mem, rights: i === 0 ? MEMORY_RIGHTS : Rights.READ | Rights.MAP | Rights.DUPLICATE | Rights.TRANSFER },
+      { name: "root", object: o.dir, rights: i < 2 ? DIR_RW : DIR_RO },
     ];
   });
+  const o = objs!;
   const model = new Model();
-  const real: Real = { k: sys.k, host: sys.host, procs: sys.procs, views: sys.views, endpoints: new Map([[ep!.koid, ep!]]) };
-  model.endpoints.set(ep!.koid, { queue: [], receivers: [] });
-  sys.procs.forEach((p, i) => {
+  const srv = sys.procs[PROCESSES];
+  const server: FileServer = {
+    proc: srv,
+    ep: srv.names.get("fs")!,
+    dir: 0,
+    mounted: true, // the host mounted the first server's endpoint
+    fs: new TinyFs(),
+    opens: new Map(),
+    nextOcb: 0,
+    seen: 0,
+    spawn: () => {
+      const ep = newEndpoint(sys.k);
+      const proc = sys.spawn([
+        { name: "fs", object: ep, rights: Rights.RECEIVE | Rights.SEND | Rights.DUPLICATE },
+        { name: "root", object: o.dir, rights: Rights.READ | Rights.MOUNT },
+      ]);
+      return { proc, ep };
+    },
+  };
+  const real: Real = {
+    k: sys.k,
+    host: sys.host,
+    procs: sys.procs,
+    views: sys.views,
+    endpoints: new Map([
+      [o.ep.koid, o.ep],
+      [o.fsEp.koid, o.fsEp],
+    ]),
+    serve: (m, r) => serve(m, r, server),
+    fileServer: server,
+    hostRefs: [o.dir],
+  };
+  model.endpoints.set(o.ep.koid, { queue: [], receivers: [] });
+  model.endpoints.set(o.fsEp.koid, { queue: [], receivers: [] });
+  model.fsEp = o.fsEp.koid;
+  model.fsPid = srv.pid;
+  model.mount = { ep: o.fsEp.koid, owned: false };
+  model.fs = new TinyFs();
+  for (const p of sys.procs) {
     model.addProc(p.pid);
-    for (const e of p.handles.entries()) {
-      const c = model.track(
-        model.newCap(e.object.koid, e.object.type === ObjectType.ENDPOINT ? ObjectType.ENDPOINT : ObjectType.MEMORY, e.rights, null),
-      );
-      model.place(c, p.pid, e.handle);
-    }
-    void i;
-  });
+    for (const e of p.handles.entries())
+      model.place(model.track(model.newCap(e.object.koid, e.object.type, e.rights, null)), p.pid, e.handle);
+  }
   // The model has everyone READY except the one the kernel dispatched.
+  reconcile(model, real);
+  real.serve!(model, real);
   reconcile(model, real);
   return { model, real };
 }
 
 /** The property: any command sequence keeps the kernel and the model in agreement. */
-export function modelProperty(maxCommands = 60) {
-  return fc.property(fc.commands(COMMANDS, { maxCommands, size: "+1" }), (cmds) => {
+export function modelProperty(maxCommands = 60, replayPath?: string) {
+  return fc.property(fc.commands([...COMMANDS, ...FILE_COMMANDS], { maxCommands, size: "+1", replayPath }), (cmds) => {
     fc.modelRun(setup, cmds);
   });
+}
+
+/**
+ * Check `runs` sequences; on a failure, replay the shrunk counterexample with
+ * the model's trace on and return it step by step (what each step did, each
+ * request, pulse and timeout the model saw).
+ */
+export function checkModel(
+  runs: number,
+  seed = 0x5eed,
+): { failed: boolean; error: string; runs: number; counterexample: string; trace: string } {
+  const r = fc.check(modelProperty(), { numRuns: runs, seed });
+  if (!r.failed) return { failed: false, error: "", runs: r.numRuns, counterexample: "", trace: "" };
+  const counterexample = fc.stringify(r.counterexample);
+  const replay = /replayPath="([^"]*)"/.exec(counterexample)?.[1];
+  const was = modelTrace.on;
+  modelTrace.on = true;
+  try {
+    fc.check(modelProperty(60, replay), { seed, path: r.counterexamplePath!, endOnFailure: true });
+  } finally {
+    modelTrace.on = was;
+  }
+  return { failed: true, error: String(r.errorInstance), runs: r.numRuns, counterexample, trace: traceLog.join("\n") };
 }
 
 /** Run `runs` sequences; how many steps ran and how long it took, and the first disagreement if any. */

@@ -260,11 +260,21 @@ async function boot(m: ReturnType<typeof parseManifest>): Promise<{ sys: BootedS
   return { sys, out, log };
 }
 
+describe("a process's environment in a manifest", () => {
+  it("refuses a name that is not a name (so never holds '=') and a value with NUL, at its own pointer", () => {
+    expect(errors(minimal(`[{"name": "a", "image": "counter", "env": {"A=B": "x", "C": "z\\u0000"}}]`))).toEqual([
+      'm.json:2:64: /processes/0/env/A=B: "A=B" is not a name (letters, digits, _ . -; at most 64; not starting with a digit)',
+      "m.json:2:74: /processes/0/env/C: an environment variable's value cannot contain NUL",
+    ]);
+  });
+});
+
 describe("booting a system from a manifest", () => {
   it("starts each process with the handles, rights, priority, partition and pledges it names", async () => {
-    const { sys, out } = await boot(counterSystem({}, [["alice", ["3"]]]));
+    const { sys, out } = await boot(counterSystem({ env: { MODE: "strict", EMPTY: "" } }, [["alice", ["3"]]]));
     const server = sys.processes.get("server")!.current!.process;
     expect(server.exited).toBe(false);
+    expect(server.env.map((v) => new TextDecoder().decode(v))).toEqual(["MODE=strict", "EMPTY="]);
     expect(server.basePriority).toBe(150);
     expect(server.sched.partition.share).toBe(300);
     expect([...server.names.keys()]).toEqual(["ep"]);

@@ -1,7 +1,7 @@
 // `wasmos run` with a WASI program, as a user runs it: options before the
 // program, the program's own arguments after it, stdin piped in, its exit
 // status passed through; `wasmos check` names the personality.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,5 +78,50 @@ describe("wasmos run with a WASI program", () => {
     const r = wasmos(["check", join(dir, "cat.wasm")]);
     expect(r.status).toBe(0);
     expect(r.stdout.toString()).toContain("personality: wasi_snapshot_preview1");
+  });
+});
+
+// poll: one poll_oneoff on {stdin readable (userdata 7), a 60 s monotonic clock (userdata 9)};
+// records errno, nevents, then the first event's userdata, type, nbytes and flags.
+const POLL = wasiProgram(`
+  (i64.store (i32.const 0x100) (i64.const 7))
+  (i32.store8 (i32.const 0x108) (i32.const 1))
+  (i32.store (i32.const 0x110) (i32.const 0))
+  (i64.store (i32.const 0x130) (i64.const 9))
+  (i32.store8 (i32.const 0x138) (i32.const 0))
+  (i32.store (i32.const 0x140) (i32.const 1))
+  (i64.store (i32.const 0x148) (i64.const 60000000000))
+  (call $rec (call $poll_oneoff (i32.const 0x100) (i32.const 0x200) (i32.const 2) (i32.const 0x20)))
+  (call $rec (i32.load (i32.const 0x20)))
+  (call $rec (i32.load (i32.const 0x200)))
+  (call $rec (i32.load8_u (i32.const 0x20a)))
+  (call $rec (i32.load (i32.const 0x210)))
+  (call $rec (i32.load16_u (i32.const 0x218)))
+  (call $flush)`);
+const i32s = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4));
+
+describe("poll_oneoff on the console's input (wasmos run)", () => {
+  beforeAll(() => fs.writeFileSync(join(dir, "poll.wasm"), POLL));
+
+  it("blocks until input arrives (stdin left open), then reports stdin readable with the bytes waiting, before a 60 s clock", async () => {
+    const child = spawn(NODE, [BIN, "run", "--realtime", join(dir, "poll.wasm")], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    // Its answer comes while stdin is still open (then stdin is closed, so the CLI can end).
+    child.stdout.on("data", (b: Buffer) => {
+      out.push(b);
+      if (Buffer.concat(out).length >= 24) child.stdin.end();
+    });
+    // The program polls before any input exists (the write comes later); it must wait, not answer "ready, 0 bytes".
+    setTimeout(() => child.stdin.write("hello\n"), 300);
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    expect(status).toBe(0);
+    expect(i32s(Buffer.concat(out))).toEqual([0, 1, 7, 1, 6, 0]);
+  });
+
+  it("reports the end of input as readable with HANGUP", () => {
+    // --realtime: in deterministic mode the virtual clock does not wait for the host (docs/wasi.md).
+    const r = wasmos(["run", "--realtime", join(dir, "poll.wasm")], "");
+    expect(r.status).toBe(0);
+    expect(i32s(r.stdout)).toEqual([0, 1, 7, 1, 0, 1]);
   });
 });

@@ -14,7 +14,7 @@ import { results, runWasi, WASI_E, wasiProgram } from "./helpers.ts";
 describe("the WASI personality", () => {
   it("implements every one of the 46 wasi_snapshot_preview1 functions the loader accepts", () => {
     const k = new Kernel();
-    const w = new WasiPersonality(k.core, {} as never, {});
+    const w = new WasiPersonality(k.core, { env: [] } as never, {});
     expect(table.functions).toHaveLength(46);
     expect(Object.keys(w.imports()).sort()).toEqual(table.functions.map((f) => f.name).sort());
   });
@@ -135,5 +135,35 @@ describe("the WASI personality", () => {
     );
     expect(run.stdout).toBe("");
     expect(Buffer.concat(err).toString()).toBe("err");
+  });
+});
+
+describe("poll_oneoff with stdin and a clock", () => {
+  const POLL = wasiProgram(`
+    (i64.store (i32.const 0x100) (i64.const 7))
+    (i32.store8 (i32.const 0x108) (i32.const 1))
+    (i32.store (i32.const 0x110) (i32.const 0))
+    (i64.store (i32.const 0x130) (i64.const 9))
+    (i32.store8 (i32.const 0x138) (i32.const 0))
+    (i32.store (i32.const 0x140) (i32.const 1))
+    (i64.store (i32.const 0x148) (i64.const 1000000))
+    (call $rec (call $poll_oneoff (i32.const 0x100) (i32.const 0x200) (i32.const 2) (i32.const 0x20)))
+    (call $rec (i32.load (i32.const 0x20)))
+    (call $rec (i32.load (i32.const 0x200)))
+    (call $rec (i32.load (i32.const 0x210)))
+    (call $flush)`);
+
+  it("answers the clock when no input comes before its deadline (the process blocked in the kernel meanwhile)", async () => {
+    // Input that never arrives (the stdin of a terminal nobody types into).
+    const silent = { read: () => new Promise<null>(() => {}), buffered: () => 0, wait: () => new Promise<void>(() => {}) };
+    const run = await runWasi(POLL, { wasi: { stdin: silent }, trace: true });
+    expect(results(run)).toEqual([0, 1, 9, 0]);
+    expect(run.trace).toMatch(/block wasi poll_oneoff/);
+  });
+
+  it("answers stdin at once, with the bytes buffered, when input is already there", async () => {
+    const ready = { read: () => null, buffered: () => 5, wait: () => Promise.resolve() };
+    const run = await runWasi(POLL, { wasi: { stdin: ready } });
+    expect(results(run)).toEqual([0, 1, 7, 5]);
   });
 });

@@ -139,6 +139,50 @@ describe("the web page in Chromium", () => {
     await viewer.close();
   });
 
+  it("gives the running guest what the user types as its standard input, line by line, until they end it", async () => {
+    await page.click("#run-upper");
+    await page.waitForFunction(() => (window as any).wasmos.guest.stdin === "open", null, { timeout: 60_000 });
+    await page.fill("#stdin-line", "hello wasmos");
+    await page.press("#stdin-line", "Enter");
+    // The line is echoed, then upper (blocked reading /dev/stdin until now) writes it back upper-cased.
+    await page.waitForFunction(
+      () =>
+        (window as any).wasmos.guest.output === "" && /HELLO WASMOS\n$/.test(document.getElementById("guest-terminal")!.textContent ?? ""),
+      null,
+      { timeout: 60_000 },
+    );
+    expect(await page.evaluate(() => (window as any).wasmos.guest.state)).toBe("running");
+    await page.fill("#stdin-line", "second line");
+    await page.press("#stdin-line", "Enter");
+    await page.waitForFunction(() => /SECOND LINE\n$/.test(document.getElementById("guest-terminal")!.textContent ?? ""), null, {
+      timeout: 60_000,
+    });
+    await page.press("#stdin-line", "Control+d"); // on an empty line: the end of input, so upper's next read returns 0
+    await page.waitForFunction(() => /^upper\.wasm .*ended/.test(document.getElementById("guest-status")!.textContent ?? ""), null, {
+      timeout: 60_000,
+    });
+    expect(await page.textContent("#guest-status")).toMatch(/upper\.wasm \(pid 1\) ended: NORMAL \(status 0\)/);
+    expect(await page.evaluate(() => (window as any).wasmos.guest.output)).toBe("hello wasmos\nHELLO WASMOS\nsecond line\nSECOND LINE\n");
+    expect(await page.isDisabled("#stdin-line")).toBe(true);
+  }, 120_000);
+
+  it("works from a sub-folder of a static server, not only its root", async () => {
+    const sub = await serveStatic(join(REPO_ROOT, "dist", "web"), "/some/where/wasmos/");
+    const other = await browser.newPage();
+    other.on("console", (m) => m.type() === "error" && errors.push(`sub-folder page: ${m.text()}`));
+    other.on("pageerror", (e) => errors.push(`sub-folder page: ${String(e)}`));
+    try {
+      await other.goto(sub.url);
+      expect(await other.textContent("#jspi")).toMatch(/has WebAssembly JSPI/);
+      await other.click("#run-hello");
+      await other.waitForFunction(() => (window as any).wasmos.guest.state === "done", null, { timeout: 60_000 });
+      expect(await other.evaluate(() => (window as any).wasmos.guest.output)).toBe("hello from wasmos, pid 1\narg 1: one\narg 2: two\n");
+    } finally {
+      await other.close();
+      await sub.close();
+    }
+  }, 120_000);
+
   it("logged no console errors", () => {
     expect(errors).toEqual([]);
   });

@@ -14,9 +14,18 @@ const TYPES: Record<string, string> = {
   ".png": "image/png",
 };
 
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serve `root` at `/`, and also below `mount` (e.g. "/some/where/") when given,
+ * as a site that publishes the page in a sub-folder does.
+ */
+export async function serveStatic(root: string, mount = "/"): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    let urlPath = new URL(req.url ?? "/", "http://x").pathname;
+    if (mount !== "/") {
+      if (!urlPath.startsWith(mount)) return void res.writeHead(404).end("not found");
+      urlPath = "/" + urlPath.slice(mount.length);
+    }
+    const path = normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, "");
     const file = join(root, path.endsWith("/") ? path + "index.html" : path);
     try {
       const body = await readFile(file);
@@ -28,5 +37,5 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}${mount}`, close: () => new Promise((r) => server.close(() => r())) };
 }

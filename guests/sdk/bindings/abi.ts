@@ -422,12 +422,14 @@ export declare function sys_msg_info(info_ptr: i32): i32;
 
 /**
  * Syscall 30. The index-th handle that arrived with the last message or reply delivered to the
- * caller (now in the caller's table).
+ * caller (now in the caller's table). A handle whose capability was revoked while the message was
+ * in flight (its sender's ancestor revoked it before delivery) arrives as HANDLE_INVALID (0) in
+ * its place, so the indices of the others do not move.
  *
  * Non-blocking. Pledge: ipc. Errors: EINVAL.
  *
  * @param index 0 <= index < the handles count in msg_info.
- * @returns The handle. Negative: -errno.
+ * @returns The handle, or HANDLE_INVALID (0) for one revoked in flight. Negative: -errno.
  */
 @external("wasmos", "msg_handle")
 export declare function sys_msg_handle(index: i32): i32;
@@ -1267,6 +1269,33 @@ export declare function sys_reply_wait(endpoint: i32, rcvid: i32, status: i32, w
 export declare function sys_msg_word_get(index: i32, word_ptr: i32): i32;
 
 /**
+ * Syscall 141. Number of environment variables the process was started with. A process spawned by
+ * another inherits its spawner's environment; the host or a boot manifest sets the first one's
+ * (`wasmos run --env K=V`, a manifest entry's `env`).
+ *
+ * Non-blocking. Pledge: core.
+ *
+ * @returns The count.
+ */
+@external("wasmos", "env_count")
+export declare function sys_env_count(): i32;
+
+/**
+ * Syscall 142. Copy one environment variable, `KEY=VALUE` in UTF-8 with no terminator, into a
+ * buffer. Copies at most buf_len bytes and returns the full length, so a short buffer can be
+ * retried (as arg_get).
+ *
+ * Non-blocking. Pledge: core. Errors: EINVAL, EFAULT.
+ *
+ * @param index 0 <= index < env_count().
+ * @param buf_ptr Where to copy.
+ * @param buf_len (bytes) Room in the buffer; 0 asks only for the length.
+ * @returns The variable's full length in bytes. Negative: -errno.
+ */
+@external("wasmos", "env_get")
+export declare function sys_env_get(index: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
  * The single numbered entry: sys(nr, a0, a1, a2, a3, a4, a5) performs syscall nr with its
  * parameters taken, in order, from a0..a5 (i32 parameters are the low 32 bits) and returns its
  * result widened to i64. Unused arguments are ignored. Blocking syscalls block through it too.
@@ -1446,6 +1475,10 @@ export const SYS_CALL: i32 = 121;
 export const SYS_REPLY_WAIT: i32 = 122;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
+/** Number of env_count. */
+export const SYS_ENV_COUNT: i32 = 141;
+/** Number of env_get. */
+export const SYS_ENV_GET: i32 = 142;
 
 // ---- Errno: a failing syscall returns the negated value ----
 
@@ -1768,6 +1801,10 @@ export const EXIT_GRANT_REVOKED: i32 = 20;
 export const MAX_ARGS_BYTES: i32 = 65536;
 /** Number of arguments a process may receive. */
 export const MAX_ARGS: i32 = 1024;
+/** Total bytes of a process's environment (each KEY=VALUE plus one), set by the host. */
+export const MAX_ENV_BYTES: i32 = 65536;
+/** Number of environment variables a process may have. */
+export const MAX_ENV: i32 = 1024;
 /** Largest single console_write or random_get. */
 export const MAX_IO_BYTES: i32 = 65536;
 /** Longest startup handle name, in UTF-8 bytes. */
@@ -2037,12 +2074,23 @@ export const HOSTDIR_SYMLINK: i32 = 12;
  * len).
  */
 export const HOSTDIR_READLINK: i32 = 13;
+/**
+ * hostdir_call: a hard link at path2 to the regular file or symbolic link at path (never followed;
+ * both inside the root). The device remembers the files it linked: a file with several links is
+ * opened only if this device made them.
+ */
+export const HOSTDIR_LINK: i32 = 14;
 /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
 export const HOSTDIR_CREATE: i32 = 1;
 /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
 export const HOSTDIR_EXCL: i32 = 2;
 /** hostdir_req flags, HOSTDIR_CREATE_FILE: truncate an existing file to 0 bytes. */
 export const HOSTDIR_TRUNC: i32 = 4;
+/**
+ * hostdir_req flags, HOSTDIR_SETTIMES: a symbolic link as the last component gets the time itself
+ * (lutimes).
+ */
+export const HOSTDIR_NOFOLLOW: i32 = 8;
 /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
 export const DEVINFO_HOSTDIR_READONLY: i32 = 96;
 /**
@@ -2064,6 +2112,11 @@ export const O_EXCL: i32 = 16;
 export const O_DIRECTORY: i32 = 32;
 /** ns_open: open for execution (needs EXEC on the DIR and UNVEIL_EXEC). */
 export const O_EXEC: i32 = 64;
+/**
+ * ns_open: a symbolic link as the path's last component is not followed: the server answers ELOOP
+ * (WASI's lookupflags without SYMLINK_FOLLOW, POSIX's O_NOFOLLOW).
+ */
+export const O_NOFOLLOW: i32 = 128;
 /**
  * ns_mount: a plain endpoint, not a resource manager: ns_open of exactly this path returns a
  * SEND|DUPLICATE|TRANSFER handle to it and sends nothing.
@@ -2118,6 +2171,21 @@ export const IO_SYMLINK: i32 = 20;
 export const IO_READLINK: i32 = 21;
 /** ns_call: a STAT_SIZE record of path into buf. */
 export const IO_PSTAT: i32 = 22;
+/**
+ * ns_call: set the modification time of path to the descriptor's offset (ns since 1970), a
+ * symbolic link as the last component itself (lutimes). Needs WRITE on the DIR and UNVEIL_WRITE.
+ */
+export const IO_PSETTIMES: i32 = 23;
+/**
+ * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is described
+ * itself (lstat). Neither flag: the server's default (hostfs follows, tmpfs does not).
+ */
+export const IO_STAT_NOFOLLOW: i32 = 1;
+/**
+ * IO_PSTAT, in the descriptor's offset field: a symbolic link as the last component is followed
+ * (stat).
+ */
+export const IO_STAT_FOLLOW: i32 = 2;
 /**
  * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the value
  * is the open's OCB id.

@@ -40,6 +40,7 @@ export const E = {
   RANGE: 68,
   ROFS: 69,
   SPIPE: 70,
+  TIMEDOUT: 73,
   XDEV: 75,
   NOTCAPABLE: 76,
 } as const;

@@ -6,17 +6,20 @@
 //    (invokeSyscall: sleep, yield, clock_now, random_get, exit), with the
 //    process's pledges applying; blocking ones suspend the stack through JSPI;
 //  - stdio: the process's console streams (what the spawner gave);
-//  - files: only below the directories the spawner preopened (HostDir),
-//    resolved by components and never above a preopen's root.
+//  - files: only through the DIR handles the spawner gave the process as its
+//    preopens (startup handles), by the namespace's own calls (ns_open,
+//    ns_call, io_call, handle_close through invokeNamespace, made as this
+//    process): the resource managers serving those paths (hostfs for a host
+//    directory, tmpfs for /tmp, devfs for /dev) do the work and the
+//    namespace and the servers enforce confinement. No host file is touched here.
 // Every pointer is bounds-checked; a bad one answers FAULT. Nothing a guest
 // passes makes the host throw: an unexpected failure here ends only this
 // process (KERNEL_FAULT), as a kernel bug in a syscall does.
 
-import * as fs from "node:fs";
-import { ExitReason } from "../../../abi/gen/abi.ts";
+import { Constants, Errno as KErrno, ExitReason, Limits, Rights } from "../../../abi/gen/abi.ts";
 import type { KernelCore } from "../../../kernel/core.ts";
 import type { Process } from "../../../kernel/objects/process.ts";
-import { invokeSyscall, UNWIND } from "../../runtime/bridge.ts";
+import { invokeNamespace, invokeSyscall, UNWIND } from "../../runtime/bridge.ts";
 import {
   Clockid,
   DIRENT_SIZE,
@@ -32,7 +35,6 @@ import {
   LOOKUP_SYMLINK_FOLLOW,
   Oflags,
   R,
-  RIGHTS_ALL,
   RIGHTS_DIR,
   RIGHTS_FILE,
   RIGHTS_TTY,
@@ -40,24 +42,30 @@ import {
   SUBSCRIPTION_SIZE,
   Whence,
 } from "./constants.ts";
-import { errnoOf, HostDir, type Resolved } from "./host-dir.ts";
 
 export const WASI_MODULE = "wasi_snapshot_preview1";
+
+const C = Constants;
 
 /** Where a process's standard input comes from: bytes now, null at end of input. */
 export interface WasiStdin {
   read(max: number): Uint8Array | null | Promise<Uint8Array | null>;
+  /** For poll_oneoff: bytes buffered now (0: none yet), or null at the end of input. Without it, stdin always polls ready. */
+  buffered?(): number | null;
+  /** For poll_oneoff: resolves once buffered() is no longer 0 (input, or its end). */
+  wait?(): Promise<void>;
 }
 
 export interface WasiPreopen {
   /** The name the program sees (fd_prestat_dir_name), e.g. "." or "/data". */
   guest: string;
-  dir: HostDir;
+  /** The startup handle (a DIR, its rights deciding read-only or not) the spawner gave the process for it. */
+  handle: string;
 }
 
 /** What the spawner gives a WASI process beyond its arguments. */
 export interface WasiOptions {
-  /** Environment, "KEY=VALUE" each (empty by default: nothing of the host's leaks in). */
+  /** Environment, "KEY=VALUE" each (default: the process's own, env_get's; empty unless its spawner set one). */
   env?: readonly string[];
   /** Preopened directories: fds 3, 4, ... in this order. */
   preopens?: readonly WasiPreopen[];
@@ -65,11 +73,20 @@ export interface WasiOptions {
   stdin?: WasiStdin;
   /** Standard error (default: the process's stdout stream is not used; stderr is discarded). */
   stderr?: (bytes: Uint8Array) => void;
-  /** Whether stdin/stdout/stderr are terminals (fd_fdstat_get reports a character device either way). */
 }
 
 /** realtime in deterministic mode: a fixed epoch (2026-01-01T00:00:00Z) plus the virtual clock, so runs reproduce. */
 export const DETERMINISTIC_EPOCH_NS = 1767225600n * 1_000_000_000n;
+
+/** A preopened directory: the DIR handle the process holds for it. */
+interface Pre {
+  /** The DIR handle in the process's table (-1: the spawner named a handle the process does not have). */
+  dir: number;
+  /** Its rights lack WRITE/CREATE: changes answer ROFS before anything is sent. */
+  readOnly: boolean;
+  /** The filestat dev of everything below it (the namespace has no device numbers: one per preopen). */
+  dev: bigint;
+}
 
 interface Fd {
   type: Filetype;
@@ -79,10 +96,11 @@ interface Fd {
   /** stdio */
   write?: (b: Uint8Array) => void;
   stdin?: WasiStdin;
-  /** files and directories */
-  dir?: HostDir;
-  comps?: string[];
-  hostFd?: number;
+  /** files and directories: the preopen they are below, and their path below it ("" = the preopen itself). */
+  pre?: Pre;
+  rel?: string;
+  /** A FILE handle: the open file, or a directory opened for readdir (made at the first fd_readdir). */
+  file?: number;
   pos: bigint;
   /** A preopen's guest name. */
   preopen?: string;
@@ -172,17 +190,116 @@ class Errno {
   }
 }
 
-function filetypeOf(st: fs.Stats | fs.BigIntStats): Filetype {
-  if (st.isFile()) return Filetype.REGULAR_FILE;
-  if (st.isDirectory()) return Filetype.DIRECTORY;
-  if (st.isSymbolicLink()) return Filetype.SYMBOLIC_LINK;
-  if (st.isCharacterDevice()) return Filetype.CHARACTER_DEVICE;
-  if (st.isBlockDevice()) return Filetype.BLOCK_DEVICE;
-  if (st.isSocket()) return Filetype.SOCKET_STREAM;
-  return Filetype.UNKNOWN;
+/** A wasmos errno (a namespace call's -result) as the WASI errno a careful host answers. */
+const WASI_ERRNO: Record<number, number> = {
+  [KErrno.EFAULT]: E.FAULT,
+  [KErrno.EINVAL]: E.INVAL,
+  [KErrno.EBADH]: E.BADF,
+  [KErrno.ESTALE]: E.BADF,
+  [KErrno.EWRONGTYPE]: E.BADF,
+  // Refused by policy (a DIR's rights, a symbolic link or a path leading out of a host directory, a device file): PERM, as wasmtime answers an escape.
+  [KErrno.EACCES]: E.PERM,
+  [KErrno.ENOMEM]: E.NOMEM,
+  [KErrno.ENOENT]: E.NOENT,
+  [KErrno.ETIMEDOUT]: E.TIMEDOUT,
+  [KErrno.E2BIG]: E.TOOBIG,
+  [KErrno.EMFILE]: E.MFILE,
+  [KErrno.ECLOSED]: E.IO,
+  [KErrno.EAGAIN]: E.AGAIN,
+  [KErrno.EPLEDGE]: E.NOTCAPABLE,
+  [KErrno.EEXIST]: E.EXIST,
+  [KErrno.EIO]: E.IO,
+  [KErrno.EBUSY]: E.BUSY,
+  [KErrno.ENOTDIR]: E.NOTDIR,
+  [KErrno.EISDIR]: E.ISDIR,
+  [KErrno.ENOTEMPTY]: E.NOTEMPTY,
+  [KErrno.EXDEV]: E.XDEV,
+  [KErrno.EUNVEIL]: E.NOTCAPABLE,
+  [KErrno.ENOSPC]: E.NOSPC,
+  [KErrno.ENOTSUP]: E.NOTSUP,
+  [KErrno.ENAMETOOLONG]: E.NAMETOOLONG,
+  [KErrno.ENOTBOUND]: E.IO,
+  [KErrno.ELOOP]: E.LOOP,
+};
+
+/** A namespace call's result: itself when >= 0, else thrown as its WASI errno. */
+function ok(r: number): number {
+  if (r >= 0) return r;
+  throw new Errno(WASI_ERRNO[-r] ?? E.IO);
 }
 
+/** The namespace's stat record (STAT_SIZE bytes) as fields. */
+interface NsStat {
+  type: number;
+  nlink: number;
+  size: bigint;
+  ino: bigint;
+  mtime: bigint;
+}
+
+function filetypeOfNs(t: number): Filetype {
+  switch (t) {
+    case C.FILE_TYPE_REG:
+      return Filetype.REGULAR_FILE;
+    case C.FILE_TYPE_DIR:
+      return Filetype.DIRECTORY;
+    case C.FILE_TYPE_SYMLINK:
+      return Filetype.SYMBOLIC_LINK;
+    case C.FILE_TYPE_DEV:
+      return Filetype.CHARACTER_DEVICE;
+    default:
+      return Filetype.UNKNOWN;
+  }
+}
+
+/** A path a WASI program names, checked the way a preview 1 host answers before anything is sent. */
+interface Walked {
+  /** The path below the preopen ("" = the preopen itself), "/"-joined, without ".", ".." or empty components. */
+  rel: string;
+  /** The name ended in "/" (or "." / ".."): it must be a directory. */
+  mustBeDir: boolean;
+}
+
+/**
+ * Resolve `path` lexically from the directory `base` (a path below the
+ * preopen). An absolute path, or ".." above `base`, answers PERM (each
+ * directory fd is a capability to its own subtree, as in wasmtime). This is
+ * errno fidelity, not the sandbox: the DIR handle is a chroot in the kernel
+ * and the server confines symbolic links.
+ */
+function walk(base: string, path: string): Walked {
+  if (path.length === 0) throw new Errno(E.NOENT);
+  if (path.includes("\0")) throw new Errno(E.INVAL);
+  if (path.startsWith("/")) throw new Errno(E.PERM);
+  const out = base === "" ? [] : base.split("/");
+  const floor = out.length;
+  let mustBeDir = path.endsWith("/");
+  const comps = path.split("/");
+  for (let i = 0; i < comps.length; i++) {
+    const c = comps[i];
+    const last = i === comps.length - 1 || comps.slice(i + 1).every((x) => x === "");
+    if (c === "" || c === ".") {
+      if (c === "." && last) mustBeDir = true;
+      continue;
+    }
+    if (c === "..") {
+      if (out.length <= floor) throw new Errno(E.PERM);
+      out.pop();
+      if (last) mustBeDir = true;
+      continue;
+    }
+    if (enc.encode(c).length > 255) throw new Errno(E.NAMETOOLONG);
+    out.push(c);
+  }
+  return { rel: out.join("/"), mustBeDir };
+}
+
+/** The path to name `rel` by with the preopen's DIR handle ("." for the preopen itself). */
+const nsPath = (rel: string) => (rel === "" ? "." : rel);
+
 const MAX_FDS = 4096;
+/** The largest read or write one io_call moves (the transport's message limit). */
+const IO_CHUNK = 1 << 20;
 
 /** One process's WASI state and imports. */
 export class WasiPersonality {
@@ -191,17 +308,17 @@ export class WasiPersonality {
   private readonly env: Uint8Array[];
   private readonly fds: (Fd | undefined)[] = [];
   private readonly mem = new Mem();
-  /**
-   * Times the program set, exact to the nanosecond: Node's utimes takes
-   * seconds as a double and loses the last digits, so the personality reports
-   * what was set for as long as the host still holds the value it was given.
-   */
-  private readonly setTimes = new Map<string, { atim: bigint; mtim: bigint; hostA: bigint; hostM: bigint }>();
+  /** A reply buffer for stat records (the kernel copies the server's reply into it: no scratch in the program's memory). */
+  private readonly statBuf = new Uint8Array(C.STAT_SIZE);
+  private readonly statView = new DataView(this.statBuf.buffer);
+  /** Times the program set, exact to the nanosecond, by (dev, ino): a server may keep less precision. */
+  private readonly setTimes = new Map<string, { atim: bigint; mtim: bigint; reported: bigint }>();
 
   constructor(k: KernelCore, p: Process, options: WasiOptions = {}) {
     this.k = k;
     this.p = p;
-    this.env = (options.env ?? []).map((s) => enc.encode(s));
+    // The process's own environment (env_get's, set by its spawner) unless the spawner gave the personality one.
+    this.env = options.env !== undefined ? options.env.map((s) => enc.encode(s)) : [...p.env];
     const stderr = options.stderr ?? (() => {});
     const empty: WasiStdin = { read: () => null };
     this.fds[0] = {
@@ -221,14 +338,18 @@ export class WasiPersonality {
       pos: 0n,
     };
     this.fds[2] = { type: Filetype.CHARACTER_DEVICE, base: RIGHTS_TTY & ~R.FD_READ, inheriting: 0n, flags: 0, write: stderr, pos: 0n };
+    let dev = 1n;
     for (const pre of options.preopens ?? []) {
+      const h = p.names.get(pre.handle) ?? -1;
+      const rights = h >= 0 ? p.handles.rightsOf(h) : 0;
+      const readOnly = (rights & (Rights.WRITE | Rights.CREATE)) !== (Rights.WRITE | Rights.CREATE);
       this.fds.push({
         type: Filetype.DIRECTORY,
         base: RIGHTS_DIR,
         inheriting: RIGHTS_DIR | RIGHTS_FILE,
         flags: 0,
-        dir: pre.dir,
-        comps: [],
+        pre: { dir: h, readOnly, dev: dev++ },
+        rel: "",
         pos: 0n,
         preopen: pre.guest,
       });
@@ -240,9 +361,8 @@ export class WasiPersonality {
     this.mem.bind(memory);
   }
 
-  /** Close every host file this process still holds (it has ended). */
+  /** The process has ended: its handles (the preopens' DIRs, the open FILEs) went with it. */
   dispose(): void {
-    for (const f of this.fds) if (f?.hostFd !== undefined) closeQuietly(f.hostFd);
     this.fds.length = 0;
   }
 
@@ -272,15 +392,6 @@ export class WasiPersonality {
             return this.failed(name, e);
           }
         }) as unknown as (...a: A) => number;
-      case 4:
-        return ((a: unknown, b: unknown, c: unknown, d: unknown) => {
-          mem.refresh();
-          try {
-            return f(a, b, c, d);
-          } catch (e) {
-            return this.failed(name, e);
-          }
-        }) as unknown as (...a: A) => number;
       default:
         return (...a: A) => {
           mem.refresh();
@@ -295,12 +406,23 @@ export class WasiPersonality {
 
   /** An import that may block: a Suspending function whose result may be a promise. */
   private blocking<A extends unknown[]>(name: string, fn: (...a: A) => number | Promise<number>): WebAssembly.Suspending {
+    const f = fn as (...a: unknown[]) => number | Promise<number>;
+    const done = (r: number | Promise<number>) => (typeof r === "number" ? r : r.catch((e: unknown) => this.failed(name, e)));
+    // Fixed arities for the common calls (fd_write, fd_read): no rest array per call.
+    if (fn.length === 4) {
+      return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => {
+        this.mem.refresh();
+        try {
+          return done(f(a, b, c, d));
+        } catch (e) {
+          return this.failed(name, e);
+        }
+      });
+    }
     return new WebAssembly.Suspending((...a: A) => {
       this.mem.refresh();
       try {
-        const r = fn(...a);
-        if (typeof r === "number") return r;
-        return r.catch((e: unknown) => this.failed(name, e));
+        return done(fn(...a));
       } catch (e) {
         return this.failed(name, e);
       }
@@ -323,11 +445,11 @@ export class WasiPersonality {
     return f;
   }
 
-  private dirFd(n: number, rights: bigint): Fd & { dir: HostDir; comps: string[] } {
+  private dirFd(n: number, rights: bigint): Fd & { pre: Pre; rel: string } {
     const f = this.fd(n);
-    if (f.type !== Filetype.DIRECTORY || f.dir === undefined) throw new Errno(E.NOTDIR);
+    if (f.type !== Filetype.DIRECTORY || f.pre === undefined) throw new Errno(E.NOTDIR);
     if ((f.base & rights) !== rights) throw new Errno(E.NOTCAPABLE);
-    return f as Fd & { dir: HostDir; comps: string[] };
+    return f as Fd & { pre: Pre; rel: string };
   }
 
   private allocFd(f: Fd): number {
@@ -340,11 +462,127 @@ export class WasiPersonality {
     throw new Errno(E.MFILE);
   }
 
-  private resolve(d: { dir: HostDir; comps: string[] }, ptr: number, len: number, follow: boolean): Resolved {
-    const path = this.mem.string(ptr, len);
-    const r = d.dir.resolve(d.comps, path, follow);
-    if (typeof r === "number") throw new Errno(r);
-    return r;
+  /** The path the program names at (ptr, len), walked from directory fd d. */
+  private path(d: { rel: string }, ptr: number, len: number): Walked {
+    return walk(d.rel, this.mem.string(ptr, len));
+  }
+
+  // ---- the namespace, as this process ----
+
+  /** A namespace call made as this process (invokeNamespace); its result once the server answered. */
+  private async ns(name: "ns_open" | "ns_call" | "io_call", h: number, x: unknown, y?: unknown): Promise<number> {
+    const r = invokeNamespace(this.k, name, h, x, y);
+    const v = typeof r === "object" ? await r : Number(r);
+    this.mem.refresh();
+    return v;
+  }
+
+  private close(h: number): void {
+    invokeSyscall(this.k, "handle_close", [h]);
+  }
+
+  /** Stat rel below pre: following a final symbolic link, or describing it (lstat). */
+  private pstat(pre: Pre, rel: string, follow = true): Promise<number> {
+    const offset = BigInt(follow ? C.IO_STAT_FOLLOW : C.IO_STAT_NOFOLLOW);
+    return this.ns("ns_call", pre.dir, { op: C.IO_PSTAT, offset, path: nsPath(rel), out: this.statBuf });
+  }
+
+  private fstat(file: number): Promise<number> {
+    return this.ns("io_call", file, { op: C.IO_STAT, offset: 0n, out: this.statBuf });
+  }
+
+  /** The last stat record (statBuf) as fields. */
+  private lastStat(): NsStat {
+    const v = this.statView;
+    return {
+      type: v.getUint32(0, true),
+      nlink: v.getUint32(4, true),
+      size: v.getBigUint64(8, true),
+      ino: v.getBigUint64(16, true),
+      mtime: v.getBigInt64(24, true),
+    };
+  }
+
+  /** Stat what fd f stands for: its open file, or its path below the preopen. */
+  private async statOf(f: Fd): Promise<NsStat> {
+    if (f.file !== undefined && f.type !== Filetype.DIRECTORY) ok(await this.fstat(f.file));
+    else if (f.pre !== undefined) ok(await this.pstat(f.pre, f.rel!));
+    else throw new Errno(E.BADF);
+    return this.lastStat();
+  }
+
+  /** Write a WASI filestat at ptr from a namespace stat (dev: the preopen's; atime and ctime: the mtime, unless the program set them). */
+  private putFilestat(ptr: number, st: NsStat, dev: bigint): void {
+    const m = this.mem;
+    m.check(ptr, FILESTAT_SIZE);
+    let atim = st.mtime;
+    let mtim = st.mtime;
+    const set = this.setTimes.get(`${dev}:${st.ino}`);
+    if (set !== undefined && set.reported === st.mtime) {
+      atim = set.atim;
+      mtim = set.mtim;
+    }
+    m.view(ptr, FILESTAT_SIZE).fill(0);
+    m.setU64(ptr, dev);
+    m.setU64(ptr + 8, st.ino);
+    m.setU8(ptr + 16, filetypeOfNs(st.type));
+    m.setU64(ptr + 24, BigInt(st.nlink));
+    m.setU64(ptr + 32, st.size);
+    m.setU64(ptr + 40, atim);
+    m.setU64(ptr + 48, mtim);
+    m.setU64(ptr + 56, mtim);
+  }
+
+  private writable(pre: Pre | undefined): void {
+    if (pre?.readOnly) throw new Errno(E.ROFS);
+  }
+
+  /** Read into the iovecs at (iovs, count) from file at `at`, one io_call per iovec (chunked to IO_CHUNK), stopping at a short read. */
+  private async readAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
+    const m = this.mem;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const ptr = m.u32(iovs + i * 8);
+      const len = m.u32(iovs + i * 8 + 4);
+      m.check(ptr, len);
+      for (let off = 0; off < len;) {
+        const n = Math.min(IO_CHUNK, len - off);
+        const r = ok(await this.ns("io_call", file, { op: C.IO_READ, offset: at + BigInt(total), buf: ptr + off, len: n }));
+        total += r;
+        off += r;
+        if (r < n) return total;
+      }
+    }
+    return total;
+  }
+
+  /** Write the iovecs to file at `at`, one io_call per iovec (chunked), stopping at a short write. */
+  private async writeAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
+    const m = this.mem;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const ptr = m.u32(iovs + i * 8);
+      const len = m.u32(iovs + i * 8 + 4);
+      m.check(ptr, len);
+      for (let off = 0; off < len;) {
+        const n = Math.min(IO_CHUNK, len - off);
+        const r = ok(await this.ns("io_call", file, { op: C.IO_WRITE, offset: at + BigInt(total), buf: ptr + off, len: n }));
+        total += r;
+        off += r;
+        if (r < n) return total;
+      }
+    }
+    return total;
+  }
+
+  private nowNs(): bigint {
+    const t = invokeSyscall(this.k, "clock_now", []) as bigint;
+    return t;
+  }
+
+  private realtimeNs(): bigint {
+    if (this.k.clock.virtual) return DETERMINISTIC_EPOCH_NS + this.nowNs();
+    return BigInt(Date.now()) * 1_000_000n + (this.nowNs() % 1_000_000n);
   }
 
   /** The iovecs at (ptr, count) as views into guest memory. */
@@ -371,44 +609,6 @@ export class WasiPersonality {
     }
     return out;
   }
-
-  private rememberTimes(st: fs.BigIntStats, atim: bigint, mtim: bigint): void {
-    this.setTimes.set(`${st.dev}:${st.ino}`, { atim, mtim, hostA: st.atimeNs, hostM: st.mtimeNs });
-  }
-
-  private writeStat(ptr: number, st: fs.BigIntStats): void {
-    this.mem.check(ptr, FILESTAT_SIZE);
-    const set = this.setTimes.get(`${st.dev}:${st.ino}`);
-    let atim = st.atimeNs;
-    let mtim = st.mtimeNs;
-    if (set !== undefined) {
-      if (set.hostA === st.atimeNs) atim = set.atim;
-      if (set.hostM === st.mtimeNs) mtim = set.mtim;
-    }
-    this.mem.setU64(ptr, st.dev);
-    this.mem.setU64(ptr + 8, st.ino);
-    this.mem.setU8(ptr + 16, filetypeOf(st));
-    this.mem.setU64(ptr + 24, st.nlink);
-    this.mem.setU64(ptr + 32, st.size);
-    this.mem.setU64(ptr + 40, atim);
-    this.mem.setU64(ptr + 48, mtim);
-    this.mem.setU64(ptr + 56, st.ctimeNs);
-  }
-
-  private nowNs(): bigint {
-    const t = invokeSyscall(this.k, "clock_now", []) as bigint;
-    return t;
-  }
-
-  private realtimeNs(): bigint {
-    if (this.k.clock.virtual) return DETERMINISTIC_EPOCH_NS + this.nowNs();
-    return BigInt(Date.now()) * 1_000_000n + (this.nowNs() % 1_000_000n);
-  }
-
-  private writable(f: Fd): void {
-    if (f.dir?.readOnly) throw new Errno(E.ROFS);
-  }
-
   // ---- the imports ----
 
   imports(): Record<string, unknown> {
@@ -468,83 +668,68 @@ export class WasiPersonality {
         this.pollOneoff(inPtr, outPtr, n, neventsPtr),
       ),
 
-      fd_write: s("fd_write", (fd: number, iovs: number, count: number, nwritten: number) => {
+      fd_write: this.blocking("fd_write", (fd: number, iovs: number, count: number, nwritten: number) => {
         const f = this.fd(fd, R.FD_WRITE);
-        const data = this.gather(this.iovecs(iovs, count));
         m.check(nwritten, 4);
         if (f.write !== undefined) {
+          const data = this.gather(this.iovecs(iovs, count));
           // A copy: the stream may keep the bytes (a pipe writes later) while the program reuses its buffer.
           if (data.length > 0) f.write(data.buffer === m.u8.buffer ? data.slice() : data);
           m.setU32(nwritten, data.length);
           return E.SUCCESS;
         }
-        if (f.hostFd === undefined) throw new Errno(E.BADF);
-        let n: number;
-        try {
-          if (f.flags & Fdflags.APPEND) {
-            // Append is the fd's flag here, not the host file's (it can be set and cleared later).
-            const size = fs.fstatSync(f.hostFd, { bigint: true }).size;
-            n = fs.writeSync(f.hostFd, data, 0, data.length, Number(size));
-            f.pos = size + BigInt(n);
-          } else {
-            n = fs.writeSync(f.hostFd, data, 0, data.length, Number(f.pos));
-            f.pos += BigInt(n);
-          }
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        m.setU32(nwritten, n);
-        return E.SUCCESS;
+        if (f.file === undefined || f.type === Filetype.DIRECTORY) throw new Errno(E.BADF);
+        if (count < 0 || count > 1024) throw new Errno(E.INVAL);
+        return this.fileWrite(f, f.file, iovs, count, nwritten);
       }),
       fd_read: this.blocking("fd_read", (fd: number, iovs: number, count: number, nread: number) => {
         const f = this.fd(fd, R.FD_READ);
-        const views = this.iovecs(iovs, count);
+        this.iovecs(iovs, count);
         m.check(nread, 4);
         if (f.stdin !== undefined) return this.readStdin(f.stdin, iovs, count, nread);
         if (f.type === Filetype.DIRECTORY) throw new Errno(E.ISDIR);
-        if (f.hostFd === undefined) throw new Errno(E.BADF);
-        const total = scatterRead(f.hostFd, views, Number(f.pos));
-        f.pos += BigInt(total);
-        m.setU32(nread, total);
-        return E.SUCCESS;
+        if (f.file === undefined) throw new Errno(E.BADF);
+        return this.readAt(f.file, iovs, count, f.pos).then((n) => {
+          f.pos += BigInt(n);
+          m.setU32(nread, n);
+          return E.SUCCESS;
+        });
       }),
-      fd_pread: s("fd_pread", (fd: number, iovs: number, count: number, offset: bigint, nread: number) => {
+      fd_pread: this.blocking("fd_pread", (fd: number, iovs: number, count: number, offset: bigint, nread: number) => {
         const f = this.fd(fd, R.FD_READ | R.FD_SEEK);
         if (f.type === Filetype.DIRECTORY) throw new Errno(E.ISDIR);
-        if (f.hostFd === undefined) throw new Errno(E.SPIPE);
-        const views = this.iovecs(iovs, count);
+        if (f.file === undefined) throw new Errno(E.SPIPE);
+        this.iovecs(iovs, count);
         m.check(nread, 4);
         if (offset < 0n) throw new Errno(E.INVAL);
-        m.setU32(nread, scatterRead(f.hostFd, views, Number(offset)));
-        return E.SUCCESS;
+        return this.readAt(f.file, iovs, count, offset).then((n) => {
+          m.setU32(nread, n);
+          return E.SUCCESS;
+        });
       }),
-      fd_pwrite: s("fd_pwrite", (fd: number, iovs: number, count: number, offset: bigint, nwritten: number) => {
+      fd_pwrite: this.blocking("fd_pwrite", (fd: number, iovs: number, count: number, offset: bigint, nwritten: number) => {
         const f = this.fd(fd, R.FD_WRITE | R.FD_SEEK);
         if (f.type === Filetype.DIRECTORY) throw new Errno(E.ISDIR);
-        if (f.hostFd === undefined) throw new Errno(E.SPIPE);
-        const data = this.gather(this.iovecs(iovs, count));
+        if (f.file === undefined) throw new Errno(E.SPIPE);
+        this.iovecs(iovs, count);
         m.check(nwritten, 4);
         if (offset < 0n) throw new Errno(E.INVAL);
-        let n: number;
-        try {
-          // POSIX pwrite on an O_APPEND file appends on Linux; WASI hosts write at the offset (wasmtime does).
-          n = fs.writeSync(f.hostFd, data, 0, data.length, Number(offset));
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        m.setU32(nwritten, n);
-        return E.SUCCESS;
+        // POSIX pwrite on an O_APPEND file appends on Linux; WASI hosts write at the offset (wasmtime does).
+        return this.writeAt(f.file, iovs, count, offset).then((n) => {
+          m.setU32(nwritten, n);
+          return E.SUCCESS;
+        });
       }),
-      fd_seek: s("fd_seek", (fd: number, offset: bigint, whence: number, out: number) => {
+      fd_seek: this.blocking("fd_seek", async (fd: number, offset: bigint, whence: number, out: number) => {
         const f = this.fd(fd);
-        if (f.hostFd === undefined) throw new Errno(f.type === Filetype.DIRECTORY ? E.BADF : E.SPIPE);
+        if (f.file === undefined || f.type === Filetype.DIRECTORY) throw new Errno(f.pre !== undefined ? E.BADF : E.SPIPE);
         if ((f.base & R.FD_SEEK) === 0n && !(whence === Whence.CUR && offset === 0n && (f.base & R.FD_TELL) !== 0n))
           throw new Errno(E.NOTCAPABLE);
         m.check(out, 8);
         let base: bigint;
         if (whence === Whence.SET) base = 0n;
         else if (whence === Whence.CUR) base = f.pos;
-        else if (whence === Whence.END) base = fs.fstatSync(f.hostFd, { bigint: true }).size;
+        else if (whence === Whence.END) base = (await this.statOf(f)).size;
         else throw new Errno(E.INVAL);
         const to = base + offset;
         if (to < 0n) throw new Errno(E.INVAL);
@@ -554,13 +739,13 @@ export class WasiPersonality {
       }),
       fd_tell: s("fd_tell", (fd: number, out: number) => {
         const f = this.fd(fd, R.FD_TELL);
-        if (f.hostFd === undefined) throw new Errno(f.type === Filetype.DIRECTORY ? E.BADF : E.SPIPE);
+        if (f.file === undefined || f.type === Filetype.DIRECTORY) throw new Errno(f.pre !== undefined ? E.BADF : E.SPIPE);
         m.setU64(out, f.pos);
         return E.SUCCESS;
       }),
       fd_close: s("fd_close", (fd: number) => {
         const f = this.fd(fd);
-        if (f.hostFd !== undefined) closeQuietly(f.hostFd);
+        if (f.file !== undefined) this.close(f.file);
         this.fds[fd] = undefined;
         return E.SUCCESS;
       }),
@@ -568,19 +753,19 @@ export class WasiPersonality {
         const f = this.fd(from);
         const t = this.fd(to);
         if (from === to) return E.SUCCESS;
-        if (t.hostFd !== undefined) closeQuietly(t.hostFd);
+        if (t.file !== undefined) this.close(t.file);
         this.fds[to] = f;
         this.fds[from] = undefined;
         return E.SUCCESS;
       }),
-      fd_sync: s("fd_sync", (fd: number) => {
+      fd_sync: this.blocking("fd_sync", async (fd: number) => {
         const f = this.fd(fd, R.FD_SYNC);
-        if (f.hostFd !== undefined) fs.fsyncSync(f.hostFd);
+        if (f.file !== undefined) ok(await this.ns("io_call", f.file, { op: C.IO_SYNC, offset: 0n }));
         return E.SUCCESS;
       }),
-      fd_datasync: s("fd_datasync", (fd: number) => {
+      fd_datasync: this.blocking("fd_datasync", async (fd: number) => {
         const f = this.fd(fd, R.FD_DATASYNC);
-        if (f.hostFd !== undefined) fs.fdatasyncSync(f.hostFd);
+        if (f.file !== undefined) ok(await this.ns("io_call", f.file, { op: C.IO_SYNC, offset: 0n }));
         return E.SUCCESS;
       }),
       fd_advise: s("fd_advise", (fd: number, offset: bigint, len: bigint, advice: number) => {
@@ -590,13 +775,13 @@ export class WasiPersonality {
         if (f.type === Filetype.DIRECTORY) return E.BADF;
         return E.SUCCESS; // advice only; nothing to do
       }),
-      fd_allocate: s("fd_allocate", (fd: number, offset: bigint, len: bigint) => {
+      fd_allocate: this.blocking("fd_allocate", async (fd: number, offset: bigint, len: bigint) => {
         const f = this.fd(fd, R.FD_ALLOCATE);
-        if (f.hostFd === undefined) return E.BADF;
+        if (f.file === undefined || f.type === Filetype.DIRECTORY) return E.BADF;
         if (offset < 0n || len <= 0n) return E.INVAL;
         // wasmtime no longer implements this (NOTSUP); growing the file is what it meant.
-        const size = fs.fstatSync(f.hostFd, { bigint: true }).size;
-        if (offset + len > size) fs.ftruncateSync(f.hostFd, Number(offset + len));
+        const size = (await this.statOf(f)).size;
+        if (offset + len > size) ok(await this.ns("io_call", f.file, { op: C.IO_SETSIZE, offset: offset + len }));
         return E.SUCCESS;
       }),
       fd_fdstat_get: s("fd_fdstat_get", (fd: number, out: number) => {
@@ -624,40 +809,32 @@ export class WasiPersonality {
         f.inheriting = inheriting;
         return E.SUCCESS;
       }),
-      fd_filestat_get: s("fd_filestat_get", (fd: number, out: number) => {
+      fd_filestat_get: this.blocking("fd_filestat_get", async (fd: number, out: number) => {
         const f = this.fd(fd, R.FD_FILESTAT_GET);
-        if (f.hostFd !== undefined) this.writeStat(out, fs.fstatSync(f.hostFd, { bigint: true }));
-        else if (f.dir !== undefined) this.writeStat(out, this.lstat(f.dir, f.comps!));
-        else {
-          m.check(out, FILESTAT_SIZE);
+        m.check(out, FILESTAT_SIZE);
+        if (f.pre === undefined) {
           m.view(out, FILESTAT_SIZE).fill(0);
           m.setU8(out + 16, f.type);
           m.setU64(out + 24, 1n);
+          return E.SUCCESS;
         }
+        this.putFilestat(out, await this.statOf(f), f.pre.dev);
         return E.SUCCESS;
       }),
-      fd_filestat_set_size: s("fd_filestat_set_size", (fd: number, size: bigint) => {
+      fd_filestat_set_size: this.blocking("fd_filestat_set_size", async (fd: number, size: bigint) => {
         const f = this.fd(fd, R.FD_FILESTAT_SET_SIZE);
-        if (f.hostFd === undefined) return f.type === Filetype.DIRECTORY ? E.ISDIR : E.INVAL;
+        if (f.file === undefined || f.type === Filetype.DIRECTORY) return f.type === Filetype.DIRECTORY ? E.ISDIR : E.INVAL;
         if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) return E.INVAL;
-        this.writable(f);
-        fs.ftruncateSync(f.hostFd, Number(size));
+        this.writable(f.pre);
+        ok(await this.ns("io_call", f.file, { op: C.IO_SETSIZE, offset: size }));
         return E.SUCCESS;
       }),
-      fd_filestat_set_times: s("fd_filestat_set_times", (fd: number, atim: bigint, mtim: bigint, flags: number) => {
+      fd_filestat_set_times: this.blocking("fd_filestat_set_times", async (fd: number, atim: bigint, mtim: bigint, flags: number) => {
         const f = this.fd(fd, R.FD_FILESTAT_SET_TIMES);
-        const times = this.times(atim, mtim, flags, () =>
-          f.hostFd !== undefined ? fs.fstatSync(f.hostFd, { bigint: true }) : this.lstat(f.dir!, f.comps!),
-        );
-        this.writable(f);
-        if (f.hostFd !== undefined) {
-          fs.futimesSync(f.hostFd, times[0], times[1]);
-          this.rememberTimes(fs.fstatSync(f.hostFd, { bigint: true }), times[2], times[3]);
-        } else if (f.dir !== undefined) {
-          fs.utimesSync(f.dir.hostPath(f.comps!), times[0], times[1]);
-          this.rememberTimes(this.lstat(f.dir, f.comps!), times[2], times[3]);
-        }
-        return E.SUCCESS;
+        this.checkTimes(flags);
+        if (f.pre === undefined) return E.SUCCESS;
+        this.writable(f.pre);
+        return this.setTimesOf(f, f.pre, f.rel!, atim, mtim, flags, f.type !== Filetype.DIRECTORY);
       }),
       fd_prestat_get: s("fd_prestat_get", (fd: number, out: number) => {
         const f = this.fd(fd);
@@ -675,11 +852,11 @@ export class WasiPersonality {
         m.view(ptr, name.length).set(name);
         return E.SUCCESS;
       }),
-      fd_readdir: s("fd_readdir", (fd: number, buf: number, len: number, cookie: bigint, usedPtr: number) =>
+      fd_readdir: this.blocking("fd_readdir", (fd: number, buf: number, len: number, cookie: bigint, usedPtr: number) =>
         this.readdir(fd, buf, len, cookie, usedPtr),
       ),
 
-      path_open: s(
+      path_open: this.blocking(
         "path_open",
         (
           dirfd: number,
@@ -693,142 +870,125 @@ export class WasiPersonality {
           out: number,
         ) => this.pathOpen(dirfd, lookup, ptr, len, oflags, base, inheriting, fdflags, out),
       ),
-      path_create_directory: s("path_create_directory", (dirfd: number, ptr: number, len: number) => {
+      path_create_directory: this.blocking("path_create_directory", async (dirfd: number, ptr: number, len: number) => {
         const d = this.dirFd(dirfd, R.PATH_CREATE_DIRECTORY);
-        const r = this.resolve(d, ptr, len, false);
-        this.writable(d);
-        try {
-          fs.mkdirSync(d.dir.hostPath(r.comps));
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
+        const r = this.path(d, ptr, len);
+        if (r.rel === "") return E.EXIST;
+        this.writable(d.pre);
+        ok(await this.ns("ns_call", d.pre.dir, { op: C.IO_MKDIR, offset: 0n, path: r.rel }));
         return E.SUCCESS;
       }),
-      path_remove_directory: s("path_remove_directory", (dirfd: number, ptr: number, len: number) => {
+      path_remove_directory: this.blocking("path_remove_directory", async (dirfd: number, ptr: number, len: number) => {
         const d = this.dirFd(dirfd, R.PATH_REMOVE_DIRECTORY);
-        const r = this.resolve(d, ptr, len, false);
-        if (r.comps.length === 0) return E.BUSY;
-        this.writable(d);
-        try {
-          fs.rmdirSync(d.dir.hostPath(r.comps));
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        return E.SUCCESS;
-      }),
-      path_unlink_file: s("path_unlink_file", (dirfd: number, ptr: number, len: number) => {
-        const d = this.dirFd(dirfd, R.PATH_UNLINK_FILE);
-        const r = this.resolve(d, ptr, len, false);
-        this.writable(d);
-        const path = d.dir.hostPath(r.comps);
-        const st = this.lstatOr(path);
+        const r = this.path(d, ptr, len);
+        if (r.rel === "" || r.rel === d.rel) return E.BUSY;
+        this.writable(d.pre);
+        const st = await this.lstatOr(d.pre, r.rel);
         if (st === null) return E.NOENT;
-        if (st.isDirectory()) return E.ISDIR;
+        if (st.type !== C.FILE_TYPE_DIR) return E.NOTDIR;
+        ok(await this.ns("ns_call", d.pre.dir, { op: C.IO_UNLINK, offset: 0n, path: r.rel }));
+        return E.SUCCESS;
+      }),
+      path_unlink_file: this.blocking("path_unlink_file", async (dirfd: number, ptr: number, len: number) => {
+        const d = this.dirFd(dirfd, R.PATH_UNLINK_FILE);
+        const r = this.path(d, ptr, len);
+        this.writable(d.pre);
+        const st = await this.lstatOr(d.pre, r.rel);
+        if (st === null) return E.NOENT;
+        if (st.type === C.FILE_TYPE_DIR) return E.ISDIR;
         if (r.mustBeDir) return E.NOTDIR;
-        try {
-          fs.unlinkSync(path);
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
+        ok(await this.ns("ns_call", d.pre.dir, { op: C.IO_UNLINK, offset: 0n, path: r.rel }));
         return E.SUCCESS;
       }),
-      path_filestat_get: s("path_filestat_get", (dirfd: number, lookup: number, ptr: number, len: number, out: number) => {
-        const d = this.dirFd(dirfd, R.PATH_FILESTAT_GET);
-        const r = this.resolve(d, ptr, len, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0);
-        const st = this.lstat(d.dir, r.comps);
-        if (r.mustBeDir && !st.isDirectory()) return E.NOTDIR;
-        this.writeStat(out, st);
-        return E.SUCCESS;
-      }),
-      path_filestat_set_times: s(
-        "path_filestat_set_times",
-        (dirfd: number, lookup: number, ptr: number, len: number, atim: bigint, mtim: bigint, flags: number) => {
-          const d = this.dirFd(dirfd, R.PATH_FILESTAT_SET_TIMES);
-          const follow = (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0;
-          const r = this.resolve(d, ptr, len, follow);
-          const path = d.dir.hostPath(r.comps);
-          const times = this.times(atim, mtim, flags, () => this.lstat(d.dir, r.comps));
-          this.writable(d);
-          try {
-            if (follow) fs.utimesSync(path, times[0], times[1]);
-            else fs.lutimesSync(path, times[0], times[1]);
-            this.rememberTimes(fs.lstatSync(path, { bigint: true }), times[2], times[3]);
-          } catch (e) {
-            throw new Errno(errnoOf(e));
-          }
+      path_filestat_get: this.blocking(
+        "path_filestat_get",
+        async (dirfd: number, lookup: number, ptr: number, len: number, out: number) => {
+          const d = this.dirFd(dirfd, R.PATH_FILESTAT_GET);
+          const r = this.path(d, ptr, len);
+          m.check(out, FILESTAT_SIZE);
+          ok(await this.pstat(d.pre, r.rel, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0 || r.mustBeDir));
+          const st = this.lastStat();
+          if (r.mustBeDir && st.type !== C.FILE_TYPE_DIR) return E.NOTDIR;
+          this.putFilestat(out, st, d.pre.dev);
           return E.SUCCESS;
         },
       ),
-      path_link: s("path_link", (oldfd: number, lookup: number, optr: number, olen: number, newfd: number, nptr: number, nlen: number) => {
-        const od = this.dirFd(oldfd, R.PATH_LINK_SOURCE);
-        const nd = this.dirFd(newfd, R.PATH_LINK_TARGET);
-        if (od.dir !== nd.dir) return E.XDEV;
-        const from = this.resolve(od, optr, olen, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0);
-        const to = this.resolve(nd, nptr, nlen, false);
-        this.writable(nd);
-        const src = this.lstat(od.dir, from.comps);
-        if (src.isDirectory()) return E.PERM;
-        if (from.mustBeDir) return E.NOTDIR;
-        if (to.mustBeDir) return this.lstatOr(nd.dir.hostPath(to.comps)) !== null ? E.EXIST : E.NOENT;
-        try {
-          fs.linkSync(od.dir.hostPath(from.comps), nd.dir.hostPath(to.comps));
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        return E.SUCCESS;
-      }),
-      path_symlink: s("path_symlink", (optr: number, olen: number, dirfd: number, nptr: number, nlen: number) => {
+      path_filestat_set_times: this.blocking(
+        "path_filestat_set_times",
+        async (dirfd: number, lookup: number, ptr: number, len: number, atim: bigint, mtim: bigint, flags: number) => {
+          const d = this.dirFd(dirfd, R.PATH_FILESTAT_SET_TIMES);
+          const r = this.path(d, ptr, len);
+          this.checkTimes(flags);
+          this.writable(d.pre);
+          return this.setTimesOf(null, d.pre, r.rel, atim, mtim, flags, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0);
+        },
+      ),
+      path_link: this.blocking(
+        "path_link",
+        async (oldfd: number, lookup: number, optr: number, olen: number, newfd: number, nptr: number, nlen: number) => {
+          const od = this.dirFd(oldfd, R.PATH_LINK_SOURCE);
+          const nd = this.dirFd(newfd, R.PATH_LINK_TARGET);
+          if (od.pre !== nd.pre) return E.XDEV;
+          const from = this.path(od, optr, olen);
+          const to = this.path(nd, nptr, nlen);
+          this.writable(nd.pre);
+          const src = await this.lstatOr(od.pre, from.rel);
+          if (src === null) return E.NOENT;
+          if (src.type === C.FILE_TYPE_DIR) return E.PERM;
+          if (from.mustBeDir) return E.NOTDIR;
+          if (lookup & LOOKUP_SYMLINK_FOLLOW && src.type === C.FILE_TYPE_SYMLINK) {
+            // Linking a link's target is not offered (wasmtime refuses it too): a dangling one is NOENT, else INVAL.
+            ok(await this.pstat(od.pre, from.rel, true));
+            return E.INVAL;
+          }
+          if (to.mustBeDir) return (await this.lstatOr(nd.pre, to.rel)) !== null ? E.EXIST : E.NOENT;
+          ok(await this.ns("ns_call", od.pre.dir, { op: C.IO_LINK, offset: 0n, path: nsPath(from.rel), path2: nsPath(to.rel) }));
+          return E.SUCCESS;
+        },
+      ),
+      path_symlink: this.blocking("path_symlink", async (optr: number, olen: number, dirfd: number, nptr: number, nlen: number) => {
         const target = m.string(optr, olen);
         const d = this.dirFd(dirfd, R.PATH_SYMLINK);
-        const r = this.resolve(d, nptr, nlen, false);
-        this.writable(d);
-        // Following a link is confined anyway; an absolute target is refused up front, as wasmtime does.
+        const r = this.path(d, nptr, nlen);
+        this.writable(d.pre);
+        // An absolute target is refused up front, as wasmtime does (the server confines following anyway).
         if (target.length === 0) return E.NOENT;
         if (target.startsWith("/")) return E.PERM;
-        const path = d.dir.hostPath(r.comps);
-        if (r.mustBeDir) return this.lstatOr(path) !== null ? E.EXIST : E.NOENT;
-        try {
-          fs.symlinkSync(target, path);
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
+        if (r.mustBeDir) return (await this.lstatOr(d.pre, r.rel)) !== null ? E.EXIST : E.NOENT;
+        ok(await this.ns("ns_call", d.pre.dir, { op: C.IO_SYMLINK, offset: 0n, path: nsPath(r.rel), path2: target }));
         return E.SUCCESS;
       }),
-      path_readlink: s("path_readlink", (dirfd: number, ptr: number, len: number, buf: number, bufLen: number, usedPtr: number) => {
-        const d = this.dirFd(dirfd, R.PATH_READLINK);
-        const r = this.resolve(d, ptr, len, false);
-        let target: Buffer;
-        try {
-          target = fs.readlinkSync(d.dir.hostPath(r.comps), { encoding: "buffer" });
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        const n = Math.min(bufLen >>> 0, target.length);
-        m.check(usedPtr, 4);
-        m.view(buf, n).set(target.subarray(0, n));
-        m.setU32(usedPtr, n);
-        return E.SUCCESS;
-      }),
-      path_rename: s("path_rename", (oldfd: number, optr: number, olen: number, newfd: number, nptr: number, nlen: number) => {
-        const od = this.dirFd(oldfd, R.PATH_RENAME_SOURCE);
-        const nd = this.dirFd(newfd, R.PATH_RENAME_TARGET);
-        if (od.dir !== nd.dir) return E.XDEV;
-        const from = this.resolve(od, optr, olen, false);
-        const to = this.resolve(nd, nptr, nlen, false);
-        if (from.comps.length === 0 || to.comps.length === 0) return E.BUSY;
-        this.writable(nd);
-        const fromPath = od.dir.hostPath(from.comps);
-        const toPath = nd.dir.hostPath(to.comps);
-        const src = this.lstatOr(fromPath);
-        if (src === null) return E.NOENT;
-        if (!src.isDirectory() && (from.mustBeDir || to.mustBeDir)) return E.NOTDIR;
-        try {
-          fs.renameSync(fromPath, toPath);
-        } catch (e) {
-          throw new Errno(errnoOf(e));
-        }
-        return E.SUCCESS;
-      }),
+      path_readlink: this.blocking(
+        "path_readlink",
+        async (dirfd: number, ptr: number, len: number, buf: number, bufLen: number, usedPtr: number) => {
+          const d = this.dirFd(dirfd, R.PATH_READLINK);
+          const r = this.path(d, ptr, len);
+          m.check(usedPtr, 4);
+          m.check(buf, bufLen >>> 0);
+          const out = new Uint8Array(Math.min(bufLen >>> 0, Limits.MAX_PATH_BYTES));
+          const n = ok(await this.ns("ns_call", d.pre.dir, { op: C.IO_READLINK, offset: 0n, path: nsPath(r.rel), out }));
+          m.view(buf, n).set(out.subarray(0, n));
+          m.setU32(usedPtr, n);
+          return E.SUCCESS;
+        },
+      ),
+      path_rename: this.blocking(
+        "path_rename",
+        async (oldfd: number, optr: number, olen: number, newfd: number, nptr: number, nlen: number) => {
+          const od = this.dirFd(oldfd, R.PATH_RENAME_SOURCE);
+          const nd = this.dirFd(newfd, R.PATH_RENAME_TARGET);
+          if (od.pre !== nd.pre) return E.XDEV;
+          const from = this.path(od, optr, olen);
+          const to = this.path(nd, nptr, nlen);
+          if (from.rel === "" || to.rel === "") return E.BUSY;
+          this.writable(nd.pre);
+          const src = await this.lstatOr(od.pre, from.rel);
+          if (src === null) return E.NOENT;
+          if (src.type !== C.FILE_TYPE_DIR && (from.mustBeDir || to.mustBeDir)) return E.NOTDIR;
+          ok(await this.ns("ns_call", od.pre.dir, { op: C.IO_RENAME, offset: 0n, path: from.rel, path2: to.rel }));
+          return E.SUCCESS;
+        },
+      ),
 
       // Sockets: a preview 1 program cannot create one, and no fd given to a WASI process here is one.
       sock_accept: s("sock_accept", (fd: number) => (this.fd(fd), E.NOTSOCK)),
@@ -866,39 +1026,79 @@ export class WasiPersonality {
     return E.SUCCESS;
   }
 
-  private lstatOr(path: string): fs.BigIntStats | null {
-    try {
-      return fs.lstatSync(path, { bigint: true });
-    } catch {
-      return null;
-    }
+  /** lstat-like: the path's stat, or null when it does not exist (other errors thrown). */
+  private async lstatOr(pre: Pre, rel: string): Promise<NsStat | null> {
+    const r = await this.pstat(pre, rel, false);
+    if (r === -KErrno.ENOENT) return null;
+    ok(r);
+    return this.lastStat();
   }
 
-  private lstat(dir: HostDir, comps: string[]): fs.BigIntStats {
-    try {
-      return fs.lstatSync(dir.hostPath(comps), { bigint: true });
-    } catch (e) {
-      throw new Errno(errnoOf(e));
-    }
-  }
-
-  /** New (atime, mtime) in seconds for utimes, and exact in ns, from WASI's fstflags. */
-  private times(atim: bigint, mtim: bigint, flags: number, current: () => fs.BigIntStats): [number, number, bigint, bigint] {
+  private checkTimes(flags: number): void {
     if (flags & ~(Fstflags.ATIM | Fstflags.ATIM_NOW | Fstflags.MTIM | Fstflags.MTIM_NOW)) throw new Errno(E.INVAL);
     if ((flags & Fstflags.ATIM && flags & Fstflags.ATIM_NOW) || (flags & Fstflags.MTIM && flags & Fstflags.MTIM_NOW)) {
       throw new Errno(E.INVAL);
     }
-    const now = this.realtimeNs();
-    const st = current();
-    const old = this.setTimes.get(`${st.dev}:${st.ino}`);
-    const curA = old !== undefined && old.hostA === st.atimeNs ? old.atim : st.atimeNs;
-    const curM = old !== undefined && old.hostM === st.mtimeNs ? old.mtim : st.mtimeNs;
-    const a = flags & Fstflags.ATIM_NOW ? now : flags & Fstflags.ATIM ? atim : curA;
-    const mt = flags & Fstflags.MTIM_NOW ? now : flags & Fstflags.MTIM ? mtim : curM;
-    return [Number(a) / 1e9, Number(mt) / 1e9, a, mt];
   }
 
-  private pathOpen(
+  /**
+   * Set the times of fd f (an open file) or of rel below pre (`follow`: a
+   * final symbolic link's target, else the link itself). The transport
+   * carries the modification time (IO_SETTIMES on an open file,
+   * IO_PSETTIMES by path); the access time the program sets is kept here,
+   * with the exact mtime, for as long as the server reports the mtime it was
+   * given.
+   */
+  private async setTimesOf(f: Fd | null, pre: Pre, rel: string, atim: bigint, mtim: bigint, flags: number, follow = true): Promise<number> {
+    const now = this.realtimeNs();
+    const file = f !== null && f.type !== Filetype.DIRECTORY ? f.file : undefined;
+    let cur: NsStat;
+    if (file !== undefined) {
+      ok(await this.fstat(file));
+      cur = this.lastStat();
+    } else {
+      ok(await this.pstat(pre, rel, false));
+      cur = this.lastStat();
+      if (follow && cur.type === C.FILE_TYPE_SYMLINK) {
+        ok(await this.pstat(pre, rel, true));
+        cur = this.lastStat();
+      }
+    }
+    const old = this.setTimes.get(`${pre.dev}:${cur.ino}`);
+    const curA = old !== undefined && old.reported === cur.mtime ? old.atim : cur.mtime;
+    const curM = old !== undefined && old.reported === cur.mtime ? old.mtim : cur.mtime;
+    const a = flags & Fstflags.ATIM_NOW ? now : flags & Fstflags.ATIM ? atim : curA;
+    const mt = flags & Fstflags.MTIM_NOW ? now : flags & Fstflags.MTIM ? mtim : curM;
+    if (file !== undefined) {
+      ok(await this.ns("io_call", file, { op: C.IO_SETTIMES, offset: mt }));
+      ok(await this.fstat(file));
+    } else if (follow) {
+      // The target of a link (or the path itself): opened for the call, closed after.
+      const h = ok(await this.ns("ns_open", pre.dir, nsPath(rel), C.O_READ | C.O_WRITE));
+      try {
+        ok(await this.ns("io_call", h, { op: C.IO_SETTIMES, offset: mt }));
+        ok(await this.fstat(h));
+      } finally {
+        this.close(h);
+      }
+    } else {
+      ok(await this.ns("ns_call", pre.dir, { op: C.IO_PSETTIMES, offset: mt, path: nsPath(rel) }));
+      ok(await this.pstat(pre, rel, false));
+    }
+    this.setTimes.set(`${pre.dev}:${cur.ino}`, { atim: a, mtim: mt, reported: this.lastStat().mtime });
+    return E.SUCCESS;
+  }
+
+  /** fd_write to an open file: at the fd's position, or at the end with APPEND (the fd's flag, as it can change). */
+  private async fileWrite(f: Fd, file: number, iovs: number, count: number, nwritten: number): Promise<number> {
+    const at = f.flags & Fdflags.APPEND ? (await this.statOf(f)).size : f.pos;
+    const n = await this.writeAt(file, iovs, count, at);
+    f.pos = at + BigInt(n);
+    this.mem.setU32(nwritten, n);
+    return E.SUCCESS;
+  }
+
+  private async pathOpen(
     dirfd: number,
     lookup: number,
     ptr: number,
@@ -908,111 +1108,146 @@ export class WasiPersonality {
     inheriting: bigint,
     fdflags: number,
     out: number,
-  ): number {
+  ): Promise<number> {
     const m = this.mem;
     const d = this.dirFd(dirfd, R.PATH_OPEN);
     m.check(out, 4);
     if (oflags & ~(Oflags.CREAT | Oflags.DIRECTORY | Oflags.EXCL | Oflags.TRUNC)) return E.INVAL;
-    const r = this.resolve(d, ptr, len, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0);
-    const path = d.dir.hostPath(r.comps);
+    const r = this.path(d, ptr, len);
     // Rights the new fd may have: what was asked, within what the directory passes on.
     base &= d.inheriting;
     inheriting &= d.inheriting;
-    const wantWrite = (base & (R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE)) !== 0n;
+    const wantWrite = (base & (R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE)) !== 0n || (fdflags & Fdflags.APPEND) !== 0;
     const wantRead = (base & (R.FD_READ | R.FD_READDIR)) !== 0n;
     if (oflags & Oflags.CREAT && (d.base & R.PATH_CREATE_FILE) === 0n) return E.NOTCAPABLE;
     if (oflags & Oflags.TRUNC && (d.base & R.PATH_FILESTAT_SET_SIZE) === 0n) return E.NOTCAPABLE;
-    let st = this.lstatOr(path);
-    if (st !== null && st.isSymbolicLink()) {
-      // Not followed (no SYMLINK_FOLLOW): opening the link itself is refused, as O_NOFOLLOW does.
-      return oflags & (Oflags.CREAT | Oflags.EXCL) && oflags & Oflags.EXCL ? E.EXIST : E.LOOP;
+    const mustBeDir = (oflags & Oflags.DIRECTORY) !== 0 || r.mustBeDir;
+    if (oflags & Oflags.CREAT && r.mustBeDir) return E.ISDIR;
+    if (r.rel === "" && oflags & (Oflags.CREAT | Oflags.TRUNC)) return oflags & Oflags.EXCL ? E.EXIST : E.ISDIR;
+    if ((wantWrite || oflags & (Oflags.CREAT | Oflags.TRUNC)) && d.pre.readOnly) {
+      // Only a change is refused: opening an existing directory is still fine.
+      const st = await this.lstatOr(d.pre, r.rel);
+      if (st === null || st.type !== C.FILE_TYPE_DIR || oflags & (Oflags.CREAT | Oflags.TRUNC)) return E.ROFS;
     }
-    if (st === null) {
-      if (!(oflags & Oflags.CREAT)) return E.NOENT;
-      if (oflags & Oflags.DIRECTORY || r.mustBeDir) return r.mustBeDir ? E.ISDIR : E.NOENT;
-    } else {
-      if (oflags & Oflags.CREAT && oflags & Oflags.EXCL) return E.EXIST;
-      if ((oflags & Oflags.DIRECTORY || r.mustBeDir) && !st.isDirectory()) return E.NOTDIR;
+    let flags = 0;
+    if (wantRead || !wantWrite) flags |= C.O_READ;
+    if (wantWrite) flags |= C.O_WRITE;
+    if (oflags & Oflags.CREAT) flags |= C.O_CREATE;
+    if (oflags & Oflags.EXCL) flags |= C.O_EXCL;
+    if (oflags & Oflags.TRUNC) flags |= C.O_TRUNC | C.O_WRITE;
+    if (mustBeDir) flags |= C.O_DIRECTORY;
+    if ((lookup & LOOKUP_SYMLINK_FOLLOW) === 0 && !r.mustBeDir) flags |= C.O_NOFOLLOW;
+    let h = await this.ns("ns_open", d.pre.dir, nsPath(r.rel), flags);
+    // Not followed (no SYMLINK_FOLLOW): the link itself cannot be opened, and O_EXCL finds it there.
+    if (h === -KErrno.ELOOP && oflags & Oflags.CREAT && oflags & Oflags.EXCL) return E.EXIST;
+    if (h === -KErrno.EISDIR && !(oflags & (Oflags.CREAT | Oflags.TRUNC)) && !(base & R.FD_WRITE)) {
+      // A directory asked for with write-ish rights it cannot use: open it for reading.
+      h = await this.ns("ns_open", d.pre.dir, nsPath(r.rel), C.O_READ | C.O_DIRECTORY | (flags & C.O_NOFOLLOW));
     }
-    if (st !== null && st.isDirectory()) {
-      if (oflags & Oflags.TRUNC || oflags & Oflags.CREAT) return E.ISDIR;
-      if (wantWrite && (base & R.FD_WRITE) !== 0n) return E.ISDIR;
-      const fd = this.allocFd({
-        type: Filetype.DIRECTORY,
-        base: base & RIGHTS_DIR,
-        inheriting,
-        flags: fdflags,
-        dir: d.dir,
-        comps: r.comps,
-        pos: 0n,
-      });
-      m.setU32(out, fd);
-      return E.SUCCESS;
-    }
-    if ((wantWrite || oflags & (Oflags.CREAT | Oflags.TRUNC)) && d.dir.readOnly) return E.ROFS;
-    let flags = fs.constants.O_NOFOLLOW;
-    if (oflags & Oflags.CREAT) flags |= fs.constants.O_CREAT;
-    if (oflags & Oflags.EXCL) flags |= fs.constants.O_EXCL;
-    if (oflags & Oflags.TRUNC) flags |= fs.constants.O_TRUNC;
-    flags |= wantWrite || fdflags & Fdflags.APPEND ? (wantRead ? fs.constants.O_RDWR : fs.constants.O_WRONLY) : fs.constants.O_RDONLY;
-    if (oflags & Oflags.TRUNC && !(wantWrite || fdflags & Fdflags.APPEND)) flags = (flags & ~fs.constants.O_RDONLY) | fs.constants.O_RDWR;
-    let hostFd: number;
-    try {
-      hostFd = fs.openSync(path, flags, 0o644);
-    } catch (e) {
-      throw new Errno(errnoOf(e));
-    }
-    st = fs.fstatSync(hostFd, { bigint: true });
-    const type = filetypeOf(st);
-    let fileRights = base & RIGHTS_FILE;
-    if (!(wantWrite || fdflags & Fdflags.APPEND)) fileRights &= ~(R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE);
+    ok(h);
     let fd: number;
     try {
-      fd = this.allocFd({ type, base: fileRights, inheriting, flags: fdflags, dir: d.dir, comps: r.comps, hostFd, pos: 0n });
+      ok(await this.fstat(h));
+      const st = this.lastStat();
+      if (st.type === C.FILE_TYPE_DIR) {
+        if (oflags & (Oflags.TRUNC | Oflags.CREAT)) throw new Errno(E.ISDIR);
+        if ((base & R.FD_WRITE) !== 0n && wantWrite) throw new Errno(E.ISDIR);
+        fd = this.allocFd({
+          type: Filetype.DIRECTORY,
+          base: base & RIGHTS_DIR,
+          inheriting,
+          flags: fdflags,
+          pre: d.pre,
+          rel: r.rel,
+          file: h,
+          pos: 0n,
+        });
+        m.setU32(out, fd);
+        return E.SUCCESS;
+      }
+      if (mustBeDir) throw new Errno(E.NOTDIR);
+      let fileRights = base & RIGHTS_FILE;
+      if (!wantWrite) fileRights &= ~(R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE);
+      fd = this.allocFd({
+        type: filetypeOfNs(st.type),
+        base: fileRights,
+        inheriting,
+        flags: fdflags,
+        pre: d.pre,
+        rel: r.rel,
+        file: h,
+        pos: 0n,
+      });
     } catch (e) {
-      closeQuietly(hostFd);
+      this.close(h);
       throw e;
     }
     m.setU32(out, fd);
     return E.SUCCESS;
   }
 
-  private readdir(fd: number, buf: number, len: number, cookie: bigint, usedPtr: number): number {
+  /**
+   * fd_readdir: ".", ".." (cookies 0 and 1), then the server's entries (WASI
+   * cookie c >= 2 is the server's cookie c - 2), each record in preview 1's
+   * layout, the last one cut off when the buffer is full (the program then
+   * asks again with a larger buffer, as the spec says).
+   */
+  private async readdir(fd: number, buf: number, len: number, cookie: bigint, usedPtr: number): Promise<number> {
     const m = this.mem;
     const f = this.dirFd(fd, R.FD_READDIR);
-    m.check(buf, len >>> 0);
-    m.check(usedPtr, 4);
-    const path = f.dir.hostPath(f.comps);
-    let names: string[];
-    try {
-      names = fs.readdirSync(path).sort();
-    } catch (e) {
-      throw new Errno(errnoOf(e));
-    }
-    const all = [".", "..", ...names];
-    let used = 0;
     const cap = len >>> 0;
-    for (let i = Number(cookie); i < all.length && used < cap; i++) {
-      const name = enc.encode(all[i]);
-      let ino = 0n;
-      let type: Filetype = Filetype.UNKNOWN;
-      const st = this.lstatOr(all[i] === ".." ? (f.comps.length === 0 ? path : f.dir.hostPath(f.comps.slice(0, -1))) : path + "/" + all[i]);
-      if (st !== null) {
-        ino = st.ino;
-        type = filetypeOf(st);
-      }
+    m.check(buf, cap);
+    m.check(usedPtr, 4);
+    if (f.file === undefined) f.file = ok(await this.ns("ns_open", f.pre.dir, nsPath(f.rel), C.O_READ | C.O_DIRECTORY));
+    const file = f.file;
+    let used = 0;
+    const put = (next: bigint, ino: bigint, type: Filetype, name: Uint8Array): boolean => {
       const rec = new Uint8Array(DIRENT_SIZE + name.length);
       const dv = new DataView(rec.buffer);
-      dv.setBigUint64(0, BigInt(i + 1), true);
+      dv.setBigUint64(0, next, true);
       dv.setBigUint64(8, ino, true);
       dv.setUint32(16, name.length, true);
       dv.setUint8(20, type);
       rec.set(name, DIRENT_SIZE);
       const n = Math.min(rec.length, cap - used);
-      m.u8.set(rec.subarray(0, n), (buf >>> 0) + used);
+      m.view(buf + used, n).set(rec.subarray(0, n));
       used += n;
+      return used < cap;
+    };
+    let c = cookie;
+    if (c < 2n) {
+      const self = await this.statOf(f);
+      let parentIno = self.ino;
+      if (c === 1n && f.rel !== "") parentIno = (await this.lstatOr(f.pre, f.rel.split("/").slice(0, -1).join("/")))?.ino ?? 0n;
+      if (c === 0n) {
+        if (!put(1n, self.ino, Filetype.DIRECTORY, enc.encode("."))) return this.used(usedPtr, used);
+        c = 1n;
+        if (f.rel !== "") parentIno = (await this.lstatOr(f.pre, f.rel.split("/").slice(0, -1).join("/")))?.ino ?? 0n;
+      }
+      if (!put(2n, parentIno, Filetype.DIRECTORY, enc.encode(".."))) return this.used(usedPtr, used);
+      c = 2n;
     }
-    m.setU32(usedPtr, used);
+    const out = new Uint8Array(Math.max(4096, Math.min(Limits.MAX_MSG_BYTES, cap * 2)));
+    const dv = new DataView(out.buffer);
+    for (;;) {
+      const n = ok(await this.ns("io_call", file, { op: C.IO_READDIR, offset: c - 2n, out }));
+      if (n === 0) break;
+      for (let at = 0; at + C.DIRENT_SIZE <= n;) {
+        const ino = dv.getBigUint64(at, true);
+        const next = dv.getBigUint64(at + 8, true);
+        const type = dv.getUint32(at + 16, true);
+        const nameLen = dv.getUint32(at + 20, true);
+        const name = out.subarray(at + C.DIRENT_SIZE, at + C.DIRENT_SIZE + nameLen);
+        if (!put(next + 2n, ino, filetypeOfNs(type), name)) return this.used(usedPtr, used);
+        c = next + 2n;
+        at += (C.DIRENT_SIZE + nameLen + 7) & ~7;
+      }
+    }
+    return this.used(usedPtr, used);
+  }
+
+  private used(ptr: number, n: number): number {
+    this.mem.setU32(ptr, n);
     return E.SUCCESS;
   }
 
@@ -1075,12 +1310,14 @@ export class WasiPersonality {
 
   /**
    * poll_oneoff: fd subscriptions on files and stdout/stderr are ready at
-   * once; a stdin read subscription is ready when input is buffered or at
-   * its end (host stdin is read through fd_read, so it reports ready); clock
-   * subscriptions block the process in the kernel's sleep until the earliest
-   * deadline when nothing else is ready: no busy-wait.
+   * once (a read subscription on a file reports the bytes left); a stdin
+   * read subscription is ready when input is buffered (nbytes: how much) or
+   * at its end (HANGUP). When nothing is ready, the process blocks in the
+   * kernel (BLOCKED, others run; no busy-wait) until stdin has input or the
+   * earliest clock deadline passes (a kernel timer, so virtual time in
+   * deterministic mode), then reports everything ready at that moment.
    */
-  private pollOneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): number | Promise<number> {
+  private async pollOneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): Promise<number> {
     const m = this.mem;
     if (n === 0) return E.INVAL;
     if (n < 0 || n > 4096) return E.INVAL;
@@ -1097,6 +1334,8 @@ export class WasiPersonality {
     }
     const ready: Ev[] = [];
     const clocks: { userdata: bigint; deadline: bigint }[] = [];
+    /** stdin read subscriptions with nothing buffered yet. */
+    const inputs: { userdata: bigint; stdin: WasiStdin }[] = [];
     for (let i = 0; i < n; i++) {
       const at = inPtr + i * SUBSCRIPTION_SIZE;
       const userdata = m.u64(at);
@@ -1121,10 +1360,15 @@ export class WasiPersonality {
           ready.push({ userdata, error: E.BADF, type: tag, nbytes: 0n, flags: 0 });
         } else if ((f.base & R.POLL_FD_READWRITE) === 0n && (f.base & (tag === EventType.FD_READ ? R.FD_READ : R.FD_WRITE)) === 0n) {
           ready.push({ userdata, error: E.NOTCAPABLE, type: tag, nbytes: 0n, flags: 0 });
+        } else if (tag === EventType.FD_READ && f.stdin?.buffered !== undefined) {
+          const b = f.stdin.buffered();
+          if (b === null) ready.push({ userdata, error: E.SUCCESS, type: tag, nbytes: 0n, flags: EVENT_FD_READWRITE_HANGUP });
+          else if (b > 0) ready.push({ userdata, error: E.SUCCESS, type: tag, nbytes: BigInt(b), flags: 0 });
+          else inputs.push({ userdata, stdin: f.stdin });
         } else {
           let nbytes = 0n;
-          if (tag === EventType.FD_READ && f.hostFd !== undefined) {
-            const size = fs.fstatSync(f.hostFd, { bigint: true }).size;
+          if (tag === EventType.FD_READ && f.file !== undefined && f.type === Filetype.REGULAR_FILE) {
+            const size = (await this.statOf(f)).size;
             nbytes = size > f.pos ? size - f.pos : 0n;
           }
           ready.push({ userdata, error: E.SUCCESS, type: tag, nbytes, flags: 0 });
@@ -1137,6 +1381,12 @@ export class WasiPersonality {
       this.mem.refresh();
       for (const c of clocks)
         if (c.deadline <= at) ready.push({ userdata: c.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
+      for (const i of inputs) {
+        const b = i.stdin.buffered!();
+        if (b === null)
+          ready.push({ userdata: i.userdata, error: 0, type: EventType.FD_READ, nbytes: 0n, flags: EVENT_FD_READWRITE_HANGUP });
+        else if (b > 0) ready.push({ userdata: i.userdata, error: 0, type: EventType.FD_READ, nbytes: BigInt(b), flags: 0 });
+      }
       ready.forEach((e, i) => {
         const o = outPtr + i * EVENT_SIZE;
         m.view(o, EVENT_SIZE).fill(0);
@@ -1149,41 +1399,32 @@ export class WasiPersonality {
       m.setU32(neventsPtr, ready.length);
       return E.SUCCESS;
     };
-    if (ready.length > 0 || clocks.length === 0) return finish(now);
-    let earliest = clocks[0].deadline;
-    for (const c of clocks) if (c.deadline < earliest) earliest = c.deadline;
-    if (earliest <= now) return finish(now);
-    const r = invokeSyscall(this.k, "sleep", [earliest - now]);
-    const after = () => finish(BigInt(Math.floor(this.k.clock.now())) > earliest ? BigInt(Math.floor(this.k.clock.now())) : earliest);
-    return typeof r === "object" ? r.then(after) : after();
-  }
-}
-
-void EVENT_FD_READWRITE_HANGUP;
-void RIGHTS_ALL;
-
-function closeQuietly(fd: number): void {
-  try {
-    fs.closeSync(fd);
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * Read from a host file at `at` into each view in turn, stopping at a short read (end of file).
- * Returns the bytes read; a host error becomes its WASI errno.
- */
-function scatterRead(hostFd: number, views: readonly Uint8Array[], at: number): number {
-  let total = 0;
-  try {
-    for (const v of views) {
-      const n = fs.readSync(hostFd, v, 0, v.length, at + total);
-      total += n;
-      if (n < v.length) break;
+    const clockNow = () => BigInt(Math.floor(this.k.clock.now()));
+    if (ready.length > 0 || (clocks.length === 0 && inputs.length === 0)) return finish(now);
+    let earliest: bigint | null = null;
+    for (const c of clocks) if (earliest === null || c.deadline < earliest) earliest = c.deadline;
+    if (earliest !== null && earliest <= now) return finish(now);
+    if (inputs.length === 0) {
+      // Clocks only: the kernel's sleep.
+      const r = invokeSyscall(this.k, "sleep", [earliest! - now]);
+      if (typeof r === "object") await r;
+      return finish(clockNow() > earliest! ? clockNow() : earliest!);
     }
-  } catch (e) {
-    throw new Errno(errnoOf(e));
+    // stdin (and maybe a clock): blocked in the kernel until input arrives or the deadline's timer fires.
+    const k = this.k;
+    const p = this.p;
+    const s = p.runtime as unknown as { arm(): Promise<number> };
+    const pending = s.arm();
+    const timer = earliest === null ? null : k.addTimer(Number(earliest), () => k.wake(p, 0), p);
+    let woken = false;
+    // Only this wait may wake it: input arriving after the timer won must not wake a later block.
+    const input = Promise.race(inputs.map((i) => i.stdin.wait!())).then(() => woken || k.wake(p, 0));
+    hostWaits.set(p, input);
+    void input.finally(() => hostWaits.get(p) === input && hostWaits.delete(p));
+    k.blockCurrent(p, "wasi poll_oneoff", () => timer !== null && k.cancelTimer(timer));
+    await pending;
+    woken = true;
+    if (hostWaits.get(p) === input) hostWaits.delete(p);
+    return finish(clockNow());
   }
-  return total;
 }

@@ -1,0 +1,128 @@
+// The direct handoff (docs/fastpath.md): a call or reply_wait that wakes its
+// peer runs it at once, without the run queue, when the queue would have
+// chosen it anyway. It must change nothing but the cost: the same trace, the
+// same virtual clock, the same results as the same run with every switch
+// through the run queue (Kernel fastPath: false).
+import { describe, expect, it } from "vitest";
+import { Rights } from "../../abi/gen/abi.ts";
+import { Kernel } from "../../host/kernel.ts";
+import { runSystem } from "../helpers/system.ts";
+import { guest } from "../helpers/wat.ts";
+
+const INF = "(i64.const 0x7fffffffffffffff)";
+const BUF = 1024; // the IPC buffer's address in each guest
+
+// Answers `count` messages with reply_wait (status: word 0 doubled; word 0 back plus one),
+// the last one with reply, then exits.
+const server = (count: number) =>
+  guest(`
+  (data (i32.const 0) "ep")
+  (func (export "_start") (local $ep i32) (local $r i32) (local $n i32) (local $w i32)
+    (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+    (drop (call $ipc_buffer (i32.const ${BUF})))
+    (local.set $r (call $reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (loop $serve
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $w (i32.load (i32.const ${BUF})))
+      (i32.store (i32.const ${BUF}) (i32.add (local.get $w) (i32.const 1)))
+      (if (i32.lt_u (local.get $n) (i32.const ${count}))
+        (then
+          (local.set $r (call $reply_wait (local.get $ep) (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i32.const 1)))
+          (br $serve))))
+    (drop (call $reply (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i64.extend_i32_s (i32.add (local.get $w) (i32.const 1))) (i64.const 0) (i32.const 0) (i32.const 0))))`);
+
+// Makes `n` calls (or sends, with legacy = 1) with word 0 = base + i; records the sum of
+// statuses and answered words, then the virtual time it finished.
+const client = (n: number, base: number, legacy: boolean) =>
+  guest(`
+  (data (i32.const 0) "ep")
+  (func (export "_start") (local $ep i32) (local $i i32) (local $sum i32) (local $s i32)
+    (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+    (drop (call $ipc_buffer (i32.const ${BUF})))
+    (loop $l
+      ${
+        legacy
+          ? `(local.set $s (call $send (local.get $ep) (i64.extend_i32_s (i32.add (i32.const ${base}) (local.get $i))) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))`
+          : `(i32.store (i32.const ${BUF}) (i32.add (i32.const ${base}) (local.get $i)))
+             (local.set $s (call $call (local.get $ep) (i32.const 1)))`
+      }
+      (local.set $sum (i32.add (local.get $sum) (i32.add (local.get $s) (i32.load (i32.const ${BUF})))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+    (call $rec (local.get $sum))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`);
+
+// Sleeps, then computes without blocking: preempts the exchange while ready at a higher priority.
+const hog = (sleepNs: number, iterations: number) =>
+  guest(`
+  (func (export "_start") (local $i i32)
+    (drop (call $sleep (i64.const ${sleepNs})))
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`);
+
+interface Spec {
+  server: number;
+  clients: { priority: number; n: number; base: number; legacy: boolean }[];
+  hog?: { priority: number; sleepNs: number; iterations: number };
+}
+
+async function run(spec: Spec, fastPath: boolean) {
+  const k = new Kernel({ trace: true, fastPath });
+  const ep = k.createEndpoint();
+  const count = spec.clients.reduce((a, c) => a + c.n, 0);
+  const procs = [
+    { name: "server", bytes: server(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
+    ...spec.clients.map((c, i) => ({
+      name: `client${i}`,
+      bytes: client(c.n, c.base, c.legacy),
+      priority: c.priority,
+      handles: [{ name: "ep", object: ep, rights: Rights.SEND }],
+    })),
+    ...(spec.hog ? [{ name: "hog", bytes: hog(spec.hog.sleepNs, spec.hog.iterations), priority: spec.hog.priority }] : []),
+  ];
+  const r = await runSystem(procs, { trace: true, fastPath }, k, [ep]);
+  for (const [name, e] of Object.entries(r.exit)) expect(e, name).toMatchObject({ reason: 0, status: 0 });
+  return { trace: k.traceText(), now: k.core.clock.now(), rec: r.rec, ipc: { ...k.core.ipc } };
+}
+
+/** Expected sum for a client: each exchange returns status 2w and word w + 1. */
+const sumOf = (n: number, base: number) => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += 3 * (base + i) + 1;
+  return s;
+};
+
+describe("the direct handoff", () => {
+  it("a client and a server at one priority: every switch is a handoff, and the run is the one the run queue makes", async () => {
+    const spec: Spec = { server: 128, clients: [{ priority: 128, n: 200, base: 7, legacy: false }] };
+    const fast = await run(spec, true);
+    const slow = await run(spec, false);
+    expect(fast.rec.client0[0]).toBe(sumOf(200, 7));
+    expect(fast.ipc.handoffs).toBeGreaterThanOrEqual(2 * 199);
+    expect(slow.ipc.handoffs).toBe(0);
+    expect(fast.trace.split("\n").length).toBeGreaterThan(1000);
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 } }).toEqual(slow);
+  });
+
+  it("clients of call and of send, a lower server and a higher hog: handoffs where the queue agrees, the same run either way", async () => {
+    const spec: Spec = {
+      server: 20,
+      clients: [
+        { priority: 128, n: 150, base: 1000, legacy: false },
+        { priority: 128, n: 150, base: 5000, legacy: true },
+        { priority: 60, n: 100, base: 9000, legacy: false },
+      ],
+      hog: { priority: 100, sleepNs: 200_000, iterations: 300_000 },
+    };
+    const fast = await run(spec, true);
+    const slow = await run(spec, false);
+    expect(fast.rec.client0[0]).toBe(sumOf(150, 1000));
+    expect(fast.rec.client1[0]).toBe(sumOf(150, 5000));
+    expect(fast.rec.client2[0]).toBe(sumOf(100, 9000));
+    expect(fast.trace).toContain(" preempt ");
+    expect(fast.ipc.handoffs).toBeGreaterThan(0);
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 } }).toEqual(slow);
+  });
+});
