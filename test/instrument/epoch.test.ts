@@ -95,6 +95,36 @@ describe("the epoch variant of an image", () => {
     expect(prepareModule(compute, defaultPolicy()).preemption).toBe("fuel");
   });
 
+  it("handles a module without a memory and one that imports a memory before its own", () => {
+    const page = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const flag = new Int32Array(page.buffer);
+    const none = wat(`(module (func (export "run") (result i32) (local $i i32)
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+      (local.get $i)))`);
+    let m = readModule(none);
+    let out = editModule(m, planFuel(m, undefined, { preemption: "epoch" }).edits);
+    let calls = 0;
+    flag[0] = 1;
+    const wasmos = { __wasmos_out_of_fuel: () => void calls++, [EPOCH_MEMORY_IMPORT.name]: page };
+    let inst = new WebAssembly.Instance(new WebAssembly.Module(out as Uint8Array<ArrayBuffer>), { wasmos });
+    expect((inst.exports.run as () => number)()).toBe(1000);
+    expect(calls).toBe(1000); // the flag stayed raised: every loop header called
+    // An imported memory (index 0) before the module's own (index 1): both keep their indices.
+    const two = wat(`(module (import "grant" "g" (memory 1)) (memory (export "memory") 1)
+      (func (export "run") (result i32)
+        (i32.store 1 (i32.const 8) (i32.const 7)) (i32.store 0 (i32.const 8) (i32.const 5))
+        (i32.add (i32.load 1 (i32.const 8)) (i32.mul (i32.load 0 (i32.const 8)) (i32.const 10)))))`);
+    m = readModule(two);
+    out = editModule(m, planFuel(m, undefined, { preemption: "epoch" }).edits);
+    const grant = new WebAssembly.Memory({ initial: 1 });
+    inst = new WebAssembly.Instance(new WebAssembly.Module(out as Uint8Array<ArrayBuffer>), {
+      grant: { g: grant },
+      wasmos: { ...wasmos, [`${OWN_MEMORY_IMPORT_PREFIX}0`]: new WebAssembly.Memory({ initial: 1 }) },
+    });
+    expect((inst.exports.run as () => number)()).toBe(57);
+    expect(new Int32Array(grant.buffer)[2]).toBe(5);
+  });
+
   it("keeps what 200 random programs compute, results and memory, with the flag raised at 70% of the checks", () => {
     let calls = 0;
     for (let seed = 1; seed <= 200; seed++) {
