@@ -193,6 +193,34 @@ describe("the epoch variant of an image", () => {
     expect(checked).toBeLessThan(levels); // the light levels near the leaves go unchecked
   });
 
+  it("takes turns with another spinning process of its priority: the ticker ends each one's quantum", async () => {
+    // Each writes its letter after every stretch of busy work; with no preemption the output would be all of one, then the other.
+    const writer = (letter: string) =>
+      wasiProgram(
+        `(local $round i32) (local $i i32)
+        (i32.store8 (i32.const 0x300) (i32.const ${letter.charCodeAt(0)}))
+        (i32.store (i32.const 0x80) (i32.const 0x300)) (i32.store (i32.const 0x84) (i32.const 1))
+        (block $done (loop $rounds
+          (local.set $i (i32.const 0))
+          (block $spun (loop $spin
+            (br_if $spun (i32.ge_u (local.get $i) (i32.const 2000000)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $spin)))
+          (drop (call $fd_write (i32.const 1) (i32.const 0x80) (i32.const 1) (i32.const 0x90)))
+          (local.set $round (i32.add (local.get $round) (i32.const 1)))
+          (br_if $rounds (i32.lt_u (local.get $round) (i32.const 30)))))`,
+      );
+    const k = new Kernel({ deterministic: false, epochTicker: nodeEpochTicker() });
+    let out = "";
+    const stdout = (b: Uint8Array) => (out += new TextDecoder().decode(b));
+    const a = k.spawn(k.loadImage(writer("A"), "a"), { args: ["a"], stdout });
+    const b = k.spawn(k.loadImage(writer("B"), "b"), { args: ["b"], stdout });
+    await Promise.all([a.exited, b.exited]);
+    expect(out.replace(/[^AB]/g, "")).toHaveLength(60);
+    const switches = [...out].filter((c, i) => i > 0 && c !== out[i - 1]).length;
+    expect(switches).toBeGreaterThan(4); // all A then all B would be one switch
+  });
+
   it("is preempted and ended by its CPU limit while it spins", async () => {
     const run = await runGuest(spinner, { deterministic: false, epochTicker: nodeEpochTicker(), fuel: 20_000_000 });
     expect(run.exit.reason).toBe(ExitReason.CPU_LIMIT);
