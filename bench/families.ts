@@ -13,6 +13,7 @@ import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
 import { ipc } from "./figures/ipc.ts";
+import { ipcKernel } from "./figures/ipc-kernel.ts";
 import { loaderSpeed } from "./figures/loader.ts";
 import { model } from "./figures/model.ts";
 import { pcm } from "./figures/pcm.ts";
@@ -31,6 +32,7 @@ export const FAMILIES: readonly Family[] = [
   nullSyscall,
   instantiate,
   ipc,
+  ipcKernel,
   port,
   pulse,
   capCheck,

@@ -127,8 +127,10 @@ export class KernelCore {
   readonly sched: CpuScheduler;
   /** Bytes the kernel copied between processes, system-wide. */
   readonly copied = { ipcBytes: 0, windowBytes: 0 };
-  /** IPC traffic the kernel carried, system-wide: messages accepted by send/sendmsg, answers, pulses queued or delivered. */
-  /** IPC counts; `handoffs`: switches that went straight to the woken peer (handoff), not through the run queue. */
+  /**
+   * IPC traffic the kernel carried, system-wide: messages accepted by send/sendmsg/call, answers, pulses queued or
+   * delivered; `handoffs`: switches that went straight to the woken peer (handoff), not through the run queue.
+   */
   readonly ipc = { messages: 0, replies: 0, pulses: 0, handoffs: 0 };
   /** Page accounting, memory objects, grants and budgets (kernel/mm/). */
   readonly mm: MemoryManager;
@@ -202,6 +204,11 @@ export class KernelCore {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    // A startup handle must name a live object (the spawn syscall only passes live capabilities; the host could pass anything).
+    if (handles.some((h) => h.object.isDestroyed)) {
+      this.mm.lastRefusal = `startup handle "${handles.find((h) => h.object.isDestroyed)!.name}" names a destroyed object`;
+      return -Errno.ESTALE;
+    }
     const env = req.env ?? [];
     if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
       this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;
@@ -288,14 +295,14 @@ export class KernelCore {
   }
 
   /**
-   * The IPC fast path's switch (docs/fastpath.md, "Direct handoff"): `to`, blocked,
+   * The IPC fast path's switch (docs/fastpath.md, the direct handoff): `to`, blocked,
    * is woken with `result`, and the current process `from` blocks in `syscall`
    * (in `state`); then `to` runs at once, without passing through the run
    * queue, when the queue would have chosen it anyway: no due timer, nothing
    * ready at its priority or above, no deadline class, no partitions. Otherwise
    * it is queued and the scheduler chooses, as wake() then blockCurrent() would.
    * Either way the effects, the trace and virtual time are those of wake(to)
-   * followed by blockCurrent(from) (test/kernel/handoff.test.ts runs both).
+   * followed by blockCurrent(from) (test/ipc/handoff.test.ts runs both).
    */
   handoff(from: Process, syscall: string, unblock: (() => void) | null, state: number, to: Process, result: number): void {
     if (this.current !== from) throw new KernelBug(`pid ${from.pid} blocked while not running`);

@@ -144,6 +144,11 @@ export class Serving {
     else this.more?.delete(m.rcvid);
   }
 
+  /** The message held when it is the only one, else null (the common case, read without a fold). */
+  get only(): Message | null {
+    return this.more === null || this.more.size === 0 ? this.one : null;
+  }
+
   /** The message taken last, or null; `pred` filters (no allocation: no iterator when there is one message). */
   last(pred: (m: Message) => boolean): Message | null {
     let best: Message | null = null;

@@ -13,7 +13,11 @@ import { MAX_CHAIN, raisedPriority } from "../rules/priority.ts";
 
 /** What p's effective priority should be now. */
 export function inheritedPriority(p: Process): number {
-  let prio = p.serving.size === 0 ? p.basePriority : p.serving.fold(p.basePriority, raisedByMessage);
+  // One message held (or none) is the common case: an assignment, no fold.
+  const held = p.serving;
+  const only = held.only;
+  let prio =
+    only !== null ? raisedByMessage(p.basePriority, only) : held.size === 0 ? p.basePriority : held.fold(p.basePriority, raisedByMessage);
   if (p.lastEndpoint !== null) prio = raisedPriority(NUMBERS, prio, p.lastEndpoint.topQueuedPriority(), true);
   return prio;
 }

@@ -127,7 +127,9 @@ export class CpuScheduler {
   /** p was just dispatched: open its slice. */
   beginSlice(p: Process): void {
     const k = this.k;
-    const now = k.clock.now();
+    // With no slice open (endSlice charged the last one) peek() reads what now() would, without the call back into sync.
+    const open = this.running !== null;
+    const now = open ? k.clock.now() : k.clock.peek();
     const tier = tierOf(p.sched.edf ? p.basePriority : p.priority);
     if (now - p.sched.readySince > tier.deadlineNs) {
       p.sched.latencyMisses++;
@@ -141,7 +143,7 @@ export class CpuScheduler {
     // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
     // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
     if (p.runtime!.metered) this.refill(p); // reading the counter to learn this cost a WebAssembly.Global access per dispatch
-    this.lastSync = k.clock.now();
+    this.lastSync = open ? k.clock.now() : k.clock.peek();
     this.running = p;
   }
 

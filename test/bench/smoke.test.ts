@@ -15,6 +15,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const REQUIRED = [
   "ipc_rtt_ns",
   "ipc_send_rtt_ns",
+  "ipc_kernel_rtt_ns", // issue 16: the kernel's own share of a round trip, no wasm, no JSPI
   "baseline_jspi_pingpong_ns",
   "baseline_jspi_switch_ns",
   "baseline_worker_atomics_rtt_ns",
