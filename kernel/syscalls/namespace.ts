@@ -141,6 +141,15 @@ function readDesc(mem: GuestMemory, ptr: number): IoDesc | number {
 export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, pathLen: number, flags: number): number | typeof BLOCK {
   const d = dirOf(p, dir, 0);
   if (typeof d === "number") return d;
+  const perms = openPerms(d.rights, flags);
+  if (perms < 0) return perms;
+  const path = readPath(p.memory!, pathPtr, pathLen);
+  if (typeof path === "number") return path;
+  return openChecked(k, p, d, path, flags, perms);
+}
+
+/** ns_open's flags checked against the DIR's rights: the unveil permissions they need, or -EINVAL / -EACCES. */
+function openPerms(rights: number, flags: number): number {
   if (flags & ~O_ALL || (flags & (O_READ | O_WRITE | O_EXEC)) === 0) return -Errno.EINVAL;
   let need = 0;
   let perms = 0;
@@ -148,10 +157,7 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
   if (flags & (O_WRITE | O_TRUNC)) ((need |= Rights.WRITE), (perms |= UNVEIL_WRITE));
   if (flags & (O_CREATE | O_EXCL)) ((need |= Rights.CREATE), (perms |= UNVEIL_CREATE));
   if (flags & O_EXEC) ((need |= Rights.EXEC), (perms |= UNVEIL_EXEC));
-  if ((d.rights & need) !== need) return -Errno.EACCES;
-  const path = readPath(p.memory!, pathPtr, pathLen);
-  if (typeof path === "number") return path;
-  return openChecked(k, p, d, path, flags, perms);
+  return (rights & need) !== need ? -Errno.EACCES : perms;
 }
 
 /**
@@ -161,14 +167,8 @@ export function sysNsOpen(k: Kernel, p: Process, dir: number, pathPtr: number, p
 export function nsOpenPath(k: Kernel, p: Process, dir: number, path: string, flags: number): number | typeof BLOCK {
   const d = dirOf(p, dir, 0);
   if (typeof d === "number") return d;
-  if (flags & ~O_ALL || (flags & (O_READ | O_WRITE | O_EXEC)) === 0) return -Errno.EINVAL;
-  let need = 0;
-  let perms = 0;
-  if (flags & O_READ) ((need |= Rights.READ), (perms |= UNVEIL_READ));
-  if (flags & (O_WRITE | O_TRUNC)) ((need |= Rights.WRITE), (perms |= UNVEIL_WRITE));
-  if (flags & (O_CREATE | O_EXCL)) ((need |= Rights.CREATE), (perms |= UNVEIL_CREATE));
-  if (flags & O_EXEC) ((need |= Rights.EXEC), (perms |= UNVEIL_EXEC));
-  if ((d.rights & need) !== need) return -Errno.EACCES;
+  const perms = openPerms(d.rights, flags);
+  if (perms < 0) return perms;
   const checked = checkPath(path);
   if (typeof checked === "number") return checked;
   return openChecked(k, p, d, path, flags, perms);

@@ -549,27 +549,18 @@ export class WasiPersonality {
     if (pre?.readOnly) throw new Errno(E.ROFS);
   }
 
-  /** Read into the iovecs at (iovs, count) from file at `at`, one io_call per iovec (chunked to IO_CHUNK), stopping at a short read. */
-  private async readAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
-    const m = this.mem;
-    let total = 0;
-    for (let i = 0; i < count; i++) {
-      const ptr = m.u32(iovs + i * 8);
-      const len = m.u32(iovs + i * 8 + 4);
-      m.check(ptr, len);
-      for (let off = 0; off < len;) {
-        const n = Math.min(IO_CHUNK, len - off);
-        const r = ok(await this.ns("io_call", file, { op: C.IO_READ, offset: at + BigInt(total), buf: ptr + off, len: n }));
-        total += r;
-        off += r;
-        if (r < n) return total;
-      }
-    }
-    return total;
+  /** Read into the iovecs at (iovs, count) from file at `at`; see transferAt. */
+  private readAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
+    return this.transferAt(C.IO_READ, file, iovs, count, at);
   }
 
-  /** Write the iovecs to file at `at`, one io_call per iovec (chunked), stopping at a short write. */
-  private async writeAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
+  /** Write the iovecs at (iovs, count) to file at `at`; see transferAt. */
+  private writeAt(file: number, iovs: number, count: number, at: bigint): Promise<number> {
+    return this.transferAt(C.IO_WRITE, file, iovs, count, at);
+  }
+
+  /** IO_READ or IO_WRITE between the iovecs and file at `at`: one io_call per iovec (chunked to IO_CHUNK), stopping at a short transfer. */
+  private async transferAt(op: number, file: number, iovs: number, count: number, at: bigint): Promise<number> {
     const m = this.mem;
     let total = 0;
     for (let i = 0; i < count; i++) {
@@ -578,7 +569,7 @@ export class WasiPersonality {
       m.check(ptr, len);
       for (let off = 0; off < len;) {
         const n = Math.min(IO_CHUNK, len - off);
-        const r = ok(await this.ns("io_call", file, { op: C.IO_WRITE, offset: at + BigInt(total), buf: ptr + off, len: n }));
+        const r = ok(await this.ns("io_call", file, { op, offset: at + BigInt(total), buf: ptr + off, len: n }));
         total += r;
         off += r;
         if (r < n) return total;
