@@ -1,18 +1,22 @@
 // The host's standard input for a WASI program's fd 0.
 
 import type { WasiStdin } from "../host/personality/wasi/personality.ts";
+import type { InputStream } from "../host/system.ts";
+
+/** process.stdin, or a stream standing in for it (a recording's or a replay's input): resume and destroy if it has them. */
+export type StdinStream = InputStream & { resume?(): unknown; destroy?(): unknown };
 
 /** The host's standard input as a WASI stdin: read on demand, so an unused stdin never holds the process open. */
-export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin & { close(): void } {
-  const chunks: Buffer[] = [];
+export function hostStdin(stream: StdinStream = process.stdin): WasiStdin & { close(): void } {
+  const chunks: Uint8Array[] = [];
   let ended = false;
   let waiting: (() => void) | null = null;
   let started = false;
   const start = () => {
     if (started) return;
     started = true;
-    stream.on("data", (c: Buffer) => {
-      chunks.push(c);
+    stream.on("data", (c: Uint8Array | string) => {
+      chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
       stream.pause();
       waiting?.();
     });
@@ -42,7 +46,7 @@ export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin 
           waiting = null;
           resolve(chunks.length > 0 ? take(max) : null);
         };
-        stream.resume();
+        stream.resume?.();
       });
     },
     buffered() {
@@ -57,11 +61,31 @@ export function hostStdin(stream: NodeJS.ReadStream = process.stdin): WasiStdin 
           waiting = null;
           resolve();
         };
-        stream.resume();
+        stream.resume?.();
       });
     },
     close() {
-      if (started) stream.destroy();
+      if (started) stream.destroy?.();
     },
+  };
+}
+
+/**
+ * Fixed bytes as a WASI stdin: every read answers at once, then the end. A
+ * recorded WASI run reads a piped stdin whole first and its replay gets the
+ * same bytes this way, so when they arrived cannot change the run.
+ */
+export function bytesStdin(bytes: Uint8Array): WasiStdin & { close(): void } {
+  let at = 0;
+  return {
+    read: (max) => {
+      if (at >= bytes.length) return null;
+      const n = Math.min(max, bytes.length - at);
+      at += n;
+      return bytes.subarray(at - n, at);
+    },
+    buffered: () => (at >= bytes.length ? null : bytes.length - at),
+    wait: () => Promise.resolve(),
+    close: () => {},
   };
 }

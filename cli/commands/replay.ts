@@ -4,6 +4,7 @@
 // recorded ones. A replay that diverges (the guest or the kernel changed)
 // stops at the first divergence and says where.
 
+import { bytesStdin } from "../host-stdin.ts";
 import { readFileSync } from "node:fs";
 import { parseRecording, type Recording } from "../../host/record/recording.ts";
 import { type Divergence, Replayer } from "../../host/record/replayer.ts";
@@ -69,6 +70,8 @@ export const replayCommand: Command = {
     // Standard input is the recording's, always: a run that took none before it ended (no input events) gets
     // none, rather than the replay's own stdin, whose end would reach the kernel where the run's never did.
     const hooks = replayHooks(rep, true);
+    // A WASI program's stdin: the recording's bytes, whole (as a recorded run reads a piped stdin).
+    const wasiStdin = wasi ? bytesStdin(recordedInput(rec)) : null;
     let code: number;
     try {
       code = await runProgram({
@@ -86,6 +89,7 @@ export const replayCommand: Command = {
                   ...(rec.run.dirs ?? []).map((d) => ({ guest: d.guest, host: d.host, readOnly: d.readOnly })),
                   ...preopens.map((p) => ({ guest: p.guest, path: p.path, readOnly: p.readOnly })),
                 ],
+                stdin: wasiStdin!,
                 stderr: (b: Uint8Array) => process.stderr.write(b),
               },
             }
@@ -100,6 +104,7 @@ export const replayCommand: Command = {
       code = EXIT_DIVERGED;
     } finally {
       hooks.done();
+      wasiStdin?.close();
     }
     return verdict(rep, rec, code);
   },
@@ -144,4 +149,10 @@ async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
     hooks.done();
   }
   return verdict(rep, rec, code);
+}
+
+/** Everything the recorded run read from its standard input, in order. */
+function recordedInput(rec: Recording): Uint8Array {
+  const parts = rec.events.flatMap((e) => (e.kind === "input" ? [Buffer.from(e.data, "base64")] : []));
+  return new Uint8Array(Buffer.concat(parts));
 }

@@ -9,7 +9,7 @@ import { usage } from "../args.ts";
 import { parseRunOptions, type PreopenSpec, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
 import { resolve } from "node:path";
 import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
-import { hostStdin } from "../host-stdin.ts";
+import { bytesStdin, hostStdin, type StdinStream } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { fsReason, readInput } from "../input.ts";
@@ -31,6 +31,15 @@ function stdinSource(): Uint8Array | typeof process.stdin {
     // no stdin at all: streamed (it ends at once)
   }
   return process.stdin;
+}
+
+/** All of a non-terminal stdin (a pipe waits for its writer to finish); none when there is no stdin to read. */
+function readWholeStdin(): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array();
+  }
 }
 
 export const runCommand: Command = {
@@ -89,16 +98,6 @@ export const runCommand: Command = {
     if (o.record !== undefined) flags.record = o.record;
     // A native guest gets each --dir through hostfs in its namespace (cli/hostdirs.ts); a WASI program as a preopen.
     if (o.dirs.length > 0) flags.dir = o.dirs.map((d) => d.spec);
-    // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
-    const stdin = hostStdin();
-    const limits: RunLimits = {
-      argv0: o.argv0,
-      env: o.env,
-      wasi: { dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
-      fuel: o.fuel,
-      memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
-      timeoutMs: o.timeoutMs,
-    };
     const recordPath = typeof flags.record === "string" ? flags.record : null;
     const dirs = wasi ? [] : ((flags.dir as string[] | undefined) ?? []).map(parseDirSpec);
     const recorder =
@@ -121,6 +120,23 @@ export const runCommand: Command = {
             ...(wasi && o.preopens.length > 0 ? { options: { preopens: o.preopens.map(preopenSpec).join("\n") } } : {}),
           });
     const hooks = recorder === null ? null : recordingHooks(recorder);
+    // A WASI program reads the host's stdin through its personality, on demand (a native guest through devfs).
+    // Recorded, a piped or file stdin is read whole first (the replay gives the same bytes the same way: when
+    // they arrived cannot change the run); a terminal's is streamed through the recorder.
+    const piped = recorder !== null && wasi && !process.stdin.isTTY ? readWholeStdin() : null;
+    if (piped instanceof Uint8Array) recorder!.wholeInput(piped);
+    const stdin =
+      piped instanceof Uint8Array
+        ? bytesStdin(piped)
+        : hostStdin(hooks === null ? process.stdin : (hooks.stdin(process.stdin) as StdinStream));
+    const limits: RunLimits = {
+      argv0: o.argv0,
+      env: o.env,
+      wasi: { dirs: wasiDirs, stdin, stderr: (b) => process.stderr.write(b) },
+      fuel: o.fuel,
+      memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
+      timeoutMs: o.timeoutMs,
+    };
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
     // The run reads the module from the file again and drops it once compiled: this copy must not live on for the whole run.
     bytes = null;

@@ -66,9 +66,17 @@ export class Recorder {
   }
 
   /** Standard input as the console backend sees it, recorded. */
+  /** A standard input read whole before the run (a WASI program's, piped): recorded as one chunk and its end. */
+  wholeInput(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.events.push({ at: this.clock.length, kind: "input", data: b64(bytes) });
+    this.events.push({ at: this.clock.length, kind: "input-end" });
+  }
+
   input(source: Readable): InputStream {
-    const relay = new EventEmitter() as EventEmitter & { pause(): void };
+    const relay = new EventEmitter() as EventEmitter & { pause(): void; resume(): void; destroy(): void };
     relay.pause = () => source.pause();
+    relay.resume = () => source.resume();
+    relay.destroy = () => source.destroy();
     const onData = (chunk: Buffer | string) => {
       const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk);
       this.events.push({ at: this.clock.length, kind: "input", data: b64(bytes) });

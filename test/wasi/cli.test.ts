@@ -142,4 +142,15 @@ describe("wasmos run --record with a WASI program's directories", () => {
     expect(b.stderr.toString()).toMatch(/^wasmos: replay matched the recording: /);
     fs.writeFileSync(join(dir, "data", "in.txt"), "from the host\n");
   });
+
+  it("replays its standard input from the recording (read whole when piped), not from the replaying shell's", () => {
+    const rec = join(dir, "cat.rec");
+    const a = wasmos(["run", "--record", rec, join(dir, "cat.wasm")], Buffer.from("recorded input\nline two\n"));
+    expect(a.stdout.toString()).toBe("recorded input\nline two\n");
+    expect(JSON.parse(fs.readFileSync(rec, "utf8")).events.some((e: { kind: string }) => e.kind === "input")).toBe(true);
+    const b = wasmos(["replay", rec], Buffer.from("something else\n"));
+    expect(b.stdout.toString()).toBe(a.stdout.toString());
+    expect(b.stderr.toString()).toMatch(/^wasmos: replay matched the recording: /);
+    expect(b.status).toBe(0);
+  });
 });
