@@ -204,6 +204,11 @@ export class KernelCore {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
+    // A startup handle must name a live object (the spawn syscall only passes live capabilities; the host could pass anything).
+    if (handles.some((h) => h.object.isDestroyed)) {
+      this.mm.lastRefusal = `startup handle "${handles.find((h) => h.object.isDestroyed)!.name}" names a destroyed object`;
+      return -Errno.ESTALE;
+    }
     const env = req.env ?? [];
     if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
       this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;

@@ -247,3 +247,19 @@ describe("the name registry", () => {
     expect(r.kernel.core.objects.liveTotal()).toBe(0);
   });
 });
+
+describe("startup handles from the host", () => {
+  it("a spawn naming an object already destroyed is refused with ESTALE, naming the handle, and starts nothing", () => {
+    const k = new Kernel();
+    const ep = k.createEndpoint();
+    k.release(ep); // the host's was the only reference: the endpoint is gone
+    expect(ep.isDestroyed).toBe(true);
+    const img = k.loadImage(guest(`(func (export "_start"))`), "g");
+    expect(() => k.spawn(img, { handles: [{ name: "ep", object: ep, rights: Rights.SEND }] })).toThrow(
+      'spawn refused: ESTALE: startup handle "ep" names a destroyed object',
+    );
+    expect(k.core.alive).toBe(0);
+    k.release(img);
+    expect(k.core.objects.liveTotal()).toBe(0);
+  });
+});

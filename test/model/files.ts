@@ -47,7 +47,23 @@ import {
 
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 const { O_READ, O_WRITE, O_CREATE, O_TRUNC, O_EXCL, O_DIRECTORY, O_EXEC } = Constants;
-const { IO_OPEN, IO_READ, IO_WRITE, IO_STAT, IO_READDIR, IO_FORM_BUFFER, IO_FORM_REGS, IO_CLOSE_PULSE, STAT_SIZE, DIRENT_SIZE } = Constants;
+const {
+  IO_OPEN,
+  IO_READ,
+  IO_WRITE,
+  IO_STAT,
+  IO_READDIR,
+  IO_UNLINK,
+  IO_PSTAT,
+  IO_PSETTIMES,
+  IO_SETTIMES,
+  IO_SETSIZE,
+  IO_FORM_BUFFER,
+  IO_FORM_REGS,
+  IO_CLOSE_PULSE,
+  STAT_SIZE,
+  DIRENT_SIZE,
+} = Constants;
 const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_EXEC;
 
 /** The mount point of the file server. */
@@ -60,7 +76,9 @@ export const DIR_RO = Rights.READ | Rights.DUPLICATE | Rights.TRANSFER;
 const DESC = 2048;
 const PATH = 2200;
 const BUF = 4096;
-const FILL = 0xee; // the client's buffer before each request: a byte the kernel did not write stays FILL
+const FILL = 0xee;
+/** A time (ns since 1970) past 2^53: it must travel as an i64, not a double. */
+const TIME = 1_765_000_000_123_456_789n; // the client's buffer before each request: a byte the kernel did not write stays FILL
 // Server memory: receive buffer and reply body.
 const RBUF = 8192;
 const RLEN = 4096;
@@ -68,58 +86,103 @@ const SBUF = 16384;
 
 // ---- the file system both sides keep -------------------------------------------------
 
+/** A file: its bytes and inode number (it outlives its name while opens hold it). */
+export interface Inode {
+  readonly ino: number;
+  readonly data: number[];
+  /** Modification time, ns (set by settimes; the model checks it travels as a whole i64). */
+  mtime: bigint;
+}
+/** What an open names: a file, or the directory. */
+export type Node = Inode | "dir";
+
 /**
  * A flat directory of files ("" is the directory itself). Semantics of a
  * small tmpfs: open creates with O_CREATE, EEXIST with O_EXCL, truncates with
  * O_TRUNC; the directory opens for reading only (EISDIR), a file is not a
- * directory (ENOTDIR); reads stop at the end; a write past the end fills with zeros.
+ * directory (ENOTDIR); reads stop at the end; a write past the end fills with
+ * zeros; unlink removes the name, and an open file lives on (nlink 0) until closed.
  */
 export class TinyFs {
   /** Two files to begin with: "a" with 13 bytes, "b" with 3. */
-  readonly files = new Map<string, number[]>([
-    ["a", [...new TextEncoder().encode("hello, files\n")]],
-    ["b", [1, 2, 3]],
+  readonly files = new Map<string, Inode>([
+    ["a", { ino: 1, data: [...new TextEncoder().encode("hello, files\n")], mtime: 0n }],
+    ["b", { ino: 2, data: [1, 2, 3], mtime: 0n }],
   ]);
+  private nextIno = 3;
+  private dirMtime = 0n;
 
-  open(name: string, flags: number): number {
-    if (name === "") return flags & (O_WRITE | O_TRUNC | O_CREATE | O_EXCL) ? -Errno.EISDIR : 0;
+  /** Open name: what it names, or -errno. */
+  open(name: string, flags: number): Node | number {
+    if (name === "") return flags & (O_WRITE | O_TRUNC | O_CREATE | O_EXCL) ? -Errno.EISDIR : "dir";
     if (name.includes("/")) return -Errno.ENOENT;
-    const exists = this.files.has(name);
-    if (exists && flags & O_EXCL && flags & O_CREATE) return -Errno.EEXIST;
-    if (!exists && !(flags & O_CREATE)) return -Errno.ENOENT;
+    let f = this.files.get(name);
+    if (f !== undefined && flags & O_EXCL && flags & O_CREATE) return -Errno.EEXIST;
+    if (f === undefined && !(flags & O_CREATE)) return -Errno.ENOENT;
     if (flags & O_DIRECTORY) return -Errno.ENOTDIR;
-    if (!exists) this.files.set(name, []);
-    if (flags & O_TRUNC) this.files.set(name, []);
-    return 0;
+    if (f === undefined) this.files.set(name, (f = { ino: this.nextIno++, data: [], mtime: 0n }));
+    if (flags & O_TRUNC) f.data.length = 0;
+    return f;
   }
 
-  /** The answer to an operation on the open `name`: the status and, for reads, the bytes. */
-  io(name: string, op: number, offset: number, len: number, data: readonly number[]): { status: number; out: number[] } {
-    const f = this.files.get(name);
+  private stat(node: Node): { status: number; out: number[] } {
+    const out = new Array<number>(STAT_SIZE).fill(0);
+    const linked = node === "dir" || [...this.files.values()].includes(node);
+    put(out, 0, node === "dir" ? 2 : 1, 4);
+    put(out, 4, linked ? 1 : 0, 4);
+    put(out, 8, node === "dir" ? this.files.size : node.data.length, 8);
+    put(out, 16, node === "dir" ? 0 : node.ino, 8);
+    const mtime = BigInt.asUintN(64, node === "dir" ? this.dirMtime : node.mtime);
+    for (let i = 0; i < 8; i++) out[24 + i] = Number((mtime >> BigInt(8 * i)) & 0xffn);
+    return { status: STAT_SIZE, out };
+  }
+
+  private setTime(node: Node, t: bigint): { status: number; out: number[] } {
+    if (node === "dir") this.dirMtime = t;
+    else node.mtime = t;
+    return { status: 0, out: [] };
+  }
+
+  /** A path operation (ns_call): unlink, stat by path, or set its time to `arg`. */
+  path(op: number, name: string, arg: bigint): { status: number; out: number[] } {
+    const node: Node | undefined = name === "" ? "dir" : this.files.get(name);
+    if (node === undefined) return { status: -Errno.ENOENT, out: [] };
+    if (op === IO_PSTAT) return this.stat(node);
+    if (op === IO_PSETTIMES) return this.setTime(node, arg);
+    if (node === "dir") return { status: -Errno.EISDIR, out: [] }; // IO_UNLINK
+    this.files.delete(name);
+    return { status: 0, out: [] };
+  }
+
+  /** The answer to an operation on an open node: the status and, for reads, the bytes. */
+  io(node: Node, op: number, arg: bigint, len: number, data: readonly number[]): { status: number; out: number[] } {
     const none = { status: 0, out: [] as number[] };
-    if (op === IO_STAT) {
-      const out = new Array<number>(STAT_SIZE).fill(0);
-      put(out, 0, name === "" ? 2 : 1, 4);
-      put(out, 4, 1, 4);
-      put(out, 8, name === "" ? this.files.size : f!.length, 8);
-      return { status: STAT_SIZE, out };
-    }
+    if (op === IO_STAT) return this.stat(node);
+    if (op === IO_SETTIMES) return this.setTime(node, arg);
+    const offset = Number(arg);
     if (op === IO_READDIR) {
-      if (name !== "") return { ...none, status: -Errno.ENOTDIR };
+      if (node !== "dir") return { ...none, status: -Errno.ENOTDIR };
       const names = [...this.files.keys()].sort();
       if (offset >= names.length) return none;
       const n = names[offset];
       const size = (DIRENT_SIZE + n.length + 7) & ~7;
       if (len < size) return { ...none, status: -Errno.EINVAL };
       const out = new Array<number>(size).fill(0);
-      put(out, 0, offset + 1, 8);
+      put(out, 0, this.files.get(n)!.ino, 8);
       put(out, 8, offset + 1, 8);
       put(out, 16, 1, 4);
       put(out, 20, n.length, 4);
       for (let i = 0; i < n.length; i++) out[DIRENT_SIZE + i] = n.charCodeAt(i);
       return { status: size, out };
     }
-    if (f === undefined) return { ...none, status: -Errno.EISDIR };
+    if (node === "dir") return { ...none, status: -Errno.EISDIR };
+    const f = node.data;
+    if (op === IO_SETSIZE) {
+      if (offset < 0) return { ...none, status: -Errno.EINVAL };
+      while (f.length < offset) f.push(0);
+      f.length = offset;
+      return none;
+    }
     if (op === IO_READ) {
       const out = f.slice(offset, offset + len);
       return { status: out.length, out };
@@ -149,6 +212,9 @@ export const fileStats = {
   idleChecks: 0,
   deadServer: 0,
   restartsMounted: 0,
+  unlinked: 0,
+  timesSet: 0,
+  timesSeen: 0,
   mountGoneWithOwner: 0,
 };
 
@@ -162,8 +228,8 @@ export interface FileServer {
   dir: number;
   mounted: boolean;
   fs: TinyFs;
-  /** Its opens: OCB id -> name. */
-  opens: Map<bigint, string>;
+  /** Its opens: OCB id -> what it names. */
+  opens: Map<bigint, Node>;
   nextOcb: number;
   /** Results the kernel resumed it with that it has acted on. */
   seen: number;
@@ -230,7 +296,8 @@ export function serve(m: Model, r: Real, s: FileServer): void {
 
 /** The server took a pulse: a close pulse for an open it holds, that the model expects. */
 function closePulse(m: Model, s: FileServer): void {
-  const [code, value] = [s.proc.mr.word(0), s.proc.mr.word(1)];
+  const mr = s.proc.mr;
+  const [code, value] = [mr.word(0), mr.word(1)];
   if (code !== BigInt(IO_CLOSE_PULSE)) fail(m, `the file server got pulse code ${code}, not IO_CLOSE_PULSE`);
   const i = m.pendingCloses.indexOf(value);
   if (i < 0) fail(m, `the file server got a close pulse for OCB ${value}, the model posted [${m.pendingCloses.join(" ")}]`);
@@ -258,7 +325,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   if (msg === undefined || msg.io === undefined) fail(m, `the file server got rcvid ${rcvid}, which is no file request the model knows`);
   const io = msg.io;
   // The server's side: only what the kernel handed it.
-  const [w0, ocb, w2, w3] = [0, 1, 2, 3].map((i) => srv.mr.word(i));
+  const [w0, ocb, w2, w3] = [0, 1, 2, 3].map((i) => srv.mr.word(i)); // as msg_word reports them
   const op = Number(w0 & 0xffn);
   const form = Number((w0 >> 8n) & 0xffn);
   const flags = Number((w0 >> 16n) & 0xffffn);
@@ -268,12 +335,20 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   let ocbGiven = 0n;
   if (op === IO_OPEN) {
     const path = new TextDecoder().decode(mem.slice(RBUF, Number(w3 & 0xffffffffn))!);
-    const st = s.fs.open(path, flags);
-    if (st < 0) got = S.reply_error(r.k, srv, rcvid, -st) as number;
+    const node = s.fs.open(path, flags);
+    if (typeof node === "number") got = S.reply_error(r.k, srv, rcvid, -node) as number;
     else {
       ocbGiven = (BigInt(++s.nextOcb) << 33n) | 5n; // high bits set: the whole 64-bit id must travel
-      s.opens.set(ocbGiven, path);
+      s.opens.set(ocbGiven, node);
       got = S.reply(r.k, srv, rcvid, 0, ocbGiven, 0n, 0, 0) as number;
+    }
+  } else if (op === IO_UNLINK || op === IO_PSTAT || op === IO_PSETTIMES) {
+    const path = new TextDecoder().decode(mem.slice(RBUF, Number(w3 & 0xffffffffn))!);
+    const res = s.fs.path(op, path, w2);
+    if (res.status < 0) got = S.reply_error(r.k, srv, rcvid, -res.status) as number;
+    else {
+      res.out.forEach((b, i) => mem.setU8(SBUF + i, b));
+      got = S.reply(r.k, srv, rcvid, res.status, 0n, 0n, SBUF, res.out.length) as number;
     }
   } else {
     const name = s.opens.get(ocb);
@@ -286,7 +361,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
           form === IO_FORM_REGS
             ? Array.from({ length: len }, (_, i) => Number((w3 >> BigInt(8 * i)) & 0xffn))
             : [...mem.slice(RBUF, Math.min(len, srv.mr.bodyLen))!];
-      res = s.fs.io(name, op, Number(w2), len, data);
+      res = s.fs.io(name, op, BigInt.asIntN(64, w2), len, data);
     }
     if (res.status < 0) got = S.reply_error(r.k, srv, rcvid, -res.status) as number;
     else if (form === IO_FORM_REGS && op === IO_READ) {
@@ -304,10 +379,17 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   expectResult(m, `the file server's reply to ${opName(io.op)}`, got, msg.clientGone ? -Errno.EGONE : 0);
   let status: number;
   let out: number[] = [];
-  if (io.op === IO_OPEN) status = m.fs.open(io.rest, io.flags);
-  else {
+  let node: Node | null = null;
+  if (io.op === IO_OPEN) {
+    const n = m.fs.open(io.rest, io.flags);
+    status = typeof n === "number" ? n : 0;
+    node = typeof n === "number" ? null : n;
+  } else if (io.op === IO_UNLINK || io.op === IO_PSTAT || io.op === IO_PSETTIMES) {
+    ({ status, out } = m.fs.path(io.op, io.rest, io.offset));
+    if (io.op === IO_PSTAT) status = Math.min(status, io.len); // the kernel passes at most the buffer's size
+  } else {
     const f = m.files.get(io.koid)!;
-    ({ status, out } = m.fs.io(f.name, io.op, io.offset, io.len, io.data));
+    ({ status, out } = m.fs.io(f.node, io.op, io.offset, io.len, io.data));
   }
   if (io.op === IO_OPEN && status === 0) fileStats.opened++;
   if (io.op === IO_READ && status > 0) fileStats.bytesRead += status;
@@ -328,7 +410,7 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
       fail(m, `ns_open(${io.rest}) resumed pid ${client.pid} with ${h}, not a FILE handle`);
     if (e.rights !== io.rights)
       fail(m, `ns_open(${io.rest}) gave rights 0x${e.rights.toString(16)}, the model expects 0x${io.rights.toString(16)}`);
-    const f: MFile = { koid: e.object.koid, ocb: ocbGiven, name: io.rest, ep: m.fsEp, closed: false };
+    const f: MFile = { koid: e.object.koid, ocb: ocbGiven, name: io.rest, node: node!, ep: m.fsEp, closed: false };
     m.files.set(f.koid, f);
     m.place(m.track(m.newCap(f.koid, ObjectType.FILE, io.rights, null)), client.pid, h);
     m.wakeWith(msg.sender, h);
@@ -336,7 +418,10 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
   }
   m.wakeWith(msg.sender, status);
   // The bytes the kernel put into the client's buffer.
-  if (io.op === IO_READ || io.op === IO_STAT || io.op === IO_READDIR) {
+  if (io.op === IO_UNLINK && status === 0) fileStats.unlinked++;
+  if ((io.op === IO_SETTIMES || io.op === IO_PSETTIMES) && status === 0) fileStats.timesSet++;
+  if ((io.op === IO_STAT || io.op === IO_PSTAT) && status >= 32 && out.slice(24, 32).some((b) => b !== 0)) fileStats.timesSeen++; // a time set earlier, read back
+  if (io.op === IO_READ || io.op === IO_STAT || io.op === IO_READDIR || io.op === IO_PSTAT) {
     const n = status > 0 ? Math.min(status, io.len) : 0;
     const dv = r.views.get(client.pid)!;
     for (let i = 0; i < io.len; i++) {
@@ -348,7 +433,17 @@ function answer(m: Model, r: Real, s: FileServer, rcvid: number): void {
 }
 
 function opName(op: number): string {
-  return { [IO_OPEN]: "ns_open", [IO_READ]: "read", [IO_WRITE]: "write", [IO_STAT]: "stat", [IO_READDIR]: "readdir" }[op] ?? `op ${op}`;
+  return (
+    {
+      [IO_OPEN]: "ns_open",
+      [IO_READ]: "read",
+      [IO_WRITE]: "write",
+      [IO_STAT]: "stat",
+      [IO_READDIR]: "readdir",
+      [IO_UNLINK]: "unlink",
+      [IO_PSTAT]: "stat by path",
+    }[op] ?? `op ${op}`
+  );
 }
 
 // ---- the client commands ------------------------------------------------------------------
@@ -495,7 +590,68 @@ class Open extends Step {
     }
     const rights =
       Rights.DUPLICATE | Rights.TRANSFER | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
-    request(m, r, p, { op: IO_OPEN, koid: 0, rest: rest!, flags, rights, form: 0, offset: 0, len: 0, data: [] }, got, this.toString());
+    request(m, r, p, { op: IO_OPEN, koid: 0, rest: rest!, flags, rights, form: 0, offset: 0n, len: 0, data: [] }, got, this.toString());
+  }
+}
+
+/** ns_call by path on DIR handle #dir: unlink (needs CREATE), or stat by path (needs READ) into a buffer of len bytes. */
+class PathOp extends Step {
+  readonly dir: number;
+  readonly path: number;
+  readonly op: number;
+  readonly len: number;
+  constructor(dir: number, path: number, op: number, len: number) {
+    super();
+    this.dir = dir;
+    this.path = path;
+    this.op = op;
+    this.len = len;
+  }
+  toString() {
+    return `${opName(this.op)}(#${this.dir}, ${PATHS[this.path].path}${this.op === IO_PSTAT ? `, ${this.len} bytes` : ""})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null || p.pid === m.fsPid) return;
+    const pid = p.pid;
+    const h = pickOf(m, pid, "dirs", this.dir);
+    const { path, rest } = PATHS[this.path];
+    const bytes = new TextEncoder().encode(path);
+    const mem = p.memory!;
+    mem.write(PATH, bytes);
+    for (let i = 0; i < 128; i++) mem.setU8(BUF + i, FILL);
+    const len = this.op === IO_PSTAT ? this.len : 0;
+    writeIoDesc(mem, DESC, {
+      op: this.op,
+      form: 0,
+      offset: TIME,
+      buf: BUF,
+      len,
+      grant: 0,
+      path: PATH,
+      pathLen: bytes.length,
+      path2: 0,
+      path2Len: 0,
+      reserved: 0,
+    });
+    const got = S.ns_call(r.k, p, h, DESC);
+    let want = lookupError(m, pid, h, ObjectType.DIR, 0);
+    const need = this.op === IO_PSTAT ? Rights.READ : this.op === IO_PSETTIMES ? Rights.WRITE : Rights.CREATE;
+    if (want === null && (m.capOf(pid, h)!.rights & need) === 0) want = -Errno.EACCES;
+    if (want === null && (rest === null || m.mount === null)) want = -Errno.ENOENT;
+    if (want === null && !m.served(m.mount!.ep)) want = -Errno.ECLOSED;
+    if (want !== null) {
+      fileStats.refused++;
+      return expectResult(m, this.toString(), got, want);
+    }
+    request(
+      m,
+      r,
+      p,
+      { op: this.op, koid: 0, rest: rest!, flags: 0, rights: 0, form: 0, offset: TIME, len, data: [] },
+      got,
+      this.toString(),
+    );
   }
 }
 
@@ -515,6 +671,10 @@ class Io extends Step {
     this.offset = offset;
     this.len = len;
     this.seed = seed;
+  }
+  /** The descriptor's offset: settimes sends a time that needs all 64 bits. */
+  arg(): bigint {
+    return this.op === IO_SETTIMES ? TIME + BigInt(this.seed) : BigInt(this.offset);
   }
   toString() {
     const f = this.form === IO_FORM_REGS ? "regs" : "buffer";
@@ -537,7 +697,7 @@ class Io extends Step {
     writeIoDesc(mem, DESC, {
       op: this.op,
       form: this.form,
-      offset: BigInt(this.offset),
+      offset: this.arg(),
       buf: BUF,
       len: this.len,
       grant: 0,
@@ -548,7 +708,12 @@ class Io extends Step {
       reserved: 0,
     });
     const got = S.io_call(r.k, p, h, DESC);
-    const need = this.op === IO_READ || this.op === IO_READDIR ? Rights.READ : this.op === IO_WRITE ? Rights.WRITE : 0;
+    const need =
+      this.op === IO_READ || this.op === IO_READDIR
+        ? Rights.READ
+        : this.op === IO_WRITE || this.op === IO_SETSIZE || this.op === IO_SETTIMES
+          ? Rights.WRITE
+          : 0;
     let want = lookupError(m, pid, h, ObjectType.FILE, need);
     const data2 = this.op === IO_READ || this.op === IO_WRITE;
     if (want === null && !data2 && this.form !== IO_FORM_BUFFER) want = -Errno.EINVAL;
@@ -560,7 +725,7 @@ class Io extends Step {
       m,
       r,
       p,
-      { op: this.op, koid, rest: "", flags: 0, rights: 0, form: this.form, offset: this.offset, len: this.len, data },
+      { op: this.op, koid, rest: "", flags: 0, rights: 0, form: this.form, offset: this.arg(), len: this.len, data },
       got,
       this.toString(),
     );
@@ -581,21 +746,32 @@ const write = fc
   .tuple(fileSlot, fc.boolean(), offset, fc.constantFrom(1, 3, 8, 9, 20, 64), fc.nat(255))
   .map(([h, regs, o, n, seed]) => new Io(h, IO_WRITE, regs ? IO_FORM_REGS : IO_FORM_BUFFER, o, n, seed));
 const other = fc
-  .tuple(fileSlot, fc.constantFrom(IO_STAT, IO_READDIR, IO_READDIR), fc.nat(3), fc.boolean(), fc.nat(255))
+  .tuple(fileSlot, fc.constantFrom(IO_STAT, IO_STAT, IO_READDIR, IO_READDIR, IO_SETTIMES, IO_SETSIZE), fc.nat(3), fc.boolean(), fc.nat(255))
   .map(
     ([h, op, cookie, regs, seed]) =>
       new Io(
         h,
         op,
         regs && op === IO_STAT ? IO_FORM_REGS : IO_FORM_BUFFER,
-        op === IO_READDIR ? cookie : 0,
+        op === IO_READDIR ? cookie : op === IO_SETSIZE ? cookie * 5 : 0, // a cookie, a size
         op === IO_STAT ? STAT_SIZE : 64,
         seed,
       ),
   );
 
+const pathOp = fc
+  .tuple(
+    fileSlot,
+    fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(PATHS.length - 1) }), // /f/a often: times set, then read back
+    fc.constantFrom(IO_PSTAT, IO_PSTAT, IO_UNLINK, IO_PSETTIMES),
+    fc.constantFrom(STAT_SIZE, STAT_SIZE, 8),
+  )
+  .map(([d, p, op, len]) => new PathOp(d, p, op, len));
+
 /** File commands (weighted by repetition, like COMMANDS). */
 export const FILE_COMMANDS: fc.Arbitrary<Step>[] = [
+  pathOp,
+  pathOp,
   fc.constant(new Restart()),
   fc.constant(new Restart()),
   open,

@@ -1,5 +1,5 @@
 // Model-based tests of the real kernel (test/model/model.ts, files.ts): fast-check
-// command sequences of sends, receives, replies, deadlines, kills in every
+// command sequences of sends, receives, replies, calls and reply_waits, deadlines, kills in every
 // blocking state, dup, close, revoke, handles moved and copied in messages,
 // memory mapped and revoked, files opened, read, written, stat'd, listed and
 // closed through a fake resource manager (whose death is in the mix too),
@@ -27,10 +27,11 @@ describe("the kernel against its reference model", () => {
       if (r.failed) throw new Error(`${r.error}\ncounterexample: ${r.counterexample}\n${r.trace}`);
       // Not vacuous: kills in every state, timeouts, handles in flight, revoked windows, every kind of file traffic happened.
       const after = stats();
-      // (Rare by construction, counted but not required: an open after a restarted server died with its mount.)
+      // (Rare by construction, counted but not required: an open after a restarted server died with its mount;
+      // and with fewer runs than the default, some kinds may not come up.)
       const rare = new Set(["mountGoneWithOwner"]);
       for (const [k, v] of Object.entries(after))
-        if (!rare.has(k)) expect(v - before[k as keyof typeof before], `reached: ${k}`).toBeGreaterThan(0);
+        if (!rare.has(k) && RUNS >= 1000) expect(v - before[k as keyof typeof before], `reached: ${k}`).toBeGreaterThan(0);
     },
     60_000 + RUNS * 40,
   ); // FUZZ_RUNS=20000 takes minutes on a loaded machine

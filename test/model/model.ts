@@ -23,7 +23,7 @@ import type { KernelObject } from "../../kernel/object.ts";
 import { BLOCK, SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { checkKernelInvariants } from "./invariants.ts";
 import type { FakeHost } from "./fake-host.ts";
-import type { FileServer, TinyFs } from "./files.ts";
+import type { FileServer, Node, TinyFs } from "./files.ts";
 
 const INF = BigInt(Constants.DEADLINE_INFINITE);
 /** Steps applied to a kernel, across runs (read by the bench figure). */
@@ -37,6 +37,9 @@ export const modelStats = {
   timeouts: 0,
   handlesLanded: 0,
   windowRevoked: 0,
+  replied: 0,
+  calls: 0,
+  answeredByReplyWait: 0,
 };
 
 /** With modelTrace.on (MODEL_TRACE=1), traceLog has each step of the current run and what the model made of it. */
@@ -70,6 +73,8 @@ interface MMsg {
   readonly deadline: number;
   /** A request to the file server (ns_open, io_call): what the client asked, in the client's terms. */
   readonly io?: MIo;
+  /** A call's words (from the caller's IPC buffer): the server must receive exactly these, the rest 0. */
+  readonly words?: readonly number[];
 }
 
 /** A file request as the client made it (files.ts answers it from the model's own file system). */
@@ -82,7 +87,8 @@ export interface MIo {
   readonly flags: number;
   readonly rights: number;
   readonly form: number;
-  readonly offset: number;
+  /** The descriptor's offset: a file offset, a readdir cookie, a size (setsize), a time (settimes). */
+  readonly offset: bigint;
   readonly len: number;
   readonly data: readonly number[];
 }
@@ -92,6 +98,8 @@ export interface MFile {
   readonly koid: number;
   readonly ocb: bigint;
   readonly name: string;
+  /** What it names in the model's file system (a file lives on after an unlink while opens hold it). */
+  readonly node: Node;
   /** The endpoint of the server that answered the open. */
   readonly ep: number;
   closed: boolean;
@@ -433,6 +441,12 @@ export function learn(m: Model, r: Real): void {
 
 function compare(m: Model, r: Real): void {
   const now = r.k.clock.now();
+  const tables = new Map<number, string[]>(); // the model's tables, pid -> "handle:koid:rights"
+  for (const c of m.tableCaps()) {
+    let t = tables.get(c.pid!);
+    if (t === undefined) tables.set(c.pid!, (t = []));
+    t.push(`${c.handle}:${c.obj}:${c.rights}`);
+  }
   for (const p of r.procs) {
     const mp = m.procs.get(p.pid)!;
     const ks = STATE_OF[p.state];
@@ -451,13 +465,11 @@ function compare(m: Model, r: Real): void {
       fail(m, `pid ${p.pid} resumes with ${p.resumeValue}, the model expects ${mp.expect}`);
     }
     // Its table.
-    const kt = [...p.handles.entries()].map((e) => `${e.handle}:${e.object.koid}:${e.rights}`).sort();
-    const mt = [...m.tableCaps()]
-      .filter((c) => c.pid === p.pid)
-      .map((c) => `${c.handle}:${c.obj}:${c.rights}`)
-      .sort();
-    if (p.state !== ProcessState.EXITED && kt.join(" ") !== mt.join(" "))
-      fail(m, `pid ${p.pid} table: kernel [${kt.join(" ")}], model [${mt.join(" ")}]`);
+    if (p.state !== ProcessState.EXITED) {
+      const kt = [...p.handles.entries()].map((e) => `${e.handle}:${e.object.koid}:${e.rights}`).sort();
+      const mt = (tables.get(p.pid) ?? []).sort();
+      if (kt.join(" ") !== mt.join(" ")) fail(m, `pid ${p.pid} table: kernel [${kt.join(" ")}], model [${mt.join(" ")}]`);
+    }
     // Messages it serves.
     const ks2 = [...p.serving.keys()].sort((a, b) => a - b).join(",");
     const ms2 = [...mp.serving.keys()].sort((a, b) => a - b).join(",");
@@ -633,7 +645,19 @@ export function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): vo
     } else if (handles[i] !== 0) fail(m, `pid ${server} received handle ${handles[i]} for a capability revoked in flight (expected 0)`);
   });
   msg.caps = [];
+  if (msg.words !== undefined) {
+    const got = [0, 1, 2, 3].map((i) => sp.mr.word(i));
+    const want = [0, 1, 2, 3].map((i) => BigInt(msg.words![i] ?? 0));
+    if (got.join(",") !== want.join(","))
+      fail(m, `pid ${server} received the words [${got.join(" ")}] of a call that sent [${want.join(" ")}]`);
+  }
   m.deliver(msg, server);
+}
+
+/** A server waits where it receives: slots 0-2 take a handle it holds with RECEIVE, if any (else as pick). */
+function pickReceiving(m: Model, pid: number, i: number): number {
+  const receiving = m.procs.get(pid)!.known.filter((x) => ((m.capOf(pid, x)?.rights ?? 0) & Rights.RECEIVE) !== 0);
+  return i < 3 && receiving.length > 0 ? receiving[i % receiving.length] : pick(m, pid, i);
 }
 
 class Receive extends Step {
@@ -651,7 +675,7 @@ class Receive extends Step {
     const p = running(r);
     if (p === null) return;
     const pid = p.pid;
-    const h = pick(m, pid, this.h);
+    const h = pickReceiving(m, pid, this.h);
     const now = r.k.clock.now();
     const deadline = this.timeout === null ? Infinity : now + this.timeout * 1000;
     const got = SYSCALL_HANDLERS.receive(r.k, p, h, 1024, 256, this.timeout === null ? INF : BigInt(deadline));
@@ -701,7 +725,131 @@ class Reply extends Step {
     const client = m.procs.get(msg.sender)!;
     client.sending = null;
     m.wakeWith(msg.sender, this.status);
+    modelStats.replied++;
     expectResult(m, this.toString(), got, 0);
+  }
+}
+
+/** Where each fake process's IPC buffer is (ipc_buffer, set up for every process): 4 i32 words. */
+export const IPC_BUFFER = 1280;
+
+/** The running process calls on handle #h with `words` words of its IPC buffer (call: no deadline, no body, no handles). */
+class Call extends Step {
+  readonly h: number;
+  readonly words: number;
+  constructor(h: number, words: number) {
+    super();
+    this.h = h;
+    this.words = words;
+  }
+  toString() {
+    return `call(#${this.h}, ${this.words} words)`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const h = pick(m, pid, this.h);
+    // Words that need all 32 bits, one negative (sign-extended on the way), the count after them never sent.
+    const words = [pid * 0x01010101, -pid, 0x7fffffff, m.steps].slice(0, this.words);
+    const dv = r.views.get(pid)!;
+    for (let i = 0; i < 4; i++) dv.setInt32(IPC_BUFFER + 4 * i, i < words.length ? words[i] : 0x5a5a5a5a, true);
+    const got = SYSCALL_HANDLERS.call(r.k, p, h, this.words);
+    let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.SEND);
+    if (want === null && m.receiveCaps(m.capOf(pid, h)!.obj) === 0) want = -Errno.ECLOSED;
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    if (got !== BLOCK) return expectResult(m, this.toString(), got, BLOCK);
+    modelStats.calls++;
+    const ep = m.capOf(pid, h)!.obj;
+    const msg: MMsg = {
+      rcvid: sentRcvid(m, r, this.toString()),
+      sender: pid,
+      ep,
+      caps: [],
+      server: null,
+      clientGone: false,
+      deadline: Infinity,
+      words,
+    };
+    const mp = m.procs.get(pid)!;
+    mp.sending = msg;
+    mp.deadline = Infinity;
+    mp.expect = null;
+    const e = m.endpoints.get(ep)!;
+    const server = e.receivers.shift();
+    if (server !== undefined) {
+      mp.state = "reply";
+      landAndDeliver(m, r, msg, server);
+      m.wakeWith(server, msg.rcvid);
+    } else {
+      mp.state = "send";
+      e.queue.push(msg);
+    }
+  }
+}
+
+/**
+ * reply_wait on handle #h: answer the i-th message the running process holds
+ * (0: none, only wait; a made-up rcvid when it holds none) with status and 2
+ * words of its IPC buffer, then receive (no deadline). The client gets the
+ * words in its own IPC buffer.
+ */
+class ReplyWait extends Step {
+  readonly h: number;
+  readonly i: number;
+  readonly status: number;
+  constructor(h: number, i: number, status: number) {
+    super();
+    this.h = h;
+    this.i = i;
+    this.status = status;
+  }
+  toString() {
+    return `reply_wait(#${this.h}, ${this.i === 0 ? "no answer" : `answer #${this.i}`}, ${this.status})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const mp = m.procs.get(pid)!;
+    const h = pickReceiving(m, pid, this.h);
+    const held = [...mp.serving.keys()].sort((a, b) => a - b);
+    const rcvid = this.i === 0 ? 0 : held.length === 0 ? 0x7ffffff0 : held[this.i % held.length];
+    const words = [this.status * 0x10001, -this.status - 1];
+    const dv = r.views.get(pid)!;
+    for (let i = 0; i < 4; i++) dv.setInt32(IPC_BUFFER + 4 * i, i < 2 ? words[i] : 0x5a5a5a5a, true);
+    const got = SYSCALL_HANDLERS.reply_wait(r.k, p, h, rcvid, this.status, 2);
+    let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.RECEIVE);
+    if (want === null && rcvid !== 0 && !mp.serving.has(rcvid)) want = -Errno.EINVAL;
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    if (rcvid !== 0) {
+      const msg = mp.serving.get(rcvid)!;
+      mp.serving.delete(rcvid);
+      if (!msg.clientGone) {
+        m.procs.get(msg.sender)!.sending = null;
+        m.wakeWith(msg.sender, this.status);
+        // The answer's words, in the client's IPC buffer (the rest 0).
+        const cv = r.views.get(msg.sender)!;
+        const seen = [0, 1, 2, 3].map((i) => cv.getInt32(IPC_BUFFER + 4 * i, true));
+        if (seen.join(",") !== [...words, 0, 0].join(","))
+          fail(m, `${this}: pid ${msg.sender}'s IPC buffer holds [${seen.join(" ")}], the model expects [${words.join(" ")} 0 0]`);
+        modelStats.answeredByReplyWait++;
+      }
+    }
+    // Then it receives, as receive does with no deadline.
+    const ep = m.capOf(pid, h)!.obj;
+    const e = m.endpoints.get(ep)!;
+    const head = e.queue.shift();
+    if (head !== undefined) {
+      landAndDeliver(m, r, head, pid);
+      return expectResult(m, this.toString(), got, head.rcvid);
+    }
+    mp.state = "recv";
+    mp.recvEp = ep;
+    mp.deadline = Infinity;
+    mp.expect = null;
+    e.receivers.push(pid);
+    expectResult(m, this.toString(), got, BLOCK);
   }
 }
 
@@ -890,12 +1038,20 @@ const dup = fc
   )
   .map(([h, rr]) => new Dup(h, rr));
 
+const call = fc.tuple(slot, fc.nat(4)).map(([h, w]) => new Call(h, w));
+const replyWait = fc.tuple(slot, fc.nat(3), fc.integer({ min: 0, max: 99 })).map(([h, i, st]) => new ReplyWait(h, i, st));
+
 /** The commands, listed more than once where they should come more often (fc.commands picks uniformly). */
 export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   send,
   send,
+  call,
+  replyWait,
+  replyWait,
   receive,
   receive,
+  reply,
+  reply,
   reply,
   reply,
   fc.constant(new Yield()),

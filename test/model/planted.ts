@@ -9,6 +9,7 @@ import { Endpoint } from "../../kernel/objects/endpoint.ts";
 import { releaseHeld } from "../../kernel/handles.ts";
 import { FileObject, MountTable } from "../../kernel/ns/objects.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { MessageRegisters } from "../../kernel/ipc/message.ts";
 
 export interface PlantedBug {
   readonly name: string;
@@ -80,6 +81,18 @@ export const PLANTED: readonly PlantedBug[] = [
         if (rights & 0x200) (this as any).receiveCaps--;
       }),
     caughtAs: /pid \d+|endpoint/,
+  },
+  // The fast path.
+  {
+    name: "a call's words reach the server zero-extended, not sign-extended (msg_word of a negative word)",
+    plant: () => {
+      const word = MessageRegisters.prototype.word;
+      return swap(MessageRegisters.prototype, "word", function (this: MessageRegisters, i: number): bigint {
+        const w = word.call(this, i);
+        return (this as unknown as { isNarrow: boolean }).isNarrow ? BigInt.asUintN(32, w) : w;
+      });
+    },
+    caughtAs: /received the words \[.*\] of a call that sent/,
   },
   // The namespace and I/O path.
   {

@@ -9,7 +9,8 @@ import type { KernelCore } from "../../kernel/core.ts";
 import { newEndpoint } from "../../kernel/ipc/exchange.ts";
 import { hostMount, newRootDir } from "../../kernel/ns/host.ts";
 import { ENDPOINT_RIGHTS, MEMORY_RIGHTS } from "./model.ts";
-import { COMMANDS, Model, type Real, modelTrace, reconcile, stepCount, traceLog } from "./model.ts";
+import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
+import { COMMANDS, IPC_BUFFER, Model, type Real, modelTrace, reconcile, stepCount, traceLog } from "./model.ts";
 import { fakeSystem } from "./fake-host.ts";
 import { DIR_RO, DIR_RW, FILE_COMMANDS, type FileServer, MOUNT, serve, TinyFs } from "./files.ts";
 import { Rights } from "../../abi/gen/abi.ts";
@@ -82,6 +83,7 @@ export function setup(): { model: Model; real: Real } {
   model.fsPid = srv.pid;
   model.mount = { ep: o.fsEp.koid, owned: false };
   model.fs = new TinyFs();
+  for (const p of sys.procs) if (SYSCALL_HANDLERS.ipc_buffer(sys.k, p, IPC_BUFFER) !== 0) throw new Error("ipc_buffer refused");
   for (const p of sys.procs) {
     model.addProc(p.pid);
     for (const e of p.handles.entries())
