@@ -316,6 +316,20 @@ export class CpuScheduler {
     return "continue";
   }
 
+  /**
+   * Partitions or a deadline class are coming: a kept counter (refill) becomes a written slice, so that no
+   * top-up charge point falls inside a time window the written slice would not have cut. Same slice end.
+   */
+  private writeKeptCounter(): void {
+    const p = this.running;
+    if (this.fuelBeyond === 0 || p === null || p.runtime === null) return;
+    this.sync();
+    const left = this.fuelMark + this.fuelBeyond;
+    this.fuelBeyond = 0;
+    p.runtime.setFuel(left);
+    this.fuelMark = left;
+  }
+
   /** Ask the running process to stop at its next charge point (someone should run before it). */
   private requestPreempt(): void {
     const p = this.running;
@@ -394,6 +408,7 @@ export class CpuScheduler {
     r.startJob(now);
     const queued = p.queued;
     this.ready.remove(p);
+    this.writeKeptCounter();
     p.sched.edf = r;
     this.edfLoad += r.utilisation;
     part.edfLoad += r.utilisation;
@@ -481,6 +496,7 @@ export class CpuScheduler {
   createPartition(parent: Partition, share: number): Partition | number {
     if (share > parent.ownShare) return -Errno.ECEILING;
     if (parent.edfLoad * 1000 > parent.ownShare - share + 1e-6) return -Errno.EOVERLOAD;
+    this.writeKeptCounter();
     this.partitions++;
     return new Partition(this.k.objects, parent, share, this.windowNs, () => this.partitions--);
   }

@@ -33,13 +33,14 @@ const server = (count: number) =>
 
 // Makes `n` calls (or sends, with legacy = 1) with word 0 = base + i; records the sum of
 // statuses and answered words, then the virtual time it finished.
-const client = (n: number, base: number, legacy: boolean) =>
+const client = (n: number, base: number, legacy: boolean, partitionAt = -1) =>
   guest(`
   (data (i32.const 0) "ep")
   (func (export "_start") (local $ep i32) (local $i i32) (local $sum i32) (local $s i32)
     (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
     (drop (call $ipc_buffer (i32.const ${BUF})))
     (loop $l
+      ${partitionAt < 0 ? "" : `(if (i32.eq (local.get $i) (i32.const ${partitionAt})) (then (drop (call $partition_join (call $partition_create (i32.const 500)) (i32.const -1)))))`}
       ${
         legacy
           ? `(local.set $s (call $send (local.get $ep) (i64.extend_i32_s (i32.add (i32.const ${base}) (local.get $i))) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))`
@@ -64,7 +65,8 @@ const hog = (sleepNs: number, iterations: number) =>
 
 interface Spec {
   server: number;
-  clients: { priority: number; n: number; base: number; legacy: boolean }[];
+  /** partitionAt: before that call, the client makes a partition and joins it. */
+  clients: { priority: number; n: number; base: number; legacy: boolean; partitionAt?: number }[];
   hog?: { priority: number; sleepNs: number; iterations: number };
   /** More hogs (sleep timers that bound slices). */
   hogs?: { priority: number; sleepNs: number; iterations: number }[];
@@ -79,7 +81,7 @@ async function run(spec: Spec, fastPath: boolean, quantumFuel?: number) {
     { name: "server", bytes: server(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
     ...spec.clients.map((c, i) => ({
       name: `client${i}`,
-      bytes: client(c.n, c.base, c.legacy),
+      bytes: client(c.n, c.base, c.legacy, c.partitionAt),
       priority: c.priority,
       handles: [{ name: "ep", object: ep, rights: Rights.SEND }],
     })),
@@ -125,6 +127,19 @@ describe("the direct handoff", () => {
     expect(fast.kept.kept).toBeGreaterThan(300);
     expect(fast.kept.toppedUp).toBeGreaterThan(10);
     expect(slow.kept).toEqual({ kept: 0, toppedUp: 0 });
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
+  });
+
+  it("a partition made and joined mid-run, while the client keeps its counter: the same run either way", async () => {
+    const spec: Spec = {
+      server: 128,
+      clients: [{ priority: 128, n: 300, base: 11, legacy: false, partitionAt: 150 }],
+      hogs: [13, 37, 61, 89].map((us) => ({ priority: 128, sleepNs: us * 1000 + 211, iterations: 500 })),
+    };
+    const fast = await run(spec, true, 2000);
+    const slow = await run(spec, false, 2000);
+    expect(fast.rec.client0[0]).toBe(sumOf(300, 11));
+    expect(fast.kept.kept).toBeGreaterThan(100);
     expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
   });
 
