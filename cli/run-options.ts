@@ -126,7 +126,7 @@ function parseDir(spec: string): DirSpec {
   return { host, guest, readOnly, spec };
 }
 
-function parsePreopen(spec: string): PreopenSpec {
+export function parsePreopen(spec: string): PreopenSpec {
   const readOnly = spec.endsWith(":ro");
   const s = readOnly ? spec.slice(0, -3) : spec;
   const sep = s.indexOf("::");

@@ -69,12 +69,17 @@ export const fuel: Family = {
         measures: "the same unit in the same guest loaded with fuel instrumentation (the default), slices refilled by the kernel",
         baseline: { key: "baseline_cpu_work_unmetered_ns" },
       }),
-      fuel_overhead_ratio: value(on.median / off.median, {
-        unit: "x",
-        measures:
-          "median work-unit time metered / unmetered (cpu_work_metered_ns / baseline_cpu_work_unmetered_ns), fuel counting (the deterministic mode's preemption)",
-        goal: { op: "<=", value: 1.25 },
-      }),
+      // The min-based ratio beside it: on a shared machine the unmetered side's median spread most (JSON detail).
+      fuel_overhead_ratio: value(
+        on.median / off.median,
+        {
+          unit: "x",
+          measures:
+            "median work-unit time metered / unmetered (cpu_work_metered_ns / baseline_cpu_work_unmetered_ns), fuel counting (the deterministic mode's preemption)",
+          goal: { op: "<=", value: 1.25 },
+        },
+        { min_ratio: on.min / off.min },
+      ),
       baseline_cpu_work_unmetered_realtime_ns: timed(offRt, {
         unit: "ns",
         measures: "one unit of cpu-work in a guest loaded without fuel instrumentation, in a real-time kernel",
@@ -84,12 +89,16 @@ export const fuel: Family = {
         measures: "the same unit in the epoch variant (a flag check per charge point) in a real-time kernel with hal/node's ticker",
         baseline: { key: "baseline_cpu_work_unmetered_realtime_ns" },
       }),
-      fuel_overhead_ratio_realtime: value(onRt.median / offRt.median, {
-        unit: "x",
-        measures:
-          "median work-unit time epoch variant / unmetered, both in real-time kernels (cpu_work_epoch_ns / baseline_cpu_work_unmetered_realtime_ns): the real-time mode's preemption",
-        goal: { op: "<=", value: 1.15 },
-      }),
+      fuel_overhead_ratio_realtime: value(
+        onRt.median / offRt.median,
+        {
+          unit: "x",
+          measures:
+            "median work-unit time epoch variant / unmetered, both in real-time kernels (cpu_work_epoch_ns / baseline_cpu_work_unmetered_realtime_ns): the real-time mode's preemption",
+          goal: { op: "<=", value: 1.15 },
+        },
+        { min_ratio: onRt.min / offRt.min },
+      ),
     };
     return out;
   },

@@ -12,7 +12,8 @@ import { CliError, type Command, EXIT, type Flags, UsageError } from "../command
 import { fsReason, readInput } from "../input.ts";
 import { describeDivergence, describeRun, readRecordingText, replayHooks, sha256 } from "../record.ts";
 import { bootLoaded, loadSystemFiles } from "./boot.ts";
-import { runProgram } from "./run.ts";
+import { isWasiModule, runProgram } from "./run.ts";
+import { parsePreopen } from "../run-options.ts";
 
 /** The exit status of a replay that diverged from its recording. */
 export const EXIT_DIVERGED = 79;
@@ -61,6 +62,9 @@ export const replayCommand: Command = {
     if (rec.run.sha256 !== undefined && sha256(bytes) !== rec.run.sha256) {
       process.stderr.write(`wasmos: ${file} is not the recorded program (SHA-256 differs): replaying to find where it diverges\n`);
     }
+    // A WASI program's directories are its preopens (its host directories served from the recording as for a native guest).
+    const wasi = !file.endsWith(".ts") && isWasiModule(bytes);
+    const preopens = typeof rec.run.options?.preopens === "string" ? rec.run.options.preopens.split("\n").map(parsePreopen) : [];
     const rep = new Replayer(rec);
     // Standard input is the recording's, always: a run that took none before it ended (no input events) gets
     // none, rather than the replay's own stdin, whose end would reach the kernel where the run's never did.
@@ -74,7 +78,18 @@ export const replayCommand: Command = {
         images: {},
         seed: rec.run.seed,
         flags: rec.run.realtime ? { realtime: true } : {},
-        dirs: rec.run.dirs ?? [],
+        dirs: wasi ? [] : (rec.run.dirs ?? []),
+        ...(wasi
+          ? {
+              wasi: {
+                dirs: [
+                  ...(rec.run.dirs ?? []).map((d) => ({ guest: d.guest, host: d.host, readOnly: d.readOnly })),
+                  ...preopens.map((p) => ({ guest: p.guest, path: p.path, readOnly: p.readOnly })),
+                ],
+                stderr: (b: Uint8Array) => process.stderr.write(b),
+              },
+            }
+          : {}),
         hooks,
         name: rec.run.file!.replace(/^.*[\\/]/, ""),
         argv0: rec.run.argv0,

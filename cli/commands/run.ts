@@ -6,7 +6,8 @@ import { describeExit } from "../../kernel/objects/process.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import { CliError, type Command, EXIT, EXIT_STATUS_HELP, type Flags, progressLine } from "../command.ts";
 import { usage } from "../args.ts";
-import { parseRunOptions, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
+import { parseRunOptions, type PreopenSpec, RUN_FLAGS, RUN_SYNOPSIS } from "../run-options.ts";
+import { resolve } from "node:path";
 import type { WasiOptions } from "../../host/personality/wasi/personality.ts";
 import { hostStdin } from "../host-stdin.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
@@ -68,7 +69,7 @@ export const runCommand: Command = {
     let bytes: Uint8Array | null = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
     // A WASI program names its preopens as it likes ("/", "."): they are mounted where they fit
     // (cli/run-guest.ts). A native guest's --dir is a mount path, checked here.
-    const wasi = !file.endsWith(".ts") && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes("wasi_snapshot_preview1");
+    const wasi = !file.endsWith(".ts") && isWasiModule(bytes);
     for (const d of o.dirs) {
       if (wasi)
         parseDirSpec(`${d.host}::/wasi-dir${d.readOnly ? ":ro" : ""}`); // the host directory must exist
@@ -113,6 +114,11 @@ export const runCommand: Command = {
             seed,
             realtime: flags.realtime === true,
             ...(dirs.length > 0 ? { dirs } : {}),
+            // A WASI program's preopens: its --dirs (guest: the name it sees), and its --preopens.
+            ...(wasi && o.dirs.length > 0
+              ? { dirs: o.dirs.map((d) => ({ host: resolve(d.host), guest: d.guest, readOnly: d.readOnly })) }
+              : {}),
+            ...(wasi && o.preopens.length > 0 ? { options: { preopens: o.preopens.map(preopenSpec).join("\n") } } : {}),
           });
     const hooks = recorder === null ? null : recordingHooks(recorder);
     const ended: { exit: { status: number; reason: number } | null } = { exit: null };
@@ -128,6 +134,16 @@ export const runCommand: Command = {
     }
   },
 };
+
+/** Whether module bytes are a WASI preview 1 program (they name its import module; `wasmos check` says for sure). */
+export function isWasiModule(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes("wasi_snapshot_preview1");
+}
+
+/** A --preopen as written back (for a recording). */
+function preopenSpec(p: PreopenSpec): string {
+  return `${p.path}::${p.guest}${p.readOnly ? ":ro" : ""}`;
+}
 
 /** What `wasmos run`'s wasmtime-style options add to a run: argv[0], a WASI program's environment, preopens and stdio, limits. */
 export interface RunLimits {

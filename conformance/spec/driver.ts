@@ -13,6 +13,12 @@
 //   prepared    the loader's full preparation (loader/prepare.ts: fuel,
 //               grow limit, start section moved to an export, memory and
 //               table maxima capped) under a permissive policy
+//   epoch       the epoch variant of loader/instrument/fuel.ts (real-time
+//               mode): the module's own memories turned into imports (made
+//               here with the limits it declares), the flag's shared page
+//               appended, the flag always raised so every check calls out;
+//               a module with a 64-bit or custom-page-size memory gets the
+//               counting variant, as the loader gives it
 //
 // and checks that every assert_malformed / assert_invalid binary is refused
 // by the toolkit without a host exception. An outcome is a string (results
@@ -27,7 +33,7 @@ import { parse as parseWat } from "@bytecodealliance/jco";
 import { readModule, funcType, WasmParseError, type WasmModule } from "../../wasm/reader.ts";
 import { editModule, WasmEditError } from "../../wasm/writer.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
-import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { planFuel, EPOCH_MEMORY_IMPORT, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, OWN_MEMORY_IMPORT_PREFIX } from "../../loader/instrument/fuel.ts";
 import { prepareModule } from "../../loader/prepare.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import { verifyModule, type VerifyPolicy } from "../../loader/verify.ts";
@@ -46,7 +52,7 @@ import {
   type Value,
 } from "./values.ts";
 
-export const VARIANTS = ["assembled", "renumbered", "fuel", "prepared"] as const;
+export const VARIANTS = ["assembled", "renumbered", "fuel", "prepared", "epoch"] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export interface Difference {
@@ -143,6 +149,9 @@ class World {
 }
 
 let sliceCounter = 0;
+/** The epoch variant's flag page, raised for good: every check calls the (empty) fuel import. */
+const EPOCH_PAGE = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+new Int32Array(EPOCH_PAGE.buffer)[0] = 1;
 
 const MODULE_FIELDS = new Set(["type", "import", "func", "table", "memory", "global", "export", "start", "elem", "data", "tag", "rec"]);
 
@@ -154,8 +163,16 @@ function buildVariant(variant: Variant, bytes: Uint8Array, parsed: WasmModule | 
     const out = editModule(parsed, { prependFuncImport: { module: "__spec", name: "shift", params: [], results: [] } });
     return { module: new WebAssembly.Module(out), after: () => {}, extra: { __spec: { shift: () => {} } } };
   }
+  if (variant === "epoch" && !parsed.memories.some((l) => l.index64 || l.pageSizeLog2 !== null)) {
+    const out = editModule(parsed, planFuel(parsed, undefined, { preemption: "epoch" }).edits);
+    const wasmos: Record<string, unknown> = { [FUEL_IMPORT.name]: () => {}, [EPOCH_MEMORY_IMPORT.name]: EPOCH_PAGE };
+    parsed.memories.forEach((l, i) => {
+      wasmos[`${OWN_MEMORY_IMPORT_PREFIX}${i}`] = new WebAssembly.Memory({ initial: l.min, maximum: l.max ?? undefined, shared: l.shared });
+    });
+    return { module: new WebAssembly.Module(out), extra: { [FUEL_IMPORT.module]: wasmos }, after: () => {} };
+  }
   let fuel: WebAssembly.Global | null = null;
-  const slice = variant === "fuel" ? 1 + (sliceCounter++ % 3) : 1_000_000_000;
+  const slice = variant === "fuel" || variant === "epoch" ? 1 + (sliceCounter++ % 3) : 1_000_000_000;
   const extra = {
     [FUEL_IMPORT.module]: {
       [FUEL_IMPORT.name]: () => {
@@ -163,7 +180,7 @@ function buildVariant(variant: Variant, bytes: Uint8Array, parsed: WasmModule | 
       },
     },
   };
-  if (variant === "fuel") {
+  if (variant === "fuel" || variant === "epoch") {
     const out = editModule(parsed, planFuel(parsed).edits);
     return {
       module: new WebAssembly.Module(out),

@@ -21,13 +21,20 @@
 import { Worker } from "node:worker_threads";
 import { EPOCH_FLAG, EPOCH_SEQ, EPOCH_SLEEPING, EPOCH_WAKE_AT, type EpochTicker } from "../epoch.ts";
 
+/** Int32 index the worker sets to 1 once its loop runs (the host waits for it before its first arm). */
+const READY = 6;
+/** Longest the host waits for the worker to start (a loaded machine takes tens of ms; past this it carries on). */
+const READY_WAIT_MS = 10_000;
+
 const WORKER = `
 const { workerData } = require("node:worker_threads");
 const i32 = new Int32Array(workerData.buffer);
 const f64 = new Float64Array(workerData.buffer);
-const FLAG = ${EPOCH_FLAG}, SEQ = ${EPOCH_SEQ}, SLEEPING = ${EPOCH_SLEEPING}, WAKE_AT = ${EPOCH_WAKE_AT};
+const FLAG = ${EPOCH_FLAG}, SEQ = ${EPOCH_SEQ}, SLEEPING = ${EPOCH_SLEEPING}, WAKE_AT = ${EPOCH_WAKE_AT}, READY = ${READY};
 const now = () => performance.timeOrigin + performance.now();
 let fired = 0;
+Atomics.store(i32, READY, 1);
+Atomics.notify(i32, READY);
 for (;;) {
   const seq = Atomics.load(i32, SEQ);
   const at = f64[WAKE_AT];
@@ -62,6 +69,7 @@ class NodeEpochTicker implements EpochTicker {
   }
 
   arm(at: number): void {
+    if (!this.ready) this.awaitReady();
     const last = this.armedAt;
     // A pending raise that comes first stands (the handler re-arms when it fires).
     if (last !== 0 && at >= last && last > performance.now()) return;
@@ -69,6 +77,18 @@ class NodeEpochTicker implements EpochTicker {
     this.f64[EPOCH_WAKE_AT] = this.origin + at;
     Atomics.add(this.i32, EPOCH_SEQ, 1);
     if (at < last || Atomics.load(this.i32, EPOCH_SLEEPING) === 1) Atomics.notify(this.i32, EPOCH_SEQ);
+  }
+
+  private ready = false;
+
+  /**
+   * Block until the worker runs (once): until then nothing would raise the
+   * flag, and a guest dispatched meanwhile could run past its slice. The
+   * loader's work before the first dispatch usually hides the wait.
+   */
+  private awaitReady(): void {
+    this.ready = true;
+    Atomics.wait(this.i32, READY, 0, READY_WAIT_MS);
   }
 
   raise(): void {

@@ -22,7 +22,6 @@ import {
   NORETURN,
   nsCallHost,
   nsOpenPath,
-  nsScopePath,
   SYSCALL_HANDLERS,
   unchangedOnError,
 } from "../../kernel/syscalls/index.ts";
@@ -491,15 +490,14 @@ export function invokeSyscall(k: KernelCore, name: string, args: unknown[]): num
 /** Namespace calls a personality makes with the descriptor on the host side (kernel/syscalls/namespace.ts). */
 const HOST_NS: Record<string, (k: KernelCore, p: Process, h: number, x: unknown, y: unknown) => unknown> = {
   ns_open: (k, p, h, path, flags) => nsOpenPath(k, p, h, path as string, flags as number),
-  ns_scope: (k, p, h, path, rights) => nsScopePath(k, p, h, path as string, rights as number),
   ns_call: (k, p, h, req) => nsCallHost(k, p, h, req as HostRequest),
   io_call: (k, p, h, req) => ioCallHost(k, p, h, req as HostRequest),
 };
 const hostNsHandlers = new Map<string, AnyHandler>();
 
 /**
- * For personalities: the namespace syscall `name` (ns_open, ns_scope: a path
- * string and flags/rights; ns_call, io_call: a HostRequest) made as the
+ * For personalities: the namespace syscall `name` (ns_open: a path string
+ * and flags; ns_call, io_call: a HostRequest) made as the
  * current process with the descriptor, paths and output buffer held by the
  * host instead of the program's memory. The same checks (the pledge class of
  * `name`, the handle's type and rights, unveil, paths) and the same message
@@ -507,7 +505,7 @@ const hostNsHandlers = new Map<string, AnyHandler>();
  */
 export function invokeNamespace(
   k: KernelCore,
-  name: "ns_open" | "ns_scope" | "ns_call" | "io_call",
+  name: "ns_open" | "ns_call" | "io_call",
   handle: number,
   x: unknown,
   y?: unknown,

@@ -351,7 +351,8 @@ export function answerWithHandles(
     answer(k, p, m, -Errno.EMFILE, [], 0, []);
     return -Errno.EMFILE;
   }
-  if (m.replyPtr >= 0) copyBody(k, p, bodyPtr, m.sender, m.replyPtr, Math.min(bodyLen, m.replyCap));
+  if (m.kernelReply !== null) copyBodyOut(k, p, bodyPtr, m.kernelReply, bodyLen);
+  else if (m.replyPtr >= 0) copyBody(k, p, bodyPtr, m.sender, m.replyPtr, Math.min(bodyLen, m.replyCap));
   return answer(k, p, m, status, words, bodyLen, landed);
 }
 

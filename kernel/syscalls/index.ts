@@ -24,7 +24,7 @@ import {
 import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
-export { type HostRequest, ioCallHost, nsCallHost, nsOpenPath, nsScopePath } from "./namespace.ts";
+export { type HostRequest, ioCallHost, nsCallHost, nsOpenPath } from "./namespace.ts";
 import { sysPortBind, sysPortCreate, sysPortSend } from "./ports.ts";
 import { sysArgCount, sysArgGet, sysConsoleWrite, sysEnvCount, sysEnvGet, sysPanic, sysRandomGet } from "./io.ts";
 import { sysExit, sysKill, sysProcessInfo, sysSpawn, sysWait } from "./process.ts";

@@ -277,15 +277,6 @@ export function sysNsScope(k: Kernel, p: Process, dir: number, pathPtr: number, 
   return scopeChecked(k, p, dir, d, path, rights);
 }
 
-/** ns_scope with the path given by the host (a personality acting as process p). */
-export function nsScopePath(k: Kernel, p: Process, dir: number, path: string, rights: number): number {
-  const d = dirOf(p, dir, 0);
-  if (typeof d === "number") return d;
-  const checked = checkPath(path);
-  if (typeof checked === "number") return checked;
-  return scopeChecked(k, p, dir, d, path, rights);
-}
-
 function scopeChecked(k: Kernel, p: Process, dir: number, d: { dir: DirObject; rights: number }, path: string, rights: number): number {
   if (p.handles.full) return -Errno.EMFILE;
   const parent = p.handles.cap(dir) as Cap;

@@ -65,6 +65,15 @@
 // The kernel sets the counter to at most MAX_SLICE_FUEL (2^30 - 1); a charge
 // subtracts at most MAX_CHARGE (a heavier region is charged MAX_CHARGE), so
 // the counter stays above -2^31 and never wraps.
+//
+// The epoch variant (planFuel's `preemption: "epoch"`, real-time mode) keeps
+// the charge points but counts nothing: each is a load of a flag (the i32 at
+// address 0 of a shared page the host's ticker raises) and the same call
+// when it is set, with no local, no sync around calls, no sized charges and
+// no loop wrapping, and entry checks only where epochEntryChecks says a
+// cycle or a heavy call tree needs one. The module's own memories become
+// imports so the flag's page is appended without moving any memory index.
+// README.md "Two variants" has the measurements and the latency bound.
 
 import { Cursor } from "../../wasm/cursor.ts";
 import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
@@ -508,6 +517,69 @@ class Analysis {
   syncs(c: CallSite): boolean {
     return !(c.target >= 0 && this.bounded.has(c.target));
   }
+
+  /**
+   * The epoch variant's entry checks (by defined function, 1: checked). A
+   * check-free stretch of execution passes no loop header (each has a check)
+   * and enters only unchecked functions, so entry checks need only break
+   * every cycle of calls and every long loop-free call tree:
+   *  - a function making an indirect call (call_indirect, call_ref, their
+   *    tail forms) is checked: every cycle through an indirect call has one;
+   *  - a depth-first walk over direct calls checks the target of every back
+   *    edge: every cycle of direct calls has one;
+   *  - a function whose unchecked weight (its instructions plus, at each
+   *    direct call to an unchecked function, that function's unchecked
+   *    weight) passes MAX_BOUNDED_WEIGHT is checked (so is a call tree
+   *    exponential in the module's size: each level is at most that heavy).
+   * A check-free stretch thus runs at most MAX_BOUNDED_WEIGHT instructions
+   * per unchecked frame it returns through. Explicit stack, linear.
+   */
+  epochEntryChecks(): Uint8Array {
+    const m = this.m;
+    const base = m.importedFuncs;
+    const n = m.code.length;
+    const checked = new Uint8Array(n);
+    const state = new Uint8Array(n);
+    const next = new Uint32Array(n);
+    const weight = new Float64Array(n);
+    const stack = new Int32Array(n);
+    for (let root = 0; root < n; root++) {
+      if (state[root] !== UNSEEN) continue;
+      let sp = 0;
+      const open = (f: number) => {
+        const facts = this.facts[f];
+        state[f] = VISITING;
+        weight[f] = facts.instructions;
+        if (facts.calls.some((c) => c.target < 0)) checked[f] = 1;
+        stack[sp++] = f;
+      };
+      open(root);
+      while (sp > 0) {
+        this.work++;
+        const f = stack[sp - 1];
+        const calls = this.facts[f].calls;
+        if (next[f] < calls.length) {
+          const c = calls[next[f]];
+          const callee = c.target - base;
+          if (c.target >= base && callee < n) {
+            if (state[callee] === UNSEEN) {
+              open(callee); // come back to this call site when the callee is decided
+              continue;
+            }
+            if (state[callee] === VISITING)
+              checked[callee] = 1; // a back edge: its target breaks the cycle
+            else if (!checked[callee]) weight[f] += weight[callee];
+          }
+          next[f]++;
+          continue;
+        }
+        if (weight[f] > MAX_BOUNDED_WEIGHT) checked[f] = 1;
+        state[f] = DONE;
+        sp--;
+      }
+    }
+    return checked;
+  }
 }
 
 /** The charge points of one metered function, in body order: its entry, then each loop header (from the scan: no decoding). */
@@ -894,12 +966,20 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
   let maxWeight = 0;
+  const entryChecks = epoch ? a.epochEntryChecks() : null;
   for (const body of m.code) {
     if (a.bounded.has(body.index)) continue;
-    const points = regions(a, body.index);
+    let points = regions(a, body.index);
+    // The epoch variant checks at loop headers, and at the entries that break cycles and long call trees (epochEntryChecks).
+    if (entryChecks !== null && entryChecks[body.index - m.importedFuncs] === 0) points = points.filter((pt) => pt.kind !== "entry");
+    if (points.length === 0) continue;
     for (const pt of points) if (pt.weight > maxWeight) maxWeight = pt.weight;
     count += points.length;
     const emit: Emitter = epoch ? new EpochEmit(epochMemory) : new Emit(globalIndex, localCount(m, body.index));
+    if (epoch) {
+      codePatches.set(body.index, meterFunction(a, body.index, emit, points));
+      continue;
+    }
     if (points.length === 1) {
       // No loop: one charge, on the global (a local would cost a store and a reload around every call).
       codePatches.set(body.index, meterDirect(a, body.index, emit, points[0]));

@@ -95,6 +95,36 @@ describe("the epoch variant of an image", () => {
     expect(prepareModule(compute, defaultPolicy()).preemption).toBe("fuel");
   });
 
+  it("handles a module without a memory and one that imports a memory before its own", () => {
+    const page = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const flag = new Int32Array(page.buffer);
+    const none = wat(`(module (func (export "run") (result i32) (local $i i32)
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+      (local.get $i)))`);
+    let m = readModule(none);
+    let out = editModule(m, planFuel(m, undefined, { preemption: "epoch" }).edits);
+    let calls = 0;
+    flag[0] = 1;
+    const wasmos = { __wasmos_out_of_fuel: () => void calls++, [EPOCH_MEMORY_IMPORT.name]: page };
+    let inst = new WebAssembly.Instance(new WebAssembly.Module(out as Uint8Array<ArrayBuffer>), { wasmos });
+    expect((inst.exports.run as () => number)()).toBe(1000);
+    expect(calls).toBe(1000); // the flag stayed raised: every loop header called
+    // An imported memory (index 0) before the module's own (index 1): both keep their indices.
+    const two = wat(`(module (import "grant" "g" (memory 1)) (memory (export "memory") 1)
+      (func (export "run") (result i32)
+        (i32.store 1 (i32.const 8) (i32.const 7)) (i32.store 0 (i32.const 8) (i32.const 5))
+        (i32.add (i32.load 1 (i32.const 8)) (i32.mul (i32.load 0 (i32.const 8)) (i32.const 10)))))`);
+    m = readModule(two);
+    out = editModule(m, planFuel(m, undefined, { preemption: "epoch" }).edits);
+    const grant = new WebAssembly.Memory({ initial: 1 });
+    inst = new WebAssembly.Instance(new WebAssembly.Module(out as Uint8Array<ArrayBuffer>), {
+      grant: { g: grant },
+      wasmos: { ...wasmos, [`${OWN_MEMORY_IMPORT_PREFIX}0`]: new WebAssembly.Memory({ initial: 1 }) },
+    });
+    expect((inst.exports.run as () => number)()).toBe(57);
+    expect(new Int32Array(grant.buffer)[2]).toBe(5);
+  });
+
   it("keeps what 200 random programs compute, results and memory, with the flag raised at 70% of the checks", () => {
     let calls = 0;
     for (let seed = 1; seed <= 200; seed++) {
@@ -136,6 +166,59 @@ describe("the epoch variant of an image", () => {
     const run = await runGuest(spinner, { deterministic: false, epochTicker: nodeEpochTicker(), timeoutMs: 200 });
     expect(run.exit.reason).toBe(ExitReason.KILLED);
     expect(run.exit.message).toMatch(/timeout/);
+  });
+
+  it("is ended by a timeout in loop-free recursion and in a loop-free call tree exponential in its size", async () => {
+    // No loop header anywhere: only entry checks can stop these (on the cycle, and where a call tree grows past the weight bound).
+    const fib = wasiProgram(`(call $rec (call $fib (i32.const 60))) (call $flush)`, {
+      funcs: `(func $fib (param $n i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get $n) (i32.const 2)) (then (local.get $n))
+          (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1))) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))`,
+    });
+    const levels = 48;
+    const tree = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1
+        ? `(func $t${i} (global.set $rp (i32.add (global.get $rp) (i32.const 0))))`
+        : `(func $t${i} (call $t${i + 1}) (call $t${i + 1}))`,
+    ).join("\n");
+    const doubling = wasiProgram(`(call $t0) (call $flush)`, { funcs: tree });
+    for (const program of [fib, doubling]) {
+      const run = await runGuest(program, { deterministic: false, epochTicker: nodeEpochTicker(), timeoutMs: 200 });
+      expect(run.exit.reason).toBe(ExitReason.KILLED);
+      expect(run.exit.message).toMatch(/timeout/);
+    }
+    const m = readModule(doubling);
+    const checked = planFuel(m, undefined, { preemption: "epoch" }).chargePoints;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThan(levels); // the light levels near the leaves go unchecked
+  });
+
+  it("takes turns with another spinning process of its priority: the ticker ends each one's quantum", async () => {
+    // Each writes its letter after every stretch of busy work; with no preemption the output would be all of one, then the other.
+    const writer = (letter: string) =>
+      wasiProgram(
+        `(local $round i32) (local $i i32)
+        (i32.store8 (i32.const 0x300) (i32.const ${letter.charCodeAt(0)}))
+        (i32.store (i32.const 0x80) (i32.const 0x300)) (i32.store (i32.const 0x84) (i32.const 1))
+        (block $done (loop $rounds
+          (local.set $i (i32.const 0))
+          (block $spun (loop $spin
+            (br_if $spun (i32.ge_u (local.get $i) (i32.const 2000000)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $spin)))
+          (drop (call $fd_write (i32.const 1) (i32.const 0x80) (i32.const 1) (i32.const 0x90)))
+          (local.set $round (i32.add (local.get $round) (i32.const 1)))
+          (br_if $rounds (i32.lt_u (local.get $round) (i32.const 30)))))`,
+      );
+    const k = new Kernel({ deterministic: false, epochTicker: nodeEpochTicker() });
+    let out = "";
+    const stdout = (b: Uint8Array) => (out += new TextDecoder().decode(b));
+    const a = k.spawn(k.loadImage(writer("A"), "a"), { args: ["a"], stdout });
+    const b = k.spawn(k.loadImage(writer("B"), "b"), { args: ["b"], stdout });
+    await Promise.all([a.exited, b.exited]);
+    expect(out.replace(/[^AB]/g, "")).toHaveLength(60);
+    const switches = [...out].filter((c, i) => i > 0 && c !== out[i - 1]).length;
+    expect(switches).toBeGreaterThan(4); // all A then all B would be one switch
   });
 
   it("is preempted and ended by its CPU limit while it spins", async () => {

@@ -125,3 +125,21 @@ describe("poll_oneoff on the console's input (wasmos run)", () => {
     expect(i32s(r.stdout)).toEqual([0, 1, 7, 1, 0, 1]);
   });
 });
+
+describe("wasmos run --record with a WASI program's directories", () => {
+  it("replays its --dir reads from the recording after the file changed, and its --preopen /tmp again", () => {
+    // readfile: in.txt from fd 3 (--dir data::/data) to stdout.
+    fs.writeFileSync(join(dir, "data", "in.txt"), "recorded\n");
+    const rec = join(dir, "run.rec");
+    const a = wasmos(["run", "--record", rec, "--dir", `${join(dir, "data")}::/data`, "--preopen", "/tmp", join(dir, "readfile.wasm")], "");
+    expect(a.stdout.toString()).toBe("recorded\n");
+    const recording = JSON.parse(fs.readFileSync(rec, "utf8"));
+    expect(recording.run.dirs).toEqual([{ host: join(dir, "data"), guest: "/data", readOnly: false }]);
+    expect(recording.run.options).toEqual({ preopens: "/tmp::/tmp" });
+    fs.writeFileSync(join(dir, "data", "in.txt"), "changed since\n");
+    const b = wasmos(["replay", rec]);
+    expect(b.stdout.toString()).toBe("recorded\n");
+    expect(b.stderr.toString()).toMatch(/^wasmos: replay matched the recording: /);
+    fs.writeFileSync(join(dir, "data", "in.txt"), "from the host\n");
+  });
+});

@@ -34,6 +34,15 @@ describe("wasmos run's options", () => {
     expect(o.env).toEqual(["HOME=/home/u"]);
   });
 
+  it("takes --preopen NSPATH[::GUEST][:ro] (a path of the system's namespace) and refuses a relative path or one with ..", () => {
+    expect(parseRunOptions(["--preopen", "/tmp", "--preopen=/dev::dev:ro", "p.wasm"]).preopens).toEqual([
+      { path: "/tmp", guest: "/tmp", readOnly: false },
+      { path: "/dev", guest: "dev", readOnly: true },
+    ]);
+    expect(() => parseRunOptions(["--preopen", "tmp", "p.wasm"])).toThrow(/--preopen wants an absolute namespace path/);
+    expect(() => parseRunOptions(["--preopen", "/tmp/../etc", "p.wasm"])).toThrow(UsageError);
+  });
+
   it("reads sizes and durations as wasmtime users write them", () => {
     expect(parseSize("65536")).toBe(65536);
     expect(parseSize("64K")).toBe(65536);

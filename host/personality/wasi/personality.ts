@@ -313,6 +313,8 @@ export class WasiPersonality {
   private readonly statView = new DataView(this.statBuf.buffer);
   /** Times the program set, exact to the nanosecond, by (dev, ino): a server may keep less precision. */
   private readonly setTimes = new Map<string, { atim: bigint; mtim: bigint; reported: bigint }>();
+  /** Whether the spawner gave any directory (else no fd can ever be a file). */
+  private readonly hasPreopens: boolean;
 
   constructor(k: KernelCore, p: Process, options: WasiOptions = {}) {
     this.k = k;
@@ -338,6 +340,7 @@ export class WasiPersonality {
       pos: 0n,
     };
     this.fds[2] = { type: Filetype.CHARACTER_DEVICE, base: RIGHTS_TTY & ~R.FD_READ, inheriting: 0n, flags: 0, write: stderr, pos: 0n };
+    this.hasPreopens = (options.preopens ?? []).length > 0;
     let dev = 1n;
     for (const pre of options.preopens ?? []) {
       const h = p.names.get(pre.handle) ?? -1;
@@ -388,6 +391,15 @@ export class WasiPersonality {
           mem.refresh();
           try {
             return f(a, b);
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        }) as unknown as (...a: A) => number;
+      case 4:
+        return ((a: unknown, b: unknown, c: unknown, d: unknown) => {
+          mem.refresh();
+          try {
+            return f(a, b, c, d);
           } catch (e) {
             return this.failed(name, e);
           }
@@ -615,6 +627,20 @@ export class WasiPersonality {
     const m = this.mem;
     const s = <A extends unknown[]>(n: string, fn: (...a: A) => number) => this.sync(n, fn);
     const args = this.p.args;
+    const fdWrite = (fd: number, iovs: number, count: number, nwritten: number): number | Promise<number> => {
+      const f = this.fd(fd, R.FD_WRITE);
+      m.check(nwritten, 4);
+      if (f.write !== undefined) {
+        const data = this.gather(this.iovecs(iovs, count));
+        // A copy: the stream may keep the bytes (a pipe writes later) while the program reuses its buffer.
+        if (data.length > 0) f.write(data.buffer === m.u8.buffer ? data.slice() : data);
+        m.setU32(nwritten, data.length);
+        return E.SUCCESS;
+      }
+      if (f.file === undefined || f.type === Filetype.DIRECTORY) throw new Errno(E.BADF);
+      if (count < 0 || count > 1024) throw new Errno(E.INVAL);
+      return this.fileWrite(f, f.file, iovs, count, nwritten);
+    };
     const table: Record<string, unknown> = {
       args_get: s("args_get", (argv: number, buf: number) => this.putStrings(args, argv, buf)),
       args_sizes_get: s("args_sizes_get", (countPtr: number, sizePtr: number) => this.putSizes(args, countPtr, sizePtr)),
@@ -668,20 +694,9 @@ export class WasiPersonality {
         this.pollOneoff(inPtr, outPtr, n, neventsPtr),
       ),
 
-      fd_write: this.blocking("fd_write", (fd: number, iovs: number, count: number, nwritten: number) => {
-        const f = this.fd(fd, R.FD_WRITE);
-        m.check(nwritten, 4);
-        if (f.write !== undefined) {
-          const data = this.gather(this.iovecs(iovs, count));
-          // A copy: the stream may keep the bytes (a pipe writes later) while the program reuses its buffer.
-          if (data.length > 0) f.write(data.buffer === m.u8.buffer ? data.slice() : data);
-          m.setU32(nwritten, data.length);
-          return E.SUCCESS;
-        }
-        if (f.file === undefined || f.type === Filetype.DIRECTORY) throw new Errno(E.BADF);
-        if (count < 0 || count > 1024) throw new Errno(E.INVAL);
-        return this.fileWrite(f, f.file, iovs, count, nwritten);
-      }),
+      // A process with no preopen can never hold a file (path_open needs a directory fd): its fd_write
+      // only ever reaches stdout/stderr and never blocks, so it is a plain import (no JSPI wrapper per call).
+      fd_write: this.hasPreopens ? this.blocking("fd_write", fdWrite) : s("fd_write", fdWrite as (...a: number[]) => number),
       fd_read: this.blocking("fd_read", (fd: number, iovs: number, count: number, nread: number) => {
         const f = this.fd(fd, R.FD_READ);
         this.iovecs(iovs, count);
