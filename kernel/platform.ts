@@ -33,6 +33,11 @@ export interface ProcessRuntime {
   fuelLeft(): number | null;
   /** Whether its image is metered (fuelLeft() !== null), known without reading the counter. */
   readonly metered: boolean;
+  /**
+   * Whether the counter keeps its value while the process is off the CPU (a counter in the guest, not a
+   * deadline in wall time), so the scheduler may leave it as it is for the next slice instead of writing it.
+   */
+  readonly fuelKept?: boolean;
   /** The process has ended: release the instance and its stack. It is never resumed again. */
   dispose(): void;
 }

@@ -63,9 +63,7 @@ function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
  * against its ABI entry (kernel/syscalls/contract.ts).
  */
 function pledged(k: KernelCore, def: SyscallDef): AnyHandler {
-  const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
-  const checked = k.checkFailedCalls ? unchangedOnError(def, raw) : raw;
-  const h = k.checkContracts ? checkedHandler(def, checked) : checked;
+  const h = unpledged(k, def);
   if (def.pledge === PledgeClass.core) return h;
   const bit = 1 << def.pledge;
   const refused = def.result === "i64" ? BigInt(-Errno.EPLEDGE) : -Errno.EPLEDGE;
@@ -222,7 +220,78 @@ function callBlocking(
   return r as number | bigint;
 }
 
+/** The handler for def without the pledge check (with the kernel's contract checks, if on): what pledged() wraps. */
+function unpledged(k: KernelCore, def: SyscallDef): AnyHandler {
+  const raw = SYSCALL_HANDLERS[def.name as keyof typeof SYSCALL_HANDLERS] as AnyHandler;
+  const checked = k.checkFailedCalls ? unchangedOnError(def, raw) : raw;
+  return k.checkContracts ? checkedHandler(def, checked) : checked;
+}
+
+/**
+ * call and reply_wait, the two halves of the standard round trip, each with an
+ * entry of its own: callBlocking's steps (arm, pledge, handler, fault check,
+ * block or return) written out once per call, so every call site in them sees
+ * one function and V8 inlines the handler (the generic path's call sites see
+ * every blocking syscall, and the pledge wrapper's every syscall of its arity).
+ */
+function callImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, words: number) => unknown;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, words: number) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, words);
+    } catch (err) {
+      s.disarm();
+      if (err === UNWIND) throw err;
+      return fault(k, p, name, err);
+    }
+    if (p.mm.fault !== null) {
+      s.disarm();
+      endFaulted(k, p);
+    }
+    if (r === BLOCK) return pending;
+    s.disarm();
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  });
+}
+
+/** reply_wait's own entry (see callImport). */
+function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number) => unknown;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, rcvid: number, status: number, words: number) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words);
+    } catch (err) {
+      s.disarm();
+      if (err === UNWIND) throw err;
+      return fault(k, p, name, err);
+    }
+    if (p.mm.fault !== null) {
+      s.disarm();
+      endFaulted(k, p);
+    }
+    if (r === BLOCK) return pending;
+    s.disarm();
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  });
+}
+
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  if (def.name === "call" && def.pledge !== PledgeClass.core) return callImport(k, def);
+  if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
   // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
   // (send has 6): no rest array, no spread, no closure per call.
   const h = pledged(k, def);

@@ -175,6 +175,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return this.image.metered;
   }
 
+  /** The fuel variant's counter keeps its value between slices; the epoch variant's "counter" is a wall-clock deadline. */
+  get fuelKept(): boolean {
+    return this.ticker === null && this.image.metered;
+  }
+
   fuelLeft(): number | null {
     if (!this.image.metered) return null;
     if (this.ticker !== null) return Math.floor((this.deadline - performance.now()) / this.msPerFuel);

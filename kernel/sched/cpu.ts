@@ -80,6 +80,14 @@ export class CpuScheduler {
   /** The process whose slice is open, and the counter value at the last sync. */
   private running: Process | null = null;
   private fuelMark = 0;
+  /**
+   * Fuel of the open slice beyond what the running process's counter holds (a kept counter, see refill):
+   * when the counter runs out, outOfFuel hands it this much more and the guest runs on, as it would have
+   * with the whole slice written at once.
+   */
+  private fuelBeyond = 0;
+  /** Slices that kept the counter (no write), and kept counters that ran out before their slice (a refill from fuelBeyond). */
+  readonly keptCounters = { kept: 0, toppedUp: 0 };
   /** Real-time mode: clock reading at the last sync. */
   private lastSync = 0;
   private syncing = false;
@@ -152,13 +160,32 @@ export class CpuScheduler {
     if (this.running !== p) return;
     this.sync();
     this.running = null;
+    // What its counter holds until it runs again (nothing else writes it meanwhile): refill may keep it.
+    p.sched.fuelHeld = p.runtime !== null && p.runtime.fuelKept === true ? this.fuelMark : -1;
+    this.fuelBeyond = 0;
   }
 
-  /** Give the running process its next slice of fuel. */
+  /**
+   * Give the running process its next slice of fuel. A counter that still holds some of its last slice
+   * (a process that blocked, as in every IPC round trip) is kept when it holds no more than the new slice,
+   * and the rest of the slice waits in fuelBeyond: writing a WebAssembly.Global costs more than the rest of
+   * a dispatch's accounting. Only where nothing but the slice's end can change the outcome between the
+   * counter's end and the slice's (no partitions, no deadline class: their charges fall in windows), and
+   * only with the kernel's fast IPC on (so test/ipc/handoff.test.ts compares it with the written slice).
+   */
   private refill(p: Process): void {
     const fuel = this.sliceFuel(p);
+    const held = p.sched.fuelHeld;
+    p.sched.fuelHeld = -1;
+    if (held > 0 && held <= fuel && this.k.fastIpc && this.partitions === 0 && p.sched.edf === null) {
+      this.fuelMark = held;
+      this.fuelBeyond = fuel - held;
+      this.keptCounters.kept++;
+      return;
+    }
     p.runtime!.setFuel(fuel);
     this.fuelMark = fuel;
+    this.fuelBeyond = 0;
   }
 
   /** The fuel of p's next slice (see the file comment). At least 1. */
@@ -248,6 +275,17 @@ export class CpuScheduler {
     const k = this.k;
     if (k.current !== p || this.running !== p) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
     this.sync();
+    if (this.fuelBeyond > 0) {
+      // The kept counter ran out, not the slice: the rest of the slice, unless this charge overran it too.
+      const left = this.fuelMark + this.fuelBeyond;
+      this.fuelBeyond = 0;
+      if (left >= 0) {
+        this.keptCounters.toppedUp++;
+        p.runtime!.setFuel(left);
+        this.fuelMark = left;
+        return "continue";
+      }
+    }
     if (p.cpuTimeNs >= p.sched.cpuLimitNs) {
       this.killForCpu(p);
       return "killed";
@@ -278,6 +316,20 @@ export class CpuScheduler {
     return "continue";
   }
 
+  /**
+   * Partitions or a deadline class are coming: a kept counter (refill) becomes a written slice, so that no
+   * top-up charge point falls inside a time window the written slice would not have cut. Same slice end.
+   */
+  private writeKeptCounter(): void {
+    const p = this.running;
+    if (this.fuelBeyond === 0 || p === null || p.runtime === null) return;
+    this.sync();
+    const left = this.fuelMark + this.fuelBeyond;
+    this.fuelBeyond = 0;
+    p.runtime.setFuel(left);
+    this.fuelMark = left;
+  }
+
   /** Ask the running process to stop at its next charge point (someone should run before it). */
   private requestPreempt(): void {
     const p = this.running;
@@ -286,6 +338,7 @@ export class CpuScheduler {
     if (!p.runtime.metered) return;
     p.runtime.setFuel(0);
     this.fuelMark = 0;
+    this.fuelBeyond = 0;
   }
 
   /** The running process's priority or class changed: if someone queued should now run first, stop it. */
@@ -305,7 +358,8 @@ export class CpuScheduler {
     if (until < left) {
       p.runtime.setFuel(until);
       this.fuelMark = until;
-    }
+      this.fuelBeyond = 0;
+    } else if (until < left + this.fuelBeyond) this.fuelBeyond = until - left; // the slice ends by it, the counter sooner
   }
 
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
@@ -354,6 +408,7 @@ export class CpuScheduler {
     r.startJob(now);
     const queued = p.queued;
     this.ready.remove(p);
+    this.writeKeptCounter();
     p.sched.edf = r;
     this.edfLoad += r.utilisation;
     part.edfLoad += r.utilisation;
@@ -441,6 +496,7 @@ export class CpuScheduler {
   createPartition(parent: Partition, share: number): Partition | number {
     if (share > parent.ownShare) return -Errno.ECEILING;
     if (parent.edfLoad * 1000 > parent.ownShare - share + 1e-6) return -Errno.EOVERLOAD;
+    this.writeKeptCounter();
     this.partitions++;
     return new Partition(this.k.objects, parent, share, this.windowNs, () => this.partitions--);
   }

@@ -26,6 +26,8 @@ export class SchedState {
   edf: EdfReservation | null = null;
   /** Queued in the deadline class's queue rather than by fixed priority. */
   inEdfQueue = false;
+  /** What its fuel counter holds while it is off the CPU, if the kernel knows (else -1): see CpuScheduler.refill. */
+  fuelHeld = -1;
   /** When it last became ready (for the tier's dispatch deadline). */
   readySince = 0;
   /** Dispatches later than its tier's deadline after becoming ready. */

@@ -33,13 +33,14 @@ const server = (count: number) =>
 
 // Makes `n` calls (or sends, with legacy = 1) with word 0 = base + i; records the sum of
 // statuses and answered words, then the virtual time it finished.
-const client = (n: number, base: number, legacy: boolean) =>
+const client = (n: number, base: number, legacy: boolean, partitionAt = -1) =>
   guest(`
   (data (i32.const 0) "ep")
   (func (export "_start") (local $ep i32) (local $i i32) (local $sum i32) (local $s i32)
     (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
     (drop (call $ipc_buffer (i32.const ${BUF})))
     (loop $l
+      ${partitionAt < 0 ? "" : `(if (i32.eq (local.get $i) (i32.const ${partitionAt})) (then (drop (call $partition_join (call $partition_create (i32.const 500)) (i32.const -1)))))`}
       ${
         legacy
           ? `(local.set $s (call $send (local.get $ep) (i64.extend_i32_s (i32.add (i32.const ${base}) (local.get $i))) (i64.const 0) (i64.const 0) (i64.const 0) ${INF}))`
@@ -64,27 +65,32 @@ const hog = (sleepNs: number, iterations: number) =>
 
 interface Spec {
   server: number;
-  clients: { priority: number; n: number; base: number; legacy: boolean }[];
+  /** partitionAt: before that call, the client makes a partition and joins it. */
+  clients: { priority: number; n: number; base: number; legacy: boolean; partitionAt?: number }[];
   hog?: { priority: number; sleepNs: number; iterations: number };
+  /** More hogs (sleep timers that bound slices). */
+  hogs?: { priority: number; sleepNs: number; iterations: number }[];
 }
 
-async function run(spec: Spec, fastPath: boolean) {
-  const k = new Kernel({ trace: true, fastPath });
+async function run(spec: Spec, fastPath: boolean, quantumFuel?: number) {
+  const sched = quantumFuel === undefined ? undefined : { quantumFuel };
+  const k = new Kernel({ trace: true, fastPath, sched });
   const ep = k.createEndpoint();
   const count = spec.clients.reduce((a, c) => a + c.n, 0);
   const procs = [
     { name: "server", bytes: server(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
     ...spec.clients.map((c, i) => ({
       name: `client${i}`,
-      bytes: client(c.n, c.base, c.legacy),
+      bytes: client(c.n, c.base, c.legacy, c.partitionAt),
       priority: c.priority,
       handles: [{ name: "ep", object: ep, rights: Rights.SEND }],
     })),
     ...(spec.hog ? [{ name: "hog", bytes: hog(spec.hog.sleepNs, spec.hog.iterations), priority: spec.hog.priority }] : []),
+    ...(spec.hogs ?? []).map((h, i) => ({ name: `hog${i}`, bytes: hog(h.sleepNs, h.iterations), priority: h.priority })),
   ];
-  const r = await runSystem(procs, { trace: true, fastPath }, k, [ep]);
+  const r = await runSystem(procs, { trace: true, fastPath, sched }, k, [ep]);
   for (const [name, e] of Object.entries(r.exit)) expect(e, name).toMatchObject({ reason: 0, status: 0 });
-  return { trace: k.traceText(), now: k.core.clock.now(), rec: r.rec, ipc: { ...k.core.ipc } };
+  return { trace: k.traceText(), now: k.core.clock.now(), rec: r.rec, ipc: { ...k.core.ipc }, kept: { ...k.core.sched.keptCounters } };
 }
 
 /** Expected sum for a client: each exchange returns status 2w and word w + 1. */
@@ -103,7 +109,38 @@ describe("the direct handoff", () => {
     expect(fast.ipc.handoffs).toBeGreaterThanOrEqual(2 * 199);
     expect(slow.ipc.handoffs).toBe(0);
     expect(fast.trace.split("\n").length).toBeGreaterThan(1000);
-    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 } }).toEqual(slow);
+    expect(slow.kept).toEqual({ kept: 0, toppedUp: 0 });
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
+  });
+
+  it("a counter kept across slices that runs out before its slice runs on, and the run is the one written slices make", async () => {
+    // A quantum of a few round trips' fuel: kept counters run out inside their slices; a hog at the same
+    // priority shares the CPU by quanta and its sleep's timer bounds slices (a slice shorter than the counter).
+    const spec: Spec = {
+      server: 128,
+      clients: [{ priority: 128, n: 300, base: 3, legacy: false }],
+      hogs: [7, 23, 41, 59, 83, 101, 127, 149].map((us) => ({ priority: 128, sleepNs: us * 1000 + 317, iterations: 500 })),
+    };
+    const fast = await run(spec, true, 2000);
+    const slow = await run(spec, false, 2000);
+    expect(fast.rec.client0[0]).toBe(sumOf(300, 3));
+    expect(fast.kept.kept).toBeGreaterThan(300);
+    expect(fast.kept.toppedUp).toBeGreaterThan(10);
+    expect(slow.kept).toEqual({ kept: 0, toppedUp: 0 });
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
+  });
+
+  it("a partition made and joined mid-run, while the client keeps its counter: the same run either way", async () => {
+    const spec: Spec = {
+      server: 128,
+      clients: [{ priority: 128, n: 300, base: 11, legacy: false, partitionAt: 150 }],
+      hogs: [13, 37, 61, 89].map((us) => ({ priority: 128, sleepNs: us * 1000 + 211, iterations: 500 })),
+    };
+    const fast = await run(spec, true, 2000);
+    const slow = await run(spec, false, 2000);
+    expect(fast.rec.client0[0]).toBe(sumOf(300, 11));
+    expect(fast.kept.kept).toBeGreaterThan(100);
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
   });
 
   it("clients of call and of send, a lower server and a higher hog: handoffs where the queue agrees, the same run either way", async () => {
@@ -123,6 +160,6 @@ describe("the direct handoff", () => {
     expect(fast.rec.client2[0]).toBe(sumOf(100, 9000));
     expect(fast.trace).toContain(" preempt ");
     expect(fast.ipc.handoffs).toBeGreaterThan(0);
-    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 } }).toEqual(slow);
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
   });
 });
