@@ -20,7 +20,8 @@ const utf8 = new TextEncoder();
 /** The components of `path` under the root (empty: the root itself), or why it is refused. */
 export function splitPath(path: string): string[] | PathError {
   if (path.includes("\0")) return "EINVAL";
-  if (utf8.encode(path).length > PATH_MAX) return "ENAMETOOLONG";
+  // A UTF-16 unit is at most 3 UTF-8 bytes: encode (allocate) only a string that may be too long.
+  if (path.length * 3 > PATH_MAX && utf8.encode(path).length > PATH_MAX) return "ENAMETOOLONG";
   const out: string[] = [];
   for (const c of path.split("/")) {
     if (c === "" || c === ".") continue;
@@ -29,7 +30,7 @@ export function splitPath(path: string): string[] | PathError {
       out.pop();
       continue;
     }
-    if (utf8.encode(c).length > NAME_MAX) return "ENAMETOOLONG";
+    if (c.length * 3 > NAME_MAX && utf8.encode(c).length > NAME_MAX) return "ENAMETOOLONG";
     out.push(c);
   }
   return out;

@@ -35,6 +35,15 @@ const READ_CACHE_FILES = 8;
 
 const fdPath = (fd: number, name?: string | null) => (name ? `/proc/self/fd/${fd}/${name}` : `/proc/self/fd/${fd}`);
 
+/** A descriptor kept for reading (NodeHostDir.reading), with the strings its check compares, made once. */
+interface CachedReader {
+  fd: number;
+  /** /proc/self/fd/N */
+  proc: string;
+  /** What readlink of proc must say: the root's realpath, "/", the path below it. */
+  expect: string;
+}
+
 /** A symbolic link met as the last component of a path that follows links. */
 class FollowLink {
   readonly target: string;
@@ -150,25 +159,25 @@ export class NodeHostDir implements HostDirBackend {
    * calls instead of a walk, an open and a close. Any change made through
    * this device drops them all.
    */
-  private readonly reading = new Map<string, number>();
+  private readonly reading = new Map<string, CachedReader>();
 
   private forget(): void {
-    for (const fd of this.reading.values()) fs.closeSync(fd);
+    for (const r of this.reading.values()) fs.closeSync(r.fd);
     this.reading.clear();
   }
 
   /** The cached descriptor for path if it still stands for exactly that file, else null (and it is dropped). */
   private cachedReader(key: string): number | null {
-    const fd = this.reading.get(key);
-    if (fd === undefined) return null;
+    const r = this.reading.get(key);
+    if (r === undefined) return null;
     try {
-      const st = fs.fstatSync(fd);
-      if (fs.readlinkSync(fdPath(fd)) === `${this.root}/${key}` && st.isFile() && this.linksOk(st)) return fd;
+      const st = fs.fstatSync(r.fd);
+      if (fs.readlinkSync(r.proc) === r.expect && st.isFile() && this.linksOk(st)) return r.fd;
     } catch {
       // gone: walk again
     }
     this.reading.delete(key);
-    fs.closeSync(fd);
+    fs.closeSync(r.fd);
     return null;
   }
 
@@ -292,10 +301,11 @@ export class NodeHostDir implements HostDirBackend {
         if (this.reading.size >= READ_CACHE_FILES) {
           const [oldest, old] = this.reading.entries().next().value!;
           this.reading.delete(oldest);
-          fs.closeSync(old);
+          fs.closeSync(old.fd);
         }
         // Another descriptor for the file the walk opened (/proc/self/fd/N names the open file, not a path).
-        this.reading.set(key, fs.openSync(fdPath(fd), O_RDONLY | O_NONBLOCK));
+        const again = fs.openSync(fdPath(fd), O_RDONLY | O_NONBLOCK);
+        this.reading.set(key, { fd: again, proc: fdPath(again), expect: `${this.root}/${key}` });
       }
       return n;
     });
