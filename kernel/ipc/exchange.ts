@@ -110,6 +110,9 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, u
     dropHandles(m.caps);
     return -Errno.ETIMEDOUT;
   }
+  // Numbered only once it is sent: a refused send uses up no receive id.
+  m.rcvid = k.nextRcvid();
+  m.seq = k.nextSeq();
   p.sending = m;
   k.ipc.messages++;
   let state: number = ProcessState.SEND_BLOCKED;

@@ -36,8 +36,9 @@ export function sysCall(k: KernelCore, p: Process, endpoint: number, words: numb
   // The process's call message, reused once its last exchange is over (a client gone while its server still
   // holds the message leaves it in use: then a new one).
   let m = p.callMessage;
-  if (m !== null && m.done) m.rearm(ep as Endpoint, k.nextRcvid(), k.nextSeq());
-  else p.callMessage = m = Message.forCall(p, ep as Endpoint, k.nextRcvid(), k.nextSeq());
+  // rcvid and seq are given by startSend once the message is sent.
+  if (m !== null && m.done) m.rearm(ep as Endpoint, 0, 0);
+  else p.callMessage = m = Message.forCall(p, ep as Endpoint, 0, 0);
   b.memory.readI32x4(b.ptr, words, m.narrow!);
   const r = startSend(k, p, ep as Endpoint, m, Infinity);
   if (r !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next call

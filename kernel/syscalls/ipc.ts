@@ -44,7 +44,7 @@ export function sysSend(
   const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const m = new Message({
-    rcvid: k.nextRcvid(),
+    rcvid: 0, // numbered by startSend
     sender: p,
     endpoint: ep,
     words: [w0, w1, w2, w3],
@@ -53,7 +53,7 @@ export function sysSend(
     caps: [],
     replyPtr: -1,
     replyCap: 0,
-    seq: k.nextSeq(),
+    seq: 0,
   });
   return startSend(k, p, ep, m, deadlineToTime(deadline));
 }
@@ -70,7 +70,7 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
   if (ep.closed) return -Errno.ECLOSED;
   if (deadlineToTime(deadline) <= k.clock.now()) return -Errno.ETIMEDOUT;
   const m = new Message({
-    rcvid: k.nextRcvid(),
+    rcvid: 0, // numbered by startSend
     sender: p,
     endpoint: ep,
     words: d.words,
@@ -79,7 +79,7 @@ export function sysSendmsg(k: KernelCore, p: Process, endpoint: number, descPtr:
     caps: takeHandles(p, handles, d.move),
     replyPtr: d.replyPtr,
     replyCap: d.replyCap,
-    seq: k.nextSeq(),
+    seq: 0,
   });
   return startSend(k, p, ep, m, deadlineToTime(deadline));
 }

@@ -117,7 +117,7 @@ function request(
   replyCap: number,
 ) {
   return new Message({
-    rcvid: k.nextRcvid(),
+    rcvid: 0, // numbered by startSend
     sender: p,
     endpoint: ep,
     words,
@@ -126,7 +126,7 @@ function request(
     caps: [],
     replyPtr,
     replyCap,
-    seq: k.nextSeq(),
+    seq: 0,
   });
 }
 

@@ -239,6 +239,8 @@ export const LENGTH_COSTS: ReadonlyMap<number, { what: string; shift: number }> 
 const UNSEEN = 0;
 const VISITING = 1;
 const DONE = 2;
+/** walkDirectCalls: a call site whose target is not a defined function (an import, or an indirect call). */
+const OUTSIDE = 3;
 
 /** Everything the plan needs to know about the module's functions. */
 class Analysis {
@@ -439,22 +441,57 @@ class Analysis {
    * the module controls the call chain's length, so no recursion here.
    */
   private classifyAll(): void {
-    const m = this.m;
-    const base = m.importedFuncs;
-    const n = m.code.length;
-    const state = new Uint8Array(n);
-    const next = new Uint32Array(n); // next call site to look at
+    const n = this.m.code.length;
     const weight = new Float64Array(n);
     const ok = new Uint8Array(n);
+    this.walkDirectCalls({
+      open: (f) => {
+        const facts = this.facts[f];
+        weight[f] = facts.instructions;
+        ok[f] = facts.hasLoop || facts.hasSized || facts.instructions > MAX_BOUNDED_WEIGHT ? 0 : 1;
+      },
+      more: (f) => ok[f] === 1, // once unbounded, its other call sites do not matter
+      site: (f, c, state) => {
+        // DONE: the callee's bound if it has one; VISITING: recursion; OUTSIDE: an import or an indirect call.
+        const w = state === DONE ? this.bounded.get(c.target) : undefined;
+        if (w !== undefined) {
+          weight[f] += w;
+          if (weight[f] > MAX_BOUNDED_WEIGHT) ok[f] = 0;
+        } else if (!c.dying || c.tail) {
+          ok[f] = 0;
+        }
+      },
+      close: (f) => {
+        if (ok[f]) this.bounded.set(f + this.m.importedFuncs, weight[f]);
+      },
+    });
+  }
+
+  /**
+   * A depth-first walk over the direct calls between defined functions, with
+   * an explicit stack (the module controls the call chain's length, so no
+   * recursion here), every function once. `open(f)` when f is first reached;
+   * `site(f, c, state)` for each of f's call sites in order while `more(f)`,
+   * once the callee is decided (DONE), on the stack (VISITING: a back edge) or
+   * not a defined function (OUTSIDE); `close(f)` when all are seen.
+   */
+  private walkDirectCalls(v: {
+    open(f: number): void;
+    more?(f: number): boolean;
+    site(f: number, c: CallSite, state: number): void;
+    close(f: number): void;
+  }): void {
+    const base = this.m.importedFuncs;
+    const n = this.m.code.length;
+    const state = new Uint8Array(n);
+    const next = new Uint32Array(n); // next call site to look at
     const stack = new Int32Array(n);
     for (let root = 0; root < n; root++) {
       if (state[root] !== UNSEEN) continue;
       let sp = 0;
       const open = (f: number) => {
-        const facts = this.facts[f];
         state[f] = VISITING;
-        weight[f] = facts.instructions;
-        ok[f] = facts.hasLoop || facts.hasSized || facts.instructions > MAX_BOUNDED_WEIGHT ? 0 : 1;
+        v.open(f);
         stack[sp++] = f;
       };
       open(root);
@@ -462,27 +499,19 @@ class Analysis {
         this.work++;
         const f = stack[sp - 1];
         const calls = this.facts[f].calls;
-        if (ok[f] && next[f] < calls.length) {
+        if ((v.more === undefined || v.more(f)) && next[f] < calls.length) {
           const c = calls[next[f]];
           const callee = c.target - base;
-          let w: number | undefined;
-          if (c.target >= base && callee < n) {
-            if (state[callee] === UNSEEN) {
-              open(callee); // come back to this call site when the callee is decided
-              continue;
-            }
-            w = state[callee] === DONE ? this.bounded.get(c.target) : undefined; // VISITING: recursion
+          const inside = c.target >= base && callee < n;
+          if (inside && state[callee] === UNSEEN) {
+            open(callee); // come back to this call site when the callee is decided
+            continue;
           }
-          if (w !== undefined) {
-            weight[f] += w;
-            if (weight[f] > MAX_BOUNDED_WEIGHT) ok[f] = 0;
-          } else if (!c.dying || c.tail) {
-            ok[f] = 0;
-          }
+          v.site(f, c, inside ? state[callee] : OUTSIDE);
           next[f]++;
           continue;
         }
-        if (ok[f]) this.bounded.set(f + base, weight[f]);
+        v.close(f);
         state[f] = DONE;
         sp--;
       }
@@ -535,49 +564,26 @@ class Analysis {
    * per unchecked frame it returns through. Explicit stack, linear.
    */
   epochEntryChecks(): Uint8Array {
-    const m = this.m;
-    const base = m.importedFuncs;
-    const n = m.code.length;
+    const n = this.m.code.length;
+    const base = this.m.importedFuncs;
     const checked = new Uint8Array(n);
-    const state = new Uint8Array(n);
-    const next = new Uint32Array(n);
     const weight = new Float64Array(n);
-    const stack = new Int32Array(n);
-    for (let root = 0; root < n; root++) {
-      if (state[root] !== UNSEEN) continue;
-      let sp = 0;
-      const open = (f: number) => {
+    this.walkDirectCalls({
+      open: (f) => {
         const facts = this.facts[f];
-        state[f] = VISITING;
         weight[f] = facts.instructions;
         if (facts.calls.some((c) => c.target < 0)) checked[f] = 1;
-        stack[sp++] = f;
-      };
-      open(root);
-      while (sp > 0) {
-        this.work++;
-        const f = stack[sp - 1];
-        const calls = this.facts[f].calls;
-        if (next[f] < calls.length) {
-          const c = calls[next[f]];
-          const callee = c.target - base;
-          if (c.target >= base && callee < n) {
-            if (state[callee] === UNSEEN) {
-              open(callee); // come back to this call site when the callee is decided
-              continue;
-            }
-            if (state[callee] === VISITING)
-              checked[callee] = 1; // a back edge: its target breaks the cycle
-            else if (!checked[callee]) weight[f] += weight[callee];
-          }
-          next[f]++;
-          continue;
-        }
+      },
+      site: (f, c, state) => {
+        const callee = c.target - base;
+        if (state === VISITING)
+          checked[callee] = 1; // a back edge: its target breaks the cycle
+        else if (state === DONE && !checked[callee]) weight[f] += weight[callee];
+      },
+      close: (f) => {
         if (weight[f] > MAX_BOUNDED_WEIGHT) checked[f] = 1;
-        state[f] = DONE;
-        sp--;
-      }
-    }
+      },
+    });
     return checked;
   }
 }

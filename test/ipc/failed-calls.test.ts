@@ -72,4 +72,56 @@ describe("failed IPC calls change nothing", () => {
     expect(r.rec.server).toEqual([-Errno.ETIMEDOUT, 10]);
     expect(r.rec.client).toEqual([-Errno.ECLOSED]); // the server ended without receiving it
   });
+
+  it("send, call and a past-deadline send refused at once use up no receive id: the next message gets the id the first would have", async () => {
+    // S receives twice and records each rcvid; C's refused calls (to a closed endpoint, and one already
+    // past its deadline) sit between its two good sends, so the two rcvids must be consecutive.
+    const k = new Kernel();
+    const ep = k.createEndpoint();
+    const r = await runSystem(
+      [
+        {
+          name: "server",
+          handles: [{ name: "ep", object: ep, rights: RECEIVE }],
+          bytes: guest(`
+          (data (i32.const 0) "ep")
+          (func (export "_start") (local $ep i32) (local $r i32)
+            (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+            (local.set $r (call $receive (local.get $ep) (i32.const 0) (i32.const 0) (i64.const 0x7fffffffffffffff)))
+            (call $rec (local.get $r))
+            (drop (call $reply (local.get $r) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+            (local.set $r (call $receive (local.get $ep) (i32.const 0) (i32.const 0) (i64.const 0x7fffffffffffffff)))
+            (call $rec (local.get $r))
+            (drop (call $reply (local.get $r) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+            (call $flush))`),
+        },
+        {
+          name: "client",
+          handles: [{ name: "ep", object: ep, rights: SEND }],
+          bytes: guest(`
+          (data (i32.const 0) "ep")
+          (func (export "_start") (local $ep i32) (local $dead i32) (local $gone i32)
+            (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+            (call $rec (call $send (local.get $ep) (i64.const 1) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0x7fffffffffffffff)))
+            ;; an endpoint whose receive side is gone: ECLOSED through send, and through call
+            (local.set $dead (call $endpoint_create))
+            (local.set $gone (call $handle_dup (local.get $dead) (i32.const ${SEND})))
+            (drop (call $handle_close (local.get $dead)))
+            (call $rec (call $send (local.get $gone) (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0x7fffffffffffffff)))
+            (drop (call $ipc_buffer (i32.const 512)))
+            (call $rec (call $call (local.get $gone) (i32.const 1)))
+            ;; a deadline already past
+            (call $rec (call $send (local.get $ep) (i64.const 3) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))
+            (call $rec (call $send (local.get $ep) (i64.const 4) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0x7fffffffffffffff)))
+            (call $flush))`),
+        },
+      ],
+      {},
+      k,
+      [ep],
+    );
+    expect(r.rec.client).toEqual([0, -Errno.ECLOSED, -Errno.ECLOSED, -Errno.ETIMEDOUT, 0]);
+    const [first, second] = r.rec.server;
+    expect(second).toBe(first + 1);
+  });
 });
