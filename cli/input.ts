@@ -2,7 +2,8 @@
 // CliError with EXIT.NO_INPUT, never a Node stack.
 
 import { readFileSync } from "node:fs";
-import { CliError, EXIT } from "./command.ts";
+import { CliError, EXIT, progressLine } from "./command.ts";
+import { compileGuestFile, GuestCompileError } from "./run-guest.ts";
 
 /** Why a file could not be read, in words (ENOENT -> "no such file"). */
 export function fsReason(e: unknown): string {
@@ -28,5 +29,15 @@ export function readInput(path: string, what = "input"): Uint8Array {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
     throw new CliError(`cannot read ${what} ${path}: ${fsReason(e)}`, EXIT.NO_INPUT);
+  }
+}
+
+/** An AssemblyScript guest source compiled for a command (through the build cache): its module, or a CliError (REFUSED) with the compiler's diagnostics. */
+export async function compileSource(file: string): Promise<Uint8Array> {
+  try {
+    return await compileGuestFile(file, progressLine());
+  } catch (e) {
+    if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
+    throw e;
   }
 }

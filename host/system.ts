@@ -168,34 +168,32 @@ export function bootSystem(options: DefaultSystemOptions, bins: ServerBinaries |
   if (bins === null) kernel.core.log(`wasmos: /dev and /tmp have no servers: ${why}`);
   const servers: { devfs: HostProcess | null; tmpfs: HostProcess | null } = { devfs: null, tmpfs: null };
   let down = false;
-  const startDevfs = () => {
-    if (servers.devfs !== null || down || devfsImage === null) return;
-    servers.devfs = kernel.spawn(devfsImage, {
-      args: ["devfs"],
+  /** Spawn server `name` once, on its mount's first use (or start()); never after shutdown. */
+  const startServer = (
+    name: "devfs" | "tmpfs",
+    image: ImageObject | null,
+    endpoint: KernelObject,
+    handles: { name: string; object: KernelObject; rights: number }[],
+  ) => {
+    if (servers[name] !== null || down || image === null) return;
+    servers[name] = kernel.spawn(image, {
+      args: [name],
       priority: SERVER_PRIORITY,
       stdout: options.stderr,
       handles: [
-        { name: "self", object: devfsImage, rights: IMAGE_GRANT_RIGHTS },
-        { name: "endpoint", object: devEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
-        { name: "console", object: input, rights: DEVICE_GRANT_RIGHTS },
-        { name: "stdout", object: output, rights: DEVICE_GRANT_RIGHTS },
-        { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
+        { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },
+        { name: "endpoint", object: endpoint, rights: SERVER_ENDPOINT_RIGHTS },
+        ...handles,
       ],
     });
   };
-  const startTmpfs = () => {
-    if (servers.tmpfs !== null || down || tmpfsImage === null) return;
-    servers.tmpfs = kernel.spawn(tmpfsImage, {
-      args: ["tmpfs"],
-      priority: SERVER_PRIORITY,
-      stdout: options.stderr,
-      handles: [
-        { name: "self", object: tmpfsImage, rights: IMAGE_GRANT_RIGHTS },
-        { name: "endpoint", object: tmpEndpoint, rights: SERVER_ENDPOINT_RIGHTS },
-        { name: "io", object: io, rights: MEMORY_GRANT_RIGHTS },
-      ],
-    });
-  };
+  const startDevfs = () =>
+    startServer("devfs", devfsImage, devEndpoint, [
+      { name: "console", object: input, rights: DEVICE_GRANT_RIGHTS },
+      { name: "stdout", object: output, rights: DEVICE_GRANT_RIGHTS },
+      { name: "stderr", object: errors, rights: DEVICE_GRANT_RIGHTS },
+    ]);
+  const startTmpfs = () => startServer("tmpfs", tmpfsImage, tmpEndpoint, [{ name: "io", object: io, rights: MEMORY_GRANT_RIGHTS }]);
   hostMount(root, "/dev", devEndpoint, 0, startDevfs);
   hostMount(root, "/tmp", tmpEndpoint, 0, startTmpfs);
   const start = () => {

@@ -4,9 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { ImageLoader } from "../../loader/loader.ts";
 import { formatReport } from "../../loader/verify.ts";
-import { CliError, type Command, EXIT, progressLine, UsageError } from "../command.ts";
-import { fsReason, readInput } from "../input.ts";
-import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
+import { CliError, type Command, EXIT, UsageError } from "../command.ts";
+import { compileSource, fsReason, readInput } from "../input.ts";
 import { guestCacheDir } from "../../build/compile-cache.ts";
 
 export const buildCommand: Command = {
@@ -30,13 +29,7 @@ export const buildCommand: Command = {
     if (!file.endsWith(".ts")) throw new UsageError(`build: compiles AssemblyScript (.ts) sources, got "${file}"`);
     readInput(file, "guest source");
     const out = typeof flags.o === "string" ? flags.o : file.replace(/\.ts$/, ".wasm");
-    let bytes: Uint8Array;
-    try {
-      bytes = await compileGuestFile(file, progressLine());
-    } catch (e) {
-      if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
-      throw e;
-    }
+    const bytes = await compileSource(file);
     const report = new ImageLoader().check(bytes);
     if (!report.ok) throw new CliError(`${file} compiled, but the loader refuses it:\n${formatReport(report, out)}`, EXIT.REFUSED);
     try {

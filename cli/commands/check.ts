@@ -2,9 +2,8 @@
 
 import { ImageLoader } from "../../loader/loader.ts";
 import { formatReport } from "../../loader/verify.ts";
-import { CliError, type Command, EXIT, progressLine, UsageError } from "../command.ts";
-import { readInput } from "../input.ts";
-import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
+import { type Command, EXIT, UsageError } from "../command.ts";
+import { compileSource, readInput } from "../input.ts";
 
 export const checkCommand: Command = {
   name: "check",
@@ -23,14 +22,7 @@ export const checkCommand: Command = {
     if (!file) throw new UsageError("check: which file?");
     if (extra !== undefined) throw new UsageError(`check: one file at a time (also got "${extra}")`);
     let bytes = readInput(file, file.endsWith(".ts") ? "guest source" : "module");
-    if (file.endsWith(".ts")) {
-      try {
-        bytes = await compileGuestFile(file, progressLine());
-      } catch (e) {
-        if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
-        throw e;
-      }
-    }
+    if (file.endsWith(".ts")) bytes = await compileSource(file);
     const report = new ImageLoader().check(bytes);
     process.stdout.write(formatReport(report, file) + "\n");
     if (report.ok && report.info.personality !== null)

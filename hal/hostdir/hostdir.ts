@@ -13,6 +13,7 @@
 import { Constants, Errno, ObjectType } from "../../abi/gen/abi.ts";
 import { BaseDevice, errorText } from "../device.ts";
 import { splitPath } from "./path.ts";
+import type { HostDirEntry, HostFileStat } from "../../kernel/devices/contract.ts";
 
 /** The errno names a backend may fail with. */
 export type HostErrno =
@@ -30,19 +31,9 @@ export class HostError extends Error {
 /** File types as the namespace's stat reports them (FILE_TYPE_*). */
 export const HOST_FILE_TYPE = { REG: 1, DIR: 2, SYMLINK: 3, DEV: 4 } as const;
 
-export interface HostStat {
-  type: number;
-  size: number;
-  ino: number;
-  nlink: number;
-  mtimeNs: number;
-}
-
-export interface HostDirEntry {
-  name: string;
-  type: number;
-  ino: number;
-}
+/** A host file's stat and one directory entry are the device contract's (kernel/devices/contract.ts). */
+export type HostStat = HostFileStat;
+export type { HostDirEntry };
 
 /**
  * What a backend does, on paths already split and checked (no "", ".", ".."

@@ -66,6 +66,17 @@ const {
 const O_ALL = O_READ | O_WRITE | O_CREATE | O_TRUNC | O_EXCL | O_DIRECTORY | O_EXEC | O_NOFOLLOW;
 /** Rights an open's FILE handle always has (READ and WRITE come from the open flags). */
 const FILE_BASE_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER;
+/** How unveil's refusals name a path operation of ns_call. */
+const PATH_OP_NAMES: Readonly<Record<number, string>> = {
+  [IO_MKDIR]: "mkdir",
+  [IO_UNLINK]: "unlink",
+  [IO_RENAME]: "rename",
+  [IO_LINK]: "link",
+  [IO_SYMLINK]: "symlink",
+  [IO_READLINK]: "readlink",
+  [IO_PSTAT]: "stat",
+  [IO_PSETTIMES]: "settimes",
+};
 
 // ---- helpers --------------------------------------------------------------------------
 
@@ -371,32 +382,7 @@ function pathOp(
   const reads = op === IO_READLINK || op === IO_PSTAT;
   const desc = { op, offset, buf: outPtr };
   const abs = resolveIn(d.dir.scope, path);
-  const what = [
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "mkdir",
-    "unlink",
-    "rename",
-    "link",
-    "symlink",
-    "readlink",
-    "stat",
-    "settimes",
-  ][desc.op];
+  const what = PATH_OP_NAMES[op];
   if (!unveiled(k, p, abs, reads ? UNVEIL_READ : op === IO_PSETTIMES ? UNVEIL_WRITE : UNVEIL_CREATE, what)) return -Errno.EUNVEIL;
   const r = d.dir.table.resolve(abs);
   if (r === null) return -Errno.ENOENT;
