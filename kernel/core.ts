@@ -205,8 +205,9 @@ export class KernelCore {
     const handles = req.handles ?? [];
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
     // A startup handle must name a live object (the spawn syscall only passes live capabilities; the host could pass anything).
-    if (handles.some((h) => h.object.isDestroyed)) {
-      this.mm.lastRefusal = `startup handle "${handles.find((h) => h.object.isDestroyed)!.name}" names a destroyed object`;
+    const dead = handles.find((h) => h.object.isDestroyed);
+    if (dead !== undefined) {
+      this.mm.lastRefusal = `startup handle "${dead.name}" names a destroyed object`;
       return -Errno.ESTALE;
     }
     const env = req.env ?? [];
