@@ -11,17 +11,22 @@
 //    other function index moves up by one; the writer renumbers them). The
 //    host binds it to a WebAssembly.Suspending function: the guest calls it
 //    when its fuel is gone, and the kernel ends the slice or refills it.
-//  - in each metered function with loops, one i32 local holding the
-//    function's working copy of the counter (a loop's charge is then
-//    register arithmetic), and a charge at the function's entry and at every
-//    loop header:
+//  - in each metered function with a loop that makes no call (one that can
+//    return), one i32 local holding the function's working copy of the
+//    counter (that loop's charge is then register arithmetic), and a charge
+//    at the function's entry and at every loop header:
 //        fuel -= W; if (fuel < 0) { global = fuel; call FUEL_IMPORT; fuel = global }
 //    A loop without parameters is wrapped so that the call sits outside it
 //    (see meterFunction): a loop holding any call, even a cold one, is not
 //    unrolled by V8, which cost 1.4x on a tight loop.
-//  - in each metered function without loops (recursive, or calling metered
-//    code or imports), one charge at entry, on the global itself: no local,
-//    so nothing to store and reload around its calls.
+//  - in every other metered function (no loop, or every loop makes a call),
+//    the same charges on the global itself (GlobalEmit): no local, so
+//    nothing to store and reload around its calls. V8 keeps no value in a
+//    register across a call, so in a loop that calls, a local counter lives
+//    in a stack slot and costs what the global does.
+//  - no entry charge in a folded function (loop-free, reached only by
+//    direct calls, on no cycle: Analysis.foldAll): its weight is charged
+//    at each call site, in the caller's region, as a bounded callee's is.
 //
 // Instructions whose work grows with an operand (memory.fill/copy/init,
 // table.fill/copy/init/grow, memory.grow, the GC array bulk forms) are also
@@ -51,8 +56,8 @@
 // Weighting: W is the weight of the region the charge point guards. A
 // function body and each loop body is a region; an instruction belongs to the
 // innermost loop around it, or to the function if none. A region weighs its
-// instructions, plus, for each call to a bounded function in it, that
-// function's weight, and for each call_indirect, the largest weight of a
+// instructions, plus, for each call to a bounded or folded function in it,
+// that function's weight, and for each call_indirect, the largest weight of a
 // bounded function of that signature that a table may hold. Each instruction
 // of a region runs at most once per pass through its charge point (the only
 // backward jumps are to loop headers, which charge again), so the fuel a
@@ -209,6 +214,12 @@ interface Region {
   instructions: number;
   /** Indices into FunctionFacts.calls. */
   calls: number[];
+  /**
+   * A call that can return (not a tail call, not followed by `unreachable`)
+   * is in it or in a loop nested in it: V8 keeps no counter in a register
+   * across such a call, so across the region's iterations.
+   */
+  deepCalls: boolean;
 }
 
 /**
@@ -249,6 +260,11 @@ class Analysis {
   readonly facts: FunctionFacts[] = [];
   /** Weight of each bounded function; metered ones are absent. */
   readonly bounded = new Map<number, number>();
+  /**
+   * Weight of each folded function (metered, but charged at its callers'
+   * call sites instead of at its own entry: see foldAll); the rest are absent.
+   */
+  readonly folded = new Map<number, number>();
   /** Per signature: the largest weight of a bounded function a table or ref.func may reach. */
   readonly indirectWeight = new Map<string, number>();
   /** Canonical signature key of each type index (computed once per type). */
@@ -286,6 +302,7 @@ class Analysis {
       const sig = this.signatureOf(f);
       this.indirectWeight.set(sig, Math.max(this.indirectWeight.get(sig) ?? 0, w));
     }
+    this.foldAll();
   }
 
   /** Whether each memory and table (index space order) has 64-bit addresses. */
@@ -347,7 +364,7 @@ class Analysis {
   visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
     const ownMemory = m.importedMemories;
-    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [] }];
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false }];
     const facts: FunctionFacts = {
       instructions: 0,
       hasLoop: false,
@@ -371,7 +388,11 @@ class Analysis {
       facts.instructions++;
       region.instructions++;
       const opcode = ins.opcode;
-      if (opcode === OP_UNREACHABLE && last !== null && last.end === ins.offset) last.dying = true;
+      if (last !== null) {
+        // The instruction after a call: `unreachable` makes it a call that cannot return; a call that can makes its region (and the loops around it) deepCalls.
+        if (opcode === OP_UNREACHABLE && last.end === ins.offset) last.dying = true;
+        else if (!last.tail) region.deepCalls = true;
+      }
       last = null;
       const flags = ins.op.flags;
       const imm = ins.op.imm;
@@ -390,7 +411,7 @@ class Analysis {
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
-            region = { at: ins.end, kind: "loop", instructions: 0, calls: [] };
+            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false };
             regions.push(region);
             open.push(region);
           }
@@ -398,7 +419,9 @@ class Analysis {
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
+          const inner = region;
           region = open[open.length - 1];
+          if (inner.deepCalls) region.deepCalls = true;
         }
         return;
       }
@@ -463,6 +486,52 @@ class Analysis {
       },
       close: (f) => {
         if (ok[f]) this.bounded.set(f + this.m.importedFuncs, weight[f]);
+      },
+    });
+  }
+
+  /**
+   * Decides which metered functions are folded: their entry charge goes
+   * away and every direct call to them adds their weight to the caller's
+   * region instead, as a bounded callee's does. A folded function has no
+   * loop and no sized instruction (so no charge point of its own is left),
+   * is reached only by direct calls (not exported, not the start function,
+   * in no table and named by no ref.func: the host and indirect calls enter
+   * functions that charge themselves), is not the target of a back edge of
+   * the depth-first walk over direct calls (every cycle of direct calls
+   * keeps one charged function; a cycle through an indirect call passes an
+   * escaping function, which is charged), and weighs at most
+   * MAX_BOUNDED_WEIGHT: its instructions plus, at each call site, the
+   * callee's bounded or folded weight (or the indirect weight of its
+   * signature). Each call site of a region runs at most once per pass
+   * through the region's charge point, so the caller's charge still bounds
+   * what runs from above, and it still depends only on the path taken.
+   * Its calls to metered code still make the caller store and reload its
+   * counter (Analysis.syncs: a folded function is not bounded).
+   */
+  private foldAll(): void {
+    const m = this.m;
+    const base = m.importedFuncs;
+    const n = m.code.length;
+    const entered = new Set<number>(this.escapes);
+    for (const e of m.exports) if (e.kind === "func") entered.add(e.index);
+    if (m.start !== null) entered.add(m.start);
+    const weight = new Float64Array(n);
+    const ok = new Uint8Array(n);
+    this.walkDirectCalls({
+      open: (f) => {
+        const facts = this.facts[f];
+        const func = f + base;
+        weight[f] = facts.instructions;
+        ok[f] = !this.bounded.has(func) && !facts.hasLoop && !facts.hasSized && !entered.has(func) ? 1 : 0;
+      },
+      site: (f, c, state) => {
+        if (state === VISITING)
+          ok[c.target - base] = 0; // a back edge: its target keeps its entry charge and breaks the cycle
+        else if (state === DONE || c.target < 0) weight[f] += this.siteWeight(c); // (an import adds nothing)
+      },
+      close: (f) => {
+        if (ok[f] && weight[f] <= MAX_BOUNDED_WEIGHT) this.folded.set(f + base, weight[f]);
       },
     });
   }
@@ -538,7 +607,7 @@ class Analysis {
 
   /** Fuel a call site adds to the caller's region (bounded callees and indirect calls that may reach one). */
   siteWeight(c: CallSite): number {
-    if (c.target >= 0) return this.bounded.get(c.target) ?? 0;
+    if (c.target >= 0) return this.bounded.get(c.target) ?? this.folded.get(c.target) ?? 0;
     return this.indirectWeight.get(c.signature) ?? 0;
   }
 
@@ -601,13 +670,15 @@ function regions(a: Analysis, func: number): ChargePoint[] {
 /** The charge points the pass would put in a function (none if it is bounded). */
 export function chargePoints(m: WasmModule, func: number): ChargePoint[] {
   const a = new Analysis(m);
-  return a.bounded.has(func) ? [] : regions(a, func);
+  return a.bounded.has(func) || a.folded.has(func) ? [] : regions(a, func);
 }
 
 /** What meterFunction and meterDirect insert: the fuel counter's code, or the epoch flag's. */
 interface Emitter {
-  /** Whether the function's working copy of the counter must be kept in sync with the global (the counting variant). */
+  /** Whether the function's working copy of the counter must be kept in sync with the global (the counting variant with a local). */
   readonly syncs: boolean;
+  /** Whether sized instructions are charged (the counting variant). */
+  readonly counts: boolean;
   /** Whether loops without parameters are wrapped so the out-of-fuel call sits outside them (meterFunction). */
   readonly wraps: boolean;
   store(b?: ByteSink): ByteSink;
@@ -629,6 +700,7 @@ interface Emitter {
  */
 class EpochEmit implements Emitter {
   readonly syncs = false;
+  readonly counts = false;
   readonly wraps = false;
   private readonly memory: number;
   constructor(memory: number) {
@@ -667,8 +739,9 @@ class EpochEmit implements Emitter {
 
 /** Instruction encoders for the inserted code. */
 class Emit implements Emitter {
-  readonly syncs = true;
-  readonly wraps = true;
+  readonly syncs: boolean = true;
+  readonly counts = true;
+  readonly wraps: boolean = true;
   private readonly global: number;
   private readonly local: number;
   constructor(global: number, local: number) {
@@ -769,6 +842,25 @@ class Emit implements Emitter {
   }
 }
 
+/**
+ * The counting variant on the global alone, for a function with loops that
+ * all make calls: every charge point (entry and loop headers) charges the
+ * global in place, as a loop-free function's entry does; no local, so
+ * nothing to store and reload around calls and exits. V8 keeps no value in
+ * a register across a call (every register is caller-saved in its wasm
+ * calling convention), so in such a loop a local counter lives in a stack
+ * slot anyway and is not cheaper than the global; the store and reload
+ * around each call are saved. Loops are not wrapped (their calls keep them
+ * from being unrolled anyway).
+ */
+class GlobalEmit extends Emit {
+  override readonly syncs = false;
+  override readonly wraps = false;
+  override charge(weight: number): Uint8Array {
+    return this.directCharge(weight);
+  }
+}
+
 /** The labels of a br_table at `offset` (targets, then the default). */
 function brTableLabels(m: WasmModule, offset: number, end: number): number[] {
   const c = new Cursor(m.bytes, offset + 1, end, "code");
@@ -839,7 +931,7 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
     }
     switch (kind) {
       case EV_SIZED:
-        if (emit.syncs) insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], true));
+        if (emit.counts) insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], emit.syncs));
         break;
       case EV_BLOCK: {
         let wrapped = -1;
@@ -912,19 +1004,6 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
   return patches;
 }
 
-/** The patches of a metered function without loops: one charge at entry, on the global, and one before each sized instruction. */
-function meterDirect(a: Analysis, func: number, emit: Emitter, entry: ChargePoint): CodePatch[] {
-  const patches: CodePatch[] = [{ at: entry.at, end: entry.at, bytes: emit.directCharge(entry.weight) }];
-  if (!emit.syncs || !a.factsOf(func).hasSized) return patches;
-  a.work += forEachInstruction(a.m, func, (ins) => {
-    if (ins.opcode !== OP_MEMORY_GROW && ins.opcode <= 0xffff) return;
-    const sized = LENGTH_COSTS.get(ins.opcode);
-    if (sized !== undefined)
-      patches.push({ at: ins.offset, end: ins.offset, bytes: emit.sizedCharge(a.countIsI64(ins), sized.shift, false) });
-  });
-  return patches;
-}
-
 /**
  * A fuel scan that rides on another walk of the bodies (the verifier's, so a
  * load decodes each body once less): `begin(body)` gives the visitor to call
@@ -975,24 +1054,24 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const entryChecks = epoch ? a.epochEntryChecks() : null;
   for (const body of m.code) {
     if (a.bounded.has(body.index)) continue;
+    // A folded function is charged at its callers' call sites (Analysis.foldAll); the epoch variant has its own entry checks.
+    if (!epoch && a.folded.has(body.index)) continue;
     let points = regions(a, body.index);
     // The epoch variant checks at loop headers, and at the entries that break cycles and long call trees (epochEntryChecks).
     if (entryChecks !== null && entryChecks[body.index - m.importedFuncs] === 0) points = points.filter((pt) => pt.kind !== "entry");
     if (points.length === 0) continue;
     for (const pt of points) if (pt.weight > maxWeight) maxWeight = pt.weight;
     count += points.length;
-    const emit: Emitter = epoch ? new EpochEmit(epochMemory) : new Emit(globalIndex, localCount(m, body.index));
     if (epoch) {
-      codePatches.set(body.index, meterFunction(a, body.index, emit, points));
-      continue;
+      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points));
+    } else if (a.factsOf(body.index).regions.every((r) => r.kind === "entry" || r.deepCalls)) {
+      // No loop, or every loop makes a call: charge the global in place (GlobalEmit), no local to keep in sync.
+      codePatches.set(body.index, meterFunction(a, body.index, new GlobalEmit(globalIndex, 0), points));
+    } else {
+      // A loop without calls: the counter in a local (a register there), synced with the global around calls and exits.
+      codePatches.set(body.index, meterFunction(a, body.index, new Emit(globalIndex, localCount(m, body.index)), points));
+      addLocals.set(body.index, ["i32"]);
     }
-    if (points.length === 1) {
-      // No loop: one charge, on the global (a local would cost a store and a reload around every call).
-      codePatches.set(body.index, meterDirect(a, body.index, emit, points[0]));
-      continue;
-    }
-    codePatches.set(body.index, meterFunction(a, body.index, emit, points));
-    if (!epoch) addLocals.set(body.index, ["i32"]);
   }
   const funcIndexSites = new Map<number, readonly number[]>();
   const growSites = new Map<number, { at: number; end: number }[]>();

@@ -77,6 +77,73 @@ describe("the fuel pass", () => {
   });
 });
 
+describe("fewer charge points", () => {
+  // $work loops; $mid and $pair are loop-free and reached only by direct calls; $a and $b call each other.
+  const FOLD = wat(`(module
+    (import "wasmos" "exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (table 1 funcref) (elem (i32.const 0) $tabled)
+    (func $work (param $n i32) (result i32) (local $i i32)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (local.get $i))
+    (func $mid (param i32) (result i32) (i32.add (call $work (local.get 0)) (call $work (i32.const 2))))
+    (func $pair (param i32) (result i32) (i32.mul (call $mid (local.get 0)) (i32.const 3)))
+    (func $top (export "top") (param i32) (result i32) (call $pair (local.get 0)))
+    (func $tabled (param i32) (result i32) (call $work (local.get 0)))
+    (func $a (param i32) (result i32) (if (result i32) (local.get 0) (then (call $b (i32.sub (local.get 0) (i32.const 1)))) (else (i32.const 0))))
+    (func $b (param i32) (result i32) (call $a (local.get 0)))
+    (func (export "cycle") (param i32) (result i32) (call $a (local.get 0)))
+    (func $spin (export "spin") (param $n i32) (local $i i32)
+      (loop $l
+        (drop (call $work (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`);
+  // Function indices: 0 is the import; $work 1, $mid 2, $pair 3, $top 4, $tabled 5, $a 6, $b 7, cycle 8, $spin 9.
+
+  it("charges a loop-free function reached only by direct calls at its callers' call sites, not at its own entry", () => {
+    const m = readModule(FOLD);
+    expect(chargePoints(m, 2)).toEqual([]);
+    expect(chargePoints(m, 3)).toEqual([]);
+    // $mid: local.get, call, i32.const, call, i32.add, end = 6; $pair: local.get, call ($mid's 6), i32.const, i32.mul, end = 5 + 6.
+    // $top: local.get, call ($pair's 11), end = 2 + 11.
+    const [top] = chargePoints(m, 4);
+    expect(top).toMatchObject({ kind: "entry", weight: 3 + 11 });
+    // Its calls still reach metered code: a function with a local stores and reloads it around them (the plan runs).
+    const plan = planFuel(m);
+    const out = new WebAssembly.Module(editModule(m, plan.edits) as Uint8Array<ArrayBuffer>);
+    let refills = 0;
+    const inst: WebAssembly.Instance = new WebAssembly.Instance(out, {
+      wasmos: {
+        exit: () => {},
+        [FUEL_IMPORT.name]: () => {
+          refills++;
+          (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 7;
+        },
+      },
+    });
+    expect((inst.exports.top as (n: number) => number)(100)).toBe((100 + 2) * 3);
+    expect((inst.exports.cycle as (n: number) => number)(1000)).toBe(0);
+    expect(refills).toBeGreaterThan(20);
+  });
+
+  it("keeps the entry charge of exported and tabled functions, and of one function on every cycle of calls", () => {
+    const m = readModule(FOLD);
+    expect(chargePoints(m, 4).map((p) => p.kind)).toEqual(["entry"]); // exported
+    expect(chargePoints(m, 5).map((p) => p.kind)).toEqual(["entry"]); // in a table
+    const onCycle = [6, 7].filter((f) => chargePoints(m, f).length > 0);
+    expect(onCycle).toHaveLength(1);
+  });
+
+  it("meters a function whose loops all make calls on the global (no local to keep in sync), and one with a call-free loop on a local", () => {
+    const m = readModule(FOLD);
+    const plan = planFuel(m);
+    expect(plan.edits.addLocals?.has(9)).toBe(false); // $spin's loop calls $work
+    expect(plan.edits.addLocals?.has(1)).toBe(true); // $work's loop makes no call
+  });
+});
+
 describe("the loader", () => {
   const HELLO = guest(`(func (export "_start"))`);
 
