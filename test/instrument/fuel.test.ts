@@ -1,12 +1,39 @@
 // The fuel pass itself: what it adds, where it charges and how much, and how
 // the loader applies it (once per module, cached by content hash).
 import { describe, expect, it } from "vitest";
-import { ModuleRefusedError } from "../../host/kernel.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
+import { Kernel, ModuleRefusedError } from "../../host/kernel.ts";
 import { chargePoints, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, MAX_BOUNDED_WEIGHT, planFuel } from "../../loader/instrument/fuel.ts";
 import { ImageLoader } from "../../loader/loader.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { editModule } from "../../wasm/writer.ts";
 import { guest, wat } from "../helpers/wat.ts";
+
+const utf8 = new TextDecoder();
+
+/** Prints after 3 ms of virtual time: only if the looper beside it is preempted. */
+const SURVIVOR = guest(`
+  (data (i32.const 0) "survivor ok\\n")
+  (func (export "_start")
+    (drop (call $sleep (i64.const 3000000)))
+    (drop (call $console_write (i32.const 0) (i32.const 12))))`);
+
+/** Runs a guest that never ends beside SURVIVOR; returns what was printed and the looper's CPU time (ns). */
+async function spinsBesideSurvivor(looper: Uint8Array): Promise<{ out: string; cpu: number }> {
+  let out = "";
+  const k = new Kernel({ stdout: (b) => (out += utf8.decode(b)) });
+  const images = [k.loadImage(looper, "looper"), k.loadImage(SURVIVOR, "survivor")];
+  const spinner = k.spawn(images[0]);
+  const survivor = k.spawn(images[1]);
+  for (const img of images) k.release(img);
+  await survivor.exited;
+  const cpu = k.core.sched.cpuTime(spinner.process);
+  k.core.terminate(spinner.process, 0, ExitReason.KILLED, "test over");
+  await k.run();
+  spinner.close();
+  survivor.close();
+  return { out, cpu };
+}
 
 const LOOPS = wat(`(module
   (memory (export "memory") 1)
@@ -142,6 +169,49 @@ describe("fewer charge points", () => {
     expect(plan.edits.addLocals?.has(9)).toBe(false); // $spin's loop calls $work
     expect(plan.edits.addLocals?.has(1)).toBe(true); // $work's loop makes no call
   });
+});
+
+describe("hostile shapes the fewer charge points must still preempt", () => {
+  const cases: [string, string][] = [
+    [
+      "an endless loop whose every iteration calls a loop-free helper that makes a syscall (the global, a folded callee)",
+      `(func $helper (result i32) (call $arg_count))
+       (func $inner (result i32) (i32.add (call $helper) (i32.const 1)))
+       (func (export "_start") (local $s i32) (loop $l (local.set $s (i32.add (local.get $s) (call $inner))) (br $l)))`,
+    ],
+    [
+      "endless mutual recursion through tail calls between loop-free internal functions",
+      `(func $a (param i32) (return_call $b (i32.add (local.get 0) (i32.const 1))))
+       (func $b (param i32) (return_call $c (local.get 0)))
+       (func $c (param i32) (return_call $a (local.get 0)))
+       (func (export "_start") (call $a (i32.const 0)))`,
+    ],
+    [
+      "an endless loop of call_indirect to a loop-free function",
+      `(table 1 funcref) (elem (i32.const 0) $f)
+       (type $t (func (param i32) (result i32)))
+       (func $f (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+       (func (export "_start") (local $s i32) (loop $l (local.set $s (call_indirect (type $t) (local.get $s) (i32.const 0))) (br $l)))`,
+    ],
+    [
+      "endless recursion through return_call_indirect",
+      `(table 1 funcref) (elem (i32.const 0) $f)
+       (type $t (func (param i32)))
+       (func $f (param i32) (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
+       (func (export "_start") (call $f (i32.const 0)))`,
+    ],
+    [
+      "an endless br_table loop",
+      `(func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_table $l $l (i32.and (local.get $i) (i32.const 1)))))`,
+    ],
+  ];
+  for (const [name, body] of cases) {
+    it(`${name}: the other process still runs`, async () => {
+      const r = await spinsBesideSurvivor(guest(body));
+      expect(r.out).toBe("survivor ok\n");
+      expect(r.cpu).toBeGreaterThan(3_000_000); // the spinner had the CPU for the survivor's whole sleep
+    });
+  }
 });
 
 describe("the loader", () => {
