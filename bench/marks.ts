@@ -25,15 +25,20 @@ export const MARKED_RUN_TIMEOUT_MS = 120_000;
 
 /**
  * Spawn the processes in order, wait until every one has exited, and return
- * the mark times (ms). Throws Error when any process ends other than
+ * the mark times (ms, by `clock`: the wall clock unless told otherwise). Throws Error when any process ends other than
  * normally with status 0 (a bench guest exits non-zero when a syscall it
  * measures fails), or when they have not all exited after `timeoutMs`
  * (they are killed first; children they spawned are not).
  */
-export async function runMarked(kernel: Kernel, spawns: readonly MarkedSpawn[], timeoutMs = MARKED_RUN_TIMEOUT_MS): Promise<number[]> {
+export async function runMarked(
+  kernel: Kernel,
+  spawns: readonly MarkedSpawn[],
+  timeoutMs = MARKED_RUN_TIMEOUT_MS,
+  clock: () => number = now,
+): Promise<number[]> {
   const marks: number[] = [];
   const record = (): void => {
-    marks.push(now());
+    marks.push(clock());
   };
   const procs = spawns.map((s) =>
     kernel.spawn(s.image, { args: [s.image.name, ...s.args.map(String)], handles: s.handles, stdout: s.marks ? record : undefined }),
