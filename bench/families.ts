@@ -12,6 +12,7 @@ import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { files } from "./figures/files.ts";
 import { fuel } from "./figures/fuel.ts";
+import { fuelCharges } from "./figures/fuel-charges.ts";
 import { ipc } from "./figures/ipc.ts";
 import { ipcKernel } from "./figures/ipc-kernel.ts";
 import { loaderSpeed } from "./figures/loader.ts";
@@ -42,6 +43,7 @@ export const FAMILIES: readonly Family[] = [
   pcm,
   files,
   fuel,
+  fuelCharges,
   loaderSpeed,
   scale,
   wasi,
