@@ -279,7 +279,8 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   open(path: readonly string[], write: boolean, create: boolean, exclusive: boolean, truncate: boolean): number {
-    const flags = (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | (create && exclusive ? O_EXCL : 0);
+    // Truncating needs a writable descriptor even for an open to be read (the model refuses its writes).
+    const flags = (write || truncate ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | (create && exclusive ? O_EXCL : 0);
     const opened = (fd: number, st: fs.Stats) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
       if (truncate) fs.ftruncateSync(fd, 0);
@@ -290,7 +291,7 @@ export class NodeHostDir implements HostDirBackend {
       return this.withFile(path, flags, true, opened, true);
     } catch (e) {
       // A file the host lets us write but not read: open it write-only (reads of it answer EACCES).
-      if (!(write && e instanceof HostError && e.errno === "EACCES" && e.message.startsWith("EACCES"))) throw e;
+      if (!((write || truncate) && e instanceof HostError && e.errno === "EACCES" && e.message.startsWith("EACCES"))) throw e;
       return this.withFile(path, O_WRONLY | (flags & ~O_RDWR), true, opened, true);
     }
   }

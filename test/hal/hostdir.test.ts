@@ -364,6 +364,16 @@ describe("the host-directory device as a file system", () => {
     rmSync(join(root, "held.txt"));
   });
 
+  it("truncates a file opened to be read when asked (HOSTDIR_TRUNC without HOSTDIR_OPEN_WRITE), and still refuses writes to it", () => {
+    writeFileSync(join(root, "cut.txt"), "content");
+    const id = dev.open(3, "cut.txt", false, false, false, true);
+    expect(id).toBeGreaterThan(0);
+    expect(readFileSync(join(root, "cut.txt"), "utf8")).toBe("");
+    expect(name(dev.writeOpen(3, id, 0, new Uint8Array([1])))).toBe("EACCES");
+    expect(dev.closeOpen(3, id)).toBe(0);
+    rmSync(join(root, "cut.txt"));
+  });
+
   it("checks every id: the owner's, still open, this device's; a read open refuses writes; a read-only directory refuses write opens", () => {
     const other = new HostDirDevice(new NodeHostDir(root));
     const id = dev.open(1, "hello.txt", false, false, false, false);
