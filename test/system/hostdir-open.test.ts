@@ -12,14 +12,18 @@ import { Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { compileGuestFile } from "../../cli/run-guest.ts";
 import { HostDirDevice } from "../../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../../hal/node/hostdir.ts";
-import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { serveHostDirs } from "../../host/hostdirs.ts";
+import { DEVICE_GRANT_RIGHTS, DIR_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { REPO_ROOT } from "../../build/compile.ts";
 import type { Device } from "../../kernel/devices/device.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmos-hostdir-open-"));
 let bytes: Uint8Array;
+let hostfsBytes: Uint8Array;
 beforeAll(async () => {
   writeFileSync(join(dir, "a.txt"), "hello");
   bytes = await compileGuestFile(join(import.meta.dirname, "fixtures", "hostdir-open.ts"));
+  hostfsBytes = await compileGuestFile(join(REPO_ROOT, "guests", "hostfs", "main.ts"));
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -112,4 +116,37 @@ it("the device's last handle going closes every file still open in it", async ()
   await k.run();
   expect(model.closed).toBe(true);
   expect(fds()).toBe(base - 1); // its root descriptor too
+}, 60_000);
+
+it("hostfs killed while a client holds files open through it: the host descriptors of those opens are closed when hostfs ends", async () => {
+  const out: string[] = [];
+  const k = new Kernel({ stdout: (b) => out.push(new TextDecoder().decode(b)) });
+  const root = k.createRootDir();
+  const io = k.createMemory(65536);
+  const hostfs = k.loadImage(hostfsBytes, "hostfs");
+  const backend = new NodeHostDir(dir);
+  const base = fds();
+  const stop = serveHostDirs(k, root, io, hostfs, [{ guest: "/host", backend, readOnly: false }], {
+    stderr: (b) => out.push(new TextDecoder().decode(b)),
+  });
+  const img = k.loadImage(bytes, "hostdir-open");
+  const client = k.spawn(img, {
+    args: ["hostdir-open", "hold", "/host/a.txt"],
+    handles: [{ name: "root", object: root, rights: DIR_GRANT_RIGHTS }],
+  });
+  await k.run(); // the client holds two opens, hostfs waits for requests
+  expect(out.join("")).toBe("holding 0 0 read 5\n");
+  expect(fds()).toBe(base + 2); // one descriptor per open, nothing else
+  const server = [...k.core.processes.values()].find((p) => p.image.name === "hostfs")!;
+  k.core.terminate(server, 0, ExitReason.KILLED, "killed by the test");
+  expect(fds()).toBe(base);
+  k.core.terminate(client.process, 0, ExitReason.KILLED, "done");
+  client.close();
+  stop();
+  k.release(img);
+  k.release(hostfs);
+  io.releaseHandle();
+  root.releaseHandle();
+  await k.run();
+  expect(fds()).toBe(base - 1); // the device went with the host's reference: its root descriptor too
 }, 60_000);
