@@ -42,6 +42,9 @@ const CHANGES = new Set<number>([
   C.HOSTDIR_SETSIZE_OPEN,
   C.HOSTDIR_SETTIMES_OPEN,
 ]);
+/** The offsets a double carries exactly (a time may be negative). */
+const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_TIME = -MAX_OFFSET;
 /** Flags each operation takes. */
 const FLAGS: Record<number, number> = {
   [C.HOSTDIR_WRITE]: C.HOSTDIR_CREATE,
@@ -63,7 +66,11 @@ function readPath(p: Process, ptr: number, len: number): string | number {
   }
 }
 
-/** CLOSE and the *_OPEN operations: on an open file, no path (the request is checked but for its file id, which the model checks). */
+/**
+ * CLOSE and the *_OPEN operations: on an open file, no path (the request is
+ * checked but for its file id, which the model checks against the caller).
+ * CLOSE on a device that failed answers 0: its files were closed with it.
+ */
 function onOpenFile(p: Process, dev: Device<HostDirModel>, op: number, file: number, offset: number, at: number, len: number): number {
   const m = dev.model;
   const mem = p.memory!;
@@ -115,9 +122,9 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
   if (changes && (p.handles.rightsOf(hostdir) & Rights.WRITE) === 0) return -Errno.EACCES;
   if ((r.flags & ~(FLAGS[r.op] ?? 0)) !== 0) return -Errno.EINVAL;
   if (r.op === C.HOSTDIR_OPEN && (r.flags & (C.HOSTDIR_EXCL | C.HOSTDIR_CREATE)) === C.HOSTDIR_EXCL) return -Errno.EINVAL;
-  if (r.offset < 0n || r.offset > BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (r.offset < 0n || r.offset > MAX_OFFSET) {
     const times = r.op === C.HOSTDIR_SETTIMES || r.op === C.HOSTDIR_SETTIMES_OPEN;
-    if (!times || r.offset < -BigInt(Number.MAX_SAFE_INTEGER)) return -Errno.EINVAL;
+    if (!times || r.offset < MIN_TIME) return -Errno.EINVAL;
   }
   if (r.len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
   if (r.op >= C.HOSTDIR_CLOSE) return onOpenFile(p, obj as Device<HostDirModel>, r.op, r.file, Number(r.offset), r.buf >>> 0, r.len);
