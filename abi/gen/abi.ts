@@ -3211,7 +3211,10 @@ export interface HostdirReq {
   path2Len: number;
   /** The data (WRITE) or where answers go (READ, STAT, LSTAT, LIST, READLINK). (u32 at 32) */
   buf: number;
-  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  /**
+   * Bytes of buf (0..MAX_IO_BYTES; READ_OPEN and WRITE_OPEN: 0..MAX_MSG_BYTES, the most one I/O
+   * request moves). (u32 at 36)
+   */
   len: number;
   /**
    * CLOSE and the *_OPEN operations: an open-file id HOSTDIR_OPEN returned to the caller; 0

@@ -97,7 +97,10 @@
   (i32.store (i32.const 1044) (i32.const 0))
   (call $rec (call $o (local.get $hd) (i32.const 19) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 31) (local.get $f)))
   (call $rec (call $o (local.get $hd) (i32.const 17) (i32.const 0) (i64.const -1) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 16) (local.get $f)))
-  ;; EFAULT: the buffer of a read or a stat outside memory
+  ;; a read of an open file may ask for MAX_MSG_BYTES (1 MiB), not one byte more
+  (call $rec (call $o (local.get $hd) (i32.const 17) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1048577) (local.get $f)))
+  ;; EFAULT: the buffer of a read or a stat outside memory (a read above MAX_IO_BYTES is not EINVAL: 65537 bytes at 0 leave the one page)
+  (call $rec (call $o (local.get $hd) (i32.const 17) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 65537) (local.get $f)))
   (call $rec (call $o (local.get $hd) (i32.const 17) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 65530) (i32.const 16) (local.get $f)))
   (call $rec (call $o (local.get $hd) (i32.const 19) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 65520) (i32.const 32) (local.get $f)))
   ;; EMFILE: hd2 takes MAX_HOSTDIR_OPEN (256) files at once, one of them $g

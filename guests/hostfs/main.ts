@@ -17,7 +17,7 @@ import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
 import { HostDir, hostErrno } from "@wasmos/sdk/hostdir";
 import {
-  EISDIR, ELOOP, ENOTDIR, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
+  EISDIR, ELOOP, ENOTDIR, MAX_IO_BYTES, MAX_MSG_BYTES, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
   O_NOFOLLOW, O_TRUNC, O_WRITE,
 } from "@wasmos/sdk";
 
@@ -28,10 +28,13 @@ class HostOcb extends Ocb {
   }
 }
 
-const IO_MAX: i32 = 65536;
+/** The most one path read or write moves (hostdir_call's MAX_IO_BYTES). */
+const IO_MAX: i32 = MAX_IO_BYTES;
+/** The most one read or write of an open file moves: what one request can carry (MAX_MSG_BYTES), so a large read is one round trip. */
+const OPEN_IO_MAX: i32 = MAX_MSG_BYTES;
 
 class HostFs extends Handler {
-  buf: Uint8Array = new Uint8Array(IO_MAX);
+  buf: Uint8Array = new Uint8Array(OPEN_IO_MAX);
   constructor(public d: HostDir) {
     super();
   }
@@ -66,18 +69,20 @@ class HostFs extends Handler {
 
   read(ocb: Ocb, offset: i64, len: i32, out: ReadOut): i32 {
     const o = <HostOcb>ocb;
-    const n = o.file > 0
-      ? this.d.readOpen(o.file, offset, this.buf.dataStart, min(len, IO_MAX))
-      : this.d.read(o.path, offset, this.buf.dataStart, min(len, IO_MAX));
+    const n =
+      o.file > 0
+        ? this.d.readOpen(o.file, offset, this.buf.dataStart, min(len, OPEN_IO_MAX))
+        : this.d.read(o.path, offset, this.buf.dataStart, min(len, IO_MAX));
     if (n < 0) return n;
     return out.put(this.buf.dataStart, n);
   }
 
   write(ocb: Ocb, offset: i64, data: WriteIn): i32 {
     const o = <HostOcb>ocb;
-    const n = min(data.len, IO_MAX);
+    const byId = o.file > 0 && o.writable;
+    const n = min(data.len, byId ? OPEN_IO_MAX : IO_MAX);
     data.copyTo(this.buf.dataStart, 0, n);
-    if (o.file > 0 && o.writable) return this.d.writeOpen(o.file, offset, this.buf.dataStart, n);
+    if (byId) return this.d.writeOpen(o.file, offset, this.buf.dataStart, n);
     return this.d.write(o.path, offset, this.buf.dataStart, n);
   }
 

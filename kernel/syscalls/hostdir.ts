@@ -126,7 +126,9 @@ export function sysHostdirCall(_k: KernelCore, p: Process, hostdir: number, reqP
     const times = r.op === C.HOSTDIR_SETTIMES || r.op === C.HOSTDIR_SETTIMES_OPEN;
     if (!times || r.offset < MIN_TIME) return -Errno.EINVAL;
   }
-  if (r.len > Limits.MAX_IO_BYTES) return -Errno.EINVAL;
+  // A read or write of an open file may move what one I/O request carries (hostfs answers a 1 MiB read in one call).
+  const bulk = r.op === C.HOSTDIR_READ_OPEN || r.op === C.HOSTDIR_WRITE_OPEN;
+  if (r.len > (bulk ? Limits.MAX_MSG_BYTES : Limits.MAX_IO_BYTES)) return -Errno.EINVAL;
   if (r.op >= C.HOSTDIR_CLOSE) return onOpenFile(p, obj as Device<HostDirModel>, r.op, r.file, Number(r.offset), r.buf >>> 0, r.len);
   const path = readPath(p, r.path, r.pathLen);
   if (typeof path === "number") return path;

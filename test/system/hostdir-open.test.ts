@@ -150,3 +150,34 @@ it("hostfs killed while a client holds files open through it: the host descripto
   await k.run();
   expect(fds()).toBe(base - 1); // the device went with the host's reference: its root descriptor too
 }, 60_000);
+
+it("hostfs answers a 1 MiB read of an open file in one request (one READ_OPEN of the device), not in 64 KiB pieces", async () => {
+  const big = new Uint8Array(2 << 20);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
+  writeFileSync(join(dir, "big.bin"), big);
+  const out: string[] = [];
+  const k = new Kernel({ stdout: (b) => out.push(new TextDecoder().decode(b)) });
+  const root = k.createRootDir();
+  const io = k.createMemory(65536);
+  const hostfs = k.loadImage(hostfsBytes, "hostfs");
+  const backend = new NodeHostDir(dir);
+  const reads: number[] = [];
+  const readFile = backend.readFile.bind(backend);
+  backend.readFile = (file, offset, into) => (reads.push(into.length), readFile(file, offset, into));
+  const stop = serveHostDirs(k, root, io, hostfs, [{ guest: "/host", backend, readOnly: false }]);
+  const img = k.loadImage(bytes, "hostdir-open");
+  const client = k.spawn(img, {
+    args: ["hostdir-open", "big", "/host/big.bin"],
+    handles: [{ name: "root", object: root, rights: DIR_GRANT_RIGHTS }],
+  });
+  await client.exited;
+  expect(out.join("")).toBe(`big ${1 << 20} ${big[(1 << 20) - 1]}\n`);
+  expect(reads).toEqual([1 << 20]);
+  client.close();
+  stop();
+  k.release(img);
+  k.release(hostfs);
+  io.releaseHandle();
+  root.releaseHandle();
+  await k.run();
+}, 60_000);

@@ -2685,7 +2685,10 @@ export class HostdirReqLayout {
   @inline static setBuf(p: usize, v: u32): void {
     store<u32>(p, v, 32);
   }
-  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  /**
+   * Bytes of buf (0..MAX_IO_BYTES; READ_OPEN and WRITE_OPEN: 0..MAX_MSG_BYTES, the most one I/O
+   * request moves). (u32 at 36)
+   */
   @inline static len(p: usize): u32 {
     return load<u32>(p, 36);
   }
