@@ -33,7 +33,7 @@ export const Errno = {
   ESRCH: 10,
   /** An argument list or handle list is longer than its limit. */
   E2BIG: 11,
-  /** The caller's handle table is full. */
+  /** The caller's handle table is full (or a device's table of open files: MAX_HOSTDIR_OPEN). */
   EMFILE: 12,
   /** No syscall has that number (sys entry only). */
   ENOSYS: 13,
@@ -83,6 +83,11 @@ export const Errno = {
   EIO: 50,
   /** The device's interrupts are attached to another process's endpoint. */
   EBUSY: 51,
+  /**
+   * The open-file id was not issued to the caller by this device (forged, another device's or
+   * another process's), or has been closed since.
+   */
+  EBADF: 52,
   /** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
   ENOTDIR: 60,
   /** The operation needs a file and the path names a directory. */
@@ -137,6 +142,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   43: "ECHANGED",
   50: "EIO",
   51: "EBUSY",
+  52: "EBADF",
   60: "ENOTDIR",
   61: "EISDIR",
   62: "ENOTEMPTY",
@@ -517,6 +523,11 @@ export const Limits = {
   MAX_CONSOLE_RX_BYTES: 65536,
   /** Longest path a namespace call takes, in UTF-8 bytes. */
   MAX_PATH_BYTES: 1024,
+  /**
+   * Files one host-directory device keeps open at once (hostdir_call HOSTDIR_OPEN), all callers
+   * together; more fail with EMFILE.
+   */
+  MAX_HOSTDIR_OPEN: 256,
   /** Most rules one unveil call takes. */
   MAX_UNVEIL_RULES: 64,
   /** Most unveil calls in a process's view, its ancestors' included. */
@@ -739,6 +750,33 @@ export const Constants = {
    * links is opened only if this device made them.
    */
   HOSTDIR_LINK: 14,
+  /**
+   * hostdir_call: open the regular file at path (walked and confined as every path is) and keep it
+   * open in the device for the caller; the result is its open-file id (> 0) for the *_OPEN
+   * operations, until CLOSE. Flags HOSTDIR_OPEN_WRITE (also writable), HOSTDIR_CREATE (create it
+   * if missing), HOSTDIR_EXCL (with CREATE: fail if it exists), HOSTDIR_TRUNC (cut it to 0 bytes);
+   * any of them needs WRITE. The open is the file itself: renaming, replacing or removing the path
+   * afterwards does not change what the id reads and writes.
+   */
+  HOSTDIR_OPEN: 15,
+  /** hostdir_call: close the open file `file`; its id is never valid again. */
+  HOSTDIR_CLOSE: 16,
+  /**
+   * hostdir_call: read up to len bytes at offset of the open file `file` into buf; the result is
+   * the count (0 at the end). No path is walked.
+   */
+  HOSTDIR_READ_OPEN: 17,
+  /**
+   * hostdir_call: write len bytes from buf at offset of the open file `file` (opened with
+   * HOSTDIR_OPEN_WRITE); the result is the count.
+   */
+  HOSTDIR_WRITE_OPEN: 18,
+  /** hostdir_call: a hostdir_stat of the open file `file` into buf. */
+  HOSTDIR_STAT_OPEN: 19,
+  /** hostdir_call: set the size of the open file `file` (opened with HOSTDIR_OPEN_WRITE) to offset. */
+  HOSTDIR_SETSIZE_OPEN: 20,
+  /** hostdir_call: set the modification time of the open file `file` to offset (ns since 1970). */
+  HOSTDIR_SETTIMES_OPEN: 21,
   /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
   HOSTDIR_CREATE: 1,
   /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
@@ -750,6 +788,11 @@ export const Constants = {
    * itself (lutimes).
    */
   HOSTDIR_NOFOLLOW: 8,
+  /**
+   * hostdir_req flags, HOSTDIR_OPEN: open for writing as well as reading (WRITE_OPEN,
+   * SETSIZE_OPEN).
+   */
+  HOSTDIR_OPEN_WRITE: 16,
   /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
   DEVINFO_HOSTDIR_READONLY: 96,
   /**
@@ -757,6 +800,11 @@ export const Constants = {
    * symbolic link leading out of the root, a device file, a file with several hard links).
    */
   DEVINFO_HOSTDIR_REFUSALS: 97,
+  /**
+   * device_info, host directory: files open in it now (HOSTDIR_OPEN not yet closed), all callers
+   * together.
+   */
+  DEVINFO_HOSTDIR_OPEN: 98,
   /** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
   O_READ: 1,
   /** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
@@ -888,7 +936,7 @@ export const Constants = {
    * Bytes of a hostdir_req struct (see structs): A request to a host-directory device: read by
    * hostdir_call. Paths are UTF-8, relative to the exposed root whether or not they start with /.
    */
-  HOSTDIR_REQ_SIZE: 40,
+  HOSTDIR_REQ_SIZE: 48,
   /**
    * Bytes of a hostdir_stat struct (see structs): A file described: written by hostdir_call STAT
    * and LSTAT (the layout of the namespace's stat).
@@ -2238,8 +2286,17 @@ export const SYSCALLS: readonly SyscallDef[] = [
    * above it), component by component, without following any symbolic link that leads out of it:
    * `..` above the root, absolute link targets and links that climb out are refused with EACCES,
    * device files and FIFOs too, and so are files with several hard links (they may be links to
-   * files outside). A read-only directory refuses every change with EACCES. Nothing stays open
-   * between calls.
+   * files outside). A read-only directory refuses every change with EACCES. What stays open
+   * between calls is only what HOSTDIR_OPEN opened: each such file stays open in the device, under
+   * an id valid for the process that opened it (through any of its handles to this device), until
+   * that process closes it (CLOSE), no longer holds any handle to the device (closed or revoked:
+   * checked whenever a handle to the device closes), or ends; and all of them when the device goes
+   * (its last handle closed, or the host shut it down). At most MAX_HOSTDIR_OPEN at once per
+   * device. This is safe because the open was confined when it was made (as any path), and an open
+   * file stays the file it was, as in POSIX: a rename, a replacement or an unlink of its path
+   * afterwards changes nothing the id reaches, so no later path change can lead an id out of the
+   * root; ids are checked against the device's own table (slot and generation) and the caller,
+   * never guessed into another device's or process's file.
    */
   {
     nr: 111,
@@ -2249,7 +2306,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: false,
     pledge: PledgeClass.devices,
     rights: Rights.READ,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST, Errno.ENOTDIR, Errno.EISDIR, Errno.ENOTEMPTY, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EIO],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.EEXIST, Errno.ENOTDIR, Errno.EISDIR, Errno.EMFILE, Errno.EBADF, Errno.ENOTEMPTY, Errno.ENAMETOOLONG, Errno.ELOOP, Errno.EIO],
   },
   /**
    * 120: Declare the caller's IPC buffer: MAX_MSG_WORDS i32 words (16 bytes) at ptr in its own
@@ -3129,22 +3186,22 @@ export function readHandleInfo(mem: StructMemory, at: number): HandleInfo {
 
 /**
  * hostdir_req: A request to a host-directory device: read by hostdir_call. Paths are UTF-8,
- * relative to the exposed root whether or not they start with /. 40 bytes, aligned to 8.
+ * relative to the exposed root whether or not they start with /. 48 bytes, aligned to 8.
  */
 export interface HostdirReq {
   /** A HOSTDIR_* operation. (u32 at 0) */
   op: number;
   /**
-   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC where the operation takes them; 0 otherwise. (u32
-   * at 4)
+   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC, HOSTDIR_NOFOLLOW, HOSTDIR_OPEN_WRITE where the
+   * operation takes them; 0 otherwise. (u32 at 4)
    */
   flags: number;
   /**
-   * READ/WRITE: the file offset; SETSIZE: the size; SETTIMES: the time in ns; LIST: the index of
-   * the first entry. (i64 at 8)
+   * READ/WRITE (and READ_OPEN/WRITE_OPEN): the file offset; SETSIZE (SETSIZE_OPEN): the size;
+   * SETTIMES (SETTIMES_OPEN): the time in ns; LIST: the index of the first entry. (i64 at 8)
    */
   offset: bigint;
-  /** Pointer to the path. (u32 at 16) */
+  /** Pointer to the path (not read by the *_OPEN operations and CLOSE). (u32 at 16) */
   path: number;
   /** Its length in bytes (1..1024). (u32 at 20) */
   pathLen: number;
@@ -3154,13 +3211,23 @@ export interface HostdirReq {
   path2Len: number;
   /** The data (WRITE) or where answers go (READ, STAT, LSTAT, LIST, READLINK). (u32 at 32) */
   buf: number;
-  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  /**
+   * Bytes of buf (0..MAX_IO_BYTES; READ_OPEN and WRITE_OPEN: 0..MAX_MSG_BYTES, the most one I/O
+   * request moves). (u32 at 36)
+   */
   len: number;
+  /**
+   * CLOSE and the *_OPEN operations: an open-file id HOSTDIR_OPEN returned to the caller; 0
+   * otherwise. (u32 at 40)
+   */
+  file: number;
+  /** Must be 0. (u32 at 44) */
+  reserved: number;
 }
 
 /** Byte offsets of hostdir_req's fields, its SIZE and ALIGN. */
 export const HostdirReqLayout = {
-  SIZE: 40,
+  SIZE: 48,
   ALIGN: 8,
   op: 0,
   flags: 4,
@@ -3171,6 +3238,8 @@ export const HostdirReqLayout = {
   path2Len: 28,
   buf: 32,
   len: 36,
+  file: 40,
+  reserved: 44,
 } as const;
 
 /** Write a hostdir_req at `at` (bounds checked by the caller). */
@@ -3184,6 +3253,8 @@ export function writeHostdirReq(mem: StructMemory, at: number, v: HostdirReq): v
   mem.setU32(at + 28, v.path2Len);
   mem.setU32(at + 32, v.buf);
   mem.setU32(at + 36, v.len);
+  mem.setU32(at + 40, v.file);
+  mem.setU32(at + 44, v.reserved);
 }
 
 /** Read a hostdir_req at `at` (bounds checked by the caller). */
@@ -3198,6 +3269,8 @@ export function readHostdirReq(mem: StructMemory, at: number): HostdirReq {
     path2Len: mem.u32(at + 28),
     buf: mem.u32(at + 32),
     len: mem.u32(at + 36),
+    file: mem.u32(at + 40),
+    reserved: mem.u32(at + 44),
   };
 }
 

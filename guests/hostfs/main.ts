@@ -2,9 +2,14 @@
 // the namespace at the DIR handle "root" it is given (mounted at its scope's
 // top, "/"), through the resource-manager library. The device keeps every
 // path inside the directory (docs/system.md "Host directories"); this server
-// only translates requests: it holds no host state, so a restart loses
-// nothing but the opens in flight. It binds the memory object "io" as a grant
-// (the zero-copy transfer form, shared with its clients).
+// only translates requests. An open of a file opens it in the device once
+// (HOSTDIR_OPEN: the path walked and confined then) and every read, write,
+// stat, size and time of that open goes to the device's open file by id, with
+// no path: the file stays the one opened, as in POSIX, even if its path is
+// renamed, replaced or removed. The id is closed when the open's last handle
+// goes; if this server ends, the kernel closes all of them. A directory's
+// open keeps only its path. It binds the memory object "io" as a grant (the
+// zero-copy transfer form, shared with its clients).
 //
 //   hostfs [mount-path]      (default "/": the top of the "root" DIR's scope)
 import { args, errnoName, exit, handle, println } from "@wasmos/sdk";
@@ -12,20 +17,24 @@ import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
 import { HostDir, hostErrno } from "@wasmos/sdk/hostdir";
 import {
-  EISDIR, ELOOP, ENOTDIR, ENOTSUP, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
+  EISDIR, ELOOP, ENOTDIR, MAX_IO_BYTES, MAX_MSG_BYTES, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
   O_NOFOLLOW, O_TRUNC, O_WRITE,
 } from "@wasmos/sdk";
 
 class HostOcb extends Ocb {
-  constructor(public path: string, public dir: bool) {
+  /** file: the device's open-file id (0 for a directory); writable: opened with HOSTDIR_OPEN_WRITE. */
+  constructor(public path: string, public dir: bool, public file: i32 = 0, public writable: bool = false) {
     super();
   }
 }
 
-const IO_MAX: i32 = 65536;
+/** The most one path read or write moves (hostdir_call's MAX_IO_BYTES). */
+const IO_MAX: i32 = MAX_IO_BYTES;
+/** The most one read or write of an open file moves: what one request can carry (MAX_MSG_BYTES), so a large read is one round trip. */
+const OPEN_IO_MAX: i32 = MAX_MSG_BYTES;
 
 class HostFs extends Handler {
-  buf: Uint8Array = new Uint8Array(IO_MAX);
+  buf: Uint8Array = new Uint8Array(OPEN_IO_MAX);
   constructor(public d: HostDir) {
     super();
   }
@@ -36,45 +45,58 @@ class HostFs extends Handler {
       const l = this.d.stat(p, false);
       if (l.errno == 0 && l.type == <u32>FILE_TYPE_SYMLINK) return this.fail(ELOOP);
     }
-    if (flags & O_CREATE) {
-      const r = this.d.create(p, (flags & O_EXCL) != 0, (flags & O_TRUNC) != 0);
-      if (r < 0) return this.fail(-r);
-      return new HostOcb(p, false);
+    const write = (flags & O_WRITE) != 0;
+    const create = (flags & O_CREATE) != 0;
+    if ((flags & O_DIRECTORY) == 0) {
+      // A file is opened in the device (refused there if it is a device file, a FIFO or has several hard links).
+      const f = this.d.open(p, write, create, create && (flags & O_EXCL) != 0, (flags & O_TRUNC) != 0);
+      if (f > 0) return new HostOcb(p, false, f, write);
+      if (f != -EISDIR || write || create) return this.fail(-f);
+      return new HostOcb(p, true); // a directory, opened to be read
     }
     const st = this.d.stat(p);
     if (st.errno != 0) return this.fail(st.errno);
-    const dir = st.type == <u32>FILE_TYPE_DIR;
-    if (dir && (flags & O_WRITE)) return this.fail(EISDIR);
-    if (!dir && (flags & O_DIRECTORY)) return this.fail(ENOTDIR);
-    if (!dir) {
-      // Open it now as the device would for a transfer (zero bytes): a device file, a FIFO or a
-      // file with several hard links is refused at open, not at the first read.
-      const r = flags & O_WRITE ? this.d.write(p, 0, this.buf.dataStart, 0) : this.d.read(p, 0, this.buf.dataStart, 0);
-      if (r < 0) return this.fail(-r);
-    }
-    if (!dir && (flags & O_TRUNC)) {
-      const r = this.d.setSize(p, 0);
-      if (r < 0) return this.fail(-r);
-    }
-    return new HostOcb(p, dir);
+    if (st.type != <u32>FILE_TYPE_DIR) return this.fail(ENOTDIR);
+    if (write) return this.fail(EISDIR);
+    return new HostOcb(p, true);
+  }
+
+  closed(ocb: Ocb): void {
+    const o = <HostOcb>ocb;
+    if (o.file > 0) this.d.close(o.file);
+    o.file = 0;
   }
 
   read(ocb: Ocb, offset: i64, len: i32, out: ReadOut): i32 {
     const o = <HostOcb>ocb;
-    const n = this.d.read(o.path, offset, this.buf.dataStart, min(len, IO_MAX));
+    const n =
+      o.file > 0
+        ? this.d.readOpen(o.file, offset, this.buf.dataStart, min(len, OPEN_IO_MAX))
+        : this.d.read(o.path, offset, this.buf.dataStart, min(len, IO_MAX));
     if (n < 0) return n;
     return out.put(this.buf.dataStart, n);
   }
 
   write(ocb: Ocb, offset: i64, data: WriteIn): i32 {
     const o = <HostOcb>ocb;
-    const n = min(data.len, IO_MAX);
+    const byId = o.file > 0 && o.writable;
+    const n = min(data.len, byId ? OPEN_IO_MAX : IO_MAX);
     data.copyTo(this.buf.dataStart, 0, n);
+    if (byId) return this.d.writeOpen(o.file, offset, this.buf.dataStart, n);
     return this.d.write(o.path, offset, this.buf.dataStart, n);
   }
 
   stat(ocb: Ocb, st: Stat): i32 {
-    return this.pstat((<HostOcb>ocb).path, st);
+    const o = <HostOcb>ocb;
+    if (o.file <= 0) return this.pstat(o.path, st);
+    const s = this.d.statOpen(o.file);
+    if (s.errno != 0) return -s.errno;
+    st.type = s.type;
+    st.nlink = s.nlink;
+    st.size = s.size;
+    st.ino = s.ino;
+    st.mtime = s.mtime;
+    return 0;
   }
 
   pstat(path: string, st: Stat): i32 {
@@ -93,11 +115,15 @@ class HostFs extends Handler {
   }
 
   setSize(ocb: Ocb, size: i64): i32 {
-    return this.d.setSize((<HostOcb>ocb).path, size);
+    const o = <HostOcb>ocb;
+    if (o.file > 0 && o.writable) return this.d.setSizeOpen(o.file, size);
+    return this.d.setSize(o.path, size);
   }
 
   setTimes(ocb: Ocb, mtime: i64): i32 {
-    return this.d.setTimes((<HostOcb>ocb).path, mtime);
+    const o = <HostOcb>ocb;
+    if (o.file > 0) return this.d.setTimesOpen(o.file, mtime);
+    return this.d.setTimes(o.path, mtime);
   }
 
   psettimes(path: string, mtime: i64): i32 {

@@ -5,12 +5,16 @@
 //   import { HostDir } from "@wasmos/sdk/hostdir";
 //   const d = new HostDir(handle("hostdir"));
 //   const n = d.read("notes.txt", 0, buf.dataStart, buf.length);
+//   const f = d.open("notes.txt");               // an open-file id, or -errno
+//   const m = d.readOpen(f, 0, buf.dataStart, buf.length);   // no path walked
+//   d.close(f);
 
 import {
   sys_hostdir_call, HostdirReqLayout, HostdirStatLayout, HostdirDirentLayout, HOSTDIR_REQ_SIZE, HOSTDIR_STAT_SIZE,
   HOSTDIR_STAT, HOSTDIR_LSTAT, HOSTDIR_READ, HOSTDIR_WRITE, HOSTDIR_CREATE_FILE, HOSTDIR_SETSIZE, HOSTDIR_SETTIMES, HOSTDIR_LINK, HOSTDIR_NOFOLLOW,
   HOSTDIR_LIST, HOSTDIR_MKDIR, HOSTDIR_REMOVE, HOSTDIR_RENAME, HOSTDIR_SYMLINK, HOSTDIR_READLINK, HOSTDIR_CREATE,
-  HOSTDIR_EXCL, HOSTDIR_TRUNC,
+  HOSTDIR_EXCL, HOSTDIR_TRUNC, HOSTDIR_OPEN, HOSTDIR_CLOSE, HOSTDIR_READ_OPEN, HOSTDIR_WRITE_OPEN, HOSTDIR_STAT_OPEN,
+  HOSTDIR_SETSIZE_OPEN, HOSTDIR_SETTIMES_OPEN, HOSTDIR_OPEN_WRITE,
 } from "./bindings/abi";
 
 export class HostStat {
@@ -54,7 +58,71 @@ export class HostDir {
     }
     HostdirReqLayout.setBuf(p, <u32>buf);
     HostdirReqLayout.setLen(p, <u32>len);
+    HostdirReqLayout.setFile(p, 0);
     return sys_hostdir_call(this.handle, <i32>p);
+  }
+
+  /** One hostdir_call on an open file (CLOSE, *_OPEN): no path, nothing allocated. */
+  callFile(op: i32, file: i32, offset: i64, buf: usize, len: i32): i32 {
+    const p = changetype<usize>(this.req);
+    HostdirReqLayout.setOp(p, <u32>op);
+    HostdirReqLayout.setFlags(p, 0);
+    HostdirReqLayout.setOffset(p, offset);
+    HostdirReqLayout.setPath(p, 0);
+    HostdirReqLayout.setPathLen(p, 0);
+    HostdirReqLayout.setPath2(p, 0);
+    HostdirReqLayout.setPath2Len(p, 0);
+    HostdirReqLayout.setBuf(p, <u32>buf);
+    HostdirReqLayout.setLen(p, <u32>len);
+    HostdirReqLayout.setFile(p, <u32>file);
+    return sys_hostdir_call(this.handle, <i32>p);
+  }
+
+  /** Open the file at path and keep it open in the device: its id (> 0) for the *Open calls, or -errno. */
+  open(path: string, write: bool = false, create: bool = false, exclusive: bool = false, truncate: bool = false): i32 {
+    const flags = (write ? HOSTDIR_OPEN_WRITE : 0) | (create ? HOSTDIR_CREATE : 0) | (exclusive ? HOSTDIR_EXCL : 0) | (truncate ? HOSTDIR_TRUNC : 0);
+    return this.call(HOSTDIR_OPEN, flags, 0, path, null, 0, 0);
+  }
+
+  readOpen(file: i32, offset: i64, ptr: usize, len: i32): i32 {
+    return this.callFile(HOSTDIR_READ_OPEN, file, offset, ptr, len);
+  }
+
+  writeOpen(file: i32, offset: i64, ptr: usize, len: i32): i32 {
+    return this.callFile(HOSTDIR_WRITE_OPEN, file, offset, ptr, len);
+  }
+
+  setSizeOpen(file: i32, size: i64): i32 {
+    return this.callFile(HOSTDIR_SETSIZE_OPEN, file, size, 0, 0);
+  }
+
+  setTimesOpen(file: i32, mtimeNs: i64): i32 {
+    return this.callFile(HOSTDIR_SETTIMES_OPEN, file, mtimeNs, 0, 0);
+  }
+
+  /** Describe an open file. */
+  statOpen(file: i32): HostStat {
+    const b = new ArrayBuffer(HOSTDIR_STAT_SIZE);
+    const p = changetype<usize>(b);
+    return this.statOut(this.callFile(HOSTDIR_STAT_OPEN, file, 0, p, HOSTDIR_STAT_SIZE), p);
+  }
+
+  close(file: i32): i32 {
+    return this.callFile(HOSTDIR_CLOSE, file, 0, 0, 0);
+  }
+
+  private statOut(r: i32, p: usize): HostStat {
+    const out = new HostStat();
+    if (r < 0) {
+      out.errno = -r;
+      return out;
+    }
+    out.type = HostdirStatLayout.type(p);
+    out.nlink = HostdirStatLayout.nlink(p);
+    out.size = HostdirStatLayout.size(p);
+    out.ino = HostdirStatLayout.ino(p);
+    out.mtime = HostdirStatLayout.mtimeNs(p);
+    return out;
   }
 
   /** Describe path (follow: through symbolic links that stay inside). */

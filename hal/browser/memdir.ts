@@ -3,12 +3,14 @@
 // host folder in Node. Nothing leaves the tree: paths arrive split and checked
 // by the device model, symbolic links are stored as given and followed only
 // inside the tree (a target that climbs above the root is EACCES, a chain
-// longer than 32 links ELOOP).
+// longer than 32 links ELOOP). An open file (open()) is the file node itself:
+// it stays readable after its name is removed or replaced, and its bytes count
+// against the limit until it is closed.
 
 import { HOST_FILE_TYPE, type HostDirBackend, type HostDirEntry, HostError, type HostStat } from "../hostdir/hostdir.ts";
 
 type Node =
-  | { kind: "file"; ino: number; data: Uint8Array; size: number; mtimeNs: number }
+  | { kind: "file"; ino: number; data: Uint8Array; size: number; mtimeNs: number; removed?: boolean }
   | { kind: "dir"; ino: number; entries: Map<string, Node>; mtimeNs: number }
   | { kind: "link"; ino: number; target: string; mtimeNs: number };
 
@@ -21,6 +23,9 @@ export class MemoryHostDir implements HostDirBackend {
   private readonly root: Node & { kind: "dir" };
   private bytes = 0;
   private readonly limit: number;
+  /** Files open() opened, by the number it returned. */
+  private readonly opened = new Map<number, { node: Node & { kind: "file" }; write: boolean }>();
+  private nextFile = 1;
 
   constructor(options: { limit?: number } = {}) {
     this.limit = options.limit ?? MEMDIR_DEFAULT_LIMIT;
@@ -122,7 +127,7 @@ export class MemoryHostDir implements HostDirBackend {
     const n = dir.entries.get(name);
     if (n === undefined) throw new HostError("ENOENT");
     if (n.kind === "dir" && n.entries.size > 0) throw new HostError("ENOTEMPTY");
-    if (n.kind === "file") this.bytes -= n.data.length;
+    if (n.kind === "file") this.unlinked(n);
     dir.entries.delete(name);
   }
 
@@ -136,7 +141,7 @@ export class MemoryHostDir implements HostDirBackend {
       if (there.kind === "dir" && n.kind !== "dir") throw new HostError("EISDIR");
       if (there.kind !== "dir" && n.kind === "dir") throw new HostError("ENOTDIR");
       if (there.kind === "dir" && there.entries.size > 0) throw new HostError("ENOTEMPTY");
-      if (there.kind === "file") this.bytes -= there.data.length;
+      if (there.kind === "file") this.unlinked(there);
     }
     a.dir.entries.delete(a.name);
     b.dir.entries.set(b.name, n);
@@ -153,6 +158,72 @@ export class MemoryHostDir implements HostDirBackend {
     const n = this.lookup(path, false);
     if (n.kind !== "link") throw new HostError("EINVAL");
     return n.target;
+  }
+
+  open(path: readonly string[], write: boolean, create: boolean, exclusive: boolean, truncate: boolean): number {
+    if (create) this.create(path, exclusive, false);
+    const node = this.file(path);
+    if (truncate) this.resize(node, 0);
+    const file = this.nextFile++;
+    this.opened.set(file, { node, write });
+    return file;
+  }
+
+  readFile(file: number, offset: number, into: Uint8Array): number {
+    const f = this.openFile(file).node;
+    if (offset >= f.size) return 0;
+    const n = Math.min(into.length, f.size - offset);
+    into.set(f.data.subarray(offset, offset + n));
+    return n;
+  }
+
+  writeFile(file: number, offset: number, data: Uint8Array): number {
+    const f = this.openFile(file).node;
+    if (offset + data.length > f.size) this.resize(f, offset + data.length);
+    f.data.set(data, offset);
+    f.mtimeNs = now();
+    return data.length;
+  }
+
+  statFile(file: number): HostStat {
+    const f = this.openFile(file).node;
+    return { type: HOST_FILE_TYPE.REG, size: f.size, ino: f.ino, nlink: f.removed ? 0 : 1, mtimeNs: f.mtimeNs };
+  }
+
+  setSizeFile(file: number, size: number): void {
+    this.resize(this.openFile(file).node, size);
+  }
+
+  setTimesFile(file: number, mtimeNs: number): void {
+    this.openFile(file).node.mtimeNs = mtimeNs;
+  }
+
+  closeFile(file: number): void {
+    const o = this.opened.get(file);
+    if (o === undefined) return;
+    this.opened.delete(file);
+    if (o.node.removed && !this.isOpen(o.node)) this.bytes -= o.node.data.length;
+  }
+
+  close(): void {
+    for (const file of [...this.opened.keys()]) this.closeFile(file);
+  }
+
+  private openFile(file: number): { node: Node & { kind: "file" }; write: boolean } {
+    const o = this.opened.get(file);
+    if (o === undefined) throw new Error(`memdir: ${file} is not an open file`);
+    return o;
+  }
+
+  private isOpen(f: Node): boolean {
+    for (const o of this.opened.values()) if (o.node === f) return true;
+    return false;
+  }
+
+  /** A file's name is gone: its bytes are freed now, or when its last open closes. */
+  private unlinked(f: Node & { kind: "file" }): void {
+    if (this.isOpen(f)) f.removed = true;
+    else this.bytes -= f.data.length;
   }
 
   private resize(f: Node & { kind: "file" }, size: number): void {

@@ -19,6 +19,10 @@
 //     may be a link to a file outside the root. Hard links cannot be made.
 //   - Read-only mode is the model's (hal/hostdir/hostdir.ts): nothing here
 //     is called for a change.
+//   - Nothing stays open after a path call. Files opened with open() stay
+//     open (the descriptor the confined walk opened, nothing else) until
+//     closeFile or close; their calls take the descriptor and walk nothing:
+//     the file is the one that was opened, whatever its path has become.
 //
 // What remains possible: a host process that can write both inside and
 // outside the root can move a directory this walker holds open to outside
@@ -27,22 +31,11 @@
 import * as fs from "node:fs";
 import { HOST_FILE_TYPE, HostError, type HostDirBackend, type HostDirEntry, type HostErrno, type HostStat } from "../hostdir/hostdir.ts";
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK } = fs.constants;
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK } = fs.constants;
 /** Symbolic links one call may follow. */
 export const MAX_LINKS = 40;
-/** Files kept open for reading (see NodeHostDir.reading). */
-const READ_CACHE_FILES = 8;
 
 const fdPath = (fd: number, name?: string | null) => (name ? `/proc/self/fd/${fd}/${name}` : `/proc/self/fd/${fd}`);
-
-/** A descriptor kept for reading (NodeHostDir.reading), with the strings its check compares, made once. */
-interface CachedReader {
-  fd: number;
-  /** /proc/self/fd/N */
-  proc: string;
-  /** What readlink of proc must say: the root's realpath, "/", the path below it. */
-  expect: string;
-}
 
 /** A symbolic link met as the last component of a path that follows links. */
 class FollowLink {
@@ -71,6 +64,7 @@ const ERRNO_OF: Record<string, HostErrno> = {
   ELOOP: "ELOOP",
   EXDEV: "EXDEV",
   EINVAL: "EINVAL",
+  EBADF: "EACCES", // a descriptor opened write-only (the host file is not readable), read
 };
 
 /** Run a host call; its failure becomes a HostError (never a device failure: a guest's bad path is not the host's fault). */
@@ -144,41 +138,19 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   close(): void {
-    this.forget();
+    for (const fd of this.files) fs.closeSync(fd);
+    this.files.clear();
     if (this.rootFd >= 0) fs.closeSync(this.rootFd);
     this.rootFd = -1;
   }
 
-  /**
-   * Files recently opened for reading, by path below the root. A read of
-   * the same path uses the descriptor again only after the kernel confirms
-   * it is still exactly that path under the root (readlink of
-   * /proc/self/fd/N: a file moved, renamed, replaced or deleted since shows
-   * another path) and still a regular file with one link (or links this
-   * device made): the same answer a fresh walk would give, for two cheap
-   * calls instead of a walk, an open and a close. Any change made through
-   * this device drops them all.
-   */
-  private readonly reading = new Map<string, CachedReader>();
+  /** Descriptors of the files open() opened and closeFile has not closed. */
+  private readonly files = new Set<number>();
 
-  private forget(): void {
-    for (const r of this.reading.values()) fs.closeSync(r.fd);
-    this.reading.clear();
-  }
-
-  /** The cached descriptor for path if it still stands for exactly that file, else null (and it is dropped). */
-  private cachedReader(key: string): number | null {
-    const r = this.reading.get(key);
-    if (r === undefined) return null;
-    try {
-      const st = fs.fstatSync(r.fd);
-      if (fs.readlinkSync(r.proc) === r.expect && st.isFile() && this.linksOk(st)) return r.fd;
-    } catch {
-      // gone: walk again
-    }
-    this.reading.delete(key);
-    fs.closeSync(r.fd);
-    return null;
+  /** The descriptor of an open file (the model passes only numbers open() returned; anything else is a bug, not a guest's error). */
+  private fileFd(file: number): number {
+    if (!this.files.has(file)) throw new Error(`hostdir: ${file} is not an open file of this directory`);
+    return file;
   }
 
   /**
@@ -246,12 +218,18 @@ export class NodeHostDir implements HostDirBackend {
     }
   }
 
-  /** Open path's last component (following links inside the root when `follow`) and run fn on the descriptor. */
-  private withFile<T>(path: readonly string[], flags: number, follow: boolean, fn: (fd: number, st: fs.Stats) => T, mode = 0o644): T {
+  /**
+   * Open path's last component (following links inside the root when
+   * `follow`) and run fn on the descriptor, which is closed afterwards unless
+   * `keep` and fn returned (then the caller owns it). O_TRUNC is never passed
+   * to the host's open: a file is cut only after the checks (the caller's fn).
+   */
+  private withFile<T>(path: readonly string[], flags: number, follow: boolean, fn: (fd: number, st: fs.Stats) => T, keep = false): T {
+    const mode = 0o644;
     return this.at(path, (dir, name) => {
       let fd: number;
       if (name === null) {
-        if (flags & (O_WRONLY | O_CREAT | O_TRUNC)) throw new HostError("EISDIR");
+        if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) throw new HostError("EISDIR");
         fd = fs.openSync(fdPath(dir), O_RDONLY | O_DIRECTORY);
       } else {
         const before = lstatOrNull(fdPath(dir, name));
@@ -270,13 +248,16 @@ export class NodeHostDir implements HostDirBackend {
           throw e;
         }
       }
+      let kept = false;
       try {
         const st = fs.fstatSync(fd);
         if (!st.isFile() && !st.isDirectory()) throw new HostError("EACCES", "not a regular file or a directory");
         if (st.isFile() && !this.linksOk(st)) throw new HostError("EACCES", "a file with several hard links");
-        return fn(fd, st);
+        const r = fn(fd, st);
+        kept = keep;
+        return r;
       } finally {
-        fs.closeSync(fd);
+        if (!kept) fs.closeSync(fd);
       }
     });
   }
@@ -291,28 +272,60 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   read(path: readonly string[], offset: number, into: Uint8Array): number {
-    const key = path.filter((c) => c !== "" && c !== ".").join("/");
-    const cached = into.length > 0 && this.rootFd >= 0 ? this.cachedReader(key) : null;
-    if (cached !== null) return host(() => fs.readSync(cached, into, 0, into.length, offset));
     return this.withFile(path, O_RDONLY, true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
-      const n = fs.readSync(fd, into, 0, into.length, offset);
-      if (into.length > 0 && !key.split("/").includes("..")) {
-        if (this.reading.size >= READ_CACHE_FILES) {
-          const [oldest, old] = this.reading.entries().next().value!;
-          this.reading.delete(oldest);
-          fs.closeSync(old.fd);
-        }
-        // Another descriptor for the file the walk opened (/proc/self/fd/N names the open file, not a path).
-        const again = fs.openSync(fdPath(fd), O_RDONLY | O_NONBLOCK);
-        this.reading.set(key, { fd: again, proc: fdPath(again), expect: `${this.root}/${key}` });
-      }
-      return n;
+      return fs.readSync(fd, into, 0, into.length, offset);
     });
   }
 
+  open(path: readonly string[], write: boolean, create: boolean, exclusive: boolean, truncate: boolean): number {
+    // Truncating needs a writable descriptor even for an open to be read (the model refuses its writes).
+    const flags = (write || truncate ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | (create && exclusive ? O_EXCL : 0);
+    const opened = (fd: number, st: fs.Stats) => {
+      if (st.isDirectory()) throw new HostError("EISDIR");
+      if (truncate) fs.ftruncateSync(fd, 0);
+      this.files.add(fd);
+      return fd;
+    };
+    try {
+      return this.withFile(path, flags, true, opened, true);
+    } catch (e) {
+      // A file the host lets us write but not read: open it write-only (reads of it answer EACCES).
+      if (!((write || truncate) && e instanceof HostError && e.errno === "EACCES" && e.message.startsWith("EACCES"))) throw e;
+      return this.withFile(path, O_WRONLY | (flags & ~O_RDWR), true, opened, true);
+    }
+  }
+
+  readFile(file: number, offset: number, into: Uint8Array): number {
+    const fd = this.fileFd(file);
+    return host(() => fs.readSync(fd, into, 0, into.length, offset));
+  }
+
+  writeFile(file: number, offset: number, data: Uint8Array): number {
+    const fd = this.fileFd(file);
+    return host(() => fs.writeSync(fd, data, 0, data.length, offset));
+  }
+
+  statFile(file: number): HostStat {
+    const fd = this.fileFd(file);
+    return host(() => toStat(fs.fstatSync(fd)));
+  }
+
+  setSizeFile(file: number, size: number): void {
+    const fd = this.fileFd(file);
+    host(() => fs.ftruncateSync(fd, size));
+  }
+
+  setTimesFile(file: number, mtimeNs: number): void {
+    const fd = this.fileFd(file);
+    host(() => fs.futimesSync(fd, fs.fstatSync(fd).atime, mtimeNs / 1e9));
+  }
+
+  closeFile(file: number): void {
+    if (this.files.delete(file)) fs.closeSync(file);
+  }
+
   write(path: readonly string[], offset: number, data: Uint8Array, create: boolean): number {
-    this.forget();
     return this.withFile(path, O_WRONLY | (create ? O_CREAT : 0), true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
       return fs.writeSync(fd, data, 0, data.length, offset);
@@ -320,14 +333,13 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   create(path: readonly string[], exclusive: boolean, truncate: boolean): void {
-    this.forget();
-    this.withFile(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : 0) | (truncate ? O_TRUNC : 0), true, (_fd, st) => {
+    this.withFile(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : 0), true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
+      if (truncate) fs.ftruncateSync(fd, 0); // after the checks: never a file refused for its links
     });
   }
 
   setSize(path: readonly string[], size: number): void {
-    this.forget();
     this.withFile(path, O_WRONLY, true, (fd, st) => {
       if (st.isDirectory()) throw new HostError("EISDIR");
       fs.ftruncateSync(fd, size);
@@ -362,7 +374,6 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   mkdir(path: readonly string[]): void {
-    this.forget();
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EEXIST");
       fs.mkdirSync(fdPath(dir, name), 0o755);
@@ -370,7 +381,6 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   remove(path: readonly string[]): void {
-    this.forget();
     this.at(path, (dir, name) => {
       if (name === null) throw new HostError("EACCES", "the root or a directory through '..'");
       const st = fs.lstatSync(fdPath(dir, name));
@@ -380,7 +390,6 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   rename(from: readonly string[], to: readonly string[]): void {
-    this.forget();
     this.at(from, (d1, n1) =>
       this.at(to, (d2, n2) => {
         if (n1 === null || n2 === null) throw new HostError("EACCES");
@@ -390,7 +399,6 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   symlink(target: string, path: readonly string[]): void {
-    this.forget();
     // The link lives at depth path.length - 1 below the root (the walk below refuses a path that is not that deep).
     staysInside(target, path);
     this.at(path, (dir, name) => {
@@ -406,7 +414,6 @@ export class NodeHostDir implements HostDirBackend {
   }
 
   link(existing: readonly string[], path: readonly string[]): void {
-    this.forget();
     this.at(existing, (d1, n1) =>
       this.at(path, (d2, n2) => {
         if (n1 === null || n2 === null) throw new HostError("EACCES");

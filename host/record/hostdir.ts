@@ -10,19 +10,27 @@
 // Each call is identified by its device (index into the run's directories),
 // its operation and its arguments (a write's data by SHA-256, a read's buffer
 // by its length); a replay that asks for a call other than the next recorded
-// one has diverged.
+// one has diverged. Open files (open, readFile, ...) are recorded the same
+// way: open's answer is the backend's number for the file, which the calls
+// on it then name, so a replay hands back the recorded number and matches
+// on it. closeFile is not recorded (it has no answer, and the kernel closes
+// files when their owner ends, which a replay reproduces anyway): a replay's
+// closeFile does nothing.
 
 import { createHash } from "node:crypto";
 import { HostError, type HostDirBackend, type HostDirEntry, type HostErrno, type HostStat } from "../../hal/hostdir/hostdir.ts";
 import { b64, type RecordedHostCall, unb64 } from "./recording.ts";
 
-type Ops = Exclude<keyof HostDirBackend, "close">;
+type Ops = Exclude<keyof HostDirBackend, "close" | "closeFile">;
+
+/** Calls whose last Uint8Array argument is filled by the call (recorded by length, replayed with the bytes). */
+const READS = new Set<string>(["read", "readFile"]);
 
 /** What identifies a call: compared by a replay. */
 function callKey(op: Ops, args: readonly unknown[]): string {
   return JSON.stringify(
     args.map((a) =>
-      a instanceof Uint8Array ? (op === "read" ? { bytes: a.length } : { sha256: createHash("sha256").update(a).digest("hex") }) : a,
+      a instanceof Uint8Array ? (READS.has(op) ? { bytes: a.length } : { sha256: createHash("sha256").update(a).digest("hex") }) : a,
     ),
   );
 }
@@ -42,7 +50,7 @@ export function recordingHostDir(dev: number, real: HostDirBackend, log: Recorde
       try {
         const r = fn(...a);
         if (r !== undefined) entry.ok = r as RecordedHostCall["ok"];
-        if (op === "read") entry.data = b64((a[2] as Uint8Array).subarray(0, r as number));
+        if (READS.has(op)) entry.data = b64((a[a.length - 1] as Uint8Array).subarray(0, r as number));
         return r;
       } catch (e) {
         if (e instanceof HostError) {
@@ -68,6 +76,15 @@ export function recordingHostDir(dev: number, real: HostDirBackend, log: Recorde
     symlink: call("symlink", (t: string, p: readonly string[]) => real.symlink(t, p)),
     readlink: call("readlink", (p: readonly string[]) => real.readlink(p)),
     ...(real.link ? { link: call("link", (a: readonly string[], b: readonly string[]) => real.link!(a, b)) } : {}),
+    open: call("open", (p: readonly string[], write: boolean, create: boolean, exclusive: boolean, truncate: boolean) =>
+      real.open(p, write, create, exclusive, truncate),
+    ),
+    readFile: call("readFile", (file: number, offset: number, into: Uint8Array) => real.readFile(file, offset, into)),
+    writeFile: call("writeFile", (file: number, offset: number, data: Uint8Array) => real.writeFile(file, offset, data)),
+    statFile: call("statFile", (file: number) => real.statFile(file)),
+    setSizeFile: call("setSizeFile", (file: number, size: number) => real.setSizeFile(file, size)),
+    setTimesFile: call("setTimesFile", (file: number, mtimeNs: number) => real.setTimesFile(file, mtimeNs)),
+    closeFile: (file: number) => real.closeFile(file),
     close: () => real.close?.(),
   };
 }
@@ -87,7 +104,7 @@ export function replayHostDir(dev: number, source: HostCallSource): HostDirBacke
       if (c === null) throw new HostError("EIO", "replay diverged");
       if (c.errno !== undefined) throw new HostError(c.errno as HostErrno, c.message);
       if (c.fail !== undefined) throw new Error(c.fail);
-      if (op === "read") (a[2] as Uint8Array).set(unb64(c.data ?? ""));
+      if (READS.has(op)) (a[a.length - 1] as Uint8Array).set(unb64(c.data ?? ""));
       return c.ok as R;
     };
   return {
@@ -103,5 +120,13 @@ export function replayHostDir(dev: number, source: HostCallSource): HostDirBacke
     rename: call<[readonly string[], readonly string[]], void>("rename"),
     symlink: call<[string, readonly string[]], void>("symlink"),
     readlink: call<[readonly string[]], string>("readlink"),
+    link: call<[readonly string[], readonly string[]], void>("link"),
+    open: call<[readonly string[], boolean, boolean, boolean, boolean], number>("open"),
+    readFile: call<[number, number, Uint8Array], number>("readFile"),
+    writeFile: call<[number, number, Uint8Array], number>("writeFile"),
+    statFile: call<[number], HostStat>("statFile"),
+    setSizeFile: call<[number, number], void>("setSizeFile"),
+    setTimesFile: call<[number, number], void>("setTimesFile"),
+    closeFile: () => {},
   };
 }

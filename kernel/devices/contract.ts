@@ -135,4 +135,18 @@ export interface HostDirModel extends DeviceModel {
   /** A hard link at `path` to the regular file `existing` (HOSTDIR_LINK). */
   link(existing: string, path: string): number;
   readlink(path: string): string | number;
+  /**
+   * Open files (HOSTDIR_OPEN): kept by the model for `owner` (a pid) under
+   * an id (> 0) until closeOpen or closeOwner. Every call on an id checks
+   * it was issued to that owner and is still open (-EBADF otherwise).
+   */
+  open(owner: number, path: string, write: boolean, create: boolean, exclusive: boolean, truncate: boolean): number;
+  readOpen(owner: number, id: number, offset: number, into: Uint8Array): number;
+  writeOpen(owner: number, id: number, offset: number, data: Uint8Array): number;
+  statOpen(owner: number, id: number): HostFileStat | number;
+  setSizeOpen(owner: number, id: number, size: number): number;
+  setTimesOpen(owner: number, id: number, mtimeNs: number): number;
+  closeOpen(owner: number, id: number): number;
+  /** Close every file `owner` has open (the kernel calls it when the owner no longer holds the device). */
+  closeOwner(owner: number): void;
 }

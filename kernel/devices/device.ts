@@ -66,6 +66,41 @@ export class Device<M extends DeviceModel = DeviceModel> extends KernelObject {
     return a;
   }
 
+  /**
+   * Processes whose state the model keeps (a host directory's open files),
+   * each with what drops it: run once the process no longer holds any handle
+   * to this device (closed, revoked, moved away: checked whenever a
+   * capability to the device ends) or ends.
+   */
+  private holders: Map<Process, () => void> | null = null;
+
+  /** Keep `drop` for p (once per process; a second call keeps the first). */
+  holdFor(p: Process, drop: () => void): void {
+    this.holders ??= new Map();
+    if (this.holders.has(p)) return;
+    this.holders.set(p, drop);
+    p.exitListeners.push(() => this.dropHolder(p));
+  }
+
+  private heldBy(p: Process): boolean {
+    for (const e of p.handles.entries()) if (e.object === this) return true;
+    return false;
+  }
+
+  private dropHolder(p: Process): void {
+    const drop = this.holders?.get(p);
+    if (drop === undefined) return;
+    this.holders!.delete(p);
+    drop();
+  }
+
+  override capClosed(_rights: number): void {
+    if (this.holders === null || this.holders.size === 0) return;
+    for (const p of [...this.holders.keys()]) {
+      if (p.exited || !this.heldBy(p)) this.dropHolder(p);
+    }
+  }
+
   detach(): void {
     const a = this.attachment;
     if (a === null) return;
@@ -75,6 +110,7 @@ export class Device<M extends DeviceModel = DeviceModel> extends KernelObject {
 
   protected override onDestroy(): void {
     this.detach();
+    this.holders = null; // the model's close drops everything
     try {
       this.model.close();
     } catch (e) {

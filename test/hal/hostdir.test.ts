@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ERRNO_NAMES } from "../../abi/gen/abi.ts";
+import { Constants, ERRNO_NAMES, Limits } from "../../abi/gen/abi.ts";
 import { HOST_FILE_TYPE, HostDirDevice } from "../../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../../hal/node/hostdir.ts";
 
@@ -136,6 +136,17 @@ describe("the host-directory device refuses every path that leads out", () => {
     ["hello.txt/x", "ENOTDIR"],
   ])("read %j: %s", (path, errno) => {
     expect(text(path)).toBe(errno);
+    // Opened to be kept (HOSTDIR_OPEN), for reading, and for writing with truncation: the same refusal, nothing left open.
+    expect(name(dev.open(1, path, false, false, false, false))).toBe(errno);
+    expect(name(dev.open(1, path, true, false, false, true))).toBe(errno);
+    expect(dev.openFiles).toBe(0);
+  });
+
+  it("never cuts a file it then refuses: create and open with truncate on a file with several links (one outside)", () => {
+    expect(name(dev.create("hard", false, true))).toBe("EACCES");
+    expect(name(dev.open(1, "hard", true, false, false, true))).toBe("EACCES");
+    expect(name(dev.open(1, "hard", true, true, false, true))).toBe("EACCES");
+    expect(readFileSync(join(outside, "secret.txt"), "utf8")).toBe("SECRET");
   });
 
   it("reads what is inside, through links that stay inside", () => {
@@ -287,7 +298,7 @@ describe("the host-directory device as a file system", () => {
     expect(dev.remove("tl.txt")).toBe(0);
   });
 
-  it("a file read again after the host moved it out, replaced it or hard-linked it outside is read as a fresh walk would (the descriptor kept for reads is checked)", () => {
+  it("a file read again after the host moved it out, replaced it or hard-linked it outside is read as a fresh walk would (a path read walks the path every time)", () => {
     writeFileSync(join(root, "kept.txt"), "first");
     expect(text("kept.txt")).toBe("first");
     expect(text("kept.txt")).toBe("first"); // the kept descriptor
@@ -322,6 +333,98 @@ describe("the host-directory device as a file system", () => {
     }
     expect(readFileSync(join(root, "hello.txt"), "utf8")).toBe("hello");
     ro.close();
+  });
+
+  it("keeps an open file the file it was (POSIX): renamed, replaced, removed or moved out by the host, its id reads and writes that file, never the new one at its path", () => {
+    writeFileSync(join(root, "held.txt"), "original");
+    const id = dev.open(7, "held.txt", true, false, false, false);
+    expect(id).toBeGreaterThan(0);
+    const read = () => {
+      const buf = new Uint8Array(64);
+      const n = dev.readOpen(7, id, 0, buf);
+      return n < 0 ? name(n) : new TextDecoder().decode(buf.subarray(0, n));
+    };
+    expect(read()).toBe("original");
+    expect(dev.rename("held.txt", "renamed.txt")).toBe(0);
+    expect(read()).toBe("original");
+    writeFileSync(join(root, "held.txt"), "impostor"); // a new file at the old path
+    expect(read()).toBe("original");
+    expect(dev.writeOpen(7, id, 0, new TextEncoder().encode("ORIG"))).toBe(4);
+    expect(readFileSync(join(root, "renamed.txt"), "utf8")).toBe("ORIGinal");
+    expect(readFileSync(join(root, "held.txt"), "utf8")).toBe("impostor");
+    renameSync(join(root, "renamed.txt"), join(outside, "moved-out.txt")); // the host moves it out: the open was confined when made
+    expect(read()).toBe("ORIGinal");
+    rmSync(join(outside, "moved-out.txt"));
+    const st = dev.statOpen(7, id);
+    expect(typeof st === "number" ? name(st) : [st.size, st.nlink]).toEqual([8, 0]);
+    expect(dev.setSizeOpen(7, id, 2)).toBe(0);
+    expect(read()).toBe("OR");
+    expect(dev.setTimesOpen(7, id, 1_000_000_000_000)).toBe(0);
+    expect(dev.closeOpen(7, id)).toBe(0);
+    rmSync(join(root, "held.txt"));
+  });
+
+  it("truncates a file opened to be read when asked (HOSTDIR_TRUNC without HOSTDIR_OPEN_WRITE), and still refuses writes to it", () => {
+    writeFileSync(join(root, "cut.txt"), "content");
+    const id = dev.open(3, "cut.txt", false, false, false, true);
+    expect(id).toBeGreaterThan(0);
+    expect(readFileSync(join(root, "cut.txt"), "utf8")).toBe("");
+    expect(name(dev.writeOpen(3, id, 0, new Uint8Array([1])))).toBe("EACCES");
+    expect(dev.closeOpen(3, id)).toBe(0);
+    rmSync(join(root, "cut.txt"));
+  });
+
+  it("checks every id: the owner's, still open, this device's; a read open refuses writes; a read-only directory refuses write opens", () => {
+    const other = new HostDirDevice(new NodeHostDir(root));
+    const id = dev.open(1, "hello.txt", false, false, false, false);
+    const theirs = other.open(1, "hello.txt", false, false, false, false);
+    const buf = new Uint8Array(8);
+    expect(dev.readOpen(1, id, 0, buf)).toBe(5);
+    expect(name(dev.readOpen(2, id, 0, buf))).toBe("EBADF"); // another owner
+    expect(name(dev.readOpen(1, theirs, 0, buf))).toBe("EBADF"); // another device's id
+    expect(name(other.readOpen(1, id, 0, buf))).toBe("EBADF");
+    for (const forged of [0, -1, id + 1, id + 256, id ^ 0x40000000, 2 ** 32 - 1])
+      expect(name(dev.readOpen(1, forged, 0, buf))).toBe("EBADF");
+    expect(name(dev.writeOpen(1, id, 0, buf))).toBe("EACCES");
+    expect(name(dev.setSizeOpen(1, id, 0))).toBe("EACCES");
+    expect(name(dev.readOpen(1, id, -1, buf))).toBe("EINVAL");
+    expect(dev.closeOpen(1, id)).toBe(0);
+    expect(name(dev.closeOpen(1, id))).toBe("EBADF");
+    const again = dev.open(1, "hello.txt", false, false, false, false); // the same slot, a new generation
+    expect(again).not.toBe(id);
+    expect(name(dev.readOpen(1, id, 0, buf))).toBe("EBADF");
+    expect(dev.closeOpen(1, again)).toBe(0);
+    other.close();
+    const ro = new HostDirDevice(new NodeHostDir(root), { readOnly: true });
+    expect(name(ro.open(1, "hello.txt", true, false, false, false))).toBe("EACCES");
+    expect(name(ro.open(1, "new.txt", false, true, false, false))).toBe("EACCES");
+    expect(name(ro.open(1, "hello.txt", false, false, false, true))).toBe("EACCES");
+    const r = ro.open(1, "hello.txt", false, false, false, false);
+    expect(r).toBeGreaterThan(0);
+    expect(name(ro.setTimesOpen(1, r, 0))).toBe("EACCES");
+    ro.close();
+    expect(readFileSync(join(root, "hello.txt"), "utf8")).toBe("hello");
+  });
+
+  it("holds at most MAX_HOSTDIR_OPEN files (EMFILE beyond), closes an owner's all at once, and all when closed: no host descriptor left", () => {
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const base = fds();
+    const d = new HostDirDevice(new NodeHostDir(root));
+    const ids: number[] = [];
+    for (let i = 0; i < Limits.MAX_HOSTDIR_OPEN; i++) ids.push(d.open(i % 2, "hello.txt", false, false, false, false));
+    expect(ids.every((id) => id > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(name(d.open(0, "hello.txt", false, false, false, false))).toBe("EMFILE");
+    expect(d.info(Constants.DEVINFO_HOSTDIR_OPEN)).toBe(Limits.MAX_HOSTDIR_OPEN);
+    expect(fds()).toBe(base + 1 + Limits.MAX_HOSTDIR_OPEN);
+    d.closeOwner(1);
+    expect(d.openFiles).toBe(Limits.MAX_HOSTDIR_OPEN / 2);
+    expect(fds()).toBe(base + 1 + Limits.MAX_HOSTDIR_OPEN / 2);
+    expect(name(d.readOpen(1, ids[1], 0, new Uint8Array(1)))).toBe("EBADF");
+    expect(d.readOpen(0, ids[0], 0, new Uint8Array(1))).toBe(1);
+    d.close();
+    expect(fds()).toBe(base);
+    expect(name(d.readOpen(0, ids[0], 0, new Uint8Array(1)))).toBe("EIO");
   });
 
   it("counts refusals, and answers EIO once closed", () => {

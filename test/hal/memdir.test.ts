@@ -68,4 +68,29 @@ describe("the in-memory host directory", () => {
     expect((dev.stat("/f") as HostStat).size).toBe(1000);
     expect(dev.stat("/g")).toBe(-Errno.ENOENT);
   });
+
+  it("keeps open files (HOSTDIR_OPEN) as the device's contract says: the file itself, through a rename and a removal, its bytes counted until closed", () => {
+    const dev = new HostDirDevice(new MemoryHostDir({ limit: 1024 }));
+    const id = dev.open(1, "/f", true, true, true, false);
+    expect(id).toBeGreaterThan(0);
+    expect(dev.writeOpen(1, id, 0, new Uint8Array(600).fill(65))).toBe(600);
+    expect(dev.rename("/f", "/g")).toBe(0);
+    expect(dev.remove("/g")).toBe(0);
+    const buf = new Uint8Array(4);
+    expect(dev.readOpen(1, id, 0, buf)).toBe(4);
+    expect(new TextDecoder().decode(buf)).toBe("AAAA");
+    expect((dev.statOpen(1, id) as HostStat).nlink).toBe(0);
+    // Removed but open: still counted, so another 600 bytes do not fit.
+    expect(dev.write("/h", 0, new Uint8Array(600), true)).toBe(-Errno.ENOSPC);
+    expect(dev.closeOpen(1, id)).toBe(0);
+    expect(dev.write("/h", 0, new Uint8Array(600), true)).toBe(600);
+    expect(dev.readOpen(1, id, 0, buf)).toBe(-Errno.EBADF);
+    expect(dev.open(1, "/", false, false, false, false)).toBe(-Errno.EISDIR);
+    expect(dev.open(1, "/h", false, true, true, false)).toBe(-Errno.EEXIST);
+    expect(dev.open(1, "/nope", false, false, false, false)).toBe(-Errno.ENOENT);
+    const t = dev.open(1, "/h", true, false, false, true);
+    expect((dev.statOpen(1, t) as HostStat).size).toBe(0);
+    dev.closeOwner(1);
+    expect(dev.openFiles).toBe(0);
+  });
 });

@@ -33,8 +33,12 @@ describe("recording and replaying host-directory reads (wasmos run --dir --recor
     const recording = JSON.parse(readFileSync(rec, "utf8"));
     expect(recording.run.dirs).toEqual([{ host: data, guest: "/mnt", readOnly: false }]);
     expect(
-      recording.hostdir.some((c: RecordedHostCall) => c.op === "read" && c.data === Buffer.from("alpha\nbeta\n").toString("base64")),
+      recording.hostdir.some((c: RecordedHostCall) => c.op === "readFile" && c.data === Buffer.from("alpha\nbeta\n").toString("base64")),
     ).toBe(true);
+    // hostfs opened the file once in the device, and read it by its open-file id.
+    expect(recording.hostdir.filter((c: RecordedHostCall) => c.op === "open").map((c: RecordedHostCall) => c.args)).toEqual([
+      '[["a.txt"],false,false,false,false]',
+    ]);
 
     writeFileSync(join(data, "a.txt"), "changed since\n");
     const b = wasmos(["replay", rec]);
@@ -78,7 +82,7 @@ describe("recording and replaying host-directory reads (wasmos run --dir --recor
     expect(c.status).toBe(EXIT_DIVERGED);
     expect(c.stdout).not.toContain("bravo");
     expect(c.stderr).toMatch(
-      /replay diverged at trace event \d+: host-directory call #1 is not the one the run made here\n {2}recorded: hostdir 0 stat\(\["a\.txt"\],true\)\n {2}replayed: hostdir 0 stat\(\["b\.txt"\],true\)/,
+      /replay diverged at trace event \d+: host-directory call #1 is not the one the run made here\n {2}recorded: hostdir 0 open\(\["a\.txt"\],false,false,false,false\)\n {2}replayed: hostdir 0 open\(\["b\.txt"\],false,false,false,false\)/,
     );
   }, 120_000);
 });
@@ -173,5 +177,50 @@ describe("the host-directory backend's recording seam", () => {
     // A call the run did not make: the replay says so, and the kernel gets EIO, not the host's answer.
     expect(() => rep.list(["other"])).toThrow(expect.objectContaining({ errno: "EIO" }));
     expect(diverged).toEqual(['list[["other"]]']);
+  });
+
+  it("records open files (open, readFile, writeFile, statFile, setSizeFile, setTimesFile) and replays them by the recorded file number, after the directory is gone", () => {
+    const root = join(tmp, "seam-open");
+    mkdirSync(root);
+    writeFileSync(join(root, "f"), "0123456789");
+    const log: RecordedHostCall[] = [];
+    const real = new NodeHostDir(root);
+    const rec = recordingHostDir(0, real, log);
+    const file = rec.open(["f"], true, false, false, false);
+    const buf = new Uint8Array(4);
+    expect(rec.readFile(file, 6, buf)).toBe(4);
+    expect(rec.writeFile(file, 10, new TextEncoder().encode("ab"))).toBe(2);
+    expect(rec.statFile(file).size).toBe(12);
+    rec.setSizeFile(file, 11);
+    rec.setTimesFile(file, 5e18);
+    expect(() => rec.open(["missing"], false, false, false, false)).toThrow(HostError);
+    rec.closeFile(file);
+    real.close();
+    rmSync(root, { recursive: true });
+    expect(log.map((c) => c.op)).toEqual(["open", "readFile", "writeFile", "statFile", "setSizeFile", "setTimesFile", "open"]);
+
+    let at = 0;
+    const rep = replayHostDir(0, {
+      nextHostCall(dev, op, args) {
+        const c = log[at];
+        if (c === undefined || c.dev !== dev || c.op !== op || c.args !== args) return null;
+        at++;
+        return c;
+      },
+    });
+    const again = rep.open(["f"], true, false, false, false);
+    expect(again).toBe(file);
+    const into = new Uint8Array(4);
+    expect(rep.readFile(again, 6, into)).toBe(4);
+    expect(new TextDecoder().decode(into)).toBe("6789");
+    expect(rep.writeFile(again, 10, new TextEncoder().encode("ab"))).toBe(2);
+    expect(rep.statFile(again).size).toBe(12);
+    rep.setSizeFile(again, 11);
+    rep.setTimesFile(again, 5e18);
+    expect(() => rep.open(["missing"], false, false, false, false)).toThrow(expect.objectContaining({ errno: "ENOENT" }));
+    rep.closeFile(again); // not recorded, does nothing
+    // Another file number than the run's is another call: the replay refuses it.
+    expect(() => rep.readFile(again + 1, 0, into)).toThrow(expect.objectContaining({ errno: "EIO" }));
+    expect(at).toBe(log.length);
   });
 });

@@ -1189,17 +1189,26 @@ export declare function sys_proc_next(kinfo: i32, after_pid: i32, buf_ptr: i32, 
  * never climbs above it), component by component, without following any symbolic link that leads
  * out of it: `..` above the root, absolute link targets and links that climb out are refused with
  * EACCES, device files and FIFOs too, and so are files with several hard links (they may be links
- * to files outside). A read-only directory refuses every change with EACCES. Nothing stays open
- * between calls.
+ * to files outside). A read-only directory refuses every change with EACCES. What stays open
+ * between calls is only what HOSTDIR_OPEN opened: each such file stays open in the device, under
+ * an id valid for the process that opened it (through any of its handles to this device), until
+ * that process closes it (CLOSE), no longer holds any handle to the device (closed or revoked:
+ * checked whenever a handle to the device closes), or ends; and all of them when the device goes
+ * (its last handle closed, or the host shut it down). At most MAX_HOSTDIR_OPEN at once per device.
+ * This is safe because the open was confined when it was made (as any path), and an open file
+ * stays the file it was, as in POSIX: a rename, a replacement or an unlink of its path afterwards
+ * changes nothing the id reaches, so no later path change can lead an id out of the root; ids are
+ * checked against the device's own table (slot and generation) and the caller, never guessed into
+ * another device's or process's file.
  *
  * Non-blocking. Pledge: devices. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * EFAULT, ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, ENAMETOOLONG, ELOOP, EIO.
+ * EFAULT, ENOENT, EEXIST, ENOTDIR, EISDIR, EMFILE, EBADF, ENOTEMPTY, ENAMETOOLONG, ELOOP, EIO.
  *
- * @param hostdir A DEV_HOSTDIR handle: READ for STAT, LSTAT, READ, LIST, READLINK; WRITE as well
- * for the others.
+ * @param hostdir A DEV_HOSTDIR handle: READ for STAT, LSTAT, READ, LIST, READLINK, OPEN without
+ * flags, CLOSE, READ_OPEN and STAT_OPEN; WRITE as well for the others.
  * @param req_ptr A hostdir_req (HOSTDIR_REQ_SIZE bytes).
- * @returns Bytes (READ, WRITE, LIST, READLINK, STAT and LSTAT: HOSTDIR_STAT_SIZE), else 0.
- * Negative: -errno.
+ * @returns Bytes (READ, WRITE, READ_OPEN, WRITE_OPEN, LIST, READLINK; STAT, LSTAT and STAT_OPEN:
+ * HOSTDIR_STAT_SIZE); OPEN: the open-file id (> 0); else 0. Negative: -errno.
  */
 @external("wasmos", "hostdir_call")
 export declare function sys_hostdir_call(hostdir: i32, req_ptr: i32): i32;
@@ -1504,7 +1513,7 @@ export const ETIMEDOUT: i32 = 9;
 export const ESRCH: i32 = 10;
 /** An argument list or handle list is longer than its limit. */
 export const E2BIG: i32 = 11;
-/** The caller's handle table is full. */
+/** The caller's handle table is full (or a device's table of open files: MAX_HOSTDIR_OPEN). */
 export const EMFILE: i32 = 12;
 /** No syscall has that number (sys entry only). */
 export const ENOSYS: i32 = 13;
@@ -1554,6 +1563,11 @@ export const ECHANGED: i32 = 43;
 export const EIO: i32 = 50;
 /** The device's interrupts are attached to another process's endpoint. */
 export const EBUSY: i32 = 51;
+/**
+ * The open-file id was not issued to the caller by this device (forged, another device's or
+ * another process's), or has been closed since.
+ */
+export const EBADF: i32 = 52;
 /** A path component is not a directory (or a MOUNT_ENDPOINT path has components below it). */
 export const ENOTDIR: i32 = 60;
 /** The operation needs a file and the path names a directory. */
@@ -1868,6 +1882,11 @@ export const MAX_AUDIO_FRAMES: i32 = 48000;
 export const MAX_CONSOLE_RX_BYTES: i32 = 65536;
 /** Longest path a namespace call takes, in UTF-8 bytes. */
 export const MAX_PATH_BYTES: i32 = 1024;
+/**
+ * Files one host-directory device keeps open at once (hostdir_call HOSTDIR_OPEN), all callers
+ * together; more fail with EMFILE.
+ */
+export const MAX_HOSTDIR_OPEN: i32 = 256;
 /** Most rules one unveil call takes. */
 export const MAX_UNVEIL_RULES: i32 = 64;
 /** Most unveil calls in a process's view, its ancestors' included. */
@@ -2080,6 +2099,33 @@ export const HOSTDIR_READLINK: i32 = 13;
  * opened only if this device made them.
  */
 export const HOSTDIR_LINK: i32 = 14;
+/**
+ * hostdir_call: open the regular file at path (walked and confined as every path is) and keep it
+ * open in the device for the caller; the result is its open-file id (> 0) for the *_OPEN
+ * operations, until CLOSE. Flags HOSTDIR_OPEN_WRITE (also writable), HOSTDIR_CREATE (create it if
+ * missing), HOSTDIR_EXCL (with CREATE: fail if it exists), HOSTDIR_TRUNC (cut it to 0 bytes); any
+ * of them needs WRITE. The open is the file itself: renaming, replacing or removing the path
+ * afterwards does not change what the id reads and writes.
+ */
+export const HOSTDIR_OPEN: i32 = 15;
+/** hostdir_call: close the open file `file`; its id is never valid again. */
+export const HOSTDIR_CLOSE: i32 = 16;
+/**
+ * hostdir_call: read up to len bytes at offset of the open file `file` into buf; the result is the
+ * count (0 at the end). No path is walked.
+ */
+export const HOSTDIR_READ_OPEN: i32 = 17;
+/**
+ * hostdir_call: write len bytes from buf at offset of the open file `file` (opened with
+ * HOSTDIR_OPEN_WRITE); the result is the count.
+ */
+export const HOSTDIR_WRITE_OPEN: i32 = 18;
+/** hostdir_call: a hostdir_stat of the open file `file` into buf. */
+export const HOSTDIR_STAT_OPEN: i32 = 19;
+/** hostdir_call: set the size of the open file `file` (opened with HOSTDIR_OPEN_WRITE) to offset. */
+export const HOSTDIR_SETSIZE_OPEN: i32 = 20;
+/** hostdir_call: set the modification time of the open file `file` to offset (ns since 1970). */
+export const HOSTDIR_SETTIMES_OPEN: i32 = 21;
 /** hostdir_req flags, HOSTDIR_WRITE: create the file if it is missing. */
 export const HOSTDIR_CREATE: i32 = 1;
 /** hostdir_req flags, HOSTDIR_CREATE_FILE: fail with EEXIST if path exists. */
@@ -2091,6 +2137,8 @@ export const HOSTDIR_TRUNC: i32 = 4;
  * (lutimes).
  */
 export const HOSTDIR_NOFOLLOW: i32 = 8;
+/** hostdir_req flags, HOSTDIR_OPEN: open for writing as well as reading (WRITE_OPEN, SETSIZE_OPEN). */
+export const HOSTDIR_OPEN_WRITE: i32 = 16;
 /** device_info, host directory: 1 when it refuses every change (a `:ro` directory), else 0. */
 export const DEVINFO_HOSTDIR_READONLY: i32 = 96;
 /**
@@ -2098,6 +2146,11 @@ export const DEVINFO_HOSTDIR_READONLY: i32 = 96;
  * symbolic link leading out of the root, a device file, a file with several hard links).
  */
 export const DEVINFO_HOSTDIR_REFUSALS: i32 = 97;
+/**
+ * device_info, host directory: files open in it now (HOSTDIR_OPEN not yet closed), all callers
+ * together.
+ */
+export const DEVINFO_HOSTDIR_OPEN: i32 = 98;
 /** ns_open: open for reading (needs READ on the DIR and UNVEIL_READ). */
 export const O_READ: i32 = 1;
 /** ns_open: open for writing (needs WRITE on the DIR and UNVEIL_WRITE). */
@@ -2226,7 +2279,7 @@ export const HANDLE_INFO_SIZE: i32 = 16;
  * Bytes of a hostdir_req struct (see structs): A request to a host-directory device: read by
  * hostdir_call. Paths are UTF-8, relative to the exposed root whether or not they start with /.
  */
-export const HOSTDIR_REQ_SIZE: i32 = 40;
+export const HOSTDIR_REQ_SIZE: i32 = 48;
 /**
  * Bytes of a hostdir_stat struct (see structs): A file described: written by hostdir_call STAT and
  * LSTAT (the layout of the namespace's stat).
@@ -2566,7 +2619,7 @@ export class HandleInfoLayout {
 
 /**
  * hostdir_req: A request to a host-directory device: read by hostdir_call. Paths are UTF-8,
- * relative to the exposed root whether or not they start with /. 40 bytes. Accessors take the
+ * relative to the exposed root whether or not they start with /. 48 bytes. Accessors take the
  * struct's address.
  */
 export class HostdirReqLayout {
@@ -2578,8 +2631,8 @@ export class HostdirReqLayout {
     store<u32>(p, v, 0);
   }
   /**
-   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC where the operation takes them; 0 otherwise. (u32
-   * at 4)
+   * HOSTDIR_CREATE, HOSTDIR_EXCL, HOSTDIR_TRUNC, HOSTDIR_NOFOLLOW, HOSTDIR_OPEN_WRITE where the
+   * operation takes them; 0 otherwise. (u32 at 4)
    */
   @inline static flags(p: usize): u32 {
     return load<u32>(p, 4);
@@ -2588,8 +2641,8 @@ export class HostdirReqLayout {
     store<u32>(p, v, 4);
   }
   /**
-   * READ/WRITE: the file offset; SETSIZE: the size; SETTIMES: the time in ns; LIST: the index of
-   * the first entry. (i64 at 8)
+   * READ/WRITE (and READ_OPEN/WRITE_OPEN): the file offset; SETSIZE (SETSIZE_OPEN): the size;
+   * SETTIMES (SETTIMES_OPEN): the time in ns; LIST: the index of the first entry. (i64 at 8)
    */
   @inline static offset(p: usize): i64 {
     return load<i64>(p, 8);
@@ -2597,7 +2650,7 @@ export class HostdirReqLayout {
   @inline static setOffset(p: usize, v: i64): void {
     store<i64>(p, v, 8);
   }
-  /** Pointer to the path. (u32 at 16) */
+  /** Pointer to the path (not read by the *_OPEN operations and CLOSE). (u32 at 16) */
   @inline static path(p: usize): u32 {
     return load<u32>(p, 16);
   }
@@ -2632,12 +2685,32 @@ export class HostdirReqLayout {
   @inline static setBuf(p: usize, v: u32): void {
     store<u32>(p, v, 32);
   }
-  /** Bytes of buf (0..MAX_IO_BYTES). (u32 at 36) */
+  /**
+   * Bytes of buf (0..MAX_IO_BYTES; READ_OPEN and WRITE_OPEN: 0..MAX_MSG_BYTES, the most one I/O
+   * request moves). (u32 at 36)
+   */
   @inline static len(p: usize): u32 {
     return load<u32>(p, 36);
   }
   @inline static setLen(p: usize, v: u32): void {
     store<u32>(p, v, 36);
+  }
+  /**
+   * CLOSE and the *_OPEN operations: an open-file id HOSTDIR_OPEN returned to the caller; 0
+   * otherwise. (u32 at 40)
+   */
+  @inline static file(p: usize): u32 {
+    return load<u32>(p, 40);
+  }
+  @inline static setFile(p: usize, v: u32): void {
+    store<u32>(p, v, 40);
+  }
+  /** Must be 0. (u32 at 44) */
+  @inline static reserved(p: usize): u32 {
+    return load<u32>(p, 44);
+  }
+  @inline static setReserved(p: usize, v: u32): void {
+    store<u32>(p, v, 44);
   }
 }
 
@@ -3355,6 +3428,7 @@ export function errnoName(value: i32): string {
     case 43: return "ECHANGED";
     case 50: return "EIO";
     case 51: return "EBUSY";
+    case 52: return "EBADF";
     case 60: return "ENOTDIR";
     case 61: return "EISDIR";
     case 62: return "ENOTEMPTY";
