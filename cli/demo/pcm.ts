@@ -41,6 +41,8 @@ export interface PcmDemoOptions {
   onKernel?: (kernel: Kernel) => void;
   /** Real-time services (host/record/ passes a recorder or a replayer). */
   platform?: Platform;
+  /** Images to run instead of the built ones, by role (A/B measurements of a guest's variants). */
+  images?: Partial<Record<PcmRole, Uint8Array>>;
 }
 
 export interface VuReading {
@@ -118,7 +120,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests(undefined, options.progress);
+  const build = await buildPcmGuests(undefined, options.progress);
+  const images = { ...build.images, ...options.images };
+  const built = build.built;
 
   const all: string[] = [];
   const marks: number[] = [];
