@@ -4,16 +4,18 @@
 // and reports what happened. See README "The demo" and docs/hal.md.
 
 import type { Platform } from "../../kernel/platform.ts";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
-import { NullSink, TeeSink } from "../../hal/audio/sink.ts";
+import { NullSink } from "../../hal/audio/sink.ts";
+import { WAV_HEADER_BYTES } from "../../hal/audio/wav.ts";
 import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
-import { FRAMES } from "./signal.ts";
+import { FRAMES, PERIOD_BYTES } from "./signal.ts";
 
 export const PERIOD_MS = 20;
 export const FB_WIDTH = 480;
@@ -59,7 +61,10 @@ export interface PcmDemoResult {
   pngPath: string;
   init: ExitInfo;
   audio: AudioOutDevice["stats"];
-  /** Statistics of what the audio device played. */
+  /**
+   * Statistics of what the audio device played: the WAV's samples, a period per write (silence, after an
+   * underrun, counts as zero samples in `frames`), computed after the run.
+   */
   levels: NullSink;
   /** Bytes the kernel copied between processes: IPC bodies and window bulk reads/writes. */
   copied: { ipcBytes: number; windowBytes: number };
@@ -112,6 +117,15 @@ class Lines {
   }
 }
 
+/** The level statistics of a WAV file written by the demo: its data, FRAMES frames per write. */
+function levelsOf(wavPath: string): NullSink {
+  const levels = new NullSink();
+  const data = new Uint8Array(readFileSync(wavPath)).subarray(WAV_HEADER_BYTES);
+  for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
+  levels.close();
+  return levels;
+}
+
 export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoResult> {
   const duration = options.duration ?? 3;
   const periods = Math.max(1, Math.round((duration * 1000) / PERIOD_MS));
@@ -145,10 +159,11 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     trace: options.trace ?? false,
   });
   options.onKernel?.(kernel);
-  const levels = new NullSink();
-  // The WAV is written a second of audio at a time (two write calls a second, not two a period).
+  // The WAV is written a second of audio at a time (two write calls a second, not two a period). The level
+  // statistics (PcmDemoResult.levels) are computed from it after the run: per period they cost more than the
+  // WAV itself (a pass over every sample), and nothing in the pipeline needs them while it plays.
   const wav = new WavFileSink(wavPath, { bufferBytes: (1000 / PERIOD_MS) * FRAMES * 4 });
-  const audioModel = new AudioOutDevice({ sink: new TeeSink(wav, levels) });
+  const audioModel = new AudioOutDevice({ sink: wav });
   const audio = kernel.createDevice(audioModel);
   // A live view, not a 384 KB copy per frame: the PNG is written after every process has ended, when the
   // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again).
@@ -179,6 +194,8 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const ipc = { ...kernel.core.ipc };
   const stats = structuredClone(audioModel.stats);
   png.write(); // the last frame, now (the device also writes it when it closes)
+  wav.close(); // (the device has ended with the processes: nothing more comes)
+  const levels = levelsOf(wavPath);
 
   const stdout = all.map((l) => l + "\n").join("");
   const vu: VuReading[] = [];
