@@ -103,13 +103,16 @@ class Lines {
     this.each = each;
   }
   push(bytes: Uint8Array): void {
-    this.pending += this.decoder.decode(bytes, { stream: true });
+    // (A line a period from the VU meter: no concatenation when nothing is pending, one slice per line.)
+    const decoded = this.decoder.decode(bytes, { stream: true });
+    const text = this.pending === "" ? decoded : this.pending + decoded;
+    let start = 0;
     let nl: number;
-    while ((nl = this.pending.indexOf("\n")) >= 0) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
-      this.each(line);
+    while ((nl = text.indexOf("\n", start)) >= 0) {
+      this.each(text.slice(start, nl));
+      start = nl + 1;
     }
+    this.pending = start === 0 ? text : text.slice(start);
   }
   flush(): void {
     if (this.pending) this.each(this.pending);
