@@ -169,8 +169,10 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const audioModel = new AudioOutDevice({ sink: wav });
   const audio = kernel.createDevice(audioModel);
   // A live view, not a 384 KB copy per frame: the PNG is written after every process has ended, when the
-  // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again).
-  const png = new PngFileSnapshot(pngPath, { live: true });
+  // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again). Only
+  // then: not when the device closes (with init's last handle, inside the timed run), since its encode
+  // (deflate at level 9) takes longer than a thousand periods of the pipeline.
+  const png = new PngFileSnapshot(pngPath, { live: true, writeOnClose: false });
   const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
   const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -196,7 +198,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const copied = { ...kernel.core.copied };
   const ipc = { ...kernel.core.ipc };
   const stats = structuredClone(audioModel.stats);
-  png.write(); // the last frame, now (the device also writes it when it closes)
+  png.write(); // the last frame, now
   wav.close(); // (the device has ended with the processes: nothing more comes)
   const levels = levelsOf(wavPath);
 
