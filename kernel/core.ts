@@ -520,16 +520,18 @@ export class KernelCore {
     p.names.clear();
     for (const hook of this.exitHooks) hook(p);
     p.handles.closeAll();
-    for (const w of [...p.waiters]) {
-      // The waiter checked its buffer before blocking, and memory never shrinks.
-      const m = w.process.memory;
-      if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
-        writeExitInfo(m, w.infoPtr >>> 0, { status: info.status, reason: info.reason });
+    if (p.waiters.size > 0) {
+      for (const w of [...p.waiters]) {
+        // The waiter checked its buffer before blocking, and memory never shrinks.
+        const m = w.process.memory;
+        if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
+          writeExitInfo(m, w.infoPtr >>> 0, { status: info.status, reason: info.reason });
+        }
+        this.wake(w.process, 0);
       }
-      this.wake(w.process, 0);
+      p.waiters.clear();
     }
-    p.waiters.clear();
-    for (const l of p.exitListeners.splice(0)) l(info);
+    if (p.exitListeners.length > 0) for (const l of p.exitListeners.splice(0)) l(info);
     if (wasCurrent) this.current = null;
     p.releaseKernel();
     if (wasCurrent) this.schedule();

@@ -4,16 +4,18 @@
 // and reports what happened. See README "The demo" and docs/hal.md.
 
 import type { Platform } from "../../kernel/platform.ts";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
-import { NullSink, TeeSink } from "../../hal/audio/sink.ts";
+import { NullSink } from "../../hal/audio/sink.ts";
+import { WAV_HEADER_BYTES } from "../../hal/audio/wav.ts";
 import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
-import { FRAMES } from "./signal.ts";
+import { FRAMES, PERIOD_BYTES } from "./signal.ts";
 
 export const PERIOD_MS = 20;
 export const FB_WIDTH = 480;
@@ -41,6 +43,8 @@ export interface PcmDemoOptions {
   onKernel?: (kernel: Kernel) => void;
   /** Real-time services (host/record/ passes a recorder or a replayer). */
   platform?: Platform;
+  /** Images to run instead of the built ones, by role (A/B measurements of a guest's variants). */
+  images?: Partial<Record<PcmRole, Uint8Array>>;
 }
 
 export interface VuReading {
@@ -57,7 +61,10 @@ export interface PcmDemoResult {
   pngPath: string;
   init: ExitInfo;
   audio: AudioOutDevice["stats"];
-  /** Statistics of what the audio device played. */
+  /**
+   * Statistics of what the audio device played: the WAV's samples, a period per write (silence, after an
+   * underrun, counts as zero samples in `frames`), computed after the run.
+   */
   levels: NullSink;
   /** Bytes the kernel copied between processes: IPC bodies and window bulk reads/writes. */
   copied: { ipcBytes: number; windowBytes: number };
@@ -96,18 +103,30 @@ class Lines {
     this.each = each;
   }
   push(bytes: Uint8Array): void {
-    this.pending += this.decoder.decode(bytes, { stream: true });
+    // (A line a period from the VU meter: no concatenation when nothing is pending, one slice per line.)
+    const decoded = this.decoder.decode(bytes, { stream: true });
+    const text = this.pending === "" ? decoded : this.pending + decoded;
+    let start = 0;
     let nl: number;
-    while ((nl = this.pending.indexOf("\n")) >= 0) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
-      this.each(line);
+    while ((nl = text.indexOf("\n", start)) >= 0) {
+      this.each(text.slice(start, nl));
+      start = nl + 1;
     }
+    this.pending = start === 0 ? text : text.slice(start);
   }
   flush(): void {
     if (this.pending) this.each(this.pending);
     this.pending = "";
   }
+}
+
+/** The level statistics of a WAV file written by the demo: its data, FRAMES frames per write. */
+function levelsOf(wavPath: string): NullSink {
+  const levels = new NullSink();
+  const data = new Uint8Array(readFileSync(wavPath)).subarray(WAV_HEADER_BYTES);
+  for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
+  levels.close();
+  return levels;
 }
 
 export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoResult> {
@@ -118,7 +137,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const pngPath = join(outDir, "waveform.png");
   const batches = options.pingBatches ?? 21;
   const perBatch = batches > 0 ? (options.pingsPerBatch ?? 200) : 0;
-  const { images, built } = await buildPcmGuests(undefined, options.progress);
+  const build = await buildPcmGuests(undefined, options.progress);
+  const images = { ...build.images, ...options.images };
+  const built = build.built;
 
   const all: string[] = [];
   const marks: number[] = [];
@@ -141,14 +162,17 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     trace: options.trace ?? false,
   });
   options.onKernel?.(kernel);
-  const levels = new NullSink();
-  // The WAV is written a second of audio at a time (two write calls a second, not two a period).
+  // The WAV is written a second of audio at a time (two write calls a second, not two a period). The level
+  // statistics (PcmDemoResult.levels) are computed from it after the run: per period they cost more than the
+  // WAV itself (a pass over every sample), and nothing in the pipeline needs them while it plays.
   const wav = new WavFileSink(wavPath, { bufferBytes: (1000 / PERIOD_MS) * FRAMES * 4 });
-  const audioModel = new AudioOutDevice({ sink: new TeeSink(wav, levels) });
+  const audioModel = new AudioOutDevice({ sink: wav });
   const audio = kernel.createDevice(audioModel);
   // A live view, not a 384 KB copy per frame: the PNG is written after every process has ended, when the
-  // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again).
-  const png = new PngFileSnapshot(pngPath, { live: true });
+  // pixels are the visualizer's last presented frame (it is ended by the revoke before it draws again). Only
+  // then: not when the device closes (with init's last handle, inside the timed run), since its encode
+  // (deflate at level 9) takes longer than a thousand periods of the pipeline.
+  const png = new PngFileSnapshot(pngPath, { live: true, writeOnClose: false });
   const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
   const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
   const handles: { name: string; object: KernelObject; rights: number }[] = [
@@ -174,7 +198,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const copied = { ...kernel.core.copied };
   const ipc = { ...kernel.core.ipc };
   const stats = structuredClone(audioModel.stats);
-  png.write(); // the last frame, now (the device also writes it when it closes)
+  png.write(); // the last frame, now
+  wav.close(); // (the device has ended with the processes: nothing more comes)
+  const levels = levelsOf(wavPath);
 
   const stdout = all.map((l) => l + "\n").join("");
   const vu: VuReading[] = [];

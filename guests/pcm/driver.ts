@@ -11,8 +11,8 @@
 // After the last period, one more "buffer ready" (sent by init after it
 // revoked the buffer) shows what the driver sees then.
 import {
-  args, audioSubmitMemory, deviceAttach, deviceInfo, errnoName, exit, handle, irqCode, irqDatum, irqKind, println,
-  forever, receive, reply, replyError, word, DEVINFO_AUDIO_UNDERRUNS, IRQ_AUDIO_DRAINED, IRQ_AUDIO_PERIOD,
+  args, audioSubmitMemory, deviceAttach, deviceInfo, errnoName, exit, handle, ipcWord, irqKind, println,
+  forever, replyError, replyWait, DEVINFO_AUDIO_UNDERRUNS, IRQ_AUDIO_DRAINED, IRQ_AUDIO_PERIOD,
 } from "@wasmos/sdk";
 import { FRAMES, PING } from "./signal";
 
@@ -30,23 +30,30 @@ if (a < 0) {
 
 let submitted = 0;
 let waiting = 0; // the producer's receive id, answered when its buffer is taken
+let answer = 0; // a receive id the next replyWait answers (status 0) before it waits again
 let ticket = -1;
 let drained = false;
 let sawRevoke = false;
 
-/** One message (an interrupt or a buffer-ready request); false once drained and past the revoke. Called through forever. */
+/**
+ * One message (an interrupt or a buffer-ready request); false once drained and past the revoke. Called
+ * through forever. Answers go out with the next wait (replyWait: one call, not reply then receive), and
+ * what arrives is read from the IPC buffer (a message's words; a pulse's code and its value's low half,
+ * the datum) except the interrupt's kind, the value's high half, which only msg_word gives.
+ */
 function serveOne(): bool {
   if (drained && sawRevoke) return false;
-  const r = receive(ep);
+  const r = replyWait(ep, answer, 0);
+  answer = 0;
   if (r < 0) {
     println("driver: receive failed: " + errnoName(-r));
     exit(1);
   }
   if (r == 0) {
-    if (irqCode() != AUDIO_IRQ) return true;
+    if (ipcWord(0) != AUDIO_IRQ) return true;
     const kind = irqKind();
-    if (kind == IRQ_AUDIO_PERIOD && waiting > 0 && <i32>irqDatum() == ticket) {
-      reply(waiting, 0); // the device has read the buffer: the producer may refill it
+    if (kind == IRQ_AUDIO_PERIOD && waiting > 0 && ipcWord(1) == ticket) {
+      answer = waiting; // the device has read the buffer: the producer may refill it
       waiting = 0;
     } else if (kind == IRQ_AUDIO_DRAINED) {
       drained = true;
@@ -55,9 +62,9 @@ function serveOne(): bool {
     }
     return true;
   }
-  const id = word(0);
-  if (id == PING) {
-    reply(r, 0);
+  const id = ipcWord(0);
+  if (id == <i32>PING) {
+    answer = r;
     return true;
   }
   if (submitted == periods) {
@@ -69,7 +76,7 @@ function serveOne(): bool {
       replyError(r, -t);
     } else {
       println("driver: buffer " + id.toString() + " after the revoke: audio_submit still accepted (ticket " + t.toString() + ")");
-      reply(r, 0);
+      answer = r;
     }
     return true;
   }

@@ -6,7 +6,7 @@
 // vertical stroke from the smallest to the largest sample it covers.
 //
 // Only what changes is drawn: the first frame paints the background and the
-// axes; after that each column's previous stroke is erased (background, or
+// axes; after that each column's previous stroke is erased (background, and
 // the axis on its row) and the new one drawn, which leaves exactly the pixels
 // a full redraw would. Each message is handled by serveOne(), called through
 // forever() (SDK loop.ts) so that V8 optimizes it: a loop in _start stays in
@@ -74,40 +74,58 @@ function paintBackground(): void {
   }
 }
 
-/** Channel ch (0 left, 1 right) into the band of rows [top, top + h): each column's old stroke erased, its new one drawn. */
+/**
+ * Channel ch (0 left, 1 right) into the band of rows [top, top + h): each column's old stroke erased, its new one
+ * drawn. Per column: its smallest and largest sample (selects, no data-dependent branch), then the old stroke's
+ * rows back to the background (and the axis, if its row is among them), then the new stroke's rows in the colour.
+ * Rows in both are written twice, ending in the colour: the pixels a full redraw would leave, in two short loops
+ * (unrolled by two) instead of four with unpredictable ends. The tables are read through raw addresses: no managed
+ * reference, so no shadow-stack store, per column.
+ */
 function trace(ch: i32, top: i32, h: i32, colour: u32): void {
   const mid = top + (h >> 1);
   const half = (h >> 1) - 1;
-  const tops = strokeTop[ch];
-  const bottoms = strokeBottom[ch];
-  for (let x = 0; x < W; x++) {
-    let lo: i32 = 32767;
-    let hi: i32 = -32768;
-    const end = unchecked(colEnd[x]);
-    for (let f = unchecked(colFirst[x]); f < end; f++) {
-      const s = <i32>pcm.load_i16((<u32>f << 2) + (<u32>ch << 1));
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+  const tops = changetype<usize>(strokeTop[ch]);
+  const bottoms = changetype<usize>(strokeBottom[ch]);
+  const firsts = changetype<usize>(colFirst);
+  const ends = changetype<usize>(colEnd);
+  const w = W;
+  const rowBytes = w << 2;
+  const chOff = <u32>ch << 1;
+  for (let x = 0; x < w; x++) {
+    const xo = <usize>x << 2;
+    const first = load<i32>(firsts + xo);
+    const end = load<i32>(ends + xo);
+    let lo = <i32>pcm.load_i16((<u32>first << 2) + chOff);
+    let hi = lo;
+    for (let f = first + 1; f < end; f++) {
+      const s = <i32>pcm.load_i16((<u32>f << 2) + chOff);
+      lo = select(s, lo, s < lo);
+      hi = select(s, hi, s > hi);
     }
     // Sample s maps to row mid - s * (h/2 - 1) / 32768 (up is positive).
     const y0 = mid - ((hi * half) >> 15);
     const y1 = mid - ((lo * half) >> 15);
-    const old0 = unchecked(tops[x]);
-    const old1 = unchecked(bottoms[x]);
-    // Only the rows that change: the old stroke's rows outside the new one are erased (background, or the
-    // axis on its row), the new stroke's rows outside the old one drawn; rows in both already hold the colour.
-    // (No old stroke: old1 < old0, so the draw loops cover [y0, y1] and the erase loops nothing.)
-    const below = y0 - 1 < old1 ? y0 - 1 : old1; // old rows above the new stroke: [old0, below]
-    for (let y = old0; y <= below; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
-    for (let y = (y1 + 1 > old0 ? y1 + 1 : old0); y <= old1; y++) px(x, y, y == mid ? AXIS : BACKGROUND);
-    if (old1 < old0 || y1 < old0 || y0 > old1) {
-      for (let y = y0; y <= y1; y++) px(x, y, colour); // no overlap: the whole new stroke
-    } else {
-      for (let y = y0; y < old0; y++) px(x, y, colour);
-      for (let y = old1 + 1; y <= y1; y++) px(x, y, colour);
+    const old0 = load<i32>(tops + xo);
+    const old1 = load<i32>(bottoms + xo); // < old0 before the first stroke: nothing to erase
+    // Byte offsets in the frame, as i32: the empty range before the first stroke ends below zero.
+    let o = (old0 * w + x) << 2;
+    const oldEnd = (old1 * w + x) << 2;
+    for (; o < oldEnd; o += rowBytes << 1) {
+      fb.store_u32(<u32>o, BACKGROUND);
+      fb.store_u32(<u32>(o + rowBytes), BACKGROUND);
     }
-    unchecked((tops[x] = y0));
-    unchecked((bottoms[x] = y1));
+    if (o == oldEnd) fb.store_u32(<u32>o, BACKGROUND);
+    if (<u32>(mid - old0) <= <u32>(old1 - old0)) px(x, mid, AXIS);
+    o = (y0 * w + x) << 2;
+    const newEnd = (y1 * w + x) << 2;
+    for (; o < newEnd; o += rowBytes << 1) {
+      fb.store_u32(<u32>o, colour);
+      fb.store_u32(<u32>(o + rowBytes), colour);
+    }
+    if (o == newEnd) fb.store_u32(<u32>o, colour);
+    store<i32>(tops + xo, y0);
+    store<i32>(bottoms + xo, y1);
   }
 }
 

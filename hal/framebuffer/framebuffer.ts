@@ -37,6 +37,7 @@ export class FramebufferDevice extends BaseDevice {
   readonly height: number;
   readonly memory: PixelMemory;
   private readonly listeners: FrameListener[] = [];
+  private lastFrame: Frame | null = null;
   frames = 0;
 
   constructor(options: { width: number; height: number; memory?: PixelMemory; listeners?: FrameListener[]; name?: string }) {
@@ -59,13 +60,27 @@ export class FramebufferDevice extends BaseDevice {
 
   /** The pixels, live: width * height * 4 bytes. */
   pixels(): Uint8Array {
-    return new Uint8Array(this.memory.buffer, 0, this.width * this.height * 4);
+    return this.frame().pixels;
+  }
+
+  /**
+   * The frame listeners are shown: made again only when the memory's buffer has changed (a
+   * WebAssembly.Memory that grew), not per present (a frame a period, in the PCM pipeline).
+   */
+  private frame(): Frame {
+    const buffer = this.memory.buffer;
+    let f = this.lastFrame;
+    if (f === null || f.pixels.buffer !== buffer) {
+      f = { width: this.width, height: this.height, pixels: new Uint8Array(buffer, 0, this.width * this.height * 4) };
+      this.lastFrame = f;
+    }
+    return f;
   }
 
   /** The pixels form a frame: show it to every listener. Returns its number (from 1). */
   present(): number {
     const n = ++this.frames;
-    const frame: Frame = { width: this.width, height: this.height, pixels: this.pixels() };
+    const frame = this.frame();
     const at = this.ctx.now();
     for (const l of this.listeners) this.guard("present", () => l.present(frame, n, at));
     return n;

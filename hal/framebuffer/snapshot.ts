@@ -32,7 +32,16 @@ export class PngSnapshot implements FrameListener {
   present(frame: Frame, n: number): void {
     const size = frame.width * frame.height * 4;
     if (this.live) {
-      this.last = { width: frame.width, height: frame.height, pixels: frame.pixels.subarray(0, size), n };
+      const last = this.last;
+      // The same view as last time (the device keeps its frame while the memory stays): only the number moves.
+      if (last !== null && last.pixels === frame.pixels && last.width === frame.width && last.height === frame.height) last.n = n;
+      else
+        this.last = {
+          width: frame.width,
+          height: frame.height,
+          pixels: frame.pixels.length === size ? frame.pixels : frame.pixels.subarray(0, size),
+          n,
+        };
       return;
     }
     if (this.last === null || this.last.pixels.length !== size)

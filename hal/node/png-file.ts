@@ -16,10 +16,17 @@ export class PngFileSnapshot extends PngSnapshot {
   /** Frame number last written (0: none). */
   written = 0;
 
-  /** `live`: keep a view of the pixels, not a copy per frame (hal/framebuffer/snapshot.ts). */
-  constructor(path: string, options: { live?: boolean } = {}) {
+  private readonly writeOnClose: boolean;
+
+  /**
+   * `live`: keep a view of the pixels, not a copy per frame (hal/framebuffer/snapshot.ts).
+   * `writeOnClose` (default true): write the last frame when the device closes, if write() has not since.
+   * Off, only write() writes: the owner chooses when the encode (deflate at level 9) runs.
+   */
+  constructor(path: string, options: { live?: boolean; writeOnClose?: boolean } = {}) {
     super({ deflate: zlibDeflate, live: options.live });
     this.path = path;
+    this.writeOnClose = options.writeOnClose ?? true;
   }
 
   /** Write the last presented frame to the file now. Returns false if no frame was presented. */
@@ -33,6 +40,6 @@ export class PngFileSnapshot extends PngSnapshot {
   }
 
   close(): void {
-    if (this.frame !== this.written) this.write();
+    if (this.writeOnClose && this.frame !== this.written) this.write();
   }
 }

@@ -10,6 +10,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** For messages people read (panic): malformed bytes become U+FFFD. */
 const lossy = new TextDecoder("utf-8", { fatal: false });
 
+/** The views before the first access: length 0, as a detached buffer's, so refresh() makes the real ones. */
+const NO_BYTES = new Uint8Array(0);
+const NO_VIEW = new DataView(new ArrayBuffer(0));
+
 /** Anything with a growable `buffer` (a WebAssembly.Memory in practice). */
 export interface MemorySource {
   readonly buffer: ArrayBuffer;
@@ -20,16 +24,17 @@ export class GuestMemory implements StructMemory {
   private bytes: Uint8Array;
   private view: DataView;
 
+  /** The views are made at the first access: a process the kernel never reads or writes (one that only computes and exits) costs none. */
   constructor(source: MemorySource) {
     this.source = source;
-    this.bytes = new Uint8Array(source.buffer);
-    this.view = new DataView(source.buffer);
+    this.bytes = NO_BYTES;
+    this.view = NO_VIEW;
   }
 
   /**
    * Current bytes. Growing a (never shared) memory detaches its old buffer,
-   * which then reads as length 0: only then is the native `buffer` getter
-   * worth calling. This runs on every pointer check.
+   * which then reads as length 0: only then (and before the first access) is
+   * the native `buffer` getter worth calling. This runs on every pointer check.
    */
   private refresh(): void {
     if (this.bytes.byteLength === 0) {

@@ -7,6 +7,7 @@ import { readSpawnHandleEntry, writeExitInfo, writeProcessInfo } from "../../abi
 import type { KernelCore, StartupHandle } from "../core.ts";
 import { ImageObject } from "../objects/image.ts";
 import { type ExitWaiter, Process } from "../objects/process.ts";
+import type { GuestMemory } from "../mm/guest-memory.ts";
 import { BLOCK, NORETURN } from "../control.ts";
 import { deadlineToTime } from "../clock.ts";
 import { WORDS } from "../rules/algebra.ts";
@@ -35,34 +36,18 @@ function splitArgs(bytes: Uint8Array): Uint8Array[] | null {
   return out;
 }
 
-export function sysSpawn(
-  k: KernelCore,
-  p: Process,
-  image: number,
-  argsPtr: number,
-  argsLen: number,
-  handlesPtr: number,
-  handlesCount: number,
-): number {
-  const mem = p.memory!;
-  // Decode.
-  const img = p.handles.get(image, ImageObject, Rights.SPAWN);
-  if (typeof img === "number") return img;
-  if (argsLen < 0 || handlesCount < 0) return -Errno.EINVAL;
-  if (argsLen > Limits.MAX_ARGS_BYTES || handlesCount > Limits.MAX_SPAWN_HANDLES) return -Errno.E2BIG;
-  const argBytes = mem.slice(argsPtr, argsLen);
-  if (argBytes === null) return -Errno.EFAULT;
-  const args = splitArgs(argBytes);
-  if (args === null) return -Errno.EINVAL;
-  if (args.length > Limits.MAX_ARGS) return -Errno.E2BIG;
+/** A spawn with no startup handles: nothing to read, nothing allocated. */
+const NO_STARTUP_HANDLES: readonly StartupHandle[] = Object.freeze([]);
+
+/** spawn's `count` handle entries at ptr (in bounds), decoded and checked: the handles to pass, or -errno. */
+function readStartupHandles(p: Process, mem: GuestMemory, ptr: number, count: number): readonly StartupHandle[] | number {
   const entrySize = Constants.SPAWN_HANDLE_ENTRY_SIZE;
-  if (!mem.inBounds(handlesPtr, handlesCount * entrySize)) return -Errno.EFAULT;
   const passed: StartupHandle[] = [];
   const seen = new Set<string>();
   const moved = new Set<number>();
   const copied = new Set<number>();
-  for (let i = 0; i < handlesCount; i++) {
-    const entry = readSpawnHandleEntry(mem, (handlesPtr >>> 0) + i * entrySize);
+  for (let i = 0; i < count; i++) {
+    const entry = readSpawnHandleEntry(mem, (ptr >>> 0) + i * entrySize);
     const h = entry.handle | 0;
     const nameLen = entry.nameLen | 0;
     if (entry.flags & ~Constants.SPAWN_MOVE_HANDLE) return -Errno.EINVAL;
@@ -86,6 +71,33 @@ export function sysSpawn(
       moveFrom: move ? { table: p.handles, handle: h } : undefined,
     });
   }
+  return passed;
+}
+
+export function sysSpawn(
+  k: KernelCore,
+  p: Process,
+  image: number,
+  argsPtr: number,
+  argsLen: number,
+  handlesPtr: number,
+  handlesCount: number,
+): number {
+  const mem = p.memory!;
+  // Decode.
+  const img = p.handles.get(image, ImageObject, Rights.SPAWN);
+  if (typeof img === "number") return img;
+  if (argsLen < 0 || handlesCount < 0) return -Errno.EINVAL;
+  if (argsLen > Limits.MAX_ARGS_BYTES || handlesCount > Limits.MAX_SPAWN_HANDLES) return -Errno.E2BIG;
+  const argBytes = mem.slice(argsPtr, argsLen);
+  if (argBytes === null) return -Errno.EFAULT;
+  const args = splitArgs(argBytes);
+  if (args === null) return -Errno.EINVAL;
+  if (args.length > Limits.MAX_ARGS) return -Errno.E2BIG;
+  const entrySize = Constants.SPAWN_HANDLE_ENTRY_SIZE;
+  if (!mem.inBounds(handlesPtr, handlesCount * entrySize)) return -Errno.EFAULT;
+  const passed = handlesCount === 0 ? NO_STARTUP_HANDLES : readStartupHandles(p, mem, handlesPtr, handlesCount);
+  if (typeof passed === "number") return passed;
   if (p.handles.full) return -Errno.EMFILE;
   // Invoke.
   const child = k.spawn({

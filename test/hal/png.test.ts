@@ -1,7 +1,7 @@
 // PNG snapshots decode, with a standard decoder's steps (chunk CRCs, zlib
 // inflate with its Adler-32 check, reversal of all five row filters), to the
 // pixels that were written; stored and deflated streams alike.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
@@ -107,6 +107,22 @@ describe("PNG snapshots of a framebuffer", () => {
     fb.pixels().set(px);
     fb.present();
     fb.close();
+    expect(decodePng(new Uint8Array(readFileSync(path))).pixels).toEqual(px);
+    expect(snap.written).toBe(1);
+  });
+
+  it("with writeOnClose off, closing the device writes nothing: only write() does (the PCM demo writes after its timed run)", () => {
+    const path = join(tmp, "out", "later.png");
+    const snap = new PngFileSnapshot(path, { live: true, writeOnClose: false });
+    const fb = new FramebufferDevice({ width: 20, height: 10, listeners: [snap] });
+    fb.bind(new FakeContext());
+    const px = picture(20, 10);
+    fb.pixels().set(px);
+    fb.present();
+    fb.close();
+    expect(existsSync(path)).toBe(false);
+    expect(snap.written).toBe(0);
+    expect(snap.write()).toBe(true);
     expect(decodePng(new Uint8Array(readFileSync(path))).pixels).toEqual(px);
     expect(snap.written).toBe(1);
   });
