@@ -12,6 +12,7 @@ import { HandleTable } from "../../kernel/handles.ts";
 import { Process } from "../../kernel/objects/process.ts";
 import { ALL_PROMISES } from "../../kernel/rules/pledge.ts";
 import { MemoryObject } from "../../kernel/objects/memory.ts";
+import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest, wat, ABI_IMPORTS } from "../helpers/wat.ts";
 import { E } from "../memory/helpers.ts";
@@ -293,5 +294,28 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
     expect(seen!.slots).toEqual(seen!.live);
     expect(b.process.exit).toMatchObject({ status: 0, reason: 0 });
     expect(b.process.handles.mirror).toBeNull(); // freed at exit
+  });
+
+  it("is off when syscalls are observed (strace sees every call) and with fastPath: false", async () => {
+    const LOOP = guest(`
+      (func (export "_start") (local $i i32)
+        (loop $l
+          (call $rec (call $kill (i32.const 0x00090009) (i32.const 0)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+        (call $flush))`);
+    const live = vi.spyOn(HandleMirror.prototype, "live");
+    for (const observed of [true, false]) {
+      const k = new Kernel({ fastPath: !observed ? false : undefined });
+      let kills = 0;
+      if (observed) observeSyscalls(k.core, { enter: (_p, def) => void (def.name === "kill" && kills++), leave: () => {} });
+      const r = await runSystem([{ name: "p", bytes: LOOP }], {}, k);
+      expect(r.rec.p).toEqual(Array(10).fill(E("EBADH")));
+      if (observed) expect(kills).toBe(10); // every call reached the bridge
+    }
+    expect(live).not.toHaveBeenCalled(); // no table was mirrored
+    const k = new Kernel();
+    await runSystem([{ name: "p", bytes: LOOP }], {}, k);
+    expect(live).toHaveBeenCalled(); // (with the fast path on, it is)
   });
 });
