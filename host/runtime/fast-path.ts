@@ -165,7 +165,6 @@ class Code {
 }
 const EQZ = 0x45,
   NE = 0x47,
-  LT_S = 0x48,
   GT_U = 0x4b,
   LE_S = 0x4c,
   GE_U = 0x4f,
@@ -177,13 +176,15 @@ const EQZ = 0x45,
   SELECT = 0x1b;
 
 /**
- * The check of the header comment, against the mirror (memory 0) at the
- * header whose byte address is global 0:
- * (func $check (param $h i32) (param $type i32) (param $need i32) (param $pledge i32) (result i32)
- *   (local $hdr i32) (local $a i32) (local $w i32)
- *   ;; > 0: the slot's byte address (checks passed); < 0: -errno; 0: ask the kernel
- *   (if (i32.load offset=SLOW (local.tee $hdr (global.get 0))) (then (return (i32.const 0))))
- *   (if (i32.eqz (i32.and (i32.load offset=PROMISES (local.get $hdr)) (local.get $pledge))) (then (return (i32.const -EPLEDGE))))
+ * The check of the header comment, emitted in line at the start of each
+ * served call (one call less per syscall), against the mirror (memory 0) at
+ * the header whose byte address is global 0. `h` is the handle parameter;
+ * `hdr`, `a`, `w` are scratch i32 locals; type, need and pledge are the
+ * call's constants; `slow` emits the call's fallback (the bridge's import
+ * with the call's own parameters, then return). Errors return at once; on
+ * success the slot's byte address is in local `a`:
+ *   (if (i32.load offset=SLOW (local.tee $hdr (global.get 0))) (then slow))
+ *   (if (i32.eqz (i32.and (i32.load offset=PROMISES (local.get $hdr)) (i32.const pledge))) (then (return (i32.const -EPLEDGE))))
  *   (if (i32.le_s (local.get $h) (i32.const 0)) (then (return (i32.const -EBADH))))
  *   (if (i32.ge_u (local.tee $a (i32.and (local.get $h) (i32.const 0xffff))) (i32.load offset=CAP (local.get $hdr)))
  *     (then (return (i32.const -EBADH))))   ;; the mirror covers every slot the table ever used
@@ -192,129 +193,103 @@ const EQZ = 0x45,
  *     (then (return (select (i32.const -EBADH) (i32.const -ESTALE)
  *       (i32.or (i32.gt_u (i32.shr_u (local.get $h) (i32.const 16)) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 0x7fff)))
  *               (i32.eqz (i32.shr_u (local.get $h) (i32.const 16))))))))
- *   (if (i32.ne (i32.load offset=TYPE (local.get $a)) (local.get $type)) (then (return (i32.const -EWRONGTYPE))))
- *   (if (i32.ne (i32.and (i32.load offset=RIGHTS (local.get $a)) (local.get $need)) (local.get $need)) (then (return (i32.const -EACCES))))
- *   (local.get $a))
+ *   (if (i32.ne (i32.load offset=TYPE (local.get $a)) (i32.const type)) (then (return (i32.const -EWRONGTYPE))))
+ *   (if (i32.ne (i32.and (i32.load offset=RIGHTS (local.get $a)) (i32.const need)) (i32.const need)) (then (return (i32.const -EACCES))))
  */
-function checkBody(): Code {
-  const [H, TYPE, NEED, PLEDGE, HDR, A, W] = [0, 1, 2, 3, 4, 5, 6];
-  const c = new Code();
-  c.global(0)
-    .tee(HDR)
-    .load(H_SLOW)
-    .returnIf((c) => c.i32(0));
-  c.get(HDR)
+function emitCheck(
+  c: Code,
+  l: { h: number; hdr: number; a: number; w: number },
+  type: number,
+  need: number,
+  pledge: number,
+  slow: (c: Code) => void,
+): void {
+  if (SLOT_WORDS !== 4) throw new Error("the dispatcher assumes 16-byte mirror slots");
+  c.global(0).tee(l.hdr).load(H_SLOW).b.u8(0x04).u8(0x40);
+  slow(c);
+  c.b.u8(0x0f).u8(0x0b);
+  c.get(l.hdr)
     .load(H_PROMISES)
-    .get(PLEDGE)
+    .i32(pledge)
     .op(AND)
     .op(EQZ)
     .returnIf((c) => c.i32(-Errno.EPLEDGE));
-  c.get(H)
+  c.get(l.h)
     .i32(0)
     .op(LE_S)
     .returnIf((c) => c.i32(-Errno.EBADH));
-  c.get(H)
+  c.get(l.h)
     .i32(0xffff)
     .op(AND)
-    .tee(A)
-    .get(HDR)
+    .tee(l.a)
+    .get(l.hdr)
     .load(H_CAP)
     .op(GE_U)
     .returnIf((c) => c.i32(-Errno.EBADH));
-  if (SLOT_WORDS !== 4) throw new Error("the dispatcher assumes 16-byte mirror slots");
-  c.get(HDR).load(H_SLOTS).get(A).i32(4).op(SHL).op(ADD).set(A);
-  c.get(A)
+  c.get(l.hdr).load(H_SLOTS).get(l.a).i32(4).op(SHL).op(ADD).set(l.a);
+  c.get(l.a)
     .load(S_HANDLE)
-    .tee(W)
-    .get(H)
+    .tee(l.w)
+    .get(l.h)
     .op(NE)
     .returnIf((c) => {
       c.i32(-Errno.EBADH).i32(-Errno.ESTALE);
-      c.get(H).i32(16).op(SHR_U).get(W).i32(16).op(SHR_U).i32(0x7fff).op(AND).op(GT_U);
-      c.get(H).i32(16).op(SHR_U).op(EQZ).op(OR).op(SELECT);
+      c.get(l.h).i32(16).op(SHR_U).get(l.w).i32(16).op(SHR_U).i32(0x7fff).op(AND).op(GT_U);
+      c.get(l.h).i32(16).op(SHR_U).op(EQZ).op(OR).op(SELECT);
     });
-  c.get(A)
+  c.get(l.a)
     .load(S_TYPE)
-    .get(TYPE)
+    .i32(type)
     .op(NE)
     .returnIf((c) => c.i32(-Errno.EWRONGTYPE));
-  c.get(A)
-    .load(S_RIGHTS)
-    .get(NEED)
-    .op(AND)
-    .get(NEED)
-    .op(NE)
-    .returnIf((c) => c.i32(-Errno.EACCES));
-  c.get(A);
-  return c;
+  if (need !== 0)
+    c.get(l.a)
+      .load(S_RIGHTS)
+      .i32(need)
+      .op(AND)
+      .i32(need)
+      .op(NE)
+      .returnIf((c) => c.i32(-Errno.EACCES));
 }
 
 /**
- * (func (export "kill") (param $h i32) (param $status i32) (result i32) (local $a i32)
- *   (if (i32.lt_s (local.tee $a (call $check (local.get $h) (i32.const PROCESS) (i32.const KILL) (i32.const proc bit))) (i32.const 0))
- *     (then (return (local.get $a))))
- *   (if (local.get $a) (then
- *     (if (i32.and (i32.load (i32.load offset=STATE (local.get $a))) (i32.const EXITED)) (then (return (i32.const -ESRCH))))))
+ * (func (export "kill") (param $h i32) (param $status i32) (result i32) (local $hdr i32) (local $a i32) (local $w i32)
+ *   check(h, PROCESS, KILL, proc) (slow: (return (call $kill_slow (local.get $h) (local.get $status))))
+ *   (if (i32.and (i32.load (i32.load offset=STATE (local.get $a))) (i32.const EXITED)) (then (return (i32.const -ESRCH))))
  *   (call $kill_slow (local.get $h) (local.get $status)))
- * A PROCESS slot always names a state word; word 0 (a STATE of 0) is the "no mirror" header's PROMISES, always 0.
+ * A PROCESS slot always names a state word (and word 0, what a STATE of 0 would read, is always 0).
  */
 function killBody(): Code {
   const c = new Code();
-  c.get(0)
-    .i32(ObjectType.PROCESS)
-    .i32(Rights.KILL)
-    .i32(1 << PledgeClass.proc)
-    .call(F_CHECK)
-    .tee(2)
-    .i32(0)
-    .op(LT_S)
-    .returnIf((c) => c.get(2));
-  c.get(2).b.u8(0x04).u8(0x40);
-  c.get(2)
+  const slow = (c: Code) => c.get(0).get(1).call(F_KILL_SLOW);
+  emitCheck(c, { h: 0, hdr: 2, a: 3, w: 4 }, ObjectType.PROCESS, Rights.KILL, 1 << PledgeClass.proc, slow);
+  c.get(3)
     .load(S_STATE)
     .load()
     .i32(STATE_EXITED)
     .op(AND)
     .returnIf((c) => c.i32(-Errno.ESRCH));
-  c.b.u8(0x0b);
-  c.get(0).get(1).call(F_KILL_SLOW);
+  slow(c);
   return c;
 }
 
 /**
- * (func (export "memory_size") (param $h i32) (result i32) (local $a i32)
- *   (if (i32.lt_s (local.tee $a (call $check (local.get $h) (i32.const MEMORY) (i32.const 0) (i32.const memory bit))) (i32.const 0))
- *     (then (return (local.get $a))))
- *   (if (local.get $a) (then
- *     (if (local.tee $a (i32.load offset=STATE (local.get $a))) (then (return (i32.load (local.get $a)))))))
- *   (call $memory_size_slow (local.get $h)))
+ * (func (export "memory_size") (param $h i32) (result i32) (local $hdr i32) (local $a i32) (local $w i32)
+ *   check(h, MEMORY, 0, memory) (slow: (return (call $memory_size_slow (local.get $h))))
+ *   (i32.load (i32.load offset=STATE (local.get $a))))     the size, or -EREVOKED
+ * A MEMORY slot always names a state word.
  */
 function memorySizeBody(): Code {
   const c = new Code();
-  c.get(0)
-    .i32(ObjectType.MEMORY)
-    .i32(0)
-    .i32(1 << PledgeClass.memory)
-    .call(F_CHECK)
-    .tee(1)
-    .i32(0)
-    .op(LT_S)
-    .returnIf((c) => c.get(1));
-  c.get(1).b.u8(0x04).u8(0x40);
-  c.get(1)
-    .load(S_STATE)
-    .tee(1)
-    .returnIf((c) => c.get(1).load());
-  c.b.u8(0x0b);
-  c.get(0).call(F_MEMORY_SIZE_SLOW);
+  emitCheck(c, { h: 0, hdr: 1, a: 2, w: 3 }, ObjectType.MEMORY, 0, 1 << PledgeClass.memory, (c) => c.get(0).call(F_MEMORY_SIZE_SLOW));
+  c.get(2).load(S_STATE).load();
   return c;
 }
 
-/** The dispatcher's functions: imports 0-2 (the bridge's), then check, window_get, kill, memory_size. */
+/** The dispatcher's functions: imports 0-2 (the bridge's), then window_get, kill, memory_size. */
 const F_WINDOW_GET_SLOW = 0,
   F_KILL_SLOW = 1,
-  F_MEMORY_SIZE_SLOW = 2,
-  F_CHECK = 3;
+  F_MEMORY_SIZE_SLOW = 2;
 
 /** The calls a dispatcher serves, and whether each needs the handle mirror. */
 const SERVED: Readonly<Record<string, boolean>> = { window_get: false, kill: true, memory_size: true };
@@ -325,14 +300,13 @@ let dispatcherModule: WebAssembly.Module | null = null;
  * (type 0 (func (param i32 i32) (result i64)))   window_get, the accessors
  * (type 1 (func (param i32 i32) (result i32)))   kill
  * (type 2 (func (param i32) (result i32)))       memory_size
- * (type 3 (func (param i32 i32 i32 i32) (result i32)))   check
  * (import "k" "window_get" (func $window_get_slow (type 0)))
  * (import "k" "kill" (func $kill_slow (type 1)))
  * (import "k" "memory_size" (func $memory_size_slow (type 2)))
  * (import "k" "mirror" (memory 1))               the handle mirror
  * (import "k" "header" (global i32))             this process's header in it (byte address)
  * (table (export "windows") 0 funcref)
- * $check, kill, memory_size: above
+ * kill, memory_size: above (each with the check in line)
  * (func (export "window_get") (param $h i32) (param $i i32) (result i64) (local $slot i32) (local $r i64)
  *   (local.set $slot (i32.and (local.get $h) (i32.const 0xffff)))
  *   (block $slow
@@ -344,21 +318,20 @@ let dispatcherModule: WebAssembly.Module | null = null;
  */
 function dispatcher(): WebAssembly.Module {
   if (dispatcherModule !== null) return dispatcherModule;
-  const types = new ByteSink().u32(4);
+  const types = new ByteSink().u32(3);
   funcType(types, [I32, I32], [I64]);
   funcType(types, [I32, I32], [I32]);
   funcType(types, [I32], [I32]);
-  funcType(types, [I32, I32, I32, I32], [I32]);
   const imports = new ByteSink().u32(5);
   imports.name("k").name("window_get").u8(0x00).u32(0);
   imports.name("k").name("kill").u8(0x00).u32(1);
   imports.name("k").name("memory_size").u8(0x00).u32(2);
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
-  const funcs = new ByteSink().u32(4).u32(3).u32(0).u32(1).u32(2); // check, window_get, kill, memory_size
+  const funcs = new ByteSink().u32(3).u32(0).u32(1).u32(2); // window_get, kill, memory_size
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
   const exports = new ByteSink().u32(4);
-  exports.name("window_get").u8(0x00).u32(4).name("kill").u8(0x00).u32(5).name("memory_size").u8(0x00).u32(6);
+  exports.name("window_get").u8(0x00).u32(3).name("kill").u8(0x00).u32(4).name("memory_size").u8(0x00).u32(5);
   exports.name("windows").u8(0x01).u32(0);
   const wg = new ByteSink()
     .u8(0x20)
@@ -412,14 +385,13 @@ function dispatcher(): WebAssembly.Module {
     .u32(1)
     .u8(0x10)
     .u32(F_WINDOW_GET_SLOW); // call slow
-  const code = new ByteSink().u32(4);
+  const code = new ByteSink().u32(3);
   const fn = (locals: readonly [number, number][], body: ByteSink) => {
     const f = new ByteSink().u32(locals.length);
     for (const [n, t] of locals) f.u32(n).u8(t);
     f.bytes(body.view()).u8(0x0b);
     code.u32(f.length).bytes(f.view());
   };
-  fn([[3, I32]], checkBody().b);
   fn(
     [
       [1, I32],
@@ -427,8 +399,8 @@ function dispatcher(): WebAssembly.Module {
     ],
     wg,
   );
-  fn([[1, I32]], killBody().b);
-  fn([[1, I32]], memorySizeBody().b);
+  fn([[3, I32]], killBody().b);
+  fn([[3, I32]], memorySizeBody().b);
   dispatcherModule = assemble([
     [1, types],
     [2, imports],
