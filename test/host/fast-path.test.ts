@@ -249,6 +249,18 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
     expect(checked).toBeGreaterThan(40_000);
     // the table grew past the slot array's first size, and the mirror with it
     expect(mirrorWords()[t.mirror!.header + 2]).toBeGreaterThan(16);
+    // other tables' mirrors grow the store past its first wasm page: the dispatcher reads the grown memory
+    const answers = () => issued.slice(-50).map((h) => [kill(h, 0), size(h)]);
+    const was = answers();
+    const bytes = mirrorWords().byteLength;
+    const others = Array.from({ length: 400 }, () => new HandleTable(64));
+    for (const o of others) {
+      o.startMirror(0);
+      for (let i = 0; i < 20; i++) o.insert(mem, READ);
+    }
+    expect(mirrorWords().byteLength).toBeGreaterThan(bytes);
+    expect(answers()).toEqual(was);
+    for (const o of others) o.closeAll();
     p.promises = NO_PROC;
     t.mirror!.setPromises(p.promises);
     expect(kill(issued[0], 0)).toBe(E("EPLEDGE"));
