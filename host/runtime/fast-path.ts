@@ -96,7 +96,12 @@ function epoch(): WebAssembly.Memory {
 /** The handle mirror's words (kernel/fast/mirror.ts), in a memory only the dispatchers import; grows with the mirror. */
 let mirrorMemory: WebAssembly.Memory | null = null;
 
-function mirror(): WebAssembly.Memory {
+/**
+ * The memory holding the handle mirror, for kernel-owned modules that check
+ * handles in wasm (import it, never hand it to a guest): made, and given to
+ * the kernel as the mirror's store, on first use.
+ */
+export function handleMirrorMemory(): WebAssembly.Memory {
   if (mirrorMemory === null) {
     const m = new WebAssembly.Memory({ initial: 1 });
     mirrorMemory = m;
@@ -117,7 +122,7 @@ function accessorType(): ByteSink {
 }
 
 /** Instructions, by name (the few the dispatcher uses). */
-class Code {
+export class Code {
   readonly b = new ByteSink();
   get(l: number): this {
     this.b.u8(0x20).u32(l);
@@ -182,7 +187,11 @@ const EQZ = 0x45,
  * `hdr`, `a`, `w` are scratch i32 locals; type, need and pledge are the
  * call's constants; `slow` emits the call's fallback (the bridge's import
  * with the call's own parameters, then return). Errors return at once; on
- * success the slot's byte address is in local `a`:
+ * success the slot's byte address is in local `a` (its STATE word names the
+ * object's state word). Another kernel-owned module may emit it too (port
+ * dispatch in wasm, for a SEND check), if its memory 0 is
+ * handleMirrorMemory() and its global 0 the process's header address
+ * (HandleTable.startMirror(...).address):
  *   (if (i32.load offset=SLOW (local.tee $hdr (global.get 0))) (then slow))
  *   (if (i32.eqz (i32.and (i32.load offset=PROMISES (local.get $hdr)) (i32.const pledge))) (then (return (i32.const -EPLEDGE))))
  *   (if (i32.le_s (local.get $h) (i32.const 0)) (then (return (i32.const -EBADH))))
@@ -196,7 +205,7 @@ const EQZ = 0x45,
  *   (if (i32.ne (i32.load offset=TYPE (local.get $a)) (i32.const type)) (then (return (i32.const -EWRONGTYPE))))
  *   (if (i32.ne (i32.and (i32.load offset=RIGHTS (local.get $a)) (i32.const need)) (i32.const need)) (then (return (i32.const -EACCES))))
  */
-function emitCheck(
+export function emitCheck(
   c: Code,
   l: { h: number; hdr: number; a: number; w: number },
   type: number,
@@ -538,7 +547,7 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
     }
   }
   if (!any) return false;
-  const kmem = mirror();
+  const kmem = handleMirrorMemory();
   const header = checks ? p.handles.startMirror(p.promises).address : 0;
   const slowGet = ns.window_get as ((h: number, i: number) => bigint) | undefined;
   const slowKill = ns.kill as ((h: number, s: number) => number) | undefined;
