@@ -230,6 +230,7 @@ export class HandleMirror {
 
   /** Slot's handle h left the table (its last issued handle stays, marked VACANT, for EBADH vs ESTALE). */
   vacant(slot: number, h: number): void {
+    this.ensure(slot); // startMirror writes vacant slots too, in slot order
     const at = this.slots + slot * SLOT_WORDS;
     words[at + S_HANDLE] = h | VACANT;
     words[at + S_RIGHTS] = 0;

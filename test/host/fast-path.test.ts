@@ -200,6 +200,9 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
     const mem = k.createMemory(100);
     const objects = [target.process, exited.process, mem, img];
     const ASKED = 0x7777;
+    // a table that already used more slots than a mirror's first array, some of them vacant, before the mirror starts
+    const before = Array.from({ length: 40 }, (_, i) => p.handles.insert(objects[i % objects.length], KILL));
+    before.forEach((h, i) => (i % 3 === 0 || i >= 30) && p.handles.close(h)); // slots 30-39: vacant past a 32-slot array
     const ns: Record<string, unknown> = { kill: () => ASKED, memory_size: () => ASKED };
     expect(addFastPath(k.core, p, { wasmos: ns })).toBe(true);
     const kill = ns.kill as (h: number, s: number) => number;
@@ -210,10 +213,24 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
       return seed % n;
     };
     const t = p.handles;
-    const issued: number[] = [];
+    const issued: number[] = [...before];
     const rights = [0, KILL, READ, KILL | DUPLICATE, 0xffff];
     const wrong: unknown[] = [];
     let checked = 0;
+    const check = (step: number, h: number) => {
+      const wantKill = (() => {
+        const o = t.get(h, Process, KILL);
+        return typeof o === "number" ? o : o.exit !== null ? E("ESRCH") : ASKED;
+      })();
+      const wantSize = (() => {
+        const o = t.get(h, MemoryObject, 0);
+        return typeof o === "number" ? o : o.revoked ? E("EREVOKED") : o.size;
+      })();
+      const got = [kill(h, 0), size(h)];
+      if (got[0] !== wantKill || got[1] !== wantSize) wrong.push({ step, h, got, want: [wantKill, wantSize] });
+      checked++;
+    };
+    for (const h of before) check(-1, h);
     for (let step = 0; step < 2000; step++) {
       const live = [...t.entries()];
       const op = rnd(10);
@@ -231,19 +248,7 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
         if (rnd(2) === 0) HandleTable.revokeDescendants(e.cap);
       }
       if (step === 1000) k.revokeMemory(mem);
-      for (const h of [...issued.slice(-20), 0, -1, 0x00090009, rnd(0x7fffffff)]) {
-        const wantKill = (() => {
-          const o = t.get(h, Process, KILL);
-          return typeof o === "number" ? o : o.exit !== null ? E("ESRCH") : ASKED;
-        })();
-        const wantSize = (() => {
-          const o = t.get(h, MemoryObject, 0);
-          return typeof o === "number" ? o : o.revoked ? E("EREVOKED") : o.size;
-        })();
-        const got = [kill(h, 0), size(h)];
-        if (got[0] !== wantKill || got[1] !== wantSize) wrong.push({ step, h, got, want: [wantKill, wantSize] });
-        checked++;
-      }
+      for (const h of [...issued.slice(-20), before[rnd(before.length)], 0, -1, 0x00090009, rnd(0x7fffffff)]) check(step, h);
     }
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(40_000);
