@@ -82,7 +82,7 @@ export interface KernelConfig {
   checkContracts?: boolean;
   /**
    * The kernel's fast paths (default true): calls it can answer without
-   * leaving wasm (window_get, host/runtime/fast-windows.ts) do so, and an IPC
+   * leaving wasm (window_get, kill, memory_size: host/runtime/fast-path.ts) do so, and an IPC
    * call that wakes its peer hands it the CPU directly (KernelOptions.fastIpc),
    * with the same results. false sends every call through the bridge and
    * every switch through the run queue; for benchmarks and tests that compare.

@@ -20,6 +20,7 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import { objectChanged } from "./fast/mirror.ts";
 import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
@@ -509,6 +510,7 @@ export class KernelCore {
     p.blockedIn = "";
     const info: ExitInfo = { status: status | 0, reason, message };
     p.exit = info;
+    objectChanged(p); // the handle mirror's state word: kill answers ESRCH in wasm from now on
     this.aliveCount--;
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "exit", `reason=${reason} status=${info.status}`);
     if (reason !== ExitReason.NORMAL && reason !== ExitReason.KILLED) {

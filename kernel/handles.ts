@@ -9,6 +9,7 @@
 
 import { Errno } from "../abi/gen/abi.ts";
 import { bumpEpoch } from "./fast/epoch.ts";
+import { HandleMirror } from "./fast/mirror.ts";
 import type { KernelObject } from "./object.ts";
 import { WORDS } from "./rules/algebra.ts";
 import {
@@ -81,6 +82,12 @@ export class HandleTable {
   private used = 0;
   /** Most handles it may hold at once (set_limit LIMIT_HANDLES); only ever lowered. */
   limit = Infinity;
+  /**
+   * The kernel-owned copy of the slots a fast path in wasm checks handles
+   * against (kernel/fast/mirror.ts), or null (most tables): written here on
+   * every insert and vacate, in the same step as the slot itself.
+   */
+  mirror: HandleMirror | null = null;
 
   constructor(capacity: number) {
     if (capacity < 1 || capacity > SLOT_MASK + 1) throw new RangeError(`handle table capacity ${capacity} out of range`);
@@ -148,7 +155,27 @@ export class HandleTable {
       cap.object.retainHandle();
       cap.object.capOpened(cap.rights);
     }
-    return encodeHandleN(gen, slot);
+    const h = encodeHandleN(gen, slot);
+    if (this.mirror !== null) this.mirror.live(slot, h, cap.object, cap.rights);
+    return h;
+  }
+
+  /**
+   * Start mirroring this table for a fast path in wasm (every slot written
+   * now, then kept in step by insert and vacate until the table is closed).
+   * `promises`: its process's pledge mask, kept in step by pledge.
+   */
+  startMirror(promises: number): HandleMirror {
+    if (this.mirror !== null) return this.mirror;
+    const m = new HandleMirror(promises);
+    for (let slot = 0; slot < this.caps.length; slot++) {
+      const h = encodeHandleN(this.gens[slot], slot);
+      const cap = this.caps[slot];
+      if (cap !== null) m.live(slot, h, cap.object, cap.rights);
+      else if (this.gens[slot] !== 0) m.vacant(slot, h);
+    }
+    this.mirror = m;
+    return m;
   }
 
   /** Why h does not resolve: -EBADH (never issued) or -ESTALE (issued, since closed or revoked). */
@@ -216,6 +243,7 @@ export class HandleTable {
     bumpEpoch(); // a fast path may have cached this handle (kernel/fast/epoch.ts)
     const slot = cap.slot;
     this.caps[slot] = null;
+    if (this.mirror !== null) this.mirror.vacant(slot, encodeHandleN(this.gens[slot], slot));
     this.used--;
     if (slotReusable(WORDS, this.gens[slot])) this.free.push(slot); // else retired for good
     cap.table = null;
@@ -248,7 +276,7 @@ export class HandleTable {
     return cap;
   }
 
-  /** Close every handle (process exit). */
+  /** Close every handle (process exit); a mirror goes with them. */
   closeAll(): void {
     for (let slot = 0; slot < this.caps.length; slot++) {
       const cap = this.caps[slot];
@@ -257,6 +285,8 @@ export class HandleTable {
         this.vacate(cap);
       }
     }
+    this.mirror?.free();
+    this.mirror = null;
   }
 
   /** Live handles (for invariant checks in tests). */

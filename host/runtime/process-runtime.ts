@@ -36,7 +36,7 @@ import type { LoadedImage } from "../../loader/loader.ts";
 import { syscallImports, syscallsObserved, type Suspender, UNWIND } from "./bridge.ts";
 import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
-import { addFastWindowGet } from "./fast-windows.ts";
+import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
@@ -109,7 +109,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly msPerFuel: number;
 
   /**
-   * fastPath: answer what the kernel's wasm fast path can (fast-windows.ts) without the bridge.
+   * fastPath: answer what the kernel's wasm fast path can (fast-path.ts) without the bridge.
    * personality: serves the image's personality imports (host/personality/), when it has one.
    * ticker: raises the epoch variant's flag (required for an image with preemption "epoch").
    */
@@ -255,8 +255,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.personality = this.makePersonality(p);
       imports[this.personality.module] = this.personality.imports();
     }
-    // window_get served in wasm when the kernel's answer is cached; not while syscalls are observed (strace sees every call)
-    if (this.fastPath && !syscallsObserved(k)) addFastWindowGet(k, imports);
+    // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
+    if (this.fastPath && !syscallsObserved(k)) addFastPath(k, p, imports);
     if (this.image.metered) {
       const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
       wasmos[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());

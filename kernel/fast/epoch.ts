@@ -2,7 +2,7 @@
 // could stop meaning what it meant: a handle leaves a table (close, move into
 // a message, revoke, exit), a capability or a memory object is revoked, a
 // process pledges syscalls away. Code that answers a syscall without the
-// kernel (the fast path in wasm, host/runtime/fast-windows.ts) caches what a
+// kernel (the fast path in wasm, host/runtime/fast-path.ts) caches what a
 // handle resolved to together with the epoch it saw, and trusts the cache only
 // while the epoch is unchanged; otherwise it asks the kernel, which re-checks
 // everything. So the TypeScript kernel stays the authority and revocation

@@ -113,6 +113,7 @@ export function grantRevoked(k: KernelCore, b: GrantBinding): void {
   const why = `grant "${b.name}" was revoked (memory object ${b.memory.koid}${b.readOnly ? ", read-only" : ""})`;
   if (k.current === p) {
     p.mm.fault ??= why;
+    p.handles.mirror?.goSlow(); // its next syscall must reach the bridge, which ends it
     return;
   }
   k.terminate(p, -1, ExitReason.GRANT_REVOKED, why);

@@ -15,6 +15,7 @@
 //    stay O(1) with thousands of processes.
 
 import { bumpEpoch } from "../fast/epoch.ts";
+import { objectChanged } from "../fast/mirror.ts";
 import { Errno, Limits } from "../../abi/gen/abi.ts";
 import type { KernelCore, SpawnRequest } from "../core.ts";
 import type { MemorySource } from "./guest-memory.ts";
@@ -194,6 +195,7 @@ export class MemoryManager {
     if (obj.revoked) return;
     obj.revoked = true;
     bumpEpoch(); // windows onto it answer EREVOKED from now on, fast path included
+    objectChanged(obj); // memory_size in wasm too (kernel/fast/mirror.ts)
     for (const b of [...obj.bindings]) grantRevoked(this.k, b);
     futexRevokeAll(this.k, obj);
   }

@@ -54,5 +54,6 @@ export function sysPledge(_k: KernelCore, p: Process, promises: number): number 
   if (refused !== 0) return -refused;
   p.promises = pledgeKept(WORDS, p.promises, promises);
   bumpEpoch(); // a fast path must not answer a syscall class pledged away
+  p.handles.mirror?.setPromises(p.promises); // nor the handle mirror's (kernel/fast/mirror.ts)
   return 0;
 }

@@ -1,10 +1,10 @@
-// The kernel's fast path in wasm for window_get (host/runtime/fast-windows.ts):
+// The kernel's fast path in wasm for window_get (host/runtime/fast-path.ts):
 // once the kernel has answered a window_get for a handle, later calls are
 // answered in wasm; every answer equals the kernel's own, and a close, revoke
 // or pledge is seen by the very next call.
 import { describe, expect, it } from "vitest";
 import { PledgeClass, Rights } from "../../abi/gen/abi.ts";
-import { ACCESSOR_AFTER, fastWindowStats } from "../../host/runtime/fast-windows.ts";
+import { ACCESSOR_AFTER, fastWindowStats } from "../../host/runtime/fast-path.ts";
 import { Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";

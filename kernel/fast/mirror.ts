@@ -1,0 +1,257 @@
+// The handle mirror: what a capability check needs, per process and per
+// handle slot, written by the kernel into words a kernel-owned wasm module
+// reads (host/runtime/fast-path.ts, docs/fastpath.md "Capability checks in
+// wasm"). The TypeScript kernel stays the authority: every word here is a
+// copy of kernel state, rewritten in the same step that changes that state
+// (HandleTable insert and vacate, process exit, memory revocation, pledge),
+// so the very next call the fast path answers already sees the change. The
+// guest never sees these words: they live in a memory only the fast-path
+// module imports.
+//
+// Only tables of processes whose module imports a served call have a mirror
+// (HandleTable.startMirror, from the host at instantiation); every other
+// table pays one null check on insert and vacate, and HandleTable.get (in
+// every syscall) is untouched.
+//
+// Layout (i32 words; addresses the wasm side uses are byte addresses = 4 x index):
+//   a process header, HEADER_WORDS words:
+//     [PROMISES] the process's pledge mask
+//     [SLOTS]    byte address of its slot array
+//     [CAP]      slots in that array: at least every slot the table has ever used, so a
+//                handle whose slot is past it was never issued (EBADH)
+//     [SLOW]     non-zero: answer nothing here, every call goes to the kernel
+//   a slot, SLOT_WORDS words:
+//     [HANDLE]   the live handle (generation and slot); when vacant, the last
+//                handle issued there with bit 31 set; 0 if never issued
+//     [RIGHTS]   its rights
+//     [TYPE]     its object's ObjectType
+//     [STATE]    byte address of its object's state word (0: none)
+//   an object state word, shared by every mirrored slot naming the object
+//   (refcounted by those slots): PROCESS: STATE_EXITED once it has exited;
+//   MEMORY: its size in bytes, or -EREVOKED once revoked.
+//
+// The words live wherever the host puts them (useMirrorWords, as the epoch
+// cell: the host backs them with a WebAssembly.Memory, the kernel knows only
+// an Int32Array). One store per host, shared by every kernel in it. Word 0..3
+// are a header whose SLOW is set: the header of "no mirror".
+
+import { Errno, ObjectType } from "../../abi/gen/abi.ts";
+import type { KernelObject } from "../object.ts";
+
+export const HEADER_WORDS = 4;
+export const H_PROMISES = 0;
+export const H_SLOTS = 1;
+export const H_CAP = 2;
+export const H_SLOW = 3;
+
+export const SLOT_WORDS = 4;
+export const S_HANDLE = 0;
+export const S_RIGHTS = 1;
+export const S_TYPE = 2;
+export const S_STATE = 3;
+
+/** Bit 31 of a slot's HANDLE word: the handle there is no longer live. */
+export const VACANT = 0x80000000 | 0;
+/** A PROCESS object's state word: it has exited. */
+export const STATE_EXITED = 1;
+
+/** First slot array size; doubled as the table grows. */
+const FIRST_CAP = 16;
+
+let words: Int32Array = new Int32Array(1 << 12);
+let growWords: ((minWords: number) => Int32Array) | null = null;
+/** Next never-used word. Words 0..3: the "no mirror" header. */
+let top = HEADER_WORDS;
+words[H_SLOW] = 1;
+/** Free blocks by size class (a power of two words). */
+const freeBlocks = new Map<number, number[]>();
+
+/**
+ * Keep the mirror in `view` from now on (what was written so far carried
+ * over); `grow(minWords)` must return a view of at least that many words
+ * holding what the current one holds (a grown wasm memory's new buffer).
+ */
+export function useMirrorWords(view: Int32Array, grow: (minWords: number) => Int32Array): void {
+  if (view === words) return;
+  if (view.length < top) view = grow(top);
+  view.set(words.subarray(0, top));
+  words = view;
+  growWords = grow;
+}
+
+/** The current words (tests and the host read them; only this module writes them). */
+export function mirrorWords(): Int32Array {
+  return words;
+}
+
+function sizeClass(n: number): number {
+  let c = 1;
+  while (c < n) c <<= 1;
+  return c;
+}
+
+function alloc(n: number): number {
+  const c = sizeClass(n);
+  const list = freeBlocks.get(c);
+  if (list !== undefined && list.length > 0) return list.pop()!;
+  const at = top;
+  if (at + c > words.length) {
+    const want = Math.max(at + c, words.length * 2);
+    if (growWords !== null) words = growWords(want);
+    else {
+      const w = new Int32Array(want);
+      w.set(words);
+      words = w;
+    }
+  }
+  top = at + c;
+  return at;
+}
+
+function release(at: number, n: number): void {
+  words.fill(0, at, at + n);
+  const c = sizeClass(n);
+  let list = freeBlocks.get(c);
+  if (list === undefined) freeBlocks.set(c, (list = []));
+  list.push(at);
+}
+
+// ---- object state words -------------------------------------------------------------
+
+interface StateCell {
+  at: number;
+  refs: number;
+}
+const cells = new Map<KernelObject, StateCell>();
+
+/** The state word's value for o (see the layout above); types without one are not mirrored. */
+function stateOf(o: KernelObject): number {
+  if (o.type === ObjectType.PROCESS) return (o as unknown as { exit: unknown }).exit !== null ? STATE_EXITED : 0;
+  const m = o as unknown as { revoked: boolean; size: number };
+  return m.revoked ? -Errno.EREVOKED : m.size;
+}
+
+function hasState(o: KernelObject): boolean {
+  return o.type === ObjectType.PROCESS || o.type === ObjectType.MEMORY;
+}
+
+function cellRef(o: KernelObject): number {
+  let c = cells.get(o);
+  if (c === undefined) {
+    c = { at: alloc(1), refs: 0 };
+    words[c.at] = stateOf(o);
+    cells.set(o, c);
+  }
+  c.refs++;
+  return c.at;
+}
+
+function cellUnref(o: KernelObject): void {
+  const c = cells.get(o);
+  if (c === undefined) return;
+  if (--c.refs === 0) {
+    cells.delete(o);
+    release(c.at, 1);
+  }
+}
+
+/**
+ * o's state changed (a process exited, a memory object was revoked): rewrite
+ * its state word, if a mirrored slot names it. One Map lookup when none does.
+ */
+export function objectChanged(o: KernelObject): void {
+  if (cells.size === 0) return;
+  const c = cells.get(o);
+  if (c !== undefined) words[c.at] = stateOf(o);
+}
+
+// ---- per process ----------------------------------------------------------------------
+
+/** One process's header and slot array (owned by its HandleTable). */
+export class HandleMirror {
+  /** Word index of the header; its byte address (x4) is what the fast-path module is given. */
+  readonly header: number;
+  private slots: number;
+  private cap: number;
+  /** The object each mirrored live slot names (to drop its state word's reference). */
+  private readonly named: (KernelObject | null)[] = [];
+
+  constructor(promises: number) {
+    this.header = alloc(HEADER_WORDS);
+    this.cap = FIRST_CAP;
+    this.slots = alloc(FIRST_CAP * SLOT_WORDS);
+    const h = this.header;
+    words[h + H_PROMISES] = promises;
+    words[h + H_SLOTS] = this.slots * 4;
+    words[h + H_CAP] = this.cap;
+    words[h + H_SLOW] = 0;
+  }
+
+  /** The byte address of the header. */
+  get address(): number {
+    return this.header * 4;
+  }
+
+  setPromises(promises: number): void {
+    words[this.header + H_PROMISES] = promises;
+  }
+
+  /** From now on every call goes to the kernel (a grant of the process was revoked while it ran). */
+  goSlow(): void {
+    words[this.header + H_SLOW] = 1;
+  }
+
+  private ensure(slot: number): void {
+    if (slot < this.cap) return;
+    let cap = this.cap;
+    while (cap <= slot) cap <<= 1;
+    const at = alloc(cap * SLOT_WORDS); // may grow (and so replace) `words`
+    words.copyWithin(at, this.slots, this.slots + this.cap * SLOT_WORDS);
+    words.fill(0, at + this.cap * SLOT_WORDS, at + cap * SLOT_WORDS);
+    release(this.slots, this.cap * SLOT_WORDS);
+    this.slots = at;
+    this.cap = cap;
+    words[this.header + H_SLOTS] = at * 4;
+    words[this.header + H_CAP] = cap;
+  }
+
+  /** Slot now holds live handle h naming o with rights. */
+  live(slot: number, h: number, o: KernelObject, rights: number): void {
+    this.ensure(slot);
+    const at = this.slots + slot * SLOT_WORDS;
+    const state = hasState(o) ? cellRef(o) * 4 : 0;
+    words[at + S_RIGHTS] = rights;
+    words[at + S_TYPE] = o.type;
+    words[at + S_STATE] = state;
+    words[at + S_HANDLE] = h;
+    while (this.named.length <= slot) this.named.push(null);
+    this.named[slot] = state !== 0 ? o : null;
+  }
+
+  /** Slot's handle h left the table (its last issued handle stays, marked VACANT, for EBADH vs ESTALE). */
+  vacant(slot: number, h: number): void {
+    this.ensure(slot); // startMirror writes vacant slots too, in slot order
+    const at = this.slots + slot * SLOT_WORDS;
+    words[at + S_HANDLE] = h | VACANT;
+    words[at + S_RIGHTS] = 0;
+    words[at + S_TYPE] = 0;
+    words[at + S_STATE] = 0;
+    const o = this.named[slot];
+    if (o != null) {
+      this.named[slot] = null;
+      cellUnref(o);
+    }
+  }
+
+  /** The table is gone (its process exited): the words go back to the store. */
+  free(): void {
+    for (let s = 0; s < this.named.length; s++) {
+      const o = this.named[s];
+      if (o !== null) cellUnref(o);
+    }
+    this.named.length = 0;
+    release(this.slots, this.cap * SLOT_WORDS);
+    release(this.header, HEADER_WORDS);
+    words[this.header + H_SLOW] = 1; // until reused: a stale dispatcher (its process never runs again) could only ask the kernel
+  }
+}
