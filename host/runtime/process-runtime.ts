@@ -38,6 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
 import { PortLoop } from "./port-loop.ts";
+import { DirectEntries, directPortStats } from "./fast-ports.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -95,6 +96,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private instance: WebAssembly.Instance | null = null;
   /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
   private loop: PortLoop | null = null;
+  /** Handler entries for direct activations (fast-ports.ts), made at the first one. */
+  private direct: DirectEntries | null = null;
+  /** A direct activation is running (runDirect): the out-of-fuel check cannot suspend; its deadline (epoch variant). */
+  private inDirect = false;
+  private directDeadline = 0;
+  /** The epoch flag was lowered during the direct activation: raise it after, so the sender checks its own slice. */
+  private directLowered = false;
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
@@ -188,6 +196,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
 
   /** The fuel import: nothing (run on), a promise (preempted: suspend until resumed), or UNWIND (killed). */
   private outOfFuel(): undefined | Promise<undefined> {
+    if (this.inDirect) return this.directOutOfFuel();
     const k = this.kernel;
     const p = this.process;
     const t = this.ticker;
@@ -315,6 +324,59 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     } catch (e2) {
       this.kernel.fault(this.process, "ending a process", e2);
     }
+  }
+
+  canRunDirect(name: string): boolean {
+    // A metered image only: a quantum must bound the handler (an unmetered one could never be stopped).
+    return (
+      this.fastPath && !this.disposed && this.instance !== null && this.image.metered && typeof this.instance.exports[name] === "function"
+    );
+  }
+
+  runDirect(name: string, key: number, code: number, value: bigint, budget: number): number {
+    const exports = this.instance!.exports;
+    this.direct ??= new DirectEntries(exports, this.fuel);
+    const run = this.direct.entry(name);
+    const t = this.ticker;
+    if (t !== null) {
+      this.directDeadline = performance.now() + budget * this.msPerFuel;
+      this.directLowered = false;
+    }
+    this.inDirect = true;
+    directPortStats.runs++;
+    try {
+      return run(key, code, value, budget);
+    } catch (e) {
+      // Its trap, exit, kill or overrun: this process ends (if not already), its sender carries on.
+      directPortStats.ended++;
+      const left = this.fuel !== null ? (this.fuel.value as number) : budget;
+      this.ended(e);
+      return Math.max(0, budget - left);
+    } finally {
+      this.inDirect = false;
+      if (t !== null && this.directLowered) t.raise(); // the sender's own deadline is checked at its next check
+    }
+  }
+
+  /** The out-of-fuel check during a direct activation: it cannot suspend; past its budget it ends the process. */
+  private directOutOfFuel(): undefined {
+    const t = this.ticker;
+    if (t !== null) {
+      t.lower();
+      this.directLowered = true;
+      if (performance.now() < this.directDeadline) {
+        t.arm(this.directDeadline); // a raise for the sender's slice or the event loop: its budget is not spent
+        return undefined;
+      }
+    }
+    const quantum = this.kernel.sched.quantumFuel;
+    this.kernel.terminate(
+      this.process,
+      -1,
+      ExitReason.DIRECT_OVERRUN,
+      `a port handler run directly on its sender's stack (PORT_BIND_DIRECT) ran past its budget of ${quantum} fuel`,
+    );
+    throw UNWIND;
   }
 
   handlerStatus(name: string): number {

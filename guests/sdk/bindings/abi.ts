@@ -494,7 +494,14 @@ export declare function sys_port_create(): i32;
  * scheduler picks the process, one activation at a time, after _start has returned (until then
  * packets queue). A process whose _start returned with ports bound stays RESIDENT instead of
  * exiting. With PORT_BIND_IDLE it also gets an idle packet (code PORT_CODE_IDLE) each time nothing
- * else is runnable. A trap in a handler ends the process like any trap.
+ * else is runnable. A trap in a handler ends the process like any trap. With PORT_BIND_DIRECT a
+ * packet sent while the binder is idle (RESIDENT: _start has returned, no activation running, no
+ * packet queued on any of its ports) is delivered at once, inside the sender's port_send, on the
+ * sender's stack and CPU time (a direct activation; packets stay in order: a busy binder gets them
+ * queued as without the flag). A direct activation runs to completion: syscalls that may block
+ * return EDIRECT; a handler that runs longer than a scheduling quantum ends with DIRECT_OVERRUN; a
+ * trap or an exit ends the binder as in any activation, and in every case the sender's port_send
+ * returns 0 and the sender carries on. Its CPU time is billed to the sender.
  *
  * Non-blocking. Pledge: ports. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
  * EFAULT, ENOENT, EEXIST.
@@ -503,7 +510,7 @@ export declare function sys_port_create(): i32;
  * @param name_ptr Name of the handler export (UTF-8).
  * @param name_len (bytes) 1..MAX_NAME_BYTES.
  * @param key Passed to the handler as its first argument (tells ports that share a handler apart).
- * @param flags 0 or PORT_BIND_IDLE.
+ * @param flags 0, or PORT_BIND_IDLE and/or PORT_BIND_DIRECT.
  * @returns 0. Negative: -errno.
  */
 @external("wasmos", "port_bind")
@@ -511,7 +518,11 @@ export declare function sys_port_bind(port: i32, name_ptr: i32, name_len: i32, k
 
 /**
  * Syscall 36. Queue a packet (code, value) on a port without blocking. Packets queue until the
- * port is bound and its binder runs.
+ * port is bound and its binder runs. If the binder bound the port with PORT_BIND_DIRECT and is
+ * idle, the packet is instead delivered at once: its handler runs to completion inside this call,
+ * on the caller's stack, its CPU time billed to the caller, and the call returns 0 whatever the
+ * handler did (its trap or exit ends the binder, not the caller). The errors are the same either
+ * way, checked before anything is delivered.
  *
  * Non-blocking. Pledge: ports. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
  * ECLOSED, EAGAIN.
@@ -1577,6 +1588,12 @@ export const ENOTSUP: i32 = 66;
 export const ENOTBOUND: i32 = 68;
 /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
 export const ELOOP: i32 = 69;
+/**
+ * The caller is a port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's
+ * stack, and the syscall may block: a direct activation cannot be suspended. Returned by every
+ * syscall that may block, before it does anything.
+ */
+export const EDIRECT: i32 = 74;
 
 // ---- Rights (bit masks) ----
 
@@ -1794,6 +1811,12 @@ export const EXIT_CPU_LIMIT: i32 = 12;
  * current syscall returns, or before it is next dispatched. The message names the grant.
  */
 export const EXIT_GRANT_REVOKED: i32 = 20;
+/**
+ * A port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's stack ran
+ * longer than a scheduling quantum (SCHED_QUANTUM_NS of CPU; fuel in deterministic mode): it could
+ * not be preempted without its sender, so it was ended and the sender carried on.
+ */
+export const EXIT_DIRECT_OVERRUN: i32 = 47;
 
 // ---- Limits ----
 
@@ -1906,6 +1929,14 @@ export const MSG_KIND_PULSE: i32 = 2;
 export const MSG_KIND_REPLY: i32 = 3;
 /** port_bind flag: also deliver an idle packet (code PORT_CODE_IDLE) when nothing else is runnable. */
 export const PORT_BIND_IDLE: i32 = 1;
+/**
+ * port_bind flag: the binder accepts that its handler may run at once, on the sender's stack and
+ * time, inside the sender's port_send, whenever the binder is idle (RESIDENT: no activation
+ * running, no packet queued). Such a direct activation runs to completion: a syscall that may
+ * block returns EDIRECT, and one that runs longer than a scheduling quantum (SCHED_QUANTUM_NS)
+ * ends the binder with DIRECT_OVERRUN. Packets to a busy binder queue as without the flag.
+ */
+export const PORT_BIND_DIRECT: i32 = 2;
 /** The code of an idle packet. */
 export const PORT_CODE_IDLE: i32 = -1;
 /**
@@ -3365,6 +3396,7 @@ export function errnoName(value: i32): string {
     case 66: return "ENOTSUP";
     case 68: return "ENOTBOUND";
     case 69: return "ELOOP";
+    case 74: return "EDIRECT";
     default: return "?" + value.toString();
   }
 }
@@ -3386,6 +3418,7 @@ export function exitReasonName(value: i32): string {
     case 11: return "KERNEL_FAULT";
     case 12: return "CPU_LIMIT";
     case 20: return "GRANT_REVOKED";
+    case 47: return "DIRECT_OVERRUN";
     default: return "?" + value.toString();
   }
 }

@@ -1,0 +1,128 @@
+// Direct port activations on the host's side (PORT_BIND_DIRECT; the kernel's
+// side and the rules are kernel/ipc/ports.ts sendDirect, the design
+// docs/fastpath.md "Port dispatch: direct activations").
+//
+// The kernel calls runDirect from inside the sender's port_send: the
+// receiver's handler runs now, synchronously, on the sender's stack. Two
+// facts of the engine decide how (test/ports/direct.test.ts shows both):
+//   - wasm cannot catch a trap (`catch_all` does not see one): a handler
+//     reached wasm-to-wasm that traps unwinds its sender's frames too, so a
+//     hostile binder could end any sender. The handler is therefore called
+//     from JavaScript, under a try/catch that ends the binder (as a trap in
+//     any activation does) and lets the sender carry on;
+//   - a JSPI stack cannot be suspended across a JavaScript frame, so a direct
+//     activation runs to completion: syscalls that may block return EDIRECT
+//     (the bridge), and the out-of-fuel check cannot preempt it: a handler
+//     that uses up its budget (a quantum) is ended with DIRECT_OVERRUN.
+//
+// Fuel. The handler's metering decrements the receiver's own counter. For
+// the counting variant a tiny kernel-owned module made per (process,
+// handler) imports that counter and the handler export, and runs
+//
+//   (func (export "run") (param $key i32) (param $code i32) (param $value i64) (param $budget i32) (result i32)
+//     (local $kept i32)
+//     (local.set $kept (global.get $fuel))           ;; what the scheduler left in it (a kept counter)
+//     (global.set $fuel (local.get $budget))         ;; the handler runs on a quantum at most
+//     (call $handler (local.get $key) (local.get $code) (local.get $value))
+//     (local.set $budget (i32.sub (local.get $budget) (global.get $fuel)))   ;; burned
+//     (global.set $fuel (local.get $kept))           ;; as the scheduler left it
+//     (local.get $budget))
+//
+// so the counter is never touched from JavaScript (a WebAssembly.Global access
+// from JS costs ~45 ns) and the kernel bills what it burned to the sender. The
+// epoch variant has no counter: the handler runs until the wall-clock
+// deadline of its budget (the runtime's out-of-fuel handler checks it).
+
+import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+
+let trampolineModule: WebAssembly.Module | null = null;
+
+function trampoline(): WebAssembly.Module {
+  if (trampolineModule !== null) return trampolineModule;
+  const types = new ByteSink().u32(2);
+  funcType(types, [I32, I32, I64], []); // 0: the handler
+  funcType(types, [I32, I32, I64, I32], [I32]); // 1: run
+  const imports = new ByteSink().u32(2);
+  imports.name("r").name("fuel").u8(0x03).u8(I32).u8(0x01); // global 0: (mut i32)
+  imports.name("r").name("handler").u8(0x00).u32(0); // func 0
+  const funcs = new ByteSink().u32(1).u32(1);
+  const exports = new ByteSink().u32(1).name("run").u8(0x00).u32(1);
+  const b = new ByteSink()
+    .u8(0x23)
+    .u32(0)
+    .u8(0x21)
+    .u32(4) // kept = fuel
+    .u8(0x20)
+    .u32(3)
+    .u8(0x24)
+    .u32(0) // fuel = budget
+    .u8(0x20)
+    .u32(0)
+    .u8(0x20)
+    .u32(1)
+    .u8(0x20)
+    .u32(2)
+    .u8(0x10)
+    .u32(0) // handler(key, code, value)
+    .u8(0x20)
+    .u32(3)
+    .u8(0x23)
+    .u32(0)
+    .u8(0x6b)
+    .u8(0x21)
+    .u32(3) // budget = budget - fuel
+    .u8(0x20)
+    .u32(4)
+    .u8(0x24)
+    .u32(0) // fuel = kept
+    .u8(0x20)
+    .u32(3); // burned
+  trampolineModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [10, oneFunctionCode([[1, I32]], b)],
+  ]);
+  return trampolineModule;
+}
+
+/** A handler entry for direct activations: (key, code, value, budget) -> fuel burned. */
+export type DirectEntry = (key: number, code: number, value: bigint, budget: number) => number;
+
+/** Direct activations run and their outcomes (for tests: which path a packet took). */
+export const directPortStats = { runs: 0, ended: 0 };
+
+/**
+ * One process's handler entries for direct activations, made at the first
+ * direct packet for each handler. `fuel`: the counting variant's counter
+ * (null for the epoch variant: the handler export is called as it is).
+ */
+export class DirectEntries {
+  private readonly entries = new Map<string, DirectEntry>();
+  private readonly exports: WebAssembly.Exports;
+  private readonly fuel: WebAssembly.Global | null;
+
+  constructor(exports: WebAssembly.Exports, fuel: WebAssembly.Global | null) {
+    this.exports = exports;
+    this.fuel = fuel;
+  }
+
+  entry(handler: string): DirectEntry {
+    let e = this.entries.get(handler);
+    if (e === undefined) {
+      const h = this.exports[handler] as (key: number, code: number, value: bigint) => void;
+      if (this.fuel === null) {
+        e = (key, code, value) => {
+          h(key, code, value);
+          return 0;
+        };
+      } else {
+        const inst = new WebAssembly.Instance(trampoline(), { r: { fuel: this.fuel, handler: h } });
+        e = inst.exports.run as DirectEntry;
+      }
+      this.entries.set(handler, e);
+    }
+    return e;
+  }
+}
