@@ -49,14 +49,6 @@ function endFaulted(k: KernelCore, p: Process): never {
   throw UNWIND;
 }
 
-/**
- * A port handler running as a direct activation (kernel/ipc/ports.ts) cannot be suspended (its sender's
- * stack has a JavaScript frame below it): every syscall that may block returns EDIRECT, before anything.
- */
-function refusedDirect(def: SyscallDef): number | bigint {
-  return def.result === "i64" ? BigInt(-Errno.EDIRECT) : -Errno.EDIRECT;
-}
-
 /** A kernel bug inside a handler ends only the calling process (reason KERNEL_FAULT). */
 function fault(k: KernelCore, p: Process, name: string, e: unknown): never {
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -208,7 +200,6 @@ function callBlocking(
   f?: unknown,
 ): number | bigint | Promise<number> {
   const p = caller(k);
-  if (p.directSender !== null) return refusedDirect(def);
   const s = p.runtime as unknown as Suspender;
   const pending = s.arm();
   let r: unknown;
@@ -249,7 +240,6 @@ function callImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   const name = def.name;
   return new WebAssembly.Suspending((ep: number, words: number) => {
     const p = caller(k);
-    if (p.directSender !== null) return -Errno.EDIRECT;
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
     let r: unknown;
@@ -278,7 +268,6 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
   const name = def.name;
   return new WebAssembly.Suspending((ep: number, rcvid: number, status: number, words: number) => {
     const p = caller(k);
-    if (p.directSender !== null) return -Errno.EDIRECT;
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
     let r: unknown;

@@ -38,7 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
 import { PortLoop } from "./port-loop.ts";
-import { DirectEntries, directPortStats } from "./fast-ports.ts";
+import { DirectEntries, directPortStats, enterDirect, guardSuspendingImports, leaveDirect } from "./fast-ports.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -98,6 +98,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private loop: PortLoop | null = null;
   /** Handler entries for direct activations (fast-ports.ts), made at the first one. */
   private direct: DirectEntries | null = null;
+  /** Its Suspending imports are guarded (fast-ports.ts): it may run direct activations. */
+  private directCapable = false;
   /** A direct activation is running (runDirect): the out-of-fuel check cannot suspend; its deadline (epoch variant). */
   private inDirect = false;
   private directDeadline = 0;
@@ -196,7 +198,6 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
 
   /** The fuel import: nothing (run on), a promise (preempted: suspend until resumed), or UNWIND (killed). */
   private outOfFuel(): undefined | Promise<undefined> {
-    if (this.inDirect) return this.directOutOfFuel();
     const k = this.kernel;
     const p = this.process;
     const t = this.ticker;
@@ -287,6 +288,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         }
       }
     }
+    // A process that may bind a port gets guards in front of its Suspending imports, so a direct activation of
+    // its handlers can call them (not while syscalls are observed: every import is Suspending then).
+    if (this.fastPath && !syscallsObserved(k) && this.personality === null)
+      this.directCapable = guardSuspendingImports(k, imports, () => this.directOutOfFuel());
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {
@@ -329,7 +334,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   canRunDirect(name: string): boolean {
     // A metered image only: a quantum must bound the handler (an unmetered one could never be stopped).
     return (
-      this.fastPath && !this.disposed && this.instance !== null && this.image.metered && typeof this.instance.exports[name] === "function"
+      this.directCapable &&
+      !this.disposed &&
+      this.instance !== null &&
+      this.image.metered &&
+      typeof this.instance.exports[name] === "function"
     );
   }
 
@@ -343,6 +352,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.directLowered = false;
     }
     this.inDirect = true;
+    enterDirect();
     directPortStats.runs++;
     try {
       return run(key, code, value, budget);
@@ -353,13 +363,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.ended(e);
       return Math.max(0, budget - left);
     } finally {
+      leaveDirect();
       this.inDirect = false;
       if (t !== null && this.directLowered) t.raise(); // the sender's own deadline is checked at its next check
     }
   }
 
-  /** The out-of-fuel check during a direct activation: it cannot suspend; past its budget it ends the process. */
+  /** The out-of-fuel check during a direct activation (the guarded fuel import, fast-ports.ts): it cannot suspend; past its budget it ends the process. */
   private directOutOfFuel(): undefined {
+    // Only the innermost direct activation's code runs while the host's depth word is raised.
+    if (!this.inDirect) throw new KernelBug(`pid ${this.process.pid} reached its out-of-fuel check above a direct activation not its own`);
     const t = this.ticker;
     if (t !== null) {
       t.lower();

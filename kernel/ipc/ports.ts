@@ -63,14 +63,12 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   k.trace.enabled && k.trace.record(k.clock.now(), r.pid, "direct", `from=${sender.pid} code=${code}`);
   k.directDepth++;
   r.state = ProcessState.RUNNING;
-  r.directSender = sender;
   k.current = r;
   let fuel = 0;
   try {
     fuel = rt.runDirect(pt.handler, pt.key, code, value, k.sched.quantumFuel);
   } finally {
     k.directDepth--;
-    r.directSender = null;
     if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
     k.current = sender;
   }

@@ -106,11 +106,6 @@ export class Process extends KernelObject implements Schedulable {
   packet: PortPacket | null = null;
   /** The current activation is an idle packet's. */
   idleActivation = false;
-  /**
-   * While this process runs a direct activation (PORT_BIND_DIRECT, kernel/ipc/ports.ts): the sender on
-   * whose stack and time it runs. Syscalls that may block return EDIRECT meanwhile (it cannot suspend).
-   */
-  directSender: Process | null = null;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;
