@@ -1138,7 +1138,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [],
+    errors: [Errno.EDIRECT],
   },
   /**
    * 3: Block for a duration on the kernel's monotonic clock. Implemented as a one-shot deadline
@@ -1152,7 +1152,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [Errno.EINVAL],
+    errors: [Errno.EINVAL, Errno.EDIRECT],
   },
   /**
    * 4: Read the monotonic clock: nanoseconds since the kernel booted. Virtual (advanced only by
@@ -1282,7 +1282,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.proc,
     rights: Rights.WAIT,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 13: End a process at once with reason KILLED and the given status, wherever it is (running,
@@ -1415,7 +1415,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 22: Send a long message described by a MSG_DESC_SIZE-byte descriptor: four words, a body
@@ -1432,7 +1432,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ECLOSED, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ECLOSED, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 23: Take the next message or pulse from an endpoint, blocking (RECEIVE_BLOCKED) until one
@@ -1449,7 +1449,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.RECEIVE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 24: Answer a message: the client's send returns status, its message registers get w0 and w1
@@ -1772,7 +1772,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.memory,
     rights: Rights.READ,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.ECHANGED, Errno.ETIMEDOUT, Errno.EREVOKED],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.ECHANGED, Errno.ETIMEDOUT, Errno.EREVOKED, Errno.EDIRECT],
   },
   /**
    * 49: Wake up to count processes sleeping in futex_wait on the word at offset of a memory
@@ -1886,7 +1886,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [Errno.EINVAL],
+    errors: [Errno.EINVAL, Errno.EDIRECT],
   },
   /**
    * 64: Write SCHED_INFO_SIZE bytes describing how a process is scheduled: class u32
@@ -2156,7 +2156,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.READ,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 101: Mount an endpoint at a path under the DIR's scope: opens of that path and below go to it
@@ -2217,7 +2217,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.NONE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 105: An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE at an
@@ -2233,7 +2233,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.NONE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 106: Narrow the caller's view of every namespace: under this call a path's permissions are
@@ -2317,7 +2317,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED, Errno.EDIRECT],
   },
   /**
    * 122: A server's loop in one call (seL4's ReplyRecv): answer rcvid (unless it is 0) with status
@@ -2334,7 +2334,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.RECEIVE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE, Errno.EDIRECT],
   },
   /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller

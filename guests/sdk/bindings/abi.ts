@@ -21,9 +21,9 @@ export declare function sys_exit(status: i32): void;
 /**
  * Syscall 2. Give up the CPU. The caller goes to the back of its priority's run queue.
  *
- * Blocking. Pledge: core.
+ * Blocking. Pledge: core. Errors: EDIRECT.
  *
- * @returns 0.
+ * @returns 0. Negative: -errno.
  */
 @external("wasmos", "yield")
 export declare function sys_yield(): i32;
@@ -32,7 +32,7 @@ export declare function sys_yield(): i32;
  * Syscall 3. Block for a duration on the kernel's monotonic clock. Implemented as a one-shot
  * deadline event; there is no periodic tick.
  *
- * Blocking. Pledge: core. Errors: EINVAL.
+ * Blocking. Pledge: core. Errors: EINVAL, EDIRECT.
  *
  * @param duration_ns (ns) How long to sleep; 0 behaves like yield.
  * @returns 0 once the duration has passed. Negative: -errno.
@@ -155,7 +155,7 @@ export declare function sys_spawn(image: i32, args_ptr: i32, args_len: i32, hand
  * waiting again returns the same information.
  *
  * Blocking. Pledge: proc. Rights: WAIT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
- * ETIMEDOUT.
+ * ETIMEDOUT, EDIRECT.
  *
  * @param process A PROCESS handle with WAIT.
  * @param info_ptr Where to write EXIT_INFO_SIZE bytes.
@@ -281,7 +281,7 @@ export declare function sys_endpoint_create(): i32;
  * with msg_word, its details with msg_info.
  *
  * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ECLOSED,
- * ETIMEDOUT.
+ * ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param w0 Message word 0.
@@ -304,7 +304,7 @@ export declare function sys_send(endpoint: i32, w0: i64, w1: i64, w2: i64, w3: i
  * (msg_handle).
  *
  * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
- * E2BIG, ECLOSED, ETIMEDOUT.
+ * E2BIG, ECLOSED, ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param desc_ptr The message descriptor (MSG_DESC_SIZE bytes).
@@ -322,7 +322,7 @@ export declare function sys_sendmsg(endpoint: i32, desc_ptr: i32, deadline_ns: i
  * 0 = code, word 1 = value).
  *
  * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * EFAULT, EMFILE, ETIMEDOUT.
+ * EFAULT, EMFILE, ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with RECEIVE.
  * @param buf_ptr Where a message body goes.
@@ -669,7 +669,7 @@ export declare function sys_window_info(window: i32, buf_ptr: i32, buf_len: i32)
  * empty and its producer while it is full.
  *
  * Blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * ERANGE, ECHANGED, ETIMEDOUT, EREVOKED.
+ * ERANGE, ECHANGED, ETIMEDOUT, EREVOKED, EDIRECT.
  *
  * @param memory A MEMORY handle with READ.
  * @param offset (bytes) The word's offset; a multiple of 4.
@@ -787,7 +787,7 @@ export declare function sys_sched_set_deadline(process: i32, runtime_ns: i64, pe
  * Syscall 63. End the caller's current job (deadline class) and block until its next release. If
  * the release time has already passed, the next job starts at once.
  *
- * Blocking. Pledge: core. Errors: EINVAL.
+ * Blocking. Pledge: core. Errors: EINVAL, EDIRECT.
  *
  * @returns How many of the caller's jobs missed their deadline since its previous
  * sched_wait_period (0: every deadline met). Negative: -errno.
@@ -1067,7 +1067,7 @@ export declare function sys_fb_memory(fb: i32): i32;
  * handle to the endpoint without any message.
  *
  * Blocking. Pledge: files. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
- * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP.
+ * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param dir A DIR handle with READ, WRITE, CREATE, EXEC as the flags need.
  * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
@@ -1136,7 +1136,7 @@ export declare function sys_ns_scope(dir: i32, path_ptr: i32, path_len: i32, rig
  * server's answer is the result.
  *
  * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
- * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP.
+ * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param dir A DIR handle with READ (readlink, pstat) or CREATE (the others).
  * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
@@ -1152,7 +1152,7 @@ export declare function sys_ns_call(dir: i32, desc_ptr: i32): i32;
  * file's server stamped with its OCB id and moves the data (docs/namespace.md).
  *
  * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL, E2BIG,
- * ENOTBOUND, ECLOSED, ENOTSUP.
+ * ENOTBOUND, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param file A FILE handle with READ (read, readdir) or WRITE (write, setsize, settimes).
  * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
@@ -1236,7 +1236,8 @@ export declare function sys_ipc_buffer(ptr: i32): i32;
  * then in the IPC buffer (and the message registers). One crossing into the kernel, no 64-bit
  * arguments. No deadline: it waits for the answer or for the server to go.
  *
- * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL, ECLOSED.
+ * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL, ECLOSED,
+ * EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param words How many words of the IPC buffer to send: 0..MAX_MSG_WORDS.
@@ -1254,7 +1255,7 @@ export declare function sys_call(endpoint: i32, words: i32): i32;
  * before the answer is given.
  *
  * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * EMFILE.
+ * EMFILE, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with RECEIVE.
  * @param rcvid The receive id to answer, or 0 to only wait.
