@@ -38,7 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastWindowGet } from "./fast-windows.ts";
 import { PortLoop } from "./port-loop.ts";
-import { DirectEntries, directPortStats, enterDirect, guardSuspendingImports, leaveDirect } from "./fast-ports.ts";
+import { type DirectEntry, DirectEntries, directPortStats, enterDirect, guardSuspendingImports, leaveDirect } from "./fast-ports.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -96,8 +96,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private instance: WebAssembly.Instance | null = null;
   /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
   private loop: PortLoop | null = null;
-  /** Handler entries for direct activations (fast-ports.ts), made at the first one. */
+  /** Handler entries for direct activations (fast-ports.ts), made at the first one; the last one asked for. */
   private direct: DirectEntries | null = null;
+  private directName = "";
+  private directRun: DirectEntry | null = null;
   /** Its Suspending imports are guarded (fast-ports.ts): it may run direct activations. */
   private directCapable = false;
   /** A direct activation is running (runDirect): the out-of-fuel check cannot suspend; its deadline (epoch variant). */
@@ -332,20 +334,20 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   canRunDirect(name: string): boolean {
+    if (name === this.directName) return this.directRun !== null && !this.disposed;
     // A metered image only: a quantum must bound the handler (an unmetered one could never be stopped).
-    return (
-      this.directCapable &&
-      !this.disposed &&
-      this.instance !== null &&
-      this.image.metered &&
-      typeof this.instance.exports[name] === "function"
-    );
+    const instance = this.instance;
+    if (!this.directCapable || this.disposed || instance === null || !this.image.metered) return false;
+    const exports = instance.exports; // an accessor: read once, not per packet
+    if (typeof exports[name] !== "function") return false;
+    this.direct ??= new DirectEntries(exports, this.fuel);
+    this.directName = name;
+    this.directRun = this.direct.entry(name);
+    return true;
   }
 
   runDirect(name: string, key: number, code: number, value: bigint, budget: number): number {
-    const exports = this.instance!.exports;
-    this.direct ??= new DirectEntries(exports, this.fuel);
-    const run = this.direct.entry(name);
+    const run = name === this.directName ? this.directRun! : this.direct!.entry(name);
     const t = this.ticker;
     if (t !== null) {
       this.directDeadline = performance.now() + budget * this.msPerFuel;

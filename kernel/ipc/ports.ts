@@ -9,6 +9,11 @@ import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
+function arrived(k: KernelCore, r: Process): 0 {
+  k.packetArrived(r);
+  return 0;
+}
+
 /** Rights port_create gives. */
 export const PORT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
 
@@ -82,6 +87,9 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   }
   k.sched.chargeDirect(fuel);
   // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
-  if (r.state === ProcessState.RESIDENT && r.boundPorts.some((b) => b.packets.length > 0)) k.packetArrived(r);
+  if (r.state === ProcessState.RESIDENT) {
+    const ports = r.boundPorts;
+    for (let i = 0; i < ports.length; i++) if (ports[i].packets.length > 0) return arrived(k, r);
+  }
   return 0;
 }
