@@ -12,7 +12,7 @@
 //     any activation does) and lets the sender carry on;
 //   - a JSPI stack cannot be suspended across a JavaScript frame, so a direct
 //     activation runs to completion: syscalls that may block return EDIRECT
-//     (the bridge), and the out-of-fuel check cannot preempt it: a handler
+//     (the guards below), and the out-of-fuel check cannot preempt it: a handler
 //     that uses up its budget (a quantum) is ended with DIRECT_OVERRUN.
 //
 // Fuel. The handler's metering decrements the receiver's own counter. For

@@ -54,7 +54,7 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * runs the handler under a JavaScript frame that catches its trap or exit
  * (wasm cannot catch a trap, and a trap unwinding the sender's frames would
  * end the sender), and a JSPI stack cannot be suspended across such a frame,
- * so syscalls that may block return EDIRECT (the bridge) and a handler that
+ * so syscalls that may block return EDIRECT (the host's guards) and a handler that
  * runs longer than a quantum is ended with DIRECT_OVERRUN (the host). Its CPU
  * time is the sender's: fuel burned on the binder's counter is billed to the
  * sender's slice (CpuScheduler.chargeDirect).

@@ -7,6 +7,8 @@ import { directPortStats } from "../../host/runtime/fast-ports.ts";
 import { type KernelConfig, Kernel } from "../../host/kernel.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
+import { observeSyscalls } from "../../host/runtime/bridge.ts";
+import { Strace } from "../../host/trace/index.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
 
@@ -15,8 +17,9 @@ const { SEND, RECEIVE, DUPLICATE } = Rights;
 const DIRECT = Constants.PORT_BIND_DIRECT;
 
 /** Run specs in a fresh kernel with a fresh port handed out as "port" (the first spec RECEIVE, the rest SEND). */
-async function run(config: KernelConfig, specs: (port: Port) => ProcSpec[]) {
+async function run(config: KernelConfig, specs: (port: Port) => ProcSpec[], strace: string[] | null = null) {
   const k = new Kernel(config);
+  if (strace !== null) observeSyscalls(k.core, new Strace((l) => strace.push(l)));
   const port = new Port(k.core.objects);
   port.retainHandle();
   const before = { ...directPortStats };
@@ -388,5 +391,17 @@ describe("direct port activations", () => {
     expect(r.exit.r.reason).toBe(ExitReason.DIRECT_OVERRUN);
     expect(r.rec.s).toEqual([0, 0, E("ECLOSED")]);
     expect(r.direct).toBe(2);
+  });
+
+  it("queue every packet in a kernel whose syscalls are observed (strace sees every call), with the same results", async () => {
+    const specs = (port: Port): ProcSpec[] => [
+      { name: "r", bytes: binder(DIRECT, ""), handles: [{ name: "port", object: port, rights: RECEIVE }] },
+      { name: "s", bytes: sender([1, 2, 9].map(send).join("\n")), handles: [{ name: "port", object: port, rights: SEND }] },
+    ];
+    const lines: string[] = [];
+    const seen = await run({}, specs, lines);
+    expect(seen.direct).toBe(0);
+    expect(lines.filter((l) => l.includes("port_send("))).toHaveLength(3);
+    expect(seen.rec).toEqual((await run({}, specs)).rec);
   });
 });
