@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { directPortStats } from "../../host/runtime/fast-ports.ts";
 import { type KernelConfig, Kernel } from "../../host/kernel.ts";
+import { MAX_DIRECT_DEPTH } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
@@ -403,5 +404,55 @@ describe("direct port activations", () => {
     expect(seen.direct).toBe(0);
     expect(lines.filter((l) => l.includes("port_send("))).toHaveLength(3);
     expect(seen.rec).toEqual((await run({}, specs)).rec);
+  });
+
+  it("nest direct activations along a chain of idle binders up to MAX_DIRECT_DEPTH, then queue; every binder gets its packet once", async () => {
+    const n = MAX_DIRECT_DEPTH + 2;
+    const relay = guest(`
+      (data (i32.const 0) "on_packet")
+      (data (i32.const 16) "in")
+      (data (i32.const 24) "out")
+      (global $out (mut i32) (i32.const -1))
+      (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+        (call $rec (local.get $code))
+        (if (i32.ge_s (global.get $out) (i32.const 0))
+          (then (call $rec (call $port_send (global.get $out) (i32.add (local.get $code) (i32.const 1)) (i64.const 0)))))
+        (call $flush)
+        (call $exit (i32.const 0)))
+      (func (export "_start")
+        (global.set $out (call $handle_get (i32.const 24) (i32.const 3)))
+        (drop (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT}))))`);
+    const specs = (): ProcSpec[] => {
+      const ports = Array.from({ length: n }, () => new Port(kernels.at(-1)!.core.objects));
+      for (const p of ports) p.retainHandle();
+      held.push(...ports);
+      return [
+        ...ports.map((p, i) => ({
+          name: `b${i}`,
+          bytes: relay,
+          handles: [
+            { name: "in", object: p, rights: RECEIVE },
+            ...(i + 1 < n ? [{ name: "out", object: ports[i + 1], rights: SEND }] : []),
+          ],
+        })),
+        { name: "s", bytes: sender(send(1)), handles: [{ name: "port", object: ports[0], rights: SEND }] },
+      ];
+    };
+    const kernels: Kernel[] = [];
+    const held: Port[] = [];
+    const chain = async (config: KernelConfig) => {
+      kernels.push(new Kernel(config));
+      held.length = 0;
+      const before = directPortStats.runs;
+      const r = await runSystem(specs(), config, kernels.at(-1)!, held);
+      return { ...r, direct: directPortStats.runs - before };
+    };
+    const fast = await chain({});
+    const slow = await chain({ fastPath: false });
+    for (let i = 0; i < n; i++) expect(fast.rec[`b${i}`]).toEqual(i + 1 < n ? [i + 1, 0] : [i + 1]);
+    // s -> b0 ... b7 -> b8 nest 8 deep, so b8's packet queues; b8's queued activation then sends to b9 directly.
+    expect(fast.direct).toBe(MAX_DIRECT_DEPTH + 1);
+    expect(slow.direct).toBe(0);
+    expect(slow.rec).toEqual(fast.rec);
   });
 });
