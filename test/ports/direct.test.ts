@@ -455,4 +455,14 @@ describe("direct port activations", () => {
     expect(slow.direct).toBe(0);
     expect(slow.rec).toEqual(fast.rec);
   });
+
+  it("never run a handler directly when its image is not metered (nothing could stop it): the packets queue", async () => {
+    const specs = (port: Port): ProcSpec[] => [
+      { name: "r", bytes: binder(DIRECT, ""), handles: [{ name: "port", object: port, rights: RECEIVE }] },
+      { name: "s", bytes: sender([1, 9].map(send).join("\n")), handles: [{ name: "port", object: port, rights: SEND }] },
+    ];
+    const r = await run({ instrument: false }, specs);
+    expect(r.direct).toBe(0);
+    expect(r.rec).toEqual({ r: [0, 1, 9], s: [0, 0] });
+  });
 });
