@@ -8,6 +8,7 @@ import { NORETURN } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
+import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
   k.packetArrived(r);
@@ -71,7 +72,7 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   k.current = r;
   let fuel = 0;
   try {
-    fuel = rt.runDirect(pt.handler, pt.key, code, value, k.sched.quantumFuel);
+    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL));
   } finally {
     k.directDepth--;
     if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;

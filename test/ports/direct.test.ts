@@ -11,7 +11,7 @@ import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/index.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
-import { guest } from "../helpers/wat.ts";
+import { guest, wat } from "../helpers/wat.ts";
 
 const E = (name: keyof typeof Errno) => -Errno[name];
 const { SEND, RECEIVE, DUPLICATE } = Rights;
@@ -464,5 +464,41 @@ describe("direct port activations", () => {
     const r = await run({ instrument: false }, specs);
     expect(r.direct).toBe(0);
     expect(r.rec).toEqual({ r: [0, 1, 9], s: [0, 0] });
+  });
+
+  it("rest on two facts of the engine: wasm cannot catch a trap, and a Suspending import cannot be called above a JavaScript frame", async () => {
+    // If either changes, a direct activation could run wasm-to-wasm (docs/fastpath.md, "Port dispatch in wasm, wasm-to-wasm").
+    const trapper = new WebAssembly.Instance(
+      new WebAssembly.Module(wat(`(module (func (export "t") unreachable))`) as Uint8Array<ArrayBuffer>),
+    );
+    const catcher = wat(`(module (import "m" "f" (func $f))
+      (func (export "g") (result i32) (try (result i32) (do (call $f) (i32.const 1)) (catch_all (i32.const 2)))))`);
+    const caught = (f: () => void) =>
+      (new WebAssembly.Instance(new WebAssembly.Module(catcher as Uint8Array<ArrayBuffer>), { m: { f } }).exports.g as () => number)();
+    expect(
+      caught(() => {
+        throw new Error("a JavaScript exception");
+      }),
+    ).toBe(2);
+    expect(() => caught(trapper.exports.t as () => void)).toThrow(WebAssembly.RuntimeError);
+    const caller = wat(`(module (import "m" "f" (func $f (result i32))) (func (export "g") (result i32) (call $f)))`);
+    const inner = new WebAssembly.Instance(new WebAssembly.Module(caller as Uint8Array<ArrayBuffer>), {
+      m: { f: new WebAssembly.Suspending(() => 5) },
+    } as unknown as WebAssembly.Imports);
+    let seen = "";
+    const outer = new WebAssembly.Instance(new WebAssembly.Module(caller as Uint8Array<ArrayBuffer>), {
+      m: {
+        f: () => {
+          try {
+            return (inner.exports.g as () => number)();
+          } catch (e) {
+            seen = (e as Error).message;
+            return -1;
+          }
+        },
+      },
+    });
+    expect(await WebAssembly.promising(outer.exports.g as () => number)()).toBe(-1);
+    expect(seen).toMatch(/suspend JS frames/);
   });
 });
