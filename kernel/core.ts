@@ -153,6 +153,11 @@ export class KernelCore {
   private readonly idleServed = new Set<Process>();
   /** Ports bound with PORT_BIND_IDLE (the idle search is skipped while 0). */
   idleSubscribers = 0;
+  /**
+   * Direct port activations (kernel/ipc/ports.ts) on the running stack. While one runs nothing is
+   * dispatched: its sender's stack is the one running, and it continues when the handler returns.
+   */
+  directDepth = 0;
   /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
   readonly exitHooks: ((p: Process) => void)[] = [];
   /** Run at spawn, once the child exists and before it runs (what a child inherits: the unveil view, kernel/ns). */
@@ -599,7 +604,7 @@ export class KernelCore {
    * timer for it; when there is nothing at all, wakes whenQuiescent waiters.
    */
   schedule(): void {
-    if (this.scheduling) return;
+    if (this.scheduling || this.directDepth > 0) return;
     this.scheduling = true;
     try {
       for (;;) {

@@ -22,6 +22,15 @@ export interface ProcessRuntime {
    * runtime calls Kernel.activationDone; a trap ends the process.
    */
   deliver(handler: string, key: number, code: number, value: bigint): void;
+  /**
+   * Direct activations (PORT_BIND_DIRECT, kernel/ipc/ports.ts), if the host offers them. canRunDirect: whether
+   * runDirect can run handler `name` now (the instance exists, its image is metered so a quantum bounds it),
+   * checked before the kernel changes anything. runDirect: call the handler synchronously, on the caller's
+   * stack, with at most `budget` fuel (or its wall time); the handler's trap, exit or overrun ends this
+   * process (DIRECT_OVERRUN for the overrun) and never throws out. Returns the fuel it burned.
+   */
+  canRunDirect?(name: string): boolean;
+  runDirect?(name: string, key: number, code: number, value: bigint, budget: number): number;
   /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */
   handlerStatus(name: string): number;
   /**

@@ -111,6 +111,12 @@ export const Errno = {
   ENOTBOUND: 68,
   /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
   ELOOP: 69,
+  /**
+   * The caller is a port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's
+   * stack, and the syscall may block: a direct activation cannot be suspended. Returned by every
+   * syscall that may block, before it does anything.
+   */
+  EDIRECT: 74,
 } as const;
 
 /** Errno value -> name. */
@@ -153,6 +159,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   66: "ENOTSUP",
   68: "ENOTBOUND",
   69: "ELOOP",
+  74: "EDIRECT",
 };
 
 export type ErrnoName = keyof typeof Errno;
@@ -409,6 +416,12 @@ export const ExitReason = {
    * grant.
    */
   GRANT_REVOKED: 20,
+  /**
+   * A port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's stack ran
+   * longer than a scheduling quantum (SCHED_QUANTUM_NS of CPU; fuel in deterministic mode): it
+   * could not be preempted without its sender, so it was ended and the sender carried on.
+   */
+  DIRECT_OVERRUN: 47,
 } as const;
 
 /** ExitReason value -> name. */
@@ -427,6 +440,7 @@ export const EXIT_REASON_NAMES: Record<number, string> = {
   11: "KERNEL_FAULT",
   12: "CPU_LIMIT",
   20: "GRANT_REVOKED",
+  47: "DIRECT_OVERRUN",
 };
 
 /** ExitReason value -> description. */
@@ -445,6 +459,7 @@ export const EXIT_REASON_DOCS: Record<number, string> = {
   11: "A kernel invariant failed while serving this process; the process is ended, the kernel carries on.",
   12: "The process used more CPU time than its LIMIT_CPU_NS (set_limit).",
   20: "A memory object bound to the process as a grant was revoked (the object itself, or a capability the binding derives from). A process not running is ended at once; the running one when its current syscall returns, or before it is next dispatched. The message names the grant.",
+  47: "A port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's stack ran longer than a scheduling quantum (SCHED_QUANTUM_NS of CPU; fuel in deterministic mode): it could not be preempted without its sender, so it was ended and the sender carried on.",
 };
 
 /** Resource limits (defaults where the doc says so). */
@@ -570,6 +585,14 @@ export const Constants = {
    * runnable.
    */
   PORT_BIND_IDLE: 1,
+  /**
+   * port_bind flag: the binder accepts that its handler may run at once, on the sender's stack and
+   * time, inside the sender's port_send, whenever the binder is idle (RESIDENT: no activation
+   * running, no packet queued). Such a direct activation runs to completion: a syscall that may
+   * block returns EDIRECT, and one that runs longer than a scheduling quantum (SCHED_QUANTUM_NS)
+   * ends the binder with DIRECT_OVERRUN. Packets to a busy binder queue as without the flag.
+   */
+  PORT_BIND_DIRECT: 2,
   /** The code of an idle packet. */
   PORT_CODE_IDLE: -1,
   /**
@@ -1163,7 +1186,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [],
+    errors: [Errno.EDIRECT],
   },
   /**
    * 3: Block for a duration on the kernel's monotonic clock. Implemented as a one-shot deadline
@@ -1177,7 +1200,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [Errno.EINVAL],
+    errors: [Errno.EINVAL, Errno.EDIRECT],
   },
   /**
    * 4: Read the monotonic clock: nanoseconds since the kernel booted. Virtual (advanced only by
@@ -1307,7 +1330,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.proc,
     rights: Rights.WAIT,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 13: End a process at once with reason KILLED and the given status, wherever it is (running,
@@ -1440,7 +1463,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.ECLOSED, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 22: Send a long message described by a MSG_DESC_SIZE-byte descriptor: four words, a body
@@ -1457,7 +1480,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ECLOSED, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ECLOSED, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 23: Take the next message or pulse from an endpoint, blocking (RECEIVE_BLOCKED) until one
@@ -1474,7 +1497,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.RECEIVE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.ETIMEDOUT],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.ETIMEDOUT, Errno.EDIRECT],
   },
   /**
    * 24: Answer a message: the client's send returns status, its message registers get w0 and w1
@@ -1628,7 +1651,15 @@ export const SYSCALLS: readonly SyscallDef[] = [
    * scheduler picks the process, one activation at a time, after _start has returned (until then
    * packets queue). A process whose _start returned with ports bound stays RESIDENT instead of
    * exiting. With PORT_BIND_IDLE it also gets an idle packet (code PORT_CODE_IDLE) each time
-   * nothing else is runnable. A trap in a handler ends the process like any trap.
+   * nothing else is runnable. A trap in a handler ends the process like any trap. With
+   * PORT_BIND_DIRECT a packet sent while the binder is idle (RESIDENT: _start has returned, no
+   * activation running, no packet queued on any of its ports) is delivered at once, inside the
+   * sender's port_send, on the sender's stack and CPU time (a direct activation; packets stay in
+   * order: a busy binder gets them queued as without the flag). A direct activation runs to
+   * completion: syscalls that may block return EDIRECT; a handler that runs longer than a
+   * scheduling quantum ends with DIRECT_OVERRUN; a trap or an exit ends the binder as in any
+   * activation, and in every case the sender's port_send returns 0 and the sender carries on. Its
+   * CPU time is billed to the sender.
    */
   {
     nr: 35,
@@ -1642,7 +1673,11 @@ export const SYSCALLS: readonly SyscallDef[] = [
   },
   /**
    * 36: Queue a packet (code, value) on a port without blocking. Packets queue until the port is
-   * bound and its binder runs.
+   * bound and its binder runs. If the binder bound the port with PORT_BIND_DIRECT and is idle, the
+   * packet is instead delivered at once: its handler runs to completion inside this call, on the
+   * caller's stack, its CPU time billed to the caller, and the call returns 0 whatever the handler
+   * did (its trap or exit ends the binder, not the caller). The errors are the same either way,
+   * checked before anything is delivered.
    */
   {
     nr: 36,
@@ -1785,7 +1820,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.memory,
     rights: Rights.READ,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.ECHANGED, Errno.ETIMEDOUT, Errno.EREVOKED],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.ECHANGED, Errno.ETIMEDOUT, Errno.EREVOKED, Errno.EDIRECT],
   },
   /**
    * 49: Wake up to count processes sleeping in futex_wait on the word at offset of a memory
@@ -1899,7 +1934,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.core,
     rights: Rights.NONE,
-    errors: [Errno.EINVAL],
+    errors: [Errno.EINVAL, Errno.EDIRECT],
   },
   /**
    * 64: Write SCHED_INFO_SIZE bytes describing how a process is scheduled: class u32
@@ -2169,7 +2204,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.READ,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.ENOTDIR, Errno.EUNVEIL, Errno.EMFILE, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 101: Mount an endpoint at a path under the DIR's scope: opens of that path and below go to it
@@ -2230,7 +2265,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.NONE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.ENAMETOOLONG, Errno.ENOENT, Errno.EXDEV, Errno.EUNVEIL, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 105: An operation on an open file, described by an IO descriptor: IO_READ and IO_WRITE at an
@@ -2246,7 +2281,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.files,
     rights: Rights.NONE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENOTBOUND, Errno.ECLOSED, Errno.ENOTSUP, Errno.EDIRECT],
   },
   /**
    * 106: Narrow the caller's view of every namespace: under this call a path's permissions are
@@ -2339,7 +2374,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.SEND,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED, Errno.EDIRECT],
   },
   /**
    * 122: A server's loop in one call (seL4's ReplyRecv): answer rcvid (unless it is 0) with status
@@ -2356,7 +2391,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
     blocking: true,
     pledge: PledgeClass.ipc,
     rights: Rights.RECEIVE,
-    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE],
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE, Errno.EDIRECT],
   },
   /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller

@@ -1,18 +1,29 @@
-// port_rtt_ns: two processes bouncing a packet between event ports, each
-// delivered by the kernel calling the receiver's exported handler.
-//   port-pingpong <batch> <batches> ping   creates both ports, spawns the pong side
-//   port-pingpong pong                     (spawned) binds "in", answers on "out"
-// The ping side's handler runs once per round trip (ping -> pong -> ping);
-// it marks every <batch> round trips and ends both after <batches>.
+// port_rtt_ns, port_rtt_ns_queued, port_direct_ns: event-port delivery to a
+// handler export.
+//   port-pingpong <batch> <batches> ping [direct]   creates both ports, spawns the pong side
+//   port-pingpong pong [direct]                     (spawned) binds "in", answers on "out"
+//   port-pingpong <batch> <batches> oneway          sends to a spawned sink's direct port, batch packets per batch
+//   port-pingpong sink                              (spawned) binds "in" with PORT_BIND_DIRECT, counts
+// Ping-pong: two processes bounce a packet; the ping side's handler runs once
+// per round trip (ping -> pong -> ping); it marks every <batch> round trips
+// and ends both after <batches>. With "direct" both sides bind with
+// PORT_BIND_DIRECT, as a user would a handler that only answers: the packet
+// to the idle side runs its handler at once inside port_send; the answer finds
+// its sender busy (its handler is still running) and queues.
+// One-way: the sender's loop sends to an idle direct binder: each port_send
+// runs the sink's handler and returns.
 
 import {
-  handle, kill, spawn, exit, NamedHandle,
-  sys_port_bind, sys_port_create, sys_port_send,
+  handle, kill, spawn, exit, sleep, NamedHandle,
+  sys_port_bind, sys_port_create, sys_port_send, PORT_BIND_DIRECT,
 } from "@wasmos/sdk";
-import { fail, intArg, mark, strArg } from "./lib/marks";
+import { fail, intArg, mark, runBatches, strArg } from "./lib/marks";
 
 const HANDLER = String.UTF8.encode("on_packet");
-const pong = strArg(1) == "pong";
+const role = strArg(1) == "pong" || strArg(1) == "sink" ? strArg(1) : strArg(3);
+const pong = role == "pong";
+const sink = role == "sink";
+const flags = strArg(role == "ping" ? 4 : 2) == "direct" || sink ? PORT_BIND_DIRECT : 0;
 
 let out: i32 = 0; // where this side sends
 let batch: i32 = 0;
@@ -21,15 +32,36 @@ let count: i32 = 0;
 let peer: i32 = 0;
 
 function bind(port: i32): void {
-  const r = sys_port_bind(port, changetype<i32>(HANDLER), HANDLER.byteLength, 0, 0);
+  const r = sys_port_bind(port, changetype<i32>(HANDLER), HANDLER.byteLength, 0, flags);
   if (r < 0) fail("port_bind", r, 2);
 }
 
-if (pong) {
+function sendBatch(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = sys_port_send(out, 1, i);
+    if (r < 0) fail("port_send", r, 4);
+  }
+}
+
+if (pong || sink) {
   const inbox = handle("in");
-  out = handle("out");
-  if (inbox < 0 || out < 0) fail("handle_get in/out", inbox < 0 ? inbox : out, 1);
+  if (inbox < 0) fail("handle_get in", inbox, 1);
+  if (pong) {
+    out = handle("out");
+    if (out < 0) fail("handle_get out", out, 1);
+  }
   bind(inbox);
+} else if (role == "oneway") {
+  batch = intArg(1);
+  const self = handle("peer");
+  if (self < 0) fail("handle_get peer", self, 1);
+  out = sys_port_create();
+  if (out < 0) fail("port_create", out, 1);
+  peer = spawn(self, ["port-pingpong", "sink"], [new NamedHandle("in", out)]);
+  if (peer < 0) fail("spawn sink", peer, 3);
+  sleep(1000000); // the sink binds and becomes resident (idle)
+  runBatches(intArg(2), batch, sendBatch);
+  kill(peer);
 } else {
   batch = intArg(1);
   total = batch * intArg(2);
@@ -39,7 +71,7 @@ if (pong) {
   out = sys_port_create();
   if (mine < 0 || out < 0) fail("port_create", mine < 0 ? mine : out, 1);
   bind(mine);
-  peer = spawn(self, ["port-pingpong", "pong"], [new NamedHandle("in", out), new NamedHandle("out", mine)]);
+  peer = spawn(self, flags != 0 ? ["port-pingpong", "pong", "direct"] : ["port-pingpong", "pong"], [new NamedHandle("in", out), new NamedHandle("out", mine)]);
   if (peer < 0) fail("spawn pong", peer, 3);
   mark();
   const r = sys_port_send(out, 1, 0);
@@ -48,6 +80,10 @@ if (pong) {
 // _start returns here; with a port bound the process stays resident.
 
 export function on_packet(key: i32, code: i32, value: i64): void {
+  if (sink) {
+    count++;
+    return;
+  }
   if (!pong) {
     count++;
     if (count % batch == 0) {

@@ -213,7 +213,10 @@ export function portCreate(): i32 {
 
 /**
  * Bind a port to an exported handler `(key: i32, code: i32, value: i64) => void`.
- * After _start returns the kernel calls it once per packet.
+ * After _start returns the kernel calls it once per packet. flags: PORT_BIND_IDLE
+ * (also an idle packet when nothing else runs) and/or PORT_BIND_DIRECT (a packet
+ * sent while this process is idle runs the handler at once, inside the sender's
+ * port_send: for short handlers that never block; see port_bind in docs/abi.md).
  */
 export function portBind(port: i32, handler: string, key: i32 = 0, flags: i32 = 0): i32 {
   const b = String.UTF8.encode(handler);

@@ -38,6 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
+import { type DirectEntry, DirectEntries, directPortStats, enterDirect, guardSuspendingImports, leaveDirect } from "./fast-ports.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -95,6 +96,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private instance: WebAssembly.Instance | null = null;
   /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
   private loop: PortLoop | null = null;
+  /** Handler entries for direct activations (fast-ports.ts), made at the first one; the last one asked for. */
+  private direct: DirectEntries | null = null;
+  private directName = "";
+  private directRun: DirectEntry | null = null;
+  /** Its Suspending imports are guarded (fast-ports.ts): it may run direct activations. */
+  private directCapable = false;
+  /** A direct activation is running (runDirect): the out-of-fuel check cannot suspend; its deadline (epoch variant). */
+  private inDirect = false;
+  private directDeadline = 0;
+  /** The epoch flag was lowered during the direct activation: raise it after, so the sender checks its own slice. */
+  private directLowered = false;
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
   private startFuel = 0;
@@ -278,6 +290,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         }
       }
     }
+    // A process that may bind a port gets guards in front of its Suspending imports, so a direct activation of
+    // its handlers can call them (not while syscalls are observed: every import is Suspending then).
+    if (this.fastPath && !syscallsObserved(k) && this.personality === null)
+      this.directCapable = guardSuspendingImports(k, imports, () => this.directOutOfFuel());
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {
@@ -315,6 +331,67 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     } catch (e2) {
       this.kernel.fault(this.process, "ending a process", e2);
     }
+  }
+
+  canRunDirect(name: string): boolean {
+    if (name === this.directName) return this.directRun !== null && !this.disposed;
+    // A metered image only: a quantum must bound the handler (an unmetered one could never be stopped).
+    const instance = this.instance;
+    if (!this.directCapable || this.disposed || instance === null || !this.image.metered) return false;
+    const exports = instance.exports; // an accessor: read once, not per packet
+    if (typeof exports[name] !== "function") return false;
+    this.direct ??= new DirectEntries(exports, this.fuel);
+    this.directName = name;
+    this.directRun = this.direct.entry(name);
+    return true;
+  }
+
+  runDirect(name: string, key: number, code: number, value: bigint, budget: number): number {
+    const run = name === this.directName ? this.directRun! : this.direct!.entry(name);
+    const t = this.ticker;
+    if (t !== null) {
+      this.directDeadline = performance.now() + budget * this.msPerFuel;
+      this.directLowered = false;
+    }
+    this.inDirect = true;
+    enterDirect();
+    directPortStats.runs++;
+    try {
+      return run(key, code, value, budget);
+    } catch (e) {
+      // Its trap, exit, kill or overrun: this process ends (if not already), its sender carries on.
+      directPortStats.ended++;
+      const left = this.fuel !== null ? (this.fuel.value as number) : budget;
+      this.ended(e);
+      return Math.max(0, budget - left);
+    } finally {
+      leaveDirect();
+      this.inDirect = false;
+      if (t !== null && this.directLowered) t.raise(); // the sender's own deadline is checked at its next check
+    }
+  }
+
+  /** The out-of-fuel check during a direct activation (the guarded fuel import, fast-ports.ts): it cannot suspend; past its budget it ends the process. */
+  private directOutOfFuel(): undefined {
+    // Only the innermost direct activation's code runs while the host's depth word is raised.
+    if (!this.inDirect) throw new KernelBug(`pid ${this.process.pid} reached its out-of-fuel check above a direct activation not its own`);
+    const t = this.ticker;
+    if (t !== null) {
+      t.lower();
+      this.directLowered = true;
+      if (performance.now() < this.directDeadline) {
+        t.arm(this.directDeadline); // a raise for the sender's slice or the event loop: its budget is not spent
+        return undefined;
+      }
+    }
+    const quantum = this.kernel.sched.quantumFuel;
+    this.kernel.terminate(
+      this.process,
+      -1,
+      ExitReason.DIRECT_OVERRUN,
+      `a port handler run directly on its sender's stack (PORT_BIND_DIRECT) ran past its budget of ${quantum} fuel`,
+    );
+    throw UNWIND;
   }
 
   handlerStatus(name: string): number {

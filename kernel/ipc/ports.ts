@@ -1,13 +1,29 @@
-// Event ports on the kernel's side: the rights port_create gives and what a
-// process's end does to the ports it bound. Delivery (a handler activation per
-// packet, idle packets) is the scheduler's: kernel/core.ts.
+// Event ports on the kernel's side: the rights port_create gives, what a
+// process's end does to the ports it bound, and direct delivery
+// (PORT_BIND_DIRECT). Queued delivery (a handler activation per packet, idle
+// packets) is the scheduler's: kernel/core.ts.
 
-import { Rights } from "../../abi/gen/abi.ts";
+import { ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { NORETURN } from "../control.ts";
 import type { KernelCore } from "../core.ts";
+import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
+import { MAX_SLICE_FUEL } from "../sched/params.ts";
+
+function arrived(k: KernelCore, r: Process): 0 {
+  k.packetArrived(r);
+  return 0;
+}
 
 /** Rights port_create gives. */
 export const PORT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Rights.RECEIVE;
+
+/**
+ * Direct activations nested on one stack at most (a handler run directly that sends to another idle
+ * direct binder runs that one's handler too): beyond it, packets queue. Keeps a chain of direct
+ * handlers far from the engine's stack limit.
+ */
+export const MAX_DIRECT_DEPTH = 8;
 
 /** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
 export function portsProcessExited(k: KernelCore, p: Process): void {
@@ -19,4 +35,62 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
     pt.releaseKernel();
   }
   p.packet = null;
+}
+
+/**
+ * port_send's direct delivery (docs/fastpath.md "Port dispatch: direct
+ * activations"). Called by port_send after every check passed and before
+ * anything is queued. If the port was bound with PORT_BIND_DIRECT and its
+ * binder is idle (RESIDENT: no activation running, so nothing queued on any of
+ * its ports: a packet arriving then makes it READY), its handler runs now, to
+ * completion, inside this call on the sender's stack, and the packet is never
+ * queued; so packets stay in order. Returns null when it cannot (the caller
+ * queues the packet as without the flag: nothing changed), else port_send's
+ * result: 0, or NORETURN when the sender itself ended meanwhile (the handler
+ * killed it).
+ *
+ * While the handler runs, the binder is the current process (its syscalls are
+ * its own) in state RUNNING (so packets for it queue, and it cannot be entered
+ * twice), nothing is dispatched (directDepth), and it cannot block: the host
+ * runs the handler under a JavaScript frame that catches its trap or exit
+ * (wasm cannot catch a trap, and a trap unwinding the sender's frames would
+ * end the sender), and a JSPI stack cannot be suspended across such a frame,
+ * so syscalls that may block return EDIRECT (the host's guards) and a handler that
+ * runs longer than a quantum is ended with DIRECT_OVERRUN (the host). Its CPU
+ * time is the sender's: fuel burned on the binder's counter is billed to the
+ * sender's slice (CpuScheduler.chargeDirect).
+ */
+export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint): 0 | typeof NORETURN | null {
+  const r = pt.binder;
+  if (r === null || r.state !== ProcessState.RESIDENT || r.packet !== null || k.directDepth >= MAX_DIRECT_DEPTH) return null;
+  if (k.current !== sender || r.mm.fault !== null) return null;
+  const rt = r.runtime;
+  if (rt === null || rt.runDirect === undefined || !rt.canRunDirect!(pt.handler)) return null;
+  k.trace.enabled && k.trace.record(k.clock.now(), r.pid, "direct", `from=${sender.pid} code=${code}`);
+  k.directDepth++;
+  r.state = ProcessState.RUNNING;
+  k.current = r;
+  let fuel = 0;
+  try {
+    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL));
+  } finally {
+    k.directDepth--;
+    if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
+    k.current = sender;
+  }
+  if (sender.state === ProcessState.EXITED) {
+    // The handler killed its sender: close the sender's slice (terminate left it open: the sender was not current)
+    // and let the scheduler choose; the bridge unwinds the sender's stack.
+    k.sched.endSlice(sender);
+    k.current = null;
+    k.schedule();
+    return NORETURN;
+  }
+  k.sched.chargeDirect(fuel);
+  // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
+  if (r.state === ProcessState.RESIDENT) {
+    const ports = r.boundPorts;
+    for (let i = 0; i < ports.length; i++) if (ports[i].packets.length > 0) return arrived(k, r);
+  }
+  return 0;
 }

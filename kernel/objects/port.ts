@@ -19,6 +19,8 @@ export class Port extends KernelObject {
   handler = "";
   key = 0;
   idle = false;
+  /** Bound with PORT_BIND_DIRECT: packets sent while the binder is idle run its handler at once (kernel/ipc/ports.ts). */
+  direct = false;
   /** The binder ended: packets are refused (ECLOSED). */
   closed = false;
 

@@ -3,7 +3,8 @@
 
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
-import { PORT_RIGHTS } from "../ipc/ports.ts";
+import type { NORETURN } from "../control.ts";
+import { PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -16,7 +17,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   const obj = p.handles.get(port, Port, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const pt = obj;
-  if ((flags & ~Constants.PORT_BIND_IDLE) !== 0) return -Errno.EINVAL;
+  if ((flags & ~(Constants.PORT_BIND_IDLE | Constants.PORT_BIND_DIRECT)) !== 0) return -Errno.EINVAL;
   const name = p.memory!.readName(namePtr, nameLen);
   if (typeof name === "number") return name;
   if (pt.binder !== null) return -Errno.EEXIST;
@@ -26,6 +27,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.handler = name;
   pt.key = key;
   pt.idle = (flags & Constants.PORT_BIND_IDLE) !== 0;
+  pt.direct = (flags & Constants.PORT_BIND_DIRECT) !== 0;
   pt.closed = false;
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
@@ -33,13 +35,17 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   return 0;
 }
 
-export function sysPortSend(k: KernelCore, p: Process, port: number, code: number, value: bigint): number {
+export function sysPortSend(k: KernelCore, p: Process, port: number, code: number, value: bigint): number | typeof NORETURN {
   const obj = p.handles.get(port, Port, Rights.SEND);
   if (typeof obj === "number") return obj;
   const pt = obj;
   if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
   if (pt.closed) return -Errno.ECLOSED;
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;
+  if (pt.direct) {
+    const r = sendDirect(k, p, pt, code, value); // the binder idle: its handler has run, nothing queued
+    if (r !== null) return r;
+  }
   pt.packets.push({ port: pt, code, value });
   if (pt.binder !== null) k.packetArrived(pt.binder);
   return 0;

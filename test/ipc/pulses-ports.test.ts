@@ -246,7 +246,7 @@ describe("event ports", () => {
           (local.set $port (call $port_create))
           (call $rec (call $port_bind (local.get $port) (i32.const 24) (i32.const 7) (i32.const 0) (i32.const 0)))
           (call $rec (call $port_bind (local.get $port) (i32.const 16) (i32.const 6) (i32.const 0) (i32.const 0)))
-          (call $rec (call $port_bind (local.get $port) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 2)))
+          (call $rec (call $port_bind (local.get $port) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 4)))
           (call $rec (call $port_bind (local.get $port) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
           (call $rec (call $port_bind (local.get $port) (i32.const 65535) (i32.const 9) (i32.const 0) (i32.const 0)))
           (call $rec (call $port_bind (call $handle_dup (local.get $port) (i32.const ${SEND})) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 0)))

@@ -116,7 +116,7 @@ describe("futex", () => {
       0,
       E("EREVOKED"),
     ]);
-    demonstrates("futex_wait", r.rec.p.slice(0, 10));
+    demonstrates("futex_wait", r.rec.p.slice(0, 10), ["EDIRECT"]); // EDIRECT: test/ports/direct.test.ts, conformance ports/direct-blocking
     demonstrates("futex_wake", r.rec.p.slice(10));
     closeAll(r);
     expect(k.core.objects.liveTotal()).toBe(0);

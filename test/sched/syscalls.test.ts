@@ -332,7 +332,7 @@ describe("the scheduling syscalls' ABI entries", () => {
       sched_set_priority: [...handle, E("EINVAL"), E("ECEILING"), E("ESRCH")],
       sched_set_tier: [...handle, E("EINVAL"), E("ECEILING"), E("ESRCH")],
       sched_set_deadline: [...handle, E("EINVAL"), E("ECEILING"), E("EOVERLOAD"), E("ESRCH")],
-      sched_wait_period: [E("EINVAL")],
+      sched_wait_period: [E("EINVAL"), E("EDIRECT")], // EDIRECT: conformance ports/direct-blocking
       sched_info: [...handle, E("EINVAL"), E("EFAULT")],
       cpu_time: [...handle],
       set_limit: [...handle, E("EINVAL"), E("ECEILING"), E("ESRCH")],

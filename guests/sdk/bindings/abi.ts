@@ -21,9 +21,9 @@ export declare function sys_exit(status: i32): void;
 /**
  * Syscall 2. Give up the CPU. The caller goes to the back of its priority's run queue.
  *
- * Blocking. Pledge: core.
+ * Blocking. Pledge: core. Errors: EDIRECT.
  *
- * @returns 0.
+ * @returns 0. Negative: -errno.
  */
 @external("wasmos", "yield")
 export declare function sys_yield(): i32;
@@ -32,7 +32,7 @@ export declare function sys_yield(): i32;
  * Syscall 3. Block for a duration on the kernel's monotonic clock. Implemented as a one-shot
  * deadline event; there is no periodic tick.
  *
- * Blocking. Pledge: core. Errors: EINVAL.
+ * Blocking. Pledge: core. Errors: EINVAL, EDIRECT.
  *
  * @param duration_ns (ns) How long to sleep; 0 behaves like yield.
  * @returns 0 once the duration has passed. Negative: -errno.
@@ -155,7 +155,7 @@ export declare function sys_spawn(image: i32, args_ptr: i32, args_len: i32, hand
  * waiting again returns the same information.
  *
  * Blocking. Pledge: proc. Rights: WAIT. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
- * ETIMEDOUT.
+ * ETIMEDOUT, EDIRECT.
  *
  * @param process A PROCESS handle with WAIT.
  * @param info_ptr Where to write EXIT_INFO_SIZE bytes.
@@ -281,7 +281,7 @@ export declare function sys_endpoint_create(): i32;
  * with msg_word, its details with msg_info.
  *
  * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, ECLOSED,
- * ETIMEDOUT.
+ * ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param w0 Message word 0.
@@ -304,7 +304,7 @@ export declare function sys_send(endpoint: i32, w0: i64, w1: i64, w2: i64, w3: i
  * (msg_handle).
  *
  * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
- * E2BIG, ECLOSED, ETIMEDOUT.
+ * E2BIG, ECLOSED, ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param desc_ptr The message descriptor (MSG_DESC_SIZE bytes).
@@ -322,7 +322,7 @@ export declare function sys_sendmsg(endpoint: i32, desc_ptr: i32, deadline_ns: i
  * 0 = code, word 1 = value).
  *
  * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * EFAULT, EMFILE, ETIMEDOUT.
+ * EFAULT, EMFILE, ETIMEDOUT, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with RECEIVE.
  * @param buf_ptr Where a message body goes.
@@ -494,7 +494,14 @@ export declare function sys_port_create(): i32;
  * scheduler picks the process, one activation at a time, after _start has returned (until then
  * packets queue). A process whose _start returned with ports bound stays RESIDENT instead of
  * exiting. With PORT_BIND_IDLE it also gets an idle packet (code PORT_CODE_IDLE) each time nothing
- * else is runnable. A trap in a handler ends the process like any trap.
+ * else is runnable. A trap in a handler ends the process like any trap. With PORT_BIND_DIRECT a
+ * packet sent while the binder is idle (RESIDENT: _start has returned, no activation running, no
+ * packet queued on any of its ports) is delivered at once, inside the sender's port_send, on the
+ * sender's stack and CPU time (a direct activation; packets stay in order: a busy binder gets them
+ * queued as without the flag). A direct activation runs to completion: syscalls that may block
+ * return EDIRECT; a handler that runs longer than a scheduling quantum ends with DIRECT_OVERRUN; a
+ * trap or an exit ends the binder as in any activation, and in every case the sender's port_send
+ * returns 0 and the sender carries on. Its CPU time is billed to the sender.
  *
  * Non-blocking. Pledge: ports. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
  * EFAULT, ENOENT, EEXIST.
@@ -503,7 +510,7 @@ export declare function sys_port_create(): i32;
  * @param name_ptr Name of the handler export (UTF-8).
  * @param name_len (bytes) 1..MAX_NAME_BYTES.
  * @param key Passed to the handler as its first argument (tells ports that share a handler apart).
- * @param flags 0 or PORT_BIND_IDLE.
+ * @param flags 0, or PORT_BIND_IDLE and/or PORT_BIND_DIRECT.
  * @returns 0. Negative: -errno.
  */
 @external("wasmos", "port_bind")
@@ -511,7 +518,11 @@ export declare function sys_port_bind(port: i32, name_ptr: i32, name_len: i32, k
 
 /**
  * Syscall 36. Queue a packet (code, value) on a port without blocking. Packets queue until the
- * port is bound and its binder runs.
+ * port is bound and its binder runs. If the binder bound the port with PORT_BIND_DIRECT and is
+ * idle, the packet is instead delivered at once: its handler runs to completion inside this call,
+ * on the caller's stack, its CPU time billed to the caller, and the call returns 0 whatever the
+ * handler did (its trap or exit ends the binder, not the caller). The errors are the same either
+ * way, checked before anything is delivered.
  *
  * Non-blocking. Pledge: ports. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
  * ECLOSED, EAGAIN.
@@ -658,7 +669,7 @@ export declare function sys_window_info(window: i32, buf_ptr: i32, buf_len: i32)
  * empty and its producer while it is full.
  *
  * Blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * ERANGE, ECHANGED, ETIMEDOUT, EREVOKED.
+ * ERANGE, ECHANGED, ETIMEDOUT, EREVOKED, EDIRECT.
  *
  * @param memory A MEMORY handle with READ.
  * @param offset (bytes) The word's offset; a multiple of 4.
@@ -776,7 +787,7 @@ export declare function sys_sched_set_deadline(process: i32, runtime_ns: i64, pe
  * Syscall 63. End the caller's current job (deadline class) and block until its next release. If
  * the release time has already passed, the next job starts at once.
  *
- * Blocking. Pledge: core. Errors: EINVAL.
+ * Blocking. Pledge: core. Errors: EINVAL, EDIRECT.
  *
  * @returns How many of the caller's jobs missed their deadline since its previous
  * sched_wait_period (0: every deadline met). Negative: -errno.
@@ -1056,7 +1067,7 @@ export declare function sys_fb_memory(fb: i32): i32;
  * handle to the endpoint without any message.
  *
  * Blocking. Pledge: files. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT,
- * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP.
+ * EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, EUNVEIL, EMFILE, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param dir A DIR handle with READ, WRITE, CREATE, EXEC as the flags need.
  * @param path_ptr UTF-8 path, relative to the DIR's scope (a leading / is the scope's root).
@@ -1125,7 +1136,7 @@ export declare function sys_ns_scope(dir: i32, path_ptr: i32, path_len: i32, rig
  * server's answer is the result.
  *
  * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL,
- * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP.
+ * ENAMETOOLONG, ENOENT, EXDEV, EUNVEIL, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param dir A DIR handle with READ (readlink, pstat) or CREATE (the others).
  * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
@@ -1141,7 +1152,7 @@ export declare function sys_ns_call(dir: i32, desc_ptr: i32): i32;
  * file's server stamped with its OCB id and moves the data (docs/namespace.md).
  *
  * Blocking. Pledge: files. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EFAULT, EINVAL, E2BIG,
- * ENOTBOUND, ECLOSED, ENOTSUP.
+ * ENOTBOUND, ECLOSED, ENOTSUP, EDIRECT.
  *
  * @param file A FILE handle with READ (read, readdir) or WRITE (write, setsize, settimes).
  * @param desc_ptr An IO_DESC_SIZE-byte IO descriptor.
@@ -1234,7 +1245,8 @@ export declare function sys_ipc_buffer(ptr: i32): i32;
  * then in the IPC buffer (and the message registers). One crossing into the kernel, no 64-bit
  * arguments. No deadline: it waits for the answer or for the server to go.
  *
- * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL, ECLOSED.
+ * Blocking. Pledge: ipc. Rights: SEND. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL, ECLOSED,
+ * EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with SEND.
  * @param words How many words of the IPC buffer to send: 0..MAX_MSG_WORDS.
@@ -1252,7 +1264,7 @@ export declare function sys_call(endpoint: i32, words: i32): i32;
  * before the answer is given.
  *
  * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
- * EMFILE.
+ * EMFILE, EDIRECT.
  *
  * @param endpoint An ENDPOINT handle with RECEIVE.
  * @param rcvid The receive id to answer, or 0 to only wait.
@@ -1591,6 +1603,12 @@ export const ENOTSUP: i32 = 66;
 export const ENOTBOUND: i32 = 68;
 /** A path met more symbolic links than one call follows (a loop); host directories: more than 40. */
 export const ELOOP: i32 = 69;
+/**
+ * The caller is a port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's
+ * stack, and the syscall may block: a direct activation cannot be suspended. Returned by every
+ * syscall that may block, before it does anything.
+ */
+export const EDIRECT: i32 = 74;
 
 // ---- Rights (bit masks) ----
 
@@ -1808,6 +1826,12 @@ export const EXIT_CPU_LIMIT: i32 = 12;
  * current syscall returns, or before it is next dispatched. The message names the grant.
  */
 export const EXIT_GRANT_REVOKED: i32 = 20;
+/**
+ * A port handler running as a direct activation (PORT_BIND_DIRECT) on its sender's stack ran
+ * longer than a scheduling quantum (SCHED_QUANTUM_NS of CPU; fuel in deterministic mode): it could
+ * not be preempted without its sender, so it was ended and the sender carried on.
+ */
+export const EXIT_DIRECT_OVERRUN: i32 = 47;
 
 // ---- Limits ----
 
@@ -1925,6 +1949,14 @@ export const MSG_KIND_PULSE: i32 = 2;
 export const MSG_KIND_REPLY: i32 = 3;
 /** port_bind flag: also deliver an idle packet (code PORT_CODE_IDLE) when nothing else is runnable. */
 export const PORT_BIND_IDLE: i32 = 1;
+/**
+ * port_bind flag: the binder accepts that its handler may run at once, on the sender's stack and
+ * time, inside the sender's port_send, whenever the binder is idle (RESIDENT: no activation
+ * running, no packet queued). Such a direct activation runs to completion: a syscall that may
+ * block returns EDIRECT, and one that runs longer than a scheduling quantum (SCHED_QUANTUM_NS)
+ * ends the binder with DIRECT_OVERRUN. Packets to a busy binder queue as without the flag.
+ */
+export const PORT_BIND_DIRECT: i32 = 2;
 /** The code of an idle packet. */
 export const PORT_CODE_IDLE: i32 = -1;
 /**
@@ -3439,6 +3471,7 @@ export function errnoName(value: i32): string {
     case 66: return "ENOTSUP";
     case 68: return "ENOTBOUND";
     case 69: return "ELOOP";
+    case 74: return "EDIRECT";
     default: return "?" + value.toString();
   }
 }
@@ -3460,6 +3493,7 @@ export function exitReasonName(value: i32): string {
     case 11: return "KERNEL_FAULT";
     case 12: return "CPU_LIMIT";
     case 20: return "GRANT_REVOKED";
+    case 47: return "DIRECT_OVERRUN";
     default: return "?" + value.toString();
   }
 }

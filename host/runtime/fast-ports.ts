@@ -1,0 +1,274 @@
+// Direct port activations on the host's side (PORT_BIND_DIRECT; the kernel's
+// side and the rules are kernel/ipc/ports.ts sendDirect, the design
+// docs/fastpath.md "Port dispatch: direct activations").
+//
+// The kernel calls runDirect from inside the sender's port_send: the
+// receiver's handler runs now, synchronously, on the sender's stack. Two
+// facts of the engine decide how (test/ports/direct.test.ts shows both):
+//   - wasm cannot catch a trap (`catch_all` does not see one): a handler
+//     reached wasm-to-wasm that traps unwinds its sender's frames too, so a
+//     hostile binder could end any sender. The handler is therefore called
+//     from JavaScript, under a try/catch that ends the binder (as a trap in
+//     any activation does) and lets the sender carry on;
+//   - a JSPI stack cannot be suspended across a JavaScript frame, so a direct
+//     activation runs to completion: syscalls that may block return EDIRECT
+//     (the guards below), and the out-of-fuel check cannot preempt it: a handler
+//     that uses up its budget (a quantum) is ended with DIRECT_OVERRUN.
+//
+// Fuel. The handler's metering decrements the receiver's own counter. For
+// the counting variant a tiny kernel-owned module made per (process,
+// handler) imports that counter and the handler export, and runs
+//
+//   (func (export "run") (param $key i32) (param $code i32) (param $value i64) (param $budget i32) (result i32)
+//     (local $kept i32)
+//     (local.set $kept (global.get $fuel))           ;; what the scheduler left in it (a kept counter)
+//     (global.set $fuel (local.get $budget))         ;; the handler runs on a quantum at most
+//     (call $handler (local.get $key) (local.get $code) (local.get $value))
+//     (local.set $budget (i32.sub (local.get $budget) (global.get $fuel)))   ;; burned
+//     (global.set $fuel (local.get $kept))           ;; as the scheduler left it
+//     (local.get $budget))
+//
+// so the counter is never touched from JavaScript (a WebAssembly.Global access
+// from JS costs ~45 ns) and the kernel bills what it burned to the sender. The
+// epoch variant has no counter: the handler runs until the wall-clock
+// deadline of its budget (the runtime's out-of-fuel handler checks it).
+
+import { Errno, IMPORT_MODULE, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../../kernel/core.ts";
+import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
+import { invokeSyscall } from "./bridge.ts";
+import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+
+let trampolineModule: WebAssembly.Module | null = null;
+
+function trampoline(): WebAssembly.Module {
+  if (trampolineModule !== null) return trampolineModule;
+  const types = new ByteSink().u32(2);
+  funcType(types, [I32, I32, I64], []); // 0: the handler
+  funcType(types, [I32, I32, I64, I32], [I32]); // 1: run
+  const imports = new ByteSink().u32(2);
+  imports.name("r").name("fuel").u8(0x03).u8(I32).u8(0x01); // global 0: (mut i32)
+  imports.name("r").name("handler").u8(0x00).u32(0); // func 0
+  const funcs = new ByteSink().u32(1).u32(1);
+  const exports = new ByteSink().u32(1).name("run").u8(0x00).u32(1);
+  const b = new ByteSink()
+    .u8(0x23)
+    .u32(0)
+    .u8(0x21)
+    .u32(4) // kept = fuel
+    .u8(0x20)
+    .u32(3)
+    .u8(0x24)
+    .u32(0) // fuel = budget
+    .u8(0x20)
+    .u32(0)
+    .u8(0x20)
+    .u32(1)
+    .u8(0x20)
+    .u32(2)
+    .u8(0x10)
+    .u32(0) // handler(key, code, value)
+    .u8(0x20)
+    .u32(3)
+    .u8(0x23)
+    .u32(0)
+    .u8(0x6b)
+    .u8(0x21)
+    .u32(3) // budget = budget - fuel
+    .u8(0x20)
+    .u32(4)
+    .u8(0x24)
+    .u32(0) // fuel = kept
+    .u8(0x20)
+    .u32(3); // burned
+  trampolineModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [10, oneFunctionCode([[1, I32]], b)],
+  ]);
+  return trampolineModule;
+}
+
+/** A handler entry for direct activations: (key, code, value, budget) -> fuel burned. */
+export type DirectEntry = (key: number, code: number, value: bigint, budget: number) => number;
+
+/** Direct activations run and their outcomes (for tests: which path a packet took). */
+export const directPortStats = { runs: 0, ended: 0 };
+
+/**
+ * One process's handler entries for direct activations, made at the first
+ * direct packet for each handler. `fuel`: the counting variant's counter
+ * (null for the epoch variant: the handler export is called as it is).
+ */
+export class DirectEntries {
+  private readonly entries = new Map<string, DirectEntry>();
+  private readonly exports: WebAssembly.Exports;
+  private readonly fuel: WebAssembly.Global | null;
+
+  constructor(exports: WebAssembly.Exports, fuel: WebAssembly.Global | null) {
+    this.exports = exports;
+    this.fuel = fuel;
+  }
+
+  entry(handler: string): DirectEntry {
+    let e = this.entries.get(handler);
+    if (e === undefined) {
+      const h = this.exports[handler] as (key: number, code: number, value: bigint) => void;
+      if (this.fuel === null) {
+        e = (key, code, value) => {
+          h(key, code, value);
+          return 0;
+        };
+      } else {
+        const inst = new WebAssembly.Instance(trampoline(), { r: { fuel: this.fuel, handler: h } });
+        e = inst.exports.run as DirectEntry;
+      }
+      this.entries.set(handler, e);
+    }
+    return e;
+  }
+}
+
+// ---- guarded imports ---------------------------------------------------------------
+//
+// V8 refuses any call of a WebAssembly.Suspending import made above a
+// JavaScript frame ("trying to suspend JS frames"), even one whose function
+// returns a plain value. A direct activation has such a frame below it, so a
+// process that may bind a direct port (its module imports port_bind or sys)
+// gets, for each Suspending import it has (the syscalls that may block, sys,
+// the out-of-fuel import), a kernel-owned wasm guard in its place:
+//
+//   (func (export "<name>") (param ...) (result ...)
+//     (if (result ...) (i32.load (i32.const 0))     ;; the host's direct-activation depth word
+//       (then (call $direct (local.get 0) ...))     ;; plain import: EDIRECT, sys's non-blocking calls, the budget check
+//       (else (call $suspending (local.get 0) ...))))
+//
+// One wasm call and one load more per such call; a process whose module
+// imports neither port_bind nor sys (it cannot bind a port) is left as it is.
+
+const VALTYPE: Record<string, number> = { i32: I32, i64: I64 };
+
+/** The host's direct-activation depth: the i32 at 0 of a one-page memory every guard imports. */
+let depthMemory: WebAssembly.Memory | null = null;
+let depth: Int32Array = new Int32Array(1);
+
+function depthCell(): WebAssembly.Memory {
+  if (depthMemory === null) {
+    depthMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    depth = new Int32Array(depthMemory.buffer, 0, 1);
+  }
+  return depthMemory;
+}
+
+/** A direct activation begins (the handler is about to run above a JavaScript frame) or ends. */
+export function enterDirect(): void {
+  depth[0]++;
+}
+export function leaveDirect(): void {
+  depth[0]--;
+}
+
+interface Guarded {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly result: number | null;
+}
+
+const guardModules = new Map<string, WebAssembly.Module>();
+
+function guardModule(list: readonly Guarded[]): WebAssembly.Module {
+  const key = list.map((g) => g.name).join(",");
+  let m = guardModules.get(key);
+  if (m !== undefined) return m;
+  const types = new ByteSink().u32(list.length);
+  for (const g of list) funcType(types, g.params, g.result === null ? [] : [g.result]); // type i: guard i
+  const imports = new ByteSink().u32(1 + 2 * list.length);
+  imports.name("k").name("depth").u8(0x02).u8(0x01).u32(1).u32(1);
+  list.forEach((g, i) => {
+    imports.name("s").name(g.name).u8(0x00).u32(i); // func 2i: the Suspending import
+    imports.name("d").name(g.name).u8(0x00).u32(i); // func 2i+1: the plain one, during a direct activation
+  });
+  const funcs = new ByteSink().u32(list.length);
+  list.forEach((_, i) => funcs.u32(i));
+  const exports = new ByteSink().u32(list.length);
+  list.forEach((g, i) =>
+    exports
+      .name(g.name)
+      .u8(0x00)
+      .u32(2 * list.length + i),
+  );
+  const code = new ByteSink().u32(list.length);
+  list.forEach((g, i) => {
+    const b = new ByteSink().u32(0); // no locals
+    b.u8(0x41).s32(0).u8(0x28).u32(2).u32(0); // i32.load (i32.const 0)
+    b.u8(0x04).u8(g.result === null ? 0x40 : g.result); // if (result)
+    for (let a = 0; a < g.params.length; a++) b.u8(0x20).u32(a);
+    b.u8(0x10).u32(2 * i + 1); // call direct
+    b.u8(0x05); // else
+    for (let a = 0; a < g.params.length; a++) b.u8(0x20).u32(a);
+    b.u8(0x10).u32(2 * i); // call suspending
+    b.u8(0x0b).u8(0x0b); // end if, end func
+    code.u32(b.length).bytes(b.view());
+  });
+  m = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [10, code],
+  ]);
+  guardModules.set(key, m);
+  return m;
+}
+
+const BLOCKING = new Map(SYSCALLS.filter((d) => d.blocking).map((d) => [d.name, d]));
+
+/** sys(nr, ...) during a direct activation: a syscall that may block gets EDIRECT; any other runs as through sys. */
+function directSys(k: KernelCore, nr: number, ...raw: bigint[]): bigint | Promise<bigint> {
+  const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
+  if (def === undefined) return BigInt(-Errno.ENOSYS);
+  if (def.blocking) return BigInt(-Errno.EDIRECT);
+  const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
+  const r = invokeSyscall(k, def.name, args) as number | bigint;
+  return typeof r === "bigint" ? r : BigInt(r);
+}
+
+/**
+ * If the module can bind a port (imports port_bind or sys), put a guard in
+ * front of each of its Suspending imports in `imports` (built for one
+ * process: syscalls, then the fuel import). `outOfFuel`: the out-of-fuel
+ * check during a direct activation. Returns whether the process may run
+ * direct activations.
+ */
+export function guardSuspendingImports(k: KernelCore, imports: Record<string, unknown>, outOfFuel: () => undefined): boolean {
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  if (ns === undefined || (!("port_bind" in ns) && !(SYS_ENTRY.name in ns))) return false;
+  const list: Guarded[] = [];
+  const direct: Record<string, unknown> = {};
+  const suspending: Record<string, unknown> = {};
+  for (const name of Object.keys(ns)) {
+    const def = BLOCKING.get(name);
+    if (def !== undefined) {
+      const refused = def.result === "i64" ? BigInt(-Errno.EDIRECT) : -Errno.EDIRECT;
+      direct[name] = () => refused;
+      list.push({ name, params: def.params.map((p) => VALTYPE[p.type]), result: def.result === "never" ? null : VALTYPE[def.result] });
+    } else if (name === SYS_ENTRY.name) {
+      direct[name] = (nr: number, ...raw: bigint[]) => directSys(k, nr, ...raw);
+      list.push({ name, params: SYS_ENTRY.params.map((p) => VALTYPE[p.type]), result: I64 });
+    } else if (name === FUEL_IMPORT.name) {
+      direct[name] = outOfFuel;
+      list.push({ name, params: [], result: null });
+    } else continue;
+    suspending[name] = ns[name];
+  }
+  if (list.length === 0) return true;
+  const guards = new WebAssembly.Instance(guardModule(list), {
+    k: { depth: depthCell() },
+    s: suspending,
+    d: direct,
+  } as WebAssembly.Imports);
+  for (const g of list) ns[g.name] = guards.exports[g.name];
+  return true;
+}
