@@ -154,12 +154,12 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, u
 }
 
 /** p's unblock for a send: ends p.sending (made once per process: no closure per message). */
-function sendUnblock(k: KernelCore, p: Process): () => void {
+export function sendUnblock(k: KernelCore, p: Process): () => void {
   return (p.ipcUnblock.send ??= () => sendEnded(k, p, p.sending!));
 }
 
 /** p's unblock for a receive: leaves the receivers of p.receiving's endpoint, cancels its deadline (made once per process). */
-function receiveUnblock(k: KernelCore, p: Process): () => void {
+export function receiveUnblock(k: KernelCore, p: Process): () => void {
   return (p.ipcUnblock.receive ??= () => {
     const t = p.ipcUnblock.receiveTimer;
     if (t !== null) {

@@ -1,0 +1,152 @@
+// The IPC fast path (docs/fastpath.md), as seL4 has one: one flat function per
+// common case of the round trip, which checks up front, on fields kept ready,
+// that the case is the common one, then makes only the state changes the
+// general path (kernel/ipc/exchange.ts, KernelCore.handoff) would make, in the
+// same order, and ends in the same place (KernelCore.blockAndRun: the switch to
+// the peer, or the run queue when the scheduler must choose). When a check
+// fails the function changes nothing and returns false: the caller takes the
+// general path. So a run is the same with or without it, event for event:
+// test/ipc/handoff.test.ts and test/ipc/fastpath.test.ts compare traces,
+// virtual time and accounting with `fastPath: false`.
+//
+// What the preconditions buy, case by case (each is what makes a general step
+// a no-op or a fixed assignment):
+//  - no partitions and nobody billed to a client: rebill() moves nothing;
+//  - the server holds no other message, nothing is queued on the endpoint and
+//    the server's last endpoint is this one: inheritance is one comparison
+//    (base against the client) instead of the fold (kernel/ipc/priority.ts);
+//  - the peer waits without a deadline and in the kernel's own unblock hook:
+//    unblocking it is clearing two fields (no timer to cancel, no search of
+//    the receivers);
+//  - the moves of the IPC state table are constant here: checked once, when
+//    this module loads, against the table (states.ts checkedTransition), and
+//    counted at each move as checkTransition counts them.
+
+import { Constants, ProcessState } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../core.ts";
+import type { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+import { receiveUnblock, sendUnblock } from "./exchange.ts";
+import type { Message } from "./message.ts";
+import { associate } from "./priority.ts";
+import { checkedTransition, countTransition } from "./states.ts";
+
+const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
+const { MSG_KIND_MESSAGE, MSG_KIND_REPLY } = Constants;
+
+// The moves startSend, answeredNarrow and startReceive check on these paths.
+const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
+const CLIENT_SENT = checkedTransition(RUNNING, "send", REPLY_BLOCKED);
+const CLIENT_ANSWERED = checkedTransition(REPLY_BLOCKED, "reply", READY);
+const SERVER_WAITS = checkedTransition(RUNNING, "receive", RECEIVE_BLOCKED);
+
+/** Fast paths taken (a test reads them to know a workload went through them). */
+export const fastPathCounts = { call: 0, replyWait: 0 };
+
+/**
+ * call(ep) by p (running) with its call message m (words read, not yet sent) to
+ * a server already blocked in receive or reply_wait on ep: startSend's delivery
+ * and the handoff, flat. False (nothing changed): take startSend.
+ */
+export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): boolean {
+  if (!k.fastIpc || ep.closed || ep.queue.length !== 0 || ep.receivers.length !== 1) return false;
+  const s = ep.receivers[0];
+  const su = s.ipcUnblock;
+  if (
+    s.state !== RECEIVE_BLOCKED ||
+    su.receive === null ||
+    s.unblock !== su.receive ||
+    su.receiveTimer !== null ||
+    s.serving.size !== 0 ||
+    s.sending !== null ||
+    s.exit !== null ||
+    s.sched.billedTo !== null ||
+    k.sched.partitioned
+  )
+    return false;
+  fastPathCounts.call++;
+  // startSend: numbered once sent.
+  const rcvid = k.nextRcvid();
+  m.rcvid = rcvid;
+  m.seq = k.nextSeq();
+  p.sending = m;
+  k.ipc.messages++;
+  ep.receivers.pop();
+  // deliverMessage: words only; the server holds m alone, so it inherits max(its base, the client).
+  s.mr.setNarrow(MSG_KIND_MESSAGE, p.pid, m.narrow!, 0, rcvid);
+  m.server = s;
+  s.serving.add(m);
+  associate(s, ep);
+  const base = s.basePriority;
+  const prio = p.priority > base ? p.priority : base;
+  if (prio !== s.priority) k.setEffectivePriority(s, prio);
+  countTransition(SERVER_WOKEN);
+  countTransition(CLIENT_SENT);
+  // handoff: wake the server (its receive unblock: no timer, already off the receivers).
+  s.unblock = null;
+  s.blockedIn = "";
+  s.receiving = null;
+  s.state = READY;
+  s.resumeValue = rcvid;
+  s.nextRun = "resume";
+  k.trace.enabled && k.trace.record(k.clock.now(), s.pid, "wake", String(rcvid));
+  k.sched.readied(s);
+  k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
+  return true;
+}
+
+/**
+ * reply_wait(ep, rcvid of m, status) by p (running), the answer's words read,
+ * when the client waits for m in call or send with no deadline and nothing is
+ * queued on ep: answeredNarrow, startReceive and the handoff, flat. False
+ * (nothing changed): take the general path.
+ */
+export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Message, status: number, words: Int32Array): boolean {
+  const c = m.sender;
+  if (
+    !k.fastIpc ||
+    m.onAnswer !== null ||
+    m.clientGone ||
+    m.timer !== null ||
+    ep.queue.length !== 0 ||
+    p.serving.only !== m ||
+    p.lastEndpoint !== ep ||
+    p.sending !== null ||
+    p.sched.billedTo !== null ||
+    k.sched.partitioned ||
+    c.state !== REPLY_BLOCKED ||
+    c.sending !== m ||
+    c.ipcUnblock.send === null ||
+    c.unblock !== c.ipcUnblock.send
+  )
+    return false;
+  fastPathCounts.replyWait++;
+  // answeredNarrow: p holds nothing more and nothing is queued where it serves, so it is back at its base.
+  p.serving.delete(m);
+  m.done = true;
+  if (p.priority !== p.basePriority) k.setEffectivePriority(p, p.basePriority);
+  c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
+  k.ipc.replies++;
+  countTransition(CLIENT_ANSWERED);
+  // startReceive: nothing queued, no deadline: p waits.
+  countTransition(SERVER_WAITS);
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
+  spec.endpoint = ep;
+  spec.bufPtr = 0;
+  spec.bufLen = 0;
+  p.receiving = spec;
+  ep.receivers.push(p);
+  p.ipcUnblock.receiveTimer = null;
+  const unblock = receiveUnblock(k, p);
+  // handoff: wake the client (its send unblock: no timer, m is done).
+  c.unblock = null;
+  c.blockedIn = "";
+  c.sending = null;
+  c.state = READY;
+  c.resumeValue = status;
+  c.nextRun = "resume";
+  k.trace.enabled && k.trace.record(k.clock.now(), c.pid, "wake", String(status));
+  k.sched.readied(c);
+  k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
+  return true;
+}
