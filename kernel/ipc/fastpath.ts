@@ -24,10 +24,11 @@
 
 import { Constants, ProcessState } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
-import type { Endpoint } from "../objects/endpoint.ts";
+import { currentEpoch } from "../fast/epoch.ts";
+import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { receiveUnblock, sendUnblock } from "./exchange.ts";
-import type { Message } from "./message.ts";
+import type { EndpointCache, Message } from "./message.ts";
 import { associate } from "./priority.ts";
 import { checkedTransition, countTransition } from "./states.ts";
 
@@ -39,6 +40,24 @@ const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
 const CLIENT_SENT = checkedTransition(RUNNING, "send", REPLY_BLOCKED);
 const CLIENT_ANSWERED = checkedTransition(REPLY_BLOCKED, "reply", READY);
 const SERVER_WAITS = checkedTransition(RUNNING, "receive", RECEIVE_BLOCKED);
+
+/**
+ * p.handles.get(h, Endpoint, need), answered from `cache` when h is the handle it last resolved and
+ * the capability epoch has not changed since (then the same lookup would give the same endpoint:
+ * rights never change in place, and a handle that leaves its table changes the epoch). Errors always
+ * come from the table. Only with the kernel's fast IPC on.
+ */
+export function cachedEndpoint(k: KernelCore, p: Process, cache: EndpointCache, h: number, need: number): Endpoint | number {
+  const epoch = currentEpoch();
+  if (h === cache.handle && epoch === cache.epoch && cache.endpoint !== null) return cache.endpoint;
+  const r = p.handles.get(h, Endpoint, need);
+  if (typeof r !== "number" && k.fastIpc) {
+    cache.handle = h;
+    cache.epoch = epoch;
+    cache.endpoint = r;
+  }
+  return r;
+}
 
 /** Fast paths taken (a test reads them to know a workload went through them). */
 export const fastPathCounts = { call: 0, replyWait: 0 };

@@ -178,6 +178,18 @@ export class Serving {
   }
 }
 
+/**
+ * The endpoint one handle of a process resolved to for call or reply_wait (HandleTable.get with the
+ * call's rights), kept with the capability epoch it was resolved under (kernel/fast/epoch.ts) and
+ * trusted only while the epoch is unchanged: every way a handle can stop meaning what it meant (a
+ * close, a move, a revoke, an exit) changes the epoch. See kernel/ipc/fastpath.ts cachedEndpoint.
+ */
+export class EndpointCache {
+  handle = 0;
+  epoch = 0;
+  endpoint: Endpoint | null = null;
+}
+
 /** A fixed-size notification; never blocks its sender. */
 export interface Pulse {
   readonly kind: "pulse";

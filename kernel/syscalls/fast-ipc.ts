@@ -11,7 +11,7 @@ import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import { answeredNarrow, served, startReceive, startSend } from "../ipc/exchange.ts";
-import { fastCall, fastReplyWait } from "../ipc/fastpath.ts";
+import { cachedEndpoint, fastCall, fastReplyWait } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
@@ -30,7 +30,7 @@ export function sysIpcBuffer(_k: KernelCore, p: Process, ptr: number): number {
 const answerWords = new Int32Array(WORDS);
 
 export function sysCall(k: KernelCore, p: Process, endpoint: number, words: number): number | typeof BLOCK {
-  const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
+  const ep = cachedEndpoint(k, p, p.callEndpoint, endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const b = p.mr.buffer;
   if (words < 0 || words > WORDS || b === null) return -Errno.EINVAL;
@@ -55,7 +55,7 @@ export function sysReplyWait(
   status: number,
   words: number,
 ): number | typeof BLOCK {
-  const obj = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
+  const obj = cachedEndpoint(k, p, p.replyWaitEndpoint, endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const ep = obj;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
