@@ -33,7 +33,7 @@ import { associate } from "./priority.ts";
 import { checkedTransition, countTransition } from "./states.ts";
 
 const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
-const { MSG_KIND_MESSAGE, MSG_KIND_REPLY } = Constants;
+const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
 
 // The moves startSend, answeredNarrow and startReceive check on these paths.
 const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
@@ -60,7 +60,7 @@ export function cachedEndpoint(k: KernelCore, p: Process, cache: EndpointCache, 
 }
 
 /** Fast paths taken (a test reads them to know a workload went through them). */
-export const fastPathCounts = { call: 0, replyWait: 0 };
+export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0 };
 
 /**
  * call(ep) by p (running) with its call message m (words read, not yet sent) to
@@ -167,5 +167,30 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
   k.trace.enabled && k.trace.record(k.clock.now(), c.pid, "wake", String(status));
   k.sched.readied(c);
   k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
+  return true;
+}
+
+/**
+ * pulse(ep, code, value) by p (running; ep open, the handle checked) to the one receiver blocked on ep
+ * with no deadline, nothing queued and no pulse pending there: postPulse and deliverPulse without the
+ * queue entry they would add and take back at once (the pending count goes 0 -> 1 -> 0, a pulse object
+ * is made and dropped; its sequence number is still taken). The receiver is queued READY as wake()
+ * queues it. False (nothing changed): take postPulse.
+ */
+export function fastPulse(k: KernelCore, p: Process, ep: Endpoint, code: number, value: bigint): boolean {
+  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
+  const s = ep.receivers[0];
+  const su = s.ipcUnblock;
+  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return false;
+  fastPathCounts.pulse++;
+  k.ipc.pulses++;
+  k.nextSeq();
+  ep.receivers.pop();
+  s.mr.setPulse(MSG_KIND_PULSE, p.pid, code, value);
+  countTransition(SERVER_WOKEN);
+  // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
+  s.unblock = null;
+  s.receiving = null;
+  k.wake(s, 0);
   return true;
 }

@@ -256,6 +256,24 @@ export class MessageRegisters {
     this.rcvid = rcvid;
   }
 
+  /** set(MSG_KIND_PULSE, senderPid, [code, value], 0, no handles, 0, 0) without the words array (the pulse fast path). */
+  setPulse(kind: number, senderPid: number, code: number, value: bigint): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = false;
+    const w = this.wide;
+    w[0] = BigInt(code);
+    w[1] = value;
+    w[2] = 0n;
+    w[3] = 0n;
+    const b = this.buffer;
+    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, w[i])));
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
+    this.status = 0;
+    this.rcvid = 0;
+  }
+
   /** set() for i32 words (all four: the sender's unused ones are 0), no body, no handles. */
   setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
     this.kind = kind;

@@ -86,9 +86,9 @@ export class Process extends KernelObject implements Schedulable {
     receiveTimer: Timer | null;
     receiveSpec: ReceiveSpec | null;
   } = { send: null, receive: null, receiveTimer: null, receiveSpec: null };
-  /** The endpoints its last call and reply_wait named, while its handle still means them (kernel/ipc/fastpath.ts). */
-  readonly callEndpoint = new EndpointCache();
-  readonly replyWaitEndpoint = new EndpointCache();
+  /** The endpoints its last call or pulse (SEND) and reply_wait or receive (RECEIVE) named, while its handle still means them (kernel/ipc/fastpath.ts). */
+  readonly sendEndpoint = new EndpointCache();
+  readonly receiveEndpoint = new EndpointCache();
   /** Its call message (call), reused from call to call once done (Message.forCall). */
   callMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */

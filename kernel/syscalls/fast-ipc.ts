@@ -30,7 +30,7 @@ export function sysIpcBuffer(_k: KernelCore, p: Process, ptr: number): number {
 const answerWords = new Int32Array(WORDS);
 
 export function sysCall(k: KernelCore, p: Process, endpoint: number, words: number): number | typeof BLOCK {
-  const ep = cachedEndpoint(k, p, p.callEndpoint, endpoint, Rights.SEND);
+  const ep = cachedEndpoint(k, p, p.sendEndpoint, endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const b = p.mr.buffer;
   if (words < 0 || words > WORDS || b === null) return -Errno.EINVAL;
@@ -55,7 +55,7 @@ export function sysReplyWait(
   status: number,
   words: number,
 ): number | typeof BLOCK {
-  const obj = cachedEndpoint(k, p, p.replyWaitEndpoint, endpoint, Rights.RECEIVE);
+  const obj = cachedEndpoint(k, p, p.receiveEndpoint, endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const ep = obj;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
