@@ -18,7 +18,6 @@ import { type FastPathMutation, fastPathCounts, mutateFastPathForTest } from "..
 import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { guest, results } from "../helpers/wat.ts";
 
-const INF = "(i64.const 0x7fffffffffffffff)";
 const BUF = 1024; // the IPC buffer's address in each guest
 
 /**
