@@ -16,6 +16,7 @@ import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/index.ts";
 import { type FastPathMutation, fastPathCounts, mutateFastPathForTest } from "../../kernel/ipc/fastpath.ts";
 import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
+import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024; // the IPC buffer's address in each guest
@@ -137,11 +138,14 @@ interface Workload {
   /** The host ends process `name` at virtual time `at` (a kill mid-call). */
   kill?: { name: string; at: number };
   strace?: boolean;
+  /** Real time: preemption by the epoch flag, or (epoch false) the fuel counter in real time. */
+  realtime?: { epoch: boolean };
 }
 
 async function run(w: Workload, fastPath: boolean) {
   const sched = w.quantumFuel === undefined ? undefined : { quantumFuel: w.quantumFuel };
-  const k = new Kernel({ trace: true, fastPath, sched });
+  const rt = w.realtime === undefined ? {} : { deterministic: false, epochTicker: w.realtime.epoch ? nodeEpochTicker() : null };
+  const k = new Kernel({ trace: true, fastPath, sched, ...rt });
   const strace: string[] = [];
   if (w.strace) observeSyscalls(k.core, new Strace((l) => strace.push(l)));
   const ep = k.createEndpoint();
@@ -289,6 +293,30 @@ describe("the IPC fast path", () => {
       expect(fast).toEqual(slow);
     }
   });
+});
+
+describe("the IPC fast path in real time", () => {
+  for (const epoch of [true, false]) {
+    it(`answers every call and pulse right with ${epoch ? "epoch preemption" : "the fuel counter"}`, async () => {
+      const w: Workload = {
+        realtime: { epoch },
+        procs: [
+          { name: "server", bytes: server(400, 30), priority: 128, ep: R },
+          { name: "client", bytes: client(300, 5), priority: 128, ep: S },
+          { name: "other", bytes: client(100, 900, { yieldEvery: 3 }), priority: 128, ep: S },
+          { name: "pulser", bytes: pulser(30, 0), priority: 128, ep: S },
+          { name: "hog", bytes: hog(0, 3_000_000), priority: 128 },
+        ],
+      };
+      const fast = await run(w, true);
+      expect(fast.same.rec.client[0]).toBe(sumOf(300, 5));
+      expect(fast.same.rec.other[0]).toBe(sumOf(100, 900));
+      expect(fast.same.rec.server).toEqual([400, (30 * 31) / 2]);
+      for (const [name, e] of Object.entries(fast.same.exit)) expect(e, name).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+      expect(fast.taken.call).toBeGreaterThan(0);
+      expect(fast.taken.replyWait).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe("a wrong precondition in the IPC fast path is caught", () => {
