@@ -328,7 +328,16 @@ export class KernelCore {
     to.nextRun = "resume";
     this.trace.enabled && this.trace.record(this.clock.now(), to.pid, "wake", String(result));
     this.sched.readied(to);
-    // blockCurrent(from), but for the scheduler's choice.
+    this.blockAndRun(from, syscall, unblock, state, to);
+  }
+
+  /**
+   * handoff()'s second half, once `to` is READY and readied (CpuScheduler.readied) but not queued:
+   * blockCurrent(from), but for the scheduler's choice: `to` runs at once when the run queue would
+   * have chosen it, else it is queued and the scheduler chooses. The IPC fast path
+   * (kernel/ipc/fastpath.ts) ends here too.
+   */
+  blockAndRun(from: Process, syscall: string, unblock: (() => void) | null, state: number, to: Process): void {
     from.state = state;
     from.blockedIn = syscall;
     from.unblock = unblock;

@@ -289,9 +289,38 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
   });
 }
 
+/** receive's own entry (see callImport): the other half of a pulse round trip, and the legacy server's wait. */
+function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, bufPtr: number, bufLen: number, deadline: bigint) => unknown;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, bufPtr: number, bufLen: number, deadline: bigint) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, bufPtr, bufLen, deadline);
+    } catch (err) {
+      s.disarm();
+      if (err === UNWIND) throw err;
+      return fault(k, p, name, err);
+    }
+    if (p.mm.fault !== null) {
+      s.disarm();
+      endFaulted(k, p);
+    }
+    if (r === BLOCK) return pending;
+    s.disarm();
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  });
+}
+
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   if (def.name === "call" && def.pledge !== PledgeClass.core) return callImport(k, def);
   if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
+  if (def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4) return receiveImport(k, def);
   // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
   // (send has 6): no rest array, no spread, no closure per call.
   const h = pledged(k, def);

@@ -178,6 +178,18 @@ export class Serving {
   }
 }
 
+/**
+ * The endpoint one handle of a process resolved to for call or reply_wait (HandleTable.get with the
+ * call's rights), kept with the capability epoch it was resolved under (kernel/fast/epoch.ts) and
+ * trusted only while the epoch is unchanged: every way a handle can stop meaning what it meant (a
+ * close, a move, a revoke, an exit) changes the epoch. See kernel/ipc/fastpath.ts cachedEndpoint.
+ */
+export class EndpointCache {
+  handle = 0;
+  epoch = 0;
+  endpoint: Endpoint | null = null;
+}
+
 /** A fixed-size notification; never blocks its sender. */
 export interface Pulse {
   readonly kind: "pulse";
@@ -242,6 +254,24 @@ export class MessageRegisters {
     this.handles = handles;
     this.status = status;
     this.rcvid = rcvid;
+  }
+
+  /** set(MSG_KIND_PULSE, senderPid, [code, value], 0, no handles, 0, 0) without the words array (the pulse fast path). */
+  setPulse(kind: number, senderPid: number, code: number, value: bigint): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = false;
+    const w = this.wide;
+    w[0] = BigInt(code);
+    w[1] = value;
+    w[2] = 0n;
+    w[3] = 0n;
+    const b = this.buffer;
+    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, w[i])));
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
+    this.status = 0;
+    this.rcvid = 0;
   }
 
   /** set() for i32 words (all four: the sender's unused ones are 0), no body, no handles. */

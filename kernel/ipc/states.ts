@@ -64,3 +64,19 @@ export function checkTransition(from: number, event: IpcEvent, to: number): void
   if (allowed[i] !== 1) throw new KernelBug(`IPC transition ${from} --${event}--> ${to} is not in the state table`);
   counts[i]++;
 }
+
+/**
+ * The table's key for a move a fast path makes without a runtime check (kernel/ipc/fastpath.ts): checked
+ * against the table once, when the fast path's module loads (a move the table does not list throws then,
+ * as checkTransition would at the move). countTransition(key) then counts the move as checkTransition does.
+ */
+export function checkedTransition(from: number, event: IpcEvent, to: number): number {
+  const i = index(from, event, to);
+  if (allowed[i] !== 1) throw new KernelBug(`IPC transition ${from} --${event}--> ${to} is not in the state table`);
+  return i;
+}
+
+/** Count a move checked once by checkedTransition. */
+export function countTransition(key: number): void {
+  counts[key]++;
+}

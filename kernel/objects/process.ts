@@ -13,7 +13,7 @@ import type { SchedState } from "../sched/state.ts";
 import type { ImageObject } from "./image.ts";
 import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
-import { type Message, MessageRegisters, Serving } from "../ipc/message.ts";
+import { EndpointCache, type Message, MessageRegisters, Serving } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
 import type { Timer } from "../timers.ts";
 
@@ -86,6 +86,9 @@ export class Process extends KernelObject implements Schedulable {
     receiveTimer: Timer | null;
     receiveSpec: ReceiveSpec | null;
   } = { send: null, receive: null, receiveTimer: null, receiveSpec: null };
+  /** The endpoints its last call or pulse (SEND) and reply_wait or receive (RECEIVE) named, while its handle still means them (kernel/ipc/fastpath.ts). */
+  readonly sendEndpoint = new EndpointCache();
+  readonly receiveEndpoint = new EndpointCache();
   /** Its call message (call), reused from call to call once done (Message.forCall). */
   callMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */

@@ -11,6 +11,7 @@ import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import { answeredNarrow, served, startReceive, startSend } from "../ipc/exchange.ts";
+import { cachedEndpoint, fastCall, fastReplyWait } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
@@ -29,7 +30,7 @@ export function sysIpcBuffer(_k: KernelCore, p: Process, ptr: number): number {
 const answerWords = new Int32Array(WORDS);
 
 export function sysCall(k: KernelCore, p: Process, endpoint: number, words: number): number | typeof BLOCK {
-  const ep = p.handles.get(endpoint, Endpoint, Rights.SEND);
+  const ep = cachedEndpoint(k, p, p.sendEndpoint, endpoint, Rights.SEND);
   if (typeof ep === "number") return ep;
   const b = p.mr.buffer;
   if (words < 0 || words > WORDS || b === null) return -Errno.EINVAL;
@@ -40,6 +41,7 @@ export function sysCall(k: KernelCore, p: Process, endpoint: number, words: numb
   if (m !== null && m.done) m.rearm(ep as Endpoint, 0, 0);
   else p.callMessage = m = Message.forCall(p, ep as Endpoint, 0, 0);
   b.memory.readI32x4(b.ptr, words, m.narrow!);
+  if (fastCall(k, p, ep as Endpoint, m)) return BLOCK; // a server waiting: kernel/ipc/fastpath.ts
   const r = startSend(k, p, ep as Endpoint, m, Infinity);
   if (r !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next call
   return r;
@@ -53,7 +55,7 @@ export function sysReplyWait(
   status: number,
   words: number,
 ): number | typeof BLOCK {
-  const obj = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
+  const obj = cachedEndpoint(k, p, p.receiveEndpoint, endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   const ep = obj;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
@@ -67,6 +69,7 @@ export function sysReplyWait(
   if (m !== null) {
     const b = p.mr.buffer!;
     b.memory.readI32x4(b.ptr, words, answerWords);
+    if (fastReplyWait(k, p, ep, m, status, answerWords)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
     result = answeredNarrow(k, p, m, status, answerWords);
   }
   return startReceive(k, p, ep, 0, 0, Infinity, result === null ? null : m!.sender, result ?? 0);

@@ -20,6 +20,7 @@ import {
   startReceive,
   startSend,
 } from "../ipc/exchange.ts";
+import { cachedEndpoint, fastPulse } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
 import { checkHandles, readDesc, takeHandles } from "../ipc/transfer.ts";
 import { Endpoint } from "../objects/endpoint.ts";
@@ -92,7 +93,7 @@ export function sysReceive(
   bufLen: number,
   deadline: bigint,
 ): number | typeof BLOCK {
-  const obj = p.handles.get(endpoint, Endpoint, Rights.RECEIVE);
+  const obj = cachedEndpoint(k, p, p.receiveEndpoint, endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
   if (bufLen < 0) return -Errno.EINVAL;
   if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
@@ -137,10 +138,11 @@ export function sysReplyError(k: KernelCore, p: Process, rcvid: number, errno: n
 }
 
 export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: number, value: bigint): number {
-  const obj = p.handles.get(endpoint, Endpoint, Rights.SEND);
+  const obj = cachedEndpoint(k, p, p.sendEndpoint, endpoint, Rights.SEND);
   if (typeof obj === "number") return obj;
   const ep = obj;
   if (ep.closed) return -Errno.ECLOSED;
+  if (fastPulse(k, p, ep, code, value)) return 0; // a receiver waiting: kernel/ipc/fastpath.ts
   if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
   postPulse(k, ep, p.pid, p.priority, code, value);
   return 0;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Rights } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
+import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
 
@@ -103,7 +104,9 @@ const sumOf = (n: number, base: number) => {
 describe("the direct handoff", () => {
   it("a client and a server at one priority: every switch is a handoff, and the run is the one the run queue makes", async () => {
     const spec: Spec = { server: 128, clients: [{ priority: 128, n: 200, base: 7, legacy: false }] };
+    const flat = fastPathCounts.call;
     const fast = await run(spec, true);
+    expect(fastPathCounts.call - flat).toBeGreaterThan(150); // the flat fast path (kernel/ipc/fastpath.ts), not only the handoff
     const slow = await run(spec, false);
     expect(fast.rec.client0[0]).toBe(sumOf(200, 7));
     expect(fast.ipc.handoffs).toBeGreaterThanOrEqual(2 * 199);

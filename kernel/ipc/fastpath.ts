@@ -1,0 +1,209 @@
+// The IPC fast path (docs/fastpath.md), as seL4 has one: one flat function per
+// common case of the round trip, which checks up front, on fields kept ready,
+// that the case is the common one, then makes only the state changes the
+// general path (kernel/ipc/exchange.ts, KernelCore.handoff) would make, in the
+// same order, and ends in the same place (KernelCore.blockAndRun: the switch to
+// the peer, or the run queue when the scheduler must choose). When a check
+// fails the function changes nothing and returns false: the caller takes the
+// general path. So a run is the same with or without it, event for event:
+// test/ipc/handoff.test.ts and test/ipc/fastpath.test.ts compare traces,
+// virtual time and accounting with `fastPath: false`.
+//
+// What the preconditions buy, case by case (each is what makes a general step
+// a no-op or a fixed assignment):
+//  - no partitions and nobody billed to a client: rebill() moves nothing;
+//  - the server holds no other message, nothing is queued on the endpoint and
+//    the server's last endpoint is this one: inheritance is one comparison
+//    (base against the client) instead of the fold (kernel/ipc/priority.ts);
+//  - the peer waits without a deadline and in the kernel's own unblock hook:
+//    unblocking it is clearing two fields (no timer to cancel, no search of
+//    the receivers);
+//  - the moves of the IPC state table are constant here: checked once, when
+//    this module loads, against the table (states.ts checkedTransition), and
+//    counted at each move as checkTransition counts them.
+
+import { Constants, ProcessState } from "../../abi/gen/abi.ts";
+import type { KernelCore } from "../core.ts";
+import { currentEpoch } from "../fast/epoch.ts";
+import { Endpoint } from "../objects/endpoint.ts";
+import type { Process } from "../objects/process.ts";
+import { receiveUnblock, sendUnblock } from "./exchange.ts";
+import type { EndpointCache, Message } from "./message.ts";
+import { associate } from "./priority.ts";
+import { checkedTransition, countTransition } from "./states.ts";
+
+const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
+const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
+
+// The moves startSend, answeredNarrow and startReceive check on these paths.
+const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
+const CLIENT_SENT = checkedTransition(RUNNING, "send", REPLY_BLOCKED);
+const CLIENT_ANSWERED = checkedTransition(REPLY_BLOCKED, "reply", READY);
+const SERVER_WAITS = checkedTransition(RUNNING, "receive", RECEIVE_BLOCKED);
+
+/**
+ * p.handles.get(h, Endpoint, need), answered from `cache` when h is the handle it last resolved and
+ * the capability epoch has not changed since (then the same lookup would give the same endpoint:
+ * rights never change in place, and a handle that leaves its table changes the epoch). Errors always
+ * come from the table. Only with the kernel's fast IPC on.
+ */
+export function cachedEndpoint(k: KernelCore, p: Process, cache: EndpointCache, h: number, need: number): Endpoint | number {
+  const epoch = currentEpoch();
+  if (h === cache.handle && (epoch === cache.epoch || mutation === "epoch") && cache.endpoint !== null) return cache.endpoint;
+  const r = p.handles.get(h, Endpoint, need);
+  if (typeof r !== "number" && k.fastIpc) {
+    cache.handle = h;
+    cache.epoch = epoch;
+    cache.endpoint = r;
+  }
+  return r;
+}
+
+/**
+ * A precondition dropped on purpose, for tests only (test/ipc/fastpath.test.ts shows that each
+ * dropped one makes a comparison with the general path fail: the tests can fail). null in every
+ * real run; reading it costs one load where it is checked.
+ */
+export type FastPathMutation = "receive-timer" | "queue" | "inherit" | "epoch";
+let mutation: FastPathMutation | null = null;
+
+/** Tests only: drop one precondition (null: none). */
+export function mutateFastPathForTest(m: FastPathMutation | null): void {
+  mutation = m;
+}
+
+/** Fast paths taken (a test reads them to know a workload went through them). */
+export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0 };
+
+/**
+ * call(ep) by p (running) with its call message m (words read, not yet sent) to
+ * a server already blocked in receive or reply_wait on ep: startSend's delivery
+ * and the handoff, flat. False (nothing changed): take startSend.
+ */
+export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): boolean {
+  if (!k.fastIpc || ep.closed || ep.queue.length !== 0 || ep.receivers.length !== 1) return false;
+  const s = ep.receivers[0];
+  const su = s.ipcUnblock;
+  if (
+    s.state !== RECEIVE_BLOCKED ||
+    su.receive === null ||
+    s.unblock !== su.receive ||
+    (su.receiveTimer !== null && mutation !== "receive-timer") ||
+    s.serving.size !== 0 ||
+    s.sending !== null ||
+    s.exit !== null ||
+    s.sched.billedTo !== null ||
+    k.sched.partitioned
+  )
+    return false;
+  fastPathCounts.call++;
+  // startSend: numbered once sent.
+  const rcvid = k.nextRcvid();
+  m.rcvid = rcvid;
+  m.seq = k.nextSeq();
+  p.sending = m;
+  k.ipc.messages++;
+  ep.receivers.pop();
+  // deliverMessage: words only; the server holds m alone, so it inherits max(its base, the client).
+  s.mr.setNarrow(MSG_KIND_MESSAGE, p.pid, m.narrow!, 0, rcvid);
+  m.server = s;
+  s.serving.add(m);
+  associate(s, ep);
+  const base = s.basePriority;
+  const prio = p.priority > base && mutation !== "inherit" ? p.priority : base;
+  if (prio !== s.priority) k.setEffectivePriority(s, prio);
+  countTransition(SERVER_WOKEN);
+  countTransition(CLIENT_SENT);
+  // handoff: wake the server (its receive unblock: no timer, already off the receivers).
+  s.unblock = null;
+  s.blockedIn = "";
+  s.receiving = null;
+  s.state = READY;
+  s.resumeValue = rcvid;
+  s.nextRun = "resume";
+  k.trace.enabled && k.trace.record(k.clock.now(), s.pid, "wake", String(rcvid));
+  k.sched.readied(s);
+  k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
+  return true;
+}
+
+/**
+ * reply_wait(ep, rcvid of m, status) by p (running), the answer's words read,
+ * when the client waits for m in call or send with no deadline and nothing is
+ * queued on ep: answeredNarrow, startReceive and the handoff, flat. False
+ * (nothing changed): take the general path.
+ */
+export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Message, status: number, words: Int32Array): boolean {
+  const c = m.sender;
+  if (
+    !k.fastIpc ||
+    m.onAnswer !== null ||
+    m.clientGone ||
+    m.timer !== null ||
+    (ep.queue.length !== 0 && mutation !== "queue") ||
+    p.serving.only !== m ||
+    p.lastEndpoint !== ep ||
+    p.sending !== null ||
+    p.sched.billedTo !== null ||
+    k.sched.partitioned ||
+    c.state !== REPLY_BLOCKED ||
+    c.sending !== m ||
+    c.ipcUnblock.send === null ||
+    c.unblock !== c.ipcUnblock.send
+  )
+    return false;
+  fastPathCounts.replyWait++;
+  // answeredNarrow: p holds nothing more and nothing is queued where it serves, so it is back at its base.
+  p.serving.delete(m);
+  m.done = true;
+  if (p.priority !== p.basePriority) k.setEffectivePriority(p, p.basePriority);
+  c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
+  k.ipc.replies++;
+  countTransition(CLIENT_ANSWERED);
+  // startReceive: nothing queued, no deadline: p waits.
+  countTransition(SERVER_WAITS);
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
+  spec.endpoint = ep;
+  spec.bufPtr = 0;
+  spec.bufLen = 0;
+  p.receiving = spec;
+  ep.receivers.push(p);
+  p.ipcUnblock.receiveTimer = null;
+  const unblock = receiveUnblock(k, p);
+  // handoff: wake the client (its send unblock: no timer, m is done).
+  c.unblock = null;
+  c.blockedIn = "";
+  c.sending = null;
+  c.state = READY;
+  c.resumeValue = status;
+  c.nextRun = "resume";
+  k.trace.enabled && k.trace.record(k.clock.now(), c.pid, "wake", String(status));
+  k.sched.readied(c);
+  k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
+  return true;
+}
+
+/**
+ * pulse(ep, code, value) by p (running; ep open, the handle checked) to the one receiver blocked on ep
+ * with no deadline, nothing queued and no pulse pending there: postPulse and deliverPulse without the
+ * queue entry they would add and take back at once (the pending count goes 0 -> 1 -> 0, a pulse object
+ * is made and dropped; its sequence number is still taken). The receiver is queued READY as wake()
+ * queues it. False (nothing changed): take postPulse.
+ */
+export function fastPulse(k: KernelCore, p: Process, ep: Endpoint, code: number, value: bigint): boolean {
+  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
+  const s = ep.receivers[0];
+  const su = s.ipcUnblock;
+  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return false;
+  fastPathCounts.pulse++;
+  k.ipc.pulses++;
+  k.nextSeq();
+  ep.receivers.pop();
+  s.mr.setPulse(MSG_KIND_PULSE, p.pid, code, value);
+  countTransition(SERVER_WOKEN);
+  // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
+  s.unblock = null;
+  s.receiving = null;
+  k.wake(s, 0);
+  return true;
+}
