@@ -26,6 +26,7 @@ import {
   unchangedOnError,
 } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
+import { markSplit, mustWait } from "./split-imports.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
 
@@ -38,6 +39,20 @@ export interface Suspender {
   arm(): Promise<number>;
   /** Drop the armed promise (the call completed without blocking). */
   disarm(): void;
+  /**
+   * Arm for a split import's plain entry (split-imports.ts): no promise yet; a
+   * resume() before settle() (the handler woke its own process, e.g. yield
+   * with nothing else ready) is kept instead of resolving one.
+   */
+  armPlain(): void;
+  /** The call completed without blocking (or threw): end armPlain. */
+  disarmPlain(): void;
+  /**
+   * The handler returned BLOCK: the value it was resumed with meanwhile (run
+   * on, no suspension), or the promise to wait for (resolved by a later
+   * resume(), or after a turn of the event loop if one was due).
+   */
+  settle(): number | Promise<number>;
 }
 
 /**
@@ -218,6 +233,133 @@ function callBlocking(
   s.disarm();
   if (r === NORETURN) throw UNWIND;
   return r as number | bigint;
+}
+
+/**
+ * callBlocking for a split import's plain entry (split-imports.ts): the same
+ * steps, but nothing is armed up front, and a call whose handler resumed its
+ * own process before returning BLOCK (yield or sleep(0) with nothing else
+ * ready) gets the value at once: no promise, no suspension. A promise means
+ * "must wait" (the caller hands it to mustWait()).
+ */
+function callSplit(
+  k: KernelCore,
+  def: SyscallDef,
+  h: AnyHandler,
+  a?: unknown,
+  b?: unknown,
+  c?: unknown,
+  d?: unknown,
+  e?: unknown,
+  f?: unknown,
+): number | bigint | Promise<number> {
+  const p = caller(k);
+  const s = p.runtime as unknown as Suspender;
+  s.armPlain();
+  let r: unknown;
+  try {
+    r = invoke(h, k, p, def.params.length, a, b, c, d, e, f);
+  } catch (err) {
+    s.disarmPlain();
+    if (err === UNWIND) throw err;
+    return fault(k, p, def.name, err);
+  }
+  if (p.mm.fault !== null) {
+    s.disarmPlain();
+    endFaulted(k, p);
+  }
+  if (r === BLOCK) return s.settle();
+  s.disarmPlain();
+  if (r === NORETURN) throw UNWIND;
+  return r as number | bigint;
+}
+
+/**
+ * The plain entry of blocking syscall def (split-imports.ts): its result, or
+ * "must wait" through the guard's word. Fixed arities, as blockingImport.
+ */
+function splitImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
+  const h = pledged(k, def);
+  const zero = def.result === "i64" ? 0n : 0;
+  const out = (r: number | bigint | Promise<number>): number | bigint => {
+    if (typeof r !== "object") return r;
+    mustWait(r);
+    return zero;
+  };
+  type A = unknown;
+  let f: (...a: any[]) => unknown;
+  switch (def.params.length) {
+    case 0:
+      f = () => out(callSplit(k, def, h));
+      break;
+    case 1:
+      f = (a: A) => out(callSplit(k, def, h, a));
+      break;
+    case 2:
+      f = (a: A, b: A) => out(callSplit(k, def, h, a, b));
+      break;
+    case 3:
+      f = (a: A, b: A, c: A) => out(callSplit(k, def, h, a, b, c));
+      break;
+    case 4:
+      f = (a: A, b: A, c: A, d: A) => out(callSplit(k, def, h, a, b, c, d));
+      break;
+    case 5:
+      f = (a: A, b: A, c: A, d: A, e: A) => out(callSplit(k, def, h, a, b, c, d, e));
+      break;
+    case 6:
+      f = (a: A, b: A, c: A, d: A, e: A, f: A) => out(callSplit(k, def, h, a, b, c, d, e, f));
+      break;
+    default:
+      throw new KernelBug(`blocking syscall ${def.name} has ${def.params.length} parameters (the bridge handles up to 6)`);
+  }
+  return markSplit(f);
+}
+
+/** sys(nr, ...) as a split import's plain entry: every call without a suspension unless it must wait. */
+function splitSysEntry(k: KernelCore): (...a: any[]) => unknown {
+  const sync: ((...a: any[]) => unknown)[] = [];
+  const blocking: AnyHandler[] = [];
+  for (const def of SYSCALLS) {
+    if (!def.blocking) sync[def.nr] = syncImport(k, def);
+    else blocking[def.nr] = pledged(k, def);
+  }
+  return markSplit((nr: number, ...raw: bigint[]) => {
+    const def = nr > 0 ? SYSCALL_BY_NR[nr] : undefined;
+    if (def === undefined) return BigInt(-Errno.ENOSYS);
+    const args = def.params.map((prm, i) => (prm.type === "i32" ? Number(BigInt.asIntN(32, raw[i])) : BigInt.asIntN(64, raw[i])));
+    if (!def.blocking) {
+      const r = sync[def.nr](...args);
+      return typeof r === "bigint" ? r : BigInt(r as number);
+    }
+    const r = callSplit(k, def, blocking[def.nr], ...args);
+    if (typeof r === "object") {
+      mustWait(r.then((v) => BigInt(v)));
+      return 0n;
+    }
+    return typeof r === "bigint" ? r : BigInt(r);
+  });
+}
+
+/**
+ * Blocking syscalls kept as plain Suspending imports in the split shape,
+ * decided by measurement (docs/fastpath.md): none so far.
+ */
+const KEEP_SUSPENDING: ReadonlySet<string> = new Set<string>();
+
+const splitShared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
+
+/** The split plain entries of kernel k's blocking syscalls and sys (built once per kernel; never for an observed kernel). */
+function kernelSplitSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
+  let ns = splitShared.get(k);
+  if (ns === undefined) {
+    const built: Record<string, unknown> = {};
+    for (const def of SYSCALLS) if (def.blocking && !KEEP_SUSPENDING.has(def.name)) built[def.name] = splitImport(k, def);
+    built[SYS_ENTRY.name] = splitSysEntry(k);
+    ns = Object.freeze(built);
+    splitShared.set(k, ns);
+  }
+  return ns;
 }
 
 /** The handler for def without the pledge check (with the kernel's contract checks, if on): what pledged() wraps. */
@@ -480,9 +622,11 @@ const importNames = new WeakMap<WebAssembly.Module, readonly string[]>();
 /**
  * The import object for one instance of `module`: module "wasmos" with the
  * syscalls it imports (shared functions; a fresh object, so the runtime may
- * add its own per-process imports such as the fuel import).
+ * add its own per-process imports such as the fuel import). With `split`
+ * (and the kernel not observed), the blocking ones and sys are split plain
+ * entries (split-imports.ts): the caller must put guards in front of them.
  */
-export function syscallImports(k: KernelCore, module: WebAssembly.Module): Record<string, unknown> {
+export function syscallImports(k: KernelCore, module: WebAssembly.Module, split = false): Record<string, unknown> {
   let names = importNames.get(module);
   if (names === undefined) {
     names = WebAssembly.Module.imports(module)
@@ -493,6 +637,10 @@ export function syscallImports(k: KernelCore, module: WebAssembly.Module): Recor
   const all = kernelSyscalls(k);
   const ns: Record<string, unknown> = {};
   for (const n of names) if (n in all) ns[n] = all[n];
+  if (split && !observers.has(k)) {
+    const plain = kernelSplitSyscalls(k);
+    for (const n of names) if (n in plain) ns[n] = plain[n];
+  }
   return { [IMPORT_MODULE]: ns };
 }
 

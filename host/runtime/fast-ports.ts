@@ -38,6 +38,7 @@ import type { KernelCore } from "../../kernel/core.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import { invokeSyscall } from "./bridge.ts";
 import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import { guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
 
@@ -137,91 +138,17 @@ export class DirectEntries {
 // JavaScript frame ("trying to suspend JS frames"), even one whose function
 // returns a plain value. A direct activation has such a frame below it, so a
 // process that may bind a direct port (its module imports port_bind or sys)
-// gets, for each Suspending import it has (the syscalls that may block, sys,
-// the out-of-fuel import), a kernel-owned wasm guard in its place:
+// gets, in the guard in front of each import that may suspend (the syscalls
+// that may block, sys, the out-of-fuel import; split-imports.ts builds them),
+// a check of the host's direct-depth word first:
 //
 //   (func (export "<name>") (param ...) (result ...)
-//     (if (result ...) (i32.load (i32.const 0))     ;; the host's direct-activation depth word
+//     (if (i32.load (i32.const 0))                  ;; the host's direct-activation depth word
 //       (then (call $direct (local.get 0) ...))     ;; plain import: EDIRECT, sys's non-blocking calls, the budget check
-//       (else (call $suspending (local.get 0) ...))))
+//       (else ...the split call (plain entry, then the wait entry only when it must wait)...)))
 //
-// One wasm call and one load more per such call; a process whose module
-// imports neither port_bind nor sys (it cannot bind a port) is left as it is.
-
-const VALTYPE: Record<string, number> = { i32: I32, i64: I64 };
-
-/** The host's direct-activation depth: the i32 at 0 of a one-page memory every guard imports. */
-let depthMemory: WebAssembly.Memory | null = null;
-let depth: Int32Array = new Int32Array(1);
-
-function depthCell(): WebAssembly.Memory {
-  if (depthMemory === null) {
-    depthMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    depth = new Int32Array(depthMemory.buffer, 0, 1);
-  }
-  return depthMemory;
-}
-
-/** A direct activation begins (the handler is about to run above a JavaScript frame) or ends. */
-export function enterDirect(): void {
-  depth[0]++;
-}
-export function leaveDirect(): void {
-  depth[0]--;
-}
-
-interface Guarded {
-  readonly name: string;
-  readonly params: readonly number[];
-  readonly result: number | null;
-}
-
-const guardModules = new Map<string, WebAssembly.Module>();
-
-function guardModule(list: readonly Guarded[]): WebAssembly.Module {
-  const key = list.map((g) => g.name).join(",");
-  let m = guardModules.get(key);
-  if (m !== undefined) return m;
-  const types = new ByteSink().u32(list.length);
-  for (const g of list) funcType(types, g.params, g.result === null ? [] : [g.result]); // type i: guard i
-  const imports = new ByteSink().u32(1 + 2 * list.length);
-  imports.name("k").name("depth").u8(0x02).u8(0x01).u32(1).u32(1);
-  list.forEach((g, i) => {
-    imports.name("s").name(g.name).u8(0x00).u32(i); // func 2i: the Suspending import
-    imports.name("d").name(g.name).u8(0x00).u32(i); // func 2i+1: the plain one, during a direct activation
-  });
-  const funcs = new ByteSink().u32(list.length);
-  list.forEach((_, i) => funcs.u32(i));
-  const exports = new ByteSink().u32(list.length);
-  list.forEach((g, i) =>
-    exports
-      .name(g.name)
-      .u8(0x00)
-      .u32(2 * list.length + i),
-  );
-  const code = new ByteSink().u32(list.length);
-  list.forEach((g, i) => {
-    const b = new ByteSink().u32(0); // no locals
-    b.u8(0x41).s32(0).u8(0x28).u32(2).u32(0); // i32.load (i32.const 0)
-    b.u8(0x04).u8(g.result === null ? 0x40 : g.result); // if (result)
-    for (let a = 0; a < g.params.length; a++) b.u8(0x20).u32(a);
-    b.u8(0x10).u32(2 * i + 1); // call direct
-    b.u8(0x05); // else
-    for (let a = 0; a < g.params.length; a++) b.u8(0x20).u32(a);
-    b.u8(0x10).u32(2 * i); // call suspending
-    b.u8(0x0b).u8(0x0b); // end if, end func
-    code.u32(b.length).bytes(b.view());
-  });
-  m = assemble([
-    [1, types],
-    [2, imports],
-    [3, funcs],
-    [7, exports],
-    [10, code],
-  ]);
-  guardModules.set(key, m);
-  return m;
-}
+// One load more per such call; a process whose module imports neither
+// port_bind nor sys (it cannot bind a port) gets the split guards alone.
 
 const BLOCKING = new Map(SYSCALLS.filter((d) => d.blocking).map((d) => [d.name, d]));
 
@@ -236,39 +163,47 @@ function directSys(k: KernelCore, nr: number, ...raw: bigint[]): bigint | Promis
 }
 
 /**
- * If the module can bind a port (imports port_bind or sys), put a guard in
- * front of each of its Suspending imports in `imports` (built for one
- * process: syscalls, then the fuel import). `outOfFuel`: the out-of-fuel
- * check during a direct activation. Returns whether the process may run
- * direct activations.
+ * Put guards in front of the imports of module "wasmos" in `imports` (built
+ * for one process: syscalls, then the fuel import) that are split plain
+ * entries (split-imports.ts), and, when the process may run direct
+ * activations (`mayDirect` and its module imports port_bind or sys), in front
+ * of every one that may suspend, with the direct-depth check.
+ * `outOfFuel`: the out-of-fuel check during a direct activation. Returns
+ * whether the process may run direct activations.
  */
-export function guardSuspendingImports(k: KernelCore, imports: Record<string, unknown>, outOfFuel: () => undefined): boolean {
+export function guardSyscallImports(
+  k: KernelCore,
+  imports: Record<string, unknown>,
+  outOfFuel: () => undefined,
+  mayDirect: boolean,
+): boolean {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  if (ns === undefined || (!("port_bind" in ns) && !(SYS_ENTRY.name in ns))) return false;
-  const list: Guarded[] = [];
-  const direct: Record<string, unknown> = {};
-  const suspending: Record<string, unknown> = {};
+  if (ns === undefined) return false;
+  const capable = mayDirect && ("port_bind" in ns || SYS_ENTRY.name in ns);
+  const list: GuardSpec[] = [];
   for (const name of Object.keys(ns)) {
+    const split = isSplit(ns[name]);
     const def = BLOCKING.get(name);
+    let direct: (...a: any[]) => unknown;
+    let params: number[];
+    let result: number | null;
     if (def !== undefined) {
       const refused = def.result === "i64" ? BigInt(-Errno.EDIRECT) : -Errno.EDIRECT;
-      direct[name] = () => refused;
-      list.push({ name, params: def.params.map((p) => VALTYPE[p.type]), result: def.result === "never" ? null : VALTYPE[def.result] });
+      direct = () => refused;
+      params = def.params.map((p) => VALTYPE[p.type]);
+      result = def.result === "never" ? null : VALTYPE[def.result];
     } else if (name === SYS_ENTRY.name) {
-      direct[name] = (nr: number, ...raw: bigint[]) => directSys(k, nr, ...raw);
-      list.push({ name, params: SYS_ENTRY.params.map((p) => VALTYPE[p.type]), result: I64 });
+      direct = (nr: number, ...raw: bigint[]) => directSys(k, nr, ...raw);
+      params = SYS_ENTRY.params.map((p) => VALTYPE[p.type]);
+      result = I64;
     } else if (name === FUEL_IMPORT.name) {
-      direct[name] = outOfFuel;
-      list.push({ name, params: [], result: null });
+      direct = outOfFuel;
+      params = [];
+      result = null;
     } else continue;
-    suspending[name] = ns[name];
+    if (!split && !capable) continue;
+    list.push({ name, params, result, split, direct: capable ? direct : null });
   }
-  if (list.length === 0) return true;
-  const guards = new WebAssembly.Instance(guardModule(list), {
-    k: { depth: depthCell() },
-    s: suspending,
-    d: direct,
-  } as WebAssembly.Imports);
-  for (const g of list) ns[g.name] = guards.exports[g.name];
-  return true;
+  guardImports(ns, list);
+  return capable;
 }

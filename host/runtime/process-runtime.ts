@@ -38,7 +38,9 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
-import { type DirectEntry, DirectEntries, directPortStats, enterDirect, guardSuspendingImports, leaveDirect } from "./fast-ports.ts";
+import { type DirectEntry, DirectEntries, directPortStats, guardSyscallImports } from "./fast-ports.ts";
+import { enterDirect, guardImports, type GuardSpec, isSplit, leaveDirect, markSplit, mustWait, VALTYPE } from "./split-imports.ts";
+import { DEFAULT_PERSONALITIES } from "../../loader/policy.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
 export const HOST_YIELD_MS = 10;
@@ -82,7 +84,8 @@ function hostYieldDue(always = false): boolean {
 export interface Personality {
   /** The import module it serves, e.g. "wasi_snapshot_preview1". */
   readonly module: string;
-  imports(): Record<string, unknown>;
+  /** split: its imports that may block are split plain entries (split-imports.ts: markSplit, mustWait), not Suspending. */
+  imports(split?: boolean): Record<string, unknown>;
   bind(memory: WebAssembly.Memory): void;
   dispose(): void;
 }
@@ -92,6 +95,14 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly process: Process;
   private readonly image: LoadedImage;
   private pending: ((v: number) => void) | null = null;
+  /**
+   * A split import's plain entry is running its handler (armPlain): 0 no; 1 yes, not resumed;
+   * 2 resumed meanwhile with nowValue (it runs on); 3 the same, with a turn of the event loop due first.
+   */
+  private plain = 0;
+  private nowValue = 0;
+  /** armPlain by the fuel import: read the host clock at every resumption (about once per quantum, not per syscall). */
+  private plainAlways = false;
   private disposed = false;
   private instance: WebAssembly.Instance | null = null;
   /** Handler activations: one resident promising loop (port-loop.ts), made at the first packet. */
@@ -149,6 +160,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   resume(result: number): void {
+    if (this.plain !== 0) {
+      // Resumed by its own syscall's handler, before it returned (settle() hands the value over).
+      if (this.plain !== 1) throw new KernelBug(`pid ${this.process.pid} resumed twice in one syscall`);
+      this.nowValue = result;
+      this.plain = hostYieldDue(this.plainAlways) ? 3 : 2;
+      return;
+    }
     const r = this.pending;
     if (r === null) throw new KernelBug(`pid ${this.process.pid} resumed while not suspended`);
     this.pending = null;
@@ -167,6 +185,26 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
 
   disarm(): void {
     this.pending = null;
+  }
+
+  armPlain(always = false): void {
+    this.plain = 1;
+    this.plainAlways = always;
+  }
+
+  disarmPlain(): void {
+    this.plain = 0;
+  }
+
+  settle(): number | Promise<number> {
+    const st = this.plain;
+    this.plain = 0;
+    if (st === 2) return this.nowValue;
+    if (st === 3) {
+      const v = this.nowValue;
+      return new Promise<number>((resolve) => macrotask(() => this.disposed || resolve(v)));
+    }
+    return new Promise<number>(this.park);
   }
 
   setFuel(fuel: number): void {
@@ -198,8 +236,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return this.fuel !== null ? (this.fuel.value as number) : this.startFuel;
   }
 
-  /** The fuel import: nothing (run on), a promise (preempted: suspend until resumed), or UNWIND (killed). */
-  private outOfFuel(): undefined | Promise<undefined> {
+  /** The fuel import as a split import's plain entry (split-imports.ts): "must wait" only when outOfFuel has a promise. */
+  private outOfFuelSplit(): void {
+    const r = this.outOfFuel(true);
+    if (r !== undefined) mustWait(r);
+  }
+
+  /**
+   * The fuel import: nothing (run on), a promise (preempted: suspend until resumed), or UNWIND (killed).
+   * split: armed as a split import's plain entry (a preemption that dispatches this process again at once runs on).
+   */
+  private outOfFuel(split = false): undefined | Promise<undefined> {
     const k = this.kernel;
     const p = this.process;
     const t = this.ticker;
@@ -213,27 +260,35 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
       }
     }
-    const pending = this.arm();
+    const pending = split ? null : this.arm();
+    if (split) this.armPlain(true);
     let verdict: ReturnType<KernelCore["fuelExhausted"]>;
     try {
       verdict = k.fuelExhausted(p);
     } catch (e) {
-      this.disarm();
+      if (split) this.disarmPlain();
+      else this.disarm();
       const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       k.terminate(p, -1, ExitReason.KERNEL_FAULT, `kernel fault at fuel exhaustion: ${detail}`);
       throw UNWIND;
     }
     if (verdict === "continue") {
-      this.disarm();
-      if (!hostYieldDue(t !== null)) return undefined;
+      if (split) this.disarmPlain();
+      else this.disarm();
+      // Split (no suspension at a run-on, so no microtask checkpoint either): the clock is read at every
+      // refill, as for the epoch variant, so host work waits at most HOST_YIELD_MS, not 64 refills.
+      if (!hostYieldDue(split || t !== null)) return undefined;
       // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
       return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
     }
     if (verdict === "killed") {
-      this.disarm();
+      if (split) this.disarmPlain();
+      else this.disarm();
       throw UNWIND;
     }
-    return pending.then(() => undefined);
+    if (pending !== null) return pending.then(() => undefined);
+    const v = this.settle();
+    return typeof v === "number" ? undefined : v.then(() => undefined);
   }
 
   dispose(): void {
@@ -252,7 +307,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     const p = this.process;
     if (this.disposed) return;
     let instance: WebAssembly.Instance;
-    const imports = syscallImports(k, this.image.module);
+    // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
+    // syscalls are observed (every import is Suspending then), nor with the fast path off.
+    const split = this.fastPath && !syscallsObserved(k);
+    const imports = syscallImports(k, this.image.module, split);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
     if (this.image.personality) {
       if (this.makePersonality === null) {
@@ -265,13 +323,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         return;
       }
       this.personality = this.makePersonality(p);
-      imports[this.personality.module] = this.personality.imports();
+      const pns = this.personality.imports(split);
+      imports[this.personality.module] = pns;
+      if (split) guardPersonality(this.personality.module, pns);
     }
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
     if (this.fastPath && !syscallsObserved(k)) addFastPath(k, p, imports);
     if (this.image.metered) {
       const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
-      wasmos[FUEL_IMPORT.name] = new WebAssembly.Suspending(() => this.outOfFuel());
+      wasmos[FUEL_IMPORT.name] = split ? markSplit(() => this.outOfFuelSplit()) : new WebAssembly.Suspending(() => this.outOfFuel());
       if (this.ticker !== null) {
         // The epoch variant imports the flag's memory and its own memories (the instrumenter turned them into imports).
         wasmos[EPOCH_MEMORY_IMPORT.name] = this.ticker.memory;
@@ -290,10 +350,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         }
       }
     }
-    // A process that may bind a port gets guards in front of its Suspending imports, so a direct activation of
-    // its handlers can call them (not while syscalls are observed: every import is Suspending then).
-    if (this.fastPath && !syscallsObserved(k) && this.personality === null)
-      this.directCapable = guardSuspendingImports(k, imports, () => this.directOutOfFuel());
+    // Guards in front of the split imports, and, for a process that may bind a port, in front of every
+    // import that may suspend, so a direct activation of its handlers can call them (fast-ports.ts).
+    if (split) this.directCapable = guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null);
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {
@@ -415,4 +474,23 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     this.loop.deliver(handler, key, code, value);
   }
+}
+
+/** Guards in front of a personality's split imports (their signatures: the personality's table, loader/policy.ts). */
+function guardPersonality(module: string, ns: Record<string, unknown>): void {
+  const sigs = DEFAULT_PERSONALITIES.get(module);
+  const list: GuardSpec[] = [];
+  for (const name of Object.keys(ns)) {
+    if (!isSplit(ns[name])) continue;
+    const sig = sigs?.get(name);
+    if (sig === undefined || sig.results.length > 1) throw new KernelBug(`personality ${module}: no signature for split import ${name}`);
+    list.push({
+      name,
+      params: sig.params.map((t) => VALTYPE[t]),
+      result: sig.results.length === 0 ? null : VALTYPE[sig.results[0]],
+      split: true,
+      direct: null,
+    });
+  }
+  guardImports(ns, list);
 }

@@ -20,6 +20,7 @@ import { Constants, Errno as KErrno, ExitReason, Limits, Rights } from "../../..
 import type { KernelCore } from "../../../kernel/core.ts";
 import type { Process } from "../../../kernel/objects/process.ts";
 import { invokeNamespace, invokeSyscall, UNWIND } from "../../runtime/bridge.ts";
+import { markSplit, mustWait } from "../../runtime/split-imports.ts";
 import {
   Clockid,
   DIRENT_SIZE,
@@ -416,10 +417,40 @@ export class WasiPersonality {
     }
   }
 
-  /** An import that may block: a Suspending function whose result may be a promise. */
-  private blocking<A extends unknown[]>(name: string, fn: (...a: A) => number | Promise<number>): WebAssembly.Suspending {
+  /**
+   * An import that may block: a Suspending function whose result may be a
+   * promise; or, with split (imports(true)), a split import's plain entry
+   * (host/runtime/split-imports.ts): a number is the result, a promise means
+   * "must wait" (handed to mustWait(); the guard in front then suspends on it).
+   */
+  private blocking<A extends unknown[]>(name: string, fn: (...a: A) => number | Promise<number>): unknown {
     const f = fn as (...a: unknown[]) => number | Promise<number>;
     const done = (r: number | Promise<number>) => (typeof r === "number" ? r : r.catch((e: unknown) => this.failed(name, e)));
+    if (this.split) {
+      const out = (r: number | Promise<number>): number => {
+        if (typeof r === "number") return r;
+        mustWait(r.catch((e: unknown) => this.failed(name, e)));
+        return 0;
+      };
+      if (fn.length === 4) {
+        return markSplit((a: unknown, b: unknown, c: unknown, d: unknown) => {
+          this.mem.refresh();
+          try {
+            return out(f(a, b, c, d));
+          } catch (e) {
+            return this.failed(name, e);
+          }
+        });
+      }
+      return markSplit((...a: A) => {
+        this.mem.refresh();
+        try {
+          return out(fn(...a));
+        } catch (e) {
+          return this.failed(name, e);
+        }
+      });
+    }
     // Fixed arities for the common calls (fd_write, fd_read): no rest array per call.
     if (fn.length === 4) {
       return new WebAssembly.Suspending((a: unknown, b: unknown, c: unknown, d: unknown) => {
@@ -614,7 +645,11 @@ export class WasiPersonality {
   }
   // ---- the imports ----
 
-  imports(): Record<string, unknown> {
+  /** Set by imports(split) before the table is built (blocking()). */
+  private split = false;
+
+  imports(split = false): Record<string, unknown> {
+    this.split = split;
     const m = this.mem;
     const s = <A extends unknown[]>(n: string, fn: (...a: A) => number) => this.sync(n, fn);
     const args = this.p.args;
