@@ -69,8 +69,12 @@ export function mustWait(promise: Promise<unknown>): void {
   words[1] = 1;
 }
 
+/** How many times a split import had to wait (its Suspending entry was called): for tests and the bench. */
+export const splitStats = { waits: 0 };
+
 /** The Suspending entry's function: the armed promise, the word lowered. */
 function takeArmed(): Promise<unknown> {
+  splitStats.waits++;
   const pr = armed;
   armed = null;
   words[1] = 0;

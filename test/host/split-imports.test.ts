@@ -1,0 +1,193 @@
+// Blocking syscalls that return at once do not suspend (docs/fastpath.md,
+// host/runtime/split-imports.ts): a plain entry completes the call or arms
+// the wait, and the guard calls the Suspending entry only when it must wait.
+// It must change nothing but the cost: each program runs with the split
+// shape (fastPath on) and with every blocking import Suspending (fastPath
+// off), and the results, exits, kernel trace and virtual clock must be the
+// same; the split run must have waited far fewer times than it called.
+import { describe, expect, it } from "vitest";
+import { Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
+import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { splitStats } from "../../host/runtime/split-imports.ts";
+import { runSystem } from "../helpers/system.ts";
+import { guest } from "../helpers/wat.ts";
+
+const INF = "(i64.const 0x7fffffffffffffff)";
+const N = 200;
+const NR = { sleep: 3, wait: 12, receive: 23, futex_wait: 48 };
+
+// Each blocking call that completes at once, N times in a loop (results summed), both by its
+// named import and through sys(nr, ...), then each one's errors, then the same under pledge(stdio).
+const READY = guest(`
+  (data (i32.const 0) "child")
+  (func (export "_start") (local $ep i32) (local $i i32) (local $s i32) (local $m i32) (local $c i32) (local $t i64)
+    (local.set $ep (call $endpoint_create))
+    (call $rec (i32.gt_s (local.get $ep) (i32.const 0)))
+    ;; receive with a pulse queued
+    (local.set $i (i32.const 0)) (local.set $s (i32.const 0))
+    (loop $l
+      (drop (call $pulse (local.get $ep) (local.get $i) (i64.extend_i32_u (local.get $i))))
+      (local.set $s (i32.add (local.get $s) (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF})))
+      (local.set $s (i32.add (local.get $s) (i32.add (i32.load (i32.const 1024)) (i32.load (i32.const 1032)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+    (call $rec (local.get $s))
+    ;; the same through sys
+    (local.set $i (i32.const 0)) (local.set $t (i64.const 0))
+    (loop $l
+      (drop (call $pulse (local.get $ep) (i32.const 7) (i64.extend_i32_u (local.get $i))))
+      (local.set $t (i64.add (local.get $t) (call $sys (i32.const ${NR.receive}) (i64.extend_i32_u (local.get $ep)) (i64.const 1024) (i64.const 64) (i64.const 0x7fffffffffffffff) (i64.const 0) (i64.const 0))))
+      (local.set $t (i64.add (local.get $t) (i64.load (i32.const 1032))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+    (call $rec (i32.wrap_i64 (local.get $t)))
+    ;; sleep(0) and yield, alone: the handler resumes its own process before it returns
+    (local.set $i (i32.const 0)) (local.set $s (i32.const 0))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sleep (i64.const 0))))
+      (local.set $s (i32.add (local.get $s) (call $yield)))
+      (local.set $s (i32.add (local.get $s) (i32.wrap_i64 (call $sys (i32.const ${NR.sleep}) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+    (call $rec (local.get $s))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    ;; futex_wait on a word that does not hold the expected value
+    (local.set $m (call $memory_create (i32.const 65536)))
+    (call $rec (i32.gt_s (local.get $m) (i32.const 0)))
+    (local.set $i (i32.const 0)) (local.set $s (i32.const 0))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $futex_wait (local.get $m) (i32.const 0) (i32.const 1) ${INF})))
+      (local.set $s (i32.add (local.get $s) (i32.wrap_i64 (call $sys (i32.const ${NR.futex_wait}) (i64.extend_i32_u (local.get $m)) (i64.const 4) (i64.const 9) (i64.const 0x7fffffffffffffff) (i64.const 0) (i64.const 0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+    (call $rec (local.get $s))
+    ;; wait on a child that has exited (the first wait blocks until it has)
+    (local.set $c (call $spawn (call $handle_get (i32.const 0) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (call $rec (i32.gt_s (local.get $c) (i32.const 0)))
+    (call $rec (call $wait (local.get $c) (i32.const 2048) ${INF}))
+    (call $rec (i32.load (i32.const 2048)))
+    (local.set $i (i32.const 0)) (local.set $s (i32.const 0))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $wait (local.get $c) (i32.const 2048) ${INF})))
+      (local.set $s (i32.add (local.get $s) (i32.wrap_i64 (call $sys (i32.const ${NR.wait}) (i64.extend_i32_u (local.get $c)) (i64.const 2048) (i64.const 0x7fffffffffffffff) (i64.const 0) (i64.const 0) (i64.const 0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+    (call $rec (local.get $s))
+    ;; errors, each returned at once
+    (call $rec (call $receive (i32.const 9999) (i32.const 1024) (i32.const 64) ${INF}))
+    (call $rec (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) (i64.const 0)))
+    (call $rec (call $receive (local.get $ep) (i32.const 0x7fffffff) (i32.const 64) ${INF}))
+    (call $rec (call $sleep (i64.const -1)))
+    (call $rec (call $futex_wait (local.get $m) (i32.const 2) (i32.const 0) ${INF}))
+    (call $rec (call $futex_wait (local.get $m) (i32.const 0) (i32.const 0) (i64.const 0)))
+    (call $rec (call $futex_wait (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
+    (call $rec (call $wait (i32.const 9999) (i32.const 2048) ${INF}))
+    (call $rec (i32.wrap_i64 (call $sys (i32.const ${NR.receive}) (i64.const 9999) (i64.const 1024) (i64.const 64) (i64.const 0) (i64.const 0) (i64.const 0))))
+    (call $rec (i32.wrap_i64 (call $sys (i32.const ${NR.sleep}) (i64.const -1) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))
+    ;; pledged away: the calls of those classes answer EPLEDGE at once; sleep (core) still runs
+    (call $rec (call $pledge (i32.const ${1 << PledgeClass.stdio})))
+    (call $rec (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))
+    (call $rec (call $futex_wait (local.get $m) (i32.const 0) (i32.const 1) ${INF}))
+    (call $rec (call $wait (local.get $c) (i32.const 2048) ${INF}))
+    (call $rec (i32.wrap_i64 (call $sys (i32.const ${NR.futex_wait}) (i64.extend_i32_u (local.get $m)) (i64.const 0) (i64.const 1) (i64.const 0) (i64.const 0) (i64.const 0))))
+    (call $rec (call $sleep (i64.const 0)))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`);
+
+const CHILD = guest(`(func (export "_start") (call $exit (i32.const 3)))`);
+
+async function runReady(fastPath: boolean) {
+  const k = new Kernel({ trace: true, fastPath });
+  const child = k.loadImage(CHILD, "child");
+  const waitsBefore = splitStats.waits;
+  const r = await runSystem(
+    [{ name: "ready", bytes: READY, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }],
+    { trace: true, fastPath },
+    k,
+    [child],
+  );
+  return { rec: r.rec, exit: r.exit, trace: k.traceText(), now: k.core.clock.now(), waits: splitStats.waits - waitsBefore };
+}
+
+describe("blocking syscalls that return at once (the split imports)", () => {
+  it("receive with a message queued, sleep(0), yield, futex_wait on a changed word and wait on an exited child return the same results, errors, trace and clock without suspending", async () => {
+    const fast = await runReady(true);
+    const slow = await runReady(false);
+    expect(fast.exit.ready).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    const rec = fast.rec.ready;
+    expect(rec[0]).toBe(1);
+    expect(rec[3]).toBe(0); // sleep(0), yield, sys sleep(0): 0 each
+    expect(rec[6]).toBe(-2 * N * Errno.ECHANGED);
+    expect(rec[9]).toBe(3); // the child's exit status in its exit info
+    expect(rec.slice(11, 21)).toEqual([
+      -Errno.EBADH,
+      -Errno.ETIMEDOUT,
+      -Errno.EFAULT,
+      -Errno.EINVAL,
+      -Errno.EINVAL,
+      -Errno.ETIMEDOUT,
+      -Errno.EWRONGTYPE,
+      -Errno.EBADH,
+      -Errno.EBADH,
+      -Errno.EINVAL,
+    ]);
+    expect(rec.slice(21, 27)).toEqual([0, -Errno.EPLEDGE, -Errno.EPLEDGE, -Errno.EPLEDGE, -Errno.EPLEDGE, 0]);
+    expect(fast.trace.split("\n").length).toBeGreaterThan(2 * N);
+    // Identical both ways: every result, the exit, the kernel's trace and the virtual clock.
+    expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
+    // Of the ~12 N blocking calls only the one that really waited (the first wait on the child) suspended,
+    // and the few that gave the host's event loop its turn (at most one per HOST_YIELD_MS of wall time).
+    expect(slow.waits).toBe(0);
+    expect(fast.waits).toBeGreaterThanOrEqual(1);
+    expect(fast.waits).toBeLessThan(N / 2);
+  });
+
+  it("a process killed while it waits in a split import ends, and the run is the same as with Suspending imports", async () => {
+    // The victim waits in receive (nothing queued: it must wait); the killer sleeps, then kills it.
+    const victim = guest(`
+      (func (export "_start") (local $ep i32)
+        (local.set $ep (call $endpoint_create))
+        (call $rec (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))
+        (call $flush))`);
+    const killer = guest(`
+      (data (i32.const 0) "victim")
+      (func (export "_start")
+        (call $rec (call $sleep (i64.const 0)))
+        (call $rec (call $sleep (i64.const 1000000)))
+        (call $rec (call $kill (call $handle_get (i32.const 0) (i32.const 6)) (i32.const 9)))
+        (call $rec (call $sleep (i64.const 0)))
+        (call $flush))`);
+    const run = async (fastPath: boolean) => {
+      const k = new Kernel({ trace: true, fastPath });
+      const img = k.loadImage(victim, "victim");
+      const v = k.spawn(img, { args: ["victim"] });
+      k.release(img);
+      const waitsBefore = splitStats.waits;
+      const r = await runSystem(
+        [{ name: "killer", bytes: killer, handles: [{ name: "victim", object: v.process, rights: Rights.KILL }] }],
+        { trace: true, fastPath },
+        k,
+      );
+      const out = {
+        rec: r.rec,
+        exit: r.exit,
+        victim: v.process.exit,
+        trace: k.traceText(),
+        now: k.core.clock.now(),
+        waits: splitStats.waits - waitsBefore,
+      };
+      v.close();
+      return out;
+    };
+    const fast = await run(true);
+    const slow = await run(false);
+    expect(fast.victim).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
+    expect(fast.rec.killer).toEqual([0, 0, 0, 0]);
+    expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
+    // The victim's receive waited. The killer's sleep(1 ms) did not: with nothing else ready the scheduler
+    // jumps the virtual clock to its deadline and resumes it inside its own syscall. (A turn of the host's
+    // event loop falling due during a resumption would add a wait: at most one per HOST_YIELD_MS.)
+    expect(fast.waits).toBeGreaterThanOrEqual(1);
+    expect(fast.waits).toBeLessThanOrEqual(3);
+  });
+});
