@@ -88,6 +88,12 @@ export interface KernelConfig {
    * every switch through the run queue; for benchmarks and tests that compare.
    */
   fastPath?: boolean;
+  /**
+   * With fastPath: blocking imports are split (host/runtime/split-imports.ts), so a blocking call that
+   * completes at once does not suspend the stack (default true). false keeps every other fast path and
+   * makes them Suspending imports again; for benchmarks and tests that compare.
+   */
+  splitImports?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
   checkFailedCalls?: boolean;
   /**
@@ -179,6 +185,7 @@ export class Kernel {
     } else ticker = null;
     this.stdout = config.stdout ?? (() => {});
     const fastPath = config.fastPath ?? true;
+    const splitImports = fastPath && (config.splitImports ?? true);
     this.core = new KernelCore({
       deterministic,
       seed: config.seed ?? 0,
@@ -210,14 +217,14 @@ export class Kernel {
               const w = new WasiPersonality(this.core, p, this.wasiOptions.get(p));
               return {
                 module: WASI_MODULE,
-                imports: () => w.imports(),
+                imports: (split?: boolean) => w.imports(split),
                 bind: (m: WebAssembly.Memory) => w.bind(m),
                 dispose: () => w.dispose(),
               };
             };
-            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi, ticker);
+            return new WasmProcessRuntime(this.core, process, loaded, fastPath, wasi, ticker, splitImports);
           }
-          return new WasmProcessRuntime(this.core, process, loaded, fastPath, null, ticker);
+          return new WasmProcessRuntime(this.core, process, loaded, fastPath, null, ticker, splitImports);
         },
         createMemory: createGrantMemory,
         imageMemory: (image) => (image.hostData as LoadedImage).memory,

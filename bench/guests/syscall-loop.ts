@@ -3,8 +3,25 @@
 //   syscall-loop <batch> <batches> cap     kill(h, 0) on an exited child:
 //     the kernel resolves h, checks its type (PROCESS) and right (KILL), finds
 //     the child gone and returns -ESRCH, changing nothing.
+//   syscall-loop <batch> <batches> sleep0  sleep(0) alone: a blocking call whose handler
+//     resumes its own process at once (sleep0_ns)
+//   syscall-loop <batch> <batches> receive pulse(ep) then receive(ep): a blocking call
+//     with its message already queued (receive_ready_ns counts both)
 
-import { handle, sys_arg_count, sys_kill, sys_spawn, sys_wait, DEADLINE_INFINITE, ESRCH, EXIT_INFO_SIZE } from "@wasmos/sdk";
+import {
+  handle,
+  sys_arg_count,
+  sys_endpoint_create,
+  sys_kill,
+  sys_pulse,
+  sys_receive,
+  sys_sleep,
+  sys_spawn,
+  sys_wait,
+  DEADLINE_INFINITE,
+  ESRCH,
+  EXIT_INFO_SIZE,
+} from "@wasmos/sdk";
 import { fail, intArg, runBatches, strArg } from "./lib/marks";
 
 let exited: i32 = 0; // a handle to a child that has exited
@@ -17,10 +34,33 @@ function caps(n: i32): void {
   for (let i = 0; i < n; i++) sys_kill(exited, 0);
 }
 
+function sleeps(n: i32): void {
+  for (let i = 0; i < n; i++) sys_sleep(0);
+}
+
+let ep: i32 = 0;
+const rbuf = new ArrayBuffer(64);
+
+function receives(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    sys_pulse(ep, 1, 0);
+    sys_receive(ep, changetype<i32>(rbuf), 64, DEADLINE_INFINITE);
+  }
+}
+
 const batch = intArg(1);
 const batches = intArg(2);
-if (strArg(3) == "null") runBatches(batches, batch, nulls);
-else {
+const mode = strArg(3);
+if (mode == "null") runBatches(batches, batch, nulls);
+else if (mode == "sleep0") runBatches(batches, batch, sleeps);
+else if (mode == "receive") {
+  ep = sys_endpoint_create();
+  if (ep < 0) fail("endpoint_create", ep, 5);
+  sys_pulse(ep, 1, 0);
+  const r = sys_receive(ep, changetype<i32>(rbuf), 64, DEADLINE_INFINITE);
+  if (r != 0) fail("receive of a queued pulse (expected 0)", r, 6);
+  runBatches(batches, batch, receives);
+} else {
   const child = handle("child");
   if (child < 0) fail("handle_get child", child, 1);
   const childArgs = String.UTF8.encode("nop", true);

@@ -125,6 +125,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private personality: Personality | null = null;
 
   private readonly fastPath: boolean;
+  /** Blocking imports split in two (split-imports.ts); with the fast path only. */
+  private readonly splitImports: boolean;
   /** The epoch variant's ticker (null for the fuel variant and unmetered images). */
   private readonly ticker: EpochTicker | null;
   /** The epoch variant: the slice's deadline (host ms, performance.now scale), and ns of time per fuel unit. */
@@ -135,6 +137,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
    * fastPath: answer what the kernel's wasm fast path can (fast-path.ts) without the bridge.
    * personality: serves the image's personality imports (host/personality/), when it has one.
    * ticker: raises the epoch variant's flag (required for an image with preemption "epoch").
+   * splitImports: split blocking imports (split-imports.ts), with fastPath only.
    */
   constructor(
     kernel: KernelCore,
@@ -143,11 +146,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     fastPath = true,
     personality: ((p: Process) => Personality) | null = null,
     ticker: EpochTicker | null = null,
+    splitImports = true,
   ) {
     this.kernel = kernel;
     this.process = process;
     this.image = image;
     this.fastPath = fastPath;
+    this.splitImports = fastPath && splitImports;
     this.makePersonality = personality;
     if (image.preemption === "epoch" && ticker === null) throw new KernelBug(`${image.name}: an epoch image needs the host's epoch ticker`);
     this.ticker = image.preemption === "epoch" ? ticker : null;
@@ -309,7 +314,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     let instance: WebAssembly.Instance;
     // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
     // syscalls are observed (every import is Suspending then), nor with the fast path off.
-    const split = this.fastPath && !syscallsObserved(k);
+    const split = this.splitImports && !syscallsObserved(k);
     const imports = syscallImports(k, this.image.module, split);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
     if (this.image.personality) {
@@ -352,7 +357,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     // Guards in front of the split imports, and, for a process that may bind a port, in front of every
     // import that may suspend, so a direct activation of its handlers can call them (fast-ports.ts).
-    if (split) this.directCapable = guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null);
+    if (this.fastPath && !syscallsObserved(k))
+      this.directCapable = guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null);
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {

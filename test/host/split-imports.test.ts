@@ -96,8 +96,8 @@ const READY = guest(`
 
 const CHILD = guest(`(func (export "_start") (call $exit (i32.const 3)))`);
 
-async function runReady(fastPath: boolean) {
-  const k = new Kernel({ trace: true, fastPath });
+async function runReady(fastPath: boolean, splitImports = true) {
+  const k = new Kernel({ trace: true, fastPath, splitImports });
   const child = k.loadImage(CHILD, "child");
   const waitsBefore = splitStats.waits;
   const r = await runSystem(
@@ -113,6 +113,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
   it("receive with a message queued, sleep(0), yield, futex_wait on a changed word and wait on an exited child return the same results, errors, trace and clock without suspending", async () => {
     const fast = await runReady(true);
     const slow = await runReady(false);
+    const unsplit = await runReady(true, false); // every other fast path on, the blocking imports Suspending
     expect(fast.exit.ready).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
     const rec = fast.rec.ready;
     expect(rec[0]).toBe(1);
@@ -135,6 +136,8 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(fast.trace.split("\n").length).toBeGreaterThan(2 * N);
     // Identical both ways: every result, the exit, the kernel's trace and the virtual clock.
     expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
+    expect({ ...fast, waits: 0 }).toEqual({ ...unsplit, waits: 0 });
+    expect(unsplit.waits).toBe(0);
     // Of the ~12 N blocking calls only the one that really waited (the first wait on the child) suspended,
     // and the few that gave the host's event loop its turn (at most one per HOST_YIELD_MS of wall time).
     expect(slow.waits).toBe(0);
