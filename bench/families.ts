@@ -8,6 +8,7 @@ import { jspiSwitch } from "./baselines/jspi-switch.ts";
 import { nullSyscall } from "./baselines/null-syscall.ts";
 import { workerAtomics } from "./baselines/worker-atomics.ts";
 import type { Family } from "./figure.ts";
+import { blockingReady } from "./figures/blocking-ready.ts";
 import { capCheck } from "./figures/cap-check.ts";
 import { ctxSwitch } from "./figures/ctx-switch.ts";
 import { files } from "./figures/files.ts";
@@ -37,6 +38,7 @@ export const FAMILIES: readonly Family[] = [
   port,
   pulse,
   capCheck,
+  blockingReady,
   ctxSwitch,
   spawn,
   ring,

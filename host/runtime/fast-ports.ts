@@ -168,14 +168,17 @@ function directSys(k: KernelCore, nr: number, ...raw: bigint[]): bigint | Promis
  * entries (split-imports.ts), and, when the process may run direct
  * activations (`mayDirect` and its module imports port_bind or sys), in front
  * of every one that may suspend, with the direct-depth check.
- * `outOfFuel`: the out-of-fuel check during a direct activation. Returns
- * whether the process may run direct activations.
+ * `outOfFuel`: the out-of-fuel check during a direct activation. `shareable`:
+ * every function in `imports` and `outOfFuel` is the kernel's, the same for
+ * every process (then one guard instance per import list serves them all).
+ * Returns whether the process may run direct activations.
  */
 export function guardSyscallImports(
   k: KernelCore,
   imports: Record<string, unknown>,
   outOfFuel: () => undefined,
   mayDirect: boolean,
+  shareable: boolean,
 ): boolean {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined) return false;
@@ -188,8 +191,7 @@ export function guardSyscallImports(
     let params: number[];
     let result: number | null;
     if (def !== undefined) {
-      const refused = def.result === "i64" ? BigInt(-Errno.EDIRECT) : -Errno.EDIRECT;
-      direct = () => refused;
+      direct = def.result === "i64" ? refusedI64 : refusedI32;
       params = def.params.map((p) => VALTYPE[p.type]);
       result = def.result === "never" ? null : VALTYPE[def.result];
     } else if (name === SYS_ENTRY.name) {
@@ -204,6 +206,17 @@ export function guardSyscallImports(
     if (!split && !capable) continue;
     list.push({ name, params, result, split, direct: capable ? direct : null });
   }
-  guardImports(ns, list);
+  let shared: Map<string, WebAssembly.Instance> | undefined;
+  if (shareable) {
+    shared = sharedGuards.get(k);
+    if (shared === undefined) sharedGuards.set(k, (shared = new Map()));
+  }
+  guardImports(ns, list, shared);
   return capable;
 }
+
+const refusedI32 = (): number => -Errno.EDIRECT;
+const refusedI64 = (): bigint => BigInt(-Errno.EDIRECT);
+
+/** Per kernel, the guard instances whose functions are all the kernel's own (see guardImports). */
+const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>();

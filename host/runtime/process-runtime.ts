@@ -242,7 +242,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   /** The fuel import as a split import's plain entry (split-imports.ts): "must wait" only when outOfFuel has a promise. */
-  private outOfFuelSplit(): void {
+  outOfFuelSplit(): void {
     const r = this.outOfFuel(true);
     if (r !== undefined) mustWait(r);
   }
@@ -336,7 +336,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     if (this.fastPath && !syscallsObserved(k)) addFastPath(k, p, imports);
     if (this.image.metered) {
       const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
-      wasmos[FUEL_IMPORT.name] = split ? markSplit(() => this.outOfFuelSplit()) : new WebAssembly.Suspending(() => this.outOfFuel());
+      wasmos[FUEL_IMPORT.name] = split ? kernelEntries(k).fuel : new WebAssembly.Suspending(() => this.outOfFuel());
       if (this.ticker !== null) {
         // The epoch variant imports the flag's memory and its own memories (the instrumenter turned them into imports).
         wasmos[EPOCH_MEMORY_IMPORT.name] = this.ticker.memory;
@@ -357,8 +357,12 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     // Guards in front of the split imports, and, for a process that may bind a port, in front of every
     // import that may suspend, so a direct activation of its handlers can call them (fast-ports.ts).
+    // Split, every function they guard is the kernel's (the fuel entries find the runtime through
+    // kernel.current), so one guard instance per import list serves every process: none per spawn.
     if (this.fastPath && !syscallsObserved(k))
-      this.directCapable = guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null);
+      this.directCapable = split
+        ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true)
+        : guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null, false);
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
     } catch (e) {
@@ -437,7 +441,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   /** The out-of-fuel check during a direct activation (the guarded fuel import, fast-ports.ts): it cannot suspend; past its budget it ends the process. */
-  private directOutOfFuel(): undefined {
+  directOutOfFuel(): undefined {
     // Only the innermost direct activation's code runs while the host's depth word is raised.
     if (!this.inDirect) throw new KernelBug(`pid ${this.process.pid} reached its out-of-fuel check above a direct activation not its own`);
     const t = this.ticker;
@@ -499,4 +503,25 @@ function guardPersonality(module: string, ns: Record<string, unknown>): void {
     });
   }
   guardImports(ns, list);
+}
+
+/**
+ * The fuel import's split entry and its check during a direct activation,
+ * once per kernel: the process running guest code is always kernel.current
+ * (the bridge's rule), so they reach its runtime through it.
+ */
+const fuelEntries = new WeakMap<KernelCore, { fuel: () => void; directFuel: () => undefined }>();
+
+function kernelEntries(k: KernelCore): { fuel: () => void; directFuel: () => undefined } {
+  let e = fuelEntries.get(k);
+  if (e === undefined) {
+    const running = (): WasmProcessRuntime => {
+      const r = k.current?.runtime;
+      if (!(r instanceof WasmProcessRuntime)) throw new KernelBug("an out-of-fuel check arrived while no wasm process was running");
+      return r;
+    };
+    e = { fuel: markSplit(() => running().outOfFuelSplit()), directFuel: () => running().directOutOfFuel() };
+    fuelEntries.set(k, e);
+  }
+  return e;
 }

@@ -115,8 +115,11 @@ export interface GuardSpec {
 
 const modules = new Map<string, WebAssembly.Module>();
 
-function guardModule(list: readonly GuardSpec[]): WebAssembly.Module {
-  const key = list.map((g) => `${g.name}:${g.params.join(".")}>${g.result}${g.split ? "s" : ""}${g.direct ? "d" : ""}`).join(",");
+function listKey(list: readonly GuardSpec[]): string {
+  return list.map((g) => `${g.name}:${g.params.join(".")}>${g.result}${g.split ? "s" : ""}${g.direct ? "d" : ""}`).join(",");
+}
+
+function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Module {
   let m = modules.get(key);
   if (m !== undefined) return m;
   const types = new ByteSink().u32(2 * list.length);
@@ -220,10 +223,19 @@ export const guardStats = { instances: 0 };
 /**
  * Replace each import of `ns` named in `list` with its guard (one instance for
  * the whole list). `ns[name]` is the plain entry (split) or the Suspending
- * import (not split).
+ * import (not split). `shared`: the instances already made for lists of the
+ * same imports (the caller promises every function it guards is the same for
+ * all of them: one instance then serves every process; a guard keeps no state
+ * of its own), so a spawn does not pay an instantiation.
  */
-export function guardImports(ns: Record<string, unknown>, list: readonly GuardSpec[]): void {
+export function guardImports(ns: Record<string, unknown>, list: readonly GuardSpec[], shared?: Map<string, WebAssembly.Instance>): void {
   if (list.length === 0) return;
+  const key = listKey(list);
+  const made = shared?.get(key);
+  if (made !== undefined) {
+    for (const g of list) ns[g.name] = made.exports[g.name];
+    return;
+  }
   const p: Record<string, unknown> = {};
   const w: Record<string, unknown> = {};
   const d: Record<string, unknown> = {};
@@ -233,7 +245,8 @@ export function guardImports(ns: Record<string, unknown>, list: readonly GuardSp
     if (g.split) w[g.name] = wait;
     if (g.direct !== null) d[g.name] = g.direct;
   }
-  const inst = new WebAssembly.Instance(guardModule(list), { k: { words: guardWords() }, p, w, d } as WebAssembly.Imports);
+  const inst = new WebAssembly.Instance(guardModule(list, key), { k: { words: guardWords() }, p, w, d } as WebAssembly.Imports);
   guardStats.instances++;
+  shared?.set(key, inst);
   for (const g of list) ns[g.name] = inst.exports[g.name];
 }
