@@ -219,12 +219,15 @@ export class CpuScheduler {
     const k = this.k;
     const s = p.sched;
     let fuel = Math.min(s.quantumLeft, MAX_SLICE_FUEL);
+    const next = k.timers.next();
+    // The common case (every IPC dispatch): no bound but the quantum, and no clock read (now() is a call back into sync).
+    if (next === Infinity && s.cpuLimitNs === Infinity && s.edf === null && this.partitions === 0) return Math.max(1, fuel);
     const perNs = 1 / this.nsPerFuel;
     // Every bound applies in real time too: a slice of the epoch variant lasts its fuel's worth of wall time
     // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
     // ends sooner than its bound (guests burn about ten units per ns), never later.
-    const now = k.clock.now();
-    const next = k.timers.next();
+    // With no slice open (dispatch) there is nothing to charge first: peek() is what now() would read.
+    const now = this.running === null ? k.clock.peek() : k.clock.now();
     if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
     if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
     if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
