@@ -22,8 +22,8 @@ import {
 } from "@wasmos/sdk";
 
 class HostOcb extends Ocb {
-  /** file: the device's open-file id (0 for a directory); writable: opened with HOSTDIR_OPEN_WRITE. */
-  constructor(public path: string, public dir: bool, public file: i32 = 0, public writable: bool = false) {
+  /** file: the device's open-file id (0 for a directory), which refuses writes unless it was opened for them. */
+  constructor(public path: string, public dir: bool, public file: i32 = 0) {
     super();
   }
 }
@@ -49,8 +49,10 @@ class HostFs extends Handler {
     const create = (flags & O_CREATE) != 0;
     if ((flags & O_DIRECTORY) == 0) {
       // A file is opened in the device (refused there if it is a device file, a FIFO or has several hard links).
-      const f = this.d.open(p, write, create, create && (flags & O_EXCL) != 0, (flags & O_TRUNC) != 0);
-      if (f > 0) return new HostOcb(p, false, f, write);
+      // Writable as the client's FILE handle is: O_WRITE or O_TRUNC (ns_open gives either WRITE).
+      const writable = (flags & (O_WRITE | O_TRUNC)) != 0;
+      const f = this.d.open(p, writable, create, create && (flags & O_EXCL) != 0, (flags & O_TRUNC) != 0);
+      if (f > 0) return new HostOcb(p, false, f);
       if (f != -EISDIR || write || create) return this.fail(-f);
       return new HostOcb(p, true); // a directory, opened to be read
     }
@@ -79,10 +81,9 @@ class HostFs extends Handler {
 
   write(ocb: Ocb, offset: i64, data: WriteIn): i32 {
     const o = <HostOcb>ocb;
-    const byId = o.file > 0 && o.writable;
-    const n = min(data.len, byId ? OPEN_IO_MAX : IO_MAX);
+    const n = min(data.len, o.file > 0 ? OPEN_IO_MAX : IO_MAX);
     data.copyTo(this.buf.dataStart, 0, n);
-    if (byId) return this.d.writeOpen(o.file, offset, this.buf.dataStart, n);
+    if (o.file > 0) return this.d.writeOpen(o.file, offset, this.buf.dataStart, n);
     return this.d.write(o.path, offset, this.buf.dataStart, n);
   }
 
@@ -116,7 +117,7 @@ class HostFs extends Handler {
 
   setSize(ocb: Ocb, size: i64): i32 {
     const o = <HostOcb>ocb;
-    if (o.file > 0 && o.writable) return this.d.setSizeOpen(o.file, size);
+    if (o.file > 0) return this.d.setSizeOpen(o.file, size);
     return this.d.setSize(o.path, size);
   }
 

@@ -37,7 +37,7 @@ export function uint(v: u64): void {
   while (n > 0) byte(unchecked(digits[--n]));
 }
 
-/** x with two decimals, as signal.ts's fixed2(x) prints it ("-inf" for -Infinity). */
+/** x with two decimals ("-12.34": hundredths by Math.round); "-inf" for -Infinity, "inf" for +Infinity and NaN. */
 export function fixed2(x: f64): void {
   if (!isFinite(x)) {
     text(x < 0 ? "-inf" : "inf");

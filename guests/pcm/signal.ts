@@ -46,16 +46,6 @@ export function rightSample(f: i32): i16 {
   return <i16>((isin(<u32>f * RIGHT_INC) * RIGHT_AMP) >> 15);
 }
 
-/** Fixed two-decimal text of x ("-inf" for -Infinity). */
-export function fixed2(x: f64): string {
-  if (!isFinite(x)) return x < 0 ? "-inf" : "inf";
-  const c = <i64>Math.round(x * 100);
-  const neg = c < 0;
-  const a = neg ? -c : c;
-  const frac = a % 100;
-  return (neg ? "-" : "") + (a / 100).toString() + "." + (frac < 10 ? "0" : "") + frac.toString();
-}
-
 /** Median of a list of nanosecond counts (0 for none). */
 export function median(xs: i64[]): i64 {
   if (xs.length == 0) return 0;

@@ -33,7 +33,10 @@
 // The words live wherever the host puts them (useMirrorWords, as the epoch
 // cell: the host backs them with a WebAssembly.Memory, the kernel knows only
 // an Int32Array). One store per host, shared by every kernel in it. Word 0..3
-// are a header whose SLOW is set: the header of "no mirror".
+// are a header whose SLOW is set: the header of "no mirror". A mirror's words
+// go back to the store when its process exits (HandleTable.closeAll); a
+// kernel dropped with processes still running leaves theirs allocated (a few
+// hundred bytes each), and nothing else alive.
 
 import { Errno, ObjectType } from "../../abi/gen/abi.ts";
 import type { KernelObject } from "../object.ts";
@@ -122,7 +125,10 @@ interface StateCell {
   at: number;
   refs: number;
 }
-const cells = new Map<KernelObject, StateCell>();
+// Weak: a kernel dropped with processes still running (tests, benchmarks) must not be kept alive by the
+// objects its mirrors named; only its words stay allocated in the store.
+const cells = new WeakMap<KernelObject, StateCell>();
+let liveCells = 0;
 
 /** The state word's value for o (see the layout above); types without one are not mirrored. */
 function stateOf(o: KernelObject): number {
@@ -141,6 +147,7 @@ function cellRef(o: KernelObject): number {
     c = { at: alloc(1), refs: 0 };
     words[c.at] = stateOf(o);
     cells.set(o, c);
+    liveCells++;
   }
   c.refs++;
   return c.at;
@@ -151,6 +158,7 @@ function cellUnref(o: KernelObject): void {
   if (c === undefined) return;
   if (--c.refs === 0) {
     cells.delete(o);
+    liveCells--;
     release(c.at, 1);
   }
 }
@@ -160,7 +168,7 @@ function cellUnref(o: KernelObject): void {
  * its state word, if a mirrored slot names it. One Map lookup when none does.
  */
 export function objectChanged(o: KernelObject): void {
-  if (cells.size === 0) return;
+  if (liveCells === 0) return;
   const c = cells.get(o);
   if (c !== undefined) words[c.at] = stateOf(o);
 }

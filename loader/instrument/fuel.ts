@@ -136,9 +136,10 @@ export interface FuelPlan {
   globalIndex: number;
   /** Which variant this plan makes. */
   preemption: "fuel" | "epoch";
-  /** Defined functions metered, and left alone as bounded. */
+  /** Defined functions metered (with charge points of their own), left alone as bounded, and folded into their callers' charges (the counting variant). */
   metered: number;
   bounded: number;
+  folded: number;
   chargePoints: number;
   /** Largest single charge. */
   maxWeight: number;
@@ -1081,7 +1082,15 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     if (facts.grows.length > 0) growSites.set(body.index, facts.grows);
   }
   const prependFuncImport = { module: FUEL_IMPORT.module, name: FUEL_IMPORT.name, params: [], results: [] };
-  const common = { growSites, metered: codePatches.size, bounded: a.bounded.size, chargePoints: count, maxWeight, work: a.work };
+  const common = {
+    growSites,
+    metered: codePatches.size,
+    bounded: a.bounded.size,
+    folded: epoch ? 0 : a.folded.size,
+    chargePoints: count,
+    maxWeight,
+    work: a.work,
+  };
   if (epoch) {
     return {
       edits: {

@@ -269,6 +269,9 @@ describe("capability checks served in wasm (kill, memory_size)", () => {
     p.promises = NO_PROC;
     t.mirror!.setPromises(p.promises);
     expect(kill(issued[0], 0)).toBe(E("EPLEDGE"));
+    // a grant revoked while the process runs: from then on every call reaches the bridge (which ends it)
+    t.mirror!.goSlow();
+    expect([kill(issued[0], 0), kill(0, 0), size(0)]).toEqual([ASKED, ASKED, ASKED]);
     k.core.terminate(p, 0, 0, "");
     k.core.terminate(target.process, 0, 0, "");
     expect(t.mirror).toBeNull();

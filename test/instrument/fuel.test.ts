@@ -139,6 +139,7 @@ describe("fewer charge points", () => {
     expect(top).toMatchObject({ kind: "entry", weight: 3 + 11 });
     // Its calls still reach metered code: a function with a local stores and reloads it around them (the plan runs).
     const plan = planFuel(m);
+    expect(plan.folded).toBe(3); // $mid, $pair, and $b (its cycle with $a keeps $a's charge)
     const out = new WebAssembly.Module(editModule(m, plan.edits) as Uint8Array<ArrayBuffer>);
     let refills = 0;
     const inst: WebAssembly.Instance = new WebAssembly.Instance(out, {

@@ -60,6 +60,7 @@ export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => Sta
     if (typeof p === "number") throw new Error(`spawn failed: ${p}`);
     const buffer = new ArrayBuffer(65536);
     p.memory = new GuestMemory({ buffer });
+    p.handles.startMirror(p.promises); // as a process whose module imports kill: the invariants check the mirror
     views.set(p.pid, new DataView(buffer));
     procs.push(p);
     return p;

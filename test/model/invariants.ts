@@ -1,16 +1,64 @@
 // The kernel's own invariants, checked on the real kernel after every step of
 // the model-based tests: each blocked process is where its state says, objects'
 // reference counts match the capabilities that name them, an endpoint is
-// closed exactly when no capability can receive from it, and no table names a
-// destroyed object.
+// closed exactly when no capability can receive from it, no table names a
+// destroyed object, and each handle mirror (the fast path's copy) says what
+// its table says.
 
-import { ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { Errno, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import {
+  H_CAP,
+  H_PROMISES,
+  H_SLOTS,
+  mirrorWords,
+  S_HANDLE,
+  S_RIGHTS,
+  S_STATE,
+  S_TYPE,
+  SLOT_WORDS,
+  STATE_EXITED,
+  VACANT,
+} from "../../kernel/fast/mirror.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Cap } from "../../kernel/handles.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { DirObject, FileObject } from "../../kernel/ns/objects.ts";
+
+/**
+ * Where p's handle mirror (kernel/fast/mirror.ts) differs from its table, or
+ * null (also when it has none): every slot the table has used, its handle
+ * (live, or the last issued marked vacant), rights, type, and the state word
+ * of its object; the pledge mask.
+ */
+function mirrorDisagreement(p: Process): string | null {
+  const m = p.handles.mirror;
+  if (m === null) return null;
+  const w = mirrorWords();
+  const hdr = m.header;
+  if (w[hdr + H_PROMISES] !== (p.promises | 0))
+    return `pid ${p.pid}'s handle mirror holds promises ${w[hdr + H_PROMISES]}, not ${p.promises | 0}`;
+  const live = new Map<number, { rights: number; object: KernelObject }>();
+  for (const e of p.handles.entries()) live.set(e.handle & 0xffff, e);
+  for (const d of p.handles.describe().split(" ")) {
+    if (d === "") continue;
+    const [slot, gen] = d.split(":").map(Number);
+    if (slot >= w[hdr + H_CAP]) return `pid ${p.pid}'s handle mirror has ${w[hdr + H_CAP]} slots, the table uses slot ${slot}`;
+    const at = w[hdr + H_SLOTS] / 4 + slot * SLOT_WORDS;
+    const e = live.get(slot);
+    const handle = gen === 0 ? 0 : (gen << 16) | slot | (e === undefined ? VACANT : 0);
+    const want = e === undefined ? [handle, 0, 0] : [handle, e.rights | 0, e.object.type];
+    const got = [w[at + S_HANDLE], w[at + S_RIGHTS], w[at + S_TYPE]];
+    if (got.join() !== want.join()) return `pid ${p.pid}'s handle mirror slot ${slot} holds [${got}], the table [${want}]`;
+    if (e === undefined || (e.object.type !== ObjectType.PROCESS && e.object.type !== ObjectType.MEMORY)) continue;
+    const o = e.object as unknown as { exit?: unknown; revoked?: boolean; size?: number };
+    const state = e.object.type === ObjectType.PROCESS ? (o.exit !== null ? STATE_EXITED : 0) : o.revoked ? -Errno.EREVOKED : o.size;
+    if (w[at + S_STATE] === 0 || w[w[at + S_STATE] / 4] !== state)
+      return `pid ${p.pid}'s handle mirror slot ${slot}: object ${e.object.koid}'s state word holds ${w[w[at + S_STATE] / 4]}, not ${state}`;
+  }
+  return null;
+}
 
 /** The first broken invariant, in words, or null. */
 export function checkKernelInvariants(k: KernelCore, procs: readonly Process[], hostRefs: readonly KernelObject[] = []): string | null {
@@ -36,6 +84,8 @@ export function checkKernelInvariants(k: KernelCore, procs: readonly Process[], 
       if (p.handles.count !== 0) return `pid ${p.pid} exited with ${p.handles.count} handles open`;
       continue;
     }
+    const mirrored = mirrorDisagreement(p);
+    if (mirrored !== null) return mirrored;
     for (const e of p.handles.entries()) {
       if (e.object.isDestroyed) return `pid ${p.pid} handle ${e.handle} names destroyed object ${e.object.koid}`;
       if (e.cap.revoked) return `pid ${p.pid} handle ${e.handle} is a revoked capability (object ${e.object.koid})`;

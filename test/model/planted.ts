@@ -10,6 +10,7 @@ import { releaseHeld } from "../../kernel/handles.ts";
 import { FileObject, MountTable } from "../../kernel/ns/objects.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { MessageRegisters } from "../../kernel/ipc/message.ts";
+import { HandleMirror } from "../../kernel/fast/mirror.ts";
 
 export interface PlantedBug {
   readonly name: string;
@@ -93,6 +94,11 @@ export const PLANTED: readonly PlantedBug[] = [
       });
     },
     caughtAs: /received the words \[.*\] of a call that sent/,
+  },
+  {
+    name: "a handle that leaves a table (closed, moved, revoked) stays live in the fast path's handle mirror",
+    plant: () => swap(HandleMirror.prototype, "vacant", function (this: HandleMirror): void {}),
+    caughtAs: /handle mirror slot \d+ holds/,
   },
   // The namespace and I/O path.
   {

@@ -4,7 +4,7 @@
 // any more, and when the device goes. Counted by the host process's own
 // descriptors (/proc/self/fd) before and after. Ids are the opener's: another
 // process gets EBADF for them.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -173,6 +173,31 @@ it("hostfs answers a 1 MiB read of an open file in one request (one READ_OPEN of
   await client.exited;
   expect(out.join("")).toBe(`big ${1 << 20} ${big[(1 << 20) - 1]}\n`);
   expect(reads).toEqual([1 << 20]);
+  client.close();
+  stop();
+  k.release(img);
+  k.release(hostfs);
+  io.releaseHandle();
+  root.releaseHandle();
+  await k.run();
+}, 60_000);
+
+it("a file opened through hostfs to be read and truncated (its FILE may write) is cut, written and read back by its open, after a rename of its path", async () => {
+  writeFileSync(join(dir, "t.txt"), "old content");
+  const out: string[] = [];
+  const k = new Kernel({ stdout: (b) => out.push(new TextDecoder().decode(b)) });
+  const root = k.createRootDir();
+  const io = k.createMemory(65536);
+  const hostfs = k.loadImage(hostfsBytes, "hostfs");
+  const stop = serveHostDirs(k, root, io, hostfs, [{ guest: "/host", backend: new NodeHostDir(dir), readOnly: false }]);
+  const img = k.loadImage(bytes, "hostdir-open");
+  const client = k.spawn(img, {
+    args: ["hostdir-open", "trunc", "/host/t.txt"],
+    handles: [{ name: "root", object: root, rights: DIR_GRANT_RIGHTS }],
+  });
+  await client.exited;
+  expect(out.join("")).toBe("trunc 0 moved 0 wrote 2 read xy\n");
+  expect(readFileSync(join(dir, "t.txt.moved"), "utf8")).toBe("xy");
   client.close();
   stop();
   k.release(img);
