@@ -31,7 +31,8 @@ export class Partition extends KernelObject {
   /** CPU ns billed to it since it was created. */
   totalNs = 0;
   readonly windowNs: number;
-  private readonly bucketNs: number;
+  /** Width of one of the window's buckets, ns (charges within one bucket add up wherever in it they fall). */
+  readonly bucketNs: number;
   private readonly buckets = new Float64Array(WINDOW_BUCKETS);
   /** Absolute index (time / bucketNs) of the newest bucket. */
   private newest = 0;

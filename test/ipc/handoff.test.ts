@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Rights } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
+import { mutateBillingForTest } from "../../kernel/sched/cpu.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
 
@@ -73,10 +74,21 @@ interface Spec {
   hogs?: { priority: number; sleepNs: number; iterations: number }[];
 }
 
-async function run(spec: Spec, fastPath: boolean, quantumFuel?: number) {
-  const sched = quantumFuel === undefined ? undefined : { quantumFuel };
-  const k = new Kernel({ trace: true, fastPath, sched });
+async function run(spec: Spec, fastPath: boolean, quantumFuel?: number, windowNs?: number) {
+  const options = quantumFuel === undefined ? undefined : { quantumFuel, windowNs };
+  const k = new Kernel({ trace: true, fastPath, sched: options });
   const ep = k.createEndpoint();
+  // What the run queue and the slice bound read of the system partition once a partition exists: its
+  // account as it stands right after each partition is made (the first moment budgets are weighed).
+  const sched = k.core.sched;
+  const seen: number[] = [];
+  const create = sched.createPartition.bind(sched);
+  sched.createPartition = (parent, share) => {
+    const made = create(parent, share);
+    const now = k.core.clock.now(); // as every reader does: the running process's work so far charged first
+    seen.push(sched.system.totalNs, sched.system.usage(now));
+    return made;
+  };
   const count = spec.clients.reduce((a, c) => a + c.n, 0);
   const procs = [
     { name: "server", bytes: server(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
@@ -89,9 +101,13 @@ async function run(spec: Spec, fastPath: boolean, quantumFuel?: number) {
     ...(spec.hog ? [{ name: "hog", bytes: hog(spec.hog.sleepNs, spec.hog.iterations), priority: spec.hog.priority }] : []),
     ...(spec.hogs ?? []).map((h, i) => ({ name: `hog${i}`, bytes: hog(h.sleepNs, h.iterations), priority: h.priority })),
   ];
-  const r = await runSystem(procs, { trace: true, fastPath, sched }, k, [ep]);
+  const r = await runSystem(procs, { trace: true, fastPath, sched: options }, k, [ep]);
   for (const [name, e] of Object.entries(r.exit)) expect(e, name).toMatchObject({ reason: 0, status: 0 });
-  return { trace: k.traceText(), now: k.core.clock.now(), rec: r.rec, ipc: { ...k.core.ipc }, kept: { ...k.core.sched.keptCounters } };
+  // The system partition's account, deferred billing settled (kernel/sched/cpu.ts charge): the same either way.
+  const now = k.core.clock.now();
+  k.core.sched.settleBilling();
+  const system = { total: k.core.sched.system.totalNs, usage: k.core.sched.system.usage(now), seen };
+  return { trace: k.traceText(), now, rec: r.rec, ipc: { ...k.core.ipc }, kept: { ...k.core.sched.keptCounters }, system };
 }
 
 /** Expected sum for a client: each exchange returns status 2w and word w + 1. */
@@ -144,6 +160,30 @@ describe("the direct handoff", () => {
     expect(fast.rec.client0[0]).toBe(sumOf(300, 11));
     expect(fast.kept.kept).toBeGreaterThan(100);
     expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
+  });
+
+  it("billing deferred while there is no partition is settled when one is made: budgets in short windows decide the same run either way", async () => {
+    // A 400 us window (20 us buckets): the system partition's budget (half of it once the client's partition
+    // takes 500 permille) binds, so the billing it had before the partition existed decides who runs.
+    const spec: Spec = {
+      server: 128,
+      clients: [{ priority: 128, n: 300, base: 17, legacy: false, partitionAt: 120 }],
+      hogs: [11, 29, 53, 71].map((us) => ({ priority: 128, sleepNs: us * 1000 + 97, iterations: 3000 })),
+    };
+    const slow = await run(spec, false, 2000, 400_000);
+    const fast = await run(spec, true, 2000, 400_000);
+    expect(fast.rec.client0[0]).toBe(sumOf(300, 17));
+    expect(fast.system.total).toBeGreaterThan(0);
+    expect(fast.system.seen[0]).toBeGreaterThan(0);
+    expect({ ...fast, ipc: { ...fast.ipc, handoffs: 0 }, kept: slow.kept }).toEqual(slow);
+    // Settled late (in whatever bucket is newest when it lands), the same billing makes another run.
+    mutateBillingForTest("late");
+    try {
+      const late = await run(spec, true, 2000, 400_000);
+      expect({ ...late, ipc: { ...late.ipc, handoffs: 0 }, kept: slow.kept }).not.toEqual(slow);
+    } finally {
+      mutateBillingForTest(null);
+    }
   });
 
   it("clients of call and of send, a lower server and a higher hog: handoffs where the queue agrees, the same run either way", async () => {
