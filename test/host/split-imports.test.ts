@@ -11,6 +11,7 @@ import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
+import { results, runWasi, strings, WASI_E, wasiProgram } from "../wasi/helpers.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
 const N = 200;
@@ -194,5 +195,64 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     // event loop falling due during a resumption would add a wait: at most one per HOST_YIELD_MS.)
     expect(fast.waits).toBeGreaterThanOrEqual(1);
     expect(fast.waits).toBeLessThanOrEqual(3);
+  });
+
+  it("a WASI program with a preopen: its fd_write to stdout does not suspend, its namespace calls wait, and the run is the same as with Suspending imports", async () => {
+    // N writes of 4 bytes to stdout, then x in the preopen written, read back and closed (namespace calls: they wait).
+    const prog = wasiProgram(
+      `
+      (local $i i32)
+      (i32.store (i32.const 0x20) (i32.const 0x210))
+      (i32.store (i32.const 0x24) (i32.const 4))
+      (loop $l
+        (drop (call $fd_write (i32.const 1) (i32.const 0x20) (i32.const 1) (i32.const 0x28)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+      (call $rec (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1) (i32.const 9)
+        (i64.const 70) (i64.const 0) (i32.const 0) (i32.const 0x10)))
+      (i32.store (i32.const 0x24) (i32.const 11))
+      (call $rec (call $fd_write (i32.load (i32.const 0x10)) (i32.const 0x20) (i32.const 1) (i32.const 0x28)))
+      (call $rec (i32.load (i32.const 0x28)))
+      (call $rec (call $fd_seek (i32.load (i32.const 0x10)) (i64.const 0) (i32.const 0) (i32.const 0x30)))
+      (i32.store (i32.const 0x40) (i32.const 0x300))
+      (i32.store (i32.const 0x44) (i32.const 64))
+      (call $rec (call $fd_read (i32.load (i32.const 0x10)) (i32.const 0x40) (i32.const 1) (i32.const 0x48)))
+      (call $rec (i32.load (i32.const 0x48)))
+      (call $rec (call $fd_close (i32.load (i32.const 0x10))))
+      (call $rec (call $fd_write (i32.const 99) (i32.const 0x20) (i32.const 1) (i32.const 0x28)))
+      (call $flush)`,
+      {
+        data: strings([
+          { at: 0x200, s: "x" },
+          { at: 0x210, s: "hello\nwasi\n" },
+        ]),
+      },
+    );
+    const run = async (splitImports: boolean) => {
+      const before = splitStats.waits;
+      const r = await runWasi(prog, { trace: true, splitImports, wasi: { dirs: [{ guest: "/tmp", path: "/tmp" }] } });
+      return { exit: r.exit, out: r.stdoutBytes, trace: r.trace, waits: splitStats.waits - before };
+    };
+    const split = await run(true);
+    const whole = await run(false);
+    expect(split.exit.reason).toBe(ExitReason.NORMAL);
+    const out = split.out;
+    expect(new TextDecoder().decode(out.subarray(0, 4 * N))).toBe("hell".repeat(N));
+    expect(results({ stdoutBytes: out.subarray(4 * N) } as never)).toEqual([
+      WASI_E.SUCCESS,
+      WASI_E.SUCCESS,
+      11,
+      WASI_E.SUCCESS,
+      WASI_E.SUCCESS,
+      11,
+      WASI_E.SUCCESS,
+      WASI_E.BADF,
+    ]);
+    expect({ ...split, waits: 0 }).toEqual({ ...whole, waits: 0 });
+    expect(whole.waits).toBe(0);
+    // The namespace calls waited for their server (at least path_open, the file's write, read and close);
+    // the N writes to stdout did not.
+    expect(split.waits).toBeGreaterThanOrEqual(4);
+    expect(split.waits).toBeLessThan(N / 2);
   });
 });
