@@ -659,14 +659,18 @@ const SYSCALL_BY_NAME = new Map(SYSCALLS.map((d) => [d.name, d]));
  * the call blocked (the caller must be a Suspending import and await it);
  * throws UNWIND when the process ended. A personality thus holds no authority
  * of its own: whatever it does, the process could have done through the ABI.
+ * `split`: the caller is a split import's plain entry (split-imports.ts): a
+ * call whose handler resumes the process at once (yield with nothing else
+ * ready) returns the value instead of a resolved promise.
  */
-export function invokeSyscall(k: KernelCore, name: string, args: unknown[]): number | bigint | Promise<number> {
+export function invokeSyscall(k: KernelCore, name: string, args: unknown[], split = false): number | bigint | Promise<number> {
   const def = SYSCALL_BY_NAME.get(name);
   if (def === undefined) throw new KernelBug(`no syscall ${name}`);
   let handlers = personalityHandlers.get(k);
   if (handlers === undefined) personalityHandlers.set(k, (handlers = new Map()));
   let h = handlers.get(name);
   if (h === undefined) handlers.set(name, (h = pledged(k, def)));
+  if (split) return callSplit(k, def, h, args[0], args[1], args[2], args[3], args[4], args[5]);
   return callBlocking(k, def, h, args[0], args[1], args[2], args[3], args[4], args[5]);
 }
 

@@ -197,17 +197,23 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(fast.waits).toBeLessThanOrEqual(3);
   });
 
-  it("a WASI program with a preopen: its fd_write to stdout does not suspend, its namespace calls wait, and the run is the same as with Suspending imports", async () => {
+  it("a WASI program with a preopen: its fd_write to stdout and sched_yield alone do not suspend, its namespace calls wait, and the run is the same as with Suspending imports", async () => {
     // N writes of 4 bytes to stdout, then x in the preopen written, read back and closed (namespace calls: they wait).
     const prog = wasiProgram(
       `
-      (local $i i32)
+      (local $i i32) (local $s i32)
       (i32.store (i32.const 0x20) (i32.const 0x210))
       (i32.store (i32.const 0x24) (i32.const 4))
       (loop $l
         (drop (call $fd_write (i32.const 1) (i32.const 0x20) (i32.const 1) (i32.const 0x28)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+      (local.set $i (i32.const 0))
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $sched_yield)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+      (call $rec (local.get $s))
       (call $rec (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x200) (i32.const 1) (i32.const 9)
         (i64.const 70) (i64.const 0) (i32.const 0) (i32.const 0x10)))
       (i32.store (i32.const 0x24) (i32.const 11))
@@ -239,6 +245,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     const out = split.out;
     expect(new TextDecoder().decode(out.subarray(0, 4 * N))).toBe("hell".repeat(N));
     expect(results({ stdoutBytes: out.subarray(4 * N) } as never)).toEqual([
+      WASI_E.SUCCESS, // N sched_yield, alone
       WASI_E.SUCCESS,
       WASI_E.SUCCESS,
       11,
@@ -251,7 +258,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect({ ...split, waits: 0 }).toEqual({ ...whole, waits: 0 });
     expect(whole.waits).toBe(0);
     // The namespace calls waited for their server (at least path_open, the file's write, read and close);
-    // the N writes to stdout did not.
+    // the N writes to stdout and the N sched_yield alone did not.
     expect(split.waits).toBeGreaterThanOrEqual(4);
     expect(split.waits).toBeLessThan(N / 2);
   });

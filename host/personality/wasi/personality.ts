@@ -713,7 +713,7 @@ export class WasiPersonality {
       },
       proc_raise: s("proc_raise", () => E.NOTSUP),
       sched_yield: this.blocking("sched_yield", () => {
-        const r = invokeSyscall(this.k, "yield", []);
+        const r = invokeSyscall(this.k, "yield", [], this.split);
         return typeof r === "object" ? r.then(() => E.SUCCESS) : E.SUCCESS;
       }),
       poll_oneoff: this.blocking("poll_oneoff", (inPtr: number, outPtr: number, n: number, neventsPtr: number) =>
