@@ -21,6 +21,7 @@ import { ipcProcessExited } from "./ipc/exchange.ts";
 import { portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 import { objectChanged } from "./fast/mirror.ts";
+import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
 
 export interface KernelLimits {
@@ -668,6 +669,7 @@ export class KernelCore {
 
   private dispatch(p: Process): void {
     this.current = p;
+    hintDispatch(p); // the guards' hints (kernel/fast/hints.ts) are about the running process
     p.state = ProcessState.RUNNING;
     this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");

@@ -26,7 +26,8 @@ import {
   unchangedOnError,
 } from "../../kernel/syscalls/index.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
-import { markSplit, mustWait } from "./split-imports.ts";
+import { HINT_RECEIVE } from "../../kernel/fast/hints.ts";
+import { markChosen, markSplit, mustWait, splitStats } from "./split-imports.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
 
@@ -278,14 +279,21 @@ function callSplit(
  * The plain entry of blocking syscall def (split-imports.ts): its result, or
  * "must wait" through the guard's word. Fixed arities, as blockingImport.
  */
-function splitImport(k: KernelCore, def: SyscallDef): (...a: any[]) => unknown {
+function splitImport(k: KernelCore, def: SyscallDef, chosen = false): (...a: any[]) => unknown {
   const h = pledged(k, def);
   const zero = def.result === "i64" ? 0n : 0;
-  const out = (r: number | bigint | Promise<number>): number | bigint => {
-    if (typeof r !== "object") return r;
-    mustWait(r);
-    return zero;
-  };
+  const out = chosen
+    ? (r: number | bigint | Promise<number>): number | bigint => {
+        splitStats.chosen++;
+        if (typeof r !== "object") return r;
+        mustWait(r);
+        return zero;
+      }
+    : (r: number | bigint | Promise<number>): number | bigint => {
+        if (typeof r !== "object") return r;
+        mustWait(r);
+        return zero;
+      };
   type A = unknown;
   let f: (...a: any[]) => unknown;
   switch (def.params.length) {
@@ -353,6 +361,14 @@ function splitSysEntry(k: KernelCore): (...a: any[]) => unknown {
  */
 export const SPLIT_SYSCALLS: ReadonlySet<string> = new Set(["sleep", "wait", "futex_wait"]);
 
+/**
+ * The blocking syscalls chosen before calling (docs/fastpath.md "Choosing
+ * before calling"): the guard calls the split plain entry when the kernel's
+ * hint word (kernel/fast/hints.ts) says the call would complete now, the
+ * Suspending import otherwise, so a call that waits costs what it did.
+ */
+export const CHOSEN_SYSCALLS: ReadonlyMap<string, number> = new Map([["receive", HINT_RECEIVE]]);
+
 const splitShared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
 
 /** The split plain entries of kernel k's blocking syscalls and sys (built once per kernel; never for an observed kernel). */
@@ -360,7 +376,13 @@ function kernelSplitSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
   let ns = splitShared.get(k);
   if (ns === undefined) {
     const built: Record<string, unknown> = {};
-    for (const def of SYSCALLS) if (def.blocking && SPLIT_SYSCALLS.has(def.name)) built[def.name] = splitImport(k, def);
+    const suspending = kernelSyscalls(k);
+    for (const def of SYSCALLS) {
+      if (!def.blocking) continue;
+      if (SPLIT_SYSCALLS.has(def.name)) built[def.name] = splitImport(k, def);
+      const hint = CHOSEN_SYSCALLS.get(def.name);
+      if (hint !== undefined) built[def.name] = markChosen(splitImport(k, def, true), suspending[def.name] as WebAssembly.Suspending, hint);
+    }
     built[SYS_ENTRY.name] = splitSysEntry(k);
     ns = Object.freeze(built);
     splitShared.set(k, ns);

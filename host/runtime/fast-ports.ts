@@ -38,7 +38,7 @@ import type { KernelCore } from "../../kernel/core.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import { invokeSyscall } from "./bridge.ts";
 import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
+import { chosenOf, guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
 
@@ -204,7 +204,7 @@ export function guardSyscallImports(
       result = null;
     } else continue;
     if (!split && !capable) continue;
-    list.push({ name, params, result, split, direct: capable ? direct : null });
+    list.push({ name, params, result, split, direct: capable ? direct : null, chosen: chosenOf(ns[name]) });
   }
   let shared: Map<string, WebAssembly.Instance> | undefined;
   if (shareable) {

@@ -31,21 +31,61 @@
 // direct entry instead (EDIRECT, sys's non-blocking calls, the budget check),
 // since V8 refuses any Suspending call above a JavaScript frame.
 //
+// Imports that nearly always wait (receive) are not split: a split call that
+// waits costs one crossing more than the Suspending import. They get the
+// "choose before calling" guard instead: a kernel-written hint word about the
+// running process (kernel/fast/hints.ts: "a receive would complete now")
+// picks the split call when set, the Suspending import otherwise:
+//
+//   (if (i32.load offset=<hint> (i32.const 0))
+//     (then <the split call above>)
+//     (else (local.set $r (call $suspending (local.get 0) ...))))
+//
+// The hint never changes a result: a stale "ready" costs the crossing the
+// split call costs when it waits, a stale "not ready" the suspension the
+// Suspending import always cost.
+//
 // Guard modules are made once per import list and cached; each process gets
 // one instance of its list's module (at instantiation, not per call).
 
+import { HINT_RECEIVE, useHintWords } from "../../kernel/fast/hints.ts";
 import { assemble, ByteSink, funcType, I32, I64 } from "./assemble.ts";
 
-/** The kernel-owned words every guard imports: [0] the direct-activation depth (fast-ports.ts), [1] "must wait". */
+/**
+ * The kernel-owned words every guard imports: [0] the direct-activation depth
+ * (fast-ports.ts), [1] "must wait", [HINT_RECEIVE...] the kernel's hints
+ * (kernel/fast/hints.ts).
+ */
 let wordsMemory: WebAssembly.Memory | null = null;
 let words: Int32Array = new Int32Array(2);
 
 export function guardWords(): WebAssembly.Memory {
   if (wordsMemory === null) {
     wordsMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    words = new Int32Array(wordsMemory.buffer, 0, 2);
+    words = new Int32Array(wordsMemory.buffer, 0, HINT_RECEIVE + 1);
+    useHintWords(words);
   }
   return wordsMemory;
+}
+
+/** A split plain entry's Suspending twin and the hint word that chooses between them (markChosen). */
+interface Chosen {
+  readonly suspending: WebAssembly.Suspending;
+  readonly hint: number;
+}
+const chosenEntries = new WeakMap<object, Chosen>();
+
+/**
+ * Mark fn (a split plain entry) as chosen before calling: its guard calls it
+ * when hint word `hint` is set and `suspending` (the same call as a Suspending
+ * import) otherwise.
+ */
+export function markChosen<F extends object>(fn: F, suspending: WebAssembly.Suspending, hint: number): F {
+  chosenEntries.set(markSplit(fn), { suspending, hint });
+  return fn;
+}
+export function chosenOf(fn: unknown): Chosen | null {
+  return (typeof fn === "function" && chosenEntries.get(fn)) || null;
 }
 
 /** A direct activation begins (the handler is about to run above a JavaScript frame) or ends. */
@@ -69,8 +109,12 @@ export function mustWait(promise: Promise<unknown>): void {
   words[1] = 1;
 }
 
-/** How many times a split import had to wait (its Suspending entry was called): for tests and the bench. */
-export const splitStats = { waits: 0 };
+/**
+ * For tests and the bench: how many times a split import had to wait (its
+ * Suspending wait entry was called), and how many calls of an import chosen
+ * before calling went to its plain entry (the hint said "ready").
+ */
+export const splitStats = { waits: 0, chosen: 0 };
 
 /** The Suspending entry's function: the armed promise, the word lowered. */
 function takeArmed(): Promise<unknown> {
@@ -111,12 +155,18 @@ export interface GuardSpec {
   readonly split: boolean;
   /** During a direct activation, call this plain function instead (fast-ports.ts); null: no depth check. */
   readonly direct: ((...a: any[]) => unknown) | null;
+  /** A split entry chosen before calling (markChosen): its Suspending twin and hint word; null: always the split call. */
+  readonly chosen?: Chosen | null;
 }
 
 const modules = new Map<string, WebAssembly.Module>();
 
 function listKey(list: readonly GuardSpec[]): string {
-  return list.map((g) => `${g.name}:${g.params.join(".")}>${g.result}${g.split ? "s" : ""}${g.direct ? "d" : ""}`).join(",");
+  return list
+    .map(
+      (g) => `${g.name}:${g.params.join(".")}>${g.result}${g.split ? "s" : ""}${g.direct ? "d" : ""}${g.chosen ? `c${g.chosen.hint}` : ""}`,
+    )
+    .join(",");
 }
 
 function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Module {
@@ -128,14 +178,14 @@ function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Modul
     funcType(types, g.params, r); // type 2i: the import's
     funcType(types, [], r); // type 2i+1: its wait entry
   }
-  const idx: { p: number; w: number; d: number }[] = [];
+  const idx: { p: number; w: number; d: number; s: number }[] = [];
   let nImports = 0;
   const imports = new ByteSink();
   const entries = new ByteSink();
   let nEntries = 1;
   entries.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
   list.forEach((g, i) => {
-    const at = { p: nImports++, w: -1, d: -1 };
+    const at = { p: nImports++, w: -1, d: -1, s: -1 };
     entries
       .name("p")
       .name(g.name)
@@ -149,6 +199,15 @@ function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Modul
         .name(g.name)
         .u8(0x00)
         .u32(2 * i + 1);
+      nEntries++;
+    }
+    if (g.chosen) {
+      at.s = nImports++;
+      entries
+        .name("s")
+        .name(g.name)
+        .u8(0x00)
+        .u32(2 * i);
       nEntries++;
     }
     if (g.direct !== null) {
@@ -184,7 +243,7 @@ function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Modul
       b.u8(0x10).u32(f);
       if (g.result !== null) b.u8(0x21).u32(r); // local.set $r
     };
-    const normal = () => {
+    const splitCall = () => {
       callWith(at.p);
       if (g.split) {
         b.u8(0x41).s32(0).u8(0x28).u32(2).u32(4); // i32.load offset=4 (i32.const 0): must wait
@@ -193,6 +252,19 @@ function guardModule(list: readonly GuardSpec[], key: string): WebAssembly.Modul
         if (g.result !== null) b.u8(0x21).u32(r);
         b.u8(0x0b);
       }
+    };
+    const normal = () => {
+      if (!g.chosen) return splitCall();
+      b.u8(0x41)
+        .s32(0)
+        .u8(0x28)
+        .u32(2)
+        .u32(4 * g.chosen.hint); // i32.load offset=4*hint (i32.const 0): the kernel's hint
+      b.u8(0x04).u8(0x40);
+      splitCall();
+      b.u8(0x05);
+      callWith(at.s); // not ready (or not known to be): the Suspending import, as without the split
+      b.u8(0x0b);
     };
     if (g.direct !== null) {
       b.u8(0x41).s32(0).u8(0x28).u32(2).u32(0); // i32.load (i32.const 0): the direct depth
@@ -239,13 +311,15 @@ export function guardImports(ns: Record<string, unknown>, list: readonly GuardSp
   const p: Record<string, unknown> = {};
   const w: Record<string, unknown> = {};
   const d: Record<string, unknown> = {};
+  const su: Record<string, unknown> = {};
   const wait = waitEntry();
   for (const g of list) {
     p[g.name] = ns[g.name];
     if (g.split) w[g.name] = wait;
+    if (g.chosen) su[g.name] = g.chosen.suspending;
     if (g.direct !== null) d[g.name] = g.direct;
   }
-  const inst = new WebAssembly.Instance(guardModule(list, key), { k: { words: guardWords() }, p, w, d } as WebAssembly.Imports);
+  const inst = new WebAssembly.Instance(guardModule(list, key), { k: { words: guardWords() }, p, w, d, s: su } as WebAssembly.Imports);
   guardStats.instances++;
   shared?.set(key, inst);
   for (const g of list) ns[g.name] = inst.exports[g.name];

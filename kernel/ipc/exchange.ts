@@ -14,6 +14,7 @@ import { NUMBERS } from "../rules/algebra.ts";
 import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, NO_HANDLES, type Pulse } from "./message.ts";
 import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
+import { hintQueue } from "../fast/hints.ts";
 import { checkTransition } from "./states.ts";
 import { copyBody, copyBodyOut, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
 
@@ -32,6 +33,7 @@ export function newEndpoint(k: KernelCore): Endpoint {
 /** The last receive capability went: every queued sender gets ECLOSED, pulses are dropped. */
 function endpointClosed(k: KernelCore, ep: Endpoint): void {
   const queued = ep.queue.splice(0);
+  hintQueue(k.current, ep);
   ep.pendingPulses.clear();
   for (const q of queued) {
     if (q.kind === "message") {
@@ -137,6 +139,7 @@ export function startSend(k: KernelCore, p: Process, ep: Endpoint, m: Message, u
   if (state === ProcessState.SEND_BLOCKED) {
     checkTransition(ProcessState.RUNNING, "send", ProcessState.SEND_BLOCKED);
     ep.enqueue(m);
+    hintQueue(k.current, ep);
     updateServers(k, ep);
   }
   if (until !== Infinity) {
@@ -192,7 +195,10 @@ function sendEnded(k: KernelCore, p: Process, m: Message): void {
   if (m.done) return;
   if (m.server === null) {
     const i = m.endpoint.queue.indexOf(m);
-    if (i >= 0) m.endpoint.queue.splice(i, 1);
+    if (i >= 0) {
+      m.endpoint.queue.splice(i, 1);
+      hintQueue(k.current, m.endpoint);
+    }
     dropHandles(m.caps);
     m.caps = [];
     m.done = true;
@@ -234,11 +240,13 @@ export function startReceive(
     if (head.kind === "pulse") {
       associate(p, ep);
       ep.queue.shift();
+      hintQueue(k.current, ep);
       return deliverPulse(p, ep, head);
     }
     const r = deliverMessage(k, p, head, bufPtr, bufLen); // associates p on success
     if (r < 0) return r;
     ep.queue.shift();
+    hintQueue(k.current, ep);
     updateServers(k, ep);
     return r;
   }
@@ -396,7 +404,10 @@ export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priori
     deliverPulse(server, ep, pulse);
     checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
     k.wake(server, 0);
-  } else ep.enqueue(pulse);
+  } else {
+    ep.enqueue(pulse);
+    hintQueue(k.current, ep);
+  }
 }
 
 // ---- process exit -------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
+import { mutateHints } from "../../kernel/fast/hints.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
 import { results, runWasi, strings, WASI_E, wasiProgram } from "../wasi/helpers.ts";
@@ -101,18 +102,27 @@ async function runReady(fastPath: boolean, splitImports = true) {
   const k = new Kernel({ trace: true, fastPath, splitImports });
   const child = k.loadImage(CHILD, "child");
   const waitsBefore = splitStats.waits;
+  const chosenBefore = splitStats.chosen;
   const r = await runSystem(
     [{ name: "ready", bytes: READY, handles: [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }] }],
     { trace: true, fastPath },
     k,
     [child],
   );
-  return { rec: r.rec, exit: r.exit, trace: k.traceText(), now: k.core.clock.now(), waits: splitStats.waits - waitsBefore };
+  return {
+    rec: r.rec,
+    exit: r.exit,
+    trace: k.traceText(),
+    now: k.core.clock.now(),
+    waits: splitStats.waits - waitsBefore,
+    chosen: splitStats.chosen - chosenBefore,
+  };
 }
 
 describe("blocking syscalls that return at once (the split imports)", () => {
-  // receive and yield are Suspending imports (they nearly always wait: SPLIT_SYSCALLS in the bridge), so by
-  // their names they suspend as before; through sys (split whatever it calls) they do not.
+  // yield is a Suspending import (it nearly always waits: SPLIT_SYSCALLS in the bridge), so by its name it
+  // suspends as before; receive is chosen before calling (CHOSEN_SYSCALLS): with a pulse queued the kernel's
+  // hint sends it to its plain entry; through sys (split whatever it calls) neither suspends.
   it("receive with a message queued, sleep(0), yield, futex_wait on a changed word and wait on an exited child return the same results, errors, trace and clock, and the split ones do not suspend", async () => {
     const fast = await runReady(true);
     const slow = await runReady(false);
@@ -138,14 +148,110 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(rec.slice(21, 27)).toEqual([0, -Errno.EPLEDGE, -Errno.EPLEDGE, -Errno.EPLEDGE, -Errno.EPLEDGE, 0]);
     expect(fast.trace.split("\n").length).toBeGreaterThan(2 * N);
     // Identical both ways: every result, the exit, the kernel's trace and the virtual clock.
-    expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
-    expect({ ...fast, waits: 0 }).toEqual({ ...unsplit, waits: 0 });
+    expect({ ...fast, waits: 0, chosen: 0 }).toEqual({ ...slow, waits: 0, chosen: 0 });
+    expect({ ...fast, waits: 0, chosen: 0 }).toEqual({ ...unsplit, waits: 0, chosen: 0 });
     expect(unsplit.waits).toBe(0);
+    expect(unsplit.chosen).toBe(0);
+    expect(slow.chosen).toBe(0);
+    // The named receives found their pulse queued: the hint chose the plain entry for each but the first
+    // (before it, the kernel does not know ep is the endpoint the process receives on), and for the errors
+    // after them nothing was queued: the Suspending import answered them, as before.
+    expect(fast.chosen).toBe(N - 1);
     // Of the ~9 N split calls only the one that really waited (the first wait on the child) suspended,
     // and the few that gave the host's event loop its turn (at most one per HOST_YIELD_MS of wall time).
     expect(slow.waits).toBe(0);
     expect(fast.waits).toBeGreaterThanOrEqual(1);
     expect(fast.waits).toBeLessThan(N / 2);
+  });
+
+  // A client pulses twice, then sends and waits for the reply; the server receives in a loop and replies to
+  // each message. So the server's receives both find something queued (the second pulse, or the message
+  // behind it) and really wait (nothing queued yet): the hint must say which, and a wrong hint must change
+  // nothing but the cost.
+  const SERVER = guest(`
+    (data (i32.const 0) "ep")
+    (func (export "_start") (local $ep i32) (local $i i32) (local $r i32) (local $s i64)
+      (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+      (loop $l
+        (local.set $r (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))
+        (if (i32.gt_s (local.get $r) (i32.const 0))
+          (then
+            (local.set $s (i64.add (local.get $s) (call $msg_word (i32.const 0))))
+            (drop (call $reply (local.get $r) (i32.wrap_i64 (i64.add (call $msg_word (i32.const 0)) (i64.const 1))) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0))))
+          (else
+            (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${3 * N}))))
+      (call $rec (i32.wrap_i64 (local.get $s)))
+      (call $rec (i32.wrap_i64 (call $clock_now)))
+      (call $flush))`);
+  const CLIENT = guest(`
+    (data (i32.const 0) "ep")
+    (func (export "_start") (local $ep i32) (local $i i32) (local $s i32)
+      (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
+      (loop $l
+        (drop (call $pulse (local.get $ep) (i32.const 1) (i64.extend_i32_u (local.get $i))))
+        (drop (call $pulse (local.get $ep) (i32.const 2) (i64.const 7)))
+        (local.set $s (i32.add (local.get $s) (call $send (local.get $ep) (i64.extend_i32_u (local.get $i)) (i64.const 0) (i64.const 0) (i64.const 0) ${INF})))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+      (call $rec (local.get $s))
+      (call $rec (i32.wrap_i64 (call $clock_now)))
+      (call $flush))`);
+
+  async function runPair(fastPath: boolean, splitImports: boolean, wrongHints: boolean) {
+    const k = new Kernel({ trace: true, fastPath, splitImports });
+    const ep = k.createEndpoint();
+    const waitsBefore = splitStats.waits;
+    const chosenBefore = splitStats.chosen;
+    mutateHints(wrongHints);
+    try {
+      const r = await runSystem(
+        [
+          { name: "server", bytes: SERVER, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
+          { name: "client", bytes: CLIENT, handles: [{ name: "ep", object: ep, rights: Rights.SEND }] },
+        ],
+        { trace: true, fastPath },
+        k,
+      );
+      return {
+        rec: r.rec,
+        exit: r.exit,
+        trace: k.traceText(),
+        now: k.core.clock.now(),
+        waits: splitStats.waits - waitsBefore,
+        chosen: splitStats.chosen - chosenBefore,
+      };
+    } finally {
+      mutateHints(false);
+    }
+  }
+
+  it("a receive chosen before calling takes the plain entry only when something is queued, and a wrong hint changes nothing but the cost", async () => {
+    const hinted = await runPair(true, true, false);
+    const slow = await runPair(false, true, false);
+    const unsplit = await runPair(true, false, false);
+    const wrong = await runPair(true, true, true); // every hint inverted: "ready" when it must wait, and back
+    expect(hinted.exit.server).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(hinted.exit.client).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    const sum = (N * (N - 1)) / 2;
+    expect(hinted.rec.client[0]).toBe(sum + N); // each reply: its message's word + 1
+    expect(hinted.rec.server[0]).toBe(sum + N + sum + 2 * N + 7 * N); // word 0 of each message; each pulse's code and value
+    // Identical every way: results, exits, the kernel's trace, the virtual clock.
+    const same = (x: typeof hinted) => ({ ...x, waits: 0, chosen: 0 });
+    expect(same(hinted)).toEqual(same(slow));
+    expect(same(hinted)).toEqual(same(unsplit));
+    expect(same(hinted)).toEqual(same(wrong));
+    expect(slow.chosen + unsplit.chosen + slow.waits + unsplit.waits).toBe(0);
+    // Right hints: the receives that found something queued went to the plain entry, and none of them had to
+    // wait after all; those that waited went straight to the Suspending import (no split wait).
+    expect(hinted.chosen).toBeGreaterThan(0);
+    expect(hinted.chosen).toBeLessThan(3 * N);
+    expect(hinted.waits).toBe(0);
+    // Wrong hints: every receive that had to wait went to the plain entry, which armed the wait (a split
+    // wait), and those that were ready went to the Suspending import.
+    expect(wrong.chosen).toBe(3 * N - hinted.chosen);
+    expect(wrong.waits).toBe(wrong.chosen);
   });
 
   it("a process killed while it waits in a split import ends, and the run is the same as with Suspending imports", async () => {
