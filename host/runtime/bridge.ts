@@ -381,7 +381,12 @@ function kernelSplitSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
       if (!def.blocking) continue;
       if (SPLIT_SYSCALLS.has(def.name)) built[def.name] = splitImport(k, def);
       const hint = CHOSEN_SYSCALLS.get(def.name);
-      if (hint !== undefined) built[def.name] = markChosen(splitImport(k, def, true), suspending[def.name] as WebAssembly.Suspending, hint);
+      if (hint === undefined) continue;
+      const plain =
+        def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4
+          ? receivePlain(k, def)
+          : splitImport(k, def, true);
+      built[def.name] = markChosen(plain, suspending[def.name] as WebAssembly.Suspending, hint);
     }
     built[SYS_ENTRY.name] = splitSysEntry(k);
     ns = Object.freeze(built);
@@ -485,6 +490,44 @@ function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
     if (r === NORETURN) throw UNWIND;
     return r;
   });
+}
+
+/**
+ * receive's split plain entry (chosen before calling: the guard calls it when
+ * the kernel's hint says something is queued): callSplit's steps written out
+ * for receive, as receiveImport's are callBlocking's.
+ */
+function receivePlain(k: KernelCore, def: SyscallDef): (ep: number, bufPtr: number, bufLen: number, deadline: bigint) => unknown {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, bufPtr: number, bufLen: number, deadline: bigint) => unknown;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return (ep: number, bufPtr: number, bufLen: number, deadline: bigint) => {
+    splitStats.chosen++;
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    s.armPlain();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, bufPtr, bufLen, deadline);
+    } catch (err) {
+      s.disarmPlain();
+      if (err === UNWIND) throw err;
+      return fault(k, p, name, err);
+    }
+    if (p.mm.fault !== null) {
+      s.disarmPlain();
+      endFaulted(k, p);
+    }
+    if (r === BLOCK) {
+      const v = s.settle();
+      if (typeof v === "number") return v;
+      mustWait(v);
+      return 0;
+    }
+    s.disarmPlain();
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  };
 }
 
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {

@@ -38,7 +38,7 @@ import type { KernelCore } from "../../kernel/core.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import { invokeSyscall } from "./bridge.ts";
 import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { chosenOf, guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
+import { chosenOf, choosesInEveryProcess, guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
 
@@ -184,7 +184,13 @@ export function guardSyscallImports(
   if (ns === undefined) return false;
   const capable = mayDirect && ("port_bind" in ns || SYS_ENTRY.name in ns);
   const list: GuardSpec[] = [];
+  const chooseAll = choosesInEveryProcess(k);
   for (const name of Object.keys(ns)) {
+    const chosen = chosenOf(ns[name]);
+    if (chosen !== null && !capable && !chooseAll) {
+      ns[name] = chosen.suspending; // no guard in front of it anyway: the Suspending import, as without the split
+      continue;
+    }
     const split = isSplit(ns[name]);
     const def = BLOCKING.get(name);
     let direct: (...a: any[]) => unknown;
@@ -204,7 +210,7 @@ export function guardSyscallImports(
       result = null;
     } else continue;
     if (!split && !capable) continue;
-    list.push({ name, params, result, split, direct: capable ? direct : null, chosen: chosenOf(ns[name]) });
+    list.push({ name, params, result, split, direct: capable ? direct : null, chosen });
   }
   let shared: Map<string, WebAssembly.Instance> | undefined;
   if (shareable) {

@@ -88,6 +88,23 @@ export function chosenOf(fn: unknown): Chosen | null {
   return (typeof fn === "function" && chosenEntries.get(fn)) || null;
 }
 
+/**
+ * Kernels whose every process gets the chosen guards (KernelConfig.receiveHint).
+ * Otherwise only a process that has a guard in front of those imports anyway
+ * (it may run direct port activations: fast-ports.ts) gets them, where the
+ * hint costs one load; every other process calls the Suspending import
+ * directly, because a guard frame in front of a Suspending import that waits
+ * costs ≈15-25 ns per call in the kernel (pulse_ns 320 -> 340 ns; docs/fastpath.md
+ * "Choosing before calling").
+ */
+const chooseEverywhere = new WeakSet<object>();
+export function chooseInEveryProcess(kernel: object): void {
+  chooseEverywhere.add(kernel);
+}
+export function choosesInEveryProcess(kernel: object): boolean {
+  return chooseEverywhere.has(kernel);
+}
+
 /** A direct activation begins (the handler is about to run above a JavaScript frame) or ends. */
 export function enterDirect(): void {
   words[0]++;

@@ -11,7 +11,7 @@ import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
 import { mutateHints } from "../../kernel/fast/hints.ts";
 import { runSystem } from "../helpers/system.ts";
-import { guest } from "../helpers/wat.ts";
+import { ABI_IMPORTS, guest, wat } from "../helpers/wat.ts";
 import { results, runWasi, strings, WASI_E, wasiProgram } from "../wasi/helpers.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
@@ -252,6 +252,42 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     // wait), and those that were ready went to the Suspending import.
     expect(wrong.chosen).toBe(3 * N - hinted.chosen);
     expect(wrong.waits).toBe(wrong.chosen);
+  });
+
+  it("a process that cannot bind a port calls receive's Suspending import directly, unless the kernel chooses in every process (receiveHint), and the run is the same", async () => {
+    // Only these imports: no port_bind, no sys, so the process has no guard in front of receive of its own.
+    const only = ["endpoint_create", "pulse", "receive", "msg_word", "console_write"];
+    const narrow = wat(`(module
+      ${ABI_IMPORTS.split("\n")
+        .filter((l) => only.some((n) => l.includes(`"${n}"`)))
+        .join("\n")}
+      (memory (export "memory") 1)
+      (func (export "_start") (local $ep i32) (local $i i32) (local $s i64)
+        (local.set $ep (call $endpoint_create))
+        (loop $l
+          (drop (call $pulse (local.get $ep) (i32.const 3) (i64.extend_i32_u (local.get $i))))
+          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))))
+          (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+        (i64.store (i32.const 0) (local.get $s))
+        (drop (call $console_write (i32.const 0) (i32.const 8)))))`);
+    const run = async (fastPath: boolean, receiveHint: boolean) => {
+      const k = new Kernel({ trace: true, fastPath, receiveHint });
+      const chosenBefore = splitStats.chosen;
+      const r = await runSystem([{ name: "narrow", bytes: narrow }], { trace: true, fastPath }, k);
+      return { rec: r.rec, exit: r.exit, trace: k.traceText(), now: k.core.clock.now(), chosen: splitStats.chosen - chosenBefore };
+    };
+    const plain = await run(true, false);
+    const everywhere = await run(true, true);
+    const slow = await run(false, true);
+    expect(plain.exit.narrow).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(plain.rec.narrow).toEqual([3 * N + (N * (N - 1)) / 2, 0]); // each pulse's code and value, as an i64
+    expect(plain.chosen).toBe(0);
+    expect(everywhere.chosen).toBe(N - 1); // all but the first (ep is not yet known as the one it receives on)
+    expect(slow.chosen).toBe(0);
+    expect({ ...plain, chosen: 0 }).toEqual({ ...everywhere, chosen: 0 });
+    expect({ ...plain, chosen: 0 }).toEqual({ ...slow, chosen: 0 });
   });
 
   it("a process killed while it waits in a split import ends, and the run is the same as with Suspending imports", async () => {
