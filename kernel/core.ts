@@ -465,7 +465,7 @@ export class KernelCore {
       const port = ports[i];
       const packet = port.packets.shift();
       if (packet === undefined) continue;
-      ports.push(...ports.splice(0, i + 1)); // the next search starts after this port
+      if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;
       p.nextRun = "handler";
       p.state = ProcessState.READY;
