@@ -18,7 +18,7 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { portsProcessExited } from "./ipc/ports.ts";
+import { portHandoffCounts, portHandoffMutation, portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
@@ -405,36 +405,71 @@ export class KernelCore {
     this.activationDone(p);
   }
 
-  /** A handler activation (or _start, for a resident process) has finished: next packet, or RESIDENT. */
+  /**
+   * A handler activation (or _start, for a resident process) has finished: next packet, or RESIDENT.
+   * When p has a packet of its own queued and the run queue would choose p anyway, p takes it at once
+   * without passing through the queue (the port handoff, kernel/ipc/ports.ts portHandoff): the same
+   * effects, trace and virtual time as queueing it and scheduling.
+   */
   activationDone(p: Process): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;
-    if (!this.takePacket(p)) p.state = ProcessState.RESIDENT;
+    if (!this.nextPacket(p)) p.state = ProcessState.RESIDENT;
+    else if (this.fastIpc && this.portHandoff(p)) {
+      portHandoffCounts.taken++;
+      if (portHandoffMutation !== "quantum") this.sched.readied(p); // what queueing p does to it (a fresh quantum, readySince); nothing runs to preempt
+      this.scheduling = true;
+      try {
+        this.dispatch(p);
+      } catch (e) {
+        this.scheduling = false;
+        this.fault(p, "dispatch", e);
+        this.schedule();
+        return;
+      }
+      this.scheduling = false;
+      return;
+    } else this.runq.enqueue(p);
     this.schedule();
+  }
+
+  /**
+   * Whether p, READY for its own next packet and not queued, may run at once (activationDone): the run queue
+   * would choose it first (nothing queued at its priority or above, no deadline class, no partitions), no
+   * timer is due, and nothing else is dispatching. mutatePortHandoffForTest drops a condition (the tests'
+   * mutation check).
+   */
+  private portHandoff(p: Process): boolean {
+    if (this.scheduling || this.directDepth > 0 || p.mm.fault !== null) return false;
+    const m = portHandoffMutation;
+    // peek(): the slice just ended, so nothing is left to charge before reading the clock (as in blockAndRun).
+    if (m === null) return this.runq.wouldChooseFirst(p) && this.timers.next() > this.clock.peek();
+    if (m === "off") return false;
+    if (m === "quantum") return this.runq.wouldChooseFirst(p) && this.timers.next() > this.clock.peek();
+    return (m === "queue" || this.runq.wouldChooseFirst(p)) && (m === "timers" || this.timers.next() > this.clock.peek());
   }
 
   /** A packet was queued on a port bound to p: a resident p becomes runnable. */
   packetArrived(p: Process): void {
     if (p.state === ProcessState.RESIDENT) {
-      this.takePacket(p);
+      if (this.nextPacket(p)) this.runq.enqueue(p);
       if (this.current === null) this.schedule();
     }
   }
 
-  /** Make p READY for its next packet (round robin over its ports). False if none is queued. */
-  private takePacket(p: Process): boolean {
+  /** Make p READY for its next packet (round robin over its ports), not yet queued. False if none is queued. */
+  private nextPacket(p: Process): boolean {
     const ports = p.boundPorts;
     for (let i = 0; i < ports.length; i++) {
       const port = ports[i];
       const packet = port.packets.shift();
       if (packet === undefined) continue;
-      ports.push(...ports.splice(0, i + 1)); // the next search starts after this port
+      if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;
       p.nextRun = "handler";
       p.state = ProcessState.READY;
-      this.runq.enqueue(p);
       return true;
     }
     return false;

@@ -118,6 +118,8 @@ export class PortLoop {
   private readonly i64: BigInt64Array;
   private readonly run: () => Promise<void>;
   private readonly index = new Map<string, number>();
+  private lastHandler: string | null = null;
+  private lastIndex = -1;
   private readonly guest: WebAssembly.Exports;
   private started = false;
   /** A handler is running (between next returning and the next call of next). */
@@ -171,6 +173,7 @@ export class PortLoop {
   }
 
   private handlerIndex(name: string): number {
+    if (name === this.lastHandler) return this.lastIndex; // most processes bind one handler
     let ix = this.index.get(name);
     if (ix === undefined) {
       ix = this.table.length;
@@ -178,6 +181,8 @@ export class PortLoop {
       this.table.set(ix, this.guest[name] as () => void);
       this.index.set(name, ix);
     }
+    this.lastHandler = name;
+    this.lastIndex = ix;
     return ix;
   }
 

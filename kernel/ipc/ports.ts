@@ -25,6 +25,27 @@ export const PORT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.SEND | Ri
  */
 export const MAX_DIRECT_DEPTH = 8;
 
+/**
+ * The port handoff (docs/fastpath.md "Queued packets: the port handoff"; KernelCore.activationDone): a
+ * process whose activation ends with a packet of its own queued takes it at once, without the run queue,
+ * when the queue would have chosen it anyway. `taken`: activations started that way, system-wide.
+ */
+export const portHandoffCounts = { taken: 0 };
+
+/**
+ * Test only: "off" never takes the port handoff (the reference run for workloads whose direct
+ * activations make fastPath: false a different run); "queue" takes it even when the run queue would
+ * choose another process; "timers" even when a timer is due; "quantum" takes it without what queueing
+ * does to the process (a fresh quantum, its wait's start). Each of the last three must make the
+ * comparison with "off" fail (test/ports/handoff.test.ts). null: as built.
+ */
+export type PortHandoffMutation = "off" | "queue" | "timers" | "quantum";
+export let portHandoffMutation: PortHandoffMutation | null = null;
+
+export function mutatePortHandoffForTest(m: PortHandoffMutation | null): void {
+  portHandoffMutation = m;
+}
+
 /** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
 export function portsProcessExited(k: KernelCore, p: Process): void {
   for (const pt of p.boundPorts.splice(0)) {
