@@ -222,10 +222,24 @@ function callBlocking(
   try {
     r = invoke(h, k, p, def.params.length, a, b, c, d, e, f);
   } catch (err) {
-    s.disarm();
-    if (err === UNWIND) throw err;
-    return fault(k, p, def.name, err);
+    return thrownArmed(k, p, s, def.name, err);
   }
+  return settleArmed(k, p, s, r, pending) as number | bigint | Promise<number>;
+}
+
+/** An armed blocking entry's handler threw: an unwind goes on up; anything else is a kernel bug that ends the caller. */
+function thrownArmed(k: KernelCore, p: Process, s: Suspender, name: string, err: unknown): never {
+  s.disarm();
+  if (err === UNWIND) throw err;
+  return fault(k, p, name, err);
+}
+
+/**
+ * How every armed blocking entry ends once its handler returned r: a fault the
+ * handler left ends the process; BLOCK hands JSPI the armed promise; NORETURN
+ * unwinds the stack; anything else is the syscall's result now.
+ */
+function settleArmed(k: KernelCore, p: Process, s: Suspender, r: unknown, pending: Promise<number>): unknown {
   if (p.mm.fault !== null) {
     s.disarm();
     endFaulted(k, p);
@@ -233,7 +247,7 @@ function callBlocking(
   if (r === BLOCK) return pending;
   s.disarm();
   if (r === NORETURN) throw UNWIND;
-  return r as number | bigint;
+  return r;
 }
 
 /**
@@ -421,18 +435,9 @@ function callImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
     try {
       r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, words);
     } catch (err) {
-      s.disarm();
-      if (err === UNWIND) throw err;
-      return fault(k, p, name, err);
+      return thrownArmed(k, p, s, name, err);
     }
-    if (p.mm.fault !== null) {
-      s.disarm();
-      endFaulted(k, p);
-    }
-    if (r === BLOCK) return pending;
-    s.disarm();
-    if (r === NORETURN) throw UNWIND;
-    return r;
+    return settleArmed(k, p, s, r, pending);
   });
 }
 
@@ -449,18 +454,9 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
     try {
       r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words);
     } catch (err) {
-      s.disarm();
-      if (err === UNWIND) throw err;
-      return fault(k, p, name, err);
+      return thrownArmed(k, p, s, name, err);
     }
-    if (p.mm.fault !== null) {
-      s.disarm();
-      endFaulted(k, p);
-    }
-    if (r === BLOCK) return pending;
-    s.disarm();
-    if (r === NORETURN) throw UNWIND;
-    return r;
+    return settleArmed(k, p, s, r, pending);
   });
 }
 
@@ -477,18 +473,9 @@ function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
     try {
       r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, bufPtr, bufLen, deadline);
     } catch (err) {
-      s.disarm();
-      if (err === UNWIND) throw err;
-      return fault(k, p, name, err);
+      return thrownArmed(k, p, s, name, err);
     }
-    if (p.mm.fault !== null) {
-      s.disarm();
-      endFaulted(k, p);
-    }
-    if (r === BLOCK) return pending;
-    s.disarm();
-    if (r === NORETURN) throw UNWIND;
-    return r;
+    return settleArmed(k, p, s, r, pending);
   });
 }
 
