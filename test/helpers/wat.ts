@@ -67,6 +67,19 @@ export function guest(body: string, opts: { memory?: boolean } = {}): Uint8Array
 )`);
 }
 
+/**
+ * A guest that sleeps sleepNs, then computes for `iterations` loop turns
+ * without blocking (a timer that bounds slices; at a higher priority, a
+ * process that preempts whatever runs when it wakes), then records its clock.
+ */
+export const hog = (sleepNs: number, iterations: number): Uint8Array =>
+  guest(`
+  (func (export "_start") (local $i i32)
+    (drop (call $sleep (i64.const ${sleepNs})))
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`);
+
 /** The i32 values a guest recorded with $rec and wrote with $flush. */
 export function results(bytes: Uint8Array): number[] {
   const out: number[] = [];

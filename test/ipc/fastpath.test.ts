@@ -17,7 +17,7 @@ import { Strace } from "../../host/trace/index.ts";
 import { type FastPathMutation, fastPathCounts, mutateFastPathForTest } from "../../kernel/ipc/fastpath.ts";
 import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
-import { guest, results } from "../helpers/wat.ts";
+import { guest, hog, results } from "../helpers/wat.ts";
 
 const BUF = 1024; // the IPC buffer's address in each guest
 
@@ -113,15 +113,6 @@ const pulser = (n: number, sleepNs: number) =>
       (call $rec (call $pulse (local.get $ep) (local.get $i) (i64.extend_i32_u (local.get $i))))
       ${sleepNs > 0 ? `(drop (call $sleep (i64.const ${sleepNs})))` : "(drop (call $yield))"}
       (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
-    (call $flush))`);
-
-/** Computes without blocking after a sleep (a timer that bounds slices, a process that preempts). */
-const hog = (sleepNs: number, iterations: number) =>
-  guest(`
-  (func (export "_start") (local $i i32)
-    (drop (call $sleep (i64.const ${sleepNs})))
-    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
-    (call $rec (i32.wrap_i64 (call $clock_now)))
     (call $flush))`);
 
 interface Proc {

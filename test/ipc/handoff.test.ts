@@ -9,7 +9,7 @@ import { Kernel } from "../../host/kernel.ts";
 import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
 import { mutateBillingForTest } from "../../kernel/sched/cpu.ts";
 import { runSystem } from "../helpers/system.ts";
-import { guest } from "../helpers/wat.ts";
+import { guest, hog } from "../helpers/wat.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
 const BUF = 1024; // the IPC buffer's address in each guest
@@ -53,15 +53,6 @@ const client = (n: number, base: number, legacy: boolean, partitionAt = -1) =>
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
     (call $rec (local.get $sum))
-    (call $rec (i32.wrap_i64 (call $clock_now)))
-    (call $flush))`);
-
-// Sleeps, then computes without blocking: preempts the exchange while ready at a higher priority.
-const hog = (sleepNs: number, iterations: number) =>
-  guest(`
-  (func (export "_start") (local $i i32)
-    (drop (call $sleep (i64.const ${sleepNs})))
-    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
     (call $rec (i32.wrap_i64 (call $clock_now)))
     (call $flush))`);
 
