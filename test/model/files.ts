@@ -29,6 +29,7 @@ import { BLOCK, SYSCALL_HANDLERS as S } from "../../kernel/syscalls/index.ts";
 import {
   expectResult,
   fail,
+  deliverOrQueue,
   landAndDeliver,
   learn,
   lookupError,
@@ -467,21 +468,8 @@ function request(m: Model, r: Real, p: Process, io: MIo, got: number | symbol, w
   fileStats.requests++;
   const pid = p.pid;
   const msg = { rcvid: sentRcvid(m, r, what), sender: pid, ep: m.fsEp, caps: [], server: null, clientGone: false, deadline: Infinity, io };
-  const mp = m.procs.get(pid)!;
-  mp.sending = msg;
-  mp.deadline = Infinity;
-  mp.expect = null;
-  const e = m.endpoints.get(m.fsEp)!;
-  const server = e.receivers.shift();
-  if (modelTrace.on) traceLog.push(`  request ${msg.rcvid} from pid ${pid}: ${what} ${server === undefined ? "queued" : "delivered"}`);
-  if (server !== undefined) {
-    mp.state = "reply";
-    landAndDeliver(m, r, msg, server);
-    m.wakeWith(server, msg.rcvid);
-  } else {
-    mp.state = "send";
-    e.queue.push(msg);
-  }
+  const delivered = deliverOrQueue(m, r, msg, Infinity);
+  if (modelTrace.on) traceLog.push(`  request ${msg.rcvid} from pid ${pid}: ${what} ${delivered ? "delivered" : "queued"}`);
   expectResult(m, what, got, BLOCK);
 }
 

@@ -602,21 +602,8 @@ class Send extends Step {
       } else caps = [m.track(m.newCap(pass.obj, pass.type, pass.rights, pass))];
     }
     const msg: MMsg = { rcvid: sentRcvid(m, r, this.toString()), sender: pid, ep, caps, server: null, clientGone: false, deadline };
-    const mp = m.procs.get(pid)!;
-    mp.sending = msg;
-    mp.deadline = deadline;
-    mp.timerSeq = m.timerSeq++;
-    mp.expect = null;
-    const e = m.endpoints.get(ep)!;
-    const server = e.receivers.shift();
-    if (server !== undefined) {
-      mp.state = "reply";
-      landAndDeliver(m, r, msg, server);
-      m.wakeWith(server, msg.rcvid);
-    } else {
-      mp.state = "send";
-      e.queue.push(msg);
-    }
+    m.procs.get(pid)!.timerSeq = m.timerSeq++;
+    deliverOrQueue(m, r, msg, deadline);
     expectResult(m, this.toString(), got, BLOCK);
   }
 }
@@ -631,6 +618,29 @@ export function sentRcvid(m: Model, r: Real, what: string): number {
   if (rcvid <= m.rcvid) fail(m, `${what}: rcvid ${rcvid} is not new (the last was ${m.rcvid})`);
   m.rcvid = rcvid;
   return rcvid;
+}
+
+/**
+ * msg's sender blocks on it with `deadline`: a receiver blocked on msg.ep takes
+ * it at once (the sender then waits for the answer), or it queues (the sender
+ * waits to send). Whether a receiver took it.
+ */
+export function deliverOrQueue(m: Model, r: Real, msg: MMsg, deadline: number): boolean {
+  const mp = m.procs.get(msg.sender)!;
+  mp.sending = msg;
+  mp.deadline = deadline;
+  mp.expect = null;
+  const e = m.endpoints.get(msg.ep)!;
+  const server = e.receivers.shift();
+  if (server === undefined) {
+    mp.state = "send";
+    e.queue.push(msg);
+    return false;
+  }
+  mp.state = "reply";
+  landAndDeliver(m, r, msg, server);
+  m.wakeWith(server, msg.rcvid);
+  return true;
 }
 
 /** Caps in flight land in the server's table: their handle values are the kernel's (its message registers). */
@@ -771,20 +781,7 @@ class Call extends Step {
       deadline: Infinity,
       words,
     };
-    const mp = m.procs.get(pid)!;
-    mp.sending = msg;
-    mp.deadline = Infinity;
-    mp.expect = null;
-    const e = m.endpoints.get(ep)!;
-    const server = e.receivers.shift();
-    if (server !== undefined) {
-      mp.state = "reply";
-      landAndDeliver(m, r, msg, server);
-      m.wakeWith(server, msg.rcvid);
-    } else {
-      mp.state = "send";
-      e.queue.push(msg);
-    }
+    deliverOrQueue(m, r, msg, Infinity);
   }
 }
 
