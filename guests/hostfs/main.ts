@@ -15,7 +15,7 @@
 import { args, errnoName, exit, handle, println } from "@wasmos/sdk";
 import * as io from "@wasmos/sdk/grants/io";
 import { DirOut, Handler, Ocb, ReadOut, Server, Stat, WriteIn } from "@wasmos/sdk/resmgr";
-import { HostDir, hostErrno } from "@wasmos/sdk/hostdir";
+import { HostDir, HostStat, hostErrno } from "@wasmos/sdk/hostdir";
 import {
   EISDIR, ELOOP, ENOTDIR, MAX_IO_BYTES, MAX_MSG_BYTES, FILE_TYPE_DIR, FILE_TYPE_SYMLINK, IO_STAT_NOFOLLOW, O_CREATE, O_DIRECTORY, O_EXCL,
   O_NOFOLLOW, O_TRUNC, O_WRITE,
@@ -32,6 +32,17 @@ class HostOcb extends Ocb {
 const IO_MAX: i32 = MAX_IO_BYTES;
 /** The most one read or write of an open file moves: what one request can carry (MAX_MSG_BYTES), so a large read is one round trip. */
 const OPEN_IO_MAX: i32 = MAX_MSG_BYTES;
+
+/** The device's answer s as the transport's stat: 0, or -errno when the device refused. */
+function statInto(s: HostStat, st: Stat): i32 {
+  if (s.errno != 0) return -s.errno;
+  st.type = s.type;
+  st.nlink = s.nlink;
+  st.size = s.size;
+  st.ino = s.ino;
+  st.mtime = s.mtime;
+  return 0;
+}
 
 class HostFs extends Handler {
   buf: Uint8Array = new Uint8Array(OPEN_IO_MAX);
@@ -90,14 +101,7 @@ class HostFs extends Handler {
   stat(ocb: Ocb, st: Stat): i32 {
     const o = <HostOcb>ocb;
     if (o.file <= 0) return this.pstat(o.path, st);
-    const s = this.d.statOpen(o.file);
-    if (s.errno != 0) return -s.errno;
-    st.type = s.type;
-    st.nlink = s.nlink;
-    st.size = s.size;
-    st.ino = s.ino;
-    st.mtime = s.mtime;
-    return 0;
+    return statInto(this.d.statOpen(o.file), st);
   }
 
   pstat(path: string, st: Stat): i32 {
@@ -105,14 +109,7 @@ class HostFs extends Handler {
   }
 
   pstatAt(path: string, st: Stat, flags: i64): i32 {
-    const s = this.d.stat(path == "" ? "/" : path, (flags & IO_STAT_NOFOLLOW) == 0);
-    if (s.errno != 0) return -s.errno;
-    st.type = s.type;
-    st.nlink = s.nlink;
-    st.size = s.size;
-    st.ino = s.ino;
-    st.mtime = s.mtime;
-    return 0;
+    return statInto(this.d.stat(path == "" ? "/" : path, (flags & IO_STAT_NOFOLLOW) == 0), st);
   }
 
   setSize(ocb: Ocb, size: i64): i32 {

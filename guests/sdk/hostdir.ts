@@ -127,20 +127,9 @@ export class HostDir {
 
   /** Describe path (follow: through symbolic links that stay inside). */
   stat(path: string, follow: bool = true): HostStat {
-    const out = new HostStat();
     const b = new ArrayBuffer(HOSTDIR_STAT_SIZE);
     const p = changetype<usize>(b);
-    const r = this.call(follow ? HOSTDIR_STAT : HOSTDIR_LSTAT, 0, 0, path, null, p, HOSTDIR_STAT_SIZE);
-    if (r < 0) {
-      out.errno = -r;
-      return out;
-    }
-    out.type = HostdirStatLayout.type(p);
-    out.nlink = HostdirStatLayout.nlink(p);
-    out.size = HostdirStatLayout.size(p);
-    out.ino = HostdirStatLayout.ino(p);
-    out.mtime = HostdirStatLayout.mtimeNs(p);
-    return out;
+    return this.statOut(this.call(follow ? HOSTDIR_STAT : HOSTDIR_LSTAT, 0, 0, path, null, p, HOSTDIR_STAT_SIZE), p);
   }
 
   read(path: string, offset: i64, ptr: usize, len: i32): i32 {
