@@ -76,6 +76,21 @@ export function mutateFastPathForTest(m: FastPathMutation | null): void {
 export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0 };
 
 /**
+ * KernelCore.wake for a peer whose blocked state is already settled (its
+ * unblock has nothing to undo: no timer, its message or receive done): the
+ * same fields, trace event and scheduler bookkeeping, flat.
+ */
+function wakeSettled(k: KernelCore, q: Process, value: number): void {
+  q.unblock = null;
+  q.blockedIn = "";
+  q.state = READY;
+  q.resumeValue = value;
+  q.nextRun = "resume";
+  k.trace.enabled && k.trace.record(k.clock.now(), q.pid, "wake", String(value));
+  k.sched.readied(q);
+}
+
+/**
  * call(ep) by p (running) with its call message m (words read, not yet sent) to
  * a server already blocked in receive or reply_wait on ep: startSend's delivery
  * and the handoff, flat. False (nothing changed): take startSend.
@@ -115,14 +130,8 @@ export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): b
   countTransition(SERVER_WOKEN);
   countTransition(CLIENT_SENT);
   // handoff: wake the server (its receive unblock: no timer, already off the receivers).
-  s.unblock = null;
-  s.blockedIn = "";
   s.receiving = null;
-  s.state = READY;
-  s.resumeValue = rcvid;
-  s.nextRun = "resume";
-  k.trace.enabled && k.trace.record(k.clock.now(), s.pid, "wake", String(rcvid));
-  k.sched.readied(s);
+  wakeSettled(k, s, rcvid);
   k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
   return true;
 }
@@ -171,14 +180,8 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
   p.ipcUnblock.receiveTimer = null;
   const unblock = receiveUnblock(k, p);
   // handoff: wake the client (its send unblock: no timer, m is done).
-  c.unblock = null;
-  c.blockedIn = "";
   c.sending = null;
-  c.state = READY;
-  c.resumeValue = status;
-  c.nextRun = "resume";
-  k.trace.enabled && k.trace.record(k.clock.now(), c.pid, "wake", String(status));
-  k.sched.readied(c);
+  wakeSettled(k, c, status);
   k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
   return true;
 }
