@@ -637,8 +637,9 @@ class Analysis {
   /**
    * Whether a bounded function may be inlined at its call sites (inlineBody):
    * a body of at most INLINE_MAX_BYTES whose only calls are direct ones that
-   * cannot return (AssemblyScript's abort), at most one result, and numeric
-   * parameters and locals.
+   * cannot return (AssemblyScript's abort), at most one result, and at most
+   * INLINE_MAX_CALLEE_LOCALS parameters and locals, all numeric (a local
+   * declaration of a few bytes may declare thousands, each zeroed at the site).
    */
   inlinable(func: number): boolean {
     let ok = this.inlinableMemo.get(func);
@@ -651,6 +652,7 @@ class Analysis {
       ok =
         this.factsOf(func).calls.every((c) => c.dying && !c.tail && c.target >= 0) &&
         type.results.length <= 1 &&
+        body.locals.reduce((n, run) => n + run.count, type.params.length) <= INLINE_MAX_CALLEE_LOCALS &&
         [...type.params, ...type.results].every((t) => VALTYPE_BYTE[t] !== undefined) &&
         body.locals.every((run) => VALTYPE_BYTE[run.type] !== undefined);
     }
@@ -936,6 +938,7 @@ const NO_INLINED: Map<number, Uint8Array> = new Map();
  */
 export const INLINE_MAX_BYTES = 160;
 export const INLINE_CALLER_MAX_BYTES = 1024;
+const INLINE_MAX_CALLEE_LOCALS = 32;
 /**
  * Most bytes inlining may add to one function, and to the module beyond its
  * own code's size (so a module made of small loops calling such callees
@@ -1027,7 +1030,7 @@ function planInlining(a: Analysis, func: number, firstLocal: number, budget: { b
       const c = facts.calls[k];
       if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
       const body = m.code[c.target - m.importedFuncs];
-      const size = body.end - body.bodyStart;
+      const size = body.end - body.bodyStart + 12 * localTypes(m, c.target).length; // the body, and setting its locals
       if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
       inlining ??= { sites: new Set(), bases: new Map(), types: [] };
       if (!inlining.bases.has(c.target)) {

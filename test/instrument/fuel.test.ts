@@ -262,16 +262,18 @@ describe("small bounded callees inlined into loops", () => {
     expect(sum(inlined, 12, 5).result).toBe("abort 10");
   });
 
-  it("leaves callees alone that make a call that returns, have a loop, or are larger than INLINE_MAX_BYTES", () => {
+  it("leaves callees alone that make a call that returns, are larger than INLINE_MAX_BYTES or declare many locals", () => {
     const big = Array.from({ length: INLINE_MAX_BYTES }, () => "(drop (i32.const 1))").join(" ");
     const m = readModule(
       wat(`(module
         (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
         (func $mid (param i32) (result i32) (call $leaf (local.get 0)))
         (func $big (param i32) (result i32) ${big} (local.get 0))
+        (func $many (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (local.get 0))
         (func (export "run") (param $n i32) (result i32) (local $s i32)
           (loop $l
             (local.set $s (i32.add (call $mid (local.get $s)) (call $big (local.get $s))))
+            (local.set $s (call $many (local.get $s)))
             (br_if $l (i32.lt_u (local.get $s) (local.get $n))))
           (local.get $s)))`),
     );
