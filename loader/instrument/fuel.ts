@@ -979,7 +979,8 @@ function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
   const m = a.m;
   const type = funcType(m, callee)!;
   const types = localTypes(m, callee);
-  const out = new ByteSink(2 * (functionBody(m, callee).end - functionBody(m, callee).bodyStart) + 16);
+  const body = functionBody(m, callee);
+  const out = new ByteSink(2 * (body.end - body.bodyStart) + 16);
   for (let p = type.params.length - 1; p >= 0; p--) out.u8(0x21).u32(base + p); // local.set
   for (let l = type.params.length; l < types.length; l++) {
     for (const b of ZERO_CONST[types[l]]) out.u8(b);
@@ -1030,11 +1031,11 @@ function planInlining(a: Analysis, func: number, firstLocal: number, budget: { b
       const c = facts.calls[k];
       if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
       const body = m.code[c.target - m.importedFuncs];
-      const size = body.end - body.bodyStart + 12 * localTypes(m, c.target).length; // the body, and setting its locals
+      const types = localTypes(m, c.target);
+      const size = body.end - body.bodyStart + 12 * types.length; // the body, and setting its locals
       if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
       inlining ??= { sites: new Set(), bases: new Map(), types: [] };
       if (!inlining.bases.has(c.target)) {
-        const types = localTypes(m, c.target);
         if (next + types.length >= INLINE_MAX_LOCALS) continue;
         inlining.bases.set(c.target, next);
         inlining.types.push(...types);
