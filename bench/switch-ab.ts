@@ -9,7 +9,10 @@
 //
 // Variants: "on" (the kernel as built), "off" (KernelConfig.fastSlice false:
 // the general slice accounting on every switch), "noacct" (an ablation that
-// breaks accounting: beginSlice/endSlice return at once; a measurement only).
+// breaks accounting: beginSlice/endSlice return at once; a measurement only),
+// "global" (the fuel counter through WebAssembly.Global.value only, as before
+// the wasm accessors), "noread" (an ablation: the wasm runtimes' fuel counter is never read, so no
+// fuel is charged; a measurement only).
 // Prints, per figure and variant, the lowest and the median per-batch time of
 // each round, and the load average.
 
@@ -17,6 +20,7 @@ import { loadavg } from "node:os";
 import { IMAGE_GRANT_RIGHTS, Kernel, type KernelConfig } from "../host/kernel.ts";
 import { ImageLoader } from "../loader/loader.ts";
 import { CpuScheduler } from "../kernel/sched/cpu.ts";
+import { COUNTER_HELPER, WasmProcessRuntime } from "../host/runtime/process-runtime.ts";
 import { bareJspiPair } from "./baselines/jspi-pingpong.ts";
 import { measureCtxSwitch } from "./figures/ctx-switch.ts";
 import { measureIpc } from "./figures/ipc.ts";
@@ -45,11 +49,17 @@ const ctx: BenchContext = { plan, quick: false, images: new BenchImages(), loade
 const proto = CpuScheduler.prototype as unknown as Record<string, unknown>;
 const realBegin = proto.beginSlice;
 const realEnd = proto.endSlice;
+const rtProto = WasmProcessRuntime.prototype as unknown as Record<string, unknown>;
+const realSetFuel = rtProto.setFuel;
+const realFuelLeft = rtProto.fuelLeft;
 
 /** Set up variant v for what runs next; the config its kernels take. */
 function variant(v: string): Partial<KernelConfig> {
   proto.beginSlice = realBegin;
   proto.endSlice = realEnd;
+  rtProto.setFuel = realSetFuel;
+  rtProto.fuelLeft = realFuelLeft;
+  COUNTER_HELPER.after = 512;
   switch (v) {
     case "on":
       return {};
@@ -62,6 +72,21 @@ function variant(v: string): Partial<KernelConfig> {
       };
       proto.endSlice = function (this: { running: unknown }) {
         this.running = null;
+      };
+      return {};
+    case "global":
+      // The counter read and written through WebAssembly.Global's value only (no wasm accessors).
+      COUNTER_HELPER.after = Infinity;
+      return {};
+    case "noread":
+      // The counter is never read: fuelLeft answers the value last written (no fuel is ever charged; the
+      // counter runs on until the guest's own check calls the kernel). A measurement only: it breaks accounting.
+      rtProto.setFuel = function (this: { last: number }, f: number) {
+        this.last = f;
+        (realSetFuel as (f: number) => void).call(this, f);
+      };
+      rtProto.fuelLeft = function (this: { last?: number }) {
+        return this.last ?? 0;
       };
       return {};
     default:

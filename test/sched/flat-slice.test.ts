@@ -16,6 +16,7 @@ import { Rights } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { mutateSliceForTest, type SliceMutation } from "../../kernel/sched/cpu.ts";
+import { COUNTER_HELPER } from "../../host/runtime/process-runtime.ts";
 import { guest, hog, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -207,7 +208,10 @@ const latency = (): Workload => ({
   ],
 });
 
-afterEach(() => mutateSliceForTest(null));
+afterEach(() => {
+  mutateSliceForTest(null);
+  COUNTER_HELPER.after = 512;
+});
 
 describe("flat slice accounting", () => {
   it("gives the general accounting's run byte for byte: IPC handoffs, yields, hogs, timers that bound slices", async () => {
@@ -251,6 +255,19 @@ describe("flat slice accounting", () => {
     expect(flat.per.a.latencyMisses + flat.per.b.latencyMisses).toBeGreaterThan(0);
     expect(flat.trace).toContain(" latency-miss ");
     expect(flat).toEqual(await run(w, false));
+  });
+});
+
+describe("the fuel counter's wasm accessors", () => {
+  it("read and write the same counter: the run is the one WebAssembly.Global's value gives", async () => {
+    const w = mixed();
+    COUNTER_HELPER.after = Infinity;
+    const global = await run(w, true);
+    COUNTER_HELPER.after = 1; // from every process's first use
+    const made = COUNTER_HELPER.made;
+    const helper = await run(w, true);
+    expect(COUNTER_HELPER.made - made).toBeGreaterThanOrEqual(w.procs.length);
+    expect(helper).toEqual(global);
   });
 });
 
