@@ -664,7 +664,9 @@ export class KernelCore {
     try {
       for (;;) {
         if (this.current !== null) return;
-        if (this.timers.next() <= this.clock.now()) this.timers.fireDue(this.clock.now());
+        // No timer, no clock read (its hook has nothing to charge: no slice is open while nothing runs).
+        const due = this.timers.next();
+        if (due !== Infinity && due <= this.clock.now()) this.timers.fireDue(this.clock.now());
         const p = this.runq.dequeue();
         if (p !== null) {
           if (p.mm.fault !== null && this.mm.endIfFaulted(p)) continue; // a grant revoked while it ran: it never runs again
