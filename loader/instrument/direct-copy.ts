@@ -165,13 +165,24 @@ interface Plan {
   bound: Map<number, number>;
 }
 
+export interface DirectCopyOptions {
+  /**
+   * Whether a copy may call this function import (default: every one). A
+   * copy calls imports as they are, so each must be unable to trap: a
+   * JavaScript function (its exceptions are catchable) or kernel wasm that
+   * cannot trap. A guest's imports are all the kernel's; another module's
+   * wasm function (the spec suite links modules) may trap, and is refused.
+   */
+  callableImport?: (module: string, name: string) => boolean;
+}
+
 /**
  * Appends direct copies of `handlers` (exports of `m`, an instrumented module)
  * and of everything they reach. A handler that reaches a refused instruction,
  * an import that is not a function, or that is not an exported function, gets
  * no copy (its reason in `refused`).
  */
-export function addDirectCopies(m: WasmModule, handlers: readonly string[]): DirectCopies {
+export function addDirectCopies(m: WasmModule, handlers: readonly string[], options: DirectCopyOptions = {}): DirectCopies {
   const refused = new Map<string, string>();
   const roots: [string, number][] = [];
   if (m.memories.some((l) => l.index64) || m.importedTags + m.tags.length > 0) {
@@ -192,7 +203,11 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[]): Dir
         const name = REFUSED_SINGLE.get(op);
         if (name !== undefined) why ??= `function ${f} uses ${name}`;
         else if (op === CALL && ins.index >= m.importedFuncs) calls.push(ins.index);
-        else if (op >= LOAD_FIRST && op <= STORE_LAST && memory64(m, ins.memory)) why ??= `function ${f} accesses a 64-bit memory`;
+        else if (op === CALL && options.callableImport !== undefined) {
+          const imp = funcImport(m, ins.index);
+          if (imp !== null && !options.callableImport(imp.module, imp.name))
+            why ??= `function ${f} calls import ${imp.module}.${imp.name}, which may trap`;
+        } else if (op >= LOAD_FIRST && op <= STORE_LAST && memory64(m, ins.memory)) why ??= `function ${f} accesses a 64-bit memory`;
         return;
       }
       const prefix = op >>> 16;
@@ -259,6 +274,16 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[]): Dir
     budgetGlobal,
   });
   return { bytes, copies, refused, functions: plan.order.length };
+}
+
+/** The import that is function `index` (an imported one). */
+function funcImport(m: WasmModule, index: number): { module: string; name: string } | null {
+  let i = 0;
+  for (const imp of m.imports) {
+    if (imp.kind !== "func") continue;
+    if (i++ === index) return imp;
+  }
+  return null;
 }
 
 function memory64(m: WasmModule, memory: number): boolean {

@@ -2,7 +2,9 @@
 // what the handler computes, and where the handler would trap, the copy
 // throws the kernel's tag instead, which a wasm caller in another module
 // catches (so a trapping binder cannot unwind its sender's frames).
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { directCopyCounts, runSpec, specFiles } from "../../conformance/spec/driver.ts";
 import {
   addDirectCopies,
   DIRECT_EXPORT_PREFIX,
@@ -271,5 +273,39 @@ describe("direct copies of port handlers", () => {
     });
     expect([...d.copies.keys()]).toEqual(["ok"]);
     expect(WebAssembly.validate(d.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+  });
+});
+
+const SUITE = process.env.SPEC_SUITE ?? "../shared/wasm-spec-testsuite";
+const FULL = process.env.SPEC_FULL === "1";
+
+describe.skipIf(!existsSync(SUITE))(`direct copies on the official spec suite (${FULL ? "every script" : "every 5th script"})`, () => {
+  it("call a direct copy of every exported function that gets one in place of the export: every outcome is the assembled module's (a tag read as its trap), no copy traps", async () => {
+    const all = specFiles(SUITE);
+    const files = FULL ? all : all.filter((_, i) => i % 5 === 0);
+    const before = { ...directCopyCounts };
+    const t = await runSpec({ dir: SUITE, files, variants: ["assembled", "direct"] });
+    const actions = directCopyCounts.actions - before.actions;
+    const trapped = directCopyCounts.trapped - before.trapped;
+    console.log(
+      `spec suite, direct copies: ${t.files} scripts, ${actions} actions through a copy (${trapped} of them trapping), ${t.differences.length} differences`,
+    );
+    expect(t.differences.slice(0, 5)).toEqual([]);
+    expect(t.hostExceptions.slice(0, 5)).toEqual([]);
+    expect(actions).toBeGreaterThan(FULL ? 20_000 : 3_000);
+    expect(trapped).toBeGreaterThan(FULL ? 500 : 50);
+  }, 600_000);
+});
+
+describe.skipIf(!existsSync(SUITE))("the spec-suite comparison of direct copies", () => {
+  it("fails with a planted bug: a bounds check one byte short lets a copy trap for real (address.wast, memory_trap.wast)", async () => {
+    mutateDirectCopyForTest("bounds");
+    try {
+      const t = await runSpec({ dir: SUITE, files: ["address.wast", "memory_trap.wast"], variants: ["assembled", "direct"] });
+      expect(t.differences.length).toBeGreaterThan(0);
+      expect(t.differences[0].got).toMatch(/^uncontained trap: memory access out of bounds/);
+    } finally {
+      mutateDirectCopyForTest(null);
+    }
   });
 });
