@@ -67,6 +67,8 @@ export const DirectTrap = {
   DIV_UNREPRESENTABLE: 5,
   FLOAT_UNREPRESENTABLE: 6,
   STACK: 7,
+  /** The copy reached the out-of-fuel import (only with the `overrun` option): its budget is spent. */
+  OVERRUN: 8,
 } as const;
 
 /** V8's message for the trap each kind stands for (so the host can end the binder with the message the trap would have given). */
@@ -78,6 +80,7 @@ export const DIRECT_TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [DirectTrap.DIV_UNREPRESENTABLE]: "divide result unrepresentable",
   [DirectTrap.FLOAT_UNREPRESENTABLE]: "float unrepresentable in integer range",
   [DirectTrap.STACK]: "Maximum call stack size exceeded",
+  [DirectTrap.OVERRUN]: "out of fuel in a direct activation",
 };
 
 export interface DirectCopies {
@@ -174,6 +177,14 @@ export interface DirectCopyOptions {
    * wasm function (the spec suite links modules) may trap, and is refused.
    */
   callableImport?: (module: string, name: string) => boolean;
+  /**
+   * Function index of the out-of-fuel import (loader/instrument/fuel.ts's
+   * FUEL_IMPORT, function 0 of a metered module): its calls in the copies
+   * become a throw of OVERRUN. A direct activation runs on one budget (a
+   * quantum, set in the counter by the kernel's trampoline) and cannot be
+   * preempted, so reaching the import ends it; no JavaScript runs for it.
+   */
+  overrunAt?: number;
 }
 
 /**
@@ -265,7 +276,7 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
   const budgetGlobal = m.importedGlobals + m.globals.length;
   const copies = new Map<string, string>();
   for (const [h] of roots) copies.set(h, DIRECT_EXPORT_PREFIX + h);
-  const bodies = plan.order.map((f) => copyBody(m, f, plan, budgetGlobal));
+  const bodies = plan.order.map((f) => copyBody(m, f, plan, budgetGlobal, options.overrunAt ?? -1));
   const bytes = appendToModule(m, {
     tagType,
     functionTypes: plan.order.map((f) => m.functions[f - m.importedFuncs]),
@@ -301,7 +312,7 @@ function memoryImportLimits(m: WasmModule, memory: number) {
 }
 
 /** The copy of function f: the same locals plus the scratch ones, the entry's stack check, every trap site rewritten. */
-function copyBody(m: WasmModule, f: number, plan: Plan, budget: number): Uint8Array {
+function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunAt: number): Uint8Array {
   const type = m.types[m.functions[f - m.importedFuncs]];
   const body = m.code[f - m.importedFuncs];
   const bytes = m.bytes;
@@ -329,6 +340,10 @@ function copyBody(m: WasmModule, f: number, plan: Plan, budget: number): Uint8Ar
     if (op === UNREACHABLE) {
       copyTo(ins.offset);
       out.u8(0x41).s32(DirectTrap.UNREACHABLE).u8(0x08).u32(0);
+      at = ins.end;
+    } else if (op === CALL && ins.index === overrunAt) {
+      copyTo(ins.offset);
+      out.u8(0x41).s32(DirectTrap.OVERRUN).u8(0x08).u32(0);
       at = ins.end;
     } else if (op === CALL) {
       const copy = plan.copyOf.get(ins.index);

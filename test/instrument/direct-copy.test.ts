@@ -205,6 +205,36 @@ describe("direct copies of port handlers", () => {
     }
   });
 
+  it("end at the out-of-fuel import with OVERRUN when asked (overrunAt), without calling it: a direct activation runs on one budget", () => {
+    const src = `(module (memory 1)
+      (func (export "spin") (param $n i32) (result i32) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (local.get $i)))`;
+    const metered = editModule(readModule(wat(src)), planFuel(readModule(wat(src))).edits);
+    const d = addDirectCopies(readModule(metered), ["spin"], { overrunAt: 0 });
+    let calls = 0;
+    const refill = () => {
+      calls++;
+      fuel.value = 1000;
+    };
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(d.bytes as Uint8Array<ArrayBuffer>), {
+      wasmos: { [FUEL_IMPORT.name]: refill, [DIRECT_TAG_IMPORT.name]: tag },
+    } as unknown as WebAssembly.Imports).exports;
+    const fuel = inst[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+    const budget = inst[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global;
+    const copy = inst[DIRECT_EXPORT_PREFIX + "spin"] as (n: number) => number;
+    fuel.value = 1000;
+    budget.value = 1 << 16;
+    expect(copy(10)).toBe(10); // within budget
+    fuel.value = 1000;
+    expect(outcome(() => copy(1_000_000), true)).toBe(`trap: ${DIRECT_TRAP_MESSAGES[DirectTrap.OVERRUN]}`);
+    expect(calls).toBe(0);
+    expect(fuel.value as number).toBeLessThan(0);
+    fuel.value = 10;
+    expect((inst.spin as (n: number) => number)(10_000)).toBe(10_000); // the original calls the import (refilled) and runs on
+    expect(calls).toBeGreaterThan(0);
+  });
+
   it("bound their stack: a recursion past the budget throws STACK where the engine's own limit is far away, and the budget is whole again after every return", () => {
     const { copied, budget } = make(TRAPS, ["deep"]);
     const deep = copied[DIRECT_EXPORT_PREFIX + "deep"] as (n: number) => number;
