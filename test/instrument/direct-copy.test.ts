@@ -251,6 +251,46 @@ describe("direct copies of port handlers", () => {
     expect(outcome(() => deep(300), true)).toBe(`trap: ${DIRECT_TRAP_MESSAGES[DirectTrap.STACK]}`); // 300 frames of >= 128 bytes
   });
 
+  it("bound frames from above in both of V8's tiers: with a budget of all but 64 KiB of the engine's 984 KiB stack, a runaway recursion of any shape throws STACK and never overflows the engine (central and JSPI stacks)", async () => {
+    for (const [locals, depth] of [
+      [0, 0],
+      [64, 0],
+      [0, 200],
+      [16, 100],
+      [200, 0],
+    ]) {
+      const decl = locals > 0 ? `(local ${"i64 ".repeat(locals)})` : "";
+      let touch = "";
+      for (let i = 1; i <= locals; i++) touch += `(local.set ${i} (i64.add (local.get ${i}) (i64.extend_i32_u (local.get 0))))`;
+      const src = `(module (memory 1)
+        (func $r (param i32) (result i64) ${decl} ${touch}
+          (if (result i64) (i32.eqz (local.get 0)) (then (i64.const 0)) (else
+            ${"(i64.extend_i32_u (local.get 0)) ".repeat(depth)}
+            (call $r (i32.sub (local.get 0) (i32.const 1)))
+            ${"(i64.add) ".repeat(depth)})))
+        (func (export "go") (param i32) (result i64) (call $r (local.get 0))))`;
+      const d = addDirectCopies(readModule(wat(src)), ["go"]);
+      const e = new WebAssembly.Instance(new WebAssembly.Module(d.bytes as Uint8Array<ArrayBuffer>), {
+        wasmos: { [DIRECT_TAG_IMPORT.name]: tag },
+      } as unknown as WebAssembly.Imports).exports;
+      const copy = e[DIRECT_EXPORT_PREFIX + "go"] as (n: number) => bigint;
+      const budget = e[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global;
+      const onJspi = WebAssembly.promising(copy);
+      for (let round = 0; round < 3; round++) {
+        for (const run of [async (n: number) => copy(n), onJspi]) {
+          budget.value = (984 - 64) * 1024;
+          let got = "returned";
+          try {
+            await run(10_000_000);
+          } catch (x) {
+            got = x instanceof WebAssembly.Exception && x.is(tag) ? `kind ${x.getArg(tag, 0)}` : String(x);
+          }
+          expect(got, `${locals} locals, operand depth ${depth}`).toBe(`kind ${DirectTrap.STACK}`);
+        }
+      }
+    }
+  });
+
   it("are caught by a wasm caller in another module (try_table, through a funcref table), which carries on", () => {
     const { copied, budget } = make(TRAPS, ["unreach", "load", "deep"]);
     const table = new WebAssembly.Table({ element: "anyfunc", initial: 3 });
