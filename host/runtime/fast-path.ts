@@ -76,6 +76,7 @@ import {
 } from "../../kernel/fast/mirror.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import { MemoryObject } from "../../kernel/objects/memory.ts";
 import { WindowObject } from "../../kernel/objects/window-object.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
@@ -178,7 +179,10 @@ const EQZ = 0x45,
   OR = 0x72,
   SHL = 0x74,
   SHR_U = 0x76,
-  SELECT = 0x1b;
+  SELECT = 0x1b,
+  EQ = 0x46,
+  XOR = 0x73,
+  MUL = 0x6c;
 
 /**
  * The check of the header comment, emitted in line at the start of each
@@ -303,7 +307,22 @@ const F_WINDOW_GET_SLOW = 0,
 /** The calls a dispatcher serves, and whether each needs the handle mirror. */
 const SERVED: Readonly<Record<string, boolean>> = { window_get: false, kill: true, memory_size: true };
 
-let dispatcherModule: WebAssembly.Module | null = null;
+/**
+ * For tests only: a dispatcher built with one check of the folded window left
+ * out, to show that the tests catch it (set before the process starts).
+ */
+export const windowMutation: { skip: "handle" | "epoch" | "range" | null } = { skip: null };
+
+const dispatcherModules = new Map<string, WebAssembly.Module>();
+
+/** The dispatcher's own globals (after the imported header, global 0): the folded window, all 0 until armed. */
+const G_FH = 1,
+  G_FE = 2,
+  G_FCOUNT = 3,
+  G_FOFF = 4,
+  G_FSTRIDE = 5,
+  G_FSIZE = 6;
+const FOLDED_GLOBALS = ["fold_handle", "fold_epoch", "fold_count", "fold_offset", "fold_stride", "fold_size"] as const;
 
 /**
  * (type 0 (func (param i32 i32) (result i64)))   window_get, the accessors
@@ -312,11 +331,25 @@ let dispatcherModule: WebAssembly.Module | null = null;
  * (import "k" "window_get" (func $window_get_slow (type 0)))
  * (import "k" "kill" (func $kill_slow (type 1)))
  * (import "k" "memory_size" (func $memory_size_slow (type 2)))
- * (import "k" "mirror" (memory 1))               the handle mirror
+ * (import "k" "mirror" (memory 1))               memory 0: the handle mirror
  * (import "k" "header" (global i32))             this process's header in it (byte address)
+ * (import "k" "epoch" (memory 1 1))              memory 1: the epoch word at 0
+ * (import "w" "memory" (memory 0))               memory 2: the memory object the folded window reads
+ * (global $fh (export "fold_handle") (mut i32) (i32.const 0))   the folded window: its handle,
+ * (global $fe (export "fold_epoch") (mut i32) (i32.const 0))    the epoch it was armed at,
+ * (global $fcount (export "fold_count") (mut i32) (i32.const 0)) count (0: nothing folded),
+ * (global $foff ...) (global $fstride ...) (global $fsize ...)   offset, stride, element size
  * (table (export "windows") 0 funcref)
  * kill, memory_size: above (each with the check in line)
- * (func (export "window_get") (param $h i32) (param $i i32) (result i64) (local $slot i32) (local $r i64)
+ * (func (export "window_get") (param $h i32) (param $i i32) (result i64) (local $slot i32) (local $r i64) (local $a i32)
+ *   (if (i32.eqz (i32.or (i32.or (i32.xor (local.get $h) (global.get $fh))
+ *                                (i32.xor (i32.load 1 (i32.const 0)) (global.get $fe)))
+ *                        (i32.ge_u (local.get $i) (global.get $fcount))))
+ *     (then
+ *       (local.set $a (i32.add (global.get $foff) (i32.mul (local.get $i) (global.get $fstride))))
+ *       (if (i32.eq (global.get $fsize) (i32.const 2)) (then (return (i64.extend_i32_u (i32.load16_u 2 (local.get $a))))))
+ *       (if (i32.eq (global.get $fsize) (i32.const 1)) (then (return (i64.extend_i32_u (i32.load8_u 2 (local.get $a))))))
+ *       (return (i64.extend_i32_u (i32.load 2 (local.get $a))))))
  *   (local.set $slot (i32.and (local.get $h) (i32.const 0xffff)))
  *   (block $slow
  *     (br_if $slow (i32.ge_u (local.get $slot) (table.size)))
@@ -326,23 +359,69 @@ let dispatcherModule: WebAssembly.Module | null = null;
  *   (call $window_get_slow (local.get $h) (local.get $i)))
  */
 function dispatcher(): WebAssembly.Module {
-  if (dispatcherModule !== null) return dispatcherModule;
+  const key = windowMutation.skip ?? "";
+  const cached = dispatcherModules.get(key);
+  if (cached !== undefined) return cached;
   const types = new ByteSink().u32(3);
   funcType(types, [I32, I32], [I64]);
   funcType(types, [I32, I32], [I32]);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(5);
+  const imports = new ByteSink().u32(7);
   imports.name("k").name("window_get").u8(0x00).u32(0);
   imports.name("k").name("kill").u8(0x00).u32(1);
   imports.name("k").name("memory_size").u8(0x00).u32(2);
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
+  imports.name("k").name("epoch").u8(0x02).u8(0x01).u32(1).u32(1);
+  imports.name("w").name("memory").u8(0x02).u8(0x00).u32(0);
   const funcs = new ByteSink().u32(3).u32(0).u32(1).u32(2); // window_get, kill, memory_size
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
-  const exports = new ByteSink().u32(4);
+  const globals = new ByteSink().u32(FOLDED_GLOBALS.length);
+  for (let g = 0; g < FOLDED_GLOBALS.length; g++) globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
+  const exports = new ByteSink().u32(4 + FOLDED_GLOBALS.length);
   exports.name("window_get").u8(0x00).u32(3).name("kill").u8(0x00).u32(4).name("memory_size").u8(0x00).u32(5);
   exports.name("windows").u8(0x01).u32(0);
-  const wg = new ByteSink()
+  FOLDED_GLOBALS.forEach((name, g) =>
+    exports
+      .name(name)
+      .u8(0x03)
+      .u32(G_FH + g),
+  );
+  const wg = new Code();
+  // the folded window: one compare per check, every check on every call (a skipped one only under windowMutation)
+  const checks: ((c: Code) => void)[] = [];
+  if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
+  if (windowMutation.skip !== "epoch")
+    checks.push((c) => {
+      c.i32(0)
+        .b.u8(0x28)
+        .u32(0x40 | 2)
+        .u32(1)
+        .u32(0); // i32.load from memory 1 (the epoch word)
+      c.global(G_FE).op(XOR);
+    });
+  if (windowMutation.skip !== "range") checks.push((c) => c.get(1).global(G_FCOUNT).op(GE_U));
+  checks.forEach((emit, n) => {
+    emit(wg);
+    if (n > 0) wg.op(OR);
+  });
+  const load = (op: number, align: number) => {
+    wg.get(4)
+      .b.u8(op)
+      .u32(0x40 | align)
+      .u32(2)
+      .u32(0)
+      .u8(0xad); // from memory 2, i64.extend_i32_u
+    return wg;
+  };
+  wg.op(EQZ).b.u8(0x04).u8(0x40); // if every check passed
+  wg.global(G_FOFF).get(1).global(G_FSTRIDE).op(MUL).op(ADD).set(4);
+  wg.global(G_FSIZE).i32(2).op(EQ).b.u8(0x04).u8(0x40);
+  load(0x2f, 1).b.u8(0x0f).u8(0x0b);
+  wg.global(G_FSIZE).i32(1).op(EQ).b.u8(0x04).u8(0x40);
+  load(0x2d, 0).b.u8(0x0f).u8(0x0b);
+  load(0x28, 2).b.u8(0x0f).u8(0x0b); // return; end if
+  wg.b
     .u8(0x20)
     .u32(0)
     .u8(0x41)
@@ -405,20 +484,23 @@ function dispatcher(): WebAssembly.Module {
     [
       [1, I32],
       [1, I64],
+      [1, I32],
     ],
-    wg,
+    wg.b,
   );
   fn([[3, I32]], killBody().b);
   fn([[3, I32]], memorySizeBody().b);
-  dispatcherModule = assemble([
+  const m = assemble([
     [1, types],
     [2, imports],
     [3, funcs],
     [4, tables],
+    [6, globals],
     [7, exports],
     [10, code],
   ]);
-  return dispatcherModule;
+  dispatcherModules.set(key, m);
+  return m;
 }
 
 const accessorModules = new Map<number, WebAssembly.Module>();
@@ -502,8 +584,8 @@ function accessor(size: number): WebAssembly.Module {
 
 // ---- per process -------------------------------------------------------------------
 
-/** Calls the fast path passed to the kernel, and accessors it made (for tests: the rest were answered in wasm). */
-export const fastWindowStats = { slow: 0, accessors: 0 };
+/** Calls the fast path passed to the kernel, accessors it made, windows it folded into a dispatcher (for tests: the rest were answered in wasm). */
+export const fastWindowStats = { slow: 0, accessors: 0, folds: 0 };
 /** Calls of kill and memory_size the dispatcher passed to the kernel (for tests and the bench: the rest were answered in wasm). */
 export const fastCheckStats = { kill: 0, memory_size: 0 };
 
@@ -552,7 +634,8 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   const slowGet = ns.window_get as ((h: number, i: number) => bigint) | undefined;
   const slowKill = ns.kill as ((h: number, s: number) => number) | undefined;
   const slowSize = ns.memory_size as ((h: number) => number) | undefined;
-  const win = slowGet !== undefined ? windowGetSlow(k, slowGet) : null;
+  const born = slowGet !== undefined ? bornMemory(p) : null;
+  const win = slowGet !== undefined ? windowGetSlow(k, slowGet, born) : null;
   const d = new WebAssembly.Instance(dispatcher(), {
     k: {
       window_get: win?.slow ?? absent,
@@ -572,10 +655,12 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
             },
       mirror: kmem,
       header,
+      epoch: epoch(),
     },
+    w: { memory: (born?.backing as WebAssembly.Memory | undefined) ?? noMemory() },
   });
   if (win !== null) {
-    win.bind(d.exports.windows as WebAssembly.Table);
+    win.bind(d.exports.windows as WebAssembly.Table, d.exports);
     ns.window_get = d.exports.window_get;
   }
   if (slowKill !== undefined) ns.kill = d.exports.kill;
@@ -583,11 +668,40 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   return true;
 }
 
-/** window_get's slow import (the bridge's, caching what it answered) and the accessor bookkeeping behind it. */
-function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint) {
+/** What the dispatcher's "w" "memory" import is when no window can be folded (never read: its count stays 0). */
+let emptyMemory: WebAssembly.Memory | null = null;
+function noMemory(): WebAssembly.Memory {
+  return (emptyMemory ??= new WebAssembly.Memory({ initial: 0, maximum: 0 }));
+}
+
+/**
+ * The memory object whose windows p's dispatcher reads itself (the folded
+ * window): the first one p holds when it starts, if backed by a wasm memory
+ * (the PCM VU meter's "pcm"). A process's imports are fixed when it is
+ * instantiated, so only a memory known then can be the dispatcher's own;
+ * windows onto any other memory are read through accessors.
+ */
+function bornMemory(p: Process): MemoryObject | null {
+  for (const e of p.handles.entries()) {
+    if (e.object instanceof MemoryObject && !e.object.revoked && e.object.backing instanceof WebAssembly.Memory) return e.object;
+  }
+  return null;
+}
+
+/**
+ * window_get's slow import (the bridge's, caching what it answered) and the
+ * bookkeeping behind the fast answers: the folded window (the dispatcher's
+ * own globals, one window onto `born`: no second call) and the accessors
+ * (one instance per other window, called through the dispatcher's table).
+ */
+function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint, born: MemoryObject | null) {
   const kmem = epoch();
   const cached = new Map<number, Cached>(); // by slot
   let table: WebAssembly.Table;
+  /** The dispatcher's folded-window globals (fold_handle, fold_epoch, ...). */
+  let fold: Record<(typeof FOLDED_GLOBALS)[number], WebAssembly.Global>;
+  /** The handle folded now (0: none); its window's cache entry. */
+  let folded: Cached | null = null;
   const slow = (h: number, i: number): bigint => {
     fastWindowStats.slow++;
     const r = slowGet(h, i); // the bridge: caller, pledge, lookup, rights, revocation, range; may unwind
@@ -601,14 +715,21 @@ function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint)
     const w = p === null ? -1 : p.handles.get(h, WindowObject, Rights.READ);
     return typeof w === "number" ? null : w;
   };
-  // The kernel said no. If h no longer names the window its slot cached, drop it (it would only miss, and
-  // the window can go); an index out of range or a revoked window keeps it (the epoch already stops it).
+  // The kernel said no. If the handle h's slot cached no longer names its window, drop it (it would only miss,
+  // and the window can go); an index out of range, a revoked window or a forged generation of a live handle
+  // keeps it (the epoch already stops what must stop).
   const forget = (h: number): void => {
     const slot = h & 0xffff;
     const c = cached.get(slot);
-    if (c === undefined || (c.handle === h && windowOf(h) === c.window)) return;
+    if (c === undefined || windowOf(c.handle) === c.window) return;
     cached.delete(slot);
     if (slot < table.length) table.set(slot, null);
+    if (folded === c) unfold();
+  };
+  const unfold = (): void => {
+    fold.fold_count.value = 0; // every call misses the folded window (the epoch has moved on anyway)
+    fold.fold_handle.value = 0;
+    folded = null;
   };
   // The kernel said yes to (h, some index) just now: count it, and make or re-arm h's accessor at the current epoch.
   const remember = (h: number): void => {
@@ -621,14 +742,34 @@ function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint)
     let c = cached.get(slot);
     if (c === undefined || c.handle !== h || c.window !== win) {
       if (c?.epoch) table.set(slot, null);
+      if (c !== undefined && folded === c) unfold();
       c = { handle: h, window: win, hits: 0, epoch: null };
       cached.set(slot, c);
+    }
+    if (folded === c) {
+      fold.fold_epoch.value = now; // still the same capability: trust it again
+      return;
     }
     if (c.epoch !== null) {
       c.epoch.value = now; // still the same capability: trust it again
       return;
     }
     if (++c.hits < ACCESSOR_AFTER) return;
+    // Fold it into the dispatcher if it reads the memory the dispatcher imports and the folded window is free:
+    // none yet, or one not re-armed since the epoch moved (it only misses until then; a window that keeps being
+    // read stays folded, so two windows read in turn never take the place from each other).
+    if (win.memory === born && (folded === null || fold.fold_epoch.value !== now)) {
+      if (folded !== null) folded.hits = ACCESSOR_AFTER - 1; // the next success re-arms it, as an accessor
+      folded = c;
+      fold.fold_handle.value = h;
+      fold.fold_epoch.value = now;
+      fold.fold_offset.value = win.offset;
+      fold.fold_stride.value = win.stride;
+      fold.fold_size.value = win.elemSize;
+      fold.fold_count.value = win.count;
+      fastWindowStats.folds++;
+      return;
+    }
     const inst = new WebAssembly.Instance(accessor(win.elemSize), {
       k: { epoch: kmem },
       w: { memory: backing, handle: h, offset: win.offset, count: win.count, stride: win.stride },
@@ -641,8 +782,9 @@ function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint)
   };
   return {
     slow,
-    bind(t: WebAssembly.Table): void {
+    bind(t: WebAssembly.Table, exports: WebAssembly.Exports): void {
       table = t;
+      fold = Object.fromEntries(FOLDED_GLOBALS.map((n) => [n, exports[n] as WebAssembly.Global])) as typeof fold;
     },
   };
 }

@@ -4,7 +4,7 @@
 // or pledge is seen by the very next call.
 import { describe, expect, it } from "vitest";
 import { PledgeClass, Rights } from "../../abi/gen/abi.ts";
-import { ACCESSOR_AFTER, fastWindowStats } from "../../host/runtime/fast-path.ts";
+import { ACCESSOR_AFTER, fastWindowStats, windowMutation } from "../../host/runtime/fast-path.ts";
 import { Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
@@ -75,52 +75,67 @@ const PLEDGER = guest(`
     (call $rec (i32.wrap_i64 (call $window_get (local.get $w) (i32.const 3))))
     (call $flush))`);
 
-async function run(fastPath: boolean, bytes: Uint8Array) {
+/**
+ * Runs `bytes` with "mem" (patterned) at spawn. With `decoy`, the process is
+ * born holding another memory object first, so the dispatcher folds windows
+ * onto that one and every window onto "mem" is read through an accessor.
+ */
+async function run(fastPath: boolean, bytes: Uint8Array, decoy = false) {
   const k = new Kernel({ fastPath });
   const mem = patterned(k);
-  const r = await runSystem([{ name: "p", bytes, handles: [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }] }], {}, k);
+  const handles = [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }];
+  if (decoy) handles.unshift({ name: "decoy", object: k.createMemory(8), rights: MEMORY_GRANT_RIGHTS });
+  const r = await runSystem([{ name: "p", bytes, handles }], {}, k);
   expect(r.exit.p).toMatchObject({ status: 0, reason: 0 });
   return r.rec.p;
 }
 
 describe("window_get served in wasm", () => {
-  it("answers exactly as the kernel does: each element size zero-extended, every errno, a close and a revoke seen by the next call", async () => {
-    const before = fastWindowStats.slow;
-    const fast = await run(true, READER);
-    const toKernel = fastWindowStats.slow - before;
-    const slow = await run(false, READER);
-    expect(fast).toEqual(slow);
-    const b = (i: number) => (0xf0 + i) & 0xff;
-    const u32 = (i: number) => b(i) | (b(i + 1) << 8) | (b(i + 2) << 16) | (b(i + 3) << 24) | 0;
-    const w2 = [0, 1, 2, 3, 4, 5, 6, 7].reduce((sum, i) => sum + b(2 + 4 * i) + 256 * b(3 + 4 * i), 0);
-    expect(fast).toEqual([
-      b(1),
-      b(1 + 27),
-      b(30) | (b(31) << 8),
-      u32(60),
-      b(2) | (b(3) << 8),
-      w2,
-      w2,
-      w2,
-      E("ERANGE"),
-      E("ERANGE"),
-      E("EBADH"),
-      E("EBADH"),
-      E("EWRONGTYPE"),
-      E("EACCES"),
-      b(4),
-      0,
-      E("ESTALE"),
-      u32(4),
-      0, // handle_revoke: no handle in any table derived from $m (the windows hold theirs outside tables)
-      E("EREVOKED"),
-      E("EREVOKED"),
-    ]);
-    // READER makes 40 window_get calls; the 24 of the loop were answered in wasm once the kernel had answered
-    // ACCESSOR_AFTER calls for that handle (errors and the first calls of each handle went to the kernel).
-    expect(toKernel).toBeGreaterThan(0);
-    expect(toKernel).toBeLessThanOrEqual(40 - (24 - ACCESSOR_AFTER));
-  });
+  it.each([
+    ["folded into the dispatcher (a memory it was born holding)", false],
+    ["through accessors (another memory)", true],
+  ])(
+    "answers exactly as the kernel does, %s: each element size zero-extended, every errno, a close and a revoke seen by the next call",
+    async (_how, decoy) => {
+      const before = { ...fastWindowStats };
+      const fast = await run(true, READER, decoy);
+      const toKernel = fastWindowStats.slow - before.slow;
+      if (decoy) expect([fastWindowStats.folds - before.folds, fastWindowStats.accessors - before.accessors]).toEqual([0, 1]);
+      else expect([fastWindowStats.folds - before.folds, fastWindowStats.accessors - before.accessors]).toEqual([1, 0]);
+      const slow = await run(false, READER, decoy);
+      expect(fast).toEqual(slow);
+      const b = (i: number) => (0xf0 + i) & 0xff;
+      const u32 = (i: number) => b(i) | (b(i + 1) << 8) | (b(i + 2) << 16) | (b(i + 3) << 24) | 0;
+      const w2 = [0, 1, 2, 3, 4, 5, 6, 7].reduce((sum, i) => sum + b(2 + 4 * i) + 256 * b(3 + 4 * i), 0);
+      expect(fast).toEqual([
+        b(1),
+        b(1 + 27),
+        b(30) | (b(31) << 8),
+        u32(60),
+        b(2) | (b(3) << 8),
+        w2,
+        w2,
+        w2,
+        E("ERANGE"),
+        E("ERANGE"),
+        E("EBADH"),
+        E("EBADH"),
+        E("EWRONGTYPE"),
+        E("EACCES"),
+        b(4),
+        0,
+        E("ESTALE"),
+        u32(4),
+        0, // handle_revoke: no handle in any table derived from $m (the windows hold theirs outside tables)
+        E("EREVOKED"),
+        E("EREVOKED"),
+      ]);
+      // READER makes 40 window_get calls; the 24 of the loop were answered in wasm once the kernel had answered
+      // ACCESSOR_AFTER calls for that handle (errors and the first calls of each handle went to the kernel).
+      expect(toKernel).toBeGreaterThan(0);
+      expect(toKernel).toBeLessThanOrEqual(40 - (24 - ACCESSOR_AFTER));
+    },
+  );
 
   it("makes an accessor only for a window read often, and one per window however the reads alternate with errors", async () => {
     const ALTERNATING = guest(`
@@ -136,12 +151,60 @@ describe("window_get served in wasm", () => {
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $l (i32.lt_u (local.get $k) (i32.const 50))))
         (call $flush))`);
-    const made = fastWindowStats.accessors;
-    const rec = await run(true, ALTERNATING);
-    expect(rec.length).toBe(101);
-    expect(rec.slice(0, 3)).toEqual([0xf0, 0xf1, E("ERANGE")]);
-    expect(fastWindowStats.accessors - made).toBe(1);
+    for (const decoy of [false, true]) {
+      const made = fastWindowStats.accessors + fastWindowStats.folds;
+      const rec = await run(true, ALTERNATING, decoy);
+      expect(rec.length).toBe(101);
+      expect(rec.slice(0, 3)).toEqual([0xf0, 0xf1, E("ERANGE")]);
+      expect(fastWindowStats.accessors + fastWindowStats.folds - made).toBe(1);
+    }
   });
+
+  it("folds one window of two read in turn and reads the other through an accessor, neither taking the other's place", async () => {
+    const TWO = guest(`
+      (data (i32.const 0) "mem")
+      (func (export "_start") (local $m i32) (local $a i32) (local $b i32) (local $k i32)
+        (local.set $m (call $handle_get (i32.const 0) (i32.const 3)))
+        (local.set $a (call $memory_map (local.get $m) (i32.const 0) (i32.const 8) (i32.const 1) (i32.const 1)))
+        (local.set $b (call $memory_map (local.get $m) (i32.const 8) (i32.const 8) (i32.const 2) (i32.const 2)))
+        (loop $l
+          (call $rec (i32.wrap_i64 (call $window_get (local.get $a) (i32.and (local.get $k) (i32.const 7)))))
+          (call $rec (i32.wrap_i64 (call $window_get (local.get $b) (i32.and (local.get $k) (i32.const 7)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $k) (i32.const 200))))
+        ;; the folded one closed: the other keeps being answered, the closed one is ESTALE
+        (call $rec (call $handle_close (local.get $a)))
+        (call $rec (i32.wrap_i64 (call $window_get (local.get $a) (i32.const 0))))
+        (local.set $k (i32.const 0))
+        (loop $l2
+          (call $rec (i32.wrap_i64 (call $window_get (local.get $b) (i32.and (local.get $k) (i32.const 7)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $l2 (i32.lt_u (local.get $k) (i32.const 100))))
+        (call $flush))`);
+    const before = { ...fastWindowStats };
+    const fast = await run(true, TWO);
+    const d = (key: keyof typeof fastWindowStats) => fastWindowStats[key] - before[key];
+    expect([d("folds"), d("accessors")]).toEqual([1, 1]); // a folded, b an accessor (re-armed after the close)
+    expect(d("slow")).toBeLessThan(20); // of 502 calls
+    expect(fast).toEqual(await run(false, TWO));
+    expect(fast[400]).toBe(0);
+    expect(fast[401]).toBe(E("ESTALE"));
+  });
+
+  it.each(["handle", "epoch", "range"] as const)(
+    "gives answers the kernel would refuse when the folded window's %s check is left out (the tests can fail)",
+    async (skip) => {
+      const slow = await run(false, READER);
+      windowMutation.skip = skip;
+      try {
+        // a wrong answer, or a trap (a load out of bounds without the range check) ending the guest
+        expect(await run(true, READER).catch(() => "ended")).not.toEqual(slow);
+      } finally {
+        windowMutation.skip = null;
+      }
+      expect(await run(true, READER)).toEqual(slow);
+    },
+  );
 
   it("stops answering for a process that pledged the memory class away: the next call is EPLEDGE", async () => {
     const fast = await run(true, PLEDGER);
