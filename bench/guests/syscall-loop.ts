@@ -7,17 +7,21 @@
 //     resumes its own process at once (sleep0_ns)
 //   syscall-loop <batch> <batches> receive pulse(ep) then receive(ep): a blocking call
 //     with its message already queued (receive_ready_ns counts both)
+//   syscall-loop <batch> <batches> window  window_get(w, i) on a strided 16-bit window
+//     of 512 elements over the memory object "mem" (the PCM VU meter's call)
 
 import {
   handle,
   sys_arg_count,
   sys_endpoint_create,
   sys_kill,
+  sys_memory_map,
   sys_pulse,
   sys_receive,
   sys_sleep,
   sys_spawn,
   sys_wait,
+  sys_window_get,
   DEADLINE_INFINITE,
   ESRCH,
   EXIT_INFO_SIZE,
@@ -38,6 +42,16 @@ function sleeps(n: i32): void {
   for (let i = 0; i < n; i++) sys_sleep(0);
 }
 
+let win: i32 = 0;
+let windowSum: i64 = 0;
+
+function windows(n: i32): void {
+  const w = win;
+  let sum: i64 = 0;
+  for (let i = 0; i < n; i++) sum += sys_window_get(w, i & 511);
+  windowSum += sum;
+}
+
 let ep: i32 = 0;
 const rbuf = new ArrayBuffer(64);
 
@@ -52,6 +66,14 @@ const batch = intArg(1);
 const batches = intArg(2);
 const mode = strArg(3);
 if (mode == "null") runBatches(batches, batch, nulls);
+else if (mode == "window") {
+  win = sys_memory_map(handle("mem"), 0, 512, 4, 2);
+  if (win < 0) fail("memory_map", win, 7);
+  const v = sys_window_get(win, 511);
+  if (v < 0) fail("window_get", v, 8);
+  runBatches(batches, batch, windows);
+  if (windowSum < 0) fail("window_get in the loop", windowSum, 9);
+}
 else if (mode == "sleep0") runBatches(batches, batch, sleeps);
 else if (mode == "receive") {
   ep = sys_endpoint_create();
