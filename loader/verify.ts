@@ -6,7 +6,7 @@
 // proposals used (module-level, then every instruction), and last, only if
 // nothing else was found, WebAssembly.validate as the final gate for typing.
 
-import { forEachInstruction, type InstructionVisitor } from "../wasm/decode.ts";
+import { forEachInstruction, lastWalk, type InstructionVisitor } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
 import {
   WasmParseError,
@@ -121,9 +121,14 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
 /**
  * Another pass that rides on the verifier's walk of every body (the loader's
  * fuel scan): given the parsed module, it gives a visitor per body, called
- * on each instruction before the verifier looks at it.
+ * on the instructions its filter selects (decode.ts visitFilter; null: every
+ * one), in order.
  */
-export type BodyWalker = (m: WasmModule) => (body: FunctionBody) => InstructionVisitor;
+export type BodyWalker = (m: WasmModule) => BodyWalk;
+export interface BodyWalk {
+  begin(body: FunctionBody): InstructionVisitor;
+  readonly filter: Uint8Array | null;
+}
 
 /**
  * verifyModule, also handing back the parsed module (null when the bytes are
@@ -439,7 +444,12 @@ class Verifier {
     }
   }
 
-  /** Decodes every function body; reports the first use of each refused proposal. */
+  /**
+   * Decodes every function body; reports the first use of each refused
+   * proposal. The walk visits no instruction for itself (the decoder gives
+   * each body's proposal bits); only a body that uses a refused one is
+   * walked again, to name the instruction.
+   */
   private checkCode(m: WasmModule): void {
     interface Use {
       func: number;
@@ -451,31 +461,35 @@ class Verifier {
     const uses = new Map<number, Use>();
     const refused = this.refused;
     let features = 0;
-    const alsoVisit = this.alsoVisit?.(m) ?? null;
+    const walk = this.alsoVisit?.(m) ?? null;
+    const offending: FunctionBody[] = [];
     for (const body of m.code) {
-      const also = alsoVisit === null ? null : alsoVisit(body);
       try {
-        forEachInstruction(m, body, (ins) => {
-          if (also !== null) also(ins);
-          const bits = ins.features;
-          features |= bits;
-          if ((bits & refused) === 0) return;
-          for (let bit = 1; bit <= bits; bit <<= 1) {
-            if ((bits & refused & bit) === 0) continue;
-            let use = uses.get(bit);
-            if (use === undefined) {
-              use = { func: body.index, offset: ins.offset, instr: ins.op.name, uses: 0, funcs: new Set() };
-              uses.set(bit, use);
-            }
-            use.uses++;
-            use.funcs.add(body.index);
-          }
-        });
+        forEachInstruction(m, body, walk === null ? null : walk.begin(body), walk === null ? null : walk.filter);
       } catch (e) {
         if (!(e instanceof WasmParseError)) throw e;
         this.error("malformed", e.message, e.offset, body.index);
         return;
       }
+      const bits = lastWalk.features;
+      features |= bits;
+      if ((bits & refused) !== 0) offending.push(body);
+    }
+    for (const body of offending) {
+      forEachInstruction(m, body, (ins) => {
+        const bits = ins.features;
+        if ((bits & refused) === 0) return;
+        for (let bit = 1; bit <= bits; bit <<= 1) {
+          if ((bits & refused & bit) === 0) continue;
+          let use = uses.get(bit);
+          if (use === undefined) {
+            use = { func: body.index, offset: ins.offset, instr: ins.op.name, uses: 0, funcs: new Set() };
+            uses.set(bit, use);
+          }
+          use.uses++;
+          use.funcs.add(body.index);
+        }
+      });
     }
     this.report.info.features = featureNames(features | m.features);
     for (const [bit, use] of uses) {
