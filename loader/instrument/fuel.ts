@@ -1038,10 +1038,27 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
         // Leaving the function: store first. Crossing wrapped loops: renumber.
         const depth = ev[i + 4];
         const opcode = m.bytes[offset];
-        const labels = ev[i + 3] < 0 ? brTableLabels(m, offset, end) : [ev[i + 3]];
+        const top = open.length;
+        if (ev[i + 3] >= 0) {
+          // br and br_if: one label, no list (the same steps as below, without allocating).
+          const l = ev[i + 3];
+          a.work++;
+          if (emit.syncs && l === depth - 1) insert(offset, store);
+          const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+          if (extra !== 0)
+            patches.push({
+              at: offset,
+              end,
+              bytes: new ByteSink(8)
+                .u8(opcode)
+                .u32(l + extra)
+                .finish(),
+            });
+          break;
+        }
+        const labels = brTableLabels(m, offset, end);
         a.work += labels.length;
         if (emit.syncs && labels.includes(depth - 1)) insert(offset, store);
-        const top = open.length;
         let changed = false;
         const renumbered = labels.map((l) => {
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
