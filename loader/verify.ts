@@ -4,7 +4,8 @@
 //
 // Order of checks: size, parse, imports, memories and tables, exports, the
 // proposals used (module-level, then every instruction), and last, only if
-// nothing else was found, WebAssembly.validate as the final gate for typing.
+// nothing else was found, WebAssembly.validate as the final gate for typing
+// (for a large module computed meanwhile on another thread: engine-gate.ts).
 
 import { forEachInstruction, lastWalk, type InstructionVisitor } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
@@ -19,6 +20,7 @@ import {
   type WasmModule,
 } from "../wasm/reader.ts";
 import type { Signature, VerifyPolicy } from "./policy.ts";
+import { startValidation, type PendingValidation } from "./engine-gate.ts";
 
 export type { VerifyPolicy };
 
@@ -198,23 +200,33 @@ class Verifier {
       this.error("module-too-large", `module is ${bytes.length} bytes, limit ${policy.maxModuleBytes}`);
       return;
     }
-    let m: WasmModule;
+    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is read last, as before.
+    const gate = startValidation(bytes);
+    let gated = false;
     try {
-      m = readModule(bytes);
-      this.module = m;
-    } catch (e) {
-      if (!(e instanceof WasmParseError)) throw e;
-      this.error("malformed", e.message, e.offset);
-      return;
+      let m: WasmModule;
+      try {
+        m = readModule(bytes);
+        this.module = m;
+      } catch (e) {
+        if (!(e instanceof WasmParseError)) throw e;
+        this.error("malformed", e.message, e.offset);
+        return;
+      }
+      this.describe(m);
+      this.checkImports(m);
+      this.checkMemories(m);
+      this.checkTables(m);
+      this.checkExports(m);
+      this.checkModuleFeatures(m);
+      this.checkCode(m);
+      if (this.report.errors.length === 0) {
+        gated = true;
+        this.finalGate(gate);
+      }
+    } finally {
+      if (!gated) gate.cancel();
     }
-    this.describe(m);
-    this.checkImports(m);
-    this.checkMemories(m);
-    this.checkTables(m);
-    this.checkExports(m);
-    this.checkModuleFeatures(m);
-    this.checkCode(m);
-    if (this.report.errors.length === 0) this.finalGate();
   }
 
   /** Fills report.info from the parsed module. */
@@ -510,9 +522,9 @@ class Verifier {
   }
 
   /** WebAssembly.validate, with the engine's reason when it refuses. */
-  private finalGate(): void {
+  private finalGate(gate: PendingValidation): void {
     const bytes = this.bytes as Uint8Array<ArrayBuffer>;
-    if (WebAssembly.validate(bytes)) return;
+    if (gate.valid()) return;
     let reason = "WebAssembly.validate refused the module";
     try {
       new WebAssembly.Module(bytes);

@@ -181,10 +181,27 @@ export function decodeExpression(
   dataCountMissing = false,
   filter: Uint8Array | null = null,
 ): number {
-  const c: Cursor = new Cursor(bytes, start, limit, section);
-  let count = 0;
-  let allFeatures = 0;
-  c.context = context;
+  // The walk's state comes from a pool (one per nesting level: a visitor may start another walk): no allocation per body.
+  const frame = frames[framesInUse] ?? (frames[framesInUse] = newFrame());
+  framesInUse++;
+  try {
+    return decodeIn(frame, bytes, start, limit, section, context, exact, visit, dataCountMissing, filter);
+  } finally {
+    framesInUse--;
+  }
+}
+
+/** What one walk uses: its cursor, its Instruction, its nesting stack (grown as needed). */
+interface Frame {
+  c: Cursor;
+  ins: Instruction;
+  openers: Int32Array;
+  kinds: Uint8Array;
+}
+const frames: Frame[] = [];
+let framesInUse = 0;
+
+function newFrame(): Frame {
   const ins: Instruction = {
     offset: 0,
     end: 0,
@@ -201,9 +218,33 @@ export function decodeExpression(
     memOffset: 0,
     count: 0,
   };
+  return { c: new Cursor(new Uint8Array(0), 0, 0, ""), ins, openers: new Int32Array(16), kinds: new Uint8Array(16) };
+}
+
+function decodeIn(
+  frame: Frame,
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  section: string,
+  context: string,
+  exact: boolean,
+  visit: InstructionVisitor | null,
+  dataCountMissing: boolean,
+  filter: Uint8Array | null,
+): number {
+  const c: Cursor = frame.c;
+  (c as { bytes: Uint8Array }).bytes = bytes;
+  c.pos = start;
+  c.limit = limit;
+  c.section = section;
+  c.context = context;
+  let count = 0;
+  let allFeatures = 0;
+  const ins = frame.ins;
   // Nesting stack: opener offset and block kind. Slot 0 is the function/expression.
-  let openers = new Int32Array(16);
-  let kinds = new Uint8Array(16);
+  let openers = frame.openers;
+  let kinds = frame.kinds;
   let sp = 1;
   openers[0] = -1;
   kinds[0] = K_FUNC;
@@ -398,10 +439,10 @@ export function decodeExpression(
       if (sp === openers.length) {
         const o = new Int32Array(sp * 2);
         o.set(openers);
-        openers = o;
+        openers = frame.openers = o;
         const k = new Uint8Array(sp * 2);
         k.set(kinds);
-        kinds = k;
+        kinds = frame.kinds = k;
       }
       openers[sp] = offset;
       kinds[sp] = b === OP_IF ? K_IF : b === OP_TRY ? K_TRY : K_BLOCK;
