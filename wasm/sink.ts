@@ -10,8 +10,14 @@ export class ByteSink {
   /** Bytes written so far. */
   length = 0;
 
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, capacity));
+  /** An empty sink with room for `capacity` bytes, or writing into `buffer` (until it outgrows it: see writesInto). */
+  constructor(capacity: number | Uint8Array<ArrayBuffer> = 256) {
+    this.buf = typeof capacity === "number" ? new Uint8Array(Math.max(16, capacity)) : capacity;
+  }
+
+  /** Whether the bytes written so far are in `buffer` (the sink was made over it and has not outgrown it). */
+  writesInto(buffer: Uint8Array): boolean {
+    return this.buf === buffer;
   }
 
   private reserve(n: number): void {
