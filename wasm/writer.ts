@@ -211,7 +211,8 @@ class Editor {
     const capacity = m.bytes.length + added + (m.bytes.length >> 6) + 4096;
     this.out = output ? output.open(capacity) : new ByteSink(capacity);
     const sites = edits.funcIndexSites;
-    this.sizedCode = sites !== undefined && m.code.every((f) => sites.has(f.index));
+    // Measuring first costs a second walk of the patches: only for a reader of the output as it is written.
+    this.sizedCode = output !== undefined && sites !== undefined && m.code.every((f) => sites.has(f.index));
     this.progress = output && (this.sizedCode || !this.rewritesCode()) ? (n) => output.progress(n) : null;
   }
 
