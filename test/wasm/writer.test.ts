@@ -277,6 +277,7 @@ describe("the module writer", () => {
           open: (capacity) => (sink = new ByteSink(capacity)),
           progress: (n) => {
             told.push(n);
+            expect(n).toBeLessThanOrEqual(sink!.length); // told final only once written
             snapshots.push(sink!.view().slice(0, n)); // what a reader has seen by then
           },
         });
