@@ -14,8 +14,6 @@ import { imageMemoryNeeds } from "./grant-writes.ts";
 import { DiskImageCache } from "./disk-cache.ts";
 import { PREPARE_VERSION } from "./prepare.ts";
 import { FuelScan, type Preemption } from "./instrument/fuel.ts";
-import { PARALLEL_GATE_MIN_BYTES, startStreamingCompile } from "./engine-gate.ts";
-import { ByteSink } from "../wasm/sink.ts";
 import type { ImageMemoryNeeds } from "../kernel/mm/grants.ts";
 
 export interface LoadedImage {
@@ -192,13 +190,10 @@ export class ImageLoader {
     const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
-    // A large module is compiled as it is written, on the engine gate's worker (the same module or the same refusal as compiling it here).
-    const streaming = bytes.length >= PARALLEL_GATE_MIN_BYTES ? startStreamingCompile((buffer) => new ByteSink(buffer)) : null;
     try {
-      const prepared = prepareModule(m, this.policy, this.options, { fuelScan, output: streaming ?? undefined });
+      const prepared = prepareModule(m, this.policy, this.options, { fuelScan });
       step = "compilation";
-      const module =
-        streaming !== null ? streaming.finish(prepared.bytes) : new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
+      const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";
       return {
         prepared: prepared.bytes,
@@ -215,7 +210,6 @@ export class ImageLoader {
         },
       };
     } catch (e) {
-      streaming?.cancel();
       const detail = e instanceof Error ? e.message : String(e);
       let code: VerifyErrorCode = "internal";
       let message = `the loader's ${step} failed (module refused): ${detail}`;

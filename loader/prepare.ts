@@ -11,7 +11,7 @@
 
 import { planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
 import { readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
-import { cappedMemoryLimits, editModule, type EditOutput, type ModuleEdits } from "../wasm/writer.ts";
+import { cappedMemoryLimits, editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
 
@@ -53,11 +53,9 @@ export interface PrepareOptions {
   preemption?: "fuel" | "epoch";
 }
 
-/** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk), and where the output goes. */
+/** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
 export interface Prescanned {
   fuelScan?: FuelScan;
-  /** Where the rewritten module is written (the loader streams it into the engine's compiler: engine-gate.ts). */
-  output?: EditOutput;
 }
 
 /**
@@ -96,6 +94,5 @@ export function prepareModule(
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
   const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
-  const out = Object.keys(edits).length > 0 ? editModule(m, edits, prescanned.output) : bytes;
-  return { bytes: out, startExport, metered, preemption, ownMemories };
+  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport, metered, preemption, ownMemories };
 }

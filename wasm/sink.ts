@@ -10,14 +10,8 @@ export class ByteSink {
   /** Bytes written so far. */
   length = 0;
 
-  /** An empty sink with room for `capacity` bytes, or writing into `buffer` (until it outgrows it: see writesInto). */
-  constructor(capacity: number | Uint8Array<ArrayBuffer> = 256) {
-    this.buf = typeof capacity === "number" ? new Uint8Array(Math.max(16, capacity)) : capacity;
-  }
-
-  /** Whether the bytes written so far are in `buffer` (the sink was made over it and has not outgrown it). */
-  writesInto(buffer: Uint8Array): boolean {
-    return this.buf === buffer;
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
   }
 
   private reserve(n: number): void {

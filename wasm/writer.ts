@@ -37,7 +37,6 @@ import { Cursor, WasmParseError } from "./cursor.ts";
 import { ENGINE_LIMIT_WORDS, ENGINE_LIMITS, type EngineLimit } from "./limits.ts";
 
 export { ByteSink, encodeS32, encodeS64, encodeU32, u32Size } from "./sink.ts";
-import { u32Size } from "./sink.ts";
 
 /** An edit the module cannot take (duplicate export name, index out of range...). */
 export class WasmEditError extends Error {
@@ -155,19 +154,8 @@ export interface ModuleEdits {
  * WasmEditError for an edit the module cannot take, and WasmParseError if a
  * section it must rewrite is malformed (a module that passed verification is not).
  */
-export function editModule(m: WasmModule, edits: ModuleEdits, output?: EditOutput): Uint8Array<ArrayBuffer> {
-  return new Editor(m, edits, output).run();
-}
-
-/**
- * Where editModule writes, for a caller that consumes the module while it is
- * written (the loader compiles it as it streams: loader/engine-gate.ts).
- */
-export interface EditOutput {
-  /** The sink to write into, given about how many bytes the module will take (more makes it copy into a larger buffer). */
-  open(capacity: number): ByteSink;
-  /** Bytes 0..n of the sink are final (called in order as the module is written, last with its whole length). */
-  progress(n: number): void;
+export function editModule(m: WasmModule, edits: ModuleEdits): Uint8Array<ArrayBuffer> {
+  return new Editor(m, edits).run();
 }
 
 /** Removes the start section and exports the start function as `exportName` (no-op without a start). */
@@ -197,23 +185,13 @@ class Editor {
   private appendType = false;
   private nextOrder = 0;
 
-  /** Told as the output's bytes become final (EditOutput.progress); null when nobody listens, or the code section's size comes last. */
-  private readonly progress: ((n: number) => void) | null;
-  /** Every function's index sites are known: the code section is sized before it is written (and so is written in order). */
-  private readonly sizedCode: boolean;
-
-  constructor(m: WasmModule, edits: ModuleEdits, output?: EditOutput) {
+  constructor(m: WasmModule, edits: ModuleEdits) {
     this.m = m;
     this.edits = edits;
     this.shift = edits.prependFuncImport ? 1 : 0;
     const added = this.checkEdits();
     // The output's size, nearly: the input, the bytes patches insert, and room for renumbered indices and small sections.
-    const capacity = m.bytes.length + added + (m.bytes.length >> 6) + 4096;
-    this.out = output ? output.open(capacity) : new ByteSink(capacity);
-    const sites = edits.funcIndexSites;
-    // Measuring first costs a second walk of the patches: only for a reader of the output as it is written.
-    this.sizedCode = output !== undefined && sites !== undefined && m.code.every((f) => sites.has(f.index));
-    this.progress = output && (this.sizedCode || !this.rewritesCode()) ? (n) => output.progress(n) : null;
+    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096);
   }
 
   /** Checks the edits; returns the bytes the code patches insert. */
@@ -330,10 +308,8 @@ class Editor {
       if (s.id !== SectionId.CUSTOM) this.emitMissing(SECTION_ORDER[s.id]);
       this.section(s);
       if (s.id !== SectionId.CUSTOM) this.nextOrder = SECTION_ORDER[s.id] + 1;
-      this.progress?.(out.length);
     }
     this.emitMissing(Infinity);
-    this.progress?.(out.length);
     return out.take();
   }
 
@@ -365,7 +341,6 @@ class Editor {
     if (s.id === SectionId.CODE && this.rewritesCode()) {
       // The largest section: its functions are written in place, not into a section buffer copied after.
       this.out.u8(s.id);
-      if (this.sizedCode) return this.sizedCodeSection(this.out);
       const mark = this.out.beginSized();
       this.codeSection(this.out);
       this.out.endSized(mark);
@@ -601,10 +576,21 @@ class Editor {
     body.u32(m.code.length);
     for (const f of m.code) {
       fn.length = 0;
-      this.localsOf(fn, f);
+      const extra = this.edits.addLocals?.get(f.index);
+      if (extra?.length) {
+        const params = this.paramCount(f.index);
+        const locals = f.locals.reduce((n, run) => n + run.count, params);
+        if (locals + extra.length > ENGINE_LIMITS.locals)
+          throw new EngineLimitError("locals", locals + extra.length, `function ${f.index}`);
+        const c = new Cursor(m.bytes, f.localsStart, f.bodyStart, "code");
+        fn.u32(c.u32() + extra.length).bytes(m.bytes.subarray(c.pos, f.bodyStart));
+        for (const t of extra) fn.u32(1).u8(encodeValType(t));
+      } else {
+        fn.range(m.bytes, f.localsStart, f.bodyStart);
+      }
       const patches = this.edits.codePatches?.get(f.index);
       const sites = this.edits.funcIndexSites?.get(f.index);
-      if (sites !== undefined) void this.copyBody(fn, f.bodyStart, f.end, patches ?? NO_PATCHES, sites);
+      if (sites !== undefined) this.copyBody(fn, f.bodyStart, f.end, patches ?? NO_PATCHES, sites);
       else this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, patches);
       if (fn.length > ENGINE_LIMITS.functionBytes && fn.length > f.end - f.localsStart) {
         throw new EngineLimitError("functionBytes", fn.length, `function ${f.index}`);
@@ -612,66 +598,6 @@ class Editor {
       body.u32(fn.length).bytes(fn.view());
     }
     return body;
-  }
-
-  /**
-   * The code section's size and contents, when every function's index sites
-   * are known: each function is measured first (the same steps as writing it,
-   * without the bytes), so the section and every body are written in order,
-   * straight into the output. Reports progress about every 256 KB.
-   */
-  private sizedCodeSection(out: ByteSink): void {
-    const { m } = this;
-    const sites = this.edits.funcIndexSites!;
-    const sizes = new Float64Array(m.code.length);
-    let total = u32Size(m.code.length);
-    for (let i = 0; i < m.code.length; i++) {
-      const f = m.code[i];
-      const size = this.localsOf(null, f) + this.copyBody(null, f.bodyStart, f.end, this.patchesOf(f), sites.get(f.index)!);
-      if (size > ENGINE_LIMITS.functionBytes && size > f.end - f.localsStart)
-        throw new EngineLimitError("functionBytes", size, `function ${f.index}`);
-      sizes[i] = size;
-      total += u32Size(size) + size;
-    }
-    out.u32(total).u32(m.code.length);
-    let told = out.length;
-    for (let i = 0; i < m.code.length; i++) {
-      const f = m.code[i];
-      out.u32(sizes[i]);
-      const at = out.length;
-      this.localsOf(out, f);
-      this.copyBody(out, f.bodyStart, f.end, this.patchesOf(f), sites.get(f.index)!);
-      if (out.length - at !== sizes[i])
-        throw new WasmEditError(`function ${f.index}: wrote ${out.length - at} bytes, measured ${sizes[i]}`);
-      if (this.progress !== null && out.length - told >= 1 << 18) this.progress((told = out.length));
-    }
-  }
-
-  private patchesOf(f: { index: number }): readonly CodePatch[] {
-    return this.edits.codePatches?.get(f.index) ?? NO_PATCHES;
-  }
-
-  /** A function's locals declaration with addLocals' appended (written to `out` unless null); returns its size. */
-  private localsOf(out: ByteSink | null, f: WasmModule["code"][number]): number {
-    const { m } = this;
-    const extra = this.edits.addLocals?.get(f.index);
-    if (!extra?.length) {
-      out?.range(m.bytes, f.localsStart, f.bodyStart);
-      return f.bodyStart - f.localsStart;
-    }
-    const params = this.paramCount(f.index);
-    const locals = f.locals.reduce((n, run) => n + run.count, params);
-    if (locals + extra.length > ENGINE_LIMITS.locals) throw new EngineLimitError("locals", locals + extra.length, `function ${f.index}`);
-    const c = new Cursor(m.bytes, f.localsStart, f.bodyStart, "code");
-    const runs = c.u32() + extra.length;
-    let size = u32Size(runs) + (f.bodyStart - c.pos);
-    out?.u32(runs).range(m.bytes, c.pos, f.bodyStart);
-    for (const t of extra) {
-      const code = encodeValType(t);
-      out?.u32(1).u8(code);
-      size += u32Size(1) + 1;
-    }
-    return size;
   }
 
   private paramCount(func: number): number {
@@ -685,12 +611,10 @@ class Editor {
    * sites and patches verbatim, each site's index renumbered, each patch
    * applied (an insertion before an instruction, or a replacement of it).
    */
-  private copyBody(out: ByteSink | null, start: number, end: number, patches: readonly CodePatch[], sites: readonly number[]): number {
-    // With no sink, the same walk only counts the bytes it would write (sizedCodeSection).
+  private copyBody(out: ByteSink, start: number, end: number, patches: readonly CodePatch[], sites: readonly number[]): void {
     const bytes = this.m.bytes;
     const c = new Cursor(bytes, start, end, "code");
     let copied = start;
-    let size = 0;
     let p = 0;
     let s = 0;
     while (p < patches.length || s < sites.length) {
@@ -698,8 +622,7 @@ class Editor {
       const sAt = s < sites.length ? sites[s] : Infinity;
       if (pAt <= sAt) {
         const pt = patches[p++];
-        out?.range(bytes, copied, pt.at).bytes(pt.bytes);
-        size += pt.at - copied + pt.bytes.length;
+        out.range(bytes, copied, pt.at).bytes(pt.bytes);
         copied = pt.end; // past a replaced instruction, or at the one inserted before
         if (pt.end > pt.at && sAt === pt.at) s++; // a replaced instruction is no site any more
         continue;
@@ -707,13 +630,11 @@ class Editor {
       s++;
       // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
       c.pos = sAt + 1;
-      const index = c.u32() + this.shift;
-      out?.range(bytes, copied, sAt + 1).u32(index);
-      size += sAt + 1 - copied + u32Size(index);
+      const index = c.u32();
+      out.range(bytes, copied, sAt + 1).u32(index + this.shift);
       copied = c.pos;
     }
-    out?.range(bytes, copied, end);
-    return size + (end - copied);
+    out.range(bytes, copied, end);
   }
 
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */

@@ -11,8 +11,8 @@
 //   loader_vs_compile_ratio  cold load / compile (goal <= 3)
 //   loader_cached_vs_compile_ratio  cached load / compile
 //   loader_cold_main_cpu_us  the cold load's CPU time on the loading thread
-//                            alone (a large module's engine gate and compile
-//                            run on a worker meanwhile: loader/engine-gate.ts);
+//                            alone (a large module's engine gate runs on a
+//                            worker meanwhile: loader/engine-gate.ts);
 //                            it moves less than wall time on a shared machine
 // Each sample is one load (seconds each), so the plan's batching does not
 // apply: 5 samples after one warm-up (1 and none with --quick).
@@ -135,7 +135,7 @@ async function measure(ctx: BenchContext, bytes: Uint8Array, source: string): Pr
       coldCpu.length > 0
         ? timed(summarize(coldCpu, coldCpu.length), {
             unit: "us",
-            measures: `the cold load's CPU time on the loading thread (${what}); the engine gate and compile of a large module run on a worker meanwhile`,
+            measures: `the cold load's CPU time on the loading thread (${what}); a large module's engine gate runs on a worker meanwhile`,
             baseline: { key: "baseline_wasm_compile_us" },
           })
         : unavailable("no per-thread CPU time here (process.threadCpuUsage: Node 23.9 or later)");

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import abi from "../../abi/wasmos.abi.json" with { type: "json" };
 import { defaultPolicy, policyFromAbi } from "../../loader/policy.ts";
 import { formatReport, verifyModule, type VerifyReport } from "../../loader/verify.ts";
-import { PARALLEL_GATE_MIN_BYTES, startStreamingCompile, startValidation } from "../../loader/engine-gate.ts";
+import { PARALLEL_GATE_MIN_BYTES, startValidation } from "../../loader/engine-gate.ts";
 import { ByteSink } from "../../wasm/sink.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { exportStartFunction } from "../../wasm/writer.ts";
@@ -427,60 +427,6 @@ describe("the engine gate of a large module (validated on a second thread: loade
     }
     expect(by.has("worker")).toBe(true);
     expect(by.has(null)).toBe(false);
-  });
-
-  it("compiles a module while it is written: the same module, or the engine's own refusal, whichever thread compiles", async () => {
-    const valid = padded(guest(`(func (export "f") (result i32) (i32.const 7))`), big);
-    const invalid = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`), big);
-    let expected = "";
-    try {
-      new WebAssembly.Module(invalid as Uint8Array<ArrayBuffer>);
-    } catch (e) {
-      expected = (e as Error).message;
-    }
-    expect(expected).toMatch(/i32\.add/);
-    /** Writes `bytes` through a streaming compile in pieces, as the writer does, waiting `pause` ms before finishing. */
-    const stream = async (bytes: Uint8Array, pause: number) => {
-      const job = startStreamingCompile((buffer) => new ByteSink(buffer))!;
-      expect(job).not.toBeNull();
-      const sink = job.open(bytes.length + 100);
-      for (let at = 0; at < bytes.length; at += 200_000) {
-        sink.range(bytes, at, Math.min(bytes.length, at + 200_000));
-        job.progress(sink.length);
-      }
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
-      const out = sink.take();
-      try {
-        return { module: job.finish(out), by: job.compiledBy };
-      } catch (e) {
-        return { error: (e as Error).message, by: job.compiledBy };
-      }
-    };
-    const by = new Set<string | null>();
-    for (let round = 0; round < 20 && !by.has("worker"); round++) {
-      for (const pause of [0, 100]) {
-        const ok = await stream(valid, pause);
-        expect(ok.module).toBeInstanceOf(WebAssembly.Module);
-        const same = new WebAssembly.Module(valid as Uint8Array<ArrayBuffer>);
-        expect(WebAssembly.Module.exports(ok.module!)).toEqual(WebAssembly.Module.exports(same));
-        expect(WebAssembly.Module.imports(ok.module!)).toEqual(WebAssembly.Module.imports(same));
-        by.add(ok.by);
-        const bad = await stream(invalid, pause);
-        expect(bad.error).toBe(expected);
-        by.add(bad.by);
-      }
-    }
-    expect(by.has("worker")).toBe(true);
-  });
-
-  it("compiles in place what outgrew the shared buffer", () => {
-    const bytes = padded(guest(`(func (export "f") (result i32) (i32.const 7))`), big);
-    const job = startStreamingCompile((buffer) => new ByteSink(buffer))!;
-    const sink = job.open(1000); // far too small: the sink moves to a buffer of its own
-    sink.bytes(bytes);
-    job.progress(sink.length);
-    expect(job.finish(sink.take())).toBeInstanceOf(WebAssembly.Module);
-    expect(job.compiledBy).toBe("caller");
   });
 
   it("validates a small module in place", () => {

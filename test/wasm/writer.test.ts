@@ -5,7 +5,6 @@ import { forEachInstruction } from "../../wasm/decode.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { ByteSink, WasmEditError, editModule, encodeS32, encodeS64, encodeU32, exportStartFunction, u32Size } from "../../wasm/writer.ts";
 import { compileAsGuest, instantiateWithStubs, wat } from "./helpers.ts";
-import { planFuel } from "../../loader/instrument/fuel.ts";
 
 const TICK = { module: "fuel", name: "tick", params: [], results: [] } as const;
 
@@ -263,31 +262,5 @@ describe("the module writer", () => {
       expect(WebAssembly.validate(out)).toBe(true);
       expect(readModule(out).code.length).toBe(readModule(bytes).code.length);
     });
-
-    it.skipIf(!existsSync(bigModule))(
-      "writes the same bytes in order for a reader of the output (the code section sized first), telling it each final prefix",
-      () => {
-        const m = readModule(new Uint8Array(readFileSync(bigModule)));
-        const { edits } = planFuel(m); // patches, added locals and every function's index sites
-        const plain = editModule(m, edits);
-        const told: number[] = [];
-        let sink: ByteSink | null = null;
-        const snapshots: Uint8Array[] = [];
-        const streamed = editModule(m, edits, {
-          open: (capacity) => (sink = new ByteSink(capacity)),
-          progress: (n) => {
-            told.push(n);
-            expect(n).toBeLessThanOrEqual(sink!.length); // told final only once written
-            snapshots.push(sink!.view().slice(0, n)); // what a reader has seen by then
-          },
-        });
-        // (Buffer.compare: toEqual walks megabytes element by element.)
-        expect(Buffer.compare(streamed, plain)).toBe(0);
-        expect(told.length).toBeGreaterThan(5); // within the code section too, not only at its end
-        expect(told.at(-1)).toBe(plain.length);
-        for (let i = 1; i < told.length; i++) expect(told[i]).toBeGreaterThanOrEqual(told[i - 1]);
-        for (const seen of snapshots) expect(Buffer.compare(seen, plain.subarray(0, seen.length))).toBe(0); // nothing told final changes later
-      },
-    );
   });
 });
