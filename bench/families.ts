@@ -20,6 +20,7 @@ import { loaderSpeed } from "./figures/loader.ts";
 import { model } from "./figures/model.ts";
 import { pcm } from "./figures/pcm.ts";
 import { port } from "./figures/port.ts";
+import { portW2w } from "./figures/port-w2w.ts";
 import { pulse } from "./figures/pulse.ts";
 import { ring } from "./figures/ring.ts";
 import { scale } from "./figures/scale.ts";
@@ -36,6 +37,7 @@ export const FAMILIES: readonly Family[] = [
   ipc,
   ipcKernel,
   port,
+  portW2w,
   pulse,
   capCheck,
   blockingReady,

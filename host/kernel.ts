@@ -99,6 +99,11 @@ export interface KernelConfig {
    */
   splitImports?: boolean;
   /**
+   * Flat slice accounting on every switch (KernelOptions.fastSlice; default: fastPath). false keeps every
+   * other fast path and charges through the general code; for benchmarks and tests that compare.
+   */
+  fastSlice?: boolean;
+  /**
    * With splitImports: every process's receive is chosen before calling (host/runtime/split-imports.ts,
    * docs/fastpath.md "Choosing before calling"): a receive that finds something queued does not suspend
    * (≈80 ns less), one that waits costs ≈15-25 ns more (a guard frame in front of the Suspending import).
@@ -208,6 +213,7 @@ export class Kernel {
       checkContracts: config.checkContracts,
       checkFailedCalls: config.checkFailedCalls,
       fastIpc: fastPath,
+      fastSlice: config.fastSlice ?? fastPath,
       platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {

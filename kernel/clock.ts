@@ -16,7 +16,8 @@ export interface Clock {
 
 export class VirtualClock implements Clock {
   readonly virtual = true;
-  private t = 0;
+  /** The time, ns. Read and written directly only by the scheduler's flat slice accounting (kernel/sched/cpu.ts); everyone else calls now(). */
+  t = 0;
   /** Called before every read: the kernel charges the running process's work (advancing the clock) first. */
   beforeRead: (() => void) | null = null;
   now(): number {

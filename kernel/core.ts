@@ -52,6 +52,13 @@ export interface KernelOptions {
    * Off: every switch goes through the run queue. Same results either way.
    */
   fastIpc?: boolean;
+  /**
+   * Flat slice accounting on a switch (default true): the ends and starts of slices in deterministic mode
+   * charge fuel, the switch cost and the partition in one straight function each instead of through the
+   * clock's read hook (kernel/sched/cpu.ts endSliceFlat, beginSliceFlat). Same results, virtual time and
+   * trace either way (test/sched/flat-slice.test.ts compares them).
+   */
+  fastSlice?: boolean;
   /** Quantum, virtual time per fuel, partition window, deadline-class capacity. */
   sched?: SchedOptions;
   /** Where kernel messages go (a process died of a trap, ...). */
@@ -142,6 +149,8 @@ export class KernelCore {
   private nextPid = 1;
   /** IPC blocks hand the CPU straight to the woken peer when the run queue would choose it anyway (handoff). */
   readonly fastIpc: boolean;
+  /** Flat slice accounting (KernelOptions.fastSlice). */
+  readonly fastSlice: boolean;
   /** The one process on the CPU, or null. */
   current: Process | null = null;
   private scheduling = false;
@@ -169,6 +178,7 @@ export class KernelCore {
     this.checkContracts = options.checkContracts ?? KERNEL_DEFAULTS.checkContracts;
     this.checkFailedCalls = options.checkFailedCalls ?? false;
     this.fastIpc = options.fastIpc ?? true;
+    this.fastSlice = options.fastSlice ?? true;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
@@ -654,7 +664,9 @@ export class KernelCore {
     try {
       for (;;) {
         if (this.current !== null) return;
-        if (this.timers.next() <= this.clock.now()) this.timers.fireDue(this.clock.now());
+        // No timer, no clock read (its hook has nothing to charge: no slice is open while nothing runs).
+        const due = this.timers.next();
+        if (due !== Infinity && due <= this.clock.now()) this.timers.fireDue(this.clock.now());
         const p = this.runq.dequeue();
         if (p !== null) {
           if (p.mm.fault !== null && this.mm.endIfFaulted(p)) continue; // a grant revoked while it ran: it never runs again

@@ -1,12 +1,16 @@
-// file_read_mb_per_s_{grant,buffer,regs}, open_close_us, stat_us: the path
+// file_read_mb_per_s_{grant,buffer,regs}, open_close_us, open_close_kernel_us, stat_us: the path
 // namespace and its I/O transport through tmpfs in the default system
 // (cli/system.ts), driven by bench/guests/fs-client.ts. Reads are compared
 // with a memcpy of the same bytes in the same guest process
 // (file_read_memcpy_mb_per_s); open+close and stat with a null IPC round trip
-// between two guests (ipc_rtt_ns's measurement, repeated here beside them).
+// between two guests (ipc_rtt_ns's measurement, repeated here beside them);
+// open_close_kernel_us is the kernel's share of an open+close (a path mounted
+// as a plain endpoint: no server, no message), beside it.
 
 import { bootDefaultSystem } from "../../cli/system.ts";
+import { Constants } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
+import { hostMount } from "../../kernel/ns/host.ts";
 import { missingSyscalls } from "../availability.ts";
 import type { Family, FigureResult } from "../figure.ts";
 import { attempt, timed, unavailable, value } from "../figure.ts";
@@ -36,6 +40,7 @@ export const files: Family = {
     "file_read_mb_per_s_buffer",
     "file_read_mb_per_s_regs",
     "open_close_us",
+    "open_close_kernel_us",
     "stat_us",
   ],
   needs: ["ipc_rtt_ns"],
@@ -45,6 +50,9 @@ export const files: Family = {
     const kernel = new Kernel({ loader: ctx.loader });
     const sys = await bootDefaultSystem({ kernel, stdout: () => {}, stderr: (b) => ctx.log(new TextDecoder().decode(b)), stdin: null });
     sys.start();
+    // An endpoint mounted as a plain endpoint: opening it is the kernel's part of an open alone (no server, no message).
+    const svc = kernel.createEndpoint();
+    hostMount(sys.root, "/svc", svc, Constants.MOUNT_ENDPOINT);
     const image = kernel.loadImage(await ctx.images.guest("fs-client"), "fs-client");
     const handles = sys.programHandles();
     const measure = (mode: string) =>
@@ -90,6 +98,11 @@ export const files: Family = {
           "open-close",
           "ns_open of /tmp/big (a connect message to tmpfs, answered with its OCB) then handle_close (a close pulse, no reply)",
         ],
+        [
+          "open_close_kernel_us",
+          "open-close-ep",
+          "ns_open of /svc, an endpoint mounted with MOUNT_ENDPOINT (the kernel's share of an open: resolution, checks, a handle; no server, no message), then handle_close",
+        ],
         ["stat_us", "stat", "ns_call IO_PSTAT of /tmp/big: a connect message to tmpfs answered with a 32-byte stat body"],
       ] as const) {
         out[key] = await attempt(async () => {
@@ -107,6 +120,7 @@ export const files: Family = {
       }
     } finally {
       kernel.release(image);
+      kernel.release(svc);
       sys.shutdown();
       await kernel.run();
     }

@@ -12,7 +12,7 @@ import { newEndpoint } from "../../kernel/ipc/exchange.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
-import type { KernelCore } from "../../kernel/core.ts";
+import type { KernelCore, KernelOptions } from "../../kernel/core.ts";
 import { fakeSystem } from "../../test/model/fake-host.ts";
 import type { Family } from "../figure.ts";
 import { timed } from "../figure.ts";
@@ -20,15 +20,48 @@ import { sampleHost } from "../stats.ts";
 
 type Handler = (k: KernelCore, p: Process, ...a: number[]) => unknown;
 
-/** A client and a server on fake runtimes, the server waiting in reply_wait; `run(n)` makes n round trips. */
-export function kernelPair(): { run: (n: number) => void; handoffs: () => number } {
+/** A fuel counter for a fake runtime: the "guest" burns `burn` fuel before each of its calls (kernelPair's metered option). */
+class FakeCounter {
+  value = 0;
+  readonly metered = true;
+  readonly fuelKept = true;
+  setFuel(f: number): void {
+    this.value = f;
+  }
+  fuelLeft(): number {
+    return this.value;
+  }
+}
+
+/**
+ * A client and a server on fake runtimes, the server waiting in reply_wait; `run(n)` makes n round trips.
+ * options: the kernel's (fastSlice, ...); burn: make the fake runtimes metered, each side burning that much
+ * fuel before each call (the real runtimes' slice accounting: a counter read at each slice end).
+ */
+export function kernelPair(options: Partial<KernelOptions> = {}, burn = 0): { run: (n: number) => void; handoffs: () => number } {
   let ep: Endpoint | null = null;
-  const { k, procs } = fakeSystem(2, (kk, i) => {
-    ep ??= newEndpoint(kk);
-    return [{ name: "ep", object: ep, rights: i === 0 ? Rights.SEND : Rights.RECEIVE }];
-  });
+  const { k, procs } = fakeSystem(
+    2,
+    (kk, i) => {
+      ep ??= newEndpoint(kk);
+      return [{ name: "ep", object: ep, rights: i === 0 ? Rights.SEND : Rights.RECEIVE }];
+    },
+    options,
+  );
   const [client, server] = procs;
   for (const p of procs) (p.runtime as unknown as { resume: (v: number) => void }).resume = () => {}; // keep no history
+  const counters = procs.map((p) => {
+    const c = new FakeCounter();
+    if (burn > 0) {
+      const rt = p.runtime as unknown as Record<string, unknown>;
+      Object.defineProperty(rt, "metered", { value: true });
+      Object.defineProperty(rt, "fuelKept", { value: true });
+      rt.setFuel = (f: number) => c.setFuel(f);
+      rt.fuelLeft = () => c.fuelLeft();
+    }
+    return c;
+  });
+  const [cc, cs] = counters;
   const H = SYSCALL_HANDLERS as unknown as Record<string, Handler>;
   const hc = client.names.get("ep")!;
   const hs = server.names.get("ep")!;
@@ -43,7 +76,9 @@ export function kernelPair(): { run: (n: number) => void; handoffs: () => number
   return {
     run(n: number): void {
       for (let i = 0; i < n; i++) {
+        cc.value -= burn;
         call(k, client, hc, 1); // hands the CPU to the server
+        cs.value -= burn;
         replyWait(k, server, hs, server.resumeValue, 0, 1); // and back
       }
       if (k.current !== client) throw new Error("ipc_kernel: the round trip did not end with the client running");

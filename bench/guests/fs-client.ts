@@ -5,6 +5,7 @@
 //   fs-client <batch> <batches> buffer   the same, buffer form (the kernel copies each read into the client's buffer)
 //   fs-client <batch> <batches> regs     64 KiB read in 16-byte reads, registers form
 //   fs-client <batch> <batches> open-close   open /tmp/big for reading, close it
+//   fs-client <batch> <batches> open-close-ep  open /svc (an endpoint mounted with MOUNT_ENDPOINT: no server), close it
 //   fs-client <batch> <batches> stat         stat /tmp/big by path
 
 import { handle, IO_READ } from "@wasmos/sdk";
@@ -59,6 +60,14 @@ function openCloses(n: i32): void {
   }
 }
 
+function openClosesEndpoint(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const f = open("/svc", O_READ);
+    if (f.errno != 0) fail("ns_open /svc", -f.errno, 4);
+    f.close();
+  }
+}
+
 function stats(n: i32): void {
   for (let i = 0; i < n; i++) {
     const s = stat("/tmp/big");
@@ -86,4 +95,5 @@ else if (mode == "grant") runBatches(batches, batch, grantReads);
 else if (mode == "buffer") runBatches(batches, batch, bufferReads);
 else if (mode == "regs") runBatches(batches, batch, regsReads);
 else if (mode == "open-close") runBatches(batches, batch, openCloses);
+else if (mode == "open-close-ep") runBatches(batches, batch, openClosesEndpoint);
 else runBatches(batches, batch, stats);

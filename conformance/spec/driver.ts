@@ -19,6 +19,12 @@
 //               appended, the flag always raised so every check calls out;
 //               a module with a 64-bit or custom-page-size memory gets the
 //               counting variant, as the loader gives it
+//   direct      (opt-in: not in VARIANTS, test/instrument/direct-copy.test.ts
+//               asks for it) the fuel variant with direct copies of every
+//               exported function (loader/instrument/direct-copy.ts) called
+//               in place of the exports that got one: the copy's thrown tag
+//               is read as the trap it stands for, a real trap from a copy
+//               is a difference
 //
 // and checks that every assert_malformed / assert_invalid binary is refused
 // by the toolkit without a host exception. An outcome is a string (results
@@ -35,6 +41,13 @@ import { editModule, WasmEditError } from "../../wasm/writer.ts";
 import { forEachInstruction } from "../../wasm/decode.ts";
 import { planFuel, EPOCH_MEMORY_IMPORT, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, OWN_MEMORY_IMPORT_PREFIX } from "../../loader/instrument/fuel.ts";
 import { prepareModule } from "../../loader/prepare.ts";
+import {
+  addDirectCopies,
+  DIRECT_STACK_GLOBAL_EXPORT,
+  DIRECT_TAG_IMPORT,
+  DIRECT_TRAP_MESSAGES,
+  DirectTrap,
+} from "../../loader/instrument/direct-copy.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import { verifyModule, type VerifyPolicy } from "../../loader/verify.ts";
 import { featureNames } from "../../wasm/opcodes.ts";
@@ -53,7 +66,7 @@ import {
 } from "./values.ts";
 
 export const VARIANTS = ["assembled", "renumbered", "fuel", "prepared", "epoch"] as const;
-export type Variant = (typeof VARIANTS)[number];
+export type Variant = (typeof VARIANTS)[number] | "direct";
 
 export interface Difference {
   file: string;
@@ -114,6 +127,10 @@ interface Compiled {
   module: WebAssembly.Module;
   after: (inst: WebAssembly.Instance) => void;
   extra: Record<string, Record<string, unknown>>;
+  /** What the script's actions see (default: the instance's exports). */
+  exportsOf?: (inst: WebAssembly.Instance) => WebAssembly.Exports;
+  /** Before each action (the direct variant: a fresh stack budget, as the kernel's catcher sets it per activation). */
+  beforeCall?: () => void;
 }
 
 /** A module in one variant: its instance's exports (null: compile or instantiation failed). */
@@ -121,6 +138,9 @@ interface Live {
   exports: WebAssembly.Exports | null;
   /** The assembled module parsed (for signatures), or null if the toolkit could not parse it. */
   parsed: WasmModule | null;
+  beforeCall?: () => void;
+  /** What another module importing this one sees (the direct variant: the plain exports; copies are called only by actions, each with a fresh budget). */
+  registered?: WebAssembly.Exports;
 }
 
 class World {
@@ -149,6 +169,11 @@ class World {
 }
 
 let sliceCounter = 0;
+/** The direct variant's tag (the kernel's, in wasmos) and stack budget per action (bytes; the engine's own stack is ~984 KiB). */
+const DIRECT_TAG = new WebAssembly.Tag({ parameters: ["i32"] });
+const DIRECT_SPEC_BUDGET = 512 * 1024;
+/** Direct copies put in place of exports (the direct variant), for the test's report. */
+export const directCopyCounts = { copied: 0, refused: {} as Record<string, number>, actions: 0, trapped: 0 };
 /** The epoch variant's flag page, raised for good: every check calls the (empty) fuel import. */
 const EPOCH_PAGE = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
 new Int32Array(EPOCH_PAGE.buffer)[0] = 1;
@@ -172,7 +197,7 @@ function buildVariant(variant: Variant, bytes: Uint8Array, parsed: WasmModule | 
     return { module: new WebAssembly.Module(out), extra: { [FUEL_IMPORT.module]: wasmos }, after: () => {} };
   }
   let fuel: WebAssembly.Global | null = null;
-  const slice = variant === "fuel" || variant === "epoch" ? 1 + (sliceCounter++ % 3) : 1_000_000_000;
+  const slice = variant === "fuel" || variant === "epoch" || variant === "direct" ? 1 + (sliceCounter++ % 3) : 1_000_000_000;
   const extra = {
     [FUEL_IMPORT.module]: {
       [FUEL_IMPORT.name]: () => {
@@ -180,6 +205,35 @@ function buildVariant(variant: Variant, bytes: Uint8Array, parsed: WasmModule | 
       },
     },
   };
+  if (variant === "direct") {
+    const fueled = readModule(editModule(parsed, planFuel(parsed).edits));
+    const names = fueled.exports.filter((e) => e.kind === "func").map((e) => e.name);
+    // Another module's function may trap (linking.wast): copies call only the host's (spectest's JS, the fuel import).
+    const d = addDirectCopies(fueled, names, { callableImport: (mod) => mod === "spectest" || mod === FUEL_IMPORT.module });
+    let budget: WebAssembly.Global | null = null;
+    return {
+      module: new WebAssembly.Module(d.bytes as Uint8Array<ArrayBuffer>),
+      extra: { [FUEL_IMPORT.module]: { ...extra[FUEL_IMPORT.module], [DIRECT_TAG_IMPORT.name]: DIRECT_TAG } },
+      after: (inst) => {
+        fuel = inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+        fuel.value = slice;
+        budget = (inst.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global | undefined) ?? null;
+      },
+      exportsOf: (inst) => {
+        const out: WebAssembly.Exports = { ...inst.exports };
+        for (const [h, copy] of d.copies) out[h] = inst.exports[copy];
+        directCopyCounts.copied += d.copies.size;
+        for (const why of d.refused.values()) {
+          const k = why.replace(/^function \d+ /, "");
+          directCopyCounts.refused[k] = (directCopyCounts.refused[k] ?? 0) + 1;
+        }
+        return out;
+      },
+      beforeCall: () => {
+        if (budget !== null) budget.value = DIRECT_SPEC_BUDGET;
+      },
+    };
+  }
   if (variant === "fuel" || variant === "epoch") {
     const out = editModule(parsed, planFuel(parsed).edits);
     return {
@@ -205,6 +259,10 @@ function buildVariant(variant: Variant, bytes: Uint8Array, parsed: WasmModule | 
 }
 
 function classify(e: unknown): string {
+  if (e instanceof WebAssembly.Exception && e.is(DIRECT_TAG)) {
+    const kind = e.getArg(DIRECT_TAG, 0) as number;
+    return kind === DirectTrap.STACK ? "exhaustion" : `trap: ${DIRECT_TRAP_MESSAGES[kind]}`;
+  }
   if (e instanceof WebAssembly.RuntimeError) return `trap: ${e.message}`;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return "exhaustion";
   if (e instanceof WebAssembly.Exception) return "exception";
@@ -225,7 +283,10 @@ function instantiate(world: World, c: Compiled, parsed: WasmModule | null): { ou
   try {
     const inst = new WebAssembly.Instance(c.module, imports as WebAssembly.Imports);
     c.after(inst);
-    return { outcome: "ok", live: { exports: inst.exports, parsed } };
+    return {
+      outcome: "ok",
+      live: { exports: c.exportsOf ? c.exportsOf(inst) : inst.exports, parsed, beforeCall: c.beforeCall, registered: inst.exports },
+    };
   } catch (e) {
     return { outcome: `instantiate: ${classify(e)}`, live: { exports: null, parsed } };
   }
@@ -381,6 +442,9 @@ async function act(live: Live | null, action: SList): Promise<{ values: Value[] 
   if (typeof target !== "function") return { values: null, outcome: "no such function" };
   const args = action.items.slice(i + 1).map(parseArg);
   const sig = exportSignature(live.parsed, name);
+  live.beforeCall?.();
+  const viaCopy = live.registered !== undefined && target !== live.registered[name];
+  if (viaCopy) directCopyCounts.actions++;
   try {
     let values: Value[] | null = null;
     if (sig !== null && thunkable(sig)) {
@@ -398,7 +462,10 @@ async function act(live: Live | null, action: SList): Promise<{ values: Value[] 
     }
     return { values, outcome: `ok ${values.map(describeValue).join(" ")}` };
   } catch (e) {
-    return { values: null, outcome: classify(e) };
+    if (viaCopy) directCopyCounts.trapped++;
+    // A copy must throw the tag, never trap or overflow the engine's stack: that would unwind a sender.
+    const escaped = viaCopy && (e instanceof WebAssembly.RuntimeError || e instanceof RangeError);
+    return { values: null, outcome: `${escaped ? "uncontained " : ""}${classify(e)}` };
   }
 }
 
@@ -586,7 +653,7 @@ async function runFile(dir: string, file: string, variants: readonly Variant[], 
         const from = atom(c.items[2]);
         for (const w of worlds.values()) {
           const live = from === null ? w.current : w.named.get(from);
-          if (live?.exports) w.registry.set(as, live.exports);
+          if (live?.exports) w.registry.set(as, live.registered ?? live.exports);
         }
         continue;
       }

@@ -16,7 +16,7 @@ import {
   sys_handle_close, sys_handle_get, sys_io_call, sys_ns_call, sys_ns_open, sys_ns_scope, sys_unveil,
   DIRENT_SIZE, EINVAL, IO_DESC_SIZE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK, IO_MKDIR, IO_PSTAT, IO_READ,
   IO_READDIR, IO_READLINK, IO_REGS_READ_MAX, IO_REGS_WRITE_MAX, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
-  IO_UNLINK, IO_WRITE, MAX_MSG_BYTES, O_CREATE, O_READ, O_TRUNC, O_WRITE, STAT_SIZE, UNVEIL_RULE_SIZE,
+  IO_UNLINK, IO_WRITE, MAX_MSG_BYTES, MAX_PATH_BYTES, O_CREATE, O_READ, O_TRUNC, O_WRITE, STAT_SIZE, UNVEIL_RULE_SIZE,
   DirentLayout, IoDescLayout, StatLayout, UnveilRuleLayout,
 } from "./bindings/abi";
 
@@ -71,15 +71,37 @@ function setDesc(op: i32, form: i32, offset: i64, buf: usize, len: i32, grant: i
   IoDescLayout.setReserved(D, 0);
 }
 
-function setPaths(a: ArrayBuffer | null, b: ArrayBuffer | null): void {
-  if (a !== null) {
-    IoDescLayout.setPath(D, changetype<u32>(a));
-    IoDescLayout.setPathLen(D, a.byteLength);
+function setPaths(a: usize, aLen: i32, b: usize, bLen: i32): void {
+  IoDescLayout.setPath(D, <u32>a);
+  IoDescLayout.setPathLen(D, aLen);
+  IoDescLayout.setPath2(D, <u32>b);
+  IoDescLayout.setPath2Len(D, bLen);
+}
+
+// Paths are encoded into static buffers, so a call allocates nothing for them
+// (the kernel reads a path before the call returns or blocks). A path too
+// long for the buffer even before the kernel refuses it (ENAMETOOLONG) is
+// encoded into a new one, kept reachable until the next call.
+const PATH_ROOM: i32 = 3 * MAX_PATH_BYTES; // UTF-8 takes at most 3 bytes per UTF-16 unit
+const pathBuf1 = new ArrayBuffer(PATH_ROOM);
+const pathBuf2 = new ArrayBuffer(PATH_ROOM);
+let longPath1: ArrayBuffer | null = null;
+let longPath2: ArrayBuffer | null = null;
+/** The length of the path encodePath encoded last. */
+let encodedLen: i32 = 0;
+
+/** Encode path as UTF-8 into slot 1 or 2 (the first or second path of a call): where the bytes are; their length in encodedLen. */
+function encodePath(path: string, slot: i32): usize {
+  if (path.length <= PATH_ROOM / 3) {
+    const buf = changetype<usize>(slot == 1 ? pathBuf1 : pathBuf2);
+    encodedLen = <i32>String.UTF8.encodeUnsafe(changetype<usize>(path), path.length, buf);
+    return buf;
   }
-  if (b !== null) {
-    IoDescLayout.setPath2(D, changetype<u32>(b));
-    IoDescLayout.setPath2Len(D, b.byteLength);
-  }
+  const b = String.UTF8.encode(path);
+  if (slot == 1) longPath1 = b;
+  else longPath2 = b;
+  encodedLen = b.byteLength;
+  return changetype<usize>(b);
 }
 
 // ---- the grant form -----------------------------------------------------------------
@@ -322,25 +344,25 @@ export class File {
 
 /** Open a path (O_* flags). Check `errno` on the result. */
 export function open(path: string, flags: i32 = O_READ, dir: i32 = root()): File {
-  const p = String.UTF8.encode(path);
-  const h = sys_ns_open(dir, changetype<i32>(p), p.byteLength, flags);
+  const p = encodePath(path, 1);
+  const h = sys_ns_open(dir, <i32>p, encodedLen, flags);
   return h < 0 ? new File(0, -h) : new File(h);
 }
 
 /** A raw handle from ns_open (a FILE, or an ENDPOINT for a MOUNT_ENDPOINT path), or -errno. */
 export function openHandle(path: string, flags: i32 = O_READ, dir: i32 = root()): i32 {
-  const p = String.UTF8.encode(path);
-  return sys_ns_open(dir, changetype<i32>(p), p.byteLength, flags);
+  const p = encodePath(path, 1);
+  return sys_ns_open(dir, <i32>p, encodedLen, flags);
 }
 
 // ---- path operations ----------------------------------------------------------------------
 
 function pathOp(op: i32, path: string, path2: string | null, offset: i64, dir: i32): i32 {
-  const a = String.UTF8.encode(path);
-  let b: ArrayBuffer | null = null;
-  if (path2 !== null) b = String.UTF8.encode(path2);
   setDesc(op, IO_FORM_BUFFER, offset, 0, 0, 0);
-  setPaths(a, b);
+  const a = encodePath(path, 1);
+  const aLen = encodedLen;
+  if (path2 !== null) setPaths(a, aLen, encodePath(path2, 2), encodedLen);
+  else setPaths(a, aLen, 0, 0);
   return sys_ns_call(dir, <i32>D);
 }
 
@@ -368,10 +390,9 @@ export function symlink(path: string, target: string, dir: i32 = root()): i32 {
 /** The target of a symbolic link, or null (errno in lastErrno). */
 export let lastErrno: i32 = 0;
 export function readlink(path: string, dir: i32 = root()): string | null {
-  const a = String.UTF8.encode(path);
   const out = new Uint8Array(1024);
   setDesc(IO_READLINK, IO_FORM_BUFFER, 0, out.dataStart, out.byteLength, 0);
-  setPaths(a, null);
+  setPaths(encodePath(path, 1), encodedLen, 0, 0);
   const r = sys_ns_call(dir, <i32>D);
   if (r < 0) {
     lastErrno = -r;
@@ -381,10 +402,9 @@ export function readlink(path: string, dir: i32 = root()): string | null {
 }
 
 export function stat(path: string, dir: i32 = root()): Stat {
-  const a = String.UTF8.encode(path);
   const buf = new ArrayBuffer(STAT_SIZE);
   setDesc(IO_PSTAT, IO_FORM_BUFFER, 0, changetype<usize>(buf), STAT_SIZE, 0);
-  setPaths(a, null);
+  setPaths(encodePath(path, 1), encodedLen, 0, 0);
   return decodeStat(buf, sys_ns_call(dir, <i32>D));
 }
 

@@ -27,8 +27,13 @@ import {
 const ipcWords = new StaticArray<i32>(4);
 let ipcDeclared = false;
 
-/** 0, or -errno when the kernel refused the buffer (EPLEDGE after a pledge without the IPC class): then the call reports it. */
-function declareIpcBuffer(): i32 {
+/**
+ * Declare the IPC buffer now (call and replyWait do it at first use): from then
+ * on every delivery (receive's messages and pulses too) writes its words' low
+ * 32 bits there, readable with ipcWord without a crossing. 0, or -errno when
+ * the kernel refused the buffer (EPLEDGE after a pledge without the IPC class).
+ */
+export function declareIpcBuffer(): i32 {
   if (ipcDeclared) return 0;
   const r = sys_ipc_buffer(changetype<i32>(ipcWords));
   if (r < 0) return r;

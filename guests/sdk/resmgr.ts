@@ -16,6 +16,7 @@
 //   srv.run();
 
 import "./runtime";
+import { declareIpcBuffer, ipcWord } from "./ipc";
 import {
   sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
   DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
@@ -242,35 +243,68 @@ export class Server {
     for (;;) this.serveOne();
   }
 
+  /** The IPC buffer is declared: every delivery's low 32-bit word halves are read from it, without a crossing. */
+  private narrow: bool = false;
+  private narrowTried: bool = false;
+
+  /**
+   * Word i of what was just received, when its high half is known to be 0:
+   * from the IPC buffer when it is declared (no crossing), else msg_word.
+   */
+  private low(i: i32): i64 {
+    return this.narrow ? <i64><u32>ipcWord(i) : sys_msg_word(i);
+  }
+
+  /**
+   * The OCB id in word i of a request or close pulse. Ids this server gave
+   * fit in 32 bits until it has answered 2^32 - 1 opens (then msg_word
+   * reads the whole word): an id the kernel stamps is one the server chose.
+   */
+  private idWord(i: i32): i64 {
+    return this.nextId <= <i64>0xffffffff ? this.low(i) : sys_msg_word(i);
+  }
+
   /** Take and answer one request or pulse. Returns the receive result (rcvid, 0 for a pulse, -errno). */
   serveOne(deadline: i64 = DEADLINE_INFINITE): i32 {
+    if (!this.narrowTried) {
+      this.narrowTried = true;
+      this.narrow = declareIpcBuffer() == 0;
+    }
     const rcvid = sys_receive(this.endpoint, <i32>this.buf.dataStart, this.buf.byteLength, deadline);
     if (rcvid < 0) return rcvid;
     if (rcvid == 0) {
-      const code = <i32>sys_msg_word(0);
-      const value = sys_msg_word(1);
+      const code = <i32>this.low(0); // a pulse's code is an i32
       if (code == IO_CLOSE_PULSE) {
+        const value = this.idWord(1);
         if (this.ocbs.has(value)) {
           const ocb = this.ocbs.get(value);
           this.ocbs.delete(value);
           this.handler.closed(ocb);
         }
-      } else this.handler.pulse(code, value);
+      } else this.handler.pulse(code, sys_msg_word(1));
       return 0;
     }
     this.served++;
-    const w0 = sys_msg_word(0);
-    const op = <i32>(w0 & 0xff);
-    const form = <i32>((w0 >> 8) & 0xff);
-    const flags = <i32>((w0 >> 16) & 0xffff);
-    const len = <i32>(w0 >>> 32);
-    const id = sys_msg_word(1);
-    const offset = sys_msg_word(2);
-    const w3 = sys_msg_word(3);
-    if (op == IO_OPEN || op >= IO_MKDIR) {
-      this.connect(rcvid, op, flags, len, offset, w3);
+    // Word 0's low half holds op, form and flags; its high half the length.
+    const lo0 = <i32>this.low(0);
+    const op = lo0 & 0xff;
+    const form = (lo0 >> 8) & 0xff;
+    const flags = (lo0 >> 16) & 0xffff;
+    if (op == IO_OPEN) {
+      // A connect to open: no length, no offset, one path (its length in word 3's low half).
+      this.connect(rcvid, op, flags, 0, 0, this.low(3));
       return rcvid;
     }
+    const w0 = sys_msg_word(0);
+    const len = <i32>(w0 >>> 32);
+    const offset = sys_msg_word(2);
+    if (op >= IO_MKDIR) {
+      this.connect(rcvid, op, flags, len, offset, sys_msg_word(3));
+      return rcvid;
+    }
+    const id = this.idWord(1);
+    // Word 3 carries the registers-form bytes or the grant's place; nothing in the buffer form.
+    const w3: i64 = form == IO_FORM_BUFFER ? 0 : sys_msg_word(3);
     if (!this.ocbs.has(id)) {
       sys_reply_error(rcvid, EINVAL);
       return rcvid;
@@ -413,7 +447,7 @@ export class Server {
     const len2 = <i32>(w3 >>> 32);
     const base = this.buf.dataStart;
     const path = String.UTF8.decodeUnsafe(base, len1);
-    const path2 = String.UTF8.decodeUnsafe(base + <usize>len1, len2);
+    const path2 = len2 > 0 ? String.UTF8.decodeUnsafe(base + <usize>len1, len2) : "";
     const h = this.handler;
     let r: i32 = 0;
     switch (op) {

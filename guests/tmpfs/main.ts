@@ -67,6 +67,17 @@ class Tmpfs extends Handler {
 
   /** The node at path (symbolic links followed, except the last one when `follow` is false), or null (this.why). */
   walk(path: string, follow: bool = true, depth: i32 = 0): Node | null {
+    // One name in the mount's root (the common open): no split, no component list.
+    if (path.length > 0 && path.indexOf("/") < 0 && path != "." && path != "..") {
+      const kids = this.root.children!;
+      if (!kids.has(path)) {
+        this.why = ENOENT;
+        return null;
+      }
+      const only = kids.get(path);
+      if (only.type != FILE_TYPE_SYMLINK || !follow) return only;
+      // A symbolic link to follow: the general walk below.
+    }
     const cs = components(path);
     let n = this.root;
     for (let i = 0; i < cs.length; i++) {

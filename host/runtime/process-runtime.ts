@@ -77,6 +77,35 @@ function hostYieldDue(always = false): boolean {
 }
 
 /**
+ * The fuel counter's accessors in wasm. Reading or writing a WebAssembly.Global's `value` from JavaScript
+ * costs 30-50 ns here; a wasm function that imports the global and reads or writes it costs 2-6 ns
+ * (measured in a loop, Node 24). The kernel reads the counter at every slice end, so a process that
+ * switches often (every IPC round trip ends two slices) reads it through a tiny instance of this module,
+ * made for it once it has used the counter COUNTER_HELPER.after times: an instance costs 10-20 us to
+ * make, so a process that switches rarely never pays for one. The same global either way, so the same
+ * values: only the cost differs.
+ *   (module (import "m" "g" (global (mut i32)))
+ *     (func (export "get") (result i32) global.get 0)
+ *     (func (export "set") (param i32) local.get 0 global.set 0))
+ */
+// prettier-ignore
+const COUNTER_MODULE_BYTES = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x09, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, // types: [] -> [i32], [i32] -> []
+  0x02, 0x08, 0x01, 0x01, 0x6d, 0x01, 0x67, 0x03, 0x7f, 0x01, // import "m" "g" (global (mut i32))
+  0x03, 0x03, 0x02, 0x00, 0x01, // functions: type 0, type 1
+  0x07, 0x0d, 0x02, 0x03, 0x67, 0x65, 0x74, 0x00, 0x00, 0x03, 0x73, 0x65, 0x74, 0x00, 0x01, // exports get, set
+  0x0a, 0x0d, 0x02, 0x04, 0x00, 0x23, 0x00, 0x0b, 0x06, 0x00, 0x20, 0x00, 0x24, 0x00, 0x0b, // code
+]);
+let counterModule: WebAssembly.Module | null = null;
+
+/**
+ * after: when a process's counter moves to the wasm accessors, after this many reads and writes through
+ * `value` (benchmarks and tests change it); made: how many processes' counters did.
+ */
+export const COUNTER_HELPER = { after: 512, made: 0 };
+
+/**
  * A personality layer serving one process's foreign imports (host/personality/):
  * its import functions by name, bound to the instance's memory before the
  * entry point runs, disposed when the process ends.
@@ -120,6 +149,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private directLowered = false;
   /** The guest's fuel counter once instantiated; until then the value it starts with. */
   private fuel: WebAssembly.Global | null = null;
+  /** The counter's wasm accessors (COUNTER_HELPER), once made; until then the uses of `fuel.value` so far. */
+  private counterGet: (() => number) | null = null;
+  private counterSet: ((v: number) => void) | null = null;
+  private counterUses = 0;
   private startFuel = 0;
   private readonly makePersonality: ((p: Process) => Personality) | null;
   private personality: Personality | null = null;
@@ -222,8 +255,21 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
       return;
     }
-    if (this.fuel !== null) this.fuel.value = fuel;
-    else this.startFuel = fuel;
+    const set = this.counterSet;
+    if (set !== null) return set(fuel);
+    if (this.fuel !== null) {
+      this.fuel.value = fuel;
+      if (++this.counterUses >= COUNTER_HELPER.after) this.makeCounterHelper();
+    } else this.startFuel = fuel;
+  }
+
+  /** The counter's wasm accessors (COUNTER_HELPER): from now on the counter is read and written through them. */
+  private makeCounterHelper(): void {
+    counterModule ??= new WebAssembly.Module(COUNTER_MODULE_BYTES);
+    const x = new WebAssembly.Instance(counterModule, { m: { g: this.fuel! } }).exports;
+    this.counterGet = x.get as () => number;
+    this.counterSet = x.set as (v: number) => void;
+    COUNTER_HELPER.made++;
   }
 
   get metered(): boolean {
@@ -238,7 +284,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   fuelLeft(): number | null {
     if (!this.image.metered) return null;
     if (this.ticker !== null) return Math.floor((this.deadline - performance.now()) / this.msPerFuel);
-    return this.fuel !== null ? (this.fuel.value as number) : this.startFuel;
+    const get = this.counterGet;
+    if (get !== null) return get();
+    if (this.fuel === null) return this.startFuel;
+    if (++this.counterUses >= COUNTER_HELPER.after) this.makeCounterHelper();
+    return this.fuel.value as number;
   }
 
   /** The fuel import as a split import's plain entry (split-imports.ts): "must wait" only when outOfFuel has a promise. */

@@ -24,9 +24,40 @@ export interface Mount {
   start?: (() => void) | null;
 }
 
+/** Where a normalized path resolves: its mount and the rest relative to it (shared by every request for that path: read only). */
+export interface Resolved {
+  readonly mount: Mount;
+  /** The path relative to the mount point ("" for the mount point itself). */
+  readonly rest: string;
+  /** rest as UTF-8 (a connect message's body), made on first use. */
+  restBytes: Uint8Array | null;
+  /** An IO_OPEN message's words for this path, by open flags (they never change: messages only read them). */
+  openWords: (readonly bigint[])[] | null;
+}
+
+/** Most paths a table remembers the resolution of (then it starts over): a bound on what a client can make it hold. */
+export const RESOLVE_CACHE_MAX = 256;
+
+/** A change of the mount table the resolve cache must not survive; a test plants skipping it (mutateResolveCacheForTest). */
+type CacheMutation = "keep-on-add" | "keep-on-remove" | "ignore-revoked";
+let cacheMutation: CacheMutation | null = null;
+
+/** Plant a bug in the resolve cache, for tests only (test/ns/resolve-cache.test.ts shows each one fails them). null: none. */
+export function mutateResolveCacheForTest(m: CacheMutation | null): void {
+  cacheMutation = m;
+}
+
 /** A mount table: path -> mount. Lives while DIR objects view it. */
 export class MountTable {
   readonly mounts = new Map<string, Mount>();
+  /**
+   * Resolutions already made (a resolved-prefix cache, path -> Resolved): a
+   * hit is one lookup instead of a walk up the path's prefixes. Emptied by
+   * every change of the table (add, remove: mount, unmount, a dead or revoked
+   * mount dropped, the table cleared); a hit whose mount's capability was
+   * revoked since is not trusted (the walk then drops that mount).
+   */
+  private readonly resolved = new Map<string, Resolved>();
   /** DIR objects viewing this table; at 0 every mount is released. */
   views = 0;
   /** Called when a mount leaves the table (owner bookkeeping). */
@@ -44,23 +75,37 @@ export class MountTable {
   }
 
   /** The longest mounted prefix of path and the rest relative to it, or null. */
-  resolve(path: string): { mount: Mount; rest: string } | null {
+  resolve(path: string): Resolved | null {
+    const hit = this.resolved.get(path);
+    if (hit !== undefined && (!hit.mount.cap.revoked || cacheMutation === "ignore-revoked")) return hit;
     for (let prefix = path; ; prefix = parentOf(prefix)) {
       const m = this.at(prefix);
-      if (m !== null) return { mount: m, rest: relativeTo(path, prefix) };
+      if (m !== null) {
+        const r: Resolved = { mount: m, rest: relativeTo(path, prefix), restBytes: null, openWords: null };
+        if (this.resolved.size >= RESOLVE_CACHE_MAX) this.resolved.clear();
+        this.resolved.set(path, r);
+        return r;
+      }
       if (prefix === "/") return null;
     }
+  }
+
+  /** How many resolutions the cache holds (tests). */
+  get cachedResolutions(): number {
+    return this.resolved.size;
   }
 
   add(m: Mount): void {
     const old = this.mounts.get(m.path);
     if (old !== undefined) this.remove(old);
     this.mounts.set(m.path, m);
+    if (cacheMutation !== "keep-on-add") this.resolved.clear();
   }
 
   remove(m: Mount): void {
     if (this.mounts.get(m.path) !== m) return;
     this.mounts.delete(m.path);
+    if (cacheMutation !== "keep-on-remove") this.resolved.clear();
     releaseHeld(m.cap);
     this.onRemoved?.(m);
   }

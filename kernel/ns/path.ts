@@ -8,12 +8,24 @@ import type { GuestMemory } from "../mm/guest-memory.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** The last ASCII path readPath made (any kernel's: it is only a string). */
+let lastPath = "";
+
 /** Decode a path argument: the string, or -EINVAL (empty, not UTF-8, NUL inside), -ENAMETOOLONG, -EFAULT. */
 export function readPath(mem: GuestMemory, ptr: number, len: number): string | number {
   if (len <= 0) return -Errno.EINVAL;
   if (len > Limits.MAX_PATH_BYTES) return -Errno.ENAMETOOLONG;
-  const bytes = mem.slice(ptr, len);
-  if (bytes === null) return -Errno.EFAULT;
+  if (!mem.inBounds(ptr, len)) return -Errno.EFAULT;
+  // The path read last time again (a program opening one file over and over):
+  // that string, without a view or a new string (whose hash the resolve cache
+  // would compute again). lastPath is ASCII, so a byte equals its char code.
+  if (len === lastPath.length) {
+    const p = ptr >>> 0;
+    let i = 0;
+    while (i < len && mem.u8(p + i) === lastPath.charCodeAt(i)) i++;
+    if (i === len) return lastPath;
+  }
+  const bytes = mem.slice(ptr, len)!;
   // Paths are short and nearly always ASCII: build those without the decoder (a per-request cost).
   let ascii = true;
   for (let i = 0; i < bytes.length; i++) {
@@ -21,7 +33,7 @@ export function readPath(mem: GuestMemory, ptr: number, len: number): string | n
     if (b === 0) return -Errno.EINVAL;
     if (b >= 0x80) ascii = false;
   }
-  if (ascii && bytes.length <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  if (ascii && bytes.length <= 256) return (lastPath = String.fromCharCode.apply(null, bytes as unknown as number[]));
   try {
     return utf8.decode(bytes);
   } catch {

@@ -26,6 +26,7 @@
 // serving (billTo).
 
 import { Constants, Errno, ExitReason, ProcessState } from "../../abi/gen/abi.ts";
+import { VirtualClock } from "../clock.ts";
 import type { KernelCore } from "../core.ts";
 import { KernelBug, ObjectRegistry } from "../object.ts";
 import type { Process } from "../objects/process.ts";
@@ -67,6 +68,21 @@ let billingMutation: BillingMutation = null;
 /** Tests only: drop the settlement of deferred billing (null: none). */
 export function mutateBillingForTest(m: BillingMutation): void {
   billingMutation = m;
+}
+
+/**
+ * A condition of the flat slice accounting (beginSliceFlat, endSliceFlat) dropped on purpose, for tests only
+ * (test/sched/flat-slice.test.ts shows that each makes its comparison with `fastSlice: false` fail): "bucket"
+ * adds deferred billing without the bucket test; "edf" skips the deadline class's charge; "latency" skips the
+ * tier's latency check; "bound" takes the quantum as the slice whatever else bounds it; "quantum" does not
+ * charge the quantum at a slice's end. null in every real run.
+ */
+export type SliceMutation = "bucket" | "edf" | "latency" | "bound" | "quantum" | null;
+let sliceMutation: SliceMutation = null;
+
+/** Tests only: drop one condition of the flat slice accounting (null: none). */
+export function mutateSliceForTest(m: SliceMutation): void {
+  sliceMutation = m;
 }
 
 /** What the host does after a process ran out of fuel. */
@@ -114,6 +130,11 @@ export class CpuScheduler {
   /** Real-time mode: clock reading at the last sync. */
   private lastSync = 0;
   private syncing = false;
+  /**
+   * The virtual clock, when slices are accounted flat (KernelOptions.fastSlice, deterministic mode):
+   * beginSlice and endSlice then read and advance its time directly (beginSliceFlat, endSliceFlat).
+   */
+  private readonly flat: VirtualClock | null;
 
   constructor(k: KernelCore, options: SchedOptions = {}) {
     this.k = k;
@@ -131,6 +152,7 @@ export class CpuScheduler {
     // Only with fast IPC on, so that test/ipc/handoff.test.ts compares it with immediate billing (fastPath: false).
     this.deferBilling =
       k.fastIpc && Number.isInteger(this.nsPerFuel) && Number.isInteger(this.switchCostNs) && Number.isInteger(this.system.bucketNs);
+    this.flat = k.fastSlice && k.clock instanceof VirtualClock ? k.clock : null;
     this.ready = new ReadyQueue({
       now: () => k.clock.now(),
       partitioned: () => this.partitions > 0,
@@ -160,6 +182,8 @@ export class CpuScheduler {
 
   /** p was just dispatched: open its slice. */
   beginSlice(p: Process): void {
+    const flat = this.flat;
+    if (flat !== null && this.running === null) return this.beginSliceFlat(p, flat);
     const k = this.k;
     // With no slice open (endSlice charged the last one) peek() reads what now() would, without the call back into sync.
     const open = this.running !== null;
@@ -184,10 +208,103 @@ export class CpuScheduler {
   /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. */
   endSlice(p: Process): void {
     if (this.running !== p) return;
+    const flat = this.flat;
+    if (flat !== null) return this.endSliceFlat(p, flat);
     this.sync();
     this.running = null;
     // What its counter holds until it runs again (nothing else writes it meanwhile): refill may keep it.
     p.sched.fuelHeld = p.runtime !== null && p.runtime.fuelKept === true ? this.fuelMark : -1;
+    this.fuelBeyond = 0;
+  }
+
+  /**
+   * beginSlice with no slice open, in deterministic mode (fastSlice): the same steps, in the same order, with
+   * the clock's time read and advanced as a field (no read hook: with no slice open it has nothing to charge),
+   * the switch cost's charge and the common slice bound written out.
+   */
+  private beginSliceFlat(p: Process, clock: VirtualClock): void {
+    const s = p.sched;
+    const m = sliceMutation;
+    let now = clock.t;
+    if (now - s.readySince > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency") this.latencyMiss(p, now);
+    if (s.quantumLeft <= 0) s.quantumLeft = this.quantumFuel;
+    const cost = this.switchCostNs;
+    if (cost > 0) {
+      clock.t = now += cost;
+      // charge(p, 0, cost, now): no fuel, so the quantum stays.
+      p.cpuTimeNs += cost;
+      if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
+        this.billNs += cost;
+      else this.chargeRest(p, cost, now);
+    }
+    if (p.runtime!.metered) {
+      // refill(p), with sliceFuel's common case (no bound but the quantum) first.
+      const fuel =
+        (this.k.timers.next() === Infinity && s.cpuLimitNs === Infinity && s.edf === null && this.partitions === 0) || m === "bound"
+          ? Math.max(1, Math.min(s.quantumLeft, MAX_SLICE_FUEL))
+          : this.sliceFuel(p);
+      const held = s.fuelHeld;
+      s.fuelHeld = -1;
+      if (held > 0 && held <= fuel && this.k.fastIpc && this.partitions === 0 && s.edf === null) {
+        this.fuelMark = held;
+        this.fuelBeyond = fuel - held;
+        this.keptCounters.kept++;
+      } else {
+        p.runtime!.setFuel(fuel);
+        this.fuelMark = fuel;
+        this.fuelBeyond = 0;
+      }
+    }
+    this.lastSync = now;
+    this.running = p;
+  }
+
+  /** beginSlice's latency miss: p waited longer than its tier's deadline. */
+  private latencyMiss(p: Process, now: number): void {
+    p.sched.latencyMisses++;
+    const k = this.k;
+    k.trace.enabled && k.trace.record(now, p.pid, "latency-miss", tierOf(p.sched.edf ? p.basePriority : p.priority).name);
+  }
+
+  /** charge()'s billing and deadline-class steps (ns of CPU that ended at now), where the flat accounting's one test did not settle them. */
+  private chargeRest(p: Process, ns: number, now: number): void {
+    if (this.partitions === 0 && this.deferBilling) {
+      if (now < this.billEnd) this.billNs += ns;
+      else this.billNewBucket(ns, now);
+    } else billedPartition(p).charge(ns, now);
+    const edf = p.sched.edf;
+    if (edf !== null) {
+      edf.budgetNs -= ns;
+      edf.checkMiss(now);
+    }
+  }
+
+  /**
+   * endSlice in deterministic mode (fastSlice): sync() and the slice's end in one, the clock's time advanced
+   * as a field, charge() written out for its common case (deferred billing inside the current bucket).
+   */
+  private endSliceFlat(p: Process, clock: VirtualClock): void {
+    const rt = p.runtime;
+    if (rt !== null && !this.syncing) {
+      const left = rt.fuelLeft();
+      if (left !== null) {
+        const fuel = this.fuelMark - left;
+        this.fuelMark = left;
+        if (fuel > 0) {
+          const ns = fuel * this.nsPerFuel;
+          const now = (clock.t += ns);
+          const s = p.sched;
+          const m = sliceMutation;
+          p.cpuTimeNs += ns;
+          if (m !== "quantum") s.quantumLeft -= fuel;
+          if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
+            this.billNs += ns;
+          else this.chargeRest(p, ns, now);
+        }
+      }
+    }
+    this.running = null;
+    p.sched.fuelHeld = rt !== null && rt.fuelKept === true ? this.fuelMark : -1;
     this.fuelBeyond = 0;
   }
 

@@ -10,42 +10,65 @@ export interface Schedulable {
   queued: boolean;
 }
 
+/**
+ * A FIFO in a ring (a power-of-two array, doubled when full): push and shift allocate nothing. A queue
+ * with a moving head over a growing array reallocated its backing store every few dozen operations and
+ * copied it every 1024: garbage on every context switch.
+ */
 class Fifo<T> {
-  private items: (T | undefined)[] = [];
+  private items: (T | undefined)[] = []; // made at the first push: most of the 256 levels are never used
+  private mask = 0;
   private head = 0;
+  private n = 0;
   get length(): number {
-    return this.items.length - this.head;
+    return this.n;
   }
   push(x: T): void {
-    this.items.push(x);
+    if (this.n === this.items.length) this.grow();
+    this.items[(this.head + this.n) & this.mask] = x;
+    this.n++;
   }
   unshift(x: T): void {
-    if (this.head > 0) this.items[--this.head] = x;
-    else this.items.unshift(x);
+    if (this.n === this.items.length) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.items[this.head] = x;
+    this.n++;
   }
   /** The first item satisfying pred, or undefined. */
   find(pred: (x: T) => boolean): T | undefined {
-    for (let i = this.head; i < this.items.length; i++) {
-      const x = this.items[i]!;
+    for (let i = 0; i < this.n; i++) {
+      const x = this.items[(this.head + i) & this.mask]!;
       if (pred(x)) return x;
     }
     return undefined;
   }
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
+    if (this.n === 0) return undefined;
     const x = this.items[this.head];
-    this.items[this.head++] = undefined;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.n--;
     return x;
   }
+  /** Take x out, keeping the order of the rest. */
   remove(x: T): boolean {
-    const i = this.items.indexOf(x, this.head);
-    if (i < 0) return false;
-    this.items.splice(i, 1);
+    const items = this.items;
+    const mask = this.mask;
+    let i = 0;
+    while (i < this.n && items[(this.head + i) & mask] !== x) i++;
+    if (i === this.n) return false;
+    for (; i < this.n - 1; i++) items[(this.head + i) & mask] = items[(this.head + i + 1) & mask];
+    items[(this.head + this.n - 1) & mask] = undefined;
+    this.n--;
     return true;
+  }
+  private grow(): void {
+    const old = this.items;
+    const bigger = new Array<T | undefined>(Math.max(8, old.length * 2)).fill(undefined);
+    for (let i = 0; i < this.n; i++) bigger[i] = old[(this.head + i) & this.mask];
+    this.items = bigger;
+    this.mask = bigger.length - 1;
+    this.head = 0;
   }
 }
 

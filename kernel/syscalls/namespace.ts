@@ -205,13 +205,52 @@ function openChecked(
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
   if (p.handles.full) return -Errno.EMFILE;
-  const body = encodePath(r.rest);
+  const body = (r.restBytes ??= encodePath(r.rest));
   const ep = mount.cap.object as Endpoint;
-  const m = request(k, p, ep, [word0(IO_OPEN, IO_FORM_BUFFER, flags, 0), 0n, 0n, BigInt(body.length)], 0, body.length, -1, 0);
+  // The words depend only on the path and the flags: made once per resolution and flags, shared (messages never change them).
+  const words = ((r.openWords ??= [])[flags] ??= [word0(IO_OPEN, IO_FORM_BUFFER, flags, 0), 0n, 0n, BigInt(body.length)]);
+  const m = new OpenRequest(k, p, ep, words, body.length, mount, abs, openRights(flags));
   m.kernelBody = body;
-  const rights = FILE_BASE_RIGHTS | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
-  m.onAnswer = (status, words, _bodyLen, gone) => answerOpen(k, p, m, mount, abs, rights, status, words[0], gone);
   return startSend(k, p, ep, m, Infinity);
+}
+
+/** An open carries no handles (a shared empty list: the exchange never adds to a message's list). */
+const NO_CAPS: Cap[] = [];
+
+/** The rights of the FILE handle an open with these flags gives. */
+const openRights = (flags: number): number =>
+  FILE_BASE_RIGHTS | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
+
+/** An IO_OPEN connect message, with what its answer needs to make the FILE (no closure per open: onAnswer is one shared method). */
+class OpenRequest extends Message {
+  readonly k: Kernel;
+  readonly mount: Mount;
+  readonly abs: string;
+  readonly rights: number;
+
+  constructor(
+    k: Kernel,
+    sender: Process,
+    ep: Endpoint,
+    words: readonly bigint[],
+    bodyLen: number,
+    mount: Mount,
+    abs: string,
+    rights: number,
+  ) {
+    super({ rcvid: 0, sender, endpoint: ep, words, bodyPtr: 0, bodyLen, caps: NO_CAPS, replyPtr: -1, replyCap: 0, seq: 0 });
+    this.k = k;
+    this.mount = mount;
+    this.abs = abs;
+    this.rights = rights;
+    this.onAnswer = answerOpenRequest;
+  }
+}
+
+/** OpenRequest's onAnswer (the exchange calls it as a method of the message). */
+function answerOpenRequest(this: Message, status: number, words: readonly bigint[], _bodyLen: number, gone: boolean): number {
+  const m = this as OpenRequest;
+  return answerOpen(m.k, m.sender, m, m.mount, m.abs, m.rights, status, words[0], gone);
 }
 
 /** The server answered an open: make the FILE (or undo the server's open if the client cannot take it). */
@@ -407,13 +446,16 @@ function pathOp(
     return STAT_SIZE;
   }
   if (mountDead(mount)) return -Errno.ECLOSED;
-  const b1 = encodePath(r.rest);
-  const b2 = encodePath(rest2);
-  const body = new Uint8Array(b1.length + b2.length);
-  body.set(b1);
-  body.set(b2, b1.length);
+  const b1 = (r.restBytes ??= encodePath(r.rest));
+  let body = b1; // shared with later requests for the path: the exchange only reads it
+  if (rest2 !== "") {
+    const b2 = encodePath(rest2);
+    body = new Uint8Array(b1.length + b2.length);
+    body.set(b1);
+    body.set(b2, b1.length);
+  }
   const ep = mount.cap.object as Endpoint;
-  const words = [word0(desc.op, IO_FORM_BUFFER, 0, outLen), 0n, desc.offset, BigInt(b1.length) | (BigInt(b2.length) << 32n)];
+  const words = [word0(desc.op, IO_FORM_BUFFER, 0, outLen), 0n, desc.offset, BigInt(b1.length) | (BigInt(body.length - b1.length) << 32n)];
   const m = request(k, p, ep, words, 0, body.length, reads && out === null ? desc.buf : -1, outLen);
   m.kernelBody = body;
   m.kernelReply = out;

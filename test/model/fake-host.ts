@@ -9,7 +9,7 @@ import { GuestMemory } from "../../kernel/mm/guest-memory.ts";
 import type { ImageObject } from "../../kernel/objects/image.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessHost, ProcessRuntime } from "../../kernel/platform.ts";
-import type { StartupHandle } from "../../kernel/core.ts";
+import type { KernelOptions, StartupHandle } from "../../kernel/core.ts";
 
 /** What the kernel last handed each fake process: the result its blocked call returned. */
 export class FakeRuntime implements ProcessRuntime {
@@ -47,9 +47,9 @@ export class FakeHost implements ProcessHost {
 }
 
 /** A deterministic kernel with `n` fake processes, each given `handles(i)` and a 64 KiB memory for syscall buffers. */
-export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => StartupHandle[]) {
+export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => StartupHandle[], options: Partial<KernelOptions> = {}) {
   const host = new FakeHost();
-  const k = new KernelCore({ host, deterministic: true });
+  const k = new KernelCore({ ...options, host, deterministic: true });
   const image = k.createImage("fake", "fake", null);
   image.retainHandle();
   const procs: Process[] = [];

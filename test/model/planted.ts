@@ -114,7 +114,8 @@ export const PLANTED: readonly PlantedBug[] = [
     plant: () =>
       swap(MountTable.prototype, "resolve", function (this: MountTable, path: string) {
         for (const [prefix, m] of this.mounts)
-          if (path.startsWith(prefix) && !m.cap.revoked) return { mount: m, rest: path.slice(prefix.length).replace(/^\//, "") };
+          if (path.startsWith(prefix) && !m.cap.revoked)
+            return { mount: m, rest: path.slice(prefix.length).replace(/^\//, ""), restBytes: null, openWords: null };
         return null;
       }),
     caughtAs: /ns_open\(#\d+, \/fa, .*the model expects -8/,
