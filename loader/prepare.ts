@@ -21,7 +21,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * (loader/disk-cache.ts): change it with any change to their output, or
  * cached modules prepared the old way are reused.
  */
-export const PREPARE_VERSION = "wasmos-prepare-6 (counting variant: folded entries, the global in functions whose loops all call)";
+export const PREPARE_VERSION = "wasmos-prepare-7 (counting variant: small bounded callees inlined into loops)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";

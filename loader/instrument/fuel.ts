@@ -27,6 +27,14 @@
 //  - no entry charge in a folded function (loop-free, reached only by
 //    direct calls, on no cycle: Analysis.foldAll): its weight is charged
 //    at each call site, in the caller's region, as a bounded callee's is.
+//  - in a small metered function, the calls inside its loops to small
+//    bounded functions that make no call that returns (typed-array
+//    accessors) replaced by the callee's body (inlineBody; both variants):
+//    V8 would have inlined them into the uninstrumented function, but its
+//    inlining budget is fixed for small callers and the charges use it up
+//    (INLINE_MAX_BYTES has the measurements). The charges stay what they
+//    were: a bounded callee's weight is charged at the call site either
+//    way, so the same path burns the same fuel inlined or not.
 //
 // Instructions whose work grows with an operand (memory.fill/copy/init,
 // table.fill/copy/init/grow, memory.grow, the GC array bulk forms) are also
@@ -87,6 +95,7 @@ import { funcType, formatSignature, type ByteRange, type FunctionBody, type Wasm
 import { startsValType } from "../../wasm/types.ts";
 import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
+import { ENGINE_LIMITS } from "../../wasm/limits.ts";
 
 /** The function import the guest calls when its fuel is gone. Reserved: the verifier refuses it in guest modules. */
 export const FUEL_IMPORT = { module: "wasmos", name: "__wasmos_out_of_fuel" } as const;
@@ -140,6 +149,8 @@ export interface FuelPlan {
   metered: number;
   bounded: number;
   folded: number;
+  /** Call sites replaced by the body of a small bounded callee (the counting variant: INLINE_MAX_BYTES). */
+  inlined: number;
   chargePoints: number;
   /** Largest single charge. */
   maxWeight: number;
@@ -160,6 +171,10 @@ const OP_CALL = 0x10;
 const OP_RETURN_CALL = 0x12;
 const OP_REF_FUNC = 0xd2;
 const OP_MEMORY_GROW = 0x40;
+const OP_LOCAL_GET = 0x20;
+const OP_LOCAL_SET = 0x21;
+const OP_LOCAL_TEE = 0x22;
+const OP_RETURN = 0x0f;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
 const { LABEL: IMM_LABEL, BR_TABLE: IMM_BR_TABLE, TRY_TABLE: IMM_TRY_TABLE, BR_ON_CAST: IMM_BR_ON_CAST } = Imm;
 
@@ -223,6 +238,8 @@ interface Region {
    * across such a call, so across the region's iterations.
    */
   deepCalls: boolean;
+  /** Index (in FunctionFacts.regions) of the region around it (-1 for the entry region). */
+  parent: number;
 }
 
 /**
@@ -417,7 +434,7 @@ class Analysis {
   visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
     const ownMemory = m.importedMemories;
-    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false }];
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false, parent: -1 }];
     const facts: FunctionFacts = {
       instructions: 0,
       hasLoop: false,
@@ -435,6 +452,7 @@ class Analysis {
     this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
+    const openIndex: number[] = [0];
     const isLoop: boolean[] = [];
     let region = regions[0];
     const bytes = m.bytes;
@@ -463,7 +481,8 @@ class Analysis {
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
-            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false };
+            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false, parent: openIndex[openIndex.length - 1] };
+            openIndex.push(regions.length);
             regions.push(region);
             open.push(region);
           }
@@ -472,6 +491,7 @@ class Analysis {
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
+          openIndex.pop();
           const inner = region;
           region = open[open.length - 1];
           if (inner.deepCalls) region.deepCalls = true;
@@ -667,6 +687,34 @@ class Analysis {
   siteWeight(c: CallSite): number {
     if (c.target >= 0) return this.bounded.get(c.target) ?? this.folded.get(c.target) ?? 0;
     return this.indirectWeight.get(c.signature) ?? 0;
+  }
+
+  private readonly inlinableMemo = new Map<number, boolean>();
+
+  /**
+   * Whether a bounded function may be inlined at its call sites (inlineBody):
+   * a body of at most INLINE_MAX_BYTES whose only calls are direct ones that
+   * cannot return (AssemblyScript's abort), at most one result, and at most
+   * INLINE_MAX_CALLEE_LOCALS parameters and locals, all numeric (a local
+   * declaration of a few bytes may declare thousands, each zeroed at the site).
+   */
+  inlinable(func: number): boolean {
+    let ok = this.inlinableMemo.get(func);
+    if (ok !== undefined) return ok;
+    const m = this.m;
+    ok = false;
+    const body = func >= m.importedFuncs ? m.code[func - m.importedFuncs] : undefined;
+    const type = funcType(m, func);
+    if (body !== undefined && type !== undefined && this.bounded.has(func) && body.end - body.bodyStart <= INLINE_MAX_BYTES) {
+      ok =
+        this.factsOf(func).calls.every((c) => c.dying && !c.tail && c.target >= 0) &&
+        type.results.length <= 1 &&
+        body.locals.reduce((n, run) => n + run.count, type.params.length) <= INLINE_MAX_CALLEE_LOCALS &&
+        [...type.params, ...type.results].every((t) => VALTYPE_BYTE[t] !== undefined) &&
+        body.locals.every((run) => VALTYPE_BYTE[run.type] !== undefined);
+    }
+    this.inlinableMemo.set(func, ok);
+    return ok;
   }
 
   /** Whether a call must keep the global in sync (it may reach the counter). */
@@ -928,6 +976,175 @@ function brTableLabels(m: WasmModule, offset: number, end: number): number[] {
   return labels;
 }
 
+const NO_INLINED: Map<number, Uint8Array> = new Map();
+
+/**
+ * Inlining small bounded callees into the loops of small metered functions.
+ * V8 inlines small callees itself, within a budget of wire bytes that is
+ * fixed for a small caller and grows by 10% of a large one: min(2S,
+ * max(700, 1.1S)) for a caller of S bytes (--trace-wasm-inlining, V8 13.6).
+ * The rewrite grows a function by about half, so a caller of 400-640 bytes
+ * that fit a 100-byte accessor in the fixed budget no longer does (cpu-work's
+ * hot function: 529 bytes, 859 metered; its Uint8Array#__get, 97 bytes,
+ * stayed a call in two hot loops: 1.4x). A larger caller keeps its room
+ * (10% of more bytes), so only small callers are inlined into: callees of
+ * at most INLINE_MAX_BYTES into functions of at most INLINE_CALLER_MAX_BYTES
+ * (inlining everywhere, clang's 51,339 sites, cost clang about 5% more CPU:
+ * code V8 compiles but rarely runs). Fuel is charged as before: a bounded
+ * callee's weight is charged at its call site whether or not it is inlined.
+ */
+export const INLINE_MAX_BYTES = 160;
+export const INLINE_CALLER_MAX_BYTES = 1024;
+const INLINE_MAX_CALLEE_LOCALS = 32;
+/**
+ * Most bytes inlining may add to one function, and to the module beyond its
+ * own code's size (so a module made of small loops calling such callees
+ * grows at most about twofold); functions stay far from the engine's limit
+ * on locals.
+ */
+const INLINE_MAX_GROWTH = 1024;
+const INLINE_MODULE_GROWTH = 1 << 16;
+const INLINE_MAX_LOCALS = ENGINE_LIMITS.locals / 2;
+
+/** Block type byte of each value type inlining handles, and the constant that zeroes a local of it. */
+const VALTYPE_BYTE: Readonly<Record<string, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const ZERO_CONST: Readonly<Record<string, readonly number[]>> = {
+  i32: [0x41, 0],
+  i64: [0x42, 0],
+  f32: [0x43, 0, 0, 0, 0],
+  f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+};
+
+/** The types of a function's parameters and declared locals, in index order. */
+function localTypes(m: WasmModule, func: number): string[] {
+  const out: string[] = [...(funcType(m, func)?.params ?? [])];
+  for (const run of functionBody(m, func).locals) for (let i = 0; i < run.count; i++) out.push(run.type);
+  return out;
+}
+
+/**
+ * The code that replaces `call $callee` (an inlinable function, see
+ * Analysis.inlinable) in a caller whose locals from `base` on are the
+ * callee's parameters and locals: the arguments popped into the parameters
+ * (last first), the declared locals zeroed (a call starts them at zero), and
+ * the body as a block of the callee's result type, its `return`s turned
+ * into branches to that block (its final end closes it; every other label
+ * keeps its depth), local indices moved by `base`, and function indices by
+ * one (the fuel import is prepended).
+ */
+function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
+  const m = a.m;
+  const type = funcType(m, callee)!;
+  const types = localTypes(m, callee);
+  const body = functionBody(m, callee);
+  const out = new ByteSink(2 * (body.end - body.bodyStart) + 16);
+  for (let p = type.params.length - 1; p >= 0; p--) out.u8(0x21).u32(base + p); // local.set
+  for (let l = type.params.length; l < types.length; l++) {
+    for (const b of ZERO_CONST[types[l]]) out.u8(b);
+    out.u8(0x21).u32(base + l);
+  }
+  out.u8(0x02).u8(type.results.length === 0 ? 0x40 : VALTYPE_BYTE[type.results[0]]); // block (result)
+  a.work += forEachInstruction(m, callee, (ins) => {
+    const op = ins.opcode;
+    if (op === OP_LOCAL_GET || op === OP_LOCAL_SET || op === OP_LOCAL_TEE) out.u8(op).u32(base + ins.index);
+    else if (op === OP_CALL || op === OP_REF_FUNC) out.u8(op).u32(ins.index + 1);
+    else if (op === OP_RETURN) out.u8(OP_BR).u32(ins.depth - 1);
+    else out.bytes(m.bytes.subarray(ins.offset, ins.end));
+  });
+  return out.finish();
+}
+
+/** What inlining does in one metered function (planInlining). */
+interface Inlining {
+  /** Call indices (into FunctionFacts.calls) replaced by the callee's body. */
+  sites: Set<number>;
+  /** The first local of each inlined callee (its parameters, then its locals). */
+  bases: Map<number, number>;
+  /** The types of the locals inlining adds, in order from the first base. */
+  types: string[];
+}
+
+const NO_INLINING: Inlining = { sites: new Set(), bases: new Map(), types: [] };
+
+/**
+ * The call sites of a metered function to inline: in a function of at most
+ * INLINE_CALLER_MAX_BYTES, direct calls to inlinable functions inside loops,
+ * in body order, while the function grows by at most INLINE_MAX_GROWTH
+ * bytes and keeps fewer than INLINE_MAX_LOCALS locals.
+ * Callees get locals from `firstLocal` on (one set per callee, shared by its
+ * sites: a callee makes no call that returns, so no two run at once).
+ */
+function planInlining(a: Analysis, func: number, firstLocal: number, budget: { bytes: number }): Inlining {
+  const facts = a.factsOf(func);
+  const m = a.m;
+  const own = m.code[func - m.importedFuncs];
+  if (!facts.hasLoop || firstLocal >= INLINE_MAX_LOCALS || own.end - own.bodyStart > INLINE_CALLER_MAX_BYTES) return NO_INLINING;
+  let inlining: Inlining | null = null;
+  let growth = 0;
+  let next = firstLocal;
+  for (const r of facts.regions) {
+    if (r.kind !== "loop") continue;
+    for (const k of r.calls) {
+      const c = facts.calls[k];
+      if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
+      const body = m.code[c.target - m.importedFuncs];
+      const types = localTypes(m, c.target);
+      const size = body.end - body.bodyStart + 12 * types.length; // the body, and setting its locals
+      if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
+      inlining ??= { sites: new Set(), bases: new Map(), types: [] };
+      if (!inlining.bases.has(c.target)) {
+        if (next + types.length >= INLINE_MAX_LOCALS) continue;
+        inlining.bases.set(c.target, next);
+        inlining.types.push(...types);
+        next += types.length;
+      }
+      growth += size;
+      budget.bytes -= size;
+      inlining.sites.add(k);
+    }
+  }
+  return inlining ?? NO_INLINING;
+}
+
+/** The code replacing each inlined call site (by call index), one copy per callee. */
+function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map<number, Uint8Array> {
+  if (inlining.sites.size === 0) return NO_INLINED;
+  const bodies = new Map<number, Uint8Array>();
+  const inlined = new Map<number, Uint8Array>();
+  for (const k of inlining.sites) {
+    const target = facts.calls[k].target;
+    let code = bodies.get(target);
+    if (code === undefined) bodies.set(target, (code = inlineBody(a, target, inlining.bases.get(target)!)));
+    inlined.set(k, code);
+  }
+  return inlined;
+}
+
+/**
+ * Which regions of a function hold, in themselves or in a loop nested in
+ * them, a call that can return and is not inlined (Region.deepCalls, with
+ * inlined calls no longer calls).
+ */
+function deepRegions(facts: FunctionFacts, inlined: Set<number>): boolean[] {
+  const deep = facts.regions.map(() => false);
+  // Regions come in body order, so a nested loop comes after its parent: walk backwards to pass deepness outwards.
+  for (let i = facts.regions.length - 1; i >= 0; i--) {
+    const r = facts.regions[i];
+    if (!deep[i]) {
+      for (let j = 0; j < r.calls.length; j++) {
+        const k = r.calls[j];
+        const c = facts.calls[k];
+        if (!c.tail && !c.dying && !inlined.has(k)) {
+          deep[i] = true;
+          break;
+        }
+      }
+    }
+    if (deep[i] && r.parent >= 0) deep[r.parent] = true;
+  }
+  return deep;
+}
+
 /** Number of parameters and declared locals of a defined function (the index the next local gets). */
 function localCount(m: WasmModule, func: number): number {
   const params = funcType(m, func)?.params.length ?? 0;
@@ -949,7 +1166,13 @@ function localCount(m: WasmModule, func: number): number {
  * renumbered past the three wrappers. Other loops (with parameters, or in a
  * function using other labelled instructions) get the in-line charge.
  */
-function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargePoint[]): CodePatch[] {
+function meterFunction(
+  a: Analysis,
+  func: number,
+  emit: Emitter,
+  points: ChargePoint[],
+  inlined: Map<number, Uint8Array> = NO_INLINED,
+): CodePatch[] {
   const m = a.m;
   const facts = a.factsOf(func);
   const calls = facts.calls;
@@ -1018,7 +1241,12 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
         break;
       }
       case EV_CALL: {
+        const body = inlined.get(nextCall);
         const site = calls[nextCall++];
+        if (body !== undefined) {
+          patches.push({ at: offset, end, bytes: body }); // a bounded callee: no sync either way
+          break;
+        }
         if (!emit.syncs) break;
         if (site.tail)
           insert(offset, store); // leaves the function: even a bounded callee returns past us
@@ -1106,6 +1334,12 @@ export interface FuelOptions {
    * the flag when the slice's time is up; README.md "Two variants").
    */
   preemption?: "fuel" | "epoch";
+  /**
+   * Inline small bounded callees into loops (the counting variant; default
+   * true; INLINE_MAX_BYTES). The charges are the same either way: only
+   * benchmarks and tests turn it off, to compare.
+   */
+  inline?: boolean;
 }
 
 /**
@@ -1127,6 +1361,8 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const codePatches = new Map<number, CodePatch[]>();
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
+  let inlinedSites = 0;
+  const inlineBudget = { bytes: INLINE_MODULE_GROWTH + m.code.reduce((n, b) => n + (b.end - b.bodyStart), 0) };
   let maxWeight = 0;
   const entryChecks = epoch ? a.epochEntryChecks() : null;
   for (const body of m.code) {
@@ -1139,15 +1375,30 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     if (points.length === 0) continue;
     for (const pt of points) if (pt.weight > maxWeight) maxWeight = pt.weight;
     count += points.length;
+    // Small bounded callees in loops are inlined first (their locals come right after the function's own).
+    const facts = a.factsOf(body.index);
+    const own = localCount(m, body.index);
+    const inlining = options.inline === false ? NO_INLINING : planInlining(a, body.index, own, inlineBudget);
+    const inlined = inlinedCode(a, facts, inlining);
+    inlinedSites += inlining.sites.size;
     if (epoch) {
-      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points));
-    } else if (a.factsOf(body.index).regions.every((r) => r.kind === "entry" || r.deepCalls)) {
-      // No loop, or every loop makes a call: charge the global in place (GlobalEmit), no local to keep in sync.
-      codePatches.set(body.index, meterFunction(a, body.index, new GlobalEmit(globalIndex, 0), points));
+      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, inlined));
+      if (inlining.types.length > 0) addLocals.set(body.index, inlining.types);
     } else {
-      // A loop without calls: the counter in a local (a register there), synced with the global around calls and exits.
-      codePatches.set(body.index, meterFunction(a, body.index, new Emit(globalIndex, localCount(m, body.index)), points));
-      addLocals.set(body.index, ["i32"]);
+      // An inlined call is no call: a loop whose only calls were inlined is call-free now.
+      const deep = deepRegions(facts, inlining.sites);
+      let emit: Emit;
+      const locals = [...inlining.types];
+      if (facts.regions.every((r, i) => r.kind === "entry" || deep[i])) {
+        // No loop, or every loop makes a call: charge the global in place (GlobalEmit), no local to keep in sync.
+        emit = new GlobalEmit(globalIndex, 0);
+      } else {
+        // A loop without calls: the counter in a local (a register there), synced with the global around calls and exits.
+        emit = new Emit(globalIndex, own + inlining.types.length);
+        locals.push("i32");
+      }
+      codePatches.set(body.index, meterFunction(a, body.index, emit, points, inlined));
+      if (locals.length > 0) addLocals.set(body.index, locals);
     }
   }
   const funcIndexSites = new Map<number, readonly number[]>();
@@ -1163,6 +1414,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     metered: codePatches.size,
     bounded: a.bounded.size,
     folded: epoch ? 0 : a.folded.size,
+    inlined: inlinedSites,
     chargePoints: count,
     maxWeight,
     work: a.work,
