@@ -89,7 +89,7 @@
 // README.md "Two variants" has the measurements and the latency bound.
 
 import { Cursor } from "../../wasm/cursor.ts";
-import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
+import { decodeExpression, functionBody, forEachInstruction, visitFilter, type Instruction } from "../../wasm/decode.ts";
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
 import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
@@ -176,6 +176,7 @@ const OP_LOCAL_SET = 0x21;
 const OP_LOCAL_TEE = 0x22;
 const OP_RETURN = 0x0f;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
+const { LABEL: IMM_LABEL, BR_TABLE: IMM_BR_TABLE, TRY_TABLE: IMM_TRY_TABLE, BR_ON_CAST: IMM_BR_ON_CAST } = Imm;
 
 /** What one call instruction calls. */
 interface CallSite {
@@ -211,9 +212,10 @@ interface FunctionFacts {
    * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
    * depth), calls, returns, branches (a: label or -1 for br_table, b:
    * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
-   * replays them instead of decoding the body again.
+   * replays them instead of decoding the body again. A view of the scan's
+   * one log (EventLog), set when the body's scan completes.
    */
-  events: number[];
+  events: Int32Array;
 }
 
 const EV_BLOCK = 1;
@@ -265,6 +267,54 @@ export const LENGTH_COSTS: ReadonlyMap<number, { what: string; shift: number }> 
   [0xfb0013, { what: "element", shift: 2 }], // array.init_elem
 ]);
 
+/**
+ * The instructions the scan (Analysis.visitorFor) acts on beyond counting
+ * them: blocks, ends, calls, returns, branches and other labelled
+ * instructions, ref.func, and the sized ones (memory.grow; the rest are
+ * prefixed, which every filter visits). A call's `unreachable` after it is
+ * read from the bytes.
+ */
+const SCAN_FILTER = visitFilter(
+  (op) =>
+    (op.flags & (BLOCK | END | CALL | RETURN | BRANCH)) !== 0 ||
+    op.imm === IMM_LABEL ||
+    op.imm === IMM_BR_TABLE ||
+    op.imm === IMM_TRY_TABLE ||
+    op.imm === IMM_BR_ON_CAST ||
+    op.code === OP_REF_FUNC ||
+    op.code === OP_MEMORY_GROW ||
+    LENGTH_COSTS.has(op.code),
+);
+
+/**
+ * The scan's events of every body, five int32 a record, in one growable
+ * buffer (a list per body made the collector's work a third of a load).
+ */
+class EventLog {
+  private buf = new Int32Array(1 << 12);
+  length = 0;
+  push(kind: number, offset: number, end: number, a: number, b: number): void {
+    let buf = this.buf;
+    const n = this.length;
+    if (n + 5 > buf.length) {
+      const grown = new Int32Array(buf.length * 2);
+      grown.set(buf);
+      this.buf = buf = grown;
+    }
+    buf[n] = kind;
+    buf[n + 1] = offset;
+    buf[n + 2] = end;
+    buf[n + 3] = a;
+    buf[n + 4] = b;
+    this.length = n + 5;
+  }
+  /** The records from `start` on (a view: later growth copies the buffer, this view keeps the old one). */
+  view(start: number): Int32Array {
+    return this.buf.subarray(start, this.length);
+  }
+}
+const NO_EVENTS = new Int32Array(0);
+
 const UNSEEN = 0;
 const VISITING = 1;
 const DONE = 2;
@@ -291,6 +341,8 @@ class Analysis {
   private readonly escapes = new Set<number>();
   /** Items visited (FuelPlan.work). */
   work = 0;
+  /** Every body's scan events (FunctionFacts.events are views of it). */
+  private readonly log = new EventLog();
 
   private finished = false;
 
@@ -309,7 +361,7 @@ class Analysis {
       const f = this.facts[i];
       if (f === undefined || !f.complete) {
         const body = m.code[i];
-        this.work += forEachInstruction(m, body, this.visitorFor(body));
+        this.work += forEachInstruction(m, body, this.visitorFor(body), SCAN_FILTER);
       } else this.work += f.instructions;
     }
     this.classifyAll();
@@ -393,30 +445,29 @@ class Analysis {
       funcSites: [],
       grows: [],
       complete: false,
-      events: [],
+      events: NO_EVENTS,
     };
-    const ev = facts.events;
+    const ev = this.log;
+    const evStart = ev.length;
     this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
     const openIndex: number[] = [0];
     const isLoop: boolean[] = [];
     let region = regions[0];
-    let last: CallSite | null = null;
+    const bytes = m.bytes;
+    // Instructions counted so far: the walk may visit only those SCAN_FILTER selects (the others only count, in the region current when they ran).
+    let counted = 0;
     return (ins) => {
-      facts.instructions++;
-      region.instructions++;
+      const seen = ins.count - counted;
+      counted = ins.count;
+      facts.instructions += seen;
+      region.instructions += seen;
       const opcode = ins.opcode;
-      if (last !== null) {
-        // The instruction after a call: `unreachable` makes it a call that cannot return; a call that can makes its region (and the loops around it) deepCalls.
-        if (opcode === OP_UNREACHABLE && last.end === ins.offset) last.dying = true;
-        else if (!last.tail) region.deepCalls = true;
-      }
-      last = null;
       const flags = ins.op.flags;
       const imm = ins.op.imm;
       if (
-        (imm === Imm.LABEL || imm === Imm.BR_TABLE || imm === Imm.TRY_TABLE || imm === Imm.BR_ON_CAST) &&
+        (imm === IMM_LABEL || imm === IMM_BR_TABLE || imm === IMM_TRY_TABLE || imm === IMM_BR_ON_CAST) &&
         opcode !== OP_BR &&
         opcode !== OP_BR_IF &&
         opcode !== OP_BR_TABLE
@@ -436,6 +487,7 @@ class Analysis {
             open.push(region);
           }
         } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
+          facts.events = ev.view(evStart);
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
@@ -449,16 +501,21 @@ class Analysis {
       if (flags & CALL) {
         const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
         if (direct) facts.funcSites.push(ins.offset);
-        last = {
+        const tail = (flags & RETURN) !== 0;
+        // Followed by `unreachable` (the next instruction starts at its end; the body's final end comes later): it cannot return.
+        const dying = bytes[ins.end] === OP_UNREACHABLE;
+        // A call that can return makes its region (and the loops around it) deepCalls.
+        if (!dying && !tail) region.deepCalls = true;
+        const site: CallSite = {
           offset: ins.offset,
           end: ins.end,
           target: direct ? ins.index : -1,
           signature: direct ? "" : this.typeKey(ins.index),
-          tail: (flags & RETURN) !== 0,
-          dying: false,
+          tail,
+          dying,
         };
         region.calls.push(facts.calls.length);
-        facts.calls.push(last);
+        facts.calls.push(site);
         ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
         return;
       }
@@ -1209,10 +1266,27 @@ function meterFunction(
         // Leaving the function: store first. Crossing wrapped loops: renumber.
         const depth = ev[i + 4];
         const opcode = m.bytes[offset];
-        const labels = ev[i + 3] < 0 ? brTableLabels(m, offset, end) : [ev[i + 3]];
+        const top = open.length;
+        if (ev[i + 3] >= 0) {
+          // br and br_if: one label, no list (the same steps as below, without allocating).
+          const l = ev[i + 3];
+          a.work++;
+          if (emit.syncs && l === depth - 1) insert(offset, store);
+          const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+          if (extra !== 0)
+            patches.push({
+              at: offset,
+              end,
+              bytes: new ByteSink(8)
+                .u8(opcode)
+                .u32(l + extra)
+                .finish(),
+            });
+          break;
+        }
+        const labels = brTableLabels(m, offset, end);
         a.work += labels.length;
         if (emit.syncs && labels.includes(depth - 1)) insert(offset, store);
-        const top = open.length;
         let changed = false;
         const renumbered = labels.map((l) => {
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
@@ -1242,6 +1316,8 @@ function meterFunction(
 export class FuelScan {
   /** @internal */
   readonly analysis: Analysis;
+  /** The instructions the scan needs to see (decode.ts visitFilter); it counts the others from Instruction.count. */
+  readonly filter: Uint8Array = SCAN_FILTER;
   constructor(m: WasmModule) {
     this.analysis = new Analysis(m, true);
   }
