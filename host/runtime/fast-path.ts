@@ -634,7 +634,7 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   const slowGet = ns.window_get as ((h: number, i: number) => bigint) | undefined;
   const slowKill = ns.kill as ((h: number, s: number) => number) | undefined;
   const slowSize = ns.memory_size as ((h: number) => number) | undefined;
-  const born = slowGet !== undefined ? bornMemory(p) : null;
+  const born = slowGet !== undefined && windowFold.on ? bornMemory(p) : null;
   const win = slowGet !== undefined ? windowGetSlow(k, slowGet, born) : null;
   const d = new WebAssembly.Instance(dispatcher(), {
     k: {
@@ -667,6 +667,9 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   if (slowSize !== undefined) ns.memory_size = d.exports.memory_size;
   return true;
 }
+
+/** Whether dispatchers fold a window (on; off only for A/B probes: bench/pcm-fold-ab.ts). */
+export const windowFold = { on: true };
 
 /** What the dispatcher's "w" "memory" import is when no window can be folded (never read: its count stays 0). */
 let emptyMemory: WebAssembly.Memory | null = null;

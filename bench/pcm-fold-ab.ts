@@ -1,0 +1,62 @@
+// A/B probe for the folded window (docs/fastpath.md, "window_get in one call"):
+// the PCM pipeline with the VU meter's window folded into its dispatcher
+// ("fold") and read through an accessor as before ("accessor"), alternating in
+// one Node process so both see the same machine load and JIT state. Not part of
+// `npm run bench` (which measures the kernel as built).
+//
+//   node bench/pcm-fold-ab.ts [--rounds 4] [--seconds 30]
+//
+// Prints per run: the lowest mean period over 50-period chunks (the VU meter's
+// line a period, as bench/figures/pcm.ts), the steady state's CPU time a
+// period, and the load average.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { runPcmDemo, PERIOD_MS } from "../cli/demo/pcm.ts";
+import { windowFold } from "../host/runtime/fast-path.ts";
+
+const args = process.argv.slice(2);
+let rounds = 4;
+let seconds = 30;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--rounds") rounds = Number(args[++i]);
+  else if (args[i] === "--seconds") seconds = Number(args[++i]);
+}
+const CHUNK = 50;
+
+async function once(fold: boolean): Promise<{ bestUs: number; cpuUs: number }> {
+  windowFold.on = fold;
+  const outDir = mkdtempSync(join(tmpdir(), "wasmos-pcm-fold-ab-"));
+  try {
+    const lines: number[] = [];
+    const r = await runPcmDemo({
+      duration: seconds,
+      outDir,
+      pingBatches: 0,
+      onLine: (line) => {
+        if (line.startsWith("vu ")) lines.push(performance.now());
+      },
+    });
+    if (r.init.status !== 0 || r.steady === null) throw new Error(`pcm run failed: ${r.init.message}`);
+    let best = Infinity;
+    for (let k = CHUNK; k + CHUNK < lines.length; k += CHUNK) best = Math.min(best, ((lines[k + CHUNK] - lines[k]) * 1000) / CHUNK);
+    const periods = (seconds * 1000) / PERIOD_MS;
+    return { bestUs: best, cpuUs: (r.steady.cpuMs * 1000) / periods };
+  } finally {
+    windowFold.on = true;
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+await once(true); // warm-up (untimed): the kernel's code and the guests tier up
+await once(false);
+for (let round = 0; round < rounds; round++) {
+  for (const fold of round % 2 === 0 ? [true, false] : [false, true]) {
+    const load = loadavg()[0].toFixed(2);
+    const r = await once(fold);
+    console.log(
+      `${fold ? "fold    " : "accessor"}  best chunk ${r.bestUs.toFixed(2)} µs/period  steady CPU ${r.cpuUs.toFixed(2)} µs/period  load ${load}`,
+    );
+  }
+}
