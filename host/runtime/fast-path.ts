@@ -40,8 +40,15 @@
 // garbage at once). Here:
 //
 //   window_get(h, i):
+//     if h is the folded window's handle, the epoch unchanged, i < count: load it here
 //     if slot(h) has an accessor: r = accessor(h, i); if r != MISS: return r
 //     return slow(h, i)          (the bridge's own window_get: every check)
+//
+// The folded window is one window onto the memory object the process held
+// first when it was instantiated (the dispatcher imports that memory; imports
+// are fixed then), checked exactly as an accessor checks, in the dispatcher
+// itself: one call from the guest instead of two (V8 inlines no imported
+// function, so each call between instances is paid in full).
 //
 // An accessor is a tiny module instantiated per window, importing the memory
 // object's WebAssembly.Memory itself, that answers only when everything the
