@@ -689,7 +689,11 @@ function noMemory(): WebAssembly.Memory {
  * window): the first one p holds when it starts, if backed by a wasm memory
  * (the PCM VU meter's "pcm"). A process's imports are fixed when it is
  * instantiated, so only a memory known then can be the dispatcher's own;
- * windows onto any other memory are read through accessors.
+ * windows onto any other memory are read through accessors. The
+ * dispatcher keeps that WebAssembly.Memory reachable while the process
+ * lives, even after the memory object is destroyed (as an accessor does
+ * until its slot is dropped): the kernel's page accounting is unchanged,
+ * and nothing reads it once no live handle names a window onto it.
  */
 function bornMemory(p: Process): MemoryObject | null {
   for (const e of p.handles.entries()) {
