@@ -200,7 +200,11 @@ export class CpuScheduler {
     }
     // The counter and fuelMark are set before the slice opens: a clock read in between must not sync stale values.
     // An unmetered process (instrument: false) runs until it blocks; only the switch cost measures it.
-    if (p.runtime!.metered) this.refill(p); // reading the counter to learn this cost a WebAssembly.Global access per dispatch
+    // In real time the slice's bound is measured from this dispatch's reading of the clock, as the latency check
+    // is: reading it again for the bound cost ≈45 ns a dispatch whenever a timer is armed (a sleeping process is
+    // one), the gap between ctx_switch_ns and ctx_switch_ns_at_scale (docs/fastpath.md, scalefix). In virtual
+    // time the bound is measured after the switch cost, as before.
+    if (p.runtime!.metered) this.refill(p, k.clock.virtual ? undefined : now); // reading the counter to learn this cost a WebAssembly.Global access per dispatch
     this.lastSync = open ? k.clock.now() : k.clock.peek();
     this.running = p;
   }
@@ -316,8 +320,8 @@ export class CpuScheduler {
    * counter's end and the slice's (no partitions, no deadline class: their charges fall in windows), and
    * only with the kernel's fast IPC on (so test/ipc/handoff.test.ts compares it with the written slice).
    */
-  private refill(p: Process): void {
-    const fuel = this.sliceFuel(p);
+  private refill(p: Process, at?: number): void {
+    const fuel = this.sliceFuel(p, at);
     const held = p.sched.fuelHeld;
     p.sched.fuelHeld = -1;
     if (held > 0 && held <= fuel && this.k.fastIpc && this.partitions === 0 && p.sched.edf === null) {
@@ -331,8 +335,11 @@ export class CpuScheduler {
     this.fuelBeyond = 0;
   }
 
-  /** The fuel of p's next slice (see the file comment). At least 1. */
-  private sliceFuel(p: Process): number {
+  /**
+   * The fuel of p's next slice (see the file comment). At least 1. at: the clock as the caller just read it
+   * (real time, at a dispatch), else it is read here if a bound needs it.
+   */
+  private sliceFuel(p: Process, at?: number): number {
     const k = this.k;
     const s = p.sched;
     let fuel = Math.min(s.quantumLeft, MAX_SLICE_FUEL);
@@ -344,7 +351,7 @@ export class CpuScheduler {
     // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
     // ends sooner than its bound (guests burn about ten units per ns), never later.
     // With no slice open (dispatch) there is nothing to charge first: peek() is what now() would read.
-    const now = this.running === null ? k.clock.peek() : k.clock.now();
+    const now = at ?? (this.running === null ? k.clock.peek() : k.clock.now());
     if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
     if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
     if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));

@@ -1,0 +1,105 @@
+// A real-time dispatch's clock readings (kernel/sched/cpu.ts beginSlice,
+// sliceFuel; docs/fastpath.md "The context switch at scale"). In real time a
+// clock reading is a host call (≈45 ns), and every armed timer (each sleeping
+// process has one) bounds the next slice by the time left to it. The bound is
+// measured from the reading the dispatch's latency check took, not from a
+// reading of its own: an armed timer adds to a dispatch only the run queue's
+// check for due timers (kernel/core.ts schedule), and the slice it bounds
+// still ends no later than the timer is due.
+import { describe, expect, it } from "vitest";
+import { KernelCore } from "../../kernel/core.ts";
+import type { Platform, ProcessRuntime } from "../../kernel/platform.ts";
+import { FakeHost } from "../model/fake-host.ts";
+
+/** A metered fake runtime: records each slice's fuel. */
+class MeteredRuntime implements ProcessRuntime {
+  readonly metered = true;
+  readonly fuelKept = true;
+  readonly slices: number[] = [];
+  private fuel = 0;
+  start(): void {}
+  resume(): void {}
+  deliver(): void {}
+  handlerStatus(): number {
+    return -2;
+  }
+  setFuel(f: number): void {
+    this.fuel = f;
+    this.slices.push(f);
+  }
+  fuelLeft(): number {
+    return this.fuel;
+  }
+  dispose(): void {}
+}
+
+/** A real-time kernel on a clock that moves 100 ns at every reading; readings lists them (ns since boot). */
+function realtimeKernel() {
+  let ms = 0;
+  const readings: number[] = [];
+  const platform: Platform = {
+    now: () => {
+      ms += 0.0001;
+      return ms;
+    },
+    setTimer: () => () => {},
+    fillRandom: (out) => out.fill(0),
+  };
+  const runtimes: MeteredRuntime[] = [];
+  const host = new FakeHost();
+  host.createRuntime = () => {
+    const r = new MeteredRuntime();
+    runtimes.push(r);
+    return r;
+  };
+  const k = new KernelCore({ host, deterministic: false, platform });
+  const clock = k.clock;
+  const read = clock.now.bind(clock);
+  clock.now = () => {
+    const t = read();
+    readings.push(t);
+    return t;
+  };
+  clock.peek = clock.now;
+  const image = k.createImage("fake", "fake", null);
+  image.retainHandle();
+  const spawn = () => {
+    const p = k.spawn({ image, args: [], parentPid: 0, stdout: () => {}, handles: [] });
+    if (typeof p === "number") throw new Error(`spawn failed: ${p}`);
+    return p;
+  };
+  return { k, readings, runtimes, spawn };
+}
+
+describe("a real-time dispatch with a timer armed", () => {
+  it("bounds the slice by the time to the timer from the reading its latency check took, reading the clock once more than with no timer (the due-timer check)", () => {
+    const plain = realtimeKernel();
+    plain.spawn();
+    const withoutTimer = plain.readings.length;
+    expect(plain.runtimes[0].slices).toEqual([1_000_000]); // the quantum: nothing bounds it
+
+    const timed = realtimeKernel();
+    const due = 500_000; // ns since boot: within the quantum, so it bounds the slice
+    timed.k.addTimer(due, () => {});
+    const before = timed.readings.length;
+    timed.spawn();
+    const readings = timed.readings.slice(before);
+    expect(readings.length).toBe(withoutTimer + 1);
+    // The dispatch's readings: the due-timer check, the latency check, the slice's start. The bound is from the second.
+    const [, latencyCheck, sliceStart] = readings.slice(-3);
+    expect(timed.runtimes[0].slices).toEqual([Math.ceil(due - latencyCheck)]);
+    expect(sliceStart).toBeGreaterThan(latencyCheck);
+  });
+
+  it("still ends the slice when the timer is due: the bound never reaches past it", () => {
+    const timed = realtimeKernel();
+    const due = 300_000;
+    timed.k.addTimer(due, () => {});
+    timed.spawn();
+    const [fuel] = timed.runtimes[0].slices;
+    // One fuel is at most one ns of wall time here (nsPerFuel 1; guests burn several a ns): the slice ends by the time the timer is due.
+    const start = timed.readings.at(-2)!;
+    expect(start + fuel).toBeLessThanOrEqual(due + 1);
+    expect(start + fuel).toBeGreaterThan(due - 1);
+  });
+});
