@@ -16,6 +16,7 @@
 // sees no timer armed while the switches are measured; a measurement only).
 
 import { loadavg } from "node:os";
+import { PerformanceObserver } from "node:perf_hooks";
 import { ExitReason, ProcessState } from "../abi/gen/abi.ts";
 import { type HostProcess, Kernel } from "../host/kernel.ts";
 import { COUNTER_HELPER } from "../host/runtime/process-runtime.ts";
@@ -86,8 +87,20 @@ function variant(v: string): void {
   else if (v !== "on") throw new Error(`unknown variant ${v}`);
 }
 
+// Time in garbage collection while a state is measured (ms, by kind), and wasm counter accessors made.
+let gcMs: Record<string, number> = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = String((e as unknown as { detail?: { kind?: number } }).detail?.kind ?? "?");
+    gcMs[kind] = (gcMs[kind] ?? 0) + e.duration;
+  }
+}).observe({ entryTypes: ["gc"] });
+
 const rows = new Map<string, string[]>();
 async function measure(state: string): Promise<void> {
+  gcMs = {};
+  const made = COUNTER_HELPER.made;
+  const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
       variant(v);
@@ -97,7 +110,13 @@ async function measure(state: string): Promise<void> {
       rows.set(key, [...(rows.get(key) ?? []), `${s.min.toFixed(0)}/${s.median.toFixed(0)}`]);
     }
   }
-  process.stderr.write(`${state} done, load ${loadavg()[0].toFixed(2)}\n`);
+  const gcs = Object.entries(gcMs)
+    .map(([kind, ms]) => `kind ${kind}: ${ms.toFixed(0)} ms`)
+    .join(", ");
+  const took = performance.now() - t0;
+  process.stderr.write(
+    `${state} done in ${took.toFixed(0)} ms (GC ${gcs}; counter accessors made: ${COUNTER_HELPER.made - made}), load ${loadavg()[0].toFixed(2)}\n`,
+  );
 }
 
 for (const [count, label] of [

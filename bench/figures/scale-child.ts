@@ -7,7 +7,8 @@
 // kernel: spawn blocker processes (bench/guests/blocker.ts, sleeping an hour
 //   of real time) in chunks through a real-time Kernel until `target` are
 //   alive or something fails; then measure context switches with all of them
-//   alive, against the same measurement taken before they were spawned.
+//   alive, against the same measurement taken before they were spawned (and
+//   with the first of them alive: one timer armed).
 // bare: the same module as bare suspended instances (baselines/bare-instances.ts).
 //
 // Messages to the parent (process.send): {type: "checkpoint", ...Snapshot}
@@ -45,6 +46,12 @@ export interface ChildDone {
   /** Why it stopped: "target reached" or what failed. */
   stopped: string;
   ctxSwitchBefore?: Summary;
+  /**
+   * The same with one blocked process alive (one timer armed): the reference runs with no timer armed, and in
+   * real time an armed timer costs every dispatch a clock reading (the check for due timers). Between this and
+   * ctxSwitchAtScale is what the other processes cost.
+   */
+  ctxSwitchOneTimer?: Summary;
   ctxSwitchAtScale?: Summary;
   /** Absent when the kernel has no IPC yet (ipcAvailability). */
   ipcBefore?: Summary;
@@ -116,9 +123,17 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
   };
   const ctxSwitchBefore = await measure("ctx switch before", () => measureCtxSwitch(kernel, images, plan));
   const ipcBefore = hasIpc ? await measure("ipc before", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
-  send({ type: "checkpoint", ...snapshot(0) });
-
+  // One blocked process first (the first checkpoint counts it): the switch with one timer armed.
   const alive: HostProcess[] = [];
+  let ctxSwitchOneTimer: Summary | undefined;
+  if (target > 0) {
+    const first = kernel.spawn(image);
+    if ((await settle([first])) && first.process.state === ProcessState.BLOCKED) {
+      alive.push(first);
+      ctxSwitchOneTimer = await measure("ctx switch with one timer", () => measureCtxSwitch(kernel, images, plan));
+    } else errors.push(`ctx switch with one timer: the first process did not block (${first.process.state})`);
+  }
+  send({ type: "checkpoint", ...snapshot(alive.length) });
   let stopped = "target reached";
   outer: while (alive.length < target) {
     const batch: HostProcess[] = [];
@@ -156,7 +171,18 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
   }
   const ctxSwitchAtScale = await measure("ctx switch at scale", () => measureCtxSwitch(kernel, images, plan));
   const ipcAtScale = hasIpc ? await measure("ipc at scale", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
-  return { type: "done", mode: "kernel", count: alive.length, stopped, ctxSwitchBefore, ctxSwitchAtScale, ipcBefore, ipcAtScale, errors };
+  return {
+    type: "done",
+    mode: "kernel",
+    count: alive.length,
+    stopped,
+    ctxSwitchBefore,
+    ctxSwitchOneTimer,
+    ctxSwitchAtScale,
+    ipcBefore,
+    ipcAtScale,
+    errors,
+  };
 }
 
 async function runBare(target: number, chunk: number): Promise<ChildDone> {
