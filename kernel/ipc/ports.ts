@@ -46,6 +46,24 @@ export function mutatePortHandoffForTest(m: PortHandoffMutation | null): void {
   portHandoffMutation = m;
 }
 
+/**
+ * The budget rule of direct activations, the same on the JavaScript path and the wasm-to-wasm one
+ * (docs/fastpath.md "Port dispatch: direct activations"): the fuel a direct handler burned on its binder's
+ * counter is taken off its sender's own counter, as if the sender had burned it itself. The scheduler then
+ * charges it at its next sync (a clock read, a charge point, the slice's end) as the sender's work (CPU time,
+ * quantum, partition, virtual time), and a counter driven below zero ends the sender's slice at its next
+ * charge point: no overrun beyond the slice. In a nested activation the sender is the outer binder, whose
+ * counter is its own activation's budget: a chain of direct handlers on one stack shares one budget. The
+ * epoch variant has no counter (runDirect returns 0: the wall clock already counts the handler's time).
+ */
+export function billDirect(sender: Process, fuel: number): void {
+  if (fuel <= 0) return;
+  const rt = sender.runtime;
+  if (rt === null) return;
+  const left = rt.fuelLeft();
+  if (left !== null) rt.setFuel(left - fuel);
+}
+
 /** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
 export function portsProcessExited(k: KernelCore, p: Process): void {
   for (const pt of p.boundPorts.splice(0)) {
@@ -78,8 +96,8 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * end the sender), and a JSPI stack cannot be suspended across such a frame,
  * so syscalls that may block return EDIRECT (the host's guards) and a handler that
  * runs longer than a quantum is ended with DIRECT_OVERRUN (the host). Its CPU
- * time is the sender's: fuel burned on the binder's counter is billed to the
- * sender's slice (CpuScheduler.chargeDirect).
+ * time is the sender's: fuel burned on the binder's counter is taken off the
+ * sender's own counter (billDirect).
  */
 export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint): 0 | typeof NORETURN | null {
   const r = pt.binder;
@@ -107,7 +125,7 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
     k.schedule();
     return NORETURN;
   }
-  k.sched.chargeDirect(fuel);
+  billDirect(sender, fuel);
   // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
   if (r.state === ProcessState.RESIDENT) {
     const ports = r.boundPorts;
