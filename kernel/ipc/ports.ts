@@ -8,6 +8,7 @@ import { NORETURN } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
+import { objectChanged } from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
@@ -71,9 +72,62 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
     pt.closed = true;
     pt.packets.length = 0;
     if (pt.idle) k.idleSubscribers--;
+    directWordsOf(k, pt);
     pt.releaseKernel();
   }
   p.packet = null;
+}
+
+/**
+ * Test only: each drops one condition of directWordsOf (the port may be delivered to wasm-to-wasm
+ * although): "idle" the binder is not idle (RESIDENT with no packet), "direct" the port was bound without
+ * PORT_BIND_DIRECT, "trace" the kernel records a trace (whose direct events only the JavaScript path writes). Each must make the comparison of the wasm path
+ * with the JavaScript one fail (test/ports/w2w.test.ts). null: as built.
+ */
+export type W2wMutation = "idle" | "direct" | "trace";
+let w2wMutation: W2wMutation | null = null;
+export function mutateW2wForTest(m: W2wMutation | null): void {
+  w2wMutation = m;
+}
+
+/**
+ * Rewrite what the handle mirror's cell for pt says (kernel/fast/mirror.ts P_READY, P_KEY, P_BUDGET):
+ * whether the sender's wasm port_send (host/runtime/fast-ports.ts) may run the binder's direct entry
+ * itself, without the kernel. It may exactly when sendDirect would run the handler directly, as far as
+ * the port and its binder decide: bound PORT_BIND_DIRECT and not closed, the binder RESIDENT with no packet
+ * and no fault, its host offering a wasm entry for the handler (import-free: it can change no kernel state),
+ * the wasm path on (KernelCore.portW2w) and no trace recorded. The rest of sendDirect's conditions are the
+ * sender's side, checked in wasm (the handle, SEND, the code, the host's direct-depth word).
+ *
+ * Called wherever one of those changes: port_bind, a binder's activation ending (RESIDENT) or a packet
+ * making it READY (KernelCore.activationDone, packetArrived, the idle packets), a direct activation ending
+ * (sendDirect), the binder's end (portsProcessExited). Closing or revoking the sender's handle needs nothing
+ * here: the mirror's slot goes vacant in the same step.
+ */
+export function directWordsOf(k: KernelCore, pt: Port): void {
+  const r = pt.binder;
+  let ready = 0;
+  if (r !== null && (pt.direct || w2wMutation === "direct") && !pt.closed && k.portW2w && !w2wTraced(k)) {
+    if (((r.state === ProcessState.RESIDENT && r.packet === null) || w2wMutation === "idle") && r.mm.fault === null) {
+      const rt = r.runtime;
+      if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) ready = rt.directSlot(pt.handler);
+    }
+  }
+  if (ready === pt.fastReady && pt.fastBudget !== 0) return;
+  pt.fastReady = ready;
+  pt.fastBudget = Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL);
+  objectChanged(pt);
+}
+
+/** The kernel records a trace: no packet is delivered wasm-to-wasm (only the JavaScript path writes its direct events). */
+export function w2wTraced(k: KernelCore): boolean {
+  return k.trace.enabled && w2wMutation !== "trace";
+}
+
+/** r's state changed in a way directWordsOf looks at: rewrite the cells of its direct ports. */
+export function binderChanged(k: KernelCore, r: Process): void {
+  const ports = r.boundPorts;
+  for (let i = 0; i < ports.length; i++) if (ports[i].direct || w2wMutation === "direct") directWordsOf(k, ports[i]);
 }
 
 /**
@@ -83,7 +137,10 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * binder is idle (RESIDENT: no activation running, so nothing queued on any of
  * its ports: a packet arriving then makes it READY), its handler runs now, to
  * completion, inside this call on the sender's stack, and the packet is never
- * queued; so packets stay in order. Returns null when it cannot (the caller
+ * queued; so packets stay in order. `failed`: the sender's wasm port_send
+ * (host/runtime/fast-ports.ts) already ran the handler's direct entry, which
+ * threw this DirectTrap kind: everything else is done here as if runDirect
+ * had run it. Returns null when it cannot (the caller
  * queues the packet as without the flag: nothing changed), else port_send's
  * result: 0, or NORETURN when the sender itself ended meanwhile (the handler
  * killed it).
@@ -99,7 +156,7 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * time is the sender's: fuel burned on the binder's counter is taken off the
  * sender's own counter (billDirect).
  */
-export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint): 0 | typeof NORETURN | null {
+export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint, failed = 0): 0 | typeof NORETURN | null {
   const r = pt.binder;
   if (r === null || r.state !== ProcessState.RESIDENT || r.packet !== null || k.directDepth >= MAX_DIRECT_DEPTH) return null;
   if (k.current !== sender || r.mm.fault !== null) return null;
@@ -111,12 +168,13 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   k.current = r;
   let fuel = 0;
   try {
-    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL));
+    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL), failed);
   } finally {
     k.directDepth--;
     if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
     k.current = sender;
   }
+  if (r.state === ProcessState.RESIDENT) binderChanged(k, r); // a grant revoked meanwhile (mm.fault)
   if (sender.state === ProcessState.EXITED) {
     // The handler killed its sender: close the sender's slice (terminate left it open: the sender was not current)
     // and let the scheduler choose; the bridge unwinds the sender's stack.

@@ -4,7 +4,7 @@
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { NORETURN } from "../control.ts";
-import { PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { directWordsOf, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -32,6 +32,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
+  directWordsOf(k, pt);
   return 0;
 }
 
