@@ -496,13 +496,13 @@ function charge(): WebAssembly.Module {
 /**
  * If process p (its imports from syscallImports, before the guest is
  * instantiated) imports port_send, put the wasm-to-wasm dispatcher's export in
- * its place. Returns what to call with the guest's fuel counter once it is
- * instantiated (the charge helper), or null when it did nothing. Only for the
+ * its place. Returns what to call with the guest's charge helper
+ * (chargeHelper) once it is instantiated, or null when it did nothing. Only for the
  * counting variant (the dispatcher bills by the counter), kernels that offer
  * the path (KernelCore.portW2w) and record no trace (the JavaScript path
  * writes the direct events).
  */
-export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, unknown>): ((fuel: WebAssembly.Global) => void) | null {
+export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, unknown>): ((charge: (fuel: number) => void) => void) | null {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined || !k.portW2w || w2wTraced(k)) return null;
   const slowSend = ns.port_send;
@@ -532,5 +532,10 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;
   const table = d.exports.charge as WebAssembly.Table;
-  return (fuel) => table.set(0, new WebAssembly.Instance(charge(), { m: { g: fuel } }).exports.charge as () => void);
+  return (charge) => table.set(0, charge as () => void);
+}
+
+/** A process's charge helper: takes fuel off its counter, in wasm (one call, where fuelLeft then setFuel would be two). */
+export function chargeHelper(fuel: WebAssembly.Global): (fuel: number) => void {
+  return new WebAssembly.Instance(charge(), { m: { g: fuel } }).exports.charge as (fuel: number) => void;
 }

@@ -41,6 +41,7 @@ import { PortLoop } from "./port-loop.ts";
 import {
   addDirectEntry,
   addPortW2w,
+  chargeHelper,
   type DirectEntry,
   DirectEntries,
   directPortStats,
@@ -150,6 +151,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private direct: DirectEntries | null = null;
   private directName = "";
   private directRun: DirectEntry | null = null;
+  /** Takes fuel off the counter in wasm (fast-ports.ts chargeHelper), once asked for (burnFuel). */
+  private burn: ((fuel: number) => void) | null = null;
   /** Handler -> its direct entry's slot + 1 in the host's table (0: none), once asked (directSlot). */
   private directSlots: Map<string, number> | null = null;
   /** Its Suspending imports are guarded (fast-ports.ts): it may run direct activations. */
@@ -273,6 +276,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.fuel.value = fuel;
       if (++this.counterUses >= COUNTER_HELPER.after) this.makeCounterHelper();
     } else this.startFuel = fuel;
+  }
+
+  burnFuel(fuel: number): void {
+    if (this.ticker !== null || !this.image.metered) return; // the epoch variant has no counter (a direct handler burns wall time)
+    if (this.fuel === null) {
+      this.startFuel -= fuel;
+      return;
+    }
+    (this.burn ??= chargeHelper(this.fuel))(fuel);
   }
 
   /** The counter's wasm accessors (COUNTER_HELPER): from now on the counter is read and written through them. */
@@ -442,7 +454,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     if (this.image.preemption === "fuel") {
       this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
       this.fuel.value = this.startFuel;
-      chargeBy?.(this.fuel);
+      if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
     }
     p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.personality?.bind(exports.memory as WebAssembly.Memory);

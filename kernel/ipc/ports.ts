@@ -61,6 +61,7 @@ export function billDirect(sender: Process, fuel: number): void {
   if (fuel <= 0) return;
   const rt = sender.runtime;
   if (rt === null) return;
+  if (rt.burnFuel !== undefined) return rt.burnFuel(fuel);
   const left = rt.fuelLeft();
   if (left !== null) rt.setFuel(left - fuel);
 }
@@ -107,10 +108,14 @@ export function mutateW2wForTest(m: W2wMutation | null): void {
 export function directWordsOf(k: KernelCore, pt: Port): void {
   const r = pt.binder;
   let ready = 0;
-  if (r !== null && (pt.direct || w2wMutation === "direct") && !pt.closed && k.portW2w && !w2wTraced(k)) {
+  if (r !== null && pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct") && !pt.closed && k.portW2w && !w2wTraced(k)) {
     if (((r.state === ProcessState.RESIDENT && r.packet === null) || w2wMutation === "idle") && r.mm.fault === null) {
-      const rt = r.runtime;
-      if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) ready = rt.directSlot(pt.handler);
+      if (pt.fastSlot < 0) {
+        // Whether the host has an entry is fixed for as long as the binding lasts (the image's copies, its instance).
+        const rt = r.runtime;
+        if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) pt.fastSlot = rt.directSlot(pt.handler);
+      }
+      if (pt.fastSlot > 0) ready = pt.fastSlot;
     }
   }
   if (ready === pt.fastReady && pt.fastBudget !== 0) return;
@@ -127,7 +132,10 @@ export function w2wTraced(k: KernelCore): boolean {
 /** r's state changed in a way directWordsOf looks at: rewrite the cells of its direct ports. */
 export function binderChanged(k: KernelCore, r: Process): void {
   const ports = r.boundPorts;
-  for (let i = 0; i < ports.length; i++) if (ports[i].direct || w2wMutation === "direct") directWordsOf(k, ports[i]);
+  for (let i = 0; i < ports.length; i++) {
+    const pt = ports[i];
+    if (pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct")) directWordsOf(k, pt);
+  }
 }
 
 /**

@@ -30,6 +30,8 @@ export class Port extends KernelObject {
    */
   fastReady = 0;
   fastBudget = 0;
+  /** The binder's direct entry slot + 1 for this binding once known (0: none, for as long as the binding lasts), -1 not yet asked. */
+  fastSlot = -1;
 
   constructor(registry: ObjectRegistry) {
     super(registry, ObjectType.PORT);

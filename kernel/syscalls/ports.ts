@@ -29,6 +29,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.idle = (flags & Constants.PORT_BIND_IDLE) !== 0;
   pt.direct = (flags & Constants.PORT_BIND_DIRECT) !== 0;
   pt.closed = false;
+  pt.fastSlot = -1;
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
