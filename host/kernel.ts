@@ -38,6 +38,9 @@ import type { EpochTicker } from "../hal/epoch.ts";
 /** Where real-time kernels get their epoch ticker by default (none: they count fuel). */
 let defaultEpochTicker: (() => EpochTicker) | null = null;
 
+/** Arguments and environment variables are passed to the kernel as UTF-8 (one encoder for every spawn). */
+const UTF8 = new TextEncoder();
+
 /**
  * Give real-time kernels made from now on an epoch ticker (hal/epoch.ts), so
  * they load the epoch variant of each image (loader/instrument/README.md
@@ -272,7 +275,7 @@ export class Kernel {
 
   /** Start a process from an image. Throws if the kernel refuses (process limit). */
   spawn(image: ImageObject, options: HostSpawnOptions = {}): HostProcess {
-    const enc = new TextEncoder();
+    const enc = UTF8;
     const args = (options.args ?? [image.name]).map((a) => enc.encode(a));
     const env = (options.env ?? []).map((v) => enc.encode(checkEnvVar(v)));
     const p = this.core.spawn({

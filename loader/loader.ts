@@ -186,7 +186,7 @@ export class ImageLoader {
   ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
     // The fuel scan rides on the verifier's walk of the bodies: each is decoded once for both.
     let fuelScan: FuelScan | undefined;
-    const ride = (this.options.instrument ?? true) ? (mod: WasmModule) => (fuelScan = new FuelScan(mod)).begin.bind(fuelScan) : undefined;
+    const ride = (this.options.instrument ?? true) ? (mod: WasmModule) => (fuelScan = new FuelScan(mod)) : undefined;
     const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";

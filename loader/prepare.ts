@@ -30,7 +30,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-7 (counting variant: folded entries, the global in functions whose loops all call; direct copies of import-free handlers in modules importing port_bind)";
+  "wasmos-prepare-8 (counting variant: small bounded callees inlined into loops; direct copies of import-free handlers in modules importing port_bind)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";

@@ -4,9 +4,10 @@
 //
 // Order of checks: size, parse, imports, memories and tables, exports, the
 // proposals used (module-level, then every instruction), and last, only if
-// nothing else was found, WebAssembly.validate as the final gate for typing.
+// nothing else was found, WebAssembly.validate as the final gate for typing
+// (for a large module computed meanwhile on another thread: engine-gate.ts).
 
-import { forEachInstruction, type InstructionVisitor } from "../wasm/decode.ts";
+import { forEachInstruction, lastWalk, type InstructionVisitor } from "../wasm/decode.ts";
 import { Feature, featureBit, featureNames, type FeatureName } from "../wasm/opcodes.ts";
 import {
   WasmParseError,
@@ -19,6 +20,7 @@ import {
   type WasmModule,
 } from "../wasm/reader.ts";
 import type { Signature, VerifyPolicy } from "./policy.ts";
+import { startValidation, type PendingValidation } from "./engine-gate.ts";
 
 export type { VerifyPolicy };
 
@@ -121,9 +123,14 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
 /**
  * Another pass that rides on the verifier's walk of every body (the loader's
  * fuel scan): given the parsed module, it gives a visitor per body, called
- * on each instruction before the verifier looks at it.
+ * on the instructions its filter selects (decode.ts visitFilter; null: every
+ * one), in order.
  */
-export type BodyWalker = (m: WasmModule) => (body: FunctionBody) => InstructionVisitor;
+export type BodyWalker = (m: WasmModule) => BodyWalk;
+export interface BodyWalk {
+  begin(body: FunctionBody): InstructionVisitor;
+  readonly filter: Uint8Array | null;
+}
 
 /**
  * verifyModule, also handing back the parsed module (null when the bytes are
@@ -193,23 +200,33 @@ class Verifier {
       this.error("module-too-large", `module is ${bytes.length} bytes, limit ${policy.maxModuleBytes}`);
       return;
     }
-    let m: WasmModule;
+    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is read last, as before.
+    const gate = startValidation(bytes);
+    let gated = false;
     try {
-      m = readModule(bytes);
-      this.module = m;
-    } catch (e) {
-      if (!(e instanceof WasmParseError)) throw e;
-      this.error("malformed", e.message, e.offset);
-      return;
+      let m: WasmModule;
+      try {
+        m = readModule(bytes);
+        this.module = m;
+      } catch (e) {
+        if (!(e instanceof WasmParseError)) throw e;
+        this.error("malformed", e.message, e.offset);
+        return;
+      }
+      this.describe(m);
+      this.checkImports(m);
+      this.checkMemories(m);
+      this.checkTables(m);
+      this.checkExports(m);
+      this.checkModuleFeatures(m);
+      this.checkCode(m);
+      if (this.report.errors.length === 0) {
+        gated = true;
+        this.finalGate(gate);
+      }
+    } finally {
+      if (!gated) gate.cancel();
     }
-    this.describe(m);
-    this.checkImports(m);
-    this.checkMemories(m);
-    this.checkTables(m);
-    this.checkExports(m);
-    this.checkModuleFeatures(m);
-    this.checkCode(m);
-    if (this.report.errors.length === 0) this.finalGate();
   }
 
   /** Fills report.info from the parsed module. */
@@ -439,7 +456,12 @@ class Verifier {
     }
   }
 
-  /** Decodes every function body; reports the first use of each refused proposal. */
+  /**
+   * Decodes every function body; reports the first use of each refused
+   * proposal. The walk visits no instruction for itself (the decoder gives
+   * each body's proposal bits); only a body that uses a refused one is
+   * walked again, to name the instruction.
+   */
   private checkCode(m: WasmModule): void {
     interface Use {
       func: number;
@@ -451,31 +473,35 @@ class Verifier {
     const uses = new Map<number, Use>();
     const refused = this.refused;
     let features = 0;
-    const alsoVisit = this.alsoVisit?.(m) ?? null;
+    const walk = this.alsoVisit?.(m) ?? null;
+    const offending: FunctionBody[] = [];
     for (const body of m.code) {
-      const also = alsoVisit === null ? null : alsoVisit(body);
       try {
-        forEachInstruction(m, body, (ins) => {
-          if (also !== null) also(ins);
-          const bits = ins.features;
-          features |= bits;
-          if ((bits & refused) === 0) return;
-          for (let bit = 1; bit <= bits; bit <<= 1) {
-            if ((bits & refused & bit) === 0) continue;
-            let use = uses.get(bit);
-            if (use === undefined) {
-              use = { func: body.index, offset: ins.offset, instr: ins.op.name, uses: 0, funcs: new Set() };
-              uses.set(bit, use);
-            }
-            use.uses++;
-            use.funcs.add(body.index);
-          }
-        });
+        forEachInstruction(m, body, walk === null ? null : walk.begin(body), walk === null ? null : walk.filter);
       } catch (e) {
         if (!(e instanceof WasmParseError)) throw e;
         this.error("malformed", e.message, e.offset, body.index);
         return;
       }
+      const bits = lastWalk.features;
+      features |= bits;
+      if ((bits & refused) !== 0) offending.push(body);
+    }
+    for (const body of offending) {
+      forEachInstruction(m, body, (ins) => {
+        const bits = ins.features;
+        if ((bits & refused) === 0) return;
+        for (let bit = 1; bit <= bits; bit <<= 1) {
+          if ((bits & refused & bit) === 0) continue;
+          let use = uses.get(bit);
+          if (use === undefined) {
+            use = { func: body.index, offset: ins.offset, instr: ins.op.name, uses: 0, funcs: new Set() };
+            uses.set(bit, use);
+          }
+          use.uses++;
+          use.funcs.add(body.index);
+        }
+      });
     }
     this.report.info.features = featureNames(features | m.features);
     for (const [bit, use] of uses) {
@@ -496,9 +522,9 @@ class Verifier {
   }
 
   /** WebAssembly.validate, with the engine's reason when it refuses. */
-  private finalGate(): void {
+  private finalGate(gate: PendingValidation): void {
     const bytes = this.bytes as Uint8Array<ArrayBuffer>;
-    if (WebAssembly.validate(bytes)) return;
+    if (gate.valid()) return;
     let reason = "WebAssembly.validate refused the module";
     try {
       new WebAssembly.Module(bytes);

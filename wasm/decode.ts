@@ -48,6 +48,12 @@ export interface Instruction {
   /** memarg: the alignment exponent and the static offset (exact up to 2^53), else 0. */
   align: number;
   memOffset: number;
+  /**
+   * Instructions decoded so far in this expression, this one included. A
+   * visitor given a filter (below) sees only some instructions: the
+   * difference between two visits' counts is how many it did not see.
+   */
+  count: number;
 }
 
 export type InstructionVisitor = (ins: Instruction) => void;
@@ -133,14 +139,36 @@ const OP_MEMORY_INIT = 0xfc0008;
 const OP_DATA_DROP = 0xfc0009;
 
 /**
+ * What the last decodeExpression that finished saw: its instructions, and
+ * the union of their proposal bits (Instruction.features), visited or not.
+ */
+export const lastWalk = { count: 0, features: 0 };
+
+/**
+ * Which single-byte opcodes a walk visits (1: visit), for decodeExpression's
+ * `filter`: the instructions `wants` picks. Every prefixed instruction
+ * (0xfb..0xfe) is visited whatever the filter says: they are rare, and the
+ * table covers the first byte only.
+ */
+export function visitFilter(wants: (op: OpInfo) => boolean): Uint8Array {
+  const filter = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) {
+    const op = SINGLE_BYTE_OPS[b];
+    if (b >= 0xfb || (op !== undefined && wants(op))) filter[b] = 1;
+  }
+  return filter;
+}
+
+/**
  * Decodes one instruction sequence ending with the `end` that closes it.
  * `start`..`limit` bounds the bytes it may read; with `exact`, the final end
  * must be the last byte before `limit`. `context` prefixes error reasons
  * ("function 4"). Returns the offset just past the final end. Throws
- * WasmParseError (section `section`) on malformed input.
+ * WasmParseError (section `section`) on malformed input. Every instruction
+ * is decoded and checked; `visit` is called for those `filter` (from
+ * visitFilter) selects, or for all without one. The counts and proposal
+ * bits of all are in lastWalk afterwards.
  */
-/** Instructions decoded by the last decodeExpression that finished. */
-let lastCount = 0;
 
 export function decodeExpression(
   bytes: Uint8Array,
@@ -151,10 +179,29 @@ export function decodeExpression(
   exact: boolean,
   visit: InstructionVisitor | null,
   dataCountMissing = false,
+  filter: Uint8Array | null = null,
 ): number {
-  const c: Cursor = new Cursor(bytes, start, limit, section);
-  let count = 0;
-  c.context = context;
+  // The walk's state comes from a pool (one per nesting level: a visitor may start another walk): no allocation per body.
+  const frame = frames[framesInUse] ?? (frames[framesInUse] = newFrame());
+  framesInUse++;
+  try {
+    return decodeIn(frame, bytes, start, limit, section, context, exact, visit, dataCountMissing, filter);
+  } finally {
+    framesInUse--;
+  }
+}
+
+/** What one walk uses: its cursor, its Instruction, its nesting stack (grown as needed). */
+interface Frame {
+  c: Cursor;
+  ins: Instruction;
+  openers: Int32Array;
+  kinds: Uint8Array;
+}
+const frames: Frame[] = [];
+let framesInUse = 0;
+
+function newFrame(): Frame {
   const ins: Instruction = {
     offset: 0,
     end: 0,
@@ -169,10 +216,35 @@ export function decodeExpression(
     index2: -1,
     align: 0,
     memOffset: 0,
+    count: 0,
   };
+  return { c: new Cursor(new Uint8Array(0), 0, 0, ""), ins, openers: new Int32Array(16), kinds: new Uint8Array(16) };
+}
+
+function decodeIn(
+  frame: Frame,
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  section: string,
+  context: string,
+  exact: boolean,
+  visit: InstructionVisitor | null,
+  dataCountMissing: boolean,
+  filter: Uint8Array | null,
+): number {
+  const c: Cursor = frame.c;
+  (c as { bytes: Uint8Array }).bytes = bytes;
+  c.pos = start;
+  c.limit = limit;
+  c.section = section;
+  c.context = context;
+  let count = 0;
+  let allFeatures = 0;
+  const ins = frame.ins;
   // Nesting stack: opener offset and block kind. Slot 0 is the function/expression.
-  let openers = new Int32Array(16);
-  let kinds = new Uint8Array(16);
+  let openers = frame.openers;
+  let kinds = frame.kinds;
   let sp = 1;
   openers[0] = -1;
   kinds[0] = K_FUNC;
@@ -192,15 +264,13 @@ export function decodeExpression(
     }
     if (op === undefined) c.fail(`unknown opcode ${formatOpcode(b)}`, offset);
 
-    ins.offset = offset;
-    ins.opcode = op.code;
-    ins.op = op;
-    ins.memory = -1;
-    ins.memory2 = -1;
-    ins.index = -1;
-    ins.index2 = -1;
-    ins.align = 0;
-    ins.memOffset = 0;
+    // Immediates go to locals; the shared Instruction is written only for a visit.
+    let memory = -1;
+    let memory2 = -1;
+    let index = -1;
+    let index2 = -1;
+    let align = 0;
+    let memOffset = 0;
     let features = op.feature;
 
     switch (op.imm) {
@@ -234,8 +304,8 @@ export function decodeExpression(
         const v = p < limit ? bytes[p] : 0x80;
         if (v < 0x80) {
           c.pos = p + 1;
-          ins.index = v;
-        } else ins.index = c.u32();
+          index = v;
+        } else index = c.u32();
         break;
       }
       case I_BR_TABLE: {
@@ -251,8 +321,8 @@ export function decodeExpression(
       case I_TYPE_DATA:
       case I_TYPE_ELEM:
       case I_TYPE_TYPE:
-        ins.index = c.u32();
-        ins.index2 = c.u32();
+        index = c.u32();
+        index2 = c.u32();
         break;
       case I_SELECT_T: {
         const n = c.count(1);
@@ -262,38 +332,36 @@ export function decodeExpression(
       case I_MEMARG:
       case I_MEMARG_LANE: {
         const flagsAt = c.pos;
-        let align = c.u32();
-        let memory = 0;
+        align = c.u32();
+        memory = 0;
         if (align >= 0x80) c.fail("malformed memop flags", flagsAt);
         if (align & 0x40) {
           align &= 0x3f;
           memory = c.u32();
           if (memory !== 0) features |= MULTI_MEMORY;
         }
-        ins.align = align;
-        ins.memory = memory;
         const p = c.pos;
         const o = p < limit ? bytes[p] : 0x80;
         if (o < 0x80) {
           c.pos = p + 1;
-          ins.memOffset = o;
-        } else ins.memOffset = c.u64();
+          memOffset = o;
+        } else memOffset = c.u64();
         if (op.imm === I_MEMARG_LANE) c.skip(1);
         break;
       }
       case I_MEMORY:
-        ins.memory = c.u32();
-        if (ins.memory !== 0) features |= MULTI_MEMORY;
+        memory = c.u32();
+        if (memory !== 0) features |= MULTI_MEMORY;
         break;
       case I_DATA_MEMORY:
-        ins.index = c.u32();
-        ins.memory = c.u32();
-        if (ins.memory !== 0) features |= MULTI_MEMORY;
+        index = c.u32();
+        memory = c.u32();
+        if (memory !== 0) features |= MULTI_MEMORY;
         break;
       case I_MEMORY_MEMORY:
-        ins.memory = c.u32();
-        ins.memory2 = c.u32();
-        if ((ins.memory | ins.memory2) !== 0) features |= MULTI_MEMORY;
+        memory = c.u32();
+        memory2 = c.u32();
+        if ((memory | memory2) !== 0) features |= MULTI_MEMORY;
         break;
       case I_I32: {
         const p = c.pos;
@@ -325,48 +393,68 @@ export function decodeExpression(
         break;
       case I_BR_ON_CAST: {
         if (c.u8() > 3) c.fail("malformed br_on_cast flags", c.pos - 1);
-        ins.index = c.u32();
+        index = c.u32();
         features |= skipHeapType(c) | skipHeapType(c);
         break;
       }
       default:
         throw new Error(`opcode table: ${op.name} has unknown immediate kind ${op.imm}`);
     }
-    ins.end = c.pos;
-    ins.features = features;
     count++;
+    allFeatures |= features;
     // memory.init and data.drop name a data segment before the data section is read: the spec requires a data count section.
     if (dataCountMissing && (op.code === OP_MEMORY_INIT || op.code === OP_DATA_DROP)) {
       c.fail(`${op.name} needs a data count section (none present)`, offset);
     }
 
     const flags = op.flags;
+    const visits = visit !== null && (filter === null || filter[b] !== 0);
+    if (visits) {
+      ins.offset = offset;
+      ins.end = c.pos;
+      ins.opcode = op.code;
+      ins.op = op;
+      ins.features = features;
+      ins.memory = memory;
+      ins.memory2 = memory2;
+      ins.index = index;
+      ins.index2 = index2;
+      ins.align = align;
+      ins.memOffset = memOffset;
+      ins.count = count;
+    }
     if ((flags & (BLOCK | ARM | END)) === 0) {
-      ins.depth = sp;
-      ins.opener = -1;
-      if (visit !== null) visit(ins);
+      if (visits) {
+        ins.depth = sp;
+        ins.opener = -1;
+        visit(ins);
+      }
       continue;
     }
     if (flags & BLOCK) {
-      ins.depth = sp;
-      ins.opener = -1;
+      if (visits) {
+        ins.depth = sp;
+        ins.opener = -1;
+      }
       if (sp === openers.length) {
         const o = new Int32Array(sp * 2);
         o.set(openers);
-        openers = o;
+        openers = frame.openers = o;
         const k = new Uint8Array(sp * 2);
         k.set(kinds);
-        kinds = k;
+        kinds = frame.kinds = k;
       }
       openers[sp] = offset;
       kinds[sp] = b === OP_IF ? K_IF : b === OP_TRY ? K_TRY : K_BLOCK;
       sp++;
-      if (visit !== null) visit(ins);
+      if (visits) visit(ins);
       continue;
     }
     const kind = kinds[sp - 1];
-    ins.depth = sp - 1;
-    ins.opener = openers[sp - 1];
+    if (visits) {
+      ins.depth = sp - 1;
+      ins.opener = openers[sp - 1];
+    }
     if (flags & ARM) {
       if (b === OP_ELSE) {
         if (kind !== K_IF) c.fail("else without a matching if", offset);
@@ -375,16 +463,17 @@ export function decodeExpression(
         if (kind !== K_TRY && kind !== K_TRY_CATCH) c.fail(`${op.name} without a matching try`, offset);
         kinds[sp - 1] = b === OP_CATCH ? K_TRY_CATCH : K_TRY_CATCH_ALL;
       }
-      if (visit !== null) visit(ins);
+      if (visits) visit(ins);
       continue;
     }
     // END: end or delegate.
     if (b === OP_DELEGATE && kind !== K_TRY) c.fail("delegate without a matching try", offset);
     sp--;
-    if (visit !== null) visit(ins);
+    if (visits) visit(ins);
     if (sp === 0) {
       if (exact && c.pos !== limit) c.fail("operators remaining after the end of the function", c.pos);
-      lastCount = count;
+      lastWalk.count = count;
+      lastWalk.features = allFeatures;
       return c.pos;
     }
   }
@@ -438,14 +527,31 @@ export function functionBody<B extends BodyRef>(module: CodeOf<B>, func: number 
 }
 
 /**
- * Calls `visit` for every instruction of a function's body, in order.
- * Returns the number of instructions. Throws WasmParseError on a malformed
- * body, RangeError if `func` is an imported or unknown function.
+ * Calls `visit` for every instruction of a function's body, in order (with
+ * `filter`: only those it selects, see visitFilter; with no visitor: none,
+ * the body is only checked). Returns the number of instructions; lastWalk
+ * has their proposal bits. Throws WasmParseError on a malformed body,
+ * RangeError if `func` is an imported or unknown function.
  */
-export function forEachInstruction(module: CodeOf, func: number | BodyRef, visit: InstructionVisitor): number {
+export function forEachInstruction(
+  module: CodeOf,
+  func: number | BodyRef,
+  visit: InstructionVisitor | null,
+  filter: Uint8Array | null = null,
+): number {
   const body = functionBody(module, func);
-  decodeExpression(module.bytes, body.bodyStart, body.end, "code", `function ${body.index}`, true, visit, module.dataCount === null);
-  return lastCount;
+  decodeExpression(
+    module.bytes,
+    body.bodyStart,
+    body.end,
+    "code",
+    `function ${body.index}`,
+    true,
+    visit,
+    module.dataCount === null,
+    filter,
+  );
+  return lastWalk.count;
 }
 
 /** Every block of a function's body, in order of their openers. Throws like forEachInstruction. */

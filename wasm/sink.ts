@@ -2,6 +2,8 @@
 // writer needs.
 
 const utf8 = new TextEncoder();
+/** Runs shorter than this are copied byte by byte: a typed array view (subarray) or set() per run costs more than the copy. */
+const SHORT = 48;
 
 export class ByteSink {
   private buf: Uint8Array<ArrayBuffer>;
@@ -27,9 +29,28 @@ export class ByteSink {
   }
 
   bytes(data: Uint8Array): this {
-    this.reserve(data.length);
-    this.buf.set(data, this.length);
-    this.length += data.length;
+    const n = data.length;
+    this.reserve(n);
+    const buf = this.buf;
+    if (n < SHORT) {
+      let at = this.length;
+      for (let i = 0; i < n; i++) buf[at++] = data[i];
+    } else buf.set(data, this.length);
+    this.length += n;
+    return this;
+  }
+
+  /** Bytes start..end of `src` (the same as bytes(src.subarray(start, end)), without making the view). */
+  range(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    if (n <= 0) return this;
+    this.reserve(n);
+    const buf = this.buf;
+    if (n < SHORT) {
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = src[i];
+    } else buf.set(src.subarray(start, end), this.length);
+    this.length += n;
     return this;
   }
 
@@ -102,6 +123,39 @@ export class ByteSink {
   /** A copy of the bytes written. */
   finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.length);
+  }
+
+  /**
+   * The bytes written, without a copy: a view of the sink's buffer (which
+   * may be longer), for a sink that is written no more (a module's output).
+   */
+  take(): Uint8Array<ArrayBuffer> {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = new Uint8Array(16);
+    this.length = 0;
+    return out;
+  }
+
+  /**
+   * Starts a length-prefixed run written in place (a section's contents):
+   * room for the size is kept; endSized(mark) writes it.
+   */
+  beginSized(): number {
+    this.reserve(5);
+    this.length += 5;
+    return this.length;
+  }
+
+  /** Ends a run begun at `mark`: writes its size as a minimal LEB128 before it (moving the run back over unused room). */
+  endSized(mark: number): this {
+    const size = this.length - mark;
+    const leb = u32Size(size);
+    const at = mark - 5;
+    if (leb < 5) this.buf.copyWithin(at + leb, mark, this.length);
+    this.length = at;
+    this.u32(size);
+    this.length = at + leb + size;
+    return this;
   }
 }
 

@@ -188,12 +188,14 @@ class Editor {
   constructor(m: WasmModule, edits: ModuleEdits) {
     this.m = m;
     this.edits = edits;
-    this.out = new ByteSink(m.bytes.length + 256);
     this.shift = edits.prependFuncImport ? 1 : 0;
-    this.checkEdits();
+    const added = this.checkEdits();
+    // The output's size, nearly: the input, the bytes patches insert, and room for renumbered indices and small sections.
+    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096);
   }
 
-  private checkEdits(): void {
+  /** Checks the edits; returns the bytes the code patches insert. */
+  private checkEdits(): number {
     const { m, edits } = this;
     const names = new Set(m.exports.map((e) => e.name));
     const counts: Record<ExternKind, number> = {
@@ -247,12 +249,15 @@ class Editor {
         if (!VALTYPE_CODES.has(t)) throw new WasmEditError(`new local of function ${index}: cannot encode value type ${t}`);
       }
     }
+    let added = 0;
     for (const [index, patches] of edits.codePatches ?? []) {
       const body = m.code[index - m.importedFuncs];
       if (body === undefined) throw new WasmEditError(`code patch: function ${index} has no body`);
       let last = -1;
       let replaced = false;
-      for (const pt of patches) {
+      for (let i = 0; i < patches.length; i++) {
+        const pt = patches[i];
+        added += pt.bytes.length;
         if (pt.at < body.bodyStart || pt.end < pt.at || pt.end > body.end) {
           throw new WasmEditError(`code patch at ${pt.at} lies outside the body of function ${index}`);
         }
@@ -287,6 +292,7 @@ class Editor {
     over("functions", m.importedFuncs + m.functions.length + this.shift);
     over("globals", counts.global);
     over("exports", m.exports.length + (edits.addExports?.length ?? 0));
+    return added;
   }
 
   /** Imports this edit adds (the prepended function, converted and appended memories). */
@@ -304,7 +310,7 @@ class Editor {
       if (s.id !== SectionId.CUSTOM) this.nextOrder = SECTION_ORDER[s.id] + 1;
     }
     this.emitMissing(Infinity);
-    return out.finish();
+    return out.take();
   }
 
   /** Emits the sections an edit needs that the module lacks, if they go before `order`. */
@@ -332,6 +338,14 @@ class Editor {
 
   /** Writes one input section: re-encoded if an edit touches it, else dropped or copied verbatim. */
   private section(s: Section): void {
+    if (s.id === SectionId.CODE && this.rewritesCode()) {
+      // The largest section: its functions are written in place, not into a section buffer copied after.
+      this.out.u8(s.id);
+      const mark = this.out.beginSized();
+      this.codeSection(this.out);
+      this.out.endSized(mark);
+      return;
+    }
     const content = this.rewrite(s);
     if (content === DROP) return;
     if (content === COPY) this.copy(s);
@@ -361,7 +375,7 @@ class Editor {
       case SectionId.ELEMENT:
         return shift ? this.elementSection() : COPY;
       case SectionId.CODE:
-        return shift || edits.codePatches?.size || edits.addLocals?.size ? this.codeSection() : COPY;
+        return this.rewritesCode() ? this.codeSection(new ByteSink(s.end - s.contentStart)) : COPY;
       case SectionId.CUSTOM:
         if (shift && m.customs.find((c) => c.start === s.start)?.name === "name") {
           // A name section that cannot be renumbered is dropped, never left wrong.
@@ -549,9 +563,15 @@ class Editor {
     return body;
   }
 
-  private codeSection(): ByteSink {
+  /** Whether the edits change the code section. */
+  private rewritesCode(): boolean {
+    const { edits } = this;
+    return this.shift !== 0 || (edits.codePatches?.size ?? 0) > 0 || (edits.addLocals?.size ?? 0) > 0;
+  }
+
+  /** Writes the code section's contents to `body`. */
+  private codeSection(body: ByteSink): ByteSink {
     const { m } = this;
-    const body = new ByteSink(m.bytes.length);
     const fn = new ByteSink(1024);
     body.u32(m.code.length);
     for (const f of m.code) {
@@ -566,7 +586,7 @@ class Editor {
         fn.u32(c.u32() + extra.length).bytes(m.bytes.subarray(c.pos, f.bodyStart));
         for (const t of extra) fn.u32(1).u8(encodeValType(t));
       } else {
-        fn.bytes(m.bytes.subarray(f.localsStart, f.bodyStart));
+        fn.range(m.bytes, f.localsStart, f.bodyStart);
       }
       const patches = this.edits.codePatches?.get(f.index);
       const sites = this.edits.funcIndexSites?.get(f.index);
@@ -602,7 +622,7 @@ class Editor {
       const sAt = s < sites.length ? sites[s] : Infinity;
       if (pAt <= sAt) {
         const pt = patches[p++];
-        out.bytes(bytes.subarray(copied, pt.at)).bytes(pt.bytes);
+        out.range(bytes, copied, pt.at).bytes(pt.bytes);
         copied = pt.end; // past a replaced instruction, or at the one inserted before
         if (pt.end > pt.at && sAt === pt.at) s++; // a replaced instruction is no site any more
         continue;
@@ -611,10 +631,10 @@ class Editor {
       // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
       c.pos = sAt + 1;
       const index = c.u32();
-      out.bytes(bytes.subarray(copied, sAt + 1)).u32(index + this.shift);
+      out.range(bytes, copied, sAt + 1).u32(index + this.shift);
       copied = c.pos;
     }
-    out.bytes(bytes.subarray(copied, end));
+    out.range(bytes, copied, end);
   }
 
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */

@@ -4,6 +4,7 @@
 // `{ bufferBytes: n }` periods are gathered in memory and written (data, then
 // the header) once n bytes are waiting and at close: two write calls per n
 // bytes instead of two per period, and the file is valid up to the last write.
+// `prefault` maps the buffer's pages when the sink is made, not as it fills.
 
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -16,6 +17,11 @@ const ZEROS = new Uint8Array(65536);
 export interface WavFileOptions {
   /** Gather this many bytes before writing (0, the default: write every period). */
   bufferBytes?: number;
+  /**
+   * Touch every page of that buffer now (default false), so that filling it later takes no page faults: a
+   * large buffer's pages are otherwise mapped one by one as periods arrive (about one fault a period).
+   */
+  prefault?: boolean;
 }
 
 export class WavFileSink implements AudioSink {
@@ -36,6 +42,7 @@ export class WavFileSink implements AudioSink {
     const n = options.bufferBytes ?? 0;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`WAV bufferBytes ${n}`);
     this.pending = n > 0 ? new Uint8Array(n) : null;
+    if (options.prefault === true) this.pending?.fill(0); // a write to each page maps it (zeros: what it held)
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, "w");
     writeSync(this.fd, wavHeader(0));

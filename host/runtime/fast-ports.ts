@@ -206,15 +206,29 @@ export function guardSyscallImports(
   outOfFuel: () => undefined,
   mayDirect: boolean,
   shareable: boolean,
+  cacheBy?: object,
 ): boolean {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined) return false;
   const capable = mayDirect && ("port_bind" in ns || SYS_ENTRY.name in ns);
   const list: GuardSpec[] = [];
   const chooseAll = choosesInEveryProcess(k);
+  // Shareable: the same module's import list gets the same functions every spawn; what the last spawn did is
+  // replayed (checked function by function) instead of built again.
+  let done: GuardedImports | null = null;
+  if (shareable && cacheBy !== undefined) {
+    let byModule = guardedImports.get(k);
+    if (byModule === undefined) guardedImports.set(k, (byModule = new WeakMap()));
+    let known = byModule.get(cacheBy);
+    if (known === undefined) byModule.set(cacheBy, (known = []));
+    for (const g of known) if (g.capable === capable && g.chooseAll === chooseAll && g.replay(ns)) return capable;
+    done = new GuardedImports(capable, chooseAll);
+    known.push(done);
+  }
   for (const name of Object.keys(ns)) {
     const chosen = chosenOf(ns[name]);
     if (chosen !== null && !capable && !chooseAll) {
+      done?.note(name, ns[name]);
       ns[name] = chosen.suspending; // no guard in front of it anyway: the Suspending import, as without the split
       continue;
     }
@@ -236,6 +250,7 @@ export function guardSyscallImports(
       params = [];
       result = null;
     } else continue;
+    done?.note(name, ns[name]);
     if (!split && !capable) continue;
     list.push({ name, params, result, split, direct: capable ? direct : null, chosen });
   }
@@ -245,8 +260,47 @@ export function guardSyscallImports(
     if (shared === undefined) sharedGuards.set(k, (shared = new Map()));
   }
   guardImports(ns, list, shared);
+  done?.finish(ns);
   return capable;
 }
+
+/**
+ * What guardSyscallImports did to one module's import list in the shareable
+ * case: each import it looked at (every one it could change) with the
+ * function it found and the one it left. Replayed only if every function
+ * found is the same again (the kernel's own, so it is unless the kernel's
+ * mode changed), which then leads to the same result.
+ */
+class GuardedImports {
+  readonly capable: boolean;
+  readonly chooseAll: boolean;
+  private readonly names: string[] = [];
+  private readonly found: unknown[] = [];
+  private left: unknown[] = [];
+  private complete = false;
+  constructor(capable: boolean, chooseAll: boolean) {
+    this.capable = capable;
+    this.chooseAll = chooseAll;
+  }
+  note(name: string, fn: unknown): void {
+    this.names.push(name);
+    this.found.push(fn);
+  }
+  finish(ns: Record<string, unknown>): void {
+    this.left = this.names.map((n) => ns[n]);
+    this.complete = true;
+  }
+  replay(ns: Record<string, unknown>): boolean {
+    if (!this.complete) return false;
+    const { names, found, left } = this;
+    for (let i = 0; i < names.length; i++) if (ns[names[i]] !== found[i]) return false;
+    for (let i = 0; i < names.length; i++) ns[names[i]] = left[i];
+    return true;
+  }
+}
+
+/** Per kernel and module (the image's), what guardSyscallImports did (shareable lists only). */
+const guardedImports = new WeakMap<KernelCore, WeakMap<object, GuardedImports[]>>();
 
 const refusedI32 = (): number => -Errno.EDIRECT;
 const refusedI64 = (): bigint => BigInt(-Errno.EDIRECT);

@@ -440,7 +440,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     // kernel.current), so one guard instance per import list serves every process: none per spawn.
     if (this.fastPath && !syscallsObserved(k))
       this.directCapable = split
-        ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true)
+        ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true, this.image.module)
         : guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null, false);
     try {
       instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);

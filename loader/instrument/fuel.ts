@@ -27,6 +27,14 @@
 //  - no entry charge in a folded function (loop-free, reached only by
 //    direct calls, on no cycle: Analysis.foldAll): its weight is charged
 //    at each call site, in the caller's region, as a bounded callee's is.
+//  - in a small metered function, the calls inside its loops to small
+//    bounded functions that make no call that returns (typed-array
+//    accessors) replaced by the callee's body (inlineBody; both variants):
+//    V8 would have inlined them into the uninstrumented function, but its
+//    inlining budget is fixed for small callers and the charges use it up
+//    (INLINE_MAX_BYTES has the measurements). The charges stay what they
+//    were: a bounded callee's weight is charged at the call site either
+//    way, so the same path burns the same fuel inlined or not.
 //
 // Instructions whose work grows with an operand (memory.fill/copy/init,
 // table.fill/copy/init/grow, memory.grow, the GC array bulk forms) are also
@@ -81,12 +89,13 @@
 // README.md "Two variants" has the measurements and the latency bound.
 
 import { Cursor } from "../../wasm/cursor.ts";
-import { decodeExpression, functionBody, forEachInstruction, type Instruction } from "../../wasm/decode.ts";
+import { decodeExpression, functionBody, forEachInstruction, visitFilter, type Instruction } from "../../wasm/decode.ts";
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
 import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
 import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
+import { ENGINE_LIMITS } from "../../wasm/limits.ts";
 
 /** The function import the guest calls when its fuel is gone. Reserved: the verifier refuses it in guest modules. */
 export const FUEL_IMPORT = { module: "wasmos", name: "__wasmos_out_of_fuel" } as const;
@@ -140,6 +149,8 @@ export interface FuelPlan {
   metered: number;
   bounded: number;
   folded: number;
+  /** Call sites replaced by the body of a small bounded callee (the counting variant: INLINE_MAX_BYTES). */
+  inlined: number;
   chargePoints: number;
   /** Largest single charge. */
   maxWeight: number;
@@ -160,7 +171,12 @@ const OP_CALL = 0x10;
 const OP_RETURN_CALL = 0x12;
 const OP_REF_FUNC = 0xd2;
 const OP_MEMORY_GROW = 0x40;
+const OP_LOCAL_GET = 0x20;
+const OP_LOCAL_SET = 0x21;
+const OP_LOCAL_TEE = 0x22;
+const OP_RETURN = 0x0f;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
+const { LABEL: IMM_LABEL, BR_TABLE: IMM_BR_TABLE, TRY_TABLE: IMM_TRY_TABLE, BR_ON_CAST: IMM_BR_ON_CAST } = Imm;
 
 /** What one call instruction calls. */
 interface CallSite {
@@ -196,9 +212,10 @@ interface FunctionFacts {
    * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
    * depth), calls, returns, branches (a: label or -1 for br_table, b:
    * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
-   * replays them instead of decoding the body again.
+   * replays them instead of decoding the body again. A view of the scan's
+   * one log (EventLog), set when the body's scan completes.
    */
-  events: number[];
+  events: Int32Array;
 }
 
 const EV_BLOCK = 1;
@@ -221,6 +238,8 @@ interface Region {
    * across such a call, so across the region's iterations.
    */
   deepCalls: boolean;
+  /** Index (in FunctionFacts.regions) of the region around it (-1 for the entry region). */
+  parent: number;
 }
 
 /**
@@ -248,6 +267,54 @@ export const LENGTH_COSTS: ReadonlyMap<number, { what: string; shift: number }> 
   [0xfb0013, { what: "element", shift: 2 }], // array.init_elem
 ]);
 
+/**
+ * The instructions the scan (Analysis.visitorFor) acts on beyond counting
+ * them: blocks, ends, calls, returns, branches and other labelled
+ * instructions, ref.func, and the sized ones (memory.grow; the rest are
+ * prefixed, which every filter visits). A call's `unreachable` after it is
+ * read from the bytes.
+ */
+const SCAN_FILTER = visitFilter(
+  (op) =>
+    (op.flags & (BLOCK | END | CALL | RETURN | BRANCH)) !== 0 ||
+    op.imm === IMM_LABEL ||
+    op.imm === IMM_BR_TABLE ||
+    op.imm === IMM_TRY_TABLE ||
+    op.imm === IMM_BR_ON_CAST ||
+    op.code === OP_REF_FUNC ||
+    op.code === OP_MEMORY_GROW ||
+    LENGTH_COSTS.has(op.code),
+);
+
+/**
+ * The scan's events of every body, five int32 a record, in one growable
+ * buffer (a list per body made the collector's work a third of a load).
+ */
+class EventLog {
+  private buf = new Int32Array(1 << 12);
+  length = 0;
+  push(kind: number, offset: number, end: number, a: number, b: number): void {
+    let buf = this.buf;
+    const n = this.length;
+    if (n + 5 > buf.length) {
+      const grown = new Int32Array(buf.length * 2);
+      grown.set(buf);
+      this.buf = buf = grown;
+    }
+    buf[n] = kind;
+    buf[n + 1] = offset;
+    buf[n + 2] = end;
+    buf[n + 3] = a;
+    buf[n + 4] = b;
+    this.length = n + 5;
+  }
+  /** The records from `start` on (a view: later growth copies the buffer, this view keeps the old one). */
+  view(start: number): Int32Array {
+    return this.buf.subarray(start, this.length);
+  }
+}
+const NO_EVENTS = new Int32Array(0);
+
 const UNSEEN = 0;
 const VISITING = 1;
 const DONE = 2;
@@ -274,6 +341,8 @@ class Analysis {
   private readonly escapes = new Set<number>();
   /** Items visited (FuelPlan.work). */
   work = 0;
+  /** Every body's scan events (FunctionFacts.events are views of it). */
+  private readonly log = new EventLog();
 
   private finished = false;
 
@@ -292,7 +361,7 @@ class Analysis {
       const f = this.facts[i];
       if (f === undefined || !f.complete) {
         const body = m.code[i];
-        this.work += forEachInstruction(m, body, this.visitorFor(body));
+        this.work += forEachInstruction(m, body, this.visitorFor(body), SCAN_FILTER);
       } else this.work += f.instructions;
     }
     this.classifyAll();
@@ -365,7 +434,7 @@ class Analysis {
   visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
     const ownMemory = m.importedMemories;
-    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false }];
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false, parent: -1 }];
     const facts: FunctionFacts = {
       instructions: 0,
       hasLoop: false,
@@ -376,29 +445,29 @@ class Analysis {
       funcSites: [],
       grows: [],
       complete: false,
-      events: [],
+      events: NO_EVENTS,
     };
-    const ev = facts.events;
+    const ev = this.log;
+    const evStart = ev.length;
     this.facts[body.index - m.importedFuncs] = facts;
     // The region each open loop (and the function) charges, innermost last; whether each open block is a loop.
     const open: Region[] = [regions[0]];
+    const openIndex: number[] = [0];
     const isLoop: boolean[] = [];
     let region = regions[0];
-    let last: CallSite | null = null;
+    const bytes = m.bytes;
+    // Instructions counted so far: the walk may visit only those SCAN_FILTER selects (the others only count, in the region current when they ran).
+    let counted = 0;
     return (ins) => {
-      facts.instructions++;
-      region.instructions++;
+      const seen = ins.count - counted;
+      counted = ins.count;
+      facts.instructions += seen;
+      region.instructions += seen;
       const opcode = ins.opcode;
-      if (last !== null) {
-        // The instruction after a call: `unreachable` makes it a call that cannot return; a call that can makes its region (and the loops around it) deepCalls.
-        if (opcode === OP_UNREACHABLE && last.end === ins.offset) last.dying = true;
-        else if (!last.tail) region.deepCalls = true;
-      }
-      last = null;
       const flags = ins.op.flags;
       const imm = ins.op.imm;
       if (
-        (imm === Imm.LABEL || imm === Imm.BR_TABLE || imm === Imm.TRY_TABLE || imm === Imm.BR_ON_CAST) &&
+        (imm === IMM_LABEL || imm === IMM_BR_TABLE || imm === IMM_TRY_TABLE || imm === IMM_BR_ON_CAST) &&
         opcode !== OP_BR &&
         opcode !== OP_BR_IF &&
         opcode !== OP_BR_TABLE
@@ -412,14 +481,17 @@ class Analysis {
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
-            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false };
+            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false, parent: openIndex[openIndex.length - 1] };
+            openIndex.push(regions.length);
             regions.push(region);
             open.push(region);
           }
         } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
+          facts.events = ev.view(evStart);
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
+          openIndex.pop();
           const inner = region;
           region = open[open.length - 1];
           if (inner.deepCalls) region.deepCalls = true;
@@ -429,16 +501,21 @@ class Analysis {
       if (flags & CALL) {
         const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
         if (direct) facts.funcSites.push(ins.offset);
-        last = {
+        const tail = (flags & RETURN) !== 0;
+        // Followed by `unreachable` (the next instruction starts at its end; the body's final end comes later): it cannot return.
+        const dying = bytes[ins.end] === OP_UNREACHABLE;
+        // A call that can return makes its region (and the loops around it) deepCalls.
+        if (!dying && !tail) region.deepCalls = true;
+        const site: CallSite = {
           offset: ins.offset,
           end: ins.end,
           target: direct ? ins.index : -1,
           signature: direct ? "" : this.typeKey(ins.index),
-          tail: (flags & RETURN) !== 0,
-          dying: false,
+          tail,
+          dying,
         };
         region.calls.push(facts.calls.length);
-        facts.calls.push(last);
+        facts.calls.push(site);
         ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
         return;
       }
@@ -610,6 +687,34 @@ class Analysis {
   siteWeight(c: CallSite): number {
     if (c.target >= 0) return this.bounded.get(c.target) ?? this.folded.get(c.target) ?? 0;
     return this.indirectWeight.get(c.signature) ?? 0;
+  }
+
+  private readonly inlinableMemo = new Map<number, boolean>();
+
+  /**
+   * Whether a bounded function may be inlined at its call sites (inlineBody):
+   * a body of at most INLINE_MAX_BYTES whose only calls are direct ones that
+   * cannot return (AssemblyScript's abort), at most one result, and at most
+   * INLINE_MAX_CALLEE_LOCALS parameters and locals, all numeric (a local
+   * declaration of a few bytes may declare thousands, each zeroed at the site).
+   */
+  inlinable(func: number): boolean {
+    let ok = this.inlinableMemo.get(func);
+    if (ok !== undefined) return ok;
+    const m = this.m;
+    ok = false;
+    const body = func >= m.importedFuncs ? m.code[func - m.importedFuncs] : undefined;
+    const type = funcType(m, func);
+    if (body !== undefined && type !== undefined && this.bounded.has(func) && body.end - body.bodyStart <= INLINE_MAX_BYTES) {
+      ok =
+        this.factsOf(func).calls.every((c) => c.dying && !c.tail && c.target >= 0) &&
+        type.results.length <= 1 &&
+        body.locals.reduce((n, run) => n + run.count, type.params.length) <= INLINE_MAX_CALLEE_LOCALS &&
+        [...type.params, ...type.results].every((t) => VALTYPE_BYTE[t] !== undefined) &&
+        body.locals.every((run) => VALTYPE_BYTE[run.type] !== undefined);
+    }
+    this.inlinableMemo.set(func, ok);
+    return ok;
   }
 
   /** Whether a call must keep the global in sync (it may reach the counter). */
@@ -871,6 +976,175 @@ function brTableLabels(m: WasmModule, offset: number, end: number): number[] {
   return labels;
 }
 
+const NO_INLINED: Map<number, Uint8Array> = new Map();
+
+/**
+ * Inlining small bounded callees into the loops of small metered functions.
+ * V8 inlines small callees itself, within a budget of wire bytes that is
+ * fixed for a small caller and grows by 10% of a large one: min(2S,
+ * max(700, 1.1S)) for a caller of S bytes (--trace-wasm-inlining, V8 13.6).
+ * The rewrite grows a function by about half, so a caller of 400-640 bytes
+ * that fit a 100-byte accessor in the fixed budget no longer does (cpu-work's
+ * hot function: 529 bytes, 859 metered; its Uint8Array#__get, 97 bytes,
+ * stayed a call in two hot loops: 1.4x). A larger caller keeps its room
+ * (10% of more bytes), so only small callers are inlined into: callees of
+ * at most INLINE_MAX_BYTES into functions of at most INLINE_CALLER_MAX_BYTES
+ * (inlining everywhere, clang's 51,339 sites, cost clang about 5% more CPU:
+ * code V8 compiles but rarely runs). Fuel is charged as before: a bounded
+ * callee's weight is charged at its call site whether or not it is inlined.
+ */
+export const INLINE_MAX_BYTES = 160;
+export const INLINE_CALLER_MAX_BYTES = 1024;
+const INLINE_MAX_CALLEE_LOCALS = 32;
+/**
+ * Most bytes inlining may add to one function, and to the module beyond its
+ * own code's size (so a module made of small loops calling such callees
+ * grows at most about twofold); functions stay far from the engine's limit
+ * on locals.
+ */
+const INLINE_MAX_GROWTH = 1024;
+const INLINE_MODULE_GROWTH = 1 << 16;
+const INLINE_MAX_LOCALS = ENGINE_LIMITS.locals / 2;
+
+/** Block type byte of each value type inlining handles, and the constant that zeroes a local of it. */
+const VALTYPE_BYTE: Readonly<Record<string, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const ZERO_CONST: Readonly<Record<string, readonly number[]>> = {
+  i32: [0x41, 0],
+  i64: [0x42, 0],
+  f32: [0x43, 0, 0, 0, 0],
+  f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+};
+
+/** The types of a function's parameters and declared locals, in index order. */
+function localTypes(m: WasmModule, func: number): string[] {
+  const out: string[] = [...(funcType(m, func)?.params ?? [])];
+  for (const run of functionBody(m, func).locals) for (let i = 0; i < run.count; i++) out.push(run.type);
+  return out;
+}
+
+/**
+ * The code that replaces `call $callee` (an inlinable function, see
+ * Analysis.inlinable) in a caller whose locals from `base` on are the
+ * callee's parameters and locals: the arguments popped into the parameters
+ * (last first), the declared locals zeroed (a call starts them at zero), and
+ * the body as a block of the callee's result type, its `return`s turned
+ * into branches to that block (its final end closes it; every other label
+ * keeps its depth), local indices moved by `base`, and function indices by
+ * one (the fuel import is prepended).
+ */
+function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
+  const m = a.m;
+  const type = funcType(m, callee)!;
+  const types = localTypes(m, callee);
+  const body = functionBody(m, callee);
+  const out = new ByteSink(2 * (body.end - body.bodyStart) + 16);
+  for (let p = type.params.length - 1; p >= 0; p--) out.u8(0x21).u32(base + p); // local.set
+  for (let l = type.params.length; l < types.length; l++) {
+    for (const b of ZERO_CONST[types[l]]) out.u8(b);
+    out.u8(0x21).u32(base + l);
+  }
+  out.u8(0x02).u8(type.results.length === 0 ? 0x40 : VALTYPE_BYTE[type.results[0]]); // block (result)
+  a.work += forEachInstruction(m, callee, (ins) => {
+    const op = ins.opcode;
+    if (op === OP_LOCAL_GET || op === OP_LOCAL_SET || op === OP_LOCAL_TEE) out.u8(op).u32(base + ins.index);
+    else if (op === OP_CALL || op === OP_REF_FUNC) out.u8(op).u32(ins.index + 1);
+    else if (op === OP_RETURN) out.u8(OP_BR).u32(ins.depth - 1);
+    else out.bytes(m.bytes.subarray(ins.offset, ins.end));
+  });
+  return out.finish();
+}
+
+/** What inlining does in one metered function (planInlining). */
+interface Inlining {
+  /** Call indices (into FunctionFacts.calls) replaced by the callee's body. */
+  sites: Set<number>;
+  /** The first local of each inlined callee (its parameters, then its locals). */
+  bases: Map<number, number>;
+  /** The types of the locals inlining adds, in order from the first base. */
+  types: string[];
+}
+
+const NO_INLINING: Inlining = { sites: new Set(), bases: new Map(), types: [] };
+
+/**
+ * The call sites of a metered function to inline: in a function of at most
+ * INLINE_CALLER_MAX_BYTES, direct calls to inlinable functions inside loops,
+ * in body order, while the function grows by at most INLINE_MAX_GROWTH
+ * bytes and keeps fewer than INLINE_MAX_LOCALS locals.
+ * Callees get locals from `firstLocal` on (one set per callee, shared by its
+ * sites: a callee makes no call that returns, so no two run at once).
+ */
+function planInlining(a: Analysis, func: number, firstLocal: number, budget: { bytes: number }): Inlining {
+  const facts = a.factsOf(func);
+  const m = a.m;
+  const own = m.code[func - m.importedFuncs];
+  if (!facts.hasLoop || firstLocal >= INLINE_MAX_LOCALS || own.end - own.bodyStart > INLINE_CALLER_MAX_BYTES) return NO_INLINING;
+  let inlining: Inlining | null = null;
+  let growth = 0;
+  let next = firstLocal;
+  for (const r of facts.regions) {
+    if (r.kind !== "loop") continue;
+    for (const k of r.calls) {
+      const c = facts.calls[k];
+      if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
+      const body = m.code[c.target - m.importedFuncs];
+      const types = localTypes(m, c.target);
+      const size = body.end - body.bodyStart + 12 * types.length; // the body, and setting its locals
+      if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
+      inlining ??= { sites: new Set(), bases: new Map(), types: [] };
+      if (!inlining.bases.has(c.target)) {
+        if (next + types.length >= INLINE_MAX_LOCALS) continue;
+        inlining.bases.set(c.target, next);
+        inlining.types.push(...types);
+        next += types.length;
+      }
+      growth += size;
+      budget.bytes -= size;
+      inlining.sites.add(k);
+    }
+  }
+  return inlining ?? NO_INLINING;
+}
+
+/** The code replacing each inlined call site (by call index), one copy per callee. */
+function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map<number, Uint8Array> {
+  if (inlining.sites.size === 0) return NO_INLINED;
+  const bodies = new Map<number, Uint8Array>();
+  const inlined = new Map<number, Uint8Array>();
+  for (const k of inlining.sites) {
+    const target = facts.calls[k].target;
+    let code = bodies.get(target);
+    if (code === undefined) bodies.set(target, (code = inlineBody(a, target, inlining.bases.get(target)!)));
+    inlined.set(k, code);
+  }
+  return inlined;
+}
+
+/**
+ * Which regions of a function hold, in themselves or in a loop nested in
+ * them, a call that can return and is not inlined (Region.deepCalls, with
+ * inlined calls no longer calls).
+ */
+function deepRegions(facts: FunctionFacts, inlined: Set<number>): boolean[] {
+  const deep = facts.regions.map(() => false);
+  // Regions come in body order, so a nested loop comes after its parent: walk backwards to pass deepness outwards.
+  for (let i = facts.regions.length - 1; i >= 0; i--) {
+    const r = facts.regions[i];
+    if (!deep[i]) {
+      for (let j = 0; j < r.calls.length; j++) {
+        const k = r.calls[j];
+        const c = facts.calls[k];
+        if (!c.tail && !c.dying && !inlined.has(k)) {
+          deep[i] = true;
+          break;
+        }
+      }
+    }
+    if (deep[i] && r.parent >= 0) deep[r.parent] = true;
+  }
+  return deep;
+}
+
 /** Number of parameters and declared locals of a defined function (the index the next local gets). */
 function localCount(m: WasmModule, func: number): number {
   const params = funcType(m, func)?.params.length ?? 0;
@@ -892,7 +1166,13 @@ function localCount(m: WasmModule, func: number): number {
  * renumbered past the three wrappers. Other loops (with parameters, or in a
  * function using other labelled instructions) get the in-line charge.
  */
-function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargePoint[]): CodePatch[] {
+function meterFunction(
+  a: Analysis,
+  func: number,
+  emit: Emitter,
+  points: ChargePoint[],
+  inlined: Map<number, Uint8Array> = NO_INLINED,
+): CodePatch[] {
   const m = a.m;
   const facts = a.factsOf(func);
   const calls = facts.calls;
@@ -961,7 +1241,12 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
         break;
       }
       case EV_CALL: {
+        const body = inlined.get(nextCall);
         const site = calls[nextCall++];
+        if (body !== undefined) {
+          patches.push({ at: offset, end, bytes: body }); // a bounded callee: no sync either way
+          break;
+        }
         if (!emit.syncs) break;
         if (site.tail)
           insert(offset, store); // leaves the function: even a bounded callee returns past us
@@ -981,10 +1266,27 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
         // Leaving the function: store first. Crossing wrapped loops: renumber.
         const depth = ev[i + 4];
         const opcode = m.bytes[offset];
-        const labels = ev[i + 3] < 0 ? brTableLabels(m, offset, end) : [ev[i + 3]];
+        const top = open.length;
+        if (ev[i + 3] >= 0) {
+          // br and br_if: one label, no list (the same steps as below, without allocating).
+          const l = ev[i + 3];
+          a.work++;
+          if (emit.syncs && l === depth - 1) insert(offset, store);
+          const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
+          if (extra !== 0)
+            patches.push({
+              at: offset,
+              end,
+              bytes: new ByteSink(8)
+                .u8(opcode)
+                .u32(l + extra)
+                .finish(),
+            });
+          break;
+        }
+        const labels = brTableLabels(m, offset, end);
         a.work += labels.length;
         if (emit.syncs && labels.includes(depth - 1)) insert(offset, store);
-        const top = open.length;
         let changed = false;
         const renumbered = labels.map((l) => {
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
@@ -1014,6 +1316,8 @@ function meterFunction(a: Analysis, func: number, emit: Emitter, points: ChargeP
 export class FuelScan {
   /** @internal */
   readonly analysis: Analysis;
+  /** The instructions the scan needs to see (decode.ts visitFilter); it counts the others from Instruction.count. */
+  readonly filter: Uint8Array = SCAN_FILTER;
   constructor(m: WasmModule) {
     this.analysis = new Analysis(m, true);
   }
@@ -1030,6 +1334,12 @@ export interface FuelOptions {
    * the flag when the slice's time is up; README.md "Two variants").
    */
   preemption?: "fuel" | "epoch";
+  /**
+   * Inline small bounded callees into loops (the counting variant; default
+   * true; INLINE_MAX_BYTES). The charges are the same either way: only
+   * benchmarks and tests turn it off, to compare.
+   */
+  inline?: boolean;
 }
 
 /**
@@ -1051,6 +1361,8 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const codePatches = new Map<number, CodePatch[]>();
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
+  let inlinedSites = 0;
+  const inlineBudget = { bytes: INLINE_MODULE_GROWTH + m.code.reduce((n, b) => n + (b.end - b.bodyStart), 0) };
   let maxWeight = 0;
   const entryChecks = epoch ? a.epochEntryChecks() : null;
   for (const body of m.code) {
@@ -1063,15 +1375,30 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     if (points.length === 0) continue;
     for (const pt of points) if (pt.weight > maxWeight) maxWeight = pt.weight;
     count += points.length;
+    // Small bounded callees in loops are inlined first (their locals come right after the function's own).
+    const facts = a.factsOf(body.index);
+    const own = localCount(m, body.index);
+    const inlining = options.inline === false ? NO_INLINING : planInlining(a, body.index, own, inlineBudget);
+    const inlined = inlinedCode(a, facts, inlining);
+    inlinedSites += inlining.sites.size;
     if (epoch) {
-      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points));
-    } else if (a.factsOf(body.index).regions.every((r) => r.kind === "entry" || r.deepCalls)) {
-      // No loop, or every loop makes a call: charge the global in place (GlobalEmit), no local to keep in sync.
-      codePatches.set(body.index, meterFunction(a, body.index, new GlobalEmit(globalIndex, 0), points));
+      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, inlined));
+      if (inlining.types.length > 0) addLocals.set(body.index, inlining.types);
     } else {
-      // A loop without calls: the counter in a local (a register there), synced with the global around calls and exits.
-      codePatches.set(body.index, meterFunction(a, body.index, new Emit(globalIndex, localCount(m, body.index)), points));
-      addLocals.set(body.index, ["i32"]);
+      // An inlined call is no call: a loop whose only calls were inlined is call-free now.
+      const deep = deepRegions(facts, inlining.sites);
+      let emit: Emit;
+      const locals = [...inlining.types];
+      if (facts.regions.every((r, i) => r.kind === "entry" || deep[i])) {
+        // No loop, or every loop makes a call: charge the global in place (GlobalEmit), no local to keep in sync.
+        emit = new GlobalEmit(globalIndex, 0);
+      } else {
+        // A loop without calls: the counter in a local (a register there), synced with the global around calls and exits.
+        emit = new Emit(globalIndex, own + inlining.types.length);
+        locals.push("i32");
+      }
+      codePatches.set(body.index, meterFunction(a, body.index, emit, points, inlined));
+      if (locals.length > 0) addLocals.set(body.index, locals);
     }
   }
   const funcIndexSites = new Map<number, readonly number[]>();
@@ -1087,6 +1414,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     metered: codePatches.size,
     bounded: a.bounded.size,
     folded: epoch ? 0 : a.folded.size,
+    inlined: inlinedSites,
     chargePoints: count,
     maxWeight,
     work: a.work,

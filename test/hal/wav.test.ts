@@ -119,20 +119,23 @@ describe("the WAV file sink", () => {
     expect(() => sink.write(a, 0)).toThrow(/closed/);
   });
 
-  it("with a buffer, writes only when it fills and at close, and the file is a valid WAV up to the last write", () => {
-    const path = join(tmp, "sub", "b.wav");
-    const sink: AudioSink & { close(): void } = new WavFileSink(path, { bufferBytes: 2 * 3840 });
-    const a = testSignal(960, 1);
-    const b = testSignal(960, 2000);
-    sink.write(a, 0);
-    sink.write(b, 20e6);
-    expect(parseWav(new Uint8Array(readFileSync(path))).data.length).toBe(0); // both wait in the buffer
-    sink.write(a, 40e6); // no room: the first two go to the file
-    expect(parseWav(new Uint8Array(readFileSync(path))).data).toEqual(concat(a, b));
-    sink.silence(3, 60e6);
-    sink.close();
-    const file = new Uint8Array(readFileSync(path));
-    expect([...file.subarray(0, 44)]).toEqual([...wavHeader(3 * 3840 + 12)]);
-    expect(parseWav(file).data).toEqual(concat(a, b, a, new Uint8Array(12)));
-  });
+  it.each([false, true])(
+    "with a buffer (prefaulted: %s), writes only when it fills and at close, and the file is a valid WAV up to the last write",
+    (prefault) => {
+      const path = join(tmp, "sub", `b-${prefault}.wav`);
+      const sink: AudioSink & { close(): void } = new WavFileSink(path, { bufferBytes: 2 * 3840, prefault });
+      const a = testSignal(960, 1);
+      const b = testSignal(960, 2000);
+      sink.write(a, 0);
+      sink.write(b, 20e6);
+      expect(parseWav(new Uint8Array(readFileSync(path))).data.length).toBe(0); // both wait in the buffer
+      sink.write(a, 40e6); // no room: the first two go to the file
+      expect(parseWav(new Uint8Array(readFileSync(path))).data).toEqual(concat(a, b));
+      sink.silence(3, 60e6);
+      sink.close();
+      const file = new Uint8Array(readFileSync(path));
+      expect([...file.subarray(0, 44)]).toEqual([...wavHeader(3 * 3840 + 12)]);
+      expect(parseWav(file).data).toEqual(concat(a, b, a, new Uint8Array(12)));
+    },
+  );
 });

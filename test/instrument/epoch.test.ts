@@ -168,6 +168,16 @@ describe("the epoch variant of an image", () => {
     expect(run.exit.message).toMatch(/timeout/);
   });
 
+  it("is ended by a timeout in an endless loop whose every iteration calls a small accessor the rewrite inlines", async () => {
+    const program = wasiProgram(`(local $s i32) (loop $l (local.set $s (i32.add (local.get $s) (call $get (local.get $s)))) (br $l))`, {
+      funcs: `(func $get (param i32) (result i32) (i32.load8_u (i32.and (local.get 0) (i32.const 1023))))`,
+    });
+    expect(planFuel(readModule(program), undefined, { preemption: "epoch" }).inlined).toBe(1);
+    const run = await runGuest(program, { deterministic: false, epochTicker: nodeEpochTicker(), timeoutMs: 200 });
+    expect(run.exit.reason).toBe(ExitReason.KILLED);
+    expect(run.exit.message).toMatch(/timeout/);
+  });
+
   it("is ended by a timeout in loop-free recursion and in a loop-free call tree exponential in its size", async () => {
     // No loop header anywhere: only entry checks can stop these (on the cycle, and where a call tree grows past the weight bound).
     const fib = wasiProgram(`(call $rec (call $fib (i32.const 60))) (call $flush)`, {

@@ -45,9 +45,14 @@ function execute(bytes: Uint8Array, arg: number, metered: boolean, maxSlice: num
   return { result, memory, fuel: metered ? given - (counter!.value as number) : 0, refills };
 }
 
-function meter(bytes: Uint8Array): Uint8Array {
+/** Sites the metered programs inlined (planFuel's small bounded callees in loops: $log). */
+let inlined = 0;
+
+function meter(bytes: Uint8Array, inline = true): Uint8Array {
   const m = readModule(bytes);
-  return editModule(m, planFuel(m).edits);
+  const plan = planFuel(m, undefined, { inline });
+  inlined += plan.inlined;
+  return editModule(m, plan.edits);
 }
 
 describe("fuel metering keeps results", () => {
@@ -66,6 +71,21 @@ describe("fuel metering keeps results", () => {
       }
     }
     expect(exhaustions).toBeGreaterThan(10_000); // the out-of-fuel paths really ran
+    expect(inlined).toBeGreaterThan(500); // and so did inlined callees
+  });
+
+  it("burns the same fuel with small callees inlined into loops as with the calls (inlining changes no charge)", () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const plain = wat(randomProgram(seed));
+      for (const arg of [5, -3]) {
+        const a = execute(meter(plain), arg, true, 7, seed);
+        const b = execute(meter(plain, false), arg, true, 7, seed);
+        expect(a.result, `seed ${seed} arg ${arg}`).toEqual(b.result);
+        // (Not the refills: a loop whose calls were all inlined may now keep its counter in a local, whose
+        // wrapped header gives its charge back while it calls for more, so the out-of-fuel calls fall elsewhere.)
+        expect(a.fuel, `seed ${seed} arg ${arg}`).toBe(b.fuel);
+      }
+    }
   });
 
   it("burns the same fuel however the slices fall (fuel depends only on the path taken)", () => {

@@ -3,7 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { Kernel, ModuleRefusedError } from "../../host/kernel.ts";
-import { chargePoints, FUEL_GLOBAL_EXPORT, FUEL_IMPORT, MAX_BOUNDED_WEIGHT, planFuel } from "../../loader/instrument/fuel.ts";
+import {
+  chargePoints,
+  FUEL_GLOBAL_EXPORT,
+  FUEL_IMPORT,
+  INLINE_MAX_BYTES,
+  MAX_BOUNDED_WEIGHT,
+  planFuel,
+} from "../../loader/instrument/fuel.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
 import { ImageLoader } from "../../loader/loader.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { editModule } from "../../wasm/writer.ts";
@@ -172,6 +180,107 @@ describe("fewer charge points", () => {
   });
 });
 
+describe("small bounded callees inlined into loops", () => {
+  // $get: a typed-array accessor's shape (a bounds check whose failure calls an import that does not return), a
+  // return from inside a block, and locals of four types read before they are written (a call starts them at zero).
+  const ACCESSOR = wat(`(module
+    (import "env" "abort" (func $abort (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a")
+    (func $get (param $a i32) (param $i i32) (result i32) (local $t i32) (local $w i64) (local $f f32) (local $d f64)
+      (if (i32.ge_u (local.get $i) (i32.const 10)) (then (call $abort (local.get $i)) (unreachable)))
+      (if (i64.ne (local.get $w) (i64.const 0)) (then (unreachable)))
+      (if (f32.ne (local.get $f) (f32.const 0)) (then (unreachable)))
+      (if (f64.ne (local.get $d) (f64.const 0)) (then (unreachable)))
+      (local.set $w (i64.const 5)) (local.set $f (f32.const 1)) (local.set $d (f64.const 1))
+      (local.set $t (i32.add (local.get $t) (i32.load8_u (i32.add (local.get $a) (local.get $i)))))
+      (block $odd
+        (br_if $odd (i32.and (local.get $i) (i32.const 1)))
+        (return (i32.mul (local.get $t) (i32.const 100))))
+      (local.get $t))
+    (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (call $get (i32.const 16) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $s))
+    (func (export "once") (param $i i32) (result i32) (call $get (i32.const 16) (local.get $i))))`);
+
+  /** Runs `sum(n)` with slices of `slice` fuel; returns its result (or the trap's message) and the fuel burned. */
+  function sum(bytes: Uint8Array, n: number, slice: number): { result: number | string; fuel: number } {
+    let given = slice;
+    const imports = {
+      env: {
+        abort: (i: number) => {
+          throw new Error(`abort ${i}`);
+        },
+      },
+      [FUEL_IMPORT.module]: {
+        [FUEL_IMPORT.name]: () => {
+          const g = inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+          g.value = (g.value as number) + slice;
+          given += slice;
+        },
+      },
+    };
+    const inst: WebAssembly.Instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports);
+    (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = slice;
+    let result: number | string;
+    try {
+      result = (inst.exports.sum as (n: number) => number)(n);
+    } catch (e) {
+      result = (e as Error).message;
+    }
+    return { result, fuel: given - ((inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value as number) };
+  }
+
+  it("replaces a call in a loop by the callee's body, with the same results and the same fuel burned as the call", () => {
+    const m = readModule(ACCESSOR);
+    const plan = planFuel(m);
+    expect(plan.inlined).toBe(1); // the call in $sum's loop; not the one in the loop-free "once"
+    const inlined = editModule(m, plan.edits);
+    const called = editModule(m, planFuel(m, undefined, { inline: false }).edits);
+    // In the output, function 0 is the fuel import, 1 env.abort, 2 $get, 3 sum: sum calls $get no more.
+    const out = readModule(inlined);
+    const calls: number[] = [];
+    forEachInstruction(out, 3, (ins) => {
+      if (ins.opcode === 0x10) calls.push(ins.index);
+    });
+    expect(calls).not.toContain(2);
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(ACCESSOR as Uint8Array<ArrayBuffer>), { env: { abort: () => {} } });
+    const expected = (n: number) => (plain.exports.sum as (n: number) => number)(n);
+    for (const n of [0, 1, 2, 7, 10]) {
+      for (const slice of [1, 7, 1000]) {
+        const a = sum(inlined, n, slice);
+        const b = sum(called, n, slice);
+        expect(a.result, `sum(${n})`).toBe(expected(n));
+        expect(a).toEqual(b);
+      }
+    }
+    expect(sum(inlined, 12, 5)).toEqual(sum(called, 12, 5)); // the bounds check's abort, inlined, still runs
+    expect(sum(inlined, 12, 5).result).toBe("abort 10");
+  });
+
+  it("leaves callees alone that make a call that returns, are larger than INLINE_MAX_BYTES or declare many locals", () => {
+    const big = Array.from({ length: INLINE_MAX_BYTES }, () => "(drop (i32.const 1))").join(" ");
+    const m = readModule(
+      wat(`(module
+        (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func $mid (param i32) (result i32) (call $leaf (local.get 0)))
+        (func $big (param i32) (result i32) ${big} (local.get 0))
+        (func $many (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (local.get 0))
+        (func (export "run") (param $n i32) (result i32) (local $s i32)
+          (loop $l
+            (local.set $s (i32.add (call $mid (local.get $s)) (call $big (local.get $s))))
+            (local.set $s (call $many (local.get $s)))
+            (br_if $l (i32.lt_u (local.get $s) (local.get $n))))
+          (local.get $s)))`),
+    );
+    expect(planFuel(m).inlined).toBe(0);
+  });
+});
+
 describe("hostile shapes the fewer charge points must still preempt", () => {
   const cases: [string, string][] = [
     [
@@ -200,6 +309,11 @@ describe("hostile shapes the fewer charge points must still preempt", () => {
        (type $t (func (param i32)))
        (func $f (param i32) (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
        (func (export "_start") (call $f (i32.const 0)))`,
+    ],
+    [
+      "an endless loop whose every iteration calls a small accessor the rewrite inlines",
+      `(func $get (param i32) (result i32) (i32.load8_u (i32.and (local.get 0) (i32.const 1023))))
+       (func (export "_start") (local $s i32) (loop $l (local.set $s (i32.add (local.get $s) (call $get (local.get $s)))) (br $l)))`,
     ],
     [
       "an endless br_table loop",

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import abi from "../../abi/wasmos.abi.json" with { type: "json" };
 import { defaultPolicy, policyFromAbi } from "../../loader/policy.ts";
 import { formatReport, verifyModule, type VerifyReport } from "../../loader/verify.ts";
+import { PARALLEL_GATE_MIN_BYTES, startValidation } from "../../loader/engine-gate.ts";
+import { ByteSink } from "../../wasm/sink.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { exportStartFunction } from "../../wasm/writer.ts";
 import { assemble, body, compileAsGuest, guest, name, prng, vec, wat } from "./helpers.ts";
@@ -378,6 +380,59 @@ describe("the verifier on hostile bytes", () => {
       const report = verify(bytes);
       expect(report.errors.map((e) => e.code)).not.toContain("internal");
     }
+  });
+});
+
+/** `bytes` with a custom section appended that makes the module at least `size` bytes (no meaning changes). */
+function padded(bytes: Uint8Array, size: number): Uint8Array {
+  const content = new ByteSink(size).name("wasmos-test-padding");
+  content.bytes(new Uint8Array(Math.max(0, size - bytes.length)));
+  return new ByteSink(size + 16).bytes(bytes).section(0, content).finish();
+}
+
+describe("the engine gate of a large module (validated on a second thread: loader/engine-gate.ts)", () => {
+  const big = PARALLEL_GATE_MIN_BYTES + 1000;
+
+  it("refuses a large well-formed module that does not validate, with the engine's reason, as for a small one", () => {
+    const src = `(func (result i32) (i32.add (i32.const 1)))`;
+    const small = onlyError(verify(guest(src)));
+    const large = onlyError(verify(padded(guest(src), big)));
+    expect(large).toEqual(small);
+    expect(large.code).toBe("invalid");
+  });
+
+  it("accepts a large valid module", () => {
+    const report = verify(padded(guest(`(func (export "f") (result i32) (i32.const 1))`), big));
+    expect(report.errors).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it("gives WebAssembly.validate's answer whichever thread validates, and the worker does validate", async () => {
+    const valid = padded(guest(`(func (result i32) (i32.const 1))`), big);
+    const invalid = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`), big);
+    const by = new Set<string | null>();
+    for (let round = 0; round < 40 && !by.has("worker"); round++) {
+      for (const [bytes, want] of [
+        [valid, true],
+        [invalid, false],
+      ] as const) {
+        const now = startValidation(bytes); // asked at once: usually answered by the caller (the worker has not begun)
+        expect(now.valid()).toBe(want);
+        by.add(now.answeredBy);
+        const later = startValidation(bytes);
+        await new Promise((r) => setTimeout(r, 50)); // time for the worker to take it
+        expect(later.valid()).toBe(want);
+        by.add(later.answeredBy);
+      }
+    }
+    expect(by.has("worker")).toBe(true);
+    expect(by.has(null)).toBe(false);
+  });
+
+  it("validates a small module in place", () => {
+    const p = startValidation(guest(`(func)`));
+    expect(p.valid()).toBe(true);
+    expect(p.answeredBy).toBe("caller");
   });
 });
 
