@@ -171,6 +171,26 @@ describe("port delivery wasm-to-wasm", () => {
     expect(on.cpu.r).toBeLessThan(on.cpu.s);
   });
 
+  it("bills a direct handler's fuel against the sender's own slice: a sender whose handler burned most of its quantum is preempted on time", async () => {
+    // s: a handler burning ~0.6 of a quantum, then ~0.6 of its own work. Its slice ends inside its own work, so h (same
+    // priority, ready since the same instant) runs a slice before s records: the clock moves by more than the two.
+    const loop = (n: number) =>
+      `(local.set $i (i32.const ${n})) (loop $b (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $b))))`;
+    const specs = (port: Port, done: Port): ProcSpec[] => [
+      ...pair(`${clock} ${send(2, 55000)} ${loop(55000)} ${clock}`, DIRECT, "(local $i i32)")(port, done),
+      {
+        name: "h",
+        bytes: guest(
+          `(func (export "_start") (local $i i32) (drop (call $sleep (i64.const 100000))) ${loop(200000)} ${clock} (call $flush))`,
+        ),
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.w2w).toBe(1);
+    const [t0, , t1] = on.rec.s;
+    expect(t1 - t0).toBeGreaterThan(1_800_000); // a quantum (1 ms) of each, at least
+  });
+
   it("ends only the binder on each trap kind, an endless loop, a deep recursion; memory.grow works; the sender carries on and sees ECLOSED next", async () => {
     const cases: [number, number, number][] = [
       [100, 0, ExitReason.TRAP_UNREACHABLE],
