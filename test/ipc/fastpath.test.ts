@@ -15,11 +15,9 @@ import { Kernel } from "../../host/kernel.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/index.ts";
 import { type FastPathMutation, fastPathCounts, mutateFastPathForTest } from "../../kernel/ipc/fastpath.ts";
-import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
+import { type EndpointProc, IPC_BUF as BUF, spawnOnEndpoint } from "../helpers/ipc-workloads.ts";
 import { guest, hog, results } from "../helpers/wat.ts";
-
-const BUF = 1024; // the IPC buffer's address in each guest
 
 /**
  * Answers `count` messages and takes `pulses` pulses on "ep", then records how many messages
@@ -115,13 +113,7 @@ const pulser = (n: number, sleepNs: number) =>
       (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
     (call $flush))`);
 
-interface Proc {
-  name: string;
-  bytes: Uint8Array;
-  priority?: number;
-  /** Rights on the shared endpoint "ep" (none: no handle). */
-  ep?: number;
-}
+type Proc = EndpointProc;
 
 interface Workload {
   procs: Proc[];
@@ -142,22 +134,7 @@ async function run(w: Workload, fastPath: boolean) {
   const strace: string[] = [];
   if (w.strace) observeSyscalls(k.core, new Strace((l) => strace.push(l)));
   const ep = k.createEndpoint();
-  const out: Record<string, Uint8Array[]> = {};
-  const procs = w.procs.map((s) => {
-    out[s.name] = [];
-    const img = k.loadImage(s.bytes, s.name);
-    const hp = k.spawn(img, {
-      args: [s.name],
-      priority: s.priority,
-      handles: [
-        { name: "self", object: img, rights: IMAGE_GRANT_RIGHTS },
-        ...(s.ep === undefined ? [] : [{ name: "ep", object: ep, rights: s.ep }]),
-      ],
-      stdout: (b) => void out[s.name].push(b.slice()),
-    });
-    k.release(img);
-    return hp;
-  });
+  const { handles: procs, out } = spawnOnEndpoint(k, ep, w.procs);
   k.release(ep);
   if (w.kill) {
     const victim = procs[w.procs.findIndex((p) => p.name === w.kill!.name)].process;

@@ -9,29 +9,10 @@ import { Kernel } from "../../host/kernel.ts";
 import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
 import { mutateBillingForTest } from "../../kernel/sched/cpu.ts";
 import { runSystem } from "../helpers/system.ts";
+import { IPC_BUF as BUF, replyWaitServer, watchPartitionCreation } from "../helpers/ipc-workloads.ts";
 import { guest, hog } from "../helpers/wat.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
-const BUF = 1024; // the IPC buffer's address in each guest
-
-// Answers `count` messages with reply_wait (status: word 0 doubled; word 0 back plus one),
-// the last one with reply, then exits.
-const server = (count: number) =>
-  guest(`
-  (data (i32.const 0) "ep")
-  (func (export "_start") (local $ep i32) (local $r i32) (local $n i32) (local $w i32)
-    (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
-    (drop (call $ipc_buffer (i32.const ${BUF})))
-    (local.set $r (call $reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0)))
-    (loop $serve
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (local.set $w (i32.load (i32.const ${BUF})))
-      (i32.store (i32.const ${BUF}) (i32.add (local.get $w) (i32.const 1)))
-      (if (i32.lt_u (local.get $n) (i32.const ${count}))
-        (then
-          (local.set $r (call $reply_wait (local.get $ep) (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i32.const 1)))
-          (br $serve))))
-    (drop (call $reply (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i64.extend_i32_s (i32.add (local.get $w) (i32.const 1))) (i64.const 0) (i32.const 0) (i32.const 0))))`);
 
 // Makes `n` calls (or sends, with legacy = 1) with word 0 = base + i; records the sum of
 // statuses and answered words, then the virtual time it finished.
@@ -71,18 +52,10 @@ async function run(spec: Spec, fastPath: boolean, quantumFuel?: number, windowNs
   const ep = k.createEndpoint();
   // What the run queue and the slice bound read of the system partition once a partition exists: its
   // account as it stands right after each partition is made (the first moment budgets are weighed).
-  const sched = k.core.sched;
-  const seen: number[] = [];
-  const create = sched.createPartition.bind(sched);
-  sched.createPartition = (parent, share) => {
-    const made = create(parent, share);
-    const now = k.core.clock.now(); // as every reader does: the running process's work so far charged first
-    seen.push(sched.system.totalNs, sched.system.usage(now));
-    return made;
-  };
+  const seen = watchPartitionCreation(k);
   const count = spec.clients.reduce((a, c) => a + c.n, 0);
   const procs = [
-    { name: "server", bytes: server(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
+    { name: "server", bytes: replyWaitServer(count), priority: spec.server, handles: [{ name: "ep", object: ep, rights: Rights.RECEIVE }] },
     ...spec.clients.map((c, i) => ({
       name: `client${i}`,
       bytes: client(c.n, c.base, c.legacy, c.partitionAt),

@@ -14,30 +14,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Rights } from "../../abi/gen/abi.ts";
 import { Kernel } from "../../host/kernel.ts";
-import { IMAGE_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { mutateSliceForTest, type SliceMutation } from "../../kernel/sched/cpu.ts";
 import { COUNTER_HELPER } from "../../host/runtime/process-runtime.ts";
+import { type EndpointProc, IPC_BUF as BUF, replyWaitServer, spawnOnEndpoint, watchPartitionCreation } from "../helpers/ipc-workloads.ts";
 import { guest, hog, results } from "../helpers/wat.ts";
-
-const BUF = 1024;
-
-/** Answers `count` calls on "ep" (status 2w, word 0 back as w + 1): with reply_wait, the last one with reply. */
-const server = (count: number) =>
-  guest(`
-  (data (i32.const 0) "ep")
-  (func (export "_start") (local $ep i32) (local $r i32) (local $n i32) (local $w i32)
-    (local.set $ep (call $handle_get (i32.const 0) (i32.const 2)))
-    (drop (call $ipc_buffer (i32.const ${BUF})))
-    (local.set $r (call $reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0)))
-    (loop $serve
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (local.set $w (i32.load (i32.const ${BUF})))
-      (i32.store (i32.const ${BUF}) (i32.add (local.get $w) (i32.const 1)))
-      (if (i32.lt_u (local.get $n) (i32.const ${count}))
-        (then
-          (local.set $r (call $reply_wait (local.get $ep) (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i32.const 1)))
-          (br $serve))))
-    (drop (call $reply (local.get $r) (i32.shl (local.get $w) (i32.const 1)) (i64.extend_i32_s (i32.add (local.get $w) (i32.const 1))) (i64.const 0) (i32.const 0) (i32.const 0))))`);
 
 interface ClientOpts {
   /** Before that call, make a partition of 500 permille and join it. */
@@ -85,13 +65,7 @@ const yielder = (n: number, work: number) =>
     (call $rec (i32.wrap_i64 (call $clock_now)))
     (call $flush))`);
 
-interface Proc {
-  name: string;
-  bytes: Uint8Array;
-  priority?: number;
-  /** Has a handle to the endpoint "ep" with these rights. */
-  ep?: number;
-}
+type Proc = EndpointProc;
 
 interface Workload {
   procs: Proc[];
@@ -106,30 +80,8 @@ async function run(w: Workload, fastSlice: boolean) {
   const ep = k.createEndpoint();
   // The system partition's account as the run queue first weighs it: right after each partition is made.
   const s = k.core.sched;
-  const seen: number[] = [];
-  const create = s.createPartition.bind(s);
-  s.createPartition = (parent, share) => {
-    const made = create(parent, share);
-    const now = k.core.clock.now();
-    seen.push(s.system.totalNs, s.system.usage(now));
-    return made;
-  };
-  const out: Record<string, Uint8Array[]> = {};
-  const procs = w.procs.map((p) => {
-    out[p.name] = [];
-    const img = k.loadImage(p.bytes, p.name);
-    const hp = k.spawn(img, {
-      args: [p.name],
-      priority: p.priority,
-      handles: [
-        { name: "self", object: img, rights: IMAGE_GRANT_RIGHTS },
-        ...(p.ep === undefined ? [] : [{ name: "ep", object: ep, rights: p.ep }]),
-      ],
-      stdout: (b) => void out[p.name].push(b.slice()),
-    });
-    k.release(img);
-    return hp;
-  });
+  const seen = watchPartitionCreation(k);
+  const { handles: procs, out } = spawnOnEndpoint(k, ep, w.procs);
   k.release(ep);
   await k.run();
   const now = k.core.clock.now();
@@ -164,7 +116,7 @@ const mixed = (trace = true): Workload => ({
   trace,
   quantumFuel: 2500,
   procs: [
-    { name: "server", bytes: server(450), priority: 128, ep: R },
+    { name: "server", bytes: replyWaitServer(450), priority: 128, ep: R },
     { name: "hi", bytes: client(150, 100, { yieldEvery: 7 }), priority: 150, ep: S },
     { name: "mid", bytes: client(200, 300, { work: 40 }), priority: 128, ep: S },
     { name: "lo", bytes: client(100, 500), priority: 100, ep: S },
@@ -180,7 +132,7 @@ const partitioned = (): Workload => ({
   quantumFuel: 3000,
   windowNs: 400_000,
   procs: [
-    { name: "server", bytes: server(500), priority: 128, ep: R },
+    { name: "server", bytes: replyWaitServer(500), priority: 128, ep: R },
     { name: "client", bytes: client(300, 17, { partitionAt: 120 }), priority: 128, ep: S },
     { name: "other", bytes: client(200, 900, { work: 25 }), priority: 128, ep: S },
     { name: "hog", bytes: hog(30_000, 60_000), priority: 128 },
@@ -191,7 +143,7 @@ const partitioned = (): Workload => ({
 const deadline = (): Workload => ({
   quantumFuel: 4000,
   procs: [
-    { name: "server", bytes: server(270), priority: 128, ep: R },
+    { name: "server", bytes: replyWaitServer(270), priority: 128, ep: R },
     { name: "edf", bytes: client(120, 7, { deadline: [9_000, 40_000], work: 20 }), priority: 128, ep: S },
     { name: "other", bytes: client(150, 3000), priority: 128, ep: S },
     { name: "hog", bytes: hog(10_000, 200_000), priority: 120 },
@@ -201,7 +153,7 @@ const deadline = (): Workload => ({
 /** Photon-tier clients (1 ms dispatch deadline) kept waiting by a higher hog: latency misses. */
 const latency = (): Workload => ({
   procs: [
-    { name: "server", bytes: server(120), priority: 200, ep: R },
+    { name: "server", bytes: replyWaitServer(120), priority: 200, ep: R },
     { name: "a", bytes: client(60, 1, { work: 10 }), priority: 200, ep: S },
     { name: "b", bytes: client(60, 2000), priority: 200, ep: S },
     { name: "hog", bytes: hog(40_000, 900_000), priority: 250 },
