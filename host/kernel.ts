@@ -99,6 +99,12 @@ export interface KernelConfig {
    */
   splitImports?: boolean;
   /**
+   * With fastPath: port_send delivers wasm-to-wasm to an idle PORT_BIND_DIRECT binder whose handler has an
+   * import-free direct copy (host/runtime/fast-ports.ts; default true). false keeps every such packet on
+   * the JavaScript direct path, with the same results; for benchmarks and tests that compare.
+   */
+  portW2w?: boolean;
+  /**
    * Flat slice accounting on every switch (KernelOptions.fastSlice; default: fastPath). false keeps every
    * other fast path and charges through the general code; for benchmarks and tests that compare.
    */
@@ -214,6 +220,7 @@ export class Kernel {
       checkFailedCalls: config.checkFailedCalls,
       fastIpc: fastPath,
       fastSlice: config.fastSlice ?? fastPath,
+      portW2w: fastPath && (config.portW2w ?? true),
       platform: config.platform ?? {
         now: () => performance.now(),
         setTimer: (ms, fn) => {

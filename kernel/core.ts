@@ -18,7 +18,7 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { portHandoffCounts, portHandoffMutation, portsProcessExited } from "./ipc/ports.ts";
+import { binderChanged, portHandoffCounts, portHandoffMutation, portsProcessExited } from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
@@ -37,6 +37,8 @@ export interface KernelOptions {
   deterministic?: boolean;
   /** random_get's seed in deterministic mode (default 0); real-time mode uses the Platform's entropy. */
   seed?: number;
+  /** Port packets may be delivered wasm-to-wasm (KernelCore.portW2w; default false: the host offers it). */
+  portW2w?: boolean;
   /** Record the event trace (default false). */
   trace?: boolean;
   limits?: Partial<KernelLimits>;
@@ -168,6 +170,11 @@ export class KernelCore {
    * dispatched: its sender's stack is the one running, and it continues when the handler returns.
    */
   directDepth = 0;
+  /**
+   * Port packets may be delivered wasm-to-wasm (docs/fastpath.md "Port dispatch in wasm, wasm-to-wasm"):
+   * the host sets it when it offers that path (Kernel({ portW2w })); kernel/ipc/ports.ts directWordsOf.
+   */
+  portW2w: boolean;
   /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
   readonly exitHooks: ((p: Process) => void)[] = [];
   /** Run at spawn, once the child exists and before it runs (what a child inherits: the unveil view, kernel/ns). */
@@ -179,6 +186,7 @@ export class KernelCore {
     this.checkFailedCalls = options.checkFailedCalls ?? false;
     this.fastIpc = options.fastIpc ?? true;
     this.fastSlice = options.fastSlice ?? true;
+    this.portW2w = options.portW2w ?? false;
     this.platform = options.platform ?? null;
     const deterministic = options.deterministic ?? true;
     if (!deterministic && !this.platform) throw new Error("real-time mode needs a Platform");
@@ -426,8 +434,10 @@ export class KernelCore {
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;
-    if (!this.nextPacket(p)) p.state = ProcessState.RESIDENT;
-    else if (this.fastIpc && this.portHandoff(p)) {
+    if (!this.nextPacket(p)) {
+      p.state = ProcessState.RESIDENT;
+      binderChanged(this, p); // idle again: a direct packet may reach it wasm-to-wasm
+    } else if (this.fastIpc && this.portHandoff(p)) {
       portHandoffCounts.taken++;
       if (portHandoffMutation !== "quantum") this.sched.readied(p); // what queueing p does to it (a fresh quantum, readySince); nothing runs to preempt
       this.scheduling = true;
@@ -464,7 +474,10 @@ export class KernelCore {
   /** A packet was queued on a port bound to p: a resident p becomes runnable. */
   packetArrived(p: Process): void {
     if (p.state === ProcessState.RESIDENT) {
-      if (this.nextPacket(p)) this.runq.enqueue(p);
+      if (this.nextPacket(p)) {
+        binderChanged(this, p); // busy: direct packets go to the kernel
+        this.runq.enqueue(p);
+      }
       if (this.current === null) this.schedule();
     }
   }
@@ -497,6 +510,7 @@ export class KernelCore {
       p.nextRun = "handler";
       p.idleActivation = true;
       p.state = ProcessState.READY;
+      binderChanged(this, p);
       this.runq.enqueue(p);
       any = true;
     }

@@ -30,7 +30,16 @@ export interface ProcessRuntime {
    * process (DIRECT_OVERRUN for the overrun) and never throws out. Returns the fuel it burned.
    */
   canRunDirect?(name: string): boolean;
-  runDirect?(name: string, key: number, code: number, value: bigint, budget: number): number;
+  runDirect?(name: string, key: number, code: number, value: bigint, budget: number, failed?: number): number;
+  /**
+   * Whether packets for handler `name` may be delivered wasm-to-wasm (docs/fastpath.md "Port dispatch in
+   * wasm, wasm-to-wasm"): the slot + 1 of its entry in the host's table of direct entries, or 0 (no such
+   * entry: the JavaScript path). Only while canRunDirect(name) holds. runDirect's `failed`: the entry
+   * already ran from wasm and threw this DirectTrap kind; end the process as runDirect would have.
+   */
+  directSlot?(name: string): number;
+  /** Take `fuel` off its counter (setFuel(fuelLeft() - fuel) in one step), if it has a counter. */
+  burnFuel?(fuel: number): void;
   /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */
   handlerStatus(name: string): number;
   /**

@@ -7,10 +7,18 @@
 //   likewise every table's maximum at the policy's element limit;
 // - unless told not to, every function entry and loop header is charged fuel
 //   (loader/instrument/fuel.ts), so the kernel can preempt a guest that never
-//   blocks.
+//   blocks;
+// - a counting-variant module that imports port_bind gets a direct copy of
+//   each export shaped like a port handler that calls no import but the fuel
+//   one (loader/instrument/direct-copy.ts): a copy cannot trap, so a sender may
+//   run it wasm-to-wasm when the handler is bound PORT_BIND_DIRECT
+//   (host/runtime/fast-ports.ts; docs/fastpath.md "Port dispatch in wasm,
+//   wasm-to-wasm"). No other module pays for the pass.
 
-import { planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
-import { readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
+import { FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
+import { addDirectCopies } from "./instrument/direct-copy.ts";
+
+import { funcType, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
 import { cappedMemoryLimits, editModule, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
@@ -21,7 +29,8 @@ import { addGrowLimit } from "./grow-limit.ts";
  * (loader/disk-cache.ts): change it with any change to their output, or
  * cached modules prepared the old way are reused.
  */
-export const PREPARE_VERSION = "wasmos-prepare-7 (counting variant: small bounded callees inlined into loops)";
+export const PREPARE_VERSION =
+  "wasmos-prepare-8 (counting variant: small bounded callees inlined into loops; direct copies of import-free handlers in modules importing port_bind)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -51,6 +60,8 @@ export interface PrepareOptions {
    * ticker: loader/instrument/README.md "Two variants").
    */
   preemption?: "fuel" | "epoch";
+  /** Direct copies of a binder's import-free handlers (default true; see withDirectCopies). */
+  directCopies?: boolean;
 }
 
 /** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
@@ -94,5 +105,32 @@ export function prepareModule(
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
   const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
-  return { bytes: Object.keys(edits).length > 0 ? editModule(m, edits) : bytes, startExport, metered, preemption, ownMemories };
+  let out = Object.keys(edits).length > 0 ? editModule(m, edits) : bytes;
+  if (preemption === "fuel" && (options.directCopies ?? true)) out = withDirectCopies(m, out);
+  return { bytes: out, startExport, metered, preemption, ownMemories };
+}
+
+/**
+ * `prepared` (the counting variant of m) with direct copies of m's import-free handler-shaped exports, if m
+ * imports port_bind (only a binder's handlers can be run directly: PORT_BIND_DIRECT); else `prepared`.
+ * The copies call nothing but the fuel import, which they turn into a throw (OVERRUN): a copy can change
+ * no kernel state, which is what lets a sender run it without the kernel.
+ */
+function withDirectCopies(m: WasmModule, prepared: Uint8Array): Uint8Array {
+  if (!m.imports.some((i) => i.kind === "func" && i.module === "wasmos" && i.name === "port_bind")) return prepared;
+  const handlers: string[] = [];
+  for (const e of m.exports) {
+    if (e.kind !== "func") continue;
+    const t = funcType(m, e.index);
+    if (t !== undefined && t.results.length === 0 && t.params.join(",") === "i32,i32,i64") handlers.push(e.name);
+  }
+  if (handlers.length === 0) return prepared;
+  const pm = readModule(prepared);
+  const fuelAt = pm.imports.findIndex((i) => i.kind === "func" && i.module === FUEL_IMPORT.module && i.name === FUEL_IMPORT.name);
+  if (fuelAt !== 0) return prepared; // the counting variant's import is function 0; anything else: no copies
+  const r = addDirectCopies(pm, handlers, {
+    overrunAt: 0,
+    callableImport: (module, name) => module === FUEL_IMPORT.module && name === FUEL_IMPORT.name,
+  });
+  return r.copies.size > 0 ? r.bytes : prepared;
 }

@@ -1,9 +1,9 @@
 // port_direct_w2w_floor_ns: what one port delivery wasm-to-wasm costs with
-// the pieces built so far (docs/fastpath.md "Port dispatch in wasm,
-// wasm-to-wasm"), beside port_direct_ns (today's direct delivery through a
-// JavaScript frame). Not the kernel's path yet: the dispatcher below is the
-// designed one, written out here, over state the bench sets instead of the
-// kernel. What is real: the binder is a metered module prepared by the
+// the bare pieces (docs/fastpath.md "Port dispatch in wasm, wasm-to-wasm"),
+// beside port_direct_ns (the kernel's path since w2wire: the same shape, in
+// host/runtime/fast-ports.ts, over the kernel's own state words). Here the
+// dispatcher is written out over state the bench sets, with no kernel: the
+// floor the kernel's path is measured against. What is real: the binder is a metered module prepared by the
 // loader (loader/prepare.ts) with a direct copy of its handler
 // (loader/instrument/direct-copy.ts); the sender runs on a JSPI stack, as a
 // guest does; every check the design makes is made.

@@ -7,9 +7,15 @@
 //     One round trip is two deliveries, one of each kind.
 //   port_rtt_ns_queued: the same without the flag: both deliveries queued.
 //   port_direct_ns: one direct delivery: a sender's loop calls port_send on an
-//     idle direct binder, whose handler counts and returns.
+//     idle direct binder, whose handler (import-free) counts and returns: the
+//     sender's wasm port_send runs the handler's direct copy wasm-to-wasm
+//     (host/runtime/fast-ports.ts).
+//   port_direct_ns_js: the same through the kernel's JavaScript direct path
+//     (Kernel({ portW2w: false }): the same copy, called from sendDirect), in
+//     the same process: the A/B of the wasm-to-wasm path.
 
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { w2wDelivered } from "../../host/runtime/fast-ports.ts";
 import { missingSyscalls } from "../availability.ts";
 import type { Family } from "../figure.ts";
 import { timed, unavailable } from "../figure.ts";
@@ -20,12 +26,17 @@ const GOAL = { op: "<=", value: 20, times: "baseline_direct_call_ns" } as const;
 
 export const port: Family = {
   name: "port",
-  keys: ["port_rtt_ns", "port_rtt_ns_queued", "port_direct_ns"],
+  keys: ["port_rtt_ns", "port_rtt_ns_queued", "port_direct_ns", "port_direct_ns_js"],
   needs: ["baseline_direct_call_ns"],
   async run(ctx) {
     const missing = missingSyscalls(["port_create", "port_bind", "port_send", "kill"]);
     if (missing !== null)
-      return { port_rtt_ns: unavailable(missing), port_rtt_ns_queued: unavailable(missing), port_direct_ns: unavailable(missing) };
+      return {
+        port_rtt_ns: unavailable(missing),
+        port_rtt_ns_queued: unavailable(missing),
+        port_direct_ns: unavailable(missing),
+        port_direct_ns_js: unavailable(missing),
+      };
     const kernel = new Kernel({ loader: ctx.loader });
     const image = kernel.loadImage(await ctx.images.guest("port-pingpong"), "port-pingpong");
     const handles = [{ name: "peer", object: image, rights: IMAGE_GRANT_RIGHTS }];
@@ -33,8 +44,23 @@ export const port: Family = {
       sampleMarked(ctx.plan, (batch, batches) => runMarked(kernel, [{ image, args: [batch, batches, ...mode], handles, marks: true }]));
     const direct = await sample(["ping", "direct"]);
     const queued = await sample(["ping"]);
+    const before = w2wDelivered();
     const oneway = await sample(["oneway"]);
+    if (w2wDelivered() === before) throw new Error("port_direct_ns: no packet was delivered wasm-to-wasm");
     kernel.release(image);
+    const js = new Kernel({ loader: ctx.loader, portW2w: false });
+    const jsImage = js.loadImage(await ctx.images.guest("port-pingpong"), "port-pingpong");
+    const onewayJs = await sampleMarked(ctx.plan, (batch, batches) =>
+      runMarked(js, [
+        {
+          image: jsImage,
+          args: [batch, batches, "oneway"],
+          handles: [{ name: "peer", object: jsImage, rights: IMAGE_GRANT_RIGHTS }],
+          marks: true,
+        },
+      ]),
+    );
+    js.release(jsImage);
     const baseline = { key: "baseline_direct_call_ns" };
     return {
       port_rtt_ns: timed(direct, {
@@ -53,7 +79,15 @@ export const port: Family = {
       port_direct_ns: timed(oneway, {
         unit: "ns",
         measures:
-          "one direct delivery: port_send to an idle PORT_BIND_DIRECT binder runs its handler (a counter) on the sender's stack and returns",
+          "one direct delivery: port_send to an idle PORT_BIND_DIRECT binder runs its import-free handler (a counter) on the sender's stack and returns: wasm-to-wasm, the sender's wasm port_send calling the handler's direct copy",
+        baseline,
+        goal: GOAL,
+        also: ["port_direct_ns_js"],
+      }),
+      port_direct_ns_js: timed(onewayJs, {
+        unit: "ns",
+        measures:
+          "the same delivery through the kernel's JavaScript direct path (Kernel({ portW2w: false })): port_send crosses into the bridge, sendDirect calls the handler's direct copy from JavaScript",
         baseline,
       }),
     };

@@ -33,12 +33,32 @@
 // epoch variant has no counter: the handler runs until the wall-clock
 // deadline of its budget (the runtime's out-of-fuel handler checks it).
 
-import { Errno, IMPORT_MODULE, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS } from "../../abi/gen/abi.ts";
+import { Constants, Errno, IMPORT_MODULE, ObjectType, Rights, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS } from "../../abi/gen/abi.ts";
+import { NORETURN } from "../../kernel/control.ts";
 import type { KernelCore } from "../../kernel/core.ts";
+import {
+  H_CAP,
+  H_PROMISES,
+  H_SLOTS,
+  H_SLOW,
+  P_BUDGET,
+  P_KEY,
+  P_READY,
+  S_HANDLE,
+  S_RIGHTS,
+  S_STATE,
+  S_TYPE,
+} from "../../kernel/fast/mirror.ts";
+import { sendDirect, w2wTraced } from "../../kernel/ipc/ports.ts";
+import { Port } from "../../kernel/objects/port.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { KernelBug } from "../../kernel/object.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
-import { invokeSyscall } from "./bridge.ts";
-import { assemble, ByteSink, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { chosenOf, choosesInEveryProcess, guardImports, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
+import { DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
+import { invokeSyscall, UNWIND } from "./bridge.ts";
+import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import { Code, handleMirrorMemory } from "./fast-path.ts";
+import { chosenOf, choosesInEveryProcess, guardImports, guardWords, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
 
@@ -101,7 +121,10 @@ export const directPortStats = { runs: 0, ended: 0 };
 /**
  * One process's handler entries for direct activations, made at the first
  * direct packet for each handler. `fuel`: the counting variant's counter
- * (null for the epoch variant: the handler export is called as it is).
+ * (null for the epoch variant: the handler export is called as it is). A
+ * handler with a direct copy (the counting variant only) runs its copy on
+ * both paths, JavaScript and wasm-to-wasm: the same code, so the same
+ * outcome, fuel and stack bound either way.
  */
 export class DirectEntries {
   private readonly entries = new Map<string, DirectEntry>();
@@ -117,7 +140,11 @@ export class DirectEntries {
     let e = this.entries.get(handler);
     if (e === undefined) {
       const h = this.exports[handler] as (key: number, code: number, value: bigint) => void;
-      if (this.fuel === null) {
+      const copy = this.exports[DIRECT_EXPORT_PREFIX + handler];
+      if (this.fuel !== null && typeof copy === "function") {
+        // The handler's direct copy (the loader made it: it calls no import), whichever path delivers.
+        e = directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
+      } else if (this.fuel === null) {
         e = (key, code, value) => {
           h(key, code, value);
           return 0;
@@ -280,3 +307,289 @@ const refusedI64 = (): bigint => BigInt(-Errno.EDIRECT);
 
 /** Per kernel, the guard instances whose functions are all the kernel's own (see guardImports). */
 const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>();
+
+// ---- wasm-to-wasm delivery ----------------------------------------------------------
+//
+// docs/fastpath.md "Port dispatch in wasm, wasm-to-wasm". The loader gives an
+// image importing port_bind a direct copy of each handler-shaped export that
+// calls no import but the fuel one (loader/prepare.ts, loader/instrument/
+// direct-copy.ts): the copy cannot trap (it throws the host's tag instead),
+// bounds its own stack, and throws OVERRUN where the handler would reach the
+// out-of-fuel import. Such a handler can change no kernel state while it runs,
+// so a sender may run it without the kernel: the sender's port_send becomes
+// the export of a small kernel-owned module (one instance per sender):
+//
+//   (func (export "port_send") (param $h i32) (param $code i32) (param $value i64) (result i32)
+//     the handle mirror's checks (go-slow word, pledge, slot, live handle, type PORT, SEND)   else slow
+//     $code != PORT_CODE_IDLE                                                                 else slow
+//     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)   0: slow
+//     the host's direct-depth word is 0 (no direct activation through JavaScript below)      else slow
+//     cell[P_READY] = 0                                                                       ;; busy
+//     (block $caught (result i32)
+//       (try_table (catch $tag $caught)
+//         $burned = call_indirect $entries (type run) (cell[P_KEY], $code, $value, cell[P_BUDGET]) ($t - 1))
+//       cell[P_READY] = $t
+//       call_indirect $charge ($burned) (0)        ;; the sender's counter -= burned (billDirect's rule)
+//       $delivered++ ; return 0)
+//     (call $failed (local.get $h) (local.get $code) (local.get $value) (kind)))   ;; the kernel ends the binder
+//
+// `slow` is the bridge's port_send (every check, every errno, the JavaScript
+// path); `failed` runs sendDirect with the thrown kind, so the binder ends
+// exactly as the JavaScript path ends it. An entry is the per-(binder,
+// handler) trampoline below, in the host's table of entries; the charge
+// helper is a one-function module importing the sender's counter (the
+// dispatcher is instantiated before the guest, so it cannot import it).
+
+let tagValue: WebAssembly.Tag | null = null;
+
+/** The tag the direct copies throw (DIRECT_TAG_IMPORT): one per host. */
+export function directTag(): WebAssembly.Tag {
+  return (tagValue ??= new WebAssembly.Tag({ parameters: ["i32"] }));
+}
+
+/** Stack bytes a direct copy may use (the copies' own bound: DIRECT_STACK_GLOBAL_EXPORT); well inside the 984 KiB of a JSPI stack. */
+export const DIRECT_STACK_BUDGET = 256 * 1024;
+
+let w2wTrampolineModule: WebAssembly.Module | null = null;
+
+/**
+ * (import "r" "fuel" (global $fuel (mut i32))) (import "r" "stack" (global $stack (mut i32)))
+ * (import "r" "copy" (func $copy (param i32 i32 i64)))
+ * (func (export "run") (param $key i32) (param $code i32) (param $value i64) (param $budget i32) (result i32) (local $kept i32)
+ *   (local.set $kept (global.get $fuel)) (global.set $fuel (local.get $budget)) (global.set $stack (i32.const DIRECT_STACK_BUDGET))
+ *   (call $copy (local.get $key) (local.get $code) (local.get $value))
+ *   (local.set $budget (i32.sub (local.get $budget) (global.get $fuel))) (global.set $fuel (local.get $kept)) (local.get $budget))
+ */
+function w2wTrampoline(): WebAssembly.Module {
+  if (w2wTrampolineModule !== null) return w2wTrampolineModule;
+  const types = new ByteSink().u32(2);
+  funcType(types, [I32, I32, I64], []);
+  funcType(types, [I32, I32, I64, I32], [I32]);
+  const imports = new ByteSink().u32(3);
+  imports.name("r").name("fuel").u8(0x03).u8(I32).u8(0x01);
+  imports.name("r").name("stack").u8(0x03).u8(I32).u8(0x01);
+  imports.name("r").name("copy").u8(0x00).u32(0);
+  const funcs = new ByteSink().u32(1).u32(1);
+  const exports = new ByteSink().u32(1).name("run").u8(0x00).u32(1);
+  const c = new Code();
+  c.global(0).set(4).get(3).b.u8(0x24).u32(0);
+  c.i32(DIRECT_STACK_BUDGET).b.u8(0x24).u32(1);
+  c.get(0).get(1).get(2).call(0);
+  c.get(3).global(0).op(0x6b).set(3);
+  c.get(4).b.u8(0x24).u32(0);
+  c.get(3);
+  w2wTrampolineModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [10, oneFunctionCode([[1, I32]], c.b)],
+  ]);
+  return w2wTrampolineModule;
+}
+
+/** A binder's direct entry for a handler with a direct copy: the trampoline's run (fuel, stack budget, the copy). */
+export function directCopyEntry(fuel: WebAssembly.Global, stack: WebAssembly.Global, copy: unknown): DirectEntry {
+  return new WebAssembly.Instance(w2wTrampoline(), { r: { fuel, stack, copy: copy as () => void } }).exports.run as DirectEntry;
+}
+
+let entryTable: WebAssembly.Table | null = null;
+const freeEntries: number[] = [];
+
+/** The host's table of direct entries (kernel-owned; only the port_send dispatchers import it). */
+function entries(): WebAssembly.Table {
+  return (entryTable ??= new WebAssembly.Table({ element: "anyfunc", initial: 16 }));
+}
+
+/** Put a direct entry in the host's table: its slot. */
+export function addDirectEntry(run: DirectEntry): number {
+  const t = entries();
+  let slot = freeEntries.pop();
+  if (slot === undefined) {
+    slot = t.length;
+    t.grow(Math.max(16, t.length));
+    for (let i = t.length - 1; i > slot; i--) freeEntries.push(i);
+  }
+  t.set(slot, run as unknown as () => void);
+  return slot;
+}
+
+/** The entry's binder ended: its slot is free (the kernel wrote 0 into every cell naming it first). */
+export function dropDirectEntry(slot: number): void {
+  entries().set(slot, null);
+  freeEntries.push(slot);
+}
+
+/** Packets delivered wasm-to-wasm (the dispatchers' count; tests and the bench read it). */
+let deliveredGlobal: WebAssembly.Global | null = null;
+function delivered(): WebAssembly.Global {
+  return (deliveredGlobal ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
+}
+export function w2wDelivered(): number {
+  return delivered().value as number;
+}
+/** Entries run from a wasm port_send that threw (the kernel then ended their binder: `failed` below). */
+export const w2wStats = { failed: 0 };
+
+let portSendModule: WebAssembly.Module | null = null;
+
+const F_SLOW = 0,
+  F_FAILED = 1;
+const L_HDR = 3,
+  L_A = 4,
+  L_KIND = 5,
+  L_CELL = 6,
+  L_T = 7,
+  L_BURNED = 8;
+
+/** The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag). */
+function portSend(): WebAssembly.Module {
+  if (portSendModule !== null) return portSendModule;
+  const types = new ByteSink().u32(3);
+  funcType(types, [I32, I32, I64], [I32]);
+  funcType(types, [I32, I32, I64, I32], [I32]);
+  funcType(types, [I32], []);
+  const imports = new ByteSink().u32(8);
+  imports.name("k").name("slow").u8(0x00).u32(0);
+  imports.name("k").name("failed").u8(0x00).u32(1);
+  imports.name("k").name("entries").u8(0x01).u8(FUNCREF).u8(0x00).u32(0);
+  imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
+  imports.name("k").name("guard").u8(0x02).u8(0x00).u32(1);
+  imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
+  imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
+  imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
+  const funcs = new ByteSink().u32(1).u32(0);
+  const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
+  const exports = new ByteSink().u32(2).name("port_send").u8(0x00).u32(2).name("charge").u8(0x01).u32(1);
+  const def = SYSCALLS.find((d) => d.name === "port_send")!;
+  const c = new Code();
+  const slow = (c: Code) => {
+    c.b.u8(0x04).u8(0x40);
+    c.get(0).get(1).get(2).call(F_SLOW).b.u8(0x0f).u8(0x0b);
+  };
+  c.global(0).tee(L_HDR).load(H_SLOW);
+  slow(c);
+  c.get(L_HDR)
+    .load(H_PROMISES)
+    .i32(1 << def.pledge)
+    .op(0x71)
+    .op(0x45);
+  slow(c);
+  c.get(0).i32(0).op(0x4c); // h <= 0
+  slow(c);
+  c.get(0).i32(0xffff).op(0x71).tee(L_A).get(L_HDR).load(H_CAP).op(0x4f); // slot >= CAP
+  slow(c);
+  c.get(L_HDR).load(H_SLOTS).get(L_A).i32(4).op(0x74).op(0x6a).set(L_A);
+  c.get(L_A).load(S_HANDLE).get(0).op(0x47);
+  slow(c);
+  c.get(L_A).load(S_TYPE).i32(ObjectType.PORT).op(0x47);
+  slow(c);
+  c.get(L_A).load(S_RIGHTS).i32(Rights.SEND).op(0x71).op(0x45);
+  slow(c);
+  c.get(1).i32(Constants.PORT_CODE_IDLE).op(0x46);
+  slow(c);
+  c.get(L_A).load(S_STATE).tee(L_CELL).load(P_READY).tee(L_T).op(0x45);
+  slow(c);
+  c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(0); // i32.load memory 1 (the host's direct-depth word)
+  slow(c);
+  c.get(L_CELL)
+    .i32(0)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_READY * 4); // busy
+  c.b.u8(0x02).u8(I32); // block $caught (result i32)
+  c.b.u8(0x1f).u8(0x40).u32(1).u8(0x00).u32(0).u32(0); // try_table (catch $tag $caught)
+  c.get(L_CELL).load(P_KEY).get(1).get(2).get(L_CELL).load(P_BUDGET).get(L_T).i32(1).op(0x6b);
+  c.b.u8(0x11).u32(1).u32(0); // call_indirect (type 1) table 0
+  c.set(L_BURNED);
+  c.b.u8(0x0b); // end try_table
+  c.get(L_CELL)
+    .get(L_T)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_READY * 4); // idle again
+  c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
+  c.global(1).i32(1).op(0x6a).b.u8(0x24).u32(1);
+  c.i32(0).b.u8(0x0f);
+  c.b.u8(0x0b); // end block: the kind is on the stack
+  c.set(L_KIND);
+  c.get(0).get(1).get(2).get(L_KIND).call(F_FAILED);
+  portSendModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [4, tables],
+    [7, exports],
+    [10, oneFunctionCode([[6, I32]], c.b)],
+  ]);
+  return portSendModule;
+}
+
+let chargeModule: WebAssembly.Module | null = null;
+
+/** (import "m" "g" (global $fuel (mut i32))) (func (export "charge") (param i32) (global.set $fuel (i32.sub (global.get $fuel) (local.get 0)))) */
+function charge(): WebAssembly.Module {
+  if (chargeModule !== null) return chargeModule;
+  const types = funcType(new ByteSink().u32(1), [I32], []);
+  const imports = new ByteSink().u32(1);
+  imports.name("m").name("g").u8(0x03).u8(I32).u8(0x01);
+  const funcs = new ByteSink().u32(1).u32(0);
+  const exports = new ByteSink().u32(1).name("charge").u8(0x00).u32(0);
+  const c = new Code();
+  c.global(0).get(0).op(0x6b).b.u8(0x24).u32(0);
+  chargeModule = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [10, oneFunctionCode([], c.b)],
+  ]);
+  return chargeModule;
+}
+
+/**
+ * If process p (its imports from syscallImports, before the guest is
+ * instantiated) imports port_send, put the wasm-to-wasm dispatcher's export in
+ * its place. Returns what to call with the guest's charge helper
+ * (chargeHelper) once it is instantiated, or null when it did nothing. Only for the
+ * counting variant (the dispatcher bills by the counter), kernels that offer
+ * the path (KernelCore.portW2w) and record no trace (the JavaScript path
+ * writes the direct events).
+ */
+export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, unknown>): ((charge: (fuel: number) => void) => void) | null {
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  if (ns === undefined || !k.portW2w || w2wTraced(k)) return null;
+  const slowSend = ns.port_send;
+  if (typeof slowSend !== "function") return null;
+  const header = p.handles.startMirror(p.promises).address;
+  const failed = (h: number, code: number, value: bigint, kind: number): number => {
+    w2wStats.failed++;
+    const sender = k.current;
+    const pt = sender === null ? -1 : sender.handles.get(h, Port, Rights.SEND);
+    if (sender === null || typeof pt === "number") throw new KernelBug(`a wasm port_send failed with no port behind handle ${h}`);
+    const r = sendDirect(k, sender, pt, code, value, kind);
+    if (r === null) throw new KernelBug(`port ${pt.koid}: its direct entry ran from wasm, and the kernel would not have run it`);
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  };
+  const d = new WebAssembly.Instance(portSend(), {
+    k: {
+      slow: slowSend,
+      failed,
+      entries: entries(),
+      mirror: handleMirrorMemory(),
+      guard: guardWords(),
+      header,
+      delivered: delivered(),
+      tag: directTag(),
+    },
+  } as unknown as WebAssembly.Imports);
+  ns.port_send = d.exports.port_send;
+  const table = d.exports.charge as WebAssembly.Table;
+  return (charge) => table.set(0, charge as () => void);
+}
+
+/** A process's charge helper: takes fuel off its counter, in wasm (one call, where fuelLeft then setFuel would be two). */
+export function chargeHelper(fuel: WebAssembly.Global): (fuel: number) => void {
+  return new WebAssembly.Instance(charge(), { m: { g: fuel } }).exports.charge as (fuel: number) => void;
+}

@@ -38,7 +38,18 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
-import { type DirectEntry, DirectEntries, directPortStats, guardSyscallImports } from "./fast-ports.ts";
+import {
+  addDirectEntry,
+  addPortW2w,
+  chargeHelper,
+  type DirectEntry,
+  DirectEntries,
+  directPortStats,
+  directTag,
+  dropDirectEntry,
+  guardSyscallImports,
+} from "./fast-ports.ts";
+import { DIRECT_EXPORT_PREFIX, DIRECT_TAG_IMPORT, DIRECT_TRAP_MESSAGES, DirectTrap } from "../../loader/instrument/direct-copy.ts";
 import { enterDirect, guardImports, type GuardSpec, isSplit, leaveDirect, markSplit, mustWait, VALTYPE } from "./split-imports.ts";
 import { DEFAULT_PERSONALITIES } from "../../loader/policy.ts";
 
@@ -140,6 +151,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private direct: DirectEntries | null = null;
   private directName = "";
   private directRun: DirectEntry | null = null;
+  /** Takes fuel off the counter in wasm (fast-ports.ts chargeHelper), once asked for (burnFuel). */
+  private burn: ((fuel: number) => void) | null = null;
+  /** Handler -> its direct entry's slot + 1 in the host's table (0: none), once asked (directSlot). */
+  private directSlots: Map<string, number> | null = null;
   /** Its Suspending imports are guarded (fast-ports.ts): it may run direct activations. */
   private directCapable = false;
   /** A direct activation is running (runDirect): the out-of-fuel check cannot suspend; its deadline (epoch variant). */
@@ -263,6 +278,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     } else this.startFuel = fuel;
   }
 
+  burnFuel(fuel: number): void {
+    if (this.ticker !== null || !this.image.metered) return; // the epoch variant has no counter (a direct handler burns wall time)
+    if (this.fuel === null) {
+      this.startFuel -= fuel;
+      return;
+    }
+    (this.burn ??= chargeHelper(this.fuel))(fuel);
+  }
+
   /** The counter's wasm accessors (COUNTER_HELPER): from now on the counter is read and written through them. */
   private makeCounterHelper(): void {
     counterModule ??= new WebAssembly.Module(COUNTER_MODULE_BYTES);
@@ -355,6 +379,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.personality = null;
     this.loop?.stop();
     this.loop = null;
+    if (this.directSlots !== null) for (const s of this.directSlots.values()) if (s !== 0) dropDirectEntry(s - 1);
+    this.directSlots = null;
   }
 
   private async run(): Promise<void> {
@@ -384,8 +410,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
     if (this.fastPath && !syscallsObserved(k)) addFastPath(k, p, imports);
+    // port_send delivering wasm-to-wasm to idle direct binders (fast-ports.ts): the counting variant only
+    const chargeBy = this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" ? addPortW2w(k, p, imports) : null;
     if (this.image.metered) {
       const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
+      wasmos[DIRECT_TAG_IMPORT.name] = directTag(); // the direct copies' tag (imported only by images that have copies)
       wasmos[FUEL_IMPORT.name] = split ? kernelEntries(k).fuel : new WebAssembly.Suspending(() => this.outOfFuel());
       if (this.ticker !== null) {
         // The epoch variant imports the flag's memory and its own memories (the instrumenter turned them into imports).
@@ -425,6 +454,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     if (this.image.preemption === "fuel") {
       this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
       this.fuel.value = this.startFuel;
+      if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
     }
     p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.personality?.bind(exports.memory as WebAssembly.Memory);
@@ -465,7 +495,36 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return true;
   }
 
-  runDirect(name: string, key: number, code: number, value: bigint, budget: number): number {
+  directSlot(name: string): number {
+    let s = this.directSlots?.get(name);
+    if (s !== undefined) return s;
+    s = 0;
+    const instance = this.instance;
+    // canRunDirect(name) held (the kernel asks only then); a copy exists only in the counting variant.
+    if (instance !== null && !this.disposed && this.fuel !== null && typeof instance.exports[DIRECT_EXPORT_PREFIX + name] === "function")
+      s = addDirectEntry(this.direct!.entry(name)) + 1;
+    (this.directSlots ??= new Map()).set(name, s);
+    return s;
+  }
+
+  /** End this process as the trap its direct copy threw instead of (DirectTrap `kind`) would have. */
+  private endedDirect(kind: number): void {
+    if (kind === DirectTrap.OVERRUN) {
+      this.kernel.terminate(
+        this.process,
+        -1,
+        ExitReason.DIRECT_OVERRUN,
+        `a port handler run directly on its sender's stack (PORT_BIND_DIRECT) ran past its budget of ${this.kernel.sched.quantumFuel} fuel`,
+      );
+      return;
+    }
+    const message = DIRECT_TRAP_MESSAGES[kind] ?? `direct trap ${kind}`;
+    const e = kind === DirectTrap.STACK ? new RangeError(message) : new WebAssembly.RuntimeError(message);
+    e.stack = ""; // no backtrace: the copy's frames are gone, and the sender's are not the binder's
+    this.ended(e);
+  }
+
+  runDirect(name: string, key: number, code: number, value: bigint, budget: number, failed = 0): number {
     const run = name === this.directName ? this.directRun! : this.direct!.entry(name);
     const t = this.ticker;
     if (t !== null) {
@@ -476,12 +535,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     enterDirect();
     directPortStats.runs++;
     try {
+      if (failed !== 0) throw failedEarlier; // its entry already ran, from the sender's wasm port_send, and threw `failed`
       return run(key, code, value, budget);
     } catch (e) {
       // Its trap, exit, kill or overrun: this process ends (if not already), its sender carries on.
       directPortStats.ended++;
       const left = this.fuel !== null ? (this.fuel.value as number) : budget;
-      this.ended(e);
+      const tag = directTag();
+      if (e === failedEarlier) this.endedDirect(failed);
+      else if (e instanceof WebAssembly.Exception && e.is(tag)) this.endedDirect(e.getArg(tag, 0) as number);
+      else this.ended(e);
       return Math.max(0, budget - left);
     } finally {
       leaveDirect();
@@ -535,6 +598,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.loop.deliver(handler, key, code, value);
   }
 }
+
+const failedEarlier = Object.freeze({ failedEarlier: true });
 
 /** Guards in front of a personality's split imports (their signatures: the personality's table, loader/policy.ts). */
 function guardPersonality(module: string, ns: Record<string, unknown>): void {

@@ -28,7 +28,11 @@
 //     [STATE]    byte address of its object's state word (0: none)
 //   an object state word, shared by every mirrored slot naming the object
 //   (refcounted by those slots): PROCESS: STATE_EXITED once it has exited;
-//   MEMORY: its size in bytes, or -EREVOKED once revoked.
+//   MEMORY: its size in bytes, or -EREVOKED once revoked; PORT: a cell of
+//   PORT_CELL_WORDS words, [P_READY] the binder's direct entry slot + 1 while
+//   a packet may be delivered wasm-to-wasm now, else 0 (kernel/ipc/ports.ts
+//   directWordsOf), [P_KEY] the binding's key, [P_BUDGET] the fuel budget of
+//   a direct activation.
 //
 // The words live wherever the host puts them (useMirrorWords, as the epoch
 // cell: the host backs them with a WebAssembly.Memory, the kernel knows only
@@ -57,6 +61,12 @@ export const S_STATE = 3;
 export const VACANT = 0x80000000 | 0;
 /** A PROCESS object's state word: it has exited. */
 export const STATE_EXITED = 1;
+
+/** A PORT's state cell (see the layout above). */
+export const PORT_CELL_WORDS = 4;
+export const P_READY = 0;
+export const P_KEY = 1;
+export const P_BUDGET = 2;
 
 /** First slot array size; doubled as the table grows. */
 const FIRST_CAP = 16;
@@ -130,22 +140,33 @@ interface StateCell {
 const cells = new WeakMap<KernelObject, StateCell>();
 let liveCells = 0;
 
-/** The state word's value for o (see the layout above); types without one are not mirrored. */
-function stateOf(o: KernelObject): number {
-  if (o.type === ObjectType.PROCESS) return (o as unknown as { exit: unknown }).exit !== null ? STATE_EXITED : 0;
-  const m = o as unknown as { revoked: boolean; size: number };
-  return m.revoked ? -Errno.EREVOKED : m.size;
+/** Write o's state word (or a port's cell) at word `at` (see the layout above); types without one are not mirrored. */
+function writeState(o: KernelObject, at: number): void {
+  if (o.type === ObjectType.PROCESS) words[at] = (o as unknown as { exit: unknown }).exit !== null ? STATE_EXITED : 0;
+  else if (o.type === ObjectType.PORT) {
+    const pt = o as unknown as { fastReady: number; key: number; fastBudget: number };
+    words[at + P_KEY] = pt.key;
+    words[at + P_BUDGET] = pt.fastBudget;
+    words[at + P_READY] = pt.fastReady;
+  } else {
+    const m = o as unknown as { revoked: boolean; size: number };
+    words[at] = m.revoked ? -Errno.EREVOKED : m.size;
+  }
 }
 
 function hasState(o: KernelObject): boolean {
-  return o.type === ObjectType.PROCESS || o.type === ObjectType.MEMORY;
+  return o.type === ObjectType.PROCESS || o.type === ObjectType.MEMORY || o.type === ObjectType.PORT;
+}
+
+function cellWords(o: KernelObject): number {
+  return o.type === ObjectType.PORT ? PORT_CELL_WORDS : 1;
 }
 
 function cellRef(o: KernelObject): number {
   let c = cells.get(o);
   if (c === undefined) {
-    c = { at: alloc(1), refs: 0 };
-    words[c.at] = stateOf(o);
+    c = { at: alloc(cellWords(o)), refs: 0 };
+    writeState(o, c.at);
     cells.set(o, c);
     liveCells++;
   }
@@ -159,18 +180,19 @@ function cellUnref(o: KernelObject): void {
   if (--c.refs === 0) {
     cells.delete(o);
     liveCells--;
-    release(c.at, 1);
+    release(c.at, cellWords(o));
   }
 }
 
 /**
- * o's state changed (a process exited, a memory object was revoked): rewrite
- * its state word, if a mirrored slot names it. One Map lookup when none does.
+ * o's state changed (a process exited, a memory object was revoked, a port's
+ * direct delivery became possible or impossible): rewrite its state word, if
+ * a mirrored slot names it. One Map lookup when none does.
  */
 export function objectChanged(o: KernelObject): void {
   if (liveCells === 0) return;
   const c = cells.get(o);
-  if (c !== undefined) words[c.at] = stateOf(o);
+  if (c !== undefined) writeState(o, c.at);
 }
 
 // ---- per process ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { NORETURN } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
+import { objectChanged } from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
@@ -46,6 +47,25 @@ export function mutatePortHandoffForTest(m: PortHandoffMutation | null): void {
   portHandoffMutation = m;
 }
 
+/**
+ * The budget rule of direct activations, the same on the JavaScript path and the wasm-to-wasm one
+ * (docs/fastpath.md "Port dispatch: direct activations"): the fuel a direct handler burned on its binder's
+ * counter is taken off its sender's own counter, as if the sender had burned it itself. The scheduler then
+ * charges it at its next sync (a clock read, a charge point, the slice's end) as the sender's work (CPU time,
+ * quantum, partition, virtual time), and a counter driven below zero ends the sender's slice at its next
+ * charge point: no overrun beyond the slice. In a nested activation the sender is the outer binder, whose
+ * counter is its own activation's budget: a chain of direct handlers on one stack shares one budget. The
+ * epoch variant has no counter (runDirect returns 0: the wall clock already counts the handler's time).
+ */
+export function billDirect(sender: Process, fuel: number): void {
+  if (fuel <= 0) return;
+  const rt = sender.runtime;
+  if (rt === null) return;
+  if (rt.burnFuel !== undefined) return rt.burnFuel(fuel);
+  const left = rt.fuelLeft();
+  if (left !== null) rt.setFuel(left - fuel);
+}
+
 /** p has ended: its ports are closed (queued packets dropped, senders get ECLOSED). */
 export function portsProcessExited(k: KernelCore, p: Process): void {
   for (const pt of p.boundPorts.splice(0)) {
@@ -53,9 +73,69 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
     pt.closed = true;
     pt.packets.length = 0;
     if (pt.idle) k.idleSubscribers--;
+    directWordsOf(k, pt);
     pt.releaseKernel();
   }
   p.packet = null;
+}
+
+/**
+ * Test only: each drops one condition of directWordsOf (the port may be delivered to wasm-to-wasm
+ * although): "idle" the binder is not idle (RESIDENT with no packet), "direct" the port was bound without
+ * PORT_BIND_DIRECT, "trace" the kernel records a trace (whose direct events only the JavaScript path writes). Each must make the comparison of the wasm path
+ * with the JavaScript one fail (test/ports/w2w.test.ts). null: as built.
+ */
+export type W2wMutation = "idle" | "direct" | "trace";
+let w2wMutation: W2wMutation | null = null;
+export function mutateW2wForTest(m: W2wMutation | null): void {
+  w2wMutation = m;
+}
+
+/**
+ * Rewrite what the handle mirror's cell for pt says (kernel/fast/mirror.ts P_READY, P_KEY, P_BUDGET):
+ * whether the sender's wasm port_send (host/runtime/fast-ports.ts) may run the binder's direct entry
+ * itself, without the kernel. It may exactly when sendDirect would run the handler directly, as far as
+ * the port and its binder decide: bound PORT_BIND_DIRECT and not closed, the binder RESIDENT with no packet
+ * and no fault, its host offering a wasm entry for the handler (import-free: it can change no kernel state),
+ * the wasm path on (KernelCore.portW2w) and no trace recorded. The rest of sendDirect's conditions are the
+ * sender's side, checked in wasm (the handle, SEND, the code, the host's direct-depth word).
+ *
+ * Called wherever one of those changes: port_bind, a binder's activation ending (RESIDENT) or a packet
+ * making it READY (KernelCore.activationDone, packetArrived, the idle packets), a direct activation ending
+ * (sendDirect), the binder's end (portsProcessExited). Closing or revoking the sender's handle needs nothing
+ * here: the mirror's slot goes vacant in the same step.
+ */
+export function directWordsOf(k: KernelCore, pt: Port): void {
+  const r = pt.binder;
+  let ready = 0;
+  if (r !== null && pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct") && !pt.closed && k.portW2w && !w2wTraced(k)) {
+    if (((r.state === ProcessState.RESIDENT && r.packet === null) || w2wMutation === "idle") && r.mm.fault === null) {
+      if (pt.fastSlot < 0) {
+        // Whether the host has an entry is fixed for as long as the binding lasts (the image's copies, its instance).
+        const rt = r.runtime;
+        if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) pt.fastSlot = rt.directSlot(pt.handler);
+      }
+      if (pt.fastSlot > 0) ready = pt.fastSlot;
+    }
+  }
+  if (ready === pt.fastReady && pt.fastBudget !== 0) return;
+  pt.fastReady = ready;
+  pt.fastBudget = Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL);
+  objectChanged(pt);
+}
+
+/** The kernel records a trace: no packet is delivered wasm-to-wasm (only the JavaScript path writes its direct events). */
+export function w2wTraced(k: KernelCore): boolean {
+  return k.trace.enabled && w2wMutation !== "trace";
+}
+
+/** r's state changed in a way directWordsOf looks at: rewrite the cells of its direct ports. */
+export function binderChanged(k: KernelCore, r: Process): void {
+  const ports = r.boundPorts;
+  for (let i = 0; i < ports.length; i++) {
+    const pt = ports[i];
+    if (pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct")) directWordsOf(k, pt);
+  }
 }
 
 /**
@@ -65,7 +145,10 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * binder is idle (RESIDENT: no activation running, so nothing queued on any of
  * its ports: a packet arriving then makes it READY), its handler runs now, to
  * completion, inside this call on the sender's stack, and the packet is never
- * queued; so packets stay in order. Returns null when it cannot (the caller
+ * queued; so packets stay in order. `failed`: the sender's wasm port_send
+ * (host/runtime/fast-ports.ts) already ran the handler's direct entry, which
+ * threw this DirectTrap kind: everything else is done here as if runDirect
+ * had run it. Returns null when it cannot (the caller
  * queues the packet as without the flag: nothing changed), else port_send's
  * result: 0, or NORETURN when the sender itself ended meanwhile (the handler
  * killed it).
@@ -78,10 +161,10 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
  * end the sender), and a JSPI stack cannot be suspended across such a frame,
  * so syscalls that may block return EDIRECT (the host's guards) and a handler that
  * runs longer than a quantum is ended with DIRECT_OVERRUN (the host). Its CPU
- * time is the sender's: fuel burned on the binder's counter is billed to the
- * sender's slice (CpuScheduler.chargeDirect).
+ * time is the sender's: fuel burned on the binder's counter is taken off the
+ * sender's own counter (billDirect).
  */
-export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint): 0 | typeof NORETURN | null {
+export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: number, value: bigint, failed = 0): 0 | typeof NORETURN | null {
   const r = pt.binder;
   if (r === null || r.state !== ProcessState.RESIDENT || r.packet !== null || k.directDepth >= MAX_DIRECT_DEPTH) return null;
   if (k.current !== sender || r.mm.fault !== null) return null;
@@ -93,12 +176,13 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   k.current = r;
   let fuel = 0;
   try {
-    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL));
+    fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL), failed);
   } finally {
     k.directDepth--;
     if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
     k.current = sender;
   }
+  if (r.state === ProcessState.RESIDENT) binderChanged(k, r); // a grant revoked meanwhile (mm.fault)
   if (sender.state === ProcessState.EXITED) {
     // The handler killed its sender: close the sender's slice (terminate left it open: the sender was not current)
     // and let the scheduler choose; the bridge unwinds the sender's stack.
@@ -107,7 +191,7 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
     k.schedule();
     return NORETURN;
   }
-  k.sched.chargeDirect(fuel);
+  billDirect(sender, fuel);
   // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
   if (r.state === ProcessState.RESIDENT) {
     const ports = r.boundPorts;

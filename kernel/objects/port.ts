@@ -23,6 +23,15 @@ export class Port extends KernelObject {
   direct = false;
   /** The binder ended: packets are refused (ECLOSED). */
   closed = false;
+  /**
+   * What the handle mirror's state cell for this port says (kernel/fast/mirror.ts; kept by
+   * kernel/ipc/ports.ts directWordsOf): the binder's direct entry slot + 1 while a packet may be delivered
+   * wasm-to-wasm now (bound PORT_BIND_DIRECT, the binder idle, an entry exists), else 0; and the budget.
+   */
+  fastReady = 0;
+  fastBudget = 0;
+  /** The binder's direct entry slot + 1 for this binding once known (0: none, for as long as the binding lasts), -1 not yet asked. */
+  fastSlot = -1;
 
   constructor(registry: ObjectRegistry) {
     super(registry, ObjectType.PORT);

@@ -540,25 +540,6 @@ export class CpuScheduler {
     } else if (until < left + this.fuelBeyond) this.fuelBeyond = until - left; // the slice ends by it, the counter sooner
   }
 
-  /**
-   * A direct port activation (kernel/ipc/ports.ts) burned `fuel` on the running process's time: bill it as
-   * if the running process had burned it (its CPU time, quantum, partition; virtual time advances by as
-   * much in deterministic mode, while real time is the wall clock's anyway). The counter it ran on was the
-   * handler's own, so the running process's slice would not end for it: when the charge passes the next
-   * timer or the quantum, the running process stops at its next charge point, as a preemption request.
-   */
-  chargeDirect(fuel: number): void {
-    const p = this.running;
-    if (p === null || fuel <= 0) return;
-    const clock = this.k.clock;
-    if (clock.virtual) {
-      const ns = fuel * this.nsPerFuel;
-      clock.advanceTo(clock.peek() + ns);
-      this.charge(p, fuel, ns, clock.peek());
-    } else p.sched.quantumLeft -= fuel;
-    if (p.sched.quantumLeft <= 0 || this.k.timers.next() <= clock.peek()) this.requestPreempt();
-  }
-
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
   readied(p: Process): void {
     p.sched.quantumLeft = this.quantumFuel;

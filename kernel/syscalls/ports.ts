@@ -4,7 +4,7 @@
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { NORETURN } from "../control.ts";
-import { PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { directWordsOf, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -29,9 +29,11 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.idle = (flags & Constants.PORT_BIND_IDLE) !== 0;
   pt.direct = (flags & Constants.PORT_BIND_DIRECT) !== 0;
   pt.closed = false;
+  pt.fastSlot = -1;
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
+  directWordsOf(k, pt);
   return 0;
 }
 

@@ -1,0 +1,270 @@
+// Port delivery wasm-to-wasm (docs/fastpath.md "Port dispatch in wasm,
+// wasm-to-wasm"): a sender's port_send runs an idle PORT_BIND_DIRECT binder's
+// import-free handler (its loader-made direct copy) without the kernel. Every
+// scenario runs twice, with the path on and with `portW2w: false` (the same
+// packets through the kernel's JavaScript direct path), and must give the
+// same results, exits (reason, status, message), virtual time and CPU time of
+// every process; the "on" run must really have delivered wasm-to-wasm. Then
+// each condition of the port's state word is dropped (mutateW2wForTest) and
+// the same comparison must fail.
+import { afterEach, describe, expect, it } from "vitest";
+import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
+import { directPortStats, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
+import { type KernelConfig, Kernel } from "../../host/kernel.ts";
+import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
+import { Port } from "../../kernel/objects/port.ts";
+import { type ProcSpec, runSystem } from "../helpers/system.ts";
+import { guest } from "../helpers/wat.ts";
+
+const { SEND, RECEIVE, DUPLICATE } = Rights;
+const DIRECT = Constants.PORT_BIND_DIRECT;
+
+/** Run specs in a fresh kernel with two fresh ports handed out as "port" and "done" (the first spec RECEIVE, the rest SEND). */
+async function run(config: KernelConfig, specs: (port: Port, done: Port) => ProcSpec[]) {
+  const k = new Kernel(config);
+  const port = new Port(k.core.objects);
+  const done = new Port(k.core.objects);
+  port.retainHandle();
+  done.retainHandle();
+  const js = directPortStats.runs;
+  const w2w = w2wDelivered();
+  const failed = w2wStats.failed;
+  const r = await runSystem(specs(port, done), config, k, [port, done]);
+  const cpu: Record<string, number> = {};
+  for (const [name, p] of Object.entries(r.procs)) cpu[name] = p.process.cpuTimeNs;
+  return {
+    ...r,
+    cpu,
+    now: k.core.clock.peek(),
+    js: directPortStats.runs - js,
+    w2w: w2wDelivered() - w2w,
+    failed: w2wStats.failed - failed,
+  };
+}
+
+/** Both ways; everything observable must be the same. Returns the "on" run. */
+async function both(specs: (port: Port, done: Port) => ProcSpec[], config: KernelConfig = {}) {
+  const on = await run(config, specs);
+  const off = await run({ ...config, portW2w: false }, specs);
+  expect(off.w2w).toBe(0);
+  expect(on.rec).toEqual(off.rec);
+  expect(on.exit).toEqual(off.exit);
+  expect(on.now).toBe(off.now);
+  expect(on.cpu).toEqual(off.cpu);
+  if (config.trace) expect(on.kernel.traceText()).toBe(off.kernel.traceText());
+  return { on, off };
+}
+
+/**
+ * The binder. on_packet calls no import (so the loader gives it a direct copy): it counts packets, sums
+ * code * 31 + value, keeps the key, burns `value` loop turns for code 2, and misbehaves for codes 100-107.
+ * on_done (bound to "done", queued) records the three words and exits. `flags`: on_packet's binding;
+ * `startSleep`: _start sleeps this long after binding, then records the count so far.
+ */
+const binder = (flags: number, startSleep = 0) =>
+  guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "port")
+  (data (i32.const 32) "on_done")
+  (data (i32.const 48) "done")
+  (func $deep (param $n i32) (result i32)
+    (if (result i32) (local.get $n) (then (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))) (else (i32.const 0))))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+    (i32.store (i32.const 128) (i32.add (i32.load (i32.const 128)) (i32.const 1)))
+    (i32.store (i32.const 132) (i32.add (i32.load (i32.const 132)) (i32.add (i32.mul (local.get $code) (i32.const 31)) (i32.wrap_i64 (local.get $value)))))
+    (i32.store (i32.const 136) (local.get $key))
+    (if (i32.eq (local.get $code) (i32.const 2))
+      (then (local.set $i (i32.wrap_i64 (local.get $value)))
+        (loop $b (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $b))))))
+    (if (i32.eq (local.get $code) (i32.const 100)) (then unreachable))
+    (if (i32.eq (local.get $code) (i32.const 101)) (then (drop (i32.load (i32.add (i32.const 65534) (i32.wrap_i64 (local.get $value)))))))
+    (if (i32.eq (local.get $code) (i32.const 102)) (then (drop (i32.div_u (i32.const 1) (i32.wrap_i64 (local.get $value))))))
+    (if (i32.eq (local.get $code) (i32.const 103)) (then (drop (i32.div_s (i32.const 0x80000000) (i32.wrap_i64 (local.get $value))))))
+    (if (i32.eq (local.get $code) (i32.const 104)) (then (drop (i32.trunc_f64_s (f64.div (f64.const 0) (f64.convert_i64_s (local.get $value)))))))
+    (if (i32.eq (local.get $code) (i32.const 105)) (then (loop $ever (br $ever))))
+    (if (i32.eq (local.get $code) (i32.const 106)) (then (drop (call $deep (i32.wrap_i64 (local.get $value))))))
+    (if (i32.eq (local.get $code) (i32.const 107))
+      (then (drop (memory.grow (i32.const 1))) (i32.store (i32.const 70000) (i32.wrap_i64 (local.get $value)))
+            (i32.store (i32.const 132) (i32.add (i32.load (i32.const 132)) (i32.load (i32.const 70000)))))))
+  (func (export "on_done") (param $key i32) (param $code i32) (param $value i64)
+    (call $rec (i32.load (i32.const 128)))
+    (call $rec (i32.load (i32.const 132)))
+    (call $rec (i32.load (i32.const 136)))
+    (call $flush)
+    (call $exit (i32.const 0)))
+  (func (export "_start")
+    (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 7) (i32.const ${flags})))
+    (call $rec (call $port_bind (call $handle_get (i32.const 48) (i32.const 4)) (i32.const 32) (i32.const 7) (i32.const 8) (i32.const 0)))
+    ${startSleep > 0 ? `(drop (call $sleep (i64.const ${startSleep}))) (call $rec (i32.load (i32.const 128)))` : ""}
+    (call $flush))`);
+
+/** A sender: sleeps (so the binder is resident), runs `body` ($port, $done: its SEND handles), records the clock, ends the binder. */
+const sender = (body: string, locals = "") =>
+  guest(`
+  (data (i32.const 16) "port")
+  (data (i32.const 48) "done")
+  (global $port (mut i32) (i32.const 0))
+  (global $done (mut i32) (i32.const 0))
+  (func (export "_start") ${locals}
+    (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
+    (global.set $done (call $handle_get (i32.const 48) (i32.const 4)))
+    (drop (call $sleep (i64.const 100000)))
+    ${body}
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $rec (call $port_send (global.get $done) (i32.const 1) (i64.const 0)))
+    (call $flush))`);
+
+const send = (code: number, value: number) => `(call $rec (call $port_send (global.get $port) (i32.const ${code}) (i64.const ${value})))`;
+const clock = `(call $rec (i32.wrap_i64 (call $clock_now)))`;
+
+const pair =
+  (body: string, flags: number = DIRECT, locals = "", startSleep = 0) =>
+  (port: Port, done: Port): ProcSpec[] => [
+    {
+      name: "r",
+      bytes: binder(flags, startSleep),
+      handles: [
+        { name: "port", object: port, rights: RECEIVE },
+        { name: "done", object: done, rights: RECEIVE },
+      ],
+    },
+    {
+      name: "s",
+      bytes: sender(body, locals),
+      handles: [
+        { name: "port", object: port, rights: SEND | DUPLICATE },
+        { name: "done", object: done, rights: SEND },
+      ],
+    },
+  ];
+
+/** 200 packets, two heavy ones (the billing rule), clock readings between. */
+const workload = `
+  (local.set $i (i32.const 0))
+  (loop $l
+    (local.set $bad (i32.or (local.get $bad) (call $port_send (global.get $port) (i32.const 1) (i64.extend_i32_u (local.get $i)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $l (i32.lt_u (local.get $i) (i32.const 200))))
+  (call $rec (local.get $bad))
+  ${clock}
+  ${send(2, 30000)}
+  ${clock}
+  ${send(2, 60000)}
+  ${clock}
+  ${send(3, 1)}`;
+
+afterEach(() => mutateW2wForTest(null));
+
+describe("port delivery wasm-to-wasm", () => {
+  it("delivers to an idle direct binder's import-free handler without the kernel, with every result, exit and clock of the JavaScript path", async () => {
+    const { on, off } = await both(pair(workload, DIRECT, "(local $i i32) (local $bad i32)"));
+    expect(on.w2w).toBe(203);
+    expect(on.js).toBe(0);
+    expect(off.js).toBe(203);
+    expect(on.rec.s[0]).toBe(0);
+    expect(on.rec.r).toEqual([0, 0, 0, 0, 203, 200 * 31 + 19900 + 2 * 62 + 90000 + 93 + 1, 7]);
+    expect(on.exit.r.reason).toBe(ExitReason.NORMAL);
+    // The heavy handler's fuel is the sender's time (billDirect): its clock moved by at least a unit a turn.
+    const [, t0, , t1, , t2] = on.rec.s;
+    expect(t1 - t0).toBeGreaterThanOrEqual(30000);
+    expect(t2 - t1).toBeGreaterThanOrEqual(60000);
+    expect(on.cpu.r).toBeLessThan(on.cpu.s);
+  });
+
+  it("bills a direct handler's fuel against the sender's own slice: a sender whose handler burned most of its quantum is preempted on time", async () => {
+    // s: a handler burning ~0.6 of a quantum, then ~0.6 of its own work. Its slice ends inside its own work, so h (same
+    // priority, ready since the same instant) runs a slice before s records: the clock moves by more than the two.
+    const loop = (n: number) =>
+      `(local.set $i (i32.const ${n})) (loop $b (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $b))))`;
+    const specs = (port: Port, done: Port): ProcSpec[] => [
+      ...pair(`${clock} ${send(2, 55000)} ${loop(55000)} ${clock}`, DIRECT, "(local $i i32)")(port, done),
+      {
+        name: "h",
+        bytes: guest(
+          `(func (export "_start") (local $i i32) (drop (call $sleep (i64.const 100000))) ${loop(200000)} ${clock} (call $flush))`,
+        ),
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.w2w).toBe(1);
+    const [t0, , t1] = on.rec.s;
+    expect(t1 - t0).toBeGreaterThan(1_800_000); // a quantum (1 ms) of each, at least
+  });
+
+  it("ends only the binder on each trap kind, an endless loop, a deep recursion; memory.grow works; the sender carries on and sees ECLOSED next", async () => {
+    const cases: [number, number, number][] = [
+      [100, 0, ExitReason.TRAP_UNREACHABLE],
+      [101, 0, ExitReason.TRAP_MEMORY],
+      [102, 0, ExitReason.TRAP_DIVIDE_BY_ZERO],
+      [103, -1, ExitReason.TRAP_INTEGER_OVERFLOW],
+      [104, 0, ExitReason.TRAP_INTEGER_OVERFLOW],
+      [105, 0, ExitReason.DIRECT_OVERRUN],
+      [106, 1_000_000, ExitReason.TRAP_STACK_OVERFLOW],
+    ];
+    for (const [code, value, reason] of cases) {
+      const { on } = await both(pair(`${send(1, 5)} ${send(code, value)} ${send(1, 6)} ${clock}`));
+      expect(on.exit.r.reason, `code ${code}`).toBe(reason);
+      expect(on.exit.s.reason).toBe(ExitReason.NORMAL);
+      expect(on.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ECLOSED]);
+      expect(on.w2w).toBe(1); // the first; the second threw in wasm, and the kernel ended the binder (sendDirect)
+      expect(on.failed).toBe(1);
+      expect(on.js).toBe(1);
+    }
+    const grow = await both(pair(`${send(107, 41)} ${send(1, 0)}`));
+    expect(grow.on.rec.r).toEqual([0, 0, 0, 0, 2, 107 * 31 + 41 + 41 + 31, 7]);
+    expect(grow.on.w2w + grow.on.js).toBe(2);
+  });
+
+  it("sees a revoke and a close of the sender's handle at the very next port_send", async () => {
+    const { on } = await both(
+      pair(
+        `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
+         ${send(1, 1)}
+         (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
+         (call $rec (call $handle_revoke (global.get $port)))
+         (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))
+         ${send(1, 4)}
+         (call $rec (call $handle_close (global.get $port)))
+         ${send(1, 5)}`,
+        DIRECT,
+        "(local $d i32)",
+      ),
+    );
+    expect(on.rec.s.slice(0, 7)).toEqual([0, 0, 1, -Errno.ESTALE, 0, 0, on.rec.s[6]]);
+    expect(on.rec.s[6]).toBeLessThan(0);
+    expect(on.rec.r).toEqual([0, 0, 0, 0, 3, 3 * 31 + 1 + 2 + 4, 7]);
+    expect(on.w2w).toBe(3);
+  });
+
+  it("leaves to the kernel a binder still in _start, a port bound without the flag, and a traced kernel", async () => {
+    const busy = await both(pair(`${send(1, 1)} ${send(1, 2)} ${clock}`, DIRECT, "", 300000));
+    expect(busy.on.w2w).toBe(0);
+    expect(busy.on.rec.r).toEqual([0, 0, 0, 0, 0, 0, 1, 32, 7]); // queued; the round robin over its ports takes one, then on_done
+    const queued = await both(pair(`${send(1, 1)} ${send(1, 2)} ${clock}`, 0));
+    expect(queued.on.w2w).toBe(0);
+    const traced = await both(pair(`${send(1, 1)} ${send(1, 2)} ${clock}`), { trace: true });
+    expect(traced.on.w2w).toBe(0);
+    expect(traced.on.js).toBe(2);
+  });
+
+  it("fails the comparison when a condition of the port's state word is dropped", async () => {
+    const scenarios: [W2wMutation, (port: Port, done: Port) => ProcSpec[], KernelConfig][] = [
+      ["idle", pair(`${send(1, 1)} ${send(1, 2)} ${clock}`, DIRECT, "", 300000), {}],
+      ["direct", pair(`${send(1, 1)} ${send(1, 2)} ${clock}`, 0), {}],
+      ["trace", pair(`${send(1, 1)} ${send(1, 2)} ${clock}`), { trace: true }],
+    ];
+    for (const [m, specs, config] of scenarios) {
+      mutateW2wForTest(m);
+      const on = await run(config, specs);
+      const off = await run({ ...config, portW2w: false }, specs);
+      mutateW2wForTest(null);
+      expect(on.w2w, m).toBeGreaterThan(0);
+      const same =
+        JSON.stringify(on.rec) === JSON.stringify(off.rec) &&
+        on.now === off.now &&
+        JSON.stringify(on.cpu) === JSON.stringify(off.cpu) &&
+        (!config.trace || on.kernel.traceText() === off.kernel.traceText());
+      expect(same, m).toBe(false);
+    }
+  });
+});
