@@ -12,7 +12,8 @@
 // Variants: "on" (the kernel as built), "global" (the fuel counter through
 // WebAssembly.Global.value only, no wasm accessors), "reread" (a dispatch's
 // slice bound reads the clock again instead of taking the dispatch's reading,
-// as before scalefix), "notimer" (an ablation that breaks timers: the kernel
+// as before scalefix; "wrapped" is "on" through the same kind of patched
+// method, its fair comparison), "notimer" (an ablation that breaks timers: the kernel
 // sees no timer armed while the switches are measured; a measurement only).
 
 import { loadavg } from "node:os";
@@ -82,6 +83,10 @@ function variant(v: string): void {
   else if (v === "reread")
     proto.sliceFuel = function (this: unknown, p: unknown) {
       return realSliceFuel.call(this, p);
+    };
+  else if (v === "wrapped")
+    proto.sliceFuel = function (this: unknown, p: unknown, at?: number) {
+      return realSliceFuel.call(this, p, at);
     };
   else if (v === "notimer") timers.next = () => Infinity;
   else if (v !== "on") throw new Error(`unknown variant ${v}`);
