@@ -13,7 +13,10 @@
 //   one (loader/instrument/direct-copy.ts): a copy cannot trap, so a sender may
 //   run it wasm-to-wasm when the handler is bound PORT_BIND_DIRECT
 //   (host/runtime/fast-ports.ts; docs/fastpath.md "Port dispatch in wasm,
-//   wasm-to-wasm"). No other module pays for the pass.
+//   wasm-to-wasm"). No other module pays for the pass. Each copy comes with its
+//   static stack bound (an exported global; -1 when it recurses): only a copy
+//   with a small one runs on a sender's stack, the others behind a JavaScript
+//   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND).
 
 import { FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
 import { addDirectCopies } from "./instrument/direct-copy.ts";
@@ -30,7 +33,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-8 (counting variant: small bounded callees inlined into loops; direct copies of import-free handlers in modules importing port_bind)";
+  "wasmos-prepare-9 (counting variant: small bounded callees inlined into loops; direct copies of import-free handlers in modules importing port_bind, with their static stack bounds)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";

@@ -54,7 +54,7 @@ import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
-import { DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
+import { DIRECT_BOUND_EXPORT_PREFIX, DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
@@ -144,6 +144,8 @@ export class DirectEntries {
       if (this.fuel !== null && typeof copy === "function") {
         // The handler's direct copy (the loader made it: it calls no import), whichever path delivers.
         e = directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
+        const bound = this.exports[DIRECT_BOUND_EXPORT_PREFIX + handler];
+        if (w2wBoundMutation || (bound instanceof WebAssembly.Global && fitsSenderStack(bound.value as number))) onSenderStack.add(e);
       } else if (this.fuel === null) {
         e = (key, code, value) => {
           h(key, code, value);
@@ -350,6 +352,43 @@ export function directTag(): WebAssembly.Tag {
 /** Stack bytes a direct copy may use (the copies' own bound: DIRECT_STACK_GLOBAL_EXPORT); well inside the 984 KiB of a JSPI stack. */
 export const DIRECT_STACK_BUDGET = 256 * 1024;
 
+/**
+ * The largest static stack bound (loader/instrument/direct-copy.ts DIRECT_BOUND_EXPORT_PREFIX: the largest
+ * sum of frame bounds along any call path of the copy) of a copy run wasm-to-wasm, on its sender's stack.
+ *
+ * Why a static bound: the budget (DIRECT_STACK_BUDGET) contains a copy's overflow only where its frames
+ * have room. On the sender's JSPI stack (984 KiB) a sender may already be within 256 KiB of the end; a
+ * recursive handler would then hit V8's own limit first, whose RangeError wasm cannot catch: it would
+ * unwind and end the sender. So only copies whose call graph is acyclic and whose bound is at most this go
+ * wasm-to-wasm; the others (recursion, or deeper) run behind a JavaScript frame on the central stack
+ * (DirectEntries: the same copy, the same budget), where the budget alone contains them.
+ *
+ * Why 16 KiB: what such a copy adds to the sender's stack is fixed at load time, like a function the sender
+ * calls itself: a sender with less than 16 KiB left (98.4% of its stack used) would overflow by itself at
+ * its next call needing that much (≈340 of the smallest frames, 48 bytes each). A hostile binder can no
+ * longer choose how deep it goes. The bound is loose (16 bytes per parameter, local and instruction and 128
+ * a frame against the measured 48 + 8 per local), so real handlers of a few hundred instructions fit.
+ */
+export const W2W_STACK_BOUND = 16 * 1024;
+
+/** Whether a copy with this static stack bound (its exported word: -1 when it recurses) may run on a sender's stack. */
+function fitsSenderStack(bound: number): boolean {
+  return bound >= 0 && bound <= W2W_STACK_BOUND;
+}
+
+/** The entries (directCopyEntry) whose copy may run on a sender's stack (fitsSenderStack): only these get a slot in the host's table. */
+const onSenderStack = new WeakSet<DirectEntry>();
+
+/**
+ * Test only: take every copy wasm-to-wasm whatever its static stack bound (the check above skipped).
+ * test/ports/w2w.test.ts shows a recursive hostile handler then ends a deep sender. Read when a handler's
+ * entry is made (a binder's first direct packet or binding): set it before the kernel loads the binder.
+ */
+let w2wBoundMutation = false;
+export function mutateW2wBoundForTest(skip: boolean): void {
+  w2wBoundMutation = skip;
+}
+
 let w2wTrampolineModule: WebAssembly.Module | null = null;
 
 /**
@@ -401,8 +440,13 @@ function entries(): WebAssembly.Table {
   return (entryTable ??= new WebAssembly.Table({ element: "anyfunc", initial: 16 }));
 }
 
-/** Put a direct entry in the host's table: its slot. */
+/**
+ * Put a direct entry in the host's table: its slot; or -1 when it may not run on a sender's stack (not an
+ * entry of a copy whose static stack bound fits: W2W_STACK_BOUND). Then the port's cell never offers it
+ * (kernel/ipc/ports.ts directWordsOf: the binding's slot stays 0) and every packet takes the JavaScript path.
+ */
 export function addDirectEntry(run: DirectEntry): number {
+  if (!onSenderStack.has(run)) return -1;
   const t = entries();
   let slot = freeEntries.pop();
   if (slot === undefined) {

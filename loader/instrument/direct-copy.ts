@@ -42,6 +42,17 @@
 // local and instruction (the operand stack is at most one value per
 // instruction) plus 128.
 //
+// The static bound. The budget contains an overflow only where the copy's
+// frames have room below it: run on a sender's stack (wasm-to-wasm) a copy
+// may find less than the budget left there. So the pass also records, per
+// handler, the largest sum of frame bounds along any call path of its copy
+// (the copies have no indirect calls, so the call graph is known), or -1 when
+// that graph has a cycle (recursion: no bound but the budget), as an exported
+// immutable i32 global (DIRECT_BOUND_EXPORT_PREFIX + handler). The host runs
+// wasm-to-wasm only copies whose bound is small (host/runtime/fast-ports.ts
+// W2W_STACK_BOUND); the rest run behind a JavaScript frame, on the central
+// stack, where the budget alone contains them.
+//
 // Fuel: the copies are made from the instrumented module, so they carry the
 // same charges as the originals and call the same out-of-fuel import.
 
@@ -55,6 +66,8 @@ import { encodeValType } from "../../wasm/types.ts";
 export const DIRECT_TAG_IMPORT = { module: "wasmos", name: "__wasmos_direct_trap" } as const;
 /** Export name prefix of a handler's direct copy: `${DIRECT_EXPORT_PREFIX}${handler}`. */
 export const DIRECT_EXPORT_PREFIX = "__wasmos_direct:";
+/** Export name prefix of a handler's static stack bound: an immutable i32 global, bytes (the largest sum of frame bounds on a call path), -1 when its copy recurses. */
+export const DIRECT_BOUND_EXPORT_PREFIX = "__wasmos_direct_bound:";
 /** Export name of the copies' stack budget (mutable i32, bytes): set before each direct activation. */
 export const DIRECT_STACK_GLOBAL_EXPORT = "__wasmos_direct_stack";
 
@@ -92,6 +105,8 @@ export interface DirectCopies {
   refused: Map<string, string>;
   /** Functions copied (shared by the handlers that reach them). */
   functions: number;
+  /** Handler export -> its copy's static stack bound in bytes (exported as DIRECT_BOUND_EXPORT_PREFIX + handler), Infinity when it recurses (exported as -1). */
+  stackBound: Map<string, number>;
 }
 
 /**
@@ -199,7 +214,7 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
   if (m.memories.some((l) => l.index64) || m.importedTags + m.tags.length > 0) {
     for (const h of handlers)
       refused.set(h, m.importedTags + m.tags.length > 0 ? "the module uses exception handling" : "the module has a 64-bit memory");
-    return { bytes: m.bytes, copies: new Map(), refused, functions: 0 };
+    return { bytes: m.bytes, copies: new Map(), refused, functions: 0, stackBound: new Map() };
   }
   // Per defined function: what it calls (defined functions), why it cannot be copied (or null), its instruction count.
   const facts = new Map<number, { calls: number[]; why: string | null; count: number }>();
@@ -247,7 +262,7 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
     if (why !== null) refused.set(h, why);
     else roots.push([h, e.index]);
   }
-  if (roots.length === 0) return { bytes: m.bytes, copies: new Map(), refused, functions: 0 };
+  if (roots.length === 0) return { bytes: m.bytes, copies: new Map(), refused, functions: 0, stackBound: new Map() };
 
   const plan: Plan = { copyOf: new Map(), order: [], bound: new Map() };
   const total = m.importedFuncs + m.functions.length;
@@ -272,6 +287,9 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
     plan.bound.set(f, frameBound(type.params.length, locals, facts.get(f)!.count));
   }
 
+  const depth = staticDepths(plan, (f) => facts.get(f)!.calls);
+  const stackBound = new Map<string, number>(roots.map(([h, f]) => [h, depth.get(f)!]));
+
   const tagType = m.types.length; // appended: (param i32) -> ()
   const budgetGlobal = m.importedGlobals + m.globals.length;
   const copies = new Map<string, string>();
@@ -283,8 +301,53 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
     bodies,
     exports: roots.map(([h, f]) => [DIRECT_EXPORT_PREFIX + h, plan.copyOf.get(f)!] as [string, number]),
     budgetGlobal,
+    bounds: roots.map(([h]) => [DIRECT_BOUND_EXPORT_PREFIX + h, boundWord(stackBound.get(h)!)] as [string, number]),
   });
-  return { bytes, copies, refused, functions: plan.order.length };
+  return { bytes, copies, refused, functions: plan.order.length, stackBound };
+}
+
+/** A static bound as its exported word: -1 for none (recursion), else the bytes, saturated below 2^31. */
+function boundWord(b: number): number {
+  return b === Infinity ? -1 : Math.min(b, 0x7fffffff);
+}
+
+/**
+ * Per copied function: the largest sum of frame bounds along any call path starting at it (its own frame
+ * included), Infinity when a cycle is reachable from it. An iterative depth-first walk (a long call chain is
+ * no deeper for the host): a callee still on the walk's path closes a cycle.
+ */
+function staticDepths(plan: Plan, calls: (f: number) => number[]): Map<number, number> {
+  const depth = new Map<number, number>();
+  const onPath = new Set<number>();
+  for (const root of plan.order) {
+    if (depth.has(root)) continue;
+    const stack: [number, number][] = [[root, 0]]; // function, next callee to look at
+    onPath.add(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const cs = calls(top[0]);
+      if (top[1] < cs.length) {
+        const g = cs[top[1]++];
+        if (depth.has(g)) continue;
+        if (onPath.has(g)) {
+          // A cycle: g and every function on the path below it are unbounded (the rest of the path then too).
+          for (let i = stack.length - 1; i >= 0 && stack[i][0] !== g; i--) depth.set(stack[i][0], Infinity);
+          depth.set(g, Infinity);
+          continue;
+        }
+        onPath.add(g);
+        stack.push([g, 0]);
+        continue;
+      }
+      stack.pop();
+      onPath.delete(top[0]);
+      if (depth.get(top[0]) === Infinity) continue;
+      let most = 0;
+      for (const g of cs) most = Math.max(most, depth.get(g)!);
+      depth.set(top[0], plan.bound.get(top[0])! + most);
+    }
+  }
+  return depth;
 }
 
 /** The import that is function `index` (an imported one). */
@@ -502,6 +565,8 @@ interface Appended {
   bodies: Uint8Array[];
   exports: [string, number][];
   budgetGlobal: number;
+  /** Appended after the budget global: one immutable i32 global each, exported under the name. */
+  bounds: [string, number][];
 }
 
 /**
@@ -521,7 +586,19 @@ function appendToModule(m: WasmModule, a: Appended): Uint8Array {
       (s) => counted(m, s, (b) => b.name(DIRECT_TAG_IMPORT.module).name(DIRECT_TAG_IMPORT.name).u8(0x04).u8(0x00).u32(a.tagType)),
     ],
     [SectionId.FUNCTION, (s) => counted(m, s, (b) => a.functionTypes.forEach((t) => b.u32(t)), a.functionTypes.length)],
-    [SectionId.GLOBAL, (s) => counted(m, s, (b) => b.u8(0x7f).u8(0x01).u8(0x41).s32(0).u8(0x0b))],
+    [
+      SectionId.GLOBAL,
+      (s) =>
+        counted(
+          m,
+          s,
+          (b) => {
+            b.u8(0x7f).u8(0x01).u8(0x41).s32(0).u8(0x0b);
+            for (const [, v] of a.bounds) b.u8(0x7f).u8(0x00).u8(0x41).s32(v).u8(0x0b);
+          },
+          1 + a.bounds.length,
+        ),
+    ],
     [
       SectionId.EXPORT,
       (s) =>
@@ -531,8 +608,14 @@ function appendToModule(m: WasmModule, a: Appended): Uint8Array {
           (b) => {
             for (const [name, f] of a.exports) b.name(name).u8(0x00).u32(f);
             b.name(DIRECT_STACK_GLOBAL_EXPORT).u8(0x03).u32(a.budgetGlobal);
+            a.bounds.forEach(([name], i) =>
+              b
+                .name(name)
+                .u8(0x03)
+                .u32(a.budgetGlobal + 1 + i),
+            );
           },
-          a.exports.length + 1,
+          a.exports.length + 1 + a.bounds.length,
         ),
     ],
     [SectionId.CODE, (s) => counted(m, s, (b) => a.bodies.forEach((body) => b.u32(body.length).bytes(body)), a.bodies.length)],

@@ -9,7 +9,7 @@
 // the same comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
-import { directPortStats, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
+import { directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
 import { type KernelConfig, Kernel } from "../../host/kernel.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
@@ -57,19 +57,26 @@ async function both(specs: (port: Port, done: Port) => ProcSpec[], config: Kerne
 
 /**
  * The binder. on_packet calls no import (so the loader gives it a direct copy): it counts packets, sums
- * code * 31 + value, keeps the key, burns `value` loop turns for code 2, and misbehaves for codes 100-107.
+ * code * 31 + value, keeps the key, burns `value` loop turns for code 2, and misbehaves for codes 100-107
+ * (106, a recursion `value` deep, only when `recursive`: a recursive copy has no static stack bound, so it
+ * is never run on a sender's stack).
  * on_done (bound to "done", queued) records the three words and exits. `flags`: on_packet's binding;
  * `startSleep`: _start sleeps this long after binding, then records the count so far.
  */
-const binder = (flags: number, startSleep = 0) =>
+/** $deep's locals: 64 i64, so its real frames (≈48 + 8 a local) are near half their bound (128 + 16 a local and instruction) and the stack budget's 256 KiB of bounds is ≈100 KiB of real stack. */
+const DEEP_LOCALS = Array.from({ length: 64 }, (_, i) => `(local $l${i} i64)`).join(" ");
+
+const binder = (flags: number, startSleep = 0, recursive = false, extra = { funcs: "", body: "" }) =>
   guest(`
+  ${extra.funcs}
   (data (i32.const 0) "on_packet")
   (data (i32.const 16) "port")
   (data (i32.const 32) "on_done")
   (data (i32.const 48) "done")
-  (func $deep (param $n i32) (result i32)
+  (func $deep (param $n i32) (result i32) ${DEEP_LOCALS}
     (if (result i32) (local.get $n) (then (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))) (else (i32.const 0))))
   (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+    ${extra.body}
     (i32.store (i32.const 128) (i32.add (i32.load (i32.const 128)) (i32.const 1)))
     (i32.store (i32.const 132) (i32.add (i32.load (i32.const 132)) (i32.add (i32.mul (local.get $code) (i32.const 31)) (i32.wrap_i64 (local.get $value)))))
     (i32.store (i32.const 136) (local.get $key))
@@ -82,7 +89,7 @@ const binder = (flags: number, startSleep = 0) =>
     (if (i32.eq (local.get $code) (i32.const 103)) (then (drop (i32.div_s (i32.const 0x80000000) (i32.wrap_i64 (local.get $value))))))
     (if (i32.eq (local.get $code) (i32.const 104)) (then (drop (i32.trunc_f64_s (f64.div (f64.const 0) (f64.convert_i64_s (local.get $value)))))))
     (if (i32.eq (local.get $code) (i32.const 105)) (then (loop $ever (br $ever))))
-    (if (i32.eq (local.get $code) (i32.const 106)) (then (drop (call $deep (i32.wrap_i64 (local.get $value))))))
+    ${recursive ? "(if (i32.eq (local.get $code) (i32.const 106)) (then (drop (call $deep (i32.wrap_i64 (local.get $value))))))" : ""}
     (if (i32.eq (local.get $code) (i32.const 107))
       (then (drop (memory.grow (i32.const 1))) (i32.store (i32.const 70000) (i32.wrap_i64 (local.get $value)))
             (i32.store (i32.const 132) (i32.add (i32.load (i32.const 132)) (i32.load (i32.const 70000)))))))
@@ -98,9 +105,10 @@ const binder = (flags: number, startSleep = 0) =>
     ${startSleep > 0 ? `(drop (call $sleep (i64.const ${startSleep}))) (call $rec (i32.load (i32.const 128)))` : ""}
     (call $flush))`);
 
-/** A sender: sleeps (so the binder is resident), runs `body` ($port, $done: its SEND handles), records the clock, ends the binder. */
-const sender = (body: string, locals = "") =>
+/** A sender: sleeps (so the binder is resident), runs `body` ($port, $done: its SEND handles), records the clock, ends the binder. `funcs`: more of its functions. */
+const sender = (body: string, locals = "", funcs = "") =>
   guest(`
+  ${funcs}
   (data (i32.const 16) "port")
   (data (i32.const 48) "done")
   (global $port (mut i32) (i32.const 0))
@@ -118,11 +126,11 @@ const send = (code: number, value: number) => `(call $rec (call $port_send (glob
 const clock = `(call $rec (i32.wrap_i64 (call $clock_now)))`;
 
 const pair =
-  (body: string, flags: number = DIRECT, locals = "", startSleep = 0) =>
+  (body: string, flags: number = DIRECT, locals = "", startSleep = 0, recursive = false, funcs = "", extra = { funcs: "", body: "" }) =>
   (port: Port, done: Port): ProcSpec[] => [
     {
       name: "r",
-      bytes: binder(flags, startSleep),
+      bytes: binder(flags, startSleep, recursive, extra),
       handles: [
         { name: "port", object: port, rights: RECEIVE },
         { name: "done", object: done, rights: RECEIVE },
@@ -130,7 +138,7 @@ const pair =
     },
     {
       name: "s",
-      bytes: sender(body, locals),
+      bytes: sender(body, locals, funcs),
       handles: [
         { name: "port", object: port, rights: SEND | DUPLICATE },
         { name: "done", object: done, rights: SEND },
@@ -153,7 +161,22 @@ const workload = `
   ${clock}
   ${send(3, 1)}`;
 
-afterEach(() => mutateW2wForTest(null));
+/**
+ * A sender deep in its own recursion: $down (16 i64 locals, ≈190 bytes a frame on a JSPI stack, counting
+ * variant; 5,250 frames fit in its 984 KiB, 5,300 do not, measured 5 Dec 2026) goes 5,000 frames deep
+ * (≈930 KiB, ≈50 KiB left: less than the hostile recursion's ≈100 KiB) and sends there: a packet, then
+ * `code` `value`, then another.
+ */
+const DEEP_SENDER = 5000;
+const deepSender = (code: number, value: number) => ({
+  body: `(call $down (i32.const ${DEEP_SENDER}))`,
+  funcs: `(func $down (param $n i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64) (local $g i64)
+      (local $h i64) (local $i i64) (local $j i64) (local $k i64) (local $l i64) (local $m i64) (local $o i64) (local $p i64) (local $q i64)
+    (if (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1))))
+      (else ${send(1, 5)} ${send(code, value)} ${send(1, 6)})))`,
+});
+
+afterEach(() => (mutateW2wForTest(null), mutateW2wBoundForTest(false)));
 
 describe("port delivery wasm-to-wasm", () => {
   it("delivers to an idle direct binder's import-free handler without the kernel, with every result, exit and clock of the JavaScript path", async () => {
@@ -202,17 +225,61 @@ describe("port delivery wasm-to-wasm", () => {
       [106, 1_000_000, ExitReason.TRAP_STACK_OVERFLOW],
     ];
     for (const [code, value, reason] of cases) {
-      const { on } = await both(pair(`${send(1, 5)} ${send(code, value)} ${send(1, 6)} ${clock}`));
+      // The recursion: a recursive copy is never run wasm-to-wasm; both packets take the JavaScript path.
+      const recursive = code === 106;
+      const { on } = await both(pair(`${send(1, 5)} ${send(code, value)} ${send(1, 6)} ${clock}`, DIRECT, "", 0, recursive));
       expect(on.exit.r.reason, `code ${code}`).toBe(reason);
       expect(on.exit.s.reason).toBe(ExitReason.NORMAL);
       expect(on.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ECLOSED]);
-      expect(on.w2w).toBe(1); // the first; the second threw in wasm, and the kernel ended the binder (sendDirect)
-      expect(on.failed).toBe(1);
-      expect(on.js).toBe(1);
+      expect(on.w2w).toBe(recursive ? 0 : 1); // the first; the second threw in wasm, and the kernel ended the binder (sendDirect)
+      expect(on.failed).toBe(recursive ? 0 : 1);
+      expect(on.js).toBe(recursive ? 2 : 1);
     }
     const grow = await both(pair(`${send(107, 41)} ${send(1, 0)}`));
     expect(grow.on.rec.r).toEqual([0, 0, 0, 0, 2, 107 * 31 + 41 + 41 + 31, 7]);
     expect(grow.on.w2w + grow.on.js).toBe(2);
+  });
+
+  it("serves a recursive handler through the JavaScript path, so a sender 900 KiB deep in its own frames survives a hostile recursion", async () => {
+    const deep = deepSender(106, 1_000_000);
+    const { on } = await both(pair(deep.body, DIRECT, "", 0, true, deep.funcs));
+    expect(on.w2w).toBe(0); // no static stack bound: never on the sender's stack
+    expect(on.js).toBe(2);
+    expect(on.exit.r.reason).toBe(ExitReason.TRAP_STACK_OVERFLOW); // the copy's budget, on the central stack
+    expect(on.exit.s.reason).toBe(ExitReason.NORMAL);
+    expect(on.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ECLOSED]);
+    expect(on.rec.s).toHaveLength(5); // and it went on: its clock, the last port_send
+  });
+
+  it("still runs an acyclic handler under the stack bound wasm-to-wasm, from a deep sender too; a larger one takes the JavaScript path", async () => {
+    // on_packet calls a chain $a -> $b -> $c ($a calls $b twice): no cycle, a bound of a few KiB.
+    const chain = {
+      funcs: `(func $c (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func $b (param i32) (result i32) (call $c (i32.mul (local.get 0) (i32.const 2))))
+        (func $a (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $b (i32.const 0))))`,
+      body: `(i32.store (i32.const 140) (i32.add (i32.load (i32.const 140)) (call $a (local.get $code))))`,
+    };
+    const deep = deepSender(1, 7);
+    const { on } = await both(pair(deep.body, DIRECT, "", 0, false, deep.funcs, chain));
+    expect(on.w2w).toBe(3);
+    expect(on.js).toBe(0);
+    expect(on.exit.s.reason).toBe(ExitReason.NORMAL);
+    expect(on.rec.s.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(on.rec.r).toEqual([0, 0, 0, 0, 3, 3 * 31 + 5 + 7 + 6, 7]);
+    // The same with 1,100 more instructions in on_packet: its frame's bound alone passes 16 KiB.
+    const big = { funcs: "", body: "(nop)".repeat(1100) };
+    const slow = await both(pair(`${send(1, 1)} ${send(1, 2)} ${clock}`, DIRECT, "", 0, false, "", big));
+    expect(slow.on.w2w).toBe(0);
+    expect(slow.on.js).toBe(2);
+  });
+
+  it("fails when the stack bound is not checked: the hostile recursion on the deep sender's stack ends the sender", async () => {
+    mutateW2wBoundForTest(true);
+    const deep = deepSender(106, 1_000_000);
+    const on = await run({}, pair(deep.body, DIRECT, "", 0, true, deep.funcs));
+    expect(on.w2w).toBe(1); // the first packet; the second overflowed V8's own limit in the copy, on the sender's stack
+    expect(on.exit.s.reason).toBe(ExitReason.TRAP_STACK_OVERFLOW);
+    expect(on.rec.s).toEqual([]);
   });
 
   it("sees a revoke and a close of the sender's handle at the very next port_send", async () => {
