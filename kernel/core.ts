@@ -156,6 +156,12 @@ export class KernelCore {
   /** The one process on the CPU, or null. */
   current: Process | null = null;
   private scheduling = false;
+  /**
+   * Real time only: the clock as schedule() read it for its due-timer check, handed to the dispatch that
+   * follows (CpuScheduler.beginSlice takes it once) so a dispatch reads the host's clock once, not three
+   * times (each read is a host call, ≈45 ns). NaN when there is none: the dispatch reads the clock itself.
+   */
+  dispatchReading = NaN;
   private idleTimer: (() => void) | null = null;
   private idleTimerAt = Infinity;
   private quiescentWaiters: (() => void)[] = [];
@@ -686,12 +692,21 @@ export class KernelCore {
     try {
       for (;;) {
         if (this.current !== null) return;
-        // No timer, no clock read (its hook has nothing to charge: no slice is open while nothing runs).
+        // No timer, no clock read (its hook has nothing to charge: no slice is open while nothing runs, so one
+        // reading serves the check and the firing).
         const due = this.timers.next();
-        if (due !== Infinity && due <= this.clock.now()) this.timers.fireDue(this.clock.now());
+        let now = NaN;
+        if (due !== Infinity) {
+          now = this.clock.now();
+          if (due <= now) {
+            this.timers.fireDue(now);
+            now = NaN; // the timers' callbacks ran: time has moved on
+          }
+        }
         const p = this.runq.dequeue();
         if (p !== null) {
           if (p.mm.fault !== null && this.mm.endIfFaulted(p)) continue; // a grant revoked while it ran: it never runs again
+          if (!this.clock.virtual) this.dispatchReading = now;
           try {
             this.dispatch(p);
           } catch (e) {

@@ -186,8 +186,11 @@ export class CpuScheduler {
     if (flat !== null && this.running === null) return this.beginSliceFlat(p, flat);
     const k = this.k;
     // With no slice open (endSlice charged the last one) peek() reads what now() would, without the call back into sync.
+    // In real time, the reading schedule() just took for its due-timer check serves (KernelCore.dispatchReading).
     const open = this.running !== null;
-    const now = open ? k.clock.now() : k.clock.peek();
+    const handed = k.dispatchReading;
+    k.dispatchReading = NaN;
+    const now = open ? k.clock.now() : handed === handed ? handed : k.clock.peek();
     const tier = tierOf(p.sched.edf ? p.basePriority : p.priority);
     if (now - p.sched.readySince > tier.deadlineNs) {
       p.sched.latencyMisses++;
@@ -205,7 +208,9 @@ export class CpuScheduler {
     // one), the gap between ctx_switch_ns and ctx_switch_ns_at_scale (docs/fastpath.md, scalefix). In virtual
     // time the bound is measured after the switch cost, as before.
     if (p.runtime!.metered) this.refill(p, k.clock.virtual ? undefined : now); // reading the counter to learn this cost a WebAssembly.Global access per dispatch
-    this.lastSync = open ? k.clock.now() : k.clock.peek();
+    // The slice starts at this dispatch's reading in real time (no second host call: the few ns between are
+    // the dispatch's own); in virtual time after the switch cost.
+    this.lastSync = open ? k.clock.now() : k.clock.virtual ? k.clock.peek() : now;
     this.running = p;
   }
 
