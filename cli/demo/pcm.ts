@@ -43,6 +43,8 @@ export interface PcmDemoOptions {
   progress?: (line: string) => void;
   /** Called with the kernel before anything runs (to observe its syscalls). */
   onKernel?: (kernel: Kernel) => void;
+  /** The kernel's fast paths (Kernel fastPath; default on): off only to compare a run with them (tests). */
+  fastPath?: boolean;
   /** Real-time services (host/record/ passes a recorder or a replayer). */
   platform?: Platform;
   /** Images to run instead of the built ones, by role (A/B measurements of a guest's variants). */
@@ -162,6 +164,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     stdout: (b) => lines.push(b),
     log: options.log,
     trace: options.trace ?? false,
+    ...(options.fastPath === undefined ? {} : { fastPath: options.fastPath }),
   });
   options.onKernel?.(kernel);
   // The WAV is gathered in memory and written when the device closes with the run (or each WAV_GATHER_BYTES

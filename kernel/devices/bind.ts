@@ -5,6 +5,7 @@
 import { Constants, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { postPulse } from "../ipc/exchange.ts";
+import { fastPulse } from "../ipc/fastpath.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { MemoryObject } from "../objects/memory.ts";
 import { pulseAdmittedN } from "../rules/pulses.ts";
@@ -62,6 +63,7 @@ function raiseInterrupt(k: KernelCore, dev: Device, kind: number, datum: number)
     return;
   }
   k.trace.enabled && k.trace.record(k.clock.now(), IRQ_SENDER_PID, "irq", `${dev.model.name} kind=${kind} datum=${datum >>> 0}`);
-  postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0));
+  const value = (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0);
+  if (!fastPulse(k, IRQ_SENDER_PID, ep, a.code, value)) postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, value);
   dev.irqRaised++;
 }

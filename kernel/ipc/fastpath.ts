@@ -187,13 +187,15 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
 }
 
 /**
- * pulse(ep, code, value) by p (running; ep open, the handle checked) to the one receiver blocked on ep
- * with no deadline, nothing queued and no pulse pending there: postPulse and deliverPulse without the
- * queue entry they would add and take back at once (the pending count goes 0 -> 1 -> 0, a pulse object
- * is made and dropped; its sequence number is still taken). The receiver is queued READY as wake()
- * queues it. False (nothing changed): take postPulse.
+ * A pulse (code, value) from senderPid to the one receiver blocked on ep with no deadline, nothing
+ * queued and no pulse pending there: postPulse and deliverPulse without the queue entry they would add
+ * and take back at once (the pending count goes 0 -> 1 -> 0, a pulse object is made and dropped; its
+ * sequence number is still taken). The receiver is queued READY as wake() queues it. The sender is a
+ * process's pid (pulse(), its handle checked, ep open) or one the kernel posts as (0 for a FILE's close,
+ * the interrupt sender): a delivered pulse's priority changes nothing, so the caller's is not needed.
+ * False (nothing changed): take postPulse.
  */
-export function fastPulse(k: KernelCore, p: Process, ep: Endpoint, code: number, value: bigint): boolean {
+export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint): boolean {
   if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
@@ -202,7 +204,7 @@ export function fastPulse(k: KernelCore, p: Process, ep: Endpoint, code: number,
   k.ipc.pulses++;
   k.nextSeq();
   ep.receivers.pop();
-  s.mr.setPulse(MSG_KIND_PULSE, p.pid, code, value);
+  s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
   countTransition(SERVER_WOKEN);
   // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
   s.unblock = null;

@@ -20,6 +20,7 @@ import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/pa
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import type { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
+import { fastPulse } from "../ipc/fastpath.ts";
 
 const {
   O_READ,
@@ -105,7 +106,7 @@ function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint) => void {
     const ns = nsOf(k);
     close = (ep, ocb) => {
       ns.closes++;
-      postPulse(k, ep, 0, DEFAULT_PRIORITY, IO_CLOSE_PULSE, ocb);
+      if (!fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb)) postPulse(k, ep, 0, DEFAULT_PRIORITY, IO_CLOSE_PULSE, ocb);
     };
     closers.set(k, close);
   }

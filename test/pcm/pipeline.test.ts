@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
 import { WAV_HEADER_BYTES, parseWav } from "../../hal/audio/wav.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../cli/demo/pcm.ts";
+import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
 import { FRAMES, envelope, expectedPcm, expectedVu, leftSample, rightSample } from "../../cli/demo/signal.ts";
 import { decodePng } from "../hal/helpers.ts";
 
@@ -150,4 +151,24 @@ describe("wasmos demo pcm", () => {
     expect(r.stdout).toContain(join(out, "pcm.wav"));
     expect(r.stdout).toContain(join(out, "waveform.png"));
   });
+});
+
+describe("the PCM pipeline with and without the kernel's fast paths", () => {
+  // The audio device's interrupts are pulses the kernel posts (not a process): they take the flat pulse
+  // path (kernel/ipc/fastpath.ts fastPulse) when the driver waits, and must change nothing but the cost.
+  it("gives the same event trace, the same outputs and the same kernel counts, the interrupts delivered by the fast pulse path", async () => {
+    const run = async (fastPath: boolean) => {
+      const before = fastPathCounts.pulse;
+      const r = await runPcmDemo({ duration: 0.2, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-fp-")), ...probe, trace: true, fastPath });
+      return { r, fastPulses: fastPathCounts.pulse - before };
+    };
+    const on = await run(true);
+    const off = await run(false);
+    expect(off.fastPulses).toBe(0);
+    expect(on.fastPulses).toBeGreaterThanOrEqual(10); // 10 periods: an interrupt each, the driver waiting for it
+    expect(on.r.trace.length).toBeGreaterThan(0);
+    expect(on.r.trace).toBe(off.r.trace);
+    expect(readFileSync(on.r.wavPath)).toEqual(readFileSync(off.r.wavPath));
+    expect({ ...on.r.ipc, handoffs: 0 }).toEqual({ ...off.r.ipc, handoffs: 0 }); // handoffs count the fast path's own switches
+  }, 120_000);
 });
