@@ -17,6 +17,8 @@
 //               on a deterministic KernelCore (test/model/fake-host.ts) whose two processes' runtimes are
 //               real WasmProcessRuntime objects driving the pair
 //   real-entry the same with the bridge's own entries (syscallImports: callImport / replyWaitImport)
+//   counter   real-entry with the fuel counters WebAssembly.Globals, as a loaded guest's (read through the wasm
+//               accessors after 512 uses), instead of JavaScript fields
 //   noacct    real-entry with slice accounting ablated (beginSlice / endSlice do nothing; breaks accounting)
 //   figure    ipc_rtt_ns itself: the AssemblyScript guests through the SDK, loaded, fuel-instrumented
 //   kpair     the kernel's part alone: bench/figures/ipc-kernel.ts's metered fake-runtime pair (no wasm)
@@ -303,9 +305,16 @@ export async function kernelRung(): Promise<Run & { k: KernelCore }> {
   return { k, ...(await pairOf(call, replyWait, hc, hs)) };
 }
 
-/** rung "real-entry": the real handlers behind the bridge's own entries. */
-export async function realEntryRung(): Promise<Run & { k: KernelCore }> {
-  const { k, hc, hs } = kernelProcesses();
+/**
+ * rung "real-entry": the real handlers behind the bridge's own entries. counter: the runtimes' fuel counters
+ * are WebAssembly.Globals (read and written as a guest's are: through `value`, then the wasm accessors),
+ * not JavaScript fields (rung "counter").
+ */
+export async function realEntryRung(counter = false): Promise<Run & { k: KernelCore }> {
+  const { k, client: cp, server: sp, hc, hs } = kernelProcesses();
+  if (counter)
+    for (const p of [cp, sp])
+      (p.runtime as unknown as { fuel: WebAssembly.Global }).fuel = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
   const clientMod = new WebAssembly.Module((await ctx.images.wat(CLIENT)) as Uint8Array<ArrayBuffer>);
   const serverMod = new WebAssembly.Module((await ctx.images.wat(SERVER)) as Uint8Array<ArrayBuffer>);
   const call = (syscallImports(k, clientMod).wasmos as Record<string, unknown>).call as WebAssembly.Suspending;
@@ -443,6 +452,7 @@ async function main(): Promise<void> {
   if (want("bridge")) pairs.bridge = await bridgeRung();
   if (want("kernel")) pairs.kernel = await kernelRung();
   if (want("real-entry")) pairs["real-entry"] = await realEntryRung();
+  if (want("counter")) pairs.counter = await realEntryRung(true);
   if (want("ykernel")) pairs.ykernel = await yieldKernelRung();
   if (want("yreal-entry")) pairs["yreal-entry"] = await yieldRealRung();
   if (want("noacct")) {

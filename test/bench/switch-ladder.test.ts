@@ -11,7 +11,8 @@ import { kernelRung, realEntryRung, yieldKernelRung, yieldRealRung } from "../..
 describe("the switch ladder's kernel rungs", () => {
   for (const [name, make] of [
     ["toy entry", kernelRung],
-    ["the bridge's own entries", realEntryRung],
+    ["the bridge's own entries", () => realEntryRung()],
+    ["the bridge's own entries, counters in WebAssembly.Globals", () => realEntryRung(true)],
   ] as const) {
     it(`runs every round trip of the WAT pair through the flat fast path and two handoffs (${name})`, async () => {
       const pair = await make();
