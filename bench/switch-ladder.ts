@@ -57,6 +57,7 @@ const ALL = [
   "bridge",
   "kernel",
   "real-entry",
+  "counter",
   "noacct",
   "figure",
   "kpair",
