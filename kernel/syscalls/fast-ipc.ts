@@ -98,7 +98,7 @@ export function sysPulseWait(
   if (typeof wep === "number") return wep;
   if (p.mr.buffer === null) return -Errno.EINVAL;
   if (ep.closed) return -Errno.ECLOSED;
-  if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
+  if (ep.pendingPulses.size !== 0 && !pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN; // none pending: admitted
   const head = wep.queue.length > 0 ? wep.queue[0] : undefined;
   if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
   if (fastPulseWait(k, p, ep, code, value, wep)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
