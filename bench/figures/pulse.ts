@@ -5,8 +5,9 @@
 // "pulsewait"): one call pulses (SEND checked), wakes the receiver and hands it
 // the CPU, whose pulse_wait returns 0. pulse_send_receive_ns is the same
 // ping-pong in the two-call shape (pulse, then a blocking receive: "pulse").
-// Each shape runs in a kernel of its own (the second shape measured in the
-// first one's kernel came out up to 2.5x slower in some runs).
+// Each shape runs in a kernel of its own. The two-call shape's median is
+// bimodal across runs (≈330-370 or ≈680-930 ns a pulse, on main too and
+// measured alone in a process; docs/fastpath.md): read it with its min.
 
 import { Kernel } from "../../host/kernel.ts";
 import { missingSyscalls } from "../availability.ts";
