@@ -5,8 +5,9 @@
 // general path: pulse's steps, then receive's) and must give the same trace
 // byte for byte, the same virtual time, results, exits, strace lines and IPC
 // counts, while crossing in and out of the flat path (priorities, a hog that
-// preempts, a receiver that waits with a deadline, pulses queued where the
-// caller waits, messages among the pulses, waits on two endpoints in turn).
+// preempts, the deadline class, partitions, a receiver that waits with a
+// deadline, pulses queued where the caller waits, messages among the pulses,
+// waits on two endpoints in turn).
 // Then each precondition that can be dropped is dropped
 // (mutatePulseWaitForTest) and the same comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
@@ -73,7 +74,7 @@ const pinger = (n: number, alt = false) =>
  * receive and a far deadline (a timer per wait) and answers with pulse. Records the pulser's codes'
  * sum and the answers given (or the error and the answers before it).
  */
-const ponger = (n: number, o: { alt?: boolean; timed?: boolean } = {}) =>
+const ponger = (n: number, o: { alt?: boolean; timed?: boolean; deadline?: [number, number]; partition?: number } = {}) =>
   guest(`
   (data (i32.const 0) "to")
   (data (i32.const 8) "from")
@@ -89,6 +90,8 @@ const ponger = (n: number, o: { alt?: boolean; timed?: boolean } = {}) =>
     (local.set $to (call $handle_get (i32.const 0) (i32.const 2)))
     (local.set $from (call $handle_get (i32.const 8) (i32.const 4)))
     ${o.alt ? "(local.set $to2 (call $handle_get (i32.const 16) (i32.const 3)))" : ""}
+    ${o.deadline ? `(call $rec_err (call $sched_set_deadline (i32.const -1) (i64.const ${o.deadline[0]}) (i64.const ${o.deadline[1]}) (i64.const 0)))` : ""}
+    ${o.partition ? `(call $rec_err (call $partition_join (call $partition_create (i32.const ${o.partition})) (i32.const -1)))` : ""}
     (drop (call $ipc_buffer (i32.const ${BUF})))
     (local.set $r (call $waitOn (local.get $from)))
     (block $done
@@ -271,6 +274,25 @@ describe("pulse_wait's flat path", () => {
       expect(fast.rec.pong).toEqual([0, 20 * 1000 + (20 * 21) / 2, 200]);
       expect(taken.pulseWait).toBeGreaterThan(50);
       if (o.strace) expect(fast.strace.length).toBeGreaterThan(400);
+      expect(fast).toEqual(slow);
+    }
+  });
+
+  it("gives the same run with the deadline class and with partitions (the run queue chooses)", async () => {
+    for (const o of [{ deadline: [150_000, 1_000_000] as [number, number] }, { partition: 300 }]) {
+      const w: Workload = {
+        quantumFuel: 4000,
+        procs: [
+          { name: "ping", bytes: pinger(150), priority: 100, handles: PING },
+          { name: "pong", bytes: ponger(150, o), priority: 100, handles: PONG },
+          { name: "hog", bytes: hog(20_000, 150_000), priority: 100 },
+        ],
+      };
+      const { fast, slow, taken } = await both(w);
+      expect(fast.rec.ping.slice(0, 3)).toEqual([pingSum(150), 0, 0]);
+      expect(fast.rec.pong).toEqual([0, 0, 150]);
+      if ("deadline" in o) expect(fast.trace).toContain(" deadline-class ");
+      expect(taken.pulseWait).toBeGreaterThan(0);
       expect(fast).toEqual(slow);
     }
   });
