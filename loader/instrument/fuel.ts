@@ -93,7 +93,7 @@ import { decodeExpression, functionBody, forEachInstruction, visitFilter, type I
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
 import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
-import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
+import { ByteSink, PatchBuffer, type ModuleEdits, type NewGlobal, type PatchRun } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import { ENGINE_LIMITS } from "../../wasm/limits.ts";
 
@@ -779,7 +779,11 @@ export function chargePoints(m: WasmModule, func: number): ChargePoint[] {
   return a.bounded.has(func) || a.folded.has(func) ? [] : regions(a, func);
 }
 
-/** What meterFunction and meterDirect insert: the fuel counter's code, or the epoch flag's. */
+/**
+ * What meterFunction inserts: the fuel counter's code, or the epoch flag's.
+ * Each method writes its code to the sink it is given (the plan's
+ * PatchBuffer pool: no byte array per patch).
+ */
 interface Emitter {
   /** Whether the function's working copy of the counter must be kept in sync with the global (the counting variant with a local). */
   readonly syncs: boolean;
@@ -787,14 +791,14 @@ interface Emitter {
   readonly counts: boolean;
   /** Whether loops without parameters are wrapped so the out-of-fuel call sits outside them (meterFunction). */
   readonly wraps: boolean;
-  store(b?: ByteSink): ByteSink;
-  reload(b?: ByteSink): ByteSink;
-  sizedCharge(i64: boolean, shift: number, local: boolean): Uint8Array;
-  charge(weight: number, entry: boolean): Uint8Array;
-  directCharge(weight: number): Uint8Array;
-  loopCharge(weight: number): Uint8Array;
-  loopPrefix(blockType: Uint8Array): Uint8Array;
-  loopSuffix(weight: number): Uint8Array;
+  store(b: ByteSink): ByteSink;
+  reload(b: ByteSink): ByteSink;
+  sizedCharge(b: ByteSink, i64: boolean, shift: number, local: boolean): void;
+  charge(b: ByteSink, weight: number, entry: boolean): void;
+  directCharge(b: ByteSink, weight: number): void;
+  loopCharge(b: ByteSink, weight: number): void;
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void;
+  loopSuffix(b: ByteSink, weight: number): void;
 }
 
 /**
@@ -802,7 +806,7 @@ interface Emitter {
  * i32 at address 0 of the epoch memory) and a call of the fuel import when
  * it is set. No counter, so no local, no arithmetic, no store: nothing to
  * keep in sync around calls and exits, and sized instructions are not
- * charged (time, not instructions, ends an epoch slice).
+ * charged (time ends an epoch slice, not instructions).
  */
 class EpochEmit implements Emitter {
   readonly syncs = false;
@@ -812,34 +816,32 @@ class EpochEmit implements Emitter {
   constructor(memory: number) {
     this.memory = memory;
   }
-  store(b = new ByteSink(0)): ByteSink {
+  store(b: ByteSink): ByteSink {
     return b;
   }
-  reload(b = new ByteSink(0)): ByteSink {
+  reload(b: ByteSink): ByteSink {
     return b;
   }
-  sizedCharge(): Uint8Array {
-    return new Uint8Array(0);
-  }
+  sizedCharge(): void {}
   /** i32.const 0; i32.load (memory E) align=4 offset=0: the flag. */
   private flag(b: ByteSink): ByteSink {
     return b.u8(0x41).s32(0).u8(0x28).u8(0x42).u32(this.memory).u32(0);
   }
-  charge(): Uint8Array {
-    return this.flag(new ByteSink(16)).u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b).finish(); // if call end
+  charge(b: ByteSink): void {
+    this.flag(b).u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
   }
-  directCharge(): Uint8Array {
-    return this.charge();
+  directCharge(b: ByteSink): void {
+    this.charge(b);
   }
-  loopCharge(): Uint8Array {
-    return this.flag(new ByteSink(16)).u8(0x0d).u32(1).finish(); // br_if $out
+  loopCharge(b: ByteSink): void {
+    this.flag(b).u8(0x0d).u32(1); // br_if $out
   }
-  loopPrefix(blockType: Uint8Array): Uint8Array {
-    return new ByteSink(8).u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40).finish();
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
+    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
   }
   /** After a wrapped loop: br $exit; end $out; call; br $retry; end; end. */
-  loopSuffix(): Uint8Array {
-    return new ByteSink(16).u8(0x0c).u32(2).u8(0x0b).u8(0x10).u32(0).u8(0x0c).u32(0).u8(0x0b).u8(0x0b).finish();
+  loopSuffix(b: ByteSink): void {
+    b.u8(0x0c).u32(2).u8(0x0b).u8(0x10).u32(0).u8(0x0c).u32(0).u8(0x0b).u8(0x0b);
   }
 }
 
@@ -855,11 +857,11 @@ class Emit implements Emitter {
     this.local = local;
   }
   /** global = local (before a call or a way out). */
-  store(b = new ByteSink(8)): ByteSink {
+  store(b: ByteSink): ByteSink {
     return b.u8(0x20).u32(this.local).u8(0x24).u32(this.global);
   }
   /** local = global (after a call). */
-  reload(b = new ByteSink(8)): ByteSink {
+  reload(b: ByteSink): ByteSink {
     return b.u8(0x23).u32(this.global).u8(0x21).u32(this.local);
   }
   /** local -= weight, leaving the new count on the stack; at function entry the count comes from the global. */
@@ -877,10 +879,10 @@ class Emit implements Emitter {
    * function's working copy (store, call, reload when the fuel is gone);
    * else on the global.
    */
-  sizedCharge(i64: boolean, shift: number, local: boolean): Uint8Array {
+  sizedCharge(b: ByteSink, i64: boolean, shift: number, local: boolean): void {
     const scratch = i64 ? this.global + 2 : this.global + 1;
     const cap = shift >= 0 ? Math.floor(MAX_CHARGE / 2 ** shift) : Math.min(MAX_CHARGE * 2 ** -shift, 0xffffffff);
-    const b = new ByteSink(48).u8(0x24).u32(scratch); // global.set $scratch
+    b.u8(0x24).u32(scratch); // global.set $scratch
     if (local) b.u8(0x20).u32(this.local);
     else b.u8(0x23).u32(this.global);
     // min(count, cap): count cap (count <u cap) select
@@ -908,43 +910,41 @@ class Emit implements Emitter {
       b.u8(0x24).u32(this.global).u8(0x23).u32(this.global).u8(0x41).s32(0).u8(0x48); // global.set; global.get; < 0
       b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
     }
-    return b.u8(0x23).u32(scratch).finish(); // global.get $scratch: the count, back on the stack
+    b.u8(0x23).u32(scratch); // global.get $scratch: the count, back on the stack
   }
 
   /** The charge with the call in line: if (fuel < 0) { store; call; reload }. */
-  charge(weight: number, entry: boolean): Uint8Array {
-    const b = this.subtract(new ByteSink(32), weight, entry);
+  charge(b: ByteSink, weight: number, entry: boolean): void {
+    this.subtract(b, weight, entry);
     b.u8(0x41).s32(0).u8(0x48); // i32.const 0; i32.lt_s
     b.u8(0x04).u8(0x40); // if
     this.store(b).u8(0x10).u32(0); // call the fuel import
-    return this.reload(b).u8(0x0b).finish(); // end
+    this.reload(b).u8(0x0b); // end
   }
   /** The charge of a loop-free function, on the global itself (no local, nothing to sync around calls). */
-  directCharge(weight: number): Uint8Array {
-    const b = new ByteSink(32);
+  directCharge(b: ByteSink, weight: number): void {
     b.u8(0x23).u32(this.global).u8(0x41).s32(weight).u8(0x6b).u8(0x24).u32(this.global); // global -= W
     b.u8(0x23).u32(this.global).u8(0x41).s32(0).u8(0x48); // global < 0
-    return b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b).finish(); // if call end
+    b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
   }
   /** A wrapped loop's header charge: br_if to the wrapper block (label 1) when the fuel is gone. */
-  loopCharge(weight: number): Uint8Array {
-    const b = this.subtract(new ByteSink(24), weight, false);
-    return b.u8(0x41).s32(0).u8(0x48).u8(0x0d).u32(1).finish(); // i32.const 0; i32.lt_s; br_if 1
+  loopCharge(b: ByteSink, weight: number): void {
+    this.subtract(b, weight, false).u8(0x41).s32(0).u8(0x48).u8(0x0d).u32(1); // i32.const 0; i32.lt_s; br_if 1
   }
   /** Before a wrapped loop: block $exit (bt); loop $retry (bt); block $out. */
-  loopPrefix(blockType: Uint8Array): Uint8Array {
-    return new ByteSink(8).u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40).finish();
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
+    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
   }
   /**
    * After a wrapped loop: br $exit; end $out; store; call; reload; give back
    * the header's charge (it is taken again on re-entry); br $retry; end; end.
    */
-  loopSuffix(weight: number): Uint8Array {
-    const b = new ByteSink(32).u8(0x0c).u32(2).u8(0x0b);
+  loopSuffix(b: ByteSink, weight: number): void {
+    b.u8(0x0c).u32(2).u8(0x0b);
     this.store(b).u8(0x10).u32(0);
     this.reload(b);
     b.u8(0x20).u32(this.local).u8(0x41).s32(weight).u8(0x6a).u8(0x21).u32(this.local); // local += W
-    return b.u8(0x0c).u32(0).u8(0x0b).u8(0x0b).finish();
+    b.u8(0x0c).u32(0).u8(0x0b).u8(0x0b);
   }
 }
 
@@ -962,8 +962,8 @@ class Emit implements Emitter {
 class GlobalEmit extends Emit {
   override readonly syncs = false;
   override readonly wraps = false;
-  override charge(weight: number): Uint8Array {
-    return this.directCharge(weight);
+  override charge(b: ByteSink, weight: number): void {
+    this.directCharge(b, weight);
   }
 }
 
@@ -1171,8 +1171,9 @@ function meterFunction(
   func: number,
   emit: Emitter,
   points: ChargePoint[],
+  ps: PatchBuffer,
   inlined: Map<number, Uint8Array> = NO_INLINED,
-): CodePatch[] {
+): PatchRun {
   const m = a.m;
   const facts = a.factsOf(func);
   const calls = facts.calls;
@@ -1181,16 +1182,16 @@ function meterFunction(
   // (the counting variant's wrapped and in-line forms measured the same there; README.md "Two variants").
   const wrapAllowed = emit.wraps && !facts.otherLabels;
   let nextPoint = 0; // points are in body order: the next one not yet reached
-  const patches: CodePatch[] = [];
-  const insert = (at: number, bytes: Uint8Array) => patches.push({ at, end: at, bytes });
-  const store = emit.store().finish();
-  const reload = emit.reload().finish();
+  // The patches go to the plan's buffer, in order: each is written to its pool, then recorded (at, end, its bytes).
+  const first = ps.count;
+  const pool = ps.pool;
   /** Open blocks, innermost last: for a wrapped loop its header weight, else -1. */
   const open: number[] = [];
   /** wrappedBelow[i]: wrapped loops among open[0..i-1] (so a label's crossing count is a difference: no walk per label). */
   const wrappedBelow: number[] = [0];
-  /** Bytes owed just after the last event's instruction (at pendingAt): a loop suffix or a reload. */
-  let pending: Uint8Array | null = null;
+  /** What is owed just after the last event's instruction (at pendingAt): a loop suffix (pendingWeight) or a reload. */
+  let pending = NOTHING_PENDING;
+  let pendingWeight = 0;
   let pendingAt = 0;
   const ev = facts.events;
   a.work += ev.length / 5;
@@ -1201,26 +1202,39 @@ function meterFunction(
     const kind = ev[i];
     const offset = ev[i + 1];
     const end = ev[i + 2];
-    if (pending !== null) {
-      insert(pendingAt, pending);
-      pending = null;
+    if (pending !== NOTHING_PENDING) {
+      const from = pool.length;
+      if (pending === SUFFIX_PENDING) emit.loopSuffix(pool, pendingWeight);
+      else emit.reload(pool);
+      ps.add(pendingAt, pendingAt, from);
+      pending = NOTHING_PENDING;
     }
     while (nextPoint < points.length && points[nextPoint].at <= offset) {
       const charge = points[nextPoint++];
       const wrapped = charge.kind === "loop" && open[open.length - 1] >= 0;
-      insert(charge.at, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
+      const from = pool.length;
+      if (wrapped) emit.loopCharge(pool, charge.weight);
+      else emit.charge(pool, charge.weight, charge.kind === "entry");
+      ps.add(charge.at, charge.at, from);
     }
     switch (kind) {
       case EV_SIZED:
-        if (emit.counts) insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], emit.syncs));
+        if (emit.counts) {
+          const from = pool.length;
+          emit.sizedCharge(pool, ev[i + 3] === 1, ev[i + 4], emit.syncs);
+          ps.add(offset, offset, from);
+        }
         break;
       case EV_BLOCK: {
         let wrapped = -1;
         if (ev[i + 3] === 1 && wrapAllowed) {
-          const bt = m.bytes.subarray(offset + 1, end);
-          if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
+          const bytes = m.bytes;
+          const b = bytes[offset + 1];
+          if (end === offset + 2 && (b === 0x40 || startsValType(b))) {
             wrapped = points[nextPoint].weight; // this loop's header: the next charge point
-            insert(offset, emit.loopPrefix(bt));
+            const from = pool.length;
+            emit.loopPrefix(pool, bytes.subarray(offset + 1, end));
+            ps.add(offset, offset, from);
           }
         }
         open.push(wrapped);
@@ -1229,13 +1243,14 @@ function meterFunction(
       }
       case EV_END: {
         if (ev[i + 3] === 0) {
-          if (emit.syncs) insert(offset, store);
+          if (emit.syncs) store(ps, emit, offset);
           break;
         }
         const weight = open.pop()!;
         wrappedBelow.pop();
         if (weight >= 0) {
-          pending = emit.loopSuffix(weight);
+          pending = SUFFIX_PENDING;
+          pendingWeight = weight;
           pendingAt = end;
         }
         break;
@@ -1244,23 +1259,23 @@ function meterFunction(
         const body = inlined.get(nextCall);
         const site = calls[nextCall++];
         if (body !== undefined) {
-          patches.push({ at: offset, end, bytes: body }); // a bounded callee: no sync either way
+          ps.addBytes(offset, end, body); // a bounded callee: no sync either way
           break;
         }
         if (!emit.syncs) break;
         if (site.tail)
-          insert(offset, store); // leaves the function: even a bounded callee returns past us
+          store(ps, emit, offset); // leaves the function: even a bounded callee returns past us
         else if (a.syncs(site)) {
-          insert(offset, store);
+          store(ps, emit, offset);
           if (!site.dying) {
-            pending = reload;
+            pending = RELOAD_PENDING;
             pendingAt = end;
           }
         }
         break;
       }
       case EV_RETURN:
-        if (emit.syncs) insert(offset, store);
+        if (emit.syncs) store(ps, emit, offset);
         break;
       case EV_BRANCH: {
         // Leaving the function: store first. Crossing wrapped loops: renumber.
@@ -1271,22 +1286,18 @@ function meterFunction(
           // br and br_if: one label, no list (the same steps as below, without allocating).
           const l = ev[i + 3];
           a.work++;
-          if (emit.syncs && l === depth - 1) insert(offset, store);
+          if (emit.syncs && l === depth - 1) store(ps, emit, offset);
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
-          if (extra !== 0)
-            patches.push({
-              at: offset,
-              end,
-              bytes: new ByteSink(8)
-                .u8(opcode)
-                .u32(l + extra)
-                .finish(),
-            });
+          if (extra !== 0) {
+            const from = pool.length;
+            pool.u8(opcode).u32(l + extra);
+            ps.add(offset, end, from);
+          }
           break;
         }
         const labels = brTableLabels(m, offset, end);
         a.work += labels.length;
-        if (emit.syncs && labels.includes(depth - 1)) insert(offset, store);
+        if (emit.syncs && labels.includes(depth - 1)) store(ps, emit, offset);
         let changed = false;
         const renumbered = labels.map((l) => {
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
@@ -1295,16 +1306,28 @@ function meterFunction(
         });
         if (changed) {
           // Only br, br_if and br_table are renumbered: a function with any other labelled instruction wraps no loop.
-          const b = new ByteSink(8 + 5 * labels.length).u8(opcode);
-          if (opcode === OP_BR_TABLE) b.u32(labels.length - 1);
-          for (const l of renumbered) b.u32(l);
-          patches.push({ at: offset, end, bytes: b.finish() });
+          const from = pool.length;
+          pool.u8(opcode);
+          if (opcode === OP_BR_TABLE) pool.u32(labels.length - 1);
+          for (const l of renumbered) pool.u32(l);
+          ps.add(offset, end, from);
         }
         break;
       }
     }
   }
-  return patches;
+  return ps.run(first);
+}
+
+const NOTHING_PENDING = 0;
+const SUFFIX_PENDING = 1;
+const RELOAD_PENDING = 2;
+
+/** Inserts the store of the working counter before the instruction at `at`. */
+function store(ps: PatchBuffer, emit: Emitter, at: number): void {
+  const from = ps.pool.length;
+  emit.store(ps.pool);
+  ps.add(at, at, from);
 }
 
 /**
@@ -1358,7 +1381,8 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const epochMemory = m.importedMemories + m.memories.length;
   const globalIndex = epoch ? -1 : m.importedGlobals + m.globals.length;
   const sizedAny = !epoch && a.facts.some((f) => f.hasSized);
-  const codePatches = new Map<number, CodePatch[]>();
+  const codePatches = new Map<number, PatchRun>();
+  const ps = new PatchBuffer();
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
   let inlinedSites = 0;
@@ -1382,7 +1406,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     const inlined = inlinedCode(a, facts, inlining);
     inlinedSites += inlining.sites.size;
     if (epoch) {
-      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, inlined));
+      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, ps, inlined));
       if (inlining.types.length > 0) addLocals.set(body.index, inlining.types);
     } else {
       // An inlined call is no call: a loop whose only calls were inlined is call-free now.
@@ -1397,7 +1421,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
         emit = new Emit(globalIndex, own + inlining.types.length);
         locals.push("i32");
       }
-      codePatches.set(body.index, meterFunction(a, body.index, emit, points, inlined));
+      codePatches.set(body.index, meterFunction(a, body.index, emit, points, ps, inlined));
       if (locals.length > 0) addLocals.set(body.index, locals);
     }
   }
