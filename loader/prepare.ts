@@ -22,7 +22,7 @@ import { FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from 
 import { addDirectCopies } from "./instrument/direct-copy.ts";
 
 import { funcType, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
-import { cappedMemoryLimits, editModule, type ModuleEdits } from "../wasm/writer.ts";
+import { cappedMemoryLimits, editModule, releaseEditOutput, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
 
@@ -70,6 +70,12 @@ export interface PrepareOptions {
 /** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
 export interface Prescanned {
   fuelScan?: FuelScan;
+  /**
+   * The caller hands the prepared bytes back with releaseEditOutput
+   * (wasm/writer.ts) once it has compiled and stored them, and reads them no
+   * more: the writer may then reuse their buffer (EditOptions.reuseOutput).
+   */
+  reuseOutput?: boolean;
 }
 
 /**
@@ -108,8 +114,12 @@ export function prepareModule(
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
   const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
-  let out = Object.keys(edits).length > 0 ? editModule(m, edits) : bytes;
-  if (preemption === "fuel" && (options.directCopies ?? true)) out = withDirectCopies(m, out);
+  let out = Object.keys(edits).length > 0 ? editModule(m, edits, { reuseOutput: prescanned.reuseOutput }) : bytes;
+  if (preemption === "fuel" && (options.directCopies ?? true)) {
+    const copied = withDirectCopies(m, out);
+    if (copied !== out) releaseEditOutput(out); // new bytes: the edited ones are read no more
+    out = copied;
+  }
   return { bytes: out, startExport, metered, preemption, ownMemories };
 }
 

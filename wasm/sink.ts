@@ -10,8 +10,8 @@ export class ByteSink {
   /** Bytes written so far. */
   length = 0;
 
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, capacity));
+  constructor(capacity = 256, buffer?: Uint8Array<ArrayBuffer>) {
+    this.buf = buffer !== undefined && buffer.length >= capacity ? buffer : new Uint8Array(Math.max(16, capacity));
   }
 
   private reserve(n: number): void {

@@ -229,8 +229,43 @@ export interface ModuleEdits {
  * WasmEditError for an edit the module cannot take, and WasmParseError if a
  * section it must rewrite is malformed (a module that passed verification is not).
  */
-export function editModule(m: WasmModule, edits: ModuleEdits): Uint8Array<ArrayBuffer> {
-  return new Editor(m, edits).run();
+export function editModule(m: WasmModule, edits: ModuleEdits, options: EditOptions = {}): Uint8Array<ArrayBuffer> {
+  const editor = new Editor(m, edits, options.reuseOutput === true);
+  const out = editor.run();
+  if (options.reuseOutput === true) lentOutput = out.buffer;
+  return out;
+}
+
+export interface EditOptions {
+  /**
+   * Write into the output buffer of an earlier edit that was handed back
+   * (releaseEditOutput), when one is free and large enough: the bytes are
+   * then a view of it, which the caller must hand back once it has read
+   * them (compiled, stored) and not touch after. A fresh buffer costs a
+   * page fault per 4 KiB at its first write (the loader's 12 MB output of
+   * the 10 MB module: ms that a reused one does not pay).
+   */
+  reuseOutput?: boolean;
+}
+
+/** The buffer of the last reuseOutput edit (until handed back), and a handed-back one free for the next. */
+let lentOutput: ArrayBuffer | null = null;
+let spareOutput: ArrayBuffer | null = null;
+/** The largest output buffer kept for reuse (a larger one is left to the collector). */
+const SPARE_OUTPUT_MAX = 64 << 20;
+
+/** Hands back the bytes of a reuseOutput edit (anything else is ignored): their buffer serves the next such edit. */
+export function releaseEditOutput(bytes: Uint8Array): void {
+  if (lentOutput === null || bytes.buffer !== lentOutput) return;
+  if (lentOutput.byteLength <= SPARE_OUTPUT_MAX) spareOutput = lentOutput;
+  lentOutput = null;
+}
+
+/** A handed-back output buffer, taken (null if none is free). */
+function takeSpareOutput(): Uint8Array<ArrayBuffer> | undefined {
+  const b = spareOutput;
+  spareOutput = null;
+  return b === null ? undefined : new Uint8Array(b);
 }
 
 /** Removes the start section and exports the start function as `exportName` (no-op without a start). */
@@ -262,13 +297,13 @@ class Editor {
   private appendType = false;
   private nextOrder = 0;
 
-  constructor(m: WasmModule, edits: ModuleEdits) {
+  constructor(m: WasmModule, edits: ModuleEdits, reuseOutput = false) {
     this.m = m;
     this.edits = edits;
     this.shift = edits.prependFuncImport ? 1 : 0;
     const added = this.checkEdits();
     // The output's size, nearly: the input, the bytes patches insert, and room for renumbered indices and small sections.
-    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096);
+    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096, reuseOutput ? takeSpareOutput() : undefined);
   }
 
   /** Checks the edits; returns the bytes the code patches insert. */
