@@ -208,12 +208,15 @@ interface FunctionFacts {
   /** The scan saw the body's final end. */
   complete: boolean;
   /**
-   * The instructions the metering pass acts on, in body order, five numbers
-   * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
-   * depth), calls, returns, branches (a: label or -1 for br_table, b:
-   * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
-   * replays them instead of decoding the body again. A view of the scan's
-   * one log (EventLog), set when the body's scan completes.
+   * The instructions the metering pass acts on, in body order, three int32
+   * each (EV_RECORD): offset, end, and the EV_* kind in the low bits of the
+   * third with a value above them (EV_SHIFT): blocks (1 for a loop), ends,
+   * calls, returns, branches (the label, -1 for br_table, EV_LABEL_IN_CODE
+   * for a label too large to keep: read from the code), sized instructions
+   * (1 for an i64 count, plus the shift + 16 times 2). Depths are not kept:
+   * the pass counts the blocks it replays. It replays them instead of
+   * decoding the body again. A view of the scan's one log (EventLog), set
+   * when the body's scan completes.
    */
   events: Int32Array;
 }
@@ -224,6 +227,13 @@ const EV_CALL = 3;
 const EV_RETURN = 4;
 const EV_BRANCH = 5;
 const EV_SIZED = 6;
+/** int32s per event, the kind's bits in its third word, and the branch label that means "read it from the code". */
+const EV_RECORD = 3;
+const EV_SHIFT = 3;
+const EV_KIND = (1 << EV_SHIFT) - 1;
+const EV_LABEL_IN_CODE = -2;
+/** Labels at least this large are read from the code (label << EV_SHIFT must fit an int32). */
+const EV_LABEL_MAX = 1 << (31 - EV_SHIFT - 1);
 
 /** A region found by the scan; its weight is known once bounded callees are. */
 interface Region {
@@ -287,8 +297,9 @@ const SCAN_FILTER = visitFilter(
 );
 
 /**
- * The scan's events of every body, five int32 a record, in one growable
- * buffer (a list per body made the collector's work a third of a load).
+ * The scan's events of every body, EV_RECORD int32 a record, in one growable
+ * buffer (a list per body made the collector's work a third of a load; five
+ * words a record were 14 MB for the 10 MB module, three are 8.5).
  */
 class EventLog {
   private buf = takeLogBuffer();
@@ -305,20 +316,19 @@ class EventLog {
     this.length = 0;
     if (buf.length <= SPARE_LOG_MAX && (spareLog === null || spareLog.length < buf.length)) spareLog = buf;
   }
-  push(kind: number, offset: number, end: number, a: number, b: number): void {
+  /** Appends an event: its kind and a small value (|value| < EV_LABEL_MAX). */
+  push(kind: number, offset: number, end: number, value: number): void {
     let buf = this.buf;
     const n = this.length;
-    if (n + 5 > buf.length) {
-      const grown = new Int32Array(buf.length * 2);
+    if (n + EV_RECORD > buf.length) {
+      const grown = new Int32Array(Math.max(buf.length * 2, 1 << 12));
       grown.set(buf);
       this.buf = buf = grown;
     }
-    buf[n] = kind;
-    buf[n + 1] = offset;
-    buf[n + 2] = end;
-    buf[n + 3] = a;
-    buf[n + 4] = b;
-    this.length = n + 5;
+    buf[n] = offset;
+    buf[n + 1] = end;
+    buf[n + 2] = (value << EV_SHIFT) | kind;
+    this.length = n + EV_RECORD;
   }
   /** The records from `start` on (a view: later growth copies the buffer, this view keeps the old one). */
   view(start: number): Int32Array {
@@ -508,7 +518,7 @@ class Analysis {
       if (flags & (BLOCK | END)) {
         if (flags & BLOCK) {
           const loop = opcode === OP_LOOP;
-          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0, 0);
+          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0);
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
@@ -517,7 +527,7 @@ class Analysis {
             regions.push(region);
             open.push(region);
           }
-        } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
+        } else if ((ev.push(EV_END, ins.offset, ins.end, 0), ins.depth === 0)) {
           facts.events = ev.view(evStart);
           facts.complete = true;
         } else if (isLoop.pop()) {
@@ -547,11 +557,14 @@ class Analysis {
         };
         region.calls.push(facts.calls.length);
         facts.calls.push(site);
-        ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
+        ev.push(EV_CALL, ins.offset, ins.end, 0);
         return;
       }
-      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0, 0);
-      else if (flags & BRANCH) ev.push(EV_BRANCH, ins.offset, ins.end, opcode === OP_BR_TABLE ? -1 : ins.index, ins.depth);
+      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0);
+      else if (flags & BRANCH) {
+        const label = opcode === OP_BR_TABLE ? -1 : ins.index < EV_LABEL_MAX ? ins.index : EV_LABEL_IN_CODE;
+        ev.push(EV_BRANCH, ins.offset, ins.end, label);
+      }
       if (opcode === OP_REF_FUNC) {
         this.escapes.add(ins.index);
         facts.funcSites.push(ins.offset);
@@ -559,7 +572,7 @@ class Analysis {
         const sized = LENGTH_COSTS.get(opcode);
         if (sized !== undefined) {
           facts.hasSized = true;
-          ev.push(EV_SIZED, ins.offset, ins.end, this.countIsI64(ins) ? 1 : 0, sized.shift);
+          ev.push(EV_SIZED, ins.offset, ins.end, (this.countIsI64(ins) ? 1 : 0) | ((sized.shift + 16) << 1));
         }
         if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
@@ -1225,14 +1238,15 @@ function meterFunction(
   let pendingWeight = 0;
   let pendingAt = 0;
   const ev = facts.events;
-  a.work += ev.length / 5;
+  a.work += ev.length / EV_RECORD;
   // Replay the scan's events. Before each, in body order: what the previous
   // instruction owes (at its end), then the charge points up to this
   // instruction (a loop header is the offset of the instruction after `loop`).
-  for (let i = 0; i < ev.length; i += 5) {
-    const kind = ev[i];
-    const offset = ev[i + 1];
-    const end = ev[i + 2];
+  for (let i = 0; i < ev.length; i += EV_RECORD) {
+    const offset = ev[i];
+    const end = ev[i + 1];
+    const kind = ev[i + 2] & EV_KIND;
+    const value = ev[i + 2] >> EV_SHIFT;
     if (pending !== NOTHING_PENDING) {
       const from = pool.length;
       if (pending === SUFFIX_PENDING) emit.loopSuffix(pool, pendingWeight);
@@ -1252,13 +1266,13 @@ function meterFunction(
       case EV_SIZED:
         if (emit.counts) {
           const from = pool.length;
-          emit.sizedCharge(pool, ev[i + 3] === 1, ev[i + 4], emit.syncs);
+          emit.sizedCharge(pool, (value & 1) === 1, (value >> 1) - 16, emit.syncs);
           ps.add(offset, offset, from);
         }
         break;
       case EV_BLOCK: {
         let wrapped = -1;
-        if (ev[i + 3] === 1 && wrapAllowed) {
+        if (value === 1 && wrapAllowed) {
           const bytes = m.bytes;
           const b = bytes[offset + 1];
           if (end === offset + 2 && (b === 0x40 || startsValType(b))) {
@@ -1273,7 +1287,8 @@ function meterFunction(
         break;
       }
       case EV_END: {
-        if (ev[i + 3] === 0) {
+        if (open.length === 0) {
+          // The function's final end (every block opened has been closed).
           if (emit.syncs) store(ps, emit, offset);
           break;
         }
@@ -1310,12 +1325,12 @@ function meterFunction(
         break;
       case EV_BRANCH: {
         // Leaving the function: store first. Crossing wrapped loops: renumber.
-        const depth = ev[i + 4];
         const opcode = m.bytes[offset];
         const top = open.length;
-        if (ev[i + 3] >= 0) {
+        const depth = top + 1; // the open blocks and the function (Instruction.depth)
+        if (value !== -1) {
           // br and br_if: one label, no list (the same steps as below, without allocating).
-          const l = ev[i + 3];
+          const l = value === EV_LABEL_IN_CODE ? new Cursor(m.bytes, offset + 1, end, "code").u32() : value;
           a.work++;
           if (emit.syncs && l === depth - 1) store(ps, emit, offset);
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
