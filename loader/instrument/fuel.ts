@@ -178,17 +178,45 @@ const OP_RETURN = 0x0f;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
 const { LABEL: IMM_LABEL, BR_TABLE: IMM_BR_TABLE, TRY_TABLE: IMM_TRY_TABLE, BR_ON_CAST: IMM_BR_ON_CAST } = Imm;
 
-/** What one call instruction calls. */
-interface CallSite {
-  offset: number;
-  end: number;
+/** Call site flags (CallSites.flags): a tail call; followed by `unreachable` (control never comes back after it). */
+const CALL_TAIL = 1;
+const CALL_DYING = 2;
+
+/**
+ * Every call site the scan found, of every body, in scan order (a body's
+ * are FunctionFacts.firstCall on, FunctionFacts.calls of them), in typed
+ * arrays: an object per site was 99,416 of them on the 10 MB module, kept
+ * to the end of the plan.
+ */
+class CallSites {
   /** Direct target (function index), or -1 for call_indirect / call_ref. */
-  target: number;
-  /** Signature of an indirect call (canonical key of its type), else "". */
-  signature: string;
-  tail: boolean;
-  /** Followed by `unreachable`: control never comes back after it. */
-  dying: boolean;
+  target = new Int32Array(1024);
+  /** The type index of an indirect call's signature, else -1. */
+  type = new Int32Array(1024);
+  /** The region it is in (an index in its function's FunctionFacts.regions). */
+  region = new Int32Array(1024);
+  /** CALL_TAIL, CALL_DYING. */
+  flags = new Uint8Array(1024);
+  count = 0;
+  add(target: number, type: number, region: number, flags: number): void {
+    const k = this.count;
+    if (k === this.target.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.target = grow(this.target);
+      this.type = grow(this.type);
+      this.region = grow(this.region);
+      this.flags = grow(this.flags);
+    }
+    this.target[k] = target;
+    this.type[k] = type;
+    this.region[k] = region;
+    this.flags[k] = flags;
+    this.count = k + 1;
+  }
 }
 
 interface FunctionFacts {
@@ -198,8 +226,10 @@ interface FunctionFacts {
   hasSized: boolean;
   /** Branches with a labelled instruction other than br, br_if and br_table (its loops are then not wrapped). */
   otherLabels: boolean;
-  calls: CallSite[];
-  /** Its regions, in body order (entry, then each loop header): instructions counted, and the call sites in each. */
+  /** Its call sites: Analysis.sites from firstCall on, this many (a call's index in its function: its number among them). */
+  firstCall: number;
+  calls: number;
+  /** Its regions, in body order (entry, then each loop header): instructions counted (call sites name their region). */
   regions: Region[];
   /** Offsets of the instructions with a function index (call, return_call, ref.func): the writer renumbers them without decoding. */
   funcSites: number[];
@@ -240,14 +270,6 @@ interface Region {
   at: number;
   kind: "entry" | "loop";
   instructions: number;
-  /** Indices into FunctionFacts.calls. */
-  calls: number[];
-  /**
-   * A call that can return (not a tail call, not followed by `unreachable`)
-   * is in it or in a loop nested in it: V8 keeps no counter in a register
-   * across such a call, so across the region's iterations.
-   */
-  deepCalls: boolean;
   /** Index (in FunctionFacts.regions) of the region around it (-1 for the entry region). */
   parent: number;
 }
@@ -373,6 +395,8 @@ class Analysis {
   private readonly escapes = new Set<number>();
   /** Items visited (FuelPlan.work). */
   work = 0;
+  /** Every body's call sites. */
+  readonly sites = new CallSites();
   /** Every body's scan events (FunctionFacts.events are views of it). */
   private readonly log = new EventLog();
 
@@ -475,13 +499,15 @@ class Analysis {
   visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
     const ownMemory = m.importedMemories;
-    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false, parent: -1 }];
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, parent: -1 }];
+    const sites = this.sites;
     const facts: FunctionFacts = {
       instructions: 0,
       hasLoop: false,
       hasSized: false,
       otherLabels: false,
-      calls: [],
+      firstCall: sites.count,
+      calls: 0,
       regions,
       funcSites: [],
       grows: [],
@@ -522,7 +548,7 @@ class Analysis {
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
-            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false, parent: openIndex[openIndex.length - 1] };
+            region = { at: ins.end, kind: "loop", instructions: 0, parent: openIndex[openIndex.length - 1] };
             openIndex.push(regions.length);
             regions.push(region);
             open.push(region);
@@ -533,30 +559,17 @@ class Analysis {
         } else if (isLoop.pop()) {
           open.pop();
           openIndex.pop();
-          const inner = region;
           region = open[open.length - 1];
-          if (inner.deepCalls) region.deepCalls = true;
         }
         return;
       }
       if (flags & CALL) {
         const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
         if (direct) facts.funcSites.push(ins.offset);
-        const tail = (flags & RETURN) !== 0;
         // Followed by `unreachable` (the next instruction starts at its end; the body's final end comes later): it cannot return.
-        const dying = bytes[ins.end] === OP_UNREACHABLE;
-        // A call that can return makes its region (and the loops around it) deepCalls.
-        if (!dying && !tail) region.deepCalls = true;
-        const site: CallSite = {
-          offset: ins.offset,
-          end: ins.end,
-          target: direct ? ins.index : -1,
-          signature: direct ? "" : this.typeKey(ins.index),
-          tail,
-          dying,
-        };
-        region.calls.push(facts.calls.length);
-        facts.calls.push(site);
+        const callFlags = ((flags & RETURN) !== 0 ? CALL_TAIL : 0) | (bytes[ins.end] === OP_UNREACHABLE ? CALL_DYING : 0);
+        sites.add(direct ? ins.index : -1, direct ? -1 : ins.index, openIndex[openIndex.length - 1], callFlags);
+        facts.calls++;
         ev.push(EV_CALL, ins.offset, ins.end, 0);
         return;
       }
@@ -596,14 +609,14 @@ class Analysis {
         ok[f] = facts.hasLoop || facts.hasSized || facts.instructions > MAX_BOUNDED_WEIGHT ? 0 : 1;
       },
       more: (f) => ok[f] === 1, // once unbounded, its other call sites do not matter
-      site: (f, c, state) => {
+      site: (f, k, state) => {
         // DONE: the callee's bound if it has one; VISITING: recursion; OUTSIDE: an import or an indirect call.
-        const w = state === DONE ? this.bounded.get(c.target) : undefined;
+        const w = state === DONE ? this.bounded.get(this.sites.target[k]) : undefined;
         if (w !== undefined) {
           weight[f] += w;
           if (weight[f] > MAX_BOUNDED_WEIGHT) ok[f] = 0;
-        } else if (!c.dying || c.tail) {
-          ok[f] = 0;
+        } else if (this.sites.flags[k] !== CALL_DYING) {
+          ok[f] = 0; // a call that can return, or a tail call
         }
       },
       close: (f) => {
@@ -647,10 +660,11 @@ class Analysis {
         weight[f] = facts.instructions;
         ok[f] = !this.bounded.has(func) && !facts.hasLoop && !facts.hasSized && !entered.has(func) ? 1 : 0;
       },
-      site: (f, c, state) => {
+      site: (f, k, state) => {
+        const target = this.sites.target[k];
         if (state === VISITING)
-          ok[c.target - base] = 0; // a back edge: its target keeps its entry charge and breaks the cycle
-        else if (state === DONE || c.target < 0) weight[f] += this.siteWeight(c); // (an import adds nothing)
+          ok[target - base] = 0; // a back edge: its target keeps its entry charge and breaks the cycle
+        else if (state === DONE || target < 0) weight[f] += this.siteWeight(k); // (an import adds nothing)
       },
       close: (f) => {
         if (ok[f] && weight[f] <= MAX_BOUNDED_WEIGHT) this.folded.set(f + base, weight[f]);
@@ -662,14 +676,15 @@ class Analysis {
    * A depth-first walk over the direct calls between defined functions, with
    * an explicit stack (the module controls the call chain's length, so no
    * recursion here), every function once. `open(f)` when f is first reached;
-   * `site(f, c, state)` for each of f's call sites in order while `more(f)`,
+   * `site(f, k, state)` for each of f's call sites (k: its index in
+   * Analysis.sites) in order while `more(f)`,
    * once the callee is decided (DONE), on the stack (VISITING: a back edge) or
    * not a defined function (OUTSIDE); `close(f)` when all are seen.
    */
   private walkDirectCalls(v: {
     open(f: number): void;
     more?(f: number): boolean;
-    site(f: number, c: CallSite, state: number): void;
+    site(f: number, k: number, state: number): void;
     close(f: number): void;
   }): void {
     const base = this.m.importedFuncs;
@@ -689,16 +704,17 @@ class Analysis {
       while (sp > 0) {
         this.work++;
         const f = stack[sp - 1];
-        const calls = this.facts[f].calls;
-        if ((v.more === undefined || v.more(f)) && next[f] < calls.length) {
-          const c = calls[next[f]];
-          const callee = c.target - base;
-          const inside = c.target >= base && callee < n;
+        const facts = this.facts[f];
+        if ((v.more === undefined || v.more(f)) && next[f] < facts.calls) {
+          const k = facts.firstCall + next[f];
+          const target = this.sites.target[k];
+          const callee = target - base;
+          const inside = target >= base && callee < n;
           if (inside && state[callee] === UNSEEN) {
             open(callee); // come back to this call site when the callee is decided
             continue;
           }
-          v.site(f, c, inside ? state[callee] : OUTSIDE);
+          v.site(f, k, inside ? state[callee] : OUTSIDE);
           next[f]++;
           continue;
         }
@@ -728,9 +744,10 @@ class Analysis {
   }
 
   /** Fuel a call site adds to the caller's region (bounded callees and indirect calls that may reach one). */
-  siteWeight(c: CallSite): number {
-    if (c.target >= 0) return this.bounded.get(c.target) ?? this.folded.get(c.target) ?? 0;
-    return this.indirectWeight.get(c.signature) ?? 0;
+  siteWeight(k: number): number {
+    const target = this.sites.target[k];
+    if (target >= 0) return this.bounded.get(target) ?? this.folded.get(target) ?? 0;
+    return this.indirectWeight.get(this.typeKey(this.sites.type[k])) ?? 0;
   }
 
   private readonly inlinableMemo = new Map<number, boolean>();
@@ -751,7 +768,7 @@ class Analysis {
     const type = funcType(m, func);
     if (body !== undefined && type !== undefined && this.bounded.has(func) && body.end - body.bodyStart <= INLINE_MAX_BYTES) {
       ok =
-        this.factsOf(func).calls.every((c) => c.dying && !c.tail && c.target >= 0) &&
+        this.onlyDyingDirectCalls(this.factsOf(func)) &&
         type.results.length <= 1 &&
         body.locals.reduce((n, run) => n + run.count, type.params.length) <= INLINE_MAX_CALLEE_LOCALS &&
         [...type.params, ...type.results].every((t) => VALTYPE_BYTE[t] !== undefined) &&
@@ -761,9 +778,17 @@ class Analysis {
     return ok;
   }
 
+  /** Whether every call a function makes is a direct one that cannot return (not a tail call). */
+  private onlyDyingDirectCalls(facts: FunctionFacts): boolean {
+    const { target, flags } = this.sites;
+    for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) if (flags[k] !== CALL_DYING || target[k] < 0) return false;
+    return true;
+  }
+
   /** Whether a call must keep the global in sync (it may reach the counter). */
-  syncs(c: CallSite): boolean {
-    return !(c.target >= 0 && this.bounded.has(c.target));
+  syncs(k: number): boolean {
+    const target = this.sites.target[k];
+    return !(target >= 0 && this.bounded.has(target));
   }
 
   /**
@@ -791,10 +816,10 @@ class Analysis {
       open: (f) => {
         const facts = this.facts[f];
         weight[f] = facts.instructions;
-        if (facts.calls.some((c) => c.target < 0)) checked[f] = 1;
+        for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) if (this.sites.target[k] < 0) checked[f] = 1;
       },
-      site: (f, c, state) => {
-        const callee = c.target - base;
+      site: (f, k, state) => {
+        const callee = this.sites.target[k] - base;
         if (state === VISITING)
           checked[callee] = 1; // a back edge: its target breaks the cycle
         else if (state === DONE && !checked[callee]) weight[f] += weight[callee];
@@ -810,11 +835,10 @@ class Analysis {
 /** The charge points of one metered function, in body order: its entry, then each loop header (from the scan: no decoding). */
 function regions(a: Analysis, func: number): ChargePoint[] {
   const facts = a.factsOf(func);
-  return facts.regions.map((r) => {
-    let weight = r.instructions;
-    for (const k of r.calls) weight += a.siteWeight(facts.calls[k]);
-    return { at: r.at, weight: Math.min(weight, MAX_CHARGE), kind: r.kind };
-  });
+  const weights = facts.regions.map((r) => r.instructions);
+  const region = a.sites.region;
+  for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) weights[region[k]] += a.siteWeight(k);
+  return facts.regions.map((r, i) => ({ at: r.at, weight: Math.min(weights[i], MAX_CHARGE), kind: r.kind }));
 }
 
 /** The charge points the pass would put in a function (none if it is bounded). */
@@ -1100,7 +1124,7 @@ function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
 
 /** What inlining does in one metered function (planInlining). */
 interface Inlining {
-  /** Call indices (into FunctionFacts.calls) replaced by the callee's body. */
+  /** Calls (by their number among the function's calls) replaced by the callee's body. */
   sites: Set<number>;
   /** The first local of each inlined callee (its parameters, then its locals). */
   bases: Map<number, number>;
@@ -1126,25 +1150,29 @@ function planInlining(a: Analysis, func: number, firstLocal: number, budget: { b
   let inlining: Inlining | null = null;
   let growth = 0;
   let next = firstLocal;
-  for (const r of facts.regions) {
-    if (r.kind !== "loop") continue;
-    for (const k of r.calls) {
-      const c = facts.calls[k];
-      if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
-      const body = m.code[c.target - m.importedFuncs];
-      const types = localTypes(m, c.target);
+  const { target: targets, flags, region } = a.sites;
+  // Loops in body order, each one's calls in body order (a small function: a pass over its calls per loop).
+  for (let ri = 0; ri < facts.regions.length; ri++) {
+    if (facts.regions[ri].kind !== "loop") continue;
+    for (let j = 0; j < facts.calls; j++) {
+      const k = facts.firstCall + j;
+      if (region[k] !== ri) continue;
+      const target = targets[k];
+      if ((flags[k] & CALL_TAIL) !== 0 || target < 0 || !a.inlinable(target)) continue;
+      const body = m.code[target - m.importedFuncs];
+      const types = localTypes(m, target);
       const size = body.end - body.bodyStart + 12 * types.length; // the body, and setting its locals
       if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
       inlining ??= { sites: new Set(), bases: new Map(), types: [] };
-      if (!inlining.bases.has(c.target)) {
+      if (!inlining.bases.has(target)) {
         if (next + types.length >= INLINE_MAX_LOCALS) continue;
-        inlining.bases.set(c.target, next);
+        inlining.bases.set(target, next);
         inlining.types.push(...types);
         next += types.length;
       }
       growth += size;
       budget.bytes -= size;
-      inlining.sites.add(k);
+      inlining.sites.add(j);
     }
   }
   return inlining ?? NO_INLINING;
@@ -1156,7 +1184,7 @@ function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map
   const bodies = new Map<number, Uint8Array>();
   const inlined = new Map<number, Uint8Array>();
   for (const k of inlining.sites) {
-    const target = facts.calls[k].target;
+    const target = a.sites.target[facts.firstCall + k];
     let code = bodies.get(target);
     if (code === undefined) bodies.set(target, (code = inlineBody(a, target, inlining.bases.get(target)!)));
     inlined.set(k, code);
@@ -1166,25 +1194,21 @@ function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map
 
 /**
  * Which regions of a function hold, in themselves or in a loop nested in
- * them, a call that can return and is not inlined (Region.deepCalls, with
- * inlined calls no longer calls).
+ * them, a call that can return and is not inlined (not a tail call, not
+ * followed by `unreachable`): V8 keeps no counter in a register across
+ * such a call, so across the region's iterations.
  */
-function deepRegions(facts: FunctionFacts, inlined: Set<number>): boolean[] {
+function deepRegions(a: Analysis, facts: FunctionFacts, inlined: Set<number>): boolean[] {
   const deep = facts.regions.map(() => false);
+  const { flags, region } = a.sites;
+  for (let j = 0; j < facts.calls; j++) {
+    const k = facts.firstCall + j;
+    if (flags[k] === 0 && !inlined.has(j)) deep[region[k]] = true; // can return (not a tail call, not dying), not inlined
+  }
   // Regions come in body order, so a nested loop comes after its parent: walk backwards to pass deepness outwards.
   for (let i = facts.regions.length - 1; i >= 0; i--) {
-    const r = facts.regions[i];
-    if (!deep[i]) {
-      for (let j = 0; j < r.calls.length; j++) {
-        const k = r.calls[j];
-        const c = facts.calls[k];
-        if (!c.tail && !c.dying && !inlined.has(k)) {
-          deep[i] = true;
-          break;
-        }
-      }
-    }
-    if (deep[i] && r.parent >= 0) deep[r.parent] = true;
+    const parent = facts.regions[i].parent;
+    if (deep[i] && parent >= 0) deep[parent] = true;
   }
   return deep;
 }
@@ -1220,8 +1244,8 @@ function meterFunction(
 ): PatchRun {
   const m = a.m;
   const facts = a.factsOf(func);
-  const calls = facts.calls;
-  let nextCall = 0;
+  const callFlags = a.sites.flags;
+  let nextCall = 0; // the number of the next call among the function's (its site: facts.firstCall + nextCall)
   // The epoch variant never wraps: measured on cpu-work, its in-line check cost 1.13-1.15x and the wrapped form 1.30x
   // (the counting variant's wrapped and in-line forms measured the same there; README.md "Two variants").
   const wrapAllowed = emit.wraps && !facts.otherLabels;
@@ -1303,17 +1327,17 @@ function meterFunction(
       }
       case EV_CALL: {
         const body = inlined.get(nextCall);
-        const site = calls[nextCall++];
+        const k = facts.firstCall + nextCall++;
         if (body !== undefined) {
           ps.addBytes(offset, end, body); // a bounded callee: no sync either way
           break;
         }
         if (!emit.syncs) break;
-        if (site.tail)
+        if ((callFlags[k] & CALL_TAIL) !== 0)
           store(ps, emit, offset); // leaves the function: even a bounded callee returns past us
-        else if (a.syncs(site)) {
+        else if (a.syncs(k)) {
           store(ps, emit, offset);
-          if (!site.dying) {
+          if ((callFlags[k] & CALL_DYING) === 0) {
             pending = RELOAD_PENDING;
             pendingAt = end;
           }
@@ -1456,7 +1480,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
       if (inlining.types.length > 0) addLocals.set(body.index, inlining.types);
     } else {
       // An inlined call is no call: a loop whose only calls were inlined is call-free now.
-      const deep = deepRegions(facts, inlining.sites);
+      const deep = deepRegions(a, facts, inlining.sites);
       let emit: Emit;
       const locals = [...inlining.types];
       if (facts.regions.every((r, i) => r.kind === "entry" || deep[i])) {
