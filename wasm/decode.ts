@@ -159,6 +159,7 @@ const FK_LEB = 2; // one LEB128 (an index or an integer constant)
 const FK_MEMARG = 3; // memarg of memory 0: a one-byte alignment below 0x40, then a LEB128 offset
 const FK_F32 = 4;
 const FK_F64 = 5;
+const FK_LEB64 = 6; // i64.const: a LEB128 of up to nine bytes (63 bits: a valid s64)
 const FAST_KINDS: Uint8Array = (() => {
   const kinds = new Uint8Array(256);
   for (let b = 0; b < 0xfb; b++) {
@@ -174,8 +175,10 @@ const FAST_KINDS: Uint8Array = (() => {
       case Imm.LOCAL:
       case Imm.GLOBAL:
       case Imm.I32:
-      case Imm.I64:
         kinds[b] = FK_LEB;
+        break;
+      case Imm.I64:
+        kinds[b] = FK_LEB64;
         break;
       case Imm.MEMARG:
         kinds[b] = FK_MEMARG;
@@ -336,6 +339,11 @@ function decodeIn(
           else if (q + 2 < limit && bytes[q + 2] < 0x80) q += 3;
           else if (q + 3 < limit && bytes[q + 3] < 0x80) q += 4;
           else break;
+        } else if (k === FK_LEB64) {
+          const last = q + 8 < limit ? q + 8 : limit - 1; // the ninth byte, or the last one before the limit
+          while (q < last && bytes[q] >= 0x80) q++;
+          if (q >= limit || bytes[q] >= 0x80) break; // longer than nine bytes, or cut short: the general path says which
+          q++;
         } else if (k === FK_F32) {
           q += 4;
           if (q > limit) break;

@@ -178,7 +178,7 @@ describe("the decoder's fast path", () => {
     for (let seed = 1; seed <= 40; seed++) checkModule(wat(randomProgram(seed)), rnd, 20);
     // Long LEBs, locals past 127, big offsets and constants, floats cut at the limit.
     const edge = wat(`(module (memory 1) (func (param i32) (local i64 f32 f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
-      (local.set 1 (i64.const 0x7fffffffffffffff)) (local.set 2 (f32.const 1.5)) (local.set 3 (f64.const -2.25))
+      (local.set 1 (i64.const 0x7fffffffffffffff)) (local.set 1 (i64.const -0x8000000000000000)) (local.set 1 (i64.const 0x1_0000_0000_0000)) (local.set 2 (f32.const 1.5)) (local.set 3 (f64.const -2.25))
       (drop (i32.load offset=0x10000000 (i32.const 0x7fffffff))) (drop (i32.load offset=127 (i32.const -64)))
       (drop (i32.load offset=128 (i32.const 64))) (drop (i32.load8_u offset=0x0fffffff (i32.const -0x8000000)))
       (i64.store offset=0xffffffff (local.get 0) (i64.const -1))))`);
