@@ -96,6 +96,7 @@ export function prepareModule(
   const metered = options.instrument ?? true;
   let startExport: string | null = null;
   let growSites: FuelPlan["growSites"] | undefined;
+  let patches: FuelPlan["patches"] | undefined;
   let preemption: Preemption = metered ? (options.preemption ?? "fuel") : "none";
   // The host makes the epoch variant's memories through the JS API, which has no 64-bit or custom-page-size memories here: such a module keeps the counter.
   if (preemption === "epoch" && m.memories.some((l) => l.index64 || l.pageSizeLog2 !== null)) preemption = "fuel";
@@ -103,6 +104,7 @@ export function prepareModule(
     const plan = planFuel(m, prescanned.fuelScan, { preemption: preemption === "epoch" ? "epoch" : "fuel" });
     Object.assign(edits, plan.edits);
     growSites = plan.growSites;
+    patches = plan.patches;
   }
   addGrowLimit(m, edits, growSites); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
   if (m.start !== null) {
@@ -114,7 +116,12 @@ export function prepareModule(
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
   const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
-  let out = Object.keys(edits).length > 0 ? editModule(m, edits, { reuseOutput: prescanned.reuseOutput }) : bytes;
+  let out: Uint8Array;
+  try {
+    out = Object.keys(edits).length > 0 ? editModule(m, edits, { reuseOutput: prescanned.reuseOutput }) : bytes;
+  } finally {
+    patches?.release(); // the edits are written (or refused): the plan's patch storage serves the next plan
+  }
   if (preemption === "fuel" && (options.directCopies ?? true)) {
     const copied = withDirectCopies(m, out);
     if (copied !== out) releaseEditOutput(out); // new bytes: the edited ones are read no more

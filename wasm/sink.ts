@@ -115,6 +115,11 @@ export class ByteSink {
     return this.u8(id).u32(content.length).bytes(content.view());
   }
 
+  /** The whole buffer the sink writes into (for handing it to another sink once this one is written no more). */
+  storage(): Uint8Array<ArrayBuffer> {
+    return this.buf;
+  }
+
   /** The bytes written so far (a view, invalidated by later writes). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.length);

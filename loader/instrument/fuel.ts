@@ -141,6 +141,8 @@ export interface FuelPlan {
   >;
   /** memory.grow of the module's own memory in each function (for addGrowLimit, which then need not decode). */
   growSites: Map<number, { at: number; end: number }[]>;
+  /** The buffer holding the code patches: its release() once the edits are written lets the next plan reuse its storage. */
+  patches: PatchBuffer;
   /** Index of the counter global in the output module (-1 in the epoch variant: it has none). */
   globalIndex: number;
   /** Which variant this plan makes. */
@@ -1452,7 +1454,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const globalIndex = epoch ? -1 : m.importedGlobals + m.globals.length;
   const sizedAny = !epoch && a.facts.some((f) => f.hasSized);
   const codePatches = new Map<number, PatchRun>();
-  const ps = new PatchBuffer();
+  const ps = new PatchBuffer(true);
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
   let inlinedSites = 0;
@@ -1505,6 +1507,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   a.release(); // every event is replayed: the log's buffer serves the next plan
   const prependFuncImport = { module: FUEL_IMPORT.module, name: FUEL_IMPORT.name, params: [], results: [] };
   const common = {
+    patches: ps,
     growSites,
     metered: codePatches.size,
     bounded: a.bounded.size,
