@@ -330,8 +330,8 @@ class EventLog {
   length = 0;
   /**
    * Hands the buffer back for the next plan's log (a fresh buffer costs a
-   * page fault per 4 KiB at its first write: 8-60 ms for the 14 MB log of the
-   * 10 MB module, against 2.4 ms for writing a buffer used before). The
+   * page fault per 4 KiB at its first write: 4-60 ms for a 14 MB log on the
+   * shared 2-core machine, against 2-10 ms for a buffer written before). The
    * views given out are dead from here on.
    */
   release(): void {
