@@ -49,6 +49,10 @@ export interface PcmDemoOptions {
   platform?: Platform;
   /** Images to run instead of the built ones, by role (A/B measurements of a guest's variants). */
   images?: Partial<Record<PcmRole, Uint8Array>>;
+  /** The framebuffer's size (default FB_WIDTH x FB_HEIGHT): tests draw other geometries. */
+  framebuffer?: { width: number; height: number };
+  /** Each presented frame, as it is presented (n from 1; the pixels are live: copy what you keep). */
+  onFrame?: (pixels: Uint8Array, n: number) => void;
 }
 
 export interface VuReading {
@@ -189,7 +193,12 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   // then: not when the device closes (with init's last handle, inside the timed run), since its encode
   // (deflate at level 9) takes longer than a thousand periods of the pipeline.
   const png = new PngFileSnapshot(pngPath, { live: true, writeOnClose: false });
-  const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
+  const onFrame = options.onFrame;
+  const fb = kernel.createFramebuffer({
+    width: options.framebuffer?.width ?? FB_WIDTH,
+    height: options.framebuffer?.height ?? FB_HEIGHT,
+    listeners: onFrame === undefined ? [png] : [png, { present: (frame, n) => onFrame(frame.pixels, n) }],
+  });
   const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS },
