@@ -8,7 +8,11 @@
 // Only what changes is drawn: the first frame paints the background and the
 // axes; after that each column's previous stroke is erased (background, and
 // the axis on its row) and the new one drawn, which leaves exactly the pixels
-// a full redraw would. Each message is handled by serveOne(), called through
+// a full redraw would (test/pcm/frames.test.ts checks every frame). Where each
+// column covers two frames (the demo's 480 columns) eight columns are drawn at
+// once with SIMD (traceGrouped: 16-byte loads and stores, built with asc
+// --enable simd, cli/demo/build.ts PCM_ENABLE); the rest a column at a time
+// (trace). Each message is handled by serveOne(), called through
 // forever() (SDK loop.ts) so that V8 optimizes it: a loop in _start stays in
 // baseline code.
 //
