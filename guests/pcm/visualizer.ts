@@ -148,9 +148,10 @@ function trace(ch: i32, top: i32, h: i32, colour: u32, from: i32): void {
 /**
  * Columns drawn eight at a time (SIMD): those of the groups [x, x + 8) whose frames are [2x, 2x + 3) each (two
  * frames a column, FRAMES == 2 W, the demo's 480 columns) and whose loads (frames up to 2x + 19) stay inside the
- * period; trace() draws the rest. 0 when the geometry is another.
+ * period; trace() draws the rest. 0 when the geometry is another (or the bands are under four rows, where a
+ * stroke's rows can run backwards).
  */
-const GROUPED: i32 = FRAMES == 2 * W && W >= 10 ? ((W - 2) >> 3) << 3 : 0;
+const GROUPED: i32 = FRAMES == 2 * W && W >= 10 && H >= 8 ? ((W - 2) >> 3) << 3 : 0;
 
 /** The smallest (min true) or largest of the eight lanes of a and b. */
 @inline function across(a: v128, b: v128, min: bool): i32 {
