@@ -11,8 +11,8 @@
 // a full redraw would (test/pcm/frames.test.ts checks every frame). Where each
 // column covers two frames (the demo's 480 columns) eight columns are drawn at
 // once with SIMD (traceGrouped: 16-byte loads and stores, built with asc
-// --enable simd, cli/demo/build.ts PCM_ENABLE); the rest a column at a time
-// (trace). Each message is handled by serveOne(), called through
+// --enable simd, cli/demo/build.ts PCM_ENABLE); other geometries a column at a
+// time (trace). Each message is handled by serveOne(), called through
 // forever() (SDK loop.ts) so that V8 optimizes it: a loop in _start stays in
 // baseline code.
 //
@@ -146,12 +146,13 @@ function trace(ch: i32, top: i32, h: i32, colour: u32, from: i32): void {
 }
 
 /**
- * Columns drawn eight at a time (SIMD): those of the groups [x, x + 8) whose frames are [2x, 2x + 3) each (two
- * frames a column, FRAMES == 2 W, the demo's 480 columns) and whose loads (frames up to 2x + 19) stay inside the
- * period; trace() draws the rest. 0 when the geometry is another (or the bands are under four rows, where a
- * stroke's rows can run backwards).
+ * Columns drawn eight at a time (SIMD), all of them, where each column covers frames [2x, 2x + 3) (two frames a
+ * column and the next column's first, FRAMES == 2 W: the demo's 480 columns) and the width is a multiple of eight;
+ * else none (trace() draws every column), as when the bands are under four rows, where a stroke's rows can run
+ * backwards. A group reads frames 2x .. 2x + 19, inside the period but for the last group, which ends at the
+ * period's last frame and is read without frame 2x + 16 (its last column has no next frame).
  */
-const GROUPED: i32 = FRAMES == 2 * W && W >= 10 && H >= 8 ? ((W - 2) >> 3) << 3 : 0;
+const GROUPED: i32 = FRAMES == 2 * W && W % 8 == 0 && H >= 8 ? W : 0;
 
 /** The smallest (min true) or largest of the eight lanes of a and b. */
 @inline function across(a: v128, b: v128, min: bool): i32 {
@@ -237,15 +238,17 @@ const SPLAT_BIAS = 64;
 
 /**
  * Four columns' smallest and largest sample of frames 2x, 2x + 1, 2x + 2, both channels at once: each 32-bit lane a
- * column (left sample low, right high, as in the buffer), from frames 2x .. 2x + 8 in three loads.
+ * column (left sample low, right high, as in the buffer), from frames 2x .. 2x + 8 in three loads; `end`: the four
+ * end the period, so the last column has frames 2x, 2x + 1 only (its second stands in for its third) and frame
+ * 2x + 8 is not read.
  */
-@inline function range4(at: u32, lo: usize, hi: usize): void {
+@inline function range4(at: u32, lo: usize, hi: usize, end: bool): void {
   const a = pcm.load_v128(at); // frames 2x .. 2x + 3
   const b = pcm.load_v128(at + 16); // 2x + 4 .. 2x + 7
-  const c = pcm.load_v128(at + 32); // 2x + 8 .. (only its first lane is used)
   const even = v128.shuffle<i32>(a, b, 0, 2, 4, 6); // each column's first frame
   const odd = v128.shuffle<i32>(a, b, 1, 3, 5, 7); // its second
-  const next = v128.shuffle<i32>(even, c, 1, 2, 3, 4); // its third (the next column's first)
+  // Its third (the next column's first, from frames 2x + 8 .. of which only the first lane is used).
+  const next = end ? v128.shuffle<i32>(even, odd, 1, 2, 3, 7) : v128.shuffle<i32>(even, pcm.load_v128(at + 32), 1, 2, 3, 4);
   v128.store(lo, i16x8.min_s(even, i16x8.min_s(odd, next)));
   v128.store(hi, i16x8.max_s(even, i16x8.max_s(odd, next)));
 }
@@ -274,11 +277,13 @@ function traceGrouped(): void {
   const mR = i32x4.splat(midR);
   const hR = i32x4.splat(((H - band) >> 1) - 1);
   const r = changetype<usize>(ranges);
-  const n = GROUPED;
-  for (let x = 0; x < n; x += 8) {
+  const last = GROUPED - 8;
+  for (let x = 0; x <= last; x += 8) {
     const at = <u32>x << 3; // frame 2x, 4 bytes a frame
-    range4(at, r, r + 16);
-    range4(at + 32, r + 32, r + 48);
+    range4(at, r, r + 16, false);
+    // The last group ends the period (a branch taken once a frame, which the predictor keeps).
+    if (x < last) range4(at + 32, r + 32, r + 48, false);
+    else range4(at + 32, r + 32, r + 48, true);
     const loA = v128.load(r);
     const hiA = v128.load(r, 16);
     const loB = v128.load(r, 32);

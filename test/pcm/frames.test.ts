@@ -33,7 +33,7 @@ async function differingFrames(seconds: number, width: number, height: number): 
 }
 
 describe("the PCM visualizer's frames", () => {
-  it("equal a full redraw, frame by frame, at the demo's 480 x 200 (eight columns a group, the rest a column at a time), over the left level's rise to full scale", async () => {
+  it("equal a full redraw, frame by frame, at the demo's 480 x 200 (eight columns a group, the last group ending the period), over the left level's rise to full scale", async () => {
     const { frames, differing } = await differingFrames(1.2, 480, 200);
     expect(frames).toBe(60);
     expect(differing).toEqual([]);
