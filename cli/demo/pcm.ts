@@ -131,7 +131,8 @@ class Lines {
 /** The level statistics of a WAV file written by the demo: its data, FRAMES frames per write. */
 function levelsOf(wavPath: string): NullSink {
   const levels = new NullSink();
-  const data = new Uint8Array(readFileSync(wavPath)).subarray(WAV_HEADER_BYTES);
+  // The file's bytes as read (a 5.76 MB file for 30 s: not copied again; the data starts 4-byte aligned, as NullSink's fast path wants).
+  const data = readFileSync(wavPath).subarray(WAV_HEADER_BYTES);
   for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
   levels.close();
   return levels;
