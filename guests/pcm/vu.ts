@@ -83,7 +83,8 @@ function serveOne(): bool {
     const s2 = <i32><i16>v2;
     const s3 = <i32><i16>v3;
     peak = max(peak, max(max(abs(s0), abs(s1)), max(abs(s2), abs(s3))));
-    sum += <i64>(s0 * s0 + s1 * s1) + <i64>(s2 * s2 + s3 * s3);
+    // Two squares add up to at most 2^31 (both samples -32768): past i32, within u32, so summed as u32.
+    sum += <i64>(<u32>(s0 * s0 + s1 * s1)) + <i64>(<u32>(s2 * s2 + s3 * s3));
   }
   if (err != 0) {
     println("vu: buffer " + id.toString() + " after " + period.toString() + " periods: window_get -> " + errnoName(-err));
