@@ -75,16 +75,24 @@ export const VIS_COLOURS = {
  * background, each band's axis (its middle row), and per column a stroke from its smallest to its largest sample
  * (left channel in the upper band, right in the lower; column x covers frames [x·F/w, (x+1)·F/w), at least one,
  * and the next column's first frame too). The guest draws only what changed; every frame it presents must equal this.
+ * `samples`: frame f's left and right sample (default: the producer's signal).
  */
-export function expectedFrame(p: number, width: number, height: number): Uint8Array {
+export function expectedFrame(
+  p: number,
+  width: number,
+  height: number,
+  samples: { left: (f: number) => number; right: (f: number) => number } = {
+    left: (f) => leftSample(f, envelope(Math.floor(f / FRAMES))),
+    right: rightSample,
+  },
+): Uint8Array {
   const out = new Uint8Array(width * height * 4);
   const fill = (x: number, y: number, c: number[]) => out.set(c, (y * width + x) * 4);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) fill(x, y, VIS_COLOURS.background);
-  const amp = envelope(p);
   const band = height >> 1;
   const bands = [
-    { top: 0, h: band, colour: VIS_COLOURS.left, sample: (f: number) => leftSample(f, amp) },
-    { top: band, h: height - band, colour: VIS_COLOURS.right, sample: rightSample },
+    { top: 0, h: band, colour: VIS_COLOURS.left, sample: samples.left },
+    { top: band, h: height - band, colour: VIS_COLOURS.right, sample: samples.right },
   ];
   for (const { top, h, colour, sample } of bands) {
     const mid = top + (h >> 1);
