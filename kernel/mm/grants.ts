@@ -127,6 +127,7 @@ export function endFaulted(k: KernelCore, p: Process): void {
 
 /** p exited: its bindings go (their held caps are released). */
 export function unbindGrants(p: Process): void {
+  if (p.mm.grants.length === 0) return; // most processes: nothing to unbind (and setting length costs a call)
   for (const b of p.mm.grants) {
     b.cap.onRevoked = null;
     if (!b.ended) {
