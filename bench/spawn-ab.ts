@@ -96,6 +96,39 @@ async function bare(): Promise<[number, number]> {
   return [(best * 1000) / batch, ((cpuNow() - c0) * 1000) / (batch * samples)];
 }
 
+// The floor of a guest-driven spawn without a kernel: a bare wasm parent calls a Suspending import that
+// suspends it, the child is instantiated and its _start run (bareOnce) in a microtask, and the parent
+// resumes when that is done: the parent's suspension and resumption and the microtask hops a kernel
+// spawn + wait also pays, and nothing else.
+const floorParent = new WebAssembly.Instance(
+  new WebAssembly.Module(
+    await images.wat(`(module
+  (import "h" "spawn_wait" (func $sw))
+  (func (export "run") (param $n i32)
+    (loop $l
+      (call $sw)
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n)))))`),
+  ),
+  {
+    h: {
+      spawn_wait: new WebAssembly.Suspending(() => new Promise<void>((resolve) => queueMicrotask(() => void bareOnce().then(resolve)))),
+    },
+  },
+);
+const floorRun = WebAssembly.promising(floorParent.exports.run as (n: number) => void);
+
+async function floor(): Promise<[number, number]> {
+  let best = Infinity;
+  const c0 = cpuNow();
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    await floorRun(batch);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return [(best * 1000) / batch, ((cpuNow() - c0) * 1000) / (batch * samples)];
+}
+
 async function guest(): Promise<[number, number]> {
   const c0 = cpuNow();
   const marks = await runMarked(kernel, [{ image: loop, args: [batch, samples], handles, marks: true }]);
@@ -123,31 +156,36 @@ async function host(): Promise<[number, number]> {
 const f = (x: number): string => x.toFixed(2).padStart(6);
 if (only !== null) {
   // One side alone (for a profile: --cpu-prof).
-  const run = only === "bare" ? bare : only === "guest" ? guest : host;
+  const run = only === "bare" ? bare : only === "guest" ? guest : only === "floor" ? floor : host;
   for (let r = 0; r < rounds; r++) console.log(`${only}: ${(await run()).map(f).join(" ")}`);
   process.exit(0);
 }
 // Warm-up.
 await bare();
+await floor();
 await guest();
 await host();
 console.log(`load ${loadavg()[0].toFixed(2)}; per op, us: min wall (cpu)`);
 const ratios: number[] = [];
 const gaps: number[] = [];
+const floors: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const [b, bc] = await bare();
+  const [fl] = await floor();
   const [g, gc] = await guest();
   const [h, hc] = await host();
   ratios.push(g / b);
   gaps.push(g - b);
+  floors.push(fl - b);
   console.log(
-    `round ${r}: bare ${f(b)} (${f(bc)})  spawn ${f(g)} (${f(gc)})  host ${f(h)} (${f(hc)})  spawn/bare ${(g / b).toFixed(3)} cpu ${(gc / bc).toFixed(3)}  host/bare ${(h / b).toFixed(3)}`,
+    `round ${r}: bare ${f(b)} (${f(bc)})  floor ${f(fl)}  spawn ${f(g)} (${f(gc)})  host ${f(h)} (${f(hc)})  spawn/bare ${(g / b).toFixed(3)} cpu ${(gc / bc).toFixed(3)}  host/bare ${(h / b).toFixed(3)}`,
   );
 }
 ratios.sort((a, b) => a - b);
 gaps.sort((a, b) => a - b);
+floors.sort((a, b) => a - b);
 console.log(
-  `spawn/bare min-based: lowest ${ratios[0].toFixed(3)}, median ${ratios[ratios.length >> 1].toFixed(3)}; spawn - bare: lowest ${gaps[0].toFixed(2)} us, median ${gaps[gaps.length >> 1].toFixed(2)} us; load ${loadavg()[0].toFixed(2)}`,
+  `spawn/bare min-based: lowest ${ratios[0].toFixed(3)}, median ${ratios[ratios.length >> 1].toFixed(3)}; spawn - bare: lowest ${gaps[0].toFixed(2)} us, median ${gaps[gaps.length >> 1].toFixed(2)} us; floor - bare: median ${floors[floors.length >> 1].toFixed(2)} us; load ${loadavg()[0].toFixed(2)}`,
 );
 kernel.release(loop);
 kernel.release(child);
