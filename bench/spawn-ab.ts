@@ -102,19 +102,19 @@ async function bare(): Promise<[number, number]> {
 // spawn + wait also pays, and nothing else.
 const floorParent = new WebAssembly.Instance(
   new WebAssembly.Module(
-    await images.wat(`(module
+    (await images.wat(`(module
   (import "h" "spawn_wait" (func $sw))
   (func (export "run") (param $n i32)
     (loop $l
       (call $sw)
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $l (local.get $n)))))`),
+      (br_if $l (local.get $n)))))`)) as Uint8Array<ArrayBuffer>,
   ),
   {
     h: {
       spawn_wait: new WebAssembly.Suspending(() => new Promise<void>((resolve) => queueMicrotask(() => void bareOnce().then(resolve)))),
     },
-  },
+  } as unknown as WebAssembly.Imports,
 );
 const floorRun = WebAssembly.promising(floorParent.exports.run as (n: number) => void);
 
