@@ -1,13 +1,23 @@
-// A/B probe for spawn_us (docs/fastpath.md, issue 16): the bare instantiate
-// (bench/baselines/instantiate.ts), the guest's spawn + wait + close
+// A/B probe for spawn_us (docs/fastpath.md "Spawn", issue 16): the bare
+// instantiate (bench/baselines/instantiate.ts), a floor (a bare parent
+// suspended while the child is instantiated and run: the engine's part of a
+// guest-driven spawn, no kernel), the guest's spawn + wait + close
 // (bench/figures/spawn.ts's spawn_us) and the host API's, alternating in one
 // process round by round, so they see the same load and JIT state. Prints
 // per round the lowest per-batch time (wall) of each and the ratios of the
-// lowest, plus per-op CPU time of the whole round (process.cpuUsage). Not part
-// of `npm run bench`; run the same script in two checkouts, alternated, to
-// compare them.
+// lowest, plus per-op CPU time of the whole round (process.cpuUsage, all
+// threads), and at the end the medians over rounds. Not part of `npm run
+// bench`; run the same script in two checkouts, alternated, to compare them.
+// On a shared machine small batches (--batch 25 --samples 300) find
+// uninterrupted ones.
 //
-//   node bench/spawn-ab.ts [--rounds 5] [--samples 40] [--batch 200] [--only bare|guest|host]
+//   node bench/spawn-ab.ts [--rounds 5] [--samples 40] [--batch 200] [--only bare|floor|guest|host]
+//
+// KIMPORTS=1: the bare instantiate uses the import object the kernel built
+// for a child (does the kernel's import object cost at instantiation?).
+// STEPS=1: the bare instantiate's two steps are timed; with kernel code
+// instrumented to push step times into globalThis.__T (name -> ms[]), every
+// step's p10, median and p90 are printed at exit.
 
 import { loadavg } from "node:os";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../host/kernel.ts";
@@ -48,7 +58,15 @@ const loopBytes = await images.guest("spawn-loop");
 const loaded = loader.load(nopBytes, "nop");
 const imports = stubImports(loaded.module);
 let bareImports: WebAssembly.Imports = imports;
-const bareOnce = async (): Promise<void> => {
+const plainBareOnce = async (): Promise<void> => {
+  const inst = new WebAssembly.Instance(loaded.module, bareImports);
+  fillFuel(inst);
+  if (loaded.startExport !== null) await WebAssembly.promising(inst.exports[loaded.startExport] as () => void)();
+  await WebAssembly.promising(inst.exports._start as () => void)();
+};
+// STEPS=1: the same, timing its two steps into the step table (as the kernel's steps are when its code is
+// instrumented the same way: docs/fastpath.md "Spawn").
+const timedBareOnce = async (): Promise<void> => {
   let t = performance.now();
   const inst = new WebAssembly.Instance(loaded.module, bareImports);
   const T = ((globalThis as any).__T ??= {});
@@ -59,6 +77,7 @@ const bareOnce = async (): Promise<void> => {
   await WebAssembly.promising(inst.exports._start as () => void)();
   (T["bare._start"] ??= []).push(performance.now() - t);
 };
+const bareOnce = process.env.STEPS ? timedBareOnce : plainBareOnce;
 
 const kernel = new Kernel({ loader });
 const loop = kernel.loadImage(loopBytes, "spawn-loop");
