@@ -624,7 +624,7 @@ export class KernelCore {
         }
         this.wake(w.process, 0);
       }
-      p.waiters.clear();
+      if (p.waiters.size !== 0) p.waiters.clear(); // each waiter's wake-up removed it (clear() reallocates)
     }
     if (p.exitListeners.length > 0) for (const l of p.exitListeners.splice(0)) l(info);
     if (wasCurrent) this.current = null;
