@@ -218,8 +218,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   start(): void {
-    // An entry from the host's event loop: whatever the kernel throws ends this process, never the host.
-    queueMicrotask(() => void this.run().catch((e) => this.kernel.fault(this.process, "process start", e)));
+    // An entry from the host's event loop: run() ends this process, never the host, whatever the kernel throws.
+    queueMicrotask(() => void this.run());
   }
 
   resume(result: number): void {
@@ -393,57 +393,62 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.directSlots = null;
   }
 
+  /** The first dispatch's work, in a microtask (start): whatever the kernel throws ends this process, never the host. */
   private async run(): Promise<void> {
-    const k = this.kernel;
-    const p = this.process;
-    if (this.disposed) return;
-    let instance: WebAssembly.Instance;
-    // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
-    // syscalls are observed (every import is Suspending then), nor with the fast path off.
-    const split = this.splitImports && !syscallsObserved(k);
-    const chooseAll = choosesInEveryProcess(k);
-    // Nothing of this process's own in its imports (no grant, personality, own memory, dispatcher): the one
-    // import object its image's earlier spawns got (sharedImports).
-    const same =
-      split && p.mm.grants.length === 0 && !this.image.personality && this.ticker === null
-        ? sharedImports.get(k)?.get(this.image.module)
-        : undefined;
-    let imports: Record<string, unknown>;
-    let chargeBy: ((charge: (fuel: number) => void) => void) | null = null;
-    if (same !== undefined && same.chooseAll === chooseAll) {
-      imports = same.imports;
-      this.directCapable = same.directCapable;
-    } else {
-      const built = this.buildImports(split, chooseAll);
-      if (built === null) return;
-      imports = built.imports;
-      chargeBy = built.chargeBy;
-    }
     try {
-      instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      k.terminate(p, -1, ExitReason.START_FAILED, `could not instantiate ${this.image.name}: ${why}`);
-      return;
-    }
-    this.instance = instance;
-    const exports = instance.exports;
-    if (this.image.preemption === "fuel") {
-      this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
-      this.fuel.value = this.startFuel;
-      if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
-    }
-    p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
-    this.personality?.bind(exports.memory as WebAssembly.Memory);
-    attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
-    try {
-      if (this.image.startExport !== null) {
-        await WebAssembly.promising(exports[this.image.startExport] as () => void)();
+      const k = this.kernel;
+      const p = this.process;
+      if (this.disposed) return;
+      let instance: WebAssembly.Instance;
+      // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
+      // syscalls are observed (every import is Suspending then), nor with the fast path off.
+      const split = this.splitImports && !syscallsObserved(k);
+      const chooseAll = choosesInEveryProcess(k);
+      // Nothing of this process's own in its imports (no grant, personality, own memory, dispatcher): the one
+      // import object its image's earlier spawns got (sharedImports).
+      const same =
+        split && p.mm.grants.length === 0 && !this.image.personality && this.ticker === null
+          ? sharedImports.get(k)?.get(this.image.module)
+          : undefined;
+      let imports: Record<string, unknown>;
+      let chargeBy: ((charge: (fuel: number) => void) => void) | null = null;
+      if (same !== undefined && same.chooseAll === chooseAll) {
+        imports = same.imports;
+        this.directCapable = same.directCapable;
+      } else {
+        const built = this.buildImports(split, chooseAll);
+        if (built === null) return;
+        imports = built.imports;
+        chargeBy = built.chargeBy;
       }
-      if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
-      if (!this.disposed) k.mainReturned(p);
+      try {
+        instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        k.terminate(p, -1, ExitReason.START_FAILED, `could not instantiate ${this.image.name}: ${why}`);
+        return;
+      }
+      this.instance = instance;
+      const exports = instance.exports;
+      if (this.image.preemption === "fuel") {
+        this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+        this.fuel.value = this.startFuel;
+        if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
+      }
+      p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+      this.personality?.bind(exports.memory as WebAssembly.Memory);
+      attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
+      try {
+        if (this.image.startExport !== null) {
+          await WebAssembly.promising(exports[this.image.startExport] as () => void)();
+        }
+        if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
+        if (!this.disposed) k.mainReturned(p);
+      } catch (e) {
+        this.ended(e);
+      }
     } catch (e) {
-      this.ended(e);
+      this.kernel.fault(this.process, "process start", e);
     }
   }
 

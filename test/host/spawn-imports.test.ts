@@ -133,3 +133,33 @@ describe("the import objects spawns build", () => {
     expect(rec.seen[1]).not.toBe(rec.seen[0]);
   });
 });
+
+describe("a process's start", () => {
+  it("a kernel error while a process starts ends that process as a kernel fault, and the kernel and its other processes carry on", async () => {
+    const k = new Kernel();
+    const img = k.loadImage(SLEEPER, "sleeper");
+    // The fuel counter is set between instantiation and _start: fail that once, for the first process only.
+    const value = Object.getOwnPropertyDescriptor(WebAssembly.Global.prototype, "value")!;
+    let armed = true;
+    Object.defineProperty(WebAssembly.Global.prototype, "value", {
+      ...value,
+      set(this: WebAssembly.Global, v: unknown) {
+        if (armed) {
+          armed = false;
+          throw new Error("injected");
+        }
+        value.set!.call(this, v);
+      },
+    });
+    restore = () => Object.defineProperty(WebAssembly.Global.prototype, "value", value);
+    const first = k.spawn(img);
+    const second = k.spawn(img);
+    const [e1, e2] = await Promise.all([first.exited, second.exited]);
+    expect(e1.reason).toBe(ExitReason.KERNEL_FAULT);
+    expect(e1.message).toBe("kernel fault in process start: Error: injected");
+    expect(e2.reason).toBe(ExitReason.NORMAL);
+    expect(e2.status).toBe(second.pid * 1001);
+    const third = k.spawn(img);
+    expect((await third.exited).status).toBe(third.pid * 1001);
+  });
+});
