@@ -28,6 +28,11 @@ export interface CompileOptions {
   config?: string;
   /** Use the on-disk compile cache (build/compile-cache.ts; default true unless WASMOS_NO_CACHE is set). */
   cache?: boolean;
+  /**
+   * Proposals to enable beyond asconfig.json's (asc `--enable`, e.g. "simd"): for a guest that needs one. The
+   * loader's policy decides what runs (loader/policy.ts DEFAULT_FEATURES: SIMD yes, relaxed SIMD no).
+   */
+  enable?: readonly string[];
 }
 
 export interface CompileResult {
@@ -71,6 +76,7 @@ export async function compileGuest(entry: string, options: CompileOptions = {}):
         entryAbs,
         options.target ?? "release",
         options.emitText ? "text" : "",
+        (options.enable ?? []).join(","),
       ])
     : "";
   if (useCache) {
@@ -111,6 +117,7 @@ async function compileUncached(
     baseDir,
   ];
   if (options.emitText) argv.push("--textFile", "guest.wat");
+  for (const feature of options.enable ?? []) argv.push("--enable", feature);
   // Keep the name section: a trap's backtrace then names the guest's functions (~10% bigger, same code).
   argv.push("--debug");
   let diagnostics = "";

@@ -65,6 +65,14 @@ const INTRINSICS: readonly Intrinsic[] = [
     wasm: `(param i32 ${w})`,
     body: `(${store} $g (local.get 0) (local.get 1))`,
   })),
+  // 16 bytes at once (SIMD: a guest's vector loop over a grant, e.g. four pixels of a framebuffer a store).
+  { name: "load_v128", as: "(offset: u32): v128", wasm: "(param i32) (result v128)", body: "(v128.load $g (local.get 0))" },
+  {
+    name: "store_v128",
+    as: "(offset: u32, value: v128): void",
+    wasm: "(param i32 v128)",
+    body: "(v128.store $g (local.get 0) (local.get 1))",
+  },
   {
     name: "copy_in",
     as: "(offset: u32, src: usize, len: u32): void",

@@ -75,6 +75,30 @@ export interface PendingValidation {
   readonly answeredBy: "worker" | "caller" | null;
 }
 
+/** The last job posted: its state word and the shared buffer its bytes were copied into. */
+let lastJob: { state: Int32Array; buffer: SharedArrayBuffer } | null = null;
+/** The largest shared buffer reused for the next job (a larger one is left to the collector). */
+const REUSE_MAX_BYTES = 64 << 20;
+
+/**
+ * `bytes` copied into shared memory: into the last job's buffer when that
+ * job is over and the buffer is large enough (a fresh 10 MB buffer costs a
+ * page fault per 4 KiB as it is written), else a new one. A job is over once
+ * it is answered (VALID, INVALID) or taken away from the worker (TAKEN: the
+ * worker then skips it without reading its bytes); a QUEUED or RUNNING job's
+ * bytes may still be read.
+ */
+function sharedCopy(bytes: Uint8Array): Uint8Array {
+  const last = lastJob;
+  let buffer: SharedArrayBuffer;
+  const s = last === null ? QUEUED : Atomics.load(last.state, 0);
+  if (last !== null && (s === TAKEN || s === VALID || s === INVALID) && last.buffer.byteLength >= bytes.length) buffer = last.buffer;
+  else buffer = new SharedArrayBuffer(bytes.length);
+  const shared = new Uint8Array(buffer, 0, bytes.length);
+  shared.set(bytes);
+  return shared;
+}
+
 /** WebAssembly.validate(bytes), started on the gate worker when it pays; always gives the same answer as calling it here. */
 export function startValidation(bytes: Uint8Array): PendingValidation {
   const own = bytes as Uint8Array<ArrayBuffer>;
@@ -90,8 +114,9 @@ export function startValidation(bytes: Uint8Array): PendingValidation {
   const w = gateWorker();
   if (w === null) return inPlace;
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-  shared.set(bytes);
+  const shared = sharedCopy(bytes);
+  const buffer = shared.buffer as SharedArrayBuffer;
+  lastJob = buffer.byteLength <= REUSE_MAX_BYTES ? { state, buffer } : null;
   try {
     w.postMessage({ state, bytes: shared });
   } catch {

@@ -19,7 +19,7 @@
 
 import { forEachInstruction } from "../wasm/decode.ts";
 import type { WasmModule } from "../wasm/reader.ts";
-import { ByteSink, type CodePatch, type ModuleEdits } from "../wasm/writer.ts";
+import { ByteSink, patchList, type CodePatch, type ModuleEdits, type PatchRun } from "../wasm/writer.ts";
 
 /** Export name of the limit global (i32, pages). */
 export const GROW_LIMIT_EXPORT = "__wasmos_grow_limit";
@@ -74,9 +74,9 @@ export function addGrowLimit(
   r.u8(0x40).u32(own); // memory.grow $own
   r.u8(0x0b); // end
   const replacement = r.finish();
-  const patches = new Map<number, readonly CodePatch[]>(edits.codePatches ?? []);
+  const patches = new Map<number, readonly CodePatch[] | PatchRun>(edits.codePatches ?? []);
   for (const [func, list] of sites) {
-    const merged = [...(patches.get(func) ?? []), ...list.map((s) => ({ at: s.at, end: s.end, bytes: replacement }))];
+    const merged = [...patchList(patches.get(func) ?? []), ...list.map((s) => ({ at: s.at, end: s.end, bytes: replacement }))];
     // Body order; at one offset, insertions (end === at) before the replacement.
     merged.sort((a, b) => a.at - b.at || (a.end > a.at ? 1 : 0) - (b.end > b.at ? 1 : 0));
     patches.set(func, merged);

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { funcType, type Limits, type WasmModule } from "../wasm/reader.ts";
-import { EngineLimitError } from "../wasm/writer.ts";
+import { EngineLimitError, releaseEditOutput } from "../wasm/writer.ts";
 import { defaultPolicy } from "./policy.ts";
 import { type PrepareOptions, prepareModule } from "./prepare.ts";
 import { formatReport, verifyAndParse, type VerifyErrorCode, type VerifyPolicy, type VerifyReport } from "./verify.ts";
@@ -137,6 +137,7 @@ export class ImageLoader {
    */
   check(bytes: Uint8Array): VerifyReport {
     const built = this.prepareAndCompile(bytes);
+    if ("prepared" in built) releaseEditOutput(built.prepared);
     return "refused" in built ? built.refused : built.image.report;
   }
 
@@ -165,6 +166,17 @@ export class ImageLoader {
       }
     }
     const built = this.prepareAndCompile(bytes);
+    try {
+      this.store(disk, key, built);
+    } finally {
+      // Compiled (the engine keeps its own copy) and stored: the writer may reuse the prepared bytes' buffer.
+      if ("prepared" in built) releaseEditOutput(built.prepared);
+    }
+    return built;
+  }
+
+  /** Puts a built image into the disk cache (if there is one). */
+  private store(disk: DiskImageCache | null, key: string, built: ReturnType<ImageLoader["prepareAndCompile"]>): void {
     if (disk !== null && "image" in built) {
       const { image } = built;
       disk.put(key, {
@@ -178,7 +190,6 @@ export class ImageLoader {
         memory: image.memory,
       });
     }
-    return built;
   }
 
   private prepareAndCompile(
@@ -191,7 +202,7 @@ export class ImageLoader {
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
     try {
-      const prepared = prepareModule(m, this.policy, this.options, { fuelScan });
+      const prepared = prepareModule(m, this.policy, this.options, { fuelScan, reuseOutput: true });
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";

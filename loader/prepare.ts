@@ -22,7 +22,7 @@ import { FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from 
 import { addDirectCopies } from "./instrument/direct-copy.ts";
 
 import { funcType, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
-import { cappedMemoryLimits, editModule, type ModuleEdits } from "../wasm/writer.ts";
+import { cappedMemoryLimits, editModule, releaseEditOutput, type ModuleEdits } from "../wasm/writer.ts";
 import type { VerifyPolicy } from "./verify.ts";
 import { addGrowLimit } from "./grow-limit.ts";
 
@@ -70,6 +70,12 @@ export interface PrepareOptions {
 /** What a caller already knows about the module (the loader: a fuel scan that rode on the verifier's walk). */
 export interface Prescanned {
   fuelScan?: FuelScan;
+  /**
+   * The caller hands the prepared bytes back with releaseEditOutput
+   * (wasm/writer.ts) once it has compiled and stored them, and reads them no
+   * more: the writer may then reuse their buffer (EditOptions.reuseOutput).
+   */
+  reuseOutput?: boolean;
 }
 
 /**
@@ -90,6 +96,7 @@ export function prepareModule(
   const metered = options.instrument ?? true;
   let startExport: string | null = null;
   let growSites: FuelPlan["growSites"] | undefined;
+  let patches: FuelPlan["patches"] | undefined;
   let preemption: Preemption = metered ? (options.preemption ?? "fuel") : "none";
   // The host makes the epoch variant's memories through the JS API, which has no 64-bit or custom-page-size memories here: such a module keeps the counter.
   if (preemption === "epoch" && m.memories.some((l) => l.index64 || l.pageSizeLog2 !== null)) preemption = "fuel";
@@ -97,6 +104,7 @@ export function prepareModule(
     const plan = planFuel(m, prescanned.fuelScan, { preemption: preemption === "epoch" ? "epoch" : "fuel" });
     Object.assign(edits, plan.edits);
     growSites = plan.growSites;
+    patches = plan.patches;
   }
   addGrowLimit(m, edits, growSites); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
   if (m.start !== null) {
@@ -108,8 +116,17 @@ export function prepareModule(
   if (own && (own.max === null || own.max > policy.maxMemoryPages)) edits.capMemoryMax = policy.maxMemoryPages;
   if (m.tables.some((t) => t.limits.max === null || t.limits.max > policy.maxTableElements)) edits.capTableMax = policy.maxTableElements;
   const ownMemories = edits.importDefinedMemories ? m.memories.map((l) => cappedMemoryLimits(l, edits.capMemoryMax)) : [];
-  let out = Object.keys(edits).length > 0 ? editModule(m, edits) : bytes;
-  if (preemption === "fuel" && (options.directCopies ?? true)) out = withDirectCopies(m, out);
+  let out: Uint8Array;
+  try {
+    out = Object.keys(edits).length > 0 ? editModule(m, edits, { reuseOutput: prescanned.reuseOutput }) : bytes;
+  } finally {
+    patches?.release(); // the edits are written (or refused): the plan's patch storage serves the next plan
+  }
+  if (preemption === "fuel" && (options.directCopies ?? true)) {
+    const copied = withDirectCopies(m, out);
+    if (copied !== out) releaseEditOutput(out); // new bytes: the edited ones are read no more
+    out = copied;
+  }
   return { bytes: out, startExport, metered, preemption, ownMemories };
 }
 

@@ -145,6 +145,75 @@ const OP_DATA_DROP = 0xfc0009;
 export const lastWalk = { count: 0, features: 0 };
 
 /**
+ * The decoder's fast path (decodeIn's inner loop): single-byte instructions
+ * that open, close or split no block, need no proposal, and whose immediates
+ * are short enough that they cannot be malformed (a LEB128 of at most four
+ * bytes is a valid u32, s32, s64 and u64) are skipped without the opcode
+ * table's record, the Instruction or the switch. Anything else (a longer
+ * LEB, an immediate running past the limit, a visited instruction) falls to
+ * the general path, which decodes it from its first byte: same checks, same
+ * errors, same counts and proposal bits. Kinds by first byte (0: general).
+ */
+const FK_NONE = 1; // no immediate
+const FK_LEB = 2; // one LEB128 (an index or an integer constant)
+const FK_MEMARG = 3; // memarg of memory 0: a one-byte alignment below 0x40, then a LEB128 offset
+const FK_F32 = 4;
+const FK_F64 = 5;
+const FK_LEB64 = 6; // i64.const: a LEB128 of up to nine bytes (63 bits: a valid s64)
+const FAST_KINDS: Uint8Array = (() => {
+  const kinds = new Uint8Array(256);
+  for (let b = 0; b < 0xfb; b++) {
+    const op = SINGLE_BYTE_OPS[b];
+    if (op === undefined || op.feature !== 0 || (op.flags & (OpFlag.BLOCK | OpFlag.ARM | OpFlag.END)) !== 0) continue;
+    switch (op.imm) {
+      case Imm.NONE:
+        kinds[b] = FK_NONE;
+        break;
+      case Imm.LABEL:
+      case Imm.FUNC:
+      case Imm.TYPE:
+      case Imm.LOCAL:
+      case Imm.GLOBAL:
+      case Imm.I32:
+        kinds[b] = FK_LEB;
+        break;
+      case Imm.I64:
+        kinds[b] = FK_LEB64;
+        break;
+      case Imm.MEMARG:
+        kinds[b] = FK_MEMARG;
+        break;
+      case Imm.F32:
+        kinds[b] = FK_F32;
+        break;
+      case Imm.F64:
+        kinds[b] = FK_F64;
+        break;
+    }
+  }
+  return kinds;
+})();
+
+/** Tests only: turn the fast path off to compare walks with and without it (test/wasm/decode-fast.test.ts). */
+export const decoderTuning = { fastPath: true };
+
+/** The fast kinds a walk may use: none when every instruction is visited, else those the filter does not select. */
+let fastFilter: Uint8Array | null = null;
+let fastForFilter: Uint8Array = FAST_KINDS;
+function fastKinds(visit: InstructionVisitor | null, filter: Uint8Array | null): Uint8Array | null {
+  if (!decoderTuning.fastPath) return null;
+  if (visit === null) return FAST_KINDS;
+  if (filter === null) return null;
+  if (filter !== fastFilter) {
+    const kinds = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) kinds[b] = filter[b] === 0 ? FAST_KINDS[b] : 0;
+    fastForFilter = kinds;
+    fastFilter = filter;
+  }
+  return fastForFilter;
+}
+
+/**
  * Which single-byte opcodes a walk visits (1: visit), for decodeExpression's
  * `filter`: the instructions `wants` picks. Every prefixed instruction
  * (0xfb..0xfe) is visited whatever the filter says: they are rare, and the
@@ -248,8 +317,45 @@ function decodeIn(
   let sp = 1;
   openers[0] = -1;
   kinds[0] = K_FUNC;
+  const fast = fastKinds(visit, filter);
 
   for (;;) {
+    if (fast !== null) {
+      // The fast path (FAST_KINDS): stops at the first instruction it does not take, which the general path below decodes.
+      let pos = c.pos;
+      for (;;) {
+        if (pos >= limit) break;
+        const k = fast[bytes[pos]];
+        if (k === 0) break;
+        let q = pos + 1;
+        if (k === FK_LEB || k === FK_MEMARG) {
+          if (k === FK_MEMARG) {
+            if (q >= limit || bytes[q] >= 0x40) break;
+            q++;
+          }
+          // A LEB128 of one to four bytes (q: its first byte).
+          if (q < limit && bytes[q] < 0x80) q++;
+          else if (q + 1 < limit && bytes[q + 1] < 0x80) q += 2;
+          else if (q + 2 < limit && bytes[q + 2] < 0x80) q += 3;
+          else if (q + 3 < limit && bytes[q + 3] < 0x80) q += 4;
+          else break;
+        } else if (k === FK_LEB64) {
+          const last = q + 8 < limit ? q + 8 : limit - 1; // the ninth byte, or the last one before the limit
+          while (q < last && bytes[q] >= 0x80) q++;
+          if (q >= limit || bytes[q] >= 0x80) break; // longer than nine bytes, or cut short: the general path says which
+          q++;
+        } else if (k === FK_F32) {
+          q += 4;
+          if (q > limit) break;
+        } else if (k === FK_F64) {
+          q += 8;
+          if (q > limit) break;
+        }
+        pos = q;
+        count++;
+      }
+      c.pos = pos;
+    }
     const offset = c.pos;
     if (offset >= limit) c.fail("unexpected end of code (missing end)", offset);
     const b = bytes[c.pos++];

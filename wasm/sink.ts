@@ -10,8 +10,8 @@ export class ByteSink {
   /** Bytes written so far. */
   length = 0;
 
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, capacity));
+  constructor(capacity = 256, buffer?: Uint8Array<ArrayBuffer>) {
+    this.buf = buffer !== undefined && buffer.length >= capacity ? buffer : new Uint8Array(Math.max(16, capacity));
   }
 
   private reserve(n: number): void {
@@ -113,6 +113,11 @@ export class ByteSink {
   /** A section: id, size, then the contents of `content`. */
   section(id: number, content: ByteSink): this {
     return this.u8(id).u32(content.length).bytes(content.view());
+  }
+
+  /** The whole buffer the sink writes into (for handing it to another sink once this one is written no more). */
+  storage(): Uint8Array<ArrayBuffer> {
+    return this.buf;
   }
 
   /** The bytes written so far (a view, invalidated by later writes). */

@@ -102,6 +102,108 @@ export interface CodePatch {
   bytes: Uint8Array;
 }
 
+/**
+ * Code patches of many functions in one buffer: what a plan with a hundred
+ * thousand patches makes without an object and a byte array per patch (the
+ * collector's work was a sixth of a cold load). Record i is four int32 in
+ * `records` (at, end, and where its bytes start and end in `pool`); a
+ * function's patches are a run of consecutive records (PatchRun), in the
+ * order CodePatch lists have. Bytes may be written to the pool in any order.
+ */
+export class PatchBuffer {
+  /** The patches' bytes. */
+  pool: ByteSink;
+  private recs: Int32Array;
+  /** Records added. */
+  count = 0;
+
+  /** With `reuse`, on the storage a released buffer left, if there is one (see release). */
+  constructor(reuse = false) {
+    const spare = reuse ? sparePatches : null;
+    if (spare !== null) sparePatches = null;
+    this.pool = new ByteSink(1 << 16, spare?.pool);
+    this.recs = spare?.recs ?? new Int32Array(1 << 12);
+  }
+
+  /**
+   * Hands this buffer's storage to the next one made with `reuse` (fresh
+   * memory costs a page fault per 4 KiB at its first write: the 10 MB
+   * module's plan writes 3 MB of patch bytes and 2.2 MB of records). Every
+   * run of this buffer is dead from here on.
+   */
+  release(): void {
+    const pool = this.pool.storage();
+    const recs = this.recs;
+    this.pool = new ByteSink(16);
+    this.recs = new Int32Array(4);
+    this.count = 0;
+    if (pool.length <= SPARE_PATCH_BYTES && recs.length <= SPARE_PATCH_BYTES >> 2) sparePatches = { pool, recs };
+  }
+
+  /** Adds a patch (at, end) whose bytes are the pool's from `from` to its current end. */
+  add(at: number, end: number, from: number): void {
+    const n = this.count * 4;
+    if (n + 4 > this.recs.length) {
+      const grown = new Int32Array(this.recs.length * 2);
+      grown.set(this.recs);
+      this.recs = grown;
+    }
+    const r = this.recs;
+    r[n] = at;
+    r[n + 1] = end;
+    r[n + 2] = from;
+    r[n + 3] = this.pool.length;
+    this.count++;
+  }
+
+  /** Adds a patch of these bytes (copied into the pool). */
+  addBytes(at: number, end: number, bytes: Uint8Array): void {
+    const from = this.pool.length;
+    this.pool.bytes(bytes);
+    this.add(at, end, from);
+  }
+
+  /** The records (a view: valid until the next add). */
+  records(): Int32Array {
+    return this.recs.subarray(0, this.count * 4);
+  }
+
+  /** The records from `first` on, as the patch run of one function. */
+  run(first: number): PatchRun {
+    return { buffer: this, first, count: this.count - first };
+  }
+
+  /** A list's patches in a buffer of their own. */
+  static of(list: readonly CodePatch[]): PatchRun {
+    const b = new PatchBuffer();
+    for (const pt of list) b.addBytes(pt.at, pt.end, pt.bytes);
+    return b.run(0);
+  }
+}
+
+/** Storage a released PatchBuffer left for the next one made with `reuse`, and the most kept. */
+let sparePatches: { pool: Uint8Array<ArrayBuffer>; recs: Int32Array } | null = null;
+const SPARE_PATCH_BYTES = 64 << 20;
+
+/** One function's patches in a PatchBuffer: records first..first+count-1. */
+export interface PatchRun {
+  readonly buffer: PatchBuffer;
+  readonly first: number;
+  readonly count: number;
+}
+
+/** A function's patches as a list, whichever form they come in (a run's bytes are views of its pool: read them before it grows). */
+export function patchList(patches: readonly CodePatch[] | PatchRun): readonly CodePatch[] {
+  if (Array.isArray(patches)) return patches;
+  const run = patches as PatchRun;
+  const r = run.buffer.records();
+  const pool = run.buffer.pool.view();
+  const out: CodePatch[] = [];
+  for (let i = run.first; i < run.first + run.count; i++)
+    out.push({ at: r[i * 4], end: r[i * 4 + 1], bytes: pool.subarray(r[i * 4 + 2], r[i * 4 + 3]) });
+  return out;
+}
+
 export interface ModuleEdits {
   /** Drop the start section. */
   removeStart?: boolean;
@@ -130,9 +232,9 @@ export interface ModuleEdits {
   /**
    * Patches per function (key: index in the input function index space),
    * each list in body order (by `at`; at one offset, insertions before a
-   * replacement).
+   * replacement); a list, or a run of a PatchBuffer's records.
    */
-  codePatches?: ReadonlyMap<number, readonly CodePatch[]>;
+  codePatches?: ReadonlyMap<number, readonly CodePatch[] | PatchRun>;
   /**
    * Offsets of every instruction with a function index immediate (call,
    * return_call, ref.func) in a function's body, in order, when the caller
@@ -154,8 +256,43 @@ export interface ModuleEdits {
  * WasmEditError for an edit the module cannot take, and WasmParseError if a
  * section it must rewrite is malformed (a module that passed verification is not).
  */
-export function editModule(m: WasmModule, edits: ModuleEdits): Uint8Array<ArrayBuffer> {
-  return new Editor(m, edits).run();
+export function editModule(m: WasmModule, edits: ModuleEdits, options: EditOptions = {}): Uint8Array<ArrayBuffer> {
+  const editor = new Editor(m, edits, options.reuseOutput === true);
+  const out = editor.run();
+  if (options.reuseOutput === true) lentOutput = out.buffer;
+  return out;
+}
+
+export interface EditOptions {
+  /**
+   * Write into the output buffer of an earlier edit that was handed back
+   * (releaseEditOutput), when one is free and large enough: the bytes are
+   * then a view of it, which the caller must hand back once it has read
+   * them (compiled, stored) and not touch after. A fresh buffer costs a
+   * page fault per 4 KiB at its first write (the loader's 12 MB output of
+   * the 10 MB module: ms that a reused one does not pay).
+   */
+  reuseOutput?: boolean;
+}
+
+/** The buffer of the last reuseOutput edit (until handed back), and a handed-back one free for the next. */
+let lentOutput: ArrayBuffer | null = null;
+let spareOutput: ArrayBuffer | null = null;
+/** The largest output buffer kept for reuse (a larger one is left to the collector). */
+const SPARE_OUTPUT_MAX = 64 << 20;
+
+/** Hands back the bytes of a reuseOutput edit (anything else is ignored): their buffer serves the next such edit. */
+export function releaseEditOutput(bytes: Uint8Array): void {
+  if (lentOutput === null || bytes.buffer !== lentOutput) return;
+  if (lentOutput.byteLength <= SPARE_OUTPUT_MAX) spareOutput = lentOutput;
+  lentOutput = null;
+}
+
+/** A handed-back output buffer, taken (null if none is free). */
+function takeSpareOutput(): Uint8Array<ArrayBuffer> | undefined {
+  const b = spareOutput;
+  spareOutput = null;
+  return b === null ? undefined : new Uint8Array(b);
 }
 
 /** Removes the start section and exports the start function as `exportName` (no-op without a start). */
@@ -171,7 +308,7 @@ export function cappedMemoryLimits(l: Limits, cap: number | undefined): Limits {
 }
 
 const COPY = Symbol("copy");
-const NO_PATCHES: readonly CodePatch[] = [];
+const NO_PATCHES: PatchRun = new PatchBuffer().run(0);
 const DROP = Symbol("drop");
 
 class Editor {
@@ -180,18 +317,20 @@ class Editor {
   private readonly out: ByteSink;
   /** Added to every function index (1 when a function import is prepended). */
   private readonly shift: number;
+  /** Each patched function's patches as a run of records (checkEdits). */
+  private readonly runs = new Map<number, PatchRun>();
   /** Type index of the prepended import, and whether the type section must gain it. */
   private importType = -1;
   private appendType = false;
   private nextOrder = 0;
 
-  constructor(m: WasmModule, edits: ModuleEdits) {
+  constructor(m: WasmModule, edits: ModuleEdits, reuseOutput = false) {
     this.m = m;
     this.edits = edits;
     this.shift = edits.prependFuncImport ? 1 : 0;
     const added = this.checkEdits();
     // The output's size, nearly: the input, the bytes patches insert, and room for renumbered indices and small sections.
-    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096);
+    this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096, reuseOutput ? takeSpareOutput() : undefined);
   }
 
   /** Checks the edits; returns the bytes the code patches insert. */
@@ -250,20 +389,25 @@ class Editor {
       }
     }
     let added = 0;
-    for (const [index, patches] of edits.codePatches ?? []) {
+    for (const [index, list] of edits.codePatches ?? []) {
       const body = m.code[index - m.importedFuncs];
       if (body === undefined) throw new WasmEditError(`code patch: function ${index} has no body`);
+      // Every function's patches as a run of records (a list gets a buffer of its own).
+      const run = Array.isArray(list) ? PatchBuffer.of(list as readonly CodePatch[]) : (list as PatchRun);
+      this.runs.set(index, run);
+      const r = run.buffer.records();
       let last = -1;
       let replaced = false;
-      for (let i = 0; i < patches.length; i++) {
-        const pt = patches[i];
-        added += pt.bytes.length;
-        if (pt.at < body.bodyStart || pt.end < pt.at || pt.end > body.end) {
-          throw new WasmEditError(`code patch at ${pt.at} lies outside the body of function ${index}`);
+      for (let i = run.first * 4; i < (run.first + run.count) * 4; i += 4) {
+        const at = r[i];
+        const end = r[i + 1];
+        added += r[i + 3] - r[i + 2];
+        if (at < body.bodyStart || end < at || end > body.end) {
+          throw new WasmEditError(`code patch at ${at} lies outside the body of function ${index}`);
         }
-        if (pt.at < last || (pt.at === last && replaced)) throw new WasmEditError(`code patches of function ${index} are out of order`);
-        replaced = pt.at === last ? replaced || pt.end > pt.at : pt.end > pt.at;
-        last = pt.at;
+        if (at < last || (at === last && replaced)) throw new WasmEditError(`code patches of function ${index} are out of order`);
+        replaced = at === last ? replaced || end > at : end > at;
+        last = at;
       }
     }
     const imp = edits.prependFuncImport;
@@ -588,10 +732,10 @@ class Editor {
       } else {
         fn.range(m.bytes, f.localsStart, f.bodyStart);
       }
-      const patches = this.edits.codePatches?.get(f.index);
+      const run = this.runs.get(f.index);
       const sites = this.edits.funcIndexSites?.get(f.index);
-      if (sites !== undefined) this.copyBody(fn, f.bodyStart, f.end, patches ?? NO_PATCHES, sites);
-      else this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, patches);
+      if (sites !== undefined) this.copyBody(fn, f.bodyStart, f.end, run ?? NO_PATCHES, sites);
+      else this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, run === undefined ? [] : patchList(run));
       if (fn.length > ENGINE_LIMITS.functionBytes && fn.length > f.end - f.localsStart) {
         throw new EngineLimitError("functionBytes", fn.length, `function ${f.index}`);
       }
@@ -611,20 +755,24 @@ class Editor {
    * sites and patches verbatim, each site's index renumbered, each patch
    * applied (an insertion before an instruction, or a replacement of it).
    */
-  private copyBody(out: ByteSink, start: number, end: number, patches: readonly CodePatch[], sites: readonly number[]): void {
+  private copyBody(out: ByteSink, start: number, end: number, run: PatchRun, sites: readonly number[]): void {
     const bytes = this.m.bytes;
     const c = new Cursor(bytes, start, end, "code");
+    const r = run.buffer.records();
+    const pool = run.count > 0 ? run.buffer.pool.view() : bytes;
     let copied = start;
-    let p = 0;
+    let p = run.first * 4;
+    const pEnd = (run.first + run.count) * 4;
     let s = 0;
-    while (p < patches.length || s < sites.length) {
-      const pAt = p < patches.length ? patches[p].at : Infinity;
+    while (p < pEnd || s < sites.length) {
+      const pAt = p < pEnd ? r[p] : Infinity;
       const sAt = s < sites.length ? sites[s] : Infinity;
       if (pAt <= sAt) {
-        const pt = patches[p++];
-        out.range(bytes, copied, pt.at).bytes(pt.bytes);
-        copied = pt.end; // past a replaced instruction, or at the one inserted before
-        if (pt.end > pt.at && sAt === pt.at) s++; // a replaced instruction is no site any more
+        const ptEnd = r[p + 1];
+        out.range(bytes, copied, pAt).range(pool, r[p + 2], r[p + 3]);
+        p += 4;
+        copied = ptEnd; // past a replaced instruction, or at the one inserted before
+        if (ptEnd > pAt && sAt === pAt) s++; // a replaced instruction is no site any more
         continue;
       }
       s++;

@@ -1157,6 +1157,7 @@ export type SyscallName =
   | "ipc_buffer"
   | "call"
   | "reply_wait"
+  | "pulse_wait"
   | "msg_word_get"
   | "env_count"
   | "env_get";
@@ -2394,6 +2395,26 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EMFILE, Errno.EDIRECT],
   },
   /**
+   * 123: Signal and wait in one call (seL4's NBSendRecv), the step of an event loop or a
+   * ping-pong: queue the pulse (code, value) on endpoint exactly as pulse does (its limits too),
+   * then wait on wait_endpoint as reply_wait does with rcvid 0: the next message or pulse, its
+   * words landing in the IPC buffer. The pulse's value is an i32 (no 64-bit argument: the
+   * receiver's word 1 is it sign-extended; use pulse for a 64-bit value). endpoint and
+   * wait_endpoint may be the same endpoint (with nobody else waiting there, the caller then takes
+   * its own pulse). Everything is checked before the pulse is queued, so a refused call neither
+   * pulses nor waits.
+   */
+  {
+    nr: 123,
+    name: "pulse_wait",
+    params: [{ name: "endpoint", type: "i32", rights: Rights.SEND }, { name: "code", type: "i32" }, { name: "value", type: "i32" }, { name: "wait_endpoint", type: "i32", rights: Rights.RECEIVE }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.SEND | Rights.RECEIVE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECLOSED, Errno.EAGAIN, Errno.EMFILE, Errno.EDIRECT],
+  },
+  /**
    * 140: Read a message register into memory: word index of the last thing delivered to the caller
    * (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
    * Unlike msg_word, an error cannot be mistaken for a word.
@@ -2522,9 +2543,10 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   ipc_buffer: SYSCALLS[77]!,
   call: SYSCALLS[78]!,
   reply_wait: SYSCALLS[79]!,
-  msg_word_get: SYSCALLS[80]!,
-  env_count: SYSCALLS[81]!,
-  env_get: SYSCALLS[82]!,
+  pulse_wait: SYSCALLS[80]!,
+  msg_word_get: SYSCALLS[81]!,
+  env_count: SYSCALLS[82]!,
+  env_get: SYSCALLS[83]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2652,7 +2674,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[77], // 120: ipc_buffer
   SYSCALLS[78], // 121: call
   SYSCALLS[79], // 122: reply_wait
-  undefined, // 123: unused
+  SYSCALLS[80], // 123: pulse_wait
   undefined, // 124: unused
   undefined, // 125: unused
   undefined, // 126: unused
@@ -2669,9 +2691,9 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[80], // 140: msg_word_get
-  SYSCALLS[81], // 141: env_count
-  SYSCALLS[82], // 142: env_get
+  SYSCALLS[81], // 140: msg_word_get
+  SYSCALLS[82], // 141: env_count
+  SYSCALLS[83], // 142: env_get
 ];
 
 /**
@@ -2776,6 +2798,7 @@ export interface SyscallArgs {
   ipc_buffer: [ptr: number];
   call: [endpoint: number, words: number];
   reply_wait: [endpoint: number, rcvid: number, status: number, words: number];
+  pulse_wait: [endpoint: number, code: number, value: number, wait_endpoint: number];
   msg_word_get: [index: number, word_ptr: number];
   env_count: [];
   env_get: [index: number, buf_ptr: number, buf_len: number];
@@ -2863,6 +2886,7 @@ export type SyscallResult<N extends SyscallName> = {
   ipc_buffer: number;
   call: number;
   reply_wait: number;
+  pulse_wait: number;
   msg_word_get: number;
   env_count: number;
   env_get: number;

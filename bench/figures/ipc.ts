@@ -37,12 +37,12 @@ export function ipcAvailability(): string | null {
   return missingSyscalls(IPC_SYSCALLS);
 }
 
-/** Round-trip ns of the client/server pair in `mode` ("call", "send", "msg" with a body size, "pulse"). */
+/** Round-trip ns of the client/server pair in `mode` ("call", "send", "msg" with a body size, "pulse", "pulsewait"). */
 export async function measureIpc(
   kernel: Kernel,
   images: BenchImages,
   plan: Plan,
-  mode: "send" | "msg" | "pulse" | "call",
+  mode: "send" | "msg" | "pulse" | "pulsewait" | "call",
   size = 0,
 ): Promise<Summary> {
   const client = kernel.loadImage(await images.guest("ipc-client"), "ipc-client");

@@ -2,7 +2,8 @@
 // ping-pong with bench/guests/ipc-server.ts (image handle "server").
 //   ipc-client <batch> <batches> send          send(ep, w0, w1, 0, 0): a 16-byte message
 //   ipc-client <batch> <batches> msg <bytes>   sendmsg with a body of <bytes> bytes
-//   ipc-client <batch> <batches> pulse         pulse the server, receive its pulse back
+//   ipc-client <batch> <batches> pulsewait     pulseWait: pulse the server and wait for its pulse back, one call
+//   ipc-client <batch> <batches> pulse         the same in two calls: pulse the server, receive its pulse back
 //   ipc-client <batch> <batches> call          call(ep, 2) with words i, 1 in the IPC buffer (server: reply_wait)
 // The client creates the endpoint(s) and gives the server the receive side;
 // it keeps only a send-only handle (so every send is checked for SEND, and
@@ -10,14 +11,14 @@
 // the batches and kills the server at the end.
 
 import {
-  call, close, handle, kill, setIpcWord, spawn, NamedHandle,
+  call, close, declareIpcBuffer, handle, kill, pulseWait, setIpcWord, spawn, NamedHandle,
   sys_endpoint_create, sys_handle_dup, sys_pulse, sys_receive, sys_send, sys_sendmsg,
   DEADLINE_INFINITE, MSG_DESC_SIZE, RIGHT_SEND, RIGHT_TRANSFER,
 } from "@wasmos/sdk";
 import { fail, intArg, runBatches, strArg } from "./lib/marks";
 
 let ep: i32 = 0; // send-only, to the server
-let back: i32 = 0; // the client's own endpoint (pulse mode)
+let back: i32 = 0; // the client's own endpoint (pulse and pulsewait modes)
 let desc: usize = 0; // sendmsg's descriptor (msg mode)
 
 function sends(n: i32): void {
@@ -52,6 +53,13 @@ function pulses(n: i32): void {
   }
 }
 
+function pulseWaits(n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = pulseWait(ep, 1, i, back);
+    if (r != 0) fail("pulse_wait (expected a pulse)", r, 5);
+  }
+}
+
 const batch = intArg(1);
 const batches = intArg(2);
 const mode = strArg(3);
@@ -63,12 +71,12 @@ ep = sys_handle_dup(inbox, RIGHT_SEND);
 if (ep < 0) fail("handle_dup", ep, 2);
 
 let child: i32;
-if (mode == "pulse") {
+if (mode == "pulse" || mode == "pulsewait") {
   back = sys_endpoint_create();
   if (back < 0) fail("endpoint_create", back, 2);
   const backSend = sys_handle_dup(back, RIGHT_SEND | RIGHT_TRANSFER);
   if (backSend < 0) fail("handle_dup", backSend, 2);
-  child = spawn(server, ["ipc-server", "pulse"], [new NamedHandle("in", inbox), new NamedHandle("out", backSend, true)]);
+  child = spawn(server, ["ipc-server", mode], [new NamedHandle("in", inbox), new NamedHandle("out", backSend, true)]);
   if (child < 0) fail("spawn server", child, 3);
   close(backSend);
 } else if (mode == "call") {
@@ -87,7 +95,11 @@ if (mode == "pulse") {
 }
 close(inbox);
 
-if (mode == "pulse") runBatches(batches, batch, pulses);
+if (mode == "pulsewait") {
+  const d = declareIpcBuffer(); // before the batches: the first one is timed too
+  if (d < 0) fail("ipc_buffer", d, 2);
+  runBatches(batches, batch, pulseWaits);
+} else if (mode == "pulse") runBatches(batches, batch, pulses);
 else if (mode == "send") runBatches(batches, batch, sends);
 else if (mode == "call") runBatches(batches, batch, calls);
 else {

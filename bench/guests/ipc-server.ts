@@ -1,10 +1,11 @@
 // The server side of bench/guests/ipc-client.ts; runs until the client kills it.
 //   ipc-server reply   receive on "in", read words 0 and 1, reply with their sum as the status
 //   ipc-server pulse   receive a pulse on "in", pulse "out" back
+//   ipc-server pulsewait   wait for a pulse on "in", then pulseWait: pulse "out" back and wait on "in", one call
 //   ipc-server call    reply_wait on "in": answer with words 0 + 1 as the status, wait for the next
 
 import {
-  handle, ipcWord, replyWait, sys_msg_word, sys_pulse, sys_receive, sys_reply,
+  handle, ipcWord, pulseWait, replyWait, sys_msg_word, sys_pulse, sys_receive, sys_reply,
   DEADLINE_INFINITE,
 } from "@wasmos/sdk";
 import { fail, strArg } from "./lib/marks";
@@ -20,6 +21,14 @@ if (strArg(1) == "pulse") {
     if (r != 0) fail("receive (expected a pulse)", r, 2);
     const s = sys_pulse(out, 1, 0);
     if (s < 0) fail("pulse", s, 3);
+  }
+} else if (strArg(1) == "pulsewait") {
+  const out = handle("out");
+  if (out < 0) fail("handle_get out", out, 1);
+  let r = replyWait(inbox, 0, 0); // the first pulse
+  for (;;) {
+    if (r != 0) fail("pulse_wait (expected a pulse)", r, 2);
+    r = pulseWait(out, 1, 0, inbox);
   }
 } else if (strArg(1) == "call") {
   let rcvid = replyWait(inbox, 0, 0);

@@ -13,7 +13,10 @@ export const PCM_GUESTS_DIR = join(REPO_ROOT, "guests", "pcm");
 export const PCM_ROLES = ["init", "producer", "driver", "vu", "visualizer"] as const;
 export type PcmRole = (typeof PCM_ROLES)[number];
 
-const inputKey = (): string => guestInputKey(PCM_GUESTS_DIR);
+/** Proposals a role's guest is compiled with beyond asconfig.json's: the visualizer draws four columns a store (SIMD). */
+export const PCM_ENABLE: Partial<Record<PcmRole, readonly string[]>> = { visualizer: ["simd"] };
+
+const inputKey = (): string => `${guestInputKey(PCM_GUESTS_DIR)} enable ${JSON.stringify(PCM_ENABLE)}`;
 
 export interface PcmBuild {
   images: Record<PcmRole, Uint8Array>;
@@ -34,7 +37,7 @@ export async function buildPcmGuests(outDir = join(REPO_ROOT, "dist", "guests"),
       continue;
     }
     progress?.(`compiling guests/pcm/${role}.ts (${built.length + 1} of ${PCM_ROLES.length} to build; cached after)`);
-    const r = await compileGuest(join(PCM_GUESTS_DIR, `${role}.ts`));
+    const r = await compileGuest(join(PCM_GUESTS_DIR, `${role}.ts`), { enable: PCM_ENABLE[role] });
     if (!r.ok || !r.binary) throw new Error(`guests/pcm/${role}.ts does not compile:\n${r.diagnostics}`);
     const report = verifyModule(r.binary, defaultPolicy());
     if (!report.ok) throw new Error(formatReport(report, `pcm-${role}.wasm`));

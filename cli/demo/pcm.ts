@@ -49,6 +49,10 @@ export interface PcmDemoOptions {
   platform?: Platform;
   /** Images to run instead of the built ones, by role (A/B measurements of a guest's variants). */
   images?: Partial<Record<PcmRole, Uint8Array>>;
+  /** The framebuffer's size (default FB_WIDTH x FB_HEIGHT): tests draw other geometries. */
+  framebuffer?: { width: number; height: number };
+  /** Each presented frame, as it is presented (n from 1; the pixels are live: copy what you keep). */
+  onFrame?: (pixels: Uint8Array, n: number) => void;
 }
 
 export interface VuReading {
@@ -127,7 +131,8 @@ class Lines {
 /** The level statistics of a WAV file written by the demo: its data, FRAMES frames per write. */
 function levelsOf(wavPath: string): NullSink {
   const levels = new NullSink();
-  const data = new Uint8Array(readFileSync(wavPath)).subarray(WAV_HEADER_BYTES);
+  // The file's bytes as read (a 5.76 MB file for 30 s: not copied again; the data starts 4-byte aligned, as NullSink's fast path wants).
+  const data = readFileSync(wavPath).subarray(WAV_HEADER_BYTES);
   for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
   levels.close();
   return levels;
@@ -189,7 +194,12 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   // then: not when the device closes (with init's last handle, inside the timed run), since its encode
   // (deflate at level 9) takes longer than a thousand periods of the pipeline.
   const png = new PngFileSnapshot(pngPath, { live: true, writeOnClose: false });
-  const fb = kernel.createFramebuffer({ width: FB_WIDTH, height: FB_HEIGHT, listeners: [png] });
+  const onFrame = options.onFrame;
+  const fb = kernel.createFramebuffer({
+    width: options.framebuffer?.width ?? FB_WIDTH,
+    height: options.framebuffer?.height ?? FB_HEIGHT,
+    listeners: onFrame === undefined ? [png] : [png, { present: (frame, n) => onFrame(frame.pixels, n) }],
+  });
   const con = kernel.createDevice(new ConsoleDevice({ write: (b) => lines.push(b) }));
   const handles: { name: string; object: KernelObject; rights: number }[] = [
     { name: "audio", object: audio, rights: DEVICE_GRANT_RIGHTS },

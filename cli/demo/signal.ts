@@ -61,3 +61,57 @@ export function expectedVu(p: number): { peak: number; rms: number } {
   }
   return { peak: 20 * Math.log10(peak / 32768), rms: 20 * Math.log10(Math.sqrt(sum / FRAMES) / 32768) };
 }
+
+/** The visualizer's colours (guests/pcm/visualizer.ts) as RGBA bytes. */
+export const VIS_COLOURS = {
+  background: [0x12, 0x18, 0x20, 0xff],
+  axis: [0x30, 0x38, 0x40, 0xff],
+  left: [0x70, 0xe0, 0x60, 0xff],
+  right: [0xf0, 0xb0, 0x30, 0xff],
+};
+
+/**
+ * The frame the visualizer presents for period p in a width x height framebuffer, drawn from scratch: the
+ * background, each band's axis (its middle row), and per column a stroke from its smallest to its largest sample
+ * (left channel in the upper band, right in the lower; column x covers frames [x·F/w, (x+1)·F/w), at least one,
+ * and the next column's first frame too). The guest draws only what changed; every frame it presents must equal this.
+ * `samples`: frame f's left and right sample (default: the producer's signal).
+ */
+export function expectedFrame(
+  p: number,
+  width: number,
+  height: number,
+  samples: { left: (f: number) => number; right: (f: number) => number } = {
+    left: (f) => leftSample(f, envelope(Math.floor(f / FRAMES))),
+    right: rightSample,
+  },
+): Uint8Array {
+  const out = new Uint8Array(width * height * 4);
+  const fill = (x: number, y: number, c: number[]) => out.set(c, (y * width + x) * 4);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) fill(x, y, VIS_COLOURS.background);
+  const band = height >> 1;
+  const bands = [
+    { top: 0, h: band, colour: VIS_COLOURS.left, sample: samples.left },
+    { top: band, h: height - band, colour: VIS_COLOURS.right, sample: samples.right },
+  ];
+  for (const { top, h, colour, sample } of bands) {
+    const mid = top + (h >> 1);
+    const half = (h >> 1) - 1;
+    for (let x = 0; x < width; x++) fill(x, mid, VIS_COLOURS.axis);
+    for (let x = 0; x < width; x++) {
+      const f0 = Math.floor((x * FRAMES) / width);
+      let f1 = Math.floor(((x + 1) * FRAMES) / width);
+      if (f1 <= f0) f1 = f0 + 1;
+      const end = f1 < FRAMES ? f1 + 1 : FRAMES;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let f = f0; f < end; f++) {
+        const s = sample(p * FRAMES + f);
+        lo = Math.min(lo, s);
+        hi = Math.max(hi, s);
+      }
+      for (let y = mid - ((hi * half) >> 15); y <= mid - ((lo * half) >> 15); y++) fill(x, y, colour);
+    }
+  }
+  return out;
+}

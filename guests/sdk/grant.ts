@@ -14,7 +14,8 @@
 //   pcm.fill(offset, 0, len);                // memory.fill on the grant
 //   pcm.byte_length();                       // the grant's size in bytes (whole pages)
 //
-// with load_/store_ for i8 u8 i16 u16 i32 u32 i64 u64 f32 f64. Offsets are
+// with load_/store_ for i8 u8 i16 u16 i32 u32 i64 u64 f32 f64, and v128
+// (16 bytes: a guest compiled with asc's --enable simd). Offsets are
 // bytes into the grant; an access past its end traps like any wasm access.
 // The build (build/grants.ts) turns each call into that single instruction on
 // the imported memory (import "grant" "pcm"): the shipped module imports only

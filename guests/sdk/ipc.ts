@@ -6,7 +6,7 @@
 import {
   sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word_get, sys_name_lookup,
   sys_name_register, sys_name_unregister, sys_pledge, sys_port_bind, sys_port_create, sys_port_send, sys_pulse, sys_receive,
-  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg, sys_call, sys_ipc_buffer, sys_reply_wait,
+  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg, sys_call, sys_ipc_buffer, sys_reply_wait, sys_pulse_wait,
   DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES, MsgDescLayout, MsgInfoLayout,
 } from "./bindings/abi";
 
@@ -15,6 +15,7 @@ import {
 //   setIpcWord(0, x); const status = call(ep, 1); const answer = ipcWord(0);   // client
 //   let r = replyWait(ep, 0, 0);                                                 // server: wait
 //   for (;;) { ...ipcWord(0)...; setIpcWord(0, y); r = replyWait(ep, r, 0, 1); } // answer, wait
+//   for (;;) { r = pulseWait(peer, code, value, ep); ... }                      // signal, wait
 //
 // One crossing into the kernel per side of a round trip, i32 words, nothing
 // allocated: the cheapest exchange, and the standard shape of a client and a
@@ -69,6 +70,19 @@ export function call(ep: i32, words: i32 = 0): i32 {
 export function replyWait(ep: i32, rcvid: i32, status: i32, words: i32 = 0): i32 {
   const d = declareIpcBuffer();
   return d < 0 ? d : sys_reply_wait(ep, rcvid, status, words);
+}
+
+/**
+ * Signal and wait in one step (an event loop's turn, one side of a ping-pong):
+ * pulse (code, value) on ep as pulse() does, then wait on waitEp as
+ * replyWait(waitEp, 0, 0) does: the next message's rcvid, or 0 for a pulse, its
+ * words in the IPC buffer (ipcWord). value is 32 bits (the receiver's word 1,
+ * sign-extended): for a 64-bit value, pulse() then receive(). -errno on failure,
+ * and then nothing was pulsed (ECLOSED, EAGAIN: ep's refusals, as pulse's).
+ */
+export function pulseWait(ep: i32, code: i32, value: i32, waitEp: i32): i32 {
+  const d = declareIpcBuffer();
+  return d < 0 ? d : sys_pulse_wait(ep, code, value, waitEp);
 }
 
 // ---- endpoints ------------------------------------------------------------------

@@ -368,8 +368,8 @@ function splitSysEntry(k: KernelCore): (...a: any[]) => unknown {
  * measurement (docs/fastpath.md "Blocking syscalls that return at once"): a
  * split import saves a suspension (≈120-150 ns) when the call completes at
  * once and costs one more crossing (≈30 ns) when it waits. Those that nearly
- * always wait stay Suspending: call, reply_wait, send, sendmsg and receive
- * (a round trip or a pulse: ipc_rtt_ns, pulse_ns), yield (a switch:
+ * always wait stay Suspending: call, reply_wait, pulse_wait, send, sendmsg and
+ * receive (a round trip or a pulse: ipc_rtt_ns, pulse_ns), yield (a switch:
  * ctx_switch_ns), the namespace calls (a request to a server) and
  * sched_wait_period (the next period). sys is split whatever it calls.
  */
@@ -460,6 +460,25 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
   });
 }
 
+/** pulse_wait's own entry (see callImport): an event loop's signal-and-wait, both halves of a pulse ping-pong. */
+function pulseWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, code: number, value: number, waitEp: number) => unknown;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, code, value, waitEp);
+    } catch (err) {
+      return thrownArmed(k, p, s, name, err);
+    }
+    return settleArmed(k, p, s, r, pending);
+  });
+}
+
 /** receive's own entry (see callImport): the other half of a pulse round trip, and the legacy server's wait. */
 function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, bufPtr: number, bufLen: number, deadline: bigint) => unknown;
@@ -521,6 +540,7 @@ function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending 
   if (def.name === "call" && def.pledge !== PledgeClass.core) return callImport(k, def);
   if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
   if (def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4) return receiveImport(k, def);
+  if (def.name === "pulse_wait" && def.pledge !== PledgeClass.core) return pulseWaitImport(k, def);
   // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
   // (send has 6): no rest array, no spread, no closure per call.
   const h = pledged(k, def);

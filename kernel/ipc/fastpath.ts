@@ -73,7 +73,7 @@ export function mutateFastPathForTest(m: FastPathMutation | null): void {
 }
 
 /** Fast paths taken (a test reads them to know a workload went through them). */
-export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0 };
+export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0, pulseWait: 0 };
 
 /**
  * KernelCore.wake for a peer whose blocked state is already settled (its
@@ -210,5 +210,64 @@ export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: 
   s.unblock = null;
   s.receiving = null;
   k.wake(s, 0);
+  return true;
+}
+
+/**
+ * A precondition of fastPulseWait dropped on purpose, for tests only (test/ipc/pulse-wait.test.ts: each
+ * makes its comparison with the general path fail). Its own switch, beside mutateFastPathForTest's.
+ */
+export type PulseWaitMutation = "receive-timer" | "wait-queue" | "associate";
+let pulseWaitMutation: PulseWaitMutation | null = null;
+
+/** Tests only: drop one precondition of fastPulseWait (null: none). */
+export function mutatePulseWaitForTest(m: PulseWaitMutation | null): void {
+  pulseWaitMutation = m;
+}
+
+/**
+ * pulse_wait by p (running, everything checked): a pulse (code, value) on ep to its one receiver, blocked
+ * with no deadline, nothing queued and no pulse pending there (fastPulse's case), when p would then block
+ * on wep (nothing queued there; no deadline): fastPulse's delivery, startReceive's wait and the handoff,
+ * flat. The receiver is readied as wake() readies it but not queued: blockAndRun runs it at once when the
+ * run queue would have chosen it, else queues it and the scheduler chooses, so the effects, trace and
+ * virtual time are those of pulse() then receive() (test/ipc/pulse-wait.test.ts). ep may be wep: the
+ * pulse goes to the receiver, so nothing is queued there for p. False (nothing changed): the general path.
+ */
+export function fastPulseWait(k: KernelCore, p: Process, ep: Endpoint, code: number, value: number, wep: Endpoint): boolean {
+  const m = pulseWaitMutation;
+  if (
+    !k.fastIpc ||
+    ep.queue.length !== 0 ||
+    ep.receivers.length !== 1 ||
+    ep.pendingPulses.size !== 0 ||
+    (wep.queue.length !== 0 && m !== "wait-queue")
+  )
+    return false;
+  const s = ep.receivers[0];
+  const su = s.ipcUnblock;
+  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || (su.receiveTimer !== null && m !== "receive-timer"))
+    return false;
+  fastPathCounts.pulseWait++;
+  // postPulse and deliverPulse: the pending count goes 0 -> 1 -> 0, the pulse's sequence number is taken.
+  k.ipc.pulses++;
+  k.nextSeq();
+  ep.receivers.pop();
+  s.mr.setPulseNarrow(MSG_KIND_PULSE, p.pid, code, value);
+  countTransition(SERVER_WOKEN);
+  // wake(s, 0): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
+  s.receiving = null;
+  wakeSettled(k, s, 0);
+  // startReceive on wep: nothing queued, no deadline: p waits.
+  if (m !== "associate") associate(p, wep);
+  countTransition(SERVER_WAITS);
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: wep, bufPtr: 0, bufLen: 0 });
+  spec.endpoint = wep;
+  spec.bufPtr = 0;
+  spec.bufLen = 0;
+  p.receiving = spec;
+  wep.receivers.push(p);
+  p.ipcUnblock.receiveTimer = null;
+  k.blockAndRun(p, "receive", receiveUnblock(k, p), RECEIVE_BLOCKED, s);
   return true;
 }

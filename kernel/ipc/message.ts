@@ -274,6 +274,27 @@ export class MessageRegisters {
     this.rcvid = 0;
   }
 
+  /**
+   * setPulse() for an i32 value (pulse_wait's): the same registers (msg_word sign-extends, as
+   * setPulse(code, BigInt(value)) would give) and the same IPC buffer words, without a BigInt.
+   */
+  setPulseNarrow(kind: number, senderPid: number, code: number, value: number): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = true;
+    const w = this.narrow;
+    w[0] = code;
+    w[1] = value;
+    w[2] = 0;
+    w[3] = 0;
+    const b = this.buffer;
+    if (b !== null) b.memory.setI32x4(b.ptr, w);
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
+    this.status = 0;
+    this.rcvid = 0;
+  }
+
   /** set() for i32 words (all four: the sender's unused ones are 0), no body, no handles. */
   setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
     this.kind = kind;

@@ -1,5 +1,5 @@
-// The IPC fast path's calls (docs/fastpath.md): ipc_buffer, call and
-// reply_wait. Words travel as i32 in the caller's IPC buffer, so a round trip
+// The IPC fast path's calls (docs/fastpath.md): ipc_buffer, call,
+// reply_wait and pulse_wait. Words travel as i32 in the caller's IPC buffer, so a round trip
 // is one crossing into the kernel on each side with no 64-bit arguments (no
 // BigInt at the boundary) and no msg_word or separate reply. The exchange
 // itself is kernel/ipc/exchange.ts's, unchanged: a message sent by call is an
@@ -10,11 +10,12 @@
 import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import { BLOCK } from "../control.ts";
 import type { KernelCore } from "../core.ts";
-import { answeredNarrow, served, startReceive, startSend } from "../ipc/exchange.ts";
-import { cachedEndpoint, fastCall, fastReplyWait } from "../ipc/fastpath.ts";
+import { answeredNarrow, postPulse, served, startReceive, startSend } from "../ipc/exchange.ts";
+import { cachedEndpoint, fastCall, fastPulse, fastPulseWait, fastReplyWait } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
+import { pulseAdmittedN } from "../rules/pulses.ts";
 
 const WORDS = Limits.MAX_MSG_WORDS;
 
@@ -73,4 +74,35 @@ export function sysReplyWait(
     result = answeredNarrow(k, p, m, status, answerWords);
   }
   return startReceive(k, p, ep, 0, 0, Infinity, result === null ? null : m!.sender, result ?? 0);
+}
+
+/**
+ * pulse_wait: pulse (code, value) on endpoint as sysPulse does, then wait on waitEndpoint as
+ * sysReplyWait does with rcvid 0. Every refusal comes before the pulse (a failed call neither pulses
+ * nor waits): both handles, the IPC buffer, the pulse's own refusals (ECLOSED, EAGAIN) and the queued
+ * message whose handles could not land. The common case (the pulse's one receiver waits, the caller
+ * waits) is one flat step that hands the CPU to the receiver (fastPulseWait); otherwise pulse's steps,
+ * then receive's.
+ */
+export function sysPulseWait(
+  k: KernelCore,
+  p: Process,
+  endpoint: number,
+  code: number,
+  value: number,
+  waitEndpoint: number,
+): number | typeof BLOCK {
+  const ep = cachedEndpoint(k, p, p.sendEndpoint, endpoint, Rights.SEND);
+  if (typeof ep === "number") return ep;
+  const wep = cachedEndpoint(k, p, p.receiveEndpoint, waitEndpoint, Rights.RECEIVE);
+  if (typeof wep === "number") return wep;
+  if (p.mr.buffer === null) return -Errno.EINVAL;
+  if (ep.closed) return -Errno.ECLOSED;
+  if (ep.pendingPulses.size !== 0 && !pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN; // none pending: admitted
+  const head = wep.queue.length > 0 ? wep.queue[0] : undefined;
+  if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
+  if (fastPulseWait(k, p, ep, code, value, wep)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
+  const v = BigInt(value);
+  if (!fastPulse(k, p.pid, ep, code, v)) postPulse(k, ep, p.pid, p.priority, code, v);
+  return startReceive(k, p, wep, 0, 0, Infinity);
 }

@@ -21,7 +21,7 @@ import {
   sysSend,
   sysSendmsg,
 } from "./ipc.ts";
-import { sysCall, sysIpcBuffer, sysReplyWait } from "./fast-ipc.ts";
+import { sysCall, sysIpcBuffer, sysPulseWait, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 export { type HostRequest, ioCallHost, nsCallHost, nsOpenPath } from "./namespace.ts";
@@ -158,6 +158,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   ipc_buffer: sysIpcBuffer,
   call: sysCall,
   reply_wait: sysReplyWait,
+  pulse_wait: sysPulseWait,
 };
 
 export { BLOCK, NORETURN } from "../control.ts";

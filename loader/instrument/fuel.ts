@@ -93,7 +93,7 @@ import { decodeExpression, functionBody, forEachInstruction, visitFilter, type I
 import { Imm, OpFlag } from "../../wasm/opcodes.ts";
 import { funcType, formatSignature, type ByteRange, type FunctionBody, type WasmModule } from "../../wasm/reader.ts";
 import { startsValType } from "../../wasm/types.ts";
-import { ByteSink, type CodePatch, type ModuleEdits, type NewGlobal } from "../../wasm/writer.ts";
+import { ByteSink, PatchBuffer, type ModuleEdits, type NewGlobal, type PatchRun } from "../../wasm/writer.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import { ENGINE_LIMITS } from "../../wasm/limits.ts";
 
@@ -141,6 +141,8 @@ export interface FuelPlan {
   >;
   /** memory.grow of the module's own memory in each function (for addGrowLimit, which then need not decode). */
   growSites: Map<number, { at: number; end: number }[]>;
+  /** The buffer holding the code patches: its release() once the edits are written lets the next plan reuse its storage. */
+  patches: PatchBuffer;
   /** Index of the counter global in the output module (-1 in the epoch variant: it has none). */
   globalIndex: number;
   /** Which variant this plan makes. */
@@ -178,17 +180,45 @@ const OP_RETURN = 0x0f;
 const { BLOCK, END, CALL, RETURN, BRANCH } = OpFlag;
 const { LABEL: IMM_LABEL, BR_TABLE: IMM_BR_TABLE, TRY_TABLE: IMM_TRY_TABLE, BR_ON_CAST: IMM_BR_ON_CAST } = Imm;
 
-/** What one call instruction calls. */
-interface CallSite {
-  offset: number;
-  end: number;
+/** Call site flags (CallSites.flags): a tail call; followed by `unreachable` (control never comes back after it). */
+const CALL_TAIL = 1;
+const CALL_DYING = 2;
+
+/**
+ * Every call site the scan found, of every body, in scan order (a body's
+ * are FunctionFacts.firstCall on, FunctionFacts.calls of them), in typed
+ * arrays: an object per site was 99,416 of them on the 10 MB module, kept
+ * to the end of the plan.
+ */
+class CallSites {
   /** Direct target (function index), or -1 for call_indirect / call_ref. */
-  target: number;
-  /** Signature of an indirect call (canonical key of its type), else "". */
-  signature: string;
-  tail: boolean;
-  /** Followed by `unreachable`: control never comes back after it. */
-  dying: boolean;
+  target = new Int32Array(1024);
+  /** The type index of an indirect call's signature, else -1. */
+  type = new Int32Array(1024);
+  /** The region it is in (an index in its function's FunctionFacts.regions). */
+  region = new Int32Array(1024);
+  /** CALL_TAIL, CALL_DYING. */
+  flags = new Uint8Array(1024);
+  count = 0;
+  add(target: number, type: number, region: number, flags: number): void {
+    const k = this.count;
+    if (k === this.target.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.target = grow(this.target);
+      this.type = grow(this.type);
+      this.region = grow(this.region);
+      this.flags = grow(this.flags);
+    }
+    this.target[k] = target;
+    this.type[k] = type;
+    this.region[k] = region;
+    this.flags[k] = flags;
+    this.count = k + 1;
+  }
 }
 
 interface FunctionFacts {
@@ -198,8 +228,10 @@ interface FunctionFacts {
   hasSized: boolean;
   /** Branches with a labelled instruction other than br, br_if and br_table (its loops are then not wrapped). */
   otherLabels: boolean;
-  calls: CallSite[];
-  /** Its regions, in body order (entry, then each loop header): instructions counted, and the call sites in each. */
+  /** Its call sites: Analysis.sites from firstCall on, this many (a call's index in its function: its number among them). */
+  firstCall: number;
+  calls: number;
+  /** Its regions, in body order (entry, then each loop header): instructions counted (call sites name their region). */
   regions: Region[];
   /** Offsets of the instructions with a function index (call, return_call, ref.func): the writer renumbers them without decoding. */
   funcSites: number[];
@@ -208,12 +240,15 @@ interface FunctionFacts {
   /** The scan saw the body's final end. */
   complete: boolean;
   /**
-   * The instructions the metering pass acts on, in body order, five numbers
-   * each (EV_* kind, offset, end, a, b): blocks (a: 1 for a loop), ends (a:
-   * depth), calls, returns, branches (a: label or -1 for br_table, b:
-   * depth), sized instructions (a: 1 for an i64 count, b: shift). The pass
-   * replays them instead of decoding the body again. A view of the scan's
-   * one log (EventLog), set when the body's scan completes.
+   * The instructions the metering pass acts on, in body order, three int32
+   * each (EV_RECORD): offset, end, and the EV_* kind in the low bits of the
+   * third with a value above them (EV_SHIFT): blocks (1 for a loop), ends,
+   * calls, returns, branches (the label, -1 for br_table, EV_LABEL_IN_CODE
+   * for a label too large to keep: read from the code), sized instructions
+   * (1 for an i64 count, plus the shift + 16 times 2). Depths are not kept:
+   * the pass counts the blocks it replays. It replays them instead of
+   * decoding the body again. A view of the scan's one log (EventLog), set
+   * when the body's scan completes.
    */
   events: Int32Array;
 }
@@ -224,20 +259,19 @@ const EV_CALL = 3;
 const EV_RETURN = 4;
 const EV_BRANCH = 5;
 const EV_SIZED = 6;
+/** int32s per event, the kind's bits in its third word, and the branch label that means "read it from the code". */
+const EV_RECORD = 3;
+const EV_SHIFT = 3;
+const EV_KIND = (1 << EV_SHIFT) - 1;
+const EV_LABEL_IN_CODE = -2;
+/** Labels at least this large are read from the code (label << EV_SHIFT must fit an int32). */
+const EV_LABEL_MAX = 1 << (31 - EV_SHIFT - 1);
 
 /** A region found by the scan; its weight is known once bounded callees are. */
 interface Region {
   at: number;
   kind: "entry" | "loop";
   instructions: number;
-  /** Indices into FunctionFacts.calls. */
-  calls: number[];
-  /**
-   * A call that can return (not a tail call, not followed by `unreachable`)
-   * is in it or in a loop nested in it: V8 keeps no counter in a register
-   * across such a call, so across the region's iterations.
-   */
-  deepCalls: boolean;
   /** Index (in FunctionFacts.regions) of the region around it (-1 for the entry region). */
   parent: number;
 }
@@ -287,26 +321,38 @@ const SCAN_FILTER = visitFilter(
 );
 
 /**
- * The scan's events of every body, five int32 a record, in one growable
- * buffer (a list per body made the collector's work a third of a load).
+ * The scan's events of every body, EV_RECORD int32 a record, in one growable
+ * buffer (a list per body made the collector's work a third of a load; five
+ * words a record were 14 MB for the 10 MB module, three are 8.5).
  */
 class EventLog {
-  private buf = new Int32Array(1 << 12);
+  private buf = takeLogBuffer();
   length = 0;
-  push(kind: number, offset: number, end: number, a: number, b: number): void {
+  /**
+   * Hands the buffer back for the next plan's log (a fresh buffer costs a
+   * page fault per 4 KiB at its first write: 4-60 ms for a 14 MB log on the
+   * shared 2-core machine, against 2-10 ms for a buffer written before). The
+   * views given out are dead from here on.
+   */
+  release(): void {
+    const buf = this.buf;
+    this.buf = new Int32Array(0);
+    this.length = 0;
+    if (buf.length <= SPARE_LOG_MAX && (spareLog === null || spareLog.length < buf.length)) spareLog = buf;
+  }
+  /** Appends an event: its kind and a small value (|value| < EV_LABEL_MAX). */
+  push(kind: number, offset: number, end: number, value: number): void {
     let buf = this.buf;
     const n = this.length;
-    if (n + 5 > buf.length) {
-      const grown = new Int32Array(buf.length * 2);
+    if (n + EV_RECORD > buf.length) {
+      const grown = new Int32Array(Math.max(buf.length * 2, 1 << 12));
       grown.set(buf);
       this.buf = buf = grown;
     }
-    buf[n] = kind;
-    buf[n + 1] = offset;
-    buf[n + 2] = end;
-    buf[n + 3] = a;
-    buf[n + 4] = b;
-    this.length = n + 5;
+    buf[n] = offset;
+    buf[n + 1] = end;
+    buf[n + 2] = (value << EV_SHIFT) | kind;
+    this.length = n + EV_RECORD;
   }
   /** The records from `start` on (a view: later growth copies the buffer, this view keeps the old one). */
   view(start: number): Int32Array {
@@ -314,6 +360,16 @@ class EventLog {
   }
 }
 const NO_EVENTS = new Int32Array(0);
+
+/** The largest log buffer kept for reuse between plans (int32s: 32 MiB; a larger module's plan allocates its own). */
+const SPARE_LOG_MAX = 8 << 20;
+/** A released log's buffer, free for the next plan's (one plan at a time takes it). */
+let spareLog: Int32Array | null = null;
+function takeLogBuffer(): Int32Array {
+  const buf = spareLog ?? new Int32Array(1 << 12);
+  spareLog = null;
+  return buf;
+}
 
 const UNSEEN = 0;
 const VISITING = 1;
@@ -341,10 +397,21 @@ class Analysis {
   private readonly escapes = new Set<number>();
   /** Items visited (FuelPlan.work). */
   work = 0;
+  /** Every body's call sites. */
+  readonly sites = new CallSites();
   /** Every body's scan events (FunctionFacts.events are views of it). */
   private readonly log = new EventLog();
 
   private finished = false;
+  /** Whether release() ran: the event log is gone, so planFuel cannot use this analysis again. */
+  released = false;
+
+  /** Gives the event log's buffer back for the next plan (planFuel calls it when done: the facts' events are dead after it). */
+  release(): void {
+    this.released = true;
+    this.log.release();
+    for (const f of this.facts) if (f !== undefined) f.events = NO_EVENTS;
+  }
 
   /** With `deferScan`, bodies are scanned by visitors from visitorFor (riding on another walk) until finish(). */
   constructor(m: WasmModule, deferScan = false) {
@@ -434,13 +501,15 @@ class Analysis {
   visitorFor(body: FunctionBody): (ins: Instruction) => void {
     const m = this.m;
     const ownMemory = m.importedMemories;
-    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, calls: [], deepCalls: false, parent: -1 }];
+    const regions: Region[] = [{ at: body.bodyStart, kind: "entry", instructions: 0, parent: -1 }];
+    const sites = this.sites;
     const facts: FunctionFacts = {
       instructions: 0,
       hasLoop: false,
       hasSized: false,
       otherLabels: false,
-      calls: [],
+      firstCall: sites.count,
+      calls: 0,
       regions,
       funcSites: [],
       grows: [],
@@ -477,50 +546,40 @@ class Analysis {
       if (flags & (BLOCK | END)) {
         if (flags & BLOCK) {
           const loop = opcode === OP_LOOP;
-          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0, 0);
+          ev.push(EV_BLOCK, ins.offset, ins.end, loop ? 1 : 0);
           isLoop.push(loop);
           if (loop) {
             facts.hasLoop = true;
-            region = { at: ins.end, kind: "loop", instructions: 0, calls: [], deepCalls: false, parent: openIndex[openIndex.length - 1] };
+            region = { at: ins.end, kind: "loop", instructions: 0, parent: openIndex[openIndex.length - 1] };
             openIndex.push(regions.length);
             regions.push(region);
             open.push(region);
           }
-        } else if ((ev.push(EV_END, ins.offset, ins.end, ins.depth, 0), ins.depth === 0)) {
+        } else if ((ev.push(EV_END, ins.offset, ins.end, 0), ins.depth === 0)) {
           facts.events = ev.view(evStart);
           facts.complete = true;
         } else if (isLoop.pop()) {
           open.pop();
           openIndex.pop();
-          const inner = region;
           region = open[open.length - 1];
-          if (inner.deepCalls) region.deepCalls = true;
         }
         return;
       }
       if (flags & CALL) {
         const direct = opcode === OP_CALL || opcode === OP_RETURN_CALL;
         if (direct) facts.funcSites.push(ins.offset);
-        const tail = (flags & RETURN) !== 0;
         // Followed by `unreachable` (the next instruction starts at its end; the body's final end comes later): it cannot return.
-        const dying = bytes[ins.end] === OP_UNREACHABLE;
-        // A call that can return makes its region (and the loops around it) deepCalls.
-        if (!dying && !tail) region.deepCalls = true;
-        const site: CallSite = {
-          offset: ins.offset,
-          end: ins.end,
-          target: direct ? ins.index : -1,
-          signature: direct ? "" : this.typeKey(ins.index),
-          tail,
-          dying,
-        };
-        region.calls.push(facts.calls.length);
-        facts.calls.push(site);
-        ev.push(EV_CALL, ins.offset, ins.end, 0, 0);
+        const callFlags = ((flags & RETURN) !== 0 ? CALL_TAIL : 0) | (bytes[ins.end] === OP_UNREACHABLE ? CALL_DYING : 0);
+        sites.add(direct ? ins.index : -1, direct ? -1 : ins.index, openIndex[openIndex.length - 1], callFlags);
+        facts.calls++;
+        ev.push(EV_CALL, ins.offset, ins.end, 0);
         return;
       }
-      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0, 0);
-      else if (flags & BRANCH) ev.push(EV_BRANCH, ins.offset, ins.end, opcode === OP_BR_TABLE ? -1 : ins.index, ins.depth);
+      if (flags & RETURN) ev.push(EV_RETURN, ins.offset, ins.end, 0);
+      else if (flags & BRANCH) {
+        const label = opcode === OP_BR_TABLE ? -1 : ins.index < EV_LABEL_MAX ? ins.index : EV_LABEL_IN_CODE;
+        ev.push(EV_BRANCH, ins.offset, ins.end, label);
+      }
       if (opcode === OP_REF_FUNC) {
         this.escapes.add(ins.index);
         facts.funcSites.push(ins.offset);
@@ -528,7 +587,7 @@ class Analysis {
         const sized = LENGTH_COSTS.get(opcode);
         if (sized !== undefined) {
           facts.hasSized = true;
-          ev.push(EV_SIZED, ins.offset, ins.end, this.countIsI64(ins) ? 1 : 0, sized.shift);
+          ev.push(EV_SIZED, ins.offset, ins.end, (this.countIsI64(ins) ? 1 : 0) | ((sized.shift + 16) << 1));
         }
         if (opcode === OP_MEMORY_GROW && ins.memory === ownMemory) facts.grows.push({ at: ins.offset, end: ins.end });
       }
@@ -552,14 +611,14 @@ class Analysis {
         ok[f] = facts.hasLoop || facts.hasSized || facts.instructions > MAX_BOUNDED_WEIGHT ? 0 : 1;
       },
       more: (f) => ok[f] === 1, // once unbounded, its other call sites do not matter
-      site: (f, c, state) => {
+      site: (f, k, state) => {
         // DONE: the callee's bound if it has one; VISITING: recursion; OUTSIDE: an import or an indirect call.
-        const w = state === DONE ? this.bounded.get(c.target) : undefined;
+        const w = state === DONE ? this.bounded.get(this.sites.target[k]) : undefined;
         if (w !== undefined) {
           weight[f] += w;
           if (weight[f] > MAX_BOUNDED_WEIGHT) ok[f] = 0;
-        } else if (!c.dying || c.tail) {
-          ok[f] = 0;
+        } else if (this.sites.flags[k] !== CALL_DYING) {
+          ok[f] = 0; // a call that can return, or a tail call
         }
       },
       close: (f) => {
@@ -603,10 +662,11 @@ class Analysis {
         weight[f] = facts.instructions;
         ok[f] = !this.bounded.has(func) && !facts.hasLoop && !facts.hasSized && !entered.has(func) ? 1 : 0;
       },
-      site: (f, c, state) => {
+      site: (f, k, state) => {
+        const target = this.sites.target[k];
         if (state === VISITING)
-          ok[c.target - base] = 0; // a back edge: its target keeps its entry charge and breaks the cycle
-        else if (state === DONE || c.target < 0) weight[f] += this.siteWeight(c); // (an import adds nothing)
+          ok[target - base] = 0; // a back edge: its target keeps its entry charge and breaks the cycle
+        else if (state === DONE || target < 0) weight[f] += this.siteWeight(k); // (an import adds nothing)
       },
       close: (f) => {
         if (ok[f] && weight[f] <= MAX_BOUNDED_WEIGHT) this.folded.set(f + base, weight[f]);
@@ -618,14 +678,15 @@ class Analysis {
    * A depth-first walk over the direct calls between defined functions, with
    * an explicit stack (the module controls the call chain's length, so no
    * recursion here), every function once. `open(f)` when f is first reached;
-   * `site(f, c, state)` for each of f's call sites in order while `more(f)`,
+   * `site(f, k, state)` for each of f's call sites (k: its index in
+   * Analysis.sites) in order while `more(f)`,
    * once the callee is decided (DONE), on the stack (VISITING: a back edge) or
    * not a defined function (OUTSIDE); `close(f)` when all are seen.
    */
   private walkDirectCalls(v: {
     open(f: number): void;
     more?(f: number): boolean;
-    site(f: number, c: CallSite, state: number): void;
+    site(f: number, k: number, state: number): void;
     close(f: number): void;
   }): void {
     const base = this.m.importedFuncs;
@@ -645,16 +706,17 @@ class Analysis {
       while (sp > 0) {
         this.work++;
         const f = stack[sp - 1];
-        const calls = this.facts[f].calls;
-        if ((v.more === undefined || v.more(f)) && next[f] < calls.length) {
-          const c = calls[next[f]];
-          const callee = c.target - base;
-          const inside = c.target >= base && callee < n;
+        const facts = this.facts[f];
+        if ((v.more === undefined || v.more(f)) && next[f] < facts.calls) {
+          const k = facts.firstCall + next[f];
+          const target = this.sites.target[k];
+          const callee = target - base;
+          const inside = target >= base && callee < n;
           if (inside && state[callee] === UNSEEN) {
             open(callee); // come back to this call site when the callee is decided
             continue;
           }
-          v.site(f, c, inside ? state[callee] : OUTSIDE);
+          v.site(f, k, inside ? state[callee] : OUTSIDE);
           next[f]++;
           continue;
         }
@@ -684,9 +746,10 @@ class Analysis {
   }
 
   /** Fuel a call site adds to the caller's region (bounded callees and indirect calls that may reach one). */
-  siteWeight(c: CallSite): number {
-    if (c.target >= 0) return this.bounded.get(c.target) ?? this.folded.get(c.target) ?? 0;
-    return this.indirectWeight.get(c.signature) ?? 0;
+  siteWeight(k: number): number {
+    const target = this.sites.target[k];
+    if (target >= 0) return this.bounded.get(target) ?? this.folded.get(target) ?? 0;
+    return this.indirectWeight.get(this.typeKey(this.sites.type[k])) ?? 0;
   }
 
   private readonly inlinableMemo = new Map<number, boolean>();
@@ -707,7 +770,7 @@ class Analysis {
     const type = funcType(m, func);
     if (body !== undefined && type !== undefined && this.bounded.has(func) && body.end - body.bodyStart <= INLINE_MAX_BYTES) {
       ok =
-        this.factsOf(func).calls.every((c) => c.dying && !c.tail && c.target >= 0) &&
+        this.onlyDyingDirectCalls(this.factsOf(func)) &&
         type.results.length <= 1 &&
         body.locals.reduce((n, run) => n + run.count, type.params.length) <= INLINE_MAX_CALLEE_LOCALS &&
         [...type.params, ...type.results].every((t) => VALTYPE_BYTE[t] !== undefined) &&
@@ -717,9 +780,17 @@ class Analysis {
     return ok;
   }
 
+  /** Whether every call a function makes is a direct one that cannot return (not a tail call). */
+  private onlyDyingDirectCalls(facts: FunctionFacts): boolean {
+    const { target, flags } = this.sites;
+    for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) if (flags[k] !== CALL_DYING || target[k] < 0) return false;
+    return true;
+  }
+
   /** Whether a call must keep the global in sync (it may reach the counter). */
-  syncs(c: CallSite): boolean {
-    return !(c.target >= 0 && this.bounded.has(c.target));
+  syncs(k: number): boolean {
+    const target = this.sites.target[k];
+    return !(target >= 0 && this.bounded.has(target));
   }
 
   /**
@@ -747,10 +818,10 @@ class Analysis {
       open: (f) => {
         const facts = this.facts[f];
         weight[f] = facts.instructions;
-        if (facts.calls.some((c) => c.target < 0)) checked[f] = 1;
+        for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) if (this.sites.target[k] < 0) checked[f] = 1;
       },
-      site: (f, c, state) => {
-        const callee = c.target - base;
+      site: (f, k, state) => {
+        const callee = this.sites.target[k] - base;
         if (state === VISITING)
           checked[callee] = 1; // a back edge: its target breaks the cycle
         else if (state === DONE && !checked[callee]) weight[f] += weight[callee];
@@ -766,11 +837,10 @@ class Analysis {
 /** The charge points of one metered function, in body order: its entry, then each loop header (from the scan: no decoding). */
 function regions(a: Analysis, func: number): ChargePoint[] {
   const facts = a.factsOf(func);
-  return facts.regions.map((r) => {
-    let weight = r.instructions;
-    for (const k of r.calls) weight += a.siteWeight(facts.calls[k]);
-    return { at: r.at, weight: Math.min(weight, MAX_CHARGE), kind: r.kind };
-  });
+  const weights = facts.regions.map((r) => r.instructions);
+  const region = a.sites.region;
+  for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) weights[region[k]] += a.siteWeight(k);
+  return facts.regions.map((r, i) => ({ at: r.at, weight: Math.min(weights[i], MAX_CHARGE), kind: r.kind }));
 }
 
 /** The charge points the pass would put in a function (none if it is bounded). */
@@ -779,7 +849,11 @@ export function chargePoints(m: WasmModule, func: number): ChargePoint[] {
   return a.bounded.has(func) || a.folded.has(func) ? [] : regions(a, func);
 }
 
-/** What meterFunction and meterDirect insert: the fuel counter's code, or the epoch flag's. */
+/**
+ * What meterFunction inserts: the fuel counter's code, or the epoch flag's.
+ * Each method writes its code to the sink it is given (the plan's
+ * PatchBuffer pool: no byte array per patch).
+ */
 interface Emitter {
   /** Whether the function's working copy of the counter must be kept in sync with the global (the counting variant with a local). */
   readonly syncs: boolean;
@@ -787,14 +861,14 @@ interface Emitter {
   readonly counts: boolean;
   /** Whether loops without parameters are wrapped so the out-of-fuel call sits outside them (meterFunction). */
   readonly wraps: boolean;
-  store(b?: ByteSink): ByteSink;
-  reload(b?: ByteSink): ByteSink;
-  sizedCharge(i64: boolean, shift: number, local: boolean): Uint8Array;
-  charge(weight: number, entry: boolean): Uint8Array;
-  directCharge(weight: number): Uint8Array;
-  loopCharge(weight: number): Uint8Array;
-  loopPrefix(blockType: Uint8Array): Uint8Array;
-  loopSuffix(weight: number): Uint8Array;
+  store(b: ByteSink): ByteSink;
+  reload(b: ByteSink): ByteSink;
+  sizedCharge(b: ByteSink, i64: boolean, shift: number, local: boolean): void;
+  charge(b: ByteSink, weight: number, entry: boolean): void;
+  directCharge(b: ByteSink, weight: number): void;
+  loopCharge(b: ByteSink, weight: number): void;
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void;
+  loopSuffix(b: ByteSink, weight: number): void;
 }
 
 /**
@@ -802,7 +876,7 @@ interface Emitter {
  * i32 at address 0 of the epoch memory) and a call of the fuel import when
  * it is set. No counter, so no local, no arithmetic, no store: nothing to
  * keep in sync around calls and exits, and sized instructions are not
- * charged (time, not instructions, ends an epoch slice).
+ * charged (time ends an epoch slice, not instructions).
  */
 class EpochEmit implements Emitter {
   readonly syncs = false;
@@ -812,34 +886,32 @@ class EpochEmit implements Emitter {
   constructor(memory: number) {
     this.memory = memory;
   }
-  store(b = new ByteSink(0)): ByteSink {
+  store(b: ByteSink): ByteSink {
     return b;
   }
-  reload(b = new ByteSink(0)): ByteSink {
+  reload(b: ByteSink): ByteSink {
     return b;
   }
-  sizedCharge(): Uint8Array {
-    return new Uint8Array(0);
-  }
+  sizedCharge(): void {}
   /** i32.const 0; i32.load (memory E) align=4 offset=0: the flag. */
   private flag(b: ByteSink): ByteSink {
     return b.u8(0x41).s32(0).u8(0x28).u8(0x42).u32(this.memory).u32(0);
   }
-  charge(): Uint8Array {
-    return this.flag(new ByteSink(16)).u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b).finish(); // if call end
+  charge(b: ByteSink): void {
+    this.flag(b).u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
   }
-  directCharge(): Uint8Array {
-    return this.charge();
+  directCharge(b: ByteSink): void {
+    this.charge(b);
   }
-  loopCharge(): Uint8Array {
-    return this.flag(new ByteSink(16)).u8(0x0d).u32(1).finish(); // br_if $out
+  loopCharge(b: ByteSink): void {
+    this.flag(b).u8(0x0d).u32(1); // br_if $out
   }
-  loopPrefix(blockType: Uint8Array): Uint8Array {
-    return new ByteSink(8).u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40).finish();
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
+    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
   }
   /** After a wrapped loop: br $exit; end $out; call; br $retry; end; end. */
-  loopSuffix(): Uint8Array {
-    return new ByteSink(16).u8(0x0c).u32(2).u8(0x0b).u8(0x10).u32(0).u8(0x0c).u32(0).u8(0x0b).u8(0x0b).finish();
+  loopSuffix(b: ByteSink): void {
+    b.u8(0x0c).u32(2).u8(0x0b).u8(0x10).u32(0).u8(0x0c).u32(0).u8(0x0b).u8(0x0b);
   }
 }
 
@@ -855,11 +927,11 @@ class Emit implements Emitter {
     this.local = local;
   }
   /** global = local (before a call or a way out). */
-  store(b = new ByteSink(8)): ByteSink {
+  store(b: ByteSink): ByteSink {
     return b.u8(0x20).u32(this.local).u8(0x24).u32(this.global);
   }
   /** local = global (after a call). */
-  reload(b = new ByteSink(8)): ByteSink {
+  reload(b: ByteSink): ByteSink {
     return b.u8(0x23).u32(this.global).u8(0x21).u32(this.local);
   }
   /** local -= weight, leaving the new count on the stack; at function entry the count comes from the global. */
@@ -877,10 +949,10 @@ class Emit implements Emitter {
    * function's working copy (store, call, reload when the fuel is gone);
    * else on the global.
    */
-  sizedCharge(i64: boolean, shift: number, local: boolean): Uint8Array {
+  sizedCharge(b: ByteSink, i64: boolean, shift: number, local: boolean): void {
     const scratch = i64 ? this.global + 2 : this.global + 1;
     const cap = shift >= 0 ? Math.floor(MAX_CHARGE / 2 ** shift) : Math.min(MAX_CHARGE * 2 ** -shift, 0xffffffff);
-    const b = new ByteSink(48).u8(0x24).u32(scratch); // global.set $scratch
+    b.u8(0x24).u32(scratch); // global.set $scratch
     if (local) b.u8(0x20).u32(this.local);
     else b.u8(0x23).u32(this.global);
     // min(count, cap): count cap (count <u cap) select
@@ -908,43 +980,41 @@ class Emit implements Emitter {
       b.u8(0x24).u32(this.global).u8(0x23).u32(this.global).u8(0x41).s32(0).u8(0x48); // global.set; global.get; < 0
       b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
     }
-    return b.u8(0x23).u32(scratch).finish(); // global.get $scratch: the count, back on the stack
+    b.u8(0x23).u32(scratch); // global.get $scratch: the count, back on the stack
   }
 
   /** The charge with the call in line: if (fuel < 0) { store; call; reload }. */
-  charge(weight: number, entry: boolean): Uint8Array {
-    const b = this.subtract(new ByteSink(32), weight, entry);
+  charge(b: ByteSink, weight: number, entry: boolean): void {
+    this.subtract(b, weight, entry);
     b.u8(0x41).s32(0).u8(0x48); // i32.const 0; i32.lt_s
     b.u8(0x04).u8(0x40); // if
     this.store(b).u8(0x10).u32(0); // call the fuel import
-    return this.reload(b).u8(0x0b).finish(); // end
+    this.reload(b).u8(0x0b); // end
   }
   /** The charge of a loop-free function, on the global itself (no local, nothing to sync around calls). */
-  directCharge(weight: number): Uint8Array {
-    const b = new ByteSink(32);
+  directCharge(b: ByteSink, weight: number): void {
     b.u8(0x23).u32(this.global).u8(0x41).s32(weight).u8(0x6b).u8(0x24).u32(this.global); // global -= W
     b.u8(0x23).u32(this.global).u8(0x41).s32(0).u8(0x48); // global < 0
-    return b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b).finish(); // if call end
+    b.u8(0x04).u8(0x40).u8(0x10).u32(0).u8(0x0b); // if call end
   }
   /** A wrapped loop's header charge: br_if to the wrapper block (label 1) when the fuel is gone. */
-  loopCharge(weight: number): Uint8Array {
-    const b = this.subtract(new ByteSink(24), weight, false);
-    return b.u8(0x41).s32(0).u8(0x48).u8(0x0d).u32(1).finish(); // i32.const 0; i32.lt_s; br_if 1
+  loopCharge(b: ByteSink, weight: number): void {
+    this.subtract(b, weight, false).u8(0x41).s32(0).u8(0x48).u8(0x0d).u32(1); // i32.const 0; i32.lt_s; br_if 1
   }
   /** Before a wrapped loop: block $exit (bt); loop $retry (bt); block $out. */
-  loopPrefix(blockType: Uint8Array): Uint8Array {
-    return new ByteSink(8).u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40).finish();
+  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
+    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
   }
   /**
    * After a wrapped loop: br $exit; end $out; store; call; reload; give back
    * the header's charge (it is taken again on re-entry); br $retry; end; end.
    */
-  loopSuffix(weight: number): Uint8Array {
-    const b = new ByteSink(32).u8(0x0c).u32(2).u8(0x0b);
+  loopSuffix(b: ByteSink, weight: number): void {
+    b.u8(0x0c).u32(2).u8(0x0b);
     this.store(b).u8(0x10).u32(0);
     this.reload(b);
     b.u8(0x20).u32(this.local).u8(0x41).s32(weight).u8(0x6a).u8(0x21).u32(this.local); // local += W
-    return b.u8(0x0c).u32(0).u8(0x0b).u8(0x0b).finish();
+    b.u8(0x0c).u32(0).u8(0x0b).u8(0x0b);
   }
 }
 
@@ -962,8 +1032,8 @@ class Emit implements Emitter {
 class GlobalEmit extends Emit {
   override readonly syncs = false;
   override readonly wraps = false;
-  override charge(weight: number): Uint8Array {
-    return this.directCharge(weight);
+  override charge(b: ByteSink, weight: number): void {
+    this.directCharge(b, weight);
   }
 }
 
@@ -1056,7 +1126,7 @@ function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
 
 /** What inlining does in one metered function (planInlining). */
 interface Inlining {
-  /** Call indices (into FunctionFacts.calls) replaced by the callee's body. */
+  /** Calls (by their number among the function's calls) replaced by the callee's body. */
   sites: Set<number>;
   /** The first local of each inlined callee (its parameters, then its locals). */
   bases: Map<number, number>;
@@ -1082,25 +1152,29 @@ function planInlining(a: Analysis, func: number, firstLocal: number, budget: { b
   let inlining: Inlining | null = null;
   let growth = 0;
   let next = firstLocal;
-  for (const r of facts.regions) {
-    if (r.kind !== "loop") continue;
-    for (const k of r.calls) {
-      const c = facts.calls[k];
-      if (c.tail || c.target < 0 || !a.inlinable(c.target)) continue;
-      const body = m.code[c.target - m.importedFuncs];
-      const types = localTypes(m, c.target);
+  const { target: targets, flags, region } = a.sites;
+  // Loops in body order, each one's calls in body order (a small function: a pass over its calls per loop).
+  for (let ri = 0; ri < facts.regions.length; ri++) {
+    if (facts.regions[ri].kind !== "loop") continue;
+    for (let j = 0; j < facts.calls; j++) {
+      const k = facts.firstCall + j;
+      if (region[k] !== ri) continue;
+      const target = targets[k];
+      if ((flags[k] & CALL_TAIL) !== 0 || target < 0 || !a.inlinable(target)) continue;
+      const body = m.code[target - m.importedFuncs];
+      const types = localTypes(m, target);
       const size = body.end - body.bodyStart + 12 * types.length; // the body, and setting its locals
       if (growth + size > INLINE_MAX_GROWTH || size > budget.bytes) continue;
       inlining ??= { sites: new Set(), bases: new Map(), types: [] };
-      if (!inlining.bases.has(c.target)) {
+      if (!inlining.bases.has(target)) {
         if (next + types.length >= INLINE_MAX_LOCALS) continue;
-        inlining.bases.set(c.target, next);
+        inlining.bases.set(target, next);
         inlining.types.push(...types);
         next += types.length;
       }
       growth += size;
       budget.bytes -= size;
-      inlining.sites.add(k);
+      inlining.sites.add(j);
     }
   }
   return inlining ?? NO_INLINING;
@@ -1112,7 +1186,7 @@ function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map
   const bodies = new Map<number, Uint8Array>();
   const inlined = new Map<number, Uint8Array>();
   for (const k of inlining.sites) {
-    const target = facts.calls[k].target;
+    const target = a.sites.target[facts.firstCall + k];
     let code = bodies.get(target);
     if (code === undefined) bodies.set(target, (code = inlineBody(a, target, inlining.bases.get(target)!)));
     inlined.set(k, code);
@@ -1122,25 +1196,21 @@ function inlinedCode(a: Analysis, facts: FunctionFacts, inlining: Inlining): Map
 
 /**
  * Which regions of a function hold, in themselves or in a loop nested in
- * them, a call that can return and is not inlined (Region.deepCalls, with
- * inlined calls no longer calls).
+ * them, a call that can return and is not inlined (not a tail call, not
+ * followed by `unreachable`): V8 keeps no counter in a register across
+ * such a call, so across the region's iterations.
  */
-function deepRegions(facts: FunctionFacts, inlined: Set<number>): boolean[] {
+function deepRegions(a: Analysis, facts: FunctionFacts, inlined: Set<number>): boolean[] {
   const deep = facts.regions.map(() => false);
+  const { flags, region } = a.sites;
+  for (let j = 0; j < facts.calls; j++) {
+    const k = facts.firstCall + j;
+    if (flags[k] === 0 && !inlined.has(j)) deep[region[k]] = true; // can return (not a tail call, not dying), not inlined
+  }
   // Regions come in body order, so a nested loop comes after its parent: walk backwards to pass deepness outwards.
   for (let i = facts.regions.length - 1; i >= 0; i--) {
-    const r = facts.regions[i];
-    if (!deep[i]) {
-      for (let j = 0; j < r.calls.length; j++) {
-        const k = r.calls[j];
-        const c = facts.calls[k];
-        if (!c.tail && !c.dying && !inlined.has(k)) {
-          deep[i] = true;
-          break;
-        }
-      }
-    }
-    if (deep[i] && r.parent >= 0) deep[r.parent] = true;
+    const parent = facts.regions[i].parent;
+    if (deep[i] && parent >= 0) deep[parent] = true;
   }
   return deep;
 }
@@ -1171,56 +1241,71 @@ function meterFunction(
   func: number,
   emit: Emitter,
   points: ChargePoint[],
+  ps: PatchBuffer,
   inlined: Map<number, Uint8Array> = NO_INLINED,
-): CodePatch[] {
+): PatchRun {
   const m = a.m;
   const facts = a.factsOf(func);
-  const calls = facts.calls;
-  let nextCall = 0;
+  const callFlags = a.sites.flags;
+  let nextCall = 0; // the number of the next call among the function's (its site: facts.firstCall + nextCall)
   // The epoch variant never wraps: measured on cpu-work, its in-line check cost 1.13-1.15x and the wrapped form 1.30x
   // (the counting variant's wrapped and in-line forms measured the same there; README.md "Two variants").
   const wrapAllowed = emit.wraps && !facts.otherLabels;
   let nextPoint = 0; // points are in body order: the next one not yet reached
-  const patches: CodePatch[] = [];
-  const insert = (at: number, bytes: Uint8Array) => patches.push({ at, end: at, bytes });
-  const store = emit.store().finish();
-  const reload = emit.reload().finish();
+  // The patches go to the plan's buffer, in order: each is written to its pool, then recorded (at, end, its bytes).
+  const first = ps.count;
+  const pool = ps.pool;
   /** Open blocks, innermost last: for a wrapped loop its header weight, else -1. */
   const open: number[] = [];
   /** wrappedBelow[i]: wrapped loops among open[0..i-1] (so a label's crossing count is a difference: no walk per label). */
   const wrappedBelow: number[] = [0];
-  /** Bytes owed just after the last event's instruction (at pendingAt): a loop suffix or a reload. */
-  let pending: Uint8Array | null = null;
+  /** What is owed just after the last event's instruction (at pendingAt): a loop suffix (pendingWeight) or a reload. */
+  let pending = NOTHING_PENDING;
+  let pendingWeight = 0;
   let pendingAt = 0;
   const ev = facts.events;
-  a.work += ev.length / 5;
+  a.work += ev.length / EV_RECORD;
   // Replay the scan's events. Before each, in body order: what the previous
   // instruction owes (at its end), then the charge points up to this
   // instruction (a loop header is the offset of the instruction after `loop`).
-  for (let i = 0; i < ev.length; i += 5) {
-    const kind = ev[i];
-    const offset = ev[i + 1];
-    const end = ev[i + 2];
-    if (pending !== null) {
-      insert(pendingAt, pending);
-      pending = null;
+  for (let i = 0; i < ev.length; i += EV_RECORD) {
+    const offset = ev[i];
+    const end = ev[i + 1];
+    const kind = ev[i + 2] & EV_KIND;
+    const value = ev[i + 2] >> EV_SHIFT;
+    if (pending !== NOTHING_PENDING) {
+      const from = pool.length;
+      if (pending === SUFFIX_PENDING) emit.loopSuffix(pool, pendingWeight);
+      else emit.reload(pool);
+      ps.add(pendingAt, pendingAt, from);
+      pending = NOTHING_PENDING;
     }
     while (nextPoint < points.length && points[nextPoint].at <= offset) {
       const charge = points[nextPoint++];
       const wrapped = charge.kind === "loop" && open[open.length - 1] >= 0;
-      insert(charge.at, wrapped ? emit.loopCharge(charge.weight) : emit.charge(charge.weight, charge.kind === "entry"));
+      const from = pool.length;
+      if (wrapped) emit.loopCharge(pool, charge.weight);
+      else emit.charge(pool, charge.weight, charge.kind === "entry");
+      ps.add(charge.at, charge.at, from);
     }
     switch (kind) {
       case EV_SIZED:
-        if (emit.counts) insert(offset, emit.sizedCharge(ev[i + 3] === 1, ev[i + 4], emit.syncs));
+        if (emit.counts) {
+          const from = pool.length;
+          emit.sizedCharge(pool, (value & 1) === 1, (value >> 1) - 16, emit.syncs);
+          ps.add(offset, offset, from);
+        }
         break;
       case EV_BLOCK: {
         let wrapped = -1;
-        if (ev[i + 3] === 1 && wrapAllowed) {
-          const bt = m.bytes.subarray(offset + 1, end);
-          if (bt.length === 1 && (bt[0] === 0x40 || startsValType(bt[0]))) {
+        if (value === 1 && wrapAllowed) {
+          const bytes = m.bytes;
+          const b = bytes[offset + 1];
+          if (end === offset + 2 && (b === 0x40 || startsValType(b))) {
             wrapped = points[nextPoint].weight; // this loop's header: the next charge point
-            insert(offset, emit.loopPrefix(bt));
+            const from = pool.length;
+            emit.loopPrefix(pool, bytes.subarray(offset + 1, end));
+            ps.add(offset, offset, from);
           }
         }
         open.push(wrapped);
@@ -1228,65 +1313,63 @@ function meterFunction(
         break;
       }
       case EV_END: {
-        if (ev[i + 3] === 0) {
-          if (emit.syncs) insert(offset, store);
+        if (open.length === 0) {
+          // The function's final end (every block opened has been closed).
+          if (emit.syncs) store(ps, emit, offset);
           break;
         }
         const weight = open.pop()!;
         wrappedBelow.pop();
         if (weight >= 0) {
-          pending = emit.loopSuffix(weight);
+          pending = SUFFIX_PENDING;
+          pendingWeight = weight;
           pendingAt = end;
         }
         break;
       }
       case EV_CALL: {
         const body = inlined.get(nextCall);
-        const site = calls[nextCall++];
+        const k = facts.firstCall + nextCall++;
         if (body !== undefined) {
-          patches.push({ at: offset, end, bytes: body }); // a bounded callee: no sync either way
+          ps.addBytes(offset, end, body); // a bounded callee: no sync either way
           break;
         }
         if (!emit.syncs) break;
-        if (site.tail)
-          insert(offset, store); // leaves the function: even a bounded callee returns past us
-        else if (a.syncs(site)) {
-          insert(offset, store);
-          if (!site.dying) {
-            pending = reload;
+        if ((callFlags[k] & CALL_TAIL) !== 0)
+          store(ps, emit, offset); // leaves the function: even a bounded callee returns past us
+        else if (a.syncs(k)) {
+          store(ps, emit, offset);
+          if ((callFlags[k] & CALL_DYING) === 0) {
+            pending = RELOAD_PENDING;
             pendingAt = end;
           }
         }
         break;
       }
       case EV_RETURN:
-        if (emit.syncs) insert(offset, store);
+        if (emit.syncs) store(ps, emit, offset);
         break;
       case EV_BRANCH: {
         // Leaving the function: store first. Crossing wrapped loops: renumber.
-        const depth = ev[i + 4];
         const opcode = m.bytes[offset];
         const top = open.length;
-        if (ev[i + 3] >= 0) {
+        const depth = top + 1; // the open blocks and the function (Instruction.depth)
+        if (value !== -1) {
           // br and br_if: one label, no list (the same steps as below, without allocating).
-          const l = ev[i + 3];
+          const l = value === EV_LABEL_IN_CODE ? new Cursor(m.bytes, offset + 1, end, "code").u32() : value;
           a.work++;
-          if (emit.syncs && l === depth - 1) insert(offset, store);
+          if (emit.syncs && l === depth - 1) store(ps, emit, offset);
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
-          if (extra !== 0)
-            patches.push({
-              at: offset,
-              end,
-              bytes: new ByteSink(8)
-                .u8(opcode)
-                .u32(l + extra)
-                .finish(),
-            });
+          if (extra !== 0) {
+            const from = pool.length;
+            pool.u8(opcode).u32(l + extra);
+            ps.add(offset, end, from);
+          }
           break;
         }
         const labels = brTableLabels(m, offset, end);
         a.work += labels.length;
-        if (emit.syncs && labels.includes(depth - 1)) insert(offset, store);
+        if (emit.syncs && labels.includes(depth - 1)) store(ps, emit, offset);
         let changed = false;
         const renumbered = labels.map((l) => {
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
@@ -1295,16 +1378,28 @@ function meterFunction(
         });
         if (changed) {
           // Only br, br_if and br_table are renumbered: a function with any other labelled instruction wraps no loop.
-          const b = new ByteSink(8 + 5 * labels.length).u8(opcode);
-          if (opcode === OP_BR_TABLE) b.u32(labels.length - 1);
-          for (const l of renumbered) b.u32(l);
-          patches.push({ at: offset, end, bytes: b.finish() });
+          const from = pool.length;
+          pool.u8(opcode);
+          if (opcode === OP_BR_TABLE) pool.u32(labels.length - 1);
+          for (const l of renumbered) pool.u32(l);
+          ps.add(offset, end, from);
         }
         break;
       }
     }
   }
-  return patches;
+  return ps.run(first);
+}
+
+const NOTHING_PENDING = 0;
+const SUFFIX_PENDING = 1;
+const RELOAD_PENDING = 2;
+
+/** Inserts the store of the working counter before the instruction at `at`. */
+function store(ps: PatchBuffer, emit: Emitter, at: number): void {
+  const from = ps.pool.length;
+  emit.store(ps.pool);
+  ps.add(at, at, from);
 }
 
 /**
@@ -1349,7 +1444,7 @@ export interface FuelOptions {
  */
 export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = {}): FuelPlan {
   let a: Analysis;
-  if (scan !== undefined && scan.analysis.m === m) {
+  if (scan !== undefined && scan.analysis.m === m && !scan.analysis.released) {
     a = scan.analysis;
     a.finish();
   } else a = new Analysis(m);
@@ -1358,7 +1453,8 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
   const epochMemory = m.importedMemories + m.memories.length;
   const globalIndex = epoch ? -1 : m.importedGlobals + m.globals.length;
   const sizedAny = !epoch && a.facts.some((f) => f.hasSized);
-  const codePatches = new Map<number, CodePatch[]>();
+  const codePatches = new Map<number, PatchRun>();
+  const ps = new PatchBuffer(true);
   const addLocals = new Map<number, readonly string[]>();
   let count = 0;
   let inlinedSites = 0;
@@ -1382,11 +1478,11 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     const inlined = inlinedCode(a, facts, inlining);
     inlinedSites += inlining.sites.size;
     if (epoch) {
-      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, inlined));
+      codePatches.set(body.index, meterFunction(a, body.index, new EpochEmit(epochMemory), points, ps, inlined));
       if (inlining.types.length > 0) addLocals.set(body.index, inlining.types);
     } else {
       // An inlined call is no call: a loop whose only calls were inlined is call-free now.
-      const deep = deepRegions(facts, inlining.sites);
+      const deep = deepRegions(a, facts, inlining.sites);
       let emit: Emit;
       const locals = [...inlining.types];
       if (facts.regions.every((r, i) => r.kind === "entry" || deep[i])) {
@@ -1397,7 +1493,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
         emit = new Emit(globalIndex, own + inlining.types.length);
         locals.push("i32");
       }
-      codePatches.set(body.index, meterFunction(a, body.index, emit, points, inlined));
+      codePatches.set(body.index, meterFunction(a, body.index, emit, points, ps, inlined));
       if (locals.length > 0) addLocals.set(body.index, locals);
     }
   }
@@ -1408,8 +1504,10 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     funcIndexSites.set(body.index, facts.funcSites);
     if (facts.grows.length > 0) growSites.set(body.index, facts.grows);
   }
+  a.release(); // every event is replayed: the log's buffer serves the next plan
   const prependFuncImport = { module: FUEL_IMPORT.module, name: FUEL_IMPORT.name, params: [], results: [] };
   const common = {
+    patches: ps,
     growSites,
     metered: codePatches.size,
     bounded: a.bounded.size,

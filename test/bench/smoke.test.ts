@@ -23,6 +23,7 @@ const REQUIRED = [
   "port_rtt_ns",
   "baseline_direct_call_ns",
   "pulse_ns",
+  "pulse_send_receive_ns", // issue 16: pulse_ns's old two-call shape (pulse, then receive) beside pulse_wait's
   "cap_check_ns",
   "ctx_switch_ns",
   "spawn_us",

@@ -69,3 +69,28 @@ describe("the guest compile cache", () => {
     expect(r.binary.subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d]));
   });
 });
+
+describe("compileGuest's enable option", () => {
+  it("enables a proposal for one guest (asc --enable simd), and a compile without it is a different entry that refuses the same source", async () => {
+    const dir = join(work, "simd");
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, "main.ts");
+    writeFileSync(
+      entry,
+      `import { println } from "@wasmos/sdk";\nconst v = i32x4.splat(21);\nprintln(i32x4.extract_lane(i32x4.add(v, v), 3).toString());\n`,
+    );
+    const saved = process.env.WASMOS_CACHE_DIR;
+    process.env.WASMOS_CACHE_DIR = cache;
+    try {
+      const on = await compileGuest(entry, { enable: ["simd"] });
+      expect(on.ok, on.diagnostics).toBe(true);
+      const off = await compileGuest(entry);
+      expect(off.ok).toBe(false);
+      expect(off.diagnostics).toMatch(/Feature 'simd' is not enabled/);
+      const again = await compileGuest(entry, { enable: ["simd"] });
+      expect(again.binary).toEqual(on.binary);
+    } finally {
+      process.env.WASMOS_CACHE_DIR = saved;
+    }
+  });
+});

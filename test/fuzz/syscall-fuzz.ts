@@ -16,6 +16,7 @@ export type Op =
   | { op: "revoke"; of: number }
   | { op: "map"; of: number; offset: number; count: number }
   | { op: "pulse"; of: number; code: number }
+  | { op: "pulse_wait"; of: number; code: number }
   | { op: "port_send"; of: number; code: number }
   | { op: "receive"; of: number }
   | { op: "window_set"; of: number; index: number }
@@ -46,6 +47,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant("revoke" as const), of: fc.nat(MAX_REG) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("map" as const), of: fc.nat(MAX_REG), offset: I32, count: I32 }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("pulse" as const), of: fc.nat(MAX_REG), code: I32 }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("pulse_wait" as const), of: fc.nat(MAX_REG), code: I32 }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("port_send" as const), of: fc.nat(MAX_REG), code: I32 }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("receive" as const), of: fc.nat(MAX_REG) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("window_set" as const), of: fc.nat(MAX_REG), index: I32 }) },
@@ -90,6 +92,14 @@ export function fuzzModule(ops: readonly Op[]): Uint8Array {
         break;
       case "pulse":
         code = store(`(i32.const 0)`) + `(call $rec (call $pulse ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`;
+        break;
+      case "pulse_wait":
+        // pulse and wait on the same handle: with both rights the caller takes the head of its own queue
+        // (its own pulse at the latest), so it never blocks; anything else is refused before the pulse
+        code =
+          store(`(i32.const 0)`) +
+          `(drop (call $ipc_buffer (i32.const 3600)))` +
+          `(call $rec (call $pulse_wait ${pick(o.of, k)} (i32.const ${o.code | 0}) (i32.const -1) ${pick(o.of, k)}))`;
         break;
       case "port_send":
         code = store(`(i32.const 0)`) + `(call $rec (call $port_send ${pick(o.of, k)} (i32.const ${o.code | 0}) (i64.const 1)))`;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ImageLoader } from "../../loader/loader.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
+import { prepareModule } from "../../loader/prepare.ts";
 
 describe("image loader", () => {
   it("compiles the same image once, however often it is loaded and spawned", async () => {
@@ -86,6 +87,35 @@ describe("image loader", () => {
         const k = new Kernel({ loader: second });
         const exit = await k.spawn(k.loadImage(program, "p")).exited;
         expect(exit.reason).toBe(ExitReason.NORMAL);
+      });
+    });
+
+    it("stores for each of several modules loaded one after another the bytes prepareModule makes alone (the writer's reused output buffer carries nothing over)", () => {
+      withDir((dir) => {
+        const funcs = Array.from(
+          { length: 60 },
+          (_, i) =>
+            `(func $f${i} (param i32) (result i32) (loop (br_if 0 (i32.eqz (local.get 0)))) (i32.add (local.get 0) (i32.const ${i})))`,
+        );
+        const big = guest(`${funcs.join(" ")} (func (export "_start") (drop (call $f7 (i32.const 3))) (call $flush))`);
+        const policies = [defaultPolicy(), defaultPolicy({ maxMemoryPages: 16 })];
+        // Large, small, large again (a buffer left by the large one is reused for the small one, then outgrown or reused).
+        const loads: [Uint8Array, number][] = [
+          [big, 0],
+          [program, 0],
+          [big, 1],
+          [program, 1],
+        ];
+        for (const [bytes, p] of loads) new ImageLoader(policies[p], { diskCache: new DiskImageCache(dir) }).load(bytes, "m");
+        const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+        expect(files).toHaveLength(4);
+        for (const [bytes, p] of loads) {
+          const expected = prepareModule(bytes, policies[p]).bytes;
+          const matching = files.filter(
+            (f) => f.length > expected.length && Buffer.compare(f.subarray(f.length - expected.length), expected) === 0,
+          );
+          expect(matching).toHaveLength(1);
+        }
       });
     });
 

@@ -14,7 +14,7 @@ import {
 import { forEachInstruction } from "../../wasm/decode.ts";
 import { ImageLoader } from "../../loader/loader.ts";
 import { readModule } from "../../wasm/reader.ts";
-import { editModule } from "../../wasm/writer.ts";
+import { editModule, PatchBuffer, patchList, type CodePatch } from "../../wasm/writer.ts";
 import { guest, wat } from "../helpers/wat.ts";
 
 const utf8 = new TextDecoder();
@@ -431,6 +431,30 @@ describe("the writer's edits for instrumentation", () => {
     );
     expect(() => editModule(m, { codePatches: new Map([[9, []]]) })).toThrow(/has no body/);
     expect(() => editModule(m, { addGlobals: [{ type: "f32", mutable: true, init: 0 }] })).toThrow(/not i32 or i64/);
+  });
+
+  it("takes patches as runs of one buffer's records with the same meaning as lists, and refuses the same mistakes", () => {
+    const list: CodePatch[] = [
+      { at, end: at, bytes: new Uint8Array([0x01]) }, // nop before local.get 0
+      { at: at + 2, end: at + 4, bytes: new Uint8Array([0x41, 0xe4, 0x00]) }, // i32.const 100 for global.get 0
+    ];
+    // One buffer for two functions' worth of records: the run starts after another function's.
+    const buffer = new PatchBuffer();
+    buffer.addBytes(0, 0, new Uint8Array([0xff, 0xff]));
+    const first = buffer.count;
+    for (const pt of list) buffer.addBytes(pt.at, pt.end, pt.bytes);
+    const run = buffer.run(first);
+    expect(patchList(run).map((pt) => [pt.at, pt.end, [...pt.bytes]])).toEqual(list.map((pt) => [pt.at, pt.end, [...pt.bytes]]));
+    const fromRun = editModule(m, { codePatches: new Map([[0, run]]) });
+    expect(fromRun).toEqual(editModule(m, { codePatches: new Map([[0, list]]) }));
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(fromRun as Uint8Array<ArrayBuffer>));
+    expect((inst.exports.f as (x: number) => number)(5)).toBe(105);
+    const reversed = new PatchBuffer();
+    for (const pt of [...list].reverse()) reversed.addBytes(pt.at, pt.end, pt.bytes);
+    expect(() => editModule(m, { codePatches: new Map([[0, reversed.run(0)]]) })).toThrow(/out of order/);
+    const outside = new PatchBuffer();
+    outside.addBytes(body.end + 1, body.end + 1, new Uint8Array([0x01]));
+    expect(() => editModule(m, { codePatches: new Map([[0, outside.run(0)]]) })).toThrow(/outside the body/);
   });
 
   it("caps the maximum of tables without one", () => {

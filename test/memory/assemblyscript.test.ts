@@ -114,4 +114,16 @@ describe("grants in AssemblyScript", () => {
   (func (export "load_i16") (param i32) (result i32) (i32.load16_s $g (local.get 0)))
 )`);
   });
+
+  it("gives 16-byte intrinsics, each one v128 load or store on the grant (for guests built with SIMD)", () => {
+    const src = grantModuleSource("fb");
+    expect(src).toContain('@external("grant:fb", "load_v128") export declare function load_v128(offset: u32): v128;');
+    expect(src).toContain('@external("grant:fb", "store_v128") export declare function store_v128(offset: u32, value: v128): void;');
+    expect(shimWat("fb", ["load_v128", "store_v128"])).toBe(`(module
+  (import "grant" "fb" (memory $g 0))
+  (import "main" "memory" (memory $own 0))
+  (func (export "load_v128") (param i32) (result v128) (v128.load $g (local.get 0)))
+  (func (export "store_v128") (param i32 v128) (v128.store $g (local.get 0) (local.get 1)))
+)`);
+  });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
+import { NullSink } from "../../hal/audio/sink.ts";
 import { WAV_HEADER_BYTES, parseWav } from "../../hal/audio/wav.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../cli/demo/pcm.ts";
 import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
@@ -44,6 +45,17 @@ describe("the PCM pipeline", () => {
     const expected = expectedPcm(PERIODS);
     expect(data.length).toBe(expected.length);
     expect(Buffer.compare(Buffer.from(data), Buffer.from(expected))).toBe(0);
+  });
+
+  it("reports the level statistics of what the device played, equal to those of the producer's signal, period by period", () => {
+    const expected = new NullSink();
+    const pcm = expectedPcm(PERIODS);
+    for (let p = 0; p < PERIODS; p++) expected.write(pcm.subarray(p * FRAMES * 4, (p + 1) * FRAMES * 4));
+    expected.close();
+    expect(a.levels.frames).toBe(PERIODS * FRAMES);
+    expect(a.levels.checksum).toBe(expected.checksum);
+    expect(a.levels.channels).toEqual(expected.channels);
+    expect(a.levels.channels[0].peak).toBeGreaterThan(0);
   });
 
   it("the host's copy of the signal is the tone it claims to be (440 Hz left with a moving level, 660 Hz right at -6 dBFS)", () => {

@@ -429,6 +429,26 @@ describe("the engine gate of a large module (validated on a second thread: loade
     expect(by.has(null)).toBe(false);
   });
 
+  it("answers right for modules of different sizes one after another (the shared buffer of a finished job is reused)", async () => {
+    const valid = padded(guest(`(func (result i32) (i32.const 1))`), big);
+    const invalid = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`), big);
+    const larger = (bytes: Uint8Array) => padded(bytes, 2 * big);
+    const by = new Set<string | null>();
+    for (const [bytes, want] of [
+      [larger(invalid), false],
+      [valid, true],
+      [larger(valid), true],
+      [invalid, false],
+      [valid, true],
+    ] as const) {
+      const p = startValidation(bytes);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(p.valid()).toBe(want);
+      by.add(p.answeredBy);
+    }
+    expect(by.has(null)).toBe(false);
+  });
+
   it("validates a small module in place", () => {
     const p = startValidation(guest(`(func)`));
     expect(p.valid()).toBe(true);

@@ -1276,6 +1276,27 @@ export declare function sys_call(endpoint: i32, words: i32): i32;
 export declare function sys_reply_wait(endpoint: i32, rcvid: i32, status: i32, words: i32): i32;
 
 /**
+ * Syscall 123. Signal and wait in one call (seL4's NBSendRecv), the step of an event loop or a
+ * ping-pong: queue the pulse (code, value) on endpoint exactly as pulse does (its limits too),
+ * then wait on wait_endpoint as reply_wait does with rcvid 0: the next message or pulse, its words
+ * landing in the IPC buffer. The pulse's value is an i32 (no 64-bit argument: the receiver's word
+ * 1 is it sign-extended; use pulse for a 64-bit value). endpoint and wait_endpoint may be the same
+ * endpoint (with nobody else waiting there, the caller then takes its own pulse). Everything is
+ * checked before the pulse is queued, so a refused call neither pulses nor waits.
+ *
+ * Blocking. Pledge: ipc. Rights: SEND|RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ECLOSED, EAGAIN, EMFILE, EDIRECT.
+ *
+ * @param endpoint An ENDPOINT handle with SEND: where the pulse goes.
+ * @param code Pulse code (word 0 at the receiver).
+ * @param value Pulse value (word 1 at the receiver, sign-extended).
+ * @param wait_endpoint An ENDPOINT handle with RECEIVE: where the caller then waits.
+ * @returns The receive id (> 0) of the message the wait took, or 0 for a pulse. Negative: -errno.
+ */
+@external("wasmos", "pulse_wait")
+export declare function sys_pulse_wait(endpoint: i32, code: i32, value: i32, wait_endpoint: i32): i32;
+
+/**
  * Syscall 140. Read a message register into memory: word index of the last thing delivered to the
  * caller (a received message or pulse, or the reply to its send) is written as an i64 at word_ptr.
  * Unlike msg_word, an error cannot be mistaken for a word.
@@ -1494,6 +1515,8 @@ export const SYS_IPC_BUFFER: i32 = 120;
 export const SYS_CALL: i32 = 121;
 /** Number of reply_wait. */
 export const SYS_REPLY_WAIT: i32 = 122;
+/** Number of pulse_wait. */
+export const SYS_PULSE_WAIT: i32 = 123;
 /** Number of msg_word_get. */
 export const SYS_MSG_WORD_GET: i32 = 140;
 /** Number of env_count. */
