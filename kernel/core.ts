@@ -118,6 +118,10 @@ export interface StartupHandle {
   moveFrom?: { table: HandleTable; handle: number };
 }
 
+/** A spawn without startup handles or environment: nothing to allocate. */
+const NO_HANDLES: readonly StartupHandle[] = Object.freeze([]);
+const NO_ENV: readonly Uint8Array[] = Object.freeze([]);
+
 export class KernelCore {
   readonly clock: Clock;
   /** random_get's generator: seeded (deterministic mode, reproducible) or the host's entropy (real-time mode). */
@@ -233,16 +237,16 @@ export class KernelCore {
    */
   spawn(req: SpawnRequest): Process | number {
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
-    const handles = req.handles ?? [];
+    const handles = req.handles ?? NO_HANDLES;
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
     // A startup handle must name a live object (the spawn syscall only passes live capabilities; the host could pass anything).
-    const dead = handles.find((h) => h.object.isDestroyed);
+    const dead = handles.length === 0 ? undefined : handles.find((h) => h.object.isDestroyed);
     if (dead !== undefined) {
       this.mm.lastRefusal = `startup handle "${dead.name}" names a destroyed object`;
       return -Errno.ESTALE;
     }
-    const env = req.env ?? [];
-    if (env.length > Limits.MAX_ENV || env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES) {
+    const env = req.env ?? NO_ENV;
+    if (env.length > Limits.MAX_ENV || (env.length !== 0 && env.reduce((n, v) => n + v.length + 1, 0) > Limits.MAX_ENV_BYTES)) {
       this.mm.lastRefusal = `the environment exceeds ${Limits.MAX_ENV} variables or ${Limits.MAX_ENV_BYTES} bytes`;
       return -Errno.E2BIG;
     }
@@ -262,7 +266,8 @@ export class KernelCore {
       onReap: (q) => this.processes.delete(q.pid),
     });
     p.retainKernel(); // the running process holds itself until it exits
-    this.sched.admit(p, this.processes.get(req.parentPid) ?? null);
+    const parent = this.processes.get(req.parentPid) ?? null;
+    this.sched.admit(p, parent);
     if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
     for (const h of handles) {
@@ -274,7 +279,7 @@ export class KernelCore {
       p.names.set(h.name, handle);
     }
     this.mm.applySpawn(p, memory);
-    for (const hook of this.spawnHooks) hook(p, this.processes.get(req.parentPid) ?? null);
+    for (const hook of this.spawnHooks) hook(p, parent);
     this.processes.set(p.pid, p);
     this.aliveCount++;
     p.runtime = this.host.createRuntime(p, req.image);
@@ -616,7 +621,7 @@ export class KernelCore {
     p.runtime?.dispose();
     p.runtime = null;
     p.memory = null;
-    p.names.clear();
+    if (p.names.size !== 0) p.names.clear(); // clear() reallocates: skip when empty
     for (const hook of this.exitHooks) hook(p);
     p.handles.closeAll();
     if (p.waiters.size > 0) {
@@ -628,7 +633,7 @@ export class KernelCore {
         }
         this.wake(w.process, 0);
       }
-      p.waiters.clear();
+      if (p.waiters.size !== 0) p.waiters.clear(); // each waiter's wake-up removed it (clear() reallocates)
     }
     if (p.exitListeners.length > 0) for (const l of p.exitListeners.splice(0)) l(info);
     if (wasCurrent) this.current = null;

@@ -64,11 +64,15 @@ export class Cap {
   /** Leave the tree: children move up to this cap's parent, so an ancestor's revoke still reaches them. */
   detachFromTree(): void {
     const adopter = adoptiveParent(this.parent, null);
-    for (const c of this.children) {
-      c.parent = adopter;
-      adopter?.children.add(c);
+    // Most caps have no children (a spawn's handle to its child, a message's handles): no iterator, and no
+    // clear(), which reallocates the set's table even when empty.
+    if (this.children.size !== 0) {
+      for (const c of this.children) {
+        c.parent = adopter;
+        adopter?.children.add(c);
+      }
+      this.children.clear();
     }
-    this.children.clear();
     this.parent?.children.delete(this);
     this.parent = null;
   }

@@ -5,27 +5,34 @@
 
 export class ObjectRegistry {
   private nextKoid = 1;
-  private readonly live = new Map<number, number>(); // object type -> live count
+  /** Object type (a small integer) -> live count; a hole for a type never allocated. An array, not a Map: every object's creation and end counts here. */
+  private readonly live: number[] = [];
 
   allocate(type: number): number {
-    this.live.set(type, (this.live.get(type) ?? 0) + 1);
+    this.live[type] = (this.live[type] ?? 0) + 1;
     return this.nextKoid++;
   }
 
   released(type: number): void {
-    const n = this.live.get(type) ?? 0;
+    const n = this.live[type] ?? 0;
     if (n <= 0) throw new KernelBug(`object type ${type} released more often than allocated`);
-    this.live.set(type, n - 1);
+    this.live[type] = n - 1;
   }
 
-  /** Live objects by type (for leak checks and statistics). */
+  /** Live objects by type, for every type ever allocated (for leak checks and statistics). */
   liveCounts(): Record<number, number> {
-    return Object.fromEntries(this.live);
+    const out: Record<number, number> = {};
+    this.live.forEach((n, type) => {
+      out[type] = n;
+    });
+    return out;
   }
 
   liveTotal(): number {
     let n = 0;
-    for (const v of this.live.values()) n += v;
+    this.live.forEach((v) => {
+      n += v;
+    });
     return n;
   }
 }

@@ -24,7 +24,7 @@
 // or a refill goes through a macrotask instead. The kernel's decisions are
 // already made when this happens, so it changes no run's outcome.
 
-import { Errno, ExitReason } from "../../abi/gen/abi.ts";
+import { Errno, ExitReason, IMPORT_MODULE } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { GuestMemory } from "../../kernel/mm/guest-memory.ts";
@@ -50,7 +50,17 @@ import {
   guardSyscallImports,
 } from "./fast-ports.ts";
 import { DIRECT_EXPORT_PREFIX, DIRECT_TAG_IMPORT, DIRECT_TRAP_MESSAGES, DirectTrap } from "../../loader/instrument/direct-copy.ts";
-import { enterDirect, guardImports, type GuardSpec, isSplit, leaveDirect, markSplit, mustWait, VALTYPE } from "./split-imports.ts";
+import {
+  choosesInEveryProcess,
+  enterDirect,
+  guardImports,
+  type GuardSpec,
+  isSplit,
+  leaveDirect,
+  markSplit,
+  mustWait,
+  VALTYPE,
+} from "./split-imports.ts";
 import { DEFAULT_PERSONALITIES } from "../../loader/policy.ts";
 
 /** Longest stretch of guest execution before the host's event loop gets a turn. */
@@ -208,8 +218,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   start(): void {
-    // An entry from the host's event loop: whatever the kernel throws ends this process, never the host.
-    queueMicrotask(() => void this.run().catch((e) => this.kernel.fault(this.process, "process start", e)));
+    // An entry from the host's event loop: run() ends this process, never the host, whatever the kernel throws.
+    queueMicrotask(() => void this.run());
   }
 
   resume(result: number): void {
@@ -383,14 +393,77 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.directSlots = null;
   }
 
+  /** The first dispatch's work, in a microtask (start): whatever the kernel throws ends this process, never the host. */
   private async run(): Promise<void> {
+    try {
+      const k = this.kernel;
+      const p = this.process;
+      if (this.disposed) return;
+      let instance: WebAssembly.Instance;
+      // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
+      // syscalls are observed (every import is Suspending then), nor with the fast path off.
+      const split = this.splitImports && !syscallsObserved(k);
+      const chooseAll = choosesInEveryProcess(k);
+      // Nothing of this process's own in its imports (no grant, personality, own memory, dispatcher): the one
+      // import object its image's earlier spawns got (sharedImports).
+      const same =
+        split && p.mm.grants.length === 0 && !this.image.personality && this.ticker === null
+          ? sharedImports.get(k)?.get(this.image.module)
+          : undefined;
+      let imports: Record<string, unknown>;
+      let chargeBy: ((charge: (fuel: number) => void) => void) | null = null;
+      if (same !== undefined && same.chooseAll === chooseAll) {
+        imports = same.imports;
+        this.directCapable = same.directCapable;
+      } else {
+        const built = this.buildImports(split, chooseAll);
+        if (built === null) return;
+        imports = built.imports;
+        chargeBy = built.chargeBy;
+      }
+      try {
+        instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        k.terminate(p, -1, ExitReason.START_FAILED, `could not instantiate ${this.image.name}: ${why}`);
+        return;
+      }
+      this.instance = instance;
+      const exports = instance.exports;
+      if (this.image.preemption === "fuel") {
+        this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+        this.fuel.value = this.startFuel;
+        if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
+      }
+      p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+      this.personality?.bind(exports.memory as WebAssembly.Memory);
+      attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
+      try {
+        if (this.image.startExport !== null) {
+          await WebAssembly.promising(exports[this.image.startExport] as () => void)();
+        }
+        if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
+        if (!this.disposed) k.mainReturned(p);
+      } catch (e) {
+        this.ended(e);
+      }
+    } catch (e) {
+      this.kernel.fault(this.process, "process start", e);
+    }
+  }
+
+  /**
+   * This process's import object and, when it has a wasm port_send, the hook that gives that its charge
+   * helper (fast-ports.ts addPortW2w); null: it could not be made, and the process has been ended
+   * START_FAILED. When none of it is the process's own (sharedImports), it is kept for its image's later
+   * spawns in this kernel.
+   */
+  private buildImports(
+    split: boolean,
+    chooseAll: boolean,
+  ): { imports: Record<string, unknown>; chargeBy: ((charge: (fuel: number) => void) => void) | null } | null {
     const k = this.kernel;
     const p = this.process;
-    if (this.disposed) return;
-    let instance: WebAssembly.Instance;
-    // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
-    // syscalls are observed (every import is Suspending then), nor with the fast path off.
-    const split = this.splitImports && !syscallsObserved(k);
     const imports = syscallImports(k, this.image.module, split);
     addGrantImports(imports, p); // bound grants: module "grant", one memory object each
     if (this.image.personality) {
@@ -401,7 +474,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
           ExitReason.START_FAILED,
           `${this.image.name} is a ${this.image.personality} program and this host serves no such personality`,
         );
-        return;
+        return null;
       }
       this.personality = this.makePersonality(p);
       const pns = this.personality.imports(split);
@@ -409,7 +482,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       if (split) guardPersonality(this.personality.module, pns);
     }
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
-    if (this.fastPath && !syscallsObserved(k)) addFastPath(k, p, imports);
+    const dispatcher = this.fastPath && !syscallsObserved(k) && addFastPath(k, p, imports);
     // port_send delivering wasm-to-wasm to idle direct binders (fast-ports.ts): the counting variant only
     const chargeBy = this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" ? addPortW2w(k, p, imports) : null;
     if (this.image.metered) {
@@ -430,7 +503,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
           k.terminate(p, -1, ExitReason.START_FAILED, `could not make the memory of ${this.image.name}: ${why}`);
-          return;
+          return null;
         }
       }
     }
@@ -442,32 +515,26 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       this.directCapable = split
         ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true, this.image.module)
         : guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null, false);
-    try {
-      instance = new WebAssembly.Instance(this.image.module, imports as WebAssembly.Imports);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      k.terminate(p, -1, ExitReason.START_FAILED, `could not instantiate ${this.image.name}: ${why}`);
-      return;
+    // Kept when every function, tag and memory in it is the kernel's or the host's, the same for every
+    // process of this image: split (the fuel entries are the kernel's), no grant, personality, own memory
+    // (the epoch variant), dispatcher (window_get, kill, memory_size) nor port_send (its wasm dispatcher
+    // reads this process's handle mirror; and k.portW2w may change). Frozen: nothing adds to it later.
+    const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+    if (
+      split &&
+      p.mm.grants.length === 0 &&
+      this.personality === null &&
+      this.ticker === null &&
+      !dispatcher &&
+      chargeBy === null &&
+      (ns === undefined || !("port_send" in ns))
+    ) {
+      let byModule = sharedImports.get(k);
+      if (byModule === undefined) sharedImports.set(k, (byModule = new WeakMap()));
+      for (const v of Object.values(imports)) Object.freeze(v);
+      byModule.set(this.image.module, { imports: Object.freeze(imports), directCapable: this.directCapable, chooseAll });
     }
-    this.instance = instance;
-    const exports = instance.exports;
-    if (this.image.preemption === "fuel") {
-      this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
-      this.fuel.value = this.startFuel;
-      if (chargeBy !== null) chargeBy((this.burn = chargeHelper(this.fuel)));
-    }
-    p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
-    this.personality?.bind(exports.memory as WebAssembly.Memory);
-    attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
-    try {
-      if (this.image.startExport !== null) {
-        await WebAssembly.promising(exports[this.image.startExport] as () => void)();
-      }
-      if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
-      if (!this.disposed) k.mainReturned(p);
-    } catch (e) {
-      this.ended(e);
-    }
+    return { imports, chargeBy };
   }
 
   /** Whatever escaped guest code ends the process (unless it was our own unwinding). */
@@ -619,6 +686,19 @@ function guardPersonality(module: string, ns: Record<string, unknown>): void {
   }
   guardImports(ns, list);
 }
+
+/**
+ * Per kernel and image module, the import object its processes get when none of it is a process's own
+ * (WasmProcessRuntime.buildImports says when): the syscall ABI's functions (the kernel's, shared already),
+ * the kernel's fuel entry, the shared guards' exports and the host's direct-copy tag. Instantiation only
+ * reads an import object, so one frozen object serves every such spawn: the same functions each process
+ * got from its own copy, and nothing one process can reach that another could not already.
+ * `chooseAll` and `directCapable`: what the guards were built under and what they answered.
+ */
+const sharedImports = new WeakMap<
+  KernelCore,
+  WeakMap<WebAssembly.Module, { imports: Record<string, unknown>; directCapable: boolean; chooseAll: boolean }>
+>();
 
 /**
  * The fuel import's split entry and its check during a direct activation,

@@ -415,6 +415,7 @@ export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priori
 /** p has ended: clients whose messages it held get ECLOSED. (Its own send/receive was undone by unblock.) */
 export function ipcProcessExited(k: KernelCore, p: Process): void {
   dissociate(p);
+  if (p.serving.size === 0) return; // most processes: nothing to answer (values() copies)
   for (const m of p.serving.values()) {
     finish(k, m);
     if (!m.clientGone) {

@@ -61,11 +61,16 @@ export interface GrantBinding {
 
 const TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ObjectType).map(([k, v]) => [v, k]));
 
+/** The plan of an image that imports no grant (most): nothing to allocate. */
+const NO_GRANTS: readonly PlannedGrant[] = Object.freeze([]);
+
 /**
  * Check every grant import of an image against the startup handles. Returns
  * the plan, or the reason the spawn must be refused (EBADIMAGE). Changes nothing.
  */
-export function planGrants(needs: readonly GrantImport[], handles: readonly StartupHandle[]): PlannedGrant[] | string {
+
+export function planGrants(needs: readonly GrantImport[], handles: readonly StartupHandle[]): readonly PlannedGrant[] | string {
+  if (needs.length === 0) return NO_GRANTS; // most images import no grant
   const out: PlannedGrant[] = [];
   for (const g of needs) {
     const where = `grant "${g.name}"`;
@@ -127,6 +132,7 @@ export function endFaulted(k: KernelCore, p: Process): void {
 
 /** p exited: its bindings go (their held caps are released). */
 export function unbindGrants(p: Process): void {
+  if (p.mm.grants.length === 0) return; // most processes: nothing to unbind (and setting length costs a call)
   for (const b of p.mm.grants) {
     b.cap.onRevoked = null;
     if (!b.ended) {

@@ -43,9 +43,10 @@ export class GuestMemory implements StructMemory {
     }
   }
 
+  /** Bytes now. Makes no views: the grow limit reads it at instantiation, and a process the kernel never reads or writes should still cost none. */
   get size(): number {
-    this.refresh();
-    return this.bytes.byteLength;
+    const n = this.bytes.byteLength;
+    return n !== 0 ? n : this.source.buffer.byteLength;
   }
 
   /** True when [ptr, ptr+len) lies inside memory. ptr is read as unsigned, len must be >= 0. */
