@@ -136,6 +136,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly image: LoadedImage;
   private pending: ((v: number) => void) | null = null;
   /**
+   * The armed promise's reject, beside `pending`: dispose() rejects it with UNWIND so the suspended stack
+   * unwinds and ends. V8 keeps a suspended JSPI stack as a root until it resumes (a never-settled promise
+   * leaked the stack, its instance and through the imports' closures the whole kernel, once per run), so
+   * every promise handed to a Suspending import must settle, with UNWIND when the process is gone.
+   */
+  private pendingReject: ((e: unknown) => void) | null = null;
+  /**
    * A split import's plain entry is running its handler (armPlain): 0 no; 1 yes, not resumed;
    * 2 resumed meanwhile with nowValue (it runs on); 3 the same, with a turn of the event loop due first.
    */
@@ -222,8 +229,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     const r = this.pending;
     if (r === null) throw new KernelBug(`pid ${this.process.pid} resumed while not suspended`);
+    const j = this.pendingReject!;
     this.pending = null;
-    if (hostYieldDue()) macrotask(() => this.disposed || r(result));
+    this.pendingReject = null;
+    if (hostYieldDue()) macrotask(() => (this.disposed ? j(UNWIND) : r(result)));
     else r(result);
   }
 
@@ -232,12 +241,14 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   /** The executor of every armed promise, made once (not a closure per block). */
-  private readonly park = (resolve: (v: number) => void): void => {
+  private readonly park = (resolve: (v: number) => void, reject: (e: unknown) => void): void => {
     this.pending = resolve;
+    this.pendingReject = reject;
   };
 
   disarm(): void {
     this.pending = null;
+    this.pendingReject = null;
   }
 
   armPlain(always = false): void {
@@ -255,7 +266,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     if (st === 2) return this.nowValue;
     if (st === 3) {
       const v = this.nowValue;
-      return new Promise<number>((resolve) => macrotask(() => this.disposed || resolve(v)));
+      return new Promise<number>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(v))));
     }
     return new Promise<number>(this.park);
   }
@@ -336,7 +347,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         // Time left in the slice: a host-yield tick or a stale raise. Re-arm and run on (after a turn of the event loop if one is due).
         t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
         if (!hostYieldDue(true)) return undefined;
-        return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+        return new Promise<undefined>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(undefined))));
       }
     }
     const pending = split ? null : this.arm();
@@ -358,7 +369,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       // refill, as for the epoch variant, so host work waits at most HOST_YIELD_MS, not 64 refills.
       if (!hostYieldDue(split || t !== null)) return undefined;
       // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
-      return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+      return new Promise<undefined>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(undefined))));
     }
     if (verdict === "killed") {
       if (split) this.disarmPlain();
@@ -371,9 +382,13 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   dispose(): void {
-    // Dropping the resolver abandons a suspended stack; it is collected with the instance.
+    // A suspended stack is unwound, not abandoned (pendingReject): the rejection reaches it as a microtask,
+    // throws UNWIND at its suspension point and ends its promising call, which run() ignores as disposed.
     this.disposed = true;
+    const j = this.pendingReject;
     this.pending = null;
+    this.pendingReject = null;
+    if (j !== null) j(UNWIND);
     this.instance = null;
     this.personality?.dispose();
     this.personality = null;
