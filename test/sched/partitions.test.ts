@@ -120,11 +120,15 @@ describe("CPU partitions", () => {
     expect(core.sched.movePartition(server.process, a)).toBe(0);
     expect(core.sched.movePartition(client.process, b)).toBe(0);
     core.billTo(server.process, client.process);
-    // Let 10 ms pass, then stop billing the client.
-    await new Promise<void>((resolve) => core.addTimer(10 * MS, () => resolve()));
-    const at10 = { a: a.totalNs, b: b.totalNs };
-    core.billTo(server.process, null);
-    await new Promise<void>((resolve) => core.addTimer(20 * MS, () => resolve()));
+    // At 10 ms of virtual time stop billing the client. Inside the kernel's timer callback, so at exactly
+    // that moment: a test's continuation after an await runs whenever the hog next lets the host's event
+    // loop turn (wall time), and timer deadlines are absolute.
+    let at10 = { a: -1, b: -1 };
+    core.addTimer(10 * MS, () => {
+      at10 = { a: a.totalNs, b: b.totalNs };
+      core.billTo(server.process, null);
+    });
+    await new Promise<void>((resolve) => core.addTimer(30 * MS, () => resolve()));
     core.terminate(server.process, 0, ExitReason.KILLED, "test over");
     core.terminate(client.process, 0, ExitReason.KILLED, "test over");
     await k.run();
