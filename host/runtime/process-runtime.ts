@@ -57,6 +57,8 @@ import { DEFAULT_PERSONALITIES } from "../../loader/policy.ts";
 export const HOST_YIELD_MS = 10;
 const macrotask: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
+/** The handler dispose() puts on an armed promise it rejects (nothing to do: the process is gone). */
+const ignoreUnwind = (): void => {};
 let hostNow: () => number = () => performance.now();
 let lastHostYield = hostNow();
 let untilClockCheck = 0;
@@ -142,6 +144,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
    * every promise handed to a Suspending import must settle, with UNWIND when the process is gone.
    */
   private pendingReject: ((e: unknown) => void) | null = null;
+  /** The promise `pending` settles: dispose() marks it handled, since a handler may end its own caller before JSPI awaits it. */
+  private armed: Promise<number> | null = null;
   /**
    * A split import's plain entry is running its handler (armPlain): 0 no; 1 yes, not resumed;
    * 2 resumed meanwhile with nowValue (it runs on); 3 the same, with a turn of the event loop due first.
@@ -237,7 +241,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   arm(): Promise<number> {
-    return new Promise<number>(this.park);
+    return (this.armed = new Promise<number>(this.park));
   }
 
   /** The executor of every armed promise, made once (not a closure per block). */
@@ -268,7 +272,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       const v = this.nowValue;
       return new Promise<number>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(v))));
     }
-    return new Promise<number>(this.park);
+    return (this.armed = new Promise<number>(this.park));
   }
 
   setFuel(fuel: number): void {
@@ -388,7 +392,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     const j = this.pendingReject;
     this.pending = null;
     this.pendingReject = null;
-    if (j !== null) j(UNWIND);
+    if (j !== null) {
+      this.armed?.catch(ignoreUnwind); // (a promise JSPI never got: its caller was ended inside its own syscall)
+      j(UNWIND);
+    }
+    this.armed = null;
     this.instance = null;
     this.personality?.dispose();
     this.personality = null;
