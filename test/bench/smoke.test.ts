@@ -135,6 +135,18 @@ describe("npm run bench -- --quick", () => {
     }
   });
 
+  it("runs the PCM figure in a process of its own, each run after a collection, and reports the collections inside each steady state", () => {
+    const r = report.figures.pcm_realtime_factor;
+    expect(r.status === "ok" && r.kind === "value").toBe(true);
+    const d = (r as { detail: Record<string, unknown> }).detail;
+    expect(d.collected_between_runs).toBe(true);
+    expect(d.heap_before_mb).toEqual([expect.any(Number)]);
+    expect((d.heap_before_mb as number[])[0]).toBeGreaterThan(0);
+    expect(d.gc_in_steady).toEqual([
+      { major: expect.any(Number), majorMs: expect.any(Number), minor: expect.any(Number), minorMs: expect.any(Number) },
+    ]);
+  });
+
   it("prints a table with a row for every figure", () => {
     expect(stdout).toMatch(/^figure\s+median\s+p99\s+iterations\s+baseline\s+ratio/m);
     for (const key of REQUIRED) expect(stdout).toContain(key);
