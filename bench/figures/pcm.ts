@@ -16,13 +16,10 @@
 // by the VU meter's line a period), which a load spike spoils only where it
 // falls.
 //
-// The runs happen in a Node process of their own with --expose-gc
-// (figures/pcm-child.ts), each after a full collection of what the earlier
-// runs left (outside every timed part): a user's run starts in a fresh
-// process, without other runs' garbage; a collection the run's own
-// allocation causes stays in its figure, and each run's collections inside
-// its steady state are reported beside it (gc_in_steady). See bench/README.md
-// "Collections between runs".
+// The runs happen in a Node process of their own (figures/pcm-child.ts), not
+// on the heap the earlier families left; collections are left to V8 and
+// each run's collections inside its steady state are reported beside it
+// (gc_in_steady). See bench/README.md "Collections between runs".
 
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -75,7 +72,7 @@ export const pcm: Family = {
         median(factors),
         {
           unit: "x",
-          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed, in a process of their own, each run after a full collection of the earlier runs' garbage (outside the timing; collections the run's own allocation causes stay in: gc_in_steady)`,
+          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed, in a process of their own, collections left to V8 (those inside each run's steady state: gc_in_steady)`,
           goal: { op: ">=", value: 1000 },
         },
         {
@@ -87,11 +84,10 @@ export const pcm: Family = {
           cpu_factor: Number(median(timed.map((r) => audioMs(r) / r.steadyCpuMs)).toFixed(1)),
           boot_to_exit_factor: Number(median(timed.map((r) => audioMs(r) / r.wallMs)).toFixed(1)),
           fixed_wall_ms: timed.map((r) => Number((r.wallMs - r.steadyWallMs).toFixed(1))),
-          collected_between_runs: done.collected,
           // Per timed run: full and young collections that began inside the steady state (count, ms).
           gc_in_steady: timed.map((r) => r.gcInSteady),
-          // Heap in use after the collection before each run, warm-up first (MB): flat unless a run leaves something.
-          heap_before_mb: done.runs.map((r) => r.heapBeforeMb),
+          // Heap in use at each run's start, warm-up first (MB; garbage included).
+          heap_at_start_mb: done.runs.map((r) => r.heapBeforeMb),
           best_chunk_us_per_period: chunks.length > 0 ? Number(Math.min(...chunks).toFixed(1)) : null,
           best_chunk_factor: chunks.length > 0 ? Number(((PERIOD_MS * 1000) / Math.min(...chunks)).toFixed(1)) : null,
           underruns,
@@ -104,13 +100,10 @@ export const pcm: Family = {
 
 const CHILD = fileURLToPath(new URL("./pcm-child.ts", import.meta.url));
 
-/** The runs in a child process with --expose-gc (pcm-child.ts); rejects with the child's error or how it ended. */
+/** The runs in a child process (pcm-child.ts); rejects with the child's error or how it ended. */
 function runChild(seconds: number, runs: number, warmups: number): Promise<PcmChildDone> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [String(seconds), String(runs), String(warmups)], {
-      execArgv: ["--expose-gc"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
+    const child = fork(CHILD, [String(seconds), String(runs), String(warmups)], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
