@@ -369,22 +369,31 @@ export class KernelCore {
     this.endSlice(from);
     this.trace.enabled && this.trace.record(this.clock.now(), from.pid, "block", syscall);
     this.current = null;
-    if (this.scheduling || to.mm.fault !== null || !this.runq.wouldChooseFirst(to) || this.timerDue()) {
-      this.runq.enqueueReadied(to);
-      this.schedule();
-      return;
-    }
+    if (this.scheduling || to.mm.fault !== null || !this.runq.wouldChooseFirst(to) || this.timerDue()) return this.queueAndSchedule(to);
     this.ipc.handoffs++;
     this.scheduling = true;
     try {
       this.dispatch(to);
     } catch (e) {
-      this.scheduling = false;
-      this.fault(to, "dispatch", e);
-      this.schedule();
-      return;
+      return this.dispatchFailed(to, e);
     }
     this.scheduling = false;
+  }
+
+  /**
+   * blockAndRun's other ends, functions of their own so that the switch itself stays small: V8 inlines
+   * into one optimized function at most 920 bytes of bytecode, and the handoff, the slice's end and the
+   * dispatch together are more than that (docs/fastpath.md, switchcost).
+   */
+  private queueAndSchedule(to: Process): void {
+    this.runq.enqueueReadied(to);
+    this.schedule();
+  }
+
+  private dispatchFailed(to: Process, e: unknown): void {
+    this.scheduling = false;
+    this.fault(to, "dispatch", e);
+    this.schedule();
   }
 
   /** A blocked process moves between blocked states (SEND_BLOCKED -> REPLY_BLOCKED). */
@@ -758,14 +767,19 @@ export class KernelCore {
     this.sched.beginSlice(p);
     this.trace.enabled && this.trace.record(this.clock.now(), p.pid, "run");
     if (!p.idleActivation && this.idleServed.size > 0) this.idleServed.clear(); // clear() reallocates: skip when empty
+    // Resuming a blocked or preempted process is every switch but a process's first and a handler's; the
+    // others in a function of their own keep this one small enough to be inlined (see queueAndSchedule).
+    if (p.nextRun === "resume") p.runtime!.resume(p.resumeValue);
+    else this.startOrDeliver(p);
+  }
+
+  /** dispatch() of a process that has not started, or of a port handler's activation. */
+  private startOrDeliver(p: Process): void {
     switch (p.nextRun) {
       case "start":
         p.started = true;
         p.nextRun = "resume";
         p.runtime!.start();
-        break;
-      case "resume":
-        p.runtime!.resume(p.resumeValue);
         break;
       case "handler": {
         const packet = p.packet!;

@@ -499,6 +499,28 @@ function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
 }
 
 /**
+ * yield's own entry (see callImport): a context switch (ctx_switch_ns). A core syscall, so no pledge check.
+ * Through the generic path a yield reached its handler from callBlocking's `invoke`, whose call sites every
+ * blocking syscall of its arity shares.
+ */
+function yieldImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  const h = unpledged(k, def) as (k: KernelCore, p: Process) => unknown;
+  const name = def.name;
+  return new WebAssembly.Suspending(() => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = h(k, p);
+    } catch (err) {
+      return thrownArmed(k, p, s, name, err);
+    }
+    return settleArmed(k, p, s, r, pending);
+  });
+}
+
+/**
  * receive's split plain entry (chosen before calling: the guard calls it when
  * the kernel's hint says something is queued): callSplit's steps written out
  * for receive, as receiveImport's are callBlocking's.
@@ -541,6 +563,7 @@ function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending 
   if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
   if (def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4) return receiveImport(k, def);
   if (def.name === "pulse_wait" && def.pledge !== PledgeClass.core) return pulseWaitImport(k, def);
+  if (def.name === "yield" && def.pledge === PledgeClass.core && def.params.length === 0) return yieldImport(k, def);
   // The pledge-checked handler once per kernel (it was made on every call), and fixed arities up to 6
   // (send has 6): no rest array, no spread, no closure per call.
   const h = pledged(k, def);

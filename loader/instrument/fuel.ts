@@ -867,7 +867,8 @@ interface Emitter {
   charge(b: ByteSink, weight: number, entry: boolean): void;
   directCharge(b: ByteSink, weight: number): void;
   loopCharge(b: ByteSink, weight: number): void;
-  loopPrefix(b: ByteSink, blockType: Uint8Array): void;
+  /** `blockType`: the loop's one-byte block type (empty or one value type; other loops are not wrapped). */
+  loopPrefix(b: ByteSink, blockType: number): void;
   loopSuffix(b: ByteSink, weight: number): void;
 }
 
@@ -906,8 +907,8 @@ class EpochEmit implements Emitter {
   loopCharge(b: ByteSink): void {
     this.flag(b).u8(0x0d).u32(1); // br_if $out
   }
-  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
-    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
+  loopPrefix(b: ByteSink, blockType: number): void {
+    b.u8(0x02).u8(blockType).u8(0x03).u8(blockType).u8(0x02).u8(0x40);
   }
   /** After a wrapped loop: br $exit; end $out; call; br $retry; end; end. */
   loopSuffix(b: ByteSink): void {
@@ -1002,8 +1003,8 @@ class Emit implements Emitter {
     this.subtract(b, weight, false).u8(0x41).s32(0).u8(0x48).u8(0x0d).u32(1); // i32.const 0; i32.lt_s; br_if 1
   }
   /** Before a wrapped loop: block $exit (bt); loop $retry (bt); block $out. */
-  loopPrefix(b: ByteSink, blockType: Uint8Array): void {
-    b.u8(0x02).bytes(blockType).u8(0x03).bytes(blockType).u8(0x02).u8(0x40);
+  loopPrefix(b: ByteSink, blockType: number): void {
+    b.u8(0x02).u8(blockType).u8(0x03).u8(blockType).u8(0x02).u8(0x40);
   }
   /**
    * After a wrapped loop: br $exit; end $out; store; call; reload; give back
@@ -1304,7 +1305,7 @@ function meterFunction(
           if (end === offset + 2 && (b === 0x40 || startsValType(b))) {
             wrapped = points[nextPoint].weight; // this loop's header: the next charge point
             const from = pool.length;
-            emit.loopPrefix(pool, bytes.subarray(offset + 1, end));
+            emit.loopPrefix(pool, b);
             ps.add(offset, offset, from);
           }
         }
@@ -1351,7 +1352,7 @@ function meterFunction(
         break;
       case EV_BRANCH: {
         // Leaving the function: store first. Crossing wrapped loops: renumber.
-        const opcode = m.bytes[offset];
+        // (The opcode is read from the code only for a renumbering: a read at a far offset of a 10 MB module is a cache miss.)
         const top = open.length;
         const depth = top + 1; // the open blocks and the function (Instruction.depth)
         if (value !== -1) {
@@ -1362,7 +1363,7 @@ function meterFunction(
           const extra = 3 * (wrappedBelow[top] - wrappedBelow[top - Math.min(l, top)]);
           if (extra !== 0) {
             const from = pool.length;
-            pool.u8(opcode).u32(l + extra);
+            pool.u8(m.bytes[offset]).u32(l + extra);
             ps.add(offset, end, from);
           }
           break;
@@ -1379,6 +1380,7 @@ function meterFunction(
         if (changed) {
           // Only br, br_if and br_table are renumbered: a function with any other labelled instruction wraps no loop.
           const from = pool.length;
+          const opcode = m.bytes[offset];
           pool.u8(opcode);
           if (opcode === OP_BR_TABLE) pool.u32(labels.length - 1);
           for (const l of renumbered) pool.u32(l);

@@ -643,13 +643,32 @@ describe("real-time mode", () => {
     const elapsedMs = performance.now() - started;
     expect(r.exit.driver.reason).toBe(ExitReason.NORMAL);
     expect(elapsedMs).toBeGreaterThanOrEqual(99); // five 20 ms periods of wall-clock time
-    expect(model.stats.underruns).toBe(0);
     expect(model.stats.jitter.count).toBe(5);
     expect(model.stats.jitter.maxNs).toBeGreaterThanOrEqual(0);
     // How late depends on the machine's load (about 1 ms of timer slack when idle); the bound only catches nonsense.
     expect(model.stats.jitter.maxNs).toBeLessThan(1000 * MS);
     expect(r.rec.driver.slice(-5, -2)).toEqual([IRQ_AUDIO_DRAINED, 4, r.rec.driver.at(-3)]);
     closeAll(r);
-    expect(parseWav(rec.bytes()).data).toEqual(testSignal(4800));
+    // Idle, the signal plays unbroken. On a loaded machine the driver can miss a boundary by more than its
+    // second buffer (20 ms of wall time): the device then plays silence and counts an underrun. Either way
+    // the whole signal plays in order, with only the underruns' silent frames between its frames.
+    const played = parseWav(rec.bytes()).data;
+    expect(model.stats.underruns === 0).toBe(model.stats.silentFrames === 0);
+    expect(r.rec.driver.at(-2)).toBe(model.stats.underruns);
+    if (model.stats.underruns === 0) expect(played).toEqual(testSignal(4800));
+    else expect(splitSilence(played, testSignal(4800))).toEqual({ signalFrames: 4800, silentFrames: model.stats.silentFrames });
   });
 });
+
+/** Walks played (4-byte frames) against signal: each frame is the signal's next one or silence; what it found. */
+function splitSilence(played: Uint8Array, signal: Uint8Array): { signalFrames: number; silentFrames: number } {
+  const word = (b: Uint8Array, f: number) => new DataView(b.buffer, b.byteOffset + 4 * f, 4).getUint32(0, true);
+  let j = 0;
+  let silent = 0;
+  for (let f = 0; f < played.length / 4; f++) {
+    if (j < signal.length / 4 && word(played, f) === word(signal, j)) j++;
+    else if (word(played, f) === 0) silent++;
+    else return { signalFrames: -1, silentFrames: f }; // a frame that is neither: where it was
+  }
+  return { signalFrames: j, silentFrames: silent };
+}
