@@ -15,14 +15,19 @@
 // (best_chunk_us_per_period: the lowest mean period over 50 in a row, timed
 // by the VU meter's line a period), which a load spike spoils only where it
 // falls.
+//
+// The runs happen in a Node process of their own (figures/pcm-child.ts), not
+// on the heap the earlier families left; collections are left to V8 and
+// each run's collections inside its steady state are reported beside it
+// (gc_in_steady). See bench/README.md "Collections between runs".
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { missingPaths } from "../availability.ts";
 import type { Family } from "../figure.ts";
 import { unavailable, value } from "../figure.ts";
 import { median } from "../stats.ts";
+import type { PcmChildDone, PcmRun } from "./pcm-child.ts";
 
 const DEMO = "cli/demo/pcm.ts";
 /** Periods per chunk for best_chunk_us_per_period. */
@@ -46,62 +51,28 @@ export const pcm: Family = {
   async run(ctx) {
     const missing = missingPaths([DEMO]);
     if (missing !== null) return { pcm_realtime_factor: unavailable(`the PCM pipeline is not runnable yet: ${missing}`) };
-    const { runPcmDemo, PERIOD_MS } = await import("../../cli/demo/pcm.ts");
+    const { PERIOD_MS } = await import("../../cli/demo/pcm.ts");
     const seconds = ctx.quick ? 0.2 : 30;
     const runs = ctx.quick ? 1 : 5;
-    const factors: number[] = [];
-    const cpuFactors: number[] = [];
-    const bootFactors: number[] = [];
-    const walls: number[] = [];
-    const fixed: number[] = [];
-    const chunks: number[] = [];
-    let copied = { ipcBytes: 0, windowBytes: 0 };
-    let underruns = 0;
     // One untimed run first, as every other family warms up: the first run of a process pays for V8 compiling
     // the kernel's TypeScript and tiering up the guests' code (which it keeps for identical modules), and read
     // 0.4-0.7x the later runs' figure here. Its figure is reported beside, not in, the median.
-    let warmupFactor: number | null = null;
     const warmups = ctx.quick ? 0 : 1;
-    for (let i = 0; i < warmups + runs; i++) {
-      const outDir = mkdtempSync(join(tmpdir(), "wasmos-bench-pcm-"));
-      try {
-        // The VU meter prints a line a period: their times give the steady state's periods one by one.
-        const lines: number[] = [];
-        const r = await runPcmDemo({
-          duration: seconds,
-          outDir,
-          pingBatches: 0,
-          onLine: (line) => {
-            if (line.startsWith("vu ")) lines.push(performance.now());
-          },
-        });
-        if (r.init.status !== 0 || r.init.reason !== 0)
-          throw new Error(`pcm init ended with status ${r.init.status}, reason ${r.init.reason}: ${r.init.message}`);
-        if (r.steady === null) throw new Error("the producer printed no ~mark-audio lines");
-        const audioMs = r.periods * PERIOD_MS;
-        if (i < warmups) {
-          warmupFactor = audioMs / r.steady.wallMs;
-          continue;
-        }
-        factors.push(audioMs / r.steady.wallMs);
-        cpuFactors.push(audioMs / r.steady.cpuMs);
-        bootFactors.push(audioMs / r.wallMs);
-        walls.push(Number(r.steady.wallMs.toFixed(1)));
-        fixed.push(Number((r.wallMs - r.steady.wallMs).toFixed(1)));
-        const chunk = bestChunkUs(lines);
-        if (chunk !== null) chunks.push(chunk);
-        copied = r.copied;
-        underruns += r.audio.underruns;
-      } finally {
-        rmSync(outDir, { recursive: true, force: true });
-      }
-    }
+    const done = await runChild(seconds, runs, warmups);
+    const timed = done.runs.filter((r) => !r.warmup);
+    const warm = done.runs.find((r) => r.warmup);
+    const audioMs = (r: PcmRun) => r.periods * PERIOD_MS;
+    const factors = timed.map((r) => audioMs(r) / r.steadyWallMs);
+    const chunks = timed.map((r) => bestChunkUs(r.lines)).filter((c): c is number => c !== null);
+    const warmupFactor = warm === undefined ? null : audioMs(warm) / warm.steadyWallMs;
+    const copied = timed.at(-1)?.copied ?? { ipcBytes: 0, windowBytes: 0 };
+    const underruns = timed.reduce((a, r) => a + r.underruns, 0);
     return {
       pcm_realtime_factor: value(
         median(factors),
         {
           unit: "x",
-          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed`,
+          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed, in a process of their own, collections left to V8 (those inside each run's steady state: gc_in_steady)`,
           goal: { op: ">=", value: 1000 },
         },
         {
@@ -109,10 +80,14 @@ export const pcm: Family = {
           runs,
           warmup_factor: warmupFactor === null ? null : Number(warmupFactor.toFixed(1)),
           factors: factors.map((f) => Number(f.toFixed(1))),
-          steady_wall_ms: walls,
-          cpu_factor: Number(median(cpuFactors).toFixed(1)),
-          boot_to_exit_factor: Number(median(bootFactors).toFixed(1)),
-          fixed_wall_ms: fixed,
+          steady_wall_ms: timed.map((r) => Number(r.steadyWallMs.toFixed(1))),
+          cpu_factor: Number(median(timed.map((r) => audioMs(r) / r.steadyCpuMs)).toFixed(1)),
+          boot_to_exit_factor: Number(median(timed.map((r) => audioMs(r) / r.wallMs)).toFixed(1)),
+          fixed_wall_ms: timed.map((r) => Number((r.wallMs - r.steadyWallMs).toFixed(1))),
+          // Per timed run: full and young collections that began inside the steady state (count, ms).
+          gc_in_steady: timed.map((r) => r.gcInSteady),
+          // Heap in use at each run's start, warm-up first (MB; garbage included).
+          heap_at_start_mb: done.runs.map((r) => r.heapBeforeMb),
           best_chunk_us_per_period: chunks.length > 0 ? Number(Math.min(...chunks).toFixed(1)) : null,
           best_chunk_factor: chunks.length > 0 ? Number(((PERIOD_MS * 1000) / Math.min(...chunks)).toFixed(1)) : null,
           underruns,
@@ -122,3 +97,27 @@ export const pcm: Family = {
     };
   },
 };
+
+const CHILD = fileURLToPath(new URL("./pcm-child.ts", import.meta.url));
+
+/** The runs in a child process (pcm-child.ts); rejects with the child's error or how it ended. */
+function runChild(seconds: number, runs: number, warmups: number): Promise<PcmChildDone> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [String(seconds), String(runs), String(warmups)], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    let result: PcmChildDone | null = null;
+    let error: string | null = null;
+    child.on("message", (m: PcmChildDone | { type: "error"; message: string }) => {
+      if (m.type === "done") result = m;
+      else error = m.message;
+    });
+    child.on("exit", (code, signal) => {
+      if (result !== null) return resolve(result);
+      const last = stderr.trim().split("\n").at(-1) ?? "";
+      reject(new Error(error ?? `the pcm child ended with ${signal ?? `exit code ${code}`}${last ? `: ${last}` : ""}`));
+    });
+  });
+}

@@ -92,9 +92,10 @@ export interface PcmDemoResult {
   /**
    * The steady state alone: wall and CPU (this Node process, every thread) ms from
    * the producer's first period to its last reply, without start-up (spawning the
-   * pipeline) or the end (drain, revoke) or the PNG encode (after the run).
+   * pipeline) or the end (drain, revoke) or the PNG encode (after the run);
+   * startMs: its start on performance.now()'s clock (to place other events in it).
    */
-  steady: { wallMs: number; cpuMs: number } | null;
+  steady: { wallMs: number; cpuMs: number; startMs: number } | null;
   /** Guests compiled for this run (the rest came from the build cache). */
   built: PcmRole[];
   jitterMaxNs: number;
@@ -269,7 +270,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     },
     wallMs,
     steady:
-      audioMarks.length === 2 ? { wallMs: audioMarks[1].wall - audioMarks[0].wall, cpuMs: audioMarks[1].cpu - audioMarks[0].cpu } : null,
+      audioMarks.length === 2
+        ? { wallMs: audioMarks[1].wall - audioMarks[0].wall, cpuMs: audioMarks[1].cpu - audioMarks[0].cpu, startMs: audioMarks[0].wall }
+        : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
     trace: kernel.traceText(),

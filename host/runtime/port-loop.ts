@@ -32,6 +32,7 @@
 // did its own before); a trap or an exit unwinds it and ends the loop with the
 // process. The guest's handler is reached wasm-to-wasm through the table.
 
+import { UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 let loopModule: WebAssembly.Module | null = null;
@@ -128,6 +129,8 @@ export class PortLoop {
   private inNext = false;
   private ready = -1;
   private waiter: ((ix: number) => void) | null = null;
+  /** The parked wait's reject: stop() unwinds the parked stack with it (V8 keeps a suspended stack until it resumes). */
+  private waiterReject: ((e: unknown) => void) | null = null;
   private stopped = false;
 
   constructor(guest: WebAssembly.Exports, host: PortLoopHost) {
@@ -152,8 +155,10 @@ export class PortLoop {
     this.i64[0] = value;
     const w = this.waiter;
     if (w !== null) {
+      const j = this.waiterReject!;
       this.waiter = null;
-      if (this.host.yieldDue()) this.host.later(() => this.stopped || w(ix));
+      this.waiterReject = null;
+      if (this.host.yieldDue()) this.host.later(() => (this.stopped ? j(UNWIND) : w(ix)));
       else w(ix);
     } else if (this.inNext) {
       this.ready = ix; // next() is on the stack and returns it
@@ -166,10 +171,13 @@ export class PortLoop {
     }
   }
 
-  /** The process is gone: drop the parked stack (collected with the instance). */
+  /** The process is gone: unwind the parked stack (its run() ends in a rejection, ignored once stopped). */
   stop(): void {
     this.stopped = true;
+    const j = this.waiterReject;
     this.waiter = null;
+    this.waiterReject = null;
+    if (j !== null) j(UNWIND);
   }
 
   private handlerIndex(name: string): number {
@@ -215,9 +223,10 @@ export class PortLoop {
     if (ix >= 0) {
       this.ready = -1;
       this.activating = true;
-      return new Promise<number>((resolve) => this.host.later(() => this.stopped || resolve(ix)));
+      return new Promise<number>((resolve, reject) => this.host.later(() => (this.stopped ? reject(UNWIND) : resolve(ix))));
     }
-    return new Promise<number>((resolve) => {
+    return new Promise<number>((resolve, reject) => {
+      this.waiterReject = reject;
       this.waiter = (i) => {
         this.activating = true;
         resolve(i);

@@ -67,6 +67,8 @@ import { DEFAULT_PERSONALITIES } from "../../loader/policy.ts";
 export const HOST_YIELD_MS = 10;
 const macrotask: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
+/** The handler dispose() puts on an armed promise it rejects (nothing to do: the process is gone). */
+const ignoreUnwind = (): void => {};
 let hostNow: () => number = () => performance.now();
 let lastHostYield = hostNow();
 let untilClockCheck = 0;
@@ -145,6 +147,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   private readonly process: Process;
   private readonly image: LoadedImage;
   private pending: ((v: number) => void) | null = null;
+  /**
+   * The armed promise's reject, beside `pending`: dispose() rejects it with UNWIND so the suspended stack
+   * unwinds and ends. V8 keeps a suspended JSPI stack as a root until it resumes (a never-settled promise
+   * leaked the stack, its instance and through the imports' closures the whole kernel, once per run), so
+   * every promise handed to a Suspending import must settle, with UNWIND when the process is gone.
+   */
+  private pendingReject: ((e: unknown) => void) | null = null;
+  /** The promise `pending` settles: dispose() marks it handled, since a handler may end its own caller before JSPI awaits it. */
+  private armed: Promise<number> | null = null;
   /**
    * A split import's plain entry is running its handler (armPlain): 0 no; 1 yes, not resumed;
    * 2 resumed meanwhile with nowValue (it runs on); 3 the same, with a turn of the event loop due first.
@@ -232,22 +243,26 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     const r = this.pending;
     if (r === null) throw new KernelBug(`pid ${this.process.pid} resumed while not suspended`);
+    const j = this.pendingReject!;
     this.pending = null;
-    if (hostYieldDue()) macrotask(() => this.disposed || r(result));
+    this.pendingReject = null;
+    if (hostYieldDue()) macrotask(() => (this.disposed ? j(UNWIND) : r(result)));
     else r(result);
   }
 
   arm(): Promise<number> {
-    return new Promise<number>(this.park);
+    return (this.armed = new Promise<number>(this.park));
   }
 
   /** The executor of every armed promise, made once (not a closure per block). */
-  private readonly park = (resolve: (v: number) => void): void => {
+  private readonly park = (resolve: (v: number) => void, reject: (e: unknown) => void): void => {
     this.pending = resolve;
+    this.pendingReject = reject;
   };
 
   disarm(): void {
     this.pending = null;
+    this.pendingReject = null;
   }
 
   armPlain(always = false): void {
@@ -265,9 +280,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     if (st === 2) return this.nowValue;
     if (st === 3) {
       const v = this.nowValue;
-      return new Promise<number>((resolve) => macrotask(() => this.disposed || resolve(v)));
+      return new Promise<number>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(v))));
     }
-    return new Promise<number>(this.park);
+    return (this.armed = new Promise<number>(this.park));
   }
 
   setFuel(fuel: number): void {
@@ -346,7 +361,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         // Time left in the slice: a host-yield tick or a stale raise. Re-arm and run on (after a turn of the event loop if one is due).
         t.arm(Math.min(this.deadline, now + HOST_YIELD_MS));
         if (!hostYieldDue(true)) return undefined;
-        return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+        return new Promise<undefined>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(undefined))));
       }
     }
     const pending = split ? null : this.arm();
@@ -368,7 +383,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       // refill, as for the epoch variant, so host work waits at most HOST_YIELD_MS, not 64 refills.
       if (!hostYieldDue(split || t !== null)) return undefined;
       // Still the running process: pause it for one turn of the event loop (abandoned if it is ended meanwhile).
-      return new Promise<undefined>((resolve) => macrotask(() => this.disposed || resolve(undefined)));
+      return new Promise<undefined>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(undefined))));
     }
     if (verdict === "killed") {
       if (split) this.disarmPlain();
@@ -381,9 +396,17 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   dispose(): void {
-    // Dropping the resolver abandons a suspended stack; it is collected with the instance.
+    // A suspended stack is unwound, not abandoned (pendingReject): the rejection reaches it as a microtask,
+    // throws UNWIND at its suspension point and ends its promising call, which run() ignores as disposed.
     this.disposed = true;
+    const j = this.pendingReject;
     this.pending = null;
+    this.pendingReject = null;
+    if (j !== null) {
+      this.armed?.catch(ignoreUnwind); // (a promise JSPI never got: its caller was ended inside its own syscall)
+      j(UNWIND);
+    }
+    this.armed = null;
     this.instance = null;
     this.personality?.dispose();
     this.personality = null;

@@ -135,6 +135,17 @@ describe("npm run bench -- --quick", () => {
     }
   });
 
+  it("runs the PCM figure in a process of its own and reports the collections inside each steady state and the heap at each run's start", () => {
+    const r = report.figures.pcm_realtime_factor;
+    expect(r.status === "ok" && r.kind === "value").toBe(true);
+    const d = (r as { detail: Record<string, unknown> }).detail;
+    expect(d.heap_at_start_mb).toEqual([expect.any(Number)]);
+    expect((d.heap_at_start_mb as number[])[0]).toBeGreaterThan(0);
+    expect(d.gc_in_steady).toEqual([
+      { major: expect.any(Number), majorMs: expect.any(Number), minor: expect.any(Number), minorMs: expect.any(Number) },
+    ]);
+  });
+
   it("prints a table with a row for every figure", () => {
     expect(stdout).toMatch(/^figure\s+median\s+p99\s+iterations\s+baseline\s+ratio/m);
     for (const key of REQUIRED) expect(stdout).toContain(key);
