@@ -79,8 +79,17 @@ const WASI_POLL_CLOCK = wasiProgram(`
     (drop (call $poll_oneoff (i32.const 0x200) (i32.const 0x400) (i32.const 1) (i32.const 0x80)))`);
 const WASI_YIELD_LOOP = wasiProgram(`(loop $l (drop (call $sched_yield)) (br $l))`);
 
-/** Standard input that never has anything (its read and wait never settle, as a terminal's nobody types at). */
-const silentStdin = (): WasiStdin => ({ read: () => new Promise(() => {}), buffered: () => 0, wait: () => new Promise(() => {}) });
+/**
+ * Standard input that never has anything, as a terminal nobody types at: its reads and waits never settle,
+ * and it keeps their resolvers for the life of this process, as the host's stdin (cli/host-stdin.ts over
+ * process.stdin) keeps a read's until input comes. So whatever a wait's reactions hold stays reachable.
+ */
+const neverSettled: unknown[] = [];
+const silentStdin = (): WasiStdin => ({
+  read: () => new Promise((resolve) => neverSettled.push(resolve)),
+  buffered: () => 0,
+  wait: () => new Promise((resolve) => neverSettled.push(resolve)),
+});
 
 interface Scenario {
   name: string;
