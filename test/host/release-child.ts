@@ -47,6 +47,14 @@ const SERVER = withEp(`
 const CALL_THEN_RECEIVE = withEp(`
     (drop (call $call (global.get $ep) (i32.const 0)))
     (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF}))`);
+/** Sends a pulse on its endpoint and waits on a fresh one (pulse_wait's own entry). */
+const PULSE_WAIT = withEp(`(drop (call $pulse_wait (global.get $ep) (i32.const 1) (i32.const 1) (call $endpoint_create)))`);
+/** A deadline-class job an hour apart: sched_wait_period blocks until the next release. */
+const WAIT_PERIOD = guest(`
+  (func (export "_start")
+    (drop (call $sched_set_deadline (i32.const -1) (i64.const 1000000) ${HOUR} (i64.const 0)))
+    (drop (call $sched_wait_period))
+    (drop (call $sched_wait_period)))`);
 const SLEEP = guest(`(func (export "_start") (drop (call $sleep ${HOUR})))`);
 const YIELD_LOOP = guest(`(func (export "_start") (loop $l (drop (call $yield)) (br $l)))`);
 const SPIN = guest(`(func (export "_start") (loop $l (br $l)))`);
@@ -162,6 +170,15 @@ const SCENARIOS: Scenario[] = [
         },
       };
     },
+  },
+  {
+    name: "pulse_wait",
+    start: (k) => ((p) => ({ procs: [p], ready: () => p.process.state === ProcessState.RECEIVE_BLOCKED }))(one(k, PULSE_WAIT)),
+  },
+  {
+    name: "sched_wait_period",
+    config: realTime,
+    start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("sched_wait_period")(p) }))(one(k, WAIT_PERIOD)),
   },
   { name: "sleep", config: realTime, start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("sleep")(p) }))(one(k, SLEEP)) },
   {

@@ -20,6 +20,8 @@ const SCENARIOS = [
   "sys(receive)",
   "call to a server that never replies, both killed",
   "call whose server dies, then the client killed in receive",
+  "pulse_wait",
+  "sched_wait_period",
   "sleep",
   "yield loop (preempted or yielding)",
   "spin (preempted by fuel)",
