@@ -8,7 +8,9 @@
 // resumes, so a promise that never settles keeps its process's instance and, through the imports' closures,
 // the whole kernel alive: a count above 0 is such a leak.
 import { setImmediate as tick } from "node:timers/promises";
-import { ExitReason, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { Constants, ExitReason, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
+import { Port } from "../../kernel/objects/port.ts";
 import { Kernel, type HostProcess, type KernelConfig } from "../../host/kernel.ts";
 import type { WasiStdin } from "../../host/personality/wasi/personality.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
@@ -69,6 +71,26 @@ const binder = (handler: string) =>
     (drop (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 5) (i32.const 0)))
     (drop (call $port_send (global.get $port) (i32.const 1) (i64.const 1))))`);
 const PORT_IDLE = binder("");
+/** Binds "port" (from its spawner) DIRECT and stays resident: its handler runs inside a sender's port_send. */
+const DIRECT_BINDER = guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "port")
+  (global $n (mut i32) (i32.const 0))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+    (global.set $n (i32.add (global.get $n) (i32.const 1))))
+  (func (export "_start")
+    (drop (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${Constants.PORT_BIND_DIRECT}))))`);
+/** Sends "port" 100 packets once the binder is resident, then blocks in receive. */
+const DIRECT_SENDER = guest(`
+  (data (i32.const 16) "port")
+  (func (export "_start") (local $h i32) (local $i i32)
+    (local.set $h (call $handle_get (i32.const 16) (i32.const 4)))
+    (drop (call $sleep (i64.const 100000)))
+    (loop $l
+      (drop (call $port_send (local.get $h) (i32.const 1) (i64.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))
+    (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF})))`);
 const PORT_HANDLER_SLEEPS = binder(`(drop (call $sleep ${HOUR}))`);
 /** fd_read from stdin (iovec at 0x40: 16 bytes at 0x100). */
 const WASI_READ = wasiProgram(`
@@ -133,6 +155,8 @@ function one(k: Kernel, bytes: Uint8Array, opts: Parameters<Kernel["spawn"]>[1] 
 }
 
 const realTime: KernelConfig = { deterministic: false };
+/** The epoch variant (one ticker for every such kernel, as a host has; its worker is unref'd). */
+const epoch: KernelConfig = { deterministic: false, epochTicker: nodeEpochTicker() };
 const SCENARIOS: Scenario[] = [
   { name: "receive", start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("receive")(p) }))(one(k, RECEIVE)) },
   {
@@ -198,6 +222,31 @@ const SCENARIOS: Scenario[] = [
       const b = one(k, SPIN);
       let turns = 0;
       return { procs: [a, b], ready: () => ++turns > 20 };
+    },
+  },
+  {
+    name: "spin, epoch variant (preempted by the ticker)",
+    config: epoch,
+    start: (k) => {
+      const a = one(k, SPIN);
+      const b = one(k, SPIN);
+      let turns = 0;
+      return { procs: [a, b], ready: () => ++turns > 20 };
+    },
+  },
+  {
+    name: "sleep, epoch variant",
+    config: epoch,
+    start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("sleep")(p) }))(one(k, SLEEP)),
+  },
+  {
+    name: "a direct binder after direct activations, its sender in receive",
+    start: (k) => {
+      const port = new Port(k.core.objects);
+      const r = k.spawn(k.loadImage(DIRECT_BINDER, "r"), { handles: [{ name: "port", object: port, rights: Rights.RECEIVE }] });
+      const s = k.spawn(k.loadImage(DIRECT_SENDER, "s"), { handles: [{ name: "port", object: port, rights: Rights.SEND }] });
+      // (delivered wasm-to-wasm by the sender's port_send, or through the kernel's direct activation)
+      return { procs: [r, s], ready: () => blockedIn("receive")(s) && r.process.state === ProcessState.RESIDENT };
     },
   },
   {
