@@ -11,6 +11,7 @@ import { setImmediate as tick } from "node:timers/promises";
 import { Constants, ExitReason, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { Port } from "../../kernel/objects/port.ts";
+import { DIR_RIGHTS, hostMount } from "../../kernel/ns/host.ts";
 import { Kernel, type HostProcess, type KernelConfig } from "../../host/kernel.ts";
 import type { WasiStdin } from "../../host/personality/wasi/personality.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
@@ -107,6 +108,15 @@ const WASI_POLL_CLOCK = wasiProgram(`
     (i64.store (i32.const 0x200) (i64.const 2)) (i32.store8 (i32.const 0x208) (i32.const 0)) (i32.store (i32.const 0x210) (i32.const 1))
     (i64.store (i32.const 0x218) (i64.const 3600000000000))
     (drop (call $poll_oneoff (i32.const 0x200) (i32.const 0x400) (i32.const 1) (i32.const 0x80)))`);
+/** path_open of d/x (a namespace call to the server mounted at /d), then poll_oneoff on a clock an hour away. */
+const WASI_OPEN_THEN_POLL = wasiProgram(
+  `
+    (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x300) (i32.const 3) (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 0x90)))
+    (i64.store (i32.const 0x200) (i64.const 2)) (i32.store8 (i32.const 0x208) (i32.const 0)) (i32.store (i32.const 0x210) (i32.const 1))
+    (i64.store (i32.const 0x218) (i64.const 3600000000000))
+    (drop (call $poll_oneoff (i32.const 0x200) (i32.const 0x400) (i32.const 1) (i32.const 0x80)))`,
+  { data: '(data (i32.const 0x300) "d/x")' },
+);
 const WASI_YIELD_LOOP = wasiProgram(`(loop $l (drop (call $sched_yield)) (br $l))`);
 
 /**
@@ -136,6 +146,24 @@ const blockedIn =
   (name: string) =>
   (p: HostProcess): boolean =>
     p.process.blockedIn === name;
+
+/**
+ * A WASI program whose preopen "/" is a namespace with SERVER (which takes one request and never answers)
+ * mounted at /d: its path_open of d/x waits in a namespace call to that server.
+ */
+function nsClient(k: Kernel): { server: HostProcess; client: HostProcess } {
+  const root = k.createRootDir();
+  const ep = k.createEndpoint();
+  hostMount(root, "/d", ep);
+  const server = k.spawn(k.loadImage(SERVER, "server"), { handles: [{ name: "ep", object: ep, rights: EP }] });
+  const client = k.spawn(k.loadImage(WASI_OPEN_THEN_POLL, "client"), {
+    handles: [{ name: "root", object: root, rights: DIR_RIGHTS }],
+    wasi: { preopens: [{ guest: "/", handle: "root" }] },
+  });
+  k.release(ep);
+  k.release(root);
+  return { server, client };
+}
 
 /** Two processes on a shared endpoint "ep". */
 function pair(k: Kernel, a: Uint8Array, b: Uint8Array): [HostProcess, HostProcess] {
@@ -277,6 +305,32 @@ const SCENARIOS: Scenario[] = [
     name: "wasi poll_oneoff on a clock",
     config: realTime,
     start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("sleep")(p) }))(one(k, WASI_POLL_CLOCK)),
+  },
+  {
+    name: "wasi namespace call to a server that never answers, the client killed mid-call",
+    start: (k) => {
+      const { server, client } = nsClient(k);
+      return { procs: [client, server], ready: () => client.process.state === ProcessState.REPLY_BLOCKED && blockedIn("receive")(server) };
+    },
+  },
+  {
+    name: "wasi namespace call whose server dies, the client then killed in poll_oneoff",
+    config: realTime,
+    start: (k) => {
+      const { server, client } = nsClient(k);
+      let serverKilled = false;
+      return {
+        procs: [client],
+        ready: () => {
+          if (!serverKilled && client.process.state === ProcessState.REPLY_BLOCKED && blockedIn("receive")(server)) {
+            k.core.terminate(server.process, 0, ExitReason.KILLED, "the server dies");
+            server.close();
+            serverKilled = true;
+          }
+          return serverKilled && blockedIn("sleep")(client);
+        },
+      };
+    },
   },
   {
     name: "Kernel.shutdown with a server in receive, its client in call, a wasi reader and a parked port loop",

@@ -34,6 +34,8 @@ const SCENARIOS = [
   "wasi fd_read on stdin, fast path off",
   "wasi poll_oneoff on stdin and a clock",
   "wasi poll_oneoff on a clock",
+  "wasi namespace call to a server that never answers, the client killed mid-call",
+  "wasi namespace call whose server dies, the client then killed in poll_oneoff",
   "Kernel.shutdown with a server in receive, its client in call, a wasi reader and a parked port loop",
   "wasi sched_yield loop",
 ];
