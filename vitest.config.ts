@@ -11,6 +11,8 @@ export default defineConfig({
     // After every test that booted a kernel: shut it down and check nothing is left (test/setup/leak-check.ts).
     // Every kernel a test boots checks syscall results against the ABI (test/setup/contract-check.ts).
     setupFiles: ["test/setup/leak-check.ts", "test/setup/contract-check.ts"],
+    // Every temporary file of the run in one directory, removed when the run ends (test/setup/temp-dir.ts).
+    globalSetup: ["test/setup/temp-dir.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
