@@ -1,10 +1,12 @@
 // Per-period allocation of the PCM pipeline: a sampling heap profile
-// (including objects collected since) of one realtime run after untimed ones,
+// (including objects collected since) of one run after untimed ones (the
+// deterministic kernel, as pcm_realtime_factor runs it; --realtime: the
+// wall clock, whose idle waits arm the host's timers too),
 // grouped by the allocating function and file, and the young collections in
 // the run (PerformanceObserver). A/B tool for the pcmalloc pass
 // (docs/fastpath.md "Per-period allocation in the PCM pipeline"):
 //
-//   node bench/pcm-alloc.ts [--seconds S] [--warmups N] [--top K]
+//   node bench/pcm-alloc.ts [--seconds S] [--warmups N] [--top K] [--realtime]
 import { mkdtempSync, rmSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
@@ -18,13 +20,14 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     warmups: { type: "string", default: "2" },
     top: { type: "string", default: "25" },
+    realtime: { type: "boolean", default: false },
   },
 });
 const seconds = Number(values.seconds);
 const run = async () => {
   const outDir = mkdtempSync(join(tmpdir(), "wasmos-pcm-alloc-"));
   try {
-    return await runPcmDemo({ duration: seconds, realtime: true, outDir, pingBatches: 0 });
+    return await runPcmDemo({ duration: seconds, realtime: values.realtime, outDir, pingBatches: 0 });
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
