@@ -7,7 +7,7 @@
 //   const p = k.spawn(img, { args: ["hello"] });
 //   const exit = await p.exited;
 
-import { ERRNO_NAMES, Limits, Rights } from "../abi/gen/abi.ts";
+import { ERRNO_NAMES, ExitReason, Limits, ProcessState, Rights } from "../abi/gen/abi.ts";
 import { KernelCore, type KernelLimits } from "../kernel/core.ts";
 import type { Platform } from "../kernel/platform.ts";
 import type { ImageObject } from "../kernel/objects/image.ts";
@@ -201,6 +201,12 @@ export class Kernel {
         preemption: ticker !== null ? "epoch" : "fuel",
         diskCache: config.diskCache,
       });
+    // The kernel ends a blocked process by throwing UNWIND through its suspended stack (process-runtime.ts
+    // dispose): a guest allowed exception handling could catch it and run on after its process ended.
+    if (this.loader.policy.allowedFeatures.has("exceptions"))
+      throw new RangeError(
+        "a kernel's load policy cannot allow exception handling: a guest could catch the kernel's unwinding and run on after its process ended",
+      );
     if (this.loader.options.preemption === "epoch") {
       if (deterministic) throw new RangeError('a deterministic kernel cannot run the epoch variant (its loader\'s preemption is "epoch")');
       if (ticker === null) throw new RangeError('a loader with preemption "epoch" needs an epoch ticker (KernelConfig.epochTicker)');
@@ -408,6 +414,19 @@ export class Kernel {
   /** Resolves when nothing is runnable and no timer is pending. */
   run(): Promise<void> {
     return this.core.whenQuiescent();
+  }
+
+  /**
+   * End every process still alive (KILLED, "kernel shutdown"): what a host calls when it is done with this
+   * kernel while some of its processes are still blocked (servers in receive, programs waiting on input).
+   * Each blocked process's suspended stack is unwound as it ends. Without this, a kernel whose host merely
+   * drops it stays reachable for the life of the JavaScript engine: V8 keeps every suspended JSPI stack as
+   * a root until it resumes, and a blocked process's stack reaches its instance and, through the imports'
+   * closures, the whole kernel (docs/fastpath.md "Every promise given to a Suspending import settles").
+   */
+  shutdown(): void {
+    for (const p of [...this.core.processes.values()])
+      if (p.state !== ProcessState.EXITED) this.core.terminate(p, 0, ExitReason.KILLED, "kernel shutdown");
   }
 
   /** The kernel event trace (when enabled). */

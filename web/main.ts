@@ -118,6 +118,7 @@ async function runPipeline(seconds: number): Promise<void> {
     const exit = await init.exited;
     await kernel.run();
     init.close();
+    kernel.shutdown(); // anything init left blocked: a suspended stack would keep this run's kernel for the page's life
     renderer.draw();
     page.pipeline.exit = describeExit(exit);
     page.pipeline.state = exit.reason === 0 ? "done" : "failed";
@@ -280,6 +281,9 @@ async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promi
     await kernel.run();
     const exit = proc.process.exit;
     page.guest.exit = exit ? describeExit(exit) : `pid ${proc.pid} blocked in ${proc.process.blockedIn} forever`;
+    // What is left blocked (the program, servers of its own) is ended: a suspended stack is a root until it
+    // resumes, so otherwise each run that ended this way would keep its whole kernel for the page's life.
+    kernel.shutdown();
     page.guest.state = exit?.reason === 0 ? "done" : "failed";
     status.textContent = `${name} (pid ${proc.pid}) ended: ${page.guest.exit}`;
   } catch (e) {

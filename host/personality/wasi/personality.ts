@@ -119,6 +119,56 @@ export function pendingHostWait(p: Process): Promise<unknown> | null {
   return hostWaits.get(p) ?? null;
 }
 
+/**
+ * A host wait's hold on its process and kernel, cut when the personality is disposed (the process ended).
+ * The host's input source may outlive the process (process.stdin keeps a read's resolver until input comes),
+ * and it keeps the reactions of the waits made on it: were those to hold the process or the kernel, a
+ * process ended while it waited for input nobody types would keep its whole kernel reachable for as long.
+ * The reactions are made by the functions below, whose closures hold the link and nothing else.
+ */
+interface HostLink {
+  k: KernelCore | null;
+  p: Process | null;
+}
+
+/** What a wait on host I/O got: set by the reactions, read once the process resumes. */
+interface HostWaitState<T> {
+  done: boolean;
+  value: T | undefined;
+  failure: unknown;
+}
+
+/** Wake the linked process (once it is still there) when `work` settles; recorded as its pending host wait. */
+function wakeWhenSettled<T>(work: Promise<T>, link: HostLink, st: HostWaitState<T>): void {
+  const wake = (): void => {
+    st.done = true;
+    if (link.p !== null) link.k!.wake(link.p, 0);
+  };
+  const settled = work.then(
+    (v) => {
+      st.value = v;
+      wake();
+    },
+    (e) => {
+      st.failure = e ?? new Error("host read failed");
+      wake();
+    },
+  );
+  recordHostWait(link, settled);
+}
+
+/** Wake the linked process when any of `waits` resolves, unless `woken` says the wait is over (poll_oneoff). */
+function wakeOnInput(waits: Promise<void>[], link: HostLink, woken: { value: boolean }): Promise<unknown> {
+  const input = Promise.race(waits).then(() => woken.value || (link.p !== null && link.k!.wake(link.p, 0)));
+  recordHostWait(link, input);
+  return input;
+}
+
+function recordHostWait(link: HostLink, wait: Promise<unknown>): void {
+  hostWaits.set(link.p!, wait);
+  void wait.finally(() => link.p !== null && hostWaits.get(link.p) === wait && hostWaits.delete(link.p));
+}
+
 class Fault extends Error {}
 const FAULT = new Fault("fault");
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -316,10 +366,13 @@ export class WasiPersonality {
   private readonly setTimes = new Map<string, { atim: bigint; mtim: bigint; reported: bigint }>();
   /** Whether the spawner gave any directory (else no fd can ever be a file). */
   private readonly hasPreopens: boolean;
+  /** The host waits' hold on the process and kernel (HostLink), cut by dispose(). */
+  private readonly link: HostLink;
 
   constructor(k: KernelCore, p: Process, options: WasiOptions = {}) {
     this.k = k;
     this.p = p;
+    this.link = { k, p };
     // The process's own environment (env_get's, set by its spawner) unless the spawner gave the personality one.
     this.env = options.env !== undefined ? options.env.map((s) => enc.encode(s)) : [...p.env];
     const stderr = options.stderr ?? (() => {});
@@ -368,6 +421,8 @@ export class WasiPersonality {
   /** The process has ended: its handles (the preopens' DIRs, the open FILEs) went with it. */
   dispose(): void {
     this.fds.length = 0;
+    this.link.k = null;
+    this.link.p = null;
   }
 
   // ---- plumbing ----
@@ -1323,29 +1378,14 @@ export class WasiPersonality {
     const k = this.k;
     const p = this.p;
     const s = p.runtime as unknown as { arm(): Promise<number> };
-    let value: T;
-    let failure: unknown = null;
+    const st: HostWaitState<T> = { done: false, value: undefined, failure: null };
     const pending = s.arm();
-    let done = false;
-    const settled = work.then(
-      (v) => {
-        value = v;
-        done = true;
-        k.wake(p, 0);
-      },
-      (e) => {
-        failure = e ?? new Error("host read failed");
-        done = true;
-        k.wake(p, 0);
-      },
-    );
-    hostWaits.set(p, settled);
-    void settled.finally(() => hostWaits.get(p) === settled && hostWaits.delete(p));
+    wakeWhenSettled(work, this.link, st); // (its reactions hold st and the link, not this process nor its kernel)
     k.blockCurrent(p, "wasi fd_read", null);
     return pending.then(() => {
-      if (!done) throw new Errno(E.INTR);
-      if (failure !== null) throw new Errno(E.IO);
-      return value;
+      if (!st.done) throw new Errno(E.INTR);
+      if (st.failure !== null) throw new Errno(E.IO);
+      return st.value as T;
     });
   }
 
@@ -1457,14 +1497,16 @@ export class WasiPersonality {
     const s = p.runtime as unknown as { arm(): Promise<number> };
     const pending = s.arm();
     const timer = earliest === null ? null : k.addTimer(Number(earliest), () => k.wake(p, 0), p);
-    let woken = false;
+    const woken = { value: false };
     // Only this wait may wake it: input arriving after the timer won must not wake a later block.
-    const input = Promise.race(inputs.map((i) => i.stdin.wait!())).then(() => woken || k.wake(p, 0));
-    hostWaits.set(p, input);
-    void input.finally(() => hostWaits.get(p) === input && hostWaits.delete(p));
+    const input = wakeOnInput(
+      inputs.map((i) => i.stdin.wait!()),
+      this.link,
+      woken,
+    );
     k.blockCurrent(p, "wasi poll_oneoff", () => timer !== null && k.cancelTimer(timer));
     await pending;
-    woken = true;
+    woken.value = true;
     if (hostWaits.get(p) === input) hostWaits.delete(p);
     return finish(clockNow());
   }
