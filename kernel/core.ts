@@ -753,17 +753,23 @@ export class KernelCore {
     this.idleTimer?.();
     this.idleTimerAt = deadline;
     const ms = Math.max(0, (deadline - this.clock.now()) / 1e6);
-    // An entry from the host's event loop: nothing the kernel throws may escape into it.
-    this.idleTimer = this.platform!.setTimer(ms, () => {
-      this.idleTimer = null;
-      this.idleTimerAt = Infinity;
-      try {
-        this.schedule();
-      } catch (e) {
-        this.fault(this.current, "the idle timer", e);
-      }
-    });
+    this.idleTimer = this.platform!.setTimer(ms, this.idleTimerFired);
   }
+
+  /**
+   * The idle timer's callback, made once (it was a closure an idle wait: a
+   * period of the PCM pipeline arms one or more). An entry from the host's
+   * event loop: nothing the kernel throws may escape into it.
+   */
+  private readonly idleTimerFired = (): void => {
+    this.idleTimer = null;
+    this.idleTimerAt = Infinity;
+    try {
+      this.schedule();
+    } catch (e) {
+      this.fault(this.current, "the idle timer", e);
+    }
+  };
 
   private dispatch(p: Process): void {
     this.current = p;

@@ -32,7 +32,13 @@ export class Cap {
   readonly object: KernelObject;
   readonly rights: number;
   parent: Cap | null;
-  readonly children = new Set<Cap>();
+  /**
+   * The caps derived from this one, or null for none yet: most caps never
+   * have a child (a held buffer's cap, a message's handles), and a Set each
+   * was most of a derived cap's allocation (an audio submit derives one a
+   * period). Read and written in this file only; elsewhere `children`.
+   */
+  kids: Set<Cap> | null = null;
   /** Where the cap lives now (null once closed or revoked, or while in flight or held). */
   table: HandleTable | null = null;
   slot = -1;
@@ -47,7 +53,12 @@ export class Cap {
     this.object = object;
     this.rights = rights;
     this.parent = parent;
-    parent?.children.add(this);
+    if (parent !== null) (parent.kids ??= new Set()).add(this);
+  }
+
+  /** The caps derived from this one (the set itself, made on first use: tests and the planted bugs read it). */
+  get children(): Set<Cap> {
+    return (this.kids ??= new Set());
   }
 
   get depth(): number {
@@ -66,14 +77,15 @@ export class Cap {
     const adopter = adoptiveParent(this.parent, null);
     // Most caps have no children (a spawn's handle to its child, a message's handles): no iterator, and no
     // clear(), which reallocates the set's table even when empty.
-    if (this.children.size !== 0) {
-      for (const c of this.children) {
+    const kids = this.kids;
+    if (kids !== null && kids.size !== 0) {
+      for (const c of kids) {
         c.parent = adopter;
-        adopter?.children.add(c);
+        if (adopter !== null) (adopter.kids ??= new Set()).add(c);
       }
-      this.children.clear();
+      this.kids = null;
     }
-    this.parent?.children.delete(this);
+    this.parent?.kids?.delete(this);
     this.parent = null;
   }
 }
@@ -308,12 +320,12 @@ export class HandleTable {
     // onRevoked hooks run after the walk: one may end a process, whose exit
     // closes its handles and would reshape a tree still being walked.
     const hooks: (() => void)[] = [];
-    const stack = [...cap.children];
-    cap.children.clear();
+    const stack = cap.kids === null ? [] : [...cap.kids];
+    cap.kids = null;
     while (stack.length > 0) {
       const c = stack.pop()!;
-      for (const cc of c.children) stack.push(cc);
-      c.children.clear();
+      if (c.kids !== null) for (const cc of c.kids) stack.push(cc);
+      c.kids = null;
       c.parent = null;
       c.revoked = true;
       const hook = c.onRevoked;

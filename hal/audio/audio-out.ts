@@ -76,6 +76,18 @@ export class AudioOutDevice extends BaseDevice {
   /** When the device ran dry without an end flag (a gap of silence precedes the next stream). */
   private dryAt: number | null = null;
   private cancelTimer: (() => void) | null = null;
+  /** The armed slot end (at most one timer is armed at a time), for onSlotEnd. */
+  private dueAt = 0;
+  /** The buffer take() hands the sink, and where it goes, for writeTaken. */
+  private takenBytes: Uint8Array | null = null;
+  private takenAt = 0;
+  /**
+   * The timer's callback and the guarded sink write, made once: a closure a
+   * period each was part of the period's garbage (docs/fastpath.md
+   * "Per-period allocation in the PCM pipeline").
+   */
+  private readonly onSlotEnd = (): void => this.slotEnded(this.dueAt);
+  private readonly writeTaken = (): void => this.sink.write(this.takenBytes!, this.takenAt);
 
   constructor(options: { sink: AudioSink; name?: string }) {
     super(options.name ?? "audio");
@@ -131,18 +143,21 @@ export class AudioOutDevice extends BaseDevice {
     const at = this.slotEnd();
     const bytes = b.source.read();
     b.source.release();
-    const ok =
-      bytes !== null && bytes.length === b.frames * FRAME_BYTES
-        ? this.guard("write", () => this.sink.write(bytes, at))
-        : this.guard("silence", () => this.sink.silence(b.frames, at));
+    let ok: boolean;
+    if (bytes !== null && bytes.length === b.frames * FRAME_BYTES) {
+      this.takenBytes = bytes;
+      this.takenAt = at;
+      ok = this.guard("write", this.writeTaken);
+      this.takenBytes = null; // a view of the source's memory: not kept past the call
+    } else ok = this.guard("silence", () => this.sink.silence(b.frames, at));
     if (!ok) return; // failed: onFail stopped the device
     if (bytes === null) this.stats.dropped++;
     this.stats.taken++;
     this.played(b.frames, bytes === null);
     this.streamFrames += b.frames;
     this.current = b;
-    const due = this.slotEnd();
-    this.cancelTimer = this.ctx.setTimer(due, () => this.slotEnded(due));
+    this.dueAt = this.slotEnd();
+    this.cancelTimer = this.ctx.setTimer(this.dueAt, this.onSlotEnd);
     this.ctx.interrupt(Constants.IRQ_AUDIO_PERIOD, b.ticket);
   }
 

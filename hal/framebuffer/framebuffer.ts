@@ -82,9 +82,33 @@ export class FramebufferDevice extends BaseDevice {
     const n = ++this.frames;
     const frame = this.frame();
     const at = this.ctx.now();
-    for (const l of this.listeners) this.guard("present", () => l.present(frame, n, at));
+    this.presenting.frame = frame;
+    this.presenting.n = n;
+    this.presenting.at = at;
+    for (let i = 0; i < this.listeners.length; i++) {
+      this.presenting.to = this.listeners[i];
+      this.guard("present", this.presentOne);
+    }
+    this.presenting.to = null;
+    this.presenting.frame = null; // the live view is valid only during present()
     return n;
   }
+
+  /**
+   * What present() shows its current listener, and the guarded call made
+   * once: a closure a frame was part of the PCM period's garbage
+   * (docs/fastpath.md "Per-period allocation in the PCM pipeline").
+   */
+  private readonly presenting: { to: FrameListener | null; frame: Frame | null; n: number; at: number } = {
+    to: null,
+    frame: null,
+    n: 0,
+    at: 0,
+  };
+  private readonly presentOne = (): void => {
+    const p = this.presenting;
+    p.to!.present(p.frame!, p.n, p.at);
+  };
 
   override info(key: number): number | null {
     switch (key) {

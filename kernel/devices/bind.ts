@@ -20,6 +20,9 @@ export const IRQ_SENDER_PID = 0;
 /** ...and are queued ahead of every process's messages and pulses. */
 const IRQ_PRIORITY = PRIORITY_LEVELS - 1;
 const IRQ_SHIFT = BigInt(Constants.IRQ_KIND_SHIFT);
+const IRQ_KIND_UNIT = 2 ** Constants.IRQ_KIND_SHIFT;
+/** Kinds below this make kind * IRQ_KIND_UNIT + a u32 datum an exact double. */
+const IRQ_KIND_EXACT = 2 ** (53 - Constants.IRQ_KIND_SHIFT);
 
 /**
  * Make a device model a kernel object: bind it to the kernel's clock and
@@ -63,7 +66,10 @@ function raiseInterrupt(k: KernelCore, dev: Device, kind: number, datum: number)
     return;
   }
   k.trace.enabled && k.trace.record(k.clock.now(), IRQ_SENDER_PID, "irq", `${dev.model.name} kind=${kind} datum=${datum >>> 0}`);
-  const value = (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0);
+  // One BigInt where the shift and the or made four (an interrupt a period in the PCM pipeline): exact while
+  // kind * 2^32 + datum stays below 2^53, which every IRQ_* kind does by far.
+  const value =
+    kind >= 0 && kind < IRQ_KIND_EXACT ? BigInt(kind * IRQ_KIND_UNIT + (datum >>> 0)) : (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0);
   if (!fastPulse(k, IRQ_SENDER_PID, ep, a.code, value)) postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, value);
   dev.irqRaised++;
 }

@@ -6,6 +6,12 @@ import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 
 const NO_WORDS: readonly bigint[] = [];
+/** Pulse codes 0..255 as BigInts, made once (a BigInt is immutable: which one a register holds cannot be told). */
+const SMALL_CODES: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+/** A 64-bit word and its low 32 bits (little-endian, as wasm memory): a BigInt's low half without a BigInt. */
+const LOW_SCRATCH = new ArrayBuffer(8);
+const LOW64 = new BigInt64Array(LOW_SCRATCH);
+const LOW32 = new Int32Array(LOW_SCRATCH);
 const NO_CAPS: Cap[] = [];
 
 /** A message from a client blocked in send/sendmsg until the reply. */
@@ -262,12 +268,22 @@ export class MessageRegisters {
     this.senderPid = senderPid;
     this.isNarrow = false;
     const w = this.wide;
-    w[0] = BigInt(code);
+    w[0] = code >= 0 && code < SMALL_CODES.length ? SMALL_CODES[code] : BigInt(code);
     w[1] = value;
     w[2] = 0n;
     w[3] = 0n;
     const b = this.buffer;
-    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, w[i])));
+    if (b !== null) {
+      // The words' low 32 bits without a BigInt each (an interrupt a period takes this path): `narrow` is
+      // free while isNarrow is false, and the value's low half comes through a 64-bit view.
+      const n = this.narrow;
+      n[0] = code;
+      LOW64[0] = value;
+      n[1] = LOW32[0];
+      n[2] = 0;
+      n[3] = 0;
+      b.memory.setI32x4(b.ptr, n);
+    }
     this.bodyLen = 0;
     this.handles = NO_HANDLES;
     this.status = 0;

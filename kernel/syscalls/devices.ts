@@ -106,19 +106,73 @@ export function sysConsoleTx(k: KernelCore, p: Process, console: number, bufPtr:
 }
 
 /**
- * Check where audio_submit's buffer lives; returns what makes its
- * SampleSource once nothing can fail any more, or a negative errno. Nothing
- * is copied: the device reads the bytes in place when the buffer's turn
- * comes. HANDLE_SELF: the caller's own memory, looked up again at that moment
- * (an ended process reads as gone). A MEMORY handle with READ: the shared
- * object, through a capability the device holds until the buffer is taken or
- * discarded, derived from the caller's: revoking it (or the object) makes the
- * buffer read as gone.
+ * A buffer in the caller's own memory (HANDLE_SELF), looked up again when
+ * its turn comes (an ended process reads as gone). One object a submit: the
+ * source is the queued buffer's, never shared.
  */
-function checkSource(p: Process, source: number, offset: number, bytes: number): (() => SampleSource) | number {
+class SelfSource implements SampleSource {
+  private readonly p: Process;
+  private readonly offset: number;
+  private readonly bytes: number;
+  constructor(p: Process, offset: number, bytes: number) {
+    this.p = p;
+    this.offset = offset;
+    this.bytes = bytes;
+  }
+  read(): Uint8Array | null {
+    return this.p.memory?.slice(this.offset, this.bytes) ?? null;
+  }
+  release(): void {}
+}
+
+/**
+ * A buffer in a shared memory object, read through a capability derived from
+ * the caller's (READ) and held by the kernel from the submit until the
+ * buffer is taken or discarded: revoking the caller's cap or an ancestor
+ * (or the object) revokes it in the same cascade, and the buffer reads as
+ * gone. Each submit derives its own cap (hold(), once nothing can fail), so a
+ * revoke that ended an earlier submit's cap never reaches a later one's. One
+ * object a submit instead of a closure making an object of two closures.
+ */
+class HeldMemorySource implements SampleSource {
+  private held: Cap | null = null;
+  private readonly cap: Cap;
+  private readonly mem: MemoryObject;
+  private readonly offset: number;
+  private readonly bytes: number;
+  constructor(cap: Cap, mem: MemoryObject, offset: number, bytes: number) {
+    this.cap = cap;
+    this.mem = mem;
+    this.offset = offset;
+    this.bytes = bytes;
+  }
+  /** Derive and hold this buffer's cap; called once, after the last check. */
+  hold(): this {
+    this.held = holdCap(this.cap.derive(Rights.READ));
+    return this;
+  }
+  read(): Uint8Array | null {
+    const held = this.held;
+    return held === null || held.revoked || this.mem.revoked ? null : this.mem.bytes.slice(this.offset, this.bytes);
+  }
+  release(): void {
+    if (this.held !== null) releaseHeld(this.held);
+    this.held = null;
+  }
+}
+
+/**
+ * Check where audio_submit's buffer lives; returns its SampleSource (nothing
+ * held yet: HeldMemorySource.hold() once nothing can fail any more), or a
+ * negative errno. Nothing is copied: the device reads the bytes in place
+ * when the buffer's turn comes. HANDLE_SELF: the caller's own memory. A
+ * MEMORY handle with READ: the shared object, through a capability the
+ * device holds until the buffer is taken or discarded (HeldMemorySource).
+ */
+function checkSource(p: Process, source: number, offset: number, bytes: number): SelfSource | HeldMemorySource | number {
   if (source === Constants.HANDLE_SELF) {
     if (!p.memory!.inBounds(offset, bytes)) return -Errno.EFAULT;
-    return () => ({ read: () => p.memory?.slice(offset, bytes) ?? null, release: () => {} });
+    return new SelfSource(p, offset, bytes);
   }
   const obj = p.handles.get(source, MemoryObject, Rights.READ);
   if (typeof obj === "number") return obj;
@@ -126,17 +180,7 @@ function checkSource(p: Process, source: number, offset: number, bytes: number):
   if (offset < 0) return -Errno.EINVAL;
   if (mem.revoked) return -Errno.EREVOKED;
   if (offset + bytes > mem.size) return -Errno.ERANGE;
-  const cap = p.handles.cap(source) as Cap;
-  return () => {
-    let held: Cap | null = holdCap(cap.derive(Rights.READ));
-    return {
-      read: () => (held === null || held.revoked || mem.revoked ? null : mem.bytes.slice(offset, bytes)),
-      release: () => {
-        if (held !== null) releaseHeld(held);
-        held = null;
-      },
-    };
-  };
+  return new HeldMemorySource(p.handles.cap(source) as Cap, mem, offset, bytes);
 }
 
 export function sysAudioSubmit(
@@ -155,11 +199,11 @@ export function sysAudioSubmit(
     if (typeof obj === "number") return obj;
   }
   if (frames < 1 || frames > Limits.MAX_AUDIO_FRAMES || (flags & ~Constants.AUDIO_SUBMIT_END) !== 0) return -Errno.EINVAL;
-  const makeSource = checkSource(p, source, offset, frames * Constants.AUDIO_FRAME_BYTES);
-  if (typeof makeSource === "number") return makeSource;
+  const src = checkSource(p, source, offset, frames * Constants.AUDIO_FRAME_BYTES);
+  if (typeof src === "number") return src;
   if (m.failure !== null) return -Errno.EIO;
   if (m.queued >= Limits.MAX_AUDIO_QUEUED) return -Errno.EAGAIN;
-  return m.submit(frames, makeSource(), (flags & Constants.AUDIO_SUBMIT_END) !== 0) & 0x7fffffff;
+  return m.submit(frames, src instanceof HeldMemorySource ? src.hold() : src, (flags & Constants.AUDIO_SUBMIT_END) !== 0) & 0x7fffffff;
 }
 
 export function sysFbWrite(_k: KernelCore, p: Process, fb: number, offset: number, bufPtr: number, bufLen: number): number {
