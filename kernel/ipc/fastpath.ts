@@ -76,6 +76,22 @@ export function mutateFastPathForTest(m: FastPathMutation | null): void {
 export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0, pulseWait: 0 };
 
 /**
+ * startReceive's wait in the case both flat paths reach (nothing queued on ep, no deadline, no body
+ * buffer): the state-table move, p's receive spec (made once per process) and p on ep's receivers. The
+ * caller blocks p after it (blockAndRun with receiveUnblock).
+ */
+function waitFlat(p: Process, ep: Endpoint): void {
+  countTransition(SERVER_WAITS);
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
+  spec.endpoint = ep;
+  spec.bufPtr = 0;
+  spec.bufLen = 0;
+  p.receiving = spec;
+  ep.receivers.push(p);
+  p.ipcUnblock.receiveTimer = null;
+}
+
+/**
  * KernelCore.wake for a peer whose blocked state is already settled (its
  * unblock has nothing to undo: no timer, its message or receive done): the
  * same fields, trace event and scheduler bookkeeping, flat.
@@ -169,15 +185,7 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
   c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
   k.ipc.replies++;
   countTransition(CLIENT_ANSWERED);
-  // startReceive: nothing queued, no deadline: p waits.
-  countTransition(SERVER_WAITS);
-  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
-  spec.endpoint = ep;
-  spec.bufPtr = 0;
-  spec.bufLen = 0;
-  p.receiving = spec;
-  ep.receivers.push(p);
-  p.ipcUnblock.receiveTimer = null;
+  waitFlat(p, ep); // startReceive: nothing queued, no deadline: p waits
   const unblock = receiveUnblock(k, p);
   // handoff: wake the client (its send unblock: no timer, m is done).
   c.sending = null;
@@ -260,14 +268,7 @@ export function fastPulseWait(k: KernelCore, p: Process, ep: Endpoint, code: num
   wakeSettled(k, s, 0);
   // startReceive on wep: nothing queued, no deadline: p waits.
   if (m !== "associate") associate(p, wep);
-  countTransition(SERVER_WAITS);
-  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: wep, bufPtr: 0, bufLen: 0 });
-  spec.endpoint = wep;
-  spec.bufPtr = 0;
-  spec.bufLen = 0;
-  p.receiving = spec;
-  wep.receivers.push(p);
-  p.ipcUnblock.receiveTimer = null;
+  waitFlat(p, wep);
   k.blockAndRun(p, "receive", receiveUnblock(k, p), RECEIVE_BLOCKED, s);
   return true;
 }
