@@ -18,7 +18,15 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { binderChanged, portHandoffCounts, portHandoffMutation, portsProcessExited } from "./ipc/ports.ts";
+import {
+  binderChanged,
+  hasPacket,
+  portHandoffCounts,
+  portHandoffMutation,
+  portRunOnCounts,
+  portRunOnMutation,
+  portsProcessExited,
+} from "./ipc/ports.ts";
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
@@ -450,6 +458,16 @@ export class KernelCore {
    */
   activationDone(p: Process): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
+    if (this.runsOn(p)) {
+      // The run-on: p keeps the CPU and its slice for its own next packet (no slice end, no switch).
+      portRunOnCounts.taken++;
+      p.idleActivation = false;
+      this.nextPacket(p);
+      p.state = ProcessState.RUNNING;
+      if (this.idleServed.size > 0) this.idleServed.clear(); // as a dispatch of a packet's activation: the idle period is over
+      this.startOrDeliver(p);
+      return;
+    }
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;
@@ -472,6 +490,21 @@ export class KernelCore {
       return;
     } else this.runq.enqueue(p);
     this.schedule();
+  }
+
+  /**
+   * Whether p, running and at the end of an activation, keeps the CPU for its own next packet (activationDone's
+   * run-on, docs/fastpath.md "Queued packets: the run-on"): a packet of its own is queued, the run queue would
+   * choose p anyway (nothing queued at its priority or above, no deadline class, no partitions), its slice has
+   * room (CpuScheduler.sliceGoesOn: fuel left on its counter, so no quantum end, timer or CPU limit is due), and
+   * nothing else is dispatching. A kernel rule, the same with every fast path on or off.
+   * mutatePortRunOnForTest drops a condition (the tests' mutation check) or turns the rule off.
+   */
+  private runsOn(p: Process): boolean {
+    const m = portRunOnMutation;
+    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null || !hasPacket(p)) return false;
+    if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return false;
+    return m === "slice" || this.sched.sliceGoesOn(p);
   }
 
   /**

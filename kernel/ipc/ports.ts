@@ -34,6 +34,33 @@ export const MAX_DIRECT_DEPTH = 8;
 export const portHandoffCounts = { taken: 0 };
 
 /**
+ * The run-on (docs/fastpath.md "Queued packets: the run-on"; KernelCore.activationDone): a process whose
+ * activation ends with a packet of its own queued keeps the CPU and its slice for it when the run queue
+ * would choose it anyway and its slice has room. `taken`: activations started that way, system-wide.
+ */
+export const portRunOnCounts = { taken: 0 };
+
+/**
+ * Test only: "off" never runs on (each activation ends its slice: the rule before it); "queue" runs on
+ * even when the run queue would choose another process; "slice" even when the slice has no room (its
+ * counter is empty). Each of the last two must change a workload's trace (test/ports/runon.test.ts).
+ * null: as built.
+ */
+export type PortRunOnMutation = "off" | "queue" | "slice";
+export let portRunOnMutation: PortRunOnMutation | null = null;
+
+export function mutatePortRunOnForTest(m: PortRunOnMutation | null): void {
+  portRunOnMutation = m;
+}
+
+/** Whether a packet is queued on one of p's ports. */
+export function hasPacket(p: Process): boolean {
+  const ports = p.boundPorts;
+  for (let i = 0; i < ports.length; i++) if (ports[i].packets.length > 0) return true;
+  return false;
+}
+
+/**
  * Test only: "off" never takes the port handoff (the reference run for workloads whose direct
  * activations make fastPath: false a different run); "queue" takes it even when the run queue would
  * choose another process; "timers" even when a timer is due; "quantum" takes it without what queueing

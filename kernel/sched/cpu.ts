@@ -560,6 +560,21 @@ export class CpuScheduler {
     } else if (until < left + this.fuelBeyond) this.fuelBeyond = until - left; // the slice ends by it, the counter sooner
   }
 
+  /**
+   * The running process p finished a port handler's activation with its own next packet queued
+   * (KernelCore.activationDone's run-on): whether its slice has room for the next activation, that is, fuel
+   * left on its counter (a metered process outside the deadline class). The slice's fuel is bounded by
+   * everything that ends a slice (its quantum, the next timer's deadline, its CPU limit: sliceFuel, and
+   * timerAdded for a timer armed since; a preemption request empties the counter), so fuel left means none
+   * of them is due yet: nothing is charged or read here, and the slice stays open.
+   */
+  sliceGoesOn(p: Process): boolean {
+    const rt = p.runtime;
+    if (this.running !== p || rt === null || !rt.metered || p.sched.edf !== null) return false;
+    const left = rt.fuelLeft();
+    return left !== null && left > 0;
+  }
+
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
   readied(p: Process): void {
     p.sched.quantumLeft = this.quantumFuel;
