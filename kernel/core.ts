@@ -20,6 +20,8 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import {
   binderChanged,
+  directWordsOf,
+  drainQueued,
   hasPacket,
   portHandoffCounts,
   portHandoffMutation,
@@ -502,7 +504,7 @@ export class KernelCore {
    */
   private runsOn(p: Process): boolean {
     const m = portRunOnMutation;
-    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null || !hasPacket(p)) return false;
+    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null || !hasPacket(this, p)) return false;
     if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return false;
     return m === "slice" || this.sched.sliceGoesOn(p);
   }
@@ -548,8 +550,10 @@ export class KernelCore {
     const ports = p.boundPorts;
     for (let i = 0; i < ports.length; i++) {
       const port = ports[i];
+      drainQueued(this, port); // one a sender's wasm port_send left in the port's cell
       const packet = port.packets.shift();
       if (packet === undefined) continue;
+      if (port.packets.length === Limits.MAX_PORT_PACKETS - 1 && port.fastQueue === 0) directWordsOf(this, port); // room again
       if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;
       p.nextRun = "handler";

@@ -43,6 +43,10 @@ import {
   H_SLOW,
   P_BUDGET,
   P_KEY,
+  P_QCODE,
+  P_QFULL,
+  P_QUEUE,
+  P_QVALUE,
   P_READY,
   S_HANDLE,
   S_RIGHTS,
@@ -324,7 +328,9 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //   (func (export "port_send") (param $h i32) (param $code i32) (param $value i64) (result i32)
 //     the handle mirror's checks (go-slow word, pledge, slot, live handle, type PORT, SEND)   else slow
 //     $code != PORT_CODE_IDLE                                                                 else slow
-//     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)   0: slow
+//     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)
+//     $t = 0: the cell's [P_QUEUE] set and [P_QFULL] clear (the binder busy, room left)                   else slow
+//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; $queued++; return 0    ;; the kernel takes it (drainQueued)
 //     the host's direct-depth word is 0 (no direct activation through JavaScript below)      else slow
 //     cell[P_READY] = 0                                                                       ;; busy
 //     (block $caught (result i32)
@@ -472,6 +478,14 @@ function delivered(): WebAssembly.Global {
 export function w2wDelivered(): number {
   return delivered().value as number;
 }
+/** Packets queued in a port's cell by a wasm port_send (the dispatchers' count; kernel/ipc/ports.ts drainQueued takes them). */
+let queuedValue: WebAssembly.Global | null = null;
+function queuedGlobal(): WebAssembly.Global {
+  return (queuedValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
+}
+export function cellQueued(): number {
+  return queuedGlobal().value as number;
+}
 /** Entries run from a wasm port_send that threw (the kernel then ended their binder: `failed` below). */
 export const w2wStats = { failed: 0 };
 
@@ -493,7 +507,7 @@ function portSend(): WebAssembly.Module {
   funcType(types, [I32, I32, I64], [I32]);
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
-  const imports = new ByteSink().u32(8);
+  const imports = new ByteSink().u32(9);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
   imports.name("k").name("entries").u8(0x01).u8(FUNCREF).u8(0x00).u32(0);
@@ -501,6 +515,7 @@ function portSend(): WebAssembly.Module {
   imports.name("k").name("guard").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
   imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
+  imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
   const funcs = new ByteSink().u32(1).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
@@ -533,7 +548,31 @@ function portSend(): WebAssembly.Module {
   c.get(1).i32(Constants.PORT_CODE_IDLE).op(0x46);
   slow(c);
   c.get(L_A).load(S_STATE).tee(L_CELL).load(P_READY).tee(L_T).op(0x45);
+  // No direct entry offered: queue the packet in the cell when the kernel allows it (the binder busy, room
+  // left, the cell empty), else the bridge.
+  c.b.u8(0x04).u8(0x40); // if
+  c.get(L_CELL).load(P_QUEUE).op(0x45);
   slow(c);
+  c.get(L_CELL).load(P_QFULL);
+  slow(c);
+  c.get(L_CELL)
+    .get(1)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_QCODE * 4); // i32.store code
+  c.get(L_CELL)
+    .get(2)
+    .b.u8(0x37)
+    .u32(2)
+    .u32(P_QVALUE * 4); // i64.store value
+  c.get(L_CELL)
+    .i32(1)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_QFULL * 4); // full: the kernel takes it (kernel/ipc/ports.ts drainQueued)
+  c.global(2).i32(1).op(0x6a).b.u8(0x24).u32(2); // queued++
+  c.i32(0).b.u8(0x0f);
+  c.b.u8(0x0b); // end if
   c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(0); // i32.load memory 1 (the host's direct-depth word)
   slow(c);
   c.get(L_CELL)
@@ -625,6 +664,7 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
       guard: guardWords(),
       header,
       delivered: delivered(),
+      queued: queuedGlobal(),
       tag: directTag(),
     },
   } as unknown as WebAssembly.Imports);

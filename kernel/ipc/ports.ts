@@ -3,12 +3,12 @@
 // (PORT_BIND_DIRECT). Queued delivery (a handler activation per packet, idle
 // packets) is the scheduler's: kernel/core.ts.
 
-import { ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { Limits, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import { NORETURN } from "../control.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
-import { objectChanged } from "../fast/mirror.ts";
+import { clearPortQueued, objectChanged, onPortCellDropped, portQueuedCode, portQueuedFull, portQueuedValue } from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
@@ -53,10 +53,14 @@ export function mutatePortRunOnForTest(m: PortRunOnMutation | null): void {
   portRunOnMutation = m;
 }
 
-/** Whether a packet is queued on one of p's ports. */
-export function hasPacket(p: Process): boolean {
+/** Whether a packet is queued on one of p's ports (one left in a port's cell taken into its queue first). */
+export function hasPacket(k: KernelCore, p: Process): boolean {
   const ports = p.boundPorts;
-  for (let i = 0; i < ports.length; i++) if (ports[i].packets.length > 0) return true;
+  for (let i = 0; i < ports.length; i++) {
+    const pt = ports[i];
+    drainQueued(k, pt);
+    if (pt.packets.length > 0) return true;
+  }
   return false;
 }
 
@@ -101,6 +105,7 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
       pt.binder = null;
       pt.closed = true;
       pt.packets.length = 0;
+      if (pt.cellAt >= 0) clearPortQueued(pt.cellAt); // dropped with the rest
       if (pt.idle) k.idleSubscribers--;
       directWordsOf(k, pt);
       pt.releaseKernel();
@@ -111,60 +116,107 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
 /**
  * Test only: each drops one condition of directWordsOf (the port may be delivered to wasm-to-wasm
  * although): "idle" the binder is not idle (RESIDENT with no packet), "direct" the port was bound without
- * PORT_BIND_DIRECT, "trace" the kernel records a trace (whose direct events only the JavaScript path writes). Each must make the comparison of the wasm path
- * with the JavaScript one fail (test/ports/w2w.test.ts). null: as built.
+ * PORT_BIND_DIRECT, "trace" the kernel records a trace (whose direct events only the JavaScript path
+ * writes); or of the packet queued in the cell (a sender's wasm port_send may queue one although): "busy"
+ * the binder is idle (RESIDENT: it must be woken), "room" the port's queue is full. Each must make the
+ * comparison of the wasm path with the JavaScript one fail (test/ports/w2w.test.ts). null: as built.
  */
-export type W2wMutation = "idle" | "direct" | "trace";
+export type W2wMutation = "idle" | "direct" | "trace" | "busy" | "room";
 let w2wMutation: W2wMutation | null = null;
 export function mutateW2wForTest(m: W2wMutation | null): void {
   w2wMutation = m;
 }
 
 /**
- * Rewrite what the handle mirror's cell for pt says (kernel/fast/mirror.ts P_READY, P_KEY, P_BUDGET):
- * whether the sender's wasm port_send (host/runtime/fast-ports.ts) may run the binder's direct entry
+ * Rewrite what the handle mirror's cell for pt says (kernel/fast/mirror.ts P_READY, P_KEY, P_BUDGET, P_QUEUE).
+ *
+ * P_READY: whether the sender's wasm port_send (host/runtime/fast-ports.ts) may run the binder's direct entry
  * itself, without the kernel. It may exactly when sendDirect would run the handler directly, as far as
  * the port and its binder decide: bound PORT_BIND_DIRECT and not closed, the binder RESIDENT with no packet
  * and no fault, its host offering a wasm entry for the handler (import-free: it can change no kernel state),
  * the wasm path on (KernelCore.portW2w) and no trace recorded. The rest of sendDirect's conditions are the
  * sender's side, checked in wasm (the handle, SEND, the code, the host's direct-depth word).
  *
+ * P_QUEUE: whether the sender's wasm port_send may queue the packet in the cell instead (one at a time:
+ * P_QFULL), for the kernel to take into the port's queue later (drainQueued). It may exactly when
+ * sysPortSend would only append it to the queue: bound and not closed, the binder busy (not RESIDENT, so
+ * neither a direct activation nor a wake-up is due: a packet to a RESIDENT binder must make it runnable), room
+ * in the queue for one more (MAX_PORT_PACKETS), the wasm path on and no trace recorded.
+ *
  * Called wherever one of those changes: port_bind, a binder's activation ending (RESIDENT) or a packet
  * making it READY (KernelCore.activationDone, packetArrived, the idle packets), a direct activation ending
- * (sendDirect), the binder's end (portsProcessExited). Closing or revoking the sender's handle needs nothing
- * here: the mirror's slot goes vacant in the same step.
+ * (sendDirect), the binder's end (portsProcessExited), the queue filling up or getting room again. Closing or
+ * revoking the sender's handle needs nothing here: the mirror's slot goes vacant in the same step.
  */
 export function directWordsOf(k: KernelCore, pt: Port): void {
   const r = pt.binder;
   let ready = 0;
-  if (r !== null && pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct") && !pt.closed && k.portW2w && !w2wTraced(k)) {
-    if (((r.state === ProcessState.RESIDENT && r.packet === null) || w2wMutation === "idle") && r.mm.fault === null) {
-      if (pt.fastSlot < 0) {
-        // Whether the host has an entry is fixed for as long as the binding lasts (the image's copies, its instance).
-        const rt = r.runtime;
-        if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) pt.fastSlot = rt.directSlot(pt.handler);
+  let queue = 0;
+  if (r !== null && !pt.closed && k.portW2w && !w2wTraced(k)) {
+    if (pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct")) {
+      if (((r.state === ProcessState.RESIDENT && r.packet === null) || w2wMutation === "idle") && r.mm.fault === null) {
+        if (pt.fastSlot < 0) {
+          // Whether the host has an entry is fixed for as long as the binding lasts (the image's copies, its instance).
+          const rt = r.runtime;
+          if (rt !== null && rt.directSlot !== undefined && rt.canRunDirect!(pt.handler)) pt.fastSlot = rt.directSlot(pt.handler);
+        }
+        if (pt.fastSlot > 0) ready = pt.fastSlot;
       }
-      if (pt.fastSlot > 0) ready = pt.fastSlot;
     }
+    if (
+      (r.state !== ProcessState.RESIDENT || w2wMutation === "busy") &&
+      r.state !== ProcessState.EXITED &&
+      (pt.packets.length < Limits.MAX_PORT_PACKETS || w2wMutation === "room")
+    )
+      queue = 1;
   }
-  if (ready === pt.fastReady && pt.fastBudget !== 0) return;
+  if (ready === pt.fastReady && queue === pt.fastQueue && pt.fastBudget !== 0) return;
   pt.fastReady = ready;
+  pt.fastQueue = queue;
   pt.fastBudget = Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL);
   objectChanged(pt);
 }
+
+/** Packets a sender's wasm port_send queued in a port's cell, taken into the port's queue by the kernel (drainQueued). */
+export const cellQueueCounts = { drained: 0 };
+
+/**
+ * A packet a sender's wasm port_send left in pt's cell (directWordsOf's P_QUEUE) goes into pt's queue, behind
+ * those already there (it was sent after them: the wasm side queues only while the cell is empty, and the
+ * kernel takes it before it reads or appends to the queue). Called first by everything that does: port_send,
+ * the next packet's choice, the run-on's and a direct activation's end's looks, the mirror dropping the cell.
+ */
+export function drainQueued(k: KernelCore, pt: Port): void {
+  const at = pt.cellAt;
+  if (at < 0 || !portQueuedFull(at)) return;
+  if (takeQueued(pt, at)) directWordsOf(k, pt); // full: no more in the cell
+}
+
+/** drainQueued's step: the packet in the cell at `at` into pt's queue. True when that filled the queue (P_QUEUE goes to 0). */
+function takeQueued(pt: Port, at: number): boolean {
+  pt.packets.push({ port: pt, code: portQueuedCode(at), value: portQueuedValue(at) });
+  clearPortQueued(at);
+  cellQueueCounts.drained++;
+  return pt.packets.length >= Limits.MAX_PORT_PACKETS && pt.fastQueue !== 0;
+}
+
+// The cell goes back to the store (no mirrored slot names the port any more): a packet left in it is taken
+// first. Its next cell is written from pt.fastQueue, so a queue filled here gets 0 there.
+onPortCellDropped((o) => {
+  const pt = o as Port;
+  if (takeQueued(pt, pt.cellAt)) pt.fastQueue = 0;
+});
 
 /** The kernel records a trace: no packet is delivered wasm-to-wasm (only the JavaScript path writes its direct events). */
 export function w2wTraced(k: KernelCore): boolean {
   return k.trace.enabled && w2wMutation !== "trace";
 }
 
-/** r's state changed in a way directWordsOf looks at: rewrite the cells of its direct ports. */
+/** r's state changed in a way directWordsOf looks at: rewrite the cells of its ports. */
 export function binderChanged(k: KernelCore, r: Process): void {
+  if (!k.portW2w) return; // every word stays 0
   const ports = r.boundPorts;
-  for (let i = 0; i < ports.length; i++) {
-    const pt = ports[i];
-    if (pt.fastSlot !== 0 && (pt.direct || w2wMutation === "direct")) directWordsOf(k, pt);
-  }
+  for (let i = 0; i < ports.length; i++) directWordsOf(k, ports[i]);
 }
 
 /**
@@ -222,9 +274,6 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   }
   billDirect(sender, fuel);
   // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
-  if (r.state === ProcessState.RESIDENT) {
-    const ports = r.boundPorts;
-    for (let i = 0; i < ports.length; i++) if (ports[i].packets.length > 0) return arrived(k, r);
-  }
+  if (r.state === ProcessState.RESIDENT && hasPacket(k, r)) return arrived(k, r);
   return 0;
 }

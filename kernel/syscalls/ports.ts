@@ -4,7 +4,7 @@
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { NORETURN } from "../control.ts";
-import { directWordsOf, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { directWordsOf, drainQueued, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -43,12 +43,14 @@ export function sysPortSend(k: KernelCore, p: Process, port: number, code: numbe
   const pt = obj;
   if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
   if (pt.closed) return -Errno.ECLOSED;
+  drainQueued(k, pt); // one a sender's wasm port_send left in the port's cell was sent before this one
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;
   if (pt.direct) {
     const r = sendDirect(k, p, pt, code, value); // the binder idle: its handler has run, nothing queued
     if (r !== null) return r;
   }
   pt.packets.push({ port: pt, code, value });
+  if (pt.packets.length >= Limits.MAX_PORT_PACKETS && pt.fastQueue !== 0) directWordsOf(k, pt); // full: none in the cell
   if (pt.binder !== null) k.packetArrived(pt.binder);
   return 0;
 }

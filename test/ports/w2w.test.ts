@@ -9,7 +9,7 @@
 // the same comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
-import { directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
+import { cellQueued, directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
 import { type KernelConfig, Kernel } from "../../host/kernel.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
@@ -29,6 +29,7 @@ async function run(config: KernelConfig, specs: (port: Port, done: Port) => Proc
   const js = directPortStats.runs;
   const w2w = w2wDelivered();
   const failed = w2wStats.failed;
+  const queued = cellQueued();
   const r = await runSystem(specs(port, done), config, k, [port, done]);
   const cpu: Record<string, number> = {};
   for (const [name, p] of Object.entries(r.procs)) cpu[name] = p.process.cpuTimeNs;
@@ -39,6 +40,7 @@ async function run(config: KernelConfig, specs: (port: Port, done: Port) => Proc
     js: directPortStats.runs - js,
     w2w: w2wDelivered() - w2w,
     failed: w2wStats.failed - failed,
+    queued: cellQueued() - queued,
   };
 }
 
@@ -47,6 +49,7 @@ async function both(specs: (port: Port, done: Port) => ProcSpec[], config: Kerne
   const on = await run(config, specs);
   const off = await run({ ...config, portW2w: false }, specs);
   expect(off.w2w).toBe(0);
+  expect(off.queued).toBe(0);
   expect(on.rec).toEqual(off.rec);
   expect(on.exit).toEqual(off.exit);
   expect(on.now).toBe(off.now);
@@ -331,6 +334,158 @@ describe("port delivery wasm-to-wasm", () => {
         on.now === off.now &&
         JSON.stringify(on.cpu) === JSON.stringify(off.cpu) &&
         (!config.trace || on.kernel.traceText() === off.kernel.traceText());
+      expect(same, m).toBe(false);
+    }
+  });
+});
+
+// A packet for a busy binder (not RESIDENT: running or blocked, so neither a direct activation nor a wake-up
+// is due) queued by the sender's wasm port_send in the port's mirror cell, one at a time, and taken into the
+// port's queue by the kernel before it reads or appends to it (kernel/ipc/ports.ts drainQueued).
+describe("packets queued in the port's cell", () => {
+  /** Records each packet's code, value's low and high words, in order (import-free: $rec writes memory). */
+  const ordered = {
+    funcs: "",
+    body: `(call $rec (local.get $code)) (call $rec (i32.wrap_i64 (local.get $value))) (call $rec (i32.wrap_i64 (i64.shr_s (local.get $value) (i64.const 32))))`,
+  };
+  const values = [1, -1, 5_000_000_007, -9_000_000_000_123, 0x7fffffff, 2 ** 52 + 3];
+
+  it("queues for a binder still in _start, in order, with every i64 value, the same run as through the kernel", async () => {
+    // The sender sleeps past the binder's _start before it sends done (the round robin over its ports would take done second).
+    const body = values.map((v, i) => send(10 + i, v)).join(" ") + ` ${clock} (drop (call $sleep (i64.const 400000)))`;
+    for (const flags of [0, DIRECT]) {
+      const { on } = await both(pair(body, flags, "", 300000, false, "", ordered));
+      expect(on.queued, `flags ${flags}`).toBeGreaterThan(0);
+      expect(on.rec.s.slice(0, values.length)).toEqual(values.map(() => 0));
+      // _start's flush (the bindings, the count), then on_done's of everything recorded: the same three, the packets.
+      const seen = on.rec.r.slice(6, 6 + 3 * values.length);
+      expect(seen).toEqual(
+        values.flatMap((v, i) => [10 + i, Number(BigInt.asIntN(32, BigInt(v))), Number(BigInt.asIntN(32, BigInt(v) >> 32n))]),
+      );
+    }
+  });
+
+  it("refuses with EAGAIN at the same packet when the queue is full (MAX_PORT_PACKETS)", async () => {
+    const body = `
+      (local.set $i (i32.const 0))
+      (loop $l
+        (local.set $r (call $port_send (global.get $port) (i32.const 1) (i64.extend_i32_u (local.get $i))))
+        (if (i32.and (i32.lt_s (local.get $r) (i32.const 0)) (i32.eqz (local.get $bad))) (then (local.set $bad (i32.add (local.get $i) (i32.const 1))) (call $rec (local.get $r))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))
+      (call $rec (local.get $bad))`;
+    const { on } = await both(pair(body, 0, "(local $i i32) (local $r i32) (local $bad i32)", 300000));
+    expect(on.queued).toBeGreaterThan(100);
+    expect(on.rec.s.slice(0, 2)).toEqual([-Errno.EAGAIN, 257]); // 256 queued, the 257th refused
+  });
+
+  it("drops a packet left in the cell when the binder ends, and the sender sees ECLOSED next", async () => {
+    // The binder exits in _start after its sleep: never resident, its ports close with the packet in the cell.
+    const quitter = guest(`
+      (data (i32.const 0) "on_packet")
+      (data (i32.const 16) "port")
+      (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (call $rec (local.get $code)) (call $flush))
+      (func (export "_start")
+        (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 7) (i32.const 0)))
+        (drop (call $sleep (i64.const 200000)))
+        (call $flush)
+        (call $exit (i32.const 0)))`);
+    const specs = (port: Port, done: Port): ProcSpec[] => [
+      { name: "r", bytes: quitter, handles: [{ name: "port", object: port, rights: RECEIVE }] },
+      {
+        name: "s",
+        bytes: guest(`
+          (data (i32.const 16) "port")
+          (func (export "_start") (local $p i32)
+            (local.set $p (call $handle_get (i32.const 16) (i32.const 4)))
+            (drop (call $sleep (i64.const 100000)))
+            (call $rec (call $port_send (local.get $p) (i32.const 1) (i64.const 1)))
+            (drop (call $sleep (i64.const 200000)))
+            (call $rec (call $port_send (local.get $p) (i32.const 2) (i64.const 2)))
+            (call $rec (i32.wrap_i64 (call $clock_now)))
+            (call $flush))`),
+        handles: [{ name: "port", object: port, rights: SEND }],
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.queued).toBe(1);
+    expect(on.rec.r).toEqual([0]); // its handler never ran
+    expect(on.rec.s.slice(0, 2)).toEqual([0, -Errno.ECLOSED]);
+  });
+
+  it("delivers a packet left in the cell after the sender closed its handle", async () => {
+    const { on } = await both(
+      pair(`${send(1, 1)} (call $rec (call $handle_close (global.get $port))) ${send(1, 2)} ${clock}`, 0, "", 300000, false, "", ordered),
+    );
+    expect(on.queued).toBe(2); // the packet, then done's
+    expect(on.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ESTALE]);
+    expect(on.rec.r.slice(6, 9)).toEqual([1, 1, 0]);
+  });
+
+  it("answers a busy direct sender through its cell: the ping-pong of port_rtt_ns, the same run as through the kernel", async () => {
+    const pingpong = (n: number) =>
+      guest(`
+      (data (i32.const 0) "on_packet")
+      (data (i32.const 16) "in")
+      (data (i32.const 24) "out")
+      (global $out (mut i32) (i32.const 0))
+      (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+        (call $rec (local.get $code))
+        (if (i32.ge_s (local.get $code) (i32.const ${2 * n})) (then (call $rec (i32.wrap_i64 (call $clock_now))) (call $flush) (call $exit (i32.const 0))))
+        (call $rec (call $port_send (global.get $out) (i32.add (local.get $code) (i32.const 1)) (i64.add (local.get $value) (i64.const 4294967296)))))
+      (func (export "_start")
+        (global.set $out (call $handle_get (i32.const 24) (i32.const 3)))
+        (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT})))
+        (if (i32.eq (call $arg_count) (i32.const 1)) (then
+          (drop (call $sleep (i64.const 20000)))
+          (call $rec (call $port_send (global.get $out) (i32.const 1) (i64.const 0)))))
+        (call $flush))`);
+    const specs = (a: Port, b: Port): ProcSpec[] => [
+      {
+        name: "pong",
+        bytes: pingpong(50),
+        args: ["pong", "x"],
+        handles: [
+          { name: "in", object: b, rights: RECEIVE },
+          { name: "out", object: a, rights: SEND },
+        ],
+      },
+      {
+        name: "ping",
+        bytes: pingpong(50),
+        args: ["ping"],
+        handles: [
+          { name: "in", object: a, rights: RECEIVE },
+          { name: "out", object: b, rights: SEND },
+        ],
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.queued).toBeGreaterThanOrEqual(49); // every answer to the busy ping
+    expect(on.exit.ping.reason).toBe(ExitReason.NORMAL);
+  });
+
+  it("fails the comparison when a condition of the cell's queue word is dropped", async () => {
+    const scenarios: [W2wMutation, (port: Port, done: Port) => ProcSpec[]][] = [
+      ["busy", pair(`${send(1, 1)} ${clock}`, 0)], // the binder resident: nothing wakes it
+      [
+        "room",
+        pair(
+          `(local.set $i (i32.const 0)) (loop $l (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))`,
+          0,
+          "(local $i i32)",
+          300000,
+        ),
+      ],
+    ];
+    for (const [m, specs] of scenarios) {
+      mutateW2wForTest(m);
+      const on = await run({}, specs);
+      const off = await run({ portW2w: false }, specs);
+      mutateW2wForTest(null);
+      expect(on.queued, m).toBeGreaterThan(0);
+      const same =
+        JSON.stringify(on.rec) === JSON.stringify(off.rec) && on.now === off.now && JSON.stringify(on.cpu) === JSON.stringify(off.cpu);
       expect(same, m).toBe(false);
     }
   });
