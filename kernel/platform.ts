@@ -38,6 +38,8 @@ export interface ProcessRuntime {
    * already ran from wasm and threw this DirectTrap kind; end the process as runDirect would have.
    */
   directSlot?(name: string): number;
+  /** The fuel a direct activation that ended by a throw burned of `budget` (what runDirect returns then). */
+  directBurned?(budget: number): number;
   /** Take `fuel` off its counter (setFuel(fuelLeft() - fuel) in one step), if it has a counter. */
   burnFuel?(fuel: number): void;
   /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */

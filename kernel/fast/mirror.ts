@@ -182,6 +182,17 @@ interface PortCellOwner {
   cellAt: number;
 }
 
+/**
+ * The port whose cell is at each word index (the sender's wasm port_send names a cell by its address). Weak,
+ * as `cells`: the words of a dropped kernel's mirrors stay allocated, its objects must not.
+ */
+const portCells = new Map<number, WeakRef<KernelObject>>();
+
+/** The port whose cell is at byte address `address` (a sender's wasm port_send's), or null. */
+export function portAtCell(address: number): KernelObject | null {
+  return portCells.get(address >> 2)?.deref() ?? null;
+}
+
 /** Takes a packet still in a port's cell into the port's queue (kernel/ipc/ports.ts drainQueued); set by that module. */
 let drainPort: ((o: KernelObject) => void) | null = null;
 export function onPortCellDropped(drain: (o: KernelObject) => void): void {
@@ -192,7 +203,10 @@ function cellRef(o: KernelObject): number {
   let c = cells.get(o);
   if (c === undefined) {
     c = { at: alloc(cellWords(o)), refs: 0 };
-    if (o.type === ObjectType.PORT) (o as unknown as PortCellOwner).cellAt = c.at;
+    if (o.type === ObjectType.PORT) {
+      (o as unknown as PortCellOwner).cellAt = c.at;
+      portCells.set(c.at, new WeakRef(o));
+    }
     writeState(o, c.at);
     cells.set(o, c);
     liveCells++;
@@ -209,6 +223,7 @@ function cellUnref(o: KernelObject): void {
       // A packet a sender queued in the cell is the port's: into its queue before the words go.
       if (words[c.at + P_QFULL] !== 0 && drainPort !== null) drainPort(o);
       (o as unknown as PortCellOwner).cellAt = -1;
+      portCells.delete(c.at);
     }
     cells.delete(o);
     liveCells--;

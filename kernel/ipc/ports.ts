@@ -5,6 +5,7 @@
 
 import { Limits, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import { NORETURN } from "../control.ts";
+import { KernelBug } from "../object.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
@@ -252,17 +253,32 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   const rt = r.runtime;
   if (rt === null || rt.runDirect === undefined || !rt.canRunDirect!(pt.handler)) return null;
   k.trace.enabled && k.trace.record(k.clock.now(), r.pid, "direct", `from=${sender.pid} code=${code}`);
-  k.directDepth++;
-  r.state = ProcessState.RUNNING;
-  k.current = r;
+  directBegin(k, r);
   let fuel = 0;
   try {
     fuel = rt.runDirect(pt.handler, pt.key, code, value, Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL), failed);
   } finally {
-    k.directDepth--;
-    if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
-    k.current = sender;
+    directRestore(k, sender, r);
   }
+  return directEnd(k, sender, r, fuel);
+}
+
+/** A direct activation of r starts (sendDirect, or a wasm-to-wasm one made: directMade): r is RUNNING and current, nothing is dispatched. */
+function directBegin(k: KernelCore, r: Process): void {
+  k.directDepth++;
+  r.state = ProcessState.RUNNING;
+  k.current = r;
+}
+
+/** r's direct activation is over (however it ended): r RESIDENT again unless it ended or blocked, its sender current. */
+function directRestore(k: KernelCore, sender: Process, r: Process): void {
+  k.directDepth--;
+  if (r.state === ProcessState.RUNNING) r.state = ProcessState.RESIDENT;
+  k.current = sender;
+}
+
+/** The rest of a direct activation's end, after directRestore: the cells, the sender's end or bill, packets that queued for r meanwhile. */
+function directEnd(k: KernelCore, sender: Process, r: Process, fuel: number): 0 | typeof NORETURN {
   if (r.state === ProcessState.RESIDENT) binderChanged(k, r); // a grant revoked meanwhile (mm.fault)
   if (sender.state === ProcessState.EXITED) {
     // The handler killed its sender: close the sender's slice (terminate left it open: the sender was not current)
@@ -276,4 +292,31 @@ export function sendDirect(k: KernelCore, sender: Process, pt: Port, code: numbe
   // Packets sent to the binder while its handler ran queued (it was RUNNING): it takes them as usual.
   if (r.state === ProcessState.RESIDENT && hasPacket(k, r)) return arrived(k, r);
   return 0;
+}
+
+/**
+ * A direct activation the sender's wasm port_send started wasm-to-wasm (host/runtime/fast-ports.ts) needs
+ * the kernel: its handler's own port_send could not be served in wasm. From here on it is what sendDirect's
+ * activation would be at this point (r RUNNING and current, nothing dispatched), so every syscall the
+ * handler makes is r's, until directMadeEnd. Returns its sender (the process current until now).
+ */
+export function directMade(k: KernelCore, r: Process): Process {
+  const sender = k.current;
+  if (sender === null || r.state !== ProcessState.RESIDENT)
+    throw new KernelBug(`pid ${r.pid}: a wasm-to-wasm activation made with no sender or a busy binder`);
+  directBegin(k, r);
+  return sender;
+}
+
+/**
+ * The made wasm-to-wasm activation of r (directMade) is over: its handler returned, threw its trap's tag (the
+ * caller ended r first), or was unwound (r ended meanwhile). As sendDirect's end, with the fuel it burned.
+ * Every cell of r's ports is rewritten: the sender's wasm port_send put back its own word meanwhile.
+ */
+export function directMadeEnd(k: KernelCore, sender: Process, r: Process, fuel: number): 0 | typeof NORETURN {
+  directRestore(k, sender, r);
+  const ports = r.boundPorts;
+  for (let i = 0; i < ports.length; i++) ports[i].fastBudget = 0; // directWordsOf writes the cell again
+  if (r.state !== ProcessState.RESIDENT) binderChanged(k, r);
+  return directEnd(k, sender, r, fuel);
 }

@@ -9,12 +9,20 @@
 // the same comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
-import { cellQueued, directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
-import { type KernelConfig, Kernel } from "../../host/kernel.ts";
+import {
+  cellQueued,
+  directPortStats,
+  madeStats,
+  mutateMadeForTest,
+  mutateW2wBoundForTest,
+  w2wDelivered,
+  w2wStats,
+} from "../../host/runtime/fast-ports.ts";
+import { IMAGE_GRANT_RIGHTS, type KernelConfig, Kernel } from "../../host/kernel.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
-import { guest } from "../helpers/wat.ts";
+import { guest, results } from "../helpers/wat.ts";
 
 const { SEND, RECEIVE, DUPLICATE } = Rights;
 const DIRECT = Constants.PORT_BIND_DIRECT;
@@ -487,6 +495,244 @@ describe("packets queued in the port's cell", () => {
       const same =
         JSON.stringify(on.rec) === JSON.stringify(off.rec) && on.now === off.now && JSON.stringify(on.cpu) === JSON.stringify(off.cpu);
       expect(same, m).toBe(false);
+    }
+  });
+});
+
+// Handlers whose one import is port_send (the loader's copies may call it): run wasm-to-wasm too. A send the
+// wasm side serves (a busy binder: the cell) needs no kernel; any other makes the activation the kernel's
+// (host/runtime/fast-ports.ts directMade): from then on it is exactly sendDirect's activation, so the
+// handler's port_send is the binder's own in the kernel (every errno, wake-ups, nested direct activations).
+describe("handlers that answer, wasm-to-wasm", () => {
+  const IDLE = Constants.PORT_CODE_IDLE;
+  // A's on_packet: sends (code = the value's low word, value 77) to the handle at mem[4 * code] and keeps
+  // the result; with bit 40 of the value set it traps after the send. Its one import is port_send: a copy.
+  const TRAP = 2 ** 40;
+  const answerer = guest(`
+    (data (i32.const 512) "on_packet") (data (i32.const 528) "p") (data (i32.const 532) "on_done") (data (i32.const 548) "d")
+    (data (i32.const 552) "busy") (data (i32.const 560) "idle") (data (i32.const 568) "direct") (data (i32.const 576) "gone") (data (i32.const 584) "full")
+    (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $r i32)
+      (local.set $r (call $port_send (i32.load (i32.shl (local.get $code) (i32.const 2))) (i32.wrap_i64 (local.get $value)) (i64.const 77)))
+      (i32.store (i32.add (i32.const 2048) (i32.shl (i32.load (i32.const 2044)) (i32.const 2))) (local.get $r))
+      (i32.store (i32.const 2044) (i32.add (i32.load (i32.const 2044)) (i32.const 1)))
+      (if (i64.ne (i64.and (local.get $value) (i64.const ${TRAP})) (i64.const 0)) (then unreachable)))
+    (func (export "on_done") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+      (loop $l (if (i32.lt_u (local.get $i) (i32.load (i32.const 2044))) (then
+        (call $rec (i32.load (i32.add (i32.const 2048) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
+      (call $flush) (call $exit (i32.const 0)))
+    (func (export "_start") (local $h i32)
+      (i32.store (i32.const 4) (call $handle_get (i32.const 552) (i32.const 4)))
+      (i32.store (i32.const 8) (call $handle_get (i32.const 560) (i32.const 4)))
+      (i32.store (i32.const 12) (call $handle_get (i32.const 568) (i32.const 6)))
+      (i32.store (i32.const 16) (i32.const 12345))
+      (local.set $h (call $handle_dup (i32.load (i32.const 4)) (i32.const ${SEND})))
+      (drop (call $handle_close (local.get $h)))
+      (i32.store (i32.const 20) (local.get $h))
+      (i32.store (i32.const 24) (call $handle_get (i32.const 528) (i32.const 1)))
+      (i32.store (i32.const 28) (call $handle_get (i32.const 576) (i32.const 4)))
+      (i32.store (i32.const 32) (call $handle_get (i32.const 584) (i32.const 4)))
+      (i32.store (i32.const 36) (call $handle_get (i32.const 600) (i32.const 4)))
+      (call $rec (call $port_bind (i32.load (i32.const 24)) (i32.const 512) (i32.const 9) (i32.const 7) (i32.const ${DIRECT})))
+      (call $rec (call $port_bind (call $handle_get (i32.const 548) (i32.const 1)) (i32.const 532) (i32.const 7) (i32.const 8) (i32.const 0)))
+      (call $flush))
+    (data (i32.const 600) "self")`);
+  // A binder of port "in" recording each packet (code, value); sleeps `sleep` in _start first (busy), or
+  // exits at once (`exitNow`: its port closes); `killer`: code 66 kills "a", 67 kills "s".
+  const sink = (sleep: number, flags = 0, exitNow = false, killer = false, record = true) =>
+    guest(`
+    (data (i32.const 0) "on_packet") (data (i32.const 16) "in") (data (i32.const 24) "a") (data (i32.const 28) "s")
+    (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+      (i32.store (i32.const 4096) (local.get $code)) (i32.store (i32.const 4100) (i32.wrap_i64 (local.get $value)))
+      ${
+        killer
+          ? `(if (i32.eq (local.get $code) (i32.const 66)) (then (i32.store (i32.const 4100) (call $kill (call $handle_get (i32.const 24) (i32.const 1)) (i32.const 9)))))
+      (if (i32.eq (local.get $code) (i32.const 67)) (then (i32.store (i32.const 4100) (call $kill (call $handle_get (i32.const 28) (i32.const 1)) (i32.const 9)))))`
+          : ""
+      }
+      ${record ? "(drop (call $console_write (i32.const 4096) (i32.const 8)))" : ""})
+    (func (export "_start")
+      (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${flags})))
+      ${exitNow ? "(call $exit (i32.const 0))" : ""}
+      ${sleep > 0 ? `(drop (call $sleep (i64.const ${sleep})))` : ""})`);
+
+  /** The system: A, its sender S (sends `sends` [code, value] to A's port after filling "full", then done), and the targets. */
+  async function system(config: KernelConfig, sends: [number, number][]) {
+    const k = new Kernel(config);
+    const mk = () => {
+      const pt = new Port(k.core.objects);
+      pt.retainHandle();
+      return pt;
+    };
+    const [p, d, busy, idle, direct, gone, full] = [mk(), mk(), mk(), mk(), mk(), mk(), mk()];
+    const out = new Map<string, number[]>();
+    const procs = new Map<string, import("../../kernel/objects/process.ts").Process>();
+    const hosts: import("../../host/kernel.ts").HostProcess[] = [];
+    const spawn = (name: string, bytes: Uint8Array, handles: { name: string; object: object; rights: number }[]) => {
+      const img = k.loadImage(bytes, name);
+      out.set(name, []);
+      const hp = k.spawn(img, {
+        args: [name],
+        handles: [{ name: "self", object: img, rights: IMAGE_GRANT_RIGHTS }, ...handles] as never,
+        stdout: (b) => void out.get(name)!.push(...results(b)),
+      });
+      k.release(img);
+      procs.set(name, hp.process);
+      hosts.push(hp);
+    };
+    const body = sends.map(([c, v]) => `(call $rec (call $port_send (global.get $p) (i32.const ${c}) (i64.const ${v})))`).join(" ");
+    const s = guest(`
+      (data (i32.const 16) "p") (data (i32.const 24) "d") (data (i32.const 32) "full")
+      (global $p (mut i32) (i32.const 0))
+      (func (export "_start") (local $i i32) (local $f i32)
+        (global.set $p (call $handle_get (i32.const 16) (i32.const 1)))
+        (local.set $f (call $handle_get (i32.const 32) (i32.const 4)))
+        (loop $l (drop (call $port_send (local.get $f) (i32.const 1) (i64.const 0))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 256))))
+        (drop (call $sleep (i64.const 100000)))
+        ${body}
+        (call $rec (i32.wrap_i64 (call $clock_now)))
+        (call $rec (call $port_send (call $handle_get (i32.const 24) (i32.const 1)) (i32.const 1) (i64.const 0)))
+        (call $flush))`);
+    spawn("a", answerer, [
+      { name: "p", object: p, rights: RECEIVE },
+      { name: "d", object: d, rights: RECEIVE },
+      { name: "busy", object: busy, rights: SEND | DUPLICATE },
+      { name: "idle", object: idle, rights: SEND },
+      { name: "direct", object: direct, rights: SEND },
+      { name: "gone", object: gone, rights: SEND },
+      { name: "full", object: full, rights: SEND },
+    ]);
+    spawn("s", s, [
+      { name: "p", object: p, rights: SEND },
+      { name: "d", object: d, rights: SEND },
+      { name: "full", object: full, rights: SEND },
+    ]);
+    spawn("busy", sink(3_000_000), [{ name: "in", object: busy, rights: RECEIVE }]);
+    spawn("idle", sink(0), [{ name: "in", object: idle, rights: RECEIVE }]);
+    spawn("t", sink(0, DIRECT, false, true), [
+      { name: "in", object: direct, rights: RECEIVE },
+      { name: "a", object: procs.get("a")!, rights: Rights.KILL },
+      { name: "s", object: procs.get("s")!, rights: Rights.KILL },
+    ]);
+    spawn("gone", sink(0, 0, true), [{ name: "in", object: gone, rights: RECEIVE }]);
+    spawn("full", sink(3_000_000, 0, false, false, false), [{ name: "in", object: full, rights: RECEIVE }]);
+    for (const pt of [p, d, busy, idle, direct, gone, full]) k.release(pt);
+    const w2w = w2wDelivered();
+    const queued = cellQueued();
+    const made = madeStats.made;
+    await k.run();
+    const rec: Record<string, number[]> = {};
+    const exit: Record<string, unknown> = {};
+    const cpu: Record<string, number> = {};
+    for (const [name, r] of out) rec[name] = r;
+    for (const [name, pr] of procs) ((exit[name] = pr.exit), (cpu[name] = pr.cpuTimeNs));
+    for (const h of hosts) h.close();
+    return {
+      rec,
+      exit,
+      cpu,
+      now: k.core.clock.peek(),
+      w2w: w2wDelivered() - w2w,
+      queued: cellQueued() - queued,
+      made: madeStats.made - made,
+    };
+  }
+
+  async function bothWays(sends: [number, number][]) {
+    const on = await system({}, sends);
+    const off = await system({ portW2w: false }, sends);
+    expect(off.w2w + off.made + off.queued).toBe(0);
+    expect(on.rec).toEqual(off.rec);
+    expect(on.exit).toEqual(off.exit);
+    expect(on.now).toBe(off.now);
+    expect(on.cpu).toEqual(off.cpu);
+    return on;
+  }
+
+  it("answers with every result of the kernel's: the cell for a busy binder, the kernel as the binder's for an idle one, a direct one, and every errno", async () => {
+    const sends: [number, number][] = [
+      [1, 5], // busy: queued in the cell, no kernel
+      [2, 6], // idle, queued binding: the kernel wakes it (made)
+      [3, 7], // idle direct binder: the kernel runs it directly, nested (made)
+      [1, 8], // busy again
+      [4, 5], // EBADH
+      [5, 5], // ESTALE
+      [9, 5], // EWRONGTYPE (its image handle)
+      [6, 5], // EACCES (its own port, RECEIVE only)
+      [1, IDLE >>> 0], // EINVAL (the code is the value's low word)
+      [7, 5], // ECLOSED
+      [8, 5], // EAGAIN
+      [1, 9],
+    ];
+    const on = await bothWays(sends);
+    expect(on.rec.s.slice(0, sends.length)).toEqual(sends.map(() => 0));
+    expect(on.rec.a.slice(-sends.length)).toEqual([
+      0,
+      0,
+      0,
+      0,
+      -Errno.EBADH,
+      -Errno.ESTALE,
+      -Errno.EWRONGTYPE,
+      -Errno.EACCES,
+      -Errno.EINVAL,
+      -Errno.ECLOSED,
+      -Errno.EAGAIN,
+      0,
+    ]);
+    expect(on.w2w).toBe(sends.length);
+    expect(on.queued).toBeGreaterThanOrEqual(1); // the first to the busy binder (the cell holds one until the kernel takes it)
+    expect(on.made).toBeGreaterThanOrEqual(sends.length - 4); // every activation whose send the wasm side could not serve
+    expect(on.rec.idle).toEqual([6, 77]);
+    expect(on.rec.t).toEqual([7, 77]);
+    expect(on.rec.busy).toEqual([5, 77, 8, 77, 9, 77]);
+  });
+
+  it("ends only the binder when its copy traps, before or after the kernel made its activation; the sender sees ECLOSED next", async () => {
+    for (const first of [1, 2]) {
+      const on = await bothWays([
+        [first, TRAP + 6], // traps after its send: to the cell (not made), or woke a binder (made)
+        [1, 7],
+      ]);
+      expect(on.exit.a, `${first}`).toMatchObject({ reason: ExitReason.TRAP_UNREACHABLE });
+      expect(on.rec.s.slice(0, 2)).toEqual([0, -Errno.ECLOSED]);
+      expect(on.made).toBe(first === 2 ? 1 : 0);
+      expect(first === 2 ? on.rec.idle : on.rec.busy).toEqual([6, 77]); // the send before the trap stands
+    }
+  });
+
+  it("survives the binder killed in the middle of its made activation (a nested handler kills it), and the sender killed there", async () => {
+    const a = await bothWays([
+      [1, 5],
+      [3, 66], // t's handler kills a: a's copy is unwound, s carries on
+      [1, 7],
+    ]);
+    expect(a.exit.a).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
+    expect(a.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ECLOSED]);
+    expect(a.rec.t).toEqual([66, 0]); // its kill's result
+    const s = await bothWays([
+      [1, 5],
+      [3, 67], // t's handler kills s, a's sender: its port_send never returns
+      [1, 7],
+    ]);
+    expect(s.exit.s).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
+    expect(s.rec.s).toEqual([]);
+  });
+
+  it("fails the comparison when the activation is not made the kernel's before the handler's own port_send goes to the kernel", async () => {
+    mutateMadeForTest(true);
+    try {
+      const on = await system({}, [
+        [2, 6],
+        [1, 5],
+      ]);
+      const off = await system({ portW2w: false }, [
+        [2, 6],
+        [1, 5],
+      ]);
+      expect(JSON.stringify(on.rec) === JSON.stringify(off.rec) && on.now === off.now).toBe(false);
+    } finally {
+      mutateMadeForTest(false);
     }
   });
 });
