@@ -15,6 +15,7 @@ import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kern
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
+import { RootBlockedError } from "../run-guest.ts";
 import { FRAMES, PERIOD_BYTES } from "./signal.ts";
 
 export const PERIOD_MS = 20;
@@ -43,6 +44,8 @@ export interface PcmDemoOptions {
   progress?: (line: string) => void;
   /** Called with the kernel before anything runs (to observe its syscalls). */
   onKernel?: (kernel: Kernel) => void;
+  /** Called once the run is over (init ended, or blocked forever), before the kernel is shut down: write a trace here. */
+  onEnd?: (kernel: Kernel) => void;
   /** The kernel's fast paths (Kernel fastPath; default on): off only to compare a run with them (tests). */
   fastPath?: boolean;
   /** Real-time services (host/record/ passes a recorder or a replayer). */
@@ -217,10 +220,20 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
   kernel.release(initImage);
   for (const h of handles) kernel.release(h.object);
-  const exit = await init.exited;
+  // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
+  await Promise.race([init.exited, kernel.run()]);
   await kernel.run();
   const wallMs = performance.now() - t0;
+  const exit = init.process.exit;
+  // The run is over: the trace as it left things (onEnd, PcmDemoResult.trace), then the kernel is shut down,
+  // so nothing stays suspended (a process init left blocked would keep the whole kernel).
+  const blocked = kernel.core.blockedProcesses().map((p) => ({ pid: p.pid, name: p.image.name, blockedIn: p.blockedIn }));
+  const rootBlockedIn = init.process.blockedIn;
+  options.onEnd?.(kernel);
+  const trace = kernel.traceText();
   init.close();
+  kernel.shutdown();
+  if (exit === null) throw new RootBlockedError(init.pid, rootBlockedIn, kernel, trace, blocked);
   lines.flush();
   const copied = { ...kernel.core.copied };
   const ipc = { ...kernel.core.ipc };
@@ -275,6 +288,6 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
         : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
-    trace: kernel.traceText(),
+    trace,
   };
 }
