@@ -185,8 +185,9 @@ export class KernelShutdownError extends Error {
   override readonly name = "KernelShutdownError";
   /** What was refused: "spawn", "loadImage", "createEndpoint", ... */
   readonly call: string;
-  constructor(call: string) {
-    super(`${call} refused: the kernel has been shut down`);
+  /** `what` was shut down: the kernel, or a system built in it (host/system.ts, host/manifest/boot.ts). */
+  constructor(call: string, what = "the kernel") {
+    super(`${call} refused: ${what} has been shut down`);
     this.call = call;
   }
 }

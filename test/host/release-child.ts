@@ -19,6 +19,8 @@ import { Strace } from "../../host/trace/strace.ts";
 import { guest } from "../helpers/wat.ts";
 import { wasiProgram } from "../wasi/helpers.ts";
 import { RootBlockedError, runGuest } from "../../cli/run-guest.ts";
+import { bootSystem } from "../../host/system.ts";
+import { PassThrough } from "node:stream";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with --expose-gc");
@@ -141,6 +143,9 @@ const ROOT_LEAVES_CHILD = guest(`
   (data (i32.const 16) "child")
   (func (export "_start")
     (drop (call $spawn (call $handle_get (i32.const 16) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))`);
+
+/** Standard input that stays open for the life of this process (a terminal nobody types at). */
+const openStdin = new PassThrough();
 
 /** A whole run through an API that makes and ends its kernel itself; only WeakRefs to its kernel and processes leave it. */
 async function wholeRun(go: (observe: (k: Kernel) => void) => Promise<unknown>): Promise<WeakRef<object>[]> {
@@ -394,6 +399,20 @@ const SCENARIOS: Scenario[] = [
         const r = await runGuest(ROOT_LEAVES_CHILD, { onKernel: observe, images: { child: ROOT_BLOCKED } });
         if (r.blocked.length !== 1 || r.blocked[0].blockedIn !== "receive")
           throw new Error(`expected one child blocked in receive, got ${JSON.stringify(r.blocked)}`);
+      }),
+  },
+  {
+    name: "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const kernel = new Kernel();
+        observe(kernel);
+        // No server binaries: /dev and /tmp answer ECLOSED; the console device still listens to stdin.
+        const sys = bootSystem({ kernel, stdout: () => {}, stderr: () => {}, stdin: openStdin }, null);
+        const p = sys.spawn(kernel.loadImage(ROOT_BLOCKED, "p"));
+        while (p.process.blockedIn !== "receive") await tick();
+        sys.shutdown();
+        p.close();
       }),
   },
   {

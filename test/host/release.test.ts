@@ -39,6 +39,7 @@ const SCENARIOS = [
   "Kernel.shutdown with a server in receive, its client in call, a wasi reader and a parked port loop",
   "runGuest whose root blocks forever (RootBlockedError)",
   "runGuest whose root ends leaving a child blocked forever",
+  "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
   "wasi sched_yield loop",
 ];
 
