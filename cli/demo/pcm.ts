@@ -183,7 +183,7 @@ function levelsOf(wav: WavFileSink): NullSink {
   const levels = new NullSink();
   // (A 5.76 MB file for 30 s, read back: not copied again; the data starts 4-byte aligned, as NullSink's fast path wants.)
   const data = wav.gathered() ?? readFileSync(wav.path).subarray(WAV_HEADER_BYTES);
-  for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
+  levels.writeEach(data, PERIOD_BYTES);
   levels.close();
   return levels;
 }
@@ -311,8 +311,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const all = lines.lines();
   const stdout = all.map((l) => l + "\n").join("");
   const vu: VuReading[] = [];
+  const reading = /^vu (\d+) peak (\S+) rms (\S+) /; // (one regular expression, not one a line: a literal in the loop made one each turn)
   for (const l of all) {
-    const m = /^vu (\d+) peak (\S+) rms (\S+) /.exec(l);
+    const m = l.startsWith("vu ") ? reading.exec(l) : null;
     if (m) vu.push({ period: Number(m[1]), peak: Number(m[2].replace("inf", "Infinity")), rms: Number(m[3].replace("inf", "Infinity")) });
   }
   const prod = all.find((l) => l.startsWith("producer: periods="));
