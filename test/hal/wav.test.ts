@@ -145,9 +145,9 @@ describe("the WAV file sink", () => {
     const b = testSignal(960, 2000);
     for (const name of ["c1", "c2"]) {
       const sink = new WavFileSink(join(tmp, `${name}.wav`), { buffer });
-      sink.write(a, 0);
-      sink.silence(1, 20e6);
-      sink.write(b, 40e6);
+      sink.write(a);
+      sink.silence(1);
+      sink.write(b);
       sink.close();
       const file = new Uint8Array(readFileSync(join(tmp, `${name}.wav`)));
       expect(parseWav(file).data).toEqual(concat(a, new Uint8Array(4), b));
@@ -156,13 +156,13 @@ describe("the WAV file sink", () => {
     }
     // A buffer that filled wrote before close: its data chunk is no longer all in memory.
     const small = new WavFileSink(join(tmp, "c3.wav"), { buffer: new Uint8Array(3840) });
-    small.write(a, 0);
-    small.write(b, 20e6);
+    small.write(a);
+    small.write(b);
     small.close();
     expect(small.gathered()).toBeNull();
     expect(parseWav(new Uint8Array(readFileSync(join(tmp, "c3.wav")))).data).toEqual(concat(a, b));
     const unbuffered = new WavFileSink(join(tmp, "c4.wav"));
-    unbuffered.write(a, 0);
+    unbuffered.write(a);
     unbuffered.close();
     expect(unbuffered.gathered()).toBeNull();
   });
