@@ -256,6 +256,12 @@ export function clearPortQueued(at: number): void {
   words[at + P_QFULL] = 0;
 }
 
+/** A port's cell words changed (kernel/ipc/ports.ts directWordsOf): rewrite them, if it has a cell (its cellAt, no lookup). */
+export function portChanged(o: KernelObject): void {
+  const at = (o as unknown as PortCellOwner).cellAt;
+  if (at >= 0) writeState(o, at);
+}
+
 /**
  * o's state changed (a process exited, a memory object was revoked, a port's
  * direct delivery became possible or impossible): rewrite its state word, if

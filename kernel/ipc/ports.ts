@@ -9,7 +9,7 @@ import { KernelBug } from "../object.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
-import { clearPortQueued, objectChanged, onPortCellDropped, portQueuedCode, portQueuedFull, portQueuedValue } from "../fast/mirror.ts";
+import { clearPortQueued, onPortCellDropped, portChanged, portQueuedCode, portQueuedFull, portQueuedValue } from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
@@ -175,7 +175,7 @@ export function directWordsOf(k: KernelCore, pt: Port): void {
   pt.fastReady = ready;
   pt.fastQueue = queue;
   pt.fastBudget = Math.min(k.sched.quantumFuel, MAX_SLICE_FUEL);
-  objectChanged(pt);
+  portChanged(pt);
 }
 
 /** Packets a sender's wasm port_send queued in a port's cell, taken into the port's queue by the kernel (drainQueued). */
