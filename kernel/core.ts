@@ -454,13 +454,15 @@ export class KernelCore {
 
   /**
    * A handler activation (or _start, for a resident process) has finished: next packet, or RESIDENT.
+   * `fuelLeft`: what p's counter holds now, when the caller read it already (the port loop reads it in wasm
+   * and hands it over: a read from JavaScript is a call into wasm); NaN: read it here if needed.
    * When p has a packet of its own queued and the run queue would choose p anyway, p takes it at once
    * without passing through the queue (the port handoff, kernel/ipc/ports.ts portHandoff): the same
    * effects, trace and virtual time as queueing it and scheduling.
    */
-  activationDone(p: Process): void {
+  activationDone(p: Process, fuelLeft = NaN): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
-    if (this.runsOn(p)) {
+    if (this.runsOn(p, fuelLeft)) {
       // The run-on: p keeps the CPU and its slice for its own next packet (no slice end, no switch).
       portRunOnCounts.taken++;
       p.idleActivation = false;
@@ -502,11 +504,11 @@ export class KernelCore {
    * nothing else is dispatching. A kernel rule, the same with every fast path on or off.
    * mutatePortRunOnForTest drops a condition (the tests' mutation check) or turns the rule off.
    */
-  private runsOn(p: Process): boolean {
+  private runsOn(p: Process, fuelLeft: number): boolean {
     const m = portRunOnMutation;
     if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null || !hasPacket(this, p)) return false;
     if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return false;
-    return m === "slice" || this.sched.sliceGoesOn(p);
+    return m === "slice" || this.sched.sliceGoesOn(p, fuelLeft);
   }
 
   /**

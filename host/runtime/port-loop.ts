@@ -8,13 +8,14 @@
 // process:
 //
 //   (module
-//     (import "k" "next" (func $next (result i32)))    ;; plain: the next packet's handler index, or -1
+//     (import "k" "next" (func $next (param i32) (result i32)))    ;; plain: the next packet's handler index, or -1
+//     (import "k" "fuel" (global $fuel (mut i32)))     ;; the process's counter, handed to next (a read from JS is a call)
 //     (import "k" "wait" (func $wait (result i32)))    ;; Suspending: wait for the next packet
 //     (table (export "handlers") 0 funcref)            ;; the guest's handler exports, by index
 //     (memory (export "packet") 1 1)                   ;; key at 0, code at 4, value at 8
 //     (func (export "run") (local $ix i32)
 //       (loop $l
-//         (local.set $ix (call $next))
+//         (local.set $ix (call $next (global.get $fuel)))
 //         (if (i32.lt_s (local.get $ix) (i32.const 0)) (then (local.set $ix (call $wait))))
 //         (call_indirect (type $handler) (i32.load (i32.const 0)) (i32.load (i32.const 4))
 //                                        (i64.load (i32.const 8)) (local.get $ix))
@@ -39,11 +40,13 @@ let loopModule: WebAssembly.Module | null = null;
 
 function portLoopModule(): WebAssembly.Module {
   if (loopModule !== null) return loopModule;
-  const types = new ByteSink().u32(3);
-  funcType(types, [], [I32]); // 0: next, wait
+  const types = new ByteSink().u32(4);
+  funcType(types, [], [I32]); // 0: wait
   funcType(types, [], []); // 1: run
   funcType(types, [I32, I32, I64], []); // 2: a handler
-  const imports = new ByteSink().u32(2).name("k").name("next").u8(0x00).u32(0).name("k").name("wait").u8(0x00).u32(0);
+  funcType(types, [I32], [I32]); // 3: next (the counter)
+  const imports = new ByteSink().u32(3).name("k").name("next").u8(0x00).u32(3).name("k").name("wait").u8(0x00).u32(0);
+  imports.name("k").name("fuel").u8(0x03).u8(I32).u8(0x01); // global 0: the process's counter (mut i32)
   const funcs = new ByteSink().u32(1).u32(1);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
   const memories = new ByteSink().u32(1).u8(0x01).u32(1).u32(1);
@@ -51,6 +54,8 @@ function portLoopModule(): WebAssembly.Module {
   const b = new ByteSink()
     .u8(0x03)
     .u8(0x40) // loop
+    .u8(0x23)
+    .u32(0) // global.get $fuel
     .u8(0x10)
     .u32(0)
     .u8(0x22)
@@ -102,8 +107,11 @@ function portLoopModule(): WebAssembly.Module {
 
 /** What the loop needs from its process's runtime. */
 export interface PortLoopHost {
-  /** The previous activation is done (Kernel.activationDone). May hand this loop its next packet at once (deliver). */
-  activationDone(): void;
+  /**
+   * The previous activation is done (Kernel.activationDone), with the process's fuel counter as the loop read
+   * it (NaN without one). May hand this loop its next packet at once (deliver).
+   */
+  activationDone(fuelLeft: number): void;
   /** Whether the host's event loop should get a turn before this continues (process-runtime's hostYieldDue). */
   yieldDue(): boolean;
   /** Run `fn` after the event loop has turned. */
@@ -132,12 +140,20 @@ export class PortLoop {
   /** The parked wait's reject: stop() unwinds the parked stack with it (V8 keeps a suspended stack until it resumes). */
   private waiterReject: ((e: unknown) => void) | null = null;
   private stopped = false;
+  /** It has a fuel counter: next's argument is its value. */
+  private readonly counted: boolean;
 
-  constructor(guest: WebAssembly.Exports, host: PortLoopHost) {
+  /** `fuel`: the process's counter (the counting variant), which `next` is handed as it reads; null: none. */
+  constructor(guest: WebAssembly.Exports, host: PortLoopHost, fuel: WebAssembly.Global | null = null) {
     this.guest = guest;
     this.host = host;
+    this.counted = fuel !== null;
     const inst = new WebAssembly.Instance(portLoopModule(), {
-      k: { next: () => this.next(), wait: new WebAssembly.Suspending(() => this.wait()) },
+      k: {
+        next: (f: number) => this.next(f),
+        wait: new WebAssembly.Suspending(() => this.wait()),
+        fuel: fuel ?? new WebAssembly.Global({ value: "i32", mutable: true }, 0),
+      },
     } as unknown as WebAssembly.Imports);
     this.table = inst.exports.handlers as WebAssembly.Table;
     const mem = (inst.exports.packet as WebAssembly.Memory).buffer;
@@ -198,12 +214,12 @@ export class PortLoop {
    * The plain import: finish the previous activation, then the next packet's handler if the kernel has
    * handed this process one already (and the event loop is not due a turn), else -1 (the loop waits).
    */
-  private next(): number {
+  private next(fuel: number): number {
     if (this.activating) {
       this.activating = false;
       this.inNext = true;
       try {
-        this.host.activationDone();
+        this.host.activationDone(this.counted ? fuel : NaN);
       } finally {
         this.inNext = false;
       }

@@ -683,17 +683,21 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   deliver(handler: string, key: number, code: number, value: bigint): void {
     if (this.disposed || this.instance === null) return;
     if (this.loop === null) {
-      this.loop = new PortLoop(this.instance.exports, {
-        activationDone: () => {
-          if (!this.disposed) this.kernel.activationDone(this.process);
+      this.loop = new PortLoop(
+        this.instance.exports,
+        {
+          activationDone: (fuelLeft) => {
+            if (!this.disposed) this.kernel.activationDone(this.process, fuelLeft);
+          },
+          yieldDue: hostYieldDue,
+          later: macrotask,
+          ended: (e) => {
+            w2wUnwound();
+            this.ended(e);
+          },
         },
-        yieldDue: hostYieldDue,
-        later: macrotask,
-        ended: (e) => {
-          w2wUnwound();
-          this.ended(e);
-        },
-      });
+        this.ticker === null ? this.fuel : null,
+      );
     }
     this.loop.deliver(handler, key, code, value);
   }

@@ -566,11 +566,14 @@ export class CpuScheduler {
    * left on its counter (a metered process outside the deadline class). The slice's fuel is bounded by
    * everything that ends a slice (its quantum, the next timer's deadline, its CPU limit: sliceFuel, and
    * timerAdded for a timer armed since; a preemption request empties the counter), so fuel left means none
-   * of them is due yet: nothing is charged or read here, and the slice stays open.
+   * of them is due yet: nothing is charged here, and the slice stays open. `fuelLeft`: the counter as the
+   * caller read it (NaN: read it here).
    */
-  sliceGoesOn(p: Process): boolean {
+  sliceGoesOn(p: Process, fuelLeft = NaN): boolean {
     const rt = p.runtime;
-    if (this.running !== p || rt === null || !rt.metered || p.sched.edf !== null) return false;
+    if (this.running !== p || rt === null || p.sched.edf !== null) return false;
+    if (fuelLeft === fuelLeft) return fuelLeft > 0; // not NaN: its counter as the caller read it (a metered process's)
+    if (!rt.metered) return false;
     const left = rt.fuelLeft();
     return left !== null && left > 0;
   }
