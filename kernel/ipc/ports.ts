@@ -140,7 +140,9 @@ export function mutateW2wForTest(m: W2wMutation | null): void {
  *
  * P_QUEUE: whether the sender's wasm port_send may queue the packet in the cell instead (one at a time:
  * P_QFULL), for the kernel to take into the port's queue later (drainQueued). It may exactly when
- * sysPortSend would only append it to the queue: bound and not closed, the binder busy (not RESIDENT, so
+ * sysPortSend would only append it to the queue, for a port bound PORT_BIND_DIRECT (the binder opted into
+ * delivery without the kernel; other ports' binders keep the cost they had: their words stay 0): bound and
+ * not closed, the binder busy (not RESIDENT, so
  * neither a direct activation nor a wake-up is due: a packet to a RESIDENT binder must make it runnable), room
  * in the queue for one more (MAX_PORT_PACKETS), the wasm path on and no trace recorded.
  *
@@ -165,6 +167,7 @@ export function directWordsOf(k: KernelCore, pt: Port): void {
       }
     }
     if (
+      (pt.direct || w2wMutation === "direct") &&
       (r.state !== ProcessState.RESIDENT || w2wMutation === "busy") &&
       r.state !== ProcessState.EXITED &&
       (pt.packets.length < Limits.MAX_PORT_PACKETS || w2wMutation === "room")
@@ -217,7 +220,10 @@ export function w2wTraced(k: KernelCore): boolean {
 export function binderChanged(k: KernelCore, r: Process): void {
   if (!k.portW2w) return; // every word stays 0
   const ports = r.boundPorts;
-  for (let i = 0; i < ports.length; i++) directWordsOf(k, ports[i]);
+  for (let i = 0; i < ports.length; i++) {
+    const pt = ports[i];
+    if (pt.direct || w2wMutation === "direct") directWordsOf(k, pt); // the others' words stay 0
+  }
 }
 
 /**
