@@ -20,6 +20,8 @@ import { guest } from "../helpers/wat.ts";
 import { wasiProgram } from "../wasi/helpers.ts";
 import { RootBlockedError, runGuest } from "../../cli/run-guest.ts";
 import { bootSystem } from "../../host/system.ts";
+import { bootSystem as bootManifest } from "../../host/manifest/boot.ts";
+import { parseManifest } from "../../host/manifest/load.ts";
 import { PassThrough } from "node:stream";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -413,6 +415,32 @@ const SCENARIOS: Scenario[] = [
         while (p.process.blockedIn !== "receive") await tick();
         sys.shutdown();
         p.close();
+      }),
+  },
+  {
+    name: "a booted manifest's shutdown with a child a manifest process spawned, blocked",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const manifest = parseManifest(
+          JSON.stringify({
+            version: 1,
+            images: { parent: "p.wasm", child: "c.wasm" },
+            objects: {},
+            processes: [{ name: "parent", image: "parent", handles: [{ name: "child", object: "child", rights: ["spawn"] }] }],
+          }),
+          "m.json",
+        );
+        const sys = bootManifest(
+          manifest,
+          new Map([
+            ["parent", ROOT_LEAVES_CHILD],
+            ["child", ROOT_BLOCKED],
+          ]),
+        );
+        observe(sys.kernel);
+        await sys.settle();
+        if (sys.kernel.core.blockedProcesses().length !== 1) throw new Error("expected the child blocked in receive");
+        sys.shutdown();
       }),
   },
   {

@@ -40,6 +40,7 @@ const SCENARIOS = [
   "runGuest whose root blocks forever (RootBlockedError)",
   "runGuest whose root ends leaving a child blocked forever",
   "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
+  "a booted manifest's shutdown with a child a manifest process spawned, blocked",
   "wasi sched_yield loop",
 ];
 
