@@ -412,7 +412,10 @@ const SCENARIOS: Scenario[] = [
         // No server binaries: /dev and /tmp answer ECLOSED; the console device still listens to stdin.
         const sys = bootSystem({ kernel, stdout: () => {}, stderr: () => {}, stdin: openStdin }, null);
         const p = sys.spawn(kernel.loadImage(ROOT_BLOCKED, "p"));
-        while (p.process.blockedIn !== "receive") await tick();
+        for (let i = 0; p.process.blockedIn !== "receive"; i++) {
+          if (i > 2000) throw new Error(`the program never blocked in receive (${p.process.state}: ${p.process.exit?.message})`);
+          await tick();
+        }
         sys.shutdown();
         p.close();
       }),
