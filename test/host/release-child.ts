@@ -12,7 +12,7 @@ import { Constants, ExitReason, ProcessState, Rights } from "../../abi/gen/abi.t
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { DIR_RIGHTS, hostMount } from "../../kernel/ns/host.ts";
-import { Kernel, type HostProcess, type KernelConfig } from "../../host/kernel.ts";
+import { Kernel, type HostProcess, type KernelConfig, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import type { WasiStdin } from "../../host/personality/wasi/personality.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/strace.ts";
@@ -57,6 +57,13 @@ const CALL_THEN_RECEIVE = withEp(`
     (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF}))`);
 /** Sends a pulse on its endpoint and waits on a fresh one (pulse_wait's own entry). */
 const PULSE_WAIT = withEp(`(drop (call $pulse_wait (global.get $ep) (i32.const 1) (i32.const 1) (call $endpoint_create)))`);
+/** reply_wait with rcvid 0 (answer nothing, only wait): its own entry. */
+const REPLY_WAIT = withEp(`(drop (call $reply_wait (global.get $ep) (i32.const 0) (i32.const 0) (i32.const 0)))`);
+/** futex_wait on word 0 of memory object "mem" (0, as expected): nobody ever wakes it. */
+const FUTEX_WAIT = guest(`
+  (data (i32.const 16) "mem")
+  (func (export "_start")
+    (drop (call $futex_wait (call $handle_get (i32.const 16) (i32.const 3)) (i32.const 0) (i32.const 0) ${INF})))`);
 /** A deadline-class job an hour apart: sched_wait_period blocks until the next release. */
 const WAIT_PERIOD = guest(`
   (func (export "_start")
@@ -259,6 +266,19 @@ const SCENARIOS: Scenario[] = [
   {
     name: "pulse_wait",
     start: (k) => ((p) => ({ procs: [p], ready: () => p.process.state === ProcessState.RECEIVE_BLOCKED }))(one(k, PULSE_WAIT)),
+  },
+  {
+    name: "reply_wait, waiting",
+    start: (k) => ((p) => ({ procs: [p], ready: () => p.process.state === ProcessState.RECEIVE_BLOCKED }))(one(k, REPLY_WAIT)),
+  },
+  {
+    name: "futex_wait",
+    start: (k) => {
+      const mem = k.createMemory(4096);
+      const p = k.spawn(k.loadImage(FUTEX_WAIT, "p"), { handles: [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }] });
+      k.release(mem);
+      return { procs: [p], ready: () => p.process.blockedIn === "futex_wait" };
+    },
   },
   {
     name: "sched_wait_period",

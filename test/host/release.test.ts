@@ -21,6 +21,8 @@ const SCENARIOS = [
   "call to a server that never replies, both killed",
   "call whose server dies, then the client killed in receive",
   "pulse_wait",
+  "reply_wait, waiting",
+  "futex_wait",
   "sched_wait_period",
   "sleep",
   "yield loop (preempted or yielding)",
