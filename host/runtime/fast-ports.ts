@@ -735,6 +735,8 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
   // activation the kernel's (directMade), then it is the bridge's port_send as the binder's. Any other caller
   // (the binder once made, or a binder of a direct activation the kernel ran meanwhile) is current already.
   const slowW2w = (h: number, code: number, value: bigint): unknown => {
+    if (made !== null && made.r !== p && p.state === ProcessState.RESIDENT && k.current !== p)
+      throw new KernelBug(`pid ${p.pid} ran while pid ${made.r.pid}'s wasm-to-wasm activation was the kernel's`);
     if (made === null && p.state === ProcessState.RESIDENT && k.current !== p && !madeMutation) {
       const pt = portAtCell(w2wWords()[W2W_CELL >> 2]);
       if (!(pt instanceof Port) || pt.binder !== p)
