@@ -20,6 +20,7 @@ import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
 import {
   binderChanged,
+  cellPacketOf,
   directWordsOf,
   drainQueued,
   hasPacket,
@@ -28,7 +29,12 @@ import {
   portRunOnCounts,
   portRunOnMutation,
   portsProcessExited,
+  takeCellPacket,
 } from "./ipc/ports.ts";
+
+/** KernelCore.runsOn's answers besides a cell's word index (>= 0). */
+const RUN_NOT = -1,
+  RUN_QUEUED = -2;
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
@@ -462,14 +468,17 @@ export class KernelCore {
    */
   activationDone(p: Process, fuelLeft = NaN): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
-    if (this.runsOn(p, fuelLeft)) {
+    const on = this.runsOn(p, fuelLeft);
+    if (on !== RUN_NOT) {
       // The run-on: p keeps the CPU and its slice for its own next packet (no slice end, no switch).
       portRunOnCounts.taken++;
       p.idleActivation = false;
-      this.nextPacket(p);
-      p.state = ProcessState.RUNNING;
       if (this.idleServed.size > 0) this.idleServed.clear(); // as a dispatch of a packet's activation: the idle period is over
-      this.startOrDeliver(p);
+      if (on === RUN_QUEUED) {
+        this.nextPacket(p);
+        p.state = ProcessState.RUNNING;
+        this.startOrDeliver(p);
+      } else takeCellPacket(p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
       return;
     }
     this.endSlice(p);
@@ -502,13 +511,18 @@ export class KernelCore {
    * choose p anyway (nothing queued at its priority or above, no deadline class, no partitions), its slice has
    * room (CpuScheduler.sliceGoesOn: fuel left on its counter, so no quantum end, timer or CPU limit is due), and
    * nothing else is dispatching. A kernel rule, the same with every fast path on or off.
-   * mutatePortRunOnForTest drops a condition (the tests' mutation check) or turns the rule off.
+   * mutatePortRunOnForTest drops a condition (the tests' mutation check) or turns the rule off. Returns
+   * RUN_NOT, RUN_QUEUED (the next packet is in a port's queue), or the word index of the port's cell holding
+   * it (kernel/ipc/ports.ts cellPacketOf: the run-on delivers it from the cell's words).
    */
-  private runsOn(p: Process, fuelLeft: number): boolean {
+  private runsOn(p: Process, fuelLeft: number): number {
     const m = portRunOnMutation;
-    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null || !hasPacket(this, p)) return false;
-    if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return false;
-    return m === "slice" || this.sched.sliceGoesOn(p, fuelLeft);
+    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null) return RUN_NOT;
+    const cell = cellPacketOf(p);
+    if (cell < 0 && !hasPacket(this, p)) return RUN_NOT;
+    if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return RUN_NOT;
+    if (m !== "slice" && !this.sched.sliceGoesOn(p, fuelLeft)) return RUN_NOT;
+    return cell < 0 ? RUN_QUEUED : cell;
   }
 
   /**

@@ -22,6 +22,8 @@ export interface ProcessRuntime {
    * runtime calls Kernel.activationDone; a trap ends the process.
    */
   deliver(handler: string, key: number, code: number, value: bigint): void;
+  /** deliver() with the value as its low and high 32-bit words (a packet the kernel takes from a port's cell). */
+  deliverWords?(handler: string, key: number, code: number, low: number, high: number): void;
   /**
    * Direct activations (PORT_BIND_DIRECT, kernel/ipc/ports.ts), if the host offers them. canRunDirect: whether
    * runDirect can run handler `name` now (the instance exists, its image is metered so a quantum bounds it),

@@ -157,7 +157,7 @@ export class PortLoop {
     } as unknown as WebAssembly.Imports);
     this.table = inst.exports.handlers as WebAssembly.Table;
     const mem = (inst.exports.packet as WebAssembly.Memory).buffer;
-    this.i32 = new Int32Array(mem, 0, 2);
+    this.i32 = new Int32Array(mem, 0, 4);
     this.i64 = new BigInt64Array(mem, 8, 1);
     this.run = WebAssembly.promising(inst.exports.run as () => void) as () => Promise<void>;
   }
@@ -169,6 +169,22 @@ export class PortLoop {
     this.i32[0] = key;
     this.i32[1] = code;
     this.i64[0] = value;
+    this.handOver(ix, handler);
+  }
+
+  /** deliver() with the value as its low and high words (a packet taken from a port's cell: no BigInt). */
+  deliverWords(handler: string, key: number, code: number, low: number, high: number): void {
+    if (this.stopped) return;
+    const ix = this.handlerIndex(handler);
+    const w = this.i32;
+    w[0] = key;
+    w[1] = code;
+    w[2] = low;
+    w[3] = high;
+    this.handOver(ix, handler);
+  }
+
+  private handOver(ix: number, handler: string): void {
     const w = this.waiter;
     if (w !== null) {
       const j = this.waiterReject!;

@@ -251,6 +251,14 @@ export function portQueuedValue(at: number): bigint {
   return view.getBigInt64((at + P_QVALUE) * 4, true);
 }
 
+/** The value of the packet in the cell at `at` as its low and high 32-bit words (no BigInt). */
+export function portQueuedLow(at: number): number {
+  return words[at + P_QVALUE];
+}
+export function portQueuedHigh(at: number): number {
+  return words[at + P_QVALUE + 1];
+}
+
 /** The cell at `at` holds no packet now. */
 export function clearPortQueued(at: number): void {
   words[at + P_QFULL] = 0;

@@ -9,7 +9,16 @@ import { KernelBug } from "../object.ts";
 import type { KernelCore } from "../core.ts";
 import type { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
-import { clearPortQueued, onPortCellDropped, portChanged, portQueuedCode, portQueuedFull, portQueuedValue } from "../fast/mirror.ts";
+import {
+  clearPortQueued,
+  onPortCellDropped,
+  portChanged,
+  portQueuedCode,
+  portQueuedFull,
+  portQueuedHigh,
+  portQueuedLow,
+  portQueuedValue,
+} from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
 function arrived(k: KernelCore, r: Process): 0 {
@@ -52,6 +61,31 @@ export let portRunOnMutation: PortRunOnMutation | null = null;
 
 export function mutatePortRunOnForTest(m: PortRunOnMutation | null): void {
   portRunOnMutation = m;
+}
+
+/**
+ * The word index of the cell of p's one bound port when a sender's wasm port_send left a packet there and
+ * nothing is queued before it (the packet the next activation takes, KernelCore.nextPacket's choice), else -1.
+ * The run-on delivers it from the cell's words (takeCellPacket): no Packet, no BigInt.
+ */
+export function cellPacketOf(p: Process): number {
+  const ports = p.boundPorts;
+  if (ports.length !== 1) return -1;
+  const pt = ports[0];
+  const at = pt.cellAt;
+  return at >= 0 && pt.packets.length === 0 && portQueuedFull(at) ? at : -1;
+}
+
+/** Deliver the packet in the cell at `at` (cellPacketOf's) to p's handler for pt, and empty the cell. */
+export function takeCellPacket(p: Process, pt: Port, at: number): void {
+  const code = portQueuedCode(at);
+  const low = portQueuedLow(at);
+  const high = portQueuedHigh(at);
+  clearPortQueued(at);
+  cellQueueCounts.drained++;
+  const rt = p.runtime!;
+  if (rt.deliverWords !== undefined) rt.deliverWords(pt.handler, pt.key, code, low, high);
+  else rt.deliver(pt.handler, pt.key, code, BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)));
 }
 
 /** Whether a packet is queued on one of p's ports (one left in a port's cell taken into its queue first). */

@@ -518,8 +518,10 @@ describe("packets queued in the port's cell", () => {
       (global $out (mut i32) (i32.const 0))
       (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
         (call $rec (local.get $code))
+        (call $rec (i32.wrap_i64 (local.get $value)))
+        (call $rec (i32.wrap_i64 (i64.shr_s (local.get $value) (i64.const 32))))
         (if (i32.ge_s (local.get $code) (i32.const ${2 * n})) (then (call $rec (i32.wrap_i64 (call $clock_now))) (call $flush) (call $exit (i32.const 0))))
-        (call $rec (call $port_send (global.get $out) (i32.add (local.get $code) (i32.const 1)) (i64.add (local.get $value) (i64.const 4294967296)))))
+        (call $rec (call $port_send (global.get $out) (i32.add (local.get $code) (i32.const 1)) (i64.add (local.get $value) (i64.const 4294967297)))))
       (func (export "_start")
         (global.set $out (call $handle_get (i32.const 24) (i32.const 3)))
         (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT})))
@@ -550,6 +552,19 @@ describe("packets queued in the port's cell", () => {
     const { on } = await both(specs);
     expect(on.queued).toBeGreaterThanOrEqual(49); // every answer to the busy ping
     expect(on.exit.ping.reason).toBe(ExitReason.NORMAL);
+    // Each hop adds 2^32 + 1: the values ping saw (taken by the run-on from the cell's words), in order. Its
+    // records: _start's flush (the binding, the first send), then the last handler's flush of everything: the
+    // same two, and per packet its code, the value's two words and its answer's result.
+    const seen = on.rec.ping.slice(4);
+    for (let i = 0; i < 10; i++) {
+      const code = 2 + 2 * i;
+      const v = BigInt(code - 1) * (2n ** 32n + 1n);
+      expect(seen.slice(4 * i, 4 * i + 3), `packet ${code}`).toEqual([
+        code,
+        Number(BigInt.asIntN(32, v)),
+        Number(BigInt.asIntN(32, v >> 32n)),
+      ]);
+    }
   });
 
   it("fails the comparison when a condition of the cell's queue word is dropped", async () => {
