@@ -117,9 +117,10 @@ const MARK_AUDIO = new TextEncoder().encode("~mark-audio ");
  * with a callback at each line's end. It was a string a line (a decoded chunk
  * and a slice of it, about 1,500 of them a 30 s run, in an array), all kept
  * to the end of the run: a run outlives the young generation's collections,
- * so each line was promoted to the old generation as garbage-to-be, and the
- * old generation's growth is what starts V8's full collections
- * (docs/fastpath.md "What a run leaves behind"). Here a line is a string only
+ * so each line was promoted to the old generation as garbage-to-be, and what
+ * a run adds to the old generation (and to external memory, which V8 counts
+ * with it) is what starts V8's full collections (docs/fastpath.md "What a
+ * run leaves behind"). Here a line is a string only
  * for `onLine` (dropped at once), and what stays to the end is one buffer.
  */
 class OutputLog {
@@ -209,8 +210,9 @@ function vuReadings(lines: readonly string[]): VuReading[] {
 /**
  * The deterministic demo's WAV gather buffer, kept for the process's next run: a 30 s run's is 5.76 MB, whose
  * pages were mapped before each run (prefault) and which, as external memory a run holds to its end, only a
- * full collection gave back. One buffer is kept (the largest given back); a run that finds none (the first, or
- * one running beside another) makes one.
+ * full collection gave back (V8 counts external memory allocated since its last full collection against the
+ * old generation's room: two or three runs' buffers started one). One buffer is kept (the largest given back);
+ * a run that finds none (the first, or one running beside another) makes one.
  */
 let spareGather: Uint8Array | null = null;
 function takeGatherBuffer(bytes: number): Uint8Array {
