@@ -211,7 +211,7 @@ export class KernelCore {
     this.sched = new CpuScheduler(this, { switchCostNs: options.dispatchCostNs, ...options.sched });
     this.runq = this.sched.ready;
     // Readers of the virtual clock see the work the running process has done so far.
-    if (this.clock instanceof VirtualClock) this.clock.beforeRead = () => this.sched.sync();
+    if (this.clock instanceof VirtualClock) this.clock.beforeRead = this.sched;
     this.exitHooks.push((p) => this.sched.exited(p));
     this.log = options.log ?? (() => {});
     this.exitHooks.push(
