@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Constants, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { TimerDevice } from "../../hal/timer.ts";
 import { DEVICE_GRANT_RIGHTS, type HostProcess, Kernel } from "../../host/kernel.ts";
-import { directPortStats } from "../../host/runtime/fast-ports.ts";
+import { cellQueued, directPortStats } from "../../host/runtime/fast-ports.ts";
 import {
   mutatePortHandoffForTest,
   mutatePortRunOnForTest,
@@ -141,11 +141,14 @@ type Mode = "fast" | "slow" | PortHandoffMutation;
  * One run of `spec`. `runOn`: the run-on rule as built (null), turned off ("off": every activation ends its
  * slice, so the handoff decides), or with a condition dropped.
  */
-async function run(spec: Spec, mode: Mode, runOn: PortRunOnMutation | null) {
+async function run(spec: Spec, mode: Mode, runOn: PortRunOnMutation | null, untraced?: { portW2w: boolean }) {
   const fastPath = mode !== "slow";
   mutatePortHandoffForTest(mode === "fast" || mode === "slow" ? null : mode);
   mutatePortRunOnForTest(runOn);
-  const k = new Kernel({ trace: true, fastPath, sched: spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel } });
+  const sched = spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel };
+  // Traced, the wasm port paths step aside (the cells stay 0); untraced, `portW2w` turns them on or off.
+  const k =
+    untraced === undefined ? new Kernel({ trace: true, fastPath, sched }) : new Kernel({ fastPath, sched, portW2w: untraced.portW2w });
   const out = new Map<string, Uint8Array[]>();
   const procs = new Map<string, Process>();
   const hosts: HostProcess[] = [];
@@ -411,6 +414,21 @@ describe("the run-on", () => {
         expect(seen(fast)).toEqual(seen(ref));
       }
     }
+  });
+
+  it("untraced, with the wasm port paths on (packets queued in cells, taken by the run-on from the cells' words) and off: the same results, exits and virtual time", async () => {
+    const before = cellQueued();
+    for (const flags of [0, DIRECT]) {
+      for (const kill of [undefined, { victim: 4, afterNs: 21_113, priority: 210 }]) {
+        const spec: Spec = { ...mixed(flags), kill };
+        const on = await run(spec, "fast", null, { portW2w: true });
+        const off = await run(spec, "fast", null, { portW2w: false });
+        expect(on.rec, `flags ${flags}`).toEqual(off.rec);
+        expect(on.exit).toEqual(off.exit);
+        expect(on.now).toBe(off.now);
+      }
+    }
+    expect(cellQueued()).toBeGreaterThan(before + 200); // the direct runs' chains queued their own packets in cells
   });
 
   it("changes the run when a condition is dropped: running on while the queue would choose another, or with the counter empty", async () => {
