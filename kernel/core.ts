@@ -36,6 +36,7 @@ import {
 const RUN_NOT = -1,
   RUN_QUEUED = -2;
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import { bumpWord, kernelWord, portQueueLength } from "./fast/mirror.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
@@ -427,6 +428,7 @@ export class KernelCore {
   /** Change p's effective priority (priority inheritance), moving it in the run queue if queued. */
   setEffectivePriority(p: Process, priority: number): void {
     if (p.priority === priority) return;
+    this.runOnChanged();
     const queued = p.queued;
     if (queued) this.runq.remove(p);
     p.priority = priority;
@@ -479,7 +481,7 @@ export class KernelCore {
         this.nextPacket(p);
         p.state = ProcessState.RUNNING;
         this.startOrDeliver(p);
-      } else takeCellPacket(p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
+      } else takeCellPacket(this, p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
       return;
     }
     this.endSlice(p);
@@ -504,6 +506,24 @@ export class KernelCore {
       return;
     } else this.runq.enqueue(p);
     this.schedule();
+  }
+
+  /**
+   * The run-on's version word (kernel/fast/mirror.ts kernelWord), made at the first port loop allowed to take
+   * a packet from a cell itself (kernel/ipc/ports.ts takeCellPacket): its word index.
+   */
+  runOnVersion(): number {
+    if (this.runq.versionAt < 0) this.runq.versionAt = kernelWord();
+    return this.runq.versionAt;
+  }
+
+  /**
+   * Something the run-on's decision reads changed in a way no enqueue shows (a priority, a deadline class, a
+   * partition, a fault, a port bound): a port loop's permission to take its next packet itself lapses
+   * (the run queue bumps the same word at every enqueue).
+   */
+  runOnChanged(): void {
+    if (this.runq.versionAt >= 0) bumpWord(this.runq.versionAt);
   }
 
   /**
@@ -570,6 +590,7 @@ export class KernelCore {
       drainQueued(this, port); // one a sender's wasm port_send left in the port's cell
       const packet = port.packets.shift();
       if (packet === undefined) continue;
+      portQueueLength(port);
       if (port.packets.length === Limits.MAX_PORT_PACKETS - 1 && port.fastQueue === 0) directWordsOf(this, port); // room again
       if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;

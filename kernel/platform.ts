@@ -22,8 +22,13 @@ export interface ProcessRuntime {
    * runtime calls Kernel.activationDone; a trap ends the process.
    */
   deliver(handler: string, key: number, code: number, value: bigint): void;
-  /** deliver() with the value as its low and high 32-bit words (a packet the kernel takes from a port's cell). */
-  deliverWords?(handler: string, key: number, code: number, low: number, high: number): void;
+  /**
+   * deliver() with the value as its low and high 32-bit words (a packet the kernel takes from a port's cell).
+   * `takeCell`, when not 0: the byte address of that cell in the handle mirror's store; the process's port
+   * loop may take its next packets from it itself while the word at byte `versionAddress` keeps the value it
+   * has now (kernel/ipc/ports.ts takeCellPacket says the rest of the contract).
+   */
+  deliverWords?(handler: string, key: number, code: number, low: number, high: number, takeCell: number, versionAddress: number): void;
   /**
    * Direct activations (PORT_BIND_DIRECT, kernel/ipc/ports.ts), if the host offers them. canRunDirect: whether
    * runDirect can run handler `name` now (the instance exists, its image is metered so a quantum bounds it),

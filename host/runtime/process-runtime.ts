@@ -680,10 +680,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return t === true ? 0 : -Errno.EINVAL;
   }
 
-  deliverWords(handler: string, key: number, code: number, low: number, high: number): void {
+  deliverWords(handler: string, key: number, code: number, low: number, high: number, takeCell: number, versionAddress: number): void {
     if (this.disposed || this.instance === null) return;
     if (this.loop === null) return this.deliver(handler, key, code, BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)));
-    this.loop.deliverWords(handler, key, code, low, high);
+    this.loop.deliverWords(handler, key, code, low, high, takeCell, versionAddress);
   }
 
   deliver(handler: string, key: number, code: number, value: bigint): void {

@@ -68,7 +68,7 @@ export const VACANT = 0x80000000 | 0;
 export const STATE_EXITED = 1;
 
 /** A PORT's state cell (see the layout above). */
-export const PORT_CELL_WORDS = 8;
+export const PORT_CELL_WORDS = 9;
 export const P_READY = 0;
 export const P_KEY = 1;
 export const P_BUDGET = 2;
@@ -76,6 +76,8 @@ export const P_QUEUE = 3;
 export const P_QFULL = 4;
 export const P_QCODE = 5;
 export const P_QVALUE = 6;
+/** Packets in the port's queue in the kernel (a packet in the cell goes behind them): the port loop takes the cell's only when 0. */
+export const P_QKERN = 8;
 
 /** First slot array size; doubled as the table grows. */
 const FIRST_CAP = 16;
@@ -87,6 +89,15 @@ let top = HEADER_WORDS;
 words[H_SLOW] = 1;
 /** Free blocks by size class (a power of two words). */
 const freeBlocks = new Map<number, number[]>();
+/**
+ * The store's cell epoch (word 4, the first after the "no mirror" header): bumped whenever a port's cell goes
+ * back to the store, so a port loop allowed to take packets from a cell (kernel/ipc/ports.ts takeCellPacket)
+ * stops before the words can serve another object.
+ */
+const CELL_EPOCH = HEADER_WORDS;
+top = HEADER_WORDS + 1;
+/** The byte address of the store's cell epoch word. */
+export const CELL_EPOCH_ADDRESS = CELL_EPOCH * 4;
 
 /**
  * Keep the mirror in `view` from now on (what was written so far carried
@@ -157,6 +168,7 @@ function writeState(o: KernelObject, at: number): void {
     words[at + P_KEY] = pt.key;
     words[at + P_BUDGET] = pt.fastBudget;
     words[at + P_QUEUE] = pt.fastQueue;
+    words[at + P_QKERN] = pt.packets.length;
     words[at + P_READY] = pt.fastReady;
   } else {
     const m = o as unknown as { revoked: boolean; size: number };
@@ -180,6 +192,33 @@ interface PortCellOwner {
   fastQueue: number;
   /** Word index of its cell while it has one, else -1 (kept here). */
   cellAt: number;
+  packets: readonly unknown[];
+}
+
+/** The port's queue in the kernel changed length: its cell's P_QKERN word, if it has a cell. */
+export function portQueueLength(o: KernelObject): void {
+  const pt = o as unknown as PortCellOwner;
+  if (pt.cellAt >= 0) words[pt.cellAt + P_QKERN] = pt.packets.length;
+}
+
+/**
+ * One word of a kernel's own in the store (the run-on's version, KernelCore.runOnChanged): its word index.
+ * Never given back (one per kernel, a few per test process).
+ */
+export function kernelWord(): number {
+  const at = alloc(1);
+  words[at] = 0;
+  return at;
+}
+
+/** Add one to the word at `at` (kernelWord's). */
+export function bumpWord(at: number): void {
+  words[at] = (words[at] + 1) | 0;
+}
+
+/** The word at `at`. */
+export function wordAt(at: number): number {
+  return words[at];
 }
 
 /**
@@ -228,6 +267,7 @@ function cellUnref(o: KernelObject): void {
     cells.delete(o);
     liveCells--;
     release(c.at, cellWords(o));
+    if (o.type === ObjectType.PORT) words[CELL_EPOCH] = (words[CELL_EPOCH] + 1) | 0;
   }
 }
 

@@ -18,6 +18,7 @@ import {
   portQueuedHigh,
   portQueuedLow,
   portQueuedValue,
+  portQueueLength,
 } from "../fast/mirror.ts";
 import { MAX_SLICE_FUEL } from "../sched/params.ts";
 
@@ -76,16 +77,36 @@ export function cellPacketOf(p: Process): number {
   return at >= 0 && pt.packets.length === 0 && portQueuedFull(at) ? at : -1;
 }
 
-/** Deliver the packet in the cell at `at` (cellPacketOf's) to p's handler for pt, and empty the cell. */
-export function takeCellPacket(p: Process, pt: Port, at: number): void {
+/**
+ * Deliver the packet in the cell at `at` (cellPacketOf's) to p's handler for pt, and empty the cell. The run-on
+ * took it (KernelCore.runsOn held), so p's port loop may take the next packet from this cell itself, in wasm,
+ * for as long as nothing the run-on reads changes (the loop checks each time: fuel left, the cell full with
+ * nothing queued before it in the kernel (P_QKERN), and the kernel's run-on version word unchanged, which the
+ * run queue bumps at every enqueue and KernelCore.runOnChanged at every other change), with no idle
+ * subscriber in the kernel (whose idle periods the run-on ends). Then the kernel has nothing to do for the
+ * activation: the run-on changes nothing but the packet's place.
+ */
+export function takeCellPacket(k: KernelCore, p: Process, pt: Port, at: number): void {
   const code = portQueuedCode(at);
   const low = portQueuedLow(at);
   const high = portQueuedHigh(at);
   clearPortQueued(at);
   cellQueueCounts.drained++;
   const rt = p.runtime!;
-  if (rt.deliverWords !== undefined) rt.deliverWords(pt.handler, pt.key, code, low, high);
+  const take = k.idleSubscribers === 0 && takeMutation !== "off" ? at * 4 : 0;
+  if (rt.deliverWords !== undefined) rt.deliverWords(pt.handler, pt.key, code, low, high, take, take !== 0 ? k.runOnVersion() * 4 : 0);
   else rt.deliver(pt.handler, pt.key, code, BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)));
+}
+
+/**
+ * Test only: "off" never lets a port loop take a packet itself (every activation's end through the kernel's
+ * run-on: the reference run); "stale" lets the loop take one although the run-on's version changed (the run
+ * queue's enqueues and the rest), which must change a workload's run (test/ports/handoff.test.ts). null: as built.
+ */
+export type TakeMutation = "off" | "stale";
+export let takeMutation: TakeMutation | null = null;
+export function mutateTakeForTest(m: TakeMutation | null): void {
+  takeMutation = m;
 }
 
 /** Whether a packet is queued on one of p's ports (one left in a port's cell taken into its queue first). */
@@ -141,6 +162,7 @@ export function portsProcessExited(k: KernelCore, p: Process): void {
       pt.closed = true;
       pt.packets.length = 0;
       if (pt.cellAt >= 0) clearPortQueued(pt.cellAt); // dropped with the rest
+      portQueueLength(pt);
       if (pt.idle) k.idleSubscribers--;
       directWordsOf(k, pt);
       pt.releaseKernel();
@@ -234,6 +256,7 @@ export function drainQueued(k: KernelCore, pt: Port): void {
 function takeQueued(pt: Port, at: number): boolean {
   pt.packets.push({ port: pt, code: portQueuedCode(at), value: portQueuedValue(at) });
   clearPortQueued(at);
+  portQueueLength(pt);
   cellQueueCounts.drained++;
   return pt.packets.length >= Limits.MAX_PORT_PACKETS && pt.fastQueue !== 0;
 }

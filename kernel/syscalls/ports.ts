@@ -5,6 +5,7 @@ import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { NORETURN } from "../control.ts";
 import { directWordsOf, drainQueued, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { portQueueLength } from "../fast/mirror.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -33,6 +34,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
+  k.runOnChanged(); // a second port, an idle one: a port loop's take (kernel/ipc/ports.ts takeCellPacket) lapses
   directWordsOf(k, pt);
   return 0;
 }
@@ -50,6 +52,7 @@ export function sysPortSend(k: KernelCore, p: Process, port: number, code: numbe
     if (r !== null) return r;
   }
   pt.packets.push({ port: pt, code, value });
+  portQueueLength(pt);
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS && pt.fastQueue !== 0) directWordsOf(k, pt); // full: none in the cell
   if (pt.binder !== null) k.packetArrived(pt.binder);
   return 0;

@@ -10,9 +10,11 @@ import { Constants, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { TimerDevice } from "../../hal/timer.ts";
 import { DEVICE_GRANT_RIGHTS, type HostProcess, Kernel } from "../../host/kernel.ts";
 import { cellQueued, directPortStats } from "../../host/runtime/fast-ports.ts";
+import { loopTaken } from "../../host/runtime/port-loop.ts";
 import {
   mutatePortHandoffForTest,
   mutatePortRunOnForTest,
+  mutateTakeForTest,
   type PortHandoffMutation,
   portHandoffCounts,
   portRunOnCounts,
@@ -418,6 +420,7 @@ describe("the run-on", () => {
 
   it("untraced, with the wasm port paths on (packets queued in cells, taken by the run-on from the cells' words) and off: the same results, exits and virtual time", async () => {
     const before = cellQueued();
+    const took = loopTaken();
     for (const flags of [0, DIRECT]) {
       for (const kill of [undefined, { victim: 4, afterNs: 21_113, priority: 210 }]) {
         const spec: Spec = { ...mixed(flags), kill };
@@ -429,6 +432,28 @@ describe("the run-on", () => {
       }
     }
     expect(cellQueued()).toBeGreaterThan(before + 200); // the direct runs' chains queued their own packets in cells
+    expect(loopTaken()).toBeGreaterThan(took + 100); // and their loops took most of them in wasm
+  });
+
+  it("changes the run when a port loop takes a packet itself after the run-on's version changed (an enqueue, a priority)", async () => {
+    // A chain whose loop takes its packets in wasm, and a hog at its priority whose timer fires inside the chain's
+    // slice (queued, it does not preempt the chain): the chain's next activation must go behind the hog.
+    const spec: Spec = {
+      flags: DIRECT,
+      chains: [{ priority: 128, n: 200, work: 2 }],
+      hogs: [{ priority: 128, sleepNs: 7_317, iterations: 300, rounds: 12 }],
+    };
+    const ref = await run(spec, "fast", null, { portW2w: true });
+    const off = await run(spec, "fast", null, { portW2w: false });
+    expect(ref.rec).toEqual(off.rec);
+    expect(ref.now).toBe(off.now);
+    mutateTakeForTest("stale");
+    try {
+      const wrong = await run(spec, "fast", null, { portW2w: true });
+      expect(JSON.stringify(wrong.rec) === JSON.stringify(ref.rec) && wrong.now === ref.now).toBe(false);
+    } finally {
+      mutateTakeForTest(null);
+    }
   });
 
   it("changes the run when a condition is dropped: running on while the queue would choose another, or with the counter empty", async () => {
