@@ -193,12 +193,16 @@ interface PortCellOwner {
   /** Word index of its cell while it has one, else -1 (kept here). */
   cellAt: number;
   packets: readonly unknown[];
+  direct: boolean;
 }
 
-/** The port's queue in the kernel changed length: its cell's P_QKERN word, if it has a cell. */
+/**
+ * The port's queue in the kernel changed length: its cell's P_QKERN word, if it has a cell and is bound
+ * PORT_BIND_DIRECT (only such a port's cell holds packets a loop may take; port_bind writes it afresh).
+ */
 export function portQueueLength(o: KernelObject): void {
   const pt = o as unknown as PortCellOwner;
-  if (pt.cellAt >= 0) words[pt.cellAt + P_QKERN] = pt.packets.length;
+  if (pt.direct && pt.cellAt >= 0) words[pt.cellAt + P_QKERN] = pt.packets.length;
 }
 
 /**

@@ -35,6 +35,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
   k.runOnChanged(); // a second port, an idle one: a port loop's take (kernel/ipc/ports.ts takeCellPacket) lapses
+  portQueueLength(pt); // its cell's count of packets queued in the kernel, afresh for this binding
   directWordsOf(k, pt);
   return 0;
 }
