@@ -21,13 +21,13 @@ import { ipcProcessExited } from "./ipc/exchange.ts";
 import {
   binderChanged,
   cellPacketOf,
-  directWordsOf,
   drainQueued,
   hasPacket,
   portHandoffCounts,
   portHandoffMutation,
   portRunOnCounts,
   portRunOnMutation,
+  packetTaken,
   portsProcessExited,
   takeCellPacket,
 } from "./ipc/ports.ts";
@@ -36,7 +36,7 @@ import {
 const RUN_NOT = -1,
   RUN_QUEUED = -2;
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
-import { bumpWord, kernelWord, portQueueLength } from "./fast/mirror.ts";
+import { bumpWord, kernelWord } from "./fast/mirror.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
@@ -471,19 +471,7 @@ export class KernelCore {
    */
   activationDone(p: Process, fuelLeft = NaN): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
-    const on = this.runsOn(p, fuelLeft);
-    if (on !== RUN_NOT) {
-      // The run-on: p keeps the CPU and its slice for its own next packet (no slice end, no switch).
-      portRunOnCounts.taken++;
-      p.idleActivation = false;
-      if (this.idleServed.size > 0) this.idleServed.clear(); // as a dispatch of a packet's activation: the idle period is over
-      if (on === RUN_QUEUED) {
-        this.nextPacket(p);
-        p.state = ProcessState.RUNNING;
-        this.startOrDeliver(p);
-      } else takeCellPacket(this, p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
-      return;
-    }
+    if (this.runOn(p, fuelLeft)) return;
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;
@@ -506,6 +494,25 @@ export class KernelCore {
       return;
     } else this.runq.enqueue(p);
     this.schedule();
+  }
+
+  /**
+   * The run-on, if runsOn allows it: p keeps the CPU and its slice for its own next packet (no slice end, no
+   * switch). A function of its own, so that activationDone stays small enough for V8 to inline the switch it
+   * makes otherwise (see queueAndSchedule).
+   */
+  private runOn(p: Process, fuelLeft: number): boolean {
+    const on = this.runsOn(p, fuelLeft);
+    if (on === RUN_NOT) return false;
+    portRunOnCounts.taken++;
+    p.idleActivation = false;
+    if (this.idleServed.size > 0) this.idleServed.clear(); // as a dispatch of a packet's activation: the idle period is over
+    if (on === RUN_QUEUED) {
+      this.nextPacket(p);
+      p.state = ProcessState.RUNNING;
+      this.startOrDeliver(p);
+    } else takeCellPacket(this, p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
+    return true;
   }
 
   /**
@@ -587,11 +594,10 @@ export class KernelCore {
     const ports = p.boundPorts;
     for (let i = 0; i < ports.length; i++) {
       const port = ports[i];
-      drainQueued(this, port); // one a sender's wasm port_send left in the port's cell
+      if (port.cellAt >= 0) drainQueued(this, port); // one a sender's wasm port_send left in the port's cell
       const packet = port.packets.shift();
       if (packet === undefined) continue;
-      portQueueLength(port);
-      if (port.packets.length === Limits.MAX_PORT_PACKETS - 1 && port.fastQueue === 0) directWordsOf(this, port); // room again
+      if (port.cellAt >= 0) packetTaken(this, port); // its cell's words (small: this is inlined into the switch)
       if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;
       p.nextRun = "handler";

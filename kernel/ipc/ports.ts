@@ -252,6 +252,12 @@ export function drainQueued(k: KernelCore, pt: Port): void {
   if (takeQueued(pt, at)) directWordsOf(k, pt); // full: no more in the cell
 }
 
+/** A packet left pt's queue (KernelCore.nextPacket) and pt has a cell: its count of queued packets, and room again. */
+export function packetTaken(k: KernelCore, pt: Port): void {
+  portQueueLength(pt);
+  if (pt.packets.length === Limits.MAX_PORT_PACKETS - 1 && pt.fastQueue === 0) directWordsOf(k, pt); // room again
+}
+
 /** drainQueued's step: the packet in the cell at `at` into pt's queue. True when that filled the queue (P_QUEUE goes to 0). */
 function takeQueued(pt: Port, at: number): boolean {
   pt.packets.push({ port: pt, code: portQueuedCode(at), value: portQueuedValue(at) });
