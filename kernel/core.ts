@@ -27,6 +27,7 @@ import {
   portHandoffMutation,
   portRunOnCounts,
   portRunOnMutation,
+  ownPacketWaits,
   packetTaken,
   portsProcessExited,
   takeCellPacket,
@@ -471,7 +472,7 @@ export class KernelCore {
    */
   activationDone(p: Process, fuelLeft = NaN): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
-    if (this.runOn(p, fuelLeft)) return;
+    if (ownPacketWaits(p) && this.runOn(p, fuelLeft)) return; // (the cheap test first: runOn stays cold, so not inlined, where it never applies)
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;

@@ -109,6 +109,16 @@ export function mutateTakeForTest(m: TakeMutation | null): void {
   takeMutation = m;
 }
 
+/** Whether a packet waits for p on one of its ports, in its queue or its cell (without taking any: hasPacket does). */
+export function ownPacketWaits(p: Process): boolean {
+  const ports = p.boundPorts;
+  for (let i = 0; i < ports.length; i++) {
+    const pt = ports[i];
+    if (pt.packets.length > 0 || (pt.cellAt >= 0 && portQueuedFull(pt.cellAt))) return true;
+  }
+  return false;
+}
+
 /** Whether a packet is queued on one of p's ports (one left in a port's cell taken into its queue first). */
 export function hasPacket(k: KernelCore, p: Process): boolean {
   const ports = p.boundPorts;
