@@ -9,10 +9,10 @@
 //
 // Per position: the steady state's factor on wall time and on CPU time, the
 // best 50-period chunk (µs a period) and the full collections inside the
-// steady state (a sum over processes). With --long, each process also plays
-// one run of that many seconds, and the same figures are printed for each
-// 30 s window of it: what a user who leaves the pipeline playing gets, to
-// compare with the positions' plateau. V8 flags after `--` go to the
+// steady state (a sum over processes). With --long, each process plays
+// instead one run of that many seconds, its first, and the same figures are
+// printed for each 30 s window of it: what a user who leaves the pipeline
+// playing gets, to compare with the positions' plateau. V8 flags after `--` go to the
 // processes (e.g. `-- --invocation-count-for-turbofan=500`).
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,7 @@ function best(times: readonly number[], from: number, to: number): number {
 
 /** One process's rows (positions, then the long run's windows), as the child prints them. */
 async function child(runs: number, seconds: number, long: number): Promise<{ positions: Row[]; windows: Row[] }> {
-  const positions = (await pcmRuns(seconds, runs, 0, null)).map((r) => ({
+  const positions = (long > 0 ? [] : await pcmRuns(seconds, runs, 0, null)).map((r) => ({
     factor: (r.periods * PERIOD_MS) / r.steadyWallMs,
     cpu: (r.periods * PERIOD_MS) / r.steadyCpuMs,
     bestUs: best(r.lines, CHUNK, r.lines.length),
