@@ -13,21 +13,24 @@ export interface PngOptions {
 }
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+// The table and the running CRC are kept as signed 32-bit integers (the same bits): with unsigned ones
+// (a Uint32Array, a start of 0xffffffff) V8's optimized crc32 bailed out at every PNG after a run ("lost
+// precision": an entry or the start above 2^31 where it had planned for int32), a deopt loop once a run.
 const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
+  const t = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
   }
   return t;
 })();
 
 /** CRC-32 (ISO 3309, as PNG uses it) of bytes. */
 export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+  let c = -1;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return ~c >>> 0;
 }
 
 /** Adler-32 (RFC 1950) of bytes. */
