@@ -47,6 +47,12 @@ export interface LoaderOptions extends PrepareOptions {
    * directory.
    */
   diskCache?: DiskImageCache | null;
+  /**
+   * Share the body walk of a large module with the engine gate's worker
+   * (loader/parallel-scan.ts; default true). The result is the same either
+   * way: tests and benchmarks turn it off to compare.
+   */
+  parallelScan?: boolean;
 }
 
 /** The verifier refused a module. `report` lists every reason. */
@@ -197,7 +203,14 @@ export class ImageLoader {
   ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
     // The fuel scan rides on the verifier's walk of the bodies: each is decoded once for both.
     let fuelScan: FuelScan | undefined;
-    const ride = (this.options.instrument ?? true) ? (mod: WasmModule) => (fuelScan = new FuelScan(mod)) : undefined;
+    // On a large module the gate worker scans a share of the bodies once it has validated (loader/parallel-scan.ts).
+    const ride =
+      (this.options.instrument ?? true)
+        ? Object.assign(
+            (mod: WasmModule) => (fuelScan = new FuelScan(mod)),
+            this.options.parallelScan === false ? {} : { parallel: "fuel" as const },
+          )
+        : undefined;
     const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
     if (!report.ok || m === null) return { refused: report };
     let step = "preparation";
