@@ -53,6 +53,11 @@ if (workerData.scanUrl !== null) import(workerData.scanUrl).then((m) => { scan =
 const post = (r) => workerData.port.postMessage(r, scan.transferList(r));
 parentPort.on("message", (job) => {
   const { state, bytes } = job;
+  if (job.scan !== null) {
+    try {
+      if (scan !== null) scan.runScanJob(job, post);
+    } catch {}
+  }
   if (Atomics.compareExchange(state, ${S_GATE}, ${QUEUED}, ${RUNNING}) === ${QUEUED}) {
     let ok = false;
     try {
@@ -61,14 +66,7 @@ parentPort.on("message", (job) => {
     Atomics.store(state, ${S_GATE}, ok ? ${VALID} : ${INVALID});
     Atomics.notify(state, ${S_GATE});
   }
-  if (job.scan !== null) {
-    try {
-      if (scan !== null) scan.runScanJob(job, post);
-    } catch {
-    } finally {
-      Atomics.store(state, ${S_BYTES_IN_USE}, 0);
-    }
-  }
+  if (job.scan !== null) Atomics.store(state, ${S_BYTES_IN_USE}, 0);
 });
 `;
 

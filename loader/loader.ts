@@ -211,11 +211,25 @@ export class ImageLoader {
             this.options.parallelScan === false ? {} : { parallel: "fuel" as const },
           )
         : undefined;
-    const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
+    // The engine gate's answer is read once the module is prepared (a large module's gate worker validates meanwhile,
+    // after its share of the body walk); a module it refuses is refused as before, whatever preparation made of it.
+    const { report, module: m, finalGate } = verifyAndParse(bytes, this.policy, ride, { deferGate: true });
     if (!report.ok || m === null) return { refused: report };
+    let prepared: ReturnType<typeof prepareModule> | null = null;
+    let failed: unknown = null;
+    try {
+      prepared = prepareModule(m, this.policy, this.options, { fuelScan, reuseOutput: true });
+    } catch (e) {
+      failed = e;
+    }
+    finalGate?.();
+    if (!report.ok) {
+      if (prepared !== null) releaseEditOutput(prepared.bytes);
+      return { refused: report };
+    }
     let step = "preparation";
     try {
-      const prepared = prepareModule(m, this.policy, this.options, { fuelScan, reuseOutput: true });
+      if (prepared === null) throw failed;
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";

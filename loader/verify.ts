@@ -156,13 +156,19 @@ export const verifierTestHooks: { beforeCode: (() => void) | null; afterCode: ((
 
 /**
  * verifyModule, also handing back the parsed module (null when the bytes are
- * malformed) so a load parses its bytes once.
+ * malformed) so a load parses its bytes once. With `deferGate`, the engine's
+ * answer on a module whose gate worker shares the body walk may be left to
+ * the caller: `finalGate` is then non-null, and the report is not final (nor
+ * `ok` to be trusted) until the caller has run it; it adds the "invalid"
+ * error just as the verifier would have. The loader runs it after preparing
+ * the module (the worker validates meanwhile) and before compiling it.
  */
 export function verifyAndParse(
   bytes: Uint8Array,
   policy: VerifyPolicy,
   alsoVisit?: BodyWalker,
-): { report: VerifyReport; module: WasmModule | null } {
+  options: { deferGate?: boolean } = {},
+): { report: VerifyReport; module: WasmModule | null; finalGate: (() => void) | null } {
   const report: VerifyReport = {
     ok: false,
     errors: [],
@@ -179,15 +185,19 @@ export function verifyAndParse(
       personality: null,
     },
   };
-  const verifier = new Verifier(bytes, policy, report, alsoVisit);
-  try {
-    verifier.run();
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    report.errors.push({ code: "internal", message: `verifier failure (module refused): ${detail}` });
-  }
-  report.ok = report.errors.length === 0;
-  return { report, module: verifier.module };
+  const verifier = new Verifier(bytes, policy, report, alsoVisit, options.deferGate ?? false);
+  const guarded = (step: () => void) => {
+    try {
+      step();
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      report.errors.push({ code: "internal", message: `verifier failure (module refused): ${detail}` });
+    }
+    report.ok = report.errors.length === 0;
+  };
+  guarded(() => verifier.run());
+  const deferred = verifier.deferred;
+  return { report, module: verifier.module, finalGate: deferred === null ? null : () => guarded(deferred) };
 }
 
 class Verifier {
@@ -201,7 +211,12 @@ class Verifier {
   /** The body walk shared with the gate worker, or null. */
   private shared: SharedScan | null = null;
 
-  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit?: BodyWalker) {
+  /** The final gate, when the caller asked to run it itself (verifyAndParse's deferGate) and nothing else refused. */
+  deferred: (() => void) | null = null;
+  private readonly deferGate: boolean;
+
+  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit: BodyWalker | undefined, deferGate: boolean) {
+    this.deferGate = deferGate;
     this.alsoVisit = alsoVisit;
     this.bytes = bytes;
     this.policy = policy;
@@ -224,7 +239,9 @@ class Verifier {
       this.error("module-too-large", `module is ${bytes.length} bytes, limit ${policy.maxModuleBytes}`);
       return;
     }
-    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is read last, as before.
+    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is
+    // read last, or by the caller once it has prepared the module (deferGate: the worker validates after its share of
+    // the body walk).
     const walker = this.alsoVisit;
     const scan: ScanKind | null = walker === undefined ? "decode" : (walker.parallel ?? null);
     const gate = startValidation(bytes, scan);
@@ -251,7 +268,9 @@ class Verifier {
       verifierTestHooks.afterCode?.(this.shared);
       if (this.report.errors.length === 0) {
         gated = true;
-        this.finalGate(gate);
+        // Deferred only where the worker validates after its share of the walk (a large module in Node); else read now.
+        if (this.deferGate && gate.scan !== null) this.deferred = () => this.finalGate(gate);
+        else this.finalGate(gate);
       }
     } finally {
       if (!gated) gate.cancel();
