@@ -41,23 +41,43 @@ const WAIT_LIMIT_MS = 30_000;
 /** How long the caller waits for a chunk of the body scan the worker has under way before scanning it itself. */
 const CHUNK_WAIT_MS = 2_000;
 
-// The worker: validates each job's bytes (unless the caller took the job),
-// then, if the job asks and the scan module has loaded (imported at start by
-// URL, see scanModuleUrl; until then, or if it cannot load, the caller scans
-// every body), takes its share of the body scan (parallel-scan.ts), posting
-// each chunk's result on the port the caller reads synchronously.
+// The worker: for a job that asks (parallel-scan.ts), takes its share of
+// the body walk first, then validates the bytes (unless the caller took the
+// validation). The scan module is imported by URL when the worker starts
+// (scanModuleUrl); a job that arrives before it has loaded is validated at
+// once and scanned (what is left of it) when the module has loaded, unless a
+// later job came meanwhile; if it cannot load, the caller scans every body.
+// Results go on the port the caller reads synchronously.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 let scan = null;
-if (workerData.scanUrl !== null) import(workerData.scanUrl).then((m) => { scan = m; }, () => {});
-const post = (r) => workerData.port.postMessage(r, scan.transferList(r));
+let waiting = null; // the last job that arrived before the scan module loaded
+const done = (job) => Atomics.store(job.state, ${S_BYTES_IN_USE}, 0);
+const runScan = (job) => {
+  try {
+    scan.runScanJob(job, (r) => workerData.port.postMessage(r, scan.transferList(r)));
+  } catch {}
+};
+if (workerData.scanUrl !== null) {
+  import(workerData.scanUrl).then(
+    (m) => {
+      scan = m;
+      const job = waiting;
+      waiting = null;
+      if (job !== null) {
+        runScan(job);
+        done(job);
+      }
+    },
+    () => {
+      if (waiting !== null) done(waiting);
+      waiting = null;
+    },
+  );
+}
 parentPort.on("message", (job) => {
   const { state, bytes } = job;
-  if (job.scan !== null) {
-    try {
-      if (scan !== null) scan.runScanJob(job, post);
-    } catch {}
-  }
+  if (job.scan !== null && scan !== null) runScan(job);
   if (Atomics.compareExchange(state, ${S_GATE}, ${QUEUED}, ${RUNNING}) === ${QUEUED}) {
     let ok = false;
     try {
@@ -66,7 +86,12 @@ parentPort.on("message", (job) => {
     Atomics.store(state, ${S_GATE}, ok ? ${VALID} : ${INVALID});
     Atomics.notify(state, ${S_GATE});
   }
-  if (job.scan !== null) Atomics.store(state, ${S_BYTES_IN_USE}, 0);
+  if (job.scan === null) return;
+  if (scan !== null || workerData.scanUrl === null) done(job);
+  else {
+    if (waiting !== null) done(waiting);
+    waiting = job;
+  }
 });
 `;
 
