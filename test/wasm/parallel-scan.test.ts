@@ -8,8 +8,19 @@ import { join } from "node:path";
 import { ImageLoader, ModuleRefusedError } from "../../loader/loader.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
-import { PARALLEL_GATE_MIN_BYTES, type SharedScan } from "../../loader/engine-gate.ts";
-import { chunkBounds, SCAN_CHUNKS } from "../../loader/parallel-scan.ts";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+import { PARALLEL_GATE_MIN_BYTES, SharedScan } from "../../loader/engine-gate.ts";
+import {
+  chunkBounds,
+  FREE,
+  HERE,
+  S_CHUNK0,
+  SCAN_CHUNKS,
+  SCANNED,
+  STATE_WORDS,
+  THERE,
+  type ChunkResult,
+} from "../../loader/parallel-scan.ts";
 import { verifierTestHooks, type VerifyReport } from "../../loader/verify.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { ByteSink } from "../../wasm/sink.ts";
@@ -256,5 +267,59 @@ describe("the body walk shared with the gate worker (loader/parallel-scan.ts)", 
     verifierTestHooks.afterCode = (s) => (shared = s);
     new ImageLoader(defaultPolicy(), { diskCache: null }).load(manyFunctions(9, 50), "small");
     expect(shared).toBeNull();
+  });
+});
+
+describe("the loading thread's side of a shared walk when the worker fails it (loader/engine-gate.ts SharedScan)", () => {
+  function scan(): { shared: SharedScan; state: Int32Array; post: (r: ChunkResult) => void; close: () => void } {
+    const state = new Int32Array(new SharedArrayBuffer(4 * STATE_WORDS));
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedScan(state, 7, port1, receiveMessageOnPort as never);
+    return {
+      shared,
+      state,
+      post: (r) => port2.postMessage(r),
+      close: () => {
+        port1.close();
+        port2.close();
+      },
+    };
+  }
+  const result = (job: number, chunk: number): ChunkResult => ({ job, chunk, error: null, features: new Int32Array(1), walk: null });
+
+  it("takes back a chunk the worker gave back, and one it never finished, and scans them itself", () => {
+    const s = scan();
+    try {
+      s.state[S_CHUNK0 + 3] = THERE;
+      Atomics.store(s.state, S_CHUNK0 + 3, FREE); // given back (the worker's scan threw)
+      expect(s.shared.result(3)).toBeNull();
+      expect(s.state[S_CHUNK0 + 3]).toBe(HERE);
+      s.state[S_CHUNK0 + 4] = THERE; // a worker that died mid-chunk: taken back after CHUNK_WAIT_MS
+      expect(s.shared.result(4)).toBeNull();
+      expect(s.state[S_CHUNK0 + 4]).toBe(HERE);
+      expect(s.shared.fromWorker).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+
+  it("scans a chunk itself when the worker marked it scanned but its result is not on the port, and drops other jobs' results", () => {
+    const s = scan();
+    try {
+      s.post(result(6, 2)); // an earlier job's
+      s.state[S_CHUNK0 + 2] = SCANNED;
+      expect(s.shared.result(2)).toBeNull();
+      s.post(result(7, 5));
+      s.post(result(7, 1));
+      s.state[S_CHUNK0 + 1] = SCANNED;
+      s.state[S_CHUNK0 + 5] = SCANNED;
+      expect(s.shared.result(1)?.chunk).toBe(1);
+      expect(s.shared.result(5)?.chunk).toBe(5); // received early, kept
+      expect(s.shared.fromWorker).toBe(2);
+      expect(s.shared.takeHere(1)).toBe(false);
+      expect(s.shared.takeHere(9)).toBe(true);
+    } finally {
+      s.close();
+    }
   });
 });
