@@ -41,8 +41,14 @@ export interface RunGuestOptions extends Omit<KernelConfig, "stdout"> {
   collectStdout?: boolean;
   /** The root's image name when `program` is bytes (default "guest.wasm"). */
   name?: string;
-  /** Called with the kernel as soon as it exists (to read its trace even if the run fails). */
+  /** Called with the kernel as soon as it exists (to observe it: a recorder, a syscall tracer). */
   onKernel?: (kernel: Kernel) => void;
+  /**
+   * Called once when the run is over, however the root ended (its exit, or blocked forever), before the
+   * kernel is shut down: the last moment the kernel is as the run left it (its trace, what is still
+   * blocked). Write a trace here. Not called when the run fails before the root starts (a refused module).
+   */
+  onEnd?: (kernel: Kernel) => void;
   /** Long steps (compiling a .ts guest) announce themselves here. */
   progress?: (line: string) => void;
   /**
@@ -108,17 +114,39 @@ function wasiMountPaths(dirs: readonly WasiDir[]): string[] {
   });
 }
 
-/** The root process can never run again: it is blocked and nothing is runnable, no timer pending. */
+/** A process blocked when the system went quiet: nothing could wake it any more. */
+export interface BlockedProcess {
+  pid: number;
+  /** Its image's name. */
+  name: string;
+  /** The syscall it waited in. */
+  blockedIn: string;
+}
+
+/**
+ * The root process can never run again: it is blocked and nothing is runnable, no timer pending. By
+ * the time it is thrown, the run's kernel has been shut down (Kernel.shutdown: every process ended, so
+ * nothing is left suspended); `trace` and `blocked` say how things stood when the system went quiet,
+ * before that. A caller that needs the live kernel at that moment (to write a syscall trace of its own
+ * observer) uses RunGuestOptions.onEnd, which runs before the shutdown.
+ */
 export class RootBlockedError extends Error {
   override readonly name = "RootBlockedError";
   readonly pid: number;
   readonly blockedIn: string;
+  /** The run's kernel, shut down: its trace and process table can be read; nothing runs in it any more. */
   readonly kernel: Kernel;
-  constructor(pid: number, blockedIn: string, kernel: Kernel) {
+  /** The kernel event trace as it was when the system went quiet (when config.trace). */
+  readonly trace: string;
+  /** The processes blocked then: the root and those it started (not the system's servers). */
+  readonly blocked: readonly BlockedProcess[];
+  constructor(pid: number, blockedIn: string, kernel: Kernel, trace = "", blocked: readonly BlockedProcess[] = []) {
     super(`pid ${pid} blocked in ${blockedIn || "a syscall"} forever: nothing left that could wake it`);
     this.pid = pid;
     this.blockedIn = blockedIn;
     this.kernel = kernel;
+    this.trace = trace;
+    this.blocked = blocked;
   }
 }
 
@@ -127,8 +155,11 @@ export interface GuestRun {
   stdout: string;
   /** stdout as bytes, exactly as written. */
   stdoutBytes: Uint8Array;
-  /** The kernel event trace (when config.trace). */
+  /** The kernel event trace (when config.trace), as it was when the run ended, before the kernel's shutdown. */
   trace: string;
+  /** The root's descendants still blocked when the system went quiet (not the system's servers): ended by the shutdown. */
+  blocked: readonly BlockedProcess[];
+  /** The run's kernel, shut down (Kernel.shutdown): its state can be read, nothing runs in it any more. */
   kernel: Kernel;
 }
 
@@ -159,7 +190,11 @@ export class GuestCompileError extends Error {
  * The root process gets its own image as handle "self" (so it can spawn
  * copies of itself), a fresh name registry as "ns", and each of `images`
  * under its name.
- * Throws ModuleRefusedError / GuestCompileError before anything runs.
+ * Throws ModuleRefusedError / GuestCompileError before anything runs, and
+ * RootBlockedError when the root can never run again. However the run
+ * ends, its kernel is shut down before this returns or throws (every process
+ * it started ended, nothing left suspended); options.onEnd sees it just
+ * before.
  */
 export async function runGuest(program: Uint8Array | string, options: RunGuestOptions = {}): Promise<GuestRun> {
   let bytes: Uint8Array | null;
@@ -178,13 +213,36 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     options.onStdout?.(b);
   };
   const kernel = new Kernel({ ...options, stdout });
-  options.onKernel?.(kernel);
+  // The module's bytes go to the run, which drops them once compiled: this frame keeps no reference.
+  const module = { bytes: bytes as Uint8Array | null };
+  bytes = null;
+  program = "";
+  // However the run ends (the root's exit, blocked forever, a failure on the way), its kernel is shut down:
+  // nothing it started stays suspended, so nothing keeps it (docs/fastpath.md "Every promise ... settles").
+  try {
+    options.onKernel?.(kernel);
+    return await runInKernel(kernel, module, name, options, stdout, chunks);
+  } finally {
+    kernel.shutdown();
+  }
+}
+
+/** runGuest's run, in its kernel (which the caller shuts down however this ends). */
+async function runInKernel(
+  kernel: Kernel,
+  module: { bytes: Uint8Array | null },
+  name: string,
+  options: RunGuestOptions,
+  stdout: (b: Uint8Array) => void,
+  chunks: Uint8Array[],
+): Promise<GuestRun> {
+  let bytes: Uint8Array | null = module.bytes!;
+  module.bytes = null;
   // Verifying and instrumenting a large module takes a moment: say so first.
   if (bytes.length >= 4 << 20) options.progress?.(`verifying and instrumenting ${name} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const image = kernel.loadImage(bytes, name);
   // The module's bytes are not needed once it is compiled: drop them for the run (a big program's are 10-80 MB).
   bytes = null;
-  program = "";
   // A WASI program's stdio is its personality's (options.wasi); its directories are the namespace's,
   // so the system is booted for it when it is given any (its servers start on demand).
   const wasiProgram = Boolean((image.hostData as LoadedImage).personality);
@@ -269,18 +327,23 @@ export async function runGuest(program: Uint8Array | string, options: RunGuestOp
     await kernel.run();
   }
   if (timer !== undefined) clearTimeout(timer);
+  // The run is over: how things stand now is what the caller sees (onEnd, the trace, what is blocked);
+  // then the system's servers and the kernel end.
   const exit = proc.process.exit;
-  if (exit === null) {
-    stopDirs();
-    sys?.shutdown();
-    throw new RootBlockedError(proc.pid, proc.process.blockedIn, kernel);
-  }
+  // The root and what it started (the system's servers, spawned by the host, wait in receive by design).
+  const blocked = kernel.core
+    .blockedProcesses()
+    .filter((p) => p === proc.process || p.parentPid !== 0)
+    .map((p) => ({ pid: p.pid, name: p.image.name, blockedIn: p.blockedIn }))
+    .sort((a, b) => a.pid - b.pid);
+  const rootBlockedIn = proc.process.blockedIn;
+  options.onEnd?.(kernel);
+  const trace = kernel.traceText();
   proc.close();
-  if (sys) {
-    stopDirs();
-    sys.shutdown();
-    await kernel.run();
-  }
+  stopDirs();
+  sys?.shutdown(); // the system's shutdown is its kernel's (host/system.ts)
+  kernel.shutdown();
+  if (exit === null) throw new RootBlockedError(proc.pid, rootBlockedIn, kernel, trace, blocked);
   const stdoutBytes = new Uint8Array(Buffer.concat(chunks));
-  return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace: kernel.traceText(), kernel };
+  return { exit, stdout: new TextDecoder().decode(stdoutBytes), stdoutBytes, trace, blocked, kernel };
 }

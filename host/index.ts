@@ -7,6 +7,7 @@ export {
   HostProcess,
   IMAGE_GRANT_RIGHTS,
   Kernel,
+  KernelShutdownError,
   MEMORY_GRANT_RIGHTS,
   MEMORY_READ_ONLY_RIGHTS,
   ModuleRefusedError,

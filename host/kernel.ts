@@ -177,10 +177,27 @@ export class HostProcess {
   }
 }
 
+/**
+ * A call on a kernel that has been shut down (Kernel.shutdown): nothing new can be made or started in it.
+ * Its state can still be read (trace, process table, exit infos) and references dropped (release).
+ */
+export class KernelShutdownError extends Error {
+  override readonly name = "KernelShutdownError";
+  /** What was refused: "spawn", "loadImage", "createEndpoint", ... */
+  readonly call: string;
+  /** `what` was shut down: the kernel, or a system built in it (host/system.ts, host/manifest/boot.ts). */
+  constructor(call: string, what = "the kernel") {
+    super(`${call} refused: ${what} has been shut down`);
+    this.call = call;
+  }
+}
+
 export class Kernel {
   readonly core: KernelCore;
   readonly loader: ImageLoader;
   private readonly stdout: (bytes: Uint8Array) => void;
+  /** Set once by shutdown(): every call that would make or start something is refused from then on. */
+  private down = false;
   /** What the spawner gave each WASI process (read when the process starts). */
   private readonly wasiOptions = new WeakMap<Process, WasiOptions>();
 
@@ -268,6 +285,7 @@ export class Kernel {
    * the reasons. The host holds the image until release(image).
    */
   loadImage(bytes: Uint8Array, name = "image"): ImageObject {
+    this.refuseIfDown("loadImage");
     const loaded = this.loader.load(bytes, name);
     const img = this.core.createImage(name, loaded.hash, loaded);
     img.retainHandle();
@@ -281,6 +299,7 @@ export class Kernel {
 
   /** Start a process from an image. Throws if the kernel refuses (process limit). */
   spawn(image: ImageObject, options: HostSpawnOptions = {}): HostProcess {
+    this.refuseIfDown("spawn");
     const enc = UTF8;
     const args = (options.args ?? [image.name]).map((a) => enc.encode(a));
     const env = (options.env ?? []).map((v) => enc.encode(checkEnvVar(v)));
@@ -309,6 +328,7 @@ export class Kernel {
    * right after the spawn, before the process first runs.
    */
   setWasiOptions(p: Process, options: WasiOptions): void {
+    this.refuseIfDown("setWasiOptions");
     this.wasiOptions.set(p, options);
   }
 
@@ -317,6 +337,7 @@ export class Kernel {
    * handles (HostSpawnOptions.handles). The host holds each until release().
    */
   createEndpoint(): Endpoint {
+    this.refuseIfDown("createEndpoint");
     const ep = newEndpoint(this.core);
     ep.retainHandle();
     return ep;
@@ -324,12 +345,14 @@ export class Kernel {
 
   /** The process table as a capability (KINFO), for a /proc server: hand it out with Rights.READ. */
   createKernelInfo(): KInfo {
+    this.refuseIfDown("createKernelInfo");
     const info = new KInfo(this.core.objects);
     info.retainHandle();
     return info;
   }
 
   createNamespace(): Namespace {
+    this.refuseIfDown("createNamespace");
     const ns = new Namespace(this.core.objects);
     ns.retainHandle();
     return ns;
@@ -337,6 +360,7 @@ export class Kernel {
 
   /** A new, empty path namespace: a DIR viewing its root (docs/namespace.md). The host holds it until release(). */
   createRootDir(): DirObject {
+    this.refuseIfDown("createRootDir");
     const dir = newRootDir(this.core);
     dir.retainHandle();
     return dir;
@@ -349,6 +373,7 @@ export class Kernel {
    * the size is out of range or the system's pages cannot cover it.
    */
   createMemory(sizeBytes: number): MemoryObject {
+    this.refuseIfDown("createMemory");
     if (!(Number.isInteger(sizeBytes) && sizeBytes > 0 && sizeBytes <= Limits.MAX_MEMORY_OBJECT_BYTES)) {
       throw new RangeError(`memory object size ${sizeBytes} outside 1..${Limits.MAX_MEMORY_OBJECT_BYTES}`);
     }
@@ -385,6 +410,7 @@ export class Kernel {
    * flushed) when the last reference goes.
    */
   createDevice<M extends DeviceModel>(model: M): Device<M> {
+    this.refuseIfDown("createDevice");
     const dev = newDevice(this.core, model);
     dev.retainHandle();
     return dev;
@@ -397,6 +423,7 @@ export class Kernel {
    * PngSnapshot) at each fb_present. The host holds it until release().
    */
   createFramebuffer(options: { width: number; height: number; listeners?: FrameListener[]; name?: string }): Device<FramebufferDevice> {
+    this.refuseIfDown("createFramebuffer");
     const memory = this.createMemory(options.width * options.height * 4);
     let model: FramebufferDevice;
     try {
@@ -417,16 +444,35 @@ export class Kernel {
   }
 
   /**
-   * End every process still alive (KILLED, "kernel shutdown"): what a host calls when it is done with this
-   * kernel while some of its processes are still blocked (servers in receive, programs waiting on input).
-   * Each blocked process's suspended stack is unwound as it ends. Without this, a kernel whose host merely
-   * drops it stays reachable for the life of the JavaScript engine: V8 keeps every suspended JSPI stack as
-   * a root until it resumes, and a blocked process's stack reaches its instance and, through the imports'
-   * closures, the whole kernel (docs/fastpath.md "Every promise given to a Suspending import settles").
+   * Shut the kernel down: every process still alive ends (KILLED, "kernel shutdown"), each blocked one's
+   * suspended stack unwound as it ends, so every promise a host holds settles (HostProcess.exited resolves,
+   * run() resolves); then every pending timer is dropped (a device's, a restart backoff, a real-time idle
+   * timer that would hold the host's event loop open). From then on every call that would make or start
+   * something (loadImage, spawn, create*) throws KernelShutdownError; reading the kernel (its trace, its
+   * process table, exit infos, memoryStats) and dropping references (release) still work. Idempotent.
+   *
+   * What a host calls when it is done with a kernel. Without it, a kernel whose host merely drops it while
+   * some process is blocked (a server in receive, a program waiting on input) stays reachable for the life
+   * of the JavaScript engine: V8 keeps every suspended JSPI stack as a root until it resumes, and a blocked
+   * process's stack reaches its instance and, through the imports' closures, the whole kernel
+   * (docs/fastpath.md "Every promise given to a Suspending import settles").
    */
   shutdown(): void {
+    if (this.down) return;
+    this.down = true;
     for (const p of [...this.core.processes.values()])
       if (p.state !== ProcessState.EXITED) this.core.terminate(p, 0, ExitReason.KILLED, "kernel shutdown");
+    // After the kills: an exit listener may have set a timer (a restart), which must not fire either.
+    this.core.cancelAllTimers();
+  }
+
+  /** Whether shutdown() has been called. */
+  get isShutDown(): boolean {
+    return this.down;
+  }
+
+  private refuseIfDown(call: string): void {
+    if (this.down) throw new KernelShutdownError(call);
   }
 
   /** The kernel event trace (when enabled). */

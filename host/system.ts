@@ -10,7 +10,7 @@
 //
 //   const sys = bootSystem({ stdin: process.stdin, stdout, stderr }, { devfs, tmpfs });
 //   const p = sys.spawn(sys.kernel.loadImage(bytes, "prog"), { args: ["prog"] });
-//   await p.exited; sys.shutdown();
+//   await p.exited; sys.shutdown();   // the system's end is its kernel's: every process in it ends
 
 import { ExitReason, Rights } from "../abi/gen/abi.ts";
 import { ConsoleDevice, type ConsoleBackend, type ConsoleInput } from "../hal/console.ts";
@@ -21,6 +21,7 @@ import {
   IMAGE_GRANT_RIGHTS,
   Kernel,
   type KernelConfig,
+  KernelShutdownError,
   MEMORY_GRANT_RIGHTS,
 } from "../host/kernel.ts";
 import type { KernelObject } from "../kernel/object.ts";
@@ -75,9 +76,18 @@ export interface DefaultSystem {
   programHandles(): { name: string; object: KernelObject; rights: number }[];
   /** Spawn a program in the system (with programHandles() added). */
   spawn(image: ImageObject, options?: HostSpawnOptions): HostProcess;
-  /** Resolves once standard input has ended (at once for fixed input): after that, a blocked system stays blocked. */
+  /** Resolves once standard input has ended (at once for fixed input) or the system is shut down: after that, a blocked system stays blocked. */
   inputEnded: Promise<void>;
-  /** End the servers and drop every host reference (console devices stop listening). Idempotent. */
+  /**
+   * Shut the system down, and its kernel with it: its servers end, then every process of the kernel (the
+   * programs spawned in the system, what they spawned, anything else the host ran in that kernel:
+   * Kernel.shutdown), each blocked one's stack unwound, so every promise it gave settles (each process's
+   * exited, inputEnded, the kernel's run()); every host reference it held is dropped, so the console
+   * devices stop listening to stdin. Afterwards spawn, start and programHandles throw
+   * KernelShutdownError, as the kernel's own calls do. Idempotent. A system owns its kernel's end even
+   * when it was given one (DefaultSystemOptions.kernel): a program in it holds the system's namespace and
+   * may be blocked on its servers, so the system cannot end without them.
+   */
   shutdown(): void;
 }
 
@@ -201,7 +211,14 @@ export function bootSystem(options: DefaultSystemOptions, bins: ServerBinaries |
     startTmpfs();
     return servers;
   };
-  const programHandles = () => [
+  const refuseIfDown = (call: string) => {
+    if (down) throw new KernelShutdownError(call, "the system");
+  };
+  const programHandles = () => {
+    refuseIfDown("programHandles");
+    return programHandlesNow();
+  };
+  const programHandlesNow = () => [
     { name: "root", object: root as KernelObject, rights: PROGRAM_ROOT_RIGHTS },
     { name: "io", object: io as KernelObject, rights: MEMORY_GRANT_RIGHTS },
   ];
@@ -213,11 +230,16 @@ export function bootSystem(options: DefaultSystemOptions, bins: ServerBinaries |
     get servers() {
       return servers;
     },
-    start,
+    start: () => {
+      refuseIfDown("start");
+      return start();
+    },
     inputEnded: ended.promise,
     programHandles,
-    spawn: (image, spawnOptions = {}) =>
-      kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandles()] }),
+    spawn: (image, spawnOptions = {}) => {
+      refuseIfDown("spawn");
+      return kernel.spawn(image, { ...spawnOptions, handles: [...(spawnOptions.handles ?? []), ...programHandlesNow()] });
+    },
     shutdown: () => {
       if (down) return;
       down = true;
@@ -226,7 +248,9 @@ export function bootSystem(options: DefaultSystemOptions, bins: ServerBinaries |
         kernel.core.terminate(s.process, 0, ExitReason.KILLED, "system shutdown");
         s.close();
       }
+      kernel.shutdown();
       for (const o of held.reverse()) o.releaseHandle();
+      ended.resolve(); // nothing can read stdin any more
     },
   };
 }

@@ -595,6 +595,21 @@ export class KernelCore {
   }
 
   /**
+   * Drop every pending timer (the host's shutdown, once every process has ended: nothing may fire after
+   * it), disarm the real-time idle timer (it would hold the host's event loop open), and wake the
+   * whenQuiescent waiters: with nothing runnable and no timer, the kernel is quiescent for good.
+   */
+  cancelAllTimers(): void {
+    this.timers.clear();
+    if (this.idleTimer !== null) {
+      this.idleTimer();
+      this.idleTimer = null;
+      this.idleTimerAt = Infinity;
+    }
+    if (this.current === null) this.schedule();
+  }
+
+  /**
    * End p (any state) with an exit status and reason. Closes its handles,
    * wakes waiters, tells listeners, releases its instance. Idempotent.
    */

@@ -29,6 +29,12 @@ export class TimerHeap {
     t.fire = null;
   }
 
+  /** Cancel every timer. */
+  clear(): void {
+    for (const t of this.heap) t.fire = null;
+    this.heap.length = 0;
+  }
+
   /** Earliest live deadline, or Infinity. */
   next(): number {
     this.dropCancelled();

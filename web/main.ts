@@ -276,14 +276,13 @@ async function runGuest(bytes: Uint8Array, name: string, argv?: string[]): Promi
     // Quiescent with the program still there: nothing can wake it (its input has ended).
     await Promise.race([proc.exited, sys.inputEnded]);
     await kernel.run();
-    stopDirs();
-    sys.shutdown();
-    await kernel.run();
     const exit = proc.process.exit;
     page.guest.exit = exit ? describeExit(exit) : `pid ${proc.pid} blocked in ${proc.process.blockedIn} forever`;
-    // What is left blocked (the program, servers of its own) is ended: a suspended stack is a root until it
-    // resumes, so otherwise each run that ended this way would keep its whole kernel for the page's life.
-    kernel.shutdown();
+    // Then everything ends, what is left blocked too (the program, servers of its own): a suspended stack is a
+    // root until it resumes, so otherwise each run that ended this way would keep its whole kernel for the
+    // page's life. The system's shutdown is its kernel's.
+    stopDirs();
+    sys.shutdown();
     page.guest.state = exit?.reason === 0 ? "done" : "failed";
     status.textContent = `${name} (pid ${proc.pid}) ended: ${page.guest.exit}`;
   } catch (e) {

@@ -246,6 +246,9 @@ export async function runProgram(
         hooks?.onKernel(k);
         observe(k);
       },
+      // The run is over (the root ended, or blocked forever): the trace as the run left it, before the
+      // kernel is shut down (runGuest shuts it down on every path).
+      onEnd: writeTrace,
       // The default system: the console on stdin/stdout/stderr through devfs (/dev), tmpfs at /tmp.
       // Not a terminal: stdin is read whole first, so a deterministic run does not depend on when its bytes arrive.
       system: {
@@ -267,9 +270,8 @@ export async function runProgram(
         if (!rootEnd.test(line)) process.stderr.write(line + "\n");
       },
     });
-    writeTrace();
     o.onExit?.({ status: r.exit.status, reason: r.exit.reason });
-    const stuck = r.kernel.core.blockedProcesses();
+    const stuck = r.blocked;
     if (stuck.length > 0) {
       process.stderr.write(
         `wasmos: ${stuck.length} process(es) still blocked when the system went quiet: ` +
@@ -281,10 +283,8 @@ export async function runProgram(
     process.stderr.write(`wasmos: ${file} (pid 1) ended: ${describeExit(r.exit)}\n`);
     return EXIT.ABNORMAL_BASE + r.exit.reason;
   } catch (e) {
-    if (e instanceof RootBlockedError) {
-      writeTrace();
-      throw new CliError(e.message, EXIT.DEADLOCK);
-    }
+    // (Its trace was written by onEnd, before the kernel was shut down.)
+    if (e instanceof RootBlockedError) throw new CliError(e.message, EXIT.DEADLOCK);
     if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
     if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
     throw e;

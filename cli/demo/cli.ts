@@ -13,6 +13,8 @@ import { fsReason } from "../input.ts";
 import { writeFileSync } from "node:fs";
 import { ChromeTrace, observeSyscalls } from "../../host/trace/index.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
+import { RootBlockedError } from "../run-guest.ts";
+import type { Kernel } from "../../host/kernel.ts";
 
 export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE] [--record FILE]";
 export const PCM_DEMO_DETAILS = [
@@ -122,43 +124,54 @@ export async function showPcmDemo(o: {
   let live = false; // a VU bar is on the current terminal line
   const { tracePath, hooks } = o;
   let chrome: ChromeTrace | null = null;
-  const r = await runPcmDemo({
-    trace: tracePath !== null || hooks !== null,
-    progress: progressLine(),
-    platform: hooks?.platform,
-    onKernel: (k) => {
-      hooks?.onKernel(k);
-      if (tracePath !== null) observeSyscalls(k.core, (chrome = new ChromeTrace(k.core)));
-    },
-    duration: o.duration,
-    realtime: o.realtime,
-    outDir: o.outDir,
-    log: (line) => process.stderr.write(line + "\n"),
-    onLine: (line) => {
-      hooks?.stdout(new TextEncoder().encode(line + "\n"));
-      if (line.startsWith("~mark")) return;
-      const vu = /^vu (\d+) peak (\S+) rms (\S+) \|(.*)\|$/.exec(line);
-      if (vu) {
-        const n = Number(vu[1]);
-        const text = `VU left  ${((n + 1) * 0.02).toFixed(2).padStart(6)} s  peak ${vu[2].padStart(6)} dBFS  rms ${vu[3].padStart(6)} dBFS  |${vu[4]}|`;
-        if (tty) {
-          out.write(`\r\x1b[K${text}`);
-          live = true;
-        } else if (n % 10 === 9) out.write(text + "\n");
-        return;
-      }
-      if (live) out.write("\n");
-      live = false;
-      out.write(line + "\n");
-    },
-  });
-  if (live) out.write("\n");
-  if (tracePath !== null) {
+  const writeTrace = (k: Kernel) => {
+    if (tracePath === null) return;
     try {
-      writeFileSync(tracePath, chrome!.json(r.trace));
+      writeFileSync(tracePath, chrome!.json(k.traceText()));
     } catch (e) {
       throw new CliError(`cannot write trace ${tracePath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
     }
+  };
+  let r: PcmDemoResult;
+  try {
+    r = await runPcmDemo({
+      trace: tracePath !== null || hooks !== null,
+      progress: progressLine(),
+      platform: hooks?.platform,
+      onKernel: (k) => {
+        hooks?.onKernel(k);
+        if (tracePath !== null) observeSyscalls(k.core, (chrome = new ChromeTrace(k.core)));
+      },
+      // The run is over: the trace as it left things, before the kernel is shut down.
+      onEnd: writeTrace,
+      duration: o.duration,
+      realtime: o.realtime,
+      outDir: o.outDir,
+      log: (line) => process.stderr.write(line + "\n"),
+      onLine: (line) => {
+        hooks?.stdout(new TextEncoder().encode(line + "\n"));
+        if (line.startsWith("~mark")) return;
+        const vu = /^vu (\d+) peak (\S+) rms (\S+) \|(.*)\|$/.exec(line);
+        if (vu) {
+          const n = Number(vu[1]);
+          const text = `VU left  ${((n + 1) * 0.02).toFixed(2).padStart(6)} s  peak ${vu[2].padStart(6)} dBFS  rms ${vu[3].padStart(6)} dBFS  |${vu[4]}|`;
+          if (tty) {
+            out.write(`\r\x1b[K${text}`);
+            live = true;
+          } else if (n % 10 === 9) out.write(text + "\n");
+          return;
+        }
+        if (live) out.write("\n");
+        live = false;
+        out.write(line + "\n");
+      },
+    });
+  } catch (e) {
+    // init blocked forever (its trace was written by onEnd): one line and the deadlock status, never a stack.
+    if (e instanceof RootBlockedError) throw new CliError(e.message, EXIT.DEADLOCK);
+    throw e;
+  } finally {
+    if (live) out.write("\n");
   }
   return r;
 }

@@ -12,9 +12,11 @@ import { WAV_HEADER_BYTES } from "../../hal/audio/wav.ts";
 import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { ImageLoader } from "../../loader/loader.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
+import { RootBlockedError } from "../run-guest.ts";
 import { FRAMES, PERIOD_BYTES } from "./signal.ts";
 
 export const PERIOD_MS = 20;
@@ -43,6 +45,8 @@ export interface PcmDemoOptions {
   progress?: (line: string) => void;
   /** Called with the kernel before anything runs (to observe its syscalls). */
   onKernel?: (kernel: Kernel) => void;
+  /** Called once the run is over (init ended, or blocked forever), before the kernel is shut down: write a trace here. */
+  onEnd?: (kernel: Kernel) => void;
   /** The kernel's fast paths (Kernel fastPath; default on): off only to compare a run with them (tests). */
   fastPath?: boolean;
   /** Real-time services (host/record/ passes a recorder or a replayer). */
@@ -103,40 +107,121 @@ export interface PcmDemoResult {
   trace: string;
 }
 
-/** Splits a byte stream into lines. */
-class Lines {
-  private pending = "";
-  private readonly decoder = new TextDecoder();
-  private readonly each: (line: string) => void;
-  constructor(each: (line: string) => void) {
-    this.each = each;
+const NL = 0x0a;
+const MARK = new TextEncoder().encode("~mark ");
+const MARK_AUDIO = new TextEncoder().encode("~mark-audio ");
+
+/**
+ * Everything the system prints, kept as bytes (decoded once, after the run),
+ * with a callback at each line's end. It was a string a line (a decoded chunk
+ * and a slice of it, about 1,500 of them a 30 s run, in an array), all kept
+ * to the end of the run: a run outlives the young generation's collections,
+ * so each line was promoted to the old generation as garbage-to-be, and the
+ * old generation's growth is what starts V8's full collections
+ * (docs/fastpath.md "What a run leaves behind"). Here a line is a string only
+ * for `onLine` (dropped at once), and what stays to the end is one buffer.
+ */
+class OutputLog {
+  private bytes = new Uint8Array(1 << 16);
+  private length = 0;
+  /** Where the line being gathered starts. */
+  private lineStart = 0;
+  private readonly onEnd: (start: number, end: number) => void;
+  /** Decodes one line for a caller's onLine (a BOM is stripped at the start of the output only, as the stream did). */
+  private readonly first = new TextDecoder();
+  private readonly rest = new TextDecoder("utf-8", { ignoreBOM: true });
+  constructor(onEnd: (start: number, end: number) => void) {
+    this.onEnd = onEnd;
   }
-  push(bytes: Uint8Array): void {
-    // (A line a period from the VU meter: no concatenation when nothing is pending, one slice per line.)
-    const decoded = this.decoder.decode(bytes, { stream: true });
-    const text = this.pending === "" ? decoded : this.pending + decoded;
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf("\n", start)) >= 0) {
-      this.each(text.slice(start, nl));
-      start = nl + 1;
+  push(chunk: Uint8Array): void {
+    const need = this.length + chunk.length;
+    if (need > this.bytes.length) {
+      let n = this.bytes.length * 2;
+      while (n < need) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
     }
-    this.pending = start === 0 ? text : text.slice(start);
+    const from = this.length;
+    this.bytes.set(chunk, from);
+    this.length = need;
+    let nl = chunk.indexOf(NL);
+    while (nl >= 0) {
+      const end = from + nl;
+      this.onEnd(this.lineStart, end);
+      this.lineStart = end + 1;
+      nl = chunk.indexOf(NL, nl + 1);
+    }
   }
+  /** Ends an unterminated last line (as its newline would). */
   flush(): void {
-    if (this.pending) this.each(this.pending);
-    this.pending = "";
+    if (this.lineStart < this.length) {
+      const start = this.lineStart;
+      this.lineStart = this.length;
+      this.onEnd(start, this.length);
+    }
+  }
+  /** Whether the bytes start..end begin with `prefix`. */
+  startsWith(start: number, end: number, prefix: Uint8Array): boolean {
+    if (end - start < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (this.bytes[start + i] !== prefix[i]) return false;
+    return true;
+  }
+  line(start: number, end: number): string {
+    return (start === 0 ? this.first : this.rest).decode(this.bytes.subarray(start, end));
+  }
+  /** Every line (the last one unterminated if the output did not end with one), decoded as one stream. */
+  lines(): string[] {
+    if (this.length === 0) return [];
+    const text = new TextDecoder().decode(this.bytes.subarray(0, this.length));
+    return (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
   }
 }
 
-/** The level statistics of a WAV file written by the demo: its data, FRAMES frames per write. */
-function levelsOf(wavPath: string): NullSink {
+/**
+ * The level statistics of the WAV the demo wrote: its data, FRAMES frames per write. From the gathered data
+ * when the whole run stayed in memory (the deterministic demo), else from the file as written.
+ */
+function levelsOf(wav: WavFileSink): NullSink {
   const levels = new NullSink();
-  // The file's bytes as read (a 5.76 MB file for 30 s: not copied again; the data starts 4-byte aligned, as NullSink's fast path wants).
-  const data = readFileSync(wavPath).subarray(WAV_HEADER_BYTES);
-  for (let at = 0; at < data.length; at += PERIOD_BYTES) levels.write(data.subarray(at, Math.min(at + PERIOD_BYTES, data.length)));
+  // (A 5.76 MB file for 30 s, read back: not copied again; the data starts 4-byte aligned, as NullSink's fast path wants.)
+  const data = wav.gathered() ?? readFileSync(wav.path).subarray(WAV_HEADER_BYTES);
+  levels.writeEach(data, PERIOD_BYTES);
   levels.close();
   return levels;
+}
+
+/**
+ * The deterministic demo's WAV gather buffer, kept for the process's next run: a 30 s run's is 5.76 MB, whose
+ * pages were mapped before each run (prefault) and which, as external memory a run holds to its end, only a
+ * full collection gave back. One buffer is kept (the largest given back); a run that finds none (the first, or
+ * one running beside another) makes one.
+ */
+let spareGather: Uint8Array | null = null;
+function takeGatherBuffer(bytes: number): Uint8Array {
+  const spare = spareGather;
+  if (spare !== null && spare.length >= bytes) {
+    spareGather = null;
+    return spare.subarray(0, bytes);
+  }
+  return new Uint8Array(bytes).fill(0); // a write to each page maps it (WavFileOptions.prefault)
+}
+function giveGatherBuffer(view: Uint8Array): void {
+  const whole = new Uint8Array(view.buffer);
+  if (spareGather === null || spareGather.length < whole.length) spareGather = whole;
+}
+
+/**
+ * The loader every deterministic run of the demo in this process shares (KernelConfig.loader: "share compiled
+ * images between kernels"): a run's images were verified, prepared and compiled again for each kernel (about
+ * 0.8 MB allocated a run, new module objects the engine keeps until a full collection); now once a process.
+ * The same options as a kernel's own loader in the deterministic demo (fuel variant, the default policy,
+ * $WASMOS_CACHE_DIR's disk cache when set). The real-time demo keeps a loader a kernel (its variant follows the
+ * host's epoch ticker).
+ */
+let sharedLoader: ImageLoader | null = null;
+function deterministicLoader(): ImageLoader {
+  return (sharedLoader ??= new ImageLoader(undefined, { instrument: true, preemption: "fuel" }));
 }
 
 export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoResult> {
@@ -151,21 +236,21 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const images = { ...build.images, ...options.images };
   const built = build.built;
 
-  const all: string[] = [];
   const marks: number[] = [];
   // The producer's "~mark-audio start|end" lines bound the steady state (PcmDemoResult.steady).
   const audioMarks: { wall: number; cpu: number }[] = [];
-  const lines = new Lines((line) => {
-    if (line.startsWith("~mark ")) marks.push(performance.now());
-    else if (line.startsWith("~mark-audio ")) {
+  const onLine = options.onLine;
+  const lines: OutputLog = new OutputLog((start, end) => {
+    if (lines.startsWith(start, end, MARK)) marks.push(performance.now());
+    else if (lines.startsWith(start, end, MARK_AUDIO)) {
       const c = process.cpuUsage();
       audioMarks.push({ wall: performance.now(), cpu: (c.user + c.system) / 1000 });
     }
-    all.push(line);
-    options.onLine?.(line);
+    if (onLine !== undefined) onLine(lines.line(start, end));
   });
   const kernel = new Kernel({
     deterministic: !options.realtime,
+    ...(options.realtime ? {} : { loader: deterministicLoader() }),
     platform: options.platform,
     stdout: (b) => lines.push(b),
     log: options.log,
@@ -182,12 +267,8 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   // period they cost more than the WAV itself (a pass over every sample), and nothing in the pipeline needs
   // them while it plays.
   const periodBytes = FRAMES * 4;
-  const wav = new WavFileSink(
-    wavPath,
-    options.realtime
-      ? { bufferBytes: (1000 / PERIOD_MS) * periodBytes }
-      : { bufferBytes: Math.min(periods * periodBytes, WAV_GATHER_BYTES), prefault: true },
-  );
+  const gather = options.realtime ? null : takeGatherBuffer(Math.min(periods * periodBytes, WAV_GATHER_BYTES));
+  const wav = new WavFileSink(wavPath, gather === null ? { bufferBytes: (1000 / PERIOD_MS) * periodBytes } : { buffer: gather });
   const audioModel = new AudioOutDevice({ sink: wav });
   const audio = kernel.createDevice(audioModel);
   // A live view, not a 384 KB copy per frame: the PNG is written after every process has ended, when the
@@ -217,22 +298,35 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
   kernel.release(initImage);
   for (const h of handles) kernel.release(h.object);
-  const exit = await init.exited;
+  // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
+  await Promise.race([init.exited, kernel.run()]);
   await kernel.run();
   const wallMs = performance.now() - t0;
+  const exit = init.process.exit;
+  // The run is over: the trace as it left things (onEnd, PcmDemoResult.trace), then the kernel is shut down,
+  // so nothing stays suspended (a process init left blocked would keep the whole kernel).
+  const blocked = kernel.core.blockedProcesses().map((p) => ({ pid: p.pid, name: p.image.name, blockedIn: p.blockedIn }));
+  const rootBlockedIn = init.process.blockedIn;
+  options.onEnd?.(kernel);
+  const trace = kernel.traceText();
   init.close();
+  kernel.shutdown();
+  if (exit === null) throw new RootBlockedError(init.pid, rootBlockedIn, kernel, trace, blocked);
   lines.flush();
   const copied = { ...kernel.core.copied };
   const ipc = { ...kernel.core.ipc };
   const stats = structuredClone(audioModel.stats);
   png.write(); // the last frame, now
   wav.close(); // (the device has ended with the processes: nothing more comes)
-  const levels = levelsOf(wavPath);
+  const levels = levelsOf(wav);
+  if (gather !== null) giveGatherBuffer(gather);
 
+  const all = lines.lines();
   const stdout = all.map((l) => l + "\n").join("");
   const vu: VuReading[] = [];
+  const reading = /^vu (\d+) peak (\S+) rms (\S+) /; // (one regular expression, not one a line: a literal in the loop made one each turn)
   for (const l of all) {
-    const m = /^vu (\d+) peak (\S+) rms (\S+) /.exec(l);
+    const m = l.startsWith("vu ") ? reading.exec(l) : null;
     if (m) vu.push({ period: Number(m[1]), peak: Number(m[2].replace("inf", "Infinity")), rms: Number(m[3].replace("inf", "Infinity")) });
   }
   const prod = all.find((l) => l.startsWith("producer: periods="));
@@ -275,6 +369,6 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
         : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
-    trace: kernel.traceText(),
+    trace,
   };
 }

@@ -17,7 +17,7 @@ import type { KernelObject } from "../../kernel/object.ts";
 import type { ImageObject } from "../../kernel/objects/image.ts";
 import type { ExitInfo } from "../../kernel/objects/process.ts";
 import type { Partition } from "../../kernel/objects/partition.ts";
-import { HostProcess, Kernel, type KernelConfig } from "../kernel.ts";
+import { HostProcess, Kernel, type KernelConfig, KernelShutdownError } from "../kernel.ts";
 import type { LoadedImage } from "../../loader/loader.ts";
 import type { HandleSpec, Manifest, ObjectSpec, ProcessSpec } from "./schema.ts";
 import { resolve as resolvePath } from "node:path";
@@ -313,9 +313,12 @@ export class BootedSystem {
     atNs = 0,
     handles?: readonly { name: string; object: KernelObject; rights: number }[],
   ): Promise<{ output: string; exit: ExitInfo }> {
+    if (this.down) return Promise.reject(new KernelShutdownError("monitor"));
     const given = handles ?? [{ name: "kinfo", object: this.kernelInfo(), rights: Rights.READ }];
     return new Promise((resolve, reject) => {
+      const refused = () => reject(new KernelShutdownError("monitor"));
       const start = () => {
+        this.pendingMonitors.delete(refused);
         const chunks: Uint8Array[] = [];
         try {
           const hp = this.kernel.spawn(image, { args: [image.name, ...args], handles: given, stdout: (b) => chunks.push(b.slice()) });
@@ -334,9 +337,16 @@ export class BootedSystem {
         }
       };
       if (atNs <= this.kernel.core.clock.now()) start();
-      else this.kernel.core.addTimer(atNs, start);
+      else {
+        // Its timer goes with a shutdown before atNs: the promise is then refused, not left pending.
+        this.pendingMonitors.add(refused);
+        this.kernel.core.addTimer(atNs, start);
+      }
     });
   }
+
+  /** Monitors waiting for their time: refused by shutdown. */
+  private readonly pendingMonitors = new Set<() => void>();
 
   /** Resolves when nothing is runnable and no timer (restart backoffs included) is pending. */
   settle(): Promise<void> {
@@ -344,8 +354,12 @@ export class BootedSystem {
   }
 
   /**
-   * End every process still alive (KILLED, "system shutdown"), stop
-   * restarting, release the objects and partitions. Idempotent.
+   * Shut the system down: stop restarting, end the manifest's processes (KILLED, "system shutdown"),
+   * release the objects and partitions, then shut its kernel down (Kernel.shutdown: whatever else runs
+   * in it ends too, the processes those spawned and monitors included, and no timer fires any more), so
+   * nothing it started is left suspended and every promise it gave (monitor(), settle(), each
+   * process's exited) settles. Calls that would start something afterwards (monitor, kernelInfo) are
+   * refused (KernelShutdownError). Idempotent.
    */
   shutdown(): void {
     if (this.down) return;
@@ -355,6 +369,9 @@ export class BootedSystem {
       if (p && !p.exited) this.kernel.core.terminate(p, 0, ExitReason.KILLED, "system shutdown");
     }
     this.releaseAll();
+    this.kernel.shutdown();
+    for (const refuse of [...this.pendingMonitors]) refuse();
+    this.pendingMonitors.clear();
   }
 
   private releaseAll(): void {

@@ -1,8 +1,11 @@
 // Pulses are bounded per sender: an endpoint keeps at most MAX_PENDING_PULSES
 // undelivered pulses from one sender (a process, or the kernel for device
 // interrupts); past that pulse returns EAGAIN (an interrupt is dropped and
-// counted). Executed by kernel/syscalls/ipc.ts (pulse), kernel/ipc/exchange.ts
-// (queueing, delivery) and kernel/devices/bind.ts (interrupts); proved in test/proofs/pulses.test.ts.
+// counted). Executed by kernel/syscalls/ipc.ts (pulse), kernel/syscalls/fast-ipc.ts
+// (pulse_wait), kernel/ipc/exchange.ts (queueing, delivery) and
+// kernel/devices/bind.ts (interrupts); proved in test/proofs/sched.ts, and
+// compared with the real kernel's pulse and pulse_wait by the reference model
+// (test/model/model.ts).
 
 import { Limits } from "../../abi/gen/abi.ts";
 import { NUMBERS, type NumberAlgebra } from "./algebra.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { AudioSink } from "../../hal/audio/sink.ts";
+import { type AudioSink, NullSink } from "../../hal/audio/sink.ts";
 import { parseWav, WavRecorder, wavHeader } from "../../hal/audio/wav.ts";
 import { WavFileSink } from "../../hal/node/wav-file.ts";
 import { concat, testSignal } from "./helpers.ts";
@@ -138,4 +138,50 @@ describe("the WAV file sink", () => {
       expect(parseWav(file).data).toEqual(concat(a, b, a, new Uint8Array(12)));
     },
   );
+
+  it("gathers into a caller's buffer, reused from file to file, and hands back the data chunk when none of it left memory before close", () => {
+    const buffer = new Uint8Array(3 * 3840).fill(0x55); // (what an earlier file left in it)
+    const a = testSignal(960, 1);
+    const b = testSignal(960, 2000);
+    for (const name of ["c1", "c2"]) {
+      const sink = new WavFileSink(join(tmp, `${name}.wav`), { buffer });
+      sink.write(a);
+      sink.silence(1);
+      sink.write(b);
+      sink.close();
+      const file = new Uint8Array(readFileSync(join(tmp, `${name}.wav`)));
+      expect(parseWav(file).data).toEqual(concat(a, new Uint8Array(4), b));
+      expect(sink.gathered()).toEqual(concat(a, new Uint8Array(4), b));
+      expect(sink.gathered()!.buffer).toBe(buffer.buffer); // a view, not a copy
+    }
+    // A buffer that filled wrote before close: its data chunk is no longer all in memory.
+    const small = new WavFileSink(join(tmp, "c3.wav"), { buffer: new Uint8Array(3840) });
+    small.write(a);
+    small.write(b);
+    small.close();
+    expect(small.gathered()).toBeNull();
+    expect(parseWav(new Uint8Array(readFileSync(join(tmp, "c3.wav")))).data).toEqual(concat(a, b));
+    const unbuffered = new WavFileSink(join(tmp, "c4.wav"));
+    unbuffered.write(a);
+    unbuffered.close();
+    expect(unbuffered.gathered()).toBeNull();
+  });
+});
+
+describe("the statistics sink", () => {
+  it("counts a recording piece by piece with writeEach exactly as write() of each piece does", () => {
+    const data = concat(testSignal(960, 1), testSignal(960, 2000), testSignal(100, 7), new Uint8Array(6).fill(9));
+    const one = new NullSink();
+    for (let at = 0; at < data.length; at += 3840) one.write(data.subarray(at, Math.min(at + 3840, data.length)));
+    const each = new NullSink();
+    each.writeEach(data, 3840);
+    expect(each).toEqual(one);
+    expect(each.periods).toBe(3);
+    // Unaligned (a view at an odd offset): the same, through write()'s own path.
+    const odd = new Uint8Array(data.length + 1);
+    odd.set(data, 1);
+    const shifted = new NullSink();
+    shifted.writeEach(odd.subarray(1), 3840);
+    expect(shifted).toEqual(one);
+  });
 });

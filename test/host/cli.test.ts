@@ -127,6 +127,18 @@ if (argv.length > 1 && argv[1] == "child") {
     expect(r.code).toBe(69);
   });
 
+  it("writes the trace of a root blocked forever as the run left it, before its kernel is shut down", () => {
+    const r = wasmos(["run", "--trace-text", "block.trace", "--trace", "block.json", "block.wasm"]);
+    expect(r.stderr).toBe("wasmos: pid 1 blocked in receive forever: nothing left that could wake it\n");
+    expect(r.code).toBe(69);
+    const lines = readFileSync(join(tmp, "block.trace"), "utf8").trim().split("\n");
+    expect(lines.some((l) => / 1 block receive/.test(l))).toBe(true);
+    // Written before the shutdown: the root has not ended in it (the shutdown's kill comes after).
+    expect(lines.filter((l) => / 1 exit /.test(l))).toEqual([]);
+    const chrome = JSON.parse(readFileSync(join(tmp, "block.json"), "utf8")) as { traceEvents: { name: string; tid: number }[] };
+    expect(chrome.traceEvents.some((e) => e.name === "endpoint_create" && e.tid === 1)).toBe(true);
+  });
+
   it("streams a guest's output as it is written, without keeping it", () => {
     // 4 MiB through the console: the CLI passes it on chunk by chunk.
     const r = spawnSync(process.execPath, [BIN, "run", "chatty.wasm"], { cwd: tmp, maxBuffer: 64 << 20, timeout: 120_000 });

@@ -18,6 +18,9 @@ import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/strace.ts";
 import { guest } from "../helpers/wat.ts";
 import { wasiProgram } from "../wasi/helpers.ts";
+import { RootBlockedError, runGuest } from "../../cli/run-guest.ts";
+import { bootSystem } from "../../host/system.ts";
+import { PassThrough } from "node:stream";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with --expose-gc");
@@ -131,11 +134,39 @@ const silentStdin = (): WasiStdin => ({
   wait: () => new Promise((resolve) => neverSettled.push(resolve)),
 });
 
+/** A root for runGuest: receives forever on an endpoint of its own (nothing can ever wake it). */
+const ROOT_BLOCKED = guest(
+  `(func (export "_start") (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF})))`,
+);
+/** A root for runGuest: spawns image "child" (ROOT_BLOCKED) and exits, leaving the child blocked forever. */
+const ROOT_LEAVES_CHILD = guest(`
+  (data (i32.const 16) "child")
+  (func (export "_start")
+    (drop (call $spawn (call $handle_get (i32.const 16) (i32.const 5)) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))`);
+
+/** Standard input that stays open for the life of this process (a terminal nobody types at). */
+const openStdin = new PassThrough();
+
+/** A whole run through an API that makes and ends its kernel itself; only WeakRefs to its kernel and processes leave it. */
+async function wholeRun(go: (observe: (k: Kernel) => void) => Promise<unknown>): Promise<WeakRef<object>[]> {
+  const refs: WeakRef<object>[] = [];
+  let k: Kernel | null = null;
+  await go((kernel) => {
+    k = kernel;
+    refs.push(new WeakRef(kernel), new WeakRef(kernel.core));
+  });
+  for (const p of k!.core.processes.values()) refs.push(new WeakRef(p));
+  k = null;
+  return refs;
+}
+
 interface Scenario {
   name: string;
+  /** Instead of start: a whole run that ends by itself (runGuest); returns its WeakRefs. */
+  whole?: () => Promise<WeakRef<object>[]>;
   config?: KernelConfig;
   /** Spawns; returns the processes to end and the condition that says they are where the scenario wants them. */
-  start(k: Kernel): { procs: HostProcess[]; ready: () => boolean };
+  start?(k: Kernel): { procs: HostProcess[]; ready: () => boolean };
   /** Ended by Kernel.shutdown() instead of a kill per process. */
   shutdown?: boolean;
   /** Its syscalls observed (strace): every import a Suspending wrapper of its own. */
@@ -351,6 +382,40 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "runGuest whose root blocks forever (RootBlockedError)",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const e = await runGuest(ROOT_BLOCKED, { onKernel: observe }).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        if (!(e instanceof RootBlockedError)) throw new Error(`expected RootBlockedError, got ${String(e)}`);
+      }),
+  },
+  {
+    name: "runGuest whose root ends leaving a child blocked forever",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const r = await runGuest(ROOT_LEAVES_CHILD, { onKernel: observe, images: { child: ROOT_BLOCKED } });
+        if (r.blocked.length !== 1 || r.blocked[0].blockedIn !== "receive")
+          throw new Error(`expected one child blocked in receive, got ${JSON.stringify(r.blocked)}`);
+      }),
+  },
+  {
+    name: "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const kernel = new Kernel();
+        observe(kernel);
+        // No server binaries: /dev and /tmp answer ECLOSED; the console device still listens to stdin.
+        const sys = bootSystem({ kernel, stdout: () => {}, stderr: () => {}, stdin: openStdin }, null);
+        const p = sys.spawn(kernel.loadImage(ROOT_BLOCKED, "p"));
+        while (p.process.blockedIn !== "receive") await tick();
+        sys.shutdown();
+        p.close();
+      }),
+  },
+  {
     name: "wasi sched_yield loop",
     start: (k) => {
       const a = one(k, WASI_YIELD_LOOP);
@@ -370,9 +435,10 @@ function turnsAfter(p: HostProcess, n: number): boolean {
 
 /** Run one scenario; only WeakRefs leave it. */
 async function run(s: Scenario): Promise<WeakRef<object>[]> {
+  if (s.whole !== undefined) return s.whole();
   const k = new Kernel(s.config);
   if (s.observed === true) observeSyscalls(k.core, new Strace(() => {}));
-  const { procs, ready } = s.start(k);
+  const { procs, ready } = s.start!(k);
   for (let i = 0; !ready(); i++) {
     if (i > 2000)
       throw new Error(

@@ -37,6 +37,9 @@ const SCENARIOS = [
   "wasi namespace call to a server that never answers, the client killed mid-call",
   "wasi namespace call whose server dies, the client then killed in poll_oneoff",
   "Kernel.shutdown with a server in receive, its client in call, a wasi reader and a parked port loop",
+  "runGuest whose root blocks forever (RootBlockedError)",
+  "runGuest whose root ends leaving a child blocked forever",
+  "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
   "wasi sched_yield loop",
 ];
 

@@ -39,6 +39,7 @@ import {
   OLDEST,
   pick,
   sentRcvid,
+  isPulse,
   type Real,
   running,
   Step,
@@ -283,8 +284,11 @@ export function serve(m: Model, r: Real, s: FileServer): void {
       }
       if (typeof got === "number" && got > 0) {
         const head = m.endpoints.get(m.fsEp)!.queue.shift();
-        if (head === undefined || head.rcvid !== got)
-          fail(m, `the file server received rcvid ${got}, the model's next request is ${head?.rcvid}`);
+        if (head === undefined || isPulse(head) || head.rcvid !== got)
+          fail(
+            m,
+            `the file server received rcvid ${got}, the model's next request is ${head === undefined || isPulse(head) ? "none" : head.rcvid}`,
+          );
         landAndDeliver(m, r, head, srv.pid);
       }
     }

@@ -12,10 +12,16 @@
 // predicts: every syscall's result, every wake-up's result, what each handle
 // names after dup, close, revoke, a move or a copy in a message, a process
 // dying in any state, and (files.ts) every file request's answer, the bytes
-// it leaves in the client's buffer, and each close pulse.
+// it leaves in the client's buffer, and each close pulse. Process pulses
+// (pulse, and pulse_wait's signal-and-wait) are predicted too: where each
+// goes (a waiting receiver, or the queue, in order with the messages), the
+// words its receiver gets, the per-sender bound (MAX_PENDING_PULSES, EAGAIN),
+// their end with the endpoint, and every refusal pulse_wait makes before it
+// pulses (one process starts without an IPC buffer: EINVAL; a caller whose
+// table is full while a message with handles is next: EMFILE).
 
 import fc from "fast-check";
-import { Constants, Errno, ExitReason, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
@@ -40,6 +46,19 @@ export const modelStats = {
   replied: 0,
   calls: 0,
   answeredByReplyWait: 0,
+  /** Process pulses: taken at once by a waiting receiver, queued, received from the queue, dropped with their endpoint. */
+  pulsesToWaiting: 0,
+  pulsesQueued: 0,
+  pulsesReceived: 0,
+  pulsesDropped: 0,
+  /** Pulses refused because the sender had MAX_PENDING_PULSES pending there. */
+  pulseEagain: 0,
+  /** pulse_wait: refusals before pulsing (no IPC buffer, the sender's bound, a next message whose handles do not fit) and its wait taking the caller's own pulse. */
+  pulseWaitEinval: 0,
+  pulseWaitEagain: 0,
+  pulseWaitEmfile: 0,
+  pulseWaitOwnPulse: 0,
+  pulseWaitBlocked: 0,
 };
 
 /** With modelTrace.on (MODEL_TRACE=1), traceLog has each step of the current run and what the model made of it. */
@@ -64,6 +83,7 @@ export interface MCap {
 }
 
 interface MMsg {
+  readonly kind?: undefined;
   readonly rcvid: number;
   readonly sender: number;
   readonly ep: number;
@@ -105,6 +125,19 @@ export interface MFile {
   closed: boolean;
 }
 
+/** A pulse a process queued on an endpoint (the kernel's own, the file server's close pulses, are Model.pendingCloses). */
+export interface MPulse {
+  readonly kind: "pulse";
+  readonly sender: number;
+  readonly code: number;
+  readonly value: bigint;
+}
+
+/** What an endpoint queues: messages and pulses, in the order they came (every process has one priority here). */
+export type MQueued = MMsg | MPulse;
+
+export const isPulse = (q: MQueued): q is MPulse => q.kind === "pulse";
+
 type MState = "run" | "send" | "reply" | "recv" | "exited";
 
 interface MProc {
@@ -126,10 +159,12 @@ interface MProc {
   /** Handle values that ever named a FILE, and a DIR, here (file commands try these, stale ones too). */
   readonly files: number[];
   readonly dirs: number[];
+  /** It declared an IPC buffer (ipc_buffer): call, reply_wait and pulse_wait need one. */
+  buffer: boolean;
 }
 
 interface MEndpoint {
-  readonly queue: MMsg[];
+  readonly queue: MQueued[];
   readonly receivers: number[];
 }
 
@@ -162,6 +197,7 @@ export class Model {
       timerSeq: 0,
       files: [],
       dirs: [],
+      buffer: false,
     });
   }
 
@@ -288,8 +324,19 @@ export class Model {
 
   private endpointClosed(ep: number): void {
     const e = this.endpoints.get(ep)!;
-    for (const m of e.queue.splice(0)) this.wakeWith(m.sender, -Errno.ECLOSED); // sendEnded drops its caps
+    for (const q of e.queue.splice(0)) {
+      if (isPulse(q))
+        modelStats.pulsesDropped++; // dropped with the endpoint
+      else this.wakeWith(q.sender, -Errno.ECLOSED); // sendEnded drops its caps
+    }
     if (ep === this.fsEp) this.pendingCloses = []; // queued pulses are dropped with the endpoint
+  }
+
+  /** Pulses from `pid` queued on endpoint ep (the sender's count the kernel bounds by MAX_PENDING_PULSES). */
+  pendingPulses(ep: number, pid: number): number {
+    let n = 0;
+    for (const q of this.endpoints.get(ep)!.queue) if (isPulse(q) && q.sender === pid) n++;
+    return n;
   }
 
   /** p is woken with r; its blocking call is undone (queue, receivers, message). */
@@ -478,12 +525,19 @@ function compare(m: Model, r: Real): void {
   for (const [koid, e] of m.endpoints) {
     const ep = endpointOf(r, koid);
     if (ep === null) continue;
+    // Messages by rcvid, process pulses by sender and words (the kernel's own pulses are the file server's: files.ts).
     const kq = ep.queue
-      .filter((q) => q.kind === "message")
-      .map((q) => (q as { rcvid: number }).rcvid)
+      .filter((q) => q.kind === "message" || q.senderPid !== 0)
+      .map((q) => (q.kind === "message" ? String(q.rcvid) : `pulse:${q.senderPid}:${q.code}:${q.value}`))
       .join(",");
-    const mq = e.queue.map((q) => q.rcvid).join(",");
+    const mq = e.queue.map((q) => (isPulse(q) ? `pulse:${q.sender}:${q.code}:${q.value}` : String(q.rcvid))).join(",");
     if (kq !== mq) fail(m, `endpoint ${koid} queue: kernel [${kq}], model [${mq}]`);
+    const kp = [...ep.pendingPulses].filter(([pid]) => pid !== 0).sort((a, b) => a[0] - b[0]);
+    const mp2 = [...new Set(e.queue.filter(isPulse).map((q) => q.sender))]
+      .sort((a, b) => a - b)
+      .map((pid) => [pid, m.pendingPulses(koid, pid)]);
+    if (JSON.stringify(kp) !== JSON.stringify(mp2))
+      fail(m, `endpoint ${koid} pending pulses per sender: kernel ${JSON.stringify(kp)}, model ${JSON.stringify(mp2)}`);
     const kr = ep.receivers.map((p) => p.pid).join(",");
     if (kr !== e.receivers.join(",")) fail(m, `endpoint ${koid} receivers: kernel [${kr}], model [${e.receivers.join(",")}]`);
   }
@@ -546,7 +600,7 @@ export abstract class Step implements Cmd {
 }
 
 /** The running process sends on handle #h (sendmsg when it passes handle #pass, moved or copied). */
-class Send extends Step {
+export class Send extends Step {
   readonly h: number;
   readonly timeout: number | null;
   readonly pass: { h: number; move: boolean } | null;
@@ -664,13 +718,72 @@ export function landAndDeliver(m: Model, r: Real, msg: MMsg, server: number): vo
   m.deliver(msg, server);
 }
 
-/** A server waits where it receives: slots 0-2 take a handle it holds with RECEIVE, if any (else as pick). */
-function pickReceiving(m: Model, pid: number, i: number): number {
-  const receiving = m.procs.get(pid)!.known.filter((x) => ((m.capOf(pid, x)?.rights ?? 0) & Rights.RECEIVE) !== 0);
-  return i < 3 && receiving.length > 0 ? receiving[i % receiving.length] : pick(m, pid, i);
+/**
+ * pid's receive takes q, the head of an endpoint's queue: a message (its handles land, it is served) or a
+ * pulse (its words in pid's registers). The result the receive returns: the rcvid, or 0 for a pulse.
+ */
+function takeQueued(m: Model, r: Real, q: MQueued, pid: number): number {
+  if (isPulse(q)) {
+    takePulse(m, r, q, pid);
+    modelStats.pulsesReceived++;
+    return 0;
+  }
+  landAndDeliver(m, r, q, pid);
+  return q.rcvid;
 }
 
-class Receive extends Step {
+/**
+ * A process pulse reaches endpoint ep (pulse, pulse_wait; every check passed): the first receiver waiting
+ * there takes it (woken with 0), or it joins the back of the queue, behind what is already there.
+ */
+function postPulse(m: Model, r: Real, ep: number, pulse: MPulse): void {
+  const e = m.endpoints.get(ep)!;
+  const server = e.receivers[0];
+  if (server === undefined) {
+    e.queue.push(pulse);
+    modelStats.pulsesQueued++;
+    return;
+  }
+  m.wakeWith(server, 0);
+  takePulse(m, r, pulse, server);
+  modelStats.pulsesToWaiting++;
+}
+
+/** pid took pulse: its message registers say so, and its IPC buffer (if it declared one) holds the words' low halves. */
+function takePulse(m: Model, r: Real, pulse: MPulse, pid: number): void {
+  const mr = r.procs.find((p) => p.pid === pid)!.mr;
+  const words = [0, 1, 2, 3].map((i) => mr.word(i));
+  const want = [BigInt(pulse.code), pulse.value, 0n, 0n];
+  if (
+    mr.kind !== Constants.MSG_KIND_PULSE ||
+    mr.senderPid !== pulse.sender ||
+    words.join(",") !== want.join(",") ||
+    mr.handles.length !== 0
+  )
+    fail(
+      m,
+      `pid ${pid} took pid ${pulse.sender}'s pulse (${pulse.code}, ${pulse.value}); its registers hold kind ${mr.kind} from pid ${mr.senderPid}, words [${words.join(" ")}], ${mr.handles.length} handles`,
+    );
+  if (!m.procs.get(pid)!.buffer) return;
+  const dv = r.views.get(pid)!;
+  const seen = [0, 1, 2, 3].map((i) => dv.getInt32(IPC_BUFFER + 4 * i, true));
+  const low = [pulse.code | 0, Number(BigInt.asIntN(32, pulse.value)), 0, 0];
+  if (seen.join(",") !== low.join(","))
+    fail(m, `pid ${pid} took a pulse; its IPC buffer holds [${seen.join(" ")}], the model expects [${low.join(" ")}]`);
+}
+
+/** A server waits where it receives: slots 0-2 take a handle it holds with RECEIVE, if any (else as pick). */
+function pickReceiving(m: Model, pid: number, i: number): number {
+  return pickWith(m, pid, i, Rights.RECEIVE);
+}
+
+/** Slots 0-2 take a handle the process holds with `right` (an endpoint to pulse on, one to wait on), if any; else as pick. */
+function pickWith(m: Model, pid: number, i: number, right: number): number {
+  const holding = m.procs.get(pid)!.known.filter((x) => ((m.capOf(pid, x)?.rights ?? 0) & right) !== 0);
+  return i < 3 && holding.length > 0 ? holding[i % holding.length] : pick(m, pid, i);
+}
+
+export class Receive extends Step {
   readonly h: number;
   readonly timeout: number | null;
   constructor(h: number, timeout: number | null) {
@@ -694,10 +807,7 @@ class Receive extends Step {
     const ep = m.capOf(pid, h)!.obj;
     const e = m.endpoints.get(ep)!;
     const head = e.queue.shift();
-    if (head !== undefined) {
-      landAndDeliver(m, r, head, pid);
-      return expectResult(m, this.toString(), got, head.rcvid);
-    }
+    if (head !== undefined) return expectResult(m, this.toString(), got, takeQueued(m, r, head, pid));
     const mp = m.procs.get(pid)!;
     mp.state = "recv";
     mp.recvEp = ep;
@@ -766,6 +876,7 @@ class Call extends Step {
     for (let i = 0; i < 4; i++) dv.setInt32(IPC_BUFFER + 4 * i, i < words.length ? words[i] : 0x5a5a5a5a, true);
     const got = SYSCALL_HANDLERS.call(r.k, p, h, this.words);
     let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.SEND);
+    if (want === null && !m.procs.get(pid)!.buffer) want = -Errno.EINVAL; // no IPC buffer to take the words from
     if (want === null && m.receiveCaps(m.capOf(pid, h)!.obj) === 0) want = -Errno.ECLOSED;
     if (want !== null) return expectResult(m, this.toString(), got, want);
     if (got !== BLOCK) return expectResult(m, this.toString(), got, BLOCK);
@@ -817,6 +928,7 @@ class ReplyWait extends Step {
     for (let i = 0; i < 4; i++) dv.setInt32(IPC_BUFFER + 4 * i, i < 2 ? words[i] : 0x5a5a5a5a, true);
     const got = SYSCALL_HANDLERS.reply_wait(r.k, p, h, rcvid, this.status, 2);
     let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.RECEIVE);
+    if (want === null && !mp.buffer) want = -Errno.EINVAL; // no IPC buffer to read the answer's words from
     if (want === null && rcvid !== 0 && !mp.serving.has(rcvid)) want = -Errno.EINVAL;
     if (want !== null) return expectResult(m, this.toString(), got, want);
     if (rcvid !== 0) {
@@ -825,10 +937,10 @@ class ReplyWait extends Step {
       if (!msg.clientGone) {
         m.procs.get(msg.sender)!.sending = null;
         m.wakeWith(msg.sender, this.status);
-        // The answer's words, in the client's IPC buffer (the rest 0).
+        // The answer's words, in the client's IPC buffer (the rest 0), when it has one (a sender may have none).
         const cv = r.views.get(msg.sender)!;
         const seen = [0, 1, 2, 3].map((i) => cv.getInt32(IPC_BUFFER + 4 * i, true));
-        if (seen.join(",") !== [...words, 0, 0].join(","))
+        if (m.procs.get(msg.sender)!.buffer && seen.join(",") !== [...words, 0, 0].join(","))
           fail(m, `${this}: pid ${msg.sender}'s IPC buffer holds [${seen.join(" ")}], the model expects [${words.join(" ")} 0 0]`);
         modelStats.answeredByReplyWait++;
       }
@@ -837,10 +949,7 @@ class ReplyWait extends Step {
     const ep = m.capOf(pid, h)!.obj;
     const e = m.endpoints.get(ep)!;
     const head = e.queue.shift();
-    if (head !== undefined) {
-      landAndDeliver(m, r, head, pid);
-      return expectResult(m, this.toString(), got, head.rcvid);
-    }
+    if (head !== undefined) return expectResult(m, this.toString(), got, takeQueued(m, r, head, pid));
     mp.state = "recv";
     mp.recvEp = ep;
     mp.deadline = Infinity;
@@ -850,7 +959,145 @@ class ReplyWait extends Step {
   }
 }
 
-class Yield extends Step {
+/**
+ * The running process pulses (code, value) on handle #h, `times` times in a row (a loop in a guest: enough
+ * to reach MAX_PENDING_PULSES with nobody receiving; the i-th pulse's value is value + i).
+ */
+export class Pulse extends Step {
+  readonly h: number;
+  readonly code: number;
+  readonly value: bigint;
+  readonly times: number;
+  /** What the loop ends with, if anything: a pulse_wait (an event loop's signal and wait, past the bound or not). */
+  readonly then: PulseWait | null;
+  constructor(h: number, code: number, value: bigint, times = 1, then: PulseWait | null = null) {
+    super();
+    this.h = h;
+    this.code = code;
+    this.value = value;
+    this.times = times;
+    this.then = then;
+  }
+  toString() {
+    return `pulse(#${this.h}, ${this.code}, ${this.value})${this.times > 1 ? ` x${this.times}` : ""}${this.then ? ` then ${this.then}` : ""}`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const h = pickWith(m, pid, this.h, Rights.SEND);
+    for (let i = 0; i < this.times; i++) {
+      const value = this.value + BigInt(i);
+      const got = SYSCALL_HANDLERS.pulse(r.k, p, h, this.code, value);
+      let want: number | null = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.SEND);
+      const ep = want === null ? m.capOf(pid, h)!.obj : -1;
+      if (want === null && m.receiveCaps(ep) === 0) want = -Errno.ECLOSED;
+      if (want === null && m.pendingPulses(ep, pid) >= Limits.MAX_PENDING_PULSES) {
+        want = -Errno.EAGAIN;
+        modelStats.pulseEagain++;
+      }
+      expectResult(m, `${this} (pulse ${i + 1})`, got, want ?? 0);
+      if (want === null) postPulse(m, r, ep, { kind: "pulse", sender: pid, code: this.code, value });
+    }
+    if (this.then !== null && running(r) === p) this.then.act(m, r);
+  }
+}
+
+/**
+ * pulse_wait: pulse (code, value) on handle #h, then wait on handle #wh as receive does with no deadline.
+ * `full`: the caller's table has no room for this call (its handle limit lowered to what it holds, then
+ * put back): a next message on #wh that carries handles must refuse the call before anything is pulsed.
+ */
+export class PulseWait extends Step {
+  readonly h: number;
+  readonly code: number;
+  readonly value: number;
+  readonly wh: number;
+  readonly full: boolean;
+  constructor(h: number, code: number, value: number, wh: number, full: boolean) {
+    super();
+    this.h = h;
+    this.code = code;
+    this.value = value;
+    this.wh = wh;
+    this.full = full;
+  }
+  toString() {
+    return `pulse_wait(#${this.h}, ${this.code}, ${this.value}, wait #${this.wh}${this.full ? ", table full" : ""})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const pid = p.pid;
+    const mp = m.procs.get(pid)!;
+    const h = pickWith(m, pid, this.h, Rights.SEND);
+    const wh = pickReceiving(m, pid, this.wh);
+    const limit = p.handles.limit;
+    if (this.full) p.handles.limit = p.handles.count;
+    let got: number | symbol;
+    try {
+      got = SYSCALL_HANDLERS.pulse_wait(r.k, p, h, this.code, this.value, wh);
+    } finally {
+      p.handles.limit = limit;
+    }
+    // Every refusal comes before the pulse, in the kernel's order: both handles, the IPC buffer, the pulse's own, the next message's handles.
+    let want = lookupError(m, pid, h, ObjectType.ENDPOINT, Rights.SEND) ?? lookupError(m, pid, wh, ObjectType.ENDPOINT, Rights.RECEIVE);
+    const ep = want === null ? m.capOf(pid, h)!.obj : -1;
+    const wep = want === null ? m.capOf(pid, wh)!.obj : -1;
+    if (want === null && !mp.buffer) {
+      want = -Errno.EINVAL;
+      modelStats.pulseWaitEinval++;
+    }
+    if (want === null && m.receiveCaps(ep) === 0) want = -Errno.ECLOSED;
+    if (want === null && m.pendingPulses(ep, pid) >= Limits.MAX_PENDING_PULSES) {
+      want = -Errno.EAGAIN;
+      modelStats.pulseWaitEagain++;
+    }
+    const next = want === null ? m.endpoints.get(wep)!.queue[0] : undefined;
+    if (want === null && this.full && next !== undefined && !isPulse(next) && next.caps.length > 0) {
+      want = -Errno.EMFILE;
+      modelStats.pulseWaitEmfile++;
+    }
+    if (want !== null) return expectResult(m, this.toString(), got, want);
+    postPulse(m, r, ep, { kind: "pulse", sender: pid, code: this.code, value: BigInt(this.value) });
+    // Then it waits on wep, as receive does with no deadline (it may take its own pulse, when nobody else waits there).
+    const e = m.endpoints.get(wep)!;
+    const head = e.queue.shift();
+    if (head !== undefined) {
+      if (isPulse(head) && head.sender === pid) modelStats.pulseWaitOwnPulse++;
+      return expectResult(m, this.toString(), got, takeQueued(m, r, head, pid));
+    }
+    mp.state = "recv";
+    mp.recvEp = wep;
+    mp.deadline = Infinity;
+    mp.expect = null;
+    e.receivers.push(pid);
+    modelStats.pulseWaitBlocked++;
+    expectResult(m, this.toString(), got, BLOCK);
+  }
+}
+
+/** ipc_buffer: declared at IPC_BUFFER (0), misaligned (1: EINVAL), or past the process's memory (2: EFAULT). */
+export class IpcBuffer extends Step {
+  readonly how: number;
+  constructor(how: number) {
+    super();
+    this.how = how;
+  }
+  toString() {
+    return `ipc_buffer(${["declared", "misaligned", "past the memory"][this.how]})`;
+  }
+  act(m: Model, r: Real): void {
+    const p = running(r);
+    if (p === null) return;
+    const got = SYSCALL_HANDLERS.ipc_buffer(r.k, p, [IPC_BUFFER, IPC_BUFFER + 2, 65536 - 8][this.how]);
+    const want = [0, -Errno.EINVAL, -Errno.EFAULT][this.how];
+    expectResult(m, this.toString(), got, want);
+    if (want === 0) m.procs.get(p.pid)!.buffer = true;
+  }
+}
+
+export class Yield extends Step {
   toString() {
     return "yield";
   }
@@ -1038,6 +1285,22 @@ const dup = fc
 const call = fc.tuple(slot, fc.nat(4)).map(([h, w]) => new Call(h, w));
 const replyWait = fc.tuple(slot, fc.nat(3), fc.integer({ min: 0, max: 99 })).map(([h, i, st]) => new ReplyWait(h, i, st));
 
+const pulseCode = fc.constantFrom(0, 1, 7, 300, 0x7fffffff, -3);
+const pulse = fc
+  .tuple(slot, pulseCode, fc.constantFrom(0n, 5n, -1n, 0x123456789abcdefn, -(2n ** 63n)))
+  .map(([h, c, v]) => new Pulse(h, c, v));
+/** A sender pulsing in a loop with nobody receiving reaches its bound: MAX_PENDING_PULSES pulses are queued, the next refused. */
+const pulseWait = fc
+  .tuple(slot, pulseCode, fc.constantFrom(0, 2, -1, 0x7fffffff, -0x80000000), slot, fc.boolean())
+  .map(([h, c, v, wh, full]) => new PulseWait(h, c, v, wh, full));
+/**
+ * A sender pulsing in a loop with nobody receiving reaches its bound: MAX_PENDING_PULSES - 1 or + 1 pulses
+ * (the last refused), the loop ending now and then in a pulse_wait on the same handle (one more: admitted, or EAGAIN).
+ */
+const pulseBurst = fc
+  .tuple(slot, fc.constantFrom(Limits.MAX_PENDING_PULSES - 1, Limits.MAX_PENDING_PULSES + 1), fc.option(pulseWait, { freq: 2 }))
+  .map(([h, n, then]) => new Pulse(h, 9, 100n, n, then === null ? null : new PulseWait(h, then.code, then.value, then.wh, then.full)));
+
 /** The commands, listed more than once where they should come more often (fc.commands picks uniformly). */
 export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   send,
@@ -1066,6 +1329,10 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.constant(new MapWindow(OLDEST + 1)),
   fc.constant(new Revoke(OLDEST + 1)),
   slot.map((h) => new WindowGet(h)),
+  fc.oneof({ weight: 3, arbitrary: pulse }, { weight: 1, arbitrary: pulseBurst }),
+  pulseWait,
+  pulseWait,
+  fc.nat(5).map((i) => new IpcBuffer(i < 4 ? 0 : i - 3)), // mostly declared; misaligned or out of bounds now and then
 ];
 
 export { ENDPOINT_RIGHTS, MEMORY_RIGHTS };

@@ -2,7 +2,8 @@
 // replaces one kernel function (a method or static on a kernel class) with a
 // plausible wrong version, and returns the function that puts it back.
 
-import { Errno } from "../../abi/gen/abi.ts";
+import { Errno, Limits, Rights } from "../../abi/gen/abi.ts";
+import { postPulse } from "../../kernel/ipc/exchange.ts";
 import { KernelCore } from "../../kernel/core.ts";
 import { Cap, HandleTable } from "../../kernel/handles.ts";
 import { Endpoint } from "../../kernel/objects/endpoint.ts";
@@ -99,6 +100,31 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "a handle that leaves a table (closed, moved, revoked) stays live in the fast path's handle mirror",
     plant: () => swap(HandleMirror.prototype, "vacant", function (this: HandleMirror): void {}),
     caughtAs: /handle mirror slot \d+ holds/,
+  },
+  // Process pulses.
+  {
+    name: "a pulse jumps ahead of the messages already queued (an endpoint's queue is one order for both)",
+    plant: () =>
+      swap(Endpoint.prototype, "enqueue", function (this: Endpoint, item) {
+        if (item.kind === "pulse") this.queue.unshift(item);
+        else this.queue.push(item);
+      }),
+    caughtAs: /queue: kernel \[.*\], model|took pid \d+'s pulse|resume[sd]? with/,
+  },
+  {
+    name: "the per-sender pulse bound admits one pulse too many (MAX_PENDING_PULSES + 1 queued)",
+    plant: () => {
+      const pulse = SYSCALL_HANDLERS.pulse;
+      return swap(SYSCALL_HANDLERS, "pulse", (k, p, h, code, value) => {
+        const ep = p.handles.get(h, Endpoint, Rights.SEND);
+        if (typeof ep !== "number" && !ep.closed && ep.pendingPulses.get(p.pid) === Limits.MAX_PENDING_PULSES) {
+          postPulse(k, ep, p.pid, p.priority, code, value);
+          return 0;
+        }
+        return pulse(k, p, h, code, value);
+      });
+    },
+    caughtAs: /pulse\(.*\) x\d+.*returned 0, the model expects -\d+/,
   },
   // The namespace and I/O path.
   {

@@ -83,9 +83,14 @@ export function setup(): { model: Model; real: Real } {
   model.fsPid = srv.pid;
   model.mount = { ep: o.fsEp.koid, owned: false };
   model.fs = new TinyFs();
-  for (const p of sys.procs) if (SYSCALL_HANDLERS.ipc_buffer(sys.k, p, IPC_BUFFER) !== 0) throw new Error("ipc_buffer refused");
+  // Every process declares its IPC buffer but p1 (it may receive, so it can reach pulse_wait's EINVAL; an
+  // IpcBuffer command declares it later).
+  const unbuffered = sys.procs[1].pid;
+  for (const p of sys.procs)
+    if (p.pid !== unbuffered && SYSCALL_HANDLERS.ipc_buffer(sys.k, p, IPC_BUFFER) !== 0) throw new Error("ipc_buffer refused");
   for (const p of sys.procs) {
     model.addProc(p.pid);
+    model.procs.get(p.pid)!.buffer = p.pid !== unbuffered;
     for (const e of p.handles.entries())
       model.place(model.track(model.newCap(e.object.koid, e.object.type, e.rights, null)), p.pid, e.handle);
   }

@@ -86,7 +86,8 @@ export const SCHED_INVARIANTS: AnyInvariant[] = [
   invariant<Pulses>({
     id: "pulses.bounded-per-sender",
     means: `No sender can make an endpoint hold more than MAX_PENDING_PULSES (${Limits.MAX_PENDING_PULSES}) of its pulses: past that, pulse returns EAGAIN (an interrupt is dropped and counted).`,
-    reads: "kernel/rules/pulses.ts pulseAdmitted, pulseQueued, pulseTaken (sysPulse, postPulse, deliverPulse, raiseInterrupt)",
+    reads:
+      "kernel/rules/pulses.ts pulseAdmitted, pulseQueued, pulseTaken (sysPulse, sysPulseWait, postPulse, deliverPulse, raiseInterrupt)",
     bounds: "none: proved by induction (it holds of the empty endpoint and every step keeps it), so for every sequence",
     subject: P,
     async check(k, r) {
