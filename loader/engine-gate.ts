@@ -210,9 +210,11 @@ export class SharedScan {
     }
   }
 
-  /** No more chunks are to be scanned: the worker stops taking them. */
+  /** No more chunks are to be scanned: the worker stops taking them. Results already on the port are dropped (a chunk it posts later, by the next job). */
   close(): void {
     Atomics.store(this.state, S_CLOSED, 1);
+    this.early.clear();
+    while (this.receive(this.port as never) !== undefined);
   }
 
   /** Chunk c's result from the port (the worker posts it before marking the chunk scanned); other jobs' are dropped. */
