@@ -43,11 +43,12 @@ const CHUNK_WAIT_MS = 2_000;
 
 // The worker: for a job that asks (parallel-scan.ts), takes its share of
 // the body walk first, then validates the bytes (unless the caller took the
-// validation). The scan module is imported by URL when the worker starts
-// (scanModuleUrl); a job that arrives before it has loaded is validated at
-// once and scanned (what is left of it) when the module has loaded, unless a
-// later job came meanwhile; if it cannot load, the caller scans every body.
-// Results go on the port the caller reads synchronously.
+// validation), or the other way round for a job marked validateFirst. The
+// scan module is imported by URL when the worker starts (scanModuleUrl); a
+// job that arrives before it has loaded is validated at once and scanned
+// (what is left of it) when the module has loaded, unless a later job came
+// meanwhile; if it cannot load, the caller scans every body. Results go on
+// the port the caller reads synchronously.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 let scan = null;
@@ -77,7 +78,7 @@ if (workerData.scanUrl !== null) {
 }
 parentPort.on("message", (job) => {
   const { state, bytes } = job;
-  if (job.scan !== null && scan !== null) runScan(job);
+  if (job.scan !== null && scan !== null && !job.validateFirst) runScan(job);
   if (Atomics.compareExchange(state, ${S_GATE}, ${QUEUED}, ${RUNNING}) === ${QUEUED}) {
     let ok = false;
     try {
@@ -86,6 +87,7 @@ parentPort.on("message", (job) => {
     Atomics.store(state, ${S_GATE}, ok ? ${VALID} : ${INVALID});
     Atomics.notify(state, ${S_GATE});
   }
+  if (job.scan !== null && scan !== null && job.validateFirst) runScan(job);
   if (job.scan === null) return;
   if (scan !== null || workerData.scanUrl === null) done(job);
   else {
@@ -263,10 +265,12 @@ function sharedCopy(bytes: Uint8Array): Uint8Array {
 /**
  * WebAssembly.validate(bytes), started on the gate worker when it pays;
  * always gives the same answer as calling it here. With `scan`, the worker
- * also takes a share of the verifier's body walk once it has validated
- * (PendingValidation.scan; parallel-scan.ts).
+ * also takes a share of the verifier's body walk (PendingValidation.scan;
+ * parallel-scan.ts): first, and validates after, for a caller that reads
+ * the answer late (the loader, after preparing); after validating with
+ * `validateFirst` (a caller that reads it as soon as its walk is done).
  */
-export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null): PendingValidation {
+export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null, validateFirst = false): PendingValidation {
   const own = bytes as Uint8Array<ArrayBuffer>;
   const inPlace = {
     answeredBy: null as PendingValidation["answeredBy"],
@@ -287,7 +291,7 @@ export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null)
   if (sharing !== null) state[S_BYTES_IN_USE] = 1; // until the worker is done with the job (it clears it)
   lastJob = buffer.byteLength <= REUSE_MAX_BYTES ? { state, buffer } : null;
   try {
-    w.postMessage({ id: jobs, state, bytes: shared, scan: sharing === null ? null : scan });
+    w.postMessage({ id: jobs, state, bytes: shared, scan: sharing === null ? null : scan, validateFirst });
   } catch {
     return inPlace;
   }

@@ -244,7 +244,7 @@ class Verifier {
     // the body walk).
     const walker = this.alsoVisit;
     const scan: ScanKind | null = walker === undefined ? "decode" : (walker.parallel ?? null);
-    const gate = startValidation(bytes, scan);
+    const gate = startValidation(bytes, scan, !this.deferGate);
     this.shared = gate.scan;
     let gated = false;
     try {

@@ -21,7 +21,7 @@ import {
   THERE,
   type ChunkResult,
 } from "../../loader/parallel-scan.ts";
-import { verifierTestHooks, type VerifyReport } from "../../loader/verify.ts";
+import { verifierTestHooks, verifyModule, type VerifyReport } from "../../loader/verify.ts";
 import { readModule } from "../../wasm/reader.ts";
 import { ByteSink } from "../../wasm/sink.ts";
 import { randomProgram } from "../instrument/random-programs.ts";
@@ -260,6 +260,25 @@ describe("the body walk shared with the gate worker (loader/parallel-scan.ts)", 
     const one = load(bytes, false);
     expect(one.report.errors.map((e) => e.code)).toEqual(["invalid"]);
     for (const waitMs of [0, 60]) expect(load(bytes, true, waitMs).report).toEqual(one.report);
+  });
+
+  it("gives verifyModule's callers (the gate read as soon as the walk is done) the same reports with the walk shared", () => {
+    const n = 300;
+    const good = padded(manyFunctions(10, n));
+    const broken = good.slice();
+    broken[readModule(good).code[n - 5].bodyStart] = 0xff;
+    const refused = padded(manyFunctions(11, n, { at: n - 3, code: `(drop (i32.atomic.load (i32.const 0)))` }));
+    const invalid = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`));
+    let took = 0;
+    for (const bytes of [good, broken, refused, invalid]) {
+      const one = load(bytes, false).report;
+      for (const waitMs of [0, 10, 60]) {
+        verifierTestHooks.beforeCode = () => sleep(waitMs);
+        verifierTestHooks.afterCode = (s) => (took += s?.fromWorker ?? 0);
+        expect(verifyModule(bytes, defaultPolicy())).toEqual(one);
+      }
+    }
+    expect(took).toBeGreaterThan(0);
   });
 
   it("walks every body here when the module is below the gate's threshold", () => {
