@@ -255,11 +255,30 @@ describe("the body walk shared with the gate worker (loader/parallel-scan.ts)", 
     for (const waitMs of [0, 10, 60]) expect(load(bytes, true, waitMs).report).toEqual(one.report);
   });
 
-  it("refuses a large module the engine refuses with the engine's reason either way", () => {
-    const bytes = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`));
-    const one = load(bytes, false);
-    expect(one.report.errors.map((e) => e.code)).toEqual(["invalid"]);
-    for (const waitMs of [0, 60]) expect(load(bytes, true, waitMs).report).toEqual(one.report);
+  it("refuses a large module the engine refuses with the engine's reason either way, though preparation ran on it first", () => {
+    // Each decodes (the reader and the decoder accept it) and is invalid: a type error, a branch past the function's
+    // labels, a call of a function that does not exist, a local, global, type or table that does not exist, a block
+    // without its result, an unbalanced stack at a loop's end. The loader prepares them before it reads the engine's
+    // answer (the gate is deferred): whatever preparation makes of them, the refusal is the engine's.
+    const bodies = [
+      `(func (result i32) (i32.add (i32.const 1)))`,
+      `(func (loop (br 7)))`,
+      `(func (loop (br_if 3 (i32.const 1))))`,
+      `(func (call 9999))`,
+      `(func (loop (drop (call 9999))) (br_table 0 9 (i32.const 0)))`,
+      `(func (drop (local.get 40)))`,
+      `(func (global.set 33 (i32.const 1)))`,
+      `(func (call_indirect (type 900) (i32.const 0)))`,
+      `(func (loop (result i32)))`,
+      `(func (loop (i32.const 1)) (memory.fill (i32.const 0) (i32.const 0)))`,
+      `(func (drop (ref.func 9999)))`,
+    ];
+    for (const body of bodies) {
+      const bytes = padded(manyFunctions(12, 120, { at: 100, code: body.replace(/^\(func (\(result i32\) )?/, "").replace(/\)$/, "") }));
+      const one = load(bytes, false);
+      expect(one.report.errors.map((e) => e.code)).toEqual(["invalid"]);
+      for (const waitMs of [0, 60]) expect(load(bytes, true, waitMs).report).toEqual(one.report);
+    }
   });
 
   it("gives verifyModule's callers (the gate read as soon as the walk is done) the same reports with the walk shared", () => {
