@@ -316,17 +316,21 @@ async function runInKernel(
     const ms = options.timeoutMs;
     timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
   }
-  // Quiescent: nothing runnable and no timer pending. If the root has not
-  // ended by then, nothing can ever wake it (with a system: once its
-  // standard input has ended too; until then input may still wake it).
-  if (sys) await Promise.race([proc.exited, sys.inputEnded]);
-  await kernel.run();
-  // A WASI process waiting for host input (stdin) is blocked with no timer: quiescent, but not stuck.
-  for (let wait = pendingHostWait(proc.process); proc.process.exit === null && wait !== null; wait = pendingHostWait(proc.process)) {
-    await wait;
+  try {
+    // Quiescent: nothing runnable and no timer pending. If the root has not
+    // ended by then, nothing can ever wake it (with a system: once its
+    // standard input has ended too; until then input may still wake it).
+    if (sys) await Promise.race([proc.exited, sys.inputEnded]);
     await kernel.run();
+    // A WASI process waiting for host input (stdin) is blocked with no timer: quiescent, but not stuck.
+    for (let wait = pendingHostWait(proc.process); proc.process.exit === null && wait !== null; wait = pendingHostWait(proc.process)) {
+      await wait;
+      await kernel.run();
+    }
+  } finally {
+    // However this ends: a host timer left armed would hold the kernel and the event loop until it fired.
+    if (timer !== undefined) clearTimeout(timer);
   }
-  if (timer !== undefined) clearTimeout(timer);
   // The run is over: how things stand now is what the caller sees (onEnd, the trace, what is blocked);
   // then the system's servers and the kernel end.
   const exit = proc.process.exit;

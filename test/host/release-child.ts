@@ -12,7 +12,7 @@ import { Constants, ExitReason, ProcessState, Rights } from "../../abi/gen/abi.t
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { DIR_RIGHTS, hostMount } from "../../kernel/ns/host.ts";
-import { Kernel, type HostProcess, type KernelConfig } from "../../host/kernel.ts";
+import { Kernel, type HostProcess, type KernelConfig, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import type { WasiStdin } from "../../host/personality/wasi/personality.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/strace.ts";
@@ -20,6 +20,8 @@ import { guest } from "../helpers/wat.ts";
 import { wasiProgram } from "../wasi/helpers.ts";
 import { RootBlockedError, runGuest } from "../../cli/run-guest.ts";
 import { bootSystem } from "../../host/system.ts";
+import { bootSystem as bootManifest } from "../../host/manifest/boot.ts";
+import { parseManifest } from "../../host/manifest/load.ts";
 import { PassThrough } from "node:stream";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -55,6 +57,13 @@ const CALL_THEN_RECEIVE = withEp(`
     (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF}))`);
 /** Sends a pulse on its endpoint and waits on a fresh one (pulse_wait's own entry). */
 const PULSE_WAIT = withEp(`(drop (call $pulse_wait (global.get $ep) (i32.const 1) (i32.const 1) (call $endpoint_create)))`);
+/** reply_wait with rcvid 0 (answer nothing, only wait): its own entry. */
+const REPLY_WAIT = withEp(`(drop (call $reply_wait (global.get $ep) (i32.const 0) (i32.const 0) (i32.const 0)))`);
+/** futex_wait on word 0 of memory object "mem" (0, as expected): nobody ever wakes it. */
+const FUTEX_WAIT = guest(`
+  (data (i32.const 16) "mem")
+  (func (export "_start")
+    (drop (call $futex_wait (call $handle_get (i32.const 16) (i32.const 3)) (i32.const 0) (i32.const 0) ${INF})))`);
 /** A deadline-class job an hour apart: sched_wait_period blocks until the next release. */
 const WAIT_PERIOD = guest(`
   (func (export "_start")
@@ -259,6 +268,19 @@ const SCENARIOS: Scenario[] = [
     start: (k) => ((p) => ({ procs: [p], ready: () => p.process.state === ProcessState.RECEIVE_BLOCKED }))(one(k, PULSE_WAIT)),
   },
   {
+    name: "reply_wait, waiting",
+    start: (k) => ((p) => ({ procs: [p], ready: () => p.process.state === ProcessState.RECEIVE_BLOCKED }))(one(k, REPLY_WAIT)),
+  },
+  {
+    name: "futex_wait",
+    start: (k) => {
+      const mem = k.createMemory(4096);
+      const p = k.spawn(k.loadImage(FUTEX_WAIT, "p"), { handles: [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }] });
+      k.release(mem);
+      return { procs: [p], ready: () => p.process.blockedIn === "futex_wait" };
+    },
+  },
+  {
     name: "sched_wait_period",
     config: realTime,
     start: (k) => ((p) => ({ procs: [p], ready: () => blockedIn("sched_wait_period")(p) }))(one(k, WAIT_PERIOD)),
@@ -410,9 +432,38 @@ const SCENARIOS: Scenario[] = [
         // No server binaries: /dev and /tmp answer ECLOSED; the console device still listens to stdin.
         const sys = bootSystem({ kernel, stdout: () => {}, stderr: () => {}, stdin: openStdin }, null);
         const p = sys.spawn(kernel.loadImage(ROOT_BLOCKED, "p"));
-        while (p.process.blockedIn !== "receive") await tick();
+        for (let i = 0; p.process.blockedIn !== "receive"; i++) {
+          if (i > 2000) throw new Error(`the program never blocked in receive (${p.process.state}: ${p.process.exit?.message})`);
+          await tick();
+        }
         sys.shutdown();
         p.close();
+      }),
+  },
+  {
+    name: "a booted manifest's shutdown with a child a manifest process spawned, blocked",
+    whole: () =>
+      wholeRun(async (observe) => {
+        const manifest = parseManifest(
+          JSON.stringify({
+            version: 1,
+            images: { parent: "p.wasm", child: "c.wasm" },
+            objects: {},
+            processes: [{ name: "parent", image: "parent", handles: [{ name: "child", object: "child", rights: ["spawn"] }] }],
+          }),
+          "m.json",
+        );
+        const sys = bootManifest(
+          manifest,
+          new Map([
+            ["parent", ROOT_LEAVES_CHILD],
+            ["child", ROOT_BLOCKED],
+          ]),
+        );
+        observe(sys.kernel);
+        await sys.settle();
+        if (sys.kernel.core.blockedProcesses().length !== 1) throw new Error("expected the child blocked in receive");
+        sys.shutdown();
       }),
   },
   {

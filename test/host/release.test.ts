@@ -21,6 +21,8 @@ const SCENARIOS = [
   "call to a server that never replies, both killed",
   "call whose server dies, then the client killed in receive",
   "pulse_wait",
+  "reply_wait, waiting",
+  "futex_wait",
   "sched_wait_period",
   "sleep",
   "yield loop (preempted or yielding)",
@@ -40,6 +42,7 @@ const SCENARIOS = [
   "runGuest whose root blocks forever (RootBlockedError)",
   "runGuest whose root ends leaving a child blocked forever",
   "DefaultSystem.shutdown with a program blocked and stdin a stream that never ends",
+  "a booted manifest's shutdown with a child a manifest process spawned, blocked",
   "wasi sched_yield loop",
 ];
 

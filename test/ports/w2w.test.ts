@@ -7,7 +7,7 @@
 // every process; the "on" run must really have delivered wasm-to-wasm. Then
 // each condition of the port's state word is dropped (mutateW2wForTest) and
 // the same comparison must fail.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
 import { type KernelConfig, Kernel } from "../../host/kernel.ts";
@@ -162,23 +162,92 @@ const workload = `
   ${send(3, 1)}`;
 
 /**
- * A sender deep in its own recursion: $down (16 i64 locals, ≈190 bytes a frame on a JSPI stack, counting
- * variant; 5,250 frames fit in its 984 KiB, 5,300 do not, measured 5 Dec 2026) goes 5,000 frames deep
- * (≈930 KiB, ≈50 KiB left: less than the hostile recursion's ≈100 KiB) and sends there: a packet, then
- * `code` `value`, then another.
+ * A sender `depth` frames deep in its own recursion ($down: 16 i64 locals, ≈190 bytes a frame on a JSPI
+ * stack in Node 24's counting variant) sends there: a packet, then `code` `value`, then another.
  */
-const DEEP_SENDER = 5000;
-const deepSender = (code: number, value: number) => ({
-  body: `(call $down (i32.const ${DEEP_SENDER}))`,
+const deepSender = (code: number, value: number, depth: number) => ({
+  body: `(call $down (i32.const ${depth}))`,
   funcs: `(func $down (param $n i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64) (local $g i64)
       (local $h i64) (local $i i64) (local $j i64) (local $k i64) (local $l i64) (local $m i64) (local $o i64) (local $p i64) (local $q i64)
     (if (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1))))
       (else ${send(1, 5)} ${send(code, value)} ${send(1, 6)})))`,
 });
 
+/** on_packet calls a chain $a -> $b -> $c ($a calls $b twice): no cycle, a static stack bound of a few KiB, so it runs wasm-to-wasm. */
+const CHAIN = {
+  funcs: `(func $c (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $b (param i32) (result i32) (call $c (i32.mul (local.get 0) (i32.const 2))))
+    (func $a (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $b (i32.const 0))))`,
+  body: `(i32.store (i32.const 140) (i32.add (i32.load (i32.const 140)) (call $a (local.get $code))))`,
+};
+
+/** The deep sender's scenarios, at a depth: the acyclic handler on its stack (wasm-to-wasm), and the hostile recursion (106, 1,000,000 deep). */
+const deepChain = (depth: number) => {
+  const deep = deepSender(1, 7, depth);
+  return pair(deep.body, DIRECT, "", 0, false, deep.funcs, CHAIN);
+};
+const deepHostile = (depth: number) => {
+  const deep = deepSender(106, 1_000_000, depth);
+  return pair(deep.body, DIRECT, "", 0, true, deep.funcs);
+};
+
+/**
+ * The largest n in [lo, hi] for which `holds` (true up to some n, false past it), to within `step`;
+ * holds(lo) must be true and holds(hi) false.
+ */
+async function lastHolding(holds: (n: number) => Promise<boolean>, lo: number, hi: number, step = 8): Promise<number> {
+  while (hi - lo > step) {
+    const mid = (lo + hi) >> 1;
+    if (await holds(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * How deep the deep sender is, measured in this engine before the tests that use it (so they keep meaning
+ * what they say on another Node or V8, where frames and stacks have other sizes, instead of passing or
+ * failing by the numbers of the one they were written on):
+ * - `fits`: the deepest the sender can be and still send, the acyclic handler running on its stack
+ *   wasm-to-wasm (its frames, its sends and the handler's bounded frames fit);
+ * - `overflows`: the shallowest at which the hostile recursion, were it run on the sender's stack (the
+ *   stack bound not checked: mutateW2wBoundForTest), ends the sender: from there on, what is left of the
+ *   sender's stack is less than the recursion takes before its own budget (DIRECT_STACK_BUDGET) stops it.
+ * The tests put the sender between the two: shallow enough to send, deep enough that only the bound's
+ * check keeps the hostile recursion off its stack. (Measured on Node 24, 6 Dec 2026: fits ≈ 5,250,
+ * overflows ≈ 4,750, in frames of $down.)
+ */
+const depths = { fits: 0, overflows: 0, deep: 0 };
+async function measureDepths(): Promise<void> {
+  const sends = async (n: number) => (await run({}, deepChain(n))).exit.s.reason === ExitReason.NORMAL;
+  let hi = 1024;
+  while (await sends(hi)) {
+    hi *= 2;
+    if (hi > 1 << 22) throw new Error(`a sender ${hi} frames deep still sends: no stack overflow to measure against`);
+  }
+  depths.fits = await lastHolding(sends, hi >> 2, hi);
+  const survives = async (n: number) => {
+    mutateW2wBoundForTest(true);
+    try {
+      return (await run({}, deepHostile(n))).exit.s.reason === ExitReason.NORMAL;
+    } finally {
+      mutateW2wBoundForTest(false);
+    }
+  };
+  if (!(await survives(0)))
+    throw new Error("the hostile recursion ends a sender with its whole stack free: its budget does not contain it");
+  if (await survives(depths.fits))
+    throw new Error(
+      `a sender ${depths.fits} frames deep (as deep as it can send) survives the hostile recursion on its own stack: nothing for the bound's check to show`,
+    );
+  depths.overflows = (await lastHolding(survives, 0, depths.fits)) + 1;
+  depths.deep = (depths.overflows + depths.fits) >> 1;
+}
 afterEach(() => (mutateW2wForTest(null), mutateW2wBoundForTest(false)));
 
 describe("port delivery wasm-to-wasm", () => {
+  beforeAll(measureDepths, 60_000);
+
   it("delivers to an idle direct binder's import-free handler without the kernel, with every result, exit and clock of the JavaScript path", async () => {
     const { on, off } = await both(pair(workload, DIRECT, "(local $i i32) (local $bad i32)"));
     expect(on.w2w).toBe(203);
@@ -240,9 +309,18 @@ describe("port delivery wasm-to-wasm", () => {
     expect(grow.on.w2w + grow.on.js).toBe(2);
   });
 
-  it("serves a recursive handler through the JavaScript path, so a sender 900 KiB deep in its own frames survives a hostile recursion", async () => {
-    const deep = deepSender(106, 1_000_000);
-    const { on } = await both(pair(deep.body, DIRECT, "", 0, true, deep.funcs));
+  it("has, in this engine, depths at which a sender still sends but the hostile recursion on its stack would end it (the deep sender's, measured before)", () => {
+    // A window of a few dozen frames at least, so the sender placed in its middle is clear of both edges.
+    expect(depths.fits - depths.overflows, JSON.stringify(depths)).toBeGreaterThanOrEqual(32);
+    expect(depths.deep).toBeGreaterThan(depths.overflows + 8);
+    expect(depths.deep).toBeLessThan(depths.fits - 8);
+    if (process.env.W2W_DEPTHS) console.log(`deep sender: ${JSON.stringify(depths)}`);
+  });
+
+  it("serves a recursive handler through the JavaScript path, so a sender too deep in its own frames to take the recursion on its stack survives it", async () => {
+    // The sender is deeper than the depth from which the recursion on its stack would end it (measured: depths.overflows).
+    expect(depths.deep).toBeGreaterThanOrEqual(depths.overflows);
+    const { on } = await both(deepHostile(depths.deep));
     expect(on.w2w).toBe(0); // no static stack bound: never on the sender's stack
     expect(on.js).toBe(2);
     expect(on.exit.r.reason).toBe(ExitReason.TRAP_STACK_OVERFLOW); // the copy's budget, on the central stack
@@ -252,15 +330,8 @@ describe("port delivery wasm-to-wasm", () => {
   });
 
   it("still runs an acyclic handler under the stack bound wasm-to-wasm, from a deep sender too; a larger one takes the JavaScript path", async () => {
-    // on_packet calls a chain $a -> $b -> $c ($a calls $b twice): no cycle, a bound of a few KiB.
-    const chain = {
-      funcs: `(func $c (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-        (func $b (param i32) (result i32) (call $c (i32.mul (local.get 0) (i32.const 2))))
-        (func $a (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $b (i32.const 0))))`,
-      body: `(i32.store (i32.const 140) (i32.add (i32.load (i32.const 140)) (call $a (local.get $code))))`,
-    };
-    const deep = deepSender(1, 7);
-    const { on } = await both(pair(deep.body, DIRECT, "", 0, false, deep.funcs, chain));
+    expect(depths.deep).toBeLessThanOrEqual(depths.fits);
+    const { on } = await both(deepChain(depths.deep));
     expect(on.w2w).toBe(3);
     expect(on.js).toBe(0);
     expect(on.exit.s.reason).toBe(ExitReason.NORMAL);
@@ -275,8 +346,7 @@ describe("port delivery wasm-to-wasm", () => {
 
   it("fails when the stack bound is not checked: the hostile recursion on the deep sender's stack ends the sender", async () => {
     mutateW2wBoundForTest(true);
-    const deep = deepSender(106, 1_000_000);
-    const on = await run({}, pair(deep.body, DIRECT, "", 0, true, deep.funcs));
+    const on = await run({}, deepHostile(depths.deep));
     expect(on.w2w).toBe(1); // the first packet; the second overflowed V8's own limit in the copy, on the sender's stack
     expect(on.exit.s.reason).toBe(ExitReason.TRAP_STACK_OVERFLOW);
     expect(on.rec.s).toEqual([]);
