@@ -28,6 +28,8 @@ import {
   portRunOnCounts,
   portRunOnMutation,
   ownPacketWaits,
+  runOnChangedMutation,
+  type RunOnChangedSite,
   packetTaken,
   portsProcessExited,
   takeCellPacket,
@@ -429,7 +431,7 @@ export class KernelCore {
   /** Change p's effective priority (priority inheritance), moving it in the run queue if queued. */
   setEffectivePriority(p: Process, priority: number): void {
     if (p.priority === priority) return;
-    this.runOnChanged();
+    this.runOnChanged("priority");
     const queued = p.queued;
     if (queued) this.runq.remove(p);
     p.priority = priority;
@@ -530,8 +532,8 @@ export class KernelCore {
    * partition, a fault, a port bound): a port loop's permission to take its next packet itself lapses
    * (the run queue bumps the same word at every enqueue).
    */
-  runOnChanged(): void {
-    if (this.runq.versionAt >= 0) bumpWord(this.runq.versionAt);
+  runOnChanged(site: RunOnChangedSite): void {
+    if (this.runq.versionAt >= 0 && site !== runOnChangedMutation) bumpWord(this.runq.versionAt);
   }
 
   /**

@@ -109,6 +109,17 @@ export function mutateTakeForTest(m: TakeMutation | null): void {
   takeMutation = m;
 }
 
+/**
+ * Test only: the one KernelCore.runOnChanged site that does not bump the run-on's version (a port loop then takes
+ * its next packet in wasm although the run-on's decision changed there), which must change a workload's run
+ * (test/ports/take.test.ts). null: as built.
+ */
+export type RunOnChangedSite = "bind" | "grant" | "priority" | "deadline" | "leave-deadline" | "partition" | "join";
+export let runOnChangedMutation: RunOnChangedSite | null = null;
+export function mutateRunOnChangedForTest(m: RunOnChangedSite | null): void {
+  runOnChangedMutation = m;
+}
+
 /** Whether a packet waits for p on one of its ports, in its queue or its cell (without taking any: hasPacket does). */
 export function ownPacketWaits(p: Process): boolean {
   const ports = p.boundPorts;

@@ -623,7 +623,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Enter (or change) the deadline class. Returns 0, or -EOVERLOAD when admission control refuses. */
   setDeadline(p: Process, runtimeNs: number, periodNs: number, deadlineNs: number): number {
-    this.k.runOnChanged();
+    this.k.runOnChanged("deadline");
     const r = new EdfReservation(runtimeNs, periodNs, deadlineNs);
     const old = p.sched.edf?.utilisation ?? 0;
     const part = p.sched.partition;
@@ -688,7 +688,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Leave the deadline class: the reservation is released and p is queued by fixed priority. */
   private leaveDeadlineClass(p: Process): void {
-    this.k.runOnChanged();
+    this.k.runOnChanged("leave-deadline");
     const r = p.sched.edf!;
     if (r.timer) this.k.cancelTimer(r.timer);
     this.edfLoad -= r.utilisation;
@@ -721,7 +721,7 @@ export class CpuScheduler implements ReadyHooks {
    * (the parent's deadline reservations would no longer fit).
    */
   createPartition(parent: Partition, share: number): Partition | number {
-    this.k.runOnChanged();
+    this.k.runOnChanged("partition");
     if (share > parent.ownShare) return -Errno.ECEILING;
     if (parent.edfLoad * 1000 > parent.ownShare - share + 1e-6) return -Errno.EOVERLOAD;
     this.writeKeptCounter();
@@ -732,7 +732,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Move p into `part`. Returns 0, or -EOVERLOAD if part cannot cover p's deadline reservation. */
   movePartition(p: Process, part: Partition): number {
-    this.k.runOnChanged();
+    this.k.runOnChanged("join");
     const old = p.sched.partition;
     if (old === part) return 0;
     const u = p.sched.edf?.utilisation ?? 0;

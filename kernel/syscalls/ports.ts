@@ -34,7 +34,7 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
-  k.runOnChanged(); // a second port, an idle one: a port loop's take (kernel/ipc/ports.ts takeCellPacket) lapses
+  k.runOnChanged("bind"); // a second port, an idle one: a port loop's take (kernel/ipc/ports.ts takeCellPacket) lapses
   portQueueLength(pt); // its cell's count of packets queued in the kernel, afresh for this binding
   directWordsOf(k, pt);
   return 0;

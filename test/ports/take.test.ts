@@ -1,0 +1,156 @@
+// The port loop's own take (docs/fastpath.md "Queued packets drained in wasm", kernel/ipc/ports.ts
+// takeCellPacket): a loop may take its next packet from its port's cell in wasm while the kernel's run-on
+// version word keeps its value. Every change the run-on's decision reads must bump that word; these tests
+// make each change from inside a chain whose loop is taking its packets in wasm, and compare the run with
+// the wasm port paths on (portW2w: true) against the same run with them off (every activation's end through
+// the kernel). Each site is shown able to fail in the suite itself: with mutateRunOnChangedForTest(site)
+// that one site does not bump, the loop takes on past the change, and the comparison must fail.
+import { afterEach, describe, expect, it } from "vitest";
+import { Constants, Rights } from "../../abi/gen/abi.ts";
+import { type HostProcess, Kernel } from "../../host/kernel.ts";
+import { loopTaken } from "../../host/runtime/port-loop.ts";
+import { mutateRunOnChangedForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
+import { Port } from "../../kernel/objects/port.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { guest, results } from "../helpers/wat.ts";
+
+const DIRECT = Constants.PORT_BIND_DIRECT;
+const { SEND, RECEIVE } = Rights;
+
+// A chain bound PORT_BIND_DIRECT to "port" (its own): queues packet 1 to itself from _start; each handler
+// records its code and the clock's low bits, burns 200 iterations, and sends code + 1 to its own port (into
+// the port's cell: it is running, so its loop takes it next), until code n: then it flushes and exits. At
+// code `at` it runs `action` (a syscall changing something the run-on reads) and records its result.
+// The handler's key is recorded too (a second port bound with key 2 tells its packets apart).
+const chain = (n: number, at: number, action: string) =>
+  guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "port")
+  (data (i32.const 24) "second")
+  (global $port (mut i32) (i32.const 0))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+    (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (local.set $i (i32.const 200))
+    (loop $burn (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $burn))))
+    (if (i32.ne (local.get $key) (i32.const 1)) (then (return)))
+    (if (i32.eq (local.get $code) (i32.const ${at})) (then ${action}))
+    (if (i32.ge_s (local.get $code) (i32.const ${n})) (then (call $flush) (call $exit (i32.const 0))))
+    (drop (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0))))
+  (func (export "_start")
+    (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
+    (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
+    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`);
+
+// Computes `rounds` times, recording the clock's low bits after each round: ready from its spawn, it runs
+// whenever the queue chooses it over the chain.
+const hog = (iterations: number, rounds: number) =>
+  guest(`
+  (func (export "_start") (local $i i32) (local $r i32)
+    (loop $round
+      (local.set $i (i32.const 0))
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
+      (call $rec (i32.wrap_i64 (call $clock_now)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $round (i32.lt_u (local.get $r) (i32.const ${rounds}))))
+    (call $flush))`);
+
+interface Spec {
+  /** The chain's action at code `at` (WAT statements). */
+  action: string;
+  at?: number;
+  n?: number;
+  chainPriority?: number;
+  /** A hog at this priority, ready from the start (none: undefined). */
+  hogPriority?: number;
+  /** Give the chain a second port, "second" (SEND and RECEIVE). */
+  second?: boolean;
+  quantumFuel?: number;
+}
+
+async function run(spec: Spec, portW2w: boolean) {
+  const k = new Kernel({ fastPath: true, portW2w, sched: spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel } });
+  const out = new Map<string, Uint8Array[]>();
+  const procs = new Map<string, Process>();
+  const hosts: HostProcess[] = [];
+  const spawn = (name: string, bytes: Uint8Array, priority: number, handles: { name: string; object: object; rights: number }[]) => {
+    const img = k.loadImage(bytes, name);
+    out.set(name, []);
+    const hp = k.spawn(img, { args: [name], priority, handles: handles as never, stdout: (b) => void out.get(name)!.push(b.slice()) });
+    k.release(img);
+    procs.set(name, hp.process);
+    hosts.push(hp);
+  };
+  const port = new Port(k.core.objects);
+  port.retainHandle();
+  const second = new Port(k.core.objects);
+  second.retainHandle();
+  const handles = [{ name: "port", object: port, rights: SEND | RECEIVE }];
+  if (spec.second) handles.push({ name: "second", object: second, rights: SEND | RECEIVE });
+  spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
+  if (spec.hogPriority !== undefined) spawn("hog", hog(2000, 20), spec.hogPriority, []);
+  k.release(port);
+  k.release(second);
+  const took = loopTaken();
+  await k.run();
+  const rec: Record<string, number[]> = {};
+  const exit: Record<string, unknown> = {};
+  for (const [name, chunks] of out) rec[name] = chunks.flatMap((c) => results(c));
+  for (const [name, p] of procs) exit[name] = p.exit;
+  for (const h of hosts) h.close();
+  return { now: k.core.clock.now(), rec, exit, taken: loopTaken() - took };
+}
+
+const seen = (r: Awaited<ReturnType<typeof run>>) => ({ now: r.now, rec: r.rec, exit: r.exit });
+
+/**
+ * The run with the wasm port paths on equals the run with them off, the loop took packets in wasm before the
+ * change, and with `site`'s bump dropped the run differs.
+ */
+async function checkSite(spec: Spec, site: RunOnChangedSite) {
+  const on = await run(spec, true);
+  const off = await run(spec, false);
+  expect(seen(on)).toEqual(seen(off));
+  expect(on.taken).toBeGreaterThan(10); // the loop took packets itself (the comparison would be idle otherwise)
+  if (process.env.PORTTAKE_PROBE) console.log(site, on.taken, JSON.stringify(on.rec.chain.slice(76, 90)), on.rec.hog?.length, on.now);
+  mutateRunOnChangedForTest(site);
+  try {
+    const wrong = await run(spec, true);
+    expect(seen(wrong), `${site}'s bump dropped`).not.toEqual(seen(off));
+  } finally {
+    mutateRunOnChangedForTest(null);
+  }
+  return on;
+}
+
+afterEach(() => mutateRunOnChangedForTest(null));
+
+const SELF = Constants.HANDLE_SELF;
+
+describe("the port loop's own take lapses at every change the run-on reads", () => {
+  it("a second port bound mid-chain, with a packet queued on it: the kernel's round robin delivers it next, not the loop's take", async () => {
+    // At code 40 the chain binds "second" (key 2) and sends a packet to it; then sends code 41 to its own
+    // port. The kernel's next packet is by round robin over the two ports, so the second port's packet
+    // comes between the chain's; the loop's take (one port's cell) would run the chain on without it.
+    const action = `
+      (call $rec (call $port_bind (call $handle_get (i32.const 24) (i32.const 6)) (i32.const 0) (i32.const 9) (i32.const 2) (i32.const 0)))
+      (call $rec (call $port_send (call $handle_get (i32.const 24) (i32.const 6)) (i32.const 7) (i64.const 0)))`;
+    const on = await checkSite({ action, second: true }, "bind");
+    expect(on.rec.chain).toContain(2007); // the second port's packet was delivered
+  });
+
+  it("the chain lowers its priority to a ready hog's: it goes behind the hog at its next activation's end", async () => {
+    const action = `(call $rec (call $sched_set_priority (i32.const ${SELF}) (i32.const 100) (i32.const ${Constants.SCHED_RR})))`;
+    await checkSite({ action, chainPriority: 128, hogPriority: 100 }, "priority");
+  });
+
+  it("the chain enters a deadline class: its activations end through the run queue from then on", async () => {
+    const action = `(call $rec (call $sched_set_deadline (i32.const ${SELF}) (i64.const 200000) (i64.const 400000) (i64.const 0)))`;
+    await checkSite({ action, chainPriority: 128, hogPriority: 100 }, "deadline");
+  });
+
+  it("a partition is created mid-chain: budgets are weighed from then on, the run-on no longer applies", async () => {
+    const action = `(call $rec (i32.gt_s (call $partition_create (i32.const 300)) (i32.const 0)))`;
+    await checkSite({ action, chainPriority: 128, hogPriority: 100 }, "partition");
+  });
+});
