@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Rights } from "../../abi/gen/abi.ts";
 import { type HostProcess, Kernel } from "../../host/kernel.ts";
+import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { loopTaken } from "../../host/runtime/port-loop.ts";
 import { mutateRunOnChangedForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
@@ -27,6 +28,7 @@ const chain = (n: number, at: number, action: string) =>
   (data (i32.const 0) "on_packet")
   (data (i32.const 16) "port")
   (data (i32.const 24) "second")
+  (data (i32.const 40) "killer")
   (global $port (mut i32) (i32.const 0))
   (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
     (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
@@ -42,18 +44,31 @@ const chain = (n: number, at: number, action: string) =>
     (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
     (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`);
 
-// Computes `rounds` times, recording the clock's low bits after each round: ready from its spawn, it runs
+// Computes `rounds` times (after sleeping `sleepNs` each, if not 0), recording the clock's low bits after each round: ready from its spawn, it runs
 // whenever the queue chooses it over the chain.
-const hog = (iterations: number, rounds: number) =>
+const hog = (iterations: number, rounds: number, sleepNs: number) =>
   guest(`
   (func (export "_start") (local $i i32) (local $r i32)
     (loop $round
+      ${sleepNs > 0 ? `(drop (call $sleep (i64.const ${sleepNs})))` : ""}
       (local.set $i (i32.const 0))
       (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${iterations}))))
       (call $rec (i32.wrap_i64 (call $clock_now)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $round (i32.lt_u (local.get $r) (i32.const ${rounds}))))
     (call $flush))`);
+
+// Binds "port" PORT_BIND_DIRECT (idle, so a packet to it runs its handler at once, inside the sender's
+// port_send); its handler kills "victim" with status 3 and records the result.
+const killer = guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "port")
+  (data (i32.const 24) "victim")
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+    (call $rec (call $kill (call $handle_get (i32.const 24) (i32.const 6)) (i32.const 3)))
+    (call $flush))
+  (func (export "_start")
+    (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT}))))`);
 
 interface Spec {
   /** The chain's action at code `at` (WAT statements). */
@@ -66,10 +81,20 @@ interface Spec {
   /** Give the chain a second port, "second" (SEND and RECEIVE). */
   second?: boolean;
   quantumFuel?: number;
+  /** A process bound PORT_BIND_DIRECT to "killer" (the chain may send to it) whose handler kills the chain (status 3). */
+  killer?: boolean;
+  /** A real-time kernel: with the host's epoch ticker (the epoch variant: no fuel counter), or counting (fuel). */
+  realTime?: "epoch" | "counting";
+  /** The hog's sleep before each round (ns; default 0: none). */
+  hogSleepNs?: number;
 }
 
 async function run(spec: Spec, portW2w: boolean) {
-  const k = new Kernel({ fastPath: true, portW2w, sched: spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel } });
+  const sched = spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel };
+  const k =
+    spec.realTime === undefined
+      ? new Kernel({ fastPath: true, portW2w, sched })
+      : new Kernel({ deterministic: false, epochTicker: spec.realTime === "epoch" ? nodeEpochTicker() : null, portW2w, sched });
   const out = new Map<string, Uint8Array[]>();
   const procs = new Map<string, Process>();
   const hosts: HostProcess[] = [];
@@ -85,10 +110,19 @@ async function run(spec: Spec, portW2w: boolean) {
   port.retainHandle();
   const second = new Port(k.core.objects);
   second.retainHandle();
+  const killerPort = new Port(k.core.objects);
+  killerPort.retainHandle();
   const handles = [{ name: "port", object: port, rights: SEND | RECEIVE }];
   if (spec.second) handles.push({ name: "second", object: second, rights: SEND | RECEIVE });
+  if (spec.killer) handles.push({ name: "killer", object: killerPort, rights: SEND });
   spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
-  if (spec.hogPriority !== undefined) spawn("hog", hog(2000, 20), spec.hogPriority, []);
+  if (spec.killer)
+    spawn("killer", killer, 200, [
+      { name: "port", object: killerPort, rights: RECEIVE },
+      { name: "victim", object: procs.get("chain")!, rights: Rights.KILL },
+    ]);
+  k.release(killerPort);
+  if (spec.hogPriority !== undefined) spawn("hog", hog(2000, 20, spec.hogSleepNs ?? 0), spec.hogPriority, []);
   k.release(port);
   k.release(second);
   const took = loopTaken();
@@ -112,7 +146,6 @@ async function checkSite(spec: Spec, site: RunOnChangedSite) {
   const off = await run(spec, false);
   expect(seen(on)).toEqual(seen(off));
   expect(on.taken).toBeGreaterThan(10); // the loop took packets itself (the comparison would be idle otherwise)
-  if (process.env.PORTTAKE_PROBE) console.log(site, on.taken, JSON.stringify(on.rec.chain.slice(76, 90)), on.rec.hog?.length, on.now);
   mutateRunOnChangedForTest(site);
   try {
     const wrong = await run(spec, true);
@@ -152,5 +185,49 @@ describe("the port loop's own take lapses at every change the run-on reads", () 
   it("a partition is created mid-chain: budgets are weighed from then on, the run-on no longer applies", async () => {
     const action = `(call $rec (i32.gt_s (call $partition_create (i32.const 300)) (i32.const 0)))`;
     await checkSite({ action, chainPriority: 128, hogPriority: 100 }, "partition");
+  });
+});
+
+describe("the port loop's own take, and what ends or interrupts it", () => {
+  it("a binder killed by a process its handler reached directly (PORT_BIND_DIRECT, inside its port_send): no packet is taken after, the same run on and off", async () => {
+    // At code 40 the chain sends to the killer's port: the killer's handler runs at once and kills the chain
+    // while the chain's activation is on the stack, with its next packet about to be queued in its cell.
+    const action = `(call $rec (call $port_send (call $handle_get (i32.const 32) (i32.const 6)) (i32.const 5) (i64.const 0)))`;
+    const spec: Spec = { action: action.replace("(i32.const 32)", "(i32.const 40)"), killer: true };
+    const on = await run(spec, true);
+    const off = await run(spec, false);
+    expect(seen(on)).toEqual(seen(off));
+    expect(on.taken).toBeGreaterThan(10);
+    expect(on.exit.chain).toMatchObject({ status: 3 });
+    expect(on.rec.killer).toEqual([0, 0]);
+  });
+
+  // Real time (question: can the loop take packets past the moment the process must yield?). The epoch variant's
+  // loop has no counter to read: it is given none (process-runtime.ts hands the loop no fuel global), so it never
+  // takes a packet itself and every activation's end goes through the kernel's run-on, which reads the slice's
+  // wall-clock deadline. A counting process in real time takes while its counter is positive, which is exactly
+  // what the run-on reads (CpuScheduler.sliceGoesOn); its slice's fuel is bounded by the next timer's due time
+  // with guests burning faster than nsPerFuel (CpuScheduler.sliceFuel: "ends sooner than its bound, never later"),
+  // so a due real-time timer has emptied the counter, and the take stops there as the run-on does.
+  it("in real time with the epoch ticker the loop never takes a packet itself, and the chain's packets all run in order", async () => {
+    const spec: Spec = { action: "", n: 400, realTime: "epoch" };
+    const on = await run(spec, true);
+    expect(on.taken).toBe(0);
+    const codes = on.rec.chain.filter((_, i) => i >= 2 && i % 2 === 0);
+    expect(codes).toEqual(Array.from({ length: 400 }, (_, i) => 1001 + i));
+    expect(on.exit.chain).toMatchObject({ status: 0 });
+  });
+
+  it("in real time counting fuel, a hog's timer due while the loop takes packets: the hog runs before the chain ends, every packet in order", async () => {
+    // The hog (the chain's priority) sleeps 20 µs a round; the chain's 600 packets take longer than that.
+    // Each wake-up queues the hog (a bump): the chain goes behind it at its next activation's end at the latest.
+    const spec: Spec = { action: "", n: 600, realTime: "counting", hogPriority: 128, hogSleepNs: 20_000 };
+    const on = await run(spec, true);
+    expect(on.taken).toBeGreaterThan(10);
+    const codes = on.rec.chain.filter((_, i) => i >= 2 && i % 2 === 0);
+    expect(codes).toEqual(Array.from({ length: 600 }, (_, i) => 1001 + i));
+    expect(on.rec.hog.length).toBe(20);
+    // The hog's first round ran before the chain's last packet (the clocks' low 32 bits: their difference, signed).
+    expect((on.rec.chain[on.rec.chain.length - 1] - on.rec.hog[0]) | 0).toBeGreaterThan(0);
   });
 });
