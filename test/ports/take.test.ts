@@ -7,13 +7,13 @@
 // that one site does not bump, the loop takes on past the change, and the comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Rights } from "../../abi/gen/abi.ts";
-import { type HostProcess, Kernel } from "../../host/kernel.ts";
+import { type HostProcess, IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { loopTaken } from "../../host/runtime/port-loop.ts";
 import { mutateRunOnChangedForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { guest, results } from "../helpers/wat.ts";
+import { ABI_IMPORTS, guest, results, wat } from "../helpers/wat.ts";
 
 const DIRECT = Constants.PORT_BIND_DIRECT;
 const { SEND, RECEIVE } = Rights;
@@ -23,26 +23,78 @@ const { SEND, RECEIVE } = Rights;
 // the port's cell: it is running, so its loop takes it next), until code n: then it flushes and exits. At
 // code `at` it runs `action` (a syscall changing something the run-on reads) and records its result.
 // The handler's key is recorded too (a second port bound with key 2 tells its packets apart).
-const chain = (n: number, at: number, action: string) =>
-  guest(`
-  (data (i32.const 0) "on_packet")
-  (data (i32.const 16) "port")
-  (data (i32.const 24) "second")
-  (data (i32.const 40) "killer")
+// Names stored into the own memory by _start (the assembler writes a data segment for a memory other than 0,
+// as the own memory is when a grant is imported, without its memory index: so no data segments).
+const names = (at: [number, string][]) =>
+  at
+    .map(([a, t]) => [...t].map((ch, i) => `(i32.store8 $own (i32.const ${a + i}) (i32.const ${ch.charCodeAt(0)}))`).join(" "))
+    .join("\n    ");
+
+const chain = (n: number, at: number, action: string, grant = false, last = false) =>
+  wat(`(module
+  ${ABI_IMPORTS}
+  ${grant ? '(import "grant" "m" (memory $m 1))' : ""}
+  (memory $own (export "memory") 1)
+  (global $rp (mut i32) (i32.const 60000))
+  (func $rec (param i32)
+    (i32.store $own (global.get $rp) (local.get 0))
+    (global.set $rp (i32.add (global.get $rp) (i32.const 4))))
+  (func $flush
+    (drop (call $console_write (i32.const 60000) (i32.sub (global.get $rp) (i32.const 60000)))))
   (global $port (mut i32) (i32.const 0))
-  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32) (local $r i32)
     (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
     (call $rec (i32.wrap_i64 (call $clock_now)))
     (local.set $i (i32.const 200))
     (loop $burn (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $burn))))
     (if (i32.ne (local.get $key) (i32.const 1)) (then (return)))
-    (if (i32.eq (local.get $code) (i32.const ${at})) (then ${action}))
+    (if (i32.and (i32.const ${last ? 0 : 1}) (i32.eq (local.get $code) (i32.const ${at}))) (then ${action}))
     (if (i32.ge_s (local.get $code) (i32.const ${n})) (then (call $flush) (call $exit (i32.const 0))))
-    (drop (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0))))
+    (local.set $r (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0)))
+    (if (i32.lt_s (local.get $r) (i32.const 0)) (then (call $rec (local.get $r)) (call $flush) (call $exit (i32.const 1))))
+    (if (i32.and (i32.const ${last ? 1 : 0}) (i32.eq (local.get $code) (i32.const ${at}))) (then ${action})))
   (func (export "_start")
+    ${names([
+      [0, "on_packet"],
+      [16, "port"],
+      [24, "second"],
+      [40, "killer"],
+    ])}
     (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
     (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
-    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`);
+    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0)))))`);
+
+// The revoker: holds the chain's port (and, with `grant`, a memory object "m") and spawns the chain from the
+// image "chainimg", passing it copies derived from its own handles ("port", "killer": its own port, and "m"),
+// then binds "rport" PORT_BIND_DIRECT and stays resident. Its handler, reached inside the chain's port_send,
+// revokes what derives from its handle to "m" (code 6; code 5: its handle to the chain's port, which it moved
+// to the chain: a copy derived from it would be a handle the wasm paths do not take, so no take to test) and
+// records the result.
+const revoker = (grant: boolean) =>
+  guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "rport")
+  (data (i32.const 24) "port")
+  (data (i32.const 32) "m")
+  (data (i32.const 40) "killer")
+  (data (i32.const 48) "chainimg")
+  (func $h (param $ptr i32) (param $len i32) (result i32) (call $handle_get (local.get $ptr) (local.get $len)))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+    (call $rec (call $handle_revoke (if (result i32) (i32.eq (local.get $code) (i32.const 5))
+      (then (call $h (i32.const 24) (i32.const 4))) (else (call $h (i32.const 32) (i32.const 1))))))
+    (call $flush))
+  (func $entry (param $at i32) (param $handle i32) (param $name i32) (param $len i32)
+    (i32.store (local.get $at) (local.get $handle))
+    (i32.store offset=4 (local.get $at) (local.get $name))
+    (i32.store offset=8 (local.get $at) (local.get $len))
+    (i32.store offset=12 (local.get $at) (i32.const 0)))
+  (func (export "_start")
+    (call $rec (call $port_bind (call $h (i32.const 16) (i32.const 5)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT})))
+    (call $entry (i32.const 200) (call $h (i32.const 24) (i32.const 4)) (i32.const 24) (i32.const 4))
+    (i32.store offset=12 (i32.const 200) (i32.const ${Constants.SPAWN_MOVE_HANDLE})) ;; the port moved: the chain's handle is a root (a derived one takes no wasm path)
+    (call $entry (i32.const 216) (call $h (i32.const 16) (i32.const 5)) (i32.const 40) (i32.const 6))
+    (call $entry (i32.const 232) ${grant ? "(call $h (i32.const 32) (i32.const 1))" : "(i32.const 0)"} (i32.const 32) (i32.const 1))
+    (call $rec (i32.gt_s (call $spawn (call $h (i32.const 48) (i32.const 8)) (i32.const 0) (i32.const 0) (i32.const 200) (i32.const ${grant ? 3 : 2})) (i32.const 0))))`);
 
 // Computes `rounds` times (after sleeping `sleepNs` each, if not 0), recording the clock's low bits after each round: ready from its spawn, it runs
 // whenever the queue chooses it over the chain.
@@ -83,6 +135,10 @@ interface Spec {
   quantumFuel?: number;
   /** A process bound PORT_BIND_DIRECT to "killer" (the chain may send to it) whose handler kills the chain (status 3). */
   killer?: boolean;
+  /** The action after the chain's send of its next packet (the handler's last syscall), not before. */
+  last?: boolean;
+  /** The chain spawned by the revoker (at priority 200), with a bound grant "m". */
+  revoker?: boolean;
   /** A real-time kernel: with the host's epoch ticker (the epoch variant: no fuel counter), or counting (fuel). */
   realTime?: "epoch" | "counting";
   /** The hog's sleep before each round (ns; default 0: none). */
@@ -115,7 +171,20 @@ async function run(spec: Spec, portW2w: boolean) {
   const handles = [{ name: "port", object: port, rights: SEND | RECEIVE }];
   if (spec.second) handles.push({ name: "second", object: second, rights: SEND | RECEIVE });
   if (spec.killer) handles.push({ name: "killer", object: killerPort, rights: SEND });
-  spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
+  if (spec.revoker !== undefined) {
+    const grant = true;
+    const img = k.loadImage(chain(spec.n ?? 300, spec.at ?? 40, spec.action, grant, spec.last), "chain");
+    const m = k.createMemory(65536);
+    const rh = [
+      { name: "rport", object: killerPort, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
+      { name: "port", object: port, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
+      { name: "chainimg", object: img, rights: IMAGE_GRANT_RIGHTS },
+    ];
+    if (grant) rh.push({ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS });
+    spawn("revoker", revoker(grant), 200, rh);
+    k.release(img);
+    k.release(m);
+  } else spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
   if (spec.killer)
     spawn("killer", killer, 200, [
       { name: "port", object: killerPort, rights: RECEIVE },
@@ -192,8 +261,8 @@ describe("the port loop's own take, and what ends or interrupts it", () => {
   it("a binder killed by a process its handler reached directly (PORT_BIND_DIRECT, inside its port_send): no packet is taken after, the same run on and off", async () => {
     // At code 40 the chain sends to the killer's port: the killer's handler runs at once and kills the chain
     // while the chain's activation is on the stack, with its next packet about to be queued in its cell.
-    const action = `(call $rec (call $port_send (call $handle_get (i32.const 32) (i32.const 6)) (i32.const 5) (i64.const 0)))`;
-    const spec: Spec = { action: action.replace("(i32.const 32)", "(i32.const 40)"), killer: true };
+    const action = `(call $rec (call $port_send (call $handle_get (i32.const 40) (i32.const 6)) (i32.const 5) (i64.const 0)))`;
+    const spec: Spec = { action, killer: true };
     const on = await run(spec, true);
     const off = await run(spec, false);
     expect(seen(on)).toEqual(seen(off));
@@ -229,5 +298,25 @@ describe("the port loop's own take, and what ends or interrupts it", () => {
     expect(on.rec.hog.length).toBe(20);
     // The hog's first round ran before the chain's last packet (the clocks' low 32 bits: their difference, signed).
     expect((on.rec.chain[on.rec.chain.length - 1] - on.rec.hog[0]) | 0).toBeGreaterThan(0);
+  });
+
+  // The grant site (kernel/mm/grants.ts grantRevoked, the binder current) is not reached here: while the revoker's
+  // handler runs inside the chain's port_send the revoker is the current process, so the chain is ended at once
+  // (its stack unwound), not marked. A binder is current at a revoke only in its own syscall (the bridge ends it
+  // when the syscall returns: test/memory/revoke.test.ts) or when the host revokes while the binder's slice is
+  // paused for the host's event loop (hostYieldDue, wall time): then the bump keeps its loop from taking the next
+  // packet. That moment is not reproducible in a deterministic run, so that bump has no test of its own.
+  it("a binder's grant revoked by a process its handler reached directly: the binder ends there, no packet is taken after, the same run on and off", async () => {
+    // The chain (spawned by the revoker, its port moved to it so the handle is a root and its packets go through
+    // the cell) sends packet 41 to itself, then at code 40 sends to the revoker, whose handler revokes the
+    // capability the chain's bound grant "m" derives from.
+    const action = `(call $rec (call $port_send (call $handle_get (i32.const 40) (i32.const 6)) (i32.const 6) (i64.const 0)))`;
+    const spec: Spec = { action, revoker: true, last: true };
+    const on = await run(spec, true);
+    const off = await run(spec, false);
+    expect(seen(on)).toEqual(seen(off));
+    expect(on.taken).toBeGreaterThan(10);
+    // The revoker's own records (bound, spawned, one capability revoked); the chain ended before it flushed its own.
+    expect(on.rec.revoker).toEqual([0, 1, 1]);
   });
 });
