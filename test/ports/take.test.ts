@@ -171,17 +171,15 @@ async function run(spec: Spec, portW2w: boolean) {
   const handles = [{ name: "port", object: port, rights: SEND | RECEIVE }];
   if (spec.second) handles.push({ name: "second", object: second, rights: SEND | RECEIVE });
   if (spec.killer) handles.push({ name: "killer", object: killerPort, rights: SEND });
-  if (spec.revoker !== undefined) {
-    const grant = true;
-    const img = k.loadImage(chain(spec.n ?? 300, spec.at ?? 40, spec.action, grant, spec.last), "chain");
+  if (spec.revoker) {
+    const img = k.loadImage(chain(spec.n ?? 300, spec.at ?? 40, spec.action, true, spec.last), "chain");
     const m = k.createMemory(65536);
-    const rh = [
+    spawn("revoker", revoker(true), 200, [
       { name: "rport", object: killerPort, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "port", object: port, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "chainimg", object: img, rights: IMAGE_GRANT_RIGHTS },
-    ];
-    if (grant) rh.push({ name: "m", object: m, rights: MEMORY_GRANT_RIGHTS });
-    spawn("revoker", revoker(grant), 200, rh);
+      { name: "m", object: m, rights: MEMORY_GRANT_RIGHTS },
+    ]);
     k.release(img);
     k.release(m);
   } else spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
