@@ -6,7 +6,7 @@
 // the kernel). Each site is shown able to fail in the suite itself: with mutateRunOnChangedForTest(site)
 // that one site does not bump, the loop takes on past the change, and the comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
-import { Constants, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, Rights } from "../../abi/gen/abi.ts";
 import { type HostProcess, IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { loopTaken } from "../../host/runtime/port-loop.ts";
@@ -67,10 +67,10 @@ const chain = (n: number, at: number, action: string, grant = false, last = fals
 // The revoker: holds the chain's port (and, with `grant`, a memory object "m") and spawns the chain from the
 // image "chainimg", passing it copies derived from its own handles ("port", "killer": its own port, and "m"),
 // then binds "rport" PORT_BIND_DIRECT and stays resident. Its handler, reached inside the chain's port_send,
-// revokes what derives from its handle to "m" (code 6; code 5: its handle to the chain's port, which it moved
-// to the chain: a copy derived from it would be a handle the wasm paths do not take, so no take to test) and
-// records the result.
-const revoker = (grant: boolean) =>
+// revokes what derives from its handle to "m" (code 6) or to the chain's port (code 5: with `derivedPort` the
+// chain holds a copy; else the handle itself, moved to it, which the revoker no longer holds) and records the
+// result.
+const revoker = (grant: boolean, derivedPort = false) =>
   guest(`
   (data (i32.const 0) "on_packet")
   (data (i32.const 16) "rport")
@@ -91,7 +91,7 @@ const revoker = (grant: boolean) =>
   (func (export "_start")
     (call $rec (call $port_bind (call $h (i32.const 16) (i32.const 5)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT})))
     (call $entry (i32.const 200) (call $h (i32.const 24) (i32.const 4)) (i32.const 24) (i32.const 4))
-    (i32.store offset=12 (i32.const 200) (i32.const ${Constants.SPAWN_MOVE_HANDLE})) ;; the port moved: the chain's handle is a root (a derived one takes no wasm path)
+    (i32.store offset=12 (i32.const 200) (i32.const ${derivedPort ? 0 : Constants.SPAWN_MOVE_HANDLE})) ;; the port moved: the chain's handle is a root (a derived one takes no wasm path)
     (call $entry (i32.const 216) (call $h (i32.const 16) (i32.const 5)) (i32.const 40) (i32.const 6))
     (call $entry (i32.const 232) ${grant ? "(call $h (i32.const 32) (i32.const 1))" : "(i32.const 0)"} (i32.const 32) (i32.const 1))
     (call $rec (i32.gt_s (call $spawn (call $h (i32.const 48) (i32.const 8)) (i32.const 0) (i32.const 0) (i32.const 200) (i32.const ${grant ? 3 : 2})) (i32.const 0))))`);
@@ -139,6 +139,8 @@ interface Spec {
   last?: boolean;
   /** The chain spawned by the revoker (at priority 200), with a bound grant "m". */
   revoker?: boolean;
+  /** The revoker passes the chain a copy of its port handle (derived: it can revoke it), not the handle itself. */
+  derivedPort?: boolean;
   /** A real-time kernel: with the host's epoch ticker (the epoch variant: no fuel counter), or counting (fuel). */
   realTime?: "epoch" | "counting";
   /** The hog's sleep before each round (ns; default 0: none). */
@@ -174,7 +176,7 @@ async function run(spec: Spec, portW2w: boolean) {
   if (spec.revoker) {
     const img = k.loadImage(chain(spec.n ?? 300, spec.at ?? 40, spec.action, true, spec.last), "chain");
     const m = k.createMemory(65536);
-    spawn("revoker", revoker(true), 200, [
+    spawn("revoker", revoker(true, spec.derivedPort), 200, [
       { name: "rport", object: killerPort, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "port", object: port, rights: SEND | RECEIVE | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "chainimg", object: img, rights: IMAGE_GRANT_RIGHTS },
@@ -316,5 +318,23 @@ describe("the port loop's own take, and what ends or interrupts it", () => {
     expect(on.taken).toBeGreaterThan(10);
     // The revoker's own records (bound, spawned, one capability revoked); the chain ended before it flushed its own.
     expect(on.rec.revoker).toEqual([0, 1, 1]);
+  });
+
+  it("the binder's handle to its port revoked by a process its handler reached directly: the packet in the cell is still taken, the next send fails ESTALE, the same run on and off", async () => {
+    // The revoker passes the chain a copy of its port handle (so it can revoke it) and revokes it (code 5) from
+    // its handler inside the chain's port_send at code 40: before the chain's send of 41 (which then fails), or
+    // after it (41 is in the cell: the binding, not the handle, is what the take and the kernel deliver from).
+    const action = `(call $rec (call $port_send (call $handle_get (i32.const 40) (i32.const 6)) (i32.const 5) (i64.const 0)))`;
+    for (const last of [false, true]) {
+      const spec: Spec = { action, revoker: true, derivedPort: true, last };
+      const on = await run(spec, true);
+      const off = await run(spec, false);
+      expect(seen(on)).toEqual(seen(off));
+      expect(on.taken).toBeGreaterThan(10);
+      const rec = on.rec.revoker;
+      expect(rec.slice(0, 3)).toEqual([0, 1, 1]); // the revoker: bound, spawned, one handle revoked
+      expect(rec[rec.length - 1]).toBe(-Errno.ESTALE); // the chain's send through the revoked handle
+      expect(rec.includes(1041)).toBe(last);
+    }
   });
 });
