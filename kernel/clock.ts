@@ -18,10 +18,14 @@ export class VirtualClock implements Clock {
   readonly virtual = true;
   /** The time, ns. Read and written directly only by the scheduler's flat slice accounting (kernel/sched/cpu.ts); everyone else calls now(). */
   t = 0;
-  /** Called before every read: the kernel charges the running process's work (advancing the clock) first. */
-  beforeRead: (() => void) | null = null;
+  /**
+   * Synced before every read: the kernel charges the running process's work (advancing the clock) first. An
+   * object with a method, not a closure: optimized code calling a closure made per kernel bails out at the
+   * next kernel's first read ("wrong call target"); a method of one class is the same target in every kernel.
+   */
+  beforeRead: { sync(): void } | null = null;
   now(): number {
-    this.beforeRead?.();
+    this.beforeRead?.sync();
     return this.t;
   }
   peek(): number {

@@ -128,7 +128,8 @@ export class KernelCore {
   readonly rng: { fill(out: Uint8Array): void };
   readonly trace: EventTrace;
   readonly objects = new ObjectRegistry();
-  readonly timers = new TimerHeap();
+  /** A callback that throws is a kernel bug (or a host failure): its owner ends with KERNEL_FAULT (addTimer). */
+  readonly timers = new TimerHeap((t, e) => this.fault(t.owner as Process | null, "a timer", e));
   readonly limits: KernelLimits;
   readonly log: (line: string) => void;
   /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
@@ -210,7 +211,7 @@ export class KernelCore {
     this.sched = new CpuScheduler(this, { switchCostNs: options.dispatchCostNs, ...options.sched });
     this.runq = this.sched.ready;
     // Readers of the virtual clock see the work the running process has done so far.
-    if (this.clock instanceof VirtualClock) this.clock.beforeRead = () => this.sched.sync();
+    if (this.clock instanceof VirtualClock) this.clock.beforeRead = this.sched;
     this.exitHooks.push((p) => this.sched.exited(p));
     this.log = options.log ?? (() => {});
     this.exitHooks.push(
@@ -551,14 +552,7 @@ export class KernelCore {
    * bug); without one the fault is logged. A throw never reaches the host.
    */
   addTimer(deadline: number, fire: () => void, owner: Process | null = null): Timer {
-    const guarded = () => {
-      try {
-        fire();
-      } catch (e) {
-        this.fault(owner, "a timer", e);
-      }
-    };
-    const t = this.timers.add(deadline, guarded);
+    const t = this.timers.add(deadline, fire, owner);
     this.sched.timerAdded(deadline);
     if (!this.clock.virtual && this.current === null && deadline < this.idleTimerAt) this.schedule();
     return t;

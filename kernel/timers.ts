@@ -6,19 +6,31 @@ export interface Timer {
   readonly deadline: number;
   readonly seq: number;
   fire: (() => void) | null; // null once cancelled
+  /** Whom it is for (the kernel: the process a throwing callback's fault ends); the heap only carries it. */
+  readonly owner: unknown;
 }
 
 export class TimerHeap {
   private readonly heap: Timer[] = [];
   private seq = 0;
+  /**
+   * Called with the timer and what its callback threw (fireDue goes on with the next); without one a throw
+   * leaves fireDue. One handler for every timer: the kernel wrapped each callback in a guard closure of its
+   * own (a closure and its context a timer; the PCM pipeline arms one a period).
+   */
+  private readonly onThrow: ((t: Timer, e: unknown) => void) | null;
+
+  constructor(onThrow: ((t: Timer, e: unknown) => void) | null = null) {
+    this.onThrow = onThrow;
+  }
 
   get size(): number {
     return this.heap.length;
   }
 
   /** Schedule fire at deadline (ns since boot). Returns the timer for cancel(). */
-  add(deadline: number, fire: () => void): Timer {
-    const t: Timer = { deadline, seq: this.seq++, fire };
+  add(deadline: number, fire: () => void, owner: unknown = null): Timer {
+    const t: Timer = { deadline, seq: this.seq++, fire, owner };
     this.heap.push(t);
     this.up(this.heap.length - 1);
     return t;
@@ -50,7 +62,14 @@ export class TimerHeap {
       const t = this.pop();
       const f = t.fire!;
       t.fire = null;
-      f();
+      const onThrow = this.onThrow;
+      if (onThrow === null) f();
+      else
+        try {
+          f();
+        } catch (e) {
+          onThrow(t, e);
+        }
       n++;
     }
   }
@@ -78,7 +97,9 @@ export class TimerHeap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      const t = h[i]; // (a swap by destructuring makes an array where the code is not optimized)
+      h[i] = h[p];
+      h[p] = t;
       i = p;
     }
   }
@@ -92,7 +113,9 @@ export class TimerHeap {
       if (l < h.length && this.less(h[l], h[m])) m = l;
       if (r < h.length && this.less(h[r], h[m])) m = r;
       if (m === i) return;
-      [h[i], h[m]] = [h[m], h[i]];
+      const t = h[i];
+      h[i] = h[m];
+      h[m] = t;
       i = m;
     }
   }

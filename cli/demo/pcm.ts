@@ -88,6 +88,7 @@ export interface PcmDemoResult {
   rttNs: { driver: number; vu: number; vis: number; ping: number };
   /** Wall-clock ns per empty round trip (median over the probe's batches), or null without a probe. */
   pingWallNs: number | null;
+  /** The VU meter's readings, from its lines (parsed when first read). */
   vu: VuReading[];
   /** The lines each side printed about the revoke. */
   revoke: { driver: string; vu: string; visualizer: string; init: string[] };
@@ -116,9 +117,10 @@ const MARK_AUDIO = new TextEncoder().encode("~mark-audio ");
  * with a callback at each line's end. It was a string a line (a decoded chunk
  * and a slice of it, about 1,500 of them a 30 s run, in an array), all kept
  * to the end of the run: a run outlives the young generation's collections,
- * so each line was promoted to the old generation as garbage-to-be, and the
- * old generation's growth is what starts V8's full collections
- * (docs/fastpath.md "What a run leaves behind"). Here a line is a string only
+ * so each line was promoted to the old generation as garbage-to-be, and what
+ * a run adds to the old generation (and to external memory, which V8 counts
+ * with it) is what starts V8's full collections (docs/fastpath.md "What a
+ * run leaves behind"). Here a line is a string only
  * for `onLine` (dropped at once), and what stays to the end is one buffer.
  */
 class OutputLog {
@@ -170,10 +172,13 @@ class OutputLog {
   line(start: number, end: number): string {
     return (start === 0 ? this.first : this.rest).decode(this.bytes.subarray(start, end));
   }
-  /** Every line (the last one unterminated if the output did not end with one), decoded as one stream. */
-  lines(): string[] {
-    if (this.length === 0) return [];
-    const text = new TextDecoder().decode(this.bytes.subarray(0, this.length));
+  /** Everything printed, decoded as one stream. */
+  text(): string {
+    return new TextDecoder().decode(this.bytes.subarray(0, this.length));
+  }
+  /** The lines of `text` (the last one unterminated if the output did not end with one). */
+  static lines(text: string): string[] {
+    if (text.length === 0) return [];
     return (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
   }
 }
@@ -191,11 +196,23 @@ function levelsOf(wav: WavFileSink): NullSink {
   return levels;
 }
 
+/** The VU meter's readings: its "vu <period> peak <dBFS> rms <dBFS> ..." lines. */
+function vuReadings(lines: readonly string[]): VuReading[] {
+  const vu: VuReading[] = [];
+  const reading = /^vu (\d+) peak (\S+) rms (\S+) /;
+  for (const l of lines) {
+    const m = l.startsWith("vu ") ? reading.exec(l) : null;
+    if (m) vu.push({ period: Number(m[1]), peak: Number(m[2].replace("inf", "Infinity")), rms: Number(m[3].replace("inf", "Infinity")) });
+  }
+  return vu;
+}
+
 /**
  * The deterministic demo's WAV gather buffer, kept for the process's next run: a 30 s run's is 5.76 MB, whose
  * pages were mapped before each run (prefault) and which, as external memory a run holds to its end, only a
- * full collection gave back. One buffer is kept (the largest given back); a run that finds none (the first, or
- * one running beside another) makes one.
+ * full collection gave back (V8 counts external memory allocated since its last full collection against the
+ * old generation's room: two or three runs' buffers started one). One buffer is kept (the largest given back);
+ * a run that finds none (the first, or one running beside another) makes one.
  */
 let spareGather: Uint8Array | null = null;
 function takeGatherBuffer(bytes: number): Uint8Array {
@@ -321,14 +338,13 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const levels = levelsOf(wav);
   if (gather !== null) giveGatherBuffer(gather);
 
-  const all = lines.lines();
-  const stdout = all.map((l) => l + "\n").join("");
-  const vu: VuReading[] = [];
-  const reading = /^vu (\d+) peak (\S+) rms (\S+) /; // (one regular expression, not one a line: a literal in the loop made one each turn)
-  for (const l of all) {
-    const m = l.startsWith("vu ") ? reading.exec(l) : null;
-    if (m) vu.push({ period: Number(m[1]), peak: Number(m[2].replace("inf", "Infinity")), rms: Number(m[3].replace("inf", "Infinity")) });
-  }
+  const text = lines.text();
+  const all = OutputLog.lines(text);
+  // Every line and a newline after each: the text itself when it ended with one (no line was unterminated).
+  const stdout = text === "" || text.endsWith("\n") ? text : text + "\n";
+  // The VU readings, parsed when asked for (a match and three strings a period, 1,500 of them a 30 s run, that
+  // a caller timing the pipeline never reads).
+  let vu: VuReading[] | null = null;
   const prod = all.find((l) => l.startsWith("producer: periods="));
   const num = (re: RegExp) => Number(prod?.match(re)?.[1] ?? NaN);
   const intervals = marks
@@ -355,7 +371,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     },
     rttNs: { driver: num(/driver=(\d+)/), vu: num(/ vu=(\d+)/), vis: num(/vis=(\d+)/), ping: num(/ping=(\d+)/) },
     pingWallNs,
-    vu,
+    get vu(): VuReading[] {
+      return (vu ??= vuReadings(all));
+    },
     revoke: {
       driver: find("driver:"),
       vu: find("vu:"),

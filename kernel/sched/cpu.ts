@@ -40,7 +40,7 @@ import {
   MAX_SLICE_FUEL,
 } from "./params.ts";
 import { Partition } from "../objects/partition.ts";
-import { billedPartition, ReadyQueue } from "./ready.ts";
+import { billedPartition, ReadyQueue, type ReadyHooks } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
 
@@ -88,7 +88,7 @@ export function mutateSliceForTest(m: SliceMutation): void {
 /** What the host does after a process ran out of fuel. */
 export type FuelVerdict = "continue" | "preempted" | "killed";
 
-export class CpuScheduler {
+export class CpuScheduler implements ReadyHooks {
   readonly ready: ReadyQueue;
   /** The partition every process starts in unless its parent is in another. */
   readonly system: Partition;
@@ -153,11 +153,9 @@ export class CpuScheduler {
     this.deferBilling =
       k.fastIpc && Number.isInteger(this.nsPerFuel) && Number.isInteger(this.switchCostNs) && Number.isInteger(this.system.bucketNs);
     this.flat = k.fastSlice && k.clock instanceof VirtualClock ? k.clock : null;
-    this.ready = new ReadyQueue({
-      now: () => k.clock.now(),
-      partitioned: () => this.partitions > 0,
-      queued: (p, front) => this.queued(p, front),
-    });
+    // The scheduler itself (its methods): closures made per kernel would be other call targets at the next
+    // kernel, where optimized code calling them bails out.
+    this.ready = new ReadyQueue(this);
   }
 
   // ---- process life cycle -------------------------------------------------
@@ -566,7 +564,18 @@ export class CpuScheduler {
     p.sched.readySince = this.k.clock.peek();
   }
 
-  private queued(p: Process, front: boolean): void {
+  /** ReadyHooks: now, for partition budgets. */
+  now(): number {
+    return this.k.clock.now();
+  }
+
+  /** ReadyHooks: whether partitions other than the system partition exist (the getter `partitioned`). */
+  hasPartitions(): boolean {
+    return this.partitions > 0;
+  }
+
+  /** ReadyHooks: a process was queued (front: after a preemption). */
+  queued(p: Process, front: boolean): void {
     if (!front) p.sched.quantumLeft = this.quantumFuel;
     p.sched.readySince = this.k.clock.peek();
     const running = this.running;

@@ -20,7 +20,7 @@ export interface ReadyHooks {
   /** Now, for partition budgets. */
   now(): number;
   /** Whether partitions other than the system partition exist (else budgets are not consulted). */
-  partitioned(): boolean;
+  hasPartitions(): boolean;
   /** A process was queued (front: after a preemption). */
   queued(p: Process, front: boolean): void;
 }
@@ -78,7 +78,7 @@ export class ReadyQueue {
    * queue: the IPC handoff, kernel/core.ts). False when unsure.
    */
   wouldChooseFirst(p: Process): boolean {
-    if (this.edf.length !== 0 || p.sched.edf !== null || this.hooks.partitioned()) return false;
+    if (this.edf.length !== 0 || p.sched.edf !== null || this.hooks.hasPartitions()) return false;
     return this.fixed.size === 0 || this.fixed.topPriority() < p.priority;
   }
 
@@ -129,14 +129,14 @@ export class ReadyQueue {
   peek(): Process | null {
     const e = this.earliest();
     if (e !== null) return e;
-    if (!this.hooks.partitioned()) return this.fixed.find(() => true);
+    if (!this.hooks.hasPartitions()) return this.fixed.find(() => true);
     const now = this.hooks.now();
     return this.fixed.find((p) => billedPartition(p).budgetLeft(now) > 0) ?? this.fixed.find(() => true);
   }
 
   /** Remove and return the process that should run next, or null. */
   dequeue(): Process | null {
-    if (this.edf.length === 0 && !this.hooks.partitioned()) return this.fixed.dequeue();
+    if (this.edf.length === 0 && !this.hooks.hasPartitions()) return this.fixed.dequeue();
     const p = this.peek();
     if (p !== null) this.remove(p);
     return p;
@@ -159,7 +159,7 @@ export class ReadyQueue {
     if (curInEdf) return false;
     const beats = (p: Process | null): boolean =>
       p !== null && (p.priority > current.priority || (quantumExpired && p.priority === current.priority));
-    if (!this.hooks.partitioned()) {
+    if (!this.hooks.hasPartitions()) {
       const top = this.fixed.topPriority();
       return top > current.priority || (quantumExpired && top === current.priority);
     }

@@ -3,7 +3,8 @@
 // dispatch ends the one process it concerned with KERNEL_FAULT; the host and
 // the other processes carry on.
 import { describe, expect, it } from "vitest";
-import { ExitReason } from "../../abi/gen/abi.ts";
+import { ExitReason, ObjectType } from "../../abi/gen/abi.ts";
+import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { guest } from "../helpers/wat.ts";
@@ -41,5 +42,41 @@ describe("host entries into the kernel", () => {
     const p = k.spawn(k.loadImage(sleeper(2_000_000)));
     expect((await p.exited).reason).toBe(ExitReason.NORMAL);
     expect(log.join("\n")).toContain("kernel fault in a timer: KernelBug: nobody's timer");
+  });
+
+  it("a device's timer callback that throws is logged with the device's name, its next timers still fire, and a new callback gets a guard of its own", async () => {
+    const log: string[] = [];
+    const k = new Kernel({ log: (l) => log.push(l) });
+    let ctx: DeviceContext | null = null;
+    const model: DeviceModel = {
+      objectType: ObjectType.DEV_TIMER,
+      name: "ticker",
+      failure: null,
+      bind: (c) => void (ctx = c),
+      info: () => null,
+      close: () => {},
+    };
+    k.createDevice(model);
+    const fired: string[] = [];
+    let n = 0;
+    const same = () => {
+      fired.push(`same ${++n}`);
+      if (n === 1) throw new Error("first tick broke");
+    };
+    ctx!.setTimer(1_000, same); // throws: logged
+    ctx!.setTimer(2_000, same); // the same callback again: fires
+    const cancel = ctx!.setTimer(2_500, same);
+    cancel(); // cancelled: never fires
+    ctx!.setTimer(3_000, () => {
+      fired.push("other");
+      throw new Error("other broke");
+    });
+    const p = k.spawn(k.loadImage(sleeper(5_000)));
+    expect((await p.exited).reason).toBe(ExitReason.NORMAL);
+    expect(fired).toEqual(["same 1", "same 2", "other"]);
+    expect(log.filter((l) => l.includes("timer callback threw"))).toEqual([
+      "wasmos: device ticker: timer callback threw: first tick broke",
+      "wasmos: device ticker: timer callback threw: other broke",
+    ]);
   });
 });

@@ -10,6 +10,8 @@ import { NullSink } from "../../hal/audio/sink.ts";
 import { WAV_HEADER_BYTES, parseWav } from "../../hal/audio/wav.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "../../cli/demo/pcm.ts";
 import { fastPathCounts } from "../../kernel/ipc/fastpath.ts";
+import type { Kernel } from "../../host/kernel.ts";
+import type { ImageLoader } from "../../loader/loader.ts";
 import { FRAMES, envelope, expectedPcm, expectedVu, leftSample, rightSample } from "../../cli/demo/signal.ts";
 import { decodePng } from "../hal/helpers.ts";
 
@@ -19,10 +21,25 @@ const probe = { pingBatches: 3, pingsPerBatch: 10 };
 
 let a: PcmDemoResult;
 let b: PcmDemoResult;
+/** A shorter run after those two, in the same process: it reuses what they left (the compiled images, the WAV gather buffer). */
+let c: PcmDemoResult;
+const SHORT_PERIODS = 10;
+const loaders: ImageLoader[] = [];
+const compiled: number[] = [];
 
 beforeAll(async () => {
-  a = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-a-")), ...probe });
-  b = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-b-")), ...probe });
+  const onKernel = (k: Kernel) => {
+    loaders.push(k.loader);
+    compiled.push(k.loader.stats.compiled);
+  };
+  a = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-a-")), ...probe, onKernel });
+  b = await runPcmDemo({ duration: DURATION, outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-b-")), ...probe, onKernel });
+  c = await runPcmDemo({
+    duration: (SHORT_PERIODS * 20) / 1000,
+    outDir: mkdtempSync(join(tmpdir(), "wasmos-pcm-c-")),
+    pingBatches: 0,
+    onKernel,
+  });
 }, 180_000);
 
 describe("the PCM pipeline", () => {
@@ -132,6 +149,22 @@ describe("the PCM pipeline", () => {
     expect(a.rttNs.ping).toBeGreaterThan(0);
     expect(a.rttNs.driver).toBeGreaterThan(a.rttNs.vu); // the driver answers when the device takes the buffer
     expect(a.pingWallNs).toBeGreaterThan(0);
+  });
+
+  it("a later run in the same process compiles no image again and writes exactly its own signal into the reused WAV buffer", () => {
+    expect(loaders[1]).toBe(loaders[0]);
+    expect(loaders[2]).toBe(loaders[0]);
+    expect(compiled[2]).toBe(compiled[1]); // (the first run may have compiled them, or found them from an earlier file's run)
+    expect(loaders[0].stats.compiled).toBe(compiled[1]);
+    const data = new Uint8Array(readFileSync(c.wavPath)).subarray(WAV_HEADER_BYTES);
+    const expected = expectedPcm(SHORT_PERIODS);
+    expect(data.length).toBe(expected.length); // not the longer run's bytes after it
+    expect(Buffer.compare(Buffer.from(data), Buffer.from(expected))).toBe(0);
+    const levels = new NullSink();
+    levels.writeEach(expected, FRAMES * 4);
+    expect(c.levels.checksum).toBe(levels.checksum);
+    expect(c.levels.frames).toBe(SHORT_PERIODS * FRAMES);
+    expect(c.levels.periods).toBe(SHORT_PERIODS);
   });
 
   it("two deterministic runs give identical WAV bytes, PNG bytes and output", () => {
