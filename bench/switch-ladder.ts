@@ -486,7 +486,9 @@ async function main(): Promise<void> {
   const kp0 = want("kpair0") ? kernelPair({}, 0) : null;
 
   if (alloc) {
-    for (const rung of ["bare", "runtime", "bridge", "kernel", "real-entry", "kpair", "kpair0"].filter((x) => only.includes(x))) {
+    for (const rung of ["bare", "runtime", "bridge", "kernel", "real-entry", "kpair", "kpair0", "wasmk", "wasmk0"].filter((x) =>
+      only.includes(x),
+    )) {
       const run =
         rung === "bare"
           ? (n: number) => bare.run(n)
