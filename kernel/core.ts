@@ -18,8 +18,26 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { binderChanged, portHandoffCounts, portHandoffMutation, portsProcessExited } from "./ipc/ports.ts";
+import {
+  binderChanged,
+  cellPacketOf,
+  drainQueued,
+  hasPacket,
+  portHandoffCounts,
+  portHandoffMutation,
+  portRunOnCounts,
+  portRunOnMutation,
+  ownPacketWaits,
+  packetTaken,
+  portsProcessExited,
+  takeCellPacket,
+} from "./ipc/ports.ts";
+
+/** KernelCore.runsOn's answers besides a cell's word index (>= 0). */
+const RUN_NOT = -1,
+  RUN_QUEUED = -2;
 import { MemoryManager, type MemoryOptions } from "./mm/manager.ts";
+import { bumpWord, kernelWord } from "./fast/mirror.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
@@ -411,6 +429,7 @@ export class KernelCore {
   /** Change p's effective priority (priority inheritance), moving it in the run queue if queued. */
   setEffectivePriority(p: Process, priority: number): void {
     if (p.priority === priority) return;
+    this.runOnChanged();
     const queued = p.queued;
     if (queued) this.runq.remove(p);
     p.priority = priority;
@@ -445,12 +464,15 @@ export class KernelCore {
 
   /**
    * A handler activation (or _start, for a resident process) has finished: next packet, or RESIDENT.
+   * `fuelLeft`: what p's counter holds now, when the caller read it already (the port loop reads it in wasm
+   * and hands it over: a read from JavaScript is a call into wasm); NaN: read it here if needed.
    * When p has a packet of its own queued and the run queue would choose p anyway, p takes it at once
    * without passing through the queue (the port handoff, kernel/ipc/ports.ts portHandoff): the same
    * effects, trace and virtual time as queueing it and scheduling.
    */
-  activationDone(p: Process): void {
+  activationDone(p: Process, fuelLeft = NaN): void {
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
+    if (ownPacketWaits(p) && this.runOn(p, fuelLeft)) return; // (the cheap test first: runOn stays cold, so not inlined, where it never applies)
     this.endSlice(p);
     p.idleActivation = false;
     this.current = null;
@@ -473,6 +495,63 @@ export class KernelCore {
       return;
     } else this.runq.enqueue(p);
     this.schedule();
+  }
+
+  /**
+   * The run-on, if runsOn allows it: p keeps the CPU and its slice for its own next packet (no slice end, no
+   * switch). A function of its own, so that activationDone stays small enough for V8 to inline the switch it
+   * makes otherwise (see queueAndSchedule).
+   */
+  private runOn(p: Process, fuelLeft: number): boolean {
+    const on = this.runsOn(p, fuelLeft);
+    if (on === RUN_NOT) return false;
+    portRunOnCounts.taken++;
+    p.idleActivation = false;
+    if (this.idleServed.size > 0) this.idleServed.clear(); // as a dispatch of a packet's activation: the idle period is over
+    if (on === RUN_QUEUED) {
+      this.nextPacket(p);
+      p.state = ProcessState.RUNNING;
+      this.startOrDeliver(p);
+    } else takeCellPacket(this, p, p.boundPorts[0], on); // the packet nextPacket would take, from its cell's words
+    return true;
+  }
+
+  /**
+   * The run-on's version word (kernel/fast/mirror.ts kernelWord), made at the first port loop allowed to take
+   * a packet from a cell itself (kernel/ipc/ports.ts takeCellPacket): its word index.
+   */
+  runOnVersion(): number {
+    if (this.runq.versionAt < 0) this.runq.versionAt = kernelWord();
+    return this.runq.versionAt;
+  }
+
+  /**
+   * Something the run-on's decision reads changed in a way no enqueue shows (a priority, a deadline class, a
+   * partition, a fault, a port bound): a port loop's permission to take its next packet itself lapses
+   * (the run queue bumps the same word at every enqueue).
+   */
+  runOnChanged(): void {
+    if (this.runq.versionAt >= 0) bumpWord(this.runq.versionAt);
+  }
+
+  /**
+   * Whether p, running and at the end of an activation, keeps the CPU for its own next packet (activationDone's
+   * run-on, docs/fastpath.md "Queued packets: the run-on"): a packet of its own is queued, the run queue would
+   * choose p anyway (nothing queued at its priority or above, no deadline class, no partitions), its slice has
+   * room (CpuScheduler.sliceGoesOn: fuel left on its counter, so no quantum end, timer or CPU limit is due), and
+   * nothing else is dispatching. A kernel rule, the same with every fast path on or off.
+   * mutatePortRunOnForTest drops a condition (the tests' mutation check) or turns the rule off. Returns
+   * RUN_NOT, RUN_QUEUED (the next packet is in a port's queue), or the word index of the port's cell holding
+   * it (kernel/ipc/ports.ts cellPacketOf: the run-on delivers it from the cell's words).
+   */
+  private runsOn(p: Process, fuelLeft: number): number {
+    const m = portRunOnMutation;
+    if (m === "off" || this.scheduling || this.directDepth > 0 || p.mm.fault !== null) return RUN_NOT;
+    const cell = cellPacketOf(p);
+    if (cell < 0 && !hasPacket(this, p)) return RUN_NOT;
+    if (m !== "queue" && !this.runq.wouldChooseFirst(p)) return RUN_NOT;
+    if (m !== "slice" && !this.sched.sliceGoesOn(p, fuelLeft)) return RUN_NOT;
+    return cell < 0 ? RUN_QUEUED : cell;
   }
 
   /**
@@ -516,8 +595,10 @@ export class KernelCore {
     const ports = p.boundPorts;
     for (let i = 0; i < ports.length; i++) {
       const port = ports[i];
+      if (port.cellAt >= 0) drainQueued(this, port); // one a sender's wasm port_send left in the port's cell
       const packet = port.packets.shift();
       if (packet === undefined) continue;
+      if (port.cellAt >= 0) packetTaken(this, port); // its cell's words (small: this is inlined into the switch)
       if (ports.length > 1) ports.push(...ports.splice(0, i + 1)); // the next search starts after this port (splice allocates)
       p.packet = packet;
       p.nextRun = "handler";

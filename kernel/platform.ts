@@ -23,6 +23,13 @@ export interface ProcessRuntime {
    */
   deliver(handler: string, key: number, code: number, value: bigint): void;
   /**
+   * deliver() with the value as its low and high 32-bit words (a packet the kernel takes from a port's cell).
+   * `takeCell`, when not 0: the byte address of that cell in the handle mirror's store; the process's port
+   * loop may take its next packets from it itself while the word at byte `versionAddress` keeps the value it
+   * has now (kernel/ipc/ports.ts takeCellPacket says the rest of the contract).
+   */
+  deliverWords?(handler: string, key: number, code: number, low: number, high: number, takeCell: number, versionAddress: number): void;
+  /**
    * Direct activations (PORT_BIND_DIRECT, kernel/ipc/ports.ts), if the host offers them. canRunDirect: whether
    * runDirect can run handler `name` now (the instance exists, its image is metered so a quantum bounds it),
    * checked before the kernel changes anything. runDirect: call the handler synchronously, on the caller's
@@ -38,6 +45,8 @@ export interface ProcessRuntime {
    * already ran from wasm and threw this DirectTrap kind; end the process as runDirect would have.
    */
   directSlot?(name: string): number;
+  /** The fuel a direct activation that ended by a throw burned of `budget` (what runDirect returns then). */
+  directBurned?(budget: number): number;
   /** Take `fuel` off its counter (setFuel(fuelLeft() - fuel) in one step), if it has a counter. */
   burnFuel?(fuel: number): void;
   /** Whether the instance exports `name` as a (i32, i32, i64) -> () function: 0, -ENOENT or -EINVAL. */

@@ -47,6 +47,12 @@ export interface LoaderOptions extends PrepareOptions {
    * directory.
    */
   diskCache?: DiskImageCache | null;
+  /**
+   * Share the body walk of a large module with the engine gate's worker
+   * (loader/parallel-scan.ts; default true). The result is the same either
+   * way: tests and benchmarks turn it off to compare.
+   */
+  parallelScan?: boolean;
 }
 
 /** The verifier refused a module. `report` lists every reason. */
@@ -197,12 +203,33 @@ export class ImageLoader {
   ): { image: Omit<LoadedImage, "name" | "hash">; prepared: Uint8Array } | { refused: VerifyReport } {
     // The fuel scan rides on the verifier's walk of the bodies: each is decoded once for both.
     let fuelScan: FuelScan | undefined;
-    const ride = (this.options.instrument ?? true) ? (mod: WasmModule) => (fuelScan = new FuelScan(mod)) : undefined;
-    const { report, module: m } = verifyAndParse(bytes, this.policy, ride);
+    // On a large module the gate worker scans a share of the bodies once it has validated (loader/parallel-scan.ts).
+    const ride =
+      (this.options.instrument ?? true)
+        ? Object.assign(
+            (mod: WasmModule) => (fuelScan = new FuelScan(mod)),
+            this.options.parallelScan === false ? {} : { parallel: "fuel" as const },
+          )
+        : undefined;
+    // The engine gate's answer is read once the module is prepared (a large module's gate worker validates meanwhile,
+    // after its share of the body walk); a module it refuses is refused as before, whatever preparation made of it.
+    const { report, module: m, finalGate } = verifyAndParse(bytes, this.policy, ride, { deferGate: true });
     if (!report.ok || m === null) return { refused: report };
+    let prepared: ReturnType<typeof prepareModule> | null = null;
+    let failed: unknown = null;
+    try {
+      prepared = prepareModule(m, this.policy, this.options, { fuelScan, reuseOutput: true });
+    } catch (e) {
+      failed = e;
+    }
+    finalGate?.();
+    if (!report.ok) {
+      if (prepared !== null) releaseEditOutput(prepared.bytes);
+      return { refused: report };
+    }
     let step = "preparation";
     try {
-      const prepared = prepareModule(m, this.policy, this.options, { fuelScan, reuseOutput: true });
+      if (prepared === null) throw failed;
       step = "compilation";
       const module = new WebAssembly.Module(prepared.bytes as Uint8Array<ArrayBuffer>);
       step = "description";

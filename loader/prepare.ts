@@ -10,7 +10,7 @@
 //   blocks;
 // - a counting-variant module that imports port_bind gets a direct copy of
 //   each export shaped like a port handler that calls no import but the fuel
-//   one (loader/instrument/direct-copy.ts): a copy cannot trap, so a sender may
+//   one and port_send (loader/instrument/direct-copy.ts): a copy cannot trap, so a sender may
 //   run it wasm-to-wasm when the handler is bound PORT_BIND_DIRECT
 //   (host/runtime/fast-ports.ts; docs/fastpath.md "Port dispatch in wasm,
 //   wasm-to-wasm"). No other module pays for the pass. Each copy comes with its
@@ -33,7 +33,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-9 (counting variant: small bounded callees inlined into loops; direct copies of import-free handlers in modules importing port_bind, with their static stack bounds)";
+  "wasmos-prepare-10 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -131,10 +131,13 @@ export function prepareModule(
 }
 
 /**
- * `prepared` (the counting variant of m) with direct copies of m's import-free handler-shaped exports, if m
- * imports port_bind (only a binder's handlers can be run directly: PORT_BIND_DIRECT); else `prepared`.
- * The copies call nothing but the fuel import, which they turn into a throw (OVERRUN): a copy can change
- * no kernel state, which is what lets a sender run it without the kernel.
+ * `prepared` (the counting variant of m) with direct copies of m's handler-shaped exports that call no import
+ * but port_send, if m imports port_bind (only a binder's handlers can be run directly: PORT_BIND_DIRECT);
+ * else `prepared`. The copies call the fuel import nowhere (they turn it into a throw: OVERRUN) and may call
+ * port_send, the one syscall the sender's wasm port_send serves or hands to the kernel as the binder's
+ * (host/runtime/fast-ports.ts: a wasm-to-wasm activation is made the kernel's at its first call the wasm
+ * side cannot serve). A port_send cannot block and cannot trap (the kernel's JavaScript, whose exceptions the
+ * sender's wasm port_send catches).
  */
 function withDirectCopies(m: WasmModule, prepared: Uint8Array): Uint8Array {
   if (!m.imports.some((i) => i.kind === "func" && i.module === "wasmos" && i.name === "port_bind")) return prepared;
@@ -150,7 +153,8 @@ function withDirectCopies(m: WasmModule, prepared: Uint8Array): Uint8Array {
   if (fuelAt !== 0) return prepared; // the counting variant's import is function 0; anything else: no copies
   const r = addDirectCopies(pm, handlers, {
     overrunAt: 0,
-    callableImport: (module, name) => module === FUEL_IMPORT.module && name === FUEL_IMPORT.name,
+    callableImport: (module, name) =>
+      (module === FUEL_IMPORT.module && name === FUEL_IMPORT.name) || (module === "wasmos" && name === "port_send"),
   });
   return r.copies.size > 0 ? r.bytes : prepared;
 }

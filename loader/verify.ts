@@ -20,7 +20,9 @@ import {
   type WasmModule,
 } from "../wasm/reader.ts";
 import type { Signature, VerifyPolicy } from "./policy.ts";
-import { startValidation, type PendingValidation } from "./engine-gate.ts";
+import { startValidation, type PendingValidation, type SharedScan } from "./engine-gate.ts";
+import { chunkBounds, type ScanKind } from "./parallel-scan.ts";
+import type { PackedScan } from "./instrument/fuel.ts";
 
 export type { VerifyPolicy };
 
@@ -126,21 +128,47 @@ export function verifyModule(bytes: Uint8Array, policy: VerifyPolicy): VerifyRep
  * on the instructions its filter selects (decode.ts visitFilter; null: every
  * one), in order.
  */
-export type BodyWalker = (m: WasmModule) => BodyWalk;
+export type BodyWalker = ((m: WasmModule) => BodyWalk) & {
+  /**
+   * The walk the gate worker can do too for a share of the bodies
+   * (parallel-scan.ts; the walk then adopts what it packed); absent: the
+   * verifier walks every body on this thread.
+   */
+  readonly parallel?: "fuel";
+};
 export interface BodyWalk {
   begin(body: FunctionBody): InstructionVisitor;
   readonly filter: Uint8Array | null;
+  /** Takes bodies [first, end) (m.code indices) as the same walk packed them on another thread. */
+  adopt?(first: number, end: number, packed: PackedScan): void;
 }
 
 /**
+ * Tests only: `beforeCode` runs once the module has parsed, before its bodies
+ * are walked (a test waits there so the gate worker takes a share of the
+ * walk: loader/parallel-scan.ts); `afterCode` gets the shared walk (null when
+ * every body was walked here).
+ */
+export const verifierTestHooks: { beforeCode: (() => void) | null; afterCode: ((shared: SharedScan | null) => void) | null } = {
+  beforeCode: null,
+  afterCode: null,
+};
+
+/**
  * verifyModule, also handing back the parsed module (null when the bytes are
- * malformed) so a load parses its bytes once.
+ * malformed) so a load parses its bytes once. With `deferGate`, the engine's
+ * answer on a module whose gate worker shares the body walk may be left to
+ * the caller: `finalGate` is then non-null, and the report is not final (nor
+ * `ok` to be trusted) until the caller has run it; it adds the "invalid"
+ * error just as the verifier would have. The loader runs it after preparing
+ * the module (the worker validates meanwhile) and before compiling it.
  */
 export function verifyAndParse(
   bytes: Uint8Array,
   policy: VerifyPolicy,
   alsoVisit?: BodyWalker,
-): { report: VerifyReport; module: WasmModule | null } {
+  options: { deferGate?: boolean } = {},
+): { report: VerifyReport; module: WasmModule | null; finalGate: (() => void) | null } {
   const report: VerifyReport = {
     ok: false,
     errors: [],
@@ -157,15 +185,19 @@ export function verifyAndParse(
       personality: null,
     },
   };
-  const verifier = new Verifier(bytes, policy, report, alsoVisit);
-  try {
-    verifier.run();
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    report.errors.push({ code: "internal", message: `verifier failure (module refused): ${detail}` });
-  }
-  report.ok = report.errors.length === 0;
-  return { report, module: verifier.module };
+  const verifier = new Verifier(bytes, policy, report, alsoVisit, options.deferGate ?? false);
+  const guarded = (step: () => void) => {
+    try {
+      step();
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      report.errors.push({ code: "internal", message: `verifier failure (module refused): ${detail}` });
+    }
+    report.ok = report.errors.length === 0;
+  };
+  guarded(() => verifier.run());
+  const deferred = verifier.deferred;
+  return { report, module: verifier.module, finalGate: deferred === null ? null : () => guarded(deferred) };
 }
 
 class Verifier {
@@ -176,8 +208,15 @@ class Verifier {
   /** The parsed module, once the bytes parse. */
   module: WasmModule | null = null;
   private readonly alsoVisit: BodyWalker | undefined;
+  /** The body walk shared with the gate worker, or null. */
+  private shared: SharedScan | null = null;
 
-  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit?: BodyWalker) {
+  /** The final gate, when the caller asked to run it itself (verifyAndParse's deferGate) and nothing else refused. */
+  deferred: (() => void) | null = null;
+  private readonly deferGate: boolean;
+
+  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit: BodyWalker | undefined, deferGate: boolean) {
+    this.deferGate = deferGate;
     this.alsoVisit = alsoVisit;
     this.bytes = bytes;
     this.policy = policy;
@@ -200,8 +239,13 @@ class Verifier {
       this.error("module-too-large", `module is ${bytes.length} bytes, limit ${policy.maxModuleBytes}`);
       return;
     }
-    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is read last, as before.
-    const gate = startValidation(bytes);
+    // The engine's validation of a large module runs on another thread meanwhile (loader/engine-gate.ts); its answer is
+    // read last, or by the caller once it has prepared the module (deferGate: the worker validates after its share of
+    // the body walk).
+    const walker = this.alsoVisit;
+    const scan: ScanKind | null = walker === undefined ? "decode" : (walker.parallel ?? null);
+    const gate = startValidation(bytes, scan, !this.deferGate);
+    this.shared = gate.scan;
     let gated = false;
     try {
       let m: WasmModule;
@@ -219,10 +263,14 @@ class Verifier {
       this.checkTables(m);
       this.checkExports(m);
       this.checkModuleFeatures(m);
+      verifierTestHooks.beforeCode?.();
       this.checkCode(m);
+      verifierTestHooks.afterCode?.(this.shared);
       if (this.report.errors.length === 0) {
         gated = true;
-        this.finalGate(gate);
+        // Deferred only where the worker validates after its share of the walk (a large module in Node); else read now.
+        if (this.deferGate && gate.scan !== null) this.deferred = () => this.finalGate(gate);
+        else this.finalGate(gate);
       }
     } finally {
       if (!gated) gate.cancel();
@@ -475,17 +523,53 @@ class Verifier {
     let features = 0;
     const walk = this.alsoVisit?.(m) ?? null;
     const offending: FunctionBody[] = [];
-    for (const body of m.code) {
-      try {
-        forEachInstruction(m, body, walk === null ? null : walk.begin(body), walk === null ? null : walk.filter);
-      } catch (e) {
-        if (!(e instanceof WasmParseError)) throw e;
-        this.error("malformed", e.message, e.offset, body.index);
-        return;
+    /** Walks bodies [first, end) here; false when one does not decode (reported). */
+    const walkHere = (first: number, end: number): boolean => {
+      for (let i = first; i < end; i++) {
+        const body = m.code[i];
+        try {
+          forEachInstruction(m, body, walk === null ? null : walk.begin(body), walk === null ? null : walk.filter);
+        } catch (e) {
+          if (!(e instanceof WasmParseError)) throw e;
+          this.error("malformed", e.message, e.offset, body.index);
+          return false;
+        }
+        const bits = lastWalk.features;
+        features |= bits;
+        if ((bits & refused) !== 0) offending.push(body);
       }
-      const bits = lastWalk.features;
-      features |= bits;
-      if ((bits & refused) !== 0) offending.push(body);
+      return true;
+    };
+    const shared = this.shared;
+    if (shared === null || (walk !== null && walk.adopt === undefined)) {
+      if (!walkHere(0, m.code.length)) return;
+    } else {
+      // Chunks in body order: each walked here, or adopted from the worker (parallel-scan.ts), so the first body that
+      // does not decode is the one reported, and the walk's facts come out as a walk of every body here would leave them.
+      try {
+        const bounds = chunkBounds(m);
+        for (let c = 0; c + 1 < bounds.length; c++) {
+          const first = bounds[c];
+          const end = bounds[c + 1];
+          const r = shared.takeHere(c) ? null : shared.result(c);
+          if (r === null || (walk !== null && r.error === null && r.walk === null)) {
+            if (!walkHere(first, end)) return;
+            continue;
+          }
+          if (r.error !== null) {
+            this.error("malformed", r.error.message, r.error.offset, r.error.func);
+            return;
+          }
+          if (walk !== null) walk.adopt!(first, end, r.walk!);
+          for (let i = first; i < end; i++) {
+            const bits = r.features[i - first];
+            features |= bits;
+            if ((bits & refused) !== 0) offending.push(m.code[i]);
+          }
+        }
+      } finally {
+        shared.close();
+      }
     }
     for (const body of offending) {
       forEachInstruction(m, body, (ins) => {

@@ -2,9 +2,12 @@
 //   port_rtt_ns: two resident guests bounce a packet, both bound with
 //     PORT_BIND_DIRECT (as a user binds a handler that only answers): the
 //     packet to the idle side runs its handler at once inside port_send (a
-//     direct activation); the answer finds its sender's handler still running
-//     and queues, to be delivered by the kernel through the resident loop.
-//     One round trip is two deliveries, one of each kind.
+//     direct activation: the pong side's handler calls port_send only, so
+//     its direct copy runs wasm-to-wasm); the answer finds its sender's
+//     handler still running and queues (in the port's cell, by wasm), and the
+//     kernel hands it to the sender when its handler returns (the run-on: no
+//     slice end, no switch). One round trip is two deliveries, one of each
+//     kind, and one call into the kernel.
 //   port_rtt_ns_queued: the same without the flag: both deliveries queued.
 //   port_direct_ns: one direct delivery: a sender's loop calls port_send on an
 //     idle direct binder, whose handler (import-free) counts and returns: the
@@ -66,7 +69,7 @@ export const port: Family = {
       port_rtt_ns: timed(direct, {
         unit: "ns",
         measures:
-          "packet round trip between two resident guests' port handlers bound with PORT_BIND_DIRECT: port_send runs the idle peer's handler at once; its answer to the busy sender queues and reaches it through the resident loop",
+          "packet round trip between two resident guests' port handlers bound with PORT_BIND_DIRECT: port_send runs the idle peer's handler (its one import port_send) wasm-to-wasm; its answer to the busy sender queues in the port's cell and the sender's loop runs it on when its handler returns",
         baseline,
         goal: GOAL,
       }),

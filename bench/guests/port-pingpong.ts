@@ -9,7 +9,12 @@
 // and ends both after <batches>. With "direct" both sides bind with
 // PORT_BIND_DIRECT, as a user would a handler that only answers: the packet
 // to the idle side runs its handler at once inside port_send; the answer finds
-// its sender busy (its handler is still running) and queues.
+// its sender busy (its handler is still running) and queues. The pong side's
+// handler (on_answer) only answers: its one import is port_send, so the loader
+// gives it a direct copy and the ping side's port_send runs it wasm-to-wasm; its
+// answer to the busy ping side is queued in the port's cell, without the kernel
+// (docs/fastpath.md "Queued packets drained in wasm"). A failed answer traps
+// (the ping side then sees ECLOSED and fails).
 // One-way: the sender's loop sends to an idle direct binder: each port_send
 // runs the sink's handler (on_sink, import-free: delivered wasm-to-wasm when
 // the kernel offers it) and returns.
@@ -23,6 +28,8 @@ import { fail, intArg, mark, runBatches, strArg } from "./lib/marks";
 const HANDLER = String.UTF8.encode("on_packet");
 // The sink's handler calls no import, so the loader gives it a direct copy and port_send runs it wasm-to-wasm.
 const SINK_HANDLER = String.UTF8.encode("on_sink");
+// The pong side's handler calls port_send only: a direct copy, run wasm-to-wasm.
+const ANSWER_HANDLER = String.UTF8.encode("on_answer");
 const role = strArg(1) == "pong" || strArg(1) == "sink" ? strArg(1) : strArg(3);
 const pong = role == "pong";
 const sink = role == "sink";
@@ -35,7 +42,7 @@ let count: i32 = 0;
 let peer: i32 = 0;
 
 function bind(port: i32): void {
-  const name = sink ? SINK_HANDLER : HANDLER;
+  const name = sink ? SINK_HANDLER : pong ? ANSWER_HANDLER : HANDLER;
   const r = sys_port_bind(port, changetype<i32>(name), name.byteLength, 0, flags);
   if (r < 0) fail("port_bind", r, 2);
 }
@@ -77,6 +84,10 @@ if (pong || sink) {
   bind(mine);
   peer = spawn(self, flags != 0 ? ["port-pingpong", "pong", "direct"] : ["port-pingpong", "pong"], [new NamedHandle("in", out), new NamedHandle("out", mine)]);
   if (peer < 0) fail("spawn pong", peer, 3);
+  // The pong side binds and becomes resident (idle) first: the first packet then runs its handler directly,
+  // and its answer queues for this side, whose loop drives the round trips from then on (with the pong side
+  // still in _start the roles would swap: the answer runs this side's handler directly, through the kernel).
+  sleep(1000000);
   mark();
   const r = sys_port_send(out, 1, 0);
   if (r < 0) fail("port_send", r, 4);
@@ -104,4 +115,8 @@ export function on_packet(key: i32, code: i32, value: i64): void {
 
 export function on_sink(key: i32, code: i32, value: i64): void {
   count++;
+}
+
+export function on_answer(key: i32, code: i32, value: i64): void {
+  if (sys_port_send(out, code, value + 1) < 0) unreachable();
 }

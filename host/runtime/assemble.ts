@@ -28,6 +28,18 @@ export function funcType(out: ByteSink, params: readonly number[], results: read
 }
 
 /** A code section of one function: its locals ([count, type] runs) and body (without the final `end`). */
+/** A code section of several functions: each its local declarations and body (without the final `end`). */
+export function functionsCode(fns: readonly [readonly [number, number][], ByteSink][]): ByteSink {
+  const out = new ByteSink().u32(fns.length);
+  for (const [locals, body] of fns) {
+    const fn = new ByteSink().u32(locals.length);
+    for (const [n, t] of locals) fn.u32(n).u8(t);
+    fn.bytes(body.view()).u8(0x0b);
+    out.u32(fn.length).bytes(fn.view());
+  }
+  return out;
+}
+
 export function oneFunctionCode(locals: readonly [number, number][], body: ByteSink): ByteSink {
   const fn = new ByteSink().u32(locals.length);
   for (const [n, t] of locals) fn.u32(n).u8(t);

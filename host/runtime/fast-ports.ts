@@ -33,7 +33,17 @@
 // epoch variant has no counter: the handler runs until the wall-clock
 // deadline of its budget (the runtime's out-of-fuel handler checks it).
 
-import { Constants, Errno, IMPORT_MODULE, ObjectType, Rights, SYS_ENTRY, SYSCALL_BY_NR, SYSCALLS } from "../../abi/gen/abi.ts";
+import {
+  Constants,
+  Errno,
+  IMPORT_MODULE,
+  ObjectType,
+  ProcessState,
+  Rights,
+  SYS_ENTRY,
+  SYSCALL_BY_NR,
+  SYSCALLS,
+} from "../../abi/gen/abi.ts";
 import { NORETURN } from "../../kernel/control.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import {
@@ -43,20 +53,27 @@ import {
   H_SLOW,
   P_BUDGET,
   P_KEY,
+  P_QCODE,
+  P_QFULL,
+  P_QUEUE,
+  P_QVALUE,
   P_READY,
+  portAtCell,
   S_HANDLE,
   S_RIGHTS,
   S_STATE,
   S_TYPE,
 } from "../../kernel/fast/mirror.ts";
-import { sendDirect, w2wTraced } from "../../kernel/ipc/ports.ts";
+import { directMade, directMadeEnd, sendDirect, w2wTraced } from "../../kernel/ipc/ports.ts";
+import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import { DIRECT_BOUND_EXPORT_PREFIX, DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
-import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
 import { chosenOf, choosesInEveryProcess, guardImports, guardWords, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
@@ -324,7 +341,9 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //   (func (export "port_send") (param $h i32) (param $code i32) (param $value i64) (result i32)
 //     the handle mirror's checks (go-slow word, pledge, slot, live handle, type PORT, SEND)   else slow
 //     $code != PORT_CODE_IDLE                                                                 else slow
-//     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)   0: slow
+//     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)
+//     $t = 0: the cell's [P_QUEUE] set and [P_QFULL] clear (the binder busy, room left)                   else slow
+//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; $queued++; return 0    ;; the kernel takes it (drainQueued)
 //     the host's direct-depth word is 0 (no direct activation through JavaScript below)      else slow
 //     cell[P_READY] = 0                                                                       ;; busy
 //     (block $caught (result i32)
@@ -472,13 +491,33 @@ function delivered(): WebAssembly.Global {
 export function w2wDelivered(): number {
   return delivered().value as number;
 }
+/** Packets queued in a port's cell by a wasm port_send (the dispatchers' count; kernel/ipc/ports.ts drainQueued takes them). */
+let queuedValue: WebAssembly.Global | null = null;
+function queuedGlobal(): WebAssembly.Global {
+  return (queuedValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
+}
+export function cellQueued(): number {
+  return queuedGlobal().value as number;
+}
 /** Entries run from a wasm port_send that threw (the kernel then ended their binder: `failed` below). */
 export const w2wStats = { failed: 0 };
 
 let portSendModule: WebAssembly.Module | null = null;
 
-const F_SLOW = 0,
-  F_FAILED = 1;
+/**
+ * Byte addresses in the guards' words (split-imports.ts guardWords: [0] the direct-activation depth, the
+ * hints after it) of the wasm-to-wasm activation's words: W2W_CELL, the byte address of the port cell whose
+ * entry the sender's wasm port_send is running (0: none); W2W_MADE, 1 once the kernel made it its own
+ * (directMade: the handler's port_send needed the kernel).
+ */
+const W2W_CELL = 64,
+  W2W_MADE = 68;
+
+// Functions: imports 0 slow, 1 failed, 2 slowW2w, 3 ended; 4 port_send, 5 $slow (slow or slowW2w).
+const F_FAILED = 1,
+  F_SLOWW2W = 2,
+  F_ENDED = 3,
+  F_SEL = 5;
 const L_HDR = 3,
   L_A = 4,
   L_KIND = 5,
@@ -486,30 +525,39 @@ const L_HDR = 3,
   L_T = 7,
   L_BURNED = 8;
 
-/** The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag). */
+/** i32 at byte `addr` of memory 1 (the guards' words). */
+const guardLoad = (c: Code, addr: number) => c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(addr);
+/** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
+const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
+
+/** The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag, 3 ended). */
 function portSend(): WebAssembly.Module {
   if (portSendModule !== null) return portSendModule;
-  const types = new ByteSink().u32(3);
+  const types = new ByteSink().u32(4);
   funcType(types, [I32, I32, I64], [I32]);
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
-  const imports = new ByteSink().u32(8);
+  funcType(types, [I32], [I32]);
+  const imports = new ByteSink().u32(11);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
+  imports.name("k").name("slowW2w").u8(0x00).u32(0);
+  imports.name("k").name("ended").u8(0x00).u32(3);
   imports.name("k").name("entries").u8(0x01).u8(FUNCREF).u8(0x00).u32(0);
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("guard").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
   imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
+  imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
-  const funcs = new ByteSink().u32(1).u32(0);
+  const funcs = new ByteSink().u32(2).u32(0).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
-  const exports = new ByteSink().u32(2).name("port_send").u8(0x00).u32(2).name("charge").u8(0x01).u32(1);
+  const exports = new ByteSink().u32(2).name("port_send").u8(0x00).u32(4).name("charge").u8(0x01).u32(1);
   const def = SYSCALLS.find((d) => d.name === "port_send")!;
   const c = new Code();
   const slow = (c: Code) => {
     c.b.u8(0x04).u8(0x40);
-    c.get(0).get(1).get(2).call(F_SLOW).b.u8(0x0f).u8(0x0b);
+    c.get(0).get(1).get(2).call(F_SEL).b.u8(0x0f).u8(0x0b);
   };
   c.global(0).tee(L_HDR).load(H_SLOW);
   slow(c);
@@ -533,38 +581,100 @@ function portSend(): WebAssembly.Module {
   c.get(1).i32(Constants.PORT_CODE_IDLE).op(0x46);
   slow(c);
   c.get(L_A).load(S_STATE).tee(L_CELL).load(P_READY).tee(L_T).op(0x45);
+  // No direct entry offered: queue the packet in the cell when the kernel allows it (the binder busy, room
+  // left, the cell empty), else the bridge.
+  c.b.u8(0x04).u8(0x40); // if
+  c.get(L_CELL).load(P_QUEUE).op(0x45);
   slow(c);
-  c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(0); // i32.load memory 1 (the host's direct-depth word)
+  c.get(L_CELL).load(P_QFULL);
   slow(c);
+  c.get(L_CELL)
+    .get(1)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_QCODE * 4); // i32.store code
+  c.get(L_CELL)
+    .get(2)
+    .b.u8(0x37)
+    .u32(2)
+    .u32(P_QVALUE * 4); // i64.store value
+  c.get(L_CELL)
+    .i32(1)
+    .b.u8(0x36)
+    .u32(2)
+    .u32(P_QFULL * 4); // full: the kernel takes it (kernel/ipc/ports.ts drainQueued)
+  c.global(2).i32(1).op(0x6a).b.u8(0x24).u32(2); // queued++
+  c.i32(0).b.u8(0x0f);
+  c.b.u8(0x0b); // end if
+  guardLoad(c, 0); // the host's direct-depth word: no direct activation below (none nested wasm-to-wasm either)
+  slow(c);
+  // Run the entry: the depth word raised (the handler's own sends to idle direct binders go to the kernel),
+  // the cell busy, the activation's cell noted (W2W_CELL: the handler's slow port_send makes it the kernel's).
+  c.i32(0).i32(1);
+  guardStore(c, 0);
+  c.i32(0).get(L_CELL);
+  guardStore(c, W2W_CELL);
   c.get(L_CELL)
     .i32(0)
     .b.u8(0x36)
     .u32(2)
     .u32(P_READY * 4); // busy
+  c.b.u8(0x02).u8(0x40); // block $js (catch_all)
   c.b.u8(0x02).u8(I32); // block $caught (result i32)
-  c.b.u8(0x1f).u8(0x40).u32(1).u8(0x00).u32(0).u32(0); // try_table (catch $tag $caught)
+  c.b.u8(0x1f).u8(0x40).u32(2).u8(0x00).u32(0).u32(0).u8(0x02).u32(1); // try_table (catch $tag $caught) (catch_all $js)
   c.get(L_CELL).load(P_KEY).get(1).get(2).get(L_CELL).load(P_BUDGET).get(L_T).i32(1).op(0x6b);
   c.b.u8(0x11).u32(1).u32(0); // call_indirect (type 1) table 0
   c.set(L_BURNED);
   c.b.u8(0x0b); // end try_table
+  c.i32(0).i32(0);
+  guardStore(c, 0); // depth back
+  c.i32(0).i32(0);
+  guardStore(c, W2W_CELL);
   c.get(L_CELL)
     .get(L_T)
     .b.u8(0x36)
     .u32(2)
-    .u32(P_READY * 4); // idle again
+    .u32(P_READY * 4); // idle again (before the kernel's end, which rewrites it if it must)
+  c.global(1).i32(1).op(0x6a).b.u8(0x24).u32(1); // delivered++
+  guardLoad(c, W2W_MADE);
+  c.b.u8(0x04).u8(0x40); // if made: the kernel ends it (sendDirect's end, the bill included)
+  c.get(L_BURNED).call(F_ENDED).b.u8(0x0f);
+  c.b.u8(0x0b);
   c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
-  c.global(1).i32(1).op(0x6a).b.u8(0x24).u32(1);
   c.i32(0).b.u8(0x0f);
-  c.b.u8(0x0b); // end block: the kind is on the stack
+  c.b.u8(0x0b); // end block $caught: the kind is on the stack
   c.set(L_KIND);
-  c.get(0).get(1).get(2).get(L_KIND).call(F_FAILED);
+  c.i32(0).i32(0);
+  guardStore(c, 0);
+  c.i32(0).i32(0);
+  guardStore(c, W2W_CELL);
+  c.get(0).get(1).get(2).get(L_KIND).call(F_FAILED).b.u8(0x0f);
+  c.b.u8(0x0b); // end block $js: a JavaScript exception from the handler's port_send (its binder ended meanwhile)
+  c.i32(0).i32(0);
+  guardStore(c, 0);
+  c.i32(0).i32(0);
+  guardStore(c, W2W_CELL);
+  c.get(0).get(1).get(2).i32(0).call(F_FAILED);
+  // $slow: the bridge's port_send, or during a wasm-to-wasm activation the binder's own (slowW2w).
+  const sel = new Code();
+  guardLoad(sel, W2W_CELL);
+  sel.b.u8(0x04).u8(0x40);
+  sel.get(0).get(1).get(2).call(F_SLOWW2W).b.u8(0x0f);
+  sel.b.u8(0x0b);
+  sel.get(0).get(1).get(2).call(0);
   portSendModule = assemble([
     [1, types],
     [2, imports],
     [3, funcs],
     [4, tables],
     [7, exports],
-    [10, oneFunctionCode([[6, I32]], c.b)],
+    [
+      10,
+      functionsCode([
+        [[[6, I32]], c.b],
+        [[], sel.b],
+      ]),
+    ],
   ]);
   return portSendModule;
 }
@@ -608,6 +718,10 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
   const header = p.handles.startMirror(p.promises).address;
   const failed = (h: number, code: number, value: bigint, kind: number): number => {
     w2wStats.failed++;
+    const m = made;
+    if (m !== null) return madeFailed(m, code, value, kind);
+    if (kind === 0)
+      throw new KernelBug(`pid ${p.pid}: a handler run wasm-to-wasm threw a JavaScript exception before it called the kernel`);
     const sender = k.current;
     const pt = sender === null ? -1 : sender.handles.get(h, Port, Rights.SEND);
     if (sender === null || typeof pt === "number") throw new KernelBug(`a wasm port_send failed with no port behind handle ${h}`);
@@ -616,21 +730,112 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
     if (r === NORETURN) throw UNWIND;
     return r;
   };
+  // This process's port_send while a wasm-to-wasm activation runs (W2W_CELL set). A RESIDENT process that is
+  // not current runs code only as that activation's binder: its first call the wasm side cannot serve makes the
+  // activation the kernel's (directMade), then it is the bridge's port_send as the binder's. Any other caller
+  // (the binder once made, or a binder of a direct activation the kernel ran meanwhile) is current already.
+  const slowW2w = (h: number, code: number, value: bigint): unknown => {
+    if (made !== null && made.r !== p && p.state === ProcessState.RESIDENT && k.current !== p)
+      throw new KernelBug(`pid ${p.pid} ran while pid ${made.r.pid}'s wasm-to-wasm activation was the kernel's`);
+    if (made === null && p.state === ProcessState.RESIDENT && k.current !== p && !madeMutation) {
+      const pt = portAtCell(w2wWords()[W2W_CELL >> 2]);
+      if (!(pt instanceof Port) || pt.binder !== p)
+        throw new KernelBug(`pid ${p.pid}: a wasm-to-wasm activation whose cell names no port it binds`);
+      made = { k, sender: directMade(k, p), r: p, rt: p.runtime!, pt };
+      w2wWords()[W2W_MADE >> 2] = 1;
+    }
+    return (slowSend as (h: number, code: number, value: bigint) => unknown)(h, code, value);
+  };
   const d = new WebAssembly.Instance(portSend(), {
     k: {
       slow: slowSend,
       failed,
+      slowW2w,
+      ended: madeEnded,
       entries: entries(),
       mirror: handleMirrorMemory(),
       guard: guardWords(),
       header,
       delivered: delivered(),
+      queued: queuedGlobal(),
       tag: directTag(),
     },
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;
   const table = d.exports.charge as WebAssembly.Table;
   return (charge) => table.set(0, charge as () => void);
+}
+
+/** A wasm-to-wasm activation the kernel made its own (directMade): at most one at a time (no nesting: the depth word). */
+interface Made {
+  k: KernelCore;
+  sender: Process;
+  r: Process;
+  /** r's runtime (the kernel drops r.runtime when r ends, and its counter is still what the bill needs). */
+  rt: ProcessRuntime;
+  pt: Port;
+}
+let made: Made | null = null;
+/**
+ * Test only: never make a wasm-to-wasm activation the kernel's (the handler's port_send then goes to the
+ * bridge as its sender's): test/ports/w2w.test.ts shows the comparison with the JavaScript path then fails.
+ */
+let madeMutation = false;
+export function mutateMadeForTest(skip: boolean): void {
+  madeMutation = skip;
+}
+
+/** Wasm-to-wasm activations made the kernel's (tests: which path a packet took). */
+export const madeStats = { made: 0 };
+
+let w2wView: Int32Array | null = null;
+function w2wWords(): Int32Array {
+  return (w2wView ??= new Int32Array(guardWords().buffer));
+}
+
+/**
+ * A process's own stack ended with an exception wasm cannot catch (V8's stack overflow) while a wasm-to-wasm
+ * activation was on it: its words go back (the depth word included: nothing else is left on that stack, and a
+ * direct activation run from JavaScript restores its own), and a made activation ends as the kernel's. The
+ * static stack bound keeps this from happening (W2W_STACK_BOUND); without it (mutateW2wBoundForTest) a hostile
+ * recursion ends its sender, and the next packet must still find the path as it was.
+ */
+export function w2wUnwound(): void {
+  const w = w2wWords();
+  if (w[W2W_CELL >> 2] === 0) return;
+  w[0] = 0;
+  w[W2W_CELL >> 2] = 0;
+  w[W2W_MADE >> 2] = 0;
+  const m = made;
+  made = null;
+  if (m !== null) directMadeEnd(m.k, m.sender, m.r, 0);
+}
+
+/** The made activation's handler returned, having burned `burned`: the kernel ends it as sendDirect does (the bill included). */
+function madeEnded(burned: number): number {
+  const m = made!;
+  made = null;
+  w2wWords()[W2W_MADE >> 2] = 0;
+  madeStats.made++;
+  const r = directMadeEnd(m.k, m.sender, m.r, burned);
+  if (r === NORETURN) throw UNWIND;
+  return r;
+}
+
+/**
+ * The made activation ended otherwise: its copy threw its trap's tag (`kind`: the binder ends as on the
+ * JavaScript path, runDirect with the kind) or a JavaScript exception (kind 0: the bridge unwound it, its binder
+ * ended meanwhile). The fuel it burned is what its counter lost, as runDirect computes it.
+ */
+function madeFailed(m: Made, code: number, value: bigint, kind: number): number {
+  made = null;
+  w2wWords()[W2W_MADE >> 2] = 0;
+  madeStats.made++;
+  const budget = Math.min(m.k.sched.quantumFuel, MAX_SLICE_FUEL);
+  const fuel = kind !== 0 ? m.rt.runDirect!(m.pt.handler, m.pt.key, code, value, budget, kind) : m.rt.directBurned!(budget);
+  const r = directMadeEnd(m.k, m.sender, m.r, fuel);
+  if (r === NORETURN) throw UNWIND;
+  return r;
 }
 
 /** A process's charge helper: takes fuel off its counter, in wasm (one call, where fuelLeft then setFuel would be two). */

@@ -8,13 +8,14 @@
 // process:
 //
 //   (module
-//     (import "k" "next" (func $next (result i32)))    ;; plain: the next packet's handler index, or -1
+//     (import "k" "next" (func $next (param i32) (result i32)))    ;; plain: the next packet's handler index, or -1
+//     (import "k" "fuel" (global $fuel (mut i32)))     ;; the process's counter, handed to next (a read from JS is a call)
 //     (import "k" "wait" (func $wait (result i32)))    ;; Suspending: wait for the next packet
 //     (table (export "handlers") 0 funcref)            ;; the guest's handler exports, by index
 //     (memory (export "packet") 1 1)                   ;; key at 0, code at 4, value at 8
 //     (func (export "run") (local $ix i32)
 //       (loop $l
-//         (local.set $ix (call $next))
+//         (local.set $ix (call $next (global.get $fuel)))
 //         (if (i32.lt_s (local.get $ix) (i32.const 0)) (then (local.set $ix (call $wait))))
 //         (call_indirect (type $handler) (i32.load (i32.const 0)) (i32.load (i32.const 4))
 //                                        (i64.load (i32.const 8)) (local.get $ix))
@@ -32,62 +33,160 @@
 // did its own before); a trap or an exit unwinds it and ends the loop with the
 // process. The guest's handler is reached wasm-to-wasm through the table.
 
+import { CELL_EPOCH_ADDRESS, mirrorWords, P_QCODE, P_QFULL, P_QKERN, P_QVALUE } from "../../kernel/fast/mirror.ts";
+import { takeMutation } from "../../kernel/ipc/ports.ts";
 import { UNWIND } from "./bridge.ts";
+import { handleMirrorMemory } from "./fast-path.ts";
 import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 let loopModule: WebAssembly.Module | null = null;
 
+/** Packets the port loops took from their cells themselves (host-wide; tests and the bench read it). */
+let takenValue: WebAssembly.Global | null = null;
+function takenGlobal(): WebAssembly.Global {
+  return (takenValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
+}
+export function loopTaken(): number {
+  return takenGlobal().value as number;
+}
+
+/**
+ * The loop's own words (memory 1, byte addresses): the packet (key, code, value) and the take's permission
+ * (takeCellPacket, kernel/ipc/ports.ts): the cell's byte address in the mirror's store (0: none), the byte
+ * addresses of the kernel's run-on version word and the store's cell epoch with their values when allowed,
+ * and how many takes are left before the loop goes through `next` again (the host's event-loop turns).
+ */
+const T_CELL = 16,
+  T_VERSION_AT = 20,
+  T_VERSION = 24,
+  T_LEFT = 28,
+  T_EPOCH_AT = 32,
+  T_EPOCH = 36;
+/** Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue). */
+export const TAKES_BETWEEN_TURNS = 64;
+
 function portLoopModule(): WebAssembly.Module {
   if (loopModule !== null) return loopModule;
-  const types = new ByteSink().u32(3);
-  funcType(types, [], [I32]); // 0: next, wait
+  const types = new ByteSink().u32(4);
+  funcType(types, [], [I32]); // 0: wait
   funcType(types, [], []); // 1: run
   funcType(types, [I32, I32, I64], []); // 2: a handler
-  const imports = new ByteSink().u32(2).name("k").name("next").u8(0x00).u32(0).name("k").name("wait").u8(0x00).u32(0);
+  funcType(types, [I32], [I32]); // 3: next (the counter)
+  const imports = new ByteSink().u32(5).name("k").name("next").u8(0x00).u32(3).name("k").name("wait").u8(0x00).u32(0);
+  imports.name("k").name("fuel").u8(0x03).u8(I32).u8(0x01); // global 0: the process's counter (mut i32)
+  imports.name("k").name("taken").u8(0x03).u8(I32).u8(0x01); // global 1: packets taken in wasm (host-wide count)
+  imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1); // memory 0: the handle mirror's store (the cells)
   const funcs = new ByteSink().u32(1).u32(1);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
-  const memories = new ByteSink().u32(1).u8(0x01).u32(1).u32(1);
-  const exports = new ByteSink().u32(3).name("run").u8(0x00).u32(2).name("handlers").u8(0x01).u32(0).name("packet").u8(0x02).u32(0);
-  const b = new ByteSink()
-    .u8(0x03)
-    .u8(0x40) // loop
-    .u8(0x10)
-    .u32(0)
-    .u8(0x22)
-    .u32(0) // ix = next() (tee)
-    .u8(0x41)
-    .s32(0)
-    .u8(0x48) // i32.lt_s ix 0
-    .u8(0x04)
-    .u8(0x40)
-    .u8(0x10)
-    .u32(1)
-    .u8(0x21)
-    .u32(0) // then: ix = wait()
-    .u8(0x0b) // end if
-    .u8(0x41)
-    .s32(0)
-    .u8(0x28)
-    .u32(2)
-    .u32(0) // i32.load key
-    .u8(0x41)
-    .s32(0)
-    .u8(0x28)
-    .u32(2)
-    .u32(4) // i32.load offset=4 code
-    .u8(0x41)
-    .s32(0)
-    .u8(0x29)
-    .u32(3)
-    .u32(8) // i64.load offset=8 value
-    .u8(0x20)
-    .u32(0)
-    .u8(0x11)
-    .u32(2)
-    .u32(0) // call_indirect type 2 table 0
-    .u8(0x0c)
-    .u32(0) // br 0
-    .u8(0x0b); // end loop
+  const memories = new ByteSink().u32(1).u8(0x01).u32(1).u32(1); // memory 1: the loop's own words
+  const exports = new ByteSink().u32(3).name("run").u8(0x00).u32(2).name("handlers").u8(0x01).u32(0).name("packet").u8(0x02).u32(1);
+  const b = new ByteSink();
+  // memarg: memory 1 needs the index (flags bit 6); memory 0 the plain form.
+  const mem = (op: number, align: number, memory: number, offset: number) => {
+    b.u8(op);
+    if (memory === 0) b.u32(align).u32(offset);
+    else
+      b.u32(align | 0x40)
+        .u32(memory)
+        .u32(offset);
+  };
+  const i32c = (v: number) => b.u8(0x41).s32(v);
+  const get = (l: number) => b.u8(0x20).u32(l);
+  const set = (l: number) => b.u8(0x21).u32(l);
+  const tee = (l: number) => b.u8(0x22).u32(l);
+  const brIf = (depth: number) => b.u8(0x0d).u32(depth);
+  const L_IX = 0,
+    L_C = 1,
+    L_N = 2;
+  b.u8(0x03).u8(0x40); // loop $l
+  b.u8(0x02).u8(0x40); // block $slow
+  // the take: the permission's cell, fuel left, nothing changed since, the cell full, nothing before it, turns left
+  i32c(0);
+  mem(0x28, 2, 1, T_CELL);
+  tee(L_C);
+  b.u8(0x45);
+  brIf(0);
+  b.u8(0x23).u32(0); // global.get $fuel
+  i32c(0);
+  b.u8(0x4c); // i32.le_s
+  brIf(0);
+  i32c(0);
+  mem(0x28, 2, 1, T_VERSION_AT);
+  mem(0x28, 2, 0, 0); // the kernel's version word
+  i32c(0);
+  mem(0x28, 2, 1, T_VERSION);
+  b.u8(0x47); // ne
+  brIf(0);
+  i32c(0);
+  mem(0x28, 2, 1, T_EPOCH_AT);
+  mem(0x28, 2, 0, 0); // the store's cell epoch
+  i32c(0);
+  mem(0x28, 2, 1, T_EPOCH);
+  b.u8(0x47);
+  brIf(0);
+  get(L_C);
+  mem(0x28, 2, 0, P_QFULL * 4);
+  b.u8(0x45);
+  brIf(0);
+  get(L_C);
+  mem(0x28, 2, 0, P_QKERN * 4);
+  brIf(0);
+  i32c(0);
+  mem(0x28, 2, 1, T_LEFT);
+  i32c(1);
+  b.u8(0x6b); // sub
+  tee(L_N);
+  i32c(0);
+  b.u8(0x4c); // le_s
+  brIf(0);
+  i32c(0);
+  get(L_N);
+  mem(0x36, 2, 1, T_LEFT);
+  // take it: code and value into the packet words (the key is the port's, already there), the cell empty
+  i32c(0);
+  get(L_C);
+  mem(0x28, 2, 0, P_QCODE * 4);
+  mem(0x36, 2, 1, 4);
+  i32c(0);
+  get(L_C);
+  mem(0x29, 2, 0, P_QVALUE * 4);
+  mem(0x37, 3, 1, 8);
+  get(L_C);
+  i32c(0);
+  mem(0x36, 2, 0, P_QFULL * 4);
+  b.u8(0x23).u32(1);
+  i32c(1);
+  b.u8(0x6a);
+  b.u8(0x24).u32(1); // taken++
+  i32c(0);
+  mem(0x28, 2, 1, 0);
+  i32c(0);
+  mem(0x28, 2, 1, 4);
+  i32c(0);
+  mem(0x29, 3, 1, 8);
+  get(L_IX);
+  b.u8(0x11).u32(2).u32(0); // call_indirect type 2 table 0: the same handler
+  b.u8(0x0c).u32(1); // br $l
+  b.u8(0x0b); // end block $slow
+  b.u8(0x23).u32(0); // global.get $fuel
+  b.u8(0x10).u32(0);
+  tee(L_IX); // ix = next(fuel)
+  i32c(0);
+  b.u8(0x48); // lt_s
+  b.u8(0x04).u8(0x40);
+  b.u8(0x10).u32(1);
+  set(L_IX); // then: ix = wait()
+  b.u8(0x0b);
+  i32c(0);
+  mem(0x28, 2, 1, 0); // key
+  i32c(0);
+  mem(0x28, 2, 1, 4); // code
+  i32c(0);
+  mem(0x29, 3, 1, 8); // value
+  get(L_IX);
+  b.u8(0x11).u32(2).u32(0); // call_indirect type 2 table 0
+  b.u8(0x0c).u32(0); // br $l
+  b.u8(0x0b); // end loop
   loopModule = assemble([
     [1, types],
     [2, imports],
@@ -95,15 +194,18 @@ function portLoopModule(): WebAssembly.Module {
     [4, tables],
     [5, memories],
     [7, exports],
-    [10, oneFunctionCode([[1, I32]], b)],
+    [10, oneFunctionCode([[3, I32]], b)],
   ]);
   return loopModule;
 }
 
 /** What the loop needs from its process's runtime. */
 export interface PortLoopHost {
-  /** The previous activation is done (Kernel.activationDone). May hand this loop its next packet at once (deliver). */
-  activationDone(): void;
+  /**
+   * The previous activation is done (Kernel.activationDone), with the process's fuel counter as the loop read
+   * it (NaN without one). May hand this loop its next packet at once (deliver).
+   */
+  activationDone(fuelLeft: number): void;
   /** Whether the host's event loop should get a turn before this continues (process-runtime's hostYieldDue). */
   yieldDue(): boolean;
   /** Run `fn` after the event loop has turned. */
@@ -132,16 +234,27 @@ export class PortLoop {
   /** The parked wait's reject: stop() unwinds the parked stack with it (V8 keeps a suspended stack until it resumes). */
   private waiterReject: ((e: unknown) => void) | null = null;
   private stopped = false;
+  /** It has a fuel counter: next's argument is its value. */
+  private readonly counted: boolean;
 
-  constructor(guest: WebAssembly.Exports, host: PortLoopHost) {
+  /** `fuel`: the process's counter (the counting variant), which `next` is handed as it reads; null: none. */
+  constructor(guest: WebAssembly.Exports, host: PortLoopHost, fuel: WebAssembly.Global | null = null) {
     this.guest = guest;
     this.host = host;
+    this.counted = fuel !== null;
     const inst = new WebAssembly.Instance(portLoopModule(), {
-      k: { next: () => this.next(), wait: new WebAssembly.Suspending(() => this.wait()) },
+      k: {
+        next: (f: number) => this.next(f),
+        wait: new WebAssembly.Suspending(() => this.wait()),
+        // Without a counter (the epoch variant) a constant 0: the loop never takes a packet itself.
+        fuel: fuel ?? new WebAssembly.Global({ value: "i32", mutable: true }, 0),
+        taken: takenGlobal(),
+        mirror: handleMirrorMemory(),
+      },
     } as unknown as WebAssembly.Imports);
     this.table = inst.exports.handlers as WebAssembly.Table;
     const mem = (inst.exports.packet as WebAssembly.Memory).buffer;
-    this.i32 = new Int32Array(mem, 0, 2);
+    this.i32 = new Int32Array(mem, 0, 10);
     this.i64 = new BigInt64Array(mem, 8, 1);
     this.run = WebAssembly.promising(inst.exports.run as () => void) as () => Promise<void>;
   }
@@ -153,6 +266,36 @@ export class PortLoop {
     this.i32[0] = key;
     this.i32[1] = code;
     this.i64[0] = value;
+    this.handOver(ix, handler);
+  }
+
+  /**
+   * deliver() with the value as its low and high words (a packet taken from a port's cell: no BigInt).
+   * `takeCell` (not 0): the loop may take its next packets from that cell itself while the words at
+   * `versionAddress` and the store's cell epoch keep their values now (kernel/ipc/ports.ts takeCellPacket).
+   */
+  deliverWords(handler: string, key: number, code: number, low: number, high: number, takeCell = 0, versionAddress = 0): void {
+    if (this.stopped) return;
+    const ix = this.handlerIndex(handler);
+    const w = this.i32;
+    w[0] = key;
+    w[1] = code;
+    w[2] = low;
+    w[3] = high;
+    if (takeCell !== 0 && this.counted) {
+      const m = mirrorWords();
+      const at = takeMutation === "stale" ? 0 : versionAddress; // word 0 of the store never changes
+      w[T_CELL >> 2] = takeCell;
+      w[T_VERSION_AT >> 2] = at;
+      w[T_VERSION >> 2] = m[at >> 2];
+      w[T_EPOCH_AT >> 2] = CELL_EPOCH_ADDRESS;
+      w[T_EPOCH >> 2] = m[CELL_EPOCH_ADDRESS >> 2];
+      w[T_LEFT >> 2] = TAKES_BETWEEN_TURNS + 1;
+    }
+    this.handOver(ix, handler);
+  }
+
+  private handOver(ix: number, handler: string): void {
     const w = this.waiter;
     if (w !== null) {
       const j = this.waiterReject!;
@@ -198,12 +341,13 @@ export class PortLoop {
    * The plain import: finish the previous activation, then the next packet's handler if the kernel has
    * handed this process one already (and the event loop is not due a turn), else -1 (the loop waits).
    */
-  private next(): number {
+  private next(fuel: number): number {
+    this.i32[T_CELL >> 2] = 0; // the kernel decides again (its run-on may allow the take anew)
     if (this.activating) {
       this.activating = false;
       this.inNext = true;
       try {
-        this.host.activationDone();
+        this.host.activationDone(this.counted ? fuel : NaN);
       } finally {
         this.inNext = false;
       }

@@ -48,6 +48,7 @@ import {
   directTag,
   dropDirectEntry,
   guardSyscallImports,
+  w2wUnwound,
 } from "./fast-ports.ts";
 import { DIRECT_EXPORT_PREFIX, DIRECT_TAG_IMPORT, DIRECT_TRAP_MESSAGES, DirectTrap } from "../../loader/instrument/direct-copy.ts";
 import {
@@ -468,6 +469,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
         if (!this.disposed) k.mainReturned(p);
       } catch (e) {
+        w2wUnwound();
         this.ended(e);
       }
     } catch (e) {
@@ -630,17 +632,22 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     } catch (e) {
       // Its trap, exit, kill or overrun: this process ends (if not already), its sender carries on.
       directPortStats.ended++;
-      const left = this.fuel !== null ? (this.fuel.value as number) : budget;
+      const burned = this.directBurned(budget);
       const tag = directTag();
       if (e === failedEarlier) this.endedDirect(failed);
       else if (e instanceof WebAssembly.Exception && e.is(tag)) this.endedDirect(e.getArg(tag, 0) as number);
       else this.ended(e);
-      return Math.max(0, budget - left);
+      return burned;
     } finally {
       leaveDirect();
       this.inDirect = false;
       if (t !== null && this.directLowered) t.raise(); // the sender's own deadline is checked at its next check
     }
+  }
+
+  directBurned(budget: number): number {
+    const left = this.fuel !== null ? (this.fuel.value as number) : budget;
+    return Math.max(0, budget - left);
   }
 
   /** The out-of-fuel check during a direct activation (the guarded fuel import, fast-ports.ts): it cannot suspend; past its budget it ends the process. */
@@ -673,17 +680,30 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return t === true ? 0 : -Errno.EINVAL;
   }
 
+  deliverWords(handler: string, key: number, code: number, low: number, high: number, takeCell: number, versionAddress: number): void {
+    if (this.disposed || this.instance === null) return;
+    if (this.loop === null) return this.deliver(handler, key, code, BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)));
+    this.loop.deliverWords(handler, key, code, low, high, takeCell, versionAddress);
+  }
+
   deliver(handler: string, key: number, code: number, value: bigint): void {
     if (this.disposed || this.instance === null) return;
     if (this.loop === null) {
-      this.loop = new PortLoop(this.instance.exports, {
-        activationDone: () => {
-          if (!this.disposed) this.kernel.activationDone(this.process);
+      this.loop = new PortLoop(
+        this.instance.exports,
+        {
+          activationDone: (fuelLeft) => {
+            if (!this.disposed) this.kernel.activationDone(this.process, fuelLeft);
+          },
+          yieldDue: hostYieldDue,
+          later: macrotask,
+          ended: (e) => {
+            w2wUnwound();
+            this.ended(e);
+          },
         },
-        yieldDue: hostYieldDue,
-        later: macrotask,
-        ended: (e) => this.ended(e),
-      });
+        this.ticker === null ? this.fuel : null,
+      );
     }
     this.loop.deliver(handler, key, code, value);
   }

@@ -32,7 +32,12 @@
 //   PORT_CELL_WORDS words, [P_READY] the binder's direct entry slot + 1 while
 //   a packet may be delivered wasm-to-wasm now, else 0 (kernel/ipc/ports.ts
 //   directWordsOf), [P_KEY] the binding's key, [P_BUDGET] the fuel budget of
-//   a direct activation.
+//   a direct activation, [P_QUEUE] 1 while a sender's wasm port_send may queue
+//   a packet in the cell itself (the binder busy, room left: directWordsOf),
+//   [P_QFULL] 1 while one is there, [P_QCODE] its code, [P_QVALUE] its value
+//   (i64, two words); the kernel takes it into the port's queue before it
+//   reads or appends to it (kernel/ipc/ports.ts drainQueued), and before the
+//   cell goes back to the store.
 //
 // The words live wherever the host puts them (useMirrorWords, as the epoch
 // cell: the host backs them with a WebAssembly.Memory, the kernel knows only
@@ -63,10 +68,16 @@ export const VACANT = 0x80000000 | 0;
 export const STATE_EXITED = 1;
 
 /** A PORT's state cell (see the layout above). */
-export const PORT_CELL_WORDS = 4;
+export const PORT_CELL_WORDS = 9;
 export const P_READY = 0;
 export const P_KEY = 1;
 export const P_BUDGET = 2;
+export const P_QUEUE = 3;
+export const P_QFULL = 4;
+export const P_QCODE = 5;
+export const P_QVALUE = 6;
+/** Packets in the port's queue in the kernel (a packet in the cell goes behind them): the port loop takes the cell's only when 0. */
+export const P_QKERN = 8;
 
 /** First slot array size; doubled as the table grows. */
 const FIRST_CAP = 16;
@@ -78,6 +89,15 @@ let top = HEADER_WORDS;
 words[H_SLOW] = 1;
 /** Free blocks by size class (a power of two words). */
 const freeBlocks = new Map<number, number[]>();
+/**
+ * The store's cell epoch (word 4, the first after the "no mirror" header): bumped whenever a port's cell goes
+ * back to the store, so a port loop allowed to take packets from a cell (kernel/ipc/ports.ts takeCellPacket)
+ * stops before the words can serve another object.
+ */
+const CELL_EPOCH = HEADER_WORDS;
+top = HEADER_WORDS + 1;
+/** The byte address of the store's cell epoch word. */
+export const CELL_EPOCH_ADDRESS = CELL_EPOCH * 4;
 
 /**
  * Keep the mirror in `view` from now on (what was written so far carried
@@ -144,9 +164,11 @@ let liveCells = 0;
 function writeState(o: KernelObject, at: number): void {
   if (o.type === ObjectType.PROCESS) words[at] = (o as unknown as { exit: unknown }).exit !== null ? STATE_EXITED : 0;
   else if (o.type === ObjectType.PORT) {
-    const pt = o as unknown as { fastReady: number; key: number; fastBudget: number };
+    const pt = o as unknown as PortCellOwner;
     words[at + P_KEY] = pt.key;
     words[at + P_BUDGET] = pt.fastBudget;
+    words[at + P_QUEUE] = pt.fastQueue;
+    words[at + P_QKERN] = pt.packets.length;
     words[at + P_READY] = pt.fastReady;
   } else {
     const m = o as unknown as { revoked: boolean; size: number };
@@ -162,10 +184,72 @@ function cellWords(o: KernelObject): number {
   return o.type === ObjectType.PORT ? PORT_CELL_WORDS : 1;
 }
 
+/** What the mirror reads and keeps on a PORT (kernel/objects/port.ts). */
+interface PortCellOwner {
+  fastReady: number;
+  key: number;
+  fastBudget: number;
+  fastQueue: number;
+  /** Word index of its cell while it has one, else -1 (kept here). */
+  cellAt: number;
+  packets: readonly unknown[];
+  direct: boolean;
+}
+
+/**
+ * The port's queue in the kernel changed length: its cell's P_QKERN word, if it has a cell and is bound
+ * PORT_BIND_DIRECT (only such a port's cell holds packets a loop may take; port_bind writes it afresh).
+ */
+export function portQueueLength(o: KernelObject): void {
+  const pt = o as unknown as PortCellOwner;
+  if (pt.direct && pt.cellAt >= 0) words[pt.cellAt + P_QKERN] = pt.packets.length;
+}
+
+/**
+ * One word of a kernel's own in the store (the run-on's version, KernelCore.runOnChanged): its word index.
+ * Never given back (one per kernel, a few per test process).
+ */
+export function kernelWord(): number {
+  const at = alloc(1);
+  words[at] = 0;
+  return at;
+}
+
+/** Add one to the word at `at` (kernelWord's). */
+export function bumpWord(at: number): void {
+  words[at] = (words[at] + 1) | 0;
+}
+
+/** The word at `at`. */
+export function wordAt(at: number): number {
+  return words[at];
+}
+
+/**
+ * The port whose cell is at each word index (the sender's wasm port_send names a cell by its address). Weak,
+ * as `cells`: the words of a dropped kernel's mirrors stay allocated, its objects must not.
+ */
+const portCells = new Map<number, WeakRef<KernelObject>>();
+
+/** The port whose cell is at byte address `address` (a sender's wasm port_send's), or null. */
+export function portAtCell(address: number): KernelObject | null {
+  return portCells.get(address >> 2)?.deref() ?? null;
+}
+
+/** Takes a packet still in a port's cell into the port's queue (kernel/ipc/ports.ts drainQueued); set by that module. */
+let drainPort: ((o: KernelObject) => void) | null = null;
+export function onPortCellDropped(drain: (o: KernelObject) => void): void {
+  drainPort = drain;
+}
+
 function cellRef(o: KernelObject): number {
   let c = cells.get(o);
   if (c === undefined) {
     c = { at: alloc(cellWords(o)), refs: 0 };
+    if (o.type === ObjectType.PORT) {
+      (o as unknown as PortCellOwner).cellAt = c.at;
+      portCells.set(c.at, new WeakRef(o));
+    }
     writeState(o, c.at);
     cells.set(o, c);
     liveCells++;
@@ -178,10 +262,56 @@ function cellUnref(o: KernelObject): void {
   const c = cells.get(o);
   if (c === undefined) return;
   if (--c.refs === 0) {
+    if (o.type === ObjectType.PORT) {
+      // A packet a sender queued in the cell is the port's: into its queue before the words go.
+      if (words[c.at + P_QFULL] !== 0 && drainPort !== null) drainPort(o);
+      (o as unknown as PortCellOwner).cellAt = -1;
+      portCells.delete(c.at);
+    }
     cells.delete(o);
     liveCells--;
     release(c.at, cellWords(o));
+    if (o.type === ObjectType.PORT) words[CELL_EPOCH] = (words[CELL_EPOCH] + 1) | 0;
   }
+}
+
+// ---- a packet queued in a port's cell ----------------------------------------------------
+
+let view: DataView | null = null;
+
+/** Whether a sender's wasm port_send left a packet in the port cell at word `at`. */
+export function portQueuedFull(at: number): boolean {
+  return words[at + P_QFULL] !== 0;
+}
+
+/** The code of the packet in the cell at `at`. */
+export function portQueuedCode(at: number): number {
+  return words[at + P_QCODE];
+}
+
+/** The value of the packet in the cell at `at` (an i64 the wasm side stored, little-endian). */
+export function portQueuedValue(at: number): bigint {
+  if (view === null || view.buffer !== words.buffer) view = new DataView(words.buffer, words.byteOffset, words.byteLength);
+  return view.getBigInt64((at + P_QVALUE) * 4, true);
+}
+
+/** The value of the packet in the cell at `at` as its low and high 32-bit words (no BigInt). */
+export function portQueuedLow(at: number): number {
+  return words[at + P_QVALUE];
+}
+export function portQueuedHigh(at: number): number {
+  return words[at + P_QVALUE + 1];
+}
+
+/** The cell at `at` holds no packet now. */
+export function clearPortQueued(at: number): void {
+  words[at + P_QFULL] = 0;
+}
+
+/** A port's cell words changed (kernel/ipc/ports.ts directWordsOf): rewrite them, if it has a cell (its cellAt, no lookup). */
+export function portChanged(o: KernelObject): void {
+  const at = (o as unknown as PortCellOwner).cellAt;
+  if (at >= 0) writeState(o, at);
 }
 
 /**

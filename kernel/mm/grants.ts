@@ -119,6 +119,7 @@ export function grantRevoked(k: KernelCore, b: GrantBinding): void {
   if (k.current === p) {
     p.mm.fault ??= why;
     p.handles.mirror?.goSlow(); // its next syscall must reach the bridge, which ends it
+    k.runOnChanged(); // nor may its port loop take a packet itself (kernel/ipc/ports.ts takeCellPacket)
     return;
   }
   k.terminate(p, -1, ExitReason.GRANT_REVOKED, why);

@@ -30,6 +30,13 @@ export class Port extends KernelObject {
    */
   fastReady = 0;
   fastBudget = 0;
+  /**
+   * 1 while a sender's wasm port_send may queue a packet in the mirror's cell (kernel/ipc/ports.ts
+   * directWordsOf: bound, not closed, the binder busy, room in the queue), else 0.
+   */
+  fastQueue = 0;
+  /** Word index of the handle mirror's cell for this port while one exists (kernel/fast/mirror.ts), else -1. */
+  cellAt = -1;
   /** The binder's direct entry slot + 1 for this binding once known (0: none, for as long as the binding lasts), -1 not yet asked. */
   fastSlot = -1;
 

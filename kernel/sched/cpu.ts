@@ -558,6 +558,24 @@ export class CpuScheduler implements ReadyHooks {
     } else if (until < left + this.fuelBeyond) this.fuelBeyond = until - left; // the slice ends by it, the counter sooner
   }
 
+  /**
+   * The running process p finished a port handler's activation with its own next packet queued
+   * (KernelCore.activationDone's run-on): whether its slice has room for the next activation, that is, fuel
+   * left on its counter (a metered process outside the deadline class). The slice's fuel is bounded by
+   * everything that ends a slice (its quantum, the next timer's deadline, its CPU limit: sliceFuel, and
+   * timerAdded for a timer armed since; a preemption request empties the counter), so fuel left means none
+   * of them is due yet: nothing is charged here, and the slice stays open. `fuelLeft`: the counter as the
+   * caller read it (NaN: read it here).
+   */
+  sliceGoesOn(p: Process, fuelLeft = NaN): boolean {
+    const rt = p.runtime;
+    if (this.running !== p || rt === null || p.sched.edf !== null) return false;
+    if (fuelLeft === fuelLeft) return fuelLeft > 0; // not NaN: its counter as the caller read it (a metered process's)
+    if (!rt.metered) return false;
+    const left = rt.fuelLeft();
+    return left !== null && left > 0;
+  }
+
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
   readied(p: Process): void {
     p.sched.quantumLeft = this.quantumFuel;
@@ -605,6 +623,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Enter (or change) the deadline class. Returns 0, or -EOVERLOAD when admission control refuses. */
   setDeadline(p: Process, runtimeNs: number, periodNs: number, deadlineNs: number): number {
+    this.k.runOnChanged();
     const r = new EdfReservation(runtimeNs, periodNs, deadlineNs);
     const old = p.sched.edf?.utilisation ?? 0;
     const part = p.sched.partition;
@@ -669,6 +688,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Leave the deadline class: the reservation is released and p is queued by fixed priority. */
   private leaveDeadlineClass(p: Process): void {
+    this.k.runOnChanged();
     const r = p.sched.edf!;
     if (r.timer) this.k.cancelTimer(r.timer);
     this.edfLoad -= r.utilisation;
@@ -701,6 +721,7 @@ export class CpuScheduler implements ReadyHooks {
    * (the parent's deadline reservations would no longer fit).
    */
   createPartition(parent: Partition, share: number): Partition | number {
+    this.k.runOnChanged();
     if (share > parent.ownShare) return -Errno.ECEILING;
     if (parent.edfLoad * 1000 > parent.ownShare - share + 1e-6) return -Errno.EOVERLOAD;
     this.writeKeptCounter();
@@ -711,6 +732,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** Move p into `part`. Returns 0, or -EOVERLOAD if part cannot cover p's deadline reservation. */
   movePartition(p: Process, part: Partition): number {
+    this.k.runOnChanged();
     const old = p.sched.partition;
     if (old === part) return 0;
     const u = p.sched.edf?.utilisation ?? 0;

@@ -15,6 +15,7 @@
 import type { Process } from "../objects/process.ts";
 import { RunQueues } from "./run-queues.ts";
 import type { Partition } from "../objects/partition.ts";
+import { bumpWord } from "../fast/mirror.ts";
 
 export interface ReadyHooks {
   /** Now, for partition budgets. */
@@ -36,6 +37,8 @@ export class ReadyQueue {
   private readonly edf: Process[] = [];
   private readonly hooks: ReadyHooks;
   private seq = 0;
+  /** The run-on's version word (kernel/fast/mirror.ts kernelWord; -1: none yet): bumped at every enqueue. */
+  versionAt = -1;
 
   constructor(hooks: ReadyHooks) {
     this.hooks = hooks;
@@ -57,6 +60,7 @@ export class ReadyQueue {
 
   private put(p: Process, front: boolean): void {
     if (p.queued) return;
+    if (this.versionAt >= 0) bumpWord(this.versionAt); // a port loop's take (wasm) may no longer be the run-on's
     const edf = p.sched.edf;
     if (edf !== null && !edf.throttled) {
       edf.seq = front ? -1 - this.seq++ : this.seq++;
@@ -85,6 +89,7 @@ export class ReadyQueue {
   /** Queue p, which was already readied (CpuScheduler.readied): enqueue() without the queued hook. */
   enqueueReadied(p: Process): void {
     if (p.queued) return;
+    if (this.versionAt >= 0) bumpWord(this.versionAt);
     const edf = p.sched.edf;
     if (edf !== null && !edf.throttled) {
       edf.seq = this.seq++;

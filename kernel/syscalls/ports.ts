@@ -4,7 +4,8 @@
 import { Constants, Errno, Limits, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { NORETURN } from "../control.ts";
-import { directWordsOf, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { directWordsOf, drainQueued, PORT_RIGHTS, sendDirect } from "../ipc/ports.ts";
+import { portQueueLength } from "../fast/mirror.ts";
 import { Port } from "../objects/port.ts";
 import type { Process } from "../objects/process.ts";
 
@@ -33,6 +34,8 @@ export function sysPortBind(k: KernelCore, p: Process, port: number, namePtr: nu
   pt.retainKernel(); // the binding keeps the port alive while its binder lives
   p.boundPorts.push(pt);
   if (pt.idle) k.idleSubscribers++;
+  k.runOnChanged(); // a second port, an idle one: a port loop's take (kernel/ipc/ports.ts takeCellPacket) lapses
+  portQueueLength(pt); // its cell's count of packets queued in the kernel, afresh for this binding
   directWordsOf(k, pt);
   return 0;
 }
@@ -43,12 +46,15 @@ export function sysPortSend(k: KernelCore, p: Process, port: number, code: numbe
   const pt = obj;
   if (code === Constants.PORT_CODE_IDLE) return -Errno.EINVAL;
   if (pt.closed) return -Errno.ECLOSED;
+  drainQueued(k, pt); // one a sender's wasm port_send left in the port's cell was sent before this one
   if (pt.packets.length >= Limits.MAX_PORT_PACKETS) return -Errno.EAGAIN;
   if (pt.direct) {
     const r = sendDirect(k, p, pt, code, value); // the binder idle: its handler has run, nothing queued
     if (r !== null) return r;
   }
   pt.packets.push({ port: pt, code, value });
+  portQueueLength(pt);
+  if (pt.packets.length >= Limits.MAX_PORT_PACKETS && pt.fastQueue !== 0) directWordsOf(k, pt); // full: none in the cell
   if (pt.binder !== null) k.packetArrived(pt.binder);
   return 0;
 }

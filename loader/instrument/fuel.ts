@@ -325,6 +325,29 @@ const SCAN_FILTER = visitFilter(
  * buffer (a list per body made the collector's work a third of a load; five
  * words a record were 14 MB for the 10 MB module, three are 8.5).
  */
+/**
+ * A chunk of the body scan done on another thread (Analysis.pack), in
+ * arrays it can transfer: per body PACK_HEAD int32 (instructions; hasLoop,
+ * hasSized, otherLabels as bits 0-2; calls; then how many regions, function
+ * index sites, grows and event int32 it has in the arrays after), regions as
+ * (at, 1 for a loop, instructions, parent), grows as (at, end), the bodies'
+ * events and call sites back to back, and the functions ref.func named, in
+ * the order first seen.
+ */
+export interface PackedScan {
+  head: Int32Array;
+  regions: Int32Array;
+  funcSites: Int32Array;
+  grows: Int32Array;
+  events: Int32Array;
+  siteTarget: Int32Array;
+  siteType: Int32Array;
+  siteRegion: Int32Array;
+  siteFlags: Uint8Array;
+  escapes: Int32Array;
+}
+const PACK_HEAD = 8;
+
 class EventLog {
   private buf = takeLogBuffer();
   length = 0;
@@ -353,6 +376,10 @@ class EventLog {
     buf[n + 1] = end;
     buf[n + 2] = (value << EV_SHIFT) | kind;
     this.length = n + EV_RECORD;
+  }
+  /** A copy of every record (a chunk scanned on another thread hands its log over: loader/parallel-scan.ts). */
+  copy(): Int32Array {
+    return this.buf.slice(0, this.length);
   }
   /** The records from `start` on (a view: later growth copies the buffer, this view keeps the old one). */
   view(start: number): Int32Array {
@@ -417,6 +444,121 @@ class Analysis {
   constructor(m: WasmModule, deferScan = false) {
     this.m = m;
     if (!deferScan) this.finish();
+  }
+
+  /**
+   * What the scan found in bodies [first, end) (indices in m.code, each
+   * scanned completely by this analysis and no other body: a chunk of the
+   * body walk done on another thread), in arrays that thread can hand over.
+   */
+  pack(first: number, end: number): PackedScan {
+    const head = new Int32Array((end - first) * PACK_HEAD);
+    let regions = 0;
+    let funcSites = 0;
+    let grows = 0;
+    for (let i = first; i < end; i++) {
+      const f = this.facts[i];
+      regions += f.regions.length;
+      funcSites += f.funcSites.length;
+      grows += f.grows.length;
+    }
+    const out: PackedScan = {
+      head,
+      regions: new Int32Array(regions * 4),
+      funcSites: new Int32Array(funcSites),
+      grows: new Int32Array(grows * 2),
+      events: this.log.copy(),
+      siteTarget: this.sites.target.slice(0, this.sites.count),
+      siteType: this.sites.type.slice(0, this.sites.count),
+      siteRegion: this.sites.region.slice(0, this.sites.count),
+      siteFlags: this.sites.flags.slice(0, this.sites.count),
+      escapes: Int32Array.from(this.escapes),
+    };
+    let r = 0;
+    let s = 0;
+    let g = 0;
+    for (let i = first; i < end; i++) {
+      const f = this.facts[i];
+      if (f === undefined || !f.complete) throw new Error(`FuelScan.pack: body ${i} was not scanned`);
+      const h = (i - first) * PACK_HEAD;
+      head[h] = f.instructions;
+      head[h + 1] = (f.hasLoop ? 1 : 0) | (f.hasSized ? 2 : 0) | (f.otherLabels ? 4 : 0);
+      head[h + 2] = f.calls;
+      head[h + 3] = f.regions.length;
+      head[h + 4] = f.funcSites.length;
+      head[h + 5] = f.grows.length;
+      head[h + 6] = f.events.length;
+      for (const region of f.regions) {
+        out.regions[r] = region.at;
+        out.regions[r + 1] = region.kind === "loop" ? 1 : 0;
+        out.regions[r + 2] = region.instructions;
+        out.regions[r + 3] = region.parent;
+        r += 4;
+      }
+      out.funcSites.set(f.funcSites, s);
+      s += f.funcSites.length;
+      for (const grow of f.grows) {
+        out.grows[g] = grow.at;
+        out.grows[g + 1] = grow.end;
+        g += 2;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes the facts another thread's scan packed for bodies [first, end) as
+   * if this analysis had scanned them here: chunks are adopted in body order
+   * between the bodies scanned here, so the call sites, the escapes and
+   * every fact come out exactly as one walk would leave them.
+   */
+  adopt(first: number, end: number, p: PackedScan): void {
+    const sites = this.sites;
+    let r = 0;
+    let s = 0;
+    let g = 0;
+    let e = 0;
+    let k = 0;
+    for (let i = first; i < end; i++) {
+      const h = (i - first) * PACK_HEAD;
+      const flags = p.head[h + 1];
+      const calls = p.head[h + 2];
+      const nRegions = p.head[h + 3];
+      const nSites = p.head[h + 4];
+      const nGrows = p.head[h + 5];
+      const nEvents = p.head[h + 6];
+      const regions: Region[] = [];
+      for (let j = 0; j < nRegions; j++, r += 4) {
+        regions.push({
+          at: p.regions[r],
+          kind: p.regions[r + 1] === 1 ? "loop" : "entry",
+          instructions: p.regions[r + 2],
+          parent: p.regions[r + 3],
+        });
+      }
+      const funcSites: number[] = [];
+      for (let j = 0; j < nSites; j++) funcSites.push(p.funcSites[s + j]);
+      s += nSites;
+      const grows: { at: number; end: number }[] = [];
+      for (let j = 0; j < nGrows; j++, g += 2) grows.push({ at: p.grows[g], end: p.grows[g + 1] });
+      const firstCall = sites.count;
+      for (let j = 0; j < calls; j++, k++) sites.add(p.siteTarget[k], p.siteType[k], p.siteRegion[k], p.siteFlags[k]);
+      this.facts[i] = {
+        instructions: p.head[h],
+        hasLoop: (flags & 1) !== 0,
+        hasSized: (flags & 2) !== 0,
+        otherLabels: (flags & 4) !== 0,
+        firstCall,
+        calls,
+        regions,
+        funcSites,
+        grows,
+        complete: true,
+        events: p.events.subarray(e, e + nEvents),
+      };
+      e += nEvents;
+    }
+    for (let j = 0; j < p.escapes.length; j++) this.escapes.add(p.escapes[j]);
   }
 
   /** Scans what no other walk scanned, then decides bounded functions and indirect weights. */
@@ -1420,6 +1562,14 @@ export class FuelScan {
   }
   begin(body: FunctionBody): (ins: Instruction) => void {
     return this.analysis.visitorFor(body);
+  }
+  /** The facts of bodies [first, end) (m.code indices), which this scan, and no other body, visited: for another thread. */
+  pack(first: number, end: number): PackedScan {
+    return this.analysis.pack(first, end);
+  }
+  /** Takes bodies [first, end) as scanned on another thread (in body order with the ones visited here). */
+  adopt(first: number, end: number, packed: PackedScan): void {
+    this.analysis.adopt(first, end, packed);
   }
 }
 

@@ -146,6 +146,12 @@ describe("npm run bench -- --quick", () => {
     ]);
   });
 
+  it("reports the PCM pipeline's cold start, the first run of a fresh process, as a figure of its own", () => {
+    const r = report.figures.pcm_first_run_factor;
+    expect(r.status === "ok" && r.kind === "value").toBe(true);
+    expect(positive((r as { value: number }).value)).toBe(true);
+  });
+
   it("prints a table with a row for every figure", () => {
     expect(stdout).toMatch(/^figure\s+median\s+p99\s+iterations\s+baseline\s+ratio/m);
     for (const key of REQUIRED) expect(stdout).toContain(key);

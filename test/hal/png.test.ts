@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inflateSync } from "node:zlib";
+import { crc32 as zlibCrc32, inflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { FramebufferDevice } from "../../hal/framebuffer/framebuffer.ts";
 import { adler32, crc32, encodePng, zlibStored } from "../../hal/framebuffer/png.ts";
@@ -38,6 +38,17 @@ describe("PNG encoding", () => {
     expect(crc32(new TextEncoder().encode("IEND"))).toBe(0xae426082);
     expect(adler32(new TextEncoder().encode("Wikipedia"))).toBe(0x11e60398);
     expect(adler32(new Uint8Array(100000).fill(255))).toBe(adler32Slow(new Uint8Array(100000).fill(255)));
+  });
+
+  it("CRC-32 is zlib's on the standard check string and on random bytes of many lengths, as an unsigned 32-bit value", () => {
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+    const rng = new SeededRng(16);
+    for (const n of [1, 2, 3, 7, 64, 255, 256, 1000, 65537]) {
+      const bytes = new Uint8Array(n);
+      rng.fill(bytes);
+      expect(crc32(bytes), `${n} bytes`).toBe(zlibCrc32(bytes));
+    }
   });
 
   it("a stored (uncompressed) zlib stream inflates back, across several 64 KiB blocks", () => {

@@ -9,8 +9,17 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Constants, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { TimerDevice } from "../../hal/timer.ts";
 import { DEVICE_GRANT_RIGHTS, type HostProcess, Kernel } from "../../host/kernel.ts";
-import { directPortStats } from "../../host/runtime/fast-ports.ts";
-import { type PortHandoffMutation, mutatePortHandoffForTest, portHandoffCounts } from "../../kernel/ipc/ports.ts";
+import { cellQueued, directPortStats } from "../../host/runtime/fast-ports.ts";
+import { loopTaken } from "../../host/runtime/port-loop.ts";
+import {
+  mutatePortHandoffForTest,
+  mutatePortRunOnForTest,
+  mutateTakeForTest,
+  type PortHandoffMutation,
+  portHandoffCounts,
+  portRunOnCounts,
+  type PortRunOnMutation,
+} from "../../kernel/ipc/ports.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
@@ -130,10 +139,18 @@ interface Spec {
 type Handle = { name: string; object: KernelObject; rights: number };
 type Mode = "fast" | "slow" | PortHandoffMutation;
 
-async function run(spec: Spec, mode: Mode) {
+/**
+ * One run of `spec`. `runOn`: the run-on rule as built (null), turned off ("off": every activation ends its
+ * slice, so the handoff decides), or with a condition dropped.
+ */
+async function run(spec: Spec, mode: Mode, runOn: PortRunOnMutation | null, untraced?: { portW2w: boolean }) {
   const fastPath = mode !== "slow";
   mutatePortHandoffForTest(mode === "fast" || mode === "slow" ? null : mode);
-  const k = new Kernel({ trace: true, fastPath, sched: spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel } });
+  mutatePortRunOnForTest(runOn);
+  const sched = spec.quantumFuel === undefined ? undefined : { quantumFuel: spec.quantumFuel };
+  // Traced, the wasm port paths step aside (the cells stay 0); untraced, `portW2w` turns them on or off.
+  const k =
+    untraced === undefined ? new Kernel({ trace: true, fastPath, sched }) : new Kernel({ fastPath, sched, portW2w: untraced.portW2w });
   const out = new Map<string, Uint8Array[]>();
   const procs = new Map<string, Process>();
   const hosts: HostProcess[] = [];
@@ -201,6 +218,7 @@ async function run(spec: Spec, mode: Mode) {
   for (const p of ports) k.release(p);
   k.release(timer);
   const taken = portHandoffCounts.taken;
+  const ranOn = portRunOnCounts.taken;
   const direct = directPortStats.runs;
   await k.run();
   const rec: Record<string, number[]> = {};
@@ -214,6 +232,7 @@ async function run(spec: Spec, mode: Mode) {
     rec,
     exit,
     handoffs: portHandoffCounts.taken - taken,
+    runOns: portRunOnCounts.taken - ranOn,
     direct: directPortStats.runs - direct,
   };
 }
@@ -221,7 +240,10 @@ async function run(spec: Spec, mode: Mode) {
 /** Everything but the counts: what the guests and the trace saw. */
 const seen = (r: Awaited<ReturnType<typeof run>>) => ({ trace: r.trace, now: r.now, rec: r.rec, exit: r.exit });
 
-afterEach(() => mutatePortHandoffForTest(null));
+afterEach(() => {
+  mutatePortHandoffForTest(null);
+  mutatePortRunOnForTest(null);
+});
 
 // Chains at one priority (they alternate through the queue: no handoff), one above (its chain runs
 // through handoffs until a timer or a peer intervenes) and one below; hogs whose timers fall due at odd
@@ -248,12 +270,14 @@ const mixed = (flags: number): Spec => ({
   quantumFuel: 3000,
 });
 
+// The handoff is taken where the run-on is not (an activation that ends with its counter empty): these
+// runs turn the run-on off, so that every activation's end goes through the handoff's decision.
 describe("the port handoff", () => {
   it("a chain alone takes every one of its packets by handoff, and the run is the one the run queue makes", async () => {
     const spec: Spec = { flags: 0, chains: [{ priority: 128, n: 100, work: 2 }] };
-    const fast = await run(spec, "fast");
-    const slow = await run(spec, "slow");
-    const off = await run(spec, "off");
+    const fast = await run(spec, "fast", "off");
+    const slow = await run(spec, "slow", "off");
+    const off = await run(spec, "off", "off");
     expect(fast.exit.chain0).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
     expect(fast.rec.chain0.length).toBe(2 + 100 * 3 - 1);
     expect(fast.handoffs).toBe(100); // packet 1, queued from _start, is taken by handoff when _start returns
@@ -265,8 +289,8 @@ describe("the port handoff", () => {
 
   it("queued packets at mixed priorities, with hogs, timers and preemption: handoffs where the queue agrees, the same run either way", async () => {
     const spec = mixed(0);
-    const fast = await run(spec, "fast");
-    const slow = await run(spec, "slow");
+    const fast = await run(spec, "fast", "off");
+    const slow = await run(spec, "slow", "off");
     for (const [name, e] of Object.entries(fast.exit))
       if (name !== "driver") expect(e, name).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
     expect(fast.handoffs).toBeGreaterThan(50);
@@ -277,8 +301,8 @@ describe("the port handoff", () => {
 
   it("direct and queued deliveries mixed (PORT_BIND_DIRECT): the answer a busy sender takes next goes by handoff, the same run as without it", async () => {
     const spec = mixed(DIRECT);
-    const fast = await run(spec, "fast");
-    const off = await run(spec, "off");
+    const fast = await run(spec, "fast", "off");
+    const off = await run(spec, "off", "off");
     for (const [name, e] of Object.entries(fast.exit))
       if (name !== "driver") expect(e, name).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
     expect(fast.direct).toBeGreaterThan(20);
@@ -291,8 +315,8 @@ describe("the port handoff", () => {
     for (const afterNs of [9_000, 21_113, 40_001, 77_777]) {
       for (const flags of [0, DIRECT]) {
         const spec: Spec = { ...mixed(flags), kill: { victim: 4, afterNs, priority: 210 } };
-        const fast = await run(spec, "fast");
-        const ref = await run(spec, flags === 0 ? "slow" : "off");
+        const fast = await run(spec, "fast", "off");
+        const ref = await run(spec, flags === 0 ? "slow" : "off", "off");
         expect(fast.exit.chain4, `${afterNs}`).toMatchObject({ reason: ExitReason.KILLED, status: 3 });
         expect(fast.rec.killer[0]).toBe(0);
         // Its last events: preempted by the killer's wake-up in the middle of a handler, then killed.
@@ -306,9 +330,137 @@ describe("the port handoff", () => {
 
   it("fails the comparison when a condition is dropped: taken while the queue would choose another or while a timer is due, or without a fresh quantum", async () => {
     for (const flags of [0, DIRECT]) {
-      const ref = await run(mixed(flags), "off");
+      const ref = await run(mixed(flags), "off", "off");
       for (const m of ["queue", "timers", "quantum"] as const) {
-        const wrong = await run(mixed(flags), m);
+        const wrong = await run(mixed(flags), m, "off");
+        expect(seen(wrong), `${m} flags=${flags}`).not.toEqual(seen(ref));
+      }
+    }
+  });
+});
+
+// The run-on (docs/fastpath.md "Queued packets: the run-on"): a process whose activation ends with a
+// packet of its own queued keeps the CPU and its slice for it when the run queue would choose it anyway and
+// its counter has fuel left. A kernel rule, so the same with every fast path on and off.
+describe("the run-on", () => {
+  const runsOf = (trace: string, name: string) => {
+    const pid = new RegExp(` (\\d+) spawn ${name} `).exec(trace)![1];
+    return trace.split("\n").filter((l) => l.split(" ")[1] === pid && l.split(" ")[2] === "run").length;
+  };
+
+  it("a chain alone runs its packets on in one slice: one run event for 100 activations, and the same run with the fast path on and off", async () => {
+    const spec: Spec = { flags: 0, chains: [{ priority: 128, n: 100, work: 2 }] };
+    const fast = await run(spec, "fast", null);
+    const slow = await run(spec, "slow", null);
+    const ended = await run(spec, "fast", "off");
+    expect(fast.exit.chain0).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(fast.rec.chain0).toEqual(slow.rec.chain0.length === 0 ? [] : slow.rec.chain0);
+    expect(fast.runOns).toBe(100); // packet 1, queued from _start, runs on when _start returns
+    expect(fast.handoffs).toBe(0);
+    expect(seen(fast)).toEqual(seen(slow));
+    expect(runsOf(fast.trace, "chain0")).toBe(1);
+    // Each activation ending its slice (the rule before): a run event and a switch's cost per packet.
+    expect(runsOf(ended.trace, "chain0")).toBe(101);
+    expect(ended.now).toBeGreaterThan(fast.now);
+    expect(ended.rec.chain0.filter((_, i) => i % 3 !== 2)).not.toEqual(fast.rec.chain0.filter((_, i) => i % 3 !== 2)); // the clock readings differ
+  });
+
+  it("a small quantum ends the slice: with a hog at its priority the chain goes behind it when its quantum runs out, and runs on again after", async () => {
+    const spec: Spec = {
+      flags: 0,
+      chains: [{ priority: 128, n: 100, work: 8 }],
+      hogs: [{ priority: 128, sleepNs: 1_000, iterations: 20_000, rounds: 3 }],
+      quantumFuel: 3000,
+    };
+    const fast = await run(spec, "fast", null);
+    const slow = await run(spec, "slow", null);
+    expect(fast.exit.chain0).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(fast.runOns).toBeGreaterThan(20); // while the hog sleeps (queued, it would be chosen: no run-on)
+    expect(runsOf(fast.trace, "chain0")).toBeGreaterThan(3);
+    expect(seen(fast)).toEqual(seen(slow));
+  });
+
+  it("queued packets at mixed priorities, with hogs, timers and preemption: run-ons where the queue agrees, the same run with the fast path on and off", async () => {
+    const spec = mixed(0);
+    const fast = await run(spec, "fast", null);
+    const slow = await run(spec, "slow", null);
+    for (const [name, e] of Object.entries(fast.exit))
+      if (name !== "driver") expect(e, name).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(fast.runOns).toBeGreaterThan(50);
+    expect(fast.rec.driver.length).toBeGreaterThan(20); // the timer armed in handlers fired
+    expect(seen(fast)).toEqual(seen(slow));
+  });
+
+  it("direct and queued deliveries mixed (PORT_BIND_DIRECT): the answer a busy sender takes next runs on, the same run with the handoff on and off", async () => {
+    const spec = mixed(DIRECT);
+    const fast = await run(spec, "fast", null);
+    const off = await run(spec, "off", null);
+    for (const [name, e] of Object.entries(fast.exit))
+      if (name !== "driver") expect(e, name).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(fast.direct).toBeGreaterThan(20);
+    expect(fast.runOns).toBeGreaterThan(50);
+    expect(seen(fast)).toEqual(seen(off));
+  });
+
+  it("a chain running on killed mid-handler (its killer's timer preempts it): preempted, then killed, the same run either way", async () => {
+    for (const afterNs of [9_000, 21_113, 40_001, 77_777]) {
+      for (const flags of [0, DIRECT]) {
+        const spec: Spec = { ...mixed(flags), kill: { victim: 4, afterNs, priority: 210 } };
+        const fast = await run(spec, "fast", null);
+        const ref = await run(spec, flags === 0 ? "slow" : "off", null);
+        expect(fast.exit.chain4, `${afterNs}`).toMatchObject({ reason: ExitReason.KILLED, status: 3 });
+        expect(fast.rec.killer[0]).toBe(0);
+        const pid = / (\d+) spawn chain4 /.exec(fast.trace)![1];
+        const own = fast.trace.split("\n").filter((l) => l.split(" ")[1] === pid);
+        expect(own.slice(-2).map((l) => l.split(" ").slice(2).join(" "))).toEqual(["preempt front", "exit reason=1 status=3"]);
+        expect(seen(fast)).toEqual(seen(ref));
+      }
+    }
+  });
+
+  it("untraced, with the wasm port paths on (packets queued in cells, taken by the run-on from the cells' words) and off: the same results, exits and virtual time", async () => {
+    const before = cellQueued();
+    const took = loopTaken();
+    for (const flags of [0, DIRECT]) {
+      for (const kill of [undefined, { victim: 4, afterNs: 21_113, priority: 210 }]) {
+        const spec: Spec = { ...mixed(flags), kill };
+        const on = await run(spec, "fast", null, { portW2w: true });
+        const off = await run(spec, "fast", null, { portW2w: false });
+        expect(on.rec, `flags ${flags}`).toEqual(off.rec);
+        expect(on.exit).toEqual(off.exit);
+        expect(on.now).toBe(off.now);
+      }
+    }
+    expect(cellQueued()).toBeGreaterThan(before + 200); // the direct runs' chains queued their own packets in cells
+    expect(loopTaken()).toBeGreaterThan(took + 100); // and their loops took most of them in wasm
+  });
+
+  it("changes the run when a port loop takes a packet itself after the run-on's version changed (an enqueue, a priority)", async () => {
+    // A chain whose loop takes its packets in wasm, and a hog at its priority whose timer fires inside the chain's
+    // slice (queued, it does not preempt the chain): the chain's next activation must go behind the hog.
+    const spec: Spec = {
+      flags: DIRECT,
+      chains: [{ priority: 128, n: 200, work: 2 }],
+      hogs: [{ priority: 128, sleepNs: 7_317, iterations: 300, rounds: 12 }],
+    };
+    const ref = await run(spec, "fast", null, { portW2w: true });
+    const off = await run(spec, "fast", null, { portW2w: false });
+    expect(ref.rec).toEqual(off.rec);
+    expect(ref.now).toBe(off.now);
+    mutateTakeForTest("stale");
+    try {
+      const wrong = await run(spec, "fast", null, { portW2w: true });
+      expect(JSON.stringify(wrong.rec) === JSON.stringify(ref.rec) && wrong.now === ref.now).toBe(false);
+    } finally {
+      mutateTakeForTest(null);
+    }
+  });
+
+  it("changes the run when a condition is dropped: running on while the queue would choose another, or with the counter empty", async () => {
+    for (const flags of [0, DIRECT]) {
+      const ref = await run(mixed(flags), "fast", null);
+      for (const m of ["queue", "slice"] as const) {
+        const wrong = await run(mixed(flags), "fast", m);
         expect(seen(wrong), `${m} flags=${flags}`).not.toEqual(seen(ref));
       }
     }

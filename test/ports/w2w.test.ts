@@ -9,12 +9,20 @@
 // the same comparison must fail.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
-import { directPortStats, mutateW2wBoundForTest, w2wDelivered, w2wStats } from "../../host/runtime/fast-ports.ts";
-import { type KernelConfig, Kernel } from "../../host/kernel.ts";
+import {
+  cellQueued,
+  directPortStats,
+  madeStats,
+  mutateMadeForTest,
+  mutateW2wBoundForTest,
+  w2wDelivered,
+  w2wStats,
+} from "../../host/runtime/fast-ports.ts";
+import { IMAGE_GRANT_RIGHTS, type KernelConfig, Kernel } from "../../host/kernel.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
-import { guest } from "../helpers/wat.ts";
+import { guest, results } from "../helpers/wat.ts";
 
 const { SEND, RECEIVE, DUPLICATE } = Rights;
 const DIRECT = Constants.PORT_BIND_DIRECT;
@@ -29,6 +37,7 @@ async function run(config: KernelConfig, specs: (port: Port, done: Port) => Proc
   const js = directPortStats.runs;
   const w2w = w2wDelivered();
   const failed = w2wStats.failed;
+  const queued = cellQueued();
   const r = await runSystem(specs(port, done), config, k, [port, done]);
   const cpu: Record<string, number> = {};
   for (const [name, p] of Object.entries(r.procs)) cpu[name] = p.process.cpuTimeNs;
@@ -39,6 +48,7 @@ async function run(config: KernelConfig, specs: (port: Port, done: Port) => Proc
     js: directPortStats.runs - js,
     w2w: w2wDelivered() - w2w,
     failed: w2wStats.failed - failed,
+    queued: cellQueued() - queued,
   };
 }
 
@@ -47,6 +57,7 @@ async function both(specs: (port: Port, done: Port) => ProcSpec[], config: Kerne
   const on = await run(config, specs);
   const off = await run({ ...config, portW2w: false }, specs);
   expect(off.w2w).toBe(0);
+  expect(off.queued).toBe(0);
   expect(on.rec).toEqual(off.rec);
   expect(on.exit).toEqual(off.exit);
   expect(on.now).toBe(off.now);
@@ -402,6 +413,421 @@ describe("port delivery wasm-to-wasm", () => {
         JSON.stringify(on.cpu) === JSON.stringify(off.cpu) &&
         (!config.trace || on.kernel.traceText() === off.kernel.traceText());
       expect(same, m).toBe(false);
+    }
+  });
+});
+
+// A packet for a busy binder (not RESIDENT: running or blocked, so neither a direct activation nor a wake-up
+// is due) queued by the sender's wasm port_send in the port's mirror cell, one at a time, and taken into the
+// port's queue by the kernel before it reads or appends to it (kernel/ipc/ports.ts drainQueued).
+describe("packets queued in the port's cell", () => {
+  /** Records each packet's code, value's low and high words, in order (import-free: $rec writes memory). */
+  const ordered = {
+    funcs: "",
+    body: `(call $rec (local.get $code)) (call $rec (i32.wrap_i64 (local.get $value))) (call $rec (i32.wrap_i64 (i64.shr_s (local.get $value) (i64.const 32))))`,
+  };
+  const values = [1, -1, 5_000_000_007, -9_000_000_000_123, 0x7fffffff, 2 ** 52 + 3];
+
+  it("queues for a direct binder still in _start, in order, with every i64 value, the same run as through the kernel", async () => {
+    // The sender sleeps past the binder's _start before it sends done (the round robin over its ports would take done second).
+    const body = values.map((v, i) => send(10 + i, v)).join(" ") + ` ${clock} (drop (call $sleep (i64.const 400000)))`;
+    for (const flags of [0, DIRECT]) {
+      const { on } = await both(pair(body, flags, "", 300000, false, "", ordered));
+      if (flags === DIRECT) expect(on.queued).toBeGreaterThan(0);
+      else expect(on.queued).toBe(0); // a port bound without PORT_BIND_DIRECT: its words stay 0, every packet to the kernel
+      expect(on.rec.s.slice(0, values.length)).toEqual(values.map(() => 0));
+      // _start's flush (the bindings, the count), then on_done's of everything recorded: the same three, the packets.
+      const seen = on.rec.r.slice(6, 6 + 3 * values.length);
+      expect(seen).toEqual(
+        values.flatMap((v, i) => [10 + i, Number(BigInt.asIntN(32, BigInt(v))), Number(BigInt.asIntN(32, BigInt(v) >> 32n))]),
+      );
+    }
+  });
+
+  it("refuses with EAGAIN at the same packet when the queue is full (MAX_PORT_PACKETS)", async () => {
+    const body = `
+      (local.set $i (i32.const 0))
+      (loop $l
+        (local.set $r (call $port_send (global.get $port) (i32.const 1) (i64.extend_i32_u (local.get $i))))
+        (if (i32.and (i32.lt_s (local.get $r) (i32.const 0)) (i32.eqz (local.get $bad))) (then (local.set $bad (i32.add (local.get $i) (i32.const 1))) (call $rec (local.get $r))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))
+      (call $rec (local.get $bad))`;
+    const { on } = await both(pair(body, DIRECT, "(local $i i32) (local $r i32) (local $bad i32)", 300000));
+    expect(on.queued).toBeGreaterThan(100);
+    expect(on.rec.s.slice(0, 2)).toEqual([-Errno.EAGAIN, 257]); // 256 queued, the 257th refused
+  });
+
+  it("drops a packet left in the cell when the binder ends, and the sender sees ECLOSED next", async () => {
+    // The binder exits in _start after its sleep: never resident, its ports close with the packet in the cell.
+    const quitter = guest(`
+      (data (i32.const 0) "on_packet")
+      (data (i32.const 16) "port")
+      (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (call $rec (local.get $code)) (call $flush))
+      (func (export "_start")
+        (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 7) (i32.const ${DIRECT})))
+        (drop (call $sleep (i64.const 200000)))
+        (call $flush)
+        (call $exit (i32.const 0)))`);
+    const specs = (port: Port, done: Port): ProcSpec[] => [
+      { name: "r", bytes: quitter, handles: [{ name: "port", object: port, rights: RECEIVE }] },
+      {
+        name: "s",
+        bytes: guest(`
+          (data (i32.const 16) "port")
+          (func (export "_start") (local $p i32)
+            (local.set $p (call $handle_get (i32.const 16) (i32.const 4)))
+            (drop (call $sleep (i64.const 100000)))
+            (call $rec (call $port_send (local.get $p) (i32.const 1) (i64.const 1)))
+            (drop (call $sleep (i64.const 200000)))
+            (call $rec (call $port_send (local.get $p) (i32.const 2) (i64.const 2)))
+            (call $rec (i32.wrap_i64 (call $clock_now)))
+            (call $flush))`),
+        handles: [{ name: "port", object: port, rights: SEND }],
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.queued).toBe(1);
+    expect(on.rec.r).toEqual([0]); // its handler never ran
+    expect(on.rec.s.slice(0, 2)).toEqual([0, -Errno.ECLOSED]);
+  });
+
+  it("delivers a packet left in the cell after the sender closed its handle", async () => {
+    const { on } = await both(
+      pair(
+        `${send(1, 1)} (call $rec (call $handle_close (global.get $port))) ${send(1, 2)} ${clock}`,
+        DIRECT,
+        "",
+        300000,
+        false,
+        "",
+        ordered,
+      ),
+    );
+    expect(on.queued).toBe(1); // the packet (done's port is bound without the flag)
+    expect(on.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ESTALE]);
+    expect(on.rec.r.slice(6, 9)).toEqual([1, 1, 0]);
+  });
+
+  it("answers a busy direct sender through its cell: the ping-pong of port_rtt_ns, the same run as through the kernel", async () => {
+    const pingpong = (n: number) =>
+      guest(`
+      (data (i32.const 0) "on_packet")
+      (data (i32.const 16) "in")
+      (data (i32.const 24) "out")
+      (global $out (mut i32) (i32.const 0))
+      (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+        (call $rec (local.get $code))
+        (call $rec (i32.wrap_i64 (local.get $value)))
+        (call $rec (i32.wrap_i64 (i64.shr_s (local.get $value) (i64.const 32))))
+        (if (i32.ge_s (local.get $code) (i32.const ${2 * n})) (then (call $rec (i32.wrap_i64 (call $clock_now))) (call $flush) (call $exit (i32.const 0))))
+        (call $rec (call $port_send (global.get $out) (i32.add (local.get $code) (i32.const 1)) (i64.add (local.get $value) (i64.const 4294967297)))))
+      (func (export "_start")
+        (global.set $out (call $handle_get (i32.const 24) (i32.const 3)))
+        (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT})))
+        (if (i32.eq (call $arg_count) (i32.const 1)) (then
+          (drop (call $sleep (i64.const 20000)))
+          (call $rec (call $port_send (global.get $out) (i32.const 1) (i64.const 0)))))
+        (call $flush))`);
+    const specs = (a: Port, b: Port): ProcSpec[] => [
+      {
+        name: "pong",
+        bytes: pingpong(50),
+        args: ["pong", "x"],
+        handles: [
+          { name: "in", object: b, rights: RECEIVE },
+          { name: "out", object: a, rights: SEND },
+        ],
+      },
+      {
+        name: "ping",
+        bytes: pingpong(50),
+        args: ["ping"],
+        handles: [
+          { name: "in", object: a, rights: RECEIVE },
+          { name: "out", object: b, rights: SEND },
+        ],
+      },
+    ];
+    const { on } = await both(specs);
+    expect(on.queued).toBeGreaterThanOrEqual(49); // every answer to the busy ping
+    expect(on.exit.ping.reason).toBe(ExitReason.NORMAL);
+    // Each hop adds 2^32 + 1: the values ping saw (taken by the run-on from the cell's words), in order. Its
+    // records: _start's flush (the binding, the first send), then the last handler's flush of everything: the
+    // same two, and per packet its code, the value's two words and its answer's result.
+    const seen = on.rec.ping.slice(4);
+    for (let i = 0; i < 10; i++) {
+      const code = 2 + 2 * i;
+      const v = BigInt(code - 1) * (2n ** 32n + 1n);
+      expect(seen.slice(4 * i, 4 * i + 3), `packet ${code}`).toEqual([
+        code,
+        Number(BigInt.asIntN(32, v)),
+        Number(BigInt.asIntN(32, v >> 32n)),
+      ]);
+    }
+  });
+
+  it("fails the comparison when a condition of the cell's queue word is dropped", async () => {
+    const scenarios: [W2wMutation, (port: Port, done: Port) => ProcSpec[]][] = [
+      // The binder resident, its handler with no copy (it calls an import): no entry, the packet in the cell, nothing wakes it.
+      ["busy", pair(`${send(1, 1)} ${clock}`, DIRECT, "", 0, false, "", { funcs: "", body: "(call $flush)" })],
+      [
+        "room",
+        pair(
+          `(local.set $i (i32.const 0)) (loop $l (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))`,
+          DIRECT,
+          "(local $i i32)",
+          300000,
+        ),
+      ],
+    ];
+    for (const [m, specs] of scenarios) {
+      mutateW2wForTest(m);
+      const on = await run({}, specs);
+      const off = await run({ portW2w: false }, specs);
+      mutateW2wForTest(null);
+      expect(on.queued, m).toBeGreaterThan(0);
+      const same =
+        JSON.stringify(on.rec) === JSON.stringify(off.rec) && on.now === off.now && JSON.stringify(on.cpu) === JSON.stringify(off.cpu);
+      expect(same, m).toBe(false);
+    }
+  });
+});
+
+// Handlers whose one import is port_send (the loader's copies may call it): run wasm-to-wasm too. A send the
+// wasm side serves (a busy binder: the cell) needs no kernel; any other makes the activation the kernel's
+// (host/runtime/fast-ports.ts directMade): from then on it is exactly sendDirect's activation, so the
+// handler's port_send is the binder's own in the kernel (every errno, wake-ups, nested direct activations).
+describe("handlers that answer, wasm-to-wasm", () => {
+  const IDLE = Constants.PORT_CODE_IDLE;
+  // A's on_packet: sends (code = the value's low word, value 77) to the handle at mem[4 * code] and keeps
+  // the result; with bit 40 of the value set it traps after the send. Its one import is port_send: a copy.
+  const TRAP = 2 ** 40;
+  const answerer = guest(`
+    (data (i32.const 512) "on_packet") (data (i32.const 528) "p") (data (i32.const 532) "on_done") (data (i32.const 548) "d")
+    (data (i32.const 552) "busy") (data (i32.const 560) "idle") (data (i32.const 568) "direct") (data (i32.const 576) "gone") (data (i32.const 584) "full")
+    (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $r i32)
+      (local.set $r (call $port_send (i32.load (i32.shl (local.get $code) (i32.const 2))) (i32.wrap_i64 (local.get $value)) (i64.const 77)))
+      (i32.store (i32.add (i32.const 2048) (i32.shl (i32.load (i32.const 2044)) (i32.const 2))) (local.get $r))
+      (i32.store (i32.const 2044) (i32.add (i32.load (i32.const 2044)) (i32.const 1)))
+      (if (i64.ne (i64.and (local.get $value) (i64.const ${TRAP})) (i64.const 0)) (then unreachable)))
+    (func (export "on_done") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+      (loop $l (if (i32.lt_u (local.get $i) (i32.load (i32.const 2044))) (then
+        (call $rec (i32.load (i32.add (i32.const 2048) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
+      (call $flush) (call $exit (i32.const 0)))
+    (func (export "_start") (local $h i32)
+      (i32.store (i32.const 4) (call $handle_get (i32.const 552) (i32.const 4)))
+      (i32.store (i32.const 8) (call $handle_get (i32.const 560) (i32.const 4)))
+      (i32.store (i32.const 12) (call $handle_get (i32.const 568) (i32.const 6)))
+      (i32.store (i32.const 16) (i32.const 12345))
+      (local.set $h (call $handle_dup (i32.load (i32.const 4)) (i32.const ${SEND})))
+      (drop (call $handle_close (local.get $h)))
+      (i32.store (i32.const 20) (local.get $h))
+      (i32.store (i32.const 24) (call $handle_get (i32.const 528) (i32.const 1)))
+      (i32.store (i32.const 28) (call $handle_get (i32.const 576) (i32.const 4)))
+      (i32.store (i32.const 32) (call $handle_get (i32.const 584) (i32.const 4)))
+      (i32.store (i32.const 36) (call $handle_get (i32.const 600) (i32.const 4)))
+      (call $rec (call $port_bind (i32.load (i32.const 24)) (i32.const 512) (i32.const 9) (i32.const 7) (i32.const ${DIRECT})))
+      (call $rec (call $port_bind (call $handle_get (i32.const 548) (i32.const 1)) (i32.const 532) (i32.const 7) (i32.const 8) (i32.const 0)))
+      (call $flush))
+    (data (i32.const 600) "self")`);
+  // A binder of port "in" recording each packet (code, value); sleeps `sleep` in _start first (busy), or
+  // exits at once (`exitNow`: its port closes); `killer`: code 66 kills "a", 67 kills "s".
+  const sink = (sleep: number, flags = 0, exitNow = false, killer = false, record = true) =>
+    guest(`
+    (data (i32.const 0) "on_packet") (data (i32.const 16) "in") (data (i32.const 24) "a") (data (i32.const 28) "s")
+    (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+      (i32.store (i32.const 4096) (local.get $code)) (i32.store (i32.const 4100) (i32.wrap_i64 (local.get $value)))
+      ${
+        killer
+          ? `(if (i32.eq (local.get $code) (i32.const 66)) (then (i32.store (i32.const 4100) (call $kill (call $handle_get (i32.const 24) (i32.const 1)) (i32.const 9)))))
+      (if (i32.eq (local.get $code) (i32.const 67)) (then (i32.store (i32.const 4100) (call $kill (call $handle_get (i32.const 28) (i32.const 1)) (i32.const 9)))))`
+          : ""
+      }
+      ${record ? "(drop (call $console_write (i32.const 4096) (i32.const 8)))" : ""})
+    (func (export "_start")
+      (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${flags})))
+      ${exitNow ? "(call $exit (i32.const 0))" : ""}
+      ${sleep > 0 ? `(drop (call $sleep (i64.const ${sleep})))` : ""})`);
+
+  /** The system: A, its sender S (sends `sends` [code, value] to A's port after filling "full", then done), and the targets. */
+  async function system(config: KernelConfig, sends: [number, number][]) {
+    const k = new Kernel(config);
+    const mk = () => {
+      const pt = new Port(k.core.objects);
+      pt.retainHandle();
+      return pt;
+    };
+    const [p, d, busy, idle, direct, gone, full] = [mk(), mk(), mk(), mk(), mk(), mk(), mk()];
+    const out = new Map<string, number[]>();
+    const procs = new Map<string, import("../../kernel/objects/process.ts").Process>();
+    const hosts: import("../../host/kernel.ts").HostProcess[] = [];
+    const spawn = (name: string, bytes: Uint8Array, handles: { name: string; object: object; rights: number }[]) => {
+      const img = k.loadImage(bytes, name);
+      out.set(name, []);
+      const hp = k.spawn(img, {
+        args: [name],
+        handles: [{ name: "self", object: img, rights: IMAGE_GRANT_RIGHTS }, ...handles] as never,
+        stdout: (b) => void out.get(name)!.push(...results(b)),
+      });
+      k.release(img);
+      procs.set(name, hp.process);
+      hosts.push(hp);
+    };
+    const body = sends.map(([c, v]) => `(call $rec (call $port_send (global.get $p) (i32.const ${c}) (i64.const ${v})))`).join(" ");
+    const s = guest(`
+      (data (i32.const 16) "p") (data (i32.const 24) "d") (data (i32.const 32) "full")
+      (global $p (mut i32) (i32.const 0))
+      (func (export "_start") (local $i i32) (local $f i32)
+        (global.set $p (call $handle_get (i32.const 16) (i32.const 1)))
+        (local.set $f (call $handle_get (i32.const 32) (i32.const 4)))
+        (loop $l (drop (call $port_send (local.get $f) (i32.const 1) (i64.const 0))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 256))))
+        (drop (call $sleep (i64.const 100000)))
+        ${body}
+        (call $rec (i32.wrap_i64 (call $clock_now)))
+        (call $rec (call $port_send (call $handle_get (i32.const 24) (i32.const 1)) (i32.const 1) (i64.const 0)))
+        (call $flush))`);
+    spawn("a", answerer, [
+      { name: "p", object: p, rights: RECEIVE },
+      { name: "d", object: d, rights: RECEIVE },
+      { name: "busy", object: busy, rights: SEND | DUPLICATE },
+      { name: "idle", object: idle, rights: SEND },
+      { name: "direct", object: direct, rights: SEND },
+      { name: "gone", object: gone, rights: SEND },
+      { name: "full", object: full, rights: SEND },
+    ]);
+    spawn("s", s, [
+      { name: "p", object: p, rights: SEND },
+      { name: "d", object: d, rights: SEND },
+      { name: "full", object: full, rights: SEND },
+    ]);
+    spawn("busy", sink(3_000_000, DIRECT), [{ name: "in", object: busy, rights: RECEIVE }]);
+    spawn("idle", sink(0), [{ name: "in", object: idle, rights: RECEIVE }]);
+    spawn("t", sink(0, DIRECT, false, true), [
+      { name: "in", object: direct, rights: RECEIVE },
+      { name: "a", object: procs.get("a")!, rights: Rights.KILL },
+      { name: "s", object: procs.get("s")!, rights: Rights.KILL },
+    ]);
+    spawn("gone", sink(0, 0, true), [{ name: "in", object: gone, rights: RECEIVE }]);
+    spawn("full", sink(3_000_000, 0, false, false, false), [{ name: "in", object: full, rights: RECEIVE }]);
+    for (const pt of [p, d, busy, idle, direct, gone, full]) k.release(pt);
+    const w2w = w2wDelivered();
+    const queued = cellQueued();
+    const made = madeStats.made;
+    await k.run();
+    const rec: Record<string, number[]> = {};
+    const exit: Record<string, unknown> = {};
+    const cpu: Record<string, number> = {};
+    for (const [name, r] of out) rec[name] = r;
+    for (const [name, pr] of procs) ((exit[name] = pr.exit), (cpu[name] = pr.cpuTimeNs));
+    for (const h of hosts) h.close();
+    return {
+      rec,
+      exit,
+      cpu,
+      now: k.core.clock.peek(),
+      w2w: w2wDelivered() - w2w,
+      queued: cellQueued() - queued,
+      made: madeStats.made - made,
+    };
+  }
+
+  async function bothWays(sends: [number, number][]) {
+    const on = await system({}, sends);
+    const off = await system({ portW2w: false }, sends);
+    expect(off.w2w + off.made + off.queued).toBe(0);
+    expect(on.rec).toEqual(off.rec);
+    expect(on.exit).toEqual(off.exit);
+    expect(on.now).toBe(off.now);
+    expect(on.cpu).toEqual(off.cpu);
+    return on;
+  }
+
+  it("answers with every result of the kernel's: the cell for a busy binder, the kernel as the binder's for an idle one, a direct one, and every errno", async () => {
+    const sends: [number, number][] = [
+      [1, 5], // busy: queued in the cell, no kernel
+      [2, 6], // idle, queued binding: the kernel wakes it (made)
+      [3, 7], // idle direct binder: the kernel runs it directly, nested (made)
+      [1, 8], // busy again
+      [4, 5], // EBADH
+      [5, 5], // ESTALE
+      [9, 5], // EWRONGTYPE (its image handle)
+      [6, 5], // EACCES (its own port, RECEIVE only)
+      [1, IDLE >>> 0], // EINVAL (the code is the value's low word)
+      [7, 5], // ECLOSED
+      [8, 5], // EAGAIN
+      [1, 9],
+    ];
+    const on = await bothWays(sends);
+    expect(on.rec.s.slice(0, sends.length)).toEqual(sends.map(() => 0));
+    expect(on.rec.a.slice(-sends.length)).toEqual([
+      0,
+      0,
+      0,
+      0,
+      -Errno.EBADH,
+      -Errno.ESTALE,
+      -Errno.EWRONGTYPE,
+      -Errno.EACCES,
+      -Errno.EINVAL,
+      -Errno.ECLOSED,
+      -Errno.EAGAIN,
+      0,
+    ]);
+    expect(on.w2w).toBe(sends.length);
+    expect(on.queued).toBeGreaterThanOrEqual(1); // the first to the busy binder (the cell holds one until the kernel takes it)
+    expect(on.made).toBeGreaterThanOrEqual(sends.length - 4); // every activation whose send the wasm side could not serve
+    expect(on.rec.idle).toEqual([6, 77]);
+    expect(on.rec.t).toEqual([7, 77]);
+    expect(on.rec.busy).toEqual([5, 77, 8, 77, 9, 77]);
+  });
+
+  it("ends only the binder when its copy traps, before or after the kernel made its activation; the sender sees ECLOSED next", async () => {
+    for (const first of [1, 2]) {
+      const on = await bothWays([
+        [first, TRAP + 6], // traps after its send: to the cell (not made), or woke a binder (made)
+        [1, 7],
+      ]);
+      expect(on.exit.a, `${first}`).toMatchObject({ reason: ExitReason.TRAP_UNREACHABLE });
+      expect(on.rec.s.slice(0, 2)).toEqual([0, -Errno.ECLOSED]);
+      expect(on.made).toBe(first === 2 ? 1 : 0);
+      expect(first === 2 ? on.rec.idle : on.rec.busy).toEqual([6, 77]); // the send before the trap stands
+    }
+  });
+
+  it("survives the binder killed in the middle of its made activation (a nested handler kills it), and the sender killed there", async () => {
+    const a = await bothWays([
+      [1, 5],
+      [3, 66], // t's handler kills a: a's copy is unwound, s carries on
+      [1, 7],
+    ]);
+    expect(a.exit.a).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
+    expect(a.rec.s.slice(0, 3)).toEqual([0, 0, -Errno.ECLOSED]);
+    expect(a.rec.t).toEqual([66, 0]); // its kill's result
+    const s = await bothWays([
+      [1, 5],
+      [3, 67], // t's handler kills s, a's sender: its port_send never returns
+      [1, 7],
+    ]);
+    expect(s.exit.s).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
+    expect(s.rec.s).toEqual([]);
+  });
+
+  it("fails the comparison when the activation is not made the kernel's before the handler's own port_send goes to the kernel", async () => {
+    mutateMadeForTest(true);
+    try {
+      const on = await system({}, [
+        [2, 6],
+        [1, 5],
+      ]);
+      const off = await system({ portW2w: false }, [
+        [2, 6],
+        [1, 5],
+      ]);
+      expect(JSON.stringify(on.rec) === JSON.stringify(off.rec) && on.now === off.now).toBe(false);
+    } finally {
+      mutateMadeForTest(false);
     }
   });
 });
