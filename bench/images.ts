@@ -49,13 +49,14 @@ export class BenchImages {
     return r.binary;
   }
 
-  /** Assemble a bare module (baselines: no kernel, imports of their own). */
-  async wat(source: string): Promise<Uint8Array> {
+  /** Assemble a bare module (baselines: no kernel, imports of their own). features: wabt's (multi_memory, say). */
+  async wat(source: string, features: Record<string, boolean> = {}): Promise<Uint8Array> {
     this.wabt ??= await wabtInit();
-    const m = this.wabt.parseWat("bench.wat", source);
+    const m = this.wabt.parseWat("bench.wat", source, features);
     try {
       m.resolveNames();
-      m.validate();
+      // wabt's typings omit validate's features argument; without it a second memory does not validate
+      (m as unknown as { validate(f: Record<string, boolean>): void }).validate(features);
       return new Uint8Array(m.toBinary({}).buffer);
     } finally {
       m.destroy();

@@ -26,6 +26,16 @@
 //   ykernel   two WAT yielders on the kernel rung's setup, the real sysYield behind the toy entry
 //   yreal-entry the same through the bridge's own (generic) yield entry
 //   yfigure   ctx_switch_ns itself (the AssemblyScript yielders), times two
+//   wasmk     the floor of the kernel's switch done in wasm against state in linear memory (bench/wasmk.ts):
+//               the pair's call / reply_wait are a per-process kernel module's (vDSO) functions reached
+//               wasm-to-wasm, doing every step of the flat path (handle mirror check, delivery, numbering,
+//               inheritance, states, the handoff's choice, slice end and begin) against one kernel memory;
+//               one Suspending import a switch resumes the real WasmProcessRuntime (the guests move their
+//               fuel counters, WebAssembly.Globals: 5 a loop)
+//   wasmk1    wasmk with the vDSO's functions linked into each guest's module (one instance a process)
+//   wasmk0    wasmk's vDSO ablated to the switch alone (no kernel step): the frame, the guests, the runtimes
+//   ywasmk    two WAT yielders whose yield is the vDSO's (the run queue in kernel memory), per two switches
+//   ywasmk1   ywasmk linked, as wasmk1
 // Prints min / median ns per round trip for each round (the yield rungs: per two switches, comparable with bare).
 
 import { loadavg } from "node:os";
@@ -50,6 +60,7 @@ import { measureCtxSwitch } from "./figures/ctx-switch.ts";
 import { kernelPair } from "./figures/ipc-kernel.ts";
 import { BenchImages } from "./images.ts";
 import { type Plan, sampleHost, sampleTimed, type Summary } from "./stats.ts";
+import { VDSO_SWITCH_ONLY, wasmkRung, ywasmkRung } from "./wasmk.ts";
 
 const ALL = [
   "bare",
@@ -65,6 +76,11 @@ const ALL = [
   "ykernel",
   "yreal-entry",
   "yfigure",
+  "wasmk",
+  "wasmk1",
+  "wasmk0",
+  "ywasmk",
+  "ywasmk1",
 ];
 
 const plan: Plan = { warmup: 10, warmupMs: 300, samples: 60, targetSampleMs: 5, maxBatch: 1 << 24, fixedBatch: null };
@@ -454,6 +470,11 @@ async function main(): Promise<void> {
   if (want("kernel")) pairs.kernel = await kernelRung();
   if (want("real-entry")) pairs["real-entry"] = await realEntryRung();
   if (want("counter")) pairs.counter = await realEntryRung(true);
+  if (want("wasmk")) pairs.wasmk = await wasmkRung(ctx.images);
+  if (want("wasmk1")) pairs.wasmk1 = await wasmkRung(ctx.images, { linked: true });
+  if (want("wasmk0")) pairs.wasmk0 = await wasmkRung(ctx.images, { vdso: VDSO_SWITCH_ONLY });
+  if (want("ywasmk")) pairs.ywasmk = await ywasmkRung(ctx.images);
+  if (want("ywasmk1")) pairs.ywasmk1 = await ywasmkRung(ctx.images, true);
   if (want("ykernel")) pairs.ykernel = await yieldKernelRung();
   if (want("yreal-entry")) pairs["yreal-entry"] = await yieldRealRung();
   if (want("noacct")) {
@@ -465,7 +486,9 @@ async function main(): Promise<void> {
   const kp0 = want("kpair0") ? kernelPair({}, 0) : null;
 
   if (alloc) {
-    for (const rung of ["bare", "runtime", "bridge", "kernel", "real-entry", "kpair", "kpair0"].filter((x) => only.includes(x))) {
+    for (const rung of ["bare", "runtime", "bridge", "kernel", "real-entry", "kpair", "kpair0", "wasmk", "wasmk0"].filter((x) =>
+      only.includes(x),
+    )) {
       const run =
         rung === "bare"
           ? (n: number) => bare.run(n)
