@@ -13,7 +13,8 @@ import { loopTaken } from "../../host/runtime/port-loop.ts";
 import { mutateRunOnChangedForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { ABI_IMPORTS, guest, results, wat } from "../helpers/wat.ts";
+import { guest, results } from "../helpers/wat.ts";
+import { grantGuest } from "../memory/helpers.ts";
 
 const DIRECT = Constants.PORT_BIND_DIRECT;
 const { SEND, RECEIVE } = Rights;
@@ -31,16 +32,9 @@ const names = (at: [number, string][]) =>
     .join("\n    ");
 
 const chain = (n: number, at: number, action: string, grant = false, last = false) =>
-  wat(`(module
-  ${ABI_IMPORTS}
-  ${grant ? '(import "grant" "m" (memory $m 1))' : ""}
-  (memory $own (export "memory") 1)
-  (global $rp (mut i32) (i32.const 60000))
-  (func $rec (param i32)
-    (i32.store $own (global.get $rp) (local.get 0))
-    (global.set $rp (i32.add (global.get $rp) (i32.const 4))))
-  (func $flush
-    (drop (call $console_write (i32.const 60000) (i32.sub (global.get $rp) (i32.const 60000)))))
+  grantGuest(
+    grant ? ["m 1"] : [],
+    `
   (global $port (mut i32) (i32.const 0))
   (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32) (local $r i32)
     (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
@@ -62,7 +56,8 @@ const chain = (n: number, at: number, action: string, grant = false, last = fals
     ])}
     (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
     (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
-    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0)))))`);
+    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`,
+  );
 
 // The revoker: holds the chain's port (and, with `grant`, a memory object "m") and spawns the chain from the
 // image "chainimg", passing it copies derived from its own handles ("port", "killer": its own port, and "m"),
