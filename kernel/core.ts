@@ -43,6 +43,10 @@ import { bumpWord, kernelWord } from "./fast/mirror.ts";
 import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
+import type { Device } from "./devices/device.ts";
+
+/** Whom a timer is for (KernelCore.addTimer): a process, a device, or nobody. */
+export type TimerOwner = Process | Device | null;
 
 export interface KernelLimits {
   maxProcesses: number;
@@ -148,8 +152,11 @@ export class KernelCore {
   readonly rng: { fill(out: Uint8Array): void };
   readonly trace: EventTrace;
   readonly objects = new ObjectRegistry();
-  /** A callback that throws is a kernel bug (or a host failure): its owner ends with KERNEL_FAULT (addTimer). */
-  readonly timers = new TimerHeap((t, e) => this.fault(t.owner as Process | null, "a timer", e));
+  /**
+   * A callback that throws is a kernel bug (or a host failure): its owning process ends with KERNEL_FAULT; a
+   * device model's throw is logged with the device's name (addTimer). One handler for every timer.
+   */
+  readonly timers = new TimerHeap((t, e) => this.timerThrew(t.owner as TimerOwner, e));
   readonly limits: KernelLimits;
   readonly log: (line: string) => void;
   /** Syscall results are checked against the ABI (KernelOptions.checkContracts). */
@@ -632,13 +639,20 @@ export class KernelCore {
   /**
    * One-shot deadline event; returns the timer for cancelTimer. `owner`: the
    * process it is for, ended with KERNEL_FAULT if `fire` throws (a kernel
-   * bug); without one the fault is logged. A throw never reaches the host.
+   * bug), or the device whose model armed it (its throw is logged with the
+   * device's name, and the model's next timers still fire); without one the
+   * fault is logged. A throw never reaches the host.
    */
-  addTimer(deadline: number, fire: () => void, owner: Process | null = null): Timer {
+  addTimer(deadline: number, fire: () => void, owner: TimerOwner = null): Timer {
     const t = this.timers.add(deadline, fire, owner);
     this.sched.timerAdded(deadline);
     if (!this.clock.virtual && this.current === null && deadline < this.idleTimerAt) this.schedule();
     return t;
+  }
+
+  private timerThrew(owner: TimerOwner, e: unknown): void {
+    if (owner === null || owner instanceof Process) this.fault(owner, "a timer", e);
+    else this.log(`wasmos: device ${owner.model.name}: timer callback threw: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   /**

@@ -34,24 +34,10 @@ const IRQ_KIND_EXACT = 2 ** (53 - Constants.IRQ_KIND_SHIFT);
 export function newDevice<M extends DeviceModel>(k: KernelCore, model: M, memory: MemoryObject | null = null): Device<M> {
   const dev = new Device(k.objects, model, memory);
   dev.log = k.log;
-  // The guard around the model's callback, made again only when the callback differs from the last one (a
-  // model passes the same one timer after timer: the audio device's slot end, a period in the PCM pipeline).
-  let guardedFire: (() => void) | null = null;
-  let guard: () => void = () => {};
   model.bind({
     now: () => k.clock.now(),
     setTimer: (deadline, fire) => {
-      if (fire !== guardedFire) {
-        guardedFire = fire;
-        guard = () => {
-          try {
-            fire();
-          } catch (e) {
-            k.log(`wasmos: device ${model.name}: timer callback threw: ${e instanceof Error ? e.message : String(e)}`);
-          }
-        };
-      }
-      const t = k.addTimer(deadline, guard);
+      const t = k.addTimer(deadline, fire, dev); // a throw is logged with the device's name (KernelCore.timerThrew)
       return () => k.cancelTimer(t);
     },
     interrupt: (kind, datum) => raiseInterrupt(k, dev, kind, datum),

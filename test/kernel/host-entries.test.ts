@@ -44,7 +44,7 @@ describe("host entries into the kernel", () => {
     expect(log.join("\n")).toContain("kernel fault in a timer: KernelBug: nobody's timer");
   });
 
-  it("a device's timer callback that throws is logged with the device's name, its next timers still fire, and a new callback gets a guard of its own", async () => {
+  it("a device's timer callback that throws is logged with the device's name, its next timers still fire, and another callback's throw is logged too", async () => {
     const log: string[] = [];
     const k = new Kernel({ log: (l) => log.push(l) });
     let ctx: DeviceContext | null = null;
