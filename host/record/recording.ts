@@ -49,6 +49,12 @@ export interface Recording {
   readonly files?: readonly { readonly name: string; readonly sha256: string; readonly bytes: number }[];
   /** How the run ended (the root's exit status and reason; the CLI's exit code). */
   readonly exit: { readonly status: number; readonly reason: number; readonly code: number } | null;
+  /**
+   * The root never ended: it was blocked forever, as this says ("pid 1 blocked in receive forever: nothing
+   * left that could wake it"; the CLI exited 69), and `exit` is null. A replay that ends blocked the same way
+   * matches; one that ends otherwise, or ends blocked where the run did not, diverged. (Absent: the root ended.)
+   */
+  readonly blocked?: string;
 }
 
 export interface RecordedRun {
@@ -106,5 +112,6 @@ export function parseRecording(text: string): Recording {
   if (!Array.isArray(r.clock) || !Array.isArray(r.events) || !Array.isArray(r.trace) || typeof r.stdout !== "string") {
     throw new Error("recording is missing its clock, events, trace or stdout");
   }
+  if (r.blocked !== undefined && typeof r.blocked !== "string") throw new Error("recording's blocked is not a string");
   return r;
 }
