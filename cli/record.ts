@@ -4,7 +4,7 @@
 // are produced.
 
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Kernel } from "../host/kernel.ts";
 import { Recorder } from "../host/record/recorder.ts";
@@ -17,7 +17,7 @@ import type { DirSpec } from "./hostdirs.ts";
 import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../hal/node/hostdir.ts";
 import { CliError, EXIT } from "./command.ts";
-import { fsReason } from "./input.ts";
+import { fsReason, readAtMost } from "./input.ts";
 
 /** What a run needs from a recorder or a replayer. */
 export interface RunHooks {
@@ -88,8 +88,12 @@ export function writeRecording(path: string, rec: Recording): void {
   }
 }
 
+/** The largest recording read: about the longest string V8 makes (a recording's JSON is one). */
+export const MAX_RECORDING_BYTES = 512 << 20;
+
+/** A recording's text (fs errors and TooLargeError pass through: the caller names the file). */
 export function readRecordingText(path: string): string {
-  return readFileSync(path, "utf8");
+  return readAtMost(path, MAX_RECORDING_BYTES).toString("utf8");
 }
 
 /** "replay diverged at trace event 12 (standard output differs at byte 40, after trace event 12): recorded "...", replayed "..."" */

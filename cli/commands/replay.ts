@@ -10,7 +10,7 @@ import { parseRecording, type Recording } from "../../host/record/recording.ts";
 import { type Divergence, Replayer } from "../../host/record/replayer.ts";
 import { replayPcmDemo } from "../demo/cli.ts";
 import { CliError, type Command, EXIT, type Flags, UsageError } from "../command.ts";
-import { fsReason, readInput } from "../input.ts";
+import { fsReason, readInput, TooLargeError } from "../input.ts";
 import { describeDivergence, describeRun, readRecordingText, replayHooks, sha256 } from "../record.ts";
 import { bootLoaded, loadSystemFiles } from "./boot.ts";
 import { isWasiModule, runProgram } from "./run.ts";
@@ -41,6 +41,7 @@ export const replayCommand: Command = {
     try {
       text = readRecordingText(path);
     } catch (e) {
+      if (e instanceof TooLargeError) throw new CliError(`recording ${e.message}: not a recording this wasmos can read`, EXIT.NO_INPUT);
       throw new CliError(`cannot read ${path}: ${fsReason(e)}`, EXIT.NO_INPUT);
     }
     let rec;
