@@ -1,7 +1,7 @@
 // `wasmos demo pcm` (and `npm start`): run the PCM pipeline, show live VU
 // bars, then a summary.
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Recording } from "../../host/record/recording.ts";
@@ -128,6 +128,12 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   if (!(duration > 0 && duration <= 600)) throw new UsageError(`--duration wants seconds in (0, 600], got "${flags.duration}"`);
   const realtime = flags.realtime === true;
   const outDir = typeof flags.out === "string" ? flags.out : "out";
+  // The outputs' folder, made now: one that cannot be (a file in the way, no permission) is refused before the run.
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot write to ${outDir}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+  }
   const recordPath = typeof flags.record === "string" ? flags.record : null;
   const images = parseRoleImages((flags.image as string[] | undefined) ?? []);
   const options: Record<string, string | number> = { duration };
