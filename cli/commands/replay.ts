@@ -37,6 +37,7 @@ export const replayCommand: Command = {
   async run(positional, flags) {
     const [path] = positional;
     if (!path) throw new UsageError("replay: which recording?");
+    if (positional.length > 1) throw new UsageError(`one recording at a time (also got "${positional[1]}")`);
     let text: string;
     try {
       text = readRecordingText(path);

@@ -162,6 +162,7 @@ describe("a usage error", () => {
       [["run"], "wasmos run: which program?"],
       [["run", "--fuel", "-5", "ok.wasm"], 'wasmos run: --fuel wants a positive integer, got "-5"'],
       [["conformance", "extra"], "wasmos conformance: unexpected extra (--filter PATTERN chooses cases)"],
+      [["replay", "a.rec", "b.rec"], 'wasmos replay: one recording at a time (also got "b.rec")'],
       [["demo", "bogus"], 'wasmos demo: unknown demo "bogus" (the demos: pcm)'],
     ] as const) {
       const r = wasmos([...args]);
