@@ -858,32 +858,41 @@ class Analysis {
     const base = this.m.importedFuncs;
     const n = this.m.code.length;
     const state = new Uint8Array(n);
-    const next = new Uint32Array(n); // next call site to look at
+    // next[f]: f's next call site to look at (its index in Analysis.sites), up to last[f].
+    const next = new Int32Array(n);
+    const last = new Int32Array(n);
+    for (let f = 0; f < n; f++) {
+      const facts = this.facts[f];
+      next[f] = facts.firstCall;
+      last[f] = facts.firstCall + facts.calls;
+    }
     const stack = new Int32Array(n);
+    const targets = this.sites.target;
+    const more = v.more;
+    let work = 0;
     for (let root = 0; root < n; root++) {
       if (state[root] !== UNSEEN) continue;
-      let sp = 0;
-      const open = (f: number) => {
-        state[f] = VISITING;
-        v.open(f);
-        stack[sp++] = f;
-      };
-      open(root);
+      state[root] = VISITING;
+      v.open(root);
+      stack[0] = root;
+      let sp = 1;
       while (sp > 0) {
-        this.work++;
+        work++;
         const f = stack[sp - 1];
-        const facts = this.facts[f];
-        if ((v.more === undefined || v.more(f)) && next[f] < facts.calls) {
-          const k = facts.firstCall + next[f];
-          const target = this.sites.target[k];
+        const k = next[f];
+        if (k < last[f] && (more === undefined || more(f))) {
+          const target = targets[k];
           const callee = target - base;
           const inside = target >= base && callee < n;
           if (inside && state[callee] === UNSEEN) {
-            open(callee); // come back to this call site when the callee is decided
+            // Come back to this call site when the callee is decided.
+            state[callee] = VISITING;
+            v.open(callee);
+            stack[sp++] = callee;
             continue;
           }
           v.site(f, k, inside ? state[callee] : OUTSIDE);
-          next[f]++;
+          next[f] = k + 1;
           continue;
         }
         v.close(f);
@@ -891,6 +900,7 @@ class Analysis {
         sp--;
       }
     }
+    this.work += work;
   }
 
   /** Functions a table or a funcref may hold: element segments, and ref.func in code (found by scan) and constant expressions. */
@@ -1003,10 +1013,13 @@ class Analysis {
 /** The charge points of one metered function, in body order: its entry, then each loop header (from the scan: no decoding). */
 function regions(a: Analysis, func: number): ChargePoint[] {
   const facts = a.factsOf(func);
-  const weights = facts.regions.map((r) => r.instructions);
+  const rs = facts.regions;
+  const points: ChargePoint[] = new Array(rs.length);
+  for (let i = 0; i < rs.length; i++) points[i] = { at: rs[i].at, weight: rs[i].instructions, kind: rs[i].kind };
   const region = a.sites.region;
-  for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) weights[region[k]] += a.siteWeight(k);
-  return facts.regions.map((r, i) => ({ at: r.at, weight: Math.min(weights[i], MAX_CHARGE), kind: r.kind }));
+  for (let k = facts.firstCall; k < facts.firstCall + facts.calls; k++) points[region[k]].weight += a.siteWeight(k);
+  for (let i = 0; i < points.length; i++) if (points[i].weight > MAX_CHARGE) points[i].weight = MAX_CHARGE;
+  return points;
 }
 
 /** The charge points the pass would put in a function (none if it is bounded). */
@@ -1495,7 +1508,7 @@ function meterFunction(
         break;
       }
       case EV_CALL: {
-        const body = inlined.get(nextCall);
+        const body = inlined.size === 0 ? undefined : inlined.get(nextCall);
         const k = facts.firstCall + nextCall++;
         if (body !== undefined) {
           ps.addBytes(offset, end, body); // a bounded callee: no sync either way
