@@ -1445,6 +1445,18 @@ function meterFunction(
   let pendingAt = 0;
   const ev = facts.events;
   a.work += ev.length / EV_RECORD;
+  if (!emit.syncs && !emit.wraps && inlined.size === 0 && !(emit.counts && facts.hasSized)) {
+    // No event asks for anything (no counter to keep in sync, no loop to wrap, no sized instruction to charge, no call
+    // inlined): the patches are the charge points alone, in order, as the replay below would make them (every point
+    // lies at or before the body's final end, the last event). Most metered functions of a large module: loop-free.
+    for (let p = 0; p < points.length; p++) {
+      const charge = points[p];
+      const from = pool.length;
+      emit.charge(pool, charge.weight, charge.kind === "entry");
+      ps.add(charge.at, charge.at, from);
+    }
+    return ps.run(first);
+  }
   // Replay the scan's events. Before each, in body order: what the previous
   // instruction owes (at its end), then the charge points up to this
   // instruction (a loop header is the offset of the instruction after `loop`).
