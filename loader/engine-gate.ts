@@ -19,6 +19,8 @@ import {
   S_BYTES_IN_USE,
   S_CHUNK0,
   S_CLOSED,
+  S_DIGEST,
+  S_DIGEST0,
   S_GATE,
   SCANNED,
   STATE_WORDS,
@@ -41,6 +43,12 @@ const WAIT_LIMIT_MS = 30_000;
 /** How long the caller waits for a chunk of the body scan the worker has under way before scanning it itself. */
 const CHUNK_WAIT_MS = 2_000;
 
+/** The digest of a job's bytes (S_DIGEST): not begun, being computed by the worker, written, taken by the caller (who hashes itself). */
+const DIGEST_FREE = 0;
+const DIGEST_RUNNING = 1;
+const DIGEST_DONE = 2;
+const DIGEST_TAKEN = 3;
+
 // The worker: for a job that asks (parallel-scan.ts), takes its share of
 // the body walk first, then validates the bytes (unless the caller took the
 // validation), or the other way round for a job marked validateFirst. The
@@ -51,6 +59,7 @@ const CHUNK_WAIT_MS = 2_000;
 // the port the caller reads synchronously.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
 let scan = null;
 let waiting = null; // the last job that arrived before the scan module loaded
 const done = (job) => Atomics.store(job.state, ${S_BYTES_IN_USE}, 0);
@@ -86,6 +95,17 @@ parentPort.on("message", (job) => {
     } catch {}
     Atomics.store(state, ${S_GATE}, ok ? ${VALID} : ${INVALID});
     Atomics.notify(state, ${S_GATE});
+    // The bytes' SHA-256 for a caller that asked and has not taken it (the loader wants it once it has prepared a valid module).
+    if (ok && job.digest && Atomics.compareExchange(state, ${S_DIGEST}, ${DIGEST_FREE}, ${DIGEST_RUNNING}) === ${DIGEST_FREE}) {
+      let to = ${DIGEST_FREE};
+      try {
+        const d = createHash("sha256").update(bytes).digest();
+        for (let i = 0; i < 8; i++) state[${S_DIGEST0} + i] = d.readInt32BE(4 * i);
+        to = ${DIGEST_DONE};
+      } catch {}
+      Atomics.store(state, ${S_DIGEST}, to);
+      Atomics.notify(state, ${S_DIGEST});
+    }
   }
   if (job.scan !== null && scan !== null && job.validateFirst) runScan(job);
   if (job.scan === null) return;
@@ -147,8 +167,15 @@ function gateWorker(): GateWorker | null {
 /** A validation under way: `valid()` gives WebAssembly.validate's answer; `cancel()` when it is not wanted. */
 export interface PendingValidation {
   valid(): boolean;
-  /** Neither the answer nor the body scan is wanted (the scan is closed too). */
+  /** Neither the answer nor the body scan is wanted (the scan is closed too; so is the digest). */
   cancel(): void;
+  /**
+   * The SHA-256 (hex) of the bytes, computed by the worker after it found
+   * them valid, for a job started with `digest`; null when the caller is to
+   * hash them itself (no worker, a small module, not asked, or the worker has
+   * not begun it: the caller takes it then). Waits while the worker is at it.
+   */
+  digest(): string | null;
   /** Which thread validated, once valid() has answered (tests: the worker path is taken). */
   readonly answeredBy: "worker" | "caller" | null;
   /** The body scan shared with the worker (startValidation's `scan`), or null: the caller scans every body. */
@@ -270,9 +297,10 @@ function sharedCopy(bytes: Uint8Array): Uint8Array {
  * the answer late (the loader, after preparing); after validating with
  * `validateFirst` (a caller that reads it as soon as its walk is done).
  */
-export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null, validateFirst = false): PendingValidation {
+export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null, validateFirst = false, digest = false): PendingValidation {
   const own = bytes as Uint8Array<ArrayBuffer>;
   const inPlace = {
+    digest: () => null,
     answeredBy: null as PendingValidation["answeredBy"],
     scan: null,
     valid(): boolean {
@@ -288,10 +316,14 @@ export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null,
   const shared = sharedCopy(bytes);
   const buffer = shared.buffer as SharedArrayBuffer;
   const sharing = scan !== null && results !== null ? new SharedScan(state, ++jobs, results.port, results.receive) : null;
+  // Only a job whose walk is shared asks for the digest: the worker keeps S_BYTES_IN_USE set until it is done (it hashes
+  // right after validating), so the buffer is not reused under it.
+  const wantDigest = digest && sharing !== null;
+  if (!wantDigest) state[S_DIGEST] = DIGEST_TAKEN;
   if (sharing !== null) state[S_BYTES_IN_USE] = 1; // until the worker is done with the job (it clears it)
   lastJob = buffer.byteLength <= REUSE_MAX_BYTES ? { state, buffer } : null;
   try {
-    w.postMessage({ id: jobs, state, bytes: shared, scan: sharing === null ? null : scan, validateFirst });
+    w.postMessage({ id: jobs, state, bytes: shared, scan: sharing === null ? null : scan, validateFirst, digest: wantDigest });
   } catch {
     return inPlace;
   }
@@ -315,7 +347,29 @@ export function startValidation(bytes: Uint8Array, scan: ScanKind | null = null,
     },
     cancel(): void {
       Atomics.compareExchange(state, S_GATE, QUEUED, TAKEN);
+      Atomics.compareExchange(state, S_DIGEST, DIGEST_FREE, DIGEST_TAKEN);
       sharing?.close();
+    },
+    digest(): string | null {
+      if (Atomics.compareExchange(state, S_DIGEST, DIGEST_FREE, DIGEST_TAKEN) === DIGEST_FREE) return null; // not begun: here
+      const until = performance.now() + CHUNK_WAIT_MS;
+      for (;;) {
+        const s = Atomics.load(state, S_DIGEST);
+        if (s === DIGEST_DONE) {
+          let hex = "";
+          for (let i = 0; i < 8; i++) hex += (state[S_DIGEST0 + i] >>> 0).toString(16).padStart(8, "0");
+          return hex;
+        }
+        if (s === DIGEST_TAKEN) return null;
+        if (s === DIGEST_FREE) {
+          // Given back (the worker's hash failed): take it.
+          if (Atomics.compareExchange(state, S_DIGEST, DIGEST_FREE, DIGEST_TAKEN) === DIGEST_FREE) return null;
+          continue;
+        }
+        const left = until - performance.now();
+        if (left <= 0) return null; // the worker's digest, if it ever comes, is not read
+        Atomics.wait(state, S_DIGEST, DIGEST_RUNNING, left);
+      }
     },
   };
   return pending;

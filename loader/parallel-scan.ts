@@ -31,9 +31,13 @@ export const S_GATE = 0;
 export const S_BYTES_IN_USE = 1;
 /** 1 once the loading thread wants no more chunks scanned (done, or refused early); */
 export const S_CLOSED = 2;
-/** each chunk's state from here on. */
+/** each chunk's state from here on; */
 export const S_CHUNK0 = 4;
-export const STATE_WORDS = S_CHUNK0 + SCAN_CHUNKS;
+/** the SHA-256 of the job's bytes, for a job that asks (engine-gate.ts PendingValidation.digest): its state, */
+export const S_DIGEST = S_CHUNK0 + SCAN_CHUNKS;
+/** then its 32 bytes as eight big-endian int32 once the state is DIGEST_DONE. */
+export const S_DIGEST0 = S_DIGEST + 1;
+export const STATE_WORDS = S_DIGEST0 + 8;
 
 /** A chunk's state: not taken, taken by the loading thread, taken by the worker, scanned by the worker (result posted). */
 export const FREE = 0;

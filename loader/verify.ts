@@ -162,13 +162,17 @@ export const verifierTestHooks: { beforeCode: (() => void) | null; afterCode: ((
  * `ok` to be trusted) until the caller has run it; it adds the "invalid"
  * error just as the verifier would have. The loader runs it after preparing
  * the module (the worker validates meanwhile) and before compiling it.
+ * With `digest`, the gate's worker also takes the SHA-256 of the bytes once
+ * it has found them valid (where it shares the walk); `digest()` gives it,
+ * or null when the caller is to hash them itself (engine-gate.ts
+ * PendingValidation.digest).
  */
 export function verifyAndParse(
   bytes: Uint8Array,
   policy: VerifyPolicy,
   alsoVisit?: BodyWalker,
-  options: { deferGate?: boolean } = {},
-): { report: VerifyReport; module: WasmModule | null; finalGate: (() => void) | null } {
+  options: { deferGate?: boolean; digest?: boolean } = {},
+): { report: VerifyReport; module: WasmModule | null; finalGate: (() => void) | null; digest: () => string | null } {
   const report: VerifyReport = {
     ok: false,
     errors: [],
@@ -185,7 +189,7 @@ export function verifyAndParse(
       personality: null,
     },
   };
-  const verifier = new Verifier(bytes, policy, report, alsoVisit, options.deferGate ?? false);
+  const verifier = new Verifier(bytes, policy, report, alsoVisit, options.deferGate ?? false, options.digest ?? false);
   const guarded = (step: () => void) => {
     try {
       step();
@@ -197,7 +201,13 @@ export function verifyAndParse(
   };
   guarded(() => verifier.run());
   const deferred = verifier.deferred;
-  return { report, module: verifier.module, finalGate: deferred === null ? null : () => guarded(deferred) };
+  const gate = verifier.gate;
+  return {
+    report,
+    module: verifier.module,
+    finalGate: deferred === null ? null : () => guarded(deferred),
+    digest: () => (gate === null ? null : gate.digest()),
+  };
 }
 
 class Verifier {
@@ -214,9 +224,20 @@ class Verifier {
   /** The final gate, when the caller asked to run it itself (verifyAndParse's deferGate) and nothing else refused. */
   deferred: (() => void) | null = null;
   private readonly deferGate: boolean;
+  /** Whether the gate's worker is asked for the bytes' SHA-256 (verifyAndParse's digest), and the gate once started. */
+  private readonly wantDigest: boolean;
+  gate: PendingValidation | null = null;
 
-  constructor(bytes: Uint8Array, policy: VerifyPolicy, report: VerifyReport, alsoVisit: BodyWalker | undefined, deferGate: boolean) {
+  constructor(
+    bytes: Uint8Array,
+    policy: VerifyPolicy,
+    report: VerifyReport,
+    alsoVisit: BodyWalker | undefined,
+    deferGate: boolean,
+    wantDigest: boolean,
+  ) {
     this.deferGate = deferGate;
+    this.wantDigest = wantDigest;
     this.alsoVisit = alsoVisit;
     this.bytes = bytes;
     this.policy = policy;
@@ -244,7 +265,8 @@ class Verifier {
     // the body walk).
     const walker = this.alsoVisit;
     const scan: ScanKind | null = walker === undefined ? "decode" : (walker.parallel ?? null);
-    const gate = startValidation(bytes, scan, !this.deferGate);
+    const gate = startValidation(bytes, scan, !this.deferGate, this.wantDigest);
+    this.gate = gate;
     this.shared = gate.scan;
     let gated = false;
     try {

@@ -151,6 +151,32 @@ export class ByteSink {
     return this.length;
   }
 
+  /**
+   * Starts a length-prefixed run whose size's LEB128 will most likely take
+   * `room` bytes (from an upper bound of the size): that much room is kept
+   * before it; endSizedIn(mark, room) writes the size there.
+   */
+  beginSizedIn(room: number): number {
+    this.reserve(room);
+    this.length += room;
+    return this.length;
+  }
+
+  /** Ends a run begun by beginSizedIn(room): its size as a minimal LEB128 before it, the run moved only if that is not `room` bytes. */
+  endSizedIn(mark: number, room: number): this {
+    const size = this.length - mark;
+    const leb = u32Size(size);
+    const at = mark - room;
+    if (leb !== room) {
+      if (leb > room) this.reserve(leb - room);
+      this.buf.copyWithin(at + leb, mark, mark + size);
+    }
+    this.length = at;
+    this.u32(size);
+    this.length = at + leb + size;
+    return this;
+  }
+
   /** Ends a run begun at `mark`: writes its size as a minimal LEB128 before it (moving the run back over unused room). */
   endSized(mark: number): this {
     const size = this.length - mark;

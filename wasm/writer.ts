@@ -31,7 +31,7 @@ import {
   type ValType,
   type WasmModule,
 } from "./reader.ts";
-import { ByteSink } from "./sink.ts";
+import { ByteSink, u32Size } from "./sink.ts";
 import { encodeValType, VALTYPE_CODES } from "./types.ts";
 import { Cursor, WasmParseError } from "./cursor.ts";
 import { ENGINE_LIMIT_WORDS, ENGINE_LIMITS, type EngineLimit } from "./limits.ts";
@@ -165,8 +165,12 @@ export class PatchBuffer {
 
   /** The records (a view: valid until the next add). */
   records(): Int32Array {
-    return this.recs.subarray(0, this.count * 4);
+    // One view for every reader of a finished plan (the writer asks per function: a view each was ≈1 ms a 10 MB load).
+    let v = this.view;
+    if (v === null || v.buffer !== this.recs.buffer || v.length !== this.count * 4) v = this.view = this.recs.subarray(0, this.count * 4);
+    return v;
   }
+  private view: Int32Array | null = null;
 
   /** The records from `first` on, as the patch run of one function. */
   run(first: number): PatchRun {
@@ -323,12 +327,14 @@ class Editor {
   private importType = -1;
   private appendType = false;
   private nextOrder = 0;
+  /** The bytes the code patches insert (checkEdits). */
+  private added = 0;
 
   constructor(m: WasmModule, edits: ModuleEdits, reuseOutput = false) {
     this.m = m;
     this.edits = edits;
     this.shift = edits.prependFuncImport ? 1 : 0;
-    const added = this.checkEdits();
+    const added = (this.added = this.checkEdits());
     // The output's size, nearly: the input, the bytes patches insert, and room for renumbered indices and small sections.
     this.out = new ByteSink(m.bytes.length + added + (m.bytes.length >> 6) + 4096, reuseOutput ? takeSpareOutput() : undefined);
   }
@@ -484,10 +490,13 @@ class Editor {
   private section(s: Section): void {
     if (s.id === SectionId.CODE && this.rewritesCode()) {
       // The largest section: its functions are written in place, not into a section buffer copied after.
+      // Its size goes in the room an upper bound of it takes (the input's, the patches', a byte a renumbered index and
+      // six a new local), so the section is not moved back over unused room once written.
       this.out.u8(s.id);
-      const mark = this.out.beginSized();
+      const room = u32Size(s.end - s.contentStart + this.added + ((s.end - s.contentStart) >> 1) + 4096);
+      const mark = this.out.beginSizedIn(room);
       this.codeSection(this.out);
-      this.out.endSized(mark);
+      this.out.endSizedIn(mark, room);
       return;
     }
     const content = this.rewrite(s);
@@ -716,11 +725,18 @@ class Editor {
   /** Writes the code section's contents to `body`. */
   private codeSection(body: ByteSink): ByteSink {
     const { m } = this;
-    const fn = new ByteSink(1024);
+    // Each function is written in place: its size goes before it in the room an upper bound of it takes (moved only if
+    // the size's LEB128 is shorter, rarely: a few bytes either side of 128 or 16,384), not into a buffer copied after.
+    const fn = body;
     body.u32(m.code.length);
     for (const f of m.code) {
-      fn.length = 0;
       const extra = this.edits.addLocals?.get(f.index);
+      const run = this.runs.get(f.index);
+      const sites = this.edits.funcIndexSites?.get(f.index);
+      const room = u32Size(
+        f.end - f.localsStart + (run === undefined ? 0 : this.runGrowth(run)) + (sites?.length ?? 0) + 6 * (extra?.length ?? 0) + 5,
+      );
+      const mark = body.beginSizedIn(room);
       if (extra?.length) {
         const params = this.paramCount(f.index);
         const locals = f.locals.reduce((n, run) => n + run.count, params);
@@ -732,16 +748,23 @@ class Editor {
       } else {
         fn.range(m.bytes, f.localsStart, f.bodyStart);
       }
-      const run = this.runs.get(f.index);
-      const sites = this.edits.funcIndexSites?.get(f.index);
       if (sites !== undefined) this.copyBody(fn, f.bodyStart, f.end, run ?? NO_PATCHES, sites);
       else this.expr(fn, { start: f.bodyStart, end: f.end }, "code", true, `function ${f.index}`, run === undefined ? [] : patchList(run));
-      if (fn.length > ENGINE_LIMITS.functionBytes && fn.length > f.end - f.localsStart) {
-        throw new EngineLimitError("functionBytes", fn.length, `function ${f.index}`);
+      const size = body.length - mark;
+      if (size > ENGINE_LIMITS.functionBytes && size > f.end - f.localsStart) {
+        throw new EngineLimitError("functionBytes", size, `function ${f.index}`);
       }
-      body.u32(fn.length).bytes(fn.view());
+      body.endSizedIn(mark, room);
     }
     return body;
+  }
+
+  /** The bytes a run of patches adds to its function (what they insert, less what they replace; negative if it shrinks). */
+  private runGrowth(run: PatchRun): number {
+    const r = run.buffer.records();
+    let n = 0;
+    for (let i = run.first * 4; i < (run.first + run.count) * 4; i += 4) n += r[i + 3] - r[i + 2] - (r[i + 1] - r[i]);
+    return n;
   }
 
   private paramCount(func: number): number {

@@ -7,7 +7,9 @@ import { guest, results, wat } from "../helpers/wat.ts";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ImageLoader } from "../../loader/loader.ts";
+import { ImageLoader, sha256 } from "../../loader/loader.ts";
+import { PARALLEL_GATE_MIN_BYTES } from "../../loader/engine-gate.ts";
+import { ByteSink } from "../../wasm/sink.ts";
 import { DiskImageCache } from "../../loader/disk-cache.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import { prepareModule } from "../../loader/prepare.ts";
@@ -24,6 +26,22 @@ describe("image loader", () => {
     const other = new Kernel({ loader: k.loader });
     other.loadImage(bytes, "c");
     expect(k.loader.stats).toEqual({ compiled: 1, cacheHits: 2 });
+  });
+
+  it("names each image by the SHA-256 of its bytes (a large one's taken on the engine gate's worker meanwhile) and answers a second load of them from its cache", () => {
+    // Padded with a custom section to one size: a and b are large, of the same length, and differ.
+    const padded = (bytes: Uint8Array, size: number) => {
+      const content = new ByteSink(size).name("wasmos-test-padding").bytes(new Uint8Array(size - bytes.length));
+      return new ByteSink(size + 16).bytes(bytes).section(0, content).finish();
+    };
+    const big = PARALLEL_GATE_MIN_BYTES + 1000;
+    const a = padded(guest(`(func (export "_start"))`), big);
+    const b = padded(guest(`(func (export "_start") (nop))`), big);
+    const c = padded(guest(`(func (export "_start"))`), 2 * big);
+    expect(a.length).toBe(b.length);
+    const loader = new ImageLoader(defaultPolicy(), { diskCache: null });
+    for (const bytes of [a, c, b, a, b, c]) expect(loader.load(bytes, "m").hash).toBe(sha256(bytes));
+    expect(loader.stats).toEqual({ compiled: 3, cacheHits: 3 });
   });
 
   it("refuses a module before anything runs and says why", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import abi from "../../abi/wasmos.abi.json" with { type: "json" };
 import { defaultPolicy, policyFromAbi } from "../../loader/policy.ts";
@@ -447,6 +448,39 @@ describe("the engine gate of a large module (validated on a second thread: loade
       by.add(p.answeredBy);
     }
     expect(by.has(null)).toBe(false);
+  });
+
+  it("hands back the SHA-256 of a large valid module's bytes when asked, taken by the worker or left to the caller, never a wrong one", async () => {
+    const valid = padded(guest(`(func (result i32) (i32.const 1))`), big);
+    const larger = padded(guest(`(func (result i32) (i32.const 2))`), 2 * big);
+    const invalid = padded(guest(`(func (result i32) (i32.add (i32.const 1)))`), big);
+    let fromWorker = 0;
+    for (let round = 0; round < 4; round++) {
+      for (const bytes of [valid, larger, invalid]) {
+        const want = createHash("sha256").update(bytes).digest("hex");
+        const now = startValidation(bytes, "decode", false, true); // asked at once: the caller hashes (null) or waits for the worker's
+        const early = now.digest();
+        if (early !== null) expect(early).toBe(want);
+        now.cancel();
+        const later = startValidation(bytes, "decode", false, true);
+        await new Promise((r) => setTimeout(r, 100)); // time for the worker to scan, validate and hash
+        const ok = later.valid();
+        expect(ok).toBe(bytes !== invalid);
+        const digest = later.digest();
+        if (!ok)
+          expect(digest).toBeNull(); // the worker hashes only bytes it found valid
+        else if (digest !== null) {
+          expect(digest).toBe(want);
+          fromWorker++;
+        }
+        later.scan?.close();
+      }
+    }
+    expect(fromWorker).toBeGreaterThan(0);
+    const unasked = startValidation(valid, "decode");
+    expect(unasked.digest()).toBeNull(); // not asked
+    unasked.cancel();
+    expect(startValidation(guest(`(func)`), "decode", false, true).digest()).toBeNull(); // small: validated in place
   });
 
   it("validates a small module in place", () => {

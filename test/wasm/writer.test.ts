@@ -58,6 +58,20 @@ describe("the module writer", () => {
     expect(() => encodeS32(2 ** 31)).toThrow(RangeError);
   });
 
+  it("writes a sized run's length in the room kept for it, and moves the run when that room was too much or too little", () => {
+    for (const room of [1, 2, 3, 5]) {
+      for (const size of [0, 5, 127, 128, 300, 16383, 16384]) {
+        const sink = new ByteSink(4).u8(0xaa);
+        const mark = sink.beginSizedIn(room);
+        for (let i = 0; i < size; i++) sink.u8(i & 0xff);
+        sink.endSizedIn(mark, room).u8(0xbb);
+        const expected = new ByteSink().u8(0xaa).u32(size);
+        for (let i = 0; i < size; i++) expected.u8(i & 0xff);
+        expect(sink.finish()).toEqual(expected.u8(0xbb).finish());
+      }
+    }
+  });
+
   it("re-emits an unedited module byte for byte", () => {
     const bytes = wat(INDEXED);
     expect(editModule(readModule(bytes), {})).toEqual(bytes);
