@@ -162,16 +162,34 @@ export class ReadyQueue {
       return d.absDeadline < cur.absDeadline || (quantumExpired && d.absDeadline === cur.absDeadline);
     }
     if (curInEdf) return false;
-    const beats = (p: Process | null): boolean =>
-      p !== null && (p.priority > current.priority || (quantumExpired && p.priority === current.priority));
     if (!this.hooks.hasPartitions()) {
       const top = this.fixed.topPriority();
       return top > current.priority || (quantumExpired && top === current.priority);
     }
+    return this.partitionedPreempts(current, quantumExpired);
+  }
+
+  /**
+   * shouldPreempt with partition budgets, a function of its own: the closures it makes would make V8
+   * allocate their context at every shouldPreempt (every process queued while another runs), partitions or not.
+   */
+  private partitionedPreempts(current: Process, quantumExpired: boolean): boolean {
     const now = this.hooks.now();
     const withBudget = this.fixed.find((p) => billedPartition(p).budgetLeft(now) > 0);
-    if (billedPartition(current).budgetLeft(now) > 0) return beats(withBudget);
+    if (billedPartition(current).budgetLeft(now) > 0) return beats(withBudget, current, quantumExpired);
     // current runs on free time: anyone within budget wins, else plain priority.
-    return withBudget !== null || beats(this.fixed.find(() => true));
+    return (
+      withBudget !== null ||
+      beats(
+        this.fixed.find(() => true),
+        current,
+        quantumExpired,
+      )
+    );
   }
+}
+
+/** Whether p, queued, should take the CPU from current (at an equal priority only once current's quantum expired). */
+function beats(p: Process | null, current: Process, quantumExpired: boolean): boolean {
+  return p !== null && (p.priority > current.priority || (quantumExpired && p.priority === current.priority));
 }

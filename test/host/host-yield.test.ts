@@ -1,0 +1,44 @@
+// The host's event loop gets a turn while guests switch among themselves
+// (host/runtime/process-runtime.ts HOST_YIELD_MS): at most every 10 ms of
+// wall time a resumption goes through a macrotask instead of resolving the
+// peer's promise at once (WasmProcessRuntime.resume, resumeLater). Two
+// processes that only yield to each other never suspend to the event loop
+// otherwise, so a host timer set before they start fires while they run.
+import { describe, expect, it } from "vitest";
+import { Kernel } from "../../host/kernel.ts";
+import { guest } from "../helpers/wat.ts";
+
+/** n yields, then exit. */
+const yielder = (n: number) =>
+  guest(`
+  (func (export "_start") (local $i i32)
+    (loop $l
+      (drop (call $yield))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`);
+
+describe("the host's event loop while guests switch", () => {
+  it("two processes yielding to each other let a host timer fire before either is done", async () => {
+    const k = new Kernel();
+    const image = k.loadImage(yielder(300_000), "yielder");
+    const a = k.spawn(image);
+    const b = k.spawn(image);
+    k.release(image);
+    let seen: { a: boolean; b: boolean; clock: number } | null = null;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        seen = { a: a.process.exit !== null, b: b.process.exit !== null, clock: k.core.clock.now() };
+        resolve();
+      }, 0),
+    );
+    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    await timer;
+    expect(ea.reason).toBe(0);
+    expect(eb.reason).toBe(0);
+    // The timer fired mid-run: neither had exited, and virtual time had begun (the switches' costs).
+    expect(seen).toMatchObject({ a: false, b: false });
+    expect(seen!.clock).toBeGreaterThan(0);
+    a.close();
+    b.close();
+  });
+});
