@@ -168,7 +168,7 @@ export const SCHED_INVARIANTS: AnyInvariant[] = [
   invariant<Priority>({
     id: "priority.no-inflation",
     means:
-      "Inheritance never raises a server above what someone it serves or who waits on it has: a client that gave up (timed out or died) stops raising it.",
+      "Inheritance never raises a server above what someone it serves or who waits on it has: a client that gave up (timed out or died) stops raising it. (What it raises is the server's own floor: its base priority, or the priority of a pulse it took, QNX's pulse priority, kernel/ipc/priority.ts.)",
     reads: "kernel/rules/priority.ts raisedPriority",
     bounds: `${HELD} held messages and ${QUEUED} endpoint queues per server`,
     subject: PR,
