@@ -62,8 +62,14 @@ const T_CELL = 16,
   T_LEFT = 28,
   T_EPOCH_AT = 32,
   T_EPOCH = 36;
-/** Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue). */
-export const TAKES_BETWEEN_TURNS = 64;
+/**
+ * Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue).
+ * A `next` on this path (the crossing, the kernel's run-on, the permission given again) costs ≈100-150 ns;
+ * at 64 it was ≈2 ns of each ≈33 ns direct round trip of port_rtt_ns, at 256 ≈0.5. The event loop still
+ * turns in time: hostYieldDue reads the clock every 64th call, so every 16,384 takes (≈0.5 ms of round
+ * trips) against HOST_YIELD_MS (10 ms); a slice still ends at its counter (the take's fuel test).
+ */
+export const TAKES_BETWEEN_TURNS = 256;
 
 function portLoopModule(): WebAssembly.Module {
   if (loopModule !== null) return loopModule;
