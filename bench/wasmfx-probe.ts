@@ -1,0 +1,155 @@
+// Probe: does this engine's core stack switching (the WasmFX proposal:
+// cont.new / resume / suspend) give a cheaper process switch than JSPI?
+// docs/fastpath.md ("An engine whose suspension costs less: stack
+// switching") records what it found. Not part of `npm run bench`: the
+// proposal is behind a flag and incomplete in the engines we run.
+//
+//   node --experimental-wasm-wasmfx bench/wasmfx-probe.ts [--rounds 6] [--n 200000]
+//
+// Two guests ping-pong a value. The JSPI pair is the bench's
+// baseline_jspi_pingpong_ns shape (two Suspending imports and a ten-line
+// scheduler in JS). The stack-switching pair keeps each guest as a
+// continuation: a guest's blocking call is a wasm function that suspends to a
+// scheduler loop in wasm, which calls a plain JS import (standing for the
+// TypeScript kernel deciding who runs next) and resumes the chosen
+// continuation. So each round trip is four stack switches and two JS calls,
+// the shape a kernel that stays in TypeScript would have. Prints each
+// round's ns per round trip, or the engine's refusal.
+
+import binaryen from "binaryen";
+
+const SCHED = `(module
+  (type $ft (func (param i32) (result i32)))
+  (type $ct (cont $ft))
+  (import "k" "kernel" (func $kernel (param i32 i32) (result i32)))
+  (tag $sys (param i32) (result i32))
+  (table $fns (export "fns") 4 funcref)
+  (table $conts 4 (ref null $ct))
+  (global $val (mut i32) (i32.const 0))
+  (func (export "set_val") (param i32) (global.set $val (local.get 0)))
+  (func (export "sys") (param i32) (result i32) (suspend $sys (local.get 0)))
+  (func (export "start") (param $i i32)
+    (table.set $conts (local.get $i)
+      (cont.new $ct (ref.cast (ref $ft) (table.get $fns (local.get $i))))))
+  (func (export "run") (param $cur i32) (param $v i32) (result i32)
+    (local $k (ref null $ct)) (local $msg i32)
+    (loop $l
+      (block $on_sys (result i32 (ref $ct))
+        (resume $ct (on $sys $on_sys) (local.get $v) (table.get $conts (local.get $cur)))
+        (return))
+      (local.set $k)
+      (local.set $msg)
+      (table.set $conts (local.get $cur) (local.get $k))
+      (local.set $cur (call $kernel (local.get $cur) (local.get $msg)))
+      (local.set $v (global.get $val))
+      (br $l))
+    (unreachable)))`;
+
+const CLIENT = `(module
+  (import "s" "sys" (func $call (param i32) (result i32)))
+  (func (export "run") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (call $call (local.get $acc)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $acc)))`;
+
+const SERVER = `(module
+  (import "s" "sys" (func $reply_recv (param i32) (result i32)))
+  (func (export "serve") (param $m i32) (result i32)
+    (loop $next
+      (local.set $m (call $reply_recv (i32.add (local.get $m) (i32.const 1))))
+      (br $next))
+    (unreachable)))`;
+
+function assemble(text: string): WebAssembly.Module {
+  const m = binaryen.parseText(text);
+  const F = binaryen.Features;
+  m.setFeatures(F.StackSwitching | F.GC | F.ReferenceTypes | F.Multivalue | F.ExceptionHandling);
+  if (!m.validate()) throw new Error("binaryen: the probe's own module does not validate");
+  const bytes = m.emitBinary();
+  m.dispose();
+  return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+}
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const rounds = opt("--rounds", 6);
+const n = opt("--n", 200_000);
+
+// The JSPI pair (bench/baselines/jspi-pingpong.ts's shape).
+let clientResume: ((v: number) => void) | null = null;
+let serverResume: ((v: number) => void) | null = null;
+const call = (m: number): Promise<number> => {
+  const wake = serverResume!;
+  serverResume = null;
+  const p = new Promise<number>((resolve) => (clientResume = resolve));
+  wake(m);
+  return p;
+};
+const replyRecv = (r: number): Promise<number> => {
+  const wake = clientResume;
+  clientResume = null;
+  if (wake !== null) wake(r);
+  return new Promise<number>((resolve) => (serverResume = resolve));
+};
+const client = assemble(CLIENT);
+const server = assemble(SERVER);
+const jc = new WebAssembly.Instance(client, {
+  s: { sys: new WebAssembly.Suspending(call) } as Record<string, unknown>,
+} as WebAssembly.Imports);
+const js = new WebAssembly.Instance(server, {
+  s: { sys: new WebAssembly.Suspending(replyRecv) } as Record<string, unknown>,
+} as WebAssembly.Imports);
+void WebAssembly.promising(js.exports.serve as (m: number) => number)(0);
+await Promise.resolve();
+const jspiRun = WebAssembly.promising(jc.exports.run as (n: number) => number);
+
+// The stack-switching pair, if the engine takes it.
+let fxRun: ((n: number) => number) | null = null;
+try {
+  let sched: WebAssembly.Instance | null = null;
+  const kernel = (cur: number, msg: number) => {
+    (sched!.exports.set_val as (v: number) => void)(msg);
+    return cur ^ 1;
+  };
+  sched = new WebAssembly.Instance(assemble(SCHED), { k: { kernel } });
+  const e = sched.exports as {
+    sys: WebAssembly.ExportValue;
+    fns: WebAssembly.Table;
+    start: (pid: number) => void;
+    run: (pid: number, value: number) => number;
+  };
+  const fc = new WebAssembly.Instance(client, { s: { sys: e.sys } });
+  const fs = new WebAssembly.Instance(server, { s: { sys: e.sys } });
+  e.fns.set(0, fc.exports.run);
+  e.fns.set(1, fs.exports.serve);
+  e.start(1);
+  fxRun = (count: number) => {
+    e.start(0);
+    return e.run(0, count);
+  };
+} catch (err) {
+  console.log(`stack switching: not available on this engine (V8 ${process.versions.v8}): ${(err as Error).message}`);
+}
+
+console.log(`V8 ${process.versions.v8}, ${n} round trips a round`);
+for (let r = 0; r < rounds; r++) {
+  let t = process.hrtime.bigint();
+  await jspiRun(n);
+  const jspi = Number(process.hrtime.bigint() - t) / n;
+  let line = `jspi ${jspi.toFixed(1)} ns/rt`;
+  if (fxRun !== null) {
+    t = process.hrtime.bigint();
+    const got = fxRun(n);
+    const fx = Number(process.hrtime.bigint() - t) / n;
+    if (got !== n) throw new Error(`stack-switching pair answered ${got}, expected ${n}`);
+    line += `   stack switching ${fx.toFixed(1)} ns/rt (${(fx / jspi).toFixed(2)}x)`;
+  }
+  console.log(line);
+}
