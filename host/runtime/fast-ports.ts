@@ -71,7 +71,13 @@ import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
-import { DIRECT_BOUND_EXPORT_PREFIX, DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
+import {
+  DIRECT_BOUND_EXPORT_PREFIX,
+  DIRECT_ENTRY_PREFIX,
+  DIRECT_EXPORT_PREFIX,
+  DIRECT_STACK_BUDGET,
+  DIRECT_STACK_GLOBAL_EXPORT,
+} from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
@@ -159,8 +165,13 @@ export class DirectEntries {
       const h = this.exports[handler] as (key: number, code: number, value: bigint) => void;
       const copy = this.exports[DIRECT_EXPORT_PREFIX + handler];
       if (this.fuel !== null && typeof copy === "function") {
-        // The handler's direct copy (the loader made it: it calls no import), whichever path delivers.
-        e = directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
+        // The handler's direct copy (the loader made it: it calls no import), whichever path delivers: through
+        // its direct entry (the loader's, in the binder's module), or a trampoline instance around the copy.
+        const own = this.exports[DIRECT_ENTRY_PREFIX + handler];
+        e =
+          typeof own === "function"
+            ? (own as DirectEntry)
+            : directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
         const bound = this.exports[DIRECT_BOUND_EXPORT_PREFIX + handler];
         if (w2wBoundMutation || (bound instanceof WebAssembly.Global && fitsSenderStack(bound.value as number))) onSenderStack.add(e);
       } else if (this.fuel === null) {
@@ -368,8 +379,7 @@ export function directTag(): WebAssembly.Tag {
   return (tagValue ??= new WebAssembly.Tag({ parameters: ["i32"] }));
 }
 
-/** Stack bytes a direct copy may use (the copies' own bound: DIRECT_STACK_GLOBAL_EXPORT); well inside the 984 KiB of a JSPI stack. */
-export const DIRECT_STACK_BUDGET = 256 * 1024;
+export { DIRECT_STACK_BUDGET };
 
 /**
  * The largest static stack bound (loader/instrument/direct-copy.ts DIRECT_BOUND_EXPORT_PREFIX: the largest
@@ -446,7 +456,11 @@ function w2wTrampoline(): WebAssembly.Module {
   return w2wTrampolineModule;
 }
 
-/** A binder's direct entry for a handler with a direct copy: the trampoline's run (fuel, stack budget, the copy). */
+/**
+ * A binder's direct entry for a handler with a direct copy but no direct entry of the loader's
+ * (DIRECT_ENTRY_PREFIX: the same function inside the binder's module, which prepared guests have): the
+ * trampoline's run (fuel, stack budget, the copy).
+ */
 export function directCopyEntry(fuel: WebAssembly.Global, stack: WebAssembly.Global, copy: unknown): DirectEntry {
   return new WebAssembly.Instance(w2wTrampoline(), { r: { fuel, stack, copy: copy as () => void } }).exports.run as DirectEntry;
 }
