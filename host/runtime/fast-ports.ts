@@ -367,8 +367,11 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //
 // `slow` is the bridge's port_send (every check, every errno, the JavaScript
 // path); `failed` runs sendDirect with the thrown kind, so the binder ends
-// exactly as the JavaScript path ends it. An entry is the per-(binder,
-// handler) trampoline below, in the host's table of entries; the charge
+// exactly as the JavaScript path ends it. An entry is the binder's direct
+// entry for the handler (the loader's, in the binder's own module:
+// loader/instrument/direct-copy.ts DIRECT_ENTRY_PREFIX; before porttake2 a
+// trampoline instance per (binder, handler) around the copy, kept below for
+// modules without one), in the host's table of entries; the charge
 // helper is a one-function module importing the sender's counter (the
 // dispatcher is instantiated before the guest, so it cannot import it).
 
