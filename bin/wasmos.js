@@ -38,5 +38,18 @@ if (!process.env.WASMOS_NO_CACHE && typeof module.enableCompileCache === "functi
     // A cache that cannot be made only costs time.
   }
 }
+// What escapes main() (it catches what its commands throw) is an error on the event loop: a stream's 'error' with
+// no listener, a callback's throw. Never a Node stack: a reader that went away (`wasmos demo pcm | head -1`:
+// EPIPE on stdout or stderr) ends the command quietly, as SIGPIPE ends a Unix program; anything else is one line
+// and the internal-error status (70), the stack only with WASMOS_DEBUG=1.
+const escaped = (e) => {
+  if (e && e.code === "EPIPE") process.exit(0);
+  if (process.env.WASMOS_DEBUG) process.stderr.write(`${(e && e.stack) || String(e)}\n`);
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  process.stderr.write(`wasmos: internal error: ${what} (a bug in wasmos; WASMOS_DEBUG=1 shows the stack)\n`);
+  process.exit(70);
+};
+process.on("uncaughtException", escaped);
+process.on("unhandledRejection", escaped);
 const { main } = await import(checkout ? "../cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));

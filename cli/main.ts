@@ -67,7 +67,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await cmd.run(positional, flags);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`wasmos ${name}: ${e.message}\n\n${commandHelp(cmd)}`);
+      // One line naming what is wrong (not the whole help after it, where the line is lost), and where the help is.
+      const what = e.message.startsWith(`${name}: `) ? e.message.slice(name.length + 2) : e.message;
+      err(`wasmos ${name}: ${what}; wasmos ${name} --help shows the usage\n`);
       return EXIT.USAGE;
     }
     if (e instanceof CliError) {

@@ -4,7 +4,7 @@
 // are produced.
 
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Kernel } from "../host/kernel.ts";
 import { Recorder } from "../host/record/recorder.ts";
@@ -16,6 +16,8 @@ import type { InputSource } from "./system.ts";
 import type { DirSpec } from "./hostdirs.ts";
 import type { HostDirBackend } from "../hal/hostdir/hostdir.ts";
 import { NodeHostDir } from "../hal/node/hostdir.ts";
+import { CliError, EXIT } from "./command.ts";
+import { fsReason, readAtMost } from "./input.ts";
 
 /** What a run needs from a recorder or a replayer. */
 export interface RunHooks {
@@ -47,13 +49,21 @@ export function recordingHooks(rec: Recorder): RunHooks {
 
 export function replayHooks(rep: Replayer, recordedStdin: boolean): RunHooks {
   setHostClock(rep.hostClock());
+  // Node empties its event loop only when nothing can come any more: a replay still running then waits for an
+  // outside event its recording does not have (rep.stalled() says so, and ends the run), instead of Node
+  // exiting 13 with a warning about an unsettled await.
+  const stalled = () => rep.stalled();
+  process.on("beforeExit", stalled);
   return {
     platform: rep.platform(),
     stdin: (real) => (recordedStdin ? rep.input() : real),
     stdout: (b) => rep.stdout(b),
     hostDir: (_d, i) => rep.hostDir(i),
     onKernel: (k) => rep.observe(k.core),
-    done: () => setHostClock(() => performance.now()),
+    done: () => {
+      process.off("beforeExit", stalled);
+      setHostClock(() => performance.now());
+    },
   };
 }
 
@@ -69,12 +79,21 @@ export function describeRun(run: RecordedRun): string {
       : `wasmos demo pcm --duration ${run.options?.duration ?? 3}${run.realtime ? " --realtime" : ""}`;
 }
 
+/** Write a recording; a file that cannot be written is a CliError (CANT_CREATE) naming it. */
 export function writeRecording(path: string, rec: Recording): void {
-  writeFileSync(path, JSON.stringify(rec) + "\n");
+  try {
+    writeFileSync(path, JSON.stringify(rec) + "\n");
+  } catch (e) {
+    throw new CliError(`cannot write recording ${path}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+  }
 }
 
+/** The largest recording read: about the longest string V8 makes (a recording's JSON is one). */
+export const MAX_RECORDING_BYTES = 512 << 20;
+
+/** A recording's text (fs errors and TooLargeError pass through: the caller names the file). */
 export function readRecordingText(path: string): string {
-  return readFileSync(path, "utf8");
+  return readAtMost(path, MAX_RECORDING_BYTES).toString("utf8");
 }
 
 /** "replay diverged at trace event 12 (standard output differs at byte 40, after trace event 12): recorded "...", replayed "..."" */

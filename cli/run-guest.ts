@@ -314,7 +314,12 @@ async function runInKernel(
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (options.timeoutMs !== undefined) {
     const ms = options.timeoutMs;
-    timer = setTimeout(() => kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`), ms);
+    timer = setTimeout(() => {
+      kernel.core.terminate(proc.process, -1, ExitReason.KILLED, `wall-clock timeout of ${ms} ms`);
+      // A kill from outside the kernel's own work: the kernel looks again only when asked (run() below waits
+      // for quiescence, which the end of a root blocked in a real-time sleep would otherwise never announce).
+      void kernel.run();
+    }, ms);
   }
   try {
     // Quiescent: nothing runnable and no timer pending. If the root has not

@@ -31,7 +31,7 @@ import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
-import { chooseInEveryProcess } from "./runtime/split-imports.ts";
+import { chooseInEveryProcess, chooseInProcess } from "./runtime/split-imports.ts";
 import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 import type { EpochTicker } from "../hal/epoch.ts";
 
@@ -113,7 +113,8 @@ export interface KernelConfig {
    * With splitImports: every process's receive is chosen before calling (host/runtime/split-imports.ts,
    * docs/fastpath.md "Choosing before calling"): a receive that finds something queued does not suspend
    * (≈80 ns less), one that waits costs ≈15-25 ns more (a guard frame in front of the Suspending import).
-   * Default false: only processes that have that guard anyway (those that may bind a port) choose.
+   * Default false: only processes that have that guard anyway (those that may bind a port) choose, and
+   * those spawned with HostSpawnOptions.receiveHint (the default system's servers).
    */
   receiveHint?: boolean;
   /** Check that a syscall returning an error changed nothing (slow: a state digest per call; for conformance and fuzzing). */
@@ -143,6 +144,12 @@ export const DEVICE_GRANT_RIGHTS = DEVICE_RIGHTS;
 
 export interface HostSpawnOptions {
   args?: readonly string[];
+  /**
+   * Its receive is chosen before calling, as KernelConfig.receiveHint does for every process (with the
+   * kernel's split imports; otherwise nothing changes): for servers, whose receive often finds a request
+   * queued. The results are the same either way.
+   */
+  receiveHint?: boolean;
   /** Environment variables, `KEY=VALUE` each (env_get; inherited by the processes it spawns). At most MAX_ENV, MAX_ENV_BYTES. */
   env?: readonly string[];
   stdout?: (bytes: Uint8Array) => void;
@@ -319,6 +326,7 @@ export class Kernel {
       throw new Error(`spawn refused: ${ERRNO_NAMES[-p] ?? -p}${why ? `: ${why}` : ""}`);
     }
     if (options.wasi !== undefined) this.wasiOptions.set(p, options.wasi);
+    if (options.receiveHint === true) chooseInProcess(p);
     return new HostProcess(p);
   }
 

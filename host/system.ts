@@ -189,6 +189,8 @@ export function bootSystem(options: DefaultSystemOptions, bins: ServerBinaries |
     servers[name] = kernel.spawn(image, {
       args: [name],
       priority: SERVER_PRIORITY,
+      // A server woken by a close pulse (at its client's priority) finds the client's next request queued.
+      receiveHint: true,
       stdout: options.stderr,
       handles: [
         { name: "self", object: image, rights: IMAGE_GRANT_RIGHTS },

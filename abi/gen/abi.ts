@@ -918,7 +918,9 @@ export const Constants = {
   IO_STAT_FOLLOW: 2,
   /**
    * Pulse code the kernel posts to a resource manager when an open's last handle is gone; the
-   * value is the open's OCB id.
+   * value is the open's OCB id. It carries the (base) priority of the process that let the last
+   * handle go (pulse priority, as pulse's): a client below its server is not preempted by its
+   * close.
    */
   IO_CLOSE_PULSE: -16,
   /** stat type: a regular file. */
@@ -1544,7 +1546,10 @@ export const SYSCALLS: readonly SyscallDef[] = [
    * 27: Queue a fixed-size notification (code, value) on an endpoint without blocking; a server
    * gets it from receive (which returns 0). Each sender may have at most MAX_PENDING_PULSES pulses
    * pending on one endpoint: past that the pulse is refused (EAGAIN), so one client cannot flood
-   * out the others.
+   * out the others. The pulse carries the caller's own (base) priority, as QNX's pulse priority:
+   * the receiver that takes it runs at that priority instead of its own (priority inheritance
+   * still raises it) until it next takes a message or waits in a receive, so a pulse from below
+   * does not preempt its sender and one from above raises its receiver.
    */
   {
     nr: 27,

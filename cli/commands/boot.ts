@@ -4,14 +4,14 @@
 import { Recorder, recordingHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ExitReason } from "../../abi/gen/abi.ts";
+import { ExitReason, Limits } from "../../abi/gen/abi.ts";
 import { BootError, bootSystem, type BootedSystem } from "../../host/manifest/boot.ts";
 import { ManifestError, parseManifest } from "../../host/manifest/load.ts";
 import type { Manifest } from "../../host/manifest/schema.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import type { Flag } from "../args.ts";
 import { CliError, type Command, EXIT, UsageError } from "../command.ts";
-import { fsReason } from "../input.ts";
+import { fsReason, readAtMost, TooLargeError } from "../input.ts";
 import { compileGuestFile, GuestCompileError } from "../run-guest.ts";
 
 /** Exit statuses of `wasmos boot` (besides 64, a usage error). */
@@ -77,14 +77,17 @@ export function parseDirs(values: unknown, manifest: Manifest): Map<string, { pa
   return out;
 }
 
+/** The largest manifest read (a manifest is a page of JSON; /dev/zero is not one). */
+const MAX_MANIFEST_BYTES = 16 << 20;
+
 /** Read, check and load everything a manifest names; an exit status on failure (printed). */
 export async function loadSystemFiles(file: string): Promise<{ manifest: Manifest; images: Map<string, Uint8Array> } | number> {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readAtMost(file, MAX_MANIFEST_BYTES).toString("utf8");
   } catch (e) {
-    err(`wasmos boot: cannot read ${file}: ${fsReason(e)}\n`);
-    return BOOT_EXIT.NO_INPUT;
+    err(`wasmos boot: ${e instanceof TooLargeError ? `${e.message}: no manifest is` : `cannot read ${file}: ${fsReason(e)}`}\n`);
+    return e instanceof TooLargeError ? BOOT_EXIT.REFUSED : BOOT_EXIT.NO_INPUT;
   }
   let manifest: Manifest;
   try {
@@ -98,8 +101,12 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
   for (const [name, { path }] of manifest.images) {
     const full = resolve(dirname(file), path);
     try {
-      images.set(name, path.endsWith(".ts") ? await compileGuestFile(full) : readFileSync(full));
+      images.set(name, path.endsWith(".ts") ? await compileGuestFile(full) : readAtMost(full, Limits.MAX_MODULE_BYTES));
     } catch (e) {
+      if (e instanceof TooLargeError) {
+        err(`wasmos boot: image "${name}": ${e.message}, the most the loader accepts\n`);
+        return BOOT_EXIT.REFUSED;
+      }
       if (e instanceof GuestCompileError) {
         err(`wasmos boot: image "${name}": ${e.message}\n`);
         return BOOT_EXIT.REFUSED;

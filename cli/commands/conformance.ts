@@ -1,7 +1,7 @@
 // `wasmos conformance`: the ABI conformance suite.
 
 import { writeFileSync } from "node:fs";
-import { CliError, type Command, EXIT, showProgress } from "../command.ts";
+import { CliError, type Command, EXIT, showProgress, UsageError } from "../command.ts";
 import { fsReason } from "../input.ts";
 
 export const conformanceCommand: Command = {
@@ -19,7 +19,8 @@ export const conformanceCommand: Command = {
     { name: "json", value: "FILE", doc: "write every result (outcome, differences) to FILE as JSON" },
     { name: "adapter", value: "CMD", doc: "run cases through this command (conformance/adapters/wasmos-node.ts is the reference)" },
   ],
-  async run(_positional, flags) {
+  async run(positional, flags) {
+    if (positional.length > 0) throw new UsageError(`unexpected ${positional[0]} (--filter PATTERN chooses cases)`);
     let runConformance: typeof import("../../conformance/runner.ts").runConformance;
     try {
       ({ runConformance } = await import("../../conformance/runner.ts"));

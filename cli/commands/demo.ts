@@ -41,7 +41,7 @@ export const demoCommand: Command = {
       return 0;
     }
     const demo = DEMOS.find((d) => d.name === which);
-    if (!demo) throw new UsageError(`unknown demo "${which}"\n\n${list()}`);
+    if (!demo) throw new UsageError(`unknown demo "${which}" (the demos: ${DEMOS.map((d) => d.name).join(", ")})`);
     return demo.run(rest);
   },
 };

@@ -1,6 +1,8 @@
 // `wasmos new DIR`: a guest project.
 
-import { type Command, UsageError } from "../command.ts";
+import { statSync } from "node:fs";
+import { CliError, type Command, EXIT, UsageError } from "../command.ts";
+import { fsReason } from "../input.ts";
 import { version } from "../version.ts";
 import { scaffold } from "../scaffold.ts";
 
@@ -23,7 +25,21 @@ export const newCommand: Command = {
     const [dir] = positional;
     if (!dir) throw new UsageError("new: which folder?");
     const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-    const files = scaffold(dir, version(), { name: str(flags.name), wasmosSpec: str(flags.wasmos), sdkSpec: str(flags.sdk) });
+    let isFile = false;
+    try {
+      isFile = !statSync(dir).isDirectory();
+    } catch {
+      // absent (made below), or unreachable (scaffold's error says why)
+    }
+    if (isFile) throw new CliError(`${dir} is a file: the project needs a folder of its own`, EXIT.CANT_CREATE);
+    let files: string[];
+    try {
+      files = scaffold(dir, version(), { name: str(flags.name), wasmosSpec: str(flags.wasmos), sdkSpec: str(flags.sdk) });
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      // The folder cannot be made or written (a file of that name, a path through one, no permission).
+      throw new CliError(`cannot create the project in ${dir}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+    }
     process.stdout.write(`created ${dir}:\n${files.map((f) => `  ${f}\n`).join("")}next: cd ${dir} && npm install && npm start\n`);
     return 0;
   },

@@ -10,7 +10,7 @@ import { parseRecording, type Recording } from "../../host/record/recording.ts";
 import { type Divergence, Replayer } from "../../host/record/replayer.ts";
 import { replayPcmDemo } from "../demo/cli.ts";
 import { CliError, type Command, EXIT, type Flags, UsageError } from "../command.ts";
-import { fsReason, readInput } from "../input.ts";
+import { fsReason, readInput, TooLargeError } from "../input.ts";
 import { describeDivergence, describeRun, readRecordingText, replayHooks, sha256 } from "../record.ts";
 import { bootLoaded, loadSystemFiles } from "./boot.ts";
 import { isWasiModule, runProgram } from "./run.ts";
@@ -37,10 +37,12 @@ export const replayCommand: Command = {
   async run(positional, flags) {
     const [path] = positional;
     if (!path) throw new UsageError("replay: which recording?");
+    if (positional.length > 1) throw new UsageError(`one recording at a time (also got "${positional[1]}")`);
     let text: string;
     try {
       text = readRecordingText(path);
     } catch (e) {
+      if (e instanceof TooLargeError) throw new CliError(`recording ${e.message}: not a recording this wasmos can read`, EXIT.NO_INPUT);
       throw new CliError(`cannot read ${path}: ${fsReason(e)}`, EXIT.NO_INPUT);
     }
     let rec;
@@ -53,8 +55,8 @@ export const replayCommand: Command = {
     if (rec.run.command === "demo-pcm") {
       if (typeof flags.program === "string")
         throw new UsageError("replay: --program does not apply to a demo recording (the demo's guests are built in)");
-      const { divergence, code, rep } = await replayPcmDemo(rec);
-      return verdict(rep, rec, code, divergence);
+      const { divergence, code, rep, blocked } = await replayPcmDemo(rec);
+      return verdict(rep, rec, { code, blocked }, divergence);
     }
     if (rec.run.command !== "run")
       throw new CliError(`${path}: replaying "${describeRun(rec.run)}" is not supported by the CLI yet`, EXIT.USAGE);
@@ -73,8 +75,10 @@ export const replayCommand: Command = {
     // A WASI program's stdin: the recording's bytes, whole (as a recorded run reads a piped stdin).
     const wasiStdin = wasi ? bytesStdin(recordedInput(rec)) : null;
     let code: number;
+    let blocked: string | null = null;
     try {
       code = await runProgram({
+        onBlocked: (m) => (blocked = m),
         file,
         bytes,
         args: [...rec.run.args],
@@ -100,19 +104,32 @@ export const replayCommand: Command = {
         env: rec.run.env,
       });
     } catch (e) {
-      if (rep.divergence === null) throw e;
-      code = EXIT_DIVERGED;
+      // The root blocked forever: how this replay ended, which verdict() weighs against the recording.
+      if (blocked !== null) code = EXIT.DEADLOCK;
+      else if (rep.divergence === null) throw e;
+      else code = EXIT_DIVERGED;
     } finally {
       hooks.done();
       wasiStdin?.close();
     }
-    return verdict(rep, rec, code);
+    return verdict(rep, rec, { code, blocked });
   },
 };
 
-/** Whether the replay matched: print the verdict, return the exit status. */
-function verdict(rep: Replayer, rec: Recording, code: number, divergence?: Divergence | null): number {
-  const d = divergence === undefined ? rep.finish() : divergence;
+/** How a replay's run ended: its exit code, and, when its root never ended, the blocked-forever line. */
+interface ReplayEnd {
+  code: number;
+  blocked: string | null;
+}
+
+/**
+ * Whether the replay matched: print the verdict, return the exit status. A replay whose root ends blocked
+ * forever matches only a recorded run that ended blocked the same way (then: the verdict, the blocked line,
+ * and 69, as the run); blocked where the run was not, or not where it was, is a divergence (79).
+ */
+function verdict(rep: Replayer, rec: Recording, end: ReplayEnd, divergence?: Divergence | null): number {
+  const { code, blocked } = end;
+  const d = (divergence === undefined ? rep.finish(blocked ?? undefined) : divergence) ?? endingDiffers(rep, rec, end);
   if (d !== null) {
     process.stderr.write(`wasmos: ${describeDivergence(d)}\n`);
     return EXIT_DIVERGED;
@@ -124,11 +141,38 @@ function verdict(rep: Replayer, rec: Recording, code: number, divergence?: Diver
       (files.length > 0 ? `; ${files.join(" and ")} written again byte for byte` : "") +
       "\n",
   );
+  if (blocked !== null) {
+    process.stderr.write(`wasmos: ${blocked} (as in the recorded run)\n`);
+    return EXIT.DEADLOCK;
+  }
   if (rec.exit !== null && code !== rec.exit.code) {
     process.stderr.write(`wasmos: the replay exited ${code}, the recorded run ${rec.exit.code}\n`);
     return EXIT_DIVERGED;
   }
   return code;
+}
+
+/**
+ * The one divergence the trace cannot show: a root blocked forever in one run and not in the other, once
+ * every recorded event was reproduced (a root's exit is a trace event, so this is a safety net), or blocked
+ * otherwise. Null when both ended the same way.
+ */
+function endingDiffers(rep: Replayer, rec: Recording, end: ReplayEnd): Divergence | null {
+  const recorded = rec.blocked ?? null;
+  if (end.blocked === recorded) return null;
+  const ended = (code: number) => `pid 1 ended (exit status ${code})`;
+  return {
+    event: rep.progress.trace,
+    what: "end",
+    recorded: recorded ?? (rec.exit === null ? "(how the run ended was not recorded)" : ended(rec.exit.code)),
+    replayed: end.blocked ?? ended(end.code),
+    message:
+      end.blocked === null
+        ? "the recorded run ended with its root blocked forever, the replay did not"
+        : recorded === null
+          ? "the replay ended with its root blocked forever, the recorded run did not"
+          : "the replay's root is blocked forever otherwise than the recorded run's",
+  };
 }
 
 /** Replay `wasmos boot FILE --record`: the same manifest (or --program: another manifest), booted with the replayer's hooks. */
@@ -148,7 +192,7 @@ async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
   } finally {
     hooks.done();
   }
-  return verdict(rep, rec, code);
+  return verdict(rep, rec, { code, blocked: null });
 }
 
 /** Everything the recorded run read from its standard input, in order. */

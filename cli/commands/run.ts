@@ -137,13 +137,29 @@ export const runCommand: Command = {
       memoryBudgetPages: o.maxMemory === undefined ? undefined : Math.ceil(o.maxMemory / 65536),
       timeoutMs: o.timeoutMs,
     };
-    const ended: { exit: { status: number; reason: number } | null } = { exit: null };
+    const ended: { exit: { status: number; reason: number } | null; blocked: string | null } = { exit: null, blocked: null };
     // The run reads the module from the file again and drops it once compiled: this copy must not live on for the whole run.
     bytes = null;
     try {
-      const code = await runProgram({ file, bytes, args, images, seed, flags, dirs, hooks, onExit: (e) => (ended.exit = e), ...limits });
+      const code = await runProgram({
+        file,
+        bytes,
+        args,
+        images,
+        seed,
+        flags,
+        dirs,
+        hooks,
+        onExit: (e) => (ended.exit = e),
+        onBlocked: (m) => (ended.blocked = m),
+        ...limits,
+      });
       if (recorder !== null) writeRecording(recordPath!, recorder.finish(ended.exit === null ? null : { ...ended.exit, code }));
       return code;
+    } catch (e) {
+      // The root blocked forever: recorded as such (a replay that ends the same way matches), then the one line and 69.
+      if (recorder !== null && ended.blocked !== null) writeRecording(recordPath!, recorder.finish(null, ended.blocked));
+      throw e;
     } finally {
       hooks?.done();
       stdin.close();
@@ -186,6 +202,8 @@ export async function runProgram(
     dirs: readonly DirSpec[];
     hooks: RunHooks | null;
     onExit?: (exit: { status: number; reason: number }) => void;
+    /** The root never ended, blocked forever (then runProgram throws CliError DEADLOCK with this message). */
+    onBlocked?: (message: string) => void;
     /** The root's image name (default: the file's base name). */
     name?: string;
   } & RunLimits,
@@ -284,7 +302,10 @@ export async function runProgram(
     return EXIT.ABNORMAL_BASE + r.exit.reason;
   } catch (e) {
     // (Its trace was written by onEnd, before the kernel was shut down.)
-    if (e instanceof RootBlockedError) throw new CliError(e.message, EXIT.DEADLOCK);
+    if (e instanceof RootBlockedError) {
+      o.onBlocked?.(e.message);
+      throw new CliError(e.message, EXIT.DEADLOCK);
+    }
     if (e instanceof ModuleRefusedError) throw new CliError(`refused to run ${file}\n${e.describe()}`, EXIT.REFUSED);
     if (e instanceof GuestCompileError) throw new CliError(e.message, EXIT.REFUSED);
     throw e;

@@ -1,6 +1,8 @@
 // `wasmos wasi-testsuite DIR`: the official WASI test suite under the WASI personality.
 
-import { type Command, UsageError } from "../command.ts";
+import { statSync } from "node:fs";
+import { CliError, type Command, EXIT, UsageError } from "../command.ts";
+import { fsReason } from "../input.ts";
 
 export const wasiTestsuiteCommand: Command = {
   name: "wasi-testsuite",
@@ -15,6 +17,13 @@ export const wasiTestsuiteCommand: Command = {
   async run(positional, flags) {
     const [dir] = positional;
     if (!dir) throw new UsageError("wasi-testsuite: which directory?");
+    let isDir: boolean;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch (e) {
+      throw new CliError(`cannot read ${dir}: ${fsReason(e)}`, EXIT.NO_INPUT);
+    }
+    if (!isDir) throw new CliError(`${dir} is not a directory (the WASI test suite's, or a folder of it)`, EXIT.NO_INPUT);
     const { runWasiTestsuite } = await import("../wasi-testsuite.ts");
     const s = await runWasiTestsuite(
       dir,

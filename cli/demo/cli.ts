@@ -1,7 +1,7 @@
 // `wasmos demo pcm` (and `npm start`): run the PCM pipeline, show live VU
 // bars, then a summary.
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Recording } from "../../host/record/recording.ts";
@@ -9,14 +9,17 @@ import type { Divergence } from "../../host/record/replayer.ts";
 import { Recorder, Replayer, recordingHooks, replayHooks, type RunHooks, sha256, writeRecording } from "../record.ts";
 import { parseArgs, type Flag, UsageError, usage } from "../args.ts";
 import { CliError, EXIT, progressLine } from "../command.ts";
-import { fsReason } from "../input.ts";
 import { writeFileSync } from "node:fs";
 import { ChromeTrace, observeSyscalls } from "../../host/trace/index.ts";
 import { FB_HEIGHT, FB_WIDTH, runPcmDemo, type PcmDemoResult } from "./pcm.ts";
+import { PCM_ROLES, type PcmRole } from "./build.ts";
+import { fsReason, readInput } from "../input.ts";
+import { ModuleRefusedError } from "../../loader/loader.ts";
 import { RootBlockedError } from "../run-guest.ts";
 import type { Kernel } from "../../host/kernel.ts";
 
-export const PCM_DEMO_SYNOPSIS = "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE] [--record FILE]";
+export const PCM_DEMO_SYNOPSIS =
+  "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE] [--record FILE] [--image ROLE=FILE]...";
 export const PCM_DEMO_DETAILS = [
   "The four-process PCM audio pipeline (guests/pcm/): init creates one 3840-byte buffer (960 frames",
   "of 48 kHz s16le stereo = 20 ms) and spawns a producer (writes 440 Hz left, 660 Hz right, through a",
@@ -28,6 +31,8 @@ export const PCM_DEMO_DETAILS = [
   "kernel copied, the IPC round trip and the wall time. --record FILE writes down every input from outside",
   "the kernel (clock readings, timer firings, entropy) and what the run produced (trace, output, the WAV and",
   "PNG by SHA-256); `wasmos replay FILE` runs it again from the recording and checks it byte for byte.",
+  "--image ROLE=FILE runs a module of your own as one role (init, producer, driver, vu, visualizer) instead of",
+  "the built guests/pcm/ROLE.ts; a recording names it, and its replay runs that file again.",
 ].join("\n");
 export const PCM_DEMO_FLAGS: readonly Flag[] = [
   { name: "duration", value: "SECONDS", doc: "seconds of audio, in 20 ms periods (default 3)" },
@@ -35,7 +40,48 @@ export const PCM_DEMO_FLAGS: readonly Flag[] = [
   { name: "out", value: "DIR", doc: "where pcm.wav and waveform.png go (default out)" },
   { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) of the run to FILE" },
   { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
+  { name: "image", value: "ROLE=FILE", repeat: true, doc: "run the module FILE as ROLE instead of the built guest (repeatable)" },
 ];
+
+/** A module of the user's own run as one role of the pipeline (--image ROLE=FILE). */
+export interface RoleImage {
+  role: PcmRole;
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** --image ROLE=FILE, each: the role checked, the file read (UsageError, or CliError NO_INPUT naming it). */
+export function parseRoleImages(specs: readonly string[]): RoleImage[] {
+  const out: RoleImage[] = [];
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    const role = spec.slice(0, Math.max(0, eq)) as PcmRole;
+    if (eq <= 0 || eq === spec.length - 1 || !PCM_ROLES.includes(role))
+      throw new UsageError(`--image wants ROLE=FILE with ROLE one of ${PCM_ROLES.join(", ")}; got "${spec}"`);
+    if (out.some((i) => i.role === role)) throw new UsageError(`--image ${role}= given twice`);
+    const path = spec.slice(eq + 1);
+    out.push({ role, path, bytes: readInput(path, `${role} image`) });
+  }
+  return out;
+}
+
+/** Where a recording keeps a role's --image: its path, and its SHA-256 (RecordedRun.options). */
+const imageKey = (role: PcmRole) => `image:${role}`;
+const imageHashKey = (role: PcmRole) => `image:${role}:sha256`;
+
+/** The --image modules a demo recording names, read again (a file changed since is replayed, with a warning, to find where it diverges). */
+function recordedRoleImages(rec: Recording): RoleImage[] {
+  const out: RoleImage[] = [];
+  for (const role of PCM_ROLES) {
+    const path = rec.run.options?.[imageKey(role)];
+    if (typeof path !== "string") continue;
+    const bytes = readInput(path, `${role} image`);
+    if (sha256(bytes) !== rec.run.options?.[imageHashKey(role)])
+      process.stderr.write(`wasmos: ${path} is not the recorded ${role} image (SHA-256 differs): replaying to find where it diverges\n`);
+    out.push({ role, path, bytes });
+  }
+  return out;
+}
 
 const us = (ns: number) => `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} µs`;
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
@@ -82,12 +128,30 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   if (!(duration > 0 && duration <= 600)) throw new UsageError(`--duration wants seconds in (0, 600], got "${flags.duration}"`);
   const realtime = flags.realtime === true;
   const outDir = typeof flags.out === "string" ? flags.out : "out";
+  // The outputs' folder, made now: one that cannot be (a file in the way, no permission) is refused before the run.
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot write to ${outDir}: ${fsReason(e)}`, EXIT.CANT_CREATE);
+  }
   const recordPath = typeof flags.record === "string" ? flags.record : null;
-  const recorder = recordPath === null ? null : new Recorder({ command: "demo-pcm", args: [], seed: 0, realtime, options: { duration } });
+  const images = parseRoleImages((flags.image as string[] | undefined) ?? []);
+  const options: Record<string, string | number> = { duration };
+  for (const i of images) {
+    options[imageKey(i.role)] = i.path;
+    options[imageHashKey(i.role)] = sha256(i.bytes);
+  }
+  const recorder = recordPath === null ? null : new Recorder({ command: "demo-pcm", args: [], seed: 0, realtime, options });
   const hooks = recorder === null ? null : recordingHooks(recorder);
   let r: PcmDemoResult;
   try {
-    r = await showPcmDemo({ duration, realtime, outDir, tracePath: typeof flags.trace === "string" ? flags.trace : null, hooks });
+    r = await showPcmDemo({ duration, realtime, outDir, tracePath: typeof flags.trace === "string" ? flags.trace : null, hooks, images });
+  } catch (e) {
+    if (!(e instanceof RootBlockedError)) throw e;
+    // init blocked forever (its trace was written by onEnd): the recording says so (a replay that ends the same way
+    // matches it), then one line and the deadlock status, never a stack.
+    if (recorder !== null) writeRecording(recordPath!, recorder.finish(null, e.message));
+    throw new CliError(e.message, EXIT.DEADLOCK);
   } finally {
     hooks?.done();
   }
@@ -97,11 +161,7 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
       const bytes = readFileSync(path);
       recorder.wrote(basename(path), sha256(bytes), bytes.length);
     }
-    try {
-      writeRecording(recordPath!, recorder.finish({ status: r.init.status, reason: r.init.reason, code }));
-    } catch (e) {
-      throw new CliError(`cannot write recording ${recordPath}: ${fsReason(e)}`, EXIT.CANT_CREATE);
-    }
+    writeRecording(recordPath!, recorder.finish({ status: r.init.status, reason: r.init.reason, code }));
   }
   process.stdout.write("\n" + summary(r, realtime));
   return code;
@@ -118,6 +178,8 @@ export async function showPcmDemo(o: {
   outDir: string;
   tracePath: string | null;
   hooks: RunHooks | null;
+  /** Modules to run instead of the built guests (--image). */
+  images?: readonly RoleImage[];
 }): Promise<PcmDemoResult> {
   const out = process.stdout;
   const tty = out.isTTY === true;
@@ -147,6 +209,7 @@ export async function showPcmDemo(o: {
       duration: o.duration,
       realtime: o.realtime,
       outDir: o.outDir,
+      images: Object.fromEntries((o.images ?? []).map((i) => [i.role, i.bytes])),
       log: (line) => process.stderr.write(line + "\n"),
       onLine: (line) => {
         hooks?.stdout(new TextEncoder().encode(line + "\n"));
@@ -167,8 +230,11 @@ export async function showPcmDemo(o: {
       },
     });
   } catch (e) {
-    // init blocked forever (its trace was written by onEnd): one line and the deadlock status, never a stack.
-    if (e instanceof RootBlockedError) throw new CliError(e.message, EXIT.DEADLOCK);
+    // (RootBlockedError, init blocked forever, goes to the caller: a recording or a replay says how the run ended.)
+    if (e instanceof ModuleRefusedError) {
+      const image = o.images?.find((i) => `pcm-${i.role}` === e.imageName);
+      throw new CliError(`refused to run ${image?.path ?? e.imageName}\n${e.describe()}`, EXIT.REFUSED);
+    }
     throw e;
   } finally {
     if (live) out.write("\n");
@@ -183,12 +249,17 @@ export async function showPcmDemo(o: {
  * Returns the replayer's divergence (trace, output, or a file that differs),
  * or null, and the run's exit code.
  */
-export async function replayPcmDemo(rec: Recording): Promise<{ divergence: Divergence | null; code: number; rep: Replayer }> {
+export async function replayPcmDemo(
+  rec: Recording,
+): Promise<{ divergence: Divergence | null; code: number; rep: Replayer; blocked: string | null }> {
+  const images = recordedRoleImages(rec);
   const rep = new Replayer(rec);
   const hooks = replayHooks(rep, false);
   const outDir = mkdtempSync(join(tmpdir(), "wasmos-replay-demo-"));
   try {
-    let r: PcmDemoResult;
+    let r: PcmDemoResult | null = null;
+    // init blocked forever: how this replay ended (a divergence unless the recorded run ended so too).
+    let blocked: string | null = null;
     try {
       r = await showPcmDemo({
         duration: Number(rec.run.options?.duration ?? 3),
@@ -196,13 +267,17 @@ export async function replayPcmDemo(rec: Recording): Promise<{ divergence: Diver
         outDir,
         tracePath: null,
         hooks,
+        images,
       });
+    } catch (e) {
+      if (!(e instanceof RootBlockedError)) throw e;
+      blocked = e.message;
     } finally {
       hooks.done();
     }
-    const code = r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
-    let divergence = rep.finish();
-    for (const f of divergence === null ? (rec.files ?? []) : []) {
+    const code = r === null ? EXIT.DEADLOCK : r.init.reason === 0 ? r.init.status & 0xff : EXIT.ABNORMAL_BASE + r.init.reason;
+    let divergence = rep.finish(blocked ?? undefined);
+    for (const f of divergence === null && r !== null ? (rec.files ?? []) : []) {
       let bytes: Uint8Array | null = null;
       try {
         bytes = readFileSync(join(outDir, f.name));
@@ -222,7 +297,7 @@ export async function replayPcmDemo(rec: Recording): Promise<{ divergence: Diver
         break;
       }
     }
-    return { divergence, code, rep };
+    return { divergence, code, rep, blocked };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -135,7 +135,8 @@ export class Recorder {
     this.files.push({ name, sha256, bytes });
   }
 
-  finish(exit: Recording["exit"]): Recording {
+  /** The recording of the run so far; `blocked`: the root never ended, blocked forever as this says (exit is then null). */
+  finish(exit: Recording["exit"], blocked?: string): Recording {
     const total = this.out.reduce((n, b) => n + b.length, 0);
     const all = new Uint8Array(total);
     let at = 0;
@@ -155,6 +156,7 @@ export class Recorder {
       stdout: b64(all),
       ...(this.files.length > 0 ? { files: this.files } : {}),
       exit,
+      ...(blocked !== undefined ? { blocked } : {}),
     };
   }
 }

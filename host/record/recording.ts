@@ -49,6 +49,12 @@ export interface Recording {
   readonly files?: readonly { readonly name: string; readonly sha256: string; readonly bytes: number }[];
   /** How the run ended (the root's exit status and reason; the CLI's exit code). */
   readonly exit: { readonly status: number; readonly reason: number; readonly code: number } | null;
+  /**
+   * The root never ended: it was blocked forever, as this says ("pid 1 blocked in receive forever: nothing
+   * left that could wake it"; the CLI exited 69), and `exit` is null. A replay that ends blocked the same way
+   * matches; one that ends otherwise, or ends blocked where the run did not, diverged. (Absent: the root ended.)
+   */
+  readonly blocked?: string;
 }
 
 export interface RecordedRun {
@@ -92,7 +98,7 @@ export interface RecordedHostCall {
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 export const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
 
-/** Parse and check a recording file's text. Throws Error naming what is wrong. */
+/** Parse and check a recording file's text. Throws Error naming what is wrong (the first field that is). */
 export function parseRecording(text: string): Recording {
   let r: Recording;
   try {
@@ -106,5 +112,107 @@ export function parseRecording(text: string): Recording {
   if (!Array.isArray(r.clock) || !Array.isArray(r.events) || !Array.isArray(r.trace) || typeof r.stdout !== "string") {
     throw new Error("recording is missing its clock, events, trace or stdout");
   }
+  checkRecording(r);
   return r;
 }
+
+/** The largest demo duration a recording may name: what `wasmos demo pcm --duration` accepts. */
+export const MAX_DEMO_SECONDS = 600;
+
+/**
+ * Every field of a recording has the shape its reader takes for granted: a replay trusts them (a file name
+ * joined to a scratch directory, a count used as an index, a string handed to the loader), so a recording
+ * edited by hand or by something hostile is refused here, naming the first field that is wrong, rather than
+ * failing somewhere inside the replay.
+ */
+function checkRecording(r: Recording): void {
+  const bad = (where: string, what: string): never => {
+    throw new Error(`recording's ${where} is not ${what}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const count = (v: unknown, where: string) =>
+    Number.isSafeInteger(v) && (v as number) >= 0 ? v : bad(where, "a count (an integer, 0 or more)");
+  const int = (v: unknown, where: string) => (Number.isSafeInteger(v) ? v : bad(where, "an integer"));
+  const str = (v: unknown, where: string) => (typeof v === "string" ? v : bad(where, "a string"));
+  const base64 = (v: unknown, where: string) => (typeof v === "string" && BASE64.test(v) ? v : bad(where, "base64 text"));
+  const strings = (v: unknown, where: string) => (Array.isArray(v) ? v.forEach((x, i) => str(x, `${where}[${i}]`)) : bad(where, "a list"));
+  const run = r.run as unknown;
+  if (!isObject(run)) bad("run", "an object");
+  const { command } = r.run;
+  if (command !== "run" && command !== "boot" && command !== "demo-pcm") bad("run.command", '"run", "boot" or "demo-pcm"');
+  if (command !== "demo-pcm" || r.run.file !== undefined) str(r.run.file, "run.file");
+  if (r.run.sha256 !== undefined) str(r.run.sha256, "run.sha256");
+  strings(r.run.args, "run.args");
+  if (r.run.argv0 !== undefined) str(r.run.argv0, "run.argv0");
+  if (r.run.env !== undefined) strings(r.run.env, "run.env");
+  int(r.run.seed, "run.seed");
+  if (typeof r.run.realtime !== "boolean") bad("run.realtime", "true or false");
+  if (r.run.dirs !== undefined) {
+    if (!Array.isArray(r.run.dirs)) bad("run.dirs", "a list");
+    r.run.dirs.forEach((d, i) => {
+      if (!isObject(d)) bad(`run.dirs[${i}]`, "an object");
+      str(d.host, `run.dirs[${i}].host`);
+      str(d.guest, `run.dirs[${i}].guest`);
+      if (typeof d.readOnly !== "boolean") bad(`run.dirs[${i}].readOnly`, "true or false");
+    });
+  }
+  if (r.run.options !== undefined) {
+    if (!isObject(r.run.options)) bad("run.options", "an object");
+    for (const [k, v] of Object.entries(r.run.options))
+      if (typeof v !== "string" && typeof v !== "boolean" && !Number.isFinite(v))
+        bad(`run.options.${k}`, "a string, a number or true or false");
+  }
+  if (command === "demo-pcm") {
+    const d = r.run.options?.duration;
+    if (d !== undefined && !(typeof d === "number" && d > 0 && d <= MAX_DEMO_SECONDS))
+      bad("run.options.duration", `a number of seconds in (0, ${MAX_DEMO_SECONDS}]`);
+  }
+  r.clock.forEach((v, i) => (Number.isFinite(v) ? v : bad(`clock[${i}]`, "a number")));
+  r.events.forEach((e, i) => {
+    const where = `events[${i}]`;
+    if (!isObject(e)) bad(where, "an object");
+    count(e.at, `${where}.at`);
+    if (e.kind === "timer") count(e.id, `${where}.id`);
+    else if (e.kind === "input") base64(e.data, `${where}.data`);
+    else if (e.kind !== "input-end") bad(`${where}.kind`, '"timer", "input" or "input-end"');
+  });
+  if (r.entropy !== undefined) {
+    if (!Array.isArray(r.entropy)) bad("entropy", "a list");
+    r.entropy.forEach((v, i) => base64(v, `entropy[${i}]`));
+  }
+  if (r.hostdir !== undefined) {
+    if (!Array.isArray(r.hostdir)) bad("hostdir", "a list");
+    r.hostdir.forEach((c, i) => {
+      const where = `hostdir[${i}]`;
+      if (!isObject(c)) bad(where, "an object");
+      count(c.dev, `${where}.dev`);
+      str(c.op, `${where}.op`);
+      str(c.args, `${where}.args`);
+      if (c.data !== undefined) base64(c.data, `${where}.data`);
+      for (const k of ["errno", "message", "fail"] as const) if (c[k] !== undefined) str(c[k], `${where}.${k}`);
+    });
+  }
+  strings(r.trace, "trace");
+  base64(r.stdout, "stdout");
+  if (r.files !== undefined) {
+    if (!Array.isArray(r.files)) bad("files", "a list");
+    r.files.forEach((f, i) => {
+      if (!isObject(f)) bad(`files[${i}]`, "an object");
+      // A name in the replay's scratch directory: nothing that could lead out of it.
+      if (typeof f.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(f.name) || f.name === "." || f.name === "..")
+        bad(`files[${i}].name`, "a plain file name");
+      str(f.sha256, `files[${i}].sha256`);
+      count(f.bytes, `files[${i}].bytes`);
+    });
+  }
+  if (r.exit !== null) {
+    if (!isObject(r.exit)) bad("exit", "an object or null");
+    int(r.exit.status, "exit.status");
+    int(r.exit.reason, "exit.reason");
+    int(r.exit.code, "exit.code");
+  }
+  if (r.blocked !== undefined) str(r.blocked, "blocked");
+}
+
+/** Standard base64 (what b64 writes). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -193,14 +193,17 @@ export class Replayer implements HostCallSource {
     this.traceAt++;
   }
 
-  /** After the run: everything recorded was reproduced (else the divergence says what was missing). */
-  finish(): Divergence | null {
+  /**
+   * After the run: everything recorded was reproduced (else the divergence says what was missing).
+   * `endedAs`: how the replay's run ended when that is news beside its trace (its root blocked forever).
+   */
+  finish(endedAs?: string): Divergence | null {
     if (this.divergence !== null) return this.divergence;
     if (this.traceAt < this.rec.trace.length) {
       this.diverge(
         "end",
         this.rec.trace[this.traceAt],
-        "(end of trace)",
+        endedAs === undefined ? "(end of trace)" : `(end of trace: ${endedAs})`,
         `the replay ended after ${this.traceAt} of ${this.rec.trace.length} trace events`,
       );
     } else if (this.hostAt < (this.rec.hostdir?.length ?? 0)) {
@@ -231,9 +234,32 @@ export class Replayer implements HostCallSource {
     if (core !== null) {
       setImmediate(() => {
         for (const p of [...core.processes.values()]) core.terminate(p, -1, ExitReason.KILLED, "replay diverged");
+        // Killed from outside the kernel's own work: it looks again only when asked, and a host awaiting its
+        // quiescence (the run's end) would otherwise wait for a timer the recording never fires.
+        void core.whenQuiescent();
       });
     }
     this.stdin.push(null);
+  }
+
+  /**
+   * The host's event loop ran dry while the run was still going (Node's "beforeExit"): the replay waits for an
+   * outside event that can never come, since each one it gets is the recording's, delivered once the run has
+   * read the clock as often as the recorded run had (a recording cut short, or a run that went idle earlier
+   * than the recorded one). A divergence, which ends every process so the run winds down, never a hang.
+   */
+  stalled(): void {
+    if (this.divergence !== null) return;
+    const e = this.rec.events[this.next];
+    const armed = this.timers.size === 0 ? "" : `, ${this.timers.size} timer${this.timers.size === 1 ? "" : "s"} armed`;
+    this.diverge(
+      "end",
+      e === undefined ? "(no more outside events)" : `${e.kind === "timer" ? `timer ${e.id} fired` : e.kind} at clock reading ${e.at}`,
+      `idle after ${this.reads} clock readings${armed}`,
+      e === undefined
+        ? `the replay waits for an outside event the run never had (all ${this.next} were delivered)`
+        : `the replay went idle before the run's outside event #${this.next + 1}`,
+    );
   }
 
   /** Counts, for reports. */

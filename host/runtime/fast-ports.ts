@@ -228,6 +228,8 @@ function directSys(k: KernelCore, nr: number, ...raw: bigint[]): bigint | Promis
  * `outOfFuel`: the out-of-fuel check during a direct activation. `shareable`:
  * every function in `imports` and `outOfFuel` is the kernel's, the same for
  * every process (then one guard instance per import list serves them all).
+ * `choose`: this process's receive is chosen before calling even when the
+ * kernel's are not (HostSpawnOptions.receiveHint).
  * Returns whether the process may run direct activations.
  */
 export function guardSyscallImports(
@@ -237,12 +239,13 @@ export function guardSyscallImports(
   mayDirect: boolean,
   shareable: boolean,
   cacheBy?: object,
+  choose = false,
 ): boolean {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined) return false;
   const capable = mayDirect && ("port_bind" in ns || SYS_ENTRY.name in ns);
   const list: GuardSpec[] = [];
-  const chooseAll = choosesInEveryProcess(k);
+  const chooseAll = choose || choosesInEveryProcess(k);
   // Shareable: the same module's import list gets the same functions every spawn; what the last spawn did is
   // replayed (checked function by function) instead of built again.
   let done: GuardedImports | null = null;

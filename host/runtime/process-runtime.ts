@@ -53,6 +53,7 @@ import {
 import { DIRECT_EXPORT_PREFIX, DIRECT_TAG_IMPORT, DIRECT_TRAP_MESSAGES, DirectTrap } from "../../loader/instrument/direct-copy.ts";
 import {
   choosesInEveryProcess,
+  choosesInProcess,
   enterDirect,
   guardImports,
   type GuardSpec,
@@ -427,7 +428,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       // The split shape (split-imports.ts): blocking imports that complete at once do not suspend; not while
       // syscalls are observed (every import is Suspending then), nor with the fast path off.
       const split = this.splitImports && !syscallsObserved(k);
-      const chooseAll = choosesInEveryProcess(k);
+      const chooseAll = choosesInEveryProcess(k) || choosesInProcess(p);
       // Nothing of this process's own in its imports (no grant, personality, own memory, dispatcher): the one
       // import object its image's earlier spawns got (sharedImports).
       const same =
@@ -538,8 +539,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     // kernel.current), so one guard instance per import list serves every process: none per spawn.
     if (this.fastPath && !syscallsObserved(k))
       this.directCapable = split
-        ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true, this.image.module)
-        : guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null, false);
+        ? guardSyscallImports(k, imports, kernelEntries(k).directFuel, this.personality === null, true, this.image.module, chooseAll)
+        : guardSyscallImports(k, imports, () => this.directOutOfFuel(), this.personality === null, false, undefined, chooseAll);
     // Kept when every function, tag and memory in it is the kernel's or the host's, the same for every
     // process of this image: split (the fuel entries are the kernel's), no grant, personality, own memory
     // (the epoch variant), dispatcher (window_get, kill, memory_size) nor port_send (its wasm dispatcher

@@ -105,6 +105,19 @@ export function choosesInEveryProcess(kernel: object): boolean {
   return chooseEverywhere.has(kernel);
 }
 
+/**
+ * Processes that get the chosen guards in a kernel that does not give them to every process
+ * (HostSpawnOptions.receiveHint): servers, whose receive often finds a request already queued (a
+ * resource manager woken by a close pulse finds the client's next open there).
+ */
+const chooseIn = new WeakSet<object>();
+export function chooseInProcess(process: object): void {
+  chooseIn.add(process);
+}
+export function choosesInProcess(process: object): boolean {
+  return chooseIn.has(process);
+}
+
 /** A direct activation begins (the handler is about to run above a JavaScript frame) or ends. */
 export function enterDirect(): void {
   words[0]++;

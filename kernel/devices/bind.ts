@@ -64,6 +64,7 @@ function raiseInterrupt(k: KernelCore, dev: Device, kind: number, datum: number)
   // kind * 2^32 + datum stays below 2^53, which every IRQ_* kind does by far.
   const value =
     kind >= 0 && kind < IRQ_KIND_EXACT ? BigInt(kind * IRQ_KIND_UNIT + (datum >>> 0)) : (BigInt(kind) << IRQ_SHIFT) | BigInt(datum >>> 0);
-  if (!fastPulse(k, IRQ_SENDER_PID, ep, a.code, value)) postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, value);
+  // An interrupt's pulse wakes its receiver at the receiver's own priority (runAt -1); IRQ_PRIORITY orders it in the queue.
+  if (!fastPulse(k, IRQ_SENDER_PID, ep, a.code, value, -1)) postPulse(k, ep, IRQ_SENDER_PID, IRQ_PRIORITY, a.code, value, -1);
   dev.irqRaised++;
 }

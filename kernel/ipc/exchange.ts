@@ -13,7 +13,7 @@ import type { Process } from "../objects/process.ts";
 import { NUMBERS } from "../rules/algebra.ts";
 import { pulseQueued, pulseTaken } from "../rules/pulses.ts";
 import { type Message, NO_HANDLES, type Pulse } from "./message.ts";
-import { associate, dissociate, updatePriority, updateServers } from "./priority.ts";
+import { associate, dissociate, pulsePriorityEnds, pulsePriorityTaken, updatePriority, updateServers } from "./priority.ts";
 import { hintQueue } from "../fast/hints.ts";
 import { checkTransition } from "./states.ts";
 import { copyBody, copyBodyOut, dropHandles, landHandles, writeKernelBody } from "./transfer.ts";
@@ -69,11 +69,13 @@ function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: numb
   return m.rcvid;
 }
 
-function deliverPulse(server: Process, ep: Endpoint, pulse: Pulse): number {
+/** Hand a pulse to server (its registers; it runs at the pulse's priority from now: pulsePriorityTaken). Returns 0. */
+function deliverPulse(k: KernelCore, server: Process, ep: Endpoint, pulse: Pulse): number {
   server.mr.set(MSG_KIND_PULSE, pulse.senderPid, [BigInt(pulse.code), pulse.value], 0, [], 0, 0);
   const n = pulseTaken(NUMBERS, ep.pendingPulses.get(pulse.senderPid) ?? 0);
   if (n === 0) ep.pendingPulses.delete(pulse.senderPid);
   else ep.pendingPulses.set(pulse.senderPid, n);
+  pulsePriorityTaken(k, server, pulse.runAt);
   return 0;
 }
 
@@ -241,16 +243,24 @@ export function startReceive(
       associate(p, ep);
       ep.queue.shift();
       hintQueue(k.current, ep);
-      return deliverPulse(p, ep, head);
+      return deliverPulse(k, p, ep, head);
     }
+    // p takes a message: a pulse's priority no longer holds (deliverMessage recomputes p's priority; on
+    // EMFILE it has changed nothing, and neither has this).
+    const pulsePriority = p.pulsePriority;
+    p.pulsePriority = -1;
     const r = deliverMessage(k, p, head, bufPtr, bufLen); // associates p on success
-    if (r < 0) return r;
+    if (r < 0) {
+      p.pulsePriority = pulsePriority;
+      return r;
+    }
     ep.queue.shift();
     hintQueue(k.current, ep);
     updateServers(k, ep);
     return r;
   }
   if (until !== Infinity && until <= k.clock.now()) return -Errno.ETIMEDOUT;
+  pulsePriorityEnds(k, p); // p waits: a pulse's priority no longer holds
   associate(p, ep);
   checkTransition(ProcessState.RUNNING, "receive", ProcessState.RECEIVE_BLOCKED);
   // One object per process, reused (a process waits in one receive at a time).
@@ -328,7 +338,9 @@ export function answered(
 
 /** answered() with i32 words (reply_wait's, all four: unused ones 0), no body, no handles: no BigInt unless a kernel hook reads them. */
 export function answeredNarrow(k: KernelCore, p: Process, m: Message, status: number, words: Int32Array): number | null {
-  if (m.onAnswer !== null) return answered(k, p, m, status, Array.from(words, BigInt), 0, NO_HANDLES);
+  // The four words made directly: Array.from(words, BigInt) cost ≈1 µs a call (an open answered by reply_wait, measured).
+  if (m.onAnswer !== null)
+    return answered(k, p, m, status, [BigInt(words[0]), BigInt(words[1]), BigInt(words[2]), BigInt(words[3])], 0, NO_HANDLES);
   finish(k, m);
   updatePriority(k, p);
   if (m.clientGone) return null;
@@ -393,15 +405,24 @@ export function answerGone(k: KernelCore, p: Process, m: Message, status = 0, wo
  * Queue a pulse from senderPid (a process, or 0 for the kernel: device
  * interrupts, kernel/devices/) on ep, or hand it to a waiting receiver. The
  * caller checked that ep is open and the sender is under MAX_PENDING_PULSES
- * there.
+ * there. priority orders it in the queue; runAt is the priority its receiver
+ * then runs at (pulse priority, kernel/ipc/priority.ts; -1: the receiver's own).
  */
-export function postPulse(k: KernelCore, ep: Endpoint, senderPid: number, priority: number, code: number, value: bigint): void {
+export function postPulse(
+  k: KernelCore,
+  ep: Endpoint,
+  senderPid: number,
+  priority: number,
+  code: number,
+  value: bigint,
+  runAt: number = priority,
+): void {
   ep.pendingPulses.set(senderPid, pulseQueued(NUMBERS, ep.pendingPulses.get(senderPid) ?? 0));
   k.ipc.pulses++;
-  const pulse: Pulse = { kind: "pulse", senderPid, priority, code, value, seq: k.nextSeq() };
+  const pulse: Pulse = { kind: "pulse", senderPid, priority, runAt, code, value, seq: k.nextSeq() };
   const server = ep.receivers.shift();
   if (server !== undefined) {
-    deliverPulse(server, ep, pulse);
+    deliverPulse(k, server, ep, pulse);
     checkTransition(ProcessState.RECEIVE_BLOCKED, "pulse", ProcessState.READY);
     k.wake(server, 0);
   } else {

@@ -29,7 +29,7 @@ import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { receiveUnblock, sendUnblock } from "./exchange.ts";
 import type { EndpointCache, Message } from "./message.ts";
-import { associate } from "./priority.ts";
+import { associate, pulsePriorityEnds, pulsePriorityTaken } from "./priority.ts";
 import { checkedTransition, countTransition } from "./states.ts";
 
 const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
@@ -167,6 +167,7 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
     m.timer !== null ||
     (ep.queue.length !== 0 && mutation !== "queue") ||
     p.serving.only !== m ||
+    p.pulsePriority >= 0 ||
     p.lastEndpoint !== ep ||
     p.sending !== null ||
     p.sched.billedTo !== null ||
@@ -200,10 +201,10 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
  * and take back at once (the pending count goes 0 -> 1 -> 0, a pulse object is made and dropped; its
  * sequence number is still taken). The receiver is queued READY as wake() queues it. The sender is a
  * process's pid (pulse(), its handle checked, ep open) or one the kernel posts as (0 for a FILE's close,
- * the interrupt sender): a delivered pulse's priority changes nothing, so the caller's is not needed.
- * False (nothing changed): take postPulse.
+ * the interrupt sender); runAt is the priority the receiver then runs at (postPulse's: the sender's, the
+ * closer's, or -1 for its own). False (nothing changed): take postPulse.
  */
-export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint): boolean {
+export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint, runAt: number): boolean {
   if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
@@ -213,6 +214,7 @@ export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: 
   k.nextSeq();
   ep.receivers.pop();
   s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  pulsePriorityTaken(k, s, runAt); // deliverPulse's last step: s runs at the pulse's priority
   countTransition(SERVER_WOKEN);
   // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
   s.unblock = null;
@@ -262,11 +264,13 @@ export function fastPulseWait(k: KernelCore, p: Process, ep: Endpoint, code: num
   k.nextSeq();
   ep.receivers.pop();
   s.mr.setPulseNarrow(MSG_KIND_PULSE, p.pid, code, value);
+  pulsePriorityTaken(k, s, p.basePriority); // deliverPulse's last step: s runs at the pulse's priority (p's own)
   countTransition(SERVER_WOKEN);
   // wake(s, 0): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
   s.receiving = null;
   wakeSettled(k, s, 0);
-  // startReceive on wep: nothing queued, no deadline: p waits.
+  // startReceive on wep: nothing queued, no deadline: p waits (and a pulse's priority of its own ends).
+  pulsePriorityEnds(k, p);
   if (m !== "associate") associate(p, wep);
   waitFlat(p, wep);
   k.blockAndRun(p, "receive", receiveUnblock(k, p), RECEIVE_BLOCKED, s);

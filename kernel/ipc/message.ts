@@ -201,6 +201,8 @@ export interface Pulse {
   readonly kind: "pulse";
   readonly senderPid: number;
   readonly priority: number;
+  /** The priority its receiver runs at once it takes it (kernel/ipc/priority.ts, pulse priority), or -1: its own. */
+  readonly runAt: number;
   readonly code: number;
   readonly value: bigint;
   readonly seq: number;

@@ -56,6 +56,12 @@ export class Process extends KernelObject implements Schedulable {
   /** Effective priority: basePriority raised by priority inheritance. The run queue uses this. */
   priority: number;
   basePriority: number;
+  /**
+   * The priority of the pulse that last woke this process, while it differs from basePriority: it runs
+   * at that priority instead of its base (QNX's pulse priority; inheritance still raises it) until it
+   * next takes a message or waits in a receive (kernel/ipc/priority.ts pulsePriorityTaken). -1: none.
+   */
+  pulsePriority = -1;
   /** Pledge classes still allowed (bit n = pledge class n). */
   promises = 0xffffffff;
   queued = false;

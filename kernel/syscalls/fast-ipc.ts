@@ -103,6 +103,6 @@ export function sysPulseWait(
   if (head !== undefined && head.kind === "message" && head.caps.length > p.handles.room()) return -Errno.EMFILE;
   if (fastPulseWait(k, p, ep, code, value, wep)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
   const v = BigInt(value);
-  if (!fastPulse(k, p.pid, ep, code, v)) postPulse(k, ep, p.pid, p.priority, code, v);
+  if (!fastPulse(k, p.pid, ep, code, v, p.basePriority)) postPulse(k, ep, p.pid, p.priority, code, v, p.basePriority);
   return startReceive(k, p, wep, 0, 0, Infinity);
 }

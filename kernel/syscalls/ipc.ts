@@ -142,9 +142,9 @@ export function sysPulse(k: KernelCore, p: Process, endpoint: number, code: numb
   if (typeof obj === "number") return obj;
   const ep = obj;
   if (ep.closed) return -Errno.ECLOSED;
-  if (fastPulse(k, p.pid, ep, code, value)) return 0; // a receiver waiting: kernel/ipc/fastpath.ts
+  if (fastPulse(k, p.pid, ep, code, value, p.basePriority)) return 0; // a receiver waiting: kernel/ipc/fastpath.ts
   if (!pulseAdmittedN(ep.pendingPulses.get(p.pid) ?? 0)) return -Errno.EAGAIN;
-  postPulse(k, ep, p.pid, p.priority, code, value);
+  postPulse(k, ep, p.pid, p.priority, code, value, p.basePriority);
   return 0;
 }
 

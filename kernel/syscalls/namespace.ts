@@ -99,14 +99,23 @@ function unveiled(k: Kernel, p: Process, abs: string, need: number, what: string
 
 const closers = new WeakMap<Kernel, (ep: Endpoint, ocb: bigint) => void>();
 
-/** Post IO_CLOSE_PULSE for an open (one function per kernel, shared by its FILE objects). */
+/**
+ * Post IO_CLOSE_PULSE for an open (one function per kernel, shared by its FILE objects), at the priority
+ * of the process running as the last handle goes (its handle_close, its exit: the closer), so the server
+ * handles it at the closer's priority (pulse priority, kernel/ipc/priority.ts) and a close does not
+ * preempt a client below its server. With no process running (the host released it) it is queued at
+ * DEFAULT_PRIORITY and wakes the server at its own priority.
+ */
 function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint) => void {
   let close = closers.get(k);
   if (close === undefined) {
     const ns = nsOf(k);
     close = (ep, ocb) => {
       ns.closes++;
-      if (!fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb)) postPulse(k, ep, 0, DEFAULT_PRIORITY, IO_CLOSE_PULSE, ocb);
+      const closer = k.current;
+      const runAt = closer === null ? -1 : closer.basePriority;
+      if (!fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt))
+        postPulse(k, ep, 0, closer === null ? DEFAULT_PRIORITY : runAt, IO_CLOSE_PULSE, ocb, runAt);
     };
     closers.set(k, close);
   }

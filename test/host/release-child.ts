@@ -1,5 +1,6 @@
-// Run by release.test.ts in a Node process of its own with --expose-gc:
-//   node --expose-gc test/host/release-child.ts
+// Run by release.test.ts in a Node process of its own with --expose-gc and --no-concurrent-recompilation:
+//   node --expose-gc --no-concurrent-recompilation test/host/release-child.ts
+// (A background compile job holds what it compiles against until it is installed: see release.test.ts.)
 // One scenario per kind of blocking call a process can be suspended in (each promise handed to a
 // WebAssembly.Suspending import): a fresh kernel, a process brought to block there, then ended (killed, its
 // server killed, or the kernel shut down). Only WeakRefs to the Kernel, KernelCore and Process are kept.
@@ -25,7 +26,8 @@ import { parseManifest } from "../../host/manifest/load.ts";
 import { PassThrough } from "node:stream";
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error("run with --expose-gc");
+if (gc === undefined || !process.execArgv.includes("--no-concurrent-recompilation"))
+  throw new Error("run with --expose-gc --no-concurrent-recompilation (release.test.ts says why)");
 
 const EP = Rights.SEND | Rights.RECEIVE | Rights.DUPLICATE | Rights.TRANSFER;
 const INF = "(i64.const 0x7fffffffffffffff)";

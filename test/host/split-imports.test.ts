@@ -6,12 +6,13 @@
 // off), and the results, exits, kernel trace and virtual clock must be the
 // same; the split run must have waited far fewer times than it called.
 import { describe, expect, it } from "vitest";
-import { Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
+import { bootDefaultSystem } from "../../cli/system.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
 import { mutateHints } from "../../kernel/fast/hints.ts";
 import { runSystem } from "../helpers/system.ts";
-import { ABI_IMPORTS, guest, wat } from "../helpers/wat.ts";
+import { ABI_IMPORTS, guest, results as recorded, wat } from "../helpers/wat.ts";
 import { results, runWasi, strings, WASI_E, wasiProgram } from "../wasi/helpers.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
@@ -288,6 +289,79 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(slow.chosen).toBe(0);
     expect({ ...plain, chosen: 0 }).toEqual({ ...everywhere, chosen: 0 });
     expect({ ...plain, chosen: 0 }).toEqual({ ...slow, chosen: 0 });
+  });
+
+  it("a process spawned with receiveHint chooses its receive before calling in a kernel that does not for every process, and the run is the same", async () => {
+    const only = ["endpoint_create", "pulse", "receive", "msg_word", "console_write"];
+    const narrow = wat(`(module
+      ${ABI_IMPORTS.split("\n")
+        .filter((l) => only.some((n) => l.includes(`"${n}"`)))
+        .join("\n")}
+      (memory (export "memory") 1)
+      (func (export "_start") (local $ep i32) (local $i i32) (local $s i64)
+        (local.set $ep (call $endpoint_create))
+        (loop $l
+          (drop (call $pulse (local.get $ep) (i32.const 3) (i64.extend_i32_u (local.get $i))))
+          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))))
+          (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+        (i64.store (i32.const 0) (local.get $s))
+        (drop (call $console_write (i32.const 0) (i32.const 8)))))`);
+    const run = async (hinted: boolean) => {
+      const k = new Kernel({ trace: true });
+      const img = k.loadImage(narrow, "narrow");
+      const out: Uint8Array[] = [];
+      const chosenBefore = splitStats.chosen;
+      const p = k.spawn(img, { receiveHint: hinted, stdout: (b) => void out.push(b.slice()) });
+      k.release(img);
+      await k.run();
+      const exit = p.process.exit;
+      p.close();
+      return {
+        out: Buffer.concat(out).toString("hex"),
+        exit,
+        trace: k.traceText(),
+        now: k.core.clock.now(),
+        chosen: splitStats.chosen - chosenBefore,
+      };
+    };
+    const plain = await run(false);
+    const hinted = await run(true);
+    expect(plain.exit).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(plain.chosen).toBe(0);
+    expect(hinted.chosen).toBe(N - 1); // all but the first (ep is not yet known as the one it receives on)
+    expect({ ...plain, chosen: 0 }).toEqual({ ...hinted, chosen: 0 });
+  });
+
+  it("the default system's resource managers choose their receive: tmpfs, woken by a close at its client's priority, takes the client's next open without suspending", async () => {
+    const client = guest(`
+      (data (i32.const 0) "root")
+      (data (i32.const 8) "/tmp/a")
+      (func (export "_start") (local $dir i32) (local $i i32) (local $f i32) (local $ok i32)
+        (local.set $dir (call $handle_get (i32.const 0) (i32.const 4)))
+        (loop $l
+          (local.set $f (call $ns_open (local.get $dir) (i32.const 8) (i32.const 6) (i32.const ${Constants.O_READ | Constants.O_WRITE | Constants.O_CREATE})))
+          (local.set $ok (i32.add (local.get $ok) (i32.gt_s (local.get $f) (i32.const 0))))
+          (drop (call $handle_close (local.get $f)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+        (call $rec (local.get $ok))
+        (call $flush))`);
+    const sys = await bootDefaultSystem({ stdout: () => {}, stderr: () => {}, stdin: null });
+    const img = sys.kernel.loadImage(client, "client");
+    const out: Uint8Array[] = [];
+    const chosenBefore = splitStats.chosen;
+    const p = sys.spawn(img, { stdout: (b) => void out.push(b.slice()) });
+    sys.kernel.release(img);
+    expect(await p.exited).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(recorded(new Uint8Array(Buffer.concat(out)))).toEqual([N]);
+    // Every open but the first finds tmpfs not yet waiting (the close before it woke tmpfs, which runs only
+    // when the client blocks): tmpfs takes the close, then finds the open queued and takes it at once.
+    expect(splitStats.chosen - chosenBefore).toBeGreaterThanOrEqual(N - 1);
+    p.close();
+    sys.shutdown();
+    await sys.kernel.run();
   });
 
   it("a process killed while it waits in a split import ends, and the run is the same as with Suspending imports", async () => {

@@ -1,5 +1,6 @@
-// Run by release.test.ts in a Node process of its own with --expose-gc:
-//   node --expose-gc test/pcm/release-child.ts <runs> <seconds>
+// Run by release.test.ts in a Node process of its own with --expose-gc and --no-concurrent-recompilation:
+//   node --expose-gc --no-concurrent-recompilation test/pcm/release-child.ts <runs> <seconds>
+// (A background compile job holds what it compiles against until it is installed: see test/host/release.test.ts.)
 // Runs the PCM demo `runs` times, keeping only WeakRefs to each run's Kernel and KernelCore, then collects
 // and prints, as one JSON line, how many of them are still reachable (and the heap's size after each run).
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +10,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { runPcmDemo } from "../../cli/demo/pcm.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error("run with --expose-gc");
+if (gc === undefined || !process.execArgv.includes("--no-concurrent-recompilation"))
+  throw new Error("run with --expose-gc --no-concurrent-recompilation (test/host/release.test.ts says why)");
 const runs = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 0.2);
 const refs: WeakRef<object>[] = [];

@@ -4,13 +4,17 @@
 // make each change from inside a chain whose loop is taking its packets in wasm, and compare the run with
 // the wasm port paths on (portW2w: true) against the same run with them off (every activation's end through
 // the kernel). Each site is shown able to fail in the suite itself: with mutateRunOnChangedForTest(site)
-// that one site does not bump, the loop takes on past the change, and the comparison must fail.
+// that one site does not bump, the loop takes on past the change, and the comparison must fail ("bind",
+// "priority", "deadline", "partition", and "grant" with the host's yield clock the test's own). Two sites,
+// "join" and "leave-deadline", bump for changes another bump always covers: their tests show that dropping
+// either changes no run, and say which bump covers it.
 import { afterEach, describe, expect, it } from "vitest";
-import { Constants, Errno, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { type HostProcess, IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
 import { loopTaken } from "../../host/runtime/port-loop.ts";
-import { mutateRunOnChangedForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
+import { HOST_YIELD_MS, setHostClock } from "../../host/runtime/process-runtime.ts";
+import { mutateRunOnChangedForTest, mutateTakeForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { guest, results } from "../helpers/wat.ts";
@@ -31,7 +35,7 @@ const names = (at: [number, string][]) =>
     .map(([a, t]) => [...t].map((ch, i) => `(i32.store8 $own (i32.const ${a + i}) (i32.const ${ch.charCodeAt(0)}))`).join(" "))
     .join("\n    ");
 
-const chain = (n: number, at: number, action: string, grant = false, last = false) =>
+const chain = (n: number, at: number, action: string, grant = false, last = false, then?: { at: number; action: string }) =>
   grantGuest(
     grant ? ["m 1"] : [],
     `
@@ -43,6 +47,7 @@ const chain = (n: number, at: number, action: string, grant = false, last = fals
     (loop $burn (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $burn))))
     (if (i32.ne (local.get $key) (i32.const 1)) (then (return)))
     (if (i32.and (i32.const ${last ? 0 : 1}) (i32.eq (local.get $code) (i32.const ${at}))) (then ${action}))
+    ${then === undefined ? "" : `(if (i32.eq (local.get $code) (i32.const ${then.at})) (then ${then.action}))`}
     (if (i32.ge_s (local.get $code) (i32.const ${n})) (then (call $flush) (call $exit (i32.const 0))))
     (local.set $r (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0)))
     (if (i32.lt_s (local.get $r) (i32.const 0)) (then (call $rec (local.get $r)) (call $flush) (call $exit (i32.const 1))))
@@ -53,6 +58,8 @@ const chain = (n: number, at: number, action: string, grant = false, last = fals
       [16, "port"],
       [24, "second"],
       [40, "killer"],
+      [48, "edfproc"],
+      [64, "sys"],
     ])}
     (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
     (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
@@ -117,6 +124,20 @@ const killer = guest(`
   (func (export "_start")
     (call $rec (call $port_bind (call $handle_get (i32.const 16) (i32.const 4)) (i32.const 0) (i32.const 9) (i32.const 0) (i32.const ${DIRECT}))))`);
 
+// Enters the deadline class (1 ms of every 10 s: no release falls inside the chain's run), records the result,
+// then waits for its next release (recording what sched_wait_period returns: -EINVAL once it is moved out of the
+// class) or receives forever on an endpoint of its own.
+const edfProcess = (wait: "release" | "receive") =>
+  guest(`
+  (func (export "_start")
+    (call $rec (call $sched_set_deadline (i32.const ${Constants.HANDLE_SELF}) (i64.const 1000000) (i64.const 10000000000) (i64.const 0)))
+    ${
+      wait === "release"
+        ? "(call $rec (call $sched_wait_period))"
+        : "(call $rec (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) (i64.const 0x7fffffffffffffff)))"
+    }
+    (call $flush))`);
+
 interface Spec {
   /** The chain's action at code `at` (WAT statements). */
   action: string;
@@ -140,6 +161,16 @@ interface Spec {
   realTime?: "epoch" | "counting";
   /** The hog's sleep before each round (ns; default 0: none). */
   hogSleepNs?: number;
+  /** A second action, at another code (after `at`'s). */
+  then?: { at: number; action: string };
+  /**
+   * A process "edf" at priority 200 that enters the deadline class (1 ms every 10 s) and then waits for its next
+   * release ("release") or receives forever on an endpoint of its own ("receive"); the chain gets a handle to it,
+   * "edfproc", with SCHEDULE.
+   */
+  edf?: "release" | "receive";
+  /** The chain gets a handle "sys" to the system partition (READ, WRITE: it can join it again). */
+  systemPartition?: boolean;
 }
 
 async function run(spec: Spec, portW2w: boolean) {
@@ -165,7 +196,7 @@ async function run(spec: Spec, portW2w: boolean) {
   second.retainHandle();
   const killerPort = new Port(k.core.objects);
   killerPort.retainHandle();
-  const handles = [{ name: "port", object: port, rights: SEND | RECEIVE }];
+  const handles: { name: string; object: object; rights: number }[] = [{ name: "port", object: port, rights: SEND | RECEIVE }];
   if (spec.second) handles.push({ name: "second", object: second, rights: SEND | RECEIVE });
   if (spec.killer) handles.push({ name: "killer", object: killerPort, rights: SEND });
   if (spec.revoker) {
@@ -179,7 +210,14 @@ async function run(spec: Spec, portW2w: boolean) {
     ]);
     k.release(img);
     k.release(m);
-  } else spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action), spec.chainPriority ?? 128, handles);
+  } else {
+    if (spec.systemPartition) handles.push({ name: "sys", object: k.core.sched.system, rights: Rights.READ | Rights.WRITE });
+    if (spec.edf !== undefined) {
+      spawn("edf", edfProcess(spec.edf), 200, []);
+      handles.push({ name: "edfproc", object: procs.get("edf")!, rights: Rights.SCHEDULE });
+    }
+    spawn("chain", chain(spec.n ?? 300, spec.at ?? 40, spec.action, false, false, spec.then), spec.chainPriority ?? 128, handles);
+  }
   if (spec.killer)
     spawn("killer", killer, 200, [
       { name: "port", object: killerPort, rights: RECEIVE },
@@ -220,7 +258,38 @@ async function checkSite(spec: Spec, site: RunOnChangedSite) {
   return on;
 }
 
-afterEach(() => mutateRunOnChangedForTest(null));
+/**
+ * A site whose bump no run can miss: the run with the wasm port paths on equals the run with them off, the
+ * loop took packets itself, and with `site`'s bump dropped the run is still the reference run, since another
+ * bump always covers the change (the comment at each use says which). With `sensitive`, the same workload with
+ * every bump ignored by the loop (mutateTakeForTest("stale")) differs: a bump is needed there, just not that one.
+ */
+async function checkCovered(spec: Spec, site: RunOnChangedSite, sensitive: boolean) {
+  const on = await run(spec, true);
+  const off = await run(spec, false);
+  expect(seen(on)).toEqual(seen(off));
+  expect(on.taken).toBeGreaterThan(10);
+  mutateRunOnChangedForTest(site);
+  try {
+    expect(seen(await run(spec, true)), `${site}'s bump dropped`).toEqual(seen(off));
+  } finally {
+    mutateRunOnChangedForTest(null);
+  }
+  if (sensitive) {
+    mutateTakeForTest("stale");
+    try {
+      expect(seen(await run(spec, true)), "every bump ignored by the loop").not.toEqual(seen(off));
+    } finally {
+      mutateTakeForTest(null);
+    }
+  }
+  return on;
+}
+
+afterEach(() => {
+  mutateRunOnChangedForTest(null);
+  mutateTakeForTest(null);
+});
 
 const SELF = Constants.HANDLE_SELF;
 
@@ -249,6 +318,153 @@ describe("the port loop's own take lapses at every change the run-on reads", () 
   it("a partition is created mid-chain: budgets are weighed from then on, the run-on no longer applies", async () => {
     const action = `(call $rec (i32.gt_s (call $partition_create (i32.const 300)) (i32.const 0)))`;
     await checkSite({ action, chainPriority: 128, hogPriority: 100 }, "partition");
+  });
+});
+
+// Two sites bump for changes another bump always covers: their bumps are kept (they cost one compare while no
+// loop may take, and keep each site's rule local), and these tests show that dropping either changes no run.
+// A chain bound to its own port "port" with a bound grant "m": each handler stores its code at m[0], sends code + 1
+// to its own port (into the cell: its loop may take it), stores 1 at m[4] (no syscall from here to its return),
+// burns `burn` iterations, stores 0 at m[4] and returns; at code n it exits. The host reads m to see where it is.
+const grantChain = (n: number, burn: number) =>
+  grantGuest(
+    ["m 1"],
+    `
+  (global $port (mut i32) (i32.const 0))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+    (i32.store $m (i32.const 0) (local.get $code))
+    (if (i32.ge_s (local.get $code) (i32.const ${n})) (then (call $exit (i32.const 0))))
+    (drop (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0)))
+    (i32.store $m (i32.const 4) (i32.const 1))
+    (local.set $i (i32.const ${burn}))
+    (loop $burn (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $burn))))
+    (i32.store $m (i32.const 4) (i32.const 0)))
+  (func (export "_start")
+    ${names([
+      [0, "on_packet"],
+      [16, "port"],
+    ])}
+    (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
+    (drop (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
+    (drop (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`,
+  );
+
+/**
+ * The grant chain, whose grant the host revokes while the chain is the current process, paused for the host's
+ * event loop in the middle of a handler, after its send (hostYieldDue: a refill of its counter goes through a
+ * macrotask). The host's yield clock is the test's: it stands still, except while the chain is past code 40
+ * between its send and its return, where each reading moves it on past HOST_YIELD_MS, so the pause falls there.
+ * Returns the code of the handler the revoke fell in and the last code a handler of the chain began.
+ */
+async function grantRevokedWhilePaused(portW2w: boolean) {
+  const k = new Kernel({ fastPath: true, portW2w, sched: { quantumFuel: 300 } });
+  const mem = k.createMemory(65536);
+  const port = new Port(k.core.objects);
+  port.retainHandle();
+  const img = k.loadImage(grantChain(300, 400), "chain");
+  const chainProc = k.spawn(img, {
+    args: ["chain"],
+    priority: 128,
+    handles: [
+      { name: "port", object: port, rights: SEND | RECEIVE },
+      { name: "m", object: mem, rights: MEMORY_GRANT_RIGHTS },
+    ],
+  });
+  k.release(img);
+  k.release(port);
+  const word = (at: number) => new DataView(k.memoryBytes(mem).buffer).getInt32(at, true);
+  const inBurn = () => word(0) >= 40 && word(4) === 1;
+  let t = 0;
+  setHostClock(() => (inBurn() ? (t += HOST_YIELD_MS + 1) : t));
+  let revokedIn = -1;
+  const poll = () => {
+    if (chainProc.process.exit !== null) return;
+    if (revokedIn < 0 && k.core.current === chainProc.process && inBurn()) {
+      revokedIn = word(0);
+      k.revokeMemory(mem);
+      return;
+    }
+    setImmediate(poll);
+  };
+  setImmediate(poll);
+  const took = loopTaken();
+  try {
+    await k.run();
+  } finally {
+    setHostClock(() => performance.now());
+  }
+  const r = { revokedIn, last: word(0), exit: chainProc.process.exit, taken: loopTaken() - took };
+  chainProc.close();
+  return r;
+}
+
+describe("runOnChanged: a grant revoked while its binder is the current process", () => {
+  it("grant: revoked by the host while the binder is paused mid-handler: the binder ends before its loop takes the next packet, with the wasm port paths on or off; with the bump dropped, the loop runs one more handler", async () => {
+    for (const portW2w of [true, false]) {
+      const r = await grantRevokedWhilePaused(portW2w);
+      expect(r.revokedIn, `portW2w ${portW2w}`).toBeGreaterThanOrEqual(40);
+      expect(r.exit).toMatchObject({ reason: ExitReason.GRANT_REVOKED });
+      expect(r.last).toBe(r.revokedIn); // no handler began after the one the revoke fell in
+      if (portW2w) expect(r.taken).toBeGreaterThan(10);
+    }
+    mutateRunOnChangedForTest("grant");
+    try {
+      const r = await grantRevokedWhilePaused(true);
+      expect(r.exit).toMatchObject({ reason: ExitReason.GRANT_REVOKED });
+      expect(r.last, "grant's bump dropped").toBe(r.revokedIn + 1); // the loop took the packet in the cell, ran its handler
+    } finally {
+      mutateRunOnChangedForTest(null);
+    }
+  });
+});
+
+describe("runOnChanged sites another bump always covers", () => {
+  // "join" (CpuScheduler.movePartition): a join needs a partition besides the system's (one joined, or the one
+  // left), so partitions exist at every join; while any does, the run queue's wouldChooseFirst is false and no
+  // run-on allows a take; and the partition's creation bumped ("partition") after the last take allowed.
+  it("join: the chain creates a partition and joins it; the partition's creation has bumped already", async () => {
+    const action = `(call $rec (call $partition_join (call $partition_create (i32.const 300)) (i32.const ${SELF})))`;
+    const on = await checkCovered({ action, chainPriority: 128, hogPriority: 100 }, "join", true);
+    expect(on.rec.chain.slice(2, 4)).toEqual([1001, expect.any(Number)]);
+    expect(on.rec.chain).toContain(0); // the join succeeded
+  });
+
+  it("join: the chain joins the system partition again and closes its own, which goes; the loop takes again after, and the join's bump is still covered", async () => {
+    const action = `(i32.store $own (i32.const 56) (call $partition_create (i32.const 300)))
+      (call $rec (call $partition_join (i32.load $own (i32.const 56)) (i32.const ${SELF})))`;
+    const back = `(call $rec (call $partition_join (call $handle_get (i32.const 64) (i32.const 3)) (i32.const ${SELF})))
+      (call $rec (call $handle_close (i32.load $own (i32.const 56))))`;
+    const stays = await run({ action, chainPriority: 128, hogPriority: 100, systemPartition: true }, true);
+    const spec: Spec = { action, then: { at: 60, action: back }, chainPriority: 128, hogPriority: 100, systemPartition: true };
+    const on = await checkCovered(spec, "join", true);
+    expect(on.rec.chain.filter((v) => v === 0).length).toBeGreaterThanOrEqual(3); // bound, joined, joined back, closed
+    expect(on.taken).toBeGreaterThan(stays.taken); // no partition left: the run-on allows takes again
+  });
+
+  // "leave-deadline" (CpuScheduler.leaveDeadlineClass): what the run-on reads for a process q that may take
+  // (wouldChooseFirst: the queues, q's own class; sliceGoesOn: q's own counter) changes when p leaves the class
+  // only if p is queued, or queued again: a queued p was taken out of the deadline queue and queued again (an
+  // enqueue, which bumps), a p waiting for its release is woken (queued: a bump), a throttled ready one queued
+  // (a bump). A p blocked otherwise changes nothing q's run-on reads until it is queued. And q = p leaving the
+  // class itself had no take allowed while in it (wouldChooseFirst is false for a deadline-class process).
+  it("leave-deadline: a process waiting for its release, moved out of the class by the chain, is woken and queued, which bumps", async () => {
+    const action = `(call $rec (call $sched_set_priority (call $handle_get (i32.const 48) (i32.const 7)) (i32.const 128) (i32.const ${Constants.SCHED_RR})))`;
+    // (Not `sensitive`: the chain stops at once either way, since setPriority's recheck zeroes its counter when the
+    // woken process may preempt it, and the loop reads the counter too.)
+    const on = await checkCovered({ action, edf: "release" }, "leave-deadline", false);
+    expect(on.rec.edf).toEqual([0, -Errno.EINVAL]); // it entered the class; its wait ended when it was moved out
+  });
+
+  it("leave-deadline: a process blocked in receive, moved out of the class at its own priority: nothing the run-on reads changes", async () => {
+    const action = `(call $rec (call $sched_set_priority (call $handle_get (i32.const 48) (i32.const 7)) (i32.const 200) (i32.const ${Constants.SCHED_RR})))`;
+    const on = await checkCovered({ action, edf: "receive" }, "leave-deadline", false);
+    expect(on.exit.edf).toBeNull(); // still blocked in receive
+  });
+
+  it("leave-deadline: the chain leaves the deadline class it entered 20 packets before; no take was allowed in it", async () => {
+    const enter = `(call $rec (call $sched_set_deadline (i32.const ${SELF}) (i64.const 200000) (i64.const 400000) (i64.const 0)))`;
+    const leave = `(call $rec (call $sched_set_priority (i32.const ${SELF}) (i32.const 128) (i32.const ${Constants.SCHED_RR})))`;
+    await checkCovered({ action: enter, then: { at: 60, action: leave }, chainPriority: 128, hogPriority: 100 }, "leave-deadline", true);
   });
 });
 
@@ -299,8 +515,7 @@ describe("the port loop's own take, and what ends or interrupts it", () => {
   // handler runs inside the chain's port_send the revoker is the current process, so the chain is ended at once
   // (its stack unwound), not marked. A binder is current at a revoke only in its own syscall (the bridge ends it
   // when the syscall returns: test/memory/revoke.test.ts) or when the host revokes while the binder's slice is
-  // paused for the host's event loop (hostYieldDue, wall time): then the bump keeps its loop from taking the next
-  // packet. That moment is not reproducible in a deterministic run, so that bump has no test of its own.
+  // paused for the host's event loop (hostYieldDue): the next test, with the host's yield clock its own.
   it("a binder's grant revoked by a process its handler reached directly: the binder ends there, no packet is taken after, the same run on and off", async () => {
     // The chain (spawned by the revoker, its port moved to it so the handle is a root and its packets go through
     // the cell) sends packet 41 to itself, then at code 40 sends to the revoker, whose handler revokes the
