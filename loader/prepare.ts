@@ -18,7 +18,7 @@
 //   with a small one runs on a sender's stack, the others behind a JavaScript
 //   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND).
 
-import { FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
 import { addDirectCopies } from "./instrument/direct-copy.ts";
 
 import { funcType, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
@@ -33,7 +33,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-10 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds)";
+  "wasmos-prepare-11 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds and their direct entries)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -151,8 +151,10 @@ function withDirectCopies(m: WasmModule, prepared: Uint8Array): Uint8Array {
   const pm = readModule(prepared);
   const fuelAt = pm.imports.findIndex((i) => i.kind === "func" && i.module === FUEL_IMPORT.module && i.name === FUEL_IMPORT.name);
   if (fuelAt !== 0) return prepared; // the counting variant's import is function 0; anything else: no copies
+  const fuel = pm.exports.find((e) => e.kind === "global" && e.name === FUEL_GLOBAL_EXPORT);
   const r = addDirectCopies(pm, handlers, {
     overrunAt: 0,
+    fuelGlobal: fuel?.index,
     callableImport: (module, name) =>
       (module === FUEL_IMPORT.module && name === FUEL_IMPORT.name) || (module === "wasmos" && name === "port_send"),
   });

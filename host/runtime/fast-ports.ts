@@ -71,7 +71,13 @@ import type { Process } from "../../kernel/objects/process.ts";
 import type { ProcessRuntime } from "../../kernel/platform.ts";
 import { KernelBug } from "../../kernel/object.ts";
 import { FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
-import { DIRECT_BOUND_EXPORT_PREFIX, DIRECT_EXPORT_PREFIX, DIRECT_STACK_GLOBAL_EXPORT } from "../../loader/instrument/direct-copy.ts";
+import {
+  DIRECT_BOUND_EXPORT_PREFIX,
+  DIRECT_ENTRY_PREFIX,
+  DIRECT_EXPORT_PREFIX,
+  DIRECT_STACK_BUDGET,
+  DIRECT_STACK_GLOBAL_EXPORT,
+} from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
@@ -159,8 +165,13 @@ export class DirectEntries {
       const h = this.exports[handler] as (key: number, code: number, value: bigint) => void;
       const copy = this.exports[DIRECT_EXPORT_PREFIX + handler];
       if (this.fuel !== null && typeof copy === "function") {
-        // The handler's direct copy (the loader made it: it calls no import), whichever path delivers.
-        e = directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
+        // The handler's direct copy (the loader made it: it calls no import), whichever path delivers: through
+        // its direct entry (the loader's, in the binder's module), or a trampoline instance around the copy.
+        const own = this.exports[DIRECT_ENTRY_PREFIX + handler];
+        e =
+          typeof own === "function"
+            ? (own as DirectEntry)
+            : directCopyEntry(this.fuel, this.exports[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global, copy);
         const bound = this.exports[DIRECT_BOUND_EXPORT_PREFIX + handler];
         if (w2wBoundMutation || (bound instanceof WebAssembly.Global && fitsSenderStack(bound.value as number))) onSenderStack.add(e);
       } else if (this.fuel === null) {
@@ -359,8 +370,11 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //
 // `slow` is the bridge's port_send (every check, every errno, the JavaScript
 // path); `failed` runs sendDirect with the thrown kind, so the binder ends
-// exactly as the JavaScript path ends it. An entry is the per-(binder,
-// handler) trampoline below, in the host's table of entries; the charge
+// exactly as the JavaScript path ends it. An entry is the binder's direct
+// entry for the handler (the loader's, in the binder's own module:
+// loader/instrument/direct-copy.ts DIRECT_ENTRY_PREFIX; before porttake2 a
+// trampoline instance per (binder, handler) around the copy, kept below for
+// modules without one), in the host's table of entries; the charge
 // helper is a one-function module importing the sender's counter (the
 // dispatcher is instantiated before the guest, so it cannot import it).
 
@@ -371,8 +385,7 @@ export function directTag(): WebAssembly.Tag {
   return (tagValue ??= new WebAssembly.Tag({ parameters: ["i32"] }));
 }
 
-/** Stack bytes a direct copy may use (the copies' own bound: DIRECT_STACK_GLOBAL_EXPORT); well inside the 984 KiB of a JSPI stack. */
-export const DIRECT_STACK_BUDGET = 256 * 1024;
+export { DIRECT_STACK_BUDGET };
 
 /**
  * The largest static stack bound (loader/instrument/direct-copy.ts DIRECT_BOUND_EXPORT_PREFIX: the largest
@@ -449,7 +462,11 @@ function w2wTrampoline(): WebAssembly.Module {
   return w2wTrampolineModule;
 }
 
-/** A binder's direct entry for a handler with a direct copy: the trampoline's run (fuel, stack budget, the copy). */
+/**
+ * A binder's direct entry for a handler with a direct copy but no direct entry of the loader's
+ * (DIRECT_ENTRY_PREFIX: the same function inside the binder's module, which prepared guests have): the
+ * trampoline's run (fuel, stack budget, the copy).
+ */
 export function directCopyEntry(fuel: WebAssembly.Global, stack: WebAssembly.Global, copy: unknown): DirectEntry {
   return new WebAssembly.Instance(w2wTrampoline(), { r: { fuel, stack, copy: copy as () => void } }).exports.run as DirectEntry;
 }

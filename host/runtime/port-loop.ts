@@ -53,17 +53,24 @@ export function loopTaken(): number {
 /**
  * The loop's own words (memory 1, byte addresses): the packet (key, code, value) and the take's permission
  * (takeCellPacket, kernel/ipc/ports.ts): the cell's byte address in the mirror's store (0: none), the byte
- * addresses of the kernel's run-on version word and the store's cell epoch with their values when allowed,
- * and how many takes are left before the loop goes through `next` again (the host's event-loop turns).
+ * address of the kernel's run-on version word and its value, the store's cell epoch's value (its address is
+ * CELL_EPOCH_ADDRESS, a constant of the loop's code) when allowed, and how many takes are left before the
+ * loop goes through `next` again (the host's event-loop turns). Only `next` and `wait` (the kernel, through
+ * deliverWords) write them, so the loop reads them into locals once after each and takes from the locals.
  */
 const T_CELL = 16,
   T_VERSION_AT = 20,
   T_VERSION = 24,
   T_LEFT = 28,
-  T_EPOCH_AT = 32,
   T_EPOCH = 36;
-/** Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue). */
-export const TAKES_BETWEEN_TURNS = 64;
+/**
+ * Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue).
+ * A `next` on this path (the crossing, the kernel's run-on, the permission given again) costs ≈100-150 ns;
+ * at 64 it was ≈2 ns of each ≈33 ns direct round trip of port_rtt_ns, at 256 ≈0.5. The event loop still
+ * turns in time: hostYieldDue reads the clock every 64th call, so every 16,384 takes (≈0.5 ms of round
+ * trips) against HOST_YIELD_MS (10 ms); a slice still ends at its counter (the take's fuel test).
+ */
+export const TAKES_BETWEEN_TURNS = 256;
 
 function portLoopModule(): WebAssembly.Module {
   if (loopModule !== null) return loopModule;
@@ -95,33 +102,33 @@ function portLoopModule(): WebAssembly.Module {
   const set = (l: number) => b.u8(0x21).u32(l);
   const tee = (l: number) => b.u8(0x22).u32(l);
   const brIf = (depth: number) => b.u8(0x0d).u32(depth);
+  // Locals: the handler's index; the take's permission as `next` left it in the loop's words (read into
+  // locals once after each `next` or `wait`: only those write the words, so the take reads no memory 1).
   const L_IX = 0,
     L_C = 1,
-    L_N = 2;
+    L_N = 2,
+    L_VA = 3,
+    L_V = 4,
+    L_E = 5,
+    L_KEY = 6;
   b.u8(0x03).u8(0x40); // loop $l
   b.u8(0x02).u8(0x40); // block $slow
   // the take: the permission's cell, fuel left, nothing changed since, the cell full, nothing before it, turns left
-  i32c(0);
-  mem(0x28, 2, 1, T_CELL);
-  tee(L_C);
+  get(L_C);
   b.u8(0x45);
   brIf(0);
   b.u8(0x23).u32(0); // global.get $fuel
   i32c(0);
   b.u8(0x4c); // i32.le_s
   brIf(0);
-  i32c(0);
-  mem(0x28, 2, 1, T_VERSION_AT);
+  get(L_VA);
   mem(0x28, 2, 0, 0); // the kernel's version word
-  i32c(0);
-  mem(0x28, 2, 1, T_VERSION);
+  get(L_V);
   b.u8(0x47); // ne
   brIf(0);
   i32c(0);
-  mem(0x28, 2, 1, T_EPOCH_AT);
-  mem(0x28, 2, 0, 0); // the store's cell epoch
-  i32c(0);
-  mem(0x28, 2, 1, T_EPOCH);
+  mem(0x28, 2, 0, CELL_EPOCH_ADDRESS); // the store's cell epoch
+  get(L_E);
   b.u8(0x47);
   brIf(0);
   get(L_C);
@@ -131,26 +138,14 @@ function portLoopModule(): WebAssembly.Module {
   get(L_C);
   mem(0x28, 2, 0, P_QKERN * 4);
   brIf(0);
-  i32c(0);
-  mem(0x28, 2, 1, T_LEFT);
+  get(L_N);
   i32c(1);
   b.u8(0x6b); // sub
   tee(L_N);
   i32c(0);
   b.u8(0x4c); // le_s
   brIf(0);
-  i32c(0);
-  get(L_N);
-  mem(0x36, 2, 1, T_LEFT);
-  // take it: code and value into the packet words (the key is the port's, already there), the cell empty
-  i32c(0);
-  get(L_C);
-  mem(0x28, 2, 0, P_QCODE * 4);
-  mem(0x36, 2, 1, 4);
-  i32c(0);
-  get(L_C);
-  mem(0x29, 2, 0, P_QVALUE * 4);
-  mem(0x37, 3, 1, 8);
+  // take it: the cell empty, the handler called with the cell's code and value (the key is the port's)
   get(L_C);
   i32c(0);
   mem(0x36, 2, 0, P_QFULL * 4);
@@ -158,12 +153,11 @@ function portLoopModule(): WebAssembly.Module {
   i32c(1);
   b.u8(0x6a);
   b.u8(0x24).u32(1); // taken++
-  i32c(0);
-  mem(0x28, 2, 1, 0);
-  i32c(0);
-  mem(0x28, 2, 1, 4);
-  i32c(0);
-  mem(0x29, 3, 1, 8);
+  get(L_KEY);
+  get(L_C);
+  mem(0x28, 2, 0, P_QCODE * 4);
+  get(L_C);
+  mem(0x29, 3, 0, P_QVALUE * 4);
   get(L_IX);
   b.u8(0x11).u32(2).u32(0); // call_indirect type 2 table 0: the same handler
   b.u8(0x0c).u32(1); // br $l
@@ -177,8 +171,19 @@ function portLoopModule(): WebAssembly.Module {
   b.u8(0x10).u32(1);
   set(L_IX); // then: ix = wait()
   b.u8(0x0b);
-  i32c(0);
-  mem(0x28, 2, 1, 0); // key
+  // the permission as the kernel left it (0: none), and the packet
+  const word = (at: number, l: number) => {
+    i32c(0);
+    mem(0x28, 2, 1, at);
+    set(l);
+  };
+  word(T_CELL, L_C);
+  word(T_VERSION_AT, L_VA);
+  word(T_VERSION, L_V);
+  word(T_EPOCH, L_E);
+  word(T_LEFT, L_N);
+  word(0, L_KEY);
+  get(L_KEY);
   i32c(0);
   mem(0x28, 2, 1, 4); // code
   i32c(0);
@@ -194,7 +199,7 @@ function portLoopModule(): WebAssembly.Module {
     [4, tables],
     [5, memories],
     [7, exports],
-    [10, oneFunctionCode([[3, I32]], b)],
+    [10, oneFunctionCode([[7, I32]], b)],
   ]);
   return loopModule;
 }
@@ -288,7 +293,6 @@ export class PortLoop {
       w[T_CELL >> 2] = takeCell;
       w[T_VERSION_AT >> 2] = at;
       w[T_VERSION >> 2] = m[at >> 2];
-      w[T_EPOCH_AT >> 2] = CELL_EPOCH_ADDRESS;
       w[T_EPOCH >> 2] = m[CELL_EPOCH_ADDRESS >> 2];
       w[T_LEFT >> 2] = TAKES_BETWEEN_TURNS + 1;
     }

@@ -70,6 +70,14 @@ export const DIRECT_EXPORT_PREFIX = "__wasmos_direct:";
 export const DIRECT_BOUND_EXPORT_PREFIX = "__wasmos_direct_bound:";
 /** Export name of the copies' stack budget (mutable i32, bytes): set before each direct activation. */
 export const DIRECT_STACK_GLOBAL_EXPORT = "__wasmos_direct_stack";
+/**
+ * Export name prefix of a handler's direct entry (with the `fuelGlobal` option): `${DIRECT_ENTRY_PREFIX}${handler}`,
+ * (param $key i32) (param $code i32) (param $value i64) (param $budget i32) (result i32): the copy run on a
+ * budget of its own, returning the fuel it burned (see addDirectCopies).
+ */
+export const DIRECT_ENTRY_PREFIX = "__wasmos_direct_entry:";
+/** Stack bytes a direct copy may use (the budget its entry sets); well inside the 984 KiB of a JSPI stack. */
+export const DIRECT_STACK_BUDGET = 256 * 1024;
 
 /** What a direct copy threw instead of trapping (the tag's payload). */
 export const DirectTrap = {
@@ -113,9 +121,10 @@ export interface DirectCopies {
  * Test only: a planted bug, each of which the differential tests must catch
  * (test/instrument/direct-copy.test.ts): "bounds" checks one byte too few of
  * each access, "div" leaves out the INT_MIN / -1 check, "trunc" the
- * truncations' range check, "stack" gives no frame back after a call. null: as built.
+ * truncations' range check, "stack" gives no frame back after a call, "entry" leaves the direct entry's
+ * budget in the fuel counter (the counter not restored). null: as built.
  */
-export type DirectCopyMutation = "bounds" | "div" | "trunc" | "stack";
+export type DirectCopyMutation = "bounds" | "div" | "trunc" | "stack" | "entry";
 let mutation: DirectCopyMutation | null = null;
 export function mutateDirectCopyForTest(m: DirectCopyMutation | null): void {
   mutation = m;
@@ -200,6 +209,23 @@ export interface DirectCopyOptions {
    * preempted, so reaching the import ends it; no JavaScript runs for it.
    */
   overrunAt?: number;
+  /**
+   * Index of the module's fuel counter (a mutable i32 global: loader/instrument/fuel.ts FUEL_GLOBAL_EXPORT's).
+   * Given, each handler also gets a direct entry (DIRECT_ENTRY_PREFIX), the kernel's trampoline inside the
+   * module, so the host calls one function of the binder's where it called a trampoline instance that called
+   * the copy (one cross-instance call and the imported globals' indirections fewer, and the copy a direct
+   * callee the engine may inline):
+   *
+   *   (func (param $key i32) (param $code i32) (param $value i64) (param $budget i32) (result i32) (local $kept i32)
+   *     (local.set $kept (global.get $fuel))       ;; what the scheduler left in it (a kept counter)
+   *     (global.set $fuel (local.get $budget))     ;; the copy runs on its budget at most
+   *     (global.set $stack (i32.const DIRECT_STACK_BUDGET))
+   *     (call $copy (local.get $key) (local.get $code) (local.get $value))
+   *     (local.set $budget (i32.sub (local.get $budget) (global.get $fuel)))   ;; burned
+   *     (global.set $fuel (local.get $kept))       ;; as the scheduler left it
+   *     (local.get $budget))
+   */
+  fuelGlobal?: number;
 }
 
 /**
@@ -291,19 +317,43 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
   const stackBound = new Map<string, number>(roots.map(([h, f]) => [h, depth.get(f)!]));
 
   const tagType = m.types.length; // appended: (param i32) -> ()
+  const entryType = tagType + 1; // appended with entries: (param i32 i32 i64 i32) (result i32)
   const budgetGlobal = m.importedGlobals + m.globals.length;
   const copies = new Map<string, string>();
   for (const [h] of roots) copies.set(h, DIRECT_EXPORT_PREFIX + h);
   const bodies = plan.order.map((f) => copyBody(m, f, plan, budgetGlobal, options.overrunAt ?? -1));
+  const functionTypes = plan.order.map((f) => m.functions[f - m.importedFuncs]);
+  const exports = roots.map(([h, f]) => [DIRECT_EXPORT_PREFIX + h, plan.copyOf.get(f)!] as [string, number]);
+  const fuel = options.fuelGlobal;
+  if (fuel !== undefined)
+    roots.forEach(([h, f]) => {
+      exports.push([DIRECT_ENTRY_PREFIX + h, total + functionTypes.length]);
+      functionTypes.push(entryType);
+      bodies.push(entryBody(fuel, budgetGlobal, plan.copyOf.get(f)!));
+    });
   const bytes = appendToModule(m, {
     tagType,
-    functionTypes: plan.order.map((f) => m.functions[f - m.importedFuncs]),
+    entryType: fuel !== undefined,
+    functionTypes,
     bodies,
-    exports: roots.map(([h, f]) => [DIRECT_EXPORT_PREFIX + h, plan.copyOf.get(f)!] as [string, number]),
+    exports,
     budgetGlobal,
     bounds: roots.map(([h]) => [DIRECT_BOUND_EXPORT_PREFIX + h, boundWord(stackBound.get(h)!)] as [string, number]),
   });
   return { bytes, copies, refused, functions: plan.order.length, stackBound };
+}
+
+/** A handler's direct entry (DirectCopyOptions.fuelGlobal): the body of the function shown there. */
+function entryBody(fuel: number, stack: number, copy: number): Uint8Array {
+  const b = new ByteSink(48).u32(1).u32(1).u8(0x7f); // one local: $kept
+  b.u8(0x23).u32(fuel).u8(0x21).u32(4); // kept = fuel
+  b.u8(0x20).u32(3).u8(0x24).u32(fuel); // fuel = budget
+  b.u8(0x41).s32(DIRECT_STACK_BUDGET).u8(0x24).u32(stack); // stack = DIRECT_STACK_BUDGET
+  b.u8(0x20).u32(0).u8(0x20).u32(1).u8(0x20).u32(2).u8(0x10).u32(copy); // copy(key, code, value)
+  b.u8(0x20).u32(3).u8(0x23).u32(fuel).u8(0x6b).u8(0x21).u32(3); // budget -= fuel: burned
+  if (mutation !== "entry") b.u8(0x20).u32(4).u8(0x24).u32(fuel); // fuel = kept
+  b.u8(0x20).u32(3).u8(0x0b);
+  return b.finish();
 }
 
 /** A static bound as its exported word: -1 for none (recursion), else the bytes, saturated below 2^31. */
@@ -561,6 +611,8 @@ function truncCheck(out: ByteSink, op: number, f32: number, f64: number): void {
 
 interface Appended {
   tagType: number;
+  /** A second type appended after the tag's, at tagType + 1: the direct entries' (param i32 i32 i64 i32) (result i32). */
+  entryType: boolean;
   functionTypes: number[];
   bodies: Uint8Array[];
   exports: [string, number][];
@@ -580,7 +632,19 @@ function appendToModule(m: WasmModule, a: Appended): Uint8Array {
   const out = new ByteSink(m.bytes.length + a.bodies.reduce((n, b) => n + b.length + 5, 0) + 256);
   out.bytes(m.bytes.subarray(0, 8));
   const rewritten = new Map<number, (s: Section | null) => ByteSink>([
-    [SectionId.TYPE, (s) => counted(m, s, (b) => b.u8(0x60).u32(1).u8(0x7f).u32(0))],
+    [
+      SectionId.TYPE,
+      (s) =>
+        counted(
+          m,
+          s,
+          (b) => {
+            b.u8(0x60).u32(1).u8(0x7f).u32(0);
+            if (a.entryType) b.u8(0x60).u32(4).u8(0x7f).u8(0x7f).u8(0x7e).u8(0x7f).u32(1).u8(0x7f);
+          },
+          a.entryType ? 2 : 1,
+        ),
+    ],
     [
       SectionId.IMPORT,
       (s) => counted(m, s, (b) => b.name(DIRECT_TAG_IMPORT.module).name(DIRECT_TAG_IMPORT.name).u8(0x04).u8(0x00).u32(a.tagType)),

@@ -5,9 +5,12 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { directCopyCounts, runSpec, specFiles } from "../../conformance/spec/driver.ts";
+import { directCopyEntry, type DirectEntry } from "../../host/runtime/fast-ports.ts";
 import {
   addDirectCopies,
+  DIRECT_ENTRY_PREFIX,
   DIRECT_EXPORT_PREFIX,
+  DIRECT_STACK_BUDGET,
   DIRECT_STACK_GLOBAL_EXPORT,
   DIRECT_TAG_IMPORT,
   DIRECT_TRAP_MESSAGES,
@@ -233,6 +236,85 @@ describe("direct copies of port handlers", () => {
     fuel.value = 10;
     expect((inst.spin as (n: number) => number)(10_000)).toBe(10_000); // the original calls the import (refilled) and runs on
     expect(calls).toBeGreaterThan(0);
+  });
+
+  describe("direct entries (fuelGlobal): the kernel's trampoline inside the binder's module", () => {
+    const SRC = `(module (memory 1)
+      (func (export "on_spin") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $code))))
+        (i64.store (local.get $key) (i64.add (local.get $value) (i64.extend_i32_u (local.get $i))))))`;
+    /** Two instances of the metered module with copies and entries: what the entry and the host's trampoline around the copy give. */
+    const pair = () => {
+      const metered = editModule(readModule(wat(SRC)), planFuel(readModule(wat(SRC))).edits);
+      const m = readModule(metered);
+      const fuelAt = m.exports.find((e) => e.name === FUEL_GLOBAL_EXPORT)!.index;
+      const d = addDirectCopies(m, ["on_spin"], { overrunAt: 0, fuelGlobal: fuelAt });
+      const mod = new WebAssembly.Module(d.bytes as Uint8Array<ArrayBuffer>);
+      const inst = () =>
+        new WebAssembly.Instance(mod, {
+          wasmos: { [FUEL_IMPORT.name]: () => {}, [DIRECT_TAG_IMPORT.name]: tag },
+        } as unknown as WebAssembly.Imports).exports;
+      const own = inst();
+      const ref = inst();
+      const side = (e: WebAssembly.Exports, run: DirectEntry) => ({
+        run,
+        fuel: e[FUEL_GLOBAL_EXPORT] as WebAssembly.Global,
+        stack: e[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global,
+        memory: new BigInt64Array((e.memory as WebAssembly.Memory | undefined)?.buffer ?? new ArrayBuffer(8)),
+      });
+      return [
+        side(own, own[DIRECT_ENTRY_PREFIX + "on_spin"] as DirectEntry),
+        side(
+          ref,
+          directCopyEntry(
+            ref[FUEL_GLOBAL_EXPORT] as WebAssembly.Global,
+            ref[DIRECT_STACK_GLOBAL_EXPORT] as WebAssembly.Global,
+            ref[DIRECT_EXPORT_PREFIX + "on_spin"],
+          ),
+        ),
+      ];
+    };
+    /** Each side through the same activations: the burned fuel or the thrown kind, the counter after, the stack budget after. */
+    const trace = (s: ReturnType<typeof pair>[number]) => {
+      const out: string[] = [];
+      s.fuel.value = 12_345; // what the scheduler left (a kept counter)
+      for (const [code, budget] of [
+        [1, 1000],
+        [50, 1000],
+        [50, 5000],
+        [400, 700], // runs out: OVERRUN
+        [3, 1 << 20],
+      ]) {
+        s.stack.value = 7;
+        let r: string;
+        try {
+          r = `burned ${s.run(8, code, 100n, budget)}`;
+        } catch (e) {
+          r = e instanceof WebAssembly.Exception && e.is(tag) ? `threw ${e.getArg(tag, 0)}` : `other ${String(e)}`;
+          s.fuel.value = 12_345; // the host puts the kept counter back after a throw (runDirect, directBurned)
+        }
+        out.push(`${r} fuel ${s.fuel.value} stack used ${DIRECT_STACK_BUDGET - (s.stack.value as number)}`); // the budget set, less the copy's frame
+      }
+      return out;
+    };
+
+    it("run the copy on the budget given, return the fuel burned and leave the counter as they found it: the host's trampoline instance, value for value", () => {
+      const [own, ref] = pair();
+      const a = trace(own);
+      expect(a).toEqual(trace(ref));
+      expect(a.some((l) => l.startsWith(`threw ${DirectTrap.OVERRUN}`))).toBe(true);
+      expect(a[0]).toMatch(/^burned [1-9]\d* fuel 12345 stack used [1-9]\d{1,3}$/);
+    });
+
+    it('fail that comparison when the entry leaves its budget in the counter (mutateDirectCopyForTest("entry"))', () => {
+      mutateDirectCopyForTest("entry");
+      try {
+        const [own, ref] = pair();
+        expect(trace(own)).not.toEqual(trace(ref));
+      } finally {
+        mutateDirectCopyForTest(null);
+      }
+    });
   });
 
   it("bound their stack: a recursion past the budget throws STACK where the engine's own limit is far away, and the budget is whole again after every return", () => {
