@@ -9,7 +9,8 @@ import type { BenchContext, Family } from "../figure.ts";
 import { timed } from "../figure.ts";
 import { sampleHost } from "../stats.ts";
 
-const CLIENT = `(module
+/** The client: `run(n)` calls `call` n times, each with the last answer. bench/wasmfx-probe.ts runs it too. */
+export const CLIENT = `(module
   (import "bare" "call" (func $call (param i32) (result i32)))
   (func (export "run") (param $n i32) (result i32) (local $acc i32)
     (block $done

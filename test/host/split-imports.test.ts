@@ -120,6 +120,30 @@ async function runReady(fastPath: boolean, splitImports = true) {
   };
 }
 
+/**
+ * A guest with only these imports (no port_bind, no sys, so it has no guard of its own in front of receive):
+ * it pulses its own endpoint N times, receiving each pulse at once, and writes the sum of their codes and
+ * values as an i64.
+ */
+function narrowPulseGuest(): Uint8Array {
+  const only = ["endpoint_create", "pulse", "receive", "msg_word", "console_write"];
+  return wat(`(module
+    ${ABI_IMPORTS.split("\n")
+      .filter((l) => only.some((n) => l.includes(`"${n}"`)))
+      .join("\n")}
+    (memory (export "memory") 1)
+    (func (export "_start") (local $ep i32) (local $i i32) (local $s i64)
+      (local.set $ep (call $endpoint_create))
+      (loop $l
+        (drop (call $pulse (local.get $ep) (i32.const 3) (i64.extend_i32_u (local.get $i))))
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))))
+        (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
+      (i64.store (i32.const 0) (local.get $s))
+      (drop (call $console_write (i32.const 0) (i32.const 8)))))`);
+}
+
 describe("blocking syscalls that return at once (the split imports)", () => {
   // yield is a Suspending import (it nearly always waits: SPLIT_SYSCALLS in the bridge), so by its name it
   // suspends as before; receive is chosen before calling (CHOSEN_SYSCALLS): with a pulse queued the kernel's
@@ -256,23 +280,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
   });
 
   it("a process that cannot bind a port calls receive's Suspending import directly, unless the kernel chooses in every process (receiveHint), and the run is the same", async () => {
-    // Only these imports: no port_bind, no sys, so the process has no guard in front of receive of its own.
-    const only = ["endpoint_create", "pulse", "receive", "msg_word", "console_write"];
-    const narrow = wat(`(module
-      ${ABI_IMPORTS.split("\n")
-        .filter((l) => only.some((n) => l.includes(`"${n}"`)))
-        .join("\n")}
-      (memory (export "memory") 1)
-      (func (export "_start") (local $ep i32) (local $i i32) (local $s i64)
-        (local.set $ep (call $endpoint_create))
-        (loop $l
-          (drop (call $pulse (local.get $ep) (i32.const 3) (i64.extend_i32_u (local.get $i))))
-          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))))
-          (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
-        (i64.store (i32.const 0) (local.get $s))
-        (drop (call $console_write (i32.const 0) (i32.const 8)))))`);
+    const narrow = narrowPulseGuest();
     const run = async (fastPath: boolean, receiveHint: boolean) => {
       const k = new Kernel({ trace: true, fastPath, receiveHint });
       const chosenBefore = splitStats.chosen;
@@ -292,22 +300,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
   });
 
   it("a process spawned with receiveHint chooses its receive before calling in a kernel that does not for every process, and the run is the same", async () => {
-    const only = ["endpoint_create", "pulse", "receive", "msg_word", "console_write"];
-    const narrow = wat(`(module
-      ${ABI_IMPORTS.split("\n")
-        .filter((l) => only.some((n) => l.includes(`"${n}"`)))
-        .join("\n")}
-      (memory (export "memory") 1)
-      (func (export "_start") (local $ep i32) (local $i i32) (local $s i64)
-        (local.set $ep (call $endpoint_create))
-        (loop $l
-          (drop (call $pulse (local.get $ep) (i32.const 3) (i64.extend_i32_u (local.get $i))))
-          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $receive (local.get $ep) (i32.const 1024) (i32.const 64) ${INF}))))
-          (local.set $s (i64.add (local.get $s) (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1)))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
-        (i64.store (i32.const 0) (local.get $s))
-        (drop (call $console_write (i32.const 0) (i32.const 8)))))`);
+    const narrow = narrowPulseGuest();
     const run = async (hinted: boolean) => {
       const k = new Kernel({ trace: true });
       const img = k.loadImage(narrow, "narrow");
