@@ -17,7 +17,7 @@
 // round's ns per round trip, or the engine's refusal.
 
 import binaryen from "binaryen";
-import { CLIENT } from "./baselines/jspi-pingpong.ts";
+import { CLIENT, jspiPairOf, SERVER as BASELINE_SERVER } from "./baselines/jspi-pingpong.ts";
 
 const SCHED = `(module
   (type $ft (func (param i32) (result i32)))
@@ -47,7 +47,8 @@ const SCHED = `(module
     (unreachable)))`;
 
 // The baseline's server (a function of no parameters or results) cannot be a continuation of the
-// scheduler's one type (i32) -> i32, so its loop is here in that type; the client is the baseline's own.
+// scheduler's one type (i32) -> i32, so the continuation pair's server is this loop in that type; the
+// client is the baseline's own.
 const SERVER = `(module
   (import "bare" "reply_recv" (func $reply_recv (param i32) (result i32)))
   (func (export "serve") (param $m i32) (result i32)
@@ -74,33 +75,10 @@ const opt = (name: string, dflt: number) => {
 const rounds = opt("--rounds", 6);
 const n = opt("--n", 200_000);
 
-// The JSPI pair (bench/baselines/jspi-pingpong.ts's shape).
-let clientResume: ((v: number) => void) | null = null;
-let serverResume: ((v: number) => void) | null = null;
-const call = (m: number): Promise<number> => {
-  const wake = serverResume!;
-  serverResume = null;
-  const p = new Promise<number>((resolve) => (clientResume = resolve));
-  wake(m);
-  return p;
-};
-const replyRecv = (r: number): Promise<number> => {
-  const wake = clientResume;
-  clientResume = null;
-  if (wake !== null) wake(r);
-  return new Promise<number>((resolve) => (serverResume = resolve));
-};
+// The JSPI pair: the baseline's own modules and scheduler (bench/baselines/jspi-pingpong.ts).
 const client = assemble(CLIENT);
+const jspiRun = (await jspiPairOf(client, assemble(BASELINE_SERVER))).run;
 const server = assemble(SERVER);
-const jc = new WebAssembly.Instance(client, {
-  bare: { call: new WebAssembly.Suspending(call) } as Record<string, unknown>,
-} as WebAssembly.Imports);
-const js = new WebAssembly.Instance(server, {
-  bare: { reply_recv: new WebAssembly.Suspending(replyRecv) } as Record<string, unknown>,
-} as WebAssembly.Imports);
-void WebAssembly.promising(js.exports.serve as (m: number) => number)(0);
-await Promise.resolve();
-const jspiRun = WebAssembly.promising(jc.exports.run as (n: number) => number);
 
 // The stack-switching pair, if the engine takes it.
 let fxRun: ((n: number) => number) | null = null;

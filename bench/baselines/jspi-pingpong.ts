@@ -21,7 +21,8 @@ export const CLIENT = `(module
         (br $next)))
     (local.get $acc)))`;
 
-const SERVER = `(module
+/** The server: `serve()` answers each call with its word + 1, forever. */
+export const SERVER = `(module
   (import "bare" "reply_recv" (func $reply_recv (param i32) (result i32)))
   (func (export "serve") (local $m i32)
     (local.set $m (call $reply_recv (i32.const 0)))
@@ -31,6 +32,18 @@ const SERVER = `(module
 
 /** A started client/server pair; `run(n)` resolves after n round trips. */
 export async function bareJspiPair(ctx: BenchContext): Promise<{ run: (n: number) => Promise<number> }> {
+  const module = async (wat: string) => new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>);
+  return jspiPairOf(await module(CLIENT), await module(SERVER));
+}
+
+/**
+ * The pair from compiled CLIENT and SERVER modules (however they were assembled: bench/wasmfx-probe.ts uses
+ * binaryen): the scheduler's two Suspending imports, the server parked in its first reply_recv.
+ */
+export async function jspiPairOf(
+  clientModule: WebAssembly.Module,
+  serverModule: WebAssembly.Module,
+): Promise<{ run: (n: number) => Promise<number> }> {
   let clientResume: ((v: number) => void) | null = null;
   let serverResume: ((v: number) => void) | null = null;
   const call = (m: number): Promise<number> => {
@@ -50,12 +63,10 @@ export async function bareJspiPair(ctx: BenchContext): Promise<{ run: (n: number
       serverResume = resolve;
     });
   };
-  const instance = async (wat: string, imports: Record<string, unknown>) =>
-    new WebAssembly.Instance(new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>), {
-      bare: imports,
-    } as WebAssembly.Imports);
-  const client = await instance(CLIENT, { call: new WebAssembly.Suspending(call) });
-  const server = await instance(SERVER, { reply_recv: new WebAssembly.Suspending(replyRecv) });
+  const instance = (module: WebAssembly.Module, imports: Record<string, unknown>) =>
+    new WebAssembly.Instance(module, { bare: imports } as WebAssembly.Imports);
+  const client = instance(clientModule, { call: new WebAssembly.Suspending(call) });
+  const server = instance(serverModule, { reply_recv: new WebAssembly.Suspending(replyRecv) });
   // The server parks in its first reply_recv; it is collected with the pair.
   void WebAssembly.promising(server.exports.serve as () => void)();
   await Promise.resolve();
