@@ -14,7 +14,7 @@ import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { ImageLoader } from "../../loader/loader.ts";
-import type { ExitInfo } from "../../kernel/objects/process.ts";
+import type { ExitInfo, Process } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
 import { RootBlockedError } from "../run-guest.ts";
@@ -324,18 +324,9 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
   kernel.release(initImage);
   for (const h of handles) kernel.release(h.object);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (options.timeoutMs !== undefined) {
-    const ms = options.timeoutMs;
-    timer = setTimeout(() => {
-      // Init first (its end is the run's), then what it started, which would otherwise play on or wait forever.
-      const why = `wall-clock timeout of ${ms} ms`;
-      kernel.core.terminate(init.process, -1, ExitReason.KILLED, why);
-      for (const p of [...kernel.core.processes.values()]) kernel.core.terminate(p, -1, ExitReason.KILLED, why);
-      // A kill from outside the kernel's own work: the kernel looks again only when asked (as run-guest.ts).
-      void kernel.run();
-    }, ms);
-  }
+  // In a function of its own: a closure made here would put `kernel` in this function's context, which the
+  // closures handed to the kernel share, and keep every run's kernel reachable (test/pcm/release.test.ts).
+  const timer = options.timeoutMs === undefined ? undefined : killAfter(kernel, init.process, options.timeoutMs);
   try {
     // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
     await Promise.race([init.exited, kernel.run()]);
@@ -416,4 +407,15 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     jitterMaxNs: stats.jitter.maxNs,
     trace,
   };
+}
+
+/** `--timeout`: after `ms` of wall time, end init (its end is the run's), then every process it started. */
+function killAfter(kernel: Kernel, init: Process, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    const why = `wall-clock timeout of ${ms} ms`;
+    kernel.core.terminate(init, -1, ExitReason.KILLED, why);
+    for (const p of [...kernel.core.processes.values()]) kernel.core.terminate(p, -1, ExitReason.KILLED, why);
+    // A kill from outside the kernel's own work: the kernel looks again only when asked (as run-guest.ts).
+    void kernel.run();
+  }, ms);
 }
