@@ -276,8 +276,11 @@ export class Server {
       const code = <i32>this.low(0); // a pulse's code is an i32
       if (code == IO_CLOSE_PULSE) {
         const value = this.idWord(1);
-        if (this.ocbs.has(value)) {
-          const ocb = this.ocbs.get(value);
+        // The open answered last is the one closed next in the common open-use-close: no lookup for it.
+        const last = this.lastOcb;
+        const ocb: Ocb | null = last !== null && last.id == value ? last : this.ocbs.has(value) ? this.ocbs.get(value) : null;
+        if (ocb !== null) {
+          if (ocb === last) this.lastOcb = null;
           this.ocbs.delete(value);
           this.handler.closed(ocb);
         }
@@ -442,11 +445,33 @@ export class Server {
     sys_reply(rcvid, n, 0, 0, <i32>p, n);
   }
 
+  /** The open in ocbs made last (null once it is closed): a close pulse for it needs no lookup. */
+  private lastOcb: Ocb | null = null;
+  /** The first path of the last connect message, as bytes and as the string made of them. */
+  private lastPath: string = "";
+  private lastPathBytes: Uint8Array = new Uint8Array(MAX_PATH_BYTES);
+  private lastPathLen: i32 = -1;
+
+  /**
+   * The path of len bytes at ptr (UTF-8, checked by the kernel) as a string: the last one again when
+   * its bytes are the same (a client opening one file over and over), without decoding or allocating.
+   */
+  private pathAt(ptr: usize, len: i32): string {
+    if (len == this.lastPathLen && memory.compare(ptr, this.lastPathBytes.dataStart, <usize>len) == 0) return this.lastPath;
+    const path = String.UTF8.decodeUnsafe(ptr, len);
+    if (len <= this.lastPathBytes.length) {
+      memory.copy(this.lastPathBytes.dataStart, ptr, <usize>len);
+      this.lastPathLen = len;
+      this.lastPath = path;
+    }
+    return path;
+  }
+
   private connect(rcvid: i32, op: i32, flags: i32, len: i32, offset: i64, w3: i64): void {
     const len1 = <i32>(w3 & 0xffffffff);
     const len2 = <i32>(w3 >>> 32);
     const base = this.buf.dataStart;
-    const path = String.UTF8.decodeUnsafe(base, len1);
+    const path = this.pathAt(base, len1);
     const path2 = len2 > 0 ? String.UTF8.decodeUnsafe(base + <usize>len1, len2) : "";
     const h = this.handler;
     let r: i32 = 0;
@@ -461,6 +486,7 @@ export class Server {
         ocb.id = this.nextId++;
         ocb.flags = flags;
         this.ocbs.set(ocb.id, ocb);
+        this.lastOcb = ocb;
         sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;
       }
