@@ -202,7 +202,38 @@ export class Server {
   handler: Handler;
   /** The endpoint requests arrive on. */
   endpoint: i32 = 0;
-  readonly ocbs: Map<i64, Ocb> = new Map();
+  /**
+   * The opens, by id: the one answered last in `lastOcb` (while it is open), every other here. An
+   * open-use-close then touches no map (no insert, no tombstone, no rehash per open); ocb(id) looks in both.
+   */
+  private readonly ocbs: Map<i64, Ocb> = new Map();
+  /** The open answered last, until it is closed or another open is answered (then it moves to ocbs). */
+  private lastOcb: Ocb | null = null;
+
+  /** The open with this id, or null. */
+  ocb(id: i64): Ocb | null {
+    const last = this.lastOcb;
+    if (last !== null && last.id == id) return last;
+    return this.ocbs.has(id) ? this.ocbs.get(id) : null;
+  }
+
+  /** Forget the open ocb (found by ocb()). */
+  private dropOcb(ocb: Ocb): void {
+    if (ocb === this.lastOcb) this.lastOcb = null;
+    else this.ocbs.delete(ocb.id);
+  }
+
+  /** Keep a new open: the last one moves to the map. */
+  private keepOcb(ocb: Ocb): void {
+    const last = this.lastOcb;
+    if (last !== null) this.ocbs.set(last.id, last);
+    this.lastOcb = ocb;
+  }
+
+  /** How many opens are live (for tests and /proc). */
+  get openCount(): i32 {
+    return this.ocbs.size + (this.lastOcb !== null ? 1 : 0);
+  }
   private nextId: i64 = 1;
   private buf: Uint8Array;
   private info: ArrayBuffer = new ArrayBuffer(MSG_INFO_SIZE);
@@ -276,12 +307,9 @@ export class Server {
       const code = <i32>this.low(0); // a pulse's code is an i32
       if (code == IO_CLOSE_PULSE) {
         const value = this.idWord(1);
-        // The open answered last is the one closed next in the common open-use-close: no lookup for it.
-        const last = this.lastOcb;
-        const ocb: Ocb | null = last !== null && last.id == value ? last : this.ocbs.has(value) ? this.ocbs.get(value) : null;
+        const ocb = this.ocb(value);
         if (ocb !== null) {
-          if (ocb === last) this.lastOcb = null;
-          this.ocbs.delete(value);
+          this.dropOcb(ocb);
           this.handler.closed(ocb);
         }
       } else this.handler.pulse(code, sys_msg_word(1));
@@ -308,11 +336,12 @@ export class Server {
     const id = this.idWord(1);
     // Word 3 carries the registers-form bytes or the grant's place; nothing in the buffer form.
     const w3: i64 = form == IO_FORM_BUFFER ? 0 : sys_msg_word(3);
-    if (!this.ocbs.has(id)) {
+    const found = this.ocb(id);
+    if (found === null) {
       sys_reply_error(rcvid, EINVAL);
       return rcvid;
     }
-    const ocb = this.ocbs.get(id);
+    const ocb = found!;
     const h = this.handler;
     let r: i32;
     switch (op) {
@@ -445,8 +474,6 @@ export class Server {
     sys_reply(rcvid, n, 0, 0, <i32>p, n);
   }
 
-  /** The open in ocbs made last (null once it is closed): a close pulse for it needs no lookup. */
-  private lastOcb: Ocb | null = null;
   /** The first path of the last connect message, as bytes and as the string made of them. */
   private lastPath: string = "";
   private lastPathBytes: Uint8Array = new Uint8Array(MAX_PATH_BYTES);
@@ -485,8 +512,7 @@ export class Server {
         }
         ocb.id = this.nextId++;
         ocb.flags = flags;
-        this.ocbs.set(ocb.id, ocb);
-        this.lastOcb = ocb;
+        this.keepOcb(ocb);
         sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;
       }

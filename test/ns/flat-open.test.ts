@@ -47,6 +47,8 @@ it("gives every open the same result, trace, virtual time and counters as the ge
       "held 2 ok",
       "held 3 ok",
       "read 5 hello",
+      "read held 1 5 hello",
+      "read after closes 4 0",
       ...[0, 1, 2, 3, 4, 5].map((i) => `alternate ${i} ok`),
       "dot path ok",
       "dotdot path ok",
