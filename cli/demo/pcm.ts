@@ -250,24 +250,6 @@ function deterministicLoader(): ImageLoader {
   return (sharedLoader ??= new ImageLoader(undefined, { instrument: true, preemption: "fuel" }));
 }
 
-/**
- * --timeout: after `ms` of wall time, init and then every other process of the run end (KILLED, status -1,
- * "wall-clock timeout of N ms"). Returns the disarm. A function of its own so that no closure in runPcmDemo
- * captures the kernel: V8 keeps one context for a function's captured variables, and the result's `vu` getter
- * would then keep the whole kernel alive with the result (test/pcm/release.test.ts).
- */
-function armTimeout(kernel: Kernel, init: Process, ms: number): () => void {
-  const timer = setTimeout(() => {
-    // Init first (its end is the run's), then what it started, which would otherwise play on or wait forever.
-    const why = `wall-clock timeout of ${ms} ms`;
-    kernel.core.terminate(init, -1, ExitReason.KILLED, why);
-    for (const p of [...kernel.core.processes.values()]) kernel.core.terminate(p, -1, ExitReason.KILLED, why);
-    // A kill from outside the kernel's own work: the kernel looks again only when asked (as run-guest.ts).
-    void kernel.run();
-  }, ms);
-  return () => clearTimeout(timer);
-}
-
 export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoResult> {
   const duration = options.duration ?? 3;
   const periods = Math.max(1, Math.round((duration * 1000) / PERIOD_MS));
@@ -342,14 +324,16 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
   kernel.release(initImage);
   for (const h of handles) kernel.release(h.object);
-  const disarm = options.timeoutMs === undefined ? null : armTimeout(kernel, init.process, options.timeoutMs);
+  // In a function of its own: a closure made here would put `kernel` in this function's context, which the
+  // closures handed to the kernel share, and keep every run's kernel reachable (test/pcm/release.test.ts).
+  const timer = options.timeoutMs === undefined ? undefined : killAfter(kernel, init.process, options.timeoutMs);
   try {
     // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
     await Promise.race([init.exited, kernel.run()]);
     await kernel.run();
   } finally {
     // However this ends: a timer left armed would hold the kernel and the event loop until it fired.
-    disarm?.();
+    if (timer !== undefined) clearTimeout(timer);
   }
   const wallMs = performance.now() - t0;
   const exit = init.process.exit;
@@ -423,4 +407,15 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     jitterMaxNs: stats.jitter.maxNs,
     trace,
   };
+}
+
+/** `--timeout`: after `ms` of wall time, end init (its end is the run's), then every process it started. */
+function killAfter(kernel: Kernel, init: Process, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    const why = `wall-clock timeout of ${ms} ms`;
+    kernel.core.terminate(init, -1, ExitReason.KILLED, why);
+    for (const p of [...kernel.core.processes.values()]) kernel.core.terminate(p, -1, ExitReason.KILLED, why);
+    // A kill from outside the kernel's own work: the kernel looks again only when asked (as run-guest.ts).
+    void kernel.run();
+  }, ms);
 }
