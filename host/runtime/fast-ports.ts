@@ -80,7 +80,7 @@ import {
 } from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { Code, handleMirrorMemory } from "./fast-path.ts";
+import { Code, epoch, handleMirrorMemory } from "./fast-path.ts";
 import { chosenOf, choosesInEveryProcess, guardImports, guardWords, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
@@ -353,7 +353,10 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 // the export of a small kernel-owned module (one instance per sender):
 //
 //   (func (export "port_send") (param $h i32) (param $code i32) (param $value i64) (result i32)
-//     the handle mirror's checks (go-slow word, pledge, slot, live handle, type PORT, SEND)   else slow
+//     $h > 0                                                                                  else slow
+//     $cell = $G_CELL if $h = $G_H and the capability epoch = $G_EPOCH (the cached check), else:
+//       the handle mirror's checks (go-slow word, pledge, slot, live handle, type PORT, SEND)   else slow
+//       $cell = the slot's state word (the port's cell); $G_H, $G_CELL, $G_EPOCH = $h, $cell, the epoch
 //     $code != PORT_CODE_IDLE                                                                 else slow
 //     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)
 //     $t = 0: the cell's [P_QUEUE] set and [P_QFULL] clear (the binder busy, room left)                   else slow
@@ -367,6 +370,17 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //       call_indirect $charge ($burned) (0)        ;; the sender's counter -= burned (billDirect's rule)
 //       $delivered++ ; return 0)
 //     (call $failed (local.get $h) (local.get $code) (local.get $value) (kind)))   ;; the kernel ends the binder
+//
+// The cached check (portsend3): the full check is ≈45 instructions whose loads
+// form a dependent chain (the header through an imported global, its slot
+// array, the slot, its cell), ≈40% of a round trip's samples in the profile.
+// Its result for a handle can change only with the capability epoch
+// (kernel/fast/epoch.ts: a handle leaving any table, a revoke, a pledge, the
+// go-slow word; the cell of a live handle's port stays where it is while the
+// handle is live), so a process's dispatcher keeps the last handle that passed
+// with its cell and the epoch it saw, and while both match it reads only the
+// cell. Revocation stays immediate: the change bumps the epoch in the same
+// step, and the next port_send misses. One entry, per dispatcher (process).
 //
 // `slow` is the bridge's port_send (every check, every errno, the JavaScript
 // path); `failed` runs sendDirect with the thrown kind, so the binder ends
@@ -533,6 +547,24 @@ let portSendModule: WebAssembly.Module | null = null;
 const W2W_CELL = 64,
   W2W_MADE = 68;
 
+/** Globals of the dispatcher (0-2 imported: header, delivered, queued): its cached check (see portSend). */
+const G_H = 3,
+  G_CELL = 4,
+  G_EPOCH = 5;
+
+/**
+ * Test only: a planted bug in the dispatcher's cached check, each of which test/ports/w2w.test.ts must
+ * catch: "epoch" trusts the cache whatever the capability epoch (a closed or revoked handle still sends),
+ * "handle" trusts it for any handle (a send through another handle reaches the cached one's port).
+ * Read when the dispatcher's module is made: set it before the kernel spawns the senders.
+ */
+export type PortSendCacheMutation = "epoch" | "handle";
+let cacheMutation: PortSendCacheMutation | null = null;
+export function mutatePortSendCacheForTest(m: PortSendCacheMutation | null): void {
+  cacheMutation = m;
+  portSendModule = null;
+}
+
 // Functions: imports 0 slow, 1 failed, 2 slowW2w, 3 ended; 4 port_send, 5 $slow (slow or slowW2w).
 const F_FAILED = 1,
   F_SLOWW2W = 2,
@@ -547,6 +579,8 @@ const L_HDR = 3,
 
 /** i32 at byte `addr` of memory 1 (the guards' words). */
 const guardLoad = (c: Code, addr: number) => c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(addr);
+/** The capability epoch (memory 2, word 0). */
+const epochLoad = (c: Code) => c.i32(0).b.u8(0x28).u8(0x42).u32(2).u32(0);
 /** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
 const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
 
@@ -558,7 +592,7 @@ function portSend(): WebAssembly.Module {
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(11);
+  const imports = new ByteSink().u32(12);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
   imports.name("k").name("slowW2w").u8(0x00).u32(0);
@@ -570,8 +604,12 @@ function portSend(): WebAssembly.Module {
   imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
+  imports.name("k").name("epoch").u8(0x02).u8(0x00).u32(1); // memory 2: the capability epoch (word 0)
   const funcs = new ByteSink().u32(2).u32(0).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
+  // Globals 3-5: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
+  const globals = new ByteSink().u32(3);
+  for (let i = 0; i < 3; i++) globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
   const exports = new ByteSink().u32(2).name("port_send").u8(0x00).u32(4).name("charge").u8(0x01).u32(1);
   const def = SYSCALLS.find((d) => d.name === "port_send")!;
   const c = new Code();
@@ -579,6 +617,21 @@ function portSend(): WebAssembly.Module {
     c.b.u8(0x04).u8(0x40);
     c.get(0).get(1).get(2).call(F_SEL).b.u8(0x0f).u8(0x0b);
   };
+  c.get(0).i32(0).op(0x4c); // h <= 0
+  slow(c);
+  // The cached check: the handle the last full check passed for, and its port's cell, while the capability
+  // epoch is the one it saw (every change a check depends on bumps it: a handle leaving a table, a revoke, a
+  // pledge, the go-slow word). Nothing in the handle mirror is read then: the cell comes from a global.
+  c.b.u8(0x02).u8(I32); // block $have (result i32): the cell
+  c.global(G_CELL);
+  if (cacheMutation === "handle") c.i32(1);
+  else c.get(0).global(G_H).op(0x46); // h == G_H
+  if (cacheMutation !== "epoch") {
+    epochLoad(c);
+    c.global(G_EPOCH).op(0x46).op(0x71); // && epoch == G_EPOCH
+  }
+  c.b.u8(0x0d).u32(0); // br_if $have
+  c.op(0x1a); // drop
   c.global(0).tee(L_HDR).load(H_SLOW);
   slow(c);
   c.get(L_HDR)
@@ -586,8 +639,6 @@ function portSend(): WebAssembly.Module {
     .i32(1 << def.pledge)
     .op(0x71)
     .op(0x45);
-  slow(c);
-  c.get(0).i32(0).op(0x4c); // h <= 0
   slow(c);
   c.get(0).i32(0xffff).op(0x71).tee(L_A).get(L_HDR).load(H_CAP).op(0x4f); // slot >= CAP
   slow(c);
@@ -598,9 +649,17 @@ function portSend(): WebAssembly.Module {
   slow(c);
   c.get(L_A).load(S_RIGHTS).i32(Rights.SEND).op(0x71).op(0x45);
   slow(c);
+  // Every check passed: cache it (a PORT's state word is its cell, never 0).
+  c.get(L_A).load(S_STATE).tee(L_CELL).b.u8(0x24).u32(G_CELL);
+  c.get(0).b.u8(0x24).u32(G_H);
+  epochLoad(c);
+  c.b.u8(0x24).u32(G_EPOCH);
+  c.get(L_CELL);
+  c.b.u8(0x0b); // end $have
+  c.set(L_CELL);
   c.get(1).i32(Constants.PORT_CODE_IDLE).op(0x46);
   slow(c);
-  c.get(L_A).load(S_STATE).tee(L_CELL).load(P_READY).tee(L_T).op(0x45);
+  c.get(L_CELL).load(P_READY).tee(L_T).op(0x45);
   // No direct entry offered: queue the packet in the cell when the kernel allows it (the binder busy, room
   // left, the cell empty), else the bridge.
   c.b.u8(0x04).u8(0x40); // if
@@ -687,6 +746,7 @@ function portSend(): WebAssembly.Module {
     [2, imports],
     [3, funcs],
     [4, tables],
+    [6, globals],
     [7, exports],
     [
       10,
@@ -779,6 +839,7 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
       delivered: delivered(),
       queued: queuedGlobal(),
       tag: directTag(),
+      epoch: epoch(),
     },
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;

@@ -49,6 +49,7 @@
 
 import { Errno, ObjectType } from "../../abi/gen/abi.ts";
 import type { KernelObject } from "../object.ts";
+import { bumpEpoch } from "./epoch.ts";
 
 export const HEADER_WORDS = 4;
 export const H_PROMISES = 0;
@@ -354,11 +355,13 @@ export class HandleMirror {
 
   setPromises(promises: number): void {
     words[this.header + H_PROMISES] = promises;
+    bumpEpoch(); // a check cached with the epoch (host/runtime/fast-ports.ts port_send) read the old mask
   }
 
   /** From now on every call goes to the kernel (a grant of the process was revoked while it ran). */
   goSlow(): void {
     words[this.header + H_SLOW] = 1;
+    bumpEpoch(); // a check cached with the epoch (host/runtime/fast-ports.ts port_send) read the word as 0
   }
 
   private ensure(slot: number): void {

@@ -8,13 +8,15 @@
 // each condition of the port's state word is dropped (mutateW2wForTest) and
 // the same comparison must fail.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
+import { Constants, Errno, ExitReason, PLEDGE_CLASS_NAMES, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import {
   cellQueued,
   directPortStats,
   madeStats,
   mutateMadeForTest,
+  mutatePortSendCacheForTest,
   mutateW2wBoundForTest,
+  type PortSendCacheMutation,
   w2wDelivered,
   w2wStats,
 } from "../../host/runtime/fast-ports.ts";
@@ -25,6 +27,7 @@ import { type ProcSpec, runSystem } from "../helpers/system.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const { SEND, RECEIVE, DUPLICATE } = Rights;
+const ALL_PLEDGES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
 const DIRECT = Constants.PORT_BIND_DIRECT;
 
 /** Run specs in a fresh kernel with two fresh ports handed out as "port" and "done" (the first spec RECEIVE, the rest SEND). */
@@ -382,6 +385,57 @@ describe("port delivery wasm-to-wasm", () => {
     expect(on.rec.s[6]).toBeLessThan(0);
     expect(on.rec.r).toEqual([0, 0, 0, 0, 3, 3 * 31 + 1 + 2 + 4, 7]);
     expect(on.w2w).toBe(3);
+  });
+
+  // The dispatcher caches its last full check (the handle, its port's cell) with the capability epoch it saw
+  // (host/runtime/fast-ports.ts G_H, G_CELL, G_EPOCH): the revoke and the close above, and these, must each
+  // reach the full check at the very next port_send.
+  const refusals = pair(
+    `(local.set $d (call $handle_dup (global.get $port) (i32.const ${DUPLICATE})))
+     ${send(1, 1)}
+     (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
+     ${send(1, 3)}
+     (call $rec (call $port_send (i32.const 0x7fff0003) (i32.const 1) (i64.const 4)))
+     ${send(1, 5)}
+     (call $rec (call $pledge (i32.const ${ALL_PLEDGES & ~(1 << PledgeClass.ports)})))
+     ${send(1, 6)}`,
+    DIRECT,
+    "(local $d i32)",
+  );
+
+  it("keeps no check cached past a change: a handle without SEND, one never issued, and a pledge are refused at the very next port_send", async () => {
+    const { on } = await both(refusals);
+    expect(on.rec.s.slice(0, 7)).toEqual([0, -Errno.EACCES, 0, -Errno.EBADH, 0, 0, -Errno.EPLEDGE]);
+    expect(on.rec.s[8]).toBe(-Errno.EPLEDGE); // after the clock: the send to "done" too
+    expect(on.rec.r.slice(0, 2)).toEqual([0, 0]);
+    expect(on.w2w).toBe(3);
+  });
+
+  it("fails the comparison when the cached check ignores the capability epoch or the handle", async () => {
+    const revoked = pair(
+      `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
+       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
+       (call $rec (call $handle_revoke (global.get $port)))
+       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))`,
+      DIRECT,
+      "(local $d i32)",
+    );
+    const scenarios: [PortSendCacheMutation, (port: Port, done: Port) => ProcSpec[]][] = [
+      ["epoch", revoked],
+      ["handle", refusals],
+    ];
+    for (const [m, specs] of scenarios) {
+      const off = await run({ portW2w: false }, specs);
+      mutatePortSendCacheForTest(m);
+      try {
+        const on = await run({}, specs);
+        expect(on.w2w, m).toBeGreaterThan(0);
+        expect(JSON.stringify(on.rec) === JSON.stringify(off.rec), m).toBe(false);
+      } finally {
+        mutatePortSendCacheForTest(null);
+      }
+      expect(JSON.stringify((await run({}, specs)).rec), m).toBe(JSON.stringify(off.rec));
+    }
   });
 
   it("leaves to the kernel a binder still in _start, a port bound without the flag, and a traced kernel", async () => {
