@@ -16,10 +16,13 @@ import { PCM_ROLES, type PcmRole } from "./build.ts";
 import { fsReason, readInput } from "../input.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import { RootBlockedError } from "../run-guest.ts";
+import { parseDuration } from "../run-options.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
+import { describeExit } from "../../kernel/objects/process.ts";
 import type { Kernel } from "../../host/kernel.ts";
 
 export const PCM_DEMO_SYNOPSIS =
-  "wasmos demo pcm [--duration SECONDS] [--realtime] [--out DIR] [--trace FILE] [--record FILE] [--image ROLE=FILE]...";
+  "wasmos demo pcm [--duration SECONDS] [--realtime] [--timeout DUR] [--out DIR] [--trace FILE] [--record FILE] [--image ROLE=FILE]...";
 export const PCM_DEMO_DETAILS = [
   "The four-process PCM audio pipeline (guests/pcm/): init creates one 3840-byte buffer (960 frames",
   "of 48 kHz s16le stereo = 20 ms) and spawns a producer (writes 440 Hz left, 660 Hz right, through a",
@@ -37,6 +40,11 @@ export const PCM_DEMO_DETAILS = [
 export const PCM_DEMO_FLAGS: readonly Flag[] = [
   { name: "duration", value: "SECONDS", doc: "seconds of audio, in 20 ms periods (default 3)" },
   { name: "realtime", doc: "pace the audio device to the wall clock (default: deterministic virtual clock)" },
+  {
+    name: "timeout",
+    value: "DUR",
+    doc: "wall-clock limit: 500ms, 10s, 2m (a bare number is seconds); every process of the pipeline is killed after it (status 101)",
+  },
   { name: "out", value: "DIR", doc: "where pcm.wav and waveform.png go (default out)" },
   { name: "trace", value: "FILE", doc: "write a Chrome trace-event JSON trace (Perfetto) of the run to FILE" },
   { name: "record", value: "FILE", doc: "record every input from outside the kernel to FILE (replay it with `wasmos replay FILE`)" },
@@ -127,6 +135,7 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   const duration = flags.duration === undefined ? 3 : Number(flags.duration);
   if (!(duration > 0 && duration <= 600)) throw new UsageError(`--duration wants seconds in (0, 600], got "${flags.duration}"`);
   const realtime = flags.realtime === true;
+  const timeoutMs = typeof flags.timeout === "string" ? parseDuration(flags.timeout) : undefined;
   const outDir = typeof flags.out === "string" ? flags.out : "out";
   // The outputs' folder, made now: one that cannot be (a file in the way, no permission) is refused before the run.
   try {
@@ -145,7 +154,15 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
   const hooks = recorder === null ? null : recordingHooks(recorder);
   let r: PcmDemoResult;
   try {
-    r = await showPcmDemo({ duration, realtime, outDir, tracePath: typeof flags.trace === "string" ? flags.trace : null, hooks, images });
+    r = await showPcmDemo({
+      duration,
+      realtime,
+      outDir,
+      tracePath: typeof flags.trace === "string" ? flags.trace : null,
+      hooks,
+      images,
+      timeoutMs,
+    });
   } catch (e) {
     if (!(e instanceof RootBlockedError)) throw e;
     // init blocked forever (its trace was written by onEnd): the recording says so (a replay that ends the same way
@@ -162,6 +179,11 @@ export async function pcmDemoCommand(argv: readonly string[]): Promise<number> {
       recorder.wrote(basename(path), sha256(bytes), bytes.length);
     }
     writeRecording(recordPath!, recorder.finish({ status: r.init.status, reason: r.init.reason, code }));
+  }
+  if (r.init.reason === ExitReason.KILLED) {
+    // Killed (the --timeout, as `wasmos run` says it): one line, no summary of a pipeline that did not finish.
+    process.stderr.write(`wasmos: pcm-init (pid ${r.initPid}) ended: ${describeExit(r.init)}\n`);
+    return code;
   }
   process.stdout.write("\n" + summary(r, realtime));
   return code;
@@ -180,6 +202,8 @@ export async function showPcmDemo(o: {
   hooks: RunHooks | null;
   /** Modules to run instead of the built guests (--image). */
   images?: readonly RoleImage[];
+  /** --timeout, ms (PcmDemoOptions.timeoutMs). */
+  timeoutMs?: number;
 }): Promise<PcmDemoResult> {
   const out = process.stdout;
   const tty = out.isTTY === true;
@@ -209,6 +233,7 @@ export async function showPcmDemo(o: {
       duration: o.duration,
       realtime: o.realtime,
       outDir: o.outDir,
+      timeoutMs: o.timeoutMs,
       images: Object.fromEntries((o.images ?? []).map((i) => [i.role, i.bytes])),
       log: (line) => process.stderr.write(line + "\n"),
       onLine: (line) => {

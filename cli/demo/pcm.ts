@@ -4,6 +4,7 @@
 // and reports what happened. See README "The demo" and docs/hal.md.
 
 import type { Platform } from "../../kernel/platform.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AudioOutDevice } from "../../hal/audio/audio-out.ts";
@@ -13,7 +14,7 @@ import { ConsoleDevice } from "../../hal/console.ts";
 import { PngFileSnapshot, WavFileSink } from "../../hal/node/index.ts";
 import { DEVICE_GRANT_RIGHTS, IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { ImageLoader } from "../../loader/loader.ts";
-import type { ExitInfo } from "../../kernel/objects/process.ts";
+import type { ExitInfo, Process } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
 import { buildPcmGuests, type PcmRole } from "./build.ts";
 import { RootBlockedError } from "../run-guest.ts";
@@ -57,6 +58,12 @@ export interface PcmDemoOptions {
   framebuffer?: { width: number; height: number };
   /** Each presented frame, as it is presented (n from 1; the pixels are live: copy what you keep). */
   onFrame?: (pixels: Uint8Array, n: number) => void;
+  /**
+   * A wall-clock limit, ms (`wasmos demo pcm --timeout`, as `wasmos run --timeout`): when it passes, init and then
+   * every other process of the run are ended (KILLED, status -1, "wall-clock timeout of N ms") and the run ends as
+   * one whose init was killed (PcmDemoResult.init). The WAV and PNG hold what was played and drawn until then.
+   */
+  timeoutMs?: number;
 }
 
 export interface VuReading {
@@ -72,6 +79,8 @@ export interface PcmDemoResult {
   wavPath: string;
   pngPath: string;
   init: ExitInfo;
+  /** init's pid. */
+  initPid: number;
   audio: AudioOutDevice["stats"];
   /**
    * Statistics of what the audio device played: the WAV's samples, a period per write (silence, after an
@@ -315,9 +324,17 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
   const init = kernel.spawn(initImage, { args: ["pcm-init", String(periods), String(batches), String(perBatch)], handles });
   kernel.release(initImage);
   for (const h of handles) kernel.release(h.object);
-  // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
-  await Promise.race([init.exited, kernel.run()]);
-  await kernel.run();
+  // In a function of its own: a closure made here would put `kernel` in this function's context, which the
+  // closures handed to the kernel share, and keep every run's kernel reachable (test/pcm/release.test.ts).
+  const timer = options.timeoutMs === undefined ? undefined : killAfter(kernel, init.process, options.timeoutMs);
+  try {
+    // Until init has ended and the rest is quiet, or the system is quiet with init still blocked: then nothing can wake it.
+    await Promise.race([init.exited, kernel.run()]);
+    await kernel.run();
+  } finally {
+    // However this ends: a timer left armed would hold the kernel and the event loop until it fired.
+    if (timer !== undefined) clearTimeout(timer);
+  }
   const wallMs = performance.now() - t0;
   const exit = init.process.exit;
   // The run is over: the trace as it left things (onEnd, PcmDemoResult.trace), then the kernel is shut down,
@@ -359,6 +376,7 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     wavPath,
     pngPath,
     init: exit,
+    initPid: init.pid,
     audio: stats,
     levels,
     copied,
@@ -389,4 +407,15 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     jitterMaxNs: stats.jitter.maxNs,
     trace,
   };
+}
+
+/** `--timeout`: after `ms` of wall time, end init (its end is the run's), then every process it started. */
+function killAfter(kernel: Kernel, init: Process, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    const why = `wall-clock timeout of ${ms} ms`;
+    kernel.core.terminate(init, -1, ExitReason.KILLED, why);
+    for (const p of [...kernel.core.processes.values()]) kernel.core.terminate(p, -1, ExitReason.KILLED, why);
+    // A kill from outside the kernel's own work: the kernel looks again only when asked (as run-guest.ts).
+    void kernel.run();
+  }, ms);
 }

@@ -139,7 +139,7 @@ describe("the PCM pipeline", () => {
 
   it("all three consumers observe the revoke: the driver's handle is gone, the VU meter's window answers EREVOKED, the visualizer is ended with GRANT_REVOKED", () => {
     expect(a.revoke.driver).toMatch(/^driver: buffer \d+ after the revoke: audio_submit -> ESTALE$/);
-    expect(a.revoke.vu).toMatch(new RegExp(`^vu: buffer \\d+ after ${PERIODS} periods: window_get -> EREVOKED$`));
+    expect(a.revoke.vu).toMatch(new RegExp(`^vu: buffer \\d+ after ${PERIODS} periods: window_get_packed -> EREVOKED$`));
     expect(a.revoke.visualizer).toMatch(/visualizer: its answer ECLOSED; ended by the kernel: GRANT_REVOKED$/);
     expect(a.stdout).toMatch(/init: {3}driver: its answer ESTALE; exited 0/);
     expect(a.stdout).toMatch(/init: {3}vu: its answer EREVOKED; exited 0/);
@@ -181,7 +181,7 @@ describe("wasmos demo pcm", () => {
       timeout: 60_000,
     });
     expect(r.status).toBe(0);
-    for (const flag of ["--duration SECONDS", "--realtime", "--out DIR"]) expect(r.stdout).toContain(flag);
+    for (const flag of ["--duration SECONDS", "--realtime", "--timeout DUR", "--out DIR"]) expect(r.stdout).toContain(flag);
   });
 
   it("runs from the command line and prints the summary", () => {
@@ -195,6 +195,37 @@ describe("wasmos demo pcm", () => {
     expect(r.stdout).toMatch(/kernel copies {3}0 bytes of sample data/);
     expect(r.stdout).toContain(join(out, "pcm.wav"));
     expect(r.stdout).toContain(join(out, "waveform.png"));
+  });
+
+  it("ends every process of the pipeline at --timeout: status 101, one line naming the timeout, no summary, the WAV of what played", () => {
+    const out = mkdtempSync(join(tmpdir(), "wasmos-pcm-timeout-"));
+    // Ten minutes of audio, deterministic (≈2.5 s of wall time here, the VU lines printed: far past 300 ms), cut at
+    // 300 ms: the host timer fires between the deterministic kernel's slices.
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--duration", "600", "--timeout", "300ms", "--out", out],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(r.stderr).toBe("wasmos: pcm-init (pid 1) ended: KILLED (status -1): wall-clock timeout of 300 ms\n");
+    expect(r.status).toBe(101);
+    expect(r.stdout).not.toMatch(/pcm pipeline:/);
+    const wav = readFileSync(join(out, "pcm.wav"));
+    expect(wav.length).toBeGreaterThan(44);
+    expect(wav.length).toBeLessThan(44 + 600 * 48000 * 4);
+  });
+
+  it("refuses a --timeout that is not a duration, as `wasmos run` does: status 64 and the one line", () => {
+    for (const [arg, why] of [
+      ["soon", '--timeout wants a duration such as 500ms, 10s or 2m, got "soon"'],
+      ["0", "--timeout: 0 is out of range"],
+    ]) {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "wasmos.js"), "demo", "pcm", "--timeout", arg], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(64);
+      expect(r.stderr).toBe(`wasmos demo: ${why}; wasmos demo --help shows the usage\n`);
+    }
   });
 });
 
