@@ -103,6 +103,8 @@ export class Process extends KernelObject implements Schedulable {
   readonly receiveEndpoint = new EndpointCache();
   /** Its call message (call), reused from call to call once done (Message.forCall). */
   callMessage: Message | null = null;
+  /** Its open message (ns_open), reused from open to open once done (kernel/ns/flat-open.ts). */
+  openMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */
   sending: Message | null = null;
   /** The endpoint this process last received from: its queued senders raise it. */
