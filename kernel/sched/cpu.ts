@@ -262,7 +262,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   beginSlice(p: Process): void {
     const flat = this.flat;
-    if (flat !== null && this.kw.f[6 /* K_RUNNING */] === 0) this.beginSliceFlat(p, flat);
+    if (flat !== null) this.beginSliceFlat(p, flat);
     else this.beginSliceGeneral(p);
   }
 
@@ -300,7 +300,6 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. Kept small, as beginSlice. */
   endSlice(p: Process): void {
-    if (this.kw.f[6 /* K_RUNNING */] !== p.sched.slot) return;
     const flat = this.flat;
     if (flat !== null) this.endSliceFlat(p, flat);
     else this.endSliceGeneral(p);
@@ -308,6 +307,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** endSlice's general path (real time, or fastSlice off). */
   private endSliceGeneral(p: Process): void {
+    if (!this.isRunning(p)) return;
     this.sync();
     this.running = null;
     // What its counter holds until it runs again (nothing else writes it meanwhile): refill may keep it.
@@ -324,9 +324,10 @@ export class CpuScheduler implements ReadyHooks {
     // The words themselves, not their accessors: each accessor is a function V8 inlines, and what it inlines
     // counts against the dispatch's inlining budget (docs/fastpath.md, "The kernel's switch state in memory,
     // step 1"). No record is made in here, so the views stay valid throughout.
+    const kf = clock.f;
+    if (kf[6 /* K_RUNNING */] !== 0) return this.beginSliceGeneral(p); // a slice already open
     const s = p.sched;
     const sf = s.f;
-    const kf = clock.f;
     const m = sliceMutation;
     let now = kf[0 /* K_TIME */];
     if (now - sf[1 /* P_READY_SINCE */] > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency")
@@ -389,38 +390,39 @@ export class CpuScheduler implements ReadyHooks {
    * as a field, charge() written out for its common case (deferred billing inside the current bucket).
    */
   private endSliceFlat(p: Process, clock: VirtualClock): void {
+    // The words themselves (the clock is this kernel's record), as in beginSliceFlat; the charge in a function
+    // of its own, so that this part stays small enough for V8 to inline into the switch's callers.
+    const kf = clock.f;
+    const s = p.sched;
+    if (kf[6 /* K_RUNNING */] !== s.slot) return;
     const rt = p.runtime;
     // No counter to read (an exited process still named by the running word), or inside a sync: nothing to
-    // charge, the general path's end is the same.
+    // charge, and the general path's end is the same.
     if (rt === null || this.syncing) return this.endSliceGeneral(p);
-    // The words themselves (the clock is this kernel's record), as in beginSliceFlat.
-    const kf = clock.f;
     const left = rt.fuelLeft();
     if (left !== null) {
       const fuel = kf[4 /* K_FUEL_MARK */] - left;
       kf[4 /* K_FUEL_MARK */] = left;
-      if (fuel > 0) {
-        const ns = fuel * this.nsPerFuel;
-        const now = (kf[0 /* K_TIME */] += ns);
-        const s = p.sched;
-        const sf = s.f;
-        const m = sliceMutation;
-        sf[0 /* P_CPU */] += ns;
-        if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
-        if (
-          this.partitions === 0 &&
-          this.deferBilling &&
-          (now < kf[3 /* K_BILL_END */] || m === "bucket") &&
-          (s.edf === null || m === "edf")
-        )
-          kf[1 /* K_BILL_NS */] += ns;
-        else this.chargeRest(p, ns, now);
-      }
+      if (fuel > 0) this.chargeFlat(p, fuel, kf);
     }
     // running = null: p is alive (it has a runtime), so no exited process waits for the word to move on.
-    clock.f[6 /* K_RUNNING */] = 0;
-    p.sched.f[3 /* P_FUEL_HELD */] = rt.fuelKept === true ? kf[4 /* K_FUEL_MARK */] : -1;
+    kf[6 /* K_RUNNING */] = 0;
+    s.f[3 /* P_FUEL_HELD */] = rt.fuelKept === true ? kf[4 /* K_FUEL_MARK */] : -1;
     kf[5 /* K_FUEL_BEYOND */] = 0;
+  }
+
+  /** endSliceFlat's charge of `fuel` (> 0): charge() written out for its common case (deferred billing inside the current bucket). */
+  private chargeFlat(p: Process, fuel: number, kf: Float64Array): void {
+    const ns = fuel * this.nsPerFuel;
+    const now = (kf[0 /* K_TIME */] += ns);
+    const s = p.sched;
+    const sf = s.f;
+    const m = sliceMutation;
+    sf[0 /* P_CPU */] += ns;
+    if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
+    if (this.partitions === 0 && this.deferBilling && (now < kf[3 /* K_BILL_END */] || m === "bucket") && (s.edf === null || m === "edf"))
+      kf[1 /* K_BILL_NS */] += ns;
+    else this.chargeRest(p, ns, now);
   }
 
   /**
