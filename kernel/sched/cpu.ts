@@ -390,8 +390,7 @@ export class CpuScheduler implements ReadyHooks {
    * as a field, charge() written out for its common case (deferred billing inside the current bucket).
    */
   private endSliceFlat(p: Process, clock: VirtualClock): void {
-    // The words themselves (the clock is this kernel's record), as in beginSliceFlat; the charge in a function
-    // of its own, so that this part stays small enough for V8 to inline into the switch's callers.
+    // The words themselves (the clock is this kernel's record), as in beginSliceFlat.
     const kf = clock.f;
     const s = p.sched;
     if (kf[6 /* K_RUNNING */] !== s.slot) return;
@@ -403,26 +402,27 @@ export class CpuScheduler implements ReadyHooks {
     if (left !== null) {
       const fuel = kf[4 /* K_FUEL_MARK */] - left;
       kf[4 /* K_FUEL_MARK */] = left;
-      if (fuel > 0) this.chargeFlat(p, fuel, kf);
+      if (fuel > 0) {
+        const ns = fuel * this.nsPerFuel;
+        const now = (kf[0 /* K_TIME */] += ns);
+        const sf = s.f;
+        const m = sliceMutation;
+        sf[0 /* P_CPU */] += ns;
+        if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
+        if (
+          this.partitions === 0 &&
+          this.deferBilling &&
+          (now < kf[3 /* K_BILL_END */] || m === "bucket") &&
+          (s.edf === null || m === "edf")
+        )
+          kf[1 /* K_BILL_NS */] += ns;
+        else this.chargeRest(p, ns, now);
+      }
     }
     // running = null: p is alive (it has a runtime), so no exited process waits for the word to move on.
     kf[6 /* K_RUNNING */] = 0;
     s.f[3 /* P_FUEL_HELD */] = rt.fuelKept === true ? kf[4 /* K_FUEL_MARK */] : -1;
     kf[5 /* K_FUEL_BEYOND */] = 0;
-  }
-
-  /** endSliceFlat's charge of `fuel` (> 0): charge() written out for its common case (deferred billing inside the current bucket). */
-  private chargeFlat(p: Process, fuel: number, kf: Float64Array): void {
-    const ns = fuel * this.nsPerFuel;
-    const now = (kf[0 /* K_TIME */] += ns);
-    const s = p.sched;
-    const sf = s.f;
-    const m = sliceMutation;
-    sf[0 /* P_CPU */] += ns;
-    if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
-    if (this.partitions === 0 && this.deferBilling && (now < kf[3 /* K_BILL_END */] || m === "bucket") && (s.edf === null || m === "edf"))
-      kf[1 /* K_BILL_NS */] += ns;
-    else this.chargeRest(p, ns, now);
   }
 
   /**
