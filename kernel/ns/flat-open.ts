@@ -69,6 +69,8 @@ export class OpenRequest extends Message {
   mount: Mount;
   abs: string;
   rights: number;
+  /** What the answer hook needs of the kernel, looked up at the message's first answer (kernel/syscalls/namespace.ts). */
+  kernelState: object | null = null;
 
   constructor(
     k: KernelCore,
