@@ -4,7 +4,7 @@
 // folder lacks comes from guests/pcm), alternating in one Node process so both
 // see the same machine load and JIT state. Not part of `npm run bench`.
 //
-//   node bench/pcm-ab.ts --a DIR [--b DIR] [--rounds 4] [--seconds 30] [--hash]
+//   node bench/pcm-ab.ts --a DIR [--b DIR] [--rounds 4] [--seconds 30] [--warmups 1] [--hash]
 //
 // Per run: the lowest mean period over 50-period chunks (the VU meter's line a
 // period, as bench/figures/pcm.ts), the steady state's CPU time a period, and
@@ -51,6 +51,7 @@ const args = process.argv.slice(2);
 let rounds = 4;
 let seconds = 30;
 let hash = false;
+let warmups = 1;
 const dirs: Record<string, string> = { a: PCM_GUESTS_DIR, b: PCM_GUESTS_DIR };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--rounds") rounds = Number(args[++i]);
@@ -58,6 +59,7 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === "--a") dirs.a = resolve(args[++i]);
   else if (args[i] === "--b") dirs.b = resolve(args[++i]);
   else if (args[i] === "--hash") hash = true;
+  else if (args[i] === "--warmups") warmups = Number(args[++i]);
 }
 const CHUNK = 50;
 
@@ -141,8 +143,11 @@ if (hash) {
     process.exit(1);
 }
 
-await once("a"); // warm-up (untimed): the kernel's code and the guests tier up
-await once("b");
+// Untimed runs a side first: the kernel's code and the guests tier up (the figure runs ten: "Warm-up: when the JIT has settled").
+for (let i = 0; i < warmups; i++) {
+  await once("a");
+  await once("b");
+}
 for (let round = 0; round < rounds; round++) {
   for (const side of round % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const)) {
     const load = loadavg()[0].toFixed(2);

@@ -1127,6 +1127,7 @@ export type SyscallName =
   | "futex_wake"
   | "memory_stats"
   | "memory_set_budget"
+  | "window_get_packed"
   | "sched_set_priority"
   | "sched_set_tier"
   | "sched_set_deadline"
@@ -1874,6 +1875,23 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ECEILING, Errno.ESRCH],
   },
   /**
+   * 52: Read n consecutive elements of a window of 1- or 2-byte elements in one call, packed into
+   * the result: element index + k in bits k * 8 * elem_size up, each zero-extended within its
+   * field, n * elem_size at most 7 bytes (so the result is never negative: up to three 2-byte or
+   * seven 1-byte elements). The values come back in the register as window_get's do (nothing is
+   * copied); window_get_packed(w, i, 1) is window_get(w, i).
+   */
+  {
+    nr: 52,
+    name: "window_get_packed",
+    params: [{ name: "window", type: "i32" }, { name: "index", type: "i32" }, { name: "n", type: "i32" }],
+    result: "i64",
+    blocking: false,
+    pledge: PledgeClass.memory,
+    rights: Rights.READ,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.ERANGE, Errno.EREVOKED],
+  },
+  /**
    * 60: Put a process in the fixed-priority class at a priority (0..PRIORITY_MAX, higher runs
    * first) with a policy (SCHED_RR or SCHED_FIFO). A process in the deadline class leaves it (its
    * reservation is released). Priority inheritance may raise the effective priority above this
@@ -2516,42 +2534,43 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   futex_wake: SYSCALLS[45]!,
   memory_stats: SYSCALLS[46]!,
   memory_set_budget: SYSCALLS[47]!,
-  sched_set_priority: SYSCALLS[48]!,
-  sched_set_tier: SYSCALLS[49]!,
-  sched_set_deadline: SYSCALLS[50]!,
-  sched_wait_period: SYSCALLS[51]!,
-  sched_info: SYSCALLS[52]!,
-  cpu_time: SYSCALLS[53]!,
-  set_limit: SYSCALLS[54]!,
-  partition_create: SYSCALLS[55]!,
-  partition_join: SYSCALLS[56]!,
-  partition_info: SYSCALLS[57]!,
-  device_attach: SYSCALLS[58]!,
-  device_info: SYSCALLS[59]!,
-  timer_set: SYSCALLS[60]!,
-  console_rx: SYSCALLS[61]!,
-  console_tx: SYSCALLS[62]!,
-  audio_submit: SYSCALLS[63]!,
-  fb_write: SYSCALLS[64]!,
-  fb_present: SYSCALLS[65]!,
-  rng_read: SYSCALLS[66]!,
-  fb_memory: SYSCALLS[67]!,
-  ns_open: SYSCALLS[68]!,
-  ns_mount: SYSCALLS[69]!,
-  ns_unmount: SYSCALLS[70]!,
-  ns_scope: SYSCALLS[71]!,
-  ns_call: SYSCALLS[72]!,
-  io_call: SYSCALLS[73]!,
-  unveil: SYSCALLS[74]!,
-  proc_next: SYSCALLS[75]!,
-  hostdir_call: SYSCALLS[76]!,
-  ipc_buffer: SYSCALLS[77]!,
-  call: SYSCALLS[78]!,
-  reply_wait: SYSCALLS[79]!,
-  pulse_wait: SYSCALLS[80]!,
-  msg_word_get: SYSCALLS[81]!,
-  env_count: SYSCALLS[82]!,
-  env_get: SYSCALLS[83]!,
+  window_get_packed: SYSCALLS[48]!,
+  sched_set_priority: SYSCALLS[49]!,
+  sched_set_tier: SYSCALLS[50]!,
+  sched_set_deadline: SYSCALLS[51]!,
+  sched_wait_period: SYSCALLS[52]!,
+  sched_info: SYSCALLS[53]!,
+  cpu_time: SYSCALLS[54]!,
+  set_limit: SYSCALLS[55]!,
+  partition_create: SYSCALLS[56]!,
+  partition_join: SYSCALLS[57]!,
+  partition_info: SYSCALLS[58]!,
+  device_attach: SYSCALLS[59]!,
+  device_info: SYSCALLS[60]!,
+  timer_set: SYSCALLS[61]!,
+  console_rx: SYSCALLS[62]!,
+  console_tx: SYSCALLS[63]!,
+  audio_submit: SYSCALLS[64]!,
+  fb_write: SYSCALLS[65]!,
+  fb_present: SYSCALLS[66]!,
+  rng_read: SYSCALLS[67]!,
+  fb_memory: SYSCALLS[68]!,
+  ns_open: SYSCALLS[69]!,
+  ns_mount: SYSCALLS[70]!,
+  ns_unmount: SYSCALLS[71]!,
+  ns_scope: SYSCALLS[72]!,
+  ns_call: SYSCALLS[73]!,
+  io_call: SYSCALLS[74]!,
+  unveil: SYSCALLS[75]!,
+  proc_next: SYSCALLS[76]!,
+  hostdir_call: SYSCALLS[77]!,
+  ipc_buffer: SYSCALLS[78]!,
+  call: SYSCALLS[79]!,
+  reply_wait: SYSCALLS[80]!,
+  pulse_wait: SYSCALLS[81]!,
+  msg_word_get: SYSCALLS[82]!,
+  env_count: SYSCALLS[83]!,
+  env_get: SYSCALLS[84]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2608,7 +2627,7 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[45], // 49: futex_wake
   SYSCALLS[46], // 50: memory_stats
   SYSCALLS[47], // 51: memory_set_budget
-  undefined, // 52: unused
+  SYSCALLS[48], // 52: window_get_packed
   undefined, // 53: unused
   undefined, // 54: unused
   undefined, // 55: unused
@@ -2616,16 +2635,16 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 57: unused
   undefined, // 58: unused
   undefined, // 59: unused
-  SYSCALLS[48], // 60: sched_set_priority
-  SYSCALLS[49], // 61: sched_set_tier
-  SYSCALLS[50], // 62: sched_set_deadline
-  SYSCALLS[51], // 63: sched_wait_period
-  SYSCALLS[52], // 64: sched_info
-  SYSCALLS[53], // 65: cpu_time
-  SYSCALLS[54], // 66: set_limit
-  SYSCALLS[55], // 67: partition_create
-  SYSCALLS[56], // 68: partition_join
-  SYSCALLS[57], // 69: partition_info
+  SYSCALLS[49], // 60: sched_set_priority
+  SYSCALLS[50], // 61: sched_set_tier
+  SYSCALLS[51], // 62: sched_set_deadline
+  SYSCALLS[52], // 63: sched_wait_period
+  SYSCALLS[53], // 64: sched_info
+  SYSCALLS[54], // 65: cpu_time
+  SYSCALLS[55], // 66: set_limit
+  SYSCALLS[56], // 67: partition_create
+  SYSCALLS[57], // 68: partition_join
+  SYSCALLS[58], // 69: partition_info
   undefined, // 70: unused
   undefined, // 71: unused
   undefined, // 72: unused
@@ -2636,16 +2655,16 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 77: unused
   undefined, // 78: unused
   undefined, // 79: unused
-  SYSCALLS[58], // 80: device_attach
-  SYSCALLS[59], // 81: device_info
-  SYSCALLS[60], // 82: timer_set
-  SYSCALLS[61], // 83: console_rx
-  SYSCALLS[62], // 84: console_tx
-  SYSCALLS[63], // 85: audio_submit
-  SYSCALLS[64], // 86: fb_write
-  SYSCALLS[65], // 87: fb_present
-  SYSCALLS[66], // 88: rng_read
-  SYSCALLS[67], // 89: fb_memory
+  SYSCALLS[59], // 80: device_attach
+  SYSCALLS[60], // 81: device_info
+  SYSCALLS[61], // 82: timer_set
+  SYSCALLS[62], // 83: console_rx
+  SYSCALLS[63], // 84: console_tx
+  SYSCALLS[64], // 85: audio_submit
+  SYSCALLS[65], // 86: fb_write
+  SYSCALLS[66], // 87: fb_present
+  SYSCALLS[67], // 88: rng_read
+  SYSCALLS[68], // 89: fb_memory
   undefined, // 90: unused
   undefined, // 91: unused
   undefined, // 92: unused
@@ -2656,18 +2675,18 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 97: unused
   undefined, // 98: unused
   undefined, // 99: unused
-  SYSCALLS[68], // 100: ns_open
-  SYSCALLS[69], // 101: ns_mount
-  SYSCALLS[70], // 102: ns_unmount
-  SYSCALLS[71], // 103: ns_scope
-  SYSCALLS[72], // 104: ns_call
-  SYSCALLS[73], // 105: io_call
-  SYSCALLS[74], // 106: unveil
+  SYSCALLS[69], // 100: ns_open
+  SYSCALLS[70], // 101: ns_mount
+  SYSCALLS[71], // 102: ns_unmount
+  SYSCALLS[72], // 103: ns_scope
+  SYSCALLS[73], // 104: ns_call
+  SYSCALLS[74], // 105: io_call
+  SYSCALLS[75], // 106: unveil
   undefined, // 107: unused
   undefined, // 108: unused
   undefined, // 109: unused
-  SYSCALLS[75], // 110: proc_next
-  SYSCALLS[76], // 111: hostdir_call
+  SYSCALLS[76], // 110: proc_next
+  SYSCALLS[77], // 111: hostdir_call
   undefined, // 112: unused
   undefined, // 113: unused
   undefined, // 114: unused
@@ -2676,10 +2695,10 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 117: unused
   undefined, // 118: unused
   undefined, // 119: unused
-  SYSCALLS[77], // 120: ipc_buffer
-  SYSCALLS[78], // 121: call
-  SYSCALLS[79], // 122: reply_wait
-  SYSCALLS[80], // 123: pulse_wait
+  SYSCALLS[78], // 120: ipc_buffer
+  SYSCALLS[79], // 121: call
+  SYSCALLS[80], // 122: reply_wait
+  SYSCALLS[81], // 123: pulse_wait
   undefined, // 124: unused
   undefined, // 125: unused
   undefined, // 126: unused
@@ -2696,9 +2715,9 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[81], // 140: msg_word_get
-  SYSCALLS[82], // 141: env_count
-  SYSCALLS[83], // 142: env_get
+  SYSCALLS[82], // 140: msg_word_get
+  SYSCALLS[83], // 141: env_count
+  SYSCALLS[84], // 142: env_get
 ];
 
 /**
@@ -2771,6 +2790,7 @@ export interface SyscallArgs {
   futex_wake: [memory: number, offset: number, count: number];
   memory_stats: [process: number, buf_ptr: number, buf_len: number];
   memory_set_budget: [process: number, pages: number];
+  window_get_packed: [window: number, index: number, n: number];
   sched_set_priority: [process: number, priority: number, policy: number];
   sched_set_tier: [process: number, tier: number];
   sched_set_deadline: [process: number, runtime_ns: bigint, period_ns: bigint, deadline_ns: bigint];
@@ -2859,6 +2879,7 @@ export type SyscallResult<N extends SyscallName> = {
   futex_wake: number;
   memory_stats: number;
   memory_set_budget: number;
+  window_get_packed: bigint;
   sched_set_priority: number;
   sched_set_tier: number;
   sched_set_deadline: number;

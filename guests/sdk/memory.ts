@@ -18,6 +18,7 @@ import {
   sys_memory_size,
   sys_memory_stats,
   sys_window_get,
+  sys_window_get_packed,
   sys_window_info,
   sys_window_read,
   sys_window_set,
@@ -95,6 +96,17 @@ export class Window<T> {
     this.error = 0;
     if (isFloat<T>()) return <T>reinterpret<f32>(<u32>r);
     return <T>r;
+  }
+
+  /**
+   * Elements i .. i + n - 1 in one call, packed element i lowest (sizeof<T>() * 8 bits each, zero-extended; n *
+   * sizeof<T>() at most 7 bytes: up to three 16-bit or seven 8-bit elements), or -errno (see error). Nothing is
+   * copied: the values come back in the register, as get's do, a third of the calls for a scan of 16-bit elements.
+   */
+  getPacked(i: i32, n: i32): i64 {
+    const r = sys_window_get_packed(this.handle, i, n);
+    this.error = r < 0 ? <i32>r : 0;
+    return r;
   }
 
   /** Set element i. 0 or -errno. */

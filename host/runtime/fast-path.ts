@@ -179,6 +179,8 @@ export class Code {
 }
 const EQZ = 0x45,
   NE = 0x47,
+  LT_U = 0x49,
+  SUB = 0x6b,
   GT_U = 0x4b,
   LE_S = 0x4c,
   GE_U = 0x4f,
@@ -307,13 +309,74 @@ function memorySizeBody(): Code {
   return c;
 }
 
-/** The dispatcher's functions: imports 0-2 (the bridge's), then window_get, kill, memory_size. */
+/**
+ * (func (export "window_get_packed") (param $h i32) (param $i i32) (param $n i32) (result i64) (local $a i32)
+ *   (if (i32.eqz (i32.or ... (i32.xor (local.get $h) (global.get $fh))              the folded window's handle,
+ *                        (i32.xor (i32.load 1 (i32.const 0)) (global.get $fe))     the epoch it was armed at,
+ *                        (i32.xor (global.get $fsize) (i32.const 2))               16-bit elements,
+ *                        (i32.xor (local.get $n) (i32.const 3))                    three of them,
+ *                        (i32.ge_u (local.get $i) (global.get $fcount))            i in range,
+ *                        (i32.lt_u (i32.sub (global.get $fcount) (local.get $i)) (i32.const 3))))   and i + 2 (no overflow)
+ *     (then
+ *       (local.set $a (i32.add (global.get $foff) (i32.mul (local.get $i) (global.get $fstride))))
+ *       (return (i64.or (i64.or (i64.extend_i32_u (i32.load16_u 2 (local.get $a)))
+ *                               (i64.shl (i64.extend_i32_u (i32.load16_u 2 (i32.add (local.get $a) (global.get $fstride)))) (i64.const 16)))
+ *                       (i64.shl (i64.extend_i32_u (i32.load16_u 2 (i32.add (local.get $a) (i32.shl (global.get $fstride) (i32.const 1))))) (i64.const 32))))))
+ *   (call $window_get_packed_slow (local.get $h) (local.get $i) (local.get $n)))
+ * The PCM VU meter's scan (three samples of its window a call); any other shape goes to the kernel.
+ */
+function packedBody(): Code {
+  const c = new Code();
+  const checks: ((c: Code) => void)[] = [];
+  if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
+  if (windowMutation.skip !== "epoch")
+    checks.push((c) => {
+      c.i32(0)
+        .b.u8(0x28)
+        .u32(0x40 | 2)
+        .u32(1)
+        .u32(0); // i32.load from memory 1 (the epoch word)
+      c.global(G_FE).op(XOR);
+    });
+  checks.push((c) => c.global(G_FSIZE).i32(2).op(XOR));
+  checks.push((c) => c.get(2).i32(3).op(XOR));
+  if (windowMutation.skip !== "range") {
+    checks.push((c) => c.get(1).global(G_FCOUNT).op(GE_U));
+    checks.push((c) => c.global(G_FCOUNT).get(1).op(SUB).i32(3).op(LT_U));
+  }
+  checks.forEach((emit, k) => {
+    emit(c);
+    if (k > 0) c.op(OR);
+  });
+  const load16 = () =>
+    c.b
+      .u8(0x2f)
+      .u32(0x40 | 1)
+      .u32(2)
+      .u32(0)
+      .u8(0xad); // i32.load16_u from memory 2, i64.extend_i32_u
+  c.op(EQZ).b.u8(0x04).u8(0x40); // if every check passed
+  c.global(G_FOFF).get(1).global(G_FSTRIDE).op(MUL).op(ADD).set(3);
+  c.get(3);
+  load16();
+  c.get(3).global(G_FSTRIDE).op(ADD);
+  load16();
+  c.b.u8(0x42).s64(16n).u8(0x86).u8(0x84); // i64.shl 16, i64.or
+  c.get(3).global(G_FSTRIDE).i32(1).op(SHL).op(ADD);
+  load16();
+  c.b.u8(0x42).s64(32n).u8(0x86).u8(0x84).u8(0x0f).u8(0x0b); // i64.shl 32, i64.or; return; end if
+  c.get(0).get(1).get(2).call(F_WINDOW_GET_PACKED_SLOW);
+  return c;
+}
+
+/** The dispatcher's functions: imports 0-3 (the bridge's), then window_get, kill, memory_size, window_get_packed. */
 const F_WINDOW_GET_SLOW = 0,
   F_KILL_SLOW = 1,
-  F_MEMORY_SIZE_SLOW = 2;
+  F_MEMORY_SIZE_SLOW = 2,
+  F_WINDOW_GET_PACKED_SLOW = 3;
 
 /** The calls a dispatcher serves, and whether each needs the handle mirror. */
-const SERVED: Readonly<Record<string, boolean>> = { window_get: false, kill: true, memory_size: true };
+const SERVED: Readonly<Record<string, boolean>> = { window_get: false, kill: true, memory_size: true, window_get_packed: false };
 
 /**
  * For tests only: a dispatcher built with one check of the folded window left
@@ -370,11 +433,12 @@ function dispatcher(): WebAssembly.Module {
   const key = windowMutation.skip ?? "";
   const cached = dispatcherModules.get(key);
   if (cached !== undefined) return cached;
-  const types = new ByteSink().u32(3);
+  const types = new ByteSink().u32(4);
   funcType(types, [I32, I32], [I64]);
   funcType(types, [I32, I32], [I32]);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(7);
+  funcType(types, [I32, I32, I32], [I64]);
+  const imports = new ByteSink().u32(8);
   imports.name("k").name("window_get").u8(0x00).u32(0);
   imports.name("k").name("kill").u8(0x00).u32(1);
   imports.name("k").name("memory_size").u8(0x00).u32(2);
@@ -382,12 +446,14 @@ function dispatcher(): WebAssembly.Module {
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
   imports.name("k").name("epoch").u8(0x02).u8(0x01).u32(1).u32(1);
   imports.name("w").name("memory").u8(0x02).u8(0x00).u32(0);
-  const funcs = new ByteSink().u32(3).u32(0).u32(1).u32(2); // window_get, kill, memory_size
+  imports.name("k").name("window_get_packed").u8(0x00).u32(3);
+  const funcs = new ByteSink().u32(4).u32(0).u32(1).u32(2).u32(3); // window_get, kill, memory_size, window_get_packed
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
   const globals = new ByteSink().u32(FOLDED_GLOBALS.length);
   for (let g = 0; g < FOLDED_GLOBALS.length; g++) globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
-  const exports = new ByteSink().u32(4 + FOLDED_GLOBALS.length);
-  exports.name("window_get").u8(0x00).u32(3).name("kill").u8(0x00).u32(4).name("memory_size").u8(0x00).u32(5);
+  const exports = new ByteSink().u32(5 + FOLDED_GLOBALS.length);
+  exports.name("window_get").u8(0x00).u32(4).name("kill").u8(0x00).u32(5).name("memory_size").u8(0x00).u32(6);
+  exports.name("window_get_packed").u8(0x00).u32(7);
   exports.name("windows").u8(0x01).u32(0);
   FOLDED_GLOBALS.forEach((name, g) =>
     exports
@@ -481,7 +547,7 @@ function dispatcher(): WebAssembly.Module {
     .u32(1)
     .u8(0x10)
     .u32(F_WINDOW_GET_SLOW); // call slow
-  const code = new ByteSink().u32(3);
+  const code = new ByteSink().u32(4);
   const fn = (locals: readonly [number, number][], body: ByteSink) => {
     const f = new ByteSink().u32(locals.length);
     for (const [n, t] of locals) f.u32(n).u8(t);
@@ -498,6 +564,7 @@ function dispatcher(): WebAssembly.Module {
   );
   fn([[3, I32]], killBody().b);
   fn([[3, I32]], memorySizeBody().b);
+  fn([[1, I32]], packedBody().b);
   const m = assemble([
     [1, types],
     [2, imports],
@@ -642,11 +709,14 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   const slowGet = ns.window_get as ((h: number, i: number) => bigint) | undefined;
   const slowKill = ns.kill as ((h: number, s: number) => number) | undefined;
   const slowSize = ns.memory_size as ((h: number) => number) | undefined;
-  const born = slowGet !== undefined && windowFold.on ? bornMemory(p) : null;
-  const win = slowGet !== undefined ? windowGetSlow(k, slowGet, born) : null;
+  const slowPacked = ns.window_get_packed as ((h: number, i: number, n: number) => bigint) | undefined;
+  const reads = slowGet !== undefined || slowPacked !== undefined;
+  const born = reads && windowFold.on ? bornMemory(p) : null;
+  const win = reads ? windowGetSlow(k, slowGet ?? absent, slowPacked ?? absent, born) : null;
   const d = new WebAssembly.Instance(dispatcher(), {
     k: {
-      window_get: win?.slow ?? absent,
+      window_get: slowGet !== undefined ? win!.slow : absent,
+      window_get_packed: slowPacked !== undefined ? win!.slowPacked : absent,
       kill:
         slowKill === undefined
           ? absent
@@ -669,7 +739,8 @@ export function addFastPath(k: KernelCore, p: Process, imports: Record<string, u
   });
   if (win !== null) {
     win.bind(d.exports.windows as WebAssembly.Table, d.exports);
-    ns.window_get = d.exports.window_get;
+    if (slowGet !== undefined) ns.window_get = d.exports.window_get;
+    if (slowPacked !== undefined) ns.window_get_packed = d.exports.window_get_packed;
   }
   if (slowKill !== undefined) ns.kill = d.exports.kill;
   if (slowSize !== undefined) ns.memory_size = d.exports.memory_size;
@@ -709,7 +780,12 @@ function bornMemory(p: Process): MemoryObject | null {
  * own globals, one window onto `born`: no second call) and the accessors
  * (one instance per other window, called through the dispatcher's table).
  */
-function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint, born: MemoryObject | null) {
+function windowGetSlow(
+  k: KernelCore,
+  slowGet: (h: number, i: number) => bigint,
+  slowGetPacked: (h: number, i: number, n: number) => bigint,
+  born: MemoryObject | null,
+) {
   const kmem = epoch();
   const cached = new Map<number, Cached>(); // by slot
   let table: WebAssembly.Table;
@@ -720,6 +796,14 @@ function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint,
   const slow = (h: number, i: number): bigint => {
     fastWindowStats.slow++;
     const r = slowGet(h, i); // the bridge: caller, pledge, lookup, rights, revocation, range; may unwind
+    if (r >= 0n) remember(h);
+    else forget(h);
+    return r;
+  };
+  // window_get_packed's: the same bookkeeping (a window read in threes is folded as one read in ones is).
+  const slowPacked = (h: number, i: number, n: number): bigint => {
+    fastWindowStats.slow++;
+    const r = slowGetPacked(h, i, n);
     if (r >= 0n) remember(h);
     else forget(h);
     return r;
@@ -797,6 +881,7 @@ function windowGetSlow(k: KernelCore, slowGet: (h: number, i: number) => bigint,
   };
   return {
     slow,
+    slowPacked,
     bind(t: WebAssembly.Table, exports: WebAssembly.Exports): void {
       table = t;
       fold = Object.fromEntries(FOLDED_GLOBALS.map((n) => [n, exports[n] as WebAssembly.Global])) as typeof fold;

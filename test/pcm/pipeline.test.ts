@@ -139,7 +139,7 @@ describe("the PCM pipeline", () => {
 
   it("all three consumers observe the revoke: the driver's handle is gone, the VU meter's window answers EREVOKED, the visualizer is ended with GRANT_REVOKED", () => {
     expect(a.revoke.driver).toMatch(/^driver: buffer \d+ after the revoke: audio_submit -> ESTALE$/);
-    expect(a.revoke.vu).toMatch(new RegExp(`^vu: buffer \\d+ after ${PERIODS} periods: window_get -> EREVOKED$`));
+    expect(a.revoke.vu).toMatch(new RegExp(`^vu: buffer \\d+ after ${PERIODS} periods: window_get_packed -> EREVOKED$`));
     expect(a.revoke.visualizer).toMatch(/visualizer: its answer ECLOSED; ended by the kernel: GRANT_REVOKED$/);
     expect(a.stdout).toMatch(/init: {3}driver: its answer ESTALE; exited 0/);
     expect(a.stdout).toMatch(/init: {3}vu: its answer EREVOKED; exited 0/);

@@ -730,6 +730,24 @@ export declare function sys_memory_stats(process: i32, buf_ptr: i32, buf_len: i3
 export declare function sys_memory_set_budget(process: i32, pages: i32): i32;
 
 /**
+ * Syscall 52. Read n consecutive elements of a window of 1- or 2-byte elements in one call, packed
+ * into the result: element index + k in bits k * 8 * elem_size up, each zero-extended within its
+ * field, n * elem_size at most 7 bytes (so the result is never negative: up to three 2-byte or
+ * seven 1-byte elements). The values come back in the register as window_get's do (nothing is
+ * copied); window_get_packed(w, i, 1) is window_get(w, i).
+ *
+ * Non-blocking. Pledge: memory. Rights: READ. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * ERANGE, EREVOKED.
+ *
+ * @param window A WINDOW handle with READ.
+ * @param index The first element's index.
+ * @param n How many elements: 1..floor(7 / elem_size).
+ * @returns The elements, element index in the low bits. Negative: -errno.
+ */
+@external("wasmos", "window_get_packed")
+export declare function sys_window_get_packed(window: i32, index: i32, n: i32): i64;
+
+/**
  * Syscall 60. Put a process in the fixed-priority class at a priority (0..PRIORITY_MAX, higher
  * runs first) with a policy (SCHED_RR or SCHED_FIFO). A process in the deadline class leaves it
  * (its reservation is released). Priority inheritance may raise the effective priority above this
@@ -1454,6 +1472,8 @@ export const SYS_FUTEX_WAKE: i32 = 49;
 export const SYS_MEMORY_STATS: i32 = 50;
 /** Number of memory_set_budget. */
 export const SYS_MEMORY_SET_BUDGET: i32 = 51;
+/** Number of window_get_packed. */
+export const SYS_WINDOW_GET_PACKED: i32 = 52;
 /** Number of sched_set_priority. */
 export const SYS_SCHED_SET_PRIORITY: i32 = 60;
 /** Number of sched_set_tier. */
