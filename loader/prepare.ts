@@ -33,7 +33,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-11 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds and their direct entries)";
+  "wasmos-prepare-12 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds and their direct entries, each with its copy's body inlined)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";

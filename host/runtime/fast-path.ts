@@ -93,8 +93,7 @@ const MISS = -(1n << 63n);
 /** The host's epoch word, in a memory the accessors import (one page, never grows). */
 let epochMemory: WebAssembly.Memory | null = null;
 
-/** The memory holding the host's capability epoch word (byte 0): for kernel-owned modules that cache a check (fast-ports.ts too). */
-export function epoch(): WebAssembly.Memory {
+function epoch(): WebAssembly.Memory {
   if (epochMemory === null) {
     epochMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
     useEpochCell(new Int32Array(epochMemory.buffer, 0, 1));

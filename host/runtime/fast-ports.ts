@@ -47,6 +47,7 @@ import {
 import { NORETURN } from "../../kernel/control.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import {
+  CAP_EPOCH_ADDRESS,
   H_CAP,
   H_PROMISES,
   H_SLOTS,
@@ -80,7 +81,7 @@ import {
 } from "../../loader/instrument/direct-copy.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { Code, epoch, handleMirrorMemory } from "./fast-path.ts";
+import { Code, handleMirrorMemory } from "./fast-path.ts";
 import { chosenOf, choosesInEveryProcess, guardImports, guardWords, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;
@@ -579,8 +580,8 @@ const L_HDR = 3,
 
 /** i32 at byte `addr` of memory 1 (the guards' words). */
 const guardLoad = (c: Code, addr: number) => c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(addr);
-/** The capability epoch (memory 2, word 0). */
-const epochLoad = (c: Code) => c.i32(0).b.u8(0x28).u8(0x42).u32(2).u32(0);
+/** The capability epoch: the mirror's store's copy of it (memory 0, whose base the engine keeps at hand). */
+const epochLoad = (c: Code) => c.i32(0).load(CAP_EPOCH_ADDRESS >> 2);
 /** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
 const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
 
@@ -592,7 +593,7 @@ function portSend(): WebAssembly.Module {
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(12);
+  const imports = new ByteSink().u32(11);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
   imports.name("k").name("slowW2w").u8(0x00).u32(0);
@@ -604,7 +605,6 @@ function portSend(): WebAssembly.Module {
   imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
-  imports.name("k").name("epoch").u8(0x02).u8(0x00).u32(1); // memory 2: the capability epoch (word 0)
   const funcs = new ByteSink().u32(2).u32(0).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
   // Globals 3-5: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
@@ -839,7 +839,6 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
       delivered: delivered(),
       queued: queuedGlobal(),
       tag: directTag(),
-      epoch: epoch(),
     },
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;

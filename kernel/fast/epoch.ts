@@ -19,10 +19,25 @@
 
 let cell: Int32Array = new Int32Array(1);
 
+/** Where the epoch is also kept (the handle mirror's store: kernel/fast/mirror.ts CAP_EPOCH), or null. */
+let copy: ((epoch: number) => void) | null = null;
+
 /** Something changed that may invalidate a cached capability check. */
 export function bumpEpoch(): void {
   const c = cell;
-  c[0] = (c[0] + 1) | 0;
+  const e = (c[0] + 1) | 0;
+  c[0] = e;
+  if (copy !== null) copy(e);
+}
+
+/**
+ * Keep a copy of the epoch with `write` too, from now on (the current value written at once): the handle
+ * mirror's store keeps one in a word of its own, so a module that imports the store as its first memory
+ * reads the epoch with one load from it (host/runtime/fast-ports.ts port_send).
+ */
+export function copyEpochTo(write: (epoch: number) => void): void {
+  copy = write;
+  write(cell[0]);
 }
 
 /** The current epoch. */

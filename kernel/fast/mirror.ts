@@ -49,7 +49,7 @@
 
 import { Errno, ObjectType } from "../../abi/gen/abi.ts";
 import type { KernelObject } from "../object.ts";
-import { bumpEpoch } from "./epoch.ts";
+import { bumpEpoch, copyEpochTo } from "./epoch.ts";
 
 export const HEADER_WORDS = 4;
 export const H_PROMISES = 0;
@@ -96,7 +96,17 @@ const freeBlocks = new Map<number, number[]>();
  * stops before the words can serve another object.
  */
 const CELL_EPOCH = HEADER_WORDS;
-top = HEADER_WORDS + 1;
+/**
+ * A copy of the capability epoch (kernel/fast/epoch.ts; word 5): a module that imports the store as its
+ * first memory reads it with one load (host/runtime/fast-ports.ts port_send's cached check).
+ */
+const CAP_EPOCH = HEADER_WORDS + 1;
+top = HEADER_WORDS + 2;
+copyEpochTo((e) => {
+  words[CAP_EPOCH] = e;
+});
+/** The byte address of the store's copy of the capability epoch. */
+export const CAP_EPOCH_ADDRESS = CAP_EPOCH * 4;
 /** The byte address of the store's cell epoch word. */
 export const CELL_EPOCH_ADDRESS = CELL_EPOCH * 4;
 

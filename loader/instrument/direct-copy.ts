@@ -137,7 +137,11 @@ export function frameBound(params: number, locals: number, instructions: number)
 
 // Opcodes (single byte unless noted).
 const UNREACHABLE = 0x00;
+const BR = 0x0c;
+const RETURN = 0x0f;
 const CALL = 0x10;
+const LOCAL_GET = 0x20;
+const LOCAL_TEE = 0x22;
 const LOAD_FIRST = 0x28;
 const STORE_LAST = 0x3e;
 const FIRST_STORE = 0x36;
@@ -224,6 +228,9 @@ export interface DirectCopyOptions {
    *     (local.set $budget (i32.sub (local.get $budget) (global.get $fuel)))   ;; burned
    *     (global.set $fuel (local.get $kept))       ;; as the scheduler left it
    *     (local.get $budget))
+   *
+   * with the copy's body inlined in place of the call (copyBody's `entryFuel`; since PREPARE_VERSION 12:
+   * V8 inlines no callee that much larger than so small a caller, so each activation paid the call).
    */
   fuelGlobal?: number;
 }
@@ -329,7 +336,11 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
     roots.forEach(([h, f]) => {
       exports.push([DIRECT_ENTRY_PREFIX + h, total + functionTypes.length]);
       functionTypes.push(entryType);
-      bodies.push(entryBody(fuel, budgetGlobal, plan.copyOf.get(f)!));
+      bodies.push(
+        entryMutation
+          ? entryBody(fuel, budgetGlobal, plan.copyOf.get(f)!)
+          : copyBody(m, f, plan, budgetGlobal, options.overrunAt ?? -1, fuel),
+      );
     });
   const bytes = appendToModule(m, {
     tagType,
@@ -343,7 +354,17 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
   return { bytes, copies, refused, functions: plan.order.length, stackBound };
 }
 
-/** A handler's direct entry (DirectCopyOptions.fuelGlobal): the body of the function shown there. */
+/**
+ * Test only: direct entries that call the root's copy (the function shown at DirectCopyOptions.fuelGlobal)
+ * instead of having it inlined (copyBody's `entryFuel`): test/instrument/direct-copy.test.ts shows both give
+ * the same, value for value. Read when the copies are made.
+ */
+let entryMutation = false;
+export function callingEntriesForTest(calling: boolean): void {
+  entryMutation = calling;
+}
+
+/** A handler's direct entry (DirectCopyOptions.fuelGlobal) that calls its copy: the body of the function shown there. */
 function entryBody(fuel: number, stack: number, copy: number): Uint8Array {
   const b = new ByteSink(48).u32(1).u32(1).u8(0x7f); // one local: $kept
   b.u8(0x23).u32(fuel).u8(0x21).u32(4); // kept = fuel
@@ -424,20 +445,45 @@ function memoryImportLimits(m: WasmModule, memory: number) {
   return null;
 }
 
-/** The copy of function f: the same locals plus the scratch ones, the entry's stack check, every trap site rewritten. */
-function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunAt: number): Uint8Array {
+/**
+ * The copy of function f: the same locals plus the scratch ones, the entry's stack check, every trap site rewritten.
+ *
+ * With `entryFuel` (a handler's, whose type is (i32 i32 i64) -> ()): its direct entry instead, the function
+ * shown at DirectCopyOptions.fuelGlobal with the copy's body inlined rather than called (V8 does not inline
+ * it: the entry is too small a caller for the copy's size, so each activation paid a call). The entry's
+ * fourth parameter ($budget) takes local index 3, so every local of the copy from 3 on moves up by one and
+ * $kept comes after the scratch ones; the body runs inside a block, its `return`s become branches to that
+ * block's end, after which the entry computes what was burned:
+ *
+ *   (local.set $kept (global.get $fuel)) (global.set $fuel (local.get $budget))
+ *   (global.set $stack (i32.const DIRECT_STACK_BUDGET))
+ *   (block ...the copy's body...)
+ *   (local.set $budget (i32.sub (local.get $budget) (global.get $fuel))) (global.set $fuel (local.get $kept)) (local.get $budget)
+ */
+function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunAt: number, entryFuel = -1): Uint8Array {
   const type = m.types[m.functions[f - m.importedFuncs]];
   const body = m.code[f - m.importedFuncs];
   const bytes = m.bytes;
-  const firstScratch = type.params.length + body.locals.reduce((n, r) => n + r.count, 0);
+  const entry = entryFuel >= 0;
+  const params = type.params.length; // 3 for an entry's handler
+  const moved = entry ? 1 : 0; // the entry's $budget parameter
+  const firstScratch = params + moved + body.locals.reduce((n, r) => n + r.count, 0);
   const s = (k: number) => firstScratch + k;
-  const out = new ByteSink(Math.ceil((body.end - body.entryStart) * 1.5) + 64);
-  // Locals: the original declarations, then the scratch runs.
+  const kept = firstScratch + SCRATCH.length;
+  const out = new ByteSink(Math.ceil((body.end - body.entryStart) * 1.5) + 96);
+  // Locals: the original declarations, then the scratch runs (and an entry's $kept).
   const runs = new Cursor(bytes, body.localsStart, body.bodyStart, "code");
   const n = runs.u32();
-  out.u32(n + SCRATCH.length);
+  out.u32(n + SCRATCH.length + moved);
   out.bytes(bytes.subarray(runs.pos, body.bodyStart));
   for (const t of SCRATCH) out.u32(1).u8(encodeValType(t));
+  if (entry) {
+    out.u32(1).u8(0x7f); // $kept
+    out.u8(0x23).u32(entryFuel).u8(0x21).u32(kept); // kept = fuel
+    out.u8(0x20).u32(params).u8(0x24).u32(entryFuel); // fuel = budget
+    out.u8(0x41).s32(DIRECT_STACK_BUDGET).u8(0x24).u32(budget); // stack = DIRECT_STACK_BUDGET
+    out.u8(0x02).u8(0x40); // block: the copy's body
+  }
   // Entry: the stack budget.
   const bound = plan.bound.get(f)!;
   out.u8(0x23).u32(budget).u8(0x41).s32(bound).u8(0x6b).u8(0x24).u32(budget);
@@ -450,7 +496,16 @@ function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunA
   };
   forEachInstruction(m, f, (ins) => {
     const op = ins.opcode;
-    if (op === UNREACHABLE) {
+    if (entry && op >= LOCAL_GET && op <= LOCAL_TEE) {
+      if (ins.index < params) return;
+      copyTo(ins.offset);
+      out.u8(op).u32(ins.index + moved);
+      at = ins.end;
+    } else if (entry && op === RETURN) {
+      copyTo(ins.offset);
+      out.u8(BR).u32(ins.depth - 1); // to the end of the entry's block around the body
+      at = ins.end;
+    } else if (op === UNREACHABLE) {
       copyTo(ins.offset);
       out.u8(0x41).s32(DirectTrap.UNREACHABLE).u8(0x08).u32(0);
       at = ins.end;
@@ -528,7 +583,12 @@ function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunA
       at = ins.end;
     }
   });
-  copyTo(body.end);
+  copyTo(body.end); // an entry's: the body's final end closes its block
+  if (entry) {
+    out.u8(0x20).u32(params).u8(0x23).u32(entryFuel).u8(0x6b).u8(0x21).u32(params); // budget -= fuel: burned
+    if (mutation !== "entry") out.u8(0x20).u32(kept).u8(0x24).u32(entryFuel); // fuel = kept
+    out.u8(0x20).u32(params).u8(0x0b);
+  }
   return out.finish();
 }
 

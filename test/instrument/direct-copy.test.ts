@@ -17,6 +17,7 @@ import {
   DirectTrap,
   mutateDirectCopyForTest,
   type DirectCopyMutation,
+  callingEntriesForTest,
 } from "../../loader/instrument/direct-copy.ts";
 import { planFuel, FUEL_GLOBAL_EXPORT, FUEL_IMPORT } from "../../loader/instrument/fuel.ts";
 import { readModule } from "../../wasm/reader.ts";
@@ -243,9 +244,32 @@ describe("direct copies of port handlers", () => {
       (func (export "on_spin") (param $key i32) (param $code i32) (param $value i64) (local $i i32)
         (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $code))))
         (i64.store (local.get $key) (i64.add (local.get $value) (i64.extend_i32_u (local.get $i))))))`;
+    /**
+     * A handler whose copy the entry inlines with more to rewrite: locals of every type past the parameters
+     * (each moves up one for the entry's $budget), `return`s at three depths (branches to the end of the
+     * entry's block), a `br` to the function's own label, calls of a copied function, a trap (a throw).
+     */
+    const RETURNS = `(module (memory 1)
+      (func $twice (param $x i64) (result i64) (i64.add (local.get $x) (local.get $x)))
+      (func (export "on_spin") (param $key i32) (param $code i32) (param $value i64)
+          (local $i i32) (local $f f64) (local $w i64) (local $g f32) (local $j i32)
+        (local.set $w (call $twice (local.get $value)))
+        (local.set $f (f64.convert_i64_s (local.get $w)))
+        (local.set $g (f32.demote_f64 (local.get $f)))
+        (if (i32.eq (local.get $code) (i32.const 1)) (then (i64.store (local.get $key) (local.get $w)) (return)))
+        (block $out
+          (loop $l
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (local.get $i)))
+            (if (i32.eq (local.get $i) (i32.const 7)) (then (if (i32.eq (local.get $code) (i32.const 2)) (then
+              (i64.store (local.get $key) (i64.extend_i32_u (local.get $j))) (return)))))
+            (if (i32.eq (local.get $code) (i32.const 3)) (then (br 2)))
+            (br_if $l (i32.lt_u (local.get $i) (local.get $code)))))
+        (if (i32.eq (local.get $code) (i32.const 400)) (then (drop (i32.div_u (i32.const 1) (i32.sub (local.get $i) (local.get $i))))))
+        (i64.store (local.get $key) (i64.add (i64.trunc_f32_s (local.get $g)) (i64.extend_i32_u (local.get $j))))))`;
     /** Two instances of the metered module with copies and entries: what the entry and the host's trampoline around the copy give. */
-    const pair = () => {
-      const metered = editModule(readModule(wat(SRC)), planFuel(readModule(wat(SRC))).edits);
+    const pair = (src = SRC) => {
+      const metered = editModule(readModule(wat(src)), planFuel(readModule(wat(src))).edits);
       const m = readModule(metered);
       const fuelAt = m.exports.find((e) => e.name === FUEL_GLOBAL_EXPORT)!.index;
       const d = addDirectCopies(m, ["on_spin"], { overrunAt: 0, fuelGlobal: fuelAt });
@@ -275,16 +299,17 @@ describe("direct copies of port handlers", () => {
       ];
     };
     /** Each side through the same activations: the burned fuel or the thrown kind, the counter after, the stack budget after. */
-    const trace = (s: ReturnType<typeof pair>[number]) => {
+    const ACTIVATIONS = [
+      [1, 1000],
+      [50, 1000],
+      [50, 5000],
+      [400, 700], // runs out: OVERRUN
+      [3, 1 << 20],
+    ];
+    const trace = (s: ReturnType<typeof pair>[number], activations = ACTIVATIONS) => {
       const out: string[] = [];
       s.fuel.value = 12_345; // what the scheduler left (a kept counter)
-      for (const [code, budget] of [
-        [1, 1000],
-        [50, 1000],
-        [50, 5000],
-        [400, 700], // runs out: OVERRUN
-        [3, 1 << 20],
-      ]) {
+      for (const [code, budget] of activations) {
         s.stack.value = 7;
         let r: string;
         try {
@@ -304,6 +329,23 @@ describe("direct copies of port handlers", () => {
       expect(a).toEqual(trace(ref));
       expect(a.some((l) => l.startsWith(`threw ${DirectTrap.OVERRUN}`))).toBe(true);
       expect(a[0]).toMatch(/^burned [1-9]\d* fuel 12345 stack used [1-9]\d{1,3}$/);
+    });
+
+    it("inline their copy's body (locals moved up one, returns at any depth branching to the entry's end) with the same outcomes, memory and fuel as the trampoline around the copy", () => {
+      const [own, ref] = pair(RETURNS);
+      const activations = [...ACTIVATIONS, [2, 1 << 20], [400, 1 << 20], [9, 1 << 20]]; // the deep return; the trap
+      const a = trace(own, activations);
+      expect(a).toEqual(trace(ref, activations));
+      expect([...own.memory.slice(1, 2)]).toEqual([...ref.memory.slice(1, 2)]); // the last store, at key 8
+      expect(a.some((l) => l.startsWith(`threw ${DirectTrap.OVERRUN}`) || l.startsWith(`threw ${DirectTrap.DIV_ZERO}`))).toBe(true);
+      // The entry that calls its copy (as before porttake3's inlining) gives the same again.
+      callingEntriesForTest(true);
+      try {
+        const [calling] = pair(RETURNS);
+        expect(trace(calling, activations)).toEqual(a);
+      } finally {
+        callingEntriesForTest(false);
+      }
     });
 
     it('fail that comparison when the entry leaves its budget in the counter (mutateDirectCopyForTest("entry"))', () => {
