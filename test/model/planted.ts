@@ -66,11 +66,17 @@ export const PLANTED: readonly PlantedBug[] = [
       return swap(HandleTable.prototype, "take", function (this: HandleTable, h: number) {
         const cap = take.call(this, h);
         if (typeof cap !== "number") {
-          for (const c of cap.children) c.parent = cap.parent; // its children stay reachable: only the moved cap is cut off
-          if (cap.parent !== null) for (const c of cap.children) cap.parent.children.add(c);
+          // Its children stay reachable (they move up to its parent): only the moved cap is cut off.
+          const up = cap.parent;
+          const kids = [...cap.children];
           cap.children.clear();
-          cap.parent?.children.delete(cap);
+          up?.children.delete(cap);
           cap.parent = null;
+          for (const c of kids) {
+            c.parent = null;
+            up?.children.add(c);
+            c.parent = up;
+          }
         }
         return cap;
       });
