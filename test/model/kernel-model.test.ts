@@ -6,8 +6,10 @@
 // closed through a fake resource manager (whose death is in the mix too),
 // against a reference model; the kernel's invariants are checked after every
 // step. FUZZ_RUNS sets the number of runs (default 1000), FUZZ_SEED the seed. Planted bugs
-// (planted.ts) show the test catches violations. A failure prints the shrunk
-// counterexample replayed step by step (MODEL_TRACE=1 traces every run).
+// (planted.ts) show the test catches violations: each must be found within PLANTED_RUNS runs, so a
+// generator that stops reaching a bug's shapes (derivation trees several levels deep, spanning
+// processes) fails here. A failure prints the shrunk counterexample replayed step by step
+// (MODEL_TRACE=1 traces every run).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
