@@ -116,15 +116,21 @@ describe("a replayed PCM demo whose init is blocked forever", () => {
 
 describe("a replay that waits for an outside event its recording does not have", () => {
   it("is a divergence saying so (79), not a Node warning and exit 13", () => {
-    const a = wasmos(["run", "--realtime", "--record", "sleeper.rec", sleeper]);
-    expect(a.status).toBe(0);
-    const rec = read("sleeper.rec");
-    const timers = rec.events.filter((e: { kind: string }) => e.kind === "timer").length;
-    expect(timers).toBeGreaterThanOrEqual(3);
+    // A sleep ends with a timer firing only when the kernel went idle before its deadline: on a loaded machine
+    // the 10 ms can be over by then (a clock reading wakes it, no timer). One firing is all this needs; a run
+    // with none (every sleep outrun by the load) is recorded again, a few times at most.
+    const isTimer = (e: { kind: string }) => e.kind === "timer";
+    let rec = null;
+    for (let i = 0; i < 5 && !rec?.events.some(isTimer); i++) {
+      const a = wasmos(["run", "--realtime", "--record", "sleeper.rec", sleeper]);
+      expect(a.status).toBe(0);
+      rec = read("sleeper.rec");
+    }
+    expect(rec.events.filter(isTimer).length).toBeGreaterThanOrEqual(1);
     expect(wasmos(["replay", "sleeper.rec"]).status).toBe(0);
-    // Cut short after the first timer: the replay's second sleep waits for a firing that never comes.
-    const first = rec.events.findIndex((e: { kind: string }) => e.kind === "timer");
-    writeFileSync(join(tmp, "cut.rec"), JSON.stringify({ ...rec, events: rec.events.slice(0, first + 1) }));
+    // Cut short before the last timer: the replay's sleep that it ended waits for a firing that never comes.
+    const last = rec.events.findLastIndex(isTimer);
+    writeFileSync(join(tmp, "cut.rec"), JSON.stringify({ ...rec, events: rec.events.slice(0, last) }));
     const r = wasmos(["replay", "cut.rec"]);
     expect(r.stderr).not.toMatch(/Warning|unsettled|at file:/);
     expect(r.stderr).toMatch(
