@@ -15,6 +15,9 @@
 //
 // KIMPORTS=1: the bare instantiate uses the import object the kernel built
 // for a child (does the kernel's import object cost at instantiation?).
+// CHILD=port_send: the guest's and the host's spawns spawn a guest as small as nop that imports port_send
+// (and calls it once, with no handle), so its spawn makes its wasm port_send dispatcher; use with --only
+// guest or --only host (the bare instantiate stays nop's).
 // STEPS=1: the bare instantiate's two steps are timed; with kernel code
 // instrumented to push step times into globalThis.__T (name -> ms[]), every
 // step's p10, median and p90 are printed at exit.
@@ -81,7 +84,15 @@ const bareOnce = process.env.STEPS ? timedBareOnce : plainBareOnce;
 
 const kernel = new Kernel({ loader });
 const loop = kernel.loadImage(loopBytes, "spawn-loop");
-const child = kernel.loadImage(nopBytes, "nop");
+const child =
+  process.env.CHILD === "port_send"
+    ? kernel.loadImage(
+        await images.wat(`(module (import "wasmos" "port_send" (func $ps (param i32 i32 i64) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "_start") (drop (call $ps (i32.const 0) (i32.const 1) (i64.const 0)))))`),
+        "nop",
+      )
+    : kernel.loadImage(nopBytes, "nop");
 const handles = [{ name: "child", object: child, rights: IMAGE_GRANT_RIGHTS }];
 if (process.env.KIMPORTS) {
   // The bare instantiate with the import object the kernel built for a child (a probe: do the imports cost?).

@@ -3,6 +3,8 @@
 // moves only when the kernel jumps it to the next deadline; real-time mode
 // reads a host clock through the Platform.
 
+import { K_TIME, KernelWords } from "./fast/kernel-memory.ts";
+
 export interface Clock {
   /** Nanoseconds since boot; never decreases. */
   now(): number;
@@ -16,23 +18,37 @@ export interface Clock {
 
 export class VirtualClock implements Clock {
   readonly virtual = true;
-  /** The time, ns. Read and written directly only by the scheduler's flat slice accounting (kernel/sched/cpu.ts); everyone else calls now(). */
-  t = 0;
+  /** The kernel's record in the kernel memory (kernel/fast/kernel-memory.ts): the time is its K_TIME word. */
+  readonly words: KernelWords;
+  /**
+   * The time, ns: the kernel record's K_TIME word. Read and written directly only by the scheduler's flat
+   * slice accounting (kernel/sched/cpu.ts, which uses the word itself); everyone else calls now().
+   */
+  get t(): number {
+    return this.words.f[K_TIME];
+  }
+  set t(v: number) {
+    this.words.f[K_TIME] = v;
+  }
   /**
    * Synced before every read: the kernel charges the running process's work (advancing the clock) first. An
    * object with a method, not a closure: optimized code calling a closure made per kernel bails out at the
    * next kernel's first read ("wrong call target"); a method of one class is the same target in every kernel.
    */
   beforeRead: { sync(): void } | null = null;
+  constructor(words: KernelWords = new KernelWords()) {
+    this.words = words;
+  }
   now(): number {
     this.beforeRead?.sync();
-    return this.t;
+    return this.words.f[K_TIME];
   }
   peek(): number {
-    return this.t;
+    return this.words.f[K_TIME];
   }
   advanceTo(t: number): void {
-    if (t > this.t) this.t = t;
+    const f = this.words.f;
+    if (t > f[K_TIME]) f[K_TIME] = t;
   }
 }
 

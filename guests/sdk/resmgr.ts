@@ -202,7 +202,38 @@ export class Server {
   handler: Handler;
   /** The endpoint requests arrive on. */
   endpoint: i32 = 0;
-  readonly ocbs: Map<i64, Ocb> = new Map();
+  /**
+   * The opens, by id: the one answered last in `lastOcb` (while it is open), every other here. An
+   * open-use-close then touches no map (no insert, no tombstone, no rehash per open); ocb(id) looks in both.
+   */
+  private readonly ocbs: Map<i64, Ocb> = new Map();
+  /** The open answered last, until it is closed or another open is answered (then it moves to ocbs). */
+  private lastOcb: Ocb | null = null;
+
+  /** The open with this id, or null. */
+  ocb(id: i64): Ocb | null {
+    const last = this.lastOcb;
+    if (last !== null && last.id == id) return last;
+    return this.ocbs.has(id) ? this.ocbs.get(id) : null;
+  }
+
+  /** Forget the open ocb (found by ocb()). */
+  private dropOcb(ocb: Ocb): void {
+    if (ocb === this.lastOcb) this.lastOcb = null;
+    else this.ocbs.delete(ocb.id);
+  }
+
+  /** Keep a new open: the last one moves to the map. */
+  private keepOcb(ocb: Ocb): void {
+    const last = this.lastOcb;
+    if (last !== null) this.ocbs.set(last.id, last);
+    this.lastOcb = ocb;
+  }
+
+  /** How many opens are live (for tests and /proc). */
+  get openCount(): i32 {
+    return this.ocbs.size + (this.lastOcb !== null ? 1 : 0);
+  }
   private nextId: i64 = 1;
   private buf: Uint8Array;
   private info: ArrayBuffer = new ArrayBuffer(MSG_INFO_SIZE);
@@ -276,9 +307,9 @@ export class Server {
       const code = <i32>this.low(0); // a pulse's code is an i32
       if (code == IO_CLOSE_PULSE) {
         const value = this.idWord(1);
-        if (this.ocbs.has(value)) {
-          const ocb = this.ocbs.get(value);
-          this.ocbs.delete(value);
+        const ocb = this.ocb(value);
+        if (ocb !== null) {
+          this.dropOcb(ocb);
           this.handler.closed(ocb);
         }
       } else this.handler.pulse(code, sys_msg_word(1));
@@ -305,11 +336,12 @@ export class Server {
     const id = this.idWord(1);
     // Word 3 carries the registers-form bytes or the grant's place; nothing in the buffer form.
     const w3: i64 = form == IO_FORM_BUFFER ? 0 : sys_msg_word(3);
-    if (!this.ocbs.has(id)) {
+    const found = this.ocb(id);
+    if (found === null) {
       sys_reply_error(rcvid, EINVAL);
       return rcvid;
     }
-    const ocb = this.ocbs.get(id);
+    const ocb = found!;
     const h = this.handler;
     let r: i32;
     switch (op) {
@@ -442,11 +474,31 @@ export class Server {
     sys_reply(rcvid, n, 0, 0, <i32>p, n);
   }
 
+  /** The first path of the last connect message, as bytes and as the string made of them. */
+  private lastPath: string = "";
+  private lastPathBytes: Uint8Array = new Uint8Array(MAX_PATH_BYTES);
+  private lastPathLen: i32 = -1;
+
+  /**
+   * The path of len bytes at ptr (UTF-8, checked by the kernel) as a string: the last one again when
+   * its bytes are the same (a client opening one file over and over), without decoding or allocating.
+   */
+  private pathAt(ptr: usize, len: i32): string {
+    if (len == this.lastPathLen && memory.compare(ptr, this.lastPathBytes.dataStart, <usize>len) == 0) return this.lastPath;
+    const path = String.UTF8.decodeUnsafe(ptr, len);
+    if (len <= this.lastPathBytes.length) {
+      memory.copy(this.lastPathBytes.dataStart, ptr, <usize>len);
+      this.lastPathLen = len;
+      this.lastPath = path;
+    }
+    return path;
+  }
+
   private connect(rcvid: i32, op: i32, flags: i32, len: i32, offset: i64, w3: i64): void {
     const len1 = <i32>(w3 & 0xffffffff);
     const len2 = <i32>(w3 >>> 32);
     const base = this.buf.dataStart;
-    const path = String.UTF8.decodeUnsafe(base, len1);
+    const path = this.pathAt(base, len1);
     const path2 = len2 > 0 ? String.UTF8.decodeUnsafe(base + <usize>len1, len2) : "";
     const h = this.handler;
     let r: i32 = 0;
@@ -460,7 +512,7 @@ export class Server {
         }
         ocb.id = this.nextId++;
         ocb.flags = flags;
-        this.ocbs.set(ocb.id, ocb);
+        this.keepOcb(ocb);
         sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;
       }

@@ -41,6 +41,9 @@ class Node {
   }
 }
 
+/** How many closed opens tmpfs keeps for reuse. */
+const SPARE_OCBS = 16;
+
 class TmpOcb extends Ocb {
   constructor(public node: Node) {
     super();
@@ -145,7 +148,24 @@ class Tmpfs extends Handler {
       n.size = 0;
       n.mtime = now();
     }
+    // A closed open's object again (the library forgot it before closed() gave it back): no allocation per open.
+    if (this.spare.length > 0) {
+      const o = this.spare.pop();
+      o.node = n;
+      return o;
+    }
     return new TmpOcb(n);
+  }
+
+  /** Closed opens, for the next ones (at most SPARE_OCBS). */
+  spare: TmpOcb[] = [];
+
+  closed(ocb: Ocb): void {
+    if (this.spare.length < SPARE_OCBS) {
+      const o = <TmpOcb>ocb;
+      o.node = this.root; // hold no closed file's node
+      this.spare.push(o);
+    }
   }
 
   read(ocb: Ocb, offset: i64, len: i32, out: ReadOut): i32 {

@@ -47,9 +47,11 @@ function endpointClosed(k: KernelCore, ep: Endpoint): void {
 
 /** Hand message m to server (into its buffer and registers). Returns the rcvid, or -EMFILE (nothing changed). */
 function deliverMessage(k: KernelCore, server: Process, m: Message, bufPtr: number, bufLen: number): number {
-  if (m.narrow !== null)
-    server.mr.setNarrow(MSG_KIND_MESSAGE, m.sender.pid, m.narrow, 0, m.rcvid); // a call: words only
-  else {
+  if (m.narrow !== null) {
+    // A call (words only), or an open (its words and the kernel's body: kernel/ns/flat-open.ts).
+    if (m.kernelBody !== null) writeKernelBody(k, m.kernelBody, server, bufPtr, bufLen);
+    server.mr.setNarrow(MSG_KIND_MESSAGE, m.sender.pid, m.narrow, 0, m.rcvid, m.bodyLen);
+  } else {
     const handles = landHandles(server, m.caps);
     if (typeof handles === "number") return handles;
     m.caps = NO_CAPS;
@@ -214,6 +216,12 @@ function sendEnded(k: KernelCore, p: Process, m: Message): void {
 
 // ---- receive -------------------------------------------------------------------------
 
+/** Take the head of ep's queue: pop when it is the only entry (shift() left-trims the array: its next push allocates). */
+function takeHead(ep: Endpoint): void {
+  if (ep.queue.length === 1) ep.queue.pop();
+  else ep.queue.shift();
+}
+
 /**
  * p receives on ep into its buffer (checked): the head of the queue now, or it
  * blocks until a sender, a pulse or the deadline. `waking` (reply_wait: the
@@ -241,7 +249,7 @@ export function startReceive(
     checkTransition(ProcessState.RUNNING, "receive", ProcessState.RUNNING);
     if (head.kind === "pulse") {
       associate(p, ep);
-      ep.queue.shift();
+      takeHead(ep);
       hintQueue(k.current, ep);
       return deliverPulse(k, p, ep, head);
     }
@@ -254,7 +262,7 @@ export function startReceive(
       p.pulsePriority = pulsePriority;
       return r;
     }
-    ep.queue.shift();
+    takeHead(ep);
     hintQueue(k.current, ep);
     updateServers(k, ep);
     return r;

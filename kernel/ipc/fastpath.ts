@@ -96,7 +96,7 @@ function waitFlat(p: Process, ep: Endpoint): void {
  * unblock has nothing to undo: no timer, its message or receive done): the
  * same fields, trace event and scheduler bookkeeping, flat.
  */
-function wakeSettled(k: KernelCore, q: Process, value: number): void {
+export function wakeSettled(k: KernelCore, q: Process, value: number): void {
   q.unblock = null;
   q.blockedIn = "";
   q.state = READY;

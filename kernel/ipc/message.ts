@@ -21,7 +21,7 @@ export class Message {
   readonly sender: Process;
   endpoint: Endpoint;
   readonly words: readonly bigint[];
-  /** A call's words (i32, from the sender's IPC buffer), delivered instead of `words`; null for other sends. */
+  /** A call's words (i32, from the sender's IPC buffer) or an open's (kernel/ns/flat-open.ts), delivered instead of `words`; null for other sends. */
   narrow: Int32Array | null = null;
   /** The body stays in the sender's memory (it is blocked) and is copied once, at delivery. */
   readonly bodyPtr: number;
@@ -257,7 +257,15 @@ export class MessageRegisters {
     this.isNarrow = false;
     for (let i = 0; i < 4; i++) this.wide[i] = words[i] ?? 0n;
     const b = this.buffer;
-    if (b !== null) for (let i = 0; i < 4; i++) b.memory.setI32(b.ptr + 4 * i, Number(BigInt.asIntN(32, this.wide[i])));
+    if (b !== null) {
+      // Each word's low 32 bits (BigInt.asIntN(32, w)) through a 64-bit view, without a BigInt each, as setPulse.
+      const n = this.narrow;
+      for (let i = 0; i < 4; i++) {
+        LOW64[0] = this.wide[i];
+        n[i] = LOW32[0];
+      }
+      b.memory.setI32x4(b.ptr, n);
+    }
     this.bodyLen = bodyLen;
     this.handles = handles;
     this.status = status;
@@ -313,8 +321,8 @@ export class MessageRegisters {
     this.rcvid = 0;
   }
 
-  /** set() for i32 words (all four: the sender's unused ones are 0), no body, no handles. */
-  setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
+  /** set() for i32 words (all four: the sender's unused ones are 0), no handles; a body of bodyLen bytes (an open's path) or none. */
+  setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number, bodyLen = 0): void {
     this.kind = kind;
     this.senderPid = senderPid;
     this.isNarrow = true;
@@ -325,7 +333,7 @@ export class MessageRegisters {
     w[3] = words[3];
     const b = this.buffer;
     if (b !== null) b.memory.setI32x4(b.ptr, w);
-    this.bodyLen = 0;
+    this.bodyLen = bodyLen;
     this.handles = NO_HANDLES;
     this.status = status;
     this.rcvid = rcvid;

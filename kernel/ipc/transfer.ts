@@ -107,6 +107,6 @@ export function copyBodyOut(k: KernelCore, from: Process, fromPtr: number, into:
 /** Deliver a body the kernel made (a namespace path) into a server's buffer (checked by the caller), truncated to bufLen, and count it. */
 export function writeKernelBody(k: KernelCore, body: Uint8Array, to: Process, toPtr: number, bufLen: number): void {
   const len = Math.min(body.length, bufLen);
-  if (len <= 0 || !to.memory!.write(toPtr, body.subarray(0, len))) return;
+  if (len <= 0 || !to.memory!.write(toPtr, len === body.length ? body : body.subarray(0, len))) return;
   k.copied.ipcBytes += len;
 }

@@ -130,6 +130,9 @@ export class DirObject extends KernelObject {
   readonly table: MountTable;
   /** Normalized absolute prefix every path given with this DIR is resolved under. */
   readonly scope: string;
+  /** The last path resolved under scope and where it resolved (kernel/ns/flat-open.ts scopedPath). */
+  lastPath = "";
+  lastAbs = "";
 
   constructor(registry: ObjectRegistry, table: MountTable, scope: string) {
     super(registry, ObjectType.DIR);

@@ -46,7 +46,9 @@ export class Endpoint extends KernelObject {
   enqueue(item: Queued): void {
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1].priority < item.priority) i--;
-    this.queue.splice(i, 0, item);
+    // At the end (nearly always: one sender, or the lowest): push, not splice (which allocates its result).
+    if (i === this.queue.length) this.queue.push(item);
+    else this.queue.splice(i, 0, item);
   }
 
   /** Re-sort after a queued sender's priority changed. */
@@ -56,7 +58,8 @@ export class Endpoint extends KernelObject {
 
   /** Highest priority among queued messages (not pulses), or -1. */
   topQueuedPriority(): number {
-    for (const q of this.queue) if (q.kind === "message") return q.priority;
+    const q = this.queue; // indexed: no iterator per call (priority inheritance reads it at every exchange)
+    for (let i = 0; i < q.length; i++) if (q[i].kind === "message") return q[i].priority;
     return -1;
   }
 }

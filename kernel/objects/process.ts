@@ -15,6 +15,7 @@ import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
 import { EndpointCache, type Message, MessageRegisters, Serving } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
+import { P_CPU } from "../fast/kernel-memory.ts";
 import type { Timer } from "../timers.ts";
 
 export interface ExitInfo {
@@ -72,7 +73,13 @@ export class Process extends KernelObject implements Schedulable {
   blockedIn = "";
   /** Detaches a blocked process from whatever it waits on (timers, waiter lists). */
   unblock: (() => void) | null = null;
-  cpuTimeNs = 0;
+  /** CPU ns used: its record's P_CPU word in the kernel memory (kernel/fast/kernel-memory.ts; the record is `sched`). */
+  get cpuTimeNs(): number {
+    return this.sched.f[P_CPU];
+  }
+  set cpuTimeNs(v: number) {
+    this.sched.f[P_CPU] = v;
+  }
   /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
   sched!: SchedState;
   /** Bytes the kernel copied between processes on this process's behalf (message and reply bodies, window reads and writes). */
@@ -97,6 +104,8 @@ export class Process extends KernelObject implements Schedulable {
   readonly receiveEndpoint = new EndpointCache();
   /** Its call message (call), reused from call to call once done (Message.forCall). */
   callMessage: Message | null = null;
+  /** Its open message (ns_open), reused from open to open once done (kernel/ns/flat-open.ts). */
+  openMessage: Message | null = null;
   /** The message this process is send- or reply-blocked on. */
   sending: Message | null = null;
   /** The endpoint this process last received from: its queued senders raise it. */

@@ -43,6 +43,18 @@ import { Partition } from "../objects/partition.ts";
 import { billedPartition, ReadyQueue, type ReadyHooks } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
+import {
+  K_BILL_AT,
+  K_BILL_END,
+  K_BILL_NS,
+  K_FUEL_BEYOND,
+  K_FUEL_MARK,
+  K_RUNNING,
+  KernelWords,
+  kernelMemoryWords,
+  P_MEMBER,
+  RECORD_I32,
+} from "../fast/kernel-memory.ts";
 
 export interface SchedOptions {
   /** Virtual ns per unit of fuel (deterministic mode). */
@@ -106,15 +118,56 @@ export class CpuScheduler implements ReadyHooks {
   }
   /** Utilisation reserved by the deadline class. */
   edfLoad = 0;
-  /** The process whose slice is open, and the counter value at the last sync. */
-  private running: Process | null = null;
-  private fuelMark = 0;
+  /**
+   * This kernel's record in the kernel memory (kernel/fast/kernel-memory.ts), its clock's: the time, the
+   * deferred billing, the open slice's running process, fuel mark and fuel beyond are its words, and the
+   * fields below are accessors over them.
+   */
+  private readonly kw: KernelWords;
+  /** Admitted processes not yet exited, by SchedState.member (what the `running` word's record resolves to); free indices for reuse. */
+  private readonly members: (Process | null)[] = [];
+  private readonly freeMembers: number[] = [];
+  /** The process whose slice is open (K_RUNNING: its record's slot, 0: none). */
+  private get running(): Process | null {
+    const s = this.kw.w[K_RUNNING];
+    return s === 0 ? null : this.members[kernelMemoryWords()[s * RECORD_I32 + P_MEMBER]];
+  }
+  private set running(p: Process | null) {
+    this.kw.w[K_RUNNING] = p === null ? 0 : p.sched.slot;
+    const gone = this.exitedRunning;
+    if (gone !== null) {
+      this.exitedRunning = null;
+      this.forget(gone);
+    }
+  }
+  /** A process that exited while the running word named it (exited): forgotten once the word moves on. */
+  private exitedRunning: Process | null = null;
+  /** Whether p's slice is open: the running word against p's slot, without turning the word back into a process (a released record's slot, -1, is never in it). */
+  private isRunning(p: Process): boolean {
+    return this.kw.w[K_RUNNING] === p.sched.slot;
+  }
+  /** Whether no slice is open. */
+  private get noSlice(): boolean {
+    return this.kw.w[K_RUNNING] === 0;
+  }
+  /** The counter value at the last sync (K_FUEL_MARK). */
+  private get fuelMark(): number {
+    return this.kw.f[K_FUEL_MARK];
+  }
+  private set fuelMark(v: number) {
+    this.kw.f[K_FUEL_MARK] = v;
+  }
   /**
    * Fuel of the open slice beyond what the running process's counter holds (a kept counter, see refill):
    * when the counter runs out, outOfFuel hands it this much more and the guest runs on, as it would have
-   * with the whole slice written at once.
+   * with the whole slice written at once. K_FUEL_BEYOND.
    */
-  private fuelBeyond = 0;
+  private get fuelBeyond(): number {
+    return this.kw.f[K_FUEL_BEYOND];
+  }
+  private set fuelBeyond(v: number) {
+    this.kw.f[K_FUEL_BEYOND] = v;
+  }
   /** Slices that kept the counter (no write), and kept counters that ran out before their slice (a refill from fuelBeyond). */
   readonly keptCounters = { kept: 0, toppedUp: 0 };
   /**
@@ -123,9 +176,24 @@ export class CpuScheduler implements ReadyHooks {
    * first of them). Exact: every charge is a whole number of ns (deferBilling), so the sums are the same
    * in any order, and charges inside one bucket land in the same slot wherever in it they fall.
    */
-  private billNs = 0;
-  private billAt = 0;
-  private billEnd = -1;
+  private get billNs(): number {
+    return this.kw.f[K_BILL_NS];
+  }
+  private set billNs(v: number) {
+    this.kw.f[K_BILL_NS] = v;
+  }
+  private get billAt(): number {
+    return this.kw.f[K_BILL_AT];
+  }
+  private set billAt(v: number) {
+    this.kw.f[K_BILL_AT] = v;
+  }
+  private get billEnd(): number {
+    return this.kw.f[K_BILL_END];
+  }
+  private set billEnd(v: number) {
+    this.kw.f[K_BILL_END] = v;
+  }
   private readonly deferBilling: boolean;
   /** Real-time mode: clock reading at the last sync. */
   private lastSync = 0;
@@ -138,6 +206,8 @@ export class CpuScheduler implements ReadyHooks {
 
   constructor(k: KernelCore, options: SchedOptions = {}) {
     this.k = k;
+    // One record a kernel: the virtual clock's (its time is K_TIME), or one of its own in real time.
+    this.kw = k.clock instanceof VirtualClock ? k.clock.words : new KernelWords();
     this.nsPerFuel = options.nsPerFuel ?? DEFAULT_NS_PER_FUEL;
     this.quantumFuel = options.quantumFuel ?? DEFAULT_QUANTUM_FUEL;
     this.windowNs = options.windowNs ?? DEFAULT_WINDOW_NS;
@@ -163,17 +233,32 @@ export class CpuScheduler implements ReadyHooks {
   /** Scheduling state for a new process: its parent's partition and ceiling (the host's: system, PRIORITY_MAX). */
   admit(p: Process, parent: Process | null): void {
     const partition = parent?.sched.partition ?? this.system;
-    p.sched = new SchedState(partition, parent?.sched.ceiling ?? Constants.PRIORITY_MAX);
+    const member = this.freeMembers.length > 0 ? this.freeMembers.pop()! : this.members.length;
+    p.sched = new SchedState(p.pid, member, partition, parent?.sched.ceiling ?? Constants.PRIORITY_MAX);
+    if (member === this.members.length) this.members.push(p);
+    else this.members[member] = p;
     p.sched.quantumLeft = this.quantumFuel;
     this.join(p, partition);
   }
 
-  /** p has ended: drop its reservation and its partition membership. */
+  /** p has ended: drop its reservation and its partition membership, and its record in the kernel memory (its last values stay readable). */
   exited(p: Process): void {
     if (p.sched.edf) this.leaveDeadlineClass(p);
     const part = p.sched.partition;
     part.members--;
     part.releaseKernel();
+    // Ended with its slice still open (a process a direct port handler ended under it, kernel/ipc/ports.ts): the
+    // running word keeps naming it, as the field did, until the next slice replaces it; its record goes then.
+    if (this.isRunning(p)) this.exitedRunning = p;
+    else this.forget(p);
+  }
+
+  /** p's member entry and its record in the kernel memory go (its last values stay readable on p). */
+  private forget(p: Process): void {
+    const m = p.sched.member;
+    this.members[m] = null;
+    this.freeMembers.push(m);
+    p.sched.release();
   }
 
   // ---- slices and fuel ------------------------------------------------------
@@ -186,7 +271,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   beginSlice(p: Process): void {
     const flat = this.flat;
-    if (flat !== null && this.running === null) this.beginSliceFlat(p, flat);
+    if (flat !== null && this.noSlice) this.beginSliceFlat(p, flat);
     else this.beginSliceGeneral(p);
   }
 
@@ -195,7 +280,7 @@ export class CpuScheduler implements ReadyHooks {
     const k = this.k;
     // With no slice open (endSlice charged the last one) peek() reads what now() would, without the call back into sync.
     // In real time, the reading schedule() just took for its due-timer check serves (KernelCore.dispatchReading).
-    const open = this.running !== null;
+    const open = !this.noSlice;
     const handed = k.dispatchReading;
     k.dispatchReading = NaN;
     const now = open ? k.clock.now() : handed === handed ? handed : k.clock.peek();
@@ -224,7 +309,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. Kept small, as beginSlice. */
   endSlice(p: Process): void {
-    if (this.running !== p) return;
+    if (!this.isRunning(p)) return;
     const flat = this.flat;
     if (flat !== null) this.endSliceFlat(p, flat);
     else this.endSliceGeneral(p);
@@ -369,7 +454,7 @@ export class CpuScheduler implements ReadyHooks {
     // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
     // ends sooner than its bound (guests burn about ten units per ns), never later.
     // With no slice open (dispatch) there is nothing to charge first: peek() is what now() would read.
-    const now = at ?? (this.running === null ? k.clock.peek() : k.clock.now());
+    const now = at ?? (this.noSlice ? k.clock.peek() : k.clock.now());
     if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
     if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
     if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
@@ -456,7 +541,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** CPU ns p has used, up to now. */
   cpuTime(p: Process): number {
-    if (p === this.running) this.sync();
+    if (this.isRunning(p)) this.sync();
     return p.cpuTimeNs;
   }
 
@@ -469,7 +554,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   outOfFuel(p: Process): FuelVerdict {
     const k = this.k;
-    if (k.current !== p || this.running !== p) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
+    if (k.current !== p || !this.isRunning(p)) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
     this.sync();
     if (this.fuelBeyond > 0) {
       // The kept counter ran out, not the slice: the rest of the slice, unless this charge overran it too.
@@ -569,7 +654,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   sliceGoesOn(p: Process, fuelLeft = NaN): boolean {
     const rt = p.runtime;
-    if (this.running !== p || rt === null || p.sched.edf !== null) return false;
+    if (!this.isRunning(p) || rt === null || p.sched.edf !== null) return false;
     if (fuelLeft === fuelLeft) return fuelLeft > 0; // not NaN: its counter as the caller read it (a metered process's)
     if (!rt.metered) return false;
     const left = rt.fuelLeft();
@@ -641,7 +726,7 @@ export class CpuScheduler implements ReadyHooks {
     this.armRelease(p, r);
     if (queued) this.ready.enqueue(p);
     this.k.trace.enabled && this.k.trace.record(now, p.pid, "deadline-class", `${runtimeNs}/${periodNs}/${deadlineNs}`);
-    if (p === this.running) this.refill(p); // the open slice is now bounded by the job's runtime
+    if (this.isRunning(p)) this.refill(p); // the open slice is now bounded by the job's runtime
     this.recheck();
     return 0;
   }
@@ -657,7 +742,7 @@ export class CpuScheduler implements ReadyHooks {
     const release = r.release + r.periodNs;
     r.missIfUnfinished();
     const wasThrottled = r.throttled;
-    if (p === this.running) this.sync(); // charge the old job before its budget is refilled
+    if (this.isRunning(p)) this.sync(); // charge the old job before its budget is refilled
     r.startJob(release);
     this.armRelease(p, r);
     k.trace.enabled && k.trace.record(k.clock.now(), p.pid, "release", String(r.absDeadline));
@@ -667,7 +752,7 @@ export class CpuScheduler implements ReadyHooks {
       k.wake(p, missed);
     } else if (wasThrottled && p.state === ProcessState.READY && !p.queued) {
       this.ready.enqueue(p);
-    } else if (p === this.running) {
+    } else if (this.isRunning(p)) {
       this.refill(p); // the new job's runtime (and deadline) apply to the open slice at once
     }
   }
@@ -709,7 +794,7 @@ export class CpuScheduler implements ReadyHooks {
       this.killForCpu(p);
       return true;
     }
-    if (p === this.running) this.refill(p);
+    if (this.isRunning(p)) this.refill(p);
     return false;
   }
 
@@ -737,13 +822,13 @@ export class CpuScheduler implements ReadyHooks {
     if (old === part) return 0;
     const u = p.sched.edf?.utilisation ?? 0;
     if (u > 0 && !admits(part.edfLoad, 0, u, part.ownShare / 1000)) return -Errno.EOVERLOAD;
-    if (p === this.running) this.sync();
+    if (this.isRunning(p)) this.sync();
     old.edfLoad -= u;
     part.edfLoad += u;
     this.join(p, part);
     old.members--;
     old.releaseKernel();
-    if (p === this.running) this.refill(p); // the slice is bounded by the new partition's budget
+    if (this.isRunning(p)) this.refill(p); // the slice is bounded by the new partition's budget
     this.recheck();
     return 0;
   }
@@ -760,8 +845,8 @@ export class CpuScheduler implements ReadyHooks {
    * a client's message and when it replies.
    */
   billTo(server: Process, client: Process | null): void {
-    if (server === this.running) this.sync();
+    if (this.isRunning(server)) this.sync();
     server.sched.billedTo = client === server ? null : client;
-    if (server === this.running) this.refill(server);
+    if (this.isRunning(server)) this.refill(server);
   }
 }

@@ -18,9 +18,10 @@ import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
 import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
 import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/path.ts";
 import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
-import type { BLOCK } from "../control.ts";
+import { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
 import { fastPulse } from "../ipc/fastpath.ts";
+import { openFlat, openMessage, type OpenRequest, scopedPath } from "../ns/flat-open.ts";
 
 const {
   O_READ,
@@ -203,7 +204,7 @@ function openChecked(
   flags: number,
   perms: number,
 ): number | typeof BLOCK {
-  const abs = resolveIn(d.dir.scope, path);
+  const abs = scopedPath(k, d.dir, path);
   if (!unveiled(k, p, abs, perms, "open")) return -Errno.EUNVEIL;
   const r = d.dir.table.resolve(abs);
   if (r === null) return -Errno.ENOENT;
@@ -219,43 +220,16 @@ function openChecked(
   const ep = mount.cap.object as Endpoint;
   // The words depend only on the path and the flags: made once per resolution and flags, shared (messages never change them).
   const words = ((r.openWords ??= [])[flags] ??= [word0(IO_OPEN, IO_FORM_BUFFER, flags, 0), 0n, 0n, BigInt(body.length)]);
-  const m = new OpenRequest(k, p, ep, words, body.length, mount, abs, openRights(flags));
-  m.kernelBody = body;
-  return startSend(k, p, ep, m, Infinity);
+  const m = openMessage(k, p, ep, words, flags, body, mount, abs, openRights(flags), answerOpenRequest);
+  if (openFlat(k, p, ep, m)) return BLOCK; // a server waiting with a buffer: kernel/ns/flat-open.ts
+  const sent = startSend(k, p, ep, m, Infinity);
+  if (sent !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next open
+  return sent;
 }
-
-/** An open carries no handles (a shared empty list: the exchange never adds to a message's list). */
-const NO_CAPS: Cap[] = [];
 
 /** The rights of the FILE handle an open with these flags gives. */
 const openRights = (flags: number): number =>
   FILE_BASE_RIGHTS | (flags & O_READ ? Rights.READ : 0) | (flags & (O_WRITE | O_TRUNC) ? Rights.WRITE : 0);
-
-/** An IO_OPEN connect message, with what its answer needs to make the FILE (no closure per open: onAnswer is one shared method). */
-class OpenRequest extends Message {
-  readonly k: Kernel;
-  readonly mount: Mount;
-  readonly abs: string;
-  readonly rights: number;
-
-  constructor(
-    k: Kernel,
-    sender: Process,
-    ep: Endpoint,
-    words: readonly bigint[],
-    bodyLen: number,
-    mount: Mount,
-    abs: string,
-    rights: number,
-  ) {
-    super({ rcvid: 0, sender, endpoint: ep, words, bodyPtr: 0, bodyLen, caps: NO_CAPS, replyPtr: -1, replyCap: 0, seq: 0 });
-    this.k = k;
-    this.mount = mount;
-    this.abs = abs;
-    this.rights = rights;
-    this.onAnswer = answerOpenRequest;
-  }
-}
 
 /** OpenRequest's onAnswer (the exchange calls it as a method of the message). */
 function answerOpenRequest(this: Message, status: number, words: readonly bigint[], _bodyLen: number, gone: boolean): number {
