@@ -69,7 +69,12 @@ export const EXIT_STATUS_HELP = [
   "  (a guest that exits normally with a status of 64 or more shares these numbers; its stderr says which)",
 ].join("\n");
 
-/** A failure the user can act on: printed as one line `wasmos: message`, exits with `status`. */
+/**
+ * A failure the user can act on: printed as one line `wasmos <command>: message` (the command that
+ * failed, as every error a command prints is named), exits with `status`. What the running system says
+ * itself (a process ended or is blocked for good, a device failed, a replay's verdict, progress) stays
+ * `wasmos: ...`.
+ */
 export class CliError extends Error {
   override readonly name = "CliError";
   readonly status: number;

@@ -73,12 +73,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (e instanceof CliError) {
-      err(`wasmos: ${e.message}\n`);
+      err(`wasmos ${name}: ${e.message}\n`); // the command that failed, named as usage errors name it
       return e.status;
     }
     if (process.env.WASMOS_DEBUG) err(`${(e as Error)?.stack ?? String(e)}\n`);
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    err(`wasmos: internal error: ${what} (a bug in wasmos; WASMOS_DEBUG=1 shows the stack)\n`);
+    err(`wasmos ${name}: internal error: ${what} (a bug in wasmos; WASMOS_DEBUG=1 shows the stack)\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -3,7 +3,7 @@
 // moves only when the kernel jumps it to the next deadline; real-time mode
 // reads a host clock through the Platform.
 
-import { K_TIME, KernelWords } from "./fast/kernel-memory.ts";
+import { KernelWords } from "./fast/kernel-memory.ts";
 
 export interface Clock {
   /** Nanoseconds since boot; never decreases. */
@@ -16,19 +16,23 @@ export interface Clock {
   peek(): number;
 }
 
-export class VirtualClock implements Clock {
+export class VirtualClock extends KernelWords implements Clock {
   readonly virtual = true;
-  /** The kernel's record in the kernel memory (kernel/fast/kernel-memory.ts): the time is its K_TIME word. */
-  readonly words: KernelWords;
   /**
-   * The time, ns: the kernel record's K_TIME word. Read and written directly only by the scheduler's flat
-   * slice accounting (kernel/sched/cpu.ts, which uses the word itself); everyone else calls now().
+   * The time, ns: the K_TIME word of the kernel's record in the kernel memory (kernel/fast/kernel-memory.ts),
+   * which the virtual clock is (its scheduler's words are the same record). Read and written directly only by
+   * the scheduler's flat slice accounting (kernel/sched/cpu.ts, which uses the word itself); everyone else
+   * calls now().
    */
   get t(): number {
-    return this.words.f[K_TIME];
+    return this.f[0 /* K_TIME */];
   }
   set t(v: number) {
-    this.words.f[K_TIME] = v;
+    this.f[0 /* K_TIME */] = v;
+  }
+  /** The kernel's record (this clock). */
+  get words(): KernelWords {
+    return this;
   }
   /**
    * Synced before every read: the kernel charges the running process's work (advancing the clock) first. An
@@ -36,19 +40,16 @@ export class VirtualClock implements Clock {
    * next kernel's first read ("wrong call target"); a method of one class is the same target in every kernel.
    */
   beforeRead: { sync(): void } | null = null;
-  constructor(words: KernelWords = new KernelWords()) {
-    this.words = words;
-  }
   now(): number {
     this.beforeRead?.sync();
-    return this.words.f[K_TIME];
+    return this.f[0 /* K_TIME */];
   }
   peek(): number {
-    return this.words.f[K_TIME];
+    return this.f[0 /* K_TIME */];
   }
   advanceTo(t: number): void {
-    const f = this.words.f;
-    if (t > f[K_TIME]) f[K_TIME] = t;
+    const f = this.f;
+    if (t > f[0 /* K_TIME */]) f[0 /* K_TIME */] = t;
   }
 }
 

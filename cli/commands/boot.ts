@@ -80,13 +80,21 @@ export function parseDirs(values: unknown, manifest: Manifest): Map<string, { pa
 /** The largest manifest read (a manifest is a page of JSON; /dev/zero is not one). */
 const MAX_MANIFEST_BYTES = 16 << 20;
 
-/** Read, check and load everything a manifest names; an exit status on failure (printed). */
-export async function loadSystemFiles(file: string): Promise<{ manifest: Manifest; images: Map<string, Uint8Array> } | number> {
+/**
+ * Read, check and load everything a manifest names; an exit status on failure
+ * (printed, named for `command`: boot, or ps, top and replay, which boot a
+ * manifest too).
+ */
+export async function loadSystemFiles(
+  file: string,
+  command = "boot",
+): Promise<{ manifest: Manifest; images: Map<string, Uint8Array> } | number> {
+  const err = (s: string) => process.stderr.write(`wasmos ${command}: ${s}`);
   let text: string;
   try {
     text = readAtMost(file, MAX_MANIFEST_BYTES).toString("utf8");
   } catch (e) {
-    err(`wasmos boot: ${e instanceof TooLargeError ? `${e.message}: no manifest is` : `cannot read ${file}: ${fsReason(e)}`}\n`);
+    err(`${e instanceof TooLargeError ? `${e.message}: no manifest is` : `cannot read ${file}: ${fsReason(e)}`}\n`);
     return e instanceof TooLargeError ? BOOT_EXIT.REFUSED : BOOT_EXIT.NO_INPUT;
   }
   let manifest: Manifest;
@@ -94,7 +102,7 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
     manifest = parseManifest(text, file);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
-    err(`wasmos boot: ${file} is not a valid manifest (${e.issues.length} problem${e.issues.length === 1 ? "" : "s"}):\n${e.message}\n`);
+    err(`${file} is not a valid manifest (${e.issues.length} problem${e.issues.length === 1 ? "" : "s"}):\n${e.message}\n`);
     return BOOT_EXIT.REFUSED;
   }
   const images = new Map<string, Uint8Array>();
@@ -104,14 +112,14 @@ export async function loadSystemFiles(file: string): Promise<{ manifest: Manifes
       images.set(name, path.endsWith(".ts") ? await compileGuestFile(full) : readAtMost(full, Limits.MAX_MODULE_BYTES));
     } catch (e) {
       if (e instanceof TooLargeError) {
-        err(`wasmos boot: image "${name}": ${e.message}, the most the loader accepts\n`);
+        err(`image "${name}": ${e.message}, the most the loader accepts\n`);
         return BOOT_EXIT.REFUSED;
       }
       if (e instanceof GuestCompileError) {
-        err(`wasmos boot: image "${name}": ${e.message}\n`);
+        err(`image "${name}": ${e.message}\n`);
         return BOOT_EXIT.REFUSED;
       }
-      err(`wasmos boot: image "${name}": cannot read ${full}: ${fsReason(e)}\n`);
+      err(`image "${name}": cannot read ${full}: ${fsReason(e)}\n`);
       return BOOT_EXIT.NO_INPUT;
     }
   }
@@ -156,6 +164,8 @@ export async function bootLoaded(
   hooks: RunHooks | null,
   /** A replay's host directories (by hostdir object name), from its recording: never looked at on the host. */
   replayDirs?: ReadonlyMap<string, { path: string; readOnly: boolean }>,
+  /** The command whose errors these are (boot, or replay). */
+  command = "boot",
 ): Promise<number> {
   const verbose = flags.verbose === true;
   const dirs = replayDirs ?? parseDirs(flags.dir, loaded.manifest);
@@ -176,27 +186,29 @@ export async function bootLoaded(
         process.stdout.write(b.slice());
       },
       log: (line) => {
-        if (verbose || !line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) err(line + "\n");
+        // The system's notes (host/manifest/boot.ts) say "wasmos boot: "; under replay they are replay's.
+        if (verbose || !line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line))
+          err(line.replace(/^wasmos boot: /, `wasmos ${command}: `) + "\n");
       },
     });
   } catch (e) {
     if (e instanceof BootError) {
-      err(`wasmos boot: ${file}: ${e.pointer}: ${e.message}\n`);
+      err(`wasmos ${command}: ${file}: ${e.pointer}: ${e.message}\n`);
       return e.message.includes("refused") && e.pointer.startsWith("/images/") ? BOOT_EXIT.REFUSED : BOOT_EXIT.FAILED;
     }
     if (e instanceof ModuleRefusedError) {
-      err(`wasmos boot: ${e.describe()}\n`);
+      err(`wasmos ${command}: ${e.describe()}\n`);
       return BOOT_EXIT.REFUSED;
     }
     throw e;
   }
   if (hooks !== null) hooks.onKernel(sys.kernel);
   await sys.settle();
-  return finish(sys);
+  return finish(sys, command);
 }
 
-/** Report how the system ended, end its daemons, and choose the exit status. */
-export function finish(sys: BootedSystem): number {
+/** Report how the system ended (named for `command`), end its daemons, and choose the exit status. */
+export function finish(sys: BootedSystem, command = "boot"): number {
   let failed = false;
   let stuck = false;
   for (const sp of sys.processes.values()) {
@@ -209,7 +221,7 @@ export function finish(sys: BootedSystem): number {
     if (live && !live.exited) {
       if (!sp.spec.daemon) {
         stuck = true;
-        err(`wasmos boot: ${name} (pid ${live.pid}) still blocked in ${live.blockedIn || "?"} when the system went quiet\n`);
+        err(`wasmos ${command}: ${name} (pid ${live.pid}) still blocked in ${live.blockedIn || "?"} when the system went quiet\n`);
       }
       continue;
     }

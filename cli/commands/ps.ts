@@ -30,9 +30,12 @@ function number(flags: Record<string, unknown>, name: string, dflt: number, min:
   return n;
 }
 
-/** Boot the manifest with its output going to stderr (stdout is the table's), and the ps image loaded in it. */
-async function bootForMonitor(file: string, realtime: boolean) {
-  const loaded = await loadSystemFiles(file);
+/**
+ * Boot the manifest with its output going to stderr (stdout is the table's), and the ps image loaded in it.
+ * Its errors are `command`'s (ps or top): an exit status, the error printed.
+ */
+async function bootForMonitor(file: string, realtime: boolean, command: "ps" | "top") {
+  const loaded = await loadSystemFiles(file, command);
   if (typeof loaded === "number") return loaded;
   let psBytes: Uint8Array;
   let procfsBytes: Uint8Array;
@@ -59,7 +62,9 @@ async function bootForMonitor(file: string, realtime: boolean) {
       baseDir: dirname(resolve(file)),
       stdout: tagged,
       log: (line) => {
-        if (!line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line)) process.stderr.write(line + "\n");
+        // The system's notes (host/manifest/boot.ts) say "wasmos boot: "; here they are this command's.
+        if (!line.startsWith("wasmos boot: ") || / (restart|give up) /.test(line))
+          process.stderr.write(line.replace(/^wasmos boot: /, `wasmos ${command}: `) + "\n");
       },
     });
   } catch (e) {
@@ -126,7 +131,7 @@ export const psCommand: Command = {
     if (extra !== undefined) throw new UsageError(`ps: one manifest at a time (also got "${extra}")`);
     const at = flags.at === undefined ? null : number(flags, "at", 0, 0);
     const pid = flags.pid === undefined ? null : number(flags, "pid", 1, 1);
-    const booted = await bootForMonitor(file, false);
+    const booted = await bootForMonitor(file, false, "ps");
     if (typeof booted === "number") return booted;
     const { sys, ps, proc } = booted;
     if (at === null) await sys.settle();
@@ -162,7 +167,7 @@ export const topCommand: Command = {
     const interval = number(flags, "interval", 100, 1);
     const count = Math.floor(number(flags, "count", 10, 1));
     const realtime = flags.realtime === true;
-    const booted = await bootForMonitor(file, realtime);
+    const booted = await bootForMonitor(file, realtime, "top");
     if (typeof booted === "number") return booted;
     const { sys, ps, proc } = booted;
     const clear = realtime && process.stdout.isTTY;

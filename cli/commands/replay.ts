@@ -178,7 +178,7 @@ function endingDiffers(rep: Replayer, rec: Recording, end: ReplayEnd): Divergenc
 /** Replay `wasmos boot FILE --record`: the same manifest (or --program: another manifest), booted with the replayer's hooks. */
 async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
   const file = typeof flags.program === "string" ? flags.program : rec.run.file!;
-  const loaded = await loadSystemFiles(file);
+  const loaded = await loadSystemFiles(file, "replay");
   if (typeof loaded === "number") return loaded;
   if (rec.run.sha256 !== undefined && sha256(readFileSync(file)) !== rec.run.sha256) {
     process.stderr.write(`wasmos: ${file} is not the recorded manifest (SHA-256 differs): replaying to find where it diverges\n`);
@@ -188,7 +188,7 @@ async function replayBoot(rec: Recording, flags: Flags): Promise<number> {
   let code: number;
   try {
     const dirs = new Map((rec.run.dirs ?? []).map((d) => [d.guest, { path: d.host, readOnly: d.readOnly }]));
-    code = await bootLoaded(file, loaded, {}, hooks, dirs);
+    code = await bootLoaded(file, loaded, {}, hooks, dirs, "replay");
   } finally {
     hooks.done();
   }

@@ -67,9 +67,20 @@ class Tmpfs extends Handler {
   root: Node = new Node(FILE_TYPE_DIR);
   /** Why the last walk failed. */
   why: i32 = 0;
+  /** Bumped at every change of a directory's names (set, delete): the one-name memo below holds while it is unchanged. */
+  names: i32 = 0;
+  /** The last one-name path found in the root and its node, as of `memoNames`. */
+  memoPath: string = "";
+  memoNode: Node | null = null;
+  memoNames: i32 = -1;
 
   /** The node at path (symbolic links followed, except the last one when `follow` is false), or null (this.why). */
   walk(path: string, follow: bool = true, depth: i32 = 0): Node | null {
+    // The one-name path found last, no name changed since (a client opening one file over and over): no lookup.
+    if (this.memoNames == this.names && path == this.memoPath) {
+      const memo = this.memoNode!;
+      if (memo.type != FILE_TYPE_SYMLINK || !follow) return memo;
+    }
     // One name in the mount's root (the common open): no split, no component list.
     if (path.length > 0 && path.indexOf("/") < 0 && path != "." && path != "..") {
       const kids = this.root.children!;
@@ -78,6 +89,9 @@ class Tmpfs extends Handler {
         return null;
       }
       const only = kids.get(path);
+      this.memoPath = path;
+      this.memoNode = only;
+      this.memoNames = this.names;
       if (only.type != FILE_TYPE_SYMLINK || !follow) return only;
       // A symbolic link to follow: the general walk below.
     }
@@ -139,6 +153,7 @@ class Tmpfs extends Handler {
       const dir = this.parentOf(path);
       if (dir === null) return this.fail(this.why);
       n = new Node(FILE_TYPE_REG);
+      this.names++;
       dir.children!.set(this.lastName(path), n);
       dir.mtime = now();
     } else if ((flags & O_CREATE) != 0 && (flags & O_EXCL) != 0) return this.fail(EEXIST);
@@ -247,6 +262,7 @@ class Tmpfs extends Handler {
     if (dir === null) return -this.why;
     const name = this.lastName(path);
     if (dir.children!.has(name)) return -EEXIST;
+    this.names++;
     dir.children!.set(name, new Node(FILE_TYPE_DIR));
     dir.mtime = now();
     return 0;
@@ -259,6 +275,7 @@ class Tmpfs extends Handler {
     if (!dir.children!.has(name)) return -ENOENT;
     const n = dir.children!.get(name);
     if (n.isDir && n.children!.size > 0) return -ENOTEMPTY;
+    this.names++;
     dir.children!.delete(name);
     n.nlink--;
     dir.mtime = now();
@@ -284,7 +301,9 @@ class Tmpfs extends Handler {
       if (!old.isDir && n.isDir) return -ENOTDIR;
       old.nlink--;
     }
+    this.names++;
     src.children!.delete(name);
+    this.names++;
     dst.children!.set(newName, n);
     src.mtime = dst.mtime = now();
     return 0;
@@ -298,6 +317,7 @@ class Tmpfs extends Handler {
     if (dir === null) return -this.why;
     const name = this.lastName(path);
     if (dir.children!.has(name)) return -EEXIST;
+    this.names++;
     dir.children!.set(name, n);
     n.nlink++;
     return 0;
@@ -310,6 +330,7 @@ class Tmpfs extends Handler {
     if (dir.children!.has(name)) return -EEXIST;
     const n = new Node(FILE_TYPE_SYMLINK);
     n.target = target;
+    this.names++;
     dir.children!.set(name, n);
     return 0;
   }

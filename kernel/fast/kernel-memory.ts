@@ -55,8 +55,12 @@ export const K_BILL_END = 3;
 /** The open slice's fuel mark (the counter at the last sync) and the fuel beyond it (a kept counter; CpuScheduler.fuelMark / fuelBeyond). */
 export const K_FUEL_MARK = 4;
 export const K_FUEL_BEYOND = 5;
-/** i32: the slot of the record of the process whose slice is open (CpuScheduler.running); 0: none. */
-export const K_RUNNING = 12;
+/**
+ * The slot of the record of the process whose slice is open (CpuScheduler.running); 0: none. An f64 like the
+ * other words the switch touches, so that the switch's JavaScript reads and writes one typed array of the
+ * kernel's record, not two (each typed array an optimized function touches pays its own checks).
+ */
+export const K_RUNNING = 6;
 
 /** A process's record: its CPU time (ns; Process.cpuTimeNs). */
 export const P_CPU = 0;
@@ -96,7 +100,7 @@ export const LAYOUT: readonly WordField[] = [
   { record: "kernel", constant: "K_BILL_END", type: "f64", at: 24, holds: "CpuScheduler.billEnd" },
   { record: "kernel", constant: "K_FUEL_MARK", type: "f64", at: 32, holds: "CpuScheduler.fuelMark" },
   { record: "kernel", constant: "K_FUEL_BEYOND", type: "f64", at: 40, holds: "CpuScheduler.fuelBeyond" },
-  { record: "kernel", constant: "K_RUNNING", type: "i32", at: 48, holds: "CpuScheduler.running (its record's slot; 0: none)" },
+  { record: "kernel", constant: "K_RUNNING", type: "f64", at: 48, holds: "CpuScheduler.running (its record's slot; 0: none)" },
   { record: "process", constant: "P_CPU", type: "f64", at: 0, holds: "Process.cpuTimeNs" },
   { record: "process", constant: "P_READY_SINCE", type: "f64", at: 8, holds: "SchedState.readySince" },
   { record: "process", constant: "P_QUANTUM", type: "f64", at: 16, holds: "SchedState.quantumLeft" },

@@ -16,6 +16,8 @@
 //    the same string for the same bytes), so resolveIn is not run again for it.
 //  - openFlat: the connect message handed to a server already blocked in receive with a buffer for
 //    it, as fastCall hands a call: startSend's delivery and the handoff, flat.
+//  - takeOpenFlat: the other way round, the server's receive that finds the open queued (a server
+//    woken by a close pulse finds the client's next open waiting): startReceive's take, flat.
 
 import { Constants, ProcessState } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
@@ -26,27 +28,31 @@ import { Message } from "../ipc/message.ts";
 import { associate } from "../ipc/priority.ts";
 import { checkedTransition, countTransition } from "../ipc/states.ts";
 import { writeKernelBody } from "../ipc/transfer.ts";
+import { hintQueue } from "../fast/hints.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import type { DirObject, Mount } from "./objects.ts";
 import { resolveIn } from "./path.ts";
 
-const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
+const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED, SEND_BLOCKED } = ProcessState;
 const { MSG_KIND_MESSAGE, IO_OPEN, IO_FORM_BUFFER } = Constants;
 
 // The moves startSend checks on the way openFlat takes (checked once against the state table).
 const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
 const CLIENT_SENT = checkedTransition(RUNNING, "send", REPLY_BLOCKED);
+// The moves startReceive and deliverMessage check when a receive takes a queued message.
+const SERVER_TAKES = checkedTransition(RUNNING, "receive", RUNNING);
+const CLIENT_DELIVERED = checkedTransition(SEND_BLOCKED, "deliver", REPLY_BLOCKED);
 
 /** An open carries no handles (a shared empty list: the exchange never adds to a message's list). */
 const NO_CAPS: Cap[] = [];
 const NO_WORDS: readonly bigint[] = [];
 
 /** Opens sent by openFlat and open messages reused (a test reads them to know a workload went through them). */
-export const flatOpenCounts = { flat: 0, reused: 0 };
+export const flatOpenCounts = { flat: 0, reused: 0, taken: 0 };
 
 /** A step of openFlat dropped on purpose, for tests only (test/ns/flat-open.test.ts: the comparison must then fail). */
-export type FlatOpenMutation = "no-body" | "keep-words";
+export type FlatOpenMutation = "no-body" | "keep-words" | "take-inherit";
 let mutation: FlatOpenMutation | null = null;
 
 /** Tests only: drop one step (null: none). */
@@ -63,6 +69,8 @@ export class OpenRequest extends Message {
   mount: Mount;
   abs: string;
   rights: number;
+  /** What the answer hook needs of the kernel, looked up at the message's first answer (kernel/syscalls/namespace.ts). */
+  kernelState: object | null = null;
 
   constructor(
     k: KernelCore,
@@ -190,4 +198,50 @@ export function openFlat(k: KernelCore, p: Process, ep: Endpoint, m: OpenRequest
   wakeSettled(k, s, rcvid);
   k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
   return true;
+}
+
+/**
+ * receive(ep) into p's buffer (checked) when the only thing queued on ep is an open (i32 words and the
+ * kernel's body), p holds no other message, ep is the endpoint p serves and p is its only server, and
+ * nobody is billed: startReceive's take of a queued message (deliverMessage, the queue's head taken, the
+ * hint, the servers' priorities), flat. Its rcvid, or 0 (nothing changed): take startReceive.
+ *
+ * What the preconditions make of the general steps: associate is a no-op (p already serves ep), rebill
+ * moves nothing, and priority inheritance is one comparison: p holds m alone and m is ep's only entry, so
+ * updatePriority gives max(p's base, m's client) (a queued message's client is waiting: a client that
+ * goes is taken off the queue), and updateServers after the take gives p the same again (p is ep's only
+ * server, nothing is left queued).
+ */
+export function takeOpenFlat(k: KernelCore, p: Process, ep: Endpoint, bufPtr: number, bufLen: number): number {
+  if (!k.fastIpc || ep.queue.length !== 1) return 0;
+  const m = ep.queue[0];
+  if (
+    !(m instanceof OpenRequest) ||
+    m.narrow === null ||
+    m.sender.state !== SEND_BLOCKED ||
+    p.serving.size !== 0 ||
+    p.lastEndpoint !== ep ||
+    ep.servers.size !== 1 ||
+    p.sched.billedTo !== null ||
+    k.sched.partitioned
+  )
+    return 0;
+  flatOpenCounts.taken++;
+  countTransition(SERVER_TAKES);
+  p.pulsePriority = -1; // p takes a message: a pulse's priority no longer holds
+  // deliverMessage: the body, then the words.
+  writeKernelBody(k, m.kernelBody!, p, bufPtr, bufLen);
+  p.mr.setNarrow(MSG_KIND_MESSAGE, m.sender.pid, m.narrow, 0, m.rcvid, m.bodyLen);
+  m.server = p;
+  p.serving.add(m);
+  countTransition(CLIENT_DELIVERED);
+  k.setBlockedState(m.sender, REPLY_BLOCKED);
+  const base = p.basePriority;
+  const client = m.sender.priority;
+  const prio = client > base && mutation !== "take-inherit" ? client : base;
+  if (prio !== p.priority) k.setEffectivePriority(p, prio);
+  // The queue's head taken (its only entry: pop), and the hint about it.
+  ep.queue.pop();
+  hintQueue(k.current, ep);
+  return m.rcvid;
 }

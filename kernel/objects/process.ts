@@ -15,7 +15,6 @@ import type { Endpoint } from "./endpoint.ts";
 import type { Port, PortPacket } from "./port.ts";
 import { EndpointCache, type Message, MessageRegisters, Serving } from "../ipc/message.ts";
 import { ProcessMemory } from "../mm/process-memory.ts";
-import { P_CPU } from "../fast/kernel-memory.ts";
 import type { Timer } from "../timers.ts";
 
 export interface ExitInfo {
@@ -75,10 +74,10 @@ export class Process extends KernelObject implements Schedulable {
   unblock: (() => void) | null = null;
   /** CPU ns used: its record's P_CPU word in the kernel memory (kernel/fast/kernel-memory.ts; the record is `sched`). */
   get cpuTimeNs(): number {
-    return this.sched.f[P_CPU];
+    return this.sched.f[0 /* P_CPU */];
   }
   set cpuTimeNs(v: number) {
-    this.sched.f[P_CPU] = v;
+    this.sched.f[0 /* P_CPU */] = v;
   }
   /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
   sched!: SchedState;

@@ -43,18 +43,7 @@ import { Partition } from "../objects/partition.ts";
 import { billedPartition, ReadyQueue, type ReadyHooks } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
-import {
-  K_BILL_AT,
-  K_BILL_END,
-  K_BILL_NS,
-  K_FUEL_BEYOND,
-  K_FUEL_MARK,
-  K_RUNNING,
-  KernelWords,
-  kernelMemoryWords,
-  P_MEMBER,
-  RECORD_I32,
-} from "../fast/kernel-memory.ts";
+import { KernelWords, kernelMemoryWords, RECORD_I32 } from "../fast/kernel-memory.ts";
 
 export interface SchedOptions {
   /** Virtual ns per unit of fuel (deterministic mode). */
@@ -129,33 +118,35 @@ export class CpuScheduler implements ReadyHooks {
   private readonly freeMembers: number[] = [];
   /** The process whose slice is open (K_RUNNING: its record's slot, 0: none). */
   private get running(): Process | null {
-    const s = this.kw.w[K_RUNNING];
-    return s === 0 ? null : this.members[kernelMemoryWords()[s * RECORD_I32 + P_MEMBER]];
+    const s = this.kw.f[6 /* K_RUNNING */];
+    return s === 0 ? null : this.members[kernelMemoryWords()[s * RECORD_I32 + 9 /* P_MEMBER */]];
   }
   private set running(p: Process | null) {
-    this.kw.w[K_RUNNING] = p === null ? 0 : p.sched.slot;
-    const gone = this.exitedRunning;
-    if (gone !== null) {
-      this.exitedRunning = null;
-      this.forget(gone);
-    }
+    this.kw.f[6 /* K_RUNNING */] = p === null ? 0 : p.sched.slot;
+    if (this.exitedRunning !== null) this.forgetExited();
+  }
+  /** The running word moved off a process that exited while it named it: forget that process now. */
+  private forgetExited(): void {
+    const gone = this.exitedRunning!;
+    this.exitedRunning = null;
+    this.forget(gone);
   }
   /** A process that exited while the running word named it (exited): forgotten once the word moves on. */
   private exitedRunning: Process | null = null;
   /** Whether p's slice is open: the running word against p's slot, without turning the word back into a process (a released record's slot, -1, is never in it). */
   private isRunning(p: Process): boolean {
-    return this.kw.w[K_RUNNING] === p.sched.slot;
+    return this.kw.f[6 /* K_RUNNING */] === p.sched.slot;
   }
   /** Whether no slice is open. */
   private get noSlice(): boolean {
-    return this.kw.w[K_RUNNING] === 0;
+    return this.kw.f[6 /* K_RUNNING */] === 0;
   }
   /** The counter value at the last sync (K_FUEL_MARK). */
   private get fuelMark(): number {
-    return this.kw.f[K_FUEL_MARK];
+    return this.kw.f[4 /* K_FUEL_MARK */];
   }
   private set fuelMark(v: number) {
-    this.kw.f[K_FUEL_MARK] = v;
+    this.kw.f[4 /* K_FUEL_MARK */] = v;
   }
   /**
    * Fuel of the open slice beyond what the running process's counter holds (a kept counter, see refill):
@@ -163,10 +154,10 @@ export class CpuScheduler implements ReadyHooks {
    * with the whole slice written at once. K_FUEL_BEYOND.
    */
   private get fuelBeyond(): number {
-    return this.kw.f[K_FUEL_BEYOND];
+    return this.kw.f[5 /* K_FUEL_BEYOND */];
   }
   private set fuelBeyond(v: number) {
-    this.kw.f[K_FUEL_BEYOND] = v;
+    this.kw.f[5 /* K_FUEL_BEYOND */] = v;
   }
   /** Slices that kept the counter (no write), and kept counters that ran out before their slice (a refill from fuelBeyond). */
   readonly keptCounters = { kept: 0, toppedUp: 0 };
@@ -177,22 +168,22 @@ export class CpuScheduler implements ReadyHooks {
    * in any order, and charges inside one bucket land in the same slot wherever in it they fall.
    */
   private get billNs(): number {
-    return this.kw.f[K_BILL_NS];
+    return this.kw.f[1 /* K_BILL_NS */];
   }
   private set billNs(v: number) {
-    this.kw.f[K_BILL_NS] = v;
+    this.kw.f[1 /* K_BILL_NS */] = v;
   }
   private get billAt(): number {
-    return this.kw.f[K_BILL_AT];
+    return this.kw.f[2 /* K_BILL_AT */];
   }
   private set billAt(v: number) {
-    this.kw.f[K_BILL_AT] = v;
+    this.kw.f[2 /* K_BILL_AT */] = v;
   }
   private get billEnd(): number {
-    return this.kw.f[K_BILL_END];
+    return this.kw.f[3 /* K_BILL_END */];
   }
   private set billEnd(v: number) {
-    this.kw.f[K_BILL_END] = v;
+    this.kw.f[3 /* K_BILL_END */] = v;
   }
   private readonly deferBilling: boolean;
   /** Real-time mode: clock reading at the last sync. */
@@ -207,7 +198,7 @@ export class CpuScheduler implements ReadyHooks {
   constructor(k: KernelCore, options: SchedOptions = {}) {
     this.k = k;
     // One record a kernel: the virtual clock's (its time is K_TIME), or one of its own in real time.
-    this.kw = k.clock instanceof VirtualClock ? k.clock.words : new KernelWords();
+    this.kw = k.clock instanceof VirtualClock ? k.clock : new KernelWords();
     this.nsPerFuel = options.nsPerFuel ?? DEFAULT_NS_PER_FUEL;
     this.quantumFuel = options.quantumFuel ?? DEFAULT_QUANTUM_FUEL;
     this.windowNs = options.windowNs ?? DEFAULT_WINDOW_NS;
@@ -271,7 +262,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   beginSlice(p: Process): void {
     const flat = this.flat;
-    if (flat !== null && this.noSlice) this.beginSliceFlat(p, flat);
+    if (flat !== null) this.beginSliceFlat(p, flat);
     else this.beginSliceGeneral(p);
   }
 
@@ -309,7 +300,6 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. Kept small, as beginSlice. */
   endSlice(p: Process): void {
-    if (!this.isRunning(p)) return;
     const flat = this.flat;
     if (flat !== null) this.endSliceFlat(p, flat);
     else this.endSliceGeneral(p);
@@ -317,6 +307,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** endSlice's general path (real time, or fastSlice off). */
   private endSliceGeneral(p: Process): void {
+    if (!this.isRunning(p)) return;
     this.sync();
     this.running = null;
     // What its counter holds until it runs again (nothing else writes it meanwhile): refill may keep it.
@@ -330,40 +321,48 @@ export class CpuScheduler implements ReadyHooks {
    * the switch cost's charge and the common slice bound written out.
    */
   private beginSliceFlat(p: Process, clock: VirtualClock): void {
+    // The words themselves, not their accessors: each accessor is a function V8 inlines, and what it inlines
+    // counts against the dispatch's inlining budget (docs/fastpath.md, "The kernel's switch state in memory,
+    // step 1"). No record is made in here, so the views stay valid throughout.
+    const kf = clock.f;
+    if (kf[6 /* K_RUNNING */] !== 0) return this.beginSliceGeneral(p); // a slice already open
     const s = p.sched;
+    const sf = s.f;
     const m = sliceMutation;
-    let now = clock.t;
-    if (now - s.readySince > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency") this.latencyMiss(p, now);
-    if (s.quantumLeft <= 0) s.quantumLeft = this.quantumFuel;
+    let now = kf[0 /* K_TIME */];
+    if (now - sf[1 /* P_READY_SINCE */] > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency")
+      this.latencyMiss(p, now);
+    if (sf[2 /* P_QUANTUM */] <= 0) sf[2 /* P_QUANTUM */] = this.quantumFuel;
     const cost = this.switchCostNs;
     if (cost > 0) {
-      clock.t = now += cost;
+      kf[0 /* K_TIME */] = now += cost;
       // charge(p, 0, cost, now): no fuel, so the quantum stays.
-      p.cpuTimeNs += cost;
-      if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
-        this.billNs += cost;
+      sf[0 /* P_CPU */] += cost;
+      if (this.partitions === 0 && this.deferBilling && (now < kf[3 /* K_BILL_END */] || m === "bucket") && (s.edf === null || m === "edf"))
+        kf[1 /* K_BILL_NS */] += cost;
       else this.chargeRest(p, cost, now);
     }
     if (p.runtime!.metered) {
       // refill(p), with sliceFuel's common case (no bound but the quantum) first.
       const fuel =
         (this.k.timers.next() === Infinity && s.cpuLimitNs === Infinity && s.edf === null && this.partitions === 0) || m === "bound"
-          ? Math.max(1, Math.min(s.quantumLeft, MAX_SLICE_FUEL))
+          ? Math.max(1, Math.min(sf[2 /* P_QUANTUM */], MAX_SLICE_FUEL))
           : this.sliceFuel(p);
-      const held = s.fuelHeld;
-      s.fuelHeld = -1;
+      const held = sf[3 /* P_FUEL_HELD */];
+      sf[3 /* P_FUEL_HELD */] = -1;
       if (held > 0 && held <= fuel && this.k.fastIpc && this.partitions === 0 && s.edf === null) {
-        this.fuelMark = held;
-        this.fuelBeyond = fuel - held;
+        kf[4 /* K_FUEL_MARK */] = held;
+        kf[5 /* K_FUEL_BEYOND */] = fuel - held;
         this.keptCounters.kept++;
       } else {
         p.runtime!.setFuel(fuel);
-        this.fuelMark = fuel;
-        this.fuelBeyond = 0;
+        kf[4 /* K_FUEL_MARK */] = fuel;
+        kf[5 /* K_FUEL_BEYOND */] = 0;
       }
     }
     this.lastSync = now;
-    this.running = p;
+    // running = p: no slice was open, so no exited process is waiting for the word to move on (exited).
+    clock.f[6 /* K_RUNNING */] = s.slot;
   }
 
   /** beginSlice's latency miss: p waited longer than its tier's deadline. */
@@ -391,28 +390,39 @@ export class CpuScheduler implements ReadyHooks {
    * as a field, charge() written out for its common case (deferred billing inside the current bucket).
    */
   private endSliceFlat(p: Process, clock: VirtualClock): void {
+    // The words themselves (the clock is this kernel's record), as in beginSliceFlat.
+    const kf = clock.f;
+    const s = p.sched;
+    if (kf[6 /* K_RUNNING */] !== s.slot) return;
     const rt = p.runtime;
-    if (rt !== null && !this.syncing) {
-      const left = rt.fuelLeft();
-      if (left !== null) {
-        const fuel = this.fuelMark - left;
-        this.fuelMark = left;
-        if (fuel > 0) {
-          const ns = fuel * this.nsPerFuel;
-          const now = (clock.t += ns);
-          const s = p.sched;
-          const m = sliceMutation;
-          p.cpuTimeNs += ns;
-          if (m !== "quantum") s.quantumLeft -= fuel;
-          if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
-            this.billNs += ns;
-          else this.chargeRest(p, ns, now);
-        }
+    // No counter to read (an exited process still named by the running word), or inside a sync: nothing to
+    // charge, and the general path's end is the same.
+    if (rt === null || this.syncing) return this.endSliceGeneral(p);
+    const left = rt.fuelLeft();
+    if (left !== null) {
+      const fuel = kf[4 /* K_FUEL_MARK */] - left;
+      kf[4 /* K_FUEL_MARK */] = left;
+      if (fuel > 0) {
+        const ns = fuel * this.nsPerFuel;
+        const now = (kf[0 /* K_TIME */] += ns);
+        const sf = s.f;
+        const m = sliceMutation;
+        sf[0 /* P_CPU */] += ns;
+        if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
+        if (
+          this.partitions === 0 &&
+          this.deferBilling &&
+          (now < kf[3 /* K_BILL_END */] || m === "bucket") &&
+          (s.edf === null || m === "edf")
+        )
+          kf[1 /* K_BILL_NS */] += ns;
+        else this.chargeRest(p, ns, now);
       }
     }
-    this.running = null;
-    p.sched.fuelHeld = rt !== null && rt.fuelKept === true ? this.fuelMark : -1;
-    this.fuelBeyond = 0;
+    // running = null: p is alive (it has a runtime), so no exited process waits for the word to move on.
+    kf[6 /* K_RUNNING */] = 0;
+    s.f[3 /* P_FUEL_HELD */] = rt.fuelKept === true ? kf[4 /* K_FUEL_MARK */] : -1;
+    kf[5 /* K_FUEL_BEYOND */] = 0;
   }
 
   /**
@@ -663,8 +673,9 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
   readied(p: Process): void {
-    p.sched.quantumLeft = this.quantumFuel;
-    p.sched.readySince = this.k.clock.peek();
+    const f = p.sched.f;
+    f[2 /* P_QUANTUM */] = this.quantumFuel;
+    f[1 /* P_READY_SINCE */] = this.k.clock.peek();
   }
 
   /** ReadyHooks: now, for partition budgets. */
@@ -679,10 +690,17 @@ export class CpuScheduler implements ReadyHooks {
 
   /** ReadyHooks: a process was queued (front: after a preemption). */
   queued(p: Process, front: boolean): void {
-    if (!front) p.sched.quantumLeft = this.quantumFuel;
-    p.sched.readySince = this.k.clock.peek();
-    const running = this.running;
-    if (running !== null && running !== p && this.ready.shouldPreempt(running, false)) this.requestPreempt();
+    const s = p.sched;
+    const f = s.f;
+    if (!front) f[2 /* P_QUANTUM */] = this.quantumFuel;
+    f[1 /* P_READY_SINCE */] = this.k.clock.peek();
+    const r = this.kw.f[6 /* K_RUNNING */];
+    if (r !== 0 && r !== s.slot) this.preemptForQueued();
+  }
+
+  /** queued(): a process other than the one queued is running: stop it if the queued one should run first. */
+  private preemptForQueued(): void {
+    if (this.ready.shouldPreempt(this.running!, false)) this.requestPreempt();
   }
 
   private killForCpu(p: Process): void {

@@ -12,7 +12,7 @@ import { Constants } from "../../abi/gen/abi.ts";
 import type { Process } from "../objects/process.ts";
 import type { EdfReservation } from "./edf.ts";
 import type { Partition } from "../objects/partition.ts";
-import { KIND_PROCESS, P_FUEL_HELD, P_LATENCY_MISSES, P_MEMBER, P_QUANTUM, P_READY_SINCE, WordRecord } from "../fast/kernel-memory.ts";
+import { KIND_PROCESS, WordRecord } from "../fast/kernel-memory.ts";
 
 export class SchedState extends WordRecord {
   /** SCHED_RR or SCHED_FIFO (within its fixed priority). */
@@ -27,10 +27,10 @@ export class SchedState extends WordRecord {
   billedTo: Process | null = null;
   /** Fuel left of the current round-robin quantum (the record's P_QUANTUM word). */
   get quantumLeft(): number {
-    return this.f[P_QUANTUM];
+    return this.f[2 /* P_QUANTUM */];
   }
   set quantumLeft(v: number) {
-    this.f[P_QUANTUM] = v;
+    this.f[2 /* P_QUANTUM */] = v;
   }
   /** Total CPU ns after which the process is ended with CPU_LIMIT. */
   cpuLimitNs = Infinity;
@@ -40,28 +40,28 @@ export class SchedState extends WordRecord {
   inEdfQueue = false;
   /** What its fuel counter holds while it is off the CPU, if the kernel knows (else -1): see CpuScheduler.refill. P_FUEL_HELD. */
   get fuelHeld(): number {
-    return this.f[P_FUEL_HELD];
+    return this.f[3 /* P_FUEL_HELD */];
   }
   set fuelHeld(v: number) {
-    this.f[P_FUEL_HELD] = v;
+    this.f[3 /* P_FUEL_HELD */] = v;
   }
   /** When it last became ready (for the tier's dispatch deadline). P_READY_SINCE. */
   get readySince(): number {
-    return this.f[P_READY_SINCE];
+    return this.f[1 /* P_READY_SINCE */];
   }
   set readySince(v: number) {
-    this.f[P_READY_SINCE] = v;
+    this.f[1 /* P_READY_SINCE */] = v;
   }
   /** Dispatches later than its tier's deadline after becoming ready (i32: P_LATENCY_MISSES). */
   get latencyMisses(): number {
-    return this.w[P_LATENCY_MISSES];
+    return this.w[8 /* P_LATENCY_MISSES */];
   }
   set latencyMisses(v: number) {
-    this.w[P_LATENCY_MISSES] = v;
+    this.w[8 /* P_LATENCY_MISSES */] = v;
   }
   /** Its index in its kernel's member table (CpuScheduler), which turns the kernel's `running` word back into it. */
   get member(): number {
-    return this.w[P_MEMBER];
+    return this.w[9 /* P_MEMBER */];
   }
   /** Slices cut short because another process had to run. */
   preemptions = 0;
@@ -72,8 +72,8 @@ export class SchedState extends WordRecord {
   /** A new record in the kernel memory for process `pid`, member `member` of its kernel's table. */
   constructor(pid: number, member: number, partition: Partition, ceiling: number) {
     super(KIND_PROCESS, pid);
-    this.w[P_MEMBER] = member;
-    this.f[P_FUEL_HELD] = -1;
+    this.w[9 /* P_MEMBER */] = member;
+    this.f[3 /* P_FUEL_HELD */] = -1;
     this.partition = partition;
     this.ceiling = ceiling;
   }

@@ -21,6 +21,7 @@ import {
   startSend,
 } from "../ipc/exchange.ts";
 import { cachedEndpoint, fastPulse } from "../ipc/fastpath.ts";
+import { takeOpenFlat } from "../ns/flat-open.ts";
 import { Message } from "../ipc/message.ts";
 import { checkHandles, readDesc, takeHandles } from "../ipc/transfer.ts";
 import { Endpoint } from "../objects/endpoint.ts";
@@ -97,6 +98,8 @@ export function sysReceive(
   if (typeof obj === "number") return obj;
   if (bufLen < 0) return -Errno.EINVAL;
   if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
+  const taken = takeOpenFlat(k, p, obj, bufPtr, bufLen); // an open queued: kernel/ns/flat-open.ts
+  if (taken !== 0) return taken;
   return startReceive(k, p, obj, bufPtr, bufLen, deadlineToTime(deadline));
 }
 

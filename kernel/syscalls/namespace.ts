@@ -17,7 +17,7 @@ import type { Process } from "../objects/process.ts";
 import { DEFAULT_PRIORITY } from "../sched/run-queues.ts";
 import { DirObject, FileObject, type Mount, mountDead, mountLive } from "../ns/objects.ts";
 import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/path.ts";
-import { nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
+import { type NsState, nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
 import { fastPulse } from "../ipc/fastpath.ts";
@@ -237,6 +237,12 @@ function answerOpenRequest(this: Message, status: number, words: readonly bigint
   return answerOpen(m.k, m.sender, m, m.mount, m.abs, m.rights, status, words[0], gone);
 }
 
+/** The kernel's namespace state and close-pulse function, kept on the open message (one lookup per process, not per open). */
+type OpenKernelState = { ns: NsState; close: (ep: Endpoint, ocb: bigint) => void };
+function kernelOf(m: OpenRequest): OpenKernelState {
+  return (m.kernelState ??= { ns: nsOf(m.k), close: closePulse(m.k) }) as OpenKernelState;
+}
+
 /** The server answered an open: make the FILE (or undo the server's open if the client cannot take it). */
 function answerOpen(
   k: Kernel,
@@ -251,7 +257,7 @@ function answerOpen(
 ): number {
   if (status < 0) return status;
   const ep = mount.cap.object as Endpoint;
-  const close = closePulse(k);
+  const { ns, close } = kernelOf(m as OpenRequest);
   if (gone || mount.cap.revoked || p.handles.full) {
     if (!ep.closed) close(ep, ocb); // the server's open would otherwise never be closed
     return mount.cap.revoked ? -Errno.ECLOSED : -Errno.EMFILE;
@@ -263,7 +269,7 @@ function answerOpen(
     path: abs,
     closePulse: close,
   });
-  nsOf(k).opens++;
+  ns.opens++;
   return p.handles.insert(file, rights);
 }
 

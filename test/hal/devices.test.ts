@@ -699,8 +699,9 @@ describe("real-time mode", () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(99); // five 20 ms periods of wall-clock time
     expect(model.stats.jitter.count).toBe(5);
     expect(model.stats.jitter.maxNs).toBeGreaterThanOrEqual(0);
-    // How late depends on the machine's load (about 1 ms of timer slack when idle); the bound only catches nonsense.
-    expect(model.stats.jitter.maxNs).toBeLessThan(1000 * MS);
+    // How late depends on the machine's load (about 1 ms of timer slack when idle), so no figure bounds it; a
+    // boundary cannot be later than the whole run took, which still catches nonsense (a timestamp, not a lateness).
+    expect(model.stats.jitter.maxNs).toBeLessThanOrEqual(elapsedMs * MS);
     expect(r.rec.driver.slice(-5, -2)).toEqual([IRQ_AUDIO_DRAINED, 4, r.rec.driver.at(-3)]);
     closeAll(r);
     // Idle, the signal plays unbroken. On a loaded machine the driver can miss a boundary by more than its

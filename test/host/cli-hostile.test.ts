@@ -2,7 +2,9 @@
 // naming the culprit, with a nonzero status, never a Node stack. One test per class of input that once ended
 // in a stack or an internal error (70): recordings whose fields have the wrong shape, files that never end
 // (/dev/zero) or are far too large, files where folders should be, usage errors (the one line, not the whole
-// help after it), a reader that goes away mid-run (EPIPE), and a real-time --timeout whose root sleeps.
+// help after it), a reader that goes away mid-run (EPIPE), and a real-time --timeout whose root sleeps. Every
+// refusal is named for the command that refused (`wasmos ps: ...`, never another command's name): the
+// sweep at the end gives every command hostile input and checks the name.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -100,7 +102,7 @@ describe("wasmos replay of a recording whose fields have the wrong shape", () =>
       writeFileSync(join(tmp, file), JSON.stringify(change(recording)));
       const r = wasmos(["replay", file]);
       expect(r.stderr).toMatch(message);
-      expect(r.stderr.startsWith(`wasmos: ${file}: recording's `)).toBe(true);
+      expect(r.stderr.startsWith(`wasmos replay: ${file}: recording's `)).toBe(true);
       oneLine(r.stderr);
       expect(r.code).toBe(66);
     });
@@ -108,26 +110,31 @@ describe("wasmos replay of a recording whose fields have the wrong shape", () =>
 
 describe("an input that never ends, or is larger than any module, manifest or recording", () => {
   const zero = "/dev/zero";
-  it.skipIf(!existsSync(zero))("is refused once past the limit, in one line, never read whole (run, check, boot, replay, --image)", () => {
-    for (const [args, code, message] of [
-      [["run", zero], 65, "module /dev/zero is larger than 128 MiB, the most the loader accepts"],
-      [["check", zero], 65, "module /dev/zero is larger than 128 MiB, the most the loader accepts"],
-      [["run", "--image", `a=${zero}`, "ok.wasm"], 65, "image /dev/zero is larger than 128 MiB, the most the loader accepts"],
-      [["boot", zero], 65, "/dev/zero is larger than 16 MiB: no manifest is"],
-      [["replay", zero], 66, "recording /dev/zero is larger than 512 MiB: not a recording this wasmos can read"],
-    ] as const) {
-      const r = wasmos([...args]);
-      expect(r.stderr, args.join(" ")).toContain(message);
-      oneLine(r.stderr);
-      expect(r.code, args.join(" ")).toBe(code);
-    }
-  });
+  it.skipIf(!existsSync(zero))(
+    "is refused once past the limit, in one line, never read whole (run, check, boot, ps, top, replay, --image)",
+    () => {
+      for (const [args, code, message] of [
+        [["run", zero], 65, "module /dev/zero is larger than 128 MiB, the most the loader accepts"],
+        [["check", zero], 65, "module /dev/zero is larger than 128 MiB, the most the loader accepts"],
+        [["run", "--image", `a=${zero}`, "ok.wasm"], 65, "image /dev/zero is larger than 128 MiB, the most the loader accepts"],
+        [["boot", zero], 65, "/dev/zero is larger than 16 MiB: no manifest is"],
+        [["ps", zero], 65, "/dev/zero is larger than 16 MiB: no manifest is"],
+        [["top", zero], 65, "/dev/zero is larger than 16 MiB: no manifest is"],
+        [["replay", zero], 66, "recording /dev/zero is larger than 512 MiB: not a recording this wasmos can read"],
+      ] as const) {
+        const r = wasmos([...args]);
+        expect(r.stderr, args.join(" ")).toBe(`wasmos ${args[0]}: ${message}\n`);
+        oneLine(r.stderr);
+        expect(r.code, args.join(" ")).toBe(code);
+      }
+    },
+  );
 });
 
 describe("a file where a folder should be, or no folder at all", () => {
   it("wasmos new FILE: the file is named, status 73", () => {
     const r = wasmos(["new", "a-file"]);
-    expect(r.stderr).toBe("wasmos: a-file is a file: the project needs a folder of its own\n");
+    expect(r.stderr).toBe("wasmos new: a-file is a file: the project needs a folder of its own\n");
     expect(r.code).toBe(73);
   });
 
@@ -135,7 +142,7 @@ describe("a file where a folder should be, or no folder at all", () => {
     for (const out of ["a-file", "a-file/out"]) {
       const r = wasmos(["demo", "pcm", "--duration", "0.02", "--out", out]);
       expect(r.stderr).toMatch(
-        new RegExp(`^wasmos: cannot write to ${out}: (a file of that name is in the way|a part of the path is not a directory)\\n$`),
+        new RegExp(`^wasmos demo: cannot write to ${out}: (a file of that name is in the way|a part of the path is not a directory)\\n$`),
       );
       expect(r.code).toBe(73);
       expect(r.stdout).toBe(""); // nothing ran
@@ -144,10 +151,10 @@ describe("a file where a folder should be, or no folder at all", () => {
 
   it("wasmos wasi-testsuite with a missing folder or a file: status 66", () => {
     const missing = wasmos(["wasi-testsuite", "no-such-dir"]);
-    expect(missing.stderr).toBe("wasmos: cannot read no-such-dir: no such file\n");
+    expect(missing.stderr).toBe("wasmos wasi-testsuite: cannot read no-such-dir: no such file\n");
     expect(missing.code).toBe(66);
     const file = wasmos(["wasi-testsuite", "a-file"]);
-    expect(file.stderr).toBe("wasmos: a-file is not a directory (the WASI test suite's, or a folder of it)\n");
+    expect(file.stderr).toBe("wasmos wasi-testsuite: a-file is not a directory (the WASI test suite's, or a folder of it)\n");
     expect(file.code).toBe(66);
   });
 });
@@ -193,5 +200,77 @@ describe("wasmos run --realtime --timeout", () => {
     const r = wasmos(["run", "--realtime", "--timeout", "200ms", "hour.wasm"]);
     expect(r.stderr).toBe("wasmos: hour.wasm (pid 1) ended: KILLED (status -1): wall-clock timeout of 200 ms\n");
     expect(r.code).toBe(101);
+  });
+});
+
+describe("every command names itself in its errors", () => {
+  const wrongShape = () => ({ ...recording, run: undefined });
+  const bootRecording = (manifest: string) => ({
+    ...recording,
+    run: { command: "boot", file: manifest, args: [], seed: 0, realtime: false, dirs: [] },
+  });
+  beforeAll(() => {
+    writeFileSync(join(tmp, "not-a-manifest.json"), '{ "version": 1, ');
+    writeFileSync(
+      join(tmp, "no-image.json"),
+      JSON.stringify({ version: 1, name: "x", images: { x: "no-such.wasm" }, processes: [{ name: "x", image: "x" }] }),
+    );
+    writeFileSync(join(tmp, "wrong-shape.rec"), JSON.stringify(wrongShape()));
+    writeFileSync(join(tmp, "boot-missing.rec"), JSON.stringify(bootRecording("no-such.json")));
+    writeFileSync(join(tmp, "boot-bad.rec"), JSON.stringify(bootRecording("not-a-manifest.json")));
+  });
+
+  // The manifest's errors under each command that boots one: the same words, named for the command.
+  const manifests: [string, number, RegExp][] = [
+    ["no-such.json", 66, /^cannot read no-such\.json: no such file$/],
+    ["not-a-manifest.json", 65, /^not-a-manifest\.json is not a valid manifest \(1 problem\):$/],
+    ["no-image.json", 66, /^image "x": cannot read .*no-such\.wasm: no such file$/],
+  ];
+  for (const command of ["boot", "ps", "top"])
+    it(`wasmos ${command}: a missing manifest, one that is not a manifest, one whose image is missing`, () => {
+      for (const [file, code, first] of manifests) {
+        const r = wasmos([command, file]);
+        expect(r.stderr).not.toMatch(NOT_A_STACK);
+        const [line] = r.stderr.split("\n");
+        expect(line.startsWith(`wasmos ${command}: `), `${command} ${file}: ${line}`).toBe(true);
+        expect(line.slice(`wasmos ${command}: `.length)).toMatch(first);
+        expect(r.code, `${command} ${file}`).toBe(code);
+      }
+    });
+
+  it("wasmos replay of a boot recording whose manifest is missing or not a manifest", () => {
+    const missing = wasmos(["replay", "boot-missing.rec"]);
+    expect(missing.stderr).toBe("wasmos replay: cannot read no-such.json: no such file\n");
+    expect(missing.code).toBe(66);
+    const bad = wasmos(["replay", "boot-bad.rec"]);
+    expect(bad.stderr.split("\n")[0]).toBe("wasmos replay: not-a-manifest.json is not a valid manifest (1 problem):");
+    expect(bad.code).toBe(65);
+  });
+
+  // One refusal of each command (beyond the usage errors above): its first line names it, and no line names another.
+  const refusals: [string[], number][] = [
+    [["run", "no-such.wasm"], 66],
+    [["check", "no-such.wasm"], 66],
+    [["build", "no-such.ts"], 66],
+    [["replay", "wrong-shape.rec"], 66],
+    [["boot", "no-such.json"], 66],
+    [["ps", "--pid", "0", "no-such.json"], 64],
+    [["top", "--count", "0", "no-such.json"], 64],
+    [["new", "a-file"], 73],
+    [["demo", "pcm", "--duration", "0.02", "--out", "a-file"], 73],
+    [["wasi-testsuite", "no-such-dir"], 66],
+    [["conformance", "--filter", "x", "--json", "a-file/out.json"], 73],
+  ];
+  it("a refusal by any command is named for that command, never for another", () => {
+    const others = (command: string) =>
+      ["run", "replay", "build", "boot", "ps", "top", "check", "new", "demo", "conformance", "wasi-testsuite"].filter((c) => c !== command);
+    for (const [args, code] of refusals) {
+      const r = wasmos(args);
+      const command = args[0];
+      expect(r.stderr, args.join(" ")).not.toMatch(NOT_A_STACK);
+      expect(r.stderr.startsWith(`wasmos ${command}: `), `${args.join(" ")}: ${r.stderr}`).toBe(true);
+      for (const other of others(command)) expect(r.stderr, args.join(" ")).not.toContain(`wasmos ${other}: `);
+      expect(r.code, args.join(" ")).toBe(code);
+    }
   });
 });

@@ -115,21 +115,23 @@ if (argv.length > 1 && argv[1] == "child") {
     ]) {
       const r = wasmos(args);
       expect(r.code).toBe(66);
-      expect(r.stderr).toMatch(/^wasmos: cannot read (module|guest source|image) nope\.(wasm|ts): no such file\n$/);
+      expect(r.stderr).toMatch(
+        new RegExp(`^wasmos ${args[0]}: cannot read (module|guest source|image) nope\\.(wasm|ts): no such file\\n$`),
+      );
       expect(r.stdout).toBe("");
     }
-    expect(wasmos(["run", "."]).stderr).toBe("wasmos: cannot read module .: is a directory\n");
+    expect(wasmos(["run", "."]).stderr).toBe("wasmos run: cannot read module .: is a directory\n");
   });
 
   it("a root process blocked forever is named with the syscall it waits in, status 69", () => {
     const r = wasmos(["run", "block.wasm"]);
-    expect(r.stderr).toBe("wasmos: pid 1 blocked in receive forever: nothing left that could wake it\n");
+    expect(r.stderr).toBe("wasmos run: pid 1 blocked in receive forever: nothing left that could wake it\n");
     expect(r.code).toBe(69);
   });
 
   it("writes the trace of a root blocked forever as the run left it, before its kernel is shut down", () => {
     const r = wasmos(["run", "--trace-text", "block.trace", "--trace", "block.json", "block.wasm"]);
-    expect(r.stderr).toBe("wasmos: pid 1 blocked in receive forever: nothing left that could wake it\n");
+    expect(r.stderr).toBe("wasmos run: pid 1 blocked in receive forever: nothing left that could wake it\n");
     expect(r.code).toBe(69);
     const lines = readFileSync(join(tmp, "block.trace"), "utf8").trim().split("\n");
     expect(lines.some((l) => / 1 block receive/.test(l))).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
-import { HandleTable } from "../../kernel/handles.ts";
+import { Cap, HandleTable } from "../../kernel/handles.ts";
 import { KernelObject, ObjectRegistry } from "../../kernel/object.ts";
 
 class Other extends KernelObject {
@@ -94,5 +94,35 @@ describe("HandleTable", () => {
     expect(t.lookup(h2)).toBe(-Errno.ESTALE);
     expect(obj.destroyed).toBe(1);
     expect(reg.liveTotal()).toBe(0);
+  });
+
+  it("keeps a cap's children in derivation order as they come and go, moves them up when it leaves, and revokes them all", () => {
+    const reg = new ObjectRegistry();
+    const t = new HandleTable(16);
+    const obj = new Thing(reg);
+    const root = t.cap(t.insert(obj, Rights.ALL)) as Cap;
+    const mid = root.derive(Rights.READ | Rights.DUPLICATE);
+    const kids = [0, 1, 2, 3].map(() => mid.derive(Rights.READ));
+    const order = (c: Cap) => [...c.children].map((k) => kids.indexOf(k));
+    expect(order(mid)).toEqual([0, 1, 2, 3]);
+    // Children leave from the middle, the ends, and come again: the list stays in derivation order.
+    kids[1].detachFromTree();
+    kids[3].detachFromTree();
+    expect(order(mid)).toEqual([0, 2]);
+    kids[1] = mid.derive(Rights.READ);
+    expect(order(mid)).toEqual([0, 2, 1]);
+    kids[0].detachFromTree();
+    expect(order(mid)).toEqual([2, 1]);
+    expect(mid.children.size).toBe(2);
+    // mid leaves: its children follow root's own (mid was one of them) in their order.
+    const own = root.derive(Rights.READ);
+    mid.detachFromTree();
+    expect([...root.children]).toEqual([own, kids[2], kids[1]]);
+    expect(kids[2].parent).toBe(root);
+    // Held in tables, they all go with a revoke of root.
+    const h = [kids[2], kids[1], own].map((c) => t.insertCap(c));
+    expect(HandleTable.revokeDescendants(root)).toBe(3);
+    expect(root.children.size).toBe(0);
+    for (const x of h) expect(t.lookup(x)).toBe(-Errno.ESTALE);
   });
 });

@@ -46,8 +46,15 @@ export class FakeHost implements ProcessHost {
   }
 }
 
-/** A deterministic kernel with `n` fake processes, each given `handles(i)` and a 64 KiB memory for syscall buffers. */
-export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => StartupHandle[], options: Partial<KernelOptions> = {}) {
+/**
+ * A deterministic kernel with `n` fake processes, each given `handles(i)` (which may derive from the
+ * handles of the processes made before it, `earlier`) and a 64 KiB memory for syscall buffers.
+ */
+export function fakeSystem(
+  n: number,
+  handles: (k: KernelCore, i: number, earlier: readonly Process[]) => StartupHandle[],
+  options: Partial<KernelOptions> = {},
+) {
   const host = new FakeHost();
   const k = new KernelCore({ ...options, host, deterministic: true });
   const image = k.createImage("fake", "fake", null);
@@ -65,6 +72,6 @@ export function fakeSystem(n: number, handles: (k: KernelCore, i: number) => Sta
     procs.push(p);
     return p;
   };
-  for (let i = 0; i < n; i++) spawn(handles(k, i));
+  for (let i = 0; i < n; i++) spawn(handles(k, i, procs));
   return { k, host, procs, image, views, spawn };
 }

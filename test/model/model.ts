@@ -59,6 +59,10 @@ export const modelStats = {
   pulseWaitEmfile: 0,
   pulseWaitOwnPulse: 0,
   pulseWaitBlocked: 0,
+  /** Derivation trees: an inner node (a parent and children) ended, its children adopted; a revoke that ended a grandchild or deeper; one that ended a capability outside the revoker's table. */
+  innerNodeEnded: 0,
+  revokedDeep: 0,
+  revokedElsewhere: 0,
 };
 
 /** With modelTrace.on (MODEL_TRACE=1), traceLog has each step of the current run and what the model made of it. */
@@ -286,6 +290,7 @@ export class Model {
 
   /** The cap's capability ends. */
   end(c: MCap): void {
+    if (c.parent !== null && c.children.size > 0) modelStats.innerNodeEnded++;
     this.detach(c);
     c.live = false;
     c.pid = null;
@@ -298,8 +303,12 @@ export class Model {
     const stack = [...c.children];
     c.children.clear();
     const ended: MCap[] = [];
+    const below = new Map<MCap, number>(stack.map((d) => [d, 1])); // levels below c (for modelStats)
     while (stack.length > 0) {
       const d = stack.pop()!;
+      if (below.get(d)! >= 2) modelStats.revokedDeep++;
+      if (d.pid !== c.pid) modelStats.revokedElsewhere++;
+      for (const dd of d.children) below.set(dd, below.get(d)! + 1);
       stack.push(...d.children);
       d.children.clear();
       d.parent = null;
@@ -558,9 +567,79 @@ export function running(r: Real): Process | null {
 
 /** A handle value the running process may try: one of those it ever held (live or stale), or 0. */
 export function pick(m: Model, pid: number, i: number): number {
+  if (i >= TREE) return pickInTree(m, pid, i);
   const known = m.procs.get(pid)!.known;
   if (known.length === 0) return 0;
   return i >= OLDEST ? known[(i - OLDEST) % known.length] : known[known.length - 1 - (i % known.length)]; // 0: the newest
+}
+
+/**
+ * Slots that pick a live handle of the running process by its place in the
+ * model's derivation tree, so that sequences build trees several levels deep
+ * and then act on their inner nodes: the shapes where a kernel that loses
+ * track of a derivation (a close, a move, a death or a revoke that cuts a
+ * subtree off, or ends too little or too much of it) shows it. The tree is
+ * the model's; the kernel must agree with what follows, whatever was picked.
+ */
+export const TREE = 200;
+/** The deepest handle holding DUPLICATE (a dup or a copy of it grows its tree a level). */
+export const DEEPEST = TREE;
+/** A handle with both a parent and children (close or move it: its children stay under its parent). */
+export const MIDDLE = TREE + 1;
+/** The handle with the tallest subtree below it (revoke it: every level below ends, wherever it is). */
+export const ANCESTOR = TREE + 2;
+/** The handle with the most descendants outside its own table (in other tables, in flight, held by windows). */
+export const SPANNING = TREE + 3;
+/** Kill's process: one holding an inner node (Kill). */
+const INNER = -1;
+
+function depth(c: MCap): number {
+  let d = 0;
+  for (let a = c.parent; a !== null; a = a.parent) d++;
+  return d;
+}
+
+function height(c: MCap): number {
+  let h = 0;
+  for (const ch of c.children) h = Math.max(h, 1 + height(ch));
+  return h;
+}
+
+/** Descendants of c that are not in the table of pid. */
+function elsewhere(c: MCap, pid: number): number {
+  let n = 0;
+  for (const ch of c.children) n += (ch.pid === pid ? 0 : 1) + elsewhere(ch, pid);
+  return n;
+}
+
+/** The handle a tree slot names (the newest among equals); with no such handle, the newest the process knows. */
+function pickInTree(m: Model, pid: number, i: number): number {
+  let best: MCap | null = null;
+  let score = -1;
+  for (const c of m.tableCaps()) {
+    if (c.pid !== pid) continue;
+    const s =
+      i === DEEPEST
+        ? c.rights & Rights.DUPLICATE
+          ? depth(c)
+          : -1
+        : i === MIDDLE
+          ? c.parent !== null && c.children.size > 0
+            ? height(c)
+            : -1
+          : i === ANCESTOR
+            ? c.children.size > 0
+              ? height(c)
+              : -1
+            : c.children.size > 0
+              ? elsewhere(c, pid)
+              : -1;
+    if (s >= 0 && s >= score) {
+      best = c;
+      score = s;
+    }
+  }
+  return best !== null ? best.handle : pick(m, pid, 0);
 }
 
 /** The errno a handle lookup must fail with, or null if it resolves with type and rights. */
@@ -1109,7 +1188,10 @@ export class Yield extends Step {
   }
 }
 
-/** The host kills process #i, whatever state it is in. */
+/**
+ * The host kills process #i, whatever state it is in; i = INNER: the first live client holding an inner node
+ * of a derivation tree (a handle with a parent and children: its exit must hand them to its parent), if any.
+ */
 class Kill extends Step {
   readonly i: number;
   constructor(i: number) {
@@ -1117,10 +1199,20 @@ class Kill extends Step {
     this.i = i;
   }
   toString() {
-    return this.i === 4 ? "kill(the file server)" : `kill(p${this.i})`;
+    return this.i === 4 ? "kill(the file server)" : this.i === INNER ? "kill(a holder of an inner node)" : `kill(p${this.i})`;
   }
   act(m: Model, r: Real): void {
-    const p = this.i === 4 && m.fsPid >= 0 ? r.procs.find((q) => q.pid === m.fsPid)! : r.procs[this.i % r.procs.length];
+    let i = this.i;
+    if (i === INNER) {
+      i = -1;
+      for (const c of m.tableCaps())
+        if (c.parent !== null && c.children.size > 0 && c.pid !== m.fsPid) {
+          i = r.procs.findIndex((q) => q.pid === c.pid);
+          break;
+        }
+      if (i < 0) return; // no such process: nobody is killed
+    }
+    const p = i === 4 && m.fsPid >= 0 ? r.procs.find((q) => q.pid === m.fsPid)! : r.procs[i % r.procs.length];
     const st = m.procs.get(p.pid)!.state;
     if (st === "run") modelStats.killedRunning++;
     else if (st === "send") modelStats.killedSendBlocked++;
@@ -1131,20 +1223,26 @@ class Kill extends Step {
   }
 }
 
+/** handle_dup of handle #h, `times` times in a row (a guest deriving handle from handle: with DEEPEST, a chain). */
 class Dup extends Step {
   readonly h: number;
   readonly rights: number;
-  constructor(h: number, rights: number) {
+  readonly times: number;
+  constructor(h: number, rights: number, times = 1) {
     super();
     this.h = h;
     this.rights = rights;
+    this.times = times;
   }
   toString() {
-    return `dup(#${this.h}, ${this.rights < 0 ? ["all", "all-TRANSFER", "all-DUPLICATE"][-this.rights - 1] : `0x${this.rights.toString(16)}`})`;
+    return `dup(#${this.h}, ${this.rights < 0 ? ["all", "all-TRANSFER", "all-DUPLICATE"][-this.rights - 1] : `0x${this.rights.toString(16)}`})${this.times > 1 ? ` x${this.times}` : ""}`;
   }
   act(m: Model, r: Real): void {
     const p = running(r);
     if (p === null) return;
+    for (let i = 0; i < this.times; i++) this.once(m, r, p);
+  }
+  private once(m: Model, r: Real, p: Process): void {
     const h = pick(m, p.pid, this.h);
     const c = m.capOf(p.pid, h);
     // rights < 0: relative to what the handle holds (-1 all of it, -2 all but TRANSFER, -3 all but DUPLICATE).
@@ -1301,6 +1399,21 @@ const pulseBurst = fc
   .tuple(slot, fc.constantFrom(Limits.MAX_PENDING_PULSES - 1, Limits.MAX_PENDING_PULSES + 1), fc.option(pulseWait, { freq: 2 }))
   .map(([h, n, then]) => new Pulse(h, 9, 100n, n, then === null ? null : new PulseWait(h, then.code, then.value, then.wh, then.full)));
 
+/** Commands on derivation trees: each grows a tree, or acts on an inner node or an ancestor of one. */
+const DERIVATIONS: fc.Arbitrary<Cmd>[] = [
+  fc.tuple(fc.constantFrom(-1, -1, -2), fc.integer({ min: 1, max: 3 })).map(([rr, n]) => new Dup(DEEPEST, rr, n)),
+  fc.tuple(fc.constantFrom(-1, -1, -2), fc.integer({ min: 1, max: 3 })).map(([rr, n]) => new Dup(DEEPEST, rr, n)),
+  // Sent on the startup endpoint (a tree node moved or copied into whichever process receives there).
+  fc.tuple(timeout, fc.boolean()).map(([t, move]) => new Send(OLDEST, t, { h: DEEPEST, move })),
+  fc.tuple(timeout, fc.boolean()).map(([t, move]) => new Send(OLDEST, t, { h: MIDDLE, move })),
+  fc.constant(new Close(MIDDLE)),
+  fc.constant(new Close(MIDDLE)),
+  fc.constant(new Revoke(ANCESTOR)),
+  fc.constant(new Revoke(ANCESTOR)),
+  fc.constant(new Kill(INNER)),
+  fc.constant(new Revoke(SPANNING)),
+];
+
 /** The commands, listed more than once where they should come more often (fc.commands picks uniformly). */
 export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   send,
@@ -1333,6 +1446,9 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   pulseWait,
   pulseWait,
   fc.nat(5).map((i) => new IpcBuffer(i < 4 ? 0 : i - 3)), // mostly declared; misaligned or out of bounds now and then
+  // Derivation trees: grown a level at a time (a dup, or a copy sent to another process), then an inner node
+  // closed or moved away and an ancestor revoked (the slots of the tree: pickInTree).
+  ...DERIVATIONS,
 ];
 
 export { ENDPOINT_RIGHTS, MEMORY_RIGHTS };

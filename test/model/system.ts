@@ -1,5 +1,6 @@
 // One model-based run: four fake client processes sharing an endpoint (two
-// may receive from it, all may send) and a memory object (one may map it),
+// may receive from it, all may send; two also hold a send handle derived from
+// the first's) and a memory object (one may map it),
 // each with a DIR handle on a namespace where a fifth fake process, a file
 // server (files.ts), is mounted at /f; and a command sequence applied to the
 // real kernel and the model side by side.
@@ -10,7 +11,8 @@ import { newEndpoint } from "../../kernel/ipc/exchange.ts";
 import { hostMount, newRootDir } from "../../kernel/ns/host.ts";
 import { ENDPOINT_RIGHTS, MEMORY_RIGHTS } from "./model.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
-import { COMMANDS, IPC_BUFFER, Model, type Real, modelTrace, reconcile, stepCount, traceLog } from "./model.ts";
+import type { Cap } from "../../kernel/handles.ts";
+import { COMMANDS, IPC_BUFFER, type MCap, Model, type Real, modelTrace, reconcile, stepCount, traceLog } from "./model.ts";
 import { fakeSystem } from "./fake-host.ts";
 import { DIR_RO, DIR_RW, FILE_COMMANDS, type FileServer, MOUNT, serve, TinyFs } from "./files.ts";
 import { Rights } from "../../abi/gen/abi.ts";
@@ -34,14 +36,22 @@ export function setup(): { model: Model; real: Real } {
     }
     return objs;
   };
-  const sys = fakeSystem(PROCESSES + 1, (k, i) => {
+  const sys = fakeSystem(PROCESSES + 1, (k, i, earlier) => {
     const o = made(k);
     if (i === PROCESSES) return [{ name: "fs", object: o.fsEp, rights: Rights.RECEIVE }];
-    return [
+    const own = [
       { name: "ep", object: o.ep, rights: i < 2 ? ENDPOINT_RIGHTS : ENDPOINT_RIGHTS & ~Rights.RECEIVE },
       { name: "mem", object: o.mem, rights: i === 0 ? MEMORY_RIGHTS : Rights.READ | Rights.MAP | Rights.DUPLICATE | Rights.TRANSFER },
       { name: "root", object: o.dir, rights: i < 2 ? DIR_RW : DIR_RO },
     ];
+    if (i < 2) return own;
+    // p2 and p3 also hold a send handle derived from p0's (as a spawner's handle is derived into its
+    // children): derivation trees span processes from the start, so p0's revoke reaches into other tables,
+    // and moves, copies and exits there reshape a tree whose root p0 holds.
+    const p0 = earlier[0];
+    const parent = p0.handles.cap(p0.names.get("ep")!);
+    if (typeof parent === "number") throw new Error("p0 has no ep");
+    return [...own, { name: "ep0", object: o.ep, rights: ENDPOINT_RIGHTS & ~Rights.RECEIVE, parent }];
   });
   const o = objs!;
   const model = new Model();
@@ -88,11 +98,16 @@ export function setup(): { model: Model; real: Real } {
   const unbuffered = sys.procs[1].pid;
   for (const p of sys.procs)
     if (p.pid !== unbuffered && SYSCALL_HANDLERS.ipc_buffer(sys.k, p, IPC_BUFFER) !== 0) throw new Error("ipc_buffer refused");
+  const mcaps = new Map<Cap, MCap>(); // the kernel's startup caps and the model's (a derived one's parent came first)
   for (const p of sys.procs) {
     model.addProc(p.pid);
     model.procs.get(p.pid)!.buffer = p.pid !== unbuffered;
-    for (const e of p.handles.entries())
-      model.place(model.track(model.newCap(e.object.koid, e.object.type, e.rights, null)), p.pid, e.handle);
+    for (const e of p.handles.entries()) {
+      const parent = e.cap.parent === null ? null : mcaps.get(e.cap.parent)!;
+      const c = model.track(model.newCap(e.object.koid, e.object.type, e.rights, parent));
+      mcaps.set(e.cap, c);
+      model.place(c, p.pid, e.handle);
+    }
   }
   // The model has everyone READY except the one the kernel dispatched.
   reconcile(model, real);
@@ -109,15 +124,17 @@ export function modelProperty(maxCommands = 60, replayPath?: string) {
 }
 
 /**
- * Check `runs` sequences; on a failure, replay the shrunk counterexample with
+ * Check `runs` sequences; on a failure, replay the (shrunk) counterexample with
  * the model's trace on and return it step by step (what each step did, each
  * request, pulse and timeout the model saw).
  */
 export function checkModel(
   runs: number,
   seed = 0x5eed,
+  /** Shrink a failure to a shortest counterexample (off: the first failing sequence as found, at once). */
+  shrink = true,
 ): { failed: boolean; error: string; runs: number; counterexample: string; trace: string } {
-  const r = fc.check(modelProperty(), { numRuns: runs, seed });
+  const r = fc.check(modelProperty(), { numRuns: runs, seed, endOnFailure: !shrink });
   if (!r.failed) return { failed: false, error: "", runs: r.numRuns, counterexample: "", trace: "" };
   const counterexample = fc.stringify(r.counterexample);
   const replay = /replayPath="([^"]*)"/.exec(counterexample)?.[1];

@@ -13,9 +13,9 @@ import { type FlatOpenMutation, flatOpenCounts, mutateFlatOpenForTest } from "..
 
 const bytes = await compileGuestFile(new URL("./fixtures/opens.ts", import.meta.url).pathname);
 
-async function run(fastPath: boolean) {
+async function run(fastPath: boolean, high = false) {
   const before = { ...flatOpenCounts };
-  const r = await runGuest(bytes, { system: { stdin: null }, fastPath, trace: true });
+  const r = await runGuest(bytes, { args: high ? ["high"] : [], system: { stdin: null }, fastPath, trace: true });
   const k = r.kernel;
   return {
     same: {
@@ -30,6 +30,7 @@ async function run(fastPath: boolean) {
     },
     flat: flatOpenCounts.flat - before.flat,
     reused: flatOpenCounts.reused - before.reused,
+    taken: flatOpenCounts.taken - before.taken,
   };
 }
 
@@ -57,6 +58,16 @@ it("gives every open the same result, trace, virtual time and counters as the ge
       "below a file ENOTDIR",
       "dir for writing EISDIR",
       "truncate ok",
+      "before unlink ok",
+      "unlink 0",
+      "after unlink ENOENT",
+      "rename 0",
+      "after rename 3",
+      "old name ENOENT",
+      "symlink 0",
+      "link followed ok",
+      "link not followed ELOOP",
+      "link followed again ok",
       "no mount ENOENT",
       "no flags EINVAL",
       "bad flags EINVAL",
@@ -78,15 +89,30 @@ it("gives every open the same result, trace, virtual time and counters as the ge
   );
   expect(fast.same).toEqual(general.same);
   expect(fast.same.live).toBe(0);
-  // The workload went through the flat open: held opens found tmpfs waiting, the rest reused the message.
+  // The workload went through the flat open: held opens found tmpfs waiting, opens after a close were
+  // taken queued, every open but the first reused the message.
   expect(fast.flat).toBeGreaterThan(0);
+  expect(fast.taken).toBeGreaterThan(10);
   expect(fast.reused).toBeGreaterThan(20);
-  expect(general.flat + general.reused).toBe(0);
+  expect(general.flat + general.reused + general.taken).toBe(0);
 });
 
-it.each<FlatOpenMutation>(["no-body", "keep-words"])("fails the comparison when the flat open drops a step (%s)", async (m) => {
-  const general = await run(false);
-  mutateFlatOpenForTest(m);
-  const fast = await run(true);
-  expect(fast.same).not.toEqual(general.same);
+it("gives the same results, trace and time with the program above its servers (every open raises the server)", async () => {
+  const fast = await run(true, true);
+  const general = await run(false, true);
+  expect(fast.same.stdout.startsWith("priority 0\ncreate a ok\nreopened 12\n")).toBe(true);
+  expect(fast.same.trace).toContain(" priority ");
+  expect(fast.same).toEqual(general.same);
+  expect(fast.flat + fast.taken).toBeGreaterThan(0);
 });
+
+it.each<FlatOpenMutation>(["no-body", "keep-words", "take-inherit"])(
+  "fails the comparison when the flat open drops a step (%s)",
+  async (m) => {
+    const high = m === "take-inherit"; // inheritance only shows with the program above the server
+    const general = await run(false, high);
+    mutateFlatOpenForTest(m);
+    const fast = await run(true, high);
+    expect(fast.same).not.toEqual(general.same);
+  },
+);

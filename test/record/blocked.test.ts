@@ -39,7 +39,7 @@ const read = (rec: string) => JSON.parse(readFileSync(join(tmp, rec), "utf8"));
 describe("a replay whose root is blocked forever", () => {
   it("matches a recorded run whose root was blocked the same way: the recording says so, and the replay prints the verdict, the blocked line and exits 69", () => {
     const a = wasmos(["run", "--record", "blocked.rec", blocked]);
-    expect(a.stderr).toBe(`wasmos: ${BLOCKED_LINE}\n`);
+    expect(a.stderr).toBe(`wasmos run: ${BLOCKED_LINE}\n`);
     expect(a.status).toBe(69);
     expect(read("blocked.rec")).toMatchObject({ exit: null, blocked: BLOCKED_LINE });
     const b = wasmos(["replay", "blocked.rec"]);
@@ -103,7 +103,7 @@ describe("a replayed PCM demo whose init is blocked forever", () => {
 
   it("matches a recorded demo whose init was blocked the same way: recorded, then replayed with the verdict, the blocked line and 69", () => {
     const a = wasmos(["demo", "pcm", "--duration", "0.1", "--out", "out-b", "--record", "demo-blocked.rec", "--image", `init=${blocked}`]);
-    expect(a.stderr).toBe(`wasmos: ${BLOCKED_LINE}\n`);
+    expect(a.stderr).toBe(`wasmos demo: ${BLOCKED_LINE}\n`);
     expect(a.status).toBe(69);
     expect(read("demo-blocked.rec")).toMatchObject({ exit: null, blocked: BLOCKED_LINE });
     const r = wasmos(["replay", "demo-blocked.rec"]);

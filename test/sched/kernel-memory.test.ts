@@ -61,6 +61,24 @@ describe("the kernel memory's layout", () => {
     expect(RECORD_BYTES % 8).toBe(0);
   });
 
+  it("is what the scheduler's literal indices say: every `[n /* NAME */]` in its source is NAME's index", () => {
+    // The hot paths write indices as literals (an imported constant is a module-variable load, and bytecode
+    // size is what V8's inlining budget counts: docs/fastpath.md, "The kernel's switch state in memory, step 1").
+    let seen = 0;
+    for (const file of ["kernel/sched/cpu.ts", "kernel/sched/state.ts", "kernel/clock.ts", "kernel/objects/process.ts"]) {
+      const src = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
+      for (const m of src.matchAll(/\[(\d+) \/\* (\w+) \*\/\]/g)) {
+        expect(
+          LAYOUT.some((f) => f.constant === m[2]),
+          `${file}: ${m[2]} is not in LAYOUT`,
+        ).toBe(true);
+        expect(Number(m[1]), `${file}: ${m[0]}`).toBe(constants[m[2]]);
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(40);
+  });
+
   it("is the table docs/fastpath.md gives", () => {
     const doc = readFileSync(new URL("../../docs/fastpath.md", import.meta.url), "utf8");
     const rows = [...doc.matchAll(/^\| `(\w+)` \| (any|kernel|process) \| (f64|i32) \| (\d+) \|/gm)].map((m) => ({
@@ -102,7 +120,7 @@ describe("the kernel memory in the host's WebAssembly.Memory", () => {
     expect(r.f64(base + at("K_TIME"))).toBe(clock.now());
     expect(clock.now()).toBeGreaterThan(0);
     expect(r.f64(base + at("K_BILL_END"))).toBeGreaterThan(0); // a bucket is open: the run billed CPU time
-    expect(r.i32(base + at("K_RUNNING"))).toBe(0); // nothing runs at quiescence
+    expect(r.f64(base + at("K_RUNNING"))).toBe(0); // nothing runs at quiescence
     const server = handles[0].process;
     const s = server.sched.address;
     expect(s).toBeGreaterThan(0);
@@ -130,10 +148,10 @@ describe("the kernel memory in the host's WebAssembly.Memory", () => {
     const [a, b] = procs;
     const kw = (k.clock as VirtualClock).words.address;
     expect(k.current).toBe(a);
-    expect(r.i32(kw + at("K_RUNNING"))).toBe(a.sched.slot);
+    expect(r.f64(kw + at("K_RUNNING"))).toBe(a.sched.slot);
     H.yield(k, a);
     expect(k.current).toBe(b);
-    expect(r.i32(kw + at("K_RUNNING"))).toBe(b.sched.slot);
+    expect(r.f64(kw + at("K_RUNNING"))).toBe(b.sched.slot);
     expect(r.f64(kw + at("K_TIME"))).toBe(k.clock.peek());
     // A dispatch charged the switch cost to b's CPU time, in b's record.
     expect(r.f64(b.sched.address + at("P_CPU"))).toBe(b.cpuTimeNs);
@@ -177,7 +195,7 @@ describe("records and their slots", () => {
     for (let i = 0; i < n; i++) {
       const w = new KernelWords();
       w.f[km.K_TIME] = i + 0.5;
-      w.w[km.K_RUNNING] = -3 * i - 1;
+      w.f[km.K_RUNNING] = -3 * i - 1;
       recs.push(w);
     }
     expect(memory.buffer.byteLength).toBeGreaterThan(before);
@@ -186,7 +204,7 @@ describe("records and their slots", () => {
     for (let i = 0; i < n; i++) {
       expect(recs[i].f[km.K_TIME]).toBe(i + 0.5);
       expect(r.f64(recs[i].address + at("K_TIME"))).toBe(i + 0.5);
-      expect(r.i32(recs[i].address + at("K_RUNNING"))).toBe(-3 * i - 1);
+      expect(r.f64(recs[i].address + at("K_RUNNING"))).toBe(-3 * i - 1);
     }
     expect(new Set(recs.map((x) => x.slot)).size).toBe(n);
     for (const x of recs) x.release();

@@ -71,6 +71,6 @@ describe("wasmos run --dir", () => {
     });
     const missing = wasmos("--dir", join(base, "missing"), client, "ls", "/");
     expect(missing.code).toBe(66);
-    expect(missing.stderr).toBe(`wasmos: --dir ${join(base, "missing")}: cannot use ${join(base, "missing")}: no such file\n`);
+    expect(missing.stderr).toBe(`wasmos run: --dir ${join(base, "missing")}: cannot use ${join(base, "missing")}: no such file\n`);
   }, 60_000);
 });
