@@ -412,15 +412,17 @@ describe("port delivery wasm-to-wasm", () => {
     expect(on.w2w).toBe(3);
   });
 
+  // A send through a dup of the port handle, the port's handle revoked (the dup with it), a send through the dup.
+  const revoked = pair(
+    `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
+     (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
+     (call $rec (call $handle_revoke (global.get $port)))
+     (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))`,
+    DIRECT,
+    "(local $d i32)",
+  );
+
   it("keeps no check cached past a change when the epoch's low 32 bits never move: the epoch is compared in 64 bits, so no wrap brings back a value a cache saw", async () => {
-    const revoked = pair(
-      `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
-       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
-       (call $rec (call $handle_revoke (global.get $port)))
-       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))`,
-      DIRECT,
-      "(local $d i32)",
-    );
     for (const specs of [revoked, refusals]) {
       const off = await run({ portW2w: false }, specs);
       setEpochStrideForTest(2 ** 32); // every change moves only the high word
@@ -435,14 +437,6 @@ describe("port delivery wasm-to-wasm", () => {
   });
 
   it("fails the comparison when the cached check ignores the capability epoch or the handle", async () => {
-    const revoked = pair(
-      `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
-       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
-       (call $rec (call $handle_revoke (global.get $port)))
-       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))`,
-      DIRECT,
-      "(local $d i32)",
-    );
     const scenarios: [PortSendCacheMutation, (port: Port, done: Port) => ProcSpec[]][] = [
       ["epoch", revoked],
       ["handle", refusals],
