@@ -2,14 +2,17 @@
 // sampling profiler through the inspector) of timed runs after untimed ones,
 // as pcm_realtime_factor runs them (deterministic kernel, 30 s of audio,
 // WARMUP_RUNS untimed first), keeping only the samples inside each run's
-// steady state (the producer's "~mark-audio" lines). Each sample is put in
-// two buckets: whose time it is (the process whose slice is open, from the
-// kernel's beginSlice/endSlice timed from the outside as bench/pcm-ab.ts
-// does, or "host" between slices: the idle step, the audio device's timer,
-// the resumptions), and what ran (that guest's own wasm, the kernel's
-// window_get dispatcher and other kernel-made wasm, JavaScript by folder, the
-// engine's own code "(program)": JSPI's suspensions and resumptions and
-// wrappers, the collector). Then the top functions. Not part of `npm run bench`.
+// steady state (the producer's "~mark-audio" lines), each put in a bucket by
+// what ran: a guest's own wasm (its module's functions by name where the
+// module keeps a name section), the kernel's wasm (host/runtime/fast-path.ts:
+// window_get's dispatcher, the counter helpers; told apart as called from a
+// guest's wasm), JavaScript by folder (kernel/ipc, kernel/sched, host/runtime,
+// hal/audio, ...), the engine's own code ("(program)": JSPI's suspensions and
+// resumptions, wrappers) and the collector; then the top functions. Whose
+// time it is (each process's slices) is bench/pcm-ab.ts's measure: a sample's
+// timestamp can be some µs from where it was taken on a loaded machine,
+// longer than a slice, and a syscall's JavaScript on a JSPI stack shows no
+// wasm caller. Not part of `npm run bench`.
 //
 //   node bench/pcm-prof.ts [--warmups N] [--runs N] [--seconds S] [--interval US] [--top K] [--out FILE.cpuprofile]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,8 +21,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PERIOD_MS, runPcmDemo } from "../cli/demo/pcm.ts";
-import type { Process } from "../kernel/objects/process.ts";
-import { CpuScheduler } from "../kernel/sched/cpu.ts";
 import { WARMUP_RUNS } from "./figures/pcm.ts";
 
 const { values } = parseArgs({
@@ -37,20 +38,6 @@ const seconds = Number(values.seconds);
 const OFFSET_US = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
 const usNow = () => OFFSET_US + performance.now() * 1000;
 
-/** Slice changes while recording: [µs, owner] (owner "" when a slice ends). */
-let recording = false;
-const changes: [number, string][] = [];
-const begin = CpuScheduler.prototype.beginSlice;
-const end = CpuScheduler.prototype.endSlice;
-CpuScheduler.prototype.beginSlice = function (p: Process) {
-  if (recording) changes.push([usNow(), p.image.name.replace(/^pcm-/, "")]);
-  begin.call(this, p);
-};
-CpuScheduler.prototype.endSlice = function (p: Process) {
-  end.call(this, p);
-  if (recording) changes.push([usNow(), ""]);
-};
-
 /** Steady-state windows on the profiler's clock (µs). */
 const windows: [number, number][] = [];
 let open = 0;
@@ -63,13 +50,8 @@ const run = async (timed: boolean) => {
       pingBatches: 0,
       onLine: (line) => {
         if (!timed || !line.startsWith("~mark-audio ")) return;
-        if (line.endsWith("start")) {
-          open = usNow();
-          recording = true;
-        } else {
-          recording = false;
-          windows.push([open, usNow()]);
-        }
+        if (line.endsWith("start")) open = usNow();
+        else windows.push([open, usNow()]);
       },
     });
   } finally {
@@ -129,28 +111,20 @@ const what = (n: Node): string => {
   if (url === "") return f === "wasm-to-js" || f === "js-to-wasm" ? `engine ${f}` : "native (builtins)";
   return "js node:";
 };
-const cells = new Map<string, number>();
-const owners = new Map<string, number>();
 const kinds = new Map<string, number>();
 const funcs = new Map<string, number>();
-let t = profile.startTime;
+const add = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
 let kept = 0;
+let t = profile.startTime;
 let w = 0;
-let c = 0;
-let owner = "host";
 windows.sort((a, b) => a[0] - b[0]);
 for (let i = 0; i < profile.samples.length; i++) {
   t += profile.timeDeltas[i];
-  while (c < changes.length && changes[c][0] <= t) owner = changes[c++][1] || "host";
   while (w < windows.length && windows[w][1] < t) w++;
   if (w >= windows.length || t < windows[w][0]) continue;
   kept++;
   const n = byId.get(profile.samples[i])!;
-  const k = what(n);
-  const add = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
-  add(cells, `${owner.padEnd(10)} ${k}`);
-  add(owners, owner);
-  add(kinds, k);
+  add(kinds, what(n));
   const { functionName, url, lineNumber } = n.callFrame;
   add(
     funcs,
@@ -166,7 +140,5 @@ const show = (title: string, m: Map<string, number>, k = 60) => {
   for (const [name, n] of [...m].sort((a, b) => b[1] - a[1]).slice(0, k))
     console.log(`  ${((100 * n) / kept).toFixed(1).padStart(5)} %  ${((usPer * n) / kept).toFixed(2).padStart(6)} µs  ${name}`);
 };
-show("whose time (the process whose slice is open, or the host between slices):", owners);
 show("what ran:", kinds);
-show("whose time x what ran:", cells);
 show("by function:", funcs, Number(values.top));

@@ -843,7 +843,7 @@ export class KernelCore {
         }
         if (this.clock.virtual) {
           this.clock.advanceTo(next);
-          this.idleServed.clear();
+          if (this.idleServed.size > 0) this.idleServed.clear(); // clear() reallocates: skip when empty (a virtual idle step a PCM period)
           continue;
         }
         this.armIdleTimer(next);
