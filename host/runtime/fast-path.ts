@@ -90,13 +90,13 @@ import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
 const MISS = -(1n << 63n);
 
-/** The host's epoch word, in a memory the accessors import (one page, never grows). */
+/** The host's capability epoch (an i64 at byte 0), in a memory the accessors import (one page, never grows). */
 let epochMemory: WebAssembly.Memory | null = null;
 
 function epoch(): WebAssembly.Memory {
   if (epochMemory === null) {
     epochMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    useEpochCell(new Int32Array(epochMemory.buffer, 0, 1));
+    useEpochCell(new Int32Array(epochMemory.buffer, 0, 2));
   }
   return epochMemory;
 }
@@ -309,9 +309,23 @@ function memorySizeBody(): Code {
 }
 
 /**
+ * i32 on the stack, nonzero when the capability epoch (the i64 at byte 0 of memory `mem`) differs from the i64
+ * global `g`, the epoch a cached check was armed at: (i64.ne (i64.load mem (i32.const 0)) (global.get g)).
+ * 64 bits, so it never comes back to a value a cache saw (kernel/fast/epoch.ts).
+ */
+function epochNe(c: Code, mem: number, g: number): void {
+  c.i32(0)
+    .b.u8(0x29)
+    .u32(0x40 | 3)
+    .u32(mem)
+    .u32(0); // i64.load from memory `mem`
+  c.global(g).op(0x52); // i64.ne
+}
+
+/**
  * (func (export "window_get_packed") (param $h i32) (param $i i32) (param $n i32) (result i64) (local $a i32)
  *   (if (i32.eqz (i32.or ... (i32.xor (local.get $h) (global.get $fh))              the folded window's handle,
- *                        (i32.xor (i32.load 1 (i32.const 0)) (global.get $fe))     the epoch it was armed at,
+ *                        (i64.ne (i64.load 1 (i32.const 0)) (global.get $fe))      the epoch it was armed at,
  *                        (i32.xor (global.get $fsize) (i32.const 2))               16-bit elements,
  *                        (i32.xor (local.get $n) (i32.const 3))                    three of them,
  *                        (i32.ge_u (local.get $i) (global.get $fcount))            i in range,
@@ -330,12 +344,7 @@ function packedBody(): Code {
   if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
   if (windowMutation.skip !== "epoch")
     checks.push((c) => {
-      c.i32(0)
-        .b.u8(0x28)
-        .u32(0x40 | 2)
-        .u32(1)
-        .u32(0); // i32.load from memory 1 (the epoch word)
-      c.global(G_FE).op(XOR);
+      epochNe(c, 1, G_FE);
     });
   checks.push((c) => c.global(G_FSIZE).i32(2).op(XOR));
   checks.push((c) => c.get(2).i32(3).op(XOR));
@@ -403,17 +412,17 @@ const FOLDED_GLOBALS = ["fold_handle", "fold_epoch", "fold_count", "fold_offset"
  * (import "k" "memory_size" (func $memory_size_slow (type 2)))
  * (import "k" "mirror" (memory 1))               memory 0: the handle mirror
  * (import "k" "header" (global i32))             this process's header in it (byte address)
- * (import "k" "epoch" (memory 1 1))              memory 1: the epoch word at 0
+ * (import "k" "epoch" (memory 1 1))              memory 1: the epoch, an i64 at 0
  * (import "w" "memory" (memory 0))               memory 2: the memory object the folded window reads
  * (global $fh (export "fold_handle") (mut i32) (i32.const 0))   the folded window: its handle,
- * (global $fe (export "fold_epoch") (mut i32) (i32.const 0))    the epoch it was armed at,
+ * (global $fe (export "fold_epoch") (mut i64) (i64.const 0))    the epoch it was armed at,
  * (global $fcount (export "fold_count") (mut i32) (i32.const 0)) count (0: nothing folded),
  * (global $foff ...) (global $fstride ...) (global $fsize ...)   offset, stride, element size
  * (table (export "windows") 0 funcref)
  * kill, memory_size: above (each with the check in line)
  * (func (export "window_get") (param $h i32) (param $i i32) (result i64) (local $slot i32) (local $r i64) (local $a i32)
  *   (if (i32.eqz (i32.or (i32.or (i32.xor (local.get $h) (global.get $fh))
- *                                (i32.xor (i32.load 1 (i32.const 0)) (global.get $fe)))
+ *                                (i64.ne (i64.load 1 (i32.const 0)) (global.get $fe)))
  *                        (i32.ge_u (local.get $i) (global.get $fcount))))
  *     (then
  *       (local.set $a (i32.add (global.get $foff) (i32.mul (local.get $i) (global.get $fstride))))
@@ -449,7 +458,9 @@ function dispatcher(): WebAssembly.Module {
   const funcs = new ByteSink().u32(4).u32(0).u32(1).u32(2).u32(3); // window_get, kill, memory_size, window_get_packed
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
   const globals = new ByteSink().u32(FOLDED_GLOBALS.length);
-  for (let g = 0; g < FOLDED_GLOBALS.length; g++) globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
+  for (const name of FOLDED_GLOBALS)
+    if (name === "fold_epoch") globals.u8(I64).u8(0x01).u8(0x42).u8(0x00).u8(0x0b);
+    else globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
   const exports = new ByteSink().u32(5 + FOLDED_GLOBALS.length);
   exports.name("window_get").u8(0x00).u32(4).name("kill").u8(0x00).u32(5).name("memory_size").u8(0x00).u32(6);
   exports.name("window_get_packed").u8(0x00).u32(7);
@@ -466,12 +477,7 @@ function dispatcher(): WebAssembly.Module {
   if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
   if (windowMutation.skip !== "epoch")
     checks.push((c) => {
-      c.i32(0)
-        .b.u8(0x28)
-        .u32(0x40 | 2)
-        .u32(1)
-        .u32(0); // i32.load from memory 1 (the epoch word)
-      c.global(G_FE).op(XOR);
+      epochNe(c, 1, G_FE);
     });
   if (windowMutation.skip !== "range") checks.push((c) => c.get(1).global(G_FCOUNT).op(GE_U));
   checks.forEach((emit, n) => {
@@ -581,14 +587,14 @@ const accessorModules = new Map<number, WebAssembly.Module>();
 
 /**
  * For elements of `size` bytes (1, 2, 4):
- * (import "k" "epoch" (memory 1 1))                 memory 0: the epoch word at 0
+ * (import "k" "epoch" (memory 1 1))                 memory 0: the epoch, an i64 at 0
  * (import "w" "memory" (memory 0))                  memory 1: the memory object
  * (import "w" "handle" (global i32)) (import "w" "offset" (global i32))
  * (import "w" "count" (global i32)) (import "w" "stride" (global i32))
- * (global $epoch (export "epoch") (mut i32) (i32.const 0))   the epoch it was cached at
+ * (global $epoch (export "epoch") (mut i64) (i64.const 0))   the epoch it was cached at
  * (func (export "get") (param $h i32) (param $i i32) (result i64)
  *   (if (i32.or (i32.or (i32.ne (local.get $h) (global.get $handle))
- *                       (i32.ne (i32.load 0 (i32.const 0)) (global.get $epoch)))
+ *                       (i64.ne (i64.load 0 (i32.const 0)) (global.get $epoch)))
  *               (i32.ge_u (local.get $i) (global.get $count)))
  *     (then (return (i64.const MISS))))
  *   (i64.extend_i32_u (i32.load{8,16}_u|i32.load 1 (i32.add (global.get $offset) (i32.mul (local.get $i) (global.get $stride))))))
@@ -601,7 +607,7 @@ function accessor(size: number): WebAssembly.Module {
   imports.name("w").name("memory").u8(0x02).u8(0x00).u32(0);
   for (const g of ["handle", "offset", "count", "stride"]) imports.name("w").name(g).u8(0x03).u8(I32).u8(0x00);
   const funcs = new ByteSink().u32(1).u32(0);
-  const globals = new ByteSink().u32(1).u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b); // global 4
+  const globals = new ByteSink().u32(1).u8(I64).u8(0x01).u8(0x42).u8(0x00).u8(0x0b); // global 4: the epoch cached at
   const exports = new ByteSink().u32(2).name("get").u8(0x00).u32(0).name("epoch").u8(0x03).u32(4);
   const [op, align] = size === 1 ? [0x2d, 0] : size === 2 ? [0x2f, 1] : [0x28, 2];
   const b = new ByteSink()
@@ -612,13 +618,13 @@ function accessor(size: number): WebAssembly.Module {
     .u8(0x47) // h != handle
     .u8(0x41)
     .s32(0)
-    .u8(0x28)
-    .u32(2)
-    .u32(0)
+    .u8(0x29)
+    .u32(3)
+    .u32(0) // i64.load: the epoch
     .u8(0x23)
     .u32(4)
-    .u8(0x47)
-    .u8(0x72) // | epoch word != cached epoch
+    .u8(0x52)
+    .u8(0x72) // | epoch != cached epoch (i64.ne)
     .u8(0x20)
     .u32(1)
     .u8(0x23)
@@ -836,7 +842,7 @@ function windowGetSlow(
     const backing = win.memory.backing;
     if (!(backing instanceof WebAssembly.Memory) || (win.elemSize !== 1 && win.elemSize !== 2 && win.elemSize !== 4)) return;
     const slot = h & 0xffff;
-    const now = currentEpoch();
+    const now = BigInt(currentEpoch()); // the i64 globals hold it as wasm reads it (kernel/fast/epoch.ts)
     let c = cached.get(slot);
     if (c === undefined || c.handle !== h || c.window !== win) {
       if (c?.epoch) table.set(slot, null);

@@ -581,7 +581,7 @@ const L_HDR = 3,
 /** i32 at byte `addr` of memory 1 (the guards' words). */
 const guardLoad = (c: Code, addr: number) => c.i32(0).b.u8(0x28).u8(0x42).u32(1).u32(addr);
 /** The capability epoch: the mirror's store's copy of it (memory 0, whose base the engine keeps at hand). */
-const epochLoad = (c: Code) => c.i32(0).load(CAP_EPOCH_ADDRESS >> 2);
+const epochLoad = (c: Code) => c.i32(0).b.u8(0x29).u8(3).u32(CAP_EPOCH_ADDRESS); // i64.load: 64 bits, never wrapping
 /** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
 const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
 
@@ -609,7 +609,13 @@ function portSend(): WebAssembly.Module {
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
   // Globals 3-5: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
   const globals = new ByteSink().u32(3);
-  for (let i = 0; i < 3; i++) globals.u8(I32).u8(0x01).u8(0x41).s32(0).u8(0x0b);
+  for (const t of [I32, I32, I64])
+    globals
+      .u8(t)
+      .u8(0x01)
+      .u8(t === I64 ? 0x42 : 0x41)
+      .u8(0x00)
+      .u8(0x0b); // G_EPOCH an i64
   const exports = new ByteSink().u32(2).name("port_send").u8(0x00).u32(4).name("charge").u8(0x01).u32(1);
   const def = SYSCALLS.find((d) => d.name === "port_send")!;
   const c = new Code();
@@ -628,7 +634,7 @@ function portSend(): WebAssembly.Module {
   else c.get(0).global(G_H).op(0x46); // h == G_H
   if (cacheMutation !== "epoch") {
     epochLoad(c);
-    c.global(G_EPOCH).op(0x46).op(0x71); // && epoch == G_EPOCH
+    c.global(G_EPOCH).op(0x51).op(0x71); // && epoch == G_EPOCH (i64.eq)
   }
   c.b.u8(0x0d).u32(0); // br_if $have
   c.op(0x1a); // drop

@@ -97,13 +97,15 @@ const freeBlocks = new Map<number, number[]>();
  */
 const CELL_EPOCH = HEADER_WORDS;
 /**
- * A copy of the capability epoch (kernel/fast/epoch.ts; word 5): a module that imports the store as its
- * first memory reads it with one load (host/runtime/fast-ports.ts port_send's cached check).
+ * A copy of the capability epoch (kernel/fast/epoch.ts; words 6-7, low word first, 8-aligned; word 5 unused):
+ * a module that imports the store as its first memory reads it with one i64.load (host/runtime/fast-ports.ts
+ * port_send's cached check).
  */
-const CAP_EPOCH = HEADER_WORDS + 1;
-top = HEADER_WORDS + 2;
+const CAP_EPOCH = HEADER_WORDS + 2;
+top = HEADER_WORDS + 4;
 copyEpochTo((e) => {
-  words[CAP_EPOCH] = e;
+  words[CAP_EPOCH] = e; // the low 32 bits (ToInt32)
+  words[CAP_EPOCH + 1] = e / 0x1_0000_0000; // the high word
 });
 /** The byte address of the store's copy of the capability epoch. */
 export const CAP_EPOCH_ADDRESS = CAP_EPOCH * 4;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import { ACCESSOR_AFTER, fastWindowStats, windowMutation } from "../../host/runtime/fast-path.ts";
+import { setEpochStrideForTest } from "../../kernel/fast/epoch.ts";
 import { Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { runSystem } from "../helpers/system.ts";
 import { guest } from "../helpers/wat.ts";
@@ -177,6 +178,22 @@ describe("window_get served in wasm", () => {
       // ACCESSOR_AFTER calls for that handle (errors and the first calls of each handle went to the kernel).
       expect(toKernel).toBeGreaterThan(0);
       expect(toKernel).toBeLessThanOrEqual(40 - (24 - ACCESSOR_AFTER));
+    },
+  );
+
+  it.each([
+    ["folded into the dispatcher", false],
+    ["through accessors", true],
+  ])(
+    "sees a close and a revoke at the next call when the epoch's low 32 bits never move (%s): the epoch is compared in 64 bits, so no wrap brings back a value a cache saw",
+    async (_how, decoy) => {
+      const slow = await run(false, READER, decoy);
+      setEpochStrideForTest(2 ** 32); // every change moves only the high word
+      try {
+        expect(await run(true, READER, decoy)).toEqual(slow);
+      } finally {
+        setEpochStrideForTest(1);
+      }
     },
   );
 

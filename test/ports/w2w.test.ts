@@ -21,6 +21,7 @@ import {
   w2wStats,
 } from "../../host/runtime/fast-ports.ts";
 import { IMAGE_GRANT_RIGHTS, type KernelConfig, Kernel } from "../../host/kernel.ts";
+import { setEpochStrideForTest } from "../../kernel/fast/epoch.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
@@ -409,6 +410,28 @@ describe("port delivery wasm-to-wasm", () => {
     expect(on.rec.s[8]).toBe(-Errno.EPLEDGE); // after the clock: the send to "done" too
     expect(on.rec.r.slice(0, 2)).toEqual([0, 0]);
     expect(on.w2w).toBe(3);
+  });
+
+  it("keeps no check cached past a change when the epoch's low 32 bits never move: the epoch is compared in 64 bits, so no wrap brings back a value a cache saw", async () => {
+    const revoked = pair(
+      `(local.set $d (call $handle_dup (global.get $port) (i32.const ${SEND | DUPLICATE})))
+       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 2)))
+       (call $rec (call $handle_revoke (global.get $port)))
+       (call $rec (call $port_send (local.get $d) (i32.const 1) (i64.const 3)))`,
+      DIRECT,
+      "(local $d i32)",
+    );
+    for (const specs of [revoked, refusals]) {
+      const off = await run({ portW2w: false }, specs);
+      setEpochStrideForTest(2 ** 32); // every change moves only the high word
+      try {
+        const on = await run({}, specs);
+        expect(on.w2w).toBeGreaterThan(0);
+        expect(on.rec).toEqual(off.rec);
+      } finally {
+        setEpochStrideForTest(1);
+      }
+    }
   });
 
   it("fails the comparison when the cached check ignores the capability epoch or the handle", async () => {
