@@ -13,8 +13,8 @@ export const PCM_GUESTS_DIR = join(REPO_ROOT, "guests", "pcm");
 export const PCM_ROLES = ["init", "producer", "driver", "vu", "visualizer"] as const;
 export type PcmRole = (typeof PCM_ROLES)[number];
 
-/** Proposals a role's guest is compiled with beyond asconfig.json's: the visualizer draws four columns a store (SIMD). */
-export const PCM_ENABLE: Partial<Record<PcmRole, readonly string[]>> = { visualizer: ["simd"] };
+/** Proposals a role's guest is compiled with beyond asconfig.json's: SIMD for the visualizer (eight columns in two stores a row) and the VU meter (six samples a vector). */
+export const PCM_ENABLE: Partial<Record<PcmRole, readonly string[]>> = { visualizer: ["simd"], vu: ["simd"] };
 
 const inputKey = (): string => `${guestInputKey(PCM_GUESTS_DIR)} enable ${JSON.stringify(PCM_ENABLE)}`;
 

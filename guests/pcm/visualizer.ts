@@ -76,6 +76,10 @@ function paintBackground(): void {
       strokeTop[c][x] = mids[c];
       strokeBottom[c][x] = mids[c];
     }
+    for (let g = 0; g < W >> 3; g++) {
+      groupEnds[(c * (W >> 3) + g) * 2] = mids[c];
+      groupEnds[(c * (W >> 3) + g) * 2 + 1] = mids[c];
+    }
   }
 }
 
@@ -187,19 +191,21 @@ const SPLAT_BIAS = 64;
  * outside that range hold no old stroke, so they already are what a full redraw leaves: the frame equals a full
  * redraw pixel for pixel. One loop a group (two rows a turn, then the last row again: no branch on the parity),
  * where trace() has two loops a column with unpredictable ends. y0*, y1*: the new strokes' first and last rows of
- * columns x .. x + 3 (a) and x + 4 .. x + 7 (b); the tables hold the old ones. A row y is in a column's stroke
+ * columns x .. x + 3 (a) and x + 4 .. x + 7 (b); `ends`: the group's pair in groupEnds, the first and last row its
+ * strokes spanned a frame ago (all the old strokes' rows are inside it: the per-column tables are trace()'s only). A row y is in a column's stroke
  * when y - y0 <= y1 - y0 unsigned, i.e. (y - y0) ^ 2^31 <= (y1 - y0) ^ 2^31 signed: one add and one compare a
  * row for four columns (d counts y - y0 + 2^31 up), and the pixel is bg ^ (in & (colour ^ bg)).
  */
-@inline function drawGroup(x: i32, y0a: v128, y1a: v128, y0b: v128, y1b: v128, tops: usize, bottoms: usize, mid: i32, colour: usize): void {
+@inline function drawGroup(x: i32, y0a: v128, y1a: v128, y0b: v128, y1b: v128, ends: usize, mid: i32, colour: usize): void {
   const w = W;
-  const xo = <usize>x << 2;
-  const first = min(across(v128.load(tops + xo), v128.load(tops + xo, 16), true), across(y0a, y0b, true));
-  const last = max(across(v128.load(bottoms + xo), v128.load(bottoms + xo, 16), false), across(y1a, y1b, false));
-  v128.store(tops + xo, y0a);
-  v128.store(tops + xo, y0b, 16);
-  v128.store(bottoms + xo, y1a);
-  v128.store(bottoms + xo, y1b, 16);
+  // The old strokes' rows span what the group's new ones spanned a frame ago: kept per group (its first and last
+  // row), not per column, so only the new strokes are reduced.
+  const newFirst = across(y0a, y0b, true);
+  const newLast = across(y1a, y1b, false);
+  const first = min(load<i32>(ends), newFirst);
+  const last = max(load<i32>(ends, 4), newLast);
+  store<i32>(ends, newFirst);
+  store<i32>(ends, newLast, 4);
   const k = changetype<usize>(splats);
   const bg = v128.load(k + SPLAT_BG);
   const diff = v128.load(colour);
@@ -260,16 +266,16 @@ const SPLAT_BIAS = 64;
 }
 
 const ranges = new StaticArray<i32>(16); // lo and hi of two groups of four columns (raw v128 scratch)
+/** Each group's strokes' first and last row, per channel: [channel][group][first, last] (before the first frame: the axis). */
+const groupEnds = new StaticArray<i32>(2 * (W >> 3) * 2);
 
 /** Both channels of the columns [0, GROUPED), eight at a time: range4 twice, then drawGroup per channel. */
 function traceGrouped(): void {
   const band = H >> 1;
   const midL = band >> 1;
   const midR = band + ((H - band) >> 1);
-  const topsL = changetype<usize>(strokeTop[0]);
-  const bottomsL = changetype<usize>(strokeBottom[0]);
-  const topsR = changetype<usize>(strokeTop[1]);
-  const bottomsR = changetype<usize>(strokeBottom[1]);
+  const endsL = changetype<usize>(groupEnds);
+  const endsR = endsL + ((<usize>W >> 3) << 3);
   const left = changetype<usize>(splats) + SPLAT_LEFT;
   const right = changetype<usize>(splats) + SPLAT_RIGHT;
   const mL = i32x4.splat(midL);
@@ -288,8 +294,9 @@ function traceGrouped(): void {
     const hiA = v128.load(r, 16);
     const loB = v128.load(r, 32);
     const hiB = v128.load(r, 48);
-    drawGroup(x, rows(hiA, false, mL, hL), rows(loA, false, mL, hL), rows(hiB, false, mL, hL), rows(loB, false, mL, hL), topsL, bottomsL, midL, left);
-    drawGroup(x, rows(hiA, true, mR, hR), rows(loA, true, mR, hR), rows(hiB, true, mR, hR), rows(loB, true, mR, hR), topsR, bottomsR, midR, right);
+    const g = <usize>x; // group x / 8, its pair of ends 8 bytes in: byte offset x
+    drawGroup(x, rows(hiA, false, mL, hL), rows(loA, false, mL, hL), rows(hiB, false, mL, hL), rows(loB, false, mL, hL), endsL + g, midL, left);
+    drawGroup(x, rows(hiA, true, mR, hR), rows(loA, true, mR, hR), rows(hiB, true, mR, hR), rows(loB, true, mR, hR), endsR + g, midR, right);
   }
 }
 
