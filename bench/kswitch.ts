@@ -12,7 +12,6 @@ import { newEndpoint } from "../kernel/ipc/exchange.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import type { Process } from "../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../kernel/syscalls/index.ts";
-import { kernelStateMemory } from "../host/runtime/kernel-memory.ts";
 import { fakeSystem } from "../test/model/fake-host.ts";
 import { type Plan, sampleTimed, type Summary } from "./stats.ts";
 
@@ -95,9 +94,6 @@ const cpu = (run: (n: number) => void): Promise<Summary> =>
     },
     2,
   );
-// The kernel memory in the host's WebAssembly.Memory, as every Kernel has it (a KernelCore alone would keep it
-// in a plain ArrayBuffer).
-if (!process.env.NOWASMMEM) kernelStateMemory();
 const pairs = { pulse: pulsePair(100), yield: yieldPair(100) };
 const rows = new Map<string, Summary[]>();
 for (let r = 0; r < rounds; r++)

@@ -31,7 +31,6 @@ import type { MemoryOptions } from "../kernel/mm/manager.ts";
 import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
-import { kernelStateMemory } from "./runtime/kernel-memory.ts";
 import { chooseInEveryProcess, chooseInProcess } from "./runtime/split-imports.ts";
 import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 import type { EpochTicker } from "../hal/epoch.ts";
@@ -239,7 +238,6 @@ export class Kernel {
     this.stdout = config.stdout ?? (() => {});
     const fastPath = config.fastPath ?? true;
     const splitImports = fastPath && (config.splitImports ?? true);
-    kernelStateMemory(); // the scheduler's words in a wasm memory (kernel/fast/kernel-memory.ts), before the kernel makes its record
     this.core = new KernelCore({
       deterministic,
       seed: config.seed ?? 0,

@@ -3,8 +3,6 @@
 // moves only when the kernel jumps it to the next deadline; real-time mode
 // reads a host clock through the Platform.
 
-import { KernelWords } from "./fast/kernel-memory.ts";
-
 export interface Clock {
   /** Nanoseconds since boot; never decreases. */
   now(): number;
@@ -16,24 +14,10 @@ export interface Clock {
   peek(): number;
 }
 
-export class VirtualClock extends KernelWords implements Clock {
+export class VirtualClock implements Clock {
   readonly virtual = true;
-  /**
-   * The time, ns: the K_TIME word of the kernel's record in the kernel memory (kernel/fast/kernel-memory.ts),
-   * which the virtual clock is (its scheduler's words are the same record). Read and written directly only by
-   * the scheduler's flat slice accounting (kernel/sched/cpu.ts, which uses the word itself); everyone else
-   * calls now().
-   */
-  get t(): number {
-    return this.f[0 /* K_TIME */];
-  }
-  set t(v: number) {
-    this.f[0 /* K_TIME */] = v;
-  }
-  /** The kernel's record (this clock). */
-  get words(): KernelWords {
-    return this;
-  }
+  /** The time, ns. Read and written directly only by the scheduler's flat slice accounting (kernel/sched/cpu.ts); everyone else calls now(). */
+  t = 0;
   /**
    * Synced before every read: the kernel charges the running process's work (advancing the clock) first. An
    * object with a method, not a closure: optimized code calling a closure made per kernel bails out at the
@@ -42,14 +26,13 @@ export class VirtualClock extends KernelWords implements Clock {
   beforeRead: { sync(): void } | null = null;
   now(): number {
     this.beforeRead?.sync();
-    return this.f[0 /* K_TIME */];
+    return this.t;
   }
   peek(): number {
-    return this.f[0 /* K_TIME */];
+    return this.t;
   }
   advanceTo(t: number): void {
-    const f = this.f;
-    if (t > f[0 /* K_TIME */]) f[0 /* K_TIME */] = t;
+    if (t > this.t) this.t = t;
   }
 }
 

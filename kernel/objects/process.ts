@@ -72,13 +72,7 @@ export class Process extends KernelObject implements Schedulable {
   blockedIn = "";
   /** Detaches a blocked process from whatever it waits on (timers, waiter lists). */
   unblock: (() => void) | null = null;
-  /** CPU ns used: its record's P_CPU word in the kernel memory (kernel/fast/kernel-memory.ts; the record is `sched`). */
-  get cpuTimeNs(): number {
-    return this.sched.f[0 /* P_CPU */];
-  }
-  set cpuTimeNs(v: number) {
-    this.sched.f[0 /* P_CPU */] = v;
-  }
+  cpuTimeNs = 0;
   /** Scheduling class, partition, quantum, limits: owned by kernel/sched/cpu.ts (set at spawn). */
   sched!: SchedState;
   /** Bytes the kernel copied between processes on this process's behalf (message and reply bodies, window reads and writes). */

@@ -43,7 +43,6 @@ import { Partition } from "../objects/partition.ts";
 import { billedPartition, ReadyQueue, type ReadyHooks } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
-import { KernelWords, kernelMemoryWords, RECORD_I32 } from "../fast/kernel-memory.ts";
 
 export interface SchedOptions {
   /** Virtual ns per unit of fuel (deterministic mode). */
@@ -107,58 +106,15 @@ export class CpuScheduler implements ReadyHooks {
   }
   /** Utilisation reserved by the deadline class. */
   edfLoad = 0;
-  /**
-   * This kernel's record in the kernel memory (kernel/fast/kernel-memory.ts), its clock's: the time, the
-   * deferred billing, the open slice's running process, fuel mark and fuel beyond are its words, and the
-   * fields below are accessors over them.
-   */
-  private readonly kw: KernelWords;
-  /** Admitted processes not yet exited, by SchedState.member (what the `running` word's record resolves to); free indices for reuse. */
-  private readonly members: (Process | null)[] = [];
-  private readonly freeMembers: number[] = [];
-  /** The process whose slice is open (K_RUNNING: its record's slot, 0: none). */
-  private get running(): Process | null {
-    const s = this.kw.f[6 /* K_RUNNING */];
-    return s === 0 ? null : this.members[kernelMemoryWords()[s * RECORD_I32 + 9 /* P_MEMBER */]];
-  }
-  private set running(p: Process | null) {
-    this.kw.f[6 /* K_RUNNING */] = p === null ? 0 : p.sched.slot;
-    if (this.exitedRunning !== null) this.forgetExited();
-  }
-  /** The running word moved off a process that exited while it named it: forget that process now. */
-  private forgetExited(): void {
-    const gone = this.exitedRunning!;
-    this.exitedRunning = null;
-    this.forget(gone);
-  }
-  /** A process that exited while the running word named it (exited): forgotten once the word moves on. */
-  private exitedRunning: Process | null = null;
-  /** Whether p's slice is open: the running word against p's slot, without turning the word back into a process (a released record's slot, -1, is never in it). */
-  private isRunning(p: Process): boolean {
-    return this.kw.f[6 /* K_RUNNING */] === p.sched.slot;
-  }
-  /** Whether no slice is open. */
-  private get noSlice(): boolean {
-    return this.kw.f[6 /* K_RUNNING */] === 0;
-  }
-  /** The counter value at the last sync (K_FUEL_MARK). */
-  private get fuelMark(): number {
-    return this.kw.f[4 /* K_FUEL_MARK */];
-  }
-  private set fuelMark(v: number) {
-    this.kw.f[4 /* K_FUEL_MARK */] = v;
-  }
+  /** The process whose slice is open, and the counter value at the last sync. */
+  private running: Process | null = null;
+  private fuelMark = 0;
   /**
    * Fuel of the open slice beyond what the running process's counter holds (a kept counter, see refill):
    * when the counter runs out, outOfFuel hands it this much more and the guest runs on, as it would have
-   * with the whole slice written at once. K_FUEL_BEYOND.
+   * with the whole slice written at once.
    */
-  private get fuelBeyond(): number {
-    return this.kw.f[5 /* K_FUEL_BEYOND */];
-  }
-  private set fuelBeyond(v: number) {
-    this.kw.f[5 /* K_FUEL_BEYOND */] = v;
-  }
+  private fuelBeyond = 0;
   /** Slices that kept the counter (no write), and kept counters that ran out before their slice (a refill from fuelBeyond). */
   readonly keptCounters = { kept: 0, toppedUp: 0 };
   /**
@@ -167,24 +123,9 @@ export class CpuScheduler implements ReadyHooks {
    * first of them). Exact: every charge is a whole number of ns (deferBilling), so the sums are the same
    * in any order, and charges inside one bucket land in the same slot wherever in it they fall.
    */
-  private get billNs(): number {
-    return this.kw.f[1 /* K_BILL_NS */];
-  }
-  private set billNs(v: number) {
-    this.kw.f[1 /* K_BILL_NS */] = v;
-  }
-  private get billAt(): number {
-    return this.kw.f[2 /* K_BILL_AT */];
-  }
-  private set billAt(v: number) {
-    this.kw.f[2 /* K_BILL_AT */] = v;
-  }
-  private get billEnd(): number {
-    return this.kw.f[3 /* K_BILL_END */];
-  }
-  private set billEnd(v: number) {
-    this.kw.f[3 /* K_BILL_END */] = v;
-  }
+  private billNs = 0;
+  private billAt = 0;
+  private billEnd = -1;
   private readonly deferBilling: boolean;
   /** Real-time mode: clock reading at the last sync. */
   private lastSync = 0;
@@ -197,8 +138,6 @@ export class CpuScheduler implements ReadyHooks {
 
   constructor(k: KernelCore, options: SchedOptions = {}) {
     this.k = k;
-    // One record a kernel: the virtual clock's (its time is K_TIME), or one of its own in real time.
-    this.kw = k.clock instanceof VirtualClock ? k.clock : new KernelWords();
     this.nsPerFuel = options.nsPerFuel ?? DEFAULT_NS_PER_FUEL;
     this.quantumFuel = options.quantumFuel ?? DEFAULT_QUANTUM_FUEL;
     this.windowNs = options.windowNs ?? DEFAULT_WINDOW_NS;
@@ -224,32 +163,17 @@ export class CpuScheduler implements ReadyHooks {
   /** Scheduling state for a new process: its parent's partition and ceiling (the host's: system, PRIORITY_MAX). */
   admit(p: Process, parent: Process | null): void {
     const partition = parent?.sched.partition ?? this.system;
-    const member = this.freeMembers.length > 0 ? this.freeMembers.pop()! : this.members.length;
-    p.sched = new SchedState(p.pid, member, partition, parent?.sched.ceiling ?? Constants.PRIORITY_MAX);
-    if (member === this.members.length) this.members.push(p);
-    else this.members[member] = p;
+    p.sched = new SchedState(partition, parent?.sched.ceiling ?? Constants.PRIORITY_MAX);
     p.sched.quantumLeft = this.quantumFuel;
     this.join(p, partition);
   }
 
-  /** p has ended: drop its reservation and its partition membership, and its record in the kernel memory (its last values stay readable). */
+  /** p has ended: drop its reservation and its partition membership. */
   exited(p: Process): void {
     if (p.sched.edf) this.leaveDeadlineClass(p);
     const part = p.sched.partition;
     part.members--;
     part.releaseKernel();
-    // Ended with its slice still open (a process a direct port handler ended under it, kernel/ipc/ports.ts): the
-    // running word keeps naming it, as the field did, until the next slice replaces it; its record goes then.
-    if (this.isRunning(p)) this.exitedRunning = p;
-    else this.forget(p);
-  }
-
-  /** p's member entry and its record in the kernel memory go (its last values stay readable on p). */
-  private forget(p: Process): void {
-    const m = p.sched.member;
-    this.members[m] = null;
-    this.freeMembers.push(m);
-    p.sched.release();
   }
 
   // ---- slices and fuel ------------------------------------------------------
@@ -262,7 +186,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   beginSlice(p: Process): void {
     const flat = this.flat;
-    if (flat !== null) this.beginSliceFlat(p, flat);
+    if (flat !== null && this.running === null) this.beginSliceFlat(p, flat);
     else this.beginSliceGeneral(p);
   }
 
@@ -271,7 +195,7 @@ export class CpuScheduler implements ReadyHooks {
     const k = this.k;
     // With no slice open (endSlice charged the last one) peek() reads what now() would, without the call back into sync.
     // In real time, the reading schedule() just took for its due-timer check serves (KernelCore.dispatchReading).
-    const open = !this.noSlice;
+    const open = this.running !== null;
     const handed = k.dispatchReading;
     k.dispatchReading = NaN;
     const now = open ? k.clock.now() : handed === handed ? handed : k.clock.peek();
@@ -300,6 +224,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p's slice ends (it blocks, yields, exits or is preempted): charge what it used. Kept small, as beginSlice. */
   endSlice(p: Process): void {
+    if (this.running !== p) return;
     const flat = this.flat;
     if (flat !== null) this.endSliceFlat(p, flat);
     else this.endSliceGeneral(p);
@@ -307,7 +232,6 @@ export class CpuScheduler implements ReadyHooks {
 
   /** endSlice's general path (real time, or fastSlice off). */
   private endSliceGeneral(p: Process): void {
-    if (!this.isRunning(p)) return;
     this.sync();
     this.running = null;
     // What its counter holds until it runs again (nothing else writes it meanwhile): refill may keep it.
@@ -321,48 +245,40 @@ export class CpuScheduler implements ReadyHooks {
    * the switch cost's charge and the common slice bound written out.
    */
   private beginSliceFlat(p: Process, clock: VirtualClock): void {
-    // The words themselves, not their accessors: each accessor is a function V8 inlines, and what it inlines
-    // counts against the dispatch's inlining budget (docs/fastpath.md, "The kernel's switch state in memory,
-    // step 1"). No record is made in here, so the views stay valid throughout.
-    const kf = clock.f;
-    if (kf[6 /* K_RUNNING */] !== 0) return this.beginSliceGeneral(p); // a slice already open
     const s = p.sched;
-    const sf = s.f;
     const m = sliceMutation;
-    let now = kf[0 /* K_TIME */];
-    if (now - sf[1 /* P_READY_SINCE */] > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency")
-      this.latencyMiss(p, now);
-    if (sf[2 /* P_QUANTUM */] <= 0) sf[2 /* P_QUANTUM */] = this.quantumFuel;
+    let now = clock.t;
+    if (now - s.readySince > tierOf(s.edf !== null ? p.basePriority : p.priority).deadlineNs && m !== "latency") this.latencyMiss(p, now);
+    if (s.quantumLeft <= 0) s.quantumLeft = this.quantumFuel;
     const cost = this.switchCostNs;
     if (cost > 0) {
-      kf[0 /* K_TIME */] = now += cost;
+      clock.t = now += cost;
       // charge(p, 0, cost, now): no fuel, so the quantum stays.
-      sf[0 /* P_CPU */] += cost;
-      if (this.partitions === 0 && this.deferBilling && (now < kf[3 /* K_BILL_END */] || m === "bucket") && (s.edf === null || m === "edf"))
-        kf[1 /* K_BILL_NS */] += cost;
+      p.cpuTimeNs += cost;
+      if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
+        this.billNs += cost;
       else this.chargeRest(p, cost, now);
     }
     if (p.runtime!.metered) {
       // refill(p), with sliceFuel's common case (no bound but the quantum) first.
       const fuel =
         (this.k.timers.next() === Infinity && s.cpuLimitNs === Infinity && s.edf === null && this.partitions === 0) || m === "bound"
-          ? Math.max(1, Math.min(sf[2 /* P_QUANTUM */], MAX_SLICE_FUEL))
+          ? Math.max(1, Math.min(s.quantumLeft, MAX_SLICE_FUEL))
           : this.sliceFuel(p);
-      const held = sf[3 /* P_FUEL_HELD */];
-      sf[3 /* P_FUEL_HELD */] = -1;
+      const held = s.fuelHeld;
+      s.fuelHeld = -1;
       if (held > 0 && held <= fuel && this.k.fastIpc && this.partitions === 0 && s.edf === null) {
-        kf[4 /* K_FUEL_MARK */] = held;
-        kf[5 /* K_FUEL_BEYOND */] = fuel - held;
+        this.fuelMark = held;
+        this.fuelBeyond = fuel - held;
         this.keptCounters.kept++;
       } else {
         p.runtime!.setFuel(fuel);
-        kf[4 /* K_FUEL_MARK */] = fuel;
-        kf[5 /* K_FUEL_BEYOND */] = 0;
+        this.fuelMark = fuel;
+        this.fuelBeyond = 0;
       }
     }
     this.lastSync = now;
-    // running = p: no slice was open, so no exited process is waiting for the word to move on (exited).
-    clock.f[6 /* K_RUNNING */] = s.slot;
+    this.running = p;
   }
 
   /** beginSlice's latency miss: p waited longer than its tier's deadline. */
@@ -390,39 +306,28 @@ export class CpuScheduler implements ReadyHooks {
    * as a field, charge() written out for its common case (deferred billing inside the current bucket).
    */
   private endSliceFlat(p: Process, clock: VirtualClock): void {
-    // The words themselves (the clock is this kernel's record), as in beginSliceFlat.
-    const kf = clock.f;
-    const s = p.sched;
-    if (kf[6 /* K_RUNNING */] !== s.slot) return;
     const rt = p.runtime;
-    // No counter to read (an exited process still named by the running word), or inside a sync: nothing to
-    // charge, and the general path's end is the same.
-    if (rt === null || this.syncing) return this.endSliceGeneral(p);
-    const left = rt.fuelLeft();
-    if (left !== null) {
-      const fuel = kf[4 /* K_FUEL_MARK */] - left;
-      kf[4 /* K_FUEL_MARK */] = left;
-      if (fuel > 0) {
-        const ns = fuel * this.nsPerFuel;
-        const now = (kf[0 /* K_TIME */] += ns);
-        const sf = s.f;
-        const m = sliceMutation;
-        sf[0 /* P_CPU */] += ns;
-        if (m !== "quantum") sf[2 /* P_QUANTUM */] -= fuel;
-        if (
-          this.partitions === 0 &&
-          this.deferBilling &&
-          (now < kf[3 /* K_BILL_END */] || m === "bucket") &&
-          (s.edf === null || m === "edf")
-        )
-          kf[1 /* K_BILL_NS */] += ns;
-        else this.chargeRest(p, ns, now);
+    if (rt !== null && !this.syncing) {
+      const left = rt.fuelLeft();
+      if (left !== null) {
+        const fuel = this.fuelMark - left;
+        this.fuelMark = left;
+        if (fuel > 0) {
+          const ns = fuel * this.nsPerFuel;
+          const now = (clock.t += ns);
+          const s = p.sched;
+          const m = sliceMutation;
+          p.cpuTimeNs += ns;
+          if (m !== "quantum") s.quantumLeft -= fuel;
+          if (this.partitions === 0 && this.deferBilling && (now < this.billEnd || m === "bucket") && (s.edf === null || m === "edf"))
+            this.billNs += ns;
+          else this.chargeRest(p, ns, now);
+        }
       }
     }
-    // running = null: p is alive (it has a runtime), so no exited process waits for the word to move on.
-    kf[6 /* K_RUNNING */] = 0;
-    s.f[3 /* P_FUEL_HELD */] = rt.fuelKept === true ? kf[4 /* K_FUEL_MARK */] : -1;
-    kf[5 /* K_FUEL_BEYOND */] = 0;
+    this.running = null;
+    p.sched.fuelHeld = rt !== null && rt.fuelKept === true ? this.fuelMark : -1;
+    this.fuelBeyond = 0;
   }
 
   /**
@@ -464,7 +369,7 @@ export class CpuScheduler implements ReadyHooks {
     // (nsPerFuel each), so it ends when the timer is due or the budget is spent; a counting slice in real time
     // ends sooner than its bound (guests burn about ten units per ns), never later.
     // With no slice open (dispatch) there is nothing to charge first: peek() is what now() would read.
-    const now = at ?? (this.noSlice ? k.clock.peek() : k.clock.now());
+    const now = at ?? (this.running === null ? k.clock.peek() : k.clock.now());
     if (next !== Infinity) fuel = Math.min(fuel, Math.ceil((next - now) * perNs));
     if (s.cpuLimitNs !== Infinity) fuel = Math.min(fuel, Math.ceil((s.cpuLimitNs - p.cpuTimeNs) * perNs));
     if (s.edf && !s.edf.done) fuel = Math.min(fuel, Math.ceil(s.edf.budgetNs * perNs));
@@ -551,7 +456,7 @@ export class CpuScheduler implements ReadyHooks {
 
   /** CPU ns p has used, up to now. */
   cpuTime(p: Process): number {
-    if (this.isRunning(p)) this.sync();
+    if (p === this.running) this.sync();
     return p.cpuTimeNs;
   }
 
@@ -564,7 +469,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   outOfFuel(p: Process): FuelVerdict {
     const k = this.k;
-    if (k.current !== p || !this.isRunning(p)) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
+    if (k.current !== p || this.running !== p) throw new KernelBug(`pid ${p.pid} ran out of fuel while not running`);
     this.sync();
     if (this.fuelBeyond > 0) {
       // The kept counter ran out, not the slice: the rest of the slice, unless this charge overran it too.
@@ -664,7 +569,7 @@ export class CpuScheduler implements ReadyHooks {
    */
   sliceGoesOn(p: Process, fuelLeft = NaN): boolean {
     const rt = p.runtime;
-    if (!this.isRunning(p) || rt === null || p.sched.edf !== null) return false;
+    if (this.running !== p || rt === null || p.sched.edf !== null) return false;
     if (fuelLeft === fuelLeft) return fuelLeft > 0; // not NaN: its counter as the caller read it (a metered process's)
     if (!rt.metered) return false;
     const left = rt.fuelLeft();
@@ -673,9 +578,8 @@ export class CpuScheduler implements ReadyHooks {
 
   /** p became ready (queued at the back, or handed the CPU directly by IPC): a fresh quantum, and its wait starts now. */
   readied(p: Process): void {
-    const f = p.sched.f;
-    f[2 /* P_QUANTUM */] = this.quantumFuel;
-    f[1 /* P_READY_SINCE */] = this.k.clock.peek();
+    p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
   }
 
   /** ReadyHooks: now, for partition budgets. */
@@ -690,17 +594,10 @@ export class CpuScheduler implements ReadyHooks {
 
   /** ReadyHooks: a process was queued (front: after a preemption). */
   queued(p: Process, front: boolean): void {
-    const s = p.sched;
-    const f = s.f;
-    if (!front) f[2 /* P_QUANTUM */] = this.quantumFuel;
-    f[1 /* P_READY_SINCE */] = this.k.clock.peek();
-    const r = this.kw.f[6 /* K_RUNNING */];
-    if (r !== 0 && r !== s.slot) this.preemptForQueued();
-  }
-
-  /** queued(): a process other than the one queued is running: stop it if the queued one should run first. */
-  private preemptForQueued(): void {
-    if (this.ready.shouldPreempt(this.running!, false)) this.requestPreempt();
+    if (!front) p.sched.quantumLeft = this.quantumFuel;
+    p.sched.readySince = this.k.clock.peek();
+    const running = this.running;
+    if (running !== null && running !== p && this.ready.shouldPreempt(running, false)) this.requestPreempt();
   }
 
   private killForCpu(p: Process): void {
@@ -744,7 +641,7 @@ export class CpuScheduler implements ReadyHooks {
     this.armRelease(p, r);
     if (queued) this.ready.enqueue(p);
     this.k.trace.enabled && this.k.trace.record(now, p.pid, "deadline-class", `${runtimeNs}/${periodNs}/${deadlineNs}`);
-    if (this.isRunning(p)) this.refill(p); // the open slice is now bounded by the job's runtime
+    if (p === this.running) this.refill(p); // the open slice is now bounded by the job's runtime
     this.recheck();
     return 0;
   }
@@ -760,7 +657,7 @@ export class CpuScheduler implements ReadyHooks {
     const release = r.release + r.periodNs;
     r.missIfUnfinished();
     const wasThrottled = r.throttled;
-    if (this.isRunning(p)) this.sync(); // charge the old job before its budget is refilled
+    if (p === this.running) this.sync(); // charge the old job before its budget is refilled
     r.startJob(release);
     this.armRelease(p, r);
     k.trace.enabled && k.trace.record(k.clock.now(), p.pid, "release", String(r.absDeadline));
@@ -770,7 +667,7 @@ export class CpuScheduler implements ReadyHooks {
       k.wake(p, missed);
     } else if (wasThrottled && p.state === ProcessState.READY && !p.queued) {
       this.ready.enqueue(p);
-    } else if (this.isRunning(p)) {
+    } else if (p === this.running) {
       this.refill(p); // the new job's runtime (and deadline) apply to the open slice at once
     }
   }
@@ -812,7 +709,7 @@ export class CpuScheduler implements ReadyHooks {
       this.killForCpu(p);
       return true;
     }
-    if (this.isRunning(p)) this.refill(p);
+    if (p === this.running) this.refill(p);
     return false;
   }
 
@@ -840,13 +737,13 @@ export class CpuScheduler implements ReadyHooks {
     if (old === part) return 0;
     const u = p.sched.edf?.utilisation ?? 0;
     if (u > 0 && !admits(part.edfLoad, 0, u, part.ownShare / 1000)) return -Errno.EOVERLOAD;
-    if (this.isRunning(p)) this.sync();
+    if (p === this.running) this.sync();
     old.edfLoad -= u;
     part.edfLoad += u;
     this.join(p, part);
     old.members--;
     old.releaseKernel();
-    if (this.isRunning(p)) this.refill(p); // the slice is bounded by the new partition's budget
+    if (p === this.running) this.refill(p); // the slice is bounded by the new partition's budget
     this.recheck();
     return 0;
   }
@@ -863,8 +760,8 @@ export class CpuScheduler implements ReadyHooks {
    * a client's message and when it replies.
    */
   billTo(server: Process, client: Process | null): void {
-    if (this.isRunning(server)) this.sync();
+    if (server === this.running) this.sync();
     server.sched.billedTo = client === server ? null : client;
-    if (this.isRunning(server)) this.refill(server);
+    if (server === this.running) this.refill(server);
   }
 }
