@@ -107,12 +107,13 @@ export function wakeSettled(k: KernelCore, q: Process, value: number): void {
 }
 
 /**
- * call(ep) by p (running) with its call message m (words read, not yet sent) to
- * a server already blocked in receive or reply_wait on ep: startSend's delivery
- * and the handoff, flat. False (nothing changed): take startSend.
+ * ep's one receiver when a message may be handed to it flat, else null (take startSend): fast IPC on, ep
+ * open with nothing queued and one receiver, blocked in its own receive with no deadline, serving nothing,
+ * sending nothing, not ending, not billed to another, the kernel unpartitioned. Shared by fastCall and the
+ * namespace's flat open (kernel/ns/flat-open.ts), so a condition added here holds for both.
  */
-export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): boolean {
-  if (!k.fastIpc || ep.closed || ep.queue.length !== 0 || ep.receivers.length !== 1) return false;
+export function flatReceiver(k: KernelCore, ep: Endpoint): Process | null {
+  if (!k.fastIpc || ep.closed || ep.queue.length !== 0 || ep.receivers.length !== 1) return null;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
   if (
@@ -126,17 +127,27 @@ export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): b
     s.sched.billedTo !== null ||
     k.sched.partitioned
   )
-    return false;
-  fastPathCounts.call++;
-  // startSend: numbered once sent.
+    return null;
+  return s;
+}
+
+/** startSend's numbering of m, sent by p on ep to flatReceiver's server (taken off ep's receivers): m's rcvid. */
+export function numberFlatSend(k: KernelCore, p: Process, ep: Endpoint, m: Message): number {
   const rcvid = k.nextRcvid();
   m.rcvid = rcvid;
   m.seq = k.nextSeq();
   p.sending = m;
   k.ipc.messages++;
   ep.receivers.pop();
-  // deliverMessage: words only; the server holds m alone, so it inherits max(its base, the client).
-  s.mr.setNarrow(MSG_KIND_MESSAGE, p.pid, m.narrow!, 0, rcvid);
+  return rcvid;
+}
+
+/**
+ * The rest of a flat send once m is in s's registers (and buffer): s serves m alone, so it inherits
+ * max(its base, the client's), and the handoff: s wakes with rcvid (its receive unblock: no timer, already
+ * off the receivers), p blocks for the reply and s runs.
+ */
+export function serveAndHandOff(k: KernelCore, p: Process, ep: Endpoint, s: Process, m: Message, rcvid: number): void {
   m.server = s;
   s.serving.add(m);
   associate(s, ep);
@@ -145,10 +156,24 @@ export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): b
   if (prio !== s.priority) k.setEffectivePriority(s, prio);
   countTransition(SERVER_WOKEN);
   countTransition(CLIENT_SENT);
-  // handoff: wake the server (its receive unblock: no timer, already off the receivers).
   s.receiving = null;
   wakeSettled(k, s, rcvid);
   k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
+}
+
+/**
+ * call(ep) by p (running) with its call message m (words read, not yet sent) to
+ * a server already blocked in receive or reply_wait on ep: startSend's delivery
+ * and the handoff, flat. False (nothing changed): take startSend.
+ */
+export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): boolean {
+  const s = flatReceiver(k, ep);
+  if (s === null) return false;
+  fastPathCounts.call++;
+  const rcvid = numberFlatSend(k, p, ep, m);
+  // deliverMessage: words only.
+  s.mr.setNarrow(MSG_KIND_MESSAGE, p.pid, m.narrow!, 0, rcvid);
+  serveAndHandOff(k, p, ep, s, m, rcvid);
   return true;
 }
 

@@ -22,10 +22,8 @@
 import { Constants, ProcessState } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
-import { sendUnblock } from "../ipc/exchange.ts";
-import { wakeSettled } from "../ipc/fastpath.ts";
+import { flatReceiver, numberFlatSend, serveAndHandOff } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
-import { associate } from "../ipc/priority.ts";
 import { checkedTransition, countTransition } from "../ipc/states.ts";
 import { writeKernelBody } from "../ipc/transfer.ts";
 import { hintQueue } from "../fast/hints.ts";
@@ -34,12 +32,10 @@ import type { Process } from "../objects/process.ts";
 import type { DirObject, Mount } from "./objects.ts";
 import { resolveIn } from "./path.ts";
 
-const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED, SEND_BLOCKED } = ProcessState;
+const { RUNNING, REPLY_BLOCKED, SEND_BLOCKED } = ProcessState;
 const { MSG_KIND_MESSAGE, IO_OPEN, IO_FORM_BUFFER } = Constants;
 
-// The moves startSend checks on the way openFlat takes (checked once against the state table).
-const SERVER_WOKEN = checkedTransition(RECEIVE_BLOCKED, "pulse", READY);
-const CLIENT_SENT = checkedTransition(RUNNING, "send", REPLY_BLOCKED);
+// openFlat's moves are fastCall's (kernel/ipc/fastpath.ts serveAndHandOff counts them).
 // The moves startReceive and deliverMessage check when a receive takes a queued message.
 const SERVER_TAKES = checkedTransition(RUNNING, "receive", RUNNING);
 const CLIENT_DELIVERED = checkedTransition(SEND_BLOCKED, "deliver", REPLY_BLOCKED);
@@ -157,46 +153,17 @@ export function scopedPath(k: KernelCore, dir: DirObject, path: string): string 
  * into its registers) and the handoff, flat. False (nothing changed): take startSend.
  */
 export function openFlat(k: KernelCore, p: Process, ep: Endpoint, m: OpenRequest): boolean {
-  if (!k.fastIpc || m.narrow === null || ep.closed || ep.queue.length !== 0 || ep.receivers.length !== 1) return false;
-  const s = ep.receivers[0];
-  const su = s.ipcUnblock;
+  if (m.narrow === null) return false;
+  const s = flatReceiver(k, ep);
+  if (s === null) return false;
   const spec = s.receiving;
-  if (
-    s.state !== RECEIVE_BLOCKED ||
-    su.receive === null ||
-    s.unblock !== su.receive ||
-    su.receiveTimer !== null ||
-    spec === null ||
-    s.serving.size !== 0 ||
-    s.sending !== null ||
-    s.exit !== null ||
-    s.sched.billedTo !== null ||
-    k.sched.partitioned
-  )
-    return false;
+  if (spec === null) return false;
   flatOpenCounts.flat++;
-  // startSend: numbered once sent.
-  const rcvid = k.nextRcvid();
-  m.rcvid = rcvid;
-  m.seq = k.nextSeq();
-  p.sending = m;
-  k.ipc.messages++;
-  ep.receivers.pop();
-  // deliverMessage: the body, then the words; the server holds m alone, so it inherits max(its base, the client).
+  const rcvid = numberFlatSend(k, p, ep, m);
+  // deliverMessage: the body, then the words.
   if (mutation !== "no-body") writeKernelBody(k, m.kernelBody!, s, spec.bufPtr, spec.bufLen);
   s.mr.setNarrow(MSG_KIND_MESSAGE, p.pid, m.narrow, 0, rcvid, m.bodyLen);
-  m.server = s;
-  s.serving.add(m);
-  associate(s, ep);
-  const base = s.basePriority;
-  const prio = p.priority > base ? p.priority : base;
-  if (prio !== s.priority) k.setEffectivePriority(s, prio);
-  countTransition(SERVER_WOKEN);
-  countTransition(CLIENT_SENT);
-  // handoff: wake the server (its receive unblock: no timer, already off the receivers).
-  s.receiving = null;
-  wakeSettled(k, s, rcvid);
-  k.blockAndRun(p, "send", sendUnblock(k, p), REPLY_BLOCKED, s);
+  serveAndHandOff(k, p, ep, s, m, rcvid);
   return true;
 }
 
