@@ -60,9 +60,9 @@ export function loopTaken(): number {
  */
 const T_CELL = 16,
   T_VERSION_AT = 20,
-  T_VERSION = 24,
-  T_LEFT = 28,
-  T_EPOCH = 36;
+  T_LEFT = 24,
+  T_VERSION = 32, // 64 bits: the version and the cell epoch are 64-bit counters (kernel/fast/mirror.ts bumpWord)
+  T_EPOCH = 40;
 /**
  * Takes in wasm between two calls of `next` (which gives the host's event loop its turns: hostYieldDue).
  * A `next` on this path (the crossing, the kernel's run-on, the permission given again) costs ≈100-150 ns;
@@ -108,9 +108,9 @@ function portLoopModule(): WebAssembly.Module {
     L_C = 1,
     L_N = 2,
     L_VA = 3,
-    L_V = 4,
-    L_E = 5,
-    L_KEY = 6;
+    L_KEY = 4,
+    L_V = 5, // i64
+    L_E = 6; // i64
   b.u8(0x03).u8(0x40); // loop $l
   b.u8(0x02).u8(0x40); // block $slow
   // the take: the permission's cell, fuel left, nothing changed since, the cell full, nothing before it, turns left
@@ -122,14 +122,14 @@ function portLoopModule(): WebAssembly.Module {
   b.u8(0x4c); // i32.le_s
   brIf(0);
   get(L_VA);
-  mem(0x28, 2, 0, 0); // the kernel's version word
+  mem(0x29, 2, 0, 0); // the kernel's version (i64.load; a kernel word is 4-aligned)
   get(L_V);
-  b.u8(0x47); // ne
+  b.u8(0x52); // i64.ne
   brIf(0);
   i32c(0);
-  mem(0x28, 2, 0, CELL_EPOCH_ADDRESS); // the store's cell epoch
+  mem(0x29, 2, 0, CELL_EPOCH_ADDRESS); // the store's cell epoch (i64.load)
   get(L_E);
-  b.u8(0x47);
+  b.u8(0x52);
   brIf(0);
   get(L_C);
   mem(0x28, 2, 0, P_QFULL * 4);
@@ -179,8 +179,14 @@ function portLoopModule(): WebAssembly.Module {
   };
   word(T_CELL, L_C);
   word(T_VERSION_AT, L_VA);
-  word(T_VERSION, L_V);
-  word(T_EPOCH, L_E);
+  for (const [at, l] of [
+    [T_VERSION, L_V],
+    [T_EPOCH, L_E],
+  ]) {
+    i32c(0);
+    mem(0x29, 3, 1, at); // i64.load
+    set(l);
+  }
   word(T_LEFT, L_N);
   word(0, L_KEY);
   get(L_KEY);
@@ -199,7 +205,16 @@ function portLoopModule(): WebAssembly.Module {
     [4, tables],
     [5, memories],
     [7, exports],
-    [10, oneFunctionCode([[7, I32]], b)],
+    [
+      10,
+      oneFunctionCode(
+        [
+          [5, I32],
+          [2, I64],
+        ],
+        b,
+      ),
+    ],
   ]);
   return loopModule;
 }
@@ -259,7 +274,7 @@ export class PortLoop {
     } as unknown as WebAssembly.Imports);
     this.table = inst.exports.handlers as WebAssembly.Table;
     const mem = (inst.exports.packet as WebAssembly.Memory).buffer;
-    this.i32 = new Int32Array(mem, 0, 10);
+    this.i32 = new Int32Array(mem, 0, 12);
     this.i64 = new BigInt64Array(mem, 8, 1);
     this.run = WebAssembly.promising(inst.exports.run as () => void) as () => Promise<void>;
   }
@@ -292,8 +307,10 @@ export class PortLoop {
       const at = takeMutation === "stale" ? 0 : versionAddress; // word 0 of the store never changes
       w[T_CELL >> 2] = takeCell;
       w[T_VERSION_AT >> 2] = at;
-      w[T_VERSION >> 2] = m[at >> 2];
+      w[T_VERSION >> 2] = m[at >> 2]; // both 64-bit counters, low word first
+      w[(T_VERSION >> 2) + 1] = m[(at >> 2) + 1];
       w[T_EPOCH >> 2] = m[CELL_EPOCH_ADDRESS >> 2];
+      w[(T_EPOCH >> 2) + 1] = m[(CELL_EPOCH_ADDRESS >> 2) + 1];
       w[T_LEFT >> 2] = TAKES_BETWEEN_TURNS + 1;
     }
     this.handOver(ix, handler);

@@ -91,13 +91,13 @@ words[H_SLOW] = 1;
 /** Free blocks by size class (a power of two words). */
 const freeBlocks = new Map<number, number[]>();
 /**
- * The store's cell epoch (word 4, the first after the "no mirror" header): bumped whenever a port's cell goes
+ * The store's cell epoch (words 4-5, the first after the "no mirror" header; 64 bits, low word first: bumpWord): bumped whenever a port's cell goes
  * back to the store, so a port loop allowed to take packets from a cell (kernel/ipc/ports.ts takeCellPacket)
  * stops before the words can serve another object.
  */
 const CELL_EPOCH = HEADER_WORDS;
 /**
- * A copy of the capability epoch (kernel/fast/epoch.ts; words 6-7, low word first, 8-aligned; word 5 unused):
+ * A copy of the capability epoch (kernel/fast/epoch.ts; words 6-7, low word first, 8-aligned):
  * a module that imports the store as its first memory reads it with one i64.load (host/runtime/fast-ports.ts
  * port_send's cached check).
  */
@@ -219,18 +219,37 @@ export function portQueueLength(o: KernelObject): void {
 }
 
 /**
- * One word of a kernel's own in the store (the run-on's version, KernelCore.runOnChanged): its word index.
- * Never given back (one per kernel, a few per test process).
+ * A counter of a kernel's own in the store (the run-on's version, KernelCore.runOnChanged): 64 bits, low word
+ * first, at the returned word index. Never given back (one per kernel, a few per test process).
  */
 export function kernelWord(): number {
-  const at = alloc(1);
+  const at = alloc(2);
   words[at] = 0;
+  words[at + 1] = 0;
   return at;
 }
 
-/** Add one to the word at `at` (kernelWord's). */
+/** What a bump adds to a counter's low word: 1, or 0 under setCounterHighOnlyForTest (the high word moves). */
+let lowStep = 1;
+
+/**
+ * Add one to the 64-bit counter at word `at` (kernelWord's, or the cell epoch): the low word, carried into the
+ * high one. 64 bits so that a port loop's permission (host/runtime/port-loop.ts), which compares the values it
+ * saw, never sees one come back after a wrap (kernel/fast/epoch.ts says why for the capability epoch).
+ */
 export function bumpWord(at: number): void {
-  words[at] = (words[at] + 1) | 0;
+  const w = words;
+  const lo = (w[at] + lowStep) | 0;
+  w[at] = lo;
+  if (lo === 0 || lowStep === 0) w[at + 1] = (w[at + 1] + 1) | 0;
+}
+
+/**
+ * Test only: with `on`, every bump of a counter (the run-on's versions, the cell epoch) moves only its high
+ * word, as if 2^32 bumps had passed: a check comparing 32 bits would see no change (test/ports/handoff.test.ts).
+ */
+export function setCounterHighOnlyForTest(on: boolean): void {
+  lowStep = on ? 0 : 1;
 }
 
 /** The word at `at`. */
@@ -284,7 +303,7 @@ function cellUnref(o: KernelObject): void {
     cells.delete(o);
     liveCells--;
     release(c.at, cellWords(o));
-    if (o.type === ObjectType.PORT) words[CELL_EPOCH] = (words[CELL_EPOCH] + 1) | 0;
+    if (o.type === ObjectType.PORT) bumpWord(CELL_EPOCH);
   }
 }
 

@@ -11,6 +11,7 @@ import { TimerDevice } from "../../hal/timer.ts";
 import { DEVICE_GRANT_RIGHTS, type HostProcess, Kernel } from "../../host/kernel.ts";
 import { cellQueued, directPortStats } from "../../host/runtime/fast-ports.ts";
 import { loopTaken } from "../../host/runtime/port-loop.ts";
+import { setCounterHighOnlyForTest } from "../../kernel/fast/mirror.ts";
 import {
   mutatePortHandoffForTest,
   mutatePortRunOnForTest,
@@ -453,6 +454,16 @@ describe("the run-on", () => {
       expect(JSON.stringify(wrong.rec) === JSON.stringify(ref.rec) && wrong.now === ref.now).toBe(false);
     } finally {
       mutateTakeForTest(null);
+    }
+    // The version is a 64-bit counter: with every bump moving only its high word (as after 2^32 bumps), the
+    // loop still sees each change; a loop comparing 32 bits would run as the stale mutation does above.
+    setCounterHighOnlyForTest(true);
+    try {
+      const high = await run(spec, "fast", null, { portW2w: true });
+      expect(high.rec).toEqual(ref.rec);
+      expect(high.now).toBe(ref.now);
+    } finally {
+      setCounterHighOnlyForTest(false);
     }
   });
 
