@@ -24,7 +24,7 @@ import type { Process } from "../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../kernel/syscalls/index.ts";
 import { BLOCK } from "../kernel/control.ts";
 import { fakeSystem, type FakeRuntime } from "../test/model/fake-host.ts";
-import { type Plan, sampleTimed, type Summary } from "./stats.ts";
+import { type Plan, sampleCpu, type Summary } from "./stats.ts";
 
 type Handler = (k: KernelCore, p: Process, ...a: (number | bigint)[]) => unknown;
 const H = SYSCALL_HANDLERS as unknown as Record<string, Handler>;
@@ -135,17 +135,7 @@ let rounds = 5;
 for (let i = 0; i < args.length; i++) if (args[i] === "--rounds") rounds = Number(args[++i]);
 // A fixed batch: CPU time has a coarse clock, and a batch size chosen from a slow warm-up would quantize it.
 const plan: Plan = { warmup: 10, warmupMs: 300, samples: 40, targetSampleMs: 5, maxBatch: 1 << 24, fixedBatch: 4000 };
-const cpu = (run: (n: number) => void): Promise<Summary> =>
-  sampleTimed(
-    plan,
-    async (n) => {
-      const c = process.cpuUsage();
-      run(n);
-      const d = process.cpuUsage(c);
-      return (d.user + d.system) / 1000;
-    },
-    1,
-  );
+const cpu = (run: (n: number) => void): Promise<Summary> => sampleCpu(plan, run, 1);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const pairs = Object.fromEntries(
   Object.entries({ call: () => callPair(100), open: () => openClose(100) })

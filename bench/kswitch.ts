@@ -13,7 +13,7 @@ import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import type { Process } from "../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../kernel/syscalls/index.ts";
 import { fakeSystem } from "../test/model/fake-host.ts";
-import { type Plan, sampleTimed, type Summary } from "./stats.ts";
+import { type Plan, sampleCpu, type Summary } from "./stats.ts";
 
 type Handler = (k: KernelCore, p: Process, ...a: number[]) => unknown;
 const H = SYSCALL_HANDLERS as unknown as Record<string, Handler>;
@@ -83,17 +83,7 @@ const args = process.argv.slice(2);
 let rounds = 5;
 for (let i = 0; i < args.length; i++) if (args[i] === "--rounds") rounds = Number(args[++i]);
 const plan: Plan = { warmup: 10, warmupMs: 300, samples: 60, targetSampleMs: 5, maxBatch: 1 << 24, fixedBatch: null };
-const cpu = (run: (n: number) => void): Promise<Summary> =>
-  sampleTimed(
-    plan,
-    async (n) => {
-      const c = process.cpuUsage();
-      run(n);
-      const d = process.cpuUsage(c);
-      return (d.user + d.system) / 1000;
-    },
-    2,
-  );
+const cpu = (run: (n: number) => void): Promise<Summary> => sampleCpu(plan, run, 2);
 const pairs = { pulse: pulsePair(100), yield: yieldPair(100) };
 const rows = new Map<string, Summary[]>();
 for (let r = 0; r < rounds; r++)

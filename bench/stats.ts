@@ -148,6 +148,23 @@ export async function sampleTimed(plan: Plan, measure: BatchTimer, opsPerCall = 
   return summarize(perOp, plan.samples * batch * opsPerCall);
 }
 
+/**
+ * sampleTimed with this process's CPU time (user + system, process.cpuUsage) as the batch's measure instead
+ * of the wall clock: on a shared machine another process's time slices do not count. `run` may be async.
+ */
+export function sampleCpu(plan: Plan, run: (n: number) => unknown, opsPerCall = 1): Promise<Summary> {
+  return sampleTimed(
+    plan,
+    async (n) => {
+      const c = process.cpuUsage();
+      await run(n);
+      const d = process.cpuUsage(c);
+      return (d.user + d.system) / 1000;
+    },
+    opsPerCall,
+  );
+}
+
 /** sampleTimed for operations the host drives, each batch timed around runBatch. */
 export function sampleHost(plan: Plan, runBatch: BatchRunner, opsPerCall = 1): Promise<Summary> {
   return sampleTimed(plan, timeHost(runBatch), opsPerCall);

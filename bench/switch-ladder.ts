@@ -59,7 +59,7 @@ import { measureIpc } from "./figures/ipc.ts";
 import { measureCtxSwitch } from "./figures/ctx-switch.ts";
 import { kernelPair } from "./figures/ipc-kernel.ts";
 import { BenchImages } from "./images.ts";
-import { type Plan, sampleHost, sampleTimed, type Summary } from "./stats.ts";
+import { type Plan, sampleCpu, sampleHost, type Summary } from "./stats.ts";
 import { VDSO_SWITCH_ONLY, wasmkRung, ywasmkRung } from "./wasmk.ts";
 
 const ALL = [
@@ -450,12 +450,7 @@ async function main(): Promise<void> {
   const p: Plan = { ...plan, samples };
   const sample = (runBatch: (n: number) => Promise<unknown> | unknown): Promise<Summary> =>
     cpu
-      ? sampleTimed(p, async (batch) => {
-          const c = process.cpuUsage();
-          await runBatch(batch);
-          const d = process.cpuUsage(c);
-          return (d.user + d.system) / 1000;
-        })
+      ? sampleCpu(p, runBatch)
       : sampleHost(p, async (n) => {
           await runBatch(n);
         });
