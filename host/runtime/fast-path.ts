@@ -323,6 +323,24 @@ function epochNe(c: Code, mem: number, g: number): void {
 }
 
 /**
+ * The folded window's checks, OR-ed into one i32 on the stack (nonzero: some check failed, take the kernel):
+ * the handle ($h, local 0) is the folded one, the epoch is the one it was armed at, then `shape`'s and
+ * `range`'s, each an i32 that is nonzero when it fails. One compare per check, every check on every call;
+ * a check is left out only under windowMutation.
+ */
+function foldedChecks(c: Code, shape: ((c: Code) => void)[], range: ((c: Code) => void)[]): void {
+  const checks: ((c: Code) => void)[] = [];
+  if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
+  if (windowMutation.skip !== "epoch") checks.push((c) => epochNe(c, 1, G_FE));
+  checks.push(...shape);
+  if (windowMutation.skip !== "range") checks.push(...range);
+  checks.forEach((emit, n) => {
+    emit(c);
+    if (n > 0) c.op(OR);
+  });
+}
+
+/**
  * (func (export "window_get_packed") (param $h i32) (param $i i32) (param $n i32) (result i64) (local $a i32)
  *   (if (i32.eqz (i32.or ... (i32.xor (local.get $h) (global.get $fh))              the folded window's handle,
  *                        (i64.ne (i64.load 1 (i32.const 0)) (global.get $fe))      the epoch it was armed at,
@@ -340,22 +358,11 @@ function epochNe(c: Code, mem: number, g: number): void {
  */
 function packedBody(): Code {
   const c = new Code();
-  const checks: ((c: Code) => void)[] = [];
-  if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
-  if (windowMutation.skip !== "epoch")
-    checks.push((c) => {
-      epochNe(c, 1, G_FE);
-    });
-  checks.push((c) => c.global(G_FSIZE).i32(2).op(XOR));
-  checks.push((c) => c.get(2).i32(3).op(XOR));
-  if (windowMutation.skip !== "range") {
-    checks.push((c) => c.get(1).global(G_FCOUNT).op(GE_U));
-    checks.push((c) => c.global(G_FCOUNT).get(1).op(SUB).i32(3).op(LT_U));
-  }
-  checks.forEach((emit, k) => {
-    emit(c);
-    if (k > 0) c.op(OR);
-  });
+  foldedChecks(
+    c,
+    [(c) => c.global(G_FSIZE).i32(2).op(XOR), (c) => c.get(2).i32(3).op(XOR)],
+    [(c) => c.get(1).global(G_FCOUNT).op(GE_U), (c) => c.global(G_FCOUNT).get(1).op(SUB).i32(3).op(LT_U)],
+  );
   const load16 = () =>
     c.b
       .u8(0x2f)
@@ -472,18 +479,7 @@ function dispatcher(): WebAssembly.Module {
       .u32(G_FH + g),
   );
   const wg = new Code();
-  // the folded window: one compare per check, every check on every call (a skipped one only under windowMutation)
-  const checks: ((c: Code) => void)[] = [];
-  if (windowMutation.skip !== "handle") checks.push((c) => c.get(0).global(G_FH).op(XOR));
-  if (windowMutation.skip !== "epoch")
-    checks.push((c) => {
-      epochNe(c, 1, G_FE);
-    });
-  if (windowMutation.skip !== "range") checks.push((c) => c.get(1).global(G_FCOUNT).op(GE_U));
-  checks.forEach((emit, n) => {
-    emit(wg);
-    if (n > 0) wg.op(OR);
-  });
+  foldedChecks(wg, [], [(c) => c.get(1).global(G_FCOUNT).op(GE_U)]);
   const load = (op: number, align: number) => {
     wg.get(4)
       .b.u8(op)
