@@ -23,27 +23,13 @@ import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import type { Process } from "../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../kernel/syscalls/index.ts";
 import { BLOCK } from "../kernel/control.ts";
-import { fakeSystem, type FakeRuntime } from "../test/model/fake-host.ts";
+import { fakeSystem, type FakeRuntime, meterFakes } from "../test/model/fake-host.ts";
 import { type Plan, sampleCpu, type Summary } from "./stats.ts";
 
 type Handler = (k: KernelCore, p: Process, ...a: (number | bigint)[]) => unknown;
 const H = SYSCALL_HANDLERS as unknown as Record<string, Handler>;
 const args = process.argv.slice(2);
 const general = args.includes("--general");
-
-/** Fake runtimes metered through a JavaScript counter each side burns `burn` from before each call. */
-function meter(procs: Process[], burn: number): (i: number) => void {
-  const counters = procs.map((p) => {
-    const c = { value: 0 };
-    const rt = p.runtime as unknown as Record<string, unknown>;
-    Object.defineProperty(rt, "metered", { value: true });
-    Object.defineProperty(rt, "fuelKept", { value: true });
-    rt.setFuel = (f: number) => (c.value = f);
-    rt.fuelLeft = () => c.value;
-    return c;
-  });
-  return (i) => (counters[i].value -= burn);
-}
 
 /** The value the kernel last resumed p with (its blocked call's result). */
 const lastResumed = (p: Process): number => {
@@ -66,7 +52,7 @@ function openClose(burn: number): (n: number) => void {
   );
   const [client, server] = procs;
   k.sched.setPriority(server, client.basePriority + 16, server.sched.policy, server);
-  const use = meter(procs, burn);
+  const use = meterFakes(procs, burn);
   const dir = client.names.get("root")!;
   const sep = server.names.get("ep")!;
   const path = "/tmp/big";
@@ -111,7 +97,7 @@ function callPair(burn: number): (n: number) => void {
     { fastIpc: !general },
   );
   const [client, server] = procs;
-  const use = meter(procs, burn);
+  const use = meterFakes(procs, burn);
   const cep = client.names.get("ep")!;
   const sep = server.names.get("ep")!;
   H.ipc_buffer(k, client, 1024);

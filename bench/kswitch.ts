@@ -12,25 +12,16 @@ import { newEndpoint } from "../kernel/ipc/exchange.ts";
 import type { Endpoint } from "../kernel/objects/endpoint.ts";
 import type { Process } from "../kernel/objects/process.ts";
 import { SYSCALL_HANDLERS } from "../kernel/syscalls/index.ts";
-import { fakeSystem } from "../test/model/fake-host.ts";
+import { fakeSystem, meterFakes } from "../test/model/fake-host.ts";
 import { type Plan, sampleCpu, type Summary } from "./stats.ts";
 
 type Handler = (k: KernelCore, p: Process, ...a: number[]) => unknown;
 const H = SYSCALL_HANDLERS as unknown as Record<string, Handler>;
 
-/** Fake runtimes metered through a JavaScript counter each side burns `burn` from before each call. */
+/** meterFakes, and resume a no-op: the pair drives the handlers itself (nothing runs a guest). */
 function meter(procs: Process[], burn: number): (i: number) => void {
-  const counters = procs.map((p) => {
-    const c = { value: 0 };
-    const rt = p.runtime as unknown as Record<string, unknown>;
-    rt.resume = () => {};
-    Object.defineProperty(rt, "metered", { value: true });
-    Object.defineProperty(rt, "fuelKept", { value: true });
-    rt.setFuel = (f: number) => (c.value = f);
-    rt.fuelLeft = () => c.value;
-    return c;
-  });
-  return (i) => (counters[i].value -= burn);
+  for (const p of procs) (p.runtime as unknown as Record<string, unknown>).resume = () => {};
+  return meterFakes(procs, burn);
 }
 
 function pulsePair(burn: number): (n: number) => void {

@@ -75,3 +75,21 @@ export function fakeSystem(
   for (let i = 0; i < n; i++) spawn(handles(k, i, procs));
   return { k, host, procs, image, views, spawn };
 }
+
+/**
+ * Make fake runtimes metered through a JavaScript counter (as the loader's fuel counter, read and written by
+ * the kernel at slice ends and starts, kept across slices), for the benches that price the kernel's part on
+ * fake runtimes (bench/kswitch.ts, bench/kopen.ts). Returns `use(i)`: process i burns `burn` of its counter.
+ */
+export function meterFakes(procs: readonly Process[], burn: number): (i: number) => void {
+  const counters = procs.map((p) => {
+    const c = { value: 0 };
+    const rt = p.runtime as unknown as Record<string, unknown>;
+    Object.defineProperty(rt, "metered", { value: true });
+    Object.defineProperty(rt, "fuelKept", { value: true });
+    rt.setFuel = (f: number) => (c.value = f);
+    rt.fuelLeft = () => c.value;
+    return c;
+  });
+  return (i) => (counters[i].value -= burn);
+}
