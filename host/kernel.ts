@@ -32,6 +32,7 @@ import type { MemoryObject } from "../kernel/objects/memory.ts";
 import { MEMORY_RIGHTS, memoryStats, type MemoryStats } from "../kernel/mm/stats.ts";
 import { createGrantMemory } from "./runtime/grant-memory.ts";
 import { chooseInEveryProcess, chooseInProcess } from "./runtime/split-imports.ts";
+import { useFastYield } from "./runtime/fast-yield.ts";
 import { WASI_MODULE, WasiPersonality, type WasiOptions } from "./personality/wasi/personality.ts";
 import type { EpochTicker } from "../hal/epoch.ts";
 
@@ -104,6 +105,12 @@ export interface KernelConfig {
    * the JavaScript direct path, with the same results; for benchmarks and tests that compare.
    */
   portW2w?: boolean;
+  /**
+   * With fastPath, in deterministic mode: yield is served in wasm by a kernel-owned module against words the
+   * kernel publishes after its own yields and syncs back at its next entry (host/runtime/fast-yield.ts,
+   * kernel/fast/yields.ts; default true). The same results, virtual time and accounting either way.
+   */
+  fastYield?: boolean;
   /**
    * Flat slice accounting on every switch (KernelOptions.fastSlice; default: fastPath). false keeps every
    * other fast path and charges through the general code; for benchmarks and tests that compare.
@@ -285,6 +292,7 @@ export class Kernel {
       },
     });
     if (splitImports && config.receiveHint === true) chooseInEveryProcess(this.core);
+    if (fastPath && deterministic && (config.fastYield ?? true)) useFastYield(this.core);
   }
 
   /**

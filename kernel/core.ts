@@ -44,6 +44,7 @@ import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
 import type { Device } from "./devices/device.ts";
+import { fastYieldCounts, readMember, RING_MAX, writeMember, Y, type YieldWords } from "./fast/yields.ts";
 
 /** Whom a timer is for (KernelCore.addTimer): a process, a device, or nobody. */
 export type TimerOwner = Process | Device | null;
@@ -213,6 +214,13 @@ export class KernelCore {
    * the host sets it when it offers that path (Kernel({ portW2w })); kernel/ipc/ports.ts directWordsOf.
    */
   portW2w: boolean;
+  /**
+   * The yield vDSO's words (kernel/fast/yields.ts), when the host serves yield in wasm (null: it does not).
+   * While lazyYields is not 0 they, not the fields, hold the clock, the open slice and the ring's accounting:
+   * every entry into the kernel calls syncYields first (one check: `if (k.lazyYields !== 0)`).
+   */
+  yieldWords: YieldWords | null = null;
+  lazyYields = 0;
   /** Run at terminate, after the process is marked EXITED and before its handles close (IPC cleanup). */
   readonly exitHooks: ((p: Process) => void)[] = [];
   /** Run at spawn, once the child exists and before it runs (what a child inherits: the unveil view, kernel/ns). */
@@ -264,6 +272,7 @@ export class KernelCore {
    * Decodes everything before changing anything.
    */
   spawn(req: SpawnRequest): Process | number {
+    if (this.lazyYields !== 0) this.syncYields();
     if (this.aliveCount >= this.limits.maxProcesses) return -Errno.ENOMEM;
     const handles = req.handles ?? NO_HANDLES;
     if (handles.length > this.limits.maxHandles) return -Errno.EMFILE;
@@ -346,6 +355,7 @@ export class KernelCore {
 
   /** Make a process blocked in a syscall runnable; it resumes with `result`. No effect otherwise. */
   wake(p: Process, result: number): void {
+    if (this.lazyYields !== 0) this.syncYields();
     if (!isBlocked(p.state)) return;
     const unblock = p.unblock;
     p.unblock = null;
@@ -463,6 +473,7 @@ export class KernelCore {
    * handler activations from now on; any other process exits with status 0.
    */
   mainReturned(p: Process): void {
+    if (this.lazyYields !== 0) this.syncYields();
     if (p.boundPorts.length === 0) {
       this.terminate(p, 0, ExitReason.NORMAL, "");
       return;
@@ -480,6 +491,7 @@ export class KernelCore {
    * effects, trace and virtual time as queueing it and scheduling.
    */
   activationDone(p: Process, fuelLeft = NaN): void {
+    if (this.lazyYields !== 0) this.syncYields();
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
     if (ownPacketWaits(p) && this.runOn(p, fuelLeft)) return; // (the cheap test first: runOn stays cold, so not inlined, where it never applies)
     this.endSlice(p);
@@ -590,6 +602,7 @@ export class KernelCore {
 
   /** A packet was queued on a port bound to p: a resident p becomes runnable. */
   packetArrived(p: Process): void {
+    if (this.lazyYields !== 0) this.syncYields();
     if (p.state === ProcessState.RESIDENT) {
       if (this.nextPacket(p)) {
         binderChanged(this, p); // busy: direct packets go to the kernel
@@ -644,6 +657,7 @@ export class KernelCore {
    * fault is logged. A throw never reaches the host.
    */
   addTimer(deadline: number, fire: () => void, owner: TimerOwner = null): Timer {
+    if (this.lazyYields !== 0) this.syncYields();
     const t = this.timers.add(deadline, fire, owner);
     this.sched.timerAdded(deadline);
     if (!this.clock.virtual && this.current === null && deadline < this.idleTimerAt) this.schedule();
@@ -662,6 +676,7 @@ export class KernelCore {
    * and the other processes carry on.
    */
   fault(victim: Process | null, where: string, e: unknown): void {
+    if (this.lazyYields !== 0) this.syncYields();
     const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     try {
       if (victim !== null && victim.exit === null)
@@ -675,6 +690,7 @@ export class KernelCore {
   }
 
   cancelTimer(t: Timer): void {
+    if (this.lazyYields !== 0) this.syncYields();
     this.timers.cancel(t);
     // Real time: a host timer armed for a deadline nothing waits for any more would hold the host's event loop open.
     if (this.idleTimer !== null && this.timers.next() > this.idleTimerAt) {
@@ -691,6 +707,7 @@ export class KernelCore {
    * whenQuiescent waiters: with nothing runnable and no timer, the kernel is quiescent for good.
    */
   cancelAllTimers(): void {
+    if (this.lazyYields !== 0) this.syncYields();
     this.timers.clear();
     if (this.idleTimer !== null) {
       this.idleTimer();
@@ -705,6 +722,7 @@ export class KernelCore {
    * wakes waiters, tells listeners, releases its instance. Idempotent.
    */
   terminate(p: Process, status: number, reason: number, message: string): void {
+    if (this.lazyYields !== 0) this.syncYields();
     if (p.state === ProcessState.EXITED) return;
     const wasCurrent = this.current === p;
     if (wasCurrent) this.endSlice(p);
@@ -749,6 +767,7 @@ export class KernelCore {
 
   /** Resolves when nothing is runnable and no timer is pending: all done, or the rest blocked for good. */
   whenQuiescent(): Promise<void> {
+    if (this.lazyYields !== 0) this.syncYields();
     return new Promise((resolve) => {
       this.quiescentWaiters.push(resolve);
       if (this.current === null) this.schedule();
@@ -757,7 +776,67 @@ export class KernelCore {
 
   /** Processes alive but blocked with nothing that can wake them (after quiescence: a deadlock). */
   blockedProcesses(): Process[] {
+    if (this.lazyYields !== 0) this.syncYields();
     return [...this.processes.values()].filter((p) => isBlocked(p.state));
+  }
+
+  /**
+   * The lazy yields' words back into the kernel (kernel/fast/yields.ts): the ring's accounting, the clock and
+   * the open slice, the run queue rotated as the ring's head moved, the running process; then withdrawn. Every
+   * entry calls it first while lazyYields is set; a host reading kernel state directly calls it too.
+   */
+  syncYields(): void {
+    if (this.lazyYields === 0) return;
+    this.lazyYields = 0;
+    const w = this.yieldWords!;
+    const i32 = w.i32;
+    i32[Y.ARMED >> 2] = 0;
+    const served = i32[Y.SERVED >> 2];
+    const n = i32[Y.N >> 2];
+    if (served === 0) {
+      for (let i = 0; i < n; i++) w.ring[i] = null;
+      return;
+    }
+    fastYieldCounts.served += served;
+    fastYieldCounts.synced++;
+    const head = i32[Y.HEAD >> 2];
+    const first = w.ring[0]!;
+    for (let i = 0; i < n; i++) readMember(w, i, i === head);
+    const running = this.runq.rotate(first, head);
+    this.current = running;
+    this.sched.adoptYields(w, running);
+  }
+
+  /**
+   * After a yield the TypeScript kernel took (the vDSO's fallback, host/runtime/fast-yield.ts): publish the
+   * words if the process it dispatched could yield without it (kernel/fast/yields.ts, eligibility).
+   */
+  publishYields(): void {
+    const w = this.yieldWords;
+    const c = this.current;
+    if (w === null || this.lazyYields !== 0 || c === null || !c.fastYield) return;
+    if (this.trace.enabled || this.scheduling || this.directDepth > 0 || this.idleServed.size !== 0 || !this.fastIpc) return;
+    const n = this.runq.lazyRing(c, w.ring, RING_MAX);
+    let ok = n >= 2 && this.sched.publishYields(w, c);
+    for (let i = 0; ok && i < n; i++) ok = writeMember(w, i, w.ring[i]!, i === 0);
+    if (!ok) {
+      for (let i = 0; i < n; i++) w.ring[i] = null;
+      return;
+    }
+    const i32 = w.i32;
+    i32[Y.N >> 2] = n;
+    i32[Y.HEAD >> 2] = 0;
+    i32[Y.SERVED >> 2] = 0;
+    w.bound(n);
+    i32[Y.ARMED >> 2] = 1;
+    this.lazyYields = 1;
+    fastYieldCounts.published++;
+  }
+
+  /** Switch the event trace on or off (mid-run too: the lazy yields are synced first, and stay TypeScript's while it is on). */
+  setTracing(on: boolean): void {
+    if (this.lazyYields !== 0) this.syncYields();
+    this.trace.enabled = on;
   }
 
   private endSlice(p: Process): void {
@@ -771,6 +850,7 @@ export class KernelCore {
    * it is dispatched; "killed": it was ended (CPU limit) and the host unwinds.
    */
   fuelExhausted(p: Process): FuelVerdict {
+    if (this.lazyYields !== 0) this.syncYields();
     return this.sched.outOfFuel(p);
   }
 

@@ -504,9 +504,14 @@ function receiveImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
  * blocking syscall of its arity shares.
  */
 function yieldImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  return new WebAssembly.Suspending(yieldEntry(k, def));
+}
+
+/** yieldImport's function (the yield vDSO's fallback calls it too: host/runtime/fast-yield.ts). */
+export function yieldEntry(k: KernelCore, def: SyscallDef = SYSCALL_BY_NAME.get("yield")!): () => unknown {
   const h = unpledged(k, def) as (k: KernelCore, p: Process) => unknown;
   const name = def.name;
-  return new WebAssembly.Suspending(() => {
+  return () => {
     const p = caller(k);
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
@@ -517,7 +522,7 @@ function yieldImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
       return thrownArmed(k, p, s, name, err);
     }
     return settleArmed(k, p, s, r, pending);
-  });
+  };
 }
 
 /**
@@ -612,6 +617,7 @@ function sysEntry(k: KernelCore): WebAssembly.Suspending {
 
 /** The process making a syscall: the kernel's current one (see the top of this file). */
 function caller(k: KernelCore): Process {
+  if (k.lazyYields !== 0) k.syncYields(); // the lazy yields' words back first (kernel/fast/yields.ts)
   const p = k.current;
   if (p === null) throw new KernelBug("a syscall arrived while no process was running");
   return p;

@@ -38,6 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
+import { addFastYield, takesFastYield } from "./fast-yield.ts";
 import {
   addDirectEntry,
   addPortW2w,
@@ -337,6 +338,12 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return this.image.metered;
   }
 
+  /** Its counter's wasm reader (made now if it was not): the yield vDSO reads the counter through it (fast-yield.ts). */
+  counterReader(): () => number {
+    if (this.counterGet === null) this.makeCounterHelper();
+    return this.counterGet!;
+  }
+
   /** The fuel variant's counter keeps its value between slices; the epoch variant's "counter" is a wall-clock deadline. */
   get fuelKept(): boolean {
     return this.ticker === null && this.image.metered;
@@ -464,6 +471,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
         return;
       }
       this.instance = instance;
+      p.fastYield = takesFastYield(k, imports); // it may be in a ring of lazy yields (kernel/fast/yields.ts)
       const exports = instance.exports;
       if (this.image.preemption === "fuel") {
         this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
@@ -519,6 +527,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     }
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
     const dispatcher = this.fastPath && !syscallsObserved(k) && addFastPath(k, p, imports);
+    // yield served in wasm against the kernel's lazily synced words (fast-yield.ts): the counting variant only
+    if (this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" && this.image.metered && this.personality === null)
+      addFastYield(k, imports);
     // port_send delivering wasm-to-wasm to idle direct binders (fast-ports.ts): the counting variant only
     const chargeBy = this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" ? addPortW2w(k, p, imports) : null;
     if (this.image.metered) {
@@ -765,6 +776,7 @@ function kernelEntries(k: KernelCore): { fuel: () => void; directFuel: () => und
   let e = fuelEntries.get(k);
   if (e === undefined) {
     const running = (): WasmProcessRuntime => {
+      if (k.lazyYields !== 0) k.syncYields(); // k.current is the words' while yields are lazy (kernel/fast/yields.ts)
       const r = k.current?.runtime;
       if (!(r instanceof WasmProcessRuntime)) throw new KernelBug("an out-of-fuel check arrived while no wasm process was running");
       return r;

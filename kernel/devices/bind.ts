@@ -34,13 +34,20 @@ const IRQ_KIND_EXACT = 2 ** (53 - Constants.IRQ_KIND_SHIFT);
 export function newDevice<M extends DeviceModel>(k: KernelCore, model: M, memory: MemoryObject | null = null): Device<M> {
   const dev = new Device(k.objects, model, memory);
   dev.log = k.log;
+  // A device's calls are entries into the kernel: the lazy yields' words come back first (kernel/fast/yields.ts).
   model.bind({
-    now: () => k.clock.now(),
+    now: () => {
+      if (k.lazyYields !== 0) k.syncYields();
+      return k.clock.now();
+    },
     setTimer: (deadline, fire) => {
       const t = k.addTimer(deadline, fire, dev); // a throw is logged with the device's name (KernelCore.timerThrew)
       return () => k.cancelTimer(t);
     },
-    interrupt: (kind, datum) => raiseInterrupt(k, dev, kind, datum),
+    interrupt: (kind, datum) => {
+      if (k.lazyYields !== 0) k.syncYields();
+      raiseInterrupt(k, dev, kind, datum);
+    },
     log: (line) => k.log(line),
   });
   return dev;

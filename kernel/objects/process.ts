@@ -117,6 +117,8 @@ export class Process extends KernelObject implements Schedulable {
   packet: PortPacket | null = null;
   /** The current activation is an idle packet's. */
   idleActivation = false;
+  /** Its yield import is the host's yield vDSO (kernel/fast/yields.ts): it may be in a ring of lazy yields. */
+  fastYield = false;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;

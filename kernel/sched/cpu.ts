@@ -43,6 +43,7 @@ import { Partition } from "../objects/partition.ts";
 import { billedPartition, ReadyQueue, type ReadyHooks } from "./ready.ts";
 import { SchedState } from "./state.ts";
 import { tierOf } from "./tiers.ts";
+import { fitsI32, Y, type YieldWords } from "../fast/yields.ts";
 
 export interface SchedOptions {
   /** Virtual ns per unit of fuel (deterministic mode). */
@@ -452,6 +453,45 @@ export class CpuScheduler implements ReadyHooks {
     if (this.billNs !== 0) this.system.charge(this.billNs, this.billAt);
     this.billNs = 0;
     this.billEnd = -1;
+  }
+
+  /**
+   * The slice's and the clock's words for lazy yields (kernel/fast/yields.ts), if the scheduler can leave
+   * them to the vDSO: flat accounting in deterministic mode, deferred billing, no partitions, `running`'s
+   * slice open, every value the vDSO keeps as an i32 in range. False: nothing is published.
+   */
+  publishYields(w: YieldWords, running: Process): boolean {
+    const clock = this.flat;
+    if (clock === null || !this.deferBilling || this.partitions !== 0 || this.running !== running || this.syncing) return false;
+    if (!fitsI32(this.quantumFuel) || !fitsI32(this.fuelMark) || !fitsI32(this.fuelBeyond)) return false;
+    const i32 = w.i32;
+    const f64 = w.f64;
+    i32[Y.FUEL_MARK >> 2] = this.fuelMark;
+    i32[Y.FUEL_BEYOND >> 2] = this.fuelBeyond;
+    i32[Y.QUANTUM >> 2] = this.quantumFuel;
+    i32[Y.KEPT >> 2] = 0;
+    f64[Y.CLOCK >> 3] = clock.t;
+    f64[Y.BILL_NS >> 3] = this.billNs;
+    f64[Y.BILL_END >> 3] = this.billEnd;
+    f64[Y.NEXT_TIMER >> 3] = this.k.timers.next();
+    f64[Y.NS_PER_FUEL >> 3] = this.nsPerFuel;
+    f64[Y.PER_NS >> 3] = 1 / this.nsPerFuel;
+    f64[Y.COST >> 3] = this.switchCostNs;
+    return true;
+  }
+
+  /** syncYields: the words' slice and clock back into the fields, `running`'s slice open (as its dispatch left it). */
+  adoptYields(w: YieldWords, running: Process): void {
+    const i32 = w.i32;
+    const f64 = w.f64;
+    const t = f64[Y.CLOCK >> 3];
+    this.flat!.t = t;
+    this.billNs = f64[Y.BILL_NS >> 3];
+    this.fuelMark = i32[Y.FUEL_MARK >> 2];
+    this.fuelBeyond = i32[Y.FUEL_BEYOND >> 2];
+    this.keptCounters.kept += i32[Y.KEPT >> 2];
+    this.lastSync = t;
+    this.running = running;
   }
 
   /** CPU ns p has used, up to now. */

@@ -111,6 +111,35 @@ export class ReadyQueue {
     this.fixed.remove(p);
   }
 
+  /**
+   * The ring of lazy yields (kernel/fast/yields.ts): `running` at index 0, then the processes queued at its
+   * priority in queue order, when nothing is queued above it, no deadline class or partitions are weighed
+   * and no port loop reads the version word. Returns the ring's length (the ring has at least the FIFO's
+   * head), or 0.
+   */
+  lazyRing(running: Process, out: (Process | null)[], max: number): number {
+    if (this.edf.length !== 0 || this.versionAt >= 0 || this.hooks.hasPartitions()) return 0;
+    if (this.fixed.topPriority() !== running.priority) return 0;
+    const n = this.fixed.copyLevel(running.priority, out, 1, max - 1);
+    if (n <= 0) return 0;
+    out[0] = running;
+    return n + 1;
+  }
+
+  /**
+   * The lazy yields' run queue (kernel/fast/yields.ts syncYields): `from`, running and not queued, yielded
+   * `steps` times through its priority's FIFO, each time to the back with the head taken. The queued hook
+   * is not called: the words carried what it did. Returns the running process.
+   */
+  rotate(from: Process, steps: number): Process {
+    let cur = from;
+    for (let i = 0; i < steps; i++) {
+      this.fixed.enqueue(cur);
+      cur = this.fixed.dequeue()!;
+    }
+    return cur;
+  }
+
   /** Highest fixed priority with a queued process, or -1. */
   topPriority(): number {
     return this.fixed.topPriority();

@@ -34,6 +34,10 @@ class Fifo<T> {
     this.items[this.head] = x;
     this.n++;
   }
+  /** The i-th item from the head (i < length). */
+  at(i: number): T {
+    return this.items[(this.head + i) & this.mask]!;
+  }
   /** The first item satisfying pred, or undefined. */
   find(pred: (x: T) => boolean): T | undefined {
     for (let i = 0; i < this.n; i++) {
@@ -137,6 +141,14 @@ export class RunQueues<P extends Schedulable> {
     if (q.length === 0) this.bitmap[p.priority >>> 5] &= ~(1 << (p.priority & 31));
     p.queued = false;
     this.count--;
+  }
+
+  /** The processes queued at `priority`, in queue order, into out from index `from`; how many, or -1 if more than `max`. */
+  copyLevel(priority: number, out: (P | null)[], from: number, max: number): number {
+    const q = this.levels[priority];
+    if (q.length > max) return -1;
+    for (let i = 0; i < q.length; i++) out[from + i] = q.at(i);
+    return q.length;
   }
 
   /** Highest priority with a queued process, or -1. */

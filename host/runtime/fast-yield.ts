@@ -1,0 +1,369 @@
+// The yield vDSO (docs/fastpath.md "Yield in wasm: lazy state"; kernel/fast/yields.ts): one kernel-owned
+// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm).
+// It serves a yield in wasm against the words the kernel published after its own last yield, and calls
+// the TypeScript yield (the bridge's entry, which syncs the words first) for anything else, before
+// changing anything. Its one Suspending import, switchTo, does only JSPI's part with the real runtimes.
+//
+// (module
+//   (type $i (func (result i32)))
+//   (type $sw (func (param i32 i32 i32) (result i32)))
+//   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
+//   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
+//   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
+//   (table $counters (export "counters") RING_MAX funcref)        each ring member's counter reader
+//   (func (export "yield") (result i32) ...))                     the body below, step by step
+//
+// Which process calls: only the ring's head runs while the words are armed (every other process runs only
+// after a kernel entry, which withdraws them), so the caller is ring[HEAD].
+
+import type { KernelCore } from "../../kernel/core.ts";
+import { RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
+import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
+import { assemble, ByteSink, FUNCREF, funcType, I32 } from "./assemble.ts";
+import { yieldEntry } from "./bridge.ts";
+import type { Suspender } from "./bridge.ts";
+
+const F64 = 0x7c;
+
+/**
+ * A step of the vDSO dropped on purpose, for tests only (test/sched/fast-yield.test.ts shows that each
+ * makes the comparison with the vDSO off fail): "latency" skips the tier's latency check, "timer" the due
+ * timer's check, "bucket" the billing bucket's, "bound" the next timer's bound on the slice, "quantum" the
+ * fresh quantum at the back of the queue, "cost" the switch cost's charge to the process dispatched.
+ */
+export type FastYieldMutation = "latency" | "timer" | "bucket" | "bound" | "quantum" | "cost" | null;
+let mutation: FastYieldMutation = null;
+export function mutateFastYieldForTest(m: FastYieldMutation): void {
+  mutation = m;
+}
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/** Instructions by name (what the body uses). */
+class Emit {
+  readonly b = new ByteSink();
+  op(...bytes: number[]): this {
+    for (const x of bytes) this.b.u8(x);
+    return this;
+  }
+  get(l: number): this {
+    this.b.u8(0x20).u32(l);
+    return this;
+  }
+  set(l: number): this {
+    this.b.u8(0x21).u32(l);
+    return this;
+  }
+  i32(v: number): this {
+    this.b.u8(0x41).s32(v);
+    return this;
+  }
+  f64(v: number): this {
+    this.b.u8(0x44);
+    const bytes = new Uint8Array(new Float64Array([v]).buffer);
+    for (const x of bytes) this.b.u8(x);
+    return this;
+  }
+  /** i32.load / f64.load at the address on the stack + offset. */
+  ld(offset: number): this {
+    this.b.u8(0x28).u32(2).u32(offset);
+    return this;
+  }
+  ldf(offset: number): this {
+    this.b.u8(0x2b).u32(3).u32(offset);
+    return this;
+  }
+  /** A kernel-wide word: i32.load / f64.load (i32.const 0) offset. */
+  word(offset: number): this {
+    return this.i32(0).ld(offset);
+  }
+  wordf(offset: number): this {
+    return this.i32(0).ldf(offset);
+  }
+  /** i32.store / f64.store: address, then value, pushed by the callbacks. */
+  st(offset: number, addr: (e: Emit) => void, value: (e: Emit) => void): this {
+    addr(this);
+    value(this);
+    this.b.u8(0x36).u32(2).u32(offset);
+    return this;
+  }
+  stf(offset: number, addr: (e: Emit) => void, value: (e: Emit) => void): this {
+    addr(this);
+    value(this);
+    this.b.u8(0x39).u32(3).u32(offset);
+    return this;
+  }
+  call(f: number): this {
+    this.b.u8(0x10).u32(f);
+    return this;
+  }
+  /** br_if to the enclosing block `depth` levels out. */
+  brIf(depth: number): this {
+    this.b.u8(0x0d).u32(depth);
+    return this;
+  }
+  if(then: (e: Emit) => void): this {
+    this.b.u8(0x04).u8(0x40);
+    then(this);
+    this.b.u8(0x0b);
+    return this;
+  }
+}
+
+// i32 ops
+const EQZ = 0x45,
+  EQ = 0x46,
+  LT_S = 0x48,
+  GT_S = 0x4a,
+  LE_S = 0x4c,
+  ADD = 0x6a,
+  SUB = 0x6b,
+  MUL = 0x6c,
+  SELECT = 0x1b;
+// f64 ops
+const FNE = 0x62,
+  FLT = 0x63,
+  FGT = 0x64,
+  FLE = 0x65,
+  FCEIL = 0x9b,
+  FADD = 0xa0,
+  FSUB = 0xa1,
+  FMUL = 0xa2,
+  FMIN = 0xa4,
+  FMAX = 0xa5,
+  TRUNC = 0xaa, // i32.trunc_f64_s
+  CONVERT = 0xb7; // f64.convert_i32_s
+
+// locals: i32 then f64
+const H = 0,
+  PA = 1,
+  LEFT = 2,
+  FUEL = 3,
+  Q = 4,
+  QA = 5,
+  QQ = 6,
+  HELD = 7,
+  MISS = 8,
+  NOW = 9,
+  NOW2 = 10,
+  CPU = 11,
+  BILL = 12,
+  FQ = 13,
+  NEXT = 14,
+  NS = 15;
+const F_FALLBACK = 0,
+  F_SWITCH = 1;
+
+/**
+ * The body (after each block, the TypeScript step it stands for):
+ *
+ *   (block $slow
+ *     (br_if $slow (i32.eqz ARMED))
+ *     pa = RING + HEAD * RING_SIZE                                     the caller, ring[HEAD]
+ *     ;; CpuScheduler.endSliceFlat(p)
+ *     left = counters[HEAD]()  fuel = FUEL_MARK - left  now = CLOCK  cpu = p.CPU  bill = BILL_NS
+ *     if fuel > 0: ns = fuel * NS_PER_FUEL; now += ns; cpu += ns; bill += ns
+ *     ;; schedule(): a due timer is TypeScript's
+ *     (br_if $slow (NEXT_TIMER <= now))
+ *     ;; RunQueues.dequeue(): the ring's next
+ *     q = HEAD + 1 (0 at N)  qa = its record
+ *     ;; CpuScheduler.beginSliceFlat(q)
+ *     miss = now - q.READY > q.TIER
+ *     qq = q.QLEFT; if qq <= 0: qq = QUANTUM
+ *     now2 = now + COST
+ *     (br_if $slow (!(now2 < BILL_END)))                                a new bucket: chargeRest's, TypeScript's
+ *     fq = min(qq, MAX_SLICE_FUEL); if NEXT_TIMER != inf: fq = min(fq, ceil((NEXT_TIMER - now2) * PER_NS)); fq = max(1, fq)
+ *     held = q.HELD
+ *     (br_if $slow (held <= 0 || held > fq))                            the counter written (setFuel): TypeScript's
+ *     ;; ---- committed ----
+ *     p: CPU = cpu, QLEFT = QUANTUM, READY = now, HELD = left, RESUME = 0     endSlice, the queued hook, yieldCurrent
+ *     q: LAT += miss, QLEFT = qq, CPU += COST, HELD = -1                 beginSliceFlat
+ *     CLOCK = now2  BILL_NS = bill + COST  FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
+ *     HEAD = q  SERVED++
+ *     (return (switchTo HEAD_old q q.RESUME)))
+ *   (fallback)
+ */
+function body(m: FastYieldMutation): Emit {
+  const e = new Emit();
+  e.op(0x02, 0x40); // block $slow
+  e.word(Y.ARMED).op(EQZ).brIf(0);
+  e.word(Y.HEAD).set(H);
+  e.i32(RING).get(H).i32(RING_SIZE).op(MUL).op(ADD).set(PA);
+  // endSliceFlat(p)
+  e.get(H).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
+  e.set(LEFT);
+  e.word(Y.FUEL_MARK).get(LEFT).op(SUB).set(FUEL);
+  e.wordf(Y.CLOCK).set(NOW);
+  e.get(PA).ldf(R.CPU).set(CPU);
+  e.wordf(Y.BILL_NS).set(BILL);
+  e.get(FUEL).i32(0).op(GT_S);
+  e.if((t) => {
+    t.get(FUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(NS);
+    t.get(NOW).get(NS).op(FADD).set(NOW);
+    t.get(CPU).get(NS).op(FADD).set(CPU);
+    t.get(BILL).get(NS).op(FADD).set(BILL);
+  });
+  // schedule(): a due timer
+  e.wordf(Y.NEXT_TIMER).set(NEXT);
+  if (m !== "timer") e.get(NEXT).get(NOW).op(FLE).brIf(0);
+  // dequeue: the ring's next
+  e.get(H).i32(1).op(ADD).set(Q);
+  e.get(Q)
+    .word(Y.N)
+    .op(EQ)
+    .if((t) => t.i32(0).set(Q));
+  e.i32(RING).get(Q).i32(RING_SIZE).op(MUL).op(ADD).set(QA);
+  // beginSliceFlat(q)
+  if (m === "latency") e.i32(0).set(MISS);
+  else e.get(NOW).get(QA).ldf(R.READY).op(FSUB).get(QA).ldf(R.TIER).op(FGT).set(MISS);
+  e.get(QA).ld(R.QLEFT).set(QQ);
+  e.get(QQ)
+    .i32(0)
+    .op(LE_S)
+    .if((t) => t.word(Y.QUANTUM).set(QQ));
+  e.get(NOW).wordf(Y.COST).op(FADD).set(NOW2);
+  if (m !== "bucket") e.get(NOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
+  // fq = min(qq, MAX_SLICE_FUEL)
+  e.get(QQ).i32(MAX_SLICE_FUEL).get(QQ).i32(MAX_SLICE_FUEL).op(LT_S).op(SELECT).op(CONVERT).set(FQ);
+  if (m !== "bound")
+    e.get(NEXT)
+      .f64(Infinity)
+      .op(FNE)
+      .if((t) => t.get(FQ).get(NEXT).get(NOW2).op(FSUB).wordf(Y.PER_NS).op(FMUL).op(FCEIL).op(FMIN).set(FQ));
+  e.f64(1).get(FQ).op(FMAX).set(FQ);
+  e.get(QA).ld(R.HELD).set(HELD);
+  e.get(HELD).i32(0).op(LE_S).brIf(0);
+  e.get(HELD).op(CONVERT).get(FQ).op(FGT).brIf(0);
+  // ---- committed ----
+  const pa = (x: Emit) => x.get(PA);
+  const qa = (x: Emit) => x.get(QA);
+  const zero = (x: Emit) => x.i32(0);
+  e.stf(R.CPU, pa, (x) => x.get(CPU));
+  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
+  e.stf(R.READY, pa, (x) => x.get(NOW));
+  e.st(R.HELD, pa, (x) => x.get(LEFT));
+  e.st(R.RESUME, pa, (x) => x.i32(0));
+  e.st(R.LAT, qa, (x) => x.get(QA).ld(R.LAT).get(MISS).op(ADD));
+  e.st(R.QLEFT, qa, (x) => x.get(QQ));
+  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(QA).ldf(R.CPU).wordf(Y.COST).op(FADD));
+  e.st(R.HELD, qa, (x) => x.i32(-1));
+  e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
+  e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
+  e.st(Y.FUEL_MARK, zero, (x) => x.get(HELD));
+  e.st(Y.FUEL_BEYOND, zero, (x) => x.get(FQ).op(TRUNC).get(HELD).op(SUB));
+  e.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
+  e.st(Y.HEAD, zero, (x) => x.get(Q));
+  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
+  e.get(H).get(Q).get(QA).ld(R.RESUME).call(F_SWITCH).op(0x0f); // return (switchTo from to value)
+  e.op(0x0b); // end $slow
+  e.call(F_FALLBACK);
+  return e;
+}
+
+function vdsoModule(): WebAssembly.Module {
+  const key = mutation ?? "";
+  let m = modules.get(key);
+  if (m !== undefined) return m;
+  const types = new ByteSink().u32(2);
+  funcType(types, [], [I32]);
+  funcType(types, [I32, I32, I32], [I32]);
+  const imports = new ByteSink().u32(3);
+  imports.name("k").name("fallback").u8(0x00).u32(0);
+  imports.name("k").name("switchTo").u8(0x00).u32(1);
+  imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
+  const funcs = new ByteSink().u32(1).u32(0);
+  const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(RING_MAX);
+  const exports = new ByteSink().u32(2);
+  exports.name("yield").u8(0x00).u32(2).name("counters").u8(0x01).u32(0);
+  const b = body(mutation).b;
+  const fn = new ByteSink().u32(2).u32(9).u8(I32).u32(7).u8(F64);
+  fn.bytes(b.view()).u8(0x0b);
+  const code = new ByteSink().u32(1).u32(fn.length).bytes(fn.view());
+  m = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [4, tables],
+    [7, exports],
+    [10, code],
+  ]);
+  modules.set(key, m);
+  return m;
+}
+
+/** A process's runtime as the vDSO needs it: its counter's wasm reader (WasmProcessRuntime.counterReader). */
+interface CounterRuntime {
+  counterReader(): () => number;
+}
+
+type Vdso = { yield: Function; words: YieldWords };
+const vdsos = new WeakMap<KernelCore, Vdso>();
+
+/** Serve yield in wasm in kernel k (the host's choice: KernelConfig.fastYield): its words, made now. */
+export function useFastYield(k: KernelCore): void {
+  if (vdsos.has(k)) return;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
+  const readers: (Function | null)[] = new Array(RING_MAX).fill(null);
+  let table: WebAssembly.Table | null = null;
+  const words: YieldWords = {
+    i32: new Int32Array(memory.buffer),
+    f64: new Float64Array(memory.buffer),
+    ring,
+    bound(n: number): void {
+      for (let i = 0; i < n; i++) {
+        const r = (ring[i]!.runtime as unknown as CounterRuntime).counterReader();
+        if (readers[i] !== r) {
+          table!.set(i, r);
+          readers[i] = r;
+        }
+      }
+    },
+  };
+  const raw = yieldEntry(k);
+  const instance = new WebAssembly.Instance(vdsoModule(), {
+    k: {
+      words: memory,
+      // The TypeScript yield (its entry syncs the words first), then the words published for the process it dispatched.
+      fallback: new WebAssembly.Suspending(() => {
+        const r = raw();
+        k.publishYields();
+        return r;
+      }),
+      // Only JSPI's part: the caller's promise armed, the next one's resumed (as the TypeScript dispatch does).
+      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) => {
+        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
+        ring[to]!.runtime!.resume(value);
+        return pending;
+      }),
+    },
+  } as unknown as WebAssembly.Imports);
+  table = instance.exports.counters as WebAssembly.Table;
+  k.yieldWords = words;
+  vdsos.set(k, { yield: instance.exports.yield as Function, words });
+}
+
+/**
+ * If kernel k serves yield in wasm and process p's imports (from syscallImports, before guards) may take
+ * it, put the vDSO's yield in place of the bridge's. Not for a process that may bind or send to a port:
+ * a wasm-to-wasm delivery runs a binder's handler on its sender's stack with no kernel entry, and its
+ * JavaScript reads KernelCore.current.
+ * Returns whether it did.
+ */
+export function addFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
+  const v = vdsos.get(k);
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  if (v === undefined || ns === undefined || !("yield" in ns)) return false;
+  if ("port_bind" in ns || "port_send" in ns) return false;
+  ns.yield = v.yield;
+  return true;
+}
+
+/** Whether `imports` (a process's, as instantiated) take kernel k's yield vDSO. */
+export function takesFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
+  const v = vdsos.get(k);
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  return v !== undefined && ns !== undefined && ns.yield === v.yield;
+}

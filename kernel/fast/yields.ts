@@ -1,0 +1,150 @@
+// Yield served in wasm against lazily synced kernel state (issue 16, vdsoy; docs/fastpath.md "Yield in wasm:
+// lazy state"). In the spirit of seL4's lazy scheduling: the TypeScript kernel stays the authority, and
+// hands a short run of yields to a kernel-owned wasm module (the host's yield vDSO,
+// host/runtime/fast-yield.ts) only while nothing but yields happens.
+//
+// Publication. When a yield taken by the TypeScript kernel (the vDSO's fallback) has dispatched the next
+// process, the kernel publishes words here if that process's next yield could be served without it (the
+// eligibility below): the virtual clock, the deferred billing, the open slice's fuel mark, the next
+// timer's deadline, the quantum, the switch cost, and the ring: the running process followed by its
+// priority's FIFO in queue order, each with its CPU time, quantum left, fuel held, ready-since, latency
+// deadline and resume value. From then on the words are the authority for exactly those values (the
+// TypeScript fields are stale), and KernelCore.lazyYields says so.
+//
+// Service. The vDSO's yield does, in the words, what KernelCore.yieldCurrent, schedule and dispatch do
+// with CpuScheduler.endSliceFlat, the queued hook and beginSliceFlat for that ring: the caller's slice
+// ends (fuel into virtual time, CPU time and the deferred billing), it goes to the back of the ring with
+// a fresh quantum and its wait starting now, the head is dispatched (the tier latency check, the switch
+// cost, the slice's fuel bound from the quantum and the next timer, the kept counter). It checks first,
+// before changing anything, that nothing it cannot do is needed: no due timer, no new billing bucket, a
+// counter the kernel would keep (not write); otherwise it calls the TypeScript yield, which syncs first.
+// Then one Suspending import does only the JSPI part with the real runtimes.
+//
+// Sync. Every entry into the kernel (the bridge's syscall entries, the fuel entries, the runtime's and
+// the host's calls into KernelCore, device callbacks) checks KernelCore.lazyYields first and, when set,
+// calls syncYields: the words are written back to the fields, the FIFO rotated by as many places as the
+// ring's head moved, and the words are withdrawn. The kernel carries on as the authority.
+//
+// Eligibility (publishYields): deterministic mode with flat slice accounting and deferred billing, no
+// partitions, no deadline class, no tracing, fast IPC on, no port loop's version word (kernel/fast/
+// mirror.ts: its bumps at every enqueue are not the vDSO's), no idle subscriber served, nothing queued
+// above the running process's priority, 2..RING_MAX processes at it, each served by the vDSO
+// (Process.fastYield), metered with a kept counter, READY to resume (not to start or to run a handler),
+// no memory fault, no CPU limit, its receive hint clear. Anything else stays TypeScript's.
+
+import { ProcessState } from "../../abi/gen/abi.ts";
+import type { Process } from "../objects/process.ts";
+import { tierOf } from "../sched/tiers.ts";
+
+/** Kernel-wide words (byte offsets; i32 unless noted). */
+export const Y = {
+  /** 1 while the words are the authority and the vDSO may serve a yield. */
+  ARMED: 0,
+  /** The ring index of the running process. */
+  HEAD: 4,
+  /** The ring's length. */
+  N: 8,
+  /** Yields served in wasm since publication. */
+  SERVED: 12,
+  /** Kept counters (CpuScheduler.keptCounters.kept) since publication. */
+  KEPT: 16,
+  /** CpuScheduler.fuelMark and fuelBeyond of the open slice. */
+  FUEL_MARK: 20,
+  FUEL_BEYOND: 24,
+  /** CpuScheduler.quantumFuel. */
+  QUANTUM: 28,
+  /** f64: VirtualClock.t. */
+  CLOCK: 32,
+  /** f64: CpuScheduler.billNs and billEnd (deferred billing). */
+  BILL_NS: 40,
+  BILL_END: 48,
+  /** f64: timers.next() (Infinity: none armed). */
+  NEXT_TIMER: 56,
+  /** f64: nsPerFuel, 1 / nsPerFuel, switchCostNs. */
+  NS_PER_FUEL: 64,
+  PER_NS: 72,
+  COST: 80,
+} as const;
+
+/** The ring's records: RING + i * RING_SIZE. */
+export const RING = 128;
+export const RING_SIZE = 48;
+export const RING_MAX = 16;
+/** A ring record's words (byte offsets; i32 unless noted). */
+export const R = {
+  PID: 0,
+  /** sched.quantumLeft, sched.fuelHeld. */
+  QLEFT: 4,
+  HELD: 8,
+  /** Latency misses since publication (added to sched.latencyMisses). */
+  LAT: 12,
+  /** f64: cpuTimeNs, sched.readySince, its tier's latency deadline (tierOf(priority).deadlineNs). */
+  CPU: 16,
+  READY: 24,
+  TIER: 32,
+  /** resumeValue. */
+  RESUME: 40,
+} as const;
+
+/** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
+export interface YieldWords {
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  /** The ring's processes by index (the vDSO's switch finds their runtimes here). */
+  readonly ring: (Process | null)[];
+  /** The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader). */
+  bound(n: number): void;
+}
+
+/**
+ * A process's record, if it can be in a ring (see the file comment); false otherwise. `running`: it is the
+ * running process (RUNNING), else a queued one (READY).
+ */
+export function writeMember(w: YieldWords, i: number, p: Process, running: boolean): boolean {
+  const s = p.sched;
+  const rt = p.runtime;
+  if (!p.fastYield || rt === null || !rt.metered || rt.fuelKept !== true) return false;
+  if (p.state !== (running ? ProcessState.RUNNING : ProcessState.READY) || p.nextRun !== "resume") return false;
+  if (p.mm.fault !== null || s.edf !== null || s.cpuLimitNs !== Infinity || p.exit !== null) return false;
+  const ep = p.receiveEndpoint.endpoint;
+  if (ep !== null && ep.queue.length > 0) return false; // its receive hint (kernel/fast/hints.ts) would be set at its dispatch
+  const a = RING + i * RING_SIZE;
+  const i32 = w.i32;
+  const f64 = w.f64;
+  i32[(a + R.PID) >> 2] = p.pid;
+  i32[(a + R.QLEFT) >> 2] = s.quantumLeft;
+  i32[(a + R.HELD) >> 2] = s.fuelHeld;
+  i32[(a + R.LAT) >> 2] = 0;
+  i32[(a + R.RESUME) >> 2] = p.resumeValue;
+  f64[(a + R.CPU) >> 3] = p.cpuTimeNs;
+  f64[(a + R.READY) >> 3] = s.readySince;
+  f64[(a + R.TIER) >> 3] = tierOf(p.priority).deadlineNs;
+  w.ring[i] = p;
+  return true;
+}
+
+/** Ring member i's values back into its fields (syncYields); `running`: it is the ring's head. */
+export function readMember(w: YieldWords, i: number, running: boolean): Process {
+  const p = w.ring[i]!;
+  const s = p.sched;
+  const a = RING + i * RING_SIZE;
+  const i32 = w.i32;
+  const f64 = w.f64;
+  s.quantumLeft = i32[(a + R.QLEFT) >> 2];
+  s.fuelHeld = i32[(a + R.HELD) >> 2];
+  s.latencyMisses += i32[(a + R.LAT) >> 2];
+  p.resumeValue = i32[(a + R.RESUME) >> 2];
+  p.cpuTimeNs = f64[(a + R.CPU) >> 3];
+  s.readySince = f64[(a + R.READY) >> 3];
+  p.state = running ? ProcessState.RUNNING : ProcessState.READY;
+  w.ring[i] = null;
+  return p;
+}
+
+/** Quantum, fuel and cost values the words hold as i32 (the vDSO's arithmetic): what publication requires. */
+export function fitsI32(v: number): boolean {
+  return Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff;
+}
+
+/** Counts for tests and the bench: yields served in wasm, publications, and syncs that found yields served. */
+export const fastYieldCounts = { served: 0, published: 0, synced: 0 };
