@@ -10,7 +10,7 @@
 //   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
 //   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
 //   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
-//   (table $counters (export "counters") RING_MAX funcref)        each ring member's counter reader
+//   (table $counters (export "counters") 2*RING_MAX funcref)      each ring member's counter reader, then writer
 //   (func (export "yield") (result i32) ...))                     the body below, step by step
 //
 // Which process calls: only the ring's head runs while the words are armed (every other process runs only
@@ -31,9 +31,9 @@ const F64 = 0x7c;
  * A step of the vDSO dropped on purpose, for tests only (test/sched/fast-yield.test.ts shows that each
  * makes the comparison with the vDSO off fail): "latency" skips the tier's latency check, "timer" the due
  * timer's check, "bucket" the billing bucket's, "bound" the next timer's bound on the slice, "quantum" the
- * fresh quantum at the back of the queue, "cost" the switch cost's charge to the process dispatched.
+ * fresh quantum at the back of the queue, "cost" the switch cost's charge to the process dispatched, "kept" keeping a counter (the counter is always written).
  */
-export type FastYieldMutation = "latency" | "timer" | "bucket" | "bound" | "quantum" | "cost" | null;
+export type FastYieldMutation = "latency" | "timer" | "bucket" | "bound" | "quantum" | "cost" | "kept" | null;
 let mutation: FastYieldMutation = null;
 export function mutateFastYieldForTest(m: FastYieldMutation): void {
   mutation = m;
@@ -104,6 +104,14 @@ class Emit {
     this.b.u8(0x0d).u32(depth);
     return this;
   }
+  ifElse(then: (e: Emit) => void, otherwise: (e: Emit) => void): this {
+    this.b.u8(0x04).u8(0x40);
+    then(this);
+    this.b.u8(0x05);
+    otherwise(this);
+    this.b.u8(0x0b);
+    return this;
+  }
   if(then: (e: Emit) => void): this {
     this.b.u8(0x04).u8(0x40);
     then(this);
@@ -119,6 +127,7 @@ const EQZ = 0x45,
   GT_S = 0x4a,
   LE_S = 0x4c,
   ADD = 0x6a,
+  AND = 0x71,
   SUB = 0x6b,
   MUL = 0x6c,
   SELECT = 0x1b;
@@ -146,13 +155,14 @@ const H = 0,
   QQ = 6,
   HELD = 7,
   MISS = 8,
-  NOW = 9,
-  NOW2 = 10,
-  CPU = 11,
-  BILL = 12,
-  FQ = 13,
-  NEXT = 14,
-  NS = 15;
+  KEEP = 9,
+  NOW = 10,
+  NOW2 = 11,
+  CPU = 12,
+  BILL = 13,
+  FQ = 14,
+  NEXT = 15,
+  NS = 16;
 const F_FALLBACK = 0,
   F_SWITCH = 1;
 
@@ -175,12 +185,13 @@ const F_FALLBACK = 0,
  *     now2 = now + COST
  *     (br_if $slow (!(now2 < BILL_END)))                                a new bucket: chargeRest's, TypeScript's
  *     fq = min(qq, MAX_SLICE_FUEL); if NEXT_TIMER != inf: fq = min(fq, ceil((NEXT_TIMER - now2) * PER_NS)); fq = max(1, fq)
- *     held = q.HELD
- *     (br_if $slow (held <= 0 || held > fq))                            the counter written (setFuel): TypeScript's
+ *     held = q.HELD  keep = held > 0 && held <= fq                     refill: the counter kept, or written
  *     ;; ---- committed ----
  *     p: CPU = cpu, QLEFT = QUANTUM, READY = now, HELD = left, RESUME = 0     endSlice, the queued hook, yieldCurrent
  *     q: LAT += miss, QLEFT = qq, CPU += COST, HELD = -1                 beginSliceFlat
- *     CLOCK = now2  BILL_NS = bill + COST  FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
+ *     CLOCK = now2  BILL_NS = bill + COST
+ *     if keep: FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
+ *     else: counters[RING_MAX + q](fq)  FUEL_MARK = fq  FUEL_BEYOND = 0
  *     HEAD = q  SERVED++
  *     (return (switchTo HEAD_old q q.RESUME)))
  *   (fallback)
@@ -233,15 +244,18 @@ function body(m: FastYieldMutation): Emit {
       .op(FNE)
       .if((t) => t.get(FQ).get(NEXT).get(NOW2).op(FSUB).wordf(Y.PER_NS).op(FMUL).op(FCEIL).op(FMIN).set(FQ));
   e.f64(1).get(FQ).op(FMAX).set(FQ);
+  // refill's choice: keep the counter (it holds no more than the slice) or write it
   e.get(QA).ld(R.HELD).set(HELD);
-  e.get(HELD).i32(0).op(LE_S).brIf(0);
-  e.get(HELD).op(CONVERT).get(FQ).op(FGT).brIf(0);
+  if (m === "kept") e.i32(0).set(KEEP);
+  else e.get(HELD).i32(0).op(GT_S).get(HELD).op(CONVERT).get(FQ).op(FLE).op(AND).set(KEEP);
   // ---- committed ----
   const pa = (x: Emit) => x.get(PA);
   const qa = (x: Emit) => x.get(QA);
   const zero = (x: Emit) => x.i32(0);
   e.stf(R.CPU, pa, (x) => x.get(CPU));
+  // endSliceFlat charged the quantum, then the queued hook gave a fresh one (the mutation keeps the charged one)
   if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
+  else e.st(R.QLEFT, pa, (x) => x.get(PA).ld(R.QLEFT).get(FUEL).op(SUB));
   e.stf(R.READY, pa, (x) => x.get(NOW));
   e.st(R.HELD, pa, (x) => x.get(LEFT));
   e.st(R.RESUME, pa, (x) => x.i32(0));
@@ -251,9 +265,19 @@ function body(m: FastYieldMutation): Emit {
   e.st(R.HELD, qa, (x) => x.i32(-1));
   e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
-  e.st(Y.FUEL_MARK, zero, (x) => x.get(HELD));
-  e.st(Y.FUEL_BEYOND, zero, (x) => x.get(FQ).op(TRUNC).get(HELD).op(SUB));
-  e.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
+  e.get(KEEP).ifElse(
+    (t) => {
+      t.st(Y.FUEL_MARK, zero, (x) => x.get(HELD));
+      t.st(Y.FUEL_BEYOND, zero, (x) => x.get(FQ).op(TRUNC).get(HELD).op(SUB));
+      t.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
+    },
+    (t) => {
+      // setFuel(fuel): q's counter written through its writer (table slot RING_MAX + q)
+      t.get(FQ).op(TRUNC).i32(RING_MAX).get(Q).op(ADD).b.u8(0x11).u32(2).u32(0);
+      t.st(Y.FUEL_MARK, zero, (x) => x.get(FQ).op(TRUNC));
+      t.st(Y.FUEL_BEYOND, zero, (x) => x.i32(0));
+    },
+  );
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
   e.get(H).get(Q).get(QA).ld(R.RESUME).call(F_SWITCH).op(0x0f); // return (switchTo from to value)
@@ -266,19 +290,24 @@ function vdsoModule(): WebAssembly.Module {
   const key = mutation ?? "";
   let m = modules.get(key);
   if (m !== undefined) return m;
-  const types = new ByteSink().u32(2);
+  const types = new ByteSink().u32(3);
   funcType(types, [], [I32]);
   funcType(types, [I32, I32, I32], [I32]);
+  funcType(types, [I32], []);
   const imports = new ByteSink().u32(3);
   imports.name("k").name("fallback").u8(0x00).u32(0);
   imports.name("k").name("switchTo").u8(0x00).u32(1);
   imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
   const funcs = new ByteSink().u32(1).u32(0);
-  const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(RING_MAX);
+  const tables = new ByteSink()
+    .u32(1)
+    .u8(FUNCREF)
+    .u8(0x00)
+    .u32(2 * RING_MAX);
   const exports = new ByteSink().u32(2);
   exports.name("yield").u8(0x00).u32(2).name("counters").u8(0x01).u32(0);
   const b = body(mutation).b;
-  const fn = new ByteSink().u32(2).u32(9).u8(I32).u32(7).u8(F64);
+  const fn = new ByteSink().u32(2).u32(10).u8(I32).u32(7).u8(F64);
   fn.bytes(b.view()).u8(0x0b);
   const code = new ByteSink().u32(1).u32(fn.length).bytes(fn.view());
   m = assemble([
@@ -296,6 +325,7 @@ function vdsoModule(): WebAssembly.Module {
 /** A process's runtime as the vDSO needs it: its counter's wasm reader (WasmProcessRuntime.counterReader). */
 interface CounterRuntime {
   counterReader(): () => number;
+  counterWriter(): (v: number) => void;
 }
 
 type Vdso = { yield: Function; words: YieldWords };
@@ -306,7 +336,7 @@ export function useFastYield(k: KernelCore): void {
   if (vdsos.has(k)) return;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
-  const readers: (Function | null)[] = new Array(RING_MAX).fill(null);
+  const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
   let table: WebAssembly.Table | null = null;
   const words: YieldWords = {
     i32: new Int32Array(memory.buffer),
@@ -314,10 +344,14 @@ export function useFastYield(k: KernelCore): void {
     ring,
     bound(n: number): void {
       for (let i = 0; i < n; i++) {
-        const r = (ring[i]!.runtime as unknown as CounterRuntime).counterReader();
+        const rt = ring[i]!.runtime as unknown as CounterRuntime;
+        const r = rt.counterReader();
         if (readers[i] !== r) {
           table!.set(i, r);
           readers[i] = r;
+          const w = rt.counterWriter();
+          table!.set(RING_MAX + i, w);
+          readers[RING_MAX + i] = w;
         }
       }
     },

@@ -344,6 +344,12 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     return this.counterGet!;
   }
 
+  /** Its counter's wasm writer (with counterReader: the same helper), for the yield vDSO's written slices. */
+  counterWriter(): (v: number) => void {
+    if (this.counterSet === null) this.makeCounterHelper();
+    return this.counterSet!;
+  }
+
   /** The fuel variant's counter keeps its value between slices; the epoch variant's "counter" is a wall-clock deadline. */
   get fuelKept(): boolean {
     return this.ticker === null && this.image.metered;

@@ -47,15 +47,29 @@ export const ABI_IMPORTS = [
   )}))`,
 ].join("\n  ");
 
+/** The ABI imports named (console_write always: $flush calls it), as ABI_IMPORTS declares them. */
+export function importsOf(names: readonly string[]): string {
+  const want = new Set([...names, "console_write"]);
+  return SYSCALLS.filter((d) => want.has(d.name))
+    .map(
+      (d) =>
+        `(import "wasmos" "${d.name}" (func $${d.name}${sig(
+          d.params.map((p) => p.type),
+          d.result,
+        )}))`,
+    )
+    .join("\n  ");
+}
+
 /**
- * A guest module: every ABI import, one exported page of memory (unless the
+ * A guest module: every ABI import (or only `imports`, and console_write), one exported page of memory (unless the
  * body declares its own), a result recorder, and `body`. `$rec` appends an i32
  * to a results area at 60000; `$flush` writes the area to stdout (decode with
  * results()).
  */
-export function guest(body: string, opts: { memory?: boolean } = {}): Uint8Array {
+export function guest(body: string, opts: { memory?: boolean; imports?: readonly string[] } = {}): Uint8Array {
   return wat(`(module
-  ${ABI_IMPORTS}
+  ${opts.imports === undefined ? ABI_IMPORTS : importsOf(opts.imports)}
   ${opts.memory === false ? "" : '(memory (export "memory") 1)'}
   (global $rp (mut i32) (i32.const 60000))
   (func $rec (param i32)
