@@ -329,11 +329,19 @@ interface CounterRuntime {
 }
 
 type Vdso = { yield: Function; words: YieldWords };
-const vdsos = new WeakMap<KernelCore, Vdso>();
+/** Each kernel's vDSO, made when its first process that may take it is instantiated (null: not yet). */
+const vdsos = new WeakMap<KernelCore, Vdso | null>();
 
-/** Serve yield in wasm in kernel k (the host's choice: KernelConfig.fastYield): its words, made now. */
+/**
+ * Serve yield in wasm in kernel k (the host's choice: KernelConfig.fastYield). Its words and instance are made
+ * at the first process whose imports may take them (a wasm memory a kernel: kernels that never run a
+ * yielder, most of a test suite's and the bench's, make none).
+ */
 export function useFastYield(k: KernelCore): void {
-  if (vdsos.has(k)) return;
+  if (!vdsos.has(k)) vdsos.set(k, null);
+}
+
+function makeVdso(k: KernelCore): Vdso {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
   const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
@@ -376,7 +384,9 @@ export function useFastYield(k: KernelCore): void {
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;
   k.yieldWords = words;
-  vdsos.set(k, { yield: instance.exports.yield as Function, words });
+  const v = { yield: instance.exports.yield as Function, words };
+  vdsos.set(k, v);
+  return v;
 }
 
 /**
@@ -387,10 +397,11 @@ export function useFastYield(k: KernelCore): void {
  * Returns whether it did.
  */
 export function addFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
-  const v = vdsos.get(k);
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  if (v === undefined || ns === undefined || !("yield" in ns)) return false;
-  if ("port_bind" in ns || "port_send" in ns) return false;
+  if (ns === undefined || !("yield" in ns) || "port_bind" in ns || "port_send" in ns) return false;
+  let v = vdsos.get(k);
+  if (v === undefined) return false;
+  if (v === null) v = makeVdso(k);
   ns.yield = v.yield;
   return true;
 }
@@ -399,5 +410,5 @@ export function addFastYield(k: KernelCore, imports: Record<string, unknown>): b
 export function takesFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
   const v = vdsos.get(k);
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  return v !== undefined && ns !== undefined && ns.yield === v.yield;
+  return v !== undefined && v !== null && ns !== undefined && ns.yield === v.yield;
 }
