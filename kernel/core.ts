@@ -491,7 +491,6 @@ export class KernelCore {
    * effects, trace and virtual time as queueing it and scheduling.
    */
   activationDone(p: Process, fuelLeft = NaN): void {
-    if (this.lazyYields !== 0) this.syncYields();
     if (this.current !== p) throw new KernelBug(`pid ${p.pid} finished an activation while not running`);
     if (ownPacketWaits(p) && this.runOn(p, fuelLeft)) return; // (the cheap test first: runOn stays cold, so not inlined, where it never applies)
     this.endSlice(p);

@@ -30,7 +30,8 @@
 // mirror.ts: its bumps at every enqueue are not the vDSO's), no idle subscriber served, nothing queued
 // above the running process's priority, 2..RING_MAX processes at it, each served by the vDSO
 // (Process.fastYield), metered with a kept counter, READY to resume (not to start or to run a handler),
-// no memory fault, no CPU limit, its receive hint clear. Anything else stays TypeScript's.
+// no memory fault, no CPU limit, no port bound to it, its receive hint clear. Anything else stays
+// TypeScript's.
 
 import { ProcessState } from "../../abi/gen/abi.ts";
 import type { Process } from "../objects/process.ts";
@@ -106,6 +107,8 @@ export function writeMember(w: YieldWords, i: number, p: Process, running: boole
   if (!p.fastYield || rt === null || !rt.metered || rt.fuelKept !== true) return false;
   if (p.state !== (running ? ProcessState.RUNNING : ProcessState.READY) || p.nextRun !== "resume") return false;
   if (p.mm.fault !== null || s.edf !== null || s.cpuLimitNs !== Infinity || p.exit !== null) return false;
+  // No port bound to it: its port loop (host/runtime/port-loop.ts) and KernelCore.activationDone never run while the words are armed.
+  if (p.boundPorts.length !== 0) return false;
   const ep = p.receiveEndpoint.endpoint;
   if (ep !== null && ep.queue.length > 0) return false; // its receive hint (kernel/fast/hints.ts) would be set at its dispatch
   const a = RING + i * RING_SIZE;
