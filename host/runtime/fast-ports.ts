@@ -48,6 +48,7 @@ import { NORETURN } from "../../kernel/control.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import {
   CAP_EPOCH_ADDRESS,
+  DELIVERED_COUNT_ADDRESS,
   H_CAP,
   H_PROMISES,
   H_SLOTS,
@@ -59,7 +60,9 @@ import {
   P_QUEUE,
   P_QVALUE,
   P_READY,
+  mirrorWords,
   portAtCell,
+  QUEUED_COUNT_ADDRESS,
   S_HANDLE,
   S_RIGHTS,
   S_STATE,
@@ -79,6 +82,7 @@ import {
   DIRECT_STACK_BUDGET,
   DIRECT_STACK_GLOBAL_EXPORT,
 } from "../../loader/instrument/direct-copy.ts";
+import { PORT_SEND_EXPORT } from "../../loader/instrument/port-send.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
@@ -518,26 +522,21 @@ export function dropDirectEntry(slot: number): void {
   freeEntries.push(slot);
 }
 
-/** Packets delivered wasm-to-wasm (the dispatchers' count; tests and the bench read it). */
-let deliveredGlobal: WebAssembly.Global | null = null;
-function delivered(): WebAssembly.Global {
-  return (deliveredGlobal ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
-}
+/** Packets delivered wasm-to-wasm (the dispatchers' count, in the mirror's store; tests and the bench read it). */
 export function w2wDelivered(): number {
-  return delivered().value as number;
+  return mirrorWords()[DELIVERED_COUNT_ADDRESS >> 2];
 }
 /** Packets queued in a port's cell by a wasm port_send (the dispatchers' count; kernel/ipc/ports.ts drainQueued takes them). */
-let queuedValue: WebAssembly.Global | null = null;
-function queuedGlobal(): WebAssembly.Global {
-  return (queuedValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
-}
 export function cellQueued(): number {
-  return queuedGlobal().value as number;
+  return mirrorWords()[QUEUED_COUNT_ADDRESS >> 2];
 }
+/** count++ of the store's word at byte `addr` (memory 0: the mirror's store). */
+const countUp = (c: Code, addr: number) => c.i32(0).i32(0).b.u8(0x28).u32(2).u32(addr).u8(0x41).s32(1).u8(0x6a).u8(0x36).u32(2).u32(addr);
 /** Entries run from a wasm port_send that threw (the kernel then ended their binder: `failed` below). */
 export const w2wStats = { failed: 0 };
 
-let portSendModule: WebAssembly.Module | null = null;
+/** The dispatcher's two variants: [0] charges the sender through its charge helper, [1] returns burned + 1 (portSend). */
+const portSendModules: (WebAssembly.Module | null)[] = [null, null];
 
 /**
  * Byte addresses in the guards' words (split-imports.ts guardWords: [0] the direct-activation depth, the
@@ -548,10 +547,10 @@ let portSendModule: WebAssembly.Module | null = null;
 const W2W_CELL = 64,
   W2W_MADE = 68;
 
-/** Globals of the dispatcher (0-2 imported: header, delivered, queued): its cached check (see portSend). */
-const G_H = 3,
-  G_CELL = 4,
-  G_EPOCH = 5;
+/** Globals of the dispatcher (0 imported: the process's mirror header): its cached check (see portSend). */
+const G_H = 1,
+  G_CELL = 2,
+  G_EPOCH = 3;
 
 /**
  * Test only: a planted bug in the dispatcher's cached check, each of which test/ports/w2w.test.ts must
@@ -563,7 +562,29 @@ export type PortSendCacheMutation = "epoch" | "handle";
 let cacheMutation: PortSendCacheMutation | null = null;
 export function mutatePortSendCacheForTest(m: PortSendCacheMutation | null): void {
   cacheMutation = m;
-  portSendModule = null;
+  portSendModules.fill(null);
+}
+
+/**
+ * Test only: the self-charging dispatcher returns 1 (burned 0) after a delivery, so the sender is never charged
+ * the fuel its binder's entry burned: test/ports/w2w.test.ts must see the CPU times differ from the JavaScript
+ * path's. Read when the dispatcher's module is made.
+ */
+let selfChargeMutation = false;
+export function mutateSelfChargeForTest(on: boolean): void {
+  selfChargeMutation = on;
+  portSendModules.fill(null);
+}
+
+/**
+ * Whether a guest module charges itself what a wasm-to-wasm delivery burned (the loader gave it a port_send
+ * function of its own: loader/instrument/port-send.ts). Per module, once (the export list is made on demand).
+ */
+const chargesItselfMemo = new WeakMap<WebAssembly.Module, boolean>();
+function chargesItself(module: WebAssembly.Module): boolean {
+  let r = chargesItselfMemo.get(module);
+  if (r === undefined) chargesItselfMemo.set(module, (r = WebAssembly.Module.exports(module).some((e) => e.name === PORT_SEND_EXPORT)));
+  return r;
 }
 
 // Functions: imports 0 slow, 1 failed, 2 slowW2w, 3 ended; 4 port_send, 5 $slow (slow or slowW2w).
@@ -585,15 +606,21 @@ const epochLoad = (c: Code) => c.i32(0).b.u8(0x29).u8(3).u32(CAP_EPOCH_ADDRESS);
 /** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
 const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
 
-/** The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag, 3 ended). */
-function portSend(): WebAssembly.Module {
-  if (portSendModule !== null) return portSendModule;
+/**
+ * The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag, 3 ended).
+ * `self`: for a sender whose module charges itself (chargesItself): after a delivery it returns the fuel burned
+ * + 1 to the module's own port_send function, which takes it off the counter and returns 0, instead of calling
+ * the charge helper (one call between instances fewer a round trip).
+ */
+function portSend(self: boolean): WebAssembly.Module {
+  const known = portSendModules[self ? 1 : 0];
+  if (known !== null) return known;
   const types = new ByteSink().u32(4);
   funcType(types, [I32, I32, I64], [I32]);
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(11);
+  const imports = new ByteSink().u32(9);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
   imports.name("k").name("slowW2w").u8(0x00).u32(0);
@@ -602,12 +629,10 @@ function portSend(): WebAssembly.Module {
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("guard").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
-  imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
-  imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
   const funcs = new ByteSink().u32(2).u32(0).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
-  // Globals 3-5: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
+  // Globals 1-3: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
   const globals = new ByteSink().u32(3);
   for (const t of [I32, I32, I64])
     globals
@@ -688,7 +713,7 @@ function portSend(): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_QFULL * 4); // full: the kernel takes it (kernel/ipc/ports.ts drainQueued)
-  c.global(2).i32(1).op(0x6a).b.u8(0x24).u32(2); // queued++
+  countUp(c, QUEUED_COUNT_ADDRESS); // queued++
   c.i32(0).b.u8(0x0f);
   c.b.u8(0x0b); // end if
   guardLoad(c, 0); // the host's direct-depth word: no direct activation below (none nested wasm-to-wasm either)
@@ -720,13 +745,19 @@ function portSend(): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_READY * 4); // idle again (before the kernel's end, which rewrites it if it must)
-  c.global(1).i32(1).op(0x6a).b.u8(0x24).u32(1); // delivered++
+  countUp(c, DELIVERED_COUNT_ADDRESS); // delivered++
   guardLoad(c, W2W_MADE);
   c.b.u8(0x04).u8(0x40); // if made: the kernel ends it (sendDirect's end, the bill included)
   c.get(L_BURNED).call(F_ENDED).b.u8(0x0f);
   c.b.u8(0x0b);
-  c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
-  c.i32(0).b.u8(0x0f);
+  if (self) {
+    // burned + 1 (>= 1: never a result of port_send's own): the sender's module takes it off its counter
+    if (selfChargeMutation) c.i32(1).b.u8(0x0f);
+    else c.get(L_BURNED).i32(1).op(0x6a).b.u8(0x0f);
+  } else {
+    c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
+    c.i32(0).b.u8(0x0f);
+  }
   c.b.u8(0x0b); // end block $caught: the kind is on the stack
   c.set(L_KIND);
   c.i32(0).i32(0);
@@ -747,7 +778,7 @@ function portSend(): WebAssembly.Module {
   sel.get(0).get(1).get(2).call(F_SLOWW2W).b.u8(0x0f);
   sel.b.u8(0x0b);
   sel.get(0).get(1).get(2).call(0);
-  portSendModule = assemble([
+  const mod = assemble([
     [1, types],
     [2, imports],
     [3, funcs],
@@ -762,7 +793,8 @@ function portSend(): WebAssembly.Module {
       ]),
     ],
   ]);
-  return portSendModule;
+  portSendModules[self ? 1 : 0] = mod;
+  return mod;
 }
 
 let chargeModule: WebAssembly.Module | null = null;
@@ -796,7 +828,12 @@ function charge(): WebAssembly.Module {
  * the path (KernelCore.portW2w) and record no trace (the JavaScript path
  * writes the direct events).
  */
-export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, unknown>): ((charge: (fuel: number) => void) => void) | null {
+export function addPortW2w(
+  k: KernelCore,
+  p: Process,
+  imports: Record<string, unknown>,
+  module: WebAssembly.Module,
+): ((charge: (fuel: number) => void) => void) | null {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined || !k.portW2w || w2wTraced(k)) return null;
   const slowSend = ns.port_send;
@@ -832,7 +869,8 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
     }
     return (slowSend as (h: number, code: number, value: bigint) => unknown)(h, code, value);
   };
-  const d = new WebAssembly.Instance(portSend(), {
+  const self = chargesItself(module);
+  const d = new WebAssembly.Instance(portSend(self), {
     k: {
       slow: slowSend,
       failed,
@@ -842,12 +880,11 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
       mirror: handleMirrorMemory(),
       guard: guardWords(),
       header,
-      delivered: delivered(),
-      queued: queuedGlobal(),
       tag: directTag(),
     },
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;
+  if (self) return null; // no charge helper: the module's own port_send charges
   const table = d.exports.charge as WebAssembly.Table;
   return (charge) => table.set(0, charge as () => void);
 }
