@@ -522,11 +522,24 @@ export function dropDirectEntry(slot: number): void {
   freeEntries.push(slot);
 }
 
-/** Packets delivered wasm-to-wasm (the dispatchers' count, in the mirror's store; tests and the bench read it). */
+/**
+ * Whether the dispatchers made from now on count what they do (w2wDelivered, cellQueued). Off unless asked:
+ * the two increments cost ≈1.5-2 ns of a ≈19 ns direct round trip (portsend4: docs/fastpath.md "The port round
+ * trip, fourth pass"), as words of the store or as globals of their own, and they are instrumentation, not the
+ * path's work. The tests that read the counts turn it on, as does the bench's check that its one-way figure
+ * took the wasm path. A process's dispatcher is made at its spawn: set it before.
+ */
+let counting = false;
+export function countWasmDeliveries(on: boolean): void {
+  if (on !== counting) portSendModules.fill(null);
+  counting = on;
+}
+
+/** Packets delivered wasm-to-wasm (while countWasmDeliveries: the dispatchers' count, in the mirror's store). */
 export function w2wDelivered(): number {
   return mirrorWords()[DELIVERED_COUNT_ADDRESS >> 2];
 }
-/** Packets queued in a port's cell by a wasm port_send (the dispatchers' count; kernel/ipc/ports.ts drainQueued takes them). */
+/** Packets queued in a port's cell by a wasm port_send (while countWasmDeliveries; kernel/ipc/ports.ts drainQueued takes them). */
 export function cellQueued(): number {
   return mirrorWords()[QUEUED_COUNT_ADDRESS >> 2];
 }
@@ -713,7 +726,7 @@ function portSend(self: boolean): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_QFULL * 4); // full: the kernel takes it (kernel/ipc/ports.ts drainQueued)
-  countUp(c, QUEUED_COUNT_ADDRESS); // queued++
+  if (counting) countUp(c, QUEUED_COUNT_ADDRESS); // queued++
   c.i32(0).b.u8(0x0f);
   c.b.u8(0x0b); // end if
   guardLoad(c, 0); // the host's direct-depth word: no direct activation below (none nested wasm-to-wasm either)
@@ -745,7 +758,7 @@ function portSend(self: boolean): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_READY * 4); // idle again (before the kernel's end, which rewrites it if it must)
-  countUp(c, DELIVERED_COUNT_ADDRESS); // delivered++
+  if (counting) countUp(c, DELIVERED_COUNT_ADDRESS); // delivered++
   guardLoad(c, W2W_MADE);
   c.b.u8(0x04).u8(0x40); // if made: the kernel ends it (sendDirect's end, the bill included)
   c.get(L_BURNED).call(F_ENDED).b.u8(0x0f);
