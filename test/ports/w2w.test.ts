@@ -30,6 +30,8 @@ import { type ProcSpec, runSystem } from "../helpers/system.ts";
 import { prepareModule } from "../../loader/prepare.ts";
 import { defaultPolicy } from "../../loader/policy.ts";
 import { PORT_SEND_EXPORT } from "../../loader/instrument/port-send.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
+import { readModule } from "../../wasm/reader.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const { SEND, RECEIVE, DUPLICATE } = Rights;
@@ -454,6 +456,26 @@ describe("port delivery wasm-to-wasm", () => {
       );
     expect(owns(sender(workload, "(local $i i32) (local $bad i32)"))).toBe(true);
     expect(owns(sender(sendThroughTable, "(local $i i32) (local $bad i32)", table))).toBe(false);
+    // A binder's handler that answers: its direct copy calls the port_send import itself, not the module's own
+    // function (no copy of it: a direct activation's port_send never delivers wasm-to-wasm, so never charges).
+    const answering = prepareModule(
+      guest(`(func (export "on_answer") (param $key i32) (param $code i32) (param $value i64)
+          (drop (call $port_send (local.get $key) (local.get $code) (local.get $value))))
+        (func (export "_start") (drop (call $port_bind (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))`),
+      defaultPolicy(),
+    ).bytes;
+    const pm = readModule(answering);
+    const exported = (name: string) => pm.exports.find((e) => e.name === name)!.index;
+    const importAt = pm.imports.filter((i) => i.kind === "func").findIndex((i) => i.name === "port_send");
+    const calls = (f: number) => {
+      const out: number[] = [];
+      forEachInstruction(pm, f, (ins) => void (ins.opcode === 0x10 && out.push(ins.index)));
+      return out;
+    };
+    expect(calls(exported("on_answer"))).toContain(exported(PORT_SEND_EXPORT));
+    expect(calls(exported("__wasmos_direct:on_answer"))).toContain(importAt);
+    expect(calls(exported("__wasmos_direct:on_answer"))).not.toContain(exported(PORT_SEND_EXPORT));
+    expect(pm.functions.length).toBe(4 + 1 + 2); // $rec, $flush, on_answer, _start; the own port_send; the copy and its entry
     const own = await both(pair(workload, DIRECT, "(local $i i32) (local $bad i32)"));
     const viaTable = await both(pair(sendThroughTable, DIRECT, "(local $i i32) (local $bad i32)", 0, false, table));
     expect(own.on.w2w).toBe(203);
