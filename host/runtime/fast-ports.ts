@@ -365,15 +365,16 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //     $code != PORT_CODE_IDLE                                                                 else slow
 //     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)
 //     $t = 0: the cell's [P_QUEUE] set and [P_QFULL] clear (the binder busy, room left)                   else slow
-//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; $queued++; return 0    ;; the kernel takes it (drainQueued)
+//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; ($queued++); return 0  ;; the kernel takes it (drainQueued)
 //     the host's direct-depth word is 0 (no direct activation through JavaScript below)      else slow
 //     cell[P_READY] = 0                                                                       ;; busy
 //     (block $caught (result i32)
 //       (try_table (catch $tag $caught)
 //         $burned = call_indirect $entries (type run) (cell[P_KEY], $code, $value, cell[P_BUDGET]) ($t - 1))
 //       cell[P_READY] = $t
-//       call_indirect $charge ($burned) (0)        ;; the sender's counter -= burned (billDirect's rule)
-//       $delivered++ ; return 0)
+//       ($delivered++)
+//       return $burned + 1                         ;; the sender's own port_send: its counter -= burned (billDirect's rule)
+//       or: call_indirect $charge ($burned) (0); return 0    ;; a sender whose module has no such function
 //     (call $failed (local.get $h) (local.get $code) (local.get $value) (kind)))   ;; the kernel ends the binder
 //
 // The cached check (portsend3): the full check is ≈45 instructions whose loads
@@ -393,9 +394,20 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 // entry for the handler (the loader's, in the binder's own module:
 // loader/instrument/direct-copy.ts DIRECT_ENTRY_PREFIX; before porttake2 a
 // trampoline instance per (binder, handler) around the copy, kept below for
-// modules without one), in the host's table of entries; the charge
-// helper is a one-function module importing the sender's counter (the
-// dispatcher is instantiated before the guest, so it cannot import it).
+// modules without one), in the host's table of entries.
+//
+// The charge (portsend4). The dispatcher is instantiated before the guest, so
+// it cannot import the guest's counter. The loader gives a counting-variant
+// module a port_send function of its own (loader/instrument/port-send.ts)
+// through which the module's calls of the import go: the dispatcher returns
+// it the fuel burned + 1 (never a result of port_send's: 0 or -errno), and
+// it takes that off its own counter and returns 0. A module whose import a
+// table, an export or a global may hold has no such function (the import
+// would be reached without it): its dispatcher charges through the charge
+// helper, a one-function module importing the sender's counter, called
+// through the dispatcher's table (one call between instances more a round
+// trip, ≈1.5 ns). The counts ($delivered, $queued: w2wDelivered, cellQueued)
+// are made only while countWasmDeliveries is on (≈1.5-2 ns a round trip).
 
 let tagValue: WebAssembly.Tag | null = null;
 
