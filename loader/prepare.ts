@@ -16,7 +16,10 @@
 //   wasm-to-wasm"). No other module pays for the pass. Each copy comes with its
 //   static stack bound (an exported global; -1 when it recurses): only a copy
 //   with a small one runs on a sender's stack, the others behind a JavaScript
-//   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND).
+//   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND);
+// - a counting-variant module that imports port_send calls it through a
+//   function of its own that charges the fuel a wasm-to-wasm delivery burned
+//   (loader/instrument/port-send.ts).
 
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
 import { addDirectCopies } from "./instrument/direct-copy.ts";

@@ -848,7 +848,8 @@ function charge(): WebAssembly.Module {
  * If process p (its imports from syscallImports, before the guest is
  * instantiated) imports port_send, put the wasm-to-wasm dispatcher's export in
  * its place. Returns what to call with the guest's charge helper
- * (chargeHelper) once it is instantiated, or null when it did nothing. Only for the
+ * (chargeHelper) once it is instantiated, or null when it needs none (it did
+ * nothing, or `module` charges itself: chargesItself). Only for the
  * counting variant (the dispatcher bills by the counter), kernels that offer
  * the path (KernelCore.portW2w) and record no trace (the JavaScript path
  * writes the direct events).
