@@ -113,6 +113,8 @@ function look(k: Kernel, procs: Process[]) {
       resumeValue: p.resumeValue,
     })),
     kept: { ...core.sched.keptCounters },
+    ipc: { ...core.ipc },
+    traced: core.trace.length,
     billNs: (core.sched as unknown as { billNs: number }).billNs,
   };
 }
