@@ -309,6 +309,7 @@ export class Kernel {
 
   /** Drop the host's reference to an image (processes running it keep it alive). */
   release(image: KernelObject): void {
+    this.core.syncYields(); // an entry: the lazy yields' words come back first (kernel/fast/yields.ts)
     image.releaseHandle();
   }
 
@@ -410,6 +411,7 @@ export class Kernel {
    * handles to it answer EREVOKED, futex sleepers wake with EREVOKED.
    */
   revokeMemory(obj: MemoryObject): void {
+    this.core.syncYields(); // an entry: the lazy yields' words come back first (kernel/fast/yields.ts)
     this.core.mm.revokeObject(obj);
   }
 
