@@ -381,7 +381,11 @@ export const SPLIT_SYSCALLS: ReadonlySet<string> = new Set(["sleep", "wait", "fu
  * hint word (kernel/fast/hints.ts) says the call would complete now, the
  * Suspending import otherwise, so a call that waits costs what it did.
  */
-export const CHOSEN_SYSCALLS: ReadonlyMap<string, number> = new Map([["receive", HINT_RECEIVE]]);
+export const CHOSEN_SYSCALLS: ReadonlyMap<string, number> = new Map([
+  ["receive", HINT_RECEIVE],
+  // A resource manager's wait (answer, then the next request): it finds the next open queued as receive does.
+  ["io_reply_wait", HINT_RECEIVE],
+]);
 
 const splitShared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
 
@@ -399,7 +403,9 @@ function kernelSplitSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
       const plain =
         def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4
           ? receivePlain(k, def)
-          : splitImport(k, def, true);
+          : def.name === "io_reply_wait" && def.pledge !== PledgeClass.core && def.params.length === 6
+            ? ioReplyWaitPlain(k, def)
+            : splitImport(k, def, true);
       built[def.name] = markChosen(plain, suspending[def.name] as WebAssembly.Suspending, hint);
     }
     built[SYS_ENTRY.name] = splitSysEntry(k);
@@ -453,6 +459,26 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
     let r: unknown;
     try {
       r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words);
+    } catch (err) {
+      return thrownArmed(k, p, s, name, err);
+    }
+    return settleArmed(k, p, s, r, pending);
+  });
+}
+
+/** io_reply_wait's own entry (see callImport): a resource manager's answer and wait. */
+function ioReplyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  type H = (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown;
+  const h = unpledged(k, def) as H;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words, bufPtr, bufLen);
     } catch (err) {
       return thrownArmed(k, p, s, name, err);
     }
@@ -558,8 +584,47 @@ function receivePlain(k: KernelCore, def: SyscallDef): (ep: number, bufPtr: numb
   };
 }
 
+/** io_reply_wait's split plain entry (chosen before calling: see receivePlain). */
+function ioReplyWaitPlain(
+  k: KernelCore,
+  def: SyscallDef,
+): (ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown {
+  type H = (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown;
+  const h = unpledged(k, def) as H;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return (ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => {
+    splitStats.chosen++;
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    s.armPlain();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words, bufPtr, bufLen);
+    } catch (err) {
+      s.disarmPlain();
+      if (err === UNWIND) throw err;
+      return fault(k, p, name, err);
+    }
+    if (p.mm.fault !== null) {
+      s.disarmPlain();
+      endFaulted(k, p);
+    }
+    if (r === BLOCK) {
+      const v = s.settle();
+      if (typeof v === "number") return v;
+      mustWait(v);
+      return 0;
+    }
+    s.disarmPlain();
+    if (r === NORETURN) throw UNWIND;
+    return r;
+  };
+}
+
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   if (def.name === "call" && def.pledge !== PledgeClass.core) return callImport(k, def);
+  if (def.name === "io_reply_wait" && def.pledge !== PledgeClass.core && def.params.length === 6) return ioReplyWaitImport(k, def);
   if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
   if (def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4) return receiveImport(k, def);
   if (def.name === "pulse_wait" && def.pledge !== PledgeClass.core) return pulseWaitImport(k, def);
