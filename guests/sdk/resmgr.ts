@@ -303,13 +303,15 @@ export class Server {
   /** The next request or pulse: the answer left by the last one given first (io_reply_wait), or receive. */
   private take(deadline: i64): i32 {
     const a = this.foldRcvid;
-    if (this.folding && this.narrow && deadline == DEADLINE_INFINITE) {
+    // With an answer to give: io_reply_wait. Without (after a pulse or an error's reply_error), receive: the
+    // kernel's hint chooses it before calling, so a request already queued is taken without a suspension.
+    if (a != 0 && this.folding && this.narrow && deadline == DEADLINE_INFINITE) {
       this.foldRcvid = 0;
-      if (a != 0 && this.foldWords > 0) setIpcWord(0, this.foldWord0);
-      const r = sys_io_reply_wait(this.endpoint, a, a != 0 ? this.foldStatus : 0, a != 0 ? this.foldWords : 0, <i32>this.buf.dataStart, this.buf.byteLength);
+      if (this.foldWords > 0) setIpcWord(0, this.foldWord0);
+      const r = sys_io_reply_wait(this.endpoint, a, this.foldStatus, this.foldWords, <i32>this.buf.dataStart, this.buf.byteLength);
       // Refused: whether the answer was given is not known (EMFILE for a message that arrived while
       // waiting gives it), so it is given again; a second answer is refused (EINVAL) and changes nothing.
-      if (r < 0 && a != 0) sys_reply(a, this.foldStatus, <i64>this.foldWord0, 0, 0, 0);
+      if (r < 0) sys_reply(a, this.foldStatus, <i64>this.foldWord0, 0, 0, 0);
       return r;
     }
     if (a != 0) {

@@ -381,11 +381,7 @@ export const SPLIT_SYSCALLS: ReadonlySet<string> = new Set(["sleep", "wait", "fu
  * hint word (kernel/fast/hints.ts) says the call would complete now, the
  * Suspending import otherwise, so a call that waits costs what it did.
  */
-export const CHOSEN_SYSCALLS: ReadonlyMap<string, number> = new Map([
-  ["receive", HINT_RECEIVE],
-  // A resource manager's wait (answer, then the next request): it finds the next open queued as receive does.
-  ["io_reply_wait", HINT_RECEIVE],
-]);
+export const CHOSEN_SYSCALLS: ReadonlyMap<string, number> = new Map([["receive", HINT_RECEIVE]]);
 
 const splitShared = new WeakMap<KernelCore, Readonly<Record<string, unknown>>>();
 
@@ -403,9 +399,7 @@ function kernelSplitSyscalls(k: KernelCore): Readonly<Record<string, unknown>> {
       const plain =
         def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4
           ? receivePlain(k, def)
-          : def.name === "io_reply_wait" && def.pledge !== PledgeClass.core && def.params.length === 6
-            ? ioReplyWaitPlain(k, def)
-            : splitImport(k, def, true);
+          : splitImport(k, def, true);
       built[def.name] = markChosen(plain, suspending[def.name] as WebAssembly.Suspending, hint);
     }
     built[SYS_ENTRY.name] = splitSysEntry(k);
@@ -466,7 +460,12 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
   });
 }
 
-/** io_reply_wait's own entry (see callImport): a resource manager's answer and wait. */
+/**
+ * io_reply_wait's own entry (see callImport): a resource manager's answer and wait. Not chosen before
+ * calling (CHOSEN_SYSCALLS): it nearly always waits (the client it answers runs next), and a guard frame
+ * in front of a call that waits costs more than the crossing it would save. The library takes a request
+ * with nothing to answer (after a pulse) with receive, which is chosen.
+ */
 function ioReplyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   type H = (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown;
   const h = unpledged(k, def) as H;
@@ -563,44 +562,6 @@ function receivePlain(k: KernelCore, def: SyscallDef): (ep: number, bufPtr: numb
     let r: unknown;
     try {
       r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, bufPtr, bufLen, deadline);
-    } catch (err) {
-      s.disarmPlain();
-      if (err === UNWIND) throw err;
-      return fault(k, p, name, err);
-    }
-    if (p.mm.fault !== null) {
-      s.disarmPlain();
-      endFaulted(k, p);
-    }
-    if (r === BLOCK) {
-      const v = s.settle();
-      if (typeof v === "number") return v;
-      mustWait(v);
-      return 0;
-    }
-    s.disarmPlain();
-    if (r === NORETURN) throw UNWIND;
-    return r;
-  };
-}
-
-/** io_reply_wait's split plain entry (chosen before calling: see receivePlain). */
-function ioReplyWaitPlain(
-  k: KernelCore,
-  def: SyscallDef,
-): (ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown {
-  type H = (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown;
-  const h = unpledged(k, def) as H;
-  const bit = 1 << def.pledge;
-  const name = def.name;
-  return (ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => {
-    splitStats.chosen++;
-    const p = caller(k);
-    const s = p.runtime as unknown as Suspender;
-    s.armPlain();
-    let r: unknown;
-    try {
-      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words, bufPtr, bufLen);
     } catch (err) {
       s.disarmPlain();
       if (err === UNWIND) throw err;
