@@ -80,9 +80,10 @@ function openClose(burn: number, io = false): (n: number) => void {
       use(1);
       let rcvid = lastResumed(server);
       if (io) {
-        // The resource-manager library's loop (guests/sdk/resmgr.ts Server.run): io_reply_wait takes the
-        // queued open, and answers it (the OCB id in IPC word 0) as it waits for the next.
-        if (rcvid === 0) rcvid = ioReplyWait(k, server, sep, 0, 0, 0, BUF, BUFLEN) as number;
+        // The resource-manager library's loop (guests/sdk/resmgr.ts Server.run): receive takes the queued
+        // open (nothing to answer after the close pulse), io_reply_wait answers it (the OCB id in IPC word 0)
+        // as it waits for the next.
+        if (rcvid === 0) rcvid = receive(k, server, sep, BUF, BUFLEN, inf) as number;
         if (!(rcvid > 0)) throw new Error(`open pair: io_reply_wait gave ${rcvid}`);
         ipcWords.setInt32(ipcWordsAt, ocb++, true);
         if (ioReplyWait(k, server, sep, rcvid, 0, 1, BUF, BUFLEN) !== BLOCK) throw new Error("the server's io_reply_wait did not block");
