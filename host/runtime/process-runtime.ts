@@ -244,10 +244,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
 
   startLater(): void {
     // An entry from the host's event loop: run() ends this process, never the host, whatever the kernel throws.
-    queueMicrotask(this.startQueued);
+    queueMicrotask(() => this.run());
   }
-
-  private readonly startQueued = (): void => this.run();
 
   /** The start the bridge deferred (start), run on its caller's stack: whatever the kernel throws ends this process, never the caller. */
   startNow(): void {
