@@ -41,6 +41,19 @@ import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from
 
 let loopModule: WebAssembly.Module | null = null;
 
+/**
+ * Test only: "no-cell-epoch" drops the take's check of the store's cell epoch (the loop takes from a cell that
+ * went back to the store and serves another port by then); "cell-epoch-low" compares only its low 32 bits (a
+ * change that moved only the high word, as after 2^32 bumps, goes unseen). Both must change a run
+ * (test/ports/take.test.ts "the port loop's take and its cell"). Loops made after the call use it. null: as built.
+ */
+export type PortLoopMutation = "no-cell-epoch" | "cell-epoch-low";
+let loopMutation: PortLoopMutation | null = null;
+export function mutatePortLoopForTest(m: PortLoopMutation | null): void {
+  if (m !== loopMutation) loopModule = null;
+  loopMutation = m;
+}
+
 /** Packets the port loops took from their cells themselves (host-wide; tests and the bench read it). */
 let takenValue: WebAssembly.Global | null = null;
 function takenGlobal(): WebAssembly.Global {
@@ -126,11 +139,20 @@ function portLoopModule(): WebAssembly.Module {
   get(L_V);
   b.u8(0x52); // i64.ne
   brIf(0);
-  i32c(0);
-  mem(0x29, 2, 0, CELL_EPOCH_ADDRESS); // the store's cell epoch (i64.load)
-  get(L_E);
-  b.u8(0x52);
-  brIf(0);
+  if (loopMutation === null) {
+    i32c(0);
+    mem(0x29, 2, 0, CELL_EPOCH_ADDRESS); // the store's cell epoch (i64.load)
+    get(L_E);
+    b.u8(0x52);
+    brIf(0);
+  } else if (loopMutation === "cell-epoch-low") {
+    i32c(0);
+    mem(0x28, 2, 0, CELL_EPOCH_ADDRESS); // i32.load: the low word only
+    get(L_E);
+    b.u8(0xa7); // i32.wrap_i64
+    b.u8(0x47); // i32.ne
+    brIf(0);
+  }
   get(L_C);
   mem(0x28, 2, 0, P_QFULL * 4);
   b.u8(0x45);

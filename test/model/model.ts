@@ -23,6 +23,7 @@
 import fc from "fast-check";
 import { Constants, Errno, ExitReason, Limits, ObjectType, ProcessState, Rights } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../../kernel/core.ts";
+import type { Cap } from "../../kernel/handles.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import type { KernelObject } from "../../kernel/object.ts";
@@ -550,8 +551,44 @@ function compare(m: Model, r: Real): void {
     const kr = ep.receivers.map((p) => p.pid).join(",");
     if (kr !== e.receivers.join(",")) fail(m, `endpoint ${koid} receivers: kernel [${kr}], model [${e.receivers.join(",")}]`);
   }
+  compareTrees(m, r);
   const bug = checkKernelInvariants(r.k, r.procs, r.hostRefs);
   if (bug !== null) fail(m, `kernel invariant: ${bug}`);
+}
+
+/**
+ * The derivation tree, between capabilities in tables: where the model says a
+ * table's cap derives from a cap in a table, the kernel's cap has that parent,
+ * and the other way round. Caps outside tables (in flight, a window's or a
+ * FILE's own, the host's) are not compared: the model does not place them. A
+ * bug that loses or misplaces a link (an exit that orphans children, a move
+ * that leaves its tree) shows here at the step that does it, not only when a
+ * later revoke happens to miss a capability.
+ */
+function compareTrees(m: Model, r: Real): void {
+  const kernelAt = new Map<string, Cap>(); // "pid:handle" -> the kernel's cap
+  const placeOf = new Map<Cap, string>();
+  for (const p of r.procs) {
+    if (p.state === ProcessState.EXITED) continue;
+    for (const e of p.handles.entries()) {
+      kernelAt.set(`${p.pid}:${e.handle}`, e.cap);
+      placeOf.set(e.cap, `${p.pid}:${e.handle}`);
+    }
+  }
+  for (const c of m.tableCaps()) {
+    const at = `${c.pid}:${c.handle}`;
+    const kc = kernelAt.get(at);
+    if (kc === undefined) continue; // the table comparison above reports it
+    const mParent = c.parent !== null && c.parent.live && c.parent.pid !== null ? `${c.parent.pid}:${c.parent.handle}` : null;
+    const kParent = kc.parent === null ? null : (placeOf.get(kc.parent) ?? null);
+    if (mParent !== null && kc.parent !== kernelAt.get(mParent))
+      fail(
+        m,
+        `pid ${c.pid} handle ${c.handle} derives from ${kParent ?? (kc.parent === null ? "nothing" : "a cap in no table")} in the kernel's table, from ${mParent} in the model`,
+      );
+    if (mParent === null && kParent !== null)
+      fail(m, `pid ${c.pid} handle ${c.handle} derives from ${kParent} in the kernel, from no cap in a table in the model`);
+  }
 }
 
 function endpointOf(r: Real, koid: number): Endpoint | null {

@@ -218,16 +218,6 @@ export const PLANTED: readonly PlantedBug[] = [
     caughtAs:
       /(read|write|stat|readdir) left byte \d+ of pid \d+'s buffer|resume[sd] with -2, the model expects|returned -2, the model expects/, // the server answers EINVAL
   },
-];
-
-/**
- * Bugs of the same kind that the generator reaches too rarely for the test to
- * require (catch-counts.ts measures them with the others): a process's exit
- * that orphans its handles' children shows only when a copy from it landed in
- * a third table and the root's holder then revokes, about 500 runs on the
- * median seed, over 3000 on some.
- */
-export const CANDIDATES: readonly PlantedBug[] = [
   {
     name: "a process's exit orphans the children of its handles (a revoke of an ancestor in another process misses them)",
     plant: () =>
@@ -245,3 +235,11 @@ export const CANDIDATES: readonly PlantedBug[] = [
     caughtAs: /revoke|table|kernel invariant|received handle/,
   },
 ];
+
+/**
+ * Bugs the generator reaches too rarely for the test to require; catch-counts.ts
+ * measures them with the others. Empty since the model compares the derivation
+ * tree at every step (model.ts compareTrees): the last one here, an exit that
+ * orphans its handles' children, is now found within 460 runs on ten seeds.
+ */
+export const CANDIDATES: readonly PlantedBug[] = [];

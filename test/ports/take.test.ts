@@ -12,8 +12,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { type HostProcess, IMAGE_GRANT_RIGHTS, Kernel, MEMORY_GRANT_RIGHTS } from "../../host/kernel.ts";
 import { nodeEpochTicker } from "../../hal/node/epoch-ticker.ts";
-import { loopTaken } from "../../host/runtime/port-loop.ts";
+import { loopTaken, mutatePortLoopForTest, type PortLoopMutation } from "../../host/runtime/port-loop.ts";
 import { HOST_YIELD_MS, setHostClock } from "../../host/runtime/process-runtime.ts";
+import { CELL_EPOCH_ADDRESS, mirrorWords, portAtCell, setCounterHighOnlyForTest } from "../../kernel/fast/mirror.ts";
 import { mutateRunOnChangedForTest, mutateTakeForTest, type RunOnChangedSite } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import type { Process } from "../../kernel/objects/process.ts";
@@ -289,6 +290,8 @@ async function checkCovered(spec: Spec, site: RunOnChangedSite, sensitive: boole
 afterEach(() => {
   mutateRunOnChangedForTest(null);
   mutateTakeForTest(null);
+  mutatePortLoopForTest(null);
+  setCounterHighOnlyForTest(false);
 });
 
 const SELF = Constants.HANDLE_SELF;
@@ -546,5 +549,201 @@ describe("the port loop's own take, and what ends or interrupts it", () => {
       expect(rec[rec.length - 1]).toBe(-Errno.ESTALE); // the chain's send through the revoked handle
       expect(rec.includes(1041)).toBe(last);
     }
+  });
+});
+
+// The take's other word: the store's cell epoch (kernel/fast/mirror.ts CELL_EPOCH, words 4-5, 64 bits), bumped
+// whenever a port's cell goes back to the store. A loop's permission names its cell by address; once the cell
+// is freed its words can serve another port, and a packet queued there is that port's, not the loop's.
+const AT = 40;
+const INF = "(i64.const 0x7fffffffffffffff)";
+
+// The holder: sleeps first (the lender runs meanwhile), then binds "port" PORT_BIND_DIRECT (key 1) and chains
+// packets to itself through the port's cell (its loop takes them in wasm). At code 40 it closes its only handle
+// to "port" (the binding stays, the cell goes back to the store), receives the lender's message (which moves in
+// the handle to the lender's port: a cell is made for it, from the store's free words: the ones just freed),
+// and sends code 777 to the lender's port (its binder is busy: the packet is queued in that cell). Then it
+// returns, with its loop's permission still naming the freed address. It flushes at code 39 and twice at 40
+// (the host looks at the store there). A handler with a code above 40 is never the chain's.
+const holder = guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "port")
+  (data (i32.const 24) "ep")
+  (global $port (mut i32) (i32.const 0))
+  (global $ep (mut i32) (i32.const 0))
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64) (local $i i32) (local $b i32)
+    (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
+    (local.set $i (i32.const 200))
+    (loop $burn (if (i32.gt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br $burn))))
+    (if (i32.gt_s (local.get $code) (i32.const ${AT})) (then (call $flush) (return)))
+    (if (i32.eq (local.get $code) (i32.const ${AT - 1})) (then (call $flush)))
+    (if (i32.eq (local.get $code) (i32.const ${AT})) (then
+      (call $rec (call $handle_close (global.get $port)))
+      (call $rec (i32.gt_s (call $receive (global.get $ep) (i32.const 0) (i32.const 0) ${INF}) (i32.const 0)))
+      (local.set $b (call $msg_handle (i32.const 0)))
+      (call $rec (i32.gt_s (local.get $b) (i32.const 0)))
+      (call $flush)
+      (call $rec (call $port_send (local.get $b) (i32.const 777) (i64.const 0)))
+      (call $flush)
+      (return)))
+    (drop (call $port_send (global.get $port) (i32.add (local.get $code) (i32.const 1)) (i64.const 0))))
+  (func (export "_start")
+    (global.set $port (call $handle_get (i32.const 16) (i32.const 4)))
+    (global.set $ep (call $handle_get (i32.const 24) (i32.const 2)))
+    (drop (call $sleep (i64.const 1000000)))
+    (call $rec (call $port_bind (global.get $port) (i32.const 0) (i32.const 9) (i32.const 1) (i32.const ${DIRECT})))
+    (call $rec (call $port_send (global.get $port) (i32.const 1) (i64.const 0))))`);
+
+// The lender: creates a port, binds it PORT_BIND_DIRECT (key 5), and moves its only handle to it to the holder
+// in a message on "ep" (its cell goes back to the store), blocking in sendmsg: still in _start, so a packet
+// sent to its port waits (in the port's cell, when a sender's wasm port_send queues it). Its handler records
+// key and code.
+const lender = guest(`
+  (data (i32.const 0) "on_packet")
+  (data (i32.const 16) "ep")
+  (func (export "on_packet") (param $key i32) (param $code i32) (param $value i64)
+    (call $rec (i32.add (i32.mul (local.get $key) (i32.const 1000)) (local.get $code)))
+    (call $flush))
+  (func (export "_start") (local $b i32)
+    (local.set $b (call $port_create))
+    (call $rec (call $port_bind (local.get $b) (i32.const 0) (i32.const 9) (i32.const 5) (i32.const ${DIRECT})))
+    (i32.store (i32.const 480) (local.get $b))
+    (i32.store (i32.const 448) (i32.const 480))
+    (i32.store16 (i32.const 452) (i32.const 1))
+    (i32.store16 (i32.const 454) (i32.const ${Constants.MSG_MOVE_HANDLES}))
+    (call $rec (call $sendmsg (call $handle_get (i32.const 16) (i32.const 2)) (i32.const 400) ${INF}))
+    (call $flush))`);
+
+// The ender: long after the holder's chain, kills it (the lender's sendmsg then ends, and the packet for its
+// port, if still there, is delivered to it).
+const ender = guest(`
+  (data (i32.const 0) "victim")
+  (func (export "_start")
+    (drop (call $sleep (i64.const 20000000)))
+    (call $rec (call $kill (call $handle_get (i32.const 0) (i32.const 6)) (i32.const 3)))
+    (call $flush))`);
+
+/**
+ * The three processes. With `carry`, the host sets the cell epoch's low word to 0xffffffff at the holder's
+ * code 39, so the bump when the holder's cell is freed carries into the high word. Returns what each recorded,
+ * their exits, the virtual time, the packets the loops took in wasm, and what the host saw at code 40: the
+ * port now at the holder's old cell (its key) and the cell epoch's words before (code 39) and after the free.
+ */
+async function cellReused(portW2w: boolean, carry = false) {
+  const k = new Kernel({ fastPath: true, portW2w });
+  const out = new Map<string, Uint8Array[]>();
+  const procs = new Map<string, Process>();
+  const hosts: HostProcess[] = [];
+  const E = CELL_EPOCH_ADDRESS >> 2;
+  const seenAt: { cellAt: number; before: number[]; after: number[]; occupantKey: number | null } = {
+    cellAt: -1,
+    before: [],
+    after: [],
+    occupantKey: null,
+  };
+  const port = new Port(k.core.objects);
+  port.retainHandle();
+  let flushes = 0;
+  const onHolderFlush = () => {
+    const w = mirrorWords();
+    if (++flushes === 1) {
+      // code 39: the holder's cell, and (carry) the epoch one bump short of its low word's wrap
+      seenAt.cellAt = port.cellAt;
+      if (carry) w[E] = -1;
+      seenAt.before = [w[E] >>> 0, w[E + 1] >>> 0];
+    } else if (flushes === 2) {
+      // code 40, after the close and the receive: who holds the freed words now
+      seenAt.after = [w[E] >>> 0, w[E + 1] >>> 0];
+      const o = portAtCell(seenAt.cellAt * 4) as Port | null;
+      seenAt.occupantKey = o === null || o === port ? null : o.key;
+    }
+  };
+  const spawn = (name: string, bytes: Uint8Array, priority: number, handles: { name: string; object: object; rights: number }[]) => {
+    const img = k.loadImage(bytes, name);
+    out.set(name, []);
+    const hp = k.spawn(img, {
+      args: [name],
+      priority,
+      handles: handles as never,
+      stdout: (b) => {
+        out.get(name)!.push(b.slice());
+        if (name === "holder") onHolderFlush();
+      },
+    });
+    k.release(img);
+    procs.set(name, hp.process);
+    hosts.push(hp);
+  };
+  const ep = k.createEndpoint();
+  spawn("holder", holder, 128, [
+    { name: "port", object: port, rights: SEND | RECEIVE },
+    { name: "ep", object: ep, rights: RECEIVE },
+  ]);
+  spawn("lender", lender, 100, [{ name: "ep", object: ep, rights: SEND }]);
+  spawn("ender", ender, 50, [{ name: "victim", object: procs.get("holder")!, rights: Rights.KILL }]);
+  k.release(ep);
+  k.release(port);
+  const took = loopTaken();
+  await k.run();
+  const rec: Record<string, number[]> = {};
+  const exit: Record<string, unknown> = {};
+  // Each flush writes everything recorded so far: the last one is the whole record.
+  for (const [name, chunks] of out) rec[name] = chunks.length === 0 ? [] : results(chunks[chunks.length - 1]);
+  for (const [name, p] of procs) exit[name] = p.exit;
+  for (const h of hosts) h.close();
+  return { now: k.core.clock.now(), rec, exit, taken: loopTaken() - took, seenAt };
+}
+
+const outcome = (r: Awaited<ReturnType<typeof cellReused>>) => ({ now: r.now, rec: r.rec, exit: r.exit });
+
+/** Runs cellReused with the loop as built and with `m`: the built one equals the run with the wasm paths off, `m`'s differs. */
+async function checkCellEpoch(m: PortLoopMutation, carry = false) {
+  const on = await cellReused(true, carry);
+  const off = await cellReused(false, carry);
+  expect(outcome(on)).toEqual(outcome(off));
+  expect(on.taken).toBeGreaterThan(10); // the holder's loop took its packets from the cell until then
+  expect(on.seenAt.occupantKey).toBe(5); // the lender's port got the holder's old cell words
+  // The holder: bound, sent; packets 1..40; the close, the receive, the handle, the send (queued); never 777.
+  const chainCodes = Array.from({ length: AT }, (_, i) => 1001 + i);
+  expect(on.rec.holder).toEqual([0, 0, ...chainCodes, 0, 1, 1, 0]);
+  // The lender: bound; its sendmsg ended when the holder was killed; then the packet for its port, with its key.
+  expect(on.rec.lender).toEqual([0, -Errno.ECLOSED, 5777]);
+  expect(on.exit.holder).toMatchObject({ reason: ExitReason.KILLED, status: 3 });
+  mutatePortLoopForTest(m);
+  try {
+    const wrong = await cellReused(true, carry);
+    expect(wrong.seenAt.occupantKey).toBe(5);
+    // The loop took the lender's packet as its own (the holder's key, code 777); the lender never got it.
+    expect(wrong.rec.holder).toContain(1777);
+    expect(wrong.rec.lender).not.toContain(5777);
+  } finally {
+    mutatePortLoopForTest(null);
+  }
+  return on;
+}
+
+describe("the port loop's take and its cell: the cell freed and given to another port while the loop may take from it", () => {
+  it("the loop sees the cell epoch's bump and goes back to the kernel: the packet queued in the cell's words is the new port's, delivered to its binder; without the check the loop takes it as its own", async () => {
+    const on = await checkCellEpoch("no-cell-epoch");
+    const [lo, hi] = on.seenAt.before;
+    expect(on.seenAt.after).toEqual([(lo + 1) >>> 0, hi]); // one bump: the holder's cell freed
+  });
+
+  it("with every bump moving only the cell epoch's high word (as after 2^32 bumps), the loop still sees it; comparing the low word only, it takes the new port's packet", async () => {
+    setCounterHighOnlyForTest(true);
+    try {
+      const on = await checkCellEpoch("cell-epoch-low");
+      const [lo, hi] = on.seenAt.before;
+      expect(on.seenAt.after).toEqual([lo, hi + 1]);
+    } finally {
+      setCounterHighOnlyForTest(false);
+    }
+  });
+
+  it("the bump that frees the cell carries from a low word of 0xffffffff into the high word, and the loop sees it", async () => {
+    const on = await checkCellEpoch("no-cell-epoch", true);
+    const [lo, hi] = on.seenAt.before;
+    expect(lo).toBe(0xffffffff);
+    expect(on.seenAt.after).toEqual([0, hi + 1]);
   });
 });
