@@ -100,6 +100,9 @@ export function runEntry(fn: unknown): Promise<unknown> | null {
   return returned[0] === token ? null : end;
 }
 
+/** Starts the bridge ran on the caller's stack (startNow), for tests: which path a process's start took. */
+export const startStats = { nested: 0 };
+
 /** A process whose first code the bridge runs once the split handler that dispatched it returns. */
 export interface DeferredStart {
   /** Run its start now, on the caller's stack (nested). */
