@@ -28,7 +28,7 @@ import {
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { HINT_RECEIVE } from "../../kernel/fast/hints.ts";
 import { markChosen, markSplit, mustWait, splitStats } from "./split-imports.ts";
-import { type DeferredStart, startStats, startWindow } from "./start-entry.ts";
+import { type DeferredStart, MAX_NESTED_STARTS, startStats, startWindow } from "./start-entry.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
 
@@ -321,10 +321,14 @@ function startDeferred(outerOpen: boolean, outerDeferred: DeferredStart | null, 
   w.open = outerOpen;
   w.deferred = outerDeferred;
   if (d === null) return;
-  if (now) {
-    startStats.nested++;
+  if (!now || w.depth >= MAX_NESTED_STARTS) return d.startLater();
+  startStats.nested++;
+  w.depth++;
+  try {
     d.startNow();
-  } else d.startLater();
+  } finally {
+    w.depth--;
+  }
 }
 
 /**

@@ -103,6 +103,16 @@ export function runEntry(fn: unknown): Promise<unknown> | null {
 /** Starts the bridge ran on the caller's stack (startNow), for tests: which path a process's start took. */
 export const startStats = { nested: 0 };
 
+/**
+ * At most this many starts nested inside one another on the host's stack (a chain of processes each
+ * spawning the next and waiting for it, each started inside its parent's wait). V8 runs a wasm import's
+ * JavaScript on the host's one central stack, so every nested start keeps its bridge frames there
+ * (≈1.7 KB each): a chain of ≈600 exhausted it. A start past the bound runs in a microtask, as
+ * anywhere else, from an empty stack, and the chain below it nests again. The kernel's decisions are
+ * the same either way.
+ */
+export const MAX_NESTED_STARTS = 16;
+
 /** A process whose first code the bridge runs once the split handler that dispatched it returns. */
 export interface DeferredStart {
   /** Run its start now, on the caller's stack (nested). */
@@ -113,6 +123,7 @@ export interface DeferredStart {
 
 /**
  * open: a split syscall's handler is running (the bridge's callSplit); deferred: the process it
- * dispatched for the first time, whose start waits for the handler to return.
+ * dispatched for the first time, whose start waits for the handler to return; depth: starts running
+ * nested on the host's stack now (MAX_NESTED_STARTS).
  */
-export const startWindow: { open: boolean; deferred: DeferredStart | null } = { open: false, deferred: null };
+export const startWindow: { open: boolean; deferred: DeferredStart | null; depth: number } = { open: false, deferred: null, depth: 0 };

@@ -10,7 +10,7 @@ import { Constants, Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen
 import { bootDefaultSystem } from "../../cli/system.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
-import { startStats } from "../../host/runtime/start-entry.ts";
+import { MAX_NESTED_STARTS, startStats } from "../../host/runtime/start-entry.ts";
 import { mutateHints } from "../../kernel/fast/hints.ts";
 import { runSystem } from "../helpers/system.ts";
 import { ABI_IMPORTS, guest, results as recorded, wat } from "../helpers/wat.ts";
@@ -409,6 +409,39 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(slow.nested).toBe(0);
     expect(fast.waits).toBeGreaterThanOrEqual(1);
     expect(fast.waits).toBeLessThanOrEqual(3);
+  });
+
+  it("a chain of 1000 processes, each spawning the next and waiting for it, ends with every status: the starts nest on the host's stack at most MAX_NESTED_STARTS deep", async () => {
+    // Each level spawns itself with one argument fewer (passing on its image handle), waits, and exits with its
+    // child's status + 1. Unbounded, the chain's nested starts exhausted the host's stack at ≈600 levels.
+    const D = 1000;
+    const chain = guest(`
+      (data (i32.const 0) "img")
+      (data (i32.const 64) "${"x\\00".repeat(D + 1)}")
+      (func (export "_start") (local $n i32) (local $c i32)
+        (local.set $n (call $arg_count))
+        (if (i32.le_s (local.get $n) (i32.const 1)) (then (call $exit (i32.const 0))))
+        (i32.store (i32.const 16) (call $handle_get (i32.const 0) (i32.const 3)))
+        (i32.store (i32.const 20) (i32.const 0))
+        (i32.store (i32.const 24) (i32.const 3))
+        (i32.store (i32.const 28) (i32.const 0))
+        (local.set $c (call $spawn (i32.load (i32.const 16)) (i32.const 64) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 1)) (i32.const 16) (i32.const 1)))
+        (if (i32.lt_s (local.get $c) (i32.const 0)) (then (call $exit (i32.sub (i32.const -1000000) (local.get $c)))))
+        (drop (call $wait (local.get $c) (i32.const 2048) ${INF}))
+        (call $exit (i32.add (i32.load (i32.const 2048)) (i32.const 1))))`);
+    const k = new Kernel();
+    const img = k.loadImage(chain, "chain");
+    const nestedBefore = startStats.nested;
+    const root = k.spawn(img, {
+      args: ["chain", ...Array.from({ length: D }, () => "x")],
+      handles: [{ name: "img", object: img, rights: IMAGE_GRANT_RIGHTS }],
+    });
+    const exit = await root.exited;
+    expect(exit).toMatchObject({ reason: ExitReason.NORMAL, status: D });
+    // Levels 1..D started inside their parents' waits but every (MAX_NESTED_STARTS + 1)th, which ran in a microtask.
+    expect(startStats.nested - nestedBefore).toBe(D - Math.floor(D / (MAX_NESTED_STARTS + 1)));
+    root.close();
+    k.release(img);
   });
 
   it("a process killed while it waits in a split import ends, and the run is the same as with Suspending imports", async () => {
