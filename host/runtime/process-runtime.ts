@@ -575,7 +575,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
     const dispatcher = this.fastPath && !syscallsObserved(k) && addFastPath(k, p, imports);
     // port_send delivering wasm-to-wasm to idle direct binders (fast-ports.ts): the counting variant only
-    const chargeBy = this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" ? addPortW2w(k, p, imports) : null;
+    const chargeBy =
+      this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" ? addPortW2w(k, p, imports, this.image.module) : null;
     if (this.image.metered) {
       const wasmos = imports[FUEL_IMPORT.module] as Record<string, unknown>;
       wasmos[DIRECT_TAG_IMPORT.name] = directTag(); // the direct copies' tag (imported only by images that have copies)
