@@ -16,10 +16,14 @@
 //   wasm-to-wasm"). No other module pays for the pass. Each copy comes with its
 //   static stack bound (an exported global; -1 when it recurses): only a copy
 //   with a small one runs on a sender's stack, the others behind a JavaScript
-//   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND).
+//   frame (host/runtime/fast-ports.ts W2W_STACK_BOUND);
+// - a counting-variant module that imports port_send calls it through a
+//   function of its own that charges the fuel a wasm-to-wasm delivery burned
+//   (loader/instrument/port-send.ts).
 
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT, planFuel, type FuelPlan, FuelScan, type Preemption } from "./instrument/fuel.ts";
 import { addDirectCopies } from "./instrument/direct-copy.ts";
+import { planPortSend, PORT_SEND_EXPORT, portSendBody } from "./instrument/port-send.ts";
 
 import { funcType, readModule, type Limits, type WasmModule } from "../wasm/reader.ts";
 import { cappedMemoryLimits, editModule, releaseEditOutput, type ModuleEdits } from "../wasm/writer.ts";
@@ -33,7 +37,7 @@ import { addGrowLimit } from "./grow-limit.ts";
  * cached modules prepared the old way are reused.
  */
 export const PREPARE_VERSION =
-  "wasmos-prepare-12 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds and their direct entries, each with its copy's body inlined)";
+  "wasmos-prepare-13 (counting variant: small bounded callees inlined into loops; direct copies of handlers whose only import is port_send in modules importing port_bind, with their static stack bounds and their direct entries, each with its copy's body inlined; port_send called through a function of the module's own that charges what a wasm-to-wasm delivery burned)";
 
 /** The export the start function is moved to. Names starting "__wasmos" are reserved to the kernel. */
 export const START_EXPORT = "__wasmos_start";
@@ -101,10 +105,19 @@ export function prepareModule(
   // The host makes the epoch variant's memories through the JS API, which has no 64-bit or custom-page-size memories here: such a module keeps the counter.
   if (preemption === "epoch" && m.memories.some((l) => l.index64 || l.pageSizeLog2 !== null)) preemption = "fuel";
   if (metered) {
-    const plan = planFuel(m, prescanned.fuelScan, { preemption: preemption === "epoch" ? "epoch" : "fuel" });
+    // The counting variant's port_send calls go through a function of the module's own that charges the fuel a
+    // wasm-to-wasm delivery burned (loader/instrument/port-send.ts).
+    const ps = preemption === "fuel" ? planPortSend(m) : null;
+    const redirectFuncs = ps === null ? undefined : new Map(ps.imports.map((i) => [i, ps.index]));
+    const plan = planFuel(m, prescanned.fuelScan, { preemption: preemption === "epoch" ? "epoch" : "fuel", redirectFuncs });
     Object.assign(edits, plan.edits);
     growSites = plan.growSites;
     patches = plan.patches;
+    if (ps !== null) {
+      edits.appendFunctions = [{ type: ps.type, body: portSendBody(ps.imports[0] + 1, plan.globalIndex) }];
+      edits.redirectFuncs = redirectFuncs;
+      edits.addExports = [...(edits.addExports ?? []), { name: PORT_SEND_EXPORT, kind: "func", index: ps.index }];
+    }
   }
   addGrowLimit(m, edits, growSites); // memory.grow past the process's memory budget returns -1 (loader/grow-limit.ts)
   if (m.start !== null) {
@@ -152,7 +165,22 @@ function withDirectCopies(m: WasmModule, prepared: Uint8Array): Uint8Array {
   const fuelAt = pm.imports.findIndex((i) => i.kind === "func" && i.module === FUEL_IMPORT.module && i.name === FUEL_IMPORT.name);
   if (fuelAt !== 0) return prepared; // the counting variant's import is function 0; anything else: no copies
   const fuel = pm.exports.find((e) => e.kind === "global" && e.name === FUEL_GLOBAL_EXPORT);
+  // The module's own port_send function: the copies call the import it calls (DirectCopyOptions.callsAs).
+  const own = pm.exports.find((e) => e.kind === "func" && e.name === PORT_SEND_EXPORT);
+  let callsAs: Map<number, number> | undefined;
+  if (own !== undefined) {
+    let f = 0;
+    for (const i of pm.imports) {
+      if (i.kind !== "func") continue;
+      if (i.module === "wasmos" && i.name === "port_send") {
+        callsAs = new Map([[own.index, f]]);
+        break;
+      }
+      f++;
+    }
+  }
   const r = addDirectCopies(pm, handlers, {
+    callsAs,
     overrunAt: 0,
     fuelGlobal: fuel?.index,
     callableImport: (module, name) =>

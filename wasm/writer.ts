@@ -253,6 +253,28 @@ export interface ModuleEdits {
    * next local index after the function's parameters and existing locals.
    */
   addLocals?: ReadonlyMap<number, readonly ValType[]>;
+  /**
+   * Functions to append after the defined ones: their input indices follow
+   * the module's last function (addExports and redirectFuncs may name them).
+   * `body` is the whole encoded body (locals, code, end) in the output's
+   * index spaces, written as it is. Needs a code section.
+   */
+  appendFunctions?: readonly NewFunction[];
+  /**
+   * Function-index sites in code (call, return_call, ref.func) naming a key
+   * name its value instead (both input indices; then shifted as any other).
+   * Nothing else is redirected: elements, exports and the start section keep
+   * their indices (the caller makes sure they do not name a key).
+   */
+  redirectFuncs?: ReadonlyMap<number, number>;
+}
+
+/** A function appended by ModuleEdits.appendFunctions. */
+export interface NewFunction {
+  /** Its type's index (an existing type). */
+  type: number;
+  /** The encoded body: locals, code and its end, as in the code section (without the size). */
+  body: Uint8Array;
 }
 
 /**
@@ -343,8 +365,13 @@ class Editor {
   private checkEdits(): number {
     const { m, edits } = this;
     const names = new Set(m.exports.map((e) => e.name));
+    const appended = edits.appendFunctions ?? [];
+    if (appended.length > 0 && !m.sections.some((x) => x.id === SectionId.CODE))
+      throw new WasmEditError("appendFunctions: the module has no code section");
+    for (const f of appended)
+      if (m.types[f.type]?.kind !== "func") throw new WasmEditError(`appended function: type ${f.type} is not a function type`);
     const counts: Record<ExternKind, number> = {
-      func: m.importedFuncs + m.functions.length,
+      func: m.importedFuncs + m.functions.length + appended.length,
       table: m.importedTables + m.tables.length,
       memory: m.importedMemories + m.memories.length,
       global: m.importedGlobals + m.globals.length + (edits.addGlobals?.length ?? 0),
@@ -395,6 +422,7 @@ class Editor {
       }
     }
     let added = 0;
+    for (const f of appended) added += f.body.length + 5; // and its size
     for (const [index, list] of edits.codePatches ?? []) {
       const body = m.code[index - m.importedFuncs];
       if (body === undefined) throw new WasmEditError(`code patch: function ${index} has no body`);
@@ -439,7 +467,7 @@ class Editor {
     over("types", m.types.length + (this.appendType ? 1 : 0));
     over("imports", m.imports.length + this.addedImports());
     over("memories", m.importedMemories + m.memories.length + (edits.appendMemoryImports?.length ?? 0));
-    over("functions", m.importedFuncs + m.functions.length + this.shift);
+    over("functions", counts.func + this.shift);
     over("globals", counts.global);
     over("exports", m.exports.length + (edits.addExports?.length ?? 0));
     return added;
@@ -527,6 +555,8 @@ class Editor {
         return shift ? new ByteSink(5).u32(m.start! + shift) : COPY;
       case SectionId.ELEMENT:
         return shift ? this.elementSection() : COPY;
+      case SectionId.FUNCTION:
+        return edits.appendFunctions?.length ? this.functionSection() : COPY;
       case SectionId.CODE:
         return this.rewritesCode() ? this.codeSection(new ByteSink(s.end - s.contentStart)) : COPY;
       case SectionId.CUSTOM:
@@ -719,7 +749,30 @@ class Editor {
   /** Whether the edits change the code section. */
   private rewritesCode(): boolean {
     const { edits } = this;
-    return this.shift !== 0 || (edits.codePatches?.size ?? 0) > 0 || (edits.addLocals?.size ?? 0) > 0;
+    return (
+      this.shift !== 0 ||
+      (edits.codePatches?.size ?? 0) > 0 ||
+      (edits.addLocals?.size ?? 0) > 0 ||
+      (edits.appendFunctions?.length ?? 0) > 0 ||
+      (edits.redirectFuncs?.size ?? 0) > 0
+    );
+  }
+
+  /** The function section with appendFunctions' types after the module's. */
+  private functionSection(): ByteSink {
+    const { m } = this;
+    const added = this.edits.appendFunctions ?? [];
+    const body = new ByteSink();
+    body.u32(m.functions.length + added.length);
+    for (const t of m.functions) body.u32(t);
+    for (const f of added) body.u32(f.type);
+    return body;
+  }
+
+  /** A function index of the input as the output numbers it (redirectFuncs applied, then the shift). */
+  private funcOut(index: number): number {
+    const r = this.edits.redirectFuncs;
+    return (r === undefined ? index : (r.get(index) ?? index)) + this.shift;
   }
 
   /** Writes the code section's contents to `body`. */
@@ -728,7 +781,8 @@ class Editor {
     // Each function is written in place: its size goes before it in the room an upper bound of it takes (moved only if
     // the size's LEB128 is shorter, rarely: a few bytes either side of 128 or 16,384), not into a buffer copied after.
     const fn = body;
-    body.u32(m.code.length);
+    const appended = this.edits.appendFunctions ?? [];
+    body.u32(m.code.length + appended.length);
     for (const f of m.code) {
       const extra = this.edits.addLocals?.get(f.index);
       const run = this.runs.get(f.index);
@@ -756,6 +810,7 @@ class Editor {
       }
       body.endSizedIn(mark, room);
     }
+    for (const f of appended) body.u32(f.body.length).bytes(f.body);
     return body;
   }
 
@@ -802,7 +857,7 @@ class Editor {
       // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
       c.pos = sAt + 1;
       const index = c.u32();
-      out.range(bytes, copied, sAt + 1).u32(index + this.shift);
+      out.range(bytes, copied, sAt + 1).u32(this.funcOut(index));
       copied = c.pos;
     }
     out.range(bytes, copied, end);
@@ -811,7 +866,6 @@ class Editor {
   /** Copies an expression, renumbering function indices and applying `patches` (sorted, see CodePatch). */
   private expr(out: ByteSink, range: ByteRange, section: string, exact: boolean, context = "", patches: readonly CodePatch[] = []): void {
     const { bytes } = this.m;
-    const shift = this.shift;
     let copied = range.start;
     let next = 0;
     const end = decodeExpression(bytes, range.start, range.end, section, context, exact, (ins) => {
@@ -829,7 +883,7 @@ class Editor {
       if ((ins.op.flags & OpFlag.FUNC_INDEX) === 0) return;
       // call, return_call and ref.func are one-byte opcodes: the index starts at offset + 1.
       out.bytes(bytes.subarray(copied, ins.offset + 1));
-      out.u32(ins.index + shift);
+      out.u32(this.funcOut(ins.index));
       copied = ins.end;
     });
     if (next < patches.length) throw new WasmEditError(`code patch at ${patches[next].at} in ${context} is not at an instruction`);

@@ -48,6 +48,7 @@ import { NORETURN } from "../../kernel/control.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import {
   CAP_EPOCH_ADDRESS,
+  DELIVERED_COUNT_ADDRESS,
   H_CAP,
   H_PROMISES,
   H_SLOTS,
@@ -59,7 +60,9 @@ import {
   P_QUEUE,
   P_QVALUE,
   P_READY,
+  mirrorWords,
   portAtCell,
+  QUEUED_COUNT_ADDRESS,
   S_HANDLE,
   S_RIGHTS,
   S_STATE,
@@ -79,6 +82,7 @@ import {
   DIRECT_STACK_BUDGET,
   DIRECT_STACK_GLOBAL_EXPORT,
 } from "../../loader/instrument/direct-copy.ts";
+import { PORT_SEND_EXPORT } from "../../loader/instrument/port-send.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
 import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 import { Code, handleMirrorMemory } from "./fast-path.ts";
@@ -361,15 +365,16 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 //     $code != PORT_CODE_IDLE                                                                 else slow
 //     $t = the port's cell [P_READY] (the binder's entry slot + 1, kernel/ipc/ports.ts directWordsOf)
 //     $t = 0: the cell's [P_QUEUE] set and [P_QFULL] clear (the binder busy, room left)                   else slow
-//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; $queued++; return 0    ;; the kernel takes it (drainQueued)
+//       [P_QCODE] = $code; [P_QVALUE] = $value; [P_QFULL] = 1; ($queued++); return 0  ;; the kernel takes it (drainQueued)
 //     the host's direct-depth word is 0 (no direct activation through JavaScript below)      else slow
 //     cell[P_READY] = 0                                                                       ;; busy
 //     (block $caught (result i32)
 //       (try_table (catch $tag $caught)
 //         $burned = call_indirect $entries (type run) (cell[P_KEY], $code, $value, cell[P_BUDGET]) ($t - 1))
 //       cell[P_READY] = $t
-//       call_indirect $charge ($burned) (0)        ;; the sender's counter -= burned (billDirect's rule)
-//       $delivered++ ; return 0)
+//       ($delivered++)
+//       return $burned + 1                         ;; the sender's own port_send: its counter -= burned (billDirect's rule)
+//       or: call_indirect $charge ($burned) (0); return 0    ;; a sender whose module has no such function
 //     (call $failed (local.get $h) (local.get $code) (local.get $value) (kind)))   ;; the kernel ends the binder
 //
 // The cached check (portsend3): the full check is ≈45 instructions whose loads
@@ -389,9 +394,20 @@ const sharedGuards = new WeakMap<KernelCore, Map<string, WebAssembly.Instance>>(
 // entry for the handler (the loader's, in the binder's own module:
 // loader/instrument/direct-copy.ts DIRECT_ENTRY_PREFIX; before porttake2 a
 // trampoline instance per (binder, handler) around the copy, kept below for
-// modules without one), in the host's table of entries; the charge
-// helper is a one-function module importing the sender's counter (the
-// dispatcher is instantiated before the guest, so it cannot import it).
+// modules without one), in the host's table of entries.
+//
+// The charge (portsend4). The dispatcher is instantiated before the guest, so
+// it cannot import the guest's counter. The loader gives a counting-variant
+// module a port_send function of its own (loader/instrument/port-send.ts)
+// through which the module's calls of the import go: the dispatcher returns
+// it the fuel burned + 1 (never a result of port_send's: 0 or -errno), and
+// it takes that off its own counter and returns 0. A module whose import a
+// table, an export or a global may hold has no such function (the import
+// would be reached without it): its dispatcher charges through the charge
+// helper, a one-function module importing the sender's counter, called
+// through the dispatcher's table (one call between instances more a round
+// trip, ≈1.5 ns). The counts ($delivered, $queued: w2wDelivered, cellQueued)
+// are made only while countWasmDeliveries is on (≈1.5-2 ns a round trip).
 
 let tagValue: WebAssembly.Tag | null = null;
 
@@ -518,26 +534,34 @@ export function dropDirectEntry(slot: number): void {
   freeEntries.push(slot);
 }
 
-/** Packets delivered wasm-to-wasm (the dispatchers' count; tests and the bench read it). */
-let deliveredGlobal: WebAssembly.Global | null = null;
-function delivered(): WebAssembly.Global {
-  return (deliveredGlobal ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
+/**
+ * Whether the dispatchers made from now on count what they do (w2wDelivered, cellQueued). Off unless asked:
+ * the two increments cost ≈1.5-2 ns of a ≈19 ns direct round trip (portsend4: docs/fastpath.md "The port round
+ * trip, fourth pass"), as words of the store or as globals of their own, and they are instrumentation, not the
+ * path's work. The tests that read the counts turn it on, as does the bench's check that its one-way figure
+ * took the wasm path. A process's dispatcher is made at its spawn: set it before.
+ */
+let counting = false;
+export function countWasmDeliveries(on: boolean): void {
+  if (on !== counting) portSendModules.fill(null);
+  counting = on;
 }
+
+/** Packets delivered wasm-to-wasm (while countWasmDeliveries: the dispatchers' count, in the mirror's store). */
 export function w2wDelivered(): number {
-  return delivered().value as number;
+  return mirrorWords()[DELIVERED_COUNT_ADDRESS >> 2];
 }
-/** Packets queued in a port's cell by a wasm port_send (the dispatchers' count; kernel/ipc/ports.ts drainQueued takes them). */
-let queuedValue: WebAssembly.Global | null = null;
-function queuedGlobal(): WebAssembly.Global {
-  return (queuedValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
-}
+/** Packets queued in a port's cell by a wasm port_send (while countWasmDeliveries; kernel/ipc/ports.ts drainQueued takes them). */
 export function cellQueued(): number {
-  return queuedGlobal().value as number;
+  return mirrorWords()[QUEUED_COUNT_ADDRESS >> 2];
 }
+/** count++ of the store's word at byte `addr` (memory 0: the mirror's store). */
+const countUp = (c: Code, addr: number) => c.i32(0).i32(0).b.u8(0x28).u32(2).u32(addr).u8(0x41).s32(1).u8(0x6a).u8(0x36).u32(2).u32(addr);
 /** Entries run from a wasm port_send that threw (the kernel then ended their binder: `failed` below). */
 export const w2wStats = { failed: 0 };
 
-let portSendModule: WebAssembly.Module | null = null;
+/** The dispatcher's two variants: [0] charges the sender through its charge helper, [1] returns burned + 1 (portSend). */
+const portSendModules: (WebAssembly.Module | null)[] = [null, null];
 
 /**
  * Byte addresses in the guards' words (split-imports.ts guardWords: [0] the direct-activation depth, the
@@ -548,10 +572,10 @@ let portSendModule: WebAssembly.Module | null = null;
 const W2W_CELL = 64,
   W2W_MADE = 68;
 
-/** Globals of the dispatcher (0-2 imported: header, delivered, queued): its cached check (see portSend). */
-const G_H = 3,
-  G_CELL = 4,
-  G_EPOCH = 5;
+/** Globals of the dispatcher (0 imported: the process's mirror header): its cached check (see portSend). */
+const G_H = 1,
+  G_CELL = 2,
+  G_EPOCH = 3;
 
 /**
  * Test only: a planted bug in the dispatcher's cached check, each of which test/ports/w2w.test.ts must
@@ -563,7 +587,29 @@ export type PortSendCacheMutation = "epoch" | "handle";
 let cacheMutation: PortSendCacheMutation | null = null;
 export function mutatePortSendCacheForTest(m: PortSendCacheMutation | null): void {
   cacheMutation = m;
-  portSendModule = null;
+  portSendModules.fill(null);
+}
+
+/**
+ * Test only: the self-charging dispatcher returns 1 (burned 0) after a delivery, so the sender is never charged
+ * the fuel its binder's entry burned: test/ports/w2w.test.ts must see the CPU times differ from the JavaScript
+ * path's. Read when the dispatcher's module is made.
+ */
+let selfChargeMutation = false;
+export function mutateSelfChargeForTest(on: boolean): void {
+  selfChargeMutation = on;
+  portSendModules.fill(null);
+}
+
+/**
+ * Whether a guest module charges itself what a wasm-to-wasm delivery burned (the loader gave it a port_send
+ * function of its own: loader/instrument/port-send.ts). Per module, once (the export list is made on demand).
+ */
+const chargesItselfMemo = new WeakMap<WebAssembly.Module, boolean>();
+function chargesItself(module: WebAssembly.Module): boolean {
+  let r = chargesItselfMemo.get(module);
+  if (r === undefined) chargesItselfMemo.set(module, (r = WebAssembly.Module.exports(module).some((e) => e.name === PORT_SEND_EXPORT)));
+  return r;
 }
 
 // Functions: imports 0 slow, 1 failed, 2 slowW2w, 3 ended; 4 port_send, 5 $slow (slow or slowW2w).
@@ -585,15 +631,21 @@ const epochLoad = (c: Code) => c.i32(0).b.u8(0x29).u8(3).u32(CAP_EPOCH_ADDRESS);
 /** i32 on the stack (after the value) to byte `addr` of memory 1: push the address 0 first. */
 const guardStore = (c: Code, addr: number) => c.b.u8(0x36).u8(0x42).u32(1).u32(addr);
 
-/** The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag, 3 ended). */
-function portSend(): WebAssembly.Module {
-  if (portSendModule !== null) return portSendModule;
+/**
+ * The dispatcher of the comment above (types: 0 port_send, 1 an entry, 2 the charge helper and the tag, 3 ended).
+ * `self`: for a sender whose module charges itself (chargesItself): after a delivery it returns the fuel burned
+ * + 1 to the module's own port_send function, which takes it off the counter and returns 0, instead of calling
+ * the charge helper (one call between instances fewer a round trip).
+ */
+function portSend(self: boolean): WebAssembly.Module {
+  const known = portSendModules[self ? 1 : 0];
+  if (known !== null) return known;
   const types = new ByteSink().u32(4);
   funcType(types, [I32, I32, I64], [I32]);
   funcType(types, [I32, I32, I64, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32], [I32]);
-  const imports = new ByteSink().u32(11);
+  const imports = new ByteSink().u32(9);
   imports.name("k").name("slow").u8(0x00).u32(0);
   imports.name("k").name("failed").u8(0x00).u32(1);
   imports.name("k").name("slowW2w").u8(0x00).u32(0);
@@ -602,12 +654,10 @@ function portSend(): WebAssembly.Module {
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("guard").u8(0x02).u8(0x00).u32(1);
   imports.name("k").name("header").u8(0x03).u8(I32).u8(0x00);
-  imports.name("k").name("delivered").u8(0x03).u8(I32).u8(0x01);
-  imports.name("k").name("queued").u8(0x03).u8(I32).u8(0x01);
   imports.name("k").name("tag").u8(0x04).u8(0x00).u32(2);
   const funcs = new ByteSink().u32(2).u32(0).u32(0);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(1); // table 1: the charge helper
-  // Globals 3-5: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
+  // Globals 1-3: the cached check (G_H, G_CELL, G_EPOCH), empty (G_H 0: no handle is 0).
   const globals = new ByteSink().u32(3);
   for (const t of [I32, I32, I64])
     globals
@@ -688,7 +738,7 @@ function portSend(): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_QFULL * 4); // full: the kernel takes it (kernel/ipc/ports.ts drainQueued)
-  c.global(2).i32(1).op(0x6a).b.u8(0x24).u32(2); // queued++
+  if (counting) countUp(c, QUEUED_COUNT_ADDRESS); // queued++
   c.i32(0).b.u8(0x0f);
   c.b.u8(0x0b); // end if
   guardLoad(c, 0); // the host's direct-depth word: no direct activation below (none nested wasm-to-wasm either)
@@ -720,13 +770,19 @@ function portSend(): WebAssembly.Module {
     .b.u8(0x36)
     .u32(2)
     .u32(P_READY * 4); // idle again (before the kernel's end, which rewrites it if it must)
-  c.global(1).i32(1).op(0x6a).b.u8(0x24).u32(1); // delivered++
+  if (counting) countUp(c, DELIVERED_COUNT_ADDRESS); // delivered++
   guardLoad(c, W2W_MADE);
   c.b.u8(0x04).u8(0x40); // if made: the kernel ends it (sendDirect's end, the bill included)
   c.get(L_BURNED).call(F_ENDED).b.u8(0x0f);
   c.b.u8(0x0b);
-  c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
-  c.i32(0).b.u8(0x0f);
+  if (self) {
+    // burned + 1 (>= 1: never a result of port_send's own): the sender's module takes it off its counter
+    if (selfChargeMutation) c.i32(1).b.u8(0x0f);
+    else c.get(L_BURNED).i32(1).op(0x6a).b.u8(0x0f);
+  } else {
+    c.get(L_BURNED).i32(0).b.u8(0x11).u32(2).u32(1); // call_indirect (type 2) table 1: the sender's counter -= burned
+    c.i32(0).b.u8(0x0f);
+  }
   c.b.u8(0x0b); // end block $caught: the kind is on the stack
   c.set(L_KIND);
   c.i32(0).i32(0);
@@ -747,7 +803,7 @@ function portSend(): WebAssembly.Module {
   sel.get(0).get(1).get(2).call(F_SLOWW2W).b.u8(0x0f);
   sel.b.u8(0x0b);
   sel.get(0).get(1).get(2).call(0);
-  portSendModule = assemble([
+  const mod = assemble([
     [1, types],
     [2, imports],
     [3, funcs],
@@ -762,7 +818,8 @@ function portSend(): WebAssembly.Module {
       ]),
     ],
   ]);
-  return portSendModule;
+  portSendModules[self ? 1 : 0] = mod;
+  return mod;
 }
 
 let chargeModule: WebAssembly.Module | null = null;
@@ -791,12 +848,18 @@ function charge(): WebAssembly.Module {
  * If process p (its imports from syscallImports, before the guest is
  * instantiated) imports port_send, put the wasm-to-wasm dispatcher's export in
  * its place. Returns what to call with the guest's charge helper
- * (chargeHelper) once it is instantiated, or null when it did nothing. Only for the
+ * (chargeHelper) once it is instantiated, or null when it needs none (it did
+ * nothing, or `module` charges itself: chargesItself). Only for the
  * counting variant (the dispatcher bills by the counter), kernels that offer
  * the path (KernelCore.portW2w) and record no trace (the JavaScript path
  * writes the direct events).
  */
-export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, unknown>): ((charge: (fuel: number) => void) => void) | null {
+export function addPortW2w(
+  k: KernelCore,
+  p: Process,
+  imports: Record<string, unknown>,
+  module: WebAssembly.Module,
+): ((charge: (fuel: number) => void) => void) | null {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   if (ns === undefined || !k.portW2w || w2wTraced(k)) return null;
   const slowSend = ns.port_send;
@@ -832,7 +895,8 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
     }
     return (slowSend as (h: number, code: number, value: bigint) => unknown)(h, code, value);
   };
-  const d = new WebAssembly.Instance(portSend(), {
+  const self = chargesItself(module);
+  const d = new WebAssembly.Instance(portSend(self), {
     k: {
       slow: slowSend,
       failed,
@@ -842,12 +906,11 @@ export function addPortW2w(k: KernelCore, p: Process, imports: Record<string, un
       mirror: handleMirrorMemory(),
       guard: guardWords(),
       header,
-      delivered: delivered(),
-      queued: queuedGlobal(),
       tag: directTag(),
     },
   } as unknown as WebAssembly.Imports);
   ns.port_send = d.exports.port_send;
+  if (self) return null; // no charge helper: the module's own port_send charges
   const table = d.exports.charge as WebAssembly.Table;
   return (charge) => table.set(0, charge as () => void);
 }

@@ -33,7 +33,7 @@
 // did its own before); a trap or an exit unwinds it and ends the loop with the
 // process. The guest's handler is reached wasm-to-wasm through the table.
 
-import { CELL_EPOCH_ADDRESS, mirrorWords, P_QCODE, P_QFULL, P_QKERN, P_QVALUE } from "../../kernel/fast/mirror.ts";
+import { CELL_EPOCH_ADDRESS, mirrorWords, P_QCODE, P_QFULL, P_QKERN, P_QVALUE, TAKEN_COUNT_ADDRESS } from "../../kernel/fast/mirror.ts";
 import { takeMutation } from "../../kernel/ipc/ports.ts";
 import { UNWIND } from "./bridge.ts";
 import { handleMirrorMemory } from "./fast-path.ts";
@@ -55,12 +55,8 @@ export function mutatePortLoopForTest(m: PortLoopMutation | null): void {
 }
 
 /** Packets the port loops took from their cells themselves (host-wide; tests and the bench read it). */
-let takenValue: WebAssembly.Global | null = null;
-function takenGlobal(): WebAssembly.Global {
-  return (takenValue ??= new WebAssembly.Global({ value: "i32", mutable: true }, 0));
-}
 export function loopTaken(): number {
-  return takenGlobal().value as number;
+  return mirrorWords()[TAKEN_COUNT_ADDRESS >> 2];
 }
 
 /**
@@ -92,9 +88,8 @@ function portLoopModule(): WebAssembly.Module {
   funcType(types, [], []); // 1: run
   funcType(types, [I32, I32, I64], []); // 2: a handler
   funcType(types, [I32], [I32]); // 3: next (the counter)
-  const imports = new ByteSink().u32(5).name("k").name("next").u8(0x00).u32(3).name("k").name("wait").u8(0x00).u32(0);
+  const imports = new ByteSink().u32(4).name("k").name("next").u8(0x00).u32(3).name("k").name("wait").u8(0x00).u32(0);
   imports.name("k").name("fuel").u8(0x03).u8(I32).u8(0x01); // global 0: the process's counter (mut i32)
-  imports.name("k").name("taken").u8(0x03).u8(I32).u8(0x01); // global 1: packets taken in wasm (host-wide count)
   imports.name("k").name("mirror").u8(0x02).u8(0x00).u32(1); // memory 0: the handle mirror's store (the cells)
   const funcs = new ByteSink().u32(1).u32(1);
   const tables = new ByteSink().u32(1).u8(FUNCREF).u8(0x00).u32(0);
@@ -171,10 +166,12 @@ function portLoopModule(): WebAssembly.Module {
   get(L_C);
   i32c(0);
   mem(0x36, 2, 0, P_QFULL * 4);
-  b.u8(0x23).u32(1);
+  i32c(0);
+  i32c(0);
+  mem(0x28, 2, 0, TAKEN_COUNT_ADDRESS);
   i32c(1);
   b.u8(0x6a);
-  b.u8(0x24).u32(1); // taken++
+  mem(0x36, 2, 0, TAKEN_COUNT_ADDRESS); // taken++ (the store's host-wide count)
   get(L_KEY);
   get(L_C);
   mem(0x28, 2, 0, P_QCODE * 4);
@@ -290,7 +287,6 @@ export class PortLoop {
         wait: new WebAssembly.Suspending(() => this.wait()),
         // Without a counter (the epoch variant) a constant 0: the loop never takes a packet itself.
         fuel: fuel ?? new WebAssembly.Global({ value: "i32", mutable: true }, 0),
-        taken: takenGlobal(),
         mirror: handleMirrorMemory(),
       },
     } as unknown as WebAssembly.Imports);

@@ -102,7 +102,18 @@ const CELL_EPOCH = HEADER_WORDS;
  * port_send's cached check).
  */
 const CAP_EPOCH = HEADER_WORDS + 2;
-top = HEADER_WORDS + 4;
+/**
+ * Host-wide counts the wasm port paths keep (words 8-10, one each): packets the port loops took from their cells
+ * themselves (host/runtime/port-loop.ts), packets the senders' wasm port_send delivered wasm-to-wasm and queued in
+ * cells (host/runtime/fast-ports.ts). Tests and the bench read them. In the store, which both modules import as
+ * memory 0, an increment is a load and a store at a constant address; as imported mutable globals they cost
+ * ≈1 ns of a ≈20 ns direct round trip (portsend4).
+ */
+const COUNTS = HEADER_WORDS + 4;
+export const TAKEN_COUNT_ADDRESS = COUNTS * 4;
+export const DELIVERED_COUNT_ADDRESS = (COUNTS + 1) * 4;
+export const QUEUED_COUNT_ADDRESS = (COUNTS + 2) * 4;
+top = HEADER_WORDS + 8;
 copyEpochTo((e) => {
   words[CAP_EPOCH] = e; // the low 32 bits (ToInt32)
   words[CAP_EPOCH + 1] = e / 0x1_0000_0000; // the high word

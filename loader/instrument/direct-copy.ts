@@ -194,6 +194,8 @@ interface Plan {
   order: number[];
   /** Per copied function: its frame bound. */
   bound: Map<number, number>;
+  /** DirectCopyOptions.callsAs. */
+  callsAs: ReadonlyMap<number, number>;
 }
 
 export interface DirectCopyOptions {
@@ -233,6 +235,14 @@ export interface DirectCopyOptions {
    * V8 inlines no callee that much larger than so small a caller, so each activation paid the call).
    */
   fuelGlobal?: number;
+  /**
+   * Calls of a key call its value in the copies (a function the copies reach in its place, or an import). For
+   * the module's own port_send function (loader/instrument/port-send.ts), which calls the port_send import and
+   * charges what a wasm-to-wasm delivery burned: a copy runs as a direct activation, during which no port_send
+   * delivers wasm-to-wasm (the host's dispatcher checks the direct-depth word first), so the import's result is
+   * already the function's, and the copy calls the import itself.
+   */
+  callsAs?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -243,6 +253,7 @@ export interface DirectCopyOptions {
  */
 export function addDirectCopies(m: WasmModule, handlers: readonly string[], options: DirectCopyOptions = {}): DirectCopies {
   const refused = new Map<string, string>();
+  const callsAs = options.callsAs ?? new Map<number, number>();
   const roots: [string, number][] = [];
   if (m.memories.some((l) => l.index64) || m.importedTags + m.tags.length > 0) {
     for (const h of handlers)
@@ -261,9 +272,9 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
       if (op < 0x100) {
         const name = REFUSED_SINGLE.get(op);
         if (name !== undefined) why ??= `function ${f} uses ${name}`;
-        else if (op === CALL && ins.index >= m.importedFuncs) calls.push(ins.index);
+        else if (op === CALL && (callsAs.get(ins.index) ?? ins.index) >= m.importedFuncs) calls.push(callsAs.get(ins.index) ?? ins.index);
         else if (op === CALL && options.callableImport !== undefined) {
-          const imp = funcImport(m, ins.index);
+          const imp = funcImport(m, callsAs.get(ins.index) ?? ins.index);
           if (imp !== null && !options.callableImport(imp.module, imp.name))
             why ??= `function ${f} calls import ${imp.module}.${imp.name}, which may trap`;
         } else if (op >= LOAD_FIRST && op <= STORE_LAST && memory64(m, ins.memory)) why ??= `function ${f} accesses a 64-bit memory`;
@@ -297,7 +308,7 @@ export function addDirectCopies(m: WasmModule, handlers: readonly string[], opti
   }
   if (roots.length === 0) return { bytes: m.bytes, copies: new Map(), refused, functions: 0, stackBound: new Map() };
 
-  const plan: Plan = { copyOf: new Map(), order: [], bound: new Map() };
+  const plan: Plan = { copyOf: new Map(), order: [], bound: new Map(), callsAs };
   const total = m.importedFuncs + m.functions.length;
   const visit = (f: number) => {
     if (plan.copyOf.has(f)) return;
@@ -514,11 +525,18 @@ function copyBody(m: WasmModule, f: number, plan: Plan, budget: number, overrunA
       out.u8(0x41).s32(DirectTrap.OVERRUN).u8(0x08).u32(0);
       at = ins.end;
     } else if (op === CALL) {
-      const copy = plan.copyOf.get(ins.index);
-      if (copy === undefined) return; // an import: as it is
+      const target = plan.callsAs.get(ins.index) ?? ins.index;
+      const copy = plan.copyOf.get(target);
+      if (copy === undefined) {
+        if (target === ins.index) return; // an import: as it is
+        copyTo(ins.offset);
+        out.u8(CALL).u32(target); // the import in its place
+        at = ins.end;
+        return;
+      }
       copyTo(ins.offset);
       out.u8(CALL).u32(copy);
-      if (mutation !== "stack") out.u8(0x23).u32(budget).u8(0x41).s32(plan.bound.get(ins.index)!).u8(0x6a).u8(0x24).u32(budget);
+      if (mutation !== "stack") out.u8(0x23).u32(budget).u8(0x41).s32(plan.bound.get(target)!).u8(0x6a).u8(0x24).u32(budget);
       at = ins.end;
     } else if (op >= LOAD_FIRST && op <= STORE_LAST) {
       copyTo(ins.offset);

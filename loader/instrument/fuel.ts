@@ -434,6 +434,8 @@ class Analysis {
   private readonly escapes = new Set<number>();
   /** Items visited (FuelPlan.work). */
   work = 0;
+  /** FuelOptions.redirectFuncs of the plan being made (inlined bodies name the functions the writer would). */
+  redirect: ReadonlyMap<number, number> | null = null;
   /** Every body's call sites. */
   readonly sites = new CallSites();
   /** Every body's scan events (FunctionFacts.events are views of it). */
@@ -1297,7 +1299,7 @@ function inlineBody(a: Analysis, callee: number, base: number): Uint8Array {
   a.work += forEachInstruction(m, callee, (ins) => {
     const op = ins.opcode;
     if (op === OP_LOCAL_GET || op === OP_LOCAL_SET || op === OP_LOCAL_TEE) out.u8(op).u32(base + ins.index);
-    else if (op === OP_CALL || op === OP_REF_FUNC) out.u8(op).u32(ins.index + 1);
+    else if (op === OP_CALL || op === OP_REF_FUNC) out.u8(op).u32((a.redirect?.get(ins.index) ?? ins.index) + 1);
     else if (op === OP_RETURN) out.u8(OP_BR).u32(ins.depth - 1);
     else out.bytes(m.bytes.subarray(ins.offset, ins.end));
   });
@@ -1636,6 +1638,11 @@ export interface FuelOptions {
    * benchmarks and tests turn it off, to compare.
    */
   inline?: boolean;
+  /**
+   * The writer's ModuleEdits.redirectFuncs for this module (calls of a key call its value): callees inlined
+   * here are copied with the same redirection.
+   */
+  redirectFuncs?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -1649,6 +1656,7 @@ export function planFuel(m: WasmModule, scan?: FuelScan, options: FuelOptions = 
     a = scan.analysis;
     a.finish();
   } else a = new Analysis(m);
+  a.redirect = options.redirectFuncs ?? null;
   const epoch = options.preemption === "epoch";
   // The epoch memory comes after every memory of the module (its own ones become imports: no index moves).
   const epochMemory = m.importedMemories + m.memories.length;

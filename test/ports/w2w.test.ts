@@ -11,10 +11,12 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Constants, Errno, ExitReason, PLEDGE_CLASS_NAMES, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import {
   cellQueued,
+  countWasmDeliveries,
   directPortStats,
   madeStats,
   mutateMadeForTest,
   mutatePortSendCacheForTest,
+  mutateSelfChargeForTest,
   mutateW2wBoundForTest,
   type PortSendCacheMutation,
   w2wDelivered,
@@ -25,9 +27,15 @@ import { setEpochStrideForTest } from "../../kernel/fast/epoch.ts";
 import { mutateW2wForTest, type W2wMutation } from "../../kernel/ipc/ports.ts";
 import { Port } from "../../kernel/objects/port.ts";
 import { type ProcSpec, runSystem } from "../helpers/system.ts";
+import { prepareModule } from "../../loader/prepare.ts";
+import { defaultPolicy } from "../../loader/policy.ts";
+import { PORT_SEND_EXPORT } from "../../loader/instrument/port-send.ts";
+import { forEachInstruction } from "../../wasm/decode.ts";
+import { readModule } from "../../wasm/reader.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const { SEND, RECEIVE, DUPLICATE } = Rights;
+countWasmDeliveries(true); // w2wDelivered() and cellQueued() count (the dispatchers made from here on)
 const ALL_PLEDGES = Object.keys(PLEDGE_CLASS_NAMES).reduce((m, bit) => m | (1 << Number(bit)), 0);
 const DIRECT = Constants.PORT_BIND_DIRECT;
 
@@ -433,6 +441,54 @@ describe("port delivery wasm-to-wasm", () => {
       } finally {
         setEpochStrideForTest(1);
       }
+    }
+  });
+
+  it("charges the fuel a delivery burned in the sender's own port_send function, or through the dispatcher's helper when a table holds the import: the JavaScript path's run either way; without the charge it differs", async () => {
+    // The same 203 packets sent through a table holding the port_send import: the loader gives that module no
+    // port_send function of its own (the table would reach the dispatcher without it), so its dispatcher charges.
+    const table = `(table 1 funcref) (elem (i32.const 0) $port_send)
+      (func $ps (param i32 i32 i64) (result i32) (call_indirect (param i32 i32 i64) (result i32) (local.get 0) (local.get 1) (local.get 2) (i32.const 0)))`;
+    const sendThroughTable = workload.replaceAll("(call $port_send ", "(call $ps ");
+    const owns = (bytes: Uint8Array) =>
+      WebAssembly.Module.exports(new WebAssembly.Module(new Uint8Array(prepareModule(bytes, defaultPolicy()).bytes))).some(
+        (e) => e.name === PORT_SEND_EXPORT,
+      );
+    expect(owns(sender(workload, "(local $i i32) (local $bad i32)"))).toBe(true);
+    expect(owns(sender(sendThroughTable, "(local $i i32) (local $bad i32)", table))).toBe(false);
+    // A binder's handler that answers: its direct copy calls the port_send import itself, not the module's own
+    // function (no copy of it: a direct activation's port_send never delivers wasm-to-wasm, so never charges).
+    const answering = prepareModule(
+      guest(`(func (export "on_answer") (param $key i32) (param $code i32) (param $value i64)
+          (drop (call $port_send (local.get $key) (local.get $code) (local.get $value))))
+        (func (export "_start") (drop (call $port_bind (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))`),
+      defaultPolicy(),
+    ).bytes;
+    const pm = readModule(answering);
+    const exported = (name: string) => pm.exports.find((e) => e.name === name)!.index;
+    const importAt = pm.imports.filter((i) => i.kind === "func").findIndex((i) => i.name === "port_send");
+    const calls = (f: number) => {
+      const out: number[] = [];
+      forEachInstruction(pm, f, (ins) => void (ins.opcode === 0x10 && out.push(ins.index)));
+      return out;
+    };
+    expect(calls(exported("on_answer"))).toContain(exported(PORT_SEND_EXPORT));
+    expect(calls(exported("__wasmos_direct:on_answer"))).toContain(importAt);
+    expect(calls(exported("__wasmos_direct:on_answer"))).not.toContain(exported(PORT_SEND_EXPORT));
+    expect(pm.functions.length).toBe(4 + 1 + 2); // $rec, $flush, on_answer, _start; the own port_send; the copy and its entry
+    const own = await both(pair(workload, DIRECT, "(local $i i32) (local $bad i32)"));
+    const viaTable = await both(pair(sendThroughTable, DIRECT, "(local $i i32) (local $bad i32)", 0, false, table));
+    expect(own.on.w2w).toBe(203);
+    expect(viaTable.on.w2w).toBe(203);
+    mutateSelfChargeForTest(true);
+    try {
+      const wrong = await run({}, pair(workload, DIRECT, "(local $i i32) (local $bad i32)"));
+      expect(wrong.w2w).toBe(203);
+      expect(wrong.cpu.s).toBeLessThan(own.off.cpu.s); // the heavy handlers' fuel was never the sender's
+      const helper = await run({}, pair(sendThroughTable, DIRECT, "(local $i i32) (local $bad i32)", 0, false, table));
+      expect(helper.cpu).toEqual(viaTable.off.cpu); // the helper's charge does not depend on it
+    } finally {
+      mutateSelfChargeForTest(false);
     }
   });
 

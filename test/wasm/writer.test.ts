@@ -278,3 +278,53 @@ describe("the module writer", () => {
     });
   });
 });
+
+describe("appended functions and redirected calls", () => {
+  // $get is an import; $twice calls it twice and tail-calls it: every site is redirected to an appended function
+  // that adds 100 to what the import returns (and calls the import itself, by its output index).
+  const SRC = `(module
+    (import "env" "get" (func $get (param i32) (result i32)))
+    (func (export "twice") (param i32) (result i32) (i32.add (call $get (local.get 0)) (call $get (local.get 0))))
+    (func (export "tail") (param i32) (result i32) (return_call $get (local.get 0))))`;
+
+  it("redirects every call and tail call of a function to an appended one, with and without a prepended import", () => {
+    for (const shift of [0, 1]) {
+      const m = readModule(wat(SRC));
+      const appended = m.importedFuncs + m.functions.length;
+      // (func (param i32) (result i32) (i32.add (call $get (local.get 0)) (i32.const 100)))
+      const body = new ByteSink()
+        .u32(0)
+        .u8(0x20)
+        .u32(0)
+        .u8(0x10)
+        .u32(0 + shift)
+        .u8(0x41)
+        .s32(100)
+        .u8(0x6a)
+        .u8(0x0b)
+        .finish();
+      const out = editModule(m, {
+        ...(shift ? { prependFuncImport: TICK } : {}),
+        appendFunctions: [{ type: m.imports[0].kind === "func" ? m.imports[0].type : -1, body }],
+        redirectFuncs: new Map([[0, appended]]),
+        addExports: [{ name: "added", kind: "func", index: appended }],
+      });
+      expect(WebAssembly.validate(out)).toBe(true);
+      const calls: number[] = [];
+      const inst = instantiateWithStubs(out, { env: { get: (x: number) => (calls.push(x), x * 2) } });
+      const e = inst.exports as Record<string, (x: number) => number>;
+      expect(e.twice(5)).toBe(220); // (10 + 100) * 2
+      expect(e.tail(3)).toBe(106);
+      expect(e.added(1)).toBe(102);
+      expect(calls).toEqual([5, 5, 3, 1]);
+    }
+  });
+
+  it("refuses an appended function with no code section to go in, or of a type that is not a function's", () => {
+    const m = readModule(wat(SRC));
+    const body = new ByteSink().u32(0).u8(0x41).s32(0).u8(0x0b).finish();
+    expect(() => editModule(m, { appendFunctions: [{ type: 99, body }] })).toThrow(WasmEditError);
+    const empty = readModule(wat(`(module (type (func (param i32) (result i32))))`));
+    expect(() => editModule(empty, { appendFunctions: [{ type: 0, body }] })).toThrow(/no code section/);
+  });
+});
