@@ -12,7 +12,8 @@
 // two kernel costs compare in one process. CPU time per round; a low-noise proxy for A/B runs of two
 // checkouts in alternating processes (copy it into one that lacks it). Not part of `npm run bench`.
 //
-//   node bench/kopen.ts [--rounds 5] [--general] [--only call|open]     (--general: the kernel without its fast paths)
+//   node bench/kopen.ts [--rounds 5] [--general] [--only call|open|openio]     (--general: the kernel without its fast paths;
+//   openio: the server answers and waits with io_reply_wait, as the resource-manager library does)
 
 import { loadavg } from "node:os";
 import { Constants, Rights } from "../abi/gen/abi.ts";
@@ -37,7 +38,7 @@ const lastResumed = (p: Process): number => {
   return r.pop()!; // one result a resume: the fake's record stays empty
 };
 
-function openClose(burn: number): (n: number) => void {
+function openClose(burn: number, io = false): (n: number) => void {
   let ep: Endpoint | null = null;
   const { k, procs, views } = fakeSystem(
     2,
@@ -61,7 +62,11 @@ function openClose(burn: number): (n: number) => void {
   const BUF = 4096;
   const BUFLEN = 8192;
   const inf = Constants.DEADLINE_INFINITE;
-  const [nsOpen, receive, reply, close] = [H.ns_open, H.receive, H.reply, H.handle_close];
+  const [nsOpen, receive, reply, close, ioReplyWait] = [H.ns_open, H.receive, H.reply, H.handle_close, H.io_reply_wait];
+  const IPC = 1024;
+  if (io) H.ipc_buffer(k, server, IPC);
+  const ipcWords = views.get(server.pid)!;
+  const ipcWordsAt = IPC;
   // The server waits first (as tmpfs does once started).
   if (k.current !== server) k.yieldCurrent(k.current!);
   if (k.current !== server || receive(k, server, sep, BUF, BUFLEN, inf) !== BLOCK) throw new Error("open pair: setup");
@@ -74,10 +79,20 @@ function openClose(burn: number): (n: number) => void {
       if (k.current !== server) throw new Error("open pair: the server is not running");
       use(1);
       let rcvid = lastResumed(server);
-      if (rcvid === 0) rcvid = receive(k, server, sep, BUF, BUFLEN, inf) as number; // the close pulse, then the queued open
-      if (!(rcvid > 0)) throw new Error(`open pair: receive gave ${rcvid}`);
-      if (reply(k, server, rcvid, 0, BigInt(ocb++), 0n, 0, 0) !== 0) throw new Error("reply failed");
-      if (receive(k, server, sep, BUF, BUFLEN, inf) !== BLOCK) throw new Error("the server's receive did not block");
+      if (io) {
+        // The resource-manager library's loop (guests/sdk/resmgr.ts Server.run): receive takes the queued
+        // open (nothing to answer after the close pulse), io_reply_wait answers it (the OCB id in IPC word 0)
+        // as it waits for the next.
+        if (rcvid === 0) rcvid = receive(k, server, sep, BUF, BUFLEN, inf) as number;
+        if (!(rcvid > 0)) throw new Error(`open pair: io_reply_wait gave ${rcvid}`);
+        ipcWords.setInt32(ipcWordsAt, ocb++, true);
+        if (ioReplyWait(k, server, sep, rcvid, 0, 1, BUF, BUFLEN) !== BLOCK) throw new Error("the server's io_reply_wait did not block");
+      } else {
+        if (rcvid === 0) rcvid = receive(k, server, sep, BUF, BUFLEN, inf) as number; // the close pulse, then the queued open
+        if (!(rcvid > 0)) throw new Error(`open pair: receive gave ${rcvid}`);
+        if (reply(k, server, rcvid, 0, BigInt(ocb++), 0n, 0, 0) !== 0) throw new Error("reply failed");
+        if (receive(k, server, sep, BUF, BUFLEN, inf) !== BLOCK) throw new Error("the server's receive did not block");
+      }
       use(0);
       const h = lastResumed(client);
       if (!(h > 0)) throw new Error(`ns_open gave ${h}`);
@@ -124,7 +139,7 @@ const plan: Plan = { warmup: 10, warmupMs: 300, samples: 40, targetSampleMs: 5, 
 const cpu = (run: (n: number) => void): Promise<Summary> => sampleCpu(plan, run, 1);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const pairs = Object.fromEntries(
-  Object.entries({ call: () => callPair(100), open: () => openClose(100) })
+  Object.entries({ call: () => callPair(100), open: () => openClose(100), openio: () => openClose(100, true) })
     .filter(([name]) => only === null || name === only)
     .map(([name, make]) => [name, make()]),
 );

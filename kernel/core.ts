@@ -145,6 +145,8 @@ export interface StartupHandle {
 
 /** A spawn without startup handles or environment: nothing to allocate. */
 const NO_HANDLES: readonly StartupHandle[] = Object.freeze([]);
+/** A process's names once it has exited (terminate drops its own Map): empty, never written. */
+const NO_NAMES: ReadonlyMap<string, number> = new Map();
 const NO_ENV: readonly Uint8Array[] = Object.freeze([]);
 
 export class KernelCore {
@@ -300,20 +302,24 @@ export class KernelCore {
       priority,
       handleCapacity: this.limits.maxHandles,
       stdout: req.stdout,
-      onReap: (q) => this.processes.delete(q.pid),
+      onReap: this.reaped,
     });
     p.retainKernel(); // the running process holds itself until it exits
     const parent = this.processes.get(req.parentPid) ?? null;
     this.sched.admit(p, parent);
     if (req.partition) this.sched.movePartition(p, req.partition); // a new process has no reservation: cannot fail
     if (req.promises !== undefined) p.promises = req.promises;
-    for (const h of handles) {
-      const handle = h.moveFrom
-        ? p.handles.insertCap(h.moveFrom.table.take(h.moveFrom.handle) as Cap, true)
-        : h.parent
-          ? p.handles.insertCap(h.parent.derive(h.rights))
-          : p.handles.insert(h.object, h.rights);
-      p.names.set(h.name, handle);
+    if (handles.length !== 0) {
+      const names = new Map<string, number>();
+      for (const h of handles) {
+        const handle = h.moveFrom
+          ? p.handles.insertCap(h.moveFrom.table.take(h.moveFrom.handle) as Cap, true)
+          : h.parent
+            ? p.handles.insertCap(h.parent.derive(h.rights))
+            : p.handles.insert(h.object, h.rights);
+        names.set(h.name, handle);
+      }
+      p.names = names;
     }
     this.mm.applySpawn(p, memory);
     for (const hook of this.spawnHooks) hook(p, parent);
@@ -744,11 +750,13 @@ export class KernelCore {
     p.runtime?.dispose();
     p.runtime = null;
     p.memory = null;
-    if (p.names.size !== 0) p.names.clear(); // clear() reallocates: skip when empty
+    if (p.names.size !== 0) p.names = NO_NAMES;
     for (const hook of this.exitHooks) hook(p);
     p.handles.closeAll();
-    if (p.waiters.size > 0) {
-      for (const w of [...p.waiters]) {
+    const waiters = p.waiters;
+    if (waiters !== null) {
+      p.waiters = null; // taken whole: each waiter's wake-up finds nothing left to remove itself from
+      for (const w of waiters) {
         // The waiter checked its buffer before blocking, and memory never shrinks.
         const m = w.process.memory;
         if (m && m.inBounds(w.infoPtr, Constants.EXIT_INFO_SIZE)) {
@@ -756,13 +764,17 @@ export class KernelCore {
         }
         this.wake(w.process, 0);
       }
-      if (p.waiters.size !== 0) p.waiters.clear(); // each waiter's wake-up removed it (clear() reallocates)
     }
     if (p.exitListeners.length > 0) for (const l of p.exitListeners.splice(0)) l(info);
     if (wasCurrent) this.current = null;
     p.releaseKernel();
     if (wasCurrent) this.schedule();
   }
+
+  /** A process object is destroyed (exited, no handle names it): out of the table. One function for every process, not a closure each. */
+  private readonly reaped = (q: Process): void => {
+    this.processes.delete(q.pid);
+  };
 
   /** Resolves when nothing is runnable and no timer is pending: all done, or the rest blocked for good. */
   whenQuiescent(): Promise<void> {

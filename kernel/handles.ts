@@ -7,7 +7,7 @@
 // derivation tree (handle_dup, copies into messages and spawns make children).
 // Revoking a cap removes all its descendants from whichever tables hold them.
 
-import { Errno } from "../abi/gen/abi.ts";
+import { Errno, ObjectType } from "../abi/gen/abi.ts";
 import { bumpEpoch } from "./fast/epoch.ts";
 import { HandleMirror } from "./fast/mirror.ts";
 import type { KernelObject } from "./object.ts";
@@ -350,7 +350,8 @@ export class HandleTable {
    * into flight (take), the capability ends: capClosed, then its reference goes.
    */
   private vacate(cap: Cap, intoFlight = false): void {
-    bumpEpoch(); // a fast path may have cached this handle (kernel/fast/epoch.ts)
+    // A fast path may have cached this handle (kernel/fast/epoch.ts), unless it names a FILE: no cache holds one.
+    if (cap.object.type !== ObjectType.FILE) bumpEpoch();
     const slot = cap.slot;
     this.caps[slot] = null;
     if (this.mirror !== null) this.mirror.vacant(slot, encodeHandleN(this.gens[slot], slot));

@@ -1155,6 +1155,7 @@ export type SyscallName =
   | "ns_call"
   | "io_call"
   | "unveil"
+  | "io_reply_wait"
   | "proc_next"
   | "hostdir_call"
   | "ipc_buffer"
@@ -2324,6 +2325,26 @@ export const SYSCALLS: readonly SyscallDef[] = [
     errors: [Errno.EFAULT, Errno.EINVAL, Errno.E2BIG, Errno.ENAMETOOLONG],
   },
   /**
+   * 107: A resource manager's loop in one call: reply_wait with a body buffer. Answer rcvid
+   * (unless it is 0) with status and words 0..words-1 of the caller's IPC buffer, as reply_wait
+   * does (no reply body; a client that has gone is not an error here: the answer is dropped), then
+   * receive the next message or pulse on endpoint as receive does into the buffer (buf_ptr,
+   * buf_len), with no deadline: the message's body lands in the buffer, its words in the IPC
+   * buffer. An open's answer (status 0, the OCB id in word 0, sign-extended) fits, so a server
+   * answers it and takes the next request without a 64-bit argument. Everything is checked before
+   * the answer is given.
+   */
+  {
+    nr: 107,
+    name: "io_reply_wait",
+    params: [{ name: "endpoint", type: "i32" }, { name: "rcvid", type: "i32" }, { name: "status", type: "i32" }, { name: "words", type: "i32" }, { name: "buf_ptr", type: "i32" }, { name: "buf_len", type: "i32" }],
+    result: "i32",
+    blocking: true,
+    pledge: PledgeClass.ipc,
+    rights: Rights.RECEIVE,
+    errors: [Errno.EBADH, Errno.ESTALE, Errno.EWRONGTYPE, Errno.EACCES, Errno.EINVAL, Errno.EFAULT, Errno.EMFILE, Errno.EDIRECT],
+  },
+  /**
    * 110: Describe the process with the lowest pid above after_pid (alive, or exited and not yet
    * reaped): write its proc_record (PROC_RECORD_SIZE bytes) and return its pid, or 0 when there is
    * none. Walking the process table: start at after_pid 0 and pass each answer back in. One
@@ -2562,15 +2583,16 @@ export const SYSCALL_BY_NAME: Readonly<Record<SyscallName, SyscallDef>> = {
   ns_call: SYSCALLS[73]!,
   io_call: SYSCALLS[74]!,
   unveil: SYSCALLS[75]!,
-  proc_next: SYSCALLS[76]!,
-  hostdir_call: SYSCALLS[77]!,
-  ipc_buffer: SYSCALLS[78]!,
-  call: SYSCALLS[79]!,
-  reply_wait: SYSCALLS[80]!,
-  pulse_wait: SYSCALLS[81]!,
-  msg_word_get: SYSCALLS[82]!,
-  env_count: SYSCALLS[83]!,
-  env_get: SYSCALLS[84]!,
+  io_reply_wait: SYSCALLS[76]!,
+  proc_next: SYSCALLS[77]!,
+  hostdir_call: SYSCALLS[78]!,
+  ipc_buffer: SYSCALLS[79]!,
+  call: SYSCALLS[80]!,
+  reply_wait: SYSCALLS[81]!,
+  pulse_wait: SYSCALLS[82]!,
+  msg_word_get: SYSCALLS[83]!,
+  env_count: SYSCALLS[84]!,
+  env_get: SYSCALLS[85]!,
 };
 
 /** Syscalls indexed by number; undefined where no syscall has the number. */
@@ -2682,11 +2704,11 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   SYSCALLS[73], // 104: ns_call
   SYSCALLS[74], // 105: io_call
   SYSCALLS[75], // 106: unveil
-  undefined, // 107: unused
+  SYSCALLS[76], // 107: io_reply_wait
   undefined, // 108: unused
   undefined, // 109: unused
-  SYSCALLS[76], // 110: proc_next
-  SYSCALLS[77], // 111: hostdir_call
+  SYSCALLS[77], // 110: proc_next
+  SYSCALLS[78], // 111: hostdir_call
   undefined, // 112: unused
   undefined, // 113: unused
   undefined, // 114: unused
@@ -2695,10 +2717,10 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 117: unused
   undefined, // 118: unused
   undefined, // 119: unused
-  SYSCALLS[78], // 120: ipc_buffer
-  SYSCALLS[79], // 121: call
-  SYSCALLS[80], // 122: reply_wait
-  SYSCALLS[81], // 123: pulse_wait
+  SYSCALLS[79], // 120: ipc_buffer
+  SYSCALLS[80], // 121: call
+  SYSCALLS[81], // 122: reply_wait
+  SYSCALLS[82], // 123: pulse_wait
   undefined, // 124: unused
   undefined, // 125: unused
   undefined, // 126: unused
@@ -2715,9 +2737,9 @@ export const SYSCALL_BY_NR: readonly (SyscallDef | undefined)[] = [
   undefined, // 137: unused
   undefined, // 138: unused
   undefined, // 139: unused
-  SYSCALLS[82], // 140: msg_word_get
-  SYSCALLS[83], // 141: env_count
-  SYSCALLS[84], // 142: env_get
+  SYSCALLS[83], // 140: msg_word_get
+  SYSCALLS[84], // 141: env_count
+  SYSCALLS[85], // 142: env_get
 ];
 
 /**
@@ -2818,6 +2840,7 @@ export interface SyscallArgs {
   ns_call: [dir: number, desc_ptr: number];
   io_call: [file: number, desc_ptr: number];
   unveil: [rules_ptr: number, count: number];
+  io_reply_wait: [endpoint: number, rcvid: number, status: number, words: number, buf_ptr: number, buf_len: number];
   proc_next: [kinfo: number, after_pid: number, buf_ptr: number, buf_len: number];
   hostdir_call: [hostdir: number, req_ptr: number];
   ipc_buffer: [ptr: number];
@@ -2907,6 +2930,7 @@ export type SyscallResult<N extends SyscallName> = {
   ns_call: number;
   io_call: number;
   unveil: number;
+  io_reply_wait: number;
   proc_next: number;
   hostdir_call: number;
   ipc_buffer: number;

@@ -21,6 +21,7 @@
   (call $rec (call $call (i32.const 0) (i32.const 0)))
   (call $rec (call $reply_wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
   (call $rec (call $pulse_wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+  (call $rec (call $io_reply_wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
   (call $rec (call $port_send (global.get $port) (i32.const 5) (i64.const 0)))
   (call $flush)
   (call $exit (i32.const 0)))

@@ -89,12 +89,24 @@ let longPath1: ArrayBuffer | null = null;
 let longPath2: ArrayBuffer | null = null;
 /** The length of the path encodePath encoded last. */
 let encodedLen: i32 = 0;
+/** The string whose bytes pathBuf1 holds (strings never change), and their length. */
+let lastPath1: string | null = null;
+let lastLen1: i32 = 0;
 
 /** Encode path as UTF-8 into slot 1 or 2 (the first or second path of a call): where the bytes are; their length in encodedLen. */
 function encodePath(path: string, slot: i32): usize {
   if (path.length <= PATH_ROOM / 3) {
+    // The same string as slot 1's last (a program opening one path over and over): its bytes are there.
+    if (slot == 1 && path === lastPath1) {
+      encodedLen = lastLen1;
+      return changetype<usize>(pathBuf1);
+    }
     const buf = changetype<usize>(slot == 1 ? pathBuf1 : pathBuf2);
     encodedLen = <i32>String.UTF8.encodeUnsafe(changetype<usize>(path), path.length, buf);
+    if (slot == 1) {
+      lastPath1 = path;
+      lastLen1 = encodedLen;
+    }
     return buf;
   }
   const b = String.UTF8.encode(path);

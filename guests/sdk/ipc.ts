@@ -6,7 +6,7 @@
 import {
   sys_endpoint_create, sys_handle_dup, sys_handle_revoke, sys_msg_handle, sys_msg_info, sys_msg_word_get, sys_name_lookup,
   sys_name_register, sys_name_unregister, sys_pledge, sys_port_bind, sys_port_create, sys_port_send, sys_pulse, sys_receive,
-  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg, sys_call, sys_ipc_buffer, sys_reply_wait, sys_pulse_wait,
+  sys_reply, sys_reply_error, sys_replymsg, sys_send, sys_sendmsg, sys_call, sys_ipc_buffer, sys_reply_wait, sys_pulse_wait, sys_io_reply_wait,
   DEADLINE_INFINITE, MSG_DESC_SIZE, MSG_INFO_SIZE, MSG_MOVE_HANDLES, MsgDescLayout, MsgInfoLayout,
 } from "./bindings/abi";
 
@@ -70,6 +70,20 @@ export function call(ep: i32, words: i32 = 0): i32 {
 export function replyWait(ep: i32, rcvid: i32, status: i32, words: i32 = 0): i32 {
   const d = declareIpcBuffer();
   return d < 0 ? d : sys_reply_wait(ep, rcvid, status, words);
+}
+
+/**
+ * replyWait with a body buffer (a resource manager's loop): answer rcvid (0:
+ * nothing to answer) with status and words 0..words-1 of the IPC buffer, then
+ * wait on ep for the next message, its body into buf (at most buf.byteLength
+ * bytes; null: none), its words in the IPC buffer. The next rcvid, 0 for a
+ * pulse, or -errno (then nothing was answered, except EMFILE for a message that
+ * arrived while waiting: guests/sdk/resmgr.ts's Server.run uses it).
+ */
+export function ioReplyWait(ep: i32, rcvid: i32, status: i32, words: i32, buf: Uint8Array | null): i32 {
+  const d = declareIpcBuffer();
+  if (d < 0) return d;
+  return buf === null ? sys_io_reply_wait(ep, rcvid, status, words, 0, 0) : sys_io_reply_wait(ep, rcvid, status, words, <i32>buf.dataStart, buf.byteLength);
 }
 
 /**

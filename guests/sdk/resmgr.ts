@@ -16,9 +16,9 @@
 //   srv.run();
 
 import "./runtime";
-import { declareIpcBuffer, ipcWord } from "./ipc";
+import { declareIpcBuffer, ipcWord, setIpcWord } from "./ipc";
 import {
-  sys_endpoint_create, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
+  sys_endpoint_create, sys_io_reply_wait, sys_msg_info, sys_msg_word, sys_ns_mount, sys_receive, sys_reply, sys_reply_error,
   DEADLINE_INFINITE, DIRENT_SIZE, ENOTSUP, EINVAL, IO_CLOSE_PULSE, IO_FORM_BUFFER, IO_FORM_GRANT, IO_FORM_REGS, IO_LINK,
   IO_MKDIR, IO_OPEN, IO_PSETTIMES, IO_PSTAT, IO_READ, IO_READDIR, IO_READLINK, IO_RENAME, IO_SETSIZE, IO_SETTIMES, IO_STAT, IO_SYMLINK, IO_SYNC,
   IO_UNLINK, IO_WRITE, MAX_PATH_BYTES, MSG_INFO_SIZE, STAT_SIZE, DirentLayout, MsgInfoLayout, StatLayout,
@@ -269,9 +269,56 @@ export class Server {
     return sys_ns_mount(dir, changetype<i32>(p), p.byteLength, this.endpoint, flags);
   }
 
-  /** Serve for ever. */
+  /**
+   * Serve for ever. An answer of a status (and an open's OCB id) is given by the next wait
+   * (io_reply_wait: the answer and the wait in one crossing, no 64-bit argument), not by reply then
+   * receive; serveOne, called on its own, answers before it returns.
+   */
   run(): void {
+    this.folding = true;
     for (;;) this.serveOne();
+  }
+
+  /** run(): answers of a status and at most one 31-bit word wait for the next io_reply_wait. */
+  private folding: bool = false;
+  /** The answer the next wait gives: its rcvid (0: none), status, word count and word 0. */
+  private foldRcvid: i32 = 0;
+  private foldStatus: i32 = 0;
+  private foldWords: i32 = 0;
+  private foldWord0: i32 = 0;
+
+  /**
+   * Answer rcvid with status and, when words is 1, word0 (as reply(rcvid, status, word0, 0) does):
+   * in run(), by the next wait; otherwise at once.
+   */
+  private answer(rcvid: i32, status: i32, words: i32, word0: i32): void {
+    if (this.folding && this.narrow) {
+      this.foldRcvid = rcvid;
+      this.foldStatus = status;
+      this.foldWords = words;
+      this.foldWord0 = word0;
+    } else sys_reply(rcvid, status, <i64>word0, 0, 0, 0);
+  }
+
+  /** The next request or pulse: the answer left by the last one given first (io_reply_wait), or receive. */
+  private take(deadline: i64): i32 {
+    const a = this.foldRcvid;
+    // With an answer to give: io_reply_wait. Without (after a pulse or an error's reply_error), receive: the
+    // kernel's hint chooses it before calling, so a request already queued is taken without a suspension.
+    if (a != 0 && this.folding && this.narrow && deadline == DEADLINE_INFINITE) {
+      this.foldRcvid = 0;
+      if (this.foldWords > 0) setIpcWord(0, this.foldWord0);
+      const r = sys_io_reply_wait(this.endpoint, a, this.foldStatus, this.foldWords, <i32>this.buf.dataStart, this.buf.byteLength);
+      // Refused: whether the answer was given is not known (EMFILE for a message that arrived while
+      // waiting gives it), so it is given again; a second answer is refused (EINVAL) and changes nothing.
+      if (r < 0) sys_reply(a, this.foldStatus, <i64>this.foldWord0, 0, 0, 0);
+      return r;
+    }
+    if (a != 0) {
+      this.foldRcvid = 0;
+      sys_reply(a, this.foldStatus, <i64>this.foldWord0, 0, 0, 0);
+    }
+    return sys_receive(this.endpoint, <i32>this.buf.dataStart, this.buf.byteLength, deadline);
   }
 
   /** The IPC buffer is declared: every delivery's low 32-bit word halves are read from it, without a crossing. */
@@ -301,7 +348,7 @@ export class Server {
       this.narrowTried = true;
       this.narrow = declareIpcBuffer() == 0;
     }
-    const rcvid = sys_receive(this.endpoint, <i32>this.buf.dataStart, this.buf.byteLength, deadline);
+    const rcvid = this.take(deadline);
     if (rcvid < 0) return rcvid;
     if (rcvid == 0) {
       const code = <i32>this.low(0); // a pulse's code is an i32
@@ -407,7 +454,7 @@ export class Server {
         r = -ENOTSUP;
     }
     if (r < 0) sys_reply_error(rcvid, -r);
-    else sys_reply(rcvid, r, 0, 0, 0, 0);
+    else this.answer(rcvid, r, 0, 0);
     return rcvid;
   }
 
@@ -513,7 +560,9 @@ export class Server {
         ocb.id = this.nextId++;
         ocb.flags = flags;
         this.keepOcb(ocb);
-        sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
+        // The id as one i32 word, sign-extended: the same 64-bit word while it is below 2^31.
+        if (ocb.id <= <i64>0x7fffffff) this.answer(rcvid, 0, 1, <i32>ocb.id);
+        else sys_reply(rcvid, 0, ocb.id, 0, 0, 0);
         return;
       }
       case IO_MKDIR:
@@ -554,6 +603,6 @@ export class Server {
         r = -ENOTSUP;
     }
     if (r < 0) sys_reply_error(rcvid, -r);
-    else sys_reply(rcvid, 0, 0, 0, 0, 0);
+    else this.answer(rcvid, 0, 0, 0);
   }
 }

@@ -28,6 +28,7 @@ import {
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { HINT_RECEIVE } from "../../kernel/fast/hints.ts";
 import { markChosen, markSplit, mustWait, splitStats } from "./split-imports.ts";
+import { type DeferredStart, MAX_NESTED_STARTS, startStats, startWindow } from "./start-entry.ts";
 
 type AnyHandler = (k: KernelCore, p: Process, ...args: any[]) => unknown;
 
@@ -271,13 +272,33 @@ function callSplit(
   const p = caller(k);
   const s = p.runtime as unknown as Suspender;
   s.armPlain();
+  // A process the handler dispatches for the first time (the child a wait blocks for) is started here once
+  // the handler has returned, before this import returns (start-entry.ts startWindow): a child that runs to
+  // its end without blocking wakes its caller before the caller would have suspended.
+  const w = startWindow;
+  const outerOpen = w.open;
+  const outerDeferred = w.deferred;
+  w.open = true;
+  w.deferred = null;
   let r: unknown;
   try {
     r = invoke(h, k, p, def.params.length, a, b, c, d, e, f);
   } catch (err) {
+    startDeferred(outerOpen, outerDeferred, false);
     s.disarmPlain();
     if (err === UNWIND) throw err;
     return fault(k, p, def.name, err);
+  }
+  if (w.deferred !== null) {
+    startDeferred(outerOpen, outerDeferred, r === BLOCK && p.mm.fault === null);
+    // Ended meanwhile (the child it started killed it): its stack unwinds, nothing waits.
+    if (p.exit !== null) {
+      s.disarmPlain();
+      throw UNWIND;
+    }
+  } else {
+    w.open = outerOpen;
+    w.deferred = outerDeferred;
   }
   if (p.mm.fault !== null) {
     s.disarmPlain();
@@ -287,6 +308,27 @@ function callSplit(
   s.disarmPlain();
   if (r === NORETURN) throw UNWIND;
   return r as number | bigint;
+}
+
+/**
+ * Close callSplit's start window (restoring the one around it) and start the process its handler dispatched
+ * for the first time: now, on this stack (the caller blocked and the handler returned normally), or in a
+ * microtask as anywhere else.
+ */
+function startDeferred(outerOpen: boolean, outerDeferred: DeferredStart | null, now: boolean): void {
+  const w = startWindow;
+  const d = w.deferred;
+  w.open = outerOpen;
+  w.deferred = outerDeferred;
+  if (d === null) return;
+  if (!now || w.depth >= MAX_NESTED_STARTS) return d.startLater();
+  startStats.nested++;
+  w.depth++;
+  try {
+    d.startNow();
+  } finally {
+    w.depth--;
+  }
 }
 
 /**
@@ -460,6 +502,31 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
   });
 }
 
+/**
+ * io_reply_wait's own entry (see callImport): a resource manager's answer and wait. Not chosen before
+ * calling (CHOSEN_SYSCALLS): it nearly always waits (the client it answers runs next), and a guard frame
+ * in front of a call that waits costs more than the crossing it would save. The library takes a request
+ * with nothing to answer (after a pulse) with receive, which is chosen.
+ */
+function ioReplyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  type H = (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => unknown;
+  const h = unpledged(k, def) as H;
+  const bit = 1 << def.pledge;
+  const name = def.name;
+  return new WebAssembly.Suspending((ep: number, rcvid: number, status: number, words: number, bufPtr: number, bufLen: number) => {
+    const p = caller(k);
+    const s = p.runtime as unknown as Suspender;
+    const pending = s.arm();
+    let r: unknown;
+    try {
+      r = (p.promises & bit) === 0 ? -Errno.EPLEDGE : h(k, p, ep, rcvid, status, words, bufPtr, bufLen);
+    } catch (err) {
+      return thrownArmed(k, p, s, name, err);
+    }
+    return settleArmed(k, p, s, r, pending);
+  });
+}
+
 /** pulse_wait's own entry (see callImport): an event loop's signal-and-wait, both halves of a pulse ping-pong. */
 function pulseWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, code: number, value: number, waitEp: number) => unknown;
@@ -565,6 +632,7 @@ function receivePlain(k: KernelCore, def: SyscallDef): (ep: number, bufPtr: numb
 
 function blockingImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
   if (def.name === "call" && def.pledge !== PledgeClass.core) return callImport(k, def);
+  if (def.name === "io_reply_wait" && def.pledge !== PledgeClass.core && def.params.length === 6) return ioReplyWaitImport(k, def);
   if (def.name === "reply_wait" && def.pledge !== PledgeClass.core) return replyWaitImport(k, def);
   if (def.name === "receive" && def.pledge !== PledgeClass.core && def.params.length === 4) return receiveImport(k, def);
   if (def.name === "pulse_wait" && def.pledge !== PledgeClass.core) return pulseWaitImport(k, def);

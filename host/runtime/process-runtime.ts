@@ -39,6 +39,7 @@ import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
 import { addFastYield, takesFastYield } from "./fast-yield.ts";
+import { type DeferredStart, runEntry, startWindow } from "./start-entry.ts";
 import {
   addDirectEntry,
   addPortW2w,
@@ -145,7 +146,7 @@ export interface Personality {
   dispose(): void;
 }
 
-export class WasmProcessRuntime implements ProcessRuntime, Suspender {
+export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredStart {
   private readonly kernel: KernelCore;
   private readonly process: Process;
   private readonly image: LoadedImage;
@@ -232,8 +233,24 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
   }
 
   start(): void {
+    // Dispatched by a split syscall's handler (its parent's wait): the bridge starts it once the handler has
+    // returned, on the caller's stack (start-entry.ts startWindow). Anywhere else, in a microtask.
+    const w = startWindow;
+    if (w.open && w.deferred === null) {
+      w.deferred = this;
+      return;
+    }
+    this.startLater();
+  }
+
+  startLater(): void {
     // An entry from the host's event loop: run() ends this process, never the host, whatever the kernel throws.
-    queueMicrotask(() => void this.run());
+    queueMicrotask(() => this.run());
+  }
+
+  /** The start the bridge deferred (start), run on its caller's stack: whatever the kernel throws ends this process, never the caller. */
+  startNow(): void {
+    this.run();
   }
 
   resume(result: number): void {
@@ -441,8 +458,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
     this.directSlots = null;
   }
 
-  /** The first dispatch's work, in a microtask (start): whatever the kernel throws ends this process, never the host. */
-  private async run(): Promise<void> {
+  /**
+   * The first dispatch's work (start), in a microtask or on the stack of the split syscall that dispatched it
+   * (startNow): whatever the kernel throws ends this process, never the host nor that caller.
+   */
+  private run(): void {
     try {
       const k = this.kernel;
       const p = this.process;
@@ -487,18 +507,53 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender {
       p.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
       this.personality?.bind(exports.memory as WebAssembly.Memory);
       attachGrowLimit(k, p, instance); // memory.grow stops at the process's memory budget
+    } catch (e) {
+      this.kernel.fault(this.process, "process start", e);
+      return;
+    }
+    this.enter(this.image.startExport !== null ? 0 : 1);
+  }
+
+  /**
+   * Run the entry points from `step` on (0: the start function the loader moved to an export; 1: `_start`),
+   * each on a JSPI stack of its own (start-entry.ts runEntry), then tell the kernel `_start` returned. One
+   * that returns without a suspension goes on at once; one that suspends (or throws) goes on when its
+   * promise settles. What it throws ends the process as before (ended); whatever the kernel throws ends
+   * this process as a kernel fault, never the caller (this may run inside its parent's syscall).
+   */
+  private enter(step: number): void {
+    try {
       try {
-        if (this.image.startExport !== null) {
-          await WebAssembly.promising(exports[this.image.startExport] as () => void)();
+        for (; step < 2; step++) {
+          const instance = this.instance;
+          if (this.disposed || instance === null) return;
+          const end = runEntry(step === 0 ? instance.exports[this.image.startExport!] : instance.exports._start);
+          if (end !== null) {
+            const next = step + 1;
+            end.then(
+              () => this.enter(next),
+              (e: unknown) => this.enterFailed(e),
+            );
+            return;
+          }
         }
-        if (!this.disposed) await WebAssembly.promising(exports._start as () => void)();
-        if (!this.disposed) k.mainReturned(p);
+        if (!this.disposed) this.kernel.mainReturned(this.process);
       } catch (e) {
         w2wUnwound();
         this.ended(e);
       }
     } catch (e) {
       this.kernel.fault(this.process, "process start", e);
+    }
+  }
+
+  /** An entry point's promise rejected (a trap, an unwind): as enter's own catch. */
+  private enterFailed(e: unknown): void {
+    try {
+      w2wUnwound();
+      this.ended(e);
+    } catch (e2) {
+      this.kernel.fault(this.process, "process start", e2);
     }
   }
 

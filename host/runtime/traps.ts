@@ -2,6 +2,7 @@
 // into one of the ABI's exit reasons and a message that says what happened.
 
 import { ExitReason } from "../../abi/gen/abi.ts";
+import { START_ENTRY_NAME } from "./start-entry.ts";
 
 export interface Ending {
   readonly reason: number;
@@ -24,7 +25,7 @@ const MAX_FRAMES = 12;
  * The guest's frames from a V8 stack, innermost first, as lines "  at NAME"
  * (the name section's name, when the module has one) or "  at
  * wasm-function[N]" (N counts the fuel-instrumented module's functions).
- * Host frames (the syscall bridge, JSPI) are left out.
+ * Host frames (the syscall bridge, JSPI, the entry that runs its entry points: start-entry.ts) are left out.
  */
 export function wasmBacktrace(e: unknown): string {
   const stack = (e as { stack?: unknown })?.stack;
@@ -32,7 +33,7 @@ export function wasmBacktrace(e: unknown): string {
   const frames: string[] = [];
   for (const line of stack.split("\n")) {
     const m = /^\s*at (?:(\S+) \()?wasm:\/\/wasm\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)\)?$/.exec(line);
-    if (m) frames.push(`  at ${m[1] ?? `wasm-function[${m[2]}]`}`);
+    if (m && m[1] !== START_ENTRY_NAME) frames.push(`  at ${m[1] ?? `wasm-function[${m[2]}]`}`);
   }
   if (frames.length > MAX_FRAMES) frames.splice(MAX_FRAMES, frames.length - MAX_FRAMES, `  ... ${frames.length - MAX_FRAMES} more`);
   return frames.length > 0 ? "\n" + frames.join("\n") : "";

@@ -8,6 +8,16 @@
 // everything. So the TypeScript kernel stays the authority and revocation
 // takes effect at once: the very next fast call sees the new epoch.
 //
+// One kind of handle leaves a table without a change: a FILE's (an open of the
+// namespace: closed once per open, so a bump there made every cached check of
+// every process miss once per open+close). No cache holds a FILE handle: each
+// caches only a handle that resolved to an endpoint (kernel/ipc/fastpath.ts
+// cachedEndpoint), a port (host/runtime/fast-ports.ts) or a memory window
+// (host/runtime/fast-path.ts), and a handle's value names one generation of
+// its slot for ever, so a closed FILE handle is never a handle a cache kept.
+// A cache of FILE handles would have to bump here too (kernel/handles.ts vacate;
+// test/kernel/handles.test.ts pins both sides).
+//
 // The words live wherever the host puts them (useEpochCell): the host backs
 // them with a wasm memory that its fast-path modules import, so wasm reads the
 // epoch with one load. One epoch per host, shared by every kernel in it: a

@@ -344,11 +344,26 @@ export function answered(
   return m.onAnswer === null ? status : m.onAnswer(status, words, bodyLen, false);
 }
 
+/**
+ * answeredNarrow's words for a kernel hook, the same array for every answer: answered() copies words
+ * into the client's registers (MessageRegisters.set) and every hook reads them during the call (an
+ * open's OCB id, a read's register bytes), none keeps the array.
+ */
+const hookWords: bigint[] = [0n, 0n, 0n, 0n];
+const wideWord = (v: number): bigint => (v === 0 ? 0n : BigInt(v));
+
 /** answered() with i32 words (reply_wait's, all four: unused ones 0), no body, no handles: no BigInt unless a kernel hook reads them. */
 export function answeredNarrow(k: KernelCore, p: Process, m: Message, status: number, words: Int32Array): number | null {
   // The four words made directly: Array.from(words, BigInt) cost ≈1 µs a call (an open answered by reply_wait, measured).
-  if (m.onAnswer !== null)
-    return answered(k, p, m, status, [BigInt(words[0]), BigInt(words[1]), BigInt(words[2]), BigInt(words[3])], 0, NO_HANDLES);
+  // Into one array for every answer, and a 0 without a BigInt (an open's answer: its OCB id, then three 0s).
+  if (m.onAnswer !== null) {
+    const w = hookWords;
+    w[0] = wideWord(words[0]);
+    w[1] = wideWord(words[1]);
+    w[2] = wideWord(words[2]);
+    w[3] = wideWord(words[3]);
+    return answered(k, p, m, status, w, 0, NO_HANDLES);
+  }
   finish(k, m);
   updatePriority(k, p);
   if (m.clientGone) return null;

@@ -80,12 +80,12 @@ export const fastPathCounts = { call: 0, replyWait: 0, pulse: 0, pulseWait: 0 };
  * buffer): the state-table move, p's receive spec (made once per process) and p on ep's receivers. The
  * caller blocks p after it (blockAndRun with receiveUnblock).
  */
-function waitFlat(p: Process, ep: Endpoint): void {
+function waitFlat(p: Process, ep: Endpoint, bufPtr: number, bufLen: number): void {
   countTransition(SERVER_WAITS);
-  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
+  const spec = (p.ipcUnblock.receiveSpec ??= { endpoint: ep, bufPtr, bufLen });
   spec.endpoint = ep;
-  spec.bufPtr = 0;
-  spec.bufLen = 0;
+  spec.bufPtr = bufPtr;
+  spec.bufLen = bufLen;
   p.receiving = spec;
   ep.receivers.push(p);
   p.ipcUnblock.receiveTimer = null;
@@ -178,12 +178,21 @@ export function fastCall(k: KernelCore, p: Process, ep: Endpoint, m: Message): b
 }
 
 /**
- * reply_wait(ep, rcvid of m, status) by p (running), the answer's words read,
+ * reply_wait(ep, rcvid of m, status) by p (running; io_reply_wait: with a buffer), the answer's words read,
  * when the client waits for m in call or send with no deadline and nothing is
  * queued on ep: answeredNarrow, startReceive and the handoff, flat. False
  * (nothing changed): take the general path.
  */
-export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Message, status: number, words: Int32Array): boolean {
+export function fastReplyWait(
+  k: KernelCore,
+  p: Process,
+  ep: Endpoint,
+  m: Message,
+  status: number,
+  words: Int32Array,
+  bufPtr = 0,
+  bufLen = 0,
+): boolean {
   const c = m.sender;
   if (
     !k.fastIpc ||
@@ -211,7 +220,7 @@ export function fastReplyWait(k: KernelCore, p: Process, ep: Endpoint, m: Messag
   c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
   k.ipc.replies++;
   countTransition(CLIENT_ANSWERED);
-  waitFlat(p, ep); // startReceive: nothing queued, no deadline: p waits
+  waitFlat(p, ep, bufPtr, bufLen); // startReceive: nothing queued, no deadline: p waits (io_reply_wait: with its buffer)
   const unblock = receiveUnblock(k, p);
   // handoff: wake the client (its send unblock: no timer, m is done).
   c.sending = null;
@@ -297,7 +306,7 @@ export function fastPulseWait(k: KernelCore, p: Process, ep: Endpoint, code: num
   // startReceive on wep: nothing queued, no deadline: p waits (and a pulse's priority of its own ends).
   pulsePriorityEnds(k, p);
   if (m !== "associate") associate(p, wep);
-  waitFlat(p, wep);
+  waitFlat(p, wep, 0, 0);
   k.blockAndRun(p, "receive", receiveUnblock(k, p), RECEIVE_BLOCKED, s);
   return true;
 }

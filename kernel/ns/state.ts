@@ -37,7 +37,7 @@ export class NsState {
   closes = 0;
 
   view(p: Process): UnveilView {
-    return this.views.get(p) ?? [];
+    return this.views.get(p) ?? NO_VIEW;
   }
 
   /** Count a violation by p on path (and say so in the kernel log). */
@@ -61,6 +61,9 @@ export class NsState {
     if (set?.size === 0) this.mountsOf.delete(m.owner);
   }
 }
+
+/** A process that never called unveil: no rules (one shared list, not a new one per open). */
+const NO_VIEW: UnveilView = Object.freeze([]);
 
 const states = new WeakMap<Kernel, NsState>();
 

@@ -46,8 +46,8 @@ export class Process extends KernelObject implements Schedulable {
   /** Environment variables, `KEY=VALUE` each (env_get); inherited by the processes it spawns. */
   readonly env: readonly Uint8Array[];
   readonly handles: HandleTable;
-  /** Startup handles by name (handle_get). */
-  readonly names = new Map<string, number>();
+  /** Startup handles by name (handle_get): a Map of its own only when it has any (KernelCore.spawn), else one shared empty one. */
+  names: ReadonlyMap<string, number> = NO_NAMES;
   /** Where console_write goes. */
   readonly stdout: (bytes: Uint8Array) => void;
 
@@ -125,7 +125,8 @@ export class Process extends KernelObject implements Schedulable {
   runtime: ProcessRuntime | null = null;
 
   exit: ExitInfo | null = null;
-  readonly waiters = new Set<ExitWaiter>();
+  /** Processes blocked in wait() on this one, in the order they began waiting; null while none ever has (most processes: no Set per process, and no rehash when the one waiter leaves). */
+  waiters: ExitWaiter[] | null = null;
   /** Host-side observers of exit (the embedding API, the CLI). */
   readonly exitListeners: ((info: ExitInfo) => void)[] = [];
   private readonly onReap: (p: Process) => void;
@@ -175,6 +176,19 @@ export class Process extends KernelObject implements Schedulable {
     this.image.releaseKernel();
     this.onReap(this);
   }
+}
+
+/** Names of a process without startup handles: empty, never written (read-only by type; KernelCore.spawn gives a process with handles a Map of its own). */
+const NO_NAMES: ReadonlyMap<string, number> = new Map();
+
+/** Stop `w` waiting on `child` (its wait ended otherwise: a deadline, a kill). No effect when it is not waiting there. */
+export function removeWaiter(child: Process, w: ExitWaiter): void {
+  const ws = child.waiters;
+  if (ws === null) return;
+  const i = ws.indexOf(w);
+  if (i < 0) return;
+  for (let j = i + 1; j < ws.length; j++) ws[j - 1] = ws[j]; // (splice would allocate the removed element's array)
+  ws.pop();
 }
 
 export function describeExit(info: ExitInfo): string {

@@ -13,6 +13,7 @@ import type { KernelCore } from "../core.ts";
 import { answeredNarrow, postPulse, served, startReceive, startSend } from "../ipc/exchange.ts";
 import { cachedEndpoint, fastCall, fastPulse, fastPulseWait, fastReplyWait } from "../ipc/fastpath.ts";
 import { Message } from "../ipc/message.ts";
+import { takeOpenFlat } from "../ns/flat-open.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { pulseAdmittedN } from "../rules/pulses.ts";
@@ -58,8 +59,48 @@ export function sysReplyWait(
 ): number | typeof BLOCK {
   const obj = cachedEndpoint(k, p, p.receiveEndpoint, endpoint, Rights.RECEIVE);
   if (typeof obj === "number") return obj;
-  const ep = obj;
   if (words < 0 || words > WORDS || p.mr.buffer === null) return -Errno.EINVAL;
+  return replyThenWait(k, p, obj, rcvid, status, words, 0, 0);
+}
+
+/**
+ * io_reply_wait: reply_wait with a body buffer for the next message (a resource manager's loop: the
+ * answer to one request and the wait for the next, whose body is a path or a write's bytes, in one
+ * crossing with no 64-bit argument). Checked as reply_wait is, then the buffer as receive checks it,
+ * all before the answer is given.
+ */
+export function sysIoReplyWait(
+  k: KernelCore,
+  p: Process,
+  endpoint: number,
+  rcvid: number,
+  status: number,
+  words: number,
+  bufPtr: number,
+  bufLen: number,
+): number | typeof BLOCK {
+  const obj = cachedEndpoint(k, p, p.receiveEndpoint, endpoint, Rights.RECEIVE);
+  if (typeof obj === "number") return obj;
+  if (words < 0 || words > WORDS || p.mr.buffer === null || bufLen < 0) return -Errno.EINVAL;
+  if (!p.memory!.inBounds(bufPtr, bufLen)) return -Errno.EFAULT;
+  return replyThenWait(k, p, obj, rcvid, status, words, bufPtr, bufLen);
+}
+
+/**
+ * reply_wait's and io_reply_wait's answer and wait, once the endpoint, the words and the buffer (bufPtr,
+ * bufLen; 0, 0: none) are checked: the rcvid and a queued message's handles checked, then the answer,
+ * then the wait (an open queued is taken flat, as receive takes it).
+ */
+function replyThenWait(
+  k: KernelCore,
+  p: Process,
+  ep: Endpoint,
+  rcvid: number,
+  status: number,
+  words: number,
+  bufPtr: number,
+  bufLen: number,
+): number | typeof BLOCK {
   const m = rcvid === 0 ? null : served(p, rcvid);
   if (typeof m === "number") return m;
   // A queued message whose handles cannot land would fail the receive after the answer: refuse first.
@@ -70,10 +111,18 @@ export function sysReplyWait(
   if (m !== null) {
     const b = p.mr.buffer!;
     b.memory.readI32x4(b.ptr, words, answerWords);
-    if (fastReplyWait(k, p, ep, m, status, answerWords)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
+    if (fastReplyWait(k, p, ep, m, status, answerWords, bufPtr, bufLen)) return BLOCK; // the common case: kernel/ipc/fastpath.ts
     result = answeredNarrow(k, p, m, status, answerWords);
   }
-  return startReceive(k, p, ep, 0, 0, Infinity, result === null ? null : m!.sender, result ?? 0);
+  if (head !== undefined) {
+    // Something queued: the wait returns at once. An open is taken flat, as receive takes it (the client
+    // answered is woken first, as startReceive wakes it when something is queued).
+    if (result !== null) k.wake(m!.sender, result);
+    const taken = takeOpenFlat(k, p, ep, bufPtr, bufLen);
+    if (taken !== 0) return taken;
+    return startReceive(k, p, ep, bufPtr, bufLen, Infinity);
+  }
+  return startReceive(k, p, ep, bufPtr, bufLen, Infinity, result === null ? null : m!.sender, result ?? 0);
 }
 
 /**

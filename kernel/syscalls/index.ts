@@ -21,7 +21,7 @@ import {
   sysSend,
   sysSendmsg,
 } from "./ipc.ts";
-import { sysCall, sysIpcBuffer, sysPulseWait, sysReplyWait } from "./fast-ipc.ts";
+import { sysCall, sysIoReplyWait, sysIpcBuffer, sysPulseWait, sysReplyWait } from "./fast-ipc.ts";
 import { sysNameLookup, sysNameRegister, sysNameUnregister } from "./names.ts";
 import { sysIoCall, sysNsCall, sysNsMount, sysNsOpen, sysNsScope, sysNsUnmount, sysUnveil } from "./namespace.ts";
 export { type HostRequest, ioCallHost, nsCallHost, nsOpenPath } from "./namespace.ts";
@@ -155,6 +155,7 @@ export const SYSCALL_HANDLERS: SyscallTable = {
   ns_call: sysNsCall,
   io_call: sysIoCall,
   unveil: sysUnveil,
+  io_reply_wait: sysIoReplyWait,
   proc_next: sysProcNext,
   hostdir_call: sysHostdirCall,
   ipc_buffer: sysIpcBuffer,

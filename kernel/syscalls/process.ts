@@ -6,7 +6,7 @@ import { Constants, Errno, ExitReason, Limits, ProcessState, Rights } from "../.
 import { readSpawnHandleEntry, writeExitInfo, writeProcessInfo } from "../../abi/gen/abi.ts";
 import type { KernelCore, StartupHandle } from "../core.ts";
 import { ImageObject } from "../objects/image.ts";
-import { type ExitWaiter, Process } from "../objects/process.ts";
+import { type ExitWaiter, Process, removeWaiter } from "../objects/process.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import { BLOCK, NORETURN } from "../control.ts";
 import { deadlineToTime } from "../clock.ts";
@@ -129,10 +129,11 @@ export function sysWait(k: KernelCore, p: Process, handle: number, infoPtr: numb
   // date a moment before its slice ends anyway (the same totals, one host or fuel-counter call less).
   if (until !== Infinity && until <= k.clock.now()) return -Errno.ETIMEDOUT;
   const waiter: ExitWaiter = { process: p, infoPtr };
-  child.waiters.add(waiter);
+  if (child.waiters === null) child.waiters = [waiter];
+  else child.waiters.push(waiter);
   const timer = until === Infinity ? null : k.addTimer(until, () => k.wake(p, -Errno.ETIMEDOUT), p);
   k.blockCurrent(p, "wait", () => {
-    child.waiters.delete(waiter);
+    removeWaiter(child, waiter);
     if (timer) k.cancelTimer(timer);
   });
   return BLOCK;

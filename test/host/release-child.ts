@@ -66,6 +66,12 @@ const FUTEX_WAIT = guest(`
   (data (i32.const 16) "mem")
   (func (export "_start")
     (drop (call $futex_wait (call $handle_get (i32.const 16) (i32.const 3)) (i32.const 0) (i32.const 0) ${INF})))`);
+/** Kills "victim" at once, then receives forever on an endpoint of its own. */
+const KILLS_VICTIM = guest(`
+  (data (i32.const 16) "victim")
+  (func (export "_start")
+    (drop (call $kill (call $handle_get (i32.const 16) (i32.const 6)) (i32.const 9)))
+    (drop (call $receive (call $endpoint_create) (i32.const 1024) (i32.const 64) ${INF})))`);
 /** A deadline-class job an hour apart: sched_wait_period blocks until the next release. */
 const WAIT_PERIOD = guest(`
   (func (export "_start")
@@ -280,6 +286,21 @@ const SCENARIOS: Scenario[] = [
       const p = k.spawn(k.loadImage(FUTEX_WAIT, "p"), { handles: [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }] });
       k.release(mem);
       return { procs: [p], ready: () => p.process.blockedIn === "futex_wait" };
+    },
+  },
+  {
+    // The killer's first dispatch happens inside the victim's futex_wait, so the killer starts there, before that
+    // import returns (host/runtime/start-entry.ts), and kills the victim: the victim's stack must unwind from its
+    // plain entry, not suspend on a promise nobody will settle.
+    name: "futex_wait, killed by the process it started",
+    start: (k) => {
+      const mem = k.createMemory(4096);
+      const victim = k.spawn(k.loadImage(FUTEX_WAIT, "victim"), { handles: [{ name: "mem", object: mem, rights: MEMORY_GRANT_RIGHTS }] });
+      k.release(mem);
+      const killer = k.spawn(k.loadImage(KILLS_VICTIM, "killer"), {
+        handles: [{ name: "victim", object: victim.process, rights: Rights.KILL }],
+      });
+      return { procs: [victim, killer], ready: () => victim.process.exit !== null && blockedIn("receive")(killer) };
     },
   },
   {

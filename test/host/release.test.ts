@@ -37,6 +37,7 @@ const SCENARIOS = [
   "pulse_wait",
   "reply_wait, waiting",
   "futex_wait",
+  "futex_wait, killed by the process it started",
   "sched_wait_period",
   "sleep",
   "yield loop (preempted or yielding)",

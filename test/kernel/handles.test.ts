@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Errno, ObjectType, Rights } from "../../abi/gen/abi.ts";
 import { Cap, HandleTable } from "../../kernel/handles.ts";
 import { KernelObject, ObjectRegistry } from "../../kernel/object.ts";
+import { currentEpoch } from "../../kernel/fast/epoch.ts";
 
 class Other extends KernelObject {
   readonly type = ObjectType.PROCESS;
@@ -20,6 +21,25 @@ class Thing extends KernelObject {
 }
 
 describe("HandleTable", () => {
+  it("changes the capability epoch when a handle leaves, except a FILE's, which no cache holds", () => {
+    const reg = new ObjectRegistry();
+    const t = new HandleTable(8);
+    for (const type of [ObjectType.ENDPOINT, ObjectType.PORT, ObjectType.MEMORY, ObjectType.IMAGE, ObjectType.DIR]) {
+      const h = t.insert(new Thing(reg, type), Rights.DUPLICATE);
+      const before = currentEpoch();
+      expect(t.close(h)).toBe(0);
+      expect(currentEpoch(), `closing a handle of type ${type}`).toBeGreaterThan(before);
+      const moved = t.insert(new Thing(reg, type), Rights.DUPLICATE);
+      const beforeTake = currentEpoch();
+      expect(t.take(moved)).toBeInstanceOf(Cap);
+      expect(currentEpoch(), `moving a handle of type ${type}`).toBeGreaterThan(beforeTake);
+    }
+    const file = t.insert(new Thing(reg, ObjectType.FILE), Rights.READ);
+    const before = currentEpoch();
+    expect(t.close(file)).toBe(0);
+    expect(currentEpoch()).toBe(before);
+  });
+
   it("resolves a handle to its object when type and rights match", () => {
     const reg = new ObjectRegistry();
     const t = new HandleTable(8);

@@ -1198,6 +1198,30 @@ export declare function sys_io_call(file: i32, desc_ptr: i32): i32;
 export declare function sys_unveil(rules_ptr: i32, count: i32): i32;
 
 /**
+ * Syscall 107. A resource manager's loop in one call: reply_wait with a body buffer. Answer rcvid
+ * (unless it is 0) with status and words 0..words-1 of the caller's IPC buffer, as reply_wait does
+ * (no reply body; a client that has gone is not an error here: the answer is dropped), then
+ * receive the next message or pulse on endpoint as receive does into the buffer (buf_ptr,
+ * buf_len), with no deadline: the message's body lands in the buffer, its words in the IPC buffer.
+ * An open's answer (status 0, the OCB id in word 0, sign-extended) fits, so a server answers it
+ * and takes the next request without a 64-bit argument. Everything is checked before the answer is
+ * given.
+ *
+ * Blocking. Pledge: ipc. Rights: RECEIVE. Errors: EBADH, ESTALE, EWRONGTYPE, EACCES, EINVAL,
+ * EFAULT, EMFILE, EDIRECT.
+ *
+ * @param endpoint An ENDPOINT handle with RECEIVE.
+ * @param rcvid The receive id to answer, or 0 to only wait.
+ * @param status What the client's send, call or ns_open's server answer is (by convention >= 0).
+ * @param words How many words of the IPC buffer the answer carries: 0..MAX_MSG_WORDS.
+ * @param buf_ptr Where the next message's body goes.
+ * @param buf_len (bytes) Room in the buffer; may be 0.
+ * @returns The receive id (> 0) of the next message, or 0 for a pulse. Negative: -errno.
+ */
+@external("wasmos", "io_reply_wait")
+export declare function sys_io_reply_wait(endpoint: i32, rcvid: i32, status: i32, words: i32, buf_ptr: i32, buf_len: i32): i32;
+
+/**
  * Syscall 110. Describe the process with the lowest pid above after_pid (alive, or exited and not
  * yet reaped): write its proc_record (PROC_RECORD_SIZE bytes) and return its pid, or 0 when there
  * is none. Walking the process table: start at after_pid 0 and pass each answer back in. One
@@ -1528,6 +1552,8 @@ export const SYS_NS_CALL: i32 = 104;
 export const SYS_IO_CALL: i32 = 105;
 /** Number of unveil. */
 export const SYS_UNVEIL: i32 = 106;
+/** Number of io_reply_wait. */
+export const SYS_IO_REPLY_WAIT: i32 = 107;
 /** Number of proc_next. */
 export const SYS_PROC_NEXT: i32 = 110;
 /** Number of hostdir_call. */

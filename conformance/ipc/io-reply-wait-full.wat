@@ -1,0 +1,33 @@
+;; io_reply_wait when the next message's handles do not fit (every process here has 8 slots): the wait ends
+;; with EMFILE when such a message arrives, and a queued one is refused before anything is answered.
+;; The client ("c") sends a message carrying a copy of a port handle and exits with the answer's status.
+(data (i32.const 0) "self")
+(data (i32.const 8) "ep")
+(data (i32.const 16) "c\00")
+(func $client (local $ep i32)
+  (local.set $ep (call $h (i32.const 8) (i32.const 2)))
+  (i32.store (i32.const 800) (call $port_create))
+  (memory.fill (i32.const 600) (i32.const 0) (i32.const 56))
+  (i32.store offset=48 (i32.const 600) (i32.const 800))
+  (i32.store16 offset=52 (i32.const 600) (i32.const 1))
+  (call $exit (call $sendmsg (local.get $ep) (i32.const 600) (i64.const 9223372036854775807))))
+(func (export "_start") (local $ep i32) (local $c i32) (local $id i32) (local $a i32)
+  (if (i32.le_s (call $arg_count) (i32.const 1)) (then (call $client) (return)))
+  (drop (call $ipc_buffer (i32.const 1024)))
+  (local.set $ep (call $endpoint_create))
+  (i32.store (i32.const 700) (local.get $ep))
+  (i32.store (i32.const 704) (i32.const 8))
+  (i32.store (i32.const 708) (i32.const 2))
+  (local.set $c (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 16) (i32.const 2) (i32.const 700) (i32.const 1)))
+  (local.set $a (call $port_create))
+  (block $full (loop $fill (br_if $full (i32.lt_s (call $port_create) (i32.const 0))) (br $fill)))
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))  ;; waits; the message cannot land
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))  ;; queued: refused at once
+  (drop (call $handle_close (local.get $a)))
+  (local.set $id (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))
+  (call $rec (i32.gt_s (local.get $id) (i32.const 0)))
+  (call $rec (i32.gt_s (call $msg_handle (i32.const 0)) (i32.const 0)))
+  (call $rec (call $reply (local.get $id) (i32.const 6) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+  (drop (call $wait (local.get $c) (i32.const 300) (i64.const 9223372036854775807)))
+  (call $rec (i32.load (i32.const 300)))
+  (call $flush))

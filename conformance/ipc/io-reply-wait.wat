@@ -1,0 +1,58 @@
+;; io_reply_wait: reply_wait with a body buffer. Refused before anything is answered without an IPC buffer,
+;; with a word count outside 0..4, a negative buffer length, a buffer outside memory or an rcvid not held.
+;; The client ("c", handle "ep": SEND) sends "ping" twice with sendmsg (words 7 then status * 100 + the
+;; answer's word 0) and exits with what the second answer said.
+(data (i32.const 0) "self")
+(data (i32.const 8) "ep")
+(data (i32.const 16) "c\00")
+(data (i32.const 32) "ping")
+(func $sendBody (param $ep i32) (param $w0 i64) (result i32)
+  (memory.fill (i32.const 600) (i32.const 0) (i32.const 56))
+  (i64.store offset=0 (i32.const 600) (local.get $w0))
+  (i32.store offset=32 (i32.const 600) (i32.const 32))
+  (i32.store offset=36 (i32.const 600) (i32.const 4))
+  (call $sendmsg (local.get $ep) (i32.const 600) (i64.const 9223372036854775807)))
+(func $client (local $ep i32) (local $s i32)
+  (local.set $ep (call $h (i32.const 8) (i32.const 2)))
+  (local.set $s (call $sendBody (local.get $ep) (i64.const 7)))
+  ;; the answer's words: word 0 as given (15), word 1 past the count (0)
+  (local.set $s (call $sendBody (local.get $ep)
+    (i64.add (i64.extend_i32_s (i32.mul (local.get $s) (i32.const 100)))
+      (i64.add (call $msg_word (i32.const 0)) (call $msg_word (i32.const 1))))))
+  (call $exit (i32.add (i32.mul (local.get $s) (i32.const 10)) (i32.wrap_i64 (call $msg_word (i32.const 0))))))
+(func (export "_start") (local $ep i32) (local $c i32) (local $id i32)
+  (if (i32.le_s (call $arg_count) (i32.const 1)) (then (call $client) (return)))
+  (local.set $ep (call $endpoint_create))
+  ;; no IPC buffer yet
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))
+  (drop (call $ipc_buffer (i32.const 1024)))
+  ;; refused before anything happens
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 5) (i32.const 2000) (i32.const 64)))
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const -1) (i32.const 2000) (i32.const 64)))
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const -1)))
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 65500) (i32.const 64)))
+  (call $rec (call $io_reply_wait (local.get $ep) (i32.const 12345) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))
+  ;; the client, then the wait: its body lands in the buffer, its words in the IPC buffer
+  (i32.store (i32.const 700) (local.get $ep))
+  (i32.store (i32.const 704) (i32.const 8))
+  (i32.store (i32.const 708) (i32.const 2))
+  (local.set $c (call $spawn (call $h (i32.const 0) (i32.const 4)) (i32.const 16) (i32.const 2) (i32.const 700) (i32.const 1)))
+  (local.set $id (call $io_reply_wait (local.get $ep) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 64)))
+  (call $rec (i32.gt_s (local.get $id) (i32.const 0)))
+  (call $rec (i32.eq (i32.load (i32.const 2000)) (i32.load (i32.const 32))))
+  (call $rec (i32.load (i32.const 1024)))
+  ;; a buffer past the end of memory is refused with the rcvid held: nothing is answered
+  (call $rec (call $io_reply_wait (local.get $ep) (local.get $id) (i32.const 2) (i32.const 1) (i32.const 65500) (i32.const 64)))
+  ;; answer with status 2 and word 15 (a 99 past the count is not sent), and take the next: its word 0 is 215
+  (memory.fill (i32.const 2000) (i32.const 0) (i32.const 8))
+  (i32.store (i32.const 1024) (i32.const 15))
+  (i32.store (i32.const 1028) (i32.const 99))
+  (local.set $id (call $io_reply_wait (local.get $ep) (local.get $id) (i32.const 2) (i32.const 1) (i32.const 2000) (i32.const 64)))
+  (call $rec (i32.gt_s (local.get $id) (i32.const 0)))
+  (call $rec (i32.eq (i32.load (i32.const 2000)) (i32.load (i32.const 32))))
+  (call $rec (i32.load (i32.const 1024)))
+  ;; answered by reply: status 9, word 0 = 5
+  (call $rec (call $reply (local.get $id) (i32.const 9) (i64.const 5) (i64.const 0) (i32.const 0) (i32.const 0)))
+  (drop (call $wait (local.get $c) (i32.const 300) (i64.const 9223372036854775807)))
+  (call $rec (i32.load (i32.const 300)))
+  (call $flush))
