@@ -1,5 +1,5 @@
 // Assembling the host's own small wasm modules (the kernel's fast path: the
-// window_get dispatcher and accessors, the resident port loop) from section
+// window_get dispatcher and accessors, the resident port loop, the yield vDSO) from section
 // contents, with no text-format tool at run time. Each user shows the module
 // as WAT in a comment beside the bytes.
 
@@ -45,4 +45,107 @@ export function oneFunctionCode(locals: readonly [number, number][], body: ByteS
   for (const [n, t] of locals) fn.u32(n).u8(t);
   fn.bytes(body.view()).u8(0x0b);
   return new ByteSink().u32(1).u32(fn.length).bytes(fn.view());
+}
+
+/**
+ * Instructions by name, for the host's generated function bodies (the fast path's dispatchers and
+ * accessors, the port modules, the yield vDSO): each method appends one instruction and returns the
+ * emitter, so a body reads in the order of its WAT. Memory accesses are to memory 0, naturally aligned.
+ */
+export class Code {
+  readonly b = new ByteSink();
+  /** Raw opcodes (the numeric ops each user names as constants). */
+  op(...bytes: number[]): this {
+    for (const x of bytes) this.b.u8(x);
+    return this;
+  }
+  get(l: number): this {
+    this.b.u8(0x20).u32(l);
+    return this;
+  }
+  set(l: number): this {
+    this.b.u8(0x21).u32(l);
+    return this;
+  }
+  tee(l: number): this {
+    this.b.u8(0x22).u32(l);
+    return this;
+  }
+  global(g: number): this {
+    this.b.u8(0x23).u32(g);
+    return this;
+  }
+  i32(v: number): this {
+    this.b.u8(0x41).s32(v);
+    return this;
+  }
+  f64(v: number): this {
+    this.b.u8(0x44);
+    for (const x of new Uint8Array(new Float64Array([v]).buffer)) this.b.u8(x);
+    return this;
+  }
+  /** i32.load at the address on the stack + a word offset. */
+  load(word = 0): this {
+    return this.ld(word * 4);
+  }
+  /** i32.load / f64.load at the address on the stack + a byte offset. */
+  ld(offset: number): this {
+    this.b.u8(0x28).u32(2).u32(offset);
+    return this;
+  }
+  ldf(offset: number): this {
+    this.b.u8(0x2b).u32(3).u32(offset);
+    return this;
+  }
+  /** i32.load / f64.load at a fixed byte address (a kernel-wide word). */
+  word(offset: number): this {
+    return this.i32(0).ld(offset);
+  }
+  wordf(offset: number): this {
+    return this.i32(0).ldf(offset);
+  }
+  /** i32.store / f64.store at a byte offset: the address, then the value, pushed by the callbacks. */
+  st(offset: number, addr: (c: Code) => void, value: (c: Code) => void): this {
+    addr(this);
+    value(this);
+    this.b.u8(0x36).u32(2).u32(offset);
+    return this;
+  }
+  stf(offset: number, addr: (c: Code) => void, value: (c: Code) => void): this {
+    addr(this);
+    value(this);
+    this.b.u8(0x39).u32(3).u32(offset);
+    return this;
+  }
+  call(f: number): this {
+    this.b.u8(0x10).u32(f);
+    return this;
+  }
+  /** br_if to the enclosing block `depth` levels out. */
+  brIf(depth: number): this {
+    this.b.u8(0x0d).u32(depth);
+    return this;
+  }
+  /** if (the i32 on the stack) { then } else { otherwise }, with no result. */
+  ifElse(then: (c: Code) => void, otherwise: (c: Code) => void): this {
+    this.b.u8(0x04).u8(0x40);
+    then(this);
+    this.b.u8(0x05);
+    otherwise(this);
+    this.b.u8(0x0b);
+    return this;
+  }
+  if(then: (c: Code) => void): this {
+    this.b.u8(0x04).u8(0x40);
+    then(this);
+    this.b.u8(0x0b);
+    return this;
+  }
+  /** if (the i32 on the stack) { return the i32 `v` pushes }. */
+  returnIf(v: (c: Code) => void): this {
+    this.b.u8(0x04).u8(0x40);
+    v(this);
+    this.b.u8(0x0f).u8(0x0b);
+    return this;
+  }
 }

@@ -85,7 +85,7 @@ import type { KernelCore } from "../../kernel/core.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { MemoryObject } from "../../kernel/objects/memory.ts";
 import { WindowObject } from "../../kernel/objects/window-object.ts";
-import { assemble, ByteSink, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import { assemble, ByteSink, Code, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
 const MISS = -(1n << 63n);
@@ -129,53 +129,6 @@ function accessorType(): ByteSink {
   return funcType(new ByteSink().u32(1), [I32, I32], [I64]);
 }
 
-/** Instructions, by name (the few the dispatcher uses). */
-export class Code {
-  readonly b = new ByteSink();
-  get(l: number): this {
-    this.b.u8(0x20).u32(l);
-    return this;
-  }
-  set(l: number): this {
-    this.b.u8(0x21).u32(l);
-    return this;
-  }
-  tee(l: number): this {
-    this.b.u8(0x22).u32(l);
-    return this;
-  }
-  global(g: number): this {
-    this.b.u8(0x23).u32(g);
-    return this;
-  }
-  i32(v: number): this {
-    this.b.u8(0x41).s32(v);
-    return this;
-  }
-  /** i32.load from memory 0 at the address on the stack + a word offset. */
-  load(word = 0): this {
-    this.b
-      .u8(0x28)
-      .u32(2)
-      .u32(word * 4);
-    return this;
-  }
-  op(o: number): this {
-    this.b.u8(o);
-    return this;
-  }
-  call(f: number): this {
-    this.b.u8(0x10).u32(f);
-    return this;
-  }
-  /** if (the i32 on the stack) { return the i32 `v` pushes }. */
-  returnIf(v: (c: Code) => void): this {
-    this.b.u8(0x04).u8(0x40);
-    v(this);
-    this.b.u8(0x0f).u8(0x0b);
-    return this;
-  }
-}
 const EQZ = 0x45,
   NE = 0x47,
   LT_U = 0x49,

@@ -84,8 +84,8 @@ import {
 } from "../../loader/instrument/direct-copy.ts";
 import { PORT_SEND_EXPORT } from "../../loader/instrument/port-send.ts";
 import { invokeSyscall, UNWIND } from "./bridge.ts";
-import { assemble, ByteSink, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
-import { Code, handleMirrorMemory } from "./fast-path.ts";
+import { assemble, ByteSink, Code, FUNCREF, functionsCode, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import { handleMirrorMemory } from "./fast-path.ts";
 import { chosenOf, choosesInEveryProcess, guardImports, guardWords, type GuardSpec, isSplit, VALTYPE } from "./split-imports.ts";
 
 let trampolineModule: WebAssembly.Module | null = null;

@@ -21,7 +21,7 @@ import { RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/f
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
-import { assemble, ByteSink, FUNCREF, funcType, I32 } from "./assemble.ts";
+import { assemble, ByteSink, Code, FUNCREF, funcType, I32 } from "./assemble.ts";
 import { yieldEntry } from "./bridge.ts";
 import type { Suspender } from "./bridge.ts";
 
@@ -40,85 +40,6 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
 }
 
 const modules = new Map<string, WebAssembly.Module>();
-
-/** Instructions by name (what the body uses). */
-class Emit {
-  readonly b = new ByteSink();
-  op(...bytes: number[]): this {
-    for (const x of bytes) this.b.u8(x);
-    return this;
-  }
-  get(l: number): this {
-    this.b.u8(0x20).u32(l);
-    return this;
-  }
-  set(l: number): this {
-    this.b.u8(0x21).u32(l);
-    return this;
-  }
-  i32(v: number): this {
-    this.b.u8(0x41).s32(v);
-    return this;
-  }
-  f64(v: number): this {
-    this.b.u8(0x44);
-    const bytes = new Uint8Array(new Float64Array([v]).buffer);
-    for (const x of bytes) this.b.u8(x);
-    return this;
-  }
-  /** i32.load / f64.load at the address on the stack + offset. */
-  ld(offset: number): this {
-    this.b.u8(0x28).u32(2).u32(offset);
-    return this;
-  }
-  ldf(offset: number): this {
-    this.b.u8(0x2b).u32(3).u32(offset);
-    return this;
-  }
-  /** A kernel-wide word: i32.load / f64.load (i32.const 0) offset. */
-  word(offset: number): this {
-    return this.i32(0).ld(offset);
-  }
-  wordf(offset: number): this {
-    return this.i32(0).ldf(offset);
-  }
-  /** i32.store / f64.store: address, then value, pushed by the callbacks. */
-  st(offset: number, addr: (e: Emit) => void, value: (e: Emit) => void): this {
-    addr(this);
-    value(this);
-    this.b.u8(0x36).u32(2).u32(offset);
-    return this;
-  }
-  stf(offset: number, addr: (e: Emit) => void, value: (e: Emit) => void): this {
-    addr(this);
-    value(this);
-    this.b.u8(0x39).u32(3).u32(offset);
-    return this;
-  }
-  call(f: number): this {
-    this.b.u8(0x10).u32(f);
-    return this;
-  }
-  /** br_if to the enclosing block `depth` levels out. */
-  brIf(depth: number): this {
-    this.b.u8(0x0d).u32(depth);
-    return this;
-  }
-  ifElse(then: (e: Emit) => void, otherwise: (e: Emit) => void): this {
-    this.b.u8(0x04).u8(0x40);
-    then(this);
-    this.b.u8(0x05);
-    otherwise(this);
-    this.b.u8(0x0b);
-    return this;
-  }
-  if(then: (e: Emit) => void): this {
-    this.b.u8(0x04).u8(0x40);
-    then(this);
-    this.b.u8(0x0b);
-    return this;
-  }
-}
 
 // i32 ops
 const EQZ = 0x45,
@@ -196,8 +117,8 @@ const F_FALLBACK = 0,
  *     (return (switchTo HEAD_old q q.RESUME)))
  *   (fallback)
  */
-function body(m: FastYieldMutation): Emit {
-  const e = new Emit();
+function body(m: FastYieldMutation): Code {
+  const e = new Code();
   e.op(0x02, 0x40); // block $slow
   e.word(Y.ARMED).op(EQZ).brIf(0);
   e.word(Y.HEAD).set(H);
@@ -249,9 +170,9 @@ function body(m: FastYieldMutation): Emit {
   if (m === "kept") e.i32(0).set(KEEP);
   else e.get(HELD).i32(0).op(GT_S).get(HELD).op(CONVERT).get(FQ).op(FLE).op(AND).set(KEEP);
   // ---- committed ----
-  const pa = (x: Emit) => x.get(PA);
-  const qa = (x: Emit) => x.get(QA);
-  const zero = (x: Emit) => x.i32(0);
+  const pa = (x: Code) => x.get(PA);
+  const qa = (x: Code) => x.get(QA);
+  const zero = (x: Code) => x.i32(0);
   e.stf(R.CPU, pa, (x) => x.get(CPU));
   // endSliceFlat charged the quantum, then the queued hook gave a fresh one (the mutation keeps the charged one)
   if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
