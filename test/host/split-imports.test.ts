@@ -454,38 +454,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
         (local.set $m (call $memory_create (i32.const 65536)))
         (call $rec (call $futex_wait (local.get $m) (i32.const 0) (i32.const 0) ${INF}))
         (call $flush))`);
-    const killer = guest(`
-      (data (i32.const 0) "victim")
-      (func (export "_start")
-        (call $rec (call $sleep (i64.const 0)))
-        (call $rec (call $sleep (i64.const 1000000)))
-        (call $rec (call $kill (call $handle_get (i32.const 0) (i32.const 6)) (i32.const 9)))
-        (call $rec (call $sleep (i64.const 0)))
-        (call $flush))`);
-    const run = async (fastPath: boolean) => {
-      const k = new Kernel({ trace: true, fastPath });
-      const img = k.loadImage(victim, "victim");
-      const v = k.spawn(img, { args: ["victim"] });
-      k.release(img);
-      const waitsBefore = splitStats.waits;
-      const r = await runSystem(
-        [{ name: "killer", bytes: killer, handles: [{ name: "victim", object: v.process, rights: Rights.KILL }] }],
-        { trace: true, fastPath },
-        k,
-      );
-      const out = {
-        rec: r.rec,
-        exit: r.exit,
-        victim: v.process.exit,
-        trace: k.traceText(),
-        now: k.core.clock.now(),
-        waits: splitStats.waits - waitsBefore,
-      };
-      v.close();
-      return out;
-    };
-    const fast = await run(true);
-    const slow = await run(false);
+    const { fast, slow } = await killedWhileWaiting(victim);
     expect(fast.victim).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
     expect(fast.rec.killer).toEqual([0, 0, 0, 0]);
     expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
@@ -506,38 +475,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
         (local.set $m (call $memory_create (i32.const 65536)))
         (call $rec (call $futex_wait (local.get $m) (i32.const 0) (i32.const 0) ${INF}))
         (call $flush))`);
-    const killer = guest(`
-      (data (i32.const 0) "victim")
-      (func (export "_start")
-        (call $rec (call $sleep (i64.const 0)))
-        (call $rec (call $sleep (i64.const 1000000)))
-        (call $rec (call $kill (call $handle_get (i32.const 0) (i32.const 6)) (i32.const 9)))
-        (call $rec (call $sleep (i64.const 0)))
-        (call $flush))`);
-    const run = async (fastPath: boolean) => {
-      const k = new Kernel({ trace: true, fastPath });
-      const img = k.loadImage(victim, "victim");
-      const v = k.spawn(img, { args: ["victim"] });
-      k.release(img);
-      const waitsBefore = splitStats.waits;
-      const r = await runSystem(
-        [{ name: "killer", bytes: killer, handles: [{ name: "victim", object: v.process, rights: Rights.KILL }] }],
-        { trace: true, fastPath },
-        k,
-      );
-      const out = {
-        rec: r.rec,
-        exit: r.exit,
-        victim: v.process.exit,
-        trace: k.traceText(),
-        now: k.core.clock.now(),
-        waits: splitStats.waits - waitsBefore,
-      };
-      v.close();
-      return out;
-    };
-    const fast = await run(true);
-    const slow = await run(false);
+    const { fast, slow } = await killedWhileWaiting(victim);
     expect(fast.victim).toMatchObject({ reason: ExitReason.KILLED, status: 9 });
     expect(fast.rec.killer).toEqual([0, 0, 0, 0]);
     expect({ ...fast, waits: 0 }).toEqual({ ...slow, waits: 0 });
@@ -613,3 +551,42 @@ describe("blocking syscalls that return at once (the split imports)", () => {
     expect(split.waits).toBeLessThan(N / 2);
   });
 });
+
+/**
+ * The victim (a guest's bytes) spawned first, then a killer that sleeps 0, sleeps 1 ms, kills it (status 9) and
+ * sleeps 0 again, each result recorded; run with split imports (fastPath) and with Suspending imports. Each
+ * run's records, exits, the victim's exit, trace, virtual time, and the split imports that waited.
+ */
+async function killedWhileWaiting(victim: Uint8Array) {
+  const killer = guest(`
+    (data (i32.const 0) "victim")
+    (func (export "_start")
+      (call $rec (call $sleep (i64.const 0)))
+      (call $rec (call $sleep (i64.const 1000000)))
+      (call $rec (call $kill (call $handle_get (i32.const 0) (i32.const 6)) (i32.const 9)))
+      (call $rec (call $sleep (i64.const 0)))
+      (call $flush))`);
+  const run = async (fastPath: boolean) => {
+    const k = new Kernel({ trace: true, fastPath });
+    const img = k.loadImage(victim, "victim");
+    const v = k.spawn(img, { args: ["victim"] });
+    k.release(img);
+    const waitsBefore = splitStats.waits;
+    const r = await runSystem(
+      [{ name: "killer", bytes: killer, handles: [{ name: "victim", object: v.process, rights: Rights.KILL }] }],
+      { trace: true, fastPath },
+      k,
+    );
+    const out = {
+      rec: r.rec,
+      exit: r.exit,
+      victim: v.process.exit,
+      trace: k.traceText(),
+      now: k.core.clock.now(),
+      waits: splitStats.waits - waitsBefore,
+    };
+    v.close();
+    return out;
+  };
+  return { fast: await run(true), slow: await run(false) };
+}
