@@ -11,6 +11,38 @@ export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const FUNCREF = 0x70;
 
+/** The numeric opcodes the host's generated bodies use (Code.op), i32 unprefixed, f64 with F. */
+export const EQZ = 0x45,
+  EQ = 0x46,
+  NE = 0x47,
+  LT_S = 0x48,
+  LT_U = 0x49,
+  GT_S = 0x4a,
+  GT_U = 0x4b,
+  LE_S = 0x4c,
+  GE_U = 0x4f,
+  ADD = 0x6a,
+  SUB = 0x6b,
+  MUL = 0x6c,
+  AND = 0x71,
+  OR = 0x72,
+  XOR = 0x73,
+  SHL = 0x74,
+  SHR_U = 0x76,
+  SELECT = 0x1b,
+  FNE = 0x62,
+  FLT = 0x63,
+  FGT = 0x64,
+  FLE = 0x65,
+  FCEIL = 0x9b,
+  FADD = 0xa0,
+  FSUB = 0xa1,
+  FMUL = 0xa2,
+  FMIN = 0xa4,
+  FMAX = 0xa5,
+  TRUNC = 0xaa, // i32.trunc_f64_s
+  CONVERT = 0xb7; // f64.convert_i32_s
+
 /** A module from [section id, contents] in order (ids as in the binary format: 1 type, 2 import, 3 function, ...). */
 export function assemble(sections: readonly [number, ByteSink][]): WebAssembly.Module {
   const out = new ByteSink(512).bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));

@@ -85,7 +85,32 @@ import type { KernelCore } from "../../kernel/core.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { MemoryObject } from "../../kernel/objects/memory.ts";
 import { WindowObject } from "../../kernel/objects/window-object.ts";
-import { assemble, ByteSink, Code, FUNCREF, funcType, I32, I64, oneFunctionCode } from "./assemble.ts";
+import {
+  ADD,
+  AND,
+  assemble,
+  ByteSink,
+  Code,
+  EQ,
+  EQZ,
+  FUNCREF,
+  funcType,
+  GE_U,
+  GT_U,
+  I32,
+  I64,
+  LE_S,
+  LT_U,
+  MUL,
+  NE,
+  OR,
+  oneFunctionCode,
+  SELECT,
+  SHL,
+  SHR_U,
+  SUB,
+  XOR,
+} from "./assemble.ts";
 
 /** What an accessor returns when it cannot answer: never a window_get result (those are >= -errno). */
 const MISS = -(1n << 63n);
@@ -128,23 +153,6 @@ export function handleMirrorMemory(): WebAssembly.Memory {
 function accessorType(): ByteSink {
   return funcType(new ByteSink().u32(1), [I32, I32], [I64]);
 }
-
-const EQZ = 0x45,
-  NE = 0x47,
-  LT_U = 0x49,
-  SUB = 0x6b,
-  GT_U = 0x4b,
-  LE_S = 0x4c,
-  GE_U = 0x4f,
-  ADD = 0x6a,
-  AND = 0x71,
-  OR = 0x72,
-  SHL = 0x74,
-  SHR_U = 0x76,
-  SELECT = 0x1b,
-  EQ = 0x46,
-  XOR = 0x73,
-  MUL = 0x6c;
 
 /**
  * The check of the header comment, emitted in line at the start of each

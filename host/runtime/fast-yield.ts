@@ -21,7 +21,36 @@ import { RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/f
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
-import { assemble, ByteSink, Code, FUNCREF, funcType, I32 } from "./assemble.ts";
+import {
+  ADD,
+  AND,
+  assemble,
+  ByteSink,
+  Code,
+  CONVERT,
+  EQ,
+  EQZ,
+  FADD,
+  FCEIL,
+  FGT,
+  FLE,
+  FLT,
+  FMAX,
+  FMIN,
+  FMUL,
+  FNE,
+  FSUB,
+  FUNCREF,
+  funcType,
+  GT_S,
+  I32,
+  LE_S,
+  LT_S,
+  MUL,
+  SELECT,
+  SUB,
+  TRUNC,
+} from "./assemble.ts";
 import { yieldEntry } from "./bridge.ts";
 import type { Suspender } from "./bridge.ts";
 
@@ -40,31 +69,6 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
 }
 
 const modules = new Map<string, WebAssembly.Module>();
-
-// i32 ops
-const EQZ = 0x45,
-  EQ = 0x46,
-  LT_S = 0x48,
-  GT_S = 0x4a,
-  LE_S = 0x4c,
-  ADD = 0x6a,
-  AND = 0x71,
-  SUB = 0x6b,
-  MUL = 0x6c,
-  SELECT = 0x1b;
-// f64 ops
-const FNE = 0x62,
-  FLT = 0x63,
-  FGT = 0x64,
-  FLE = 0x65,
-  FCEIL = 0x9b,
-  FADD = 0xa0,
-  FSUB = 0xa1,
-  FMUL = 0xa2,
-  FMIN = 0xa4,
-  FMAX = 0xa5,
-  TRUNC = 0xaa, // i32.trunc_f64_s
-  CONVERT = 0xb7; // f64.convert_i32_s
 
 // locals: i32 then f64
 const H = 0,
