@@ -1,7 +1,7 @@
 // WAT guests for tests: assemble with wabt, with every ABI import declared
 // (generated from the ABI table, so they cannot drift from it).
 import wabtInit from "wabt";
-import { SYS_ENTRY, SYSCALLS } from "../../abi/gen/abi.ts";
+import { Constants, SYS_ENTRY, SYSCALLS } from "../../abi/gen/abi.ts";
 
 const wabt = await wabtInit();
 
@@ -100,4 +100,24 @@ export function results(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i + 4 <= bytes.length; i += 4) out.push(view.getInt32(i, true));
   return out;
+}
+
+/**
+ * A client of the namespace: with its startup handle "root" (a DIR), it opens /tmp/a (creating it) and
+ * closes it n times, then records how many opens succeeded.
+ */
+export function openCloseClient(n: number): Uint8Array {
+  return guest(`
+    (data (i32.const 0) "root")
+    (data (i32.const 8) "/tmp/a")
+    (func (export "_start") (local $dir i32) (local $i i32) (local $f i32) (local $ok i32)
+      (local.set $dir (call $handle_get (i32.const 0) (i32.const 4)))
+      (loop $l
+        (local.set $f (call $ns_open (local.get $dir) (i32.const 8) (i32.const 6) (i32.const ${Constants.O_READ | Constants.O_WRITE | Constants.O_CREATE})))
+        (local.set $ok (i32.add (local.get $ok) (i32.gt_s (local.get $f) (i32.const 0))))
+        (drop (call $handle_close (local.get $f)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+      (call $rec (local.get $ok))
+      (call $flush))`);
 }

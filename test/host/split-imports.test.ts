@@ -6,14 +6,14 @@
 // off), and the results, exits, kernel trace and virtual clock must be the
 // same; the split run must have waited far fewer times than it called.
 import { describe, expect, it } from "vitest";
-import { Constants, Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
+import { Errno, ExitReason, PledgeClass, Rights } from "../../abi/gen/abi.ts";
 import { bootDefaultSystem } from "../../cli/system.ts";
 import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { splitStats } from "../../host/runtime/split-imports.ts";
 import { MAX_NESTED_STARTS, startStats } from "../../host/runtime/start-entry.ts";
 import { mutateHints } from "../../kernel/fast/hints.ts";
 import { runSystem } from "../helpers/system.ts";
-import { ABI_IMPORTS, guest, results as recorded, wat } from "../helpers/wat.ts";
+import { ABI_IMPORTS, guest, openCloseClient, results as recorded, wat } from "../helpers/wat.ts";
 import { results, runWasi, strings, WASI_E, wasiProgram } from "../wasi/helpers.ts";
 
 const INF = "(i64.const 0x7fffffffffffffff)";
@@ -329,19 +329,7 @@ describe("blocking syscalls that return at once (the split imports)", () => {
   });
 
   it("the default system's resource managers choose their receive: tmpfs, woken by a close at its client's priority, takes the client's next open without suspending", async () => {
-    const client = guest(`
-      (data (i32.const 0) "root")
-      (data (i32.const 8) "/tmp/a")
-      (func (export "_start") (local $dir i32) (local $i i32) (local $f i32) (local $ok i32)
-        (local.set $dir (call $handle_get (i32.const 0) (i32.const 4)))
-        (loop $l
-          (local.set $f (call $ns_open (local.get $dir) (i32.const 8) (i32.const 6) (i32.const ${Constants.O_READ | Constants.O_WRITE | Constants.O_CREATE})))
-          (local.set $ok (i32.add (local.get $ok) (i32.gt_s (local.get $f) (i32.const 0))))
-          (drop (call $handle_close (local.get $f)))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
-        (call $rec (local.get $ok))
-        (call $flush))`);
+    const client = openCloseClient(N);
     const sys = await bootDefaultSystem({ stdout: () => {}, stderr: () => {}, stdin: null });
     const img = sys.kernel.loadImage(client, "client");
     const out: Uint8Array[] = [];

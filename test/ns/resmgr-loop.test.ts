@@ -4,28 +4,16 @@
 // request (receive when it has nothing to answer) and no reply or msg_word for an open: tmpfs serves an
 // open+close in two calls.
 import { expect, it } from "vitest";
-import { Constants, ExitReason } from "../../abi/gen/abi.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
 import { bootDefaultSystem } from "../../cli/system.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
-import { guest, results as recorded } from "../helpers/wat.ts";
+import { openCloseClient, results as recorded } from "../helpers/wat.ts";
 
 const N = 40;
 
 it("tmpfs answers each open in the wait for its next request: one receive and one io_reply_wait an open+close, no reply or msg_word", async () => {
-  const client = guest(`
-    (data (i32.const 0) "root")
-    (data (i32.const 8) "/tmp/a")
-    (func (export "_start") (local $dir i32) (local $i i32) (local $f i32) (local $ok i32)
-      (local.set $dir (call $handle_get (i32.const 0) (i32.const 4)))
-      (loop $l
-        (local.set $f (call $ns_open (local.get $dir) (i32.const 8) (i32.const 6) (i32.const ${Constants.O_READ | Constants.O_WRITE | Constants.O_CREATE})))
-        (local.set $ok (i32.add (local.get $ok) (i32.gt_s (local.get $f) (i32.const 0))))
-        (drop (call $handle_close (local.get $f)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $l (i32.lt_u (local.get $i) (i32.const ${N}))))
-      (call $rec (local.get $ok))
-      (call $flush))`);
+  const client = openCloseClient(N);
   const kernel = new Kernel();
   const calls = new Map<string, number>();
   let tmpfs = 0;
