@@ -75,10 +75,12 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
  * A step of the vDSO's pulse_wait dropped or moved on purpose, for tests only (test/sched/fast-pulse.test.ts:
  * each makes its comparison with the vDSO off fail): "readied" starts the receiver's wait after the sender's
  * slice is charged (yield's order) instead of before; "quantum" gives the blocked sender a fresh quantum
- * (yield's) instead of its charged one; "latency", "timer", "bucket", "bound", "cost" and "kept" as for
- * yield; "deliver" switches without writing the pulse into the receiver's registers.
+ * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
+ * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
+ * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's registers.
  */
-export type FastPulseMutation = "readied" | "quantum" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | null;
+export type FastPulseMutation =
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | null;
 let pulseMutation: FastPulseMutation = null;
 export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
@@ -296,10 +298,13 @@ function pulseBody(m: FastPulseMutation): Code {
   // beginSliceFlat(q): readied(q) started its wait at t0 ("readied": at now, after the sender's charge)
   if (m === "readied") e.get(PNOW).set(PT0);
   if (m === "latency") e.i32(0).set(PMISS);
+  else if (m === "order")
+    e.i32(0).set(PMISS); // measured at t0: no wait at all
   else e.get(PNOW).get(PT0).op(FSUB).get(PQA).ldf(R.TIER).op(FGT).set(PMISS);
   e.get(PNOW).wordf(Y.COST).op(FADD).set(PNOW2);
   if (m !== "bucket") e.get(PNOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
-  sliceFuel(e, Y.QUANTUM, PFQ, PNEXT, PNOW2, m === "bound");
+  if (m === "order") e.get(PT0).wordf(Y.COST).op(FADD).set(PNS); // the bound from t0 + the cost
+  sliceFuel(e, Y.QUANTUM, PFQ, PNEXT, m === "order" ? PNS : PNOW2, m === "bound");
   e.get(PQA).ld(R.HELD).set(PHELD);
   if (m === "kept") e.i32(0).set(PKEEP);
   else e.get(PHELD).i32(0).op(GT_S).get(PHELD).op(CONVERT).get(PFQ).op(FLE).op(AND).set(PKEEP);

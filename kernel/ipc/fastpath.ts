@@ -364,9 +364,9 @@ export function pulsePair(k: KernelCore, running: Process, blocked: Process): bo
 /**
  * A sync step dropped on purpose, for tests only (test/sched/fast-pulse.test.ts: each makes its comparison
  * with the vDSO off fail): "receivers" leaves the side now blocked off its endpoint's receivers, "counts"
- * adds none of the IPC counts.
+ * adds none of the IPC counts, "parity" takes every count of pulses served as even (nobody's wait moved).
  */
-export type PulseSyncMutation = "receivers" | "counts" | null;
+export type PulseSyncMutation = "receivers" | "counts" | "parity" | null;
 let pulseSyncMutation: PulseSyncMutation = null;
 export function mutatePulseSyncForTest(m: PulseSyncMutation): void {
   pulseSyncMutation = m;
@@ -390,7 +390,7 @@ export function pulsePairServed(k: KernelCore, running: Process, blocked: Proces
     countTransitions(SERVER_WAITS, n);
   }
   blocked.state = RECEIVE_BLOCKED;
-  if (!swapped) return;
+  if (!swapped || m === "parity") return;
   const wr = running.receiveEndpoint.endpoint!;
   const wb = blocked.receiveEndpoint.endpoint!;
   wr.receivers.pop(); // its only receiver (pulsePair)

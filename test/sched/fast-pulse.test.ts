@@ -324,11 +324,34 @@ const pingSum = (n: number) => {
   return s;
 };
 
+/** One endpoint for both ways: each side pulses it and waits on it (pong first, so the first pulse finds it waiting). */
+const shared = (): Workload => ({
+  procs: [
+    { name: "pong", bytes: ponger(400, 50), priority: 128, handles: { to: ["a", S], from: ["a", R] } },
+    { name: "ping", bytes: pinger(400, 20), priority: 128, handles: { to: ["a", S], from: ["a", R] } },
+  ],
+  events: [
+    [100_001, "look"],
+    [233_333, "look"],
+  ],
+});
+
+/** Two base priorities: the pulse's priority moves the receiver (QNX's pulse priority), which the vDSO leaves to the kernel. */
+const priorities = (): Workload => ({
+  procs: [
+    { name: "ping", bytes: pinger(200, 30), priority: 128, handles: PING },
+    { name: "pong", bytes: ponger(200, 30), priority: 140, handles: PONG },
+  ],
+  events: [[100_001, "look"]],
+});
+
 const plain = (): Workload => ({
   procs: pair(400, 30, 70),
   events: [
     [150_001, "look"],
+    [222_222, "look"],
     [400_003, "look"],
+    [400_789, "look"],
   ],
 });
 
@@ -418,8 +441,21 @@ describe("pulse_wait pairs in wasm against lazily synced kernel state", () => {
     const s = await same(plain(), 700);
     expect(s.per.ping.rec.slice(0, 2)).toEqual([pingSum(400), 0]);
     expect(s.per.pong.rec.slice(0, 2)).toEqual([0, 400]);
-    expect(s.seen).toHaveLength(2);
+    expect(s.seen).toHaveLength(4);
     for (const p of Object.values(s.per)) expect(p.exit).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+  });
+
+  it("serves a pair that pulses and waits on one endpoint the same way", async () => {
+    const s = await same(shared(), 700);
+    expect(s.per.ping.rec.slice(0, 2)).toEqual([pingSum(400), 0]);
+  });
+
+  it("leaves a pair at two priorities (a pulse priority in effect) to the kernel", async () => {
+    const on = await run(priorities(), true);
+    const off = await run(priorities(), false);
+    expect(on.served).toBe(0);
+    expect(on.snapshot).toEqual(off.snapshot);
+    expect(on.snapshot.per.ping.rec[0]).toBe(pingSum(200));
   });
 
   it("leaves a timer falling due to the kernel: a sleeper above the pair and one beside it wake at the same virtual times", async () => {
@@ -481,7 +517,7 @@ describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
   async function differs(m: FastPulseMutation | PulseSyncMutation, w: Workload): Promise<void> {
     const off = (await run(w, false)).snapshot;
     expect((await run(w, true)).snapshot).toEqual(off);
-    if (m === "receivers" || m === "counts") mutatePulseSyncForTest(m);
+    if (m === "receivers" || m === "counts" || m === "parity") mutatePulseSyncForTest(m);
     else mutateFastPulseForTest(m);
     const wrong = await run(w, true).then(
       (r) => r.snapshot as unknown,
@@ -492,6 +528,8 @@ describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
 
   it("the receiver's wait started after the sender's charge (yield's order)", () => differs("readied", plain()));
   it("the blocked sender given a fresh quantum (yield's)", () => differs("quantum", plain()));
+  it("the receiver's dispatch accounted before the sender's slice", () => differs("order", latency()));
+  it("the sync taking an odd count of pulses served as even", () => differs("parity", plain()));
   it("the tier's latency check skipped", () => differs("latency", latency()));
   it("a due timer not left to the kernel", async () => differs("timer", await dueAtPulse()));
   it("deferred billing added past its bucket", () => differs("bucket", billing()));
