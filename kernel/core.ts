@@ -18,7 +18,7 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { pulsePair, pulsePairServed } from "./ipc/fastpath.ts";
+import { pulsePair, pulsePairRegisters, pulsePairServed } from "./ipc/fastpath.ts";
 import {
   binderChanged,
   cellPacketOf,
@@ -841,6 +841,7 @@ export class KernelCore {
   private syncPulses(w: YieldWords, n: number, head: number): void {
     fastPulseCounts.served += n;
     fastPulseCounts.synced++;
+    pulsePairRegisters(w, w.ring[0]!, w.ring[1]!, n);
     const running = readMember(w, head, true);
     const blocked = readMember(w, head ^ 1, false);
     pulsePairServed(this, running, blocked, n, head !== 0);
@@ -895,7 +896,7 @@ export class KernelCore {
     i32[Y.N >> 2] = n;
     i32[Y.HEAD >> 2] = 0;
     i32[Y.SERVED >> 2] = 0;
-    w.bound(n);
+    w.bound(n, what === ARMED_PULSES);
     i32[Y.ARMED >> 2] = what;
     this.lazyYields = 1;
   }

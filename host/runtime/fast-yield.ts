@@ -20,7 +20,7 @@ import type { KernelCore } from "../../kernel/core.ts";
 import { ARMED_PULSES, ARMED_YIELDS, RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { Constants, IMPORT_MODULE } from "../../abi/gen/abi.ts";
+import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
 import {
   ADD,
   AND,
@@ -77,14 +77,19 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
  * slice is charged (yield's order) instead of before; "quantum" gives the blocked sender a fresh quantum
  * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
  * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
- * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's registers.
+ * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer, "stale"
+ * writes it through the view made at publication after the receiver's memory grew (a detached buffer's).
  */
 export type FastPulseMutation =
-  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | null;
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | null;
 let pulseMutation: FastPulseMutation = null;
 export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
 }
+
+const NO_WORDS = new Int32Array(0);
+/** An Int32Array's words are wasm's (little-endian) on this host: the vDSO's delivery writes IPC buffers through one. */
+const LITTLE_ENDIAN = new Uint8Array(new Int32Array([1]).buffer)[0] === 1;
 
 const modules = new Map<string, WebAssembly.Module>();
 
@@ -259,10 +264,10 @@ const EP = 0,
  *     fq = min(QUANTUM, MAX_SLICE_FUEL), bounded by the next timer, at least 1; keep = 0 < q.HELD <= fq
  *     ;; ---- committed ----
  *     p: CPU = cpu, QLEFT = qp, HELD = left
- *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0
+ *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0, LCODE = code, LVALUE = value
  *     CLOCK = now2  BILL_NS = bill + COST  the counter kept or written (as yield)
  *     HEAD = q  SERVED++
- *     (return (pulseTo HEAD_old q code value)))                the delivery (setPulseNarrow) and JSPI's part
+ *     (return (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
  *   (pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
@@ -322,6 +327,8 @@ function pulseBody(m: FastPulseMutation): Code {
   if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(PQA).ldf(R.CPU).wordf(Y.COST).op(FADD));
   e.st(R.HELD, qa, (x) => x.i32(-1));
   e.st(R.RESUME, qa, (x) => x.i32(0));
+  e.st(R.LCODE, qa, (x) => x.get(CODE));
+  e.st(R.LVALUE, qa, (x) => x.get(VALUE));
   e.stf(Y.CLOCK, zero, (x) => x.get(PNOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(PBILL).wordf(Y.COST).op(FADD));
   refill(e, PKEEP, PHELD, PFQ, PQ);
@@ -431,7 +438,7 @@ const vdsos = new WeakMap<KernelCore, Vdso | null>();
  */
 export function useFastYield(k: KernelCore, pulses = true): void {
   if (!vdsos.has(k)) vdsos.set(k, null);
-  if (pulses) pulseKernels.add(k);
+  if (pulses && LITTLE_ENDIAN) pulseKernels.add(k);
 }
 
 /** The kernels whose vDSO serves pulse_wait pairs too (KernelConfig.fastPulse). */
@@ -442,11 +449,20 @@ function makeVdso(k: KernelCore): Vdso {
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
   const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
   let table: WebAssembly.Table | null = null;
+  // A pulse pair's IPC buffers: each member's memory as words, and its buffer's first word's index.
+  const bufs: Int32Array[] = new Array(2).fill(NO_WORDS);
+  const bufAt = new Int32Array(2);
   const words: YieldWords = {
     i32: new Int32Array(memory.buffer),
     f64: new Float64Array(memory.buffer),
     ring,
-    bound(n: number): void {
+    bound(n: number, pulses: boolean): void {
+      if (pulses)
+        for (let i = 0; i < 2; i++) {
+          const p = ring[i]!;
+          bufs[i] = p.memory!.int32();
+          bufAt[i] = p.mr.buffer!.ptr >>> 2; // ipc_buffer takes only 4-aligned addresses
+        }
       for (let i = 0; i < n; i++) {
         const rt = ring[i]!.runtime as unknown as CounterRuntime;
         const r = rt.counterReader();
@@ -462,7 +478,6 @@ function makeVdso(k: KernelCore): Vdso {
   };
   const raw = yieldEntry(k);
   const rawPulse = pulseWaitEntry(k);
-  const PULSE = Constants.MSG_KIND_PULSE;
   const instance = new WebAssembly.Instance(vdsoModule(), {
     k: {
       words: memory,
@@ -486,13 +501,21 @@ function makeVdso(k: KernelCore): Vdso {
         if (p !== null) k.publishPulses(p);
         return r;
       }),
-      // fastPulseWait's delivery (the registers and the IPC buffer stay TypeScript's), then JSPI's part as switchTo's.
+      // fastPulseWait's delivery into the receiver's IPC buffer (setPulseNarrow's words; the registers' other
+      // fields and words are set at the sync from the words: kernel/ipc/fastpath.ts pulsePairRegisters), then
+      // JSPI's part as switchTo's.
       pulseTo: new WebAssembly.Suspending((from: number, to: number, code: number, value: number) => {
-        const p = ring[from]!;
-        const q = ring[to]!;
-        if (pulseMutation !== "deliver") q.mr.setPulseNarrow(PULSE, p.pid, code, value);
-        const pending = (p.runtime as unknown as Suspender).arm();
-        q.runtime!.resume(0);
+        let b = bufs[to];
+        if (b.length === 0 && pulseMutation !== "stale") b = bufs[to] = ring[to]!.memory!.int32(); // its memory grew: a view of the new buffer
+        const a = bufAt[to];
+        if (pulseMutation !== "deliver") {
+          b[a] = code;
+          b[a + 1] = value;
+          b[a + 2] = 0;
+          b[a + 3] = 0;
+        }
+        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
+        ring[to]!.runtime!.resume(0);
         return pending;
       }),
     },

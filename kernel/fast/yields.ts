@@ -76,7 +76,7 @@ export const ARMED_PULSES = 2;
 
 /** The ring's records: RING + i * RING_SIZE. */
 export const RING = 128;
-export const RING_SIZE = 56;
+export const RING_SIZE = 64;
 export const RING_MAX = 16;
 /** A ring record's words (byte offsets; i32 unless noted). */
 export const R = {
@@ -95,6 +95,9 @@ export const R = {
   /** A pulse pair's member: the handles its cached send and wait endpoints were resolved from (sendEndpoint, receiveEndpoint). */
   SEND_H: 44,
   WAIT_H: 48,
+  /** A pulse pair's member: the code and value of the last pulse the vDSO delivered to it (its registers' words, set at the sync). */
+  LCODE: 52,
+  LVALUE: 56,
 } as const;
 
 /** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
@@ -103,8 +106,11 @@ export interface YieldWords {
   readonly f64: Float64Array;
   /** The ring's processes by index (the vDSO's switch finds their runtimes here). */
   readonly ring: (Process | null)[];
-  /** The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader). */
-  bound(n: number): void;
+  /**
+   * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
+   * writer; for a pulse pair, each one's IPC buffer, which the vDSO's switch writes at each delivery).
+   */
+  bound(n: number, pulses: boolean): void;
 }
 
 /**

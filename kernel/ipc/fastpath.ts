@@ -25,6 +25,7 @@
 import { Constants, ProcessState, SYSCALL_BY_NAME } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { currentEpoch } from "../fast/epoch.ts";
+import { R, RING, RING_SIZE, type YieldWords } from "../fast/yields.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { receiveUnblock, sendUnblock } from "./exchange.ts";
@@ -364,12 +365,28 @@ export function pulsePair(k: KernelCore, running: Process, blocked: Process): bo
 /**
  * A sync step dropped on purpose, for tests only (test/sched/fast-pulse.test.ts: each makes its comparison
  * with the vDSO off fail): "receivers" leaves the side now blocked off its endpoint's receivers, "counts"
- * adds none of the IPC counts, "parity" takes every count of pulses served as even (nobody's wait moved).
+ * adds none of the IPC counts, "parity" takes every count of pulses served as even (nobody's wait moved),
+ * "registers" leaves the registers as publication found them.
  */
-export type PulseSyncMutation = "receivers" | "counts" | "parity" | null;
+export type PulseSyncMutation = "receivers" | "counts" | "parity" | "registers" | null;
 let pulseSyncMutation: PulseSyncMutation = null;
 export function mutatePulseSyncForTest(m: PulseSyncMutation): void {
   pulseSyncMutation = m;
+}
+
+/**
+ * A pulse pair's registers at its sync, after n pulse_waits served in wasm: the vDSO wrote each pulse's words
+ * into its receiver's IPC buffer at the delivery and kept the last one each side received in the words (its
+ * record's LCODE, LVALUE); the rest of the registers are setPulseNarrow's. p1 (blocked at publication)
+ * received the first pulse, p0 the second: each from the other.
+ */
+export function pulsePairRegisters(w: YieldWords, p0: Process, p1: Process, n: number): void {
+  if (pulseSyncMutation === "registers") return;
+  const i32 = w.i32;
+  const a1 = (RING + RING_SIZE) >> 2;
+  if (n >= 1) p1.mr.setPulseNarrowRegisters(MSG_KIND_PULSE, p0.pid, i32[a1 + (R.LCODE >> 2)], i32[a1 + (R.LVALUE >> 2)]);
+  const a0 = RING >> 2;
+  if (n >= 2) p0.mr.setPulseNarrowRegisters(MSG_KIND_PULSE, p1.pid, i32[a0 + (R.LCODE >> 2)], i32[a0 + (R.LVALUE >> 2)]);
 }
 
 /**
@@ -378,8 +395,8 @@ export function mutatePulseSyncForTest(m: PulseSyncMutation): void {
  * KernelCore counts its sequence numbers and handoffs), and, when n is odd (`swapped`: the side that ran at
  * publication is the one blocked now), the last one's state: `running` woken from its receive (off its
  * endpoint's receivers, nothing to undo), `blocked` waiting on its wait endpoint as waitFlat and blockAndRun
- * leave it. When n is even both are where publication found them. The registers were written at each
- * delivery (the vDSO's switch); the accounting is KernelCore's.
+ * leave it. When n is even both are where publication found them. The registers are pulsePairRegisters';
+ * the accounting is KernelCore's.
  */
 export function pulsePairServed(k: KernelCore, running: Process, blocked: Process, n: number, swapped: boolean): void {
   const m = pulseSyncMutation;

@@ -321,6 +321,26 @@ export class MessageRegisters {
     this.rcvid = 0;
   }
 
+  /**
+   * setPulseNarrow() without the IPC buffer's words: a pulse pair's sync (KernelCore.syncYields), whose vDSO
+   * wrote the buffer at the delivery itself (host/runtime/fast-yield.ts pulseTo). The guest may have written
+   * its buffer since: it is not touched.
+   */
+  setPulseNarrowRegisters(kind: number, senderPid: number, code: number, value: number): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = true;
+    const w = this.narrow;
+    w[0] = code;
+    w[1] = value;
+    w[2] = 0;
+    w[3] = 0;
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
+    this.status = 0;
+    this.rcvid = 0;
+  }
+
   /** set() for i32 words (all four: the sender's unused ones are 0), no handles; a body of bodyLen bytes (an open's path) or none. */
   setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number, bodyLen = 0): void {
     this.kind = kind;

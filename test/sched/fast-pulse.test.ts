@@ -35,10 +35,10 @@ const PAIR_IMPORTS = ["handle_get", "ipc_buffer", "pulse_wait", "reply_wait", "p
 /**
  * The pinger: n times (w loop turns of work, then pulse_wait(to, i, 3i - 7, from)). A third sender's pulse
  * (code >= 1000) is added up and the wait goes on (reply_wait with rcvid 0). Records the sum of the answers'
- * two words as its IPC buffer shows them, the third senders' codes, its clock and CPU time; or the first
- * error and its round.
+ * two words as its IPC buffer shows them, the third senders' codes, its clock, CPU time and memory's pages;
+ * or the first error and its round. With growEvery, it grows its memory by a page every growEvery rounds.
  */
-const pinger = (n: number, w: number) =>
+const pinger = (n: number, w: number, growEvery = 0) =>
   guest(
     `
   (data (i32.const 0) "to")
@@ -51,6 +51,7 @@ const pinger = (n: number, w: number) =>
       (loop $l
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         ${work(w)}
+        ${growEvery > 0 ? `(if (i32.eqz (i32.rem_u (local.get $i) (i32.const ${growEvery}))) (then (drop (memory.grow (i32.const 1)))))` : ""}
         (local.set $r (call $pulse_wait (local.get $to) (local.get $i) (i32.sub (i32.mul (local.get $i) (i32.const 3)) (i32.const 7)) (local.get $from)))
         (block $answer
           (loop $other
@@ -65,6 +66,7 @@ const pinger = (n: number, w: number) =>
     (call $rec (local.get $extra))
     (call $rec (i32.wrap_i64 (call $clock_now)))
     (call $rec (i32.wrap_i64 (call $cpu_time (i32.const -1))))
+    (call $rec (memory.size))
     (call $flush))`,
     { imports: PAIR_IMPORTS },
   );
@@ -336,6 +338,15 @@ const shared = (): Workload => ({
   ],
 });
 
+/** The pinger grows its memory every 50 rounds with no kernel entry (the buffer the vDSO writes its IPC buffer through detaches). */
+const grow = (): Workload => ({
+  procs: [
+    { name: "ping", bytes: pinger(400, 30, 50), priority: 128, handles: PING },
+    { name: "pong", bytes: ponger(400, 30), priority: 128, handles: PONG },
+  ],
+  events: [[200_001, "look"]],
+});
+
 /** Two base priorities: the pulse's priority moves the receiver (QNX's pulse priority), which the vDSO leaves to the kernel. */
 const priorities = (): Workload => ({
   procs: [
@@ -450,6 +461,12 @@ describe("pulse_wait pairs in wasm against lazily synced kernel state", () => {
     expect(s.per.ping.rec.slice(0, 2)).toEqual([pingSum(400), 0]);
   });
 
+  it("delivers into an IPC buffer whose memory grew between two pulses", async () => {
+    const s = await same(grow(), 700);
+    expect(s.per.ping.rec.slice(0, 2)).toEqual([pingSum(400), 0]);
+    expect(s.per.ping.rec[4]).toBe(1 + 400 / 50); // every grow took
+  });
+
   it("leaves a pair at two priorities (a pulse priority in effect) to the kernel", async () => {
     const on = await run(priorities(), true);
     const off = await run(priorities(), false);
@@ -517,7 +534,7 @@ describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
   async function differs(m: FastPulseMutation | PulseSyncMutation, w: Workload): Promise<void> {
     const off = (await run(w, false)).snapshot;
     expect((await run(w, true)).snapshot).toEqual(off);
-    if (m === "receivers" || m === "counts" || m === "parity") mutatePulseSyncForTest(m);
+    if (m === "receivers" || m === "counts" || m === "parity" || m === "registers") mutatePulseSyncForTest(m);
     else mutateFastPulseForTest(m);
     const wrong = await run(w, true).then(
       (r) => r.snapshot as unknown,
@@ -536,7 +553,9 @@ describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
   it("the next timer not bounding the slice", () => differs("bound", billing()));
   it("the switch cost not charged to the receiver", () => differs("cost", plain()));
   it("a counter written where the kernel keeps it", () => differs("kept", plain()));
-  it("the pulse not delivered into the receiver's registers", () => differs("deliver", plain()));
+  it("the pulse not delivered into the receiver's IPC buffer", () => differs("deliver", plain()));
+  it("the IPC buffer written through a view its memory's growth detached", () => differs("stale", grow()));
+  it("the registers not set from the last pulse each side received", () => differs("registers", plain()));
   it("the side left blocked not put back on its endpoint's receivers", () => differs("receivers", plain()));
   it("the IPC counts not gaining the pulses served", () => differs("counts", plain()));
 });
