@@ -1,20 +1,27 @@
 // The yield vDSO (docs/fastpath.md "Yield in wasm: lazy state"; kernel/fast/yields.ts): one kernel-owned
-// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm).
-// It serves a yield in wasm against the words the kernel published after its own last yield, and calls
-// the TypeScript yield (the bridge's entry, which syncs the words first) for anything else, before
-// changing anything. Its one Suspending import, switchTo, does only JSPI's part with the real runtimes.
+// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm),
+// and whose export `pulse_wait` is every eligible process's pulse_wait import (pulse pairs; docs/fastpath.md
+// "pulse_wait pairs in wasm: lazy state"). It serves a yield or a pair's pulse_wait in wasm against the words
+// the kernel published after its own last yield or pulse_wait, and calls the TypeScript call (the bridge's
+// entry, which syncs the words first) for anything else, before changing anything. Its Suspending imports
+// switchTo and pulseTo do only JSPI's part with the real runtimes (pulseTo writes the pulse into the
+// receiver's IPC buffer first).
 //
 // (module
 //   (type $i (func (result i32)))
 //   (type $sw (func (param i32 i32 i32) (result i32)))
+//   (type $pw (func (param i32 i32 i32 i32) (result i32)))
 //   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
 //   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
+//   (import "k" "pulseFallback" (func $pfallback (type $pw)))     Suspending: the TypeScript pulse_wait, then publish
+//   (import "k" "pulseTo" (func $pulseTo (type $pw)))             Suspending: the pulse into ring[to]'s buffer, then as switchTo
 //   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
 //   (table $counters (export "counters") 2*RING_MAX funcref)      each ring member's counter reader, then writer
-//   (func (export "yield") (result i32) ...))                     the body below, step by step
+//   (func (export "yield") (result i32) ...)                      the body below, step by step
+//   (func (export "pulse_wait") (type $pw) ...))                  pulseBody, step by step
 //
 // Which process calls: only the ring's head runs while the words are armed (every other process runs only
-// after a kernel entry, which withdraws them), so the caller is ring[HEAD].
+// after a kernel entry, which withdraws them), so the caller is ring[HEAD] (of a pair: ring[0] or ring[1]).
 
 import type { KernelCore } from "../../kernel/core.ts";
 import { ARMED_PULSES, ARMED_YIELDS, RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";

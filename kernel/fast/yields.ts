@@ -33,6 +33,15 @@
 // no memory fault, no CPU limit, no port bound to it, its receive hint clear. Anything else stays
 // TypeScript's.
 
+// Pulse pairs (docs/fastpath.md "pulse_wait pairs in wasm: lazy state"). The same words serve a pair of
+// processes pulsing each other with pulse_wait (ARMED_PULSES): after a TypeScript pulse_wait that handed the
+// CPU to the caller's pair (kernel/ipc/fastpath.ts pulsePair, KernelCore.publishPulses) the ring is the two
+// (ring[0] the one running, ring[1] the one blocked in its pulse_wait), each record also holding the handles
+// of its cached send and wait endpoints; the vDSO's pulse_wait does fastPulseWait and blockAndRun's steps in
+// their order (the receiver readied, then the sender's slice charged: it keeps its quantum, then the due
+// timer, then the receiver's dispatch), and the sync puts back the side blocked by the parity of the pulses
+// served (KernelCore.syncYields, kernel/ipc/fastpath.ts pulsePairServed and pulsePairRegisters).
+
 import { ProcessState } from "../../abi/gen/abi.ts";
 import type { Process } from "../objects/process.ts";
 import { tierOf } from "../sched/tiers.ts";
