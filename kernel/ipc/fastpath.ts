@@ -317,7 +317,7 @@ const PULSE_WAIT_BIT = 1 << SYSCALL_BY_NAME.pulse_wait.pledge;
 
 /**
  * Whether `running` and `blocked` are a pulse pair, just after a TypeScript pulse_wait by `blocked` handed
- * `running` the CPU (KernelCore.publishPulses; docs/fastpath.md "Pulse pairs in wasm"): while nothing else
+ * `running` the CPU (KernelCore.publishPulses; docs/fastpath.md "pulse_wait pairs in wasm: lazy state"): while nothing else
  * enters the kernel, each one's next pulse_wait naming the handles of its cached endpoints is fastPulseWait's
  * case with every step but the accounting fixed, so the vDSO (host/runtime/fast-yield.ts) may serve it. Each
  * one's cached send endpoint is the other's wait endpoint and both caches are of the current capability
