@@ -36,9 +36,11 @@ const PAIR_IMPORTS = ["handle_get", "ipc_buffer", "pulse_wait", "reply_wait", "p
  * The pinger: n times (w loop turns of work, then pulse_wait(to, i, 3i - 7, from)). A third sender's pulse
  * (code >= 1000) is added up and the wait goes on (reply_wait with rcvid 0). Records the sum of the answers'
  * two words as its IPC buffer shows them, the third senders' codes, its clock, CPU time and memory's pages;
- * or the first error and its round. With growEvery, it grows its memory by a page every growEvery rounds.
+ * or the first error and its round. With growEvery, it grows its memory by a page every growEvery rounds;
+ * with refuseAt, in that round it first records three pulse_waits the kernel refuses (a handle that names
+ * nothing, a wait handle without RECEIVE, a send handle without SEND: each before pulsing).
  */
-const pinger = (n: number, w: number, growEvery = 0) =>
+const pinger = (n: number, w: number, growEvery = 0, refuseAt = 0) =>
   guest(
     `
   (data (i32.const 0) "to")
@@ -52,6 +54,15 @@ const pinger = (n: number, w: number, growEvery = 0) =>
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         ${work(w)}
         ${growEvery > 0 ? `(if (i32.eqz (i32.rem_u (local.get $i) (i32.const ${growEvery}))) (then (drop (memory.grow (i32.const 1)))))` : ""}
+        ${
+          refuseAt > 0
+            ? `(if (i32.eq (local.get $i) (i32.const ${refuseAt}))
+                 (then
+                   (call $rec (call $pulse_wait (i32.const 999) (i32.const 1) (i32.const 2) (local.get $from)))
+                   (call $rec (call $pulse_wait (local.get $to) (i32.const 1) (i32.const 2) (local.get $to)))
+                   (call $rec (call $pulse_wait (local.get $from) (i32.const 1) (i32.const 2) (local.get $from)))))`
+            : ""
+        }
         (local.set $r (call $pulse_wait (local.get $to) (local.get $i) (i32.sub (i32.mul (local.get $i) (i32.const 3)) (i32.const 7)) (local.get $from)))
         (block $answer
           (loop $other
@@ -347,6 +358,15 @@ const grow = (): Workload => ({
   events: [[200_001, "look"]],
 });
 
+/** Refusals mid-run, while the pair is the vDSO's: the errors must be the kernel's, and nothing pulsed. */
+const refusals = (): Workload => ({
+  procs: [
+    { name: "ping", bytes: pinger(300, 30, 0, 150), priority: 128, handles: PING },
+    { name: "pong", bytes: ponger(300, 30), priority: 128, handles: PONG },
+  ],
+  events: [[100_001, "look"]],
+});
+
 /** Two base priorities: the pulse's priority moves the receiver (QNX's pulse priority), which the vDSO leaves to the kernel. */
 const priorities = (): Workload => ({
   procs: [
@@ -465,6 +485,13 @@ describe("pulse_wait pairs in wasm against lazily synced kernel state", () => {
     const s = await same(grow(), 700);
     expect(s.per.ping.rec.slice(0, 2)).toEqual([pingSum(400), 0]);
     expect(s.per.ping.rec[4]).toBe(1 + 400 / 50); // every grow took
+  });
+
+  it("leaves every refusal to the kernel: a wrong handle falls back before anything changes", async () => {
+    const s = await same(refusals(), 500);
+    const [bad, noReceive, noSend] = s.per.ping.rec.slice(0, 3);
+    expect([bad, noReceive, noSend].every((e) => e < 0)).toBe(true);
+    expect(s.per.ping.rec.slice(3, 5)).toEqual([pingSum(300), 0]);
   });
 
   it("leaves a pair at two priorities (a pulse priority in effect) to the kernel", async () => {
