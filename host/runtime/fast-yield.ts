@@ -85,10 +85,11 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
  * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
  * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
  * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer, "stale"
- * writes it through the view made at publication after the receiver's memory grew (a detached buffer's).
+ * writes it through the view made at publication after the receiver's memory grew (a detached buffer's),
+ * "handles" serves a pulse_wait whatever handles it names.
  */
 export type FastPulseMutation =
-  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | null;
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | "handles" | null;
 let pulseMutation: FastPulseMutation = null;
 export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
@@ -283,8 +284,10 @@ function pulseBody(m: FastPulseMutation): Code {
   e.word(Y.ARMED).i32(ARMED_PULSES).op(NE).brIf(0);
   e.word(Y.HEAD).set(PH);
   e.i32(RING).get(PH).i32(RING_SIZE).op(MUL).op(ADD).set(PPA);
-  e.get(EP).get(PPA).ld(R.SEND_H).op(NE).brIf(0);
-  e.get(WEP).get(PPA).ld(R.WAIT_H).op(NE).brIf(0);
+  if (m !== "handles") {
+    e.get(EP).get(PPA).ld(R.SEND_H).op(NE).brIf(0);
+    e.get(WEP).get(PPA).ld(R.WAIT_H).op(NE).brIf(0);
+  }
   e.get(PH).i32(1).op(XOR).set(PQ);
   e.i32(RING).get(PQ).i32(RING_SIZE).op(MUL).op(ADD).set(PQA);
   e.wordf(Y.CLOCK).set(PT0);

@@ -30,7 +30,17 @@ const work = (n: number) =>
     ? ""
     : `(local.set $j (i32.const 0)) (loop $w (local.set $j (i32.add (local.get $j) (i32.const 1))) (br_if $w (i32.lt_u (local.get $j) (i32.const ${n}))))`;
 
-const PAIR_IMPORTS = ["handle_get", "ipc_buffer", "pulse_wait", "reply_wait", "pulse", "clock_now", "cpu_time"];
+const PAIR_IMPORTS = [
+  "handle_get",
+  "handle_dup",
+  "handle_close",
+  "ipc_buffer",
+  "pulse_wait",
+  "reply_wait",
+  "pulse",
+  "clock_now",
+  "cpu_time",
+];
 
 /**
  * The pinger: n times (w loop turns of work, then pulse_wait(to, i, 3i - 7, from)). A third sender's pulse
@@ -38,14 +48,17 @@ const PAIR_IMPORTS = ["handle_get", "ipc_buffer", "pulse_wait", "reply_wait", "p
  * two words as its IPC buffer shows them, the third senders' codes, its clock, CPU time and memory's pages;
  * or the first error and its round. With growEvery, it grows its memory by a page every growEvery rounds;
  * with refuseAt, in that round it first records three pulse_waits the kernel refuses (a handle that names
- * nothing, a wait handle without RECEIVE, a send handle without SEND: each before pulsing).
+ * nothing, a wait handle without RECEIVE, a send handle without SEND: each before pulsing). With closeAt, in
+ * that round it pulses through a duplicate of its send handle from then on and closes the original (records
+ * both results), and 50 rounds later records a pulse_wait on the closed one (the kernel's refusal).
  */
-const pinger = (n: number, w: number, growEvery = 0, refuseAt = 0) =>
+const pinger = (n: number, w: number, growEvery = 0, refuseAt = 0, closeAt = 0) =>
   guest(
     `
   (data (i32.const 0) "to")
   (data (i32.const 8) "from")
   (func (export "_start") (local $to i32) (local $from i32) (local $i i32) (local $j i32) (local $r i32) (local $sum i32) (local $extra i32)
+      (local $old i32)
     (local.set $to (call $handle_get (i32.const 0) (i32.const 2)))
     (local.set $from (call $handle_get (i32.const 8) (i32.const 4)))
     (drop (call $ipc_buffer (i32.const ${BUF})))
@@ -54,6 +67,18 @@ const pinger = (n: number, w: number, growEvery = 0, refuseAt = 0) =>
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         ${work(w)}
         ${growEvery > 0 ? `(if (i32.eqz (i32.rem_u (local.get $i) (i32.const ${growEvery}))) (then (drop (memory.grow (i32.const 1)))))` : ""}
+        ${
+          closeAt > 0
+            ? `(if (i32.eq (local.get $i) (i32.const ${closeAt}))
+                 (then
+                   (local.set $old (local.get $to))
+                   (local.set $to (call $handle_dup (local.get $old) (i32.const ${S})))
+                   (call $rec (local.get $to))
+                   (call $rec (call $handle_close (local.get $old)))))
+               (if (i32.eq (local.get $i) (i32.const ${closeAt + 50}))
+                 (then (call $rec (call $pulse_wait (local.get $old) (i32.const 1) (i32.const 2) (local.get $from)))))`
+            : ""
+        }
         ${
           refuseAt > 0
             ? `(if (i32.eq (local.get $i) (i32.const ${refuseAt}))
@@ -367,6 +392,15 @@ const refusals = (): Workload => ({
   events: [[100_001, "look"]],
 });
 
+/** The pinger's send handle replaced by a duplicate mid-run, the original closed and named again later. */
+const replaced = (): Workload => ({
+  procs: [
+    { name: "ping", bytes: pinger(300, 30, 0, 0, 100), priority: 128, handles: { to: ["b", S | Rights.DUPLICATE], from: ["a", R] } },
+    { name: "pong", bytes: ponger(300, 30), priority: 128, handles: PONG },
+  ],
+  events: [[100_001, "look"]],
+});
+
 /** Two base priorities: the pulse's priority moves the receiver (QNX's pulse priority), which the vDSO leaves to the kernel. */
 const priorities = (): Workload => ({
   procs: [
@@ -494,6 +528,15 @@ describe("pulse_wait pairs in wasm against lazily synced kernel state", () => {
     expect(s.per.ping.rec.slice(3, 5)).toEqual([pingSum(300), 0]);
   });
 
+  it("publishes a send handle the pinger replaced mid-run, and leaves the closed one to the kernel", async () => {
+    const s = await same(replaced(), 500);
+    const [dup, closed, stale] = s.per.ping.rec.slice(0, 3);
+    expect(dup).toBeGreaterThan(0);
+    expect(closed).toBe(0);
+    expect(stale).toBeLessThan(0);
+    expect(s.per.ping.rec.slice(3, 5)).toEqual([pingSum(300), 0]);
+  });
+
   it("leaves a pair at two priorities (a pulse priority in effect) to the kernel", async () => {
     const on = await run(priorities(), true);
     const off = await run(priorities(), false);
@@ -582,6 +625,7 @@ describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
   it("a counter written where the kernel keeps it", () => differs("kept", plain()));
   it("the pulse not delivered into the receiver's IPC buffer", () => differs("deliver", plain()));
   it("the IPC buffer written through a view its memory's growth detached", () => differs("stale", grow()));
+  it("the handles not compared (a closed one served)", () => differs("handles", replaced()));
   it("the registers not set from the last pulse each side received", () => differs("registers", plain()));
   it("the side left blocked not put back on its endpoint's receivers", () => differs("receivers", plain()));
   it("the IPC counts not gaining the pulses served", () => differs("counts", plain()));
