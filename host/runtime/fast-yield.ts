@@ -52,7 +52,7 @@ import {
   TRUNC,
 } from "./assemble.ts";
 import { yieldEntry } from "./bridge.ts";
-import type { Suspender } from "./bridge.ts";
+import type { WasmProcessRuntime } from "./process-runtime.ts";
 
 const F64 = 0x7c;
 
@@ -299,12 +299,10 @@ function makeVdso(k: KernelCore): Vdso {
         k.publishYields();
         return r;
       }),
-      // Only JSPI's part: the caller's promise armed, the next one's resumed (as the TypeScript dispatch does).
-      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) => {
-        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
-        ring[to]!.runtime!.resume(value);
-        return pending;
-      }),
+      // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
+      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) =>
+        (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value),
+      ),
     },
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;
