@@ -80,8 +80,6 @@ const ignoreUnwind = (): void => {};
  */
 const UNWOUND: Promise<never> = Promise.reject(UNWIND);
 UNWOUND.catch(ignoreUnwind);
-/** The runtime arm() or handOff() is arming, for park (one executor for every armed promise, no closure). */
-let arming: WasmProcessRuntime | null = null;
 let hostNow: () => number = () => performance.now();
 let lastHostYield = hostNow();
 let untilClockCheck = 0;
@@ -298,19 +296,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     macrotask(() => r(this.disposed ? UNWOUND : result));
   }
 
-  arm(): Promise<number> {
-    arming = this;
-    return (this.armed = new Promise<number>(WasmProcessRuntime.park));
-  }
-
   /**
-   * The executor of every armed promise: one function for every runtime (a known call target, no closure),
-   * told which runtime through `arming`. It keeps only the resolve function (`pending`).
+   * The executor is an arrow written at each `new Promise`, not one function made once: TurboFan inlines a
+   * constructor call whose executor it can see, so the arrow and its context are never made, while an
+   * executor read from a field is called as a function (≈10 ns a switch more: docs/fastpath.md, switch6).
    */
-  private static readonly park = (resolve: (v: number | Promise<never>) => void): void => {
-    arming!.pending = resolve;
-    arming = null;
-  };
+  arm(): Promise<number> {
+    return (this.armed = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    }));
+  }
 
   /**
    * A switch a vDSO decided (host/runtime/fast-yield.ts's switchTo; the same primitive for any switch a
@@ -327,8 +322,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     const r = next.pending;
     if (r === null || this.pending !== null)
       throw new KernelBug(`pid ${this.process.pid} handed the CPU to pid ${next.process.pid}, which was not suspended`);
-    arming = this;
-    const p = new Promise<number>(WasmProcessRuntime.park);
+    const p = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    });
     this.armed = null;
     next.pending = null;
     if (--untilClockCheck > 0 || !hostYieldClock()) r(value);
@@ -357,8 +353,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
       const v = this.nowValue;
       return new Promise<number>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(v))));
     }
-    arming = this;
-    return (this.armed = new Promise<number>(WasmProcessRuntime.park));
+    return (this.armed = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    }));
   }
 
   setFuel(fuel: number): void {
