@@ -118,7 +118,7 @@ const F_FALLBACK = 0,
  *     if keep: FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
  *     else: counters[RING_MAX + q](fq)  FUEL_MARK = fq  FUEL_BEYOND = 0
  *     HEAD = q  SERVED++
- *     (return (switchTo HEAD_old q q.RESUME)))
+ *     (return_call (switchTo HEAD_old q q.RESUME)))
  *   (fallback)
  */
 function body(m: FastYieldMutation): Code {
@@ -205,7 +205,7 @@ function body(m: FastYieldMutation): Code {
   );
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
-  e.get(H).get(Q).get(QA).ld(R.RESUME).call(F_SWITCH).op(0x0f); // return (switchTo from to value)
+  e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.call(F_FALLBACK);
   return e;
