@@ -168,7 +168,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
    * JSPI stack as a root until it resumes (a never-settled promise leaked the stack, its instance and
    * through the imports' closures the whole kernel, once per run), so every promise handed to a
    * Suspending import must settle, with UNWIND when the process is gone. Its reject function is not kept:
-   * storing a second fresh function on this long-lived object at every switch cost ≈5–7 ns a switch
+   * storing a second fresh function on this long-lived object at every switch cost ≈7–11 ns a switch
    * (docs/fastpath.md, switch6).
    */
   private pending: ((v: number | Promise<never>) => void) | null = null;
@@ -321,7 +321,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
   handOff(next: WasmProcessRuntime, value: number): Promise<number> {
     const r = next.pending;
     if (r === null || this.pending !== null)
-      throw new KernelBug(`pid ${this.process.pid} handed the CPU to pid ${next.process.pid}, which was not suspended`);
+      throw new KernelBug(
+        `pid ${this.process.pid} handed the CPU to pid ${next.process.pid}: ${r === null ? "the latter was not suspended" : "the former was armed already"}`,
+      );
     const p = new Promise<number>((resolve) => {
       this.pending = resolve;
     });
@@ -482,7 +484,8 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
 
   dispose(): void {
     // A suspended stack is unwound, not abandoned (pending resolved with UNWOUND): the rejection reaches it
-    // in a few microtasks, throws UNWIND at its suspension point and ends its promising call, which run() ignores as disposed.
+    // a few microtasks later, throws UNWIND at its suspension point and ends its promising call, which run()
+    // ignores as disposed.
     this.disposed = true;
     const r = this.pending;
     this.pending = null;
