@@ -62,7 +62,7 @@ import {
   XOR,
 } from "./assemble.ts";
 import { pulseWaitEntry, yieldEntry } from "./bridge.ts";
-import type { Suspender } from "./bridge.ts";
+import type { WasmProcessRuntime } from "./process-runtime.ts";
 
 const F64 = 0x7c;
 
@@ -151,7 +151,7 @@ const F_FALLBACK = 0,
  *     if keep: FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
  *     else: counters[RING_MAX + q](fq)  FUEL_MARK = fq  FUEL_BEYOND = 0
  *     HEAD = q  SERVED++
- *     (return (switchTo HEAD_old q q.RESUME)))
+ *     (return_call (switchTo HEAD_old q q.RESUME)))
  *   (fallback)
  */
 function body(m: FastYieldMutation): Code {
@@ -219,7 +219,7 @@ function body(m: FastYieldMutation): Code {
   refill(e, KEEP, HELD, FQ, Q);
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
-  e.get(H).get(Q).get(QA).ld(R.RESUME).call(F_SWITCH).op(0x0f); // return (switchTo from to value)
+  e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.call(F_FALLBACK);
   return e;
@@ -275,7 +275,7 @@ const EP = 0,
  *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0, LCODE = code, LVALUE = value
  *     CLOCK = now2  BILL_NS = bill + COST  the counter kept or written (as yield)
  *     HEAD = q  SERVED++
- *     (return (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
+ *     (return_call (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
  *   (pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
@@ -344,7 +344,7 @@ function pulseBody(m: FastPulseMutation): Code {
   refill(e, PKEEP, PHELD, PFQ, PQ);
   e.st(Y.HEAD, zero, (x) => x.get(PQ));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
-  e.get(PH).get(PQ).get(CODE).get(VALUE).call(F_PULSE).op(0x0f); // return (pulseTo from to code value)
+  e.get(PH).get(PQ).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.get(EP).get(CODE).get(VALUE).get(WEP).call(F_PFALLBACK);
   return e;
@@ -497,12 +497,10 @@ function makeVdso(k: KernelCore): Vdso {
         k.publishYields();
         return r;
       }),
-      // Only JSPI's part: the caller's promise armed, the next one's resumed (as the TypeScript dispatch does).
-      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) => {
-        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
-        ring[to]!.runtime!.resume(value);
-        return pending;
-      }),
+      // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
+      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) =>
+        (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value),
+      ),
       // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
       pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
         if (k.lazyYields !== 0) k.syncYields(); // as its entry would: the caller is then k.current
@@ -513,7 +511,7 @@ function makeVdso(k: KernelCore): Vdso {
       }),
       // fastPulseWait's delivery into the receiver's IPC buffer (setPulseNarrow's words; the registers' other
       // fields and words are set at the sync from the words: kernel/ipc/fastpath.ts pulsePairRegisters), then
-      // JSPI's part as switchTo's.
+      // JSPI's part as switchTo's (its resume value 0).
       pulseTo: new WebAssembly.Suspending((from: number, to: number, code: number, value: number) => {
         let b = bufs[to];
         if (b.length === 0 && pulseMutation !== "stale") b = bufs[to] = ring[to]!.memory!.int32(); // its memory grew: a view of the new buffer
@@ -524,9 +522,7 @@ function makeVdso(k: KernelCore): Vdso {
           b[a + 2] = 0;
           b[a + 3] = 0;
         }
-        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
-        ring[to]!.runtime!.resume(0);
-        return pending;
+        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, 0);
       }),
     },
   } as unknown as WebAssembly.Imports);
