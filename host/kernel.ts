@@ -117,6 +117,11 @@ export interface KernelConfig {
    */
   fastPulse?: boolean;
   /**
+   * With fastYield: the same module serves call and reply_wait for a client and its server (a publication after
+   * the kernel's own call or reply_wait handed the CPU within the pair; KernelCore.publishCalls; default true).
+   */
+  fastCall?: boolean;
+  /**
    * Flat slice accounting on every switch (KernelOptions.fastSlice; default: fastPath). false keeps every
    * other fast path and charges through the general code; for benchmarks and tests that compare.
    */
@@ -308,7 +313,7 @@ export class Kernel {
       },
     });
     if (splitImports && config.receiveHint === true) chooseInEveryProcess(this.core);
-    if (fastPath && deterministic && (config.fastYield ?? true)) useFastYield(this.core, config.fastPulse ?? true);
+    if (fastPath && deterministic && (config.fastYield ?? true)) useFastYield(this.core, config.fastPulse ?? true, config.fastCall ?? true);
   }
 
   /**

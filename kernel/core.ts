@@ -18,7 +18,7 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
-import { pulsePair, pulsePairRegisters, pulsePairServed } from "./ipc/fastpath.ts";
+import { callPair, callPairServed, pulsePair, pulsePairRegisters, pulsePairServed } from "./ipc/fastpath.ts";
 import {
   binderChanged,
   cellPacketOf,
@@ -46,13 +46,17 @@ import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
 import type { Device } from "./devices/device.ts";
 import {
+  ARMED_CALLS,
   ARMED_PULSES,
   ARMED_YIELDS,
+  C,
+  fastCallCounts,
   fastPulseCounts,
   fastYieldCounts,
   readMember,
   RING_MAX,
   writeMember,
+  writeCallMember,
   writePulseMember,
   Y,
   type YieldWords,
@@ -823,6 +827,7 @@ export class KernelCore {
     }
     const head = i32[Y.HEAD >> 2];
     if (armed === ARMED_PULSES) return this.syncPulses(w, served, head);
+    if (armed === ARMED_CALLS) return this.syncCalls(w, served, head);
     fastYieldCounts.served += served;
     fastYieldCounts.synced++;
     const first = w.ring[0]!;
@@ -849,6 +854,59 @@ export class KernelCore {
     this.ipc.handoffs += n;
     this.current = running;
     this.sched.adoptYields(w, running);
+  }
+
+  /**
+   * syncYields for a call pair (ring[0] ran at publication, ring[1] was blocked in its call or reply_wait; ring[C.CLIENT]
+   * is the client): n calls and reply_waits were served, alternately, the first by ring[0], so ring[head] runs
+   * (head: n's parity). The accounting as a ring's, the IPC side (kernel/ipc/fastpath.ts callPairServed), and the
+   * counts each served call or reply_wait makes here: a handoff each, a sequence number and an rcvid each call.
+   */
+  private syncCalls(w: YieldWords, n: number, head: number): void {
+    fastCallCounts.served += n;
+    fastCallCounts.synced++;
+    const i32 = w.i32;
+    const ci = i32[C.CLIENT >> 2];
+    const c = w.ring[ci]!;
+    const s = w.ring[ci ^ 1]!;
+    // The first served is the server's reply_wait when the server ran at publication (ci = 1), else the client's call.
+    const calls = ci === 1 ? n >> 1 : (n + 1) >> 1;
+    const running = readMember(w, head, true);
+    readMember(w, head ^ 1, false);
+    this.seqCounter += calls;
+    this.rcvidCounter = i32[C.RCVID >> 2];
+    const mw = i32.subarray(C.MW >> 2, (C.MW >> 2) + 4);
+    const aw = i32.subarray(C.AW >> 2, (C.AW >> 2) + 4);
+    callPairServed(this, c, s, n, calls, running === s, i32[C.CUR >> 2], this.seqCounter - 1, i32[C.STATUS >> 2], mw, aw);
+    this.ipc.handoffs += n;
+    this.current = running;
+    this.sched.adoptYields(w, running);
+  }
+
+  /**
+   * After a call or reply_wait by `from` the TypeScript kernel took (the vDSO's call fallbacks): publish the words
+   * for the pair if it handed the CPU to `from`'s client or server (kernel/ipc/fastpath.ts callPair) and the
+   * scheduler would let the two hand the CPU back and forth alone (as publishPulses).
+   */
+  publishCalls(from: Process): void {
+    const w = this.yieldWords;
+    const c = this.current;
+    if (w === null || this.lazyYields !== 0 || c === null || c === from) return;
+    if (this.trace.enabled || this.scheduling || this.directDepth > 0 || this.idleServed.size !== 0) return;
+    const ci = callPair(this, c, from);
+    if (ci < 0 || !(ci === 0 ? c : from).fastCall || !(ci === 0 ? from : c).fastReplyWait) return;
+    if (!this.runq.wouldChooseFirst(c) || !this.sched.publishYields(w, c)) return;
+    if (!writeCallMember(w, 0, c, true, 0) || !writeCallMember(w, 1, from, false, from.state)) {
+      w.ring[0] = w.ring[1] = null;
+      return;
+    }
+    const i32 = w.i32;
+    i32[C.CLIENT >> 2] = ci;
+    i32[C.RCVID >> 2] = this.rcvidCounter;
+    // The rcvid the server holds: m's while it serves it (the server runs), else never named by a reply_wait served here.
+    i32[C.CUR >> 2] = ci === 1 ? from.callMessage!.rcvid : 0;
+    this.arm(w, 2, ARMED_CALLS);
+    fastCallCounts.published++;
   }
 
   /**
@@ -896,7 +954,7 @@ export class KernelCore {
     i32[Y.N >> 2] = n;
     i32[Y.HEAD >> 2] = 0;
     i32[Y.SERVED >> 2] = 0;
-    w.bound(n, what === ARMED_PULSES);
+    w.bound(n, what);
     i32[Y.ARMED >> 2] = what;
     this.lazyYields = 1;
   }

@@ -466,10 +466,15 @@ function unpledged(k: KernelCore, def: SyscallDef): AnyHandler {
  * every blocking syscall, and the pledge wrapper's every syscall of its arity).
  */
 function callImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  return new WebAssembly.Suspending(callEntry(k, def));
+}
+
+/** callImport's function (the vDSO's call fallback calls it too: host/runtime/fast-yield.ts). */
+export function callEntry(k: KernelCore, def: SyscallDef = SYSCALL_BY_NAME.get("call")!): (ep: number, words: number) => unknown {
   const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, words: number) => unknown;
   const bit = 1 << def.pledge;
   const name = def.name;
-  return new WebAssembly.Suspending((ep: number, words: number) => {
+  return (ep: number, words: number) => {
     const p = caller(k);
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
@@ -480,15 +485,23 @@ function callImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
       return thrownArmed(k, p, s, name, err);
     }
     return settleArmed(k, p, s, r, pending);
-  });
+  };
 }
 
 /** reply_wait's own entry (see callImport). */
 function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  return new WebAssembly.Suspending(replyWaitEntry(k, def));
+}
+
+/** replyWaitImport's function (the vDSO's reply_wait fallback calls it too: host/runtime/fast-yield.ts). */
+export function replyWaitEntry(
+  k: KernelCore,
+  def: SyscallDef = SYSCALL_BY_NAME.get("reply_wait")!,
+): (ep: number, rcvid: number, status: number, words: number) => unknown {
   const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, rcvid: number, status: number, words: number) => unknown;
   const bit = 1 << def.pledge;
   const name = def.name;
-  return new WebAssembly.Suspending((ep: number, rcvid: number, status: number, words: number) => {
+  return (ep: number, rcvid: number, status: number, words: number) => {
     const p = caller(k);
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
@@ -499,7 +512,7 @@ function replyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
       return thrownArmed(k, p, s, name, err);
     }
     return settleArmed(k, p, s, r, pending);
-  });
+  };
 }
 
 /**

@@ -24,7 +24,7 @@
 // after a kernel entry, which withdraws them), so the caller is ring[HEAD] (of a pair: ring[0] or ring[1]).
 
 import type { KernelCore } from "../../kernel/core.ts";
-import { ARMED_PULSES, ARMED_YIELDS, RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
+import { ARMED_CALLS, ARMED_PULSES, ARMED_YIELDS, C, RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
@@ -50,7 +50,9 @@ import {
   FUNCREF,
   functionsCode,
   funcType,
+  GE_U,
   GT_S,
+  GT_U,
   I32,
   LE_S,
   LT_S,
@@ -61,7 +63,7 @@ import {
   TRUNC,
   XOR,
 } from "./assemble.ts";
-import { pulseWaitEntry, yieldEntry } from "./bridge.ts";
+import { callEntry, pulseWaitEntry, replyWaitEntry, yieldEntry } from "./bridge.ts";
 import type { WasmProcessRuntime } from "./process-runtime.ts";
 
 const F64 = 0x7c;
@@ -95,6 +97,21 @@ export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
 }
 
+/**
+ * A step of the vDSO's call or reply_wait dropped or moved on purpose, for tests only (test/sched/fast-call.test.ts:
+ * each makes its comparison with the vDSO off fail): "handles" serves a call or reply_wait whatever handle it names, "rcvid" a reply_wait whatever rcvid it answers; "wrap" numbers calls past
+ * 0x7fffffff without nextRcvid's wrap to 1, "number" gives a call the rcvid of the one before; "send" switches
+ * without copying the call's words into the server's IPC buffer, "answer" without copying the answer's into the
+ * client's, "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
+ * pulse_wait.
+ */
+export type FastCallMutation =
+  "handles" | "rcvid" | "wrap" | "number" | "send" | "answer" | "status" | "readied" | "quantum" | "cost" | "timer" | null;
+let callMutation: FastCallMutation = null;
+export function mutateFastCallForTest(m: FastCallMutation): void {
+  callMutation = m;
+}
+
 const NO_WORDS = new Int32Array(0);
 /** An Int32Array's words are wasm's (little-endian) on this host: the vDSO's delivery writes IPC buffers through one. */
 const LITTLE_ENDIAN = new Uint8Array(new Int32Array([1]).buffer)[0] === 1;
@@ -122,7 +139,11 @@ const H = 0,
 const F_FALLBACK = 0,
   F_SWITCH = 1,
   F_PFALLBACK = 2,
-  F_PULSE = 3;
+  F_PULSE = 3,
+  F_CFALLBACK = 4,
+  F_CALL_TO = 5,
+  F_RFALLBACK = 6,
+  F_REPLY_TO = 7;
 
 /**
  * The body (after each block, the TypeScript step it stands for):
@@ -350,6 +371,143 @@ function pulseBody(m: FastPulseMutation): Code {
   return e;
 }
 
+/**
+ * call(ep, words) by a call pair's client, or reply_wait(ep, rcvid, status, words) by its server
+ * (KernelCore.publishCalls; kernel/ipc/fastpath.ts callPair): what fastCall or fastReplyWait and blockAndRun do,
+ * in their order, where every IPC step but the words, the rcvid and the status is fixed by the pair's
+ * conditions (ring[HEAD] runs; the client calls while the server waits in its reply_wait, the server answers
+ * the call it holds while the client waits in its call). The accounting is pulse_wait's (fastCall and
+ * fastReplyWait wake the peer with wakeSettled, then blockAndRun), step for step:
+ *
+ *   (block $slow
+ *     (br_if $slow (ARMED != ARMED_CALLS))
+ *     pa = ring[HEAD]
+ *     call:  (br_if $slow (HEAD != CLIENT)) (br_if $slow (ep != pa.SEND_H))                    the client; cachedEndpoint's hit
+ *     reply: (br_if $slow (HEAD == CLIENT)) (br_if $slow (ep != pa.WAIT_H)) (br_if $slow (rcvid != CUR))   served(p, rcvid)'s hit
+ *     (br_if $slow (words >u 4))                                                              EINVAL is TypeScript's
+ *     q = HEAD ^ 1 ... the accounting as pulse_wait's (readied at t0, the caller charged and keeping its quantum,
+ *     the due timer, the bucket, the dispatch) ...
+ *     ;; ---- committed ----
+ *     call:  rc = RCVID >= 0x7fffffff ? 1 : RCVID + 1 (nextRcvid)  RCVID = CUR = rc  q.RESUME = rc
+ *     reply: STATUS = status  q.RESUME = status
+ *     HEAD = q  SERVED++
+ *     (return_call (callTo HEAD_old q words rc)) / (return_call (replyTo HEAD_old q words status))
+ *   (callFallback ep words) / (replyFallback ep rcvid status words)
+ */
+function callBody(reply: boolean, m: FastCallMutation): Code {
+  const B = reply ? 4 : 2; // the parameters
+  const EP = 0,
+    WORDS = reply ? 3 : 1,
+    RCV = 1,
+    STATUS = 2;
+  const H = B,
+    PA = B + 1,
+    LEFT = B + 2,
+    FUEL = B + 3,
+    Q = B + 4,
+    QA = B + 5,
+    HELD = B + 6,
+    MISS = B + 7,
+    KEEP = B + 8,
+    QP = B + 9,
+    RC = B + 10,
+    T0 = B + 11,
+    NOW = B + 12,
+    CPU = B + 13,
+    BILL = B + 14,
+    FQ = B + 15,
+    NEXT = B + 16,
+    NS = B + 17,
+    NOW2 = B + 18;
+  const e = new Code();
+  e.op(0x02, 0x40); // block $slow
+  e.word(Y.ARMED).i32(ARMED_CALLS).op(NE).brIf(0);
+  e.word(Y.HEAD).set(H);
+  e.i32(RING).get(H).i32(RING_SIZE).op(MUL).op(ADD).set(PA);
+  e.get(H)
+    .word(C.CLIENT)
+    .op(reply ? EQ : NE)
+    .brIf(0);
+  if (m !== "handles")
+    e.get(EP)
+      .get(PA)
+      .ld(reply ? R.WAIT_H : R.SEND_H)
+      .op(NE)
+      .brIf(0);
+  if (reply && m !== "rcvid") e.get(RCV).word(C.CUR).op(NE).brIf(0);
+  e.get(WORDS).i32(4).op(GT_U).brIf(0);
+  e.get(H).i32(1).op(XOR).set(Q);
+  e.i32(RING).get(Q).i32(RING_SIZE).op(MUL).op(ADD).set(QA);
+  e.wordf(Y.CLOCK).set(T0);
+  // blockAndRun's endSliceFlat(p): the caller blocks and keeps its charged quantum
+  e.get(H).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
+  e.set(LEFT);
+  e.word(Y.FUEL_MARK).get(LEFT).op(SUB).set(FUEL);
+  e.get(T0).set(NOW);
+  e.get(PA).ldf(R.CPU).set(CPU);
+  e.wordf(Y.BILL_NS).set(BILL);
+  e.get(PA).ld(R.QLEFT).set(QP);
+  e.get(FUEL).i32(0).op(GT_S);
+  e.if((t) => {
+    t.get(FUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(NS);
+    t.get(NOW).get(NS).op(FADD).set(NOW);
+    t.get(CPU).get(NS).op(FADD).set(CPU);
+    t.get(BILL).get(NS).op(FADD).set(BILL);
+    t.get(QP).get(FUEL).op(SUB).set(QP);
+  });
+  // timerDue()
+  e.wordf(Y.NEXT_TIMER).set(NEXT);
+  if (m !== "timer") e.get(NEXT).get(NOW).op(FLE).brIf(0);
+  // beginSliceFlat(q): wakeSettled's readied(q) started its wait at t0
+  if (m === "readied") e.get(NOW).set(T0);
+  e.get(NOW).get(T0).op(FSUB).get(QA).ldf(R.TIER).op(FGT).set(MISS);
+  e.get(NOW).wordf(Y.COST).op(FADD).set(NOW2);
+  e.get(NOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
+  sliceFuel(e, Y.QUANTUM, FQ, NEXT, NOW2, false);
+  e.get(QA).ld(R.HELD).set(HELD);
+  e.get(HELD).i32(0).op(GT_S).get(HELD).op(CONVERT).get(FQ).op(FLE).op(AND).set(KEEP);
+  // ---- committed ----
+  const pa = (x: Code) => x.get(PA);
+  const qa = (x: Code) => x.get(QA);
+  const zero = (x: Code) => x.i32(0);
+  e.stf(R.CPU, pa, (x) => x.get(CPU));
+  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.get(QP));
+  else e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
+  e.st(R.HELD, pa, (x) => x.get(LEFT));
+  e.stf(R.READY, qa, (x) => x.get(T0));
+  e.st(R.QLEFT, qa, (x) => x.word(Y.QUANTUM));
+  e.st(R.LAT, qa, (x) => x.get(QA).ld(R.LAT).get(MISS).op(ADD));
+  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(QA).ldf(R.CPU).wordf(Y.COST).op(FADD));
+  e.st(R.HELD, qa, (x) => x.i32(-1));
+  if (reply) {
+    e.st(C.STATUS, zero, (x) => x.get(STATUS));
+    e.st(R.RESUME, qa, (x) => (m === "status" ? x.i32(0) : x.get(STATUS)));
+  } else {
+    // nextRcvid: the counter's next, 1 after 0x7fffffff
+    if (m === "number") e.word(C.RCVID).set(RC);
+    else if (m === "wrap") e.word(C.RCVID).i32(1).op(ADD).set(RC);
+    else e.i32(1).word(C.RCVID).i32(1).op(ADD).word(C.RCVID).i32(0x7fffffff).op(GE_U).op(SELECT).set(RC);
+    e.st(C.RCVID, zero, (x) => x.get(RC));
+    e.st(C.CUR, zero, (x) => x.get(RC));
+    e.st(R.RESUME, qa, (x) => x.get(RC));
+  }
+  e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
+  e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
+  refill(e, KEEP, HELD, FQ, Q);
+  e.st(Y.HEAD, zero, (x) => x.get(Q));
+  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
+  // return_call (callTo / replyTo from to words value): no vDSO frame while suspended
+  e.get(H)
+    .get(Q)
+    .get(WORDS)
+    .get(reply ? STATUS : RC)
+    .returnCall(reply ? F_REPLY_TO : F_CALL_TO);
+  e.op(0x0b); // end $slow
+  if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).call(F_RFALLBACK);
+  else e.get(EP).get(WORDS).call(F_CFALLBACK);
+  return e;
+}
+
 /** The slice's fuel into local fq (f64): min(quantum word, MAX_SLICE_FUEL), bounded by the next timer (unless dropped), at least 1. */
 function sliceFuel(e: Code, quantum: number | null, fq: number, next: number, now2: number, noBound: boolean, qq = -1): void {
   if (quantum !== null) e.word(quantum).i32(MAX_SLICE_FUEL).word(quantum).i32(MAX_SLICE_FUEL).op(LT_S).op(SELECT).op(CONVERT).set(fq);
@@ -381,28 +539,39 @@ function refill(e: Code, keep: number, held: number, fq: number, q: number): voi
 }
 
 function vdsoModule(): WebAssembly.Module {
-  const key = `${mutation ?? ""}/${pulseMutation ?? ""}`;
+  const key = `${mutation ?? ""}/${pulseMutation ?? ""}/${callMutation ?? ""}`;
   let m = modules.get(key);
   if (m !== undefined) return m;
-  const types = new ByteSink().u32(4);
+  const types = new ByteSink().u32(5);
   funcType(types, [], [I32]);
   funcType(types, [I32, I32, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32, I32, I32, I32], [I32]);
-  const imports = new ByteSink().u32(5);
+  funcType(types, [I32, I32], [I32]);
+  const imports = new ByteSink().u32(9);
   imports.name("k").name("fallback").u8(0x00).u32(0);
   imports.name("k").name("switchTo").u8(0x00).u32(1);
   imports.name("k").name("pulseFallback").u8(0x00).u32(3);
   imports.name("k").name("pulseTo").u8(0x00).u32(3);
+  imports.name("k").name("callFallback").u8(0x00).u32(4);
+  imports.name("k").name("callTo").u8(0x00).u32(3);
+  imports.name("k").name("replyFallback").u8(0x00).u32(3);
+  imports.name("k").name("replyTo").u8(0x00).u32(3);
   imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
-  const funcs = new ByteSink().u32(2).u32(0).u32(3);
+  const funcs = new ByteSink().u32(4).u32(0).u32(3).u32(4).u32(3);
   const tables = new ByteSink()
     .u32(1)
     .u8(FUNCREF)
     .u8(0x00)
     .u32(2 * RING_MAX);
-  const exports = new ByteSink().u32(3);
-  exports.name("yield").u8(0x00).u32(4).name("pulse_wait").u8(0x00).u32(5).name("counters").u8(0x01).u32(0);
+  const exports = new ByteSink().u32(5);
+  exports.name("yield").u8(0x00).u32(8).name("pulse_wait").u8(0x00).u32(9);
+  exports.name("call").u8(0x00).u32(10).name("reply_wait").u8(0x00).u32(11);
+  exports.name("counters").u8(0x01).u32(0);
+  const callLocals: [number, number][] = [
+    [11, I32],
+    [8, F64],
+  ];
   const code = functionsCode([
     [
       [
@@ -418,6 +587,8 @@ function vdsoModule(): WebAssembly.Module {
       ],
       pulseBody(pulseMutation).b,
     ],
+    [callLocals, callBody(false, callMutation).b],
+    [callLocals, callBody(true, callMutation).b],
   ]);
   m = assemble([
     [1, types],
@@ -437,7 +608,7 @@ interface CounterRuntime {
   counterWriter(): (v: number) => void;
 }
 
-type Vdso = { yield: Function; pulseWait: Function; words: YieldWords };
+type Vdso = { yield: Function; pulseWait: Function; call: Function; replyWait: Function; words: YieldWords };
 /** Each kernel's vDSO, made when its first process that may take it is instantiated (null: not yet). */
 const vdsos = new WeakMap<KernelCore, Vdso | null>();
 
@@ -446,13 +617,16 @@ const vdsos = new WeakMap<KernelCore, Vdso | null>();
  * at the first process whose imports may take them (a wasm memory a kernel: kernels that never run a
  * yielder, most of a test suite's and the bench's, make none).
  */
-export function useFastYield(k: KernelCore, pulses = true): void {
+export function useFastYield(k: KernelCore, pulses = true, calls = true): void {
   if (!vdsos.has(k)) vdsos.set(k, null);
   if (pulses && LITTLE_ENDIAN) pulseKernels.add(k);
+  if (calls && LITTLE_ENDIAN) callKernels.add(k);
 }
 
 /** The kernels whose vDSO serves pulse_wait pairs too (KernelConfig.fastPulse). */
 const pulseKernels = new WeakSet<KernelCore>();
+/** The kernels whose vDSO serves call/reply_wait pairs too (KernelConfig.fastCall). */
+const callKernels = new WeakSet<KernelCore>();
 
 function makeVdso(k: KernelCore): Vdso {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
@@ -466,8 +640,8 @@ function makeVdso(k: KernelCore): Vdso {
     i32: new Int32Array(memory.buffer),
     f64: new Float64Array(memory.buffer),
     ring,
-    bound(n: number, pulses: boolean): void {
-      if (pulses)
+    bound(n: number, what: number): void {
+      if (what !== ARMED_YIELDS)
         for (let i = 0; i < 2; i++) {
           const p = ring[i]!;
           bufs[i] = p.memory!.int32();
@@ -488,6 +662,23 @@ function makeVdso(k: KernelCore): Vdso {
   };
   const raw = yieldEntry(k);
   const rawPulse = pulseWaitEntry(k);
+  const rawCall = callEntry(k);
+  const rawReply = replyWaitEntry(k);
+  const kw = words.i32;
+  /** n words (the rest 0) from ring[from]'s IPC buffer into ring[to]'s and into the words at `at` (views remade after a memory grew). */
+  const copyWords = (from: number, to: number, n: number, at: number, skip: boolean): void => {
+    let src = bufs[from];
+    if (src.length === 0) src = bufs[from] = ring[from]!.memory!.int32();
+    let dst = bufs[to];
+    if (dst.length === 0) dst = bufs[to] = ring[to]!.memory!.int32();
+    const a = bufAt[from];
+    const b = bufAt[to];
+    for (let i = 0; i < 4; i++) {
+      const v = i < n ? src[a + i] : 0;
+      kw[at + i] = v;
+      if (!skip) dst[b + i] = v;
+    }
+  };
   const instance = new WebAssembly.Instance(vdsoModule(), {
     k: {
       words: memory,
@@ -524,11 +715,43 @@ function makeVdso(k: KernelCore): Vdso {
         }
         return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, 0);
       }),
+      // The TypeScript call and reply_wait (their entries sync the words first), then the words published for the pair they may have made.
+      callFallback: new WebAssembly.Suspending((ep: number, n: number) => {
+        if (k.lazyYields !== 0) k.syncYields();
+        const p = k.current;
+        const r = rawCall(ep, n);
+        if (p !== null) k.publishCalls(p);
+        return r;
+      }),
+      replyFallback: new WebAssembly.Suspending((ep: number, rcvid: number, status: number, n: number) => {
+        if (k.lazyYields !== 0) k.syncYields();
+        const p = k.current;
+        const r = rawReply(ep, rcvid, status, n);
+        if (p !== null) k.publishCalls(p);
+        return r;
+      }),
+      // fastCall's words (sysCall's read of the client's buffer, setNarrow's write into the server's) and
+      // fastReplyWait's (the answer's, the server's buffer into the client's), kept in the words for the
+      // registers and the call message at the sync; then JSPI's part, resuming the peer with the rcvid or the status.
+      callTo: new WebAssembly.Suspending((from: number, to: number, n: number, rcvid: number) => {
+        copyWords(from, to, n, C.MW >> 2, callMutation === "send");
+        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, rcvid);
+      }),
+      replyTo: new WebAssembly.Suspending((from: number, to: number, n: number, status: number) => {
+        copyWords(from, to, n, C.AW >> 2, callMutation === "answer");
+        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, status);
+      }),
     },
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;
   k.yieldWords = words;
-  const v = { yield: instance.exports.yield as Function, pulseWait: instance.exports.pulse_wait as Function, words };
+  const v = {
+    yield: instance.exports.yield as Function,
+    pulseWait: instance.exports.pulse_wait as Function,
+    call: instance.exports.call as Function,
+    replyWait: instance.exports.reply_wait as Function,
+    words,
+  };
   vdsos.set(k, v);
   return v;
 }
@@ -545,13 +768,24 @@ export function addFastYield(k: KernelCore, imports: Record<string, unknown>): b
   if (ns === undefined || "port_bind" in ns || "port_send" in ns) return false;
   const y = "yield" in ns;
   const pw = "pulse_wait" in ns && pulseKernels.has(k);
-  if (!y && !pw) return false;
+  const c = "call" in ns && callKernels.has(k);
+  const rw = "reply_wait" in ns && callKernels.has(k);
+  if (!y && !pw && !c && !rw) return false;
   let v = vdsos.get(k);
   if (v === undefined) return false;
   if (v === null) v = makeVdso(k);
   if (y) ns.yield = v.yield;
   if (pw) ns.pulse_wait = v.pulseWait;
+  if (c) ns.call = v.call;
+  if (rw) ns.reply_wait = v.replyWait;
   return true;
+}
+
+/** Whether `imports` take kernel k's vDSO for call (0), reply_wait (1). */
+export function takesFastCall(k: KernelCore, imports: Record<string, unknown>, which: 0 | 1): boolean {
+  const v = vdsos.get(k);
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  return v !== undefined && v !== null && ns !== undefined && (which === 0 ? ns.call === v.call : ns.reply_wait === v.replyWait);
 }
 
 /** Whether `imports` (a process's, as instantiated) take kernel k's yield vDSO. */

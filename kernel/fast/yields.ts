@@ -82,6 +82,8 @@ export const Y = {
 /** ARMED's values: the vDSO serves yield (the ring) or pulse_wait (a pair: ring[0] and ring[1]). */
 export const ARMED_YIELDS = 1;
 export const ARMED_PULSES = 2;
+/** A call/reply_wait pair (kernel/ipc/fastpath.ts callPair): ring[C.CLIENT] the client, the other its server. */
+export const ARMED_CALLS = 3;
 
 /** The ring's records: RING + i * RING_SIZE. */
 export const RING = 128;
@@ -109,6 +111,22 @@ export const R = {
   LVALUE: 56,
 } as const;
 
+/**
+ * A call pair's words (ARMED_CALLS; byte offsets, i32), after the ring (docs/fastpath.md "call and reply_wait
+ * pairs in wasm: lazy state"): which ring member is the client, the kernel's rcvid counter, the rcvid the
+ * server holds (the call being served, or the last one answered), the last call's four words (the server's
+ * registers and the message's words at the sync) and the last answer's status and four words (the client's).
+ */
+export const C = {
+  CLIENT: RING + RING_MAX * RING_SIZE,
+  RCVID: RING + RING_MAX * RING_SIZE + 4,
+  CUR: RING + RING_MAX * RING_SIZE + 8,
+  STATUS: RING + RING_MAX * RING_SIZE + 12,
+  /** Four words each. */
+  MW: RING + RING_MAX * RING_SIZE + 16,
+  AW: RING + RING_MAX * RING_SIZE + 32,
+} as const;
+
 /** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
 export interface YieldWords {
   readonly i32: Int32Array;
@@ -117,9 +135,10 @@ export interface YieldWords {
   readonly ring: (Process | null)[];
   /**
    * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
-   * writer; for a pulse pair, each one's IPC buffer, which the vDSO's switch writes at each delivery).
+   * writer; for a pulse or call pair (`what`: ARMED_PULSES, ARMED_CALLS), each one's IPC buffer, which the vDSO's
+   * switch reads and writes at each delivery).
    */
-  bound(n: number, pulses: boolean): void;
+  bound(n: number, what: number): void;
 }
 
 /**
@@ -137,6 +156,20 @@ export function writeMember(w: YieldWords, i: number, p: Process, running: boole
  */
 export function writePulseMember(w: YieldWords, i: number, p: Process, running: boolean): boolean {
   if (!p.fastPulse || p.state !== (running ? ProcessState.RUNNING : ProcessState.RECEIVE_BLOCKED)) return false;
+  if (!writeRecord(w, i, p)) return false;
+  const a = RING + i * RING_SIZE;
+  w.i32[(a + R.SEND_H) >> 2] = p.sendEndpoint.handle;
+  w.i32[(a + R.WAIT_H) >> 2] = p.receiveEndpoint.handle;
+  return true;
+}
+
+/**
+ * A call pair's member's record (kernel/ipc/fastpath.ts callPair checked the IPC side): `running` the process
+ * the TypeScript call or reply_wait handed the CPU to (RUNNING), else the one that made it (REPLY_BLOCKED in its
+ * call, or RECEIVE_BLOCKED in its reply_wait). SEND_H: the client's call handle; WAIT_H: the server's.
+ */
+export function writeCallMember(w: YieldWords, i: number, p: Process, running: boolean, state: number): boolean {
+  if (p.state !== (running ? ProcessState.RUNNING : state)) return false;
   if (!writeRecord(w, i, p)) return false;
   const a = RING + i * RING_SIZE;
   w.i32[(a + R.SEND_H) >> 2] = p.sendEndpoint.handle;
@@ -197,3 +230,6 @@ export const fastYieldCounts = { served: 0, published: 0, synced: 0 };
 
 /** The same for pulse_wait pairs: pulses served in wasm, pair publications, and syncs that found pulses served. */
 export const fastPulseCounts = { served: 0, published: 0, synced: 0 };
+
+/** The same for call pairs: calls and reply_waits served in wasm, pair publications, and syncs that found some served. */
+export const fastCallCounts = { served: 0, published: 0, synced: 0 };

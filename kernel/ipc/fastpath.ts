@@ -426,3 +426,169 @@ export function pulsePairServed(k: KernelCore, running: Process, blocked: Proces
   blocked.blockedIn = "receive";
   blocked.unblock = receiveUnblock(k, blocked);
 }
+
+/** call's and reply_wait's pledge classes, as the bridge checks them (host/runtime/bridge.ts callImport, replyWaitImport). */
+const CALL_BIT = 1 << SYSCALL_BY_NAME.call.pledge;
+const REPLY_WAIT_BIT = 1 << SYSCALL_BY_NAME.reply_wait.pledge;
+
+/**
+ * Whether `running` and `blocked` are a call pair, just after a TypeScript call or reply_wait by `blocked`
+ * handed `running` the CPU (KernelCore.publishCalls; docs/fastpath.md "call and reply_wait pairs in wasm: lazy
+ * state"): while nothing else enters the kernel, the client's next call on the handle of its cached send
+ * endpoint is fastCall's case, and the server's next reply_wait on its cached wait endpoint answering the
+ * rcvid it holds is fastReplyWait's, each with every step but the words, the numbers and the accounting fixed,
+ * so the vDSO (host/runtime/fast-yield.ts) may serve them. Returns the client's ring index (0: `running`, 1:
+ * `blocked`), or -1.
+ *
+ * The IPC side: one endpoint ep, the client's cached send endpoint and the server's cached wait endpoint, both
+ * caches of the current capability epoch (a close or revoke is a kernel entry, which withdraws the words); ep
+ * open, nothing queued and no pulse pending; the kernel unpartitioned and fast IPC on; the server serving
+ * nothing but the client's call message m (or nothing), sending nothing, not ending, billed to nobody, with no
+ * pulse priority and ep its last endpoint (associate does nothing); the client serving nothing, sending
+ * nothing but m, billed to nobody; both at one base priority and at it (no inheritance: fastCall's and
+ * fastReplyWait's priority steps do nothing); both with an IPC buffer and their pledge (call; reply_wait).
+ * Either the client waits for m's answer (REPLY_BLOCKED in call with no deadline: fastReplyWait's case; the
+ * server runs and serves m alone, m plain: no onAnswer, timer or gone client) and ep has no receiver, or the
+ * server waits in its own receive on ep with no deadline and no body buffer, ep's only receiver (flatReceiver's
+ * case), serving nothing, and the client's call message is done (sysCall rearms it, no new one).
+ */
+export function callPair(k: KernelCore, running: Process, blocked: Process): number {
+  if (!k.fastIpc || k.sched.partitioned) return -1;
+  const answering = blocked.state === REPLY_BLOCKED;
+  const c = answering ? blocked : running;
+  const s = answering ? running : blocked;
+  const cs = c.sendEndpoint;
+  const sw = s.receiveEndpoint;
+  const ep = sw.endpoint;
+  const epoch = currentEpoch();
+  if (ep === null || cs.endpoint !== ep || cs.epoch !== epoch || sw.epoch !== epoch) return -1;
+  if (ep.closed || ep.queue.length !== 0 || ep.pendingPulses.size !== 0) return -1;
+  const prio = c.basePriority;
+  if (s.basePriority !== prio || c.priority !== prio || s.priority !== prio || s.pulsePriority >= 0 || c.pulsePriority >= 0) return -1;
+  if (s.lastEndpoint !== ep || s.sending !== null || s.exit !== null || s.sched.billedTo !== null || c.sched.billedTo !== null) return -1;
+  if (c.serving.size !== 0 || c.mr.buffer === null || s.mr.buffer === null) return -1;
+  if ((c.promises & CALL_BIT) === 0 || (s.promises & REPLY_WAIT_BIT) === 0) return -1;
+  const m = c.callMessage;
+  if (m === null || m.narrow === null || m.endpoint !== ep) return -1;
+  if (answering) {
+    if (
+      ep.receivers.length !== 0 ||
+      s.serving.only !== m ||
+      m.server !== s ||
+      m.done ||
+      m.onAnswer !== null ||
+      m.clientGone ||
+      m.timer !== null
+    )
+      return -1;
+    if (c.sending !== m || c.ipcUnblock.send === null || c.unblock !== c.ipcUnblock.send) return -1;
+    return 1;
+  }
+  const su = s.ipcUnblock;
+  if (blocked.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return -1;
+  const r = s.receiving;
+  if (r === null || r.endpoint !== ep || r.bufPtr !== 0 || r.bufLen !== 0 || ep.receivers.length !== 1 || ep.receivers[0] !== s) return -1;
+  if (s.serving.size !== 0 || c.sending !== null || !m.done) return -1;
+  return 0;
+}
+
+/**
+ * A sync step dropped on purpose, for tests only (test/sched/fast-call.test.ts: each makes its comparison with
+ * the vDSO off fail): "counts" adds none of the IPC counts, "parity" takes every count served as even (nobody's
+ * state moved), "registers" leaves the registers as publication found them, "message" leaves the call message's
+ * rcvid, sequence number and words as publication found them, "serving" leaves the server's count of messages
+ * taken alone.
+ */
+export type CallSyncMutation = "counts" | "parity" | "registers" | "message" | "serving" | null;
+let callSyncMutation: CallSyncMutation = null;
+export function mutateCallSyncForTest(m: CallSyncMutation): void {
+  callSyncMutation = m;
+}
+
+/**
+ * The IPC side of a call pair's sync (KernelCore.syncYields), after n calls and reply_waits served in wasm by
+ * the pair (c the client, s its server; the server ran at publication when `answering`), alternately, each what
+ * fastCall or fastReplyWait would have done: `calls` of them calls (each numbered: the last one's rcvid `cur`,
+ * its sequence number `seq`, its words `mw`) and the rest reply_waits (the last one's status and words `aw`).
+ * The counts (ipc.messages, ipc.replies, the fast path's, the state table's moves; KernelCore counts the
+ * handoffs, sequence numbers and rcvids), the call message and the server's holding of it, the registers each
+ * side got last, and the state the last one left: the server running and serving m with the client blocked
+ * in its call (`serverRuns`), or the client running and the server waiting on ep. The accounting is KernelCore's.
+ */
+export function callPairServed(
+  k: KernelCore,
+  c: Process,
+  s: Process,
+  n: number,
+  calls: number,
+  serverRuns: boolean,
+  cur: number,
+  seq: number,
+  status: number,
+  mw: Int32Array,
+  aw: Int32Array,
+): void {
+  const mut = callSyncMutation;
+  const replies = n - calls;
+  if (mut !== "counts") {
+    fastPathCounts.call += calls;
+    fastPathCounts.replyWait += replies;
+    k.ipc.messages += calls;
+    k.ipc.replies += replies;
+    countTransitions(SERVER_WOKEN, calls);
+    countTransitions(CLIENT_SENT, calls);
+    countTransitions(CLIENT_ANSWERED, replies);
+    countTransitions(SERVER_WAITS, replies);
+  }
+  const m = c.callMessage!;
+  const ep = m.endpoint;
+  if (calls > 0) {
+    if (mut !== "message") {
+      m.rcvid = cur;
+      m.seq = seq;
+      const w = m.narrow!;
+      w[0] = mw[0];
+      w[1] = mw[1];
+      w[2] = mw[2];
+      w[3] = mw[3];
+    }
+    if (mut !== "serving") m.taken = s.serving.counted(calls);
+    if (mut !== "registers") s.mr.setNarrowRegisters(MSG_KIND_MESSAGE, c.pid, mw, 0, cur);
+  }
+  if (replies > 0 && mut !== "registers") c.mr.setNarrowRegisters(MSG_KIND_REPLY, s.pid, aw, status, 0);
+  if (mut === "parity" && (n & 1) === 1) serverRuns = !serverRuns;
+  if (serverRuns) {
+    // fastCall's last state: s woken from its receive serving m, c blocked for the reply.
+    m.done = false;
+    m.server = s;
+    if (s.serving.only !== m) s.serving.hold(m);
+    if (ep.receivers.length !== 0) ep.receivers.pop(); // s, its only receiver
+    s.receiving = null;
+    s.unblock = null;
+    s.blockedIn = "";
+    s.nextRun = "resume";
+    c.sending = m;
+    c.state = REPLY_BLOCKED;
+    c.blockedIn = "send";
+    c.unblock = sendUnblock(k, c);
+  } else {
+    // fastReplyWait's last state: m answered, c woken, s waiting on ep (waitFlat, no buffer).
+    m.done = true;
+    s.serving.delete(m);
+    c.sending = null;
+    c.unblock = null;
+    c.blockedIn = "";
+    c.nextRun = "resume";
+    const su = s.ipcUnblock;
+    const spec = (su.receiveSpec ??= { endpoint: ep, bufPtr: 0, bufLen: 0 });
+    spec.endpoint = ep;
+    spec.bufPtr = 0;
+    spec.bufLen = 0;
+    s.receiving = spec;
+    if (ep.receivers.length === 0) ep.receivers.push(s);
+    su.receiveTimer = null;
+    s.state = RECEIVE_BLOCKED;
+    s.blockedIn = "receive";
+    s.unblock = receiveUnblock(k, s);
+  }
+}

@@ -150,6 +150,19 @@ export class Serving {
     else this.more?.delete(m.rcvid);
   }
 
+  /**
+   * A call pair's sync (kernel/ipc/fastpath.ts callPairServed): n messages were taken in wasm (each add's count),
+   * the count after them.
+   */
+  counted(n: number): number {
+    return (this.takenCount += n);
+  }
+
+  /** A call pair's sync: m held again as the only message, its count already given (counted). */
+  hold(m: Message): void {
+    this.one = m;
+  }
+
   /** The message held when it is the only one, else null (the common case, read without a fold). */
   get only(): Message | null {
     return this.more === null || this.more.size === 0 ? this.one : null;
@@ -342,6 +355,22 @@ export class MessageRegisters {
   }
 
   /** set() for i32 words (all four: the sender's unused ones are 0), no handles; a body of bodyLen bytes (an open's path) or none. */
+  /** setNarrow's registers without the IPC buffer's write (a call pair's sync: the vDSO wrote the buffer at the delivery). */
+  setNarrowRegisters(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
+    this.kind = kind;
+    this.senderPid = senderPid;
+    this.isNarrow = true;
+    const w = this.narrow;
+    w[0] = words[0];
+    w[1] = words[1];
+    w[2] = words[2];
+    w[3] = words[3];
+    this.bodyLen = 0;
+    this.handles = NO_HANDLES;
+    this.status = status;
+    this.rcvid = rcvid;
+  }
+
   setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number, bodyLen = 0): void {
     this.kind = kind;
     this.senderPid = senderPid;

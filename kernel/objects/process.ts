@@ -121,6 +121,10 @@ export class Process extends KernelObject implements Schedulable {
   fastYield = false;
   /** Its pulse_wait import is the same vDSO's (kernel/fast/yields.ts, ARMED_PULSES): it may be one of a pulse pair's. */
   fastPulse = false;
+  /** Its call import is the same vDSO's (ARMED_CALLS): it may be a call pair's client. */
+  fastCall = false;
+  /** Its reply_wait import is the same vDSO's (ARMED_CALLS): it may be a call pair's server. */
+  fastReplyWait = false;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;

@@ -1,0 +1,593 @@
+// call / reply_wait pairs served in wasm against lazily synced kernel state (KernelCore.publishCalls and
+// syncYields, kernel/ipc/fastpath.ts callPair and callPairServed, host/runtime/fast-yield.ts's call and
+// reply_wait; docs/fastpath.md "call and reply_wait pairs in wasm: lazy state"). It must change nothing but the
+// cost. Every workload runs twice, with the vDSO's call and reply_wait and without them (every other fast path
+// on, the TypeScript fastCall and fastReplyWait), and must give the same results (the words each way as each
+// side's IPC buffer shows them, the rcvids, the statuses), virtual time, exits, trace, the same per-process
+// accounting, billing, kept counters, IPC counts and state-table moves, and the same kernel state at every
+// host event taken mid-run (states, what each process waits in and on, its registers, its call message and
+// what it serves, each endpoint's receivers, the run queue, the clock, the sequence and rcvid counters): the
+// events break the pair (a kill of either side, a driver above it readied by a device's interrupt, a sleeper
+// above it whose timer falls due, a third client calling the server, the client's handle closed by the host,
+// tracing switched on, a timer due exactly where a call finds it). Then each step of the vDSO's call and
+// reply_wait and of the sync is dropped or moved, and the comparison must fail.
+import { afterEach, describe, expect, it } from "vitest";
+import { ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
+import { type FastCallMutation, mutateFastCallForTest } from "../../host/runtime/fast-yield.ts";
+import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
+import { fastCallCounts } from "../../kernel/fast/yields.ts";
+import { type CallSyncMutation, fastPathCounts, mutateCallSyncForTest } from "../../kernel/ipc/fastpath.ts";
+import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
+import type { Endpoint } from "../../kernel/objects/endpoint.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { guest, results } from "../helpers/wat.ts";
+
+const BUF = 1024;
+const S = Rights.SEND;
+const R = Rights.RECEIVE;
+const INF = "(i64.const 0x7fffffffffffffff)";
+const work = (n: number) =>
+  n === 0
+    ? ""
+    : `(local.set $j (i32.const 0)) (loop $w (local.set $j (i32.add (local.get $j) (i32.const 1))) (br_if $w (i32.lt_u (local.get $j) (i32.const ${n}))))`;
+
+const PAIR_IMPORTS = ["handle_get", "handle_dup", "handle_close", "ipc_buffer", "call", "reply_wait", "clock_now", "cpu_time"];
+
+/**
+ * The client: n rounds of (w loop turns of work, words i, 3i - 7, i * i, -i in its IPC buffer, call(to, i % 5)),
+ * then, with quit, a last call with word 0 = -1 (the server's signal to end). Adds up each round's status and
+ * the four answer words as its buffer shows them (words past what the server answered must read 0). Records
+ * the sum, its clock, CPU time and memory's pages; or the round and the error. With growEvery, it grows its
+ * memory by a page every growEvery rounds; with refuseAt, in that round it first records three calls the
+ * kernel refuses (a handle that names nothing, 5 words, and, with closeAt's duplicate, none).
+ */
+const client = (n: number, w: number, o: { growEvery?: number; refuseAt?: number; quit?: boolean; prefix?: number } = {}) =>
+  guest(
+    `
+  (data (i32.const 0) "to")
+  (func (export "_start") (local $to i32) (local $i i32) (local $j i32) (local $r i32) (local $sum i32)
+    (local.set $to (call $handle_get (i32.const 0) (i32.const 2)))
+    (drop (call $ipc_buffer (i32.const ${BUF})))
+    (block $done
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        ${work(w)}
+        ${(o.growEvery ?? 0) > 0 ? `(if (i32.eqz (i32.rem_u (local.get $i) (i32.const ${o.growEvery}))) (then (drop (memory.grow (i32.const 1)))))` : ""}
+        ${
+          (o.refuseAt ?? 0) > 0
+            ? `(if (i32.eq (local.get $i) (i32.const ${o.refuseAt}))
+                 (then
+                   (call $rec (call $call (i32.const 999) (i32.const 2)))
+                   (call $rec (call $call (local.get $to) (i32.const 5)))))`
+            : ""
+        }
+        (i32.store (i32.const ${BUF}) (i32.add (local.get $i) (i32.const ${o.prefix ?? 0})))
+        (i32.store (i32.const ${BUF + 4}) (i32.sub (i32.mul (local.get $i) (i32.const 3)) (i32.const 7)))
+        (i32.store (i32.const ${BUF + 8}) (i32.mul (local.get $i) (local.get $i)))
+        (i32.store (i32.const ${BUF + 12}) (i32.sub (i32.const 0) (local.get $i)))
+        (local.set $r (call $call (local.get $to) (i32.rem_u (local.get $i) (i32.const 5))))
+        (if (i32.lt_s (local.get $r) (i32.const 0)) (then (call $rec (local.get $i)) (call $rec (local.get $r)) (br $done)))
+        (local.set $sum (i32.add (local.get $sum) (local.get $r)))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.const ${BUF}))))
+        (local.set $sum (i32.add (local.get $sum) (i32.mul (i32.load (i32.const ${BUF + 4})) (i32.const 3))))
+        (local.set $sum (i32.add (local.get $sum) (i32.mul (i32.load (i32.const ${BUF + 8})) (i32.const 5))))
+        (local.set $sum (i32.add (local.get $sum) (i32.mul (i32.load (i32.const ${BUF + 12})) (i32.const 7))))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+      ${o.quit === false ? "" : `(i32.store (i32.const ${BUF}) (i32.const -1)) (call $rec (call $call (local.get $to) (i32.const 1)))`})
+    (call $rec (local.get $sum))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $rec (i32.wrap_i64 (call $cpu_time (i32.const -1))))
+    (call $rec (memory.size))
+    (call $flush))`,
+    { imports: PAIR_IMPORTS },
+  );
+
+/**
+ * The server: reply_wait on "from" until a message whose word 0 is -1 (answered with status 7, then it ends).
+ * Each message (w0..w3 as its buffer shows them) is answered after w loop turns of work with status w0 + w1 and
+ * the words w0 + 1, 2 * w1, its rcvid, w2 + w3, of which (w0 mod 5) are sent. A pulse (rcvid 0) is added up.
+ * Records the messages served, the sum of the rcvids and of the words, its clock and CPU time; with refuseAt,
+ * in that message it first records a reply_wait the kernel refuses (an rcvid it does not hold).
+ */
+const server = (w: number, refuseAt = 0) =>
+  guest(
+    `
+  (data (i32.const 0) "from")
+  (func (export "_start") (local $from i32) (local $j i32) (local $r i32) 
+      (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local.set $from (call $handle_get (i32.const 0) (i32.const 4)))
+    (drop (call $ipc_buffer (i32.const ${BUF})))
+    (local.set $r (call $reply_wait (local.get $from) (i32.const 0) (i32.const 0) (i32.const 0)))
+    (block $done
+      (loop $l
+        (if (i32.lt_s (local.get $r) (i32.const 0)) (then (call $rec (global.get $n)) (call $rec (local.get $r)) (br $done)))
+        (local.set $w0 (i32.load (i32.const ${BUF})))
+        (local.set $w1 (i32.load (i32.const ${BUF + 4})))
+        (local.set $w2 (i32.load (i32.const ${BUF + 8})))
+        (local.set $w3 (i32.load (i32.const ${BUF + 12})))
+        (if (i32.eq (local.get $w0) (i32.const -1))
+          (then (call $report) (drop (call $reply_wait (local.get $from) (local.get $r) (i32.const 7) (i32.const 0))) (return)))
+        (global.set $n (i32.add (global.get $n) (i32.const 1)))
+        (global.set $rs (i32.add (global.get $rs) (local.get $r)))
+        (global.set $ws (i32.add (global.get $ws) (i32.add (i32.add (local.get $w0) (i32.mul (local.get $w1) (i32.const 3)))
+          (i32.add (i32.mul (local.get $w2) (i32.const 5)) (i32.mul (local.get $w3) (i32.const 7))))))
+        ${work(w)}
+        ${refuseAt > 0 ? `(if (i32.eq (global.get $n) (i32.const ${refuseAt})) (then (call $rec (call $reply_wait (local.get $from) (i32.add (local.get $r) (i32.const 1000)) (i32.const 0) (i32.const 0)))))` : ""}
+        (i32.store (i32.const ${BUF}) (i32.add (local.get $w0) (i32.const 1)))
+        (i32.store (i32.const ${BUF + 4}) (i32.shl (local.get $w1) (i32.const 1)))
+        (i32.store (i32.const ${BUF + 8}) (local.get $r))
+        (i32.store (i32.const ${BUF + 12}) (i32.add (local.get $w2) (local.get $w3)))
+        (local.set $r (call $reply_wait (local.get $from) (local.get $r) (i32.add (local.get $w0) (local.get $w1))
+          (i32.rem_u (local.get $w0) (i32.const 5))))
+        (br $l)))
+    (call $report))
+  (global $n (mut i32) (i32.const 0))
+  (global $rs (mut i32) (i32.const 0))
+  (global $ws (mut i32) (i32.const 0))
+  (func $report
+    (call $rec (global.get $n))
+    (call $rec (global.get $rs))
+    (call $rec (global.get $ws))
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $rec (i32.wrap_i64 (call $cpu_time (i32.const -1))))
+    (call $flush))`,
+    { imports: PAIR_IMPORTS },
+  );
+
+/** Sleeps `ns`, then works; records its clock (a sleeper). */
+const sleeper = (ns: number, w: number) =>
+  guest(
+    `
+  (func (export "_start") (local $j i32)
+    (drop (call $sleep (i64.const ${ns})))
+    ${work(w)}
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`,
+    { imports: ["sleep", "clock_now"] },
+  );
+
+/** The device "dev"'s driver: attaches it, then takes `n` interrupts, working after each; records its clock each time. */
+const driver = (n: number, w: number) =>
+  guest(
+    `
+  (data (i32.const 0) "dev")
+  (func (export "_start") (local $d i32) (local $ep i32) (local $i i32) (local $j i32)
+    (local.set $d (call $handle_get (i32.const 0) (i32.const 3)))
+    (local.set $ep (call $endpoint_create))
+    (drop (call $device_attach (local.get $d) (local.get $ep) (i32.const 9)))
+    (loop $l
+      (drop (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
+      ${work(w)}
+      (call $rec (i32.wrap_i64 (call $clock_now)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+    (call $flush))`,
+    { imports: ["handle_get", "endpoint_create", "device_attach", "receive", "clock_now"] },
+  );
+
+interface Proc {
+  name: string;
+  bytes: Uint8Array;
+  priority: number;
+  /** Handle name -> rights on the one endpoint. */
+  handles?: Record<string, number>;
+  dev?: boolean;
+  /** A wrapper that sleeps first (a third client): the sleep is its own process's, so the bytes are a client's and it is spawned late by a sleeper's timer. */
+}
+
+type Act = "look" | "irq" | "kill-client" | "kill-server" | "trace" | "close-to" | "third";
+
+interface Workload {
+  procs: Proc[];
+  events?: [number, Act][];
+  quantumFuel?: number;
+  windowNs?: number;
+  trace?: boolean;
+  /** The kernel's rcvid counter at the start (its wrap). */
+  rcvidFrom?: number;
+  /** The third client's bytes and priority (spawned by a "third" event). */
+  thirdClient?: Proc;
+}
+
+const pair = (n: number, wc: number, ws: number, priority = 128, o: Parameters<typeof client>[2] = {}, refuseServer = 0): Proc[] => [
+  { name: "server", bytes: server(ws, refuseServer), priority, handles: { from: R } },
+  { name: "client", bytes: client(n, wc, o), priority, handles: { to: S } },
+];
+
+/** The kernel as a host event sees it (through the facade's core, which syncs the words first; virtual time by peek). */
+function look(k: Kernel, procs: Process[], eps: Endpoint[]) {
+  const core = k.core;
+  const ready = core.sched.ready as unknown as { fixed: { levels: { length: number; at(i: number): Process }[] } };
+  const queue: number[][] = [];
+  ready.fixed.levels.forEach((q, prio) => {
+    if (q.length > 0) queue.push([prio, ...Array.from({ length: q.length }, (_, i) => q.at(i).pid)]);
+  });
+  return {
+    now: core.clock.peek(),
+    current: core.current?.pid ?? 0,
+    queue,
+    procs: procs.map((p) => {
+      const m = p.callMessage;
+      return {
+        pid: p.pid,
+        state: p.state,
+        blockedIn: p.blockedIn,
+        unblock:
+          p.unblock === null ? "none" : p.unblock === p.ipcUnblock.receive ? "receive" : p.unblock === p.ipcUnblock.send ? "send" : "other",
+        receiving:
+          p.receiving === null ? null : { ep: eps.indexOf(p.receiving.endpoint), buf: p.receiving.bufPtr, len: p.receiving.bufLen },
+        receiveTimer: p.ipcUnblock.receiveTimer !== null,
+        nextRun: p.nextRun,
+        priority: p.priority,
+        lastEndpoint: p.lastEndpoint === null ? -1 : eps.indexOf(p.lastEndpoint),
+        sending: p.sending === null ? -1 : p.sending.rcvid,
+        serving: p.serving.size,
+        servingOnly: p.serving.only?.rcvid ?? -1,
+        message:
+          m === null
+            ? null
+            : {
+                rcvid: m.rcvid,
+                seq: m.seq,
+                done: m.done,
+                words: m.narrow === null ? null : [...m.narrow],
+                taken: m.taken,
+                server: m.server?.pid ?? 0,
+              },
+        mr: { kind: p.mr.kind, from: p.mr.senderPid, words: [0, 1, 2, 3].map((i) => p.mr.word(i)), status: p.mr.status, rcvid: p.mr.rcvid },
+        cpu: p.cpuTimeNs,
+        quantumLeft: p.sched.quantumLeft,
+        fuelHeld: p.sched.fuelHeld,
+        readySince: p.sched.readySince,
+        latencyMisses: p.sched.latencyMisses,
+        resumeValue: p.resumeValue,
+      };
+    }),
+    eps: eps.map((e) => ({ receivers: e.receivers.map((p) => p.pid), queue: e.queue.length, closed: e.closed })),
+    kept: { ...core.sched.keptCounters },
+    ipc: { ...core.ipc },
+    seq: (core as unknown as { seqCounter: number }).seqCounter,
+    rcvid: (core as unknown as { rcvidCounter: number }).rcvidCounter,
+    traced: core.trace.length,
+    billNs: (core.sched as unknown as { billNs: number }).billNs,
+  };
+}
+
+const moves = () => IPC_TRANSITIONS.map((t) => transitionCounts.get(transitionKey(t)));
+
+async function run(w: Workload, fastCall: boolean) {
+  const k = new Kernel({ trace: w.trace ?? false, fastCall, sched: { quantumFuel: w.quantumFuel, windowNs: w.windowNs } });
+  if (w.rcvidFrom !== undefined) (k.core as unknown as { rcvidCounter: number }).rcvidCounter = w.rcvidFrom;
+  let ctx: DeviceContext | null = null;
+  const model: DeviceModel = {
+    objectType: ObjectType.DEV_TIMER,
+    name: "events",
+    failure: null,
+    bind: (c) => void (ctx = c),
+    info: () => null,
+    close: () => {},
+  };
+  const dev = k.createDevice(model);
+  const ep = k.createEndpoint();
+  const eps = [ep];
+  const out: Record<string, Uint8Array[]> = {};
+  const procs: Process[] = [];
+  const names: string[] = [];
+  const spawn = (p: Proc) => {
+    out[p.name] = [];
+    const img = k.loadImage(p.bytes, p.name);
+    const hp = k.spawn(img, {
+      args: [p.name],
+      priority: p.priority,
+      handles: [
+        ...(p.dev ? [{ name: "dev", object: dev, rights: DEVICE_GRANT_RIGHTS }] : []),
+        ...Object.entries(p.handles ?? {}).map(([name, rights]) => ({ name, object: ep, rights })),
+      ],
+      stdout: (b) => void out[p.name].push(b.slice()),
+    });
+    k.release(img);
+    procs.push(hp.process);
+    names.push(p.name);
+  };
+  for (const p of w.procs) spawn(p);
+  const byName = (n: string) => procs[names.indexOf(n)];
+  const seen: unknown[] = [];
+  for (const [at, act] of w.events ?? [])
+    ctx!.setTimer(at, () => {
+      seen.push(look(k, procs, eps));
+      if (act === "irq") ctx!.interrupt(1, at);
+      else if (act === "trace") k.core.setTracing(true);
+      else if (act === "kill-client" || act === "kill-server")
+        k.core.terminate(byName(act.slice(5)), -1, ExitReason.KILLED, "killed by the host");
+      else if (act === "close-to") {
+        const p = byName("client");
+        seen.push(p.handles.close(p.names.get("to")!));
+      } else if (act === "third") spawn(w.thirdClient!);
+    });
+  const served = fastCallCounts.served;
+  const flat = fastPathCounts.call + fastPathCounts.replyWait;
+  const before = moves();
+  await k.run();
+  k.release(dev);
+  k.release(ep);
+  const s = k.core.sched;
+  const end = look(k, procs, eps);
+  const now = k.core.clock.now();
+  s.settleBilling();
+  const per = Object.fromEntries(
+    procs.map((p, i) => [
+      names[i],
+      { rec: results(new Uint8Array(Buffer.concat(out[names[i]]))), exit: p.exit, preemptions: p.sched.preemptions },
+    ]),
+  );
+  const after = moves();
+  return {
+    snapshot: {
+      trace: k.traceText(),
+      now,
+      per,
+      end,
+      seen,
+      system: { total: s.system.totalNs, usage: s.system.usage(now) },
+      moves: after.map((n, i) => n - before[i]),
+      flat: fastPathCounts.call + fastPathCounts.replyWait - flat,
+    },
+    served: fastCallCounts.served - served,
+  };
+}
+
+async function same(w: Workload, min: number) {
+  const on = await run(w, true);
+  const off = await run(w, false);
+  expect(off.served).toBe(0);
+  expect(on.served).toBeGreaterThanOrEqual(min);
+  expect(on.snapshot).toEqual(off.snapshot);
+  return on.snapshot;
+}
+
+/**
+ * What the client adds up for rounds 1..n (status w0 + w1, the answer words as the server sends (w0 mod 5) of
+ * them, word 2 the rcvid), when round i's call has rcvid i + base (no other messages).
+ */
+function clientSum(n: number, base = 0): number {
+  let s = 0;
+  for (let i = 1; i <= n; i++) {
+    const sent = i % 5;
+    const w = [i, 3 * i - 7, i * i, -i].map((v, j) => (j < sent ? v : 0));
+    const ans = [w[0] + 1, 2 * w[1], i + base, w[2] + w[3]];
+    const got = w[0] % 5;
+    s = (s + w[0] + w[1]) | 0;
+    for (let j = 0; j < 4; j++) if (j < got) s = (s + ans[j] * [1, 3, 5, 7][j]) | 0;
+  }
+  return s;
+}
+
+const plain = (): Workload => ({
+  procs: pair(400, 30, 70),
+  events: [
+    [150_001, "look"],
+    [222_222, "look"],
+    [400_003, "look"],
+    [400_789, "look"],
+  ],
+});
+
+/** The client grows its memory every 50 rounds with no kernel entry (the views the vDSO copies words through detach). */
+const grow = (): Workload => ({ procs: pair(400, 30, 30, 128, { growEvery: 50 }), events: [[200_001, "look"]] });
+
+/** Refusals mid-run, while the pair is the vDSO's: a call on a handle naming nothing, a call of 5 words, a reply_wait naming an rcvid not held. */
+const refusals = (): Workload => ({ procs: pair(300, 30, 30, 128, { refuseAt: 150 }, 100), events: [[100_001, "look"]] });
+
+/** The rcvid counter starts just below its wrap: the calls served in wasm number past it as nextRcvid does (1 after 0x7fffffff). */
+const wrap = (): Workload => ({ rcvidFrom: 0x7fffffff - 101, procs: pair(300, 20, 20), events: [[60_001, "look"]] });
+
+/** Two base priorities (the server inherits the client's), which the vDSO leaves to the kernel. */
+const priorities = (): Workload => ({
+  procs: [
+    { name: "server", bytes: server(30), priority: 120, handles: { from: R } },
+    { name: "client", bytes: client(200, 30), priority: 128, handles: { to: S } },
+  ],
+  events: [[100_001, "look"]],
+});
+
+/** A sleeper above the pair whose timer falls due mid-run, one at its priority, and a lower process queued all along. */
+const timers = (): Workload => ({
+  procs: [
+    ...pair(400, 40, 20),
+    { name: "above", bytes: sleeper(301_003, 200), priority: 160 },
+    { name: "same", bytes: sleeper(123_457, 300), priority: 128 },
+    { name: "low", bytes: sleeper(1, 50), priority: 100 },
+  ],
+  events: [[250_001, "look"]],
+});
+
+/** A third client (above the pair) spawned mid-run calls the server: its calls queue or find the server waiting. */
+const thirdClient = (): Workload => ({
+  procs: pair(400, 25, 25),
+  thirdClient: { name: "third", bytes: client(30, 10, { quit: false, prefix: 10000 }), priority: 150, handles: { to: S } },
+  events: [
+    [150_003, "third"],
+    [300_001, "look"],
+  ],
+});
+
+const irq = (): Workload => ({
+  procs: [...pair(500, 30, 30), { name: "drv", bytes: driver(3, 100), priority: 200, dev: true }],
+  events: [
+    [100_003, "irq"],
+    [250_001, "irq"],
+    [400_007, "irq"],
+  ],
+});
+
+const kill = (side: "client" | "server", at: number): Workload => ({
+  procs: pair(500, 25, 35),
+  events: [[at, side === "client" ? "kill-client" : "kill-server"]],
+});
+
+const closed = (): Workload => ({ procs: pair(500, 25, 35), events: [[200_003, "close-to"]] });
+
+const tracing = (): Workload => ({ procs: pair(400, 35, 15), events: [[200_001, "trace"]] });
+
+/** Photon-tier pairs (1 ms latency deadline) whose sides work long between calls: latency misses. */
+const latency = (): Workload => ({ quantumFuel: 50_000_000, procs: pair(40, 250_000, 50_000, 200), events: [[2_000_001, "look"]] });
+
+/** Many billing buckets (a 200 us window: 10 us buckets) and a far timer that bounds the slices. */
+const billing = (): Workload => ({
+  windowNs: 200_000,
+  procs: [...pair(600, 20, 20), { name: "late", bytes: sleeper(900_001, 10), priority: 128 }],
+});
+
+/** A small quantum: the pair's counters run out mid-run (a fuel entry: a sync), and the kept counters come and go. */
+const quanta = (): Workload => ({
+  quantumFuel: 3000,
+  procs: pair(300, 90, 10),
+  events: [
+    [100_001, "look"],
+    [200_001, "look"],
+  ],
+});
+
+/**
+ * A host event whose timer falls due exactly as a call or reply_wait ends its slice (its process burned exactly
+ * the slice's bound): placed that much after the 200th dispatch of a traced run with no work between calls.
+ */
+async function dueAtCall(): Promise<Workload> {
+  const procs = pair(700, 0, 0);
+  const traced = await run({ procs, trace: true }, false);
+  const runs = traced.snapshot.trace
+    .split("\n")
+    .filter((l) => l.endsWith(" run"))
+    .map((l) => Number(l.split(" ")[0]));
+  const burn = runs[201] - runs[200] - 1000; // the switch cost (dispatchCostNs' default) is the rest
+  expect(burn).toBeGreaterThan(0);
+  return { procs, events: [[runs[200] + burn, "look"]] };
+}
+
+afterEach(() => {
+  mutateFastCallForTest(null);
+  mutateCallSyncForTest(null);
+});
+
+describe("call / reply_wait pairs in wasm against lazily synced kernel state", () => {
+  it("gives a client and its server the run the TypeScript call and reply_wait give, and the same kernel state at host events mid-run", async () => {
+    const s = await same(plain(), 700);
+    expect(s.per.client.rec.slice(0, 2)).toEqual([7, clientSum(400)]);
+    expect(s.per.server.rec[0]).toBe(400);
+    expect(s.per.client.exit).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(s.seen).toHaveLength(4);
+  });
+
+  it("copies the words both ways through views of a memory that grew between two calls", async () => {
+    const s = await same(grow(), 700);
+    expect(s.per.client.rec[0]).toBe(7);
+    expect(s.per.client.rec[4]).toBe(1 + 400 / 50);
+  });
+
+  it("leaves every refusal to the kernel: a wrong handle, word count or rcvid falls back before anything changes", async () => {
+    const s = await same(refusals(), 500);
+    expect(s.per.client.rec.slice(0, 2).every((e) => e < 0)).toBe(true);
+    expect(s.per.server.rec[0]).toBeLessThan(0);
+    expect(s.per.client.rec[2]).toBe(7);
+  });
+
+  it("numbers the calls across the rcvid counter's wrap as the kernel does", async () => {
+    const s = await same(wrap(), 500);
+    expect(s.end.rcvid).toBeLessThan(1000);
+    expect(s.per.client.rec[0]).toBe(7);
+  });
+
+  it("leaves a pair at two priorities (inheritance in effect) to the kernel", async () => {
+    const on = await run(priorities(), true);
+    const off = await run(priorities(), false);
+    expect(on.served).toBe(0);
+    expect(on.snapshot).toEqual(off.snapshot);
+  });
+
+  it("leaves a timer falling due to the kernel: a sleeper above the pair and one beside it wake at the same virtual times", async () => {
+    const s = await same(timers(), 500);
+    expect(s.per.above.rec[0]).toBeGreaterThan(301_003);
+    expect(s.per.low.rec[0]).toBeGreaterThan(s.per.client.rec[2]);
+  });
+
+  it("serves a third client calling the server mid-run the same way", async () => {
+    const s = await same(thirdClient(), 500);
+    expect(s.per.third.exit).toMatchObject({ reason: ExitReason.NORMAL, status: 0 });
+    expect(s.per.client.rec[0]).toBe(7);
+    expect(s.per.server.rec[0]).toBe(430);
+  });
+
+  it("gives a higher-priority driver readied by a device's interrupt the CPU at the same time", async () => {
+    const s = await same(irq(), 500);
+    expect(s.per.drv.rec).toHaveLength(3);
+  });
+
+  it("syncs before a host kill of the client or the server, whichever runs or waits", async () => {
+    for (const side of ["client", "server"] as const)
+      for (const at of [300_001, 300_311]) {
+        const s = await same(kill(side, at), 100);
+        expect(s.per[side].exit?.reason).toBe(ExitReason.KILLED);
+      }
+  });
+
+  it("refuses a call on a handle the host closed mid-run, as the kernel does", async () => {
+    const s = await same(closed(), 100);
+    expect(s.seen[1]).toBe(0);
+    expect(s.per.client.rec[1]).toBeLessThan(0);
+  });
+
+  it("traces the same from when tracing is switched on mid-run", async () => {
+    const s = await same(tracing(), 100);
+    expect(s.trace).toContain(" run");
+  });
+
+  it("counts the same latency misses", async () => {
+    const s = await same(latency(), 20);
+    expect(s.end.procs.reduce((n, p) => n + p.latencyMisses, 0)).toBeGreaterThan(0);
+  });
+
+  it("bills the same across many buckets, with a far timer bounding the slices", async () => {
+    await same(billing(), 300);
+  });
+
+  it("keeps the same accounting when quanta run out mid-run", async () => {
+    await same(quanta(), 200);
+  });
+
+  it("hands the kernel a timer due exactly where a call or reply_wait finds it", async () => {
+    await same(await dueAtCall(), 500);
+  });
+});
+
+describe("a wrong step in the vDSO's call or reply_wait or its sync is caught", () => {
+  const SYNC = ["counts", "parity", "registers", "message", "serving"];
+  async function differs(m: FastCallMutation | CallSyncMutation, w: Workload): Promise<void> {
+    const off = (await run(w, false)).snapshot;
+    expect((await run(w, true)).snapshot).toEqual(off);
+    if (SYNC.includes(m as string)) mutateCallSyncForTest(m as CallSyncMutation);
+    else mutateFastCallForTest(m as FastCallMutation);
+    const wrong = await run(w, true).then(
+      (r) => r.snapshot as unknown,
+      (e: unknown) => ({ threw: String(e) }),
+    );
+    expect(wrong).not.toEqual(off);
+  }
+
+  it("the handle not compared (one naming nothing served)", () => differs("handles", refusals()));
+  it("the rcvid a reply_wait answers not compared", () => differs("rcvid", refusals()));
+  it("rcvids numbered past 0x7fffffff without the wrap", () => differs("wrap", wrap()));
+  it("a call given the rcvid of the one before", () => differs("number", plain()));
+  it("the call's words not copied into the server's IPC buffer", () => differs("send", plain()));
+  it("the answer's words not copied into the client's IPC buffer", () => differs("answer", plain()));
+  it("the client resumed with 0, not the status", () => differs("status", plain()));
+  it("the peer's wait started after the caller's charge", () => differs("readied", plain()));
+  it("the blocked caller given a fresh quantum", () => differs("quantum", plain()));
+  it("the switch cost not charged to the peer", () => differs("cost", plain()));
+  it("a due timer not left to the kernel", async () => differs("timer", await dueAtCall()));
+  it("the sync taking an odd count served as even", () => differs("parity", plain()));
+  it("the IPC counts not gaining the calls and reply_waits served", () => differs("counts", plain()));
+  it("the registers not set from the last words each side received", () => differs("registers", plain()));
+  it("the call message's rcvid, sequence number and words left as publication found them", () => differs("message", plain()));
+  it("the server's count of messages taken not advanced", () => differs("serving", plain()));
+});
