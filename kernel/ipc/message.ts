@@ -318,20 +318,9 @@ export class MessageRegisters {
    * setPulse(code, BigInt(value)) would give) and the same IPC buffer words, without a BigInt.
    */
   setPulseNarrow(kind: number, senderPid: number, code: number, value: number): void {
-    this.kind = kind;
-    this.senderPid = senderPid;
-    this.isNarrow = true;
-    const w = this.narrow;
-    w[0] = code;
-    w[1] = value;
-    w[2] = 0;
-    w[3] = 0;
+    this.setPulseNarrowRegisters(kind, senderPid, code, value);
     const b = this.buffer;
-    if (b !== null) b.memory.setI32x4(b.ptr, w);
-    this.bodyLen = 0;
-    this.handles = NO_HANDLES;
-    this.status = 0;
-    this.rcvid = 0;
+    if (b !== null) b.memory.setI32x4(b.ptr, this.narrow);
   }
 
   /**
