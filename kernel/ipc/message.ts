@@ -343,9 +343,11 @@ export class MessageRegisters {
     this.rcvid = 0;
   }
 
-  /** set() for i32 words (all four: the sender's unused ones are 0), no handles; a body of bodyLen bytes (an open's path) or none. */
-  /** setNarrow's registers without the IPC buffer's write (a call pair's sync: the vDSO wrote the buffer at the delivery). */
-  setNarrowRegisters(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number): void {
+  /**
+   * set() for i32 words (all four: the sender's unused ones are 0), no handles; a body of bodyLen bytes (an open's
+   * path) or none; without the IPC buffer's write (a call pair's sync: the vDSO wrote the buffer at the delivery).
+   */
+  setNarrowRegisters(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number, bodyLen = 0): void {
     this.kind = kind;
     this.senderPid = senderPid;
     this.isNarrow = true;
@@ -354,26 +356,16 @@ export class MessageRegisters {
     w[1] = words[1];
     w[2] = words[2];
     w[3] = words[3];
-    this.bodyLen = 0;
+    this.bodyLen = bodyLen;
     this.handles = NO_HANDLES;
     this.status = status;
     this.rcvid = rcvid;
   }
 
+  /** A narrow delivery: setNarrowRegisters, and the four words into the IPC buffer when one is declared. */
   setNarrow(kind: number, senderPid: number, words: Int32Array, status: number, rcvid: number, bodyLen = 0): void {
-    this.kind = kind;
-    this.senderPid = senderPid;
-    this.isNarrow = true;
-    const w = this.narrow;
-    w[0] = words[0];
-    w[1] = words[1];
-    w[2] = words[2];
-    w[3] = words[3];
+    this.setNarrowRegisters(kind, senderPid, words, status, rcvid, bodyLen);
     const b = this.buffer;
-    if (b !== null) b.memory.setI32x4(b.ptr, w);
-    this.bodyLen = bodyLen;
-    this.handles = NO_HANDLES;
-    this.status = status;
-    this.rcvid = rcvid;
+    if (b !== null) b.memory.setI32x4(b.ptr, this.narrow);
   }
 }

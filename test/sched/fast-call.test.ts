@@ -12,26 +12,20 @@
 // tracing switched on, a timer due exactly where a call finds it). Then each step of the vDSO's call and
 // reply_wait and of the sync is dropped or moved, and the comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
-import { ExitReason, ObjectType, Rights } from "../../abi/gen/abi.ts";
+import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { type FastCallMutation, mutateFastCallForTest } from "../../host/runtime/fast-yield.ts";
-import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
 import { fastCallCounts } from "../../kernel/fast/yields.ts";
 import { type CallSyncMutation, fastPathCounts, mutateCallSyncForTest } from "../../kernel/ipc/fastpath.ts";
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import { accounting, driver, eventDevice, kernelWide, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
 const S = Rights.SEND;
 const R = Rights.RECEIVE;
-const INF = "(i64.const 0x7fffffffffffffff)";
-const work = (n: number) =>
-  n === 0
-    ? ""
-    : `(local.set $j (i32.const 0)) (loop $w (local.set $j (i32.add (local.get $j) (i32.const 1))) (br_if $w (i32.lt_u (local.get $j) (i32.const ${n}))))`;
-
 const PAIR_IMPORTS = ["handle_get", "handle_dup", "handle_close", "ipc_buffer", "call", "reply_wait", "clock_now", "cpu_time"];
 
 /**
@@ -147,25 +141,6 @@ const sleeper = (ns: number, w: number) =>
     { imports: ["sleep", "clock_now"] },
   );
 
-/** The device "dev"'s driver: attaches it, then takes `n` interrupts, working after each; records its clock each time. */
-const driver = (n: number, w: number) =>
-  guest(
-    `
-  (data (i32.const 0) "dev")
-  (func (export "_start") (local $d i32) (local $ep i32) (local $i i32) (local $j i32)
-    (local.set $d (call $handle_get (i32.const 0) (i32.const 3)))
-    (local.set $ep (call $endpoint_create))
-    (drop (call $device_attach (local.get $d) (local.get $ep) (i32.const 9)))
-    (loop $l
-      (drop (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
-      ${work(w)}
-      (call $rec (i32.wrap_i64 (call $clock_now)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
-    (call $flush))`,
-    { imports: ["handle_get", "endpoint_create", "device_attach", "receive", "clock_now"] },
-  );
-
 interface Proc {
   name: string;
   bytes: Uint8Array;
@@ -198,20 +173,12 @@ const pair = (n: number, wc: number, ws: number, priority = 128, o: Parameters<t
 /** The kernel as a host event sees it (through the facade's core, which syncs the words first; virtual time by peek). */
 function look(k: Kernel, procs: Process[], eps: Endpoint[]) {
   const core = k.core;
-  const ready = core.sched.ready as unknown as { fixed: { levels: { length: number; at(i: number): Process }[] } };
-  const queue: number[][] = [];
-  ready.fixed.levels.forEach((q, prio) => {
-    if (q.length > 0) queue.push([prio, ...Array.from({ length: q.length }, (_, i) => q.at(i).pid)]);
-  });
   return {
-    now: core.clock.peek(),
-    current: core.current?.pid ?? 0,
-    queue,
+    ...kernelWide(core),
     procs: procs.map((p) => {
       const m = p.callMessage;
       return {
-        pid: p.pid,
-        state: p.state,
+        ...accounting(p),
         blockedIn: p.blockedIn,
         unblock:
           p.unblock === null ? "none" : p.unblock === p.ipcUnblock.receive ? "receive" : p.unblock === p.ipcUnblock.send ? "send" : "other",
@@ -236,21 +203,11 @@ function look(k: Kernel, procs: Process[], eps: Endpoint[]) {
                 server: m.server?.pid ?? 0,
               },
         mr: { kind: p.mr.kind, from: p.mr.senderPid, words: [0, 1, 2, 3].map((i) => p.mr.word(i)), status: p.mr.status, rcvid: p.mr.rcvid },
-        cpu: p.cpuTimeNs,
-        quantumLeft: p.sched.quantumLeft,
-        fuelHeld: p.sched.fuelHeld,
-        readySince: p.sched.readySince,
-        latencyMisses: p.sched.latencyMisses,
-        resumeValue: p.resumeValue,
       };
     }),
     eps: eps.map((e) => ({ receivers: e.receivers.map((p) => p.pid), queue: e.queue.length, closed: e.closed })),
-    kept: { ...core.sched.keptCounters },
-    ipc: { ...core.ipc },
     seq: (core as unknown as { seqCounter: number }).seqCounter,
     rcvid: (core as unknown as { rcvidCounter: number }).rcvidCounter,
-    traced: core.trace.length,
-    billNs: (core.sched as unknown as { billNs: number }).billNs,
   };
 }
 
@@ -259,16 +216,7 @@ const moves = () => IPC_TRANSITIONS.map((t) => transitionCounts.get(transitionKe
 async function run(w: Workload, fastCall: boolean) {
   const k = new Kernel({ trace: w.trace ?? false, fastCall, sched: { quantumFuel: w.quantumFuel, windowNs: w.windowNs } });
   if (w.rcvidFrom !== undefined) (k.core as unknown as { rcvidCounter: number }).rcvidCounter = w.rcvidFrom;
-  let ctx: DeviceContext | null = null;
-  const model: DeviceModel = {
-    objectType: ObjectType.DEV_TIMER,
-    name: "events",
-    failure: null,
-    bind: (c) => void (ctx = c),
-    info: () => null,
-    close: () => {},
-  };
-  const dev = k.createDevice(model);
+  const { dev, ctx } = eventDevice(k);
   const ep = k.createEndpoint();
   const eps = [ep];
   const out: Record<string, Uint8Array[]> = {};
@@ -294,9 +242,9 @@ async function run(w: Workload, fastCall: boolean) {
   const byName = (n: string) => procs[names.indexOf(n)];
   const seen: unknown[] = [];
   for (const [at, act] of w.events ?? [])
-    ctx!.setTimer(at, () => {
+    ctx().setTimer(at, () => {
       seen.push(look(k, procs, eps));
-      if (act === "irq") ctx!.interrupt(1, at);
+      if (act === "irq") ctx().interrupt(1, at);
       else if (act === "trace") k.core.setTracing(true);
       else if (act === "kill-client" || act === "kill-server")
         k.core.terminate(byName(act.slice(5)), -1, ExitReason.KILLED, "killed by the host");
