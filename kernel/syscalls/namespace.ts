@@ -262,13 +262,7 @@ function answerOpen(
     if (!ep.closed) close(ep, ocb); // the server's open would otherwise never be closed
     return mount.cap.revoked ? -Errno.ECLOSED : -Errno.EMFILE;
   }
-  const file = new FileObject(k.objects, {
-    cap: holdCap(mount.cap.derive(ENDPOINT_CLIENT_RIGHTS)),
-    ocb,
-    server: m.server!,
-    path: abs,
-    closePulse: close,
-  });
+  const file = new FileObject(k.objects, { mount, ocb, server: m.server!, path: abs, closePulse: close });
   ns.opens++;
   return p.handles.insert(file, rights);
 }
