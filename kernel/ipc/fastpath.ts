@@ -196,7 +196,7 @@ export function fastReplyWait(
   const c = m.sender;
   if (
     !k.fastIpc ||
-    m.onAnswer !== null ||
+    (m.onAnswer !== null && (m.narrowAnswer === null || !m.narrowAnswer.clean(m))) ||
     m.clientGone ||
     m.timer !== null ||
     (ep.queue.length !== 0 && mutation !== "queue") ||
@@ -220,11 +220,14 @@ export function fastReplyWait(
   c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
   k.ipc.replies++;
   countTransition(CLIENT_ANSWERED);
+  // A kernel hook's result (an open's: the FILE handle), made where answeredNarrow makes it; clean: it queues nothing on ep.
+  const hook = m.narrowAnswer;
+  const result = m.onAnswer === null || hook === null ? status : hook.answer(m, status, words[0]);
   waitFlat(p, ep, bufPtr, bufLen); // startReceive: nothing queued, no deadline: p waits (io_reply_wait: with its buffer)
   const unblock = receiveUnblock(k, p);
   // handoff: wake the client (its send unblock: no timer, m is done).
   c.sending = null;
-  wakeSettled(k, c, status);
+  wakeSettled(k, c, result);
   k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
   return true;
 }
@@ -238,7 +241,7 @@ export function fastReplyWait(
  * the interrupt sender); runAt is the priority the receiver then runs at (postPulse's: the sender's, the
  * closer's, or -1 for its own). False (nothing changed): take postPulse.
  */
-export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint, runAt: number): boolean {
+export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint | number, runAt: number): boolean {
   if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
@@ -247,7 +250,9 @@ export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: 
   k.ipc.pulses++;
   k.nextSeq();
   ep.receivers.pop();
-  s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  // An i32 value (a close pulse's OCB id as the server's word gave it) without a BigInt: the same registers.
+  if (typeof value === "number") s.mr.setPulseNarrow(MSG_KIND_PULSE, senderPid, code, value);
+  else s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
   pulsePriorityTaken(k, s, runAt); // deliverPulse's last step: s runs at the pulse's priority
   countTransition(SERVER_WOKEN);
   // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).

@@ -190,25 +190,35 @@ export class FileObject extends KernelObject {
   readonly mount: Mount;
   /** Held cap to the server's endpoint: the mount's, shared (fileOpened). */
   readonly cap: Cap;
-  /** The per-open id the server answered IO_OPEN with; stamped on every request. */
-  readonly ocb: bigint;
+  /**
+   * The per-open id the server answered IO_OPEN with, as it came: a number when the server's i32 word
+   * gave it (sign-extended: the same id), so an open+close makes no BigInt for it. `ocb` widens it.
+   */
+  readonly ocbWord: bigint | number;
   /** The process that answered the open (grant-form checks look at its bindings). */
   readonly server: Process;
   /** The mount path it was opened under (for /proc and diagnostics). */
   readonly path: string;
-  private readonly closePulse: (ep: Endpoint, ocb: bigint) => void;
+  private readonly closePulse: (ep: Endpoint, ocb: bigint | number) => void;
+  private wideOcb: bigint | null = null;
 
   constructor(
     registry: ObjectRegistry,
-    init: { mount: Mount; ocb: bigint; server: Process; path: string; closePulse: (ep: Endpoint, ocb: bigint) => void },
+    init: { mount: Mount; ocb: bigint | number; server: Process; path: string; closePulse: (ep: Endpoint, ocb: bigint | number) => void },
   ) {
     super(registry, ObjectType.FILE);
     this.mount = init.mount;
     this.cap = fileOpened(init.mount);
-    this.ocb = init.ocb;
+    this.ocbWord = init.ocb;
     this.server = init.server;
     this.path = init.path;
     this.closePulse = init.closePulse;
+  }
+
+  /** The per-open id as a 64-bit word (every I/O message carries it in word 1). */
+  get ocb(): bigint {
+    const w = this.ocbWord;
+    return typeof w === "bigint" ? w : (this.wideOcb ??= BigInt(w));
   }
 
   get endpoint(): Endpoint {
@@ -222,7 +232,7 @@ export class FileObject extends KernelObject {
 
   /** The last handle went: tell the server (IO_CLOSE_PULSE with the OCB id), then let go of the endpoint. */
   protected override onDestroy(): void {
-    if (!this.dead) this.closePulse(this.endpoint, this.ocb);
+    if (!this.dead) this.closePulse(this.endpoint, this.ocbWord);
     fileEnded(this.mount);
   }
 }

@@ -205,12 +205,12 @@ export const PLANTED: readonly PlantedBug[] = [
       return swap(SYSCALL_HANDLERS, "io_call", (k, p, file, desc) => {
         const f = p.handles.get(file, FileObject, 0);
         if (typeof f === "number") return ioCall(k, p, file, desc);
-        const id = f.ocb;
-        (f as { ocb: bigint }).ocb = BigInt.asUintN(32, id);
+        const word = f.ocbWord;
+        (f as { ocbWord: bigint | number }).ocbWord = BigInt.asUintN(32, f.ocb);
         try {
           return ioCall(k, p, file, desc);
         } finally {
-          (f as { ocb: bigint }).ocb = id;
+          (f as { ocbWord: bigint | number }).ocbWord = word;
         }
       });
     },
