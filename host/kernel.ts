@@ -207,7 +207,18 @@ export class KernelShutdownError extends Error {
 }
 
 export class Kernel {
-  readonly core: KernelCore;
+  private readonly kcore: KernelCore;
+  /**
+   * The kernel's state, current when read: between kernel entries the yield vDSO's words may hold the
+   * clock, the open slice and the yielders' accounting (kernel/fast/yields.ts), so this syncs them back
+   * first (one comparison when nothing is published). An embedder's timer or UI reading processes, the
+   * clock or the scheduler through it sees what the kernel would.
+   */
+  get core(): KernelCore {
+    const k = this.kcore;
+    if (k.lazyYields !== 0) k.syncYields();
+    return k;
+  }
   readonly loader: ImageLoader;
   private readonly stdout: (bytes: Uint8Array) => void;
   /** Set once by shutdown(): every call that would make or start something is refused from then on. */
@@ -245,7 +256,7 @@ export class Kernel {
     this.stdout = config.stdout ?? (() => {});
     const fastPath = config.fastPath ?? true;
     const splitImports = fastPath && (config.splitImports ?? true);
-    this.core = new KernelCore({
+    this.kcore = new KernelCore({
       deterministic,
       seed: config.seed ?? 0,
       trace: config.trace ?? false,
