@@ -241,25 +241,47 @@ export function fastReplyWait(
  * the interrupt sender); runAt is the priority the receiver then runs at (postPulse's: the sender's, the
  * closer's, or -1 for its own). False (nothing changed): take postPulse.
  */
-export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint | number, runAt: number): boolean {
-  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
+export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint, runAt: number): boolean {
+  const s = pulseReceiver(k, ep);
+  if (s === null) return false;
+  s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  pulseDelivered(k, s, runAt);
+  return true;
+}
+
+/**
+ * fastPulse() for an i32 value (a close pulse's OCB id as the server's word gave it), without a BigInt:
+ * the same registers (setPulseNarrow), the same steps. Its own function, so fastPulse's value stays a BigInt.
+ */
+export function fastPulseNarrow(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: number, runAt: number): boolean {
+  const s = pulseReceiver(k, ep);
+  if (s === null) return false;
+  s.mr.setPulseNarrow(MSG_KIND_PULSE, senderPid, code, value);
+  pulseDelivered(k, s, runAt);
+  return true;
+}
+
+/** fastPulse's receiver (taken off ep's receivers, the pulse counted), or null when its conditions do not hold (nothing changed). */
+function pulseReceiver(k: KernelCore, ep: Endpoint): Process | null {
+  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return null;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
-  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return false;
+  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return null;
   fastPathCounts.pulse++;
   k.ipc.pulses++;
   k.nextSeq();
   ep.receivers.pop();
-  // An i32 value (a close pulse's OCB id as the server's word gave it) without a BigInt: the same registers.
-  if (typeof value === "number") s.mr.setPulseNarrow(MSG_KIND_PULSE, senderPid, code, value);
-  else s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  return s;
+}
+
+/** fastPulse's steps once the pulse is in s's registers. */
+function pulseDelivered(k: KernelCore, s: Process, runAt: number): void {
   pulsePriorityTaken(k, s, runAt); // deliverPulse's last step: s runs at the pulse's priority
   countTransition(SERVER_WOKEN);
   // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
   s.unblock = null;
   s.receiving = null;
   k.wake(s, 0);
-  return true;
 }
 
 /**

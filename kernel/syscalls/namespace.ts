@@ -20,7 +20,7 @@ import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/pa
 import { type NsState, nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
-import { fastPulse } from "../ipc/fastpath.ts";
+import { fastPulse, fastPulseNarrow } from "../ipc/fastpath.ts";
 import { flatOpenMutation, openFlat, openMessage, type OpenRequest, scopedPath } from "../ns/flat-open.ts";
 
 const {
@@ -115,8 +115,10 @@ function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint | number) => void {
       ns.closes++;
       const closer = k.current;
       const runAt = closer === null ? -1 : closer.basePriority;
-      if (!fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt))
-        postPulse(k, ep, 0, closer === null ? DEFAULT_PRIORITY : runAt, IO_CLOSE_PULSE, BigInt(ocb), runAt);
+      // The id as the server's word gave it (a number): no BigInt unless the pulse is queued.
+      const fast =
+        typeof ocb === "number" ? fastPulseNarrow(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt) : fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt);
+      if (!fast) postPulse(k, ep, 0, closer === null ? DEFAULT_PRIORITY : runAt, IO_CLOSE_PULSE, BigInt(ocb), runAt);
     };
     closers.set(k, close);
   }
