@@ -10,7 +10,7 @@
 // Rungs (each a client/server pair of tiny WAT instances, one call per round trip, unless said):
 //   bare      bench/baselines/jspi-pingpong.ts's pair
 //   runtime   + the caller found through a kernel object (k.current) and the real WasmProcessRuntime's
-//               arm / park / resume (the armed promise, the host-yield countdown) instead of closures
+//               arm / resume (the armed promise, the host-yield countdown) instead of closures
 //   bridge    + the bridge entry's shape: the pledge check, try/catch, settleArmed's fault test, BLOCK
 //   kernel    the real kernel's handlers (sysCall / sysReplyWait: endpoint cache, fastCall / fastReplyWait,
 //               blockAndRun, dispatch, slice accounting with metered runtimes) behind the same toy entry,

@@ -7,7 +7,8 @@
 // KernelCore.blockAndRun and dispatch, kernel/sched/cpu.ts endSliceFlat / beginSliceFlat, KernelCore.
 // yieldCurrent / schedule with the run queue), and leaves the switch itself to one Suspending JavaScript
 // import per process, `switchTo(target, value)`, which does only the JSPI part with the real
-// WasmProcessRuntime objects: arm its own promise, resume the target's, return its own.
+// WasmProcessRuntime objects (WasmProcessRuntime.handOff, as the yield vDSO): arm its own promise, resume
+// the target's, return its own.
 //
 // What the rung is not: a kernel. The state words are set up by this file, not mirrored by a KernelCore;
 // the fallback imports (the TypeScript kernel's general paths in the design) are stand-ins that answer only
@@ -733,12 +734,8 @@ function kImports(s: Setup, pid: number): Record<string, unknown> {
   return {
     mem: kw.memory,
     self: new WebAssembly.Global({ value: "i32", mutable: false }, pid),
-    // the switch: only JSPI's part, with the real runtimes (the ladder's `runtime` rung's steps)
-    switchTo: new WebAssembly.Suspending((target: number, value: number) => {
-      const pending = rt(pid).arm();
-      rt(target).resume(value);
-      return pending;
-    }),
+    // the switch: only JSPI's part, with the real runtimes, as the yield vDSO's (WasmProcessRuntime.handOff)
+    switchTo: new WebAssembly.Suspending((target: number, value: number) => rt(pid).handOff(rt(target), value)),
     fallback: new WebAssembly.Suspending((op: number, a: number, b: number, c: number, d: number) => s.fallback(pid, op, a, b, c, d)),
     schedule: new WebAssembly.Suspending((to: number) => {
       s.fallbacks.push([pid, 0, to]);

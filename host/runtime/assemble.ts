@@ -153,6 +153,15 @@ export class Code {
     this.b.u8(0x10).u32(f);
     return this;
   }
+  /**
+   * return_call (the tail-call proposal, in V8 by default): a vDSO's last call, to its Suspending switch
+   * import, leaves no frame of the vDSO's on the stack JSPI suspends (≈8–10 ns a switch: docs/fastpath.md,
+   * switch6).
+   */
+  returnCall(f: number): this {
+    this.b.u8(0x12).u32(f);
+    return this;
+  }
   /** br_if to the enclosing block `depth` levels out. */
   brIf(depth: number): this {
     this.b.u8(0x0d).u32(depth);

@@ -52,7 +52,7 @@ import {
   TRUNC,
 } from "./assemble.ts";
 import { yieldEntry } from "./bridge.ts";
-import type { Suspender } from "./bridge.ts";
+import type { WasmProcessRuntime } from "./process-runtime.ts";
 
 const F64 = 0x7c;
 
@@ -118,7 +118,7 @@ const F_FALLBACK = 0,
  *     if keep: FUEL_MARK = held  FUEL_BEYOND = fq - held  KEPT++
  *     else: counters[RING_MAX + q](fq)  FUEL_MARK = fq  FUEL_BEYOND = 0
  *     HEAD = q  SERVED++
- *     (return (switchTo HEAD_old q q.RESUME)))
+ *     (return_call (switchTo HEAD_old q q.RESUME)))
  *   (fallback)
  */
 function body(m: FastYieldMutation): Code {
@@ -205,7 +205,7 @@ function body(m: FastYieldMutation): Code {
   );
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
-  e.get(H).get(Q).get(QA).ld(R.RESUME).call(F_SWITCH).op(0x0f); // return (switchTo from to value)
+  e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.call(F_FALLBACK);
   return e;
@@ -299,12 +299,10 @@ function makeVdso(k: KernelCore): Vdso {
         k.publishYields();
         return r;
       }),
-      // Only JSPI's part: the caller's promise armed, the next one's resumed (as the TypeScript dispatch does).
-      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) => {
-        const pending = (ring[from]!.runtime as unknown as Suspender).arm();
-        ring[to]!.runtime!.resume(value);
-        return pending;
-      }),
+      // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
+      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) =>
+        (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value),
+      ),
     },
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;

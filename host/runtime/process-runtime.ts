@@ -73,6 +73,13 @@ const macrotask: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
 /** The handler dispose() puts on an armed promise it rejects (nothing to do: the process is gone). */
 const ignoreUnwind = (): void => {};
+/**
+ * What dispose() resolves an armed promise with: a promise rejected with UNWIND, which the armed one
+ * adopts, so the suspended stack unwinds as if it had been rejected (an armed promise keeps only its
+ * resolve function: see WasmProcessRuntime.pending). Handled here, once: it is never itself awaited.
+ */
+const UNWOUND: Promise<never> = Promise.reject(UNWIND);
+UNWOUND.catch(ignoreUnwind);
 let hostNow: () => number = () => performance.now();
 let lastHostYield = hostNow();
 let untilClockCheck = 0;
@@ -96,6 +103,11 @@ export function setHostClock(now: () => number): void {
  */
 function hostYieldDue(always = false): boolean {
   if (!always && --untilClockCheck > 0) return false;
+  return hostYieldClock();
+}
+
+/** hostYieldDue's clock reading (its countdown ran out, or `always`): the countdown starts again. */
+function hostYieldClock(): boolean {
   untilClockCheck = 64;
   const now = hostNow();
   if (now - lastHostYield < HOST_YIELD_MS) return false;
@@ -150,15 +162,21 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
   private readonly kernel: KernelCore;
   private readonly process: Process;
   private readonly image: LoadedImage;
-  private pending: ((v: number) => void) | null = null;
   /**
-   * The armed promise's reject, beside `pending`: dispose() rejects it with UNWIND so the suspended stack
-   * unwinds and ends. V8 keeps a suspended JSPI stack as a root until it resumes (a never-settled promise
-   * leaked the stack, its instance and through the imports' closures the whole kernel, once per run), so
-   * every promise handed to a Suspending import must settle, with UNWIND when the process is gone.
+   * The armed promise's resolve function: resume() resolves it with the value; dispose() resolves it with
+   * UNWOUND, which rejects it with UNWIND, so the suspended stack unwinds and ends. V8 keeps a suspended
+   * JSPI stack as a root until it resumes (a never-settled promise leaked the stack, its instance and
+   * through the imports' closures the whole kernel, once per run), so every promise handed to a
+   * Suspending import must settle, with UNWIND when the process is gone. Its reject function is not kept:
+   * storing a second fresh function on this long-lived object at every switch cost ≈7–11 ns a switch
+   * (docs/fastpath.md, switch6).
    */
-  private pendingReject: ((e: unknown) => void) | null = null;
-  /** The promise `pending` settles: dispose() marks it handled, since a handler may end its own caller before JSPI awaits it. */
+  private pending: ((v: number | Promise<never>) => void) | null = null;
+  /**
+   * The promise `pending` settles, when armed by arm() or settle() (whose promise may never reach JSPI: a
+   * handler may end its own caller before it returns): dispose() marks it handled. null after handOff(),
+   * whose promise JSPI always gets.
+   */
   private armed: Promise<number> | null = null;
   /**
    * A split import's plain entry is running its handler (armPlain): 0 no; 1 yes, not resumed;
@@ -263,11 +281,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     }
     const r = this.pending;
     if (r === null) throw new KernelBug(`pid ${this.process.pid} resumed while not suspended`);
-    const j = this.pendingReject!;
     this.pending = null;
-    this.pendingReject = null;
-    if (hostYieldDue()) this.resumeLater(r, j, result);
-    else r(result);
+    if (--untilClockCheck > 0 || !hostYieldClock()) r(result);
+    else this.resumeLater(r, result);
   }
 
   /**
@@ -276,23 +292,50 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
    * at every resume (every context switch), not only at the one in 64 that reads the clock (≈10 ns a
    * switch: docs/fastpath.md, pulse2).
    */
-  private resumeLater(r: (v: number) => void, j: (e: unknown) => void, result: number): void {
-    macrotask(() => (this.disposed ? j(UNWIND) : r(result)));
+  private resumeLater(r: (v: number | Promise<never>) => void, result: number): void {
+    macrotask(() => r(this.disposed ? UNWOUND : result));
   }
 
+  /**
+   * The executor is an arrow written at each `new Promise`, not one function made once: TurboFan inlines a
+   * constructor call whose executor it can see, so the arrow and its context are never made, while an
+   * executor read from a field is called as a function (≈10 ns a switch more: docs/fastpath.md, switch6).
+   */
   arm(): Promise<number> {
-    return (this.armed = new Promise<number>(this.park));
+    return (this.armed = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    }));
   }
 
-  /** The executor of every armed promise, made once (not a closure per block). */
-  private readonly park = (resolve: (v: number) => void, reject: (e: unknown) => void): void => {
-    this.pending = resolve;
-    this.pendingReject = reject;
-  };
+  /**
+   * A switch a vDSO decided (host/runtime/fast-yield.ts's switchTo; the same primitive for any switch a
+   * kernel module in wasm makes: this runtime's process hands the CPU to `next`'s): arm this runtime's
+   * promise and resume `next` with `value`, in one step. It is arm() then next.resume(value) without
+   * what the vDSO has established already: this process is running a Suspending import's function (not a
+   * split import's plain entry, not armed), `next` is suspended in one (armed: its resolve function kept).
+   * Those two are checked, before anything changes, as the one test `next.pending !== null && this.pending
+   * === null` (a plain entry arms nothing). The host-yield countdown is resume()'s, exactly: at most every
+   * HOST_YIELD_MS `next` resumes after a turn of the event loop. The promise goes straight to JSPI (the
+   * Suspending import's result), so none is kept for dispose() to mark handled.
+   */
+  handOff(next: WasmProcessRuntime, value: number): Promise<number> {
+    const r = next.pending;
+    if (r === null || this.pending !== null)
+      throw new KernelBug(
+        `pid ${this.process.pid} handed the CPU to pid ${next.process.pid}: ${r === null ? "the latter was not suspended" : "the former was armed already"}`,
+      );
+    const p = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    });
+    this.armed = null;
+    next.pending = null;
+    if (--untilClockCheck > 0 || !hostYieldClock()) r(value);
+    else next.resumeLater(r, value);
+    return p;
+  }
 
   disarm(): void {
     this.pending = null;
-    this.pendingReject = null;
   }
 
   armPlain(always = false): void {
@@ -312,7 +355,9 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
       const v = this.nowValue;
       return new Promise<number>((resolve, reject) => macrotask(() => (this.disposed ? reject(UNWIND) : resolve(v))));
     }
-    return (this.armed = new Promise<number>(this.park));
+    return (this.armed = new Promise<number>((resolve) => {
+      this.pending = resolve;
+    }));
   }
 
   setFuel(fuel: number): void {
@@ -438,15 +483,15 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
   }
 
   dispose(): void {
-    // A suspended stack is unwound, not abandoned (pendingReject): the rejection reaches it as a microtask,
-    // throws UNWIND at its suspension point and ends its promising call, which run() ignores as disposed.
+    // A suspended stack is unwound, not abandoned (pending resolved with UNWOUND): the rejection reaches it
+    // a few microtasks later, throws UNWIND at its suspension point and ends its promising call, which run()
+    // ignores as disposed.
     this.disposed = true;
-    const j = this.pendingReject;
+    const r = this.pending;
     this.pending = null;
-    this.pendingReject = null;
-    if (j !== null) {
+    if (r !== null) {
       this.armed?.catch(ignoreUnwind); // (a promise JSPI never got: its caller was ended inside its own syscall)
-      j(UNWIND);
+      r(UNWOUND);
     }
     this.armed = null;
     this.instance = null;

@@ -11,6 +11,7 @@ import { Errno, ProcessState } from "../../abi/gen/abi.ts";
 import { BenchImages } from "../../bench/images.ts";
 import { E, FUEL_PER_ROUND, K, MIRROR_BASE, OP_CALL, OP_REPLY_WAIT, P, type WasmkPair, wasmkRung, ywasmkRung } from "../../bench/wasmk.ts";
 import { H_SLOTS, S_HANDLE, VACANT } from "../../kernel/fast/mirror.ts";
+import { PIECES, piecesRung } from "../../bench/switch-pieces.ts";
 import { DEFAULT_NS_PER_FUEL } from "../../kernel/sched/params.ts";
 
 describe("the switch ladder's kernel rungs", () => {
@@ -159,4 +160,13 @@ describe("the switch ladder's wasmk rungs (the kernel's switch in wasm, state in
       expect(pair.fallbacks).toEqual([]);
     });
   }
+});
+
+describe("the switch's pieces (bench/switch-pieces.ts)", () => {
+  for (const name of PIECES)
+    it(`switches between its two yielders, each yield resumed with the value its switch passes (${name})`, async () => {
+      const pair = await piecesRung(name);
+      expect(await pair.run(1000)).toBe(1000);
+      expect(await pair.run(10)).toBe(10);
+    });
 });

@@ -6,16 +6,21 @@
 // otherwise, so a host timer set before they start fires while they run.
 import { describe, expect, it } from "vitest";
 import { Kernel } from "../../host/kernel.ts";
+import { setHostClock } from "../../host/runtime/process-runtime.ts";
+import { fastYieldCounts } from "../../kernel/fast/yields.ts";
 import { guest } from "../helpers/wat.ts";
 
-/** n yields, then exit. */
-const yielder = (n: number) =>
-  guest(`
+/** n yields, then exit; vdso: importing only yield, so the kernel's yield vDSO serves it (host/runtime/fast-yield.ts). */
+const yielder = (n: number, vdso = false) =>
+  guest(
+    `
   (func (export "_start") (local $i i32)
     (loop $l
       (drop (call $yield))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`);
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`,
+    vdso ? { imports: ["yield"] } : {},
+  );
 
 describe("the host's event loop while guests switch", () => {
   it("two processes yielding to each other let a host timer fire before either is done", async () => {
@@ -40,5 +45,40 @@ describe("the host's event loop while guests switch", () => {
     expect(seen!.clock).toBeGreaterThan(0);
     a.close();
     b.close();
+  });
+
+  it("two processes whose yields the vDSO serves (its switch, WasmProcessRuntime.handOff) give the event loop a turn every 64 switches when each clock reading finds the time up", async () => {
+    // A host clock that moves an hour a reading: every reading the countdown makes finds a turn due, so
+    // the turns counted follow the countdown, not the machine's speed.
+    let t = 0;
+    setHostClock(() => (t += 3_600_000));
+    try {
+      const k = new Kernel();
+      const image = k.loadImage(yielder(100_000, true), "yielder");
+      const served = fastYieldCounts.served;
+      const a = k.spawn(image);
+      const b = k.spawn(image);
+      k.release(image);
+      let turns = 0;
+      let running = true;
+      const count = (): void => {
+        if (!running) return;
+        turns++;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      const [ea, eb] = await Promise.all([a.exited, b.exited]);
+      running = false;
+      expect(ea.reason).toBe(0);
+      expect(eb.reason).toBe(0);
+      const switches = fastYieldCounts.served - served;
+      expect(switches).toBeGreaterThan(150_000); // the vDSO served most of the 200,000 yields
+      // One turn at least every 64 switches (each a turn of the event loop the counter saw, or more).
+      expect(turns).toBeGreaterThanOrEqual(Math.floor(switches / 64));
+      a.close();
+      b.close();
+    } finally {
+      setHostClock(() => performance.now());
+    }
   });
 });

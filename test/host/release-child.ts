@@ -18,6 +18,7 @@ import type { WasiStdin } from "../../host/personality/wasi/personality.ts";
 import { observeSyscalls } from "../../host/runtime/bridge.ts";
 import { Strace } from "../../host/trace/strace.ts";
 import { guest } from "../helpers/wat.ts";
+import { fastYieldCounts } from "../../kernel/fast/yields.ts";
 import { wasiProgram } from "../wasi/helpers.ts";
 import { RootBlockedError, runGuest } from "../../cli/run-guest.ts";
 import { bootSystem } from "../../host/system.ts";
@@ -137,6 +138,8 @@ const WASI_OPEN_THEN_POLL = wasiProgram(
     (drop (call $poll_oneoff (i32.const 0x200) (i32.const 0x400) (i32.const 1) (i32.const 0x80)))`,
   { data: '(data (i32.const 0x300) "d/x")' },
 );
+/** Yields forever, importing only yield: served by the kernel's yield vDSO (host/runtime/fast-yield.ts). */
+const VDSO_YIELD_LOOP = guest(`(func (export "_start") (loop $l (drop (call $yield)) (br $l)))`, { imports: ["yield"] });
 const WASI_YIELD_LOOP = wasiProgram(`(loop $l (drop (call $sched_yield)) (br $l))`);
 
 /**
@@ -316,6 +319,17 @@ const SCENARIOS: Scenario[] = [
       const b = one(k, SPIN);
       let turns = 0;
       return { procs: [a, b], ready: () => ++turns > 20 };
+    },
+  },
+  {
+    // One of the two is always suspended in the promise the vDSO's switch (WasmProcessRuntime.handOff) armed.
+    name: "two yielders served by the yield vDSO",
+    start: (k) => {
+      const a = one(k, VDSO_YIELD_LOOP);
+      const b = one(k, VDSO_YIELD_LOOP);
+      const served = fastYieldCounts.served;
+      let turns = 0;
+      return { procs: [a, b], ready: () => ++turns > 20 && fastYieldCounts.served > served };
     },
   },
   {

@@ -41,6 +41,7 @@ const SCENARIOS = [
   "sched_wait_period",
   "sleep",
   "yield loop (preempted or yielding)",
+  "two yielders served by the yield vDSO",
   "spin (preempted by fuel)",
   "spin, epoch variant (preempted by the ticker)",
   "sleep, epoch variant",
