@@ -112,6 +112,11 @@ export interface KernelConfig {
    */
   fastYield?: boolean;
   /**
+   * With fastYield: the same module serves pulse_wait for a pair of processes pulsing each other (a
+   * publication after the kernel's own pulse_wait; KernelCore.publishPulses; default true).
+   */
+  fastPulse?: boolean;
+  /**
    * Flat slice accounting on every switch (KernelOptions.fastSlice; default: fastPath). false keeps every
    * other fast path and charges through the general code; for benchmarks and tests that compare.
    */
@@ -303,7 +308,7 @@ export class Kernel {
       },
     });
     if (splitImports && config.receiveHint === true) chooseInEveryProcess(this.core);
-    if (fastPath && deterministic && (config.fastYield ?? true)) useFastYield(this.core);
+    if (fastPath && deterministic && (config.fastYield ?? true)) useFastYield(this.core, config.fastPulse ?? true);
   }
 
   /**

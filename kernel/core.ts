@@ -18,6 +18,7 @@ import type { ReadyQueue } from "./sched/ready.ts";
 import { type Timer, TimerHeap } from "./timers.ts";
 import { EventTrace } from "./trace.ts";
 import { ipcProcessExited } from "./ipc/exchange.ts";
+import { pulsePair, pulsePairRegisters, pulsePairServed } from "./ipc/fastpath.ts";
 import {
   binderChanged,
   cellPacketOf,
@@ -44,7 +45,18 @@ import { objectChanged } from "./fast/mirror.ts";
 import { hintDispatch } from "./fast/hints.ts";
 import type { Partition } from "./objects/partition.ts";
 import type { Device } from "./devices/device.ts";
-import { fastYieldCounts, readMember, RING_MAX, writeMember, Y, type YieldWords } from "./fast/yields.ts";
+import {
+  ARMED_PULSES,
+  ARMED_YIELDS,
+  fastPulseCounts,
+  fastYieldCounts,
+  readMember,
+  RING_MAX,
+  writeMember,
+  writePulseMember,
+  Y,
+  type YieldWords,
+} from "./fast/yields.ts";
 
 /** Whom a timer is for (KernelCore.addTimer): a process, a device, or nobody. */
 export type TimerOwner = Process | Device | null;
@@ -801,6 +813,7 @@ export class KernelCore {
     this.lazyYields = 0;
     const w = this.yieldWords!;
     const i32 = w.i32;
+    const armed = i32[Y.ARMED >> 2];
     i32[Y.ARMED >> 2] = 0;
     const served = i32[Y.SERVED >> 2];
     const n = i32[Y.N >> 2];
@@ -808,12 +821,32 @@ export class KernelCore {
       for (let i = 0; i < n; i++) w.ring[i] = null;
       return;
     }
+    const head = i32[Y.HEAD >> 2];
+    if (armed === ARMED_PULSES) return this.syncPulses(w, served, head);
     fastYieldCounts.served += served;
     fastYieldCounts.synced++;
-    const head = i32[Y.HEAD >> 2];
     const first = w.ring[0]!;
     for (let i = 0; i < n; i++) readMember(w, i, i === head);
     const running = this.runq.rotate(first, head);
+    this.current = running;
+    this.sched.adoptYields(w, running);
+  }
+
+  /**
+   * syncYields for a pulse pair (ring[0] ran at publication, ring[1] was blocked in its pulse_wait): n
+   * pulse_waits were served, so ring[head] runs (head: n's parity) and the other waits in its receive. The
+   * accounting as a ring's, the IPC side (kernel/ipc/fastpath.ts pulsePairServed), and the counts each
+   * served pulse_wait makes here: a sequence number and a handoff.
+   */
+  private syncPulses(w: YieldWords, n: number, head: number): void {
+    fastPulseCounts.served += n;
+    fastPulseCounts.synced++;
+    pulsePairRegisters(w, w.ring[0]!, w.ring[1]!, n);
+    const running = readMember(w, head, true);
+    const blocked = readMember(w, head ^ 1, false);
+    pulsePairServed(this, running, blocked, n, head !== 0);
+    this.seqCounter += n;
+    this.ipc.handoffs += n;
     this.current = running;
     this.sched.adoptYields(w, running);
   }
@@ -834,14 +867,38 @@ export class KernelCore {
       for (let i = 0; i < n; i++) w.ring[i] = null;
       return;
     }
+    this.arm(w, n, ARMED_YIELDS);
+    fastYieldCounts.published++;
+  }
+
+  /**
+   * After a pulse_wait by `from` the TypeScript kernel took (the vDSO's pulse fallback): publish the words for
+   * the pair if it handed the CPU to a process that is `from`'s pulse pair (kernel/ipc/fastpath.ts pulsePair)
+   * and the scheduler would let the two hand the CPU back and forth alone: nothing queued at or above them,
+   * the slice accounting in words (as for yields).
+   */
+  publishPulses(from: Process): void {
+    const w = this.yieldWords;
+    const c = this.current;
+    if (w === null || this.lazyYields !== 0 || c === null || c === from || !c.fastPulse || !from.fastPulse) return;
+    if (this.trace.enabled || this.scheduling || this.directDepth > 0 || this.idleServed.size !== 0) return;
+    if (!pulsePair(this, c, from) || !this.runq.wouldChooseFirst(c) || !this.sched.publishYields(w, c)) return;
+    if (!writePulseMember(w, 0, c, true) || !writePulseMember(w, 1, from, false)) {
+      w.ring[0] = w.ring[1] = null;
+      return;
+    }
+    this.arm(w, 2, ARMED_PULSES);
+    fastPulseCounts.published++;
+  }
+
+  private arm(w: YieldWords, n: number, what: number): void {
     const i32 = w.i32;
     i32[Y.N >> 2] = n;
     i32[Y.HEAD >> 2] = 0;
     i32[Y.SERVED >> 2] = 0;
-    w.bound(n);
-    i32[Y.ARMED >> 2] = 1;
+    w.bound(n, what === ARMED_PULSES);
+    i32[Y.ARMED >> 2] = what;
     this.lazyYields = 1;
-    fastYieldCounts.published++;
   }
 
   /** Switch the event trace on or off (mid-run too: the lazy yields are synced first, and stay TypeScript's while it is on). */

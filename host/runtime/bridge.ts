@@ -529,10 +529,18 @@ function ioReplyWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspendi
 
 /** pulse_wait's own entry (see callImport): an event loop's signal-and-wait, both halves of a pulse ping-pong. */
 function pulseWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending {
+  return new WebAssembly.Suspending(pulseWaitEntry(k, def));
+}
+
+/** pulseWaitImport's function (the vDSO's pulse fallback calls it too: host/runtime/fast-yield.ts). */
+export function pulseWaitEntry(
+  k: KernelCore,
+  def: SyscallDef = SYSCALL_BY_NAME.get("pulse_wait")!,
+): (ep: number, code: number, value: number, waitEp: number) => unknown {
   const h = unpledged(k, def) as (k: KernelCore, p: Process, ep: number, code: number, value: number, waitEp: number) => unknown;
   const bit = 1 << def.pledge;
   const name = def.name;
-  return new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
+  return (ep: number, code: number, value: number, waitEp: number) => {
     const p = caller(k);
     const s = p.runtime as unknown as Suspender;
     const pending = s.arm();
@@ -543,7 +551,7 @@ function pulseWaitImport(k: KernelCore, def: SyscallDef): WebAssembly.Suspending
       return thrownArmed(k, p, s, name, err);
     }
     return settleArmed(k, p, s, r, pending);
-  });
+  };
 }
 
 /** receive's own entry (see callImport): the other half of a pulse round trip, and the legacy server's wait. */

@@ -1,23 +1,30 @@
 // The yield vDSO (docs/fastpath.md "Yield in wasm: lazy state"; kernel/fast/yields.ts): one kernel-owned
-// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm).
-// It serves a yield in wasm against the words the kernel published after its own last yield, and calls
-// the TypeScript yield (the bridge's entry, which syncs the words first) for anything else, before
-// changing anything. Its one Suspending import, switchTo, does only JSPI's part with the real runtimes.
+// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm),
+// and whose export `pulse_wait` is every eligible process's pulse_wait import (pulse pairs; docs/fastpath.md
+// "pulse_wait pairs in wasm: lazy state"). It serves a yield or a pair's pulse_wait in wasm against the words
+// the kernel published after its own last yield or pulse_wait, and calls the TypeScript call (the bridge's
+// entry, which syncs the words first) for anything else, before changing anything. Its Suspending imports
+// switchTo and pulseTo do only JSPI's part with the real runtimes (pulseTo writes the pulse into the
+// receiver's IPC buffer first).
 //
 // (module
 //   (type $i (func (result i32)))
 //   (type $sw (func (param i32 i32 i32) (result i32)))
+//   (type $pw (func (param i32 i32 i32 i32) (result i32)))
 //   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
 //   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
+//   (import "k" "pulseFallback" (func $pfallback (type $pw)))     Suspending: the TypeScript pulse_wait, then publish
+//   (import "k" "pulseTo" (func $pulseTo (type $pw)))             Suspending: the pulse into ring[to]'s buffer, then as switchTo
 //   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
 //   (table $counters (export "counters") 2*RING_MAX funcref)      each ring member's counter reader, then writer
-//   (func (export "yield") (result i32) ...))                     the body below, step by step
+//   (func (export "yield") (result i32) ...)                      the body below, step by step
+//   (func (export "pulse_wait") (type $pw) ...))                  pulseBody, step by step
 //
 // Which process calls: only the ring's head runs while the words are armed (every other process runs only
-// after a kernel entry, which withdraws them), so the caller is ring[HEAD].
+// after a kernel entry, which withdraws them), so the caller is ring[HEAD] (of a pair: ring[0] or ring[1]).
 
 import type { KernelCore } from "../../kernel/core.ts";
-import { RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
+import { ARMED_PULSES, ARMED_YIELDS, RING_MAX, RING, RING_SIZE, R, Y, type YieldWords } from "../../kernel/fast/yields.ts";
 import { MAX_SLICE_FUEL } from "../../kernel/sched/params.ts";
 import type { Process } from "../../kernel/objects/process.ts";
 import { IMPORT_MODULE } from "../../abi/gen/abi.ts";
@@ -41,17 +48,20 @@ import {
   FNE,
   FSUB,
   FUNCREF,
+  functionsCode,
   funcType,
   GT_S,
   I32,
   LE_S,
   LT_S,
   MUL,
+  NE,
   SELECT,
   SUB,
   TRUNC,
+  XOR,
 } from "./assemble.ts";
-import { yieldEntry } from "./bridge.ts";
+import { pulseWaitEntry, yieldEntry } from "./bridge.ts";
 import type { WasmProcessRuntime } from "./process-runtime.ts";
 
 const F64 = 0x7c;
@@ -67,6 +77,27 @@ let mutation: FastYieldMutation = null;
 export function mutateFastYieldForTest(m: FastYieldMutation): void {
   mutation = m;
 }
+
+/**
+ * A step of the vDSO's pulse_wait dropped or moved on purpose, for tests only (test/sched/fast-pulse.test.ts:
+ * each makes its comparison with the vDSO off fail): "readied" starts the receiver's wait after the sender's
+ * slice is charged (yield's order) instead of before; "quantum" gives the blocked sender a fresh quantum
+ * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
+ * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
+ * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer, "stale"
+ * writes it through the view made at publication after the receiver's memory grew (a detached buffer's),
+ * "handles" serves a pulse_wait whatever handles it names.
+ */
+export type FastPulseMutation =
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | "handles" | null;
+let pulseMutation: FastPulseMutation = null;
+export function mutateFastPulseForTest(m: FastPulseMutation): void {
+  pulseMutation = m;
+}
+
+const NO_WORDS = new Int32Array(0);
+/** An Int32Array's words are wasm's (little-endian) on this host: the vDSO's delivery writes IPC buffers through one. */
+const LITTLE_ENDIAN = new Uint8Array(new Int32Array([1]).buffer)[0] === 1;
 
 const modules = new Map<string, WebAssembly.Module>();
 
@@ -89,13 +120,15 @@ const H = 0,
   NEXT = 15,
   NS = 16;
 const F_FALLBACK = 0,
-  F_SWITCH = 1;
+  F_SWITCH = 1,
+  F_PFALLBACK = 2,
+  F_PULSE = 3;
 
 /**
  * The body (after each block, the TypeScript step it stands for):
  *
  *   (block $slow
- *     (br_if $slow (i32.eqz ARMED))
+ *     (br_if $slow (ARMED != ARMED_YIELDS))
  *     pa = RING + HEAD * RING_SIZE                                     the caller, ring[HEAD]
  *     ;; CpuScheduler.endSliceFlat(p)
  *     left = counters[HEAD]()  fuel = FUEL_MARK - left  now = CLOCK  cpu = p.CPU  bill = BILL_NS
@@ -124,7 +157,7 @@ const F_FALLBACK = 0,
 function body(m: FastYieldMutation): Code {
   const e = new Code();
   e.op(0x02, 0x40); // block $slow
-  e.word(Y.ARMED).op(EQZ).brIf(0);
+  e.word(Y.ARMED).i32(ARMED_YIELDS).op(NE).brIf(0);
   e.word(Y.HEAD).set(H);
   e.i32(RING).get(H).i32(RING_SIZE).op(MUL).op(ADD).set(PA);
   // endSliceFlat(p)
@@ -161,14 +194,7 @@ function body(m: FastYieldMutation): Code {
     .if((t) => t.word(Y.QUANTUM).set(QQ));
   e.get(NOW).wordf(Y.COST).op(FADD).set(NOW2);
   if (m !== "bucket") e.get(NOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
-  // fq = min(qq, MAX_SLICE_FUEL)
-  e.get(QQ).i32(MAX_SLICE_FUEL).get(QQ).i32(MAX_SLICE_FUEL).op(LT_S).op(SELECT).op(CONVERT).set(FQ);
-  if (m !== "bound")
-    e.get(NEXT)
-      .f64(Infinity)
-      .op(FNE)
-      .if((t) => t.get(FQ).get(NEXT).get(NOW2).op(FSUB).wordf(Y.PER_NS).op(FMUL).op(FCEIL).op(FMIN).set(FQ));
-  e.f64(1).get(FQ).op(FMAX).set(FQ);
+  sliceFuel(e, null, FQ, NEXT, NOW2, m === "bound", QQ);
   // refill's choice: keep the counter (it holds no more than the slice) or write it
   e.get(QA).ld(R.HELD).set(HELD);
   if (m === "kept") e.i32(0).set(KEEP);
@@ -190,19 +216,7 @@ function body(m: FastYieldMutation): Code {
   e.st(R.HELD, qa, (x) => x.i32(-1));
   e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
-  e.get(KEEP).ifElse(
-    (t) => {
-      t.st(Y.FUEL_MARK, zero, (x) => x.get(HELD));
-      t.st(Y.FUEL_BEYOND, zero, (x) => x.get(FQ).op(TRUNC).get(HELD).op(SUB));
-      t.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
-    },
-    (t) => {
-      // setFuel(fuel): q's counter written through its writer (table slot RING_MAX + q)
-      t.get(FQ).op(TRUNC).i32(RING_MAX).get(Q).op(ADD).b.u8(0x11).u32(2).u32(0);
-      t.st(Y.FUEL_MARK, zero, (x) => x.get(FQ).op(TRUNC));
-      t.st(Y.FUEL_BEYOND, zero, (x) => x.i32(0));
-    },
-  );
+  refill(e, KEEP, HELD, FQ, Q);
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
   e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
@@ -211,30 +225,200 @@ function body(m: FastYieldMutation): Code {
   return e;
 }
 
+// pulse_wait's locals: its parameters, then i32 then f64
+const EP = 0,
+  CODE = 1,
+  VALUE = 2,
+  WEP = 3,
+  PH = 4,
+  PPA = 5,
+  PLEFT = 6,
+  PFUEL = 7,
+  PQ = 8,
+  PQA = 9,
+  PHELD = 10,
+  PMISS = 11,
+  PKEEP = 12,
+  PQP = 13,
+  PT0 = 14,
+  PNOW = 15,
+  PCPU = 16,
+  PBILL = 17,
+  PFQ = 18,
+  PNEXT = 19,
+  PNS = 20,
+  PNOW2 = 21;
+
+/**
+ * pulse_wait(ep, code, value, waitEp) for a pulse pair (KernelCore.publishPulses; kernel/ipc/fastpath.ts
+ * pulsePair): what fastPulseWait and blockAndRun do, in the order they do it, where every IPC step but the
+ * delivery is fixed by the pair's conditions (ring[HEAD] runs and pulses ring[HEAD ^ 1], blocked in its
+ * pulse_wait; then it waits where that one waited):
+ *
+ *   (block $slow
+ *     (br_if $slow (ARMED != ARMED_PULSES))
+ *     pa = ring[HEAD]  (br_if $slow (ep != pa.SEND_H))  (br_if $slow (waitEp != pa.WAIT_H))   cachedEndpoint's hits
+ *     q = HEAD ^ 1  qa = its record
+ *     ;; wakeSettled's CpuScheduler.readied(q): its wait starts at the clock before the sender's slice is charged
+ *     t0 = CLOCK
+ *     ;; blockAndRun's endSliceFlat(p): the sender keeps its charged quantum (it blocks: no queued hook)
+ *     left = counters[HEAD]()  fuel = FUEL_MARK - left  now = t0  cpu = p.CPU  bill = BILL_NS  qp = p.QLEFT
+ *     if fuel > 0: ns = fuel * NS_PER_FUEL; now += ns; cpu += ns; bill += ns; qp -= fuel
+ *     ;; blockAndRun's timerDue(): a due timer is TypeScript's (it queues q and schedules)
+ *     (br_if $slow (NEXT_TIMER <= now))
+ *     ;; dispatch(q), beginSliceFlat: the latency check spans the sender's slice; readied gave a fresh quantum
+ *     miss = now - t0 > q.TIER
+ *     now2 = now + COST  (br_if $slow (!(now2 < BILL_END)))
+ *     fq = min(QUANTUM, MAX_SLICE_FUEL), bounded by the next timer, at least 1; keep = 0 < q.HELD <= fq
+ *     ;; ---- committed ----
+ *     p: CPU = cpu, QLEFT = qp, HELD = left
+ *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0, LCODE = code, LVALUE = value
+ *     CLOCK = now2  BILL_NS = bill + COST  the counter kept or written (as yield)
+ *     HEAD = q  SERVED++
+ *     (return_call (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
+ *   (pulseFallback ep code value waitEp)
+ */
+function pulseBody(m: FastPulseMutation): Code {
+  const e = new Code();
+  e.op(0x02, 0x40); // block $slow
+  e.word(Y.ARMED).i32(ARMED_PULSES).op(NE).brIf(0);
+  e.word(Y.HEAD).set(PH);
+  e.i32(RING).get(PH).i32(RING_SIZE).op(MUL).op(ADD).set(PPA);
+  if (m !== "handles") {
+    e.get(EP).get(PPA).ld(R.SEND_H).op(NE).brIf(0);
+    e.get(WEP).get(PPA).ld(R.WAIT_H).op(NE).brIf(0);
+  }
+  e.get(PH).i32(1).op(XOR).set(PQ);
+  e.i32(RING).get(PQ).i32(RING_SIZE).op(MUL).op(ADD).set(PQA);
+  e.wordf(Y.CLOCK).set(PT0);
+  // endSliceFlat(p)
+  e.get(PH).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
+  e.set(PLEFT);
+  e.word(Y.FUEL_MARK).get(PLEFT).op(SUB).set(PFUEL);
+  e.get(PT0).set(PNOW);
+  e.get(PPA).ldf(R.CPU).set(PCPU);
+  e.wordf(Y.BILL_NS).set(PBILL);
+  e.get(PPA).ld(R.QLEFT).set(PQP);
+  e.get(PFUEL).i32(0).op(GT_S);
+  e.if((t) => {
+    t.get(PFUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(PNS);
+    t.get(PNOW).get(PNS).op(FADD).set(PNOW);
+    t.get(PCPU).get(PNS).op(FADD).set(PCPU);
+    t.get(PBILL).get(PNS).op(FADD).set(PBILL);
+    t.get(PQP).get(PFUEL).op(SUB).set(PQP);
+  });
+  // timerDue()
+  e.wordf(Y.NEXT_TIMER).set(PNEXT);
+  if (m !== "timer") e.get(PNEXT).get(PNOW).op(FLE).brIf(0);
+  // beginSliceFlat(q): readied(q) started its wait at t0 ("readied": at now, after the sender's charge)
+  if (m === "readied") e.get(PNOW).set(PT0);
+  if (m === "latency") e.i32(0).set(PMISS);
+  else if (m === "order")
+    e.i32(0).set(PMISS); // measured at t0: no wait at all
+  else e.get(PNOW).get(PT0).op(FSUB).get(PQA).ldf(R.TIER).op(FGT).set(PMISS);
+  e.get(PNOW).wordf(Y.COST).op(FADD).set(PNOW2);
+  if (m !== "bucket") e.get(PNOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
+  if (m === "order") e.get(PT0).wordf(Y.COST).op(FADD).set(PNS); // the bound from t0 + the cost
+  sliceFuel(e, Y.QUANTUM, PFQ, PNEXT, m === "order" ? PNS : PNOW2, m === "bound");
+  e.get(PQA).ld(R.HELD).set(PHELD);
+  if (m === "kept") e.i32(0).set(PKEEP);
+  else e.get(PHELD).i32(0).op(GT_S).get(PHELD).op(CONVERT).get(PFQ).op(FLE).op(AND).set(PKEEP);
+  // ---- committed ----
+  const pa = (x: Code) => x.get(PPA);
+  const qa = (x: Code) => x.get(PQA);
+  const zero = (x: Code) => x.i32(0);
+  e.stf(R.CPU, pa, (x) => x.get(PCPU));
+  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.get(PQP));
+  else e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
+  e.st(R.HELD, pa, (x) => x.get(PLEFT));
+  e.stf(R.READY, qa, (x) => x.get(PT0));
+  e.st(R.QLEFT, qa, (x) => x.word(Y.QUANTUM));
+  e.st(R.LAT, qa, (x) => x.get(PQA).ld(R.LAT).get(PMISS).op(ADD));
+  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(PQA).ldf(R.CPU).wordf(Y.COST).op(FADD));
+  e.st(R.HELD, qa, (x) => x.i32(-1));
+  e.st(R.RESUME, qa, (x) => x.i32(0));
+  e.st(R.LCODE, qa, (x) => x.get(CODE));
+  e.st(R.LVALUE, qa, (x) => x.get(VALUE));
+  e.stf(Y.CLOCK, zero, (x) => x.get(PNOW2));
+  e.stf(Y.BILL_NS, zero, (x) => x.get(PBILL).wordf(Y.COST).op(FADD));
+  refill(e, PKEEP, PHELD, PFQ, PQ);
+  e.st(Y.HEAD, zero, (x) => x.get(PQ));
+  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
+  e.get(PH).get(PQ).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
+  e.op(0x0b); // end $slow
+  e.get(EP).get(CODE).get(VALUE).get(WEP).call(F_PFALLBACK);
+  return e;
+}
+
+/** The slice's fuel into local fq (f64): min(quantum word, MAX_SLICE_FUEL), bounded by the next timer (unless dropped), at least 1. */
+function sliceFuel(e: Code, quantum: number | null, fq: number, next: number, now2: number, noBound: boolean, qq = -1): void {
+  if (quantum !== null) e.word(quantum).i32(MAX_SLICE_FUEL).word(quantum).i32(MAX_SLICE_FUEL).op(LT_S).op(SELECT).op(CONVERT).set(fq);
+  else e.get(qq).i32(MAX_SLICE_FUEL).get(qq).i32(MAX_SLICE_FUEL).op(LT_S).op(SELECT).op(CONVERT).set(fq);
+  if (!noBound)
+    e.get(next)
+      .f64(Infinity)
+      .op(FNE)
+      .if((t) => t.get(fq).get(next).get(now2).op(FSUB).wordf(Y.PER_NS).op(FMUL).op(FCEIL).op(FMIN).set(fq));
+  e.f64(1).get(fq).op(FMAX).set(fq);
+}
+
+/** refill's choice, committed: keep the counter (held fuel, the rest of the slice beyond it) or write it through ring member q's writer. */
+function refill(e: Code, keep: number, held: number, fq: number, q: number): void {
+  const zero = (x: Code) => x.i32(0);
+  e.get(keep).ifElse(
+    (t) => {
+      t.st(Y.FUEL_MARK, zero, (x) => x.get(held));
+      t.st(Y.FUEL_BEYOND, zero, (x) => x.get(fq).op(TRUNC).get(held).op(SUB));
+      t.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
+    },
+    (t) => {
+      // setFuel(fuel): q's counter written through its writer (table slot RING_MAX + q)
+      t.get(fq).op(TRUNC).i32(RING_MAX).get(q).op(ADD).b.u8(0x11).u32(2).u32(0);
+      t.st(Y.FUEL_MARK, zero, (x) => x.get(fq).op(TRUNC));
+      t.st(Y.FUEL_BEYOND, zero, (x) => x.i32(0));
+    },
+  );
+}
+
 function vdsoModule(): WebAssembly.Module {
-  const key = mutation ?? "";
+  const key = `${mutation ?? ""}/${pulseMutation ?? ""}`;
   let m = modules.get(key);
   if (m !== undefined) return m;
-  const types = new ByteSink().u32(3);
+  const types = new ByteSink().u32(4);
   funcType(types, [], [I32]);
   funcType(types, [I32, I32, I32], [I32]);
   funcType(types, [I32], []);
-  const imports = new ByteSink().u32(3);
+  funcType(types, [I32, I32, I32, I32], [I32]);
+  const imports = new ByteSink().u32(5);
   imports.name("k").name("fallback").u8(0x00).u32(0);
   imports.name("k").name("switchTo").u8(0x00).u32(1);
+  imports.name("k").name("pulseFallback").u8(0x00).u32(3);
+  imports.name("k").name("pulseTo").u8(0x00).u32(3);
   imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
-  const funcs = new ByteSink().u32(1).u32(0);
+  const funcs = new ByteSink().u32(2).u32(0).u32(3);
   const tables = new ByteSink()
     .u32(1)
     .u8(FUNCREF)
     .u8(0x00)
     .u32(2 * RING_MAX);
-  const exports = new ByteSink().u32(2);
-  exports.name("yield").u8(0x00).u32(2).name("counters").u8(0x01).u32(0);
-  const b = body(mutation).b;
-  const fn = new ByteSink().u32(2).u32(10).u8(I32).u32(7).u8(F64);
-  fn.bytes(b.view()).u8(0x0b);
-  const code = new ByteSink().u32(1).u32(fn.length).bytes(fn.view());
+  const exports = new ByteSink().u32(3);
+  exports.name("yield").u8(0x00).u32(4).name("pulse_wait").u8(0x00).u32(5).name("counters").u8(0x01).u32(0);
+  const code = functionsCode([
+    [
+      [
+        [10, I32],
+        [7, F64],
+      ],
+      body(mutation).b,
+    ],
+    [
+      [
+        [10, I32],
+        [8, F64],
+      ],
+      pulseBody(pulseMutation).b,
+    ],
+  ]);
   m = assemble([
     [1, types],
     [2, imports],
@@ -253,7 +437,7 @@ interface CounterRuntime {
   counterWriter(): (v: number) => void;
 }
 
-type Vdso = { yield: Function; words: YieldWords };
+type Vdso = { yield: Function; pulseWait: Function; words: YieldWords };
 /** Each kernel's vDSO, made when its first process that may take it is instantiated (null: not yet). */
 const vdsos = new WeakMap<KernelCore, Vdso | null>();
 
@@ -262,20 +446,33 @@ const vdsos = new WeakMap<KernelCore, Vdso | null>();
  * at the first process whose imports may take them (a wasm memory a kernel: kernels that never run a
  * yielder, most of a test suite's and the bench's, make none).
  */
-export function useFastYield(k: KernelCore): void {
+export function useFastYield(k: KernelCore, pulses = true): void {
   if (!vdsos.has(k)) vdsos.set(k, null);
+  if (pulses && LITTLE_ENDIAN) pulseKernels.add(k);
 }
+
+/** The kernels whose vDSO serves pulse_wait pairs too (KernelConfig.fastPulse). */
+const pulseKernels = new WeakSet<KernelCore>();
 
 function makeVdso(k: KernelCore): Vdso {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
   const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
   let table: WebAssembly.Table | null = null;
+  // A pulse pair's IPC buffers: each member's memory as words, and its buffer's first word's index.
+  const bufs: Int32Array[] = new Array(2).fill(NO_WORDS);
+  const bufAt = new Int32Array(2);
   const words: YieldWords = {
     i32: new Int32Array(memory.buffer),
     f64: new Float64Array(memory.buffer),
     ring,
-    bound(n: number): void {
+    bound(n: number, pulses: boolean): void {
+      if (pulses)
+        for (let i = 0; i < 2; i++) {
+          const p = ring[i]!;
+          bufs[i] = p.memory!.int32();
+          bufAt[i] = p.mr.buffer!.ptr >>> 2; // ipc_buffer takes only 4-aligned addresses
+        }
       for (let i = 0; i < n; i++) {
         const rt = ring[i]!.runtime as unknown as CounterRuntime;
         const r = rt.counterReader();
@@ -290,6 +487,7 @@ function makeVdso(k: KernelCore): Vdso {
     },
   };
   const raw = yieldEntry(k);
+  const rawPulse = pulseWaitEntry(k);
   const instance = new WebAssembly.Instance(vdsoModule(), {
     k: {
       words: memory,
@@ -303,29 +501,56 @@ function makeVdso(k: KernelCore): Vdso {
       switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) =>
         (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value),
       ),
+      // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
+      pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
+        if (k.lazyYields !== 0) k.syncYields(); // as its entry would: the caller is then k.current
+        const p = k.current;
+        const r = rawPulse(ep, code, value, waitEp);
+        if (p !== null) k.publishPulses(p);
+        return r;
+      }),
+      // fastPulseWait's delivery into the receiver's IPC buffer (setPulseNarrow's words; the registers' other
+      // fields and words are set at the sync from the words: kernel/ipc/fastpath.ts pulsePairRegisters), then
+      // JSPI's part as switchTo's (its resume value 0).
+      pulseTo: new WebAssembly.Suspending((from: number, to: number, code: number, value: number) => {
+        let b = bufs[to];
+        if (b.length === 0 && pulseMutation !== "stale") b = bufs[to] = ring[to]!.memory!.int32(); // its memory grew: a view of the new buffer
+        const a = bufAt[to];
+        if (pulseMutation !== "deliver") {
+          b[a] = code;
+          b[a + 1] = value;
+          b[a + 2] = 0;
+          b[a + 3] = 0;
+        }
+        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, 0);
+      }),
     },
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;
   k.yieldWords = words;
-  const v = { yield: instance.exports.yield as Function, words };
+  const v = { yield: instance.exports.yield as Function, pulseWait: instance.exports.pulse_wait as Function, words };
   vdsos.set(k, v);
   return v;
 }
 
 /**
  * If kernel k serves yield in wasm and process p's imports (from syscallImports, before guards) may take
- * it, put the vDSO's yield in place of the bridge's. Not for a process that may bind or send to a port:
- * a wasm-to-wasm delivery runs a binder's handler on its sender's stack with no kernel entry, and its
- * JavaScript reads KernelCore.current.
+ * it, put the vDSO's yield in place of the bridge's, and its pulse_wait in place of the bridge's when k
+ * serves pulse pairs. Not for a process that may bind or send to a port: a wasm-to-wasm delivery runs a
+ * binder's handler on its sender's stack with no kernel entry, and its JavaScript reads KernelCore.current.
  * Returns whether it did.
  */
 export function addFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  if (ns === undefined || !("yield" in ns) || "port_bind" in ns || "port_send" in ns) return false;
+  if (ns === undefined || "port_bind" in ns || "port_send" in ns) return false;
+  const y = "yield" in ns;
+  const pw = "pulse_wait" in ns && pulseKernels.has(k);
+  if (!y && !pw) return false;
   let v = vdsos.get(k);
   if (v === undefined) return false;
   if (v === null) v = makeVdso(k);
-  ns.yield = v.yield;
+  if (y) ns.yield = v.yield;
+  if (pw) ns.pulse_wait = v.pulseWait;
   return true;
 }
 
@@ -334,4 +559,11 @@ export function takesFastYield(k: KernelCore, imports: Record<string, unknown>):
   const v = vdsos.get(k);
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
   return v !== undefined && v !== null && ns !== undefined && ns.yield === v.yield;
+}
+
+/** Whether `imports` take kernel k's vDSO for pulse_wait. */
+export function takesFastPulse(k: KernelCore, imports: Record<string, unknown>): boolean {
+  const v = vdsos.get(k);
+  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
+  return v !== undefined && v !== null && ns !== undefined && ns.pulse_wait === v.pulseWait;
 }

@@ -38,7 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
-import { addFastYield, takesFastYield } from "./fast-yield.ts";
+import { addFastYield, takesFastPulse, takesFastYield } from "./fast-yield.ts";
 import { type DeferredStart, runEntry, startWindow } from "./start-entry.ts";
 import {
   addDirectEntry,
@@ -543,6 +543,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
       }
       this.instance = instance;
       p.fastYield = takesFastYield(k, imports); // it may be in a ring of lazy yields (kernel/fast/yields.ts)
+      p.fastPulse = takesFastPulse(k, imports); // or one of a pulse pair
       const exports = instance.exports;
       if (this.image.preemption === "fuel") {
         this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
@@ -633,7 +634,7 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     }
     // window_get, kill, memory_size served in wasm when they can be (fast-path.ts); not while syscalls are observed (strace sees every call)
     const dispatcher = this.fastPath && !syscallsObserved(k) && addFastPath(k, p, imports);
-    // yield served in wasm against the kernel's lazily synced words (fast-yield.ts): the counting variant only
+    // yield and pulse_wait served in wasm against the kernel's lazily synced words (fast-yield.ts): the counting variant only
     if (this.fastPath && !syscallsObserved(k) && this.image.preemption === "fuel" && this.image.metered && this.personality === null)
       addFastYield(k, imports);
     // port_send delivering wasm-to-wasm to idle direct binders (fast-ports.ts): the counting variant only

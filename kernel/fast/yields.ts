@@ -33,13 +33,25 @@
 // no memory fault, no CPU limit, no port bound to it, its receive hint clear. Anything else stays
 // TypeScript's.
 
+// Pulse pairs (docs/fastpath.md "pulse_wait pairs in wasm: lazy state"). The same words serve a pair of
+// processes pulsing each other with pulse_wait (ARMED_PULSES): after a TypeScript pulse_wait that handed the
+// CPU to the caller's pair (kernel/ipc/fastpath.ts pulsePair, KernelCore.publishPulses) the ring is the two
+// (ring[0] the one running, ring[1] the one blocked in its pulse_wait), each record also holding the handles
+// of its cached send and wait endpoints; the vDSO's pulse_wait does fastPulseWait and blockAndRun's steps in
+// their order (the receiver readied, then the sender's slice charged: it keeps its quantum, then the due
+// timer, then the receiver's dispatch), and the sync puts back the side blocked by the parity of the pulses
+// served (KernelCore.syncYields, kernel/ipc/fastpath.ts pulsePairServed and pulsePairRegisters).
+
 import { ProcessState } from "../../abi/gen/abi.ts";
 import type { Process } from "../objects/process.ts";
 import { tierOf } from "../sched/tiers.ts";
 
 /** Kernel-wide words (byte offsets; i32 unless noted). */
 export const Y = {
-  /** 1 while the words are the authority and the vDSO may serve a yield. */
+  /**
+   * What the words are published for while they are the authority: ARMED_YIELDS (a ring of yielders) or
+   * ARMED_PULSES (a pulse_wait pair: kernel/ipc/fastpath.ts pulsePair); 0: withdrawn.
+   */
   ARMED: 0,
   /** The ring index of the running process. */
   HEAD: 4,
@@ -67,9 +79,13 @@ export const Y = {
   COST: 80,
 } as const;
 
+/** ARMED's values: the vDSO serves yield (the ring) or pulse_wait (a pair: ring[0] and ring[1]). */
+export const ARMED_YIELDS = 1;
+export const ARMED_PULSES = 2;
+
 /** The ring's records: RING + i * RING_SIZE. */
 export const RING = 128;
-export const RING_SIZE = 48;
+export const RING_SIZE = 64;
 export const RING_MAX = 16;
 /** A ring record's words (byte offsets; i32 unless noted). */
 export const R = {
@@ -85,6 +101,12 @@ export const R = {
   TIER: 32,
   /** resumeValue. */
   RESUME: 40,
+  /** A pulse pair's member: the handles its cached send and wait endpoints were resolved from (sendEndpoint, receiveEndpoint). */
+  SEND_H: 44,
+  WAIT_H: 48,
+  /** A pulse pair's member: the code and value of the last pulse the vDSO delivered to it (its registers' words, set at the sync). */
+  LCODE: 52,
+  LVALUE: 56,
 } as const;
 
 /** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
@@ -93,8 +115,11 @@ export interface YieldWords {
   readonly f64: Float64Array;
   /** The ring's processes by index (the vDSO's switch finds their runtimes here). */
   readonly ring: (Process | null)[];
-  /** The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader). */
-  bound(n: number): void;
+  /**
+   * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
+   * writer; for a pulse pair, each one's IPC buffer, which the vDSO's switch writes at each delivery).
+   */
+  bound(n: number, pulses: boolean): void;
 }
 
 /**
@@ -102,10 +127,28 @@ export interface YieldWords {
  * running process (RUNNING), else a queued one (READY).
  */
 export function writeMember(w: YieldWords, i: number, p: Process, running: boolean): boolean {
+  if (!p.fastYield || p.state !== (running ? ProcessState.RUNNING : ProcessState.READY)) return false;
+  return writeRecord(w, i, p);
+}
+
+/**
+ * A pulse pair's member's record (kernel/ipc/fastpath.ts pulsePair checked the IPC side): `running`, the
+ * process the TypeScript pulse_wait handed the CPU to (RUNNING), else its sender (RECEIVE_BLOCKED in it).
+ */
+export function writePulseMember(w: YieldWords, i: number, p: Process, running: boolean): boolean {
+  if (!p.fastPulse || p.state !== (running ? ProcessState.RUNNING : ProcessState.RECEIVE_BLOCKED)) return false;
+  if (!writeRecord(w, i, p)) return false;
+  const a = RING + i * RING_SIZE;
+  w.i32[(a + R.SEND_H) >> 2] = p.sendEndpoint.handle;
+  w.i32[(a + R.WAIT_H) >> 2] = p.receiveEndpoint.handle;
+  return true;
+}
+
+/** The accounting words of a member of either kind (the checks both share first). */
+function writeRecord(w: YieldWords, i: number, p: Process): boolean {
   const s = p.sched;
   const rt = p.runtime;
-  if (!p.fastYield || rt === null || !rt.metered || rt.fuelKept !== true) return false;
-  if (p.state !== (running ? ProcessState.RUNNING : ProcessState.READY) || p.nextRun !== "resume") return false;
+  if (rt === null || !rt.metered || rt.fuelKept !== true || p.nextRun !== "resume") return false;
   if (p.mm.fault !== null || s.edf !== null || s.cpuLimitNs !== Infinity || p.exit !== null) return false;
   // No port bound to it: its port loop (host/runtime/port-loop.ts) and KernelCore.activationDone never run while the words are armed.
   if (p.boundPorts.length !== 0) return false;
@@ -126,7 +169,7 @@ export function writeMember(w: YieldWords, i: number, p: Process, running: boole
   return true;
 }
 
-/** Ring member i's values back into its fields (syncYields); `running`: it is the ring's head. */
+/** Ring member i's values back into its fields (syncYields); `running`: it is the ring's head (else READY: a pulse pair's sync sets its blocked state after). */
 export function readMember(w: YieldWords, i: number, running: boolean): Process {
   const p = w.ring[i]!;
   const s = p.sched;
@@ -151,3 +194,6 @@ export function fitsI32(v: number): boolean {
 
 /** Counts for tests and the bench: yields served in wasm, publications, and syncs that found yields served. */
 export const fastYieldCounts = { served: 0, published: 0, synced: 0 };
+
+/** The same for pulse_wait pairs: pulses served in wasm, pair publications, and syncs that found pulses served. */
+export const fastPulseCounts = { served: 0, published: 0, synced: 0 };

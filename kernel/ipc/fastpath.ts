@@ -22,15 +22,16 @@
 //    this module loads, against the table (states.ts checkedTransition), and
 //    counted at each move as checkTransition counts them.
 
-import { Constants, ProcessState } from "../../abi/gen/abi.ts";
+import { Constants, ProcessState, SYSCALL_BY_NAME } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import { currentEpoch } from "../fast/epoch.ts";
+import { R, RING, RING_SIZE, type YieldWords } from "../fast/yields.ts";
 import { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { receiveUnblock, sendUnblock } from "./exchange.ts";
 import type { EndpointCache, Message } from "./message.ts";
 import { associate, pulsePriorityEnds, pulsePriorityTaken } from "./priority.ts";
-import { checkedTransition, countTransition } from "./states.ts";
+import { checkedTransition, countTransition, countTransitions } from "./states.ts";
 
 const { RUNNING, READY, REPLY_BLOCKED, RECEIVE_BLOCKED } = ProcessState;
 const { MSG_KIND_MESSAGE, MSG_KIND_PULSE, MSG_KIND_REPLY } = Constants;
@@ -336,4 +337,119 @@ export function fastPulseWait(k: KernelCore, p: Process, ep: Endpoint, code: num
   waitFlat(p, wep, 0, 0);
   k.blockAndRun(p, "receive", receiveUnblock(k, p), RECEIVE_BLOCKED, s);
   return true;
+}
+
+/** pulse_wait's pledge class, as the bridge checks it (host/runtime/bridge.ts pulseWaitImport). */
+const PULSE_WAIT_BIT = 1 << SYSCALL_BY_NAME.pulse_wait.pledge;
+
+/**
+ * Whether `running` and `blocked` are a pulse pair, just after a TypeScript pulse_wait by `blocked` handed
+ * `running` the CPU (KernelCore.publishPulses; docs/fastpath.md "pulse_wait pairs in wasm: lazy state"): while nothing else
+ * enters the kernel, each one's next pulse_wait naming the handles of its cached endpoints is fastPulseWait's
+ * case with every step but the accounting fixed, so the vDSO (host/runtime/fast-yield.ts) may serve it. Each
+ * one's cached send endpoint is the other's wait endpoint and both caches are of the current capability
+ * epoch (so the handles still mean them: a close or revoke is a kernel entry, which withdraws the words); both
+ * endpoints open, nothing queued and no pulse pending; `blocked` in its own receive unblock with no timer, on
+ * its wait endpoint, that endpoint's only receiver, and nothing receiving on `running`'s; no pulse priority,
+ * both at one base priority and at it (pulsePriorityTaken and pulsePriorityEnds do nothing), each's last
+ * endpoint its wait endpoint (associate does nothing); neither sending; both with an IPC buffer and
+ * pulse_wait's pledge. The scheduler's side (nothing queued at or above them, the slice accounting) is
+ * KernelCore.publishPulses'.
+ */
+export function pulsePair(k: KernelCore, running: Process, blocked: Process): boolean {
+  if (!k.fastIpc) return false;
+  const epoch = currentEpoch();
+  const rs = running.sendEndpoint;
+  const rw = running.receiveEndpoint;
+  const bs = blocked.sendEndpoint;
+  const bw = blocked.receiveEndpoint;
+  const wr = rw.endpoint;
+  const wb = bw.endpoint;
+  if (wr === null || wb === null || rs.endpoint !== wb || bs.endpoint !== wr) return false;
+  if (rs.epoch !== epoch || rw.epoch !== epoch || bs.epoch !== epoch || bw.epoch !== epoch) return false;
+  if (
+    wr.closed ||
+    wb.closed ||
+    wr.queue.length !== 0 ||
+    wb.queue.length !== 0 ||
+    wr.pendingPulses.size !== 0 ||
+    wb.pendingPulses.size !== 0
+  )
+    return false;
+  const bu = blocked.ipcUnblock;
+  if (blocked.state !== RECEIVE_BLOCKED || bu.receive === null || blocked.unblock !== bu.receive || bu.receiveTimer !== null) return false;
+  if (blocked.receiving === null || blocked.receiving.endpoint !== wb || wb.receivers.length !== 1 || wb.receivers[0] !== blocked)
+    return false;
+  if (wr !== wb && wr.receivers.length !== 0) return false;
+  const prio = running.basePriority;
+  if (running.pulsePriority >= 0 || blocked.pulsePriority >= 0 || blocked.basePriority !== prio) return false;
+  if (running.priority !== prio || blocked.priority !== prio) return false;
+  if (running.lastEndpoint !== wr || blocked.lastEndpoint !== wb || running.sending !== null || blocked.sending !== null) return false;
+  if (running.mr.buffer === null || blocked.mr.buffer === null) return false;
+  return (running.promises & PULSE_WAIT_BIT) !== 0 && (blocked.promises & PULSE_WAIT_BIT) !== 0;
+}
+
+/**
+ * A sync step dropped on purpose, for tests only (test/sched/fast-pulse.test.ts: each makes its comparison
+ * with the vDSO off fail): "receivers" leaves the side now blocked off its endpoint's receivers, "counts"
+ * adds none of the IPC counts, "parity" takes every count of pulses served as even (nobody's wait moved),
+ * "registers" leaves the registers as publication found them.
+ */
+export type PulseSyncMutation = "receivers" | "counts" | "parity" | "registers" | null;
+let pulseSyncMutation: PulseSyncMutation = null;
+export function mutatePulseSyncForTest(m: PulseSyncMutation): void {
+  pulseSyncMutation = m;
+}
+
+/**
+ * A pulse pair's registers at its sync, after n pulse_waits served in wasm: the vDSO wrote each pulse's words
+ * into its receiver's IPC buffer at the delivery and kept the last one each side received in the words (its
+ * record's LCODE, LVALUE); the rest of the registers are setPulseNarrow's. p1 (blocked at publication)
+ * received the first pulse, p0 the second: each from the other.
+ */
+export function pulsePairRegisters(w: YieldWords, p0: Process, p1: Process, n: number): void {
+  if (pulseSyncMutation === "registers") return;
+  const i32 = w.i32;
+  const a1 = (RING + RING_SIZE) >> 2;
+  if (n >= 1) p1.mr.setPulseNarrowRegisters(MSG_KIND_PULSE, p0.pid, i32[a1 + (R.LCODE >> 2)], i32[a1 + (R.LVALUE >> 2)]);
+  const a0 = RING >> 2;
+  if (n >= 2) p0.mr.setPulseNarrowRegisters(MSG_KIND_PULSE, p1.pid, i32[a0 + (R.LCODE >> 2)], i32[a0 + (R.LVALUE >> 2)]);
+}
+
+/**
+ * The IPC side of a pulse pair's sync (KernelCore.syncYields) after n pulse_waits served in wasm, each what
+ * fastPulseWait would have done: the counts it makes n times (ipc.pulses and the state table's two moves;
+ * KernelCore counts its sequence numbers and handoffs), and, when n is odd (`swapped`: the side that ran at
+ * publication is the one blocked now), the last one's state: `running` woken from its receive (off its
+ * endpoint's receivers, nothing to undo), `blocked` waiting on its wait endpoint as waitFlat and blockAndRun
+ * leave it. When n is even both are where publication found them. The registers are pulsePairRegisters';
+ * the accounting is KernelCore's.
+ */
+export function pulsePairServed(k: KernelCore, running: Process, blocked: Process, n: number, swapped: boolean): void {
+  const m = pulseSyncMutation;
+  if (m !== "counts") {
+    fastPathCounts.pulseWait += n;
+    k.ipc.pulses += n;
+    countTransitions(SERVER_WOKEN, n);
+    countTransitions(SERVER_WAITS, n);
+  }
+  blocked.state = RECEIVE_BLOCKED;
+  if (!swapped || m === "parity") return;
+  const wr = running.receiveEndpoint.endpoint!;
+  const wb = blocked.receiveEndpoint.endpoint!;
+  wr.receivers.pop(); // its only receiver (pulsePair)
+  running.receiving = null;
+  running.unblock = null;
+  running.blockedIn = "";
+  running.nextRun = "resume";
+  const bu = blocked.ipcUnblock;
+  const spec = (bu.receiveSpec ??= { endpoint: wb, bufPtr: 0, bufLen: 0 });
+  spec.endpoint = wb;
+  spec.bufPtr = 0;
+  spec.bufLen = 0;
+  blocked.receiving = spec;
+  if (m !== "receivers") wb.receivers.push(blocked);
+  bu.receiveTimer = null;
+  blocked.blockedIn = "receive";
+  blocked.unblock = receiveUnblock(k, blocked);
 }

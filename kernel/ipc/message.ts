@@ -319,6 +319,17 @@ export class MessageRegisters {
    * setPulse(code, BigInt(value)) would give) and the same IPC buffer words, without a BigInt.
    */
   setPulseNarrow(kind: number, senderPid: number, code: number, value: number): void {
+    this.setPulseNarrowRegisters(kind, senderPid, code, value);
+    const b = this.buffer;
+    if (b !== null) b.memory.setI32x4(b.ptr, this.narrow);
+  }
+
+  /**
+   * setPulseNarrow() without the IPC buffer's words: a pulse pair's sync (KernelCore.syncYields), whose vDSO
+   * wrote the buffer at the delivery itself (host/runtime/fast-yield.ts pulseTo). The guest may have written
+   * its buffer since: it is not touched.
+   */
+  setPulseNarrowRegisters(kind: number, senderPid: number, code: number, value: number): void {
     this.kind = kind;
     this.senderPid = senderPid;
     this.isNarrow = true;
@@ -327,8 +338,6 @@ export class MessageRegisters {
     w[1] = value;
     w[2] = 0;
     w[3] = 0;
-    const b = this.buffer;
-    if (b !== null) b.memory.setI32x4(b.ptr, w);
     this.bodyLen = 0;
     this.handles = NO_HANDLES;
     this.status = 0;

@@ -43,6 +43,15 @@ export class GuestMemory implements StructMemory {
     }
   }
 
+  /**
+   * A fresh Int32Array over the whole memory now, for a caller that writes aligned words itself (a pulse
+   * pair's IPC buffers: host/runtime/fast-yield.ts); on a little-endian host its words are wasm's. Length 0
+   * once the memory grows (the caller makes another then).
+   */
+  int32(): Int32Array {
+    return new Int32Array(this.source.buffer);
+  }
+
   /** Bytes now. Makes no views: the grow limit reads it at instantiation, and a process the kernel never reads or writes should still cost none. */
   get size(): number {
     const n = this.bytes.byteLength;

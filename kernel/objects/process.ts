@@ -119,6 +119,8 @@ export class Process extends KernelObject implements Schedulable {
   idleActivation = false;
   /** Its yield import is the host's yield vDSO (kernel/fast/yields.ts): it may be in a ring of lazy yields. */
   fastYield = false;
+  /** Its pulse_wait import is the same vDSO's (kernel/fast/yields.ts, ARMED_PULSES): it may be one of a pulse pair's. */
+  fastPulse = false;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;

@@ -8,19 +8,13 @@
 // readies a higher-priority driver, kill the process a yield would hand the CPU to next, and switch the
 // trace on. Then each step of the vDSO is dropped (mutateFastYieldForTest) and the comparison must fail.
 import { afterEach, describe, expect, it } from "vitest";
-import { ExitReason, ObjectType } from "../../abi/gen/abi.ts";
+import { ExitReason } from "../../abi/gen/abi.ts";
 import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { type FastYieldMutation, mutateFastYieldForTest } from "../../host/runtime/fast-yield.ts";
-import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
 import { fastYieldCounts } from "../../kernel/fast/yields.ts";
 import type { Process } from "../../kernel/objects/process.ts";
+import { accounting, driver, eventDevice, kernelWide, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
-
-const INF = "(i64.const 0x7fffffffffffffff)";
-const work = (n: number) =>
-  n === 0
-    ? ""
-    : `(local.set $j (i32.const 0)) (loop $w (local.set $j (i32.add (local.get $j) (i32.const 1))) (br_if $w (i32.lt_u (local.get $j) (i32.const ${n}))))`;
 
 /** `n` yields with `w` loop turns of work before each; records its clock and CPU time, the sum of yield's results. */
 const yielder = (n: number, w: number) =>
@@ -51,25 +45,6 @@ const sleeper = (ns: number, w: number) =>
     { imports: ["sleep", "clock_now"] },
   );
 
-/** The device "dev"'s driver: attaches it, then takes `n` interrupts, working after each; records its clock each time. */
-const driver = (n: number, w: number) =>
-  guest(
-    `
-  (data (i32.const 0) "dev")
-  (func (export "_start") (local $d i32) (local $ep i32) (local $i i32) (local $j i32)
-    (local.set $d (call $handle_get (i32.const 0) (i32.const 3)))
-    (local.set $ep (call $endpoint_create))
-    (drop (call $device_attach (local.get $d) (local.get $ep) (i32.const 9)))
-    (loop $l
-      (drop (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
-      ${work(w)}
-      (call $rec (i32.wrap_i64 (call $clock_now)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
-    (call $flush))`,
-    { imports: ["handle_get", "endpoint_create", "device_attach", "receive", "clock_now"] },
-  );
-
 interface Proc {
   name: string;
   bytes: Uint8Array;
@@ -90,47 +65,14 @@ interface Workload {
   trace?: boolean;
 }
 
-/** The kernel as a host event sees it (virtual time read without charging anyone: peek). */
+/** The kernel as a host event sees it (through the facade's core, which syncs the words first). */
 function look(k: Kernel, procs: Process[]) {
-  const core = k.core;
-  const ready = core.sched.ready as unknown as { fixed: { levels: { length: number; at(i: number): Process }[] } };
-  const queue: number[][] = [];
-  ready.fixed.levels.forEach((q, prio) => {
-    if (q.length > 0) queue.push([prio, ...Array.from({ length: q.length }, (_, i) => q.at(i).pid)]);
-  });
-  return {
-    now: core.clock.peek(),
-    current: core.current?.pid ?? 0,
-    queue,
-    procs: procs.map((p) => ({
-      pid: p.pid,
-      state: p.state,
-      cpu: p.cpuTimeNs,
-      quantumLeft: p.sched.quantumLeft,
-      fuelHeld: p.sched.fuelHeld,
-      readySince: p.sched.readySince,
-      latencyMisses: p.sched.latencyMisses,
-      resumeValue: p.resumeValue,
-    })),
-    kept: { ...core.sched.keptCounters },
-    ipc: { ...core.ipc },
-    traced: core.trace.length,
-    billNs: (core.sched as unknown as { billNs: number }).billNs,
-  };
+  return { ...kernelWide(k.core), procs: procs.map(accounting) };
 }
 
 async function run(w: Workload, fastYield: boolean) {
   const k = new Kernel({ trace: w.trace ?? false, fastYield, sched: { quantumFuel: w.quantumFuel, windowNs: w.windowNs } });
-  let ctx: DeviceContext | null = null;
-  const model: DeviceModel = {
-    objectType: ObjectType.DEV_TIMER,
-    name: "events",
-    failure: null,
-    bind: (c) => void (ctx = c),
-    info: () => null,
-    close: () => {},
-  };
-  const dev = k.createDevice(model);
+  const { dev, ctx } = eventDevice(k);
   const out: Record<string, Uint8Array[]> = {};
   const hps = w.procs.map((p) => {
     out[p.name] = [];
@@ -148,9 +90,9 @@ async function run(w: Workload, fastYield: boolean) {
   const procs = hps.map((h) => h.process);
   const seen: unknown[] = [];
   for (const [at, act] of w.events ?? [])
-    ctx!.setTimer(at, () => {
+    ctx().setTimer(at, () => {
       seen.push(look(k, procs));
-      if (act === "irq") ctx!.interrupt(1, at);
+      if (act === "irq") ctx().interrupt(1, at);
       else if (act === "trace") k.core.setTracing(true);
       else if (act === "kill-next") {
         const c = k.core.current;

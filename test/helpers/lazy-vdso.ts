@@ -1,0 +1,90 @@
+// What the comparison tests of the lazily synced vDSO share (test/sched/fast-yield.test.ts,
+// test/sched/fast-pulse.test.ts): each runs a workload with a vDSO path on and off and compares the kernel
+// as host events see it mid-run. The events come from a device's timers, which fire at the same virtual
+// times both ways; a driver attached to that device is readied above the workload by its interrupts.
+import { ObjectType } from "../../abi/gen/abi.ts";
+import type { Kernel } from "../../host/kernel.ts";
+import type { Device } from "../../kernel/devices/device.ts";
+import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
+import type { KernelCore } from "../../kernel/core.ts";
+import type { Process } from "../../kernel/objects/process.ts";
+import { guest } from "./wat.ts";
+
+export const INF = "(i64.const 0x7fffffffffffffff)";
+
+/** `n` turns of a counting loop (fuel burned between calls); uses the local $j. */
+export const work = (n: number) =>
+  n === 0
+    ? ""
+    : `(local.set $j (i32.const 0)) (loop $w (local.set $j (i32.add (local.get $j) (i32.const 1))) (br_if $w (i32.lt_u (local.get $j) (i32.const ${n}))))`;
+
+/** The device "dev"'s driver: attaches it, then takes `n` interrupts, working after each; records its clock each time. */
+export const driver = (n: number, w: number) =>
+  guest(
+    `
+  (data (i32.const 0) "dev")
+  (func (export "_start") (local $d i32) (local $ep i32) (local $i i32) (local $j i32)
+    (local.set $d (call $handle_get (i32.const 0) (i32.const 3)))
+    (local.set $ep (call $endpoint_create))
+    (drop (call $device_attach (local.get $d) (local.get $ep) (i32.const 9)))
+    (loop $l
+      (drop (call $receive (local.get $ep) (i32.const 0) (i32.const 0) ${INF}))
+      ${work(w)}
+      (call $rec (i32.wrap_i64 (call $clock_now)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+    (call $flush))`,
+    { imports: ["handle_get", "endpoint_create", "device_attach", "receive", "clock_now"] },
+  );
+
+/** A timer device in k whose context the test drives: host events at virtual times, interrupts for the driver. */
+export function eventDevice(k: Kernel): { dev: Device; ctx: () => DeviceContext } {
+  let ctx: DeviceContext | null = null;
+  const model: DeviceModel = {
+    objectType: ObjectType.DEV_TIMER,
+    name: "events",
+    failure: null,
+    bind: (c) => void (ctx = c),
+    info: () => null,
+    close: () => {},
+  };
+  const dev = k.createDevice(model);
+  return { dev, ctx: () => ctx! };
+}
+
+/** The fixed-priority run queue as [priority, pid...] rows, highest level first as the scheduler stores them. */
+export function runQueue(core: KernelCore): number[][] {
+  const ready = core.sched.ready as unknown as { fixed: { levels: { length: number; at(i: number): Process }[] } };
+  const queue: number[][] = [];
+  ready.fixed.levels.forEach((q, prio) => {
+    if (q.length > 0) queue.push([prio, ...Array.from({ length: q.length }, (_, i) => q.at(i).pid)]);
+  });
+  return queue;
+}
+
+/** A process's scheduling accounting, the values a vDSO keeps in its words while they are the authority. */
+export function accounting(p: Process) {
+  return {
+    pid: p.pid,
+    state: p.state,
+    cpu: p.cpuTimeNs,
+    quantumLeft: p.sched.quantumLeft,
+    fuelHeld: p.sched.fuelHeld,
+    readySince: p.sched.readySince,
+    latencyMisses: p.sched.latencyMisses,
+    resumeValue: p.resumeValue,
+  };
+}
+
+/** The kernel-wide values the same words hold, as a host event sees them (virtual time read by peek: nobody charged). */
+export function kernelWide(core: KernelCore) {
+  return {
+    now: core.clock.peek(),
+    current: core.current?.pid ?? 0,
+    queue: runQueue(core),
+    kept: { ...core.sched.keptCounters },
+    ipc: { ...core.ipc },
+    traced: core.trace.length,
+    billNs: (core.sched as unknown as { billNs: number }).billNs,
+  };
+}
