@@ -357,6 +357,16 @@ export function answeredNarrow(k: KernelCore, p: Process, m: Message, status: nu
   // The four words made directly: Array.from(words, BigInt) cost ≈1 µs a call (an open answered by reply_wait, measured).
   // Into one array for every answer, and a 0 without a BigInt (an open's answer: its OCB id, then three 0s).
   if (m.onAnswer !== null) {
+    const narrow = m.narrowAnswer;
+    if (narrow !== null && !m.clientGone) {
+      // answered()'s steps with the words as they came (an open's answer: its OCB id without a BigInt).
+      finish(k, m);
+      updatePriority(k, p);
+      m.sender.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
+      k.ipc.replies++;
+      checkTransition(ProcessState.REPLY_BLOCKED, "reply", ProcessState.READY);
+      return narrow.answer(m, status, words[0]);
+    }
     const w = hookWords;
     w[0] = wideWord(words[0]);
     w[1] = wideWord(words[1]);

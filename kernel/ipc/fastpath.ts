@@ -197,7 +197,7 @@ export function fastReplyWait(
   const c = m.sender;
   if (
     !k.fastIpc ||
-    m.onAnswer !== null ||
+    (m.onAnswer !== null && (m.narrowAnswer === null || !m.narrowAnswer.clean(m))) ||
     m.clientGone ||
     m.timer !== null ||
     (ep.queue.length !== 0 && mutation !== "queue") ||
@@ -221,11 +221,14 @@ export function fastReplyWait(
   c.mr.setNarrow(MSG_KIND_REPLY, p.pid, words, status, 0);
   k.ipc.replies++;
   countTransition(CLIENT_ANSWERED);
+  // A kernel hook's result (an open's: the FILE handle), made where answeredNarrow makes it; clean: it queues nothing on ep.
+  const hook = m.narrowAnswer;
+  const result = m.onAnswer === null || hook === null ? status : hook.answer(m, status, words[0]);
   waitFlat(p, ep, bufPtr, bufLen); // startReceive: nothing queued, no deadline: p waits (io_reply_wait: with its buffer)
   const unblock = receiveUnblock(k, p);
   // handoff: wake the client (its send unblock: no timer, m is done).
   c.sending = null;
-  wakeSettled(k, c, status);
+  wakeSettled(k, c, result);
   k.blockAndRun(p, "receive", unblock, RECEIVE_BLOCKED, c);
   return true;
 }
@@ -240,22 +243,46 @@ export function fastReplyWait(
  * closer's, or -1 for its own). False (nothing changed): take postPulse.
  */
 export function fastPulse(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: bigint, runAt: number): boolean {
-  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return false;
+  const s = pulseReceiver(k, ep);
+  if (s === null) return false;
+  s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  pulseDelivered(k, s, runAt);
+  return true;
+}
+
+/**
+ * fastPulse() for an i32 value (a close pulse's OCB id as the server's word gave it), without a BigInt:
+ * the same registers (setPulseNarrow), the same steps. Its own function, so fastPulse's value stays a BigInt.
+ */
+export function fastPulseNarrow(k: KernelCore, senderPid: number, ep: Endpoint, code: number, value: number, runAt: number): boolean {
+  const s = pulseReceiver(k, ep);
+  if (s === null) return false;
+  s.mr.setPulseNarrow(MSG_KIND_PULSE, senderPid, code, value);
+  pulseDelivered(k, s, runAt);
+  return true;
+}
+
+/** fastPulse's receiver (taken off ep's receivers, the pulse counted), or null when its conditions do not hold (nothing changed). */
+function pulseReceiver(k: KernelCore, ep: Endpoint): Process | null {
+  if (!k.fastIpc || ep.queue.length !== 0 || ep.receivers.length !== 1 || ep.pendingPulses.size !== 0) return null;
   const s = ep.receivers[0];
   const su = s.ipcUnblock;
-  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return false;
+  if (s.state !== RECEIVE_BLOCKED || su.receive === null || s.unblock !== su.receive || su.receiveTimer !== null) return null;
   fastPathCounts.pulse++;
   k.ipc.pulses++;
   k.nextSeq();
   ep.receivers.pop();
-  s.mr.setPulse(MSG_KIND_PULSE, senderPid, code, value);
+  return s;
+}
+
+/** fastPulse's steps once the pulse is in s's registers. */
+function pulseDelivered(k: KernelCore, s: Process, runAt: number): void {
   pulsePriorityTaken(k, s, runAt); // deliverPulse's last step: s runs at the pulse's priority
   countTransition(SERVER_WOKEN);
   // wake(): its receive unblock has nothing to undo but the receive itself (no timer, off the receivers).
   s.unblock = null;
   s.receiving = null;
   k.wake(s, 0);
-  return true;
 }
 
 /**

@@ -14,6 +14,14 @@ const LOW64 = new BigInt64Array(LOW_SCRATCH);
 const LOW32 = new Int32Array(LOW_SCRATCH);
 const NO_CAPS: Cap[] = [];
 
+/** A kernel hook's answer in i32 words (Message.narrowAnswer): one shared object per kind of request, no closure per message. */
+export interface NarrowAnswer {
+  /** Whether answer(m, status, word0) changes nothing but the sender's result and what its success makes (fastReplyWait's precondition). */
+  clean(m: Message): boolean;
+  /** onAnswer(status, [word0 sign-extended, 0, 0, 0], 0, false). */
+  answer(m: Message, status: number, word0: number): number;
+}
+
 /** A message from a client blocked in send/sendmsg until the reply. */
 export class Message {
   readonly kind = "message";
@@ -54,6 +62,12 @@ export class Message {
    * dropped; the hook undoes what the answer created, e.g. a server's open).
    */
   onAnswer: ((status: number, words: readonly bigint[], bodyLen: number, gone: boolean) => number) | null = null;
+  /**
+   * onAnswer for an answer given in i32 words (reply_wait, io_reply_wait: answeredNarrow, fastReplyWait)
+   * to a sender still waiting, reading word 0 only: the same result and effects as onAnswer with the
+   * words sign-extended, without a BigInt (an open's OCB id). Null: onAnswer takes every answer.
+   */
+  narrowAnswer: NarrowAnswer | null = null;
 
   constructor(init: {
     rcvid: number;

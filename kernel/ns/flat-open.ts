@@ -23,7 +23,7 @@ import { Constants, ProcessState } from "../../abi/gen/abi.ts";
 import type { KernelCore } from "../core.ts";
 import type { Cap } from "../handles.ts";
 import { flatReceiver, numberFlatSend, serveAndHandOff } from "../ipc/fastpath.ts";
-import { Message } from "../ipc/message.ts";
+import { Message, type NarrowAnswer } from "../ipc/message.ts";
 import { checkedTransition, countTransition } from "../ipc/states.ts";
 import { writeKernelBody } from "../ipc/transfer.ts";
 import { hintQueue } from "../fast/hints.ts";
@@ -48,12 +48,17 @@ const NO_WORDS: readonly bigint[] = [];
 export const flatOpenCounts = { flat: 0, reused: 0, taken: 0 };
 
 /** A step of openFlat dropped on purpose, for tests only (test/ns/flat-open.test.ts: the comparison must then fail). */
-export type FlatOpenMutation = "no-body" | "keep-words" | "take-inherit";
+export type FlatOpenMutation = "no-body" | "keep-words" | "take-inherit" | "answer-unclean";
 let mutation: FlatOpenMutation | null = null;
 
 /** Tests only: drop one step (null: none). */
 export function mutateFlatOpenForTest(m: FlatOpenMutation | null): void {
   mutation = m;
+}
+
+/** The step dropped (kernel/syscalls/namespace.ts reads "answer-unclean": an open's answer taken flat when it may post a close). */
+export function flatOpenMutation(): FlatOpenMutation | null {
+  return mutation;
 }
 
 /** The answer hook every open message carries (kernel/syscalls/namespace.ts: it makes the FILE). */
@@ -106,6 +111,7 @@ export function openMessage(
   abs: string,
   rights: number,
   onAnswer: OpenAnswer,
+  narrowAnswer: NarrowAnswer,
 ): OpenRequest {
   let m: OpenRequest;
   if (!k.fastIpc) m = new OpenRequest(k, p, ep, words, body.length, mount, abs, rights);
@@ -134,6 +140,7 @@ export function openMessage(
   }
   m.kernelBody = body;
   m.onAnswer = onAnswer;
+  m.narrowAnswer = narrowAnswer;
   return m;
 }
 

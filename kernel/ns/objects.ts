@@ -6,7 +6,7 @@
 
 import { Constants, ObjectType } from "../../abi/gen/abi.ts";
 import { type Cap, releaseHeld } from "../handles.ts";
-import { KernelObject, type ObjectRegistry } from "../object.ts";
+import { KernelBug, KernelObject, type ObjectRegistry } from "../object.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
 import type { Process } from "../objects/process.ts";
 import { parentOf, relativeTo } from "./path.ts";
@@ -22,6 +22,43 @@ export interface Mount {
   readonly owner: Process | null;
   /** A host mount's server is started on first use: called once, before the first request is sent. */
   start?: (() => void) | null;
+  /**
+   * FILE objects opened under this mount that are still live: each shares `cap` (fileOpened), so the
+   * capability is released when the mount has left its table and the last of them has ended (fileEnded).
+   */
+  files?: number;
+  /** The mount has left its table (MountTable.remove): `cap` goes with the last FILE that shares it. */
+  left?: boolean;
+}
+
+/** A step of the shared capability's release dropped on purpose, for tests only (test/ns/file-cap.test.ts). */
+type FileCapMutation = "release-at-unmount" | "keep-after-last";
+let fileCapMutation: FileCapMutation | null = null;
+
+/** Tests only: drop one step (null: none). */
+export function mutateFileCapForTest(m: FileCapMutation | null): void {
+  fileCapMutation = m;
+}
+
+/**
+ * The capability a FILE opened under m holds on its server's endpoint: m's own, shared (one count more),
+ * not a capability derived from it per open. The same authority: the FILE's cap was derived from m's with
+ * the same rights, nothing but the kernel ever held it, so it ended exactly when m's or an ancestor's
+ * revoke ended m's; a held cap counts no handle in a revoke's result; and m's cap stays in the tree (under
+ * its mounter's capability) while a FILE holds it, as the FILE's own cap stayed there after an unmount.
+ * Per open that is one Cap, its place in m's list of children and its release fewer (issue 13, opcl5).
+ */
+export function fileOpened(m: Mount): Cap {
+  m.files = (m.files ?? 0) + 1;
+  return m.cap;
+}
+
+/** A FILE opened under m has ended: the last one of a mount that has left its table releases its cap. */
+export function fileEnded(m: Mount): void {
+  const n = (m.files ?? 0) - 1;
+  if (n < 0) throw new KernelBug(`mount ${m.path}: more FILE objects ended than were opened`);
+  m.files = n;
+  if (n === 0 && m.left === true && fileCapMutation !== "keep-after-last") releaseHeld(m.cap);
 }
 
 /** Where a normalized path resolves: its mount and the rest relative to it (shared by every request for that path: read only). */
@@ -106,7 +143,8 @@ export class MountTable {
     if (this.mounts.get(m.path) !== m) return;
     this.mounts.delete(m.path);
     if (cacheMutation !== "keep-on-remove") this.resolved.clear();
-    releaseHeld(m.cap);
+    m.left = true;
+    if ((m.files ?? 0) === 0 || fileCapMutation === "release-at-unmount") releaseHeld(m.cap); // else the last FILE opened under it releases it (fileEnded)
     this.onRemoved?.(m);
   }
 
@@ -148,26 +186,39 @@ export class DirObject extends KernelObject {
 
 export class FileObject extends KernelObject {
   readonly type = ObjectType.FILE;
-  /** Held cap to the server's endpoint (derived from the mount's). */
+  /** The mount it was opened under: its held cap is the FILE's capability on the server's endpoint (fileOpened). */
+  readonly mount: Mount;
+  /** Held cap to the server's endpoint: the mount's, shared (fileOpened). */
   readonly cap: Cap;
-  /** The per-open id the server answered IO_OPEN with; stamped on every request. */
-  readonly ocb: bigint;
+  /**
+   * The per-open id the server answered IO_OPEN with, as it came: a number when the server's i32 word
+   * gave it (sign-extended: the same id), so an open+close makes no BigInt for it. `ocb` widens it.
+   */
+  readonly ocbWord: bigint | number;
   /** The process that answered the open (grant-form checks look at its bindings). */
   readonly server: Process;
   /** The mount path it was opened under (for /proc and diagnostics). */
   readonly path: string;
-  private readonly closePulse: (ep: Endpoint, ocb: bigint) => void;
+  private readonly closePulse: (ep: Endpoint, ocb: bigint | number) => void;
+  private wideOcb: bigint | null = null;
 
   constructor(
     registry: ObjectRegistry,
-    init: { cap: Cap; ocb: bigint; server: Process; path: string; closePulse: (ep: Endpoint, ocb: bigint) => void },
+    init: { mount: Mount; ocb: bigint | number; server: Process; path: string; closePulse: (ep: Endpoint, ocb: bigint | number) => void },
   ) {
     super(registry, ObjectType.FILE);
-    this.cap = init.cap;
-    this.ocb = init.ocb;
+    this.mount = init.mount;
+    this.cap = fileOpened(init.mount);
+    this.ocbWord = init.ocb;
     this.server = init.server;
     this.path = init.path;
     this.closePulse = init.closePulse;
+  }
+
+  /** The per-open id as a 64-bit word (every I/O message carries it in word 1). */
+  get ocb(): bigint {
+    const w = this.ocbWord;
+    return typeof w === "bigint" ? w : (this.wideOcb ??= BigInt(w));
   }
 
   get endpoint(): Endpoint {
@@ -181,8 +232,8 @@ export class FileObject extends KernelObject {
 
   /** The last handle went: tell the server (IO_CLOSE_PULSE with the OCB id), then let go of the endpoint. */
   protected override onDestroy(): void {
-    if (!this.dead) this.closePulse(this.endpoint, this.ocb);
-    releaseHeld(this.cap);
+    if (!this.dead) this.closePulse(this.endpoint, this.ocbWord);
+    fileEnded(this.mount);
   }
 }
 

@@ -9,7 +9,7 @@ import { Constants, Errno, Limits, ObjectType, Rights } from "../../abi/gen/abi.
 import { type IoDesc, readIoDesc, readUnveilRule, writeStat } from "../../abi/gen/abi.ts";
 import { Cap, holdCap } from "../handles.ts";
 import { ENDPOINT_CLIENT_RIGHTS } from "../ns/host.ts";
-import { Message } from "../ipc/message.ts";
+import { Message, type NarrowAnswer } from "../ipc/message.ts";
 import type { KernelCore as Kernel } from "../core.ts";
 import type { GuestMemory } from "../mm/guest-memory.ts";
 import type { Endpoint } from "../objects/endpoint.ts";
@@ -20,8 +20,8 @@ import { checkPath, encodePath, readPath, resolveIn, StructView } from "../ns/pa
 import { type NsState, nsOf, permsAt, UNVEIL_ALL } from "../ns/state.ts";
 import { BLOCK } from "../control.ts";
 import { postPulse, startSend } from "../ipc/exchange.ts";
-import { fastPulse } from "../ipc/fastpath.ts";
-import { openFlat, openMessage, type OpenRequest, scopedPath } from "../ns/flat-open.ts";
+import { fastPulse, fastPulseNarrow } from "../ipc/fastpath.ts";
+import { flatOpenMutation, openFlat, openMessage, type OpenRequest, scopedPath } from "../ns/flat-open.ts";
 
 const {
   O_READ,
@@ -98,7 +98,7 @@ function unveiled(k: Kernel, p: Process, abs: string, need: number, what: string
   return false;
 }
 
-const closers = new WeakMap<Kernel, (ep: Endpoint, ocb: bigint) => void>();
+const closers = new WeakMap<Kernel, (ep: Endpoint, ocb: bigint | number) => void>();
 
 /**
  * Post IO_CLOSE_PULSE for an open (one function per kernel, shared by its FILE objects), at the priority
@@ -107,7 +107,7 @@ const closers = new WeakMap<Kernel, (ep: Endpoint, ocb: bigint) => void>();
  * preempt a client below its server. With no process running (the host released it) it is queued at
  * DEFAULT_PRIORITY and wakes the server at its own priority.
  */
-function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint) => void {
+function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint | number) => void {
   let close = closers.get(k);
   if (close === undefined) {
     const ns = nsOf(k);
@@ -115,8 +115,10 @@ function closePulse(k: Kernel): (ep: Endpoint, ocb: bigint) => void {
       ns.closes++;
       const closer = k.current;
       const runAt = closer === null ? -1 : closer.basePriority;
-      if (!fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt))
-        postPulse(k, ep, 0, closer === null ? DEFAULT_PRIORITY : runAt, IO_CLOSE_PULSE, ocb, runAt);
+      // The id as the server's word gave it (a number): no BigInt unless the pulse is queued.
+      const fast =
+        typeof ocb === "number" ? fastPulseNarrow(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt) : fastPulse(k, 0, ep, IO_CLOSE_PULSE, ocb, runAt);
+      if (!fast) postPulse(k, ep, 0, closer === null ? DEFAULT_PRIORITY : runAt, IO_CLOSE_PULSE, BigInt(ocb), runAt);
     };
     closers.set(k, close);
   }
@@ -220,7 +222,7 @@ function openChecked(
   const ep = mount.cap.object as Endpoint;
   // The words depend only on the path and the flags: made once per resolution and flags, shared (messages never change them).
   const words = ((r.openWords ??= [])[flags] ??= [word0(IO_OPEN, IO_FORM_BUFFER, flags, 0), 0n, 0n, BigInt(body.length)]);
-  const m = openMessage(k, p, ep, words, flags, body, mount, abs, openRights(flags), answerOpenRequest);
+  const m = openMessage(k, p, ep, words, flags, body, mount, abs, openRights(flags), answerOpenRequest, OPEN_NARROW);
   if (openFlat(k, p, ep, m)) return BLOCK; // a server waiting with a buffer: kernel/ns/flat-open.ts
   const sent = startSend(k, p, ep, m, Infinity);
   if (sent !== BLOCK) m.done = true; // refused (ECLOSED): never sent, free for the next open
@@ -237,8 +239,21 @@ function answerOpenRequest(this: Message, status: number, words: readonly bigint
   return answerOpen(m.k, m.sender, m, m.mount, m.abs, m.rights, status, words[0], gone);
 }
 
+/**
+ * OpenRequest's narrowAnswer: the OCB id as the server's i32 word gave it (sign-extended, the same id), so
+ * an open answered by reply_wait or io_reply_wait makes no BigInt, and fastReplyWait can answer it flat
+ * when the answer cannot fail into a close pulse (the mount's capability live, room in the client's table).
+ */
+const OPEN_NARROW: NarrowAnswer = {
+  clean: (m) => (!(m as OpenRequest).mount.cap.revoked && !m.sender.handles.full) || flatOpenMutation() === "answer-unclean",
+  answer: (m, status, word0) => {
+    const o = m as OpenRequest;
+    return answerOpen(o.k, o.sender, o, o.mount, o.abs, o.rights, status, word0, false);
+  },
+};
+
 /** The kernel's namespace state and close-pulse function, kept on the open message (one lookup per process, not per open). */
-type OpenKernelState = { ns: NsState; close: (ep: Endpoint, ocb: bigint) => void };
+type OpenKernelState = { ns: NsState; close: (ep: Endpoint, ocb: bigint | number) => void };
 function kernelOf(m: OpenRequest): OpenKernelState {
   return (m.kernelState ??= { ns: nsOf(m.k), close: closePulse(m.k) }) as OpenKernelState;
 }
@@ -252,7 +267,7 @@ function answerOpen(
   abs: string,
   rights: number,
   status: number,
-  ocb: bigint,
+  ocb: bigint | number,
   gone: boolean,
 ): number {
   if (status < 0) return status;
@@ -262,13 +277,7 @@ function answerOpen(
     if (!ep.closed) close(ep, ocb); // the server's open would otherwise never be closed
     return mount.cap.revoked ? -Errno.ECLOSED : -Errno.EMFILE;
   }
-  const file = new FileObject(k.objects, {
-    cap: holdCap(mount.cap.derive(ENDPOINT_CLIENT_RIGHTS)),
-    ocb,
-    server: m.server!,
-    path: abs,
-    closePulse: close,
-  });
+  const file = new FileObject(k.objects, { mount, ocb, server: m.server!, path: abs, closePulse: close });
   ns.opens++;
   return p.handles.insert(file, rights);
 }

@@ -7,8 +7,7 @@ import { postPulse } from "../../kernel/ipc/exchange.ts";
 import { KernelCore } from "../../kernel/core.ts";
 import { Cap, HandleTable } from "../../kernel/handles.ts";
 import { Endpoint } from "../../kernel/objects/endpoint.ts";
-import { releaseHeld } from "../../kernel/handles.ts";
-import { FileObject, MountTable } from "../../kernel/ns/objects.ts";
+import { FileObject, fileEnded, MountTable } from "../../kernel/ns/objects.ts";
 import { SYSCALL_HANDLERS } from "../../kernel/syscalls/index.ts";
 import { MessageRegisters } from "../../kernel/ipc/message.ts";
 import { HandleMirror } from "../../kernel/fast/mirror.ts";
@@ -184,7 +183,7 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "a FILE whose last handle goes posts no close pulse (the server's open leaks)",
     plant: () =>
       swap(FileObject.prototype as any, "onDestroy", function (this: FileObject): void {
-        releaseHeld(this.cap);
+        fileEnded(this.mount);
       }),
     caughtAs: /pid 5: kernel state \d+ \(recv\), model run|the file server holds opens \[.+\], the model's live files are/, // pid 5: the server, never woken by the pulse
   },
@@ -206,12 +205,12 @@ export const PLANTED: readonly PlantedBug[] = [
       return swap(SYSCALL_HANDLERS, "io_call", (k, p, file, desc) => {
         const f = p.handles.get(file, FileObject, 0);
         if (typeof f === "number") return ioCall(k, p, file, desc);
-        const id = f.ocb;
-        (f as { ocb: bigint }).ocb = BigInt.asUintN(32, id);
+        const word = f.ocbWord;
+        (f as { ocbWord: bigint | number }).ocbWord = BigInt.asUintN(32, f.ocb);
         try {
           return ioCall(k, p, file, desc);
         } finally {
-          (f as { ocb: bigint }).ocb = id;
+          (f as { ocbWord: bigint | number }).ocbWord = word;
         }
       });
     },
