@@ -99,14 +99,15 @@ export function mutateFastPulseForTest(m: FastPulseMutation): void {
 
 /**
  * A step of the vDSO's call or reply_wait dropped or moved on purpose, for tests only (test/sched/fast-call.test.ts:
- * each makes its comparison with the vDSO off fail): "handles" serves a call or reply_wait whatever handle it names, "rcvid" a reply_wait whatever rcvid it answers; "wrap" numbers calls past
+ * each makes its comparison with the vDSO off fail): "side" serves a call or reply_wait whichever side makes it,
+ * "handles" whatever handle it names, "rcvid" a reply_wait whatever rcvid it answers; "wrap" numbers calls past
  * 0x7fffffff without nextRcvid's wrap to 1, "number" gives a call the rcvid of the one before; "send" switches
  * without copying the call's words into the server's IPC buffer, "answer" without copying the answer's into the
  * client's, "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
  * pulse_wait.
  */
 export type FastCallMutation =
-  "handles" | "rcvid" | "wrap" | "number" | "send" | "answer" | "status" | "readied" | "quantum" | "cost" | "timer" | null;
+  "side" | "handles" | "rcvid" | "wrap" | "number" | "send" | "answer" | "status" | "readied" | "quantum" | "cost" | "timer" | null;
 let callMutation: FastCallMutation = null;
 export function mutateFastCallForTest(m: FastCallMutation): void {
   callMutation = m;
@@ -424,10 +425,11 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
   e.word(Y.ARMED).i32(ARMED_CALLS).op(NE).brIf(0);
   e.word(Y.HEAD).set(H);
   e.i32(RING).get(H).i32(RING_SIZE).op(MUL).op(ADD).set(PA);
-  e.get(H)
-    .word(C.CLIENT)
-    .op(reply ? EQ : NE)
-    .brIf(0);
+  if (m !== "side")
+    e.get(H)
+      .word(C.CLIENT)
+      .op(reply ? EQ : NE)
+      .brIf(0);
   if (m !== "handles")
     e.get(EP)
       .get(PA)

@@ -34,9 +34,16 @@ const PAIR_IMPORTS = ["handle_get", "handle_dup", "handle_close", "ipc_buffer", 
  * the four answer words as its buffer shows them (words past what the server answered must read 0). Records
  * the sum, its clock, CPU time and memory's pages; or the round and the error. With growEvery, it grows its
  * memory by a page every growEvery rounds; with refuseAt, in that round it first records three calls the
- * kernel refuses (a handle that names nothing, 5 words, and, with closeAt's duplicate, none).
+ * kernel refuses (a handle that names nothing, 5 words). With sideAt (its handle with RECEIVE too), in that round a
+ * reply_wait on it naming an rcvid nobody holds (refused: the handle becomes its cached wait handle), and in the
+ * next a reply_wait naming the rcvid of its own last call (the one its server holds last: refused, the client
+ * serves nothing, and left to the kernel only by the vDSO's check of which side calls).
  */
-const client = (n: number, w: number, o: { growEvery?: number; refuseAt?: number; quit?: boolean; prefix?: number } = {}) =>
+const client = (
+  n: number,
+  w: number,
+  o: { growEvery?: number; refuseAt?: number; quit?: boolean; prefix?: number; sideAt?: number } = {},
+) =>
   guest(
     `
   (data (i32.const 0) "to")
@@ -54,6 +61,14 @@ const client = (n: number, w: number, o: { growEvery?: number; refuseAt?: number
                  (then
                    (call $rec (call $call (i32.const 999) (i32.const 2)))
                    (call $rec (call $call (local.get $to) (i32.const 5)))))`
+            : ""
+        }
+        ${
+          (o.sideAt ?? 0) > 0
+            ? `(if (i32.eq (local.get $i) (i32.const ${o.sideAt}))
+                 (then (call $rec (call $reply_wait (local.get $to) (i32.const 999999) (i32.const 0) (i32.const 0)))))
+               (if (i32.eq (local.get $i) (i32.const ${(o.sideAt ?? 0) + 1}))
+                 (then (call $rec (call $reply_wait (local.get $to) (i32.load (i32.const ${BUF + 8})) (i32.const 0) (i32.const 0)))))`
             : ""
         }
         (i32.store (i32.const ${BUF}) (i32.add (local.get $i) (i32.const ${o.prefix ?? 0})))
@@ -327,6 +342,15 @@ const grow = (): Workload => ({ procs: pair(400, 30, 30, 128, { growEvery: 50 })
 /** Refusals mid-run, while the pair is the vDSO's: a call on a handle naming nothing, a call of 5 words, a reply_wait naming an rcvid not held. */
 const refusals = (): Workload => ({ procs: pair(300, 30, 30, 128, { refuseAt: 150 }, 100), events: [[100_001, "look"]] });
 
+/** The client names the server's side: a reply_wait on its own handle (SEND and RECEIVE) with the rcvid its server holds. */
+const wrongSide = (): Workload => ({
+  procs: [
+    { name: "server", bytes: server(30), priority: 128, handles: { from: R } },
+    { name: "client", bytes: client(300, 30, { sideAt: 103 }), priority: 128, handles: { to: S | R } },
+  ],
+  events: [[100_001, "look"]],
+});
+
 /** The rcvid counter starts just below its wrap: the calls served in wasm number past it as nextRcvid does (1 after 0x7fffffff). */
 const wrap = (): Workload => ({ rcvidFrom: 0x7fffffff - 101, procs: pair(300, 20, 20), events: [[60_001, "look"]] });
 
@@ -440,6 +464,12 @@ describe("call / reply_wait pairs in wasm against lazily synced kernel state", (
     expect(s.per.client.rec[2]).toBe(7);
   });
 
+  it("leaves a reply_wait by the client to the kernel, even naming the rcvid its server holds", async () => {
+    const s = await same(wrongSide(), 500);
+    expect(s.per.client.rec.slice(0, 2).every((e) => e < 0)).toBe(true);
+    expect(s.per.client.rec[2]).toBe(7);
+  });
+
   it("numbers the calls across the rcvid counter's wrap as the kernel does", async () => {
     const s = await same(wrap(), 500);
     expect(s.end.rcvid).toBeLessThan(1000);
@@ -522,6 +552,7 @@ describe("a wrong step in the vDSO's call or reply_wait or its sync is caught", 
     expect(wrong).not.toEqual(off);
   }
 
+  it("a reply_wait served whichever side makes it", () => differs("side", wrongSide()));
   it("the handle not compared (one naming nothing served)", () => differs("handles", refusals()));
   it("the rcvid a reply_wait answers not compared", () => differs("rcvid", refusals()));
   it("rcvids numbered past 0x7fffffff without the wrap", () => differs("wrap", wrap()));
