@@ -16,6 +16,7 @@ import {
   percentile,
   type Plan,
   QUICK_PLAN,
+  sampleMarked,
   summarize,
   summarizeMarks,
   warmupBatches,
@@ -65,6 +66,22 @@ describe("statistics", () => {
     expect(tried[0]).toBe(1);
     expect(await calibrate({ ...plan, fixedBatch: 7 }, async () => 1)).toBe(7);
     expect(await calibrate({ ...plan, maxBatch: 64 }, async (n) => n * 1e-6)).toBe(64);
+  });
+
+  it("a marked run's calibration does not take a guest's start for its operations' cost", async () => {
+    // A fresh guest spends 10 ms starting (a server it spawns) inside its first batch, then 1 us an operation.
+    const plan: Plan = { warmup: 2, warmupMs: 0, samples: 5, targetSampleMs: 2, maxBatch: 1 << 20, fixedBatch: null };
+    const batches: number[] = [];
+    const s = await sampleMarked(plan, async (batch, count) => {
+      batches.push(batch);
+      const marks = [0];
+      for (let i = 0; i < count; i++) marks.push(marks[i] + (i === 0 ? 10 : 0) + batch * 0.001);
+      return marks;
+    });
+    // Scaled from the steady rate to the target (2 ms of 1 us operations), not from the start (a batch of 1).
+    expect(batches.at(-1)).toBe(2000);
+    expect(s.median).toBeCloseTo(1000, 6);
+    expect(s.iterations).toBe(5 * 2000);
   });
 });
 
