@@ -247,29 +247,112 @@ function body(m: FastYieldMutation): Code {
   return e;
 }
 
-// pulse_wait's locals: its parameters, then i32 then f64
+// pulse_wait's parameters (its locals after them: pairLocals(4, 0))
 const EP = 0,
   CODE = 1,
   VALUE = 2,
-  WEP = 3,
-  PH = 4,
-  PPA = 5,
-  PLEFT = 6,
-  PFUEL = 7,
-  PQ = 8,
-  PQA = 9,
-  PHELD = 10,
-  PMISS = 11,
-  PKEEP = 12,
-  PQP = 13,
-  PT0 = 14,
-  PNOW = 15,
-  PCPU = 16,
-  PBILL = 17,
-  PFQ = 18,
-  PNEXT = 19,
-  PNS = 20,
-  PNOW2 = 21;
+  WEP = 3;
+
+/**
+ * The locals a pair's handoff uses (pulse_wait, call, reply_wait), after the body's `base` parameters: ten
+ * i32s, then `extra` i32s of the body's own (from X), then eight f64s.
+ */
+function pairLocals(base: number, extra: number) {
+  const f = base + 10 + extra;
+  return {
+    H: base,
+    PA: base + 1,
+    LEFT: base + 2,
+    FUEL: base + 3,
+    Q: base + 4,
+    QA: base + 5,
+    HELD: base + 6,
+    MISS: base + 7,
+    KEEP: base + 8,
+    QP: base + 9,
+    X: base + 10,
+    T0: f,
+    NOW: f + 1,
+    CPU: f + 2,
+    BILL: f + 3,
+    FQ: f + 4,
+    NEXT: f + 5,
+    NS: f + 6,
+    NOW2: f + 7,
+  };
+}
+type PairLocals = ReturnType<typeof pairLocals>;
+
+/**
+ * A pair's handoff up to the commit (pulseBody, callBody: fastPulseWait, fastCall and fastReplyWait wake
+ * the peer with wakeSettled, then blockAndRun, in that order): q = HEAD ^ 1; readied(q) starts its wait at
+ * the clock before the caller's charge (t0); blockAndRun's endSliceFlat(p) charges the caller, which keeps
+ * its charged quantum; timerDue's due timer and a new billing bucket are TypeScript's; dispatch(q)'s
+ * beginSliceFlat: the latency check spans the caller's slice, readied gave q a fresh quantum, the slice's
+ * fuel and the counter's refill chosen. `m` drops or moves one step (the comparison tests' mutations).
+ */
+function pairHandoff(e: Code, L: PairLocals, m: string | null): void {
+  e.get(L.H).i32(1).op(XOR).set(L.Q);
+  e.i32(RING).get(L.Q).i32(RING_SIZE).op(MUL).op(ADD).set(L.QA);
+  e.wordf(Y.CLOCK).set(L.T0);
+  // blockAndRun's endSliceFlat(p)
+  e.get(L.H).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
+  e.set(L.LEFT);
+  e.word(Y.FUEL_MARK).get(L.LEFT).op(SUB).set(L.FUEL);
+  e.get(L.T0).set(L.NOW);
+  e.get(L.PA).ldf(R.CPU).set(L.CPU);
+  e.wordf(Y.BILL_NS).set(L.BILL);
+  e.get(L.PA).ld(R.QLEFT).set(L.QP);
+  e.get(L.FUEL).i32(0).op(GT_S);
+  e.if((t) => {
+    t.get(L.FUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(L.NS);
+    t.get(L.NOW).get(L.NS).op(FADD).set(L.NOW);
+    t.get(L.CPU).get(L.NS).op(FADD).set(L.CPU);
+    t.get(L.BILL).get(L.NS).op(FADD).set(L.BILL);
+    t.get(L.QP).get(L.FUEL).op(SUB).set(L.QP);
+  });
+  // timerDue()
+  e.wordf(Y.NEXT_TIMER).set(L.NEXT);
+  if (m !== "timer") e.get(L.NEXT).get(L.NOW).op(FLE).brIf(0);
+  // beginSliceFlat(q): readied(q) started its wait at t0 ("readied": at now, after the caller's charge)
+  if (m === "readied") e.get(L.NOW).set(L.T0);
+  if (m === "latency") e.i32(0).set(L.MISS);
+  else if (m === "order")
+    e.i32(0).set(L.MISS); // measured at t0: no wait at all
+  else e.get(L.NOW).get(L.T0).op(FSUB).get(L.QA).ldf(R.TIER).op(FGT).set(L.MISS);
+  e.get(L.NOW).wordf(Y.COST).op(FADD).set(L.NOW2);
+  if (m !== "bucket") e.get(L.NOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
+  if (m === "order") e.get(L.T0).wordf(Y.COST).op(FADD).set(L.NS); // the bound from t0 + the cost
+  sliceFuel(e, Y.QUANTUM, L.FQ, L.NEXT, m === "order" ? L.NS : L.NOW2, m === "bound");
+  e.get(L.QA).ld(R.HELD).set(L.HELD);
+  if (m === "kept") e.i32(0).set(L.KEEP);
+  else e.get(L.HELD).i32(0).op(GT_S).get(L.HELD).op(CONVERT).get(L.FQ).op(FLE).op(AND).set(L.KEEP);
+}
+
+/** The accounting pairHandoff chose, committed: the caller's slice charged, q's begun (its resume value is the body's). */
+function pairCommit(e: Code, L: PairLocals, m: string | null): void {
+  const pa = (x: Code) => x.get(L.PA);
+  const qa = (x: Code) => x.get(L.QA);
+  e.stf(R.CPU, pa, (x) => x.get(L.CPU));
+  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.get(L.QP));
+  else e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
+  e.st(R.HELD, pa, (x) => x.get(L.LEFT));
+  e.stf(R.READY, qa, (x) => x.get(L.T0));
+  e.st(R.QLEFT, qa, (x) => x.word(Y.QUANTUM));
+  e.st(R.LAT, qa, (x) => x.get(L.QA).ld(R.LAT).get(L.MISS).op(ADD));
+  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(L.QA).ldf(R.CPU).wordf(Y.COST).op(FADD));
+  e.st(R.HELD, qa, (x) => x.i32(-1));
+}
+
+/** The clock, the billing and the counter after pairCommit, then q runs: HEAD = q, SERVED++. */
+function pairDispatch(e: Code, L: PairLocals): void {
+  const zero = (x: Code) => x.i32(0);
+  e.stf(Y.CLOCK, zero, (x) => x.get(L.NOW2));
+  e.stf(Y.BILL_NS, zero, (x) => x.get(L.BILL).wordf(Y.COST).op(FADD));
+  refill(e, L.KEEP, L.HELD, L.FQ, L.Q);
+  e.st(Y.HEAD, zero, (x) => x.get(L.Q));
+  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
+}
 
 /**
  * pulse_wait(ep, code, value, waitEp) for a pulse pair (KernelCore.publishPulses; kernel/ipc/fastpath.ts
@@ -301,72 +384,25 @@ const EP = 0,
  *   (pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
+  const L = pairLocals(4, 0);
   const e = new Code();
   e.op(0x02, 0x40); // block $slow
   e.word(Y.ARMED).i32(ARMED_PULSES).op(NE).brIf(0);
-  e.word(Y.HEAD).set(PH);
-  e.i32(RING).get(PH).i32(RING_SIZE).op(MUL).op(ADD).set(PPA);
+  e.word(Y.HEAD).set(L.H);
+  e.i32(RING).get(L.H).i32(RING_SIZE).op(MUL).op(ADD).set(L.PA);
   if (m !== "handles") {
-    e.get(EP).get(PPA).ld(R.SEND_H).op(NE).brIf(0);
-    e.get(WEP).get(PPA).ld(R.WAIT_H).op(NE).brIf(0);
+    e.get(EP).get(L.PA).ld(R.SEND_H).op(NE).brIf(0);
+    e.get(WEP).get(L.PA).ld(R.WAIT_H).op(NE).brIf(0);
   }
-  e.get(PH).i32(1).op(XOR).set(PQ);
-  e.i32(RING).get(PQ).i32(RING_SIZE).op(MUL).op(ADD).set(PQA);
-  e.wordf(Y.CLOCK).set(PT0);
-  // endSliceFlat(p)
-  e.get(PH).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
-  e.set(PLEFT);
-  e.word(Y.FUEL_MARK).get(PLEFT).op(SUB).set(PFUEL);
-  e.get(PT0).set(PNOW);
-  e.get(PPA).ldf(R.CPU).set(PCPU);
-  e.wordf(Y.BILL_NS).set(PBILL);
-  e.get(PPA).ld(R.QLEFT).set(PQP);
-  e.get(PFUEL).i32(0).op(GT_S);
-  e.if((t) => {
-    t.get(PFUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(PNS);
-    t.get(PNOW).get(PNS).op(FADD).set(PNOW);
-    t.get(PCPU).get(PNS).op(FADD).set(PCPU);
-    t.get(PBILL).get(PNS).op(FADD).set(PBILL);
-    t.get(PQP).get(PFUEL).op(SUB).set(PQP);
-  });
-  // timerDue()
-  e.wordf(Y.NEXT_TIMER).set(PNEXT);
-  if (m !== "timer") e.get(PNEXT).get(PNOW).op(FLE).brIf(0);
-  // beginSliceFlat(q): readied(q) started its wait at t0 ("readied": at now, after the sender's charge)
-  if (m === "readied") e.get(PNOW).set(PT0);
-  if (m === "latency") e.i32(0).set(PMISS);
-  else if (m === "order")
-    e.i32(0).set(PMISS); // measured at t0: no wait at all
-  else e.get(PNOW).get(PT0).op(FSUB).get(PQA).ldf(R.TIER).op(FGT).set(PMISS);
-  e.get(PNOW).wordf(Y.COST).op(FADD).set(PNOW2);
-  if (m !== "bucket") e.get(PNOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
-  if (m === "order") e.get(PT0).wordf(Y.COST).op(FADD).set(PNS); // the bound from t0 + the cost
-  sliceFuel(e, Y.QUANTUM, PFQ, PNEXT, m === "order" ? PNS : PNOW2, m === "bound");
-  e.get(PQA).ld(R.HELD).set(PHELD);
-  if (m === "kept") e.i32(0).set(PKEEP);
-  else e.get(PHELD).i32(0).op(GT_S).get(PHELD).op(CONVERT).get(PFQ).op(FLE).op(AND).set(PKEEP);
+  pairHandoff(e, L, m);
   // ---- committed ----
-  const pa = (x: Code) => x.get(PPA);
-  const qa = (x: Code) => x.get(PQA);
-  const zero = (x: Code) => x.i32(0);
-  e.stf(R.CPU, pa, (x) => x.get(PCPU));
-  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.get(PQP));
-  else e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
-  e.st(R.HELD, pa, (x) => x.get(PLEFT));
-  e.stf(R.READY, qa, (x) => x.get(PT0));
-  e.st(R.QLEFT, qa, (x) => x.word(Y.QUANTUM));
-  e.st(R.LAT, qa, (x) => x.get(PQA).ld(R.LAT).get(PMISS).op(ADD));
-  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(PQA).ldf(R.CPU).wordf(Y.COST).op(FADD));
-  e.st(R.HELD, qa, (x) => x.i32(-1));
+  pairCommit(e, L, m);
+  const qa = (x: Code) => x.get(L.QA);
   e.st(R.RESUME, qa, (x) => x.i32(0));
   e.st(R.LCODE, qa, (x) => x.get(CODE));
   e.st(R.LVALUE, qa, (x) => x.get(VALUE));
-  e.stf(Y.CLOCK, zero, (x) => x.get(PNOW2));
-  e.stf(Y.BILL_NS, zero, (x) => x.get(PBILL).wordf(Y.COST).op(FADD));
-  refill(e, PKEEP, PHELD, PFQ, PQ);
-  e.st(Y.HEAD, zero, (x) => x.get(PQ));
-  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
-  e.get(PH).get(PQ).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
+  pairDispatch(e, L);
+  e.get(L.H).get(L.Q).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.get(EP).get(CODE).get(VALUE).get(WEP).call(F_PFALLBACK);
   return e;
@@ -401,86 +437,31 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     WORDS = reply ? 3 : 1,
     RCV = 1,
     STATUS = 2;
-  const H = B,
-    PA = B + 1,
-    LEFT = B + 2,
-    FUEL = B + 3,
-    Q = B + 4,
-    QA = B + 5,
-    HELD = B + 6,
-    MISS = B + 7,
-    KEEP = B + 8,
-    QP = B + 9,
-    RC = B + 10,
-    T0 = B + 11,
-    NOW = B + 12,
-    CPU = B + 13,
-    BILL = B + 14,
-    FQ = B + 15,
-    NEXT = B + 16,
-    NS = B + 17,
-    NOW2 = B + 18;
+  const L = pairLocals(B, 1);
+  const RC = L.X;
   const e = new Code();
   e.op(0x02, 0x40); // block $slow
   e.word(Y.ARMED).i32(ARMED_CALLS).op(NE).brIf(0);
-  e.word(Y.HEAD).set(H);
-  e.i32(RING).get(H).i32(RING_SIZE).op(MUL).op(ADD).set(PA);
+  e.word(Y.HEAD).set(L.H);
+  e.i32(RING).get(L.H).i32(RING_SIZE).op(MUL).op(ADD).set(L.PA);
   if (m !== "side")
-    e.get(H)
+    e.get(L.H)
       .word(C.CLIENT)
       .op(reply ? EQ : NE)
       .brIf(0);
   if (m !== "handles")
     e.get(EP)
-      .get(PA)
+      .get(L.PA)
       .ld(reply ? R.WAIT_H : R.SEND_H)
       .op(NE)
       .brIf(0);
   if (reply && m !== "rcvid") e.get(RCV).word(C.CUR).op(NE).brIf(0);
   e.get(WORDS).i32(4).op(GT_U).brIf(0);
-  e.get(H).i32(1).op(XOR).set(Q);
-  e.i32(RING).get(Q).i32(RING_SIZE).op(MUL).op(ADD).set(QA);
-  e.wordf(Y.CLOCK).set(T0);
-  // blockAndRun's endSliceFlat(p): the caller blocks and keeps its charged quantum
-  e.get(H).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
-  e.set(LEFT);
-  e.word(Y.FUEL_MARK).get(LEFT).op(SUB).set(FUEL);
-  e.get(T0).set(NOW);
-  e.get(PA).ldf(R.CPU).set(CPU);
-  e.wordf(Y.BILL_NS).set(BILL);
-  e.get(PA).ld(R.QLEFT).set(QP);
-  e.get(FUEL).i32(0).op(GT_S);
-  e.if((t) => {
-    t.get(FUEL).op(CONVERT).wordf(Y.NS_PER_FUEL).op(FMUL).set(NS);
-    t.get(NOW).get(NS).op(FADD).set(NOW);
-    t.get(CPU).get(NS).op(FADD).set(CPU);
-    t.get(BILL).get(NS).op(FADD).set(BILL);
-    t.get(QP).get(FUEL).op(SUB).set(QP);
-  });
-  // timerDue()
-  e.wordf(Y.NEXT_TIMER).set(NEXT);
-  if (m !== "timer") e.get(NEXT).get(NOW).op(FLE).brIf(0);
-  // beginSliceFlat(q): wakeSettled's readied(q) started its wait at t0
-  if (m === "readied") e.get(NOW).set(T0);
-  e.get(NOW).get(T0).op(FSUB).get(QA).ldf(R.TIER).op(FGT).set(MISS);
-  e.get(NOW).wordf(Y.COST).op(FADD).set(NOW2);
-  e.get(NOW2).wordf(Y.BILL_END).op(FLT).op(EQZ).brIf(0);
-  sliceFuel(e, Y.QUANTUM, FQ, NEXT, NOW2, false);
-  e.get(QA).ld(R.HELD).set(HELD);
-  e.get(HELD).i32(0).op(GT_S).get(HELD).op(CONVERT).get(FQ).op(FLE).op(AND).set(KEEP);
+  pairHandoff(e, L, m);
   // ---- committed ----
-  const pa = (x: Code) => x.get(PA);
-  const qa = (x: Code) => x.get(QA);
+  pairCommit(e, L, m);
+  const qa = (x: Code) => x.get(L.QA);
   const zero = (x: Code) => x.i32(0);
-  e.stf(R.CPU, pa, (x) => x.get(CPU));
-  if (m !== "quantum") e.st(R.QLEFT, pa, (x) => x.get(QP));
-  else e.st(R.QLEFT, pa, (x) => x.word(Y.QUANTUM));
-  e.st(R.HELD, pa, (x) => x.get(LEFT));
-  e.stf(R.READY, qa, (x) => x.get(T0));
-  e.st(R.QLEFT, qa, (x) => x.word(Y.QUANTUM));
-  e.st(R.LAT, qa, (x) => x.get(QA).ld(R.LAT).get(MISS).op(ADD));
-  if (m !== "cost") e.stf(R.CPU, qa, (x) => x.get(QA).ldf(R.CPU).wordf(Y.COST).op(FADD));
-  e.st(R.HELD, qa, (x) => x.i32(-1));
   if (reply) {
     e.st(C.STATUS, zero, (x) => x.get(STATUS));
     e.st(R.RESUME, qa, (x) => (m === "status" ? x.i32(0) : x.get(STATUS)));
@@ -493,14 +474,10 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     e.st(C.CUR, zero, (x) => x.get(RC));
     e.st(R.RESUME, qa, (x) => x.get(RC));
   }
-  e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
-  e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
-  refill(e, KEEP, HELD, FQ, Q);
-  e.st(Y.HEAD, zero, (x) => x.get(Q));
-  e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
+  pairDispatch(e, L);
   // return_call (callTo / replyTo from to words value): no vDSO frame while suspended
-  e.get(H)
-    .get(Q)
+  e.get(L.H)
+    .get(L.Q)
     .get(WORDS)
     .get(reply ? STATUS : RC)
     .returnCall(reply ? F_REPLY_TO : F_CALL_TO);
@@ -570,8 +547,9 @@ function vdsoModule(): WebAssembly.Module {
   exports.name("yield").u8(0x00).u32(8).name("pulse_wait").u8(0x00).u32(9);
   exports.name("call").u8(0x00).u32(10).name("reply_wait").u8(0x00).u32(11);
   exports.name("counters").u8(0x01).u32(0);
-  const callLocals: [number, number][] = [
-    [11, I32],
+  // The pair bodies' locals as pairLocals lays them out: ten i32s and the body's own, then eight f64s.
+  const pairDecl = (extra: number): [number, number][] => [
+    [10 + extra, I32],
     [8, F64],
   ];
   const code = functionsCode([
@@ -582,15 +560,9 @@ function vdsoModule(): WebAssembly.Module {
       ],
       body(mutation).b,
     ],
-    [
-      [
-        [10, I32],
-        [8, F64],
-      ],
-      pulseBody(pulseMutation).b,
-    ],
-    [callLocals, callBody(false, callMutation).b],
-    [callLocals, callBody(true, callMutation).b],
+    [pairDecl(0), pulseBody(pulseMutation).b],
+    [pairDecl(1), callBody(false, callMutation).b],
+    [pairDecl(1), callBody(true, callMutation).b],
   ]);
   m = assemble([
     [1, types],
