@@ -1,7 +1,8 @@
 // What the comparison tests of the lazily synced vDSO share (test/sched/fast-yield.test.ts,
-// test/sched/fast-pulse.test.ts): each runs a workload with a vDSO path on and off and compares the kernel
+// test/sched/fast-pulse.test.ts, test/sched/fast-call.test.ts): each runs a workload with a vDSO path on and off and compares the kernel
 // as host events see it mid-run. The events come from a device's timers, which fire at the same virtual
 // times both ways; a driver attached to that device is readied above the workload by its interrupts.
+import { expect } from "vitest";
 import { ObjectType } from "../../abi/gen/abi.ts";
 import type { Kernel } from "../../host/kernel.ts";
 import type { Device } from "../../kernel/devices/device.ts";
@@ -87,4 +88,47 @@ export function kernelWide(core: KernelCore) {
     traced: core.trace.length,
     billNs: (core.sched as unknown as { billNs: number }).billNs,
   };
+}
+
+/** Sleeps `ns`, then works `w` loop turns; records its clock (a timer falling due mid-run, beside or above a workload). */
+export const sleeper = (ns: number, w: number) =>
+  guest(
+    `
+  (func (export "_start") (local $j i32)
+    (drop (call $sleep (i64.const ${ns})))
+    ${work(w)}
+    (call $rec (i32.wrap_i64 (call $clock_now)))
+    (call $flush))`,
+    { imports: ["sleep", "clock_now"] },
+  );
+
+/** One run of a workload: what it left (compared whole) and how many calls the vDSO served in it. */
+export interface VdsoRun<S> {
+  snapshot: S;
+  served: number;
+}
+
+/** Runs a workload with the vDSO path on and off: the same snapshot, and the vDSO served at least `min` calls. */
+export async function sameOnAndOff<S>(run: (on: boolean) => Promise<VdsoRun<S>>, min: number): Promise<S> {
+  const on = await run(true);
+  const off = await run(false);
+  expect(off.served).toBe(0);
+  expect(on.served).toBeGreaterThanOrEqual(min);
+  expect(on.snapshot).toEqual(off.snapshot);
+  return on.snapshot;
+}
+
+/**
+ * A wrong step is caught: the workload gives the kernel's snapshot with the vDSO on, then, once `mutate` has
+ * dropped or moved one step (the caller's afterEach restores it), a different one (or an error).
+ */
+export async function caught<S>(run: (on: boolean) => Promise<VdsoRun<S>>, mutate: () => void): Promise<void> {
+  const off = (await run(false)).snapshot;
+  expect((await run(true)).snapshot).toEqual(off);
+  mutate();
+  const wrong = await run(true).then(
+    (r) => r.snapshot as unknown,
+    (e: unknown) => ({ threw: String(e) }),
+  );
+  expect(wrong).not.toEqual(off);
 }

@@ -20,7 +20,7 @@ import { type CallSyncMutation, fastPathCounts, mutateCallSyncForTest } from "..
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, driver, eventDevice, kernelWide, work } from "../helpers/lazy-vdso.ts";
+import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sleeper, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -142,18 +142,6 @@ const server = (w: number, refuseAt = 0) =>
     (call $rec (i32.wrap_i64 (call $cpu_time (i32.const -1))))
     (call $flush))`,
     { imports: PAIR_IMPORTS },
-  );
-
-/** Sleeps `ns`, then works; records its clock (a sleeper). */
-const sleeper = (ns: number, w: number) =>
-  guest(
-    `
-  (func (export "_start") (local $j i32)
-    (drop (call $sleep (i64.const ${ns})))
-    ${work(w)}
-    (call $rec (i32.wrap_i64 (call $clock_now)))
-    (call $flush))`,
-    { imports: ["sleep", "clock_now"] },
   );
 
 interface Proc {
@@ -300,13 +288,8 @@ async function run(w: Workload, fastCall: boolean) {
   };
 }
 
-async function same(w: Workload, min: number) {
-  const on = await run(w, true);
-  const off = await run(w, false);
-  expect(off.served).toBe(0);
-  expect(on.served).toBeGreaterThanOrEqual(min);
-  expect(on.snapshot).toEqual(off.snapshot);
-  return on.snapshot;
+function same(w: Workload, min: number) {
+  return sameOnAndOff((on) => run(w, on), min);
 }
 
 /**
@@ -541,15 +524,10 @@ describe("call / reply_wait pairs in wasm against lazily synced kernel state", (
 describe("a wrong step in the vDSO's call or reply_wait or its sync is caught", () => {
   const SYNC = ["counts", "parity", "registers", "message", "serving"];
   async function differs(m: FastCallMutation | CallSyncMutation, w: Workload): Promise<void> {
-    const off = (await run(w, false)).snapshot;
-    expect((await run(w, true)).snapshot).toEqual(off);
-    if (SYNC.includes(m as string)) mutateCallSyncForTest(m as CallSyncMutation);
-    else mutateFastCallForTest(m as FastCallMutation);
-    const wrong = await run(w, true).then(
-      (r) => r.snapshot as unknown,
-      (e: unknown) => ({ threw: String(e) }),
+    await caught(
+      (on) => run(w, on),
+      () => (SYNC.includes(m as string) ? mutateCallSyncForTest(m as CallSyncMutation) : mutateFastCallForTest(m as FastCallMutation)),
     );
-    expect(wrong).not.toEqual(off);
   }
 
   it("a reply_wait served whichever side makes it", () => differs("side", wrongSide()));

@@ -18,7 +18,7 @@ import { fastPathCounts, mutatePulseSyncForTest, type PulseSyncMutation } from "
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, driver, eventDevice, kernelWide, work } from "../helpers/lazy-vdso.ts";
+import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -294,13 +294,8 @@ async function run(w: Workload, fastPulse: boolean) {
 }
 
 /** Runs w with the vDSO's pulse_wait and without it; they must match, and the vDSO must have served at least `min` pulses. */
-async function same(w: Workload, min: number) {
-  const on = await run(w, true);
-  const off = await run(w, false);
-  expect(off.served).toBe(0);
-  expect(on.served).toBeGreaterThanOrEqual(min);
-  expect(on.snapshot).toEqual(off.snapshot);
-  return on.snapshot;
+function same(w: Workload, min: number) {
+  return sameOnAndOff((on) => run(w, on), min);
 }
 
 /** The sum the pinger records for n rounds answered by the ponger: round i comes back as (i + 1, 2(3i - 7)). */
@@ -550,15 +545,11 @@ describe("pulse_wait pairs in wasm against lazily synced kernel state", () => {
 
 describe("a wrong step in the vDSO's pulse_wait or its sync is caught", () => {
   async function differs(m: FastPulseMutation | PulseSyncMutation, w: Workload): Promise<void> {
-    const off = (await run(w, false)).snapshot;
-    expect((await run(w, true)).snapshot).toEqual(off);
-    if (m === "receivers" || m === "counts" || m === "parity" || m === "registers") mutatePulseSyncForTest(m);
-    else mutateFastPulseForTest(m);
-    const wrong = await run(w, true).then(
-      (r) => r.snapshot as unknown,
-      (e: unknown) => ({ threw: String(e) }),
+    await caught(
+      (on) => run(w, on),
+      () =>
+        m === "receivers" || m === "counts" || m === "parity" || m === "registers" ? mutatePulseSyncForTest(m) : mutateFastPulseForTest(m),
     );
-    expect(wrong).not.toEqual(off);
   }
 
   it("the receiver's wait started after the sender's charge (yield's order)", () => differs("readied", plain()));

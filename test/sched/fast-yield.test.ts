@@ -13,7 +13,7 @@ import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { type FastYieldMutation, mutateFastYieldForTest } from "../../host/runtime/fast-yield.ts";
 import { fastYieldCounts } from "../../kernel/fast/yields.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, driver, eventDevice, kernelWide, work } from "../helpers/lazy-vdso.ts";
+import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sleeper, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 /** `n` yields with `w` loop turns of work before each; records its clock and CPU time, the sum of yield's results. */
@@ -31,18 +31,6 @@ const yielder = (n: number, w: number) =>
     (call $rec (i32.wrap_i64 (call $cpu_time (i32.const -1))))
     (call $flush))`,
     { imports: ["yield", "clock_now", "cpu_time"] },
-  );
-
-/** Sleeps, works, records its clock: a timer falling due between yields (its imports take no vDSO yield). */
-const sleeper = (ns: number, w: number) =>
-  guest(
-    `
-  (func (export "_start") (local $j i32)
-    (drop (call $sleep (i64.const ${ns})))
-    ${work(w)}
-    (call $rec (i32.wrap_i64 (call $clock_now)))
-    (call $flush))`,
-    { imports: ["sleep", "clock_now"] },
   );
 
 interface Proc {
@@ -120,13 +108,8 @@ async function run(w: Workload, fastYield: boolean) {
 }
 
 /** Runs w with the vDSO and without it; they must match, and the vDSO must have served at least `min` yields. */
-async function same(w: Workload, min: number) {
-  const on = await run(w, true);
-  const off = await run(w, false);
-  expect(off.served).toBe(0);
-  expect(on.served).toBeGreaterThanOrEqual(min);
-  expect(on.snapshot).toEqual(off.snapshot);
-  return on.snapshot;
+function same(w: Workload, min: number) {
+  return sameOnAndOff((on) => run(w, on), min);
 }
 
 const two = (): Workload => ({
@@ -288,14 +271,10 @@ describe("yield in wasm against lazily synced kernel state", () => {
 
 describe("a wrong step in the yield vDSO is caught", () => {
   async function differs(m: FastYieldMutation, w: Workload): Promise<void> {
-    const off = (await run(w, false)).snapshot;
-    expect((await run(w, true)).snapshot).toEqual(off);
-    mutateFastYieldForTest(m);
-    const wrong = await run(w, true).then(
-      (r) => r.snapshot as unknown,
-      (e: unknown) => ({ threw: String(e) }),
+    await caught(
+      (on) => run(w, on),
+      () => mutateFastYieldForTest(m),
     );
-    expect(wrong).not.toEqual(off);
   }
 
   it("the tier's latency check skipped", () => differs("latency", latency()));
