@@ -821,6 +821,11 @@ export class KernelCore {
     i32[Y.ARMED >> 2] = 0;
     const served = i32[Y.SERVED >> 2];
     const n = i32[Y.N >> 2];
+    // A pair published after ring[1]'s call that did not serve a whole round (two steps) backs off (pairPublishes).
+    if (armed !== ARMED_YIELDS) {
+      if (served < 2) pairMissed(w.ring[1]!);
+      else w.ring[1]!.pairMisses = 0;
+    }
     if (served === 0) {
       for (let i = 0; i < n; i++) w.ring[i] = null;
       return;
@@ -891,7 +896,7 @@ export class KernelCore {
   publishCalls(from: Process): void {
     const w = this.yieldWords;
     const c = this.current;
-    if (w === null || this.lazyYields !== 0 || c === null || c === from) return;
+    if (w === null || this.lazyYields !== 0 || c === null || c === from || !pairPublishes(from)) return;
     if (this.trace.enabled || this.scheduling || this.directDepth > 0 || this.idleServed.size !== 0) return;
     const ci = callPair(this, c, from);
     if (ci < 0 || !(ci === 0 ? c : from).fastCall || !(ci === 0 ? from : c).fastReplyWait) return;
@@ -938,7 +943,7 @@ export class KernelCore {
   publishPulses(from: Process): void {
     const w = this.yieldWords;
     const c = this.current;
-    if (w === null || this.lazyYields !== 0 || c === null || c === from || !c.fastPulse || !from.fastPulse) return;
+    if (w === null || this.lazyYields !== 0 || c === null || c === from || !c.fastPulse || !from.fastPulse || !pairPublishes(from)) return;
     if (this.trace.enabled || this.scheduling || this.directDepth > 0 || this.idleServed.size !== 0) return;
     if (!pulsePair(this, c, from) || !this.runq.wouldChooseFirst(c) || !this.sched.publishYields(w, c)) return;
     if (!writePulseMember(w, 0, c, true) || !writePulseMember(w, 1, from, false)) {
@@ -1123,4 +1128,29 @@ export function isBlocked(state: number): boolean {
     state === ProcessState.REPLY_BLOCKED ||
     state === ProcessState.RECEIVE_BLOCKED
   );
+}
+
+/** The most eligible calls a backing-off process skips between two publications (pairPublishes). */
+const PAIR_SKIP_MAX = 64;
+
+/**
+ * Whether a pair may be published after p's call (KernelCore.publishPulses, publishCalls): not while p is
+ * backing off. A publication costs the words it writes and the sync that takes them back; one that the
+ * next kernel entry withdraws before a whole round was served (the pair's next step is a call to another
+ * server, or any other syscall, after at most the peer's answer) costs more than it saves (the PCM
+ * pipeline's producer, which calls one consumer and then another, ran ≈15% slower). After m such misses
+ * in a row p skips the next min(2^m, PAIR_SKIP_MAX) eligible calls; a publication that serves a round
+ * clears the count. Only when words are published changes: what the kernel does is the same either way.
+ */
+function pairPublishes(p: Process): boolean {
+  if (p.pairSkip === 0) return true;
+  p.pairSkip--;
+  return false;
+}
+
+/** A publication after p's call served nothing (KernelCore.syncYields): back off (pairPublishes). */
+function pairMissed(p: Process): void {
+  const m = Math.min(p.pairMisses + 1, 6);
+  p.pairMisses = m;
+  p.pairSkip = Math.min(1 << m, PAIR_SKIP_MAX);
 }

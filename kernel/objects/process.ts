@@ -125,6 +125,13 @@ export class Process extends KernelObject implements Schedulable {
   fastCall = false;
   /** Its reply_wait import is the same vDSO's (ARMED_CALLS): it may be a call pair's server. */
   fastReplyWait = false;
+  /**
+   * Pair publications after its calls that served nothing in a row (KernelCore.pairPublishes), and how many
+   * of its next eligible calls publish nothing: a process that calls one server and then another, or a
+   * pair whose next step is always another kernel entry, stops paying for words nobody reads.
+   */
+  pairMisses = 0;
+  pairSkip = 0;
 
   /** Set by the host once the instance exists. */
   memory: GuestMemory | null = null;
