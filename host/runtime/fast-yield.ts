@@ -582,7 +582,9 @@ interface CounterRuntime {
   counterWriter(): (v: number) => void;
 }
 
-type Vdso = { yield: Function; pulseWait: Function; call: Function; replyWait: Function; words: YieldWords };
+/** The syscalls the vDSO may serve: its exports of the same names. */
+export type VdsoSyscall = "yield" | "pulse_wait" | "call" | "reply_wait";
+type Vdso = { fns: Record<VdsoSyscall, Function>; words: YieldWords };
 /** Each kernel's vDSO, made when its first process that may take it is instantiated (null: not yet). */
 const vdsos = new WeakMap<KernelCore, Vdso | null>();
 
@@ -639,6 +641,9 @@ function makeVdso(k: KernelCore): Vdso {
   const rawCall = callEntry(k);
   const rawReply = replyWaitEntry(k);
   const kw = words.i32;
+  /** JSPI's part of a switch the vDSO decided: ring[from]'s runtime hands the CPU to ring[to]'s (WasmProcessRuntime.handOff). */
+  const handOff = (from: number, to: number, value: number): Promise<number> =>
+    (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value);
   /** n words (the rest 0) from ring[from]'s IPC buffer into ring[to]'s and into the words at `at` (views remade after a memory grew). */
   const copyWords = (from: number, to: number, n: number, at: number, skip: boolean): void => {
     let src = bufs[from];
@@ -663,9 +668,7 @@ function makeVdso(k: KernelCore): Vdso {
         return r;
       }),
       // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
-      switchTo: new WebAssembly.Suspending((from: number, to: number, value: number) =>
-        (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value),
-      ),
+      switchTo: new WebAssembly.Suspending(handOff),
       // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
       pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
         if (k.lazyYields !== 0) k.syncYields(); // as its entry would: the caller is then k.current
@@ -687,7 +690,7 @@ function makeVdso(k: KernelCore): Vdso {
           b[a + 2] = 0;
           b[a + 3] = 0;
         }
-        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, 0);
+        return handOff(from, to, 0);
       }),
       // The TypeScript call and reply_wait (their entries sync the words first), then the words published for the pair they may have made.
       callFallback: new WebAssembly.Suspending((ep: number, n: number) => {
@@ -709,23 +712,19 @@ function makeVdso(k: KernelCore): Vdso {
       // registers and the call message at the sync; then JSPI's part, resuming the peer with the rcvid or the status.
       callTo: new WebAssembly.Suspending((from: number, to: number, n: number, rcvid: number) => {
         copyWords(from, to, n, C.MW >> 2, callMutation === "send");
-        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, rcvid);
+        return handOff(from, to, rcvid);
       }),
       replyTo: new WebAssembly.Suspending((from: number, to: number, n: number, status: number) => {
         copyWords(from, to, n, C.AW >> 2, callMutation === "answer");
-        return (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, status);
+        return handOff(from, to, status);
       }),
     },
   } as unknown as WebAssembly.Imports);
   table = instance.exports.counters as WebAssembly.Table;
   k.yieldWords = words;
-  const v = {
-    yield: instance.exports.yield as Function,
-    pulseWait: instance.exports.pulse_wait as Function,
-    call: instance.exports.call as Function,
-    replyWait: instance.exports.reply_wait as Function,
-    words,
-  };
+  const e = instance.exports;
+  const fns = { yield: e.yield, pulse_wait: e.pulse_wait, call: e.call, reply_wait: e.reply_wait } as Record<VdsoSyscall, Function>;
+  const v = { fns, words };
   vdsos.set(k, v);
   return v;
 }
@@ -748,30 +747,16 @@ export function addFastYield(k: KernelCore, imports: Record<string, unknown>): b
   let v = vdsos.get(k);
   if (v === undefined) return false;
   if (v === null) v = makeVdso(k);
-  if (y) ns.yield = v.yield;
-  if (pw) ns.pulse_wait = v.pulseWait;
-  if (c) ns.call = v.call;
-  if (rw) ns.reply_wait = v.replyWait;
+  if (y) ns.yield = v.fns.yield;
+  if (pw) ns.pulse_wait = v.fns.pulse_wait;
+  if (c) ns.call = v.fns.call;
+  if (rw) ns.reply_wait = v.fns.reply_wait;
   return true;
 }
 
-/** Whether `imports` take kernel k's vDSO for call (0), reply_wait (1). */
-export function takesFastCall(k: KernelCore, imports: Record<string, unknown>, which: 0 | 1): boolean {
+/** Whether `imports` (a process's, as instantiated) take kernel k's vDSO for `name` (addFastYield put it there). */
+export function takesVdso(k: KernelCore, imports: Record<string, unknown>, name: VdsoSyscall): boolean {
   const v = vdsos.get(k);
   const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  return v !== undefined && v !== null && ns !== undefined && (which === 0 ? ns.call === v.call : ns.reply_wait === v.replyWait);
-}
-
-/** Whether `imports` (a process's, as instantiated) take kernel k's yield vDSO. */
-export function takesFastYield(k: KernelCore, imports: Record<string, unknown>): boolean {
-  const v = vdsos.get(k);
-  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  return v !== undefined && v !== null && ns !== undefined && ns.yield === v.yield;
-}
-
-/** Whether `imports` take kernel k's vDSO for pulse_wait. */
-export function takesFastPulse(k: KernelCore, imports: Record<string, unknown>): boolean {
-  const v = vdsos.get(k);
-  const ns = imports[IMPORT_MODULE] as Record<string, unknown> | undefined;
-  return v !== undefined && v !== null && ns !== undefined && ns.pulse_wait === v.pulseWait;
+  return v !== undefined && v !== null && ns !== undefined && ns[name] === v.fns[name];
 }

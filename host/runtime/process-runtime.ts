@@ -38,7 +38,7 @@ import { classifyTrap } from "./traps.ts";
 import { addGrantImports, attachGrowLimit } from "./grant-memory.ts";
 import { addFastPath } from "./fast-path.ts";
 import { PortLoop } from "./port-loop.ts";
-import { addFastYield, takesFastCall, takesFastPulse, takesFastYield } from "./fast-yield.ts";
+import { addFastYield, takesVdso } from "./fast-yield.ts";
 import { type DeferredStart, runEntry, startWindow } from "./start-entry.ts";
 import {
   addDirectEntry,
@@ -542,10 +542,10 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
         return;
       }
       this.instance = instance;
-      p.fastYield = takesFastYield(k, imports); // it may be in a ring of lazy yields (kernel/fast/yields.ts)
-      p.fastPulse = takesFastPulse(k, imports); // or one of a pulse pair
-      p.fastCall = takesFastCall(k, imports, 0); // or a call pair's client
-      p.fastReplyWait = takesFastCall(k, imports, 1); // or its server
+      p.fastYield = takesVdso(k, imports, "yield"); // it may be in a ring of lazy yields (kernel/fast/yields.ts)
+      p.fastPulse = takesVdso(k, imports, "pulse_wait"); // or one of a pulse pair
+      p.fastCall = takesVdso(k, imports, "call"); // or a call pair's client
+      p.fastReplyWait = takesVdso(k, imports, "reply_wait"); // or its server
       const exports = instance.exports;
       if (this.image.preemption === "fuel") {
         this.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
