@@ -132,3 +132,15 @@ export async function caught<S>(run: (on: boolean) => Promise<VdsoRun<S>>, mutat
   );
   expect(wrong).not.toEqual(off);
 }
+
+/** `n` yields in a loop, then exit; vdso: importing only yield, so the kernel's yield vDSO serves it (else every ABI import: the bridge's). */
+export const yieldLoop = (n: number, vdso = true) =>
+  guest(
+    `
+  (func (export "_start") (local $i i32)
+    (loop $l
+      (drop (call $yield))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`,
+    vdso ? { imports: ["yield"] } : {},
+  );

@@ -8,25 +8,13 @@ import { describe, expect, it } from "vitest";
 import { Kernel } from "../../host/kernel.ts";
 import type { KernelCore } from "../../kernel/core.ts";
 import { Y } from "../../kernel/fast/yields.ts";
-import { guest } from "../helpers/wat.ts";
-
-/** `n` yields in a loop, nothing else. */
-const yielder = (n: number) =>
-  guest(
-    `
-  (func (export "_start") (local $i i32)
-    (loop $l
-      (drop (call $yield))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`,
-    { imports: ["yield"] },
-  );
+import { yieldLoop } from "../helpers/lazy-vdso.ts";
 
 describe("Kernel.core read by an embedder between kernel entries", () => {
   it("shows the clock and the running process the yield vDSO's words hold, not the stale fields", async () => {
     const k = new Kernel({});
     const raw = (k as unknown as { kcore: KernelCore }).kcore;
-    const img = k.loadImage(yielder(400_000), "yielder");
+    const img = k.loadImage(yieldLoop(400_000), "yielder");
     const procs = [k.spawn(img, { args: ["a"] }).process, k.spawn(img, { args: ["b"] }).process];
     k.release(img);
     // Sampled at the event loop's turns (the runtime gives the host one every ≈10 ms of switching).

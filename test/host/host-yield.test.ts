@@ -8,24 +8,12 @@ import { describe, expect, it } from "vitest";
 import { Kernel } from "../../host/kernel.ts";
 import { setHostClock } from "../../host/runtime/process-runtime.ts";
 import { fastYieldCounts } from "../../kernel/fast/yields.ts";
-import { guest } from "../helpers/wat.ts";
-
-/** n yields, then exit; vdso: importing only yield, so the kernel's yield vDSO serves it (host/runtime/fast-yield.ts). */
-const yielder = (n: number, vdso = false) =>
-  guest(
-    `
-  (func (export "_start") (local $i i32)
-    (loop $l
-      (drop (call $yield))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`,
-    vdso ? { imports: ["yield"] } : {},
-  );
+import { yieldLoop } from "../helpers/lazy-vdso.ts";
 
 describe("the host's event loop while guests switch", () => {
   it("two processes yielding to each other let a host timer fire before either is done", async () => {
     const k = new Kernel();
-    const image = k.loadImage(yielder(300_000), "yielder");
+    const image = k.loadImage(yieldLoop(300_000, false), "yielder");
     const a = k.spawn(image);
     const b = k.spawn(image);
     k.release(image);
@@ -54,7 +42,7 @@ describe("the host's event loop while guests switch", () => {
     setHostClock(() => (t += 3_600_000));
     try {
       const k = new Kernel();
-      const image = k.loadImage(yielder(100_000, true), "yielder");
+      const image = k.loadImage(yieldLoop(100_000), "yielder");
       const served = fastYieldCounts.served;
       const a = k.spawn(image);
       const b = k.spawn(image);
