@@ -144,3 +144,20 @@ export const yieldLoop = (n: number, vdso = true) =>
       (br_if $l (i32.lt_u (local.get $i) (i32.const ${n})))))`,
     vdso ? { imports: ["yield"] } : {},
   );
+
+/**
+ * The virtual time at which a host event finds a slice ending exactly at its bound, from a traced run of a
+ * workload that does no work between its switches (each process burns the same fuel a slice): the 200th
+ * dispatch plus what a slice burned (the gap between two dispatches less the switch cost, dispatchCostNs'
+ * default 1000 ns). A dispatch's slice is bounded by the next timer, so a yield, pulse_wait or call finds
+ * that timer due only when its process burned exactly the bound.
+ */
+export function sliceEndAt(trace: string): number {
+  const runs = trace
+    .split("\n")
+    .filter((l) => l.endsWith(" run"))
+    .map((l) => Number(l.split(" ")[0]));
+  const burn = runs[201] - runs[200] - 1000;
+  expect(burn).toBeGreaterThan(0);
+  return runs[200] + burn;
+}

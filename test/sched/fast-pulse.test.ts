@@ -18,7 +18,7 @@ import { fastPathCounts, mutatePulseSyncForTest, type PulseSyncMutation } from "
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, work } from "../helpers/lazy-vdso.ts";
+import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -430,13 +430,7 @@ const quanta = (): Workload => ({
 async function dueAtPulse(): Promise<Workload> {
   const procs = pair(700, 0, 0);
   const traced = await run({ procs, trace: true }, false);
-  const runs = traced.snapshot.trace
-    .split("\n")
-    .filter((l) => l.endsWith(" run"))
-    .map((l) => Number(l.split(" ")[0]));
-  const burn = runs[201] - runs[200] - 1000; // the switch cost (dispatchCostNs' default) is the rest
-  expect(burn).toBeGreaterThan(0);
-  return { procs, events: [[runs[200] + burn, "look"]] };
+  return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
 }
 
 afterEach(() => {
