@@ -3,22 +3,28 @@
 // and whose export `pulse_wait` is every eligible process's pulse_wait import (pulse pairs; docs/fastpath.md
 // "pulse_wait pairs in wasm: lazy state"). It serves a yield or a pair's pulse_wait in wasm against the words
 // the kernel published after its own last yield or pulse_wait, and calls the TypeScript call (the bridge's
-// entry, which syncs the words first) for anything else, before changing anything. Its Suspending imports
-// switchTo and pulseTo do only JSPI's part with the real runtimes (pulseTo writes the pulse into the
-// receiver's IPC buffer first).
+// entry, which syncs the words first) for anything else, before changing anything. Its one Suspending import
+// switchTo does only JSPI's part with the real runtimes; a pair's words reach the IPC buffers before it, in
+// wasm, through each member's copier (copierModule).
 //
 // (module
 //   (type $i (func (result i32)))
 //   (type $sw (func (param i32 i32 i32) (result i32)))
 //   (type $pw (func (param i32 i32 i32 i32) (result i32)))
+//   (type $c (func (param i32 i32) (result i32)))
+//   (type $out (func (param i32 i32 i32)))  (type $in (func (param i32 i32)))   a copier's
 //   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
 //   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
 //   (import "k" "pulseFallback" (func $pfallback (type $pw)))     Suspending: the TypeScript pulse_wait, then publish
-//   (import "k" "pulseTo" (func $pulseTo (type $pw)))             Suspending: the pulse into ring[to]'s buffer, then as switchTo
+//   (import "k" "callFallback" (func $cfallback (type $c)))       Suspending: the TypeScript call, then publish
+//   (import "k" "replyFallback" (func $rfallback (type $pw)))     Suspending: the TypeScript reply_wait, then publish
 //   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
-//   (table $counters (export "counters") 2*RING_MAX funcref)      each ring member's counter reader, then writer
+//   (table $helpers (export "helpers") 2*RING_MAX+4 funcref)      each ring member's counter reader, then each one's
+//                                                                 writer, then a pair's two copiers' out, then their in
 //   (func (export "yield") (result i32) ...)                      the body below, step by step
-//   (func (export "pulse_wait") (type $pw) ...))                  pulseBody, step by step
+//   (func (export "pulse_wait") (type $pw) ...)                   pulseBody, step by step
+//   (func (export "call") (type $c) ...)                          callBody, step by step
+//   (func (export "reply_wait") (type $pw) ...))                  the same
 //
 // Which process calls: only the ring's head runs while the words are armed (every other process runs only
 // after a kernel entry, which withdraws them), so the caller is ring[HEAD] (of a pair: ring[0] or ring[1]).
@@ -86,12 +92,11 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
  * slice is charged (yield's order) instead of before; "quantum" gives the blocked sender a fresh quantum
  * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
  * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
- * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer, "stale"
- * writes it through the view made at publication after the receiver's memory grew (a detached buffer's),
+ * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer,
  * "handles" serves a pulse_wait whatever handles it names.
  */
 export type FastPulseMutation =
-  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | "handles" | null;
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "handles" | null;
 let pulseMutation: FastPulseMutation = null;
 export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
@@ -103,18 +108,33 @@ export function mutateFastPulseForTest(m: FastPulseMutation): void {
  * "handles" whatever handle it names, "rcvid" a reply_wait whatever rcvid it answers; "wrap" numbers calls past
  * 0x7fffffff without nextRcvid's wrap to 1, "number" gives a call the rcvid of the one before; "send" switches
  * without copying the call's words into the server's IPC buffer, "answer" without copying the answer's into the
- * client's, "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
+ * client's, "rest" copies all four words whatever the count (not zeroing those past it), "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
  * pulse_wait.
  */
 export type FastCallMutation =
-  "side" | "handles" | "rcvid" | "wrap" | "number" | "send" | "answer" | "status" | "readied" | "quantum" | "cost" | "timer" | null;
+  | "side"
+  | "handles"
+  | "rcvid"
+  | "wrap"
+  | "number"
+  | "send"
+  | "answer"
+  | "rest"
+  | "status"
+  | "readied"
+  | "quantum"
+  | "cost"
+  | "timer"
+  | null;
 let callMutation: FastCallMutation = null;
 export function mutateFastCallForTest(m: FastCallMutation): void {
   callMutation = m;
 }
 
-const NO_WORDS = new Int32Array(0);
-/** An Int32Array's words are wasm's (little-endian) on this host: the vDSO's delivery writes IPC buffers through one. */
+/**
+ * The kernel reads and writes the vDSO's words through Int32Array and Float64Array views, whose byte order is
+ * wasm's (little-endian) only on a little-endian host: elsewhere nothing is served in wasm.
+ */
 const LITTLE_ENDIAN = new Uint8Array(new Int32Array([1]).buffer)[0] === 1;
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -140,11 +160,13 @@ const H = 0,
 const F_FALLBACK = 0,
   F_SWITCH = 1,
   F_PFALLBACK = 2,
-  F_PULSE = 3,
-  F_CFALLBACK = 4,
-  F_CALL_TO = 5,
-  F_RFALLBACK = 6,
-  F_REPLY_TO = 7;
+  F_CFALLBACK = 3,
+  F_RFALLBACK = 4;
+/** The copiers' types (copierModule) and their slots in the table: ring member i's `out` at OUTS + i, its `in` at INS + i. */
+const T_OUT = 5,
+  T_IN = 6,
+  OUTS = 2 * RING_MAX,
+  INS = 2 * RING_MAX + 2;
 
 /**
  * The body (after each block, the TypeScript step it stands for):
@@ -380,7 +402,8 @@ function pairDispatch(e: Code, L: PairLocals): void {
  *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0, LCODE = code, LVALUE = value
  *     CLOCK = now2  BILL_NS = bill + COST  the counter kept or written (as yield)
  *     HEAD = q  SERVED++
- *     (return_call (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
+ *     PW = code, value (its words 2 and 3 stay 0)  in[q](q.BUF, PW)       the delivery into q's IPC buffer (its registers at the sync)
+ *     (return_call (switchTo HEAD_old q 0)))                            JSPI's part
  *   (pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
@@ -398,11 +421,19 @@ function pulseBody(m: FastPulseMutation): Code {
   // ---- committed ----
   pairCommit(e, L, m);
   const qa = (x: Code) => x.get(L.QA);
+  const zero = (x: Code) => x.i32(0);
   e.st(R.RESUME, qa, (x) => x.i32(0));
   e.st(R.LCODE, qa, (x) => x.get(CODE));
   e.st(R.LVALUE, qa, (x) => x.get(VALUE));
   pairDispatch(e, L);
-  e.get(L.H).get(L.Q).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
+  // fastPulseWait's delivery (setPulseNarrow's words; the registers' other fields at the sync from LCODE and
+  // LVALUE: kernel/ipc/fastpath.ts pulsePairRegisters): code, value, 0, 0 into q's IPC buffer through its copier
+  if (m !== "deliver") {
+    e.st(C.PW, zero, (x) => x.get(CODE));
+    e.st(C.PW + 4, zero, (x) => x.get(VALUE));
+    copyIn(e, L, C.PW);
+  }
+  e.get(L.H).get(L.Q).i32(0).returnCall(F_SWITCH); // return_call (switchTo from to 0): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   e.get(EP).get(CODE).get(VALUE).get(WEP).call(F_PFALLBACK);
   return e;
@@ -428,7 +459,8 @@ function pulseBody(m: FastPulseMutation): Code {
  *     call:  rc = RCVID >= 0x7fffffff ? 1 : RCVID + 1 (nextRcvid)  RCVID = CUR = rc  q.RESUME = rc
  *     reply: STATUS = status  q.RESUME = status
  *     HEAD = q  SERVED++
- *     (return_call (callTo HEAD_old q words rc)) / (return_call (replyTo HEAD_old q words status))
+ *     at = MW (call) / AW (reply)  out[HEAD](p.BUF, words, at)  in[q](q.BUF, at)     the words, the rest 0, through the words
+ *     (return_call (switchTo HEAD_old q rc)) / (return_call (switchTo HEAD_old q status))
  *   (callFallback ep words) / (replyFallback ep rcvid status words)
  */
 function callBody(reply: boolean, m: FastCallMutation): Code {
@@ -475,16 +507,28 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     e.st(R.RESUME, qa, (x) => x.get(RC));
   }
   pairDispatch(e, L);
-  // return_call (callTo / replyTo from to words value): no vDSO frame while suspended
+  // fastCall's words (sysCall's read of the client's buffer, setNarrow's write into the server's) or fastReplyWait's
+  // (the answer's, the server's buffer into the client's): words 0..words-1 of the caller's buffer, the rest 0, into
+  // MW or AW (the registers and the call message take them there at the sync), then from there into q's buffer
+  const at = reply ? C.AW : C.MW;
+  e.get(L.PA).ld(R.BUF);
+  if (m === "rest") e.i32(4);
+  else e.get(WORDS);
+  e.i32(at).i32(OUTS).get(L.H).op(ADD).b.u8(0x11).u32(T_OUT).u32(0); // call_indirect $out: ring[HEAD]'s copier
+  if (m !== (reply ? "answer" : "send")) copyIn(e, L, at);
   e.get(L.H)
     .get(L.Q)
-    .get(WORDS)
     .get(reply ? STATUS : RC)
-    .returnCall(reply ? F_REPLY_TO : F_CALL_TO);
+    .returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
   if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).call(F_RFALLBACK);
   else e.get(EP).get(WORDS).call(F_CFALLBACK);
   return e;
+}
+
+/** Four words at `at` in the words into q's IPC buffer (at q.BUF in its memory), through q's copier's `in`. */
+function copyIn(e: Code, L: PairLocals, at: number): void {
+  e.get(L.QA).ld(R.BUF).i32(at).i32(INS).get(L.Q).op(ADD).b.u8(0x11).u32(T_IN).u32(0); // call_indirect $in: ring[q]'s copier
 }
 
 /** The slice's fuel into local fq (f64): min(quantum word, MAX_SLICE_FUEL), bounded by the next timer (unless dropped), at least 1. */
@@ -521,32 +565,31 @@ function vdsoModule(): WebAssembly.Module {
   const key = `${mutation ?? ""}/${pulseMutation ?? ""}/${callMutation ?? ""}`;
   let m = modules.get(key);
   if (m !== undefined) return m;
-  const types = new ByteSink().u32(5);
+  const types = new ByteSink().u32(7);
   funcType(types, [], [I32]);
   funcType(types, [I32, I32, I32], [I32]);
   funcType(types, [I32], []);
   funcType(types, [I32, I32, I32, I32], [I32]);
   funcType(types, [I32, I32], [I32]);
-  const imports = new ByteSink().u32(9);
+  funcType(types, [I32, I32, I32], []); // T_OUT
+  funcType(types, [I32, I32], []); // T_IN
+  const imports = new ByteSink().u32(6);
   imports.name("k").name("fallback").u8(0x00).u32(0);
   imports.name("k").name("switchTo").u8(0x00).u32(1);
   imports.name("k").name("pulseFallback").u8(0x00).u32(3);
-  imports.name("k").name("pulseTo").u8(0x00).u32(3);
   imports.name("k").name("callFallback").u8(0x00).u32(4);
-  imports.name("k").name("callTo").u8(0x00).u32(3);
   imports.name("k").name("replyFallback").u8(0x00).u32(3);
-  imports.name("k").name("replyTo").u8(0x00).u32(3);
   imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
   const funcs = new ByteSink().u32(4).u32(0).u32(3).u32(4).u32(3);
   const tables = new ByteSink()
     .u32(1)
     .u8(FUNCREF)
     .u8(0x00)
-    .u32(2 * RING_MAX);
+    .u32(INS + 2);
   const exports = new ByteSink().u32(5);
-  exports.name("yield").u8(0x00).u32(8).name("pulse_wait").u8(0x00).u32(9);
-  exports.name("call").u8(0x00).u32(10).name("reply_wait").u8(0x00).u32(11);
-  exports.name("counters").u8(0x01).u32(0);
+  exports.name("yield").u8(0x00).u32(5).name("pulse_wait").u8(0x00).u32(6);
+  exports.name("call").u8(0x00).u32(7).name("reply_wait").u8(0x00).u32(8);
+  exports.name("helpers").u8(0x01).u32(0);
   // The pair bodies' locals as pairLocals lays them out: ten i32s and the body's own, then eight f64s.
   const pairDecl = (extra: number): [number, number][] => [
     [10 + extra, I32],
@@ -576,10 +619,81 @@ function vdsoModule(): WebAssembly.Module {
   return m;
 }
 
-/** A process's runtime as the vDSO needs it: its counter's wasm reader (WasmProcessRuntime.counterReader). */
-interface CounterRuntime {
+/**
+ * A pair member's copier: a tiny instance that imports the kernel's words and the process's own memory, through
+ * which the vDSO reads and writes the process's IPC buffer with no JavaScript (its delivery was a JavaScript copy
+ * in the switch import before: ≈12–15 ns of a call's half round trip). Made at the process's first publication
+ * in a pair, kept for its memory's life (a memory that grows stays the same object, and the instance sees it grow).
+ *
+ *   (module
+ *     (import "m" "w" (memory 1 1))                    memory 0: the kernel's words
+ *     (import "m" "p" (memory 0))                      memory 1: the process's (shared: (memory 0 65536 shared))
+ *     (func (export "out") (param $ptr i32) (param $n i32) (param $at i32)     words 0..n-1 at ptr, the rest 0, into the words at `at`
+ *       (i32.store 0 offset=4i (local.get $at)
+ *         (select (i32.load 1 offset=4i (local.get $ptr)) (i32.const 0) (i32.gt_u (local.get $n) (i32.const i))))  ... i = 0..3
+ *     (func (export "in") (param $ptr i32) (param $at i32)                     the four words at `at` into ptr
+ *       (i32.store 1 offset=4i (local.get $ptr) (i32.load 0 offset=4i (local.get $at)))  ... i = 0..3))
+ *
+ * The buffer's 16 bytes are in bounds (sysIpcBuffer checked them; a memory never shrinks), so neither traps.
+ */
+function copierModule(shared: boolean): WebAssembly.Module {
+  const key = shared ? "copier/shared" : "copier";
+  let m = modules.get(key);
+  if (m !== undefined) return m;
+  const types = new ByteSink().u32(2);
+  funcType(types, [I32, I32, I32], []);
+  funcType(types, [I32, I32], []);
+  const imports = new ByteSink().u32(2);
+  imports.name("m").name("w").u8(0x02).u8(0x01).u32(1).u32(1);
+  if (shared) imports.name("m").name("p").u8(0x02).u8(0x03).u32(0).u32(65536);
+  else imports.name("m").name("p").u8(0x02).u8(0x00).u32(0);
+  const funcs = new ByteSink().u32(2).u32(0).u32(1);
+  const exports = new ByteSink().u32(2);
+  exports.name("out").u8(0x00).u32(0).name("in").u8(0x00).u32(1);
+  // i32.load / i32.store in memory 1 (the memarg's flags with bit 6 set name the memory)
+  const ld1 = (e: Code, offset: number) => e.b.u8(0x28).u32(0x42).u32(1).u32(offset);
+  const st1 = (e: Code, offset: number) => e.b.u8(0x36).u32(0x42).u32(1).u32(offset);
+  const out = new Code();
+  for (let i = 0; i < 4; i++) {
+    out.get(2);
+    ld1(out.get(0), 4 * i);
+    out.i32(0).get(1).i32(i).op(GT_U).op(SELECT);
+    out.b
+      .u8(0x36)
+      .u32(2)
+      .u32(4 * i); // i32.store (memory 0)
+  }
+  const inn = new Code();
+  for (let i = 0; i < 4; i++)
+    st1(
+      inn
+        .get(0)
+        .get(1)
+        .ld(4 * i),
+      4 * i,
+    );
+  m = assemble([
+    [1, types],
+    [2, imports],
+    [3, funcs],
+    [7, exports],
+    [
+      10,
+      functionsCode([
+        [[], out.b],
+        [[], inn.b],
+      ]),
+    ],
+  ]);
+  modules.set(key, m);
+  return m;
+}
+
+/** A process's runtime as the vDSO needs it: its counter's wasm reader and writer, and its own memory (WasmProcessRuntime). */
+interface VdsoRuntime {
   counterReader(): () => number;
   counterWriter(): (v: number) => void;
+  readonly ownMemory: WebAssembly.Memory | null;
 }
 
 /** The syscalls the vDSO may serve: its exports of the same names. */
@@ -607,57 +721,61 @@ const callKernels = new WeakSet<KernelCore>();
 function makeVdso(k: KernelCore): Vdso {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
-  const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
+  // What each table slot holds now (counters' readers, writers, the pair's copiers): set again only when it changes.
+  const slots: (Function | null)[] = new Array(INS + 2).fill(null);
   let table: WebAssembly.Table | null = null;
-  // A pulse pair's IPC buffers: each member's memory as words, and its buffer's first word's index.
-  const bufs: Int32Array[] = new Array(2).fill(NO_WORDS);
-  const bufAt = new Int32Array(2);
+  const place = (slot: number, f: Function): void => {
+    if (slots[slot] !== f) {
+      table!.set(slot, f);
+      slots[slot] = f;
+    }
+  };
+  /** Each process memory's copier (copierModule), null when it cannot have one: made once. */
+  const copiers = new WeakMap<WebAssembly.Memory, WebAssembly.Exports | null>();
+  const copierOf = (p: Process): WebAssembly.Exports | null => {
+    const own = (p.runtime as unknown as VdsoRuntime).ownMemory;
+    if (own === null) return null;
+    let c = copiers.get(own);
+    if (c === undefined) {
+      try {
+        const shared = typeof SharedArrayBuffer === "function" && own.buffer instanceof SharedArrayBuffer;
+        c = new WebAssembly.Instance(copierModule(shared), { m: { w: memory, p: own } }).exports;
+      } catch {
+        c = null; // a memory the copier's import does not match (a 64-bit one): the pair stays TypeScript's
+      }
+      copiers.set(own, c);
+    }
+    return c;
+  };
   const words: YieldWords = {
     i32: new Int32Array(memory.buffer),
     f64: new Float64Array(memory.buffer),
     ring,
-    bound(n: number, what: number): void {
+    bound(n: number, what: number): boolean {
       if (what !== ARMED_YIELDS)
         for (let i = 0; i < 2; i++) {
           const p = ring[i]!;
-          bufs[i] = p.memory!.int32();
-          bufAt[i] = p.mr.buffer!.ptr >>> 2; // ipc_buffer takes only 4-aligned addresses
+          const c = copierOf(p);
+          if (c === null) return false;
+          place(OUTS + i, c.out as Function);
+          place(INS + i, c.in as Function);
+          words.i32[(RING + i * RING_SIZE + R.BUF) >> 2] = p.mr.buffer!.ptr;
         }
       for (let i = 0; i < n; i++) {
-        const rt = ring[i]!.runtime as unknown as CounterRuntime;
-        const r = rt.counterReader();
-        if (readers[i] !== r) {
-          table!.set(i, r);
-          readers[i] = r;
-          const w = rt.counterWriter();
-          table!.set(RING_MAX + i, w);
-          readers[RING_MAX + i] = w;
-        }
+        const rt = ring[i]!.runtime as unknown as VdsoRuntime;
+        place(i, rt.counterReader());
+        place(RING_MAX + i, rt.counterWriter());
       }
+      return true;
     },
   };
   const raw = yieldEntry(k);
   const rawPulse = pulseWaitEntry(k);
   const rawCall = callEntry(k);
   const rawReply = replyWaitEntry(k);
-  const kw = words.i32;
   /** JSPI's part of a switch the vDSO decided: ring[from]'s runtime hands the CPU to ring[to]'s (WasmProcessRuntime.handOff). */
   const handOff = (from: number, to: number, value: number): Promise<number> =>
     (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value);
-  /** n words (the rest 0) from ring[from]'s IPC buffer into ring[to]'s and into the words at `at` (views remade after a memory grew). */
-  const copyWords = (from: number, to: number, n: number, at: number, skip: boolean): void => {
-    let src = bufs[from];
-    if (src.length === 0) src = bufs[from] = ring[from]!.memory!.int32();
-    let dst = bufs[to];
-    if (dst.length === 0) dst = bufs[to] = ring[to]!.memory!.int32();
-    const a = bufAt[from];
-    const b = bufAt[to];
-    for (let i = 0; i < 4; i++) {
-      const v = i < n ? src[a + i] : 0;
-      kw[at + i] = v;
-      if (!skip) dst[b + i] = v;
-    }
-  };
   const instance = new WebAssembly.Instance(vdsoModule(), {
     k: {
       words: memory,
@@ -667,7 +785,8 @@ function makeVdso(k: KernelCore): Vdso {
         k.publishYields();
         return r;
       }),
-      // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
+      // Only JSPI's part (every switch the vDSO decides: a pair's delivery is done by then): the caller's promise
+      // armed, the next one's resumed with `value` (WasmProcessRuntime.handOff).
       switchTo: new WebAssembly.Suspending(handOff),
       // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
       pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
@@ -676,21 +795,6 @@ function makeVdso(k: KernelCore): Vdso {
         const r = rawPulse(ep, code, value, waitEp);
         if (p !== null) k.publishPulses(p);
         return r;
-      }),
-      // fastPulseWait's delivery into the receiver's IPC buffer (setPulseNarrow's words; the registers' other
-      // fields and words are set at the sync from the words: kernel/ipc/fastpath.ts pulsePairRegisters), then
-      // JSPI's part as switchTo's (its resume value 0).
-      pulseTo: new WebAssembly.Suspending((from: number, to: number, code: number, value: number) => {
-        let b = bufs[to];
-        if (b.length === 0 && pulseMutation !== "stale") b = bufs[to] = ring[to]!.memory!.int32(); // its memory grew: a view of the new buffer
-        const a = bufAt[to];
-        if (pulseMutation !== "deliver") {
-          b[a] = code;
-          b[a + 1] = value;
-          b[a + 2] = 0;
-          b[a + 3] = 0;
-        }
-        return handOff(from, to, 0);
       }),
       // The TypeScript call and reply_wait (their entries sync the words first), then the words published for the pair they may have made.
       callFallback: new WebAssembly.Suspending((ep: number, n: number) => {
@@ -707,20 +811,9 @@ function makeVdso(k: KernelCore): Vdso {
         if (p !== null) k.publishCalls(p);
         return r;
       }),
-      // fastCall's words (sysCall's read of the client's buffer, setNarrow's write into the server's) and
-      // fastReplyWait's (the answer's, the server's buffer into the client's), kept in the words for the
-      // registers and the call message at the sync; then JSPI's part, resuming the peer with the rcvid or the status.
-      callTo: new WebAssembly.Suspending((from: number, to: number, n: number, rcvid: number) => {
-        copyWords(from, to, n, C.MW >> 2, callMutation === "send");
-        return handOff(from, to, rcvid);
-      }),
-      replyTo: new WebAssembly.Suspending((from: number, to: number, n: number, status: number) => {
-        copyWords(from, to, n, C.AW >> 2, callMutation === "answer");
-        return handOff(from, to, status);
-      }),
     },
   } as unknown as WebAssembly.Imports);
-  table = instance.exports.counters as WebAssembly.Table;
+  table = instance.exports.helpers as WebAssembly.Table;
   k.yieldWords = words;
   const e = instance.exports;
   const fns = { yield: e.yield, pulse_wait: e.pulse_wait, call: e.call, reply_wait: e.reply_wait } as Record<VdsoSyscall, Function>;

@@ -400,6 +400,11 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     return this.image.metered;
   }
 
+  /** Its own memory (the module's export "memory"), once instantiated: the vDSO's copier for a pair's IPC buffers imports it (fast-yield.ts). */
+  get ownMemory(): WebAssembly.Memory | null {
+    return (this.instance?.exports.memory as WebAssembly.Memory | undefined) ?? null;
+  }
+
   /** Its counter's wasm reader (made now if it was not): the yield vDSO reads the counter through it (fast-yield.ts). */
   counterReader(): () => number {
     if (this.counterGet === null) this.makeCounterHelper();

@@ -109,6 +109,8 @@ export const R = {
   /** A pulse pair's member: the code and value of the last pulse the vDSO delivered to it (its registers' words, set at the sync). */
   LCODE: 52,
   LVALUE: 56,
+  /** A pulse or call pair's member: its IPC buffer's address in its own memory (the vDSO's copier reads and writes it there). */
+  BUF: 60,
 } as const;
 
 /**
@@ -125,6 +127,8 @@ export const C = {
   /** Four words each. */
   MW: RING + RING_MAX * RING_SIZE + 16,
   AW: RING + RING_MAX * RING_SIZE + 32,
+  /** A pulse pair's last delivery as its receiver's IPC buffer gets it: code, value, 0, 0 (the last two never written). */
+  PW: RING + RING_MAX * RING_SIZE + 48,
 } as const;
 
 /** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
@@ -135,10 +139,11 @@ export interface YieldWords {
   readonly ring: (Process | null)[];
   /**
    * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
-   * writer; for a pulse or call pair (`what`: ARMED_PULSES, ARMED_CALLS), each one's IPC buffer, which the vDSO's
-   * switch reads and writes at each delivery).
+   * writer; for a pulse or call pair (`what`: ARMED_PULSES, ARMED_CALLS), a copier over its memory, through which
+   * the vDSO reads and writes its IPC buffer at R.BUF at each delivery). false: a pair member the vDSO cannot
+   * copy for (its memory not one a copier can import): then the words are not armed.
    */
-  bound(n: number, what: number): void;
+  bound(n: number, what: number): boolean;
 }
 
 /**
