@@ -627,7 +627,7 @@ function vdsoModule(): WebAssembly.Module {
  *
  *   (module
  *     (import "m" "w" (memory 1 1))                    memory 0: the kernel's words
- *     (import "m" "p" (memory 0))                      memory 1: the process's (shared: (memory 0 65536 shared))
+ *     (import "m" "p" (memory 0))                      memory 1: the process's (never shared: the loader refuses shared memories)
  *     (func (export "out") (param $ptr i32) (param $n i32) (param $at i32)     words 0..n-1 at ptr, the rest 0, into the words at `at`
  *       (i32.store 0 offset=4i (local.get $at)
  *         (select (i32.load 1 offset=4i (local.get $ptr)) (i32.const 0) (i32.gt_u (local.get $n) (i32.const i))))  ... i = 0..3
@@ -636,8 +636,8 @@ function vdsoModule(): WebAssembly.Module {
  *
  * The buffer's 16 bytes are in bounds (sysIpcBuffer checked them; a memory never shrinks), so neither traps.
  */
-function copierModule(shared: boolean): WebAssembly.Module {
-  const key = shared ? "copier/shared" : "copier";
+function copierModule(): WebAssembly.Module {
+  const key = "copier";
   let m = modules.get(key);
   if (m !== undefined) return m;
   const types = new ByteSink().u32(2);
@@ -645,8 +645,7 @@ function copierModule(shared: boolean): WebAssembly.Module {
   funcType(types, [I32, I32], []);
   const imports = new ByteSink().u32(2);
   imports.name("m").name("w").u8(0x02).u8(0x01).u32(1).u32(1);
-  if (shared) imports.name("m").name("p").u8(0x02).u8(0x03).u32(0).u32(65536);
-  else imports.name("m").name("p").u8(0x02).u8(0x00).u32(0);
+  imports.name("m").name("p").u8(0x02).u8(0x00).u32(0);
   const funcs = new ByteSink().u32(2).u32(0).u32(1);
   const exports = new ByteSink().u32(2);
   exports.name("out").u8(0x00).u32(0).name("in").u8(0x00).u32(1);
@@ -687,6 +686,19 @@ function copierModule(shared: boolean): WebAssembly.Module {
   ]);
   modules.set(key, m);
   return m;
+}
+
+/** A pair member's copier over its memory `own` and the kernel's `words` (copierModule); null for a memory it cannot import (a 64-bit one). */
+export function makeCopier(
+  own: WebAssembly.Memory,
+  words: WebAssembly.Memory,
+): { out: (ptr: number, n: number, at: number) => void; in: (ptr: number, at: number) => void } | null {
+  try {
+    const x = new WebAssembly.Instance(copierModule(), { m: { w: words, p: own } }).exports;
+    return { out: x.out as (ptr: number, n: number, at: number) => void, in: x.in as (ptr: number, at: number) => void };
+  } catch {
+    return null; // a LinkError: the pair stays TypeScript's
+  }
 }
 
 /** A process's runtime as the vDSO needs it: its counter's wasm reader and writer, and its own memory (WasmProcessRuntime). */
@@ -731,20 +743,12 @@ function makeVdso(k: KernelCore): Vdso {
     }
   };
   /** Each process memory's copier (copierModule), null when it cannot have one: made once. */
-  const copiers = new WeakMap<WebAssembly.Memory, WebAssembly.Exports | null>();
-  const copierOf = (p: Process): WebAssembly.Exports | null => {
+  const copiers = new WeakMap<WebAssembly.Memory, ReturnType<typeof makeCopier>>();
+  const copierOf = (p: Process): ReturnType<typeof makeCopier> => {
     const own = (p.runtime as unknown as VdsoRuntime).ownMemory;
     if (own === null) return null;
     let c = copiers.get(own);
-    if (c === undefined) {
-      try {
-        const shared = typeof SharedArrayBuffer === "function" && own.buffer instanceof SharedArrayBuffer;
-        c = new WebAssembly.Instance(copierModule(shared), { m: { w: memory, p: own } }).exports;
-      } catch {
-        c = null; // a memory the copier's import does not match (a 64-bit one): the pair stays TypeScript's
-      }
-      copiers.set(own, c);
-    }
+    if (c === undefined) copiers.set(own, (c = makeCopier(own, memory)));
     return c;
   };
   const words: YieldWords = {
@@ -757,8 +761,8 @@ function makeVdso(k: KernelCore): Vdso {
           const p = ring[i]!;
           const c = copierOf(p);
           if (c === null) return false;
-          place(OUTS + i, c.out as Function);
-          place(INS + i, c.in as Function);
+          place(OUTS + i, c.out);
+          place(INS + i, c.in);
           words.i32[(RING + i * RING_SIZE + R.BUF) >> 2] = p.mr.buffer!.ptr;
         }
       for (let i = 0; i < n; i++) {
