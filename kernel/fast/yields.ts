@@ -109,7 +109,7 @@ export const R = {
   /** A pulse pair's member: the code and value of the last pulse the vDSO delivered to it (its registers' words, set at the sync). */
   LCODE: 52,
   LVALUE: 56,
-  /** A pulse or call pair's member: its IPC buffer's address in its own memory (the vDSO's copier reads and writes it there). */
+  /** A pulse or call pair's member: its IPC buffer's address in its own memory (the pair module reads and writes it there). */
   BUF: 60,
 } as const;
 
@@ -127,8 +127,6 @@ export const C = {
   /** Four words each. */
   MW: RING + RING_MAX * RING_SIZE + 16,
   AW: RING + RING_MAX * RING_SIZE + 32,
-  /** A pulse pair's last delivery as its receiver's IPC buffer gets it: code, value, 0, 0 (the last two never written). */
-  PW: RING + RING_MAX * RING_SIZE + 48,
 } as const;
 
 /** The words, as the host backs them (one WebAssembly.Memory a kernel), and the ring's processes. */
@@ -138,10 +136,10 @@ export interface YieldWords {
   /** The ring's processes by index (the vDSO's switch finds their runtimes here). */
   readonly ring: (Process | null)[];
   /**
-   * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
-   * writer; for a pulse or call pair (`what`: ARMED_PULSES, ARMED_CALLS), a copier over its memory, through which
-   * the vDSO reads and writes its IPC buffer at R.BUF at each delivery). false: a pair member the vDSO cannot
-   * copy for (its memory not one a copier can import): then the words are not armed.
+   * The ring is filled (n processes): the host binds what the vDSO needs of each (a ring's: its counter's reader
+   * and writer; a pulse or call pair's (`what`: ARMED_PULSES, ARMED_CALLS): the pair module over the two's memories
+   * and counters, which reads and writes each one's IPC buffer at R.BUF). false: a pair the host cannot make a pair
+   * module for (a memory its import cannot take): then the words are not armed.
    */
   bound(n: number, what: number): boolean;
 }

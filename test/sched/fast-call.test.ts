@@ -319,7 +319,7 @@ const plain = (): Workload => ({
   ],
 });
 
-/** The client grows its memory every 50 rounds with no kernel entry (its copier sees the grown memory: the same object). */
+/** The client grows its memory every 50 rounds with no kernel entry (the pair module imports its memory: the same object, grown). */
 const grow = (): Workload => ({ procs: pair(400, 30, 30, 128, { growEvery: 50 }), events: [[200_001, "look"]] });
 
 /** Refusals mid-run, while the pair is the vDSO's: a call on a handle naming nothing, a call of 5 words, a reply_wait naming an rcvid not held. */

@@ -317,7 +317,7 @@ const shared = (): Workload => ({
   ],
 });
 
-/** The pinger grows its memory every 50 rounds with no kernel entry (the ponger's copier sees the grown memory: the same object). */
+/** The pinger grows its memory every 50 rounds with no kernel entry (the pair module imports its memory: the same object, grown). */
 const grow = (): Workload => ({
   procs: [
     { name: "ping", bytes: pinger(400, 30, 50), priority: 128, handles: PING },
