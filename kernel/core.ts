@@ -910,7 +910,7 @@ export class KernelCore {
     i32[C.RCVID >> 2] = this.rcvidCounter;
     // The rcvid the server holds: m's while it serves it (the server runs), else never named by a reply_wait served here.
     i32[C.CUR >> 2] = ci === 1 ? from.callMessage!.rcvid : 0;
-    this.arm(w, 2, ARMED_CALLS);
+    if (!this.arm(w, 2, ARMED_CALLS)) return;
     fastCallCounts.published++;
   }
 
@@ -930,7 +930,7 @@ export class KernelCore {
       for (let i = 0; i < n; i++) w.ring[i] = null;
       return;
     }
-    this.arm(w, n, ARMED_YIELDS);
+    if (!this.arm(w, n, ARMED_YIELDS)) return;
     fastYieldCounts.published++;
   }
 
@@ -950,18 +950,23 @@ export class KernelCore {
       w.ring[0] = w.ring[1] = null;
       return;
     }
-    this.arm(w, 2, ARMED_PULSES);
+    if (!this.arm(w, 2, ARMED_PULSES)) return;
     fastPulseCounts.published++;
   }
 
-  private arm(w: YieldWords, n: number, what: number): void {
+  /** The words armed for `what` over the ring's first n, once the host has bound them; false (nothing armed, the ring cleared) if it could not. */
+  private arm(w: YieldWords, n: number, what: number): boolean {
     const i32 = w.i32;
     i32[Y.N >> 2] = n;
     i32[Y.HEAD >> 2] = 0;
     i32[Y.SERVED >> 2] = 0;
-    w.bound(n, what);
+    if (!w.bound(n, what)) {
+      for (let i = 0; i < n; i++) w.ring[i] = null;
+      return false;
+    }
     i32[Y.ARMED >> 2] = what;
     this.lazyYields = 1;
+    return true;
   }
 
   /** Switch the event trace on or off (mid-run too: the lazy yields are synced first, and stay TypeScript's while it is on). */

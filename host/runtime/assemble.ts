@@ -129,6 +129,21 @@ export class Code {
     this.b.u8(0x2b).u32(3).u32(offset);
     return this;
   }
+  /** i32.load / i32.store in memory `mem` (multi-memory: the memarg's flags with bit 6 set name it), naturally aligned. */
+  ldIn(mem: number, offset: number): this {
+    this.b.u8(0x28).u32(0x42).u32(mem).u32(offset);
+    return this;
+  }
+  stIn(mem: number, offset: number, addr: (c: Code) => void, value: (c: Code) => void): this {
+    addr(this);
+    value(this);
+    this.b.u8(0x36).u32(0x42).u32(mem).u32(offset);
+    return this;
+  }
+  globalSet(g: number): this {
+    this.b.u8(0x24).u32(g);
+    return this;
+  }
   /** i32.load / f64.load at a fixed byte address (a kernel-wide word). */
   word(offset: number): this {
     return this.i32(0).ld(offset);
@@ -160,6 +175,11 @@ export class Code {
    */
   returnCall(f: number): this {
     this.b.u8(0x12).u32(f);
+    return this;
+  }
+  /** return_call_indirect through table 0 with type `type` (the slot on the stack, after the arguments). */
+  returnCallIndirect(type: number): this {
+    this.b.u8(0x13).u32(type).u32(0);
     return this;
   }
   /** br_if to the enclosing block `depth` levels out. */

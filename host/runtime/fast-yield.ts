@@ -1,24 +1,33 @@
-// The yield vDSO (docs/fastpath.md "Yield in wasm: lazy state"; kernel/fast/yields.ts): one kernel-owned
-// module instance a kernel whose export `yield` is every eligible process's yield import (wasm-to-wasm),
-// and whose export `pulse_wait` is every eligible process's pulse_wait import (pulse pairs; docs/fastpath.md
-// "pulse_wait pairs in wasm: lazy state"). It serves a yield or a pair's pulse_wait in wasm against the words
-// the kernel published after its own last yield or pulse_wait, and calls the TypeScript call (the bridge's
-// entry, which syncs the words first) for anything else, before changing anything. Its Suspending imports
-// switchTo and pulseTo do only JSPI's part with the real runtimes (pulseTo writes the pulse into the
-// receiver's IPC buffer first).
+// The vDSO (docs/fastpath.md "Yield in wasm: lazy state", "pulse_wait pairs in wasm", "call and reply_wait
+// pairs in wasm"; kernel/fast/yields.ts): one kernel-owned module instance a kernel whose exports are every
+// eligible process's yield, pulse_wait, call and reply_wait imports (wasm-to-wasm). It serves a yield, or a
+// pair's pulse_wait, call or reply_wait, in wasm against the words the kernel published after its own last one,
+// and calls the TypeScript call (the bridge's entry, which syncs the words first) for anything else, before
+// changing anything. A pair's calls are served by a pair module (pairModule), instantiated for the pair's two
+// processes with their memories and fuel counters as imports, which the vDSO's exports tail-call through its
+// table. The one Suspending import that switches, switchTo, does only JSPI's part with the real runtimes: a
+// pair's words are in the peer's IPC buffer by then.
 //
 // (module
 //   (type $i (func (result i32)))
 //   (type $sw (func (param i32 i32 i32) (result i32)))
+//   (type $w (func (param i32)))                                  a counter writer's
 //   (type $pw (func (param i32 i32 i32 i32) (result i32)))
+//   (type $c (func (param i32 i32) (result i32)))
 //   (import "k" "fallback" (func $fallback (type $i)))            Suspending: the TypeScript yield, then publish
 //   (import "k" "switchTo" (func $switchTo (type $sw)))           Suspending: arm ring[from], resume ring[to]
 //   (import "k" "pulseFallback" (func $pfallback (type $pw)))     Suspending: the TypeScript pulse_wait, then publish
-//   (import "k" "pulseTo" (func $pulseTo (type $pw)))             Suspending: the pulse into ring[to]'s buffer, then as switchTo
+//   (import "k" "callFallback" (func $cfallback (type $c)))       Suspending: the TypeScript call, then publish
+//   (import "k" "replyFallback" (func $rfallback (type $pw)))     Suspending: the TypeScript reply_wait, then publish
 //   (import "k" "words" (memory 1 1))                             kernel/fast/yields.ts's layout
-//   (table $counters (export "counters") 2*RING_MAX funcref)      each ring member's counter reader, then writer
+//   (table $helpers (export "helpers") 2*RING_MAX+3 funcref)      each ring member's counter reader, then each one's
+//                                                                 writer, then the pair's call, reply_wait, pulse_wait
+//   (elem (i32.const PAIR) $callSlow $replySlow $pulseSlow)       until a pair is published: the fallbacks
 //   (func (export "yield") (result i32) ...)                      the body below, step by step
-//   (func (export "pulse_wait") (type $pw) ...))                  pulseBody, step by step
+//   (func (export "pulse_wait") (type $pw) (return_call_indirect (type $pw) (local.get 0..3) (i32.const PAIR+2)))
+//   (func (export "call") (type $c) (return_call_indirect (type $c) (local.get 0 1) (i32.const PAIR)))
+//   (func (export "reply_wait") (type $pw) (return_call_indirect (type $pw) (local.get 0..3) (i32.const PAIR+1)))
+//   (func $replySlow (type $pw) (return_call $rfallback ...))  (func $callSlow ...)  (func $pulseSlow ...))
 //
 // Which process calls: only the ring's head runs while the words are armed (every other process runs only
 // after a kernel entry, which withdraws them), so the caller is ring[HEAD] (of a pair: ring[0] or ring[1]).
@@ -86,12 +95,11 @@ export function mutateFastYieldForTest(m: FastYieldMutation): void {
  * slice is charged (yield's order) instead of before; "quantum" gives the blocked sender a fresh quantum
  * (yield's) instead of its charged one; "order" accounts the receiver's dispatch (its latency check, the
  * slice's bound) before the sender's slice is charged; "latency", "timer", "bucket", "bound", "cost" and
- * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer, "stale"
- * writes it through the view made at publication after the receiver's memory grew (a detached buffer's),
+ * "kept" as for yield; "deliver" switches without writing the pulse into the receiver's IPC buffer,
  * "handles" serves a pulse_wait whatever handles it names.
  */
 export type FastPulseMutation =
-  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "stale" | "handles" | null;
+  "readied" | "quantum" | "order" | "latency" | "timer" | "bucket" | "bound" | "cost" | "kept" | "deliver" | "handles" | null;
 let pulseMutation: FastPulseMutation = null;
 export function mutateFastPulseForTest(m: FastPulseMutation): void {
   pulseMutation = m;
@@ -103,18 +111,33 @@ export function mutateFastPulseForTest(m: FastPulseMutation): void {
  * "handles" whatever handle it names, "rcvid" a reply_wait whatever rcvid it answers; "wrap" numbers calls past
  * 0x7fffffff without nextRcvid's wrap to 1, "number" gives a call the rcvid of the one before; "send" switches
  * without copying the call's words into the server's IPC buffer, "answer" without copying the answer's into the
- * client's, "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
+ * client's, "rest" copies all four words whatever the count (not zeroing those past it), "status" resumes the client with 0, not the status; "readied", "quantum", "cost" and "timer" as for
  * pulse_wait.
  */
 export type FastCallMutation =
-  "side" | "handles" | "rcvid" | "wrap" | "number" | "send" | "answer" | "status" | "readied" | "quantum" | "cost" | "timer" | null;
+  | "side"
+  | "handles"
+  | "rcvid"
+  | "wrap"
+  | "number"
+  | "send"
+  | "answer"
+  | "rest"
+  | "status"
+  | "readied"
+  | "quantum"
+  | "cost"
+  | "timer"
+  | null;
 let callMutation: FastCallMutation = null;
 export function mutateFastCallForTest(m: FastCallMutation): void {
   callMutation = m;
 }
 
-const NO_WORDS = new Int32Array(0);
-/** An Int32Array's words are wasm's (little-endian) on this host: the vDSO's delivery writes IPC buffers through one. */
+/**
+ * The kernel reads and writes the vDSO's words through Int32Array and Float64Array views, whose byte order is
+ * wasm's (little-endian) only on a little-endian host: elsewhere nothing is served in wasm.
+ */
 const LITTLE_ENDIAN = new Uint8Array(new Int32Array([1]).buffer)[0] === 1;
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -137,14 +160,28 @@ const H = 0,
   FQ = 14,
   NEXT = 15,
   NS = 16;
+// The vDSO's imports (function indices)
 const F_FALLBACK = 0,
   F_SWITCH = 1,
   F_PFALLBACK = 2,
-  F_PULSE = 3,
-  F_CFALLBACK = 4,
-  F_CALL_TO = 5,
-  F_RFALLBACK = 6,
-  F_REPLY_TO = 7;
+  F_CFALLBACK = 3,
+  F_RFALLBACK = 4;
+// A pair module's imports (function indices: pairModule), its memories and its globals
+const P_SWITCH = 0,
+  P_CFALLBACK = 1,
+  P_RFALLBACK = 2,
+  P_PFALLBACK = 3,
+  /** ring[0]'s memory and ring[1]'s (memory 0: the words) */
+  MEM0 = 1,
+  /** ring[0]'s fuel counter and ring[1]'s */
+  G0 = 0;
+/** The vDSO's table slots of the pair served now (its module's call, reply_wait and pulse_wait), after the counters' readers and writers. */
+const PAIR = 2 * RING_MAX;
+// The function types both modules declare, in this order
+const T_I = 0,
+  T_SW = 1,
+  T_PW = 3,
+  T_C = 4;
 
 /**
  * The body (after each block, the TypeScript step it stands for):
@@ -238,7 +275,8 @@ function body(m: FastYieldMutation): Code {
   e.st(R.HELD, qa, (x) => x.i32(-1));
   e.stf(Y.CLOCK, zero, (x) => x.get(NOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(BILL).wordf(Y.COST).op(FADD));
-  refill(e, KEEP, HELD, FQ, Q);
+  // setFuel(fuel): q's counter written through its writer (table slot RING_MAX + q)
+  refill(e, KEEP, HELD, FQ, (t, v) => v(t).i32(RING_MAX).get(Q).op(ADD).b.u8(0x11).u32(2).u32(0));
   e.st(Y.HEAD, zero, (x) => x.get(Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
   e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
@@ -295,8 +333,12 @@ function pairHandoff(e: Code, L: PairLocals, m: string | null): void {
   e.get(L.H).i32(1).op(XOR).set(L.Q);
   e.i32(RING).get(L.Q).i32(RING_SIZE).op(MUL).op(ADD).set(L.QA);
   e.wordf(Y.CLOCK).set(L.T0);
-  // blockAndRun's endSliceFlat(p)
-  e.get(L.H).b.u8(0x11).u32(0).u32(0); // call_indirect (type 0) table 0: the caller's counter
+  // blockAndRun's endSliceFlat(p): the caller's counter, ring[HEAD]'s global
+  e.global(G0)
+    .global(G0 + 1)
+    .get(L.H)
+    .op(EQZ)
+    .op(SELECT);
   e.set(L.LEFT);
   e.word(Y.FUEL_MARK).get(L.LEFT).op(SUB).set(L.FUEL);
   e.get(L.T0).set(L.NOW);
@@ -349,7 +391,13 @@ function pairDispatch(e: Code, L: PairLocals): void {
   const zero = (x: Code) => x.i32(0);
   e.stf(Y.CLOCK, zero, (x) => x.get(L.NOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(L.BILL).wordf(Y.COST).op(FADD));
-  refill(e, L.KEEP, L.HELD, L.FQ, L.Q);
+  // setFuel(fuel): q's counter, ring[q]'s global
+  refill(e, L.KEEP, L.HELD, L.FQ, (t, v) =>
+    t.get(L.Q).ifElse(
+      (x) => v(x).globalSet(G0 + 1),
+      (x) => v(x).globalSet(G0),
+    ),
+  );
   e.st(Y.HEAD, zero, (x) => x.get(L.Q));
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
 }
@@ -380,7 +428,8 @@ function pairDispatch(e: Code, L: PairLocals): void {
  *     q: READY = t0, QLEFT = QUANTUM, LAT += miss, CPU += COST, HELD = -1, RESUME = 0, LCODE = code, LVALUE = value
  *     CLOCK = now2  BILL_NS = bill + COST  the counter kept or written (as yield)
  *     HEAD = q  SERVED++
- *     (return_call (pulseTo HEAD_old q code value)))   the delivery into q's IPC buffer (its registers at the sync) and JSPI's part
+ *     q's memory at q.BUF = code, value, 0, 0                          the delivery into q's IPC buffer (its registers at the sync)
+ *     (return_call (switchTo HEAD_old q 0)))                            JSPI's part
  *   (pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
@@ -402,9 +451,19 @@ function pulseBody(m: FastPulseMutation): Code {
   e.st(R.LCODE, qa, (x) => x.get(CODE));
   e.st(R.LVALUE, qa, (x) => x.get(VALUE));
   pairDispatch(e, L);
-  e.get(L.H).get(L.Q).get(CODE).get(VALUE).returnCall(F_PULSE); // return_call (pulseTo from to code value): no vDSO frame while suspended
+  // fastPulseWait's delivery (setPulseNarrow's words; the registers' other fields at the sync from LCODE and
+  // LVALUE: kernel/ipc/fastpath.ts pulsePairRegisters): code, value, 0, 0 into q's IPC buffer, in q's memory
+  if (m !== "deliver")
+    onEither(e, L.Q, (x, mem) => {
+      const buf = (y: Code) => y.get(L.QA).ld(R.BUF);
+      x.stIn(mem, 0, buf, (y) => y.get(CODE));
+      x.stIn(mem, 4, buf, (y) => y.get(VALUE));
+      x.stIn(mem, 8, buf, (y) => y.i32(0));
+      x.stIn(mem, 12, buf, (y) => y.i32(0));
+    });
+  e.get(L.H).get(L.Q).i32(0).returnCall(P_SWITCH); // return_call (switchTo from to 0): no frame of ours while suspended
   e.op(0x0b); // end $slow
-  e.get(EP).get(CODE).get(VALUE).get(WEP).call(F_PFALLBACK);
+  e.get(EP).get(CODE).get(VALUE).get(WEP).call(P_PFALLBACK);
   return e;
 }
 
@@ -428,7 +487,8 @@ function pulseBody(m: FastPulseMutation): Code {
  *     call:  rc = RCVID >= 0x7fffffff ? 1 : RCVID + 1 (nextRcvid)  RCVID = CUR = rc  q.RESUME = rc
  *     reply: STATUS = status  q.RESUME = status
  *     HEAD = q  SERVED++
- *     (return_call (callTo HEAD_old q words rc)) / (return_call (replyTo HEAD_old q words status))
+ *     at = MW (call) / AW (reply)  word i < 4 = (i < words ? p's memory at p.BUF + 4i : 0), into the words at `at` and q's memory at q.BUF
+ *     (return_call (switchTo HEAD_old q rc)) / (return_call (switchTo HEAD_old q status))
  *   (callFallback ep words) / (replyFallback ep rcvid status words)
  */
 function callBody(reply: boolean, m: FastCallMutation): Code {
@@ -437,8 +497,9 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     WORDS = reply ? 3 : 1,
     RCV = 1,
     STATUS = 2;
-  const L = pairLocals(B, 1);
-  const RC = L.X;
+  const L = pairLocals(B, 2);
+  const RC = L.X,
+    V = L.X + 1;
   const e = new Code();
   e.op(0x02, 0x40); // block $slow
   e.word(Y.ARMED).i32(ARMED_CALLS).op(NE).brIf(0);
@@ -475,16 +536,54 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     e.st(R.RESUME, qa, (x) => x.get(RC));
   }
   pairDispatch(e, L);
-  // return_call (callTo / replyTo from to words value): no vDSO frame while suspended
+  // fastCall's words (sysCall's read of the client's buffer, setNarrow's write into the server's) or fastReplyWait's
+  // (the answer's, the server's buffer into the client's): words 0..words-1 of the caller's buffer, the rest 0, into
+  // MW or AW (the registers and the call message take them there at the sync) and into q's buffer
+  const at = reply ? C.AW : C.MW;
+  const deliver = m !== (reply ? "answer" : "send");
+  onEither(e, L.H, (x, from) => {
+    const to = MEM0 + 1 - (from - MEM0);
+    for (let i = 0; i < 4; i++) {
+      const load = (y: Code) =>
+        y
+          .get(L.PA)
+          .ld(R.BUF)
+          .ldIn(from, 4 * i);
+      if (m === "rest") load(x).set(V);
+      else
+        x.get(WORDS)
+          .i32(i)
+          .op(GT_U)
+          .ifElse(
+            (y) => load(y).set(V),
+            (y) => y.i32(0).set(V),
+          );
+      x.st(at + 4 * i, zero, (y) => y.get(V));
+      if (deliver)
+        x.stIn(
+          to,
+          4 * i,
+          (y) => y.get(L.QA).ld(R.BUF),
+          (y) => y.get(V),
+        );
+    }
+  });
   e.get(L.H)
     .get(L.Q)
-    .get(WORDS)
     .get(reply ? STATUS : RC)
-    .returnCall(reply ? F_REPLY_TO : F_CALL_TO);
+    .returnCall(P_SWITCH); // return_call (switchTo from to value): no frame of ours while suspended
   e.op(0x0b); // end $slow
-  if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).call(F_RFALLBACK);
-  else e.get(EP).get(WORDS).call(F_CFALLBACK);
+  if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).call(P_RFALLBACK);
+  else e.get(EP).get(WORDS).call(P_CFALLBACK);
   return e;
+}
+
+/** `body` for ring member i's memory, i the ring index in local `who` (0 or 1): one branch a member, each with its memory's index. */
+function onEither(e: Code, who: number, body: (x: Code, mem: number) => void): void {
+  e.get(who).ifElse(
+    (x) => body(x, MEM0 + 1),
+    (x) => body(x, MEM0),
+  );
 }
 
 /** The slice's fuel into local fq (f64): min(quantum word, MAX_SLICE_FUEL), bounded by the next timer (unless dropped), at least 1. */
@@ -499,8 +598,8 @@ function sliceFuel(e: Code, quantum: number | null, fq: number, next: number, no
   e.f64(1).get(fq).op(FMAX).set(fq);
 }
 
-/** refill's choice, committed: keep the counter (held fuel, the rest of the slice beyond it) or write it through ring member q's writer. */
-function refill(e: Code, keep: number, held: number, fq: number, q: number): void {
+/** refill's choice, committed: keep the counter (held fuel, the rest of the slice beyond it) or write it (`write` sets q's counter to the i32 `v` pushes). */
+function refill(e: Code, keep: number, held: number, fq: number, write: (t: Code, v: (x: Code) => Code) => void): void {
   const zero = (x: Code) => x.i32(0);
   e.get(keep).ifElse(
     (t) => {
@@ -509,49 +608,58 @@ function refill(e: Code, keep: number, held: number, fq: number, q: number): voi
       t.st(Y.KEPT, zero, (x) => x.word(Y.KEPT).i32(1).op(ADD));
     },
     (t) => {
-      // setFuel(fuel): q's counter written through its writer (table slot RING_MAX + q)
-      t.get(fq).op(TRUNC).i32(RING_MAX).get(q).op(ADD).b.u8(0x11).u32(2).u32(0);
+      write(t, (x) => x.get(fq).op(TRUNC));
       t.st(Y.FUEL_MARK, zero, (x) => x.get(fq).op(TRUNC));
       t.st(Y.FUEL_BEYOND, zero, (x) => x.i32(0));
     },
   );
 }
 
+/** The function types both modules declare (T_I, T_SW, T_PW, T_C are indices into them). */
+function commonTypes(): ByteSink {
+  const types = new ByteSink().u32(5);
+  funcType(types, [], [I32]); // T_I
+  funcType(types, [I32, I32, I32], [I32]); // T_SW
+  funcType(types, [I32], []); // a counter writer's
+  funcType(types, [I32, I32, I32, I32], [I32]); // T_PW
+  funcType(types, [I32, I32], [I32]); // T_C
+  return types;
+}
+
+/**
+ * The vDSO: yield's body, and for pulse_wait, call and reply_wait a dispatcher that tail-calls the pair module of
+ * the pair published (its table slots PAIR..PAIR+2), or, until a pair is first published, a function that calls
+ * the TypeScript fallback.
+ */
 function vdsoModule(): WebAssembly.Module {
-  const key = `${mutation ?? ""}/${pulseMutation ?? ""}/${callMutation ?? ""}`;
+  const key = `vdso/${mutation ?? ""}`;
   let m = modules.get(key);
   if (m !== undefined) return m;
-  const types = new ByteSink().u32(5);
-  funcType(types, [], [I32]);
-  funcType(types, [I32, I32, I32], [I32]);
-  funcType(types, [I32], []);
-  funcType(types, [I32, I32, I32, I32], [I32]);
-  funcType(types, [I32, I32], [I32]);
-  const imports = new ByteSink().u32(9);
-  imports.name("k").name("fallback").u8(0x00).u32(0);
-  imports.name("k").name("switchTo").u8(0x00).u32(1);
-  imports.name("k").name("pulseFallback").u8(0x00).u32(3);
-  imports.name("k").name("pulseTo").u8(0x00).u32(3);
-  imports.name("k").name("callFallback").u8(0x00).u32(4);
-  imports.name("k").name("callTo").u8(0x00).u32(3);
-  imports.name("k").name("replyFallback").u8(0x00).u32(3);
-  imports.name("k").name("replyTo").u8(0x00).u32(3);
+  const imports = new ByteSink().u32(6);
+  imports.name("k").name("fallback").u8(0x00).u32(T_I);
+  imports.name("k").name("switchTo").u8(0x00).u32(T_SW);
+  imports.name("k").name("pulseFallback").u8(0x00).u32(T_PW);
+  imports.name("k").name("callFallback").u8(0x00).u32(T_C);
+  imports.name("k").name("replyFallback").u8(0x00).u32(T_PW);
   imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
-  const funcs = new ByteSink().u32(4).u32(0).u32(3).u32(4).u32(3);
+  // functions 5..11: yield, the three dispatchers, the three first slots' fallbacks
+  const funcs = new ByteSink().u32(7).u32(T_I).u32(T_PW).u32(T_C).u32(T_PW).u32(T_PW).u32(T_C).u32(T_PW);
   const tables = new ByteSink()
     .u32(1)
     .u8(FUNCREF)
     .u8(0x00)
-    .u32(2 * RING_MAX);
+    .u32(PAIR + 3);
   const exports = new ByteSink().u32(5);
-  exports.name("yield").u8(0x00).u32(8).name("pulse_wait").u8(0x00).u32(9);
-  exports.name("call").u8(0x00).u32(10).name("reply_wait").u8(0x00).u32(11);
-  exports.name("counters").u8(0x01).u32(0);
-  // The pair bodies' locals as pairLocals lays them out: ten i32s and the body's own, then eight f64s.
-  const pairDecl = (extra: number): [number, number][] => [
-    [10 + extra, I32],
-    [8, F64],
-  ];
+  exports.name("yield").u8(0x00).u32(5).name("pulse_wait").u8(0x00).u32(6);
+  exports.name("call").u8(0x00).u32(7).name("reply_wait").u8(0x00).u32(8);
+  exports.name("helpers").u8(0x01).u32(0);
+  // The slots PAIR..PAIR+2 at instantiation: pulse_wait's, call's and reply_wait's fallbacks
+  const elems = new ByteSink().u32(1).u32(0).u8(0x41).s32(PAIR).u8(0x0b).u32(3).u32(10).u32(9).u32(11);
+  const args = (n: number) => {
+    const c = new Code();
+    for (let i = 0; i < n; i++) c.get(i);
+    return c;
+  };
   const code = functionsCode([
     [
       [
@@ -560,15 +668,88 @@ function vdsoModule(): WebAssembly.Module {
       ],
       body(mutation).b,
     ],
-    [pairDecl(0), pulseBody(pulseMutation).b],
-    [pairDecl(1), callBody(false, callMutation).b],
-    [pairDecl(1), callBody(true, callMutation).b],
+    [
+      [],
+      args(4)
+        .i32(PAIR + 2)
+        .returnCallIndirect(T_PW).b,
+    ], // pulse_wait
+    [[], args(2).i32(PAIR).returnCallIndirect(T_C).b], // call
+    [
+      [],
+      args(2 + 2)
+        .i32(PAIR + 1)
+        .returnCallIndirect(T_PW).b,
+    ], // reply_wait
+    [[], args(4).returnCall(F_RFALLBACK).b],
+    [[], args(2).returnCall(F_CFALLBACK).b],
+    [[], args(4).returnCall(F_PFALLBACK).b],
   ]);
   m = assemble([
-    [1, types],
+    [1, commonTypes()],
     [2, imports],
     [3, funcs],
     [4, tables],
+    [7, exports],
+    [9, elems],
+    [10, code],
+  ]);
+  modules.set(key, m);
+  return m;
+}
+
+/**
+ * A pair's module (pulse pairs and call pairs: kernel/ipc/fastpath.ts pulsePair, callPair): pulseBody and callBody,
+ * instantiated for two processes, ring[0] and ring[1] of the pair's publication, with their memories and their fuel
+ * counters as its own imports. So a pair's kernel step reads the caller's counter and words and writes its peer's
+ * buffer in plain loads and stores: no call into another instance (a copy through a helper instance and a counter
+ * read through another cost ≈4 ns each, six a round trip: docs/fastpath.md). One instance an ordered pair, made at
+ * its first publication and kept while both memories live (a memory that grows stays the same object, and the
+ * instance sees it grow).
+ *
+ *   (module
+ *     (import "k" "switchTo" (func (type $sw)))  (import "k" "callFallback" (func (type $c)))
+ *     (import "k" "replyFallback" (func (type $pw)))  (import "k" "pulseFallback" (func (type $pw)))
+ *     (import "k" "words" (memory 1 1))                                the kernel's words: memory 0
+ *     (import "m" "p0" (memory 0))  (import "m" "p1" (memory 0))        ring[0]'s and ring[1]'s: memories 1 and 2
+ *     (import "m" "g0" (global (mut i32)))  (import "m" "g1" (global (mut i32)))   their fuel counters
+ *     (func (export "call") (type $c) ...)  (func (export "reply_wait") (type $pw) ...)  callBody
+ *     (func (export "pulse_wait") (type $pw) ...))                                       pulseBody
+ *
+ * The processes' memories are never shared (the loader refuses shared memories); a 64-bit one does not match its
+ * import (makePair: no pair module, the pair stays TypeScript's).
+ */
+function pairModule(): WebAssembly.Module {
+  const key = `pair/${pulseMutation ?? ""}/${callMutation ?? ""}`;
+  let m = modules.get(key);
+  if (m !== undefined) return m;
+  const imports = new ByteSink().u32(9);
+  imports.name("k").name("switchTo").u8(0x00).u32(T_SW);
+  imports.name("k").name("callFallback").u8(0x00).u32(T_C);
+  imports.name("k").name("replyFallback").u8(0x00).u32(T_PW);
+  imports.name("k").name("pulseFallback").u8(0x00).u32(T_PW);
+  imports.name("k").name("words").u8(0x02).u8(0x01).u32(1).u32(1);
+  imports.name("m").name("p0").u8(0x02).u8(0x00).u32(0);
+  imports.name("m").name("p1").u8(0x02).u8(0x00).u32(0);
+  imports.name("m").name("g0").u8(0x03).u8(I32).u8(0x01);
+  imports.name("m").name("g1").u8(0x03).u8(I32).u8(0x01);
+  const funcs = new ByteSink().u32(3).u32(T_C).u32(T_PW).u32(T_PW);
+  const exports = new ByteSink().u32(3);
+  exports.name("call").u8(0x00).u32(4).name("reply_wait").u8(0x00).u32(5).name("pulse_wait").u8(0x00).u32(6);
+  // The pair bodies' locals as pairLocals lays them out: ten i32s and the body's own, then eight f64s.
+  const pairDecl = (extra: number): [number, number][] => [
+    [10 + extra, I32],
+    [8, F64],
+  ];
+  const code = functionsCode([
+    [pairDecl(2), callBody(false, callMutation).b],
+    [pairDecl(2), callBody(true, callMutation).b],
+    [pairDecl(0), pulseBody(pulseMutation).b],
+  ]);
+  m = assemble([
+    [1, commonTypes()],
+    [2, imports],
+    [3, funcs],
     [7, exports],
     [10, code],
   ]);
@@ -576,10 +757,47 @@ function vdsoModule(): WebAssembly.Module {
   return m;
 }
 
-/** A process's runtime as the vDSO needs it: its counter's wasm reader (WasmProcessRuntime.counterReader). */
-interface CounterRuntime {
+/** The kernel's side of a pair module's imports: the words and the Suspending switch and fallbacks (one set a vDSO). */
+export interface PairKernelImports {
+  words: WebAssembly.Memory;
+  switchTo: unknown;
+  callFallback: unknown;
+  replyFallback: unknown;
+  pulseFallback: unknown;
+}
+
+/** A pair's served calls: its module's exports. */
+export interface PairFns {
+  call: Function;
+  reply_wait: Function;
+  pulse_wait: Function;
+}
+
+/**
+ * The pair module instantiated for ring[0] (memory p0, fuel counter g0) and ring[1] (p1, g1); null when their
+ * memories or counters cannot be its imports (a 64-bit memory): then the pair stays TypeScript's.
+ */
+export function makePair(
+  k: PairKernelImports,
+  p0: WebAssembly.Memory,
+  g0: WebAssembly.Global,
+  p1: WebAssembly.Memory,
+  g1: WebAssembly.Global,
+): PairFns | null {
+  try {
+    return new WebAssembly.Instance(pairModule(), { k: k as unknown as Record<string, WebAssembly.ImportValue>, m: { p0, p1, g0, g1 } })
+      .exports as unknown as PairFns;
+  } catch {
+    return null; // a LinkError
+  }
+}
+
+/** A process's runtime as the vDSO needs it: its counter's wasm reader and writer (a ring's), its own memory and fuel counter (a pair's; WasmProcessRuntime). */
+interface VdsoRuntime {
   counterReader(): () => number;
   counterWriter(): (v: number) => void;
+  readonly ownMemory: WebAssembly.Memory | null;
+  readonly fuelCounter: WebAssembly.Global | null;
 }
 
 /** The syscalls the vDSO may serve: its exports of the same names. */
@@ -607,120 +825,98 @@ const callKernels = new WeakSet<KernelCore>();
 function makeVdso(k: KernelCore): Vdso {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const ring: (Process | null)[] = new Array(RING_MAX).fill(null);
-  const readers: (Function | null)[] = new Array(2 * RING_MAX).fill(null);
+  // What each table slot holds now (counters' readers and writers, the pair's functions): set again only when it changes.
+  const slots: (Function | null)[] = new Array(PAIR + 3).fill(null);
   let table: WebAssembly.Table | null = null;
-  // A pulse pair's IPC buffers: each member's memory as words, and its buffer's first word's index.
-  const bufs: Int32Array[] = new Array(2).fill(NO_WORDS);
-  const bufAt = new Int32Array(2);
-  const words: YieldWords = {
-    i32: new Int32Array(memory.buffer),
-    f64: new Float64Array(memory.buffer),
-    ring,
-    bound(n: number, what: number): void {
-      if (what !== ARMED_YIELDS)
-        for (let i = 0; i < 2; i++) {
-          const p = ring[i]!;
-          bufs[i] = p.memory!.int32();
-          bufAt[i] = p.mr.buffer!.ptr >>> 2; // ipc_buffer takes only 4-aligned addresses
-        }
-      for (let i = 0; i < n; i++) {
-        const rt = ring[i]!.runtime as unknown as CounterRuntime;
-        const r = rt.counterReader();
-        if (readers[i] !== r) {
-          table!.set(i, r);
-          readers[i] = r;
-          const w = rt.counterWriter();
-          table!.set(RING_MAX + i, w);
-          readers[RING_MAX + i] = w;
-        }
-      }
-    },
+  const place = (slot: number, f: Function): void => {
+    if (slots[slot] !== f) {
+      table!.set(slot, f);
+      slots[slot] = f;
+    }
   };
   const raw = yieldEntry(k);
   const rawPulse = pulseWaitEntry(k);
   const rawCall = callEntry(k);
   const rawReply = replyWaitEntry(k);
-  const kw = words.i32;
   /** JSPI's part of a switch the vDSO decided: ring[from]'s runtime hands the CPU to ring[to]'s (WasmProcessRuntime.handOff). */
   const handOff = (from: number, to: number, value: number): Promise<number> =>
     (ring[from]!.runtime as unknown as WasmProcessRuntime).handOff(ring[to]!.runtime as unknown as WasmProcessRuntime, value);
-  /** n words (the rest 0) from ring[from]'s IPC buffer into ring[to]'s and into the words at `at` (views remade after a memory grew). */
-  const copyWords = (from: number, to: number, n: number, at: number, skip: boolean): void => {
-    let src = bufs[from];
-    if (src.length === 0) src = bufs[from] = ring[from]!.memory!.int32();
-    let dst = bufs[to];
-    if (dst.length === 0) dst = bufs[to] = ring[to]!.memory!.int32();
-    const a = bufAt[from];
-    const b = bufAt[to];
-    for (let i = 0; i < 4; i++) {
-      const v = i < n ? src[a + i] : 0;
-      kw[at + i] = v;
-      if (!skip) dst[b + i] = v;
-    }
+  // The kernel's side of the vDSO's imports and every pair module's.
+  const kernelImports: PairKernelImports & { fallback: unknown } = {
+    words: memory,
+    // The TypeScript yield (its entry syncs the words first), then the words published for the process it dispatched.
+    fallback: new WebAssembly.Suspending(() => {
+      const r = raw();
+      k.publishYields();
+      return r;
+    }),
+    // Only JSPI's part (every switch the vDSO or a pair module decides, a pair's words delivered by then): the
+    // caller's promise armed, the next one's resumed with `value` (WasmProcessRuntime.handOff).
+    switchTo: new WebAssembly.Suspending(handOff),
+    // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
+    pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
+      if (k.lazyYields !== 0) k.syncYields(); // as its entry would: the caller is then k.current
+      const p = k.current;
+      const r = rawPulse(ep, code, value, waitEp);
+      if (p !== null) k.publishPulses(p);
+      return r;
+    }),
+    // The TypeScript call and reply_wait (their entries sync the words first), then the words published for the pair they may have made.
+    callFallback: new WebAssembly.Suspending((ep: number, n: number) => {
+      if (k.lazyYields !== 0) k.syncYields();
+      const p = k.current;
+      const r = rawCall(ep, n);
+      if (p !== null) k.publishCalls(p);
+      return r;
+    }),
+    replyFallback: new WebAssembly.Suspending((ep: number, rcvid: number, status: number, n: number) => {
+      if (k.lazyYields !== 0) k.syncYields();
+      const p = k.current;
+      const r = rawReply(ep, rcvid, status, n);
+      if (p !== null) k.publishCalls(p);
+      return r;
+    }),
   };
-  const instance = new WebAssembly.Instance(vdsoModule(), {
-    k: {
-      words: memory,
-      // The TypeScript yield (its entry syncs the words first), then the words published for the process it dispatched.
-      fallback: new WebAssembly.Suspending(() => {
-        const r = raw();
-        k.publishYields();
-        return r;
-      }),
-      // Only JSPI's part: the caller's promise armed, the next one's resumed (WasmProcessRuntime.handOff).
-      switchTo: new WebAssembly.Suspending(handOff),
-      // The TypeScript pulse_wait (its entry syncs the words first), then the words published for the pair it may have made.
-      pulseFallback: new WebAssembly.Suspending((ep: number, code: number, value: number, waitEp: number) => {
-        if (k.lazyYields !== 0) k.syncYields(); // as its entry would: the caller is then k.current
-        const p = k.current;
-        const r = rawPulse(ep, code, value, waitEp);
-        if (p !== null) k.publishPulses(p);
-        return r;
-      }),
-      // fastPulseWait's delivery into the receiver's IPC buffer (setPulseNarrow's words; the registers' other
-      // fields and words are set at the sync from the words: kernel/ipc/fastpath.ts pulsePairRegisters), then
-      // JSPI's part as switchTo's (its resume value 0).
-      pulseTo: new WebAssembly.Suspending((from: number, to: number, code: number, value: number) => {
-        let b = bufs[to];
-        if (b.length === 0 && pulseMutation !== "stale") b = bufs[to] = ring[to]!.memory!.int32(); // its memory grew: a view of the new buffer
-        const a = bufAt[to];
-        if (pulseMutation !== "deliver") {
-          b[a] = code;
-          b[a + 1] = value;
-          b[a + 2] = 0;
-          b[a + 3] = 0;
+  /** Each ordered pair's module instance (makePair), by ring[0]'s memory then ring[1]'s; null when it cannot have one. */
+  const pairs = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Memory, PairFns | null>>();
+  const pairOf = (a: Process, b: Process): PairFns | null => {
+    const ra = a.runtime as unknown as VdsoRuntime;
+    const rb = b.runtime as unknown as VdsoRuntime;
+    const ma = ra.ownMemory;
+    const mb = rb.ownMemory;
+    const ga = ra.fuelCounter;
+    const gb = rb.fuelCounter;
+    if (ma === null || mb === null || ga === null || gb === null) return null;
+    let byB = pairs.get(ma);
+    if (byB === undefined) pairs.set(ma, (byB = new WeakMap()));
+    let fns = byB.get(mb);
+    if (fns === undefined) byB.set(mb, (fns = makePair(kernelImports, ma, ga, mb, gb)));
+    return fns;
+  };
+  const words: YieldWords = {
+    i32: new Int32Array(memory.buffer),
+    f64: new Float64Array(memory.buffer),
+    ring,
+    bound(n: number, what: number): boolean {
+      if (what === ARMED_YIELDS) {
+        for (let i = 0; i < n; i++) {
+          const rt = ring[i]!.runtime as unknown as VdsoRuntime;
+          place(i, rt.counterReader());
+          place(RING_MAX + i, rt.counterWriter());
         }
-        return handOff(from, to, 0);
-      }),
-      // The TypeScript call and reply_wait (their entries sync the words first), then the words published for the pair they may have made.
-      callFallback: new WebAssembly.Suspending((ep: number, n: number) => {
-        if (k.lazyYields !== 0) k.syncYields();
-        const p = k.current;
-        const r = rawCall(ep, n);
-        if (p !== null) k.publishCalls(p);
-        return r;
-      }),
-      replyFallback: new WebAssembly.Suspending((ep: number, rcvid: number, status: number, n: number) => {
-        if (k.lazyYields !== 0) k.syncYields();
-        const p = k.current;
-        const r = rawReply(ep, rcvid, status, n);
-        if (p !== null) k.publishCalls(p);
-        return r;
-      }),
-      // fastCall's words (sysCall's read of the client's buffer, setNarrow's write into the server's) and
-      // fastReplyWait's (the answer's, the server's buffer into the client's), kept in the words for the
-      // registers and the call message at the sync; then JSPI's part, resuming the peer with the rcvid or the status.
-      callTo: new WebAssembly.Suspending((from: number, to: number, n: number, rcvid: number) => {
-        copyWords(from, to, n, C.MW >> 2, callMutation === "send");
-        return handOff(from, to, rcvid);
-      }),
-      replyTo: new WebAssembly.Suspending((from: number, to: number, n: number, status: number) => {
-        copyWords(from, to, n, C.AW >> 2, callMutation === "answer");
-        return handOff(from, to, status);
-      }),
+        return true;
+      }
+      const fns = pairOf(ring[0]!, ring[1]!);
+      if (fns === null) return false;
+      place(PAIR, fns.call);
+      place(PAIR + 1, fns.reply_wait);
+      place(PAIR + 2, fns.pulse_wait);
+      for (let i = 0; i < 2; i++) words.i32[(RING + i * RING_SIZE + R.BUF) >> 2] = ring[i]!.mr.buffer!.ptr;
+      return true;
     },
-  } as unknown as WebAssembly.Imports);
-  table = instance.exports.counters as WebAssembly.Table;
+  };
+  const instance = new WebAssembly.Instance(vdsoModule(), { k: kernelImports } as unknown as WebAssembly.Imports);
+  table = instance.exports.helpers as WebAssembly.Table;
   k.yieldWords = words;
   const e = instance.exports;
   const fns = { yield: e.yield, pulse_wait: e.pulse_wait, call: e.call, reply_wait: e.reply_wait } as Record<VdsoSyscall, Function>;

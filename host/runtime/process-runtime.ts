@@ -400,6 +400,16 @@ export class WasmProcessRuntime implements ProcessRuntime, Suspender, DeferredSt
     return this.image.metered;
   }
 
+  /** Its own memory (the module's export "memory"), once instantiated: a pair module of the vDSO's imports it (fast-yield.ts). */
+  get ownMemory(): WebAssembly.Memory | null {
+    return (this.instance?.exports.memory as WebAssembly.Memory | undefined) ?? null;
+  }
+
+  /** Its fuel counter (the fuel variant's, once instantiated; else null): a pair module of the vDSO's imports it (fast-yield.ts). */
+  get fuelCounter(): WebAssembly.Global | null {
+    return this.fuel;
+  }
+
   /** Its counter's wasm reader (made now if it was not): the yield vDSO reads the counter through it (fast-yield.ts). */
   counterReader(): () => number {
     if (this.counterGet === null) this.makeCounterHelper();

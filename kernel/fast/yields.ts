@@ -109,6 +109,8 @@ export const R = {
   /** A pulse pair's member: the code and value of the last pulse the vDSO delivered to it (its registers' words, set at the sync). */
   LCODE: 52,
   LVALUE: 56,
+  /** A pulse or call pair's member: its IPC buffer's address in its own memory (the pair module reads and writes it there). */
+  BUF: 60,
 } as const;
 
 /**
@@ -134,11 +136,12 @@ export interface YieldWords {
   /** The ring's processes by index (the vDSO's switch finds their runtimes here). */
   readonly ring: (Process | null)[];
   /**
-   * The ring is filled (n processes): the host binds what the vDSO needs of each (its counter's reader and
-   * writer; for a pulse or call pair (`what`: ARMED_PULSES, ARMED_CALLS), each one's IPC buffer, which the vDSO's
-   * switch reads and writes at each delivery).
+   * The ring is filled (n processes): the host binds what the vDSO needs of each (a ring's: its counter's reader
+   * and writer; a pulse or call pair's (`what`: ARMED_PULSES, ARMED_CALLS): the pair module over the two's memories
+   * and counters, which reads and writes each one's IPC buffer at R.BUF). false: a pair the host cannot make a pair
+   * module for (a memory its import cannot take): then the words are not armed.
    */
-  bound(n: number, what: number): void;
+  bound(n: number, what: number): boolean;
 }
 
 /**

@@ -319,7 +319,7 @@ const plain = (): Workload => ({
   ],
 });
 
-/** The client grows its memory every 50 rounds with no kernel entry (the views the vDSO copies words through detach). */
+/** The client grows its memory every 50 rounds with no kernel entry (the pair module imports its memory: the same object, grown). */
 const grow = (): Workload => ({ procs: pair(400, 30, 30, 128, { growEvery: 50 }), events: [[200_001, "look"]] });
 
 /** Refusals mid-run, while the pair is the vDSO's: a call on a handle naming nothing, a call of 5 words, a reply_wait naming an rcvid not held. */
@@ -531,6 +531,7 @@ describe("a wrong step in the vDSO's call or reply_wait or its sync is caught", 
   it("a call given the rcvid of the one before", () => differs("number", plain()));
   it("the call's words not copied into the server's IPC buffer", () => differs("send", plain()));
   it("the answer's words not copied into the client's IPC buffer", () => differs("answer", plain()));
+  it("the words past the count copied, not zeroed", () => differs("rest", plain()));
   it("the client resumed with 0, not the status", () => differs("status", plain()));
   it("the peer's wait started after the caller's charge", () => differs("readied", plain()));
   it("the blocked caller given a fresh quantum", () => differs("quantum", plain()));
