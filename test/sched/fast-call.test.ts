@@ -11,7 +11,7 @@
 // above it whose timer falls due, a third client calling the server, the client's handle closed by the host,
 // tracing switched on, a timer due exactly where a call finds it). Then each step of the vDSO's call and
 // reply_wait and of the sync is dropped or moved, and the comparison must fail.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { type FastCallMutation, mutateFastCallForTest, PAIR_MODULE } from "../../host/runtime/fast-yield.ts";
@@ -20,7 +20,18 @@ import { type CallSyncMutation, fastPathCounts, mutateCallSyncForTest } from "..
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sleeper, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
+import {
+  accounting,
+  caught,
+  driver,
+  eventDevice,
+  kernelWide,
+  pairModulesFromFirstPublication,
+  sameOnAndOff,
+  sleeper,
+  sliceEndAt,
+  work,
+} from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -414,16 +425,7 @@ async function dueAtCall(): Promise<Workload> {
   return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
 }
 
-// The pair's module from its first publication (not PAIR_MODULE.after's): every publication here is served in
-// wasm, as the comparisons and mutations below mean; the default's own test is "a pair's module" (fast-call.test.ts).
-let pairModuleAfter = 0;
-beforeAll(() => {
-  pairModuleAfter = PAIR_MODULE.after;
-  PAIR_MODULE.after = 1;
-});
-afterAll(() => {
-  PAIR_MODULE.after = pairModuleAfter;
-});
+pairModulesFromFirstPublication();
 
 afterEach(() => {
   mutateFastCallForTest(null);

@@ -9,16 +9,26 @@
 // device's interrupt, a sleeper above it whose timer falls due, a pulse queued by a third sender, the send
 // handle closed by the host, tracing switched on, a timer due exactly where a pulse_wait finds it). Then each
 // step of the vDSO's pulse_wait and of the sync is dropped or moved, and the comparison must fail.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
-import { type FastPulseMutation, mutateFastPulseForTest, PAIR_MODULE } from "../../host/runtime/fast-yield.ts";
+import { type FastPulseMutation, mutateFastPulseForTest } from "../../host/runtime/fast-yield.ts";
 import { fastPulseCounts } from "../../kernel/fast/yields.ts";
 import { fastPathCounts, mutatePulseSyncForTest, type PulseSyncMutation } from "../../kernel/ipc/fastpath.ts";
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
+import {
+  accounting,
+  caught,
+  driver,
+  eventDevice,
+  kernelWide,
+  pairModulesFromFirstPublication,
+  sameOnAndOff,
+  sliceEndAt,
+  work,
+} from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -433,16 +443,7 @@ async function dueAtPulse(): Promise<Workload> {
   return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
 }
 
-// The pair's module from its first publication (not PAIR_MODULE.after's): every publication here is served in
-// wasm, as the comparisons and mutations below mean; the default's own test is "a pair's module" (fast-call.test.ts).
-let pairModuleAfter = 0;
-beforeAll(() => {
-  pairModuleAfter = PAIR_MODULE.after;
-  PAIR_MODULE.after = 1;
-});
-afterAll(() => {
-  PAIR_MODULE.after = pairModuleAfter;
-});
+pairModulesFromFirstPublication();
 
 afterEach(() => {
   mutateFastPulseForTest(null);
