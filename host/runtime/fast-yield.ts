@@ -296,7 +296,7 @@ const EP = 0,
  * i32s, then `extra` i32s of the body's own (from X), then eight f64s.
  */
 function pairLocals(base: number, extra: number) {
-  const f = base + 10 + extra;
+  const f = base + 11 + extra;
   return {
     H: base,
     PA: base + 1,
@@ -308,7 +308,9 @@ function pairLocals(base: number, extra: number) {
     MISS: base + 7,
     KEEP: base + 8,
     QP: base + 9,
-    X: base + 10,
+    /** The caller's side in the pair module: HEAD ^ PAIR_SWAP (its memory MEM0 + HM, its counter G0 + HM). */
+    HM: base + 10,
+    X: base + 11,
     T0: f,
     NOW: f + 1,
     CPU: f + 2,
@@ -330,13 +332,14 @@ type PairLocals = ReturnType<typeof pairLocals>;
  * fuel and the counter's refill chosen. `m` drops or moves one step (the comparison tests' mutations).
  */
 function pairHandoff(e: Code, L: PairLocals, m: string | null): void {
+  e.get(L.H).word(Y.PAIR_SWAP).op(XOR).set(L.HM);
   e.get(L.H).i32(1).op(XOR).set(L.Q);
   e.i32(RING).get(L.Q).i32(RING_SIZE).op(MUL).op(ADD).set(L.QA);
   e.wordf(Y.CLOCK).set(L.T0);
-  // blockAndRun's endSliceFlat(p): the caller's counter, ring[HEAD]'s global
+  // blockAndRun's endSliceFlat(p): the caller's counter, its side's global
   e.global(G0)
     .global(G0 + 1)
-    .get(L.H)
+    .get(L.HM)
     .op(EQZ)
     .op(SELECT);
   e.set(L.LEFT);
@@ -391,11 +394,11 @@ function pairDispatch(e: Code, L: PairLocals): void {
   const zero = (x: Code) => x.i32(0);
   e.stf(Y.CLOCK, zero, (x) => x.get(L.NOW2));
   e.stf(Y.BILL_NS, zero, (x) => x.get(L.BILL).wordf(Y.COST).op(FADD));
-  // setFuel(fuel): q's counter, ring[q]'s global
+  // setFuel(fuel): q's counter, the other side's global
   refill(e, L.KEEP, L.HELD, L.FQ, (t, v) =>
-    t.get(L.Q).ifElse(
-      (x) => v(x).globalSet(G0 + 1),
+    t.get(L.HM).ifElse(
       (x) => v(x).globalSet(G0),
+      (x) => v(x).globalSet(G0 + 1),
     ),
   );
   e.st(Y.HEAD, zero, (x) => x.get(L.Q));
@@ -454,7 +457,8 @@ function pulseBody(m: FastPulseMutation): Code {
   // fastPulseWait's delivery (setPulseNarrow's words; the registers' other fields at the sync from LCODE and
   // LVALUE: kernel/ipc/fastpath.ts pulsePairRegisters): code, value, 0, 0 into q's IPC buffer, in q's memory
   if (m !== "deliver")
-    onEither(e, L.Q, (x, mem) => {
+    onEither(e, L.HM, (x, from) => {
+      const mem = peerOf(from);
       const buf = (y: Code) => y.get(L.QA).ld(R.BUF);
       x.stIn(mem, 0, buf, (y) => y.get(CODE));
       x.stIn(mem, 4, buf, (y) => y.get(VALUE));
@@ -541,8 +545,8 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
   // MW or AW (the registers and the call message take them there at the sync) and into q's buffer
   const at = reply ? C.AW : C.MW;
   const deliver = m !== (reply ? "answer" : "send");
-  onEither(e, L.H, (x, from) => {
-    const to = MEM0 + 1 - (from - MEM0);
+  onEither(e, L.HM, (x, from) => {
+    const to = peerOf(from);
     for (let i = 0; i < 4; i++) {
       const load = (y: Code) =>
         y
@@ -578,7 +582,10 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
   return e;
 }
 
-/** `body` for ring member i's memory, i the ring index in local `who` (0 or 1): one branch a member, each with its memory's index. */
+/** `body` for the memory of the side in local `who` (0 or 1: HM): one branch a side, each with its memory's index. */
+/** The other side's memory. */
+const peerOf = (mem: number): number => (mem === MEM0 ? MEM0 + 1 : MEM0);
+
 function onEither(e: Code, who: number, body: (x: Code, mem: number) => void): void {
   e.get(who).ifElse(
     (x) => body(x, MEM0 + 1),
@@ -738,7 +745,7 @@ function pairModule(): WebAssembly.Module {
   exports.name("call").u8(0x00).u32(4).name("reply_wait").u8(0x00).u32(5).name("pulse_wait").u8(0x00).u32(6);
   // The pair bodies' locals as pairLocals lays them out: ten i32s and the body's own, then eight f64s.
   const pairDecl = (extra: number): [number, number][] => [
-    [10 + extra, I32],
+    [11 + extra, I32],
     [8, F64],
   ];
   const code = functionsCode([
@@ -756,6 +763,14 @@ function pairModule(): WebAssembly.Module {
   modules.set(key, m);
   return m;
 }
+
+/**
+ * after: a pair's module is made at the after-th publication asked for the pair (the ones before are declined:
+ * the pair stays TypeScript's). An instance costs ≈15 us to make, ≈30 TypeScript round trips: a pair that calls
+ * a few times only (a server's many clients, each calling once) never pays for one, and one that keeps calling
+ * pays after a few round trips. made: how many were made. Tests set `after`.
+ */
+export const PAIR_MODULE = { after: 16, made: 0 };
 
 /** The kernel's side of a pair module's imports: the words and the Suspending switch and fallbacks (one set a vDSO). */
 export interface PairKernelImports {
@@ -877,8 +892,21 @@ function makeVdso(k: KernelCore): Vdso {
       return r;
     }),
   };
-  /** Each ordered pair's module instance (makePair), by ring[0]'s memory then ring[1]'s; null when it cannot have one. */
-  const pairs = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Memory, PairFns | null>>();
+  /**
+   * Each pair's module (makePair), found under either process's memory then the other's, whichever ran at
+   * publication: made for `first` as its ring[0], and served swapped (Y.PAIR_SWAP) when the other runs. Made at the
+   * pair's PAIR_MODULE.after-th publication (`asked` counts them); fns null until then, or when it cannot have one.
+   */
+  type PairEntry = { first: WebAssembly.Memory; asked: number; fns: PairFns | null };
+  const pairs = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Memory, PairEntry>>();
+  const entryOf = (a: WebAssembly.Memory, b: WebAssembly.Memory): PairEntry | undefined => pairs.get(a)?.get(b);
+  const putEntry = (a: WebAssembly.Memory, b: WebAssembly.Memory, e: PairEntry): void => {
+    let byB = pairs.get(a);
+    if (byB === undefined) pairs.set(a, (byB = new WeakMap()));
+    byB.set(b, e);
+  };
+  /** pairOf's: whether the ring's order is the module's reversed (Y.PAIR_SWAP). */
+  let swap = 0;
   const pairOf = (a: Process, b: Process): PairFns | null => {
     const ra = a.runtime as unknown as VdsoRuntime;
     const rb = b.runtime as unknown as VdsoRuntime;
@@ -887,11 +915,19 @@ function makeVdso(k: KernelCore): Vdso {
     const ga = ra.fuelCounter;
     const gb = rb.fuelCounter;
     if (ma === null || mb === null || ga === null || gb === null) return null;
-    let byB = pairs.get(ma);
-    if (byB === undefined) pairs.set(ma, (byB = new WeakMap()));
-    let fns = byB.get(mb);
-    if (fns === undefined) byB.set(mb, (fns = makePair(kernelImports, ma, ga, mb, gb)));
-    return fns;
+    let e = entryOf(ma, mb);
+    if (e === undefined) {
+      e = { first: ma, asked: 0, fns: null };
+      putEntry(ma, mb, e);
+      putEntry(mb, ma, e);
+    }
+    swap = e.first === ma ? 0 : 1;
+    if (e.asked < PAIR_MODULE.after) {
+      if (++e.asked < PAIR_MODULE.after) return null;
+      e.fns = swap === 0 ? makePair(kernelImports, ma, ga, mb, gb) : makePair(kernelImports, mb, gb, ma, ga);
+      PAIR_MODULE.made++;
+    }
+    return e.fns;
   };
   const words: YieldWords = {
     i32: new Int32Array(memory.buffer),
@@ -911,6 +947,7 @@ function makeVdso(k: KernelCore): Vdso {
       place(PAIR, fns.call);
       place(PAIR + 1, fns.reply_wait);
       place(PAIR + 2, fns.pulse_wait);
+      words.i32[Y.PAIR_SWAP >> 2] = swap;
       for (let i = 0; i < 2; i++) words.i32[(RING + i * RING_SIZE + R.BUF) >> 2] = ring[i]!.mr.buffer!.ptr;
       return true;
     },

@@ -77,6 +77,8 @@ export const Y = {
   NS_PER_FUEL: 64,
   PER_NS: 72,
   COST: 80,
+  /** A pair's: 1 when ring[0] is its pair module's second process (ring[i]'s memory and counter are the module's i ^ 1). */
+  PAIR_SWAP: 88,
 } as const;
 
 /** ARMED's values: the vDSO serves yield (the ring) or pulse_wait (a pair: ring[0] and ring[1]). */

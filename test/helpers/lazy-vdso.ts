@@ -2,9 +2,10 @@
 // test/sched/fast-pulse.test.ts, test/sched/fast-call.test.ts): each runs a workload with a vDSO path on and off and compares the kernel
 // as host events see it mid-run. The events come from a device's timers, which fire at the same virtual
 // times both ways; a driver attached to that device is readied above the workload by its interrupts.
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { ObjectType } from "../../abi/gen/abi.ts";
 import type { Kernel } from "../../host/kernel.ts";
+import { PAIR_MODULE } from "../../host/runtime/fast-yield.ts";
 import type { Device } from "../../kernel/devices/device.ts";
 import type { DeviceContext, DeviceModel } from "../../kernel/devices/contract.ts";
 import type { KernelCore } from "../../kernel/core.ts";
@@ -160,4 +161,20 @@ export function sliceEndAt(trace: string): number {
   const burn = runs[201] - runs[200] - 1000;
   expect(burn).toBeGreaterThan(0);
   return runs[200] + burn;
+}
+
+/**
+ * For a test file's pair comparisons: the pair's module from its first publication (not PAIR_MODULE.after's), so
+ * that every publication is served in wasm, as the comparisons and mutations mean; the default's own test is "a
+ * pair's module" (test/sched/fast-call.test.ts). Call it at the top level of the file.
+ */
+export function pairModulesFromFirstPublication(): void {
+  let after = 0;
+  beforeAll(() => {
+    after = PAIR_MODULE.after;
+    PAIR_MODULE.after = 1;
+  });
+  afterAll(() => {
+    PAIR_MODULE.after = after;
+  });
 }

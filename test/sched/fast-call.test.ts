@@ -11,16 +11,27 @@
 // above it whose timer falls due, a third client calling the server, the client's handle closed by the host,
 // tracing switched on, a timer due exactly where a call finds it). Then each step of the vDSO's call and
 // reply_wait and of the sync is dropped or moved, and the comparison must fail.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExitReason, Rights } from "../../abi/gen/abi.ts";
 import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
-import { type FastCallMutation, mutateFastCallForTest } from "../../host/runtime/fast-yield.ts";
+import { type FastCallMutation, mutateFastCallForTest, PAIR_MODULE } from "../../host/runtime/fast-yield.ts";
 import { fastCallCounts } from "../../kernel/fast/yields.ts";
 import { type CallSyncMutation, fastPathCounts, mutateCallSyncForTest } from "../../kernel/ipc/fastpath.ts";
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sleeper, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
+import {
+  accounting,
+  caught,
+  driver,
+  eventDevice,
+  kernelWide,
+  pairModulesFromFirstPublication,
+  sameOnAndOff,
+  sleeper,
+  sliceEndAt,
+  work,
+} from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -414,6 +425,8 @@ async function dueAtCall(): Promise<Workload> {
   return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
 }
 
+pairModulesFromFirstPublication();
+
 afterEach(() => {
   mutateFastCallForTest(null);
   mutateCallSyncForTest(null);
@@ -428,7 +441,7 @@ describe("call / reply_wait pairs in wasm against lazily synced kernel state", (
     expect(s.seen).toHaveLength(4);
   });
 
-  it("copies the words both ways through views of a memory that grew between two calls", async () => {
+  it("copies the words both ways in a memory that grew between two calls", async () => {
     const s = await same(grow(), 700);
     expect(s.per.client.rec[0]).toBe(7);
     expect(s.per.client.rec[4]).toBe(1 + 400 / 50);
@@ -512,6 +525,31 @@ describe("call / reply_wait pairs in wasm against lazily synced kernel state", (
 
   it("hands the kernel a timer due exactly where a call or reply_wait finds it", async () => {
     await same(await dueAtCall(), 500);
+  });
+});
+
+describe("a pair's module (host/runtime/fast-yield.ts PAIR_MODULE)", () => {
+  beforeEach(() => {
+    PAIR_MODULE.after = 16; // the default
+  });
+  afterEach(() => {
+    PAIR_MODULE.after = 1;
+  });
+
+  it("is made only for a pair that keeps calling: a client calling a few times never costs one, and runs as with the vDSO off", async () => {
+    const made = PAIR_MODULE.made;
+    const few = (): Workload => ({ procs: pair(6, 30, 30) });
+    const on = await run(few(), true);
+    expect(on.served).toBe(0);
+    expect(PAIR_MODULE.made).toBe(made);
+    expect(on.snapshot).toEqual((await run(few(), false)).snapshot);
+    const many = await run({ procs: pair(100, 30, 30) }, true);
+    expect(many.served).toBeGreaterThan(150);
+    expect(PAIR_MODULE.made).toBe(made + 1); // one a pair, whichever of the two ran at its publications
+  });
+
+  it("gives, made at its default publication, the run the TypeScript call and reply_wait give", async () => {
+    await same(plain(), 600);
   });
 });
 

@@ -18,7 +18,17 @@ import { fastPathCounts, mutatePulseSyncForTest, type PulseSyncMutation } from "
 import { IPC_TRANSITIONS, transitionCounts, transitionKey } from "../../kernel/ipc/states.ts";
 import type { Endpoint } from "../../kernel/objects/endpoint.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
+import {
+  accounting,
+  caught,
+  driver,
+  eventDevice,
+  kernelWide,
+  pairModulesFromFirstPublication,
+  sameOnAndOff,
+  sliceEndAt,
+  work,
+} from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 const BUF = 1024;
@@ -432,6 +442,8 @@ async function dueAtPulse(): Promise<Workload> {
   const traced = await run({ procs, trace: true }, false);
   return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
 }
+
+pairModulesFromFirstPublication();
 
 afterEach(() => {
   mutateFastPulseForTest(null);
