@@ -211,7 +211,7 @@ const T_I = 0,
  *     else: counters[RING_MAX + q](fq)  FUEL_MARK = fq  FUEL_BEYOND = 0
  *     HEAD = q  SERVED++
  *     (return_call (switchTo HEAD_old q q.RESUME)))
- *   (fallback)
+ *   (return_call $fallback)
  */
 function body(m: FastYieldMutation): Code {
   const e = new Code();
@@ -281,7 +281,7 @@ function body(m: FastYieldMutation): Code {
   e.st(Y.SERVED, zero, (x) => x.word(Y.SERVED).i32(1).op(ADD));
   e.get(H).get(Q).get(QA).ld(R.RESUME).returnCall(F_SWITCH); // return_call (switchTo from to value): no vDSO frame while suspended
   e.op(0x0b); // end $slow
-  e.call(F_FALLBACK);
+  e.returnCall(F_FALLBACK); // no frame of the vDSO's while the TypeScript yield suspends
   return e;
 }
 
@@ -433,7 +433,7 @@ function pairDispatch(e: Code, L: PairLocals): void {
  *     HEAD = q  SERVED++
  *     q's memory at q.BUF = code, value, 0, 0                          the delivery into q's IPC buffer (its registers at the sync)
  *     (return_call (switchTo HEAD_old q 0)))                            JSPI's part
- *   (pulseFallback ep code value waitEp)
+ *   (return_call $pulseFallback ep code value waitEp)
  */
 function pulseBody(m: FastPulseMutation): Code {
   const L = pairLocals(4, 0);
@@ -467,7 +467,7 @@ function pulseBody(m: FastPulseMutation): Code {
     });
   e.get(L.H).get(L.Q).i32(0).returnCall(P_SWITCH); // return_call (switchTo from to 0): no frame of ours while suspended
   e.op(0x0b); // end $slow
-  e.get(EP).get(CODE).get(VALUE).get(WEP).call(P_PFALLBACK);
+  e.get(EP).get(CODE).get(VALUE).get(WEP).returnCall(P_PFALLBACK);
   return e;
 }
 
@@ -493,7 +493,7 @@ function pulseBody(m: FastPulseMutation): Code {
  *     HEAD = q  SERVED++
  *     at = MW (call) / AW (reply)  word i < 4 = (i < words ? p's memory at p.BUF + 4i : 0), into the words at `at` and q's memory at q.BUF
  *     (return_call (switchTo HEAD_old q rc)) / (return_call (switchTo HEAD_old q status))
- *   (callFallback ep words) / (replyFallback ep rcvid status words)
+ *   (return_call $callFallback ep words) / (return_call $replyFallback ep rcvid status words)
  */
 function callBody(reply: boolean, m: FastCallMutation): Code {
   const B = reply ? 4 : 2; // the parameters
@@ -577,8 +577,8 @@ function callBody(reply: boolean, m: FastCallMutation): Code {
     .get(reply ? STATUS : RC)
     .returnCall(P_SWITCH); // return_call (switchTo from to value): no frame of ours while suspended
   e.op(0x0b); // end $slow
-  if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).call(P_RFALLBACK);
-  else e.get(EP).get(WORDS).call(P_CFALLBACK);
+  if (reply) e.get(EP).get(RCV).get(STATUS).get(WORDS).returnCall(P_RFALLBACK);
+  else e.get(EP).get(WORDS).returnCall(P_CFALLBACK);
   return e;
 }
 
