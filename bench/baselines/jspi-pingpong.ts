@@ -5,7 +5,7 @@
 // of a kernel round trip (two suspensions and two resumptions) with nothing
 // else in it: no handles, no rights, no copying, no run queue.
 
-import type { BenchContext, Family } from "../figure.ts";
+import type { BenchContext, Family, TimedResult } from "../figure.ts";
 import { timed } from "../figure.ts";
 import { sampleHost } from "../stats.ts";
 
@@ -72,6 +72,25 @@ export async function jspiPairOf(
   await Promise.resolve();
   if (serverResume === null) throw new Error("bare server did not park");
   return { run: WebAssembly.promising(client.exports.run as (n: number) => number) };
+}
+
+/**
+ * A figure whose goal is a ratio against the bare ping-pong, with the ping-pong measured again just before and
+ * just after it (the same pair and sampling as baseline_jspi_pingpong_ns): `measure`'s result with `ratio` set to
+ * its median over the two baselines' mean, and a note saying what they read. On a machine whose speed drifts (a
+ * shared VM's slow phases move every figure by 30-40% within a minute: docs/fastpath.md "Where the goals
+ * stand") the baseline measured at the run's start divides a figure taken in another phase; this one divides it
+ * by the floor measured in the same minute. The run-start baseline is still printed beside it.
+ */
+export async function besidePingpong(ctx: BenchContext, measure: () => Promise<TimedResult>): Promise<TimedResult> {
+  const pair = await bareJspiPair(ctx);
+  const floor = () => sampleHost(ctx.plan, (n) => pair.run(n).then(() => {}));
+  const before = (await floor()).median;
+  const r = await measure();
+  const after = (await floor()).median;
+  const base = (before + after) / 2;
+  const beside = `the ratio is against the bare ping-pong measured beside it: ${before.toFixed(1)} ns before, ${after.toFixed(1)} ns after`;
+  return { ...r, ratio: r.median / base, note: r.note === undefined ? beside : `${r.note}; ${beside}` };
 }
 
 export const jspiPingpong: Family = {

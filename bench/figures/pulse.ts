@@ -14,6 +14,7 @@ import { missingSyscalls } from "../availability.ts";
 import type { Family } from "../figure.ts";
 import { timed, unavailable } from "../figure.ts";
 import { scaleSummary } from "../stats.ts";
+import { besidePingpong } from "../baselines/jspi-pingpong.ts";
 import { measureIpc } from "./ipc.ts";
 
 export const pulse: Family = {
@@ -26,15 +27,17 @@ export const pulse: Family = {
     const one =
       missing !== null
         ? unavailable(missing)
-        : timed(scaleSummary(await measureIpc(new Kernel({ loader: ctx.loader }), ctx.images, ctx.plan, "pulsewait"), 0.5), {
-            unit: "ns",
-            measures:
-              "one pulse: pulse_wait(ep, ..., own) by one guest until the other's pulse_wait returns it (half of a two-pulse round trip; each side signals and waits in one call)",
-            baseline: { key: "baseline_jspi_pingpong_ns" },
-            goal: { op: "<=", value: 0.75, times: "baseline_jspi_pingpong_ns" },
-            also: ["baseline_jspi_switch_ns"],
-            note: "one pulse is one suspension and one resumption of the receiver: baseline_jspi_switch_ns is its floor",
-          });
+        : await besidePingpong(ctx, async () =>
+            timed(scaleSummary(await measureIpc(new Kernel({ loader: ctx.loader }), ctx.images, ctx.plan, "pulsewait"), 0.5), {
+              unit: "ns",
+              measures:
+                "one pulse: pulse_wait(ep, ..., own) by one guest until the other's pulse_wait returns it (half of a two-pulse round trip; each side signals and waits in one call)",
+              baseline: { key: "baseline_jspi_pingpong_ns" },
+              goal: { op: "<=", value: 0.75, times: "baseline_jspi_pingpong_ns" },
+              also: ["baseline_jspi_switch_ns"],
+              note: "one pulse is one suspension and one resumption of the receiver: baseline_jspi_switch_ns is its floor",
+            }),
+          );
     const two =
       missingOld !== null
         ? unavailable(missingOld)
