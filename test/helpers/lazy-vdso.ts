@@ -164,6 +164,48 @@ export function sliceEndAt(trace: string): number {
 }
 
 /**
+ * The workloads both pair comparisons (test/sched/fast-call.test.ts, fast-pulse.test.ts) run, over each one's
+ * own pair(n, work of its first side, work of its second, priority) and so with its own guests.
+ */
+export function pairWorkloads<P>(pair: (n: number, w0: number, w1: number, priority?: number) => P[]) {
+  return {
+    /** The host closes the first side's send handle mid-run. */
+    closed: () => ({ procs: pair(500, 25, 35), events: [[200_003, "close-to"]] as [number, "close-to"][] }),
+    /** Tracing switched on mid-run. */
+    tracing: () => ({ procs: pair(400, 35, 15), events: [[200_001, "trace"]] as [number, "trace"][] }),
+    /** Photon-tier pairs (1 ms latency deadline) whose sides work long between their calls: latency misses. */
+    latency: () => ({
+      quantumFuel: 50_000_000,
+      procs: pair(40, 250_000, 50_000, 200),
+      events: [[2_000_001, "look"]] as [number, "look"][],
+    }),
+    /** A small quantum: the pair's counters run out mid-run (a fuel entry: a sync), and the kept counters come and go. */
+    quanta: () => ({
+      quantumFuel: 3000,
+      procs: pair(300, 90, 10),
+      events: [
+        [100_001, "look"],
+        [200_001, "look"],
+      ] as [number, "look"][],
+    }),
+  };
+}
+
+/**
+ * A host event whose timer falls due exactly as a yield, pulse_wait, call or reply_wait ends its slice: a
+ * dispatch's slice is bounded by the next timer, so the vDSO finds one due only when its process burned exactly
+ * the bound (its counter at 0, not below). `procs`, which do no work between their calls and so burn the same
+ * fuel a slice, run traced first; the event is placed that much after the 200th dispatch (sliceEndAt).
+ */
+export async function dueAtSliceEnd<P>(
+  procs: P[],
+  run: (w: { procs: P[]; trace: boolean }, on: boolean) => Promise<{ snapshot: { trace: string } }>,
+): Promise<{ procs: P[]; events: [number, "look"][] }> {
+  const traced = await run({ procs, trace: true }, false);
+  return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
+}
+
+/**
  * For a test file's pair comparisons: the pair's module from its first publication (not PAIR_MODULE.after's), so
  * that every publication is served in wasm, as the comparisons and mutations mean; the default's own test is "a
  * pair's module" (test/sched/fast-call.test.ts). Call it at the top level of the file.

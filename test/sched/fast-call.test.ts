@@ -24,12 +24,13 @@ import {
   accounting,
   caught,
   driver,
+  dueAtSliceEnd,
   eventDevice,
   kernelWide,
   pairModulesFromFirstPublication,
+  pairWorkloads,
   sameOnAndOff,
   sleeper,
-  sliceEndAt,
   work,
 } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
@@ -392,12 +393,7 @@ const kill = (side: "client" | "server", at: number): Workload => ({
   events: [[at, side === "client" ? "kill-client" : "kill-server"]],
 });
 
-const closed = (): Workload => ({ procs: pair(500, 25, 35), events: [[200_003, "close-to"]] });
-
-const tracing = (): Workload => ({ procs: pair(400, 35, 15), events: [[200_001, "trace"]] });
-
-/** Photon-tier pairs (1 ms latency deadline) whose sides work long between calls: latency misses. */
-const latency = (): Workload => ({ quantumFuel: 50_000_000, procs: pair(40, 250_000, 50_000, 200), events: [[2_000_001, "look"]] });
+const { closed, tracing, latency, quanta } = pairWorkloads(pair);
 
 /** Many billing buckets (a 200 us window: 10 us buckets) and a far timer that bounds the slices. */
 const billing = (): Workload => ({
@@ -405,25 +401,8 @@ const billing = (): Workload => ({
   procs: [...pair(600, 20, 20), { name: "late", bytes: sleeper(900_001, 10), priority: 128 }],
 });
 
-/** A small quantum: the pair's counters run out mid-run (a fuel entry: a sync), and the kept counters come and go. */
-const quanta = (): Workload => ({
-  quantumFuel: 3000,
-  procs: pair(300, 90, 10),
-  events: [
-    [100_001, "look"],
-    [200_001, "look"],
-  ],
-});
-
-/**
- * A host event whose timer falls due exactly as a call or reply_wait ends its slice (its process burned exactly
- * the slice's bound): placed that much after the 200th dispatch of a traced run with no work between calls.
- */
-async function dueAtCall(): Promise<Workload> {
-  const procs = pair(700, 0, 0);
-  const traced = await run({ procs, trace: true }, false);
-  return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
-}
+/** A timer due exactly where a call or reply_wait ends its slice. */
+const dueAtCall = () => dueAtSliceEnd(pair(700, 0, 0), run);
 
 pairModulesFromFirstPublication();
 

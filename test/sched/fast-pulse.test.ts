@@ -22,11 +22,12 @@ import {
   accounting,
   caught,
   driver,
+  dueAtSliceEnd,
   eventDevice,
   kernelWide,
   pairModulesFromFirstPublication,
+  pairWorkloads,
   sameOnAndOff,
-  sliceEndAt,
   work,
 } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
@@ -408,12 +409,7 @@ const kill = (side: "ping" | "pong"): Workload => ({
   events: [[300_001, side === "ping" ? "kill-ping" : "kill-pong"]],
 });
 
-const closed = (): Workload => ({ procs: pair(500, 25, 35), events: [[200_003, "close-to"]] });
-
-const tracing = (): Workload => ({ procs: pair(400, 35, 15), events: [[200_001, "trace"]] });
-
-/** Photon-tier pairs (1 ms latency deadline) whose sides work long between pulses: latency misses. */
-const latency = (): Workload => ({ quantumFuel: 50_000_000, procs: pair(40, 250_000, 50_000, 200), events: [[2_000_001, "look"]] });
+const { closed, tracing, latency, quanta } = pairWorkloads(pair);
 
 /** Many billing buckets (a 200 us window: 10 us buckets) and a far timer that bounds the slices. */
 const billing = (): Workload => ({
@@ -421,27 +417,8 @@ const billing = (): Workload => ({
   procs: [...pair(600, 20, 20), { name: "late", bytes: pulser(900_001, 0, 10), priority: 128, handles: { ep: ["a", S] } }],
 });
 
-/** A small quantum: the pair's counters run out mid-run (a fuel entry: a sync), and the kept counters come and go. */
-const quanta = (): Workload => ({
-  quantumFuel: 3000,
-  procs: pair(300, 90, 10),
-  events: [
-    [100_001, "look"],
-    [200_001, "look"],
-  ],
-});
-
-/**
- * A host event whose timer falls due exactly as a pulse_wait ends its slice: a dispatch's slice is bounded by
- * the next timer, so a pulse_wait finds one due only when its process burned exactly the bound (its counter at
- * 0, not below). Two sides with no work between pulses burn the same fuel a slice; the event is placed that
- * much after the 200th dispatch of a traced run (the dispatch times do not depend on it).
- */
-async function dueAtPulse(): Promise<Workload> {
-  const procs = pair(700, 0, 0);
-  const traced = await run({ procs, trace: true }, false);
-  return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
-}
+/** A timer due exactly where a pulse_wait ends its slice. */
+const dueAtPulse = () => dueAtSliceEnd(pair(700, 0, 0), run);
 
 pairModulesFromFirstPublication();
 

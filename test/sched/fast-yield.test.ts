@@ -13,7 +13,7 @@ import { DEVICE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import { type FastYieldMutation, mutateFastYieldForTest } from "../../host/runtime/fast-yield.ts";
 import { fastYieldCounts } from "../../kernel/fast/yields.ts";
 import type { Process } from "../../kernel/objects/process.ts";
-import { accounting, caught, driver, eventDevice, kernelWide, sameOnAndOff, sleeper, sliceEndAt, work } from "../helpers/lazy-vdso.ts";
+import { accounting, caught, driver, eventDevice, dueAtSliceEnd, kernelWide, sameOnAndOff, sleeper, work } from "../helpers/lazy-vdso.ts";
 import { guest, results } from "../helpers/wat.ts";
 
 /** `n` yields with `w` loop turns of work before each; records its clock and CPU time, the sum of yield's results. */
@@ -148,20 +148,15 @@ const timers = (): Workload => ({
   events: [[250_000, "look"]],
 });
 
-/**
- * A host event whose timer falls due exactly as a yield ends its slice: a dispatch's slice is bounded by
- * the next timer, so a yield finds one due only when its process burned exactly the bound (its counter
- * at 0, not below). Two yielders with no work between yields burn the same fuel a slice; the event is
- * placed that much after the 200th dispatch of a traced run (the dispatch times do not depend on it).
- */
-async function dueAtYield(): Promise<Workload> {
-  const procs = [
-    { name: "a", bytes: yielder(700, 0), priority: 128 },
-    { name: "b", bytes: yielder(700, 0), priority: 128 },
-  ];
-  const traced = await run({ procs, trace: true }, false);
-  return { procs, events: [[sliceEndAt(traced.snapshot.trace), "look"]] };
-}
+/** A timer due exactly where a yield ends its slice (two yielders with no work between yields). */
+const dueAtYield = () =>
+  dueAtSliceEnd(
+    [
+      { name: "a", bytes: yielder(700, 0), priority: 128 },
+      { name: "b", bytes: yielder(700, 0), priority: 128 },
+    ],
+    run,
+  );
 
 /** A higher-priority driver readied by the device's interrupts (host events) between yields. */
 const irq = (): Workload => ({
