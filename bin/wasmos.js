@@ -3,7 +3,7 @@
 // file stays plain JavaScript any Node can parse, so an older Node gets one
 // clear line instead of a syntax error or a stack. In the checkout, where the
 // `node` devDependency brings Node 24, an older Node re-runs this under it.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { homedir } from "node:os";
@@ -15,6 +15,7 @@ const root = join(dirname(self), "..");
 // The checkout runs the TypeScript sources; the installed package its compiled dist/.
 const checkout = existsSync(join(root, "cli", "main.ts"));
 const major = Number(process.versions.node.split(".")[0]);
+const argv = process.argv.slice(2);
 if (major < 24 || typeof WebAssembly.Suspending !== "function") {
   const bundled = join(root, "node_modules", "node", "bin", "node");
   if (!checkout || !existsSync(bundled) || process.env.WASMOS_REEXEC) {
@@ -23,9 +24,9 @@ if (major < 24 || typeof WebAssembly.Suspending !== "function") {
     );
     process.exit(78);
   }
-  const r = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, WASMOS_REEXEC: "1" } });
-  process.exit(r.status ?? 70);
+  await rerun(bundled, [self, ...argv], { ...process.env, WASMOS_REEXEC: "1" });
 }
+
 // V8's compile cache for wasmos's own modules, beside the prepared-image cache
 // (loader/disk-cache.ts defaultCacheDir): a checkout's TypeScript is then
 // stripped once, not on every run (a run starts in ~0.1 s of CPU instead of
@@ -51,5 +52,34 @@ const escaped = (e) => {
 };
 process.on("uncaughtException", escaped);
 process.on("unhandledRejection", escaped);
+// The commands that run a steady state re-run under the steady heap's V8 flags (cli/steady-heap.ts: no page
+// faults in the steady state), unless this process has them already.
+const { steadyHeapReexec } = await import(checkout ? "../cli/steady-heap.ts" : "../dist/cli/steady-heap.js");
+const steady = steadyHeapReexec(self, argv, process.execArgv, process.env);
+if (steady !== null) await rerun(process.execPath, steady, process.env);
 const { main } = await import(checkout ? "../cli/main.ts" : "../dist/cli/main.js");
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);
+
+/**
+ * Runs this command again as `node args` and ends as it ends: its exit status, or the signal that ended it
+ * raised on this process. Meanwhile this process only waits: SIGINT from a terminal reaches both (one process
+ * group), so it is ignored here; SIGTERM and SIGHUP sent to this process alone are passed on.
+ */
+function rerun(node, args, env) {
+  return new Promise(() => {
+    const child = spawn(node, args, { stdio: "inherit", env });
+    const pass = (signal) => child.kill(signal);
+    process.on("SIGINT", () => {});
+    process.on("SIGTERM", pass);
+    process.on("SIGHUP", pass);
+    child.on("error", (e) => {
+      process.stderr.write(`wasmos: cannot start ${node}: ${e.message}\n`);
+      process.exit(70);
+    });
+    child.on("exit", (code, signal) => {
+      if (signal === null) process.exit(code ?? 70);
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
+  });
+}

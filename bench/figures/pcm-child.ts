@@ -44,6 +44,8 @@ export interface PcmRun {
   underruns: number;
   /** Collections that began inside the steady state: count and ms, full (mark-compact) and young (scavenge). */
   gcInSteady: { major: number; majorMs: number; minor: number; minorMs: number };
+  /** Minor page faults this process took inside the steady state (cli/steady-heap.ts says why they matter). */
+  pageFaultsInSteady: number;
   /** Heap in use at this run's start (MB; after the collection when the runs are collected between, else with the garbage not yet collected). */
   heapBeforeMb: number;
 }
@@ -109,6 +111,7 @@ export async function pcmRuns(seconds: number, runs: number, warmups: number, gc
           minor: minor.length,
           minorMs: Number(minor.reduce((a, g) => a + g.d, 0).toFixed(2)),
         },
+        pageFaultsInSteady: r.steady.pageFaults,
         heapBeforeMb,
       };
     } finally {

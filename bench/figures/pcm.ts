@@ -23,7 +23,11 @@
 // The runs happen in a Node process of their own (figures/pcm-child.ts), not
 // on the heap the earlier families left; collections are left to V8 and
 // each run's collections inside its steady state are reported beside it
-// (gc_in_steady). See bench/README.md "Collections between runs".
+// (gc_in_steady). See bench/README.md "Collections between runs". That
+// process runs under the steady heap, as `wasmos demo pcm` does
+// (cli/steady-heap.ts): without it, on a VM where a page fault costs ≈11 µs,
+// runs in which V8 hands the pipeline freshly decommitted pages cost twice
+// as much a period (page_faults_in_steady shows them).
 
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -31,6 +35,7 @@ import { missingPaths } from "../availability.ts";
 import type { Family } from "../figure.ts";
 import { unavailable, value } from "../figure.ts";
 import { median } from "../stats.ts";
+import { STEADY_HEAP_FLAGS } from "../../cli/steady-heap.ts";
 import type { PcmChildDone, PcmRun } from "./pcm-child.ts";
 
 const DEMO = "cli/demo/pcm.ts";
@@ -73,7 +78,10 @@ export const pcm: Family = {
     // (the cold start: V8 compiling the kernel's TypeScript and tiering up the guests' code) as a figure of its
     // own. PCM_WARMUPS overrides the count for A/B runs of the definition (1 was the figure's before pcm5).
     const warmups = ctx.quick ? 0 : Number(process.env.PCM_WARMUPS ?? WARMUP_RUNS);
-    const done = await runChild(seconds, runs, warmups);
+    // The child runs under the steady heap, as `wasmos demo pcm` does (cli/steady-heap.ts); PCM_HEAP=v8 leaves
+    // its young generation to V8, for A/B runs of that choice.
+    const nodeFlags = process.env.PCM_HEAP === "v8" ? [] : [...STEADY_HEAP_FLAGS];
+    const done = await runChild(seconds, runs, warmups, nodeFlags);
     const timed = done.runs.filter((r) => !r.warmup);
     const first = done.runs[0];
     const audioMs = (r: PcmRun) => r.periods * PERIOD_MS;
@@ -88,7 +96,7 @@ export const pcm: Family = {
         median(factors),
         {
           unit: "x",
-          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed (the JIT settled: pcm_first_run_factor is the cold start), in a process of their own, collections left to V8 (those inside each run's steady state: gc_in_steady)`,
+          measures: `seconds of audio per second of wall time: the four-process pipeline playing ${seconds} s of 48 kHz stereo s16 PCM (20 ms periods) into the audio device, deterministic kernel, steady state (the producer's first period to its last reply; start-up, drain, WAV and PNG writes outside); median of ${runs} run(s) after ${warmups} untimed (the JIT settled: pcm_first_run_factor is the cold start), in a process of their own under the steady heap (V8's young generation fixed, as 'wasmos demo pcm' runs: node_flags; page_faults_in_steady), collections left to V8 (those inside each run's steady state: gc_in_steady)`,
           goal: { op: ">=", value: 1000 },
         },
         {
@@ -104,6 +112,9 @@ export const pcm: Family = {
           fixed_wall_ms: timed.map((r) => Number((r.wallMs - r.steadyWallMs).toFixed(1))),
           // Per timed run: full and young collections that began inside the steady state (count, ms).
           gc_in_steady: timed.map((r) => r.gcInSteady),
+          // Per timed run: the minor page faults inside the steady state, and the V8 flags the runs had.
+          page_faults_in_steady: timed.map((r) => r.pageFaultsInSteady),
+          node_flags: nodeFlags,
           // Heap in use at each run's start, warm-up first (MB; garbage included).
           heap_at_start_mb: done.runs.map((r) => r.heapBeforeMb),
           best_chunk_us_per_period: chunks.length > 0 ? Number(Math.min(...chunks).toFixed(1)) : null,
@@ -133,9 +144,12 @@ export const pcm: Family = {
 const CHILD = fileURLToPath(new URL("./pcm-child.ts", import.meta.url));
 
 /** The runs in a child process (pcm-child.ts); rejects with the child's error or how it ended. */
-function runChild(seconds: number, runs: number, warmups: number): Promise<PcmChildDone> {
+function runChild(seconds: number, runs: number, warmups: number, nodeFlags: readonly string[]): Promise<PcmChildDone> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [String(seconds), String(runs), String(warmups)], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const child = fork(CHILD, [String(seconds), String(runs), String(warmups)], {
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      execArgv: [...process.execArgv, ...nodeFlags],
+    });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);

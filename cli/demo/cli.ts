@@ -17,6 +17,7 @@ import { fsReason, readInput } from "../input.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import { RootBlockedError } from "../run-guest.ts";
 import { parseDuration } from "../run-options.ts";
+import { hasSteadyHeap } from "../steady-heap.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import type { Kernel } from "../../host/kernel.ts";
@@ -106,6 +107,11 @@ export function summary(r: PcmDemoResult, realtime: boolean): string {
       `in ${wall.toFixed(2)} s wall (${(seconds / wall).toFixed(1)}x realtime, ${realtime ? "real-time clock" : "deterministic"})`,
     `  audio device    ${r.audio.taken} buffers played, ${r.audio.underruns} underruns, ${r.audio.dropped} dropped, ` +
       `${r.audio.drains} drain${realtime ? `, period-boundary jitter max ${ms(r.jitterMaxNs)}` : ""}`,
+    r.steady === null
+      ? `  steady state    (not reached)`
+      : `  steady state    ${r.steady.wallMs.toFixed(1)} ms wall from the first period to the last reply ` +
+        `(${(seconds / (r.steady.wallMs / 1000)).toFixed(1)}x realtime), ${r.steady.pageFaults} page faults; ` +
+        (hasSteadyHeap(process.execArgv) ? "V8 young generation fixed at 16 MB" : "V8 young generation resized by V8"),
     `  IPC messages    ${m.bufferReady} buffer-ready (the 4-byte buffer id in a message register, no body), ` +
       `${m.afterRevoke} after the revoke, ${m.pings} round-trip probes; ${m.interrupts} interrupt pulses`,
     `                  kernel counted ${r.ipc.messages} messages, ${r.ipc.replies} replies, ${r.ipc.pulses} pulses`,

@@ -107,9 +107,10 @@ export interface PcmDemoResult {
    * The steady state alone: wall and CPU (this Node process, every thread) ms from
    * the producer's first period to its last reply, without start-up (spawning the
    * pipeline) or the end (drain, revoke) or the PNG encode (after the run);
-   * startMs: its start on performance.now()'s clock (to place other events in it).
+   * startMs: its start on performance.now()'s clock (to place other events in it); pageFaults: the minor page
+   * faults this Node process took in it (bin/steady-heap.js says why they matter).
    */
-  steady: { wallMs: number; cpuMs: number; startMs: number } | null;
+  steady: { wallMs: number; cpuMs: number; startMs: number; pageFaults: number } | null;
   /** Guests compiled for this run (the rest came from the build cache). */
   built: PcmRole[];
   jitterMaxNs: number;
@@ -264,13 +265,13 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
 
   const marks: number[] = [];
   // The producer's "~mark-audio start|end" lines bound the steady state (PcmDemoResult.steady).
-  const audioMarks: { wall: number; cpu: number }[] = [];
+  const audioMarks: { wall: number; cpu: number; faults: number }[] = [];
   const onLine = options.onLine;
   const lines: OutputLog = new OutputLog((start, end) => {
     if (lines.startsWith(start, end, MARK)) marks.push(performance.now());
     else if (lines.startsWith(start, end, MARK_AUDIO)) {
       const c = process.cpuUsage();
-      audioMarks.push({ wall: performance.now(), cpu: (c.user + c.system) / 1000 });
+      audioMarks.push({ wall: performance.now(), cpu: (c.user + c.system) / 1000, faults: process.resourceUsage().minorPageFault });
     }
     if (onLine !== undefined) onLine(lines.line(start, end));
   });
@@ -401,7 +402,12 @@ export async function runPcmDemo(options: PcmDemoOptions = {}): Promise<PcmDemoR
     wallMs,
     steady:
       audioMarks.length === 2
-        ? { wallMs: audioMarks[1].wall - audioMarks[0].wall, cpuMs: audioMarks[1].cpu - audioMarks[0].cpu, startMs: audioMarks[0].wall }
+        ? {
+            wallMs: audioMarks[1].wall - audioMarks[0].wall,
+            cpuMs: audioMarks[1].cpu - audioMarks[0].cpu,
+            startMs: audioMarks[0].wall,
+            pageFaults: audioMarks[1].faults - audioMarks[0].faults,
+          }
         : null,
     built,
     jitterMaxNs: stats.jitter.maxNs,
