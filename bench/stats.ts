@@ -78,6 +78,59 @@ export function summarize(perOp: readonly number[], iterations: number): Summary
   };
 }
 
+/**
+ * `plan` cut into `chunks` plans for a figure measured in turns with its baseline: the samples shared out (the
+ * first chunk takes the remainder), the first chunk warmed up as `plan` says, the others, which run code already
+ * warm, with at most two batches and no minimum time (a fresh guest's first batches carry its start).
+ */
+export function chunkPlans(plan: Plan, chunks: number): Plan[] {
+  const n = Math.max(1, Math.min(chunks, plan.samples));
+  const each = Math.floor(plan.samples / n);
+  return Array.from({ length: n }, (_, i) =>
+    i === 0
+      ? { ...plan, samples: plan.samples - each * (n - 1) }
+      : { ...plan, samples: each, warmup: Math.min(plan.warmup, 2), warmupMs: 0 },
+  );
+}
+
+/**
+ * One summary for a figure measured in chunks (chunkPlans): the median of the chunks' medians (their sample
+ * counts differ by less than one chunk), the mean weighted by samples, the extremes and the worst p99 of any.
+ */
+export function mergeSummaries(parts: readonly Summary[]): Summary {
+  if (parts.length === 0) throw new RangeError("no summaries to merge");
+  const samples = parts.reduce((a, s) => a + s.samples, 0);
+  return {
+    median: median(parts.map((s) => s.median)),
+    p99: Math.max(...parts.map((s) => s.p99)),
+    min: Math.min(...parts.map((s) => s.min)),
+    max: Math.max(...parts.map((s) => s.max)),
+    mean: parts.reduce((a, s) => a + s.mean * s.samples, 0) / samples,
+    samples,
+    iterations: parts.reduce((a, s) => a + s.iterations, 0),
+  };
+}
+
+/**
+ * A figure measured in turns with its baseline: the baseline, a chunk of the figure, the baseline, ..., the
+ * baseline, one chunk per plan. `baseline` gives the baseline's central value for a plan; each chunk's ratio is
+ * its median over the mean of the baselines just before and after it. The baseline after the first warms up as
+ * the last plan says (briefly: it ran already).
+ */
+export async function alternate<T extends Summary>(
+  plans: readonly Plan[],
+  baseline: (plan: Plan) => Promise<number>,
+  measure: (plan: Plan) => Promise<T>,
+): Promise<{ parts: T[]; baselines: number[]; ratios: number[] }> {
+  const baselines = [await baseline(plans[0])];
+  const parts: T[] = [];
+  for (const plan of plans) {
+    parts.push(await measure(plan));
+    baselines.push(await baseline(plans[plans.length - 1]));
+  }
+  return { parts, baselines, ratios: parts.map((p, i) => p.median / ((baselines[i] + baselines[i + 1]) / 2)) };
+}
+
 /** Scale every time in a summary (ns -> us, or per-RTT -> per-switch). */
 export function scaleSummary(s: Summary, factor: number): Summary {
   return { ...s, median: s.median * factor, p99: s.p99 * factor, min: s.min * factor, max: s.max * factor, mean: s.mean * factor };

@@ -7,7 +7,7 @@
 
 import type { BenchContext, Family, TimedResult } from "../figure.ts";
 import { timed } from "../figure.ts";
-import { sampleHost } from "../stats.ts";
+import { alternate, chunkPlans, median, mergeSummaries, type Plan, sampleHost } from "../stats.ts";
 
 /** The client: `run(n)` calls `call` n times, each with the last answer. bench/wasmfx-probe.ts runs it too. */
 export const CLIENT = `(module
@@ -74,23 +74,35 @@ export async function jspiPairOf(
   return { run: WebAssembly.promising(client.exports.run as (n: number) => number) };
 }
 
+/** The turns a figure beside the ping-pong is measured in (besidePingpong). */
+export const BESIDE_CHUNKS = 8;
+
 /**
- * A figure whose goal is a ratio against the bare ping-pong, with the ping-pong measured again just before and
- * just after it (the same pair and sampling as baseline_jspi_pingpong_ns): `measure`'s result with `ratio` set to
- * its median over the two baselines' mean, and a note saying what they read. On a machine whose speed drifts (a
- * shared VM's slow phases move every figure by 30-40% within a minute: docs/fastpath.md "Where the goals
- * stand") the baseline measured at the run's start divides a figure taken in another phase; this one divides it
- * by the floor measured in the same minute. The run-start baseline is still printed beside it.
+ * A figure whose goal is a ratio against the bare ping-pong, measured in turns with it: the ping-pong, a chunk of
+ * the figure, the ping-pong, a chunk, ..., the ping-pong (BESIDE_CHUNKS chunks of the plan's samples, the same
+ * pair and sampling as baseline_jspi_pingpong_ns). Each chunk's ratio is its median over the mean of the two
+ * ping-pongs around it, and the figure's ratio is the median of those: on a machine whose speed drifts (a shared
+ * VM's slow phases move every figure by 30-40% for seconds to minutes: docs/fastpath.md "Where the goals stand"),
+ * a phase that begins or ends inside the figure's second of sampling spoils the chunks it falls in, not the
+ * ratio. `measure` runs one chunk with the plan it is given (one fresh guest or batch run per chunk). The result:
+ * the chunks' merged summary (mergeSummaries), `ratio` set, and a note with the ping-pong's and the chunks' range;
+ * the run-start baseline is still printed beside it.
  */
-export async function besidePingpong(ctx: BenchContext, measure: () => Promise<TimedResult>): Promise<TimedResult> {
+export async function besidePingpong(ctx: BenchContext, measure: (plan: Plan) => Promise<TimedResult>): Promise<TimedResult> {
   const pair = await bareJspiPair(ctx);
-  const floor = () => sampleHost(ctx.plan, (n) => pair.run(n).then(() => {}));
-  const before = (await floor()).median;
-  const r = await measure();
-  const after = (await floor()).median;
-  const base = (before + after) / 2;
-  const beside = `the ratio is against the bare ping-pong measured beside it: ${before.toFixed(1)} ns before, ${after.toFixed(1)} ns after`;
-  return { ...r, ratio: r.median / base, note: r.note === undefined ? beside : `${r.note}; ${beside}` };
+  const floor = async (plan: Plan) => (await sampleHost(plan, (n) => pair.run(n).then(() => {}))).median;
+  const { parts, baselines: floors, ratios } = await alternate(chunkPlans(ctx.plan, BESIDE_CHUNKS), floor, measure);
+  const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`;
+  const beside =
+    `the ratio is the median of ${parts.length} chunks' ratios, each against the bare ping-pong measured just before and ` +
+    `after it (ping-pong ${range(floors, 1)} ns, chunks' ratios ${range(ratios, 3)})`;
+  const first = parts[0];
+  return {
+    ...first,
+    ...mergeSummaries(parts),
+    ratio: median(ratios),
+    note: first.note === undefined ? beside : `${first.note}; ${beside}`,
+  };
 }
 
 export const jspiPingpong: Family = {

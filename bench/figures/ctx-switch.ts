@@ -40,8 +40,8 @@ export const ctxSwitch: Family = {
   async run(ctx) {
     const kernel = new Kernel({ loader: ctx.loader });
     return {
-      ctx_switch_ns: await besidePingpong(ctx, async () =>
-        timed(await measureCtxSwitch(kernel, ctx.images, ctx.plan), {
+      ctx_switch_ns: await besidePingpong(ctx, async (plan) =>
+        timed(await measureCtxSwitch(kernel, ctx.images, plan), {
           unit: "ns",
           measures: CTX_SWITCH_MEASURES,
           baseline: { key: "baseline_jspi_pingpong_ns" },

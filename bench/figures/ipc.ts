@@ -73,8 +73,8 @@ export const ipc: Family = {
     if (missing !== null)
       return { ipc_rtt_ns: unavailable(missing), ipc_send_rtt_ns: unavailable(missing), ipc_rtt_ns_by_size: unavailable(missing) };
     const kernel = new Kernel({ loader: ctx.loader });
-    const rtt = await besidePingpong(ctx, async () =>
-      timed(await measureIpc(kernel, ctx.images, ctx.plan, IPC_MODE), {
+    const rtt = await besidePingpong(ctx, async (plan) =>
+      timed(await measureIpc(kernel, ctx.images, plan, IPC_MODE), {
         unit: "ns",
         measures: IPC_MEASURES,
         baseline: { key: "baseline_jspi_pingpong_ns" },

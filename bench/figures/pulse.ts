@@ -24,11 +24,12 @@ export const pulse: Family = {
   async run(ctx) {
     const missingOld = missingSyscalls(["endpoint_create", "pulse", "receive", "kill"]);
     const missing = missingOld ?? missingSyscalls(["ipc_buffer", "pulse_wait", "reply_wait"]);
+    const kernel = new Kernel({ loader: ctx.loader });
     const one =
       missing !== null
         ? unavailable(missing)
-        : await besidePingpong(ctx, async () =>
-            timed(scaleSummary(await measureIpc(new Kernel({ loader: ctx.loader }), ctx.images, ctx.plan, "pulsewait"), 0.5), {
+        : await besidePingpong(ctx, async (plan) =>
+            timed(scaleSummary(await measureIpc(kernel, ctx.images, plan, "pulsewait"), 0.5), {
               unit: "ns",
               measures:
                 "one pulse: pulse_wait(ep, ..., own) by one guest until the other's pulse_wait returns it (half of a two-pulse round trip; each side signals and waits in one call)",

@@ -10,9 +10,12 @@ import { parseArgs } from "../../bench/run.ts";
 import { Kernel } from "../../host/kernel.ts";
 import { guest } from "../helpers/wat.ts";
 import {
+  alternate,
   calibrate,
+  chunkPlans,
   FULL_PLAN,
   median,
+  mergeSummaries,
   percentile,
   type Plan,
   QUICK_PLAN,
@@ -47,6 +50,52 @@ describe("statistics", () => {
     expect(s.iterations).toBe(2000);
     expect(s.min).toBeCloseTo(1000); // ns per op
     expect(s.max).toBeCloseTo(2000);
+  });
+
+  it("chunkPlans shares the samples out and warms up the first chunk only as the plan says", () => {
+    const plans = chunkPlans(FULL_PLAN, 8);
+    expect(plans.map((p) => p.samples)).toEqual([25, 25, 25, 25, 25, 25, 25, 25]);
+    expect(plans[0]).toEqual({ ...FULL_PLAN, samples: 25 });
+    for (const p of plans.slice(1)) expect(p).toMatchObject({ warmup: 2, warmupMs: 0, targetSampleMs: FULL_PLAN.targetSampleMs });
+    expect(chunkPlans({ ...FULL_PLAN, samples: 10 }, 4).map((p) => p.samples)).toEqual([4, 2, 2, 2]);
+    expect(chunkPlans(QUICK_PLAN, 8).map((p) => p.samples)).toEqual([1, 1, 1]); // never a chunk without samples
+  });
+
+  it("mergeSummaries takes the median of the chunks' medians, the extremes of all and the mean by samples", () => {
+    const m = mergeSummaries([summarize([1, 2, 3], 30), summarize([10, 20], 20), summarize([5], 10)]);
+    expect(m).toMatchObject({ median: 5, min: 1, max: 20, samples: 6, iterations: 60 });
+    expect(m.mean).toBeCloseTo((1 + 2 + 3 + 10 + 20 + 5) / 6);
+    expect(m.p99).toBe(20);
+    expect(() => mergeSummaries([])).toThrow(RangeError);
+  });
+
+  it("alternate divides each chunk by the baselines around it: a phase that starts mid-figure moves no ratio", async () => {
+    // A machine that turns 1.5x slower after the third chunk: the figure (1.2x its floor) and the floor move
+    // together. Chunk by chunk every ratio is 1.2 but the one chunk the change falls beside; the figure's median
+    // over the floor measured once before it and once after it (the old way) reads 1.44.
+    const plans = chunkPlans({ ...FULL_PLAN, samples: 8 }, 8);
+    let turn = 0;
+    const speed = () => (turn < 3 ? 1 : 1.5);
+    const seen: Plan[] = [];
+    const r = await alternate(
+      plans,
+      async (plan) => {
+        seen.push(plan);
+        return 100 * speed();
+      },
+      async () => {
+        const s = summarize([120 * speed()], 10);
+        turn++;
+        return s;
+      },
+    );
+    expect(r.baselines).toEqual([100, 100, 100, 150, 150, 150, 150, 150, 150]);
+    expect(r.parts.map((p) => p.median)).toEqual([120, 120, 120, 180, 180, 180, 180, 180]);
+    expect(r.ratios.map((x) => Number(x.toFixed(3)))).toEqual([1.2, 1.2, 0.96, 1.2, 1.2, 1.2, 1.2, 1.2]);
+    expect(median(r.ratios)).toBeCloseTo(1.2);
+    expect(median(r.parts.map((p) => p.median)) / ((r.baselines[0] + r.baselines[8]) / 2)).toBeCloseTo(1.44);
+    expect(seen[0]).toBe(plans[0]);
+    expect(seen.slice(1).every((p) => p === plans[7])).toBe(true);
   });
 
   it("warms up for at least plan.warmup batches and plan.warmupMs", () => {

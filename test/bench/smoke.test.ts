@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FigureResult, TimedResult } from "../../bench/figure.ts";
 import type { BenchReport } from "../../bench/harness.ts";
+import { STEADY_HEAP_FLAGS } from "../../cli/steady-heap.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -144,6 +145,20 @@ describe("npm run bench -- --quick", () => {
     expect(d.gc_in_steady).toEqual([
       { major: expect.any(Number), majorMs: expect.any(Number), minor: expect.any(Number), minorMs: expect.any(Number) },
     ]);
+    // Under the steady heap, as `wasmos demo pcm` runs (cli/steady-heap.ts), with the page faults it prevents counted.
+    expect(d.node_flags).toEqual([...STEADY_HEAP_FLAGS]);
+    expect(d.page_faults_in_steady).toEqual([expect.any(Number)]);
+  });
+
+  it("takes the ratios against the bare ping-pong chunk by chunk, in turns with it", () => {
+    for (const key of ["ipc_rtt_ns", "pulse_ns", "ctx_switch_ns"]) {
+      const r = report.figures[key] as { status: string; note?: string; ratio?: number };
+      expect(r.status, key).toBe("ok");
+      expect(r.note, key).toMatch(
+        /the ratio is the median of 3 chunks' ratios, each against the bare ping-pong measured just before and after it \(ping-pong [\d.]+-[\d.]+ ns, chunks' ratios [\d.]+-[\d.]+\)/,
+      );
+      expect(positive(r.ratio!), key).toBe(true);
+    }
   });
 
   it("reports the PCM pipeline's cold start, the first run of a fresh process, as a figure of its own", () => {
