@@ -131,6 +131,11 @@ export async function alternate<T extends Summary>(
   return { parts, baselines, ratios: parts.map((p, i) => p.median / ((baselines[i] + baselines[i + 1]) / 2)) };
 }
 
+/** "min-max" of values, each with `digits` decimals (a note's range). */
+export function span(values: readonly number[], digits: number): string {
+  return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+}
+
 /** Scale every time in a summary (ns -> us, or per-RTT -> per-switch). */
 export function scaleSummary(s: Summary, factor: number): Summary {
   return { ...s, median: s.median * factor, p99: s.p99 * factor, min: s.min * factor, max: s.max * factor, mean: s.mean * factor };

@@ -5,9 +5,9 @@
 // no handles, no scheduler.
 
 import { FUEL_GLOBAL_EXPORT, MAX_SLICE_FUEL } from "../../loader/instrument/fuel.ts";
-import type { Family } from "../figure.ts";
+import type { BenchContext, Family } from "../figure.ts";
 import { timed } from "../figure.ts";
-import { sampleHost, scaleSummary } from "../stats.ts";
+import { type Plan, type Summary, sampleHost, scaleSummary } from "../stats.ts";
 
 /** An import object that satisfies every function import of `module` with a no-op returning 0. */
 export function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
@@ -25,21 +25,27 @@ export function fillFuel(inst: WebAssembly.Instance): void {
   if (fuel instanceof WebAssembly.Global) fuel.value = MAX_SLICE_FUEL;
 }
 
+/** baseline_instantiate_us's measurement: per-instantiation ns (a Summary) for a plan. spawn_us runs it in turns with itself. */
+export async function instantiateSampler(ctx: BenchContext): Promise<(plan: Plan) => Promise<Summary>> {
+  const loaded = ctx.loader.load(await ctx.images.guest("nop"), "nop");
+  const imports = stubImports(loaded.module);
+  const once = async (): Promise<void> => {
+    const inst = new WebAssembly.Instance(loaded.module, imports);
+    fillFuel(inst);
+    if (loaded.startExport !== null) await WebAssembly.promising(inst.exports[loaded.startExport] as () => void)();
+    await WebAssembly.promising(inst.exports._start as () => void)();
+  };
+  return (plan) =>
+    sampleHost(plan, async (n) => {
+      for (let i = 0; i < n; i++) await once();
+    });
+}
+
 export const instantiate: Family = {
   name: "baseline_instantiate",
   keys: ["baseline_instantiate_us"],
   async run(ctx) {
-    const loaded = ctx.loader.load(await ctx.images.guest("nop"), "nop");
-    const imports = stubImports(loaded.module);
-    const once = async (): Promise<void> => {
-      const inst = new WebAssembly.Instance(loaded.module, imports);
-      fillFuel(inst);
-      if (loaded.startExport !== null) await WebAssembly.promising(inst.exports[loaded.startExport] as () => void)();
-      await WebAssembly.promising(inst.exports._start as () => void)();
-    };
-    const s = await sampleHost(ctx.plan, async (n) => {
-      for (let i = 0; i < n; i++) await once();
-    });
+    const s = await (await instantiateSampler(ctx))(ctx.plan);
     return {
       baseline_instantiate_us: timed(scaleSummary(s, 1e-3), {
         unit: "us",

@@ -7,7 +7,7 @@
 
 import type { BenchContext, Family, TimedResult } from "../figure.ts";
 import { timed } from "../figure.ts";
-import { alternate, chunkPlans, median, mergeSummaries, type Plan, sampleHost } from "../stats.ts";
+import { alternate, chunkPlans, median, mergeSummaries, type Plan, sampleHost, span } from "../stats.ts";
 
 /** The client: `run(n)` calls `call` n times, each with the last answer. bench/wasmfx-probe.ts runs it too. */
 export const CLIENT = `(module
@@ -92,10 +92,9 @@ export async function besidePingpong(ctx: BenchContext, measure: (plan: Plan) =>
   const pair = await bareJspiPair(ctx);
   const floor = async (plan: Plan) => (await sampleHost(plan, (n) => pair.run(n).then(() => {}))).median;
   const { parts, baselines: floors, ratios } = await alternate(chunkPlans(ctx.plan, BESIDE_CHUNKS), floor, measure);
-  const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`;
   const beside =
     `the ratio is the median of ${parts.length} chunks' ratios, each against the bare ping-pong measured just before and ` +
-    `after it (ping-pong ${range(floors, 1)} ns, chunks' ratios ${range(ratios, 3)})`;
+    `after it (ping-pong ${span(floors, 1)} ns, chunks' ratios ${span(ratios, 3)})`;
   const first = parts[0];
   return {
     ...first,

@@ -150,7 +150,7 @@ describe("npm run bench -- --quick", () => {
     expect(d.page_faults_in_steady).toEqual([expect.any(Number)]);
   });
 
-  it("takes the ratios against the bare ping-pong chunk by chunk, in turns with it", () => {
+  it("takes the ratios against the bare ping-pong (and spawn's against the bare instantiation) chunk by chunk, in turns with it", () => {
     for (const key of ["ipc_rtt_ns", "pulse_ns", "ctx_switch_ns"]) {
       const r = report.figures[key] as { status: string; note?: string; ratio?: number };
       expect(r.status, key).toBe("ok");
@@ -159,6 +159,11 @@ describe("npm run bench -- --quick", () => {
       );
       expect(positive(r.ratio!), key).toBe(true);
     }
+    const spawn = report.figures.spawn_us as { status: string; note?: string; ratio?: number };
+    expect(spawn.note).toMatch(
+      /the ratio is the median of 3 chunks' ratios, each against the bare instantiation measured just before and after it/,
+    );
+    expect(positive(spawn.ratio!)).toBe(true);
   });
 
   it("reports the PCM pipeline's cold start, the first run of a fresh process, as a figure of its own", () => {
