@@ -39,10 +39,21 @@ export function hasSteadyHeap(execArgv: readonly string[]): boolean {
   return STEADY_HEAP_FLAGS.every((f) => execArgv.includes(f));
 }
 
+/** What sizes this process's young generation, for a run's summary: the steady heap, the user's flags or V8. */
+export function youngGeneration(execArgv: readonly string[]): string {
+  if (hasSteadyHeap(execArgv)) return "V8 young generation fixed at 16 MB";
+  return sizesYoungGeneration(execArgv) ? "V8 young generation sized by the Node flags given" : "V8 young generation resized by V8";
+}
+
+/** Whether `execArgv` sizes the young generation itself (a semi-space flag of the user's own). */
+function sizesYoungGeneration(execArgv: readonly string[]): boolean {
+  return execArgv.some((a) => /^--(min|max)[-_]semi[-_]space[-_]size(=|$)|^--semi[-_]space[-_]growth[-_]factor(=|$)/.test(a));
+}
+
 /**
  * The Node arguments to re-run `script` with for the wasmos command line `argv`, or null when this process
- * should go on as it is: a command without a steady state, a process that has the flags already, or
- * WASMOS_STEADY_HEAP=0 in `env` (the user's own heap flags win).
+ * should go on as it is: a command without a steady state, a process that has the flags already or sizes its
+ * young generation with flags of its own (the user's win), or WASMOS_STEADY_HEAP=0 in `env`.
  */
 export function steadyHeapReexec(
   script: string,
@@ -50,6 +61,6 @@ export function steadyHeapReexec(
   execArgv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): string[] | null {
-  if (!STEADY_COMMANDS.has(argv[0]) || hasSteadyHeap(execArgv) || env.WASMOS_STEADY_HEAP === "0") return null;
+  if (!STEADY_COMMANDS.has(argv[0]) || sizesYoungGeneration(execArgv) || env.WASMOS_STEADY_HEAP === "0") return null;
   return [...execArgv, ...STEADY_HEAP_FLAGS, script, ...argv];
 }

@@ -17,7 +17,7 @@ import { fsReason, readInput } from "../input.ts";
 import { ModuleRefusedError } from "../../loader/loader.ts";
 import { RootBlockedError } from "../run-guest.ts";
 import { parseDuration } from "../run-options.ts";
-import { hasSteadyHeap } from "../steady-heap.ts";
+import { youngGeneration } from "../steady-heap.ts";
 import { ExitReason } from "../../abi/gen/abi.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import type { Kernel } from "../../host/kernel.ts";
@@ -111,7 +111,7 @@ export function summary(r: PcmDemoResult, realtime: boolean): string {
       ? `  steady state    (not reached)`
       : `  steady state    ${r.steady.wallMs.toFixed(1)} ms wall from the first period to the last reply ` +
         `(${(seconds / (r.steady.wallMs / 1000)).toFixed(1)}x realtime), ${r.steady.pageFaults} page faults; ` +
-        (hasSteadyHeap(process.execArgv) ? "V8 young generation fixed at 16 MB" : "V8 young generation resized by V8"),
+        youngGeneration(process.execArgv),
     `  IPC messages    ${m.bufferReady} buffer-ready (the 4-byte buffer id in a message register, no body), ` +
       `${m.afterRevoke} after the revoke, ${m.pings} round-trip probes; ${m.interrupts} interrupt pulses`,
     `                  kernel counted ${r.ipc.messages} messages, ${r.ipc.replies} replies, ${r.ipc.pulses} pulses`,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../build/compile.ts";
-import { STEADY_HEAP_FLAGS, hasSteadyHeap, steadyHeapReexec } from "../../cli/steady-heap.ts";
+import { STEADY_HEAP_FLAGS, hasSteadyHeap, steadyHeapReexec, youngGeneration } from "../../cli/steady-heap.ts";
 
 const BIN = join(REPO_ROOT, "bin", "wasmos.js");
 const tmp = mkdtempSync(join(tmpdir(), "wasmos-steady-heap-"));
@@ -31,6 +31,13 @@ describe("which runs get the steady heap", () => {
     expect(hasSteadyHeap([...STEADY_HEAP_FLAGS])).toBe(true);
     expect(hasSteadyHeap([STEADY_HEAP_FLAGS[0]])).toBe(false);
     expect(steadyHeapReexec("/w.js", ["demo", "pcm"], ["--x", ...STEADY_HEAP_FLAGS], {})).toBeNull();
+    // The user's own sizing wins, in either spelling V8 takes.
+    for (const own of ["--max-semi-space-size=64", "--min_semi_space_size=2", "--semi-space-growth-factor=4"])
+      expect(steadyHeapReexec("/w.js", ["boot", "s.json"], [own], {}), own).toBeNull();
+    expect(steadyHeapReexec("/w.js", ["boot", "s.json"], ["--max-old-space-size=4096"], {})).not.toBeNull();
+    expect(youngGeneration([...STEADY_HEAP_FLAGS])).toBe("V8 young generation fixed at 16 MB");
+    expect(youngGeneration(["--max-semi-space-size=64"])).toBe("V8 young generation sized by the Node flags given");
+    expect(youngGeneration([])).toBe("V8 young generation resized by V8");
     expect(steadyHeapReexec("/w.js", ["demo", "pcm"], [], { WASMOS_STEADY_HEAP: "0" })).toBeNull();
     expect(steadyHeapReexec("/w.js", ["demo", "pcm"], [], { WASMOS_STEADY_HEAP: "1" })).not.toBeNull();
   });
@@ -48,6 +55,14 @@ describe("wasmos demo pcm under the steady heap", () => {
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\n {2}steady state {4}[\d.]+ ms wall .*\), \d+ page faults; V8 young generation fixed at 16 MB\n/);
+  });
+
+  it("leaves the young generation to the user's own Node flags", () => {
+    const r = spawnSync(process.execPath, ["--max-semi-space-size=8", BIN, "demo", "pcm", "--duration", "0.1", "--out", join(tmp, "out")], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/, \d+ page faults; V8 young generation sized by the Node flags given\n/);
   });
 
   it("leaves the heap to V8 with WASMOS_STEADY_HEAP=0", () => {
