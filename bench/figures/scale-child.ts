@@ -6,9 +6,11 @@
 //
 // kernel: spawn blocker processes (bench/guests/blocker.ts, sleeping an hour
 //   of real time) in chunks through a real-time Kernel until `target` are
-//   alive or something fails; then measure context switches with all of them
-//   alive, against the same measurement taken before they were spawned (and
-//   with the first of them alive: one timer armed).
+//   alive or something fails; then measure context switches and round trips
+//   with all of them alive, against the same measurements taken before they
+//   were spawned (and with the first of them alive: one timer armed). Each is
+//   taken in turns with the bare ping-pong (InTurns), since minutes pass
+//   between the two and the machine's speed can change by ≈1.7x meanwhile.
 // bare: the same module as bare suspended instances (baselines/bare-instances.ts).
 //
 // Messages to the parent (process.send): {type: "checkpoint", ...Snapshot}
@@ -21,7 +23,8 @@ import { ImageLoader } from "../../loader/loader.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { BareInstances } from "../baselines/bare-instances.ts";
 import { BenchImages } from "../images.ts";
-import { FULL_PLAN, QUICK_PLAN, type Summary } from "../stats.ts";
+import { alternate, chunkPlans, FULL_PLAN, mergeSummaries, type Plan, QUICK_PLAN, sampleHost, type Summary } from "../stats.ts";
+import { BESIDE_CHUNKS, CLIENT, SERVER, jspiPairOf } from "../baselines/jspi-pingpong.ts";
 import { measureCtxSwitch } from "./ctx-switch.ts";
 import { IPC_MODE, ipcAvailability, measureIpc } from "./ipc.ts";
 
@@ -39,23 +42,36 @@ export interface Snapshot {
   ms: number;
 }
 
+/**
+ * A measurement taken in turns with the bare JSPI ping-pong in this child (stats.ts alternate): its merged summary,
+ * each chunk's median over the ping-pongs just before and after it, and the ping-pongs' medians. This child's
+ * speed changes by up to ≈1.9x between minutes (the before and at-scale measurements are minutes apart, the
+ * spawns between them): the at-scale ratio compares the chunks' ratios, the kernel against the engine's floor at
+ * each time, as well as the raw medians.
+ */
+export interface InTurns {
+  summary: Summary;
+  ratios: number[];
+  floors: number[];
+}
+
 export interface ChildDone {
   type: "done";
   mode: "kernel" | "bare";
   count: number;
   /** Why it stopped: "target reached" or what failed. */
   stopped: string;
-  ctxSwitchBefore?: Summary;
+  ctxSwitchBefore?: InTurns;
   /**
    * The same with one blocked process alive (one timer armed): the reference runs with no timer armed, and in
    * real time an armed timer costs every dispatch a clock reading (the check for due timers). Between this and
    * ctxSwitchAtScale is what the other processes cost.
    */
   ctxSwitchOneTimer?: Summary;
-  ctxSwitchAtScale?: Summary;
+  ctxSwitchAtScale?: InTurns;
   /** Absent when the kernel has no IPC yet (ipcAvailability). */
-  ipcBefore?: Summary;
-  ipcAtScale?: Summary;
+  ipcBefore?: InTurns;
+  ipcAtScale?: InTurns;
   /** A figure that could not be measured, and why. */
   errors: string[];
 }
@@ -121,8 +137,15 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
       return undefined;
     }
   };
-  const ctxSwitchBefore = await measure("ctx switch before", () => measureCtxSwitch(kernel, images, plan));
-  const ipcBefore = hasIpc ? await measure("ipc before", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
+  const wat = async (source: string) => new WebAssembly.Module((await images.wat(source)) as Uint8Array<ArrayBuffer>);
+  const pair = await jspiPairOf(await wat(CLIENT), await wat(SERVER));
+  const floor = async (p: Plan) => (await sampleHost(p, (n) => pair.run(n).then(() => {}))).median;
+  const inTurns = async (f: (p: Plan) => Promise<Summary>): Promise<InTurns> => {
+    const t = await alternate(chunkPlans(plan, BESIDE_CHUNKS), floor, f);
+    return { summary: mergeSummaries(t.parts), ratios: t.ratios, floors: t.baselines };
+  };
+  const ctxSwitchBefore = await measure("ctx switch before", () => inTurns((p) => measureCtxSwitch(kernel, images, p)));
+  const ipcBefore = hasIpc ? await measure("ipc before", () => inTurns((p) => measureIpc(kernel, images, p, IPC_MODE))) : undefined;
   // One blocked process first (the first checkpoint counts it): the switch with one timer armed.
   const alive: HostProcess[] = [];
   let ctxSwitchOneTimer: Summary | undefined;
@@ -169,8 +192,8 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
       break;
     }
   }
-  const ctxSwitchAtScale = await measure("ctx switch at scale", () => measureCtxSwitch(kernel, images, plan));
-  const ipcAtScale = hasIpc ? await measure("ipc at scale", () => measureIpc(kernel, images, plan, IPC_MODE)) : undefined;
+  const ctxSwitchAtScale = await measure("ctx switch at scale", () => inTurns((p) => measureCtxSwitch(kernel, images, p)));
+  const ipcAtScale = hasIpc ? await measure("ipc at scale", () => inTurns((p) => measureIpc(kernel, images, p, IPC_MODE))) : undefined;
   return {
     type: "done",
     mode: "kernel",

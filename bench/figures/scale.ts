@@ -9,9 +9,9 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Family, FigureResult } from "../figure.ts";
 import { timed, unavailable, value } from "../figure.ts";
-import { median, type Summary } from "../stats.ts";
+import { median, span } from "../stats.ts";
 import { ipcAvailability } from "./ipc.ts";
-import type { ChildDone, Snapshot } from "./scale-child.ts";
+import type { ChildDone, InTurns, Snapshot } from "./scale-child.ts";
 
 const CHILD = fileURLToPath(new URL("./scale-child.ts", import.meta.url));
 export const SCALE_TARGET = 10_000;
@@ -153,21 +153,28 @@ export const scale: Family = {
 
     const atScale = (
       name: string,
-      before: Summary | undefined,
-      after: Summary | undefined,
+      before: InTurns | undefined,
+      after: InTurns | undefined,
       base: string,
       measures: string,
       more = "",
     ): FigureResult => {
       if (before && after) {
-        const r = timed(after, {
+        // Both measured in turns with the bare ping-pong (scale-child.ts InTurns): the ratio is the kernel's
+        // against the engine's floor at scale over the same before the spawns, minutes earlier.
+        const [b, a] = [median(before.ratios), median(after.ratios)];
+        const r = timed(after.summary, {
           unit: "ns",
           measures,
           baseline: { key: base },
           goal: { op: "<=", value: 1.2, times: base },
-          note: `ratio against the same measurement in the same child before the processes were spawned (median ${before.median.toFixed(1)} ns)${more}`,
+          note:
+            `ratio against the same measurement in the same child before the processes were spawned, each in turns with the ` +
+            `bare ping-pong and taken against it: ${a.toFixed(3)}x the ping-pong at scale (${span(after.floors, 1)} ns), ` +
+            `${b.toFixed(3)}x before (${span(before.floors, 1)} ns); the raw medians ${before.summary.median.toFixed(1)} ns ` +
+            `before, ${(after.summary.median / before.summary.median).toFixed(3)}x at scale${more}`,
         });
-        r.ratio = after.median / before.median;
+        r.ratio = a / b;
         return r;
       }
       const why = k.done?.errors.find((e) => e.startsWith(name)) ?? stopped;
@@ -186,7 +193,7 @@ export const scale: Family = {
       `ctx_switch_ns with ${alive} blocked processes alive, in the scale child process (real-time kernel)`,
       `, with no timer armed; at scale each blocked process has a timer armed, and in real time an armed timer costs every dispatch one clock reading more (the check for due timers): ${
         one && before
-          ? `with only the first process alive (one timer) median ${one.median.toFixed(1)} ns, ${(one.median / before.median).toFixed(2)}x`
+          ? `with only the first process alive (one timer) median ${one.median.toFixed(1)} ns, ${(one.median / before.summary.median).toFixed(2)}x the raw before`
           : `the one-timer measurement failed (${k.done?.errors.find((e) => e.startsWith("ctx switch with one timer")) ?? stopped})`
       }`,
     );

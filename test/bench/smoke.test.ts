@@ -159,6 +159,15 @@ describe("npm run bench -- --quick", () => {
       );
       expect(positive(r.ratio!), key).toBe(true);
     }
+    // The at-scale ratios: the kernel against the ping-pong, in turns in the scale child, at scale over before.
+    for (const key of ["ipc_rtt_ns_at_scale", "ctx_switch_ns_at_scale"]) {
+      const r = report.figures[key] as { status: string; note?: string; ratio?: number };
+      expect(r.status, key).toBe("ok");
+      expect(r.note, key).toMatch(
+        /taken against it: [\d.]+x the ping-pong at scale \([\d.]+-[\d.]+ ns\), [\d.]+x before \([\d.]+-[\d.]+ ns\); the raw medians/,
+      );
+      expect(positive(r.ratio!), key).toBe(true);
+    }
     const spawn = report.figures.spawn_us as { status: string; note?: string; ratio?: number };
     expect(spawn.note).toMatch(
       /the ratio is the median of 3 chunks' ratios, each against the bare instantiation measured just before and after it/,
