@@ -8,6 +8,7 @@
 // bound and the slice's start from it; with none, the dispatch reads it
 // itself. The slice it bounds still ends no later than the timer is due.
 import { describe, expect, it } from "vitest";
+import { ProcessState } from "../../abi/gen/abi.ts";
 import { KernelCore } from "../../kernel/core.ts";
 import type { Platform, ProcessRuntime } from "../../kernel/platform.ts";
 import { FakeHost } from "../model/fake-host.ts";
@@ -102,5 +103,47 @@ describe("a real-time dispatch with a timer armed", () => {
     const start = timed.readings.at(-1)!; // the dispatch's one reading: the slice starts there
     expect(start + fuel).toBeLessThanOrEqual(due + 1);
     expect(start + fuel).toBeGreaterThan(due - 1);
+  });
+});
+
+describe("a real-time handoff", () => {
+  /** b blocked in a receive, a running: a's call hands the CPU to b (KernelCore.handoff, the IPC fast path's end). */
+  const handoff = (timer: boolean) => {
+    const t = realtimeKernel();
+    if (timer) t.k.addTimer(3_600e9, () => {}); // armed, an hour away: it bounds nothing, but it must be checked
+    const b = t.spawn();
+    t.k.blockCurrent(b, "receive", null, ProcessState.RECEIVE_BLOCKED);
+    const a = t.spawn();
+    expect(t.k.current).toBe(a);
+    const before = t.readings.length;
+    t.k.handoff(a, "call", null, ProcessState.REPLY_BLOCKED, b, 0);
+    expect(t.k.current).toBe(b);
+    return { t, a, b, readings: t.readings.slice(before) };
+  };
+
+  it("reads the clock twice, with a timer armed or not: b's wait starts, a's slice ends; the due-timer check and b's dispatch take a's end", () => {
+    for (const timer of [false, true]) {
+      const { t, a, b, readings } = handoff(timer);
+      expect(readings.length, `timer ${timer}`).toBe(2);
+      const end = readings[1];
+      // b's slice starts at a's end: b is charged from there, and its latency is measured to there.
+      expect(b.sched.readySince).toBe(readings[0]);
+      expect(t.k.dispatchReading).toBeNaN();
+      // a was charged up to its slice's end and no further.
+      expect(a.cpuTimeNs).toBeLessThanOrEqual(end);
+      expect(t.k.sched.takeEndReading()).toBeNaN(); // taken once: nothing later can use it
+    }
+  });
+
+  it("still goes through the run queue when the armed timer is due at the slice's end", () => {
+    const t = realtimeKernel();
+    let fired = 0;
+    const b = t.spawn();
+    t.k.blockCurrent(b, "receive", null, ProcessState.RECEIVE_BLOCKED);
+    const a = t.spawn();
+    t.k.addTimer(t.readings.at(-1)! + 150, () => fired++); // due by the time a's slice ends (the clock moves 100 ns a reading)
+    t.k.handoff(a, "call", null, ProcessState.REPLY_BLOCKED, b, 0);
+    expect(fired).toBe(1); // the scheduler fired it before choosing
+    expect(t.k.current).toBe(b);
   });
 });
