@@ -131,6 +131,17 @@ export async function alternate<T extends Summary>(
   return { parts, baselines, ratios: parts.map((p, i) => p.median / ((baselines[i] + baselines[i + 1]) / 2)) };
 }
 
+/**
+ * The note of a ratio taken in turns (alternate): over how many chunks, against which baseline, the baseline's
+ * range as the caller words it, and the chunks' ratios.
+ */
+export function turnsNote(chunks: number, baseline: string, baselineRange: string, ratios: readonly number[]): string {
+  return (
+    `the ratio is the median of ${chunks} chunks' ratios, each against the ${baseline} measured just before and after it ` +
+    `(${baselineRange}, chunks' ratios ${span(ratios, 3)})`
+  );
+}
+
 /** "min-max" of values, each with `digits` decimals (a note's range). */
 export function span(values: readonly number[], digits: number): string {
   return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;

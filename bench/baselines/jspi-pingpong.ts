@@ -7,7 +7,7 @@
 
 import type { BenchContext, Family, TimedResult } from "../figure.ts";
 import { timed } from "../figure.ts";
-import { alternate, chunkPlans, median, mergeSummaries, type Plan, sampleHost, span } from "../stats.ts";
+import { alternate, chunkPlans, median, mergeSummaries, type Plan, sampleHost, span, turnsNote } from "../stats.ts";
 
 /** The client: `run(n)` calls `call` n times, each with the last answer. bench/wasmfx-probe.ts runs it too. */
 export const CLIENT = `(module
@@ -31,7 +31,7 @@ export const SERVER = `(module
       (br $next))))`;
 
 /** A started client/server pair; `run(n)` resolves after n round trips. */
-export async function bareJspiPair(ctx: BenchContext): Promise<{ run: (n: number) => Promise<number> }> {
+export async function bareJspiPair(ctx: Pick<BenchContext, "images">): Promise<{ run: (n: number) => Promise<number> }> {
   const module = async (wat: string) => new WebAssembly.Module((await ctx.images.wat(wat)) as Uint8Array<ArrayBuffer>);
   return jspiPairOf(await module(CLIENT), await module(SERVER));
 }
@@ -74,6 +74,12 @@ export async function jspiPairOf(
   return { run: WebAssembly.promising(client.exports.run as (n: number) => number) };
 }
 
+/** A fresh bare pair's floor for a plan: the median ns of its round trip, sampled as baseline_jspi_pingpong_ns is (a baseline for alternate). */
+export async function pingpongFloor(ctx: Pick<BenchContext, "images">): Promise<(plan: Plan) => Promise<number>> {
+  const pair = await bareJspiPair(ctx);
+  return async (plan) => (await sampleHost(plan, (n) => pair.run(n).then(() => {}))).median;
+}
+
 /** The turns a figure beside the ping-pong is measured in (besidePingpong). */
 export const BESIDE_CHUNKS = 8;
 
@@ -89,12 +95,8 @@ export const BESIDE_CHUNKS = 8;
  * the run-start baseline is still printed beside it.
  */
 export async function besidePingpong(ctx: BenchContext, measure: (plan: Plan) => Promise<TimedResult>): Promise<TimedResult> {
-  const pair = await bareJspiPair(ctx);
-  const floor = async (plan: Plan) => (await sampleHost(plan, (n) => pair.run(n).then(() => {}))).median;
-  const { parts, baselines: floors, ratios } = await alternate(chunkPlans(ctx.plan, BESIDE_CHUNKS), floor, measure);
-  const beside =
-    `the ratio is the median of ${parts.length} chunks' ratios, each against the bare ping-pong measured just before and ` +
-    `after it (ping-pong ${span(floors, 1)} ns, chunks' ratios ${span(ratios, 3)})`;
+  const { parts, baselines: floors, ratios } = await alternate(chunkPlans(ctx.plan, BESIDE_CHUNKS), await pingpongFloor(ctx), measure);
+  const beside = turnsNote(parts.length, "bare ping-pong", `ping-pong ${span(floors, 1)} ns`, ratios);
   const first = parts[0];
   return {
     ...first,

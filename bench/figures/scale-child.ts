@@ -23,8 +23,8 @@ import { ImageLoader } from "../../loader/loader.ts";
 import { describeExit } from "../../kernel/objects/process.ts";
 import { BareInstances } from "../baselines/bare-instances.ts";
 import { BenchImages } from "../images.ts";
-import { alternate, chunkPlans, FULL_PLAN, mergeSummaries, type Plan, QUICK_PLAN, sampleHost, type Summary } from "../stats.ts";
-import { BESIDE_CHUNKS, CLIENT, SERVER, jspiPairOf } from "../baselines/jspi-pingpong.ts";
+import { alternate, chunkPlans, FULL_PLAN, mergeSummaries, type Plan, QUICK_PLAN, type Summary } from "../stats.ts";
+import { BESIDE_CHUNKS, pingpongFloor } from "../baselines/jspi-pingpong.ts";
 import { measureCtxSwitch } from "./ctx-switch.ts";
 import { IPC_MODE, ipcAvailability, measureIpc } from "./ipc.ts";
 
@@ -137,9 +137,7 @@ async function runKernel(target: number, chunk: number, quick: boolean): Promise
       return undefined;
     }
   };
-  const wat = async (source: string) => new WebAssembly.Module((await images.wat(source)) as Uint8Array<ArrayBuffer>);
-  const pair = await jspiPairOf(await wat(CLIENT), await wat(SERVER));
-  const floor = async (p: Plan) => (await sampleHost(p, (n) => pair.run(n).then(() => {}))).median;
+  const floor = await pingpongFloor({ images });
   const inTurns = async (f: (p: Plan) => Promise<Summary>): Promise<InTurns> => {
     const t = await alternate(chunkPlans(plan, BESIDE_CHUNKS), floor, f);
     return { summary: mergeSummaries(t.parts), ratios: t.ratios, floors: t.baselines };

@@ -8,7 +8,7 @@ import { IMAGE_GRANT_RIGHTS, Kernel } from "../../host/kernel.ts";
 import type { Family } from "../figure.ts";
 import { timed } from "../figure.ts";
 import { runMarked } from "../marks.ts";
-import { alternate, chunkPlans, median, mergeSummaries, sampleHost, sampleMarked, scaleSummary, span } from "../stats.ts";
+import { alternate, chunkPlans, median, mergeSummaries, sampleHost, sampleMarked, scaleSummary, span, turnsNote } from "../stats.ts";
 import { BESIDE_CHUNKS } from "../baselines/jspi-pingpong.ts";
 import { instantiateSampler } from "../baselines/instantiate.ts";
 
@@ -58,12 +58,15 @@ export const spawn: Family = {
             "a guest's spawn(image) + wait + handle_close of a child from a cached module whose _start returns at once: process object, instance, JSPI stack, run, exit, reap",
           baseline: { key: "baseline_instantiate_us" },
           goal: { op: "<=", value: 1.3, times: "baseline_instantiate_us" },
-          note:
-            `the ratio is the median of ${turns.parts.length} chunks' ratios, each against the bare instantiation measured just ` +
-            `before and after it (${span(
+          note: turnsNote(
+            turns.parts.length,
+            "bare instantiation",
+            `${span(
               turns.baselines.map((b) => b / 1000),
               1,
-            )} µs, chunks' ratios ${span(turns.ratios, 3)})`,
+            )} µs`,
+            turns.ratios,
+          ),
         }),
         ratio: median(turns.ratios),
       },
